@@ -1,0 +1,39 @@
+# braze — see README.md.  `make demo` and `make test` each install what they need.
+PY      ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
+            zlib1g-dev hyperfine mold lld gdb
+
+.PHONY: all deps venv demo test bench clean
+
+all: venv
+
+# Debian packages: installed only when running as root and something is missing.
+deps: .stamp-deps
+.stamp-deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	else echo "not root: assuming Debian packages are present ($(APT_PKGS))"; fi
+	@touch $@
+
+venv: $(VENV)/.ok
+$(VENV)/.ok: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+demo: deps venv
+	$(VPY) examples/demo.py
+
+test: deps venv
+	$(VPY) -m pytest -q -n 2 tests
+
+bench: deps venv
+	$(VPY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .stamp-* build examples/out bench/work

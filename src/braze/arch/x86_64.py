@@ -1,0 +1,632 @@
+"""x86-64: relocation formulas (psABI), GOT/PLT needs, TLS and GOTPCRELX relaxations (bfd's byte patterns).
+
+scan_section() decides what each relocation needs (GOT slot, PLT entry, copy relocation, dynamic
+relocation) before layout; apply_relocs() writes the final values after layout. Both use the same
+predicates so their decisions agree.
+"""
+from __future__ import annotations
+
+import struct
+
+from .. import diag
+from ..diag import LinkError
+from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_TLS, STT_OBJECT, STV_DEFAULT,
+                   STV_PROTECTED, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF, SHN_COMMON)
+from ..inputs.object import InputSection
+from ..sections import merged_offset
+from ..symbols import (Symbol, NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP,
+                       NEEDS_TLSGD, NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+
+R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
+R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
+R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSGD, R_TLSLD, R_DTPOFF32, R_GOTTPOFF, R_TPOFF32 = range(16, 24)
+R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_PLTOFF64 = range(24, 32)
+R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
+R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
+
+NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
+
+
+def rname(t: int) -> str:
+    return "R_X86_64_" + NAMES.get(t, f"<{t}>")[2:] if t in NAMES else f"relocation type {t}"
+
+
+# ---------------------------------------------------------------- symbols
+
+def local_sym(obj, idx: int) -> Symbol:
+    """A Symbol for a local symbol table entry (created on first use, cached in obj.syms)."""
+    if idx >= len(obj.esyms):
+        raise LinkError(f"{obj.name}: relocation refers to symbol index {idx}, but the symbol table has "
+                        f"{len(obj.esyms)} entries")
+    e = obj.esyms[idx]
+    s = Symbol(obj.sym_names[idx])
+    s.file = obj
+    s.bind = STB_LOCAL
+    s.type = e[1] & 0xf
+    s.value = e[4]
+    s.size = e[5]
+    s.visibility = e[2] & 3
+    s.rank = STRONG
+    sh = obj.sym_shndx(idx)
+    if sh == SHN_ABS:
+        s.is_abs = True
+    elif sh == SHN_UNDEF:
+        s.rank = NONE
+    elif sh < 0xff00:
+        s.section = obj.sections[sh] if sh < len(obj.sections) else None
+    obj.syms[idx] = s
+    return s
+
+
+def sym_addr(ctx, s: Symbol) -> int:
+    sec = s.section
+    if sec is not None:
+        if type(sec) is InputSection:
+            m = sec.merge
+            if m is not None:
+                return m[0].addr + merged_offset(m, s.value)
+            out = sec.out
+            if out is None:
+                return 0
+            return out.addr + sec.out_off + s.value
+        return sec.addr + s.value
+    if s.canonical_plt:
+        return plt_addr(ctx, s)
+    if s.rank == SHARED:
+        return 0
+    return s.value
+
+
+def plt_addr(ctx, s: Symbol) -> int:
+    syn = ctx.syn
+    if s.iplt_idx >= 0:
+        return syn.plt.iplt_addr(s.iplt_idx)
+    if s.pltgot_idx >= 0:
+        return syn.pltgot.entry_addr(s.pltgot_idx)
+    if s.plt_idx >= 0:
+        return syn.plt.entry_addr(s.plt_idx)
+    return sym_addr_noplt(ctx, s)
+
+
+def sym_addr_noplt(ctx, s):
+    c = s.canonical_plt
+    s.canonical_plt = False
+    try:
+        return sym_addr(ctx, s)
+    finally:
+        s.canonical_plt = c
+
+
+def is_preemptible(ctx, s: Symbol) -> bool:
+    """Must references to `s` go through the dynamic loader?"""
+    if s.bind == STB_LOCAL:
+        return False
+    r = s.rank
+    if r == SHARED:
+        return True
+    if r == NONE and not s.linker_defined:
+        return ctx.dynamic
+    if not ctx.config.shared:
+        return False
+    if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
+        return False
+    cfg = ctx.config
+    if cfg.bsymbolic or (cfg.bsymbolic_functions and s.type in (STT_FUNC, STT_GNU_IFUNC)):
+        return False
+    return s.export
+
+
+def has_plt(s) -> bool:
+    return s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.iplt_idx >= 0
+
+
+def _target(obj, idx):
+    s = obj.syms[idx]
+    if s is None:
+        s = local_sym(obj, idx)
+    return s
+
+
+# ---------------------------------------------------------------- scan
+
+def _need(ctx, s, bit):
+    if not s.needs:
+        ctx.needs_syms.append(s)
+    s.needs |= bit
+
+
+def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
+    if not ctx.config.relax or off < 2:
+        return False
+    if s.rank == SHARED or s.type == STT_GNU_IFUNC or is_preemptible(ctx, s):
+        return False
+    if s.rank == NONE and not s.linker_defined:
+        if ctx.dynamic:
+            return False
+    if s.is_abs and ctx.config.pic:
+        return False
+    op = data[off - 2]
+    if op == 0x8b:
+        return True
+    if t == R_GOTPCREL:
+        return False
+    if op == 0xff and data[off - 1] in (0x15, 0x25):
+        return True
+    return False
+
+
+def _err_pic(ctx, obj, sec, off, t, s):
+    what = "a shared object" if ctx.config.shared else "a PIE object"
+    flag = "-fPIC" if ctx.config.shared else "-fPIE"
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against symbol "
+               f"`{diag.demangle(s.name)}' can not be used when making {what}; recompile with {flag}")
+
+
+def scan_section(ctx, sec) -> None:
+    obj = sec.file
+    rels = sec.relocs
+    if not rels:
+        return
+    syms = obj.syms
+    cfg = ctx.config
+    shared = cfg.shared
+    pic = cfg.pic
+    exe = not shared
+    dynamic = ctx.dynamic
+    writable = bool(sec.flags & SHF_WRITE)
+    data = None
+    rela_dyn = ctx.syn.rela_dyn
+    n = len(rels)
+    i = 0
+    while i < n:
+        off, info, addend = rels[i]
+        i += 1
+        t = info & 0xffffffff
+        idx = info >> 32
+        if idx >= len(syms):
+            raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
+                            f"beyond the symbol table ({len(syms)} entries)")
+        s = syms[idx]
+        if s is None:
+            s = local_sym(obj, idx)
+        if off + _width(t) > sec.size:
+            raise LinkError(f"{obj.name}:({sec.name}): relocation at offset 0x{off:x} is outside the section "
+                            f"(size 0x{sec.size:x})")
+        if t == R_PLT32:
+            if s.bind == STB_LOCAL:
+                if s.type == STT_GNU_IFUNC:
+                    _need(ctx, s, NEEDS_PLT)
+                continue
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                _need(ctx, s, NEEDS_PLT)
+            elif is_preemptible(ctx, s):
+                _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            continue
+        if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
+            if s.bind == STB_LOCAL:
+                continue
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+            elif is_preemptible(ctx, s):
+                if shared:
+                    if s.rank == NONE and s.ref_strong is False:
+                        continue
+                    _err_pic(ctx, obj, sec, off, t, s)
+                elif s.rank == SHARED:
+                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
+                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+                    else:
+                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+            continue
+        if t == R_64:
+            if not sec.flags & SHF_ALLOC:
+                continue
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                if pic or dynamic:
+                    if pic:
+                        rela_dyn.relocs.append(_dynrel(ctx, R_IRELATIVE, sec, off, None, s, addend))
+                        _textrel(ctx, sec, obj, s)
+                    else:
+                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+                else:
+                    _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+                continue
+            if is_preemptible(ctx, s):
+                if exe and not pic and s.rank == SHARED and not writable:
+                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
+                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+                    else:
+                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+                    continue
+                _need(ctx, s, NEEDS_DYNSYM)
+                rela_dyn.relocs.append(_dynrel(ctx, R_64, sec, off, s, None, addend))
+                _textrel(ctx, sec, obj, s)
+            elif pic and not s.is_abs:
+                rela_dyn.relocs.append(_dynrel(ctx, R_RELATIVE, sec, off, None, s, addend))
+                _textrel(ctx, sec, obj, s)
+            continue
+        if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
+            if data is None:
+                data = sec.data
+            if gotpcrelx_relaxable(ctx, data, off, t, s):
+                continue
+            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue
+        if t == R_32 or t == R_32S or t == R_16 or t == R_8:
+            if not sec.flags & SHF_ALLOC:
+                continue
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+            elif s.rank == SHARED and exe and not pic:
+                if s.type in (STT_FUNC, STT_GNU_IFUNC):
+                    _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+                else:
+                    _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined and
+                                               not s.ref_strong):
+                _err_pic(ctx, obj, sec, off, t, s)
+            continue
+        if t == R_GOTTPOFF:
+            if exe and not is_preemptible(ctx, s):
+                continue
+            _need(ctx, s, NEEDS_GOTTP | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            if shared:
+                ctx.static_tls = True
+            continue
+        if t == R_TLSGD:
+            if exe:
+                if is_preemptible(ctx, s):
+                    _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
+                i += 1      # the __tls_get_addr call is rewritten too
+                continue
+            _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue
+        if t == R_TLSLD:
+            if exe:
+                i += 1
+                continue
+            ctx.need_tlsld = True
+            continue
+        if t == R_GOTPC32_TLSDESC:
+            if exe:
+                if is_preemptible(ctx, s):
+                    _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
+                continue
+            _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue
+        if t == R_TPOFF32:
+            if shared:
+                _err_pic(ctx, obj, sec, off, t, s)
+            continue
+        if t == R_TPOFF64:
+            if shared and sec.flags & SHF_ALLOC:
+                rela_dyn.relocs.append(_dynrel(ctx, R_TPOFF64, sec, off,
+                                               s if is_preemptible(ctx, s) else None,
+                                               None if is_preemptible(ctx, s) else s, addend))
+                ctx.static_tls = True
+            continue
+        if t == R_DTPOFF64 or t == R_DTPOFF32:
+            continue
+        if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
+            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue
+        if t == R_PLTOFF64:
+            if is_preemptible(ctx, s):
+                _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            continue
+        if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
+            continue
+        raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+
+
+def _dynrel(ctx, t, sec, off, sym, target, addend):
+    from ..synthetic.rela import DynReloc
+    return DynReloc(t, sec, off, sym, target, addend)
+
+
+def _textrel(ctx, sec, obj, s):
+    if not sec.flags & SHF_WRITE:
+        if not ctx.textrel:
+            ctx.textrel = True
+            if ctx.config.z_text:
+                diag.error(f"{obj.name}:({sec.name}): relocation against `{s.name}' in read-only section; "
+                           f"-z text forbids text relocations")
+            else:
+                diag.warn(f"{obj.name}: relocation in read-only section `{sec.name}'")
+                diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else "PIE"))
+
+
+_W = {R_64: 8, R_PC64: 8, R_GOTOFF64: 8, R_GOT64: 8, R_GOTPCREL64: 8, R_GOTPC64: 8, R_PLTOFF64: 8,
+      R_SIZE64: 8, R_DTPOFF64: 8, R_TPOFF64: 8, R_16: 2, R_PC16: 2, R_8: 1, R_PC8: 1, R_NONE: 0,
+      R_TLSDESC_CALL: 0, R_GOTPLT64: 8}
+
+
+def _width(t):
+    return _W.get(t, 4)
+
+
+# ---------------------------------------------------------------- apply
+
+_pack_i32 = struct.Struct("<i").pack_into
+_pack_u32 = struct.Struct("<I").pack_into
+_pack_q = struct.Struct("<q").pack_into
+_pack_Q = struct.Struct("<Q").pack_into
+
+
+def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
+    """Write relocated values for `rels` (offsets relative to base) into buf."""
+    syms = obj.syms
+    cfg = ctx.config
+    shared = cfg.shared
+    exe = not shared
+    alloc = bool(sec.flags & SHF_ALLOC)
+    is_code = bool(sec.flags & SHF_EXECINSTR)
+    syn = ctx.syn
+    got = syn.got
+    GOT = ctx.got_base
+    tp = ctx.tp
+    tls_start = ctx.tls_start
+    n = len(rels)
+    i = 0
+    data = sec.data
+    while i < n:
+        off, info, A = rels[i]
+        i += 1
+        t = info & 0xffffffff
+        s = syms[info >> 32]
+        if s is None:
+            s = local_sym(obj, info >> 32)
+        loc = base_off + off
+        P = base_addr + off
+        sec_s = s.section
+        if sec_s is not None and type(sec_s) is InputSection and sec_s.merge is not None \
+                and s.type == STT_SECTION:
+            m = sec_s.merge
+            S = m[0].addr + merged_offset(m, s.value + A)
+            A = 0
+        else:
+            S = sym_addr(ctx, s)
+            if sec_s is not None and type(sec_s) is InputSection and sec_s.out is None and not alloc \
+                    and sec_s.merge is None:
+                # debug info pointing into discarded code
+                if t == R_64 or t == R_32 or t == R_DTPOFF32 or t == R_DTPOFF64:
+                    S = 0
+                    A = 0
+        if t == R_PC32 or t == R_PLT32:
+            if t == R_PLT32 or s.canonical_plt or s.type == STT_GNU_IFUNC:
+                if has_plt(s):
+                    S = plt_addr(ctx, s)
+            v = S + A - P
+            if -0x80000000 <= v <= 0x7fffffff:
+                _pack_i32(buf, loc, v)
+            else:
+                _overflow(obj, sec, off, t, s, v)
+        elif t == R_64:
+            if not alloc:
+                _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
+                continue
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and has_plt(s):
+                S = plt_addr(ctx, s)
+            _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
+        elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
+            if s.got_idx < 0 and gotpcrelx_relaxable(ctx, data, off, t, s):
+                _relax_gotpcrelx(buf, loc, S, A, P)
+            else:
+                v = got.slot_addr(s.got_idx) + A - P
+                _check32s(obj, sec, off, t, s, v)
+                _pack_i32(buf, loc, v)
+        elif t == R_32 or t == R_32S:
+            if s.canonical_plt or (s.type == STT_GNU_IFUNC and has_plt(s)):
+                S = plt_addr(ctx, s)
+            v = S + A
+            if t == R_32:
+                if 0 <= v <= 0xffffffff:
+                    _pack_u32(buf, loc, v)
+                else:
+                    _overflow(obj, sec, off, t, s, v)
+            else:
+                if -0x80000000 <= v <= 0x7fffffff:
+                    _pack_i32(buf, loc, v)
+                else:
+                    _overflow(obj, sec, off, t, s, v)
+        elif t == R_GOTTPOFF:
+            if s.gottp_idx >= 0:
+                v = got.slot_addr(s.gottp_idx) + A - P
+                _pack_i32(buf, loc, v)
+            else:
+                _relax_ie_le(obj, sec, off, buf, loc, S - tp)
+        elif t == R_TPOFF32:
+            _pack_i32(buf, loc, S + A - tp)
+        elif t == R_TLSGD:
+            if exe:
+                _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i)
+                i += 1
+            else:
+                _pack_i32(buf, loc, got.slot_addr(s.tlsgd_idx) + A - P)
+        elif t == R_TLSLD:
+            if exe:
+                _relax_ld(obj, sec, off, buf, loc, rels, i)
+                i += 1
+            else:
+                _pack_i32(buf, loc, got.slot_addr(got.tlsld_idx) + A - P)
+        elif t == R_DTPOFF32:
+            if exe and is_code:
+                _pack_i32(buf, loc, S + A - tp)
+            else:
+                _pack_i32(buf, loc, S + A - tls_start)
+        elif t == R_DTPOFF64:
+            if exe and is_code:
+                _pack_q(buf, loc, S + A - tp)
+            else:
+                _pack_q(buf, loc, S + A - tls_start)
+        elif t == R_TPOFF64:
+            _pack_q(buf, loc, S + A - tp)
+        elif t == R_GOTPC32_TLSDESC:
+            if exe:
+                if s.gottp_idx >= 0:
+                    _relax_tlsdesc_ie(obj, sec, off, buf, loc, got.slot_addr(s.gottp_idx) + A - P)
+                else:
+                    _relax_tlsdesc_le(obj, sec, off, buf, loc, S - tp)
+            else:
+                _pack_i32(buf, loc, got.slot_addr(s.tlsdesc_idx) + A - P)
+        elif t == R_TLSDESC_CALL:
+            if exe:
+                if bytes(buf[loc:loc + 2]) != b"\xff\x10":
+                    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unexpected instruction at "
+                                    f"R_X86_64_TLSDESC_CALL")
+                buf[loc:loc + 2] = b"\x66\x90"
+        elif t == R_PC64:
+            if has_plt(s) and (s.canonical_plt or s.type == STT_GNU_IFUNC):
+                S = plt_addr(ctx, s)
+            _pack_q(buf, loc, S + A - P)
+        elif t == R_GOTPC32:
+            _pack_i32(buf, loc, GOT + A - P)
+        elif t == R_GOTPC64:
+            _pack_q(buf, loc, GOT + A - P)
+        elif t == R_GOTOFF64:
+            _pack_q(buf, loc, S + A - GOT)
+        elif t == R_GOT64 or t == R_GOTPLT64:
+            _pack_q(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
+        elif t == R_GOT32:
+            _pack_i32(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
+        elif t == R_GOTPCREL64:
+            _pack_q(buf, loc, got.slot_addr(s.got_idx) + A - P)
+        elif t == R_PLTOFF64:
+            if has_plt(s):
+                S = plt_addr(ctx, s)
+            _pack_q(buf, loc, S + A - GOT)
+        elif t == R_SIZE32:
+            _pack_u32(buf, loc, (s.size + A) & 0xffffffff)
+        elif t == R_SIZE64:
+            _pack_Q(buf, loc, (s.size + A) & 0xffffffffffffffff)
+        elif t == R_16:
+            v = S + A
+            if -0x10000 <= v <= 0xffff:
+                struct.pack_into("<H", buf, loc, v & 0xffff)
+            else:
+                _overflow(obj, sec, off, t, s, v)
+        elif t == R_PC16:
+            v = S + A - P
+            if -0x10000 <= v <= 0xffff:
+                struct.pack_into("<H", buf, loc, v & 0xffff)
+            else:
+                _overflow(obj, sec, off, t, s, v)
+        elif t == R_8:
+            v = S + A
+            if -0x100 <= v <= 0xff:
+                buf[loc] = v & 0xff
+            else:
+                _overflow(obj, sec, off, t, s, v)
+        elif t == R_PC8:
+            v = S + A - P
+            if -0x80 <= v <= 0x7f:
+                buf[loc] = v & 0xff
+            else:
+                _overflow(obj, sec, off, t, s, v)
+        elif t == R_NONE:
+            pass
+        else:
+            raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+
+
+def _overflow(obj, sec, off, t, s, v):
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} out of range: {v} is not in "
+               f"the field's range; references `{diag.demangle(s.name)}'")
+
+
+def _check32s(obj, sec, off, t, s, v):
+    if not -0x80000000 <= v <= 0x7fffffff:
+        _overflow(obj, sec, off, t, s, v)
+
+
+def _relax_gotpcrelx(buf, loc, S, A, P):
+    op = buf[loc - 2]
+    if op == 0x8b:                 # mov foo@GOTPCREL(%rip), %reg  ->  lea foo(%rip), %reg
+        buf[loc - 2] = 0x8d
+        _pack_i32(buf, loc, S + A - P)
+    elif buf[loc - 1] == 0x15:     # call *foo@GOTPCREL(%rip)  ->  addr32 call foo
+        buf[loc - 2] = 0x67
+        buf[loc - 1] = 0xe8
+        _pack_i32(buf, loc, S + A - P)
+    else:                          # jmp *foo@GOTPCREL(%rip)  ->  jmp foo; nop
+        buf[loc - 2] = 0xe9
+        _pack_i32(buf, loc - 1, S + A - (P - 1))
+        buf[loc + 3] = 0x90
+
+
+def _tls_fail(obj, sec, off, what):
+    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): TLS transition from {what} failed: "
+                    f"unexpected instruction sequence")
+
+
+def _relax_ie_le(obj, sec, off, buf, loc, tpoff):
+    rex, op, modrm = buf[loc - 3], buf[loc - 2], buf[loc - 1]
+    if rex not in (0x48, 0x4c) or (modrm & 0xc7) != 0x05:
+        _tls_fail(obj, sec, off, "R_X86_64_GOTTPOFF to R_X86_64_TPOFF32")
+    reg = (modrm >> 3) & 7
+    if op == 0x8b:      # movq x@gottpoff(%rip),%reg -> movq $tpoff,%reg
+        buf[loc - 3] = 0x49 if rex == 0x4c else 0x48
+        buf[loc - 2] = 0xc7
+        buf[loc - 1] = 0xc0 | reg
+    elif op == 0x03:    # addq x@gottpoff(%rip),%reg -> leaq tpoff(%reg),%reg / addq $tpoff,%reg
+        if reg == 4:
+            buf[loc - 3] = 0x49 if rex == 0x4c else 0x48
+            buf[loc - 2] = 0x81
+            buf[loc - 1] = 0xc0 | reg
+        else:
+            buf[loc - 3] = 0x4d if rex == 0x4c else 0x48
+            buf[loc - 2] = 0x8d
+            buf[loc - 1] = 0x80 | (reg << 3) | reg
+    else:
+        _tls_fail(obj, sec, off, "R_X86_64_GOTTPOFF to R_X86_64_TPOFF32")
+    _pack_i32(buf, loc, tpoff)
+
+
+_GD_PREFIX = b"\x66\x48\x8d\x3d"
+_FS0 = b"\x64\x48\x8b\x04\x25\x00\x00\x00\x00"
+
+
+def _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i):
+    start = loc - 4
+    nxt = bytes(buf[loc + 4:loc + 8])
+    if bytes(buf[start:loc]) != _GD_PREFIX or i >= len(rels) or \
+            nxt not in (b"\x66\x66\x48\xe8", b"\x66\x48\xff\x15"):
+        _tls_fail(obj, sec, off, "R_X86_64_TLSGD to R_X86_64_TPOFF32")
+    if s.gottp_idx >= 0:            # GD -> IE
+        slot = ctx.syn.got.slot_addr(s.gottp_idx)
+        buf[start:start + 12] = _FS0 + b"\x48\x03\x05"
+        _pack_i32(buf, start + 12, slot - (P - 4 + 16))
+    else:                           # GD -> LE
+        buf[start:start + 12] = _FS0 + b"\x48\x8d\x80"
+        _pack_i32(buf, start + 12, S - ctx.tp)
+
+
+def _relax_ld(obj, sec, off, buf, loc, rels, i):
+    start = loc - 3
+    if bytes(buf[start:loc]) != b"\x48\x8d\x3d" or i >= len(rels):
+        _tls_fail(obj, sec, off, "R_X86_64_TLSLD to R_X86_64_TPOFF32")
+    nt = rels[i][1] & 0xffffffff
+    if buf[loc + 4] == 0xe8:
+        buf[start:start + 12] = b"\x66\x66\x66" + _FS0
+    elif bytes(buf[loc + 4:loc + 6]) == b"\xff\x15":
+        buf[start:start + 13] = b"\x66\x66\x66\x66" + _FS0
+    else:
+        _tls_fail(obj, sec, off, "R_X86_64_TLSLD to R_X86_64_TPOFF32")
+
+
+def _relax_tlsdesc_le(obj, sec, off, buf, loc, tpoff):
+    rex, op, modrm = buf[loc - 3], buf[loc - 2], buf[loc - 1]
+    if rex not in (0x48, 0x4c) or op != 0x8d or (modrm & 0xc7) != 0x05:
+        _tls_fail(obj, sec, off, "R_X86_64_GOTPC32_TLSDESC to R_X86_64_TPOFF32")
+    reg = (modrm >> 3) & 7
+    buf[loc - 3] = 0x49 if rex == 0x4c else 0x48
+    buf[loc - 2] = 0xc7
+    buf[loc - 1] = 0xc0 | reg
+    _pack_i32(buf, loc, tpoff)
+
+
+def _relax_tlsdesc_ie(obj, sec, off, buf, loc, v):
+    if buf[loc - 2] != 0x8d:
+        _tls_fail(obj, sec, off, "R_X86_64_GOTPC32_TLSDESC to R_X86_64_GOTTPOFF")
+    buf[loc - 2] = 0x8b
+    _pack_i32(buf, loc, v)

@@ -1,0 +1,52 @@
+"""Link-wide state shared by the passes (the way mold's Context is)."""
+from __future__ import annotations
+
+import time
+import sys
+
+from .symbols import Symbol
+
+
+class Context:
+    def __init__(self, config):
+        self.config = config
+        self.objs: list = []          # ObjectFiles in load order (archive members when loaded)
+        self.dsos: list = []          # SharedFiles that stay in the link
+        self.symtab: dict[str, Symbol] = {}
+        self.comdat: dict[str, object] = {}
+        self.mmaps: list = []
+        self.script_entry: str | None = None
+        self.version_texts: list[tuple[str, str]] = []
+        self.chunks: list = []        # output sections (incl. synthetic), in output order
+        self.segments: list = []
+        self.dynamic = False          # output has dynamic sections
+        self.is_static = False
+        self.timings: list[tuple[str, float]] = []
+        self._t0 = time.perf_counter()
+        self.warned: set[str] = set()
+        self.syn = None               # Synthetic sections holder
+        self.tls_start = 0
+        self.tls_end = 0
+        self.tls_align = 1
+        self.tp = 0
+        self.textrel = False
+        self.static_tls = False
+        self.merged = {}
+        self.lib_init_added = False
+
+    def sym(self, name: str) -> Symbol:
+        s = self.symtab.get(name)
+        if s is None:
+            s = self.symtab[name] = Symbol(name)
+        return s
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings.append((name, now - self._t0))
+        self._t0 = now
+
+    def report_time(self) -> None:
+        total = sum(t for _, t in self.timings)
+        for name, t in self.timings:
+            sys.stderr.write(f"braze: time: {name:<24} {t * 1000:8.1f} ms\n")
+        sys.stderr.write(f"braze: time: {'total':<24} {total * 1000:8.1f} ms\n")

@@ -1,0 +1,69 @@
+"""Diagnostics: errors end the link with `braze: error: ...` and exit 1; warnings go to stderr."""
+from __future__ import annotations
+
+import sys
+
+
+class LinkError(Exception):
+    """A fatal, user-facing error. The message is printed without a traceback."""
+
+
+_prog = "braze"
+_warnings_fatal = False
+_errors: list[str] = []
+
+
+def set_prog(name: str) -> None:
+    global _prog
+    _prog = name
+
+
+def warn(msg: str) -> None:
+    sys.stderr.write(f"{_prog}: warning: {msg}\n")
+
+
+def error(msg: str) -> None:
+    """Record a non-fatal error: the link continues to report more, then fails at check_errors()."""
+    _errors.append(msg)
+    sys.stderr.write(f"{_prog}: error: {msg}\n")
+
+
+def check_errors() -> None:
+    if _errors:
+        n = len(_errors)
+        _errors.clear()
+        raise LinkError(None if n else "")
+
+
+def fatal(msg: str) -> LinkError:
+    return LinkError(msg)
+
+
+def demangle(name: str) -> str:
+    """Demangle C++ names for diagnostics; cxxfilt when available, c++filt otherwise."""
+    if not name.startswith("_Z"):
+        return name
+    try:
+        import cxxfilt  # type: ignore
+        return cxxfilt.demangle(name)
+    except Exception:
+        pass
+    return _demangle_batch([name])[0]
+
+
+_cache: dict[str, str] = {}
+
+
+def _demangle_batch(names: list[str]) -> list[str]:
+    import shutil
+    import subprocess
+    todo = [n for n in names if n not in _cache]
+    if todo and shutil.which("c++filt"):
+        try:
+            out = subprocess.run(["c++filt"], input="\n".join(todo), capture_output=True,
+                                 text=True, timeout=10).stdout.splitlines()
+            if len(out) == len(todo):
+                _cache.update(zip(todo, out))
+        except Exception:
+            pass
+    return [_cache.get(n, n) for n in names]

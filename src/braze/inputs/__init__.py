@@ -1,0 +1,1 @@
+"""Input file readers: relocatable objects, archives, shared objects, linker scripts."""

@@ -1,0 +1,307 @@
+"""ELF relocatable objects (ET_REL): sections, symbols, relocations, COMDAT groups."""
+from __future__ import annotations
+
+import struct
+
+from ..diag import LinkError
+from ..elf import (EHDR, SHDR, SYM, RELA, ET_REL, ET_DYN, EM_X86_64, SHT_NULL, SHT_SYMTAB, SHT_STRTAB,
+                   SHT_RELA, SHT_REL, SHT_GROUP, SHT_NOBITS, SHT_SYMTAB_SHNDX, SHT_NOTE, SHF_ALLOC,
+                   SHF_EXCLUDE, SHF_GROUP, SHF_MERGE, SHF_STRINGS, SHF_EXECINSTR, SHF_COMPRESSED,
+                   SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX, SHN_LORESERVE, STB_LOCAL, STB_WEAK,
+                   STT_SECTION, STT_FILE, GRP_COMDAT, SHT_LLVM_ADDRSIG, NT_GNU_PROPERTY_TYPE_0,
+                   GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO,
+                   GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
+
+_SHDR_ITER = SHDR.iter_unpack
+_unpack_from = struct.unpack_from
+
+
+class InputSection:
+    """A section of an input object. Contents are a zero-copy view of the mapped file."""
+    __slots__ = ("file", "shndx", "name", "type", "flags", "align", "size", "offset", "entsize", "link",
+                 "info", "out", "out_off", "alive", "rel_off", "rel_size", "_relocs", "merge", "fdes",
+                 "is_eh_frame", "data_override", "gc_mark", "group")
+
+    def __init__(self, file, shndx, name, sh):
+        (_n, self.type, self.flags, _addr, self.offset, self.size, self.link, self.info,
+         align, self.entsize) = sh
+        self.file = file
+        self.shndx = shndx
+        self.name = name
+        self.align = align or 1
+        self.out = None           # OutputSection
+        self.out_off = 0          # offset inside the output section
+        self.alive = True
+        self.rel_off = 0
+        self.rel_size = 0
+        self._relocs = None
+        self.merge = None         # MergeInput when SHF_MERGE
+        self.fdes = None
+        self.is_eh_frame = False
+        self.data_override = None
+        self.gc_mark = False
+        self.group = None
+
+    @property
+    def data(self):
+        if self.data_override is not None:
+            return self.data_override
+        if self.type == SHT_NOBITS:
+            return b""
+        f = self.file
+        return f.view[self.offset:self.offset + self.size]
+
+    @property
+    def relocs(self) -> list[tuple[int, int, int]]:
+        """(r_offset, r_info, r_addend) triples, parsed on first use."""
+        r = self._relocs
+        if r is None:
+            if self.rel_size:
+                r = list(RELA.iter_unpack(self.file.view[self.rel_off:self.rel_off + self.rel_size]))
+            else:
+                r = []
+            self._relocs = r
+        return r
+
+    @property
+    def addr(self) -> int:
+        return self.out.addr + self.out_off
+
+    def __repr__(self):
+        return f"{self.file.name}:({self.name})"
+
+
+class ObjectFile:
+    """A relocatable object, possibly an archive member."""
+    is_shared = False
+
+    def __init__(self, name: str, view, archive=None, order: int = 0):
+        self.name = name
+        self.view = view
+        self.archive = archive
+        self.order = order
+        self.sections: list[InputSection | None] = []
+        self.esyms: list[tuple] = []
+        self.sym_names: list[str] = []
+        self.first_global = 0
+        self.syms: list = []          # Symbol for global indices, None for locals
+        self.comdat_groups: list[tuple[str, list[int]]] = []
+        self.has_gnu_stack = False
+        self.exec_stack = False
+        self.x86_feature_and: int | None = None   # None: no property note
+        self.x86_isa_needed = 0
+        self.x86_or_props: dict[int, int] = {}
+        self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
+        self.section_warning: str | None = None
+        self.strtab = b""
+        self.symtab_shndx: list[int] | None = None
+        self.is_alive = True
+        self.has_ifunc_or_unique = False
+        self.eh_frames: list[InputSection] = []
+        self.is_crtbegin_end = False
+        self.parse()
+
+    def error(self, msg: str) -> LinkError:
+        return LinkError(f"{self.name}: {msg}")
+
+    def parse(self) -> None:
+        v = self.view
+        size = len(v)
+        if size < 64:
+            raise self.error(f"file too short for an ELF header ({size} bytes)")
+        try:
+            (ident, e_type, e_machine, _ver, _entry, _phoff, e_shoff, _flags, _ehsize, _phentsize,
+             _phnum, e_shentsize, e_shnum, e_shstrndx) = EHDR.unpack_from(v, 0)
+        except struct.error:
+            raise self.error("truncated ELF header") from None
+        if ident[:4] != b"\x7fELF":
+            raise self.error("not an ELF file")
+        if ident[4] != 2 or ident[5] != 1:
+            raise self.error("not a 64-bit little-endian ELF file (braze links x86-64 only)")
+        if e_machine != EM_X86_64:
+            raise self.error(f"incompatible machine type {e_machine} (expected x86-64)")
+        if e_type != ET_REL:
+            raise self.error(f"unexpected ELF type {e_type} for a relocatable object")
+        if e_shentsize != SHDR.size:
+            raise self.error(f"corrupt section header table: e_shentsize is {e_shentsize}, expected 64")
+        if e_shoff == 0 or e_shoff > size:
+            raise self.error(f"corrupt section header table: e_shoff 0x{e_shoff:x} is beyond the end of "
+                             f"the file (size 0x{size:x})")
+        if e_shnum == 0:
+            if e_shoff + 64 > size:
+                raise self.error("truncated section header table")
+            e_shnum = SHDR.unpack_from(v, e_shoff)[5]
+        end = e_shoff + e_shnum * 64
+        if end > size:
+            raise self.error(f"corrupt section header table: {e_shnum} headers at offset 0x{e_shoff:x} "
+                             f"extend past the end of the file (size 0x{size:x})")
+        shdrs = list(_SHDR_ITER(v[e_shoff:end]))
+        if e_shstrndx == SHN_XINDEX:
+            e_shstrndx = shdrs[0][6]
+        if e_shstrndx >= e_shnum:
+            raise self.error(f"corrupt section header table: bad e_shstrndx {e_shstrndx}")
+        for i, sh in enumerate(shdrs):
+            if sh[1] != SHT_NOBITS and sh[1] != SHT_NULL and sh[4] + sh[5] > size:
+                raise self.error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
+                                 f"of the file (size 0x{size:x})")
+        sh_str = shdrs[e_shstrndx]
+        shstrtab = bytes(v[sh_str[4]:sh_str[4] + sh_str[5]])
+
+        def secname(off):
+            e = shstrtab.find(b"\0", off)
+            return shstrtab[off:e if e >= 0 else len(shstrtab)].decode("utf-8", "replace")
+
+        n = len(shdrs)
+        sections: list[InputSection | None] = [None] * n
+        symtab_idx = -1
+        groups = []
+        for i in range(1, n):
+            sh = shdrs[i]
+            t = sh[1]
+            if t == SHT_SYMTAB:
+                symtab_idx = i
+                continue
+            if t == SHT_GROUP:
+                groups.append(i)
+                continue
+            if t in (SHT_STRTAB, SHT_RELA, SHT_REL, SHT_NULL, SHT_SYMTAB_SHNDX, SHT_LLVM_ADDRSIG):
+                if t == SHT_SYMTAB_SHNDX:
+                    self.symtab_shndx = list(struct.unpack_from(f"<{sh[5] // 4}I", v, sh[4]))
+                continue
+            name = secname(sh[0])
+            flags = sh[2]
+            if flags & SHF_EXCLUDE and not flags & SHF_ALLOC:
+                continue
+            if name == ".note.GNU-stack":
+                self.has_gnu_stack = True
+                if flags & SHF_EXECINSTR:
+                    self.exec_stack = True
+                continue
+            if name == ".note.gnu.property":
+                self._parse_property(bytes(v[sh[4]:sh[4] + sh[5]]))
+                continue
+            if name.startswith(".gnu.warning"):
+                text = bytes(v[sh[4]:sh[4] + sh[5]]).rstrip(b"\0").decode("utf-8", "replace")
+                if name.startswith(".gnu.warning."):
+                    self.warnings[name[13:]] = text
+                else:
+                    self.section_warning = text
+                continue
+            if name.startswith((".gnu.lto_", ".gnu_debuglink", ".llvm_addrsig")) or name == ".gnu.lto":
+                continue
+            s = InputSection(self, i, name, sh)
+            if flags & SHF_COMPRESSED:
+                self._decompress(s)
+            sections[i] = s
+        self.sections = sections
+        # relocation sections attach to their targets
+        for i in range(1, n):
+            sh = shdrs[i]
+            if sh[1] == SHT_RELA:
+                tgt = sh[7]
+                if tgt < n and sections[tgt] is not None:
+                    if sh[4] + sh[5] > size:
+                        raise self.error(f"relocation section {i} extends past the end of the file")
+                    sections[tgt].rel_off = sh[4]
+                    sections[tgt].rel_size = sh[5] - sh[5] % 24
+            elif sh[1] == SHT_REL and sh[7] < n and sections[sh[7]] is not None:
+                raise self.error(f"section {i}: SHT_REL relocations are not valid on x86-64")
+        if symtab_idx >= 0:
+            sh = shdrs[symtab_idx]
+            if sh[9] != SYM.size and sh[5]:
+                raise self.error(f"corrupt symbol table: entry size {sh[9]}")
+            if sh[6] >= n:
+                raise self.error("corrupt symbol table: bad string table link")
+            st = shdrs[sh[6]]
+            self.strtab = bytes(v[st[4]:st[4] + st[5]])
+            cnt = sh[5] // 24
+            self.esyms = list(SYM.iter_unpack(v[sh[4]:sh[4] + cnt * 24]))
+            self.first_global = min(sh[7], cnt) if sh[7] else cnt
+        strtab = self.strtab
+        names = []
+        for e in self.esyms:
+            off = e[0]
+            if off:
+                end = strtab.find(b"\0", off)
+                names.append(strtab[off:end].decode("utf-8", "replace"))
+            else:
+                names.append("")
+        self.sym_names = names
+        for gi in groups:
+            sh = shdrs[gi]
+            data = v[sh[4]:sh[4] + sh[5]]
+            words = struct.unpack_from(f"<{len(data) // 4}I", data, 0)
+            if not words:
+                continue
+            flag = words[0]
+            members = [m for m in words[1:] if m < n]
+            if not flag & GRP_COMDAT:
+                continue
+            sig_idx = sh[7]
+            if sig_idx >= len(names):
+                raise self.error(f"section group {gi}: bad signature symbol index {sig_idx}")
+            sig = names[sig_idx]
+            if self.esyms[sig_idx][1] & 0xf == STT_SECTION:
+                sig = secname(shdrs[self.esyms[sig_idx][3]][0])
+            self.comdat_groups.append((sig, members))
+
+    def _parse_property(self, data: bytes) -> None:
+        pos = 0
+        feature = None
+        while pos + 12 <= len(data):
+            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
+            pos += 12
+            name = data[pos:pos + namesz]
+            pos += (namesz + 3) & ~3
+            desc = data[pos:pos + descsz]
+            pos += (descsz + 7) & ~7
+            if ntype != NT_GNU_PROPERTY_TYPE_0 or name[:3] != b"GNU":
+                continue
+            q = 0
+            while q + 8 <= len(desc):
+                ptype, psz = struct.unpack_from("<II", desc, q)
+                q += 8
+                val = struct.unpack_from("<I", desc, q)[0] if psz >= 4 else 0
+                q += (psz + 7) & ~7
+                if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
+                    feature = val
+                elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
+                    self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
+        if feature is not None:
+            self.x86_feature_and = feature
+
+    def _decompress(self, s: InputSection) -> None:
+        import zlib
+        v = self.view
+        if s.size < CHDR.size:
+            raise self.error(f"section {s.name}: truncated compression header")
+        ctype, _res, csize, calign = CHDR.unpack_from(v, s.offset)
+        if ctype != ELFCOMPRESS_ZLIB:
+            raise self.error(f"section {s.name}: unsupported compression type {ctype}")
+        try:
+            raw = zlib.decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]))
+        except zlib.error as e:
+            raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        s.data_override = raw
+        s.size = csize
+        s.align = calign or 1
+        s.flags &= ~SHF_COMPRESSED
+
+    # --- symbol helpers used by later passes ---
+    def sym_shndx(self, i: int) -> int:
+        sh = self.esyms[i][3]
+        if sh == SHN_XINDEX and self.symtab_shndx is not None:
+            return self.symtab_shndx[i]
+        return sh
+
+    def local_section(self, i: int):
+        """The InputSection a local symbol is defined in (None for ABS/undefined/discarded)."""
+        sh = self.sym_shndx(i)
+        if sh == SHN_UNDEF or sh >= SHN_LORESERVE:
+            return None
+        if sh >= len(self.sections):
+            raise self.error(f"symbol {i} has bad section index {sh}")
+        return self.sections[sh]
+
+    def __repr__(self):
+        return self.name

@@ -1,0 +1,133 @@
+"""GNU linker scripts as glibc and gcc ship them: GROUP, INPUT, AS_NEEDED, OUTPUT_FORMAT, OUTPUT_ARCH,
+SEARCH_DIR, ENTRY, VERSION. Full SECTIONS scripts are not supported (a clear error says so)."""
+from __future__ import annotations
+
+import re
+
+from ..diag import LinkError
+
+_TOKEN = re.compile(r'\s+|/\*.*?\*/|#[^\n]*|"[^"]*"|[(),;{}=]|[^\s(),;{}="]+', re.S)
+
+
+def tokenize(text: str, path: str) -> list[str]:
+    out = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise LinkError(f"{path}: syntax error in linker script near {text[pos:pos + 20]!r}")
+        t = m.group(0)
+        pos = m.end()
+        if t[0].isspace() or t.startswith("/*") or t.startswith("#"):
+            continue
+        out.append(t)
+    if "/*" in text and text.count("/*") != text.count("*/"):
+        raise LinkError(f"{path}: unterminated comment in linker script")
+    return out
+
+
+class ScriptResult:
+    def __init__(self):
+        self.items: list[tuple[str, str, bool]] = []   # (kind, value, as_needed) kinds: file|lib|group_start|group_end
+        self.search_dirs: list[str] = []
+        self.entry: str | None = None
+        self.version_text: str | None = None
+
+
+def parse_script(text: str, path: str) -> ScriptResult:
+    toks = tokenize(text, path)
+    res = ScriptResult()
+    i = 0
+    n = len(toks)
+
+    def expect(t):
+        nonlocal i
+        if i >= n or toks[i] != t:
+            got = toks[i] if i < n else "end of file"
+            raise LinkError(f"{path}: syntax error in linker script: expected '{t}', got '{got}'")
+        i += 1
+
+    def file_list(as_needed: bool):
+        nonlocal i
+        expect("(")
+        while i < n and toks[i] != ")":
+            t = toks[i]
+            if t == ",":
+                i += 1
+                continue
+            if t == "AS_NEEDED":
+                i += 1
+                file_list(True)
+                continue
+            i += 1
+            t = t.strip('"')
+            if t.startswith("-l"):
+                res.items.append(("lib", t[2:], as_needed))
+            else:
+                res.items.append(("file", t, as_needed))
+        expect(")")
+
+    while i < n:
+        t = toks[i]
+        i += 1
+        if t == "GROUP":
+            res.items.append(("group_start", "", False))
+            file_list(False)
+            res.items.append(("group_end", "", False))
+        elif t == "INPUT":
+            file_list(False)
+        elif t in ("OUTPUT_FORMAT", "OUTPUT_ARCH", "TARGET", "STARTUP", "OUTPUT", "INCLUDE"):
+            expect("(")
+            args = []
+            while i < n and toks[i] != ")":
+                args.append(toks[i].strip('"'))
+                i += 1
+            expect(")")
+            if t == "OUTPUT_FORMAT" and args and args[0] not in ("elf64-x86-64",):
+                raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes elf64-x86-64)")
+            if t == "STARTUP" and args:
+                res.items.append(("file", args[0], False))
+        elif t == "SEARCH_DIR":
+            expect("(")
+            res.search_dirs.append(toks[i].strip('"'))
+            i += 1
+            expect(")")
+        elif t == "ENTRY":
+            expect("(")
+            res.entry = toks[i]
+            i += 1
+            expect(")")
+        elif t == "VERSION":
+            # keep the raw text between the outer braces for the version-script parser
+            start = text.find("VERSION")
+            b = text.find("{", start)
+            depth = 0
+            j = b
+            while j < len(text):
+                if text[j] == "{":
+                    depth += 1
+                elif text[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            res.version_text = text[b + 1:j]
+            # skip tokens of the block
+            depth = 0
+            while i < n:
+                if toks[i] == "{":
+                    depth += 1
+                elif toks[i] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        i += 1
+                        break
+                i += 1
+        elif t == ";":
+            continue
+        elif t in ("SECTIONS", "MEMORY", "PHDRS"):
+            raise LinkError(f"{path}: linker script command {t} is not supported by braze")
+        else:
+            raise LinkError(f"{path}: syntax error in linker script: unexpected '{t}'")
+    return res

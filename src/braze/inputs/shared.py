@@ -1,0 +1,121 @@
+"""Shared objects (ET_DYN): exported symbols with their versions, DT_SONAME, DT_NEEDED."""
+from __future__ import annotations
+
+import os
+import struct
+
+from ..diag import LinkError
+from ..elf import (EHDR, SHDR, SYM, DYN, ET_DYN, EM_X86_64, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM,
+                   SHT_GNU_VERDEF, SHN_UNDEF, DT_SONAME, DT_NEEDED, STB_LOCAL, VERSYM_HIDDEN)
+
+
+class SharedFile:
+    is_shared = True
+
+    def __init__(self, path: str, view, as_needed: bool, order: int = 0):
+        self.name = path
+        self.path = path
+        self.view = view
+        self.as_needed = as_needed
+        self.order = order
+        self.soname = os.path.basename(path)
+        self.needed: list[str] = []
+        self.defs: list[tuple] = []        # (name, value, size, type, bind, shndx, version, hidden)
+        self.undefs: list[str] = []
+        self.versions: dict[int, str] = {}   # verdef index -> name
+        self.is_needed = False
+        self.is_alive = True
+        self._by_value: dict[int, list[str]] | None = None
+        self.parse()
+
+    def error(self, msg: str) -> LinkError:
+        return LinkError(f"{self.name}: {msg}")
+
+    def parse(self) -> None:
+        v = self.view
+        size = len(v)
+        try:
+            (ident, e_type, e_machine, _v, _e, _po, e_shoff, _f, _eh, _pe, _pn, e_shentsize, e_shnum,
+             e_shstrndx) = EHDR.unpack_from(v, 0)
+        except struct.error:
+            raise self.error("truncated ELF header") from None
+        if e_machine != EM_X86_64 or ident[4] != 2:
+            raise self.error("incompatible shared object (not ELF64 x86-64)")
+        if e_shentsize != 64 or e_shoff + e_shnum * 64 > size:
+            raise self.error("corrupt section header table")
+        shdrs = list(SHDR.iter_unpack(v[e_shoff:e_shoff + e_shnum * 64]))
+        dynsym = versym = verdef = dynamic = None
+        for sh in shdrs:
+            if sh[1] != 8 and sh[4] + sh[5] > size:
+                raise self.error("section extends past the end of the file")
+            t = sh[1]
+            if t == SHT_DYNSYM:
+                dynsym = sh
+            elif t == SHT_GNU_VERSYM:
+                versym = sh
+            elif t == SHT_GNU_VERDEF:
+                verdef = sh
+            elif t == SHT_DYNAMIC:
+                dynamic = sh
+        if dynsym is None:
+            return
+        strsh = shdrs[dynsym[6]]
+        strtab = bytes(v[strsh[4]:strsh[4] + strsh[5]])
+
+        def cstr(off):
+            e = strtab.find(b"\0", off)
+            return strtab[off:e].decode("utf-8", "replace")
+
+        if dynamic is not None:
+            for tag, val in DYN.iter_unpack(v[dynamic[4]:dynamic[4] + dynamic[5] - dynamic[5] % 16]):
+                if tag == 0:
+                    break
+                if tag == DT_SONAME:
+                    self.soname = cstr(val)
+                elif tag == DT_NEEDED:
+                    self.needed.append(cstr(val))
+        if verdef is not None:
+            off = verdef[4]
+            for _ in range(verdef[7]):
+                _ver, flags, ndx, cnt, _h, aux, nxt = struct.unpack_from("<HHHHIII", v, off)
+                name_off = struct.unpack_from("<I", v, off + aux)[0]
+                self.versions[ndx] = cstr(name_off)
+                if not nxt:
+                    break
+                off += nxt
+        cnt = dynsym[5] // 24
+        syms = SYM.iter_unpack(v[dynsym[4]:dynsym[4] + cnt * 24])
+        vers = struct.unpack_from(f"<{cnt}H", v, versym[4]) if versym is not None else None
+        defs = self.defs
+        undefs = self.undefs
+        versions = self.versions
+        for i, (st_name, info, other, shndx, value, sz) in enumerate(syms):
+            if i == 0:
+                continue
+            bind = info >> 4
+            if bind == STB_LOCAL:
+                continue
+            name = cstr(st_name)
+            if shndx == SHN_UNDEF:
+                undefs.append(name)
+                continue
+            ver = vers[i] if vers is not None else 1
+            hidden = bool(ver & VERSYM_HIDDEN)
+            vidx = ver & 0x7fff
+            if vidx == 0:   # VER_NDX_LOCAL: not visible
+                continue
+            defs.append((name, value, sz, info & 0xf, bind, shndx, versions.get(vidx) if vidx > 1 else None,
+                         hidden, other & 3))
+
+    def aliases(self, value: int) -> list[str]:
+        """Exported names at the same address (for copy relocations of data with aliases)."""
+        if self._by_value is None:
+            m: dict[int, list[str]] = {}
+            for d in self.defs:
+                if not d[7] and d[3] in (1, 0):   # visible default-version data symbols
+                    m.setdefault(d[1], []).append(d[0])
+            self._by_value = m
+        return self._by_value.get(value, [])
+
+    def __repr__(self):
+        return self.name

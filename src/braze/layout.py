@@ -1,0 +1,409 @@
+"""Layout: order output sections, build program headers, assign addresses and file offsets the way
+ld.bfd's default script does (-z separate-code, RELRO ending on a page boundary)."""
+from __future__ import annotations
+
+from . import diag
+from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS,
+                  PT_LOAD, PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
+                  PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, STV_HIDDEN, align_up)
+from .passes import rank_of
+from .sections import Chunk
+
+
+class Segment:
+    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align")
+
+    def __init__(self, type_, flags, align=1):
+        self.type = type_
+        self.flags = flags
+        self.chunks = []
+        self.offset = self.vaddr = self.filesz = self.memsz = 0
+        self.align = align
+
+
+def collect_chunks(ctx) -> list:
+    syn = ctx.syn
+    cfg = ctx.config
+    chunks = [c for c in ctx.out_sections.values()]
+    for c in (syn.interp, syn.build_id, syn.property, syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr,
+              syn.versym, syn.verdef, syn.verneed, syn.dynamic, syn.eh_frame, syn.eh_frame_hdr):
+        if c is not None:
+            chunks.append(c)
+    if syn.rela_dyn.relocs:
+        chunks.append(syn.rela_dyn)
+    if syn.rela_plt.relocs:
+        if not ctx.dynamic:
+            syn.rela_plt.flags = SHF_ALLOC
+        chunks.append(syn.rela_plt)
+    if syn.plt.syms or syn.plt.isyms:
+        chunks.append(syn.plt)
+    if syn.pltgot.syms:
+        chunks.append(syn.pltgot)
+    if syn.got.nslots or (ctx.symtab.get("_GLOBAL_OFFSET_TABLE_") is not None and
+                          ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
+        chunks.append(syn.got)
+    if ctx.dynamic or syn.plt.isyms or _got_referenced(ctx):
+        chunks.append(syn.gotplt)
+    return chunks
+
+
+def _got_referenced(ctx):
+    s = ctx.symtab.get("_GLOBAL_OFFSET_TABLE_")
+    return s is not None and s.linker_defined
+
+
+def layout(ctx) -> None:
+    cfg = ctx.config
+    syn = ctx.syn
+    chunks = collect_chunks(ctx)
+    for c in chunks:
+        c.update_size(ctx)
+    # drop empty output sections from inputs (but keep ones with symbols pointing into them)
+    chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or not c.is_synthetic and c.members
+              or c is syn.gotplt]
+    for c in chunks:
+        c.rank = rank_of(c)
+    chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1))
+    # TLS: the first TLS section carries the segment's alignment
+    tls = [c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
+    if tls:
+        a = max(c.align for c in tls)
+        tls[0].align = a
+        ctx.tls_align = a
+    # non-alloc symbol/string tables come last
+    from .symtab import build_symtab
+    tabs = build_symtab(ctx, chunks)
+    chunks.extend(tabs)
+    for i, c in enumerate(chunks, 1):
+        c.shndx = i
+    ctx.chunks = chunks
+    ctx.out_by_name = {c.name: c for c in chunks}
+    if syn.dynamic is not None:
+        syn.dynamic.build(ctx)      # now that array sections exist
+    _assign(ctx, chunks)
+
+
+def _segments(ctx, chunks):
+    """Build the program header list (contents only; addresses assigned later)."""
+    cfg = ctx.config
+    syn = ctx.syn
+    alloc = [c for c in chunks if c.flags & SHF_ALLOC]
+    segs = []
+    if syn.interp is not None:
+        segs.append(Segment(PT_PHDR, PF_R, 8))
+        segs.append(Segment(PT_INTERP, PF_R, 1))
+        segs[-1].chunks = [syn.interp]
+    loads = []
+    cur = None
+    prev_kind = None
+    seen_exec = False
+    for c in alloc:
+        if c.flags & SHF_WRITE:
+            kind = "rw"
+        elif c.flags & SHF_EXECINSTR:
+            kind = "rx"
+            seen_exec = True
+        else:
+            kind = "r1" if seen_exec else "r0"
+        if not cfg.separate_code and kind in ("r0", "rx", "r1"):
+            kind = "rx0"
+        if kind != prev_kind:
+            flags = {"r0": PF_R, "rx": PF_R | PF_X, "r1": PF_R, "rw": PF_R | PF_W, "rx0": PF_R | PF_X}[kind]
+            cur = Segment(PT_LOAD, flags, cfg.max_page_size)
+            loads.append(cur)
+            prev_kind = kind
+        cur.chunks.append(c)
+    if not loads or not (loads[0].flags & PF_W == 0 and loads[0].chunks and loads[0].flags in (PF_R, PF_R | PF_X)):
+        pass
+    if loads and loads[0].flags != PF_R and cfg.separate_code:
+        # headers need a read-only segment of their own
+        loads.insert(0, Segment(PT_LOAD, PF_R, cfg.max_page_size))
+    segs.extend(loads)
+    if syn.dynamic is not None:
+        s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
+        s.chunks = [syn.dynamic]
+        segs.append(s)
+    notes = [c for c in alloc if c.type == SHT_NOTE]
+    i = 0
+    while i < len(notes):
+        s = Segment(PT_NOTE, PF_R, notes[i].align)
+        s.chunks = [notes[i]]
+        j = i + 1
+        while j < len(notes) and notes[j].align == notes[i].align and \
+                alloc.index(notes[j]) == alloc.index(notes[j - 1]) + 1:
+            s.chunks.append(notes[j])
+            j += 1
+        segs.append(s)
+        i = j
+    tls = [c for c in alloc if c.flags & SHF_TLS]
+    if tls:
+        s = Segment(PT_TLS, PF_R, ctx.tls_align)
+        s.chunks = tls
+        segs.append(s)
+    if syn.property is not None:
+        s = Segment(PT_GNU_PROPERTY, PF_R, 8)
+        s.chunks = [syn.property]
+        segs.append(s)
+    if syn.eh_frame_hdr is not None and syn.eh_frame_hdr in alloc:
+        s = Segment(PT_GNU_EH_FRAME, PF_R, 4)
+        s.chunks = [syn.eh_frame_hdr]
+        segs.append(s)
+    stack = _stack_flags(ctx)
+    if stack is not None:
+        segs.append(Segment(PT_GNU_STACK, stack, 16))
+    if cfg.relro and any(c for c in alloc if _is_relro(ctx, c)):
+        segs.append(Segment(PT_GNU_RELRO, PF_R, 1))
+    return segs
+
+
+def _stack_flags(ctx):
+    cfg = ctx.config
+    if cfg.execstack is True:
+        return PF_R | PF_W | PF_X
+    if cfg.execstack is False:
+        return PF_R | PF_W
+    objs = ctx.objs
+    if not objs:
+        return PF_R | PF_W
+    have = [o for o in objs if o.has_gnu_stack]
+    if not have:
+        return None
+    ex = [o for o in have if o.exec_stack]
+    if ex:
+        diag.warn(f"{ex[0].name}: requires executable stack (because the .note.GNU-stack section is executable)")
+        return PF_R | PF_W | PF_X
+    if len(have) != len(objs):
+        missing = next(o for o in objs if not o.has_gnu_stack)
+        diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")
+        diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker")
+        return PF_R | PF_W | PF_X
+    return PF_R | PF_W
+
+
+_RELRO_NAMES = {".tdata", ".tbss", ".preinit_array", ".init_array", ".fini_array", ".ctors", ".dtors",
+                ".data.rel.ro", ".dynamic", ".got", ".jcr"}
+
+
+def _is_relro(ctx, c) -> bool:
+    if c.name in _RELRO_NAMES or c.name.startswith(".data.rel.ro"):
+        return True
+    if c.flags & SHF_TLS:
+        return True
+    if c is ctx.syn.gotplt and ctx.config.now:
+        return True
+    return False
+
+
+def _assign(ctx, chunks) -> None:
+    cfg = ctx.config
+    syn = ctx.syn
+    page = cfg.max_page_size
+    segs = _segments(ctx, chunks)
+    nph = len(segs)
+    hdr_size = 64 + 56 * nph
+    base = 0 if cfg.pic else 0x400000
+    if cfg.section_starts.get(".text") is not None and False:
+        pass
+    ctx.base = base
+    ctx.hdr_size = hdr_size
+    ctx.segments = segs
+    loads = [s for s in segs if s.type == PT_LOAD]
+    addr = base + hdr_size
+    file_end = hdr_size
+    first = True
+    tbss_end = None
+    for li, seg in enumerate(loads):
+        rw = bool(seg.flags & PF_W)
+        if first:
+            seg.vaddr = base
+            seg.offset = 0
+        elif not rw:
+            addr = align_up(addr, page)
+            seg.vaddr = addr
+            seg.offset = addr - base
+        else:
+            r_end = addr
+            if cfg.relro:
+                start = align_up(r_end, page)
+                relro_end = _layout_rw(ctx, seg, start, dry=True)
+                if relro_end is not None:
+                    shift = align_up(relro_end, page) - relro_end
+                    maxal = max([c.align for c in seg.chunks] + [1])
+                    shift -= shift % maxal
+                    start += shift
+            else:
+                start = align_up(r_end, page) + (r_end & (page - 1))
+            seg.vaddr = start
+            seg.offset = file_end + ((start - file_end) % page)
+            addr = start
+        if rw:
+            _layout_rw(ctx, seg, seg.vaddr, dry=False)
+            addr = seg.vaddr + seg.memsz
+            file_end = seg.offset + seg.filesz
+        else:
+            a = seg.vaddr + (hdr_size if first else 0)
+            for c in seg.chunks:
+                a = align_up(a, c.align)
+                c.addr = a
+                c.offset = seg.offset + (a - seg.vaddr)
+                a += c.size
+            seg.filesz = seg.memsz = a - seg.vaddr
+            addr = a
+            file_end = seg.offset + seg.filesz
+        first = False
+    # non-alloc sections
+    off = file_end
+    for c in chunks:
+        if c.flags & SHF_ALLOC:
+            continue
+        off = align_up(off, c.align)
+        c.addr = 0
+        c.offset = off
+        if c.type != SHT_NOBITS:
+            off += c.size
+    ctx.shoff = align_up(off, 8)
+    ctx.file_size = ctx.shoff + 64 * (len(chunks) + 1)
+    # TLS
+    tls = [c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
+    if tls:
+        ctx.tls_start = tls[0].addr
+        ctx.tls_end = max(c.addr + c.size for c in tls)
+        memsz = ctx.tls_end - ctx.tls_start
+        ctx.tp = ctx.tls_start + align_up(memsz, ctx.tls_align)
+    # other segments
+    for seg in segs:
+        if seg.type == PT_LOAD:
+            continue
+        if seg.type == PT_PHDR:
+            seg.vaddr = base + 64
+            seg.offset = 64
+            seg.filesz = seg.memsz = 56 * nph
+            continue
+        if seg.type == PT_GNU_STACK:
+            continue
+        if seg.type == PT_GNU_RELRO:
+            rel = [c for c in chunks if c.flags & SHF_ALLOC and _is_relro(ctx, c)]
+            st = rel[0]
+            end = max(c.addr + (c.size if c.type != SHT_NOBITS or not c.flags & SHF_TLS else 0) for c in rel)
+            if syn.gotplt in chunks and not cfg.now and syn.gotplt.size >= 24 and \
+                    any(c is syn.gotplt for c in chunks):
+                end = max(end, syn.gotplt.addr + 24)
+            end = ctx.relro_end if getattr(ctx, "relro_end", None) else end
+            seg.vaddr = st.addr
+            seg.offset = st.offset
+            seg.filesz = seg.memsz = end - st.addr
+            continue
+        cs = seg.chunks
+        seg.vaddr = cs[0].addr
+        seg.offset = cs[0].offset
+        endm = max(c.addr + c.size for c in cs)
+        endf = max(c.offset + (c.size if c.type != SHT_NOBITS else 0) for c in cs)
+        seg.memsz = endm - seg.vaddr
+        seg.filesz = endf - seg.offset
+    define_symbols(ctx)
+
+
+def _layout_rw(ctx, seg, start, dry):
+    """Lay out the RW segment from `start`; returns the RELRO end address."""
+    syn = ctx.syn
+    cfg = ctx.config
+    a = start
+    relro_end = None
+    fend = start
+    for c in seg.chunks:
+        a = align_up(a, c.align)
+        if not dry:
+            c.addr = a
+            c.offset = seg.offset + (a - seg.vaddr)
+        if _is_relro(ctx, c):
+            relro_end = a + (0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size)
+        if c is syn.gotplt and not cfg.now and c.size >= 24:
+            relro_end = a + 24
+        if c.type == SHT_NOBITS and c.flags & SHF_TLS:
+            continue          # .tbss takes no address space in the segment
+        a += c.size
+        if c.type != SHT_NOBITS:
+            fend = a
+    if not dry:
+        seg.memsz = a - start
+        seg.filesz = fend - start
+        ctx.relro_end = relro_end
+    return relro_end
+
+
+def define_symbols(ctx) -> None:
+    """Give linker-defined symbols their values now that addresses are known."""
+    cfg = ctx.config
+    syn = ctx.syn
+    by = ctx.out_by_name
+    chunks = ctx.chunks
+    alloc = [c for c in chunks if c.flags & SHF_ALLOC]
+
+    def setv(name, value, chunk=None):
+        s = ctx.symtab.get(name)
+        if s is None or not s.linker_defined:
+            return
+        s.section = None
+        s.value = value
+
+    def bounds(name, c):
+        if c is not None:
+            return c.addr, c.addr + c.size
+        return None
+
+    gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    ctx.got_base = gotbase
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase)
+    if syn.dynamic is not None:
+        setv("_DYNAMIC", syn.dynamic.addr)
+    setv("__ehdr_start", ctx.base)
+    setv("__executable_start", ctx.base)
+    fini = by.get(".fini") or by.get(".text")
+    rx = [c for c in alloc if c.flags & SHF_EXECINSTR]
+    etext = (rx[-1].addr + rx[-1].size) if rx else ctx.base
+    for n in ("_etext", "etext", "__etext"):
+        setv(n, etext)
+    rw = [c for c in alloc if c.flags & SHF_WRITE]
+    progbits_rw = [c for c in rw if c.type != SHT_NOBITS]
+    edata = max((c.addr + c.size for c in progbits_rw), default=etext)
+    for n in ("_edata", "edata"):
+        setv(n, edata)
+    bss = by.get(".bss")
+    setv("__bss_start", bss.addr if bss is not None and bss.size else edata)
+    end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
+    for n in ("_end", "end"):
+        setv(n, end)
+    for arr in ("init_array", "fini_array", "preinit_array"):
+        c = by.get("." + arr)
+        if c is not None:
+            setv(f"__{arr}_start", c.addr)
+            setv(f"__{arr}_end", c.addr + c.size)
+        else:
+            # bfd still defines them (empty) at the position the section would have
+            anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
+            v = anchor.addr if anchor is not None else 0
+            setv(f"__{arr}_start", v)
+            setv(f"__{arr}_end", v)
+    rp = syn.rela_plt
+    if rp in chunks:
+        setv("__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
+        setv("__rela_iplt_end", rp.addr + rp.size)
+    else:
+        first = alloc[0] if alloc else None
+        setv("__rela_iplt_start", 0)
+        setv("__rela_iplt_end", 0)
+    if syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
+        setv("__GNU_EH_FRAME_HDR", syn.eh_frame_hdr.addr)
+    td = by.get(".tdata")
+    if td is not None:
+        setv("__tdata_start", td.addr)
+    setv("_TLS_MODULE_BASE_", ctx.tls_start)
+    for name, s in ctx.symtab.items():
+        if not s.linker_defined:
+            continue
+        if name.startswith("__start_"):
+            c = by.get(name[8:])
+            s.value = c.addr if c is not None else 0
+        elif name.startswith("__stop_"):
+            c = by.get(name[7:])
+            s.value = c.addr + c.size if c is not None else 0

@@ -1,0 +1,28 @@
+"""The link pipeline, every pass in order (like mold's main)."""
+from __future__ import annotations
+
+from .context import Context
+from . import passes, layout, writer
+from .resolve import read_inputs
+
+
+class LinkResult:
+    def __init__(self, output: str, ctx: Context):
+        self.output = output
+        self.timings = ctx.timings
+
+
+def link(config) -> LinkResult:
+    ctx = Context(config)
+    read_inputs(ctx);                    ctx.mark("read inputs")
+    passes.resolve_symbols(ctx);         ctx.mark("resolve symbols")
+    passes.gc_sections(ctx);             ctx.mark("gc sections")
+    passes.bin_sections(ctx);            ctx.mark("merge sections")
+    passes.create_synthetic(ctx);        ctx.mark("create synthetic")
+    passes.scan_relocations(ctx);        ctx.mark("scan relocations")
+    passes.finalize_dynamic(ctx);        ctx.mark("dynamic tables")
+    layout.layout(ctx);                  ctx.mark("layout")
+    writer.write_output(ctx);            ctx.mark("apply relocs + write")
+    if config.time:
+        ctx.report_time()
+    return LinkResult(config.output, ctx)

@@ -1,0 +1,91 @@
+"""Command-line entry: `braze [ld options]`, `ld` via a symlink/shim, `braze shim-dir`, `braze run`."""
+from __future__ import annotations
+
+import os
+import sys
+
+from . import diag
+
+
+def shim_dir() -> str:
+    """A directory holding an `ld` that runs this braze (gcc -B<dir> finds it)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    import hashlib
+    key = hashlib.sha1(f"{sys.executable}\0{pkg}".encode()).hexdigest()[:12]
+    d = os.path.join(base, "braze", f"shim-{key}")
+    ld = os.path.join(d, "ld")
+    script = (f"#!/bin/sh\nPYTHONPATH={_q(pkg)}${{PYTHONPATH:+:$PYTHONPATH}} "
+              f"exec {_q(sys.executable)} -m braze --argv0=ld \"$@\"\n")
+    try:
+        with open(ld) as f:
+            if f.read() == script:
+                return d
+    except OSError:
+        pass
+    os.makedirs(d, exist_ok=True)
+    tmp = f"{ld}.{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(script)
+    os.chmod(tmp, 0o755)
+    os.replace(tmp, ld)
+    return d
+
+
+def _q(s: str) -> str:
+    import shlex
+    return shlex.quote(s)
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    prog = os.path.basename(sys.argv[0]) if sys.argv else "braze"
+    if argv and argv[0].startswith("--argv0="):
+        prog = argv[0].split("=", 1)[1]
+        argv = argv[1:]
+    if prog not in ("ld", "braze") and not prog.startswith("ld."):
+        prog = "braze"
+    if prog == "braze" and argv:
+        if argv[0] == "shim-dir":
+            print(shim_dir())
+            return 0
+        if argv[0] == "run":
+            cmd = argv[1:]
+            if cmd and cmd[0] == "--":
+                cmd = cmd[1:]
+            if not cmd:
+                sys.stderr.write("braze: error: run: no command given (braze run -- CMD...)\n")
+                return 1
+            d = shim_dir()
+            env = dict(os.environ)
+            env["COMPILER_PATH"] = d + (os.pathsep + env["COMPILER_PATH"] if env.get("COMPILER_PATH") else "")
+            try:
+                os.execvpe(cmd[0], cmd, env)
+            except OSError as e:
+                sys.stderr.write(f"braze: error: run: {cmd[0]}: {e.strerror}\n")
+                return 127
+    try:
+        from .cli import parse_args
+        from .link import link
+        config = parse_args(argv)
+        if config is None:      # --help / --version handled
+            return 0
+        link(config)
+        return 0
+    except diag.LinkError as e:
+        if e.args and e.args[0]:
+            sys.stderr.write(f"braze: error: {e.args[0]}\n")
+        return 1
+    except (MemoryError, RecursionError, Exception) as e:   # a bug in braze: say so, briefly
+        if os.environ.get("BRAZE_DEBUG"):
+            raise
+        import traceback
+        tb = traceback.extract_tb(e.__traceback__)[-1]
+        sys.stderr.write(f"braze: error: internal error: {type(e).__name__}: {e} "
+                         f"(at {os.path.basename(tb.filename)}:{tb.lineno}; set BRAZE_DEBUG=1 for details)\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,617 @@
+"""The middle passes: symbol checks, --gc-sections, binning input sections into output sections,
+synthetic sections, relocation scanning and the dynamic symbol table."""
+from __future__ import annotations
+
+import re
+
+from . import diag
+from .diag import LinkError
+from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
+                  SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_X86_64_LARGE, SHT_NOBITS, SHT_PROGBITS,
+                  SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND,
+                  STB_LOCAL, STB_WEAK, STB_GLOBAL, STT_SECTION, STT_FUNC, STT_OBJECT, STT_TLS, STT_NOTYPE,
+                  STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
+                  GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_ISA_1_NEEDED)
+from .sections import (OutputSection, MergedSection, output_name, section_order_key, Chunk)
+from .symbols import (NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+
+_C_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
+LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executable_start", "_etext", "etext",
+               "__etext", "_edata", "edata", "_end", "end", "__bss_start", "__init_array_start",
+               "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
+               "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
+               "__tdata_start", "_TLS_MODULE_BASE_", "__dso_handle_unused"}
+LOCAL_LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__init_array_start",
+                     "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
+                     "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
+                     "__tdata_start", "_TLS_MODULE_BASE_"}
+
+
+class Blob:
+    """A member of an output section with no input bytes: COMMON symbols, copy-relocated data."""
+    type = SHT_NOBITS
+    file = None
+    merge = None
+    alive = True
+    data = None
+
+    def __init__(self, name, size, align):
+        self.name = name
+        self.size = size
+        self.align = align
+        self.out = None
+        self.out_off = 0
+
+    @property
+    def addr(self):
+        return self.out.addr + self.out_off
+
+
+# ------------------------------------------------------------------ resolve
+
+def resolve_symbols(ctx) -> None:
+    cfg = ctx.config
+    ctx.dynamic = cfg.shared or cfg.pie or bool(ctx.dsos)
+    ctx.is_static = not ctx.dynamic
+    ctx.needed_dsos = [d for d in ctx.dsos if d.is_alive]
+    for so in ctx.needed_dsos:
+        so.is_needed = True
+    symtab = ctx.symtab
+    # linker-defined symbols that are referenced
+    for name, s in symtab.items():
+        if s.rank != NONE:
+            continue
+        if name in LINKER_SYMS or ((name.startswith("__start_") or name.startswith("__stop_")) and
+                                   _C_IDENT.match(name[8 if name.startswith("__start_") else 7:])):
+            if name == "_DYNAMIC" and not ctx.dynamic:
+                continue
+            if name in ("__rela_iplt_start", "__rela_iplt_end") and cfg.pic:
+                continue
+            s.linker_defined = True
+            s.rank = NONE
+            if name in LOCAL_LINKER_SYMS:
+                s.visibility = STV_HIDDEN
+            elif name.startswith(("__start_", "__stop_")):
+                s.visibility = STV_PROTECTED
+    _check_undefined(ctx)
+    # exports
+    shared = cfg.shared
+    for s in symtab.values():
+        if s.rank < COMMON or not isinstance(s.file, object) or s.file is None or s.file.is_shared:
+            continue
+        if s.visibility in (STV_HIDDEN, STV_INTERNAL):
+            continue
+        if shared or cfg.export_dynamic or s.ref_dynamic:
+            s.export = True
+    if cfg.dynamic_list:
+        from .version import apply_dynamic_list
+        apply_dynamic_list(ctx)
+    if ctx.version_texts or cfg.version_scripts:
+        from .version import apply_version_scripts
+        apply_version_scripts(ctx)
+    from . import libinit
+    libinit.prepare(ctx)
+    diag.check_errors()
+
+
+def _check_undefined(ctx) -> None:
+    cfg = ctx.config
+    if cfg.unresolved_symbols == "ignore-all" or cfg.unresolved_symbols == "ignore-in-object-files":
+        return
+    report = not cfg.shared or cfg.z_defs or cfg.no_undefined
+    if not report:
+        return
+    undef = [s for s in ctx.symtab.values()
+             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined]
+    if not undef:
+        return
+    undef_set = {id(s) for s in undef}
+    refs: dict[int, list[str]] = {}
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is None or not sec.rel_size or not sec.flags & SHF_ALLOC:
+                continue
+            for off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx < obj.first_global or idx >= len(obj.syms):
+                    continue
+                s = obj.syms[idx]
+                if s is None or id(s) not in undef_set:
+                    continue
+                lst = refs.setdefault(id(s), [])
+                if len(lst) < 4:
+                    fn = _enclosing_function(obj, sec, off)
+                    where = f"{obj.name}:({diag.demangle(fn)})" if fn else f"{obj.name}:({sec.name}+0x{off:x})"
+                    if where not in lst:
+                        lst.append(where)
+    for s in undef:
+        lines = [f"undefined symbol: {diag.demangle(s.name)}"]
+        lst = refs.get(id(s))
+        if not lst and s.ref_file is not None:
+            lst = [s.ref_file.name]
+        for w in (lst or [])[:3]:
+            lines.append(f">>> referenced by {w}")
+        if lst and len(lst) > 3:
+            lines.append(">>> referenced by more places")
+        diag.error("\n".join(lines))
+    diag.check_errors()
+
+
+def _enclosing_function(obj, sec, off):
+    best = None
+    for i, e in enumerate(obj.esyms):
+        if e[1] & 0xf not in (STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT):
+            continue
+        if obj.sym_shndx(i) != sec.shndx:
+            continue
+        v, sz = e[4], e[5]
+        if v <= off and (off < v + sz or sz == 0) and obj.sym_names[i]:
+            if best is None or v > best[0]:
+                best = (v, obj.sym_names[i])
+    return best[1] if best else None
+
+
+# ------------------------------------------------------------------ gc
+
+def gc_sections(ctx) -> None:
+    if not ctx.config.gc_sections:
+        return
+    from .gc import gc_sections as run
+    run(ctx)
+
+
+# ------------------------------------------------------------------ binning
+
+_RANKS = {n: i for i, n in enumerate([
+    ".interp", ".note.gnu.property", ".note.gnu.build-id", ".note.ABI-tag", "NOTE",
+    ".hash", ".gnu.hash", ".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d", ".gnu.version_r",
+    ".rela.dyn", ".rela.plt", "RO0",
+    ".init", ".plt", ".plt.got", ".plt.sec", ".text", "RX", ".fini",
+    ".rodata", ".rodata1", "RO", ".eh_frame_hdr", ".eh_frame", ".gcc_except_table", ".lrodata",
+    ".tdata", ".tbss", ".preinit_array", ".init_array", ".fini_array", ".ctors", ".dtors",
+    ".data.rel.ro", "RELRO", ".dynamic", ".got", ".got.plt", ".data", ".data1", ".ldata", "RW", ".bss", "BSS",
+    ".lbss", "NONALLOC", ".symtab", ".shstrtab", ".strtab"])}
+
+
+def rank_of(c) -> int:
+    r = _RANKS.get(c.name)
+    if r is not None:
+        if c.name in (".symtab", ".shstrtab", ".strtab") and c.flags & SHF_ALLOC:
+            return _RANKS["RO"]
+        return r
+    f = c.flags
+    if not f & SHF_ALLOC:
+        return _RANKS["NONALLOC"]
+    if c.type == SHT_NOTE:
+        return _RANKS["NOTE"]
+    if f & SHF_TLS:
+        return _RANKS[".tbss"] if c.type == SHT_NOBITS else _RANKS[".tdata"]
+    if f & SHF_EXECINSTR:
+        return _RANKS["RX"]
+    if f & SHF_WRITE:
+        if c.type == SHT_NOBITS:
+            return _RANKS["BSS"]
+        if c.name.startswith(".data.rel.ro"):
+            return _RANKS["RELRO"]
+        return _RANKS["RW"]
+    return _RANKS["RO"]
+
+
+def bin_sections(ctx) -> None:
+    cfg = ctx.config
+    outs: dict[str, OutputSection] = {}
+    merged: dict[tuple, MergedSection] = {}
+    eh_inputs = []
+    members: dict[str, list] = {}
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            name = sec.name
+            flags = sec.flags
+            if not flags & SHF_ALLOC:
+                if cfg.strip_debug or cfg.strip_all:
+                    if name.startswith((".debug", ".zdebug", ".line", ".stab")):
+                        sec.alive = False
+                        continue
+            if name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
+                sec.is_eh_frame = True
+                eh_inputs.append(sec)
+                continue
+            oname = output_name(name, flags, obj)
+            if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
+                    and sec.type == SHT_PROGBITS:
+                key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
+                ms = merged.get(key)
+                if ms is None:
+                    ms = merged[key] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
+                                                     bool(flags & SHF_STRINGS))
+                    members.setdefault(oname, []).append(((obj.order, sec.shndx), ms))
+                    _out(outs, oname, sec)
+                ms.add(sec)
+                sec.out = None
+                continue
+            _out(outs, oname, sec)
+            members.setdefault(oname, []).append((section_order_key(oname, sec), sec))
+    for oname, lst in members.items():
+        lst.sort(key=lambda x: x[0])
+        os_ = outs[oname]
+        os_.members = [m for _, m in lst]
+        for m in os_.members:
+            m.out = os_
+    # COMMON symbols go to the end of .bss
+    commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
+    if cfg.sort_common:
+        commons.sort(key=lambda s: -s.common_align)
+    for s in commons:
+        b = Blob("COMMON", s.size, max(1, s.common_align))
+        bss = outs.get(".bss")
+        if bss is None:
+            bss = outs[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+        bss.members.append(b)
+        b.out = bss
+        s.section = b
+        s.value = 0
+    ctx.out_sections = outs
+    ctx.merged = merged
+    ctx.eh_inputs = eh_inputs
+
+
+def _out(outs, oname, sec) -> OutputSection:
+    os_ = outs.get(oname)
+    flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
+    if os_ is None:
+        t = sec.type
+        if t == SHT_X86_64_UNWIND:
+            t = SHT_PROGBITS
+        os_ = outs[oname] = OutputSection(oname, t, flags)
+        if oname in (".init_array",):
+            os_.type = SHT_INIT_ARRAY
+        elif oname == ".fini_array":
+            os_.type = SHT_FINI_ARRAY
+        elif oname == ".preinit_array":
+            os_.type = SHT_PREINIT_ARRAY
+        if sec.flags & (SHF_MERGE | SHF_STRINGS) and not flags & SHF_ALLOC:
+            os_.flags |= sec.flags & (SHF_MERGE | SHF_STRINGS)
+            os_.entsize = sec.entsize
+    else:
+        os_.flags |= flags
+        if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
+            os_.type = SHT_PROGBITS
+    return os_
+
+
+# ------------------------------------------------------------------ synthetic
+
+class Synthetic:
+    """Holder for the synthetic sections of this link (None when absent)."""
+
+    def __init__(self):
+        self.interp = self.build_id = self.property = None
+        self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
+        self.versym = self.verneed = self.verdef = None
+        self.rela_dyn = self.rela_plt = None
+        self.plt = self.pltgot = self.got = self.gotplt = None
+        self.dynamic = None
+        self.eh_frame = self.eh_frame_hdr = None
+        self.dynbss = None
+        self.dynbss_out = None
+
+    def textrel_needed(self, ctx) -> bool:
+        return ctx.textrel
+
+
+def create_synthetic(ctx) -> None:
+    from .synthetic.strtab import StrTab
+    from .synthetic.notes import Interp, BuildId, PropertyNote
+    from .synthetic.dynsym import DynSym, GnuHash, SysvHash, VerSym, VerNeed
+    from .synthetic.rela import RelaDyn, RelaPlt
+    from .synthetic.got import Got, GotPlt
+    from .synthetic.plt import Plt, PltGot
+    from .synthetic.dynamic import Dynamic
+    from .ehframe import EhFrameSection, EhFrameHdr
+    cfg = ctx.config
+    syn = ctx.syn = Synthetic()
+    ctx.needs_syms = []
+    ctx.need_tlsld = False
+    dyn = ctx.dynamic
+    if dyn and not cfg.shared and not cfg.no_dynamic_linker:
+        syn.interp = Interp(cfg.dynamic_linker or "/lib64/ld-linux-x86-64.so.2")
+    if cfg.build_id:
+        syn.build_id = BuildId(cfg.build_id)
+    props = _merge_properties(ctx)
+    if props:
+        syn.property = PropertyNote(props)
+    if dyn:
+        syn.dynstr = StrTab(".dynstr", True)
+        syn.dynsym = DynSym(syn.dynstr)
+        if cfg.hash_style in ("gnu", "both"):
+            syn.gnu_hash = GnuHash(syn.dynsym)
+        if cfg.hash_style in ("sysv", "both"):
+            syn.hash = SysvHash(syn.dynsym)
+        syn.dynamic = Dynamic()
+    syn.rela_dyn = RelaDyn()
+    syn.rela_plt = RelaPlt()
+    syn.got = Got()
+    syn.gotplt = GotPlt(dyn)
+    if not dyn:
+        syn.gotplt.header = 3
+    syn.plt = Plt(dyn)
+    syn.pltgot = PltGot()
+    if ctx.eh_inputs:
+        syn.eh_frame = EhFrameSection()
+        syn.eh_frame.build(ctx, ctx.eh_inputs)
+        if cfg.eh_frame_hdr and dyn or (cfg.eh_frame_hdr and cfg.static and False):
+            syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
+        elif cfg.eh_frame_hdr and not dyn:
+            syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
+    # copy relocations live at the start of .bss
+    bss = ctx.out_sections.get(".bss")
+    if bss is None:
+        bss = ctx.out_sections[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+    syn.dynbss = Blob(".dynbss", 0, 1)
+    syn.dynbss.out = bss
+    bss.members.insert(0, syn.dynbss)
+    syn.dynbss_out = bss
+
+
+def _merge_properties(ctx) -> list[tuple[int, int]]:
+    objs = ctx.objs
+    if not objs:
+        return []
+    out = []
+    feat = None
+    for o in objs:
+        if o.x86_feature_and is None:
+            feat = None
+            break
+        feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
+    if feat:
+        out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
+    ors: dict[int, int] = {}
+    for o in objs:
+        for k, v in o.x86_or_props.items():
+            ors[k] = ors.get(k, 0) | v
+    for k in sorted(ors):
+        out.append((k, ors[k]))
+    out.sort()
+    return out
+
+
+# ------------------------------------------------------------------ scan
+
+def scan_relocations(ctx) -> None:
+    from .arch.x86_64 import scan_section
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
+                continue
+            if sec.is_eh_frame:
+                continue
+            scan_section(ctx, sec)
+    eh = ctx.syn.eh_frame
+    if eh is not None:
+        for r in eh.records:
+            if r.relocs:
+                _scan_records(ctx, r)
+    diag.check_errors()
+    _allocate(ctx)
+
+
+def _scan_records(ctx, r):
+    from .arch.x86_64 import local_sym, is_preemptible, _need
+    obj = r.sec.file
+    for off, info, a in r.relocs:
+        t = info & 0xffffffff
+        s = obj.syms[info >> 32] or local_sym(obj, info >> 32)
+        if t == 1 and ctx.config.pic:      # absolute pointers in .eh_frame (rare)
+            from .synthetic.rela import DynReloc
+            ctx.eh_abs = True
+        if t in (9, 41, 42) or (t == 2 and s.rank == SHARED):
+            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+
+
+def _allocate(ctx) -> None:
+    """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
+    from .arch.x86_64 import is_preemptible
+    from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, GOT_TLSDESC
+    from .synthetic.rela import (DynReloc, R_64, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
+                                 R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE)
+    cfg = ctx.config
+    syn = ctx.syn
+    got, plt, pltgot, gotplt = syn.got, syn.plt, syn.pltgot, syn.gotplt
+    rela_dyn, rela_plt = syn.rela_dyn, syn.rela_plt
+    dyn = ctx.dynamic
+    pic = cfg.pic
+    iplt_rel = []
+    dynbss = syn.dynbss
+    copy_off = 0
+    for s in ctx.needs_syms:
+        nd = s.needs
+        pre = is_preemptible(ctx, s)
+        if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
+            al = _copy_align(s)
+            copy_off = (copy_off + al - 1) & -al
+            dynbss.align = max(dynbss.align, al)
+            s.copyrel = True
+            s.section = dynbss
+            s.value = copy_off
+            copy_off += max(s.size, 1)
+            rela_dyn.relocs.append(DynReloc(R_COPY, dynbss, s.value, s))
+            s.needs |= NEEDS_DYNSYM
+            so = s.file
+            for alias in so.aliases(_dso_value(s)):
+                a = ctx.symtab.get(alias)
+                if a is not None and a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
+                    a.copyrel = True
+                    a.section = dynbss
+                    a.value = s.value
+                    if not a.needs:
+                        ctx.needs_syms.append(a)
+                    a.needs |= NEEDS_DYNSYM
+            pre = False
+        if nd & NEEDS_GOT and s.got_idx < 0:
+            s.got_idx = got.add(GOT_ADDR, s)
+            slot = 8 * s.got_idx
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
+                r = DynReloc(R_IRELATIVE, got, slot, None, s, 0)
+                (rela_dyn.relocs if dyn else iplt_rel).append(r)
+            elif pre and not s.copyrel:
+                rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
+            elif s.copyrel and dyn:
+                rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
+            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
+                rela_dyn.relocs.append(DynReloc(R_RELATIVE, got, slot, None, s, 0))
+            else:
+                got.static_words[s.got_idx] = _addr_fn(s)
+        if nd & NEEDS_PLT:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
+                if s.iplt_idx < 0:
+                    s.iplt_idx = len(plt.isyms)
+                    plt.isyms.append(s)
+            elif s.got_idx >= 0 and pre:
+                if s.pltgot_idx < 0:
+                    s.pltgot_idx = len(pltgot.syms)
+                    pltgot.syms.append(s)
+            elif pre and s.plt_idx < 0:
+                s.plt_idx = len(plt.syms)
+                plt.syms.append(s)
+            if nd & NEEDS_CPLT and not cfg.pic and s.rank == SHARED:
+                s.canonical_plt = True
+        if nd & NEEDS_GOTTP and s.gottp_idx < 0:
+            s.gottp_idx = got.add(GOT_TPOFF, s)
+            slot = 8 * s.gottp_idx
+            if pre:
+                rela_dyn.relocs.append(DynReloc(R_TPOFF64, got, slot, s))
+            elif cfg.shared:
+                rela_dyn.relocs.append(DynReloc(R_TPOFF64, got, slot, None, s, 0))
+            else:
+                got.static_words[s.gottp_idx] = _tpoff_fn(s)
+        if nd & NEEDS_TLSGD and s.tlsgd_idx < 0:
+            s.tlsgd_idx = got.add(GOT_TLSGD, s)
+            slot = 8 * s.tlsgd_idx
+            if pre:
+                rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, slot, s))
+                rela_dyn.relocs.append(DynReloc(R_DTPOFF64, got, slot + 8, s))
+            elif dyn:
+                rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, slot, None))
+                got.static_words[s.tlsgd_idx + 1] = _dtpoff_fn(s)
+            else:
+                got.static_words[s.tlsgd_idx] = lambda ctx: 1
+                got.static_words[s.tlsgd_idx + 1] = _dtpoff_fn(s)
+        if nd & NEEDS_TLSDESC and s.tlsdesc_idx < 0:
+            s.tlsdesc_idx = got.add(GOT_TLSDESC, s)
+            slot = 8 * s.tlsdesc_idx
+            if pre:
+                rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, s))
+            else:
+                rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, None, None, 0))
+                ctx.tlsdesc_local.append((slot, s)) if hasattr(ctx, "tlsdesc_local") else \
+                    setattr(ctx, "tlsdesc_local", [(slot, s)])
+    if ctx.need_tlsld:
+        got.tlsld_idx = got.add(GOT_TLSLD, None)
+        if dyn:
+            rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, 8 * got.tlsld_idx, None))
+        else:
+            got.static_words[got.tlsld_idx] = lambda ctx: 1
+    dynbss.size = copy_off
+    # PLT slots and their relocations
+    gotplt.nplt = len(plt.syms)
+    gotplt.niplt = len(plt.isyms)
+    for i, s in enumerate(plt.syms):
+        rela_plt.relocs.append(DynReloc(R_JUMP_SLOT, gotplt, 8 * (gotplt.header + i), s))
+    for i, s in enumerate(plt.isyms):
+        rela_plt.relocs.append(DynReloc(R_IRELATIVE, gotplt, 8 * (gotplt.header + gotplt.nplt + i), None, s, 0))
+    rela_plt.relocs.extend(iplt_rel)
+    rela_plt.iplt_start = len(plt.syms)
+
+
+def _copy_align(s) -> int:
+    v = _dso_value(s)
+    a = 1
+    while a < 64 and not v & a and a < max(s.size, 1):
+        a <<= 1
+    return max(a, 8 if s.size >= 8 else 1)
+
+
+def _dso_value(s) -> int:
+    so = s.file
+    for d in so.defs:
+        if d[0] == s.name and not d[7]:
+            return d[1]
+    return 0
+
+
+def _addr_fn(s):
+    from .arch.x86_64 import sym_addr
+    return lambda ctx: sym_addr(ctx, s)
+
+
+def _tpoff_fn(s):
+    from .arch.x86_64 import sym_addr
+    return lambda ctx: sym_addr(ctx, s) - ctx.tp
+
+
+def _dtpoff_fn(s):
+    from .arch.x86_64 import sym_addr
+    return lambda ctx: sym_addr(ctx, s) - ctx.tls_start
+
+
+# ------------------------------------------------------------------ dynamic symbols
+
+def finalize_dynamic(ctx) -> None:
+    cfg = ctx.config
+    syn = ctx.syn
+    if not ctx.dynamic:
+        return
+    ds = syn.dynsym
+    chosen = []
+    seen = set()
+    for s in ctx.needs_syms:
+        if s.needs & NEEDS_DYNSYM and s.bind != STB_LOCAL and id(s) not in seen:
+            seen.add(id(s))
+            chosen.append(s)
+    for s in ctx.symtab.values():
+        if id(s) in seen:
+            continue
+        if s.rank == SHARED and s.ref_regular:
+            chosen.append(s)
+        elif s.export and s.rank >= COMMON:
+            chosen.append(s)
+        elif s.rank == NONE and s.ref_regular and not s.linker_defined and (cfg.shared or not s.ref_strong):
+            chosen.append(s)
+        elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
+            chosen.append(s)
+        else:
+            continue
+        seen.add(id(s))
+    for s in chosen:
+        if s.rank == SHARED and s.file is not None and s.file.is_needed is False:
+            pass
+    ds.syms = chosen
+    ds.finalize(ctx, _nbuckets)
+    if syn.verdef is None and cfg.version_scripts:
+        pass
+    if any(s.rank == SHARED and s.verneed for s in chosen):
+        from .synthetic.dynsym import VerSym, VerNeed
+        syn.versym = VerSym(ds)
+        syn.verneed = VerNeed(syn.dynstr)
+        first = 2 + (len(syn.verdef.defs) - 1 if syn.verdef is not None else 0)
+        syn.verneed.build(ctx, ds, first)
+    elif syn.verdef is not None:
+        from .synthetic.dynsym import VerSym
+        syn.versym = VerSym(ds)
+    ctx.out_by_name = dict(ctx.out_sections)
+    syn.dynamic.build(ctx)
+
+
+def _nbuckets(n: int) -> int:
+    if n == 0:
+        return 1
+    for size in (1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537):
+        if n < size * 2:
+            return size
+    return 131101

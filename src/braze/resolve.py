@@ -1,0 +1,408 @@
+"""Reading inputs in command-line order and resolving symbols, with GNU ld's archive semantics:
+an archive member is loaded when it defines a symbol that is undefined at that point; groups are
+rescanned until nothing new is loaded; --as-needed libraries are kept only if they satisfy a
+non-weak reference from a regular object at that point."""
+from __future__ import annotations
+
+import mmap
+import os
+
+from . import diag
+from .diag import LinkError
+from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
+                  STT_SECTION, STT_FILE, STT_GNU_IFUNC, STV_DEFAULT, ET_REL, ET_DYN)
+from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
+from .inputs.object import ObjectFile
+from .inputs.script import parse_script
+from .inputs.shared import SharedFile
+from .symbols import NONE, SHARED, COMMON, WEAK, STRONG
+
+DEFAULT_DIRS = ["/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",
+                "/lib", "/usr/lib", "/usr/x86_64-linux-gnu/lib64", "/usr/x86_64-linux-gnu/lib"]
+
+
+def _vis_merge(a: int, b: int) -> int:
+    """The more constraining visibility (internal < hidden < protected < default)."""
+    if a == 0:
+        return b
+    if b == 0:
+        return a
+    return min(a, b)
+
+
+class Reader:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.cfg = ctx.config
+        self.archives: dict[str, Archive] = {}
+        self.dso_paths: dict[str, SharedFile] = {}
+        self.sonames: dict[str, SharedFile] = {}
+        self.search_dirs = list(self.cfg.library_paths)
+        self.order = 0
+        self.wraps = set(self.cfg.wraps)
+        self.group: list | None = None
+        self.pending_as_needed: list[SharedFile] = []
+
+    # ---------- files ----------
+    def open(self, path: str):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError as e:
+            raise LinkError(f"cannot open {path}: {e.strerror}") from None
+        try:
+            size = os.fstat(fd).st_size
+            if size == 0:
+                return memoryview(b"")
+            m = mmap.mmap(fd, size, prot=mmap.PROT_READ)
+        except (OSError, ValueError) as e:
+            raise LinkError(f"cannot read {path}: {e}") from None
+        finally:
+            os.close(fd)
+        self.ctx.mmaps.append(m)
+        return memoryview(m)
+
+    def find_lib(self, name: str, static: bool) -> str:
+        if name.startswith(":"):
+            for d in self.search_dirs + DEFAULT_DIRS:
+                p = os.path.join(d, name[1:])
+                if os.path.isfile(p):
+                    return p
+            raise LinkError(f"unable to find library -l{name}")
+        for d in self.search_dirs + DEFAULT_DIRS:
+            if not static:
+                p = os.path.join(d, f"lib{name}.so")
+                if os.path.isfile(p):
+                    return p
+            p = os.path.join(d, f"lib{name}.a")
+            if os.path.isfile(p):
+                return p
+        raise LinkError(f"unable to find library -l{name}")
+
+    def find_script_file(self, name: str, script_path: str) -> str:
+        if os.path.isabs(name):
+            if self.cfg.sysroot and os.path.exists(self.cfg.sysroot + name):
+                return self.cfg.sysroot + name
+            return name
+        if os.path.exists(name):
+            return name
+        for d in [os.path.dirname(script_path)] + self.search_dirs + DEFAULT_DIRS:
+            p = os.path.join(d, name)
+            if os.path.isfile(p):
+                return p
+        raise LinkError(f"{script_path}: cannot find {name} (named in linker script)")
+
+    # ---------- driver ----------
+    def run(self) -> None:
+        for spec in self.cfg.inputs:
+            if spec.kind == "group_start":
+                self.group = []
+            elif spec.kind == "group_end":
+                self.finish_group()
+            elif spec.kind == "lib":
+                self.add_path(self.find_lib(spec.value, spec.static), spec.as_needed, spec.whole_archive,
+                              spec.static)
+            else:
+                self.add_path(spec.value, spec.as_needed, spec.whole_archive, spec.static)
+        for name in self.cfg.undefined:
+            pass
+
+    def finish_group(self) -> None:
+        members = self.group or []
+        self.group = None
+        progress = True
+        while progress:
+            progress = False
+            for m in members:
+                if isinstance(m, Archive):
+                    if self.scan_archive(m):
+                        progress = True
+                elif isinstance(m, SharedFile) and not m.is_alive:
+                    if self.try_as_needed(m):
+                        progress = True
+
+    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool) -> None:
+        if path in self.archives:
+            ar = self.archives[path]
+            if self.group is not None:
+                self.group.append(ar)
+            self.scan_archive(ar)
+            return
+        real = os.path.realpath(path)
+        if real in self.dso_paths:
+            so = self.dso_paths[real]
+            if not as_needed and so.is_alive:
+                so.as_needed = False
+            elif not so.is_alive:
+                self.try_as_needed(so)
+            return
+        view = self.open(path)
+        magic = bytes(view[:8])
+        if magic[:4] == b"\x7fELF":
+            if len(view) < 18:
+                raise LinkError(f"{path}: file too short for an ELF header")
+            etype = view[16] | (view[17] << 8)
+            if etype == ET_REL:
+                self.add_object(ObjectFile(path, view, order=self.next_order()))
+            elif etype == ET_DYN:
+                if not self.ctx.config.shared and not self.cfg.pie and False:
+                    pass
+                so = SharedFile(path, view, as_needed, order=self.next_order())
+                self.dso_paths[real] = so
+                if so.soname in self.sonames:
+                    return
+                self.sonames[so.soname] = so
+                if self.group is not None:
+                    self.group.append(so)
+                if as_needed:
+                    so.is_alive = False
+                    self.try_as_needed(so)
+                else:
+                    self.add_shared(so)
+            else:
+                raise LinkError(f"{path}: unsupported ELF file type {etype}")
+        elif magic == AR_MAGIC or magic == THIN_MAGIC:
+            ar = Archive(path, view, self.open)
+            self.archives[path] = ar
+            if whole:
+                for off in ar.members():
+                    self.load_member(ar, off)
+            else:
+                if self.group is not None:
+                    self.group.append(ar)
+                self.scan_archive(ar)
+        else:
+            self.add_script(path, view, as_needed, static)
+
+    def next_order(self) -> int:
+        self.order += 1
+        return self.order
+
+    def add_script(self, path: str, view, as_needed: bool, static: bool) -> None:
+        data = bytes(view)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LinkError(f"{path}: file format not recognized") from None
+        if "\0" in text or not text.strip():
+            raise LinkError(f"{path}: file format not recognized")
+        res = parse_script(text, path)
+        self.search_dirs.extend(res.search_dirs)
+        if res.entry and not self.ctx.script_entry:
+            self.ctx.script_entry = res.entry
+        if res.version_text is not None:
+            self.ctx.version_texts.append((path, res.version_text))
+        outer_group = self.group is not None
+        for kind, value, an in res.items:
+            if kind == "group_start":
+                if not outer_group:
+                    self.group = []
+            elif kind == "group_end":
+                if not outer_group:
+                    self.finish_group()
+            elif kind == "lib":
+                self.add_path(self.find_lib(value, static), as_needed or an, False, static)
+            else:
+                self.add_path(self.find_script_file(value, path), as_needed or an, False, static)
+
+    # ---------- archives ----------
+    def scan_archive(self, ar: Archive) -> bool:
+        symtab = self.ctx.symtab
+        loaded_any = False
+        while True:
+            progress = False
+            for name, off in ar.index:
+                if off in ar.loaded:
+                    continue
+                s = symtab.get(name)
+                if s is not None and s.rank == NONE and s.ref_strong and not s.linker_defined:
+                    self.load_member(ar, off)
+                    progress = True
+            if not progress:
+                return loaded_any
+            loaded_any = True
+
+    def load_member(self, ar: Archive, off: int) -> None:
+        if off in ar.loaded:
+            return
+        name, view = ar.member(off)
+        if bytes(view[:4]) != b"\x7fELF":
+            ar.loaded[off] = None   # e.g. rustc's lib.rmeta: not an object, skipped
+            return
+        if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
+            raise LinkError(f"{name}: archive member is not a relocatable object")
+        obj = ObjectFile(name, view, archive=ar, order=self.next_order())
+        ar.loaded[off] = obj
+        if self.cfg.trace:
+            print(name)
+        self.add_object(obj)
+
+    # ---------- symbols ----------
+    def add_object(self, obj: ObjectFile) -> None:
+        ctx = self.ctx
+        ctx.objs.append(obj)
+        base = os.path.basename(obj.name)
+        obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
+        comdat = ctx.comdat
+        secs = obj.sections
+        for sig, members in obj.comdat_groups:
+            owner = comdat.get(sig)
+            if owner is None:
+                comdat[sig] = obj
+                for m in members:
+                    if secs[m] is not None:
+                        secs[m].group = sig
+            else:
+                for m in members:
+                    secs[m] = None
+        esyms = obj.esyms
+        names = obj.sym_names
+        n = len(esyms)
+        fg = obj.first_global
+        syms = [None] * n
+        symtab = ctx.symtab
+        wraps = self.wraps
+        for i in range(fg, n):
+            _nm, info, other, shndx, value, size = esyms[i]
+            name = names[i]
+            bind = info >> 4
+            if bind == STB_LOCAL:
+                continue
+            if wraps:
+                if shndx == SHN_UNDEF and name in wraps:
+                    name = "__wrap_" + name
+                elif shndx == SHN_UNDEF and name.startswith("__real_") and name[7:] in wraps:
+                    name = name[7:]
+            s = symtab.get(name)
+            if s is None:
+                s = symtab[name] = _new_symbol(name)
+            syms[i] = s
+            vis = other & 3
+            if vis:
+                s.visibility = _vis_merge(s.visibility, vis)
+            if shndx == SHN_UNDEF:
+                s.ref_regular = True
+                if bind != STB_WEAK:
+                    s.ref_strong = True
+                if s.ref_file is None:
+                    s.ref_file = obj
+                if s.rank == NONE and not s.type:
+                    s.type = info & 0xf
+                continue
+            if shndx == 0xffff and obj.symtab_shndx is not None:
+                shndx = obj.symtab_shndx[i]
+            if shndx == SHN_COMMON:
+                rank = COMMON
+                sec = None
+            elif shndx == SHN_ABS:
+                rank = WEAK if bind == STB_WEAK else STRONG
+                sec = None
+            elif shndx >= SHN_LORESERVE:
+                continue
+            else:
+                if shndx >= len(secs):
+                    raise obj.error(f"symbol {name} has bad section index {shndx}")
+                sec = secs[shndx]
+                if sec is None:
+                    # defined in a discarded COMDAT member: acts as a reference to the kept copy
+                    s.ref_regular = True
+                    if s.ref_file is None:
+                        s.ref_file = obj
+                    continue
+                rank = WEAK if bind == STB_WEAK else STRONG
+            s.ref_regular = True
+            cur = s.rank
+            if rank > cur or (cur == SHARED and rank >= COMMON):
+                if cur == COMMON and rank == WEAK:
+                    continue
+                _define(s, obj, sec, value, size, info, bind, shndx, rank)
+                if rank == COMMON:
+                    s.common_align = value
+            elif rank == cur:
+                if rank == STRONG:
+                    if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or self.cfg.z_muldefs:
+                        continue
+                    if s.file is obj:
+                        continue
+                    diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
+                               f">>> defined at {obj.name}")
+                elif rank == COMMON:
+                    if size > s.size:
+                        s.size = size
+                        s.file = obj
+                    s.common_align = max(s.common_align, value)
+            elif cur == COMMON and rank == COMMON:
+                pass
+        obj.syms = syms
+
+    def add_shared(self, so: SharedFile) -> None:
+        so.is_alive = True
+        self.ctx.dsos.append(so)
+        symtab = self.ctx.symtab
+        for name, value, size, typ, bind, shndx, ver, hidden, vis in so.defs:
+            if hidden:
+                continue
+            s = symtab.get(name)
+            if s is None:
+                s = symtab[name] = _new_symbol(name)
+            if s.rank < SHARED:
+                s.rank = SHARED
+                s.file = so
+                s.value = value
+                s.size = size
+                s.type = typ
+                s.bind = bind
+                s.section = None
+                s.is_abs = shndx == SHN_ABS
+                s.verneed = ver
+        for name in so.undefs:
+            s = symtab.get(name)
+            if s is None:
+                s = symtab[name] = _new_symbol(name)
+            s.ref_dynamic = True
+
+    def try_as_needed(self, so: SharedFile) -> bool:
+        symtab = self.ctx.symtab
+        for d in so.defs:
+            if d[7]:
+                continue
+            s = symtab.get(d[0])
+            if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+                self.add_shared(so)
+                return True
+        return False
+
+
+def _new_symbol(name):
+    from .symbols import Symbol
+    return Symbol(name)
+
+
+def _define(s, obj, sec, value, size, info, bind, shndx, rank) -> None:
+    s.rank = rank
+    s.file = obj
+    s.section = sec
+    s.value = value
+    s.size = size
+    s.type = info & 0xf
+    s.bind = bind
+    s.is_abs = shndx == SHN_ABS
+    s.verneed = None
+    if s.type == STT_GNU_IFUNC or bind == STB_GNU_UNIQUE:
+        obj.has_ifunc_or_unique = True
+
+
+def read_inputs(ctx) -> None:
+    r = Reader(ctx)
+    cfg = ctx.config
+    # -u / --undefined / entry create strong references before any archive is scanned
+    for name in cfg.undefined:
+        s = ctx.sym(name)
+        s.ref_strong = True
+        s.ref_regular = True
+    if cfg.lib_main:
+        s = ctx.sym(cfg.lib_main)
+        s.ref_strong = True
+        s.ref_regular = True
+    r.run()
+    ctx.reader = r

@@ -1,0 +1,98 @@
+"""Global symbols. One Symbol per name; files point at it from their symbol tables."""
+from __future__ import annotations
+
+from .elf import (STB_GLOBAL, STB_WEAK, STB_GNU_UNIQUE, STT_TLS, STT_GNU_IFUNC, STT_FUNC, STV_DEFAULT,
+                  STV_PROTECTED)
+
+# Where a definition came from, strongest last.
+NONE, SHARED, COMMON, WEAK, STRONG = 0, 1, 2, 3, 4
+
+
+class Symbol:
+    __slots__ = ("name", "file", "section", "value", "size", "type", "bind", "visibility", "rank",
+                 "ref_regular", "ref_strong", "ref_dynamic", "ref_file", "export", "is_abs",
+                 "common_align", "dynsym_idx", "got_idx", "gottp_idx", "tlsgd_idx", "tlsdesc_idx",
+                 "plt_idx", "pltgot_idx", "iplt_idx", "copyrel", "canonical_plt", "version", "verneed",
+                 "needs", "dyn_version", "linker_defined", "hidden_local", "wrapped", "aux_idx",
+                 "version_hidden", "used_in_reloc", "keep")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.file = None          # defining file (ObjectFile / SharedFile / None)
+        self.section = None       # InputSection / output chunk / None
+        self.value = 0
+        self.size = 0
+        self.type = 0
+        self.bind = STB_GLOBAL
+        self.visibility = STV_DEFAULT
+        self.rank = NONE
+        self.ref_regular = False   # referenced from a regular object
+        self.ref_strong = False    # a non-weak undefined reference exists
+        self.ref_dynamic = False   # referenced from a shared library
+        self.ref_file = None       # first referencing object (for diagnostics)
+        self.export = False        # goes to .dynsym as a definition
+        self.is_abs = False
+        self.common_align = 0
+        self.dynsym_idx = -1
+        self.got_idx = -1
+        self.gottp_idx = -1
+        self.tlsgd_idx = -1
+        self.tlsdesc_idx = -1
+        self.plt_idx = -1
+        self.pltgot_idx = -1
+        self.iplt_idx = -1
+        self.copyrel = False
+        self.canonical_plt = False
+        self.version = 1           # versym index in the output (DSO-provided or own)
+        self.verneed = None        # (SharedFile, version name) for imports
+        self.needs = 0             # NEEDS_* bits from relocation scanning
+        self.dyn_version = None
+        self.linker_defined = False
+        self.hidden_local = False
+        self.wrapped = False
+        self.aux_idx = -1
+        self.version_hidden = False
+        self.used_in_reloc = False
+        self.keep = False
+
+    def __repr__(self):
+        return f"<Symbol {self.name} rank={self.rank} file={self.file}>"
+
+    @property
+    def is_defined(self) -> bool:
+        return self.rank >= COMMON or self.linker_defined
+
+    @property
+    def is_shared(self) -> bool:
+        return self.rank == SHARED
+
+    @property
+    def is_undefined(self) -> bool:
+        return self.rank == NONE and not self.linker_defined
+
+    @property
+    def is_weak_undef(self) -> bool:
+        return self.is_undefined and not self.ref_strong
+
+    @property
+    def is_tls(self) -> bool:
+        return self.type == STT_TLS
+
+    @property
+    def is_ifunc(self) -> bool:
+        return self.type == STT_GNU_IFUNC and self.rank >= COMMON
+
+    @property
+    def is_func(self) -> bool:
+        return self.type in (STT_FUNC, STT_GNU_IFUNC)
+
+
+# NEEDS bits set by relocation scanning
+NEEDS_GOT = 1
+NEEDS_PLT = 2
+NEEDS_GOTTP = 4
+NEEDS_TLSGD = 8
+NEEDS_TLSDESC = 16
+NEEDS_COPY = 32
+NEEDS_CPLT = 64      # canonical PLT (address taken in non-PIC code)
+NEEDS_DYNSYM = 128

@@ -1,0 +1,171 @@
+""".symtab/.strtab/.shstrtab: local symbols per file (FILE first), linker-defined locals, then globals."""
+from __future__ import annotations
+
+from .elf import (SHT_SYMTAB, SHT_STRTAB, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
+                  STT_TLS, STT_NOTYPE, STT_OBJECT, STT_FUNC, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF,
+                  SHN_COMMON)
+from .inputs.object import InputSection
+from .sections import Chunk
+from .symbols import NONE, SHARED, COMMON
+from .synthetic.strtab import StrTab
+
+
+class SymTab(Chunk):
+    def __init__(self, strtab):
+        super().__init__(".symtab", SHT_SYMTAB, 0, 8, 24)
+        self.strtab = strtab
+        self.link = strtab
+        self.locals: list = []     # (name_off, obj, idx) or ('sym', Symbol)
+        self.globals: list = []
+
+    def update_size(self, ctx) -> None:
+        self.size = 24 * (1 + len(self.locals) + len(self.globals))
+        self.info = 1 + len(self.locals)
+
+    def write(self, ctx, buf) -> None:
+        from .arch.x86_64 import sym_addr
+        o = self.offset + 24
+        pack = SYM.pack_into
+        tls_start = ctx.tls_start
+        for ent in self.locals:
+            kind = ent[0]
+            if kind == 0:                       # FILE
+                pack(buf, o, ent[1], (STB_LOCAL << 4) | STT_FILE, 0, SHN_ABS, 0, 0)
+            elif kind == 1:                     # local from an object
+                _, name, obj, idx = ent
+                e = obj.esyms[idx]
+                sec = obj.sections[obj.sym_shndx(idx)] if e[3] != SHN_ABS else None
+                typ = e[1] & 0xf
+                if sec is None:
+                    shndx, value = SHN_ABS, e[4]
+                else:
+                    m = sec.merge
+                    if m is not None:
+                        from .sections import merged_offset
+                        value = m[0].addr + merged_offset(m, e[4])
+                        shndx = m[0].out.shndx
+                    else:
+                        value = sec.out.addr + sec.out_off + e[4]
+                        shndx = sec.out.shndx
+                    if typ == STT_TLS:
+                        value -= tls_start
+                pack(buf, o, name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5])
+            else:                               # a global symbol demoted to local (hidden)
+                _, name, s = ent
+                self._pack_sym(ctx, buf, o, name, s, STB_LOCAL)
+            o += 24
+        for name, s in self.globals:
+            self._pack_sym(ctx, buf, o, name, s, None)
+            o += 24
+
+    @staticmethod
+    def _pack_sym(ctx, buf, o, name, s, bind):
+        from .arch.x86_64 import sym_addr
+        typ = s.type
+        if bind is None:
+            bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
+        other = s.visibility
+        size = s.size
+        if s.rank >= COMMON or s.copyrel or s.linker_defined:
+            sec = s.section
+            out = getattr(sec, "out", None) if sec is not None else None
+            if out is not None:
+                shndx = out.shndx
+            elif sec is not None and hasattr(sec, "shndx") and not isinstance(sec, InputSection):
+                shndx = sec.shndx
+            else:
+                shndx = SHN_ABS
+                if s.linker_defined:
+                    shndx = _section_of_addr(ctx, s.value)
+            value = sym_addr(ctx, s)
+            if typ == STT_TLS:
+                value -= ctx.tls_start
+        else:
+            shndx = SHN_UNDEF
+            value = sym_addr(ctx, s) if s.canonical_plt else 0
+            if s.rank == SHARED:
+                other = 0
+            size = 0 if s.rank == NONE else size
+        SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
+
+
+def _section_of_addr(ctx, v):
+    best = SHN_ABS
+    for c in ctx.chunks:
+        if c.flags & 2 and c.addr <= v <= c.addr + c.size:
+            best = c.shndx
+            if c.addr <= v < c.addr + c.size:
+                return c.shndx
+    return best
+
+
+def build_symtab(ctx, chunks) -> list:
+    cfg = ctx.config
+    shstr = StrTab(".shstrtab", False)
+    if cfg.strip_all:
+        tabs = [shstr]
+    else:
+        strtab = StrTab(".strtab", False)
+        st = SymTab(strtab)
+        locs = st.locals
+        add = strtab.add
+        discard_locals = cfg.discard_all
+        for obj in ctx.objs:
+            first = True
+            names = obj.sym_names
+            esyms = obj.esyms
+            secs = obj.sections
+            for i in range(1, obj.first_global):
+                e = esyms[i]
+                typ = e[1] & 0xf
+                if typ == STT_SECTION:
+                    continue
+                name = names[i]
+                if typ == STT_FILE:
+                    continue
+                if not name or name.startswith(".L") or discard_locals:
+                    continue
+                sh = obj.sym_shndx(i)
+                if sh != SHN_ABS:
+                    if sh == SHN_UNDEF or sh >= len(secs):
+                        continue
+                    sec = secs[sh]
+                    if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
+                            sec.is_eh_frame:
+                        continue
+                if first:
+                    fname = _file_sym(obj)
+                    locs.append((0, add(fname)))
+                    first = False
+                locs.append((1, add(name), obj, i))
+        glob = st.globals
+        hidden = []
+        for name, s in ctx.symtab.items():
+            if s.rank == NONE and not s.linker_defined and not s.ref_regular:
+                continue
+            if s.rank == SHARED and not s.ref_regular and not s.copyrel:
+                continue
+            if s.rank == NONE and not s.ref_regular:
+                continue
+            if s.linker_defined and s.rank == NONE and not s.ref_regular:
+                continue
+            if s.visibility in (STV_HIDDEN, STV_INTERNAL) and (s.rank >= COMMON or s.linker_defined):
+                hidden.append((2, add(name), s))
+            else:
+                glob.append((add(name), s))
+        locs.extend(hidden)
+        tabs = [st, strtab, shstr]
+    for c in chunks + tabs:
+        shstr.add(c.name)
+    for t in tabs:
+        t.update_size(ctx)
+    ctx.shstrtab = shstr
+    return tabs
+
+
+def _file_sym(obj):
+    for i in range(1, obj.first_global):
+        if obj.esyms[i][1] & 0xf == STT_FILE:
+            return obj.sym_names[i]
+    import os
+    return os.path.basename(obj.name)

@@ -1,0 +1,1 @@
+"""Synthetic sections: contents the linker creates (GOT, PLT, dynamic tables, notes, symbol tables)."""

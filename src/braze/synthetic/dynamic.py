@@ -1,0 +1,120 @@
+""".dynamic: the tags the dynamic loader reads, in the order bfd emits them."""
+from __future__ import annotations
+
+import struct
+
+from .. import elf as E
+from ..sections import Chunk
+
+
+class Dynamic(Chunk):
+    def __init__(self):
+        super().__init__(".dynamic", E.SHT_DYNAMIC, E.SHF_ALLOC | E.SHF_WRITE, 8, 16)
+        self.entries: list[tuple[int, object]] = []
+
+    def build(self, ctx) -> None:
+        """Decide which tags exist (sizes must be known before layout); values are resolved in write()."""
+        cfg = ctx.config
+        syn = ctx.syn
+        ent = []
+        add = ent.append
+        for so in ctx.needed_dsos:
+            add((E.DT_NEEDED, syn.dynstr.add(so.soname)))
+        if cfg.soname and cfg.shared:
+            add((E.DT_SONAME, syn.dynstr.add(cfg.soname)))
+        if cfg.rpath:
+            add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, syn.dynstr.add(":".join(cfg.rpath))))
+        init = ctx.symtab.get(cfg.init)
+        fini = ctx.symtab.get(cfg.fini)
+        if init is not None and init.is_defined and not init.is_shared:
+            add((E.DT_INIT, ("sym", init)))
+        if fini is not None and fini.is_defined and not fini.is_shared:
+            add((E.DT_FINI, ("sym", fini)))
+        for name, tag, sztag in ((".preinit_array", E.DT_PREINIT_ARRAY, E.DT_PREINIT_ARRAYSZ),
+                                 (".init_array", E.DT_INIT_ARRAY, E.DT_INIT_ARRAYSZ),
+                                 (".fini_array", E.DT_FINI_ARRAY, E.DT_FINI_ARRAYSZ)):
+            c = ctx.out_by_name.get(name)
+            if c is not None and c.size:
+                add((tag, ("addr", c)))
+                add((sztag, ("size", c)))
+        if syn.hash is not None:
+            add((E.DT_HASH, ("addr", syn.hash)))
+        if syn.gnu_hash is not None:
+            add((E.DT_GNU_HASH, ("addr", syn.gnu_hash)))
+        add((E.DT_STRTAB, ("addr", syn.dynstr)))
+        add((E.DT_SYMTAB, ("addr", syn.dynsym)))
+        add((E.DT_STRSZ, ("size", syn.dynstr)))
+        add((E.DT_SYMENT, 24))
+        if not cfg.shared:
+            add((E.DT_DEBUG, 0))
+        if syn.textrel_needed(ctx):
+            add((E.DT_TEXTREL, 0))
+        if syn.plt is not None and (syn.plt.syms or syn.plt.isyms) and syn.rela_plt.relocs:
+            add((E.DT_PLTGOT, ("addr", syn.gotplt)))
+        if syn.rela_plt.relocs:
+            add((E.DT_PLTRELSZ, ("size", syn.rela_plt)))
+            add((E.DT_PLTREL, E.DT_RELA))
+            add((E.DT_JMPREL, ("addr", syn.rela_plt)))
+        if syn.rela_dyn.relocs:
+            add((E.DT_RELA, ("addr", syn.rela_dyn)))
+            add((E.DT_RELASZ, ("size", syn.rela_dyn)))
+            add((E.DT_RELAENT, 24))
+        flags = 0
+        flags1 = 0
+        if cfg.now:
+            flags |= E.DF_BIND_NOW
+            flags1 |= E.DF_1_NOW
+        if ctx.textrel:
+            flags |= E.DF_TEXTREL
+        if ctx.static_tls and cfg.shared:
+            flags |= E.DF_STATIC_TLS
+        if cfg.bsymbolic:
+            flags |= E.DF_SYMBOLIC
+        if cfg.z_origin:
+            flags |= E.DF_ORIGIN
+            flags1 |= E.DF_1_ORIGIN
+        if cfg.z_nodelete:
+            flags1 |= E.DF_1_NODELETE
+        if cfg.z_nodlopen:
+            flags1 |= E.DF_1_NOOPEN
+        if cfg.z_initfirst:
+            flags1 |= E.DF_1_INITFIRST
+        if cfg.z_interpose:
+            flags1 |= E.DF_1_INTERPOSE
+        if cfg.pie:
+            flags1 |= E.DF_1_PIE
+        if flags:
+            add((E.DT_FLAGS, flags))
+        if flags1:
+            add((E.DT_FLAGS_1, flags1))
+        if syn.verdef is not None:
+            add((E.DT_VERDEF, ("addr", syn.verdef)))
+            add((E.DT_VERDEFNUM, ("info", syn.verdef)))
+        if syn.verneed is not None and syn.verneed.files:
+            add((E.DT_VERNEED, ("addr", syn.verneed)))
+            add((E.DT_VERNEEDNUM, len(syn.verneed.files)))
+        if syn.versym is not None:
+            add((E.DT_VERSYM, ("addr", syn.versym)))
+        if syn.rela_dyn.relocs:
+            add((E.DT_RELACOUNT, ("relcount", syn.rela_dyn)))
+        self.entries = ent
+        self.size = 16 * (len(ent) + 1 + 4)     # spare DT_NULL slots like bfd
+
+    def write(self, ctx, buf) -> None:
+        from ..arch.x86_64 import sym_addr
+        o = self.offset
+        for tag, v in self.entries:
+            if isinstance(v, tuple):
+                kind, obj = v
+                if kind == "addr":
+                    v = obj.addr
+                elif kind == "size":
+                    v = obj.size
+                elif kind == "sym":
+                    v = sym_addr(ctx, obj)
+                elif kind == "info":
+                    v = obj.info
+                elif kind == "relcount":
+                    v = sum(1 for r in obj.relocs if r.type == 8)
+            struct.pack_into("<qQ", buf, o, tag, v)
+            o += 16

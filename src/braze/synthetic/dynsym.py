@@ -1,0 +1,216 @@
+""".dynsym, .gnu.hash, .hash, .gnu.version, .gnu.version_r, .gnu.version_d."""
+from __future__ import annotations
+
+import struct
+
+from ..elf import (SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_GNU_VERSYM, SHT_GNU_VERNEED, SHT_GNU_VERDEF,
+                   SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_NOTYPE, STT_FUNC, STT_OBJECT,
+                   SHN_UNDEF, SHN_ABS, gnu_hash, sysv_hash, STV_PROTECTED, VERSYM_HIDDEN)
+from ..sections import Chunk
+
+
+class DynSym(Chunk):
+    def __init__(self, dynstr):
+        super().__init__(".dynsym", SHT_DYNSYM, SHF_ALLOC, 8, 24)
+        self.syms: list = []
+        self.dynstr = dynstr
+        self.link = dynstr
+        self.info = 1
+        self.first_defined = 1
+
+    def finalize(self, ctx, nbuckets_for) -> None:
+        """Order: undefined imports first, then defined symbols sorted by GNU hash bucket."""
+        und = [s for s in self.syms if not _is_def(s)]
+        dfn = [s for s in self.syms if _is_def(s)]
+        self.first_defined = 1 + len(und)
+        nb = nbuckets_for(len(dfn))
+        hashes = {s: gnu_hash(s.name.encode()) for s in dfn}
+        dfn.sort(key=lambda s: hashes[s] % nb)
+        self.nbuckets = nb
+        self.hashes = hashes
+        self.syms = und + dfn
+        for i, s in enumerate(self.syms):
+            s.dynsym_idx = i + 1
+            self.dynstr.add(s.name)
+
+    def update_size(self, ctx) -> None:
+        self.size = 24 * (1 + len(self.syms))
+
+    def write(self, ctx, buf) -> None:
+        from ..arch.x86_64 import sym_addr
+        o = self.offset + 24
+        dynstr = self.dynstr
+        shared = ctx.config.shared
+        for s in self.syms:
+            name = dynstr.map[s.name]
+            other = s.visibility if s.visibility == STV_PROTECTED else 0
+            bind = s.bind if s.bind in (STB_GLOBAL, STB_WEAK) else STB_GLOBAL
+            if s.bind == 10:
+                bind = 10
+            typ = s.type
+            if _is_def(s):
+                shndx, value = _out_shndx(ctx, s), sym_addr(ctx, s)
+                if typ == STT_TLS:
+                    value -= ctx.tls_start
+                size = s.size
+            else:
+                shndx = SHN_UNDEF
+                value = 0
+                size = s.size if s.rank else 0
+                if s.canonical_plt:
+                    value = sym_addr(ctx, s)
+                if s.rank == 0:
+                    bind = STB_WEAK if not s.ref_strong else STB_GLOBAL
+                    size = 0
+            SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
+            o += 24
+
+
+def _is_def(s) -> bool:
+    return s.rank >= 2 or s.copyrel or s.linker_defined
+
+
+def _out_shndx(ctx, s) -> int:
+    if s.copyrel:
+        return ctx.syn.dynbss_out.shndx
+    sec = s.section
+    if sec is None:
+        return SHN_ABS
+    out = getattr(sec, "out", None)
+    if out is None:
+        return getattr(sec, "shndx", SHN_ABS) if not hasattr(sec, "file") else SHN_ABS
+    return out.shndx
+
+
+class GnuHash(Chunk):
+    def __init__(self, dynsym):
+        super().__init__(".gnu.hash", SHT_GNU_HASH, SHF_ALLOC, 8)
+        self.dynsym = dynsym
+        self.link = dynsym
+
+    def update_size(self, ctx) -> None:
+        ds = self.dynsym
+        n = len(ds.syms) - (ds.first_defined - 1)
+        self.bloom = 1
+        while self.bloom * 64 < n * 12 // 8 + 1 and self.bloom < (1 << 20):
+            self.bloom *= 2
+        self.size = 16 + 8 * self.bloom + 4 * ds.nbuckets + 4 * n
+
+    def write(self, ctx, buf) -> None:
+        ds = self.dynsym
+        first = ds.first_defined
+        defined = ds.syms[first - 1:]
+        nb = ds.nbuckets
+        shift = 6
+        bloom = [0] * self.bloom
+        buckets = [0] * nb
+        chain = [0] * len(defined)
+        for i, s in enumerate(defined):
+            h = ds.hashes[s]
+            w = (h // 64) % self.bloom
+            bloom[w] |= (1 << (h % 64)) | (1 << ((h >> shift) % 64))
+            b = h % nb
+            if buckets[b] == 0:
+                buckets[b] = first + i
+            last = i + 1 == len(defined) or ds.hashes[defined[i + 1]] % nb != b
+            chain[i] = (h & ~1) | (1 if last else 0)
+        o = self.offset
+        struct.pack_into(f"<IIII{self.bloom}Q{nb}I{len(chain)}I", buf, o, nb, first, self.bloom, shift,
+                         *bloom, *buckets, *chain)
+
+
+class SysvHash(Chunk):
+    def __init__(self, dynsym):
+        super().__init__(".hash", SHT_HASH, SHF_ALLOC, 8, 4)
+        self.dynsym = dynsym
+        self.link = dynsym
+
+    def update_size(self, ctx) -> None:
+        n = len(self.dynsym.syms) + 1
+        self.nbucket = max(1, _sysv_buckets(n))
+        self.size = 8 + 4 * (self.nbucket + n)
+
+    def write(self, ctx, buf) -> None:
+        syms = self.dynsym.syms
+        n = len(syms) + 1
+        nb = self.nbucket
+        buckets = [0] * nb
+        chain = [0] * n
+        for i, s in enumerate(syms, 1):
+            h = sysv_hash(s.name.encode()) % nb
+            chain[i] = buckets[h]
+            buckets[h] = i
+        struct.pack_into(f"<II{nb}I{n}I", buf, self.offset, nb, n, *buckets, *chain)
+
+
+def _sysv_buckets(n: int) -> int:
+    for size in (1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537):
+        if n < size * 2:
+            return size
+    return 131101
+
+
+class VerSym(Chunk):
+    def __init__(self, dynsym):
+        super().__init__(".gnu.version", SHT_GNU_VERSYM, SHF_ALLOC, 2, 2)
+        self.dynsym = dynsym
+        self.link = dynsym
+
+    def update_size(self, ctx) -> None:
+        self.size = 2 * (1 + len(self.dynsym.syms))
+
+    def write(self, ctx, buf) -> None:
+        vals = [0] + [s.version for s in self.dynsym.syms]
+        struct.pack_into(f"<{len(vals)}H", buf, self.offset, *vals)
+
+
+class VerNeed(Chunk):
+    """Versions the output needs from each shared library (Verneed + Vernaux chains)."""
+
+    def __init__(self, dynstr):
+        super().__init__(".gnu.version_r", SHT_GNU_VERNEED, SHF_ALLOC, 8)
+        self.dynstr = dynstr
+        self.link = dynstr
+        self.files: list[tuple[str, list[tuple[str, int]]]] = []
+
+    def build(self, ctx, dynsym, first_index: int) -> None:
+        """Assign versym indices to imported symbols in .dynsym order of first use."""
+        per_file: dict[str, dict[str, int]] = {}
+        order: list[str] = []
+        nxt = first_index
+        for s in dynsym.syms:
+            if s.rank != 1 or not s.verneed:
+                continue
+            so = s.file.soname
+            d = per_file.get(so)
+            if d is None:
+                d = per_file[so] = {}
+                order.append(so)
+            v = d.get(s.verneed)
+            if v is None:
+                v = d[s.verneed] = nxt
+                nxt += 1
+            s.version = v
+        self.files = [(so, list(per_file[so].items())) for so in order]
+        for so, vers in self.files:
+            self.dynstr.add(so)
+            for name, _ in vers:
+                self.dynstr.add(name)
+        self.info = len(self.files)
+
+    def update_size(self, ctx) -> None:
+        self.size = sum(16 + 16 * len(v) for _, v in self.files)
+
+    def write(self, ctx, buf) -> None:
+        o = self.offset
+        ds = self.dynstr.map
+        for fi, (so, vers) in enumerate(self.files):
+            last_file = fi + 1 == len(self.files)
+            size = 16 + 16 * len(vers)
+            struct.pack_into("<HHIII", buf, o, 1, len(vers), ds[so], 16, 0 if last_file else size)
+            p = o + 16
+            for vi, (name, idx) in enumerate(reversed(vers)):
+                last = vi + 1 == len(vers)
+                struct.pack_into("<IHHII", buf, p, sysv_hash(name.encode()), 0, idx, ds[name], 0 if last else 16)
+                p += 16
+            o += size

@@ -1,0 +1,68 @@
+"""GOT (.got) and the PLT's GOT (.got.plt)."""
+from __future__ import annotations
+
+import struct
+
+from ..elf import SHT_PROGBITS, SHF_ALLOC, SHF_WRITE
+from ..sections import Chunk
+
+# GOT entry kinds
+GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, GOT_TLSDESC = range(5)
+_SLOTS = {GOT_ADDR: 1, GOT_TPOFF: 1, GOT_TLSGD: 2, GOT_TLSLD: 2, GOT_TLSDESC: 2}
+
+
+class Got(Chunk):
+    def __init__(self):
+        super().__init__(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8, 8)
+        self.entries: list[tuple[int, object, int]] = []    # (kind, sym, slot index)
+        self.nslots = 0
+        self.static_words: dict[int, object] = {}           # slot -> callable(ctx) -> int
+        self.tlsld_idx = -1
+
+    def add(self, kind: int, sym) -> int:
+        idx = self.nslots
+        self.entries.append((kind, sym, idx))
+        self.nslots += _SLOTS[kind]
+        return idx
+
+    def slot_addr(self, idx: int) -> int:
+        return self.addr + 8 * idx
+
+    def update_size(self, ctx) -> None:
+        self.size = 8 * self.nslots
+
+    def write(self, ctx, buf) -> None:
+        o = self.offset
+        for slot, fn in self.static_words.items():
+            struct.pack_into("<Q", buf, o + 8 * slot, fn(ctx) & 0xffffffffffffffff)
+
+
+class GotPlt(Chunk):
+    """Three reserved words (the first is _DYNAMIC), then one slot per PLT entry, then IFUNC slots."""
+
+    def __init__(self, dynamic: bool):
+        super().__init__(".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8, 8)
+        self.header = 3
+        self.dynamic = dynamic
+        self.nplt = 0
+        self.niplt = 0
+
+    def update_size(self, ctx) -> None:
+        self.size = 8 * (self.header + self.nplt + self.niplt)
+
+    def plt_slot(self, i: int) -> int:
+        return self.addr + 8 * (self.header + i)
+
+    def iplt_slot(self, i: int) -> int:
+        return self.addr + 8 * (self.header + self.nplt + i)
+
+    def write(self, ctx, buf) -> None:
+        o = self.offset
+        syn = ctx.syn
+        if self.dynamic and syn.dynamic is not None:
+            struct.pack_into("<Q", buf, o, syn.dynamic.addr)
+        plt = syn.plt
+        for i in range(self.nplt):
+            struct.pack_into("<Q", buf, o + 8 * (self.header + i), plt.entry_addr(i) + 6)
+        for i in range(self.niplt):
+            struct.pack_into("<Q", buf, o + 8 * (self.header + self.nplt + i), plt.iplt_addr(i) + 6)

@@ -1,0 +1,58 @@
+""".interp, .note.gnu.build-id, .note.gnu.property."""
+from __future__ import annotations
+
+import hashlib
+import struct
+
+from ..elf import SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0
+from ..sections import Chunk
+
+
+class Interp(Chunk):
+    def __init__(self, path: str):
+        super().__init__(".interp", SHT_PROGBITS, SHF_ALLOC, 1)
+        self.data = path.encode() + b"\0"
+        self.size = len(self.data)
+
+    def write(self, ctx, buf) -> None:
+        buf[self.offset:self.offset + self.size] = self.data
+
+
+class BuildId(Chunk):
+    """The build-id is a hash of the whole output, computed after everything else is written."""
+
+    def __init__(self, style: str):
+        super().__init__(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, 4)
+        self.style = style
+        if style.startswith("0x"):
+            self.desc_size = len(bytes.fromhex(style[2:]))
+        else:
+            self.desc_size = {"sha1": 20, "md5": 16, "uuid": 16}[style]
+        self.size = 16 + self.desc_size
+
+    def write(self, ctx, buf) -> None:
+        struct.pack_into("<III4s", buf, self.offset, 4, self.desc_size, NT_GNU_BUILD_ID, b"GNU\0")
+
+    def post_write(self, ctx, buf) -> None:
+        o = self.offset + 16
+        if self.style.startswith("0x"):
+            desc = bytes.fromhex(self.style[2:])
+        elif self.style == "uuid":
+            import os
+            desc = os.urandom(16)
+        else:
+            h = hashlib.sha1() if self.style == "sha1" else hashlib.md5()
+            h.update(memoryview(buf))
+            desc = h.digest()
+        buf[o:o + self.desc_size] = desc
+
+
+class PropertyNote(Chunk):
+    def __init__(self, props: list[tuple[int, int]]):
+        super().__init__(".note.gnu.property", SHT_NOTE, SHF_ALLOC, 8)
+        desc = b"".join(struct.pack("<IIII", t, 4, v, 0) for t, v in props)
+        self.data = struct.pack("<III4s", 4, len(desc), NT_GNU_PROPERTY_TYPE_0, b"GNU\0") + desc
+        self.size = len(self.data)
+
+    def write(self, ctx, buf) -> None:
+        buf[self.offset:self.offset + self.size] = self.data

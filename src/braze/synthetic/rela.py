@@ -1,0 +1,82 @@
+"""Dynamic relocation sections (.rela.dyn, .rela.plt)."""
+from __future__ import annotations
+
+import struct
+
+from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
+from ..sections import Chunk
+
+R_64, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = 1, 5, 6, 7, 8
+R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE = 16, 17, 18, 36, 37
+
+
+class DynReloc:
+    """A dynamic relocation. `place` is (section-like, offset); the addend is computed after layout:
+    RELATIVE/IRELATIVE: address of `target` + addend; TPOFF64/DTPOFF64 without a symbol: the TLS offset."""
+    __slots__ = ("type", "place", "poff", "sym", "target", "addend")
+
+    def __init__(self, type_, place, poff, sym=None, target=None, addend=0):
+        self.type = type_
+        self.place = place
+        self.poff = poff
+        self.sym = sym
+        self.target = target
+        self.addend = addend
+
+    def offset(self) -> int:
+        return self.place.addr + self.poff
+
+    def values(self, ctx) -> tuple[int, int, int]:
+        t = self.type
+        symidx = self.sym.dynsym_idx if self.sym is not None else 0
+        a = self.addend
+        if self.target is not None:
+            from ..arch.x86_64 import sym_addr
+            if t in (R_RELATIVE, R_IRELATIVE, R_64):
+                a += sym_addr(ctx, self.target)
+            elif t == R_TPOFF64:
+                a += sym_addr(ctx, self.target) - ctx.tp if not ctx.config.shared else \
+                    sym_addr(ctx, self.target) - ctx.tls_start
+            elif t == R_DTPOFF64:
+                a += sym_addr(ctx, self.target) - ctx.tls_start
+        return self.offset(), (symidx << 32) | t, a
+
+
+class RelaDyn(Chunk):
+    def __init__(self, name=".rela.dyn"):
+        super().__init__(name, SHT_RELA, SHF_ALLOC, 8, 24)
+        self.relocs: list[DynReloc] = []
+        self.relative_count = 0
+
+    def update_size(self, ctx) -> None:
+        self.size = 24 * len(self.relocs)
+
+    def write(self, ctx, buf) -> None:
+        vals = [r.values(ctx) for r in self.relocs]
+        rel = [v for v in vals if v[1] & 0xffffffff == R_RELATIVE]
+        other = [v for v in vals if v[1] & 0xffffffff != R_RELATIVE]
+        rel.sort()
+        other.sort()
+        self.relative_count = len(rel)
+        o = self.offset
+        pack = RELA.pack_into
+        for v in rel + other:
+            pack(buf, o, v[0], v[1], v[2] & 0xffffffffffffffff if v[2] >= 0 else v[2])
+            o += 24
+
+
+class RelaPlt(Chunk):
+    def __init__(self):
+        super().__init__(".rela.plt", SHT_RELA, SHF_ALLOC | SHF_INFO_LINK, 8, 24)
+        self.relocs: list[DynReloc] = []
+        self.iplt_start = 0
+
+    def update_size(self, ctx) -> None:
+        self.size = 24 * len(self.relocs)
+
+    def write(self, ctx, buf) -> None:
+        o = self.offset
+        for r in self.relocs:
+            off, info, a = r.values(ctx)
+            RELA.pack_into(buf, o, off, info, a)
+            o += 24

@@ -1,0 +1,111 @@
+"""Write the output: headers, section contents, relocated input sections, then the build-id.
+The file is written to a temporary name and renamed, so a failed link leaves no output behind."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+from . import diag
+from .diag import LinkError
+from .elf import (EHDR, PHDR, SHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHT_NOBITS, PT_GNU_STACK,
+                  STT_GNU_IFUNC)
+from .sections import OutputSection
+
+
+def write_output(ctx) -> None:
+    cfg = ctx.config
+    buf = bytearray(ctx.file_size)
+    _write_headers(ctx, buf)
+    chunks = ctx.chunks
+    for c in chunks:
+        c.write(ctx, buf)
+    _apply_all(ctx, buf)
+    diag.check_errors()
+    for c in chunks:
+        pw = getattr(c, "post_write", None)
+        if pw is not None and c is not ctx.syn.build_id:
+            pw(ctx, buf)
+    if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
+        ctx.syn.build_id.post_write(ctx, buf)
+    _commit(cfg.output, buf)
+
+
+def _apply_all(ctx, buf) -> None:
+    from .arch.x86_64 import apply_relocs
+    for c in ctx.chunks:
+        if not isinstance(c, OutputSection) or c.type == SHT_NOBITS:
+            continue
+        for m in c.members:
+            if getattr(m, "rel_size", 0) and m.file is not None:
+                apply_relocs(ctx, m.file, m, m.relocs, buf, c.offset + m.out_off, c.addr + m.out_off)
+
+
+def _entry(ctx) -> int:
+    from .arch.x86_64 import sym_addr
+    cfg = ctx.config
+    name = cfg.entry or ctx.script_entry or "_start"
+    s = ctx.symtab.get(name)
+    if s is not None and (s.rank >= 2 or s.linker_defined):
+        return sym_addr(ctx, s)
+    if cfg.entry:
+        try:
+            return int(cfg.entry, 0)
+        except ValueError:
+            pass
+    if cfg.shared:
+        return 0
+    text = ctx.out_by_name.get(".text")
+    addr = text.addr if text is not None else 0
+    diag.warn(f"cannot find entry symbol {name}; defaulting to {addr:016x}")
+    return addr
+
+
+def _write_headers(ctx, buf) -> None:
+    cfg = ctx.config
+    segs = ctx.segments
+    chunks = ctx.chunks
+    osabi = 3 if any(o.has_ifunc_or_unique for o in ctx.objs) else 0
+    ident = b"\x7fELF\x02\x01\x01" + bytes([osabi]) + bytes(8)
+    etype = ET_DYN if cfg.pic else ET_EXEC
+    EHDR.pack_into(buf, 0, ident, etype, EM_X86_64, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
+                   len(chunks) + 1, ctx.shstrtab.shndx)
+    o = 64
+    for s in segs:
+        PHDR.pack_into(buf, o, s.type, s.flags, s.offset, s.vaddr, s.vaddr, s.filesz, s.memsz, s.align)
+        o += 56
+    o = ctx.shoff + 64
+    shstr = ctx.shstrtab.map
+    for c in chunks:
+        link = c.link.shndx if c.link is not None else 0
+        info = c.info.shndx if hasattr(c.info, "shndx") else int(c.info or 0)
+        if c.name == ".rela.plt" and ctx.dynamic:
+            info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
+            link = ctx.syn.dynsym.shndx if ctx.syn.dynsym is not None else 0
+        elif c.name == ".rela.dyn" and ctx.syn.dynsym is not None:
+            link = ctx.syn.dynsym.shndx
+        elif c.name == ".rela.plt":
+            info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
+        SHDR.pack_into(buf, o, shstr[c.name], c.type, c.flags, c.addr, c.offset, c.size, link, info, c.align,
+                       c.entsize)
+        o += 64
+
+
+def _commit(path: str, buf) -> None:
+    d = os.path.dirname(os.path.abspath(path)) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".braze-", dir=d)
+    except OSError as e:
+        raise LinkError(f"cannot create output file {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(buf)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

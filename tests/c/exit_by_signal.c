@@ -1,0 +1,18 @@
+/* The process dies from a signal after printing: the status must propagate. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void never(void) { printf("atexit must not run\n"); }
+
+int main(void)
+{
+    atexit(never);
+    printf("about to die\n");
+    fprintf(stderr, "stderr before death\n");
+    fflush(stdout);
+    signal(SIGTERM, SIG_DFL);
+    raise(SIGTERM);
+    printf("survived?\n");
+    return 0;
+}

@@ -1,0 +1,2 @@
+__thread int d_counter = 7;
+__thread char d_tag[8] = "tag";

@@ -1,0 +1,174 @@
+"""The table of test programs: what to compile, how, and how to link and run it.
+
+Each ``Case`` names C (or C++) sources under ``tests/c``: a single-file program is
+``tests/c/NAME.c``; a multi-file program is the directory ``tests/c/NAME/`` (every ``*.c``/``*.cc``
+in it, sorted; headers there are found through ``-I``).  A case can reuse another case's sources
+(``src=``) with different flags.
+
+Nothing here states an expected output: every program is linked with ld.bfd too, and bfd's run
+is the oracle (see test_programs.py).  ``obj_expect`` is only a self-check of the test suite: the
+compiler must really have produced the relocations/sections the case claims to exercise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+C_DIR = Path(__file__).resolve().parent / "c"
+
+MODES = ("pie", "nopie")
+
+
+@dataclass(frozen=True)
+class Archive:
+    name: str                      # e.g. "libchain.a"
+    members: tuple[str, ...]       # source stems, in archive order
+    thin: bool = False             # `ar rcsT`
+
+
+@dataclass
+class Case:
+    name: str
+    src: str | None = None                     # tests/c/<src>.c or tests/c/<src>/ (default: name)
+    cflags: tuple[str, ...] = ()               # for every object (after the mode's flags)
+    src_cflags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> extra cflags
+    ldflags: tuple[str, ...] = ()              # after the inputs on the gcc link line
+    archives: tuple[Archive, ...] = ()
+    link: tuple[str, ...] | None = None        # input order: "stem.o", "libx.a", or raw flags
+    modes: tuple[str, ...] = MODES
+    threads: bool = False                      # -pthread when compiling and linking
+    args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    stdin: bytes = b""
+    signal_exit: bool = False                  # bfd's run is expected to die from a signal
+    obj_expect: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> readelf -Sr text
+    structure: bool = False                    # part of test_structure's subset
+    determinism: bool = False                  # part of test_determinism's subset
+
+    @property
+    def source_root(self) -> Path:
+        return C_DIR / (self.src or self.name)
+
+    @property
+    def sources(self) -> list[Path]:
+        base = self.source_root
+        if base.is_dir():
+            files = sorted(p for p in base.iterdir() if p.suffix in (".c", ".cc"))
+            assert files, f"harness: no sources in {base}"
+            return files
+        single = base.with_suffix(".c")
+        assert single.is_file(), f"harness: case {self.name}: neither {base}/ nor {single} exists"
+        return [single]
+
+    @property
+    def lang(self) -> str:
+        return "c++" if any(p.suffix == ".cc" for p in self.sources) else "c"
+
+    @property
+    def include_dir(self) -> Path:
+        base = self.source_root
+        return base if base.is_dir() else base.parent
+
+    def archived_stems(self) -> set[str]:
+        return {m for a in self.archives for m in a.members}
+
+
+TLS_MODEL_FLAGS = {
+    "gd": ("-fPIC", "-ftls-model=global-dynamic"),
+    "ld": ("-fPIC", "-ftls-model=local-dynamic"),
+    "ie": ("-fPIC", "-ftls-model=initial-exec"),
+    "le": ("-fPIC", "-ftls-model=local-exec"),
+}
+
+SELFINSPECT = dict(src="selfinspect")
+
+CASES: list[Case] = [
+    Case("bss_globals", structure=True, determinism=True),
+    Case("funcptr_table"),
+    Case("varargs"),
+    Case("setjmp_longjmp"),
+    Case("ctor_dtor", structure=True, determinism=True,
+         obj_expect={"main": (".init_array.00101", ".fini_array.00300", ".preinit_array")}),
+    Case("weak", archives=(Archive("libweak.a", ("archived",)),)),
+    # TLS in the executable: default code model for the mode, then forced -fPIE and -fno-pic.
+    Case("tls_basic", threads=True, structure=True),
+    Case("tls_fpie", src="tls_basic", threads=True, cflags=("-fPIE",)),
+    Case("tls_nopic", src="tls_basic", threads=True, cflags=("-fno-pic",), modes=("nopie",),
+         obj_expect={"tls_basic": ("R_X86_64_TPOFF32",)}),
+    Case("tls_extern", threads=True,
+         obj_expect={"main": ("shared_counter",)}),
+    Case("tls_models", threads=True, structure=True, determinism=True,
+         src_cflags={k: v for k, v in TLS_MODEL_FLAGS.items()},
+         obj_expect={"gd": ("R_X86_64_TLSGD",), "ld": ("R_X86_64_TLSLD", "R_X86_64_DTPOFF32"),
+                     "ie": ("R_X86_64_GOTTPOFF",), "le": ("R_X86_64_TPOFF32",)}),
+    # the same objects, but every access model compiled without -fPIC (exec models only)
+    Case("tls_models_exec", src="tls_models", threads=True,
+         src_cflags={"gd": ("-ftls-model=global-dynamic",), "ld": ("-ftls-model=local-dynamic",),
+                     "ie": ("-ftls-model=initial-exec",), "le": ("-ftls-model=local-exec",)}),
+    Case("tls_gnu2", threads=True, src_cflags={"access": ("-fPIC", "-mtls-dialect=gnu2")},
+         obj_expect={"access": ("R_X86_64_GOTPC32_TLSDESC", "R_X86_64_TLSDESC_CALL")}),
+    Case("section_startstop"),
+    Case("section_startstop_gc", src="section_startstop",
+         cflags=("-ffunction-sections", "-fdata-sections"), ldflags=("-Wl,--gc-sections",)),
+    Case("qsort_callbacks"),
+    Case("printf_double"),
+    Case("errno_stdio"),
+    Case("signals"),
+    Case("exit_by_signal", signal_exit=True),
+    Case("backtrace", cflags=("-O0", "-fno-omit-frame-pointer", "-fno-inline",
+                              "-fasynchronous-unwind-tables"),
+         ldflags=("-rdynamic",)),
+    Case("environ_access", env={"BRAZE_TEST_VAR": "hello world", "BRAZE_OTHER": "1"}),
+    Case("string_merge", obj_expect={"a": (".rodata.str1",)}),
+    Case("fcommon", cflags=("-fcommon",), obj_expect={"a": ("COM",)}),
+    Case("copy_reloc", args=("-a", "-x", "-b", "value", "-c", "rest", "tail"),
+         env={"TZ": "UTC"}, structure=True),
+    Case("func_addr", structure=True),
+    Case("ifunc", structure=True, obj_expect={"impl": ("IFUNC",)}),
+    Case("opt_mix", cflags=("-g",), src_cflags={"o0": ("-O0",), "o2": ("-O2",), "os": ("-Os",),
+                                                "main": ("-O3", "-funroll-loops")}),
+    Case("static_same_name"),
+    Case("multi_object", cflags=("-g",)),
+    Case("gc_sections", cflags=("-ffunction-sections", "-fdata-sections"),
+         ldflags=("-Wl,--gc-sections",), structure=True,
+         obj_expect={"lib": (".text.unused_fn", ".data.counter_data"), "main": (".data.retained_blob",)}),
+    Case("fno_plt", cflags=("-fno-plt",), obj_expect={"main": ("R_X86_64_GOTPCRELX",)}),
+    Case("mcmodel_medium", cflags=("-mcmodel=medium", "-mlarge-data-threshold=4096"),
+         obj_expect={"mcmodel_medium": (".lbss", ".ldata", ".lrodata")}),
+    Case("math_lm", ldflags=("-lm",)),
+    Case("strings_memcpy"),
+    Case("recursion", src_cflags={"parity": ("-O0",), "parity2": ("-O0",)}),
+    Case("exit_status", args=("x",)),
+    Case("return_status"),
+    Case("quick_exit"),
+    Case("stdin_wc", stdin=b"one two three\nfour five\n\n  six   seven eight nine\nno newline at end"),
+    # link-option variants of one self-inspecting program
+    Case("selfinspect", **SELFINSPECT),
+    Case("znow", ldflags=("-Wl,-z,now",), structure=True, **SELFINSPECT),
+    Case("znorelro", ldflags=("-Wl,-z,norelro",), **SELFINSPECT),
+    Case("hash_both", ldflags=("-rdynamic", "-Wl,--hash-style=both"), **SELFINSPECT),
+    Case("hash_sysv", ldflags=("-rdynamic", "-Wl,--hash-style=sysv"), **SELFINSPECT),
+    Case("build_id_sha1", ldflags=("-Wl,--build-id=sha1",), **SELFINSPECT),
+    Case("no_as_needed_lm", ldflags=("-Wl,--no-as-needed", "-lm"), **SELFINSPECT),
+    # archives
+    Case("archive_chain", archives=(Archive("libchain.a", ("c", "unused", "b", "a")),),
+         determinism=True),
+    Case("archive_chain_thin", src="archive_chain",
+         archives=(Archive("libchain.a", ("c", "unused", "b", "a"), thin=True),)),
+    Case("archive_group", structure=True,
+         archives=(Archive("liba.a", ("ping", "ping_tail")), Archive("libb.a", ("pong",))),
+         link=("main.o", "-Wl,--start-group", "liba.a", "libb.a", "-Wl,--end-group")),
+    Case("whole_archive", archives=(Archive("libplug.a", ("plug_alpha", "plug_beta", "plug_gamma")),),
+         link=("main.o", "-Wl,--whole-archive", "libplug.a", "-Wl,--no-whole-archive")),
+    # C++: exceptions, COMDAT groups, libstdc++
+    Case("cxx_eh_comdat", cflags=("-g",), structure=True, determinism=True,
+         obj_expect={"main": ("GROUP", ".gcc_except_table")}),
+]
+
+BY_NAME = {c.name: c for c in CASES}
+assert len(BY_NAME) == len(CASES), "duplicate case names"
+
+
+def case_modes(selector=lambda c: True):
+    """(case_name, mode) pairs for pytest parametrisation."""
+    return [(c.name, m) for c in CASES if selector(c) for m in c.modes]

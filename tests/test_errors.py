@@ -1,0 +1,230 @@
+"""Bad input must fail cleanly: non-zero exit (1 for braze), no Python traceback, no output file
+left behind, and a diagnostic naming the offending file.
+
+Two layers of checks per case:
+  * test_error_generic_*: what any ld must do (passes with BRAZE_LDDIR pointing at ld.bfd too);
+  * test_braze_message_*: braze's message format (``braze: error: ...``, exit status exactly 1,
+    lld-style ``>>>`` detail lines).  These are braze-specific and fail against ld.bfd.
+
+The linker is run directly with ld-style arguments (the braze console script by default,
+``$BRAZE_LDDIR/ld`` when that is set); the C++ case goes through ``g++ -B<lddir>/``.  The inputs
+do not need libc: start.c defines ``_start`` itself.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness import sh, tool_env
+
+START_C = """
+extern void missing_fn(void);
+void _start(void) { missing_fn(); for (;;) ; }
+"""
+OK_C = """
+void _start(void) { for (;;) ; }
+"""
+MAIN_LIB_C = """
+extern int lib_fn(void);
+void _start(void) { lib_fn(); for (;;) ; }
+"""
+LIB_C = "int lib_fn(void) { return 1; }\n"
+DUP_A_C = """
+int dup_fn(void) { return 1; }
+void _start(void) { dup_fn(); for (;;) ; }
+"""
+DUP_B_C = "int dup_fn(void) { return 2; }\n"
+CXX_CC = """
+namespace ns { void missing(int); }
+int main() { ns::missing(3); return 0; }
+"""
+
+
+def _gcc_c(d: Path, name: str, text: str, compiler="gcc") -> Path:
+    src = d / name
+    src.write_text(text)
+    obj = src.with_suffix(".o")
+    p = subprocess.run([compiler, "-c", "-O1", "-fno-asynchronous-unwind-tables", src.name, "-o", obj.name],
+                       cwd=d, capture_output=True, text=True, env=tool_env())
+    assert p.returncode == 0, f"harness: compiling {name} failed\n{p.stderr}"
+    return obj
+
+
+def _patched(src: Path, dst: Path, patches: list[tuple[int, str, int]]) -> None:
+    data = bytearray(src.read_bytes())
+    for off, fmt, val in patches:
+        struct.pack_into(fmt, data, off, val)
+    dst.write_bytes(bytes(data))
+
+
+def _corrupt_member(ar: Path, dst: Path, member: str, field: str) -> None:
+    """Corrupt the header of archive member ``member``: field 'fmag' or 'size'."""
+    data = bytearray(ar.read_bytes())
+    assert data[:8] == b"!<arch>\n"
+    off = 8
+    while off + 60 <= len(data):
+        hdr = data[off:off + 60]
+        name = hdr[:16].decode().rstrip()
+        size = int(hdr[48:58].decode().strip())
+        if name.rstrip("/") == member:
+            if field == "fmag":
+                data[off + 58:off + 60] = b"XX"
+            else:
+                data[off + 48:off + 58] = b"12ab      "
+            dst.write_bytes(bytes(data))
+            return
+        off += 60 + size + (size & 1)
+    raise AssertionError(f"harness: member {member} not found in {ar}")
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("errinputs")
+    start = _gcc_c(d, "start.c", START_C)
+    _gcc_c(d, "ok.c", OK_C)
+    _gcc_c(d, "main.c", MAIN_LIB_C)
+    _gcc_c(d, "lib.c", LIB_C)
+    _gcc_c(d, "dup_a.c", DUP_A_C)
+    _gcc_c(d, "dup_b.c", DUP_B_C)
+    _gcc_c(d, "cxxmain.cc", CXX_CC, compiler="g++")
+
+    data = start.read_bytes()
+    (d / "trunc.o").write_bytes(data[:100])
+    e_shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    _patched(start, d / "shoff.o", [(0x28, "<Q", len(data) + 0x10000)])
+    _patched(start, d / "shnum.o", [(0x3C, "<H", 0xFFF0)])
+    _patched(start, d / "shentsize.o", [(0x3A, "<H", 0x20)])
+    _patched(start, d / "secoff.o", [(e_shoff + 64 * 1 + 0x18, "<Q", len(data) + 0x100000)])
+    _patched(start, d / "aarch64.o", [(0x12, "<H", 183)])
+
+    p = subprocess.run(["ar", "rcs", "lib.a", "lib.o"], cwd=d, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    _corrupt_member(d / "lib.a", d / "badfmag.a", "lib.o", "fmag")
+    _corrupt_member(d / "lib.a", d / "badsize.a", "lib.o", "size")
+    return d
+
+
+@dataclass
+class ErrCase:
+    args: list[str]              # after `-o out`
+    names: list[str]             # must be named in the diagnostic
+    phrase: str | None = None    # braze's message must contain this (after "error: ")
+
+
+CASES = {
+    "truncated_object": ErrCase(["trunc.o"], ["trunc.o"]),
+    "shoff_past_eof": ErrCase(["shoff.o"], ["shoff.o"]),
+    "shnum_huge": ErrCase(["shnum.o"], ["shnum.o"]),
+    "shentsize_wrong": ErrCase(["shentsize.o"], ["shentsize.o"]),
+    "section_data_past_eof": ErrCase(["secoff.o"], ["secoff.o"]),
+    "wrong_machine": ErrCase(["aarch64.o"], ["aarch64.o"]),
+    "archive_bad_fmag": ErrCase(["main.o", "badfmag.a"], ["badfmag.a"]),
+    "archive_bad_size": ErrCase(["main.o", "badsize.a"], ["badsize.a"]),
+    "unknown_option": ErrCase(["--frobnicate", "ok.o"], ["--frobnicate"], "unknown option: --frobnicate"),
+    "undefined_symbol": ErrCase(["start.o"], ["start.o", "missing_fn"], "undefined symbol: missing_fn"),
+    "duplicate_symbol": ErrCase(["dup_a.o", "dup_b.o"], ["dup_a.o", "dup_b.o", "dup_fn"],
+                                "duplicate symbol: dup_fn"),
+}
+
+
+def _run_direct(direct_ld, inputs: Path, tmp_path: Path, args: list[str]):
+    work = tmp_path / "work"
+    shutil.copytree(inputs, work)
+    out = work / "out"
+    assert not out.exists()
+    cmd = [*direct_ld, "-o", "out", *args]
+    p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, errors="replace",
+                       env=tool_env(), timeout=120)
+    return cmd, p, out
+
+
+def _report(cmd, p) -> str:
+    return f"$ {sh(cmd)}\nexit status: {p.returncode}\nstderr:\n{p.stderr}\nstdout:\n{p.stdout}"
+
+
+def _error_blocks(stderr: str, prefixes: tuple[str, ...]) -> list[str]:
+    """Each ``<prog>: error: ...`` line together with the ``>>>`` lines that follow it."""
+    blocks, cur = [], None
+    for line in stderr.splitlines():
+        if any(line.startswith(pre + ": error: ") for pre in prefixes):
+            cur = [line]
+            blocks.append(cur)
+        elif cur is not None and line.startswith(">>>"):
+            cur.append(line)
+        else:
+            cur = None
+    return ["\n".join(b) for b in blocks]
+
+
+def _prefixes() -> tuple[str, ...]:
+    # Run as the `braze` console script the prefix must be `braze`; run through an `ld`
+    # (BRAZE_LDDIR, or gcc -B) braze may introduce itself as `ld`.
+    return ("braze", "ld") if os.environ.get("BRAZE_LDDIR") else ("braze",)
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_error_generic(case, direct_ld, inputs, tmp_path):
+    c = CASES[case]
+    cmd, p, out = _run_direct(direct_ld, inputs, tmp_path, c.args)
+    assert p.returncode > 0, "expected a failing link\n" + _report(cmd, p)
+    assert "Traceback" not in p.stderr + p.stdout, "Python traceback in the output\n" + _report(cmd, p)
+    assert not out.exists(), "the output file exists after a failed link\n" + _report(cmd, p)
+    for n in c.names:
+        assert n in p.stderr, f"the diagnostic does not mention {n!r}\n" + _report(cmd, p)
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_braze_message(case, direct_ld, inputs, tmp_path):
+    c = CASES[case]
+    cmd, p, out = _run_direct(direct_ld, inputs, tmp_path, c.args)
+    assert p.returncode == 1, "braze must exit with status 1 on errors\n" + _report(cmd, p)
+    assert "Traceback" not in p.stderr + p.stdout, "Python traceback in the output\n" + _report(cmd, p)
+    blocks = _error_blocks(p.stderr, _prefixes())
+    assert blocks, "no `braze: error: ...` line on stderr\n" + _report(cmd, p)
+    if c.phrase:
+        blocks = [b for b in blocks if c.phrase in b.splitlines()[0]]
+        assert blocks, f"no error line containing {c.phrase!r}\n" + _report(cmd, p)
+    for n in c.names:
+        assert any(n in b for b in blocks), (
+            f"the error message does not name {n!r} (it must be in the `error:` line or its `>>>` lines)\n"
+            + _report(cmd, p))
+    if case == "undefined_symbol":
+        assert any(">>> referenced by" in b for b in blocks), "no `>>> referenced by` line\n" + _report(cmd, p)
+        assert any(re.search(r"^>>> .*start\.o", b, re.M) for b in blocks), (
+            "the `>>>` lines do not name the referencing object start.o\n" + _report(cmd, p))
+    assert not out.exists(), "the output file exists after a failed link\n" + _report(cmd, p)
+
+
+def _cxx_link(braze_lddir, inputs: Path, tmp_path: Path):
+    work = tmp_path / "work"
+    shutil.copytree(inputs, work)
+    out = work / "out"
+    cmd = ["g++", f"-B{braze_lddir}/", "cxxmain.o", "-o", "out"]
+    p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, errors="replace", env=tool_env(),
+                       timeout=300)
+    return cmd, p, out
+
+
+def test_cxx_undefined_demangled_generic(braze_lddir, inputs, tmp_path):
+    cmd, p, out = _cxx_link(braze_lddir, inputs, tmp_path)
+    assert p.returncode != 0, _report(cmd, p)
+    assert "Traceback" not in p.stderr, _report(cmd, p)
+    assert "ns::missing(int)" in p.stderr, "the undefined C++ symbol is not demangled\n" + _report(cmd, p)
+    assert "cxxmain.o" in p.stderr, "the referencing object is not named\n" + _report(cmd, p)
+    assert not out.exists(), _report(cmd, p)
+
+
+def test_braze_message_cxx_undefined(braze_lddir, inputs, tmp_path):
+    cmd, p, out = _cxx_link(braze_lddir, inputs, tmp_path)
+    blocks = _error_blocks(p.stderr, ("braze", "ld"))
+    blocks = [b for b in blocks if "undefined symbol: ns::missing(int)" in b.splitlines()[0]]
+    assert blocks, "no `error: undefined symbol: ns::missing(int)` line\n" + _report(cmd, p)
+    assert any(">>> referenced by" in b and "cxxmain.o" in b for b in blocks), _report(cmd, p)
+    assert "_ZN2ns7missingEi" not in blocks[0].splitlines()[0], "mangled name in the message\n" + _report(cmd, p)
