@@ -77,6 +77,15 @@ def sym_addr(ctx, s: Symbol) -> int:
     return s.value
 
 
+def target_addr(ctx, s: Symbol, a: int) -> int:
+    """S + A, where a section symbol of a merged section locates its piece by value + addend."""
+    sec = s.section
+    if sec is not None and s.type == STT_SECTION and type(sec) is InputSection and sec.merge is not None:
+        m = sec.merge
+        return m[0].addr + merged_offset(m, s.value + a)
+    return sym_addr(ctx, s) + a
+
+
 def plt_addr(ctx, s: Symbol) -> int:
     syn = ctx.syn
     if s.iplt_idx >= 0:

@@ -31,9 +31,9 @@ class DynReloc:
         symidx = self.sym.dynsym_idx if self.sym is not None else 0
         a = self.addend
         if self.target is not None:
-            from ..arch.x86_64 import sym_addr
+            from ..arch.x86_64 import sym_addr, target_addr
             if t in (R_RELATIVE, R_IRELATIVE, R_64):
-                a += sym_addr(ctx, self.target)
+                a = target_addr(ctx, self.target, a)
             elif t == R_TPOFF64:
                 a += sym_addr(ctx, self.target) - ctx.tp if not ctx.config.shared else \
                     sym_addr(ctx, self.target) - ctx.tls_start

@@ -1,0 +1,149 @@
+"""braze's own command line: --version, --help, shim-dir, run, and invocation as `ld`.
+
+These always exercise the braze console script (they ignore BRAZE_LDDIR)."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from harness import REPO, braze_command, run_program, sh, tool_env
+from programs import Case
+
+HELLO_C = r"""
+#include <stdio.h>
+int main(int argc, char **argv) { printf("hello from %s, argc=%d\n", argv[0], argc); return 7; }
+"""
+
+
+def _braze(*args, env=None, cwd=None, timeout=120):
+    cmd = braze_command() + list(args)
+    p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=env or tool_env(),
+                       cwd=cwd or REPO, timeout=timeout)
+    return cmd, p
+
+
+def _report(cmd, p) -> str:
+    return f"$ {sh(cmd)}\nexit status: {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}"
+
+
+@pytest.fixture(scope="module")
+def pkg_version() -> str:
+    return version("braze")
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory) -> str:
+    cmd, p = _braze("shim-dir")
+    assert p.returncode == 0, _report(cmd, p)
+    return p.stdout.strip()
+
+
+def _check_version_output(cmd, p, pkg_version):
+    assert p.returncode == 0, _report(cmd, p)
+    first = p.stdout.splitlines()[0] if p.stdout.strip() else ""
+    assert re.search(r"\bbraze\b", first, re.I), "the version line does not say braze\n" + _report(cmd, p)
+    assert pkg_version in first, f"the version line lacks the package version {pkg_version}\n" + _report(cmd, p)
+    assert "Traceback" not in p.stderr, _report(cmd, p)
+
+
+def test_version(pkg_version):
+    cmd, p = _braze("--version")
+    _check_version_output(cmd, p, pkg_version)
+
+
+def test_python_m_braze_version(pkg_version):
+    cmd = [sys.executable, "-m", "braze", "--version"]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=tool_env(), cwd=REPO, timeout=60)
+    _check_version_output(cmd, p, pkg_version)
+
+
+def test_help():
+    cmd, p = _braze("--help")
+    assert p.returncode == 0, _report(cmd, p)
+    assert len(p.stdout.splitlines()) >= 3, "--help output is suspiciously short\n" + _report(cmd, p)
+    assert re.search(r"(^|\s)-o\b", p.stdout), "--help does not document -o\n" + _report(cmd, p)
+    assert "Traceback" not in p.stderr, _report(cmd, p)
+
+
+def test_shim_dir(shim, pkg_version):
+    ld = os.path.join(shim, "ld")
+    assert os.path.isabs(shim), f"shim-dir printed a relative path: {shim!r}"
+    assert os.path.isfile(ld) and os.access(ld, os.X_OK), f"{ld} is not executable"
+    p = subprocess.run(["gcc", f"-B{shim}/", "-print-prog-name=ld"], capture_output=True, text=True,
+                       env=tool_env())
+    assert os.path.realpath(p.stdout.strip()) == os.path.realpath(ld), p.stdout
+    p = subprocess.run([ld, "--version"], capture_output=True, text=True, env=tool_env(), timeout=60)
+    assert p.returncode == 0, _report([ld, "--version"], p)
+    assert pkg_version in p.stdout, _report([ld, "--version"], p)
+
+
+def test_shim_dir_is_stable(shim):
+    cmd, p = _braze("shim-dir")
+    assert p.returncode == 0 and p.stdout.strip() == shim, _report(cmd, p)
+
+
+def test_run_sets_compiler_path(shim):
+    cmd, p = _braze("run", "--", "sh", "-c", 'echo "$COMPILER_PATH"',
+                    env=tool_env({"COMPILER_PATH": "/nonexistent/previous"}))
+    assert p.returncode == 0, _report(cmd, p)
+    parts = p.stdout.strip().split(os.pathsep)
+    assert parts[0] == shim, f"COMPILER_PATH does not start with the shim dir {shim}\n" + _report(cmd, p)
+    assert "/nonexistent/previous" in parts, "the previous COMPILER_PATH was dropped\n" + _report(cmd, p)
+
+
+def test_run_propagates_exit_status():
+    cmd, p = _braze("run", "--", "sh", "-c", "exit 3")
+    assert p.returncode == 3, _report(cmd, p)
+
+
+def test_run_without_command():
+    cmd, p = _braze("run")
+    assert p.returncode != 0, _report(cmd, p)
+    assert "braze: error:" in p.stderr and "Traceback" not in p.stderr, _report(cmd, p)
+
+
+def test_run_gcc_uses_braze(shim, tmp_path, pkg_version):
+    cmd, p = _braze("run", "--", "gcc", "-print-prog-name=ld")
+    assert p.returncode == 0, _report(cmd, p)
+    assert os.path.realpath(p.stdout.strip()) == os.path.realpath(os.path.join(shim, "ld")), _report(cmd, p)
+    # gcc passes -Wl,--version to the linker it runs: the answer must come from braze
+    (tmp_path / "hello.c").write_text(HELLO_C)
+    cmd, p = _braze("run", "--", "gcc", "-Wl,--version", "hello.c", "-o", "hello_v", cwd=tmp_path,
+                    timeout=300)
+    assert p.returncode == 0, _report(cmd, p)
+    assert re.search(r"\bbraze\b", p.stdout, re.I) and pkg_version in p.stdout, (
+        "gcc under `braze run` did not run braze as its linker\n" + _report(cmd, p))
+
+
+def test_run_gcc_builds_working_program(tmp_path):
+    (tmp_path / "hello.c").write_text(HELLO_C)
+    cmd, p = _braze("run", "--", "gcc", "hello.c", "-o", "hello", cwd=tmp_path, timeout=300)
+    assert p.returncode == 0, _report(cmd, p)
+    ref = subprocess.run(["gcc", "-fuse-ld=bfd", "hello.c", "-o", "hello_bfd"], cwd=tmp_path,
+                         capture_output=True, text=True, env=tool_env())
+    assert ref.returncode == 0, ref.stderr
+    case = Case("hello", args=("a", "b"))
+    got = run_program(str(tmp_path / "hello"), case, tmp_path / "run1")
+    want = run_program(str(tmp_path / "hello_bfd"), case, tmp_path / "run2")
+    assert want.stdout, "harness: bfd-linked hello printed nothing"
+    assert (got.returncode, got.stdout, got.stderr) == (want.returncode, want.stdout, want.stderr), (
+        got.describe("braze run") + want.describe("bfd"))
+
+
+def test_ld_symlink(tmp_path, pkg_version):
+    script = Path(sys.executable).parent / "braze"
+    assert script.is_file(), f"no braze console script next to {sys.executable} (run `make venv`)"
+    link = tmp_path / "ld"
+    link.symlink_to(script)
+    cmd = [str(link), "--version"]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=tool_env(), timeout=60)
+    assert p.returncode == 0, _report(cmd, p)
+    first = p.stdout.splitlines()[0] if p.stdout.strip() else ""
+    assert pkg_version in first, "`ld --version` (symlink to braze) printed no version line\n" + _report(cmd, p)
+    assert "Traceback" not in p.stderr, _report(cmd, p)
