@@ -225,11 +225,15 @@ def _assign(ctx, chunks) -> None:
             r_end = addr
             if cfg.relro:
                 start = align_up(r_end, page)
-                relro_end = _layout_rw(ctx, seg, start, dry=True)
-                if relro_end is not None:
+                maxal = max([c.align for c in seg.chunks if _is_relro(ctx, c)] + [1])
+                for _ in range(4):      # slide the segment so PT_GNU_RELRO ends on a page boundary
+                    relro_end = _layout_rw(ctx, seg, start, dry=True)
+                    if relro_end is None:
+                        break
                     shift = align_up(relro_end, page) - relro_end
-                    maxal = max([c.align for c in seg.chunks] + [1])
                     shift -= shift % maxal
+                    if not shift:
+                        break
                     start += shift
             else:
                 start = align_up(r_end, page) + (r_end & (page - 1))

@@ -223,7 +223,7 @@ def bin_sections(ctx) -> None:
                 continue
             oname = output_name(name, flags, obj)
             if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
-                    and sec.type == SHT_PROGBITS:
+                    and sec.type == SHT_PROGBITS and not sec.rel_size:
                 key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
                 ms = merged.get(key)
                 if ms is None:
