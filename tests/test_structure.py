@@ -39,6 +39,7 @@ def _normalise(lines: list[str], path: str) -> set[str]:
         line = re.sub(r"0x[0-9a-fA-F]+", "0xN", line)
         line = re.sub(r"\d+", "N", line)
         line = re.sub(r"\s+", " ", line)
+        line = re.sub(r"\[ ?N\]", "[N]", line)
         if line:
             out.add(line)
     return out

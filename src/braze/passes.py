@@ -396,22 +396,9 @@ def scan_relocations(ctx) -> None:
     if eh is not None:
         for r in eh.records:
             if r.relocs:
-                _scan_records(ctx, r)
+                scan_section(ctx, r.sec, r.relocs)
     diag.check_errors()
     _allocate(ctx)
-
-
-def _scan_records(ctx, r):
-    from .arch.x86_64 import local_sym, is_preemptible, _need
-    obj = r.sec.file
-    for off, info, a in r.relocs:
-        t = info & 0xffffffff
-        s = obj.syms[info >> 32] or local_sym(obj, info >> 32)
-        if t == 1 and ctx.config.pic:      # absolute pointers in .eh_frame (rare)
-            from .synthetic.rela import DynReloc
-            ctx.eh_abs = True
-        if t in (9, 41, 42) or (t == 2 and s.rank == SHARED):
-            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
 
 
 def _allocate(ctx) -> None:

@@ -83,9 +83,10 @@ class SymTab(Chunk):
         else:
             shndx = SHN_UNDEF
             value = sym_addr(ctx, s) if s.canonical_plt else 0
-            if s.rank == SHARED:
-                other = 0
-            size = 0 if s.rank == NONE else size
+            other = 0 if s.rank == SHARED else other
+            typ = STT_FUNC if typ == 10 else typ
+            size = 0
+            bind = STB_GLOBAL if s.ref_strong else STB_WEAK
         SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
 
 

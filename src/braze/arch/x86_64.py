@@ -171,9 +171,10 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}; recompile with {flag}")
 
 
-def scan_section(ctx, sec) -> None:
+def scan_section(ctx, sec, rels=None) -> None:
     obj = sec.file
-    rels = sec.relocs
+    if rels is None:
+        rels = sec.relocs
     if not rels:
         return
     syms = obj.syms

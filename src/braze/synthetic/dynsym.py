@@ -20,8 +20,8 @@ class DynSym(Chunk):
 
     def finalize(self, ctx, nbuckets_for) -> None:
         """Order: undefined imports first, then defined symbols sorted by GNU hash bucket."""
-        und = [s for s in self.syms if not _is_def(s)]
-        dfn = [s for s in self.syms if _is_def(s)]
+        und = [s for s in self.syms if not (_is_def(s) or s.canonical_plt)]
+        dfn = [s for s in self.syms if _is_def(s) or s.canonical_plt]
         self.first_defined = 1 + len(und)
         nb = nbuckets_for(len(dfn))
         hashes = {s: gnu_hash(s.name.encode()) for s in dfn}
@@ -54,14 +54,13 @@ class DynSym(Chunk):
                     value -= ctx.tls_start
                 size = s.size
             else:
+                # an import binds as the references say: weak only if every reference is weak
                 shndx = SHN_UNDEF
-                value = 0
-                size = s.size if s.rank else 0
-                if s.canonical_plt:
-                    value = sym_addr(ctx, s)
-                if s.rank == 0:
-                    bind = STB_WEAK if not s.ref_strong else STB_GLOBAL
-                    size = 0
+                if typ == 10:
+                    typ = STT_FUNC
+                value = sym_addr(ctx, s) if s.canonical_plt else 0
+                size = 0
+                bind = STB_GLOBAL if s.ref_strong or (s.rank == 1 and not s.ref_regular) else STB_WEAK
             SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
             o += 24
 
