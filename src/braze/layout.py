@@ -318,7 +318,8 @@ def _layout_rw(ctx, seg, start, dry):
         a = align_up(a, c.align)
         if not dry:
             c.addr = a
-            c.offset = seg.offset + (a - seg.vaddr)
+            # NOBITS sections sit at the file position where the segment's bytes end (as bfd)
+            c.offset = seg.offset + ((a if c.type != SHT_NOBITS else fend) - seg.vaddr)
         if _is_relro(ctx, c):
             relro_end = a + (0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size)
         if c is syn.gotplt and not cfg.now and c.size >= 24:
@@ -347,8 +348,12 @@ def define_symbols(ctx) -> None:
         s = ctx.symtab.get(name)
         if s is None or not s.linker_defined:
             return
-        s.section = None
-        s.value = value
+        if chunk is not None and chunk in chunks:
+            s.section = chunk
+            s.value = value - chunk.addr
+        else:
+            s.section = None
+            s.value = value
 
     def bounds(name, c):
         if c is not None:
@@ -357,9 +362,9 @@ def define_symbols(ctx) -> None:
 
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
     ctx.got_base = gotbase
-    setv("_GLOBAL_OFFSET_TABLE_", gotbase)
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
     if syn.dynamic is not None:
-        setv("_DYNAMIC", syn.dynamic.addr)
+        setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     setv("__ehdr_start", ctx.base)
     setv("__executable_start", ctx.base)
     fini = by.get(".fini") or by.get(".text")
@@ -380,8 +385,8 @@ def define_symbols(ctx) -> None:
     for arr in ("init_array", "fini_array", "preinit_array"):
         c = by.get("." + arr)
         if c is not None:
-            setv(f"__{arr}_start", c.addr)
-            setv(f"__{arr}_end", c.addr + c.size)
+            setv(f"__{arr}_start", c.addr, c)
+            setv(f"__{arr}_end", c.addr + c.size, c)
         else:
             # bfd still defines them (empty) at the position the section would have
             anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
@@ -397,7 +402,7 @@ def define_symbols(ctx) -> None:
         setv("__rela_iplt_start", 0)
         setv("__rela_iplt_end", 0)
     if syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
-        setv("__GNU_EH_FRAME_HDR", syn.eh_frame_hdr.addr)
+        setv("__GNU_EH_FRAME_HDR", syn.eh_frame_hdr.addr, syn.eh_frame_hdr)
     td = by.get(".tdata")
     if td is not None:
         setv("__tdata_start", td.addr)

@@ -333,6 +333,7 @@ def create_synthetic(ctx) -> None:
         if cfg.hash_style in ("sysv", "both"):
             syn.hash = SysvHash(syn.dynsym)
         syn.dynamic = Dynamic()
+        syn.dynamic.link = syn.dynstr
     syn.rela_dyn = RelaDyn()
     syn.rela_plt = RelaPlt()
     syn.got = Got()

@@ -93,7 +93,7 @@ class SymTab(Chunk):
 def _section_of_addr(ctx, v):
     best = SHN_ABS
     for c in ctx.chunks:
-        if c.flags & 2 and c.addr <= v <= c.addr + c.size:
+        if c.flags & 2 and not (c.flags & 0x400 and c.type == 8) and c.addr <= v <= c.addr + c.size:
             best = c.shndx
             if c.addr <= v < c.addr + c.size:
                 return c.shndx

@@ -11,6 +11,9 @@ int main(void)
     printf("about to die\n");
     fprintf(stderr, "stderr before death\n");
     fflush(stdout);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGTERM, SIG_DFL);
     raise(SIGTERM);
     printf("survived?\n");
