@@ -5,7 +5,7 @@ VPY     := $(VENV)/bin/python
 APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
             zlib1g-dev hyperfine mold lld gdb
 
-.PHONY: all deps venv demo test bench clean
+.PHONY: all deps venv demo test bench bench-check clean
 
 all: venv
 
@@ -24,6 +24,7 @@ $(VENV)/.ok: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q -e '.[dev]'
+	$(VPY) -m compileall -q src >/dev/null
 	@touch $@
 
 demo: deps venv
@@ -33,7 +34,10 @@ test: deps venv
 	$(VPY) -m pytest -q -n 2 tests
 
 bench: deps venv
-	$(VPY) bench/run.py
+	$(VPY) bench/run.py --update-readme
+
+bench-check: deps venv
+	$(VPY) bench/run.py --check-only
 
 clean:
 	rm -rf $(VENV) .stamp-* build examples/out bench/work

@@ -14,21 +14,27 @@ def shim_dir() -> str:
     import hashlib
     key = hashlib.sha1(f"{sys.executable}\0{pkg}".encode()).hexdigest()[:12]
     d = os.path.join(base, "braze", f"shim-{key}")
-    ld = os.path.join(d, "ld")
-    script = (f"#!/bin/sh\nPYTHONPATH={_q(pkg)}${{PYTHONPATH:+:$PYTHONPATH}} "
-              f"exec {_q(sys.executable)} -m braze --argv0=ld \"$@\"\n")
-    try:
-        with open(ld) as f:
-            if f.read() == script:
-                return d
-    except OSError:
-        pass
+    # braze needs only the standard library: run with -E -S (no site, no PYTHON* variables) so start-up
+    # is fast and bytecode caching works even where PYTHONDONTWRITEBYTECODE is set.
+    launcher = ("import sys\n"
+                f"sys.path.insert(0, {pkg!r})\n"
+                "from braze.main import main\n"
+                "sys.exit(main())\n")
+    script = f"#!/bin/sh\nexec {_q(sys.executable)} -E -S {_q(os.path.join(d, 'launch.py'))} --argv0=ld \"$@\"\n"
+    files = {os.path.join(d, "launch.py"): (launcher, 0o644), os.path.join(d, "ld"): (script, 0o755)}
     os.makedirs(d, exist_ok=True)
-    tmp = f"{ld}.{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(script)
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, ld)
+    for path, (text, mode) in files.items():
+        try:
+            with open(path) as f:
+                if f.read() == text:
+                    continue
+        except OSError:
+            pass
+        tmp = f"{path}.{os.getpid()}"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
     return d
 
 

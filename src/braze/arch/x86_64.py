@@ -24,6 +24,8 @@ R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_P
 R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
 R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
 
+from ..synthetic.rela import DynReloc as _DynReloc  # noqa: E402
+
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
 
@@ -184,6 +186,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     exe = not shared
     dynamic = ctx.dynamic
     writable = bool(sec.flags & SHF_WRITE)
+    size = sec.size
     data = None
     rela_dyn = ctx.syn.rela_dyn
     n = len(rels)
@@ -199,7 +202,7 @@ def scan_section(ctx, sec, rels=None) -> None:
         s = syms[idx]
         if s is None:
             s = local_sym(obj, idx)
-        if off + _width(t) > sec.size:
+        if off + 8 > size and off + _width(t) > size:
             raise LinkError(f"{obj.name}:({sec.name}): relocation at offset 0x{off:x} is outside the section "
                             f"(size 0x{sec.size:x})")
         if t == R_PLT32:
@@ -330,8 +333,7 @@ def scan_section(ctx, sec, rels=None) -> None:
 
 
 def _dynrel(ctx, t, sec, off, sym, target, addend):
-    from ..synthetic.rela import DynReloc
-    return DynReloc(t, sec, off, sym, target, addend)
+    return _DynReloc(t, sec, off, sym, target, addend)
 
 
 def _textrel(ctx, sec, obj, s):

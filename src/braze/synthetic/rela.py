@@ -7,6 +7,7 @@ from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
 from ..sections import Chunk
 
 R_64, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = 1, 5, 6, 7, 8
+sym_addr = target_addr = None
 R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE = 16, 17, 18, 36, 37
 
 
@@ -27,11 +28,13 @@ class DynReloc:
         return self.place.addr + self.poff
 
     def values(self, ctx) -> tuple[int, int, int]:
+        global sym_addr, target_addr
+        if sym_addr is None:
+            from ..arch.x86_64 import sym_addr, target_addr
         t = self.type
         symidx = self.sym.dynsym_idx if self.sym is not None else 0
         a = self.addend
         if self.target is not None:
-            from ..arch.x86_64 import sym_addr, target_addr
             if t in (R_RELATIVE, R_IRELATIVE, R_64):
                 a = target_addr(ctx, self.target, a)
             elif t == R_TPOFF64:

@@ -6,15 +6,18 @@ static int add_sse2(int a, int b) { return a + b + 1000; }
 static const char *name_generic(void) { return "generic"; }
 static const char *name_sse2(void) { return "sse2"; }
 
-static void *resolve_add(void)
+typedef int (*add_fn)(int, int);
+typedef const char *(*name_fn)(void);
+
+static add_fn resolve_add(void)
 {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("sse2") ? (void *)add_sse2 : (void *)add_generic;
+    return __builtin_cpu_supports("sse2") ? add_sse2 : add_generic;
 }
-static void *resolve_name(void)
+static name_fn resolve_name(void)
 {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("sse2") ? (void *)name_sse2 : (void *)name_generic;
+    return __builtin_cpu_supports("sse2") ? name_sse2 : name_generic;
 }
 
 int ifunc_add(int, int) __attribute__((ifunc("resolve_add")));
