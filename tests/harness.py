@@ -135,6 +135,10 @@ def compile_case(store: Store, case: Case, mode: str) -> Path:
             flags = "rcsT" if ar.thin else "rcs"
             _check_call(["ar", flags, ar.name, *[f"{m}.o" for m in ar.members]], d,
                         f"building {ar.name} for case {case.name}")
+        for lib in case.shlibs:
+            _check_call([compiler_for(case), "-fuse-ld=bfd", "-shared", *(["-pthread"] if case.threads else []),
+                         "-o", lib.name, *[f"{m}.o" for m in lib.members]], d,
+                        f"building {lib.name} (with ld.bfd) for case {case.name}")
         (d / ".ok").write_text("")
     return d
 
@@ -143,7 +147,7 @@ def link_inputs(case: Case, objdir: Path) -> list[str]:
     if case.link is not None:
         out = []
         for tok in case.link:
-            if tok.endswith((".o", ".a")):
+            if tok.endswith((".o", ".a", ".so")):
                 p = objdir / tok
                 assert p.exists(), f"harness: case {case.name}: link names missing input {tok}"
                 out.append(str(p))
@@ -152,7 +156,8 @@ def link_inputs(case: Case, objdir: Path) -> list[str]:
         return out
     archived = case.archived_stems()
     objs = [str(objdir / f"{s.stem}.o") for s in case.sources if s.stem not in archived]
-    return objs + [str(objdir / a.name) for a in case.archives]
+    return (objs + [str(objdir / a.name) for a in case.archives]
+            + [str(objdir / l.name) for l in case.shlibs])
 
 
 @dataclass
@@ -183,7 +188,7 @@ def link_command(case: Case, mode: str, objdir: Path, linker: str, out: Path,
                  extra: tuple[str, ...] = ()) -> list[str]:
     return [compiler_for(case), *linker_flags(linker), *MODE_LDFLAGS[mode],
             *(["-pthread"] if case.threads else []), *link_inputs(case, objdir), *case.ldflags,
-            *extra, "-o", str(out)]
+            *([f"-Wl,-rpath,{objdir}"] if case.shlibs else []), *extra, "-o", str(out)]
 
 
 def do_link(cmd: list[str], cwd: Path, out: Path, env=None) -> LinkResult:

@@ -26,6 +26,14 @@ class Archive:
     thin: bool = False             # `ar rcsT`
 
 
+@dataclass(frozen=True)
+class SharedLib:
+    """A shared library the program links against. It is built with ld.bfd (for both links:
+    the linker under test only links the executable) and found at run time via -rpath."""
+    name: str                      # e.g. "libfoo.so"
+    members: tuple[str, ...]       # source stems (compile them with -fPIC via src_cflags)
+
+
 @dataclass
 class Case:
     name: str
@@ -34,7 +42,8 @@ class Case:
     src_cflags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> extra cflags
     ldflags: tuple[str, ...] = ()              # after the inputs on the gcc link line
     archives: tuple[Archive, ...] = ()
-    link: tuple[str, ...] | None = None        # input order: "stem.o", "libx.a", or raw flags
+    shlibs: tuple[SharedLib, ...] = ()
+    link: tuple[str, ...] | None = None        # input order: "stem.o", "libx.a", "libx.so", raw flags
     modes: tuple[str, ...] = MODES
     threads: bool = False                      # -pthread when compiling and linking
     args: tuple[str, ...] = ()
@@ -70,7 +79,8 @@ class Case:
         return base if base.is_dir() else base.parent
 
     def archived_stems(self) -> set[str]:
-        return {m for a in self.archives for m in a.members}
+        """Objects that are not linked directly (they are in an archive or shared library)."""
+        return {m for a in self.archives for m in a.members} | {m for l in self.shlibs for m in l.members}
 
 
 TLS_MODEL_FLAGS = {
@@ -160,6 +170,12 @@ CASES: list[Case] = [
          link=("main.o", "-Wl,--start-group", "liba.a", "libb.a", "-Wl,--end-group")),
     Case("whole_archive", archives=(Archive("libplug.a", ("plug_alpha", "plug_beta", "plug_gamma")),),
          link=("main.o", "-Wl,--whole-archive", "libplug.a", "-Wl,--no-whole-archive")),
+    # a shared library of our own (built by bfd), GNU ld features
+    Case("shlib", threads=True, src_cflags={"libpart": ("-fPIC",)},
+         shlibs=(SharedLib("libbrazeshared.so", ("libpart",)),), structure=True),
+    Case("wrap", ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
+    Case("defsym", ldflags=("-Wl,--defsym=defsym_alias=real_target", "-Wl,--defsym=defsym_abs=0x1234")),
+    Case("linker_symbols"),
     # C++: exceptions, COMDAT groups, libstdc++
     Case("cxx_eh_comdat", cflags=("-g",), structure=True, determinism=True,
          obj_expect={"main": ("GROUP", ".gcc_except_table")}),

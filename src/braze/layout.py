@@ -407,6 +407,11 @@ def define_symbols(ctx) -> None:
     if td is not None:
         setv("__tdata_start", td.addr)
     setv("_TLS_MODULE_BASE_", ctx.tls_start)
+    from .arch.x86_64 import sym_addr
+    for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
+        s.value = sym_addr(ctx, ref) + delta
+        if ref.section is not None and ref.rank >= 2:
+            s.is_abs = False
     for name, s in ctx.symtab.items():
         if not s.linker_defined:
             continue

@@ -23,6 +23,9 @@ def link(config) -> LinkResult:
     passes.finalize_dynamic(ctx);        ctx.mark("dynamic tables")
     layout.layout(ctx);                  ctx.mark("layout")
     writer.write_output(ctx);            ctx.mark("apply relocs + write")
+    if config.map_file:
+        from .mapfile import write_map
+        write_map(ctx);                  ctx.mark("map file")
     if config.time:
         ctx.report_time()
     return LinkResult(config.output, ctx)

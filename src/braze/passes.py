@@ -76,6 +76,7 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = STV_PROTECTED
+    _define_defsyms(ctx)
     _check_undefined(ctx)
     # exports
     shared = cfg.shared
@@ -95,6 +96,29 @@ def resolve_symbols(ctx) -> None:
     from . import libinit
     libinit.prepare(ctx)
     diag.check_errors()
+
+
+def _define_defsyms(ctx) -> None:
+    """--defsym SYM=EXPR: EXPR is a number, a symbol, or symbol +/- number; values are set after layout."""
+    ctx.defsym_exprs = []
+    for name, expr in ctx.config.defsyms:
+        m = re.match(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$",
+                     expr)
+        if not m:
+            raise LinkError(f"--defsym {name}={expr}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
+        base, sign, num = m.groups()
+        delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
+        s = ctx.sym(name)
+        s.linker_defined = True
+        s.is_abs = True
+        s.section = None
+        if base[0].isdigit():
+            s.value = int(base, 0) + delta
+        else:
+            ref = ctx.sym(base)
+            ref.ref_regular = True
+            ref.ref_strong = True
+            ctx.defsym_exprs.append((s, ref, delta))
 
 
 def _check_undefined(ctx) -> None:

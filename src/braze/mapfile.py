@@ -1,0 +1,54 @@
+"""-Map FILE / -M: a GNU-style link map (output sections, their input sections, and symbols)."""
+from __future__ import annotations
+
+import sys
+
+from .diag import LinkError
+from .inputs.object import InputSection
+from .sections import OutputSection, MergedSection
+
+
+def write_map(ctx) -> None:
+    from .arch.x86_64 import sym_addr
+    lines = []
+    add = lines.append
+    syms_by_sec: dict[int, list] = {}
+    for s in ctx.symtab.values():
+        if s.rank >= 2 and isinstance(s.section, InputSection):
+            syms_by_sec.setdefault(id(s.section), []).append(s)
+    add("Archive member included to satisfy reference by file (symbol)\n")
+    for obj in ctx.objs:
+        if obj.archive is not None:
+            add(obj.name)
+    add("\nDiscarded input sections\n")
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and not sec.alive:
+                add(f" {sec.name:<14} 0x{0:016x} {sec.size:#10x} {obj.name}")
+    add("\nMemory Configuration\n\nName             Origin             Length             Attributes")
+    add("*default*        0x0000000000000000 0xffffffffffffffff\n")
+    add("Linker script and memory map\n")
+    for c in ctx.chunks:
+        add(f"{c.name:<15} 0x{c.addr:016x} {c.size:#10x}")
+        if isinstance(c, OutputSection):
+            for m in c.members:
+                addr = c.addr + m.out_off
+                if isinstance(m, InputSection):
+                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} {m.file.name}")
+                    for s in sorted(syms_by_sec.get(id(m), ()), key=lambda s: s.value):
+                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {s.name}")
+                elif isinstance(m, MergedSection):
+                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} (merged constants and strings)")
+                else:
+                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")
+        add("")
+    text = "\n".join(lines) + "\n"
+    path = ctx.config.map_file
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError as e:
+        raise LinkError(f"cannot open map file {path}: {e.strerror}") from None

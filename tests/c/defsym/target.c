@@ -1,0 +1,1 @@
+int real_target(int x) { return x * 7 + 1; }
