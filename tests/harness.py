@@ -107,7 +107,8 @@ def compiler_for(case: Case) -> str:
 
 
 def compile_case(store: Store, case: Case, mode: str) -> Path:
-    """Compile a case's objects and build its archives (once per run); return the directory."""
+    """Compile a case's objects, build its archives and shared libraries (once per run);
+    return the directory holding them."""
     key = f"obj-{case.name}-{mode}"
     d = store.dir(key)
     with store.locked(key):
@@ -137,6 +138,7 @@ def compile_case(store: Store, case: Case, mode: str) -> Path:
                         f"building {ar.name} for case {case.name}")
         for lib in case.shlibs:
             _check_call([compiler_for(case), "-fuse-ld=bfd", "-shared", *(["-pthread"] if case.threads else []),
+                         *([f"-Wl,-soname,{lib.name}"] if lib.soname else []),
                          "-o", lib.name, *[f"{m}.o" for m in lib.members]], d,
                         f"building {lib.name} (with ld.bfd) for case {case.name}")
         (d / ".ok").write_text("")

@@ -32,6 +32,7 @@ class SharedLib:
     the linker under test only links the executable) and found at run time via -rpath."""
     name: str                      # e.g. "libfoo.so"
     members: tuple[str, ...]       # source stems (compile them with -fPIC via src_cflags)
+    soname: bool = True            # -Wl,-soname,<name>
 
 
 @dataclass
@@ -173,6 +174,8 @@ CASES: list[Case] = [
     # a shared library of our own (built by bfd), GNU ld features
     Case("shlib", threads=True, src_cflags={"libpart": ("-fPIC",)},
          shlibs=(SharedLib("libbrazeshared.so", ("libpart",)),), structure=True),
+    Case("shlib_nosoname", src_cflags={"nos": ("-fPIC",)}, structure=True,
+         shlibs=(SharedLib("libbrazenoso.so", ("nos",), soname=False),)),
     Case("wrap", ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
     Case("defsym", ldflags=("-Wl,--defsym=defsym_alias=real_target", "-Wl,--defsym=defsym_abs=0x1234")),
     Case("linker_symbols"),

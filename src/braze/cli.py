@@ -576,7 +576,7 @@ def parse_args(argv: list[str]) -> Config | None:
         raise LinkError("--start-group without --end-group")
     if saw_version:
         from . import __version__
-        sys.stdout.write(f"GNU ld compatible braze {__version__} (braze {__version__})\n"
+        sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
                          "  Supported emulations:\n   elf_x86_64\n")
         if not _has_inputs(argv):
             return None

@@ -38,6 +38,12 @@ class Context:
         s = self.symtab.get(name)
         if s is None:
             s = self.symtab[name] = Symbol(name)
+            r = getattr(self, "reader", None)
+            if r is not None:
+                d = r.dso_defs.get(name)
+                if d is not None:
+                    from .resolve import _define_shared
+                    _define_shared(s, d[0], d[1])
         return s
 
     def mark(self, name: str) -> None:

@@ -118,7 +118,12 @@ def _define_defsyms(ctx) -> None:
             ref = ctx.sym(base)
             ref.ref_regular = True
             ref.ref_strong = True
-            ctx.defsym_exprs.append((s, ref, delta))
+            if ref.rank >= COMMON and ref.section is not None:
+                # an alias of a defined symbol: same section, so it relocates with it (PIE, -shared)
+                s.section, s.value, s.type, s.size = ref.section, ref.value + delta, ref.type, ref.size
+                s.is_abs = False
+            else:
+                ctx.defsym_exprs.append((s, ref, delta))
 
 
 def _check_undefined(ctx) -> None:
@@ -456,8 +461,8 @@ def _allocate(ctx) -> None:
             s.needs |= NEEDS_DYNSYM
             so = s.file
             for alias in so.aliases(_dso_value(s)):
-                a = ctx.symtab.get(alias)
-                if a is not None and a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
+                a = ctx.sym(alias)
+                if a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
                     a.copyrel = True
                     a.section = dynbss
                     a.value = s.value

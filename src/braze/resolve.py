@@ -43,6 +43,8 @@ class Reader:
         self.wraps = set(self.cfg.wraps)
         self.group: list | None = None
         self.pending_as_needed: list[SharedFile] = []
+        self.dso_defs: dict[str, tuple] = {}
+        ctx.dso_undefs = set()
 
     # ---------- files ----------
     def open(self, path: str):
@@ -100,8 +102,8 @@ class Reader:
             elif spec.kind == "group_end":
                 self.finish_group()
             elif spec.kind == "lib":
-                self.add_path(self.find_lib(spec.value, spec.static), spec.as_needed, spec.whole_archive,
-                              spec.static)
+                p = self.find_lib(spec.value, spec.static)
+                self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p))
             else:
                 self.add_path(spec.value, spec.as_needed, spec.whole_archive, spec.static)
         for name in self.cfg.undefined:
@@ -121,7 +123,9 @@ class Reader:
                     if self.try_as_needed(m):
                         progress = True
 
-    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool) -> None:
+    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool, needed_name=None) -> None:
+        """needed_name: the DT_NEEDED string for a library without DT_SONAME (bfd: the name as given,
+        or the file name for -l)."""
         if path in self.archives:
             ar = self.archives[path]
             if self.group is not None:
@@ -148,6 +152,8 @@ class Reader:
                 if not self.ctx.config.shared and not self.cfg.pie and False:
                     pass
                 so = SharedFile(path, view, as_needed, order=self.next_order())
+                if not so.has_soname:
+                    so.soname = needed_name or path
                 self.dso_paths[real] = so
                 if so.soname in self.sonames:
                     return
@@ -201,7 +207,8 @@ class Reader:
                 if not outer_group:
                     self.finish_group()
             elif kind == "lib":
-                self.add_path(self.find_lib(value, static), as_needed or an, False, static)
+                p = self.find_lib(value, static)
+                self.add_path(p, as_needed or an, False, static, os.path.basename(p))
             else:
                 self.add_path(self.find_script_file(value, path), as_needed or an, False, static)
 
@@ -262,6 +269,8 @@ class Reader:
         syms = [None] * n
         symtab = ctx.symtab
         wraps = self.wraps
+        lazy = self.dso_defs
+        dso_undefs = ctx.dso_undefs
         for i in range(fg, n):
             _nm, info, other, shndx, value, size = esyms[i]
             name = names[i]
@@ -276,6 +285,12 @@ class Reader:
             s = symtab.get(name)
             if s is None:
                 s = symtab[name] = _new_symbol(name)
+                if lazy:
+                    d = lazy.get(name)
+                    if d is not None:
+                        _define_shared(s, d[0], d[1])
+                if name in dso_undefs:
+                    s.ref_dynamic = True
             syms[i] = s
             vis = other & 3
             if vis:
@@ -336,30 +351,28 @@ class Reader:
         obj.syms = syms
 
     def add_shared(self, so: SharedFile) -> None:
+        """Bind existing undefined symbols now; other definitions wait in dso_defs until a name is
+        referenced (interning every libc symbol would dominate small links)."""
         so.is_alive = True
         self.ctx.dsos.append(so)
         symtab = self.ctx.symtab
-        for name, value, size, typ, bind, shndx, ver, hidden, vis in so.defs:
-            if hidden:
+        lazy = self.dso_defs
+        for d in so.defs:
+            if d[7]:
                 continue
+            name = d[0]
             s = symtab.get(name)
             if s is None:
-                s = symtab[name] = _new_symbol(name)
+                if name not in lazy:
+                    lazy[name] = (so, d)
+                continue
             if s.rank < SHARED:
-                s.rank = SHARED
-                s.file = so
-                s.value = value
-                s.size = size
-                s.type = typ
-                s.bind = bind
-                s.section = None
-                s.is_abs = shndx == SHN_ABS
-                s.verneed = ver
+                _define_shared(s, so, d)
+        self.ctx.dso_undefs.update(so.undefs)
         for name in so.undefs:
             s = symtab.get(name)
-            if s is None:
-                s = symtab[name] = _new_symbol(name)
-            s.ref_dynamic = True
+            if s is not None:
+                s.ref_dynamic = True
 
     def try_as_needed(self, so: SharedFile) -> bool:
         symtab = self.ctx.symtab
@@ -371,6 +384,19 @@ class Reader:
                 self.add_shared(so)
                 return True
         return False
+
+
+def _define_shared(s, so, d) -> None:
+    name, value, size, typ, bind, shndx, ver, hidden, vis = d
+    s.rank = SHARED
+    s.file = so
+    s.value = value
+    s.size = size
+    s.type = typ
+    s.bind = bind
+    s.section = None
+    s.is_abs = shndx == SHN_ABS
+    s.verneed = ver
 
 
 def _new_symbol(name):

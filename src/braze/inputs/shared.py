@@ -19,6 +19,7 @@ class SharedFile:
         self.as_needed = as_needed
         self.order = order
         self.soname = os.path.basename(path)
+        self.has_soname = False
         self.needed: list[str] = []
         self.defs: list[tuple] = []        # (name, value, size, type, bind, shndx, version, hidden)
         self.undefs: list[str] = []
@@ -72,6 +73,7 @@ class SharedFile:
                     break
                 if tag == DT_SONAME:
                     self.soname = cstr(val)
+                    self.has_soname = True
                 elif tag == DT_NEEDED:
                     self.needed.append(cstr(val))
         if verdef is not None:

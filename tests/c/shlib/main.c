@@ -23,7 +23,8 @@ static void *worker(void *arg)
 int main(void)
 {
     printf("lib_name=%s counter=%d array[15]=%d\n", lib_name, lib_counter, lib_array[15]);
-    printf("lib_bump=%d counter now=%d same object=%d\n", lib_bump(), lib_counter,
+    int bumped = lib_bump();
+    printf("lib_bump=%d counter now=%d same object=%d\n", bumped, lib_counter,
            lib_counter_addr() == &lib_counter);
     lib_counter = 40;
     printf("lib sees write: %d\n", lib_bump());

@@ -5,6 +5,7 @@
 extern int compute(int);
 extern int compute_internal_user(int);
 static int malloc_calls, compute_calls;
+void *volatile sink;
 
 void *__real_malloc(size_t);
 void *__wrap_malloc(size_t n)
@@ -20,12 +21,19 @@ int __wrap_compute(int x)
     return __real_compute(x) + 1000;
 }
 
+int (*volatile p_compute)(int) = compute;
+int (*volatile p_wrap)(int) = __wrap_compute;
+
 int main(void)
 {
-    void *a = malloc(16), *b = malloc(32), *c = malloc(64);
-    free(a); free(b); free(c);
+    for (int i = 1; i <= 3; i++) {
+        sink = malloc((size_t)i * 16);
+        free(sink);
+    }
     printf("malloc calls seen by wrapper: %d\n", malloc_calls);
-    printf("compute(2)=%d internal=%d wrapped calls=%d\n", compute(2), compute_internal_user(2), compute_calls);
-    printf("&compute is the wrapper: %d\n", (void *)&compute == (void *)&__wrap_compute);
+    int r = compute(2);
+    int internal = compute_internal_user(2);
+    printf("compute(2)=%d internal=%d wrapped calls=%d\n", r, internal, compute_calls);
+    printf("&compute is the wrapper: %d\n", p_compute == p_wrap);
     return 0;
 }
