@@ -586,8 +586,6 @@ def parse_args(argv: list[str]) -> Config | None:
         c.static = False
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:
         raise LinkError("no input files")
-    if c.execstack is None:
-        pass
     return c
 
 

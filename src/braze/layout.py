@@ -113,8 +113,6 @@ def _segments(ctx, chunks):
             loads.append(cur)
             prev_kind = kind
         cur.chunks.append(c)
-    if not loads or not (loads[0].flags & PF_W == 0 and loads[0].chunks and loads[0].flags in (PF_R, PF_R | PF_X)):
-        pass
     if loads and loads[0].flags != PF_R and cfg.separate_code:
         # headers need a read-only segment of their own
         loads.insert(0, Segment(PT_LOAD, PF_R, cfg.max_page_size))
@@ -202,8 +200,6 @@ def _assign(ctx, chunks) -> None:
     nph = len(segs)
     hdr_size = 64 + 56 * nph
     base = 0 if cfg.pic else 0x400000
-    if cfg.section_starts.get(".text") is not None and False:
-        pass
     ctx.base = base
     ctx.hdr_size = hdr_size
     ctx.segments = segs

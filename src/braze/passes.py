@@ -374,9 +374,7 @@ def create_synthetic(ctx) -> None:
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
-        if cfg.eh_frame_hdr and dyn or (cfg.eh_frame_hdr and cfg.static and False):
-            syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
-        elif cfg.eh_frame_hdr and not dyn:
+        if cfg.eh_frame_hdr:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
     # copy relocations live at the start of .bss
     bss = ctx.out_sections.get(".bss")
@@ -605,13 +603,8 @@ def finalize_dynamic(ctx) -> None:
         else:
             continue
         seen.add(id(s))
-    for s in chosen:
-        if s.rank == SHARED and s.file is not None and s.file.is_needed is False:
-            pass
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)
-    if syn.verdef is None and cfg.version_scripts:
-        pass
     if any(s.rank == SHARED and s.verneed for s in chosen):
         from .synthetic.dynsym import VerSym, VerNeed
         syn.versym = VerSym(ds)

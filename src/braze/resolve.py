@@ -106,8 +106,6 @@ class Reader:
                 self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p))
             else:
                 self.add_path(spec.value, spec.as_needed, spec.whole_archive, spec.static)
-        for name in self.cfg.undefined:
-            pass
 
     def finish_group(self) -> None:
         members = self.group or []
@@ -149,8 +147,6 @@ class Reader:
             if etype == ET_REL:
                 self.add_object(ObjectFile(path, view, order=self.next_order()))
             elif etype == ET_DYN:
-                if not self.ctx.config.shared and not self.cfg.pie and False:
-                    pass
                 so = SharedFile(path, view, as_needed, order=self.next_order())
                 if not so.has_soname:
                     so.soname = needed_name or path
