@@ -147,3 +147,27 @@ def test_ld_symlink(tmp_path, pkg_version):
     first = p.stdout.splitlines()[0] if p.stdout.strip() else ""
     assert pkg_version in first, "`ld --version` (symlink to braze) printed no version line\n" + _report(cmd, p)
     assert "Traceback" not in p.stderr, _report(cmd, p)
+
+
+def test_output_to_fifo_keeps_the_fifo(tmp_path):
+    """`-o` naming something that is not a regular file (/dev/null, a FIFO) is written into, not
+    replaced by a rename — a rename over /dev/null would break the whole machine."""
+    import threading
+    (tmp_path / "hello.c").write_text(HELLO_C)
+    obj = tmp_path / "hello.o"
+    subprocess.run(["gcc", "-c", str(tmp_path / "hello.c"), "-o", str(obj)], check=True, env=tool_env())
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got = bytearray()
+
+    def drain():
+        with open(fifo, "rb") as f:
+            got.extend(f.read())
+    t = threading.Thread(target=drain, daemon=True)
+    t.start()
+    cmd, p = _braze("-o", str(fifo), str(obj), "-e", "main", "--unresolved-symbols=ignore-all")
+    t.join(timeout=20)
+    assert p.returncode == 0, _report(cmd, p)
+    import stat
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO given to -o was replaced by a regular file"
+    assert got[:4] == b"\x7fELF", f"the FIFO received {bytes(got[:16])!r}, not an ELF file"

@@ -3,6 +3,7 @@ The file is written to a temporary name and renamed, so a failed link leaves no 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 from . import diag
@@ -91,6 +92,18 @@ def _write_headers(ctx, buf) -> None:
 
 
 def _commit(path: str, buf) -> None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # /dev/null, a FIFO, a terminal: write into it; renaming over it would replace the device.
+        try:
+            with open(path, "wb") as f:
+                f.write(buf)
+        except OSError as e:
+            raise LinkError(f"cannot write output file {path}: {e.strerror}") from None
+        return
     d = os.path.dirname(os.path.abspath(path)) or "."
     try:
         fd, tmp = tempfile.mkstemp(prefix=".braze-", dir=d)
