@@ -1,7 +1,56 @@
 """The link configuration: everything the command line says, as plain data."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+_MISSING = object()
+
+
+class _Factory:
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        self.make = make
+
+
+def field(*, default_factory):
+    return _Factory(default_factory)
+
+
+def dataclass(cls):
+    """A minimal @dataclass (keyword/positional __init__, __repr__, __eq__): the standard one imports
+    inspect and ast, which costs more start-up time than a small link takes."""
+    names = [n for n in cls.__dict__.get("__annotations__", {})]
+    defaults = {n: cls.__dict__.get(n, _MISSING) for n in names}
+    for n, d in defaults.items():
+        if type(d) is _Factory:
+            delattr(cls, n)
+
+    def __init__(self, *args, **kw):
+        if len(args) > len(names):
+            raise TypeError(f"{cls.__name__}() takes at most {len(names)} positional arguments")
+        kw.update(zip(names, args))
+        for n in names:
+            if n in kw:
+                v = kw.pop(n)
+            else:
+                v = defaults[n]
+                if v is _MISSING:
+                    raise TypeError(f"{cls.__name__}() missing argument {n!r}")
+                if type(v) is _Factory:
+                    v = v.make()
+            setattr(self, n, v)
+        if kw:
+            raise TypeError(f"{cls.__name__}() got unexpected arguments {sorted(kw)}")
+
+    def __repr__(self):
+        return f"{cls.__name__}(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in names) + ")"
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in names)
+
+    cls.__init__, cls.__repr__, cls.__eq__, cls.__hash__ = __init__, __repr__, __eq__, None
+    return cls
 
 
 @dataclass

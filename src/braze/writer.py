@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 from . import diag
 from .diag import LinkError
@@ -104,11 +103,7 @@ def _commit(path: str, buf) -> None:
         except OSError as e:
             raise LinkError(f"cannot write output file {path}: {e.strerror}") from None
         return
-    d = os.path.dirname(os.path.abspath(path)) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".braze-", dir=d)
-    except OSError as e:
-        raise LinkError(f"cannot create output file {path}: {e.strerror}") from None
+    fd, tmp = _create_temp(os.path.dirname(os.path.abspath(path)) or ".", path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buf)
@@ -122,3 +117,17 @@ def _commit(path: str, buf) -> None:
         except OSError:
             pass
         raise
+
+
+def _create_temp(d: str, path: str) -> tuple[int, str]:
+    """A fresh file next to the output (same file system, so the final rename is atomic). Not
+    tempfile.mkstemp: importing tempfile costs more start-up time than a small link takes."""
+    for n in range(100):
+        tmp = os.path.join(d, f".braze-{os.getpid()}-{n}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), tmp
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise LinkError(f"cannot create output file {path}: {e.strerror}") from None
+    raise LinkError(f"cannot create output file {path}: too many stale temporary files in {d}")

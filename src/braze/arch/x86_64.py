@@ -180,6 +180,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     if not rels:
         return
     syms = obj.syms
+    esyms = obj.esyms
     cfg = ctx.config
     shared = cfg.shared
     pic = cfg.pic
@@ -199,12 +200,15 @@ def scan_section(ctx, sec, rels=None) -> None:
         if idx >= len(syms):
             raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
                             f"beyond the symbol table ({len(syms)} entries)")
-        s = syms[idx]
-        if s is None:
-            s = local_sym(obj, idx)
         if off + 8 > size and off + _width(t) > size:
             raise LinkError(f"{obj.name}:({sec.name}): relocation at offset 0x{off:x} is outside the section "
                             f"(size 0x{sec.size:x})")
+        s = syms[idx]
+        if s is None:
+            # a local: PC-relative references to it need nothing (unless it is a local IFUNC)
+            if (t == R_PC32 or t == R_PLT32) and esyms[idx][1] & 0xf != STT_GNU_IFUNC:
+                continue
+            s = local_sym(obj, idx)
         if t == R_PLT32:
             if s.bind == STB_LOCAL:
                 if s.type == STT_GNU_IFUNC:
@@ -365,8 +369,77 @@ _pack_q = struct.Struct("<q").pack_into
 _pack_Q = struct.Struct("<Q").pack_into
 
 
+def _fill_values(ctx, obj, idx, svals, pvals) -> None:
+    """Cache what the common relocation types use as S for symbol `idx` of `obj`: svals for PC32/64/32/32S,
+    pvals for PLT32; False sends a symbol to _apply_general (merged-section symbols, IFUNC, canonical PLT,
+    discarded sections), whose answer depends on the addend or the section being relocated."""
+    s = obj.syms[idx]
+    if s is None:
+        s = local_sym(obj, idx)
+    sec = s.section
+    if s.type == STT_GNU_IFUNC or s.canonical_plt or (
+            sec is not None and type(sec) is InputSection and (
+                (s.type == STT_SECTION and sec.merge is not None) or (sec.merge is None and sec.out is None))):
+        svals[idx] = False
+        pvals[idx] = plt_addr(ctx, s) if has_plt(s) and s.type != STT_GNU_IFUNC else False
+        return
+    v = sym_addr(ctx, s)
+    svals[idx] = v
+    pvals[idx] = plt_addr(ctx, s) if has_plt(s) else v
+
+
 def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
-    """Write relocated values for `rels` (offsets relative to base) into buf."""
+    """Write relocated values for `rels` (offsets relative to base) into buf.
+
+    The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation
+    decision take a short path through per-object value tables; everything else goes to _apply_general."""
+    svals = obj.svals
+    if svals is None:
+        n = len(obj.syms)
+        svals = obj.svals = [None] * n
+        obj.pvals = [None] * n
+    pvals = obj.pvals
+    pack_i32 = _pack_i32
+    skip = -1
+    for i, (off, info, A) in enumerate(rels):
+        if i == skip:
+            continue
+        t = info & 0xffffffff
+        idx = info >> 32
+        if t == R_PLT32 or t == R_PC32:
+            tab = pvals if t == R_PLT32 else svals
+            S = tab[idx]
+            if S is None:
+                _fill_values(ctx, obj, idx, svals, pvals)
+                S = tab[idx]
+            if S is not False:
+                v = S + A - base_addr - off
+                if -0x80000000 <= v <= 0x7fffffff:
+                    pack_i32(buf, base_off + off, v)
+                    continue
+        elif t == R_64 or t == R_32 or t == R_32S:
+            S = svals[idx]
+            if S is None:
+                _fill_values(ctx, obj, idx, svals, pvals)
+                S = svals[idx]
+            if S is not False:
+                v = S + A
+                if t == R_64:
+                    _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
+                    continue
+                if t == R_32:
+                    if 0 <= v <= 0xffffffff:
+                        _pack_u32(buf, base_off + off, v)
+                        continue
+                elif -0x80000000 <= v <= 0x7fffffff:
+                    pack_i32(buf, base_off + off, v)
+                    continue
+        if _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr):
+            skip = i + 1
+
+
+def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
+    """Apply rels[i] by the full rules; True when it also consumed rels[i + 1] (TLS GD/LD relaxations)."""
     syms = obj.syms
     cfg = ctx.config
     shared = cfg.shared
@@ -378,167 +451,163 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
     GOT = ctx.got_base
     tp = ctx.tp
     tls_start = ctx.tls_start
-    n = len(rels)
-    i = 0
-    data = sec.data
-    while i < n:
-        off, info, A = rels[i]
-        i += 1
-        t = info & 0xffffffff
-        s = syms[info >> 32]
-        if s is None:
-            s = local_sym(obj, info >> 32)
-        loc = base_off + off
-        P = base_addr + off
-        sec_s = s.section
-        if sec_s is not None and type(sec_s) is InputSection and sec_s.merge is not None \
-                and s.type == STT_SECTION:
-            m = sec_s.merge
-            S = m[0].addr + merged_offset(m, s.value + A)
-            A = 0
+    off, info, A = rels[i]
+    t = info & 0xffffffff
+    s = syms[info >> 32]
+    if s is None:
+        s = local_sym(obj, info >> 32)
+    loc = base_off + off
+    P = base_addr + off
+    sec_s = s.section
+    if sec_s is not None and type(sec_s) is InputSection and sec_s.merge is not None \
+            and s.type == STT_SECTION:
+        m = sec_s.merge
+        S = m[0].addr + merged_offset(m, s.value + A)
+        A = 0
+    else:
+        S = sym_addr(ctx, s)
+        if sec_s is not None and type(sec_s) is InputSection and sec_s.out is None and not alloc \
+                and sec_s.merge is None:
+            # debug info pointing into discarded code
+            if t == R_64 or t == R_32 or t == R_DTPOFF32 or t == R_DTPOFF64:
+                S = 0
+                A = 0
+    if t == R_PC32 or t == R_PLT32:
+        if t == R_PLT32 or s.canonical_plt or s.type == STT_GNU_IFUNC:
+            if has_plt(s):
+                S = plt_addr(ctx, s)
+        v = S + A - P
+        if -0x80000000 <= v <= 0x7fffffff:
+            _pack_i32(buf, loc, v)
         else:
-            S = sym_addr(ctx, s)
-            if sec_s is not None and type(sec_s) is InputSection and sec_s.out is None and not alloc \
-                    and sec_s.merge is None:
-                # debug info pointing into discarded code
-                if t == R_64 or t == R_32 or t == R_DTPOFF32 or t == R_DTPOFF64:
-                    S = 0
-                    A = 0
-        if t == R_PC32 or t == R_PLT32:
-            if t == R_PLT32 or s.canonical_plt or s.type == STT_GNU_IFUNC:
-                if has_plt(s):
-                    S = plt_addr(ctx, s)
-            v = S + A - P
+            _overflow(obj, sec, off, t, s, v)
+    elif t == R_64:
+        if not alloc:
+            _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
+            return False
+        if s.type == STT_GNU_IFUNC and s.rank >= COMMON and has_plt(s):
+            S = plt_addr(ctx, s)
+        _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
+    elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
+        if s.got_idx < 0 and gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+            _relax_gotpcrelx(buf, loc, S, A, P)
+        else:
+            v = got.slot_addr(s.got_idx) + A - P
+            _check32s(obj, sec, off, t, s, v)
+            _pack_i32(buf, loc, v)
+    elif t == R_32 or t == R_32S:
+        if s.canonical_plt or (s.type == STT_GNU_IFUNC and has_plt(s)):
+            S = plt_addr(ctx, s)
+        v = S + A
+        if t == R_32:
+            if 0 <= v <= 0xffffffff:
+                _pack_u32(buf, loc, v)
+            else:
+                _overflow(obj, sec, off, t, s, v)
+        else:
             if -0x80000000 <= v <= 0x7fffffff:
                 _pack_i32(buf, loc, v)
             else:
                 _overflow(obj, sec, off, t, s, v)
-        elif t == R_64:
-            if not alloc:
-                _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
-                continue
-            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and has_plt(s):
-                S = plt_addr(ctx, s)
-            _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
-        elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
-            if s.got_idx < 0 and gotpcrelx_relaxable(ctx, data, off, t, s):
-                _relax_gotpcrelx(buf, loc, S, A, P)
-            else:
-                v = got.slot_addr(s.got_idx) + A - P
-                _check32s(obj, sec, off, t, s, v)
-                _pack_i32(buf, loc, v)
-        elif t == R_32 or t == R_32S:
-            if s.canonical_plt or (s.type == STT_GNU_IFUNC and has_plt(s)):
-                S = plt_addr(ctx, s)
-            v = S + A
-            if t == R_32:
-                if 0 <= v <= 0xffffffff:
-                    _pack_u32(buf, loc, v)
-                else:
-                    _overflow(obj, sec, off, t, s, v)
-            else:
-                if -0x80000000 <= v <= 0x7fffffff:
-                    _pack_i32(buf, loc, v)
-                else:
-                    _overflow(obj, sec, off, t, s, v)
-        elif t == R_GOTTPOFF:
-            if s.gottp_idx >= 0:
-                v = got.slot_addr(s.gottp_idx) + A - P
-                _pack_i32(buf, loc, v)
-            else:
-                _relax_ie_le(obj, sec, off, buf, loc, S - tp)
-        elif t == R_TPOFF32:
-            _pack_i32(buf, loc, S + A - tp)
-        elif t == R_TLSGD:
-            if exe:
-                _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i)
-                i += 1
-            else:
-                _pack_i32(buf, loc, got.slot_addr(s.tlsgd_idx) + A - P)
-        elif t == R_TLSLD:
-            if exe:
-                _relax_ld(obj, sec, off, buf, loc, rels, i)
-                i += 1
-            else:
-                _pack_i32(buf, loc, got.slot_addr(got.tlsld_idx) + A - P)
-        elif t == R_DTPOFF32:
-            if exe and is_code:
-                _pack_i32(buf, loc, S + A - tp)
-            else:
-                _pack_i32(buf, loc, S + A - tls_start)
-        elif t == R_DTPOFF64:
-            if exe and is_code:
-                _pack_q(buf, loc, S + A - tp)
-            else:
-                _pack_q(buf, loc, S + A - tls_start)
-        elif t == R_TPOFF64:
-            _pack_q(buf, loc, S + A - tp)
-        elif t == R_GOTPC32_TLSDESC:
-            if exe:
-                if s.gottp_idx >= 0:
-                    _relax_tlsdesc_ie(obj, sec, off, buf, loc, got.slot_addr(s.gottp_idx) + A - P)
-                else:
-                    _relax_tlsdesc_le(obj, sec, off, buf, loc, S - tp)
-            else:
-                _pack_i32(buf, loc, got.slot_addr(s.tlsdesc_idx) + A - P)
-        elif t == R_TLSDESC_CALL:
-            if exe:
-                if bytes(buf[loc:loc + 2]) != b"\xff\x10":
-                    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unexpected instruction at "
-                                    f"R_X86_64_TLSDESC_CALL")
-                buf[loc:loc + 2] = b"\x66\x90"
-        elif t == R_PC64:
-            if has_plt(s) and (s.canonical_plt or s.type == STT_GNU_IFUNC):
-                S = plt_addr(ctx, s)
-            _pack_q(buf, loc, S + A - P)
-        elif t == R_GOTPC32:
-            _pack_i32(buf, loc, GOT + A - P)
-        elif t == R_GOTPC64:
-            _pack_q(buf, loc, GOT + A - P)
-        elif t == R_GOTOFF64:
-            _pack_q(buf, loc, S + A - GOT)
-        elif t == R_GOT64 or t == R_GOTPLT64:
-            _pack_q(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
-        elif t == R_GOT32:
-            _pack_i32(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
-        elif t == R_GOTPCREL64:
-            _pack_q(buf, loc, got.slot_addr(s.got_idx) + A - P)
-        elif t == R_PLTOFF64:
-            if has_plt(s):
-                S = plt_addr(ctx, s)
-            _pack_q(buf, loc, S + A - GOT)
-        elif t == R_SIZE32:
-            _pack_u32(buf, loc, (s.size + A) & 0xffffffff)
-        elif t == R_SIZE64:
-            _pack_Q(buf, loc, (s.size + A) & 0xffffffffffffffff)
-        elif t == R_16:
-            v = S + A
-            if -0x10000 <= v <= 0xffff:
-                struct.pack_into("<H", buf, loc, v & 0xffff)
-            else:
-                _overflow(obj, sec, off, t, s, v)
-        elif t == R_PC16:
-            v = S + A - P
-            if -0x10000 <= v <= 0xffff:
-                struct.pack_into("<H", buf, loc, v & 0xffff)
-            else:
-                _overflow(obj, sec, off, t, s, v)
-        elif t == R_8:
-            v = S + A
-            if -0x100 <= v <= 0xff:
-                buf[loc] = v & 0xff
-            else:
-                _overflow(obj, sec, off, t, s, v)
-        elif t == R_PC8:
-            v = S + A - P
-            if -0x80 <= v <= 0x7f:
-                buf[loc] = v & 0xff
-            else:
-                _overflow(obj, sec, off, t, s, v)
-        elif t == R_NONE:
-            pass
+    elif t == R_GOTTPOFF:
+        if s.gottp_idx >= 0:
+            v = got.slot_addr(s.gottp_idx) + A - P
+            _pack_i32(buf, loc, v)
         else:
-            raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+            _relax_ie_le(obj, sec, off, buf, loc, S - tp)
+    elif t == R_TPOFF32:
+        _pack_i32(buf, loc, S + A - tp)
+    elif t == R_TLSGD:
+        if exe:
+            _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i + 1)
+            return True
+        else:
+            _pack_i32(buf, loc, got.slot_addr(s.tlsgd_idx) + A - P)
+    elif t == R_TLSLD:
+        if exe:
+            _relax_ld(obj, sec, off, buf, loc, rels, i + 1)
+            return True
+        else:
+            _pack_i32(buf, loc, got.slot_addr(got.tlsld_idx) + A - P)
+    elif t == R_DTPOFF32:
+        if exe and is_code:
+            _pack_i32(buf, loc, S + A - tp)
+        else:
+            _pack_i32(buf, loc, S + A - tls_start)
+    elif t == R_DTPOFF64:
+        if exe and is_code:
+            _pack_q(buf, loc, S + A - tp)
+        else:
+            _pack_q(buf, loc, S + A - tls_start)
+    elif t == R_TPOFF64:
+        _pack_q(buf, loc, S + A - tp)
+    elif t == R_GOTPC32_TLSDESC:
+        if exe:
+            if s.gottp_idx >= 0:
+                _relax_tlsdesc_ie(obj, sec, off, buf, loc, got.slot_addr(s.gottp_idx) + A - P)
+            else:
+                _relax_tlsdesc_le(obj, sec, off, buf, loc, S - tp)
+        else:
+            _pack_i32(buf, loc, got.slot_addr(s.tlsdesc_idx) + A - P)
+    elif t == R_TLSDESC_CALL:
+        if exe:
+            if bytes(buf[loc:loc + 2]) != b"\xff\x10":
+                raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unexpected instruction at "
+                                f"R_X86_64_TLSDESC_CALL")
+            buf[loc:loc + 2] = b"\x66\x90"
+    elif t == R_PC64:
+        if has_plt(s) and (s.canonical_plt or s.type == STT_GNU_IFUNC):
+            S = plt_addr(ctx, s)
+        _pack_q(buf, loc, S + A - P)
+    elif t == R_GOTPC32:
+        _pack_i32(buf, loc, GOT + A - P)
+    elif t == R_GOTPC64:
+        _pack_q(buf, loc, GOT + A - P)
+    elif t == R_GOTOFF64:
+        _pack_q(buf, loc, S + A - GOT)
+    elif t == R_GOT64 or t == R_GOTPLT64:
+        _pack_q(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
+    elif t == R_GOT32:
+        _pack_i32(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
+    elif t == R_GOTPCREL64:
+        _pack_q(buf, loc, got.slot_addr(s.got_idx) + A - P)
+    elif t == R_PLTOFF64:
+        if has_plt(s):
+            S = plt_addr(ctx, s)
+        _pack_q(buf, loc, S + A - GOT)
+    elif t == R_SIZE32:
+        _pack_u32(buf, loc, (s.size + A) & 0xffffffff)
+    elif t == R_SIZE64:
+        _pack_Q(buf, loc, (s.size + A) & 0xffffffffffffffff)
+    elif t == R_16:
+        v = S + A
+        if -0x10000 <= v <= 0xffff:
+            struct.pack_into("<H", buf, loc, v & 0xffff)
+        else:
+            _overflow(obj, sec, off, t, s, v)
+    elif t == R_PC16:
+        v = S + A - P
+        if -0x10000 <= v <= 0xffff:
+            struct.pack_into("<H", buf, loc, v & 0xffff)
+        else:
+            _overflow(obj, sec, off, t, s, v)
+    elif t == R_8:
+        v = S + A
+        if -0x100 <= v <= 0xff:
+            buf[loc] = v & 0xff
+        else:
+            _overflow(obj, sec, off, t, s, v)
+    elif t == R_PC8:
+        v = S + A - P
+        if -0x80 <= v <= 0x7f:
+            buf[loc] = v & 0xff
+        else:
+            _overflow(obj, sec, off, t, s, v)
+    elif t == R_NONE:
+        pass
+    else:
+        raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+    return False
 
 
 def _overflow(obj, sec, off, t, s, v):

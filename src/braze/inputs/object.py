@@ -99,6 +99,7 @@ class ObjectFile:
         self.has_ifunc_or_unique = False
         self.eh_frames: list[InputSection] = []
         self.is_crtbegin_end = False
+        self.svals = self.pvals = None    # relocation value caches (arch.apply_relocs), after layout
         self.parse()
 
     def error(self, msg: str) -> LinkError:
