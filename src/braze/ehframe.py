@@ -57,12 +57,27 @@ def split_eh_frame(sec) -> list[Record]:
         recs.append(r)
         pos += size
     rels = sec.relocs
-    if rels:
-        starts = [r.off for r in recs]
+    if rels and recs:
+        # compilers emit relocations in offset order: walk both lists, bisect only when out of order
+        starts = None
+        i, nrec = 0, len(recs)
+        r = recs[0]
         for rel in rels:
-            i = bisect.bisect_right(starts, rel[0]) - 1
-            if i >= 0 and rel[0] < recs[i].off + recs[i].size:
-                recs[i].relocs.append(rel)
+            o = rel[0]
+            if o < r.off:
+                if starts is None:
+                    starts = [x.off for x in recs]
+                i = bisect.bisect_right(starts, o) - 1
+                if i < 0:
+                    i = 0
+                    r = recs[0]
+                    continue
+                r = recs[i]
+            while o >= r.off + r.size and i + 1 < nrec:
+                i += 1
+                r = recs[i]
+            if r.off <= o < r.off + r.size:
+                r.relocs.append(rel)
     return recs
 
 
@@ -192,11 +207,19 @@ class EhFrameSection(Chunk):
                     cie = cie.dup_of
                 # CIE pointer: distance from this field to the CIE
                 _u32.pack_into(buf, o + 4, (r.out_off + 4) - cie.out_off)
+        # one apply_relocs call per input section, with offsets moved to the records' output places
+        sec = None
+        rels: list = []
         for r in self.records:
+            if r.sec is not sec:
+                if rels:
+                    arch.apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
+                sec, rels = r.sec, []
             if r.relocs:
                 delta = r.out_off - r.off
-                rels = [(rel[0] + delta, rel[1], rel[2]) for rel in r.relocs]
-                arch.apply_relocs(ctx, r.sec.file, r.sec, rels, buf, self.offset, self.addr)
+                rels += [(rel[0] + delta, rel[1], rel[2]) for rel in r.relocs]
+        if rels:
+            arch.apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
 
     def fde_table(self, ctx, buf) -> list[tuple[int, int]]:
         """(initial location, FDE address) pairs read back from the relocated output."""

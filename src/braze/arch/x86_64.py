@@ -190,6 +190,12 @@ def scan_section(ctx, sec, rels=None) -> None:
     size = sec.size
     data = None
     rela_dyn = ctx.syn.rela_dyn
+    nsyms = len(syms)
+    # PC32/PLT32 needs depend only on the symbol: bit 1 (PC32) / 2 (PLT32) marks a symbol of this object
+    # already handled, so repeated calls to the same function cost one lookup.
+    seen = obj.pc_seen
+    if seen is None:
+        seen = obj.pc_seen = bytearray(nsyms)
     n = len(rels)
     i = 0
     while i < n:
@@ -197,12 +203,17 @@ def scan_section(ctx, sec, rels=None) -> None:
         i += 1
         t = info & 0xffffffff
         idx = info >> 32
-        if idx >= len(syms):
+        if idx >= nsyms:
             raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
-                            f"beyond the symbol table ({len(syms)} entries)")
+                            f"beyond the symbol table ({nsyms} entries)")
         if off + 8 > size and off + _width(t) > size:
             raise LinkError(f"{obj.name}:({sec.name}): relocation at offset 0x{off:x} is outside the section "
                             f"(size 0x{sec.size:x})")
+        if t == R_PLT32 or t == R_PC32:
+            bit = 2 if t == R_PLT32 else 1
+            if seen[idx] & bit:
+                continue
+            seen[idx] |= bit
         s = syms[idx]
         if s is None:
             # a local: PC-relative references to it need nothing (unless it is a local IFUNC)
@@ -375,6 +386,13 @@ def _fill_values(ctx, obj, idx, svals, pvals) -> None:
     discarded sections), whose answer depends on the addend or the section being relocated."""
     s = obj.syms[idx]
     if s is None:
+        e = obj.esyms[idx]
+        sh = e[3]
+        if 0 < sh < 0xff00 and e[1] & 0xf != STT_GNU_IFUNC and sh < len(obj.sections):
+            sec = obj.sections[sh]      # the common local: an address in a plain input section
+            if sec is not None and sec.merge is None and sec.out is not None:
+                svals[idx] = pvals[idx] = sec.out.addr + sec.out_off + e[4]
+                return
         s = local_sym(obj, idx)
     sec = s.section
     if s.type == STT_GNU_IFUNC or s.canonical_plt or (

@@ -100,6 +100,7 @@ class ObjectFile:
         self.eh_frames: list[InputSection] = []
         self.is_crtbegin_end = False
         self.svals = self.pvals = None    # relocation value caches (arch.apply_relocs), after layout
+        self.pc_seen = None               # symbols whose PC32/PLT32 needs are known (arch.scan_section)
         self.parse()
 
     def error(self, msg: str) -> LinkError:
