@@ -14,19 +14,19 @@ _i32 = struct.Struct("<i")
 
 
 class Record:
-    __slots__ = ("sec", "off", "size", "is_cie", "cie", "relocs", "out_off", "cie_key", "fde_enc", "dup_of")
+    """A CIE or FDE. No __slots__: class-level defaults keep the constructor (one per FDE) short."""
+    cie = None
+    out_off = 0
+    cie_key = None
+    fde_enc = 0x1b
+    dup_of = None
 
     def __init__(self, sec, off, size, is_cie):
         self.sec = sec
         self.off = off
         self.size = size
         self.is_cie = is_cie
-        self.cie = None
         self.relocs = []
-        self.out_off = 0
-        self.cie_key = None
-        self.fde_enc = 0x1b
-        self.dup_of = None
 
 
 def split_eh_frame(sec) -> list[Record]:

@@ -15,7 +15,7 @@ from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile
 from .inputs.script import parse_script
 from .inputs.shared import SharedFile
-from .symbols import NONE, SHARED, COMMON, WEAK, STRONG
+from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
 
 DEFAULT_DIRS = ["/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
                 "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",
@@ -280,7 +280,7 @@ class Reader:
                     name = name[7:]
             s = symtab.get(name)
             if s is None:
-                s = symtab[name] = _new_symbol(name)
+                s = symtab[name] = Symbol(name)
                 if lazy:
                     d = lazy.get(name)
                     if d is not None:
@@ -393,11 +393,6 @@ def _define_shared(s, so, d) -> None:
     s.section = None
     s.is_abs = shndx == SHN_ABS
     s.verneed = ver
-
-
-def _new_symbol(name):
-    from .symbols import Symbol
-    return Symbol(name)
 
 
 def _define(s, obj, sec, value, size, info, bind, shndx, rank) -> None:

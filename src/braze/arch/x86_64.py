@@ -24,7 +24,7 @@ R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_P
 R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
 R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
 
-from ..synthetic.rela import DynReloc as _DynReloc  # noqa: E402
+from ..synthetic.rela import DynReloc as _DynReloc, RelativeReloc as _RelativeReloc  # noqa: E402
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
@@ -196,11 +196,10 @@ def scan_section(ctx, sec, rels=None) -> None:
     seen = obj.pc_seen
     if seen is None:
         seen = obj.pc_seen = bytearray(nsyms)
-    n = len(rels)
-    i = 0
-    while i < n:
-        off, info, addend = rels[i]
-        i += 1
+    skip = -1
+    for i, (off, info, addend) in enumerate(rels):
+        if i == skip:
+            continue
         t = info & 0xffffffff
         idx = info >> 32
         if idx >= nsyms:
@@ -252,7 +251,7 @@ def scan_section(ctx, sec, rels=None) -> None:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 if pic or dynamic:
                     if pic:
-                        rela_dyn.relocs.append(_dynrel(ctx, R_IRELATIVE, sec, off, None, s, addend))
+                        rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, addend))
                         _textrel(ctx, sec, obj, s)
                     else:
                         _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -267,11 +266,12 @@ def scan_section(ctx, sec, rels=None) -> None:
                         _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
                     continue
                 _need(ctx, s, NEEDS_DYNSYM)
-                rela_dyn.relocs.append(_dynrel(ctx, R_64, sec, off, s, None, addend))
+                rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
             elif pic and not s.is_abs:
-                rela_dyn.relocs.append(_dynrel(ctx, R_RELATIVE, sec, off, None, s, addend))
-                _textrel(ctx, sec, obj, s)
+                rela_dyn.relocs.append(_RelativeReloc((sec, off, s, addend)))
+                if not writable:
+                    _textrel(ctx, sec, obj, s)
             continue
         if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
             if data is None:
@@ -305,13 +305,13 @@ def scan_section(ctx, sec, rels=None) -> None:
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
-                i += 1      # the __tls_get_addr call is rewritten too
+                skip = i + 1    # the __tls_get_addr call is rewritten too
                 continue
             _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_TLSLD:
             if exe:
-                i += 1
+                skip = i + 1
                 continue
             ctx.need_tlsld = True
             continue
@@ -328,7 +328,7 @@ def scan_section(ctx, sec, rels=None) -> None:
             continue
         if t == R_TPOFF64:
             if shared and sec.flags & SHF_ALLOC:
-                rela_dyn.relocs.append(_dynrel(ctx, R_TPOFF64, sec, off,
+                rela_dyn.relocs.append(_DynReloc(R_TPOFF64, sec, off,
                                                s if is_preemptible(ctx, s) else None,
                                                None if is_preemptible(ctx, s) else s, addend))
                 ctx.static_tls = True
@@ -345,10 +345,6 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
             continue
         raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
-
-
-def _dynrel(ctx, t, sec, off, sym, target, addend):
-    return _DynReloc(t, sec, off, sym, target, addend)
 
 
 def _textrel(ctx, sec, obj, s):

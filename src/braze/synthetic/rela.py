@@ -45,6 +45,28 @@ class DynReloc:
         return self.offset(), (symidx << 32) | t, a
 
 
+class RelativeReloc(tuple):
+    """(place, poff, target, addend) of an R_X86_64_RELATIVE: PIE and shared outputs have one per
+    pointer, so this is a tuple subclass (no Python-level __init__) with DynReloc's interface."""
+    __slots__ = ()
+    type = R_RELATIVE
+    sym = None
+    place = property(lambda self: self[0])
+    poff = property(lambda self: self[1])
+    target = property(lambda self: self[2])
+    addend = property(lambda self: self[3])
+
+    def offset(self) -> int:
+        return self[0].addr + self[1]
+
+    def values(self, ctx) -> tuple[int, int, int]:
+        global sym_addr, target_addr
+        if target_addr is None:
+            from ..arch.x86_64 import sym_addr, target_addr
+        place, poff, target, a = self
+        return place.addr + poff, R_RELATIVE, target_addr(ctx, target, a)
+
+
 class RelaDyn(Chunk):
     def __init__(self, name=".rela.dyn"):
         super().__init__(name, SHT_RELA, SHF_ALLOC, 8, 24)
