@@ -422,9 +422,16 @@ def scan_relocations(ctx) -> None:
             scan_section(ctx, sec)
     eh = ctx.syn.eh_frame
     if eh is not None:
+        # the kept records' relocations, one scan per input section
+        sec, rels = None, []
         for r in eh.records:
-            if r.relocs:
-                scan_section(ctx, r.sec, r.relocs)
+            if r.sec is not sec:
+                if rels:
+                    scan_section(ctx, sec, rels)
+                sec, rels = r.sec, []
+            rels += r.relocs
+        if rels:
+            scan_section(ctx, sec, rels)
     diag.check_errors()
     _allocate(ctx)
 
