@@ -171,3 +171,44 @@ def test_output_to_fifo_keeps_the_fifo(tmp_path):
     import stat
     assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO given to -o was replaced by a regular file"
     assert got[:4] == b"\x7fELF", f"the FIFO received {bytes(got[:16])!r}, not an ELF file"
+
+
+def _asm_objects(tmp_path, sources: dict[str, str]) -> list[str]:
+    objs = []
+    for name, text in sources.items():
+        src = tmp_path / f"{name}.s"
+        src.write_text(text)
+        obj = tmp_path / f"{name}.o"
+        subprocess.run(["as", str(src), "-o", str(obj)], check=True, env=tool_env())
+        objs.append(str(obj))
+    return objs
+
+
+def test_two_process_apply_is_byte_identical(tmp_path):
+    """--threads=2 forces the forked relocation pass even for a small link: same bytes as --threads=1."""
+    (tmp_path / "hello.c").write_text(HELLO_C)
+    obj = tmp_path / "hello.o"
+    subprocess.run(["gcc", "-c", "-fPIE", str(tmp_path / "hello.c"), "-o", str(obj)], check=True,
+                   env=tool_env())
+    outs = []
+    for n in ("1", "2"):
+        out = tmp_path / f"prog{n}"
+        cmd, p = _braze(f"--threads={n}", "-pie", "-e", "main", "-o", str(out), str(obj),
+                        "--unresolved-symbols=ignore-all")
+        assert p.returncode == 0, _report(cmd, p)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1], "--threads=2 output differs from --threads=1"
+
+
+def test_two_process_apply_reports_child_errors(tmp_path):
+    """An overflow found by the forked half still fails the link: message, exit 1, no output."""
+    objs = _asm_objects(tmp_path, {
+        "a": ".data\n.globl a\na: .long big\n",          # R_X86_64_32 of a value beyond 32 bits
+        "b": ".data\n.globl _start\n_start: .quad a\n",
+    })
+    out = tmp_path / "prog"
+    cmd, p = _braze("--threads=2", "-no-pie", "--defsym", "big=0x123456789", "-o", str(out), *objs)
+    assert p.returncode == 1, _report(cmd, p)
+    assert "braze: error:" in p.stderr and "R_X86_64_32" in p.stderr and "a.o" in p.stderr, _report(cmd, p)
+    assert "Traceback" not in p.stderr, _report(cmd, p)
+    assert not out.exists(), "a failed link left an output file"

@@ -33,6 +33,7 @@ Main options (GNU ld spelling):
   --version-script FILE  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
   --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
+  --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined, braze adds an .init_array entry for it, placed
@@ -449,7 +450,19 @@ def _(c, s, v):
     c.section_starts[name] = int(addr, 16)
 
 
-@_arg("threads", "thread-count", "exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
+@_arg("threads", "thread-count")
+def _(c, s, v):
+    try:
+        c.threads = max(0, int(v))
+    except ValueError:
+        raise LinkError(f"--threads: expected a number, got '{v}'") from None
+
+
+@_flag("no-threads")
+def _(c, s): c.threads = 1
+
+
+@_arg("exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
       "format", "b", "Y", "dependency-file", "package-metadata", "retain-symbols-file", "audit",
       "f", "auxiliary", "F", "filter", "c", "mri-script", "P", "depaudit", "G", "gpsize",
       "sort-section", "image-base", "error-handling-script", "oformat", "orphan-handling")

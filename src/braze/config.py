@@ -136,7 +136,7 @@ class Config:
     emulation: str = "elf_x86_64"
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
-    threads: int = 1
+    threads: int = 0              # 0: decide from the CPU count and the link's size
 
     @property
     def is_dynamic_exe(self) -> bool:

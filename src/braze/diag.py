@@ -28,11 +28,33 @@ def error(msg: str) -> None:
     sys.stderr.write(f"{_prog}: error: {msg}\n")
 
 
+def has_errors() -> bool:
+    return bool(_errors)
+
+
 def check_errors() -> None:
     if _errors:
         n = len(_errors)
         _errors.clear()
         raise LinkError(None if n else "")
+
+
+def report_exception(e: BaseException) -> int:
+    """Print what ended the link (a LinkError as itself, anything else as a short internal error, or a
+    traceback under BRAZE_DEBUG) and return the exit status."""
+    if isinstance(e, LinkError):
+        if e.args and e.args[0]:
+            sys.stderr.write(f"{_prog}: error: {e.args[0]}\n")
+        return 1
+    import os
+    import traceback
+    if os.environ.get("BRAZE_DEBUG"):
+        traceback.print_exception(e)
+        return 1
+    tb = traceback.extract_tb(e.__traceback__)[-1]
+    sys.stderr.write(f"{_prog}: error: internal error: {type(e).__name__}: {e} "
+                     f"(at {os.path.basename(tb.filename)}:{tb.lineno}; set BRAZE_DEBUG=1 for details)\n")
+    return 1
 
 
 def fatal(msg: str) -> LinkError:

@@ -182,7 +182,11 @@ class EhFrameSection(Chunk):
             if rel[0] == r.off + 8:
                 idx = rel[1] >> 32
                 if idx < obj.first_global:
-                    sec = obj.local_section(idx)
+                    sh = obj.esyms[idx][3]
+                    if 0 < sh < len(obj.sections):
+                        sec = obj.sections[sh]    # the usual case: a section symbol of the function's section
+                    else:
+                        sec = obj.local_section(idx)
                 else:
                     s = obj.syms[idx]
                     sec = s.section if s is not None else None
@@ -226,11 +230,16 @@ class EhFrameSection(Chunk):
         out = []
         base = self.offset
         addr = self.addr
+        i32 = _i32.unpack_from
         for r in self.records:
             if r.is_cie:
                 continue
             cie = r.cie.dup_of or r.cie
             enc = cie.fde_enc
+            if enc == 0x1b:                 # pcrel|sdata4: what gcc, clang and rustc emit
+                o = r.out_off + 8
+                out.append(((i32(buf, base + o)[0] + addr + o) & 0xffffffffffffffff, addr + r.out_off))
+                continue
             pos = base + r.out_off + 8
             field = addr + r.out_off + 8
             fmt = enc & 0x0f

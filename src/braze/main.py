@@ -80,17 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         link(config)
         return 0
     except diag.LinkError as e:
-        if e.args and e.args[0]:
-            sys.stderr.write(f"braze: error: {e.args[0]}\n")
-        return 1
+        return diag.report_exception(e)
     except (MemoryError, RecursionError, Exception) as e:   # a bug in braze: say so, briefly
         if os.environ.get("BRAZE_DEBUG"):
             raise
-        import traceback
-        tb = traceback.extract_tb(e.__traceback__)[-1]
-        sys.stderr.write(f"braze: error: internal error: {type(e).__name__}: {e} "
-                         f"(at {os.path.basename(tb.filename)}:{tb.lineno}; set BRAZE_DEBUG=1 for details)\n")
-        return 1
+        return diag.report_exception(e)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .elf import (SHT_SYMTAB, SHT_STRTAB, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_NOTYPE, STT_OBJECT, STT_FUNC, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF,
                   SHN_COMMON)
+from .arch.x86_64 import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
 from .symbols import NONE, SHARED, COMMON
@@ -23,7 +24,6 @@ class SymTab(Chunk):
         self.info = 1 + len(self.locals)
 
     def write(self, ctx, buf) -> None:
-        from .arch.x86_64 import sym_addr
         o = self.offset + 24
         pack = SYM.pack_into
         tls_start = ctx.tls_start
@@ -60,7 +60,6 @@ class SymTab(Chunk):
 
     @staticmethod
     def _pack_sym(ctx, buf, o, name, s, bind):
-        from .arch.x86_64 import sym_addr
         typ = s.type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL

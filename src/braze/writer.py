@@ -2,8 +2,10 @@
 The file is written to a temporary name and renamed, so a failed link leaves no output behind."""
 from __future__ import annotations
 
+import mmap
 import os
 import stat
+import sys
 
 from . import diag
 from .diag import LinkError
@@ -12,14 +14,24 @@ from .elf import (EHDR, PHDR, SHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHT_N
 from .sections import OutputSection
 
 
+# Below this many relocations a second process costs more (fork, copy-on-write faults) than it saves.
+_PARALLEL_MIN_RELOCS = 20000
+
+
 def write_output(ctx) -> None:
     cfg = ctx.config
-    buf = bytearray(ctx.file_size)
+    jobs = _reloc_jobs(ctx)
+    parallel = _use_two_processes(cfg, sum(m.rel_size for m, _o, _a in jobs) // 24)
+    # a shared mapping lets a forked process write its half of the relocations into the same image
+    buf = mmap.mmap(-1, ctx.file_size) if parallel else bytearray(ctx.file_size)
     _write_headers(ctx, buf)
     chunks = ctx.chunks
     for c in chunks:
         c.write(ctx, buf)
-    _apply_all(ctx, buf)
+    if parallel:
+        _apply_two_processes(ctx, buf, jobs)
+    else:
+        _apply_jobs(ctx, buf, jobs)
     diag.check_errors()
     for c in chunks:
         pw = getattr(c, "post_write", None)
@@ -30,14 +42,64 @@ def write_output(ctx) -> None:
     _commit(cfg.output, buf)
 
 
-def _apply_all(ctx, buf) -> None:
-    from .arch.x86_64 import apply_relocs
+def _reloc_jobs(ctx) -> list:
+    """(input section, file offset, address) for every input section with relocations to apply."""
+    jobs = []
     for c in ctx.chunks:
         if not isinstance(c, OutputSection) or c.type == SHT_NOBITS:
             continue
         for m in c.members:
             if getattr(m, "rel_size", 0) and m.file is not None:
-                apply_relocs(ctx, m.file, m, m.relocs, buf, c.offset + m.out_off, c.addr + m.out_off)
+                jobs.append((m, c.offset + m.out_off, c.addr + m.out_off))
+    return jobs
+
+
+def _apply_jobs(ctx, buf, jobs) -> None:
+    from .arch.x86_64 import apply_relocs
+    for m, off, addr in jobs:
+        apply_relocs(ctx, m.file, m, m.relocs, buf, off, addr)
+
+
+def _use_two_processes(cfg, nrelocs: int) -> bool:
+    if cfg.threads == 1 or not hasattr(os, "fork"):
+        return False
+    if cfg.threads == 0 and ((os.cpu_count() or 1) < 2 or nrelocs < _PARALLEL_MIN_RELOCS):
+        return False
+    return True
+
+
+def _apply_two_processes(ctx, buf, jobs) -> None:
+    """Apply relocations with a forked child doing the first half (by relocation count) of the sections.
+    The writes are disjoint and the child's messages go straight to stderr; its exit status says
+    whether it reported errors."""
+    half = sum(m.rel_size for m, _o, _a in jobs) // 2
+    acc = k = 0
+    while k < len(jobs) and acc < half:
+        acc += jobs[k][0].rel_size
+        k += 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            _apply_jobs(ctx, buf, jobs[:k])
+            if diag.has_errors():
+                code = 1
+        except BaseException as e:      # noqa: B036 - the child must never return into the parent's code
+            code = diag.report_exception(e) or 1
+        finally:
+            try:
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    try:
+        _apply_jobs(ctx, buf, jobs[k:])
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        diag.check_errors()
+        raise LinkError(None)       # the child has printed its errors
 
 
 def _entry(ctx) -> int:

@@ -9,6 +9,7 @@ from ..sections import Chunk
 R_64, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = 1, 5, 6, 7, 8
 sym_addr = target_addr = None
 R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE = 16, 17, 18, 36, 37
+_Q = struct.Struct("<Q")
 
 
 class DynReloc:
@@ -77,9 +78,22 @@ class RelaDyn(Chunk):
         self.size = 24 * len(self.relocs)
 
     def write(self, ctx, buf) -> None:
-        vals = [r.values(ctx) for r in self.relocs]
-        rel = [v for v in vals if v[1] & 0xffffffff == R_RELATIVE]
-        other = [v for v in vals if v[1] & 0xffffffff != R_RELATIVE]
+        pass    # in post_write: RELATIVE addends are read back from the relocated sections
+
+    def post_write(self, ctx, buf) -> None:
+        rel = []
+        other = []
+        unpack = _Q.unpack_from
+        for r in self.relocs:
+            if type(r) is RelativeReloc:
+                # apply_relocs already wrote S + A into the place: that word is the addend
+                place, poff, _t, _a = r
+                out = place.out
+                rel.append((out.addr + place.out_off + poff, R_RELATIVE,
+                            unpack(buf, out.offset + place.out_off + poff)[0]))
+            else:
+                v = r.values(ctx)
+                (rel if v[1] & 0xffffffff == R_RELATIVE else other).append(v)
         rel.sort()
         other.sort()
         self.relative_count = len(rel)
