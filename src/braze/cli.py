@@ -432,7 +432,9 @@ def _(c, s, v): c.lib_main = v
 
 
 @_arg("init-entry")
-def _(c, s, v): c.init_entry = v
+def _(c, s, v):
+    c.init_entry = v
+    c.init_entry_explicit = True
 
 
 @_arg("sysroot")
