@@ -36,12 +36,17 @@ Main options (GNU ld spelling):
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
 Library initialisation (braze):
-  With -shared, if _rt0_amd64_linux_lib is defined, braze adds an .init_array entry for it, placed
-  first, so the dynamic loader calls it (argc, argv, envp) as soon as the library is loaded.
-  --init-entry=SYM          use SYM as the library-init entry instead
+  With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
+  an .init_array entry for it (RELATIVE relocation), placed FIRST: it runs before the library's own
+  constructors, prioritized ones included, when the library is loaded (dlopen, link-time dependency,
+  LD_PRELOAD); glibc passes (argc, argv, envp), musl passes nothing. No entry is added when an input
+  .init_array already calls it (Go's go.o), nor without -shared (--verbose says so).
+  --init-entry=SYM          use SYM as the library-init entry instead (SYM must be defined)
   --no-init-entry           add no init entry
-  --lib-main=SYM            braze supplies _rt0_amd64_linux_lib itself: at load it starts a thread
-                            running SYM(argc, argv, envp) and returns at once (dlopen does not block)
+  --lib-main=SYM            braze supplies _rt0_amd64_linux_lib itself (generated code): at load it
+                            starts a detached thread (pthread_create) running SYM(argc, argv, envp)
+                            and returns at once, so dlopen does not block; if the thread cannot be
+                            created it says so on stderr and the library stays loaded
 """
 
 # Options without an argument: name -> action(config, state)
@@ -433,7 +438,9 @@ def _(c, s, v): c.lib_main = v
 
 
 @_arg("init-entry")
-def _(c, s, v): c.init_entry = v
+def _(c, s, v):
+    c.init_entry = v
+    c.init_entry_explicit = True
 
 
 @_arg("sysroot")

@@ -130,6 +130,7 @@ class Config:
     no_undefined_version: bool = False
     lib_main: str | None = None
     init_entry: str | None = "_rt0_amd64_linux_lib"
+    init_entry_explicit: bool = False     # --init-entry given: an undefined SYM is an error
     section_starts: dict[str, int] = field(default_factory=dict)
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""

@@ -42,7 +42,9 @@ def collect_chunks(ctx) -> list:
     if syn.got.nslots or (ctx.symtab.get("_GLOBAL_OFFSET_TABLE_") is not None and
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)
-    if ctx.dynamic or syn.plt.isyms or _got_referenced(ctx):
+    # like bfd: no .got.plt when nothing uses a GOT or PLT and _GLOBAL_OFFSET_TABLE_ is unreferenced
+    if (ctx.dynamic and (syn.got.nslots or syn.plt.syms or syn.pltgot.syms)) or syn.plt.isyms \
+            or _got_referenced(ctx):
         chunks.append(syn.gotplt)
     return chunks
 

@@ -503,10 +503,13 @@ def _allocate(ctx) -> None:
                 plt.syms.append(s)
             if nd & NEEDS_CPLT and not cfg.pic and s.rank == SHARED:
                 s.canonical_plt = True
+        # bfd names an exported TLS symbol in its dynamic TLS relocations even when it binds locally
+        # (-Bsymbolic): the loader then resolves it to this module's own definition
+        tls_sym = pre or (cfg.shared and s.export and s.rank >= COMMON)
         if nd & NEEDS_GOTTP and s.gottp_idx < 0:
             s.gottp_idx = got.add(GOT_TPOFF, s)
             slot = 8 * s.gottp_idx
-            if pre:
+            if tls_sym:
                 rela_dyn.relocs.append(DynReloc(R_TPOFF64, got, slot, s))
             elif cfg.shared:
                 rela_dyn.relocs.append(DynReloc(R_TPOFF64, got, slot, None, s, 0))
@@ -515,7 +518,7 @@ def _allocate(ctx) -> None:
         if nd & NEEDS_TLSGD and s.tlsgd_idx < 0:
             s.tlsgd_idx = got.add(GOT_TLSGD, s)
             slot = 8 * s.tlsgd_idx
-            if pre:
+            if tls_sym:
                 rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, slot, s))
                 rela_dyn.relocs.append(DynReloc(R_DTPOFF64, got, slot + 8, s))
             elif dyn:
@@ -527,12 +530,10 @@ def _allocate(ctx) -> None:
         if nd & NEEDS_TLSDESC and s.tlsdesc_idx < 0:
             s.tlsdesc_idx = got.add(GOT_TLSDESC, s)
             slot = 8 * s.tlsdesc_idx
-            if pre:
+            if tls_sym:
                 rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, s))
-            else:
-                rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, None, None, 0))
-                ctx.tlsdesc_local.append((slot, s)) if hasattr(ctx, "tlsdesc_local") else \
-                    setattr(ctx, "tlsdesc_local", [(slot, s)])
+            else:       # the addend is the variable's offset in this module's TLS block
+                rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, None, s, 0))
     if ctx.need_tlsld:
         got.tlsld_idx = got.add(GOT_TLSLD, None)
         if dyn:

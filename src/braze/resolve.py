@@ -418,8 +418,9 @@ def read_inputs(ctx) -> None:
         s.ref_strong = True
         s.ref_regular = True
     if cfg.lib_main:
-        s = ctx.sym(cfg.lib_main)
-        s.ref_strong = True
-        s.ref_regular = True
+        if not cfg.shared:
+            raise LinkError(f"--lib-main={cfg.lib_main} requires -shared")
+        from .libinit import lib_main_object
+        r.add_object(lib_main_object(ctx, order=0))
     r.run()
     ctx.reader = r

@@ -214,6 +214,8 @@ def section_order_key(outname: str, sec) -> tuple:
     if outname == ".text":
         return (text_subgroup(sec.name),) + base
     if outname in (".init_array", ".fini_array"):
+        if getattr(f, "init_first", False):      # braze's library-init entry runs before everything
+            return (-1,) + base
         pr = init_priority(sec.name)
         if pr < (1 << 20):
             return (0, pr) + base

@@ -22,6 +22,8 @@ class Dynamic(Chunk):
             add((E.DT_NEEDED, syn.dynstr.add(so.soname)))
         if cfg.soname and cfg.shared:
             add((E.DT_SONAME, syn.dynstr.add(cfg.soname)))
+        if cfg.bsymbolic and cfg.shared:
+            add((E.DT_SYMBOLIC, 0))
         if cfg.rpath:
             add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, syn.dynstr.add(":".join(cfg.rpath))))
         init = ctx.symtab.get(cfg.init)
@@ -49,7 +51,7 @@ class Dynamic(Chunk):
             add((E.DT_DEBUG, 0))
         if syn.textrel_needed(ctx):
             add((E.DT_TEXTREL, 0))
-        if syn.plt is not None and (syn.plt.syms or syn.plt.isyms) and syn.rela_plt.relocs:
+        if any(c is syn.gotplt for c in ctx.chunks):
             add((E.DT_PLTGOT, ("addr", syn.gotplt)))
         if syn.rela_plt.relocs:
             add((E.DT_PLTRELSZ, ("size", syn.rela_plt)))

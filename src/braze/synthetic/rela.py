@@ -41,7 +41,7 @@ class DynReloc:
             elif t == R_TPOFF64:
                 a += sym_addr(ctx, self.target) - ctx.tp if not ctx.config.shared else \
                     sym_addr(ctx, self.target) - ctx.tls_start
-            elif t == R_DTPOFF64:
+            elif t == R_DTPOFF64 or t == R_TLSDESC:
                 a += sym_addr(ctx, self.target) - ctx.tls_start
         return self.offset(), (symidx << 32) | t, a
 

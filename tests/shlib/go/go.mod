@@ -1,0 +1,3 @@
+module bragolib
+
+go 1.19
