@@ -63,9 +63,15 @@ class SharedFile:
         strsh = shdrs[dynsym[6]]
         strtab = bytes(v[strsh[4]:strsh[4] + strsh[5]])
 
-        def cstr(off):
-            e = strtab.find(b"\0", off)
-            return strtab[off:e].decode("utf-8", "replace")
+        if strtab.isascii():        # decode once, slice str (see object._names)
+            strs = strtab.decode("ascii")
+
+            def cstr(off):
+                return strs[off:strs.find("\0", off)]
+        else:
+            def cstr(off):
+                e = strtab.find(b"\0", off)
+                return strtab[off:e].decode("utf-8", "replace")
 
         if dynamic is not None:
             for tag, val in DYN.iter_unpack(v[dynamic[4]:dynamic[4] + dynamic[5] - dynamic[5] % 16]):
