@@ -15,7 +15,7 @@ from .sections import OutputSection
 
 
 # Below this many relocations a second process costs more (fork, copy-on-write faults) than it saves.
-_PARALLEL_MIN_RELOCS = 20000
+_PARALLEL_MIN_RELOCS = 50000
 
 
 def write_output(ctx) -> None:
