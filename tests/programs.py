@@ -174,6 +174,8 @@ CASES: list[Case] = [
     # a shared library of our own (built by bfd), GNU ld features
     Case("shlib", threads=True, src_cflags={"libpart": ("-fPIC",)},
          shlibs=(SharedLib("libbrazeshared.so", ("libpart",)),), structure=True),
+    Case("copy_reloc_ro", src_cflags={"rolib": ("-fPIC",)}, signal_exit=True, structure=True,
+         shlibs=(SharedLib("libbrazero.so", ("rolib",)),)),
     Case("shlib_nosoname", src_cflags={"nos": ("-fPIC",)}, structure=True,
          shlibs=(SharedLib("libbrazenoso.so", ("nos",), soname=False),)),
     Case("wrap", ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),

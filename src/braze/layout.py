@@ -312,7 +312,17 @@ def _layout_rw(ctx, seg, start, dry):
     a = start
     relro_end = None
     fend = start
+    # bfd's DATA_SEGMENT_RELRO_END: where RELRO stops (before .got.plt's 4th word with lazy binding,
+    # else before the first writable-after-start-up section) `.` is padded to a page boundary, so the
+    # loader's mprotect covers all of it even when alignment kept the slide from landing exactly
+    # (not in the dry runs that choose the slide: they measure the unpadded layout)
+    in_relro = not dry and cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks)
+    page = cfg.common_page_size
     for c in seg.chunks:
+        if in_relro and not _is_relro(ctx, c):
+            in_relro = False
+            off = 24 if c is syn.gotplt and not cfg.now and c.size >= 24 else 0
+            a = align_up(a + off, page) - off
         a = align_up(a, c.align)
         if not dry:
             c.addr = a

@@ -327,7 +327,7 @@ class Synthetic:
         self.dynamic = None
         self.eh_frame = self.eh_frame_hdr = None
         self.dynbss = None
-        self.dynbss_out = None
+        self.dynrelro = None
 
     def textrel_needed(self, ctx) -> bool:
         return ctx.textrel
@@ -383,7 +383,6 @@ def create_synthetic(ctx) -> None:
     syn.dynbss = Blob(".dynbss", 0, 1)
     syn.dynbss.out = bss
     bss.members.insert(0, syn.dynbss)
-    syn.dynbss_out = bss
 
 
 def _merge_properties(ctx) -> list[tuple[int, int]]:
@@ -450,27 +449,30 @@ def _allocate(ctx) -> None:
     pic = cfg.pic
     iplt_rel = []
     dynbss = syn.dynbss
-    copy_off = 0
     for s in ctx.needs_syms:
         nd = s.needs
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
-            al = _copy_align(s)
-            copy_off = (copy_off + al - 1) & -al
-            dynbss.align = max(dynbss.align, al)
-            s.copyrel = True
-            s.section = dynbss
-            s.value = copy_off
-            copy_off += max(s.size, 1)
-            rela_dyn.relocs.append(DynReloc(R_COPY, dynbss, s.value, s))
-            s.needs |= NEEDS_DYNSYM
             so = s.file
-            for alias in so.aliases(_dso_value(s)):
+            dso_value = s.value
+            al = _copy_align(s)
+            area = dynbss
+            if so.is_readonly(dso_value):
+                area = _dynrelro(ctx)
+            area.align = max(area.align, al)
+            off = (area.size + al - 1) & -al
+            area.size = off + max(s.size, 1)
+            s.copyrel = True
+            s.section = area
+            s.value = off
+            rela_dyn.relocs.append(DynReloc(R_COPY, area, off, s))
+            s.needs |= NEEDS_DYNSYM
+            for alias in so.aliases(dso_value):
                 a = ctx.sym(alias)
                 if a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
                     a.copyrel = True
-                    a.section = dynbss
-                    a.value = s.value
+                    a.section = area
+                    a.value = off
                     if not a.needs:
                         ctx.needs_syms.append(a)
                     a.needs |= NEEDS_DYNSYM
@@ -540,7 +542,6 @@ def _allocate(ctx) -> None:
             rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, 8 * got.tlsld_idx, None))
         else:
             got.static_words[got.tlsld_idx] = lambda ctx: 1
-    dynbss.size = copy_off
     # PLT slots and their relocations
     gotplt.nplt = len(plt.syms)
     gotplt.niplt = len(plt.isyms)
@@ -552,20 +553,28 @@ def _allocate(ctx) -> None:
     rela_plt.iplt_start = len(plt.syms)
 
 
+def _dynrelro(ctx):
+    """The copy area for read-only data of shared libraries, at the end of .data.rel.ro (made on first use)."""
+    syn = ctx.syn
+    if syn.dynrelro is None:
+        ro = ctx.out_sections.get(".data.rel.ro")
+        if ro is None:
+            ro = ctx.out_sections[".data.rel.ro"] = OutputSection(".data.rel.ro", SHT_PROGBITS,
+                                                                  SHF_ALLOC | SHF_WRITE)
+        b = syn.dynrelro = Blob(".data.rel.ro", 0, 1)
+        b.type = SHT_PROGBITS
+        b.out = ro
+        ro.members.append(b)
+    return syn.dynrelro
+
+
 def _copy_align(s) -> int:
-    v = _dso_value(s)
+    """Alignment of a copy: what the library's address shows, capped by the size (bfd's rule)."""
+    v = s.value
     a = 1
     while a < 64 and not v & a and a < max(s.size, 1):
         a <<= 1
     return max(a, 8 if s.size >= 8 else 1)
-
-
-def _dso_value(s) -> int:
-    so = s.file
-    for d in so.defs:
-        if d[0] == s.name and not d[7]:
-            return d[1]
-    return 0
 
 
 def _addr_fn(s):

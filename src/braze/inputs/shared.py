@@ -27,6 +27,7 @@ class SharedFile:
         self.is_needed = False
         self.is_alive = True
         self._by_value: dict[int, list[str]] | None = None
+        self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
         self.parse()
 
     def error(self, msg: str) -> LinkError:
@@ -49,6 +50,8 @@ class SharedFile:
         for sh in shdrs:
             if sh[1] != 8 and sh[4] + sh[5] > size:
                 raise self.error("section extends past the end of the file")
+            if sh[2] & 2 and not sh[2] & 1 and sh[5]:       # SHF_ALLOC without SHF_WRITE
+                self.readonly_ranges.append((sh[3], sh[3] + sh[5]))
             t = sh[1]
             if t == SHT_DYNSYM:
                 dynsym = sh
@@ -114,6 +117,11 @@ class SharedFile:
                 continue
             defs.append((name, value, sz, info & 0xf, bind, shndx, versions.get(vidx) if vidx > 1 else None,
                          hidden, other & 3))
+
+    def is_readonly(self, value: int) -> bool:
+        """Is `value` inside read-only data of this library? (bfd copies such symbols into
+        .data.rel.ro, which RELRO then protects, rather than into .bss.)"""
+        return any(a <= value < e for a, e in self.readonly_ranges)
 
     def aliases(self, value: int) -> list[str]:
         """Exported names at the same address (for copy relocations of data with aliases)."""

@@ -71,7 +71,7 @@ def _is_def(s) -> bool:
 
 def _out_shndx(ctx, s) -> int:
     if s.copyrel:
-        return ctx.syn.dynbss_out.shndx
+        return s.section.out.shndx
     sec = s.section
     if sec is None:
         return SHN_ABS
