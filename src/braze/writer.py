@@ -85,7 +85,9 @@ def _write_headers(ctx, buf) -> None:
         elif c.name == ".rela.dyn" and ctx.syn.dynsym is not None:
             link = ctx.syn.dynsym.shndx
         elif c.name == ".rela.plt":
+            # static: bfd links the IRELATIVE table to .symtab (there is no .dynsym)
             info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
+            link = next((x.shndx for x in chunks if x.name == ".symtab"), 0)
         SHDR.pack_into(buf, o, shstr[c.name], c.type, c.flags, c.addr, c.offset, c.size, link, info, c.align,
                        c.entsize)
         o += 64

@@ -116,7 +116,7 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if r == SHARED:
         return True
     if r == NONE and not s.linker_defined:
-        return ctx.dynamic
+        return ctx.dynamic and not ctx.static_pie
     if not ctx.config.shared:
         return False
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
@@ -254,7 +254,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_dynrel(ctx, R_64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
-            elif pic and not s.is_abs:
+            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(_dynrel(ctx, R_RELATIVE, sec, off, None, s, addend))
                 _textrel(ctx, sec, obj, s)
             continue
