@@ -150,6 +150,10 @@ def build_symtab(ctx, chunks) -> list:
                 continue
             if s.linker_defined and s.rank == NONE and not s.ref_regular:
                 continue
+            sec = s.section
+            if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
+                    and (not sec.alive or (sec.out is None and sec.merge is None))):
+                continue        # defined in a section --gc-sections dropped: bfd omits it too
             if s.visibility in (STV_HIDDEN, STV_INTERNAL) and (s.rank >= COMMON or s.linker_defined):
                 hidden.append((2, add(name), s))
             else:

@@ -400,9 +400,10 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
             S = sym_addr(ctx, s)
             if sec_s is not None and type(sec_s) is InputSection and sec_s.out is None and not alloc \
                     and sec_s.merge is None:
-                # debug info pointing into discarded code
+                # debug info pointing into discarded code; like bfd, 1 in the DWARF<5 range and
+                # location lists, where a (0, 0) pair would end the list early
                 if t == R_64 or t == R_32 or t == R_DTPOFF32 or t == R_DTPOFF64:
-                    S = 0
+                    S = 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
                     A = 0
         if t == R_PC32 or t == R_PLT32:
             if t == R_PLT32 or s.canonical_plt or s.type == STT_GNU_IFUNC:
