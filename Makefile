@@ -2,7 +2,7 @@
 PY      ?= python3
 VENV    := .venv
 VPY     := $(VENV)/bin/python
-APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
+APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev golang-go \
             zlib1g-dev hyperfine mold lld gdb
 
 .PHONY: all deps venv demo test bench bench-check clean
