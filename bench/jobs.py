@@ -163,6 +163,25 @@ _JOB_LIST = [
          compile=[_c("gcc", *_CFLAGS, "-c", "{src}/hello.c", "-o", "{obj}/hello.o")],
          links=[_c("gcc", "-static", "{obj}/hello.o", "-o", "{exe}")],
          requires=(("{libdir}/libc.a", "libc6-dev"),), srcdir="hello", default=False),
+    _job("hello-musl-static", "the hello job compiled and linked by musl-gcc -static (Debian's "
+                              "wrapper also passes -dynamic-linker: no PT_INTERP must result)",
+         compile=[_c("musl-gcc", *_CFLAGS, "-c", "{src}/hello.c", "-o", "{obj}/hello.o")],
+         links=[_c("musl-gcc", "-static", "{obj}/hello.o", "-o", "{exe}")],
+         requires=(("/usr/lib/x86_64-linux-musl/libc.a", "musl-tools"),), srcdir="hello",
+         default=False),
+    _job("cpp-static-libstdcxx", "the cpp job linked with -static-libstdc++ -static-libgcc "
+                                 "(COMDAT groups of libstdc++.a)",
+         compile=[_c("g++", *_CFLAGS, "-c", f"{{src}}/{f}.cpp", "-o", f"{{obj}}/{f}.o")
+                  for f in ("main", "registry", "commands")],
+         links=[_c("g++", "-static-libstdc++", "-static-libgcc", "{obj}/main.o", "{obj}/registry.o",
+                   "{obj}/commands.o", "-o", "{exe}")],
+         srcdir="cpp", default=False),
+    _job("rust-bin", "rustc -O binary (std, catch_unwind, threads): rustc's own link command "
+                     "(rlibs with lib.rmeta members, --gc-sections, -z now) replayed through cc",
+         compile=[_c(sys.executable, os.path.join(BENCH_DIR, "tools", "rustlink.py"), "{src}/main.rs",
+                     "{obj}")],
+         links=[_c("{obj}/rustlink", "-o", "{exe}")],
+         srcdir="rust", default=False),
     _job("shlib", "a -shared library plus an executable linked against it",
          compile=[_c("gcc", *_CFLAGS, "-fPIC", "-c", "{src}/greet.c", "-o", "{obj}/greet.o"),
                   _c("gcc", *_CFLAGS, "-c", "{src}/main.c", "-o", "{obj}/main.o")],
@@ -405,7 +424,7 @@ def link_commands(job: Job | str, flags: Sequence[str], out: str,
     job = _job_of(job)
     out = os.path.abspath(out)
     vals = dict(src=job.src, obj=obj_dir(job, workdir), out=out, exe=exe_path(job, out))
-    return [[cmd[0], *flags, *(_subst(a, **vals) for a in cmd[1:])] for cmd in job.links]
+    return [[_subst(cmd[0], **vals), *flags, *(_subst(a, **vals) for a in cmd[1:])] for cmd in job.links]
 
 
 def link(job: Job | str, lddir: str | None, out: str, workdir: str | None = None,

@@ -70,5 +70,5 @@ def store(tmp_path_factory) -> Store:
 
 @pytest.fixture(scope="session", autouse=True)
 def _tools():
-    for t in ("gcc", "g++", "ar", "readelf", "ld.bfd"):
+    for t in ("gcc", "g++", "ar", "readelf", "ld.bfd", "musl-gcc"):
         need_tool(t)

@@ -28,8 +28,13 @@ RUN_TIMEOUT = 20
 LINK_TIMEOUT = 300          # braze is written in Python: be generous
 COMPILE_TIMEOUT = 120
 
-MODE_CFLAGS = {"pie": ["-fPIE"], "nopie": ["-fno-pie"]}
-MODE_LDFLAGS = {"pie": ["-pie"], "nopie": ["-no-pie"]}
+MODE_CFLAGS = {"pie": ["-fPIE"], "nopie": ["-fno-pie"], "static": ["-fno-pie"],
+               "static-pie": ["-fPIE"], "musl-static": []}
+MODE_LDFLAGS = {"pie": ["-pie"], "nopie": ["-no-pie"], "static": ["-static"],
+                "static-pie": ["-static-pie"], "musl-static": ["-static"]}
+# Modes whose C objects are compiled and linked by another driver (musl's gcc wrapper, which uses
+# musl's headers, crt files and libc.a, and passes -dynamic-linker even with -static).
+MODE_CC = {"musl-static": "musl-gcc"}
 BASE_CFLAGS = ["-O2", "-fdiagnostics-color=never"]
 
 # Variables that would make gcc pick another linker or other libraries.
@@ -102,8 +107,11 @@ def _check_call(cmd: list, cwd: Path, what: str, env=None, timeout=COMPILE_TIMEO
                                f"{p.stdout}{p.stderr}")
 
 
-def compiler_for(case: Case) -> str:
-    return "g++" if case.lang == "c++" else "gcc"
+def compiler_for(case: Case, mode: str = "pie") -> str:
+    if case.lang == "c++":
+        assert mode not in MODE_CC, f"harness: C++ case {case.name} cannot use mode {mode}"
+        return "g++"
+    return MODE_CC.get(mode, "gcc")
 
 
 def compile_case(store: Store, case: Case, mode: str) -> Path:
@@ -118,7 +126,7 @@ def compile_case(store: Store, case: Case, mode: str) -> Path:
             shutil.rmtree(d)
         d.mkdir(parents=True)
         for src in case.sources:
-            cc = "g++" if src.suffix == ".cc" else "gcc"
+            cc = "g++" if src.suffix == ".cc" else MODE_CC.get(mode, "gcc")
             cmd = [cc, "-c", *MODE_CFLAGS[mode], *BASE_CFLAGS, *case.cflags,
                    *(["-pthread"] if case.threads else []),
                    *case.src_cflags.get(src.stem, ()), f"-I{case.include_dir}",
@@ -188,7 +196,7 @@ def linker_flags(linker: str) -> list[str]:
 
 def link_command(case: Case, mode: str, objdir: Path, linker: str, out: Path,
                  extra: tuple[str, ...] = ()) -> list[str]:
-    return [compiler_for(case), *linker_flags(linker), *MODE_LDFLAGS[mode],
+    return [compiler_for(case, mode), *linker_flags(linker), *MODE_LDFLAGS[mode],
             *(["-pthread"] if case.threads else []), *link_inputs(case, objdir), *case.ldflags,
             *([f"-Wl,-rpath,{objdir}"] if case.shlibs else []), *extra, "-o", str(out)]
 

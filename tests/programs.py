@@ -16,7 +16,11 @@ from pathlib import Path
 
 C_DIR = Path(__file__).resolve().parent / "c"
 
-MODES = ("pie", "nopie")
+MODES = ("pie", "nopie")                # every case, unless it restricts ``modes``
+# Static links, opted into per case (``modes=MODES + STATIC``): glibc's libc.a (-static, non-PIE),
+# glibc -static-pie (rcrt1.o, self-relocating), musl's libc.a through musl-gcc -static.
+STATIC = ("static", "static-pie", "musl-static")
+GLIBC_STATIC = ("static", "static-pie")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Case:
     stdin: bytes = b""
     signal_exit: bool = False                  # bfd's run is expected to die from a signal
     obj_expect: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> readelf -Sr text
+    link_stderr: bool = False                  # the linkers' warnings must match too (bfd's non-empty)
     structure: bool = False                    # part of test_structure's subset
     determinism: bool = False                  # part of test_determinism's subset
 
@@ -94,65 +99,67 @@ TLS_MODEL_FLAGS = {
 SELFINSPECT = dict(src="selfinspect")
 
 CASES: list[Case] = [
-    Case("bss_globals", structure=True, determinism=True),
-    Case("funcptr_table"),
-    Case("varargs"),
-    Case("setjmp_longjmp"),
-    Case("ctor_dtor", structure=True, determinism=True,
+    Case("bss_globals", modes=MODES + STATIC, structure=True, determinism=True),
+    Case("funcptr_table", modes=MODES + STATIC),
+    Case("varargs", modes=MODES + STATIC),
+    Case("setjmp_longjmp", modes=MODES + STATIC),
+    Case("ctor_dtor", modes=MODES + STATIC, structure=True, determinism=True,
          obj_expect={"main": (".init_array.00101", ".fini_array.00300", ".preinit_array")}),
-    Case("weak", archives=(Archive("libweak.a", ("archived",)),)),
+    Case("weak", modes=MODES + STATIC, archives=(Archive("libweak.a", ("archived",)),)),
     # TLS in the executable: default code model for the mode, then forced -fPIE and -fno-pic.
-    Case("tls_basic", threads=True, structure=True),
+    Case("tls_basic", modes=MODES + STATIC, threads=True, structure=True),
     Case("tls_fpie", src="tls_basic", threads=True, cflags=("-fPIE",)),
     Case("tls_nopic", src="tls_basic", threads=True, cflags=("-fno-pic",), modes=("nopie",),
          obj_expect={"tls_basic": ("R_X86_64_TPOFF32",)}),
-    Case("tls_extern", threads=True,
+    Case("tls_extern", modes=MODES + STATIC, threads=True,
          obj_expect={"main": ("R_X86_64_GOTTPOFF",)}),
-    Case("tls_models", threads=True, structure=True, determinism=True,
+    Case("tls_models", modes=MODES + STATIC, threads=True, structure=True, determinism=True,
          src_cflags={k: v for k, v in TLS_MODEL_FLAGS.items()},
          obj_expect={"gd": ("R_X86_64_TLSGD",), "ld": ("R_X86_64_TLSLD", "R_X86_64_DTPOFF32"),
                      "ie": ("R_X86_64_GOTTPOFF",), "le": ("R_X86_64_TPOFF32",)}),
     # the same objects, but every access model compiled without -fPIC (exec models only)
-    Case("tls_models_exec", src="tls_models", threads=True,
+    Case("tls_models_exec", modes=MODES + STATIC, src="tls_models", threads=True,
          src_cflags={"gd": ("-ftls-model=global-dynamic",), "ld": ("-ftls-model=local-dynamic",),
                      "ie": ("-ftls-model=initial-exec",), "le": ("-ftls-model=local-exec",)}),
-    Case("tls_gnu2", threads=True, src_cflags={"access": ("-fPIC", "-mtls-dialect=gnu2")},
+    Case("tls_gnu2", modes=MODES + GLIBC_STATIC, threads=True,
+         src_cflags={"access": ("-fPIC", "-mtls-dialect=gnu2")},
          obj_expect={"access": ("R_X86_64_GOTPC32_TLSDESC", "R_X86_64_TLSDESC_CALL")}),
     Case("section_startstop"),
-    Case("section_startstop_gc", src="section_startstop",
+    Case("section_startstop_gc", modes=MODES + STATIC, src="section_startstop",
          cflags=("-ffunction-sections", "-fdata-sections"), ldflags=("-Wl,--gc-sections",)),
-    Case("qsort_callbacks"),
-    Case("printf_double"),
-    Case("errno_stdio"),
-    Case("signals"),
+    Case("qsort_callbacks", modes=MODES + STATIC),
+    Case("printf_double", modes=MODES + STATIC),
+    Case("errno_stdio", modes=MODES + STATIC),
+    Case("signals", modes=MODES + STATIC),
     Case("exit_by_signal", signal_exit=True),
     Case("backtrace", cflags=("-O0", "-fno-omit-frame-pointer", "-fno-inline",
                               "-fasynchronous-unwind-tables"),
          ldflags=("-rdynamic",)),
     Case("environ_access", env={"BRAZE_TEST_VAR": "hello world", "BRAZE_OTHER": "1"}),
     Case("string_merge", obj_expect={"a": (".rodata.str1",)}),
-    Case("fcommon", cflags=("-fcommon",), obj_expect={"a": ("COM",)}),
+    Case("fcommon", modes=MODES + STATIC, cflags=("-fcommon",), obj_expect={"a": ("COM",)}),
     Case("copy_reloc", args=("-a", "-x", "-b", "value", "-c", "rest", "tail"),
          env={"TZ": "UTC"}, structure=True),
-    Case("func_addr", structure=True),
-    Case("ifunc", structure=True, obj_expect={"impl": ("IFUNC",)}),
+    Case("func_addr", modes=MODES + STATIC, structure=True),
+    Case("ifunc", modes=MODES + GLIBC_STATIC, structure=True, obj_expect={"impl": ("IFUNC",)}),
     Case("opt_mix", cflags=("-g",), src_cflags={"o0": ("-O0",), "o2": ("-O2",), "os": ("-Os",),
                                                 "main": ("-O3", "-funroll-loops")}),
-    Case("static_same_name"),
-    Case("multi_object", cflags=("-g",)),
-    Case("gc_sections", cflags=("-ffunction-sections", "-fdata-sections"),
+    Case("static_same_name", modes=MODES + STATIC),
+    Case("multi_object", modes=MODES + STATIC, cflags=("-g",)),
+    Case("gc_sections", modes=MODES + STATIC, cflags=("-ffunction-sections", "-fdata-sections"),
          ldflags=("-Wl,--gc-sections",), structure=True,
          obj_expect={"lib": (".text.unused_fn", ".data.counter_data"), "main": (".data.retained_blob",)}),
     Case("fno_plt", cflags=("-fno-plt",), obj_expect={"main": ("R_X86_64_GOTPCRELX",)}),
     Case("mcmodel_medium", cflags=("-mcmodel=medium", "-mlarge-data-threshold=4096"),
          obj_expect={"mcmodel_medium": (".lbss", ".ldata", ".lrodata")}),
-    Case("math_lm", ldflags=("-lm",)),
-    Case("strings_memcpy"),
+    Case("math_lm", modes=MODES + GLIBC_STATIC, ldflags=("-lm",)),
+    Case("strings_memcpy", modes=MODES + STATIC),
     Case("recursion", src_cflags={"parity": ("-O0",), "parity2": ("-O0",)}),
-    Case("exit_status", args=("x",)),
+    Case("exit_status", modes=MODES + STATIC, args=("x",)),
     Case("return_status"),
-    Case("quick_exit"),
-    Case("stdin_wc", stdin=b"one two three\nfour five\n\n  six   seven eight nine\nno newline at end"),
+    Case("quick_exit", modes=MODES + STATIC),
+    Case("stdin_wc", modes=MODES + STATIC,
+         stdin=b"one two three\nfour five\n\n  six   seven eight nine\nno newline at end"),
     # link-option variants of one self-inspecting program
     Case("selfinspect", **SELFINSPECT),
     Case("znow", ldflags=("-Wl,-z,now",), structure=True, **SELFINSPECT),
@@ -166,10 +173,11 @@ CASES: list[Case] = [
          determinism=True),
     Case("archive_chain_thin", src="archive_chain",
          archives=(Archive("libchain.a", ("c", "unused", "b", "a"), thin=True),)),
-    Case("archive_group", structure=True,
+    Case("archive_group", modes=MODES + STATIC, structure=True,
          archives=(Archive("liba.a", ("ping", "ping_tail")), Archive("libb.a", ("pong",))),
          link=("main.o", "-Wl,--start-group", "liba.a", "libb.a", "-Wl,--end-group")),
-    Case("whole_archive", archives=(Archive("libplug.a", ("plug_alpha", "plug_beta", "plug_gamma")),),
+    Case("whole_archive", modes=MODES + STATIC,
+         archives=(Archive("libplug.a", ("plug_alpha", "plug_beta", "plug_gamma")),),
          link=("main.o", "-Wl,--whole-archive", "libplug.a", "-Wl,--no-whole-archive")),
     # a shared library of our own (built by bfd), GNU ld features
     Case("shlib", threads=True, src_cflags={"libpart": ("-fPIC",)},
@@ -178,9 +186,11 @@ CASES: list[Case] = [
          shlibs=(SharedLib("libbrazero.so", ("rolib",)),)),
     Case("shlib_nosoname", src_cflags={"nos": ("-fPIC",)}, structure=True,
          shlibs=(SharedLib("libbrazenoso.so", ("nos",), soname=False),)),
-    Case("wrap", ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
+    Case("wrap", modes=MODES + STATIC, ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
     Case("defsym", ldflags=("-Wl,--defsym=defsym_alias=real_target", "-Wl,--defsym=defsym_abs=0x1234")),
-    Case("linker_symbols"),
+    Case("linker_symbols", modes=MODES + STATIC),
+    Case("static_warn", modes=MODES + STATIC, link_stderr=True,
+         obj_expect={"lib": (".gnu.warning.old_api",)}),
     # C++: exceptions, COMDAT groups, libstdc++
     Case("cxx_eh_comdat", cflags=("-g",), structure=True, determinism=True,
          obj_expect={"main": ("GROUP", ".gcc_except_table")}),

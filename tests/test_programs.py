@@ -4,6 +4,7 @@ stdout, stderr and exit status.  bfd's run is the oracle."""
 from __future__ import annotations
 
 import difflib
+import re
 
 import pytest
 
@@ -20,12 +21,27 @@ def _diff(label: str, a: bytes, b: bytes) -> str:
     return "\n".join(list(lines)[:80]) + "\n"
 
 
+# The program name GNU ld (or braze) puts in front of its messages; gcc's collect2 passes them on.
+_LD_PREFIX = re.compile(r"^(?:\S*/)?(?:ld(?:\.bfd)?|braze): ", re.M)
+
+
+def _link_messages(stderr: str) -> bytes:
+    return _LD_PREFIX.sub("LD: ", stderr).encode()
+
+
 @pytest.mark.parametrize("name,mode", case_modes(), ids=lambda v: v)
 def test_program(name, mode, store, braze_lddir, under_test_label, tmp_path):
     case = get_case(name)
     ref = bfd_link(store, case, mode)
     got = link_case(store, case, mode, braze_lddir, under_test_label)
     assert got.ok, "the link with the linker under test failed\n" + got.describe("under test")
+
+    if case.link_stderr:
+        # .gnu.warning texts and the like: the same messages, at the same places, as bfd's
+        assert "warning:" in ref.stderr, "harness: bfd's link printed no warning\n" + ref.describe("bfd")
+        want, have = _link_messages(ref.stderr), _link_messages(got.stderr)
+        assert want == have, (f"{name} [{mode}]: link warnings differ from ld.bfd's\n"
+                              + _diff("link stderr", want, have))
 
     r_ref = run_program(ref.exe, case, tmp_path / "run-bfd")
     r_got = run_program(got.exe, case, tmp_path / "run-test")

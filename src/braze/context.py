@@ -21,6 +21,7 @@ class Context:
         self.segments: list = []
         self.dynamic = False          # output has dynamic sections
         self.is_static = False
+        self.static_pie = False
         self.timings: list[tuple[str, float]] = []
         self._t0 = time.perf_counter()
         self.warned: set[str] = set()

@@ -22,6 +22,11 @@ def warn(msg: str) -> None:
     sys.stderr.write(f"{_prog}: warning: {msg}\n")
 
 
+def note(msg: str) -> None:
+    """A message in GNU ld's own format (e.g. a .gnu.warning text): only the program name is added."""
+    sys.stderr.write(f"{_prog}: {msg}\n")
+
+
 def error(msg: str) -> None:
     """Record a non-fatal error: the link continues to report more, then fails at check_errors()."""
     _errors.append(msg)

@@ -3,7 +3,7 @@ ld.bfd's default script does (-z separate-code, RELRO ending on a page boundary)
 from __future__ import annotations
 
 from . import diag
-from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS,
+from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS,
                   PT_LOAD, PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
                   PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, STV_HIDDEN, align_up)
 from .passes import rank_of
@@ -33,7 +33,7 @@ def collect_chunks(ctx) -> list:
         chunks.append(syn.rela_dyn)
     if syn.rela_plt.relocs:
         if not ctx.dynamic:
-            syn.rela_plt.flags = SHF_ALLOC
+            syn.rela_plt.flags = SHF_ALLOC | SHF_INFO_LINK
         chunks.append(syn.rela_plt)
     if syn.plt.syms or syn.plt.isyms:
         chunks.append(syn.plt)

@@ -56,6 +56,9 @@ def resolve_symbols(ctx) -> None:
     cfg = ctx.config
     ctx.dynamic = cfg.shared or cfg.pie or bool(ctx.dsos)
     ctx.is_static = not ctx.dynamic
+    # -static-pie (gcc passes -pie --no-dynamic-linker): dynamic sections for the self-relocation
+    # only; nothing is imported, so undefined weak symbols resolve to 0 as in a static link.
+    ctx.static_pie = cfg.pie and cfg.no_dynamic_linker and not ctx.dsos
     ctx.needed_dsos = [d for d in ctx.dsos if d.is_alive]
     for so in ctx.needed_dsos:
         so.is_needed = True
@@ -133,8 +136,12 @@ def _check_undefined(ctx) -> None:
     report = not cfg.shared or cfg.z_defs or cfg.no_undefined
     if not report:
         return
+    # In an executable every general/local-dynamic TLS sequence is relaxed, and the call to
+    # __tls_get_addr with it: static libc.a does not define the function and bfd does not ask for it.
+    tls_call_relaxed = not cfg.shared
     undef = [s for s in ctx.symtab.values()
-             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined]
+             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined
+             and not (tls_call_relaxed and s.name == "__tls_get_addr")]
     if not undef:
         return
     undef_set = {id(s) for s in undef}
@@ -170,17 +177,8 @@ def _check_undefined(ctx) -> None:
 
 
 def _enclosing_function(obj, sec, off):
-    best = None
-    for i, e in enumerate(obj.esyms):
-        if e[1] & 0xf not in (STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT):
-            continue
-        if obj.sym_shndx(i) != sec.shndx:
-            continue
-        v, sz = e[4], e[5]
-        if v <= off and (off < v + sz or sz == 0) and obj.sym_names[i]:
-            if best is None or v > best[0]:
-                best = (v, obj.sym_names[i])
-    return best[1] if best else None
+    from .symwarn import locate
+    return locate(obj, sec, off, (STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC))[0]
 
 
 # ------------------------------------------------------------------ gc
@@ -412,6 +410,8 @@ def _merge_properties(ctx) -> list[tuple[int, int]]:
 
 def scan_relocations(ctx) -> None:
     from .arch.x86_64 import scan_section
+    from . import symwarn
+    symwarn.report(ctx)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
@@ -613,7 +613,8 @@ def finalize_dynamic(ctx) -> None:
             chosen.append(s)
         elif s.export and s.rank >= COMMON:
             chosen.append(s)
-        elif s.rank == NONE and s.ref_regular and not s.linker_defined and (cfg.shared or not s.ref_strong):
+        elif (s.rank == NONE and s.ref_regular and not s.linker_defined and (cfg.shared or not s.ref_strong)
+              and not ctx.static_pie):
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)

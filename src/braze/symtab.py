@@ -150,8 +150,9 @@ def build_symtab(ctx, chunks) -> list:
             if s.linker_defined and s.rank == NONE and not s.ref_regular:
                 continue
             sec = s.section
-            if type(sec) is InputSection and not sec.alive:
-                continue                # defined in a section --gc-sections removed (as bfd drops it)
+            if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
+                    and (not sec.alive or (sec.out is None and sec.merge is None))):
+                continue        # defined in a section --gc-sections dropped: bfd omits it too
             if s.visibility in (STV_HIDDEN, STV_INTERNAL) and (s.rank >= COMMON or s.linker_defined):
                 hidden.append((2, add(name), s))
             else:

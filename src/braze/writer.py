@@ -9,8 +9,8 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .elf import (EHDR, PHDR, SHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHT_NOBITS, PT_GNU_STACK,
-                  STT_GNU_IFUNC)
+from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHF_COMPRESSED,
+                  SHT_NOBITS, PT_GNU_STACK, STT_GNU_IFUNC, ELFCOMPRESS_ZLIB, align_up)
 from .sections import OutputSection
 
 
@@ -37,6 +37,8 @@ def write_output(ctx) -> None:
         pw = getattr(c, "post_write", None)
         if pw is not None and c is not ctx.syn.build_id:
             pw(ctx, buf)
+    if cfg.compress_debug_sections == "zlib":
+        buf = _compress_debug(ctx, buf)
     if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
         ctx.syn.build_id.post_write(ctx, buf)
     _commit(cfg.output, buf)
@@ -102,6 +104,35 @@ def _apply_two_processes(ctx, buf, jobs) -> None:
         raise LinkError(None)       # the child has printed its errors
 
 
+def _compress_debug(ctx, buf) -> bytearray:
+    """--compress-debug-sections=zlib: each .debug_* section becomes an Elf64_Chdr plus its zlib
+    stream (default level, as bfd), unless that would not be smaller.  Only non-alloc sections at
+    the end of the file move, so the finished image is re-packed from the first of them on."""
+    import zlib
+    tail = [c for c in ctx.chunks if not c.flags & SHF_ALLOC]
+    if not tail:
+        return buf
+    start = min(c.offset for c in tail)
+    out = bytearray(buf[:start])
+    for c in tail:
+        data = b"" if c.type == SHT_NOBITS else bytes(buf[c.offset:c.offset + c.size])
+        if c.name.startswith(".debug_") and data:
+            packed = CHDR.pack(ELFCOMPRESS_ZLIB, 0, c.size, c.align) + zlib.compress(data, 6)
+            if len(packed) < len(data):
+                data = packed
+                c.flags |= SHF_COMPRESSED
+                c.align = 8                       # the Elf64_Chdr alignment, as bfd
+                c.size = len(data)
+        off = align_up(len(out), c.align)
+        out.extend(bytes(off - len(out)))
+        c.offset = off
+        out.extend(data)
+    ctx.shoff = align_up(len(out), 8)
+    out.extend(bytes(ctx.shoff - len(out) + 64 * (len(ctx.chunks) + 1)))
+    _write_headers(ctx, out)
+    return out
+
+
 def _entry(ctx) -> int:
     from .arch.x86_64 import sym_addr
     cfg = ctx.config
@@ -146,7 +177,9 @@ def _write_headers(ctx, buf) -> None:
         elif c.name == ".rela.dyn" and ctx.syn.dynsym is not None:
             link = ctx.syn.dynsym.shndx
         elif c.name == ".rela.plt":
+            # static: bfd links the IRELATIVE table to .symtab (there is no .dynsym)
             info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
+            link = next((x.shndx for x in chunks if x.name == ".symtab"), 0)
         SHDR.pack_into(buf, o, shstr[c.name], c.type, c.flags, c.addr, c.offset, c.size, link, info, c.align,
                        c.entsize)
         o += 64

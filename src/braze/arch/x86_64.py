@@ -116,7 +116,7 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if r == SHARED:
         return True
     if r == NONE and not s.linker_defined:
-        return ctx.dynamic
+        return ctx.dynamic and not ctx.static_pie
     if not ctx.config.shared:
         return False
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
@@ -268,7 +268,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
-            elif pic and not s.is_abs:
+            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(_RelativeReloc((sec, off, s, addend)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
@@ -482,9 +482,10 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
         S = sym_addr(ctx, s)
         if sec_s is not None and type(sec_s) is InputSection and sec_s.out is None and not alloc \
                 and sec_s.merge is None:
-            # debug info pointing into discarded code
+            # debug info pointing into discarded code; like bfd, 1 in the DWARF<5 range and
+            # location lists, where a (0, 0) pair would end the list early
             if t == R_64 or t == R_32 or t == R_DTPOFF32 or t == R_DTPOFF64:
-                S = 0
+                S = 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
                 A = 0
     if t == R_PC32 or t == R_PLT32:
         if t == R_PLT32 or s.canonical_plt or s.type == STT_GNU_IFUNC:

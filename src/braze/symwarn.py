@@ -1,0 +1,78 @@
+"""`.gnu.warning.SYM` sections: GNU ld prints their text when the link references SYM.
+
+glibc's libc.a uses them for calls that do not work in static programs (dlopen, getpwnam, …);
+users put them next to deprecated functions.  bfd reports each warned symbol once, at the first
+relocation against it in link order (input files, then their sections in order), in the same
+`FILE: in function `F':` / `SRC:(SECTION+0xOFF): warning: TEXT` format as its undefined-reference
+errors; the output is compared with bfd's by the test suite, so the format is kept exactly.
+"""
+from __future__ import annotations
+
+from . import diag
+from .elf import SHF_ALLOC
+
+
+def report(ctx) -> None:
+    texts: dict[int, str] = {}
+    for obj in ctx.objs:
+        for name, text in obj.warnings.items():
+            s = ctx.symtab.get(name)
+            if s is not None and id(s) not in texts:
+                texts[id(s)] = text
+    if not texts:
+        return
+    last_func = None
+    for obj in ctx.objs:
+        syms = obj.syms
+        first = obj.first_global
+        if not any(s is not None and id(s) in texts for s in syms[first:]):
+            continue
+        for sec in obj.sections:
+            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
+                continue
+            for off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx < first or idx >= len(syms):
+                    continue
+                s = syms[idx]
+                if s is None or id(s) not in texts:
+                    continue
+                text = texts.pop(id(s))
+                fn, src = locate(obj, sec, off)
+                if fn is None:
+                    diag.note(f"{obj.name}:({sec.name}+0x{off:x}): warning: {text}")
+                    last_func = None
+                    continue
+                where = f"{src or obj.name}:({sec.name}+0x{off:x}): warning: {text}"
+                if last_func == (obj, fn):
+                    diag.note(where)
+                else:
+                    diag.note(f"{obj.name}: in function `{diag.demangle(fn)}':\n{where}")
+                    last_func = (obj, fn)
+                if not texts:
+                    return
+
+
+FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE FUNC GNU_IFUNC
+
+
+def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
+    """The function symbol containing sec+off and the STT_FILE name in force before it."""
+    best = None
+    src = None
+    for i, e in enumerate(obj.esyms):
+        t = e[1] & 0xf
+        if t == 4:                                    # STT_FILE
+            src = obj.sym_names[i]
+            continue
+        if t not in types:
+            continue
+        if obj.sym_shndx(i) != sec.shndx:
+            continue
+        v, sz = e[4], e[5]
+        if v <= off and (off < v + sz or sz == 0) and obj.sym_names[i]:
+            if best is None or v > best[0]:
+                best = (v, obj.sym_names[i], src)
+    if best is None:
+        return None, None
+    return best[1], best[2]

@@ -1,0 +1,3 @@
+module brazecgo
+
+go 1.19
