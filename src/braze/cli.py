@@ -6,7 +6,6 @@ Options are table-driven. ld accepts long options with one or two dashes, `--opt
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 
 from . import diag
@@ -531,6 +530,7 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
                 continue
             if depth > 20:
                 raise LinkError(f"{path}: response files nested too deeply")
+            import shlex
             out.extend(expand_response_files(shlex.split(text), depth + 1))
         else:
             out.append(a)

@@ -5,16 +5,14 @@ notes, SHF_GNU_RETAIN sections and C-identifier sections named by a referenced _
 .eh_frame is not a root, but a live function keeps the LSDA/personality its FDE points at."""
 from __future__ import annotations
 
-import re
-
 from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
                   SHT_PROGBITS, SHT_X86_64_UNWIND)
 from .inputs.object import InputSection
+from .sections import is_c_identifier
 from .symbols import NONE
 
 _KEEP_PREFIX = (".init", ".fini", ".ctors", ".dtors", ".preinit_array", ".init_array", ".fini_array", ".jcr",
                 ".note", ".gnu.linkonce.", ".interp")
-_C_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def gc_sections(ctx) -> None:
@@ -52,7 +50,7 @@ def gc_sections(ctx) -> None:
             n = sec.name
             if (n.startswith(_KEEP_PREFIX) or sec.type in (SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY,
                                                           SHT_PREINIT_ARRAY)
-                    or sec.flags & SHF_GNU_RETAIN or (n in startstop and _C_IDENT.match(n))):
+                    or sec.flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
                 mark(sec)
     names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
     for n in names:

@@ -2,7 +2,6 @@
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
 
-import re
 
 from . import diag
 from .diag import LinkError
@@ -12,11 +11,10 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   STB_LOCAL, STB_WEAK, STB_GLOBAL, STT_SECTION, STT_FUNC, STT_OBJECT, STT_TLS, STT_NOTYPE,
                   STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
                   GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_ISA_1_NEEDED)
-from .sections import (OutputSection, MergedSection, output_name, section_order_key, Chunk)
+from .sections import (OutputSection, MergedSection, output_name, section_order_key, Chunk, is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
-_C_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
 LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executable_start", "_etext", "etext",
@@ -68,7 +66,7 @@ def resolve_symbols(ctx) -> None:
         if s.rank != NONE:
             continue
         if name in LINKER_SYMS or ((name.startswith("__start_") or name.startswith("__stop_")) and
-                                   _C_IDENT.match(name[8 if name.startswith("__start_") else 7:])):
+                                   is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
             if name in ("__rela_iplt_start", "__rela_iplt_end") and cfg.pic:
@@ -105,6 +103,7 @@ def _define_defsyms(ctx) -> None:
     """--defsym SYM=EXPR: EXPR is a number, a symbol, or symbol +/- number; values are set after layout."""
     ctx.defsym_exprs = []
     for name, expr in ctx.config.defsyms:
+        import re
         m = re.match(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$",
                      expr)
         if not m:

@@ -3,7 +3,6 @@ SHF_MERGE sections, and the Chunk base class that every output section (incl. sy
 from __future__ import annotations
 
 import bisect
-import re
 
 from .elf import (SHT_PROGBITS, SHT_NOBITS, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
                   SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
@@ -163,6 +162,11 @@ _PREFIX_MAP = [
     (".gnu.linkonce.d.", ".data"), (".gnu.linkonce.b.", ".bss"), (".gnu.linkonce.td.", ".tdata"),
     (".gnu.linkonce.tb.", ".tbss"), (".sdata", ".data"), (".sbss", ".bss"), (".tcommon", ".tbss"),
 ]
+
+
+def is_c_identifier(name: str) -> bool:
+    """[A-Za-z_][A-Za-z0-9_]*: the section names that get __start_/__stop_ symbols."""
+    return name.isidentifier() and name.isascii()
 
 
 def output_name(name: str, flags: int, obj) -> str:

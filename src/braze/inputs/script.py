@@ -2,28 +2,44 @@
 SEARCH_DIR, ENTRY, VERSION. Full SECTIONS scripts are not supported (a clear error says so)."""
 from __future__ import annotations
 
-import re
-
 from ..diag import LinkError
 
-_TOKEN = re.compile(r'\s+|/\*.*?\*/|#[^\n]*|"[^"]*"|[(),;{}=]|[^\s(),;{}="]+', re.S)
+_PUNCT = frozenset("(),;{}=")
+_WORD_END = frozenset(' \t\n\r\f\v(),;{}="')
 
 
 def tokenize(text: str, path: str) -> list[str]:
+    """Words, quoted strings and punctuation; comments (/* */ and #) and blanks dropped. Written out by
+    hand: a gcc link reads libc.so's script every time, and `re` costs more to import than this takes."""
     out = []
     pos = 0
     n = len(text)
     while pos < n:
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise LinkError(f"{path}: syntax error in linker script near {text[pos:pos + 20]!r}")
-        t = m.group(0)
-        pos = m.end()
-        if t[0].isspace() or t.startswith("/*") or t.startswith("#"):
-            continue
-        out.append(t)
-    if "/*" in text and text.count("/*") != text.count("*/"):
-        raise LinkError(f"{path}: unterminated comment in linker script")
+        c = text[pos]
+        if c.isspace():
+            pos += 1
+        elif c == "/" and text.startswith("/*", pos):
+            e = text.find("*/", pos + 2)
+            if e < 0:
+                raise LinkError(f"{path}: unterminated comment in linker script")
+            pos = e + 2
+        elif c == "#":
+            e = text.find("\n", pos)
+            pos = n if e < 0 else e + 1
+        elif c == '"':
+            e = text.find('"', pos + 1)
+            if e < 0:
+                raise LinkError(f"{path}: syntax error in linker script near {text[pos:pos + 20]!r}")
+            out.append(text[pos:e + 1])
+            pos = e + 1
+        elif c in _PUNCT:
+            out.append(c)
+            pos += 1
+        else:
+            start = pos
+            while pos < n and text[pos] not in _WORD_END:
+                pos += 1
+            out.append(text[start:pos])
     return out
 
 
