@@ -279,6 +279,10 @@ def _(c, s): c.default_symver = True
 def _(c, s): c.no_undefined_version = True
 
 
+@_flag("undefined-version")
+def _(c, s): c.no_undefined_version = False
+
+
 @_flag("no-init-entry")
 def _(c, s): c.init_entry = None
 
@@ -297,7 +301,7 @@ for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-tex
            "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "error-unresolved-symbols",
            "warn-unresolved-symbols", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
            "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "no-ld-generated-unwind-info",
-           "ld-generated-unwind-info", "check-sections", "no-check-sections", "undefined-version",
+           "ld-generated-unwind-info", "check-sections", "no-check-sections",
            "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
     _FLAGS.setdefault(_n, _ignore)
 

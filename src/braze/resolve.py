@@ -278,6 +278,10 @@ class Reader:
                     name = "__wrap_" + name
                 elif shndx == SHN_UNDEF and name.startswith("__real_") and name[7:] in wraps:
                     name = name[7:]
+            ver = None
+            if "@" in name:
+                name, ver = split_symver(name, shndx != SHN_UNDEF)
+                ctx.has_symver = True
             s = symtab.get(name)
             if s is None:
                 s = symtab[name] = Symbol(name)
@@ -327,6 +331,7 @@ class Reader:
                 if cur == COMMON and rank == WEAK:
                     continue
                 _define(s, obj, sec, value, size, info, bind, shndx, rank)
+                s.dyn_version = ver
                 if rank == COMMON:
                     s.common_align = value
             elif rank == cur:
@@ -354,16 +359,15 @@ class Reader:
         symtab = self.ctx.symtab
         lazy = self.dso_defs
         for d in so.defs:
-            if d[7]:
-                continue
-            name = d[0]
-            s = symtab.get(name)
-            if s is None:
-                if name not in lazy:
-                    lazy[name] = (so, d)
-                continue
-            if s.rank < SHARED:
-                _define_shared(s, so, d)
+            # a versioned definition is also reachable as name@VERSION (references made with .symver)
+            names = (d[0], d[0] + "@" + d[6]) if d[6] is not None else (d[0],)
+            for name in names[d[7]:]:
+                s = symtab.get(name)
+                if s is None:
+                    if name not in lazy:
+                        lazy[name] = (so, d)
+                elif s.rank < SHARED:
+                    _define_shared(s, so, d)
         self.ctx.dso_undefs.update(so.undefs)
         for name in so.undefs:
             s = symtab.get(name)
@@ -373,13 +377,26 @@ class Reader:
     def try_as_needed(self, so: SharedFile) -> bool:
         symtab = self.ctx.symtab
         for d in so.defs:
-            if d[7]:
-                continue
-            s = symtab.get(d[0])
-            if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
-                self.add_shared(so)
-                return True
+            for name in ((d[0], d[0] + "@" + d[6]) if d[6] is not None else (d[0],))[d[7]:]:
+                s = symtab.get(name)
+                if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+                    self.add_shared(so)
+                    return True
         return False
+
+
+def split_symver(name: str, defined: bool):
+    """A .symver name from an object: a default-version definition `foo@@V` (or `foo@@@V`) is the
+    definition of plain `foo`; a hidden one `foo@V` stays a symbol of its own, and so does any versioned
+    reference (it binds only to that version). Returns (symbol table key, (version, hidden) or None)."""
+    base, _, ver = name.partition("@")
+    default = ver.startswith("@")
+    ver = ver.lstrip("@")
+    if not defined:
+        return base + "@" + ver, None
+    if default:
+        return base, (ver, False)
+    return name, (ver, True)
 
 
 def _define_shared(s, so, d) -> None:

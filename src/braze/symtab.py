@@ -155,7 +155,10 @@ def build_symtab(ctx, chunks) -> list:
             if s.visibility in (STV_HIDDEN, STV_INTERNAL) and (s.rank >= COMMON or s.linker_defined):
                 hidden.append((2, add(name), s))
             else:
+                if s.dyn_version is not None and not s.dyn_version[1]:
+                    name = f"{name}@@{s.dyn_version[0]}"     # as the object named it (.symver)
                 glob.append((add(name), s))
+        glob.extend((add(v.name), v) for v in ctx.version_syms)
         locs.extend(hidden)
         tabs = [st, strtab, shstr]
     for c in chunks + tabs:
