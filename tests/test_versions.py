@@ -64,19 +64,22 @@ LIBS = {
     "default-symver-no-soname": ("cxx.cc", ["-Wl,--default-symver"], None),
     "default-symver-and-script": ("cxx.cc", ["-Wl,--default-symver", "-Wl,--version-script=FILE:cxx.map"],
                                   "libcxxv.so.1"),
+    "symver-made-local": ("libv.c", ["-Wl,--version-script=FILE:hideold.map"], "libv.so"),
+    "self-references": ("libv.c", ["OBJ:selfref.c", "-Wl,--version-script=FILE:selfref.map"], "libv.so"),
     "no-undefined-version-ok": ("libv.c", ["-Wl,--version-script=FILE:nodes.map", "-Wl,--no-undefined-version"],
                                 "libv.so"),
 }
 
 
-def _args(args) -> list[str]:
-    return [re.sub(r"FILE:(\S+)", lambda m: str(SRC / m.group(1)), a) for a in args]
+def _args(build: Build, args) -> list[str]:
+    return [str(build.obj(a[4:])) if a.startswith("OBJ:") else re.sub(r"FILE:(\S+)", lambda m: str(SRC / m.group(1)), a)
+            for a in args]
 
 
 def lib(build: Build, variant: str, linker: str) -> Path:
     src, args, soname = LIBS[variant]
     name = soname.split(".so")[0] + ".so" if soname else f"lib{variant}.so"
-    flags = ["-shared", build.obj(src), *_args(args)] + ([f"-Wl,-soname,{soname}"] if soname else [])
+    flags = ["-shared", build.obj(src), *_args(build, args)] + ([f"-Wl,-soname,{soname}"] if soname else [])
     return build.link(linker, variant, name, flags, cxx=src.endswith(".cc"))
 
 
@@ -118,6 +121,13 @@ def test_versioned_library_matches_bfds(build, variant):
     if "symver" in variant or variant in ("nodes", "cxx"):
         assert "Version definition section" in _readelf("-V", ref), "harness: bfd made no version definitions"
     assert_same_versions(ref, got)
+
+
+def test_library_calls_its_own_versions(build):
+    """foo@VERS_2 and foo@VERS_1 referenced inside the library bind to its own two definitions."""
+    out = {ln: shared.run_ctypes(lib(build, "self-references", ln), ["callers"]) for ln in LINKERS}
+    assert out["bfd"] == (0, "callers 21\n", ""), f"harness: {out['bfd']}"
+    assert out["test"] == out["bfd"]
 
 
 def test_cxx_patterns_pick_the_demangled_names(build):
@@ -182,7 +192,7 @@ def test_version_errors_like_bfd(build, case):
     src, args = ERRORS[case]
     res = {}
     for ln in LINKERS:
-        p = build.link(ln, f"err-{case}", "libe.so", ["-shared", build.obj(src), *_args(args)],
+        p = build.link(ln, f"err-{case}", "libe.so", ["-shared", build.obj(src), *_args(build, args)],
                        cxx=src.endswith(".cc"), check=False)
         assert isinstance(p, subprocess.CompletedProcess) and p.returncode != 0, f"{ln} linked {case}"
         assert not (build.root / ln / f"err-{case}" / "libe.so").exists()

@@ -44,6 +44,7 @@ class Reader:
         self.group: list | None = None
         self.pending_as_needed: list[SharedFile] = []
         self.dso_defs: dict[str, tuple] = {}
+        self.versioned_refs: list = []
         ctx.dso_undefs = set()
 
     # ---------- files ----------
@@ -285,7 +286,9 @@ class Reader:
             s = symtab.get(name)
             if s is None:
                 s = symtab[name] = Symbol(name)
-                if lazy:
+                if ver is None and "@" in name:
+                    self.versioned_ref(s)
+                elif lazy:
                     d = lazy.get(name)
                     if d is not None:
                         _define_shared(s, d[0], d[1])
@@ -359,14 +362,20 @@ class Reader:
         symtab = self.ctx.symtab
         lazy = self.dso_defs
         for d in so.defs:
-            # a versioned definition is also reachable as name@VERSION (references made with .symver)
-            names = (d[0], d[0] + "@" + d[6]) if d[6] is not None else (d[0],)
-            for name in names[d[7]:]:
-                s = symtab.get(name)
-                if s is None:
-                    if name not in lazy:
-                        lazy[name] = (so, d)
-                elif s.rank < SHARED:
+            if d[7]:
+                continue
+            name = d[0]
+            s = symtab.get(name)
+            if s is None:
+                if name not in lazy:
+                    lazy[name] = (so, d)
+                continue
+            if s.rank < SHARED:
+                _define_shared(s, so, d)
+        for s in self.versioned_refs:
+            if s.rank < SHARED:
+                d = so.versioned().get(s.name)
+                if d is not None:
                     _define_shared(s, so, d)
         self.ctx.dso_undefs.update(so.undefs)
         for name in so.undefs:
@@ -377,12 +386,27 @@ class Reader:
     def try_as_needed(self, so: SharedFile) -> bool:
         symtab = self.ctx.symtab
         for d in so.defs:
-            for name in ((d[0], d[0] + "@" + d[6]) if d[6] is not None else (d[0],))[d[7]:]:
-                s = symtab.get(name)
-                if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
-                    self.add_shared(so)
-                    return True
+            if d[7]:
+                continue
+            s = symtab.get(d[0])
+            if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+                self.add_shared(so)
+                return True
+        for s in self.versioned_refs:
+            if s.rank == NONE and s.ref_strong and s.name in so.versioned():
+                self.add_shared(so)
+                return True
         return False
+
+    def versioned_ref(self, s) -> None:
+        """A new `foo@V` reference (.symver in an object): bound to the first loaded library that
+        defines foo in version V, hidden or default; libraries loaded later are checked as they come."""
+        self.versioned_refs.append(s)
+        for so in self.ctx.dsos:
+            d = so.versioned().get(s.name)
+            if d is not None:
+                _define_shared(s, so, d)
+                return
 
 
 def split_symver(name: str, defined: bool):
@@ -441,3 +465,26 @@ def read_inputs(ctx) -> None:
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
     ctx.reader = r
+    if ctx.has_symver:
+        _bind_default_version_refs(ctx)
+
+
+def _bind_default_version_refs(ctx) -> None:
+    """A reference to `foo@V` where an object defines `foo@@V` is a reference to that definition
+    (its key is plain `foo`): point the referencing objects at it."""
+    symtab = ctx.symtab
+    alias = {}
+    for key, s in symtab.items():
+        if s.rank == NONE and "@" in key:
+            base, _, ver = key.partition("@")
+            d = symtab.get(base)
+            if d is not None and d.rank >= COMMON and d.dyn_version == (ver, False):
+                alias[s] = d
+    if not alias:
+        return
+    for s, d in alias.items():
+        d.ref_regular = d.ref_regular or s.ref_regular
+        d.ref_strong = d.ref_strong or s.ref_strong
+        del symtab[s.name]
+    for obj in ctx.objs:
+        obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]

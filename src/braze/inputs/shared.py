@@ -27,6 +27,7 @@ class SharedFile:
         self.is_needed = False
         self.is_alive = True
         self._by_value: dict[int, list[str]] | None = None
+        self._versioned: dict | None = None
         self.parse()
 
     def error(self, msg: str) -> LinkError:
@@ -108,6 +109,13 @@ class SharedFile:
                 continue
             defs.append((name, value, sz, info & 0xf, bind, shndx, versions.get(vidx) if vidx > 1 else None,
                          hidden, other & 3))
+
+    def versioned(self) -> dict:
+        """name@VERSION -> definition, for every versioned definition (hidden ones too); built only
+        when an object makes a versioned reference."""
+        if self._versioned is None:
+            self._versioned = {f"{d[0]}@{d[6]}": d for d in self.defs if d[6] is not None}
+        return self._versioned
 
     def aliases(self, value: int) -> list[str]:
         """Exported names at the same address (for copy relocations of data with aliases)."""
