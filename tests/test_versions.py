@@ -105,12 +105,27 @@ def version_sections(path: Path) -> str:
     return "\n".join(out)
 
 
+def symtab_binds(path: Path) -> set:
+    """(name, binding) of the functions and data in .symtab: what `local:` made local is LOCAL there,
+    and default .symver versions keep their `@@VERSION`. Start-up files' `_` names are left out."""
+    out, on = set(), False
+    for line in _readelf("-s", path).splitlines():
+        if "'.symtab'" in line:
+            on = True
+        f = line.split()
+        if on and len(f) >= 8 and f[3] in ("FUNC", "OBJECT") and (not f[7].startswith("_") or f[7].startswith("_Z")):
+            out.add((f[7], f[4]))
+    return out
+
+
 def assert_same_versions(ref: Path, got: Path):
     assert dynsyms(got) == dynsyms(ref), (f".dynsym differs from bfd's:\n only test: {sorted(dynsyms(got) - dynsyms(ref))}"
                                           f"\n only bfd:  {sorted(dynsyms(ref) - dynsyms(got))}")
     assert version_sections(got) == version_sections(ref), (f"readelf -V differs:\n--- bfd\n{version_sections(ref)}"
                                                             f"\n--- test\n{version_sections(got)}")
     assert dyntags(got) == dyntags(ref), f"dynamic tags differ:\n bfd:  {dyntags(ref)}\n test: {dyntags(got)}"
+    assert symtab_binds(got) == symtab_binds(ref), (f".symtab differs:\n only test: {symtab_binds(got) - symtab_binds(ref)}"
+                                                    f"\n only bfd: {symtab_binds(ref) - symtab_binds(got)}")
     extra = elflint(got) - elflint(ref)
     assert not extra, f"eu-elflint --gnu-ld complains about the output under test only:\n{extra}"
 
