@@ -30,7 +30,8 @@ Main options (GNU ld spelling):
   --start-group ... --end-group (-( -))  --export-dynamic (-E)  --dynamic-list FILE
   -s/--strip-all  -S/--strip-debug  --gc-sections  -Map FILE  -M  --defsym SYM=EXPR  --wrap SYM
   -u SYM  --no-undefined  --allow-shlib-undefined  --unresolved-symbols=...  -T SCRIPT
-  --version-script FILE  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
+  --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
+  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
   --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
