@@ -29,7 +29,8 @@ Main options (GNU ld spelling):
   --start-group ... --end-group (-( -))  --export-dynamic (-E)  --dynamic-list FILE
   -s/--strip-all  -S/--strip-debug  --gc-sections  -Map FILE  -M  --defsym SYM=EXPR  --wrap SYM
   -u SYM  --no-undefined  --allow-shlib-undefined  --unresolved-symbols=...  -T SCRIPT
-  --version-script FILE  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
+  --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
+  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
   --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
@@ -278,6 +279,10 @@ def _(c, s): c.default_symver = True
 def _(c, s): c.no_undefined_version = True
 
 
+@_flag("undefined-version")
+def _(c, s): c.no_undefined_version = False
+
+
 @_flag("no-init-entry")
 def _(c, s): c.init_entry = None
 
@@ -296,7 +301,7 @@ for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-tex
            "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "error-unresolved-symbols",
            "warn-unresolved-symbols", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
            "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "no-ld-generated-unwind-info",
-           "ld-generated-unwind-info", "check-sections", "no-check-sections", "undefined-version",
+           "ld-generated-unwind-info", "check-sections", "no-check-sections",
            "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
     _FLAGS.setdefault(_n, _ignore)
 

@@ -17,6 +17,9 @@ class Context:
         self.mmaps: list = []
         self.script_entry: str | None = None
         self.version_texts: list[tuple[str, str]] = []
+        self.has_symver = False       # some object names a symbol with @VERSION (.symver)
+        self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
+        self.version_syms: list = []  # the absolute symbols bfd exports for each version name
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
         self.dynamic = False          # output has dynamic sections

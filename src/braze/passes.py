@@ -22,6 +22,7 @@ LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executabl
                "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
                "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
                "__tdata_start", "_TLS_MODULE_BASE_", "__dso_handle_unused"}
+EXPORTED_LINKER_SYMS = ("_edata", "_end", "__bss_start")   # in .dynsym of -E executables, as bfd does
 LOCAL_LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__init_array_start",
                      "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
                      "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
@@ -61,6 +62,9 @@ def resolve_symbols(ctx) -> None:
     for so in ctx.needed_dsos:
         so.is_needed = True
     symtab = ctx.symtab
+    if cfg.export_dynamic and not cfg.shared and ctx.dynamic:
+        for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
+            ctx.sym(name).ref_regular = True
     # linker-defined symbols that are referenced
     for name, s in symtab.items():
         if s.rank != NONE:
@@ -91,9 +95,9 @@ def resolve_symbols(ctx) -> None:
     if cfg.dynamic_list:
         from .version import apply_dynamic_list
         apply_dynamic_list(ctx)
-    if ctx.version_texts or cfg.version_scripts:
-        from .version import apply_version_scripts
-        apply_version_scripts(ctx)
+    if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
+        from .version import assign_versions
+        assign_versions(ctx)
     from . import libinit
     libinit.prepare(ctx)
     diag.check_errors()
@@ -360,6 +364,9 @@ def create_synthetic(ctx) -> None:
             syn.hash = SysvHash(syn.dynsym)
         syn.dynamic = Dynamic()
         syn.dynamic.link = syn.dynstr
+        if ctx.verdefs:
+            from .synthetic.dynsym import VerDef
+            syn.verdef = VerDef(syn.dynstr, ctx.verdefs, cfg.default_symver)
     syn.rela_dyn = RelaDyn()
     syn.rela_plt = RelaPlt()
     syn.got = Got()
@@ -617,9 +624,12 @@ def finalize_dynamic(ctx) -> None:
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)
+        elif s.linker_defined and s.name in EXPORTED_LINKER_SYMS and cfg.export_dynamic and not cfg.shared:
+            chosen.append(s)
         else:
             continue
         seen.add(id(s))
+    chosen.extend(ctx.version_syms)
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)
     if any(s.rank == SHARED and s.verneed for s in chosen):

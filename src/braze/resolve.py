@@ -44,6 +44,7 @@ class Reader:
         self.group: list | None = None
         self.pending_as_needed: list[SharedFile] = []
         self.dso_defs: dict[str, tuple] = {}
+        self.versioned_refs: list = []
         ctx.dso_undefs = set()
 
     # ---------- files ----------
@@ -278,10 +279,16 @@ class Reader:
                     name = "__wrap_" + name
                 elif shndx == SHN_UNDEF and name.startswith("__real_") and name[7:] in wraps:
                     name = name[7:]
+            ver = None
+            if "@" in name:
+                name, ver = split_symver(name, shndx != SHN_UNDEF)
+                ctx.has_symver = True
             s = symtab.get(name)
             if s is None:
                 s = symtab[name] = Symbol(name)
-                if lazy:
+                if ver is None and "@" in name:
+                    self.versioned_ref(s)
+                elif lazy:
                     d = lazy.get(name)
                     if d is not None:
                         _define_shared(s, d[0], d[1])
@@ -327,6 +334,7 @@ class Reader:
                 if cur == COMMON and rank == WEAK:
                     continue
                 _define(s, obj, sec, value, size, info, bind, shndx, rank)
+                s.dyn_version = ver
                 if rank == COMMON:
                     s.common_align = value
             elif rank == cur:
@@ -364,6 +372,11 @@ class Reader:
                 continue
             if s.rank < SHARED:
                 _define_shared(s, so, d)
+        for s in self.versioned_refs:
+            if s.rank < SHARED:
+                d = so.versioned().get(s.name)
+                if d is not None:
+                    _define_shared(s, so, d)
         self.ctx.dso_undefs.update(so.undefs)
         for name in so.undefs:
             s = symtab.get(name)
@@ -379,7 +392,35 @@ class Reader:
             if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
                 self.add_shared(so)
                 return True
+        for s in self.versioned_refs:
+            if s.rank == NONE and s.ref_strong and s.name in so.versioned():
+                self.add_shared(so)
+                return True
         return False
+
+    def versioned_ref(self, s) -> None:
+        """A new `foo@V` reference (.symver in an object): bound to the first loaded library that
+        defines foo in version V, hidden or default; libraries loaded later are checked as they come."""
+        self.versioned_refs.append(s)
+        for so in self.ctx.dsos:
+            d = so.versioned().get(s.name)
+            if d is not None:
+                _define_shared(s, so, d)
+                return
+
+
+def split_symver(name: str, defined: bool):
+    """A .symver name from an object: a default-version definition `foo@@V` (or `foo@@@V`) is the
+    definition of plain `foo`; a hidden one `foo@V` stays a symbol of its own, and so does any versioned
+    reference (it binds only to that version). Returns (symbol table key, (version, hidden) or None)."""
+    base, _, ver = name.partition("@")
+    default = ver.startswith("@")
+    ver = ver.lstrip("@")
+    if not defined:
+        return base + "@" + ver, None
+    if default:
+        return base, (ver, False)
+    return name, (ver, True)
 
 
 def _define_shared(s, so, d) -> None:
@@ -424,3 +465,26 @@ def read_inputs(ctx) -> None:
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
     ctx.reader = r
+    if ctx.has_symver:
+        _bind_default_version_refs(ctx)
+
+
+def _bind_default_version_refs(ctx) -> None:
+    """A reference to `foo@V` where an object defines `foo@@V` is a reference to that definition
+    (its key is plain `foo`): point the referencing objects at it."""
+    symtab = ctx.symtab
+    alias = {}
+    for key, s in symtab.items():
+        if s.rank == NONE and "@" in key:
+            base, _, ver = key.partition("@")
+            d = symtab.get(base)
+            if d is not None and d.rank >= COMMON and d.dyn_version == (ver, False):
+                alias[s] = d
+    if not alias:
+        return
+    for s, d in alias.items():
+        d.ref_regular = d.ref_regular or s.ref_regular
+        d.ref_strong = d.ref_strong or s.ref_strong
+        del symtab[s.name]
+    for obj in ctx.objs:
+        obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]

@@ -153,10 +153,16 @@ def build_symtab(ctx, chunks) -> list:
             if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
                     and (not sec.alive or (sec.out is None and sec.merge is None))):
                 continue        # defined in a section --gc-sections dropped: bfd omits it too
-            if s.visibility in (STV_HIDDEN, STV_INTERNAL) and (s.rank >= COMMON or s.linker_defined):
+            if (s.visibility in (STV_HIDDEN, STV_INTERNAL) or s.hidden_local) and \
+                    (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 hidden.append((2, add(name), s))
             else:
+                if s.dyn_version is not None and not s.dyn_version[1]:
+                    name = f"{name}@@{s.dyn_version[0]}"     # as the object named it (.symver)
+                elif s.rank == SHARED and s.verneed:
+                    name = f"{name.partition('@')[0]}@{s.verneed}"   # an import, named as bfd does
                 glob.append((add(name), s))
+        glob.extend((add(v.name), v) for v in ctx.version_syms)
         locs.extend(hidden)
         tabs = [st, strtab, shstr]
     for c in chunks + tabs:

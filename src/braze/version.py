@@ -1,14 +1,20 @@
-"""Version scripts and dynamic lists: which symbols are exported (global:/local: with glob patterns,
-`extern "C++"` blocks). Version nodes are parsed; emitting .gnu.version_d is issue 3's work."""
+"""Version scripts, .symver versions and dynamic lists: which symbols are exported and with which
+version (global:/local: with glob patterns, `extern "C++"` blocks, named nodes with dependencies).
+The rules are bfd's: the first exact name match wins, wildcards only when nothing names the symbol
+exactly, `*` last; a .symver version is taken as given and only its own node can make it local."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 
-from .diag import LinkError, demangle
-from .symbols import COMMON
+from . import diag
+from .diag import LinkError, _demangle_batch
+from .elf import STB_GLOBAL, STT_OBJECT, VERSYM_HIDDEN
+from .symbols import COMMON, STRONG, Symbol
 
-_TOK = re.compile(r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|[{}();:]|[^\s{}();:"]+', re.S)
+# `::` belongs to C++ names (vns::g*); a single ':' ends global/local
+_TOK = re.compile(r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|(?:[^\s{}();:"]|::)+|[{}();:]', re.S)
 
 
 def _tokens(text: str, path: str) -> list[str]:
@@ -26,8 +32,15 @@ def _tokens(text: str, path: str) -> list[str]:
     return out
 
 
+def _pattern(tok: str, cxx: bool, scope: str) -> tuple:
+    """A quoted pattern is a literal name even if it contains glob characters."""
+    if tok.startswith('"'):
+        return tok.strip('"'), cxx, scope, True
+    return tok, cxx, scope, not any(c in tok for c in "*?[")
+
+
 def parse_version_script(text: str, path: str):
-    """Returns a list of nodes: (name or None, [(pattern, is_cxx, scope)], parents)."""
+    """Returns a list of nodes: (name or None, [(pattern, is_cxx, scope, literal)], parents)."""
     toks = _tokens(text, path)
     nodes = []
     i = 0
@@ -60,7 +73,7 @@ def parse_version_script(text: str, path: str):
                 need("{")
                 while i < n and toks[i] != "}":
                     if toks[i] != ";":
-                        pats.append((toks[i].strip('"'), lang == "C++", scope))
+                        pats.append(_pattern(toks[i], lang == "C++", scope))
                     i += 1
                 need("}")
                 if i < n and toks[i] == ";":
@@ -69,7 +82,7 @@ def parse_version_script(text: str, path: str):
             if t == ";":
                 i += 1
                 continue
-            pats.append((t.strip('"'), False, scope))
+            pats.append(_pattern(t, False, scope))
             i += 1
         need("}")
         parents = []
@@ -81,14 +94,71 @@ def parse_version_script(text: str, path: str):
     return nodes
 
 
-def _match(pat: str, name: str, cxx: bool) -> bool:
-    target = demangle(name) if cxx else name
-    if any(c in pat for c in "*?["):
-        return fnmatch.fnmatchcase(target, pat)
-    return target == pat
+class Node:
+    """One version node; `index` is its .gnu.version number (1 for the anonymous node)."""
+
+    def __init__(self, name, pats, parents, index):
+        self.name = name
+        self.parents = parents
+        self.index = index
+        self.pats = pats
+        self.lists = {}
+        for scope in ("global", "local"):
+            ps = [p for p in pats if p[2] == scope]
+            exact = {}
+            for p in ps:
+                if p[3]:
+                    exact.setdefault((p[0], p[1]), p)
+            self.lists[scope] = (exact, [p for p in ps if not p[3]])
+
+    def match(self, scope, name, cxx_name):
+        """The patterns of `scope` matching the symbol: an exact match alone, else the wildcards."""
+        exact, globs = self.lists[scope]
+        p = exact.get((name, False))
+        if p is None and cxx_name is not None:
+            p = exact.get((cxx_name, True))
+        if p is not None:
+            return [p]
+        return [g for g in globs if (cxx_name is not None or not g[1]) and
+                fnmatch.fnmatchcase(cxx_name if g[1] else name, g[0])]
 
 
-def apply_version_scripts(ctx) -> None:
+def _find_version(nodes, name, cxx_name, used):
+    """bfd's search: (node, is_global) or None when no node mentions the symbol."""
+    glob_v = loc_v = star_glob = star_loc = None
+    for t in nodes:
+        for scope in ("global", "local"):
+            ms = t.match(scope, name, cxx_name)
+            literal = False
+            for p in ms:
+                used.add(id(p))
+                if p[3] or p[0] != "*":
+                    if scope == "global":
+                        glob_v = t
+                    else:
+                        loc_v = t
+                else:
+                    if scope == "global":
+                        star_glob = t
+                    else:
+                        star_loc = t
+                literal = literal or p[3]
+            if literal:
+                if scope == "local":
+                    glob_v = star_glob = None
+                break
+        else:
+            continue
+        break
+    if glob_v is None and loc_v is None:
+        glob_v = star_glob
+    if glob_v is not None:
+        return glob_v, True
+    loc_v = loc_v or star_loc
+    return (loc_v, False) if loc_v is not None else None
+
+
+def _load_nodes(ctx) -> list:
     cfg = ctx.config
     texts = list(ctx.version_texts)
     for p in cfg.version_scripts:
@@ -97,27 +167,98 @@ def apply_version_scripts(ctx) -> None:
                 texts.append((p, f.read()))
         except OSError as e:
             raise LinkError(f"cannot open version script {p}: {e.strerror}") from None
-    nodes = []
+    raw = []
     for path, text in texts:
-        nodes.extend(parse_version_script(text, path))
-    ctx.version_nodes = nodes
-    exact_global, glob_global, exact_local, glob_local = set(), [], set(), []
-    for _name, pats, _p in nodes:
-        for pat, cxx, scope in pats:
-            wild = cxx or any(c in pat for c in "*?[")
-            if scope == "global":
-                (glob_global.append((pat, cxx)) if wild else exact_global.add(pat))
-            else:
-                (glob_local.append((pat, cxx)) if wild else exact_local.add(pat))
-    for s in ctx.symtab.values():
-        if s.rank < COMMON or s.file is None or s.file.is_shared:
+        raw.extend(parse_version_script(text, path))
+    if any(n[0] is None for n in raw) and len(raw) > 1:
+        raise LinkError("anonymous version tag cannot be combined with other version tags")
+    nodes = []
+    by_name = {}
+    nxt = 3 if cfg.default_symver else 2     # --default-symver's node comes first
+    for name, pats, parents in raw:
+        if name is not None and name in by_name:
+            raise LinkError(f"duplicate version tag `{name}'")
+        for par in parents:
+            if par not in by_name:
+                raise LinkError(f"unable to find version dependency `{par}'")
+        node = Node(name, pats, parents, 1 if name is None else nxt)
+        if name is not None:
+            nxt += 1
+            by_name[name] = node
+        nodes.append(node)
+    return nodes
+
+
+def assign_versions(ctx) -> None:
+    """Export control from version scripts, and the .gnu.version number of every own definition.
+    Builds ctx.verdefs [(name, parents)] (index 1 = the base version) and ctx.version_syms."""
+    cfg = ctx.config
+    nodes = _load_nodes(ctx) if (ctx.version_texts or cfg.version_scripts) else []
+    named = {n.name: n for n in nodes if n.name is not None}
+    order = [n for n in nodes if n.name is not None]
+    out_name = cfg.soname or os.path.basename(cfg.output)
+    default = None
+    if cfg.default_symver:
+        default = Node(out_name, [], [], 2)
+        order.insert(0, default)
+    ours = [s for s in ctx.symtab.values()
+            if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
+    cxx = _demangler([p for n in nodes for p in n.pats], [s.name.partition("@")[0] for s in ours])
+    used = set()
+    for s in ours:
+        name = s.name.partition("@")[0] if s.dyn_version else s.name
+        cxx_name = cxx(name)
+        if s.dyn_version is not None:
+            vname, hidden = s.dyn_version
+            t = named.get(vname)
+            if t is None:
+                if cfg.shared:
+                    diag.error(f"{cfg.output}: version node not found for symbol {_symver(s)}")
+                    continue
+                if not s.export:
+                    continue
+                t = named[vname] = Node(vname, [], [], 2 + len(order))
+                order.append(t)
+            ms = t.match("global", name, cxx_name)
+            used.update(id(p) for p in ms)
+            if not ms and t.match("local", name, cxx_name) and not cfg.export_dynamic:
+                s.hidden_local = True
+                s.export = False
+            s.version = t.index | (VERSYM_HIDDEN if hidden else 0)
             continue
-        name = s.name
-        if name in exact_global or any(_match(p, name, c) for p, c in glob_global):
-            continue
-        if name in exact_local or any(_match(p, name, c) for p, c in glob_local):
+        found = _find_version(nodes, name, cxx_name, used) if nodes else None
+        if found is None:
+            s.version = default.index if default is not None and s.export else 1
+        elif found[1]:
+            s.version = found[0].index
+        else:
             s.hidden_local = True
             s.export = False
+    if cfg.no_undefined_version:
+        for t in nodes:
+            for p in reversed(t.lists["global"][0].values()):
+                if id(p) not in used:
+                    diag.error(f"{p[0]}: undefined version: {t.name or ''}")
+    diag.check_errors()
+    ctx.verdefs = []
+    ctx.version_syms = []
+    if order:
+        ctx.verdefs = [(out_name, [])] + [(t.name, t.parents) for t in order]
+        for t in order:
+            v = Symbol(t.name)
+            v.rank = STRONG
+            v.is_abs = True
+            v.type = STT_OBJECT
+            v.bind = STB_GLOBAL
+            v.export = True
+            v.version = t.index
+            ctx.version_syms.append(v)
+
+
+def _symver(s) -> str:
+    base = s.name.partition("@")[0]
+    vname, hidden = s.dyn_version
+    return f"{base}{'@' if hidden else '@@'}{vname}"
 
 
 def apply_dynamic_list(ctx) -> None:
@@ -130,8 +271,19 @@ def apply_dynamic_list(ctx) -> None:
             raise LinkError(f"cannot open dynamic list {p}: {e.strerror}") from None
         for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p):
             pats.extend(ps)
-    for s in ctx.symtab.values():
-        if s.rank < COMMON or s.file is None or s.file.is_shared:
-            continue
-        if any(_match(p, s.name, c) for p, c, _sc in pats):
+    node = Node("", pats, [], 1)
+    ours = [s for s in ctx.symtab.values() if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
+    cxx = _demangler(pats, [s.name for s in ours])
+    for s in ours:
+        if node.match("global", s.name, cxx(s.name)):
             s.export = True
+
+
+def _demangler(pats, names):
+    """name -> the name `extern "C++"` patterns see (None when there are none): demangled in one
+    batch; a name that is not mangled is matched as it is, as bfd does."""
+    if not any(p[1] for p in pats):
+        return lambda name: None
+    mangled = [n for n in names if n.startswith("_Z")]
+    table = dict(zip(mangled, _demangle_batch(mangled)))
+    return lambda name: table.get(name, name)

@@ -28,6 +28,7 @@ class SharedFile:
         self.is_alive = True
         self._by_value: dict[int, list[str]] | None = None
         self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
+        self._versioned: dict | None = None
         self.parse()
 
     def error(self, msg: str) -> LinkError:
@@ -122,6 +123,13 @@ class SharedFile:
         """Is `value` inside read-only data of this library? (bfd copies such symbols into
         .data.rel.ro, which RELRO then protects, rather than into .bss.)"""
         return any(a <= value < e for a, e in self.readonly_ranges)
+
+    def versioned(self) -> dict:
+        """name@VERSION -> definition, for every versioned definition (hidden ones too); built only
+        when an object makes a versioned reference."""
+        if self._versioned is None:
+            self._versioned = {f"{d[0]}@{d[6]}": d for d in self.defs if d[6] is not None}
+        return self._versioned
 
     def aliases(self, value: int) -> list[str]:
         """Exported names at the same address (for copy relocations of data with aliases)."""

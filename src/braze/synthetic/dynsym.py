@@ -24,14 +24,14 @@ class DynSym(Chunk):
         dfn = [s for s in self.syms if _is_def(s) or s.canonical_plt]
         self.first_defined = 1 + len(und)
         nb = nbuckets_for(len(dfn))
-        hashes = {s: gnu_hash(s.name.encode()) for s in dfn}
+        hashes = {s: gnu_hash(dyn_name(s).encode()) for s in dfn}
         dfn.sort(key=lambda s: hashes[s] % nb)
         self.nbuckets = nb
         self.hashes = hashes
         self.syms = und + dfn
         for i, s in enumerate(self.syms):
             s.dynsym_idx = i + 1
-            self.dynstr.add(s.name)
+            self.dynstr.add(dyn_name(s))
 
     def update_size(self, ctx) -> None:
         self.size = 24 * (1 + len(self.syms))
@@ -42,7 +42,7 @@ class DynSym(Chunk):
         dynstr = self.dynstr
         shared = ctx.config.shared
         for s in self.syms:
-            name = dynstr.map[s.name]
+            name = dynstr.map[dyn_name(s)]
             other = s.visibility if s.visibility == STV_PROTECTED else 0
             bind = s.bind if s.bind in (STB_GLOBAL, STB_WEAK) else STB_GLOBAL
             if s.bind == 10:
@@ -65,6 +65,13 @@ class DynSym(Chunk):
             o += 24
 
 
+def dyn_name(s) -> str:
+    """The name without its version: `foo@V1` (a hidden .symver definition, or a reference bound to
+    one version) is `foo` in .dynsym, the version going to .gnu.version."""
+    n = s.name
+    return n[:n.index("@")] if "@" in n else n
+
+
 def _is_def(s) -> bool:
     return s.rank >= 2 or s.copyrel or s.linker_defined
 
@@ -74,9 +81,15 @@ def _out_shndx(ctx, s) -> int:
         return s.section.out.shndx
     sec = s.section
     if sec is None:
+        if s.linker_defined and not s.is_abs:
+            from ..symtab import _section_of_addr
+            return _section_of_addr(ctx, s.value)
         return SHN_ABS
     out = getattr(sec, "out", None)
     if out is None:
+        m = getattr(sec, "merge", None)
+        if m is not None:          # a symbol in a merged string/constant section
+            return m[0].out.shndx
         return getattr(sec, "shndx", SHN_ABS) if not hasattr(sec, "file") else SHN_ABS
     return out.shndx
 
@@ -136,7 +149,7 @@ class SysvHash(Chunk):
         buckets = [0] * nb
         chain = [0] * n
         for i, s in enumerate(syms, 1):
-            h = sysv_hash(s.name.encode()) % nb
+            h = sysv_hash(dyn_name(s).encode()) % nb
             chain[i] = buckets[h]
             buckets[h] = i
         struct.pack_into(f"<II{nb}I{n}I", buf, self.offset, nb, n, *buckets, *chain)
@@ -212,4 +225,46 @@ class VerNeed(Chunk):
                 last = vi + 1 == len(vers)
                 struct.pack_into("<IHHII", buf, p, sysv_hash(name.encode()), 0, idx, ds[name], 0 if last else 16)
                 p += 16
+            o += size
+
+
+class VerDef(Chunk):
+    """The versions this output defines (Verdef + Verdaux chains); entry 1 is the base version named
+    after the soname or output file. vd_cnt counts the node's own name plus its parents."""
+
+    def __init__(self, dynstr, defs, share_base_aux: bool):
+        super().__init__(".gnu.version_d", SHT_GNU_VERDEF, SHF_ALLOC, 8)
+        self.dynstr = dynstr
+        self.link = dynstr
+        self.defs = defs
+        self.info = len(defs)
+        # with --default-symver bfd writes no Verdaux for the base entry: it points at the next
+        # entry's (the same name)
+        self.share_base_aux = share_base_aux
+        for name, parents in defs:
+            dynstr.add(name)
+            for par in parents:
+                dynstr.add(par)
+
+    def _entry_size(self, i: int) -> int:
+        if i == 0 and self.share_base_aux:
+            return 20
+        return 20 + 8 * (1 + len(self.defs[i][1]))
+
+    def update_size(self, ctx) -> None:
+        self.size = sum(self._entry_size(i) for i in range(len(self.defs)))
+
+    def write(self, ctx, buf) -> None:
+        ds = self.dynstr.map
+        o = self.offset
+        for i, (name, parents) in enumerate(self.defs):
+            size = self._entry_size(i)
+            last = i + 1 == len(self.defs)
+            aux = 20 + 20 if i == 0 and self.share_base_aux else 20
+            struct.pack_into("<HHHHIII", buf, o, 1, 1 if i == 0 else 0, i + 1, 1 + len(parents),
+                             sysv_hash(name.encode()), aux, 0 if last else size)
+            if size > 20:
+                names = [name] + list(parents)
+                for k, n in enumerate(names):
+                    struct.pack_into("<II", buf, o + 20 + 8 * k, ds[n], 0 if k + 1 == len(names) else 8)
             o += size
