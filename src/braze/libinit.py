@@ -222,8 +222,8 @@ def prepare(ctx) -> None:
             raise LinkError(f"--lib-main={cfg.lib_main}: pthread_create is not defined by any input "
                             f"(link with -lc, or -lpthread on glibc before 2.34)")
     name = cfg.init_entry
-    if name is None:
-        return
+    if name is None or (not cfg.shared and not cfg.verbose):
+        return          # (finding local definitions reads every object's symbol names: only for a note)
     glob, locs = _definitions(ctx, name)
     if glob is None and not locs:
         if getattr(cfg, "init_entry_explicit", False) and cfg.shared:
