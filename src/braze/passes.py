@@ -433,6 +433,8 @@ def scan_relocations(ctx) -> None:
             scan_section(ctx, sec, rels)
     diag.check_errors()
     _allocate(ctx)
+    if eh is not None and ctx.config.plt_unwind:
+        eh.add_plt_unwind(ctx)
 
 
 def _allocate(ctx) -> None:
