@@ -272,9 +272,9 @@ class EhFrameSection(Chunk):
         plt, pltgot = ctx.syn.plt, ctx.syn.pltgot
         fdes = []
         if plt.syms and plt.header_size():
-            fdes.append((plt, _LAZY_PLT_FDE, plt.header_size() + 16 * len(plt.syms)))
+            fdes.append((plt, _LAZY_PLT_FDE))       # all of .plt, IFUNC stubs too (as bfd)
         if pltgot.syms:
-            fdes.append((pltgot, _PLT_GOT_FDE, 8 * len(pltgot.syms)))
+            fdes.append((pltgot, _PLT_GOT_FDE))
         if not fdes or not self.records:
             return
         first = ctx.objs[0] if ctx.objs else None
@@ -293,11 +293,10 @@ class EhFrameSection(Chunk):
                 self.records.remove(keeper)
             self.cie_map[key] = cie
             new.append(cie)
-        for target, data, size in fdes:
+        for target, data in fdes:
             r = Record(_LinkerMade(data), 0, len(data), False)
             r.cie = cie
             r.target = target
-            r.target_size = size
             new.append(r)
         self.records[at:at] = new
         self.fde_count += len(fdes)
@@ -340,7 +339,7 @@ class EhFrameSection(Chunk):
                 _u32.pack_into(buf, o + 4, (r.out_off + 4) - _cie_of(r).out_off)
                 if r.target is not None:
                     _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
-                    _u32.pack_into(buf, o + 12, r.target_size)
+                    _u32.pack_into(buf, o + 12, r.target.size)
         # one apply_relocs call per input section, with offsets moved to the records' output places
         sec = None
         rels: list = []

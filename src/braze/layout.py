@@ -21,6 +21,16 @@ class Segment:
         self.align = align
 
 
+# the non-allocated sections of bfd's default script, in its order (`ld --verbose`); others follow
+_NONALLOC_ORDER = {n: i for i, n in enumerate((
+    ".stab .stabstr .stab.excl .stab.exclstr .stab.index .stab.indexstr .comment .gnu.build.attributes "
+    ".debug .line .debug_srcinfo .debug_sfnames .debug_aranges .debug_pubnames .debug_info .debug_abbrev "
+    ".debug_line .debug_frame .debug_str .debug_loc .debug_macinfo .debug_weaknames .debug_funcnames "
+    ".debug_typenames .debug_varnames .debug_pubtypes .debug_ranges .debug_addr .debug_line_str "
+    ".debug_loclists .debug_macro .debug_names .debug_rnglists .debug_str_offsets .debug_sup "
+    ".gnu.attributes").split())}
+
+
 def collect_chunks(ctx) -> list:
     syn = ctx.syn
     cfg = ctx.config
@@ -62,7 +72,9 @@ def layout(ctx) -> None:
         c.update_size(ctx)
     for c in chunks:
         c.rank = rank_of(c)
-    chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1))
+    nonalloc = len(_NONALLOC_ORDER)
+    chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1,
+                               0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, nonalloc)))
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
     dropped = [c for c in chunks if not c.size and not c.is_synthetic and not _bounded(ctx, c.name)]
