@@ -149,6 +149,8 @@ CASES: list[Case] = [
     Case("gc_sections", modes=MODES + STATIC, cflags=("-ffunction-sections", "-fdata-sections"),
          ldflags=("-Wl,--gc-sections",), structure=True,
          obj_expect={"lib": (".text.unused_fn", ".data.counter_data"), "main": (".data.retained_blob",)}),
+    # libgcc unwinds out of .plt/.plt.got stubs (single-stepped): needs the linker-made PLT FDEs
+    Case("plt_unwind", cflags=("-O1", "-fno-builtin"), structure=True),
     Case("fno_plt", cflags=("-fno-plt",), obj_expect={"main": ("R_X86_64_GOTPCRELX",)}),
     Case("mcmodel_medium", cflags=("-mcmodel=medium", "-mlarge-data-threshold=4096"),
          obj_expect={"mcmodel_medium": (".lbss", ".ldata", ".lrodata")}),

@@ -163,6 +163,14 @@ def _(c, s):
 def _(c, s): c.eh_frame_hdr = False
 
 
+@_flag("ld-generated-unwind-info")
+def _(c, s): c.plt_unwind = True
+
+
+@_flag("no-ld-generated-unwind-info")
+def _(c, s): c.plt_unwind = False
+
+
 @_flag("export-dynamic", "E")
 def _(c, s): c.export_dynamic = True
 
@@ -300,8 +308,7 @@ for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-tex
            "eh-frame-hdr=", "no-fatal-warnings", "allow-multiple-definition", "warn-execstack",
            "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "error-unresolved-symbols",
            "warn-unresolved-symbols", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
-           "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "no-ld-generated-unwind-info",
-           "ld-generated-unwind-info", "check-sections", "no-check-sections",
+           "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "check-sections", "no-check-sections",
            "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
     _FLAGS.setdefault(_n, _ignore)
 

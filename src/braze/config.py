@@ -76,6 +76,7 @@ class Config:
     no_dynamic_linker: bool = False
     build_id: str | None = None   # 'sha1' | 'md5' | 'uuid' | '0x...' | None
     eh_frame_hdr: bool = False
+    plt_unwind: bool = True       # --ld-generated-unwind-info: .eh_frame FDEs for .plt and .plt.got
     hash_style: str = "both"      # plain ld default; gcc passes gnu
     relro: bool = True
     now: bool = False

@@ -20,6 +20,10 @@ class Record:
     cie_key = None
     fde_enc = 0x1b
     dup_of = None
+    target = None        # linker-made FDEs: the chunk they cover
+    pad = 0
+    insns = 0            # CIEs: where the initial instructions start
+    aug_z = False
 
     def __init__(self, sec, off, size, is_cie):
         self.sec = sec
@@ -123,6 +127,63 @@ def _cie_fde_encoding(data: bytes, pos: int, sec) -> int:
     return 0
 
 
+def _cie_insns(data, pos: int) -> tuple[int, bool]:
+    """Where a CIE's initial instructions start, and whether it has augmentation data ("z")."""
+    p = pos + 8
+    version = data[p]
+    e = bytes(data[p + 1:p + 64]).index(b"\0") + p + 1
+    has_z = data[p + 1] == 0x7a
+    p = e + 1
+    _, p = _uleb(data, p)
+    _, p = _uleb(data, p)
+    if version == 1:
+        p += 1
+    else:
+        _, p = _uleb(data, p)
+    if has_z:
+        n, p = _uleb(data, p)
+        p += n
+    return p, has_z
+
+
+# operand kinds of the DW_CFA opcodes with a zero high-bits field: u = uleb128, s = sleb128 (same skipping),
+# b = uleb128 length + block, digits = fixed size
+_CFA_OPERANDS = {0x00: "", 0x02: "1", 0x03: "2", 0x04: "4", 0x05: "uu", 0x06: "u", 0x07: "u", 0x08: "u",
+                 0x09: "uu", 0x0a: "", 0x0b: "", 0x0c: "uu", 0x0d: "u", 0x0e: "u", 0x0f: "b", 0x10: "ub",
+                 0x11: "uu", 0x12: "uu", 0x13: "u", 0x14: "uu", 0x15: "uu", 0x16: "ub", 0x1d: "8",
+                 0x2d: "", 0x2e: "u", 0x2f: "uu"}
+
+
+def _insns_end(data, p: int, end: int) -> int:
+    """End of the last CFA instruction that is not DW_CFA_nop padding (end itself when unsure)."""
+    last = p
+    try:
+        while p < end:
+            op = data[p]
+            p += 1
+            if op & 0xc0:
+                if op & 0xc0 == 0x80:
+                    _, p = _uleb(data, p)
+            else:
+                kinds = _CFA_OPERANDS.get(op)
+                if kinds is None:
+                    return end
+                if op == 0:
+                    continue
+                for k in kinds:
+                    if k == "u":
+                        _, p = _uleb(data, p)
+                    elif k == "b":
+                        n, p = _uleb(data, p)
+                        p += n
+                    else:
+                        p += int(k)
+            last = p
+    except IndexError:
+        return end
+    return last if last <= end else end
+
+
 def _enc_size(enc: int) -> int:
     f = enc & 0x0f
     if f in (0x02, 0x0a):
@@ -162,19 +223,84 @@ class EhFrameSection(Chunk):
                         r.dup_of = first
                         continue
                     cie_map[key] = r
-                    r.out_off = off
-                    off += r.size
+                    r.insns, r.aug_z = _cie_insns(data := sec.data, r.off)
+                    r.size = _trim(data, r, r.insns)
                     out.append(r)
                 else:
                     if not self._fde_alive(obj, r):
                         continue
-                    r.out_off = off
-                    off += r.size
+                    cie = r.cie
+                    if cie.insns == 0:
+                        cie.insns, cie.aug_z = _cie_insns(sec.data, cie.off)
+                    data = sec.data
+                    p = r.off + 8 + 2 * _enc_size(cie.fde_enc)
+                    if cie.aug_z:
+                        n, p = _uleb(data, p)
+                        p += n
+                    r.size = _trim(data, r, p)
                     out.append(r)
                     nfde += 1
         self.records = out
         self.fde_count = nfde
-        self.size = off + 4 if out else 0     # zero terminator
+        self.cie_map = cie_map
+        self._place()
+
+    def _place(self) -> None:
+        """Output offsets. Like bfd, each input section's records start at its alignment: the last
+        record before the gap grows by DW_CFA_nop padding (its length field covers it)."""
+        off = 0
+        prev = None
+        for r in self.records:
+            if prev is not None:
+                if r.sec is not prev.sec:
+                    prev.pad = -off & (r.sec.align - 1)
+                    off += prev.pad
+                else:
+                    prev.pad = 0
+            r.out_off = off
+            off += r.size
+            prev = r
+        if prev is not None:
+            prev.pad = 0
+        self.size = off + 4 if self.records else 0     # zero terminator
+
+    def add_plt_unwind(self, ctx) -> None:
+        """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,
+        profilers and debuggers can step out of a PLT stub. Like bfd, the records go right after the
+        first input object's own .eh_frame contents; their CIE is the one gcc emits for every C
+        function, so it merges with an identical CIE wherever that comes first."""
+        plt, pltgot = ctx.syn.plt, ctx.syn.pltgot
+        fdes = []
+        if plt.syms and plt.header_size():
+            fdes.append((plt, _LAZY_PLT_FDE))       # all of .plt, IFUNC stubs too (as bfd)
+        if pltgot.syms:
+            fdes.append((pltgot, _PLT_GOT_FDE))
+        if not fdes or not self.records:
+            return
+        first = ctx.objs[0] if ctx.objs else None
+        at = 0
+        while at < len(self.records) and self.records[at].sec.file is first:
+            at += 1
+        cie = Record(_LinkerMade(_PLT_CIE), 0, len(_PLT_CIE), True)
+        new = []
+        key = (_PLT_CIE, ())
+        keeper = self.cie_map.get(key)
+        if keeper is not None and self.records.index(keeper) < at:
+            cie = keeper
+        else:
+            if keeper is not None:          # a later identical CIE now merges into this one
+                keeper.dup_of = cie
+                self.records.remove(keeper)
+            self.cie_map[key] = cie
+            new.append(cie)
+        for target, data in fdes:
+            r = Record(_LinkerMade(data), 0, len(data), False)
+            r.cie = cie
+            r.target = target
+            new.append(r)
+        self.records[at:at] = new
+        self.fde_count += len(fdes)
+        self._place()
 
     @staticmethod
     def _fde_alive(obj, r) -> bool:
@@ -205,12 +331,15 @@ class EhFrameSection(Chunk):
             src = r.sec.data
             o = base + r.out_off
             buf[o:o + r.size] = src[r.off:r.off + r.size]
+            _u32.pack_into(buf, o, r.size + r.pad - 4)
+            if r.pad:
+                buf[o + r.size:o + r.size + r.pad] = bytes(r.pad)     # DW_CFA_nop
             if not r.is_cie:
-                cie = r.cie
-                if cie.dup_of is not None:
-                    cie = cie.dup_of
                 # CIE pointer: distance from this field to the CIE
-                _u32.pack_into(buf, o + 4, (r.out_off + 4) - cie.out_off)
+                _u32.pack_into(buf, o + 4, (r.out_off + 4) - _cie_of(r).out_off)
+                if r.target is not None:
+                    _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
+                    _u32.pack_into(buf, o + 12, r.target.size)
         # one apply_relocs call per input section, with offsets moved to the records' output places
         sec = None
         rels: list = []
@@ -234,8 +363,7 @@ class EhFrameSection(Chunk):
         for r in self.records:
             if r.is_cie:
                 continue
-            cie = r.cie.dup_of or r.cie
-            enc = cie.fde_enc
+            enc = _cie_of(r).fde_enc
             if enc == 0x1b:                 # pcrel|sdata4: what gcc, clang and rustc emit
                 o = r.out_off + 8
                 out.append(((i32(buf, base + o)[0] + addr + o) & 0xffffffffffffffff, addr + r.out_off))
@@ -254,6 +382,47 @@ class EhFrameSection(Chunk):
             out.append((v & 0xffffffffffffffff, addr + r.out_off))
         out.sort()
         return out
+
+
+def _trim(data, r: Record, insns: int) -> int:
+    """bfd drops a record's trailing DW_CFA_nop padding (keeping 4-byte sizes) and pads only where an
+    input section ends; matching it keeps .eh_frame the same size as bfd's."""
+    end = r.off + r.size
+    if data[end - 1]:
+        return r.size
+    return (_insns_end(data, insns, end) - r.off + 3) & -4
+
+
+def _cie_of(fde: Record) -> Record:
+    cie = fde.cie
+    while cie.dup_of is not None:
+        cie = cie.dup_of
+    return cie
+
+
+class _LinkerMade:
+    """Stands in for the input section of a record the linker writes itself."""
+    file = None
+    relocs = ()
+    align = 8
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
+# The CIE gcc emits for C code ("zR", FDE pointers pcrel|sdata4, CFA = rsp+8, return address at CFA-8),
+# used by bfd for its PLT FDEs too.
+_PLT_CIE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 1, ord("z"), ord("R"), 0, 1, 0x78, 16, 1, 0x1b,
+                  0x0c, 7, 8, 0x90, 1, 0, 0])
+# Lazy PLT: PLT0 is entered with one word pushed by an entry (CFA = rsp+16) and pushes another (rsp+24
+# from offset 6); in each 16-byte entry the push at offset 6 counts from offset 11 on, hence
+# CFA = rsp + 8 + ((rip & 15) >= 11) * 8 for the entries, as a DWARF expression.
+_LAZY_PLT_FDE = bytes([0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       0x0e, 16, 0x46, 0x0e, 24, 0x4a,
+                       0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22,
+                       0, 0, 0, 0])
+# .plt.got: one jmp per entry, the caller's frame is untouched (the CIE's rules hold)
+_PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
 
 
 def _target_key(obj, idx):

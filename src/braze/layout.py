@@ -21,6 +21,16 @@ class Segment:
         self.align = align
 
 
+# the non-allocated sections of bfd's default script, in its order (`ld --verbose`); others follow
+_NONALLOC_ORDER = {n: i for i, n in enumerate((
+    ".stab .stabstr .stab.excl .stab.exclstr .stab.index .stab.indexstr .comment .gnu.build.attributes "
+    ".debug .line .debug_srcinfo .debug_sfnames .debug_aranges .debug_pubnames .debug_info .debug_abbrev "
+    ".debug_line .debug_frame .debug_str .debug_loc .debug_macinfo .debug_weaknames .debug_funcnames "
+    ".debug_typenames .debug_varnames .debug_pubtypes .debug_ranges .debug_addr .debug_line_str "
+    ".debug_loclists .debug_macro .debug_names .debug_rnglists .debug_str_offsets .debug_sup "
+    ".gnu.attributes").split())}
+
+
 def collect_chunks(ctx) -> list:
     syn = ctx.syn
     cfg = ctx.config
@@ -60,12 +70,18 @@ def layout(ctx) -> None:
     chunks = collect_chunks(ctx)
     for c in chunks:
         c.update_size(ctx)
-    # drop empty output sections from inputs (but keep ones with symbols pointing into them)
-    chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or not c.is_synthetic and c.members
-              or c is syn.gotplt]
     for c in chunks:
         c.rank = rank_of(c)
-    chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1))
+    nonalloc = len(_NONALLOC_ORDER)
+    chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1,
+                               0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, nonalloc)))
+    # like bfd, no output section for nothing: empty ones made only of empty input sections go away
+    # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
+    dropped = [c for c in chunks if not c.size and not c.is_synthetic and not _bounded(ctx, c.name)]
+    chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or c is syn.gotplt
+              or not c.is_synthetic and c.members and c not in dropped]
+    for c in dropped:
+        c.dropped = True
     # TLS: the first TLS section carries the segment's alignment
     tls = [c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
     if tls:
@@ -83,6 +99,33 @@ def layout(ctx) -> None:
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
+    _rehome(chunks, dropped)
+
+
+def _bounded(ctx, name: str) -> bool:
+    for pre in ("__start_", "__stop_"):
+        s = ctx.symtab.get(pre + name)
+        if s is not None and s.linker_defined:
+            return True
+    return False
+
+
+def _rehome(chunks, dropped) -> None:
+    """A dropped section gets the address it would have had and the index of the section before it,
+    which is where bfd puts symbols of removed sections (e.g. crtend's __TMC_END__ after .data)."""
+    alloc = [c for c in chunks if c.flags & SHF_ALLOC]
+    for d in dropped:
+        key = (d.rank, d.type == SHT_NOBITS)
+        prev = None
+        for c in alloc:
+            if (c.rank, c.type == SHT_NOBITS) <= key:
+                prev = c
+        if not d.flags & SHF_ALLOC or prev is None:
+            d.shndx = 0
+            continue
+        d.shndx = prev.shndx
+        d.addr = align_up(prev.addr + prev.size, d.align)
+        d.offset = prev.offset
 
 
 def _segments(ctx, chunks):

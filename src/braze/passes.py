@@ -293,6 +293,8 @@ def bin_sections(ctx) -> None:
 def _out(outs, oname, sec) -> OutputSection:
     os_ = outs.get(oname)
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
+    if sec.flags & SHF_GNU_RETAIN and oname not in _RANKS:
+        flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
     if os_ is None:
         t = sec.type
         if t == SHT_X86_64_UNWIND:
@@ -304,6 +306,8 @@ def _out(outs, oname, sec) -> OutputSection:
             os_.type = SHT_FINI_ARRAY
         elif oname == ".preinit_array":
             os_.type = SHT_PREINIT_ARRAY
+        if os_.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+            os_.entsize = 8
         if sec.flags & (SHF_MERGE | SHF_STRINGS) and not flags & SHF_ALLOC:
             os_.flags |= sec.flags & (SHF_MERGE | SHF_STRINGS)
             os_.entsize = sec.entsize
@@ -439,6 +443,8 @@ def scan_relocations(ctx) -> None:
             scan_section(ctx, sec, rels)
     diag.check_errors()
     _allocate(ctx)
+    if eh is not None and ctx.config.plt_unwind:
+        eh.add_plt_unwind(ctx)
 
 
 def _allocate(ctx) -> None:

@@ -42,6 +42,7 @@ class Chunk:
 class OutputSection(Chunk):
     """An output section made of input sections (and merged-section blobs)."""
     is_synthetic = False
+    dropped = False      # empty: not written, its symbols belong to the section before it
 
     def __init__(self, name, type_, flags):
         super().__init__(name, type_, flags, 1)

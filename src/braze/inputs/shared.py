@@ -5,7 +5,7 @@ import os
 import struct
 
 from ..diag import LinkError
-from ..elf import (EHDR, SHDR, SYM, DYN, ET_DYN, EM_X86_64, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM,
+from ..elf import (PHDR, EHDR, SHDR, SYM, DYN, ET_DYN, EM_X86_64, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM,
                    SHT_GNU_VERDEF, SHN_UNDEF, DT_SONAME, DT_NEEDED, STB_LOCAL, VERSYM_HIDDEN)
 
 
@@ -38,8 +38,8 @@ class SharedFile:
         v = self.view
         size = len(v)
         try:
-            (ident, e_type, e_machine, _v, _e, _po, e_shoff, _f, _eh, _pe, _pn, e_shentsize, e_shnum,
-             e_shstrndx) = EHDR.unpack_from(v, 0)
+            (ident, e_type, e_machine, _v, _e, e_phoff, e_shoff, _f, _eh, e_phentsize, e_phnum, e_shentsize,
+             e_shnum, e_shstrndx) = EHDR.unpack_from(v, 0)
         except struct.error:
             raise self.error("truncated ELF header") from None
         if e_machine != EM_X86_64 or ident[4] != 2:
@@ -47,6 +47,10 @@ class SharedFile:
         if e_shentsize != 64 or e_shoff + e_shnum * 64 > size:
             raise self.error("corrupt section header table")
         shdrs = list(SHDR.iter_unpack(v[e_shoff:e_shoff + e_shnum * 64]))
+        if e_phentsize == 56 and e_phoff + e_phnum * 56 <= size:
+            for ph in PHDR.iter_unpack(v[e_phoff:e_phoff + e_phnum * 56]):
+                if ph[0] == 0x6474e552 and ph[6]:       # PT_GNU_RELRO: read-only once relocated
+                    self.readonly_ranges.append((ph[3], ph[3] + ph[6]))
         dynsym = versym = verdef = dynamic = None
         for sh in shdrs:
             if sh[1] != 8 and sh[4] + sh[5] > size:

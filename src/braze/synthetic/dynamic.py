@@ -97,7 +97,7 @@ class Dynamic(Chunk):
             add((E.DT_VERNEEDNUM, len(syn.verneed.files)))
         if syn.versym is not None:
             add((E.DT_VERSYM, ("addr", syn.versym)))
-        if syn.rela_dyn.relocs:
+        if any(r.type == 8 for r in syn.rela_dyn.relocs):      # bfd: only when there are R_X86_64_RELATIVE
             add((E.DT_RELACOUNT, ("relcount", syn.rela_dyn)))
         self.entries = ent
         self.size = 16 * (len(ent) + 1 + 4)     # spare DT_NULL slots like bfd
