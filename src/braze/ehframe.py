@@ -33,8 +33,9 @@ class Record:
         self.relocs = []
 
 
-def split_eh_frame(sec) -> list[Record]:
-    data = bytes(sec.data)
+def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
+    if data is None:
+        data = bytes(sec.data)
     recs: list[Record] = []
     pos = 0
     n = len(data)
@@ -155,29 +156,37 @@ _CFA_OPERANDS = {0x00: "", 0x02: "1", 0x03: "2", 0x04: "4", 0x05: "uu", 0x06: "u
 
 
 def _insns_end(data, p: int, end: int) -> int:
-    """End of the last CFA instruction that is not DW_CFA_nop padding (end itself when unsure)."""
+    """End of the last CFA instruction that is not DW_CFA_nop padding (end itself when unsure).
+    The usual opcodes (advance_loc, offset, restore, def_cfa_offset) are decoded inline."""
     last = p
+    kinds_of = _CFA_OPERANDS.get
     try:
         while p < end:
             op = data[p]
             p += 1
-            if op & 0xc0:
-                if op & 0xc0 == 0x80:
-                    _, p = _uleb(data, p)
-            else:
-                kinds = _CFA_OPERANDS.get(op)
-                if kinds is None:
-                    return end
-                if op == 0:
-                    continue
-                for k in kinds:
-                    if k == "u":
-                        _, p = _uleb(data, p)
-                    elif k == "b":
-                        n, p = _uleb(data, p)
-                        p += n
-                    else:
-                        p += int(k)
+            hi = op & 0xc0
+            if hi:
+                if hi == 0x80:                      # DW_CFA_offset: one uleb128
+                    while data[p] & 0x80:
+                        p += 1
+                    p += 1
+                last = p
+                continue
+            if op == 0:
+                continue
+            kinds = kinds_of(op)
+            if kinds is None:
+                return end
+            for k in kinds:
+                if k == "u":
+                    while data[p] & 0x80:
+                        p += 1
+                    p += 1
+                elif k == "b":
+                    n, p = _uleb(data, p)
+                    p += n
+                else:
+                    p += int(k)
             last = p
     except IndexError:
         return end
@@ -211,11 +220,12 @@ class EhFrameSection(Chunk):
         off = 0
         nfde = 0
         for sec in inputs:
-            recs = split_eh_frame(sec)
+            data = bytes(sec.data)
+            recs = split_eh_frame(sec, data)
             obj = sec.file
             for r in recs:
                 if r.is_cie:
-                    key = (bytes(sec.data[r.off:r.off + r.size]),
+                    key = (bytes(data[r.off:r.off + r.size]),
                            tuple((rel[0] - r.off, rel[1] & 0xffffffff, _target_key(obj, rel[1] >> 32), rel[2])
                                  for rel in r.relocs))
                     first = cie_map.get(key)
@@ -223,7 +233,7 @@ class EhFrameSection(Chunk):
                         r.dup_of = first
                         continue
                     cie_map[key] = r
-                    r.insns, r.aug_z = _cie_insns(data := sec.data, r.off)
+                    r.insns, r.aug_z = _cie_insns(data, r.off)
                     r.size = _trim(data, r, r.insns)
                     out.append(r)
                 else:
@@ -231,8 +241,7 @@ class EhFrameSection(Chunk):
                         continue
                     cie = r.cie
                     if cie.insns == 0:
-                        cie.insns, cie.aug_z = _cie_insns(sec.data, cie.off)
-                    data = sec.data
+                        cie.insns, cie.aug_z = _cie_insns(data, cie.off)
                     p = r.off + 8 + 2 * _enc_size(cie.fde_enc)
                     if cie.aug_z:
                         n, p = _uleb(data, p)
