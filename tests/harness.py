@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from programs import BY_NAME, Case
+from programs import BY_NAME, Case, object_mode
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,9 @@ LINK_TIMEOUT = 300          # braze is written in Python: be generous
 COMPILE_TIMEOUT = 120
 
 MODE_CFLAGS = {"pie": ["-fPIE"], "nopie": ["-fno-pie"]}
-MODE_LDFLAGS = {"pie": ["-pie"], "nopie": ["-no-pie"]}
+MODE_LDFLAGS = {"pie": ["-pie"], "nopie": ["-no-pie"],
+                "pie-static-libstdcxx": ["-pie", "-static-libstdc++", "-static-libgcc"],
+                "nopie-static-libstdcxx": ["-no-pie", "-static-libstdc++", "-static-libgcc"]}
 BASE_CFLAGS = ["-O2", "-fdiagnostics-color=never"]
 
 # Variables that would make gcc pick another linker or other libraries.
@@ -109,6 +111,7 @@ def compiler_for(case: Case) -> str:
 def compile_case(store: Store, case: Case, mode: str) -> Path:
     """Compile a case's objects, build its archives and shared libraries (once per run);
     return the directory holding them."""
+    mode = object_mode(mode)
     key = f"obj-{case.name}-{mode}"
     d = store.dir(key)
     with store.locked(key):

@@ -17,6 +17,17 @@ from pathlib import Path
 C_DIR = Path(__file__).resolve().parent / "c"
 
 MODES = ("pie", "nopie")
+# C++ programs are linked a second time per code model with libstdc++ and libgcc taken from their
+# archives (g++ -static-libstdc++ -static-libgcc): thousands of COMDAT groups, libgcc_eh's unwinder
+# and libsupc++'s personality routine go through the linker.  These modes reuse the objects
+# compiled for their base mode (the part before the first "-").
+STATIC_LIBSTDCXX_MODES = ("pie-static-libstdcxx", "nopie-static-libstdcxx")
+CXX_MODES = MODES + STATIC_LIBSTDCXX_MODES
+
+
+def object_mode(mode: str) -> str:
+    """The mode whose compiled objects ``mode`` links (``pie`` or ``nopie``)."""
+    return mode.split("-", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class Case:
     archives: tuple[Archive, ...] = ()
     shlibs: tuple[SharedLib, ...] = ()
     link: tuple[str, ...] | None = None        # input order: "stem.o", "libx.a", "libx.so", raw flags
-    modes: tuple[str, ...] = MODES
+    modes: tuple[str, ...] | None = None       # default: run_modes
     threads: bool = False                      # -pthread when compiling and linking
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
@@ -69,6 +80,13 @@ class Case:
         single = base.with_suffix(".c")
         assert single.is_file(), f"harness: case {self.name}: neither {base}/ nor {single} exists"
         return [single]
+
+    @property
+    def run_modes(self) -> tuple[str, ...]:
+        """``modes`` if given, else MODES (CXX_MODES for C++ programs)."""
+        if self.modes is not None:
+            return self.modes
+        return CXX_MODES if self.lang == "c++" else MODES
 
     @property
     def lang(self) -> str:
@@ -182,6 +200,33 @@ CASES: list[Case] = [
     # C++: exceptions, COMDAT groups, libstdc++
     Case("cxx_eh_comdat", cflags=("-g",), structure=True, determinism=True,
          obj_expect={"main": ("GROUP", ".gcc_except_table")}),
+    # ---- C++ programs (g++): each runs in CXX_MODES, i.e. pie/nopie against libstdc++.so and
+    # ---- again with -static-libstdc++ -static-libgcc.  Every case spreads its subject over
+    # ---- several objects so that the linker, not the compiler, has to get it right.
+    Case("cxx_eh_across", src_cflags={"middle": ("-O0", "-fPIC"), "thrower": ("-Os",), "main": ("-g",)},
+         obj_expect={"main": (".gcc_except_table",), "thrower": ("_ZTI8AppError",)}),
+    Case("cxx_comdat_templates", structure=True,
+         obj_expect={"a": ("GROUP", "UNIQUE"), "b": ("GROUP",)}),
+    Case("cxx_thread_local", threads=True, structure=True,
+         obj_expect={"main": ("_ZTH10tl_counter", "_ZTH8tl_plain"), "defs": ("_ZTH10tl_counter",)}),
+    Case("cxx_init_priority", determinism=True,
+         obj_expect={"a": (".init_array.00101", ".init_array.03000")}),
+    Case("cxx_atexit", args=("x",)),
+    Case("cxx_thread", threads=True),
+    Case("cxx_iostream", stdin=b"rent 12.50\ncoffee 3.2\nbogus line\nrefund -4.05\n"),
+    Case("cxx_virtual_inherit"),
+    Case("cxx_rtti"),
+    Case("cxx_function_lambda"),
+    Case("cxx_containers"),
+    Case("cxx_vtables", obj_expect={"widget": ("_ZTV6Widget",), "factory": ("GROUP",)}),
+    Case("cxx_terminate_uncaught", signal_exit=True),
+    Case("cxx_noexcept_terminate"),
+    # STB_GNU_UNIQUE objects shared by the executable and a shared library (built by bfd), and
+    # exceptions thrown across the library boundary both ways
+    Case("cxx_gnu_unique", src_cflags={"lib": ("-fPIC",)},
+         shlibs=(SharedLib("libcxxunique.so", ("lib",)),),
+         obj_expect={"other": ("UNIQUE",), "lib": ("UNIQUE",)}),
+    # ---- end of the C++ block
 ]
 
 BY_NAME = {c.name: c for c in CASES}
@@ -190,4 +235,4 @@ assert len(BY_NAME) == len(CASES), "duplicate case names"
 
 def case_modes(selector=lambda c: True):
     """(case_name, mode) pairs for pytest parametrisation."""
-    return [(c.name, m) for c in CASES if selector(c) for m in c.modes]
+    return [(c.name, m) for c in CASES if selector(c) for m in c.run_modes]

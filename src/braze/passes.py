@@ -85,7 +85,10 @@ def resolve_symbols(ctx) -> None:
             continue
         if s.visibility in (STV_HIDDEN, STV_INTERNAL):
             continue
-        if shared or cfg.export_dynamic or s.ref_dynamic:
+        # bfd: a regular definition is dynamic when a shared library refers to the name or
+        # defines it too (so the library's own references bind to ours: interposition,
+        # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
+        if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
     if cfg.dynamic_list:
         from .version import apply_dynamic_list

@@ -326,6 +326,8 @@ class Reader:
             if rank > cur or (cur == SHARED and rank >= COMMON):
                 if cur == COMMON and rank == WEAK:
                     continue
+                if cur == SHARED:
+                    s.def_dynamic = True
                 _define(s, obj, sec, value, size, info, bind, shndx, rank)
                 if rank == COMMON:
                     s.common_align = value
@@ -364,6 +366,8 @@ class Reader:
                 continue
             if s.rank < SHARED:
                 _define_shared(s, so, d)
+            elif s.rank > SHARED:
+                s.def_dynamic = True
         self.ctx.dso_undefs.update(so.undefs)
         for name in so.undefs:
             s = symtab.get(name)
