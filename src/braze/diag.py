@@ -43,6 +43,8 @@ def demangle(name: str) -> str:
     """Demangle C++ names for diagnostics; cxxfilt when available, c++filt otherwise."""
     if not name.startswith("_Z"):
         return name
+    if name in _cache:
+        return _cache[name]
     try:
         import cxxfilt  # type: ignore
         return cxxfilt.demangle(name)
@@ -52,6 +54,13 @@ def demangle(name: str) -> str:
 
 
 _cache: dict[str, str] = {}
+
+
+def demangle_many(names) -> None:
+    """Demangle a batch up front (one c++filt run) so that later demangle() calls are cache hits."""
+    todo = [n for n in names if n.startswith("_Z")]
+    if todo:
+        _demangle_batch(todo)
 
 
 def _demangle_batch(names: list[str]) -> list[str]:

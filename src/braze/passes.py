@@ -141,6 +141,7 @@ def _check_undefined(ctx) -> None:
     if not undef:
         return
     undef_set = {id(s) for s in undef}
+    diag.demangle_many([s.name for s in undef])
     refs: dict[int, list[str]] = {}
     for obj in ctx.objs:
         for sec in obj.sections:

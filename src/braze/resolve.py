@@ -312,7 +312,7 @@ class Reader:
                 continue
             else:
                 if shndx >= len(secs):
-                    raise obj.error(f"symbol {name} has bad section index {shndx}")
+                    raise obj.error(f"symbol {diag.demangle(name)} has bad section index {shndx}")
                 sec = secs[shndx]
                 if sec is None:
                     # defined in a discarded COMDAT member: acts as a reference to the kept copy
