@@ -226,6 +226,8 @@ CASES: list[Case] = [
     Case("cxx_gnu_unique", src_cflags={"lib": ("-fPIC",)},
          shlibs=(SharedLib("libcxxunique.so", ("lib",)),),
          obj_expect={"other": ("UNIQUE",), "lib": ("UNIQUE",)}),
+    # debug information intact: also driven through gdb by test_gdb.py
+    Case("cxx_gdb", cflags=("-g", "-O0")),
     # ---- end of the C++ block
 ]
 
