@@ -226,6 +226,13 @@ CASES: list[Case] = [
     Case("cxx_gnu_unique", src_cflags={"lib": ("-fPIC",)},
          shlibs=(SharedLib("libcxxunique.so", ("lib",)),),
          obj_expect={"other": ("UNIQUE",), "lib": ("UNIQUE",)}),
+    Case("cxx_eh_through_c", obj_expect={"walk": (".eh_frame",)}),
+    # variants: the exception case with --gc-sections (LSDAs, .eh_frame FDEs of dropped functions),
+    # thread_local compiled -fPIC (TLSGD/TLSLD relaxed to LE or IE through the TLS wrappers)
+    Case("cxx_eh_gc", src="cxx_eh_across", cflags=("-ffunction-sections", "-fdata-sections"),
+         ldflags=("-Wl,--gc-sections",)),
+    Case("cxx_thread_local_pic", src="cxx_thread_local", threads=True, cflags=("-fPIC",),
+         obj_expect={"defs": ("R_X86_64_TLSGD",)}),
     # debug information intact: also driven through gdb by test_gdb.py
     Case("cxx_gdb", cflags=("-g", "-O0")),
     # ---- end of the C++ block
