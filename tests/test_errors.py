@@ -41,6 +41,11 @@ int dup_fn(void) { return 1; }
 void _start(void) { dup_fn(); for (;;) ; }
 """
 DUP_B_C = "int dup_fn(void) { return 2; }\n"
+TLS_REF_C = """
+extern __thread int shared_v;
+void _start(void) { shared_v = 1; for (;;) ; }
+"""
+PLAIN_DEF_C = "int shared_v = 3;\n"
 CXX_CC = """
 namespace ns { void missing(int); }
 int main() { ns::missing(3); return 0; }
@@ -60,6 +65,10 @@ namespace ns { extern int after_big; }
 int main() { return ns::after_big; }
 """
 CXX_THING = "namespace ns { int thing; }\n"
+CXX_TLS_REF = """
+namespace ns { extern thread_local int thing; }
+int main() { return ns::thing; }
+"""
 CXX_ABS_ADDR = """
 namespace ns { extern int thing; }
 long thing_addr() { return (long)&ns::thing; }
@@ -114,10 +123,12 @@ def inputs(tmp_path_factory) -> Path:
     _gcc_c(d, "lib.c", LIB_C)
     _gcc_c(d, "dup_a.c", DUP_A_C)
     _gcc_c(d, "dup_b.c", DUP_B_C)
+    _gcc_c(d, "tlsref.c", TLS_REF_C)
+    _gcc_c(d, "plaindef.c", PLAIN_DEF_C)
     _gcc_c(d, "cxxmain.cc", CXX_CC, compiler="g++")
     for name, text in (("cxxdup_a.cc", CXX_DUP_A), ("cxxdup_b.cc", CXX_DUP_B), ("cxxcaller.cc", CXX_CALLER),
                        ("cxxbig.cc", CXX_BIG), ("cxxafter.cc", CXX_AFTER), ("cxxuseafter.cc", CXX_USE_AFTER),
-                       ("cxxthing.cc", CXX_THING)):
+                       ("cxxthing.cc", CXX_THING), ("cxxtlsref.cc", CXX_TLS_REF)):
         _gcc_c(d, name, text, compiler="g++", flags=("-fno-pie",))
     _gcc_c(d, "cxxabs.cc", CXX_ABS_ADDR, compiler="g++", flags=("-fno-pic",))
     _gcc_c(d, "cxxabs.cc", CXX_ABS_ADDR, compiler="g++", flags=("-fno-pic", "-mcmodel=large"),
@@ -159,6 +170,8 @@ CASES = {
     "undefined_symbol": ErrCase(["start.o"], ["start.o", "missing_fn"], "undefined symbol: missing_fn"),
     "duplicate_symbol": ErrCase(["dup_a.o", "dup_b.o"], ["dup_a.o", "dup_b.o", "dup_fn"],
                                 "duplicate symbol: dup_fn"),
+    "tls_mismatch": ErrCase(["tlsref.o", "plaindef.o"], ["tlsref.o", "plaindef.o", "shared_v"],
+                            "TLS reference in tlsref.o mismatches non-TLS definition in plaindef.o"),
 }
 
 
@@ -275,6 +288,8 @@ CXX_DIAGS = {
     "duplicate": CxxDiag(["-pie", "cxxdup_a.o", "cxxdup_b.o"], "ns::dup(int)", "_ZN2ns3dupEi"),
     "overflow": CxxDiag(["-no-pie", "cxxbig.o", "cxxafter.o", "cxxuseafter.o"], "ns::after_big",
                         "_ZN2ns9after_bigE"),
+    # bfd: "_ZN2ns5thingE: TLS reference in cxxtlsref.o mismatches non-TLS definition in cxxthing.o ..."
+    "tls_mismatch": CxxDiag(["-pie", "cxxtlsref.o", "cxxthing.o"], "ns::thing", "_ZN2ns5thingE", generic=False),
     # bfd: "relocation R_X86_64_32 against symbol `_ZN2ns5thingE' can not be used when making a PIE object"
     "pic_required": CxxDiag(["-pie", "cxxabs.o", "cxxthing.o"], "ns::thing", "_ZN2ns5thingE", generic=False),
     # bfd: "relocation against `_ZN2ns5thingE' in read-only section `.text'" + "read-only segment has

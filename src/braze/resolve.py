@@ -10,7 +10,7 @@ import os
 from . import diag
 from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
-                  STT_SECTION, STT_FILE, STT_GNU_IFUNC, STV_DEFAULT, ET_REL, ET_DYN)
+                  STT_SECTION, STT_FILE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile
 from .inputs.script import parse_script
@@ -288,6 +288,8 @@ class Reader:
                 if name in dso_undefs:
                     s.ref_dynamic = True
             syms[i] = s
+            if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None):
+                _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
             vis = other & 3
             if vis:
                 s.visibility = _vis_merge(s.visibility, vis)
@@ -384,6 +386,21 @@ class Reader:
                 self.add_shared(so)
                 return True
         return False
+
+
+def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
+    """bfd refuses a symbol that one input uses as thread-local and another as ordinary data."""
+    def where(file, defined, sec):
+        what = "definition" if defined else "reference"
+        return f"{what} in {file.name}" + (f" section {sec.name}" if sec is not None else "")
+    new_sec = secs[shndx] if is_def and 0 < shndx < len(secs) else None
+    new = where(obj, is_def, new_sec)
+    if s.rank != NONE:
+        old = where(s.file, True, s.section if s.rank != SHARED else None)
+    else:
+        old = where(s.ref_file, False, None)
+    tls, other = (new, old) if s.type != STT_TLS else (old, new)
+    diag.error(f"{diag.demangle(s.name)}: TLS {tls} mismatches non-TLS {other}")
 
 
 def _define_shared(s, so, d) -> None:
