@@ -341,3 +341,13 @@ def test_braze_message_textrel_warning_demangled(braze_lddir, inputs, tmp_path):
     assert p.returncode == 0, _report(cmd, p)
     assert re.search(r"warning: .*relocation against `ns::thing' in read-only section `\.text'", p.stderr), (
         "no demangled text-relocation warning\n" + _report(cmd, p))
+
+
+@pytest.mark.parametrize("opt", ["--no-demangle", "--demangle"])
+def test_cxx_demangle_option(opt, braze_lddir, inputs, tmp_path):
+    """--no-demangle shows mangled names in diagnostics (as GNU ld); --demangle restores the default."""
+    cmd, p = _cxx_diag_link(braze_lddir, inputs, tmp_path, ["-pie", f"-Wl,{opt}", "cxxcaller.o"])
+    mangled, demangled = "_ZN2ns7missingEi", "ns::missing(int)"
+    want, unwanted = (mangled, demangled) if opt == "--no-demangle" else (demangled, mangled)
+    assert want in p.stderr, f"{want!r} not in the diagnostic\n" + _report(cmd, p)
+    assert unwanted not in p.stderr, f"{unwanted!r} in the diagnostic\n" + _report(cmd, p)

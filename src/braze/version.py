@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from .diag import LinkError, demangle
+from .diag import LinkError, cxx_name
 from .symbols import COMMON
 
 _TOK = re.compile(r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|[{}();:]|[^\s{}();:"]+', re.S)
@@ -82,7 +82,7 @@ def parse_version_script(text: str, path: str):
 
 
 def _match(pat: str, name: str, cxx: bool) -> bool:
-    target = demangle(name) if cxx else name
+    target = cxx_name(name) if cxx else name
     if any(c in pat for c in "*?["):
         return fnmatch.fnmatchcase(target, pat)
     return target == pat
