@@ -56,7 +56,7 @@ class Case:
     archives: tuple[Archive, ...] = ()
     shlibs: tuple[SharedLib, ...] = ()
     link: tuple[str, ...] | None = None        # input order: "stem.o", "libx.a", "libx.so", raw flags
-    modes: tuple[str, ...] | None = None       # default: run_modes
+    modes: tuple[str, ...] | None = None       # default: MODES, or CXX_MODES for C++ programs
     threads: bool = False                      # -pthread when compiling and linking
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
@@ -65,6 +65,12 @@ class Case:
     obj_expect: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem -> readelf -Sr text
     structure: bool = False                    # part of test_structure's subset
     determinism: bool = False                  # part of test_determinism's subset
+
+    def __post_init__(self):
+        if self.modes is None:          # C++ programs (a directory with *.cc) also get CXX_MODES
+            base = self.source_root
+            cxx = base.is_dir() and any(p.suffix == ".cc" for p in base.iterdir())
+            self.modes = CXX_MODES if cxx else MODES
 
     @property
     def source_root(self) -> Path:
@@ -80,13 +86,6 @@ class Case:
         single = base.with_suffix(".c")
         assert single.is_file(), f"harness: case {self.name}: neither {base}/ nor {single} exists"
         return [single]
-
-    @property
-    def run_modes(self) -> tuple[str, ...]:
-        """``modes`` if given, else MODES (CXX_MODES for C++ programs)."""
-        if self.modes is not None:
-            return self.modes
-        return CXX_MODES if self.lang == "c++" else MODES
 
     @property
     def lang(self) -> str:
@@ -244,4 +243,4 @@ assert len(BY_NAME) == len(CASES), "duplicate case names"
 
 def case_modes(selector=lambda c: True):
     """(case_name, mode) pairs for pytest parametrisation."""
-    return [(c.name, m) for c in CASES if selector(c) for m in c.run_modes]
+    return [(c.name, m) for c in CASES if selector(c) for m in c.modes]
