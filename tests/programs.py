@@ -232,6 +232,11 @@ CASES: list[Case] = [
          ldflags=("-Wl,--gc-sections",)),
     Case("cxx_thread_local_pic", src="cxx_thread_local", threads=True, cflags=("-fPIC",),
          obj_expect={"defs": ("R_X86_64_TLSGD",)}),
+    # the large code model with PIE: R_X86_64_PLTOFF64/GOTOFF64/GOTPC64/GOT64/PC64, 8-byte
+    # pointers in .eh_frame and .gcc_except_table
+    Case("cxx_eh_large_model", src="cxx_eh_across", cflags=("-mcmodel=large",),
+         modes=("pie", "pie-static-libstdcxx"),
+         obj_expect={"main": ("R_X86_64_PLTOFF64", "R_X86_64_GOTOFF64", "R_X86_64_GOTPC64", "R_X86_64_PC64")}),
     # debug information intact: also driven through gdb by test_gdb.py
     Case("cxx_gdb", cflags=("-g", "-O0")),
     # ---- end of the C++ block
