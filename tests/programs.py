@@ -237,6 +237,7 @@ CASES: list[Case] = [
     Case("cxx_eh_large_model", src="cxx_eh_across", cflags=("-mcmodel=large",),
          modes=("pie", "pie-static-libstdcxx"),
          obj_expect={"main": ("R_X86_64_PLTOFF64", "R_X86_64_GOTOFF64", "R_X86_64_GOTPC64", "R_X86_64_PC64")}),
+    Case("cxx_legacy_ctors", obj_expect={"old": (".ctors.65434", ".dtors")}),
     # debug information intact: also driven through gdb by test_gdb.py
     Case("cxx_gdb", cflags=("-g", "-O0")),
     # ---- end of the C++ block

@@ -12,7 +12,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   STB_LOCAL, STB_WEAK, STB_GLOBAL, STT_SECTION, STT_FUNC, STT_OBJECT, STT_TLS, STT_NOTYPE,
                   STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
                   GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_ISA_1_NEEDED)
-from .sections import (OutputSection, MergedSection, output_name, section_order_key, Chunk)
+from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors, Chunk)
 from .symbols import (NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
@@ -255,6 +255,8 @@ def bin_sections(ctx) -> None:
                 eh_inputs.append(sec)
                 continue
             oname = output_name(name, flags, obj)
+            if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
+                reverse_ctors(sec)
             if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
                     and sec.type == SHT_PROGBITS and not sec.rel_size:
                 key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
