@@ -142,7 +142,8 @@ def compile_case(store: Store, case: Case, mode: str) -> Path:
         for lib in case.shlibs:
             _check_call([compiler_for(case), "-fuse-ld=bfd", "-shared", *(["-pthread"] if case.threads else []),
                          *([f"-Wl,-soname,{lib.name}"] if lib.soname else []),
-                         "-o", lib.name, *[f"{m}.o" for m in lib.members]], d,
+                         "-o", lib.name, *[f"{m}.o" for m in lib.members],
+                         *([*lib.needs, "-Wl,-rpath,$ORIGIN"] if lib.needs else [])], d,
                         f"building {lib.name} (with ld.bfd) for case {case.name}")
         (d / ".ok").write_text("")
     return d

@@ -44,6 +44,8 @@ class SharedLib:
     name: str                      # e.g. "libfoo.so"
     members: tuple[str, ...]       # source stems (compile them with -fPIC via src_cflags)
     soname: bool = True            # -Wl,-soname,<name>
+    needs: tuple[str, ...] = ()    # earlier libraries of the case it links against (found at run
+                                   # time through its DT_RUNPATH $ORIGIN)
 
 
 @dataclass
@@ -225,6 +227,12 @@ CASES: list[Case] = [
     Case("cxx_gnu_unique", src_cflags={"lib": ("-fPIC",)},
          shlibs=(SharedLib("libcxxunique.so", ("lib",)),),
          obj_expect={"other": ("UNIQUE",), "lib": ("UNIQUE",)}),
+    # GNU_UNIQUE shared with a library the executable only links indirectly (DT_NEEDED of a
+    # DT_NEEDED): bfd reads it too and exports the executable's definition
+    Case("cxx_unique_indirect", src_cflags={"inner": ("-fPIC",), "outer": ("-fPIC",)},
+         shlibs=(SharedLib("libcxxinner.so", ("inner",)),
+                 SharedLib("libcxxouter.so", ("outer",), needs=("libcxxinner.so",))),
+         link=("main.o", "libcxxouter.so"), obj_expect={"main": ("UNIQUE",)}),
     Case("cxx_eh_through_c", obj_expect={"walk": (".eh_frame",)}),
     # variants: the exception case with --gc-sections (LSDAs, .eh_frame FDEs of dropped functions),
     # thread_local compiled -fPIC (TLSGD/TLSLD relaxed to LE or IE through the TLS wrappers)

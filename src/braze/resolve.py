@@ -376,6 +376,56 @@ class Reader:
             if s is not None:
                 s.ref_dynamic = True
 
+    def scan_indirect_dsos(self) -> None:
+        """bfd also reads the libraries that the linked shared libraries need (DT_NEEDED) but the
+        command line does not name.  They get no DT_NEEDED entry here and define nothing for us,
+        but a regular definition of a name that they define or reference is exported, as for a
+        direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6)."""
+        symtab = self.ctx.symtab
+        seen = set(self.sonames) | {os.path.basename(p) for p in self.dso_paths}
+        queue = [so for so in self.ctx.dsos if so.is_alive]
+        while queue:
+            so = queue.pop(0)
+            for name in so.needed:
+                if name in seen:
+                    continue
+                seen.add(name)
+                path = self._find_needed(name, so)
+                if path is None:
+                    continue
+                try:
+                    ind = SharedFile(path, self.open(path), False)
+                except LinkError:
+                    continue
+                seen.add(ind.soname)
+                for d in ind.defs:
+                    if not d[7]:
+                        s = symtab.get(d[0])
+                        if s is not None and s.rank > SHARED:
+                            s.def_dynamic = True
+                for n in ind.undefs:
+                    s = symtab.get(n)
+                    if s is not None:
+                        s.ref_dynamic = True
+                queue.append(ind)
+
+    def _find_needed(self, name: str, parent: SharedFile):
+        """bfd's search for a needed library: -rpath-link, -rpath, LD_RUN_PATH, the parent's
+        DT_RUNPATH/DT_RPATH, LD_LIBRARY_PATH, -L, the default directories."""
+        if "/" in name:
+            return name if os.path.isfile(name) else None
+        origin = os.path.dirname(os.path.abspath(parent.path))
+        env_run = os.environ.get("LD_RUN_PATH", "") if not self.cfg.rpath else ""
+        dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
+                *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath),
+                *os.environ.get("LD_LIBRARY_PATH", "").split(":"), *self.search_dirs, *DEFAULT_DIRS]
+        for d in dirs:
+            if d:
+                p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
+                if os.path.isfile(p):
+                    return p
+        return None
+
     def try_as_needed(self, so: SharedFile) -> bool:
         symtab = self.ctx.symtab
         for d in so.defs:
@@ -448,4 +498,5 @@ def read_inputs(ctx) -> None:
         s.ref_strong = True
         s.ref_regular = True
     r.run()
+    r.scan_indirect_dsos()
     ctx.reader = r
