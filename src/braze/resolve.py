@@ -382,21 +382,24 @@ class Reader:
         but a regular definition of a name that they define or reference is exported, as for a
         direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6)."""
         symtab = self.ctx.symtab
-        seen = set(self.sonames) | {os.path.basename(p) for p in self.dso_paths}
         queue = [so for so in self.ctx.dsos if so.is_alive]
+        seen = {so.soname for so in queue} | {os.path.basename(so.path) for so in queue}
+        dropped = {so.soname: so for so in self.sonames.values() if not so.is_alive}  # --as-needed
         while queue:
             so = queue.pop(0)
             for name in so.needed:
                 if name in seen:
                     continue
                 seen.add(name)
-                path = self._find_needed(name, so)
-                if path is None:
-                    continue
-                try:
-                    ind = SharedFile(path, self.open(path), False)
-                except LinkError:
-                    continue
+                ind = dropped.get(name)
+                if ind is None:
+                    path = self._find_needed(name, so)
+                    if path is None:
+                        continue
+                    try:
+                        ind = SharedFile(path, self.open(path), False)
+                    except LinkError:
+                        continue
                 seen.add(ind.soname)
                 for d in ind.defs:
                     if not d[7]:
