@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from programs import BY_NAME, Case
+from programs import BY_NAME, Case, object_mode
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,9 @@ COMPILE_TIMEOUT = 120
 MODE_CFLAGS = {"pie": ["-fPIE"], "nopie": ["-fno-pie"], "static": ["-fno-pie"],
                "static-pie": ["-fPIE"], "musl-static": []}
 MODE_LDFLAGS = {"pie": ["-pie"], "nopie": ["-no-pie"], "static": ["-static"],
-                "static-pie": ["-static-pie"], "musl-static": ["-static"]}
+                "static-pie": ["-static-pie"], "musl-static": ["-static"],
+                "pie-static-libstdcxx": ["-pie", "-static-libstdc++", "-static-libgcc"],
+                "nopie-static-libstdcxx": ["-no-pie", "-static-libstdc++", "-static-libgcc"]}
 # Modes whose C objects are compiled and linked by another driver (musl's gcc wrapper, which uses
 # musl's headers, crt files and libc.a, and passes -dynamic-linker even with -static).
 MODE_CC = {"musl-static": "musl-gcc"}
@@ -117,6 +119,7 @@ def compiler_for(case: Case, mode: str = "pie") -> str:
 def compile_case(store: Store, case: Case, mode: str) -> Path:
     """Compile a case's objects, build its archives and shared libraries (once per run);
     return the directory holding them."""
+    mode = object_mode(mode)
     key = f"obj-{case.name}-{mode}"
     d = store.dir(key)
     with store.locked(key):
@@ -147,7 +150,8 @@ def compile_case(store: Store, case: Case, mode: str) -> Path:
         for lib in case.shlibs:
             _check_call([compiler_for(case), "-fuse-ld=bfd", "-shared", *(["-pthread"] if case.threads else []),
                          *([f"-Wl,-soname,{lib.name}"] if lib.soname else []),
-                         "-o", lib.name, *[f"{m}.o" for m in lib.members]], d,
+                         "-o", lib.name, *[f"{m}.o" for m in lib.members],
+                         *([*lib.needs, "-Wl,-rpath,$ORIGIN"] if lib.needs else [])], d,
                         f"building {lib.name} (with ld.bfd) for case {case.name}")
         (d / ".ok").write_text("")
     return d

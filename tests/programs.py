@@ -21,6 +21,18 @@ MODES = ("pie", "nopie")                # every case, unless it restricts ``mode
 # glibc -static-pie (rcrt1.o, self-relocating), musl's libc.a through musl-gcc -static.
 STATIC = ("static", "static-pie", "musl-static")
 GLIBC_STATIC = ("static", "static-pie")
+# C++ programs are linked a second time per code model with libstdc++ and libgcc taken from their
+# archives (g++ -static-libstdc++ -static-libgcc): thousands of COMDAT groups, libgcc_eh's unwinder
+# and libsupc++'s personality routine go through the linker.  These modes reuse the objects
+# compiled for their base mode.
+STATIC_LIBSTDCXX_MODES = ("pie-static-libstdcxx", "nopie-static-libstdcxx")
+CXX_MODES = MODES + STATIC_LIBSTDCXX_MODES
+_OBJECT_MODE = {"pie-static-libstdcxx": "pie", "nopie-static-libstdcxx": "nopie"}
+
+
+def object_mode(mode: str) -> str:
+    """The mode whose compiled objects ``mode`` links (the mode itself unless it reuses another's)."""
+    return _OBJECT_MODE.get(mode, mode)
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class SharedLib:
     name: str                      # e.g. "libfoo.so"
     members: tuple[str, ...]       # source stems (compile them with -fPIC via src_cflags)
     soname: bool = True            # -Wl,-soname,<name>
+    needs: tuple[str, ...] = ()    # earlier libraries of the case it links against (found at run
+                                   # time through its DT_RUNPATH $ORIGIN)
 
 
 @dataclass
@@ -49,7 +63,7 @@ class Case:
     archives: tuple[Archive, ...] = ()
     shlibs: tuple[SharedLib, ...] = ()
     link: tuple[str, ...] | None = None        # input order: "stem.o", "libx.a", "libx.so", raw flags
-    modes: tuple[str, ...] = MODES
+    modes: tuple[str, ...] | None = None       # default: MODES, or CXX_MODES for C++ programs
     threads: bool = False                      # -pthread when compiling and linking
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
@@ -59,6 +73,12 @@ class Case:
     link_stderr: bool = False                  # the linkers' warnings must match too (bfd's non-empty)
     structure: bool = False                    # part of test_structure's subset
     determinism: bool = False                  # part of test_determinism's subset
+
+    def __post_init__(self):
+        if self.modes is None:          # C++ programs (a directory with *.cc) also get CXX_MODES
+            base = self.source_root
+            cxx = base.is_dir() and any(p.suffix == ".cc" for p in base.iterdir())
+            self.modes = CXX_MODES if cxx else MODES
 
     @property
     def source_root(self) -> Path:
@@ -196,6 +216,54 @@ CASES: list[Case] = [
     # C++: exceptions, COMDAT groups, libstdc++
     Case("cxx_eh_comdat", cflags=("-g",), structure=True, determinism=True,
          obj_expect={"main": ("GROUP", ".gcc_except_table")}),
+    # ---- C++ programs (g++): each runs in CXX_MODES, i.e. pie/nopie against libstdc++.so and
+    # ---- again with -static-libstdc++ -static-libgcc.  Every case spreads its subject over
+    # ---- several objects so that the linker, not the compiler, has to get it right.
+    Case("cxx_eh_across", src_cflags={"middle": ("-O0", "-fPIC"), "thrower": ("-Os",), "main": ("-g",)},
+         obj_expect={"main": (".gcc_except_table",), "thrower": ("_ZTI8AppError",)}),
+    Case("cxx_comdat_templates", structure=True,
+         obj_expect={"a": ("GROUP", "UNIQUE"), "b": ("GROUP",)}),
+    Case("cxx_thread_local", threads=True, structure=True,
+         obj_expect={"main": ("_ZTH10tl_counter", "_ZTH8tl_plain"), "defs": ("_ZTH10tl_counter",)}),
+    Case("cxx_init_priority", determinism=True,
+         obj_expect={"a": (".init_array.00101", ".init_array.03000")}),
+    Case("cxx_atexit", args=("x",)),
+    Case("cxx_thread", threads=True),
+    Case("cxx_iostream", stdin=b"rent 12.50\ncoffee 3.2\nbogus line\nrefund -4.05\n"),
+    Case("cxx_virtual_inherit"),
+    Case("cxx_rtti"),
+    Case("cxx_function_lambda"),
+    Case("cxx_containers"),
+    Case("cxx_vtables", obj_expect={"widget": ("_ZTV6Widget",), "factory": ("GROUP",)}),
+    Case("cxx_terminate_uncaught", signal_exit=True),
+    Case("cxx_noexcept_terminate"),
+    # STB_GNU_UNIQUE objects shared by the executable and a shared library (built by bfd), and
+    # exceptions thrown across the library boundary both ways
+    Case("cxx_gnu_unique", src_cflags={"lib": ("-fPIC",)},
+         shlibs=(SharedLib("libcxxunique.so", ("lib",)),),
+         obj_expect={"other": ("UNIQUE",), "lib": ("UNIQUE",)}),
+    # GNU_UNIQUE shared with a library the executable only links indirectly (DT_NEEDED of a
+    # DT_NEEDED): bfd reads it too and exports the executable's definition
+    Case("cxx_unique_indirect", src_cflags={"inner": ("-fPIC",), "outer": ("-fPIC",)},
+         shlibs=(SharedLib("libcxxinner.so", ("inner",)),
+                 SharedLib("libcxxouter.so", ("outer",), needs=("libcxxinner.so",))),
+         link=("main.o", "libcxxouter.so"), obj_expect={"main": ("UNIQUE",)}),
+    Case("cxx_eh_through_c", obj_expect={"walk": (".eh_frame",)}),
+    # variants: the exception case with --gc-sections (LSDAs, .eh_frame FDEs of dropped functions),
+    # thread_local compiled -fPIC (TLSGD/TLSLD relaxed to LE or IE through the TLS wrappers)
+    Case("cxx_eh_gc", src="cxx_eh_across", cflags=("-ffunction-sections", "-fdata-sections"),
+         ldflags=("-Wl,--gc-sections",)),
+    Case("cxx_thread_local_pic", src="cxx_thread_local", threads=True, cflags=("-fPIC",),
+         obj_expect={"defs": ("R_X86_64_TLSGD",)}),
+    # the large code model with PIE: R_X86_64_PLTOFF64/GOTOFF64/GOTPC64/GOT64/PC64, 8-byte
+    # pointers in .eh_frame and .gcc_except_table
+    Case("cxx_eh_large_model", src="cxx_eh_across", cflags=("-mcmodel=large",),
+         modes=("pie", "pie-static-libstdcxx"),
+         obj_expect={"main": ("R_X86_64_PLTOFF64", "R_X86_64_GOTOFF64", "R_X86_64_GOTPC64", "R_X86_64_PC64")}),
+    Case("cxx_legacy_ctors", obj_expect={"old": (".ctors.65434", ".dtors")}),
+    # debug information intact: also driven through gdb by test_gdb.py
+    Case("cxx_gdb", cflags=("-g", "-O0")),
+    # ---- end of the C++ block
 ]
 
 BY_NAME = {c.name: c for c in CASES}

@@ -41,17 +41,47 @@ int dup_fn(void) { return 1; }
 void _start(void) { dup_fn(); for (;;) ; }
 """
 DUP_B_C = "int dup_fn(void) { return 2; }\n"
+TLS_REF_C = """
+extern __thread int shared_v;
+void _start(void) { shared_v = 1; for (;;) ; }
+"""
+PLAIN_DEF_C = "int shared_v = 3;\n"
 CXX_CC = """
 namespace ns { void missing(int); }
 int main() { ns::missing(3); return 0; }
 """
+# C++ inputs for the other symbol diagnostics (each must show the demangled name)
+CXX_DUP_A = "namespace ns { int dup(int x) { return x + 1; } }\nint main() { return ns::dup(1); }\n"
+CXX_DUP_B = "namespace ns { int dup(int x) { return x + 2; } }\n"
+CXX_CALLER = """
+namespace ns { void missing(int); }
+void caller(long v) { ns::missing(int(v)); }
+int main() { caller(3); return 0; }
+"""
+CXX_BIG = "namespace ns { char big_block[0x90000000UL]; }\n"          # 2.25 GiB of .bss
+CXX_AFTER = "namespace ns { int after_big; }\n"                      # placed after it
+CXX_USE_AFTER = """
+namespace ns { extern int after_big; }
+int main() { return ns::after_big; }
+"""
+CXX_THING = "namespace ns { int thing; }\n"
+CXX_TLS_REF = """
+namespace ns { extern thread_local int thing; }
+int main() { return ns::thing; }
+"""
+CXX_ABS_ADDR = """
+namespace ns { extern int thing; }
+long thing_addr() { return (long)&ns::thing; }
+int main() { return thing_addr() == 0; }
+"""
 
 
-def _gcc_c(d: Path, name: str, text: str, compiler="gcc") -> Path:
+def _gcc_c(d: Path, name: str, text: str, compiler="gcc", flags=(), obj_name=None) -> Path:
     src = d / name
     src.write_text(text)
-    obj = src.with_suffix(".o")
-    p = subprocess.run([compiler, "-c", "-O1", "-fno-asynchronous-unwind-tables", src.name, "-o", obj.name],
+    obj = d / obj_name if obj_name else src.with_suffix(".o")
+    p = subprocess.run([compiler, "-c", "-O1", "-fno-asynchronous-unwind-tables", *flags, src.name,
+                        "-o", obj.name],
                        cwd=d, capture_output=True, text=True, env=tool_env())
     assert p.returncode == 0, f"harness: compiling {name} failed\n{p.stderr}"
     return obj
@@ -93,7 +123,16 @@ def inputs(tmp_path_factory) -> Path:
     _gcc_c(d, "lib.c", LIB_C)
     _gcc_c(d, "dup_a.c", DUP_A_C)
     _gcc_c(d, "dup_b.c", DUP_B_C)
+    _gcc_c(d, "tlsref.c", TLS_REF_C)
+    _gcc_c(d, "plaindef.c", PLAIN_DEF_C)
     _gcc_c(d, "cxxmain.cc", CXX_CC, compiler="g++")
+    for name, text in (("cxxdup_a.cc", CXX_DUP_A), ("cxxdup_b.cc", CXX_DUP_B), ("cxxcaller.cc", CXX_CALLER),
+                       ("cxxbig.cc", CXX_BIG), ("cxxafter.cc", CXX_AFTER), ("cxxuseafter.cc", CXX_USE_AFTER),
+                       ("cxxthing.cc", CXX_THING), ("cxxtlsref.cc", CXX_TLS_REF)):
+        _gcc_c(d, name, text, compiler="g++", flags=("-fno-pie",))
+    _gcc_c(d, "cxxabs.cc", CXX_ABS_ADDR, compiler="g++", flags=("-fno-pic",))
+    _gcc_c(d, "cxxabs.cc", CXX_ABS_ADDR, compiler="g++", flags=("-fno-pic", "-mcmodel=large"),
+           obj_name="cxxabs_large.o")
 
     data = start.read_bytes()
     (d / "trunc.o").write_bytes(data[:100])
@@ -131,6 +170,8 @@ CASES = {
     "undefined_symbol": ErrCase(["start.o"], ["start.o", "missing_fn"], "undefined symbol: missing_fn"),
     "duplicate_symbol": ErrCase(["dup_a.o", "dup_b.o"], ["dup_a.o", "dup_b.o", "dup_fn"],
                                 "duplicate symbol: dup_fn"),
+    "tls_mismatch": ErrCase(["tlsref.o", "plaindef.o"], ["tlsref.o", "plaindef.o", "shared_v"],
+                            "TLS reference in tlsref.o mismatches non-TLS definition in plaindef.o"),
 }
 
 
@@ -228,3 +269,85 @@ def test_braze_message_cxx_undefined(braze_lddir, inputs, tmp_path):
     assert blocks, "no `error: undefined symbol: ns::missing(int)` line\n" + _report(cmd, p)
     assert any(">>> referenced by" in b and "cxxmain.o" in b for b in blocks), _report(cmd, p)
     assert "_ZN2ns7missingEi" not in blocks[0].splitlines()[0], "mangled name in the message\n" + _report(cmd, p)
+
+
+@dataclass
+class CxxDiag:
+    """A failing C++ link (through g++) whose diagnostic must name ``demangled`` and never the
+    mangled form.  ``generic``: ld.bfd demangles this one too (so the check is linker-neutral);
+    otherwise bfd prints the mangled name and only braze is held to it."""
+    args: list[str]
+    demangled: str
+    mangled: str
+    generic: bool = True
+
+
+CXX_DIAGS = {
+    "undefined_in_function": CxxDiag(["-pie", "cxxcaller.o"], "ns::missing(int)", "_ZN2ns7missingEi"),
+    "undefined_referencing_function": CxxDiag(["-pie", "cxxcaller.o"], "caller(long)", "_Z6callerl"),
+    "duplicate": CxxDiag(["-pie", "cxxdup_a.o", "cxxdup_b.o"], "ns::dup(int)", "_ZN2ns3dupEi"),
+    "overflow": CxxDiag(["-no-pie", "cxxbig.o", "cxxafter.o", "cxxuseafter.o"], "ns::after_big",
+                        "_ZN2ns9after_bigE"),
+    # bfd: "_ZN2ns5thingE: TLS reference in cxxtlsref.o mismatches non-TLS definition in cxxthing.o ..."
+    "tls_mismatch": CxxDiag(["-pie", "cxxtlsref.o", "cxxthing.o"], "ns::thing", "_ZN2ns5thingE", generic=False),
+    # bfd: "relocation R_X86_64_32 against symbol `_ZN2ns5thingE' can not be used when making a PIE object"
+    "pic_required": CxxDiag(["-pie", "cxxabs.o", "cxxthing.o"], "ns::thing", "_ZN2ns5thingE", generic=False),
+    # bfd: "relocation against `_ZN2ns5thingE' in read-only section `.text'" + "read-only segment has
+    # dynamic relocations"
+    "textrel": CxxDiag(["-pie", "-Wl,-z,text", "cxxabs_large.o", "cxxthing.o"], "ns::thing",
+                       "_ZN2ns5thingE", generic=False),
+}
+GENERIC_CXX_DIAGS = [k for k, v in CXX_DIAGS.items() if v.generic]
+
+
+def _cxx_diag_link(braze_lddir, inputs: Path, tmp_path: Path, args: list[str]):
+    work = tmp_path / "work"
+    shutil.copytree(inputs, work)
+    out = work / "out"
+    cmd = ["g++", f"-B{braze_lddir}/", *args, "-o", "out"]
+    p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, errors="replace", env=tool_env(),
+                       timeout=300)
+    assert p.returncode != 0, "expected a failing link\n" + _report(cmd, p)
+    assert "Traceback" not in p.stderr, "Python traceback in the output\n" + _report(cmd, p)
+    assert not out.exists(), "the output file exists after a failed link\n" + _report(cmd, p)
+    return cmd, p
+
+
+@pytest.mark.parametrize("case", GENERIC_CXX_DIAGS, ids=GENERIC_CXX_DIAGS)
+def test_cxx_diagnostic_demangled_generic(case, braze_lddir, inputs, tmp_path):
+    c = CXX_DIAGS[case]
+    cmd, p = _cxx_diag_link(braze_lddir, inputs, tmp_path, c.args)
+    assert c.demangled in p.stderr, f"the diagnostic does not name {c.demangled!r}\n" + _report(cmd, p)
+    assert c.mangled not in p.stderr, f"mangled name {c.mangled!r} in the diagnostic\n" + _report(cmd, p)
+
+
+@pytest.mark.parametrize("case", list(CXX_DIAGS), ids=list(CXX_DIAGS))
+def test_braze_message_cxx_demangled(case, braze_lddir, inputs, tmp_path):
+    c = CXX_DIAGS[case]
+    cmd, p = _cxx_diag_link(braze_lddir, inputs, tmp_path, c.args)
+    blocks = _error_blocks(p.stderr, ("braze", "ld"))
+    assert any(c.demangled in b for b in blocks), (
+        f"no `error:` block naming {c.demangled!r}\n" + _report(cmd, p))
+    assert c.mangled not in p.stderr, f"mangled name {c.mangled!r} in the output\n" + _report(cmd, p)
+
+
+def test_braze_message_textrel_warning_demangled(braze_lddir, inputs, tmp_path):
+    """Without -z text the same input links (DT_TEXTREL) and the warning names the symbol."""
+    work = tmp_path / "work"
+    shutil.copytree(inputs, work)
+    cmd = ["g++", f"-B{braze_lddir}/", "-pie", "cxxabs_large.o", "cxxthing.o", "-o", "out"]
+    p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, errors="replace", env=tool_env(),
+                       timeout=300)
+    assert p.returncode == 0, _report(cmd, p)
+    assert re.search(r"warning: .*relocation against `ns::thing' in read-only section `\.text'", p.stderr), (
+        "no demangled text-relocation warning\n" + _report(cmd, p))
+
+
+@pytest.mark.parametrize("opt", ["--no-demangle", "--demangle"])
+def test_cxx_demangle_option(opt, braze_lddir, inputs, tmp_path):
+    """--no-demangle shows mangled names in diagnostics (as GNU ld); --demangle restores the default."""
+    cmd, p = _cxx_diag_link(braze_lddir, inputs, tmp_path, ["-pie", f"-Wl,{opt}", "cxxcaller.o"])
+    mangled, demangled = "_ZN2ns7missingEi", "ns::missing(int)"
+    want, unwanted = (mangled, demangled) if opt == "--no-demangle" else (demangled, mangled)
+    assert want in p.stderr, f"{want!r} not in the diagnostic\n" + _report(cmd, p)
+    assert unwanted not in p.stderr, f"{unwanted!r} in the diagnostic\n" + _report(cmd, p)

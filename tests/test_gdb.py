@@ -1,48 +1,69 @@
-"""gdb on a braze-linked C++ program built with -g: a breakpoint set by function name is hit, and
-the backtrace through C++ frames (template, lambda in std::function, method) names the same
-functions, files and lines as with the bfd-linked program — .symtab and the debug sections are
-intact.  Addresses are not compared (the layouts may differ)."""
+"""gdb on a braze-linked C++ program built with -g: breakpoints by (C++) function name, backtraces
+through frames of several objects, a COMDAT template and __cxa_throw, printing variables and
+types.  The same gdb script runs on bfd's link; the transcripts (addresses and pids masked) must
+be identical, so a damaged .symtab, .debug_* section or .eh_frame shows up as a difference."""
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 
 import pytest
 
-from harness import REPO, Store, _clip, do_link, linker_flags, need_tool, run_env, tool_env
+from harness import bfd_link, get_case, link_case, need_tool, tool_env
 
-SRC = REPO / "tests" / "gdb" / "frames.cc"
-LINK_MODES = {"pie": [], "static": ["-static"]}
-_HEX = re.compile(r"0x[0-9a-f]+")
+CASE = "cxx_gdb"
+MODES = ("pie", "nopie-static-libstdcxx")
+
+GDB_SCRIPT = """\
+set pagination off
+set width 0
+set confirm off
+set print thread-events off
+break geo::Walker::leaf
+catch throw
+run
+bt
+p *this
+p geo::walks
+up 2
+info symbol $pc
+p w.name
+ptype geo::Walker
+delete 1
+continue
+bt
+continue
+"""
 
 
-def _backtrace(exe: str, rundir) -> list[str]:
-    rundir.mkdir(parents=True, exist_ok=True)
-    p = subprocess.run([need_tool("gdb"), "-batch", "-nx", "-ex", "break braze_gdb::braze_leaf", "-ex", "run",
-                        "-ex", "bt", exe], cwd=rundir, env=run_env(rundir, {}), capture_output=True, text=True,
-                       errors="replace", timeout=120)
-    return [_HEX.sub("ADDR", l) for l in p.stdout.splitlines() if l.startswith(("#", "Breakpoint 1,"))]
+def _gdb(exe: str, tmp_path, label: str) -> str:
+    d = tmp_path / label
+    d.mkdir()
+    script = d / "cmds.gdb"
+    script.write_text(GDB_SCRIPT)
+    p = subprocess.run([need_tool("gdb"), "-nx", "-batch", "-x", str(script), exe], cwd=d,
+                       capture_output=True, text=True, errors="replace", timeout=120,
+                       env=tool_env({"HOME": str(d)}))
+    text = (p.stdout + p.stderr).replace(exe, "PROG")
+    text = re.sub(r"0x[0-9a-f]+", "ADDR", text)
+    return re.sub(r"process \d+", "process N", text)
 
 
-@pytest.mark.parametrize("mode", sorted(LINK_MODES))
-def test_gdb_break_and_backtrace(mode, store: Store, braze_lddir, under_test_label, tmp_path):
-    objdir = store.dir("gdb-obj")
-    with store.locked("gdb-obj"):
-        if not (objdir / "frames.o").exists():
-            objdir.mkdir(parents=True, exist_ok=True)
-            p = subprocess.run(["g++", "-g", "-O1", "-c", str(SRC), "-o", str(objdir / "frames.o")],
-                               capture_output=True, text=True, env=tool_env())
-            assert p.returncode == 0, p.stderr
-    traces = {}
-    for label, linker in (("bfd", "bfd"), (under_test_label, braze_lddir)):
-        out = tmp_path / f"prog-{label}"
-        res = do_link(["g++", *linker_flags(linker), *LINK_MODES[mode], str(objdir / "frames.o"), "-o", str(out)],
-                      tmp_path, out)
-        assert res.ok, res.describe(label)
-        traces[label] = _backtrace(str(out), tmp_path / f"run-{label}")
-    ref, got = traces["bfd"], traces[under_test_label]
-    text = "\n".join(ref)
-    assert "Breakpoint 1, braze_gdb::braze_leaf" in text and "Walker::walk" in text and " main () at " in text, (
-        "harness: gdb on the bfd-linked program did not stop in braze_leaf with a full backtrace:\n" + _clip(text))
-    assert got == ref, ("gdb's backtrace differs from the one of the bfd-linked program\n--- bfd\n" + _clip(text)
-                        + "\n--- under test\n" + _clip("\n".join(got)))
+@pytest.mark.parametrize("mode", MODES)
+def test_gdb_session_matches_bfd(mode, store, braze_lddir, under_test_label, tmp_path):
+    case = get_case(CASE)
+    ref = bfd_link(store, case, mode)
+    got = link_case(store, case, mode, braze_lddir, under_test_label)
+    assert got.ok, "the link with the linker under test failed\n" + got.describe("under test")
+    want = _gdb(ref.exe, tmp_path, "bfd")
+    # harness sanity: the reference session really stopped and unwound where the script says
+    for needle in ("Breakpoint 1, geo::Walker::leaf (this=", "in run_walk<int> (v=4)",
+                   "Catchpoint 2 (exception thrown)", "in walk_from_other_object (v=200)",
+                   '"w4"', "exited normally"):
+        assert needle in want, f"harness: bfd's gdb session lacks {needle!r}\n{want}"
+    have = _gdb(got.exe, tmp_path, "test")
+    if have != want:
+        diff = "\n".join(difflib.unified_diff(want.splitlines(), have.splitlines(), "gdb (bfd)",
+                                              "gdb (under test)", lineterm=""))
+        pytest.fail(f"gdb session differs from bfd's link [{mode}]\n{diff}", pytrace=False)

@@ -12,7 +12,7 @@ from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
 
 from harness import bfd_link, get_case, link_case, need_tool, tool_env
-from programs import case_modes
+from programs import case_modes, object_mode
 
 PARAMS = case_modes(lambda c: c.structure)
 
@@ -118,11 +118,11 @@ def test_elf_basics(outputs):
     case, mode, ref, got = outputs
     r = _summary(ref.exe)
     g = _summary(got.exe)
-    want_type = "ET_DYN" if mode in ("pie", "static-pie") else "ET_EXEC"
+    want_type = "ET_DYN" if object_mode(mode) in ("pie", "static-pie") else "ET_EXEC"
     assert r["e_type"] == want_type, f"harness: bfd produced {r['e_type']} in {mode} mode"
     assert g["e_type"] == want_type, f"e_type is {g['e_type']}, expected {want_type} ({mode})"
     assert g["e_machine"] == "EM_X86_64"
-    if mode in ("pie", "nopie"):
+    if object_mode(mode) in ("pie", "nopie"):      # dynamic executables (static-libstdc++ ones too)
         assert g["interp"] is not None, "no PT_INTERP"
     else:
         # musl-gcc passes -dynamic-linker even with -static; bfd writes no PT_INTERP all the same

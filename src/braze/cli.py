@@ -304,13 +304,25 @@ def _(c, s): c.copy_dt_needed = True
 
 
 for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-textrel", "no-warn-mismatch",
-           "warn-once", "no-keep-memory", "stats", "demangle", "no-demangle", "color-diagnostics",
+           "warn-once", "no-keep-memory", "stats", "color-diagnostics",
            "eh-frame-hdr=", "no-fatal-warnings", "allow-multiple-definition", "warn-execstack",
            "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "error-unresolved-symbols",
            "warn-unresolved-symbols", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
            "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "check-sections", "no-check-sections",
            "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
     _FLAGS.setdefault(_n, _ignore)
+
+
+@_flag("demangle")
+def _(c, s): diag.set_demangle(True)
+
+
+@_arg("demangle")      # --demangle=STYLE: braze knows one style (the Itanium C++ ABI's)
+def _(c, s, v): diag.set_demangle(True)
+
+
+@_flag("no-demangle")
+def _(c, s): diag.set_demangle(False)
 
 
 @_flag("allow-multiple-definition")

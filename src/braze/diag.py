@@ -11,11 +11,17 @@ class LinkError(Exception):
 _prog = "braze"
 _warnings_fatal = False
 _errors: list[str] = []
+_demangle = True           # --no-demangle turns it off, as in GNU ld
 
 
 def set_prog(name: str) -> None:
     global _prog
     _prog = name
+
+
+def set_demangle(on: bool) -> None:
+    global _demangle
+    _demangle = on
 
 
 def warn(msg: str) -> None:
@@ -67,9 +73,17 @@ def fatal(msg: str) -> LinkError:
 
 
 def demangle(name: str) -> str:
-    """Demangle C++ names for diagnostics; cxxfilt when available, c++filt otherwise."""
+    """A symbol name as diagnostics show it: demangled unless --no-demangle."""
+    return cxx_name(name) if _demangle else name
+
+
+def cxx_name(name: str) -> str:
+    """Demangle a C++ name (always: version scripts match extern "C++" patterns against it);
+    cxxfilt when available, c++filt otherwise."""
     if not name.startswith("_Z"):
         return name
+    if name in _cache:
+        return _cache[name]
     try:
         import cxxfilt  # type: ignore
         return cxxfilt.demangle(name)
@@ -79,6 +93,13 @@ def demangle(name: str) -> str:
 
 
 _cache: dict[str, str] = {}
+
+
+def demangle_many(names) -> None:
+    """Demangle a batch up front (one c++filt run) so that later demangle() calls are cache hits."""
+    todo = [n for n in names if n.startswith("_Z")]
+    if todo and _demangle:
+        _demangle_batch(todo)
 
 
 def _demangle_batch(names: list[str]) -> list[str]:

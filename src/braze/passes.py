@@ -11,7 +11,8 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   STB_LOCAL, STB_WEAK, STB_GLOBAL, STT_SECTION, STT_FUNC, STT_OBJECT, STT_TLS, STT_NOTYPE,
                   STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
                   GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_ISA_1_NEEDED)
-from .sections import (OutputSection, MergedSection, output_name, section_order_key, Chunk, is_c_identifier)
+from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors, Chunk,
+                       is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
@@ -90,7 +91,10 @@ def resolve_symbols(ctx) -> None:
             continue
         if s.visibility in (STV_HIDDEN, STV_INTERNAL):
             continue
-        if shared or cfg.export_dynamic or s.ref_dynamic:
+        # bfd: a regular definition is dynamic when a shared library refers to the name or
+        # defines it too (so the library's own references bind to ours: interposition,
+        # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
+        if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
     if cfg.dynamic_list:
         from .version import apply_dynamic_list
@@ -148,6 +152,7 @@ def _check_undefined(ctx) -> None:
     if not undef:
         return
     undef_set = {id(s) for s in undef}
+    diag.demangle_many([s.name for s in undef])
     refs: dict[int, list[str]] = {}
     for obj in ctx.objs:
         for sec in obj.sections:
@@ -252,6 +257,8 @@ def bin_sections(ctx) -> None:
                 eh_inputs.append(sec)
                 continue
             oname = output_name(name, flags, obj)
+            if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
+                reverse_ctors(sec)
             if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
                     and sec.type == SHT_PROGBITS and not sec.rel_size:
                 key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)

@@ -10,7 +10,7 @@ import os
 from . import diag
 from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
-                  STT_SECTION, STT_FILE, STT_GNU_IFUNC, STV_DEFAULT, ET_REL, ET_DYN)
+                  STT_SECTION, STT_FILE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile
 from .inputs.script import parse_script
@@ -295,6 +295,8 @@ class Reader:
                 if name in dso_undefs:
                     s.ref_dynamic = True
             syms[i] = s
+            if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None):
+                _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
             vis = other & 3
             if vis:
                 s.visibility = _vis_merge(s.visibility, vis)
@@ -319,7 +321,7 @@ class Reader:
                 continue
             else:
                 if shndx >= len(secs):
-                    raise obj.error(f"symbol {name} has bad section index {shndx}")
+                    raise obj.error(f"symbol {diag.demangle(name)} has bad section index {shndx}")
                 sec = secs[shndx]
                 if sec is None:
                     # defined in a discarded COMDAT member: acts as a reference to the kept copy
@@ -333,6 +335,8 @@ class Reader:
             if rank > cur or (cur == SHARED and rank >= COMMON):
                 if cur == COMMON and rank == WEAK:
                     continue
+                if cur == SHARED:
+                    s.def_dynamic = True
                 _define(s, obj, sec, value, size, info, bind, shndx, rank)
                 s.dyn_version = ver
                 if rank == COMMON:
@@ -372,6 +376,8 @@ class Reader:
                 continue
             if s.rank < SHARED:
                 _define_shared(s, so, d)
+            elif s.rank > SHARED:
+                s.def_dynamic = True
         for s in self.versioned_refs:
             if s.rank < SHARED:
                 d = so.versioned().get(s.name)
@@ -382,6 +388,59 @@ class Reader:
             s = symtab.get(name)
             if s is not None:
                 s.ref_dynamic = True
+
+    def scan_indirect_dsos(self) -> None:
+        """bfd also reads the libraries that the linked shared libraries need (DT_NEEDED) but the
+        command line does not name.  They get no DT_NEEDED entry here and define nothing for us,
+        but a regular definition of a name that they define or reference is exported, as for a
+        direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6)."""
+        symtab = self.ctx.symtab
+        queue = [so for so in self.ctx.dsos if so.is_alive]
+        seen = {so.soname for so in queue} | {os.path.basename(so.path) for so in queue}
+        dropped = {so.soname: so for so in self.sonames.values() if not so.is_alive}  # --as-needed
+        while queue:
+            so = queue.pop(0)
+            for name in so.needed:
+                if name in seen:
+                    continue
+                seen.add(name)
+                ind = dropped.get(name)
+                if ind is None:
+                    path = self._find_needed(name, so)
+                    if path is None:
+                        continue
+                    try:
+                        ind = SharedFile(path, self.open(path), False)
+                    except LinkError:
+                        continue
+                seen.add(ind.soname)
+                for d in ind.defs:
+                    if not d[7]:
+                        s = symtab.get(d[0])
+                        if s is not None and s.rank > SHARED:
+                            s.def_dynamic = True
+                for n in ind.undefs:
+                    s = symtab.get(n)
+                    if s is not None:
+                        s.ref_dynamic = True
+                queue.append(ind)
+
+    def _find_needed(self, name: str, parent: SharedFile):
+        """bfd's search for a needed library: -rpath-link, -rpath, LD_RUN_PATH, the parent's
+        DT_RUNPATH/DT_RPATH, LD_LIBRARY_PATH, -L, the default directories."""
+        if "/" in name:
+            return name if os.path.isfile(name) else None
+        origin = os.path.dirname(os.path.abspath(parent.path))
+        env_run = os.environ.get("LD_RUN_PATH", "") if not self.cfg.rpath else ""
+        dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
+                *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath),
+                *os.environ.get("LD_LIBRARY_PATH", "").split(":"), *self.search_dirs, *DEFAULT_DIRS]
+        for d in dirs:
+            if d:
+                p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
+                if os.path.isfile(p):
+                    return p
+        return None
 
     def try_as_needed(self, so: SharedFile) -> bool:
         symtab = self.ctx.symtab
@@ -421,6 +480,21 @@ def split_symver(name: str, defined: bool):
     if default:
         return base, (ver, False)
     return name, (ver, True)
+
+
+def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
+    """bfd refuses a symbol that one input uses as thread-local and another as ordinary data."""
+    def where(file, defined, sec):
+        what = "definition" if defined else "reference"
+        return f"{what} in {file.name}" + (f" section {sec.name}" if sec is not None else "")
+    new_sec = secs[shndx] if is_def and 0 < shndx < len(secs) else None
+    new = where(obj, is_def, new_sec)
+    if s.rank != NONE:
+        old = where(s.file, True, s.section if s.rank != SHARED else None)
+    else:
+        old = where(s.ref_file, False, None)
+    tls, other = (new, old) if s.type != STT_TLS else (old, new)
+    diag.error(f"{diag.demangle(s.name)}: TLS {tls} mismatches non-TLS {other}")
 
 
 def _define_shared(s, so, d) -> None:
@@ -464,6 +538,7 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:
         _bind_default_version_refs(ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 
+from .diag import LinkError
 from .elf import (SHT_PROGBITS, SHT_NOBITS, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
                   SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_X86_64_LARGE, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_X86_64_UNWIND, SHF_INFO_LINK, align_up)
@@ -223,6 +224,19 @@ def section_order_key(outname: str, sec) -> tuple:
             return (-1,) + base
         pr = init_priority(sec.name)
         if pr < (1 << 20):
-            return (0, pr) + base
-        return (1, 0) + base
+            return (0, pr, sec.name) + base     # bfd's SORT_BY_INIT_PRIORITY breaks ties by name
+        return (1, 0, "") + base
     return base
+
+
+def reverse_ctors(sec) -> None:
+    """A .ctors/.dtors input section placed in .init_array/.fini_array is copied with its pointers
+    in reverse order, as bfd does (SEC_ELF_REVERSE_COPY): .ctors ran last-to-first, .init_array
+    runs first-to-last.  Relocation offsets move with their pointers."""
+    size = sec.size
+    if size % 8:
+        raise LinkError(f"{sec.file.name}: size of section {sec.name} is not a multiple of the address size")
+    d = bytes(sec.data)
+    sec.data_override = b"".join(d[i:i + 8] for i in range(size - 8, -1, -8))
+    if sec.rel_size:
+        sec._relocs = [(size - 8 - off + 2 * (off & 7), info, a) for off, info, a in sec.relocs]

@@ -14,7 +14,7 @@ class Symbol:
                  "common_align", "dynsym_idx", "got_idx", "gottp_idx", "tlsgd_idx", "tlsdesc_idx",
                  "plt_idx", "pltgot_idx", "iplt_idx", "copyrel", "canonical_plt", "version", "verneed",
                  "needs", "dyn_version", "linker_defined", "hidden_local", "wrapped", "aux_idx",
-                 "version_hidden", "used_in_reloc", "keep")
+                 "version_hidden", "used_in_reloc", "keep", "def_dynamic")
 
     def __init__(self, name: str):
         self.name = name
@@ -54,6 +54,7 @@ class Symbol:
         self.version_hidden = False
         self.used_in_reloc = False
         self.keep = False
+        self.def_dynamic = False   # a shared library defines it too (bfd then exports ours)
 
     def __repr__(self):
         return f"<Symbol {self.name} rank={self.rank} file={self.file}>"

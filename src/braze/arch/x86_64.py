@@ -351,11 +351,12 @@ def _textrel(ctx, sec, obj, s):
     if not sec.flags & SHF_WRITE:
         if not ctx.textrel:
             ctx.textrel = True
+            name = diag.demangle(s.name) if s.name else sec.name
             if ctx.config.z_text:
-                diag.error(f"{obj.name}:({sec.name}): relocation against `{s.name}' in read-only section; "
+                diag.error(f"{obj.name}:({sec.name}): relocation against `{name}' in read-only section; "
                            f"-z text forbids text relocations")
             else:
-                diag.warn(f"{obj.name}: relocation in read-only section `{sec.name}'")
+                diag.warn(f"{obj.name}: relocation against `{name}' in read-only section `{sec.name}'")
                 diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else "PIE"))
 
 

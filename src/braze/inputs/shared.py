@@ -6,7 +6,8 @@ import struct
 
 from ..diag import LinkError
 from ..elf import (PHDR, EHDR, SHDR, SYM, DYN, ET_DYN, EM_X86_64, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM,
-                   SHT_GNU_VERDEF, SHN_UNDEF, DT_SONAME, DT_NEEDED, STB_LOCAL, VERSYM_HIDDEN)
+                   SHT_GNU_VERDEF, SHN_UNDEF, DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, STB_LOCAL,
+                   VERSYM_HIDDEN)
 
 
 class SharedFile:
@@ -21,6 +22,7 @@ class SharedFile:
         self.soname = os.path.basename(path)
         self.has_soname = False
         self.needed: list[str] = []
+        self.runpath: list[str] = []       # DT_RUNPATH (or DT_RPATH) entries, unexpanded
         self.defs: list[tuple] = []        # (name, value, size, type, bind, shndx, version, hidden)
         self.undefs: list[str] = []
         self.versions: dict[int, str] = {}   # verdef index -> name
@@ -90,6 +92,8 @@ class SharedFile:
                     self.has_soname = True
                 elif tag == DT_NEEDED:
                     self.needed.append(cstr(val))
+                elif tag == DT_RUNPATH or (tag == DT_RPATH and not self.runpath):
+                    self.runpath = [d for d in cstr(val).split(":") if d]
         if verdef is not None:
             off = verdef[4]
             for _ in range(verdef[7]):
