@@ -217,19 +217,19 @@ CASES: list[Case] = [
     Case("cxx_eh_comdat", cflags=("-g",), structure=True, determinism=True,
          obj_expect={"main": ("GROUP", ".gcc_except_table")}),
     # ---- C++ programs (g++): each runs in CXX_MODES, i.e. pie/nopie against libstdc++.so and
-    # ---- again with -static-libstdc++ -static-libgcc.  Every case spreads its subject over
+    # ---- again with -static-libstdc++ -static-libgcc (some also fully -static / -static-pie).  Every case spreads its subject over
     # ---- several objects so that the linker, not the compiler, has to get it right.
-    Case("cxx_eh_across", src_cflags={"middle": ("-O0", "-fPIC"), "thrower": ("-Os",), "main": ("-g",)},
+    Case("cxx_eh_across", modes=CXX_MODES + GLIBC_STATIC, src_cflags={"middle": ("-O0", "-fPIC"), "thrower": ("-Os",), "main": ("-g",)},
          obj_expect={"main": (".gcc_except_table",), "thrower": ("_ZTI8AppError",)}),
     Case("cxx_comdat_templates", structure=True,
          obj_expect={"a": ("GROUP", "UNIQUE"), "b": ("GROUP",)}),
-    Case("cxx_thread_local", threads=True, structure=True,
+    Case("cxx_thread_local", modes=CXX_MODES + GLIBC_STATIC, threads=True, structure=True,
          obj_expect={"main": ("_ZTH10tl_counter", "_ZTH8tl_plain"), "defs": ("_ZTH10tl_counter",)}),
-    Case("cxx_init_priority", determinism=True,
+    Case("cxx_init_priority", modes=CXX_MODES + ("static",), determinism=True,
          obj_expect={"a": (".init_array.00101", ".init_array.03000")}),
     Case("cxx_atexit", args=("x",)),
-    Case("cxx_thread", threads=True),
-    Case("cxx_iostream", stdin=b"rent 12.50\ncoffee 3.2\nbogus line\nrefund -4.05\n"),
+    Case("cxx_thread", modes=CXX_MODES + ("static",), threads=True),
+    Case("cxx_iostream", modes=CXX_MODES + ("static",), stdin=b"rent 12.50\ncoffee 3.2\nbogus line\nrefund -4.05\n"),
     Case("cxx_virtual_inherit"),
     Case("cxx_rtti"),
     Case("cxx_function_lambda"),

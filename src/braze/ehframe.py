@@ -272,6 +272,17 @@ class EhFrameSection(Chunk):
         if prev is not None:
             prev.pad = 0
         self.size = off + 4 if self.records else 0     # zero terminator
+        # Symbols in input .eh_frame sections: crtbeginT.o's __EH_FRAME_BEGIN__ (what a static
+        # program hands to __register_frame_info) and crtend.o's __FRAME_END__. Each input section
+        # sits where its first kept record went, or where the next section's records begin.
+        first = {}
+        for r in self.records:
+            first.setdefault(r.sec, r.out_off)
+        nxt = off
+        for sec in reversed(self.inputs):
+            nxt = first.get(sec, nxt)
+            sec.out = self
+            sec.out_off = nxt
 
     def add_plt_unwind(self, ctx) -> None:
         """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,
