@@ -131,7 +131,7 @@ def build_symtab(ctx, chunks) -> list:
                         continue
                     sec = secs[sh]
                     if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
-                            sec.out is not None and sec.out.dropped:
+                            sec.out is not None and getattr(sec.out, "dropped", False):
                         continue
                 if first:
                     fname = _file_sym(obj)
