@@ -408,8 +408,8 @@ def _trim(data, r: Record, insns: int) -> int:
     """bfd drops a record's trailing DW_CFA_nop padding (keeping 4-byte sizes) and pads only where an
     input section ends; matching it keeps .eh_frame the same size as bfd's."""
     end = r.off + r.size
-    if data[end - 1]:
-        return r.size
+    if data[end - 4:end] != b"\0\0\0\0":
+        return r.size       # fewer than 4 nops cannot shrink a 4-byte-multiple size: skip the decode
     return (_insns_end(data, insns, end) - r.off + 3) & -4
 
 
