@@ -48,7 +48,11 @@ def split_eh_frame(sec) -> list[Record]:
         r = Record(sec, pos, size, cid == 0)
         if cid == 0:
             cies[pos] = r
-            r.fde_enc = _cie_fde_encoding(data, pos, sec)
+            try:
+                r.fde_enc = _cie_fde_encoding(data[:pos + size], pos, sec)
+            except (IndexError, ValueError):
+                raise LinkError(f"{sec.file.name}: .eh_frame: CIE at offset 0x{pos:x} is truncated or "
+                                f"corrupt") from None
         else:
             cpos = pos + 4 - cid
             r.cie = cies.get(cpos)
@@ -57,6 +61,10 @@ def split_eh_frame(sec) -> list[Record]:
         recs.append(r)
         pos += size
     rels = sec.relocs
+    if rels and max(rel[1] for rel in rels) >> 32 >= len(sec.file.esyms):
+        bad = next(rel for rel in rels if rel[1] >> 32 >= len(sec.file.esyms))
+        raise LinkError(f"{sec.file.name}:(.eh_frame+0x{bad[0]:x}): relocation refers to symbol index "
+                        f"{bad[1] >> 32} beyond the symbol table ({len(sec.file.esyms)} entries)")
     if rels and recs:
         # compilers emit relocations in offset order: walk both lists, bisect only when out of order
         starts = None

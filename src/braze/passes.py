@@ -252,8 +252,9 @@ def bin_sections(ctx) -> None:
                 eh_inputs.append(sec)
                 continue
             oname = output_name(name, flags, obj)
+            # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
             if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
-                    and sec.type == SHT_PROGBITS and not sec.rel_size:
+                    and sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096:
                 key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
                 ms = merged.get(key)
                 if ms is None:

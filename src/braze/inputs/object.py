@@ -13,6 +13,7 @@ from ..elf import (EHDR, SHDR, SYM, RELA, ET_REL, ET_DYN, EM_X86_64, SHT_NULL, S
                    GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
 
 _SHDR_ITER = SHDR.iter_unpack
+_MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
 _unpack_from = struct.unpack_from
 
 
@@ -162,6 +163,8 @@ class ObjectFile:
             if sh[1] != SHT_NOBITS and sh[1] != SHT_NULL and sh[4] + sh[5] > size:
                 raise self.error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
                                  f"of the file (size 0x{size:x})")
+            if sh[8] > _MAX_ALIGN:
+                raise self.error(f"section {i}: alignment 0x{sh[8]:x} is too large")
         sh_str = shdrs[e_shstrndx]
         shstrtab = bytes(v[sh_str[4]:sh_str[4] + sh_str[5]])
 
@@ -293,6 +296,8 @@ class ObjectFile:
             raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
         s.data_override = raw
         s.size = csize
+        if calign > _MAX_ALIGN:
+            raise self.error(f"section {s.name}: alignment 0x{calign:x} is too large")
         s.align = calign or 1
         s.flags &= ~SHF_COMPRESSED
 
