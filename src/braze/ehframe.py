@@ -203,6 +203,30 @@ class EhFrameSection(Chunk):
                 return sec is not None and sec.alive and getattr(sec, "out", 1) is not None
         return False
 
+    def move_dynamic_relocs(self, relocs, start: int) -> None:
+        """Dynamic relocations for absolute pointers in .eh_frame records (DW_EH_PE_absptr personality
+        or LSDA pointers in a PIC link) were made against the input section: move them to where the
+        records are in the output .eh_frame."""
+        if start == len(relocs):
+            return
+        from .synthetic.rela import RelativeReloc
+        where = {}
+        for r in self.records:
+            where.setdefault(id(r.sec), []).append(r)
+        place = _OutputPlace(self)
+        for k in range(start, len(relocs)):
+            d = relocs[k]
+            recs = where.get(id(d.place))
+            if recs is None:
+                continue
+            r = next(x for x in recs if x.off <= d.poff < x.off + x.size)
+            poff = r.out_off + d.poff - r.off
+            if type(d) is RelativeReloc:
+                relocs[k] = RelativeReloc((place, poff, d.target, d.addend))
+            else:
+                d.place = place
+                d.poff = poff
+
     def live_fde_targets(self):
         return self.records
 
@@ -262,6 +286,19 @@ class EhFrameSection(Chunk):
             out.append((v & 0xffffffffffffffff, addr + r.out_off))
         out.sort()
         return out
+
+
+class _OutputPlace:
+    """The output .eh_frame as the place of a dynamic relocation (the interface of an InputSection
+    placed at offset 0 of it)."""
+    out_off = 0
+
+    def __init__(self, eh):
+        self.out = eh
+
+    @property
+    def addr(self):
+        return self.out.addr
 
 
 def _target_key(obj, idx):

@@ -429,6 +429,7 @@ def scan_relocations(ctx) -> None:
     eh = ctx.syn.eh_frame
     if eh is not None:
         # the kept records' relocations, one scan per input section
+        first_dyn = len(ctx.syn.rela_dyn.relocs)
         sec, rels = None, []
         for r in eh.records:
             if r.sec is not sec:
@@ -438,6 +439,7 @@ def scan_relocations(ctx) -> None:
             rels += r.relocs
         if rels:
             scan_section(ctx, sec, rels)
+        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, first_dyn)
     diag.check_errors()
     _allocate(ctx)
 
