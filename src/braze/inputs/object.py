@@ -14,7 +14,7 @@ from ..elf import (EHDR, SHDR, SYM, RELA, ET_REL, ET_DYN, EM_X86_64, SHT_NULL, S
 
 _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
-MAX_SIZE = 1 << 40          # likewise for the size of a .bss (or a common symbol)
+MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
 
 
