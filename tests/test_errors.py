@@ -153,6 +153,7 @@ def inputs(tmp_path_factory) -> Path:
     sig = symtab[1] + 24 * grp[3]
     _patched(d / "comdat.o", d / "groupsig.o", [(sig + 4, "<B", 0x13), (sig + 6, "<H", 0xfeff)])
     (d / "bad.map").write_text(BAD_VERSION_SCRIPT)
+    (d / "bad.rsp").write_text('ok.o "unterminated\n')
     (d / "lib.map").write_text(LIB_MAP)
     libpic = _gcc_c(d, "libpic.c", LIB_C, flags=["-fPIC"])
     p = subprocess.run(["gcc", "-shared", "-nostdlib", "-fuse-ld=bfd", "-Wl,--version-script=lib.map",
@@ -195,6 +196,8 @@ CASES = {
     "shared_dynsym_link": ErrCase(["main.o", "dynlink.so"], ["dynlink.so"], ".dynsym"),
     "version_script_truncated": ErrCase(["-shared", "--version-script", "bad.map", "lib.o"], ["bad.map"],
                                         "version script"),
+    # bfd reads the unterminated quote to the end of the file: a file name that does not exist
+    "response_file_unbalanced_quote": ErrCase(["@bad.rsp"], ["unterminated"], "cannot open"),
     "unknown_option": ErrCase(["--frobnicate", "ok.o"], ["--frobnicate"], "unknown option: --frobnicate"),
     "undefined_symbol": ErrCase(["start.o"], ["start.o", "missing_fn"], "undefined symbol: missing_fn"),
     "duplicate_symbol": ErrCase(["dup_a.o", "dup_b.o"], ["dup_a.o", "dup_b.o", "dup_fn"],
