@@ -87,6 +87,35 @@ def _gcc_c(d: Path, name: str, text: str, compiler="gcc", flags=(), obj_name=Non
     return obj
 
 
+EH_C = """
+int eh_fn(int x) { return x * 3; }
+void _start(void) { eh_fn(1); for (;;) ; }
+"""
+GOT_C = "extern int ext_var;\nint get_ext(void) { return ext_var; }\n"
+COMDAT_CC = """
+inline int twice(int x) { return x + x; }
+extern "C" void _start(void) { twice(2); for (;;) ; }
+"""
+BAD_VERSION_SCRIPT = "VERS_1 { global: lib_fn; extern"
+LIB_MAP = "LIB_1 { global: lib_fn; local: *; };\n"
+
+
+def _sections(data: bytes) -> dict[str, tuple[int, int, int, int]]:
+    """name -> (section header offset, sh_offset, sh_size, sh_info)."""
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shnum, shstrndx = struct.unpack_from("<HH", data, 0x3c)
+    stroff, = struct.unpack_from("<Q", data, shoff + 64 * shstrndx + 24)
+    out = {}
+    for i in range(shnum):
+        h = shoff + 64 * i
+        name_off, = struct.unpack_from("<I", data, h)
+        off, size = struct.unpack_from("<QQ", data, h + 24)
+        info, = struct.unpack_from("<I", data, h + 44)
+        name = data[stroff + name_off:data.index(b"\0", stroff + name_off)].decode()
+        out.setdefault(name, (h, off, size, info))
+    return out
+
+
 def _patched(src: Path, dst: Path, patches: list[tuple[int, str, int]]) -> None:
     data = bytearray(src.read_bytes())
     for off, fmt, val in patches:
@@ -145,6 +174,36 @@ def inputs(tmp_path_factory) -> Path:
 
     p = subprocess.run(["ar", "rcs", "lib.a", "lib.o"], cwd=d, capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
+
+    # crash classes found by test_fuzz.py, each as one targeted corruption
+    okd = (d / "ok.o").read_bytes()
+    secs = _sections(okd)
+    _patched(d / "ok.o", d / "align.o", [(secs[".text"][0] + 48, "<Q", 1 << 40)])
+    _patched(d / "ok.o", d / "bss.o", [(secs[".bss"][0] + 32, "<Q", 1 << 50)])
+    eh = _gcc_c(d, "eh.c", EH_C, flags=["-fasynchronous-unwind-tables"])
+    rela = _sections(eh.read_bytes())[".rela.eh_frame"]
+    _patched(eh, d / "ehsym.o", [(rela[1] + 12, "<I", 0x7fff)])      # r_info's symbol of the first entry
+    got = _gcc_c(d, "got.c", GOT_C, flags=["-fPIC"])
+    rela = _sections(got.read_bytes())[".rela.text"]
+    _patched(got, d / "addend.o", [(rela[1] + 16, "<q", 1 << 40)])     # r_addend of the GOTPCREL
+    cd = _gcc_c(d, "comdat.cc", COMDAT_CC, compiler="g++", flags=["-O0"]).read_bytes()
+    grp = _sections(cd)[".group"]
+    symtab = _sections(cd)[".symtab"]
+    sig = symtab[1] + 24 * grp[3]
+    _patched(d / "comdat.o", d / "groupsig.o", [(sig + 4, "<B", 0x13), (sig + 6, "<H", 0xfeff)])
+    (d / "bad.map").write_text(BAD_VERSION_SCRIPT)
+    (d / "bad.rsp").write_text('ok.o "unterminated\n')
+    (d / "lib.map").write_text(LIB_MAP)
+    libpic = _gcc_c(d, "libpic.c", LIB_C, flags=["-fPIC"])
+    p = subprocess.run(["gcc", "-shared", "-nostdlib", "-fuse-ld=bfd", "-Wl,--version-script=lib.map",
+                        libpic.name, "-o", "libv.so"], cwd=d, capture_output=True, text=True, env=tool_env())
+    assert p.returncode == 0, p.stderr
+    so = (d / "libv.so").read_bytes()
+    ss = _sections(so)
+    vd = ss[".gnu.version_d"][1]
+    _patched(d / "libv.so", d / "verdef.so", [(vd + 12, "<I", 0x100000)])     # vd_aux of the first entry
+    _patched(d / "libv.so", d / "versym.so", [(ss[".gnu.version"][0] + 32, "<Q", 2)])
+    _patched(d / "libv.so", d / "dynlink.so", [(ss[".dynsym"][0] + 40, "<I", 0x7fff)])
     _corrupt_member(d / "lib.a", d / "badfmag.a", "lib.o", "fmag")
     _corrupt_member(d / "lib.a", d / "badsize.a", "lib.o", "size")
     return d
@@ -166,6 +225,18 @@ CASES = {
     "wrong_machine": ErrCase(["aarch64.o"], ["aarch64.o"]),
     "archive_bad_fmag": ErrCase(["main.o", "badfmag.a"], ["badfmag.a"]),
     "archive_bad_size": ErrCase(["main.o", "badsize.a"], ["badsize.a"]),
+    "section_alignment_huge": ErrCase(["align.o"], ["align.o"], "alignment"),
+    "bss_size_huge": ErrCase(["bss.o"], ["bss.o"], "too large"),
+    "eh_frame_reloc_symbol": ErrCase(["ehsym.o"], ["ehsym.o", ".eh_frame"], "symbol index"),
+    "reloc_addend_overflow": ErrCase(["-shared", "addend.o"], ["addend.o", ".text"], "GOTPCREL"),
+    "group_signature_section": ErrCase(["groupsig.o"], ["groupsig.o"], "section group"),
+    "shared_verdef_corrupt": ErrCase(["main.o", "verdef.so"], ["verdef.so"], ".gnu.version_d"),
+    "shared_versym_short": ErrCase(["main.o", "versym.so"], ["versym.so"], ".gnu.version"),
+    "shared_dynsym_link": ErrCase(["main.o", "dynlink.so"], ["dynlink.so"], ".dynsym"),
+    "version_script_truncated": ErrCase(["-shared", "--version-script", "bad.map", "lib.o"], ["bad.map"],
+                                        "version script"),
+    # bfd reads the unterminated quote to the end of the file: a file name that does not exist
+    "response_file_unbalanced_quote": ErrCase(["@bad.rsp"], ["unterminated"], "cannot open"),
     "unknown_option": ErrCase(["--frobnicate", "ok.o"], ["--frobnicate"], "unknown option: --frobnicate"),
     "undefined_symbol": ErrCase(["start.o"], ["start.o", "missing_fn"], "undefined symbol: missing_fn"),
     "duplicate_symbol": ErrCase(["dup_a.o", "dup_b.o"], ["dup_a.o", "dup_b.o", "dup_fn"],

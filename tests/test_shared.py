@@ -417,3 +417,43 @@ def test_lib_main_errors(build):
     assert not isinstance(p, Path) and "-shared" in p.stderr, p
     for name in ("libdup.so", "libnomain.so", "libmain_exe"):
         assert not (build.root / "test" / name).exists()
+
+
+EH_ABSPTR_S = """
+        .text
+        .globl f
+        .type f, @function
+f:      .cfi_startproc
+        .cfi_personality 0x0, pers
+        ret
+        .cfi_endproc
+        .data
+        .globl pers
+pers:   .quad 0
+"""
+
+
+def _dyn_relocs_in_eh_frame(lib: Path) -> list:
+    """(type, symbol) of the dynamic relocations, each checked to apply inside .eh_frame."""
+    sh = re.search(r"\.eh_frame\s+PROGBITS\s+([0-9a-f]+) [0-9a-f]+ ([0-9a-f]+)", _readelf("-S", lib))
+    assert sh, _readelf("-S", lib)
+    start, size = int(sh.group(1), 16), int(sh.group(2), 16)
+    out = []
+    for line in _readelf("-r", lib).splitlines():
+        f = line.split()
+        if len(f) >= 3 and f[2].startswith("R_X86_64_"):
+            assert start <= int(f[0], 16) < start + size, f"{lib}: {line} is not in .eh_frame"
+            out.append((f[2], f[4] if len(f) > 5 else ""))
+    return sorted(out)
+
+
+def test_eh_frame_absolute_personality_pointer(build):
+    """A hand-written CFI personality pointer with DW_EH_PE_absptr is an R_X86_64_64 in .eh_frame; in a
+    shared library it needs a dynamic relocation at the record's place in the output .eh_frame."""
+    src = build.root / "ehabs.s"
+    src.write_text(EH_ABSPTR_S)
+    obj = build.root / "ehabs.o"
+    build.run(["gcc", "-c", src, "-o", obj])
+    libs = {ln: build.link(ln, "libehabs.so", [obj], "-shared", "-nostdlib") for ln in LINKERS}
+    assert _dyn_relocs_in_eh_frame(libs["test"]) == _dyn_relocs_in_eh_frame(libs["bfd"]) == \
+        [("R_X86_64_64", "pers")]

@@ -555,7 +555,16 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
             if depth > 20:
                 raise LinkError(f"{path}: response files nested too deeply")
             import shlex
-            out.extend(expand_response_files(shlex.split(text), depth + 1))
+            words = None
+            for end in ("", '"', "'", "\\"):     # bfd (libiberty) lets the file end inside a quote
+                try:
+                    words = shlex.split(text + end)
+                    break
+                except ValueError:
+                    continue
+            if words is None:
+                raise LinkError(f"{path}: cannot parse response file")
+            out.extend(expand_response_files(words, depth + 1))
         else:
             out.append(a)
     return out

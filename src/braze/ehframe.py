@@ -53,7 +53,11 @@ def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
         r = Record(sec, pos, size, cid == 0)
         if cid == 0:
             cies[pos] = r
-            r.fde_enc = _cie_fde_encoding(data, pos, sec)
+            try:
+                r.fde_enc = _cie_fde_encoding(data[:pos + size], pos, sec)
+            except (IndexError, ValueError):
+                raise LinkError(f"{sec.file.name}: .eh_frame: CIE at offset 0x{pos:x} is truncated or "
+                                f"corrupt") from None
         else:
             cpos = pos + 4 - cid
             r.cie = cies.get(cpos)
@@ -62,6 +66,10 @@ def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
         recs.append(r)
         pos += size
     rels = sec.relocs
+    if rels and max(rel[1] for rel in rels) >> 32 >= len(sec.file.esyms):
+        bad = next(rel for rel in rels if rel[1] >> 32 >= len(sec.file.esyms))
+        raise LinkError(f"{sec.file.name}:(.eh_frame+0x{bad[0]:x}): relocation refers to symbol index "
+                        f"{bad[1] >> 32} beyond the symbol table ({len(sec.file.esyms)} entries)")
     if rels and recs:
         # compilers emit relocations in offset order: walk both lists, bisect only when out of order
         starts = None
@@ -341,6 +349,30 @@ class EhFrameSection(Chunk):
                 return sec is not None and sec.alive and getattr(sec, "out", 1) is not None
         return False
 
+    def move_dynamic_relocs(self, relocs, start: int) -> None:
+        """Dynamic relocations for absolute pointers in .eh_frame records (DW_EH_PE_absptr personality
+        or LSDA pointers in a PIC link) were made against the input section: move them to where the
+        records are in the output .eh_frame."""
+        if start == len(relocs):
+            return
+        from .synthetic.rela import RelativeReloc
+        where = {}
+        for r in self.records:
+            where.setdefault(id(r.sec), []).append(r)
+        place = _OutputPlace(self)
+        for k in range(start, len(relocs)):
+            d = relocs[k]
+            recs = where.get(id(d.place))
+            if recs is None:
+                continue
+            r = next(x for x in recs if x.off <= d.poff < x.off + x.size)
+            poff = r.out_off + d.poff - r.off
+            if type(d) is RelativeReloc:
+                relocs[k] = RelativeReloc((place, poff, d.target, d.addend))
+            else:
+                d.place = place
+                d.poff = poff
+
     def live_fde_targets(self):
         return self.records
 
@@ -443,6 +475,19 @@ _LAZY_PLT_FDE = bytes([0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                        0, 0, 0, 0])
 # .plt.got: one jmp per entry, the caller's frame is untouched (the CIE's rules hold)
 _PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
+
+
+class _OutputPlace:
+    """The output .eh_frame as the place of a dynamic relocation (the interface of an InputSection
+    placed at offset 0 of it)."""
+    out_off = 0
+
+    def __init__(self, eh):
+        self.out = eh
+
+    @property
+    def addr(self):
+        return self.out.addr
 
 
 def _target_key(obj, idx):

@@ -259,8 +259,9 @@ def bin_sections(ctx) -> None:
             oname = output_name(name, flags, obj)
             if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
                 reverse_ctors(sec)
+            # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
             if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
-                    and sec.type == SHT_PROGBITS and not sec.rel_size:
+                    and sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096:
                 key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
                 ms = merged.get(key)
                 if ms is None:
@@ -439,6 +440,7 @@ def scan_relocations(ctx) -> None:
     eh = ctx.syn.eh_frame
     if eh is not None:
         # the kept records' relocations, one scan per input section
+        first_dyn = len(ctx.syn.rela_dyn.relocs)
         sec, rels = None, []
         for r in eh.records:
             if r.sec is not sec:
@@ -450,8 +452,10 @@ def scan_relocations(ctx) -> None:
             scan_section(ctx, sec, rels)
     diag.check_errors()
     _allocate(ctx)
-    if eh is not None and ctx.config.plt_unwind:
-        eh.add_plt_unwind(ctx)
+    if eh is not None:
+        if ctx.config.plt_unwind:
+            eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
+        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, first_dyn)
 
 
 def _allocate(ctx) -> None:

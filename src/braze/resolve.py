@@ -12,7 +12,7 @@ from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
                   STT_SECTION, STT_FILE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
-from .inputs.object import ObjectFile
+from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE
 from .inputs.script import parse_script
 from .inputs.shared import SharedFile
 from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
@@ -314,6 +314,9 @@ class Reader:
             if shndx == SHN_COMMON:
                 rank = COMMON
                 sec = None
+                if value > MAX_ALIGN or size > MAX_SIZE:
+                    raise obj.error(f"common symbol {name}: size 0x{size:x} or alignment 0x{value:x} "
+                                    f"is too large")
             elif shndx == SHN_ABS:
                 rank = WEAK if bind == STB_WEAK else STRONG
                 sec = None

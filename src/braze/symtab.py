@@ -48,7 +48,7 @@ class SymTab(Chunk):
                         value = sec.out.addr + sec.out_off + e[4]
                         shndx = sec.out.shndx
                     if typ == STT_TLS:
-                        value -= tls_start
+                        value = (value - tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 pack(buf, o, name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5])
             else:                               # a global symbol demoted to local (hidden)
                 _, name, s = ent
@@ -78,7 +78,7 @@ class SymTab(Chunk):
                     shndx = _section_of_addr(ctx, s.value)
             value = sym_addr(ctx, s)
             if typ == STT_TLS:
-                value -= ctx.tls_start
+                value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
         else:
             shndx = SHN_UNDEF
             value = sym_addr(ctx, s) if s.canonical_plt else 0

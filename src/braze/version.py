@@ -68,6 +68,8 @@ def parse_version_script(text: str, path: str):
                 i += 2
                 continue
             if t == "extern":
+                if i + 1 >= n:
+                    raise LinkError(f"{path}: syntax error in version script: 'extern' at end of file")
                 lang = toks[i + 1].strip('"')
                 i += 2
                 need("{")
@@ -163,7 +165,7 @@ def _load_nodes(ctx) -> list:
     texts = list(ctx.version_texts)
     for p in cfg.version_scripts:
         try:
-            with open(p) as f:
+            with open(p, encoding="utf-8", errors="replace") as f:
                 texts.append((p, f.read()))
         except OSError as e:
             raise LinkError(f"cannot open version script {p}: {e.strerror}") from None
@@ -265,7 +267,7 @@ def apply_dynamic_list(ctx) -> None:
     pats = []
     for p in ctx.config.dynamic_list:
         try:
-            with open(p) as f:
+            with open(p, encoding="utf-8", errors="replace") as f:
                 text = f.read()
         except OSError as e:
             raise LinkError(f"cannot open dynamic list {p}: {e.strerror}") from None

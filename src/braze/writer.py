@@ -23,7 +23,11 @@ def write_output(ctx) -> None:
     jobs = _reloc_jobs(ctx)
     parallel = _use_two_processes(cfg, sum(m.rel_size for m, _o, _a in jobs) // 24)
     # a shared mapping lets a forked process write its half of the relocations into the same image
-    buf = mmap.mmap(-1, ctx.file_size) if parallel else bytearray(ctx.file_size)
+    try:
+        buf = mmap.mmap(-1, ctx.file_size) if parallel else bytearray(ctx.file_size)
+    except (MemoryError, OverflowError, OSError) as e:
+        raise LinkError(f"{cfg.output}: cannot allocate the output image of {ctx.file_size} bytes "
+                        f"({type(e).__name__})") from None
     _write_headers(ctx, buf)
     chunks = ctx.chunks
     for c in chunks:

@@ -404,6 +404,34 @@ def _fill_values(ctx, obj, idx, svals, pvals) -> None:
 
 
 def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
+    """Write relocated values for `rels` (offsets relative to base) into buf. A corrupt input can still
+    get here with a value no field holds (a huge addend) or a symbol index the scan never saw (only
+    allocated sections are scanned): that ends the link with an error naming the relocation, at no
+    cost to the loop itself."""
+    try:
+        _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr)
+    except (struct.error, IndexError, OverflowError) as e:
+        i = None
+        tb = e.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code is _apply_relocs.__code__:
+                i = tb.tb_frame.f_locals.get("i")
+            tb = tb.tb_next
+        if i is None or i >= len(rels):
+            raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
+        off, info, _a = rels[i]
+        idx = info >> 32
+        if idx >= len(obj.syms):
+            what = f"refers to symbol index {idx} beyond the symbol table ({len(obj.syms)} entries)"
+        elif off + _width(info & 0xffffffff) > sec.size and not sec.is_eh_frame:
+            what = f"is outside the section (size 0x{sec.size:x})"
+        else:
+            what = "has a value that does not fit its field"
+        raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation "
+                        f"{rname(info & 0xffffffff)} {what}") from None
+
+
+def _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
     """Write relocated values for `rels` (offsets relative to base) into buf.
 
     The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation

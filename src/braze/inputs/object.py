@@ -13,6 +13,8 @@ from ..elf import (EHDR, SHDR, SYM, RELA, ET_REL, ET_DYN, EM_X86_64, SHT_NULL, S
                    GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
 
 _SHDR_ITER = SHDR.iter_unpack
+MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
+MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
 
 
@@ -162,6 +164,8 @@ class ObjectFile:
             if sh[1] != SHT_NOBITS and sh[1] != SHT_NULL and sh[4] + sh[5] > size:
                 raise self.error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
                                  f"of the file (size 0x{size:x})")
+            if sh[8] > MAX_ALIGN or sh[5] > MAX_SIZE:
+                raise self.error(f"section {i}: size 0x{sh[5]:x} or alignment 0x{sh[8]:x} is too large")
         sh_str = shdrs[e_shstrndx]
         shstrtab = bytes(v[sh_str[4]:sh_str[4] + sh_str[5]])
 
@@ -251,6 +255,9 @@ class ObjectFile:
                 raise self.error(f"section group {gi}: bad signature symbol index {sig_idx}")
             sig = names[sig_idx]
             if self.esyms[sig_idx][1] & 0xf == STT_SECTION:
+                if self.esyms[sig_idx][3] >= n:
+                    raise self.error(f"section group {gi}: signature symbol {sig_idx} has bad section index "
+                                     f"{self.esyms[sig_idx][3]}")
                 sig = secname(shdrs[self.esyms[sig_idx][3]][0])
             self.comdat_groups.append((sig, members))
 
@@ -291,8 +298,13 @@ class ObjectFile:
             raw = zlib.decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]))
         except zlib.error as e:
             raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        if len(raw) != csize:
+            raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
+                             f"header's {csize}")
         s.data_override = raw
         s.size = csize
+        if calign > MAX_ALIGN:
+            raise self.error(f"section {s.name}: alignment 0x{calign:x} is too large")
         s.align = calign or 1
         s.flags &= ~SHF_COMPRESSED
 

@@ -44,19 +44,21 @@ class SharedFile:
              e_shnum, e_shstrndx) = EHDR.unpack_from(v, 0)
         except struct.error:
             raise self.error("truncated ELF header") from None
-        if e_machine != EM_X86_64 or ident[4] != 2:
+        if e_machine != EM_X86_64 or ident[4] != 2 or ident[5] != 1:
             raise self.error("incompatible shared object (not ELF64 x86-64)")
         if e_shentsize != 64 or e_shoff + e_shnum * 64 > size:
-            raise self.error("corrupt section header table")
+            raise self.error(f"corrupt section header table ({e_shnum} entries of {e_shentsize} bytes at "
+                             f"offset 0x{e_shoff:x}, file size 0x{size:x})")
         shdrs = list(SHDR.iter_unpack(v[e_shoff:e_shoff + e_shnum * 64]))
         if e_phentsize == 56 and e_phoff + e_phnum * 56 <= size:
             for ph in PHDR.iter_unpack(v[e_phoff:e_phoff + e_phnum * 56]):
                 if ph[0] == 0x6474e552 and ph[6]:       # PT_GNU_RELRO: read-only once relocated
                     self.readonly_ranges.append((ph[3], ph[3] + ph[6]))
         dynsym = versym = verdef = dynamic = None
-        for sh in shdrs:
+        for i, sh in enumerate(shdrs):
             if sh[1] != 8 and sh[4] + sh[5] > size:
-                raise self.error("section extends past the end of the file")
+                raise self.error(f"section {i} at offset 0x{sh[4]:x} (size "
+                                 f"0x{sh[5]:x}) extends past the end of the file (size 0x{size:x})")
             if sh[2] & 2 and not sh[2] & 1 and sh[5]:       # SHF_ALLOC without SHF_WRITE
                 self.readonly_ranges.append((sh[3], sh[3] + sh[5]))
             t = sh[1]
@@ -70,6 +72,8 @@ class SharedFile:
                 dynamic = sh
         if dynsym is None:
             return
+        if dynsym[6] >= len(shdrs):
+            raise self.error(f"corrupt .dynsym: string table index {dynsym[6]} out of range")
         strsh = shdrs[dynsym[6]]
         strtab = bytes(v[strsh[4]:strsh[4] + strsh[5]])
 
@@ -95,16 +99,11 @@ class SharedFile:
                 elif tag == DT_RUNPATH or (tag == DT_RPATH and not self.runpath):
                     self.runpath = [d for d in cstr(val).split(":") if d]
         if verdef is not None:
-            off = verdef[4]
-            for _ in range(verdef[7]):
-                _ver, flags, ndx, cnt, _h, aux, nxt = struct.unpack_from("<HHHHIII", v, off)
-                name_off = struct.unpack_from("<I", v, off + aux)[0]
-                self.versions[ndx] = cstr(name_off)
-                if not nxt:
-                    break
-                off += nxt
+            self._parse_verdef(verdef, cstr)
         cnt = dynsym[5] // 24
         syms = SYM.iter_unpack(v[dynsym[4]:dynsym[4] + cnt * 24])
+        if versym is not None and versym[5] < 2 * cnt:
+            raise self.error(f"corrupt .gnu.version: {versym[5] // 2} entries for {cnt} dynamic symbols")
         vers = struct.unpack_from(f"<{cnt}H", v, versym[4]) if versym is not None else None
         defs = self.defs
         undefs = self.undefs
@@ -126,6 +125,24 @@ class SharedFile:
                 continue
             defs.append((name, value, sz, info & 0xf, bind, shndx, versions.get(vidx) if vidx > 1 else None,
                          hidden, other & 3))
+
+    def _parse_verdef(self, verdef, cstr) -> None:
+        """Version index -> name from .gnu.version_d; every record must lie inside the section."""
+        v = self.view
+        off = start = verdef[4]
+        end = start + verdef[5]
+        for _ in range(verdef[7]):
+            if off + 20 > end:
+                raise self.error(f"corrupt .gnu.version_d: record at offset 0x{off:x} is outside the section")
+            _ver, flags, ndx, cnt, _h, aux, nxt = struct.unpack_from("<HHHHIII", v, off)
+            if off + aux + 8 > end:
+                raise self.error(f"corrupt .gnu.version_d: auxiliary record of the entry at offset 0x{off:x} "
+                                 f"is outside the section")
+            name_off = struct.unpack_from("<I", v, off + aux)[0]
+            self.versions[ndx] = cstr(name_off)
+            if not nxt:
+                break
+            off += nxt
 
     def is_readonly(self, value: int) -> bool:
         """Is `value` inside read-only data of this library? (bfd copies such symbols into

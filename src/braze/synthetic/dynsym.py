@@ -51,7 +51,7 @@ class DynSym(Chunk):
             if _is_def(s):
                 shndx, value = _out_shndx(ctx, s), sym_addr(ctx, s)
                 if typ == STT_TLS:
-                    value -= ctx.tls_start
+                    value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 size = s.size
             else:
                 # an import binds as the references say: weak only if every reference is weak

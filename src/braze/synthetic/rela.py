@@ -100,7 +100,7 @@ class RelaDyn(Chunk):
         o = self.offset
         pack = RELA.pack_into
         for v in rel + other:
-            pack(buf, o, v[0], v[1], v[2] & 0xffffffffffffffff if v[2] >= 0 else v[2])
+            pack(buf, o, v[0], v[1], ((v[2] + 0x8000000000000000) & 0xffffffffffffffff) - 0x8000000000000000)
             o += 24
 
 
