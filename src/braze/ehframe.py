@@ -6,7 +6,7 @@ import bisect
 import struct
 
 from .diag import LinkError
-from .elf import SHT_PROGBITS, SHF_ALLOC, SHF_WRITE, STT_SECTION
+from .elf import SHT_PROGBITS, SHF_ALLOC
 from .sections import Chunk
 
 _u32 = struct.Struct("<I")
@@ -225,7 +225,6 @@ class EhFrameSection(Chunk):
         self.inputs = inputs
         out: list[Record] = []
         cie_map: dict = {}
-        off = 0
         nfde = 0
         for sec in inputs:
             data = bytes(sec.data)

@@ -3,11 +3,10 @@ ld.bfd's default script does (-z separate-code, RELRO ending on a page boundary)
 from __future__ import annotations
 
 from . import diag
-from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS,
-                  PT_LOAD, PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
-                  PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, STV_HIDDEN, align_up)
+from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, PT_LOAD,
+                  PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
+                  PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, align_up)
 from .passes import rank_of
-from .sections import Chunk
 
 
 class Segment:
@@ -33,7 +32,6 @@ _NONALLOC_ORDER = {n: i for i, n in enumerate((
 
 def collect_chunks(ctx) -> list:
     syn = ctx.syn
-    cfg = ctx.config
     chunks = [c for c in ctx.out_sections.values()]
     for c in (syn.interp, syn.build_id, syn.property, syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr,
               syn.versym, syn.verdef, syn.verneed, syn.dynamic, syn.eh_frame, syn.eh_frame_hdr):
@@ -65,7 +63,6 @@ def _got_referenced(ctx):
 
 
 def layout(ctx) -> None:
-    cfg = ctx.config
     syn = ctx.syn
     chunks = collect_chunks(ctx)
     for c in chunks:
@@ -252,7 +249,6 @@ def _assign(ctx, chunks) -> None:
     addr = base + hdr_size
     file_end = hdr_size
     first = True
-    tbss_end = None
     for li, seg in enumerate(loads):
         rw = bool(seg.flags & PF_W)
         if first:
@@ -389,7 +385,6 @@ def _layout_rw(ctx, seg, start, dry):
 
 def define_symbols(ctx) -> None:
     """Give linker-defined symbols their values now that addresses are known."""
-    cfg = ctx.config
     syn = ctx.syn
     by = ctx.out_by_name
     chunks = ctx.chunks
@@ -418,7 +413,6 @@ def define_symbols(ctx) -> None:
         setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     setv("__ehdr_start", ctx.base)
     setv("__executable_start", ctx.base)
-    fini = by.get(".fini") or by.get(".text")
     rx = [c for c in alloc if c.flags & SHF_EXECINSTR]
     etext = (rx[-1].addr + rx[-1].size) if rx else ctx.base
     for n in ("_etext", "etext", "__etext"):
@@ -449,7 +443,6 @@ def define_symbols(ctx) -> None:
         setv("__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
         setv("__rela_iplt_end", rp.addr + rp.size)
     else:
-        first = alloc[0] if alloc else None
         setv("__rela_iplt_start", 0)
         setv("__rela_iplt_end", 0)
     if syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:

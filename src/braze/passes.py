@@ -6,15 +6,14 @@ from __future__ import annotations
 from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
-                  SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_X86_64_LARGE, SHT_NOBITS, SHT_PROGBITS,
-                  SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND,
-                  STB_LOCAL, STB_WEAK, STB_GLOBAL, STT_SECTION, STT_FUNC, STT_OBJECT, STT_TLS, STT_NOTYPE,
-                  STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
-                  GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_ISA_1_NEEDED)
-from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors, Chunk,
+                  SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
+                  SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
+                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
+                  GNU_PROPERTY_X86_FEATURE_1_AND)
+from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
-from .symbols import (NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+from .symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
+                      NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
@@ -349,7 +348,7 @@ class Synthetic:
 def create_synthetic(ctx) -> None:
     from .synthetic.strtab import StrTab
     from .synthetic.notes import Interp, BuildId, PropertyNote
-    from .synthetic.dynsym import DynSym, GnuHash, SysvHash, VerSym, VerNeed
+    from .synthetic.dynsym import DynSym, GnuHash, SysvHash
     from .synthetic.rela import RelaDyn, RelaPlt
     from .synthetic.got import Got, GotPlt
     from .synthetic.plt import Plt, PltGot
@@ -462,7 +461,7 @@ def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
     from .arch.x86_64 import is_preemptible
     from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, GOT_TLSDESC
-    from .synthetic.rela import (DynReloc, R_64, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
+    from .synthetic.rela import (DynReloc, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
                                  R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE)
     cfg = ctx.config
     syn = ctx.syn

@@ -10,7 +10,7 @@ import os
 from . import diag
 from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
-                  STT_SECTION, STT_FILE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, ET_REL, ET_DYN)
+                  STT_GNU_IFUNC, STT_TLS, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE
 from .inputs.script import parse_script

@@ -5,9 +5,7 @@ from __future__ import annotations
 import bisect
 
 from .diag import LinkError
-from .elf import (SHT_PROGBITS, SHT_NOBITS, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
-                  SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
-                  SHF_X86_64_LARGE, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_X86_64_UNWIND, SHF_INFO_LINK, align_up)
+from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC
 
 
 class Chunk:

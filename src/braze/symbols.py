@@ -1,8 +1,7 @@
 """Global symbols. One Symbol per name; files point at it from their symbol tables."""
 from __future__ import annotations
 
-from .elf import (STB_GLOBAL, STB_WEAK, STB_GNU_UNIQUE, STT_TLS, STT_GNU_IFUNC, STT_FUNC, STV_DEFAULT,
-                  STV_PROTECTED)
+from .elf import STB_GLOBAL, STT_TLS, STT_GNU_IFUNC, STT_FUNC, STV_DEFAULT
 
 # Where a definition came from, strongest last.
 NONE, SHARED, COMMON, WEAK, STRONG = 0, 1, 2, 3, 4

@@ -1,9 +1,8 @@
 """.symtab/.strtab/.shstrtab: local symbols per file (FILE first), linker-defined locals, then globals."""
 from __future__ import annotations
 
-from .elf import (SHT_SYMTAB, SHT_STRTAB, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
-                  STT_TLS, STT_NOTYPE, STT_OBJECT, STT_FUNC, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF,
-                  SHN_COMMON)
+from .elf import (SHT_SYMTAB, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_TLS, STT_FUNC,
+                  STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF)
 from .arch.x86_64 import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk

@@ -9,8 +9,8 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHF_COMPRESSED,
-                  SHT_NOBITS, PT_GNU_STACK, STT_GNU_IFUNC, ELFCOMPRESS_ZLIB, align_up)
+from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
+                  ELFCOMPRESS_ZLIB, align_up)
 from .sections import OutputSection
 
 

@@ -10,12 +10,12 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_TLS, STT_OBJECT, STV_DEFAULT,
-                   STV_PROTECTED, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF, SHN_COMMON)
+from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC,
+                   SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..symbols import (Symbol, NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP,
-                       NEEDS_TLSGD, NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
 R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
@@ -730,7 +730,6 @@ def _relax_ld(obj, sec, off, buf, loc, rels, i):
     start = loc - 3
     if bytes(buf[start:loc]) != b"\x48\x8d\x3d" or i >= len(rels):
         _tls_fail(obj, sec, off, "R_X86_64_TLSLD to R_X86_64_TPOFF32")
-    nt = rels[i][1] & 0xffffffff
     if buf[loc + 4] == 0xe8:
         buf[start:start + 12] = b"\x66\x66\x66" + _FS0
     elif bytes(buf[loc + 4:loc + 6]) == b"\xff\x15":

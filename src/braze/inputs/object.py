@@ -4,12 +4,11 @@ from __future__ import annotations
 import struct
 
 from ..diag import LinkError
-from ..elf import (EHDR, SHDR, SYM, RELA, ET_REL, ET_DYN, EM_X86_64, SHT_NULL, SHT_SYMTAB, SHT_STRTAB,
-                   SHT_RELA, SHT_REL, SHT_GROUP, SHT_NOBITS, SHT_SYMTAB_SHNDX, SHT_NOTE, SHF_ALLOC,
-                   SHF_EXCLUDE, SHF_GROUP, SHF_MERGE, SHF_STRINGS, SHF_EXECINSTR, SHF_COMPRESSED,
-                   SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX, SHN_LORESERVE, STB_LOCAL, STB_WEAK,
-                   STT_SECTION, STT_FILE, GRP_COMDAT, SHT_LLVM_ADDRSIG, NT_GNU_PROPERTY_TYPE_0,
-                   GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO,
+from .elfhdr import read_headers
+from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,
+                   SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
+                   SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
+                   NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO,
                    GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
 
 _SHDR_ITER = SHDR.iter_unpack
@@ -127,45 +126,13 @@ class ObjectFile:
     def parse(self) -> None:
         v = self.view
         size = len(v)
-        if size < 64:
-            raise self.error(f"file too short for an ELF header ({size} bytes)")
-        try:
-            (ident, e_type, e_machine, _ver, _entry, _phoff, e_shoff, _flags, _ehsize, _phentsize,
-             _phnum, e_shentsize, e_shnum, e_shstrndx) = EHDR.unpack_from(v, 0)
-        except struct.error:
-            raise self.error("truncated ELF header") from None
-        if ident[:4] != b"\x7fELF":
-            raise self.error("not an ELF file")
-        if ident[4] != 2 or ident[5] != 1:
-            raise self.error("not a 64-bit little-endian ELF file (braze links x86-64 only)")
-        if e_machine != EM_X86_64:
-            raise self.error(f"incompatible machine type {e_machine} (expected x86-64)")
-        if e_type != ET_REL:
-            raise self.error(f"unexpected ELF type {e_type} for a relocatable object")
-        if e_shentsize != SHDR.size:
-            raise self.error(f"corrupt section header table: e_shentsize is {e_shentsize}, expected 64")
-        if e_shoff == 0 or e_shoff > size:
-            raise self.error(f"corrupt section header table: e_shoff 0x{e_shoff:x} is beyond the end of "
-                             f"the file (size 0x{size:x})")
-        if e_shnum == 0:
-            if e_shoff + 64 > size:
-                raise self.error("truncated section header table")
-            e_shnum = SHDR.unpack_from(v, e_shoff)[5]
-        end = e_shoff + e_shnum * 64
-        if end > size:
-            raise self.error(f"corrupt section header table: {e_shnum} headers at offset 0x{e_shoff:x} "
-                             f"extend past the end of the file (size 0x{size:x})")
-        shdrs = list(_SHDR_ITER(v[e_shoff:end]))
-        if e_shstrndx == SHN_XINDEX:
-            e_shstrndx = shdrs[0][6]
-        if e_shstrndx >= e_shnum:
-            raise self.error(f"corrupt section header table: bad e_shstrndx {e_shstrndx}")
+        _ehdr, shdrs, e_shstrndx = read_headers(v, self.error, ET_REL)
+        e_shnum = len(shdrs)
         for i, sh in enumerate(shdrs):
-            if sh[1] != SHT_NOBITS and sh[1] != SHT_NULL and sh[4] + sh[5] > size:
-                raise self.error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
-                                 f"of the file (size 0x{size:x})")
             if sh[8] > MAX_ALIGN or sh[5] > MAX_SIZE:
                 raise self.error(f"section {i}: size 0x{sh[5]:x} or alignment 0x{sh[8]:x} is too large")
+        if e_shstrndx >= e_shnum:
+            raise self.error(f"corrupt section header table: bad e_shstrndx {e_shstrndx}")
         sh_str = shdrs[e_shstrndx]
         shstrtab = bytes(v[sh_str[4]:sh_str[4] + sh_str[5]])
 

@@ -5,9 +5,9 @@ import os
 import struct
 
 from ..diag import LinkError
-from ..elf import (PHDR, EHDR, SHDR, SYM, DYN, ET_DYN, EM_X86_64, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM,
-                   SHT_GNU_VERDEF, SHN_UNDEF, DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, STB_LOCAL,
-                   VERSYM_HIDDEN)
+from .elfhdr import read_headers
+from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM, SHT_GNU_VERDEF, SHN_UNDEF,
+                   DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, STB_LOCAL, VERSYM_HIDDEN)
 
 
 class SharedFile:
@@ -39,26 +39,14 @@ class SharedFile:
     def parse(self) -> None:
         v = self.view
         size = len(v)
-        try:
-            (ident, e_type, e_machine, _v, _e, e_phoff, e_shoff, _f, _eh, e_phentsize, e_phnum, e_shentsize,
-             e_shnum, e_shstrndx) = EHDR.unpack_from(v, 0)
-        except struct.error:
-            raise self.error("truncated ELF header") from None
-        if e_machine != EM_X86_64 or ident[4] != 2 or ident[5] != 1:
-            raise self.error("incompatible shared object (not ELF64 x86-64)")
-        if e_shentsize != 64 or e_shoff + e_shnum * 64 > size:
-            raise self.error(f"corrupt section header table ({e_shnum} entries of {e_shentsize} bytes at "
-                             f"offset 0x{e_shoff:x}, file size 0x{size:x})")
-        shdrs = list(SHDR.iter_unpack(v[e_shoff:e_shoff + e_shnum * 64]))
+        ehdr, shdrs, _shstrndx = read_headers(v, self.error, ET_DYN)
+        e_phoff, e_phentsize, e_phnum = ehdr[5], ehdr[9], ehdr[10]
         if e_phentsize == 56 and e_phoff + e_phnum * 56 <= size:
             for ph in PHDR.iter_unpack(v[e_phoff:e_phoff + e_phnum * 56]):
                 if ph[0] == 0x6474e552 and ph[6]:       # PT_GNU_RELRO: read-only once relocated
                     self.readonly_ranges.append((ph[3], ph[3] + ph[6]))
         dynsym = versym = verdef = dynamic = None
-        for i, sh in enumerate(shdrs):
-            if sh[1] != 8 and sh[4] + sh[5] > size:
-                raise self.error(f"section {i} at offset 0x{sh[4]:x} (size "
-                                 f"0x{sh[5]:x}) extends past the end of the file (size 0x{size:x})")
+        for sh in shdrs:
             if sh[2] & 2 and not sh[2] & 1 and sh[5]:       # SHF_ALLOC without SHF_WRITE
                 self.readonly_ranges.append((sh[3], sh[3] + sh[5]))
             t = sh[1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import struct
 
 from ..elf import (SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_GNU_VERSYM, SHT_GNU_VERNEED, SHT_GNU_VERDEF,
-                   SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_NOTYPE, STT_FUNC, STT_OBJECT,
-                   SHN_UNDEF, SHN_ABS, gnu_hash, sysv_hash, STV_PROTECTED, VERSYM_HIDDEN)
+                   SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_FUNC, SHN_UNDEF, SHN_ABS, gnu_hash,
+                   sysv_hash, STV_PROTECTED)
 from ..sections import Chunk
 
 
@@ -40,7 +40,6 @@ class DynSym(Chunk):
         from ..arch.x86_64 import sym_addr
         o = self.offset + 24
         dynstr = self.dynstr
-        shared = ctx.config.shared
         for s in self.syms:
             name = dynstr.map[dyn_name(s)]
             other = s.visibility if s.visibility == STV_PROTECTED else 0
