@@ -501,21 +501,16 @@ def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
 
 
 def _define_shared(s, so, d) -> None:
-    name, value, size, typ, bind, shndx, ver, hidden, vis = d
-    s.rank = SHARED
-    s.file = so
-    s.value = value
-    s.size = size
-    s.type = typ
-    s.bind = bind
-    s.section = None
-    s.is_abs = shndx == SHN_ABS
+    """Make `s` the library definition `d` (a SharedFile.defs entry)."""
+    _name, value, size, typ, bind, shndx, ver, _hidden, _vis = d
+    _define(s, so, None, value, size, typ, bind, shndx, SHARED)
     s.verneed = ver
 
 
-def _define(s, obj, sec, value, size, info, bind, shndx, rank) -> None:
+def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
+    """Make `s` the definition in `file` (an object, or a library with rank SHARED)."""
     s.rank = rank
-    s.file = obj
+    s.file = file
     s.section = sec
     s.value = value
     s.size = size
@@ -523,8 +518,8 @@ def _define(s, obj, sec, value, size, info, bind, shndx, rank) -> None:
     s.bind = bind
     s.is_abs = shndx == SHN_ABS
     s.verneed = None
-    if s.type == STT_GNU_IFUNC or bind == STB_GNU_UNIQUE:
-        obj.has_ifunc_or_unique = True
+    if rank != SHARED and (s.type == STT_GNU_IFUNC or bind == STB_GNU_UNIQUE):
+        file.has_ifunc_or_unique = True
 
 
 def read_inputs(ctx) -> None:
