@@ -47,6 +47,26 @@ EXAMPLES = [
         "link": ["g++", "main.o", "parser.o"],
     },
     {
+        # braze's own feature: not "same as bfd" but "what bfd does not do" (see README)
+        "name": "libinit",
+        "title": "-shared: the library-init entry _rt0_amd64_linux_lib runs when the library is loaded",
+        "build": [["gcc", "-O2", "-fPIC", "-c", "{src}/plugin.c", "-o", "plugin.o"],
+                  ["gcc", "-O2", "{src}/host.c", "-o", "host", "-ldl"]],
+        "lib": ["gcc", "-shared", "plugin.o"],
+        "expect_braze": "runtime initialised by the init entry: 1 call(s), argc=2",
+        "expect_bfd": "runtime not initialised (the init entry never ran)",
+    },
+    {
+        "name": "lib-main",
+        "title": "-shared --lib-main=server_main: the library's blocking main starts on its own thread",
+        "build": [["gcc", "-O2", "-fPIC", "-c", "{src}/server.c", "-o", "server.o"],
+                  ["gcc", "-O2", "{src}/host.c", "-o", "host", "-ldl"]],
+        "lib": ["gcc", "-shared", "-Wl,--lib-main=server_main", "server.o"],
+        "expect_braze": "dlopen returned promptly: yes\nlibrary main running on its own thread: yes\n"
+                        "exported function while main runs: add(2, 3) = 5",
+        "expect_bfd": None,             # ld.bfd has no --lib-main
+    },
+    {
         "name": "threads-tls",
         "title": "pthreads with thread-local storage shared across objects",
         "build": [["gcc", "-O2", "-pthread", "-c", "{src}/tls.c", "-o", "tls.o"],
@@ -123,6 +143,8 @@ def demo_one(ex: dict, lddir: str) -> tuple[bool, str]:
         if p.returncode != 0:
             return False, f"build step failed: {shlex.join(argv)}\n{indent(p.stderr)}"
 
+    if "lib" in ex:
+        return demo_library(ex, lddir, work)
     exe_bfd = os.path.join(work, ex["name"] + ".bfd")
     exe_braze = os.path.join(work, ex["name"] + ".braze")
     ref_link = [ex["link"][0], "-fuse-ld=bfd", *ex["link"][1:], "-o", exe_bfd]
@@ -153,6 +175,35 @@ def demo_one(ex: dict, lddir: str) -> tuple[bool, str]:
                        + indent(want.stdout))
         return False, "; ".join(why)
     return True, "same output as with ld.bfd"
+
+
+def demo_library(ex: dict, lddir: str, work: str) -> tuple[bool, str]:
+    """Link the example's library with braze (and with ld.bfd when the example says what bfd's
+    library does), load each from the host program and check what the host prints."""
+    lib_braze = os.path.join(work, "lib" + ex["name"] + ".braze.so")
+    link = [ex["lib"][0], "-B" + lddir + "/", *ex["lib"][1:], "-o", lib_braze]
+    print(f"  $ {shlex.join(link)}")
+    p = run(link, work)
+    if p.returncode != 0:
+        return False, f"link failed ({describe(p)}):\n{indent(p.stderr)}"
+    got = run(["./host", lib_braze], work, timeout=60)
+    print(f"  $ ./host {os.path.basename(lib_braze)}")
+    print(indent(got.stdout) if got.stdout.strip() else "    (no output)")
+    if got.returncode != 0 or ex["expect_braze"] not in got.stdout:
+        return False, f"{describe(got)}; expected the host to print:\n{indent(ex['expect_braze'])}" + (
+            f"\nstderr:\n{indent(got.stderr)}" if got.stderr.strip() else "")
+    if ex["expect_bfd"] is None:
+        return True, "as expected"
+    lib_bfd = os.path.join(work, "lib" + ex["name"] + ".bfd.so")
+    p = run([ex["lib"][0], "-fuse-ld=bfd", *ex["lib"][1:], "-o", lib_bfd], work)
+    if p.returncode != 0:
+        return False, f"reference link with ld.bfd failed:\n{indent(p.stderr)}"
+    want = run(["./host", lib_bfd], work, timeout=60)
+    print(f"  $ ./host {os.path.basename(lib_bfd)}      # the same objects linked by ld.bfd")
+    print(indent(want.stdout) if want.stdout.strip() else "    (no output)")
+    if ex["expect_bfd"] not in want.stdout:
+        return False, "the ld.bfd-linked library did not behave as the example expects"
+    return True, "as expected (and unlike the ld.bfd-linked library)"
 
 
 def main() -> int:
