@@ -377,6 +377,9 @@ _pack_q = struct.Struct("<q").pack_into
 _pack_Q = struct.Struct("<Q").pack_into
 
 
+_DISCARDED = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)
+
+
 def _fill_values(ctx, obj, idx, svals, pvals) -> None:
     """Cache what the common relocation types use as S for symbol `idx` of `obj`: svals for PC32/64/32/32S,
     pvals for PLT32; False sends a symbol to _apply_general (merged-section symbols, IFUNC, canonical PLT,
@@ -397,6 +400,9 @@ def _fill_values(ctx, obj, idx, svals, pvals) -> None:
                 (s.type == STT_SECTION and sec.merge is not None) or (sec.merge is None and sec.out is None))):
         svals[idx] = False
         pvals[idx] = plt_addr(ctx, s) if has_plt(s) and s.type != STT_GNU_IFUNC else False
+        if s.type != STT_GNU_IFUNC and not s.canonical_plt:
+            # absolute references (debug info above all) to merged strings or discarded code
+            obj.special[idx] = (sec.merge, s.value) if sec.merge is not None else _DISCARDED
         return
     v = sym_addr(ctx, s)
     svals[idx] = v
@@ -442,6 +448,11 @@ def _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
         svals = obj.svals = [None] * n
         obj.pvals = [None] * n
     pvals = obj.pvals
+    special = obj.special
+    alloc = sec.flags & SHF_ALLOC
+    # like bfd: debug references to discarded code read 0, but 1 in DWARF<5 range and location
+    # lists, where a (0, 0) pair would end the list early
+    discarded_value = 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
     pack_i32 = _pack_i32
     skip = -1
     for i, (off, info, A) in enumerate(rels):
@@ -465,6 +476,14 @@ def _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
             if S is None:
                 _fill_values(ctx, obj, idx, svals, pvals)
                 S = svals[idx]
+            if S is False:
+                sp = special.get(idx)
+                if sp is _DISCARDED:
+                    if not alloc and t != R_32S:
+                        S, A = discarded_value, 0
+                elif sp is not None:        # a merged section's symbol: the piece at value + A
+                    m = sp[0]
+                    S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
             if S is not False:
                 v = S + A
                 if t == R_64:

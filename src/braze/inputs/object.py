@@ -117,6 +117,7 @@ class ObjectFile:
         self.eh_frames: list[InputSection] = []
         self.is_crtbegin_end = False
         self.svals = self.pvals = None    # relocation value caches (arch.apply_relocs), after layout
+        self.special: dict = {}           # and for merged-section and discarded-section symbols
         self.pc_seen = None               # symbols whose PC32/PLT32 needs are known (arch.scan_section)
         self.parse()
 
