@@ -399,7 +399,7 @@ def _fill_values(ctx, obj, idx, svals, pvals) -> None:
             sec is not None and type(sec) is InputSection and (
                 (s.type == STT_SECTION and sec.merge is not None) or (sec.merge is None and sec.out is None))):
         svals[idx] = False
-        pvals[idx] = plt_addr(ctx, s) if has_plt(s) and s.type != STT_GNU_IFUNC else False
+        pvals[idx] = plt_addr(ctx, s) if has_plt(s) else False     # calls: the PLT entry (iplt for IFUNC)
         if s.type != STT_GNU_IFUNC and not s.canonical_plt:
             # absolute references (debug info above all) to merged strings or discarded code
             obj.special[idx] = (sec.merge, s.value) if sec.merge is not None else _DISCARDED
