@@ -249,6 +249,7 @@ CASES: list[Case] = [
                  SharedLib("libcxxouter.so", ("outer",), needs=("libcxxinner.so",))),
          link=("main.o", "libcxxouter.so"), obj_expect={"main": ("UNIQUE",)}),
     Case("cxx_eh_through_c", obj_expect={"walk": (".eh_frame",)}),
+    Case("cxx_eh_empty_fde", modes=CXX_MODES + GLIBC_STATIC, structure=True, obj_expect={"main": (".eh_frame",)}),
     # variants: the exception case with --gc-sections (LSDAs, .eh_frame FDEs of dropped functions),
     # thread_local compiled -fPIC (TLSGD/TLSLD relaxed to LE or IE through the TLS wrappers)
     Case("cxx_eh_gc", src="cxx_eh_across", cflags=("-ffunction-sections", "-fdata-sections"),
