@@ -211,6 +211,7 @@ CASES: list[Case] = [
     Case("wrap", modes=MODES + STATIC, ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
     Case("defsym", ldflags=("-Wl,--defsym=defsym_alias=real_target", "-Wl,--defsym=defsym_abs=0x1234")),
     Case("linker_symbols", modes=MODES + STATIC),
+    Case("bss_end_align", modes=MODES + STATIC),
     Case("static_warn", modes=MODES + STATIC, link_stderr=True,
          obj_expect={"lib": (".gnu.warning.old_api",)}),
     # C++: exceptions, COMDAT groups, libstdc++
