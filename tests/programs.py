@@ -211,6 +211,7 @@ CASES: list[Case] = [
     Case("wrap", modes=MODES + STATIC, ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
     Case("defsym", ldflags=("-Wl,--defsym=defsym_alias=real_target", "-Wl,--defsym=defsym_abs=0x1234")),
     Case("linker_symbols", modes=MODES + STATIC),
+    Case("bss_end_align", modes=MODES + STATIC),
     Case("static_warn", modes=MODES + STATIC, link_stderr=True,
          obj_expect={"lib": (".gnu.warning.old_api",)}),
     # C++: exceptions, COMDAT groups, libstdc++
@@ -249,6 +250,7 @@ CASES: list[Case] = [
                  SharedLib("libcxxouter.so", ("outer",), needs=("libcxxinner.so",))),
          link=("main.o", "libcxxouter.so"), obj_expect={"main": ("UNIQUE",)}),
     Case("cxx_eh_through_c", obj_expect={"walk": (".eh_frame",)}),
+    Case("cxx_eh_empty_fde", modes=CXX_MODES + GLIBC_STATIC, structure=True, obj_expect={"main": (".eh_frame",)}),
     # variants: the exception case with --gc-sections (LSDAs, .eh_frame FDEs of dropped functions),
     # thread_local compiled -fPIC (TLSGD/TLSLD relaxed to LE or IE through the TLS wrappers)
     Case("cxx_eh_gc", src="cxx_eh_across", cflags=("-ffunction-sections", "-fdata-sections"),

@@ -101,6 +101,9 @@ API_VARIANTS = {
     "rpath-old-dtags-sysv-hash": ((), ("-Wl,-rpath,/nonexistent/lib", "-Wl,--disable-new-dtags",
                                        "-Wl,--hash-style=both")),
     "runpath-no-as-needed": ((), ("-Wl,-rpath,/nonexistent/lib", "-Wl,--no-as-needed", "-lm")),
+    # Python's LDSHARED passes its -rpath twice: bfd writes a repeated (run of) component(s) once
+    "rpath-repeated": ((), tuple(f"-Wl,-rpath,/nonexistent/{p}" for p in
+                                 ("a", "a", "b:/nonexistent/a", "b", "a::/nonexistent/c", "c", "a:/nonexistent/b"))),
 }
 
 

@@ -372,7 +372,11 @@ def _(c, s, v):
 
 
 @_arg("rpath", "R")
-def _(c, s, v): c.rpath.extend(p for p in v.split(":") if p) if v else None
+def _(c, s, v):
+    # bfd keeps each -rpath string whole and skips one already present as a run of components of
+    # what came before (build systems often pass the same -rpath twice: one DT_RUNPATH entry)
+    if v and f":{v}:" not in ":" + ":".join(c.rpath) + ":":
+        c.rpath.append(v)
 
 
 @_arg("rpath-link")

@@ -249,7 +249,12 @@ class EhFrameSection(Chunk):
                     cie = r.cie
                     if cie.insns == 0:
                         cie.insns, cie.aug_z = _cie_insns(data, cie.off)
-                    p = r.off + 8 + 2 * _enc_size(cie.fde_enc)
+                    w = _enc_size(cie.fde_enc)
+                    if not any(data[r.off + 8 + w:r.off + 8 + 2 * w]):
+                        # no code covered (gcc leaves these for an emptied cold part): bfd drops it, and
+                        # in .eh_frame_hdr it could hide the real FDE that starts at the same address
+                        continue
+                    p = r.off + 8 + 2 * w
                     if cie.aug_z:
                         n, p = _uleb(data, p)
                         p += n

@@ -373,6 +373,11 @@ def _layout_rw(ctx, seg, start, dry):
             relro_end = a + 24
         if c.type == SHT_NOBITS and c.flags & SHF_TLS:
             continue          # .tbss takes no address space in the segment
+        if c.name == ".bss" and not dry and c.size:
+            # bfd's script ends a non-empty .bss with `. = ALIGN(. != 0 ? 8 : 1)`: its size, _end
+            # and the segment's memsz include that padding
+            raw = c.__dict__.setdefault("raw_size", c.size)
+            c.size = align_up(a + raw, 8) - a
         a += c.size
         if c.type != SHT_NOBITS:
             fend = a
@@ -423,7 +428,8 @@ def define_symbols(ctx) -> None:
     for n in ("_edata", "edata"):
         setv(n, edata)
     bss = by.get(".bss")
-    setv("__bss_start", bss.addr if bss is not None and bss.size else edata)
+    # bfd's script sets __bss_start = . before .bss: where the data ended, before .bss's alignment
+    setv("__bss_start", bss.addr if bss is not None and bss.size and bss.addr < edata else edata)
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
         setv(n, end)
