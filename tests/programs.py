@@ -166,6 +166,7 @@ CASES: list[Case] = [
                                                 "main": ("-O3", "-funroll-loops")}),
     Case("static_same_name", modes=MODES + STATIC),
     Case("multi_object", modes=MODES + STATIC, cflags=("-g",)),
+    Case("string_tails", cflags=("-O2", "-g"), structure=True),
     Case("gc_sections", modes=MODES + STATIC, cflags=("-ffunction-sections", "-fdata-sections"),
          ldflags=("-Wl,--gc-sections",), structure=True,
          obj_expect={"lib": (".text.unused_fn", ".data.counter_data"), "main": (".data.retained_blob",)}),

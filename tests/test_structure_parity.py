@@ -99,3 +99,53 @@ def test_plt_fdes_cover_the_plts(outputs):
     g = [l for l in _frames(got.exe) if " covers " in l]
     assert any(".plt" in l for l in r), "harness: bfd wrote no FDE for its .plt"
     assert g == r, f"FDEs covering the PLT sections: {g}, bfd: {r}"
+
+
+_STRING_SECTIONS = (".rodata", ".comment", ".debug_str", ".debug_line_str")
+
+
+def _string_sections(path: str) -> dict[str, tuple[int, list[bytes]]]:
+    with open(path, "rb") as f:
+        out = {}
+        for s in ELFFile(f).iter_sections():
+            if s.name in _STRING_SECTIONS:
+                data = s.data()
+                if s.name in (".debug_str", ".debug_line_str"):   # gcc records -fuse-ld=bfd in DW_AT_producer
+                    data = data.replace(b" -fuse-ld=bfd", b"")
+                    out[s.name] = (s["sh_size"] - (len(s.data()) - len(data)), data.split(b"\0"))
+                elif s.name == ".comment":
+                    out[s.name] = (s["sh_size"], data.split(b"\0"))
+                else:
+                    out[s.name] = (s["sh_size"], [])
+        return out
+
+
+@parametrize_outputs
+def test_merged_strings_match_bfd(outputs):
+    """Sizes of .rodata and the string sections, and the strings themselves (in order) of .comment
+    and .debug_str: bfd places a string that is the tail of another inside it, in first-seen order."""
+    _case, _mode, ref, got = outputs
+    r, g = _string_sections(ref.exe), _string_sections(got.exe)
+    assert set(g) == set(r)
+    for name in r:
+        assert g[name][0] == r[name][0], f"{name}: size {g[name][0]:#x}, bfd's {r[name][0]:#x}"
+        assert g[name][1] == r[name][1], f"{name}: strings differ from bfd's"
+
+
+def _global_sections(path: str) -> dict[str, str]:
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        names = {i: s.name for i, s in enumerate(elf.iter_sections())}
+        return {s.name: names.get(s["st_shndx"], str(s["st_shndx"]))
+                for s in elf.get_section_by_name(".symtab").iter_symbols()
+                if s["st_info"]["bind"] != "STB_LOCAL" and s["st_shndx"] != "SHN_UNDEF"}
+
+
+@parametrize_outputs
+def test_global_symbol_sections_match_bfd(outputs):
+    """A defined global symbol in .symtab is in the same output section as in bfd's output (a symbol
+    in a merged constant section, like crt1.o's _IO_stdin_used, is not absolute)."""
+    _case, _mode, ref, got = outputs
+    r, g = _global_sections(ref.exe), _global_sections(got.exe)
+    diff = {n: (g[n], r[n]) for n in r.keys() & g.keys() if g[n] != r[n]}
+    assert not diff, f"symbol: (section under test, bfd's section): {diff}"

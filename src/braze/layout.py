@@ -465,9 +465,10 @@ def define_symbols(ctx) -> None:
     for name, s in ctx.symtab.items():
         if not s.linker_defined:
             continue
-        if name.startswith("__start_"):
-            c = by.get(name[8:])
-            s.value = c.addr if c is not None else 0
-        elif name.startswith("__stop_"):
-            c = by.get(name[7:])
-            s.value = c.addr + c.size if c is not None else 0
+        if name.startswith(("__start_", "__stop_")):   # __stop_X is in X, as bfd has it
+            start = name.startswith("__start_")
+            c = by.get(name[8:] if start else name[7:])
+            if c is None:
+                setv(name, 0)
+            else:
+                setv(name, c.addr if start else c.addr + c.size, c)

@@ -5,7 +5,7 @@ import sys
 
 from .diag import LinkError
 from .inputs.object import InputSection
-from .sections import OutputSection, MergedSection
+from .sections import OutputSection, Fragment
 
 
 def write_map(ctx) -> None:
@@ -37,7 +37,7 @@ def write_map(ctx) -> None:
                     add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} {m.file.name}")
                     for s in sorted(syms_by_sec.get(id(m), ()), key=lambda s: s.value):
                         add(f"{'':16}0x{sym_addr(ctx, s):016x}                {s.name}")
-                elif isinstance(m, MergedSection):
+                elif isinstance(m, Fragment):
                     add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} (merged constants and strings)")
                 else:
                     add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")

@@ -266,19 +266,26 @@ def bin_sections(ctx) -> None:
                 if ms is None:
                     ms = merged[key] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
                                                      bool(flags & SHF_STRINGS))
-                    members.setdefault(oname, []).append(((obj.order, sec.shndx), ms))
-                    _out(outs, oname, sec)
+                    ms.out = _out(outs, oname, sec)
                 ms.add(sec)
                 sec.out = None
                 continue
             _out(outs, oname, sec)
             members.setdefault(oname, []).append((section_order_key(oname, sec), sec))
+    placed = set()
+    for ms in merged.values():
+        members.setdefault(ms.name, []).extend(ms.finish())
+        placed.add(ms.name)
     for oname, lst in members.items():
         lst.sort(key=lambda x: x[0])
         os_ = outs[oname]
         os_.members = [m for _, m in lst]
         for m in os_.members:
             m.out = os_
+        if oname in placed:
+            os_.update_size(ctx)        # member offsets, for the merged pieces' offsets
+    for ms in merged.values():
+        ms.place()
     # COMMON symbols go to the end of .bss
     commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
     if cfg.sort_common:

@@ -3,6 +3,7 @@ SHF_MERGE sections, and the Chunk base class that every output section (incl. sy
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 
 from .diag import LinkError
 from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC
@@ -71,9 +72,24 @@ class OutputSection(Chunk):
                 buf[o:o + len(d)] = d
 
 
+class _Unterminated(bytes):
+    """Bytes after a string section's last NUL: kept as they are, never shared with anything."""
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+
 class MergedSection:
     """Deduplicated contents of SHF_MERGE input sections with equal (name, flags, entsize, align).
-    Acts as one member of an OutputSection."""
+
+    Laid out as bfd's merge.c does, so that .rodata and .debug_str come out the same: each kept
+    piece belongs to the input section that brought it first, and lands where that input section
+    would (a Fragment per input section, placed among the ordinary input sections); a string that
+    is the tail of another ("world" of "hello world") is placed inside it (tail merging, decided
+    once all inputs are in: finish()); NUL runs after a string are padding; in sections aligned > 1
+    each string is aligned only as far as its input offset was.  Offsets (merge tuples' `outs`)
+    are relative to the output section: place() sets them once the members have their offsets."""
 
     def __init__(self, name, flags, entsize, align, strings):
         self.name = name
@@ -81,67 +97,184 @@ class MergedSection:
         self.entsize = entsize
         self.align = align
         self.strings = strings
-        self.pieces: dict[bytes, int] = {}
-        self.blob = bytearray()
-        self.size = 0
+        self.pieces: dict = {}     # bytes -> alignment, or (alignment, input no.) when aligned > 1
+        self.refs: list = []       # per input section the list of its pieces (-> offsets in place())
+        self.bounds: list = []     # len(pieces) after each input (unaligned strings, constants)
+        self.keys: list = []       # per input section its place among the output section's members
+        self.frags: list = []
         self.out = None
-        self.out_off = 0
-        self.alive = True
-        self.type = SHT_PROGBITS
-        self.file = None
-
-    @property
-    def data(self):
-        return self.blob
 
     @property
     def addr(self):
-        return self.out.addr + self.out_off
+        return self.out.addr
 
     def add(self, sec) -> None:
         data = bytes(sec.data)
         pieces = self.pieces
-        blob = self.blob
-        starts: list[int] = []
-        outs: list[int] = []
         a = self.align
+        no = len(self.keys)
+        self.keys.append(section_order_key(self.name, sec))
         if self.strings:
             parts = data.split(b"\0")
             tail = parts.pop()        # bytes after the last NUL (normally empty)
-            pos = 0
-            for p in parts:
-                o = pieces.get(p)
-                if o is None:
-                    if a > 1 and p:
-                        pad = (-len(blob)) % a
-                        blob += bytes(pad)
-                    o = len(blob)
-                    pieces[p] = o
-                    blob += p
-                    blob += b"\0"
-                starts.append(pos)
-                outs.append(o)
-                pos += len(p) + 1
+            starts = [0]
+            starts += accumulate([len(p) + 1 for p in parts])
             if tail:
-                starts.append(pos)
-                outs.append(len(blob))
-                blob += tail
+                parts.append(_Unterminated(tail))
+            else:
+                starts.pop()
+            if a == 1:
+                pieces.update(dict.fromkeys(parts, 1))
+            else:
+                # bfd: a string is aligned as far as its input offset is (up to the section's
+                # alignment); an empty one counts only at an aligned offset (elsewhere it is padding);
+                # a string seen again with a larger alignment is moved to the end.
+                for p, pos in zip(parts, starts):
+                    if p:
+                        al = pos & -pos if pos else a
+                        if al > a:
+                            al = a
+                    elif pos & (a - 1):
+                        continue
+                    else:
+                        al = a
+                    old = pieces.get(p)
+                    if old is None:
+                        pieces[p] = (al, no)
+                    elif old[0] < al:
+                        del pieces[p]
+                        pieces[p] = (al, no)
         else:
             es = self.entsize
-            for pos in range(0, len(data) - len(data) % es, es):
-                p = data[pos:pos + es]
-                o = pieces.get(p)
-                if o is None:
-                    pad = (-len(blob)) % a
-                    if pad:
-                        blob += bytes(pad)
-                    o = len(blob)
-                    pieces[p] = o
-                    blob += p
-                starts.append(pos)
-                outs.append(o)
-        self.size = len(blob)
-        sec.merge = (self, starts, outs)
+            starts = range(0, len(data) - len(data) % es, es)
+            parts = [data[pos:pos + es] for pos in starts]
+            pieces.update(dict.fromkeys(parts, a))
+        self.bounds.append(len(pieces))
+        self.refs.append(parts)
+        sec.merge = (self, starts, parts)
+
+    def finish(self) -> list:
+        """Tail-merge the strings and lay out the kept pieces per input section: [(key, Fragment)]."""
+        pieces = self.pieces
+        a = self.align
+        suffix = {}
+        if self.strings:
+            suffix = _tail_merge(pieces) if a == 1 else _tail_merge_aligned(pieces)
+        aligned = self.strings and a > 1
+        bounds = self.bounds
+        self.off = off = {}       # piece -> (fragment no., offset in it)
+        frags = []
+        out = []
+        pos = 0
+        cur = -1
+        b = 0
+        for i, (p, v) in enumerate(pieces.items()):
+            if aligned:
+                al, no = v
+            else:
+                while bounds[b] <= i:
+                    b += 1
+                no, al = b, v
+            if p in suffix:
+                continue
+            if no != cur:
+                if out:
+                    frags.append((self.keys[cur], Fragment(self, b"".join(out))))
+                out = []
+                pos = 0
+                cur = no
+            pad = -pos & (al - 1)
+            if pad:
+                out.append(bytes(pad))
+                pos += pad
+            off[p] = (len(frags), pos)
+            out.append(p)
+            if type(p) is bytes and self.strings:
+                out.append(b"\0")
+                pos += 1
+            pos += len(p)
+        if out:
+            frags.append((self.keys[cur], Fragment(self, b"".join(out))))
+        for p, (e, d) in suffix.items():
+            fno, o = off[e]
+            off[p] = (fno, o + d)
+        self.frags = [f for _, f in frags]
+        return frags
+
+    def place(self) -> None:
+        """Input offsets -> offsets in the output section, now that the fragments have theirs."""
+        base = [f.out_off for f in self.frags]
+        off = {p: base[fno] + o for p, (fno, o) in self.off.items()}
+        if b"" not in off:
+            off[b""] = base[0] if base else 0     # a reference into padding
+        get = off.__getitem__
+        for parts in self.refs:
+            parts[:] = map(get, parts)
+        self.refs = self.off = None
+
+
+class Fragment:
+    """The pieces of a MergedSection that one input section brought first: an output section member
+    where that input section would have been."""
+    type = SHT_PROGBITS
+    file = None
+    merge = None
+    alive = True
+
+    def __init__(self, ms, data):
+        self.ms = ms
+        self.name = ms.name
+        self.align = ms.align
+        self.data = data
+        self.size = len(data)
+        self.out = None
+        self.out_off = 0
+
+
+def _tail_merge(pieces) -> dict:
+    """Strings that are the tail of another: {string: (the longer string, offset in it)}.  Sorted
+    by reversed bytes, a tail comes right after (walking down) the strings that end in it; bfd
+    compares each with the last string it kept only, and so does this."""
+    revs = sorted([p[::-1] for p in pieces if type(p) is bytes])
+    suffix = {}
+    if not revs:
+        return suffix
+    e = revs[-1]
+    eo = None
+    for i in range(len(revs) - 2, -1, -1):
+        r = revs[i]
+        if e.startswith(r):
+            if eo is None:
+                eo = e[::-1]
+            suffix[r[::-1]] = (eo, len(e) - len(r))
+        else:
+            e = r
+            eo = None
+    return suffix
+
+
+def _tail_merge_aligned(pieces) -> dict:
+    """_tail_merge for strings with alignments: a tail must keep its own alignment inside the
+    longer string, and when all strings have one alignment bfd sorts by length modulo it first."""
+    items = [(p, v[0]) for p, v in pieces.items() if type(p) is bytes]
+    if not items:
+        return {}
+    als = {al for _, al in items}
+    if len(als) == 1 and next(iter(als)) > 1:
+        m = next(iter(als)) - 1
+        items.sort(key=lambda t: (len(t[0]) & m, t[0][::-1]))
+    else:
+        items.sort(key=lambda t: t[0][::-1])
+    suffix = {}
+    e, ea = items[-1]
+    for i in range(len(items) - 2, -1, -1):
+        p, al = items[i]
+        d = len(e) - len(p)
+        if ea >= al and not d & (al - 1) and d > 0 and e.endswith(p):
+            suffix[p] = (e, d)
+        else:
+            e, ea = p, al
+    return suffix
 
 
 def merged_offset(merge, off: int) -> int:

@@ -71,6 +71,8 @@ class SymTab(Chunk):
                 shndx = out.shndx
             elif sec is not None and hasattr(sec, "shndx") and not isinstance(sec, InputSection):
                 shndx = sec.shndx
+            elif getattr(sec, "merge", None) is not None:     # in a merged constant/string section
+                shndx = sec.merge[0].out.shndx
             else:
                 shndx = SHN_ABS
                 if s.linker_defined:
