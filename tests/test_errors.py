@@ -107,6 +107,7 @@ extern int lib_optional(void) __attribute__((weak));
 int lib_fn(void) { return lib_optional ? lib_optional() : 0; }
 """
 MISSING_DEF_C = "int lib_missing(void) { return 2; }\n"
+HIDDEN_DEF_C = '__attribute__((visibility("hidden"))) int lib_missing(void) { return 2; }\n'
 VER_USER_C = "extern int lib_fn(void);\nint user_fn(void) { return lib_fn(); }\n"
 SYMVER_DEF_C = 'int lib_fn_impl(void) { return 5; }\n__asm__(".symver lib_fn_impl,lib_fn@@LIB_1");\n'
 MAIN_USER_C = """
@@ -253,6 +254,7 @@ def _shlib_inputs(d: Path) -> None:
     _shared(d, "libmissing.so", _gcc_c(d, "missingdef.c", MISSING_DEF_C, flags=["-fPIC"]))
     _shared(d, "libvuser.so", _gcc_c(d, "vuser.c", VER_USER_C, flags=["-fPIC"]), "libv.so")
     _gcc_c(d, "mainuser.c", MAIN_USER_C)
+    _gcc_c(d, "hiddendef.c", HIDDEN_DEF_C, flags=["-fPIC"])
     _gcc_c(d, "symverdef.c", SYMVER_DEF_C)
     (d / "v2").mkdir()
     (d / "v2.map").write_text("LIB_2 { global: lib_fn; local: *; };\n")
@@ -314,6 +316,11 @@ CASES = {
     # the library needs lib_fn in version LIB_1; the libv.so given defines it only in LIB_2
     "shlib_undefined_version": ErrCase(["mainuser.o", "libvuser.so", "v2/libv.so"], ["libvuser.so", "lib_fn@LIB_1"],
                                        "libvuser.so: undefined reference to `lib_fn@LIB_1'"),
+    # bfd: "out: hidden symbol `lib_missing' in hiddendef.o is referenced by DSO" (also with
+    # --allow-shlib-undefined)
+    "shlib_ref_to_hidden": ErrCase(["--allow-shlib-undefined", "main.o", "hiddendef.o", "libundef.so"],
+                                   ["hiddendef.o", "lib_missing"],
+                                   "hidden symbol `lib_missing' in hiddendef.o is referenced by DSO"),
     # ... and so does a regular definition of plain lib_fn
     "shlib_undefined_version_regular": ErrCase(["mainuser.o", "libpic.o", "libvuser.so"],
                                                ["libvuser.so", "lib_fn@LIB_1"],
@@ -399,6 +406,7 @@ SHLIB_OK = {
     "ignore_in_shared_libs": ["--unresolved-symbols=ignore-in-shared-libs", "main.o", "libundef.so"],
     "shared_default": ["-shared", "libundef.so"],
     "weak_only": ["main.o", "libweak.so"],
+    "hidden_definition_in_shared": ["-shared", "hiddendef.o", "libundef.so"],
     "defined_by_executable": ["main.o", "missingdef.o", "libundef.so"],
     "defined_by_later_library": ["main.o", "libundef.so", "libmissing.so"],
     # a regular definition in that version (.symver) satisfies a versioned reference (lib_fn@LIB_1)

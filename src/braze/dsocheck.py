@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from . import diag
 from .diag import LinkError
+from .elf import STV_HIDDEN, STV_INTERNAL
 from .symbols import NONE, COMMON
 
 
@@ -49,13 +50,38 @@ def check_dso_missing(ctx, ind) -> None:
         raise LinkError(f"{ind.name}: error adding symbols: DSO missing from command line")
 
 
+def check_hidden_referenced(ctx, libs) -> None:
+    """bfd refuses an executable whose hidden (or internal) definition a library needs (non-weakly):
+    the library could not bind to it at run time. Not for -shared, and whatever
+    --allow-shlib-undefined says."""
+    if ctx.config.shared:
+        return
+    symtab = ctx.symtab
+    seen = set()
+    for so in libs:
+        for name, vidx in so.strong_undefs:
+            if (vidx > 1 and vidx in so.verneed_names) or name in seen:
+                continue
+            s = symtab.get(name)
+            if (s is None or s.rank < COMMON or s.file is None or s.file.is_shared
+                    or s.visibility not in (STV_HIDDEN, STV_INTERNAL)):
+                continue
+            seen.add(name)
+            what = "hidden" if s.visibility == STV_HIDDEN else "internal"
+            diag.error(f"{ctx.config.output}: {what} symbol `{diag.demangle(name)}' in {s.file.name} "
+                       f"is referenced by DSO")
+    if seen:
+        diag.error("final link failed: bad value")
+
+
 def check_shlib_undefined(ctx) -> None:
     cfg = ctx.config
-    if not shlib_checked(cfg):
-        return
     direct = [so for so in ctx.dsos if so.is_alive]
     indirect = ctx.indirect_dsos
     libs = direct + indirect
+    check_hidden_referenced(ctx, libs)
+    if not shlib_checked(cfg):
+        return
     symtab = ctx.symtab
     # the references that only a library definition can satisfy, first referencing library first
     wanted: dict[str, tuple] = {}
