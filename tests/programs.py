@@ -209,6 +209,11 @@ CASES: list[Case] = [
          shlibs=(SharedLib("libbrazero.so", ("rolib",)),)),
     Case("shlib_nosoname", src_cflags={"nos": ("-fPIC",)}, structure=True,
          shlibs=(SharedLib("libbrazenoso.so", ("nos",), soname=False),)),
+    # references from a library (GNU ld's default for executables is --no-allow-shlib-undefined):
+    # one defined by the executable, a weak one defined nowhere, and one that only
+    # --allow-shlib-undefined lets through (tests/test_errors.py: the failing links)
+    Case("shlib_undef", src_cflags={"cb": ("-fPIC",)}, shlibs=(SharedLib("libbrazecb.so", ("cb",)),),
+         ldflags=("-Wl,--allow-shlib-undefined",)),
     Case("wrap", modes=MODES + STATIC, ldflags=("-Wl,--wrap=malloc,--wrap=compute",)),
     Case("defsym", ldflags=("-Wl,--defsym=defsym_alias=real_target", "-Wl,--defsym=defsym_abs=0x1234")),
     Case("linker_symbols", modes=MODES + STATIC),

@@ -96,6 +96,35 @@ COMDAT_CC = """
 inline int twice(int x) { return x + x; }
 extern "C" void _start(void) { twice(2); for (;;) ; }
 """
+# references from shared libraries (bfd's default for executables: --no-allow-shlib-undefined)
+UNDEF_LIB_C = """
+extern int lib_missing(void);
+extern int lib_optional(void) __attribute__((weak));
+int lib_fn(void) { return lib_missing() + (lib_optional ? lib_optional() : 0); }
+"""
+WEAK_LIB_C = """
+extern int lib_optional(void) __attribute__((weak));
+int lib_fn(void) { return lib_optional ? lib_optional() : 0; }
+"""
+MISSING_DEF_C = "int lib_missing(void) { return 2; }\n"
+HIDDEN_DEF_C = '__attribute__((visibility("hidden"))) int lib_missing(void) { return 2; }\n'
+VER_USER_C = "extern int lib_fn(void);\nint user_fn(void) { return lib_fn(); }\n"
+SYMVER_DEF_C = 'int lib_fn_impl(void) { return 5; }\n__asm__(".symver lib_fn_impl,lib_fn@@LIB_1");\n'
+MAIN_USER_C = """
+extern int user_fn(void);
+void _start(void) { user_fn(); for (;;) ; }
+"""
+IND_C = "int ind_fn(void) { return 4; }\n"
+TOP_C = "extern int ind_fn(void);\nint top_fn(void) { return ind_fn(); }\n"
+MAIN_IND_C = """
+extern int top_fn(void);
+extern int ind_fn(void);
+void _start(void) { top_fn(); ind_fn(); for (;;) ; }
+"""
+MAIN_TOP_C = """
+extern int top_fn(void);
+void _start(void) { top_fn(); for (;;) ; }
+"""
 BAD_VERSION_SCRIPT = "VERS_1 { global: lib_fn; extern"
 LIB_MAP = "LIB_1 { global: lib_fn; local: *; };\n"
 
@@ -204,9 +233,39 @@ def inputs(tmp_path_factory) -> Path:
     _patched(d / "libv.so", d / "verdef.so", [(vd + 12, "<I", 0x100000)])     # vd_aux of the first entry
     _patched(d / "libv.so", d / "versym.so", [(ss[".gnu.version"][0] + 32, "<Q", 2)])
     _patched(d / "libv.so", d / "dynlink.so", [(ss[".dynsym"][0] + 40, "<I", 0x7fff)])
+    _shlib_inputs(d)
     _corrupt_member(d / "lib.a", d / "badfmag.a", "lib.o", "fmag")
     _corrupt_member(d / "lib.a", d / "badsize.a", "lib.o", "size")
     return d
+
+
+def _shared(d: Path, out: str, obj: Path, *flags: str) -> None:
+    p = subprocess.run(["gcc", "-shared", "-nostdlib", "-fuse-ld=bfd", obj.name, *flags, "-o", out], cwd=d,
+                       capture_output=True, text=True, env=tool_env())
+    assert p.returncode == 0, p.stderr
+
+
+def _shlib_inputs(d: Path) -> None:
+    """Libraries with undefined references: libundef.so (lib_missing, and a weak lib_optional),
+    libweak.so (only the weak one); libvuser.so needs lib_fn@LIB_1 of libv.so, which v2/libv.so
+    defines only as LIB_2; libtop.so needs libind.so, which alone defines ind_fn."""
+    _shared(d, "libundef.so", _gcc_c(d, "undeflib.c", UNDEF_LIB_C, flags=["-fPIC"]))
+    _shared(d, "libweak.so", _gcc_c(d, "weaklib.c", WEAK_LIB_C, flags=["-fPIC"]))
+    _shared(d, "libmissing.so", _gcc_c(d, "missingdef.c", MISSING_DEF_C, flags=["-fPIC"]))
+    _shared(d, "libvuser.so", _gcc_c(d, "vuser.c", VER_USER_C, flags=["-fPIC"]), "libv.so")
+    _gcc_c(d, "mainuser.c", MAIN_USER_C)
+    _gcc_c(d, "hiddendef.c", HIDDEN_DEF_C, flags=["-fPIC"])
+    _gcc_c(d, "symverdef.c", SYMVER_DEF_C)
+    (d / "v2").mkdir()
+    (d / "v2.map").write_text("LIB_2 { global: lib_fn; local: *; };\n")
+    _shared(d, "v2/libv.so", d / "libpic.o", "-Wl,--version-script=v2.map", "-Wl,-soname,libv.so")
+    _shared(d, "libind.so", _gcc_c(d, "ind.c", IND_C, flags=["-fPIC"]), "-Wl,-soname,libind.so")
+    _shared(d, "libtop.so", _gcc_c(d, "top.c", TOP_C, flags=["-fPIC"]), "-L.", "-lind")
+    _gcc_c(d, "mainind.c", MAIN_IND_C)
+    _gcc_c(d, "maintop.c", MAIN_TOP_C)
+
+
+DSO_MISSING_ARGS = ["-rpath-link", ".", "mainind.o", "libtop.so"]
 
 
 @dataclass
@@ -243,6 +302,33 @@ CASES = {
                                 "duplicate symbol: dup_fn"),
     "tls_mismatch": ErrCase(["tlsref.o", "plaindef.o"], ["tlsref.o", "plaindef.o", "shared_v"],
                             "TLS reference in tlsref.o mismatches non-TLS definition in plaindef.o"),
+    # bfd: "libundef.so: undefined reference to `lib_missing'" (not lib_optional: weak)
+    "shlib_undefined_allow_then_unresolved": ErrCase(
+        ["--allow-shlib-undefined", "--unresolved-symbols=ignore-in-object-files", "main.o", "libundef.so"],
+        ["libundef.so", "lib_missing"], "libundef.so: undefined reference to `lib_missing'"),
+    "shlib_undefined": ErrCase(["main.o", "libundef.so"], ["libundef.so", "lib_missing"],
+                               "libundef.so: undefined reference to `lib_missing'"),
+    "shlib_undefined_pie": ErrCase(["-pie", "main.o", "libundef.so"], ["libundef.so", "lib_missing"],
+                                   "libundef.so: undefined reference to `lib_missing'"),
+    "shlib_undefined_shared_no_allow": ErrCase(["-shared", "--no-allow-shlib-undefined", "libundef.so"],
+                                               ["libundef.so", "lib_missing"],
+                                               "libundef.so: undefined reference to `lib_missing'"),
+    # the library needs lib_fn in version LIB_1; the libv.so given defines it only in LIB_2
+    "shlib_undefined_version": ErrCase(["mainuser.o", "libvuser.so", "v2/libv.so"], ["libvuser.so", "lib_fn@LIB_1"],
+                                       "libvuser.so: undefined reference to `lib_fn@LIB_1'"),
+    # bfd: "out: hidden symbol `lib_missing' in hiddendef.o is referenced by DSO" (also with
+    # --allow-shlib-undefined)
+    "shlib_ref_to_hidden": ErrCase(["--allow-shlib-undefined", "main.o", "hiddendef.o", "libundef.so"],
+                                   ["hiddendef.o", "lib_missing"],
+                                   "hidden symbol `lib_missing' in hiddendef.o is referenced by DSO"),
+    # ... and so does a regular definition of plain lib_fn
+    "shlib_undefined_version_regular": ErrCase(["mainuser.o", "libpic.o", "libvuser.so"],
+                                               ["libvuser.so", "lib_fn@LIB_1"],
+                                               "libvuser.so: undefined reference to `lib_fn@LIB_1'"),
+    # bfd: "mainind.o: undefined reference to symbol 'ind_fn'" + "./libind.so: error adding symbols: DSO
+    # missing from command line"
+    "dso_missing_from_command_line": ErrCase(DSO_MISSING_ARGS, ["mainind.o", "ind_fn"],
+                                             "mainind.o: undefined reference to symbol 'ind_fn'"),
 }
 
 
@@ -312,6 +398,62 @@ def test_braze_message(case, direct_ld, inputs, tmp_path):
         assert any(re.search(r"^>>> .*start\.o", b, re.M) for b in blocks), (
             "the `>>>` lines do not name the referencing object start.o\n" + _report(cmd, p))
     assert not out.exists(), "the output file exists after a failed link\n" + _report(cmd, p)
+
+
+# links that must succeed with any GNU-compatible ld despite the libraries' undefined references
+SHLIB_OK = {
+    "allow_shlib_undefined": ["--allow-shlib-undefined", "main.o", "libundef.so"],
+    "ignore_in_shared_libs": ["--unresolved-symbols=ignore-in-shared-libs", "main.o", "libundef.so"],
+    "shared_default": ["-shared", "libundef.so"],
+    "weak_only": ["main.o", "libweak.so"],
+    "hidden_definition_in_shared": ["-shared", "hiddendef.o", "libundef.so"],
+    "defined_by_executable": ["main.o", "missingdef.o", "libundef.so"],
+    "defined_by_later_library": ["main.o", "libundef.so", "libmissing.so"],
+    # a regular definition in that version (.symver) satisfies a versioned reference (lib_fn@LIB_1)
+    "versioned_ref_regular_def": ["mainuser.o", "symverdef.o", "libvuser.so"],
+    "versioned_ref_indirect_lib": ["-rpath-link", ".", "mainuser.o", "libvuser.so"],
+    # when the libraries' references are not checked bfd does not read their DT_NEEDED either (no "DSO
+    # missing" error): ind_fn is an ordinary undefined symbol, which ignore-all lets through
+    "dso_missing_not_checked": ["--unresolved-symbols=ignore-all", *DSO_MISSING_ARGS],
+    # --unresolved-symbols=ignore-in-object-files is also --no-allow-shlib-undefined (the later wins)
+    "unresolved_symbols_then_allow": ["--unresolved-symbols=ignore-in-object-files", "--allow-shlib-undefined",
+                                      "main.o", "libundef.so"],
+}
+
+
+@pytest.mark.parametrize("case", list(SHLIB_OK), ids=list(SHLIB_OK))
+def test_shlib_references_accepted(case, direct_ld, inputs, tmp_path):
+    cmd, p, out = _run_direct(direct_ld, inputs, tmp_path, SHLIB_OK[case])
+    assert p.returncode == 0 and out.exists(), "expected a successful link\n" + _report(cmd, p)
+
+
+def test_shlib_undefined_warning(direct_ld, inputs, tmp_path):
+    """--warn-unresolved-symbols: the library's reference is a warning naming it, and the link succeeds."""
+    cmd, p, out = _run_direct(direct_ld, inputs, tmp_path, ["--warn-unresolved-symbols", "main.o", "libundef.so"])
+    assert p.returncode == 0 and out.exists(), _report(cmd, p)
+    assert re.search(r"warning: .*libundef\.so: .*undefined reference to `lib_missing'|"
+                     r"libundef\.so: warning: undefined reference to `lib_missing'", p.stderr), _report(cmd, p)
+    assert "lib_optional" not in p.stderr, _report(cmd, p)
+
+
+def test_dso_missing_from_command_line(direct_ld, inputs, tmp_path):
+    """Only the indirect libind.so defines ind_fn: the link stops naming it, and nothing else is reported
+    (bfd stops reading inputs there)."""
+    cmd, p, out = _run_direct(direct_ld, inputs, tmp_path, DSO_MISSING_ARGS)
+    assert p.returncode > 0 and not out.exists(), _report(cmd, p)
+    assert re.search(r"libind\.so: error adding symbols: DSO missing from command line$", p.stderr, re.M), (
+        _report(cmd, p))
+    assert "libtop.so" not in p.stderr, _report(cmd, p)
+
+
+def test_needed_library_not_found_warning(direct_ld, inputs, tmp_path):
+    """A DT_NEEDED library that cannot be found is a warning; the library's own undefined references
+    are still errors (bfd 2.40 reports them whether or not its dependencies were found)."""
+    cmd, p, out = _run_direct(direct_ld, inputs, tmp_path, ["maintop.o", "libtop.so"])
+    assert p.returncode > 0, _report(cmd, p)
+    assert "libind.so, needed by libtop.so, not found (try using -rpath or -rpath-link)" in p.stderr, _report(cmd, p)
+    assert re.search(r"libtop\.so: undefined reference to `ind_fn'", p.stderr), _report(cmd, p)
+    assert not out.exists(), _report(cmd, p)
 
 
 def _cxx_link(braze_lddir, inputs: Path, tmp_path: Path):

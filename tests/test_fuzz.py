@@ -81,7 +81,7 @@ DEP_C = "int dep_fn(int x) { return x + 1; }\n"
 SO_C = r"""
 extern int dep_fn(int);
 int so_data = 42;
-__thread int so_tls;
+__thread int so_tls __attribute__((tls_model("initial-exec")));   /* no __tls_get_addr: no libc here */
 static int helper(int x) { return x * 3; }
 int so_fn(int x) { so_tls++; return helper(x) + so_data + dep_fn(x); }
 int so_other(void) { return 1; }

@@ -230,6 +230,14 @@ def _(c, s): c.allow_shlib_undefined = True
 def _(c, s): c.allow_shlib_undefined = False
 
 
+@_flag("warn-unresolved-symbols")
+def _(c, s): c.warn_unresolved = True
+
+
+@_flag("error-unresolved-symbols")
+def _(c, s): c.warn_unresolved = False
+
+
 @_flag("enable-new-dtags")
 def _(c, s): c.new_dtags = True
 
@@ -305,8 +313,7 @@ def _(c, s): c.copy_dt_needed = True
 for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-textrel", "no-warn-mismatch",
            "warn-once", "no-keep-memory", "stats", "color-diagnostics",
            "eh-frame-hdr=", "no-fatal-warnings", "allow-multiple-definition", "warn-execstack",
-           "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "error-unresolved-symbols",
-           "warn-unresolved-symbols", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
+           "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
            "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "check-sections", "no-check-sections",
            "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
     _FLAGS.setdefault(_n, _ignore)
@@ -412,6 +419,8 @@ def _(c, s, v):
     if v not in ("ignore-all", "report-all", "ignore-in-object-files", "ignore-in-shared-libs"):
         raise LinkError(f"bad --unresolved-symbols option: {v}")
     c.unresolved_symbols = v
+    # as in GNU ld, the same setting as --[no-]allow-shlib-undefined: the later option wins
+    c.allow_shlib_undefined = v in ("ignore-all", "ignore-in-shared-libs")
 
 
 @_arg("compress-debug-sections")

@@ -112,6 +112,7 @@ class Config:
     no_undefined: bool = False
     allow_shlib_undefined: bool | None = None
     unresolved_symbols: str = "report-all"
+    warn_unresolved: bool = False      # --warn-unresolved-symbols (so far: for shared libraries' references)
     defsyms: list[tuple[str, str]] = field(default_factory=list)
     wraps: list[str] = field(default_factory=list)
     undefined: list[str] = field(default_factory=list)

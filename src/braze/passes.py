@@ -83,6 +83,9 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = STV_PROTECTED
     _define_defsyms(ctx)
     _check_undefined(ctx)
+    from .dsocheck import check_shlib_undefined
+    check_shlib_undefined(ctx)
+    diag.check_errors()
     # exports
     shared = cfg.shared
     for s in symtab.values():
@@ -180,7 +183,6 @@ def _check_undefined(ctx) -> None:
         if lst and len(lst) > 3:
             lines.append(">>> referenced by more places")
         diag.error("\n".join(lines))
-    diag.check_errors()
 
 
 def _enclosing_function(obj, sec, off):

@@ -396,7 +396,12 @@ class Reader:
         """bfd also reads the libraries that the linked shared libraries need (DT_NEEDED) but the
         command line does not name.  They get no DT_NEEDED entry here and define nothing for us,
         but a regular definition of a name that they define or reference is exported, as for a
-        direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6)."""
+        direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6).
+        Like bfd, only when the libraries' undefined symbols are checked (see dsocheck)."""
+        from .dsocheck import shlib_checked, check_dso_missing
+        self.ctx.indirect_dsos = []
+        if not shlib_checked(self.cfg):
+            return
         symtab = self.ctx.symtab
         queue = [so for so in self.ctx.dsos if so.is_alive]
         seen = {so.soname for so in queue} | {os.path.basename(so.path) for so in queue}
@@ -411,12 +416,15 @@ class Reader:
                 if ind is None:
                     path = self._find_needed(name, so)
                     if path is None:
+                        diag.warn(f"{name}, needed by {so.name}, not found (try using -rpath or -rpath-link)")
                         continue
                     try:
                         ind = SharedFile(path, self.open(path), False)
                     except LinkError:
                         continue
                 seen.add(ind.soname)
+                check_dso_missing(self.ctx, ind)
+                self.ctx.indirect_dsos.append(ind)
                 for d in ind.defs:
                     if not d[7]:
                         s = symtab.get(d[0])

@@ -6,8 +6,9 @@ import struct
 
 from ..diag import LinkError
 from .elfhdr import read_headers
-from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM, SHT_GNU_VERDEF, SHN_UNDEF,
-                   DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, STB_LOCAL, VERSYM_HIDDEN)
+from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM, SHT_GNU_VERDEF,
+                   SHT_GNU_VERNEED, SHN_UNDEF, DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, STB_LOCAL, STB_WEAK,
+                   VERSYM_HIDDEN)
 
 
 class SharedFile:
@@ -25,6 +26,8 @@ class SharedFile:
         self.runpath: list[str] = []       # DT_RUNPATH (or DT_RPATH) entries, unexpanded
         self.defs: list[tuple] = []        # (name, value, size, type, bind, shndx, version, hidden)
         self.undefs: list[str] = []
+        self.strong_undefs: list[tuple[str, int]] = []   # (name, version index) of non-weak references
+        self.verneed_names: dict[int, str] = {}           # version index -> name, from .gnu.version_r
         self.versions: dict[int, str] = {}   # verdef index -> name
         self.is_needed = False
         self.is_alive = True
@@ -45,7 +48,7 @@ class SharedFile:
             for ph in PHDR.iter_unpack(v[e_phoff:e_phoff + e_phnum * 56]):
                 if ph[0] == 0x6474e552 and ph[6]:       # PT_GNU_RELRO: read-only once relocated
                     self.readonly_ranges.append((ph[3], ph[3] + ph[6]))
-        dynsym = versym = verdef = dynamic = None
+        dynsym = versym = verdef = verneed = dynamic = None
         for sh in shdrs:
             if sh[2] & 2 and not sh[2] & 1 and sh[5]:       # SHF_ALLOC without SHF_WRITE
                 self.readonly_ranges.append((sh[3], sh[3] + sh[5]))
@@ -56,6 +59,8 @@ class SharedFile:
                 versym = sh
             elif t == SHT_GNU_VERDEF:
                 verdef = sh
+            elif t == SHT_GNU_VERNEED:
+                verneed = sh
             elif t == SHT_DYNAMIC:
                 dynamic = sh
         if dynsym is None:
@@ -88,6 +93,8 @@ class SharedFile:
                     self.runpath = [d for d in cstr(val).split(":") if d]
         if verdef is not None:
             self._parse_verdef(verdef, cstr)
+        if verneed is not None:
+            self._parse_verneed(verneed, cstr)
         cnt = dynsym[5] // 24
         syms = SYM.iter_unpack(v[dynsym[4]:dynsym[4] + cnt * 24])
         if versym is not None and versym[5] < 2 * cnt:
@@ -105,6 +112,8 @@ class SharedFile:
             name = cstr(st_name)
             if shndx == SHN_UNDEF:
                 undefs.append(name)
+                if bind != STB_WEAK:
+                    self.strong_undefs.append((name, vers[i] & 0x7fff if vers is not None else 0))
                 continue
             ver = vers[i] if vers is not None else 1
             hidden = bool(ver & VERSYM_HIDDEN)
@@ -128,6 +137,29 @@ class SharedFile:
                                  f"is outside the section")
             name_off = struct.unpack_from("<I", v, off + aux)[0]
             self.versions[ndx] = cstr(name_off)
+            if not nxt:
+                break
+            off += nxt
+
+    def _parse_verneed(self, verneed, cstr) -> None:
+        """Version index -> name of the versions this library needs (for its versioned references);
+        a record outside the section ends the walk (only diagnostics use these names)."""
+        v = self.view
+        off = verneed[4]
+        end = off + verneed[5]
+        for _ in range(verneed[7]):
+            if off + 16 > end:
+                return
+            _ver, cnt, _file, aux, nxt = struct.unpack_from("<HHIII", v, off)
+            a = off + aux
+            for _ in range(cnt):
+                if a + 16 > end:
+                    return
+                _hash, _flags, other, name_off, anext = struct.unpack_from("<IHHII", v, a)
+                self.verneed_names[other & 0x7fff] = cstr(name_off)
+                if not anext:
+                    break
+                a += anext
             if not nxt:
                 break
             off += nxt
