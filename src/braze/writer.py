@@ -71,6 +71,9 @@ def _use_two_processes(cfg, nrelocs: int) -> bool:
         return False
     if cfg.threads == 0 and ((os.cpu_count() or 1) < 2 or nrelocs < _PARALLEL_MIN_RELOCS):
         return False
+    threading = sys.modules.get("threading")
+    if cfg.threads == 0 and threading is not None and threading.active_count() > 1:
+        return False        # braze.link() inside a threaded program: forking it is not safe
     return True
 
 
