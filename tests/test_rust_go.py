@@ -10,8 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from harness import REPO, Store, _clip, run_env, sh, tool_env
 
 RUST_SRC = REPO / "tests" / "rust" / "panic_threads.rs"

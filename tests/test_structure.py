@@ -65,8 +65,8 @@ def test_readelf_warnings(outputs):
     rc_ref, err_ref = _readelf(ref.exe)
     rc_got, err_got = _readelf(got.exe)
     extra = _normalise(err_got.splitlines(), got.exe) - _normalise(err_ref.splitlines(), ref.exe)
-    assert not extra, (f"readelf -W -a complains about the output of the linker under test but not "
-                       f"about bfd's:\n  " + "\n  ".join(sorted(extra))
+    assert not extra, ("readelf -W -a complains about the output of the linker under test but not "
+                       "about bfd's:\n  " + "\n  ".join(sorted(extra))
                        + f"\nfull stderr (under test):\n{err_got}\n" + got.describe("under test"))
     if rc_ref == 0:
         assert rc_got == 0, f"readelf exit status {rc_got} (bfd's output: 0)\n{err_got}"
