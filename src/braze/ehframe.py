@@ -303,7 +303,7 @@ class EhFrameSection(Chunk):
         function, so it merges with an identical CIE wherever that comes first."""
         plt, pltgot = ctx.syn.plt, ctx.syn.pltgot
         fdes = []
-        if plt.syms and plt.header_size():
+        if (plt.syms or plt.tlsdesc_plt0) and plt.header_size():
             fdes.append((plt, _LAZY_PLT_FDE))       # all of .plt, IFUNC stubs too (as bfd)
         if pltgot.syms:
             fdes.append((pltgot, _PLT_GOT_FDE))

@@ -43,7 +43,7 @@ def collect_chunks(ctx) -> list:
         if not ctx.dynamic:
             syn.rela_plt.flags = SHF_ALLOC | SHF_INFO_LINK
         chunks.append(syn.rela_plt)
-    if syn.plt.syms or syn.plt.isyms:
+    if syn.plt.syms or syn.plt.isyms or syn.plt.tlsdesc_plt0:
         chunks.append(syn.plt)
     if syn.pltgot.syms:
         chunks.append(syn.pltgot)
@@ -51,7 +51,8 @@ def collect_chunks(ctx) -> list:
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)
     # like bfd: no .got.plt when nothing uses a GOT or PLT and _GLOBAL_OFFSET_TABLE_ is unreferenced
-    if (ctx.dynamic and (syn.got.nslots or syn.plt.syms or syn.pltgot.syms)) or syn.plt.isyms \
+    if (ctx.dynamic and (syn.got.nslots or syn.plt.syms or syn.pltgot.syms or syn.gotplt.tlsdesc)) \
+            or syn.plt.isyms \
             or _got_referenced(ctx):
         chunks.append(syn.gotplt)
     return chunks

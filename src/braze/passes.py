@@ -469,7 +469,7 @@ def scan_relocations(ctx) -> None:
 def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
     from .arch.x86_64 import is_preemptible
-    from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, GOT_TLSDESC
+    from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD
     from .synthetic.rela import (DynReloc, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
                                  R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE)
     cfg = ctx.config
@@ -560,13 +560,9 @@ def _allocate(ctx) -> None:
             else:
                 got.static_words[s.tlsgd_idx] = lambda ctx: 1
                 got.static_words[s.tlsgd_idx + 1] = _dtpoff_fn(s)
-        if nd & NEEDS_TLSDESC and s.tlsdesc_idx < 0:
-            s.tlsdesc_idx = got.add(GOT_TLSDESC, s)
-            slot = 8 * s.tlsdesc_idx
-            if tls_sym:
-                rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, s))
-            else:       # the addend is the variable's offset in this module's TLS block
-                rela_dyn.relocs.append(DynReloc(R_TLSDESC, got, slot, None, s, 0))
+        if nd & NEEDS_TLSDESC and s.tlsdesc_idx < 0:     # descriptors live in .got.plt (see GotPlt)
+            s.tlsdesc_idx = len(gotplt.tlsdesc)
+            gotplt.tlsdesc.append(s)
     if ctx.need_tlsld:
         got.tlsld_idx = got.add(GOT_TLSLD, None)
         if dyn:
@@ -582,6 +578,16 @@ def _allocate(ctx) -> None:
         rela_plt.relocs.append(DynReloc(R_IRELATIVE, gotplt, 8 * (gotplt.header + gotplt.nplt + i), None, s, 0))
     rela_plt.relocs.extend(iplt_rel)
     rela_plt.iplt_start = len(plt.syms)
+    for i, s in enumerate(gotplt.tlsdesc):
+        # a symbol ld.so resolves, or (sym 0) the variable's offset in this module's TLS block as addend
+        tls_sym = is_preemptible(ctx, s) or (cfg.shared and s.export and s.rank >= COMMON)
+        rela_plt.relocs.append(DynReloc(R_TLSDESC, gotplt, gotplt.tlsdesc_off(i), s if tls_sym else None,
+                                        None if tls_sym else s, 0))
+    plt.tlsdesc_plt0 = bool(gotplt.tlsdesc)
+    if gotplt.tlsdesc and not cfg.now:
+        # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
+        got.tlsdesc_got_idx = got.add(GOT_ADDR, None)
+        plt.tlsdesc_tramp = True
 
 
 def _dynrelro(ctx):

@@ -611,7 +611,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
             else:
                 _relax_tlsdesc_le(obj, sec, off, buf, loc, S - tp)
         else:
-            _pack_i32(buf, loc, got.slot_addr(s.tlsdesc_idx) + A - P)
+            _pack_i32(buf, loc, ctx.syn.gotplt.tlsdesc_slot(s.tlsdesc_idx) + A - P)
     elif t == R_TLSDESC_CALL:
         if exe:
             if bytes(buf[loc:loc + 2]) != b"\xff\x10":

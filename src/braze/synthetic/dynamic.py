@@ -57,6 +57,9 @@ class Dynamic(Chunk):
             add((E.DT_PLTRELSZ, ("size", syn.rela_plt)))
             add((E.DT_PLTREL, E.DT_RELA))
             add((E.DT_JMPREL, ("addr", syn.rela_plt)))
+        if syn.plt.tlsdesc_tramp:
+            add((E.DT_TLSDESC_PLT, ("tlsdesc_plt", syn.plt)))
+            add((E.DT_TLSDESC_GOT, ("tlsdesc_got", syn.got)))
         if syn.rela_dyn.relocs:
             add((E.DT_RELA, ("addr", syn.rela_dyn)))
             add((E.DT_RELASZ, ("size", syn.rela_dyn)))
@@ -114,6 +117,10 @@ class Dynamic(Chunk):
                     v = obj.size
                 elif kind == "sym":
                     v = sym_addr(ctx, obj)
+                elif kind == "tlsdesc_plt":
+                    v = obj.tramp_addr()
+                elif kind == "tlsdesc_got":
+                    v = obj.slot_addr(obj.tlsdesc_got_idx)
                 elif kind == "info":
                     v = obj.info
                 elif kind == "relcount":

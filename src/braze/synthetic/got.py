@@ -7,8 +7,8 @@ from ..elf import SHT_PROGBITS, SHF_ALLOC, SHF_WRITE
 from ..sections import Chunk
 
 # GOT entry kinds
-GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, GOT_TLSDESC = range(5)
-_SLOTS = {GOT_ADDR: 1, GOT_TPOFF: 1, GOT_TLSGD: 2, GOT_TLSLD: 2, GOT_TLSDESC: 2}
+GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD = range(4)
+_SLOTS = {GOT_ADDR: 1, GOT_TPOFF: 1, GOT_TLSGD: 2, GOT_TLSLD: 2}
 
 
 class Got(Chunk):
@@ -18,6 +18,7 @@ class Got(Chunk):
         self.nslots = 0
         self.static_words: dict[int, object] = {}           # slot -> callable(ctx) -> int
         self.tlsld_idx = -1
+        self.tlsdesc_got_idx = -1      # lazy TLSDESC: the word ld.so fills with its resolver (DT_TLSDESC_GOT)
 
     def add(self, kind: int, sym) -> int:
         idx = self.nslots
@@ -38,7 +39,9 @@ class Got(Chunk):
 
 
 class GotPlt(Chunk):
-    """Three reserved words (the first is _DYNAMIC), then one slot per PLT entry, then IFUNC slots."""
+    """Three reserved words (the first is _DYNAMIC), then one slot per PLT entry, then IFUNC slots, then
+    the two-word TLS descriptors: bfd keeps them with the PLT's slots because, like those, they are
+    resolved lazily through .rela.plt (DT_JMPREL) unless binding is immediate."""
 
     def __init__(self, dynamic: bool):
         super().__init__(".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8, 8)
@@ -46,9 +49,16 @@ class GotPlt(Chunk):
         self.dynamic = dynamic
         self.nplt = 0
         self.niplt = 0
+        self.tlsdesc: list = []
 
     def update_size(self, ctx) -> None:
-        self.size = 8 * (self.header + self.nplt + self.niplt)
+        self.size = 8 * (self.header + self.nplt + self.niplt + 2 * len(self.tlsdesc))
+
+    def tlsdesc_off(self, i: int) -> int:
+        return 8 * (self.header + self.nplt + self.niplt + 2 * i)
+
+    def tlsdesc_slot(self, i: int) -> int:
+        return self.addr + self.tlsdesc_off(i)
 
     def plt_slot(self, i: int) -> int:
         return self.addr + 8 * (self.header + i)

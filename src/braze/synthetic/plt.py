@@ -13,9 +13,16 @@ class Plt(Chunk):
         self.syms: list = []
         self.isyms: list = []
         self.has_header = has_header
+        # TLSDESC in a library: bfd always makes PLT0 (even with -z now, unused then), and with lazy
+        # binding adds its 16-byte trampoline at the end (DT_TLSDESC_PLT)
+        self.tlsdesc_plt0 = False
+        self.tlsdesc_tramp = False
 
     def header_size(self) -> int:
-        return 16 if self.has_header and self.syms else 0
+        return 16 if self.has_header and (self.syms or self.tlsdesc_plt0) else 0
+
+    def tramp_addr(self) -> int:
+        return self.addr + self.header_size() + 16 * (len(self.syms) + len(self.isyms))
 
     def entry_addr(self, i: int) -> int:
         return self.addr + self.header_size() + 16 * i
@@ -24,7 +31,7 @@ class Plt(Chunk):
         return self.addr + self.header_size() + 16 * len(self.syms) + 16 * i
 
     def update_size(self, ctx) -> None:
-        self.size = self.header_size() + 16 * (len(self.syms) + len(self.isyms))
+        self.size = self.header_size() + 16 * (len(self.syms) + len(self.isyms) + self.tlsdesc_tramp)
 
     def write(self, ctx, buf) -> None:
         gotplt = ctx.syn.gotplt
@@ -47,6 +54,13 @@ class Plt(Chunk):
             # jmp *slot(%rip); 10-byte nop padding
             struct.pack_into("<2sI10s", buf, eo, b"\xff\x25", (slot - (ea + 6)) & 0xffffffff,
                              b"\x66\x0f\x1f\x84\x00\x00\x00\x00\x00\x90")
+        if self.tlsdesc_tramp:
+            # endbr64; push GOT+8 (the link map, as PLT0 does); jmp *DT_TLSDESC_GOT (ld.so's resolver)
+            ea = self.tramp_addr()
+            got = ctx.syn.got
+            struct.pack_into("<4s2sI2sI", buf, o + (ea - a), b"\xf3\x0f\x1e\xfa",
+                             b"\xff\x35", (gotplt.addr + 8 - (ea + 10)) & 0xffffffff,
+                             b"\xff\x25", (got.slot_addr(got.tlsdesc_got_idx) - (ea + 16)) & 0xffffffff)
 
 
 class PltGot(Chunk):
