@@ -426,11 +426,15 @@ def define_symbols(ctx) -> None:
     rw = [c for c in alloc if c.flags & SHF_WRITE]
     progbits_rw = [c for c in rw if c.type != SHT_NOBITS]
     edata = max((c.addr + c.size for c in progbits_rw), default=etext)
+    # bfd attributes _edata to the data section it ends, and __bss_start to .bss (it is set just
+    # before .bss's statement), even where .bss's alignment puts .bss past it
+    last_data = max(progbits_rw, key=lambda c: c.addr + c.size, default=None)
     for n in ("_edata", "edata"):
-        setv(n, edata)
+        setv(n, edata, last_data)
     bss = by.get(".bss")
     # bfd's script sets __bss_start = . before .bss: where the data ended, before .bss's alignment
-    setv("__bss_start", bss.addr if bss is not None and bss.size and bss.addr < edata else edata)
+    setv("__bss_start", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
+         bss if bss is not None and bss.size else last_data)
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
         setv(n, end)

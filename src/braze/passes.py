@@ -62,7 +62,7 @@ def resolve_symbols(ctx) -> None:
     for so in ctx.needed_dsos:
         so.is_needed = True
     symtab = ctx.symtab
-    if cfg.export_dynamic and not cfg.shared and ctx.dynamic:
+    if not cfg.shared:
         for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
     # linker-defined symbols that are referenced
@@ -650,7 +650,7 @@ def finalize_dynamic(ctx) -> None:
             chosen.append(s)
         elif s.export and s.rank >= COMMON:
             chosen.append(s)
-        elif (s.rank == NONE and s.ref_regular and not s.linker_defined and (cfg.shared or not s.ref_strong)
+        elif (s.rank == NONE and s.ref_regular and not s.linker_defined and cfg.shared
               and not ctx.static_pie):
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:

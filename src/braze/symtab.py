@@ -1,12 +1,13 @@
 """.symtab/.strtab/.shstrtab: local symbols per file (FILE first), linker-defined locals, then globals."""
 from __future__ import annotations
 
-from .elf import (SHT_SYMTAB, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_TLS, STT_FUNC,
+from .elf import (SHT_SYMTAB, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_TLS, STT_FUNC, STT_OBJECT,
                   STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF)
 from .arch.x86_64 import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
 from .symbols import NONE, SHARED, COMMON
+from .passes import LOCAL_LINKER_SYMS
 from .synthetic.strtab import StrTab
 
 
@@ -49,20 +50,23 @@ class SymTab(Chunk):
                     if typ == STT_TLS:
                         value = (value - tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 pack(buf, o, name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5])
-            else:                               # a global symbol demoted to local (hidden)
-                _, name, s = ent
-                self._pack_sym(ctx, buf, o, name, s, STB_LOCAL)
+            elif kind == 2:                     # a global symbol made local (bfd: visibility cleared)
+                _, name, s, typ = ent
+                self._pack_sym(ctx, buf, o, name, s, STB_LOCAL, typ)
+            else:                               # a linker-made local nothing referenced
+                _, name, typ, chunk = ent
+                pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, chunk.shndx, chunk.addr, 0)
             o += 24
         for name, s in self.globals:
             self._pack_sym(ctx, buf, o, name, s, None)
             o += 24
 
     @staticmethod
-    def _pack_sym(ctx, buf, o, name, s, bind):
-        typ = s.type
+    def _pack_sym(ctx, buf, o, name, s, bind, local_type=None):
+        typ = s.type if local_type is None else local_type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
-        other = s.visibility
+        other = s.visibility if bind != STB_LOCAL else 0
         size = s.size
         if s.rank >= COMMON or s.copyrel or s.linker_defined:
             sec = s.section
@@ -112,19 +116,21 @@ def build_symtab(ctx, chunks) -> list:
         add = strtab.add
         discard_locals = cfg.discard_all
         for obj in ctx.objs:
-            first = True
+            first = True        # bfd names the file first, from the object's FILE symbols or its name
             names = obj.sym_names
             esyms = obj.esyms
             secs = obj.sections
             for i in range(1, obj.first_global):
                 e = esyms[i]
                 typ = e[1] & 0xf
-                if typ == STT_SECTION:
+                if typ == STT_SECTION or discard_locals:
                     continue
                 name = names[i]
-                if typ == STT_FILE:
+                if typ == STT_FILE:         # kept even when none of the file's other locals are
+                    locs.append((0, add(name)))
+                    first = False
                     continue
-                if not name or name.startswith(".L") or discard_locals:
+                if not name or name.startswith(".L"):
                     continue
                 sh = obj.sym_shndx(i)
                 if sh != SHN_ABS:
@@ -154,9 +160,15 @@ def build_symtab(ctx, chunks) -> list:
             if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
                     and (not sec.alive or (sec.out is None and sec.merge is None))):
                 continue        # defined in a section --gc-sections dropped: bfd omits it too
-            if (s.visibility in (STV_HIDDEN, STV_INTERNAL) or s.hidden_local) and \
+            if s.rank == NONE and not s.linker_defined and not s.ref_strong and s.dynsym_idx < 0 \
+                    and not cfg.shared:
+                continue        # bfd drops an executable's undefined weak symbols resolved to 0
+            if s.linker_defined and name in LOCAL_LINKER_SYMS:
+                hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
+            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
-                hidden.append((2, add(name), s))
+                # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
+                hidden.append((2, add(name), s, s.type))
             else:
                 if s.dyn_version is not None and not s.dyn_version[1]:
                     name = f"{name}@@{s.dyn_version[0]}"     # as the object named it (.symver)
@@ -164,6 +176,9 @@ def build_symtab(ctx, chunks) -> list:
                     name = f"{name.partition('@')[0]}@{s.verneed}"   # an import, named as bfd does
                 glob.append((add(name), s))
         glob.extend((add(v.name), v) for v in ctx.version_syms)
+        hidden.extend(_unreferenced_linker_locals(ctx, chunks, add))
+        if hidden and any(ent[0] == 0 for ent in locs):
+            locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
         tabs = [st, strtab, shstr]
     for c in chunks + tabs:
@@ -175,8 +190,34 @@ def build_symtab(ctx, chunks) -> list:
 
 
 def _file_sym(obj):
-    for i in range(1, obj.first_global):
-        if obj.esyms[i][1] & 0xf == STT_FILE:
-            return obj.sym_names[i]
+    """An object without FILE symbols is named as bfd names it: by its (archive member's) base name."""
     import os
-    return os.path.basename(obj.name)
+    name = obj.name
+    if name.endswith(")") and "(" in name:
+        name = name[name.index("(") + 1:-1]
+    return os.path.basename(name)
+
+
+# bfd's linker-made locals: the ones its x86-64 backend creates are objects
+_LINKER_LOCAL_TYPES = {"_DYNAMIC": STT_OBJECT, "_GLOBAL_OFFSET_TABLE_": STT_OBJECT}
+
+
+def _unreferenced_linker_locals(ctx, chunks, add) -> list:
+    """The locals bfd defines whether or not anything refers to them: _DYNAMIC and __GNU_EH_FRAME_HDR
+    in a dynamic link, _GLOBAL_OFFSET_TABLE_ whenever there is a GOT."""
+    syn = ctx.syn
+    want = []
+    if ctx.dynamic and syn.dynamic is not None and syn.dynamic in chunks:
+        want.append(("_DYNAMIC", STT_OBJECT, syn.dynamic))
+    if ctx.dynamic and syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
+        want.append(("__GNU_EH_FRAME_HDR", 0, syn.eh_frame_hdr))
+    got = syn.gotplt if syn.gotplt in chunks else syn.got if syn.got in chunks else None
+    if got is not None:
+        want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
+    out = []
+    for name, typ, chunk in want:
+        s = ctx.symtab.get(name)
+        if s is not None and s.linker_defined:
+            continue            # referenced: already written from the symbol table
+        out.append((3, add(name), typ, chunk))
+    return out
