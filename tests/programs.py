@@ -207,6 +207,8 @@ CASES: list[Case] = [
          shlibs=(SharedLib("libbrazeshared.so", ("libpart",)),), structure=True),
     Case("copy_reloc_ro", src_cflags={"rolib": ("-fPIC",)}, signal_exit=True, structure=True,
          shlibs=(SharedLib("libbrazero.so", ("rolib",)),)),
+    Case("common_archive", src_cflags={"main": ("-fcommon",)}, modes=MODES + GLIBC_STATIC,
+         archives=(Archive("libcdef.a", ("cdef",)),), obj_expect={"main": ("COM",)}),
     Case("shlib_nosoname", src_cflags={"nos": ("-fPIC",)}, structure=True,
          shlibs=(SharedLib("libbrazenoso.so", ("nos",), soname=False),)),
     # references from a library (GNU ld's default for executables is --no-allow-shlib-undefined):

@@ -212,3 +212,20 @@ def test_two_process_apply_reports_child_errors(tmp_path):
     assert "braze: error:" in p.stderr and "R_X86_64_32" in p.stderr and "a.o" in p.stderr, _report(cmd, p)
     assert "Traceback" not in p.stderr, _report(cmd, p)
     assert not out.exists(), "a failed link left an output file"
+
+
+def test_response_file_quoting_like_binutils(tmp_path):
+    """@file words as libiberty splits them (a backslash escapes inside quotes too), checked against
+    ld.bfd reading the same file."""
+    d = tmp_path / "d x"
+    d.mkdir()
+    (tmp_path / "hello.c").write_text(HELLO_C)
+    subprocess.run(["gcc", "-c", str(tmp_path / "hello.c"), "-o", str(d / "r.o")], check=True, env=tool_env())
+    rsp = tmp_path / "args.rsp"
+    rsp.write_text('"d\\ x/r.o" -e main --unresolved-symbols=ignore-all -o \'out file\'\n')
+    ref = subprocess.run(["ld.bfd", f"@{rsp}"], cwd=tmp_path, capture_output=True, text=True, env=tool_env())
+    assert ref.returncode == 0 and (tmp_path / "out file").exists(), f"harness: ld.bfd: {ref.stderr}"
+    (tmp_path / "out file").unlink()
+    cmd, p = _braze(f"@{rsp}", cwd=tmp_path)
+    assert p.returncode == 0, _report(cmd, p)
+    assert (tmp_path / "out file").exists(), "braze did not write the output named in the response file"

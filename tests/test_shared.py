@@ -412,6 +412,18 @@ def test_init_entry_options(build):
         assert lines == [] and _runs(so) in (0, -1), f"{how}: {lines} {so}"
 
 
+@pytest.mark.parametrize("entry", ["entry_data", "entry_common", "entry_abs"])
+def test_init_entry_must_be_a_function(build, entry):
+    """--init-entry naming data, a COMMON block or an absolute symbol would make the loader jump
+    there: an error naming the symbol and its object, and no library."""
+    obj = build.obj("entry_notfunc.c", "-fcommon")
+    out = f"libnotfunc-{entry}.so"
+    p = build.link("test", out, [obj], "-shared", f"-Wl,--init-entry={entry}", check=False)
+    assert not isinstance(p, Path) and p.returncode == 1, p
+    assert entry in p.stderr and "entry_notfunc.o" in p.stderr and "not a function" in p.stderr, p.stderr
+    assert "Traceback" not in p.stderr and not (build.root / "test" / out).exists()
+
+
 def test_init_entry_not_added_without_shared(build):
     res = {}
     for linker in LINKERS:

@@ -553,6 +553,41 @@ def _z_option(c: Config, kw: str) -> None:
         diag.warn(f"-z {kw} ignored")
 
 
+def split_response_file(text: str) -> list[str]:
+    """Words of an @file as GNU tools (libiberty's buildargv) read them: blanks separate words;
+    '...' and "..." group; a backslash takes the next character literally everywhere, inside
+    quotes too; quotes still open at the end of the file simply end there."""
+    words: list[str] = []
+    word: list[str] = []
+    in_word = escape = False
+    quote = ""
+    for ch in text:
+        if escape:
+            word.append(ch)
+            escape = False
+        elif ch == "\\":
+            escape = in_word = True
+        elif quote:
+            if ch == quote:
+                quote = ""
+            else:
+                word.append(ch)
+        elif ch in "'\"":
+            quote = ch
+            in_word = True
+        elif ch.isspace():
+            if in_word:
+                words.append("".join(word))
+                word = []
+                in_word = False
+        else:
+            word.append(ch)
+            in_word = True
+    if in_word:
+        words.append("".join(word))
+    return words
+
+
 def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
     out: list[str] = []
     for a in argv:
@@ -566,17 +601,7 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
                 continue
             if depth > 20:
                 raise LinkError(f"{path}: response files nested too deeply")
-            import shlex
-            words = None
-            for end in ("", '"', "'", "\\"):     # bfd (libiberty) lets the file end inside a quote
-                try:
-                    words = shlex.split(text + end)
-                    break
-                except ValueError:
-                    continue
-            if words is None:
-                raise LinkError(f"{path}: cannot parse response file")
-            out.extend(expand_response_files(words, depth + 1))
+            out.extend(expand_response_files(split_response_file(text), depth + 1))
         else:
             out.append(a)
     return out

@@ -369,7 +369,10 @@ class EhFrameSection(Chunk):
             recs = where.get(id(d.place))
             if recs is None:
                 continue
-            r = next(x for x in recs if x.off <= d.poff < x.off + x.size)
+            r = next((x for x in recs if x.off <= d.poff < x.off + x.size), None)
+            if r is None:           # only a corrupt input puts a relocation in a record's dropped tail
+                raise LinkError(f"{d.place.file.name}: .eh_frame: relocation at offset 0x{d.poff:x} "
+                                f"is outside every record")
             poff = r.out_off + d.poff - r.off
             if type(d) is RelativeReloc:
                 relocs[k] = RelativeReloc((place, poff, d.target, d.addend))

@@ -18,7 +18,8 @@ from . import diag
 from .diag import LinkError
 from .elf import (EHDR, SHDR, SYM, SHT_PROGBITS, SHT_NOBITS, SHT_RELA, SHT_SYMTAB, SHT_STRTAB,
                   SHT_INIT_ARRAY, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_INFO_LINK, STB_LOCAL,
-                  STB_GLOBAL, STT_FUNC, STT_SECTION, SHN_UNDEF, SHN_ABS, SHN_COMMON)
+                  STB_GLOBAL, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_SECTION, SHN_UNDEF, SHN_ABS,
+                  SHN_COMMON)
 from .inputs.object import ObjectFile
 from .symbols import Symbol, COMMON, SHARED, STRONG
 
@@ -232,6 +233,7 @@ def prepare(ctx) -> None:
     if not cfg.shared:
         _note(ctx, f"{name} is defined but this is not a -shared link: no init entry added")
         return
+    _check_callable(ctx, name, glob, locs)
     if glob is not None:
         # bind the slot to this library's own definition (a RELATIVE relocation): through the
         # symbol, a second library exporting the same entry name would be initialised twice
@@ -257,6 +259,24 @@ def prepare(ctx) -> None:
     ctx.objs.append(obj)
     ctx.lib_init_added = True
     _note(ctx, f"added {name} as the first .init_array entry")
+
+
+def _check_callable(ctx, name, glob, locs) -> None:
+    """The loader will call the entry: it must be code in this library, not data, a COMMON block or
+    an absolute value (any of which would crash the process that loads the library)."""
+    if glob is not None:
+        sec, typ, where = glob.section, glob.type, glob.file.name
+        bad_kind = glob.rank == COMMON or glob.is_abs
+    else:
+        obj, i = locs[0]
+        sh = obj.sym_shndx(i)
+        typ, where = obj.esyms[i][1] & 0xf, obj.name
+        bad_kind = sh in (SHN_ABS, SHN_COMMON)
+        sec = None if bad_kind else obj.sections[sh]
+    code = sec is not None and bool(getattr(sec, "flags", 0) & SHF_EXECINSTR)
+    if bad_kind or not code or typ not in (STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE):
+        raise LinkError(f"library-init entry {diag.demangle(name)} (in {where}) is not a function: "
+                        f"the dynamic loader would call it (use --init-entry=SYM or --no-init-entry)")
 
 
 def _already_in_init_array(ctx, target) -> bool:

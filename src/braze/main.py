@@ -83,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         # a link allocates hundreds of thousands of long-lived objects and no garbage cycles worth
         # collecting; the cyclic collector would only rescan them, again and again
         gc.disable()
-        link(config)
+        try:
+            link(config)
+        finally:
+            if not process_entry:
+                gc.enable()     # main(argv) called from a host program: leave its GC as it was
         if process_entry:
             # freeing every object one by one at exit takes tens of milliseconds on a big link
             sys.stdout.flush()

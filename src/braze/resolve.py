@@ -36,6 +36,7 @@ class Reader:
         self.ctx = ctx
         self.cfg = ctx.config
         self.archives: dict[str, Archive] = {}
+        self._defines_cache: dict = {}     # (archive, member, name) -> member defines name (not COMMON)
         self.dso_paths: dict[str, SharedFile] = {}
         self.sonames: dict[str, SharedFile] = {}
         self.search_dirs = list(self.cfg.library_paths)
@@ -219,12 +220,34 @@ class Reader:
                 if off in ar.loaded:
                     continue
                 s = symtab.get(name)
-                if s is not None and s.rank == NONE and s.ref_strong and not s.linker_defined:
+                if s is None or s.linker_defined:
+                    continue
+                if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
+                                                         self._member_defines(ar, off, name)):
                     self.load_member(ar, off)
                     progress = True
             if not progress:
                 return loaded_any
             loaded_any = True
+
+    def _member_defines(self, ar: Archive, off: int, name: str) -> bool:
+        """Does the member really define `name` (not as COMMON)? GNU ld loads such a member for a
+        symbol that is only COMMON so far: the initialised definition wins over the tentative one."""
+        key = (id(ar), off, name)
+        hit = self._defines_cache.get(key)
+        if hit is None:
+            mname, view = ar.member(off)
+            hit = False
+            if bytes(view[:4]) == b"\x7fELF":
+                obj = ObjectFile(mname, view, archive=ar)
+                for i in range(obj.first_global, len(obj.esyms)):
+                    e = obj.esyms[i]
+                    if obj.sym_names[i] == name and e[3] not in (SHN_UNDEF, SHN_COMMON) and \
+                            e[1] >> 4 != STB_LOCAL:
+                        hit = True
+                        break
+            self._defines_cache[key] = hit
+        return hit
 
     def load_member(self, ar: Archive, off: int) -> None:
         if off in ar.loaded:

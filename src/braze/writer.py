@@ -106,6 +106,8 @@ def _apply_two_processes(ctx, buf, jobs) -> None:
         _apply_jobs(ctx, buf, jobs[k:])
     finally:
         _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise LinkError(f"the relocation worker process was killed by signal {os.WTERMSIG(status)}")
     if status != 0:
         diag.check_errors()
         raise LinkError(None)       # the child has printed its errors
