@@ -15,8 +15,8 @@ from programs import case_modes
 from test_structure import outputs  # noqa: F401  (the fixture: bfd's and the tested link)
 
 # Not yet equal, so not compared: static modes (bfd writes 8-byte .iplt stubs in a static .plt, and a lazy
-# PLT with PLT0 for static-pie IRELATIVE); -z now (braze keeps a separate .got.plt, bfd merges it into .got).
-PARAMS = [(n, m) for n, m in case_modes(lambda c: c.structure) if m in ("pie", "nopie") and n != "znow"]
+# PLT with PLT0 for static-pie IRELATIVE).
+PARAMS = [(n, m) for n, m in case_modes(lambda c: c.structure) if m in ("pie", "nopie")]
 
 
 def parametrize_outputs(fn):
@@ -187,3 +187,33 @@ def test_symtab_matches_bfd(outputs):
     assert not only_bfd and not only_got, (f".symtab differs from bfd's:\n  only bfd's: {only_bfd}\n"
                                            f"  only under test: {only_got}")
     assert gi == ri, f".symtab sh_info {gi}, bfd's {ri}"
+
+
+def _got_anchors(path: str) -> tuple:
+    """Which section DT_PLTGOT, _GLOBAL_OFFSET_TABLE_ and .rela.plt's sh_info name, and the offsets of
+    the first two inside it (with -z now bfd has one .got holding the PLT's words first)."""
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        secs = [s for s in elf.iter_sections()]
+
+        def where(addr):
+            for s in secs:
+                if s["sh_addr"] <= addr < s["sh_addr"] + s["sh_size"] and s["sh_flags"] & 0x402 == 2:
+                    return s.name, addr - s["sh_addr"]
+            return None
+
+        dyn = elf.get_section_by_name(".dynamic")
+        tags = dyn.iter_tags() if dyn else ()
+        pltgot = next((t.entry.d_val for t in tags if t.entry.d_tag == "DT_PLTGOT"), None)
+        symtab = elf.get_section_by_name(".symtab")
+        gots = symtab.get_symbol_by_name("_GLOBAL_OFFSET_TABLE_") if symtab else None
+        rela = elf.get_section_by_name(".rela.plt")
+        return (where(pltgot) if pltgot is not None else None,
+                where(gots[0]["st_value"]) if gots else None,
+                secs[rela["sh_info"]].name if rela is not None and rela["sh_info"] else None)
+
+
+@parametrize_outputs
+def test_got_anchors_match_bfd(outputs):
+    _case, _mode, ref, got = outputs
+    assert _got_anchors(got.exe) == _got_anchors(ref.exe)

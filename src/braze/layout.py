@@ -55,6 +55,13 @@ def collect_chunks(ctx) -> list:
             or syn.plt.isyms \
             or _got_referenced(ctx):
         chunks.append(syn.gotplt)
+        if ctx.config.now:
+            # bfd's -z now script: `.got : { *(.got.plt) *(.igot.plt) *(.got) *(.igot) }`, one section
+            # named .got (the PLT's words first, so _GLOBAL_OFFSET_TABLE_ and DT_PLTGOT are its start)
+            syn.gotplt.name = ".got"
+            if syn.got in chunks:
+                chunks.remove(syn.got)
+                syn.gotplt.merged_got = syn.got
     return chunks
 
 
@@ -372,6 +379,9 @@ def _layout_rw(ctx, seg, start, dry):
             relro_end = a + (0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size)
         if c is syn.gotplt and not cfg.now and c.size >= 24:
             relro_end = a + 24
+        if c is syn.gotplt and c.merged_got is not None and not dry:
+            c.merged_got.addr = a + c.own_size
+            c.merged_got.offset = c.offset + c.own_size
         if c.type == SHT_NOBITS and c.flags & SHF_TLS:
             continue          # .tbss takes no address space in the segment
         if c.name == ".bss" and not dry and c.size:

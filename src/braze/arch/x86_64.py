@@ -154,16 +154,31 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
     if s.rank == NONE and not s.linker_defined:
         if ctx.dynamic:
             return False
-    if s.is_abs and ctx.config.pic:
-        return False
     op = data[off - 2]
+    if s.is_abs and ctx.config.pic:
+        # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation)
+        if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
+            return False
+        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
     if op == 0x8b:
         return True
     if t == R_GOTPCREL:
         return False
     if op == 0xff and data[off - 1] in (0x15, 0x25):
         return True
-    return False
+    # test/binop have no PC-relative immediate form, so like bfd only non-PIC output converts them
+    return not ctx.config.pic and op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05
+
+
+def _imm32_fits(rex, v) -> bool:
+    """Whether v fits the imm32 of a c7/f7/81 form: sign-extended under REX.W, zero-extended otherwise."""
+    if 0x40 <= rex <= 0x4f and rex & 8:
+        return -0x80000000 <= v <= 0x7fffffff
+    return 0 <= v <= 0xffffffff
+
+
+# test (85) and add/or/adc/sbb/and/sub/xor/cmp reg,r/m (03..3b): the forms bfd turns into immediates
+_GOTX_BINOPS = frozenset((0x85, 0x03, 0x0b, 0x13, 0x1b, 0x23, 0x2b, 0x33, 0x3b))
 
 
 def _err_pic(ctx, obj, sec, off, t, s):
@@ -552,8 +567,11 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
             S = plt_addr(ctx, s)
         _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
-        if s.got_idx < 0 and gotpcrelx_relaxable(ctx, sec.data, off, t, s):
-            _relax_gotpcrelx(buf, loc, S, A, P)
+        if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+            # per reference, like bfd: a GOT slot other references need does not stop this one
+            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, s.is_abs):
+                diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
+                           f"against `{diag.demangle(s.name)}'; relink with --no-relax")
         else:
             v = got.slot_addr(s.got_idx) + A - P
             _check32s(obj, sec, off, t, s, v)
@@ -683,9 +701,31 @@ def _check32s(obj, sec, off, t, s, v):
         _overflow(obj, sec, off, t, s, v)
 
 
-def _relax_gotpcrelx(buf, loc, S, A, P):
+def _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, is_abs) -> bool:
+    """False when a test/binop form's absolute address does not fit its imm32 (bfd fails the link then)."""
     op = buf[loc - 2]
-    if op == 0x8b:                 # mov foo@GOTPCREL(%rip), %reg  ->  lea foo(%rip), %reg
+    if op == 0x8b or op in _GOTX_BINOPS:
+        if t != R_GOTPCREL and (not ctx.config.pic or is_abs):
+            # non-PIC, or an absolute symbol: the address itself as imm32 (bfd: mov -> c7 /0, test -> f7 /0, binop -> 81 /n),
+            # sign-extended under REX.W, zero-extended otherwise; the register moves from ModRM.reg
+            # to ModRM.rm, so REX.R becomes REX.B
+            rex = buf[loc - 3] if t == R_REX_GOTPCRELX and 0x40 <= buf[loc - 3] <= 0x4f else 0
+            v = S          # bfd drops the addend: it only carried the -4 of the PC-relative form
+            if _imm32_fits(rex, v):
+                reg = (buf[loc - 1] >> 3) & 7
+                if rex & 4:
+                    buf[loc - 3] = (rex & ~4) | 1
+                if op == 0x8b:
+                    buf[loc - 2], buf[loc - 1] = 0xc7, 0xc0 | reg
+                elif op == 0x85:
+                    buf[loc - 2], buf[loc - 1] = 0xf7, 0xc0 | reg
+                else:
+                    buf[loc - 2], buf[loc - 1] = 0x81, 0xc0 | (op & 0x38) | reg
+                _pack_u32(buf, loc, v & 0xffffffff)
+                return True
+            if op != 0x8b:
+                return False
+        # mov foo@GOTPCREL(%rip), %reg  ->  lea foo(%rip), %reg
         buf[loc - 2] = 0x8d
         _pack_i32(buf, loc, S + A - P)
     elif buf[loc - 1] == 0x15:     # call *foo@GOTPCREL(%rip)  ->  addr32 call foo
@@ -696,6 +736,7 @@ def _relax_gotpcrelx(buf, loc, S, A, P):
         buf[loc - 2] = 0xe9
         _pack_i32(buf, loc - 1, S + A - (P - 1))
         buf[loc + 3] = 0x90
+    return True
 
 
 def _tls_fail(obj, sec, off, what):

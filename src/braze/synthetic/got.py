@@ -50,9 +50,14 @@ class GotPlt(Chunk):
         self.nplt = 0
         self.niplt = 0
         self.tlsdesc: list = []
+        self.merged_got = None      # with -z now, the .got this section's words precede in one .got
+        self.own_size = 0
 
     def update_size(self, ctx) -> None:
-        self.size = 8 * (self.header + self.nplt + self.niplt + 2 * len(self.tlsdesc))
+        self.size = self.own_size = 8 * (self.header + self.nplt + self.niplt + 2 * len(self.tlsdesc))
+        if self.merged_got is not None:
+            self.merged_got.update_size(ctx)
+            self.size += self.merged_got.size
 
     def tlsdesc_off(self, i: int) -> int:
         return 8 * (self.header + self.nplt + self.niplt + 2 * i)
@@ -76,3 +81,5 @@ class GotPlt(Chunk):
             struct.pack_into("<Q", buf, o + 8 * (self.header + i), plt.entry_addr(i) + 6)
         for i in range(self.niplt):
             struct.pack_into("<Q", buf, o + 8 * (self.header + self.nplt + i), plt.iplt_addr(i) + 6)
+        if self.merged_got is not None:
+            self.merged_got.write(ctx, buf)
