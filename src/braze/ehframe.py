@@ -353,18 +353,18 @@ class EhFrameSection(Chunk):
                 return sec is not None and sec.alive and getattr(sec, "out", 1) is not None
         return False
 
-    def move_dynamic_relocs(self, relocs, start: int) -> None:
+    def move_dynamic_relocs(self, relocs, start: int, end: int) -> None:
         """Dynamic relocations for absolute pointers in .eh_frame records (DW_EH_PE_absptr personality
         or LSDA pointers in a PIC link) were made against the input section: move them to where the
         records are in the output .eh_frame."""
-        if start == len(relocs):
+        if start == end:
             return
         from .synthetic.rela import RelativeReloc
         where = {}
         for r in self.records:
             where.setdefault(id(r.sec), []).append(r)
         place = _OutputPlace(self)
-        for k in range(start, len(relocs)):
+        for k in range(start, end):
             d = relocs[k]
             recs = where.get(id(d.place))
             if recs is None:

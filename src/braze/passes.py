@@ -458,12 +458,13 @@ def scan_relocations(ctx) -> None:
             rels += r.relocs
         if rels:
             scan_section(ctx, sec, rels)
+        eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()
     _allocate(ctx)
     if eh is not None:
         if ctx.config.plt_unwind:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
-        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, first_dyn)
+        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *eh_dyn)
 
 
 def _allocate(ctx) -> None:

@@ -392,6 +392,12 @@ _pack_q = struct.Struct("<q").pack_into
 _pack_Q = struct.Struct("<Q").pack_into
 
 
+def _discarded_value(sec) -> int:
+    """What a debug reference to discarded code reads, as bfd writes it: 0, but 1 in DWARF<5 range
+    and location lists, where a (0, 0) pair would end the list early."""
+    return 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
+
+
 _DISCARDED = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)
 
 
@@ -465,9 +471,7 @@ def _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
     pvals = obj.pvals
     special = obj.special
     alloc = sec.flags & SHF_ALLOC
-    # like bfd: debug references to discarded code read 0, but 1 in DWARF<5 range and location
-    # lists, where a (0, 0) pair would end the list early
-    discarded_value = 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
+    discarded_value = _discarded_value(sec)
     pack_i32 = _pack_i32
     skip = -1
     for i, (off, info, A) in enumerate(rels):
@@ -545,10 +549,9 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
         S = sym_addr(ctx, s)
         if sec_s is not None and type(sec_s) is InputSection and sec_s.out is None and not alloc \
                 and sec_s.merge is None:
-            # debug info pointing into discarded code; like bfd, 1 in the DWARF<5 range and
-            # location lists, where a (0, 0) pair would end the list early
+            # debug info pointing into discarded code
             if t == R_64 or t == R_32 or t == R_DTPOFF32 or t == R_DTPOFF64:
-                S = 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
+                S = _discarded_value(sec)
                 A = 0
     if t == R_PC32 or t == R_PLT32:
         if t == R_PLT32 or s.canonical_plt or s.type == STT_GNU_IFUNC:
