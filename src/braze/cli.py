@@ -5,6 +5,7 @@ Options are table-driven. ld accepts long options with one or two dashes, `--opt
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from . import diag
@@ -19,19 +20,28 @@ Commands:
   braze shim-dir            print a directory whose `ld` runs braze (for gcc -B)
   braze run -- CMD...       run a build with COMPILER_PATH set so gcc/g++/clang link with braze
 
-Main options (GNU ld spelling):
+Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option is refused with
+"braze: error: option X is not supported", and -z keywords GNU ld does not know are only warned about):
   -o FILE  -e SYM  -L DIR  -lNAME  -l:FILE  -static/-Bstatic  -Bdynamic  -pie  -no-pie  -shared
-  -soname NAME  -rpath DIR  -rpath-link DIR  --enable-new-dtags  --disable-new-dtags
+  -soname NAME  -rpath DIR (-R DIR)  -rpath-link DIR  --enable-new-dtags  --disable-new-dtags  -nostdlib
   -dynamic-linker FILE  --no-dynamic-linker  --build-id[=STYLE]  --eh-frame-hdr  --hash-style=gnu|sysv|both
-  -z relro|norelro|now|lazy|execstack|noexecstack|defs|text|separate-code|noseparate-code|max-page-size=N
+  -z relro|norelro|now|lazy|execstack|noexecstack|defs|undefs|text|notext|separate-code|noseparate-code
+  -z nodelete|nodlopen|origin|initfirst|interpose|muldefs|max-page-size=N|common-page-size=N
   --as-needed  --no-as-needed  --push-state  --pop-state  --whole-archive  --no-whole-archive
-  --start-group ... --end-group (-( -))  --export-dynamic (-E)  --dynamic-list FILE
-  -s/--strip-all  -S/--strip-debug  --gc-sections  -Map FILE  -M  --defsym SYM=EXPR  --wrap SYM
-  -u SYM  --no-undefined  --allow-shlib-undefined  --unresolved-symbols=...  -T SCRIPT
+  --start-group ... --end-group (-( -))  --export-dynamic (-E)  --no-export-dynamic  --dynamic-list FILE
+  -s/--strip-all  -S/--strip-debug  -x/--discard-all  --gc-sections  --print-gc-sections  -Map FILE  -M
+  --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
+  --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
-  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
-  --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
-  --time  (print the wall time of each link pass)  --verbose  --version  --help
+  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
+  --[no-]copy-dt-needed-entries  --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
+  --[no-]demangle  --compress-debug-sections=none|zlib  -m elf_x86_64  --verbose  --version  --help
+  -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
+  Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL -d
+  --no-keep-memory --check-sections --no-fatal-warnings --warn-textrel ... (see _NOOPS in cli.py)
+
+braze's own options:
+  --time  (print the wall time of each link pass)
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
 Library initialisation (braze):
@@ -83,10 +93,6 @@ class _State:
         return InputSpec(kind, value, self.as_needed, self.whole_archive, self.static)
 
 
-def _ignore(c, s, v=None):
-    pass
-
-
 # ---- flags ----
 @_flag("shared", "Bshareable")
 def _(c, s): c.shared = True
@@ -96,7 +102,7 @@ def _(c, s): c.shared = True
 def _(c, s): c.pie = True
 
 
-@_flag("no-pie", "no-pic-executable")
+@_flag("no-pie")
 def _(c, s): c.pie = False
 
 
@@ -182,16 +188,12 @@ def _(c, s): c.export_dynamic = False
 def _(c, s): c.strip_all = True
 
 
-@_flag("strip-debug", "S", "strip-dwo")
+@_flag("strip-debug", "S")
 def _(c, s): c.strip_debug = True
 
 
 @_flag("discard-all", "x")
 def _(c, s): c.discard_all = True
-
-
-@_flag("discard-locals", "X")
-def _(c, s): c.discard_locals = True
 
 
 @_flag("gc-sections")
@@ -210,8 +212,15 @@ def _(c, s): c.print_gc_sections = True
 def _(c, s): c.map_file = c.map_file or "-"
 
 
-@_flag("sort-common")
+@_flag("sort-common", "sort_common")
 def _(c, s): c.sort_common = True
+
+
+@_arg("sort-common")  # braze sorts as bfd's default does: by alignment, descending
+def _(c, s, v):
+    if v != "descending":
+        raise LinkError(f"option --sort-common={v} is not supported (only descending, the default)")
+    c.sort_common = True
 
 
 @_flag("nostdlib")
@@ -254,8 +263,12 @@ def _(c, s): c.build_id = "sha1"
 def _(c, s): c.time = True
 
 
-@_flag("verbose", "v", "V")
+@_flag("verbose", "dll-verbose")
 def _(c, s): c.verbose = True
+
+
+@_arg("verbose")      # --verbose=NUMBER: braze has one level of detail
+def _(c, s, v): c.verbose = True
 
 
 @_flag("trace", "t")
@@ -272,10 +285,6 @@ def _(c, s): c.relax = True
 
 @_flag("no-relax")
 def _(c, s): c.relax = False
-
-
-@_flag("fatal-warnings")
-def _(c, s): c.fatal_warnings = True
 
 
 @_flag("Bsymbolic")
@@ -302,21 +311,8 @@ def _(c, s): c.no_undefined_version = False
 def _(c, s): c.init_entry = None
 
 
-@_flag("warn-common")
-def _(c, s): c.warn_common = True
-
-
-@_flag("copy-dt-needed-entries")
+@_flag("copy-dt-needed-entries", "add-needed")
 def _(c, s): c.copy_dt_needed = True
-
-
-for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-textrel", "no-warn-mismatch",
-           "warn-once", "no-keep-memory", "stats", "color-diagnostics",
-           "eh-frame-hdr=", "no-fatal-warnings", "allow-multiple-definition", "warn-execstack",
-           "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
-           "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "check-sections", "no-check-sections",
-           "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
-    _FLAGS.setdefault(_n, _ignore)
 
 
 @_flag("demangle")
@@ -356,13 +352,9 @@ def _(c, s, v): c.inputs.append(s.spec("lib", v))
 def _(c, s, v): c.dynamic_linker = v
 
 
-@_arg("plugin", "plugin-opt")
-def _(c, s, v): pass
-
-
 @_arg("m")
 def _(c, s, v):
-    if v not in ("elf_x86_64", "elf_x86_64_sol2"):
+    if v != "elf_x86_64":
         raise LinkError(f"unsupported emulation: {v} (braze links elf_x86_64 only)")
     c.emulation = v
 
@@ -378,8 +370,19 @@ def _(c, s, v):
     c.hash_style = v
 
 
-@_arg("rpath", "R")
+@_arg("R")
 def _(c, s, v):
+    """-R DIR is -rpath DIR; -R FILE is --just-symbols FILE (not supported)."""
+    if not os.path.isdir(v):
+        raise LinkError(f"option -R {v} (--just-symbols) is not supported")
+    _add_rpath(c, v)
+
+
+@_arg("rpath")
+def _(c, s, v): _add_rpath(c, v)
+
+
+def _add_rpath(c, v):
     # bfd keeps each -rpath string whole and skips one already present as a run of components of
     # what came before (build systems often pass the same -rpath twice: one DT_RUNPATH entry)
     if v and f":{v}:" not in ":" + ":".join(c.rpath) + ":":
@@ -410,7 +413,7 @@ def _(c, s, v):
 def _(c, s, v): c.wraps.append(v)
 
 
-@_arg("u", "undefined", "require-defined")
+@_arg("u", "undefined")
 def _(c, s, v): c.undefined.append(v)
 
 
@@ -482,16 +485,6 @@ def _(c, s, v):
 def _(c, s, v): c.sysroot = v
 
 
-@_arg("Ttext", "Tdata", "Tbss")
-def _(c, s, v): pass
-
-
-@_arg("section-start")
-def _(c, s, v):
-    name, _, addr = v.partition("=")
-    c.section_starts[name] = int(addr, 16)
-
-
 @_arg("threads", "thread-count")
 def _(c, s, v):
     try:
@@ -504,11 +497,137 @@ def _(c, s, v):
 def _(c, s): c.threads = 1
 
 
-@_arg("exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
-      "format", "b", "Y", "dependency-file", "package-metadata", "retain-symbols-file", "audit",
-      "f", "auxiliary", "F", "filter", "c", "mri-script", "P", "depaudit", "G", "gpsize",
-      "sort-section", "image-base", "error-handling-script", "oformat", "orphan-handling")
-def _(c, s, v): pass
+# ---- issue 8: options whose meaning is settled here (each works as in bfd) ----
+@_arg("O")
+def _(c, s, v):
+    """bfd: -O N optimizes when N (read as C's strtoul(N, 0, 0) does) is non-zero; on ELF that
+    means choosing the .hash/.gnu.hash bucket count by searching for the fewest collisions."""
+    c.optimize = _c_strtoul(v) != 0
+
+
+def _c_strtoul(v: str) -> int:
+    """The value of C's strtoul(v, NULL, 0): the longest valid prefix, 0 when there is none."""
+    t = v.lstrip(" \t\n\v\f\r")
+    neg = t[:1] == "-"
+    if t[:1] in "+-" and t:
+        t = t[1:]
+    if t[:2].lower() == "0x" and t[2:3] and t[2:3] in "0123456789abcdefABCDEF":
+        base, t = 16, t[2:]
+    elif t[:1] == "0":
+        base = 8
+    else:
+        base = 10
+    n = 0
+    for ch in t:
+        d = int(ch, 36) if ch.isalnum() and ch.isascii() else 99
+        if d >= base:
+            break
+        n = n * base + d
+    return -n if neg else n
+
+
+@_flag("no-copy-dt-needed-entries", "no-add-needed")
+def _(c, s): c.copy_dt_needed = False
+
+
+@_flag("no-print-gc-sections")
+def _(c, s): c.print_gc_sections = False
+
+
+@_flag("warn-execstack")
+def _(c, s): c.warn_execstack = True
+
+
+@_flag("no-warn-execstack")
+def _(c, s): c.warn_execstack = False
+
+
+# Options GNU ld accepts and braze accepts too because they change nothing in braze's output: GNU ld
+# ignores them on x86-64 ELF, or what they ask for is already what braze (and bfd by default) does.
+# name -> why accepting it is right. A name here has no handler; a handler registered for it wins.
+_NOOPS: dict[str, str] = {
+    "plugin": "gcc passes -plugin liblto_plugin.so on every link, -flto or not; braze has no LTO and "
+              "refuses LTO IR inputs, so no plugin output can be missing",
+    "plugin-opt": "as -plugin: gcc's lto-wrapper/-fresolution/-pass-through arguments for the plugin",
+    "flto": "GNU ld ignores it (GCC option compatibility)",
+    "flto-partition=": "GNU ld ignores it (GCC option compatibility)",
+    "fuse-ld=": "GNU ld ignores it (GCC option compatibility)",
+    "map-whole-files": "GNU ld ignores it (gold compatibility)",
+    "no-map-whole-files": "GNU ld ignores it (gold compatibility)",
+    "Qy": "GNU ld ignores it (SVR4 compatibility)",
+    "qmagic": "GNU ld ignores it (Linux compatibility)",
+    "assert": "GNU ld ignores it (SunOS compatibility)",
+    "g": "GNU ld ignores it",
+    "EL": "x86-64 objects are little-endian: bfd's -EL selects what is already linked",
+    "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
+    "d": "commons are always allocated in a final link; -d/-dc/-dp matter only with -r (braze has none)",
+    "dc": "as -d", "dp": "as -d",
+    "force-group-allocation": "a final link never keeps section groups; it matters only with -r",
+    "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
+    "check-sections": "the default; braze's own layout never overlaps sections, so the check always passes",
+    "no-check-sections": "braze's own layout never overlaps sections, so there is no check to skip",
+    "disable-multiple-abs-defs": "only concerns symbols from -R/--just-symbols files, which braze refuses",
+    "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
+    "no-fatal-warnings": "the default: warnings are not errors",
+    "warn-textrel": "the default: braze warns on DT_TEXTREL in a PIE or shared object, as bfd does",
+    "warn-shared-textrel": "GNU ld's old name for --warn-textrel (the default)",
+    "no-keep-memory": "memory use only: bfd re-reads symbol tables; the output is the same",
+    "reduce-memory-overheads": "memory use only; the output is the same",
+    "hash-size=": "sizes bfd's internal hash tables; the output is the same",
+    "max-cache-size=": "bfd's file cache size; the output is the same",
+    "warn-multiple-gp": "bfd uses it only for GP-based targets (Alpha, MIPS); nothing on x86-64",
+}
+
+# Options GNU ld 2.40 has that braze refuses with `option X is not supported` (exit 1), never
+# ignores. parse_args looks a name up here only when no handler is registered for it: implementing
+# an option means registering its handler and deleting its name here.
+_UNSUPPORTED: dict[str, str] = {
+    **dict.fromkeys(("r", "i", "relocatable", "Ur"), "relocatable output"),
+    **dict.fromkeys(("q", "emit-relocs"), "relocations in the output"),
+    **dict.fromkeys(("n", "nmagic", "N", "omagic"), "unpaged layouts"),
+    **dict.fromkeys(("a", "Y"), "other systems' compatibility options"),
+    **dict.fromkeys(("A", "architecture", "b", "format", "oformat", "EB"), "other targets"),
+    **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
+    **dict.fromkeys(("G", "gpsize"), "small data"),
+    **dict.fromkeys(("X", "discard-locals", "discard-none"), "not implemented"),
+    **dict.fromkeys(("y", "trace-symbol", "cref", "print-memory-usage", "stats", "print-output-format",
+                     "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
+                    "not implemented"),
+    **dict.fromkeys(("f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "Bgroup", "Bno-symbolic",
+                     "exclude-libs", "export-dynamic-symbol", "export-dynamic-symbol-list",
+                     "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
+                     "version-exports-section", "default-imported-symver", "retain-symbols-file",
+                     "package-metadata", "dependency-file", "spare-dynamic-tags", "require-defined",
+                     "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
+    **dict.fromkeys(("Ttext", "Tdata", "Tbss", "Ttext-segment", "Trodata-segment", "Tldata-segment",
+                     "section-start", "unique", "sort-section", "orphan-handling", "split-by-file",
+                     "split-by-reloc", "enable-non-contiguous-regions",
+                     "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
+                     "no-define-common", "embedded-relocs", "traditional-format", "task-link",
+                     "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
+    **dict.fromkeys(("w", "no-warnings", "fatal-warnings", "warn-common", "warn-once", "warn-constructors",
+                     "warn-section-align", "warn-alternate-em", "warn-rwx-segments", "no-warn-rwx-segments",
+                     "no-warn-mismatch", "no-warn-search-mismatch", "noinhibit-exec", "noinhibit_exec",
+                     "accept-unknown-input-arch"), "not implemented (diagnostics)"),
+    **dict.fromkeys(("ctf-variables", "no-ctf-variables", "ctf-share-types="), "CTF"),
+}
+
+# Argument kinds of the option names above that have no handler (a handler's dict says it:
+# _ARGS only = required, _FLAGS and _ARGS = optional `=VALUE`).
+_REQ_ARG = frozenset({
+    "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
+    "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "y",
+    "trace-symbol", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "exclude-libs",
+    "export-dynamic-symbol", "export-dynamic-symbol-list", "version-exports-section",
+    "retain-symbols-file", "dependency-file", "spare-dynamic-tags", "require-defined",
+    "ignore-unresolved-symbol", "error-handling-script", "Ttext", "Tdata", "Tbss", "Ttext-segment",
+    "Trodata-segment", "Tldata-segment", "section-start", "sort-section", "orphan-handling", "task-link",
+    "out-implib", "R", "just-symbols", "ctf-share-types="})
+_OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
+                      "split-by-reloc", "package-metadata"})
+# bfd's EXACTLY_TWO_DASHES options: only `--name` reaches them; `-output` is -o "utput", as in bfd.
+_TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undefined-version",
+                              "export-dynamic-symbol", "export-dynamic-symbol-list"})
 
 
 _Z_FLAGS = {
@@ -520,35 +639,58 @@ _Z_FLAGS = {
     "separate-code": ("separate_code", True), "noseparate-code": ("separate_code", False),
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
-    "nocopyreloc": ("z_nocopyreloc", True), "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
+    "muldefs": ("z_muldefs", True),
 }
-_Z_IGNORED = {"combreloc", "nocombreloc", "ibt", "shstk", "cet-report=none", "noextern-protected-data",
-              "global", "nodump", "noreloc-overflow", "dynamic-undefined-weak", "nodynamic-undefined-weak",
-              "pack-relative-relocs", "nopack-relative-relocs", "keep-text-section-prefix",
-              "nokeep-text-section-prefix", "unique-symbol", "nounique-symbol", "notext", "start-stop-gc",
-              "nostart-stop-gc", "lam-u48", "lam-u57", "noindirect-extern-access", "indirect-extern-access",
-              "mark-plt", "nomark-plt", "report-relative-reloc", "nognustack", "stack-size=0",
-              "x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4", "isa-level-report=none",
-              "separate-loadable-segments", "noseparate-loadable-segments", "rodynamic", "nointerpose",
-              "common", "nocommon", "sectionheader", "nosectionheader", "execute-only"}
+# -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
+_Z_NOOPS: dict[str, str] = {
+    "combreloc": "the default: one sorted .rela.dyn, as bfd does",
+    "common": "STT_COMMON vs STT_OBJECT for commons left in -r output only (braze has no -r)",
+    "nocommon": "as -z common: commons are always allocated in a final link",
+    "nounique": "the default: no DF_1_UNIQUE",
+    "nounique-symbol": "the default: local symbol names are kept as they are",
+    "nostart-stop-gc": "the default: __start_/__stop_ references keep their sections",
+    "noindirect-extern-access": "the default",
+    "nopack-relative-relocs": "the default: RELATIVE relocations in .rela.dyn, no DT_RELR",
+    "stack-size=0": "the default: PT_GNU_STACK with p_memsz 0",
+    "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
+}
+# -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
+_Z_UNSUPPORTED: dict[str, str] = {
+    **dict.fromkeys(("nocombreloc", "nocopyreloc", "ibtplt", "ibt", "shstk", "noextern-protected-data",
+                     "indirect-extern-access", "global", "globalaudit", "loadfltr", "nodefaultlib", "nodump",
+                     "unique", "noreloc-overflow", "dynamic-undefined-weak", "nodynamic-undefined-weak",
+                     "pack-relative-relocs", "unique-symbol", "start-stop-gc", "lam-u48", "lam-u57",
+                     "report-relative-reloc", "x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4"),
+                    "not implemented"),
+    **dict.fromkeys(("call-nop=", "stack-size=", "start-stop-visibility=", "cet-report=", "lam-u48-report=",
+                     "lam-u57-report=", "lam-report="), "not implemented"),
+}
 
 
-def _parse_int(v: str) -> int:
-    return int(v, 0)
+def _page_size(kw: str, what: str) -> int:
+    v = kw.split("=", 1)[1]
+    try:
+        n = int(v, 0)
+    except ValueError:
+        n = -1
+    if n < 0 or n & (n - 1):
+        raise LinkError(f"invalid {what} page size `{v}'")
+    return n
 
 
 def _z_option(c: Config, kw: str) -> None:
+    """-z KEYWORD: as bfd, an unknown keyword is only a warning."""
     if kw in _Z_FLAGS:
         attr, val = _Z_FLAGS[kw]
         setattr(c, attr, val)
     elif kw.startswith("max-page-size="):
-        c.max_page_size = _parse_int(kw.split("=", 1)[1])
+        c.max_page_size = _page_size(kw, "maximum") or c.max_page_size    # bfd: 0 keeps the default
     elif kw.startswith("common-page-size="):
-        c.common_page_size = _parse_int(kw.split("=", 1)[1])
-    elif kw in _Z_IGNORED or kw.startswith(("call-nop=", "stack-size=", "start-stop-visibility=",
-                                            "cet-report=", "isa-level-report=", "max-page-size",
-                                            "x86-64-")):
+        c.common_page_size = _page_size(kw, "common") or c.common_page_size
+    elif kw in _Z_NOOPS:
         pass
+    elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
+        raise LinkError(f"option -z {kw} is not supported")
     else:
         diag.warn(f"-z {kw} ignored")
 
@@ -607,8 +749,133 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
     return out
 
 
-# Short options that take an argument attached (-lc, -L/dir, -zrelro, -ofile).
-_SHORT_ATTACHED = ("l", "L", "o", "e", "u", "z", "T", "m", "h", "R", "y", "I")
+# Names parse_args handles itself (they print and may end the run): bfd's --help, --version, -v, -V.
+_SPECIAL = {"help": "", "version": "", "v": "", "V": ""}
+
+
+def _known() -> set[str]:
+    return set(_FLAGS) | set(_ARGS) | set(_NOOPS) | set(_UNSUPPORTED) | set(_SPECIAL)
+
+
+def _arg_kind(name: str) -> str:
+    """'' (no argument), ':' (required) or '::' (optional, only as --name=VALUE), as getopt says it."""
+    if name in _ARGS:
+        return "::" if name in _FLAGS else ":"
+    if name in _FLAGS or name in _SPECIAL:
+        return ""
+    return ":" if name in _REQ_ARG else "::" if name in _OPT_ARG else ""
+
+
+def _is_short(name: str) -> bool:
+    return len(name) == 1
+
+
+def _match_long(word: str, names) -> tuple[str | None, list[str]]:
+    """getopt_long_only's long-option lookup of WORD (up to any '='): an exact name, else the one name
+    it abbreviates. Returns (name, []) or (None, candidates) — two or more candidates is ambiguous."""
+    key = word.split("=", 1)[0]
+    if key in names:
+        return key, []
+    cands = sorted(n for n in names if n.startswith(key))
+    return (cands[0], []) if len(cands) == 1 else (None, cands)
+
+
+def _dispatch(c: Config, s: _State, name: str, opt: str, val: str | None) -> None:
+    """Run the handler of option NAME (spelled OPT on the command line), else accept a no-op, else
+    refuse: a name with neither is not an option braze knows."""
+    if val is None and name in _FLAGS:
+        _FLAGS[name](c, s)
+    elif val is not None and name in _ARGS:
+        _ARGS[name](c, s, val)
+    elif name in _NOOPS:
+        pass
+    elif name in _UNSUPPORTED:
+        raise LinkError(f"option {opt} is not supported ({_UNSUPPORTED[name]})")
+    else:       # a flag given a value its handler cannot take (getopt refuses these earlier)
+        raise LinkError(f"unknown option: {opt}")
+
+
+def _resolve(argv: list[str], i: int) -> tuple[list[tuple[str, str, str | None]], int]:
+    """Parse the option word argv[i] as GNU ld 2.40 does (getopt_long_only over its long options,
+    then getopt_long over the two-dashes-only ones): returns [(name, spelling, value)] (several for a
+    cluster of short options like -sx) and the index of the next word."""
+    a = argv[i]
+    i += 1
+    known = _known()
+    longs = [n for n in known if not _is_short(n)]
+    first = [n for n in longs if n not in _TWO_DASHES_ONLY]
+    body = a[2:] if a.startswith("--") else a[1:]
+    key, eq, attached = body.partition("=")
+
+    def take_long(name):
+        nonlocal i
+        kind = _arg_kind(name)
+        spelled = a.split("=", 1)[0]
+        if not kind:
+            if eq:
+                return None
+            return [(name, spelled, None)]
+        if eq:
+            return [(name, spelled, attached)]
+        if kind == "::":
+            return [(name, spelled, None)]
+        if i >= len(argv):
+            raise LinkError(f"option requires an argument: {a}")
+        i += 1
+        return [(name, spelled, argv[i - 1])]
+
+    ambiguous: list[str] = []
+    # getopt_long_only tries the long options first, for `-word` too unless it is exactly `-c` with
+    # `c` a short option; several abbreviation candidates are an error there, not a fallback.
+    if a.startswith("--") or len(body) > 1 or body not in known:
+        name, ambiguous = _match_long(body, first)
+        if name is not None:
+            got = take_long(name)
+            if got is not None:
+                return got, i
+        elif not ambiguous and not a.startswith("--") and body[:1] in known and _is_short(body[:1]):
+            return _short_cluster(a, argv, i)
+    elif _is_short(body):
+        return _short_cluster(a, argv, i)
+    # bfd's second try: getopt_long over the EXACTLY_TWO_DASHES options, reached only by `--name`
+    if a.startswith("--"):
+        name, amb2 = _match_long(body, _TWO_DASHES_ONLY & known)
+        if name is not None:
+            got = take_long(name)
+            if got is not None:
+                return got, i
+        ambiguous = ambiguous or amb2
+    hint = f" (ambiguous: {', '.join('-' + n for n in ambiguous)})" if len(ambiguous) > 1 else ""
+    raise LinkError(f"unknown option: {a}{hint}")
+
+
+def _short_cluster(a: str, argv: list[str], i: int):
+    """Short options: `-cVALUE`/`-c VALUE`, or no-argument ones grouped (`-sx`), which bfd accepts with a
+    warning unless a later letter takes an argument (then it is bfd's fatal "unable to disambiguate")."""
+    out = []
+    known = _known()
+    for k, ch in enumerate(a[1:], 1):
+        if ch not in known or not _is_short(ch):
+            raise LinkError(f"unknown option: {a}")
+        kind = _arg_kind(ch)
+        if kind and k > 1:
+            raise LinkError(f"unable to disambiguate: {a} (did you mean -{a} ?)")
+        if k >= 2:
+            diag.warn(f"grouped short command line options are deprecated: {a}")
+        if kind:
+            rest = a[k + 1:]
+            if rest:
+                out.append((ch, "-" + ch, rest))
+            elif kind == "::":
+                out.append((ch, "-" + ch, None))
+            elif i < len(argv):
+                out.append((ch, "-" + ch, argv[i]))
+                i += 1
+            else:
+                raise LinkError(f"option requires an argument: {a}")
+            break
+        out.append((ch, "-" + ch, None))
+    return out, i
 
 
 def parse_args(argv: list[str]) -> Config | None:
@@ -618,57 +885,35 @@ def parse_args(argv: list[str]) -> Config | None:
     s = _State()
     i = 0
     n = len(argv)
-    saw_version = False
+    saw_version = version_exit = False
+    only_files = False
     while i < n:
         a = argv[i]
-        i += 1
-        if not a.startswith("-") or a == "-":
+        if only_files or not a.startswith("-") or a == "-":
             c.inputs.append(s.spec("file", a))
-            continue
-        if a in ("--help", "-help"):
-            sys.stdout.write(USAGE)
-            return None
-        if a in ("--version", "-version", "-v", "-V"):
-            saw_version = True
-            if a in ("-v", "-V") and _has_inputs(argv):
-                continue
-            continue
-        name = a[2:] if a.startswith("--") else a[1:]
-        val = None
-        if "=" in name:
-            key, val = name.split("=", 1)
-            if key in _ARGS:
-                _ARGS[key](c, s, val)
-                continue
-            if key in _FLAGS and key == "eh-frame-hdr":
-                continue
-        if name in _FLAGS:
-            _FLAGS[name](c, s)
-            continue
-        if name in _ARGS:
-            if i >= n:
-                raise LinkError(f"option requires an argument: {a}")
-            _ARGS[name](c, s, argv[i])
             i += 1
             continue
-        if not a.startswith("--") and len(a) > 2 and a[1] in _SHORT_ATTACHED:
-            _ARGS[a[1]](c, s, a[2:])
+        if a == "--":           # getopt: every later word is an input file
+            only_files = True
+            i += 1
             continue
-        if a.startswith("-O") and a[2:].isdigit():
-            continue
-        if a.startswith("-plugin-opt") or a.startswith("--plugin-opt"):
-            continue
-        if name.startswith("Map") and val is not None:
-            c.map_file = val
-            continue
-        raise LinkError(f"unknown option: {a}")
+        opts, i = _resolve(argv, i)
+        for name, spelled, val in opts:
+            if name == "help":
+                sys.stdout.write(USAGE)
+                return None
+            if name in _SPECIAL:       # --version: print and stop; -v/-V: print, then link any inputs
+                saw_version = True
+                version_exit = version_exit or name == "version"
+                continue
+            _dispatch(c, s, name, spelled, val)
     if s.group_depth:
         raise LinkError("--start-group without --end-group")
     if saw_version:
         from . import __version__
         sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
                          "  Supported emulations:\n   elf_x86_64\n")
-        if not _has_inputs(argv):
+        if version_exit or not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None
     if c.shared:
         c.pie = False
@@ -677,7 +922,3 @@ def parse_args(argv: list[str]) -> Config | None:
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:
         raise LinkError("no input files")
     return c
-
-
-def _has_inputs(argv: list[str]) -> bool:
-    return any(not a.startswith("-") for a in argv)

@@ -140,6 +140,8 @@ class Config:
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     threads: int = 0              # 0: decide from the CPU count and the link's size
+    optimize: bool = False        # -O1: .hash/.gnu.hash bucket counts searched as bfd's -O does
+    warn_execstack: bool | None = None   # None: bfd's default (warn for objects that ask for one)
 
     @property
     def is_dynamic_exe(self) -> bool:

@@ -207,6 +207,8 @@ def _segments(ctx, chunks):
 def _stack_flags(ctx):
     cfg = ctx.config
     if cfg.execstack is True:
+        if cfg.warn_execstack:
+            diag.warn("enabling an executable stack because of -z execstack command line option")
         return PF_R | PF_W | PF_X
     if cfg.execstack is False:
         return PF_R | PF_W
@@ -218,12 +220,14 @@ def _stack_flags(ctx):
         return None
     ex = [o for o in have if o.exec_stack]
     if ex:
-        diag.warn(f"{ex[0].name}: requires executable stack (because the .note.GNU-stack section is executable)")
+        if cfg.warn_execstack is not False:
+            diag.warn(f"{ex[0].name}: requires executable stack (because the .note.GNU-stack section is executable)")
         return PF_R | PF_W | PF_X
     if len(have) != len(objs):
         missing = next(o for o in objs if not o.has_gnu_stack)
-        diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")
-        diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker")
+        if cfg.warn_execstack is not False:
+            diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")
+            diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker")
         return PF_R | PF_W | PF_X
     return PF_R | PF_W
 

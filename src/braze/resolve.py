@@ -40,6 +40,8 @@ class Reader:
         self.dso_paths: dict[str, SharedFile] = {}
         self.sonames: dict[str, SharedFile] = {}
         self.search_dirs = list(self.cfg.library_paths)
+        # -nostdlib: only the directories the command line (and scripts' SEARCH_DIR) names
+        self.default_dirs = [] if self.cfg.nostdlib else DEFAULT_DIRS
         self.order = 0
         self.wraps = set(self.cfg.wraps)
         self.group: list | None = None
@@ -68,12 +70,12 @@ class Reader:
 
     def find_lib(self, name: str, static: bool) -> str:
         if name.startswith(":"):
-            for d in self.search_dirs + DEFAULT_DIRS:
+            for d in self.search_dirs + self.default_dirs:
                 p = os.path.join(d, name[1:])
                 if os.path.isfile(p):
                     return p
             raise LinkError(f"unable to find library -l{name}")
-        for d in self.search_dirs + DEFAULT_DIRS:
+        for d in self.search_dirs + self.default_dirs:
             if not static:
                 p = os.path.join(d, f"lib{name}.so")
                 if os.path.isfile(p):
@@ -90,7 +92,7 @@ class Reader:
             return name
         if os.path.exists(name):
             return name
-        for d in [os.path.dirname(script_path)] + self.search_dirs + DEFAULT_DIRS:
+        for d in [os.path.dirname(script_path)] + self.search_dirs + self.default_dirs:
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
@@ -468,7 +470,7 @@ class Reader:
         env_run = os.environ.get("LD_RUN_PATH", "") if not self.cfg.rpath else ""
         dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
                 *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath),
-                *os.environ.get("LD_LIBRARY_PATH", "").split(":"), *self.search_dirs, *DEFAULT_DIRS]
+                *os.environ.get("LD_LIBRARY_PATH", "").split(":"), *self.search_dirs, *self.default_dirs]
         for d in dirs:
             if d:
                 p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
