@@ -678,9 +678,8 @@ def finalize_dynamic(ctx) -> None:
 
 
 def _nbuckets(n: int) -> int:
+    """.gnu.hash buckets for N hashed symbols, as bfd without -O: its prime table (at least 2)."""
     if n == 0:
         return 1
-    for size in (1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537):
-        if n < size * 2:
-            return size
-    return 131101
+    from .synthetic.dynsym import _sysv_buckets
+    return max(2, _sysv_buckets(n))

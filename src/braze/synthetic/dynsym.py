@@ -23,8 +23,11 @@ class DynSym(Chunk):
         und = [s for s in self.syms if not (_is_def(s) or s.canonical_plt)]
         dfn = [s for s in self.syms if _is_def(s) or s.canonical_plt]
         self.first_defined = 1 + len(und)
-        nb = nbuckets_for(len(dfn))
         hashes = {s: gnu_hash(dyn_name(s).encode()) for s in dfn}
+        if ctx.config.optimize and dfn:
+            nb = optimized_buckets(list(hashes.values()), len(self.syms) + 1, gnu=True)
+        else:
+            nb = nbuckets_for(len(dfn))
         dfn.sort(key=lambda s: hashes[s] % nb)
         self.nbuckets = nb
         self.hashes = hashes
@@ -102,9 +105,15 @@ class GnuHash(Chunk):
     def update_size(self, ctx) -> None:
         ds = self.dynsym
         n = len(ds.syms) - (ds.first_defined - 1)
-        self.bloom = 1
-        while self.bloom * 64 < n * 12 // 8 + 1 and self.bloom < (1 << 20):
-            self.bloom *= 2
+        # bfd's Bloom filter: 2^m bits with m = bit_length(n) + 2, + 3 when n's second-highest bit is
+        # set, at least 2^6 (one 64-bit word); the second hash bit is taken at shift m
+        m = n.bit_length()
+        if m < 3:
+            m = 6
+        else:
+            m = max(6, m + (3 if n & (1 << (m - 2)) else 2))
+        self.shift = m
+        self.bloom = 1 << (m - 6)
         self.size = 16 + 8 * self.bloom + 4 * ds.nbuckets + 4 * n
 
     def write(self, ctx, buf) -> None:
@@ -112,7 +121,7 @@ class GnuHash(Chunk):
         first = ds.first_defined
         defined = ds.syms[first - 1:]
         nb = ds.nbuckets
-        shift = 6
+        shift = self.shift
         bloom = [0] * self.bloom
         buckets = [0] * nb
         chain = [0] * len(defined)
@@ -138,7 +147,11 @@ class SysvHash(Chunk):
 
     def update_size(self, ctx) -> None:
         n = len(self.dynsym.syms) + 1
-        self.nbucket = max(1, _sysv_buckets(n))
+        if ctx.config.optimize:
+            codes = [sysv_hash(dyn_name(s).encode()) for s in self.dynsym.syms]
+            self.nbucket = optimized_buckets(codes, n, gnu=False)
+        else:
+            self.nbucket = _sysv_buckets(n - 1)
         self.size = 8 + 4 * (self.nbucket + n)
 
     def write(self, ctx, buf) -> None:
@@ -154,11 +167,47 @@ class SysvHash(Chunk):
         struct.pack_into(f"<II{nb}I{n}I", buf, self.offset, nb, n, *buckets, *chain)
 
 
+def optimized_buckets(codes: list[int], dynsymcount: int, gnu: bool) -> int:
+    """The bucket count bfd picks under -O1: between n/4 and 2n buckets (for .gnu.hash at least 2 and
+    never a multiple of 32), the one minimizing (the table's fixed words + the sum of squared chain
+    lengths) times a penalty growing with the table's size in 4 KiB pages; the search stops after 100
+    sizes without improvement."""
+    n = len(codes)
+    lo = max(n // 4, 2 if gnu else 1)     # (no symbols: bfd's answer is 2n = 0 buckets)
+    best = hi = 2 * n
+    if gnu and best % 32 == 0:
+        best += 1
+    fixed = (2 + dynsymcount) * 4
+    best_cost = None
+    stale = 0
+    for size in range(lo, hi):
+        if gnu and size % 32 == 0:
+            continue
+        counts = [0] * size
+        for h in codes:
+            counts[h % size] += 1
+        cost = (fixed + sum(c * c for c in counts)) * (size // 1024 + 1) ** 2
+        if best_cost is None or cost < best_cost:
+            best_cost, best, stale = cost, size, 0
+        else:
+            stale += 1
+            if stale == 100:
+                break
+    return best
+
+
+_BUCKETS = (1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537, 131101)
+
+
 def _sysv_buckets(n: int) -> int:
-    for size in (1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537):
-        if n < size * 2:
-            return size
-    return 131101
+    """bfd's bucket count without -O for N hashed symbols: the largest prime of its table that is
+    <= N, walking up while N reaches the next one."""
+    best = _BUCKETS[0]
+    for size, nxt in zip(_BUCKETS, _BUCKETS[1:] + (None,)):
+        best = size
+        if nxt is None or n < nxt:
+            break
+    return best
 
 
 class VerSym(Chunk):
