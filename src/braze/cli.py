@@ -819,12 +819,14 @@ def _resolve(argv: list[str], i: int) -> tuple[list[tuple[str, str, str | None]]
             return [(name, spelled, attached)]
         if kind == "::":
             return [(name, spelled, None)]
-        if i >= len(argv):
-            raise LinkError(f"option requires an argument: {a}")
+        if i >= len(argv):      # getopt fails; bfd then tries its two-dashes-only options
+            missing.append(a)
+            return None
         i += 1
         return [(name, spelled, argv[i - 1])]
 
     ambiguous: list[str] = []
+    missing: list[str] = []
     # getopt_long_only tries the long options first, for `-word` too unless it is exactly `-c` with
     # `c` a short option; several abbreviation candidates are an error there, not a fallback.
     if a.startswith("--") or len(body) > 1 or body not in known:
@@ -845,6 +847,8 @@ def _resolve(argv: list[str], i: int) -> tuple[list[tuple[str, str, str | None]]
             if got is not None:
                 return got, i
         ambiguous = ambiguous or amb2
+    if missing:
+        raise LinkError(f"option requires an argument: {a}")
     hint = f" (ambiguous: {', '.join('-' + n for n in ambiguous)})" if len(ambiguous) > 1 else ""
     raise LinkError(f"unknown option: {a}{hint}")
 
@@ -880,12 +884,36 @@ def _short_cluster(a: str, argv: list[str], i: int):
 
 def parse_args(argv: list[str]) -> Config | None:
     """Parse ld's command line. Returns None when nothing should be linked (--help, --version)."""
-    argv = expand_response_files(argv)
+    c, s, shown = parse_words(expand_response_files(argv))
+    if shown == "help":
+        sys.stdout.write(USAGE)
+        return None
+    if s.group_depth:
+        raise LinkError("--start-group without --end-group")
+    if shown:
+        from . import __version__
+        sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
+                         "  Supported emulations:\n   elf_x86_64\n")
+        # --version: print and stop; -v/-V: print, then link if there are inputs
+        if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")]:
+            return None
+    if c.shared:
+        c.pie = False
+    if c.static and c.shared:
+        c.static = False
+    if not [x for x in c.inputs if x.kind in ("file", "lib")]:
+        raise LinkError("no input files")
+    return c
+
+
+def parse_words(argv: list[str]) -> tuple[Config, _State, str]:
+    """Run every option's handler in command-line order. Returns the Config, the positional state
+    and what to print instead of linking: 'help', 'version' (--version), 'v' (-v/-V) or ''."""
     c = Config()
     s = _State()
     i = 0
     n = len(argv)
-    saw_version = version_exit = False
+    shown = ""
     only_files = False
     while i < n:
         a = argv[i]
@@ -900,25 +928,9 @@ def parse_args(argv: list[str]) -> Config | None:
         opts, i = _resolve(argv, i)
         for name, spelled, val in opts:
             if name == "help":
-                sys.stdout.write(USAGE)
-                return None
-            if name in _SPECIAL:       # --version: print and stop; -v/-V: print, then link any inputs
-                saw_version = True
-                version_exit = version_exit or name == "version"
+                return c, s, "help"
+            if name in _SPECIAL:
+                shown = "version" if name == "version" or shown == "version" else "v"
                 continue
             _dispatch(c, s, name, spelled, val)
-    if s.group_depth:
-        raise LinkError("--start-group without --end-group")
-    if saw_version:
-        from . import __version__
-        sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
-                         "  Supported emulations:\n   elf_x86_64\n")
-        if version_exit or not [x for x in c.inputs if x.kind in ("file", "lib")]:
-            return None
-    if c.shared:
-        c.pie = False
-    if c.static and c.shared:
-        c.static = False
-    if not [x for x in c.inputs if x.kind in ("file", "lib")]:
-        raise LinkError("no input files")
-    return c
+    return c, s, shown

@@ -1,0 +1,227 @@
+"""The option table, walked whole: no option braze accepts is silently dropped.
+
+For every name braze registers (handlers in cli._FLAGS/_ARGS, cli._NOOPS, cli._UNSUPPORTED) and every
+-z keyword, parsing `[option (value), x.o]` must either be refused as "not supported", or be a listed
+no-op (and then change nothing), or change the parsed Config / positional state compared with the same
+command line without it. A handler that does nothing (an `_ignore`) fails here. The table is also
+checked against GNU ld's own `ld.bfd --help`: every option bfd lists is one braze knows (works,
+no-op or refused) and every GNU ld name braze knows is one bfd 2.40 really has.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import tool_env
+
+from braze import cli, diag
+from braze.diag import LinkError
+
+# A value for options that take one (anything else gets "val").
+VALUES = {
+    "o": "out", "output": "out", "e": "main", "entry": "main", "L": "/tmp", "library-path": "/tmp",
+    "l": "c", "library": "c", "m": "elf_x86_64", "hash-style": "sysv", "unresolved-symbols": "ignore-all",
+    "build-id": "md5", "compress-debug-sections": "zlib", "defsym": "a=1", "threads": "1",
+    "thread-count": "1", "O": "1", "sort-common": "descending", "demangle": "gnu-v3", "verbose": "1",
+    "R": "/tmp", "rpath": "/tmp", "rpath-link": "/tmp", "sysroot": "/tmp", "dynamic-linker": "/lib/x",
+    "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
+}
+# Options whose effect is the default: what to put before them so that they visibly undo it.
+PREFIX = {
+    "pop-state": ["--push-state", "--as-needed"], "end-group": ["--start-group"], ")": ["-("],
+    "no-as-needed": ["--as-needed"], "no-whole-archive": ["--whole-archive"],
+    "Bdynamic": ["-Bstatic"], "dy": ["-Bstatic"], "call_shared": ["-Bstatic"],
+    "no-pie": ["-pie"], "no-eh-frame-hdr": ["--eh-frame-hdr"],
+    "ld-generated-unwind-info": ["--no-ld-generated-unwind-info"],
+    "no-export-dynamic": ["--export-dynamic"], "no-gc-sections": ["--gc-sections"],
+    "no-print-gc-sections": ["--print-gc-sections"], "error-unresolved-symbols": ["--warn-unresolved-symbols"],
+    "enable-new-dtags": ["--disable-new-dtags"], "relax": ["--no-relax"],
+    "undefined-version": ["--no-undefined-version"],
+    "no-copy-dt-needed-entries": ["--copy-dt-needed-entries"], "no-add-needed": ["--copy-dt-needed-entries"],
+    "demangle": ["--no-demangle"],
+}
+Z_PREFIX = {"lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
+            "separate-code": "noseparate-code"}
+# Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
+VALIDATING = {"m": ("elf_x86_64", "elf_i386")}
+
+
+def _spell(name: str) -> str:
+    return "-" + name if len(name) == 1 else "--" + name
+
+
+def _words(name: str, value: str | None) -> list[str]:
+    if value is None:
+        return [_spell(name)]
+    return [_spell(name), value] if len(name) == 1 else [_spell(name) + "=" + value]
+
+
+def _snapshot(argv: list[str]):
+    """(Config, positional state, demangling) after parsing ARGV, diag's global restored."""
+    saved = diag._demangle
+    try:
+        c, s, shown = cli.parse_words(argv)
+        return repr(c), repr(vars(copy.deepcopy(s))), diag._demangle, shown
+    finally:
+        diag._demangle = saved
+
+
+def _all_names() -> list[str]:
+    return sorted(cli._known() - set(cli._SPECIAL))
+
+
+@pytest.mark.parametrize("name", _all_names())
+def test_option_is_never_silently_dropped(name):
+    kind = cli._arg_kind(name)
+    prefix = PREFIX.get(name, [])
+    value = None if kind == "" else VALUES.get(name, VALIDATING.get(name, ("val",))[0])
+    argv = prefix + _words(name, value) + ["x.o"]
+    try:
+        got = _snapshot(argv)
+    except LinkError as e:
+        assert "is not supported" in str(e), f"{argv}: refused, but not as unsupported: {e}"
+        assert name in cli._UNSUPPORTED or name == "R", f"{argv}: refused by a handler: {e}"
+        return
+    assert name not in cli._UNSUPPORTED, f"{argv}: listed as unsupported, yet accepted"
+    base = _snapshot(prefix + ["x.o"])
+    if name in cli._NOOPS:
+        assert cli._NOOPS[name].strip(), f"{name}: a no-op needs its reason"
+        assert got == base, f"{argv}: listed in _NOOPS but it changed the parse"
+        return
+    if name in VALIDATING:
+        ok, bad = VALIDATING[name]
+        with pytest.raises(LinkError):
+            _snapshot(prefix + _words(name, bad) + ["x.o"])
+        return
+    assert got != base, (f"{argv}: accepted, not a listed no-op, and it changes nothing in the Config or "
+                         f"the positional state: it would be silently ignored")
+    if kind == "::":     # optional argument: the bare spelling must have an effect too
+        assert _snapshot(prefix + _words(name, None) + ["x.o"]) != base, f"{name} without a value does nothing"
+
+
+def _z_keywords() -> list[str]:
+    return sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED)
+                  | {"max-page-size=0x200000", "common-page-size=0x2000"})
+
+
+@pytest.mark.parametrize("kw", _z_keywords())
+def test_z_keyword_is_never_silently_dropped(kw, capsys):
+    value = kw + "4" if kw.endswith("=") else kw
+    prefix = ["-z", Z_PREFIX[kw]] if kw in Z_PREFIX else []
+    argv = prefix + ["-z", value, "x.o"]
+    try:
+        got = _snapshot(argv)
+    except LinkError as e:
+        assert "is not supported" in str(e) and kw in cli._Z_UNSUPPORTED, f"{argv}: {e}"
+        return
+    assert kw not in cli._Z_UNSUPPORTED, f"{argv}: listed as unsupported, yet accepted"
+    assert "warning" not in capsys.readouterr().err, f"{argv}: a keyword GNU ld knows must not warn"
+    base = _snapshot(prefix + ["x.o"])
+    if kw in cli._Z_NOOPS:
+        assert cli._Z_NOOPS[kw].strip() and got == base, f"{argv}: a -z no-op must change nothing"
+    else:
+        assert got != base, f"{argv}: accepted, not a listed no-op, and it changes nothing"
+
+
+def test_unknown_z_keyword_only_warns_as_bfd(tmp_path, capsys):
+    """GNU ld: `-z foo` is `warning: -z foo ignored`, nothing more."""
+    p = subprocess.run(["ld.bfd", "-z", "foo", "--version"], capture_output=True, text=True, env=tool_env())
+    assert "-z foo ignored" in p.stderr, p.stderr
+    assert _snapshot(["-z", "foo", "x.o"]) == _snapshot(["x.o"])
+    assert "warning: -z foo ignored" in capsys.readouterr().err
+
+
+def test_tables_are_disjoint_and_documented():
+    handled = set(cli._FLAGS) | set(cli._ARGS)
+    assert not handled & set(cli._NOOPS), "a name with a handler must leave _NOOPS"
+    assert not handled & set(cli._UNSUPPORTED), "a name with a handler must leave _UNSUPPORTED"
+    assert not set(cli._NOOPS) & set(cli._UNSUPPORTED)
+    assert not set(cli._Z_FLAGS) & (set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED))
+    assert not set(cli._Z_NOOPS) & set(cli._Z_UNSUPPORTED)
+    assert not hasattr(cli, "_ignore"), "no catch-all ignore handler: refuse or implement"
+    for table in (cli._NOOPS, cli._UNSUPPORTED, cli._Z_NOOPS, cli._Z_UNSUPPORTED):
+        assert all(isinstance(v, str) and v.strip() for v in table.values())
+
+
+# ---- the table against GNU ld's own list ----
+# bfd options that its --help does not print (NO_HELP), and braze's own options.
+BFD_NO_HELP = {"add-needed", "no-add-needed", "noinhibit_exec", "sort_common", "dll-verbose",
+               "warn-shared-textrel"}
+BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry"}
+
+
+@pytest.fixture(scope="module")
+def bfd_help() -> str:
+    p = subprocess.run(["ld.bfd", "--help"], capture_output=True, text=True, env=tool_env())
+    assert p.returncode == 0, p.stderr
+    # keep the generic part and the ELF/x86-64 emulation parts, not the PE emulations'
+    return p.stdout.split("i386pep:")[0]
+
+
+def _bfd_names(help_text: str) -> tuple[set[str], set[str]]:
+    names, zkw = set(), set()
+    for line in help_text.splitlines():
+        m = re.match(r"\s+-z (\S+)", line)
+        if m:
+            names.add("z")
+            kw = m.group(1)
+            zkw.add(kw.split("=")[0] + "=" if "=" in kw else kw)
+            continue
+        if not re.match(r"\s+-", line):
+            continue
+        for tok in re.findall(r"(?:^|[\s,])(--?[A-Za-z()][\w()-]*=?)", line.split("  ")[1] if line.startswith("  -") else line):
+            names.add(tok.lstrip("-").rstrip("="))
+    return names, zkw
+
+
+def test_every_bfd_option_is_known(bfd_help):
+    names, zkw = _bfd_names(bfd_help)
+    assert {"o", "soname", "as-needed", "Map", "build-id", "hash-style"} <= names, "help parsing broke"
+    known = {n.rstrip("=") for n in cli._known()}
+    missing = sorted(n for n in names if n not in known)
+    assert not missing, f"GNU ld options braze neither implements, lists as no-op, nor refuses: {missing}"
+    zknown = set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | {"max-page-size=",
+                                                                               "common-page-size="}
+    zmissing = sorted(k for k in zkw if k not in zknown and not k.startswith("x86-64-{"))
+    assert not zmissing, f"-z keywords of GNU ld braze does not know (they would only warn): {zmissing}"
+
+
+def test_every_known_name_is_a_bfd_option(bfd_help, tmp_path):
+    """braze must not accept (or refuse as "not supported") a spelling GNU ld 2.40 does not have."""
+    names, _ = _bfd_names(bfd_help)
+    ours = {n.rstrip("=") for n in cli._known() - set(cli._SPECIAL)} - BRAZE_ONLY
+    extra = sorted(n for n in ours if n not in names and n not in BFD_NO_HELP)
+    assert not extra, f"names braze knows that GNU ld's --help does not list: {extra}"
+    for n in sorted(BFD_NO_HELP):   # GNU ld really accepts these
+        p = subprocess.run(["ld.bfd", "--" + n, "--version"], capture_output=True, text=True,
+                           env=tool_env(), cwd=tmp_path)
+        assert "unrecognized option" not in p.stderr, f"--{n}: {p.stderr}"
+
+
+def test_argument_kinds_match_bfd(tmp_path):
+    """Every option given last with no value: bfd and braze agree on whether that is a usage error
+    (it needs a value), whatever braze then does with the option (works, no-op, refused)."""
+    obj = tmp_path / "a.o"
+    subprocess.run(["gcc", "-c", "-x", "c", "-", "-o", str(obj)], input="int main(void){return 0;}\n",
+                   text=True, check=True, env=tool_env())
+    wrong = []
+    for name in sorted(cli._known() - set(cli._SPECIAL) - BRAZE_ONLY):
+        if len(name) == 1 or name.endswith("="):
+            continue
+        argv = [str(obj), "-o", str(tmp_path / "out"), "--" + name]
+        p = subprocess.run(["ld.bfd", *argv], capture_output=True, text=True, env=tool_env(), cwd=tmp_path,
+                           timeout=60)
+        bfd_usage_error = bool(re.search(r"unrecognized option|missing argument", p.stderr))
+        try:
+            _snapshot(argv)
+            ours = ""
+        except LinkError as e:
+            ours = str(e)
+        braze_usage_error = bool(re.search(r"unknown option|requires an argument", ours))
+        if bfd_usage_error != braze_usage_error:
+            wrong.append(f"--{name}: braze {ours!r}, bfd: {p.stderr.strip()[:120]!r}")
+    assert not wrong, "\n".join(wrong)
