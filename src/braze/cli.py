@@ -865,7 +865,7 @@ def _short_cluster(a: str, argv: list[str], i: int):
         if kind and k > 1:
             raise LinkError(f"unable to disambiguate: {a} (did you mean -{a} ?)")
         if k >= 2:
-            diag.warn(f"grouped short command line options are deprecated: {a}")
+            diag.note(f"Warning: grouped short command line options are deprecated: {a}")
         if kind:
             rest = a[k + 1:]
             if rest:
@@ -899,6 +899,8 @@ def parse_args(argv: list[str]) -> Config | None:
             return None
     if c.shared:
         c.pie = False
+    else:               # as bfd: -Bsymbolic[-functions] are for shared objects only
+        c.bsymbolic = c.bsymbolic_functions = False
     if c.static and c.shared:
         c.static = False
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:

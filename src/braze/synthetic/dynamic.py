@@ -20,7 +20,7 @@ class Dynamic(Chunk):
         add = ent.append
         for so in ctx.needed_dsos:
             add((E.DT_NEEDED, syn.dynstr.add(so.soname)))
-        if cfg.soname and cfg.shared:
+        if cfg.soname:          # bfd writes it in any dynamic output, executables too
             add((E.DT_SONAME, syn.dynstr.add(cfg.soname)))
         if cfg.bsymbolic and cfg.shared:
             add((E.DT_SYMBOLIC, 0))

@@ -1,0 +1,181 @@
+"""Command-line spelling, differentially against ld.bfd: the same words given to both linkers must
+be read the same way (GNU ld's getopt_long_only: a single-dash word is a long option, exact or an
+unambiguous abbreviation, before it is a short option with its argument attached).
+
+Each spelling is linked by ld.bfd and by braze (ld-style, directly); the outcome classes must agree:
+a usage error for one (unknown option, ambiguous, missing argument) is one for the other; when bfd
+links, braze links or refuses the option as "not supported"; when both link, what the command line
+meant is compared (output file names, dynamic tags, .dynsym names, program header types, warnings).
+Plus the effects of -O (hash bucket counts), --[no-]warn-execstack and -nostdlib against bfd.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from elftools.elf.elffile import ELFFile
+
+from harness import sh, tool_env
+
+OBJ_C = "void _start(void) {}\nint foo(void) { return 1; }\n"
+
+# (words, what braze must do when bfd accepts them: "same" = link and mean the same, "refused")
+SPELLINGS = [
+    (["-emit-relocs"], "refused"),           # --emit-relocs, never -e mit-relocs
+    (["-unique"], "refused"),                # --unique, never -u nique
+    (["-export-dynamic"], "same"), (["--export-dyn"], "same"), (["-export-dyn"], "same"),
+    (["-E"], "same"), (["-Bsymbolic-functions"], "same"), (["-Bsymbolic"], "same"), (["-Bsym"], "same"),
+    (["-ofile"], "same"), (["--output=file2"], "same"), (["-lm"], "same"), (["--no-as-needed", "-lm"], "same"),
+    (["-L/tmp"], "same"), (["-zrelro"], "same"), (["-z", "relro"], "same"), (["-znorelro"], "same"),
+    (["-z", "now"], "same"), (["--hash-style=gnu"], "same"), (["-hfoo"], "same"), (["-h", "foo"], "same"),
+    (["-soname=x"], "same"), (["-soname", "x"], "same"), (["--soname=x"], "same"), (["-as-needed", "-lm"], "same"),
+    (["--as-need", "-lm"], "same"), (["-no-pie"], "same"), (["--no-p"], "same"), (["-rpath=/opt/x"], "same"),
+    (["-rpath", "/opt/x"], "same"), (["-rpath-link=/tmp"], "same"), (["-R/tmp"], "same"),
+    (["-export-dynamic-symbol=x"], "same"),  # bfd: --export-dynamic-symbol is two-dashes only: -e xport...
+    (["-Mapx"], "same"), (["-sx"], "same"), (["-Qy"], "same"), (["-Qn"], "same"), (["-O1"], "same"),
+    (["-O", "1"], "same"), (["-Ox"], "same"), (["-dc"], "same"), (["-j"], "same"), (["-he"], "same"),
+    (["--frobnicate"], "same"), (["-frobnicate"], "refused"),   # bfd: -f robnicate (--auxiliary)
+    (["-Ttext=0x1000"], "refused"), (["-Ttext", "0x1000"], "refused"), (["--section-start=.text=0x1000"], "refused"),
+    (["-r"], "refused"), (["-N"], "refused"), (["-omagic"], "same"),   # -o magic, as bfd reads it
+    (["--omagic"], "refused"), (["-plugin", "/nonexistent/liblto_plugin.so", "-plugin-opt=-x"], "skip-bfd"),
+    (["-g"], "same"), (["-EL"], "same"), (["--no-keep-memory"], "same"), (["-z", "foo"], "same"),
+    (["-z", "nocombreloc"], "refused"), (["--build-id=none"], "same"), (["--undefined"], "same"),
+    (["-m", "elf_x86_64"], "same"), (["-melf_x86_64"], "same"), (["-m", "elf_i386"], "error"),
+]
+
+
+def _class(rc: int, err: str, braze: bool) -> str:
+    if re.search(r"unrecognized option|unknown option|unable to disambiguate|missing argument|"
+                 r"requires an argument", err):
+        return "usage"
+    if braze and "is not supported" in err:
+        return "refused"
+    return "ok" if rc == 0 else "error"
+
+
+def _meaning(d: Path, err: str, prog: str) -> dict:
+    """What a link produced, in terms both linkers must agree on."""
+    out = {"files": sorted(p.name for p in d.iterdir() if p.name != "a.o"),
+           "warnings": sorted(line.replace(prog + ":", "LD:") for line in err.splitlines())}
+    for f in out["files"]:
+        with open(d / f, "rb") as fh:
+            if fh.read(4) != b"\x7fELF":
+                continue
+            fh.seek(0)
+            e = ELFFile(fh)
+            out[f + ":phdrs"] = sorted(p["p_type"] for p in e.iter_segments())
+            dyn = e.get_section_by_name(".dynamic")
+            if dyn is not None:
+                tags = []
+                for t in dyn.iter_tags():
+                    if t.entry.d_tag in ("DT_SONAME", "DT_RUNPATH", "DT_RPATH", "DT_NEEDED", "DT_AUXILIARY"):
+                        tags.append((t.entry.d_tag, getattr(t, t.entry.d_tag[3:].lower(), None)))
+                    elif t.entry.d_tag in ("DT_FLAGS", "DT_FLAGS_1", "DT_BIND_NOW", "DT_SYMBOLIC"):
+                        tags.append((t.entry.d_tag, t.entry.d_val))
+                out[f + ":dynamic"] = sorted(tags, key=str)
+            ds = e.get_section_by_name(".dynsym")
+            out[f + ":dynsym"] = sorted(s.name for s in ds.iter_symbols()) if ds is not None else None
+    return out
+
+
+@pytest.fixture(scope="module")
+def obj(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("cliobj")
+    p = subprocess.run(["gcc", "-c", "-fPIC", "-x", "c", "-", "-o", str(d / "a.o")], input=OBJ_C, text=True,
+                       capture_output=True, env=tool_env())
+    assert p.returncode == 0, p.stderr
+    return d / "a.o"
+
+
+def _link(cmd: list[str], d: Path, obj: Path, words: list[str]):
+    d.mkdir()
+    (d / "a.o").write_bytes(obj.read_bytes())
+    argv = [*cmd, "-pie", "-o", "out", "a.o", *words]
+    p = subprocess.run(argv, cwd=d, capture_output=True, text=True, env=tool_env(), timeout=120)
+    return argv, p
+
+
+@pytest.mark.parametrize("words,expect", SPELLINGS, ids=[" ".join(w) for w, _ in SPELLINGS])
+def test_spelling_like_bfd(words, expect, obj, direct_ld, tmp_path):
+    bargv, b = _link(["ld.bfd"], tmp_path / "bfd", obj, words)
+    zargv, z = _link(direct_ld, tmp_path / "braze", obj, words)
+    report = (f"$ {sh(bargv)}\nexit {b.returncode}\n{b.stderr}\n$ {sh(zargv)}\nexit {z.returncode}\n"
+              f"{z.stderr}")
+    assert "Traceback" not in z.stderr and "internal error" not in z.stderr, report
+    bc, zc = _class(b.returncode, b.stderr, False), _class(z.returncode, z.stderr, True)
+    if expect == "skip-bfd":     # bfd would load the plugin; braze accepts -plugin for gcc's sake
+        assert zc == "ok", report
+        return
+    assert (bc == "usage") == (zc == "usage"), "bfd and braze disagree on whether this is a usage error\n" + report
+    if bc == "usage":
+        return
+    if bc == "error":
+        assert zc in ("error", "refused"), report
+        return
+    if expect == "refused":
+        assert zc == "refused", "braze must refuse this option, not read it as something else\n" + report
+        assert not (tmp_path / "braze" / "out").exists(), "a refused option must leave no output\n" + report
+        return
+    assert zc == "ok", report
+    assert _meaning(tmp_path / "braze", z.stderr, "braze") == _meaning(tmp_path / "bfd", b.stderr, "ld.bfd"), (
+        "both linked, but not the same way\n" + report)
+
+
+# ---- -O: the .hash/.gnu.hash bucket counts bfd searches for ----
+def _hash_headers(path: Path) -> tuple:
+    with open(path, "rb") as f:
+        e = ELFFile(f)
+        h = e.get_section_by_name(".hash").data()
+        g = e.get_section_by_name(".gnu.hash").data()
+        dynsym = e.get_section_by_name(".dynsym").num_symbols()
+    return struct.unpack_from("<II", h), struct.unpack_from("<IIII", g), dynsym
+
+
+@pytest.mark.parametrize("nsyms", [1, 2, 17, 40, 300])
+@pytest.mark.parametrize("opt", [None, "-O0", "-O1", "-O2", "-Ox", "-O01"])
+def test_optimize_hash_buckets(nsyms, opt, direct_ld, tmp_path):
+    """bfd's -O N (N read as strtoul does, non-zero = on) searches the bucket counts; without it a
+    prime table is used. Headers (bucket count, Bloom words and shift) must be bfd's."""
+    src = "".join(f"int f{i}(void) {{ return {i}; }}\n" for i in range(nsyms))
+    (tmp_path / "k.c").write_text(src)
+    subprocess.run(["gcc", "-c", "-fPIC", "k.c"], cwd=tmp_path, check=True, env=tool_env())
+    extra = [opt] if opt else []
+    for name, cmd in (("bfd.so", ["ld.bfd"]), ("braze.so", direct_ld)):
+        p = subprocess.run([*cmd, "-shared", "--hash-style=both", *extra, "k.o", "-o", name], cwd=tmp_path,
+                           capture_output=True, text=True, env=tool_env())
+        assert p.returncode == 0, p.stderr
+    assert _hash_headers(tmp_path / "braze.so") == _hash_headers(tmp_path / "bfd.so")
+
+
+# ---- --[no-]warn-execstack ----
+EXEC_STACK_S = '.section .note.GNU-stack,"x",@progbits\n.text\n.globl _start\n_start: ret\n'
+
+
+@pytest.mark.parametrize("flags", [[], ["--warn-execstack"], ["--no-warn-execstack"], ["-z", "execstack"],
+                                   ["--warn-execstack", "-z", "execstack"], ["--no-warn-execstack", "-z", "execstack"]])
+def test_warn_execstack_like_bfd(flags, direct_ld, tmp_path):
+    (tmp_path / "es.s").write_text(EXEC_STACK_S)
+    subprocess.run(["gcc", "-c", "es.s"], cwd=tmp_path, check=True, env=tool_env())
+    got = {}
+    for prog, cmd in (("ld.bfd", ["ld.bfd"]), ("braze", direct_ld)):
+        p = subprocess.run([*cmd, *flags, "es.o", "-o", prog + ".out"], cwd=tmp_path, capture_output=True,
+                           text=True, env=tool_env())
+        assert p.returncode == 0, p.stderr
+        got[prog] = sorted(line.replace(prog + ":", "LD:") for line in p.stderr.splitlines())
+    assert got["braze"] == got["ld.bfd"]
+
+
+# ---- -nostdlib: only the command line's directories ----
+def test_nostdlib_like_bfd(obj, direct_ld, tmp_path):
+    (tmp_path / "lib").mkdir()
+    subprocess.run(["gcc", "-shared", "-fPIC", "-x", "c", "-", "-o", str(tmp_path / "lib" / "libq.so")],
+                   input="int q(void){return 2;}\n", text=True, check=True, env=tool_env())
+    for words, ok in ((["-lc"], True), (["-nostdlib", "-lc"], False),
+                      (["-nostdlib", "-L", str(tmp_path / "lib"), "-lq"], True)):
+        for prog, cmd in (("bfd", ["ld.bfd"]), ("braze", direct_ld)):
+            p = subprocess.run([*cmd, "-pie", str(obj), *words, "-o", str(tmp_path / prog)], capture_output=True,
+                               text=True, env=tool_env())
+            assert (p.returncode == 0) == ok, f"{prog} {words}: exit {p.returncode}\n{p.stderr}"
