@@ -41,13 +41,13 @@ PREFIX = {
     "no-print-gc-sections": ["--print-gc-sections"], "error-unresolved-symbols": ["--warn-unresolved-symbols"],
     "enable-new-dtags": ["--disable-new-dtags"], "relax": ["--no-relax"],
     "undefined-version": ["--no-undefined-version"],
-    "no-copy-dt-needed-entries": ["--copy-dt-needed-entries"], "no-add-needed": ["--copy-dt-needed-entries"],
     "demangle": ["--no-demangle"],
 }
 Z_PREFIX = {"lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
-VALIDATING = {"m": ("elf_x86_64", "elf_i386")}
+VALIDATING = {"m": ("elf_x86_64", "elf_i386"), "assert": ("pure-text", "val"), "hash-size=": ("0x100", "val"),
+              "max-cache-size=": ("4096", "12k")}
 
 
 def _spell(name: str) -> str:
@@ -57,7 +57,9 @@ def _spell(name: str) -> str:
 def _words(name: str, value: str | None) -> list[str]:
     if value is None:
         return [_spell(name)]
-    return [_spell(name), value] if len(name) == 1 else [_spell(name) + "=" + value]
+    if len(name) == 1:
+        return [_spell(name), value]
+    return [_spell(name) + value] if name.endswith("=") else [_spell(name) + "=" + value]
 
 
 def _snapshot(argv: list[str]):

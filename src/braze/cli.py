@@ -34,7 +34,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
-  --[no-]copy-dt-needed-entries  --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
+  --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
   --[no-]demangle  --compress-debug-sections=none|zlib  -m elf_x86_64  --verbose  --version  --help
   -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
   Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL -d
@@ -311,10 +311,6 @@ def _(c, s): c.no_undefined_version = False
 def _(c, s): c.init_entry = None
 
 
-@_flag("copy-dt-needed-entries", "add-needed")
-def _(c, s): c.copy_dt_needed = True
-
-
 @_flag("demangle")
 def _(c, s): diag.set_demangle(True)
 
@@ -526,8 +522,33 @@ def _c_strtoul(v: str) -> int:
     return -n if neg else n
 
 
-@_flag("no-copy-dt-needed-entries", "no-add-needed")
-def _(c, s): c.copy_dt_needed = False
+def _c_number_prefix(v: str) -> str:
+    """The part of V that C's strtoul(V, &end, 0) consumes ('' when it reads no digit)."""
+    import re
+    m = re.match(r"\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", v)
+    return m.group(0) if m else ""
+
+
+# Options that change nothing in braze's output but whose value bfd checks: the same check here.
+@_arg("assert")
+def _(c, s, v):
+    """SunOS compatibility: bfd ignores these four keywords and refuses any other."""
+    if v not in ("definitions", "nodefinitions", "nosymbolic", "pure-text"):
+        raise LinkError(f"unrecognized -assert option `{v}'")
+
+
+@_arg("hash-size=")
+def _(c, s, v):
+    """Sizes bfd's internal hash tables only; bfd wants a number."""
+    if not _c_number_prefix(v):
+        raise LinkError("--hash-size needs a numeric argument")
+
+
+@_arg("max-cache-size=")
+def _(c, s, v):
+    """bfd's file-cache size only; bfd wants exactly a number."""
+    if _c_number_prefix(v) != v:
+        raise LinkError(f"invalid cache memory size: {v}")
 
 
 @_flag("no-print-gc-sections")
@@ -556,7 +577,6 @@ _NOOPS: dict[str, str] = {
     "no-map-whole-files": "GNU ld ignores it (gold compatibility)",
     "Qy": "GNU ld ignores it (SVR4 compatibility)",
     "qmagic": "GNU ld ignores it (Linux compatibility)",
-    "assert": "GNU ld ignores it (SunOS compatibility)",
     "g": "GNU ld ignores it",
     "EL": "x86-64 objects are little-endian: bfd's -EL selects what is already linked",
     "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
@@ -573,8 +593,8 @@ _NOOPS: dict[str, str] = {
     "warn-shared-textrel": "GNU ld's old name for --warn-textrel (the default)",
     "no-keep-memory": "memory use only: bfd re-reads symbol tables; the output is the same",
     "reduce-memory-overheads": "memory use only; the output is the same",
-    "hash-size=": "sizes bfd's internal hash tables; the output is the same",
-    "max-cache-size=": "bfd's file cache size; the output is the same",
+    "no-copy-dt-needed-entries": "the default: libraries needed by DSOs are not linked against",
+    "no-add-needed": "GNU ld's old name for --no-copy-dt-needed-entries (the default)",
     "warn-multiple-gp": "bfd uses it only for GP-based targets (Alpha, MIPS); nothing on x86-64",
 }
 
@@ -590,6 +610,8 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("X", "discard-locals", "discard-none"), "not implemented"),
+    **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
+                    "do not resolve the link's symbols"),
     **dict.fromkeys(("y", "trace-symbol", "cref", "print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
@@ -888,8 +910,9 @@ def parse_args(argv: list[str]) -> Config | None:
     if shown == "help":
         sys.stdout.write(USAGE)
         return None
-    if s.group_depth:
-        raise LinkError("--start-group without --end-group")
+    if s.group_depth:           # bfd: a note, and the group closes at the end
+        diag.note("missing --end-group; added as last command line option")
+        c.inputs.append(s.spec("group_end"))
     if shown:
         from . import __version__
         sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"

@@ -174,6 +174,8 @@ def _check_undefined(ctx) -> None:
                     if where not in lst:
                         lst.append(where)
     for s in undef:
+        if s.ref_file is None and id(s) not in refs:
+            continue        # only -u/--undefined names it: bfd reports undefined references, not that
         lines = [f"undefined symbol: {diag.demangle(s.name)}"]
         lst = refs.get(id(s))
         if not lst and s.ref_file is not None:
