@@ -179,3 +179,40 @@ def test_nostdlib_like_bfd(obj, direct_ld, tmp_path):
             p = subprocess.run([*cmd, "-pie", str(obj), *words, "-o", str(tmp_path / prog)], capture_output=True,
                                text=True, env=tool_env())
             assert (p.returncode == 0) == ok, f"{prog} {words}: exit {p.returncode}\n{p.stderr}"
+
+
+# ---- every option braze accepts, linked by both: the same result ----
+from braze import cli  # noqa: E402
+from test_option_table import BRAZE_ONLY, VALUES, _words  # noqa: E402
+
+# Known differences outside option parsing, each for a reason stated here.
+KNOWN = {("defsym", "-shared"): "--defsym symbols are not exported from shared objects yet (symbol export)",
+         ("plugin", "-pie"): "bfd loads the plugin file; braze accepts -plugin only for gcc's sake",
+         ("plugin", "-shared"): "as above", ("plugin-opt", "-pie"): "bfd: -plugin-opt needs a loaded plugin",
+         ("plugin-opt", "-shared"): "as above"}
+ACCEPTED = sorted((set(cli._FLAGS) | set(cli._ARGS) | set(cli._NOOPS)) - BRAZE_ONLY - {"help"})
+ZWORDS = sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS)) + ["max-page-size=0x200000", "common-page-size=0x2000",
+                                                         "max-page-size=0", "foo"]
+CASES = [(base, _words(n, None if cli._arg_kind(n) == "" else VALUES.get(n, "val")))
+         for n in ACCEPTED for base in ("-pie", "-shared") if (n, base) not in KNOWN]
+CASES += [(base, ["-z", z]) for z in ZWORDS for base in ("-pie", "-shared")]
+
+
+@pytest.mark.parametrize("base,words", CASES, ids=[f"{b} {' '.join(w)}" for b, w in CASES])
+def test_accepted_option_links_like_bfd(base, words, obj, direct_ld, tmp_path):
+    """Both linkers succeed or both fail; when they succeed, with the same meaning (files, tags,
+    .dynsym names, program headers, warnings)."""
+    res = {}
+    for prog, cmd in (("ld.bfd", ["ld.bfd"]), ("braze", direct_ld)):
+        d = tmp_path / prog
+        d.mkdir()
+        (d / "a.o").write_bytes(obj.read_bytes())
+        argv = [*cmd, base, "-o", "out", "a.o", *words]
+        p = subprocess.run(argv, cwd=d, capture_output=True, text=True, env=tool_env(), timeout=120)
+        res[prog] = (argv, p, d)
+    (bargv, b, bd), (zargv, z, zd) = res["ld.bfd"], res["braze"]
+    report = f"$ {sh(bargv)}\nexit {b.returncode}\n{b.stderr}\n$ {sh(zargv)}\nexit {z.returncode}\n{z.stderr}"
+    assert "Traceback" not in z.stderr and "internal error" not in z.stderr, report
+    assert (b.returncode == 0) == (z.returncode == 0), report
+    if b.returncode == 0:
+        assert _meaning(zd, z.stderr, "braze") == _meaning(bd, b.stderr, "ld.bfd"), report

@@ -94,16 +94,22 @@ class _State:
 
 
 # ---- flags ----
+# -shared, -pie and -no-pie each set bfd's output type: the last one given wins
 @_flag("shared", "Bshareable")
-def _(c, s): c.shared = True
+def _(c, s):
+    c.shared = True
+    c.pie = False
 
 
 @_flag("pie", "pic-executable")
-def _(c, s): c.pie = True
+def _(c, s):
+    c.pie = True
+    c.shared = False
 
 
 @_flag("no-pie")
-def _(c, s): c.pie = False
+def _(c, s):
+    c.pie = c.shared = False
 
 
 @_flag("static", "Bstatic", "dn", "non_shared")
@@ -922,8 +928,9 @@ def parse_args(argv: list[str]) -> Config | None:
             return None
     if c.shared:
         c.pie = False
-    else:               # as bfd: -Bsymbolic[-functions] are for shared objects only
+    else:               # as bfd: these are for shared objects only; executables drop them
         c.bsymbolic = c.bsymbolic_functions = False
+        c.z_nodelete = c.z_nodlopen = c.z_initfirst = False
     if c.static and c.shared:
         c.static = False
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:

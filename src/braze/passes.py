@@ -654,7 +654,7 @@ def finalize_dynamic(ctx) -> None:
         elif s.export and s.rank >= COMMON:
             chosen.append(s)
         elif (s.rank == NONE and s.ref_regular and not s.linker_defined and cfg.shared
-              and not ctx.static_pie):
+              and not ctx.static_pie and s.ref_file is not None):    # (not a name only -u gives)
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)

@@ -155,6 +155,8 @@ def _entry(ctx) -> int:
         except ValueError:
             pass
     if cfg.shared:
+        if cfg.entry:
+            diag.warn(f"cannot find entry symbol {name}; not setting start address")
         return 0
     text = ctx.out_by_name.get(".text")
     addr = text.addr if text is not None else 0
