@@ -54,7 +54,7 @@ def local_sym(obj, idx: int) -> Symbol:
         s.is_abs = True
     elif sh == SHN_UNDEF:
         s.rank = NONE
-    elif sh < 0xff00:
+    elif not 0xff00 <= sh <= 0xffff:        # a section (extended indices are above the reserved range)
         s.section = obj.sections[sh] if sh < len(obj.sections) else None
     obj.syms[idx] = s
     return s
