@@ -500,6 +500,14 @@ def _(c, s, v):
         raise LinkError(f"--threads: expected a number, got '{v}'") from None
 
 
+@_flag("unique")
+def _(c, s): c.unique.append(None)
+
+
+@_arg("unique")
+def _(c, s, v): c.unique.append(v)
+
+
 @_flag("no-threads")
 def _(c, s): c.threads = 1
 

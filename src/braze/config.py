@@ -139,6 +139,7 @@ class Config:
     emulation: str = "elf_x86_64"
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
+    unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
     threads: int = 0              # 0: decide from the CPU count and the link's size
 
     @property

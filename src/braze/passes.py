@@ -2,6 +2,7 @@
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
 
+import re
 
 from . import diag
 from .diag import LinkError
@@ -242,6 +243,7 @@ def bin_sections(ctx) -> None:
     merged: dict[tuple, MergedSection] = {}
     eh_inputs = []
     members: dict[str, list] = {}
+    unique = _UniqueRule(cfg.unique) if cfg.unique else None
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive:
@@ -258,26 +260,31 @@ def bin_sections(ctx) -> None:
                 eh_inputs.append(sec)
                 continue
             oname = output_name(name, flags, obj)
+            key = oname
+            if unique is not None and unique.matches(name, oname, sec):
+                oname = name                # its own output section, placed as bfd places orphans
+                key = unique.key(name)
             if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
                 reverse_ctors(sec)
             # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
             if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
                     and sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096:
-                key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
-                ms = merged.get(key)
+                mkey = (key, flags & ~SHF_GROUP, sec.entsize, sec.align)
+                ms = merged.get(mkey)
                 if ms is None:
-                    ms = merged[key] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
-                                                     bool(flags & SHF_STRINGS))
-                    ms.out = _out(outs, oname, sec)
+                    ms = merged[mkey] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
+                                                      bool(flags & SHF_STRINGS))
+                    ms.out = _out(outs, oname, sec, key)
+                    ms.key = key
                 ms.add(sec)
                 sec.out = None
                 continue
-            _out(outs, oname, sec)
-            members.setdefault(oname, []).append((section_order_key(oname, sec), sec))
+            _out(outs, oname, sec, key)
+            members.setdefault(key, []).append((section_order_key(oname, sec), sec))
     placed = set()
     for ms in merged.values():
-        members.setdefault(ms.name, []).extend(ms.finish())
-        placed.add(ms.name)
+        members.setdefault(ms.key, []).extend(ms.finish())
+        placed.add(ms.key)
     for oname, lst in members.items():
         lst.sort(key=lambda x: x[0])
         os_ = outs[oname]
@@ -306,8 +313,38 @@ def bin_sections(ctx) -> None:
     ctx.eh_inputs = eh_inputs
 
 
-def _out(outs, oname, sec) -> OutputSection:
-    os_ = outs.get(oname)
+class _UniqueRule:
+    """--unique[=GLOB]: input sections that get an output section each. Without a pattern, the orphans
+    (sections the default script names nowhere); with patterns, input section names matching one."""
+
+    # sections whose output the link builds around one output section of that name
+    _SPECIAL = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini",
+                ".tdata", ".tbss", ".interp", ".dynamic", ".got", ".got.plt", ".plt", ".note.gnu.property")
+
+    def __init__(self, patterns: list):
+        import fnmatch
+        self.orphans = None in patterns
+        self.globs = [re.compile(fnmatch.translate(p)) for p in patterns if p is not None]
+        self.count = 0
+
+    def matches(self, name: str, oname: str, sec) -> bool:
+        if self.globs and any(g.match(name) for g in self.globs):
+            pass
+        elif not (self.orphans and oname == name and name not in _RANKS and sec.flags & SHF_ALLOC):
+            return False
+        if oname in self._SPECIAL or name in self._SPECIAL or sec.flags & SHF_TLS:
+            raise LinkError(f"--unique: {sec.file.name}: section {name} cannot be made an output section of "
+                            "its own (not supported)")
+        return True
+
+    def key(self, name: str) -> str:
+        self.count += 1
+        return f"{name}\0{self.count}"
+
+
+def _out(outs, oname, sec, key=None) -> OutputSection:
+    key = key or oname
+    os_ = outs.get(key)
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
     if sec.flags & SHF_GNU_RETAIN and oname not in _RANKS:
         flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
@@ -315,7 +352,7 @@ def _out(outs, oname, sec) -> OutputSection:
         t = sec.type
         if t == SHT_X86_64_UNWIND:
             t = SHT_PROGBITS
-        os_ = outs[oname] = OutputSection(oname, t, flags)
+        os_ = outs[key] = OutputSection(oname, t, flags)
         if oname in (".init_array",):
             os_.type = SHT_INIT_ARRAY
         elif oname == ".fini_array":
