@@ -61,7 +61,8 @@ class Build:
         tag = re.sub(r"[^A-Za-z0-9]+", "_", "".join(flags)) or "plain"
         out = self.root / f"{stem}-{tag}.o"
         if not out.exists():
-            self.run(["gcc", "-c", "-O2", "-pthread", *flags, SRC / f"{stem}.c", "-o", out])
+            src = SRC / f"{stem}.c"
+            self.run(["gcc", "-c", "-O2", "-pthread", *flags, src if src.exists() else SRC / f"{stem}.s", "-o", out])
         return out
 
     def link(self, linker: str, name: str, inputs, *flags: str) -> tuple[Path, str]:
@@ -282,7 +283,7 @@ def test_tls_common_shared(build, dialect):
 
 # --------------------------------------------------------------------------- -mcmodel=large
 
-LARGE_FUNCS = ("tf_gd_le", "tf_ld_le", "tf_gd_ie")
+LARGE_FUNCS = ("tf_gd_le", "tf_ld_le", "tf_gd_ie", "tf_r15")
 
 
 @pytest.mark.parametrize("mode", list(EXE_MODES))
@@ -291,24 +292,25 @@ def test_large_model_executable(build, mode):
     obj = expect(build.obj("tlsfix_large", "-fPIC", "-mcmodel=large", *(() if dynamic else ("-DNO_EXT",))),
                  r"R_X86_64_TLSGD .* tf_gd", r"R_X86_64_TLSLD .* tf_la", r"R_X86_64_PLTOFF64 .* __tls_get_addr",
                  *((r"R_X86_64_TLSGD .* tf_lext",) if dynamic else ()))
+    r15 = build.obj("tlsfix_large_r15")
     lib = None
     if dynamic:
         lib, _ = _lib(build, "bfd", "libtflarge.so", "tlsfix_large_lib", "-mcmodel=large")
     outs = {}
     for linker in LINKERS:
-        inputs = [obj] + ([lib, f"-Wl,-rpath,{lib.parent}"] if lib else [])
+        inputs = [obj, r15] + ([lib, f"-Wl,-rpath,{lib.parent}"] if lib else [])
         exe, msgs = build.link(linker, f"large-{mode}", inputs, *EXE_MODES[mode][1])
         outs[linker] = (exe, exe, msgs)
     compare(build, outs, LARGE_FUNCS, f"large model {mode}")
 
 
 def test_large_model_shared(build):
-    main = build.obj("tlsfix_large", "-fPIE", "-mcmodel=large")
+    main = [build.obj("tlsfix_large", "-fPIE", "-mcmodel=large"), build.obj("tlsfix_large_r15")]
     outs = {}
     for linker in LINKERS:
         lib, msgs = _lib(build, linker, "libtflarge-s.so", "tlsfix_large_lib", "-mcmodel=large")
         expect(build.obj("tlsfix_large_lib", "-fPIC", "-mcmodel=large"), r"R_X86_64_TLSGD .* tf_lext",
                r"R_X86_64_TLSLD", r"R_X86_64_PLTOFF64 .* __tls_get_addr")
-        exe, _ = build.link("bfd", f"large-host-{linker}", [main, lib, f"-Wl,-rpath,{lib.parent}"], "-pie")
+        exe, _ = build.link("bfd", f"large-host-{linker}", [*main, lib, f"-Wl,-rpath,{lib.parent}"], "-pie")
         outs[linker] = (exe, lib, msgs)
     compare(build, outs, ("tf_large_lib",), "large model -shared")

@@ -6,6 +6,7 @@
 
 __thread int tf_gd = 11;
 static __thread int tf_la = 1, tf_lb = 2;
+int tf_r15(int k);      /* tlsfix_large_r15.s: the same sequences with %r15 */
 #ifndef NO_EXT
 extern __thread int tf_lext;
 int tf_large_lib(int k);
@@ -34,7 +35,7 @@ __attribute__((noinline)) int tf_gd_ie(int k)
 
 static void *thread_main(void *arg)
 {
-    printf("thread: %d %d %d\n", tf_gd_le(5), tf_ld_le(5), tf_gd_ie(5));
+    printf("thread: %d %d %d %d\n", tf_gd_le(5), tf_ld_le(5), tf_gd_ie(5), tf_r15(5));
     return arg;
 }
 
@@ -42,11 +43,11 @@ int main(void)
 {
     int r = 0;
     for (int i = 1; i < 4; i++)
-        r += tf_gd_le(i) + tf_ld_le(i) + tf_gd_ie(i);
+        r += tf_gd_le(i) + tf_ld_le(i) + tf_gd_ie(i) + tf_r15(i);
     printf("main: %d %d %d %d\n", r, tf_gd, tf_la, tf_lb);
     pthread_t t;
     pthread_create(&t, 0, thread_main, 0);
     pthread_join(t, 0);
-    printf("main again: %d %d %d\n", tf_gd_le(0), tf_ld_le(0), tf_gd_ie(0));
+    printf("main again: %d %d %d %d\n", tf_gd_le(0), tf_ld_le(0), tf_gd_ie(0), tf_r15(0));
     return 0;
 }
