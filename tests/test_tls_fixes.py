@@ -20,6 +20,7 @@ places, call targets and movabs immediates masked: those depend on layout, not o
 from __future__ import annotations
 
 import difflib
+import os
 import pprint
 import re
 import subprocess
@@ -314,3 +315,28 @@ def test_large_model_shared(build):
         exe, _ = build.link("bfd", f"large-host-{linker}", [*main, lib, f"-Wl,-rpath,{lib.parent}"], "-pie")
         outs[linker] = (exe, lib, msgs)
     compare(build, outs, ("tf_large_lib",), "large model -shared")
+
+
+def test_large_model_unknown_sequence_fails(build, braze_lddir):
+    """A large-model call that is not `add %rbx|%r15,%rax` (here %rcx) cannot be relaxed: bfd fails the
+    link, and so must the linker under test, with an error naming the object and no output left."""
+    src = (SRC / "tlsfix_large_r15.s").read_text()
+    bad = build.root / "tlsfix_large_rcx.s"
+    bad.write_text(src.replace("addq\t%r15, %rax", "addq\t%rcx, %rax"))
+    assert bad.read_text() != src
+    obj = build.root / "tlsfix_large_rcx.o"
+    build.run(["gcc", "-c", bad, "-o", obj])
+    main = build.obj("tlsfix_large", "-fPIC", "-mcmodel=large", "-DNO_EXT")
+    for linker in LINKERS:
+        d = build.root / linker
+        d.mkdir(exist_ok=True)
+        out = d / "large-rcx"
+        p = subprocess.run(["gcc", *build.ld(linker), "-pie", str(main), str(obj), "-o", str(out)], cwd=d,
+                           env=tool_env(), capture_output=True, text=True)
+        assert p.returncode != 0, f"{linker} linked an unrelaxable sequence"
+        assert not out.exists()
+        if linker == "test":
+            assert re.search(r"tlsfix_large_rcx\.o.*TLS transition", p.stderr), p.stderr
+            assert "Traceback" not in p.stderr
+            if not os.environ.get("BRAZE_LDDIR"):       # braze's own message format
+                assert "braze: error: " in p.stderr, p.stderr
