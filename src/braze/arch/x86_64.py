@@ -773,7 +773,7 @@ _NOPW6 = b"\x66\x0f\x1f\x44\x00\x00"                             # nopw 0x0(%rax
 _LD_LARGE_LE = b"\x66\x66\x66\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00" + _FS0   # data16 x3 cs nopw; mov %fs:0
 
 
-def _large_tls_call(obj, sec, off, buf, loc, rels, i) -> bool:
+def _large_tls_call(sec, off, buf, loc, rels, i) -> bool:
     """Is the __tls_get_addr call after the lea at `off` the -mcmodel=large form (psABI, bfd)?
         movabs $__tls_get_addr@PLTOFF,%rax (R_X86_64_PLTOFF64); add %rbx|%r15,%rax; call *%rax
     The whole sequence with its `leaq x@tlsgd/tlsld(%rip),%rdi` (no data16 prefix) is 22 bytes."""
@@ -787,7 +787,7 @@ def _large_tls_call(obj, sec, off, buf, loc, rels, i) -> bool:
 
 
 def _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i):
-    large = _large_tls_call(obj, sec, off, buf, loc, rels, i)
+    large = _large_tls_call(sec, off, buf, loc, rels, i)
     if large:
         start = loc - 3
     else:
@@ -816,7 +816,7 @@ def _relax_ld(obj, sec, off, buf, loc, rels, i):
         buf[start:start + 12] = b"\x66\x66\x66" + _FS0
     elif bytes(buf[loc + 4:loc + 6]) == b"\xff\x15":
         buf[start:start + 13] = b"\x66\x66\x66\x66" + _FS0
-    elif _large_tls_call(obj, sec, off, buf, loc, rels, i):
+    elif _large_tls_call(sec, off, buf, loc, rels, i):
         buf[start:start + 22] = _LD_LARGE_LE
     else:
         _tls_fail(obj, sec, off, "R_X86_64_TLSLD to R_X86_64_TPOFF32")
