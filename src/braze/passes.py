@@ -9,7 +9,7 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
-                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
+                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
                   GNU_PROPERTY_X86_FEATURE_1_AND)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
@@ -295,15 +295,18 @@ def bin_sections(ctx) -> None:
             os_.update_size(ctx)        # member offsets, for the merged pieces' offsets
     for ms in merged.values():
         ms.place()
-    # COMMON symbols go to the end of .bss
+    # COMMON symbols go to the end of .bss; thread-local ones (`.tls_common`, STT_TLS) to the end of
+    # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
     commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
     if cfg.sort_common:
         commons.sort(key=lambda s: -s.common_align)
     for s in commons:
         b = Blob("COMMON", s.size, max(1, s.common_align))
-        bss = outs.get(".bss")
+        oname, flags = (".tbss", SHF_ALLOC | SHF_WRITE | SHF_TLS) if s.type == STT_TLS else \
+            (".bss", SHF_ALLOC | SHF_WRITE)
+        bss = outs.get(oname)
         if bss is None:
-            bss = outs[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+            bss = outs[oname] = OutputSection(oname, SHT_NOBITS, flags)
         bss.members.append(b)
         b.out = bss
         s.section = b

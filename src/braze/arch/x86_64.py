@@ -211,10 +211,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     seen = obj.pc_seen
     if seen is None:
         seen = obj.pc_seen = bytearray(nsyms)
-    skip = -1
     for i, (off, info, addend) in enumerate(rels):
-        if i == skip:
-            continue
         t = info & 0xffffffff
         idx = info >> 32
         if idx >= nsyms:
@@ -320,13 +317,13 @@ def scan_section(ctx, sec, rels=None) -> None:
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
-                skip = i + 1    # the __tls_get_addr call is rewritten too
+                # the __tls_get_addr call is rewritten too, but its relocation is scanned all the same:
+                # bfd still gives a dynamic __tls_get_addr its PLT entry (GOT slot with -fno-plt)
                 continue
             _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_TLSLD:
             if exe:
-                skip = i + 1
                 continue
             ctx.need_tlsld = True
             continue
@@ -772,21 +769,43 @@ def _relax_ie_le(obj, sec, off, buf, loc, tpoff):
 
 _GD_PREFIX = b"\x66\x48\x8d\x3d"
 _FS0 = b"\x64\x48\x8b\x04\x25\x00\x00\x00\x00"
+_NOPW6 = b"\x66\x0f\x1f\x44\x00\x00"                             # nopw 0x0(%rax,%rax,1)
+_LD_LARGE_LE = b"\x66\x66\x66\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00" + _FS0   # data16 x3 cs nopw; mov %fs:0
+
+
+def _large_tls_call(sec, off, buf, loc, rels, i) -> bool:
+    """Is the __tls_get_addr call after the lea at `off` the -mcmodel=large form (psABI, bfd)?
+        movabs $__tls_get_addr@PLTOFF,%rax (R_X86_64_PLTOFF64); add %rbx|%r15,%rax; call *%rax
+    The whole sequence with its `leaq x@tlsgd/tlsld(%rip),%rdi` (no data16 prefix) is 22 bytes."""
+    if bytes(buf[loc + 4:loc + 6]) != b"\x48\xb8" or off < 3 or off + 19 > sec.size:
+        return False
+    if buf[loc + 15] != 0x01 or bytes(buf[loc + 17:loc + 19]) != b"\xff\xd0" or \
+            (buf[loc + 14], buf[loc + 16]) not in ((0x48, 0xd8), (0x4c, 0xf8)):
+        return False
+    return i < len(rels) and rels[i][0] == off + 6 and rels[i][1] & 0xffffffff == R_PLTOFF64 and \
+        bytes(buf[loc - 3:loc]) == b"\x48\x8d\x3d"
 
 
 def _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i):
-    start = loc - 4
-    nxt = bytes(buf[loc + 4:loc + 8])
-    if bytes(buf[start:loc]) != _GD_PREFIX or i >= len(rels) or \
-            nxt not in (b"\x66\x66\x48\xe8", b"\x66\x48\xff\x15"):
-        _tls_fail(obj, sec, off, "R_X86_64_TLSGD to R_X86_64_TPOFF32")
+    large = _large_tls_call(sec, off, buf, loc, rels, i)
+    if large:
+        start = loc - 3
+    else:
+        start = loc - 4
+        nxt = bytes(buf[loc + 4:loc + 8])
+        if bytes(buf[start:loc]) != _GD_PREFIX or i >= len(rels) or \
+                nxt not in (b"\x66\x66\x48\xe8", b"\x66\x48\xff\x15"):
+            _tls_fail(obj, sec, off, "R_X86_64_TLSGD to R_X86_64_TPOFF32")
+    # the 16-byte form becomes two instructions; the 22-byte large form the same two plus a 6-byte nop
+    tail = _NOPW6 if large else b""
     if s.gottp_idx >= 0:            # GD -> IE
         slot = ctx.syn.got.slot_addr(s.gottp_idx)
         buf[start:start + 12] = _FS0 + b"\x48\x03\x05"
-        _pack_i32(buf, start + 12, slot - (P - 4 + 16))
+        _pack_i32(buf, start + 12, slot - (P + start + 16 - loc))
     else:                           # GD -> LE
         buf[start:start + 12] = _FS0 + b"\x48\x8d\x80"
         _pack_i32(buf, start + 12, S - ctx.tp)
+    buf[start + 16:start + 16 + len(tail)] = tail
 
 
 def _relax_ld(obj, sec, off, buf, loc, rels, i):
@@ -797,6 +816,8 @@ def _relax_ld(obj, sec, off, buf, loc, rels, i):
         buf[start:start + 12] = b"\x66\x66\x66" + _FS0
     elif bytes(buf[loc + 4:loc + 6]) == b"\xff\x15":
         buf[start:start + 13] = b"\x66\x66\x66\x66" + _FS0
+    elif _large_tls_call(sec, off, buf, loc, rels, i):
+        buf[start:start + 22] = _LD_LARGE_LE
     else:
         _tls_fail(obj, sec, off, "R_X86_64_TLSLD to R_X86_64_TPOFF32")
 
