@@ -341,7 +341,7 @@ class Synthetic:
     """Holder for the synthetic sections of this link (None when absent)."""
 
     def __init__(self):
-        self.interp = self.build_id = self.property = None
+        self.interp = self.build_id = self.property = self.package = None
         self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
         self.versym = self.verneed = self.verdef = None
         self.rela_dyn = self.rela_plt = None
@@ -357,7 +357,7 @@ class Synthetic:
 
 def create_synthetic(ctx) -> None:
     from .synthetic.strtab import StrTab
-    from .synthetic.notes import Interp, BuildId, PropertyNote
+    from .synthetic.notes import Interp, BuildId, PropertyNote, PackageNote
     from .synthetic.dynsym import DynSym, GnuHash, SysvHash
     from .synthetic.rela import RelaDyn, RelaPlt
     from .synthetic.got import Got, GotPlt
@@ -376,6 +376,8 @@ def create_synthetic(ctx) -> None:
     props = _merge_properties(ctx)
     if props:
         syn.property = PropertyNote(props)
+    if cfg.package_metadata is not None:
+        syn.package = PackageNote(cfg.package_metadata)
     if dyn:
         syn.dynstr = StrTab(".dynstr", True)
         syn.dynsym = DynSym(syn.dynstr)
