@@ -47,6 +47,8 @@ def collect_chunks(ctx) -> list:
         chunks.append(syn.plt)
     if syn.pltgot.syms:
         chunks.append(syn.pltgot)
+    if syn.pltsec is not None and syn.plt.sec_active():
+        chunks.append(syn.pltsec)
     if syn.got.nslots or (ctx.symtab.get("_GLOBAL_OFFSET_TABLE_") is not None and
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)

@@ -345,7 +345,7 @@ class Synthetic:
         self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
         self.versym = self.verneed = self.verdef = None
         self.rela_dyn = self.rela_plt = None
-        self.plt = self.pltgot = self.got = self.gotplt = None
+        self.plt = self.pltgot = self.pltsec = self.got = self.gotplt = None
         self.dynamic = None
         self.eh_frame = self.eh_frame_hdr = None
         self.dynbss = None
@@ -361,7 +361,7 @@ def create_synthetic(ctx) -> None:
     from .synthetic.dynsym import DynSym, GnuHash, SysvHash
     from .synthetic.rela import RelaDyn, RelaPlt
     from .synthetic.got import Got, GotPlt
-    from .synthetic.plt import Plt, PltGot
+    from .synthetic.plt import Plt, PltGot, PltSec
     from .synthetic.dynamic import Dynamic
     from .ehframe import EhFrameSection, EhFrameHdr
     cfg = ctx.config
@@ -398,6 +398,12 @@ def create_synthetic(ctx) -> None:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn)
     syn.pltgot = PltGot()
+    # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
+    if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
+        syn.plt.ibt = True
+        syn.pltgot.set_ibt()
+        if dyn:
+            syn.pltsec = PltSec(syn.plt)
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
