@@ -64,8 +64,8 @@ class PackageNote(Chunk):
     def __init__(self, text: str):
         super().__init__(".note.package", SHT_NOTE, SHF_ALLOC, 4)
         desc = text.encode() + b"\0"
+        desc += b"\0" * (-len(desc) % 4)        # bfd counts the padding in the descriptor size
         self.data = struct.pack("<III4s", 4, len(desc), NT_FDO_PACKAGING_METADATA, b"FDO\0") + desc
-        self.data += b"\0" * (-len(self.data) % 4)
         self.size = len(self.data)
 
     def write(self, ctx, buf) -> None:

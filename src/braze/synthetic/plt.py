@@ -53,6 +53,8 @@ class Plt(Chunk):
 
     def update_size(self, ctx) -> None:
         self.size = self.header_size() + 16 * (len(self.syms) + len(self.isyms) + self.tlsdesc_tramp)
+        if not self.has_header:
+            self.entsize = 0        # as bfd: a static link's .plt holds only IFUNC stubs (its .iplt)
 
     def write(self, ctx, buf) -> None:
         gotplt = ctx.syn.gotplt
