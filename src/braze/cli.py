@@ -33,6 +33,9 @@ Main options (GNU ld spelling):
   --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
+  -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
+  -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
+  -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
