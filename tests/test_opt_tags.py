@@ -490,6 +490,19 @@ def test_ibt_plt_when_every_input_is_ibt_marked(build):
         assert (".plt.sec" in views["bfd"][0]["sections"]) == (name == "all-marked")
 
 
+@pytest.mark.parametrize("flags", [("-Wl,-z,ibt",), ("-Wl,-z,ibtplt", "-Wl,-z,now")])
+def test_ibt_plt_in_tlsdesc_library(build, flags):
+    """A -shared library with a lazy TLSDESC trampoline and a .plt.got stub, IBT PLT forced: the same
+    PLT sections, entries, slots and FDEs as bfd's."""
+    obj = build.obj("tags_tls_lib.c", "-fPIC", "-mtls-dialect=gnu2")
+    views = {}
+    for linker in LINKERS:
+        lib, _ = build.link(linker, "libtls" + "".join(flags).replace(",", "_") + ".so", [obj], "-shared", *flags)
+        views[linker] = (plt_view(lib), plt_fdes(lib), notes(lib), dyntags(lib))
+    assert views["test"] == views["bfd"]
+    assert ".plt.got" in views["bfd"][0]["sections"] and views["bfd"][0]["sections"][".plt.got"][1] == 16
+
+
 # ------------------------------------------------------------------ --package-metadata
 
 def note_layout(path: Path) -> tuple:
