@@ -33,7 +33,7 @@ _NONALLOC_ORDER = {n: i for i, n in enumerate((
 def collect_chunks(ctx) -> list:
     syn = ctx.syn
     chunks = [c for c in ctx.out_sections.values()]
-    for c in (syn.interp, syn.build_id, syn.property, syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr,
+    for c in (syn.interp, syn.build_id, syn.property, syn.package, syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr,
               syn.versym, syn.verdef, syn.verneed, syn.dynamic, syn.eh_frame, syn.eh_frame_hdr):
         if c is not None:
             chunks.append(c)
@@ -47,6 +47,8 @@ def collect_chunks(ctx) -> list:
         chunks.append(syn.plt)
     if syn.pltgot.syms:
         chunks.append(syn.pltgot)
+    if syn.pltsec is not None and syn.plt.sec_active():
+        chunks.append(syn.pltsec)
     if syn.got.nslots or (ctx.symtab.get("_GLOBAL_OFFSET_TABLE_") is not None and
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)

@@ -10,7 +10,8 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
                   STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
-                  GNU_PROPERTY_X86_FEATURE_1_AND)
+                  GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT, GNU_PROPERTY_X86_FEATURE_1_SHSTK,
+                  GNU_PROPERTY_X86_ISA_1_NEEDED)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
@@ -380,11 +381,11 @@ class Synthetic:
     """Holder for the synthetic sections of this link (None when absent)."""
 
     def __init__(self):
-        self.interp = self.build_id = self.property = None
+        self.interp = self.build_id = self.property = self.package = None
         self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
         self.versym = self.verneed = self.verdef = None
         self.rela_dyn = self.rela_plt = None
-        self.plt = self.pltgot = self.got = self.gotplt = None
+        self.plt = self.pltgot = self.pltsec = self.got = self.gotplt = None
         self.dynamic = None
         self.eh_frame = self.eh_frame_hdr = None
         self.dynbss = None
@@ -396,11 +397,11 @@ class Synthetic:
 
 def create_synthetic(ctx) -> None:
     from .synthetic.strtab import StrTab
-    from .synthetic.notes import Interp, BuildId, PropertyNote
+    from .synthetic.notes import Interp, BuildId, PropertyNote, PackageNote
     from .synthetic.dynsym import DynSym, GnuHash, SysvHash
     from .synthetic.rela import RelaDyn, RelaPlt
     from .synthetic.got import Got, GotPlt
-    from .synthetic.plt import Plt, PltGot
+    from .synthetic.plt import Plt, PltGot, PltSec
     from .synthetic.dynamic import Dynamic
     from .ehframe import EhFrameSection, EhFrameHdr
     cfg = ctx.config
@@ -415,6 +416,8 @@ def create_synthetic(ctx) -> None:
     props = _merge_properties(ctx)
     if props:
         syn.property = PropertyNote(props)
+    if cfg.package_metadata is not None:
+        syn.package = PackageNote(cfg.package_metadata)
     if dyn:
         syn.dynstr = StrTab(".dynstr", True)
         syn.dynsym = DynSym(syn.dynstr)
@@ -435,6 +438,12 @@ def create_synthetic(ctx) -> None:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn)
     syn.pltgot = PltGot()
+    # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
+    if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
+        syn.plt.ibt = True
+        syn.pltgot.set_ibt()
+        if dyn:
+            syn.pltsec = PltSec(syn.plt)
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
@@ -450,26 +459,60 @@ def create_synthetic(ctx) -> None:
 
 
 def _merge_properties(ctx) -> list[tuple[int, int]]:
-    objs = ctx.objs
-    if not objs:
-        return []
+    """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
+    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
+    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
+    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
+    cfg = ctx.config
+    objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
+    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
+        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
     out = []
     feat = None
     for o in objs:
         if o.x86_feature_and is None:
-            feat = None
+            feat = 0
             break
         feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
+    if cfg.cet_report != "none":
+        _cet_report(cfg, objs, forced)
+    feat = (feat or 0) | forced
+    ctx.x86_feature_1 = feat
     if feat:
         out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
     ors: dict[int, int] = {}
     for o in objs:
         for k, v in o.x86_or_props.items():
             ors[k] = ors.get(k, 0) | v
-    for k in sorted(ors):
-        out.append((k, ors[k]))
+    if cfg.isa_level_needed:
+        ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
+    out.extend(ors.items())
+    if objs:
+        orand = dict(objs[0].x86_orand_props)
+        for o in objs[1:]:
+            if not orand:
+                break
+            mine = o.x86_orand_props
+            orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
+        out.extend(orand.items())
     out.sort()
     return out
+
+
+def _cet_report(cfg, objs, forced) -> None:
+    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
+    for o in objs:
+        have = o.x86_feature_and or 0
+        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
+                if not (have | forced) & bit]
+        if not miss:
+            continue
+        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
+        if cfg.cet_report == "error":
+            diag.error(f"{o.name}: {what}")
+        else:
+            diag.note(f"{o.name}: warning: {what}")
+    diag.check_errors()
 
 
 # ------------------------------------------------------------------ scan

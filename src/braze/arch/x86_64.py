@@ -89,14 +89,40 @@ def target_addr(ctx, s: Symbol, a: int) -> int:
 
 
 def plt_addr(ctx, s: Symbol) -> int:
+    """Where calls to `s` go: its PLT entry (in .plt.sec with the IBT PLT), .plt.got stub or IFUNC stub."""
     syn = ctx.syn
     if s.iplt_idx >= 0:
-        return syn.plt.iplt_addr(s.iplt_idx)
+        return syn.plt.icall_addr(s.iplt_idx)
     if s.pltgot_idx >= 0:
         return syn.pltgot.entry_addr(s.pltgot_idx)
     if s.plt_idx >= 0:
-        return syn.plt.entry_addr(s.plt_idx)
+        return syn.plt.call_addr(s.plt_idx)
     return sym_addr_noplt(ctx, s)
+
+
+# ---------------------------------------------------------------- IBT PLT (bfd's "lazy IBT PLT")
+# Used when the output is marked GNU_PROPERTY_X86_FEATURE_1_IBT or with -z ibtplt: every indirect-branch
+# target starts with endbr64. PLT0 is the ordinary one; a .plt entry is the lazy half (reached only
+# through its GOT slot's initial value), the .plt.sec entry (and a 16-byte .plt.got entry) the half
+# calls go to.
+ENDBR64 = b"\xf3\x0f\x1e\xfa"
+IBT_PLT_ENTRY = 16
+
+
+def write_ibt_plt_entry(buf, off: int, addr: int, reloc_index: int, plt0: int) -> None:
+    """endbr64; push $reloc_index; jmp PLT0; xchg %ax,%ax"""
+    struct.pack_into("<4sBIBi2s", buf, off, ENDBR64, 0x68, reloc_index, 0xe9, plt0 - (addr + 14), b"\x66\x90")
+
+
+def write_ibt_jmp_entry(buf, off: int, addr: int, slot: int) -> None:
+    """endbr64; jmp *slot(%rip); nopw 0(%rax,%rax,1) -- .plt.sec, IBT .plt.got and static IFUNC stubs."""
+    struct.pack_into("<4s2sI6s", buf, off, ENDBR64, b"\xff\x25", (slot - (addr + 10)) & 0xffffffff,
+                     b"\x66\x0f\x1f\x44\x00\x00")
+
+
+# .eh_frame FDE body for the IBT .plt (same as the lazy PLT's, whose bytes live in ehframe.py, except
+# that an entry's push has completed from offset 9 on: DW_OP_lit9 instead of DW_OP_lit11)
+IBT_PLT_PUSH_DONE = 9
 
 
 def sym_addr_noplt(ctx, s):

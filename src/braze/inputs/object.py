@@ -8,7 +8,8 @@ from .elfhdr import read_headers
 from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,
                    SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
-                   NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO,
+                   NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
+                   GNU_PROPERTY_X86_UINT32_OR_AND_HI,
                    GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
 
 _SHDR_ITER = SHDR.iter_unpack
@@ -116,6 +117,7 @@ class ObjectFile:
         self.x86_feature_and: int | None = None   # None: no property note
         self.x86_isa_needed = 0
         self.x86_or_props: dict[int, int] = {}
+        self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
         self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
         self.section_warning: str | None = None
         self.strtab = b""
@@ -269,6 +271,8 @@ class ObjectFile:
                     feature = val
                 elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
                     self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
+                elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+                    self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
         if feature is not None:
             self.x86_feature_and = feature
 
