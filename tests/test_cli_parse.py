@@ -25,7 +25,7 @@ OBJ_C = "void _start(void) {}\nint foo(void) { return 1; }\n"
 # (words, what braze must do when bfd accepts them: "same" = link and mean the same, "refused")
 SPELLINGS = [
     (["-emit-relocs"], "refused"),           # --emit-relocs, never -e mit-relocs
-    (["-unique"], "refused"),                # --unique, never -u nique
+    (["-unique"], "same"),                   # --unique, never -u nique
     (["-export-dynamic"], "same"), (["--export-dyn"], "same"), (["-export-dyn"], "same"),
     (["-E"], "same"), (["-Bsymbolic-functions"], "same"), (["-Bsymbolic"], "same"), (["-Bsym"], "same"),
     (["-ofile"], "same"), (["--output=file2"], "same"), (["-lm"], "same"), (["--no-as-needed", "-lm"], "same"),
@@ -183,7 +183,7 @@ def test_nostdlib_like_bfd(obj, direct_ld, tmp_path):
 
 # ---- every option braze accepts, linked by both: the same result ----
 from braze import cli  # noqa: E402
-from test_option_table import BRAZE_ONLY, VALUES, _words  # noqa: E402
+from test_option_table import BRAZE_ONLY, VALUES, Z_TAGS, _words  # noqa: E402
 
 # Known differences outside option parsing, each for a reason stated here.
 KNOWN = {("defsym", "-shared"): "--defsym symbols are not exported from shared objects yet (symbol export)",
@@ -191,7 +191,7 @@ KNOWN = {("defsym", "-shared"): "--defsym symbols are not exported from shared o
          ("plugin", "-shared"): "as above", ("plugin-opt", "-pie"): "bfd: -plugin-opt needs a loaded plugin",
          ("plugin-opt", "-shared"): "as above"}
 ACCEPTED = sorted((set(cli._FLAGS) | set(cli._ARGS) | set(cli._NOOPS)) - BRAZE_ONLY - {"help"})
-ZWORDS = sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS)) + ["max-page-size=0x200000", "common-page-size=0x2000",
+ZWORDS = sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(Z_TAGS.values())) + ["max-page-size=0x200000", "common-page-size=0x2000",
                                                          "max-page-size=0", "foo"]
 CASES = [(base, _words(n, None if cli._arg_kind(n) == "" else VALUES.get(n, "val")))
          for n in ACCEPTED for base in ("-pie", "-shared") if (n, base) not in KNOWN]

@@ -29,6 +29,7 @@ VALUES = {
     "thread-count": "1", "O": "1", "sort-common": "descending", "demangle": "gnu-v3", "verbose": "1",
     "R": "/tmp", "rpath": "/tmp", "rpath-link": "/tmp", "sysroot": "/tmp", "dynamic-linker": "/lib/x",
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
+    "package-metadata": '{"a":1}',
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
@@ -41,9 +42,9 @@ PREFIX = {
     "no-print-gc-sections": ["--print-gc-sections"], "error-unresolved-symbols": ["--warn-unresolved-symbols"],
     "enable-new-dtags": ["--disable-new-dtags"], "relax": ["--no-relax"],
     "undefined-version": ["--no-undefined-version"],
-    "demangle": ["--no-demangle"],
+    "demangle": ["--no-demangle"], "package-metadata": ['--package-metadata={"b":2}'],
 }
-Z_PREFIX = {"lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
+Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
 VALIDATING = {"m": ("elf_x86_64", "elf_i386"), "assert": ("pure-text", "val"), "hash-size=": ("0x100", "val"),
@@ -105,14 +106,20 @@ def test_option_is_never_silently_dropped(name):
         assert _snapshot(prefix + _words(name, None) + ["x.o"]) != base, f"{name} without a value does nothing"
 
 
+# -z keywords handled by cli._z_tags_option (DF_1 bits, x86 properties), with a value to give them
+Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in getattr(cli, "_ISA_LEVELS", {})},
+          **({"unique": "unique", "nounique": "nounique", "ibt": "ibt", "shstk": "shstk",
+              "cet-report=": "cet-report=warning"} if hasattr(cli, "_z_tags_option") else {})}
+
+
 def _z_keywords() -> list[str]:
-    return sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED)
+    return sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | set(Z_TAGS)
                   | {"max-page-size=0x200000", "common-page-size=0x2000"})
 
 
 @pytest.mark.parametrize("kw", _z_keywords())
 def test_z_keyword_is_never_silently_dropped(kw, capsys):
-    value = kw + "4" if kw.endswith("=") else kw
+    value = Z_TAGS.get(kw) or (kw + "4" if kw.endswith("=") else kw)
     prefix = ["-z", Z_PREFIX[kw]] if kw in Z_PREFIX else []
     argv = prefix + ["-z", value, "x.o"]
     try:
@@ -186,8 +193,8 @@ def test_every_bfd_option_is_known(bfd_help):
     known = {n.rstrip("=") for n in cli._known()}
     missing = sorted(n for n in names if n not in known)
     assert not missing, f"GNU ld options braze neither implements, lists as no-op, nor refuses: {missing}"
-    zknown = set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | {"max-page-size=",
-                                                                               "common-page-size="}
+    zknown = (set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | set(Z_TAGS)
+              | {"max-page-size=", "common-page-size="})
     zmissing = sorted(k for k in zkw if k not in zknown and not k.startswith("x86-64-{"))
     assert not zmissing, f"-z keywords of GNU ld braze does not know (they would only warn): {zmissing}"
 

@@ -43,6 +43,9 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
 braze's own options:
   --time  (print the wall time of each link pass)
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
+  -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
+  -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
+  -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
@@ -495,6 +498,14 @@ def _(c, s, v):
         raise LinkError(f"--threads: expected a number, got '{v}'") from None
 
 
+@_flag("unique")
+def _(c, s): c.unique.append(None)
+
+
+@_arg("unique")
+def _(c, s, v): c.unique.append(v)
+
+
 @_flag("no-threads")
 def _(c, s): c.threads = 1
 
@@ -621,14 +632,14 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("y", "trace-symbol", "cref", "print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
-    **dict.fromkeys(("f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "Bgroup", "Bno-symbolic",
+    **dict.fromkeys(("Bgroup", "Bno-symbolic",
                      "exclude-libs", "export-dynamic-symbol", "export-dynamic-symbol-list",
                      "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
                      "version-exports-section", "default-imported-symver", "retain-symbols-file",
-                     "package-metadata", "dependency-file", "spare-dynamic-tags", "require-defined",
+                     "dependency-file", "spare-dynamic-tags", "require-defined",
                      "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Ttext", "Tdata", "Tbss", "Ttext-segment", "Trodata-segment", "Tldata-segment",
-                     "section-start", "unique", "sort-section", "orphan-handling", "split-by-file",
+                     "section-start", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
@@ -658,6 +669,89 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
                               "export-dynamic-symbol", "export-dynamic-symbol-list"})
 
 
+# ---- dynamic tags and notes (filters, audit libraries, DF_1 bits, x86 properties, package note) ----
+def _append_separated(cur: str | None, v: str) -> str:
+    """--audit/--depaudit: GNU ld joins the values with ':' and skips one already present as a whole
+    component run."""
+    if cur is None:
+        return v
+    return cur if f":{v}:" in f":{cur}:" else f"{cur}:{v}"
+
+
+@_arg("F", "filter")
+def _(c, s, v): c.filter = v
+
+
+@_arg("f", "auxiliary")
+def _(c, s, v): c.auxiliary.append(v)
+
+
+@_arg("audit")
+def _(c, s, v): c.audit = _append_separated(c.audit, v)
+
+
+@_arg("P", "depaudit")
+def _(c, s, v): c.depaudit = _append_separated(c.depaudit, v)
+
+
+@_arg("package-metadata")
+def _(c, s, v): c.package_metadata = v or None
+
+
+@_flag("package-metadata")        # the value is optional (`--package-metadata=JSON`); alone it clears
+def _(c, s): c.package_metadata = None
+
+
+_Z_DF_1 = {"global": 0x2, "loadfltr": 0x10, "nodefaultlib": 0x800, "nodump": 0x1000, "globalaudit": 0x01000000}
+_ISA_LEVELS = {"x86-64-baseline": 1, "x86-64-v2": 2, "x86-64-v3": 4, "x86-64-v4": 8}
+
+
+def _z_tags_option(c: Config, kw: str) -> bool:
+    """The -z keywords of this block; False when kw is not one of them."""
+    if kw in _Z_DF_1:
+        c.flags_1_extra |= _Z_DF_1[kw]
+    elif kw in ("unique", "nounique"):
+        c.z_unique = kw == "unique"
+    elif kw == "ibt":
+        c.z_ibt = True
+    elif kw == "shstk":
+        c.z_shstk = True
+    elif kw.startswith("cet-report="):
+        v = kw.split("=", 1)[1]
+        if v not in ("none", "warning", "error"):
+            raise LinkError(f"invalid option for -z cet-report=: {v}")
+        c.cet_report = v
+    elif kw.startswith("x86-64-"):
+        if kw not in _ISA_LEVELS:
+            raise LinkError(f"invalid x86-64 ISA level: {kw}")
+        c.isa_level_needed |= _ISA_LEVELS[kw]
+    else:
+        return False
+    return True
+
+
+def _check_tags(c: Config) -> None:
+    if not c.shared:
+        if c.filter is not None:
+            raise LinkError("-F may not be used without -shared")
+        if c.auxiliary:
+            raise LinkError("-f may not be used without -shared")
+    if c.package_metadata is not None:
+        import json
+        try:
+            ok = isinstance(json.loads(c.package_metadata, parse_constant=_no_constant), (dict, list))
+            why = "'[' or '{' expected"
+        except ValueError as e:
+            ok, why = False, str(e).split(":")[0]
+        if not ok:
+            diag.warn(f"--package-metadata={c.package_metadata} does not contain valid JSON, ignoring: {why}")
+            c.package_metadata = None
+
+
+def _no_constant(name):
+    raise ValueError(f"invalid token near '{name}'")
+
+
 _Z_FLAGS = {
     "relro": ("relro", True), "norelro": ("relro", False),
     "now": ("now", True), "lazy": ("now", False),
@@ -674,7 +768,6 @@ _Z_NOOPS: dict[str, str] = {
     "combreloc": "the default: one sorted .rela.dyn, as bfd does",
     "common": "STT_COMMON vs STT_OBJECT for commons left in -r output only (braze has no -r)",
     "nocommon": "as -z common: commons are always allocated in a final link",
-    "nounique": "the default: no DF_1_UNIQUE",
     "nounique-symbol": "the default: local symbol names are kept as they are",
     "nostart-stop-gc": "the default: __start_/__stop_ references keep their sections",
     "noindirect-extern-access": "the default",
@@ -684,13 +777,11 @@ _Z_NOOPS: dict[str, str] = {
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("nocombreloc", "nocopyreloc", "ibtplt", "ibt", "shstk", "noextern-protected-data",
-                     "indirect-extern-access", "global", "globalaudit", "loadfltr", "nodefaultlib", "nodump",
-                     "unique", "noreloc-overflow", "dynamic-undefined-weak", "nodynamic-undefined-weak",
-                     "pack-relative-relocs", "unique-symbol", "start-stop-gc", "lam-u48", "lam-u57",
-                     "report-relative-reloc", "x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4"),
-                    "not implemented"),
-    **dict.fromkeys(("call-nop=", "stack-size=", "start-stop-visibility=", "cet-report=", "lam-u48-report=",
+    **dict.fromkeys(("nocombreloc", "nocopyreloc", "ibtplt", "noextern-protected-data",
+                     "indirect-extern-access", "noreloc-overflow", "dynamic-undefined-weak",
+                     "nodynamic-undefined-weak", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
+                     "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
+    **dict.fromkeys(("call-nop=", "stack-size=", "start-stop-visibility=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
 }
 
@@ -708,6 +799,8 @@ def _page_size(kw: str, what: str) -> int:
 
 def _z_option(c: Config, kw: str) -> None:
     """-z KEYWORD: as bfd, an unknown keyword is only a warning."""
+    if _z_tags_option(c, kw):
+        return
     if kw in _Z_FLAGS:
         attr, val = _Z_FLAGS[kw]
         setattr(c, attr, val)
@@ -933,6 +1026,7 @@ def parse_args(argv: list[str]) -> Config | None:
         c.z_nodelete = c.z_nodlopen = c.z_initfirst = False
     if c.static and c.shared:
         c.static = False
+    _check_tags(c)
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:
         raise LinkError("no input files")
     return c
