@@ -216,3 +216,18 @@ def test_accepted_option_links_like_bfd(base, words, obj, direct_ld, tmp_path):
     assert (b.returncode == 0) == (z.returncode == 0), report
     if b.returncode == 0:
         assert _meaning(zd, z.stderr, "braze") == _meaning(bd, b.stderr, "ld.bfd"), report
+
+
+@pytest.mark.parametrize("mapspec", ["%.map", "maps", "maps/x.map", "-"])
+def test_map_file_name_like_bfd(mapspec, obj, direct_ld, tmp_path):
+    """-Map FILE: `%` stands for the output's name, a directory gets <output>.map inside it."""
+    made = {}
+    for prog, cmd in (("bfd", ["ld.bfd"]), ("braze", direct_ld)):
+        d = tmp_path / prog
+        (d / "maps").mkdir(parents=True)
+        (d / "a.o").write_bytes(obj.read_bytes())
+        p = subprocess.run([*cmd, "-pie", "-o", "prog", "a.o", "-Map", mapspec], cwd=d, capture_output=True,
+                           text=True, env=tool_env())
+        assert p.returncode == 0, p.stderr
+        made[prog] = (sorted(str(f.relative_to(d)) for f in d.rglob("*") if f.is_file()), bool(p.stdout))
+    assert made["braze"] == made["bfd"]

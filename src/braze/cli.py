@@ -1026,6 +1026,11 @@ def parse_args(argv: list[str]) -> Config | None:
         c.z_nodelete = c.z_nodlopen = c.z_initfirst = False
     if c.static and c.shared:
         c.static = False
+    if c.map_file and c.map_file != "-":    # bfd: `%` is the output's name; a directory gets OUTPUT.map
+        if "%" in c.map_file:
+            c.map_file = c.map_file.replace("%", c.output, 1)
+        elif os.path.isdir(c.map_file):
+            c.map_file = os.path.join(c.map_file, os.path.basename(c.output) + ".map")
     _check_tags(c)
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:
         raise LinkError("no input files")
