@@ -761,7 +761,7 @@ _Z_FLAGS = {
     "separate-code": ("separate_code", True), "noseparate-code": ("separate_code", False),
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
-    "muldefs": ("z_muldefs", True),
+    "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
@@ -777,7 +777,7 @@ _Z_NOOPS: dict[str, str] = {
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("nocombreloc", "nocopyreloc", "ibtplt", "noextern-protected-data",
+    **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
                      "indirect-extern-access", "noreloc-overflow", "dynamic-undefined-weak",
                      "nodynamic-undefined-weak", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
