@@ -63,14 +63,21 @@ def _words(name: str, value: str | None) -> list[str]:
     return [_spell(name) + value] if name.endswith("=") else [_spell(name) + "=" + value]
 
 
+def _diag_state() -> dict:
+    """diag's module-level settings (demangling, warning switches...), which some options set."""
+    return {k: copy.deepcopy(v) for k, v in vars(diag).items()
+            if not k.startswith("__") and not callable(v) and type(v).__name__ != "module"}
+
+
 def _snapshot(argv: list[str]):
-    """(Config, positional state, demangling) after parsing ARGV, diag's global restored."""
-    saved = diag._demangle
+    """(Config, positional state, diag's settings) after parsing ARGV; diag's settings restored."""
+    saved = _diag_state()
     try:
         c, s, shown = cli.parse_words(argv)
-        return repr(c), repr(vars(copy.deepcopy(s))), diag._demangle, shown
+        return repr(c), repr(vars(copy.deepcopy(s))), repr(_diag_state()), shown
     finally:
-        diag._demangle = saved
+        for k, v in saved.items():
+            setattr(diag, k, v)
 
 
 def _all_names() -> list[str]:
