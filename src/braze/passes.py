@@ -8,7 +8,7 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
-                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
+                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
                   GNU_PROPERTY_X86_FEATURE_1_AND)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
@@ -82,7 +82,6 @@ def resolve_symbols(ctx) -> None:
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = STV_PROTECTED
     _define_defsyms(ctx)
-    _check_undefined(ctx)
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()
@@ -139,50 +138,72 @@ def _define_defsyms(ctx) -> None:
 
 
 def _check_undefined(ctx) -> None:
+    """Report undefined symbols as bfd does: while relocating, so only a symbol that a relocation
+    in a kept section uses is an error (a bare `.globl foo`, or a reference in a section
+    --gc-sections removed, is not). The same pass tells the symbol tables which undefined symbols
+    are still used (Symbol.used_in_reloc): an executable lists only those, and so does a library
+    after --gc-sections (bfd hides the others)."""
     cfg = ctx.config
-    if cfg.unresolved_symbols == "ignore-all" or cfg.unresolved_symbols == "ignore-in-object-files":
-        return
+    ignore = cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files")
+    # a library may leave symbols undefined, but not a hidden/protected/internal one: nothing
+    # outside it can define that (bfd: "hidden symbol `x' isn't defined")
     report = not cfg.shared or cfg.z_defs or cfg.no_undefined
-    if not report:
-        return
     # In an executable every general/local-dynamic TLS sequence is relaxed, and the call to
     # __tls_get_addr with it: static libc.a does not define the function and bfd does not ask for it.
     tls_call_relaxed = not cfg.shared
-    undef = [s for s in ctx.symtab.values()
-             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined
+    gc_shared = cfg.shared and cfg.gc_sections
+    cands = [s for s in ctx.symtab.values()
+             if s.rank == NONE and s.ref_regular and not s.linker_defined
+             and (gc_shared or (s.ref_strong and (not cfg.shared or report or s.visibility != STV_DEFAULT)))]
+    if not cands:
+        return
+    refs = _undefined_uses(ctx, cands)
+    for s in cands:
+        s.used_in_reloc = id(s) in refs
+    if ignore:
+        return
+    undef = [s for s in cands if s.used_in_reloc and s.ref_strong
+             and (report or s.visibility != STV_DEFAULT)
              and not (tls_call_relaxed and s.name == "__tls_get_addr")]
     if not undef:
         return
-    undef_set = {id(s) for s in undef}
     diag.demangle_many([s.name for s in undef])
+    for s in undef:
+        # --warn-unresolved-symbols: a warning, except (bfd) for a non-default visibility
+        say = diag.warn if cfg.warn_unresolved and s.visibility == STV_DEFAULT else diag.error
+        lines = [f"undefined symbol: {diag.demangle(s.name)}"]
+        lst = refs[id(s)]
+        for w in lst[:3]:
+            lines.append(f">>> referenced by {w}")
+        if len(lst) > 3:
+            lines.append(">>> referenced by more places")
+        say("\n".join(lines))
+
+
+def _undefined_uses(ctx, cands) -> dict:
+    """{id(symbol): up to 4 places} for the symbols in `cands` that a relocation of a kept section
+    (debug sections too, as bfd relocates them) refers to. Only objects naming a candidate are read."""
+    want = {id(s) for s in cands}
     refs: dict[int, list[str]] = {}
     for obj in ctx.objs:
+        syms = obj.syms
+        idxs = {i for i, s in enumerate(syms) if s is not None and id(s) in want}
+        if not idxs:
+            continue
         for sec in obj.sections:
-            if sec is None or not sec.rel_size or not sec.flags & SHF_ALLOC:
+            if sec is None or not sec.alive or not sec.rel_size:
                 continue
             for off, info, _a in sec.relocs:
                 idx = info >> 32
-                if idx < obj.first_global or idx >= len(obj.syms):
+                if idx not in idxs:
                     continue
-                s = obj.syms[idx]
-                if s is None or id(s) not in undef_set:
-                    continue
-                lst = refs.setdefault(id(s), [])
+                lst = refs.setdefault(id(syms[idx]), [])
                 if len(lst) < 4:
-                    fn = _enclosing_function(obj, sec, off)
+                    fn = _enclosing_function(obj, sec, off) if sec.flags & SHF_ALLOC else None
                     where = f"{obj.name}:({diag.demangle(fn)})" if fn else f"{obj.name}:({sec.name}+0x{off:x})"
                     if where not in lst:
                         lst.append(where)
-    for s in undef:
-        lines = [f"undefined symbol: {diag.demangle(s.name)}"]
-        lst = refs.get(id(s))
-        if not lst and s.ref_file is not None:
-            lst = [s.ref_file.name]
-        for w in (lst or [])[:3]:
-            lines.append(f">>> referenced by {w}")
-        if lst and len(lst) > 3:
-            lines.append(">>> referenced by more places")
-        diag.error("\n".join(lines))
+    return refs
 
 
 def _enclosing_function(obj, sec, off):
@@ -193,10 +214,12 @@ def _enclosing_function(obj, sec, off):
 # ------------------------------------------------------------------ gc
 
 def gc_sections(ctx) -> None:
-    if not ctx.config.gc_sections:
-        return
-    from .gc import gc_sections as run
-    run(ctx)
+    """--gc-sections, then the undefined-symbol check (which judges only the kept sections)."""
+    if ctx.config.gc_sections:
+        from .gc import gc_sections as run
+        run(ctx)
+    _check_undefined(ctx)
+    diag.check_errors()
 
 
 # ------------------------------------------------------------------ binning
@@ -652,7 +675,8 @@ def finalize_dynamic(ctx) -> None:
         elif s.export and s.rank >= COMMON:
             chosen.append(s)
         elif (s.rank == NONE and s.ref_regular and not s.linker_defined and cfg.shared
-              and not ctx.static_pie):
+              and not ctx.static_pie and s.visibility == STV_DEFAULT and s.ref_file is not None
+              and (s.used_in_reloc or not cfg.gc_sections)):    # (ref_file None: only a -u name)
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)

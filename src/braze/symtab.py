@@ -147,6 +147,7 @@ def build_symtab(ctx, chunks) -> list:
                 locs.append((1, add(name), obj, i))
         glob = st.globals
         hidden = []
+        cmdline_undefs = set(cfg.undefined)
         for name, s in ctx.symtab.items():
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
@@ -163,6 +164,12 @@ def build_symtab(ctx, chunks) -> list:
             if s.rank == NONE and not s.linker_defined and not s.ref_strong and s.dynsym_idx < 0 \
                     and not cfg.shared:
                 continue        # bfd drops an executable's undefined weak symbols resolved to 0
+            if s.rank == NONE and not s.linker_defined and not s.used_in_reloc and \
+                    (not cfg.shared or cfg.gc_sections) and (s.ref_strong or cfg.shared) and \
+                    name not in cmdline_undefs:
+                continue        # no kept relocation uses it (see passes._check_undefined); -u names stay
+            if s.rank == NONE and not s.linker_defined and s.visibility != 0:
+                continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
             elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))) and \
