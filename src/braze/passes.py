@@ -8,11 +8,11 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
-                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
+                  STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
                   GNU_PROPERTY_X86_FEATURE_1_AND)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
-from .symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
+from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
                       NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 
@@ -108,33 +108,90 @@ def resolve_symbols(ctx) -> None:
     diag.check_errors()
 
 
+class ScriptDefs:
+    """The `file` of the symbols --defsym and linker-script assignments define: bfd treats them as
+    ordinary global definitions (in .symtab always, exported from a library, preemptible there)."""
+    is_shared = False
+    archive = None
+    has_ifunc_or_unique = False
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+_ASSIGN_EXPR = None
+
+
 def _define_defsyms(ctx) -> None:
-    """--defsym SYM=EXPR: EXPR is a number, a symbol, or symbol +/- number; values are set after layout."""
+    """--defsym SYM=EXPR and a script's `SYM = EXPR;` (also PROVIDE/HIDDEN/PROVIDE_HIDDEN): EXPR is
+    a number, a symbol, or symbol +/- number. As in bfd, `SYM = other` is in other's section with
+    its type and size 0; a number, or a symbol plus/minus a number, is listed as absolute (SHN_ABS)
+    -- braze still relocates the latter with the section, so its address stays right in a PIE."""
+    global _ASSIGN_EXPR
     ctx.defsym_exprs = []
-    for name, expr in ctx.config.defsyms:
+    cfg = ctx.config
+    items = [(n, e, "--defsym", "") for n, e in cfg.defsyms] + getattr(ctx, "script_assigns", [])
+    if not items:
+        return
+    if _ASSIGN_EXPR is None:
         import re
-        m = re.match(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$",
-                     expr)
-        if not m:
-            raise LinkError(f"--defsym {name}={expr}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
+        _ASSIGN_EXPR = re.compile(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*"
+                                  r"(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$")
+    files: dict[str, ScriptDefs] = {}
+    for name, expr, where, kind in items:
+        m = _ASSIGN_EXPR.match(expr)
+        if not m or name == ".":
+            what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
+            raise LinkError(f"{what}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
         base, sign, num = m.groups()
-        delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
         s = ctx.sym(name)
-        s.linker_defined = True
-        s.is_abs = True
-        s.section = None
-        if base[0].isdigit():
-            s.value = int(base, 0) + delta
-        else:
-            ref = ctx.sym(base)
+        if kind.startswith("PROVIDE") and not (s.rank == NONE and s.ref_regular and not s.linker_defined):
+            continue            # PROVIDE: only for a symbol the objects use and do not define
+        delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
+        ref = None
+        if not base[0].isdigit():
+            ref = ctx.symtab.get(base)
+            if ref is None or (ref.rank == NONE and not ref.linker_defined) or ref.rank == SHARED:
+                in_dso = ref is not None and ref.rank == SHARED or base in getattr(ctx.reader, "dso_defs", ())
+                why = "unresolvable" if in_dso else "undefined"
+                diag.error(f"{where}: {why} symbol `{base}' referenced in expression")
+                continue
             ref.ref_regular = True
-            ref.ref_strong = True
-            if ref.rank >= COMMON and ref.section is not None:
-                # an alias of a defined symbol: same section, so it relocates with it (PIE, -shared)
-                s.section, s.value, s.type, s.size = ref.section, ref.value + delta, ref.type, ref.size
-                s.is_abs = False
-            else:
-                ctx.defsym_exprs.append((s, ref, delta))
+        f = files.get(where)
+        if f is None:
+            f = files[where] = ScriptDefs(where)
+        s.rank = STRONG
+        s.file = f
+        s.linker_defined = False
+        s.section = None
+        s.size = 0
+        s.type = ref.type if ref is not None else STT_NOTYPE
+        s.bind = STB_GLOBAL
+        s.is_abs = True
+        s.script_abs = ref is None or bool(sign)
+        s.dyn_version = s.verneed = None
+        s.ref_regular = True
+        s.keep = True
+        if kind.endswith("HIDDEN"):
+            s.visibility = STV_HIDDEN
+        if ref is None:
+            s.value = int(base, 0) + delta
+        elif ref.rank >= COMMON and ref.section is not None:
+            # in the section of `ref`, so it relocates with it (PIE, -shared)
+            s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
+        else:
+            ctx.defsym_exprs.append((s, ref, delta))    # COMMON or linker-defined: placed later
+
+
+def _place_defsyms(ctx) -> None:
+    """Deferred `SYM = other[+-N]` whose `other` is COMMON: in .bss now, so in its section too."""
+    left = []
+    for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
+        if ref.rank >= COMMON and ref.section is not None:
+            s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
+        else:
+            left.append((s, ref, delta))
+    ctx.defsym_exprs = left
 
 
 def _check_undefined(ctx) -> None:
@@ -327,6 +384,8 @@ def bin_sections(ctx) -> None:
     ctx.out_sections = outs
     ctx.merged = merged
     ctx.eh_inputs = eh_inputs
+    if getattr(ctx, "defsym_exprs", None):
+        _place_defsyms(ctx)
 
 
 def _out(outs, oname, sec) -> OutputSection:

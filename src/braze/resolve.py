@@ -47,6 +47,7 @@ class Reader:
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
         ctx.dso_undefs = set()
+        ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
 
     # ---------- files ----------
     def open(self, path: str):
@@ -196,6 +197,8 @@ class Reader:
             self.ctx.script_entry = res.entry
         if res.version_text is not None:
             self.ctx.version_texts.append((path, res.version_text))
+        for name, expr, kind in res.assigns:
+            self.ctx.script_assigns.append((name, expr, path, kind))
         outer_group = self.group is not None
         for kind, value, an in res.items:
             if kind == "group_start":

@@ -7,7 +7,7 @@ from .arch.x86_64 import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
 from .symbols import NONE, SHARED, COMMON
-from .passes import LOCAL_LINKER_SYMS
+from .passes import LOCAL_LINKER_SYMS, ScriptDefs
 from .synthetic.strtab import StrTab
 
 
@@ -84,6 +84,8 @@ class SymTab(Chunk):
             value = sym_addr(ctx, s)
             if typ == STT_TLS:
                 value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
+            if s.script_abs:
+                shndx = SHN_ABS
         else:
             shndx = SHN_UNDEF
             value = sym_addr(ctx, s) if s.canonical_plt else 0
@@ -172,7 +174,8 @@ def build_symtab(ctx, chunks) -> list:
                 continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
-            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))) and \
+            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL)) or
+                  (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs)) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
                 hidden.append((2, add(name), s, s.type))

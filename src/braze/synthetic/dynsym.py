@@ -76,6 +76,8 @@ def _is_def(s) -> bool:
 
 
 def _out_shndx(ctx, s) -> int:
+    if s.script_abs:
+        return SHN_ABS
     if s.copyrel:
         return s.section.out.shndx
     sec = s.section
