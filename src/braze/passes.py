@@ -8,12 +8,12 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
-                  STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
-                  GNU_PROPERTY_X86_FEATURE_1_AND)
+                  STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_DEFAULT, STV_HIDDEN, STV_INTERNAL,
+                  STV_PROTECTED, GNU_PROPERTY_X86_FEATURE_1_AND)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
-from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
-                      NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
@@ -65,6 +65,10 @@ def resolve_symbols(ctx) -> None:
     if not cfg.shared:
         for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
+    for _name, expr, _where, _kind in _assignments(ctx):
+        m = _assign_re().match(expr)        # a linker-defined operand of --defsym/script is referenced
+        if m and m.group(1) in LINKER_SYMS:
+            ctx.sym(m.group(1)).ref_regular = True
     # linker-defined symbols that are referenced
     for name, s in symtab.items():
         if s.rank != NONE:
@@ -122,24 +126,32 @@ class ScriptDefs:
 _ASSIGN_EXPR = None
 
 
+def _assign_re():
+    global _ASSIGN_EXPR
+    if _ASSIGN_EXPR is None:
+        import re
+        _ASSIGN_EXPR = re.compile(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*"
+                                  r"(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$")
+    return _ASSIGN_EXPR
+
+
+def _assignments(ctx) -> list:
+    """(symbol, expression, where, PROVIDE/HIDDEN kind) of --defsym, then of the scripts."""
+    return [(n, e, "--defsym", "") for n, e in ctx.config.defsyms] + getattr(ctx, "script_assigns", [])
+
+
 def _define_defsyms(ctx) -> None:
     """--defsym SYM=EXPR and a script's `SYM = EXPR;` (also PROVIDE/HIDDEN/PROVIDE_HIDDEN): EXPR is
     a number, a symbol, or symbol +/- number. As in bfd, `SYM = other` is in other's section with
     its type and size 0; a number, or a symbol plus/minus a number, is listed as absolute (SHN_ABS)
     -- braze still relocates the latter with the section, so its address stays right in a PIE."""
-    global _ASSIGN_EXPR
     ctx.defsym_exprs = []
-    cfg = ctx.config
-    items = [(n, e, "--defsym", "") for n, e in cfg.defsyms] + getattr(ctx, "script_assigns", [])
+    items = _assignments(ctx)
     if not items:
         return
-    if _ASSIGN_EXPR is None:
-        import re
-        _ASSIGN_EXPR = re.compile(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*"
-                                  r"(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$")
     files: dict[str, ScriptDefs] = {}
     for name, expr, where, kind in items:
-        m = _ASSIGN_EXPR.match(expr)
+        m = _assign_re().match(expr)
         if not m or name == ".":
             what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
             raise LinkError(f"{what}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
