@@ -255,8 +255,9 @@ def test_reference_removed_by_gc_sections_executable(env):
     same({k: v[1].returncode for k, v in out.items()}, "exit status")
     assert out["bfd"][1].returncode == 0, out["bfd"][1].stderr
     same({k: run(v[0]) for k, v in out.items()}, "behaviour")
-    names = {"missing", "missing_lib", "unused", "used"}
+    names = {"missing", "missing_lib", "unused", "used", "abort"}
     same({k: symbols(v[0], names) for k, v in out.items()}, ".symtab rows")
+    same({k: symbols(v[0], names, ".dynsym") for k, v in out.items()}, ".dynsym rows")
     # without --gc-sections the reference is live: both refuse the link
     out = both(lambda ln: env.gcc(ln, "gcref-nogc", obj))
     for ln, (path, p) in out.items():
@@ -271,9 +272,21 @@ def test_reference_removed_by_gc_sections_library(env, flags):
     same({k: v[1].returncode for k, v in out.items()}, "exit status")
     if out["bfd"][1].returncode != 0:
         return      # -z defs: `missing` (referenced by the exported `unused`) is an error for both
-    names = {"missing", "missing_lib", "unused", "unused_lib"}
+    names = {"missing", "missing_lib", "unused", "unused_lib", "abort"}
     same({k: symbols(v[0], names) for k, v in out.items()}, ".symtab rows")
     same({k: symbols(v[0], names, ".dynsym") for k, v in out.items()}, ".dynsym rows")
+
+
+@pytest.mark.parametrize("cflag", ["-fno-pie", "-fPIE"])
+def test_weak_undefined_call_in_non_pic_executable(env, cflag):
+    obj = env.obj("weakcall.c", cflag, name=f"weakcall{cflag}.o")
+    out = both(lambda ln: env.gcc(ln, f"weakcall{cflag}", "-no-pie", obj, check=True))
+    same({k: run(v[0]) for k, v in out.items()}, "behaviour")
+    same({k: symbols(v[0], {"opt_hook"}, ".dynsym") for k, v in out.items()}, ".dynsym rows")
+    same({k: symbols(v[0], {"opt_hook"}) for k, v in out.items()}, ".symtab rows")
+    same({k: [r for r in dyn_relocs(v[0]) if r[2] == "opt_hook"] for k, v in out.items()}, "relocations of opt_hook")
+    same({k: "opt_hook@plt" in subprocess.run(["objdump", "-d", str(v[0])], capture_output=True, text=True).stdout
+          for k, v in out.items()}, "PLT entry for opt_hook")
 
 
 @pytest.mark.parametrize("flags", [(), ("--gc-sections",), ("--warn-unresolved-symbols",),

@@ -15,7 +15,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM, NEEDS_WEAKPLT)
 
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
@@ -660,6 +660,10 @@ def _allocate(ctx) -> None:
     dynbss = syn.dynbss
     for s in ctx.needs_syms:
         nd = s.needs
+        if nd & NEEDS_WEAKPLT and nd & NEEDS_GOT:
+            # bfd: an undefined weak symbol of a non-PIC executable is dynamic only when it has a GOT
+            # reference; then its calls go through the PLT too (else they are calls to 0)
+            nd = s.needs = nd | NEEDS_PLT | NEEDS_DYNSYM
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
             so = s.file
@@ -824,7 +828,7 @@ def finalize_dynamic(ctx) -> None:
     for s in ctx.symtab.values():
         if id(s) in seen:
             continue
-        if s.rank == SHARED and s.ref_regular:
+        if s.rank == SHARED and s.ref_regular and (s.used_in_reloc or not cfg.gc_sections):
             chosen.append(s)
         elif s.export and s.rank >= COMMON:
             chosen.append(s)

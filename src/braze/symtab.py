@@ -185,8 +185,9 @@ def build_symtab(ctx, chunks) -> list:
         for name, s in ctx.symtab.items():
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
-            if s.rank == SHARED and not s.ref_regular and not s.copyrel:
-                continue
+            if s.rank == SHARED and not s.copyrel and (not s.ref_regular or
+                                                        cfg.gc_sections and not s.used_in_reloc):
+                continue        # (--gc-sections: bfd hides an import that no kept section uses)
             if s.rank == NONE and not s.ref_regular:
                 continue
             if s.linker_defined and s.rank == NONE and not s.ref_regular:

@@ -15,7 +15,7 @@ from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT,
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM, NEEDS_WEAKPLT)
 
 R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
 R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
@@ -276,7 +276,10 @@ def scan_section(ctx, sec, rels=None) -> None:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif is_preemptible(ctx, s):
-                _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+                if exe and not pic and s.rank == NONE and not s.ref_strong:
+                    _need(ctx, s, NEEDS_WEAKPLT)        # decided in passes._allocate
+                else:
+                    _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
