@@ -88,5 +88,6 @@ def _target_section(obj, idx):
     s = obj.syms[idx] if idx < len(obj.syms) else None
     if s is None:
         return None
+    s.used_in_reloc = True      # (bfd hides the imports and undefined symbols no kept section uses)
     sec = s.section
     return sec if type(sec) is InputSection else None

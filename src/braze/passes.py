@@ -9,13 +9,13 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
-                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
-                  GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT, GNU_PROPERTY_X86_FEATURE_1_SHSTK,
-                  GNU_PROPERTY_X86_ISA_1_NEEDED)
+                  STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
+                  STV_INTERNAL, STV_PROTECTED, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
+                  GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
-from .symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
-                      NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM, NEEDS_WEAKPLT)
 
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
@@ -67,6 +67,10 @@ def resolve_symbols(ctx) -> None:
     if not cfg.shared:
         for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
+    for _name, expr, _where, _kind in _assignments(ctx):
+        m = _assign_re().match(expr)        # a linker-defined operand of --defsym/script is referenced
+        if m and m.group(1) in LINKER_SYMS:
+            ctx.sym(m.group(1)).ref_regular = True
     # linker-defined symbols that are referenced
     for name, s in symtab.items():
         if s.rank != NONE:
@@ -84,7 +88,6 @@ def resolve_symbols(ctx) -> None:
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = STV_PROTECTED
     _define_defsyms(ctx)
-    _check_undefined(ctx)
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()
@@ -111,82 +114,167 @@ def resolve_symbols(ctx) -> None:
     diag.check_errors()
 
 
-def _define_defsyms(ctx) -> None:
-    """--defsym SYM=EXPR: EXPR is a number, a symbol, or symbol +/- number; values are set after layout."""
-    ctx.defsym_exprs = []
-    for name, expr in ctx.config.defsyms:
+class ScriptDefs:
+    """The `file` of the symbols --defsym and linker-script assignments define: bfd treats them as
+    ordinary global definitions (in .symtab always, exported from a library, preemptible there)."""
+    is_shared = False
+    archive = None
+    has_ifunc_or_unique = False
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+_ASSIGN_EXPR = None
+
+
+def _assign_re():
+    global _ASSIGN_EXPR
+    if _ASSIGN_EXPR is None:
         import re
-        m = re.match(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$",
-                     expr)
-        if not m:
-            raise LinkError(f"--defsym {name}={expr}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
+        _ASSIGN_EXPR = re.compile(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*"
+                                  r"(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$")
+    return _ASSIGN_EXPR
+
+
+def _assignments(ctx) -> list:
+    """(symbol, expression, where, PROVIDE/HIDDEN kind) of --defsym, then of the scripts."""
+    return [(n, e, "--defsym", "") for n, e in ctx.config.defsyms] + getattr(ctx, "script_assigns", [])
+
+
+def _define_defsyms(ctx) -> None:
+    """--defsym SYM=EXPR and a script's `SYM = EXPR;` (also PROVIDE/HIDDEN/PROVIDE_HIDDEN): EXPR is
+    a number, a symbol, or symbol +/- number. As in bfd, `SYM = other` is in other's section with
+    its type and size 0; a number, or a symbol plus/minus a number, is listed as absolute (SHN_ABS)
+    -- braze still relocates the latter with the section, so its address stays right in a PIE."""
+    ctx.defsym_exprs = []
+    items = _assignments(ctx)
+    if not items:
+        return
+    files: dict[str, ScriptDefs] = {}
+    for name, expr, where, kind in items:
+        m = _assign_re().match(expr)
+        if not m or name == ".":
+            what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
+            raise LinkError(f"{what}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
         base, sign, num = m.groups()
-        delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
         s = ctx.sym(name)
-        s.linker_defined = True
-        s.is_abs = True
-        s.section = None
-        if base[0].isdigit():
-            s.value = int(base, 0) + delta
-        else:
-            ref = ctx.sym(base)
+        if kind.startswith("PROVIDE") and not (s.rank == NONE and s.ref_regular and not s.linker_defined):
+            continue            # PROVIDE: only for a symbol the objects use and do not define
+        delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
+        ref = None
+        if not base[0].isdigit():
+            ref = ctx.symtab.get(base)
+            if ref is None or (ref.rank == NONE and not ref.linker_defined) or ref.rank == SHARED:
+                in_dso = ref is not None and ref.rank == SHARED or base in getattr(ctx.reader, "dso_defs", ())
+                why = "unresolvable" if in_dso else "undefined"
+                diag.error(f"{where}: {why} symbol `{base}' referenced in expression")
+                continue
             ref.ref_regular = True
-            ref.ref_strong = True
-            if ref.rank >= COMMON and ref.section is not None:
-                # an alias of a defined symbol: same section, so it relocates with it (PIE, -shared)
-                s.section, s.value, s.type, s.size = ref.section, ref.value + delta, ref.type, ref.size
-                s.is_abs = False
-            else:
-                ctx.defsym_exprs.append((s, ref, delta))
+        f = files.get(where)
+        if f is None:
+            f = files[where] = ScriptDefs(where)
+        s.rank = STRONG
+        s.file = f
+        s.linker_defined = False
+        s.section = None
+        s.size = 0
+        s.type = ref.type if ref is not None else STT_NOTYPE
+        s.bind = STB_GLOBAL
+        s.is_abs = True
+        s.script_abs = ref is None or bool(sign)
+        s.dyn_version = s.verneed = None
+        s.ref_regular = True
+        s.keep = True
+        if kind.endswith("HIDDEN"):
+            s.visibility = STV_HIDDEN
+        if ref is None:
+            s.value = int(base, 0) + delta
+        elif ref.rank >= COMMON and ref.section is not None:
+            # in the section of `ref`, so it relocates with it (PIE, -shared)
+            s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
+        else:
+            ctx.defsym_exprs.append((s, ref, delta))    # COMMON or linker-defined: placed later
+
+
+def _place_defsyms(ctx) -> None:
+    """Deferred `SYM = other[+-N]` whose `other` is COMMON: in .bss now, so in its section too."""
+    left = []
+    for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
+        if ref.rank >= COMMON and ref.section is not None:
+            s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
+        else:
+            left.append((s, ref, delta))
+    ctx.defsym_exprs = left
 
 
 def _check_undefined(ctx) -> None:
+    """Report undefined symbols as bfd does: while relocating, so only a symbol that a relocation
+    in a kept section uses is an error (a bare `.globl foo`, or a reference in a section
+    --gc-sections removed, is not). The same pass tells the symbol tables which undefined symbols
+    are still used (Symbol.used_in_reloc): an executable lists only those, and so does a library
+    after --gc-sections (bfd hides the others)."""
     cfg = ctx.config
-    if cfg.unresolved_symbols == "ignore-all" or cfg.unresolved_symbols == "ignore-in-object-files":
-        return
+    ignore = cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files")
+    # a library may leave symbols undefined, but not a hidden/protected/internal one: nothing
+    # outside it can define that (bfd: "hidden symbol `x' isn't defined")
     report = not cfg.shared or cfg.z_defs or cfg.no_undefined
-    if not report:
-        return
     # In an executable every general/local-dynamic TLS sequence is relaxed, and the call to
     # __tls_get_addr with it: static libc.a does not define the function and bfd does not ask for it.
     tls_call_relaxed = not cfg.shared
-    undef = [s for s in ctx.symtab.values()
-             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined
+    gc_shared = cfg.shared and cfg.gc_sections
+    cands = [s for s in ctx.symtab.values()
+             if s.rank == NONE and s.ref_regular and not s.linker_defined
+             and (gc_shared or (s.ref_strong and (not cfg.shared or report or s.visibility != STV_DEFAULT)))]
+    if not cands:
+        return
+    refs = _undefined_uses(ctx, cands)
+    for s in cands:
+        s.used_in_reloc = id(s) in refs
+    if ignore:
+        return
+    undef = [s for s in cands if s.used_in_reloc and s.ref_strong
+             and (report or s.visibility != STV_DEFAULT)
              and not (tls_call_relaxed and s.name == "__tls_get_addr")]
     if not undef:
         return
-    undef_set = {id(s) for s in undef}
     diag.demangle_many([s.name for s in undef])
+    for s in undef:
+        # --warn-unresolved-symbols: a warning, except (bfd) for a non-default visibility
+        say = diag.warn if cfg.warn_unresolved and s.visibility == STV_DEFAULT else diag.error
+        lines = [f"undefined symbol: {diag.demangle(s.name)}"]
+        lst = refs[id(s)]
+        for w in lst[:3]:
+            lines.append(f">>> referenced by {w}")
+        if len(lst) > 3:
+            lines.append(">>> referenced by more places")
+        say("\n".join(lines))
+
+
+def _undefined_uses(ctx, cands) -> dict:
+    """{id(symbol): up to 4 places} for the symbols in `cands` that a relocation of a kept section
+    (debug sections too, as bfd relocates them) refers to. Only objects naming a candidate are read."""
+    want = {id(s) for s in cands}
     refs: dict[int, list[str]] = {}
     for obj in ctx.objs:
+        syms = obj.syms
+        idxs = {i for i, s in enumerate(syms) if s is not None and id(s) in want}
+        if not idxs:
+            continue
         for sec in obj.sections:
-            if sec is None or not sec.rel_size or not sec.flags & SHF_ALLOC:
+            if sec is None or not sec.alive or not sec.rel_size:
                 continue
             for off, info, _a in sec.relocs:
                 idx = info >> 32
-                if idx < obj.first_global or idx >= len(obj.syms):
+                if idx not in idxs:
                     continue
-                s = obj.syms[idx]
-                if s is None or id(s) not in undef_set:
-                    continue
-                lst = refs.setdefault(id(s), [])
+                lst = refs.setdefault(id(syms[idx]), [])
                 if len(lst) < 4:
-                    fn = _enclosing_function(obj, sec, off)
+                    fn = _enclosing_function(obj, sec, off) if sec.flags & SHF_ALLOC else None
                     where = f"{obj.name}:({diag.demangle(fn)})" if fn else f"{obj.name}:({sec.name}+0x{off:x})"
                     if where not in lst:
                         lst.append(where)
-    for s in undef:
-        if s.ref_file is None and id(s) not in refs:
-            continue        # only -u/--undefined names it: bfd reports undefined references, not that
-        lines = [f"undefined symbol: {diag.demangle(s.name)}"]
-        lst = refs.get(id(s))
-        if not lst and s.ref_file is not None:
-            lst = [s.ref_file.name]
-        for w in (lst or [])[:3]:
-            lines.append(f">>> referenced by {w}")
-        if lst and len(lst) > 3:
-            lines.append(">>> referenced by more places")
-        diag.error("\n".join(lines))
+    return refs
 
 
 def _enclosing_function(obj, sec, off):
@@ -197,10 +285,12 @@ def _enclosing_function(obj, sec, off):
 # ------------------------------------------------------------------ gc
 
 def gc_sections(ctx) -> None:
-    if not ctx.config.gc_sections:
-        return
-    from .gc import gc_sections as run
-    run(ctx)
+    """--gc-sections, then the undefined-symbol check (which judges only the kept sections)."""
+    if ctx.config.gc_sections:
+        from .gc import gc_sections as run
+        run(ctx)
+    _check_undefined(ctx)
+    diag.check_errors()
 
 
 # ------------------------------------------------------------------ binning
@@ -317,6 +407,8 @@ def bin_sections(ctx) -> None:
     ctx.out_sections = outs
     ctx.merged = merged
     ctx.eh_inputs = eh_inputs
+    if getattr(ctx, "defsym_exprs", None):
+        _place_defsyms(ctx)
 
 
 class _UniqueRule:
@@ -568,6 +660,10 @@ def _allocate(ctx) -> None:
     dynbss = syn.dynbss
     for s in ctx.needs_syms:
         nd = s.needs
+        if nd & NEEDS_WEAKPLT and nd & NEEDS_GOT:
+            # bfd: an undefined weak symbol of a non-PIC executable is dynamic only when it has a GOT
+            # reference; then its calls go through the PLT too (else they are calls to 0)
+            nd = s.needs = nd | NEEDS_PLT | NEEDS_DYNSYM
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
             so = s.file
@@ -732,12 +828,13 @@ def finalize_dynamic(ctx) -> None:
     for s in ctx.symtab.values():
         if id(s) in seen:
             continue
-        if s.rank == SHARED and s.ref_regular:
+        if s.rank == SHARED and s.ref_regular and (s.used_in_reloc or not cfg.gc_sections):
             chosen.append(s)
         elif s.export and s.rank >= COMMON:
             chosen.append(s)
         elif (s.rank == NONE and s.ref_regular and not s.linker_defined and cfg.shared
-              and not ctx.static_pie and s.ref_file is not None):    # (not a name only -u gives)
+              and not ctx.static_pie and s.visibility == STV_DEFAULT and s.ref_file is not None
+              and (s.used_in_reloc or not cfg.gc_sections)):    # (ref_file None: only a -u name)
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)

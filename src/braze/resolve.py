@@ -12,7 +12,7 @@ from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_XINDEX, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
                   STT_GNU_IFUNC, STT_TLS, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
-from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE
+from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE, BITCODE_MAGICS, lto_error
 from .inputs.script import parse_script
 from .inputs.shared import SharedFile
 from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
@@ -49,6 +49,7 @@ class Reader:
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
         ctx.dso_undefs = set()
+        ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
 
     # ---------- files ----------
     def open(self, path: str):
@@ -167,6 +168,8 @@ class Reader:
                     self.add_shared(so)
             else:
                 raise LinkError(f"{path}: unsupported ELF file type {etype}")
+        elif magic[:4] in BITCODE_MAGICS:
+            raise lto_error(path, "LLVM bitcode")
         elif magic == AR_MAGIC or magic == THIN_MAGIC:
             ar = Archive(path, view, self.open)
             self.archives[path] = ar
@@ -198,6 +201,8 @@ class Reader:
             self.ctx.script_entry = res.entry
         if res.version_text is not None:
             self.ctx.version_texts.append((path, res.version_text))
+        for name, expr, kind in res.assigns:
+            self.ctx.script_assigns.append((name, expr, path, kind))
         outer_group = self.group is not None
         for kind, value, an in res.items:
             if kind == "group_start":
@@ -256,6 +261,8 @@ class Reader:
             return
         name, view = ar.member(off)
         if bytes(view[:4]) != b"\x7fELF":
+            if bytes(view[:4]) in BITCODE_MAGICS:
+                raise lto_error(name, "LLVM bitcode")
             ar.loaded[off] = None   # e.g. rustc's lib.rmeta: not an object, skipped
             return
         if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
@@ -268,6 +275,8 @@ class Reader:
 
     # ---------- symbols ----------
     def add_object(self, obj: ObjectFile) -> None:
+        if obj.lto_slim:
+            raise lto_error(obj.name)
         ctx = self.ctx
         ctx.objs.append(obj)
         base = os.path.basename(obj.name)

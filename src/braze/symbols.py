@@ -13,7 +13,7 @@ class Symbol:
                  "common_align", "dynsym_idx", "got_idx", "gottp_idx", "tlsgd_idx", "tlsdesc_idx",
                  "plt_idx", "pltgot_idx", "iplt_idx", "copyrel", "canonical_plt", "version", "verneed",
                  "needs", "dyn_version", "linker_defined", "hidden_local", "wrapped", "aux_idx",
-                 "version_hidden", "used_in_reloc", "keep", "def_dynamic")
+                 "version_hidden", "used_in_reloc", "keep", "def_dynamic", "script_abs")
 
     def __init__(self, name: str):
         self.name = name
@@ -54,6 +54,7 @@ class Symbol:
         self.used_in_reloc = False
         self.keep = False
         self.def_dynamic = False   # a shared library defines it too (bfd then exports ours)
+        self.script_abs = False    # --defsym/script `sym = expr` that bfd lists as SHN_ABS
 
     def __repr__(self):
         return f"<Symbol {self.name} rank={self.rank} file={self.file}>"
@@ -96,3 +97,5 @@ NEEDS_TLSDESC = 16
 NEEDS_COPY = 32
 NEEDS_CPLT = 64      # canonical PLT (address taken in non-PIC code)
 NEEDS_DYNSYM = 128
+NEEDS_WEAKPLT = 256  # a call to an undefined weak symbol from a non-PIC executable: a PLT entry only if
+                     # the symbol also has a GOT reference (bfd resolves it to 0 otherwise)

@@ -10,7 +10,7 @@ from .arch.x86_64 import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
 from .symbols import NONE, SHARED, COMMON
-from .passes import LOCAL_LINKER_SYMS
+from .passes import LOCAL_LINKER_SYMS, ScriptDefs
 from .synthetic.strtab import StrTab
 
 
@@ -82,7 +82,9 @@ class SymTab(Chunk):
         if s.rank >= COMMON or s.copyrel or s.linker_defined:
             sec = s.section
             out = getattr(sec, "out", None) if sec is not None else None
-            if out is not None:
+            if s.script_abs:
+                shndx = SHN_ABS
+            elif out is not None:
                 shndx = self._sec(o, out.shndx)
             elif sec is not None and hasattr(sec, "shndx") and not isinstance(sec, InputSection):
                 shndx = self._sec(o, sec.shndx)
@@ -179,11 +181,13 @@ def build_symtab(ctx, chunks) -> list:
                 locs.append((1, add(name), obj, i))
         glob = st.globals
         hidden = []
+        cmdline_undefs = set(cfg.undefined)
         for name, s in ctx.symtab.items():
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
-            if s.rank == SHARED and not s.ref_regular and not s.copyrel:
-                continue
+            if s.rank == SHARED and not s.copyrel and (not s.ref_regular or
+                                                        cfg.gc_sections and not s.used_in_reloc):
+                continue        # (--gc-sections: bfd hides an import that no kept section uses)
             if s.rank == NONE and not s.ref_regular:
                 continue
             if s.linker_defined and s.rank == NONE and not s.ref_regular:
@@ -195,9 +199,16 @@ def build_symtab(ctx, chunks) -> list:
             if s.rank == NONE and not s.linker_defined and not s.ref_strong and s.dynsym_idx < 0 \
                     and not cfg.shared:
                 continue        # bfd drops an executable's undefined weak symbols resolved to 0
+            if s.rank == NONE and not s.linker_defined and not s.used_in_reloc and \
+                    (not cfg.shared or cfg.gc_sections) and (s.ref_strong or cfg.shared) and \
+                    name not in cmdline_undefs:
+                continue        # no kept relocation uses it (see passes._check_undefined); -u names stay
+            if s.rank == NONE and not s.linker_defined and s.visibility != 0:
+                continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
-            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))) and \
+            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL)) or
+                  (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs)) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
                 hidden.append((2, add(name), s, s.type))

@@ -15,7 +15,7 @@ from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT,
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM, NEEDS_WEAKPLT)
 
 R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
 R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
@@ -142,7 +142,8 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if r == SHARED:
         return True
     if r == NONE and not s.linker_defined:
-        return ctx.dynamic and not ctx.static_pie
+        # bfd: an undefined (weak) symbol with non-default visibility is resolved to 0 in this module
+        return ctx.dynamic and not ctx.static_pie and s.visibility == STV_DEFAULT
     if not ctx.config.shared:
         return False
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
@@ -177,10 +178,12 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
         return False
     if s.rank == SHARED or s.type == STT_GNU_IFUNC or is_preemptible(ctx, s):
         return False
-    if s.rank == NONE and not s.linker_defined:
-        if ctx.dynamic:
-            return False
     op = data[off - 2]
+    if s.rank == NONE and not s.linker_defined and ctx.config.pic:
+        # bfd resolves a non-preemptible undefined weak symbol to 0 in PIC output only through the
+        # imm32 forms (mov/test/binop, GOTPCRELX only); branches and plain GOTPCREL keep a GOT slot
+        # (holding 0, with no dynamic relocation)
+        return t != R_GOTPCREL and (op == 0x8b or op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05)
     if s.is_abs and ctx.config.pic:
         # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation)
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
@@ -207,11 +210,19 @@ def _imm32_fits(rex, v) -> bool:
 _GOTX_BINOPS = frozenset((0x85, 0x03, 0x0b, 0x13, 0x1b, 0x23, 0x2b, 0x33, 0x3b))
 
 
+_VIS_WORD = {STV_DEFAULT: "", 1: "internal ", 2: "hidden ", 3: "protected "}
+
+
 def _err_pic(ctx, obj, sec, off, t, s):
+    """bfd's wording: an undefined symbol is called so, with its visibility; recompiling cannot help
+    a non-default one (it has no definition to reach)."""
     what = "a shared object" if ctx.config.shared else "a PIE object"
     flag = "-fPIC" if ctx.config.shared else "-fPIE"
-    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against symbol "
-               f"`{diag.demangle(s.name)}' can not be used when making {what}; recompile with {flag}")
+    und = "undefined " if s.rank == NONE and not s.linker_defined else ""
+    vis = _VIS_WORD[s.visibility] if und else ""
+    hint = "" if vis else f"; recompile with {flag}"
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against {und}{vis}symbol "
+               f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
 def scan_section(ctx, sec, rels=None) -> None:
@@ -265,17 +276,22 @@ def scan_section(ctx, sec, rels=None) -> None:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif is_preemptible(ctx, s):
-                _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+                if exe and not pic and s.rank == NONE and not s.ref_strong:
+                    _need(ctx, s, NEEDS_WEAKPLT)        # decided in passes._allocate
+                else:
+                    _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+            elif pic and s.rank == NONE and not s.linker_defined and not s.ref_strong:
+                # bfd: an undefined weak symbol's address is not PC-relative in PIC output
+                if not writable and sec.flags & SHF_ALLOC:
+                    _err_pic(ctx, obj, sec, off, t, s)
             elif is_preemptible(ctx, s):
                 if shared:
-                    if s.rank == NONE and s.ref_strong is False:
-                        continue
                     _err_pic(ctx, obj, sec, off, t, s)
                 elif s.rank == SHARED:
                     if s.type in (STT_FUNC, STT_GNU_IFUNC):
@@ -328,8 +344,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
                 else:
                     _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
-            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined and
-                                               not s.ref_strong):
+            elif pic and not s.is_abs:
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_GOTTPOFF:
@@ -595,7 +610,8 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
         if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
             # per reference, like bfd: a GOT slot other references need does not stop this one
-            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, s.is_abs):
+            imm = s.is_abs or (s.rank == NONE and not s.linker_defined)    # (an undefined weak: 0)
+            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, imm):
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
                            f"against `{diag.demangle(s.name)}'; relink with --no-relax")
         else:

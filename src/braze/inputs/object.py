@@ -34,6 +34,17 @@ def _names(strtab: bytes, offsets) -> list[str]:
     return out
 
 
+LTO_SLIM_SYMBOL = "__gnu_lto_slim"     # gcc marks an object holding only LTO IR with it
+BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")   # LLVM bitcode, raw or in its wrapper
+
+
+def lto_error(name: str, what: str = "GCC") -> LinkError:
+    """bfd links these through the LTO plugin; braze has no LTO, and linking the object as if empty
+    would silently drop its code."""
+    return LinkError(f"{name}: {what} LTO IR object; braze does not support LTO yet "
+                     f"(compile without -flto or with -ffat-lto-objects)")
+
+
 def _identity(i: int) -> int:
     return i
 
@@ -129,6 +140,8 @@ class ObjectFile:
         self.svals = self.pvals = None    # relocation value caches (arch.apply_relocs), after layout
         self.special: dict = {}           # and for merged-section and discarded-section symbols
         self.pc_seen = None               # symbols whose PC32/PLT32 needs are known (arch.scan_section)
+        self.has_lto_ir = False           # .gnu.lto_* sections (GCC LTO IR: fat or slim)
+        self.lto_slim = False             # IR only (gcc -flto without -ffat-lto-objects): no code
         self.parse()
 
     def error(self, msg: str) -> LinkError:
@@ -177,6 +190,8 @@ class ObjectFile:
             name = secname(sh[0])
             flags = sh[2]
             if flags & SHF_EXCLUDE and not flags & SHF_ALLOC:
+                if name.startswith(".gnu.lto_"):
+                    self.has_lto_ir = True
                 continue
             if name == ".note.GNU-stack":
                 self.has_gnu_stack = True
@@ -226,6 +241,8 @@ class ObjectFile:
             if self.symtab_shndx is not None:
                 self._extended_indices(n, imap)
         self.sym_names = names = _names(self.strtab, [e[0] for e in self.esyms])
+        if self.has_lto_ir and LTO_SLIM_SYMBOL in names:
+            self.lto_slim = True
         for gi in groups:
             sh = shdrs[gi]
             data = v[sh[4]:sh[4] + sh[5]]

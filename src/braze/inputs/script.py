@@ -1,5 +1,6 @@
 """GNU linker scripts as glibc and gcc ship them: GROUP, INPUT, AS_NEEDED, OUTPUT_FORMAT, OUTPUT_ARCH,
-SEARCH_DIR, ENTRY, VERSION. Full SECTIONS scripts are not supported (a clear error says so)."""
+SEARCH_DIR, ENTRY, VERSION, and top-level symbol assignments (`sym = expr;`, PROVIDE, HIDDEN,
+PROVIDE_HIDDEN). Full SECTIONS scripts are not supported (a clear error says so)."""
 from __future__ import annotations
 
 from ..diag import LinkError
@@ -49,6 +50,7 @@ class ScriptResult:
         self.search_dirs: list[str] = []
         self.entry: str | None = None
         self.version_text: str | None = None
+        self.assigns: list[tuple[str, str, str]] = []   # (symbol, expression text, PROVIDE/HIDDEN/"")
 
 
 def parse_script(text: str, path: str) -> ScriptResult:
@@ -142,8 +144,33 @@ def parse_script(text: str, path: str) -> ScriptResult:
                 i += 1
         elif t == ";":
             continue
+        elif t in ("PROVIDE", "HIDDEN", "PROVIDE_HIDDEN") and i < n and toks[i] == "(":
+            i += 1
+            i = _assignment(toks, i, path, res, t, ")")
+            expect(")")
+        elif i < n and toks[i] == "=":
+            i = _assignment(toks, i - 1, path, res, "", ";")
+            expect(";")
         elif t in ("SECTIONS", "MEMORY", "PHDRS"):
             raise LinkError(f"{path}: linker script command {t} is not supported by braze")
         else:
             raise LinkError(f"{path}: syntax error in linker script: unexpected '{t}'")
     return res
+
+
+def _assignment(toks, i, path, res, kind, end) -> int:
+    """`NAME = EXPR` up to `end` (not consumed): the expression's tokens are kept as text for
+    passes._define_defsyms, which accepts NUMBER and SYMBOL [+-] NUMBER."""
+    n = len(toks)
+    if i + 1 >= n or toks[i + 1] != "=":
+        got = toks[i + 1] if i + 1 < n else "end of file"
+        raise LinkError(f"{path}: syntax error in linker script: expected '=' after '{toks[i]}', got '{got}'")
+    name = toks[i]
+    j = i + 2
+    while j < n and toks[j] not in (end, ";", ")", "(", "{", "}", "="):
+        j += 1
+    if j >= n or toks[j] != end or j == i + 2:
+        raise LinkError(f"{path}: unsupported assignment to {name} in linker script "
+                        f"(braze supports NAME = NUMBER or SYMBOL [+-] NUMBER;)")
+    res.assigns.append((name, " ".join(toks[i + 2:j]), kind))
+    return j

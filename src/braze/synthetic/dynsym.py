@@ -87,6 +87,8 @@ def _is_def(s) -> bool:
 
 def _out_shndx(ctx, s) -> int | None:
     """The output section index of a defined symbol, None when it is absolute."""
+    if s.script_abs:
+        return None
     if s.copyrel:
         return s.section.out.shndx
     sec = s.section

@@ -1,0 +1,1 @@
+int lto_fn(int x) { return x * 3; }
