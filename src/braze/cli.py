@@ -29,7 +29,8 @@ Main options (GNU ld spelling):
   -s/--strip-all  -S/--strip-debug  --gc-sections  -Map FILE  -M  --defsym SYM=EXPR  --wrap SYM
   -u SYM  --no-undefined  --allow-shlib-undefined  --unresolved-symbols=...  -T SCRIPT
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
-  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
+  -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM
+  --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
@@ -278,12 +279,46 @@ def _(c, s): c.relax = False
 def _(c, s): c.fatal_warnings = True
 
 
+# ---- export control (bfd: one -B setting, the last wins; --export-dynamic-symbol is a dynamic
+# list in executables, and in -shared only with -Bsymbolic(-functions) or --dynamic-list) ----
 @_flag("Bsymbolic")
-def _(c, s): c.bsymbolic = True
+def _(c, s): c.bsymbolic, c.bsymbolic_functions = True, False
 
 
 @_flag("Bsymbolic-functions")
-def _(c, s): c.bsymbolic_functions = True
+def _(c, s): c.bsymbolic, c.bsymbolic_functions = False, True
+
+
+@_flag("Bno-symbolic")
+def _(c, s): c.bsymbolic = c.bsymbolic_functions = False
+
+
+@_arg("export-dynamic-symbol")
+def _(c, s, v): c.export_dynamic_symbols.append(("pattern", v))
+
+
+@_arg("export-dynamic-symbol-list")
+def _(c, s, v): c.export_dynamic_symbols.append(("file", v))
+
+
+@_arg("exclude-libs")
+def _(c, s, v): c.exclude_libs.extend(n for n in v.replace(",", ":").split(":") if n)
+
+
+def _finish_export_control(c: Config) -> None:
+    """bfd's reading of the -B, --dynamic-list and --export-dynamic-symbol options together: a
+    dynamic list (the export list joins it) cancels -Bsymbolic(-functions); then in -shared only
+    listed symbols stay preemptible. -Bsymbolic-functions alone keeps only data preemptible."""
+    c.dynamic_bind = c.dynamic_data = False
+    if c.export_dynamic_symbols and (not c.shared or c.bsymbolic or c.bsymbolic_functions or c.dynamic_list):
+        c.dynamic_list_exports = True
+    if c.dynamic_list or c.dynamic_list_exports:
+        c.dynamic_bind = True
+        c.bsymbolic = c.bsymbolic_functions = False
+    elif c.bsymbolic_functions and c.shared:
+        c.dynamic_bind = c.dynamic_data = True
+    if not c.shared:
+        c.bsymbolic = c.bsymbolic_functions = False
 
 
 @_flag("default-symver")
@@ -504,7 +539,7 @@ def _(c, s, v):
 def _(c, s): c.threads = 1
 
 
-@_arg("exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
+@_arg("y", "trace-symbol", "a", "A", "architecture",
       "format", "b", "Y", "dependency-file", "package-metadata", "retain-symbols-file", "audit",
       "f", "auxiliary", "F", "filter", "c", "mri-script", "P", "depaudit", "G", "gpsize",
       "sort-section", "image-base", "error-handling-script", "oformat", "orphan-handling")
@@ -672,6 +707,7 @@ def parse_args(argv: list[str]) -> Config | None:
             return None
     if c.shared:
         c.pie = False
+    _finish_export_control(c)
     if c.static and c.shared:
         c.static = False
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:

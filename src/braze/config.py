@@ -125,6 +125,11 @@ class Config:
     warn_common: bool = False
     bsymbolic: bool = False
     bsymbolic_functions: bool = False
+    export_dynamic_symbols: list[tuple[str, str]] = field(default_factory=list)   # ('pattern'|'file', v)
+    dynamic_list_exports: bool = False   # the export list counts as a dynamic list (bfd's rule)
+    dynamic_bind: bool = False     # -shared: only dynamic-list symbols are preemptible (bfd's info->dynamic)
+    dynamic_data: bool = False     # ... and data objects too (-Bsymbolic-functions)
+    exclude_libs: list[str] = field(default_factory=list)   # --exclude-libs names ('ALL': every archive)
     init: str = "_init"
     fini: str = "_fini"
     version_scripts: list[str] = field(default_factory=list)

@@ -20,6 +20,7 @@ class Context:
         self.has_symver = False       # some object names a symbol with @VERSION (.symver)
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
         self.version_syms: list = []  # the absolute symbols bfd exports for each version name
+        self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
         self.dynamic = False          # output has dynamic sections

@@ -10,7 +10,7 @@ import re
 
 from . import diag
 from .diag import LinkError, _demangle_batch
-from .elf import STB_GLOBAL, STT_OBJECT, VERSYM_HIDDEN
+from .elf import STB_GLOBAL, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
 from .symbols import COMMON, STRONG, Symbol
 
 # `::` belongs to C++ names (vns::g*); a single ':' ends global/local
@@ -264,8 +264,18 @@ def _symver(s) -> str:
 
 
 def apply_dynamic_list(ctx) -> None:
+    """--dynamic-list files and the --export-dynamic-symbol(-list) patterns that join them (cli decides
+    when): an executable exports the definitions they name; in -shared those stay preemptible."""
+    cfg = ctx.config
     pats = []
-    for p in ctx.config.dynamic_list:
+    files = list(cfg.dynamic_list)
+    if cfg.dynamic_list_exports:
+        for kind, v in cfg.export_dynamic_symbols:
+            if kind == "file":
+                files.append(v)
+            else:
+                pats.append(_pattern(v, False, "global"))
+    for p in files:
         try:
             with open(p, encoding="utf-8", errors="replace") as f:
                 text = f.read()
@@ -276,9 +286,12 @@ def apply_dynamic_list(ctx) -> None:
     node = Node("", pats, [], 1)
     ours = [s for s in ctx.symtab.values() if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
     cxx = _demangler(pats, [s.name for s in ours])
+    listed = ctx.dynamic_listed
     for s in ours:
         if node.match("global", s.name, cxx(s.name)):
-            s.export = True
+            listed.add(id(s))
+            if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
+                s.export = True
 
 
 def _demangler(pats, names):

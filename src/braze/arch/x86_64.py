@@ -10,7 +10,7 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC,
+from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE, SHF_ALLOC,
                    SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
@@ -122,8 +122,11 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
         return False
     cfg = ctx.config
-    if cfg.bsymbolic or (cfg.bsymbolic_functions and s.type in (STT_FUNC, STT_GNU_IFUNC)):
+    if cfg.bsymbolic:
         return False
+    if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
+            not (cfg.dynamic_data and s.type in (STT_OBJECT, 5)):     # 5: STT_COMMON
+        return False        # bfd's SYMBOLIC_BIND: a dynamic list (or -Bsymbolic-functions) binds the rest here
     return s.export
 
 
