@@ -147,6 +147,7 @@ def build_symtab(ctx, chunks) -> list:
                 locs.append((1, add(name), obj, i))
         glob = st.globals
         hidden = []
+        exe_forced = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else ()
         for name, s in ctx.symtab.items():
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
@@ -165,7 +166,8 @@ def build_symtab(ctx, chunks) -> list:
                 continue        # bfd drops an executable's undefined weak symbols resolved to 0
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
-            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))) and \
+            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))
+                  or id(s) in exe_forced) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
                 hidden.append((2, add(name), s, s.type))
@@ -187,6 +189,31 @@ def build_symtab(ctx, chunks) -> list:
         t.update_size(ctx)
     ctx.shstrtab = shstr
     return tabs
+
+
+def _exe_forced_local(ctx) -> set:
+    """id()s of an executable's hidden definitions that bfd writes LOCAL: those it tried to make
+    dynamic (-E, a dynamic list, a library defining or referencing the name, a PLT32 call in a PIE)
+    and then kept local because they are hidden. Other hidden definitions stay GLOBAL HIDDEN."""
+    cfg = ctx.config
+    cand = {id(s): s for s in ctx.symtab.values()
+            if s.visibility in (STV_HIDDEN, STV_INTERNAL) and s.rank >= COMMON and not s.linker_defined}
+    if not cand:
+        return set()
+    out = set()
+    for k, s in cand.items():
+        if cfg.export_dynamic or s.ref_dynamic or s.def_dynamic or k in ctx.dynamic_listed:
+            out.add(k)
+    if cfg.pie and not ctx.static_pie and len(out) < len(cand):
+        for obj in ctx.objs:
+            seen = obj.pc_seen
+            if not seen or 2 not in seen and 3 not in seen:
+                continue
+            syms = obj.syms
+            for i in range(obj.first_global, len(seen)):
+                if seen[i] & 2 and syms[i] is not None and id(syms[i]) in cand:
+                    out.add(id(syms[i]))
+    return out
 
 
 def _file_sym(obj):
