@@ -556,9 +556,11 @@ _Z_FLAGS = {
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
     "nocopyreloc": ("z_nocopyreloc", True), "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
+    "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
+    "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
 }
 _Z_IGNORED = {"combreloc", "nocombreloc", "ibt", "shstk", "cet-report=none", "noextern-protected-data",
-              "global", "nodump", "noreloc-overflow", "dynamic-undefined-weak", "nodynamic-undefined-weak",
+              "global", "nodump", "noreloc-overflow",
               "pack-relative-relocs", "nopack-relative-relocs", "keep-text-section-prefix",
               "nokeep-text-section-prefix", "unique-symbol", "nounique-symbol", "notext", "start-stop-gc",
               "nostart-stop-gc", "lam-u48", "lam-u57", "noindirect-extern-access", "indirect-extern-access",

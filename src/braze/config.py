@@ -92,6 +92,7 @@ class Config:
     z_nocopyreloc: bool = False
     z_ibtplt: bool = False
     z_muldefs: bool = False
+    dynamic_undefined_weak: bool | None = None   # -z [no]dynamic-undefined-weak (executables; None: bfd's default)
     max_page_size: int = 0x1000
     common_page_size: int = 0x1000
     rpath: list[str] = field(default_factory=list)

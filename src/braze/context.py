@@ -26,6 +26,9 @@ class Context:
         self.dynamic = False          # output has dynamic sections
         self.is_static = False
         self.static_pie = False
+        self.weak_refs: dict = {}     # executables: id(undefined weak) -> [symbol, bfd's zero_undefweak]
+        self.weak_data_relocs: list = []   # their R_X86_64_64 data pointers, decided after the scan
+        self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
         self.timings: list[tuple[str, float]] = []
         self._t0 = time.perf_counter()
         self.warned: set[str] = set()

@@ -460,6 +460,9 @@ def scan_relocations(ctx) -> None:
             scan_section(ctx, sec, rels)
         eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()
+    if ctx.weak_refs:
+        from .arch.x86_64 import finish_weak_undefined
+        finish_weak_undefined(ctx)
     _allocate(ctx)
     if eh is not None:
         if ctx.config.plt_unwind:

@@ -24,7 +24,7 @@ R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_P
 R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
 R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
 
-from ..synthetic.rela import DynReloc as _DynReloc, RelativeReloc as _RelativeReloc  # noqa: E402
+from ..synthetic.rela import DynReloc as _DynReloc, RelativeReloc as _RelativeReloc, NoneReloc as _NoneReloc  # noqa: E402
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
@@ -116,7 +116,9 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if r == SHARED:
         return True
     if r == NONE and not s.linker_defined:
-        return ctx.dynamic and not ctx.static_pie
+        if not ctx.dynamic or ctx.static_pie:
+            return False
+        return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
     if not ctx.config.shared:
         return False
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
@@ -154,15 +156,17 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
         return False
     if s.rank == SHARED or s.type == STT_GNU_IFUNC or is_preemptible(ctx, s):
         return False
+    zero = False
     if s.rank == NONE and not s.linker_defined:
-        if ctx.dynamic:
-            return False
+        zero = bool(ctx.weak_zero) and id(s) in ctx.weak_zero
+        if ctx.dynamic and not zero:
+            return False                # (zero: resolved to 0, converted like an absolute symbol)
     op = data[off - 2]
-    if s.is_abs and ctx.config.pic:
+    if (s.is_abs or zero) and ctx.config.pic:
         # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation)
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
             return False
-        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
+        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, 0 if zero else s.value)
     if op == 0x8b:
         return True
     if t == R_GOTPCREL:
@@ -242,6 +246,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                 if s.type == STT_GNU_IFUNC:
                     _need(ctx, s, NEEDS_PLT)
                 continue
+            if exe and s.rank == NONE and dynamic and not s.ref_strong and not s.linker_defined:
+                _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif is_preemptible(ctx, s):
@@ -249,6 +255,12 @@ def scan_section(ctx, sec, rels=None) -> None:
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
+                continue
+            if exe and s.rank == NONE and not s.linker_defined and dynamic and not ctx.static_pie:
+                if pic:     # bfd: 0 is not PC-relative to anything in a PIE
+                    _err_pie_undefined(obj, t, s)
+                elif not s.ref_strong:
+                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -276,6 +288,14 @@ def scan_section(ctx, sec, rels=None) -> None:
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
+            if exe and s.rank == NONE and not s.linker_defined and not s.ref_strong and dynamic \
+                    and not ctx.static_pie:
+                if sec.flags & SHF_EXECINSTR:
+                    _weak_ref(ctx, s, 2)
+                else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
+                    _weak_ref(ctx, s, 1)
+                    ctx.weak_data_relocs.append((sec, off, s, addend))
+                continue
             if is_preemptible(ctx, s):
                 if exe and not pic and s.rank == SHARED and not writable:
                     if s.type in (STT_FUNC, STT_GNU_IFUNC):
@@ -292,6 +312,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _textrel(ctx, sec, obj, s)
             continue
         if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
+            if exe and s.rank == NONE and dynamic and not s.ref_strong and not s.linker_defined:
+                _weak_ref(ctx, s, 0)
             if data is None:
                 data = sec.data
             if gotpcrelx_relaxable(ctx, data, off, t, s):
@@ -300,6 +322,12 @@ def scan_section(ctx, sec, rels=None) -> None:
             continue
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
             if not sec.flags & SHF_ALLOC:
+                continue
+            if exe and s.rank == NONE and not s.linker_defined and dynamic and not ctx.static_pie:
+                if pic:
+                    _err_pie_undefined(obj, t, s)
+                elif not s.ref_strong:
+                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -354,6 +382,8 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_DTPOFF64 or t == R_DTPOFF32:
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
+            if exe and s.rank == NONE and dynamic and not s.ref_strong and not s.linker_defined:
+                _weak_ref(ctx, s, 0)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_PLTOFF64:
@@ -363,6 +393,55 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
             continue
         raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+
+
+def _weak_ref(ctx, s, kind):
+    """Record how an executable refers to an undefined weak symbol (kind 0: GOT/PLT, 1: data,
+    2: absolute/PC-relative from code); finish_weak_undefined decides once all are seen."""
+    st = ctx.weak_refs.get(id(s))
+    if st is None:
+        st = ctx.weak_refs[id(s)] = [s, 1]
+    if kind == 0:
+        st[1] &= 2
+    elif kind == 2:
+        st[1] |= 2
+
+
+def finish_weak_undefined(ctx) -> None:
+    """bfd's x86-64 rule for an executable's undefined weak symbols: resolved to 0 (no PLT entry, no
+    GOT relocation, no .dynsym entry) unless only GOT/PLT references or data pointers name it, and
+    always under -z nodynamic-undefined-weak; -z dynamic-undefined-weak gives every referenced one a
+    .dynsym entry even so. A data pointer gets R_X86_64_64 in a PIE when the symbol stays dynamic; a
+    non-PIE gets the R_X86_64_NONE bfd leaves in the slot it reserved for it."""
+    cfg = ctx.config
+    dyn_weak = cfg.dynamic_undefined_weak
+    zero = ctx.weak_zero
+    for s, state in ctx.weak_refs.values():
+        if s.rank != NONE or s.ref_strong:
+            continue
+        if dyn_weak is False or state:
+            zero.add(id(s))
+            s.needs &= ~(NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+            if dyn_weak:
+                _need(ctx, s, NEEDS_DYNSYM)
+    rela_dyn = ctx.syn.rela_dyn
+    for sec, off, s, addend in ctx.weak_data_relocs:
+        if s.rank != NONE or s.ref_strong:
+            continue
+        if id(s) not in zero:
+            _need(ctx, s, NEEDS_DYNSYM)
+            if cfg.pic:
+                rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
+                _textrel(ctx, sec, sec.file, s)
+            else:
+                rela_dyn.relocs.append(_NoneReloc())
+        elif dyn_weak and not cfg.pic:
+            rela_dyn.relocs.append(_NoneReloc())
+
+
+def _err_pie_undefined(obj, t, s):
+    diag.error(f"{obj.name}: relocation {rname(t)} against undefined symbol `{diag.demangle(s.name)}' "
+               f"can not be used when making a PIE object; recompile with -fPIE")
 
 
 def _textrel(ctx, sec, obj, s):
@@ -575,7 +654,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
         if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
             # per reference, like bfd: a GOT slot other references need does not stop this one
-            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, s.is_abs):
+            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, s.is_abs or (s.rank == NONE and not s.linker_defined)):
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
                            f"against `{diag.demangle(s.name)}'; relink with --no-relax")
         else:
