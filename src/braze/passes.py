@@ -83,6 +83,11 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = STV_PROTECTED
     _define_defsyms(ctx)
     _check_undefined(ctx)
+    if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared:
+        # bfd: an executable's ignored undefined symbols bind locally, to 0 (no .dynsym entry, no PLT,
+        # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak
+        ctx.weak_zero.update(id(s) for s in symtab.values()
+                             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined)
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()

@@ -161,9 +161,9 @@ def build_symtab(ctx, chunks) -> list:
             if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
                     and (not sec.alive or (sec.out is None and sec.merge is None))):
                 continue        # defined in a section --gc-sections dropped: bfd omits it too
-            if s.rank == NONE and not s.linker_defined and not s.ref_strong and s.dynsym_idx < 0 \
-                    and not cfg.shared:
-                continue        # bfd drops an executable's undefined weak symbols resolved to 0
+            if s.rank == NONE and not s.linker_defined and (not s.ref_strong or id(s) in ctx.weak_zero) \
+                    and s.dynsym_idx < 0 and not cfg.shared:
+                continue        # bfd drops an executable's undefined weak (or ignored) symbols resolved to 0
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
             elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL))
