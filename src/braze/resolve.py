@@ -375,7 +375,8 @@ class Reader:
                 if rank == STRONG:
                     if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or self.cfg.z_muldefs:
                         continue
-                    if s.file is obj:
+                    if s.file is obj and (s.section is sec and s.value == value or
+                                          (ver is None and s.dyn_version is None)):
                         continue
                     diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
                                f">>> defined at {obj.name}")

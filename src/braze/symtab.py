@@ -170,6 +170,8 @@ def build_symtab(ctx, chunks) -> list:
                   or id(s) in exe_forced) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
+                if s.dyn_version is not None and not s.dyn_version[1]:
+                    name = f"{name}@@{s.dyn_version[0]}"     # the .symver name, also when made local
                 hidden.append((2, add(name), s, s.type))
             else:
                 if s.dyn_version is not None and not s.dyn_version[1]:

@@ -212,6 +212,11 @@ def assign_versions(ctx) -> None:
         cxx_name = cxx(name)
         if s.dyn_version is not None:
             vname, hidden = s.dyn_version
+            if not vname:
+                # `.symver x, foo@` / `foo@@`: bfd gives foo the base version and no version script
+                # node applies to it (not even `local: *`)
+                s.version = 1 | (VERSYM_HIDDEN if hidden else 0)
+                continue
             t = named.get(vname)
             if t is None:
                 if cfg.shared:
@@ -229,6 +234,12 @@ def assign_versions(ctx) -> None:
             s.version = t.index | (VERSYM_HIDDEN if hidden else 0)
             continue
         found = _find_version(nodes, name, cxx_name, used) if nodes else None
+        if found is not None and found[1] and (name, False) in found[0].lists["global"][0] and \
+                _defined_here(ctx.symtab.get(f"{name}@{found[0].name}")):
+            # bfd: a node naming `foo` literally while the objects define foo@NODE hides plain foo
+            s.hidden_local = True
+            s.export = False
+            continue
         if found is None:
             s.version = default.index if default is not None and s.export else 1
         elif found[1]:
@@ -255,6 +266,10 @@ def assign_versions(ctx) -> None:
             v.export = True
             v.version = t.index
             ctx.version_syms.append(v)
+
+
+def _defined_here(s) -> bool:
+    return s is not None and s.rank >= COMMON and s.file is not None and not s.file.is_shared
 
 
 def _symver(s) -> str:
