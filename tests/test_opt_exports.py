@@ -293,28 +293,37 @@ def test_undefined_weak_absolute_reference_in_pie_is_an_error(build, src):
 
 # ------------------------------------------------------------------ --unresolved-symbols
 
-@pytest.mark.parametrize("how", ["ignore-all", "ignore-in-object-files"])
-@pytest.mark.parametrize("mode", ["nopie", "pic-pie"])
-def test_unresolved_symbols_ignored_in_executables(build, mode, how):
-    """The ignored symbols resolve to 0 with no .dynsym entry. bfd's non-PIE output is the reference
-    for the structure and the behaviour; its PIE keeps R_X86_64_NONE entries (one in .rela.plt, which
-    ld.so refuses to load), so there the dynamic symbols must match and the program must print what
-    the non-PIE one prints."""
+UNRES_NAMES = {"missing_fn", "missing_var", "missing_weak"}
+
+
+def _unresolved_exe(build, linker, mode, how):
     cflag, ldflag = WEAK_MODES[mode]
-    obj = build.obj("unresolved.c", cflag)
-    exes = {ln: build.link(ln, f"unres-{mode}-{how}", "exe", [ldflag, obj, f"-Wl,--unresolved-symbols={how}"])
-            for ln in LINKERS}
-    names = {"missing_fn", "missing_var", "missing_weak"}
+    return build.link(linker, f"unres-{mode}-{how}", "exe", [ldflag, build.obj("unresolved.c", cflag),
+                                                              f"-Wl,--unresolved-symbols={how}"])
+
+
+@pytest.mark.parametrize("how", ["ignore-all", "ignore-in-object-files"])
+def test_unresolved_symbols_ignored_in_executables(build, how):
+    """The ignored symbols resolve to 0 with no .dynsym (or .symtab) entry and no dynamic relocation."""
+    exes = {ln: _unresolved_exe(build, ln, "nopie", how) for ln in LINKERS}
     assert not {e[0] for e in dynsyms(exes["bfd"])} & {"missing_fn", "missing_var"}, "harness"
-    if mode == "nopie":
-        assert_same(exes["bfd"], exes["test"], names, f"{mode} {how}")
-        expected = run([exes["bfd"]], exes["bfd"].parent)
-    else:
-        assert dynsyms(exes["test"]) == dynsyms(exes["bfd"])
-        assert symtab(exes["test"], names) == symtab(exes["bfd"], names)
-        nopie = build.link("bfd", f"unres-nopie-{how}", "exe", ["-no-pie", build.obj("unresolved.c", "-fno-pie"),
-                                                                 f"-Wl,--unresolved-symbols={how}"])
-        expected = run([nopie], nopie.parent)
+    assert_same(exes["bfd"], exes["test"], UNRES_NAMES, how)
+    expected = run([exes["bfd"]], exes["bfd"].parent)
+    assert expected[0] == 0 and "fp=0" in expected[1], f"harness: {expected}"
+    assert run([exes["test"]], exes["test"].parent) == expected
+
+
+@pytest.mark.parametrize("how", ["ignore-all", "ignore-in-object-files"])
+def test_braze_unresolved_symbols_ignored_in_pie(build, how):
+    """In a PIE bfd keeps R_X86_64_NONE entries for the ignored symbols, one of them in .rela.plt,
+    which ld.so refuses to load ("unexpected PLT reloc type 0x00"): the output under test must have
+    bfd's dynamic and static symbols and print what bfd's non-PIE program prints. (With BRAZE_LDDIR
+    pointing at ld.bfd this test fails: that is bfd's broken PIE.)"""
+    exes = {ln: _unresolved_exe(build, ln, "pic-pie", how) for ln in LINKERS}
+    assert dynsyms(exes["test"]) == dynsyms(exes["bfd"])
+    assert symtab(exes["test"], UNRES_NAMES) == symtab(exes["bfd"], UNRES_NAMES)
+    nopie = _unresolved_exe(build, "bfd", "nopie", how)
+    expected = run([nopie], nopie.parent)
     assert expected[0] == 0 and "fp=0" in expected[1], f"harness: {expected}"
     assert run([exes["test"]], exes["test"].parent) == expected
 
