@@ -83,7 +83,8 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = STV_PROTECTED
     _define_defsyms(ctx)
     _check_undefined(ctx)
-    if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared:
+    if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared \
+            and not ctx.static_pie:
         # bfd: an executable's ignored undefined symbols bind locally, to 0 (no .dynsym entry, no PLT,
         # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak
         ctx.weak_zero.update(id(s) for s in symtab.values()

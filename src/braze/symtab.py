@@ -207,14 +207,18 @@ def _exe_forced_local(ctx) -> set:
         if cfg.export_dynamic or s.ref_dynamic or s.def_dynamic or k in ctx.dynamic_listed:
             out.add(k)
     if cfg.pie and not ctx.static_pie and len(out) < len(cand):
+        import re
+        plt_seen = re.compile(rb"[\x02\x03]")      # pc_seen bit 2: a PLT32 reference was scanned
         for obj in ctx.objs:
             seen = obj.pc_seen
-            if not seen or 2 not in seen and 3 not in seen:
+            if not seen:
                 continue
             syms = obj.syms
-            for i in range(obj.first_global, len(seen)):
-                if seen[i] & 2 and syms[i] is not None and id(syms[i]) in cand:
-                    out.add(id(syms[i]))
+            fg = obj.first_global
+            for m in plt_seen.finditer(seen, fg):
+                s = syms[m.start()]
+                if s is not None and id(s) in cand:
+                    out.add(id(s))
     return out
 
 

@@ -208,6 +208,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     pic = cfg.pic
     exe = not shared
     dynamic = ctx.dynamic
+    weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
     writable = bool(sec.flags & SHF_WRITE)
     size = sec.size
     data = None
@@ -246,7 +247,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                 if s.type == STT_GNU_IFUNC:
                     _need(ctx, s, NEEDS_PLT)
                 continue
-            if exe and s.rank == NONE and dynamic and not s.ref_strong and not s.linker_defined:
+            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
@@ -256,7 +257,7 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
                 continue
-            if exe and s.rank == NONE and not s.linker_defined and dynamic and not ctx.static_pie:
+            if weak_exe and s.rank == NONE and not s.linker_defined:
                 if pic:     # bfd: 0 is not PC-relative to anything in a PIE
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
@@ -288,8 +289,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
-            if exe and s.rank == NONE and not s.linker_defined and not s.ref_strong and dynamic \
-                    and not ctx.static_pie:
+            if weak_exe and s.rank == NONE and not s.linker_defined and not s.ref_strong:
                 if sec.flags & SHF_EXECINSTR:
                     _weak_ref(ctx, s, 2)
                 else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
@@ -312,7 +312,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _textrel(ctx, sec, obj, s)
             continue
         if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
-            if exe and s.rank == NONE and dynamic and not s.ref_strong and not s.linker_defined:
+            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             if data is None:
                 data = sec.data
@@ -323,7 +323,7 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
             if not sec.flags & SHF_ALLOC:
                 continue
-            if exe and s.rank == NONE and not s.linker_defined and dynamic and not ctx.static_pie:
+            if weak_exe and s.rank == NONE and not s.linker_defined:
                 if pic:
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
@@ -382,7 +382,7 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_DTPOFF64 or t == R_DTPOFF32:
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
-            if exe and s.rank == NONE and dynamic and not s.ref_strong and not s.linker_defined:
+            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
