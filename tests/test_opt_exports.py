@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -55,12 +56,12 @@ class Build:
             self.run(["ar", "rcs", out, *objs])
         return out
 
-    def link(self, linker: str, sub: str, out: str, args, check=True):
+    def link(self, linker: str, sub: str, out: str, args, check=True, cxx=False):
         """Links in root/linker/sub/; the output path, or the failed process when check is False."""
         d = self.root / linker / sub
         d.mkdir(parents=True, exist_ok=True)
         path = d / out
-        p = self.run(["gcc", *self.ld(linker), *map(str, args), "-o", path], cwd=d, check=check)
+        p = self.run(["g++" if cxx else "gcc", *self.ld(linker), *map(str, args), "-o", path], cwd=d, check=check)
         return path if p.returncode == 0 else p
 
 
@@ -104,15 +105,16 @@ def symtab(path: Path, names) -> Counter:
 
 
 def versyms(path: Path) -> Counter:
-    """(dynamic symbol name, .gnu.version entry as readelf prints it: `1 (*global*)`, `1h`, `2 (V1)`…)."""
+    """(dynamic symbol name, its .gnu.version entry: `(*global*)`, `1h` (hidden base), `(V1)`, `h(V1)`…)."""
     names = [e[0].split("@")[0] for e in _symbols(path, ".dynsym")]
     text = _readelf("-V", path)
     m = re.search(r"Version symbols section.*?\n(.*?)(?:\n\n|\Z)", text, re.S)
     if not m:
         return Counter()
-    vals = re.findall(r"\s(\d+h?(?: ?\([^)]*\))?)", "\n".join(l.split(":", 1)[1] for l in m.group(1).splitlines()
+    vals = re.findall(r"\s([0-9a-f]+h?(?: ?\([^)]*\))?)", "\n".join(l.split(":", 1)[1] for l in m.group(1).splitlines()
                                                             if re.match(r"\s+[0-9a-f]+:", l)))
-    return Counter(zip(names, vals[1:]))
+    # a needed version's index follows bfd's order of first use (see test_versions): only its name counts
+    return Counter((n, re.sub(r"^[0-9a-f]+(h?) ?(\(.*\))$", r"\1\2", v)) for n, v in zip(names, vals[1:]))
 
 
 def dyn_relocs(path: Path) -> Counter:
@@ -135,7 +137,10 @@ def assert_same(ref: Path, got: Path, names=(), what=""):
         assert a == b, (f"{what}: {view.__name__} differs from bfd's:\n only bfd:  {sorted((a - b).elements())}"
                         f"\n only test: {sorted((b - a).elements())}")
     assert dyntags(got) == dyntags(ref), f"{what}: dynamic tags differ:\n bfd:  {dyntags(ref)}\n test: {dyntags(got)}"
-    assert version_sections(got).replace(got.name, "OUT") == version_sections(ref).replace(ref.name, "OUT")
+    # (as lines: the order of a Verneed's entries follows .dynsym's order of first use, not compared here)
+    va, vb = (sorted(re.sub(r"^(0x)?[0-9a-f]+:\s*", "", line) for line in
+                     version_sections(p).replace(p.name, "OUT").splitlines()) for p in (ref, got))
+    assert va == vb, f"{what}: readelf -V differs:\n--- bfd\n" + "\n".join(va) + "\n--- test\n" + "\n".join(vb)
     if names:
         a, b = symtab(ref, names), symtab(got, names)
         assert a == b, f"{what}: .symtab differs:\n only bfd:  {sorted((a - b).elements())}\n only test: " \
@@ -250,6 +255,26 @@ def test_exclude_libs_executable(build, mode, flags):
                                             *flags]) for ln in LINKERS}
     assert_same(exes["bfd"], exes["test"], ARCH_NAMES, f"{mode} {flags}")
     assert run([exes["test"]], exes["test"].parent) == run([exes["bfd"]], exes["bfd"].parent)
+
+
+def test_exclude_libs_static_libstdcxx(build):
+    """A C++ library with libstdc++.a and libgcc inside: the whole .dynsym, .symtab (every entry's
+    name, type, binding, visibility) and the dynamic relocations as bfd's; it throws and catches."""
+    obj = build.root / "cxx_lib.o"
+    if not obj.exists():
+        build.run(["g++", "-c", "-O2", "-fPIC", SRC / "cxx_lib.cc", "-o", obj])
+    libs = {ln: build.link(ln, "excl-cxx", "libcx.so", ["-shared", obj, "-static-libstdc++", "-static-libgcc",
+                                                        "-Wl,--exclude-libs=ALL"], cxx=True) for ln in LINKERS}
+    assert "libstdc++" not in _readelf("-d", libs["bfd"]), "harness: libstdc++.so linked"
+    assert [e[0] for e in _symbols(libs["bfd"], ".dynsym") if e[4]] == ["cxx_entry"], "harness"
+    assert_same(libs["bfd"], libs["test"], what="static libstdc++")
+    a, b = Counter(_symbols(libs["bfd"], ".symtab")), Counter(_symbols(libs["test"], ".symtab"))
+    assert a == b, f".symtab differs:\n only bfd:  {sorted((a - b).elements())[:20]}\n only test: " \
+                   f"{sorted((b - a).elements())[:20]}"
+    code = "import ctypes, sys\nl = ctypes.CDLL(sys.argv[1])\nprint(l.cxx_entry(5), l.cxx_entry(1))\n"
+    outs = {ln: run([sys.executable, "-c", code, libs[ln]], libs[ln].parent) for ln in LINKERS}
+    assert outs["bfd"][0] == 0 and outs["bfd"][1].strip(), f"harness: {outs['bfd']}"
+    assert outs["test"] == outs["bfd"]
 
 
 # ------------------------------------------------------------------ undefined weak symbols
