@@ -103,6 +103,7 @@ class MergedSection:
         self.keys: list = []       # per input section its place among the output section's members
         self.frags: list = []
         self.out = None
+        self.key = name            # the output section's key (its name, or a --unique section's own)
 
     @property
     def addr(self):
