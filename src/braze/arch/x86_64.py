@@ -10,8 +10,8 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE, SHF_ALLOC,
-                   SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
+from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
+                   SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -24,7 +24,8 @@ R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_P
 R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
 R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
 
-from ..synthetic.rela import DynReloc as _DynReloc, RelativeReloc as _RelativeReloc, NoneReloc as _NoneReloc  # noqa: E402
+from ..synthetic.rela import (DynReloc as _DynReloc, RelativeReloc as _RelativeReloc,  # noqa: E402
+                              NoneReloc as _NoneReloc)
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
@@ -677,7 +678,8 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
         if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
             # per reference, like bfd: a GOT slot other references need does not stop this one
-            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, s.is_abs or (s.rank == NONE and not s.linker_defined)):
+            as_abs = s.is_abs or (s.rank == NONE and not s.linker_defined)    # (an undefined one is 0 here)
+            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, as_abs):
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
                            f"against `{diag.demangle(s.name)}'; relink with --no-relax")
         else:
