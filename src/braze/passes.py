@@ -739,8 +739,8 @@ def finalize_dynamic(ctx) -> None:
     for s in ctx.symtab.values():
         if id(s) in seen:
             continue
-        if s.rank == SHARED and s.ref_regular:
-            chosen.append(s)
+        if s.rank == SHARED and s.ref_regular and not cfg.gc_sections:
+            chosen.append(s)        # (after --gc-sections only a kept relocation's needs import it, as bfd)
         elif s.export and s.rank >= COMMON:
             chosen.append(s)
         elif (s.rank == NONE and s.ref_regular and not s.linker_defined and cfg.shared

@@ -183,8 +183,8 @@ def build_symtab(ctx, chunks) -> list:
         for name, s in ctx.symtab.items():
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
-            if s.rank == SHARED and not s.ref_regular and not s.copyrel:
-                continue
+            if s.rank == SHARED and not s.copyrel and (not s.ref_regular or s.dynsym_idx < 0):
+                continue        # (no .dynsym entry: --gc-sections removed every reference, as bfd)
             if s.rank == NONE and not s.ref_regular:
                 continue
             if s.linker_defined and s.rank == NONE and not s.ref_regular:
