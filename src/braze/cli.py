@@ -33,7 +33,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
-  -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
+  -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
+  --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
   --[no-]demangle  --compress-debug-sections=none|zlib  -m elf_x86_64  --verbose  --version  --help
   -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
@@ -296,12 +297,46 @@ def _(c, s): c.relax = True
 def _(c, s): c.relax = False
 
 
+# ---- export control (bfd: one -B setting, the last wins; --export-dynamic-symbol is a dynamic
+# list in executables, and in -shared only with -Bsymbolic(-functions) or --dynamic-list) ----
 @_flag("Bsymbolic")
-def _(c, s): c.bsymbolic = True
+def _(c, s): c.bsymbolic, c.bsymbolic_functions = True, False
 
 
 @_flag("Bsymbolic-functions")
-def _(c, s): c.bsymbolic_functions = True
+def _(c, s): c.bsymbolic, c.bsymbolic_functions = False, True
+
+
+@_flag("Bno-symbolic")
+def _(c, s): c.bsymbolic = c.bsymbolic_functions = False
+
+
+@_arg("export-dynamic-symbol")
+def _(c, s, v): c.export_dynamic_symbols.append(("pattern", v))
+
+
+@_arg("export-dynamic-symbol-list")
+def _(c, s, v): c.export_dynamic_symbols.append(("file", v))
+
+
+@_arg("exclude-libs")
+def _(c, s, v): c.exclude_libs.extend(n for n in v.replace(",", ":").split(":") if n)
+
+
+def _finish_export_control(c: Config) -> None:
+    """bfd's reading of the -B, --dynamic-list and --export-dynamic-symbol options together: a
+    dynamic list (the export list joins it) cancels -Bsymbolic(-functions); then in -shared only
+    listed symbols stay preemptible. -Bsymbolic-functions alone keeps only data preemptible."""
+    c.dynamic_bind = c.dynamic_data = False
+    if c.export_dynamic_symbols and (not c.shared or c.bsymbolic or c.bsymbolic_functions or c.dynamic_list):
+        c.dynamic_list_exports = True
+    if c.dynamic_list or c.dynamic_list_exports:
+        c.dynamic_bind = True
+        c.bsymbolic = c.bsymbolic_functions = False
+    elif c.bsymbolic_functions and c.shared:
+        c.dynamic_bind = c.dynamic_data = True
+    if not c.shared:
+        c.bsymbolic = c.bsymbolic_functions = False
 
 
 @_flag("default-symver")
@@ -632,9 +667,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("y", "trace-symbol", "cref", "print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
-    **dict.fromkeys(("Bgroup", "Bno-symbolic",
-                     "exclude-libs", "export-dynamic-symbol", "export-dynamic-symbol-list",
-                     "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
+    **dict.fromkeys(("Bgroup", "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
                      "version-exports-section", "default-imported-symver", "retain-symbols-file",
                      "dependency-file", "spare-dynamic-tags", "require-defined",
                      "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
@@ -656,8 +689,7 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "y",
-    "trace-symbol", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "exclude-libs",
-    "export-dynamic-symbol", "export-dynamic-symbol-list", "version-exports-section",
+    "trace-symbol", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "retain-symbols-file", "dependency-file", "spare-dynamic-tags", "require-defined",
     "ignore-unresolved-symbol", "error-handling-script", "Ttext", "Tdata", "Tbss", "Ttext-segment",
     "Trodata-segment", "Tldata-segment", "section-start", "sort-section", "orphan-handling", "task-link",
@@ -762,6 +794,8 @@ _Z_FLAGS = {
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
     "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
+    "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
+    "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
@@ -778,8 +812,7 @@ _Z_NOOPS: dict[str, str] = {
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow", "dynamic-undefined-weak",
-                     "nodynamic-undefined-weak", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
+                     "indirect-extern-access", "noreloc-overflow", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("call-nop=", "stack-size=", "start-stop-visibility=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
@@ -1021,8 +1054,8 @@ def parse_args(argv: list[str]) -> Config | None:
             return None
     if c.shared:
         c.pie = False
-    else:               # as bfd: these are for shared objects only; executables drop them
-        c.bsymbolic = c.bsymbolic_functions = False
+    _finish_export_control(c)
+    if not c.shared:    # as bfd: these are for shared objects only; executables drop them
         c.z_nodelete = c.z_nodlopen = c.z_initfirst = False
     if c.static and c.shared:
         c.static = False

@@ -92,6 +92,7 @@ class Config:
     z_nocopyreloc: bool = False
     z_ibtplt: bool = False
     z_muldefs: bool = False
+    dynamic_undefined_weak: bool | None = None   # -z [no]dynamic-undefined-weak (executables; None: bfd's default)
     filter: str | None = None            # -F/--filter (last wins): DT_FILTER
     auxiliary: list[str] = field(default_factory=list)   # -f/--auxiliary: one DT_AUXILIARY each
     audit: str | None = None             # --audit: DT_AUDIT, colon-joined
@@ -136,6 +137,11 @@ class Config:
     warn_common: bool = False
     bsymbolic: bool = False
     bsymbolic_functions: bool = False
+    export_dynamic_symbols: list[tuple[str, str]] = field(default_factory=list)   # ('pattern'|'file', v)
+    dynamic_list_exports: bool = False   # the export list counts as a dynamic list (bfd's rule)
+    dynamic_bind: bool = False     # -shared: only dynamic-list symbols are preemptible (bfd's info->dynamic)
+    dynamic_data: bool = False     # ... and data objects too (-Bsymbolic-functions)
+    exclude_libs: list[str] = field(default_factory=list)   # --exclude-libs names ('ALL': every archive)
     init: str = "_init"
     fini: str = "_fini"
     version_scripts: list[str] = field(default_factory=list)

@@ -20,11 +20,15 @@ class Context:
         self.has_symver = False       # some object names a symbol with @VERSION (.symver)
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
         self.version_syms: list = []  # the absolute symbols bfd exports for each version name
+        self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
         self.dynamic = False          # output has dynamic sections
         self.is_static = False
         self.static_pie = False
+        self.weak_refs: dict = {}     # executables: id(undefined weak) -> [symbol, bfd's zero_undefweak]
+        self.weak_data_relocs: list = []   # their R_X86_64_64 data pointers, decided after the scan
+        self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
         self.timings: list[tuple[str, float]] = []
         self._t0 = time.perf_counter()
         self.warned: set[str] = set()

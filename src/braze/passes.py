@@ -88,6 +88,12 @@ def resolve_symbols(ctx) -> None:
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = STV_PROTECTED
     _define_defsyms(ctx)
+    if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared \
+            and not ctx.static_pie:
+        # bfd: an executable's ignored undefined symbols bind locally, to 0 (no .dynsym entry, no PLT,
+        # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak
+        ctx.weak_zero.update(id(s) for s in symtab.values()
+                             if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined)
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()
@@ -103,7 +109,7 @@ def resolve_symbols(ctx) -> None:
         # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
         if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
-    if cfg.dynamic_list:
+    if cfg.dynamic_list or cfg.dynamic_list_exports:
         from .version import apply_dynamic_list
         apply_dynamic_list(ctx)
     if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
@@ -637,6 +643,9 @@ def scan_relocations(ctx) -> None:
             scan_section(ctx, sec, rels)
         eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()
+    if ctx.weak_refs:
+        from .arch.x86_64 import finish_weak_undefined
+        finish_weak_undefined(ctx)
     _allocate(ctx)
     if eh is not None:
         if ctx.config.plt_unwind:

@@ -10,7 +10,7 @@ import os
 from . import diag
 from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_XINDEX, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
-                  STT_GNU_IFUNC, STT_TLS, ET_REL, ET_DYN)
+                  STT_GNU_IFUNC, STT_TLS, STV_HIDDEN, STV_INTERNAL, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE, BITCODE_MAGICS, lto_error
 from .inputs.script import parse_script
@@ -302,6 +302,7 @@ class Reader:
         wraps = self.wraps
         lazy = self.dso_defs
         dso_undefs = ctx.dso_undefs
+        no_export = obj.archive is not None and self._excluded(obj.archive)
         for i in range(fg, n):
             _nm, info, other, shndx, value, size = esyms[i]
             name = names[i]
@@ -332,6 +333,9 @@ class Reader:
             if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None):
                 _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
             vis = other & 3
+            if no_export and shndx != SHN_UNDEF and vis != STV_INTERNAL and \
+                    not (shndx < len(secs) and secs[shndx] is None and shndx < SHN_LORESERVE):
+                vis = STV_HIDDEN     # --exclude-libs: bfd hides what the member defines (not a discarded copy)
             if vis:
                 s.visibility = _vis_merge(s.visibility, vis)
             if shndx == SHN_UNDEF:
@@ -383,7 +387,8 @@ class Reader:
                 if rank == STRONG:
                     if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or self.cfg.z_muldefs:
                         continue
-                    if s.file is obj:
+                    if s.file is obj and (s.section is sec and s.value == value or
+                                          (ver is None and s.dyn_version is None)):
                         continue
                     diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
                                f">>> defined at {obj.name}")
@@ -395,6 +400,14 @@ class Reader:
             elif cur == COMMON and rank == COMMON:
                 pass
         obj.syms = syms
+
+    def _excluded(self, ar) -> bool:
+        """--exclude-libs: the archive's base name is listed (with or without `.a`), or ALL is."""
+        v = getattr(ar, "no_export", None)
+        if v is None:
+            base = os.path.basename(ar.path)
+            v = ar.no_export = any(n == "ALL" or base == n or base == n + ".a" for n in self.cfg.exclude_libs)
+        return v
 
     def add_shared(self, so: SharedFile) -> None:
         """Bind existing undefined symbols now; other definitions wait in dso_defs until a name is

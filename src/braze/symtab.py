@@ -182,6 +182,7 @@ def build_symtab(ctx, chunks) -> list:
         glob = st.globals
         hidden = []
         cmdline_undefs = set(cfg.undefined)
+        exe_forced = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else ()
         for name, s in ctx.symtab.items():
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
@@ -196,9 +197,9 @@ def build_symtab(ctx, chunks) -> list:
             if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
                     and (not sec.alive or (sec.out is None and sec.merge is None))):
                 continue        # defined in a section --gc-sections dropped: bfd omits it too
-            if s.rank == NONE and not s.linker_defined and not s.ref_strong and s.dynsym_idx < 0 \
-                    and not cfg.shared:
-                continue        # bfd drops an executable's undefined weak symbols resolved to 0
+            if s.rank == NONE and not s.linker_defined and (not s.ref_strong or id(s) in ctx.weak_zero) \
+                    and s.dynsym_idx < 0 and not cfg.shared:
+                continue        # bfd drops an executable's undefined weak (or ignored) symbols resolved to 0
             if s.rank == NONE and not s.linker_defined and not s.used_in_reloc and \
                     (not cfg.shared or cfg.gc_sections) and (s.ref_strong or cfg.shared) and \
                     name not in cmdline_undefs:
@@ -208,9 +209,11 @@ def build_symtab(ctx, chunks) -> list:
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
             elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL)) or
-                  (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs)) and \
+                  (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs) or id(s) in exe_forced) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
+                if s.dyn_version is not None and not s.dyn_version[1]:
+                    name = f"{name}@@{s.dyn_version[0]}"     # the .symver name, also when made local
                 hidden.append((2, add(name), s, s.type))
             else:
                 if s.dyn_version is not None and not s.dyn_version[1]:
@@ -233,6 +236,35 @@ def build_symtab(ctx, chunks) -> list:
         t.update_size(ctx)
     ctx.shstrtab = shstr
     return tabs
+
+
+def _exe_forced_local(ctx) -> set:
+    """id()s of an executable's hidden definitions that bfd writes LOCAL: those it tried to make
+    dynamic (-E, a dynamic list, a library defining or referencing the name, a PLT32 call in a PIE)
+    and then kept local because they are hidden. Other hidden definitions stay GLOBAL HIDDEN."""
+    cfg = ctx.config
+    cand = {id(s): s for s in ctx.symtab.values()
+            if s.visibility in (STV_HIDDEN, STV_INTERNAL) and s.rank >= COMMON and not s.linker_defined}
+    if not cand:
+        return set()
+    out = set()
+    for k, s in cand.items():
+        if cfg.export_dynamic or s.ref_dynamic or s.def_dynamic or k in ctx.dynamic_listed:
+            out.add(k)
+    if cfg.pie and not ctx.static_pie and len(out) < len(cand):
+        import re
+        plt_seen = re.compile(rb"[\x02\x03]")      # pc_seen bit 2: a PLT32 reference was scanned
+        for obj in ctx.objs:
+            seen = obj.pc_seen
+            if not seen:
+                continue
+            syms = obj.syms
+            fg = obj.first_global
+            for m in plt_seen.finditer(seen, fg):
+                s = syms[m.start()]
+                if s is not None and id(s) in cand:
+                    out.add(id(s))
+    return out
 
 
 def _file_sym(obj):

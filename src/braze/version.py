@@ -10,7 +10,7 @@ import re
 
 from . import diag
 from .diag import LinkError, _demangle_batch
-from .elf import STB_GLOBAL, STT_OBJECT, VERSYM_HIDDEN
+from .elf import STB_GLOBAL, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
 from .symbols import COMMON, STRONG, Symbol
 
 # `::` belongs to C++ names (vns::g*); a single ':' ends global/local
@@ -212,6 +212,11 @@ def assign_versions(ctx) -> None:
         cxx_name = cxx(name)
         if s.dyn_version is not None:
             vname, hidden = s.dyn_version
+            if not vname:
+                # `.symver x, foo@` / `foo@@`: bfd gives foo the base version and no version script
+                # node applies to it (not even `local: *`)
+                s.version = 1 | (VERSYM_HIDDEN if hidden else 0)
+                continue
             t = named.get(vname)
             if t is None:
                 if cfg.shared:
@@ -229,6 +234,12 @@ def assign_versions(ctx) -> None:
             s.version = t.index | (VERSYM_HIDDEN if hidden else 0)
             continue
         found = _find_version(nodes, name, cxx_name, used) if nodes else None
+        if found is not None and found[1] and (name, False) in found[0].lists["global"][0] and \
+                _defined_here(ctx.symtab.get(f"{name}@{found[0].name}")):
+            # bfd: a node naming `foo` literally while the objects define foo@NODE hides plain foo
+            s.hidden_local = True
+            s.export = False
+            continue
         if found is None:
             s.version = default.index if default is not None and s.export else 1
         elif found[1]:
@@ -257,6 +268,10 @@ def assign_versions(ctx) -> None:
             ctx.version_syms.append(v)
 
 
+def _defined_here(s) -> bool:
+    return s is not None and s.rank >= COMMON and s.file is not None and not s.file.is_shared
+
+
 def _symver(s) -> str:
     base = s.name.partition("@")[0]
     vname, hidden = s.dyn_version
@@ -264,8 +279,18 @@ def _symver(s) -> str:
 
 
 def apply_dynamic_list(ctx) -> None:
+    """--dynamic-list files and the --export-dynamic-symbol(-list) patterns that join them (cli decides
+    when): an executable exports the definitions they name; in -shared those stay preemptible."""
+    cfg = ctx.config
     pats = []
-    for p in ctx.config.dynamic_list:
+    files = list(cfg.dynamic_list)
+    if cfg.dynamic_list_exports:
+        for kind, v in cfg.export_dynamic_symbols:
+            if kind == "file":
+                files.append(v)
+            else:
+                pats.append(_pattern(v, False, "global"))
+    for p in files:
         try:
             with open(p, encoding="utf-8", errors="replace") as f:
                 text = f.read()
@@ -276,9 +301,12 @@ def apply_dynamic_list(ctx) -> None:
     node = Node("", pats, [], 1)
     ours = [s for s in ctx.symtab.values() if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
     cxx = _demangler(pats, [s.name for s in ours])
+    listed = ctx.dynamic_listed
     for s in ours:
         if node.match("global", s.name, cxx(s.name)):
-            s.export = True
+            listed.add(id(s))
+            if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
+                s.export = True
 
 
 def _demangler(pats, names):

@@ -10,8 +10,8 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC,
-                   SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
+from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
+                   SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -24,7 +24,8 @@ R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_P
 R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
 R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
 
-from ..synthetic.rela import DynReloc as _DynReloc, RelativeReloc as _RelativeReloc  # noqa: E402
+from ..synthetic.rela import (DynReloc as _DynReloc, RelativeReloc as _RelativeReloc,  # noqa: E402
+                              NoneReloc as _NoneReloc)
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
@@ -142,15 +143,19 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if r == SHARED:
         return True
     if r == NONE and not s.linker_defined:
-        # bfd: an undefined (weak) symbol with non-default visibility is resolved to 0 in this module
-        return ctx.dynamic and not ctx.static_pie and s.visibility == STV_DEFAULT
+        if not ctx.dynamic or ctx.static_pie or s.visibility != STV_DEFAULT:
+            return False    # bfd: an undefined (weak) symbol with non-default visibility is 0 in this module
+        return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
     if not ctx.config.shared:
         return False
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
         return False
     cfg = ctx.config
-    if cfg.bsymbolic or (cfg.bsymbolic_functions and s.type in (STT_FUNC, STT_GNU_IFUNC)):
+    if cfg.bsymbolic:
         return False
+    if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
+            not (cfg.dynamic_data and s.type in (STT_OBJECT, 5)):     # 5: STT_COMMON
+        return False        # bfd's SYMBOLIC_BIND: a dynamic list (or -Bsymbolic-functions) binds the rest here
     return s.export
 
 
@@ -188,7 +193,7 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
         # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation)
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
             return False
-        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
+        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, 0 if zero else s.value)
     if op == 0x8b:
         return True
     if t == R_GOTPCREL:
@@ -238,6 +243,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     pic = cfg.pic
     exe = not shared
     dynamic = ctx.dynamic
+    weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
     writable = bool(sec.flags & SHF_WRITE)
     size = sec.size
     data = None
@@ -273,6 +279,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                 if s.type == STT_GNU_IFUNC:
                     _need(ctx, s, NEEDS_PLT)
                 continue
+            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
+                _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif is_preemptible(ctx, s):
@@ -283,6 +291,12 @@ def scan_section(ctx, sec, rels=None) -> None:
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
+                continue
+            if weak_exe and s.rank == NONE and not s.linker_defined:
+                if pic:     # bfd: 0 is not PC-relative to anything in a PIE
+                    _err_pie_undefined(obj, t, s)
+                elif not s.ref_strong:
+                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -312,6 +326,13 @@ def scan_section(ctx, sec, rels=None) -> None:
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
+            if weak_exe and s.rank == NONE and not s.linker_defined and not s.ref_strong:
+                if sec.flags & SHF_EXECINSTR:
+                    _weak_ref(ctx, s, 2)
+                else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
+                    _weak_ref(ctx, s, 1)
+                    ctx.weak_data_relocs.append((sec, off, s, addend))
+                continue
             if is_preemptible(ctx, s):
                 if exe and not pic and s.rank == SHARED and not writable:
                     if s.type in (STT_FUNC, STT_GNU_IFUNC):
@@ -328,6 +349,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _textrel(ctx, sec, obj, s)
             continue
         if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
+            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
+                _weak_ref(ctx, s, 0)
             if data is None:
                 data = sec.data
             if gotpcrelx_relaxable(ctx, data, off, t, s):
@@ -336,6 +359,12 @@ def scan_section(ctx, sec, rels=None) -> None:
             continue
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
             if not sec.flags & SHF_ALLOC:
+                continue
+            if weak_exe and s.rank == NONE and not s.linker_defined:
+                if pic:
+                    _err_pie_undefined(obj, t, s)
+                elif not s.ref_strong:
+                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -389,6 +418,8 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_DTPOFF64 or t == R_DTPOFF32:
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
+            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
+                _weak_ref(ctx, s, 0)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_PLTOFF64:
@@ -398,6 +429,55 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
             continue
         raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+
+
+def _weak_ref(ctx, s, kind):
+    """Record how an executable refers to an undefined weak symbol (kind 0: GOT/PLT, 1: data,
+    2: absolute/PC-relative from code); finish_weak_undefined decides once all are seen."""
+    st = ctx.weak_refs.get(id(s))
+    if st is None:
+        st = ctx.weak_refs[id(s)] = [s, 1]
+    if kind == 0:
+        st[1] &= 2
+    elif kind == 2:
+        st[1] |= 2
+
+
+def finish_weak_undefined(ctx) -> None:
+    """bfd's x86-64 rule for an executable's undefined weak symbols: resolved to 0 (no PLT entry, no
+    GOT relocation, no .dynsym entry) unless only GOT/PLT references or data pointers name it, and
+    always under -z nodynamic-undefined-weak; -z dynamic-undefined-weak gives every referenced one a
+    .dynsym entry even so. A data pointer gets R_X86_64_64 in a PIE when the symbol stays dynamic; a
+    non-PIE gets the R_X86_64_NONE bfd leaves in the slot it reserved for it."""
+    cfg = ctx.config
+    dyn_weak = cfg.dynamic_undefined_weak
+    zero = ctx.weak_zero
+    for s, state in ctx.weak_refs.values():
+        if s.rank != NONE or s.ref_strong:
+            continue
+        if dyn_weak is False or state:
+            zero.add(id(s))
+            s.needs &= ~(NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+            if dyn_weak:
+                _need(ctx, s, NEEDS_DYNSYM)
+    rela_dyn = ctx.syn.rela_dyn
+    for sec, off, s, addend in ctx.weak_data_relocs:
+        if s.rank != NONE or s.ref_strong:
+            continue
+        if id(s) not in zero:
+            _need(ctx, s, NEEDS_DYNSYM)
+            if cfg.pic:
+                rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
+                _textrel(ctx, sec, sec.file, s)
+            else:
+                rela_dyn.relocs.append(_NoneReloc())
+        elif dyn_weak and not cfg.pic:
+            rela_dyn.relocs.append(_NoneReloc())
+
+
+def _err_pie_undefined(obj, t, s):
+    diag.error(f"{obj.name}: relocation {rname(t)} against undefined symbol `{diag.demangle(s.name)}' "
+               f"can not be used when making a PIE object; recompile with -fPIE")
 
 
 def _textrel(ctx, sec, obj, s):

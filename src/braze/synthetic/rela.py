@@ -68,6 +68,19 @@ class RelativeReloc(tuple):
         return place.addr + poff, R_RELATIVE, target_addr(ctx, target, a)
 
 
+class NoneReloc:
+    """An all-zero R_X86_64_NONE entry: what bfd leaves in a slot it reserved for a non-PIE data
+    pointer to an undefined weak symbol and then did not need."""
+    __slots__ = ()
+    type = 0
+    sym = None
+    place = None
+    target = None
+
+    def values(self, ctx) -> tuple[int, int, int]:
+        return 0, 0, 0
+
+
 class RelaDyn(Chunk):
     def __init__(self, name=".rela.dyn"):
         super().__init__(name, SHT_RELA, SHF_ALLOC, 8, 24)

@@ -1,0 +1,1 @@
+int b_func(void) { return 9; }
