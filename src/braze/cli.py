@@ -26,11 +26,12 @@ Main options (GNU ld spelling):
   -z relro|norelro|now|lazy|execstack|noexecstack|defs|text|separate-code|noseparate-code|max-page-size=N
   --as-needed  --no-as-needed  --push-state  --pop-state  --whole-archive  --no-whole-archive
   --start-group ... --end-group (-( -))  --export-dynamic (-E)  --dynamic-list FILE
-  -s/--strip-all  -S/--strip-debug  --gc-sections  -Map FILE  -M  --defsym SYM=EXPR  --wrap SYM
+  -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none
+  --gc-sections  -Map FILE  -M  --defsym SYM=EXPR  --wrap SYM
   -u SYM  --no-undefined  --allow-shlib-undefined  --unresolved-symbols=...  -T SCRIPT
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
-  --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
+  --compress-debug-sections=none|zlib|zstd  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
@@ -187,11 +188,15 @@ def _(c, s): c.strip_debug = True
 
 
 @_flag("discard-all", "x")
-def _(c, s): c.discard_all = True
+def _(c, s): c.discard = "all"
 
 
 @_flag("discard-locals", "X")
-def _(c, s): c.discard_locals = True
+def _(c, s): c.discard = "locals"
+
+
+@_flag("discard-none")
+def _(c, s): c.discard = "none"
 
 
 @_flag("gc-sections")
@@ -427,8 +432,6 @@ def _(c, s, v):
 def _(c, s, v):
     if v not in ("none", "zlib", "zlib-gnu", "zlib-gabi", "zstd"):
         raise LinkError(f"invalid --compress-debug-sections option: {v}")
-    if v == "zstd":
-        raise LinkError("--compress-debug-sections=zstd is not supported (use zlib)")
     c.compress_debug_sections = "zlib" if v.startswith("zlib") else v
 
 

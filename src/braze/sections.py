@@ -101,6 +101,7 @@ class MergedSection:
         self.refs: list = []       # per input section the list of its pieces (-> offsets in place())
         self.bounds: list = []     # len(pieces) after each input (unaligned strings, constants)
         self.keys: list = []       # per input section its place among the output section's members
+        self.files: list = []      # per input section its object (a Fragment's owner)
         self.frags: list = []
         self.out = None
 
@@ -114,6 +115,7 @@ class MergedSection:
         a = self.align
         no = len(self.keys)
         self.keys.append(section_order_key(self.name, sec))
+        self.files.append(sec.file)
         if self.strings:
             parts = data.split(b"\0")
             tail = parts.pop()        # bytes after the last NUL (normally empty)
@@ -179,7 +181,7 @@ class MergedSection:
                 continue
             if no != cur:
                 if out:
-                    frags.append((self.keys[cur], Fragment(self, b"".join(out))))
+                    frags.append((self.keys[cur], Fragment(self, b"".join(out), self.files[cur])))
                 out = []
                 pos = 0
                 cur = no
@@ -194,7 +196,7 @@ class MergedSection:
                 pos += 1
             pos += len(p)
         if out:
-            frags.append((self.keys[cur], Fragment(self, b"".join(out))))
+            frags.append((self.keys[cur], Fragment(self, b"".join(out), self.files[cur])))
         for p, (e, d) in suffix.items():
             fno, o = off[e]
             off[p] = (fno, o + d)
@@ -221,8 +223,9 @@ class Fragment:
     merge = None
     alive = True
 
-    def __init__(self, ms, data):
+    def __init__(self, ms, data, owner):
         self.ms = ms
+        self.owner = owner          # the object whose input section brought these pieces
         self.name = ms.name
         self.align = ms.align
         self.data = data

@@ -9,7 +9,7 @@ from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SH
                    SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
                    NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO,
-                   GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
+                   GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
 
 _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
@@ -255,17 +255,24 @@ class ObjectFile:
             self.x86_feature_and = feature
 
     def _decompress(self, s: InputSection) -> None:
-        import zlib
         v = self.view
         if s.size < CHDR.size:
             raise self.error(f"section {s.name}: truncated compression header")
         ctype, _res, csize, calign = CHDR.unpack_from(v, s.offset)
-        if ctype != ELFCOMPRESS_ZLIB:
+        if ctype == ELFCOMPRESS_ZLIB:
+            import zlib
+            try:
+                raw = zlib.decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]))
+            except zlib.error as e:
+                raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        elif ctype == ELFCOMPRESS_ZSTD:          # gcc -gz=zstd
+            from ..zstd import decompress
+            try:
+                raw = decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]), csize)
+            except ValueError as e:
+                raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        else:
             raise self.error(f"section {s.name}: unsupported compression type {ctype}")
-        try:
-            raw = zlib.decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]))
-        except zlib.error as e:
-            raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
         if len(raw) != csize:
             raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
                              f"header's {csize}")
