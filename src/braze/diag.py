@@ -73,8 +73,21 @@ def fatal(msg: str) -> LinkError:
 
 
 def demangle(name: str) -> str:
-    """A symbol name as diagnostics show it: demangled unless --no-demangle."""
-    return cxx_name(name) if _demangle else name
+    """A symbol name as diagnostics show it: demangled unless --no-demangle (C++ and Rust v0 names;
+    as in bfd, a name's `@VERSION` is kept after the demangled part)."""
+    if not _demangle:
+        return name
+    if name.startswith("_R"):
+        return rust_name(name)
+    return cxx_name(name)
+
+
+def rust_name(name: str) -> str:
+    """A Rust v0 name demangled as bfd shows it (libiberty without its verbose flag)."""
+    base, at, ver = name.partition("@")
+    from .rustdemangle import demangle_rust_v0
+    d = demangle_rust_v0(base)
+    return name if d is None else d + at + ver
 
 
 def cxx_name(name: str) -> str:
