@@ -105,6 +105,7 @@ class _Demangler:
         if self.pos > len(self.s):
             raise _Bad
         text = self.s[start:self.pos]
+        self.ident_raw = bool(text)     # bfd prints an identifier's "::" even if it decodes to nothing
         if not puny:
             return text
         ascii_part, _sep, code = text.rpartition("_")
@@ -121,9 +122,9 @@ class _Demangler:
     def backref(self, fn, *args):
         at = self.pos - 1
         target = self.base62()
-        if target >= at:
-            raise _Bad
-        if not self.skip:
+        if not self.skip:                   # (bfd neither follows nor checks one it does not print)
+            if target >= at:
+                raise _Bad
             old = self.pos
             self.pos = target
             r = fn(*args)
@@ -155,10 +156,10 @@ class _Demangler:
             name = self.ident()
             if ns.isupper():
                 self.emit("::{" + {"C": "closure", "S": "shim"}.get(ns, ns))
-                if name:
+                if self.ident_raw:
                     self.emit(":" + name)
                 self.emit(f"#{dis}}}")
-            elif name:
+            elif self.ident_raw:
                 self.emit("::" + name)
         elif tag == "I":
             self.path(in_value)
@@ -257,7 +258,7 @@ class _Demangler:
                 self.emit("unsafe ")
             if self.eat("K"):
                 abi = "C" if self.eat("C") else self.ident()
-                self.emit('extern "' + abi.replace("_", "-") + '" ')
+                self.emit('extern "' + _abi_name(abi) + '" ')
             self.emit("fn(")
             i = 0
             while not self.eat("E"):
@@ -425,3 +426,18 @@ def _punycode(basic: str, code: str) -> str:
             k += 36
         bias = k + (36 * delta) // (delta + 38)
     return "".join(out)
+
+
+def _abi_name(abi: str) -> str:
+    """The ABI's '_'s back to '-', as bfd 2.40 does it: after each one the next character is not
+    looked at (so "C__unwind" reads "C-_unwind")."""
+    out = []
+    i = 0
+    while i < len(abi):
+        if abi[i] == "_":
+            out.append(abi[:i] + "-")
+            abi = abi[i + 1:]
+            i = 1
+            continue
+        i += 1
+    return "".join(out) + abi
