@@ -108,3 +108,27 @@ def test_gdb_reads_zstd_as_bfds(build):
     assert "struct record *next;" in ref and 'first' in ref, f"harness: gdb did not read bfd's output:\n{ref}"
     assert out[("test", "zstd")] == ref
     assert out[("test", "zlib")] == ref
+
+
+@pytest.mark.parametrize("damage", ["size", "data"])
+def test_corrupt_zstd_input_is_an_error(build, direct_ld, tmp_path, damage):
+    """A zstd section whose header size or frame is damaged: both linkers fail; braze names the file
+    and leaves no output."""
+    d = bytearray(_obj(build, True).read_bytes())
+    shoff, = struct.unpack_from("<Q", d, 0x28)
+    shnum, = struct.unpack_from("<H", d, 0x3c)
+    off = next(h[4] for h in (struct.unpack_from("<IIQQQQIIQQ", d, shoff + 64 * i) for i in range(shnum))
+               if h[2] & 0x800)
+    if damage == "size":
+        struct.pack_into("<Q", d, off + 8, 1 << 50)
+    else:
+        d[off + 30] ^= 0xff
+        d[off + 31] ^= 0x55
+    bad = tmp_path / "bad.o"
+    bad.write_bytes(bytes(d))
+    ref = subprocess.run(["ld.bfd", "-o", tmp_path / "ref", bad], capture_output=True, text=True)
+    assert ref.returncode != 0, "harness: bfd accepted the damaged object"
+    p = subprocess.run([*direct_ld, "-o", tmp_path / "out", bad], capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 1 and "bad.o" in p.stderr and "Traceback" not in p.stderr, p.stderr
+    assert re.search(r"^(braze|ld): error: ", p.stderr, re.M), p.stderr
+    assert not (tmp_path / "out").exists()

@@ -27,6 +27,8 @@ def _zstd():
         lib.ZSTD_decompress.argtypes = [ctypes.c_char_p, sz, ctypes.c_char_p, sz]
         lib.ZSTD_isError.restype = ctypes.c_uint
         lib.ZSTD_isError.argtypes = [sz]
+        lib.ZSTD_getFrameContentSize.restype = ctypes.c_ulonglong
+        lib.ZSTD_getFrameContentSize.argtypes = [ctypes.c_char_p, sz]
         lib.ZSTD_getErrorName.restype = ctypes.c_char_p
         lib.ZSTD_getErrorName.argtypes = [sz]
         _lib = lib
@@ -47,6 +49,12 @@ def decompress(data: bytes, size: int) -> bytes:
     """Decompress a frame whose content size the ELF compression header gives; ValueError if the
     data is corrupt or does not decompress to exactly `size` bytes."""
     lib = _zstd()
+    # the frame records its size (ZSTD_compress always writes it): check it before allocating
+    framed = lib.ZSTD_getFrameContentSize(data, len(data))
+    if framed >= (1 << 64) - 2:
+        raise ValueError("not a zstd frame with a recorded size")
+    if framed != size:
+        raise ValueError(f"the zstd frame holds {framed} bytes, the compression header says {size}")
     out = ctypes.create_string_buffer(max(size, 1))
     n = lib.ZSTD_decompress(out, size, data, len(data))
     if lib.ZSTD_isError(n):
