@@ -1,6 +1,6 @@
 """Local symbols in .symtab against ld.bfd: the default (local labels dropped only in SHF_MERGE
 sections), -X/--discard-locals, -x/--discard-all, --discard-none (the last option wins), for PIE,
-non-PIE and -shared outputs, from objects that keep their assembler labels (`-Wa,-L`, `-g`) and an
+non-PIE and -shared outputs (also with -S), from objects that keep their assembler labels (`-Wa,-L`, `-g`) and an
 asm file with every kind of name bfd tells apart (`.L`, `..`, `_.L_`, `L<digit>^A`, `L<digit>^B`).
 
 Compared: the objects' locals in bfd's order (names, types, bindings, visibility, sizes, section
@@ -20,7 +20,8 @@ import test_shared as shared
 SRC = Path(__file__).resolve().parent / "c" / "locals"
 LINKERS = ("bfd", "test")
 DISCARD = {"default": [], "X": ["-Wl,-X"], "x": ["-Wl,-x"], "discard-none": ["-Wl,--discard-none"],
-           "x-then-none": ["-Wl,-x", "-Wl,--discard-none"], "none-then-X": ["-Wl,--discard-none", "-Wl,-X"]}
+           "x-then-none": ["-Wl,-x", "-Wl,--discard-none"], "none-then-X": ["-Wl,--discard-none", "-Wl,-X"],
+           "S": ["-Wl,-S"], "S-X": ["-Wl,-S", "-Wl,-X"]}
 MODES = {"pie": (["-fPIE"], ["-pie"]), "nopie": (["-fno-pie"], ["-no-pie"]), "shared": (["-fPIC"], ["-shared"])}
 
 
@@ -113,7 +114,7 @@ def test_local_symbols_match_bfd(build, mode, discard):
     if discard == "default":
         assert {".Ltext_label", "..dotdot", "L7^AA", "str_named", ".Ldata_label"} <= names, names
         assert not {".Lstr_label", ".Lcst_label", "..str_dotdot"} & names, names
-    if discard in ("X", "none-then-X"):
+    if discard in ("X", "none-then-X", "S-X"):
         assert {"L5x", "L12", "L8^BB", "L9^B33", "plain_local", "str_named"} <= names, names
         assert not {".Ltext_label", "..dotdot", "_.L_under", "L7^AA", ".Ldata_label"} & names, names
     if discard in ("discard-none", "x-then-none"):

@@ -1,7 +1,7 @@
 """Rust v0 names (`_R…`, rustc `-C symbol-mangling-version=v0`) in diagnostics, against ld.bfd:
 a Rust object whose references to another crate are left undefined is linked by both linkers, and
 the undefined names they report must be the same (bfd demangles them without crate hashes), also
-under --no-demangle.  The demangler itself is compared with bfd's own (`bfd_demangle` from the
+under --no-demangle and --demangle=STYLE (auto, gnu-v3: C++ only, rust: Rust only, none).  The demangler itself is compared with bfd's own (`bfd_demangle` from the
 libbfd that ld.bfd uses) on every v0 name in the Rust objects, hand-written names for the rest of
 the grammar, and derandomized mutations of them (bfd shows an unparsable name as it is)."""
 from __future__ import annotations
@@ -67,22 +67,35 @@ def _undefined(stderr: str) -> set:
         set(re.findall(r"undefined symbol: (.*)$", stderr, re.M))
 
 
-@pytest.mark.parametrize("flags", [[], ["-Wl,--no-demangle"]], ids=["demangle", "no-demangle"])
-def test_undefined_rust_names_as_bfd(build, rust, flags):
+STYLES = {"default": [], "no-demangle": ["-Wl,--no-demangle"], "auto": ["-Wl,--demangle=auto"],
+          "gnu-v3": ["-Wl,--demangle=gnu-v3"], "rust": ["-Wl,--demangle=rust"], "none": ["-Wl,--demangle=none"],
+          "rust-then-plain": ["-Wl,--demangle=rust", "-Wl,--demangle"]}
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_undefined_rust_names_as_bfd(build, rust, style):
+    """Also a C++ name, so that --demangle=STYLE's choice of which names to demangle shows."""
     obj = rust[0]
     main = build.root / "main.c"
-    main.write_text("unsigned call_it(unsigned);\nint main(void) { return (int)call_it(3); }\n")
+    if not main.exists():
+        main.write_text("unsigned call_it(unsigned);\nvoid _ZN3foo3barEv(void);\n"
+                        "int main(void) { _ZN3foo3barEv(); return (int)call_it(3); }\n")
     got = {}
     for ln in LINKERS:
-        p = build.link(ln, f"prog{len(flags)}", [main, obj], *flags, check=False)
+        p = build.link(ln, f"prog-{style}", [main, obj], *STYLES[style], check=False)
         assert not isinstance(p, Path), f"{ln}: the link succeeded"
         got[ln] = _undefined(p.stderr)
     ref = got["bfd"]
-    if flags:
-        assert "_RNvNtCs" in " ".join(ref), f"harness: {ref}"
+    rust_names = {"rust_dep::inner::missing_fn", "<rust_dep::Wrapper<u32> as rust_dep::Speak>::speak",
+                  "rust_dep::inner::deeper::wörld", "<&[i64] as rust_dep::Speak>::speak"}
+    if style in ("default", "auto"):
+        assert rust_names | {"foo::bar()"} <= ref, f"harness: {ref}"
+    elif style in ("rust", "rust-then-plain"):
+        assert rust_names | {"_ZN3foo3barEv"} <= ref, f"harness: {ref}"
+    elif style == "gnu-v3":
+        assert "foo::bar()" in ref and "_RNvNtCs" in " ".join(ref), f"harness: {ref}"
     else:
-        assert {"rust_dep::inner::missing_fn", "<rust_dep::Wrapper<u32> as rust_dep::Speak>::speak",
-                "rust_dep::inner::deeper::wörld", "<&[i64] as rust_dep::Speak>::speak"} <= ref, f"harness: {ref}"
+        assert "_ZN3foo3barEv" in ref and "_RNvNtCs" in " ".join(ref), f"harness: {ref}"
     assert got["test"] == ref
 
 
@@ -132,3 +145,14 @@ def test_demangler_matches_bfds(rust):
     bad = [(n, r, demangle_rust_v0(n) or n) for n, r in ref.items() if r is not None and (demangle_rust_v0(n) or n) != r]
     assert not bad, "differs from bfd's demangler:\n" + "\n".join(f"{n}\n  bfd:  {r}\n  test: {g}" for n, r, g in bad[:20])
     assert sum(r != n for n, r in ref.items()) > len(pool), "harness: bfd demangled too few names"
+
+
+def test_demangle_style_errors(direct_ld, tmp_path):
+    """An unknown style is an error in both linkers (same message); styles that print names another
+    way (java, gnat, dlang) are refused by braze rather than printed wrongly."""
+    ref = subprocess.run(["ld.bfd", "--demangle=bogus", "-o", tmp_path / "r"], capture_output=True, text=True)
+    assert ref.returncode == 1 and "unknown demangling style `bogus'" in ref.stderr, f"harness: {ref.stderr}"
+    for style, msg in (("bogus", "unknown demangling style `bogus'"), ("java", "option --demangle=java is not supported")):
+        p = subprocess.run([*direct_ld, f"--demangle={style}", "-o", tmp_path / "out"], capture_output=True, text=True)
+        assert p.returncode == 1 and re.search(rf"^(braze|ld): error: {re.escape(msg)}$", p.stderr, re.M), p.stderr
+        assert not (tmp_path / "out").exists()

@@ -328,8 +328,8 @@ for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-tex
 def _(c, s): diag.set_demangle(True)
 
 
-@_arg("demangle")      # --demangle=STYLE: braze knows one style (the Itanium C++ ABI's)
-def _(c, s, v): diag.set_demangle(True)
+@_arg("demangle")      # --demangle=STYLE: auto, gnu-v3 (C++), rust, none
+def _(c, s, v): diag.set_demangle_style(v)
 
 
 @_flag("no-demangle")

@@ -19,9 +19,26 @@ def set_prog(name: str) -> None:
     _prog = name
 
 
+_styles = ("cxx", "rust")   # which names demangle: --demangle=STYLE (libiberty's styles), default auto
+
+
 def set_demangle(on: bool) -> None:
     global _demangle
     _demangle = on
+
+
+def set_demangle_style(style: str) -> None:
+    """--demangle=STYLE as GNU ld: `auto` both kinds, `gnu-v3` C++ only, `rust` Rust only, `none`
+    neither; the other libiberty styles print C++ names differently (java, gnat) and are refused."""
+    global _styles
+    styles = {"auto": ("cxx", "rust"), "gnu-v3": ("cxx",), "rust": ("rust",), "none": ()}
+    if style in styles:
+        _styles = styles[style]
+    elif style in ("java", "gnat", "dlang"):
+        raise LinkError(f"option --demangle={style} is not supported")
+    else:
+        raise LinkError(f"unknown demangling style `{style}'")
+    set_demangle(True)
 
 
 def warn(msg: str) -> None:
@@ -78,8 +95,8 @@ def demangle(name: str) -> str:
     if not _demangle:
         return name
     if name.startswith("_R"):
-        return rust_name(name)
-    return cxx_name(name)
+        return rust_name(name) if "rust" in _styles else name
+    return cxx_name(name) if "cxx" in _styles else name
 
 
 def rust_name(name: str) -> str:
@@ -111,7 +128,7 @@ _cache: dict[str, str] = {}
 def demangle_many(names) -> None:
     """Demangle a batch up front (one c++filt run) so that later demangle() calls are cache hits."""
     todo = [n for n in names if n.startswith("_Z")]
-    if todo and _demangle:
+    if todo and _demangle and "cxx" in _styles:
         _demangle_batch(todo)
 
 
