@@ -88,10 +88,10 @@ def _labels_obj(build, mode: str) -> Path:
     return out
 
 
-def _c_obj(build, src: str, mode: str) -> Path:
-    out = build.root / f"{Path(src).stem}-{mode}.o"
+def _c_obj(build, src: str, mode: str, debug=True) -> Path:
+    out = build.root / f"{Path(src).stem}-{mode}{'' if debug else '-nog'}.o"
     if not out.exists():
-        build.run(["gcc", "-c", "-O2", "-g", "-Wa,-L", *MODES[mode][0], SRC / src, "-o", out])
+        build.run(["gcc", "-c", "-O2", *(["-g"] if debug else []), "-Wa,-L", *MODES[mode][0], SRC / src, "-o", out])
     return out
 
 
@@ -139,3 +139,28 @@ def test_programs_run_the_same(build, mode):
     assert ref[0] == 0 and ref[1].startswith("beta "), f"harness: {ref}"
     for k, v in outs.items():
         assert v == ref, f"{k}: {v} != bfd's {ref}"
+
+
+@pytest.mark.parametrize("variant", ["no-gc", "gc-sections", "gc-sections-g"])
+def test_objects_without_output_sections(build, variant):
+    """An object all of whose sections --gc-sections removes has no locals in bfd's .symtab (no FILE
+    symbol either); with -g its debug sections stay, and its locals come where bfd first meets them
+    (after every object with code)."""
+    views = {}
+    gc = variant != "no-gc"
+    for ln in LINKERS:
+        d = build.root / ln / f"unused-{variant}"
+        d.mkdir(parents=True, exist_ok=True)
+        out = d / "prog"
+        if not out.exists():
+            objs = [_c_obj(build, "main.c", "pie"), _c_obj(build, "unused.c", "pie", debug=variant != "gc-sections"),
+                    _labels_obj(build, "pie")]
+            build.run(["gcc", *build.ld(ln), "-pie", *map(str, objs), *(["-Wl,--gc-sections"] if gc else []),
+                       "-o", out], cwd=d)
+        views[ln] = symtab_view(out)
+    files = [s[0] for s in views["bfd"][0] if s[1] == "FILE"]
+    assert "main.c" in files and ("unused.c" in files) == (variant != "gc-sections"), f"harness: {files}"
+    if variant == "gc-sections-g":
+        assert files[-1] == "unused.c", f"harness: {files}"
+    assert views["test"][0] == views["bfd"][0]
+    assert views["test"][1:] == views["bfd"][1:]

@@ -206,11 +206,15 @@ def _objects_in_output_order(chunks) -> list:
     for c in chunks:
         members = getattr(c, "members", None)
         if members is None:
-            members = getattr(c, "inputs", None)        # .eh_frame
-            if not members:
+            inputs = getattr(c, "inputs", None)         # .eh_frame
+            if not inputs:
                 continue
+            # bfd drops an input whose records all went (SEC_EXCLUDE); crtend's lone zero
+            # terminator stays (and is where __FRAME_END__ points)
+            kept = {id(r.sec) for r in c.records}
+            members = [m for m in inputs if id(m) in kept or (m.size and not any(m.data))]
         for m in members:
-            f = m.file
+            f = getattr(m, "file", None)
             if f is None:
                 f = getattr(m, "owner", None)           # a merged section's Fragment
                 if f is None:
