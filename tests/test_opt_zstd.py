@@ -2,7 +2,8 @@
 sections compressed (SHF_COMPRESSED, Elf64_Chdr type ELFCOMPRESS_ZSTD) with the same bytes (both
 use the system libzstd at its default level), readable back (`objcopy --decompress-debug-sections`
 gives the uncompressed link's sections, `readelf -w` the same dump) and gdb reads them as it reads
-bfd's.  Inputs whose debug sections are zstd-compressed (objcopy) link as bfd links them."""
+bfd's.  Inputs whose debug sections are zstd-compressed (objcopy) link as bfd links them; the old
+GNU form (zlib-gnu: .zdebug_* sections) is written and read as bfd does."""
 from __future__ import annotations
 
 import re
@@ -34,7 +35,7 @@ def sections(path: Path) -> dict:
 
 
 def debug_sections(path: Path) -> dict:
-    return {n: v for n, v in sections(path).items() if n.startswith(".debug_")}
+    return {n: v for n, v in sections(path).items() if n.startswith((".debug_", ".zdebug_"))}
 
 
 @pytest.fixture(scope="module")
@@ -43,18 +44,21 @@ def build(tmp_path_factory, braze_lddir):
 
 
 def _obj(build, zstd_input=False) -> Path:
-    out = build.root / ("debug-z.o" if zstd_input else "debug.o")
+    """debug.o; zstd_input=True: its debug sections zstd-compressed (objcopy), "gnu": gcc -gz=zlib-gnu."""
+    out = build.root / {False: "debug.o", True: "debug-z.o", "gnu": "debug-gnu.o"}[zstd_input]
     if not out.exists():
         plain = build.root / "debug.o"
         if not plain.exists():
             build.run(["gcc", "-c", "-g", "-O1", "-fPIE", SRC / "debug.c", "-o", plain])
-        if zstd_input:
+        if zstd_input == "gnu":
+            build.run(["gcc", "-c", "-g", "-O1", "-fPIE", "-gz=zlib-gnu", SRC / "debug.c", "-o", out])
+        elif zstd_input:
             build.run(["objcopy", "--compress-debug-sections=zstd", plain, out])
     return out
 
 
 def _link(build, linker, how: str, zstd_input=False) -> Path:
-    d = build.root / linker / f"{how}{'-zin' if zstd_input else ''}"
+    d = build.root / linker / f"{how}{'-' + str(zstd_input) if zstd_input else ''}"
     d.mkdir(parents=True, exist_ok=True)
     out = d / "prog"
     if not out.exists():
@@ -94,6 +98,19 @@ def test_zstd_compressed_inputs(build):
     assert any(f & 0x800 for f, _ in debug_sections(_obj(build, True)).values()), "harness: input not compressed"
     assert debug_sections(got) == debug_sections(ref)
     assert debug_sections(got) == debug_sections(_link(build, "test", "none"))
+
+
+def test_zlib_gnu_as_bfd(build):
+    """--compress-debug-sections=zlib-gnu: bfd's .zdebug_* sections ("ZLIB", big-endian size, zlib
+    stream), and .zdebug_* inputs (gcc -gz=zlib-gnu) linked as their .debug_* sections."""
+    ref, got = (debug_sections(_link(build, ln, "zlib-gnu")) for ln in LINKERS)
+    assert ".zdebug_info" in ref and ref[".zdebug_info"][1][:4] == b"ZLIB", f"harness: {sorted(ref)}"
+    assert got == ref
+    assert ".zdebug_info" in debug_sections(_obj(build, "gnu")), "harness: gcc wrote no .zdebug_info"
+    for how in ("none", "zlib-gnu", "zstd"):
+        ref, got = (debug_sections(_link(build, ln, how, zstd_input="gnu")) for ln in LINKERS)
+        assert got == ref, f"{how}: debug sections differ from bfd's ({sorted(ref)} / {sorted(got)})"
+    assert not any(n.startswith(".zdebug") for n in debug_sections(_link(build, "test", "none", zstd_input="gnu")))
 
 
 def test_gdb_reads_zstd_as_bfds(build):

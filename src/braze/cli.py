@@ -432,7 +432,7 @@ def _(c, s, v):
 def _(c, s, v):
     if v not in ("none", "zlib", "zlib-gnu", "zlib-gabi", "zstd"):
         raise LinkError(f"invalid --compress-debug-sections option: {v}")
-    c.compress_debug_sections = "zlib" if v.startswith("zlib") else v
+    c.compress_debug_sections = "zlib" if v == "zlib-gabi" else v
 
 
 @_arg("build-id")

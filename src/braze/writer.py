@@ -41,7 +41,7 @@ def write_output(ctx) -> None:
         pw = getattr(c, "post_write", None)
         if pw is not None and c is not ctx.syn.build_id:
             pw(ctx, buf)
-    if cfg.compress_debug_sections in ("zlib", "zstd"):
+    if cfg.compress_debug_sections != "none":
         buf = _compress_debug(ctx, buf)
     if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
         ctx.syn.build_id.post_write(ctx, buf)
@@ -115,9 +115,11 @@ def _apply_two_processes(ctx, buf, jobs) -> None:
 
 def _compress_debug(ctx, buf) -> bytearray:
     """--compress-debug-sections=zlib|zstd: each .debug_* section becomes an Elf64_Chdr plus its zlib
-    stream or zstd frame (default levels, as bfd), unless that would not be smaller.  Only non-alloc
+    stream or zstd frame (default levels, as bfd), unless that would not be smaller; zlib-gnu: a
+    .zdebug_* section instead, as bfd writes it.  Only non-alloc
     sections at the end of the file move, so the finished image is re-packed from the first of them on."""
-    if ctx.config.compress_debug_sections == "zstd":
+    style = ctx.config.compress_debug_sections
+    if style == "zstd":
         from .zstd import compress
         ctype = ELFCOMPRESS_ZSTD
     else:
@@ -133,7 +135,18 @@ def _compress_debug(ctx, buf) -> bytearray:
     out = bytearray(buf[:start])
     for c in tail:
         data = b"" if c.type == SHT_NOBITS else bytes(buf[c.offset:c.offset + c.size])
-        if c.name.startswith(".debug_") and data:
+        if c is ctx.shstrtab:                     # last: with the names zlib-gnu changed
+            data = bytes(c.buf)
+            c.size = len(data)
+        elif style == "zlib-gnu" and c.name.startswith(".debug_") and data:
+            # the old GNU form: section .zdebug_*, "ZLIB" and the size (big-endian) before the stream
+            packed = b"ZLIB" + c.size.to_bytes(8, "big") + compress(data)
+            if len(packed) < len(data):
+                data = packed
+                c.name = ".z" + c.name[1:]
+                ctx.shstrtab.add(c.name)
+                c.size = len(data)
+        elif c.name.startswith(".debug_") and data:
             packed = CHDR.pack(ctype, 0, c.size, c.align) + compress(data)
             if len(packed) < len(data):
                 data = packed

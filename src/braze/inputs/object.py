@@ -182,6 +182,8 @@ class ObjectFile:
             s = InputSection(self, i, name, sh)
             if flags & SHF_COMPRESSED:
                 self._decompress(s)
+            elif name.startswith(".zdebug") and bytes(v[sh[4]:sh[4] + 4]) == b"ZLIB":
+                self._decompress_gnu(s)
             sections[i] = s
         self.sections = sections
         # relocation sections attach to their targets
@@ -282,6 +284,25 @@ class ObjectFile:
             raise self.error(f"section {s.name}: alignment 0x{calign:x} is too large")
         s.align = calign or 1
         s.flags &= ~SHF_COMPRESSED
+
+    def _decompress_gnu(self, s: InputSection) -> None:
+        """The old GNU form (gcc -gz=zlib-gnu): .zdebug_X is "ZLIB", the size (8 bytes, big-endian)
+        and a zlib stream; bfd links it as .debug_X."""
+        import zlib
+        v = self.view
+        if s.size < 12 or s.type == SHT_NOBITS:
+            raise self.error(f"section {s.name}: truncated compression header")
+        want = int.from_bytes(bytes(v[s.offset + 4:s.offset + 12]), "big")
+        try:
+            raw = zlib.decompress(bytes(v[s.offset + 12:s.offset + s.size]))
+        except zlib.error as e:
+            raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        if len(raw) != want:
+            raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
+                             f"header's {want}")
+        s.data_override = raw
+        s.size = want
+        s.name = ".debug" + s.name[7:]
 
     # --- symbol helpers used by later passes ---
     def sym_shndx(self, i: int) -> int:
