@@ -97,7 +97,7 @@ def _rustc() -> str:
     path = shutil.which("rustc") or (os.path.expanduser("~/.cargo/bin/rustc")
                                      if os.path.exists(os.path.expanduser("~/.cargo/bin/rustc")) else None)
     if path is None:
-        pytest.skip("rustc is not installed (neither on PATH nor in ~/.cargo/bin)")
+        pytest.fail("rustc is not installed (neither on PATH nor in ~/.cargo/bin): the Rust tests need it")
     return path
 
 

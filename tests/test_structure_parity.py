@@ -151,18 +151,22 @@ def test_global_symbol_sections_match_bfd(outputs):
     assert not diff, f"symbol: (section under test, bfd's section): {diff}"
 
 
-def _symtab(path: str):
-    """The multiset of (name, type, bind, visibility, section) of .symtab, and its sh_info."""
+def _symtab(path: str, table: str = ".symtab"):
+    """The multiset of (name, type, bind, visibility, section, size) of a symbol table, and its sh_info.
+    Sizes are compared (a bug that zeroed every st_size would otherwise pass); values are not, since
+    addresses legitimately differ from bfd's."""
     from collections import Counter
     with open(path, "rb") as f:
         elf = ELFFile(f)
         names = {i: s.name for i, s in enumerate(elf.iter_sections())}
-        st = elf.get_section_by_name(".symtab")
+        st = elf.get_section_by_name(table)
         out = Counter()
+        if st is None:
+            return out, None
         for s in st.iter_symbols():
             sh = s["st_shndx"]
             out[(s.name, s["st_info"]["type"], s["st_info"]["bind"], s["st_other"]["visibility"],
-                 names.get(sh, sh) if isinstance(sh, int) else sh)] += 1
+                 names.get(sh, sh) if isinstance(sh, int) else sh, s["st_size"])] += 1
         return out, st["sh_info"]
 
 
@@ -217,3 +221,16 @@ def _got_anchors(path: str) -> tuple:
 def test_got_anchors_match_bfd(outputs):
     _case, _mode, ref, got = outputs
     assert _got_anchors(got.exe) == _got_anchors(ref.exe)
+
+
+@parametrize_outputs
+def test_dynsym_matches_bfd(outputs):
+    """The same .dynsym entries as bfd's (order aside): names, type, binding, visibility, the
+    section each definition is in, and sizes; and the same number of local entries (sh_info)."""
+    _case, _mode, ref, got = outputs
+    (r, ri), (g, gi) = _symtab(ref.exe, ".dynsym"), _symtab(got.exe, ".dynsym")
+    assert r, "harness: bfd's output has no .dynsym"
+    only_bfd, only_got = sorted(map(str, r - g)), sorted(map(str, g - r))
+    assert not only_bfd and not only_got, (f".dynsym differs from bfd's:\n  only bfd's: {only_bfd}\n"
+                                           f"  only under test: {only_got}")
+    assert gi == ri, f".dynsym sh_info {gi}, bfd's {ri}"

@@ -34,6 +34,9 @@ Main options (GNU ld spelling):
   --compress-debug-sections=none|zlib|zstd  -plugin/-plugin-opt (accepted, ignored: no LTO)
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
+  -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
+  -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
+  -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
@@ -503,15 +506,106 @@ def _(c, s, v):
         raise LinkError(f"--threads: expected a number, got '{v}'") from None
 
 
+@_flag("unique")
+def _(c, s): c.unique.append(None)
+
+
+@_arg("unique")
+def _(c, s, v): c.unique.append(v)
+
+
 @_flag("no-threads")
 def _(c, s): c.threads = 1
 
 
 @_arg("exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
-      "format", "b", "Y", "dependency-file", "package-metadata", "retain-symbols-file", "audit",
-      "f", "auxiliary", "F", "filter", "c", "mri-script", "P", "depaudit", "G", "gpsize",
+      "format", "b", "Y", "dependency-file", "retain-symbols-file",
+      "c", "mri-script", "G", "gpsize",
       "sort-section", "image-base", "error-handling-script", "oformat", "orphan-handling")
 def _(c, s, v): pass
+
+
+# ---- dynamic tags and notes (filters, audit libraries, DF_1 bits, x86 properties, package note) ----
+def _append_separated(cur: str | None, v: str) -> str:
+    """--audit/--depaudit: GNU ld joins the values with ':' and skips one already present as a whole
+    component run."""
+    if cur is None:
+        return v
+    return cur if f":{v}:" in f":{cur}:" else f"{cur}:{v}"
+
+
+@_arg("F", "filter")
+def _(c, s, v): c.filter = v
+
+
+@_arg("f", "auxiliary")
+def _(c, s, v): c.auxiliary.append(v)
+
+
+@_arg("audit")
+def _(c, s, v): c.audit = _append_separated(c.audit, v)
+
+
+@_arg("P", "depaudit")
+def _(c, s, v): c.depaudit = _append_separated(c.depaudit, v)
+
+
+@_arg("package-metadata")
+def _(c, s, v): c.package_metadata = v or None
+
+
+@_flag("package-metadata")        # the value is optional (`--package-metadata=JSON`); alone it clears
+def _(c, s): c.package_metadata = None
+
+
+_Z_DF_1 = {"global": 0x2, "loadfltr": 0x10, "nodefaultlib": 0x800, "nodump": 0x1000, "globalaudit": 0x01000000}
+_ISA_LEVELS = {"x86-64-baseline": 1, "x86-64-v2": 2, "x86-64-v3": 4, "x86-64-v4": 8}
+
+
+def _z_tags_option(c: Config, kw: str) -> bool:
+    """The -z keywords of this block; False when kw is not one of them."""
+    if kw in _Z_DF_1:
+        c.flags_1_extra |= _Z_DF_1[kw]
+    elif kw in ("unique", "nounique"):
+        c.z_unique = kw == "unique"
+    elif kw == "ibt":
+        c.z_ibt = True
+    elif kw == "shstk":
+        c.z_shstk = True
+    elif kw.startswith("cet-report="):
+        v = kw.split("=", 1)[1]
+        if v not in ("none", "warning", "error"):
+            raise LinkError(f"invalid option for -z cet-report=: {v}")
+        c.cet_report = v
+    elif kw.startswith("x86-64-"):
+        if kw not in _ISA_LEVELS:
+            raise LinkError(f"invalid x86-64 ISA level: {kw}")
+        c.isa_level_needed |= _ISA_LEVELS[kw]
+    else:
+        return False
+    return True
+
+
+def _check_tags(c: Config) -> None:
+    if not c.shared:
+        if c.filter is not None:
+            raise LinkError("-F may not be used without -shared")
+        if c.auxiliary:
+            raise LinkError("-f may not be used without -shared")
+    if c.package_metadata is not None:
+        import json
+        try:
+            ok = isinstance(json.loads(c.package_metadata, parse_constant=_no_constant), (dict, list))
+            why = "'[' or '{' expected"
+        except ValueError as e:
+            ok, why = False, str(e).split(":")[0]
+        if not ok:
+            diag.warn(f"--package-metadata={c.package_metadata} does not contain valid JSON, ignoring: {why}")
+            c.package_metadata = None
+
+
+def _no_constant(name):
+    raise ValueError(f"invalid token near '{name}'")
 
 
 _Z_FLAGS = {
@@ -525,13 +619,12 @@ _Z_FLAGS = {
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
     "nocopyreloc": ("z_nocopyreloc", True), "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
 }
-_Z_IGNORED = {"combreloc", "nocombreloc", "ibt", "shstk", "cet-report=none", "noextern-protected-data",
-              "global", "nodump", "noreloc-overflow", "dynamic-undefined-weak", "nodynamic-undefined-weak",
+_Z_IGNORED = {"combreloc", "nocombreloc", "noextern-protected-data",
+              "noreloc-overflow", "dynamic-undefined-weak", "nodynamic-undefined-weak",
               "pack-relative-relocs", "nopack-relative-relocs", "keep-text-section-prefix",
               "nokeep-text-section-prefix", "unique-symbol", "nounique-symbol", "notext", "start-stop-gc",
               "nostart-stop-gc", "lam-u48", "lam-u57", "noindirect-extern-access", "indirect-extern-access",
               "mark-plt", "nomark-plt", "report-relative-reloc", "nognustack", "stack-size=0",
-              "x86-64-baseline", "x86-64-v2", "x86-64-v3", "x86-64-v4", "isa-level-report=none",
               "separate-loadable-segments", "noseparate-loadable-segments", "rodynamic", "nointerpose",
               "common", "nocommon", "sectionheader", "nosectionheader", "execute-only"}
 
@@ -541,6 +634,8 @@ def _parse_int(v: str) -> int:
 
 
 def _z_option(c: Config, kw: str) -> None:
+    if _z_tags_option(c, kw):
+        return
     if kw in _Z_FLAGS:
         attr, val = _Z_FLAGS[kw]
         setattr(c, attr, val)
@@ -549,8 +644,7 @@ def _z_option(c: Config, kw: str) -> None:
     elif kw.startswith("common-page-size="):
         c.common_page_size = _parse_int(kw.split("=", 1)[1])
     elif kw in _Z_IGNORED or kw.startswith(("call-nop=", "stack-size=", "start-stop-visibility=",
-                                            "cet-report=", "isa-level-report=", "max-page-size",
-                                            "x86-64-")):
+                                            "max-page-size")):
         pass
     else:
         diag.warn(f"-z {kw} ignored")
@@ -611,7 +705,7 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
 
 
 # Short options that take an argument attached (-lc, -L/dir, -zrelro, -ofile).
-_SHORT_ATTACHED = ("l", "L", "o", "e", "u", "z", "T", "m", "h", "R", "y", "I")
+_SHORT_ATTACHED = ("l", "L", "o", "e", "u", "z", "T", "m", "h", "R", "y", "I", "f", "F", "P")
 
 
 def parse_args(argv: list[str]) -> Config | None:
@@ -677,6 +771,7 @@ def parse_args(argv: list[str]) -> Config | None:
         c.pie = False
     if c.static and c.shared:
         c.static = False
+    _check_tags(c)
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:
         raise LinkError("no input files")
     return c

@@ -92,6 +92,17 @@ class Config:
     z_nocopyreloc: bool = False
     z_ibtplt: bool = False
     z_muldefs: bool = False
+    filter: str | None = None            # -F/--filter (last wins): DT_FILTER
+    auxiliary: list[str] = field(default_factory=list)   # -f/--auxiliary: one DT_AUXILIARY each
+    audit: str | None = None             # --audit: DT_AUDIT, colon-joined
+    depaudit: str | None = None          # --depaudit/-P: DT_DEPAUDIT, colon-joined
+    flags_1_extra: int = 0               # DF_1 bits of -z global/nodefaultlib/nodump/loadfltr/globalaudit
+    z_unique: bool = False               # -z unique: DT_GNU_FLAGS_1 = DF_GNU_1_UNIQUE
+    z_ibt: bool = False                  # -z ibt: force GNU_PROPERTY_X86_FEATURE_1_IBT (and the IBT PLT)
+    z_shstk: bool = False                # -z shstk: force GNU_PROPERTY_X86_FEATURE_1_SHSTK
+    cet_report: str = "none"             # -z cet-report=none|warning|error
+    isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
+    package_metadata: str | None = None  # --package-metadata=JSON: .note.package
     max_page_size: int = 0x1000
     common_page_size: int = 0x1000
     rpath: list[str] = field(default_factory=list)
@@ -141,6 +152,7 @@ class Config:
     emulation: str = "elf_x86_64"
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
+    unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
     threads: int = 0              # 0: decide from the CPU count and the link's size
 
     @property

@@ -303,10 +303,12 @@ class EhFrameSection(Chunk):
         function, so it merges with an identical CIE wherever that comes first."""
         plt, pltgot = ctx.syn.plt, ctx.syn.pltgot
         fdes = []
-        if (plt.syms or plt.tlsdesc_plt0) and plt.header_size():
-            fdes.append((plt, _LAZY_PLT_FDE))       # all of .plt, IFUNC stubs too (as bfd)
+        if plt.header_size():
+            fdes.append((plt, _ibt_plt_fde() if plt.ibt else _LAZY_PLT_FDE))   # all of .plt, IFUNC stubs too
         if pltgot.syms:
             fdes.append((pltgot, _PLT_GOT_FDE))
+        if plt.sec_active():
+            fdes.append((ctx.syn.pltsec, _PLT_GOT_FDE))     # .plt.sec: jumps only, as .plt.got
         if not fdes or not self.records:
             return
         first = ctx.objs[0] if ctx.objs else None
@@ -480,6 +482,15 @@ _LAZY_PLT_FDE = bytes([0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                        0x0e, 16, 0x46, 0x0e, 24, 0x4a,
                        0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22,
                        0, 0, 0, 0])
+
+
+def _ibt_plt_fde() -> bytes:
+    """The IBT .plt's FDE: as the lazy one, with the offset where an entry's push has completed."""
+    from .arch.x86_64 import IBT_PLT_PUSH_DONE
+    i = _LAZY_PLT_FDE.index(bytes([0x1a, 0x30 + 11]))        # DW_OP_and; DW_OP_lit11
+    return _LAZY_PLT_FDE[:i + 1] + bytes([0x30 + IBT_PLT_PUSH_DONE]) + _LAZY_PLT_FDE[i + 2:]
+
+
 # .plt.got: one jmp per entry, the caller's frame is untouched (the CIE's rules hold)
 _PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
 

@@ -33,7 +33,7 @@ _NONALLOC_ORDER = {n: i for i, n in enumerate((
 def collect_chunks(ctx) -> list:
     syn = ctx.syn
     chunks = [c for c in ctx.out_sections.values()]
-    for c in (syn.interp, syn.build_id, syn.property, syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr,
+    for c in (syn.interp, syn.build_id, syn.property, syn.package, syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr,
               syn.versym, syn.verdef, syn.verneed, syn.dynamic, syn.eh_frame, syn.eh_frame_hdr):
         if c is not None:
             chunks.append(c)
@@ -47,6 +47,8 @@ def collect_chunks(ctx) -> list:
         chunks.append(syn.plt)
     if syn.pltgot.syms:
         chunks.append(syn.pltgot)
+    if syn.pltsec is not None and syn.plt.sec_active():
+        chunks.append(syn.pltsec)
     if syn.got.nslots or (ctx.symtab.get("_GLOBAL_OFFSET_TABLE_") is not None and
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)
@@ -471,7 +473,11 @@ def define_symbols(ctx) -> None:
     td = by.get(".tdata")
     if td is not None:
         setv("__tdata_start", td.addr)
-    setv("_TLS_MODULE_BASE_", ctx.tls_start)
+    # The TLSDESC local-dynamic base. An executable relaxes its descriptor to LE, where the DTPOFF32
+    # offsets that follow become TP offsets (as after a classic LD->LE), so bfd puts the base at TP
+    # itself (TPOFF 0); a library keeps the TLS block start.
+    tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
+    setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared else ctx.tp, tls_first)
     from .arch.x86_64 import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
         s.value = sym_addr(ctx, ref) + delta

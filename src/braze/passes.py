@@ -2,14 +2,16 @@
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
 
+import re
 
 from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
-                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
-                  GNU_PROPERTY_X86_FEATURE_1_AND)
+                  STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED,
+                  GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT, GNU_PROPERTY_X86_FEATURE_1_SHSTK,
+                  GNU_PROPERTY_X86_ISA_1_NEEDED)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD, NEEDS_TLSDESC,
@@ -242,6 +244,7 @@ def bin_sections(ctx) -> None:
     merged: dict[tuple, MergedSection] = {}
     eh_inputs = []
     members: dict[str, list] = {}
+    unique = _UniqueRule(cfg.unique) if cfg.unique else None
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive:
@@ -258,6 +261,10 @@ def bin_sections(ctx) -> None:
                 eh_inputs.append(sec)
                 continue
             oname = output_name(name, flags, obj)
+            key = oname
+            if unique is not None and unique.matches(name, oname, sec):
+                oname = name                # its own output section, placed as bfd places orphans
+                key = unique.key(name)
             if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
                 reverse_ctors(sec)
             # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
@@ -267,21 +274,22 @@ def bin_sections(ctx) -> None:
             if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and \
                     sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
                     _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
-                key = (oname, flags & ~SHF_GROUP, sec.entsize, sec.align)
-                ms = merged.get(key)
+                mkey = (key, flags & ~SHF_GROUP, sec.entsize, sec.align)
+                ms = merged.get(mkey)
                 if ms is None:
-                    ms = merged[key] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
-                                                     bool(flags & SHF_STRINGS))
-                    ms.out = _out(outs, oname, sec)
+                    ms = merged[mkey] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
+                                                      bool(flags & SHF_STRINGS))
+                    ms.out = _out(outs, oname, sec, key)
+                    ms.key = key
                 ms.add(sec)
                 sec.out = None
                 continue
-            _out(outs, oname, sec)
-            members.setdefault(oname, []).append((section_order_key(oname, sec), sec))
+            _out(outs, oname, sec, key)
+            members.setdefault(key, []).append((section_order_key(oname, sec), sec))
     placed = set()
     for ms in merged.values():
-        members.setdefault(ms.name, []).extend(ms.finish())
-        placed.add(ms.name)
+        members.setdefault(ms.key, []).extend(ms.finish())
+        placed.add(ms.key)
     for oname, lst in members.items():
         lst.sort(key=lambda x: x[0])
         os_ = outs[oname]
@@ -292,15 +300,18 @@ def bin_sections(ctx) -> None:
             os_.update_size(ctx)        # member offsets, for the merged pieces' offsets
     for ms in merged.values():
         ms.place()
-    # COMMON symbols go to the end of .bss
+    # COMMON symbols go to the end of .bss; thread-local ones (`.tls_common`, STT_TLS) to the end of
+    # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
     commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
     if cfg.sort_common:
         commons.sort(key=lambda s: -s.common_align)
     for s in commons:
         b = Blob("COMMON", s.size, max(1, s.common_align))
-        bss = outs.get(".bss")
+        oname, flags = (".tbss", SHF_ALLOC | SHF_WRITE | SHF_TLS) if s.type == STT_TLS else \
+            (".bss", SHF_ALLOC | SHF_WRITE)
+        bss = outs.get(oname)
         if bss is None:
-            bss = outs[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+            bss = outs[oname] = OutputSection(oname, SHT_NOBITS, flags)
         bss.members.append(b)
         b.out = bss
         s.section = b
@@ -310,8 +321,38 @@ def bin_sections(ctx) -> None:
     ctx.eh_inputs = eh_inputs
 
 
-def _out(outs, oname, sec) -> OutputSection:
-    os_ = outs.get(oname)
+class _UniqueRule:
+    """--unique[=GLOB]: input sections that get an output section each. Without a pattern, the orphans
+    (sections the default script names nowhere); with patterns, input section names matching one."""
+
+    # sections whose output the link builds around one output section of that name
+    _SPECIAL = (".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini",
+                ".tdata", ".tbss", ".interp", ".dynamic", ".got", ".got.plt", ".plt", ".note.gnu.property")
+
+    def __init__(self, patterns: list):
+        import fnmatch
+        self.orphans = None in patterns
+        self.globs = [re.compile(fnmatch.translate(p)) for p in patterns if p is not None]
+        self.count = 0
+
+    def matches(self, name: str, oname: str, sec) -> bool:
+        if self.globs and any(g.match(name) for g in self.globs):
+            pass
+        elif not (self.orphans and oname == name and name not in _RANKS and sec.flags & SHF_ALLOC):
+            return False
+        if oname in self._SPECIAL or name in self._SPECIAL or sec.flags & SHF_TLS:
+            raise LinkError(f"--unique: {sec.file.name}: section {name} cannot be made an output section of "
+                            "its own (not supported)")
+        return True
+
+    def key(self, name: str) -> str:
+        self.count += 1
+        return f"{name}\0{self.count}"
+
+
+def _out(outs, oname, sec, key=None) -> OutputSection:
+    key = key or oname
+    os_ = outs.get(key)
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
     if sec.flags & SHF_GNU_RETAIN and oname not in _RANKS:
         flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
@@ -319,7 +360,7 @@ def _out(outs, oname, sec) -> OutputSection:
         t = sec.type
         if t == SHT_X86_64_UNWIND:
             t = SHT_PROGBITS
-        os_ = outs[oname] = OutputSection(oname, t, flags)
+        os_ = outs[key] = OutputSection(oname, t, flags)
         if oname in (".init_array",):
             os_.type = SHT_INIT_ARRAY
         elif oname == ".fini_array":
@@ -344,11 +385,11 @@ class Synthetic:
     """Holder for the synthetic sections of this link (None when absent)."""
 
     def __init__(self):
-        self.interp = self.build_id = self.property = None
+        self.interp = self.build_id = self.property = self.package = None
         self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
         self.versym = self.verneed = self.verdef = None
         self.rela_dyn = self.rela_plt = None
-        self.plt = self.pltgot = self.got = self.gotplt = None
+        self.plt = self.pltgot = self.pltsec = self.got = self.gotplt = None
         self.dynamic = None
         self.eh_frame = self.eh_frame_hdr = None
         self.dynbss = None
@@ -360,11 +401,11 @@ class Synthetic:
 
 def create_synthetic(ctx) -> None:
     from .synthetic.strtab import StrTab
-    from .synthetic.notes import Interp, BuildId, PropertyNote
+    from .synthetic.notes import Interp, BuildId, PropertyNote, PackageNote
     from .synthetic.dynsym import DynSym, GnuHash, SysvHash
     from .synthetic.rela import RelaDyn, RelaPlt
     from .synthetic.got import Got, GotPlt
-    from .synthetic.plt import Plt, PltGot
+    from .synthetic.plt import Plt, PltGot, PltSec
     from .synthetic.dynamic import Dynamic
     from .ehframe import EhFrameSection, EhFrameHdr
     cfg = ctx.config
@@ -379,6 +420,8 @@ def create_synthetic(ctx) -> None:
     props = _merge_properties(ctx)
     if props:
         syn.property = PropertyNote(props)
+    if cfg.package_metadata is not None:
+        syn.package = PackageNote(cfg.package_metadata)
     if dyn:
         syn.dynstr = StrTab(".dynstr", True)
         syn.dynsym = DynSym(syn.dynstr)
@@ -399,6 +442,12 @@ def create_synthetic(ctx) -> None:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn)
     syn.pltgot = PltGot()
+    # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
+    if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
+        syn.plt.ibt = True
+        syn.pltgot.set_ibt()
+        if dyn:
+            syn.pltsec = PltSec(syn.plt)
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
@@ -414,26 +463,60 @@ def create_synthetic(ctx) -> None:
 
 
 def _merge_properties(ctx) -> list[tuple[int, int]]:
-    objs = ctx.objs
-    if not objs:
-        return []
+    """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
+    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
+    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
+    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
+    cfg = ctx.config
+    objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
+    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
+        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
     out = []
     feat = None
     for o in objs:
         if o.x86_feature_and is None:
-            feat = None
+            feat = 0
             break
         feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
+    if cfg.cet_report != "none":
+        _cet_report(cfg, objs, forced)
+    feat = (feat or 0) | forced
+    ctx.x86_feature_1 = feat
     if feat:
         out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
     ors: dict[int, int] = {}
     for o in objs:
         for k, v in o.x86_or_props.items():
             ors[k] = ors.get(k, 0) | v
-    for k in sorted(ors):
-        out.append((k, ors[k]))
+    if cfg.isa_level_needed:
+        ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
+    out.extend(ors.items())
+    if objs:
+        orand = dict(objs[0].x86_orand_props)
+        for o in objs[1:]:
+            if not orand:
+                break
+            mine = o.x86_orand_props
+            orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
+        out.extend(orand.items())
     out.sort()
     return out
+
+
+def _cet_report(cfg, objs, forced) -> None:
+    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
+    for o in objs:
+        have = o.x86_feature_and or 0
+        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
+                if not (have | forced) & bit]
+        if not miss:
+            continue
+        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
+        if cfg.cet_report == "error":
+            diag.error(f"{o.name}: {what}")
+        else:
+            diag.note(f"{o.name}: warning: {what}")
+    diag.check_errors()
 
 
 # ------------------------------------------------------------------ scan

@@ -9,7 +9,7 @@ import os
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
+from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_XINDEX, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
                   STT_GNU_IFUNC, STT_TLS, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE
@@ -332,8 +332,6 @@ class Reader:
                 if s.rank == NONE and not s.type:
                     s.type = info & 0xf
                 continue
-            if shndx == 0xffff and obj.symtab_shndx is not None:
-                shndx = obj.symtab_shndx[i]
             if shndx == SHN_COMMON:
                 rank = COMMON
                 sec = None
@@ -343,7 +341,10 @@ class Reader:
             elif shndx == SHN_ABS:
                 rank = WEAK if bind == STB_WEAK else STRONG
                 sec = None
-            elif shndx >= SHN_LORESERVE:
+            elif SHN_LORESERVE <= shndx <= 0xffff:     # (extended indices are resolved by the reader)
+                if shndx == SHN_XINDEX:
+                    raise obj.error(f"symbol {diag.demangle(name)} has st_shndx SHN_XINDEX but the object "
+                                    "has no SHT_SYMTAB_SHNDX section")
                 continue
             else:
                 if shndx >= len(secs):

@@ -104,6 +104,7 @@ class MergedSection:
         self.files: list = []      # per input section its object (a Fragment's owner)
         self.frags: list = []
         self.out = None
+        self.key = name            # the output section's key (its name, or a --unique section's own)
 
     @property
     def addr(self):

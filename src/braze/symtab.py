@@ -1,8 +1,11 @@
 """.symtab/.strtab/.shstrtab: local symbols per file (FILE first), linker-defined locals, then globals."""
 from __future__ import annotations
 
-from .elf import (SHT_SYMTAB, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_TLS, STT_FUNC, STT_OBJECT,
-                  STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF)
+import struct
+
+from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
+                  STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
+                  SHN_XINDEX)
 from .arch.x86_64 import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
@@ -18,6 +21,15 @@ class SymTab(Chunk):
         self.link = strtab
         self.locals: list = []     # (name_off, obj, idx) or ('sym', Symbol)
         self.globals: list = []
+        self.shndx_table: SymTabShndx | None = None   # with 0xff00 or more output sections
+
+    def _sec(self, o: int, shndx: int) -> int:
+        """st_shndx for the symbol at file offset o in a section numbered shndx: past the reserved
+        range the number goes to .symtab_shndx and the symbol says SHN_XINDEX."""
+        if shndx < SHN_LORESERVE:
+            return shndx
+        self.shndx_table.entries[(o - self.offset) // 24] = shndx
+        return SHN_XINDEX
 
     def update_size(self, ctx) -> None:
         self.size = 24 * (1 + len(self.locals) + len(self.globals))
@@ -43,10 +55,10 @@ class SymTab(Chunk):
                     if m is not None:
                         from .sections import merged_offset
                         value = m[0].addr + merged_offset(m, e[4])
-                        shndx = m[0].out.shndx
+                        shndx = self._sec(o, m[0].out.shndx)
                     else:
                         value = sec.out.addr + sec.out_off + e[4]
-                        shndx = sec.out.shndx
+                        shndx = self._sec(o, sec.out.shndx)
                     if typ == STT_TLS:
                         value = (value - tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 pack(buf, o, name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5])
@@ -55,14 +67,13 @@ class SymTab(Chunk):
                 self._pack_sym(ctx, buf, o, name, s, STB_LOCAL, typ)
             else:                               # a linker-made local nothing referenced
                 _, name, typ, chunk = ent
-                pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, chunk.shndx, chunk.addr, 0)
+                pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), chunk.addr, 0)
             o += 24
         for name, s in self.globals:
             self._pack_sym(ctx, buf, o, name, s, None)
             o += 24
 
-    @staticmethod
-    def _pack_sym(ctx, buf, o, name, s, bind, local_type=None):
+    def _pack_sym(self, ctx, buf, o, name, s, bind, local_type=None):
         typ = s.type if local_type is None else local_type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
@@ -72,15 +83,17 @@ class SymTab(Chunk):
             sec = s.section
             out = getattr(sec, "out", None) if sec is not None else None
             if out is not None:
-                shndx = out.shndx
+                shndx = self._sec(o, out.shndx)
             elif sec is not None and hasattr(sec, "shndx") and not isinstance(sec, InputSection):
-                shndx = sec.shndx
+                shndx = self._sec(o, sec.shndx)
             elif getattr(sec, "merge", None) is not None:     # in a merged constant/string section
-                shndx = sec.merge[0].out.shndx
+                shndx = self._sec(o, sec.merge[0].out.shndx)
             else:
                 shndx = SHN_ABS
                 if s.linker_defined:
-                    shndx = _section_of_addr(ctx, s.value)
+                    c = _section_of_addr(ctx, s.value)
+                    if c is not None:
+                        shndx = self._sec(o, c.shndx)
             value = sym_addr(ctx, s)
             if typ == STT_TLS:
                 value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
@@ -94,13 +107,32 @@ class SymTab(Chunk):
         SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
 
 
+class SymTabShndx(Chunk):
+    """.symtab_shndx: the section index of each .symtab entry whose st_shndx is SHN_XINDEX (else 0)."""
+
+    def __init__(self, symtab: SymTab):
+        super().__init__(".symtab_shndx", SHT_SYMTAB_SHNDX, 0, 4, 4)
+        self.link = symtab
+        self.symtab = symtab
+        self.entries: dict[int, int] = {}
+
+    def update_size(self, ctx) -> None:
+        self.size = self.symtab.size // 24 * 4
+
+    def write(self, ctx, buf) -> None:
+        pack = struct.pack_into
+        for i, shndx in self.entries.items():
+            pack("<I", buf, self.offset + 4 * i, shndx)
+
+
 def _section_of_addr(ctx, v):
-    best = SHN_ABS
+    """The allocated section holding address v (or ending at it), None if none does."""
+    best = None
     for c in ctx.chunks:
         if c.flags & 2 and not (c.flags & 0x400 and c.type == 8) and c.addr <= v <= c.addr + c.size:
-            best = c.shndx
+            best = c
             if c.addr <= v < c.addr + c.size:
-                return c.shndx
+                return c
     return best
 
 
@@ -189,6 +221,9 @@ def build_symtab(ctx, chunks) -> list:
             locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
         tabs = [st, strtab, shstr]
+        if len(chunks) + len(tabs) + 1 >= SHN_LORESERVE:     # (+1: section 0)
+            st.shndx_table = SymTabShndx(st)
+            tabs.insert(1, st.shndx_table)
     for c in chunks + tabs:
         shstr.add(c.name)
     for t in tabs:

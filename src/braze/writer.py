@@ -10,7 +10,7 @@ import sys
 from . import diag
 from .diag import LinkError
 from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
-                  ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, align_up)
+                  ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, SHN_LORESERVE, SHN_XINDEX, align_up)
 from .sections import OutputSection
 
 
@@ -190,8 +190,12 @@ def _write_headers(ctx, buf) -> None:
     osabi = 3 if any(o.has_ifunc_or_unique for o in ctx.objs) else 0
     ident = b"\x7fELF\x02\x01\x01" + bytes([osabi]) + bytes(8)
     etype = ET_DYN if cfg.pic else ET_EXEC
+    shnum, shstrndx = len(chunks) + 1, ctx.shstrtab.shndx
     EHDR.pack_into(buf, 0, ident, etype, EM_X86_64, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
-                   len(chunks) + 1, ctx.shstrtab.shndx)
+                   shnum if shnum < SHN_LORESERVE else 0, shstrndx if shstrndx < SHN_LORESERVE else SHN_XINDEX)
+    if shnum >= SHN_LORESERVE:      # the gABI's escape: the real numbers live in section 0's header
+        SHDR.pack_into(buf, ctx.shoff, 0, 0, 0, 0, 0, shnum, shstrndx if shstrndx >= SHN_LORESERVE else 0,
+                       0, 0, 0)
     o = 64
     for s in segs:
         PHDR.pack_into(buf, o, s.type, s.flags, s.offset, s.vaddr, s.vaddr, s.filesz, s.memsz, s.align)

@@ -35,3 +35,8 @@ __attribute__((constructor)) static void api_ctor(void) { api_counter += 1; }
 __attribute__((destructor)) static void api_dtor(void) { if (getenv("API_DTOR")) fputs("api dtor\n", stderr); }
 int api_init_fn(void) { api_counter += 10; return 0; }
 int api_fini_fn(void) { if (getenv("API_DTOR")) fputs("api fini\n", stderr); return 0; }
+
+/* Referenced by nothing: --gc-sections removes it, and with it the library's only use of puts (bfd
+   then imports no puts); an unused data object goes too. */
+__attribute__((visibility("hidden"))) int api_unused_hidden(void) { return puts("never called"); }
+__attribute__((visibility("hidden"))) int api_unused_table[256] = { 1 };

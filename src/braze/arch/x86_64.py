@@ -54,7 +54,7 @@ def local_sym(obj, idx: int) -> Symbol:
         s.is_abs = True
     elif sh == SHN_UNDEF:
         s.rank = NONE
-    elif sh < 0xff00:
+    elif not 0xff00 <= sh <= 0xffff:        # a section (extended indices are above the reserved range)
         s.section = obj.sections[sh] if sh < len(obj.sections) else None
     obj.syms[idx] = s
     return s
@@ -89,14 +89,40 @@ def target_addr(ctx, s: Symbol, a: int) -> int:
 
 
 def plt_addr(ctx, s: Symbol) -> int:
+    """Where calls to `s` go: its PLT entry (in .plt.sec with the IBT PLT), .plt.got stub or IFUNC stub."""
     syn = ctx.syn
     if s.iplt_idx >= 0:
-        return syn.plt.iplt_addr(s.iplt_idx)
+        return syn.plt.icall_addr(s.iplt_idx)
     if s.pltgot_idx >= 0:
         return syn.pltgot.entry_addr(s.pltgot_idx)
     if s.plt_idx >= 0:
-        return syn.plt.entry_addr(s.plt_idx)
+        return syn.plt.call_addr(s.plt_idx)
     return sym_addr_noplt(ctx, s)
+
+
+# ---------------------------------------------------------------- IBT PLT (bfd's "lazy IBT PLT")
+# Used when the output is marked GNU_PROPERTY_X86_FEATURE_1_IBT or with -z ibtplt: every indirect-branch
+# target starts with endbr64. PLT0 is the ordinary one; a .plt entry is the lazy half (reached only
+# through its GOT slot's initial value), the .plt.sec entry (and a 16-byte .plt.got entry) the half
+# calls go to.
+ENDBR64 = b"\xf3\x0f\x1e\xfa"
+IBT_PLT_ENTRY = 16
+
+
+def write_ibt_plt_entry(buf, off: int, addr: int, reloc_index: int, plt0: int) -> None:
+    """endbr64; push $reloc_index; jmp PLT0; xchg %ax,%ax"""
+    struct.pack_into("<4sBIBi2s", buf, off, ENDBR64, 0x68, reloc_index, 0xe9, plt0 - (addr + 14), b"\x66\x90")
+
+
+def write_ibt_jmp_entry(buf, off: int, addr: int, slot: int) -> None:
+    """endbr64; jmp *slot(%rip); nopw 0(%rax,%rax,1) -- .plt.sec, IBT .plt.got and static IFUNC stubs."""
+    struct.pack_into("<4s2sI6s", buf, off, ENDBR64, b"\xff\x25", (slot - (addr + 10)) & 0xffffffff,
+                     b"\x66\x0f\x1f\x44\x00\x00")
+
+
+# .eh_frame FDE body for the IBT .plt (same as the lazy PLT's, whose bytes live in ehframe.py, except
+# that an entry's push has completed from offset 9 on: DW_OP_lit9 instead of DW_OP_lit11)
+IBT_PLT_PUSH_DONE = 9
 
 
 def sym_addr_noplt(ctx, s):
@@ -211,10 +237,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     seen = obj.pc_seen
     if seen is None:
         seen = obj.pc_seen = bytearray(nsyms)
-    skip = -1
     for i, (off, info, addend) in enumerate(rels):
-        if i == skip:
-            continue
         t = info & 0xffffffff
         idx = info >> 32
         if idx >= nsyms:
@@ -320,13 +343,13 @@ def scan_section(ctx, sec, rels=None) -> None:
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
-                skip = i + 1    # the __tls_get_addr call is rewritten too
+                # the __tls_get_addr call is rewritten too, but its relocation is scanned all the same:
+                # bfd still gives a dynamic __tls_get_addr its PLT entry (GOT slot with -fno-plt)
                 continue
             _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_TLSLD:
             if exe:
-                skip = i + 1
                 continue
             ctx.need_tlsld = True
             continue
@@ -772,21 +795,43 @@ def _relax_ie_le(obj, sec, off, buf, loc, tpoff):
 
 _GD_PREFIX = b"\x66\x48\x8d\x3d"
 _FS0 = b"\x64\x48\x8b\x04\x25\x00\x00\x00\x00"
+_NOPW6 = b"\x66\x0f\x1f\x44\x00\x00"                             # nopw 0x0(%rax,%rax,1)
+_LD_LARGE_LE = b"\x66\x66\x66\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00" + _FS0   # data16 x3 cs nopw; mov %fs:0
+
+
+def _large_tls_call(sec, off, buf, loc, rels, i) -> bool:
+    """Is the __tls_get_addr call after the lea at `off` the -mcmodel=large form (psABI, bfd)?
+        movabs $__tls_get_addr@PLTOFF,%rax (R_X86_64_PLTOFF64); add %rbx|%r15,%rax; call *%rax
+    The whole sequence with its `leaq x@tlsgd/tlsld(%rip),%rdi` (no data16 prefix) is 22 bytes."""
+    if bytes(buf[loc + 4:loc + 6]) != b"\x48\xb8" or off < 3 or off + 19 > sec.size:
+        return False
+    if buf[loc + 15] != 0x01 or bytes(buf[loc + 17:loc + 19]) != b"\xff\xd0" or \
+            (buf[loc + 14], buf[loc + 16]) not in ((0x48, 0xd8), (0x4c, 0xf8)):
+        return False
+    return i < len(rels) and rels[i][0] == off + 6 and rels[i][1] & 0xffffffff == R_PLTOFF64 and \
+        bytes(buf[loc - 3:loc]) == b"\x48\x8d\x3d"
 
 
 def _relax_gd(ctx, obj, sec, off, buf, loc, s, S, P, rels, i):
-    start = loc - 4
-    nxt = bytes(buf[loc + 4:loc + 8])
-    if bytes(buf[start:loc]) != _GD_PREFIX or i >= len(rels) or \
-            nxt not in (b"\x66\x66\x48\xe8", b"\x66\x48\xff\x15"):
-        _tls_fail(obj, sec, off, "R_X86_64_TLSGD to R_X86_64_TPOFF32")
+    large = _large_tls_call(sec, off, buf, loc, rels, i)
+    if large:
+        start = loc - 3
+    else:
+        start = loc - 4
+        nxt = bytes(buf[loc + 4:loc + 8])
+        if bytes(buf[start:loc]) != _GD_PREFIX or i >= len(rels) or \
+                nxt not in (b"\x66\x66\x48\xe8", b"\x66\x48\xff\x15"):
+            _tls_fail(obj, sec, off, "R_X86_64_TLSGD to R_X86_64_TPOFF32")
+    # the 16-byte form becomes two instructions; the 22-byte large form the same two plus a 6-byte nop
+    tail = _NOPW6 if large else b""
     if s.gottp_idx >= 0:            # GD -> IE
         slot = ctx.syn.got.slot_addr(s.gottp_idx)
         buf[start:start + 12] = _FS0 + b"\x48\x03\x05"
-        _pack_i32(buf, start + 12, slot - (P - 4 + 16))
+        _pack_i32(buf, start + 12, slot - (P + start + 16 - loc))
     else:                           # GD -> LE
         buf[start:start + 12] = _FS0 + b"\x48\x8d\x80"
         _pack_i32(buf, start + 12, S - ctx.tp)
+    buf[start + 16:start + 16 + len(tail)] = tail
 
 
 def _relax_ld(obj, sec, off, buf, loc, rels, i):
@@ -797,6 +842,8 @@ def _relax_ld(obj, sec, off, buf, loc, rels, i):
         buf[start:start + 12] = b"\x66\x66\x66" + _FS0
     elif bytes(buf[loc + 4:loc + 6]) == b"\xff\x15":
         buf[start:start + 13] = b"\x66\x66\x66\x66" + _FS0
+    elif _large_tls_call(sec, off, buf, loc, rels, i):
+        buf[start:start + 22] = _LD_LARGE_LE
     else:
         _tls_fail(obj, sec, off, "R_X86_64_TLSLD to R_X86_64_TPOFF32")
 

@@ -8,7 +8,8 @@ from .elfhdr import read_headers
 from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,
                    SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
-                   NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO,
+                   NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
+                   GNU_PROPERTY_X86_UINT32_OR_AND_HI,
                    GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
 
 _SHDR_ITER = SHDR.iter_unpack
@@ -31,6 +32,14 @@ def _names(strtab: bytes, offsets) -> list[str]:
         else:
             out.append("")
     return out
+
+
+def _identity(i: int) -> int:
+    return i
+
+
+def _imap(i: int) -> int:
+    return i if i < SHN_LORESERVE else i + 0x100
 
 
 class InputSection:
@@ -108,6 +117,7 @@ class ObjectFile:
         self.x86_feature_and: int | None = None   # None: no property note
         self.x86_isa_needed = 0
         self.x86_or_props: dict[int, int] = {}
+        self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
         self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
         self.section_warning: str | None = None
         self.strtab = b""
@@ -142,7 +152,13 @@ class ObjectFile:
             return shstrtab[off:e if e >= 0 else len(shstrtab)].decode("utf-8", "replace")
 
         n = len(shdrs)
-        sections: list[InputSection | None] = [None] * n
+        # Section indices from 0xff00 up collide with the reserved values (SHN_ABS, SHN_COMMON…) that
+        # symbols carry in st_shndx. Past that point an object's sections are numbered internally 0x100
+        # higher (a hole of None over the reserved range), so every later pass can tell a real section
+        # from a reserved value by the number alone; `imap` is that renumbering.
+        big = n > SHN_LORESERVE
+        imap = _imap if big else _identity
+        sections: list[InputSection | None] = [None] * (imap(n - 1) + 1 if big else n)
         symtab_idx = -1
         groups = []
         for i in range(1, n):
@@ -179,24 +195,24 @@ class ObjectFile:
                 continue
             if name.startswith((".gnu.lto_", ".gnu_debuglink", ".llvm_addrsig")) or name == ".gnu.lto":
                 continue
-            s = InputSection(self, i, name, sh)
+            s = InputSection(self, imap(i), name, sh)
             if flags & SHF_COMPRESSED:
                 self._decompress(s)
             elif name.startswith(".zdebug") and bytes(v[sh[4]:sh[4] + 4]) == b"ZLIB":
                 self._decompress_gnu(s)
-            sections[i] = s
+            sections[imap(i)] = s
         self.sections = sections
         # relocation sections attach to their targets
         for i in range(1, n):
             sh = shdrs[i]
             if sh[1] == SHT_RELA:
-                tgt = sh[7]
-                if tgt < n and sections[tgt] is not None:
+                tgt = imap(sh[7])
+                if sh[7] < n and sections[tgt] is not None:
                     if sh[4] + sh[5] > size:
                         raise self.error(f"relocation section {i} extends past the end of the file")
                     sections[tgt].rel_off = sh[4]
                     sections[tgt].rel_size = sh[5] - sh[5] % 24
-            elif sh[1] == SHT_REL and sh[7] < n and sections[sh[7]] is not None:
+            elif sh[1] == SHT_REL and sh[7] < n and sections[imap(sh[7])] is not None:
                 raise self.error(f"section {i}: SHT_REL relocations are not valid on x86-64")
         if symtab_idx >= 0:
             sh = shdrs[symtab_idx]
@@ -209,6 +225,8 @@ class ObjectFile:
             cnt = sh[5] // 24
             self.esyms = list(SYM.iter_unpack(v[sh[4]:sh[4] + cnt * 24]))
             self.first_global = min(sh[7], cnt) if sh[7] else cnt
+            if self.symtab_shndx is not None:
+                self._extended_indices(n, imap)
         self.sym_names = names = _names(self.strtab, [e[0] for e in self.esyms])
         for gi in groups:
             sh = shdrs[gi]
@@ -217,7 +235,7 @@ class ObjectFile:
             if not words:
                 continue
             flag = words[0]
-            members = [m for m in words[1:] if m < n]
+            members = [imap(m) for m in words[1:] if m < n]
             if not flag & GRP_COMDAT:
                 continue
             sig_idx = sh[7]
@@ -225,10 +243,12 @@ class ObjectFile:
                 raise self.error(f"section group {gi}: bad signature symbol index {sig_idx}")
             sig = names[sig_idx]
             if self.esyms[sig_idx][1] & 0xf == STT_SECTION:
-                if self.esyms[sig_idx][3] >= n:
+                sig_sec = self.esyms[sig_idx][3]
+                real = sig_sec - 0x100 if sig_sec > 0xffff else sig_sec
+                if not 0 < real < n or SHN_LORESERVE <= sig_sec <= 0xffff:
                     raise self.error(f"section group {gi}: signature symbol {sig_idx} has bad section index "
-                                     f"{self.esyms[sig_idx][3]}")
-                sig = secname(shdrs[self.esyms[sig_idx][3]][0])
+                                     f"{sig_sec}")
+                sig = secname(shdrs[real][0])
             self.comdat_groups.append((sig, members))
 
     def _parse_property(self, data: bytes) -> None:
@@ -253,6 +273,8 @@ class ObjectFile:
                     feature = val
                 elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
                     self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
+                elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+                    self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
         if feature is not None:
             self.x86_feature_and = feature
 
@@ -304,17 +326,31 @@ class ObjectFile:
         s.size = want
         s.name = ".debug" + s.name[7:]
 
+    def _extended_indices(self, n: int, imap) -> None:
+        """Rewrite st_shndx of SHN_XINDEX symbols to the index SHT_SYMTAB_SHNDX holds for them (in the
+        internal numbering, see `parse`), so esyms[i][3] is final."""
+        ext = self.symtab_shndx
+        esyms = self.esyms
+        for i, e in enumerate(esyms):
+            sh = e[3]
+            if sh == SHN_XINDEX:
+                if ext is None or i >= len(ext):
+                    raise self.error(f"symbol {i} has st_shndx SHN_XINDEX but no SHT_SYMTAB_SHNDX entry")
+                real = ext[i]
+                if not 0 < real < n:
+                    raise self.error(f"symbol {i} has bad extended section index {real}")
+                esyms[i] = (e[0], e[1], e[2], imap(real), e[4], e[5])
+
     # --- symbol helpers used by later passes ---
     def sym_shndx(self, i: int) -> int:
-        sh = self.esyms[i][3]
-        if sh == SHN_XINDEX and self.symtab_shndx is not None:
-            return self.symtab_shndx[i]
-        return sh
+        """st_shndx of symbol i: a reserved value (SHN_UNDEF, SHN_ABS, SHN_COMMON) or the index into
+        self.sections (extended indices resolved at parse time)."""
+        return self.esyms[i][3]
 
     def local_section(self, i: int):
         """The InputSection a local symbol is defined in (None for ABS/undefined/discarded)."""
-        sh = self.sym_shndx(i)
-        if sh == SHN_UNDEF or sh >= SHN_LORESERVE:
+        sh = self.esyms[i][3]
+        if sh == SHN_UNDEF or SHN_LORESERVE <= sh <= 0xffff:
             return None
         if sh >= len(self.sections):
             raise self.error(f"symbol {i} has bad section index {sh}")

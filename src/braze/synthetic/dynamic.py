@@ -26,6 +26,15 @@ class Dynamic(Chunk):
             add((E.DT_SYMBOLIC, 0))
         if cfg.rpath:
             add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, syn.dynstr.add(":".join(cfg.rpath))))
+        # filters and audit libraries: right after the run path, as bfd orders them
+        if cfg.filter is not None:
+            add((E.DT_FILTER, syn.dynstr.add(cfg.filter)))
+        for name in cfg.auxiliary:
+            add((E.DT_AUXILIARY, syn.dynstr.add(name)))
+        if cfg.audit is not None:
+            add((E.DT_AUDIT, syn.dynstr.add(cfg.audit)))
+        if cfg.depaudit is not None:
+            add((E.DT_DEPAUDIT, syn.dynstr.add(cfg.depaudit)))
         init = ctx.symtab.get(cfg.init)
         fini = ctx.symtab.get(cfg.fini)
         if init is not None and init.is_defined and not init.is_shared:
@@ -47,6 +56,8 @@ class Dynamic(Chunk):
         add((E.DT_SYMTAB, ("addr", syn.dynsym)))
         add((E.DT_STRSZ, ("size", syn.dynstr)))
         add((E.DT_SYMENT, 24))
+        if cfg.z_unique:
+            add((E.DT_GNU_FLAGS_1, E.DF_GNU_1_UNIQUE))
         if not cfg.shared:
             add((E.DT_DEBUG, 0))
         if syn.textrel_needed(ctx):
@@ -88,6 +99,7 @@ class Dynamic(Chunk):
             flags1 |= E.DF_1_INTERPOSE
         if cfg.pie:
             flags1 |= E.DF_1_PIE
+        flags1 |= cfg.flags_1_extra
         if flags:
             add((E.DT_FLAGS, flags))
         if flags1:

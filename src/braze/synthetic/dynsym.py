@@ -4,8 +4,9 @@ from __future__ import annotations
 import struct
 
 from ..elf import (SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_GNU_VERSYM, SHT_GNU_VERNEED, SHT_GNU_VERDEF,
-                   SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_FUNC, SHN_UNDEF, SHN_ABS, gnu_hash,
+                   SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_FUNC, SHN_UNDEF, SHN_ABS, SHN_LORESERVE, gnu_hash,
                    sysv_hash, STV_PROTECTED)
+from ..diag import LinkError
 from ..sections import Chunk
 
 
@@ -49,6 +50,12 @@ class DynSym(Chunk):
             typ = s.type
             if _is_def(s):
                 shndx, value = _out_shndx(ctx, s), sym_addr(ctx, s)
+                if shndx is None:
+                    shndx = SHN_ABS
+                elif shndx >= SHN_LORESERVE:     # .dynsym has no SHN_XINDEX companion: bfd's error
+                    raise LinkError(f"{ctx.config.output}: too many sections: {len(ctx.chunks) + 1} "
+                                    f"(>= {SHN_LORESERVE})\nfinal link failed: nonrepresentable section "
+                                    "on output")
                 if typ == STT_TLS:
                     value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 size = s.size
@@ -75,21 +82,23 @@ def _is_def(s) -> bool:
     return s.rank >= 2 or s.copyrel or s.linker_defined
 
 
-def _out_shndx(ctx, s) -> int:
+def _out_shndx(ctx, s) -> int | None:
+    """The output section index of a defined symbol, None when it is absolute."""
     if s.copyrel:
         return s.section.out.shndx
     sec = s.section
     if sec is None:
         if s.linker_defined and not s.is_abs:
             from ..symtab import _section_of_addr
-            return _section_of_addr(ctx, s.value)
-        return SHN_ABS
+            c = _section_of_addr(ctx, s.value)
+            return c.shndx if c is not None else None
+        return None
     out = getattr(sec, "out", None)
     if out is None:
         m = getattr(sec, "merge", None)
         if m is not None:          # a symbol in a merged string/constant section
             return m[0].out.shndx
-        return getattr(sec, "shndx", SHN_ABS) if not hasattr(sec, "file") else SHN_ABS
+        return getattr(sec, "shndx", None) if not hasattr(sec, "file") else None
     return out.shndx
 
 

@@ -78,8 +78,8 @@ class GotPlt(Chunk):
             struct.pack_into("<Q", buf, o, syn.dynamic.addr)
         plt = syn.plt
         for i in range(self.nplt):
-            struct.pack_into("<Q", buf, o + 8 * (self.header + i), plt.entry_addr(i) + 6)
+            struct.pack_into("<Q", buf, o + 8 * (self.header + i), plt.slot_init(i))
         for i in range(self.niplt):
-            struct.pack_into("<Q", buf, o + 8 * (self.header + self.nplt + i), plt.iplt_addr(i) + 6)
+            struct.pack_into("<Q", buf, o + 8 * (self.header + self.nplt + i), plt.islot_init(i))
         if self.merged_got is not None:
             self.merged_got.write(ctx, buf)

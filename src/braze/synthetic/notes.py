@@ -1,10 +1,10 @@
-""".interp, .note.gnu.build-id, .note.gnu.property."""
+""".interp, .note.gnu.build-id, .note.gnu.property, .note.package."""
 from __future__ import annotations
 
 import hashlib
 import struct
 
-from ..elf import SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0
+from ..elf import SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0, NT_FDO_PACKAGING_METADATA
 from ..sections import Chunk
 
 
@@ -52,6 +52,20 @@ class PropertyNote(Chunk):
         super().__init__(".note.gnu.property", SHT_NOTE, SHF_ALLOC, 8)
         desc = b"".join(struct.pack("<IIII", t, 4, v, 0) for t, v in props)
         self.data = struct.pack("<III4s", 4, len(desc), NT_GNU_PROPERTY_TYPE_0, b"GNU\0") + desc
+        self.size = len(self.data)
+
+    def write(self, ctx, buf) -> None:
+        buf[self.offset:self.offset + self.size] = self.data
+
+
+class PackageNote(Chunk):
+    """--package-metadata=JSON: the systemd/FDO packaging note (owner "FDO"), the JSON text with its NUL."""
+
+    def __init__(self, text: str):
+        super().__init__(".note.package", SHT_NOTE, SHF_ALLOC, 4)
+        desc = text.encode() + b"\0"
+        desc += b"\0" * (-len(desc) % 4)        # bfd counts the padding in the descriptor size
+        self.data = struct.pack("<III4s", 4, len(desc), NT_FDO_PACKAGING_METADATA, b"FDO\0") + desc
         self.size = len(self.data)
 
     def write(self, ctx, buf) -> None:
