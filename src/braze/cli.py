@@ -29,14 +29,14 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -z nodelete|nodlopen|origin|initfirst|interpose|muldefs|max-page-size=N|common-page-size=N
   --as-needed  --no-as-needed  --push-state  --pop-state  --whole-archive  --no-whole-archive
   --start-group ... --end-group (-( -))  --export-dynamic (-E)  --no-export-dynamic  --dynamic-list FILE
-  -s/--strip-all  -S/--strip-debug  -x/--discard-all  --gc-sections  --print-gc-sections  -Map FILE  -M
+  -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none  --gc-sections  --print-gc-sections  -Map FILE  -M
   --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
-  --[no-]demangle  --compress-debug-sections=none|zlib  -m elf_x86_64  --verbose  --version  --help
+  --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m elf_x86_64  --verbose  --version  --help
   -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
   Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL -d
   --no-keep-memory --check-sections --no-fatal-warnings --warn-textrel ... (see _NOOPS in cli.py)
@@ -203,7 +203,15 @@ def _(c, s): c.strip_debug = True
 
 
 @_flag("discard-all", "x")
-def _(c, s): c.discard_all = True
+def _(c, s): c.discard = "all"
+
+
+@_flag("discard-locals", "X")
+def _(c, s): c.discard = "locals"
+
+
+@_flag("discard-none")
+def _(c, s): c.discard = "none"
 
 
 @_flag("gc-sections")
@@ -359,8 +367,8 @@ def _(c, s): c.init_entry = None
 def _(c, s): diag.set_demangle(True)
 
 
-@_arg("demangle")      # --demangle=STYLE: braze knows one style (the Itanium C++ ABI's)
-def _(c, s, v): diag.set_demangle(True)
+@_arg("demangle")      # --demangle=STYLE: auto, gnu-v3 (C++), rust, none
+def _(c, s, v): diag.set_demangle_style(v)
 
 
 @_flag("no-demangle")
@@ -470,9 +478,7 @@ def _(c, s, v):
 def _(c, s, v):
     if v not in ("none", "zlib", "zlib-gnu", "zlib-gabi", "zstd"):
         raise LinkError(f"invalid --compress-debug-sections option: {v}")
-    if v == "zstd":
-        raise LinkError("--compress-debug-sections=zstd is not supported (use zlib)")
-    c.compress_debug_sections = "zlib" if v.startswith("zlib") else v
+    c.compress_debug_sections = "zlib" if v == "zlib-gabi" else v
 
 
 @_arg("build-id")
@@ -661,7 +667,6 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("A", "architecture", "b", "format", "oformat", "EB"), "other targets"),
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
     **dict.fromkeys(("G", "gpsize"), "small data"),
-    **dict.fromkeys(("X", "discard-locals", "discard-none"), "not implemented"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
     **dict.fromkeys(("y", "trace-symbol", "cref", "print-memory-usage", "stats", "print-output-format",

@@ -114,8 +114,10 @@ class Config:
     dynamic_list: list[str] = field(default_factory=list)
     strip_all: bool = False
     strip_debug: bool = False
-    discard_locals: bool = False
-    discard_all: bool = False
+    # which object-file locals .symtab keeps (GNU ld's link_info.discard; the last option wins):
+    # "sec_merge" (default: drop local labels in SHF_MERGE sections), "locals" (-X: drop every local
+    # label), "all" (-x: drop every object-file local), "none" (--discard-none)
+    discard: str = "sec_merge"
     gc_sections: bool = False
     print_gc_sections: bool = False
     map_file: str | None = None

@@ -19,9 +19,26 @@ def set_prog(name: str) -> None:
     _prog = name
 
 
+_styles = ("cxx", "rust")   # which names demangle: --demangle=STYLE (libiberty's styles), default auto
+
+
 def set_demangle(on: bool) -> None:
     global _demangle
     _demangle = on
+
+
+def set_demangle_style(style: str) -> None:
+    """--demangle=STYLE as GNU ld: `auto` both kinds, `gnu-v3` C++ only, `rust` Rust only, `none`
+    neither; the other libiberty styles print C++ names differently (java, gnat) and are refused."""
+    global _styles
+    styles = {"auto": ("cxx", "rust"), "gnu-v3": ("cxx",), "rust": ("rust",), "none": ()}
+    if style in styles:
+        _styles = styles[style]
+    elif style in ("java", "gnat", "dlang"):
+        raise LinkError(f"option --demangle={style} is not supported")
+    else:
+        raise LinkError(f"unknown demangling style `{style}'")
+    set_demangle(True)
 
 
 def warn(msg: str) -> None:
@@ -73,8 +90,21 @@ def fatal(msg: str) -> LinkError:
 
 
 def demangle(name: str) -> str:
-    """A symbol name as diagnostics show it: demangled unless --no-demangle."""
-    return cxx_name(name) if _demangle else name
+    """A symbol name as diagnostics show it: demangled unless --no-demangle (C++ and Rust v0 names;
+    as in bfd, a name's `@VERSION` is kept after the demangled part)."""
+    if not _demangle:
+        return name
+    if name.startswith("_R"):
+        return rust_name(name) if "rust" in _styles else name
+    return cxx_name(name) if "cxx" in _styles else name
+
+
+def rust_name(name: str) -> str:
+    """A Rust v0 name demangled as bfd shows it (libiberty without its verbose flag)."""
+    base, at, ver = name.partition("@")
+    from .rustdemangle import demangle_rust_v0
+    d = demangle_rust_v0(base)
+    return name if d is None else d + at + ver
 
 
 def cxx_name(name: str) -> str:
@@ -98,7 +128,7 @@ _cache: dict[str, str] = {}
 def demangle_many(names) -> None:
     """Demangle a batch up front (one c++filt run) so that later demangle() calls are cache hits."""
     todo = [n for n in names if n.startswith("_Z")]
-    if todo and _demangle:
+    if todo and _demangle and "cxx" in _styles:
         _demangle_batch(todo)
 
 

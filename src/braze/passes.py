@@ -366,8 +366,12 @@ def bin_sections(ctx) -> None:
             if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
                 reverse_ctors(sec)
             # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
-            if flags & SHF_MERGE and sec.entsize and (not flags & SHF_STRINGS or sec.entsize == 1) \
-                    and sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096:
+            # (as bfd: 2- and 4-byte strings merge like 1-byte ones; not merged: a size that is not a
+            # whole number of entries, and entries smaller than the alignment unless they are
+            # power-of-two characters, or larger and not a multiple of it)
+            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and \
+                    sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
+                    _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
                 mkey = (key, flags & ~SHF_GROUP, sec.entsize, sec.align)
                 ms = merged.get(mkey)
                 if ms is None:
@@ -874,3 +878,11 @@ def _nbuckets(n: int) -> int:
         return 1
     from .synthetic.dynsym import _sysv_buckets
     return max(2, _sysv_buckets(n))
+
+
+def _mergeable_entsize(es: int, align: int, strings: int) -> bool:
+    """bfd's check before merging a section (merge.c): entries smaller than the alignment only for
+    strings of power-of-two characters, larger ones only in whole multiples of it."""
+    if es < align:
+        return bool(strings) and not es & (es - 1)
+    return es == align or not es % align

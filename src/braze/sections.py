@@ -101,6 +101,7 @@ class MergedSection:
         self.refs: list = []       # per input section the list of its pieces (-> offsets in place())
         self.bounds: list = []     # len(pieces) after each input (unaligned strings, constants)
         self.keys: list = []       # per input section its place among the output section's members
+        self.files: list = []      # per input section its object (a Fragment's owner)
         self.frags: list = []
         self.out = None
         self.key = name            # the output section's key (its name, or a --unique section's own)
@@ -115,15 +116,19 @@ class MergedSection:
         a = self.align
         no = len(self.keys)
         self.keys.append(section_order_key(self.name, sec))
+        self.files.append(sec.file)
         if self.strings:
-            parts = data.split(b"\0")
-            tail = parts.pop()        # bytes after the last NUL (normally empty)
-            starts = [0]
-            starts += accumulate([len(p) + 1 for p in parts])
-            if tail:
-                parts.append(_Unterminated(tail))
+            if self.entsize == 1:
+                parts = data.split(b"\0")
+                tail = parts.pop()        # bytes after the last NUL (normally empty)
+                starts = [0]
+                starts += accumulate([len(p) + 1 for p in parts])
+                if tail:
+                    parts.append(_Unterminated(tail))
+                else:
+                    starts.pop()
             else:
-                starts.pop()
+                parts, starts = _split_wide(data, self.entsize)
             if a == 1:
                 pieces.update(dict.fromkeys(parts, 1))
             else:
@@ -160,8 +165,9 @@ class MergedSection:
         a = self.align
         suffix = {}
         if self.strings:
-            suffix = _tail_merge(pieces) if a == 1 else _tail_merge_aligned(pieces)
+            suffix = _tail_merge(pieces) if a == 1 else _tail_merge_aligned(pieces, self.entsize)
         aligned = self.strings and a > 1
+        nul = bytes(self.entsize)          # a string's terminator: one NUL character
         bounds = self.bounds
         self.off = off = {}       # piece -> (fragment no., offset in it)
         frags = []
@@ -180,7 +186,7 @@ class MergedSection:
                 continue
             if no != cur:
                 if out:
-                    frags.append((self.keys[cur], Fragment(self, b"".join(out))))
+                    frags.append((self.keys[cur], Fragment(self, b"".join(out), self.files[cur])))
                 out = []
                 pos = 0
                 cur = no
@@ -191,11 +197,11 @@ class MergedSection:
             off[p] = (len(frags), pos)
             out.append(p)
             if type(p) is bytes and self.strings:
-                out.append(b"\0")
-                pos += 1
+                out.append(nul)
+                pos += len(nul)
             pos += len(p)
         if out:
-            frags.append((self.keys[cur], Fragment(self, b"".join(out))))
+            frags.append((self.keys[cur], Fragment(self, b"".join(out), self.files[cur])))
         for p, (e, d) in suffix.items():
             fno, o = off[e]
             off[p] = (fno, o + d)
@@ -222,8 +228,9 @@ class Fragment:
     merge = None
     alive = True
 
-    def __init__(self, ms, data):
+    def __init__(self, ms, data, owner):
         self.ms = ms
+        self.owner = owner          # the object whose input section brought these pieces
         self.name = ms.name
         self.align = ms.align
         self.data = data
@@ -254,14 +261,42 @@ def _tail_merge(pieces) -> dict:
     return suffix
 
 
-def _tail_merge_aligned(pieces) -> dict:
+def _split_wide(data: bytes, es: int):
+    """(strings, their offsets) of a section of es-byte characters: a string ends at a NUL character
+    (es zero bytes at a character boundary); the NUL characters after it are padding, each an
+    empty string of its own (as the 1-byte split gives them); a rest without NUL stays as it is."""
+    zero = bytes(es)
+    find = data.find
+    n = len(data)
+    parts, starts = [], []
+    pos = 0
+    while pos < n:
+        q = find(zero, pos)
+        while q >= 0 and (q - pos) % es:
+            q = find(zero, q + es - (q - pos) % es)
+        if q < 0:
+            parts.append(_Unterminated(data[pos:]))
+            starts.append(pos)
+            break
+        parts.append(data[pos:q])
+        starts.append(pos)
+        pos = q + es
+        while pos < n and data[pos:pos + es] == zero:
+            parts.append(b"")
+            starts.append(pos)
+            pos += es
+    return parts, starts
+
+
+def _tail_merge_aligned(pieces, entsize: int = 1) -> dict:
     """_tail_merge for strings with alignments: a tail must keep its own alignment inside the
-    longer string, and when all strings have one alignment bfd sorts by length modulo it first."""
+    longer string (so with es-byte characters it starts on a character), and when all strings have
+    one alignment, larger than a character, bfd sorts by length modulo it first."""
     items = [(p, v[0]) for p, v in pieces.items() if type(p) is bytes]
     if not items:
         return {}
     als = {al for _, al in items}
-    if len(als) == 1 and next(iter(als)) > 1:
+    if len(als) == 1 and next(iter(als)) > entsize:
         m = next(iter(als)) - 1
         items.sort(key=lambda t: (len(t[0]) & m, t[0][::-1]))
     else:

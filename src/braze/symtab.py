@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import struct
 
-from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
+from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
                   SHN_XINDEX)
 from .arch.x86_64 import sym_addr
@@ -148,8 +148,14 @@ def build_symtab(ctx, chunks) -> list:
         st = SymTab(strtab)
         locs = st.locals
         add = strtab.add
-        discard_locals = cfg.discard_all
-        for obj in ctx.objs:
+        discard = cfg.discard
+        if discard == "all":            # -x: no object-file locals at all, FILE symbols included
+            objs = ()
+        else:
+            objs = _objects_in_output_order(chunks)
+            labels_everywhere = discard == "locals"
+            labels_in_merge = discard == "sec_merge"
+        for obj in objs:
             first = True        # bfd names the file first, from the object's FILE symbols or its name
             names = obj.sym_names
             esyms = obj.esyms
@@ -157,14 +163,14 @@ def build_symtab(ctx, chunks) -> list:
             for i in range(1, obj.first_global):
                 e = esyms[i]
                 typ = e[1] & 0xf
-                if typ == STT_SECTION or discard_locals:
+                if typ == STT_SECTION:
                     continue
                 name = names[i]
                 if typ == STT_FILE:         # kept even when none of the file's other locals are
                     locs.append((0, add(name)))
                     first = False
                     continue
-                if not name or name.startswith(".L"):
+                if labels_everywhere and is_local_label(name):
                     continue
                 sh = obj.sym_shndx(i)
                 if sh != SHN_ABS:
@@ -173,6 +179,8 @@ def build_symtab(ctx, chunks) -> list:
                     sec = secs[sh]
                     if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
                             sec.out is not None and getattr(sec.out, "dropped", False):
+                        continue
+                    if labels_in_merge and sec.flags & SHF_MERGE and is_local_label(name):
                         continue
                 if first:
                     fname = _file_sym(obj)
@@ -265,6 +273,45 @@ def _exe_forced_local(ctx) -> set:
                 if s is not None and id(s) in cand:
                     out.add(id(s))
     return out
+
+
+def _objects_in_output_order(chunks) -> list:
+    """The objects in the order bfd writes their locals: it walks the output sections in order, and
+    each one's input sections in order, and writes an object's locals when it first meets one of its
+    sections (empty ones count); an object none of whose sections is in the output has none written,
+    not even its FILE symbol."""
+    seen = {}
+    for c in chunks:
+        members = getattr(c, "members", None)
+        if members is None:
+            inputs = getattr(c, "inputs", None)         # .eh_frame
+            if not inputs:
+                continue
+            # bfd drops an input whose records all went (SEC_EXCLUDE); crtend's lone zero
+            # terminator stays (and is where __FRAME_END__ points)
+            kept = {id(r.sec) for r in c.records}
+            members = [m for m in inputs if id(m) in kept or (m.size and not any(m.data))]
+        for m in members:
+            f = getattr(m, "file", None)
+            if f is None:
+                f = getattr(m, "owner", None)           # a merged section's Fragment
+                if f is None:
+                    continue
+            if f not in seen:
+                seen[f] = None
+    return [f for f in seen if getattr(f, "esyms", None) is not None]
+
+
+def is_local_label(name: str) -> bool:
+    """bfd's local-label names (ELF): assembler temporaries `.L…`, `..…`, `_.L_…`, and the fake
+    symbols `L<digit>^A…`.  (bfd's check also walks `L<digits>^B…` forms, but with 2.40 they are
+    kept: only ^A right after the first digit makes one local, as measured.)"""
+    c = name[:1]
+    if c == ".":
+        return name[1:2] in ("L", ".")
+    if c == "_":
+        return name.startswith("_.L_")
+    return c == "L" and len(name) > 2 and name[1] in "0123456789" and name[2] == "\x01"
 
 
 def _file_sym(obj):

@@ -10,7 +10,7 @@ import sys
 from . import diag
 from .diag import LinkError
 from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
-                  ELFCOMPRESS_ZLIB, SHN_LORESERVE, SHN_XINDEX, align_up)
+                  ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, SHN_LORESERVE, SHN_XINDEX, align_up)
 from .sections import OutputSection
 
 
@@ -41,7 +41,7 @@ def write_output(ctx) -> None:
         pw = getattr(c, "post_write", None)
         if pw is not None and c is not ctx.syn.build_id:
             pw(ctx, buf)
-    if cfg.compress_debug_sections == "zlib":
+    if cfg.compress_debug_sections != "none":
         buf = _compress_debug(ctx, buf)
     if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
         ctx.syn.build_id.post_write(ctx, buf)
@@ -114,10 +114,20 @@ def _apply_two_processes(ctx, buf, jobs) -> None:
 
 
 def _compress_debug(ctx, buf) -> bytearray:
-    """--compress-debug-sections=zlib: each .debug_* section becomes an Elf64_Chdr plus its zlib
-    stream (default level, as bfd), unless that would not be smaller.  Only non-alloc sections at
-    the end of the file move, so the finished image is re-packed from the first of them on."""
-    import zlib
+    """--compress-debug-sections=zlib|zstd: each .debug_* section becomes an Elf64_Chdr plus its zlib
+    stream or zstd frame (default levels, as bfd), unless that would not be smaller; zlib-gnu: a
+    .zdebug_* section instead, as bfd writes it.  Only non-alloc
+    sections at the end of the file move, so the finished image is re-packed from the first of them on."""
+    style = ctx.config.compress_debug_sections
+    if style == "zstd":
+        from .zstd import compress
+        ctype = ELFCOMPRESS_ZSTD
+    else:
+        import zlib
+        ctype = ELFCOMPRESS_ZLIB
+
+        def compress(data):
+            return zlib.compress(data, 6)
     tail = [c for c in ctx.chunks if not c.flags & SHF_ALLOC]
     if not tail:
         return buf
@@ -125,8 +135,19 @@ def _compress_debug(ctx, buf) -> bytearray:
     out = bytearray(buf[:start])
     for c in tail:
         data = b"" if c.type == SHT_NOBITS else bytes(buf[c.offset:c.offset + c.size])
-        if c.name.startswith(".debug_") and data:
-            packed = CHDR.pack(ELFCOMPRESS_ZLIB, 0, c.size, c.align) + zlib.compress(data, 6)
+        if c is ctx.shstrtab:                     # last: with the names zlib-gnu changed
+            data = bytes(c.buf)
+            c.size = len(data)
+        elif style == "zlib-gnu" and c.name.startswith(".debug_") and data:
+            # the old GNU form: section .zdebug_*, "ZLIB" and the size (big-endian) before the stream
+            packed = b"ZLIB" + c.size.to_bytes(8, "big") + compress(data)
+            if len(packed) < len(data):
+                data = packed
+                c.name = ".z" + c.name[1:]
+                ctx.shstrtab.add(c.name)
+                c.size = len(data)
+        elif c.name.startswith(".debug_") and data:
+            packed = CHDR.pack(ctype, 0, c.size, c.align) + compress(data)
             if len(packed) < len(data):
                 data = packed
                 c.flags |= SHF_COMPRESSED

@@ -10,7 +10,7 @@ from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SH
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
                    NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
                    GNU_PROPERTY_X86_UINT32_OR_AND_HI,
-                   GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB)
+                   GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
 
 _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
@@ -213,6 +213,8 @@ class ObjectFile:
             s = InputSection(self, imap(i), name, sh)
             if flags & SHF_COMPRESSED:
                 self._decompress(s)
+            elif name.startswith(".zdebug") and bytes(v[sh[4]:sh[4] + 4]) == b"ZLIB":
+                self._decompress_gnu(s)
             sections[imap(i)] = s
         self.sections = sections
         # relocation sections attach to their targets
@@ -294,17 +296,24 @@ class ObjectFile:
             self.x86_feature_and = feature
 
     def _decompress(self, s: InputSection) -> None:
-        import zlib
         v = self.view
         if s.size < CHDR.size:
             raise self.error(f"section {s.name}: truncated compression header")
         ctype, _res, csize, calign = CHDR.unpack_from(v, s.offset)
-        if ctype != ELFCOMPRESS_ZLIB:
+        if ctype == ELFCOMPRESS_ZLIB:
+            import zlib
+            try:
+                raw = zlib.decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]))
+            except zlib.error as e:
+                raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        elif ctype == ELFCOMPRESS_ZSTD:          # gcc -gz=zstd
+            from ..zstd import decompress
+            try:
+                raw = decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]), csize)
+            except ValueError as e:
+                raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        else:
             raise self.error(f"section {s.name}: unsupported compression type {ctype}")
-        try:
-            raw = zlib.decompress(bytes(v[s.offset + CHDR.size:s.offset + s.size]))
-        except zlib.error as e:
-            raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
         if len(raw) != csize:
             raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
                              f"header's {csize}")
@@ -314,6 +323,25 @@ class ObjectFile:
             raise self.error(f"section {s.name}: alignment 0x{calign:x} is too large")
         s.align = calign or 1
         s.flags &= ~SHF_COMPRESSED
+
+    def _decompress_gnu(self, s: InputSection) -> None:
+        """The old GNU form (gcc -gz=zlib-gnu): .zdebug_X is "ZLIB", the size (8 bytes, big-endian)
+        and a zlib stream; bfd links it as .debug_X."""
+        import zlib
+        v = self.view
+        if s.size < 12 or s.type == SHT_NOBITS:
+            raise self.error(f"section {s.name}: truncated compression header")
+        want = int.from_bytes(bytes(v[s.offset + 4:s.offset + 12]), "big")
+        try:
+            raw = zlib.decompress(bytes(v[s.offset + 12:s.offset + s.size]))
+        except zlib.error as e:
+            raise self.error(f"section {s.name}: corrupt compressed data: {e}") from None
+        if len(raw) != want:
+            raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
+                             f"header's {want}")
+        s.data_override = raw
+        s.size = want
+        s.name = ".debug" + s.name[7:]
 
     def _extended_indices(self, n: int, imap) -> None:
         """Rewrite st_shndx of SHN_XINDEX symbols to the index SHT_SYMTAB_SHNDX holds for them (in the
