@@ -29,7 +29,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -z nodelete|nodlopen|origin|initfirst|interpose|muldefs|max-page-size=N|common-page-size=N
   --as-needed  --no-as-needed  --push-state  --pop-state  --whole-archive  --no-whole-archive
   --start-group ... --end-group (-( -))  --export-dynamic (-E)  --no-export-dynamic  --dynamic-list FILE
-  -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none  --gc-sections  --print-gc-sections  -Map FILE  -M
+  -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none
+  --gc-sections  --print-gc-sections  -Map FILE  -M
   --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
