@@ -78,6 +78,7 @@ class _State:
         self.static = False
         self.stack: list[tuple[bool, bool, bool]] = []
         self.group_depth = 0
+        self.command_files: list = []     # (list, index, number of -L dirs so far): searched at the end
 
     def spec(self, kind, value=""):
         return InputSpec(kind, value, self.as_needed, self.whole_archive, self.static)
@@ -449,15 +450,21 @@ def _(c, s, v):
 
 
 @_arg("T", "script", "dT", "default-script")
-def _(c, s, v): c.inputs.append(s.spec("file", v))
+def _(c, s, v):
+    c.inputs.append(s.spec("file", v))
+    s.command_files.append((c.inputs, len(c.inputs) - 1, len(c.library_paths)))
 
 
 @_arg("version-script")
-def _(c, s, v): c.version_scripts.append(v)
+def _(c, s, v):
+    c.version_scripts.append(v)
+    s.command_files.append((c.version_scripts, len(c.version_scripts) - 1, len(c.library_paths)))
 
 
 @_arg("dynamic-list")
-def _(c, s, v): c.dynamic_list.append(v)
+def _(c, s, v):
+    c.dynamic_list.append(v)
+    s.command_files.append((c.dynamic_list, len(c.dynamic_list) - 1, len(c.library_paths)))
 
 
 @_arg("init")
@@ -482,14 +489,59 @@ def _(c, s, v):
 def _(c, s, v): c.sysroot = v
 
 
-@_arg("Ttext", "Tdata", "Tbss")
-def _(c, s, v): pass
+# ---- search and layout (sysroot, -T/--version-script search, section addresses) ----
+def _hex_address(opt: str, v: str) -> int:
+    """bfd reads these addresses as hexadecimal, with or without 0x."""
+    t = v.strip()
+    try:
+        return int(t[2:] if t[:2].lower() == "0x" else t, 16)
+    except ValueError:
+        raise LinkError(f"invalid hex number for {opt}: '{v}'") from None
 
 
 @_arg("section-start")
 def _(c, s, v):
-    name, _, addr = v.partition("=")
-    c.section_starts[name] = int(addr, 16)
+    name, eq, addr = v.partition("=")
+    if not eq or not name:
+        raise LinkError(f"invalid argument to option \"--section-start\": '{v}'")
+    # the last address counts; the section keeps the place of its first mention (header order)
+    c.section_starts[name] = _hex_address("--section-start", addr)
+
+
+@_arg("Ttext")
+def _(c, s, v): c.section_starts[".text"] = _hex_address("-Ttext", v)
+
+
+@_arg("Tdata")
+def _(c, s, v): c.section_starts[".data"] = _hex_address("-Tdata", v)
+
+
+@_arg("Tbss")
+def _(c, s, v): c.section_starts[".bss"] = _hex_address("-Tbss", v)
+
+
+@_arg("Ttext-segment")
+def _(c, s, v): c.text_segment = _hex_address("-Ttext-segment", v)
+
+
+@_arg("Trodata-segment", "Tldata-segment")
+def _(c, s, v): raise LinkError("options -Trodata-segment and -Tldata-segment are not supported")
+
+
+def _search_command_files(c: Config, s: _State) -> None:
+    """-T scripts, version scripts and dynamic lists not found as named are looked for in the -L
+    directories given before them (bfd opens each as it parses the option); `=` in -L means the
+    sysroot, which bfd takes from the whole command line first."""
+    if not s.command_files:
+        return
+    from .search import expand_dir, find_command_file
+    dirs = [expand_dir(d, c.sysroot) for d in c.library_paths]
+    for lst, i, nl in s.command_files:
+        item = lst[i]
+        if isinstance(item, str):
+            lst[i] = find_command_file(item, dirs[:nl])
+        else:
+            item.value = find_command_file(item.value, dirs[:nl])
 
 
 @_arg("threads", "thread-count")
@@ -507,7 +559,7 @@ def _(c, s): c.threads = 1
 @_arg("exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
       "format", "b", "Y", "dependency-file", "package-metadata", "retain-symbols-file", "audit",
       "f", "auxiliary", "F", "filter", "c", "mri-script", "P", "depaudit", "G", "gpsize",
-      "sort-section", "image-base", "error-handling-script", "oformat", "orphan-handling")
+      "sort-section", "error-handling-script", "oformat", "orphan-handling")
 def _(c, s, v): pass
 
 
@@ -635,6 +687,9 @@ def parse_args(argv: list[str]) -> Config | None:
             continue
         name = a[2:] if a.startswith("--") else a[1:]
         val = None
+        if not a.startswith("--") and len(name) > 1 and name[1] == "=" and name[0] in _SHORT_ATTACHED:
+            _ARGS[name[0]](c, s, name[1:])     # getopt: `-L=/dir` is -L with "=/dir" (the sysroot form)
+            continue
         if "=" in name:
             key, val = name.split("=", 1)
             if key in _ARGS:
@@ -664,6 +719,7 @@ def parse_args(argv: list[str]) -> Config | None:
         raise LinkError(f"unknown option: {a}")
     if s.group_depth:
         raise LinkError("--start-group without --end-group")
+    _search_command_files(c, s)
     if saw_version:
         from . import __version__
         sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
