@@ -307,6 +307,17 @@ def _place(fixed, c, a, prev_end, first_in_seg, new_splits, page):
     return f
 
 
+def _segment_start(fixed, c, prev_end, new_splits, page):
+    """A fixed section that begins a PT_LOAD of other permissions. bfd puts a section sharing a page
+    with the previous one into that one's segment whatever its flags (a merged R+X segment); braze
+    refuses that rather than write two segments that map the same page."""
+    f = _place(fixed, c, prev_end, prev_end, True, new_splits, page)
+    if ((prev_end - 1) & -page) == (f & -page):
+        raise LinkError(f"address {f:#x} given for {c.name} shares a page with the sections before it "
+                        "(which have other permissions): not supported by braze")
+    return f
+
+
 def _assign_loads(ctx, chunks, segs, fixed) -> set:
     cfg = ctx.config
     page = cfg.max_page_size
@@ -330,13 +341,13 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.vaddr = base
             seg.offset = 0
         elif not rw:
-            addr = _place(fixed, c0, addr, addr, True, new_splits, page) if c0 in fixed else align_up(addr, page)
+            addr = _segment_start(fixed, c0, addr, new_splits, page) if c0 in fixed else align_up(addr, page)
             seg.vaddr = addr
             seg.offset = addr - base if not fixed else file_end + ((addr - file_end) % page)
         else:
             r_end = addr
             if c0 in fixed:
-                start = _place(fixed, c0, addr, addr, True, new_splits, page)
+                start = _segment_start(fixed, c0, addr, new_splits, page)
             elif cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks):
                 # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below)
                 start = align_up(r_end, page)
