@@ -78,6 +78,7 @@ def tree(build) -> Path:
 
     lib(sr / "usr/lib/x86_64-linux-gnu/libsrdef.so", "libsrdef_sr.so", "sysroot default dir")
     lib(sr / "opt/libopt.so", "libopt_sr.so", "sysroot /opt")
+    lib(sr / "opt/libsrdef.so", "libsrdef_opt.so", "sysroot /opt copy of a default-dir library")
     lib(inside / "lib/libabs.so.1", "libabs_sr.so", "sysroot copy of an absolute name")
     lib(host / "lib/libabs.so.1", "libabs_host.so", "host copy of an absolute name")
     lib(host / "lib/libopt.so", "libopt_host.so", "host opt")
@@ -86,6 +87,7 @@ def tree(build) -> Path:
     (sr / "usr/lib/x86_64-linux-gnu/libgrp.so").write_text(group)
     (host / "lib/libgrp.so").write_text(group)
     (host / "lib/libinput.so").write_text("INPUT ( =/opt/libopt.so )\n")
+    (host / "lib/libsd.so").write_text('SEARCH_DIR("=/opt")\nINPUT ( -lsrdef )\n')
     # a script inside the sysroot naming an absolute file that exists only outside it
     only_host = root / "onlyhost"
     only_host.mkdir(exist_ok=True)
@@ -102,6 +104,7 @@ SEARCH_CASES = {
     "L-equals-sysroot": ["-Wl,--sysroot={sr}", "-Wl,-L=/opt", "-lopt"],
     "L-dollar-SYSROOT": ["-Wl,--sysroot={sr}", "-Wl,-L$SYSROOT/opt", "-lopt"],
     "sysroot-after-L": ["-Wl,-L=/opt", "-Wl,--sysroot={sr}", "-lopt"],
+    "search-dir-after-default-dirs": ["-Wl,--sysroot={sr}", "-L{host}/lib", "-lsd"],
     "input-equals-in-script": ["-Wl,--sysroot={sr}", "-L{host}/lib", "-linput"],
     "equals-file-on-command-line": ["-Wl,--sysroot={sr}", "-Wl,=/opt/libopt.so"],
     "L-equals-no-sysroot": ["-Wl,-L={host}/lib", "-lopt"],

@@ -47,6 +47,7 @@ class Reader:
         self.canon_sysroot = canon_sysroot(sysroot)
         self.search_dirs = [expand_dir(d, sysroot) for d in self.cfg.library_paths]
         self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in DEFAULT_DIRS]
+        self.lib_dirs = self.search_dirs + self.default_dirs    # + input scripts' SEARCH_DIRs, after
         self.order = 0
         self.wraps = set(self.cfg.wraps)
         self.group: list | None = None
@@ -75,12 +76,12 @@ class Reader:
 
     def find_lib(self, name: str, static: bool) -> str:
         if name.startswith(":"):
-            for d in self.search_dirs + self.default_dirs:
+            for d in self.lib_dirs:
                 p = os.path.join(d, name[1:])
                 if os.path.isfile(p):
                     return p
             raise LinkError(f"unable to find library -l{name}")
-        for d in self.search_dirs + self.default_dirs:
+        for d in self.lib_dirs:
             if not static:
                 p = os.path.join(d, f"lib{name}.so")
                 if os.path.isfile(p):
@@ -106,7 +107,7 @@ class Reader:
             if os.path.exists(name):
                 return name
             raise LinkError(f"{script_path}: cannot find {name} (named in linker script)")
-        for d in [os.path.dirname(script_path)] + [""] + self.search_dirs + self.default_dirs:
+        for d in [os.path.dirname(script_path)] + [""] + self.lib_dirs:
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
@@ -209,7 +210,8 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized")
         res = parse_script(text, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
-            self.search_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
+            # bfd reads input scripts after its default script: their directories come after the defaults
+            self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
         sysrooted = is_sysrooted(path, self.canon_sysroot)
         if res.entry and not self.ctx.script_entry:
             self.ctx.script_entry = res.entry
@@ -493,7 +495,7 @@ class Reader:
                 p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
                 if os.path.isfile(p):
                     return p
-        for d in self.search_dirs + self.default_dirs:     # already inside the sysroot
+        for d in self.lib_dirs:     # already inside the sysroot
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
