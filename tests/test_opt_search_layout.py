@@ -82,6 +82,8 @@ def tree(build) -> Path:
     lib(inside / "lib/libabs.so.1", "libabs_sr.so", "sysroot copy of an absolute name")
     lib(host / "lib/libabs.so.1", "libabs_host.so", "host copy of an absolute name")
     lib(host / "lib/libopt.so", "libopt_host.so", "host opt")
+    stat = build.obj(str(src), "-DWHO=\"sysroot static archive\"", name="search_who_stat.o")
+    build.run(["ar", "rcs", sr / "usr/lib/x86_64-linux-gnu/libstat.a", stat])
     # glibc-style scripts: one inside the sysroot, the same text outside it
     group = f"/* GNU ld script */\nGROUP ( {host}/lib/libabs.so.1 )\n"
     (sr / "usr/lib/x86_64-linux-gnu/libgrp.so").write_text(group)
@@ -108,6 +110,9 @@ SEARCH_CASES = {
     "input-equals-in-script": ["-Wl,--sysroot={sr}", "-L{host}/lib", "-linput"],
     "equals-file-on-command-line": ["-Wl,--sysroot={sr}", "-Wl,=/opt/libopt.so"],
     "L-equals-no-sysroot": ["-Wl,-L={host}/lib", "-lopt"],
+    "L-dollar-SYSROOT-no-sysroot": ["-Wl,-L$SYSROOT{host}/lib", "-lopt"],
+    "archive-in-sysroot": ["-Wl,--sysroot={sr}", "-lstat"],
+    "archive-in-sysroot-Bstatic": ["-Wl,--sysroot={sr}", "-Wl,-Bstatic", "-lsrdef", "-Wl,-Bdynamic"],
     "sysroot-wins-over-default-dirs": ["-Wl,--sysroot={sr}", "-Wl,-L=/opt", "-L{host}/lib", "-lopt"],
     "nostdlib-no-default-dirs": ["-Wl,--sysroot={sr}", "-Wl,-nostdlib", "-lsrdef"],
     "missing-inside-sysroot": ["-Wl,--sysroot={sr}", "-lmissing"],
