@@ -110,6 +110,16 @@ def layout(ctx) -> None:
         _fixed_first(ctx, chunks, dropped)
 
 
+# the allocated output sections of bfd's default script (`ld --verbose`): given an address while the
+# link has nothing for them, bfd still moves `.` there (a name outside its script changes nothing)
+_SCRIPT_SECTIONS = frozenset((
+    ".interp .note.gnu.build-id .hash .gnu.hash .dynsym .dynstr .gnu.version .gnu.version_d "
+    ".gnu.version_r .rela.dyn .rela.plt .relr.dyn .init .plt .plt.got .plt.sec .text .fini .rodata "
+    ".rodata1 .eh_frame_hdr .eh_frame .sframe .gcc_except_table .gnu_extab .exception_ranges .tdata "
+    ".tbss .preinit_array .init_array .fini_array .ctors .dtors .jcr .data.rel.ro .dynamic .got .got.plt "
+    ".data .data1 .bss .lbss .lrodata .ldata").split())
+
+
 def _fixed_starts(ctx, chunks) -> dict:
     """Output sections given an address (--section-start, -Ttext/-Tdata/-Tbss): {chunk: address}.
     A name the link has no section for changes nothing (as in bfd). RELRO and TLS sections and
@@ -120,6 +130,9 @@ def _fixed_starts(ctx, chunks) -> dict:
     for name, addr in cfg.section_starts.items():
         c = by.get(name)
         if c is None:
+            if name in _SCRIPT_SECTIONS or name in _NONALLOC_ORDER:
+                raise LinkError(f"--section-start for {name}, which this link does not produce, is not "
+                                "supported by braze (bfd would still move the location counter there)")
             continue
         if not c.flags & SHF_ALLOC or c.flags & SHF_TLS or (cfg.relro and _is_relro(ctx, c)) or \
                 c is ctx.syn.gotplt:
@@ -132,6 +145,7 @@ def _fixed_starts(ctx, chunks) -> dict:
 def _fixed_first(ctx, chunks, dropped) -> None:
     """bfd creates the output sections named by --section-start/-T* before its script's, so they come
     first in the section header table (in the order of first mention); addresses are unchanged."""
+    ctx.layout_order = list(chunks)
     fixed = list(ctx.fixed_starts)
     order = fixed + [c for c in chunks if c not in ctx.fixed_starts]
     remap = {c.shndx: i for i, c in enumerate(order, 1)}
@@ -374,6 +388,9 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             a = seg.vaddr + (hdr_size if first else 0)
             for i, c in enumerate(seg.chunks):
                 if c in fixed:
+                    if first:       # bfd then moves the ELF headers' segment down to the section
+                        raise LinkError(f"--section-start for {c.name} (in the segment of the ELF headers) "
+                                        "is not supported by braze")
                     a = _place(fixed, c, a, a, i == 0, new_splits, page)
                 else:
                     a = align_up(a, c.align)
