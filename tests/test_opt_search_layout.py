@@ -365,6 +365,7 @@ REFUSED = {
     "relro-section": ["-Wl,--section-start=.init_array=0x900000"],
     "same-page-other-permissions": ["-Wl,--section-start=.rodata=0x401200"],
     "absent-script-section": ["-Wl,--section-start=.gnu_extab=0x480000"],
+    "orphan-section-next-to-data": ["ORPHAN", "-Wl,-Tdata=0x800000"],
     "headers-segment": ["-Wl,--section-start=.interp=0x410000"],
     "rodata-segment": ["-Wl,-Trodata-segment=0x900000"],
     "unaligned-text-segment": ["-Wl,-Ttext-segment=0x600010"],
@@ -376,10 +377,15 @@ def test_layout_refused(build, name):
     """What braze cannot lay out as bfd does is refused, never written differently."""
     if os.environ.get("BRAZE_LDDIR"):
         pytest.skip("braze's own refusals")
-    obj = build.obj(str(C / "search_main.c"), "-fno-pic", "-DNO_WHO", name="search_main_nopie.o")
+    flags = REFUSED[name]
+    if flags[0] == "ORPHAN":
+        obj = build.obj(str(C / "search_orphan.c"), "-fno-pic", name="search_orphan.o")
+        flags = flags[1:]
+    else:
+        obj = build.obj(str(C / "search_main.c"), "-fno-pic", "-DNO_WHO", name="search_main_nopie.o")
     out = build.root / "refused" / name / "prog"
-    p = _link(build, "bfd", out, ["-no-pie", obj, *REFUSED[name]])
+    p = _link(build, "bfd", out, ["-no-pie", obj, *flags])
     assert p.returncode == 0, "bfd links it (the refusal is braze's own limit)"
-    p = _link(build, "test", out, ["-no-pie", obj, *REFUSED[name]])
+    p = _link(build, "test", out, ["-no-pie", obj, *flags])
     assert p.returncode == 1 and "braze: error:" in p.stderr and "not supported" in p.stderr, p.stderr
     assert not out.exists()

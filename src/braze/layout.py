@@ -139,7 +139,17 @@ def _fixed_starts(ctx, chunks) -> dict:
             raise LinkError(f"--section-start for {name} is not supported by braze "
                             "(only non-RELRO, non-TLS allocated sections can be placed)")
         out[c] = addr
+    anchors = [c.name for c in out if c.name in _ORPHAN_ANCHORS]
+    orphans = [c.name for c in chunks if c.flags & SHF_ALLOC and c.type != SHT_NOTE and c.name not in _SCRIPT_SECTIONS]
+    if anchors and orphans:
+        raise LinkError(f"placing {anchors[0]} (--section-start/-T{anchors[0][1:]}) in a link with sections "
+                        f"outside bfd's default script ({orphans[0]}) is not supported by braze (bfd places "
+                        "those next to the placed section's statement, ahead of its whole script)")
     return out
+
+
+# the sections bfd's orphan placement puts other sections after (ld/ldelf.c's table of places)
+_ORPHAN_ANCHORS = frozenset(".text .rodata .tdata .tbss .data .bss .rela.dyn .data.rel.ro .interp".split())
 
 
 def _fixed_first(ctx, chunks, dropped) -> None:
