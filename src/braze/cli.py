@@ -31,6 +31,7 @@ Main options (GNU ld spelling):
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   -Bsymbolic  -Bsymbolic-functions  -init SYM  -fini SYM
   --compress-debug-sections=none|zlib  -plugin/-plugin-opt (accepted, ignored: no LTO)
+  --sysroot=DIR (-L=DIR, -L$SYSROOT/DIR)  --section-start=SEC=ADDR  -Ttext|-Tdata|-Tbss ADDR  -Ttext-segment ADDR
   --time  (print the wall time of each link pass)  --verbose  --version  --help
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
