@@ -34,6 +34,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
+  --sysroot=DIR (-L=DIR, -L$SYSROOT/DIR)  --section-start=SEC=ADDR  -Ttext|-Tdata|-Tbss ADDR  -Ttext-segment ADDR
   -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
@@ -93,6 +94,7 @@ class _State:
         self.static = False
         self.stack: list[tuple[bool, bool, bool]] = []
         self.group_depth = 0
+        self.command_files: list = []     # (list, index, number of -L dirs so far): searched at the end
 
     def spec(self, kind, value=""):
         return InputSpec(kind, value, self.as_needed, self.whole_archive, self.static)
@@ -499,15 +501,21 @@ def _(c, s, v):
 
 
 @_arg("T", "script", "dT", "default-script")
-def _(c, s, v): c.inputs.append(s.spec("file", v))
+def _(c, s, v):
+    c.inputs.append(s.spec("file", v))
+    s.command_files.append((c.inputs, len(c.inputs) - 1, len(c.library_paths)))
 
 
 @_arg("version-script")
-def _(c, s, v): c.version_scripts.append(v)
+def _(c, s, v):
+    c.version_scripts.append(v)
+    s.command_files.append((c.version_scripts, len(c.version_scripts) - 1, len(c.library_paths)))
 
 
 @_arg("dynamic-list")
-def _(c, s, v): c.dynamic_list.append(v)
+def _(c, s, v):
+    c.dynamic_list.append(v)
+    s.command_files.append((c.dynamic_list, len(c.dynamic_list) - 1, len(c.library_paths)))
 
 
 @_arg("init")
@@ -530,6 +538,57 @@ def _(c, s, v):
 
 @_arg("sysroot")
 def _(c, s, v): c.sysroot = v
+
+
+# ---- search and layout (sysroot, -T/--version-script search, section addresses) ----
+def _hex_address(opt: str, v: str) -> int:
+    """bfd reads these addresses as hexadecimal, with or without 0x."""
+    t = v.strip()
+    try:
+        return int(t[2:] if t[:2].lower() == "0x" else t, 16)
+    except ValueError:
+        raise LinkError(f"invalid hex number for {opt}: '{v}'") from None
+
+
+@_arg("section-start")
+def _(c, s, v):
+    name, eq, addr = v.partition("=")
+    if not eq or not name:
+        raise LinkError(f"invalid argument to option \"--section-start\": '{v}'")
+    # the last address counts; the section keeps the place of its first mention (header order)
+    c.section_starts[name] = _hex_address("--section-start", addr)
+
+
+@_arg("Ttext")
+def _(c, s, v): c.section_starts[".text"] = _hex_address("-Ttext", v)
+
+
+@_arg("Tdata")
+def _(c, s, v): c.section_starts[".data"] = _hex_address("-Tdata", v)
+
+
+@_arg("Tbss")
+def _(c, s, v): c.section_starts[".bss"] = _hex_address("-Tbss", v)
+
+
+@_arg("Ttext-segment")
+def _(c, s, v): c.text_segment = _hex_address("-Ttext-segment", v)
+
+
+def _search_command_files(c: Config, s: _State) -> None:
+    """-T scripts, version scripts and dynamic lists not found as named are looked for in the -L
+    directories given before them (bfd opens each as it parses the option); `=` in -L means the
+    sysroot, which bfd takes from the whole command line first."""
+    if not s.command_files:
+        return
+    from .search import expand_dir, find_command_file
+    dirs = [expand_dir(d, c.sysroot) for d in c.library_paths]
+    for lst, i, nl in s.command_files:
+        item = lst[i]
+        if isinstance(item, str):
+            lst[i] = find_command_file(item, dirs[:nl])
+        else:
+            item.value = find_command_file(item.value, dirs[:nl])
 
 
 @_arg("threads", "thread-count")
@@ -677,8 +736,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "version-exports-section", "default-imported-symver", "retain-symbols-file",
                      "dependency-file", "spare-dynamic-tags", "require-defined",
                      "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
-    **dict.fromkeys(("Ttext", "Tdata", "Tbss", "Ttext-segment", "Trodata-segment", "Tldata-segment",
-                     "section-start", "sort-section", "orphan-handling", "split-by-file",
+    **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
@@ -697,8 +755,8 @@ _REQ_ARG = frozenset({
     "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "y",
     "trace-symbol", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "retain-symbols-file", "dependency-file", "spare-dynamic-tags", "require-defined",
-    "ignore-unresolved-symbol", "error-handling-script", "Ttext", "Tdata", "Tbss", "Ttext-segment",
-    "Trodata-segment", "Tldata-segment", "section-start", "sort-section", "orphan-handling", "task-link",
+    "ignore-unresolved-symbol", "error-handling-script",
+    "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "R", "just-symbols", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
                       "split-by-reloc", "package-metadata"})
@@ -1051,6 +1109,7 @@ def parse_args(argv: list[str]) -> Config | None:
     if s.group_depth:           # bfd: a note, and the group closes at the end
         diag.note("missing --end-group; added as last command line option")
         c.inputs.append(s.spec("group_end"))
+    _search_command_files(c, s)
     if shown:
         from . import __version__
         sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"

@@ -152,7 +152,8 @@ class Config:
     lib_main: str | None = None
     init_entry: str | None = "_rt0_amd64_linux_lib"
     init_entry_explicit: bool = False     # --init-entry given: an undefined SYM is an error
-    section_starts: dict[str, int] = field(default_factory=dict)
+    section_starts: dict[str, int] = field(default_factory=dict)   # --section-start, -Ttext/-Tdata/-Tbss
+    text_segment: int | None = None       # -Ttext-segment: the image's first address
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""
     emulation: str = "elf_x86_64"

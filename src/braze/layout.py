@@ -3,6 +3,7 @@ ld.bfd's default script does (-z separate-code, RELRO ending on a page boundary)
 from __future__ import annotations
 
 from . import diag
+from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, PT_LOAD,
                   PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
                   PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, align_up)
@@ -107,6 +108,65 @@ def layout(ctx) -> None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
     _rehome(chunks, dropped)
+    if ctx.fixed_starts:
+        _fixed_first(ctx, chunks, dropped)
+
+
+# the allocated output sections of bfd's default script (`ld --verbose`): given an address while the
+# link has nothing for them, bfd still moves `.` there (a name outside its script changes nothing)
+_SCRIPT_SECTIONS = frozenset((
+    ".interp .note.gnu.build-id .hash .gnu.hash .dynsym .dynstr .gnu.version .gnu.version_d "
+    ".gnu.version_r .rela.dyn .rela.plt .relr.dyn .init .plt .plt.got .plt.sec .text .fini .rodata "
+    ".rodata1 .eh_frame_hdr .eh_frame .sframe .gcc_except_table .gnu_extab .exception_ranges .tdata "
+    ".tbss .preinit_array .init_array .fini_array .ctors .dtors .jcr .data.rel.ro .dynamic .got .got.plt "
+    ".data .data1 .bss .lbss .lrodata .ldata").split())
+
+
+def _fixed_starts(ctx, chunks) -> dict:
+    """Output sections given an address (--section-start, -Ttext/-Tdata/-Tbss): {chunk: address}.
+    A name the link has no section for changes nothing (as in bfd). RELRO and TLS sections and
+    non-allocated ones are refused: placing them would need bfd's whole RELRO/TLS arithmetic."""
+    cfg = ctx.config
+    out = {}
+    by = {c.name: c for c in chunks}
+    for name, addr in cfg.section_starts.items():
+        c = by.get(name)
+        if c is None:
+            if name in _SCRIPT_SECTIONS or name in _NONALLOC_ORDER:
+                raise LinkError(f"--section-start for {name}, which this link does not produce, is not "
+                                "supported by braze (bfd would still move the location counter there)")
+            continue
+        if not c.flags & SHF_ALLOC or c.flags & SHF_TLS or (cfg.relro and _is_relro(ctx, c)) or \
+                c is ctx.syn.gotplt:
+            raise LinkError(f"--section-start for {name} is not supported by braze "
+                            "(only non-RELRO, non-TLS allocated sections can be placed)")
+        out[c] = addr
+    anchors = [c.name for c in out if c.name in _ORPHAN_ANCHORS]
+    orphans = [c.name for c in chunks if c.flags & SHF_ALLOC and c.type != SHT_NOTE and c.name not in _SCRIPT_SECTIONS]
+    if anchors and orphans:
+        raise LinkError(f"placing {anchors[0]} (--section-start/-T{anchors[0][1:]}) in a link with sections "
+                        f"outside bfd's default script ({orphans[0]}) is not supported by braze (bfd places "
+                        "those next to the placed section's statement, ahead of its whole script)")
+    return out
+
+
+# the sections bfd's orphan placement puts other sections after (ld/ldelf.c's table of places)
+_ORPHAN_ANCHORS = frozenset(".text .rodata .tdata .tbss .data .bss .rela.dyn .data.rel.ro .interp".split())
+
+
+def _fixed_first(ctx, chunks, dropped) -> None:
+    """bfd creates the output sections named by --section-start/-T* before its script's, so they come
+    first in the section header table (in the order of first mention); addresses are unchanged."""
+    ctx.layout_order = list(chunks)
+    fixed = list(ctx.fixed_starts)
+    order = fixed + [c for c in chunks if c not in ctx.fixed_starts]
+    remap = {c.shndx: i for i, c in enumerate(order, 1)}
+    for i, c in enumerate(order, 1):
+        c.shndx = i
+    for d in dropped:
+        if d.shndx:
+            d.shndx = remap.get(d.shndx, d.shndx)
+    chunks[:] = order
 
 
 def _bounded(ctx, name: str) -> bool:
@@ -135,8 +195,9 @@ def _rehome(chunks, dropped) -> None:
         d.offset = prev.offset
 
 
-def _segments(ctx, chunks):
-    """Build the program header list (contents only; addresses assigned later)."""
+def _segments(ctx, chunks, splits=frozenset()):
+    """Build the program header list (contents only; addresses assigned later). `splits`: sections
+    that start a PT_LOAD of their own because a fixed address leaves a page gap before them."""
     cfg = ctx.config
     syn = ctx.syn
     alloc = [c for c in chunks if c.flags & SHF_ALLOC]
@@ -159,7 +220,7 @@ def _segments(ctx, chunks):
             kind = "r1" if seen_exec else "r0"
         if not cfg.separate_code and kind in ("r0", "rx", "r1"):
             kind = "rx0"
-        if kind != prev_kind:
+        if kind != prev_kind or c in splits:
             flags = {"r0": PF_R, "rx": PF_R | PF_X, "r1": PF_R, "rw": PF_R | PF_W, "rx0": PF_R | PF_X}[kind]
             cur = Segment(PT_LOAD, flags, cfg.max_page_size)
             loads.append(cur)
@@ -250,31 +311,75 @@ def _is_relro(ctx, c) -> bool:
 
 def _assign(ctx, chunks) -> None:
     cfg = ctx.config
-    syn = ctx.syn
+    fixed = ctx.fixed_starts = _fixed_starts(ctx, chunks) if cfg.section_starts else {}
+    if cfg.text_segment is not None and cfg.text_segment % cfg.max_page_size:
+        raise LinkError(f"-Ttext-segment address {cfg.text_segment:#x} is not a multiple of the "
+                        "maximum page size: not supported by braze")
+    splits: set = set()
+    while True:
+        # a page gap before a fixed section makes a new PT_LOAD (bfd's segment map), which makes the
+        # headers longer, which moves what follows them: lay out again until the splits settle
+        new = _assign_loads(ctx, chunks, _segments(ctx, chunks, splits), fixed)
+        if new <= splits:
+            break
+        splits |= new
+    _assign_rest(ctx, chunks)
+
+
+def _place(fixed, c, a, prev_end, first_in_seg, new_splits, page):
+    """Address of a section given one (else `a`); notes a split when it leaves a page gap."""
+    f = fixed[c]
+    if f < prev_end:
+        raise LinkError(f"address {f:#x} given for {c.name} lies below the sections placed before it "
+                        f"(which end at {prev_end:#x}): not supported by braze")
+    if not first_in_seg and align_up(prev_end, page) < (f & -page):
+        new_splits.add(c)
+    return f
+
+
+def _segment_start(fixed, c, prev_end, new_splits, page):
+    """A fixed section that begins a PT_LOAD of other permissions. bfd puts a section sharing a page
+    with the previous one into that one's segment whatever its flags (a merged R+X segment); braze
+    refuses that rather than write two segments that map the same page."""
+    f = _place(fixed, c, prev_end, prev_end, True, new_splits, page)
+    if ((prev_end - 1) & -page) == (f & -page):
+        raise LinkError(f"address {f:#x} given for {c.name} shares a page with the sections before it "
+                        "(which have other permissions): not supported by braze")
+    return f
+
+
+def _assign_loads(ctx, chunks, segs, fixed) -> set:
+    cfg = ctx.config
     page = cfg.max_page_size
-    segs = _segments(ctx, chunks)
     nph = len(segs)
     hdr_size = 64 + 56 * nph
-    base = 0 if cfg.pic else 0x400000
+    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else 0x400000)
     ctx.base = base
     ctx.hdr_size = hdr_size
     ctx.segments = segs
+    ctx.nph = nph
+    new_splits: set = set()
+    ctx.relro_end = None
     loads = [s for s in segs if s.type == PT_LOAD]
     addr = base + hdr_size
     file_end = hdr_size
     first = True
     for li, seg in enumerate(loads):
         rw = bool(seg.flags & PF_W)
+        c0 = seg.chunks[0] if seg.chunks else None
         if first:
             seg.vaddr = base
             seg.offset = 0
         elif not rw:
-            addr = align_up(addr, page)
+            addr = _segment_start(fixed, c0, addr, new_splits, page) if c0 in fixed else align_up(addr, page)
             seg.vaddr = addr
-            seg.offset = addr - base
+            seg.offset = addr - base if not fixed else file_end + ((addr - file_end) % page)
         else:
             r_end = addr
-            if cfg.relro:
+            if c0 in fixed:
+                start = _segment_start(fixed, c0, addr, new_splits, page)
+            elif cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks):
+                # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below)
                 start = align_up(r_end, page)
                 maxal = max([c.align for c in seg.chunks if _is_relro(ctx, c)] + [1])
                 for _ in range(4):      # slide the segment so PT_GNU_RELRO ends on a page boundary
@@ -288,24 +393,43 @@ def _assign(ctx, chunks) -> None:
                     start += shift
             else:
                 start = align_up(r_end, page) + (r_end & (page - 1))
+                start = align_up(start, c0.align)     # the segment starts where its first section does
             seg.vaddr = start
             seg.offset = file_end + ((start - file_end) % page)
             addr = start
         if rw:
-            _layout_rw(ctx, seg, seg.vaddr, dry=False)
+            _layout_rw(ctx, seg, seg.vaddr, dry=False, fixed=fixed, new_splits=new_splits)
             addr = seg.vaddr + seg.memsz
-            file_end = seg.offset + seg.filesz
         else:
             a = seg.vaddr + (hdr_size if first else 0)
-            for c in seg.chunks:
-                a = align_up(a, c.align)
+            for i, c in enumerate(seg.chunks):
+                if c in fixed:
+                    if first:       # bfd then moves the ELF headers' segment down to the section
+                        raise LinkError(f"--section-start for {c.name} (in the segment of the ELF headers) "
+                                        "is not supported by braze")
+                    a = _place(fixed, c, a, a, i == 0, new_splits, page)
+                else:
+                    a = align_up(a, c.align)
                 c.addr = a
                 c.offset = seg.offset + (a - seg.vaddr)
                 a += c.size
             seg.filesz = seg.memsz = a - seg.vaddr
             addr = a
-            file_end = seg.offset + seg.filesz
+        file_end = max(file_end, seg.offset + seg.filesz)
+        if not seg.filesz and fixed:
+            seg.offset = 0      # bfd: a PT_LOAD with no file bytes (a -Tbss .bss alone) has offset 0
         first = False
+    ctx.file_end = file_end
+    return new_splits
+
+
+def _assign_rest(ctx, chunks) -> None:
+    cfg = ctx.config
+    syn = ctx.syn
+    segs = ctx.segments
+    nph = ctx.nph
+    base = ctx.base
+    file_end = ctx.file_end
     # non-alloc sections
     off = file_end
     for c in chunks:
@@ -358,7 +482,7 @@ def _assign(ctx, chunks) -> None:
     define_symbols(ctx)
 
 
-def _layout_rw(ctx, seg, start, dry):
+def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None):
     """Lay out the RW segment from `start`; returns the RELRO end address."""
     syn = ctx.syn
     cfg = ctx.config
@@ -376,7 +500,10 @@ def _layout_rw(ctx, seg, start, dry):
             in_relro = False
             off = 24 if c is syn.gotplt and not cfg.now and c.size >= 24 else 0
             a = align_up(a + off, page) - off
-        a = align_up(a, c.align)
+        if fixed and c in fixed:
+            a = _place(fixed, c, a, a, c is seg.chunks[0], new_splits, cfg.max_page_size)
+        else:
+            a = align_up(a, c.align)
         if not dry:
             c.addr = a
             # NOBITS sections sit at the file position where the segment's bytes end (as bfd)
@@ -401,7 +528,8 @@ def _layout_rw(ctx, seg, start, dry):
     if not dry:
         seg.memsz = a - start
         seg.filesz = fend - start
-        ctx.relro_end = relro_end
+        if relro_end is not None:     # (a PT_LOAD split off by a fixed address has no RELRO part)
+            ctx.relro_end = relro_end
     return relro_end
 
 

@@ -28,7 +28,7 @@ def write_map(ctx) -> None:
     add("\nMemory Configuration\n\nName             Origin             Length             Attributes")
     add("*default*        0x0000000000000000 0xffffffffffffffff\n")
     add("Linker script and memory map\n")
-    for c in ctx.chunks:
+    for c in getattr(ctx, "layout_order", None) or ctx.chunks:   # script order, as bfd (not header order)
         add(f"{c.name:<15} 0x{c.addr:016x} {c.size:#10x}")
         if isinstance(c, OutputSection):
             for m in c.members:

@@ -15,6 +15,7 @@ from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE, BITCODE_MAGICS, lto_error
 from .inputs.script import parse_script
 from .inputs.shared import SharedFile
+from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
 
 DEFAULT_DIRS = ["/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
@@ -39,9 +40,14 @@ class Reader:
         self._defines_cache: dict = {}     # (archive, member, name) -> member defines name (not COMMON)
         self.dso_paths: dict[str, SharedFile] = {}
         self.sonames: dict[str, SharedFile] = {}
-        self.search_dirs = list(self.cfg.library_paths)
-        # -nostdlib: only the directories the command line (and scripts' SEARCH_DIR) names
-        self.default_dirs = [] if self.cfg.nostdlib else DEFAULT_DIRS
+        # -L directories and the default ones (bfd's script: SEARCH_DIR("=/usr/lib/...")), with
+        # `=`/`$SYSROOT` replaced by --sysroot's directory; -nostdlib drops the defaults
+        sysroot = self.cfg.sysroot
+        self.sysroot = sysroot
+        self.canon_sysroot = canon_sysroot(sysroot)
+        self.search_dirs = [expand_dir(d, sysroot) for d in self.cfg.library_paths]
+        self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in DEFAULT_DIRS]
+        self.lib_dirs = self.search_dirs + self.default_dirs    # + input scripts' SEARCH_DIRs, after
         self.order = 0
         self.wraps = set(self.cfg.wraps)
         self.group: list | None = None
@@ -71,12 +77,12 @@ class Reader:
 
     def find_lib(self, name: str, static: bool) -> str:
         if name.startswith(":"):
-            for d in self.search_dirs + self.default_dirs:
+            for d in self.lib_dirs:
                 p = os.path.join(d, name[1:])
                 if os.path.isfile(p):
                     return p
             raise LinkError(f"unable to find library -l{name}")
-        for d in self.search_dirs + self.default_dirs:
+        for d in self.lib_dirs:
             if not static:
                 p = os.path.join(d, f"lib{name}.so")
                 if os.path.isfile(p):
@@ -86,14 +92,23 @@ class Reader:
                 return p
         raise LinkError(f"unable to find library -l{name}")
 
-    def find_script_file(self, name: str, script_path: str) -> str:
+    def find_script_file(self, name: str, script_path: str, sysrooted: bool) -> str:
+        """A file named in a linker script's INPUT/GROUP, as bfd finds it: `=X`/`$SYSROOTX` in the
+        sysroot; an absolute name inside the sysroot when the script itself lies in it (glibc's
+        libc.so in a sysroot names /lib/...: only the sysroot's copy counts), else as it is; a
+        relative name in the script's directory, the current one, then the search directories."""
+        p = sysroot_prefixed(name, self.sysroot)
+        if p is not None:
+            name = p
+        elif os.path.isabs(name) and sysrooted:
+            if os.path.exists(self.sysroot + name):
+                return self.sysroot + name
+            raise LinkError(f"{script_path}: cannot find {name} inside {self.sysroot}")
         if os.path.isabs(name):
-            if self.cfg.sysroot and os.path.exists(self.cfg.sysroot + name):
-                return self.cfg.sysroot + name
-            return name
-        if os.path.exists(name):
-            return name
-        for d in [os.path.dirname(script_path)] + self.search_dirs + self.default_dirs:
+            if os.path.exists(name):
+                return name
+            raise LinkError(f"{script_path}: cannot find {name} (named in linker script)")
+        for d in [os.path.dirname(script_path)] + [""] + self.lib_dirs:
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
@@ -110,7 +125,8 @@ class Reader:
                 p = self.find_lib(spec.value, spec.static)
                 self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p))
             else:
-                self.add_path(spec.value, spec.as_needed, spec.whole_archive, spec.static)
+                p = sysroot_prefixed(spec.value, self.sysroot)
+                self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static)
 
     def finish_group(self) -> None:
         members = self.group or []
@@ -196,7 +212,10 @@ class Reader:
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
         res = parse_script(text, path)
-        self.search_dirs.extend(res.search_dirs)
+        if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
+            # bfd reads input scripts after its default script: their directories come after the defaults
+            self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
+        sysrooted = is_sysrooted(path, self.canon_sysroot)
         if res.entry and not self.ctx.script_entry:
             self.ctx.script_entry = res.entry
         if res.version_text is not None:
@@ -215,7 +234,7 @@ class Reader:
                 p = self.find_lib(value, static)
                 self.add_path(p, as_needed or an, False, static, os.path.basename(p))
             else:
-                self.add_path(self.find_script_file(value, path), as_needed or an, False, static)
+                self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
 
     # ---------- archives ----------
     def scan_archive(self, ar: Archive) -> bool:
@@ -493,12 +512,16 @@ class Reader:
         env_run = os.environ.get("LD_RUN_PATH", "") if not self.cfg.rpath else ""
         dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
                 *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath),
-                *os.environ.get("LD_LIBRARY_PATH", "").split(":"), *self.search_dirs, *self.default_dirs]
+                *os.environ.get("LD_LIBRARY_PATH", "").split(":")]
         for d in dirs:
             if d:
                 p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
                 if os.path.isfile(p):
                     return p
+        for d in self.lib_dirs:     # already inside the sysroot
+            p = os.path.join(d, name)
+            if os.path.isfile(p):
+                return p
         return None
 
     def try_as_needed(self, so: SharedFile) -> bool:

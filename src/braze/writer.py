@@ -193,6 +193,8 @@ def _write_headers(ctx, buf) -> None:
     ident = b"\x7fELF\x02\x01\x01" + bytes([osabi]) + bytes(8)
     etype = ET_DYN if cfg.pic else ET_EXEC
     shnum, shstrndx = len(chunks) + 1, ctx.shstrtab.shndx
+    if cfg.pie and not cfg.shared and cfg.text_segment:
+        etype = ET_EXEC     # bfd: a PIE given a non-zero -Ttext-segment is written as ET_EXEC
     EHDR.pack_into(buf, 0, ident, etype, EM_X86_64, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
                    shnum if shnum < SHN_LORESERVE else 0, shstrndx if shstrndx < SHN_LORESERVE else SHN_XINDEX)
     if shnum >= SHN_LORESERVE:      # the gABI's escape: the real numbers live in section 0's header

@@ -79,6 +79,9 @@ def parse_script(text: str, path: str) -> ScriptResult:
                 file_list(True)
                 continue
             i += 1
+            if t == "=" and i < n and toks[i] not in _PUNCT:
+                t = "=" + toks[i]       # `=/lib/x.so`: a name inside the sysroot (the `=` is punctuation elsewhere)
+                i += 1
             t = t.strip('"')
             if t.startswith("-l"):
                 res.items.append(("lib", t[2:], as_needed))
