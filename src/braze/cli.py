@@ -230,14 +230,6 @@ def _(c, s): c.allow_shlib_undefined = True
 def _(c, s): c.allow_shlib_undefined = False
 
 
-@_flag("warn-unresolved-symbols")
-def _(c, s): c.warn_unresolved = True
-
-
-@_flag("error-unresolved-symbols")
-def _(c, s): c.warn_unresolved = False
-
-
 @_flag("enable-new-dtags")
 def _(c, s): c.new_dtags = True
 
@@ -258,10 +250,6 @@ def _(c, s): c.time = True
 def _(c, s): c.verbose = True
 
 
-@_flag("trace", "t")
-def _(c, s): c.trace = True
-
-
 @_flag("no-dynamic-linker")
 def _(c, s): c.no_dynamic_linker = True
 
@@ -272,10 +260,6 @@ def _(c, s): c.relax = True
 
 @_flag("no-relax")
 def _(c, s): c.relax = False
-
-
-@_flag("fatal-warnings")
-def _(c, s): c.fatal_warnings = True
 
 
 @_flag("Bsymbolic")
@@ -302,17 +286,13 @@ def _(c, s): c.no_undefined_version = False
 def _(c, s): c.init_entry = None
 
 
-@_flag("warn-common")
-def _(c, s): c.warn_common = True
-
-
 @_flag("copy-dt-needed-entries")
 def _(c, s): c.copy_dt_needed = True
 
 
-for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-textrel", "no-warn-mismatch",
+for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-textrel", 
            "warn-once", "no-keep-memory", "stats", "color-diagnostics",
-           "eh-frame-hdr=", "no-fatal-warnings", "allow-multiple-definition", "warn-execstack",
+           "eh-frame-hdr=", "allow-multiple-definition", "warn-execstack",
            "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
            "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "check-sections", "no-check-sections",
            "warn-textrel", "no-warn-textrel", "build-id=none", "nmagic", "n", "no-omagic", "EL"):
@@ -449,7 +429,9 @@ def _(c, s, v):
 
 
 @_arg("T", "script", "dT", "default-script")
-def _(c, s, v): c.inputs.append(s.spec("file", v))
+def _(c, s, v):
+    c.inputs.append(s.spec("file", v))
+    c.inputs[-1].tscript = True
 
 
 @_arg("version-script")
@@ -504,11 +486,52 @@ def _(c, s, v):
 def _(c, s): c.threads = 1
 
 
-@_arg("exclude-libs", "y", "trace-symbol", "a", "A", "architecture",
-      "format", "b", "Y", "dependency-file", "package-metadata", "retain-symbols-file", "audit",
+@_arg("exclude-libs", "a", "A", "architecture",
+      "format", "b", "Y", "package-metadata", "retain-symbols-file", "audit",
       "f", "auxiliary", "F", "filter", "c", "mri-script", "P", "depaudit", "G", "gpsize",
       "sort-section", "image-base", "error-handling-script", "oformat", "orphan-handling")
 def _(c, s, v): pass
+
+
+# ---- diagnostics (-t, -y, warnings; see trace.py and diag.py) ----
+@_flag("trace", "t")
+def _(c, s): c.trace += 1
+
+
+@_arg("y", "trace-symbol")
+def _(c, s, v): c.trace_symbols.append(v)
+
+
+@_arg("dependency-file")
+def _(c, s, v): c.dependency_file = v
+
+
+@_flag("warn-common")
+def _(c, s): c.warn_common = True
+
+
+@_flag("fatal-warnings")
+def _(c, s): c.fatal_warnings = True
+
+
+@_flag("no-fatal-warnings")
+def _(c, s): c.fatal_warnings = False
+
+
+@_flag("no-warnings", "w")
+def _(c, s): c.no_warnings = True
+
+
+@_flag("warn-unresolved-symbols")
+def _(c, s): c.warn_unresolved = True
+
+
+@_flag("error-unresolved-symbols")
+def _(c, s): c.warn_unresolved = False
+
+
+@_flag("no-warn-mismatch")
+def _(c, s): pass        # braze links x86-64 ELF only: every mismatch it finds is an error either way
 
 
 _Z_FLAGS = {
@@ -670,6 +693,8 @@ def parse_args(argv: list[str]) -> Config | None:
                          "  Supported emulations:\n   elf_x86_64\n")
         if not _has_inputs(argv):
             return None
+    # -w overrides --fatal-warnings (GNU ld); both apply to every warning, wherever it is printed
+    diag.set_warnings(c.fatal_warnings and not c.no_warnings, c.no_warnings)
     if c.shared:
         c.pie = False
     if c.static and c.shared:

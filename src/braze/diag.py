@@ -9,7 +9,8 @@ class LinkError(Exception):
 
 
 _prog = "braze"
-_warnings_fatal = False
+_warnings_fatal = False    # --fatal-warnings: each warning also fails the link (exit 1, no output)
+_warnings_off = False      # -w / --no-warnings: warnings are not printed (and cannot be fatal)
 _errors: list[str] = []
 _demangle = True           # --no-demangle turns it off, as in GNU ld
 
@@ -24,12 +25,25 @@ def set_demangle(on: bool) -> None:
     _demangle = on
 
 
-def warn(msg: str) -> None:
-    sys.stderr.write(f"{_prog}: warning: {msg}\n")
+def set_warnings(fatal: bool, off: bool) -> None:
+    global _warnings_fatal, _warnings_off
+    _warnings_fatal = fatal
+    _warnings_off = off
 
 
-def note(msg: str) -> None:
-    """A message in GNU ld's own format (e.g. a .gnu.warning text): only the program name is added."""
+def warn(msg: str, located: bool = False) -> None:
+    """Every warning goes through here, so --fatal-warnings and -w apply to all of them alike.
+    located: `msg` is already in GNU ld's located form (`FILE: in function ...` / `SRC:(SEC+0xOFF):
+    warning: ...`, e.g. a .gnu.warning text); only the program name is added."""
+    if _warnings_off:
+        return
+    sys.stderr.write(f"{_prog}: {msg}\n" if located else f"{_prog}: warning: {msg}\n")
+    if _warnings_fatal:
+        _errors.append(msg)        # bfd prints the warning as a warning, then fails the link
+
+
+def info(msg: str) -> None:
+    """A message that is neither a warning nor an error (-y's `FILE: definition of SYM`)."""
     sys.stderr.write(f"{_prog}: {msg}\n")
 
 

@@ -47,6 +47,13 @@ class Reader:
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
         ctx.dso_undefs = set()
+        # bfd rescans a group while the previous pass added new undefined symbols to its hash table;
+        # this counts them (names first referenced, non-weak), so -t prints what bfd prints
+        self.undefs_seq = 0
+        self.group_seq0 = 0
+        from .trace import Tracer
+        cfg = self.cfg
+        self.tracer = Tracer(cfg) if cfg.trace or cfg.trace_symbols or cfg.dependency_file else None
 
     # ---------- files ----------
     def open(self, path: str):
@@ -88,9 +95,14 @@ class Reader:
             if self.cfg.sysroot and os.path.exists(self.cfg.sysroot + name):
                 return self.cfg.sysroot + name
             return name
+        # bfd 2.40: next to the script first (`./NAME` for a script in the current directory), then
+        # the current directory, then the search path
+        p = os.path.join(os.path.dirname(script_path) or ".", name)
+        if os.path.isfile(p):
+            return p
         if os.path.exists(name):
             return name
-        for d in [os.path.dirname(script_path)] + self.search_dirs + DEFAULT_DIRS:
+        for d in self.search_dirs + DEFAULT_DIRS:
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
@@ -101,31 +113,53 @@ class Reader:
         for spec in self.cfg.inputs:
             if spec.kind == "group_start":
                 self.group = []
+                self.group_seq0 = self.undefs_seq
             elif spec.kind == "group_end":
                 self.finish_group()
             elif spec.kind == "lib":
                 p = self.find_lib(spec.value, spec.static)
-                self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p))
+                self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
+                              from_lib=True)
             else:
-                self.add_path(spec.value, spec.as_needed, spec.whole_archive, spec.static)
+                self.add_path(spec.value, spec.as_needed, spec.whole_archive, spec.static, spec=spec)
 
     def finish_group(self) -> None:
+        """Rescan the group's archives and dropped --as-needed libraries as bfd does: again while the
+        previous pass (the first is the opening of the members) added new undefined symbols.  One more
+        pass, quiet for -t, runs while anything was still loaded, so the result never depends on
+        that count."""
         members = self.group or []
         self.group = None
+        tr = self.tracer
+        changed = self.undefs_seq != self.group_seq0
         progress = True
-        while progress:
+        while changed or progress:
+            start = self.undefs_seq
             progress = False
             for m in members:
                 if isinstance(m, Archive):
+                    if changed and tr is not None:
+                        tr.rescanned(m.path)
                     if self.scan_archive(m):
                         progress = True
                 elif isinstance(m, SharedFile) and not m.is_alive:
+                    if changed and tr is not None:
+                        tr.rescanned(m.path)
+                        tr.dso_mentions(m)
                     if self.try_as_needed(m):
                         progress = True
+            changed = changed and self.undefs_seq != start
 
-    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool, needed_name=None) -> None:
+    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool, needed_name=None,
+                 from_lib: bool = False, spec=None) -> None:
         """needed_name: the DT_NEEDED string for a library without DT_SONAME (bfd: the name as given,
         or the file name for -l)."""
+        tr = self.tracer
+        if tr is not None:
+            if spec is not None and spec.tscript:
+                tr = None           # a -T script: bfd read it with the options (trace.Tracer)
+            else:
+                tr.opened(path)
         if path in self.archives:
             ar = self.archives[path]
             if self.group is not None:
@@ -138,6 +172,8 @@ class Reader:
             if not as_needed and so.is_alive:
                 so.as_needed = False
             elif not so.is_alive:
+                if tr is not None:
+                    tr.dso_mentions(so)
                 self.try_as_needed(so)
             return
         view = self.open(path)
@@ -156,6 +192,8 @@ class Reader:
                 if so.soname in self.sonames:
                     return
                 self.sonames[so.soname] = so
+                if tr is not None:
+                    tr.dso_mentions(so)
                 if self.group is not None:
                     self.group.append(so)
                 if as_needed:
@@ -176,6 +214,8 @@ class Reader:
                     self.group.append(ar)
                 self.scan_archive(ar)
         else:
+            if tr is not None:
+                tr.script(path, from_lib)
             self.add_script(path, view, as_needed, static)
 
     def next_order(self) -> int:
@@ -201,12 +241,13 @@ class Reader:
             if kind == "group_start":
                 if not outer_group:
                     self.group = []
+                    self.group_seq0 = self.undefs_seq
             elif kind == "group_end":
                 if not outer_group:
                     self.finish_group()
             elif kind == "lib":
                 p = self.find_lib(value, static)
-                self.add_path(p, as_needed or an, False, static, os.path.basename(p))
+                self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
                 self.add_path(self.find_script_file(value, path), as_needed or an, False, static)
 
@@ -260,13 +301,15 @@ class Reader:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         obj = ObjectFile(name, view, archive=ar, order=self.next_order())
         ar.loaded[off] = obj
-        if self.cfg.trace:
-            print(name)
+        if self.tracer is not None:
+            self.tracer.member(ar, name)
         self.add_object(obj)
 
     # ---------- symbols ----------
     def add_object(self, obj: ObjectFile) -> None:
         ctx = self.ctx
+        if self.tracer is not None:
+            self.tracer.object_mentions(obj)
         ctx.objs.append(obj)
         base = os.path.basename(obj.name)
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
@@ -326,6 +369,8 @@ class Reader:
             if shndx == SHN_UNDEF:
                 s.ref_regular = True
                 if bind != STB_WEAK:
+                    if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
+                        self.undefs_seq += 1        # new to bfd's list of undefined symbols
                     s.ref_strong = True
                 if s.ref_file is None:
                     s.ref_file = obj
@@ -409,7 +454,12 @@ class Reader:
                 d = so.versioned().get(s.name)
                 if d is not None:
                     _define_shared(s, so, d)
-        self.ctx.dso_undefs.update(so.undefs)
+        dso_undefs = self.ctx.dso_undefs
+        for name, vidx in so.strong_undefs:
+            if vidx > 1 or (name not in dso_undefs and name not in lazy and name not in symtab):
+                self.undefs_seq += 1
+                break
+        dso_undefs.update(so.undefs)
         for name in so.undefs:
             s = symtab.get(name)
             if s is not None:
@@ -446,6 +496,9 @@ class Reader:
                     except LinkError:
                         continue
                 seen.add(ind.soname)
+                if self.tracer is not None:
+                    self.tracer.needed_library(ind.path)
+                    self.tracer.dso_mentions(ind)
                 check_dso_missing(self.ctx, ind)
                 self.ctx.indirect_dsos.append(ind)
                 for d in ind.defs:
@@ -555,6 +608,7 @@ def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
 
 def read_inputs(ctx) -> None:
     r = Reader(ctx)
+    ctx.tracer = r.tracer       # --dependency-file is written even when the link fails
     cfg = ctx.config
     # -u / --undefined / entry create strong references before any archive is scanned
     for name in cfg.undefined:

@@ -21,7 +21,6 @@ def report(ctx) -> None:
                 texts[id(s)] = text
     if not texts:
         return
-    last_func = None
     for obj in ctx.objs:
         syms = obj.syms
         first = obj.first_global
@@ -37,20 +36,45 @@ def report(ctx) -> None:
                 s = syms[idx]
                 if s is None or id(s) not in texts:
                     continue
-                text = texts.pop(id(s))
-                fn, src = locate(obj, sec, off)
-                if fn is None:
-                    diag.note(f"{obj.name}:({sec.name}+0x{off:x}): warning: {text}")
-                    last_func = None
-                    continue
-                where = f"{src or obj.name}:({sec.name}+0x{off:x}): warning: {text}"
-                if last_func == (obj, fn):
-                    diag.note(where)
-                else:
-                    diag.note(f"{obj.name}: in function `{diag.demangle(fn)}':\n{where}")
-                    last_func = (obj, fn)
+                diag.warn(f"{where(obj, sec, off)}: warning: {texts.pop(id(s))}", located=True)
                 if not texts:
                     return
+
+
+_last_func = None       # (object, function) named by the last located message, as bfd's %C keeps it
+
+
+def where(obj, sec, off) -> str:
+    """bfd's `%C` for a place in an input section: `FILE: in function `F':` (only when the function
+    differs from the previous located message's) and `SRC:(SECTION+0xOFF)`; without an enclosing
+    function, `FILE:(SECTION+0xOFF)`."""
+    global _last_func
+    fn, src = locate(obj, sec, off)
+    if fn is None:
+        _last_func = None
+        return f"{obj.name}:({sec.name}+0x{off:x})"
+    loc = f"{src or obj.name}:({sec.name}+0x{off:x})"
+    if _last_func == (obj, fn):
+        return loc
+    _last_func = (obj, fn)
+    return f"{obj.name}: in function `{diag.demangle(fn)}':\n{loc}"
+
+
+def first_reference(obj, name: str):
+    """(section, offset) of the first relocation in `obj` against a global symbol called `name`
+    (bfd's search for the place to show with a library's .gnu.warning), or None."""
+    syms = obj.syms
+    first = obj.first_global
+    idxs = {i for i in range(first, len(syms)) if syms[i] is not None and obj.sym_names[i].split("@")[0] == name}
+    if not idxs:
+        return None
+    for sec in obj.sections:
+        if sec is None or not sec.rel_size:
+            continue
+        for off, info, _a in sec.relocs:
+            if info >> 32 in idxs:
+                return sec, off
+    return None
 
 
 FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE FUNC GNU_IFUNC
