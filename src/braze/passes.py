@@ -155,6 +155,9 @@ def _check_undefined(ctx) -> None:
         return
     undef_set = {id(s) for s in undef}
     diag.demangle_many([s.name for s in undef])
+    if cfg.warn_unresolved:
+        _warn_undefined(ctx, undef_set)
+        return
     refs: dict[int, list[str]] = {}
     for obj in ctx.objs:
         for sec in obj.sections:
@@ -183,6 +186,39 @@ def _check_undefined(ctx) -> None:
         if lst and len(lst) > 3:
             lines.append(">>> referenced by more places")
         diag.error("\n".join(lines))
+
+
+def _warn_undefined(ctx, undef_set) -> None:
+    """--warn-unresolved-symbols: bfd's warning at each reference (link order), at most five in a
+    row for one symbol, then one `more undefined references to `SYM' follow`."""
+    from .symwarn import where, locate, forget_function
+    last = None
+    count = 0
+    for obj in ctx.objs:
+        syms = obj.syms
+        first = obj.first_global
+        for sec in obj.sections:
+            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
+                continue
+            for off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx < first or idx >= len(syms):
+                    continue
+                s = syms[idx]
+                if s is None or id(s) not in undef_set:
+                    continue
+                if s is last:
+                    count += 1
+                else:
+                    last, count = s, 0
+                name = diag.demangle(s.name)
+                if count < 5:
+                    diag.warn(f"{where(obj, sec, off)}: warning: undefined reference to `{name}'", located=True)
+                elif count == 5:
+                    src = locate(obj, sec, off)[1]
+                    forget_function()
+                    diag.warn(f"{obj.name}:{src + ':' if src else ''}({sec.name}+0x{off:x}): warning: more "
+                              f"undefined references to `{name}' follow", located=True)
 
 
 def _enclosing_function(obj, sec, off):

@@ -50,6 +50,7 @@ class Reader:
         # bfd rescans a group while the previous pass added new undefined symbols to its hash table;
         # this counts them (names first referenced, non-weak), so -t prints what bfd prints
         self.undefs_seq = 0
+        self.dso_warned: set[str] = set()
         self.group_seq0 = 0
         from .trace import Tracer
         cfg = self.cfg
@@ -194,6 +195,7 @@ class Reader:
                 self.sonames[so.soname] = so
                 if tr is not None:
                     tr.dso_mentions(so)
+                self._dso_warnings(so)
                 if self.group is not None:
                     self.group.append(so)
                 if as_needed:
@@ -217,6 +219,18 @@ class Reader:
             if tr is not None:
                 tr.script(path, from_lib)
             self.add_script(path, view, as_needed, static)
+
+    def _dso_warnings(self, so) -> None:
+        """A library's `.gnu.warning.SYM` for a SYM that is referenced and not yet defined when the
+        library is read: printed then, as bfd does (once per symbol)."""
+        from .symwarn import dso_warning_texts, report_dso
+        symtab = self.ctx.symtab
+        for name, text in dso_warning_texts(so):
+            s = symtab.get(name)
+            if s is None or s.rank != NONE or not s.ref_regular or name in self.dso_warned:
+                continue
+            self.dso_warned.add(name)
+            report_dso(self.ctx, so, s, text)
 
     def next_order(self) -> int:
         self.order += 1
@@ -408,6 +422,8 @@ class Reader:
                     continue
                 if cur == SHARED:
                     s.def_dynamic = True
+                if cur == COMMON:
+                    _common_overridden(self.cfg, s, obj, sec, value, size)
                 _define(s, obj, sec, value, size, info, bind, shndx, rank)
                 s.dyn_version = ver
                 if rank == COMMON:
@@ -421,12 +437,19 @@ class Reader:
                     diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
                                f">>> defined at {obj.name}")
                 elif rank == COMMON:
+                    if self.cfg.warn_common:
+                        _multiple_common(s, obj, size)
                     if size > s.size:
                         s.size = size
                         s.file = obj
                     s.common_align = max(s.common_align, value)
-            elif cur == COMMON and rank == COMMON:
-                pass
+            elif rank == COMMON and cur == WEAK and s.file is not None and not s.file.is_shared:
+                # bfd: a common symbol takes the place of a weak definition, whichever comes first
+                _define(s, obj, sec, value, size, info, bind, shndx, rank)
+                s.dyn_version = ver
+                s.common_align = value
+            elif rank == COMMON and cur == STRONG and s.file is not None and not s.file.is_shared:
+                _common_ignored(self.cfg, s, obj, value)
         obj.syms = syms
 
     def add_shared(self, so: SharedFile) -> None:
@@ -567,6 +590,55 @@ def split_symver(name: str, defined: bool):
     if default:
         return base, (ver, False)
     return name, (ver, True)
+
+
+def _multiple_common(s, obj, size) -> None:
+    """--warn-common, two common symbols (bfd's wording for each case)."""
+    name = diag.demangle(s.name)
+    if size == s.size:
+        diag.warn(f"{obj.name} and {s.file.name}: warning: multiple common of `{name}'", located=True)
+    elif size > s.size:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overriding smaller common from {s.file.name}",
+                  located=True)
+    else:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by larger common from {s.file.name}",
+                  located=True)
+
+
+def _def_align(sec, value) -> int:
+    """The alignment bfd credits a definition with: its section's, or less if its offset says so."""
+    a = sec.align if sec is not None else 1 << 62
+    if value:
+        a = min(a, value & -value)
+    return a
+
+
+def _common_overridden(cfg, s, obj, sec, value, size) -> None:
+    """A definition in `obj` replaces the common symbol `s`: --warn-common's warning, and bfd's
+    unconditional ones when the definition is less aligned or of another size than the common."""
+    name = diag.demangle(s.name)
+    if cfg.warn_common:
+        diag.warn(f"{obj.name}: warning: definition of `{name}' overriding common from {s.file.name}",
+                  located=True)
+    if sec is not None:
+        a = _def_align(sec, value)
+        if a < s.common_align:
+            diag.warn(f"alignment {a} of symbol `{name}' in {obj.name} is smaller than {s.common_align} in "
+                      f"{s.file.name}")
+    if size and s.size and size != s.size:
+        diag.warn(f"size of symbol `{name}' changed from {s.size} in {s.file.name} to {size} in {obj.name}")
+
+
+def _common_ignored(cfg, s, obj, align) -> None:
+    """A common symbol in `obj` after the definition `s`: the definition stays."""
+    name = diag.demangle(s.name)
+    if cfg.warn_common:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by definition from {s.file.name}",
+                  located=True)
+    if s.section is not None:
+        a = _def_align(s.section, s.value)
+        if a < align:
+            diag.warn(f"alignment {a} of symbol `{name}' in {s.file.name} is smaller than {align} in {obj.name}")
 
 
 def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:

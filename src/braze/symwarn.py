@@ -60,6 +60,12 @@ def where(obj, sec, off) -> str:
     return f"{obj.name}: in function `{diag.demangle(fn)}':\n{loc}"
 
 
+def forget_function() -> None:
+    """A message that names no function (bfd's `%D`): the next located one names its function again."""
+    global _last_func
+    _last_func = None
+
+
 def first_reference(obj, name: str):
     """(section, offset) of the first relocation in `obj` against a global symbol called `name`
     (bfd's search for the place to show with a library's .gnu.warning), or None."""
@@ -100,3 +106,41 @@ def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
     if best is None:
         return None, None
     return best[1], best[2]
+
+
+def dso_warning_texts(so) -> list[tuple[str, str]]:
+    """(SYM, text) of a shared library's `.gnu.warning.SYM` sections, in section order (glibc's
+    libc.so.6 has them for gets, tmpnam, mktemp…)."""
+    from .elf import ET_DYN
+    from .inputs.elfhdr import read_headers
+    v = so.view
+    _e, shdrs, shstrndx = read_headers(v, so.error, ET_DYN)
+    if not 0 < shstrndx < len(shdrs):
+        return []
+    st = shdrs[shstrndx]
+    names = bytes(v[st[4]:st[4] + st[5]])
+    if b".gnu.warning." not in names:
+        return []
+    out = []
+    for sh in shdrs:
+        end = names.find(b"\0", sh[0])
+        name = names[sh[0]:end]
+        if name.startswith(b".gnu.warning.") and sh[1] != 8 and sh[4] + sh[5] <= len(v):   # not NOBITS
+            text = bytes(v[sh[4]:sh[4] + sh[5]]).split(b"\0")[0]
+            out.append((name[13:].decode("utf-8", "replace"), text.decode("utf-8", "replace")))
+    return out
+
+
+def report_dso(ctx, so, s, text) -> None:
+    """bfd, reading a library with `.gnu.warning.SYM` while SYM is still undefined: the warning at the
+    first relocation against SYM in the file that referenced it first (else in any input that
+    references it), or naming only that file."""
+    first = s.ref_file
+    cands = ([first] if first is not None and not first.is_shared else []) + \
+        [o for o in ctx.objs if o is not first]
+    for obj in cands:
+        hit = first_reference(obj, s.name)
+        if hit is not None:
+            diag.warn(f"{where(obj, hit[0], hit[1])}: warning: {text}", located=True)
+            return
+    diag.warn(f"{(first or so).name}: warning: {text}", located=True)
