@@ -694,7 +694,7 @@ def parse_args(argv: list[str]) -> Config | None:
         if not _has_inputs(argv):
             return None
     # -w overrides --fatal-warnings (GNU ld); both apply to every warning, wherever it is printed
-    diag.set_warnings(c.fatal_warnings and not c.no_warnings, c.no_warnings)
+    diag.set_warnings(c.fatal_warnings, c.no_warnings)
     if c.shared:
         c.pie = False
     if c.static and c.shared:

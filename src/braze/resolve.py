@@ -624,9 +624,10 @@ def _common_overridden(cfg, s, obj, sec, value, size) -> None:
         a = _def_align(sec, value)
         if a < s.common_align:
             diag.warn(f"alignment {a} of symbol `{name}' in {obj.name} is smaller than {s.common_align} in "
-                      f"{s.file.name}")
+                      f"{s.file.name}", from_bfd=True)
     if size and s.size and size != s.size:
-        diag.warn(f"size of symbol `{name}' changed from {s.size} in {s.file.name} to {size} in {obj.name}")
+        diag.warn(f"size of symbol `{name}' changed from {s.size} in {s.file.name} to {size} in {obj.name}",
+                  from_bfd=True)
 
 
 def _common_ignored(cfg, s, obj, align) -> None:
@@ -638,7 +639,8 @@ def _common_ignored(cfg, s, obj, align) -> None:
     if s.section is not None:
         a = _def_align(s.section, s.value)
         if a < align:
-            diag.warn(f"alignment {a} of symbol `{name}' in {s.file.name} is smaller than {align} in {obj.name}")
+            diag.warn(f"alignment {a} of symbol `{name}' in {s.file.name} is smaller than {align} in {obj.name}",
+                      from_bfd=True)
 
 
 def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
