@@ -472,8 +472,6 @@ def _merge_properties(ctx) -> list[tuple[int, int]]:
 
 def scan_relocations(ctx) -> None:
     from .arch.x86_64 import scan_section
-    from . import symwarn
-    symwarn.report(ctx)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:

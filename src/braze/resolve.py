@@ -50,7 +50,8 @@ class Reader:
         # bfd rescans a group while the previous pass added new undefined symbols to its hash table;
         # this counts them (names first referenced, non-weak), so -t prints what bfd prints
         self.undefs_seq = 0
-        self.dso_warned: set[str] = set()
+        self.warned: set[str] = set()                 # .gnu.warning.SYM already reported
+        self.warn_pending: dict[str, str] = {}         # … read before any reference to SYM
         self.group_seq0 = 0
         from .trace import Tracer
         cfg = self.cfg
@@ -193,9 +194,12 @@ class Reader:
                 if so.soname in self.sonames:
                     return
                 self.sonames[so.soname] = so
+                from .symwarn import dso_warning_texts
+                texts = dso_warning_texts(so)
+                if texts:
+                    self._symbol_warnings(so, texts, True)
                 if tr is not None:
                     tr.dso_mentions(so)
-                self._dso_warnings(so)
                 if self.group is not None:
                     self.group.append(so)
                 if as_needed:
@@ -220,17 +224,38 @@ class Reader:
                 tr.script(path, from_lib)
             self.add_script(path, view, as_needed, static)
 
-    def _dso_warnings(self, so) -> None:
-        """A library's `.gnu.warning.SYM` for a SYM that is referenced and not yet defined when the
-        library is read: printed then, as bfd does (once per symbol)."""
-        from .symwarn import dso_warning_texts, report_dso
+    def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
+        """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already
+        referenced → the warning now (at the first referencing file's references); not referenced
+        yet → at the first reference to come.  A library's warning does not apply to a SYM that is
+        already defined; an object's does if SYM was referenced.  Once per symbol."""
+        from .symwarn import report_symbol_warning
         symtab = self.ctx.symtab
-        for name, text in dso_warning_texts(so):
-            s = symtab.get(name)
-            if s is None or s.rank != NONE or not s.ref_regular or name in self.dso_warned:
+        for name, text in texts:
+            if name in self.warned:
                 continue
-            self.dso_warned.add(name)
-            report_dso(self.ctx, so, s, text)
+            s = symtab.get(name)
+            if s is not None and s.rank != NONE and dynamic:
+                continue
+            if s is None or s.ref_file is None:
+                self.warn_pending.setdefault(name, text)
+                continue
+            self.warned.add(name)
+            self.warn_pending.pop(name, None)
+            report_symbol_warning(self.ctx, s.ref_file if s.rank == NONE else s.file, file, name, text)
+
+    def _pending_warnings(self, obj) -> None:
+        """obj references a symbol whose warning was read before any reference: bfd warns now."""
+        from .symwarn import report_symbol_warning
+        pending = self.warn_pending
+        esyms = obj.esyms
+        names = obj.sym_names
+        for i in range(obj.first_global, len(esyms)):
+            if esyms[i][3] == SHN_UNDEF and esyms[i][1] >> 4 != STB_LOCAL and names[i] in pending:
+                name = names[i]
+                text = pending.pop(name)
+                self.warned.add(name)
+                report_symbol_warning(self.ctx, obj, obj, name, text)
 
     def next_order(self) -> int:
         self.order += 1
@@ -322,9 +347,11 @@ class Reader:
     # ---------- symbols ----------
     def add_object(self, obj: ObjectFile) -> None:
         ctx = self.ctx
+        ctx.objs.append(obj)
+        if obj.warnings:
+            self._symbol_warnings(obj, obj.warnings.items(), False)
         if self.tracer is not None:
             self.tracer.object_mentions(obj)
-        ctx.objs.append(obj)
         base = os.path.basename(obj.name)
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
         comdat = ctx.comdat
@@ -451,6 +478,8 @@ class Reader:
             elif rank == COMMON and cur == STRONG and s.file is not None and not s.file.is_shared:
                 _common_ignored(self.cfg, s, obj, value)
         obj.syms = syms
+        if self.warn_pending:
+            self._pending_warnings(obj)
 
     def add_shared(self, so: SharedFile) -> None:
         """Bind existing undefined symbols now; other definitions wait in dso_defs until a name is

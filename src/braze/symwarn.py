@@ -1,44 +1,16 @@
 """`.gnu.warning.SYM` sections: GNU ld prints their text when the link references SYM.
 
-glibc's libc.a uses them for calls that do not work in static programs (dlopen, getpwnam, …);
-users put them next to deprecated functions.  bfd reports each warned symbol once, at the first
-relocation against it in link order (input files, then their sections in order), in the same
-`FILE: in function `F':` / `SRC:(SECTION+0xOFF): warning: TEXT` format as its undefined-reference
-errors; the output is compared with bfd's by the test suite, so the format is kept exactly.
+glibc's libc.a uses them for calls that do not work in static programs (dlopen, getpwnam, …),
+libc.so.6 for dangerous ones (gets, tmpnam, mktemp); users put them next to deprecated functions.
+bfd reports each warned symbol once, while the inputs are read (resolve.Reader._symbol_warnings):
+when the file with the section is read if SYM is referenced by then, else at the first reference.
+The place shown is the first relocation against SYM in each section of the referencing file, in
+the same `FILE: in function `F':` / `SRC:(SECTION+0xOFF): warning: TEXT` format as bfd's other
+located messages; the test suite compares the output with bfd's, so the format is kept exactly.
 """
 from __future__ import annotations
 
 from . import diag
-from .elf import SHF_ALLOC
-
-
-def report(ctx) -> None:
-    texts: dict[int, str] = {}
-    for obj in ctx.objs:
-        for name, text in obj.warnings.items():
-            s = ctx.symtab.get(name)
-            if s is not None and id(s) not in texts:
-                texts[id(s)] = text
-    if not texts:
-        return
-    for obj in ctx.objs:
-        syms = obj.syms
-        first = obj.first_global
-        if not any(s is not None and id(s) in texts for s in syms[first:]):
-            continue
-        for sec in obj.sections:
-            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
-                continue
-            for off, info, _a in sec.relocs:
-                idx = info >> 32
-                if idx < first or idx >= len(syms):
-                    continue
-                s = syms[idx]
-                if s is None or id(s) not in texts:
-                    continue
-                diag.warn(f"{where(obj, sec, off)}: warning: {texts.pop(id(s))}", located=True)
-                if not texts:
-                    return
 
 
 _last_func = None       # (object, function) named by the last located message, as bfd's %C keeps it
@@ -66,21 +38,38 @@ def forget_function() -> None:
     _last_func = None
 
 
-def first_reference(obj, name: str):
-    """(section, offset) of the first relocation in `obj` against a global symbol called `name`
-    (bfd's search for the place to show with a library's .gnu.warning), or None."""
-    syms = obj.syms
-    first = obj.first_global
-    idxs = {i for i in range(first, len(syms)) if syms[i] is not None and obj.sym_names[i].split("@")[0] == name}
+def references(obj, name: str) -> list:
+    """[(section, offset)] of the first relocation in `obj` against a symbol called `name` (bfd's
+    search for where to show a .gnu.warning), or []."""
+    names = obj.sym_names
+    idxs = {i for i in range(obj.first_global, len(obj.esyms)) if names[i] == name}
     if not idxs:
-        return None
+        return []
+    out = []
     for sec in obj.sections:
         if sec is None or not sec.rel_size:
             continue
         for off, info, _a in sec.relocs:
             if info >> 32 in idxs:
-                return sec, off
-    return None
+                return [(sec, off)]
+    return out
+
+
+def report_symbol_warning(ctx, first, warner, name: str, text: str) -> None:
+    """Print a .gnu.warning.SYM text as bfd does: at the references in `first` (the file that
+    referenced SYM first, or its definer), else in the first input that references SYM, else
+    naming `first`."""
+    seen = set()
+    for obj in [first, *ctx.objs]:
+        if obj is None or obj.is_shared or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        refs = references(obj, name)
+        for sec, off in refs:
+            diag.warn(f"{where(obj, sec, off)}: warning: {text}", located=True)
+        if refs:
+            return
+    diag.warn(f"{(first or warner).name}: warning: {text}", located=True)
 
 
 FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE FUNC GNU_IFUNC
@@ -129,18 +118,3 @@ def dso_warning_texts(so) -> list[tuple[str, str]]:
             text = bytes(v[sh[4]:sh[4] + sh[5]]).split(b"\0")[0]
             out.append((name[13:].decode("utf-8", "replace"), text.decode("utf-8", "replace")))
     return out
-
-
-def report_dso(ctx, so, s, text) -> None:
-    """bfd, reading a library with `.gnu.warning.SYM` while SYM is still undefined: the warning at the
-    first relocation against SYM in the file that referenced it first (else in any input that
-    references it), or naming only that file."""
-    first = s.ref_file
-    cands = ([first] if first is not None and not first.is_shared else []) + \
-        [o for o in ctx.objs if o is not first]
-    for obj in cands:
-        hit = first_reference(obj, s.name)
-        if hit is not None:
-            diag.warn(f"{where(obj, hit[0], hit[1])}: warning: {text}", located=True)
-            return
-    diag.warn(f"{(first or so).name}: warning: {text}", located=True)
