@@ -58,8 +58,12 @@ def inputs(tmp_path_factory) -> Path:
         _cc(["-fuse-ld=bfd", "-shared", "-fPIC", str(C / "diags_trace" / f"{so}.c"), "-o", f"libd{so}.so"], d)
     for f in sorted((C / "diags_common").glob("*.c")):
         _cc(["-fcommon", "-fno-pie", "-c", str(f), "-o", f"common_{f.stem}.o"], d)
-    for f in ("gw", "undef"):
+    for f in ("gw", "undef", "oldapi", "user1", "user2"):
         _cc(["-fPIE", "-c", str(C / "diags_warn" / f"{f}.c"), "-o", f"{f}.o"], d)
+    for f in ("gw", "undef", "user1", "user2"):
+        _cc(["-fPIE", "-g", "-c", str(C / "diags_warn" / f"{f}.c"), "-o", f"{f}_g.o"], d)
+    p = _run(["ar", "rcs", "libdold.a", "oldapi.o"], d)
+    assert p.returncode == 0, p.stderr
     _cc(["-fno-pie", "-c", str(C / "diags_warn" / "undef.c"), "-o", "undef_nopie.o"], d)
     (d / "sub").mkdir()
     # a script naming its inputs relative to itself, a GROUP and a library by -l
@@ -230,12 +234,16 @@ def test_fatal_and_no_warnings(direct_ld, inputs, tmp_path, flags, fails, objs):
     assert (test[1] / "prog").exists() == (not fails), report
 
 
-@pytest.mark.parametrize("extra", [[], ["-Wl,--fatal-warnings"]], ids=["plain", "fatal"])
-def test_glibc_shared_library_warnings(braze_lddir, inputs, tmp_path, extra):
+@pytest.mark.parametrize("obj,extra", [("gw.o", []), ("gw.o", ["-Wl,--fatal-warnings"]), ("gw_g.o", []),
+                                       ("gw.o", ["-static"]), ("gw_g.o", ["-static"])],
+                         ids=["plain", "fatal", "debug", "static", "static-debug"])
+def test_glibc_shared_library_warnings(braze_lddir, inputs, tmp_path, obj, extra):
     """libc.so.6's .gnu.warning.tmpnam/tempnam/mktemp: bfd's `FILE: in function `F':` and
-    `SRC:(.text+0xOFF): warning: the use of ...` lines, in the library's section order; the
-    program still runs the same (unless --fatal-warnings made the link fail)."""
-    bfd, test = _gcc_pair(braze_lddir, inputs, tmp_path, [*extra, "gw.o"])
+    `SRC:(.text+0xOFF): warning: the use of ...` lines (`/DIR/gw.c:LINE:` for an object built with
+    -g: DWARF line table), in the library's section order; -static: libc.a's members' sections,
+    in the order the members are loaded.  The program still runs the same (unless
+    --fatal-warnings made the link fail)."""
+    bfd, test = _gcc_pair(braze_lddir, inputs, tmp_path, [*extra, obj])
     report = _same_messages(bfd, test)
     assert "tmpnam" in bfd[0].stderr, report
     if not extra:
@@ -244,7 +252,7 @@ def test_glibc_shared_library_warnings(braze_lddir, inputs, tmp_path, extra):
         assert (rt.returncode, rt.stdout) == (rb.returncode, rb.stdout), report
 
 
-@pytest.mark.parametrize("mode", [["-pie"], ["-no-pie"]], ids=["pie", "nopie"])
+@pytest.mark.parametrize("mode", [["-pie"], ["-no-pie"], ["-pie", "-g"]], ids=["pie", "nopie", "pie-debug"])
 @pytest.mark.parametrize("flags,fails", [
     (["-Wl,--warn-unresolved-symbols"], False),
     (["-Wl,--error-unresolved-symbols,--warn-unresolved-symbols"], False),
@@ -257,13 +265,13 @@ def test_warn_unresolved_symbols(braze_lddir, inputs, tmp_path, flags, fails, mo
     (bfd 2.40 writes a .rela.plt entry of type 0 for them: `unexpected PLT reloc type 0x00`), so
     there only braze's is run; braze imports the functions (dynsym + JUMP_SLOT), and a call would
     end with the loader's `symbol lookup error`."""
-    obj = "undef.o" if mode == ["-pie"] else "undef_nopie.o"
-    bfd, test = _gcc_pair(braze_lddir, inputs, tmp_path, [*mode, *flags, obj])
+    obj = {"-pie": "undef.o", "-no-pie": "undef_nopie.o", "-g": "undef_g.o"}[mode[-1]]
+    bfd, test = _gcc_pair(braze_lddir, inputs, tmp_path, [mode[0], *flags, obj])
     report = _same_messages(bfd, test)
     assert (bfd[0].returncode != 0) == fails, report
     if not fails:
         rt = _run([str(test[1] / "prog")], test[1])
-        if mode == ["-pie"]:
+        if mode[0] == "-pie":
             assert rt.returncode == 0, report + rt.stderr
         else:
             rb = _run([str(bfd[1] / "prog")], bfd[1])
@@ -278,3 +286,20 @@ def test_error_unresolved_symbols(braze_lddir, inputs, tmp_path):
     assert bfd[0].returncode != 0 and test[0].returncode != 0, test[0].stderr
     assert not (test[1] / "prog").exists()
     assert "missing_a" in test[0].stderr
+
+
+@pytest.mark.parametrize("order", [
+    ["oldapi.o", "user1.o", "user2.o"],          # warnings read before any reference
+    ["user1.o", "user2.o", "oldapi.o"],          # references first
+    ["user2.o", "oldapi.o", "user1.o"],          # one of each
+    ["user2.o", "-L.", "-ldold", "user1.o"],     # from an archive member
+    ["user1_g.o", "user2_g.o", "oldapi.o"],      # with line information
+    ["oldapi.o", "user2_g.o", "user1_g.o"],
+], ids=["warning-first", "references-first", "mixed", "archive", "debug", "debug-warning-first"])
+def test_object_symbol_warnings(braze_lddir, inputs, tmp_path, order):
+    """.gnu.warning.SYM in an object or archive member, for two symbols: bfd warns once per symbol,
+    when the section is read if SYM is referenced by then (at the first referencing file's first
+    reference), else at the next reference; same lines, same order."""
+    bfd, test = _gcc_pair(braze_lddir, inputs, tmp_path, order)
+    report = _same_messages(bfd, test)
+    assert "deprecated" in bfd[0].stderr and "obsolete" in bfd[0].stderr, report

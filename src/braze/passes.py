@@ -191,7 +191,7 @@ def _check_undefined(ctx) -> None:
 def _warn_undefined(ctx, undef_set) -> None:
     """--warn-unresolved-symbols: bfd's warning at each reference (link order), at most five in a
     row for one symbol, then one `more undefined references to `SYM' follow`."""
-    from .symwarn import where, locate, forget_function
+    from .symwarn import where, where_no_function
     last = None
     count = 0
     for obj in ctx.objs:
@@ -215,10 +215,8 @@ def _warn_undefined(ctx, undef_set) -> None:
                 if count < 5:
                     diag.warn(f"{where(obj, sec, off)}: warning: undefined reference to `{name}'", located=True)
                 elif count == 5:
-                    src = locate(obj, sec, off)[1]
-                    forget_function()
-                    diag.warn(f"{obj.name}:{src + ':' if src else ''}({sec.name}+0x{off:x}): warning: more "
-                              f"undefined references to `{name}' follow", located=True)
+                    diag.warn(f"{where_no_function(obj, sec, off)}: warning: more undefined references to "
+                              f"`{name}' follow", located=True)
 
 
 def _enclosing_function(obj, sec, off):

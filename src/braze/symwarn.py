@@ -13,29 +13,44 @@ from __future__ import annotations
 from . import diag
 
 
-_last_func = None       # (object, function) named by the last located message, as bfd's %C keeps it
+_last_func = None       # (object, file, function) of the last located message, as bfd's %C keeps it
+
+
+def _place(obj, sec, off, src):
+    """(file name or None, `FILE:LINE` or `SRC:(SECTION+0xOFF)`): with line information when the
+    object has a DWARF line table covering the place (gcc -g), as bfd prints it."""
+    from .dwarfline import lookup
+    hit = lookup(obj, sec, off)
+    if hit is not None:
+        return hit[0], f"{hit[0]}:{hit[1]}"
+    return src, f"{src or obj.name}:({sec.name}+0x{off:x})"
 
 
 def where(obj, sec, off) -> str:
     """bfd's `%C` for a place in an input section: `FILE: in function `F':` (only when the function
-    differs from the previous located message's) and `SRC:(SECTION+0xOFF)`; without an enclosing
-    function, `FILE:(SECTION+0xOFF)`."""
+    or source file differs from the previous located message's) and the place; without an
+    enclosing function, `FILE:(SECTION+0xOFF)`."""
     global _last_func
     fn, src = locate(obj, sec, off)
     if fn is None:
         _last_func = None
         return f"{obj.name}:({sec.name}+0x{off:x})"
-    loc = f"{src or obj.name}:({sec.name}+0x{off:x})"
-    if _last_func == (obj, fn):
+    fname, loc = _place(obj, sec, off, src)
+    if _last_func == (obj, fname, fn):
         return loc
-    _last_func = (obj, fn)
+    _last_func = (obj, fname, fn)
     return f"{obj.name}: in function `{diag.demangle(fn)}':\n{loc}"
 
 
-def forget_function() -> None:
-    """A message that names no function (bfd's `%D`): the next located one names its function again."""
+def where_no_function(obj, sec, off) -> str:
+    """bfd's `%D`: `FILE:` and the place, no function; the next `%C` names its function again."""
     global _last_func
     _last_func = None
+    src = locate(obj, sec, off)[1]
+    fname, loc = _place(obj, sec, off, src)
+    if fname is None:
+        return f"{obj.name}:({sec.name}+0x{off:x})"
+    return f"{obj.name}:{loc}"
 
 
 def references(obj, name: str) -> list:
