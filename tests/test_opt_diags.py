@@ -58,7 +58,8 @@ def inputs(tmp_path_factory) -> Path:
         _cc(["-fuse-ld=bfd", "-shared", "-fPIC", str(C / "diags_trace" / f"{so}.c"), "-o", f"libd{so}.so"], d)
     for f in sorted((C / "diags_common").glob("*.c")):
         _cc(["-fcommon", "-fno-pie", "-c", str(f), "-o", f"common_{f.stem}.o"], d)
-    for f in ("gw", "undef", "oldapi", "user1", "user2"):
+    _cc(["-fuse-ld=bfd", "-shared", "-fPIC", str(C / "diags_warn" / "libundef.c"), "-o", "libdundef.so"], d)
+    for f in ("gw", "undef", "oldapi", "user1", "user2", "usesundef"):
         _cc(["-fPIE", "-c", str(C / "diags_warn" / f"{f}.c"), "-o", f"{f}.o"], d)
     for f in ("gw", "undef", "user1", "user2"):
         _cc(["-fPIE", "-g", "-c", str(C / "diags_warn" / f"{f}.c"), "-o", f"{f}_g.o"], d)
@@ -276,6 +277,18 @@ def test_warn_unresolved_symbols(braze_lddir, inputs, tmp_path, flags, fails, mo
         else:
             rb = _run([str(bfd[1] / "prog")], bfd[1])
             assert (rt.returncode, rt.stdout) == (rb.returncode, rb.stdout), report
+
+
+@pytest.mark.parametrize("flags", [["-Wl,--warn-unresolved-symbols"], ["-Wl,--warn-unresolved-symbols,-w"],
+                                   ["-Wl,--warn-unresolved-symbols,--fatal-warnings"]],
+                         ids=["warn", "warn-w", "warn-fatal"])
+def test_warn_unresolved_in_shared_library(braze_lddir, inputs, tmp_path, flags):
+    """A shared library's own undefined reference under --warn-unresolved-symbols: bfd's
+    `LIB: warning: undefined reference to `SYM'`; -w silences it, --fatal-warnings fails the link."""
+    bfd, test = _gcc_pair(braze_lddir, inputs, tmp_path, [*flags, "usesundef.o", "-L.", "-ldundef"])
+    report = _same_messages(bfd, test)
+    if "-w" not in flags[0]:
+        assert "lib_missing" in bfd[0].stderr, report
 
 
 def test_error_unresolved_symbols(braze_lddir, inputs, tmp_path):

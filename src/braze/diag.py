@@ -52,6 +52,11 @@ def warn(msg: str, located: bool = False, from_bfd: bool = False) -> None:
         _errors.append(msg)        # bfd prints the warning as a warning, then fails the link
 
 
+def note(msg: str) -> None:
+    """A warning already in GNU ld's located form (the old name of warn(msg, located=True))."""
+    warn(msg, located=True)
+
+
 def info(msg: str) -> None:
     """A message that is neither a warning nor an error (-y's `FILE: definition of SYM`)."""
     sys.stderr.write(f"{_prog}: {msg}\n")
