@@ -114,6 +114,72 @@ def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
 
 def dso_warning_texts(so) -> list[tuple[str, str]]:
     """(SYM, text) of a shared library's `.gnu.warning.SYM` sections, in section order (glibc's
+    libc.so.6 has them for gets, tmpnam, mktemp…).  The headers were validated when the library
+    was read; this only looks for the names (read_headers again would cost more than the rest)."""
+    import struct
+    v = so.view
+    shoff, = struct.unpack_from("<Q", v, 0x28)
+    shnum, shstrndx = struct.unpack_from("<HH", v, 0x3c)
+    if shnum == 0 or not 0 < shstrndx < shnum:
+        return []
+    _n, _t, _f, _a, stoff, stsize = struct.unpack_from("<IIQQQQ", v, shoff + 64 * shstrndx)
+    names = bytes(v[stoff:stoff + stsize])
+    if b".gnu.warning." not in names:
+        return []
+    out = []
+    for nm, typ, _f, _a, off, size, _l, _i, _al, _es in struct.iter_unpack("<IIQQQQIIQQ",
+                                                                            v[shoff:shoff + 64 * shnum]):
+        if names.startswith(b".gnu.warning.", nm) and typ != 8 and off + size <= len(v):   # not NOBITS
+            name = names[nm + 13:names.find(b"\0", nm)]
+            text = bytes(v[off:off + size]).split(b"\0")[0]
+            out.append((name.decode("utf-8", "replace"), text.decode("utf-8", "replace")))
+    return out
+
+
+def report_symbol_warning(ctx, first, warner, name: str, text: str) -> None:
+    """Print a .gnu.warning.SYM text as bfd does: at the references in `first` (the file that
+    referenced SYM first, or its definer), else in the first input that references SYM, else
+    naming `first`."""
+    seen = set()
+    for obj in [first, *ctx.objs]:
+        if obj is None or obj.is_shared or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        refs = references(obj, name)
+        for sec, off in refs:
+            diag.warn(f"{where(obj, sec, off)}: warning: {text}", located=True)
+        if refs:
+            return
+    diag.warn(f"{(first or warner).name}: warning: {text}", located=True)
+
+
+FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE FUNC GNU_IFUNC
+
+
+def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
+    """The function symbol containing sec+off and the STT_FILE name in force before it."""
+    best = None
+    src = None
+    for i, e in enumerate(obj.esyms):
+        t = e[1] & 0xf
+        if t == 4:                                    # STT_FILE
+            src = obj.sym_names[i]
+            continue
+        if t not in types:
+            continue
+        if obj.sym_shndx(i) != sec.shndx:
+            continue
+        v, sz = e[4], e[5]
+        if v <= off and (off < v + sz or sz == 0) and obj.sym_names[i]:
+            if best is None or v > best[0]:
+                best = (v, obj.sym_names[i], src)
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+def dso_warning_texts(so) -> list[tuple[str, str]]:
+    """(SYM, text) of a shared library's `.gnu.warning.SYM` sections, in section order (glibc's
     libc.so.6 has them for gets, tmpnam, mktemp…)."""
     from .elf import ET_DYN
     from .inputs.elfhdr import read_headers
