@@ -258,10 +258,12 @@ def test_glibc_shared_library_warnings(braze_lddir, inputs, tmp_path, obj, extra
     (["-Wl,--warn-unresolved-symbols"], False),
     (["-Wl,--error-unresolved-symbols,--warn-unresolved-symbols"], False),
     (["-Wl,--warn-unresolved-symbols,--fatal-warnings"], True),
-], ids=["warn", "error-then-warn", "warn-fatal"])
+    (["-Wl,--warn-unresolved-symbols,--warn-once"], False),
+], ids=["warn", "error-then-warn", "warn-fatal", "warn-once"])
 def test_warn_unresolved_symbols(braze_lddir, inputs, tmp_path, flags, fails, mode):
     """--warn-unresolved-symbols: each reference in bfd's located warning form (five in a row for one
-    symbol, then `more undefined references ... follow`), and the link succeeds.  The program never
+    symbol, then `more undefined references ... follow`; --warn-once: the first reference of each
+    symbol only), and the link succeeds.  The program never
     calls the missing functions: -no-pie, both programs run the same.  bfd's PIE does not load
     (bfd 2.40 writes a .rela.plt entry of type 0 for them: `unexpected PLT reloc type 0x00`), so
     there only braze's is run; braze imports the functions (dynsym + JUMP_SLOT), and a call would

@@ -291,7 +291,7 @@ def _(c, s): c.copy_dt_needed = True
 
 
 for _n in ("O0", "O1", "O2", "O3", "no-copy-dt-needed-entries", "warn-shared-textrel", 
-           "warn-once", "no-keep-memory", "stats", "color-diagnostics",
+           "no-keep-memory", "stats", "color-diagnostics",
            "eh-frame-hdr=", "allow-multiple-definition", "warn-execstack",
            "no-warn-execstack", "no-warn-rwx-segments", "warn-rwx-segments", "disable-new-dtags=", "enable-linker-version", "ignore-unresolved-symbol",
            "no-print-gc-sections", "Qy", "g", "noinhibit-exec", "check-sections", "no-check-sections",
@@ -528,6 +528,10 @@ def _(c, s): c.warn_unresolved = True
 
 @_flag("error-unresolved-symbols")
 def _(c, s): c.warn_unresolved = False
+
+
+@_flag("warn-once")
+def _(c, s): c.warn_once = True
 
 
 @_flag("no-warn-mismatch")

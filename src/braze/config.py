@@ -124,6 +124,7 @@ class Config:
     trace_symbols: list[str] = field(default_factory=list)     # -y SYM
     dependency_file: str | None = None
     no_warnings: bool = False     # -w / --no-warnings
+    warn_once: bool = False       # --warn-once: one --warn-unresolved-symbols warning per symbol
     relax: bool = True
     fatal_warnings: bool = False
     warn_common: bool = False

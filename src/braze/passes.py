@@ -190,10 +190,12 @@ def _check_undefined(ctx) -> None:
 
 def _warn_undefined(ctx, undef_set) -> None:
     """--warn-unresolved-symbols: bfd's warning at each reference (link order), at most five in a
-    row for one symbol, then one `more undefined references to `SYM' follow`."""
+    row for one symbol, then one `more undefined references to `SYM' follow`; with --warn-once
+    only the first reference of each symbol."""
     from .symwarn import where, where_no_function
     last = None
     count = 0
+    once = set() if ctx.config.warn_once else None
     for obj in ctx.objs:
         syms = obj.syms
         first = obj.first_global
@@ -211,6 +213,10 @@ def _warn_undefined(ctx, undef_set) -> None:
                     count += 1
                 else:
                     last, count = s, 0
+                if once is not None:
+                    if id(s) in once:
+                        continue
+                    once.add(id(s))
                 name = diag.demangle(s.name)
                 if count < 5:
                     diag.warn(f"{where(obj, sec, off)}: warning: undefined reference to `{name}'", located=True)
