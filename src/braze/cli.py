@@ -260,14 +260,6 @@ def _(c, s): c.allow_shlib_undefined = True
 def _(c, s): c.allow_shlib_undefined = False
 
 
-@_flag("warn-unresolved-symbols")
-def _(c, s): c.warn_unresolved = True
-
-
-@_flag("error-unresolved-symbols")
-def _(c, s): c.warn_unresolved = False
-
-
 @_flag("enable-new-dtags")
 def _(c, s): c.new_dtags = True
 
@@ -290,10 +282,6 @@ def _(c, s): c.verbose = True
 
 @_arg("verbose")      # --verbose=NUMBER: braze has one level of detail
 def _(c, s, v): c.verbose = True
-
-
-@_flag("trace", "t")
-def _(c, s): c.trace = True
 
 
 @_flag("no-dynamic-linker")
@@ -504,6 +492,7 @@ def _(c, s, v):
 def _(c, s, v):
     c.inputs.append(s.spec("file", v))
     s.command_files.append((c.inputs, len(c.inputs) - 1, len(c.library_paths)))
+    c.inputs[-1].tscript = True
 
 
 @_arg("version-script")
@@ -706,7 +695,7 @@ _NOOPS: dict[str, str] = {
     "no-check-sections": "braze's own layout never overlaps sections, so there is no check to skip",
     "disable-multiple-abs-defs": "only concerns symbols from -R/--just-symbols files, which braze refuses",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
-    "no-fatal-warnings": "the default: warnings are not errors",
+    "no-warn-mismatch": "braze links x86-64 ELF only: every mismatch it finds is an error either way",
     "warn-textrel": "the default: braze warns on DT_TEXTREL in a PIE or shared object, as bfd does",
     "warn-shared-textrel": "GNU ld's old name for --warn-textrel (the default)",
     "no-keep-memory": "memory use only: bfd re-reads symbol tables; the output is the same",
@@ -729,21 +718,21 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("y", "trace-symbol", "cref", "print-memory-usage", "stats", "print-output-format",
+    **dict.fromkeys(("cref", "print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
                      "version-exports-section", "default-imported-symver", "retain-symbols-file",
-                     "dependency-file", "spare-dynamic-tags", "require-defined",
+                     "spare-dynamic-tags", "require-defined",
                      "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
                      "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
-    **dict.fromkeys(("w", "no-warnings", "fatal-warnings", "warn-common", "warn-once", "warn-constructors",
+    **dict.fromkeys(("warn-constructors",
                      "warn-section-align", "warn-alternate-em", "warn-rwx-segments", "no-warn-rwx-segments",
-                     "no-warn-mismatch", "no-warn-search-mismatch", "noinhibit-exec", "noinhibit_exec",
+                     "no-warn-search-mismatch", "noinhibit-exec", "noinhibit_exec",
                      "accept-unknown-input-arch"), "not implemented (diagnostics)"),
     **dict.fromkeys(("ctf-variables", "no-ctf-variables", "ctf-share-types="), "CTF"),
 }
@@ -752,9 +741,8 @@ _UNSUPPORTED: dict[str, str] = {
 # _ARGS only = required, _FLAGS and _ARGS = optional `=VALUE`).
 _REQ_ARG = frozenset({
     "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
-    "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "y",
-    "trace-symbol", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "retain-symbols-file", "dependency-file", "spare-dynamic-tags", "require-defined",
+    "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
+    "retain-symbols-file", "spare-dynamic-tags", "require-defined",
     "ignore-unresolved-symbol", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "R", "just-symbols", "ctf-share-types="})
@@ -846,6 +834,47 @@ def _check_tags(c: Config) -> None:
 
 def _no_constant(name):
     raise ValueError(f"invalid token near '{name}'")
+
+
+# ---- diagnostics (-t, -y, warnings; see trace.py and diag.py) ----
+@_flag("trace", "t")
+def _(c, s): c.trace += 1
+
+
+@_arg("y", "trace-symbol")
+def _(c, s, v): c.trace_symbols.append(v)
+
+
+@_arg("dependency-file")
+def _(c, s, v): c.dependency_file = v
+
+
+@_flag("warn-common")
+def _(c, s): c.warn_common = True
+
+
+@_flag("fatal-warnings")
+def _(c, s): c.fatal_warnings = True
+
+
+@_flag("no-fatal-warnings")
+def _(c, s): c.fatal_warnings = False
+
+
+@_flag("no-warnings", "w")
+def _(c, s): c.no_warnings = True
+
+
+@_flag("warn-unresolved-symbols")
+def _(c, s): c.warn_unresolved = True
+
+
+@_flag("error-unresolved-symbols")
+def _(c, s): c.warn_unresolved = False
+
+
+@_flag("warn-once")
+def _(c, s): c.warn_once = True
 
 
 _Z_FLAGS = {
@@ -1117,6 +1146,8 @@ def parse_args(argv: list[str]) -> Config | None:
         # --version: print and stop; -v/-V: print, then link if there are inputs
         if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None
+    # -w overrides --fatal-warnings (GNU ld); both apply to every warning, wherever it is printed
+    diag.set_warnings(c.fatal_warnings, c.no_warnings)
     if c.shared:
         c.pie = False
     _finish_export_control(c)

@@ -61,6 +61,7 @@ class InputSpec:
     as_needed: bool = False
     whole_archive: bool = False
     static: bool = False      # -Bstatic in force: -l finds only .a
+    tscript: bool = False     # given with -T: bfd reads it while parsing options (not traced by -t)
 
 
 @dataclass
@@ -126,14 +127,18 @@ class Config:
     no_undefined: bool = False
     allow_shlib_undefined: bool | None = None
     unresolved_symbols: str = "report-all"
-    warn_unresolved: bool = False      # --warn-unresolved-symbols (so far: for shared libraries' references)
+    warn_unresolved: bool = False      # --warn-unresolved-symbols: undefined symbols are warnings
     defsyms: list[tuple[str, str]] = field(default_factory=list)
     wraps: list[str] = field(default_factory=list)
     undefined: list[str] = field(default_factory=list)
     compress_debug_sections: str = "none"
     time: bool = False
     verbose: bool = False
-    trace: bool = False
+    trace: int = 0                # -t given once: inputs; twice: archive members too
+    trace_symbols: list[str] = field(default_factory=list)     # -y SYM
+    dependency_file: str | None = None
+    no_warnings: bool = False     # -w / --no-warnings
+    warn_once: bool = False       # --warn-once: one --warn-unresolved-symbols warning per symbol
     relax: bool = True
     fatal_warnings: bool = False
     warn_common: bool = False

@@ -9,7 +9,9 @@ class LinkError(Exception):
 
 
 _prog = "braze"
-_warnings_fatal = False
+_warnings_fatal = False    # --fatal-warnings: each warning also fails the link (exit 1, no output)
+_warnings_off = False      # -w / --no-warnings: warnings are not printed (and cannot be fatal)
+_fatal_requested = False   # --fatal-warnings given, -w or not
 _errors: list[str] = []
 _demangle = True           # --no-demangle turns it off, as in GNU ld
 
@@ -41,12 +43,39 @@ def set_demangle_style(style: str) -> None:
     set_demangle(True)
 
 
-def warn(msg: str) -> None:
-    sys.stderr.write(f"{_prog}: warning: {msg}\n")
+def set_warnings(fatal: bool, off: bool) -> None:
+    """--fatal-warnings and -w (which overrides it for ld's own warnings)."""
+    global _warnings_fatal, _warnings_off, _fatal_requested
+    _fatal_requested = fatal
+    _warnings_fatal = fatal and not off
+    _warnings_off = off
+
+
+def warn(msg: str, located: bool = False, from_bfd: bool = False) -> None:
+    """Every warning goes through here, so --fatal-warnings and -w apply to all of them alike.
+    located: `msg` is already in GNU ld's located form (`FILE: in function ...` / `SRC:(SEC+0xOFF):
+    warning: ...`, e.g. a .gnu.warning text); only the program name is added.
+    from_bfd: a warning GNU ld's BFD library prints itself (e.g. a common symbol's alignment): -w
+    does not silence it, and --fatal-warnings makes it fatal even with -w (bfd 2.40)."""
+    if from_bfd:
+        sys.stderr.write(f"{_prog}: warning: {msg}\n")
+        if _fatal_requested:
+            _errors.append(msg)
+        return
+    if _warnings_off:
+        return
+    sys.stderr.write(f"{_prog}: {msg}\n" if located else f"{_prog}: warning: {msg}\n")
+    if _warnings_fatal:
+        _errors.append(msg)        # bfd prints the warning as a warning, then fails the link
 
 
 def note(msg: str) -> None:
-    """A message in GNU ld's own format (e.g. a .gnu.warning text): only the program name is added."""
+    """A warning already in GNU ld's located form (the old name of warn(msg, located=True))."""
+    warn(msg, located=True)
+
+
+def info(msg: str) -> None:
+    """A message that is neither a warning nor an error (-y's `FILE: definition of SYM`)."""
     sys.stderr.write(f"{_prog}: {msg}\n")
 
 

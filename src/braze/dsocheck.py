@@ -103,7 +103,6 @@ def check_shlib_undefined(ctx) -> None:
             if d[0] in names:
                 defs.setdefault(d[0], []).append((d[6], d[7], so))
     indirect_ids = {id(so) for so in indirect}
-    report = diag.warn if cfg.warn_unresolved else diag.error
     for key, (so, name, ver) in wanted.items():
         cands = defs.get(name, ())
         if ver is not None:
@@ -116,7 +115,10 @@ def check_shlib_undefined(ctx) -> None:
             # base or first version
             continue
         shown = diag.demangle(name) + ("" if ver is None else f"@{ver}")
-        report(f"{so.name}: undefined reference to `{shown}'")
+        if cfg.warn_unresolved:     # bfd's wording: the library, then "warning:"
+            diag.warn(f"{so.name}: warning: undefined reference to `{shown}'", located=True)
+        else:
+            diag.error(f"{so.name}: undefined reference to `{shown}'")
 
 
 def _regular(symtab, name: str, ver) -> bool:

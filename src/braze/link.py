@@ -14,6 +14,17 @@ class LinkResult:
 
 def link(config) -> LinkResult:
     ctx = Context(config)
+    if config.dependency_file:
+        try:
+            return _link(ctx, config)
+        finally:
+            # bfd writes the file whatever the outcome, listing what it opened
+            if getattr(ctx, "tracer", None) is not None:
+                ctx.tracer.write_deps(config)
+    return _link(ctx, config)
+
+
+def _link(ctx, config) -> LinkResult:
     read_inputs(ctx);                    ctx.mark("read inputs")
     passes.resolve_symbols(ctx);         ctx.mark("resolve symbols")
     passes.gc_sections(ctx);             ctx.mark("gc sections")

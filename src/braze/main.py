@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stderr.write(f"braze: error: run: {cmd[0]}: {e.strerror}\n")
                 return 127
     diag._errors.clear()      # main() may run more than once in a process (tests)
+    diag.set_warnings(False, False)
     try:
         from .cli import parse_args
         from .link import link

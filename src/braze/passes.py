@@ -245,16 +245,19 @@ def _check_undefined(ctx) -> None:
     if not undef:
         return
     diag.demangle_many([s.name for s in undef])
+    if cfg.warn_unresolved:
+        # bfd's located warning at each reference, except for a non-default visibility (an error)
+        _warn_undefined(ctx, {id(s) for s in undef if s.visibility == STV_DEFAULT})
     for s in undef:
-        # --warn-unresolved-symbols: a warning, except (bfd) for a non-default visibility
-        say = diag.warn if cfg.warn_unresolved and s.visibility == STV_DEFAULT else diag.error
+        if cfg.warn_unresolved and s.visibility == STV_DEFAULT:
+            continue
         lines = [f"undefined symbol: {diag.demangle(s.name)}"]
         lst = refs[id(s)]
         for w in lst[:3]:
             lines.append(f">>> referenced by {w}")
         if len(lst) > 3:
             lines.append(">>> referenced by more places")
-        say("\n".join(lines))
+        diag.error("\n".join(lines))
 
 
 def _undefined_uses(ctx, cands) -> dict:
@@ -281,6 +284,43 @@ def _undefined_uses(ctx, cands) -> dict:
                     if where not in lst:
                         lst.append(where)
     return refs
+
+
+def _warn_undefined(ctx, undef_set) -> None:
+    """--warn-unresolved-symbols: bfd's warning at each reference (link order), at most five in a
+    row for one symbol, then one `more undefined references to `SYM' follow`; with --warn-once
+    only the first reference of each symbol."""
+    from .symwarn import where, where_no_function
+    last = None
+    count = 0
+    once = set() if ctx.config.warn_once else None
+    for obj in ctx.objs:
+        syms = obj.syms
+        first = obj.first_global
+        for sec in obj.sections:
+            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
+                continue
+            for off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx < first or idx >= len(syms):
+                    continue
+                s = syms[idx]
+                if s is None or id(s) not in undef_set:
+                    continue
+                if s is last:
+                    count += 1
+                else:
+                    last, count = s, 0
+                if once is not None:
+                    if id(s) in once:
+                        continue
+                    once.add(id(s))
+                name = diag.demangle(s.name)
+                if count < 5:
+                    diag.warn(f"{where(obj, sec, off)}: warning: undefined reference to `{name}'", located=True)
+                elif count == 5:
+                    diag.warn(f"{where_no_function(obj, sec, off)}: warning: more undefined references to "
+                              f"`{name}' follow", located=True)
 
 
 def _enclosing_function(obj, sec, off):
@@ -623,8 +663,6 @@ def _cet_report(cfg, objs, forced) -> None:
 
 def scan_relocations(ctx) -> None:
     from .arch.x86_64 import scan_section
-    from . import symwarn
-    symwarn.report(ctx)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:

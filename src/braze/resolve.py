@@ -56,6 +56,15 @@ class Reader:
         self.versioned_refs: list = []
         ctx.dso_undefs = set()
         ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
+        # bfd rescans a group while the previous pass added new undefined symbols to its hash table;
+        # this counts them (names first referenced, non-weak), so -t prints what bfd prints
+        self.undefs_seq = 0
+        self.warned: set[str] = set()                 # .gnu.warning.SYM already reported
+        self.warn_pending: dict[str, str] = {}         # … read before any reference to SYM
+        self.group_seq0 = 0
+        from .trace import Tracer
+        cfg = self.cfg
+        self.tracer = Tracer(cfg) if cfg.trace or cfg.trace_symbols or cfg.dependency_file else None
 
     # ---------- files ----------
     def open(self, path: str):
@@ -108,7 +117,14 @@ class Reader:
             if os.path.exists(name):
                 return name
             raise LinkError(f"{script_path}: cannot find {name} (named in linker script)")
-        for d in [os.path.dirname(script_path)] + [""] + self.lib_dirs:
+        # bfd 2.40: next to the script first (`./NAME` for a script in the current directory), then
+        # the current directory, then the search path
+        p = os.path.join(os.path.dirname(script_path) or ".", name)
+        if os.path.isfile(p):
+            return p
+        if os.path.exists(name):
+            return name
+        for d in self.lib_dirs:
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
@@ -119,32 +135,55 @@ class Reader:
         for spec in self.cfg.inputs:
             if spec.kind == "group_start":
                 self.group = []
+                self.group_seq0 = self.undefs_seq
             elif spec.kind == "group_end":
                 self.finish_group()
             elif spec.kind == "lib":
                 p = self.find_lib(spec.value, spec.static)
-                self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p))
+                self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
+                              from_lib=True)
             else:
                 p = sysroot_prefixed(spec.value, self.sysroot)
-                self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static)
+                self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static,
+                              spec=spec)
 
     def finish_group(self) -> None:
+        """Rescan the group's archives and dropped --as-needed libraries as bfd does: again while the
+        previous pass (the first is the opening of the members) added new undefined symbols.  One more
+        pass, quiet for -t, runs while anything was still loaded, so the result never depends on
+        that count."""
         members = self.group or []
         self.group = None
+        tr = self.tracer
+        changed = self.undefs_seq != self.group_seq0
         progress = True
-        while progress:
+        while changed or progress:
+            start = self.undefs_seq
             progress = False
             for m in members:
                 if isinstance(m, Archive):
+                    if changed and tr is not None:
+                        tr.rescanned(m.path)
                     if self.scan_archive(m):
                         progress = True
                 elif isinstance(m, SharedFile) and not m.is_alive:
+                    if changed and tr is not None:
+                        tr.rescanned(m.path)
+                        tr.dso_mentions(m)
                     if self.try_as_needed(m):
                         progress = True
+            changed = changed and self.undefs_seq != start
 
-    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool, needed_name=None) -> None:
+    def add_path(self, path: str, as_needed: bool, whole: bool, static: bool, needed_name=None,
+                 from_lib: bool = False, spec=None) -> None:
         """needed_name: the DT_NEEDED string for a library without DT_SONAME (bfd: the name as given,
         or the file name for -l)."""
+        tr = self.tracer
+        if tr is not None:
+            if spec is not None and spec.tscript:
+                tr = None           # a -T script: bfd read it with the options (trace.Tracer)
+            else:
+                tr.opened(path)
         if path in self.archives:
             ar = self.archives[path]
             if self.group is not None:
@@ -157,6 +196,8 @@ class Reader:
             if not as_needed and so.is_alive:
                 so.as_needed = False
             elif not so.is_alive:
+                if tr is not None:
+                    tr.dso_mentions(so)
                 self.try_as_needed(so)
             return
         view = self.open(path)
@@ -175,6 +216,12 @@ class Reader:
                 if so.soname in self.sonames:
                     return
                 self.sonames[so.soname] = so
+                from .symwarn import dso_warning_texts
+                texts = dso_warning_texts(so)
+                if texts:
+                    self._symbol_warnings(so, texts, True)
+                if tr is not None:
+                    tr.dso_mentions(so)
                 if self.group is not None:
                     self.group.append(so)
                 if as_needed:
@@ -197,7 +244,42 @@ class Reader:
                     self.group.append(ar)
                 self.scan_archive(ar)
         else:
+            if tr is not None:
+                tr.script(path, from_lib)
             self.add_script(path, view, as_needed, static)
+
+    def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
+        """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already
+        referenced → the warning now (at the first referencing file's references); not referenced
+        yet → at the first reference to come.  A library's warning does not apply to a SYM that is
+        already defined; an object's does if SYM was referenced.  Once per symbol."""
+        from .symwarn import report_symbol_warning
+        symtab = self.ctx.symtab
+        for name, text in texts:
+            if name in self.warned:
+                continue
+            s = symtab.get(name)
+            if s is not None and s.rank != NONE and dynamic:
+                continue
+            if s is None or s.ref_file is None:
+                self.warn_pending.setdefault(name, text)
+                continue
+            self.warned.add(name)
+            self.warn_pending.pop(name, None)
+            report_symbol_warning(self.ctx, s.ref_file if s.rank == NONE else s.file, file, name, text)
+
+    def _pending_warnings(self, obj) -> None:
+        """obj references a symbol whose warning was read before any reference: bfd warns now."""
+        from .symwarn import report_symbol_warning
+        pending = self.warn_pending
+        esyms = obj.esyms
+        names = obj.sym_names
+        for i in range(obj.first_global, len(esyms)):
+            if esyms[i][3] == SHN_UNDEF and esyms[i][1] >> 4 != STB_LOCAL and names[i] in pending:
+                name = names[i]
+                text = pending.pop(name)
+                self.warned.add(name)
+                report_symbol_warning(self.ctx, obj, obj, name, text)
 
     def next_order(self) -> int:
         self.order += 1
@@ -227,12 +309,13 @@ class Reader:
             if kind == "group_start":
                 if not outer_group:
                     self.group = []
+                    self.group_seq0 = self.undefs_seq
             elif kind == "group_end":
                 if not outer_group:
                     self.finish_group()
             elif kind == "lib":
                 p = self.find_lib(value, static)
-                self.add_path(p, as_needed or an, False, static, os.path.basename(p))
+                self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
                 self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
 
@@ -288,8 +371,8 @@ class Reader:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         obj = ObjectFile(name, view, archive=ar, order=self.next_order())
         ar.loaded[off] = obj
-        if self.cfg.trace:
-            print(name)
+        if self.tracer is not None:
+            self.tracer.member(ar, name)
         self.add_object(obj)
 
     # ---------- symbols ----------
@@ -298,6 +381,10 @@ class Reader:
             raise lto_error(obj.name)
         ctx = self.ctx
         ctx.objs.append(obj)
+        if obj.warnings:
+            self._symbol_warnings(obj, obj.warnings.items(), False)
+        if self.tracer is not None:
+            self.tracer.object_mentions(obj)
         base = os.path.basename(obj.name)
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
         comdat = ctx.comdat
@@ -360,6 +447,8 @@ class Reader:
             if shndx == SHN_UNDEF:
                 s.ref_regular = True
                 if bind != STB_WEAK:
+                    if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
+                        self.undefs_seq += 1        # new to bfd's list of undefined symbols
                     s.ref_strong = True
                 if s.ref_file is None:
                     s.ref_file = obj
@@ -398,6 +487,8 @@ class Reader:
                     continue
                 if cur == SHARED:
                     s.def_dynamic = True
+                if cur == COMMON:
+                    _common_overridden(self.cfg, s, obj, sec, value, size)
                 _define(s, obj, sec, value, size, info, bind, shndx, rank)
                 s.dyn_version = ver
                 if rank == COMMON:
@@ -412,13 +503,22 @@ class Reader:
                     diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
                                f">>> defined at {obj.name}")
                 elif rank == COMMON:
+                    if self.cfg.warn_common:
+                        _multiple_common(s, obj, size)
                     if size > s.size:
                         s.size = size
                         s.file = obj
                     s.common_align = max(s.common_align, value)
-            elif cur == COMMON and rank == COMMON:
-                pass
+            elif rank == COMMON and cur == WEAK and s.file is not None and not s.file.is_shared:
+                # bfd: a common symbol takes the place of a weak definition, whichever comes first
+                _define(s, obj, sec, value, size, info, bind, shndx, rank)
+                s.dyn_version = ver
+                s.common_align = value
+            elif rank == COMMON and cur == STRONG and s.file is not None and not s.file.is_shared:
+                _common_ignored(self.cfg, s, obj, value)
         obj.syms = syms
+        if self.warn_pending:
+            self._pending_warnings(obj)
 
     def _excluded(self, ar) -> bool:
         """--exclude-libs: the archive's base name is listed (with or without `.a`), or ALL is."""
@@ -453,7 +553,12 @@ class Reader:
                 d = so.versioned().get(s.name)
                 if d is not None:
                     _define_shared(s, so, d)
-        self.ctx.dso_undefs.update(so.undefs)
+        dso_undefs = self.ctx.dso_undefs
+        for name, vidx in so.strong_undefs:
+            if vidx > 1 or (name not in dso_undefs and name not in lazy and name not in symtab):
+                self.undefs_seq += 1
+                break
+        dso_undefs.update(so.undefs)
         for name in so.undefs:
             s = symtab.get(name)
             if s is not None:
@@ -490,6 +595,9 @@ class Reader:
                     except LinkError:
                         continue
                 seen.add(ind.soname)
+                if self.tracer is not None:
+                    self.tracer.needed_library(ind.path)
+                    self.tracer.dso_mentions(ind)
                 check_dso_missing(self.ctx, ind)
                 self.ctx.indirect_dsos.append(ind)
                 for d in ind.defs:
@@ -564,6 +672,57 @@ def split_symver(name: str, defined: bool):
     return name, (ver, True)
 
 
+def _multiple_common(s, obj, size) -> None:
+    """--warn-common, two common symbols (bfd's wording for each case)."""
+    name = diag.demangle(s.name)
+    if size == s.size:
+        diag.warn(f"{obj.name} and {s.file.name}: warning: multiple common of `{name}'", located=True)
+    elif size > s.size:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overriding smaller common from {s.file.name}",
+                  located=True)
+    else:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by larger common from {s.file.name}",
+                  located=True)
+
+
+def _def_align(sec, value) -> int:
+    """The alignment bfd credits a definition with: its section's, or less if its offset says so."""
+    a = sec.align if sec is not None else 1 << 62
+    if value:
+        a = min(a, value & -value)
+    return a
+
+
+def _common_overridden(cfg, s, obj, sec, value, size) -> None:
+    """A definition in `obj` replaces the common symbol `s`: --warn-common's warning, and bfd's
+    unconditional ones when the definition is less aligned or of another size than the common."""
+    name = diag.demangle(s.name)
+    if cfg.warn_common:
+        diag.warn(f"{obj.name}: warning: definition of `{name}' overriding common from {s.file.name}",
+                  located=True)
+    if sec is not None:
+        a = _def_align(sec, value)
+        if a < s.common_align:
+            diag.warn(f"alignment {a} of symbol `{name}' in {obj.name} is smaller than {s.common_align} in "
+                      f"{s.file.name}", from_bfd=True)
+    if size and s.size and size != s.size:
+        diag.warn(f"size of symbol `{name}' changed from {s.size} in {s.file.name} to {size} in {obj.name}",
+                  from_bfd=True)
+
+
+def _common_ignored(cfg, s, obj, align) -> None:
+    """A common symbol in `obj` after the definition `s`: the definition stays."""
+    name = diag.demangle(s.name)
+    if cfg.warn_common:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by definition from {s.file.name}",
+                  located=True)
+    if s.section is not None:
+        a = _def_align(s.section, s.value)
+        if a < align:
+            diag.warn(f"alignment {a} of symbol `{name}' in {s.file.name} is smaller than {align} in {obj.name}",
+                      from_bfd=True)
+
+
 def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
     """bfd refuses a symbol that one input uses as thread-local and another as ordinary data."""
     def where(file, defined, sec):
@@ -603,6 +762,7 @@ def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
 
 def read_inputs(ctx) -> None:
     r = Reader(ctx)
+    ctx.tracer = r.tracer       # --dependency-file is written even when the link fails
     cfg = ctx.config
     # -u / --undefined / entry create strong references before any archive is scanned
     for name in cfg.undefined:

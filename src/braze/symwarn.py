@@ -1,56 +1,90 @@
 """`.gnu.warning.SYM` sections: GNU ld prints their text when the link references SYM.
 
-glibc's libc.a uses them for calls that do not work in static programs (dlopen, getpwnam, …);
-users put them next to deprecated functions.  bfd reports each warned symbol once, at the first
-relocation against it in link order (input files, then their sections in order), in the same
-`FILE: in function `F':` / `SRC:(SECTION+0xOFF): warning: TEXT` format as its undefined-reference
-errors; the output is compared with bfd's by the test suite, so the format is kept exactly.
+glibc's libc.a uses them for calls that do not work in static programs (dlopen, getpwnam, …),
+libc.so.6 for dangerous ones (gets, tmpnam, mktemp); users put them next to deprecated functions.
+bfd reports each warned symbol once, while the inputs are read (resolve.Reader._symbol_warnings):
+when the file with the section is read if SYM is referenced by then, else at the first reference.
+The place shown is the first relocation against SYM in each section of the referencing file, in
+the same `FILE: in function `F':` / `SRC:(SECTION+0xOFF): warning: TEXT` format as bfd's other
+located messages; the test suite compares the output with bfd's, so the format is kept exactly.
 """
 from __future__ import annotations
 
 from . import diag
-from .elf import SHF_ALLOC
 
 
-def report(ctx) -> None:
-    texts: dict[int, str] = {}
-    for obj in ctx.objs:
-        for name, text in obj.warnings.items():
-            s = ctx.symtab.get(name)
-            if s is not None and id(s) not in texts:
-                texts[id(s)] = text
-    if not texts:
-        return
-    last_func = None
-    for obj in ctx.objs:
-        syms = obj.syms
-        first = obj.first_global
-        if not any(s is not None and id(s) in texts for s in syms[first:]):
+_last_func = None       # (object, file, function) of the last located message, as bfd's %C keeps it
+
+
+def _place(obj, sec, off, src):
+    """(file name or None, `FILE:LINE` or `SRC:(SECTION+0xOFF)`): with line information when the
+    object has a DWARF line table covering the place (gcc -g), as bfd prints it."""
+    from .dwarfline import lookup
+    hit = lookup(obj, sec, off)
+    if hit is not None:
+        return hit[0], f"{hit[0]}:{hit[1]}"
+    return src, f"{src or obj.name}:({sec.name}+0x{off:x})"
+
+
+def where(obj, sec, off) -> str:
+    """bfd's `%C` for a place in an input section: `FILE: in function `F':` (only when the function
+    or source file differs from the previous located message's) and the place; without an
+    enclosing function, `FILE:(SECTION+0xOFF)`."""
+    global _last_func
+    fn, src = locate(obj, sec, off)
+    if fn is None:
+        _last_func = None
+        return f"{obj.name}:({sec.name}+0x{off:x})"
+    fname, loc = _place(obj, sec, off, src)
+    if _last_func == (obj, fname, fn):
+        return loc
+    _last_func = (obj, fname, fn)
+    return f"{obj.name}: in function `{diag.demangle(fn)}':\n{loc}"
+
+
+def where_no_function(obj, sec, off) -> str:
+    """bfd's `%D`: `FILE:` and the place, no function; the next `%C` names its function again."""
+    global _last_func
+    _last_func = None
+    src = locate(obj, sec, off)[1]
+    fname, loc = _place(obj, sec, off, src)
+    if fname is None:
+        return f"{obj.name}:({sec.name}+0x{off:x})"
+    return f"{obj.name}:{loc}"
+
+
+def references(obj, name: str) -> list:
+    """[(section, offset)] of the first relocation in `obj` against a symbol called `name` (bfd's
+    search for where to show a .gnu.warning), or []."""
+    names = obj.sym_names
+    idxs = {i for i in range(obj.first_global, len(obj.esyms)) if names[i] == name}
+    if not idxs:
+        return []
+    out = []
+    for sec in obj.sections:
+        if sec is None or not sec.rel_size:
             continue
-        for sec in obj.sections:
-            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
-                continue
-            for off, info, _a in sec.relocs:
-                idx = info >> 32
-                if idx < first or idx >= len(syms):
-                    continue
-                s = syms[idx]
-                if s is None or id(s) not in texts:
-                    continue
-                text = texts.pop(id(s))
-                fn, src = locate(obj, sec, off)
-                if fn is None:
-                    diag.note(f"{obj.name}:({sec.name}+0x{off:x}): warning: {text}")
-                    last_func = None
-                    continue
-                where = f"{src or obj.name}:({sec.name}+0x{off:x}): warning: {text}"
-                if last_func == (obj, fn):
-                    diag.note(where)
-                else:
-                    diag.note(f"{obj.name}: in function `{diag.demangle(fn)}':\n{where}")
-                    last_func = (obj, fn)
-                if not texts:
-                    return
+        for off, info, _a in sec.relocs:
+            if info >> 32 in idxs:
+                return [(sec, off)]
+    return out
+
+
+def report_symbol_warning(ctx, first, warner, name: str, text: str) -> None:
+    """Print a .gnu.warning.SYM text as bfd does: at the references in `first` (the file that
+    referenced SYM first, or its definer), else in the first input that references SYM, else
+    naming `first`."""
+    seen = set()
+    for obj in [first, *ctx.objs]:
+        if obj is None or obj.is_shared or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        refs = references(obj, name)
+        for sec, off in refs:
+            diag.warn(f"{where(obj, sec, off)}: warning: {text}", located=True)
+        if refs:
+            return
+    diag.warn(f"{(first or warner).name}: warning: {text}", located=True)
 
 
 FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE FUNC GNU_IFUNC
@@ -76,3 +110,92 @@ def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
     if best is None:
         return None, None
     return best[1], best[2]
+
+
+def dso_warning_texts(so) -> list[tuple[str, str]]:
+    """(SYM, text) of a shared library's `.gnu.warning.SYM` sections, in section order (glibc's
+    libc.so.6 has them for gets, tmpnam, mktemp…).  The headers were validated when the library
+    was read; this only looks for the names (read_headers again would cost more than the rest)."""
+    import struct
+    v = so.view
+    shoff, = struct.unpack_from("<Q", v, 0x28)
+    shnum, shstrndx = struct.unpack_from("<HH", v, 0x3c)
+    if shnum == 0 or not 0 < shstrndx < shnum:
+        return []
+    _n, _t, _f, _a, stoff, stsize = struct.unpack_from("<IIQQQQ", v, shoff + 64 * shstrndx)
+    names = bytes(v[stoff:stoff + stsize])
+    if b".gnu.warning." not in names:
+        return []
+    out = []
+    for nm, typ, _f, _a, off, size, _l, _i, _al, _es in struct.iter_unpack("<IIQQQQIIQQ",
+                                                                            v[shoff:shoff + 64 * shnum]):
+        if names.startswith(b".gnu.warning.", nm) and typ != 8 and off + size <= len(v):   # not NOBITS
+            name = names[nm + 13:names.find(b"\0", nm)]
+            text = bytes(v[off:off + size]).split(b"\0")[0]
+            out.append((name.decode("utf-8", "replace"), text.decode("utf-8", "replace")))
+    return out
+
+
+def report_symbol_warning(ctx, first, warner, name: str, text: str) -> None:
+    """Print a .gnu.warning.SYM text as bfd does: at the references in `first` (the file that
+    referenced SYM first, or its definer), else in the first input that references SYM, else
+    naming `first`."""
+    seen = set()
+    for obj in [first, *ctx.objs]:
+        if obj is None or obj.is_shared or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        refs = references(obj, name)
+        for sec, off in refs:
+            diag.warn(f"{where(obj, sec, off)}: warning: {text}", located=True)
+        if refs:
+            return
+    diag.warn(f"{(first or warner).name}: warning: {text}", located=True)
+
+
+FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE FUNC GNU_IFUNC
+
+
+def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
+    """The function symbol containing sec+off and the STT_FILE name in force before it."""
+    best = None
+    src = None
+    for i, e in enumerate(obj.esyms):
+        t = e[1] & 0xf
+        if t == 4:                                    # STT_FILE
+            src = obj.sym_names[i]
+            continue
+        if t not in types:
+            continue
+        if obj.sym_shndx(i) != sec.shndx:
+            continue
+        v, sz = e[4], e[5]
+        if v <= off and (off < v + sz or sz == 0) and obj.sym_names[i]:
+            if best is None or v > best[0]:
+                best = (v, obj.sym_names[i], src)
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+def dso_warning_texts(so) -> list[tuple[str, str]]:
+    """(SYM, text) of a shared library's `.gnu.warning.SYM` sections, in section order (glibc's
+    libc.so.6 has them for gets, tmpnam, mktemp…)."""
+    from .elf import ET_DYN
+    from .inputs.elfhdr import read_headers
+    v = so.view
+    _e, shdrs, shstrndx = read_headers(v, so.error, ET_DYN)
+    if not 0 < shstrndx < len(shdrs):
+        return []
+    st = shdrs[shstrndx]
+    names = bytes(v[st[4]:st[4] + st[5]])
+    if b".gnu.warning." not in names:
+        return []
+    out = []
+    for sh in shdrs:
+        end = names.find(b"\0", sh[0])
+        name = names[sh[0]:end]
+        if name.startswith(b".gnu.warning.") and sh[1] != 8 and sh[4] + sh[5] <= len(v):   # not NOBITS
+            text = bytes(v[sh[4]:sh[4] + sh[5]]).split(b"\0")[0]
+            out.append((name[13:].decode("utf-8", "replace"), text.decode("utf-8", "replace")))
+    return out

@@ -45,6 +45,7 @@ def write_output(ctx) -> None:
         buf = _compress_debug(ctx, buf)
     if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
         ctx.syn.build_id.post_write(ctx, buf)
+    diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
     _commit(cfg.output, buf)
 
 

@@ -1,0 +1,235 @@
+"""Source file and line of a place in an input object, from its DWARF 5 line table (.debug_line).
+
+bfd's located messages (`.gnu.warning` texts, --warn-unresolved-symbols) show `FILE:LINE` instead
+of `SRC:(SECTION+0xOFF)` when the object has line information (gcc -g); this reads the table the
+way bfd uses it: the row in force at the address (of several rows at one address the last one),
+the file name joined to its directory, a relative directory to the compilation directory
+(directory 0).  Only what those messages need: DWARF 5 line tables (gcc 11+'s default) of objects;
+anything else (older versions, unexpected forms, a corrupt table) gives None and the caller uses
+the form without line information.
+"""
+from __future__ import annotations
+
+import struct
+
+from .elf import SHN_UNDEF
+
+
+def lookup(obj, sec, off):
+    """(file name, line) for sec+off in `obj`, or None."""
+    rows = getattr(obj, "dwarf_lines", False)
+    if rows is False:
+        try:
+            rows = _read(obj)
+        except Exception:        # noqa: BLE001 - a table braze cannot read only loses the line numbers
+            rows = None
+        obj.dwarf_lines = rows
+    if not rows:
+        return None
+    seqs = rows.get(sec.shndx)
+    if not seqs:
+        return None
+    for seq in seqs:                     # (start, end, [(addr, file, line)...])
+        if seq[0] <= off < seq[1]:
+            best = None
+            for addr, name, line in seq[2]:
+                if addr <= off:
+                    best = (name, line)
+                else:
+                    break
+            if best is not None and best[1]:
+                return best
+    return None
+
+
+def _uleb(b, p):
+    r = shift = 0
+    while True:
+        x = b[p]
+        p += 1
+        r |= (x & 0x7f) << shift
+        shift += 7
+        if x < 0x80:
+            return r, p
+
+
+def _sleb(b, p):
+    r = shift = 0
+    while True:
+        x = b[p]
+        p += 1
+        r |= (x & 0x7f) << shift
+        shift += 7
+        if x < 0x80:
+            if x & 0x40:
+                r -= 1 << shift
+            return r, p
+
+
+def _read(obj):
+    line_sec = line_str = None
+    for s in obj.sections:
+        if s is not None:
+            if s.name == ".debug_line":
+                line_sec = s
+            elif s.name == ".debug_line_str":
+                line_str = s
+    if line_sec is None:
+        return None
+    data = bytearray(line_sec.data)
+    # the object's relocations of .debug_line: addresses (section + offset) and string offsets
+    addr_at: dict[int, tuple[int, int]] = {}
+    for r_off, info, addend in line_sec.relocs:
+        idx, typ = info >> 32, info & 0xffffffff
+        e = obj.esyms[idx]
+        shndx = obj.sym_shndx(idx)
+        if typ == 1:                     # R_X86_64_64 (DW_LNE_set_address)
+            if shndx == SHN_UNDEF:
+                continue
+            addr_at[r_off] = (shndx, e[4] + addend)
+        elif typ == 10:                  # R_X86_64_32 (DW_FORM_line_strp)
+            struct.pack_into("<I", data, r_off, (e[4] + addend) & 0xffffffff)
+    strs = bytes(line_str.data) if line_str is not None else b""
+    out: dict[int, list] = {}
+    p = 0
+    while p + 4 <= len(data):
+        unit_len = struct.unpack_from("<I", data, p)[0]
+        if unit_len >= 0xfffffff0:
+            return None
+        start = p + 4
+        end = start + unit_len
+        version = struct.unpack_from("<H", data, start)[0]
+        if version != 5:
+            return None
+        q = start + 2
+        addr_size, _seg = data[q], data[q + 1]
+        if addr_size != 8:
+            return None
+        q += 2
+        hdr_len = struct.unpack_from("<I", data, q)[0]
+        q += 4
+        prog = q + hdr_len
+        min_inst, _maxops, default_stmt = data[q], data[q + 1], data[q + 2]
+        line_base = struct.unpack_from("<b", data, q + 3)[0]
+        line_range, opcode_base = data[q + 4], data[q + 5]
+        q += 6
+        std_lens = list(data[q:q + opcode_base - 1])
+        q += opcode_base - 1
+        dirs, q = _entries(data, q, strs)
+        files, q = _entries(data, q, strs)
+        dirnames = [d.get(1, "") for d in dirs]
+        names = []
+        comp_dir = dirnames[0] if dirnames else ""
+        for f in files:
+            nm = f.get(1, "")
+            if not nm.startswith("/"):
+                d = f.get(2, 0)
+                sub = dirnames[d] if d and d < len(dirnames) else None
+                if sub and sub.startswith("/"):
+                    nm = f"{sub}/{nm}"
+                elif comp_dir:
+                    nm = f"{comp_dir}/{sub}/{nm}" if sub else f"{comp_dir}/{nm}"
+                elif sub:
+                    nm = f"{sub}/{nm}"
+            names.append(nm)
+        _run(data, prog, end, min_inst, default_stmt, line_base, line_range, opcode_base, std_lens,
+             names, addr_at, out)
+        p = end
+    return out
+
+
+def _entries(data, q, strs):
+    """A DWARF 5 directory or file-name table: [{content type: value}]."""
+    nfmt = data[q]
+    q += 1
+    fmts = []
+    for _ in range(nfmt):
+        ct, q = _uleb(data, q)
+        form, q = _uleb(data, q)
+        fmts.append((ct, form))
+    count, q = _uleb(data, q)
+    out = []
+    for _ in range(count):
+        ent = {}
+        for ct, form in fmts:
+            if form == 0x1f or form == 0x0e:          # line_strp, strp
+                o = struct.unpack_from("<I", data, q)[0]
+                q += 4
+                v = strs[o:strs.index(b"\0", o)].decode("utf-8") if form == 0x1f else ""
+            elif form == 0x08:                         # string
+                e = data.index(0, q)
+                v = bytes(data[q:e]).decode("utf-8")
+                q = e + 1
+            elif form == 0x0f:                         # udata
+                v, q = _uleb(data, q)
+            elif form in (0x0b, 0x05, 0x06, 0x07, 0x1e):   # data1/2/4/8/16
+                n = {0x0b: 1, 0x05: 2, 0x06: 4, 0x07: 8, 0x1e: 16}[form]
+                v = int.from_bytes(data[q:q + n], "little")
+                q += n
+            elif form == 0x09:                         # block
+                n, q = _uleb(data, q)
+                v = None
+                q += n
+            else:
+                raise ValueError(f"DWARF form 0x{form:x}")
+            ent[ct] = v
+        out.append(ent)
+    return out, q
+
+
+def _run(data, p, end, min_inst, default_stmt, line_base, line_range, opcode_base, std_lens, names,
+         addr_at, out):
+    """The line-number program: rows grouped by sequence, per target section."""
+    def reset():
+        return None, 0, 1, 1
+
+    sec, addr, file, line = reset()
+    rows: list = []
+
+    def emit():
+        if sec is None or not 0 <= file < len(names):
+            return
+        if rows and rows[-1][0] == addr:
+            rows[-1] = (addr, names[file], line)      # bfd keeps the last row at one address
+        else:
+            rows.append((addr, names[file], line))
+
+    while p < end:
+        op = data[p]
+        p += 1
+        if op >= opcode_base:
+            adj = op - opcode_base
+            addr += (adj // line_range) * min_inst
+            line += line_base + adj % line_range
+            emit()
+        elif op == 0:                                  # extended
+            n, p = _uleb(data, p)
+            sub = data[p]
+            if sub == 1:                               # end_sequence
+                if sec is not None and rows:
+                    out.setdefault(sec, []).append((rows[0][0], addr, rows))
+                rows = []
+                sec, addr, file, line = reset()
+            elif sub == 2:                             # set_address
+                target = addr_at.get(p + 1)
+                if target is not None:
+                    sec, addr = target
+            p += n
+        elif op == 1:                                  # copy
+            emit()
+        elif op == 2:
+            v, p = _uleb(data, p)
+            addr += v * min_inst
+        elif op == 3:
+            v, p = _sleb(data, p)
+            line += v
+        elif op == 4:
+            file, p = _uleb(data, p)
+        elif op == 8:                                  # const_add_pc
+            addr += ((255 - opcode_base) // line_range) * min_inst
+        elif op == 9:                                  # fixed_advance_pc
+            addr += struct.unpack_from("<H", data, p)[0]
+            p += 2
+        else:
+            for _ in range(std_lens[op - 1]):
+                _v, p = _uleb(data, p)

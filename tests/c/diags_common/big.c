@@ -1,0 +1,1 @@
+long grows[8];

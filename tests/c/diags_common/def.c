@@ -1,0 +1,1 @@
+int defined_later = 1;

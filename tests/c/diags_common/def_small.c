@@ -1,0 +1,1 @@
+char aligned[10] = "x"; int pad = 1;

@@ -1,0 +1,1 @@
+int commonlater = 4;

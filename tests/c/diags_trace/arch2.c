@@ -1,0 +1,1 @@
+int arch_helper(void) { return 2; }

@@ -1,0 +1,2 @@
+extern int printf(const char *, ...);
+int so_fn(void) { return 5; }
