@@ -29,7 +29,8 @@ VALUES = {
     "thread-count": "1", "O": "1", "sort-common": "descending", "demangle": "gnu-v3", "verbose": "1",
     "R": "/tmp", "rpath": "/tmp", "rpath-link": "/tmp", "sysroot": "/tmp", "dynamic-linker": "/lib/x",
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
-    "package-metadata": '{"a":1}',
+    "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",
+    "Ttext-segment": "0x400000", "section-start": ".text=0x1000",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
@@ -43,6 +44,7 @@ PREFIX = {
     "enable-new-dtags": ["--disable-new-dtags"], "relax": ["--no-relax"],
     "undefined-version": ["--no-undefined-version"],
     "demangle": ["--no-demangle"], "package-metadata": ['--package-metadata={"b":2}'],
+    "Bno-symbolic": ["-Bsymbolic"], "no-fatal-warnings": ["--fatal-warnings"],
 }
 Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code"}

@@ -327,6 +327,10 @@ def _finish_export_control(c: Config) -> None:
     dynamic list (the export list joins it) cancels -Bsymbolic(-functions); then in -shared only
     listed symbols stay preemptible. -Bsymbolic-functions alone keeps only data preemptible."""
     c.dynamic_bind = c.dynamic_data = False
+    for kind, v in c.export_dynamic_symbols:
+        if kind == "file" and not os.access(v, os.R_OK):    # bfd reads the list even when unused
+            raise LinkError(f"cannot open linker script file {v}: No such file or directory"
+                            if not os.path.exists(v) else f"cannot open linker script file {v}")
     if c.export_dynamic_symbols and (not c.shared or c.bsymbolic or c.bsymbolic_functions or c.dynamic_list):
         c.dynamic_list_exports = True
     if c.dynamic_list or c.dynamic_list_exports:
