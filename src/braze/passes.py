@@ -15,7 +15,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM, NEEDS_WEAKPLT)
+                      NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
@@ -298,7 +298,7 @@ def _warn_undefined(ctx, undef_set) -> None:
         syms = obj.syms
         first = obj.first_global
         for sec in obj.sections:
-            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
+            if sec is None or not sec.alive or not sec.rel_size:    # (debug sections too, as bfd)
                 continue
             for off, info, _a in sec.relocs:
                 idx = info >> 32
@@ -711,10 +711,6 @@ def _allocate(ctx) -> None:
     dynbss = syn.dynbss
     for s in ctx.needs_syms:
         nd = s.needs
-        if nd & NEEDS_WEAKPLT and nd & NEEDS_GOT:
-            # bfd: an undefined weak symbol of a non-PIC executable is dynamic only when it has a GOT
-            # reference; then its calls go through the PLT too (else they are calls to 0)
-            nd = s.needs = nd | NEEDS_PLT | NEEDS_DYNSYM
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
             so = s.file

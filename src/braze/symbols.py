@@ -97,5 +97,3 @@ NEEDS_TLSDESC = 16
 NEEDS_COPY = 32
 NEEDS_CPLT = 64      # canonical PLT (address taken in non-PIC code)
 NEEDS_DYNSYM = 128
-NEEDS_WEAKPLT = 256  # a call to an undefined weak symbol from a non-PIC executable: a PLT entry only if
-                     # the symbol also has a GOT reference (bfd resolves it to 0 otherwise)

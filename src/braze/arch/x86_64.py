@@ -15,7 +15,7 @@ from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, 
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM, NEEDS_WEAKPLT)
+                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
 R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
@@ -193,7 +193,7 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
         # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation)
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
             return False
-        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, 0 if zero else s.value)
+        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
     if op == 0x8b:
         return True
     if t == R_GOTPCREL:
@@ -279,20 +279,17 @@ def scan_section(ctx, sec, rels=None) -> None:
                 if s.type == STT_GNU_IFUNC:
                     _need(ctx, s, NEEDS_PLT)
                 continue
-            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
+            if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif is_preemptible(ctx, s):
-                if exe and not pic and s.rank == NONE and not s.ref_strong:
-                    _need(ctx, s, NEEDS_WEAKPLT)        # decided in passes._allocate
-                else:
-                    _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+                _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
                 continue
-            if weak_exe and s.rank == NONE and not s.linker_defined:
+            if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
                 if pic:     # bfd: 0 is not PC-relative to anything in a PIE
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
@@ -326,7 +323,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
-            if weak_exe and s.rank == NONE and not s.linker_defined and not s.ref_strong:
+            if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined and not s.ref_strong:
                 if sec.flags & SHF_EXECINSTR:
                     _weak_ref(ctx, s, 2)
                 else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
@@ -349,7 +346,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _textrel(ctx, sec, obj, s)
             continue
         if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
-            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
+            if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             if data is None:
                 data = sec.data
@@ -360,7 +357,7 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
             if not sec.flags & SHF_ALLOC:
                 continue
-            if weak_exe and s.rank == NONE and not s.linker_defined:
+            if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
                 if pic:
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
@@ -418,7 +415,7 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_DTPOFF64 or t == R_DTPOFF32:
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
-            if weak_exe and s.rank == NONE and not s.ref_strong and not s.linker_defined:
+            if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
