@@ -42,6 +42,8 @@ SPELLINGS = [
     (["-r"], "refused"), (["-N"], "refused"), (["-omagic"], "same"),   # -o magic, as bfd reads it
     (["--omagic"], "refused"), (["-plugin", "/nonexistent/liblto_plugin.so", "-plugin-opt=-x"], "skip-bfd"),
     (["-g"], "same"), (["-EL"], "same"), (["--no-keep-memory"], "same"), (["-z", "foo"], "same"),
+    (["-z", "stack-size=0x100000"], "same"), (["-z", "stack-size=12k"], "same"),
+    (["--require-defined=main"], "same"), (["--require-defined", "nosuch"], "same"),
     (["-z", "nocombreloc"], "refused"), (["--build-id=none"], "same"), (["--undefined"], "same"),
     (["-m", "elf_x86_64"], "same"), (["-melf_x86_64"], "same"), (["-m", "elf_i386"], "error"),
 ]
@@ -67,6 +69,8 @@ def _meaning(d: Path, err: str, prog: str) -> dict:
             fh.seek(0)
             e = ELFFile(fh)
             out[f + ":phdrs"] = sorted(p["p_type"] for p in e.iter_segments())
+            out[f + ":stack"] = [(p["p_flags"], p["p_memsz"]) for p in e.iter_segments()
+                                 if p["p_type"] == "PT_GNU_STACK"]
             dyn = e.get_section_by_name(".dynamic")
             if dyn is not None:
                 tags = []

@@ -203,7 +203,7 @@ def test_every_bfd_option_is_known(bfd_help):
     missing = sorted(n for n in names if n not in known)
     assert not missing, f"GNU ld options braze neither implements, lists as no-op, nor refuses: {missing}"
     zknown = (set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | set(Z_TAGS)
-              | {"max-page-size=", "common-page-size="})
+              | {"max-page-size=", "common-page-size=", "stack-size="})
     zmissing = sorted(k for k in zkw if k not in zknown and not k.startswith("x86-64-{"))
     assert not zmissing, f"-z keywords of GNU ld braze does not know (they would only warn): {zmissing}"
 

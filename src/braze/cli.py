@@ -460,6 +460,12 @@ def _(c, s, v): c.wraps.append(v)
 def _(c, s, v): c.undefined.append(v)
 
 
+@_arg("require-defined")
+def _(c, s, v):
+    c.undefined.append(v)
+    c.require_defined.append(v)
+
+
 @_arg("unresolved-symbols")
 def _(c, s, v):
     if v not in ("ignore-all", "report-all", "ignore-in-object-files", "ignore-in-shared-libs"):
@@ -727,7 +733,7 @@ _UNSUPPORTED: dict[str, str] = {
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
                      "version-exports-section", "default-imported-symver", "retain-symbols-file",
-                     "spare-dynamic-tags", "require-defined",
+                     "spare-dynamic-tags",
                      "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
@@ -746,7 +752,7 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "retain-symbols-file", "spare-dynamic-tags", "require-defined",
+    "retain-symbols-file", "spare-dynamic-tags",
     "ignore-unresolved-symbol", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "R", "just-symbols", "ctf-share-types="})
@@ -903,7 +909,6 @@ _Z_NOOPS: dict[str, str] = {
     "nostart-stop-gc": "the default: __start_/__stop_ references keep their sections",
     "noindirect-extern-access": "the default",
     "nopack-relative-relocs": "the default: RELATIVE relocations in .rela.dyn, no DT_RELR",
-    "stack-size=0": "the default: PT_GNU_STACK with p_memsz 0",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
@@ -911,7 +916,7 @@ _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
                      "indirect-extern-access", "noreloc-overflow", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
-    **dict.fromkeys(("call-nop=", "stack-size=", "start-stop-visibility=", "lam-u48-report=",
+    **dict.fromkeys(("call-nop=", "start-stop-visibility=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
 }
 
@@ -938,6 +943,11 @@ def _z_option(c: Config, kw: str) -> None:
         c.max_page_size = _page_size(kw, "maximum") or c.max_page_size    # bfd: 0 keeps the default
     elif kw.startswith("common-page-size="):
         c.common_page_size = _page_size(kw, "common") or c.common_page_size
+    elif kw.startswith("stack-size="):
+        v = kw[11:]
+        if not v or _c_number_prefix(v) != v:
+            raise LinkError(f"invalid stack size `{v}'")
+        c.stack_size = _c_strtoul(v)
     elif kw in _Z_NOOPS:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):

@@ -131,6 +131,8 @@ class Config:
     defsyms: list[tuple[str, str]] = field(default_factory=list)
     wraps: list[str] = field(default_factory=list)
     undefined: list[str] = field(default_factory=list)
+    require_defined: list[str] = field(default_factory=list)   # also in `undefined`
+    stack_size: int = 0               # -z stack-size=N: PT_GNU_STACK's p_memsz
     compress_debug_sections: str = "none"
     time: bool = False
     verbose: bool = False

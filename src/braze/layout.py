@@ -459,6 +459,7 @@ def _assign_rest(ctx, chunks) -> None:
             seg.filesz = seg.memsz = 56 * nph
             continue
         if seg.type == PT_GNU_STACK:
+            seg.memsz = cfg.stack_size      # -z stack-size=N (0: the loader's default)
             continue
         if seg.type == PT_GNU_RELRO:
             rel = [c for c in chunks if c.flags & SHF_ALLOC and _is_relro(ctx, c)]

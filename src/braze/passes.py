@@ -94,6 +94,10 @@ def resolve_symbols(ctx) -> None:
         # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak
         ctx.weak_zero.update(id(s) for s in symtab.values()
                              if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined)
+    for name in cfg.require_defined:      # --require-defined: -u, and an error unless something defines it
+        s = symtab.get(name)
+        if s is None or not (s.rank >= COMMON or s.linker_defined):
+            diag.error(f"required symbol `{diag.demangle(name)}' not defined")
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()
