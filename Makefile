@@ -34,7 +34,7 @@ test: deps venv
 	$(VPY) -m pytest -q -n 2 tests
 
 bench: deps venv
-	$(VPY) bench/run.py --update-readme
+	$(VPY) bench/run.py --jobs all --runs 15 --update-readme
 
 bench-check: deps venv
 	$(VPY) bench/run.py --check-only

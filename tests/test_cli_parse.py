@@ -190,8 +190,7 @@ from braze import cli  # noqa: E402
 from test_option_table import BRAZE_ONLY, VALUES, Z_TAGS, _words  # noqa: E402
 
 # Known differences outside option parsing, each for a reason stated here.
-KNOWN = {("defsym", "-shared"): "--defsym symbols are not exported from shared objects yet (symbol export)",
-         ("plugin", "-pie"): "bfd loads the plugin file; braze accepts -plugin only for gcc's sake",
+KNOWN = {("plugin", "-pie"): "bfd loads the plugin file; braze accepts -plugin only for gcc's sake",
          ("plugin", "-shared"): "as above", ("plugin-opt", "-pie"): "bfd: -plugin-opt needs a loaded plugin",
          ("plugin-opt", "-shared"): "as above"}
 ACCEPTED = sorted((set(cli._FLAGS) | set(cli._ARGS) | set(cli._NOOPS)) - BRAZE_ONLY - {"help"})

@@ -13,6 +13,8 @@ from __future__ import annotations
 import struct
 
 from .elf import SHN_UNDEF
+from .ehframe import _uleb
+from .arch.x86_64 import R_64, R_32
 
 
 def lookup(obj, sec, off):
@@ -40,17 +42,6 @@ def lookup(obj, sec, off):
             if best is not None and best[1]:
                 return best
     return None
-
-
-def _uleb(b, p):
-    r = shift = 0
-    while True:
-        x = b[p]
-        p += 1
-        r |= (x & 0x7f) << shift
-        shift += 7
-        if x < 0x80:
-            return r, p
 
 
 def _sleb(b, p):
@@ -83,11 +74,11 @@ def _read(obj):
         idx, typ = info >> 32, info & 0xffffffff
         e = obj.esyms[idx]
         shndx = obj.sym_shndx(idx)
-        if typ == 1:                     # R_X86_64_64 (DW_LNE_set_address)
+        if typ == R_64:                  # DW_LNE_set_address
             if shndx == SHN_UNDEF:
                 continue
             addr_at[r_off] = (shndx, e[4] + addend)
-        elif typ == 10:                  # R_X86_64_32 (DW_FORM_line_strp)
+        elif typ == R_32:                # DW_FORM_line_strp
             struct.pack_into("<I", data, r_off, (e[4] + addend) & 0xffffffff)
     strs = bytes(line_str.data) if line_str is not None else b""
     out: dict[int, list] = {}
