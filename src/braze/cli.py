@@ -899,6 +899,8 @@ _Z_FLAGS = {
     "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
+    "pack-relative-relocs": ("pack_relative_relocs", True),
+    "nopack-relative-relocs": ("pack_relative_relocs", False),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
@@ -908,13 +910,12 @@ _Z_NOOPS: dict[str, str] = {
     "nounique-symbol": "the default: local symbol names are kept as they are",
     "nostart-stop-gc": "the default: __start_/__stop_ references keep their sections",
     "noindirect-extern-access": "the default",
-    "nopack-relative-relocs": "the default: RELATIVE relocations in .rela.dyn, no DT_RELR",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
+                     "indirect-extern-access", "noreloc-overflow", "unique-symbol", "start-stop-gc",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("call-nop=", "start-stop-visibility=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),

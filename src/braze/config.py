@@ -99,6 +99,7 @@ class Config:
     audit: str | None = None             # --audit: DT_AUDIT, colon-joined
     depaudit: str | None = None          # --depaudit/-P: DT_DEPAUDIT, colon-joined
     flags_1_extra: int = 0               # DF_1 bits of -z global/nodefaultlib/nodump/loadfltr/globalaudit
+    pack_relative_relocs: bool = False   # -z pack-relative-relocs: DT_RELR (.relr.dyn)
     z_unique: bool = False               # -z unique: DT_GNU_FLAGS_1 = DF_GNU_1_UNIQUE
     z_ibt: bool = False                  # -z ibt: force GNU_PROPERTY_X86_FEATURE_1_IBT (and the IBT PLT)
     z_shstk: bool = False                # -z shstk: force GNU_PROPERTY_X86_FEATURE_1_SHSTK

@@ -44,6 +44,8 @@ def collect_chunks(ctx) -> list:
         if not ctx.dynamic:
             syn.rela_plt.flags = SHF_ALLOC | SHF_INFO_LINK
         chunks.append(syn.rela_plt)
+    if syn.relr_dyn is not None and syn.relr_dyn.relocs:
+        chunks.append(syn.relr_dyn)
     if syn.plt.syms or syn.plt.isyms or syn.plt.tlsdesc_plt0:
         chunks.append(syn.plt)
     if syn.pltgot.syms:
@@ -107,6 +109,15 @@ def layout(ctx) -> None:
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
+    relr = syn.relr_dyn
+    if relr is not None and relr.relocs:
+        # .relr.dyn's size depends on the addresses of what it relocates, which follow it
+        for _ in range(16):
+            if not relr.encode():
+                break
+            _assign(ctx, chunks)
+        else:
+            raise LinkError(".relr.dyn: layout does not converge")
     _rehome(chunks, dropped)
     if ctx.fixed_starts:
         _fixed_first(ctx, chunks, dropped)

@@ -348,7 +348,7 @@ def gc_sections(ctx) -> None:
 _RANKS = {n: i for i, n in enumerate([
     ".interp", ".note.gnu.property", ".note.gnu.build-id", ".note.ABI-tag", "NOTE",
     ".hash", ".gnu.hash", ".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d", ".gnu.version_r",
-    ".rela.dyn", ".rela.plt", "RO0",
+    ".rela.dyn", ".rela.plt", ".relr.dyn", "RO0",
     ".init", ".plt", ".plt.got", ".plt.sec", ".text", "RX", ".fini",
     ".rodata", ".rodata1", "RO", ".eh_frame_hdr", ".eh_frame", ".gcc_except_table", ".lrodata",
     ".tdata", ".tbss", ".preinit_array", ".init_array", ".fini_array", ".ctors", ".dtors",
@@ -532,7 +532,7 @@ class Synthetic:
         self.interp = self.build_id = self.property = self.package = None
         self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
         self.versym = self.verneed = self.verdef = None
-        self.rela_dyn = self.rela_plt = None
+        self.rela_dyn = self.rela_plt = self.relr_dyn = None
         self.plt = self.pltgot = self.pltsec = self.got = self.gotplt = None
         self.dynamic = None
         self.eh_frame = self.eh_frame_hdr = None
@@ -580,6 +580,10 @@ def create_synthetic(ctx) -> None:
             syn.verdef = VerDef(syn.dynstr, ctx.verdefs, cfg.default_symver)
     syn.rela_dyn = RelaDyn()
     syn.rela_plt = RelaPlt()
+    syn.relr_dyn = None
+    if cfg.pack_relative_relocs and (cfg.shared or cfg.pie):
+        from .synthetic.rela import RelrDyn
+        syn.relr_dyn = RelrDyn()
     syn.got = Got()
     syn.gotplt = GotPlt(dyn)
     if not dyn:
@@ -897,17 +901,29 @@ def finalize_dynamic(ctx) -> None:
     chosen.extend(ctx.version_syms)
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)
-    if any(s.rank == SHARED and s.verneed for s in chosen):
+    relr_ver = syn.relr_dyn is not None and syn.relr_dyn.take(ctx) and _relr_version(ctx)
+    if any(s.rank == SHARED and s.verneed for s in chosen) or relr_ver:
         from .synthetic.dynsym import VerSym, VerNeed
         syn.versym = VerSym(ds)
         syn.verneed = VerNeed(syn.dynstr)
         first = 2 + (len(syn.verdef.defs) - 1 if syn.verdef is not None else 0)
         syn.verneed.build(ctx, ds, first)
+        if relr_ver:
+            syn.verneed.add_extra(relr_ver.soname, "GLIBC_ABI_DT_RELR")
     elif syn.verdef is not None:
         from .synthetic.dynsym import VerSym
         syn.versym = VerSym(ds)
     ctx.out_by_name = dict(ctx.out_sections)
     syn.dynamic.build(ctx)
+
+
+def _relr_version(ctx):
+    """bfd (2.38+) makes a DT_RELR output need GLIBC_ABI_DT_RELR from a libc.so.6 that defines it,
+    so an older glibc refuses it instead of misrelocating."""
+    for so in ctx.needed_dsos:
+        if so.soname == "libc.so.6" and "GLIBC_ABI_DT_RELR" in so.versions.values():
+            return so
+    return None
 
 
 def _nbuckets(n: int) -> int:

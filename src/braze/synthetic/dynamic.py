@@ -114,6 +114,10 @@ class Dynamic(Chunk):
             add((E.DT_VERSYM, ("addr", syn.versym)))
         if any(r.type == 8 for r in syn.rela_dyn.relocs):      # bfd: only when there are R_X86_64_RELATIVE
             add((E.DT_RELACOUNT, ("relcount", syn.rela_dyn)))
+        if syn.relr_dyn is not None and syn.relr_dyn.relocs:
+            add((E.DT_RELR, ("addr", syn.relr_dyn)))
+            add((E.DT_RELRSZ, ("size", syn.relr_dyn)))
+            add((E.DT_RELRENT, 8))
         self.entries = ent
         self.size = 16 * (len(ent) + 1 + 4)     # spare DT_NULL slots like bfd
 

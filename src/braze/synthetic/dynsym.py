@@ -262,11 +262,25 @@ class VerNeed(Chunk):
                 v = d[s.verneed] = nxt
                 nxt += 1
             s.version = v
+        self.next_index = nxt
         self.files = [(so, list(per_file[so].items())) for so in order]
         for so, vers in self.files:
             self.dynstr.add(so)
             for name, _ in vers:
                 self.dynstr.add(name)
+        self.info = len(self.files)
+
+    def add_extra(self, soname: str, name: str) -> None:
+        """A version needed by the output itself rather than by a symbol (GLIBC_ABI_DT_RELR): the
+        next index, after those of the symbols'."""
+        entry = next((v for so, v in self.files if so == soname), None)
+        if entry is None:
+            entry = []
+            self.files.append((soname, entry))
+            self.dynstr.add(soname)
+        entry.append((name, self.next_index))
+        self.next_index += 1
+        self.dynstr.add(name)
         self.info = len(self.files)
 
     def update_size(self, ctx) -> None:

@@ -132,3 +132,94 @@ class RelaPlt(Chunk):
             off, info, a = r.values(ctx)
             RELA.pack_into(buf, o, off, info, a)
             o += 24
+
+
+SHT_RELR = 19
+
+
+def _place_parity(place, poff, outs) -> int:
+    """Low bit of the relocated address, known before layout: output sections start aligned, so
+    only a place inside a byte-aligned input section needs its output offset (computed once)."""
+    if getattr(place, "align", 8) >= 2:
+        return poff & 1
+    out = place.out
+    if id(out) not in outs:
+        outs[id(out)] = out
+        out.update_size(None)
+    return (out.align < 2) | ((place.out_off + poff) & 1)
+
+
+def relr_encode(addrs: list[int]) -> list[int]:
+    """DT_RELR words for sorted, even addresses: an address entry relocates its word and starts a run;
+    each following bitmap word (low bit 1) covers the next 63 words after the run's base."""
+    out = []
+    n = len(addrs)
+    i = 0
+    while i < n:
+        a = addrs[i]
+        out.append(a)
+        base = a + 8
+        i += 1
+        while True:
+            bits = 0
+            while i < n:
+                d = addrs[i] - base
+                if d < 0 or d >= 63 * 8 or d & 7:
+                    break
+                bits |= 1 << (d >> 3)
+                i += 1
+            if not bits:
+                break
+            out.append((bits << 1) | 1)
+            base += 63 * 8
+    return out
+
+
+class RelrDyn(Chunk):
+    """.relr.dyn for -z pack-relative-relocs: bfd moves every R_X86_64_RELATIVE at an even address
+    here (odd ones stay in .rela.dyn); the addend is the word already written at the place. Its size
+    depends on the final addresses, so layout() re-assigns addresses until it settles."""
+
+    def __init__(self):
+        super().__init__(".relr.dyn", SHT_RELR, SHF_ALLOC, 8, 8)
+        self.relocs: list = []
+        self.words: list[int] = []
+
+    def take(self, ctx) -> bool:
+        """Move the eligible relocations out of .rela.dyn; True when there are any."""
+        rd = ctx.syn.rela_dyn
+        keep = []
+        mine = self.relocs
+        outs = {}
+        for r in rd.relocs:
+            if r.type == R_RELATIVE and not _place_parity(r.place, r.poff, outs):
+                mine.append(r)
+            else:
+                keep.append(r)
+        rd.relocs = keep
+        return bool(mine)
+
+    def encode(self) -> bool:
+        """Encode from the current addresses; True when the size changed."""
+        self.words = relr_encode(sorted(r.offset() for r in self.relocs))
+        size = 8 * len(self.words)
+        changed = size != self.size
+        self.size = size
+        return changed
+
+    def update_size(self, ctx) -> None:
+        self.size = 8 * len(self.words) if self.words else 8 * len(self.relocs)
+
+    def write(self, ctx, buf) -> None:
+        struct.pack_into(f"<{len(self.words)}Q", buf, self.offset, *self.words)
+
+    def post_write(self, ctx, buf) -> None:
+        # a RELATIVE made by the linker (a GOT slot) has its addend only in the relocation: put it in
+        # the word, where DT_RELR takes it from
+        for r in self.relocs:
+            if type(r) is RelativeReloc:
+                continue
+            place = r.place
+            out = getattr(place, "out", None)
+            off = (out.offset + place.out_off if out is not None else place.offset) + r.poff
+            _Q.pack_into(buf, off, r.values(ctx)[2] & 0xffffffffffffffff)
