@@ -47,7 +47,8 @@ PREFIX = {
     "Bno-symbolic": ["-Bsymbolic"], "no-fatal-warnings": ["--fatal-warnings"],
 }
 Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
-            "separate-code": "noseparate-code"}
+            "separate-code": "noseparate-code",
+            "nopack-relative-relocs": "pack-relative-relocs"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
 VALIDATING = {"m": ("elf_x86_64", "elf_i386"), "assert": ("pure-text", "val"), "hash-size=": ("0x100", "val"),
               "max-cache-size=": ("4096", "12k")}
