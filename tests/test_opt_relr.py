@@ -182,3 +182,12 @@ def test_nopack_is_default(build):
         assert ".relr.dyn" not in v["relocs"] and not v["relr header"], ld
     exes = [build.root / ld / "nopack" for ld in ("bfd", "test")]
     compare(*exes)
+
+
+def test_libc_needed_without_versions(build):
+    """libc.so.6 needed but none of its versions: bfd adds no Verneed for GLIBC_ABI_DT_RELR alone."""
+    obj = build.obj("relr_nolibc.c", "-fPIC", name="nolibc.o")
+    libs = [build.link(ld, "libnolibc.so", [obj], "-shared", "-nostartfiles", PACK, "-Wl,--no-as-needed", "-lc")
+            for ld in ("bfd", "test")]
+    assert "libc.so.6" in readelf("-d", libs[0])
+    compare(*libs)

@@ -38,7 +38,7 @@ def collect_chunks(ctx) -> list:
               syn.versym, syn.verdef, syn.verneed, syn.dynamic, syn.eh_frame, syn.eh_frame_hdr):
         if c is not None:
             chunks.append(c)
-    if syn.rela_dyn.relocs:
+    if syn.rela_dyn.relocs or syn.rela_dyn.emptied:
         chunks.append(syn.rela_dyn)
     if syn.rela_plt.relocs:
         if not ctx.dynamic:

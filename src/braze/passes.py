@@ -902,13 +902,13 @@ def finalize_dynamic(ctx) -> None:
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)
     relr_ver = syn.relr_dyn is not None and syn.relr_dyn.take(ctx) and _relr_version(ctx)
-    if any(s.rank == SHARED and s.verneed for s in chosen) or relr_ver:
+    if any(s.rank == SHARED and s.verneed for s in chosen):
         from .synthetic.dynsym import VerSym, VerNeed
         syn.versym = VerSym(ds)
         syn.verneed = VerNeed(syn.dynstr)
         first = 2 + (len(syn.verdef.defs) - 1 if syn.verdef is not None else 0)
         syn.verneed.build(ctx, ds, first)
-        if relr_ver:
+        if relr_ver and any(so == relr_ver.soname for so, _ in syn.verneed.files):
             syn.verneed.add_extra(relr_ver.soname, "GLIBC_ABI_DT_RELR")
     elif syn.verdef is not None:
         from .synthetic.dynsym import VerSym
@@ -919,7 +919,8 @@ def finalize_dynamic(ctx) -> None:
 
 def _relr_version(ctx):
     """bfd (2.38+) makes a DT_RELR output need GLIBC_ABI_DT_RELR from a libc.so.6 that defines it,
-    so an older glibc refuses it instead of misrelocating."""
+    so an older glibc refuses it instead of misrelocating; only beside other versions it needs from
+    libc.so.6 (an output needing none of them gets no Verneed entry for it)."""
     for so in ctx.needed_dsos:
         if so.soname == "libc.so.6" and "GLIBC_ABI_DT_RELR" in so.versions.values():
             return so

@@ -71,8 +71,8 @@ class Dynamic(Chunk):
         if syn.plt.tlsdesc_tramp:
             add((E.DT_TLSDESC_PLT, ("tlsdesc_plt", syn.plt)))
             add((E.DT_TLSDESC_GOT, ("tlsdesc_got", syn.got)))
-        if syn.rela_dyn.relocs:
-            add((E.DT_RELA, ("addr", syn.rela_dyn)))
+        if syn.rela_dyn.relocs or syn.rela_dyn.emptied:
+            add((E.DT_RELA, ("addr", syn.rela_dyn) if syn.rela_dyn.relocs else 0))
             add((E.DT_RELASZ, ("size", syn.rela_dyn)))
             add((E.DT_RELAENT, 24))
         flags = 0

@@ -273,15 +273,10 @@ class VerNeed(Chunk):
     def add_extra(self, soname: str, name: str) -> None:
         """A version needed by the output itself rather than by a symbol (GLIBC_ABI_DT_RELR): the
         next index, after those of the symbols'."""
-        entry = next((v for so, v in self.files if so == soname), None)
-        if entry is None:
-            entry = []
-            self.files.append((soname, entry))
-            self.dynstr.add(soname)
+        entry = next(v for so, v in self.files if so == soname)
         entry.append((name, self.next_index))
         self.next_index += 1
         self.dynstr.add(name)
-        self.info = len(self.files)
 
     def update_size(self, ctx) -> None:
         self.size = sum(16 + 16 * len(v) for _, v in self.files)

@@ -86,6 +86,7 @@ class RelaDyn(Chunk):
         super().__init__(name, SHT_RELA, SHF_ALLOC, 8, 24)
         self.relocs: list[DynReloc] = []
         self.relative_count = 0
+        self.emptied = False    # every relocation went to .relr.dyn
 
     def update_size(self, ctx) -> None:
         self.size = 24 * len(self.relocs)
@@ -196,6 +197,9 @@ class RelrDyn(Chunk):
                 mine.append(r)
             else:
                 keep.append(r)
+        if mine and not keep:
+            # bfd sized .rela.dyn before packing: it stays, empty, with its tags (DT_RELA 0)
+            rd.emptied = rd.keep_empty = True
         rd.relocs = keep
         return bool(mine)
 
