@@ -191,3 +191,12 @@ def test_libc_needed_without_versions(build):
             for ld in ("bfd", "test")]
     assert "libc.so.6" in readelf("-d", libs[0])
     compare(*libs)
+
+
+def test_pie_ifunc(build):
+    """An IFUNC's address in data: its IRELATIVE stays in .rela.dyn (no DT_RELACOUNT then)."""
+    obj = build.obj("relr_ifunc.c", "-fPIE", name="ifunc.o")
+    exes = [build.link(ld, "ifunc", [obj], "-pie", PACK) for ld in ("bfd", "test")]
+    assert any(x[0] == "R_X86_64_IRELATIVE" for x in view(exes[0])["relocs"][".rela.dyn"])
+    assert run([exes[0]]) == run([exes[1]])
+    compare(*exes)
