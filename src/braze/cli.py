@@ -333,13 +333,27 @@ def _finish_export_control(c: Config) -> None:
                             if not os.path.exists(v) else f"cannot open linker script file {v}")
     if c.export_dynamic_symbols and (not c.shared or c.bsymbolic or c.bsymbolic_functions or c.dynamic_list):
         c.dynamic_list_exports = True
-    if c.dynamic_list or c.dynamic_list_exports:
+    if c.dynamic_list or c.dynamic_list_exports or c.dynamic_list_data or c.dynamic_list_builtin:
         c.dynamic_bind = True
         c.bsymbolic = c.bsymbolic_functions = False
     elif c.bsymbolic_functions and c.shared:
         c.dynamic_bind = c.dynamic_data = True
     if not c.shared:
         c.bsymbolic = c.bsymbolic_functions = False
+
+
+# ---- bfd's built-in dynamic lists: each acts as a --dynamic-list (cancels -B, in -shared makes
+# unlisted symbols bind locally); -data lists every data object, the C++ ones fixed patterns ----
+@_flag("dynamic-list-data")
+def _(c, s): c.dynamic_list_data = True
+
+
+@_flag("dynamic-list-cpp-typeinfo")
+def _(c, s): c.dynamic_list_builtin.append("typeinfo")
+
+
+@_flag("dynamic-list-cpp-new")
+def _(c, s): c.dynamic_list_builtin.append("new")
 
 
 @_flag("default-symver")
@@ -731,8 +745,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("cref", "print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
-    **dict.fromkeys(("Bgroup", "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
-                     "version-exports-section", "default-imported-symver", "retain-symbols-file",
+    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",
                      "spare-dynamic-tags",
                      "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",

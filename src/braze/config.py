@@ -113,6 +113,8 @@ class Config:
     soname: str | None = None
     export_dynamic: bool = False
     dynamic_list: list[str] = field(default_factory=list)
+    dynamic_list_data: bool = False      # --dynamic-list-data: data objects count as listed
+    dynamic_list_builtin: list[str] = field(default_factory=list)   # --dynamic-list-cpp-{typeinfo,new}
     strip_all: bool = False
     strip_debug: bool = False
     # which object-file locals .symtab keeps (GNU ld's link_info.discard; the last option wins):

@@ -113,7 +113,7 @@ def resolve_symbols(ctx) -> None:
         # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
         if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
-    if cfg.dynamic_list or cfg.dynamic_list_exports:
+    if cfg.dynamic_list or cfg.dynamic_list_exports or cfg.dynamic_list_data or cfg.dynamic_list_builtin:
         from .version import apply_dynamic_list
         apply_dynamic_list(ctx)
     if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
