@@ -68,3 +68,84 @@ def test_builtin_dynamic_lists_cxx(build, variant, mode):
     assert_same(outs["bfd"], outs["test"], names, f"{variant} {mode}")
     if mode != "-shared":
         assert run([outs["test"]], outs["test"].parent) == run([outs["bfd"]], outs["bfd"].parent)
+
+
+# ------------------------------------------------------------------ --ignore-unresolved-symbol
+
+IGNORE_ALL = ["-Wl,--ignore-unresolved-symbol,missing_fn", "-Wl,--ignore-unresolved-symbol=missing_data",
+              "-Wl,--ignore-unresolved-symbol", "-Wl,other_missing"]
+UNRES = {"missing_fn", "missing_data", "other_missing"}
+
+
+def _unres_obj(build: Build, flag: str) -> Path:
+    out = build.root / f"unres{flag}.o"
+    if not out.exists():
+        build.run(["gcc", "-c", "-O2", flag, CSRC / "moreopts_unres.c", "-o", out])
+    return out
+
+
+@pytest.mark.parametrize("mode,cflag", [("-no-pie", "-fno-pie"), ("-no-pie", "-fPIC"), ("-static", "-fno-pie")])
+def test_ignore_unresolved_symbol_executables(build, mode, cflag):
+    """All three undefined symbols ignored: the link succeeds, they are bound to 0 (the program
+    prints their addresses) and neither .dynsym nor .symtab lists them, as with bfd."""
+    obj = _unres_obj(build, cflag)
+    exes = {ln: build.link(ln, f"unres{mode}{cflag}", "exe", [mode, obj, *IGNORE_ALL]) for ln in LINKERS}
+    ref = run([exes["bfd"]], exes["bfd"].parent)
+    assert ref[0] == 0 and ref[1] == "0 0\n", f"harness: {ref}"
+    assert run([exes["test"]], exes["test"].parent) == ref
+    assert_same(exes["bfd"], exes["test"], UNRES, f"{mode} {cflag}")
+
+
+@pytest.mark.parametrize("mode", ["-no-pie", "-shared-zdefs"])
+def test_ignore_unresolved_symbol_only_the_named(build, mode):
+    """One symbol ignored: the others are still errors (each linker names them, not the ignored one)."""
+    flags = ["-shared", "-Wl,-z,defs"] if mode == "-shared-zdefs" else ["-no-pie"]
+    obj = _unres_obj(build, "-fPIC")
+    for ln in LINKERS:
+        p = build.link(ln, f"unres-one{mode}", "out", [*flags, obj, "-Wl,--ignore-unresolved-symbol=missing_fn"],
+                       check=False)
+        assert not isinstance(p, Path), f"{ln}: the link should fail"
+        assert "missing_data" in p.stderr and "other_missing" in p.stderr and "missing_fn" not in p.stderr, \
+            f"{ln}: {p.stderr}"
+        assert not (build.root / ln / f"unres-one{mode}" / "out").exists()
+
+
+def test_ignore_unresolved_symbol_shared_zdefs(build):
+    """-shared -z defs: ignored names stay dynamic undefined symbols, as bfd writes them."""
+    obj = _unres_obj(build, "-fPIC")
+    libs = {ln: build.link(ln, "unres-shared", "libu.so", ["-shared", "-Wl,-z,defs", obj, *IGNORE_ALL])
+            for ln in LINKERS}
+    assert {e[0] for e in dynsyms(libs["bfd"])} & UNRES, "harness: bfd exported none of them"
+    assert_same(libs["bfd"], libs["test"], UNRES, "-shared -z defs")
+
+
+def test_ignore_unresolved_symbol_in_a_library_reference(build):
+    """An executable linked against a library that references undefined symbols: bfd reports each
+    unless ignored; ignoring all of them lets both link, and the programs run alike."""
+    obj = _unres_obj(build, "-fPIC")
+    lib = build.link("bfd", "unres-dso", "libu.so", ["-shared", obj])
+    main = build.root / "unres_dso_main.c"
+    main.write_text("#include <stdio.h>\nint main(void) { puts(\"main\"); return 0; }\n")
+    for ln in LINKERS:
+        p = build.link(ln, "unres-dso-one", "exe", [main, "-Wl,--no-as-needed", lib,
+                                                    "-Wl,--ignore-unresolved-symbol=missing_fn"], check=False)
+        assert not isinstance(p, Path) and "missing_data" in p.stderr and "`missing_fn'" not in p.stderr, \
+            f"{ln}: {p if isinstance(p, Path) else p.stderr}"
+    exes = {ln: build.link(ln, "unres-dso-all", "exe", [main, "-Wl,--no-as-needed", lib, *IGNORE_ALL])
+            for ln in LINKERS}
+    assert_same(exes["bfd"], exes["test"], (), "library references")
+
+
+@pytest.mark.parametrize("mode,cflag", [("-pie", "-fPIE"), ("-static-pie", "-fPIE")])
+def test_ignore_unresolved_symbol_in_pie_is_refused(build, mode, cflag):
+    """In a PIE bfd 2.40 fails (-static-pie) or writes R_X86_64_NONE into .rela.plt, which the dynamic
+    loader rejects; braze refuses the link with a clear error and leaves no output."""
+    obj = _unres_obj(build, cflag)
+    ref = build.link("bfd", f"unres{mode}", "exe", [mode, obj, *IGNORE_ALL], check=False)
+    if isinstance(ref, Path):
+        code, _out, err = run([ref], ref.parent)
+        assert code != 0 and "unexpected PLT reloc type" in err, f"harness: bfd's PIE ran: {code} {err}"
+    p = build.link("test", f"unres{mode}", "exe", [mode, obj, *IGNORE_ALL], check=False)
+    assert not isinstance(p, Path) and "--ignore-unresolved-symbol" in p.stderr and "not supported" in p.stderr \
+        and "Traceback" not in p.stderr, p
+    assert not (build.root / "test" / f"unres{mode}" / "exe").exists()

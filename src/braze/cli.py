@@ -356,6 +356,10 @@ def _(c, s): c.dynamic_list_builtin.append("typeinfo")
 def _(c, s): c.dynamic_list_builtin.append("new")
 
 
+@_arg("ignore-unresolved-symbol")
+def _(c, s, v): c.ignore_unresolved.add(v)
+
+
 @_flag("default-symver")
 def _(c, s): c.default_symver = True
 
@@ -746,8 +750,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",
-                     "spare-dynamic-tags",
-                     "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
+                     "spare-dynamic-tags", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
@@ -765,8 +768,7 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "retain-symbols-file", "spare-dynamic-tags",
-    "ignore-unresolved-symbol", "error-handling-script",
+    "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "R", "just-symbols", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",

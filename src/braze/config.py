@@ -134,6 +134,7 @@ class Config:
     wraps: list[str] = field(default_factory=list)
     undefined: list[str] = field(default_factory=list)
     require_defined: list[str] = field(default_factory=list)   # also in `undefined`
+    ignore_unresolved: set[str] = field(default_factory=set)   # --ignore-unresolved-symbol (bfd's ignore_hash)
     stack_size: int = 0               # -z stack-size=N: PT_GNU_STACK's p_memsz
     compress_debug_sections: str = "none"
     time: bool = False
