@@ -8,6 +8,7 @@ bfd's built-in dynamic lists: --dynamic-list-data (every data object is listed),
 lists, and in -shared only listed symbols stay preemptible (the rest bind locally)."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,86 @@ def test_ignore_unresolved_symbol_in_pie_is_refused(build, mode, cflag):
     assert not isinstance(p, Path) and "--ignore-unresolved-symbol" in p.stderr and "not supported" in p.stderr \
         and "Traceback" not in p.stderr, p
     assert not (build.root / "test" / f"unres{mode}" / "exe").exists()
+
+
+# ------------------------------------------------------------------ -z start-stop-visibility / start-stop-gc
+
+SS_NAMES = {"__start_myset", "__stop_myset"}
+
+
+def _c_obj(build: Build, src: str, *flags: str) -> Path:
+    out = build.root / (Path(src).stem + "".join(f.strip("-").replace("=", "") for f in flags) + ".o")
+    if not out.exists():
+        build.run(["gcc", "-c", "-O2", *flags, CSRC / src, "-o", out])
+    return out
+
+
+@pytest.mark.parametrize("mode", ["-shared", "-pie", "-no-pie"])
+@pytest.mark.parametrize("vis", ["default", "internal", "hidden", "protected"])
+def test_start_stop_visibility(build, vis, mode):
+    """The __start_/__stop_ symbols' visibility and binding in .dynsym and .symtab (bfd keeps even
+    hidden ones GLOBAL, and in .dynsym of a library), relocations, and the programs' output."""
+    if mode == "-shared":
+        obj = _c_obj(build, "moreopts_startstop.c", "-fPIC")
+    else:
+        obj = _c_obj(build, "moreopts_startstop.c", "-DWITH_MAIN", "-fPIE" if mode == "-pie" else "-fno-pie")
+    name = "libss.so" if mode == "-shared" else "ss"
+    outs = {ln: build.link(ln, f"ss-{vis}{mode}", name, [mode, obj, f"-Wl,-z,start-stop-visibility={vis}"])
+            for ln in LINKERS}
+    assert_same(outs["bfd"], outs["test"], SS_NAMES, f"{vis} {mode}")
+    if mode != "-shared":
+        ref = run([outs["bfd"]], outs["bfd"].parent)
+        assert ref[0] == 0 and ref[1] == "2\n", f"harness: {ref}"
+        assert run([outs["test"]], outs["test"].parent) == ref
+
+
+def test_start_stop_visibility_bad_value(build):
+    obj = _c_obj(build, "moreopts_startstop.c", "-fPIC")
+    errs = {}
+    for ln in LINKERS:
+        p = build.link(ln, "ss-bad", "libss.so", ["-shared", obj, "-Wl,-z,start-stop-visibility=public"], check=False)
+        assert not isinstance(p, Path), f"{ln} accepted a bad visibility"
+        errs[ln] = next(l for l in p.stderr.splitlines() if "invalid visibility" in l).split(": ", 1)[1]
+    # (bfd's message has no newline: gcc's collect2 line follows on the same line)
+    assert errs["test"].removeprefix("error: ") == errs["bfd"].split("collect2:")[0]
+
+
+def _section_sizes(path: Path, names) -> dict:
+    out = {}
+    for line in subprocess.run(["readelf", "-W", "-S", str(path)], capture_output=True, text=True).stdout.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 6 and f[1] in names:
+            out[f[1]] = int(f[5], 16)
+    return out
+
+
+@pytest.mark.parametrize("mode,cflag", [("-no-pie", "-fno-pie"), ("-pie", "-fPIE")])
+@pytest.mark.parametrize("z", [[], ["-Wl,-z,start-stop-gc"], ["-Wl,-z,start-stop-gc", "-Wl,-z,nostart-stop-gc"],
+                               ["-Wl,-z,nostart-stop-gc"]], ids=["default", "gc", "gc-then-nogc", "nogc"])
+def test_start_stop_gc(build, z, mode, cflag):
+    """--gc-sections: whether a __start_/__stop_ reference keeps the other object's keepset (the
+    programs print the set's size) and the output section's size, as bfd."""
+    objs = [_c_obj(build, "moreopts_ssgc_main.c", cflag), _c_obj(build, "moreopts_ssgc_more.c", cflag,
+                                                                 "-ffunction-sections")]
+    tag = "-".join(a.rsplit(",", 1)[-1] for a in z) or "none"
+    exes = {ln: build.link(ln, f"ssgc-{tag}{mode}", "exe", [mode, "-Wl,--gc-sections", *objs, *z]) for ln in LINKERS}
+    ref = run([exes["bfd"]], exes["bfd"].parent)
+    assert ref[0] == 0, f"harness: {ref}"
+    assert run([exes["test"]], exes["test"].parent) == ref
+    assert _section_sizes(exes["test"], {"keepset"}) == _section_sizes(exes["bfd"], {"keepset"})
+
+
+def test_start_stop_gc_collecting_the_whole_set_is_refused(build):
+    """Every section of the set collected while a kept reference names __start_/__stop_: ld.bfd 2.40
+    fails (an assertion, then a crash); braze refuses with a clear error and leaves no output."""
+    obj = _c_obj(build, "moreopts_ssgc_only.c", "-fno-pie")
+    args = ["-no-pie", "-Wl,--gc-sections", "-Wl,-z,start-stop-gc", obj]
+    ref = build.link("bfd", "ssgc-only", "exe", args, check=False)
+    assert not isinstance(ref, Path), "harness: bfd linked it"
+    p = build.link("test", "ssgc-only", "exe", args, check=False)
+    assert not isinstance(p, Path) and "start-stop-gc" in p.stderr and "onlyset" in p.stderr \
+        and "Traceback" not in p.stderr, p
+    assert not (build.root / "test" / "ssgc-only" / "exe").exists()
+    # without -z start-stop-gc the references keep the set, as in bfd
+    exes = {ln: build.link(ln, "ssgc-only-default", "exe", args[:2] + [obj]) for ln in LINKERS}
+    assert run([exes["test"]], exes["test"].parent) == run([exes["bfd"]], exes["bfd"].parent)

@@ -914,6 +914,7 @@ _Z_FLAGS = {
     "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
+    "start-stop-gc": ("start_stop_gc", True), "nostart-stop-gc": ("start_stop_gc", False),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
@@ -921,7 +922,6 @@ _Z_NOOPS: dict[str, str] = {
     "common": "STT_COMMON vs STT_OBJECT for commons left in -r output only (braze has no -r)",
     "nocommon": "as -z common: commons are always allocated in a final link",
     "nounique-symbol": "the default: local symbol names are kept as they are",
-    "nostart-stop-gc": "the default: __start_/__stop_ references keep their sections",
     "noindirect-extern-access": "the default",
     "nopack-relative-relocs": "the default: RELATIVE relocations in .rela.dyn, no DT_RELR",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
@@ -929,9 +929,9 @@ _Z_NOOPS: dict[str, str] = {
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow", "pack-relative-relocs", "unique-symbol", "start-stop-gc",
+                     "indirect-extern-access", "noreloc-overflow", "pack-relative-relocs", "unique-symbol",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
-    **dict.fromkeys(("call-nop=", "start-stop-visibility=", "lam-u48-report=",
+    **dict.fromkeys(("call-nop=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
 }
 
@@ -945,6 +945,9 @@ def _page_size(kw: str, what: str) -> int:
     if n < 0 or n & (n - 1):
         raise LinkError(f"invalid {what} page size `{v}'")
     return n
+
+
+_START_STOP_VISIBILITY = {"default": 0, "internal": 1, "hidden": 2, "protected": 3}   # STV_*
 
 
 def _z_option(c: Config, kw: str) -> None:
@@ -963,6 +966,11 @@ def _z_option(c: Config, kw: str) -> None:
         if not v or _c_number_prefix(v) != v:
             raise LinkError(f"invalid stack size `{v}'")
         c.stack_size = _c_strtoul(v)
+    elif kw.startswith("start-stop-visibility="):
+        v = _START_STOP_VISIBILITY.get(kw[22:])
+        if v is None:
+            raise LinkError(f"invalid visibility in `-z {kw}'; must be default, internal, hidden, or protected")
+        c.start_stop_visibility = v
     elif kw in _Z_NOOPS:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):

@@ -134,6 +134,8 @@ class Config:
     wraps: list[str] = field(default_factory=list)
     undefined: list[str] = field(default_factory=list)
     require_defined: list[str] = field(default_factory=list)   # also in `undefined`
+    start_stop_gc: bool = False        # -z start-stop-gc: __start_/__stop_ references keep no section
+    start_stop_visibility: int = 3     # -z start-stop-visibility= (STV_*; bfd 2.40's default: protected)
     ignore_unresolved: set[str] = field(default_factory=set)   # --ignore-unresolved-symbol (bfd's ignore_hash)
     stack_size: int = 0               # -z stack-size=N: PT_GNU_STACK's p_memsz
     compress_debug_sections: str = "none"

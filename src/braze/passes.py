@@ -86,7 +86,7 @@ def resolve_symbols(ctx) -> None:
             if name in LOCAL_LINKER_SYMS:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
-                s.visibility = STV_PROTECTED
+                s.visibility = cfg.start_stop_visibility
     _define_defsyms(ctx)
     if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared \
             and not ctx.static_pie:
