@@ -8,11 +8,13 @@ bfd's built-in dynamic lists: --dynamic-list-data (every data object is listed),
 lists, and in -shared only listed symbols stay preemptible (the rest bind locally)."""
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from harness import tool_env
 from test_opt_exports import LINKERS, SRC as EXPORTS_SRC, Build, assert_same, dynsyms, run
 
 CSRC = Path(__file__).resolve().parent / "c"
@@ -233,3 +235,65 @@ def test_start_stop_gc_collecting_the_whole_set_is_refused(build):
     # without -z start-stop-gc the references keep the set, as in bfd
     exes = {ln: build.link(ln, "ssgc-only-default", "exe", args[:2] + [obj]) for ln in LINKERS}
     assert run([exes["test"]], exes["test"].parent) == run([exes["bfd"]], exes["bfd"].parent)
+
+
+# ------------------------------------------------------------------ writable code, --[no-]warn-rwx-segments
+
+def _segment_view(path: Path) -> list:
+    """Each program header's type and flags, the section-to-segment mapping, and the sections'
+    flags (readelf -l / -S)."""
+    env = tool_env()
+    text = subprocess.run(["readelf", "-W", "-l", str(path)], capture_output=True, text=True, env=env).stdout
+    heads = [(f[0], line[line.rindex("0x") - 4:line.rindex("0x")].strip()) for line in text.splitlines()
+             if re.match(r"\s+[A-Z][A-Z_]+\s+0x", line) for f in [line.split()]]
+    mapping = [line.split(None, 1)[1:] for line in text.split("Section to Segment mapping:")[1].splitlines()[2:]]
+    secs = subprocess.run(["readelf", "-W", "-S", str(path)], capture_output=True, text=True, env=env).stdout
+    flags = sorted(re.sub(r"\[\s*\d+\]", "", line).split()[0] + " " + line[line.index("]") + 1:].split()[6]
+                   for line in secs.splitlines() if re.match(r"\s+\[\s*\d+\] \.", line)
+                   and len(line[line.index("]") + 1:].split()) > 9)
+    return [heads, mapping, flags]
+
+
+def _warnings(stderr: str, out: Path) -> list[str]:
+    return [re.sub(r"^\S+?: ", "", l).replace(str(out), "OUT") for l in stderr.splitlines() if "warning:" in l]
+
+
+@pytest.mark.parametrize("mode", ["-pie", "-no-pie", "-shared", "-static", "-znoseparate-code"])
+def test_writable_code_section_layout(build, mode):
+    """The section goes with the data, its LOAD segment is RWX (the program runs code from it), and
+    both linkers warn alike."""
+    cflag = {"-pie": "-fPIE", "-shared": "-fPIC", "-znoseparate-code": "-fPIE"}.get(mode, "-fno-pie")
+    obj = _c_obj(build, "moreopts_wx.c", cflag, *(["-DWITH_MAIN"] if mode != "-shared" else []))
+    args = ["-Wl,-z,noseparate-code"] if mode == "-znoseparate-code" else [mode]
+    name = "libwx.so" if mode == "-shared" else "wx"
+    outs, warns = {}, {}
+    for ln in LINKERS:
+        d = build.root / ln / f"wx{mode}"
+        d.mkdir(parents=True, exist_ok=True)
+        p = build.run(["gcc", *build.ld(ln), *args, obj, "-o", d / name], cwd=d)
+        outs[ln] = d / name
+        warns[ln] = _warnings(p.stderr, d / name)
+    assert warns["bfd"] == ["warning: OUT has a LOAD segment with RWX permissions"], f"harness: {warns['bfd']}"
+    assert warns["test"] == warns["bfd"]
+    assert _segment_view(outs["test"]) == _segment_view(outs["bfd"])
+    if mode != "-shared":
+        ref = run([outs["bfd"]], outs["bfd"].parent)
+        assert ref == (0, "427\n", ""), f"harness: {ref}"
+        assert run([outs["test"]], outs["test"].parent) == ref
+
+
+@pytest.mark.parametrize("flags", [["-Wl,--no-warn-rwx-segments"], ["-Wl,--no-warn-rwx-segments", "-Wl,--warn-rwx-segments"],
+                                   ["-Wl,-w"], ["-Wl,--fatal-warnings"], ["-Wl,-w", "-Wl,--fatal-warnings"],
+                                   ["-Wl,--no-warn-rwx-segments", "-Wl,--fatal-warnings"]],
+                         ids=["off", "off-on", "w", "fatal", "w-fatal", "off-fatal"])
+def test_warn_rwx_segments_options(build, flags):
+    """Whether the RWX warning shows (-w does not silence it: bfd's library prints it) and whether
+    --fatal-warnings then fails the link: the same for both linkers."""
+    obj = _c_obj(build, "moreopts_wx.c", "-fPIE", "-DWITH_MAIN")
+    res = {}
+    for ln in LINKERS:
+        d = build.root / ln / ("wxw" + "".join(flags).replace(",", "").replace("-", ""))
+        d.mkdir(parents=True, exist_ok=True)
+        p = build.run(["gcc", *build.ld(ln), obj, *flags, "-o", d / "wx"], cwd=d, check=False)
+        res[ln] = (p.returncode == 0, (d / "wx").exists(), _warnings(p.stderr, d / "wx"))
+    assert res["test"] == res["bfd"]

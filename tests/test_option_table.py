@@ -45,6 +45,7 @@ PREFIX = {
     "undefined-version": ["--no-undefined-version"],
     "demangle": ["--no-demangle"], "package-metadata": ['--package-metadata={"b":2}'],
     "Bno-symbolic": ["-Bsymbolic"], "no-fatal-warnings": ["--fatal-warnings"],
+    "warn-rwx-segments": ["--no-warn-rwx-segments"],
 }
 Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code", "nostart-stop-gc": "start-stop-gc"}

@@ -360,6 +360,14 @@ def _(c, s): c.dynamic_list_builtin.append("new")
 def _(c, s, v): c.ignore_unresolved.add(v)
 
 
+@_flag("warn-rwx-segments")
+def _(c, s): c.warn_rwx_segments = True
+
+
+@_flag("no-warn-rwx-segments")
+def _(c, s): c.warn_rwx_segments = False
+
+
 @_flag("default-symver")
 def _(c, s): c.default_symver = True
 
@@ -757,7 +765,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
                      "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
     **dict.fromkeys(("warn-constructors",
-                     "warn-section-align", "warn-alternate-em", "warn-rwx-segments", "no-warn-rwx-segments",
+                     "warn-section-align", "warn-alternate-em",
                      "no-warn-search-mismatch", "noinhibit-exec", "noinhibit_exec",
                      "accept-unknown-input-arch"), "not implemented (diagnostics)"),
     **dict.fromkeys(("ctf-variables", "no-ctf-variables", "ctf-share-types="), "CTF"),

@@ -392,7 +392,7 @@ def rank_of(c) -> int:
         return _RANKS["NOTE"]
     if f & SHF_TLS:
         return _RANKS[".tbss"] if c.type == SHT_NOBITS else _RANKS[".tdata"]
-    if f & SHF_EXECINSTR:
+    if f & SHF_EXECINSTR and not f & SHF_WRITE:     # bfd: a writable code orphan goes with the data
         return _RANKS["RX"]
     if f & SHF_WRITE:
         if c.type == SHT_NOBITS:
