@@ -297,3 +297,51 @@ def test_warn_rwx_segments_options(build, flags):
         p = build.run(["gcc", *build.ld(ln), obj, *flags, "-o", d / "wx"], cwd=d, check=False)
         res[ln] = (p.returncode == 0, (d / "wx").exists(), _warnings(p.stderr, d / "wx"))
     assert res["test"] == res["bfd"]
+
+
+# ------------------------------------------------------------------ incompatible libraries in the search path
+
+@pytest.fixture(scope="module")
+def mismatch_dirs(build) -> Path:
+    """l32/ holds a 32-bit libfoo.so and libbar.a (i386), l64/ the x86-64 ones; main.c calls foo."""
+    root = build.root / "mismatch"
+    if not root.exists():
+        (root / "l32").mkdir(parents=True)
+        (root / "l64").mkdir()
+        (root / "foo.c").write_text("int foo(void) { return 3; }\n")
+        (root / "main.c").write_text("int foo(void);\nint main(void) { return foo(); }\n")
+        build.run(["gcc", "-m32", "-fPIC", "-c", root / "foo.c", "-o", root / "foo32.o"])
+        build.run(["ld.bfd", "-m", "elf_i386", "-shared", root / "foo32.o", "-o", root / "l32" / "libfoo.so"])
+        build.run(["ar", "rcs", root / "l32" / "libbar.a", root / "foo32.o"])
+        build.run(["gcc", "-fPIC", "-c", root / "foo.c", "-o", root / "foo64.o"])
+        build.run(["gcc", "-shared", root / "foo64.o", "-o", root / "l64" / "libfoo.so"])
+        build.run(["ar", "rcs", root / "l64" / "libbar.a", root / "foo64.o"])
+    return root
+
+
+MISMATCH = {
+    "so": ["-Ll32", "-Ll64", "-lfoo"],
+    "archive": ["-Ll32", "-Ll64", "-Wl,-Bstatic", "-lbar", "-Wl,-Bdynamic"],
+    "colon": ["-Ll32", "-Ll64", "-l:libfoo.so"],
+    "colon-static": ["-Ll32", "-Ll64", "-Wl,-Bstatic", "-l:libbar.a", "-Wl,-Bdynamic"],
+    "quiet": ["-Ll32", "-Ll64", "-lfoo", "-Wl,--no-warn-search-mismatch"],
+    "w": ["-Ll32", "-Ll64", "-lfoo", "-Wl,-w"],
+    "fatal": ["-Ll32", "-Ll64", "-lfoo", "-Wl,--fatal-warnings"],
+    "quiet-fatal": ["-Ll32", "-Ll64", "-lfoo", "-Wl,--no-warn-search-mismatch", "-Wl,--fatal-warnings"],
+    "none-left": ["-Ll32", "-lfoo", "-Wl,--no-warn-search-mismatch"],
+}
+
+
+@pytest.mark.parametrize("variant", sorted(MISMATCH))
+def test_incompatible_library_skipped(build, mismatch_dirs, variant):
+    """bfd skips the 32-bit library, says so (without `warning:`, yet -w silences it and
+    --fatal-warnings fails the link) unless --no-warn-search-mismatch, and links the x86-64 one."""
+    res = {}
+    for ln in LINKERS:
+        out = mismatch_dirs / f"{ln}-{variant}"
+        p = build.run(["gcc", *build.ld(ln), "main.c", *MISMATCH[variant],
+                       f"-Wl,-rpath,{mismatch_dirs / 'l64'}", "-o", out], cwd=mismatch_dirs, check=False)
+        msgs = [re.sub(r"^\S+?: ", "", l) for l in p.stderr.splitlines() if "skipping" in l]
+        code = run([out], mismatch_dirs)[0] if p.returncode == 0 else None
+        res[ln] = (p.returncode == 0, out.exists(), msgs, code)
+    assert res["test"] == res["bfd"]

@@ -368,6 +368,10 @@ def _(c, s): c.warn_rwx_segments = True
 def _(c, s): c.warn_rwx_segments = False
 
 
+@_flag("no-warn-search-mismatch")
+def _(c, s): c.warn_search_mismatch = False
+
+
 @_flag("default-symver")
 def _(c, s): c.default_symver = True
 
@@ -766,7 +770,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
     **dict.fromkeys(("warn-constructors",
                      "warn-section-align", "warn-alternate-em",
-                     "no-warn-search-mismatch", "noinhibit-exec", "noinhibit_exec",
+                     "noinhibit-exec", "noinhibit_exec",
                      "accept-unknown-input-arch"), "not implemented (diagnostics)"),
     **dict.fromkeys(("ctf-variables", "no-ctf-variables", "ctf-share-types="), "CTF"),
 }

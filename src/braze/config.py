@@ -174,6 +174,7 @@ class Config:
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
     threads: int = 0              # 0: decide from the CPU count and the link's size
     optimize: bool = False        # -O1: .hash/.gnu.hash bucket counts searched as bfd's -O does
+    warn_search_mismatch: bool = True  # --no-warn-search-mismatch turns it off
     warn_rwx_segments: bool = True     # --[no-]warn-rwx-segments
     warn_execstack: bool | None = None   # None: bfd's default (warn for objects that ask for one)
 
