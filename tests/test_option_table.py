@@ -45,9 +45,10 @@ PREFIX = {
     "undefined-version": ["--no-undefined-version"],
     "demangle": ["--no-demangle"], "package-metadata": ['--package-metadata={"b":2}'],
     "Bno-symbolic": ["-Bsymbolic"], "no-fatal-warnings": ["--fatal-warnings"],
+    "warn-rwx-segments": ["--no-warn-rwx-segments"],
 }
 Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
-            "separate-code": "noseparate-code",
+            "separate-code": "noseparate-code", "nostart-stop-gc": "start-stop-gc",
             "nopack-relative-relocs": "pack-relative-relocs"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
 VALIDATING = {"m": ("elf_x86_64", "elf_i386"), "assert": ("pure-text", "val"), "hash-size=": ("0x100", "val"),
@@ -124,7 +125,7 @@ Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in getatt
 
 def _z_keywords() -> list[str]:
     return sorted(set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | set(Z_TAGS)
-                  | {"max-page-size=0x200000", "common-page-size=0x2000"})
+                  | {"max-page-size=0x200000", "common-page-size=0x2000", "start-stop-visibility=hidden"})
 
 
 @pytest.mark.parametrize("kw", _z_keywords())
@@ -204,7 +205,7 @@ def test_every_bfd_option_is_known(bfd_help):
     missing = sorted(n for n in names if n not in known)
     assert not missing, f"GNU ld options braze neither implements, lists as no-op, nor refuses: {missing}"
     zknown = (set(cli._Z_FLAGS) | set(cli._Z_NOOPS) | set(cli._Z_UNSUPPORTED) | set(Z_TAGS)
-              | {"max-page-size=", "common-page-size=", "stack-size="})
+              | {"max-page-size=", "common-page-size=", "stack-size=", "start-stop-visibility="})
     zmissing = sorted(k for k in zkw if k not in zknown and not k.startswith("x86-64-{"))
     assert not zmissing, f"-z keywords of GNU ld braze does not know (they would only warn): {zmissing}"
 

@@ -333,13 +333,43 @@ def _finish_export_control(c: Config) -> None:
                             if not os.path.exists(v) else f"cannot open linker script file {v}")
     if c.export_dynamic_symbols and (not c.shared or c.bsymbolic or c.bsymbolic_functions or c.dynamic_list):
         c.dynamic_list_exports = True
-    if c.dynamic_list or c.dynamic_list_exports:
+    if c.dynamic_list or c.dynamic_list_exports or c.dynamic_list_data or c.dynamic_list_builtin:
         c.dynamic_bind = True
         c.bsymbolic = c.bsymbolic_functions = False
     elif c.bsymbolic_functions and c.shared:
         c.dynamic_bind = c.dynamic_data = True
     if not c.shared:
         c.bsymbolic = c.bsymbolic_functions = False
+
+
+# ---- bfd's built-in dynamic lists: each acts as a --dynamic-list (cancels -B, in -shared makes
+# unlisted symbols bind locally); -data lists every data object, the C++ ones fixed patterns ----
+@_flag("dynamic-list-data")
+def _(c, s): c.dynamic_list_data = True
+
+
+@_flag("dynamic-list-cpp-typeinfo")
+def _(c, s): c.dynamic_list_builtin.append("typeinfo")
+
+
+@_flag("dynamic-list-cpp-new")
+def _(c, s): c.dynamic_list_builtin.append("new")
+
+
+@_arg("ignore-unresolved-symbol")
+def _(c, s, v): c.ignore_unresolved.add(v)
+
+
+@_flag("warn-rwx-segments")
+def _(c, s): c.warn_rwx_segments = True
+
+
+@_flag("no-warn-rwx-segments")
+def _(c, s): c.warn_rwx_segments = False
+
+
+@_flag("no-warn-search-mismatch")
+def _(c, s): c.warn_search_mismatch = False
 
 
 @_flag("default-symver")
@@ -731,18 +761,16 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("cref", "print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
-    **dict.fromkeys(("Bgroup", "dynamic-list-data", "dynamic-list-cpp-new", "dynamic-list-cpp-typeinfo",
-                     "version-exports-section", "default-imported-symver", "retain-symbols-file",
-                     "spare-dynamic-tags",
-                     "ignore-unresolved-symbol", "error-handling-script"), "not implemented"),
+    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",
+                     "spare-dynamic-tags", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
                      "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
     **dict.fromkeys(("warn-constructors",
-                     "warn-section-align", "warn-alternate-em", "warn-rwx-segments", "no-warn-rwx-segments",
-                     "no-warn-search-mismatch", "noinhibit-exec", "noinhibit_exec",
+                     "warn-section-align", "warn-alternate-em",
+                     "noinhibit-exec", "noinhibit_exec",
                      "accept-unknown-input-arch"), "not implemented (diagnostics)"),
     **dict.fromkeys(("ctf-variables", "no-ctf-variables", "ctf-share-types="), "CTF"),
 }
@@ -752,8 +780,7 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "retain-symbols-file", "spare-dynamic-tags",
-    "ignore-unresolved-symbol", "error-handling-script",
+    "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "R", "just-symbols", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
@@ -901,6 +928,7 @@ _Z_FLAGS = {
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
     "pack-relative-relocs": ("pack_relative_relocs", True),
     "nopack-relative-relocs": ("pack_relative_relocs", False),
+    "start-stop-gc": ("start_stop_gc", True), "nostart-stop-gc": ("start_stop_gc", False),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
@@ -908,16 +936,15 @@ _Z_NOOPS: dict[str, str] = {
     "common": "STT_COMMON vs STT_OBJECT for commons left in -r output only (braze has no -r)",
     "nocommon": "as -z common: commons are always allocated in a final link",
     "nounique-symbol": "the default: local symbol names are kept as they are",
-    "nostart-stop-gc": "the default: __start_/__stop_ references keep their sections",
     "noindirect-extern-access": "the default",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow", "unique-symbol", "start-stop-gc",
+                     "indirect-extern-access", "noreloc-overflow", "unique-symbol",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
-    **dict.fromkeys(("call-nop=", "start-stop-visibility=", "lam-u48-report=",
+    **dict.fromkeys(("call-nop=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
 }
 
@@ -931,6 +958,9 @@ def _page_size(kw: str, what: str) -> int:
     if n < 0 or n & (n - 1):
         raise LinkError(f"invalid {what} page size `{v}'")
     return n
+
+
+_START_STOP_VISIBILITY = {"default": 0, "internal": 1, "hidden": 2, "protected": 3}   # STV_*
 
 
 def _z_option(c: Config, kw: str) -> None:
@@ -949,6 +979,11 @@ def _z_option(c: Config, kw: str) -> None:
         if not v or _c_number_prefix(v) != v:
             raise LinkError(f"invalid stack size `{v}'")
         c.stack_size = _c_strtoul(v)
+    elif kw.startswith("start-stop-visibility="):
+        v = _START_STOP_VISIBILITY.get(kw[22:])
+        if v is None:
+            raise LinkError(f"invalid visibility in `-z {kw}'; must be default, internal, hidden, or protected")
+        c.start_stop_visibility = v
     elif kw in _Z_NOOPS:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):

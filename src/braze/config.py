@@ -114,6 +114,8 @@ class Config:
     soname: str | None = None
     export_dynamic: bool = False
     dynamic_list: list[str] = field(default_factory=list)
+    dynamic_list_data: bool = False      # --dynamic-list-data: data objects count as listed
+    dynamic_list_builtin: list[str] = field(default_factory=list)   # --dynamic-list-cpp-{typeinfo,new}
     strip_all: bool = False
     strip_debug: bool = False
     # which object-file locals .symtab keeps (GNU ld's link_info.discard; the last option wins):
@@ -133,6 +135,9 @@ class Config:
     wraps: list[str] = field(default_factory=list)
     undefined: list[str] = field(default_factory=list)
     require_defined: list[str] = field(default_factory=list)   # also in `undefined`
+    start_stop_gc: bool = False        # -z start-stop-gc: __start_/__stop_ references keep no section
+    start_stop_visibility: int = 3     # -z start-stop-visibility= (STV_*; bfd 2.40's default: protected)
+    ignore_unresolved: set[str] = field(default_factory=set)   # --ignore-unresolved-symbol (bfd's ignore_hash)
     stack_size: int = 0               # -z stack-size=N: PT_GNU_STACK's p_memsz
     compress_debug_sections: str = "none"
     time: bool = False
@@ -170,6 +175,8 @@ class Config:
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
     threads: int = 0              # 0: decide from the CPU count and the link's size
     optimize: bool = False        # -O1: .hash/.gnu.hash bucket counts searched as bfd's -O does
+    warn_search_mismatch: bool = True  # --no-warn-search-mismatch turns it off
+    warn_rwx_segments: bool = True     # --[no-]warn-rwx-segments
     warn_execstack: bool | None = None   # None: bfd's default (warn for objects that ask for one)
 
     @property

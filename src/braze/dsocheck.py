@@ -91,7 +91,7 @@ def check_shlib_undefined(ctx) -> None:
             key = name if ver is None else f"{name}@{ver}"
             if key in wanted:
                 continue
-            if _regular(symtab, name, ver) or _linker_provided(name, cfg):
+            if _regular(symtab, name, ver) or _linker_provided(name, cfg) or key in cfg.ignore_unresolved:
                 continue
             wanted[key] = (so, name, ver)
     if not wanted:

@@ -26,7 +26,7 @@ def gc_sections(ctx) -> None:
             work.append(sec)
 
     startstop = set()
-    for name, s in ctx.symtab.items():
+    for name, s in () if cfg.start_stop_gc else ctx.symtab.items():   # -z start-stop-gc: plain references
         if s.rank == NONE and (name.startswith("__start_") or name.startswith("__stop_")):
             startstop.add(name[8:] if name.startswith("__start_") else name[7:])
     fde_refs: dict[int, list] = {}
@@ -78,6 +78,27 @@ def gc_sections(ctx) -> None:
                 if printed:
                     import sys
                     sys.stderr.write(f"braze: removing unused section '{sec.name}' in file '{obj.name}'\n")
+    if cfg.start_stop_gc:
+        _check_start_stop_gc(ctx)
+
+
+def _check_start_stop_gc(ctx) -> None:
+    """-z start-stop-gc: a kept reference to __start_X/__stop_X whose X sections were all collected.
+    ld.bfd 2.40 crashes on that (an assertion, then SIGSEGV); refused rather than guessed at."""
+    from .diag import LinkError
+    had, live = set(), set()
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and sec.flags & SHF_ALLOC:
+                had.add(sec.name)
+                if sec.alive:
+                    live.add(sec.name)
+    for name, s in ctx.symtab.items():
+        if s.rank == NONE and s.used_in_reloc and name.startswith(("__start_", "__stop_")):
+            n = name[8:] if name.startswith("__start_") else name[7:]
+            if n in had and n not in live and is_c_identifier(n):
+                raise LinkError(f"-z start-stop-gc: every section {n} was garbage-collected but {name} is "
+                                f"referenced (not supported; ld.bfd 2.40 crashes here)")
 
 
 def _target_section(obj, idx):

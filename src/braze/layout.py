@@ -237,6 +237,8 @@ def _segments(ctx, chunks, splits=frozenset()):
             loads.append(cur)
             prev_kind = kind
         cur.chunks.append(c)
+        if kind == "rw" and c.flags & SHF_EXECINSTR:
+            cur.flags |= PF_X       # bfd: a writable code section makes its data segment RWX
     if loads and loads[0].flags != PF_R and cfg.separate_code:
         # headers need a read-only segment of their own
         loads.insert(0, Segment(PT_LOAD, PF_R, cfg.max_page_size))
@@ -334,6 +336,10 @@ def _assign(ctx, chunks) -> None:
         if new <= splits:
             break
         splits |= new
+    if cfg.warn_rwx_segments and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X
+                                     for s in ctx.segments):
+        # bfd's own warning (its BFD library prints it: -w does not silence it)
+        diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
     _assign_rest(ctx, chunks)
 
 
@@ -575,7 +581,7 @@ def define_symbols(ctx) -> None:
         setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     setv("__ehdr_start", ctx.base)
     setv("__executable_start", ctx.base)
-    rx = [c for c in alloc if c.flags & SHF_EXECINSTR]
+    rx = [c for c in alloc if c.flags & SHF_EXECINSTR and not c.flags & SHF_WRITE]
     etext = (rx[-1].addr + rx[-1].size) if rx else ctx.base
     for n in ("_etext", "etext", "__etext"):
         setv(n, etext)

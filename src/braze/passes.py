@@ -86,7 +86,7 @@ def resolve_symbols(ctx) -> None:
             if name in LOCAL_LINKER_SYMS:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
-                s.visibility = STV_PROTECTED
+                s.visibility = cfg.start_stop_visibility
     _define_defsyms(ctx)
     if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared \
             and not ctx.static_pie:
@@ -94,6 +94,13 @@ def resolve_symbols(ctx) -> None:
         # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak
         ctx.weak_zero.update(id(s) for s in symtab.values()
                              if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined)
+    elif cfg.ignore_unresolved and not cfg.shared and not cfg.pie:
+        # --ignore-unresolved-symbol in a non-PIE executable (a PIE is refused in _ignored_undefined):
+        # bfd binds those to 0 the same way, and leaves them out of .symtab
+        for name in cfg.ignore_unresolved:
+            s = symtab.get(name)
+            if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined:
+                ctx.weak_zero.add(id(s))
     for name in cfg.require_defined:      # --require-defined: -u, and an error unless something defines it
         s = symtab.get(name)
         if s is None or not (s.rank >= COMMON or s.linker_defined):
@@ -113,7 +120,7 @@ def resolve_symbols(ctx) -> None:
         # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
         if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
-    if cfg.dynamic_list or cfg.dynamic_list_exports:
+    if cfg.dynamic_list or cfg.dynamic_list_exports or cfg.dynamic_list_data or cfg.dynamic_list_builtin:
         from .version import apply_dynamic_list
         apply_dynamic_list(ctx)
     if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
@@ -246,6 +253,8 @@ def _check_undefined(ctx) -> None:
     undef = [s for s in cands if s.used_in_reloc and s.ref_strong
              and (report or s.visibility != STV_DEFAULT)
              and not (tls_call_relaxed and s.name == "__tls_get_addr")]
+    if cfg.ignore_unresolved and undef:
+        undef = _ignored_undefined(ctx, undef)
     if not undef:
         return
     diag.demangle_many([s.name for s in undef])
@@ -262,6 +271,20 @@ def _check_undefined(ctx) -> None:
         if len(lst) > 3:
             lines.append(">>> referenced by more places")
         diag.error("\n".join(lines))
+
+
+def _ignored_undefined(ctx, undef: list) -> list:
+    """--ignore-unresolved-symbol: those names' references are no error. In a PIE bfd 2.40 then writes
+    R_X86_64_NONE into .rela.plt (an output the dynamic loader rejects: "unexpected PLT reloc type"),
+    or with -static-pie fails on PC-relative data references: refused rather than imitated."""
+    cfg = ctx.config
+    ign = cfg.ignore_unresolved
+    if cfg.pie:
+        bad = sorted(s.name for s in undef if s.name in ign)
+        if bad:
+            raise LinkError(f"--ignore-unresolved-symbol {bad[0]} in a PIE is not supported "
+                            f"(ld.bfd writes an output the dynamic loader rejects)")
+    return [s for s in undef if s.name not in ign]
 
 
 def _undefined_uses(ctx, cands) -> dict:
@@ -369,7 +392,7 @@ def rank_of(c) -> int:
         return _RANKS["NOTE"]
     if f & SHF_TLS:
         return _RANKS[".tbss"] if c.type == SHT_NOBITS else _RANKS[".tdata"]
-    if f & SHF_EXECINSTR:
+    if f & SHF_EXECINSTR and not f & SHF_WRITE:     # bfd: a writable code orphan goes with the data
         return _RANKS["RX"]
     if f & SHF_WRITE:
         if c.type == SHT_NOBITS:

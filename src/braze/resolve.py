@@ -88,18 +88,29 @@ class Reader:
         if name.startswith(":"):
             for d in self.lib_dirs:
                 p = os.path.join(d, name[1:])
-                if os.path.isfile(p):
+                if os.path.isfile(p) and self._compatible(p, name, 1 if static else 2):
                     return p
             raise LinkError(f"unable to find library -l{name}")
         for d in self.lib_dirs:
             if not static:
                 p = os.path.join(d, f"lib{name}.so")
-                if os.path.isfile(p):
+                if os.path.isfile(p) and self._compatible(p, name, 1):
                     return p
             p = os.path.join(d, f"lib{name}.a")
-            if os.path.isfile(p):
+            if os.path.isfile(p) and self._compatible(p, name, 1):
                 return p
         raise LinkError(f"unable to find library -l{name}")
+
+    def _compatible(self, path: str, name: str, tries: int) -> bool:
+        """bfd skips a library of another class or machine found in the search path (a 32-bit
+        libfoo.so in a -L directory) and goes on searching, saying so unless
+        --no-warn-search-mismatch; it tries -l:FILE twice when linking dynamically (each try warns)."""
+        if not _foreign_elf(path):
+            return True
+        if self.cfg.warn_search_mismatch:
+            for _ in range(tries):
+                diag.warn(f"skipping incompatible {path} when searching for -l{name}", located=True)
+        return False
 
     def find_script_file(self, name: str, script_path: str, sysrooted: bool) -> str:
         """A file named in a linker script's INPUT/GROUP, as bfd finds it: `=X`/`$SYSROOTX` in the
@@ -800,3 +811,31 @@ def _bind_default_version_refs(ctx) -> None:
         del symtab[s.name]
     for obj in ctx.objs:
         obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
+
+
+def _foreign_elf(path: str) -> bool:
+    """An ELF file (or an archive whose first object member is one) that is not ELF64 little-endian
+    x86-64. Anything else (scripts, thin archives, unreadable files) is left to the normal checks."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+            if head[:8] == b"!<arch>\n":
+                f.seek(8)
+                for _ in range(4):          # past the symbol and long-name tables
+                    hdr = f.read(60)
+                    if len(hdr) < 60:
+                        return False
+                    size = int(hdr[48:58].decode("ascii", "replace").strip() or 0)
+                    if hdr[:16].strip() in (b"/", b"//", b"/SYM64/"):
+                        f.seek(size + (size & 1), 1)
+                        continue
+                    head = f.read(20)
+                    break
+                else:
+                    return False
+    except (OSError, ValueError):
+        return False
+    from .elf import EM_X86_64
+    if head[:4] != b"\x7fELF" or len(head) < 20:
+        return False
+    return head[4] != 2 or head[5] != 1 or int.from_bytes(head[18:20], "little") != EM_X86_64

@@ -216,7 +216,8 @@ def build_symtab(ctx, chunks) -> list:
                 continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
-            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL)) or
+            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL) and not
+                                     (s.linker_defined and s.dynsym_idx >= 0)) or
                   (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs) or id(s) in exe_forced) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN

@@ -10,7 +10,7 @@ import re
 
 from . import diag
 from .diag import LinkError, _demangle_batch
-from .elf import STB_GLOBAL, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
+from .elf import STB_GLOBAL, STT_COMMON, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
 from .symbols import COMMON, STRONG, Symbol
 
 # `::` belongs to C++ names (vns::g*); a single ':' ends global/local
@@ -278,6 +278,11 @@ def _symver(s) -> str:
     return f"{base}{'@' if hidden else '@@'}{vname}"
 
 
+# bfd's --dynamic-list-cpp-typeinfo / --dynamic-list-cpp-new lists (extern "C++" globs)
+_BUILTIN_LISTS = {"typeinfo": ("typeinfo name for*", "typeinfo for*"),
+                  "new": ("operator new*", "operator delete*")}
+
+
 def apply_dynamic_list(ctx) -> None:
     """--dynamic-list files and the --export-dynamic-symbol(-list) patterns that join them (cli decides
     when): an executable exports the definitions they name; in -shared those stay preemptible."""
@@ -298,12 +303,15 @@ def apply_dynamic_list(ctx) -> None:
             raise LinkError(f"cannot open dynamic list {p}: {e.strerror}") from None
         for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p):
             pats.extend(ps)
+    for b in cfg.dynamic_list_builtin:
+        pats.extend(_pattern(p, True, "global") for p in _BUILTIN_LISTS[b])
     node = Node("", pats, [], 1)
     ours = [s for s in ctx.symtab.values() if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
+    data = cfg.dynamic_list_data
     cxx = _demangler(pats, [s.name for s in ours])
     listed = ctx.dynamic_listed
     for s in ours:
-        if node.match("global", s.name, cxx(s.name)):
+        if (data and s.type in (STT_OBJECT, STT_COMMON)) or node.match("global", s.name, cxx(s.name)):
             listed.add(id(s))
             if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
                 s.export = True
