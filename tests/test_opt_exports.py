@@ -398,3 +398,20 @@ def test_plain_and_default_version_definitions_collide(build):
     err = res["test"].stderr
     assert ("duplicate symbol: bar" in err or "multiple definition of `bar'" in err) and "Traceback" not in err, err
     assert not (build.root / "test" / "symver-dup" / "libdup.so").exists()
+
+
+def test_unresolved_symbols_ignored_in_static_pie_is_refused(tmp_path, braze_lddir):
+    """-static-pie imports nothing, so an ignored undefined symbol would turn into the load address:
+    bfd fails this link (a dynamic relocation in read-only code), braze refuses it; neither writes
+    an output. (-static links it to 0 in both.)"""
+    src = tmp_path / "u.c"
+    src.write_text('#include <stdio.h>\nextern int missing_var;\n'
+                   'int main(void) { printf("%p\\n", (void *)&missing_var); return 0; }\n')
+    obj = tmp_path / "u.o"
+    subprocess.run(["gcc", "-fPIE", "-c", str(src), "-o", str(obj)], check=True, env=tool_env())
+    for ld, out in (("-fuse-ld=bfd", "bfd"), (f"-B{braze_lddir}/", "test")):
+        p = subprocess.run(["gcc", ld, "-static-pie", str(obj), "-o", str(tmp_path / out),
+                            "-Wl,--unresolved-symbols=ignore-all"], capture_output=True, text=True, env=tool_env())
+        assert p.returncode != 0, f"{out} linked it:\n{p.stderr}"
+        assert not (tmp_path / out).exists()
+    assert "missing_var" in p.stderr

@@ -39,16 +39,23 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
   --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m elf_x86_64  --verbose  --version  --help
+  --dynamic-list-data  --dynamic-list-cpp-typeinfo  --dynamic-list-cpp-new  --require-defined SYM
+  --ignore-unresolved-symbol SYM  --unique[=GLOB]
+  -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
+  -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
+  -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
+  -z [no]pack-relative-relocs  -z [no]dynamic-undefined-weak  -z stack-size=N
+  -z start-stop-visibility=V  -z [no]start-stop-gc
+  -t/--trace  -y/--trace-symbol SYM  --dependency-file FILE  --warn-common  --[no-]fatal-warnings
+  -w/--no-warnings  --warn-once  --error-unresolved-symbols  --[no-]warn-rwx-segments
+  --no-warn-search-mismatch
   -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
   Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL -d
-  --no-keep-memory --check-sections --no-fatal-warnings --warn-textrel ... (see _NOOPS in cli.py)
+  --no-keep-memory --check-sections --warn-textrel ... (see _NOOPS in cli.py)
 
 braze's own options:
   --time  (print the wall time of each link pass)
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
-  -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
-  -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
-  -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds

@@ -249,6 +249,13 @@ def _check_undefined(ctx) -> None:
     for s in cands:
         s.used_in_reloc = id(s) in refs
     if ignore:
+        if ctx.static_pie:
+            # nothing is imported, so an ignored symbol would become the load address (bfd fails
+            # this link with a dynamic-relocation error): refused rather than linked wrong
+            bad = [s.name for s in cands if s.used_in_reloc and s.ref_strong]
+            if bad:
+                raise LinkError(f"--unresolved-symbols={cfg.unresolved_symbols} with -static-pie: undefined "
+                                f"symbol `{diag.demangle(bad[0])}' cannot be resolved (not supported)")
         return
     undef = [s for s in cands if s.used_in_reloc and s.ref_strong
              and (report or s.visibility != STV_DEFAULT)
