@@ -628,7 +628,7 @@ def define_symbols(ctx) -> None:
     # itself (TPOFF 0); a library keeps the TLS block start.
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
     setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared else ctx.tp, tls_first)
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
         s.value = sym_addr(ctx, ref) + delta
         if ref.section is not None and ref.rank >= 2:

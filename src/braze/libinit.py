@@ -245,7 +245,7 @@ def prepare(ctx) -> None:
         if len(locs) > 1:
             raise LinkError(f"library-init entry {name} is defined locally in several objects: "
                             + ", ".join(o.name for o, _i in locs) + " (use --init-entry=SYM or --no-init-entry)")
-        from .arch.x86_64 import local_sym
+        from .address import local_sym
         obj, i = locs[0]
         target = obj.syms[i] or local_sym(obj, i)
     if _already_in_init_array(ctx, target):

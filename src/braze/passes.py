@@ -735,7 +735,7 @@ def scan_relocations(ctx) -> None:
 
 def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
-    from .arch.x86_64 import is_preemptible
+    from .address import is_preemptible
     from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD
     from .synthetic.rela import (DynReloc, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
                                  R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE)
@@ -882,17 +882,17 @@ def _copy_align(s) -> int:
 
 
 def _addr_fn(s):
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s)
 
 
 def _tpoff_fn(s):
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s) - ctx.tp
 
 
 def _dtpoff_fn(s):
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s) - ctx.tls_start
 
 

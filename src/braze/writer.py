@@ -165,7 +165,7 @@ def _compress_debug(ctx, buf) -> bytearray:
 
 
 def _entry(ctx) -> int:
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     cfg = ctx.config
     name = cfg.entry or ctx.script_entry or "_start"
     s = ctx.symtab.get(name)

@@ -14,6 +14,8 @@ from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, 
                    SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
+from ..address import (local_sym, sym_addr, target_addr, plt_addr, sym_addr_noplt,  # noqa: F401
+                       is_preemptible, has_plt, target_sym as _target)
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
@@ -32,73 +34,6 @@ NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance
 
 def rname(t: int) -> str:
     return "R_X86_64_" + NAMES.get(t, f"<{t}>")[2:] if t in NAMES else f"relocation type {t}"
-
-
-# ---------------------------------------------------------------- symbols
-
-def local_sym(obj, idx: int) -> Symbol:
-    """A Symbol for a local symbol table entry (created on first use, cached in obj.syms)."""
-    if idx >= len(obj.esyms):
-        raise LinkError(f"{obj.name}: relocation refers to symbol index {idx}, but the symbol table has "
-                        f"{len(obj.esyms)} entries")
-    e = obj.esyms[idx]
-    s = Symbol(obj.sym_names[idx])
-    s.file = obj
-    s.bind = STB_LOCAL
-    s.type = e[1] & 0xf
-    s.value = e[4]
-    s.size = e[5]
-    s.visibility = e[2] & 3
-    s.rank = STRONG
-    sh = obj.sym_shndx(idx)
-    if sh == SHN_ABS:
-        s.is_abs = True
-    elif sh == SHN_UNDEF:
-        s.rank = NONE
-    elif not 0xff00 <= sh <= 0xffff:        # a section (extended indices are above the reserved range)
-        s.section = obj.sections[sh] if sh < len(obj.sections) else None
-    obj.syms[idx] = s
-    return s
-
-
-def sym_addr(ctx, s: Symbol) -> int:
-    sec = s.section
-    if sec is not None:
-        if type(sec) is InputSection:
-            m = sec.merge
-            if m is not None:
-                return m[0].addr + merged_offset(m, s.value)
-            out = sec.out
-            if out is None:
-                return 0
-            return out.addr + sec.out_off + s.value
-        return sec.addr + s.value
-    if s.canonical_plt:
-        return plt_addr(ctx, s)
-    if s.rank == SHARED:
-        return 0
-    return s.value
-
-
-def target_addr(ctx, s: Symbol, a: int) -> int:
-    """S + A, where a section symbol of a merged section locates its piece by value + addend."""
-    sec = s.section
-    if sec is not None and s.type == STT_SECTION and type(sec) is InputSection and sec.merge is not None:
-        m = sec.merge
-        return m[0].addr + merged_offset(m, s.value + a)
-    return sym_addr(ctx, s) + a
-
-
-def plt_addr(ctx, s: Symbol) -> int:
-    """Where calls to `s` go: its PLT entry (in .plt.sec with the IBT PLT), .plt.got stub or IFUNC stub."""
-    syn = ctx.syn
-    if s.iplt_idx >= 0:
-        return syn.plt.icall_addr(s.iplt_idx)
-    if s.pltgot_idx >= 0:
-        return syn.pltgot.entry_addr(s.pltgot_idx)
-    if s.plt_idx >= 0:
-        return syn.plt.call_addr(s.plt_idx)
-    return sym_addr_noplt(ctx, s)
 
 
 # ---------------------------------------------------------------- IBT PLT (bfd's "lazy IBT PLT")
@@ -124,50 +59,6 @@ def write_ibt_jmp_entry(buf, off: int, addr: int, slot: int) -> None:
 # .eh_frame FDE body for the IBT .plt (same as the lazy PLT's, whose bytes live in ehframe.py, except
 # that an entry's push has completed from offset 9 on: DW_OP_lit9 instead of DW_OP_lit11)
 IBT_PLT_PUSH_DONE = 9
-
-
-def sym_addr_noplt(ctx, s):
-    c = s.canonical_plt
-    s.canonical_plt = False
-    try:
-        return sym_addr(ctx, s)
-    finally:
-        s.canonical_plt = c
-
-
-def is_preemptible(ctx, s: Symbol) -> bool:
-    """Must references to `s` go through the dynamic loader?"""
-    if s.bind == STB_LOCAL:
-        return False
-    r = s.rank
-    if r == SHARED:
-        return True
-    if r == NONE and not s.linker_defined:
-        if not ctx.dynamic or ctx.static_pie or s.visibility != STV_DEFAULT:
-            return False    # bfd: an undefined (weak) symbol with non-default visibility is 0 in this module
-        return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
-    if not ctx.config.shared:
-        return False
-    if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
-        return False
-    cfg = ctx.config
-    if cfg.bsymbolic:
-        return False
-    if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
-            not (cfg.dynamic_data and s.type in (STT_OBJECT, 5)):     # 5: STT_COMMON
-        return False        # bfd's SYMBOLIC_BIND: a dynamic list (or -Bsymbolic-functions) binds the rest here
-    return s.export
-
-
-def has_plt(s) -> bool:
-    return s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.iplt_idx >= 0
-
-
-def _target(obj, idx):
-    s = obj.syms[idx]
-    if s is None:
-        s = local_sym(obj, idx)
-    return s
 
 
 # ---------------------------------------------------------------- scan

@@ -122,7 +122,7 @@ class Dynamic(Chunk):
         self.size = 16 * (len(ent) + 1 + 4)     # spare DT_NULL slots like bfd
 
     def write(self, ctx, buf) -> None:
-        from ..arch.x86_64 import sym_addr
+        from ..address import sym_addr
         o = self.offset
         for tag, v in self.entries:
             if isinstance(v, tuple):

@@ -31,7 +31,7 @@ class DynReloc:
     def values(self, ctx) -> tuple[int, int, int]:
         global sym_addr, target_addr
         if sym_addr is None:
-            from ..arch.x86_64 import sym_addr, target_addr
+            from ..address import sym_addr, target_addr
         t = self.type
         symidx = self.sym.dynsym_idx if self.sym is not None else 0
         a = self.addend
@@ -63,7 +63,7 @@ class RelativeReloc(tuple):
     def values(self, ctx) -> tuple[int, int, int]:
         global sym_addr, target_addr
         if target_addr is None:
-            from ..arch.x86_64 import sym_addr, target_addr
+            from ..address import sym_addr, target_addr
         place, poff, target, a = self
         return place.addr + poff, R_RELATIVE, target_addr(ctx, target, a)
 
