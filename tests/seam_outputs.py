@@ -1,7 +1,7 @@
 """Byte-identity check for refactorings: link a broad sample with a given braze, print sha256s.
 
 Not a pytest module (no test_ prefix).  It links every bench job whose inputs are installed and
-every (Case, mode) of tests/programs.py, plus -shared, -z ibtplt/-fcf-protection, -z now and
+every (Case, mode) of tests/programs.py, plus -fPIC -shared, -z ibtplt/-fcf-protection, -z now and
 hash-style variants, with the braze whose `ld` is in LDDIR, and writes "sha256  name" lines.
 Run it once with the old braze and once with the new one, in the SAME work directory (paths
 such as rpaths end up in the outputs), and diff the two files:
@@ -31,18 +31,15 @@ from bench import jobs as bench_jobs             # noqa: E402
 
 # (label, case, object mode, extra link flags): variants beyond each Case's own modes
 _EXTRA = [
-    ("shared", "ifunc", "pie", ("-shared",)),
-    ("shared", "tls_models", "pie", ("-shared",)),
-    ("shared", "funcptr_table", "pie", ("-shared",)),
-    ("shared", "plt_unwind", "pie", ("-shared",)),
     ("znow", "plt_unwind", "pie", ("-Wl,-z,now",)),
     ("ibtplt", "plt_unwind", "pie", ("-Wl,-z,ibtplt",)),
     ("ibtplt-nopie", "plt_unwind", "nopie", ("-Wl,-z,ibtplt",)),
     ("ibtplt-now", "ifunc", "pie", ("-Wl,-z,ibtplt", "-Wl,-z,now")),
     ("hashboth", "tls_gnu2", "pie", ("-Wl,--hash-style=both",)),
 ]
-# cases recompiled with -fcf-protection (IBT/SHSTK properties, endbr64 PLTs)
-_CF_CASES = ("plt_unwind", "ifunc", "tls_models", "funcptr_table")
+# cases recompiled -fPIC (linked -shared), and -fPIC -fcf-protection (IBT/SHSTK properties, endbr64 PLTs)
+_PIC_CASES = ("plt_unwind", "ifunc", "tls_models", "funcptr_table", "copy_reloc", "tls_gnu2")
+_VARIANTS = {"pic": ("-fPIC",), "cf": ("-fPIC", "-fcf-protection")}
 
 
 def _sha(path: Path) -> str:
@@ -63,15 +60,15 @@ def _link(store, case, mode, lddir, key, extra=(), objdir=None):
     return key, _sha(out)
 
 
-def _cf_objdir(store, case):
-    d = store.dir(f"seam-cfobj-{case.name}")
+def _variant_objdir(store, case, variant):
+    d = store.dir(f"seam-{variant}obj-{case.name}")
     if (d / ".ok").exists():
         return d
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     for src in case.sources:
         cc = "g++" if src.suffix == ".cc" else "gcc"
-        subprocess.run([cc, "-c", "-fPIE", *harness.BASE_CFLAGS, "-fcf-protection", *case.cflags,
+        subprocess.run([cc, "-c", *harness.BASE_CFLAGS, *_VARIANTS[variant], *case.cflags,
                         *(["-pthread"] if case.threads else []), *case.src_cflags.get(src.stem, ()),
                         f"-I{case.include_dir}", str(src), "-o", f"{src.stem}.o"],
                        cwd=d, check=True, env=harness.tool_env())
@@ -98,11 +95,14 @@ def main() -> int:
     results = {}
     with concurrent.futures.ThreadPoolExecutor(a.j) as ex:
         futs = [ex.submit(_link, store, c, m, a.lddir, k, e, o) for c, m, k, e, o in tasks]
-        for n in _CF_CASES:
-            od = _cf_objdir(store, by[n])
-            futs.append(ex.submit(_link, store, by[n], "pie", a.lddir, f"{n}-cf", (), od))
-            futs.append(ex.submit(_link, store, by[n], "pie", a.lddir, f"{n}-cf-shared",
-                                  ("-shared",), od))
+        for n in _PIC_CASES:
+            for v in _VARIANTS:
+                od = _variant_objdir(store, by[n], v)
+                futs.append(ex.submit(_link, store, by[n], "pie", a.lddir, f"{n}-{v}", (), od))
+                futs.append(ex.submit(_link, store, by[n], "pie", a.lddir, f"{n}-{v}-shared",
+                                      ("-shared",), od))
+                futs.append(ex.submit(_link, store, by[n], "pie", a.lddir, f"{n}-{v}-shared-now",
+                                      ("-shared", "-Wl,-z,now", "-Wl,-z,ibtplt"), od))
         for f in futs:
             k, h = f.result()
             results[k] = h
