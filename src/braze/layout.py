@@ -370,7 +370,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
     page = cfg.max_page_size
     nph = len(segs)
     hdr_size = 64 + 56 * nph
-    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else 0x400000)
+    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else ctx.target.image_base)
     ctx.base = base
     ctx.hdr_size = hdr_size
     ctx.segments = segs
@@ -465,7 +465,7 @@ def _assign_rest(ctx, chunks) -> None:
         ctx.tls_start = tls[0].addr
         ctx.tls_end = max(c.addr + c.size for c in tls)
         memsz = ctx.tls_end - ctx.tls_start
-        ctx.tp = ctx.tls_start + align_up(memsz, ctx.tls_align)
+        ctx.tp = ctx.target.thread_pointer(ctx.tls_start, memsz, ctx.tls_align)
     # other segments
     for seg in segs:
         if seg.type == PT_LOAD:

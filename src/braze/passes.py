@@ -8,7 +8,7 @@ from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
+                  SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, STB_LOCAL, STT_FUNC,
                   STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
                   STV_INTERNAL, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED)
@@ -282,7 +282,7 @@ def _check_undefined(ctx) -> None:
 
 def _ignored_undefined(ctx, undef: list) -> list:
     """--ignore-unresolved-symbol: those names' references are no error. In a PIE bfd 2.40 then writes
-    R_X86_64_NONE into .rela.plt (an output the dynamic loader rejects: "unexpected PLT reloc type"),
+    R_*_NONE into .rela.plt (an output the dynamic loader rejects: "unexpected PLT reloc type"),
     or with -static-pie fails on PC-relative data references: refused rather than imitated."""
     cfg = ctx.config
     ign = cfg.ignore_unresolved
@@ -417,6 +417,8 @@ def bin_sections(ctx) -> None:
     eh_inputs = []
     members: dict[str, list] = {}
     unique = _UniqueRule(cfg.unique) if cfg.unique else None
+    unwind = ctx.target.unwind_section_type
+    eh_types = (SHT_PROGBITS, unwind)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive:
@@ -428,7 +430,7 @@ def bin_sections(ctx) -> None:
                     if name.startswith((".debug", ".zdebug", ".line", ".stab")):
                         sec.alive = False
                         continue
-            if name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
+            if name == ".eh_frame" and sec.type in eh_types:
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
                 continue
@@ -451,12 +453,12 @@ def bin_sections(ctx) -> None:
                 if ms is None:
                     ms = merged[mkey] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
                                                       bool(flags & SHF_STRINGS))
-                    ms.out = _out(outs, oname, sec, key)
+                    ms.out = _out(outs, oname, sec, key, unwind)
                     ms.key = key
                 ms.add(sec)
                 sec.out = None
                 continue
-            _out(outs, oname, sec, key)
+            _out(outs, oname, sec, key, unwind)
             members.setdefault(key, []).append((section_order_key(oname, sec), sec))
     placed = set()
     for ms in merged.values():
@@ -524,7 +526,7 @@ class _UniqueRule:
         return f"{name}\0{self.count}"
 
 
-def _out(outs, oname, sec, key=None) -> OutputSection:
+def _out(outs, oname, sec, key=None, unwind=None) -> OutputSection:
     key = key or oname
     os_ = outs.get(key)
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
@@ -532,7 +534,7 @@ def _out(outs, oname, sec, key=None) -> OutputSection:
         flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
     if os_ is None:
         t = sec.type
-        if t == SHT_X86_64_UNWIND:
+        if t == unwind:                 # the psABI's unwind section type: output as PROGBITS, as bfd
             t = SHT_PROGBITS
         os_ = outs[key] = OutputSection(oname, t, flags)
         if oname in (".init_array",):
@@ -588,7 +590,7 @@ def create_synthetic(ctx) -> None:
     ctx.need_tlsld = False
     dyn = ctx.dynamic
     if dyn and not cfg.shared and not cfg.no_dynamic_linker:
-        syn.interp = Interp(cfg.dynamic_linker or "/lib64/ld-linux-x86-64.so.2")
+        syn.interp = Interp(cfg.dynamic_linker or ctx.target.interpreter)
     if cfg.build_id:
         syn.build_id = BuildId(cfg.build_id)
     props = _merge_properties(ctx)
@@ -618,8 +620,8 @@ def create_synthetic(ctx) -> None:
     syn.gotplt = GotPlt(dyn)
     if not dyn:
         syn.gotplt.header = 3
-    syn.plt = Plt(dyn)
-    syn.pltgot = PltGot()
+    syn.plt = Plt(dyn, ctx.target)
+    syn.pltgot = PltGot(ctx.target)
     # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
     if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
         syn.plt.ibt = True
@@ -700,7 +702,7 @@ def _cet_report(cfg, objs, forced) -> None:
 # ------------------------------------------------------------------ scan
 
 def scan_relocations(ctx) -> None:
-    from .arch.x86_64 import scan_section
+    scan_section = ctx.target.scan_section
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
@@ -724,8 +726,7 @@ def scan_relocations(ctx) -> None:
         eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()
     if ctx.weak_refs:
-        from .arch.x86_64 import finish_weak_undefined
-        finish_weak_undefined(ctx)
+        ctx.target.finish_weak_undefined(ctx)
     _allocate(ctx)
     if eh is not None:
         if ctx.config.plt_unwind:
@@ -737,8 +738,11 @@ def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
     from .address import is_preemptible
     from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD
-    from .synthetic.rela import (DynReloc, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
-                                 R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE)
+    from .synthetic.rela import DynReloc
+    T = ctx.target
+    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = (T.R_COPY, T.R_GLOB_DAT, T.R_JUMP_SLOT,
+                                                                T.R_RELATIVE, T.R_IRELATIVE)
+    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = T.R_DTPMOD64, T.R_DTPOFF64, T.R_TPOFF64, T.R_TLSDESC
     cfg = ctx.config
     syn = ctx.syn
     got, plt, pltgot, gotplt = syn.got, syn.plt, syn.pltgot, syn.gotplt

@@ -10,7 +10,8 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
+from .base import Target
+from ..elf import (align_up, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
                    SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
@@ -18,6 +19,10 @@ from ..address import (local_sym, sym_addr, target_addr, plt_addr, sym_addr_nopl
                        is_preemptible, has_plt, target_sym as _target)
 from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+
+EM_X86_64 = 62
+SHT_X86_64_UNWIND = 0x70000001      # .eh_frame's type in the x86-64 psABI (gcc emits SHT_PROGBITS)
+SHF_X86_64_LARGE = 0x10000000
 
 R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
 R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
@@ -848,3 +853,170 @@ def _relax_tlsdesc_ie(obj, sec, off, buf, loc, v):
         _tls_fail(obj, sec, off, "R_X86_64_GOTPC32_TLSDESC to R_X86_64_GOTTPOFF")
     buf[loc - 2] = 0x8b
     _pack_i32(buf, loc, v)
+
+
+# ---------------------------------------------------------------- --lib-main entry code
+
+def _lib_main_code(msg_len: int):
+    """x86-64 code of `_rt0_amd64_linux_lib(argc, argv, envp)` and of the thread's start routine.
+    Returns (bytes, relocations against: 1=.bss, 2=.rodata, and the globals' indices)."""
+    code = bytearray()
+    rel = []
+
+    def emit(b):
+        code.extend(b)
+
+    def pc32(sym, addend):       # a 4-byte field just emitted is PC-relative to `sym + addend`
+        rel.append((len(code) - 4, R_PC32, sym, addend - 4))
+
+    def plt32(sym):
+        rel.append((len(code) - 4, R_PLT32, sym, -4))
+
+    BSS, RODATA, PTHREAD_CREATE, PTHREAD_DETACH, MAIN = 1, 2, 5, 6, 7
+    emit(b"\xf3\x0f\x1e\xfa")                       # endbr64
+    emit(b"\x53")                                   # push %rbx          (16-byte aligned stack)
+    emit(b"\x48\x83\xec\x10")                       # sub $16,%rsp       (room for the pthread_t)
+    emit(b"\x48\x63\xff")                           # movslq %edi,%rdi
+    emit(b"\x48\x89\x3d\0\0\0\0"); pc32(BSS, 0)     # mov %rdi,argc
+    emit(b"\x48\x89\x35\0\0\0\0"); pc32(BSS, 8)     # mov %rsi,argv
+    emit(b"\x48\x89\x15\0\0\0\0"); pc32(BSS, 16)    # mov %rdx,envp
+    emit(b"\x48\x89\xe7")                           # mov %rsp,%rdi      (&thread)
+    emit(b"\x31\xf6")                               # xor %esi,%esi      (attr = NULL)
+    emit(b"\x48\x8d\x15")                           # lea start(%rip),%rdx
+    lea_at = len(code)
+    emit(b"\0\0\0\0")
+    emit(b"\x31\xc9")                               # xor %ecx,%ecx      (arg = NULL)
+    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_CREATE)    # call pthread_create
+    emit(b"\x85\xc0")                               # test %eax,%eax
+    emit(b"\x75\x0b")                               # jnz fail
+    emit(b"\x48\x8b\x3c\x24")                       # mov (%rsp),%rdi
+    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_DETACH)    # call pthread_detach
+    emit(b"\xeb\x18")                               # jmp done
+    # fail: write(2, msg, len) as a raw system call: no further libc dependency
+    emit(b"\xb8\x01\0\0\0")                         # mov $1,%eax        (SYS_write)
+    emit(b"\xbf\x02\0\0\0")                         # mov $2,%edi
+    emit(b"\x48\x8d\x35\0\0\0\0"); pc32(RODATA, 0)  # lea msg(%rip),%rsi
+    emit(b"\xba" + struct.pack("<I", msg_len))      # mov $len,%edx
+    emit(b"\x0f\x05")                               # syscall
+    # done:
+    emit(b"\x48\x83\xc4\x10")                       # add $16,%rsp
+    emit(b"\x5b")                                   # pop %rbx
+    emit(b"\xc3")                                   # ret
+    entry_size = len(code)
+    start = len(code)
+    struct.pack_into("<i", code, lea_at, start - (lea_at + 4))
+    emit(b"\xf3\x0f\x1e\xfa")                       # start: endbr64
+    emit(b"\x48\x83\xec\x08")                       # sub $8,%rsp
+    emit(b"\x48\x8b\x3d\0\0\0\0"); pc32(BSS, 0)     # mov argc,%rdi
+    emit(b"\x48\x8b\x35\0\0\0\0"); pc32(BSS, 8)     # mov argv,%rsi
+    emit(b"\x48\x8b\x15\0\0\0\0"); pc32(BSS, 16)    # mov envp,%rdx
+    emit(b"\xe8\0\0\0\0"); plt32(MAIN)              # call SYM
+    emit(b"\x31\xc0")                               # xor %eax,%eax
+    emit(b"\x48\x83\xc4\x08")                       # add $8,%rsp
+    emit(b"\xc3")                                   # ret
+    return bytes(code), rel, entry_size, start
+
+
+# ---------------------------------------------------------------- the Target
+
+# The CIE gcc emits for C code ("zR", FDE pointers pcrel|sdata4, CFA = rsp+8, return address at CFA-8),
+# used by bfd for its PLT FDEs too.
+_PLT_CIE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 1, ord("z"), ord("R"), 0, 1, 0x78, 16, 1, 0x1b,
+                  0x0c, 7, 8, 0x90, 1, 0, 0])
+# Lazy PLT: PLT0 is entered with one word pushed by an entry (CFA = rsp+16) and pushes another (rsp+24
+# from offset 6); in each 16-byte entry the push at offset 6 counts from offset 11 on, hence
+# CFA = rsp + 8 + ((rip & 15) >= 11) * 8 for the entries, as a DWARF expression.
+_LAZY_PLT_FDE = bytes([0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       0x0e, 16, 0x46, 0x0e, 24, 0x4a,
+                       0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22,
+                       0, 0, 0, 0])
+
+
+def _ibt_plt_fde() -> bytes:
+    """The IBT .plt's FDE: as the lazy one, with the offset where an entry's push has completed."""
+    i = _LAZY_PLT_FDE.index(bytes([0x1a, 0x30 + 11]))        # DW_OP_and; DW_OP_lit11
+    return _LAZY_PLT_FDE[:i + 1] + bytes([0x30 + IBT_PLT_PUSH_DONE]) + _LAZY_PLT_FDE[i + 2:]
+
+
+# .plt.got: one jmp per entry, the caller's frame is untouched (the CIE's rules hold)
+_PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
+
+
+class X86_64(Target):
+    """x86-64 Linux (System V psABI, glibc/musl), as GNU ld's elf_x86_64 emulation."""
+    name = "x86-64"
+    e_machine = EM_X86_64
+    emulations = ("elf_x86_64",)
+    image_base = 0x400000
+    max_page_size = 0x1000
+    common_page_size = 0x1000
+    tls_variant = 2
+    unwind_section_type = SHT_X86_64_UNWIND
+    interpreter = "/lib64/ld-linux-x86-64.so.2"
+    # bfd's elf_x86_64 SEARCH_DIR list (Debian multiarch), in its order
+    lib_dirs = ("/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",
+                "/lib", "/usr/lib", "/usr/x86_64-linux-gnu/lib64", "/usr/x86_64-linux-gnu/lib")
+    lib_init_symbol = "_rt0_amd64_linux_lib"
+    R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_64, R_32, R_PC32, R_PLT32
+    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE
+    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC
+    got_entry_size = 8
+    plt_header_size = 16
+    plt_entry_size = 16
+    pltgot_entry_size = 8
+    ibt_pltgot_entry_size = IBT_PLT_ENTRY
+    lazy_plt_resume = 6               # after `jmp *slot(%rip)`: the push
+    plt_cie = _PLT_CIE
+    lazy_plt_fde = _LAZY_PLT_FDE
+    ibt_plt_fde = _ibt_plt_fde()
+    pltgot_fde = _PLT_GOT_FDE
+
+    rname = staticmethod(rname)
+    scan_section = staticmethod(scan_section)
+    finish_weak_undefined = staticmethod(finish_weak_undefined)
+    apply_relocs = staticmethod(apply_relocs)
+    write_ibt_plt_entry = staticmethod(write_ibt_plt_entry)
+    write_ibt_jmp_entry = staticmethod(write_ibt_jmp_entry)
+
+    @staticmethod
+    def lib_main_code(msg_len: int):
+        return _lib_main_code(msg_len)
+
+    @staticmethod
+    def thread_pointer(tls_start: int, memsz: int, align: int) -> int:
+        """Variant II: %fs points just past the TLS block (rounded up to its alignment)."""
+        return tls_start + align_up(memsz, align)
+
+    @staticmethod
+    def write_plt0(buf, off: int, addr: int, gotplt: int) -> None:
+        """push GOT+8(%rip); jmp *GOT+16(%rip); nopl 0(%rax)"""
+        struct.pack_into("<2sI2sI4s", buf, off, b"\xff\x35", (gotplt + 8 - (addr + 6)) & 0xffffffff,
+                         b"\xff\x25", (gotplt + 16 - (addr + 12)) & 0xffffffff, b"\x0f\x1f\x40\x00")
+
+    @staticmethod
+    def write_plt_entry(buf, off: int, addr: int, slot: int, index: int, plt0: int) -> None:
+        """jmp *slot(%rip); push $index; jmp PLT0"""
+        struct.pack_into("<2sIBIBi", buf, off, b"\xff\x25", (slot - (addr + 6)) & 0xffffffff, 0x68, index, 0xe9,
+                         plt0 - (addr + 16))
+
+    @staticmethod
+    def write_iplt_entry(buf, off: int, addr: int, slot: int) -> None:
+        """jmp *slot(%rip); 10-byte nop padding"""
+        struct.pack_into("<2sI10s", buf, off, b"\xff\x25", (slot - (addr + 6)) & 0xffffffff,
+                         b"\x66\x0f\x1f\x84\x00\x00\x00\x00\x00\x90")
+
+    @staticmethod
+    def write_pltgot_entry(buf, off: int, addr: int, slot: int) -> None:
+        """jmp *slot(%rip); xchg %ax,%ax"""
+        struct.pack_into("<2sI2s", buf, off, b"\xff\x25", (slot - (addr + 6)) & 0xffffffff, b"\x66\x90")
+
+    @staticmethod
+    def write_tlsdesc_tramp(buf, off: int, addr: int, gotplt: int, tlsdesc_got: int) -> None:
+        """endbr64; push GOT+8 (the link map, as PLT0 does); jmp *DT_TLSDESC_GOT (ld.so's resolver)"""
+        struct.pack_into("<4s2sI2sI", buf, off, ENDBR64,
+                         b"\xff\x35", (gotplt + 8 - (addr + 10)) & 0xffffffff,
+                         b"\xff\x25", (tlsdesc_got - (addr + 16)) & 0xffffffff)
+
+
+TARGET = X86_64()
