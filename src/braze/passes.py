@@ -10,8 +10,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, STB_LOCAL, STT_FUNC,
                   STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
-                  STV_INTERNAL, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
-                  GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED)
+                  STV_INTERNAL)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
 from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -593,7 +592,7 @@ def create_synthetic(ctx) -> None:
         syn.interp = Interp(cfg.dynamic_linker or ctx.target.interpreter)
     if cfg.build_id:
         syn.build_id = BuildId(cfg.build_id)
-    props = _merge_properties(ctx)
+    props = ctx.target.merge_properties(ctx)
     if props:
         syn.property = PropertyNote(props)
     if cfg.package_metadata is not None:
@@ -622,8 +621,7 @@ def create_synthetic(ctx) -> None:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn, ctx.target)
     syn.pltgot = PltGot(ctx.target)
-    # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
-    if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
+    if ctx.target.use_ibt_plt(ctx):
         syn.plt.ibt = True
         syn.pltgot.set_ibt()
         if dyn:
@@ -642,61 +640,6 @@ def create_synthetic(ctx) -> None:
     bss.members.insert(0, syn.dynbss)
 
 
-def _merge_properties(ctx) -> list[tuple[int, int]]:
-    """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
-    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
-    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
-    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
-    cfg = ctx.config
-    objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
-    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
-        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
-    out = []
-    feat = None
-    for o in objs:
-        if o.x86_feature_and is None:
-            feat = 0
-            break
-        feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
-    if cfg.cet_report != "none":
-        _cet_report(cfg, objs, forced)
-    feat = (feat or 0) | forced
-    ctx.x86_feature_1 = feat
-    if feat:
-        out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
-    ors: dict[int, int] = {}
-    for o in objs:
-        for k, v in o.x86_or_props.items():
-            ors[k] = ors.get(k, 0) | v
-    if cfg.isa_level_needed:
-        ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
-    out.extend(ors.items())
-    if objs:
-        orand = dict(objs[0].x86_orand_props)
-        for o in objs[1:]:
-            if not orand:
-                break
-            mine = o.x86_orand_props
-            orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
-        out.extend(orand.items())
-    out.sort()
-    return out
-
-
-def _cet_report(cfg, objs, forced) -> None:
-    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
-    for o in objs:
-        have = o.x86_feature_and or 0
-        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
-                if not (have | forced) & bit]
-        if not miss:
-            continue
-        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
-        if cfg.cet_report == "error":
-            diag.error(f"{o.name}: {what}")
-        else:
-            diag.note(f"{o.name}: warning: {what}")
-    diag.check_errors()
 
 
 # ------------------------------------------------------------------ scan

@@ -58,6 +58,15 @@ class Target:
         """Write the final relocated values (with relaxations) of `sec` into `buf`."""
         raise NotImplementedError
 
+    # ---- .note.gnu.property
+    def merge_properties(self, ctx) -> list:
+        """[(pr_type, value)] of the output's GNU property note, merged from the inputs (none here)."""
+        return []
+
+    def use_ibt_plt(self, ctx) -> bool:
+        """Use the indirect-branch-tracking PLT layout (after merge_properties)."""
+        return False
+
     # ---- TLS
     def thread_pointer(self, tls_start: int, memsz: int, align: int) -> int:
         raise NotImplementedError

@@ -11,7 +11,8 @@ import struct
 from .. import diag
 from ..diag import LinkError
 from .base import Target
-from ..elf import (align_up, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
+from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
+                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
                    SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
@@ -917,6 +918,71 @@ def _lib_main_code(msg_len: int):
     return bytes(code), rel, entry_size, start
 
 
+# ---------------------------------------------------------------- .note.gnu.property
+
+def merge_properties(ctx) -> list[tuple[int, int]]:
+    """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
+    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
+    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
+    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
+    cfg = ctx.config
+    objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
+    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
+        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
+    out = []
+    feat = None
+    for o in objs:
+        if o.x86_feature_and is None:
+            feat = 0
+            break
+        feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
+    if cfg.cet_report != "none":
+        _cet_report(cfg, objs, forced)
+    feat = (feat or 0) | forced
+    ctx.x86_feature_1 = feat
+    if feat:
+        out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
+    ors: dict[int, int] = {}
+    for o in objs:
+        for k, v in o.x86_or_props.items():
+            ors[k] = ors.get(k, 0) | v
+    if cfg.isa_level_needed:
+        ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
+    out.extend(ors.items())
+    if objs:
+        orand = dict(objs[0].x86_orand_props)
+        for o in objs[1:]:
+            if not orand:
+                break
+            mine = o.x86_orand_props
+            orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
+        out.extend(orand.items())
+    out.sort()
+    return out
+
+
+def _cet_report(cfg, objs, forced) -> None:
+    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
+    for o in objs:
+        have = o.x86_feature_and or 0
+        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
+                if not (have | forced) & bit]
+        if not miss:
+            continue
+        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
+        if cfg.cet_report == "error":
+            diag.error(f"{o.name}: {what}")
+        else:
+            diag.note(f"{o.name}: warning: {what}")
+    diag.check_errors()
+
+
+def use_ibt_plt(ctx) -> bool:
+    """bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt);
+    after merge_properties."""
+    return bool(ctx.config.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT)
+
+
 # ---------------------------------------------------------------- the Target
 
 # The CIE gcc emits for C code ("zR", FDE pointers pcrel|sdata4, CFA = rsp+8, return address at CFA-8),
@@ -976,6 +1042,8 @@ class X86_64(Target):
     scan_section = staticmethod(scan_section)
     finish_weak_undefined = staticmethod(finish_weak_undefined)
     apply_relocs = staticmethod(apply_relocs)
+    merge_properties = staticmethod(merge_properties)
+    use_ibt_plt = staticmethod(use_ibt_plt)
     write_ibt_plt_entry = staticmethod(write_ibt_plt_entry)
     write_ibt_jmp_entry = staticmethod(write_ibt_jmp_entry)
 
