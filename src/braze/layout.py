@@ -75,7 +75,8 @@ def _got_referenced(ctx):
     return s is not None and s.linker_defined
 
 
-def layout(ctx) -> None:
+def order_sections(ctx) -> None:
+    """Output sections sorted as bfd's default script places them; empty ones dropped."""
     syn = ctx.syn
     chunks = collect_chunks(ctx)
     for c in chunks:
@@ -99,13 +100,26 @@ def layout(ctx) -> None:
         tls[0].align = a
         ctx.tls_align = a
     # non-alloc symbol/string tables come last
+    ctx.layout_chunks, ctx.dropped = chunks, dropped
+
+
+def symbol_table(ctx) -> None:
+    """.symtab/.strtab (and .symtab_shndx) join the ordered sections; section indices are final."""
     from .symtab import build_symtab
+    chunks = ctx.layout_chunks
     tabs = build_symtab(ctx, chunks)
     chunks.extend(tabs)
     for i, c in enumerate(chunks, 1):
         c.shndx = i
     ctx.chunks = chunks
     ctx.out_by_name = {c.name: c for c in chunks}
+
+
+def assign_addresses(ctx) -> None:
+    """Segments, addresses and file offsets (repeated while .relr.dyn's size changes); then the
+    linker-defined symbols' values."""
+    syn = ctx.syn
+    chunks, dropped = ctx.chunks, ctx.dropped
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)

@@ -13,21 +13,9 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   STV_INTERNAL)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
-from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
+                      NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
-
-
-# Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
-LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executable_start", "_etext", "etext",
-               "__etext", "_edata", "edata", "_end", "end", "__bss_start", "__init_array_start",
-               "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
-               "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
-               "__tdata_start", "_TLS_MODULE_BASE_", "__dso_handle_unused"}
-EXPORTED_LINKER_SYMS = ("_edata", "_end", "__bss_start")   # in .dynsym of -E executables, as bfd does
-LOCAL_LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__init_array_start",
-                     "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
-                     "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
-                     "__tdata_start", "_TLS_MODULE_BASE_"}
 
 
 class Blob:
@@ -104,12 +92,21 @@ def resolve_symbols(ctx) -> None:
         s = symtab.get(name)
         if s is None or not (s.rank >= COMMON or s.linker_defined):
             diag.error(f"required symbol `{diag.demangle(name)}' not defined")
+
+
+def check_library_references(ctx) -> None:
+    """Shared libraries' undefined references (--no-allow-shlib-undefined, dsocheck.py); the link
+    ends here on any error so far."""
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()
-    # exports
+
+
+def mark_exports(ctx) -> None:
+    """Which regular definitions go to .dynsym (before dynamic lists and version scripts refine it)."""
+    cfg = ctx.config
     shared = cfg.shared
-    for s in symtab.values():
+    for s in ctx.symtab.values():
         if s.rank < COMMON or not isinstance(s.file, object) or s.file is None or s.file.is_shared:
             continue
         if s.visibility in (STV_HIDDEN, STV_INTERNAL):
@@ -119,26 +116,17 @@ def resolve_symbols(ctx) -> None:
         # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
         if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
+
+
+def apply_versions(ctx) -> None:
+    """Dynamic lists, then version scripts / .symver / --default-symver (version.py)."""
+    cfg = ctx.config
     if cfg.dynamic_list or cfg.dynamic_list_exports or cfg.dynamic_list_data or cfg.dynamic_list_builtin:
         from .version import apply_dynamic_list
         apply_dynamic_list(ctx)
     if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
         from .version import assign_versions
         assign_versions(ctx)
-    from . import libinit
-    libinit.prepare(ctx)
-    diag.check_errors()
-
-
-class ScriptDefs:
-    """The `file` of the symbols --defsym and linker-script assignments define: bfd treats them as
-    ordinary global definitions (in .symtab always, exported from a library, preemptible there)."""
-    is_shared = False
-    archive = None
-    has_ifunc_or_unique = False
-
-    def __init__(self, name: str):
-        self.name = name
 
 
 _ASSIGN_EXPR = None
@@ -666,15 +654,32 @@ def scan_relocations(ctx) -> None:
             rels += r.relocs
         if rels:
             scan_section(ctx, sec, rels)
-        eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
+        ctx.eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()
+
+
+def init_entry(ctx) -> None:
+    """--lib-main's object and the -shared library-init entry (libinit.py)."""
+    from . import libinit
+    libinit.prepare(ctx)
+    diag.check_errors()
+
+
+def finish_weak_undefined(ctx) -> None:
+    """The executable's undefined weak references, decided after the whole scan (the target's rules)."""
     if ctx.weak_refs:
         ctx.target.finish_weak_undefined(ctx)
+
+
+def allocate_got_plt(ctx) -> None:
+    """GOT/PLT entries, copy and dynamic relocations from the scan's needs; then the PLT's unwind
+    records, and the .eh_frame scan's dynamic relocations moved to the records' output places."""
     _allocate(ctx)
+    eh = ctx.syn.eh_frame
     if eh is not None:
         if ctx.config.plt_unwind:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
-        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *eh_dyn)
+        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *ctx.eh_dyn)
 
 
 def _allocate(ctx) -> None:

@@ -9,8 +9,7 @@ from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_G
 from .address import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
-from .symbols import NONE, SHARED, COMMON
-from .passes import LOCAL_LINKER_SYMS, ScriptDefs
+from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs
 from .synthetic.strtab import StrTab
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import struct
 
 from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
+from ..address import sym_addr, target_addr
 from ..sections import Chunk
 
-sym_addr = target_addr = None
 _Q = struct.Struct("<Q")
 
 
@@ -28,9 +28,6 @@ class DynReloc:
         return self.place.addr + self.poff
 
     def values(self, ctx) -> tuple[int, int, int]:
-        global sym_addr, target_addr
-        if sym_addr is None:
-            from ..address import sym_addr, target_addr
         t = self.type
         symidx = self.sym.dynsym_idx if self.sym is not None else 0
         a = self.addend
@@ -62,9 +59,6 @@ class RelativeReloc(tuple):
         return self[0].addr + self[1]
 
     def values(self, ctx) -> tuple[int, int, int]:
-        global sym_addr, target_addr
-        if target_addr is None:
-            from ..address import sym_addr, target_addr
         place, poff, target, a = self
         return place.addr + poff, ctx.target.R_RELATIVE, target_addr(ctx, target, a)
 
