@@ -12,13 +12,12 @@ from .. import diag
 from ..diag import LinkError
 from .base import Target
 from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
-                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
-                   SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
+                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
+                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..address import (local_sym, sym_addr, target_addr, plt_addr, sym_addr_noplt,  # noqa: F401
-                       is_preemptible, has_plt, target_sym as _target)
-from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
+from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 EM_X86_64 = 62
@@ -127,6 +126,60 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+# ---------------------------------------------------------------- scan decision tables
+# As mold's scan_relocations: what a reference needs depends on the output kind (row) and the kind of
+# symbol (column). The special cases bfd decides first (locals, IFUNCs, an executable's undefined weak
+# references) stay in scan_section before the lookup.
+DSO, PIE, PDE = 0, 1, 2                       # output kinds: shared object, PIE, position-dependent exe
+# symbol kinds: an import (defined in a shared library), another preemptible symbol (an export of a
+# shared object, an undefined symbol of a dynamic link), an undefined symbol bound here, a local
+# definition; +ABS_BIT when it is absolute (SHN_ABS)
+IMPORT, PREEMPT, UNDEF, LOCAL = 0, 2, 4, 6
+ABS_BIT = 1
+# actions
+NONE_, ERROR, COPY_OR_CPLT, DYN, BASEREL = range(5)
+_ = NONE_
+#          IMPORT  +abs     PREEMPT +abs   UNDEF +abs   LOCAL  +abs
+_PC_TABLE = (
+    (ERROR, ERROR, ERROR, ERROR, _, _, _, _),                               # DSO
+    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PIE
+    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PDE
+)
+_ABS64_TABLE = (     # in a writable section, COPY_OR_CPLT becomes DYN (no copy relocation for data)
+    (DYN, DYN, DYN, DYN, _, _, BASEREL, _),                                 # DSO
+    (DYN, DYN, DYN, DYN, _, _, BASEREL, _),                                 # PIE
+    (COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _),                     # PDE
+)
+_ABS32_TABLE = (     # a 32-bit (or narrower) absolute field cannot hold a load-time address
+    (ERROR, _, ERROR, _, ERROR, _, ERROR, _),                               # DSO
+    (ERROR, _, ERROR, _, ERROR, _, ERROR, _),                               # PIE
+    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PDE
+)
+del _
+
+
+def _sym_kind(ctx, s) -> int:
+    """The symbol's column in the scan tables (s is not local)."""
+    if s.rank == SHARED:
+        k = IMPORT
+    elif is_preemptible(ctx, s):
+        k = PREEMPT
+    elif s.rank == NONE and not s.linker_defined:
+        k = UNDEF
+    else:
+        k = LOCAL
+    return k + ABS_BIT if s.is_abs else k
+
+
+def _copy_or_cplt(ctx, s) -> None:
+    """An executable's non-PIC reference to a library symbol: a canonical PLT entry for a function,
+    a copy relocation for data."""
+    if s.type in (STT_FUNC, STT_GNU_IFUNC):
+        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+    else:
+        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+
+
 def scan_section(ctx, sec, rels=None) -> None:
     obj = sec.file
     if rels is None:
@@ -142,6 +195,8 @@ def scan_section(ctx, sec, rels=None) -> None:
     dynamic = ctx.dynamic
     weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
     writable = bool(sec.flags & SHF_WRITE)
+    out = DSO if shared else PIE if pic else PDE
+    pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
     size = sec.size
     data = None
     rela_dyn = ctx.syn.rela_dyn
@@ -198,14 +253,12 @@ def scan_section(ctx, sec, rels=None) -> None:
                 # bfd: an undefined weak symbol's address is not PC-relative in PIC output
                 if not writable and sec.flags & SHF_ALLOC:
                     _err_pic(ctx, obj, sec, off, t, s)
-            elif is_preemptible(ctx, s):
-                if shared:
+            else:
+                act = pc_row[_sym_kind(ctx, s)]
+                if act == COPY_OR_CPLT:
+                    _copy_or_cplt(ctx, s)
+                elif act == ERROR:
                     _err_pic(ctx, obj, sec, off, t, s)
-                elif s.rank == SHARED:
-                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                    else:
-                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
             continue
         if t == R_64:
             if not sec.flags & SHF_ALLOC:
@@ -227,17 +280,16 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _weak_ref(ctx, s, 1)
                     ctx.weak_data_relocs.append((sec, off, s, addend))
                 continue
-            if is_preemptible(ctx, s):
-                if exe and not pic and s.rank == SHARED and not writable:
-                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                    else:
-                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
-                    continue
+            act = abs64_row[_sym_kind(ctx, s)]
+            if act == COPY_OR_CPLT and writable:
+                act = DYN
+            if act == COPY_OR_CPLT:
+                _copy_or_cplt(ctx, s)
+            elif act == DYN:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
-            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
+            elif act == BASEREL:
                 rela_dyn.relocs.append(_RelativeReloc((sec, off, s, addend)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
@@ -262,12 +314,12 @@ def scan_section(ctx, sec, rels=None) -> None:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
-            elif s.rank == SHARED and exe and not pic:
-                if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                    _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                else:
-                    _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
-            elif pic and not s.is_abs:
+                continue
+            # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
+            act = abs32_row[(IMPORT if s.rank == SHARED else LOCAL) + (ABS_BIT if s.is_abs else 0)]
+            if act == COPY_OR_CPLT:
+                _copy_or_cplt(ctx, s)
+            elif act == ERROR:
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_GOTTPOFF:
