@@ -15,7 +15,6 @@ a loadable ELF library is still refused at once, as bfd refuses it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from . import diag
@@ -139,9 +138,18 @@ def check_plugin_file(path: str) -> None:
         raise LinkError(f"{path}: error loading plugin: {path}: invalid ELF header")
     if len(head) < 18 or head[16] | head[17] << 8 != 3:       # ET_DYN
         raise LinkError(f"{path}: error loading plugin: {path}: cannot dynamically load executable")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return
+    # bfd looks for `onload`, then `_onload`, and reports the last failure.  (A look for the name
+    # in the file's strings, as a full symbol-table parse would cost every gcc link; dlopen decides.)
+    if b"\0onload\0" not in data and b"\0_onload\0" not in data:
+        raise LinkError(f"{path}: error loading plugin: {path}: undefined symbol: _onload")
 
 
-_FMT = re.compile(rb"%(%|[-+ #0]*\d*(?:\.\d+)?(?:hh|h|ll|l|z|j|t)?[diouxXcsp])")
+_FMT = rb"%(%|[-+ #0]*\d*(?:\.\d+)?(?:hh|h|ll|l|z|j|t)?[diouxXcsp])"
 
 
 def _format(ct, fmt: bytes, args) -> str:
@@ -151,7 +159,8 @@ def _format(ct, fmt: bytes, args) -> str:
     out = []
     pos = 0
     it = iter(args)
-    for m in _FMT.finditer(fmt):
+    import re
+    for m in re.finditer(_FMT, fmt):
         out.append(fmt[pos:m.start()].decode("utf-8", "replace"))
         pos = m.end()
         spec = m.group(1)
@@ -212,10 +221,9 @@ class PluginHost:
                 lib = ct.CDLL(path, mode=os.RTLD_NOW | getattr(os, "RTLD_LOCAL", 0))
             except OSError as e:
                 raise LinkError(f"{path}: error loading plugin: {e}") from None
-            try:
-                onload = lib.onload
-            except AttributeError:
-                raise LinkError(f"{path}: error loading plugin: {path}: undefined symbol: onload") from None
+            onload = getattr(lib, "onload", None) or getattr(lib, "_onload", None)
+            if onload is None:
+                raise LinkError(f"{path}: error loading plugin: {path}: undefined symbol: _onload")
             onload.restype = ct.c_int
             onload.argtypes = [ct.c_void_p]
             self._keep.append(lib)
@@ -492,6 +500,7 @@ class PluginHost:
         names.update(n for n in (cfg.entry, getattr(cfg, "init", None), cfg.fini, ctx.script_entry) if n)
         if cfg.shared and cfg.init_entry:
             names.add(cfg.init_entry)
+        import re
         ident = re.compile(r"[A-Za-z_.$][A-Za-z0-9_.$@]*")
         for _name, expr in cfg.defsyms:
             names.update(ident.findall(str(expr)))
