@@ -149,6 +149,36 @@ def check_plugin_file(path: str) -> None:
         raise LinkError(f"{path}: error loading plugin: {path}: undefined symbol: _onload")
 
 
+def gcc_ir_defines(view, name: str) -> bool:
+    """Does this GCC IR object define `name` other than as a common symbol?  bfd asks its plugin
+    target; GCC's IR objects say it in `.gnu.lto_.symtab.*`: per symbol, name NUL, COMDAT key NUL,
+    kind (0 def, 1 weak def, 2/3 undef, 4 common), visibility, 8-byte size, 4-byte slot."""
+    import struct
+    try:
+        shoff = struct.unpack_from("<Q", view, 0x28)[0]
+        shnum, shstrndx = struct.unpack_from("<HH", view, 0x3c)
+        shdrs = [struct.unpack_from("<IIQQQQIIQQ", view, shoff + i * 64) for i in range(shnum)]
+        names_off = shdrs[shstrndx][4]
+        want = name.encode()
+        for sh in shdrs:
+            o = names_off + sh[0]
+            if bytes(view[o:o + 17]) != b".gnu.lto_.symtab.":
+                continue
+            data = bytes(view[sh[4]:sh[4] + sh[5]])
+            pos = 0
+            while pos < len(data):
+                e = data.index(b"\0", pos)
+                sym = data[pos:e]
+                k = data.index(b"\0", e + 1)
+                kind = data[k + 1]
+                pos = k + 15
+                if sym == want and kind in (LDPK_DEF, LDPK_WEAKDEF):
+                    return True
+    except (struct.error, ValueError, IndexError):
+        return False
+    return False
+
+
 _FMT = rb"%(%|[-+ #0]*\d*(?:\.\d+)?(?:hh|h|ll|l|z|j|t)?[diouxXcsp])"
 
 
@@ -486,7 +516,7 @@ class PluginHost:
     def _non_ir_refs(self) -> set:
         """ids of the symbols that something other than IR refers to or defines: a regular object
         or a shared library, or the command line (-u, entry, --defsym expressions, -init/-fini,
-        dynamic lists, --export-dynamic-symbol, the library-init entry)."""
+        --export-dynamic-symbol, the library-init entry)."""
         ctx = self.ctx
         cfg = self.cfg
         out = set()
@@ -506,7 +536,6 @@ class PluginHost:
             names.update(ident.findall(str(expr)))
         for _name, expr, _path, _kind in ctx.script_assigns:
             names.update(ident.findall(str(expr)))
-        names.update(getattr(cfg, "dynamic_list", ()) or ())
         for kind, v in getattr(cfg, "export_dynamic_symbols", ()) or ():
             if kind == "pattern":
                 names.add(v)
@@ -518,9 +547,10 @@ class PluginHost:
 
     def _visible_outside(self, s) -> bool:
         """bfd's is_visible_from_outside: exported from -shared/-E output or referenced by a shared
-        library, default or protected visibility, and not made local by a version script."""
+        library, default or protected visibility, and not made local by a version script.  (bfd's
+        non_ir_ref_dynamic is set by a library's definition too, not only by its references.)"""
         cfg = self.cfg
-        if not (s.ref_dynamic or cfg.export_dynamic or cfg.shared):
+        if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared):
             return False
         if s.visibility not in (STV_DEFAULT, STV_PROTECTED):
             return False

@@ -380,6 +380,9 @@ class Reader:
                             e[1] >> 4 != STB_LOCAL:
                         hit = True
                         break
+                if not hit and obj.has_lto_ir:
+                    from .plugin import gcc_ir_defines
+                    hit = gcc_ir_defines(view, name)
             self._defines_cache[key] = hit
         return hit
 
