@@ -68,7 +68,11 @@ class IRFile:
     lto_slim = False
 
     def __init__(self, name, path, fd, offset, size, archive, view, host, handle):
-        self.name = name
+        # bfd's name for the plugin's symbols (-y, diagnostics): the file, or the bare member name
+        if archive is not None and name.startswith(archive.path + "(") and name.endswith(")"):
+            name = name[len(archive.path) + 1:-1]
+        self.name = f"{name} (symbol from plugin)"
+        self.input_name = name
         self.path = path            # what the plugin is told (the archive for a member)
         self.fd = fd
         self.offset = offset
@@ -599,7 +603,7 @@ class PluginHost:
         return LDPR_PREVAILING_DEF_IRONLY
 
     def all_symbols_read(self) -> None:
-        """Let the plugins compile the IR, then put what they add in the IR files' place."""
+        """Report the resolutions and let the plugins compile the IR (GCC: lto-wrapper, LTRANS)."""
         if not self.loaded:
             return
         self._nodes = None
@@ -613,13 +617,13 @@ class PluginHost:
             if rv != LDPS_OK:
                 raise LinkError(f"{plugin}: plugin reported error after all symbols read")
         self.in_asr = False
+
+    def replace_ir(self) -> None:
+        """Put what the plugins added in the IR files' place (bfd: after the first claimed file)."""
         if not self.files:
             if self.added_files:
                 raise LinkError("plugin added input files without claiming any")
             return
-        self._replace_ir()
-
-    def _replace_ir(self) -> None:
         from .symbols import NONE
         from .resolve import _define_shared
         ctx = self.ctx

@@ -843,8 +843,11 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
-    if r.plugins is not None:
-        r.plugins.all_symbols_read()
+    if r.plugins is not None and r.plugins.loaded:
+        ctx.mark("read inputs (IR)")
+        r.plugins.all_symbols_read()       # the plugin's own time (lto-wrapper, LTRANS jobs) apart
+        ctx.mark("LTO plugin")
+        r.plugins.replace_ir()
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:
