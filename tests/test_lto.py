@@ -379,3 +379,19 @@ def test_plugin_failure_is_reported(build, tmp_path):
         res[linker] = (p.returncode != 0, "fatal" in p.stderr or "error" in p.stderr)
         assert not (build.root / linker / "fail").exists()
     assert res["test"] == res["bfd"], res
+
+
+# ----------------------------------------------------------------------------------- real builds
+
+@pytest.mark.parametrize("job", ["lto", "lto-sqlite"])
+def test_bench_lto_jobs(job, braze_lddir, tmp_path_factory):
+    """The bench's LTO jobs (a C++ program; sqlite's main in IR with Debian's regular libsqlite3.a)
+    behave as with ld.bfd."""
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from bench import jobs
+    work = str(tmp_path_factory.getbasetemp().parent / "bench-work")
+    r = jobs.check_job(job, lddir=braze_lddir, workdir=work)
+    assert r.ok, r.message
