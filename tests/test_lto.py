@@ -383,10 +383,10 @@ def test_plugin_failure_is_reported(build, tmp_path):
 
 # ----------------------------------------------------------------------------------- real builds
 
-@pytest.mark.parametrize("job", ["lto", "lto-sqlite"])
+@pytest.mark.parametrize("job", ["lto", "lto-sqlite", "lto-lua"])
 def test_bench_lto_jobs(job, braze_lddir, tmp_path_factory):
-    """The bench's LTO jobs (a C++ program; sqlite's main in IR with Debian's regular libsqlite3.a)
-    behave as with ld.bfd."""
+    """The bench's LTO jobs (a C++ program; sqlite's and lua's mains in IR with Debian's regular
+    libsqlite3.a / liblua5.4.a) behave as with ld.bfd."""
     import sys
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     if root not in sys.path:
@@ -395,3 +395,36 @@ def test_bench_lto_jobs(job, braze_lddir, tmp_path_factory):
     work = str(tmp_path_factory.getbasetemp().parent / "bench-work")
     r = jobs.check_job(job, lddir=braze_lddir, workdir=work)
     assert r.ok, r.message
+
+
+PYPI_EXT = "bitarray==3.8.0"     # a C extension with its own test suite (bitarray.test())
+
+
+def test_pypi_c_extension_built_with_lto(tmp_path):
+    """`braze run -- pip wheel` of a PyPI C extension with CFLAGS=-flto LDFLAGS=-flto (its .so files
+    linked through the plugin: braze's --time shows the plugin ran), then the extension's own tests,
+    against the same build linked by ld.bfd."""
+    import sys
+    braze = Path(sys.executable).parent / "braze"
+    results = {}
+    for linker in LINKERS:
+        d = tmp_path / linker
+        d.mkdir()
+        env = {**tool_env(), "CFLAGS": "-flto -O2",
+               "LDFLAGS": "-flto" + (" -Wl,--time" if linker == "test" else " -fuse-ld=bfd")}
+        pip = [sys.executable, "-m", "pip", "wheel", "-v", "--no-cache-dir", "--no-deps", "--no-binary", "bitarray", PYPI_EXT,
+               "-w", str(d / "wheel")]
+        cmd = [str(braze), "run", "--", *pip] if linker == "test" else pip
+        p = subprocess.run(cmd, cwd=d, env=env, capture_output=True, text=True, timeout=900)
+        assert p.returncode == 0, f"{linker}: pip wheel failed\n{p.stdout[-4000:]}{p.stderr[-4000:]}"
+        if linker == "test":
+            assert "braze: time: LTO plugin" in p.stdout + p.stderr, "the extension was not linked by braze with LTO"
+        whl = next((d / "wheel").glob("*.whl"))
+        subprocess.run([sys.executable, "-m", "zipfile", "-e", str(whl), str(d / "x")], check=True)
+        t = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import bitarray; "
+                            "r = bitarray.test(verbosity=0); print(r.testsRun, len(r.failures), len(r.errors), "
+                            "r.wasSuccessful())", str(d / "x")],
+                           cwd=d, capture_output=True, text=True, timeout=600, env=tool_env())
+        results[linker] = (t.returncode, t.stdout.strip().splitlines()[-1:])   # (the banner names paths)
+    assert results["bfd"][0] == 0 and results["bfd"][1][0].endswith("True"), f"harness: {results['bfd']}"
+    assert results["test"] == results["bfd"], results
