@@ -428,3 +428,40 @@ def test_pypi_c_extension_built_with_lto(tmp_path):
         results[linker] = (t.returncode, t.stdout.strip().splitlines()[-1:])   # (the banner names paths)
     assert results["bfd"][0] == 0 and results["bfd"][1][0].endswith("True"), f"harness: {results['bfd']}"
     assert results["test"] == results["bfd"], results
+
+
+def test_trace_symbol_names_ir_files_as_bfd(build):
+    """-y SYM: references and definitions in claimed files are `FILE (symbol from plugin)` (an archive
+    member by its own name), then the plugin's object's, as bfd prints them."""
+    objs = {s: build.obj(C / f"lto_mixed/{s}.c", "-fPIE", *(["-flto"] if s != "main_plain" else []),
+                         name=f"trace_{s}.o") for s in ("main_plain", "ir_a", "ir_b")}
+    ar = build.root / "libtrace_lto.a"
+    if ar.exists():
+        ar.unlink()
+    build.run(["gcc-ar", "rcs", ar, objs["ir_a"]])
+    out = {}
+    for linker in LINKERS:
+        (build.root / linker).mkdir(exist_ok=True)
+        p = build.run(["gcc", *build.ld(linker, "gcc"), objs["main_plain"], objs["ir_b"], ar,
+                       "-flto", "-O2", "-Wl,-y,lto_entry", "-Wl,-y,plain_helper", "-Wl,-y,lto_table",
+                       "-o", build.root / linker / "trace"], cwd=build.root / linker)
+        text = re.sub(r"/\S*/cc\w+\.ltrans(\d+)\.ltrans\.o", r"LTRANS\1", _msg(p.stdout + p.stderr))
+        out[linker] = text.replace(str(build.root) + "/", "")
+    assert "(symbol from plugin)" in out["bfd"], f"harness: {out['bfd']}"
+    assert out["test"] == out["bfd"]
+
+
+def test_lto_output_is_deterministic(build):
+    """Two LTO links (different PYTHONHASHSEED) give the same bytes."""
+    objs = [build.obj(s, "-fPIE", "-flto", name=f"det_{s.stem}.o") for s in sorted((C / "multi_object").glob("*.c"))]
+    outs = []
+    for seed in ("1", "2"):
+        d = build.root / f"det{seed}"
+        d.mkdir(exist_ok=True)
+        exe = d / "prog"
+        env = {**tool_env(), "PYTHONHASHSEED": seed}
+        p = subprocess.run(["gcc", f"-B{build.lddir}/", "-flto", "-O2", *map(str, objs), "-o", str(exe)], cwd=d,
+                           env=env, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        outs.append(exe.read_bytes())
+    assert outs[0] == outs[1]
