@@ -46,6 +46,7 @@ PROGRAMS = [
     "cxx_atexit",
 ]
 NOPIE = {"tls_models", "cxx_eh_comdat", "archive_chain", "ctor_dtor"}
+STATIC = {"tls_basic", "ctor_dtor", "cxx_eh_comdat"}      # -static (glibc's libc.a), also through the plugin
 
 
 def lto_case(name: str):
@@ -71,7 +72,8 @@ def same_symbols(ref, got, what=""):
     assert da == db, f"{what}.dynsym differs:\n only bfd:  {sorted(da - db)}\n only test: {sorted(db - da)}"
 
 
-@pytest.mark.parametrize("name,mode", [(n, "pie") for n in PROGRAMS] + [(n, "nopie") for n in sorted(NOPIE)],
+@pytest.mark.parametrize("name,mode", [(n, "pie") for n in PROGRAMS] + [(n, "nopie") for n in sorted(NOPIE)]
+                         + [(n, "static") for n in sorted(STATIC)],
                          ids=lambda v: v)
 def test_lto_program(name, mode, store, braze_lddir, under_test_label, tmp_path):
     case = lto_case(name)
