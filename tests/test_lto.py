@@ -70,6 +70,14 @@ def same_symbols(ref, got, what=""):
                     f" only bfd:  {sorted(a - b)}\n only test: {sorted(b - a)}")
     da, db = dynsyms(ref), dynsyms(got)
     assert da == db, f"{what}.dynsym differs:\n only bfd:  {sorted(da - db)}\n only test: {sorted(db - da)}"
+    na, nb = needed(ref), needed(got)
+    assert na == nb, f"{what}DT_NEEDED differs: bfd {na}, test {nb}"
+
+
+def needed(exe) -> list:
+    """The DT_NEEDED names, in order."""
+    out = subprocess.run(["readelf", "-dW", str(exe)], capture_output=True, text=True, env=tool_env()).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", out)
 
 
 @pytest.mark.parametrize("name,mode", [(n, "pie") for n in PROGRAMS] + [(n, "nopie") for n in sorted(NOPIE)]

@@ -662,6 +662,7 @@ class PluginHost:
         for p in self.extra_paths:
             r.lib_dirs.append(p)
         n0 = len(ctx.objs)
+        before = list(ctx.dsos)
         last = self.cfg.inputs[-1] if self.cfg.inputs else None
         as_needed = last.as_needed if last is not None else False
         static = last.static if last is not None else False
@@ -675,6 +676,13 @@ class PluginHost:
         ctx.objs = ctx.objs[:at] + new + ctx.objs[at:n0]
         # the compiled code may need what no IR symbol named (libgcc helpers, memcpy...): rescan
         r.rescan_after_lto()
+        # a library this makes needed takes its command-line place among the needed ones (bfd's
+        # DT_NEEDED order: g++'s --as-needed -lgcc_s, needed by the compiled code's _Unwind_Resume,
+        # comes before -lc)
+        for so in ctx.dsos[len(before):]:
+            i = next((i for i, o in enumerate(before) if o.order > so.order), len(before))
+            before.insert(i, so)
+        ctx.dsos[:] = before
 
     def _recompute_refs(self) -> None:
         """The IR's references go with it: a symbol that only IR referred to, and that the
