@@ -475,11 +475,11 @@ class PluginHost:
         return LDPS_OK
 
     def _get_api_version(self, _ident, _ver, minimal, maximal, linker_ident, linker_ver):
+        from . import __version__
         if linker_ident:
-            linker_ident[0] = b"braze"
+            linker_ident[0] = self.ct.c_char_p(self._str("braze"))
         if linker_ver:
-            from . import __version__
-            linker_ver[0] = str(__version__).encode()
+            linker_ver[0] = self.ct.c_char_p(self._str(str(__version__)))
         if minimal > 1:
             return -1
         return min(maximal, 1)
