@@ -182,6 +182,27 @@ _JOB_LIST = [
                      "{obj}")],
          links=[_c("{obj}/rustlink", "-o", "{exe}")],
          srcdir="rust", default=False),
+    # LTO through the compiler's plugin: the link step runs lto-wrapper and the LTRANS compiles
+    # (run.py reports braze's own share of the time, from its --time)
+    _job("lto", "the cpp job compiled g++ -flto -O2: linked through GCC's LTO plugin (LTRANS "
+                "dominates the time)",
+         compile=[_c("g++", *_CFLAGS, "-flto", "-c", f"{{src}}/{f}.cpp", "-o", f"{{obj}}/{f}.o")
+                  for f in ("main", "registry", "commands")],
+         links=[_c("g++", "-O2", "-flto", "{obj}/main.o", "{obj}/registry.o", "{obj}/commands.o",
+                   "-o", "{exe}")],
+         srcdir="cpp", default=False),
+    _job("lto-sqlite", "the sqlite job with main.c compiled -flto (IR and Debian's regular "
+                       "libsqlite3.a in one link)",
+         compile=[_c("gcc", *_CFLAGS, "-flto", "-c", "{src}/main.c", "-o", "{obj}/main.o")],
+         links=[_c("gcc", "-O2", "-flto", "{obj}/main.o", "{libdir}/libsqlite3.a", "-lm", "-lpthread",
+                   "-ldl", "-o", "{exe}")],
+         requires=(("{libdir}/libsqlite3.a", "libsqlite3-dev"),), srcdir="sqlite", default=False),
+    _job("lto-lua", "the lua job with main.c compiled -flto (IR and Debian's regular liblua5.4.a)",
+         compile=[_c("gcc", *_CFLAGS, "-flto", "-I/usr/include/lua5.4", "-c", "{src}/main.c",
+                     "-o", "{obj}/main.o")],
+         links=[_c("gcc", "-O2", "-flto", "{obj}/main.o", "{libdir}/liblua5.4.a", "-lm", "-ldl",
+                   "-o", "{exe}")],
+         requires=(("{libdir}/liblua5.4.a", "liblua5.4-dev"),), srcdir="lua", default=False),
     _job("shlib", "a -shared library plus an executable linked against it",
          compile=[_c("gcc", *_CFLAGS, "-fPIC", "-c", "{src}/greet.c", "-o", "{obj}/greet.o"),
                   _c("gcc", *_CFLAGS, "-c", "{src}/main.c", "-o", "{obj}/main.o")],
@@ -425,6 +446,26 @@ def link_commands(job: Job | str, flags: Sequence[str], out: str,
     out = os.path.abspath(out)
     vals = dict(src=job.src, obj=obj_dir(job, workdir), out=out, exe=exe_path(job, out))
     return [[_subst(cmd[0], **vals), *flags, *(_subst(a, **vals) for a in cmd[1:])] for cmd in job.links]
+
+
+def braze_time_split(job: Job | str, lddir: str, out: str, workdir: str | None = None) -> tuple[float, float]:
+    """(braze's own passes, the LTO plugin) in ms for one braze link of `job`, from braze's --time:
+    the plugin's part is the all-symbols-read hook (lto-wrapper and the LTRANS compiles)."""
+    job = _job_of(job)
+    build_inputs(workdir, [job])
+    os.makedirs(out, exist_ok=True)
+    own = plugin = 0.0
+    for argv in link_commands(job, [*linker_flags("braze", lddir), "-Wl,--time"], out, workdir):
+        p = _run_tool(argv, f"job {job.name}: link with braze --time", cwd=out)
+        for line in p.stderr.splitlines():
+            if not line.startswith("braze: time: ") or " total " in line:
+                continue
+            name, ms = line[len("braze: time: "):].rsplit(None, 2)[0].strip(), float(line.split()[-2])
+            if name == "LTO plugin":
+                plugin += ms
+            else:
+                own += ms
+    return own, plugin
 
 
 def link(job: Job | str, lddir: str | None, out: str, workdir: str | None = None,

@@ -166,6 +166,13 @@ def render(res: dict) -> str:
                 vals.append(f"{v / 1024:.1f}" if v else "-")
         L.append(f"| {name} | " + " | ".join(vals) + " |")
     L.append("")
+    for name, r in res["jobs"].items():
+        if r.get("lto_split"):
+            own, plugin = r["lto_split"]
+            L.append(f"{name}: of one braze link ({own + plugin:.0f} ms by braze's --time), braze's own "
+                     f"passes take {own:.0f} ms and the compiler's LTO plugin (lto-wrapper, LTRANS) "
+                     f"{plugin:.0f} ms.")
+            L.append("")
     L.append("Linkers: " + "; ".join(f"{k}: {v}" for k, v in res["versions"].items()) + ".")
     if res.get("braze_lddir"):
         L.append(f"braze = `{res['braze_lddir']}/ld`.")
@@ -326,7 +333,15 @@ def main(argv: list[str] | None = None) -> int:
                 except J.BenchError as e:
                     die(str(e))
             log("peak RSS: " + ", ".join(f"{l} {v / 1024:.1f} MiB" for l, v in rss.items()))
-        results["jobs"][job.name] = {"status": status[job.name],
+        split = None
+        if job.name.startswith("lto") and "braze" in ok:
+            try:
+                split = J.braze_time_split(job, lddir, os.path.join(workdir, "time", "braze-split", job.name),
+                                           workdir)
+            except J.BenchError as e:
+                die(str(e))
+            log(f"braze's own passes {split[0]:.1f} ms, the LTO plugin {split[1]:.1f} ms")
+        results["jobs"][job.name] = {"lto_split": split, "status": status[job.name],
                                      "time": {l: times.get(l) for l in linkers},
                                      "rss_kib": rss}
 

@@ -30,6 +30,7 @@ VALUES = {
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
     "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",
     "Ttext-segment": "0x400000", "section-start": ".text=0x1000",
+    "plugin": "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
@@ -45,6 +46,7 @@ PREFIX = {
     "demangle": ["--no-demangle"], "package-metadata": ['--package-metadata={"b":2}'],
     "Bno-symbolic": ["-Bsymbolic"], "no-fatal-warnings": ["--fatal-warnings"],
     "warn-rwx-segments": ["--no-warn-rwx-segments"],
+    "plugin-opt": ["-plugin", "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so"],
 }
 Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code", "nostart-stop-gc": "start-stop-gc",

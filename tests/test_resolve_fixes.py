@@ -22,7 +22,7 @@ from harness import BuildDir, RUN_TIMEOUT, _no_core, need_tool, run_env, tool_en
 
 SRC = Path(__file__).resolve().parent / "c" / "resolvefix_inputs"
 LINKERS = ("bfd", "test")
-LTO_MSG = "LTO IR object; braze does not support LTO yet (compile without -flto or with -ffat-lto-objects)"
+LTO_MSG = "plugin needed to handle lto object"
 
 
 class Env(BuildDir):
@@ -373,8 +373,9 @@ def test_defsym_undefined_operand(env):
 
 
 # ---------------------------------------------------------------- 4. LTO IR inputs
-# (bfd links gcc's slim objects through its LTO plugin: braze's refusal is its own behaviour, hence
-# the test_braze_message_ names, which a bfd-vs-bfd run of the suite expects to fail)
+# gcc passes its LTO plugin on every link: slim objects link through it (more in test_lto.py).
+# IR that no plugin claims is refused (bfd only warns and drops the code): braze's own behaviour,
+# hence the test_braze_message_ names, which a bfd-vs-bfd run of the suite expects to fail.
 
 def _refused(p, path: Path, name: str):
     assert p.returncode != 0 and not path.exists(), f"linked an LTO IR input:\n{p.stderr}"
@@ -382,15 +383,20 @@ def _refused(p, path: Path, name: str):
         assert "Traceback" not in p.stderr and name in p.stderr and LTO_MSG in p.stderr, p.stderr
 
 
-def test_braze_message_lto_slim_object_refused(env):
+def test_lto_slim_object_through_the_plugin(env):
     slim = env.obj("lto_fn.c", "-flto", "-fno-fat-lto-objects", name="lto_slim.o")
     main = env.obj("lto_main.c", "-fPIE")
-    for flags in ((), ("-flto",)):      # with -flto gcc hands ld its plugin, which braze ignores
-        path, p = env.gcc("test", f"lto-slim{len(flags)}", main, slim, *flags)
-        _refused(p, path, "lto_slim.o")
-    # bfd links it (through the plugin) and the program works: what braze must not silently break
-    path, p = env.gcc("bfd", "lto-slim", main, slim, "-flto", check=True)
-    assert run(path)[1] == "42\n"
+    for flags in ((), ("-flto",)):      # gcc hands ld its plugin either way
+        out = both(lambda ln: env.gcc(ln, f"lto-slim{len(flags)}", main, slim, *flags, check=True))
+        same({k: run(v[0]) for k, v in out.items()}, "behaviour")
+        assert run(out["test"][0])[1] == "42\n"
+
+
+def test_braze_message_lto_slim_object_without_plugin(env):
+    slim = env.obj("lto_fn.c", "-flto", "-fno-fat-lto-objects", name="lto_slim.o")
+    main = env.obj("lto_main.c", "-fPIE")
+    path, p = env.gcc("test", "lto-slim-noplugin", main, slim, "-fno-use-linker-plugin")
+    _refused(p, path, "lto_slim.o")
 
 
 def test_braze_message_lto_slim_archive_member(env):
@@ -400,10 +406,14 @@ def test_braze_message_lto_slim_archive_member(env):
     ar = env.root / "liblto.a"
     if not ar.exists():
         env.run(["gcc-ar", "rcs", ar, slim])
-    path, p = env.gcc("test", "lto-ar", main, ar)                   # the index names lto_fn: loaded
+    path, p = env.gcc("test", "lto-ar", main, ar, "-fno-use-linker-plugin")     # the index names lto_fn
     _refused(p, path, "lto_slim.o")
-    path, p = env.gcc("test", "lto-ar-wa", "-shared", defs, "-Wl,--whole-archive", ar, "-Wl,--no-whole-archive")
+    path, p = env.gcc("test", "lto-ar-wa", "-shared", defs, "-Wl,--whole-archive", ar, "-Wl,--no-whole-archive",
+                      "-fno-use-linker-plugin")
     _refused(p, path, "lto_slim.o")
+    # through the plugin (gcc's default) the member links
+    out = both(lambda ln: env.gcc(ln, "lto-ar-plugin", main, ar, check=True))
+    same({k: run(v[0]) for k, v in out.items()}, "behaviour")
     # nothing needs the member: not loaded, the link succeeds as with bfd
     out = both(lambda ln: env.gcc(ln, "lto-ar-unused.so", "-shared", defs, ar))
     same({k: v[1].returncode for k, v in out.items()}, "exit status")

@@ -56,7 +56,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -t/--trace  -y/--trace-symbol SYM  --dependency-file FILE  --warn-common  --[no-]fatal-warnings
   -w/--no-warnings  --warn-once  --error-unresolved-symbols  --[no-]warn-rwx-segments
   --no-warn-search-mismatch
-  -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
+  -plugin PLUGIN  -plugin-opt OPT  (LTO through the compiler's linker plugin: gcc/clang -flto)
   Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL -d
   --no-keep-memory --check-sections --warn-textrel ... (see _NOOPS in cli.py)
 
@@ -713,6 +713,24 @@ def _(c, s, v):
         raise LinkError(f"invalid cache memory size: {v}")
 
 
+# ---- LTO: the compiler's linker plugin (plugin.py) ----
+@_arg("plugin")
+def _(c, s, v):
+    """bfd loads the plugin when it reads the option: a file that is not a loadable library fails
+    the link at once (braze dlopens it only when an IR input needs it, see plugin.py)."""
+    from .plugin import check_plugin_file
+    check_plugin_file(v)
+    c.plugins.append((v, []))
+
+
+@_arg("plugin-opt")
+def _(c, s, v):
+    """An option for the last -plugin (bfd: an error before any)."""
+    if not c.plugins:
+        raise LinkError("bad -plugin-opt option")
+    c.plugins[-1][1].append(v)
+
+
 @_flag("no-print-gc-sections")
 def _(c, s): c.print_gc_sections = False
 
@@ -729,9 +747,6 @@ def _(c, s): c.warn_execstack = False
 # ignores them on x86-64 ELF, or what they ask for is already what braze (and bfd by default) does.
 # name -> why accepting it is right. A name here has no handler; a handler registered for it wins.
 _NOOPS: dict[str, str] = {
-    "plugin": "gcc passes -plugin liblto_plugin.so on every link, -flto or not; braze has no LTO and "
-              "refuses LTO IR inputs, so no plugin output can be missing",
-    "plugin-opt": "as -plugin: gcc's lto-wrapper/-fresolution/-pass-through arguments for the plugin",
     "flto": "GNU ld ignores it (GCC option compatibility)",
     "flto-partition=": "GNU ld ignores it (GCC option compatibility)",
     "fuse-ld=": "GNU ld ignores it (GCC option compatibility)",
@@ -793,7 +808,7 @@ _UNSUPPORTED: dict[str, str] = {
 # Argument kinds of the option names above that have no handler (a handler's dict says it:
 # _ARGS only = required, _FLAGS and _ARGS = optional `=VALUE`).
 _REQ_ARG = frozenset({
-    "plugin", "plugin-opt", "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
+    "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",

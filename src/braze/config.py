@@ -135,6 +135,7 @@ class Config:
     warn_unresolved: bool = False      # --warn-unresolved-symbols: undefined symbols are warnings
     defsyms: list[tuple[str, str]] = field(default_factory=list)
     wraps: list[str] = field(default_factory=list)
+    plugins: list[tuple[str, list[str]]] = field(default_factory=list)   # -plugin PATH, its -plugin-opt's
     undefined: list[str] = field(default_factory=list)
     require_defined: list[str] = field(default_factory=list)   # also in `undefined`
     start_stop_gc: bool = False        # -z start-stop-gc: __start_/__stop_ references keep no section

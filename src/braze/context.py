@@ -45,6 +45,7 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
+        self.plugins = None           # plugin.PluginHost when -plugin was given
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

@@ -14,6 +14,17 @@ class LinkResult:
 
 def link(config) -> LinkResult:
     ctx = Context(config)
+    if config.plugins:
+        try:
+            return _link_deps(ctx, config)
+        finally:
+            # the LTO plugin deletes its temporary objects (they are mapped: unlinking is safe)
+            if ctx.plugins is not None:
+                ctx.plugins.cleanup()
+    return _link_deps(ctx, config)
+
+
+def _link_deps(ctx, config) -> LinkResult:
     if config.dependency_file:
         try:
             return _link(ctx, config)

@@ -63,6 +63,10 @@ class Reader:
         from .trace import Tracer
         cfg = self.cfg
         self.tracer = Tracer(cfg) if cfg.trace or cfg.trace_symbols or cfg.dependency_file else None
+        self.plugins = None
+        if cfg.plugins:
+            from .plugin import PluginHost
+            self.plugins = ctx.plugins = PluginHost(ctx, self)
 
     # ---------- files ----------
     def open(self, path: str):
@@ -217,7 +221,13 @@ class Reader:
             etype = view[16] | (view[17] << 8)
             if etype == ET_REL:
                 self._first_elf(view)
-                self.add_object(ObjectFile(path, view, order=self.next_order(), target=self.ctx.target))
+                obj = ObjectFile(path, view, order=self.next_order(), target=self.ctx.target)
+                if obj.has_lto_ir and self.plugins is not None:
+                    ir = self.plugins.claim(path, path, 0, len(view), None, view)
+                    if ir is not None:
+                        ir.order = obj.order
+                        obj = ir
+                self.add_object(obj)
             elif etype == ET_DYN:
                 self._first_elf(view)
                 so = SharedFile(path, view, as_needed, order=self.next_order(), target=self.ctx.target)
@@ -243,7 +253,11 @@ class Reader:
             else:
                 raise LinkError(f"{path}: unsupported ELF file type {etype}")
         elif magic[:4] in BITCODE_MAGICS:
-            raise lto_error(path, "LLVM bitcode")
+            ir = self.plugins.claim(path, path, 0, len(view), None, view) if self.plugins is not None else None
+            if ir is None:
+                raise lto_error(path, "LLVM bitcode")
+            ir.order = self.next_order()
+            self.add_object(ir)
         elif magic == AR_MAGIC or magic == THIN_MAGIC:
             ar = Archive(path, view, self.open)
             self.archives[path] = ar
@@ -387,6 +401,9 @@ class Reader:
                             e[1] >> 4 != STB_LOCAL:
                         hit = True
                         break
+                if not hit and obj.has_lto_ir:
+                    from .plugin import gcc_ir_defines
+                    hit = gcc_ir_defines(view, name)
             self._defines_cache[key] = hit
         return hit
 
@@ -396,17 +413,51 @@ class Reader:
         name, view = ar.member(off)
         if bytes(view[:4]) != b"\x7fELF":
             if bytes(view[:4]) in BITCODE_MAGICS:
-                raise lto_error(name, "LLVM bitcode")
+                obj = self._claim_member(ar, off, name, view)
+                if obj is None:
+                    raise lto_error(name, "LLVM bitcode")
+                obj.order = self.next_order()
+                ar.loaded[off] = obj
+                if self.tracer is not None:
+                    self.tracer.member(ar, name)
+                self.add_object(obj)
+                return
             ar.loaded[off] = None   # e.g. rustc's lib.rmeta: not an object, skipped
             return
         if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         self._first_elf(view)
         obj = ObjectFile(name, view, archive=ar, order=self.next_order(), target=self.ctx.target)
+        if obj.has_lto_ir and self.plugins is not None:
+            ir = self._claim_member(ar, off, name, view)
+            if ir is not None:
+                ir.order = obj.order
+                obj = ir
         ar.loaded[off] = obj
         if self.tracer is not None:
             self.tracer.member(ar, name)
         self.add_object(obj)
+
+    def _claim_member(self, ar: Archive, off: int, name: str, view):
+        """Offer an archive member to the plugins: the archive's path and the member's offset in it
+        (a thin archive's member is its own file)."""
+        if self.plugins is None:
+            return None
+        path, data_off, size = ar.member_location(off)
+        return self.plugins.claim(name, path, data_off, size, ar, view)
+
+    def rescan_after_lto(self) -> None:
+        """bfd rescans the archives and the unused --as-needed libraries once the plugin's objects
+        are in: the compiled code may call what no IR symbol named (libgcc helpers, memcpy)."""
+        progress = True
+        while progress:
+            progress = False
+            for ar in list(self.archives.values()):
+                if self.scan_archive(ar):
+                    progress = True
+            for so in list(self.sonames.values()):
+                if not so.is_alive and self.try_as_needed(so):
+                    progress = True
 
     # ---------- symbols ----------
     def add_object(self, obj: ObjectFile) -> None:
@@ -469,7 +520,8 @@ class Reader:
                 if name in dso_undefs:
                     s.ref_dynamic = True
             syms[i] = s
-            if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None):
+            if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None) \
+                    and not _ir_involved(s, obj):
                 _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
             vis = other & 3
             if no_export and shndx != SHN_UNDEF and vis != STV_INTERNAL and \
@@ -756,6 +808,11 @@ def _common_ignored(cfg, s, obj, align) -> None:
                       from_bfd=True)
 
 
+def _ir_involved(s, obj) -> bool:
+    """An LTO IR file's symbols carry no type: no TLS mismatch can be judged against them."""
+    return getattr(obj, "is_ir", False) or getattr(s.file if s.rank != NONE else s.ref_file, "is_ir", False)
+
+
 def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
     """bfd refuses a symbol that one input uses as thread-local and another as ordinary data."""
     def where(file, defined, sec):
@@ -808,6 +865,11 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    if r.plugins is not None and r.plugins.loaded:
+        ctx.mark("read inputs (IR)")
+        r.plugins.all_symbols_read()       # the plugin's own time (lto-wrapper, LTRANS jobs) apart
+        ctx.mark("LTO plugin")
+        r.plugins.replace_ir()
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:

@@ -109,6 +109,16 @@ class Archive:
             self._members = out
         return self._members
 
+    def member_location(self, off: int) -> tuple[str, int, int]:
+        """(file, offset, size) holding the member's bytes, as the LTO plugin reads them: the
+        archive itself, or for a thin archive the member's own file."""
+        raw, data, size = self._header(off)
+        if self.thin:
+            mname = self.member_name(raw)
+            path = mname if os.path.isabs(mname) else os.path.join(os.path.dirname(self.path), mname)
+            return path, 0, size
+        return self.path, data, size
+
     def member(self, off: int) -> tuple[str, object]:
         """(display name, memoryview of contents) of the member at header offset `off`."""
         raw, data, size = self._header(off)

@@ -39,10 +39,11 @@ BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")   # LLVM bitcode, raw or i
 
 
 def lto_error(name: str, what: str = "GCC") -> LinkError:
-    """bfd links these through the LTO plugin; braze has no LTO, and linking the object as if empty
-    would silently drop its code."""
-    return LinkError(f"{name}: {what} LTO IR object; braze does not support LTO yet "
-                     f"(compile without -flto or with -ffat-lto-objects)")
+    """An IR object that no plugin claimed (no -plugin, or one for the other compiler): linking it
+    as if empty would silently drop its code (bfd only warns and does that)."""
+    return LinkError(f"{name}: plugin needed to handle lto object ({what} LTO IR: link through "
+                     f"`gcc -flto`/`clang -flto`, which pass the compiler's -plugin, or compile with "
+                     f"-ffat-lto-objects)")
 
 
 def _identity(i: int) -> int:
