@@ -15,13 +15,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from harness import (bfd_link, compile_case, do_link, get_case, link_case, need_tool, run_program, sh,
+from harness import (bfd_link, compile_case, get_case, link_case, need_tool, run_program, sh,
                      tool_env)
 from test_shared import dynsyms, entry_report, run
 

@@ -314,7 +314,6 @@ class PluginHost:
         return self.ct.addressof(b)
 
     def _transfer_vector(self, path, opts):
-        ct = self.ct
         cfg = self.cfg
         if cfg.shared:
             out = LDPO_DYN
