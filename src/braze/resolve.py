@@ -197,6 +197,7 @@ class Reader:
                 tr.opened(path)
         if path in self.archives:
             ar = self.archives[path]
+            self._archive_use(ar)
             if self.group is not None:
                 self.group.append(ar)
             self.scan_archive(ar)
@@ -251,6 +252,7 @@ class Reader:
                 for off in ar.members():
                     self.load_member(ar, off)
             else:
+                self._archive_use(ar)
                 if self.group is not None:
                     self.group.append(ar)
                 self.scan_archive(ar)
@@ -344,7 +346,7 @@ class Reader:
                     continue
                 if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
                                                          self._member_defines(ar, off, name)):
-                    self.load_member(ar, off)
+                    self.load_member(ar, off, s)
                     progress = True
             if not progress:
                 return loaded_any
@@ -369,7 +371,14 @@ class Reader:
             self._defines_cache[key] = hit
         return hit
 
-    def load_member(self, ar: Archive, off: int) -> None:
+    def _archive_use(self, ar: Archive) -> None:
+        """--print-archive-stats: a row per (non-whole) use of an archive, as lld; the members a
+        later group rescan loads count for the archive's latest use."""
+        row = ar.use_row = [ar, 0]
+        self.ctx.archive_uses.append(row)
+
+    def load_member(self, ar: Archive, off: int, why=None) -> None:
+        """why: the symbol whose reference pulled the member in (None: --whole-archive)."""
         if off in ar.loaded:
             return
         name, view = ar.member(off)
@@ -382,6 +391,9 @@ class Reader:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         obj = ObjectFile(name, view, archive=ar, order=self.next_order())
         ar.loaded[off] = obj
+        self.ctx.extracted.append((obj, why))       # explain.py: --why-extract, -Map, archive stats
+        if why is not None:
+            ar.use_row[1] += 1
         if self.tracer is not None:
             self.tracer.member(ar, name)
         self.add_object(obj)
