@@ -35,14 +35,34 @@ def _write(path: str, text: str, what: str) -> None:
         raise LinkError(f"cannot open {what} file {path}: {e.strerror}") from None
 
 
-def _reference(s) -> str | None:
-    """The file whose reference pulled a member in: the first object that referenced the symbol
-    (for a member loaded to replace a COMMON, the common's file); None for a -u symbol."""
-    if s.ref_file is not None:
-        return s.ref_file.name
-    if s.rank == COMMON and s.file is not None:
-        return s.file.name
-    return None
+def _references(ctx) -> dict:
+    """{id(symbol): name of the file whose reference pulled a member in} for the extracted members:
+    the first object with a non-weak reference (bfd's h->u.undef.abfd: a strong reference replaces
+    an earlier weak one; lld extracts at the first strong one), or the common's file for a member
+    loaded to replace a COMMON; absent for -u symbols (bfd: no file, lld: <internal>)."""
+    want = {id(s): s for _o, s in ctx.extracted if s is not None}
+    for name in ctx.config.undefined:
+        s = ctx.symtab.get(name)
+        if s is not None:
+            want.pop(id(s), None)
+    out: dict = {}
+    if not want:
+        return out
+    for obj in ctx.objs:
+        syms = obj.syms
+        esyms = obj.esyms
+        for i in range(obj.first_global, len(esyms)):
+            e = esyms[i]
+            if e[3] == 0 and e[1] >> 4 != 2:          # SHN_UNDEF, not STB_WEAK
+                s = syms[i]
+                if s is not None and id(s) in want and id(s) not in out:
+                    out[id(s)] = obj.name
+    for k, s in want.items():
+        if k not in out:
+            f = s.ref_file if s.ref_file is not None else s.file if s.rank == COMMON else None
+            if f is not None:
+                out[k] = f.name
+    return out
 
 
 def after_inputs(ctx) -> None:
@@ -50,9 +70,10 @@ def after_inputs(ctx) -> None:
     cfg = ctx.config
     if cfg.why_extract:
         rows = ["reference\textracted\tsymbol"]
+        refs = _references(ctx)
         for obj, s in ctx.extracted:
             if s is not None:
-                rows.append(f"{_reference(s) or '<internal>'}\t{obj.name}\t{diag.demangle(s.name)}")
+                rows.append(f"{refs.get(id(s), '<internal>')}\t{obj.name}\t{diag.demangle(s.name)}")
         _write(cfg.why_extract, "\n".join(rows) + "\n", "--why-extract")
     if cfg.print_archive_stats:
         rows = ["members\textracted\tarchive"]
@@ -68,13 +89,14 @@ def map_archive_members(ctx) -> list[str]:
     if not ctx.extracted:
         return []
     out = ["Archive member included to satisfy reference by file (symbol)", ""]
+    refs = _references(ctx)
     for obj, s in ctx.extracted:
         name = obj.name
         head = name + "\n" + " " * 30 if len(name) >= 29 else f"{name:<30}"
         if s is None:
             out.append(f"{head}(--whole-archive)")
         else:
-            ref = _reference(s)
+            ref = refs.get(id(s))
             out.append(f"{head}{ref + ' ' if ref else ''}({diag.demangle(s.name)})")
     out.append("")
     return out
@@ -164,33 +186,61 @@ def _sym_where(s) -> str:
 
 # ------------------------------------------------------------------ --cref
 
+def check_cref(ctx) -> None:
+    """--cref with a shared library in the link is refused: bfd's table then also lists every name of
+    the library's .dynsym and version definitions, by its own rules, which braze does not reproduce."""
+    r = getattr(ctx, "reader", None)
+    if r is not None and r.dso_paths:
+        so = next(iter(r.dso_paths.values()))
+        raise LinkError(f"option --cref is not supported with shared libraries in the link ({so.name}); "
+                        f"it works for static links (-static, -nostdlib)")
+
+
 def write_cref(ctx) -> str:
     """bfd's Cross Reference Table (ldcref.c): every global name an input's symbol table mentions,
     sorted (by the demangled name, then the raw one); per name, the defining files, then the files
-    with a common, then the referencing files, each list in input order, the file names from column
-    50. Inputs: the objects and loaded archive members (a shared library's own entries, which bfd
+    with a common, then the referencing files, each list latest input first (bfd prepends), the file
+    names from column 50; symbols in sections --gc-sections removed are listed too, as bfd does. Inputs: the objects and loaded archive members (a shared library's own entries, which bfd
     adds for every name in its .dynsym and version tables, are refused in cli's check)."""
     refs: dict[str, list] = {}
+    first = None
     for obj in ctx.objs:
         if getattr(obj, "synthetic", False):
             continue
+        first = first or obj
         names = obj.sym_names
         esyms = obj.esyms
+        secs = obj.sections
         for i in range(obj.first_global, len(esyms)):
             e = esyms[i]
             if e[1] >> 4 == 0:
                 continue
-            kind = 2 if e[3] == 0 else (1 if e[3] == 0xfff2 else 0)
+            shndx = e[3]
+            # a definition in a discarded COMDAT copy is a reference for bfd
+            kind = (2 if shndx == 0 or (shndx < len(secs) and secs[shndx] is None and shndx < 0xff00)
+                    else 1 if shndx == 0xfff2 else 0)
             lst = refs.setdefault(names[i], [])
-            if not any(o is obj for o, _k in lst):
+            for j, (o, k) in enumerate(lst):
+                if o is obj:
+                    if kind < k:
+                        lst[j] = (obj, kind)
+                    break
+            else:
                 lst.append((obj, kind))
+    # bfd defines _GLOBAL_OFFSET_TABLE_ in its "dynobj", the first input object
+    got = refs.get("_GLOBAL_OFFSET_TABLE_")
+    s = ctx.symtab.get("_GLOBAL_OFFSET_TABLE_")
+    if got and first is not None and s is not None and s.linker_defined:
+        for j, (o, k) in enumerate(got):
+            if o is first:
+                got[j] = (o, 0)
+                break
+        else:
+            got.append((first, 0))
     shown = {n: diag.demangle(n) for n in refs}
     lines = ["", "Cross Reference Table", "", f"{'Symbol':<50}File"]
     for name in sorted(refs, key=lambda n: (shown[n], n)):
-        lst = refs[name]
-        s = ctx.symtab.get(name)
-        if s is not None and s.section is not None and getattr(s.section, "alive", True) is False:
-            continue
+        lst = refs[name][::-1]      # bfd prepends each file to a name's list
         head = shown[name] + " "
         first = True
         for want in (0, 1, 2):

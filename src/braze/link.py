@@ -30,6 +30,8 @@ def _link(ctx, config) -> LinkResult:
     read_inputs(ctx);                    ctx.mark("read inputs")
     if config.why_extract or config.print_archive_stats:
         explain.after_inputs(ctx)
+    if config.cref:
+        explain.check_cref(ctx)
     passes.resolve_symbols(ctx);         ctx.mark("resolve symbols")
     passes.gc_sections(ctx);             ctx.mark("gc sections")
     passes.bin_sections(ctx);            ctx.mark("merge sections")

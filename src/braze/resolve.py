@@ -65,6 +65,8 @@ class Reader:
         from .trace import Tracer
         cfg = self.cfg
         self.tracer = Tracer(cfg) if cfg.trace or cfg.trace_symbols or cfg.dependency_file else None
+        self.first_obj = None       # bfd's dynobj, for -y (trace.Tracer.linker_definitions)
+        self.dynobj_done = False
 
     # ---------- files ----------
     def open(self, path: str):
@@ -233,6 +235,10 @@ class Reader:
                 if texts:
                     self._symbol_warnings(so, texts, True)
                 if tr is not None:
+                    if not self.cfg.pic and self.first_obj is not None and not self.dynobj_done:
+                        # bfd creates its dynamic sections when the first library is added
+                        self.dynobj_done = True
+                        tr.linker_definitions(self.first_obj, True)
                     tr.dso_mentions(so)
                 if self.group is not None:
                     self.group.append(so)
@@ -406,8 +412,13 @@ class Reader:
         ctx.objs.append(obj)
         if obj.warnings:
             self._symbol_warnings(obj, obj.warnings.items(), False)
-        if self.tracer is not None:
-            self.tracer.object_mentions(obj)
+        tr = self.tracer
+        if tr is not None:
+            if self.first_obj is None:
+                self.first_obj = obj
+                if self.cfg.pic:
+                    tr.linker_definitions(obj, True)
+            tr.object_mentions(obj)
         base = os.path.basename(obj.name)
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
         comdat = ctx.comdat
@@ -798,6 +809,8 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    if r.tracer is not None and r.first_obj is not None and not cfg.pic and not r.dynobj_done:
+        r.tracer.linker_definitions(r.first_obj, False)
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:
