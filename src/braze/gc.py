@@ -85,19 +85,47 @@ def gc_sections(ctx) -> None:
             for o, rels in extra:
                 for _off, info, _a in rels:
                     mark(_target_section(o, info >> 32))
-    printed = cfg.print_gc_sections
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC:
                 sec.alive = False
-                if printed and sec.size:     # bfd names only the non-empty sections it removes
-                    from . import diag
-                    diag.info(f"removing unused section '{sec.name}' in file '{obj.name}'")
+    if cfg.print_gc_sections:
+        _print_removed(ctx)
     if cfg.start_stop_gc:
         _check_start_stop_gc(ctx)
     if why is not None:
         from .explain import print_why_live
         print_why_live(ctx, why, sym_ref, sym_root)
+
+
+def _print_removed(ctx) -> None:
+    """--print-gc-sections as bfd's sweep prints it, file by file in section order: each removed
+    section with contents, named `NAME[GROUP]` when it belongs to a section group; the SHT_GROUP
+    section itself (`.group`) when its first member goes; and the members of COMDAT groups dropped
+    as duplicates (bfd sweeps those copies too)."""
+    from . import diag
+    from .elf import SHT_REL, SHT_RELA
+    for obj in ctx.objs:
+        secs = obj.sections
+        gone = getattr(obj, "discarded_secs", None) or {}
+        rows = {}
+        for i, sec in enumerate(secs):
+            if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC and sec.size:
+                rows[i] = f"{sec.name}[{sec.group}]" if sec.group else sec.name
+        for (sig, members), (gi, gsize) in zip(obj.comdat_groups, getattr(obj, "group_headers", ())):
+            if not members:
+                continue
+            dropped = members[0] in gone
+            if dropped:
+                for m in members:
+                    d = gone.get(m)
+                    if d is not None and d.size and d.type not in (SHT_REL, SHT_RELA):
+                        rows[m] = f"{d.name}[{sig}]"
+            first = secs[members[0]]
+            if gsize and (dropped or (first is not None and not first.gc_mark)):
+                rows[gi] = ".group"
+        for i in sorted(rows):
+            diag.info(f"removing unused section '{rows[i]}' in file '{obj.name}'")
 
 
 def _mark_why(work, mark, fde_refs, sym_ref) -> None:

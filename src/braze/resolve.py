@@ -431,6 +431,9 @@ class Reader:
                     if secs[m] is not None:
                         secs[m].group = sig
             else:
+                if self.cfg.print_gc_sections:      # bfd lists the discarded copies as removed too
+                    obj.discarded_secs = d = getattr(obj, "discarded_secs", None) or {}
+                    d.update((m, secs[m]) for m in members)
                 for m in members:
                     secs[m] = None
         esyms = obj.esyms
