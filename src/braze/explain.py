@@ -307,9 +307,9 @@ def undefined_hints(ctx, s, cache: dict) -> list[str]:
 
 def _near_spelling(d: _Defined, name: str) -> str | None:
     """A defined name one edit away (deletion, insertion, substitution, transposition), or the same
-    name in another case, as lld's spell corrector; only names that are neither C++ mangled nor
-    reserved (`_Z...`, `__...`) are tried."""
-    if name.startswith(("_Z", "__")) or len(name) < 3:
+    name in another case, as lld's spell corrector; mangled (`_Z...`, Rust `_R...`) and reserved
+    (`__...`) names are not tried."""
+    if name.startswith(("_Z", "__", "_R")) or len(name) < 3:
         return None
     where = d.where
     cands = []

@@ -57,8 +57,9 @@ def gc_sections(ctx) -> None:
             if (n.startswith(_KEEP_PREFIX) or sec.type in (SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY,
                                                           SHT_PREINIT_ARRAY)
                     or sec.flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
-                mark(sec, ("root", "retained" if sec.flags & SHF_GNU_RETAIN else
-                           "__start_/__stop_ reference" if n in startstop else "reserved"))
+                mark(sec, None if why is None else
+                     ("root", "retained" if sec.flags & SHF_GNU_RETAIN else
+                      "__start_/__stop_ reference" if n in startstop else "reserved"))
     names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
     descs = ["entry point", "initializer function", "finalizer function"] + ["-u"] * len(cfg.undefined)
     for n, desc in zip(names, descs):
@@ -69,9 +70,11 @@ def gc_sections(ctx) -> None:
             mark(s.section, ("sym", s))
     for s in ctx.symtab.values():
         if s.section is not None and (s.export or s.ref_dynamic or s.keep):
-            if why is not None:
-                sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
-                                    if s.ref_dynamic else "kept")
+            if why is None:
+                mark(s.section)
+                continue
+            sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
+                                if s.ref_dynamic else "kept")
             mark(s.section, ("sym", s))
     if why is not None:
         _mark_why(work, mark, fde_refs, sym_ref)
