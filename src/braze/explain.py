@@ -271,6 +271,7 @@ class _Defined:
         for name, d in (getattr(r, "dso_defs", None) or {}).items():
             self.where.setdefault(name, d[0].name)
         self._lower = None
+        self.cxx = None             # the C++ (mangled) names, sorted
 
     def lower(self) -> dict:
         if self._lower is None:
@@ -285,6 +286,9 @@ def undefined_hints(ctx, s, cache: dict) -> list[str]:
     parameter types or in another scope; a C/C++ linkage mismatch (lld's wording for the two it
     has); a local or hidden definition; a library in the search path, not on the command line, that
     defines it."""
+    n = cache["count"] = cache.get("count", 0) + 1
+    if n > 20:                  # a link missing a whole library: hint at the first ones only
+        return []
     d = cache.get("defined")
     if d is None:
         d = cache["defined"] = _Defined(ctx)
@@ -403,7 +407,9 @@ def _cxx_hints(d: _Defined, name: str) -> list[str]:
 def _cxx_candidates(d: _Defined, ident: str, exclude) -> list[tuple[str, str]]:
     """Defined C++ names whose mangling contains IDENT as a source name, demangled, sorted."""
     key = _source_name(ident)
-    names = sorted(n for n in d.where if n.startswith("_Z") and key in n and n != exclude)
+    if d.cxx is None:
+        d.cxx = sorted(n for n in d.where if n.startswith("_Z"))
+    names = [n for n in d.cxx if key in n and n != exclude]
     if not names:
         return []
     diag.demangle_many(names)
