@@ -20,7 +20,11 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .symbols import NONE, SHARED, COMMON
+from .elf import (SHN_UNDEF, SHN_COMMON, SHN_LORESERVE, SHT_SYMTAB, SHT_DYNSYM, STB_LOCAL, STB_WEAK,
+                  STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC, STV_HIDDEN)
+from .symbols import NONE, COMMON
+
+_CODE_OR_DATA = (STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC)
 
 
 def _write(path: str, text: str, what: str) -> None:
@@ -53,7 +57,7 @@ def _references(ctx) -> dict:
         esyms = obj.esyms
         for i in range(obj.first_global, len(esyms)):
             e = esyms[i]
-            if e[3] == 0 and e[1] >> 4 != 2:          # SHN_UNDEF, not STB_WEAK
+            if e[3] == SHN_UNDEF and e[1] >> 4 != STB_WEAK:
                 s = syms[i]
                 if s is not None and id(s) in want and id(s) not in out:
                     out[id(s)] = obj.name
@@ -213,12 +217,12 @@ def write_cref(ctx) -> str:
         secs = obj.sections
         for i in range(obj.first_global, len(esyms)):
             e = esyms[i]
-            if e[1] >> 4 == 0:
+            if e[1] >> 4 == STB_LOCAL:
                 continue
             shndx = e[3]
             # a definition in a discarded COMDAT copy is a reference for bfd
-            kind = (2 if shndx == 0 or (shndx < len(secs) and secs[shndx] is None and shndx < 0xff00)
-                    else 1 if shndx == 0xfff2 else 0)
+            kind = (2 if shndx == SHN_UNDEF or (shndx < len(secs) and secs[shndx] is None and shndx < SHN_LORESERVE)
+                    else 1 if shndx == SHN_COMMON else 0)
             lst = refs.setdefault(names[i], [])
             for j, (o, k) in enumerate(lst):
                 if o is obj:
@@ -426,17 +430,11 @@ def _local_hints(ctx, name: str) -> list[str]:
         esyms = obj.esyms
         for i in range(1, min(obj.first_global, len(esyms))):
             e = esyms[i]
-            if names[i] == name and e[3] != 0 and e[1] & 0xf in (0, 1, 2, 10):
+            if names[i] == name and e[3] != SHN_UNDEF and e[1] & 0xf in _CODE_OR_DATA:
                 vis = e[2] & 3
-                what = "hidden" if vis == 2 else "local (static)"
+                what = "hidden" if vis == STV_HIDDEN else "local (static)"
                 out.append(f">>> note: {shown} is defined as a {what} symbol in {obj.name}, which other "
                            f"files cannot reference")
-                return out
-        for i in range(obj.first_global, len(esyms)):
-            e = esyms[i]
-            if names[i] == name and e[3] != 0 and e[2] & 3 in (1, 2) and obj.syms is not None \
-                    and obj.syms[i] is None:
-                out.append(f">>> note: {shown} is defined with hidden visibility in {obj.name}")
                 return out
     r = getattr(ctx, "reader", None)
     dsos = list(r.dso_paths.values()) if r is not None else list(ctx.dsos)
@@ -466,7 +464,7 @@ def _local_in_symtab(path: str, name: str) -> bool:
                 return False
             f.seek(shoff)
             shdrs = [struct.unpack_from("<IIQQQQIIQQ", f.read(64)) for _ in range(shnum)]
-            sym = next((sh for sh in shdrs if sh[1] == 2), None)       # SHT_SYMTAB
+            sym = next((sh for sh in shdrs if sh[1] == SHT_SYMTAB), None)
             if sym is None or sym[6] >= len(shdrs):
                 return False
             strsh = shdrs[sym[6]]
@@ -480,7 +478,7 @@ def _local_in_symtab(path: str, name: str) -> bool:
     except (OSError, struct.error):
         return False
     for st_name, info, _o, shndx, _v, _sz in struct.iter_unpack("<IBBHQQ", data[:len(data) // 24 * 24]):
-        if info >> 4 == 0 and shndx != 0 and info & 0xf in (0, 1, 2, 10) \
+        if info >> 4 == STB_LOCAL and shndx != SHN_UNDEF and info & 0xf in _CODE_OR_DATA \
                 and strtab[st_name:strtab.find(b"\0", st_name)] == name.encode():
             return True
     return False
@@ -536,7 +534,7 @@ def _name_table(path: str, depth: int = 0) -> bytes | None:
                 f.seek(shoff)
                 shdrs = [struct.unpack_from("<IIQQQQIIQQ", f.read(shentsize)) for _ in range(shnum)] \
                     if shentsize == 64 else []
-                dyn = next((sh for sh in shdrs if sh[1] == 11), None)     # SHT_DYNSYM
+                dyn = next((sh for sh in shdrs if sh[1] == SHT_DYNSYM), None)
                 if dyn is None or dyn[6] >= len(shdrs):
                     return None
                 strsh = shdrs[dyn[6]]
@@ -546,7 +544,7 @@ def _name_table(path: str, depth: int = 0) -> bytes | None:
                 syms = f.read(dyn[5])
                 out = [b""]
                 for st_name, info, _o, shndx, _v, _sz in struct.iter_unpack("<IBBHQQ", syms):
-                    if shndx != 0 and info >> 4 != 0:
+                    if shndx != SHN_UNDEF and info >> 4 != STB_LOCAL:
                         out.append(strtab[st_name:strtab.find(b"\0", st_name)])
                 out.append(b"")
                 return b"\0".join(out)
