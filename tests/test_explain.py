@@ -1,5 +1,5 @@
 """The questions people ask a linker (src/braze/explain.py), each compared with the linker that has
-the option: bfd for -Map's archive-member section, --print-gc-sections, --cref and -y on the
+the option: bfd for -Map's archive-member and as-needed sections, --print-gc-sections, --cref and -y on the
 linker-defined symbols; ld.lld for --why-extract, --print-archive-stats and --time-trace's format.
 --why-live (lld 16+; ld.lld 14 here has none) is checked against the link itself: the chain it
 prints must end in a root and name only sections the link kept. Undefined-symbol hints: lld's two
@@ -46,6 +46,7 @@ def inputs(tmp_path_factory) -> Path:
         _run(["gcc", "-O2", "-fPIE", "-fcommon", "-ffunction-sections", "-fdata-sections", "-c", a / f"{f}.c",
               "-o", f"{f}.o"], d, check=True)
     _run(["gcc", "-O2", "-fno-pie", "-fcommon", "-c", a / "main.c", "-o", "main_nopie.o"], d, check=True)
+    _run(["gcc", "-O0", "-fno-builtin", "-fPIE", "-c", a / "usesm.c", "-o", "usesm.o"], d, check=True)
     for f in ("cxxmain", "cxxdef"):
         _run(["g++", "-O2", "-c", a / f"{f}.cc", "-o", f"{f}.o"], d, check=True)
     for f in ("inl1", "inl2"):
@@ -125,8 +126,8 @@ def test_why_extract_and_archive_stats_like_lld(braze_lddir, inputs, tmp_path, a
 
 # ---------------------------------------------------------------- -Map: archive members (bfd)
 
-def _archive_section(text: str) -> str:
-    m = re.search(r"^Archive member included.*?\n\n.*?\n\n", text, re.S | re.M)
+def _archive_section(text: str, title: str = "Archive member included") -> str:
+    m = re.search(rf"^{title}.*?\n\n.*?\n\n", text, re.S | re.M)
     return m.group(0) if m else ""
 
 
@@ -147,6 +148,22 @@ def test_map_archive_members_like_bfd(braze_lddir, inputs, tmp_path, args, cxx):
     want = _archive_section((res["bfd"][1] / "out.map").read_text())
     got = _archive_section((res["test"][1] / "out.map").read_text())
     assert want and got == want, f"--- bfd\n{want}\n--- under test\n{got}"
+
+
+@pytest.mark.parametrize("args", [["usesm.o", "-Wl,--as-needed", "-lm", "-lz"], ["-Wl,--as-needed", "-lz"]],
+                         ids=["libm-libc", "libc-only"])
+def test_map_as_needed_like_bfd(braze_lddir, inputs, tmp_path, args):
+    """bfd's "As-needed library included to satisfy reference by file (symbol)" section: each kept
+    --as-needed library by its DT_NEEDED name, the referencing file, the library's symbol that kept
+    it (first in its .dynsym, with @@VERSION); dropped libraries (libz) are not listed."""
+    res = _links(inputs, tmp_path, {k: _gcc(ld, ["-Wl,-Map,out.map", "main.o", "-L.", "-lex1", "-lex2", *args])
+                                    for k, ld in (("bfd", "bfd"), ("test", braze_lddir))})
+    report = _report(res)
+    assert all(p.returncode == 0 for p, _d in res.values()), report
+    title = "As-needed library included"
+    want = _archive_section((res["bfd"][1] / "out.map").read_text(), title)
+    got = _archive_section((res["test"][1] / "out.map").read_text(), title)
+    assert "libc.so.6" in want and got == want, f"--- bfd\n{want}\n--- under test\n{got}"
 
 
 def test_map_without_archive_members_like_bfd(braze_lddir, inputs, tmp_path):

@@ -46,6 +46,7 @@ class Context:
         # order, and each non-whole use of an archive ([Archive, members it loaded]), in order
         self.extracted: list = []
         self.archive_uses: list = []
+        self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

@@ -4,7 +4,8 @@
   loaded to satisfy a reference, in load order; a -u symbol's reference is `<internal>`, as lld.
 * --print-archive-stats=FILE (lld's format): `members<TAB>extracted<TAB>archive`, a row per use of
   an archive on the command line (--whole-archive uses are not listed, as lld).
-* -Map/-M: bfd's "Archive member included to satisfy reference by file (symbol)" section.
+* -Map/-M: bfd's "Archive member included to satisfy reference by file (symbol)" and "As-needed
+  library included ..." sections.
 * --why-live=GLOB (lld's format, with --gc-sections): the chain of references that kept a symbol.
 * --time-trace[=FILE]: the passes as a Chrome trace (chrome://tracing, Perfetto, speedscope).
 * --cref: bfd's cross reference table (objects and archive members; see write_cref).
@@ -39,12 +40,32 @@ def _write(path: str, text: str, what: str) -> None:
         raise LinkError(f"cannot open {what} file {path}: {e.strerror}") from None
 
 
-def _references(ctx) -> dict:
+def map_as_needed(ctx) -> list[str]:
+    """bfd's "As-needed library included to satisfy reference by file (symbol)" map section: each
+    --as-needed library kept, by its DT_NEEDED name, the file whose reference kept it and the
+    library's symbol that satisfied it (its `name@@VERSION`), laid out as the archive section."""
+    if not ctx.as_needed_why:
+        return []
+    out = ["As-needed library included to satisfy reference by file (symbol)", ""]
+    refs = _references(ctx, [s for _so, s, _d in ctx.as_needed_why])
+    for so, s, d in ctx.as_needed_why:
+        name = so.soname
+        head = name + "\n" + " " * 30 if len(name) >= 29 else f"{name:<30}"
+        shown = s.name if d is None or d[6] is None else f"{s.name}@@{d[6]}"
+        ref = refs.get(id(s))
+        out.append(f"{head}{ref + ' ' if ref else ''}({diag.demangle(shown)})")
+    out.append("")
+    return out
+
+
+def _references(ctx, syms=None) -> dict:
     """{id(symbol): name of the file whose reference pulled a member in} for the extracted members:
     the first object with a non-weak reference (bfd's h->u.undef.abfd: a strong reference replaces
     an earlier weak one; lld extracts at the first strong one), or the common's file for a member
     loaded to replace a COMMON; absent for -u symbols (bfd: no file, lld: <internal>)."""
-    want = {id(s): s for _o, s in ctx.extracted if s is not None}
+    if syms is None:
+        syms = [s for _o, s in ctx.extracted if s is not None]
+    want = {id(s): s for s in syms}
     for name in ctx.config.undefined:
         s = ctx.symtab.get(name)
         if s is not None:

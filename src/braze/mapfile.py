@@ -16,8 +16,9 @@ def write_map(ctx) -> None:
     for s in ctx.symtab.values():
         if s.rank >= 2 and isinstance(s.section, InputSection):
             syms_by_sec.setdefault(id(s.section), []).append(s)
-    from .explain import map_archive_members, write_cref
+    from .explain import map_archive_members, map_as_needed, write_cref
     lines += map_archive_members(ctx)
+    lines += map_as_needed(ctx)
     add("Discarded input sections\n")
     for obj in ctx.objs:
         for sec in obj.sections:

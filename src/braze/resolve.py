@@ -676,10 +676,12 @@ class Reader:
                 continue
             s = symtab.get(d[0])
             if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+                self.ctx.as_needed_why.append((so, s, d))     # explain.py: -Map
                 self.add_shared(so)
                 return True
         for s in self.versioned_refs:
             if s.rank == NONE and s.ref_strong and s.name in so.versioned():
+                self.ctx.as_needed_why.append((so, s, None))
                 self.add_shared(so)
                 return True
         return False
