@@ -47,7 +47,7 @@ def inputs(tmp_path_factory) -> Path:
               "-o", f"{f}.o"], d, check=True)
     _run(["gcc", "-O2", "-fno-pie", "-fcommon", "-c", a / "main.c", "-o", "main_nopie.o"], d, check=True)
     _run(["gcc", "-O0", "-fno-builtin", "-fPIE", "-c", a / "usesm.c", "-o", "usesm.o"], d, check=True)
-    for f in ("cxxmain", "cxxdef"):
+    for f in ("cxxmain", "cxxdef", "cxxio"):
         _run(["g++", "-O2", "-c", a / f"{f}.cc", "-o", f"{f}.o"], d, check=True)
     for f in ("inl1", "inl2"):
         _run(["g++", "-O0", "-ffunction-sections", "-c", a / f"{f}.cc", "-o", f"{f}.o"], d, check=True)
@@ -136,7 +136,8 @@ def _archive_section(text: str, title: str = "Archive member included") -> str:
     (["-Wl,-u,never", "main.o", "-L.", "-Wl,--whole-archive", "-lex2", "-Wl,--no-whole-archive", "-lex1"], False),
     (["cxxmain.o", "-L.", "-lexcxx"], True),
     (["-static", "main_nopie.o", "-L.", "-lex1", "-lex2"], False),     # libc.a: hundreds of members
-], ids=["plain", "u-whole", "cxx", "static"])
+    (["cxxio.o", "-static-libstdc++", "-static-libgcc"], True),        # bfd's short std::istream names
+], ids=["plain", "u-whole", "cxx", "static", "static-libstdcxx"])
 def test_map_archive_members_like_bfd(braze_lddir, inputs, tmp_path, args, cxx):
     """bfd's "Archive member included to satisfy reference by file (symbol)" section of -Map: each
     loaded member, the file whose (first non-weak) reference pulled it in, the symbol (demangled),
@@ -220,11 +221,14 @@ def test_cref_like_bfd(direct_ld, inputs, tmp_path, extra):
         assert "ns::f(int)" in pb.stdout and "shared_common" in pb.stdout
 
 
-def test_cref_static_glibc_like_bfd(braze_lddir, inputs, tmp_path):
-    """A -static link against glibc's libc.a: thousands of names, COMDAT copies (a discarded copy's
-    definition counts as a reference, as bfd), _GLOBAL_OFFSET_TABLE_ defined by the first object."""
-    flags = ["-static", "main_nopie.o", "-L.", "-lex1", "-lex2", "-Wl,--cref"]
-    res = _links(inputs, tmp_path, {"bfd": _gcc("bfd", flags), "test": _gcc(braze_lddir, flags)})
+@pytest.mark.parametrize("objs,cxx", [(["main_nopie.o", "-L.", "-lex1", "-lex2"], False), (["cxxio.o"], True)],
+                         ids=["c", "cxx"])
+def test_cref_static_glibc_like_bfd(braze_lddir, inputs, tmp_path, objs, cxx):
+    """A -static link against glibc's libc.a (and libstdc++.a): thousands of names, COMDAT copies (a
+    discarded copy's definition counts as a reference, as bfd), _GLOBAL_OFFSET_TABLE_ defined by the
+    first object, names that demangle alike (C1/C2 constructors) in bfd's hash-table order."""
+    flags = ["-static", *objs, "-Wl,--cref"]
+    res = _links(inputs, tmp_path, {"bfd": _gcc("bfd", flags, cxx), "test": _gcc(braze_lddir, flags, cxx)})
     report = _report(res)[:4000]
     assert res["bfd"][0].returncode == 0 and res["test"][0].returncode == 0, report
     assert res["test"][0].stdout == res["bfd"][0].stdout, report

@@ -28,6 +28,36 @@ from .symbols import NONE, COMMON
 _CODE_OR_DATA = (STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC)
 
 
+_short: dict[str, str] = {}
+
+
+def _short_names(names) -> None:
+    """Demangle C++ names as bfd's %pT and lld print them: without libiberty's verbose flag, so
+    `std::basic_istream<char, std::char_traits<char> >` is `std::istream` (`c++filt -i`, one run)."""
+    import shutil
+    import subprocess
+    todo = sorted({n for n in names if n.startswith("_Z") and n not in _short})
+    if todo and diag._demangle and "cxx" in diag._styles and shutil.which("c++filt"):
+        try:
+            out = subprocess.run(["c++filt", "-i"], input="\n".join(todo), capture_output=True, text=True,
+                                 timeout=30).stdout.splitlines()
+            if len(out) == len(todo):
+                _short.update(zip(todo, out))
+        except (OSError, subprocess.SubprocessError):
+            pass
+
+
+def _shown(name: str) -> str:
+    """A name in the reports bfd and lld also write (-Map, --cref, --why-extract)."""
+    if name.startswith("_Z") and diag._demangle and "cxx" in diag._styles:
+        base, at, ver = name.partition("@")
+        if base not in _short:
+            _short_names([base])
+        got = _short.get(base)
+        return (got if got is not None else diag.demangle(base)) + at + ver
+    return diag.demangle(name)
+
+
 def _write(path: str, text: str, what: str) -> None:
     """Write a report to PATH ('-': stdout)."""
     if path == "-":
@@ -53,7 +83,7 @@ def map_as_needed(ctx) -> list[str]:
         head = name + "\n" + " " * 30 if len(name) >= 29 else f"{name:<30}"
         shown = s.name if d is None or d[6] is None else f"{s.name}@@{d[6]}"
         ref = refs.get(id(s))
-        out.append(f"{head}{ref + ' ' if ref else ''}({diag.demangle(shown)})")
+        out.append(f"{head}{ref + ' ' if ref else ''}({_shown(shown)})")
     out.append("")
     return out
 
@@ -96,9 +126,10 @@ def after_inputs(ctx) -> None:
     if cfg.why_extract:
         rows = ["reference\textracted\tsymbol"]
         refs = _references(ctx)
+        _short_names(s.name for _o, s in ctx.extracted if s is not None)
         for obj, s in ctx.extracted:
             if s is not None:
-                rows.append(f"{refs.get(id(s), '<internal>')}\t{obj.name}\t{diag.demangle(s.name)}")
+                rows.append(f"{refs.get(id(s), '<internal>')}\t{obj.name}\t{_shown(s.name)}")
         _write(cfg.why_extract, "\n".join(rows) + "\n", "--why-extract")
     if cfg.print_archive_stats:
         rows = ["members\textracted\tarchive"]
@@ -115,6 +146,7 @@ def map_archive_members(ctx) -> list[str]:
         return []
     out = ["Archive member included to satisfy reference by file (symbol)", ""]
     refs = _references(ctx)
+    _short_names(s.name for _o, s in ctx.extracted if s is not None)
     for obj, s in ctx.extracted:
         name = obj.name
         head = name + "\n" + " " * 30 if len(name) >= 29 else f"{name:<30}"
@@ -122,7 +154,7 @@ def map_archive_members(ctx) -> list[str]:
             out.append(f"{head}(--whole-archive)")
         else:
             ref = refs.get(id(s))
-            out.append(f"{head}{ref + ' ' if ref else ''}({diag.demangle(s.name)})")
+            out.append(f"{head}{ref + ' ' if ref else ''}({_shown(s.name)})")
     out.append("")
     return out
 
@@ -206,7 +238,7 @@ def print_why_live(ctx, sec_why: dict, sym_ref: dict, sym_root: dict) -> None:
 
 
 def _sym_where(s) -> str:
-    return f"{s.file.name if s.file is not None else '<internal>'}:({diag.demangle(s.name)})"
+    return f"{s.file.name if s.file is not None else '<internal>'}:({_shown(s.name)})"
 
 
 # ------------------------------------------------------------------ --cref
@@ -262,9 +294,10 @@ def write_cref(ctx) -> str:
                 break
         else:
             got.append((first, 0))
-    shown = {n: diag.demangle(n) for n in refs}
+    _short_names(refs)
+    shown = {n: _shown(n) for n in refs}
     lines = ["", "Cross Reference Table", "", f"{'Symbol':<50}File"]
-    for name in sorted(refs, key=lambda n: (shown[n], n)):
+    for name in sorted(_bfd_hash_order(list(refs)), key=lambda n: shown[n]):
         lst = refs[name][::-1]      # bfd prepends each file to a name's list
         head = shown[name] + " "
         first = True
@@ -276,6 +309,46 @@ def write_cref(ctx) -> str:
                 lines.append(f"{pad:<50}{obj.name}" if len(pad) < 50 else f"{pad}{obj.name}")
                 first = False
     return "\n".join(lines) + "\n"
+
+
+_PRIMES = (31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287,
+           1048573, 2097143, 4194301, 8388593, 16777213, 33554393, 67108859, 134217689, 268435399)
+
+
+def _bfd_hash_order(names: list[str]) -> list[str]:
+    """NAMES (in the order bfd first enters them) in the order bfd's hash table traverses them: bfd
+    sorts the cref table with a stable sort on the demangled name only, so names that demangle alike
+    (a constructor's C1/C2 variants) stay in hash-table order. bfd's string hash, 4051 buckets to
+    start, new entries at the head of their chain, grown to the next prime of its list when more
+    than 3/4 full (rehashing runs of equal hashes, as bfd_hash_insert does)."""
+    mask = (1 << 64) - 1
+    size = 4051
+    table: list[list] = [[] for _ in range(size)]
+    count = 0
+    for name in names:
+        h = 0
+        raw = name.encode()
+        for c in raw:
+            h = (h + c + (c << 17)) & mask
+            h ^= h >> 2
+        n = len(raw)
+        h = (h + n + (n << 17)) & mask
+        h ^= h >> 2
+        table[h % size].insert(0, (h, name))
+        count += 1
+        if count > size * 3 // 4:
+            newsize = next(p for p in _PRIMES if p > size)
+            new: list[list] = [[] for _ in range(newsize)]
+            for chain in table:
+                while chain:
+                    k = 1
+                    while k < len(chain) and chain[k][0] == chain[0][0]:
+                        k += 1
+                    run, chain[:] = chain[:k], chain[k:]
+                    idx = run[0][0] % newsize
+                    new[idx][:0] = run
+            table, size = new, newsize
+    return [name for chain in table for _h, name in chain]
 
 
 # ------------------------------------------------------------------ undefined-symbol hints
