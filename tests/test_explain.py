@@ -273,11 +273,11 @@ def test_trace_symbol_direct_like_bfd(direct_ld, inputs, tmp_path):
 def test_time_trace_like_lld(braze_lddir, inputs, tmp_path):
     """A Chrome trace: a JSON object with traceEvents (complete "X" events with the keys lld writes,
     the passes in order without overlap, a total covering them, process_name metadata) and
-    beginningOfTime, in OUTPUT.time-trace or --time-trace-file; the linked program is byte-identical
-    to one linked without the option."""
+    beginningOfTime, in OUTPUT.time-trace or --time-trace-file (--time-trace-granularity=0 keeps every
+    pass); the linked program is byte-identical to one linked without the option."""
     res = _links(inputs, tmp_path, {
         "lld": _gcc("lld", ["-Wl,--time-trace", *ARCH_LINK]),
-        "test": _gcc(braze_lddir, ["-Wl,--time-trace", *ARCH_LINK]),
+        "test": _gcc(braze_lddir, ["-Wl,--time-trace,--time-trace-granularity=0", *ARCH_LINK]),
         "file": _gcc(braze_lddir, ["-Wl,--time-trace,--time-trace-file=t.json", *ARCH_LINK]),
         "plain": _gcc(braze_lddir, ARCH_LINK)})
     report = _report(res)
@@ -291,7 +291,8 @@ def test_time_trace_like_lld(braze_lddir, inputs, tmp_path):
     xs = [e for e in ours["traceEvents"] if e["ph"] == "X"]
     assert xs and all(set(e) <= x_keys and isinstance(e["ts"], int) and e["dur"] >= 0 for e in xs)
     names = [e["name"] for e in xs]
-    assert names[0] == "read inputs" and "apply relocs + write" in names and names[-1] == "Total link"
+    # granularity 0: every pass, even those shorter than the default 500 microseconds
+    assert names[0] == "read inputs" and "gc sections" in names and names[-1] == "Total link"
     passes = xs[:-1]
     assert all(a["ts"] + a["dur"] <= b["ts"] + 1 for a, b in zip(passes, passes[1:]))
     assert xs[-1]["dur"] + 1 >= passes[-1]["ts"] + passes[-1]["dur"]
