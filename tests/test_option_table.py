@@ -29,7 +29,7 @@ VALUES = {
     "R": "/tmp", "rpath": "/tmp", "rpath-link": "/tmp", "sysroot": "/tmp", "dynamic-linker": "/lib/x",
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
     "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",
-    "Ttext-segment": "0x400000", "section-start": ".text=0x1000",
+    "Ttext-segment": "0x400000", "section-start": ".text=0x1000", "time-trace-granularity": "100",
     "plugin": "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
@@ -172,7 +172,10 @@ def test_tables_are_disjoint_and_documented():
 # bfd options that its --help does not print (NO_HELP), and braze's own options.
 BFD_NO_HELP = {"add-needed", "no-add-needed", "noinhibit_exec", "sort_common", "dll-verbose",
                "warn-shared-textrel"}
-BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry"}
+BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry",
+              # ld.lld's options braze has too (explain.py), in lld's spelling and formats
+              "why-extract", "print-archive-stats", "why-live", "time-trace", "time-trace-file",
+              "time-trace-granularity"}
 
 
 @pytest.fixture(scope="module")

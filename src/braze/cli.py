@@ -62,6 +62,10 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
 
 braze's own options:
   --time  (print the wall time of each link pass)
+  --cref  (GNU ld's cross reference table, on stdout or at the end of the -Map file)
+lld's options for the questions people ask a linker (same formats as ld.lld):
+  --why-extract=FILE  --print-archive-stats=FILE  (FILE '-': stdout)
+  --why-live=GLOB  (with --gc-sections)  --time-trace  --time-trace-file=FILE  --time-trace-granularity=N
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
 Library initialisation (braze):
@@ -788,7 +792,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("cref", "print-memory-usage", "stats", "print-output-format",
+    **dict.fromkeys(("print-memory-usage", "stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",
@@ -942,6 +946,39 @@ def _(c, s): c.warn_unresolved = False
 
 @_flag("warn-once")
 def _(c, s): c.warn_once = True
+
+
+# ---- the questions people ask a linker (explain.py); --cref is GNU ld's, the others lld's ----
+@_flag("cref")
+def _(c, s): c.cref = True
+
+
+@_arg("why-extract")          # lld: FILE ('-': stdout)
+def _(c, s, v): c.why_extract = v
+
+
+@_arg("print-archive-stats")  # lld: FILE ('-': stdout)
+def _(c, s, v): c.print_archive_stats = v
+
+
+@_arg("why-live")             # lld: a symbol name or glob; may repeat
+def _(c, s, v): c.why_live.append(v)
+
+
+@_flag("time-trace")          # lld: Chrome trace of the passes in OUTPUT.time-trace
+def _(c, s): c.time_trace = True
+
+
+@_arg("time-trace-file")      # lld: where --time-trace writes
+def _(c, s, v): c.time_trace_file = v
+
+
+@_arg("time-trace-granularity")   # lld: leave out events shorter than N microseconds
+def _(c, s, v):
+    try:
+        c.time_trace_granularity = int(v, 10)
+    except ValueError:
+        raise LinkError(f"--time-trace-granularity: number expected, but got {v}") from None
 
 
 _Z_FLAGS = {

@@ -181,6 +181,15 @@ class Config:
     warn_search_mismatch: bool = True  # --no-warn-search-mismatch turns it off
     warn_rwx_segments: bool = True     # --[no-]warn-rwx-segments
     warn_execstack: bool | None = None   # None: bfd's default (warn for objects that ask for one)
+    # the questions people ask a linker (explain.py): lld's --why-extract/--print-archive-stats/
+    # --why-live/--time-trace, bfd's --cref
+    why_extract: str | None = None        # --why-extract=FILE ('-': stdout)
+    print_archive_stats: str | None = None   # --print-archive-stats=FILE ('-': stdout)
+    why_live: list[str] = field(default_factory=list)   # --why-live=GLOB (with --gc-sections)
+    time_trace: bool = False              # --time-trace: Chrome trace JSON of the passes
+    time_trace_file: str | None = None    # --time-trace-file=FILE (default OUTPUT.time-trace)
+    time_trace_granularity: int = 500     # --time-trace-granularity=N: shortest event kept (us)
+    cref: bool = False                    # --cref: bfd's cross reference table
 
     @property
     def is_dynamic_exe(self) -> bool:

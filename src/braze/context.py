@@ -35,6 +35,7 @@ class Context:
         self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
         self.timings: list[tuple[str, float]] = []
         self._t0 = time.perf_counter()
+        self.start_wall = time.time()     # --time-trace's beginningOfTime
         self.warned: set[str] = set()
         self.syn = None               # Synthetic sections holder
         self.tls_start = 0
@@ -46,6 +47,11 @@ class Context:
         self.merged = {}
         self.lib_init_added = False
         self.plugins = None           # plugin.PluginHost when -plugin was given
+        # facts explain.py reports: (member ObjectFile, Symbol that pulled it in | None) in load
+        # order, and each non-whole use of an archive ([Archive, members it loaded]), in order
+        self.extracted: list = []
+        self.archive_uses: list = []
+        self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

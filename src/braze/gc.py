@@ -19,11 +19,17 @@ def gc_sections(ctx) -> None:
     from .ehframe import split_eh_frame
     cfg = ctx.config
     work: list[InputSection] = []
+    # --why-live: why each section was marked (explain.print_why_live); None keeps the plain loop
+    why = {} if cfg.why_live else None
+    sym_ref: dict = {}
+    sym_root: dict = {}
 
-    def mark(sec):
+    def mark(sec, reason=None):
         if sec is not None and type(sec) is InputSection and not sec.gc_mark:
             sec.gc_mark = True
             work.append(sec)
+            if why is not None:
+                why[id(sec)] = reason
 
     startstop = set()
     for name, s in () if cfg.start_stop_gc else ctx.symtab.items():   # -z start-stop-gc: plain references
@@ -52,15 +58,27 @@ def gc_sections(ctx) -> None:
             if (n.startswith(_KEEP_PREFIX) or sec.type in (SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY,
                                                           SHT_PREINIT_ARRAY)
                     or sec.flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
-                mark(sec)
+                mark(sec, None if why is None else
+                     ("root", "retained" if sec.flags & SHF_GNU_RETAIN else
+                      "__start_/__stop_ reference" if n in startstop else "reserved"))
     names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
-    for n in names:
+    descs = ["entry point", "initializer function", "finalizer function"] + ["-u"] * len(cfg.undefined)
+    for n, desc in zip(names, descs):
         s = ctx.symtab.get(n)
         if s is not None:
-            mark(s.section)
+            if why is not None:
+                sym_root.setdefault(id(s), desc)
+            mark(s.section, ("sym", s))
     for s in ctx.symtab.values():
         if s.section is not None and (s.export or s.ref_dynamic or s.keep):
-            mark(s.section)
+            if why is None:
+                mark(s.section)
+                continue
+            sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
+                                if s.ref_dynamic else "kept")
+            mark(s.section, ("sym", s))
+    if why is not None:
+        _mark_why(work, mark, fde_refs, sym_ref)
     while work:
         sec = work.pop()
         obj = sec.file
@@ -71,16 +89,70 @@ def gc_sections(ctx) -> None:
             for o, rels in extra:
                 for _off, info, _a in rels:
                     mark(_target_section(o, info >> 32))
-    printed = cfg.print_gc_sections
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC:
                 sec.alive = False
-                if printed:
-                    import sys
-                    sys.stderr.write(f"braze: removing unused section '{sec.name}' in file '{obj.name}'\n")
+    if cfg.print_gc_sections:
+        _print_removed(ctx)
     if cfg.start_stop_gc:
         _check_start_stop_gc(ctx)
+    if why is not None:
+        from .explain import print_why_live
+        print_why_live(ctx, why, sym_ref, sym_root)
+
+
+def _print_removed(ctx) -> None:
+    """--print-gc-sections as bfd's sweep prints it, file by file in section order: each removed
+    section with contents, named `NAME[GROUP]` when it belongs to a section group; the SHT_GROUP
+    section itself (`.group`) when its first member goes; and the members of COMDAT groups dropped
+    as duplicates (bfd sweeps those copies too)."""
+    from . import diag
+    from .elf import SHT_REL, SHT_RELA
+    for obj in ctx.objs:
+        secs = obj.sections
+        gone = getattr(obj, "discarded_secs", None) or {}
+        rows = {}
+        for i, sec in enumerate(secs):
+            if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC and sec.size:
+                rows[i] = f"{sec.name}[{sec.group}]" if sec.group else sec.name
+        for (sig, members), (gi, gsize) in zip(obj.comdat_groups, getattr(obj, "group_headers", ())):
+            if not members:
+                continue
+            dropped = members[0] in gone
+            if dropped:
+                for m in members:
+                    d = gone.get(m)
+                    if d is not None and d.size and d.type not in (SHT_REL, SHT_RELA):
+                        rows[m] = f"{d.name}[{sig}]"
+            first = secs[members[0]]
+            if gsize and (dropped or (first is not None and not first.gc_mark)):
+                rows[gi] = ".group"
+        for i in sorted(rows):
+            diag.info(f"removing unused section '{rows[i]}' in file '{obj.name}'")
+
+
+def _mark_why(work, mark, fde_refs, sym_ref) -> None:
+    """The marking loop of gc_sections, recording for --why-live which section's relocation (and
+    through which symbol) marked each section, and the first live section referring to each symbol."""
+    while work:
+        sec = work.pop()
+        obj = sec.file
+        syms = obj.syms
+        first = obj.first_global
+        for _off, info, _a in sec.relocs:
+            idx = info >> 32
+            s = syms[idx] if first <= idx < len(syms) else None
+            if s is not None and id(s) not in sym_ref:
+                sym_ref[id(s)] = sec
+            tgt = _target_section(obj, idx)
+            if tgt is not None and not tgt.gc_mark:
+                mark(tgt, ("sym", s) if s is not None and s.section is tgt else ("ref", sec))
+        extra = fde_refs.get(id(sec))
+        if extra:
+            for o, rels in extra:
+                for _off, info, _a in rels:
+                    mark(_target_section(o, info >> 32), ("ref", sec))
 
 
 def _check_start_stop_gc(ctx) -> None:

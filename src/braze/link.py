@@ -1,8 +1,10 @@
 """The link pipeline, every pass in order, one line each (like mold's main)."""
 from __future__ import annotations
 
+import sys
+
 from .context import Context
-from . import passes, layout, writer
+from . import explain, passes, layout, writer
 from .resolve import read_inputs
 
 
@@ -37,6 +39,10 @@ def _link_deps(ctx, config) -> LinkResult:
 
 def _link(ctx, config) -> LinkResult:
     read_inputs(ctx);                        ctx.mark("read inputs")
+    if config.why_extract or config.print_archive_stats:
+        explain.after_inputs(ctx)
+    if config.cref:
+        explain.check_cref(ctx)
     passes.resolve_symbols(ctx);             ctx.mark("resolve symbols")
     passes.check_library_references(ctx);    ctx.mark("library references")
     passes.mark_exports(ctx);                ctx.mark("exports")
@@ -60,6 +66,10 @@ def _link(ctx, config) -> LinkResult:
     if config.map_file:
         from .mapfile import write_map
         write_map(ctx);                      ctx.mark("map file")
+    if config.cref and not config.map_file:
+        sys.stdout.write(explain.write_cref(ctx))   # bfd: to stdout, or at the end of the map
     if config.time:
         ctx.report_time()
+    if config.time_trace:
+        explain.write_time_trace(ctx)
     return LinkResult(config.output, ctx)

@@ -16,11 +16,10 @@ def write_map(ctx) -> None:
     for s in ctx.symtab.values():
         if s.rank >= 2 and isinstance(s.section, InputSection):
             syms_by_sec.setdefault(id(s.section), []).append(s)
-    add("Archive member included to satisfy reference by file (symbol)\n")
-    for obj in ctx.objs:
-        if obj.archive is not None:
-            add(obj.name)
-    add("\nDiscarded input sections\n")
+    from .explain import map_archive_members, map_as_needed, write_cref
+    lines += map_archive_members(ctx)
+    lines += map_as_needed(ctx)
+    add("Discarded input sections\n")
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is not None and not sec.alive:
@@ -43,6 +42,8 @@ def write_map(ctx) -> None:
                     add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")
         add("")
     text = "\n".join(lines) + "\n"
+    if ctx.config.cref:
+        text += write_cref(ctx)
     path = ctx.config.map_file
     if path == "-":
         sys.stdout.write(text)

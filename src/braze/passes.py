@@ -255,6 +255,8 @@ def _check_undefined(ctx) -> None:
     if cfg.warn_unresolved:
         # bfd's located warning at each reference, except for a non-default visibility (an error)
         _warn_undefined(ctx, {id(s) for s in undef if s.visibility == STV_DEFAULT})
+    hints: dict = {}        # explain.undefined_hints' per-link cache
+    from .explain import undefined_hints
     for s in undef:
         if cfg.warn_unresolved and s.visibility == STV_DEFAULT:
             continue
@@ -264,6 +266,7 @@ def _check_undefined(ctx) -> None:
             lines.append(f">>> referenced by {w}")
         if len(lst) > 3:
             lines.append(">>> referenced by more places")
+        lines += undefined_hints(ctx, s, hints)
         diag.error("\n".join(lines))
 
 

@@ -67,6 +67,8 @@ class Reader:
         if cfg.plugins:
             from .plugin import PluginHost
             self.plugins = ctx.plugins = PluginHost(ctx, self)
+        self.first_obj = None       # bfd's dynobj, for -y (trace.Tracer.linker_definitions)
+        self.dynobj_done = False
 
     # ---------- files ----------
     def open(self, path: str):
@@ -199,6 +201,7 @@ class Reader:
                 tr.opened(path)
         if path in self.archives:
             ar = self.archives[path]
+            self._archive_use(ar)
             if self.group is not None:
                 self.group.append(ar)
             self.scan_archive(ar)
@@ -242,6 +245,10 @@ class Reader:
                 if texts:
                     self._symbol_warnings(so, texts, True)
                 if tr is not None:
+                    if not self.cfg.pic and self.first_obj is not None and not self.dynobj_done:
+                        # bfd creates its dynamic sections when the first library is added
+                        self.dynobj_done = True
+                        tr.linker_definitions(self.first_obj, True)
                     tr.dso_mentions(so)
                 if self.group is not None:
                     self.group.append(so)
@@ -265,6 +272,7 @@ class Reader:
                 for off in ar.members():
                     self.load_member(ar, off)
             else:
+                self._archive_use(ar)
                 if self.group is not None:
                     self.group.append(ar)
                 self.scan_archive(ar)
@@ -378,7 +386,7 @@ class Reader:
                     continue
                 if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
                                                          self._member_defines(ar, off, name)):
-                    self.load_member(ar, off)
+                    self.load_member(ar, off, s)
                     progress = True
             if not progress:
                 return loaded_any
@@ -407,7 +415,14 @@ class Reader:
             self._defines_cache[key] = hit
         return hit
 
-    def load_member(self, ar: Archive, off: int) -> None:
+    def _archive_use(self, ar: Archive) -> None:
+        """--print-archive-stats: a row per (non-whole) use of an archive, as lld; the members a
+        later group rescan loads count for the archive's latest use."""
+        row = ar.use_row = [ar, 0]
+        self.ctx.archive_uses.append(row)
+
+    def load_member(self, ar: Archive, off: int, why=None) -> None:
+        """why: the symbol whose reference pulled the member in (None: --whole-archive)."""
         if off in ar.loaded:
             return
         name, view = ar.member(off)
@@ -434,6 +449,9 @@ class Reader:
                 ir.order = obj.order
                 obj = ir
         ar.loaded[off] = obj
+        self.ctx.extracted.append((obj, why))       # explain.py: --why-extract, -Map, archive stats
+        if why is not None:
+            ar.use_row[1] += 1
         if self.tracer is not None:
             self.tracer.member(ar, name)
         self.add_object(obj)
@@ -467,8 +485,13 @@ class Reader:
         ctx.objs.append(obj)
         if obj.warnings:
             self._symbol_warnings(obj, obj.warnings.items(), False)
-        if self.tracer is not None:
-            self.tracer.object_mentions(obj)
+        tr = self.tracer
+        if tr is not None:
+            if self.first_obj is None:
+                self.first_obj = obj
+                if self.cfg.pic:
+                    tr.linker_definitions(obj, True)
+            tr.object_mentions(obj)
         base = os.path.basename(obj.name)
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
         comdat = ctx.comdat
@@ -481,6 +504,9 @@ class Reader:
                     if secs[m] is not None:
                         secs[m].group = sig
             else:
+                if self.cfg.print_gc_sections:      # bfd lists the discarded copies as removed too
+                    obj.discarded_secs = d = getattr(obj, "discarded_secs", None) or {}
+                    d.update((m, secs[m]) for m in members)
                 for m in members:
                     secs[m] = None
         esyms = obj.esyms
@@ -724,10 +750,12 @@ class Reader:
                 continue
             s = symtab.get(d[0])
             if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+                self.ctx.as_needed_why.append((so, s, d))     # explain.py: -Map
                 self.add_shared(so)
                 return True
         for s in self.versioned_refs:
             if s.rank == NONE and s.ref_strong and s.name in so.versioned():
+                self.ctx.as_needed_why.append((so, s, None))
                 self.add_shared(so)
                 return True
         return False
@@ -870,6 +898,8 @@ def read_inputs(ctx) -> None:
         r.plugins.all_symbols_read()       # the plugin's own time (lto-wrapper, LTRANS jobs) apart
         ctx.mark("LTO plugin")
         r.plugins.replace_ir()
+    if r.tracer is not None and r.first_obj is not None and not cfg.pic and not r.dynobj_done:
+        r.tracer.linker_definitions(r.first_obj, False)
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:

@@ -68,6 +68,14 @@ class Tracer:
             what = "reference to" if e[3] == 0 else "definition of"
             diag.info(f"{obj.name}: {what} {names[i]}")
 
+    def linker_definitions(self, first_obj, dynamic: bool) -> None:
+        """bfd defines _DYNAMIC (dynamic output) and _GLOBAL_OFFSET_TABLE_ in the sections it creates
+        in its "dynobj", the first input object: -y names that file (for a PIE or -shared output when
+        that object is added, before its own symbols; otherwise once the command line is read)."""
+        for name in ("_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"):
+            if name in self.syms and (dynamic or name != "_DYNAMIC"):
+                diag.info(f"{first_obj.name}: definition of {name}")
+
     def dso_mentions(self, so) -> None:
         if not self.syms:
             return

@@ -125,6 +125,7 @@ class ObjectFile:
         self.first_global = 0
         self.syms: list = []          # Symbol for global indices, None for locals
         self.comdat_groups: list[tuple[str, list[int]]] = []
+        self.group_headers: list[tuple[int, int]] = []     # (index, size) of each comdat_groups' SHT_GROUP
         self.has_gnu_stack = False
         self.exec_stack = False
         self.x86_feature_and: int | None = None   # None: no property note
@@ -269,6 +270,7 @@ class ObjectFile:
                                      f"{sig_sec}")
                 sig = secname(shdrs[real][0])
             self.comdat_groups.append((sig, members))
+            self.group_headers.append((gi, sh[5]))
 
     def _parse_property(self, data: bytes) -> None:
         pos = 0

@@ -1,0 +1,1 @@
+namespace ns { int f(int x) { return x * 2; } }

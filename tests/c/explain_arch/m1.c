@@ -1,0 +1,2 @@
+extern int helper(void);
+int foo(void) { return helper() + 1; }

@@ -1,0 +1,1 @@
+int never(void) { return 1; }       /* pulled in by -u never */

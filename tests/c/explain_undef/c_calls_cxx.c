@@ -1,0 +1,2 @@
+extern int cfunc(int);
+int main(void) { return cfunc(1); }

@@ -1,0 +1,2 @@
+extern int hidden_fn(void);
+int main(void) { return hidden_fn(); }

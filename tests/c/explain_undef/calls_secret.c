@@ -1,0 +1,2 @@
+extern int secret(void);
+int main(void) { return secret(); }

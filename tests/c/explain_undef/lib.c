@@ -1,0 +1,1 @@
+int explain_lib_fn(void) { return 0; }

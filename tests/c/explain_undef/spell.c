@@ -1,0 +1,2 @@
+extern int helo_world(void);
+int main(void) { return helo_world(); }
