@@ -171,7 +171,8 @@ def test_tables_are_disjoint_and_documented():
 # bfd options that its --help does not print (NO_HELP), and braze's own options.
 BFD_NO_HELP = {"add-needed", "no-add-needed", "noinhibit_exec", "sort_common", "dll-verbose",
                "warn-shared-textrel"}
-BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry"}
+BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry",
+              "no-cache"}
 
 
 @pytest.fixture(scope="module")

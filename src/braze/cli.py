@@ -56,6 +56,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
 braze's own options:
   --time  (print the wall time of each link pass)
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
+  --no-cache   do not use the cache of parsed archive members ($BRAZE_CACHE_DIR, default
+               ~/.cache/braze/inputs; entries are checked against the file and each member)
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
@@ -645,6 +647,13 @@ def _(c, s, v): c.unique.append(v)
 
 @_flag("no-threads")
 def _(c, s): c.threads = 1
+
+
+# ---- issue 11 (speed): braze's own options ----
+@_flag("no-cache")
+def _(c, s):
+    """Neither read nor write the cache of parsed archive members (inputs/cache.py)."""
+    c.input_cache = False
 
 
 # ---- issue 8: options whose meaning is settled here (each works as in bfd) ----

@@ -33,7 +33,7 @@ def _link(ctx, config) -> LinkResult:
     passes.scan_relocations(ctx);        ctx.mark("scan relocations")
     passes.finalize_dynamic(ctx);        ctx.mark("dynamic tables")
     layout.layout(ctx);                  ctx.mark("layout")
-    writer.write_output(ctx);            ctx.mark("apply relocs + write")
+    writer.write_output(ctx);            ctx.mark("write file")
     if config.map_file:
         from .mapfile import write_map
         write_map(ctx);                  ctx.mark("map file")

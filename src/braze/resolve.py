@@ -65,6 +65,13 @@ class Reader:
         from .trace import Tracer
         cfg = self.cfg
         self.tracer = Tracer(cfg) if cfg.trace or cfg.trace_symbols or cfg.dependency_file else None
+        self.input_cache = None     # parsed archive members kept across links (inputs/cache.py)
+        self.last_stat = None       # os.fstat of the file open() mapped last
+        if cfg.input_cache:
+            from .inputs.cache import cache_dir, InputCache
+            d = cache_dir()
+            if d:
+                self.input_cache = InputCache(d)
 
     # ---------- files ----------
     def open(self, path: str):
@@ -73,7 +80,8 @@ class Reader:
         except OSError as e:
             raise LinkError(f"cannot open {path}: {e.strerror}") from None
         try:
-            size = os.fstat(fd).st_size
+            self.last_stat = st = os.fstat(fd)
+            size = st.st_size
             if size == 0:
                 return memoryview(b"")
             m = mmap.mmap(fd, size, prot=mmap.PROT_READ)
@@ -245,8 +253,11 @@ class Reader:
         elif magic[:4] in BITCODE_MAGICS:
             raise lto_error(path, "LLVM bitcode")
         elif magic == AR_MAGIC or magic == THIN_MAGIC:
+            st = self.last_stat
             ar = Archive(path, view, self.open)
             self.archives[path] = ar
+            if self.input_cache is not None and not ar.thin:
+                ar.cache = self.input_cache.archive(path, st)
             if whole:
                 for off in ar.members():
                     self.load_member(ar, off)
@@ -380,7 +391,14 @@ class Reader:
             return
         if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
             raise LinkError(f"{name}: archive member is not a relocatable object")
-        obj = ObjectFile(name, view, archive=ar, order=self.next_order())
+        cache = ar.cache
+        if cache is None:
+            obj = ObjectFile(name, view, archive=ar, order=self.next_order())
+        else:
+            rec = cache.get(off, view)
+            obj = ObjectFile(name, view, archive=ar, order=self.next_order(), record=rec)
+            if rec is None and obj.cacheable:
+                cache.put(off, view, obj.to_record())
         ar.loaded[off] = obj
         if self.tracer is not None:
             self.tracer.member(ar, name)
@@ -786,6 +804,8 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    if r.input_cache is not None:
+        r.input_cache.save()
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:

@@ -16,6 +16,8 @@ from .sections import OutputSection
 
 # Below this many relocations a second process costs more (fork, copy-on-write faults) than it saves.
 _PARALLEL_MIN_RELOCS = 50000
+# chunks whose write() costs Python work per entry, like applying a relocation (24-byte entries)
+_PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 
 
 def write_output(ctx) -> None:
@@ -30,12 +32,25 @@ def write_output(ctx) -> None:
                         f"({type(e).__name__})") from None
     _write_headers(ctx, buf)
     chunks = ctx.chunks
-    for c in chunks:
-        c.write(ctx, buf)
     if parallel:
-        _apply_two_processes(ctx, buf, jobs)
+        # the input sections' contents first (the relocations patch them); the linker-made sections
+        # (.symtab, .eh_frame, .dynsym, …: disjoint ranges, written from the link's tables) are written
+        # by this process while the child applies its share of the relocations
+        rest = []
+        for c in chunks:
+            if isinstance(c, OutputSection):
+                c.write(ctx, buf)
+            else:
+                rest.append(c)
+        ctx.mark("write sections")
+        _apply_two_processes(ctx, buf, jobs, rest)
+        ctx.mark("apply relocs | write rest")
     else:
+        for c in chunks:
+            c.write(ctx, buf)
+        ctx.mark("write sections")
         _apply_jobs(ctx, buf, jobs)
+        ctx.mark("apply relocations")
     diag.check_errors()
     for c in chunks:
         pw = getattr(c, "post_write", None)
@@ -43,8 +58,10 @@ def write_output(ctx) -> None:
             pw(ctx, buf)
     if cfg.compress_debug_sections != "none":
         buf = _compress_debug(ctx, buf)
+    ctx.mark("finish sections")
     if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
         ctx.syn.build_id.post_write(ctx, buf)
+        ctx.mark("build-id")
     diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
     _commit(cfg.output, buf)
 
@@ -78,11 +95,15 @@ def _use_two_processes(cfg, nrelocs: int) -> bool:
     return True
 
 
-def _apply_two_processes(ctx, buf, jobs) -> None:
-    """Apply relocations with a forked child doing the first half (by relocation count) of the sections.
-    The writes are disjoint and the child's messages go straight to stderr; its exit status says
-    whether it reported errors."""
-    half = sum(m.rel_size for m, _o, _a in jobs) // 2
+def _apply_two_processes(ctx, buf, jobs, rest=()) -> None:
+    """Apply relocations with a forked child doing the first part of the sections, while this process
+    writes the chunks in `rest` and applies the others.  The child takes half of the work counted in
+    relocations, the per-entry writers in `rest` (symbol table, .eh_frame) counting one unit per
+    24 bytes.  The writes are disjoint and the child's messages go straight to stderr; its exit status
+    says whether it reported errors."""
+    total = sum(m.rel_size for m, _o, _a in jobs)
+    extra = sum(c.size for c in rest if type(c).__name__ in _PER_ENTRY_WRITERS)
+    half = min(total, (total + extra) // 2)
     acc = k = 0
     while k < len(jobs) and acc < half:
         acc += jobs[k][0].rel_size
@@ -104,6 +125,8 @@ def _apply_two_processes(ctx, buf, jobs) -> None:
             finally:
                 os._exit(code)
     try:
+        for c in rest:
+            c.write(ctx, buf)
         _apply_jobs(ctx, buf, jobs[k:])
     finally:
         _, status = os.waitpid(pid, 0)

@@ -112,7 +112,7 @@ class ObjectFile:
     """A relocatable object, possibly an archive member."""
     is_shared = False
 
-    def __init__(self, name: str, view, archive=None, order: int = 0):
+    def __init__(self, name: str, view, archive=None, order: int = 0, record=None):
         self.name = name
         self.view = view
         self.archive = archive
@@ -142,7 +142,11 @@ class ObjectFile:
         self.pc_seen = None               # symbols whose PC32/PLT32 needs are known (arch.scan_section)
         self.has_lto_ir = False           # .gnu.lto_* sections (GCC LTO IR: fat or slim)
         self.lto_slim = False             # IR only (gcc -flto without -ffat-lto-objects): no code
-        self.parse()
+        self.cacheable = True             # to_record() describes it fully (no decompressed section)
+        if record is not None:
+            self._from_record(record)
+        else:
+            self.parse()
 
     def error(self, msg: str) -> LinkError:
         return LinkError(f"{self.name}: {msg}")
@@ -268,6 +272,31 @@ class ObjectFile:
                 sig = secname(shdrs[real][0])
             self.comdat_groups.append((sig, members))
 
+    def to_record(self) -> tuple:
+        """What parse() derived from the file, as plain data for the input cache (inputs/cache.py):
+        _from_record(to_record()) rebuilds the same object without reading the headers again."""
+        secs = tuple((i, s.name, s.type, s.flags, s.offset, s.size, s.link, s.info, s.align, s.entsize,
+                      s.rel_off, s.rel_size) for i, s in enumerate(self.sections) if s is not None)
+        return (len(self.sections), secs, self.symtab_shndx,
+                (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim),
+                self.x86_feature_and, self.x86_or_props, self.x86_orand_props, self.warnings,
+                self.section_warning, self.esyms, self.first_global, self.sym_names,
+                tuple((sig, tuple(m)) for sig, m in self.comdat_groups))
+
+    def _from_record(self, rec: tuple) -> None:
+        (nsec, secs, self.symtab_shndx, flags, self.x86_feature_and, self.x86_or_props,
+         self.x86_orand_props, self.warnings, self.section_warning, self.esyms, self.first_global,
+         self.sym_names, groups) = rec
+        self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim = flags
+        sections: list[InputSection | None] = [None] * nsec
+        for (i, name, t, fl, off, size, link, info, align, entsize, rel_off, rel_size) in secs:
+            s = InputSection(self, i, name, (0, t, fl, 0, off, size, link, info, align, entsize))
+            s.rel_off = rel_off
+            s.rel_size = rel_size
+            sections[i] = s
+        self.sections = sections
+        self.comdat_groups = [(sig, list(m)) for sig, m in groups]
+
     def _parse_property(self, data: bytes) -> None:
         pos = 0
         feature = None
@@ -318,6 +347,7 @@ class ObjectFile:
             raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
                              f"header's {csize}")
         s.data_override = raw
+        self.cacheable = False
         s.size = csize
         if calign > MAX_ALIGN:
             raise self.error(f"section {s.name}: alignment 0x{calign:x} is too large")
@@ -340,6 +370,7 @@ class ObjectFile:
             raise self.error(f"section {s.name}: decompressed size {len(raw)} does not match the compression "
                              f"header's {want}")
         s.data_override = raw
+        self.cacheable = False
         s.size = want
         s.name = ".debug" + s.name[7:]
 

@@ -1,0 +1,144 @@
+"""A persistent cache of parsed archive members, shared by every link of the user.
+
+Parsing an archive member (section headers, names, symbol table) is pure Python work that gives the
+same answer every time the same bytes are read; a big static library (libpython3.11.a, libcrypto.a,
+libstdc++.a) costs tens of milliseconds of it on every link.  The cache keeps, per archive, what
+`ObjectFile.parse` derived from each member it loaded, as marshal data (C-speed to load, no code
+executed on load), and later links rebuild the member from that record.
+
+Safety: an archive's records are used only while its path, device, inode, size, mtime and ctime are
+all those recorded (ctime cannot be set back by a user: any rewrite of the file changes it), and
+each member's record is checked against the member itself: its ELF header and a CRC-32 of the bytes
+it was parsed from (section header table, symbol and string tables).  Anything that does not match,
+or a cache file that cannot be read or decoded, is ignored: the member is parsed as without a cache.
+A record is only ever written for a member that parsed without error.
+
+Where: $BRAZE_CACHE_DIR, else $XDG_CACHE_HOME/braze/inputs, else ~/.cache/braze/inputs.
+`--no-cache` (or BRAZE_CACHE_DIR set to the empty string) neither reads nor writes it.  The files
+can be deleted at any time.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import struct
+from binascii import crc32
+
+VERSION = 1                 # bump when the record layout (ObjectFile.to_record) changes
+MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
+
+_SHDR_AT = struct.Struct("<40xQ12xHH").unpack_from     # e_shoff, e_shnum, e_shstrndx of an ELF header
+
+
+def cache_dir() -> str | None:
+    d = os.environ.get("BRAZE_CACHE_DIR")
+    if d is not None:
+        return d or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "braze", "inputs")
+
+
+def member_check(view) -> int | None:
+    """CRC-32 of the ELF header, the section header table and every SYMTAB/STRTAB section of a
+    member: the bytes its parse depends on, bar the relocations and contents read later from the
+    member itself.  None when the headers are not plausible (the member is then parsed)."""
+    n = len(view)
+    if n < 64:
+        return None
+    shoff, shnum = _SHDR_AT(view, 0)[:2]
+    end = shoff + shnum * 64
+    if shnum == 0 or end > n:
+        return None
+    c = crc32(view[:64])
+    c = crc32(view[shoff:end], c)
+    for i in range(shnum):
+        o = shoff + i * 64
+        t = view[o + 4]
+        if t == 2 or t == 3:        # SHT_SYMTAB, SHT_STRTAB
+            off, size = struct.unpack_from("<QQ", view, o + 24)
+            if off + size > n:
+                return None
+            c = crc32(view[off:off + size], c)
+    return c
+
+
+class ArchiveCache:
+    """The records of one archive: loaded when the archive is opened, written back (whole, atomically)
+    at the end of the link if members were parsed that it did not hold."""
+
+    def __init__(self, path: str, file: str, key: tuple):
+        self.path = path
+        self.file = file
+        self.key = key
+        self.records: dict[int, bytes] = {}
+        self.dirty = False
+        self.hits = 0
+        try:
+            with open(file, "rb") as f:
+                data = marshal.loads(f.read())
+            if type(data) is tuple and len(data) == 3 and data[0] == VERSION and data[1] == key \
+                    and type(data[2]) is dict:
+                self.records = data[2]
+        except (OSError, EOFError, ValueError, TypeError):
+            pass            # absent, unreadable or not ours: start empty
+
+    def get(self, off: int, view):
+        """The record of the member at header offset `off` if it matches `view`, else None."""
+        blob = self.records.get(off)
+        if blob is None:
+            return None
+        try:
+            rec = marshal.loads(blob)
+            if rec[0] != len(view) or rec[1] != member_check(view):
+                return None
+        except (EOFError, ValueError, TypeError, IndexError, struct.error):
+            return None
+        self.hits += 1
+        return rec[2]
+
+    def put(self, off: int, view, record) -> None:
+        check = member_check(view)
+        if check is None:
+            return
+        try:
+            self.records[off] = marshal.dumps((len(view), check, record))
+        except ValueError:
+            return
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        tmp = f"{self.file}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.file), exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(marshal.dumps((VERSION, self.key, self.records)))
+            os.replace(tmp, self.file)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+class InputCache:
+    """All archive caches of one link."""
+
+    def __init__(self, directory: str):
+        self.dir = directory
+        self.archives: list[ArchiveCache] = []
+
+    def archive(self, path: str, st) -> ArchiveCache | None:
+        if st.st_size < MIN_ARCHIVE_SIZE:
+            return None
+        real = os.path.realpath(path)
+        name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
+        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        ac = ArchiveCache(path, os.path.join(self.dir, f"ar-{name}.v{VERSION}"), key)
+        self.archives.append(ac)
+        return ac
+
+    def save(self) -> None:
+        for ac in self.archives:
+            ac.save()
