@@ -1,0 +1,146 @@
+"""The persistent cache of parsed archive members (src/braze/inputs/cache.py) never changes an output.
+
+A program is linked against a static archive built at test time (tests/c/speed_lib.c, 8 members),
+with ld.bfd and with braze: without the cache (--no-cache), with a cold cache and with a warm one.
+Every braze output must be byte-identical to the --no-cache one, and the programs must behave as
+bfd's (stdout, exit status).  Then the cache is put in the way of a wrong answer: the archive is
+rebuilt under the same path with different code, the cache file is corrupted, and its records are
+swapped between members (the archive-level key still matching, so only the per-member check stands
+between the cache and a wrong link); each time the link must match a fresh --no-cache link and bfd.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import RUN_TIMEOUT, _no_core, run_env, sh, tool_env
+
+SRC = Path(__file__).resolve().parent / "c"
+
+
+class Build:
+    def __init__(self, root: Path, lddir: str):
+        self.root = root
+        self.lddir = lddir
+
+    def run(self, cmd, cwd=None, env=None):
+        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(env),
+                           capture_output=True, text=True, errors="replace", timeout=300)
+        assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
+        return p.stdout
+
+    def archive(self, name: str, value: int) -> Path:
+        """libNAME.a of the 8 parts of speed_lib.c, compiled with -DVALUE=value."""
+        d = self.root / f"{name}-{value}"
+        d.mkdir(exist_ok=True)
+        objs = []
+        for part in range(8):
+            o = d / f"part{part}.o"
+            self.run(["gcc", "-c", "-O1", "-g", f"-DPART={part}", f"-DVALUE={value}", SRC / "speed_lib.c",
+                      "-o", o])
+            objs.append(o)
+        a = self.root / f"lib{name}.a"
+        if a.exists():
+            a.unlink()
+        self.run(["ar", "rcs", a, *objs])
+        return a
+
+    def main_obj(self) -> Path:
+        o = self.root / "main.o"
+        if not o.exists():
+            self.run(["gcc", "-c", "-O2", SRC / "speed_main.c", "-o", o])
+        return o
+
+    def link(self, linker: str, out: str, archive: Path, *flags: str, cache: Path | None = None) -> Path:
+        d = self.root / linker
+        d.mkdir(exist_ok=True)
+        ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
+        env = {"BRAZE_CACHE_DIR": str(cache)} if cache is not None else None
+        self.run(["gcc", *ld, self.main_obj(), archive, *flags, "-o", d / out], cwd=d, env=env)
+        return d / out
+
+
+@pytest.fixture
+def build(tmp_path, braze_lddir) -> Build:
+    return Build(tmp_path, braze_lddir)
+
+
+def run(exe: Path):
+    p = subprocess.run([str(exe)], cwd=exe.parent, env=run_env(exe.parent, {}), capture_output=True,
+                       text=True, errors="replace", timeout=RUN_TIMEOUT, preexec_fn=_no_core)
+    return p.returncode, p.stdout
+
+
+def check_against(build: Build, archive: Path, cache: Path, tag: str) -> bytes:
+    """Link with the cache and without it, and with bfd: identical bytes, bfd's behaviour."""
+    ref = build.link("braze", f"nocache-{tag}", archive, "-Wl,--no-cache", cache=cache)
+    got = build.link("braze", f"cache-{tag}", archive, cache=cache)
+    bfd = build.link("bfd", f"bfd-{tag}", archive)
+    assert got.read_bytes() == ref.read_bytes(), f"{tag}: the cached link differs from --no-cache"
+    assert run(got) == run(bfd), f"{tag}: braze's program behaves unlike bfd's"
+    return got.read_bytes()
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted(cache.glob("ar-*")) if cache.exists() else []
+
+
+def test_no_cache_writes_nothing(build, tmp_path):
+    cache = tmp_path / "cache"
+    a = build.archive("sp", 1)
+    build.link("braze", "prog", a, "-Wl,--no-cache", cache=cache)
+    assert cache_files(cache) == []
+    build.link("braze", "prog2", a, cache=cache)
+    assert [p.name.split("-")[1] for p in cache_files(cache)] == ["libsp.a"]
+
+
+def test_cold_and_warm_cache_identical(build, tmp_path):
+    cache = tmp_path / "cache"
+    a = build.archive("sp", 1)
+    cold = check_against(build, a, cache, "cold")
+    (f,) = cache_files(cache)
+    before = f.read_bytes()
+    warm = check_against(build, a, cache, "warm")
+    assert cold == warm
+    assert f.read_bytes() == before, "a warm link rewrote the cache though it parsed nothing new"
+
+
+def test_rewritten_archive_is_not_served_from_cache(build, tmp_path):
+    cache = tmp_path / "cache"
+    a = build.archive("sp", 1)
+    first = check_against(build, a, cache, "v1")
+    st = a.stat()
+    a = build.archive("sp", 2)                   # same path, other code (-DVALUE=2)
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))   # even with the old mtime
+    second = check_against(build, a, cache, "v2")
+    assert first != second
+
+
+def test_corrupt_cache_file_is_ignored(build, tmp_path):
+    cache = tmp_path / "cache"
+    a = build.archive("sp", 1)
+    good = check_against(build, a, cache, "fill")
+    (f,) = cache_files(cache)
+    data = bytearray(f.read_bytes())
+    for cut in (len(data) // 2, 7):
+        f.write_bytes(bytes(data[:cut]) + b"\xff" * 13)
+        assert check_against(build, a, cache, f"cut{cut}") == good
+
+
+def test_member_records_are_checked(build, tmp_path):
+    """The archive-level key still matches, but each member's record is filed under another member:
+    the per-member check (size, CRC-32 of headers and symbol tables) must refuse every one."""
+    cache = tmp_path / "cache"
+    a = build.archive("sp", 1)
+    good = check_against(build, a, cache, "fill")
+    (f,) = cache_files(cache)
+    version, key, records = marshal.loads(f.read_bytes())
+    offs = sorted(records)
+    assert len(offs) >= 4, "the link should have cached the members it loaded"
+    swapped = {o: records[offs[(i + 1) % len(offs)]] for i, o in enumerate(offs)}
+    f.write_bytes(marshal.dumps((version, key, swapped)))
+    assert check_against(build, a, cache, "swapped") == good
