@@ -790,6 +790,8 @@ def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
 
 
 def read_inputs(ctx) -> None:
+    from .inputs.object import reset_reloc_budget
+    reset_reloc_budget()
     r = Reader(ctx)
     ctx.tracer = r.tracer       # --dependency-file is written even when the link fails
     cfg = ctx.config
