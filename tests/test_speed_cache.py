@@ -144,3 +144,19 @@ def test_member_records_are_checked(build, tmp_path):
     swapped = {o: records[offs[(i + 1) % len(offs)]] for i, o in enumerate(offs)}
     f.write_bytes(marshal.dumps((version, key, swapped)))
     assert check_against(build, a, cache, "swapped") == good
+
+
+def test_malformed_records_fall_back_to_parsing(build, tmp_path):
+    """Records that pass the member check but are not what ObjectFile.to_record writes (another
+    braze's layout, a damaged writer): the member is parsed instead, the output is unchanged."""
+    cache = tmp_path / "cache"
+    a = build.archive("sp", 1)
+    good = check_against(build, a, cache, "fill")
+    (f,) = cache_files(cache)
+    version, key, records = marshal.loads(f.read_bytes())
+    bad = {}
+    for n, (o, blob) in enumerate(sorted(records.items())):
+        size, check, _rec = marshal.loads(blob)
+        bad[o] = marshal.dumps((size, check, (1, 2, 3) if n % 2 else ("x",) * 13))
+    f.write_bytes(marshal.dumps((version, key, bad)))
+    assert check_against(build, a, cache, "malformed") == good

@@ -392,12 +392,18 @@ class Reader:
         if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         cache = ar.cache
-        if cache is None:
-            obj = ObjectFile(name, view, archive=ar, order=self.next_order())
-        else:
+        order = self.next_order()
+        obj = None
+        if cache is not None:
             rec = cache.get(off, view)
-            obj = ObjectFile(name, view, archive=ar, order=self.next_order(), record=rec)
-            if rec is None and obj.cacheable:
+            if rec is not None:
+                try:
+                    obj = ObjectFile(name, view, archive=ar, order=order, record=rec)
+                except (ValueError, TypeError, IndexError):
+                    obj = None      # a record of another shape: parse the member instead
+        if obj is None:
+            obj = ObjectFile(name, view, archive=ar, order=order)
+            if cache is not None and obj.cacheable:
                 cache.put(off, view, obj.to_record())
         ar.loaded[off] = obj
         if self.tracer is not None:

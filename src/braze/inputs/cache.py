@@ -30,6 +30,22 @@ MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache fi
 _SHDR_AT = struct.Struct("<40xQ12xHH").unpack_from     # e_shoff, e_shnum, e_shstrndx of an ELF header
 
 
+def _code_stamp() -> int:
+    """CRC-32 of the bytecode that writes and reads records: a braze whose record layout differs
+    (even if VERSION was not bumped) never reads another's records."""
+    from .object import ObjectFile, InputSection
+
+    def code(co, c: int) -> int:
+        c = crc32(co.co_code, c)
+        for k in co.co_consts:      # nested code (comprehensions) by content: its repr has an address
+            c = code(k, c) if hasattr(k, "co_code") else crc32(repr(k).encode(), c)
+        return c
+    c = 0
+    for f in (ObjectFile.to_record, ObjectFile._from_record, InputSection.__init__):
+        c = code(f.__code__, c)
+    return c
+
+
 def cache_dir() -> str | None:
     d = os.environ.get("BRAZE_CACHE_DIR")
     if d is not None:
@@ -134,7 +150,7 @@ class InputCache:
             return None
         real = os.path.realpath(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
-        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, _code_stamp())
         ac = ArchiveCache(path, os.path.join(self.dir, f"ar-{name}.v{VERSION}"), key)
         self.archives.append(ac)
         return ac
