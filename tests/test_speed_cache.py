@@ -1,4 +1,5 @@
-"""The persistent cache of parsed archive members (src/braze/inputs/cache.py) never changes an output.
+"""The persistent cache of parsed archive members and shared libraries (src/braze/inputs/cache.py)
+never changes an output.
 
 A program is linked against a static archive built at test time (tests/c/speed_lib.c, 8 members),
 with ld.bfd and with braze: without the cache (--no-cache), with a cold cache and with a warm one.
@@ -7,6 +8,9 @@ bfd's (stdout, exit status).  Then the cache is put in the way of a wrong answer
 rebuilt under the same path with different code, the cache file is corrupted, and its records are
 swapped between members (the archive-level key still matching, so only the per-member check stands
 between the cache and a wrong link); each time the link must match a fresh --no-cache link and bfd.
+A shared library built from the same source is cached too: rebuilt under the same path with one
+more exported function, a program needing that function must link (a stale record would say it is
+undefined) and behave as bfd's.
 """
 from __future__ import annotations
 
@@ -49,18 +53,31 @@ class Build:
         self.run(["ar", "rcs", a, *objs])
         return a
 
-    def main_obj(self) -> Path:
-        o = self.root / "main.o"
+    def shared(self, name: str, *defs: str) -> Path:
+        """libNAME.so of the 8 parts of speed_lib.c (-fPIC -g), with extra -D flags."""
+        so = self.root / f"lib{name}.so"
+        srcs = []
+        for part in range(8):
+            o = self.root / f"{name}-pic{part}.o"
+            self.run(["gcc", "-c", "-O1", "-g", "-fPIC", f"-DPART={part}", *defs, SRC / "speed_lib.c",
+                      "-o", o])
+            srcs.append(o)
+        self.run(["gcc", "-shared", *srcs, "-o", so])
+        return so
+
+    def main_obj(self, src: str = "speed_main.c") -> Path:
+        o = self.root / (src[:-2] + ".o")
         if not o.exists():
-            self.run(["gcc", "-c", "-O2", SRC / "speed_main.c", "-o", o])
+            self.run(["gcc", "-c", "-O2", SRC / src, "-o", o])
         return o
 
-    def link(self, linker: str, out: str, archive: Path, *flags: str, cache: Path | None = None) -> Path:
+    def link(self, linker: str, out: str, archive: Path, *flags: str, cache: Path | None = None,
+             main: str = "speed_main.c") -> Path:
         d = self.root / linker
         d.mkdir(exist_ok=True)
         ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
         env = {"BRAZE_CACHE_DIR": str(cache)} if cache is not None else None
-        self.run(["gcc", *ld, self.main_obj(), archive, *flags, "-o", d / out], cwd=d, env=env)
+        self.run(["gcc", *ld, self.main_obj(main), archive, *flags, "-o", d / out], cwd=d, env=env)
         return d / out
 
 
@@ -69,23 +86,28 @@ def build(tmp_path, braze_lddir) -> Build:
     return Build(tmp_path, braze_lddir)
 
 
-def run(exe: Path):
-    p = subprocess.run([str(exe)], cwd=exe.parent, env=run_env(exe.parent, {}), capture_output=True,
+def run(exe: Path, libdir: Path | None = None):
+    extra = {"LD_LIBRARY_PATH": str(libdir)} if libdir is not None else {}
+    p = subprocess.run([str(exe)], cwd=exe.parent, env=run_env(exe.parent, extra), capture_output=True,
                        text=True, errors="replace", timeout=RUN_TIMEOUT, preexec_fn=_no_core)
     return p.returncode, p.stdout
 
 
-def check_against(build: Build, archive: Path, cache: Path, tag: str) -> bytes:
+def check_against(build: Build, archive: Path, cache: Path, tag: str, main: str = "speed_main.c") -> bytes:
     """Link with the cache and without it, and with bfd: identical bytes, bfd's behaviour."""
-    ref = build.link("braze", f"nocache-{tag}", archive, "-Wl,--no-cache", cache=cache)
-    got = build.link("braze", f"cache-{tag}", archive, cache=cache)
-    bfd = build.link("bfd", f"bfd-{tag}", archive)
+    ref = build.link("braze", f"nocache-{tag}", archive, "-Wl,--no-cache", cache=cache, main=main)
+    got = build.link("braze", f"cache-{tag}", archive, cache=cache, main=main)
+    bfd = build.link("bfd", f"bfd-{tag}", archive, main=main)
     assert got.read_bytes() == ref.read_bytes(), f"{tag}: the cached link differs from --no-cache"
-    assert run(got) == run(bfd), f"{tag}: braze's program behaves unlike bfd's"
+    libdir = archive.parent if archive.suffix == ".so" else None
+    got_run = run(got, libdir)
+    assert got_run[0] == 0, got_run
+    assert got_run == run(bfd, libdir), f"{tag}: braze's program behaves unlike bfd's"
     return got.read_bytes()
 
 
 def cache_files(cache: Path) -> list[Path]:
+    """The archives' cache files (the shared libraries the link also reads have theirs: so-*)."""
     return sorted(cache.glob("ar-*")) if cache.exists() else []
 
 
@@ -160,3 +182,14 @@ def test_malformed_records_fall_back_to_parsing(build, tmp_path):
         bad[o] = marshal.dumps((size, check, (1, 2, 3) if n % 2 else ("x",) * 13))
     f.write_bytes(marshal.dumps((version, key, bad)))
     assert check_against(build, a, cache, "malformed") == good
+
+
+def test_shared_library_cache(build, tmp_path):
+    cache = tmp_path / "cache"
+    so = build.shared("spso")
+    assert so.stat().st_size >= 64 << 10, "too small to be cached"
+    cold = check_against(build, so, cache, "so-cold")
+    assert any(p.name.startswith("so-libspso.so-") for p in cache.glob("so-*"))
+    assert check_against(build, so, cache, "so-warm") == cold
+    so = build.shared("spso", "-DEXTRA=3")       # same path, one more export
+    check_against(build, so, cache, "so-extra", main="speed_main_extra.c")

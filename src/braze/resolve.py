@@ -92,6 +92,21 @@ class Reader:
         self.ctx.mmaps.append(m)
         return memoryview(m)
 
+    def shared_file(self, path: str, view, as_needed: bool, order: int) -> SharedFile:
+        """SharedFile of the library open() just mapped, from the input cache when it has it."""
+        cache = self.input_cache.shared(path, self.last_stat) if self.input_cache is not None else None
+        if cache is not None:
+            rec = cache.get(view)
+            if rec is not None:
+                try:
+                    return SharedFile(path, view, as_needed, order=order, record=rec)
+                except (ValueError, TypeError):
+                    pass        # a record of another shape: parse the library instead
+        so = SharedFile(path, view, as_needed, order=order)
+        if cache is not None:
+            cache.put(view, so.to_record())
+        return so
+
     def find_lib(self, name: str, static: bool) -> str:
         if name.startswith(":"):
             for d in self.lib_dirs:
@@ -228,7 +243,7 @@ class Reader:
             if etype == ET_REL:
                 self.add_object(ObjectFile(path, view, order=self.next_order()))
             elif etype == ET_DYN:
-                so = SharedFile(path, view, as_needed, order=self.next_order())
+                so = self.shared_file(path, view, as_needed, self.next_order())
                 if not so.has_soname:
                     so.soname = needed_name or path
                 self.dso_paths[real] = so
@@ -626,7 +641,7 @@ class Reader:
                         diag.warn(f"{name}, needed by {so.name}, not found (try using -rpath or -rpath-link)")
                         continue
                     try:
-                        ind = SharedFile(path, self.open(path), False)
+                        ind = self.shared_file(path, self.open(path), False, 0)
                     except LinkError:
                         continue
                 seen.add(ind.soname)
@@ -812,9 +827,9 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    r.scan_indirect_dsos()
     if r.input_cache is not None:
         r.input_cache.save()
-    r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:
         _bind_default_version_refs(ctx)

@@ -1,15 +1,18 @@
-"""A persistent cache of parsed archive members, shared by every link of the user.
+"""A persistent cache of parsed archive members and shared libraries, shared by every link of the user.
 
 Parsing an archive member (section headers, names, symbol table) is pure Python work that gives the
 same answer every time the same bytes are read; a big static library (libpython3.11.a, libcrypto.a,
 libstdc++.a) costs tens of milliseconds of it on every link.  The cache keeps, per archive, what
 `ObjectFile.parse` derived from each member it loaded, as marshal data (C-speed to load, no code
-executed on load), and later links rebuild the member from that record.
+executed on load), and later links rebuild the member from that record.  Shared libraries
+(libc.so.6, libstdc++.so.6: thousands of versioned dynamic symbols) are kept the same way, one
+record per library.
 
 Safety: an archive's records are used only while its path, device, inode, size, mtime and ctime are
 all those recorded (ctime cannot be set back by a user: any rewrite of the file changes it), and
-each member's record is checked against the member itself: its ELF header and a CRC-32 of the bytes
-it was parsed from (section header table, symbol and string tables).  Anything that does not match,
+each member's (library's) record is checked against the member itself: its size and a CRC-32 of the
+bytes it was parsed from (ELF, program and section headers, symbol, string, dynamic and version
+tables).  Anything that does not match,
 or a cache file that cannot be read or decoded, is ignored: the member is parsed as without a cache.
 A record is only ever written for a member that parsed without error.
 
@@ -34,6 +37,7 @@ def _code_stamp() -> int:
     """CRC-32 of the bytecode that writes and reads records: a braze whose record layout differs
     (even if VERSION was not bumped) never reads another's records."""
     from .object import ObjectFile, InputSection
+    from .shared import SharedFile
 
     def code(co, c: int) -> int:
         c = crc32(co.co_code, c)
@@ -41,7 +45,8 @@ def _code_stamp() -> int:
             c = code(k, c) if hasattr(k, "co_code") else crc32(repr(k).encode(), c)
         return c
     c = 0
-    for f in (ObjectFile.to_record, ObjectFile._from_record, InputSection.__init__):
+    for f in (ObjectFile.to_record, ObjectFile._from_record, InputSection.__init__, SharedFile.to_record,
+              SharedFile._from_record):
         c = code(f.__code__, c)
     return c
 
@@ -54,10 +59,16 @@ def cache_dir() -> str | None:
     return os.path.join(base, "braze", "inputs")
 
 
-def member_check(view) -> int | None:
-    """CRC-32 of the ELF header, the section header table and every SYMTAB/STRTAB section of a
-    member: the bytes its parse depends on, bar the relocations and contents read later from the
-    member itself.  None when the headers are not plausible (the member is then parsed)."""
+_MEMBER_TYPES = frozenset((2, 3))     # SHT_SYMTAB, SHT_STRTAB
+# a shared library's parse reads its program headers, .dynamic, .dynsym, .dynstr and the version sections
+_SHARED_TYPES = frozenset((3, 6, 11, 0x6ffffffd, 0x6ffffffe, 0x6fffffff))
+_SH_TYPE_OFF_SIZE = struct.Struct("<4xI16xQQ").unpack_from      # sh_type, sh_offset, sh_size
+
+
+def elf_check(view, types=_MEMBER_TYPES) -> int | None:
+    """CRC-32 of the ELF header, the program and section header tables and every section of one of
+    `types`: the bytes a parse depends on (relocations and contents are read later from the file
+    itself).  None when the headers are not plausible (the file is then parsed)."""
     n = len(view)
     if n < 64:
         return None
@@ -66,16 +77,21 @@ def member_check(view) -> int | None:
     if shnum == 0 or end > n:
         return None
     c = crc32(view[:64])
+    phoff, phnum = struct.unpack_from("<Q", view, 32)[0], struct.unpack_from("<H", view, 56)[0]
+    if phnum and phoff + phnum * 56 <= n:
+        c = crc32(view[phoff:phoff + phnum * 56], c)
     c = crc32(view[shoff:end], c)
     for i in range(shnum):
-        o = shoff + i * 64
-        t = view[o + 4]
-        if t == 2 or t == 3:        # SHT_SYMTAB, SHT_STRTAB
-            off, size = struct.unpack_from("<QQ", view, o + 24)
+        t, off, size = _SH_TYPE_OFF_SIZE(view, shoff + i * 64)
+        if t in types:
             if off + size > n:
                 return None
             c = crc32(view[off:off + size], c)
     return c
+
+
+def member_check(view) -> int | None:
+    return elf_check(view, _MEMBER_TYPES)
 
 
 class ArchiveCache:
@@ -125,17 +141,53 @@ class ArchiveCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        tmp = f"{self.file}.{os.getpid()}.tmp"
+        _write(self.file, marshal.dumps((VERSION, self.key, self.records)))
+
+
+class SharedCache:
+    """The record of one shared library (its exported and undefined symbols, versions, DT_NEEDED…)."""
+
+    def __init__(self, file: str, key: tuple):
+        self.file = file
+        self.key = key
+        self.record = None
+
+    def get(self, view):
         try:
-            os.makedirs(os.path.dirname(self.file), exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(marshal.dumps((VERSION, self.key, self.records)))
-            os.replace(tmp, self.file)
-        except OSError:
+            with open(self.file, "rb") as f:
+                data = marshal.loads(f.read())
+            if type(data) is tuple and len(data) == 5 and data[0] == VERSION and data[1] == self.key \
+                    and data[2] == len(view) and data[3] == elf_check(view, _SHARED_TYPES):
+                return data[4]
+        except (OSError, EOFError, ValueError, TypeError, struct.error):
+            pass
+        return None
+
+    def put(self, view, record) -> None:
+        check = elf_check(view, _SHARED_TYPES)
+        if check is not None:
             try:
-                os.unlink(tmp)
-            except OSError:
+                self.record = marshal.dumps((VERSION, self.key, len(view), check, record))
+            except ValueError:
                 pass
+
+    def save(self) -> None:
+        if self.record is not None:
+            _write(self.file, self.record)
+
+
+def _write(file: str, data: bytes) -> None:
+    tmp = f"{file}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, file)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 class InputCache:
@@ -143,18 +195,33 @@ class InputCache:
 
     def __init__(self, directory: str):
         self.dir = directory
-        self.archives: list[ArchiveCache] = []
+        self.entries: list = []
+        self._stamp: int | None = None
 
-    def archive(self, path: str, st) -> ArchiveCache | None:
-        if st.st_size < MIN_ARCHIVE_SIZE:
-            return None
+    def _file_key(self, prefix: str, path: str, st) -> tuple[str, tuple]:
         real = os.path.realpath(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
-        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, _code_stamp())
-        ac = ArchiveCache(path, os.path.join(self.dir, f"ar-{name}.v{VERSION}"), key)
-        self.archives.append(ac)
+        if self._stamp is None:
+            self._stamp = _code_stamp()
+        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, self._stamp)
+        return os.path.join(self.dir, f"{prefix}-{name}.v{VERSION}"), key
+
+    def archive(self, path: str, st) -> ArchiveCache | None:
+        if st is None or st.st_size < MIN_ARCHIVE_SIZE:
+            return None
+        file, key = self._file_key("ar", path, st)
+        ac = ArchiveCache(path, file, key)
+        self.entries.append(ac)
         return ac
 
+    def shared(self, path: str, st) -> SharedCache | None:
+        if st is None or st.st_size < MIN_ARCHIVE_SIZE:
+            return None
+        file, key = self._file_key("so", path, st)
+        sc = SharedCache(file, key)
+        self.entries.append(sc)
+        return sc
+
     def save(self) -> None:
-        for ac in self.archives:
-            ac.save()
+        for e in self.entries:
+            e.save()
