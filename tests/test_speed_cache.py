@@ -21,21 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, run_env, sh, tool_env
+from harness import RUN_TIMEOUT, BuildDir, _no_core, run_env, tool_env
 
 SRC = Path(__file__).resolve().parent / "c"
 
 
-class Build:
-    def __init__(self, root: Path, lddir: str):
-        self.root = root
-        self.lddir = lddir
-
+class Build(BuildDir):
     def run(self, cmd, cwd=None, env=None):
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(env),
-                           capture_output=True, text=True, errors="replace", timeout=300)
-        assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p.stdout
+        return super().run(cmd, cwd=cwd, env=tool_env(env)).stdout
 
     def archive(self, name: str, value: int) -> Path:
         """libNAME.a of the 8 parts of speed_lib.c, compiled with -DVALUE=value."""
@@ -75,7 +68,7 @@ class Build:
              main: str = "speed_main.c") -> Path:
         d = self.root / linker
         d.mkdir(exist_ok=True)
-        ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
+        ld = self.ld(linker)
         env = {"BRAZE_CACHE_DIR": str(cache)} if cache is not None else None
         self.run(["gcc", *ld, self.main_obj(main), archive, *flags, "-o", d / out], cwd=d, env=env)
         return d / out
