@@ -17,6 +17,7 @@ from __future__ import annotations
 import marshal
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,25 @@ def test_shared_library_cache(build, tmp_path):
     assert check_against(build, so, cache, "so-warm") == cold
     so = build.shared("spso", "-DEXTRA=3")       # same path, one more export
     check_against(build, so, cache, "so-extra", main="speed_main_extra.c")
+
+
+# ---- the bench's big jobs: the cache changes no byte, and the new jobs behave as with ld.bfd ----
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import jobs  # noqa: E402
+
+
+@pytest.mark.parametrize("job", ["python", "synth-1x", "cpp-static-libstdcxx"])
+def test_bench_job_cached_identical(job, braze_lddir, tmp_path, tmp_path_factory, monkeypatch):
+    work = str(tmp_path_factory.getbasetemp().parent / "bench-work")
+    monkeypatch.setenv("BRAZE_CACHE_DIR", str(tmp_path / "cache"))
+    outs = []
+    for n, extra in enumerate(([], [], ["-Wl,--no-cache"])):      # cold, warm, without
+        out = tmp_path / f"out{n}"
+        jobs.link(job, braze_lddir, str(out), work, extra_flags=extra)
+        outs.append(jobs.output_digests(str(out)))
+    assert outs[0] == outs[1] == outs[2]
+    assert any((tmp_path / "cache").glob("*-*.v*")), "nothing of the job was cached"
+    r = jobs.check(job, jobs.exe_path(job, str(tmp_path / "out1")), work)
+    assert r.ok, r.message
