@@ -127,8 +127,9 @@ class ObjectFile:
     """A relocatable object, possibly an archive member."""
     is_shared = False
 
-    def __init__(self, name: str, view, archive=None, order: int = 0, record=None):
+    def __init__(self, name: str, view, archive=None, order: int = 0, target=None, record=None):
         self.name = name
+        self.target = target              # the link's Target: inputs of another machine are refused
         self.view = view
         self.archive = archive
         self.order = order
@@ -158,8 +159,8 @@ class ObjectFile:
         self.has_lto_ir = False           # .gnu.lto_* sections (GCC LTO IR: fat or slim)
         self.lto_slim = False             # IR only (gcc -flto without -ffat-lto-objects): no code
         self.cacheable = True             # to_record() describes it fully (no decompressed section)
-        if record is not None:
-            self._from_record(record)
+        if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):
+            self._from_record(record)       # (a file of another machine is parsed: parse() refuses it)
         else:
             self.parse()
 
@@ -169,7 +170,7 @@ class ObjectFile:
     def parse(self) -> None:
         v = self.view
         size = len(v)
-        _ehdr, shdrs, e_shstrndx = read_headers(v, self.error, ET_REL)
+        _ehdr, shdrs, e_shstrndx = read_headers(v, self.error, ET_REL, self.target)
         e_shnum = len(shdrs)
         for i, sh in enumerate(shdrs):
             if sh[8] > MAX_ALIGN or sh[5] > MAX_SIZE:

@@ -14,8 +14,9 @@ from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERS
 class SharedFile:
     is_shared = True
 
-    def __init__(self, path: str, view, as_needed: bool, order: int = 0, record=None):
+    def __init__(self, path: str, view, as_needed: bool, order: int = 0, target=None, record=None):
         self.name = path
+        self.target = target              # the link's Target: libraries of another machine are refused
         self.path = path
         self.view = view
         self.as_needed = as_needed
@@ -34,8 +35,8 @@ class SharedFile:
         self._by_value: dict[int, list[str]] | None = None
         self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
         self._versioned: dict | None = None
-        if record is not None:
-            self._from_record(record)
+        if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):
+            self._from_record(record)       # (a file of another machine is parsed: parse() refuses it)
         else:
             self.parse()
 
@@ -45,7 +46,7 @@ class SharedFile:
     def parse(self) -> None:
         v = self.view
         size = len(v)
-        ehdr, shdrs, _shstrndx = read_headers(v, self.error, ET_DYN)
+        ehdr, shdrs, _shstrndx = read_headers(v, self.error, ET_DYN, self.target)
         e_phoff, e_phentsize, e_phnum = ehdr[5], ehdr[9], ehdr[10]
         if e_phentsize == 56 and e_phoff + e_phnum * 56 <= size:
             for ph in PHDR.iter_unpack(v[e_phoff:e_phoff + e_phnum * 56]):
