@@ -3,7 +3,8 @@ PY      ?= python3
 VENV    := .venv
 VPY     := $(VENV)/bin/python
 APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
-            zlib1g-dev hyperfine mold lld gdb golang-go clang-14 llvm-14 llvm-14-linker-tools
+            zlib1g-dev libpython3.11-dev libexpat1-dev hyperfine mold lld gdb golang-go clang-14 llvm-14 \
+            llvm-14-linker-tools
 
 .PHONY: all deps venv demo test bench bench-check clean
 

@@ -50,6 +50,8 @@ PROGRAMS_DIR = os.path.join(BENCH_DIR, "programs")
 DEFAULT_WORKDIR = os.path.join(BENCH_DIR, "work")
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
 
+_PYCONFIG = "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu"
+
 LINKERS = ("bfd", "gold", "lld", "mold", "braze")
 REFERENCE_LINKER = "bfd"
 
@@ -209,6 +211,22 @@ _JOB_LIST = [
          links=[_c("gcc", "-shared", "{obj}/greet.o", "-o", "{out}/libgreet.so"),
                 _c("gcc", "{obj}/main.o", "-L{out}", "-lgreet", "-o", "{exe}")],
          env=(("LD_LIBRARY_PATH", "{out}"),), default=False),
+    _job("python", "CPython-sized: a C program embedding Python, linked -no-pie against Debian's "
+                   "static libpython3.11.a (-g; libs as python3.11-config --ldflags --embed says, "
+                   "plus what libpython's members need)",
+         compile=[_c("gcc", "-O2", "-g", "-I/usr/include/python3.11", "-c", "{src}/main.c",
+                     "-o", "{obj}/main.o")],
+         links=[_c("gcc", "-no-pie", "-g", "{obj}/main.o", f"{_PYCONFIG}/libpython3.11.a", "-ldl",
+                   "-lm", "-lz", "-lexpat", "-lpthread", "-lutil", "-o", "{exe}")],
+         requires=((f"{_PYCONFIG}/libpython3.11.a", "libpython3.11-dev"),), default=False,
+         timeout=60.0),
+    # the scaling jobs: 1x, 4x, 16x copies of one generated code base (bench/tools/synthgen.py)
+    *(_job(f"synth-{n}x", f"{n} copies of a generated C code base ({n * 16} objects, "
+                          "-ffunction-sections -fdata-sections -g) for time per MB of input",
+           compile=[_c(sys.executable, os.path.join(BENCH_DIR, "tools", "synthgen.py"), str(n),
+                       "{obj}")],
+           links=[_c("gcc", "@{obj}/objs.rsp", "-o", "{exe}")],
+           srcdir="synth", default=False) for n in (1, 4, 16)),
 ]
 
 JOBS: dict[str, Job] = {j.name: j for j in _JOB_LIST}
@@ -494,6 +512,36 @@ def link(job: Job | str, lddir: str | None, out: str, workdir: str | None = None
     if not os.path.isfile(exe):
         raise BenchError(f"job {job.name}: link with {who} produced no {exe}")
     return exe
+
+
+def input_bytes(job: Job | str, workdir: str | None = None) -> int:
+    """Size of the job's named link inputs (objects, archives, @response-file contents).
+
+    Libraries found through -l are not counted: this is the denominator of "time per MB of input".
+    """
+    job = _job_of(job)
+    vals = dict(src=job.src, obj=obj_dir(job, workdir), out="", exe="")
+    seen: set[str] = set()
+    for cmd in job.links:
+        for a in cmd[1:]:
+            a = _subst(a, **vals)
+            if a.startswith("@") and os.path.isfile(a[1:]):
+                with open(a[1:]) as f:
+                    seen.update(l.strip() for l in f if l.strip())
+            elif os.path.isfile(a):
+                seen.add(a)
+    return sum(os.path.getsize(p) for p in seen if os.path.isfile(p))
+
+
+def output_digests(out: str) -> dict[str, str]:
+    """sha256 of every file a link left in `out` (name -> hex), to prove output is unchanged."""
+    res = {}
+    for fn in sorted(os.listdir(out)):
+        p = os.path.join(out, fn)
+        if os.path.isfile(p) and not fn.startswith("."):
+            with open(p, "rb") as f:
+                res[fn] = hashlib.sha256(f.read()).hexdigest()
+    return res
 
 
 def run(job: Job | str, exe: str) -> RunResult:

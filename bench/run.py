@@ -149,6 +149,23 @@ def render(res: dict) -> str:
         L.append(f"| {name} | " + " | ".join(cell(res, name, c) for c in cols)
                  + f" | {fmt_ratio(med.get('braze'), med.get('bfd'))}"
                  + f" | {fmt_ratio(med.get('braze'), med.get('mold'))} | {rss_cell} |")
+    scal = [(n, r) for n, r in res["jobs"].items() if r.get("input_bytes", 0) >= 1e6]
+    if scal:
+        per = [c for c in ("bfd", "mold", "braze") if c in res["linkers"]]
+        L.append("")
+        L.append("Time per MB of named input (objects, archives; libraries found by -l not counted), "
+                 "ms/MB; the synth-N jobs are N copies of one generated code base, so a linear cost "
+                 "keeps their ms/MB flat:")
+        L.append("")
+        L.append("| job | input MB | " + " | ".join(per) + " |")
+        L.append("|---|--:|" + "--:|" * len(per))
+        for name, r in scal:
+            mb = r["input_bytes"] / 1e6
+            vals = []
+            for c in per:
+                t = r["time"].get(c)
+                vals.append(f"{t['median'] / mb:.1f}" if t and r["status"].get(c) == "ok" else "-")
+            L.append(f"| {name} | {mb:.1f} | " + " | ".join(vals) + " |")
     L.append("")
     L.append("Peak RSS of the link (max over the gcc → collect2 → ld process tree), MiB:")
     L.append("")
@@ -220,6 +237,38 @@ def machine() -> str:
 
 # --------------------------------------------------------------------------
 
+def digests(selected: list[J.Job], lddir: str, workdir: str, record: str | None,
+            compare: str | None) -> int:
+    """Link each job with braze; record its outputs' sha256 sums or compare them with a record."""
+    got = {}
+    for job in selected:
+        out = os.path.join(workdir, "digest", job.name)
+        try:
+            J.link(job, lddir, out, workdir)
+        except J.BenchError as e:
+            die(str(e), 1)
+        got[job.name] = J.output_digests(out)
+        log(f"{job.name:22s} " + " ".join(f"{k}={v[:16]}" for k, v in got[job.name].items()))
+    if record:
+        old = {}
+        if os.path.exists(record):
+            with open(record) as f:
+                old = json.load(f)
+        old.update(got)
+        with open(record, "w") as f:
+            json.dump(old, f, indent=1, sort_keys=True)
+        log(f"wrote {record}")
+    if compare:
+        with open(compare) as f:
+            want = json.load(f)
+        bad = [n for n in got if n not in want or want[n] != got[n]]
+        for n in bad:
+            log(f"DIFFERS: {n}: {got[n]} != {want.get(n)}")
+        log(f"{len(got) - len(bad)}/{len(got)} jobs byte-identical to {compare}")
+        return 1 if bad else 0
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -237,6 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check-only", action="store_true",
                     help="only link each job with braze and compare its output with ld.bfd's; "
                          "exit 1 on any failure")
+    ap.add_argument("--max-ratio", type=float, default=1.5,
+                    help="exit 1 if braze's median time exceeds this multiple of ld.bfd's on any "
+                         "job (default 1.5; 0 = no limit)")
+    ap.add_argument("--digests", metavar="FILE",
+                    help="link each job with braze and write the sha256 of its outputs to FILE (JSON)")
+    ap.add_argument("--compare-digests", metavar="FILE",
+                    help="link each job with braze and fail unless its outputs are byte-identical "
+                         "to the sha256 sums recorded in FILE by --digests")
     ap.add_argument("--update-readme", action="store_true",
                     help=f"replace the {START} … {END} block in README.md")
     ap.add_argument("--workdir", default=J.DEFAULT_WORKDIR, help="build directory (bench/work)")
@@ -251,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = [l for l in linkers if l not in J.LINKERS]
     if bad:
         die(f"unknown linker(s) {', '.join(bad)}; known: {', '.join(J.LINKERS)}")
-    if args.check_only:
+    if args.check_only or args.digests or args.compare_digests:
         linkers = ["braze"]
     if not linkers:
         die("no linkers selected")
@@ -288,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
         J.build_inputs(workdir, selected, verbose=True)
     except J.BenchError as e:
         die(str(e))
+
+    if args.digests or args.compare_digests:
+        return digests(selected, lddir, workdir, args.digests, args.compare_digests)
 
     # ---- correctness: every linker's program must behave like ld.bfd's ----
     failed = []
@@ -343,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"braze's own passes {split[0]:.1f} ms, the LTO plugin {split[1]:.1f} ms")
         results["jobs"][job.name] = {"lto_split": split, "status": status[job.name],
                                      "time": {l: times.get(l) for l in linkers},
-                                     "rss_kib": rss}
+                                     "rss_kib": rss, "input_bytes": J.input_bytes(job, workdir)}
 
     with open(os.path.join(workdir, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
@@ -357,6 +417,18 @@ def main(argv: list[str] | None = None) -> int:
         update_readme(block)
     if failed:
         log("\nFAILED: " + ", ".join(f"{j} with {l}" for j, l in failed))
+    slow = []
+    if args.max_ratio and "braze" in linkers and "bfd" in linkers:
+        for name, r in results["jobs"].items():
+            b, f = r["time"].get("braze"), r["time"].get("bfd")
+            if b and f and b["median"] > args.max_ratio * f["median"]:
+                slow.append(f"{name} ({b['median'] / f['median']:.2f}x)")
+        if slow:
+            log(f"\nTOO SLOW: braze misses the {args.max_ratio}x ld.bfd target on: " + ", ".join(slow))
+        else:
+            log(f"\nbraze is within {args.max_ratio}x ld.bfd on every job")
+    if slow:
+        return 1
     # another linker failing a job is a result to report (lld and mold keep PT_INTERP in
     # musl-gcc -static output), not a failure of the benchmark
     return 1 if any(l == "braze" for _j, l in failed) else 0

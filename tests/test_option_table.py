@@ -175,7 +175,7 @@ BFD_NO_HELP = {"add-needed", "no-add-needed", "noinhibit_exec", "sort_common", "
 BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry",
               # ld.lld's options braze has too (explain.py), in lld's spelling and formats
               "why-extract", "print-archive-stats", "why-live", "time-trace", "time-trace-file",
-              "time-trace-granularity"}
+              "time-trace-granularity", "no-cache"}
 
 
 @pytest.fixture(scope="module")

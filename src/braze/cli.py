@@ -67,6 +67,8 @@ lld's options for the questions people ask a linker (same formats as ld.lld):
   --why-extract=FILE  --print-archive-stats=FILE  (FILE '-': stdout)
   --why-live=GLOB  (with --gc-sections)  --time-trace  --time-trace-file=FILE  --time-trace-granularity=N
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
+  --no-cache   do not use the cache of parsed archive members ($BRAZE_CACHE_DIR, default
+               ~/.cache/braze/inputs; entries are checked against the file and each member)
 
 Library initialisation (braze):
   With -shared, if @LIBINIT@ is defined (globally, or locally in one object), braze adds
@@ -657,6 +659,13 @@ def _(c, s, v): c.unique.append(v)
 
 @_flag("no-threads")
 def _(c, s): c.threads = 1
+
+
+# ---- issue 11 (speed): braze's own options ----
+@_flag("no-cache")
+def _(c, s):
+    """Neither read nor write the cache of parsed archive members (inputs/cache.py)."""
+    c.input_cache = False
 
 
 # ---- issue 8: options whose meaning is settled here (each works as in bfd) ----

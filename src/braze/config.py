@@ -176,6 +176,7 @@ class Config:
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
+    input_cache: bool = True      # --no-cache: neither read nor write the parsed-input cache
     threads: int = 0              # 0: decide from the CPU count and the link's size
     optimize: bool = False        # -O1: .hash/.gnu.hash bucket counts searched as bfd's -O does
     warn_search_mismatch: bool = True  # --no-warn-search-mismatch turns it off

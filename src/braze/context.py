@@ -33,7 +33,8 @@ class Context:
         self.weak_refs: dict = {}     # executables: id(undefined weak) -> [symbol, bfd's zero_undefweak]
         self.weak_data_relocs: list = []   # their absolute 64-bit data pointers, decided after the scan
         self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
-        self.timings: list[tuple[str, float]] = []
+        # --time: the interpreter's start, the imports and the option parsing come first (CPU time so far)
+        self.timings: list[tuple[str, float]] = [("start-up (cpu)", time.process_time())]
         self._t0 = time.perf_counter()
         self.start_wall = time.time()     # --time-trace's beginningOfTime
         self.warned: set[str] = set()

@@ -2,7 +2,6 @@
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
 
-import re
 
 from . import diag
 from .diag import LinkError
@@ -497,6 +496,7 @@ class _UniqueRule:
 
     def __init__(self, patterns: list):
         import fnmatch
+        import re
         self.orphans = None in patterns
         self.globs = [re.compile(fnmatch.translate(p)) for p in patterns if p is not None]
         self.count = 0

@@ -69,6 +69,13 @@ class Reader:
             self.plugins = ctx.plugins = PluginHost(ctx, self)
         self.first_obj = None       # bfd's dynobj, for -y (trace.Tracer.linker_definitions)
         self.dynobj_done = False
+        self.input_cache = None     # parsed archive members kept across links (inputs/cache.py)
+        self.last_stat = None       # os.fstat of the file open() mapped last
+        if cfg.input_cache:
+            from .inputs.cache import cache_dir, InputCache
+            d = cache_dir()
+            if d:
+                self.input_cache = InputCache(d)
 
     # ---------- files ----------
     def open(self, path: str):
@@ -77,7 +84,8 @@ class Reader:
         except OSError as e:
             raise LinkError(f"cannot open {path}: {e.strerror}") from None
         try:
-            size = os.fstat(fd).st_size
+            self.last_stat = st = os.fstat(fd)
+            size = st.st_size
             if size == 0:
                 return memoryview(b"")
             m = mmap.mmap(fd, size, prot=mmap.PROT_READ)
@@ -87,6 +95,21 @@ class Reader:
             os.close(fd)
         self.ctx.mmaps.append(m)
         return memoryview(m)
+
+    def shared_file(self, path: str, view, as_needed: bool, order: int) -> SharedFile:
+        """SharedFile of the library open() just mapped, from the input cache when it has it."""
+        cache = self.input_cache.shared(path, self.last_stat) if self.input_cache is not None else None
+        if cache is not None:
+            rec = cache.get(view)
+            if rec is not None:
+                try:
+                    return SharedFile(path, view, as_needed, order=order, target=self.ctx.target, record=rec)
+                except (ValueError, TypeError):
+                    pass        # a record of another shape: parse the library instead
+        so = SharedFile(path, view, as_needed, order=order, target=self.ctx.target)
+        if cache is not None:
+            cache.put(view, so.to_record())
+        return so
 
     def find_lib(self, name: str, static: bool) -> str:
         if name.startswith(":"):
@@ -233,7 +256,7 @@ class Reader:
                 self.add_object(obj)
             elif etype == ET_DYN:
                 self._first_elf(view)
-                so = SharedFile(path, view, as_needed, order=self.next_order(), target=self.ctx.target)
+                so = self.shared_file(path, view, as_needed, self.next_order())
                 if not so.has_soname:
                     so.soname = needed_name or path
                 self.dso_paths[real] = so
@@ -266,8 +289,11 @@ class Reader:
             ir.order = self.next_order()
             self.add_object(ir)
         elif magic == AR_MAGIC or magic == THIN_MAGIC:
+            st = self.last_stat
             ar = Archive(path, view, self.open)
             self.archives[path] = ar
+            if self.input_cache is not None and not ar.thin:
+                ar.cache = self.input_cache.archive(path, st)
             if whole:
                 for off in ar.members():
                     self.load_member(ar, off)
@@ -442,7 +468,21 @@ class Reader:
         if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         self._first_elf(view)
-        obj = ObjectFile(name, view, archive=ar, order=self.next_order(), target=self.ctx.target)
+        cache = ar.cache
+        order = self.next_order()
+        target = self.ctx.target
+        obj = None
+        if cache is not None:
+            rec = cache.get(off, view)
+            if rec is not None:
+                try:
+                    obj = ObjectFile(name, view, archive=ar, order=order, target=target, record=rec)
+                except (ValueError, TypeError, IndexError):
+                    obj = None      # a record of another shape: parse the member instead
+        if obj is None:
+            obj = ObjectFile(name, view, archive=ar, order=order, target=target)
+            if cache is not None and obj.cacheable:
+                cache.put(off, view, obj.to_record())
         if obj.has_lto_ir and self.plugins is not None:
             ir = self._claim_member(ar, off, name, view)
             if ir is not None:
@@ -702,7 +742,7 @@ class Reader:
                         diag.warn(f"{name}, needed by {so.name}, not found (try using -rpath or -rpath-link)")
                         continue
                     try:
-                        ind = SharedFile(path, self.open(path), False, target=self.ctx.target)
+                        ind = self.shared_file(path, self.open(path), False, 0)
                     except LinkError:
                         continue
                 seen.add(ind.soname)
@@ -879,6 +919,8 @@ def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
 
 
 def read_inputs(ctx) -> None:
+    from .inputs.object import reset_reloc_budget
+    reset_reloc_budget()
     r = Reader(ctx)
     ctx.tracer = r.tracer       # --dependency-file is written even when the link fails
     cfg = ctx.config
@@ -901,6 +943,8 @@ def read_inputs(ctx) -> None:
     if r.tracer is not None and r.first_obj is not None and not cfg.pic and not r.dynobj_done:
         r.tracer.linker_definitions(r.first_obj, False)
     r.scan_indirect_dsos()
+    if r.input_cache is not None:
+        r.input_cache.save()
     ctx.reader = r
     if ctx.has_symver:
         _bind_default_version_refs(ctx)

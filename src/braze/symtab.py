@@ -260,18 +260,19 @@ def _exe_forced_local(ctx) -> set:
         if cfg.export_dynamic or s.ref_dynamic or s.def_dynamic or k in ctx.dynamic_listed:
             out.add(k)
     if cfg.pie and not ctx.static_pie and len(out) < len(cand):
-        import re
-        plt_seen = re.compile(rb"[\x02\x03]")      # pc_seen bit 2: a PLT32 reference was scanned
         for obj in ctx.objs:
             seen = obj.pc_seen
             if not seen:
                 continue
             syms = obj.syms
             fg = obj.first_global
-            for m in plt_seen.finditer(seen, fg):
-                s = syms[m.start()]
-                if s is not None and id(s) in cand:
-                    out.add(id(s))
+            for bits in (2, 3):     # pc_seen bit 2: a PLT32 reference was scanned
+                i = seen.find(bits, fg)
+                while i >= 0:
+                    s = syms[i]
+                    if s is not None and id(s) in cand:
+                        out.add(id(s))
+                    i = seen.find(bits, i + 1)
     return out
 
 

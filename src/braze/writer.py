@@ -16,6 +16,8 @@ from .sections import OutputSection
 
 # Below this many relocations a second process costs more (fork, copy-on-write faults) than it saves.
 _PARALLEL_MIN_RELOCS = 50000
+# chunks whose write() costs Python work per entry, like applying a relocation (24-byte entries)
+_PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 
 
 def write_sections(ctx) -> None:
@@ -31,14 +33,20 @@ def write_sections(ctx) -> None:
                         f"({type(e).__name__})") from None
     ctx.buf = buf
     _write_headers(ctx, buf)
+    ctx.reloc_rest = rest = []
     for c in ctx.chunks:
-        c.write(ctx, buf)
+        if parallel and not isinstance(c, OutputSection):
+            # the linker-made sections (.symtab, .eh_frame, .dynsym, …: disjoint ranges, written from
+            # the link's tables) are written by this process while the child applies relocations
+            rest.append(c)
+        else:
+            c.write(ctx, buf)
 
 
 def apply_relocations(ctx) -> None:
     """The input sections' relocations (the target's apply_relocs), in two processes when it pays."""
     if ctx.reloc_parallel:
-        _apply_two_processes(ctx, ctx.buf, ctx.reloc_jobs)
+        _apply_two_processes(ctx, ctx.buf, ctx.reloc_jobs, ctx.reloc_rest)
     else:
         _apply_jobs(ctx, ctx.buf, ctx.reloc_jobs)
     diag.check_errors()
@@ -95,11 +103,15 @@ def _use_two_processes(cfg, nrelocs: int) -> bool:
     return True
 
 
-def _apply_two_processes(ctx, buf, jobs) -> None:
-    """Apply relocations with a forked child doing the first half (by relocation count) of the sections.
-    The writes are disjoint and the child's messages go straight to stderr; its exit status says
-    whether it reported errors."""
-    half = sum(m.rel_size for m, _o, _a in jobs) // 2
+def _apply_two_processes(ctx, buf, jobs, rest=()) -> None:
+    """Apply relocations with a forked child doing the first part of the sections, while this process
+    writes the chunks in `rest` and applies the others.  The child takes half of the work counted in
+    relocations, the per-entry writers in `rest` (symbol table, .eh_frame) counting one unit per
+    24 bytes.  The writes are disjoint and the child's messages go straight to stderr; its exit status
+    says whether it reported errors."""
+    total = sum(m.rel_size for m, _o, _a in jobs)
+    extra = sum(c.size for c in rest if type(c).__name__ in _PER_ENTRY_WRITERS)
+    half = min(total, (total + extra) // 2)
     acc = k = 0
     while k < len(jobs) and acc < half:
         acc += jobs[k][0].rel_size
@@ -121,6 +133,8 @@ def _apply_two_processes(ctx, buf, jobs) -> None:
             finally:
                 os._exit(code)
     try:
+        for c in rest:
+            c.write(ctx, buf)
         _apply_jobs(ctx, buf, jobs[k:])
     finally:
         _, status = os.waitpid(pid, 0)

@@ -24,6 +24,7 @@ class Archive:
         self.longnames = b""
         self.loaded: dict[int, object] = {}       # header offset -> ObjectFile (or None for non-ELF)
         self._members: list[int] | None = None
+        self.cache = None             # inputs.cache.ArchiveCache of its parsed members, if any
         self._parse_headers()
 
     def error(self, msg: str, off: int | None = None) -> LinkError:

@@ -14,7 +14,7 @@ from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERS
 class SharedFile:
     is_shared = True
 
-    def __init__(self, path: str, view, as_needed: bool, order: int = 0, target=None):
+    def __init__(self, path: str, view, as_needed: bool, order: int = 0, target=None, record=None):
         self.name = path
         self.target = target              # the link's Target: libraries of another machine are refused
         self.path = path
@@ -35,7 +35,10 @@ class SharedFile:
         self._by_value: dict[int, list[str]] | None = None
         self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
         self._versioned: dict | None = None
-        self.parse()
+        if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):
+            self._from_record(record)       # (a file of another machine is parsed: parse() refuses it)
+        else:
+            self.parse()
 
     def error(self, msg: str) -> LinkError:
         return LinkError(f"{self.name}: {msg}")
@@ -123,6 +126,15 @@ class SharedFile:
                 continue
             defs.append((name, value, sz, info & 0xf, bind, shndx, versions.get(vidx) if vidx > 1 else None,
                          hidden, other & 3))
+
+    def to_record(self) -> tuple:
+        """What parse() derived from the library, as plain data for the input cache (inputs/cache.py)."""
+        return (self.soname, self.has_soname, self.needed, self.runpath, self.defs, self.undefs,
+                self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges)
+
+    def _from_record(self, rec: tuple) -> None:
+        (self.soname, self.has_soname, self.needed, self.runpath, self.defs, self.undefs,
+         self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges) = rec
 
     def _parse_verdef(self, verdef, cstr) -> None:
         """Version index -> name from .gnu.version_d; every record must lie inside the section."""

@@ -1,7 +1,6 @@
 """.interp, .note.gnu.build-id, .note.gnu.property, .note.package."""
 from __future__ import annotations
 
-import hashlib
 import struct
 
 from ..elf import SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0, NT_FDO_PACKAGING_METADATA
@@ -41,10 +40,26 @@ class BuildId(Chunk):
             import os
             desc = os.urandom(16)
         else:
-            h = hashlib.sha1() if self.style == "sha1" else hashlib.md5()
+            h = _hasher(self.style, len(buf))
             h.update(memoryview(buf))
             desc = h.digest()
         buf[o:o + self.desc_size] = desc
+
+
+def _hasher(style: str, size: int):
+    """sha1/md5 object for the build-id.  Below 1 MiB, CPython's own implementation: loading OpenSSL
+    for hashlib costs ~2.5 ms, more than hashing a small output takes; above, OpenSSL's is faster."""
+    if size < (1 << 20):
+        try:
+            if style == "sha1":
+                from _sha1 import sha1
+                return sha1()
+            from _md5 import md5
+            return md5()
+        except ImportError:
+            pass
+    import hashlib
+    return hashlib.sha1() if style == "sha1" else hashlib.md5()
 
 
 class PropertyNote(Chunk):

@@ -1,0 +1,227 @@
+"""A persistent cache of parsed archive members and shared libraries, shared by every link of the user.
+
+Parsing an archive member (section headers, names, symbol table) is pure Python work that gives the
+same answer every time the same bytes are read; a big static library (libpython3.11.a, libcrypto.a,
+libstdc++.a) costs tens of milliseconds of it on every link.  The cache keeps, per archive, what
+`ObjectFile.parse` derived from each member it loaded, as marshal data (C-speed to load, no code
+executed on load), and later links rebuild the member from that record.  Shared libraries
+(libc.so.6, libstdc++.so.6: thousands of versioned dynamic symbols) are kept the same way, one
+record per library.
+
+Safety: an archive's records are used only while its path, device, inode, size, mtime and ctime are
+all those recorded (ctime cannot be set back by a user: any rewrite of the file changes it), and
+each member's (library's) record is checked against the member itself: its size and a CRC-32 of the
+bytes it was parsed from (ELF, program and section headers, symbol, string, dynamic and version
+tables).  Anything that does not match,
+or a cache file that cannot be read or decoded, is ignored: the member is parsed as without a cache.
+A record is only ever written for a member that parsed without error.
+
+Where: $BRAZE_CACHE_DIR, else $XDG_CACHE_HOME/braze/inputs, else ~/.cache/braze/inputs.
+`--no-cache` (or BRAZE_CACHE_DIR set to the empty string) neither reads nor writes it.  The files
+can be deleted at any time.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import struct
+from binascii import crc32
+
+VERSION = 1                 # bump when the record layout (ObjectFile.to_record) changes
+MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
+
+_SHDR_AT = struct.Struct("<40xQ12xHH").unpack_from     # e_shoff, e_shnum, e_shstrndx of an ELF header
+
+
+def _code_stamp() -> int:
+    """CRC-32 of the bytecode that writes and reads records: a braze whose record layout differs
+    (even if VERSION was not bumped) never reads another's records."""
+    from .object import ObjectFile, InputSection
+    from .shared import SharedFile
+
+    def code(co, c: int) -> int:
+        c = crc32(co.co_code, c)
+        for k in co.co_consts:      # nested code (comprehensions) by content: its repr has an address
+            c = code(k, c) if hasattr(k, "co_code") else crc32(repr(k).encode(), c)
+        return c
+    c = 0
+    for f in (ObjectFile.to_record, ObjectFile._from_record, InputSection.__init__, SharedFile.to_record,
+              SharedFile._from_record):
+        c = code(f.__code__, c)
+    return c
+
+
+def cache_dir() -> str | None:
+    d = os.environ.get("BRAZE_CACHE_DIR")
+    if d is not None:
+        return d or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "braze", "inputs")
+
+
+_MEMBER_TYPES = frozenset((2, 3))     # SHT_SYMTAB, SHT_STRTAB
+# a shared library's parse reads its program headers, .dynamic, .dynsym, .dynstr and the version sections
+_SHARED_TYPES = frozenset((3, 6, 11, 0x6ffffffd, 0x6ffffffe, 0x6fffffff))
+_SH_TYPE_OFF_SIZE = struct.Struct("<4xI16xQQ").unpack_from      # sh_type, sh_offset, sh_size
+
+
+def elf_check(view, types=_MEMBER_TYPES) -> int | None:
+    """CRC-32 of the ELF header, the program and section header tables and every section of one of
+    `types`: the bytes a parse depends on (relocations and contents are read later from the file
+    itself).  None when the headers are not plausible (the file is then parsed)."""
+    n = len(view)
+    if n < 64:
+        return None
+    shoff, shnum = _SHDR_AT(view, 0)[:2]
+    end = shoff + shnum * 64
+    if shnum == 0 or end > n:
+        return None
+    c = crc32(view[:64])
+    phoff, phnum = struct.unpack_from("<Q", view, 32)[0], struct.unpack_from("<H", view, 56)[0]
+    if phnum and phoff + phnum * 56 <= n:
+        c = crc32(view[phoff:phoff + phnum * 56], c)
+    c = crc32(view[shoff:end], c)
+    for i in range(shnum):
+        t, off, size = _SH_TYPE_OFF_SIZE(view, shoff + i * 64)
+        if t in types:
+            if off + size > n:
+                return None
+            c = crc32(view[off:off + size], c)
+    return c
+
+
+def member_check(view) -> int | None:
+    return elf_check(view, _MEMBER_TYPES)
+
+
+class ArchiveCache:
+    """The records of one archive: loaded when the archive is opened, written back (whole, atomically)
+    at the end of the link if members were parsed that it did not hold."""
+
+    def __init__(self, path: str, file: str, key: tuple):
+        self.path = path
+        self.file = file
+        self.key = key
+        self.records: dict[int, bytes] = {}
+        self.dirty = False
+        self.hits = 0
+        try:
+            with open(file, "rb") as f:
+                data = marshal.loads(f.read())
+            if type(data) is tuple and len(data) == 3 and data[0] == VERSION and data[1] == key \
+                    and type(data[2]) is dict:
+                self.records = data[2]
+        except (OSError, EOFError, ValueError, TypeError):
+            pass            # absent, unreadable or not ours: start empty
+
+    def get(self, off: int, view):
+        """The record of the member at header offset `off` if it matches `view`, else None."""
+        blob = self.records.get(off)
+        if blob is None:
+            return None
+        try:
+            rec = marshal.loads(blob)
+            if rec[0] != len(view) or rec[1] != member_check(view):
+                return None
+        except (EOFError, ValueError, TypeError, IndexError, struct.error):
+            return None
+        self.hits += 1
+        return rec[2]
+
+    def put(self, off: int, view, record) -> None:
+        check = member_check(view)
+        if check is None:
+            return
+        try:
+            self.records[off] = marshal.dumps((len(view), check, record))
+        except ValueError:
+            return
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        _write(self.file, marshal.dumps((VERSION, self.key, self.records)))
+
+
+class SharedCache:
+    """The record of one shared library (its exported and undefined symbols, versions, DT_NEEDED…)."""
+
+    def __init__(self, file: str, key: tuple):
+        self.file = file
+        self.key = key
+        self.record = None
+
+    def get(self, view):
+        try:
+            with open(self.file, "rb") as f:
+                data = marshal.loads(f.read())
+            if type(data) is tuple and len(data) == 5 and data[0] == VERSION and data[1] == self.key \
+                    and data[2] == len(view) and data[3] == elf_check(view, _SHARED_TYPES):
+                return data[4]
+        except (OSError, EOFError, ValueError, TypeError, struct.error):
+            pass
+        return None
+
+    def put(self, view, record) -> None:
+        check = elf_check(view, _SHARED_TYPES)
+        if check is not None:
+            try:
+                self.record = marshal.dumps((VERSION, self.key, len(view), check, record))
+            except ValueError:
+                pass
+
+    def save(self) -> None:
+        if self.record is not None:
+            _write(self.file, self.record)
+
+
+def _write(file: str, data: bytes) -> None:
+    tmp = f"{file}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, file)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+class InputCache:
+    """All archive caches of one link."""
+
+    def __init__(self, directory: str):
+        self.dir = directory
+        self.entries: list = []
+        self._stamp: int | None = None
+
+    def _file_key(self, prefix: str, path: str, st) -> tuple[str, tuple]:
+        real = os.path.realpath(path)
+        name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
+        if self._stamp is None:
+            self._stamp = _code_stamp()
+        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, self._stamp)
+        return os.path.join(self.dir, f"{prefix}-{name}.v{VERSION}"), key
+
+    def archive(self, path: str, st) -> ArchiveCache | None:
+        if st is None or st.st_size < MIN_ARCHIVE_SIZE:
+            return None
+        file, key = self._file_key("ar", path, st)
+        ac = ArchiveCache(path, file, key)
+        self.entries.append(ac)
+        return ac
+
+    def shared(self, path: str, st) -> SharedCache | None:
+        if st is None or st.st_size < MIN_ARCHIVE_SIZE:
+            return None
+        file, key = self._file_key("so", path, st)
+        sc = SharedCache(file, key)
+        self.entries.append(sc)
+        return sc
+
+    def save(self) -> None:
+        for e in self.entries:
+            e.save()
