@@ -62,6 +62,7 @@ class InputSpec:
     whole_archive: bool = False
     static: bool = False      # -Bstatic in force: -l finds only .a
     tscript: bool = False     # given with -T: bfd reads it while parsing options (not traced by -t)
+    binary: bool = False      # -b binary in force: the file's bytes become a .data section (bfd's binary input)
 
 
 @dataclass
@@ -178,6 +179,9 @@ class Config:
     warn_search_mismatch: bool = True  # --no-warn-search-mismatch turns it off
     warn_rwx_segments: bool = True     # --[no-]warn-rwx-segments
     warn_execstack: bool | None = None   # None: bfd's default (warn for objects that ask for one)
+    relocatable: bool = False     # -r/-i/-Ur/--relocatable: an ET_REL output (relocatable.py)
+    emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output
+    define_common: bool = False   # -d/-dc/-dp: allocate common symbols even with -r
 
     @property
     def is_dynamic_exe(self) -> bool:

@@ -25,6 +25,12 @@ def link(config) -> LinkResult:
 
 
 def _link(ctx, config) -> LinkResult:
+    if config.relocatable:              # -r: a different output, an ET_REL object
+        from .relocatable import link_relocatable
+        link_relocatable(ctx)
+        if config.time:
+            ctx.report_time()
+        return LinkResult(config.output, ctx)
     read_inputs(ctx);                    ctx.mark("read inputs")
     passes.resolve_symbols(ctx);         ctx.mark("resolve symbols")
     passes.gc_sections(ctx);             ctx.mark("gc sections")

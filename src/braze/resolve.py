@@ -150,9 +150,18 @@ class Reader:
             elif spec.kind == "group_end":
                 self.finish_group()
             elif spec.kind == "lib":
+                if spec.binary:
+                    raise LinkError(f"-l{spec.value} with -b binary is not supported")
                 p = self.find_lib(spec.value, spec.static)
                 self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
                               from_lib=True)
+            elif spec.binary:           # -b binary: the bytes become an object's .data
+                from .binaryinput import binary_object
+                p = sysroot_prefixed(spec.value, self.sysroot)
+                if self.tracer is not None:
+                    self.tracer.opened(spec.value)
+                self.add_object(binary_object(spec.value, self.open(spec.value if p is None else p),
+                                              self.next_order()))
             else:
                 p = sysroot_prefixed(spec.value, self.sysroot)
                 self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static,

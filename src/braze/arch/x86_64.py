@@ -499,6 +499,12 @@ def _width(t):
     return _W.get(t, 4)
 
 
+# ---- relocatable output (-r, --emit-relocs; see relocatable.py) ------------------------------
+def reloc_field_width(t: int) -> int:
+    """Bytes of the field a relocation of type t writes (cleared when its target was discarded)."""
+    return _W.get(t, 4)
+
+
 # ---------------------------------------------------------------- apply
 
 _pack_i32 = struct.Struct("<i").pack_into
