@@ -134,6 +134,7 @@ def link_relocatable(ctx) -> None:
     r.layout()
     r.symbols()
     r.relocations();                    ctx.mark("relocations")
+    diag.check_errors()
     buf = r.write()
     from .writer import _commit
     _commit(cfg.output, buf, 0o666)
@@ -191,6 +192,7 @@ class _Relocatable:
         self.groups: list = []        # (obj, group index, signature symbol index, [member indices], flag)
         self.eh: list = []            # _Parts of .eh_frame inputs
         self.ordered: list = []
+        self.dropped_in: dict = {}    # (id(obj), section index) of a dropped COMDAT member -> (owner, signature)
 
     # ---------------------------------------------------------------- binning
     def _out_for(self, name, typ, flags, key, orphan_kind=None):
@@ -238,7 +240,7 @@ class _Relocatable:
                 if flag & GRP_COMDAT:
                     # the object reader recorded the group (same signature rules); keep it when this
                     # object is the signature's owner
-                    owner = None
+                    owner = sig = None
                     for sig, mem in obj.comdat_groups:
                         if mem == members:
                             owner = comdat.get(sig)
@@ -246,6 +248,10 @@ class _Relocatable:
                     if owner is not obj:
                         dropped.update(members)
                         dropped.add(imap(i))
+                        for m in words[1:]:
+                            if 0 < m < n:
+                                self.dropped_in[(id(obj), imap(m))] = (owner, sig, secname(shdrs[m][0]),
+                                                                       shdrs[m][5])
                         continue
                 kept_groups[imap(i)] = (sh, members, flag)
             parts = {}
@@ -317,10 +323,39 @@ class _Relocatable:
         o.members.append(p)
         parts[ii] = p
 
+    def _gnu_stack(self) -> None:
+        """.note.GNU-stack as bfd writes it with -r: present when an input has one (or -z
+        [no]execstack asks), executable when bfd's final-link rules say the stack would be (an
+        input without the note, or with an executable one; the same warnings)."""
+        from .layout import _stack_flags
+        from .elf import PF_X
+        o = self.outs.get(".note.GNU-stack")
+        cfg = self.ctx.config
+        if o is None and cfg.execstack is None:
+            return
+        f = _stack_flags(self.ctx)
+        if f is None:
+            return
+        if o is None:
+            self.seq += 1
+            o = self.outs[".note.GNU-stack"] = _Out(".note.GNU-stack", SHT_PROGBITS, 0,
+                                                    (1, _ANCHOR["nonalloc"], 1, self.seq))
+        o.flags = SHF_EXECINSTR if f & PF_X else 0
+
     # ---------------------------------------------------------------- layout
     def layout(self) -> None:
+        self._gnu_stack()
         outs = sorted(self.outs.values(), key=lambda o: o.key)
         self.ordered = outs
+        # bfd (_bfd_elf_tls_setup) gives the first TLS output section the largest alignment of the
+        # TLS sections that follow it, in -r too
+        for i, o in enumerate(outs):
+            if o.flags & SHF_TLS and o.flags & SHF_ALLOC:
+                j = i
+                while j < len(outs) and outs[j].flags & SHF_TLS:
+                    o.align = max(o.align, outs[j].align)
+                    j += 1
+                break
         for o in outs:
             if not o.merge_ok:
                 o.flags &= ~(SHF_MERGE | SHF_STRINGS)
@@ -329,16 +364,16 @@ class _Relocatable:
             if o.entsize is None or o.entsize < 0:
                 o.entsize = 0
             off = 0
-            for p in o.members:
+            for k, p in enumerate(o.members):
                 if p.kind == "eh":
-                    self._split_eh(p)
+                    self._split_eh(p, k + 1 == len(o.members))
                 a = p.sec.align
                 off = align_up(off, a)
                 p.off = off
                 off += p.size if p.kind == "eh" else p.sec.size
             o.size = off
 
-    def _split_eh(self, p) -> None:
+    def _split_eh(self, p, last: bool) -> None:
         """Keep CIEs and the FDEs of kept code (bfd's -r .eh_frame editing)."""
         from .ehframe import split_eh_frame
         sec = p.sec
@@ -373,7 +408,7 @@ class _Relocatable:
                     q += n
                 r.new_size = _trim(data, r, q)
         total = sum(r.new_size for r in live)
-        if live and not tail:
+        if live and not tail and not last:      # (padding only where another input follows)
             live[-1].new_size += -total & (sec.align - 1)
         out = bytearray()
         for r in live:
@@ -518,6 +553,7 @@ class _Relocatable:
                 continue
             rels = o.relocs
             debug = _is_debug(o.name)
+            eh_like = o.name in (".eh_frame", ".gcc_except_table")    # bfd's action_discarded 0
             for p in o.members:
                 obj = p.obj
                 if not p.sec.rel_size:
@@ -528,7 +564,7 @@ class _Relocatable:
                 fg = obj.first_global
                 osyms = obj.syms
                 nsym = len(esyms)
-                last = 0
+                last = p.off          # bfd's last_offset starts at the input section's place
                 for off, info, addend in p.sec.relocs:
                     si = info >> 32
                     typ = info & 0xffffffff
@@ -550,6 +586,15 @@ class _Relocatable:
                         tp = None
                         if not (sh == SHN_UNDEF or SHN_LORESERVE <= sh <= 0xffff):
                             tp = parts.get(sh)
+                            if tp is None and not eh_like:
+                                # bfd "pretends" the symbol is in the kept group's section of the same
+                                # name and size (_bfd_elf_check_kept_section); outside debug sections
+                                # that is also an error
+                                tp = self._kept(obj, sh)
+                                if not debug:
+                                    self._complain(obj, p, si, sh)
+                                if tp is not None and e[1] & 0xf != STT_SECTION:
+                                    tp = None     # (a named local there: not output, as below)
                             if tp is None:        # a section of a dropped COMDAT duplicate
                                 if data is not None:
                                     w = reloc_field_width(typ)
@@ -579,6 +624,31 @@ class _Relocatable:
             # bfd sorts each output relocation section by offset (elf_link_adjust_relocs: an
             # insertion sort, so entries at one offset keep their order)
             rels.sort(key=_offset)
+
+    def _kept(self, obj, sh):
+        """The _Part of the kept copy of dropped COMDAT member `sh` of obj: the section with the same
+        name in the group that was kept, when it has the same size."""
+        d = self.dropped_in.get((id(obj), sh))
+        if d is None:
+            return None
+        owner, sig, name, size = d
+        oparts = self.parts[id(owner)]
+        for gsig, mem in owner.comdat_groups:
+            if gsig != sig:
+                continue
+            for m in mem:
+                kp = oparts.get(m)
+                if kp is not None and kp.sec is not None and kp.sec.name == name and kp.sec.size == size:
+                    return kp
+        return None
+
+    def _complain(self, obj, p, si, sh) -> None:
+        e = obj.esyms[si]
+        d = self.dropped_in.get((id(obj), sh))
+        dname = d[2] if d is not None else "?"
+        sname = obj.sym_names[si] if e[1] & 0xf != STT_SECTION else dname
+        diag.error(f"`{diag.demangle(sname)}' referenced in section `{p.sec.name}' of {obj.name}: defined in "
+                   f"discarded section `{dname}' of {obj.name}")
 
     # ---------------------------------------------------------------- write
     def write(self) -> bytearray:
