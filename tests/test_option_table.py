@@ -31,6 +31,7 @@ VALUES = {
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
     "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",
     "Ttext-segment": "0x400000", "section-start": ".text=0x1000",
+    "b": "binary", "format": "binary",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
