@@ -25,7 +25,7 @@ import struct
 from . import diag
 from .diag import LinkError
 from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, EM_X86_64, SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB,
-                  SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
+                  SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
                   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
                   SHF_GROUP, SHF_TLS, SHF_EXCLUDE, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
                   SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_NOTYPE, STT_SECTION, STT_FILE,
@@ -161,10 +161,6 @@ def _check_options(cfg) -> None:
         bad.append("-S")
     if cfg.discard in ("all", "locals"):
         bad.append("-x" if cfg.discard == "all" else "-X")
-    if cfg.scripts:
-        bad.append("-T")
-    if cfg.build_id:
-        bad.append("--build-id")
     if cfg.compress_debug_sections != "none":
         bad.append("--compress-debug-sections")
     if cfg.version_scripts:
@@ -192,6 +188,7 @@ class _Relocatable:
         self.groups: list = []        # (obj, group index, signature symbol index, [member indices], flag)
         self.eh: list = []            # _Parts of .eh_frame inputs
         self.ordered: list = []
+        self.discarded: set = set()   # (id(obj), index) of sections a script's /DISCARD/ dropped
         self.dropped_in: dict = {}    # (id(obj), section index) of a dropped COMDAT member -> (owner, signature)
 
     # ---------------------------------------------------------------- binning
@@ -199,17 +196,20 @@ class _Relocatable:
         o = self.outs.get(key)
         if o is None:
             self.seq += 1
-            pos = _SCRIPT_POS.get(name) if orphan_kind is None else None
-            if pos is not None:
-                sk = (1, pos, 0, self.seq)
+            kind = orphan_kind or _orphan_kind(flags, typ)
+            if getattr(self.ctx, "r_script", None) is not None:
+                sk = (1, 0, 1, "K", self.seq)          # placed by _place_orphans
             else:
-                sk = (1, _ANCHOR[orphan_kind or _orphan_kind(flags, typ)], 1, self.seq)
+                pos = _SCRIPT_POS.get(name) if orphan_kind is None else None
+                sk = (1, pos, 0, 0, self.seq) if pos is not None else (1, _ANCHOR[kind], 1, 0, self.seq)
             o = self.outs[key] = _Out(name, typ, flags & ~SHF_GROUP, sk)
+            o.orphan_kind = kind
         return o
 
     def collect(self) -> None:
         ctx = self.ctx
         comdat = ctx.comdat
+        cands = []          # (obj, index, InputSection, its group's index or None, obj's parts)
         for obj in ctx.objs:
             v = obj.view
             _e, shdrs, shstrndx = read_headers(v, obj.error, ET_REL)
@@ -273,7 +273,7 @@ class _Relocatable:
                 if t == SHT_GROUP:
                     gsh, members, flag = kept_groups[ii]
                     o = self._out_for(".group", SHT_GROUP, 0, ("group", id(obj), ii))
-                    o.key = (0, self.seq)
+                    o.key = (0, self.seq, 0, 0, 0)
                     o.align = 4
                     o.entsize = 4
                     o.info = gsh[7]
@@ -288,17 +288,79 @@ class _Relocatable:
                     if name.startswith((".gnu.lto_", ".llvm_addrsig")) or name == ".gnu.lto":
                         continue
                     sec = InputSection(obj, ii, name, sh)      # a section the final-link reader skips
-                flags = sec.flags
-                gi = member_of.get(ii)
-                if gi is not None:
-                    o = self._out_for(sec.name, sec.type, flags, ("member", id(obj), ii),
-                                      orphan_kind=_orphan_kind(flags, sec.type))
-                    o.flags |= SHF_GROUP
-                    o.group = parts[gi].out
-                    o.group.group_members.append(o)
-                else:
-                    o = self._out_for(sec.name, sec.type, flags, sec.name)
-                self._add(o, obj, ii, sec, parts)
+                cands.append((obj, ii, sec, member_of.get(ii), parts))
+        script = getattr(ctx, "r_script", None)
+        if script is not None:
+            self._match_script(script, cands)
+        for obj, ii, sec, gi, parts in cands:
+            if ii in parts or (id(obj), ii) in self.discarded:
+                continue                # placed by the script (or discarded by it)
+            flags = sec.flags
+            if gi is not None:
+                o = self._out_for(sec.name, sec.type, flags, ("member", id(obj), ii),
+                                  orphan_kind=_orphan_kind(flags, sec.type))
+                o.flags |= SHF_GROUP
+                o.group = parts[gi].out
+                o.group.group_members.append(o)
+            else:
+                o = self._out_for(sec.name, sec.type, flags, sec.name,
+                                  orphan_kind=_orphan_kind(flags, sec.type) if script is not None else None)
+            self._add(o, obj, ii, sec, parts)
+        if script is not None:
+            self._place_orphans(script)
+        if ctx.config.build_id:
+            self.seq += 1
+            o = self.outs[".note.gnu.build-id"] = _Out(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, None)
+            o.key = (1, _SCRIPT_POS[".note.gnu.build-id"], 0, 0, self.seq) if script is None else \
+                (1, -1, 1, -1, self.seq)
+            from .synthetic.notes import BuildId
+            o.build_id = BuildId(ctx.config.build_id)
+            o.align = 4
+            o.size = o.build_id.size
+            o.entsize = 0
+
+    def _match_script(self, script, cands) -> None:
+        """Input sections to the script's output sections: statement by statement, pattern by
+        pattern, in input order (SORT: by name); /DISCARD/ drops them.  Group members stay groups."""
+        from fnmatch import fnmatchcase
+        for st in script:
+            for globs, sort in st.patterns:
+                hits = [c for c in cands if c[3] is None and c[1] not in c[4]
+                        and any(fnmatchcase(c[2].name, g) for g in globs)]
+                if sort:
+                    hits.sort(key=lambda c: c[2].name)
+                for obj, ii, sec, _gi, parts in hits:
+                    if st.name == "/DISCARD/":
+                        self.discarded.add((id(obj), ii))
+                        parts[ii] = None        # (taken; removed again below)
+                        continue
+                    o = self.outs.get(("script", st.pos))
+                    if o is None:
+                        self.seq += 1
+                        o = self.outs[("script", st.pos)] = _Out(st.name, sec.type, sec.flags, None)
+                        o.key = (1, st.pos, 0, 0, self.seq)
+                        o.align = st.align
+                    self._add(o, obj, ii, sec, parts)
+        for c in cands:                 # /DISCARD/ed: not in the output at all
+            if c[1] in c[4] and c[4][c[1]] is None:
+                del c[4][c[1]]
+
+    def _place_orphans(self, script) -> None:
+        """bfd's orphan placement under a user script: after the last script section of the same kind,
+        else after the last one of an earlier kind (notes, code, read-only data, TLS, data, bss,
+        non-alloc), else first."""
+        rank = {"note": 0, "text": 1, "rodata": 2, "tdata": 3, "data": 4, "bss": 5, "nonalloc": 6}
+        placed = sorted((o for k, o in self.outs.items() if isinstance(k, tuple) and k[0] == "script"),
+                        key=lambda o: o.key)
+        kinds = [(o.key[1], rank[_orphan_kind(o.flags, o.type)]) for o in placed]
+        for o in self.outs.values():
+            if not (isinstance(o.key, tuple) and len(o.key) == 5 and o.key[3] == "K"):
+                continue
+            r = rank[o.orphan_kind]
+            same = [p for p, k in kinds if k == r]
+            lower = [p for p, k in kinds if k < r]
+            anchor = same[-1] if same else lower[-1] if lower else -1
+            o.key = (1, anchor, 1, r, o.key[4])
 
     def _add(self, o, obj, ii, sec, parts) -> None:
         flags = sec.flags
@@ -339,7 +401,7 @@ class _Relocatable:
         if o is None:
             self.seq += 1
             o = self.outs[".note.GNU-stack"] = _Out(".note.GNU-stack", SHT_PROGBITS, 0,
-                                                    (1, _ANCHOR["nonalloc"], 1, self.seq))
+                                                    (1, 10 ** 6, 1, 6, self.seq))
         o.flags = SHF_EXECINSTR if f & PF_X else 0
 
     # ---------------------------------------------------------------- layout
@@ -359,10 +421,12 @@ class _Relocatable:
         for o in outs:
             if not o.merge_ok:
                 o.flags &= ~(SHF_MERGE | SHF_STRINGS)
-            if o.type == SHT_GROUP:
+            if o.type == SHT_GROUP or getattr(o, "build_id", None) is not None:
                 continue
-            if o.entsize is None or o.entsize < 0:
-                o.entsize = 0
+            # bfd (elf_fake_sections) keeps an entry size only for SHF_MERGE sections and gives the
+            # array sections 8; anything else gets 0, whatever the inputs said
+            if o.entsize is None or o.entsize < 0 or not o.flags & SHF_MERGE:
+                o.entsize = 8 if o.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY) else 0
             off = 0
             for k, p in enumerate(o.members):
                 if p.kind == "eh":
@@ -719,6 +783,8 @@ class _Relocatable:
                     link = lp.out.index if lp is not None else 0
             off = align_up(off, o.align)
             size = o.size
+            if getattr(o, "build_id", None) is not None:
+                o.build_id.offset = off
             headers.append((o.name, o.type, o.flags, 0, off, size, link, info, o.align, o.entsize))
             if o.type != SHT_NOBITS and data:
                 chunks.append((off, data))
@@ -756,6 +822,11 @@ class _Relocatable:
         ident = b"\x7fELF\x02\x01\x01" + bytes([3 if gnu else 0]) + bytes(8)
         EHDR.pack_into(buf, 0, ident, ET_REL, EM_X86_64, 1, 0, 0, shoff, 0, EHDR.size, 0, 0, SHDR.size,
                        0 if need_x else len(headers), SHN_XINDEX if need_x else shstr_idx)
+        for o in outs:              # --build-id: the hash of the finished file, as in a final link
+            bid = getattr(o, "build_id", None)
+            if bid is not None:
+                bid.write(None, buf)
+                bid.post_write(None, buf)
         return buf
 
     def _sig_index(self, obj, sig, parts) -> int:

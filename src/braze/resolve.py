@@ -313,7 +313,11 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized") from None
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
-        res = parse_script(text, path)
+        res = parse_script(text, path, self.cfg.relocatable)
+        if res.sections is not None:
+            if getattr(self.ctx, "r_script", None) is not None:
+                raise LinkError(f"{path}: a second SECTIONS command is not supported")
+            self.ctx.r_script = res.sections
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
             self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
