@@ -208,3 +208,41 @@ def test_refused_and_errors(tmp_path, direct_ld):
     p = _run([*direct_ld, "-r", "a.o", "liba.so", "-o", "out.o"], tmp_path, check=False)
     assert p.returncode == 1 and "attempted static link of dynamic object" in p.stderr
     assert not (tmp_path / "out.o").exists()
+
+
+def _kbuild_dir() -> Path:
+    """The kbuild tree of Debian's linux-headers-amd64 (Makefile APT_PKGS); the running kernel may be
+    another one, so the tree is found under /usr/src, not through `uname -r`."""
+    import glob
+    trees = sorted(glob.glob("/usr/src/linux-headers-*-amd64"))
+    assert trees, "linux-headers-amd64 is not installed (see Makefile APT_PKGS)"
+    return Path(trees[-1])
+
+
+def test_kernel_module(tmp_path, braze_lddir):
+    """An out-of-tree Linux module built by kbuild with LD=ld.bfd and with LD=<linker under test>: kbuild
+    links the .ko with `ld -r -m elf_x86_64 -z noexecstack --build-id=sha1 -T arch/x86/module.lds`.
+    The two .ko files are compared structurally (views above, build-id bytes aside); they cannot be
+    loaded here (no root in a kernel of this version), so nothing runs them.  Both links use the same
+    objects: the module is built with bfd, then kbuild relinks it when LD changes."""
+    tree = _kbuild_dir()
+    kos = {}
+    d = tmp_path / "kmod"
+    d.mkdir()
+    (d / "braze_hello.c").write_text((SRC / "reloc_kmod" / "braze_hello.c").read_text())
+    (d / "Kbuild").write_text("obj-m := braze_hello.o\n")
+    for label, ld in (("bfd", need_tool("ld.bfd")), ("tst", str(Path(braze_lddir) / "ld"))):
+        p = subprocess.run(["make", "-C", str(tree), f"M={d}", f"LD={ld}", "modules"], capture_output=True,
+                           text=True, env=tool_env(), timeout=600)
+        assert p.returncode == 0, f"kbuild with LD={ld} failed:\n{_clip(p.stdout + p.stderr)}"
+        assert "LD [M]" in p.stdout, f"kbuild did not link the module with LD={ld}:\n{p.stdout}"
+        kos[label] = d / f"{label}.ko"
+        (d / "braze_hello.ko").rename(kos[label])
+    _same_views(kos["tst"], kos["bfd"])
+    notes = {k: subprocess.run(["readelf", "-n", str(v)], capture_output=True, text=True).stdout
+             for k, v in kos.items()}
+    assert all("Build ID" in n and ".modinfo" not in n for n in notes.values())
+    info = {k: subprocess.run(["readelf", "-p", ".modinfo", str(v)], capture_output=True, text=True).stdout
+            for k, v in kos.items()}
+    assert "braze test module" in info["bfd"]
+    assert info["tst"].replace("tst.ko", "X") == info["bfd"].replace("bfd.ko", "X")
