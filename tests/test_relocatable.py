@@ -246,3 +246,28 @@ def test_kernel_module(tmp_path, braze_lddir):
             for k, v in kos.items()}
     assert "braze test module" in info["bfd"]
     assert info["tst"].replace("tst.ko", "X") == info["bfd"].replace("bfd.ko", "X")
+
+
+def test_partial_link_many_sections(tmp_path, direct_ld, ld_bfd):
+    """-r of objects with 66,000+ sections (tests/test_many_sections.py's): the output needs extended
+    section numbers (e_shnum 0, SHN_XINDEX, .symtab_shndx), also for symbols in sections numbered
+    0xfff1/0xfff2 (not SHN_ABS/SHN_COMMON); the COMDAT duplicate in other.o is dropped.  bfd's
+    warning about the inputs without .note.GNU-stack names the same (last) object."""
+    import test_many_sections as many
+    (tmp_path / "many.s").write_text(many._many_s())
+    (tmp_path / "other.s").write_text(many.OTHER_S)
+    (tmp_path / "main.c").write_text(many.MAIN_C)
+    for src in ("many.s", "other.s", "main.c"):
+        _run(["gcc", "-c", "-O1", "-fPIE", src], tmp_path)
+    objs = ["many.o", "other.o", "main.o"]
+    msgs = {}
+    for label, ld in (("bfd", ld_bfd), ("mine", direct_ld)):
+        p = _run([*ld, "-r", *objs, "-o", f"{label}.o"], tmp_path)
+        msgs[label] = [ln.split(":", 1)[1] for ln in p.stderr.splitlines()]
+    assert msgs["mine"] == msgs["bfd"]
+    hdr = _run(["readelf", "-h", "mine.o"], tmp_path).stdout
+    assert "Number of section headers:         0 (" in hdr, hdr
+    _same_views(tmp_path / "mine.o", tmp_path / "bfd.o")
+    want = _program(tmp_path, tmp_path / "bfd.o", ["-fuse-ld=bfd"], "ref", False)
+    assert want[0] == 0 and want[1].startswith("12305008 ")
+    assert _program(tmp_path, tmp_path / "mine.o", ["-fuse-ld=bfd"], "mine", False) == want

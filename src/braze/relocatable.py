@@ -74,6 +74,13 @@ def _orphan_kind(flags: int, typ: int) -> str:
     return "rodata"
 
 
+_REAL = 1 << 40      # marks a real section number from 0xff00 up (vs SHN_ABS, SHN_COMMON...)
+
+
+def _real(index: int) -> int:
+    return index if index < SHN_LORESERVE else index | _REAL
+
+
 def _offset(rel):
     return rel[0]
 
@@ -520,7 +527,7 @@ class _Relocatable:
         syms = [(0, 0, 0, 0, 0, 0)]       # (name, info, other, shndx, value, size)
         for o in outs:
             o.symidx = len(syms)
-            syms.append((0, STT_SECTION, 0, o.index, 0, 0))
+            syms.append((0, STT_SECTION, 0, _real(o.index), 0, 0))
         self.local_idx = {}
         for obj in ctx.objs:
             parts = self.parts[id(obj)]
@@ -547,7 +554,7 @@ class _Relocatable:
                     p = parts.get(sh)
                     if p is None:
                         continue            # in a dropped (COMDAT duplicate) section
-                    shndx, value = p.out.index, e[4] + self._part_off(p, e[4])
+                    shndx, value = _real(p.out.index), e[4] + self._part_off(p, e[4])
                 if first:
                     from .symtab import _file_sym
                     syms.append((add(_file_sym(obj)), STT_FILE, 0, SHN_ABS, 0, 0))
@@ -577,7 +584,7 @@ class _Relocatable:
                     p = self.parts[id(sec.file)].get(sec.shndx)
                     if p is None:
                         continue
-                    shndx, value = p.out.index, s.value + self._part_off(p, s.value)
+                    shndx, value = _real(p.out.index), s.value + self._part_off(p, s.value)
                 ent = (add(name), (bind << 4) | s.type, s.visibility, shndx, value, s.size)
             if s.dyn_version is not None and not s.dyn_version[1]:
                 ent = (add(f"{name}@@{s.dyn_version[0]}"),) + ent[1:]     # as the object named it
@@ -728,8 +735,8 @@ class _Relocatable:
             fixed = []
             for i, e in enumerate(syms):
                 sh = e[3]
-                if SHN_LORESERVE <= sh and sh not in (SHN_ABS, SHN_COMMON) or sh > 0xffff:
-                    shndx_tab[i] = sh
+                if sh & _REAL:
+                    shndx_tab[i] = sh & ~_REAL
                     e = e[:3] + (SHN_XINDEX,) + e[4:]
                 fixed.append(e)
             syms = fixed
