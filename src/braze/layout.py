@@ -303,7 +303,9 @@ def _stack_flags(ctx):
         missing = [o for o in objs if not o.has_gnu_stack][-1]     # bfd names the last one
         if cfg.warn_execstack is not False:
             diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")
-            diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker")
+            # (bfd prints this line without "warning:")
+            diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker",
+                      located=True)
         return PF_R | PF_W | PF_X
     return PF_R | PF_W
 
