@@ -79,11 +79,17 @@ def groups(path) -> list:
     return sorted(map(tuple, grps))
 
 
+def notes(path) -> list:
+    """readelf -n, the build-id's bytes left out (a hash of the whole file)."""
+    return [ln.strip() for ln in _readelf("-n", path).splitlines() if "Build ID:" not in ln and ln.strip()]
+
+
 def view(path) -> dict:
     secs = sections(path)
     names = {str(s[0]): s[1] for s in secs}
     return {"sections": [s[1:7] if s[1] not in _STRTABS else s[1:6] for s in secs],
-            "symbols": symbols(path, names), "relocations": relocations(path), "groups": groups(path)}
+            "symbols": symbols(path, names), "relocations": relocations(path), "groups": groups(path),
+            "notes": notes(path)}
 
 
 def diff_views(a: dict, b: dict) -> str:

@@ -7,7 +7,7 @@ ET_REL outputs are compared by their readelf views, and each is then linked into
 Views compared (tests/relocatable_view.py): the section table in order (name, type, flags, entsize,
 alignment, size), the symbols as a set (name, type, binding, visibility, section NAME, value, size),
 the relocations in order per relocation section (offset, type, symbol name or section name +
-addend), the COMDAT groups (signature and member names).  Normalised where bfd's layout differs
+addend), the COMDAT groups (signature and member names), the notes (readelf -n; build-id bytes aside).  Normalised where bfd's layout differs
 legitimately: section file offsets and indices (names instead), the order of the globals (bfd writes
 them in its hash-table walk), and the sizes of .strtab/.shstrtab (bfd shares string tails)."""
 from __future__ import annotations
@@ -32,6 +32,8 @@ CASES = {
                         "multi_object/util.c", "multi_object/main.c"], ["-g"]),
     "common": (["common_archive/cdef.c", "common_archive/main.c"], ["-fcommon"]),
     "cxx_eh_g": (["cxx_eh_comdat/factory.cc", "cxx_eh_comdat/main.cc"], ["-g", "-ffunction-sections"]),
+    # .note.gnu.property (IBT, SHSTK) merged into one note as bfd -r merges it
+    "cet": (["ctor_dtor/b.c", "ctor_dtor/main.c"], ["-fcf-protection=full"]),
 }
 
 

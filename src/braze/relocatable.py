@@ -299,10 +299,16 @@ class _Relocatable:
         script = getattr(ctx, "r_script", None)
         if script is not None:
             self._match_script(script, cands)
+        prop = None
         for obj, ii, sec, gi, parts in cands:
             if ii in parts or (id(obj), ii) in self.discarded:
                 continue                # placed by the script (or discarded by it)
             flags = sec.flags
+            if sec.name == ".note.gnu.property" and sec.type == SHT_NOTE and gi is None:
+                if prop is None:        # one note, the inputs' properties merged as bfd merges them
+                    prop = self._out_for(sec.name, SHT_NOTE, flags, sec.name,
+                                         orphan_kind="note" if script is not None else None)
+                continue
             if gi is not None:
                 o = self._out_for(sec.name, sec.type, flags, ("member", id(obj), ii),
                                   orphan_kind=_orphan_kind(flags, sec.type))
@@ -313,6 +319,19 @@ class _Relocatable:
                 o = self._out_for(sec.name, sec.type, flags, sec.name,
                                   orphan_kind=_orphan_kind(flags, sec.type) if script is not None else None)
             self._add(o, obj, ii, sec, parts)
+        if prop is not None:
+            from .passes import _merge_properties
+            from .synthetic.notes import PropertyNote
+            props = _merge_properties(ctx)
+            if props:
+                prop.data = PropertyNote(props).data
+                prop.size = len(prop.data)
+                prop.align = 8
+                prop.entsize = 0
+                prop.build_id = None
+                prop.prop_note = True
+            else:
+                del self.outs[".note.gnu.property"]
         if script is not None:
             self._place_orphans(script)
         if ctx.config.build_id:
@@ -428,7 +447,7 @@ class _Relocatable:
         for o in outs:
             if not o.merge_ok:
                 o.flags &= ~(SHF_MERGE | SHF_STRINGS)
-            if o.type == SHT_GROUP or getattr(o, "build_id", None) is not None:
+            if o.type == SHT_GROUP or getattr(o, "build_id", None) is not None or getattr(o, "prop_note", False):
                 continue
             # bfd (elf_fake_sections) keeps an entry size only for SHF_MERGE sections and gives the
             # array sections 8; anything else gets 0, whatever the inputs said
@@ -612,6 +631,8 @@ class _Relocatable:
         gidx = self.global_idx
         for o in self.ordered:
             if o.type == SHT_GROUP:
+                continue
+            if getattr(o, "prop_note", False):
                 continue
             data = None
             if o.type != SHT_NOBITS:
