@@ -760,7 +760,6 @@ _NOOPS: dict[str, str] = {
 # ignores. parse_args looks a name up here only when no handler is registered for it: implementing
 # an option means registering its handler and deleting its name here.
 _UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("q", "emit-relocs"), "relocations in the output"),
     **dict.fromkeys(("n", "nmagic", "N", "omagic"), "unpaged layouts"),
     **dict.fromkeys(("a", "Y"), "other systems' compatibility options"),
     **dict.fromkeys(("A", "architecture", "oformat", "EB"), "other targets"),
@@ -805,6 +804,12 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
 def _(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = True
+
+
+@_flag("q", "emit-relocs")
+def _(c, s):
+    """Keep the inputs' relocations in the final output (emitrelocs.py)."""
+    c.emit_relocs = True
 
 
 @_flag("d", "dc", "dp")

@@ -37,6 +37,9 @@ def write_output(ctx) -> None:
     else:
         _apply_jobs(ctx, buf, jobs)
     diag.check_errors()
+    if cfg.emit_relocs:
+        from .emitrelocs import write as write_emitted
+        write_emitted(ctx, buf)
     for c in chunks:
         pw = getattr(c, "post_write", None)
         if pw is not None and c is not ctx.syn.build_id:
