@@ -19,6 +19,16 @@ from .elf import SHT_RELA, SHT_NOBITS, SHF_INFO_LINK, STT_SECTION, SHN_UNDEF, SH
 from .sections import Chunk, OutputSection
 
 
+def check_options(cfg) -> None:
+    """Combinations the emitted relocations are not made for yet: refused, not silently wrong."""
+    from .diag import LinkError
+    bad = [o for o, on in (("-s", cfg.strip_all), ("--compress-debug-sections", cfg.compress_debug_sections != "none"),
+                           ("--section-start/-T<section>", bool(cfg.section_starts)), ("--unique", bool(cfg.unique)))
+           if on]
+    if bad:
+        raise LinkError(f"option {bad[0]} is not supported with --emit-relocs")
+
+
 class EmitRela(Chunk):
     """.rela<name> of one output section."""
 

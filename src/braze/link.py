@@ -31,6 +31,9 @@ def _link(ctx, config) -> LinkResult:
         if config.time:
             ctx.report_time()
         return LinkResult(config.output, ctx)
+    if config.emit_relocs:
+        from .emitrelocs import check_options
+        check_options(config)
     read_inputs(ctx);                    ctx.mark("read inputs")
     passes.resolve_symbols(ctx);         ctx.mark("resolve symbols")
     passes.gc_sections(ctx);             ctx.mark("gc sections")
