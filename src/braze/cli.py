@@ -51,6 +51,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --no-warn-search-mismatch
   -r/-i/-Ur/--relocatable (an ET_REL output as ld -r; -T with a SECTIONS script of input patterns)
   -b binary|elf64-x86-64|default  --format=...  (binary: _binary_NAME_start/_end/_size)
+  -q/--emit-relocs  (keep .rela.<section> in the final output, as bfd)
   -plugin/-plugin-opt (accepted because gcc always passes them; braze refuses LTO IR inputs)
   Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL
   --no-keep-memory --check-sections --warn-textrel ... (see _NOOPS in cli.py)
