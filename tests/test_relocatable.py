@@ -273,3 +273,21 @@ def test_partial_link_many_sections(tmp_path, direct_ld, ld_bfd):
     want = _program(tmp_path, tmp_path / "bfd.o", ["-fuse-ld=bfd"], "ref", False)
     assert want[0] == 0 and want[1].startswith("12305008 ")
     assert _program(tmp_path, tmp_path / "mine.o", ["-fuse-ld=bfd"], "mine", False) == want
+
+
+def test_partial_link_deterministic_and_undefined(tmp_path, direct_ld, ld_bfd):
+    """Two -r links under different PYTHONHASHSEEDs give the same bytes (--build-id included); -u
+    adds an undefined symbol as in bfd's output."""
+    import os
+    objs = _compile(tmp_path, CASES["cxx_eh_comdat"][0], [])
+    outs = []
+    for seed in ("1", "2"):
+        env = dict(tool_env(), PYTHONHASHSEED=seed)
+        p = subprocess.run([*direct_ld, "-r", "--build-id", "-u", "extra_undef", *map(str, objs), "-o",
+                            f"d{seed}.o"], cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        outs.append((tmp_path / f"d{seed}.o").read_bytes())
+    assert outs[0] == outs[1]
+    _partial(tmp_path, ld_bfd, ["--build-id", "-u", "extra_undef", *objs], "bfd.o")
+    _same_views(tmp_path / "d1.o", tmp_path / "bfd.o")
+    assert os.stat(tmp_path / "d1.o").st_mode & 0o111 == 0      # not executable, as bfd's

@@ -199,7 +199,7 @@ def build_symtab(ctx, chunks) -> list:
         exe_forced = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else ()
         emitted = getattr(ctx, "emit_globals", ())     # --emit-relocs: what the relocations name stays
         for name, s in ctx.symtab.items():
-            if id(s) in emitted and s.rank == NONE and not s.linker_defined:
+            if emitted and id(s) in emitted and s.rank == NONE and not s.linker_defined:
                 glob.append((add(name), s))
                 continue
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
