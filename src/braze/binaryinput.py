@@ -4,8 +4,6 @@ bfd's three symbols `_binary_<name>_start`, `_end` (in the section) and `_size` 
 Built as ELF bytes and read by the ordinary object reader, so -r and final links treat it alike."""
 from __future__ import annotations
 
-import struct
-
 from .elf import (EHDR, SHDR, SYM, ET_REL, EM_X86_64, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHF_ALLOC,
                   SHF_WRITE, SHN_ABS, STB_LOCAL, STB_GLOBAL, STT_SECTION, STT_NOTYPE)
 from .inputs.object import ObjectFile

@@ -19,7 +19,6 @@ ld.bfd's `-r` script (`ld -r --verbose`) lays it out:
 """
 from __future__ import annotations
 
-import os
 import struct
 
 from . import diag
@@ -27,8 +26,8 @@ from .diag import LinkError
 from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, EM_X86_64, SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB,
                   SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
                   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
-                  SHF_GROUP, SHF_TLS, SHF_EXCLUDE, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
-                  SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_NOTYPE, STT_SECTION, STT_FILE,
+                  SHF_GROUP, SHF_TLS, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
+                  SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   align_up)
 from .inputs.elfhdr import read_headers
 from .inputs.object import InputSection
