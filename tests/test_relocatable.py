@@ -291,3 +291,31 @@ def test_partial_link_deterministic_and_undefined(tmp_path, direct_ld, ld_bfd):
     _partial(tmp_path, ld_bfd, ["--build-id", "-u", "extra_undef", *objs], "bfd.o")
     _same_views(tmp_path / "d1.o", tmp_path / "bfd.o")
     assert os.stat(tmp_path / "d1.o").st_mode & 0o111 == 0      # not executable, as bfd's
+
+
+@pytest.mark.parametrize("srcs,roots", [
+    (["reloc_gc/keep.c"], ["-e", "main"]),              # notes, constructors, FDEs of kept code stay
+    (["reloc_gc/deadref.c"], ["-u", "live"]),           # an import only removed code used: made local
+    (["cxx_eh_comdat/factory.cc", "cxx_eh_comdat/main.cc"], ["-e", "main"]),
+], ids=["keep", "deadref", "cxx"])
+def test_partial_link_gc_sections(srcs, roots, tmp_path, direct_ld, ld_bfd):
+    """-r --gc-sections: the roots are the -e/-u symbols only; same output as bfd's (then linked into a
+    program by bfd: same behaviour)."""
+    objs = _compile(tmp_path, srcs, ["-ffunction-sections", "-fdata-sections", "-fno-inline", "-g"])
+    for label, ld in (("bfd", ld_bfd), ("mine", direct_ld)):
+        _run([*ld, "-r", "--gc-sections", *roots, *objs, "-o", f"{label}.o"], tmp_path)
+    _same_views(tmp_path / "mine.o", tmp_path / "bfd.o")
+    if roots == ["-e", "main"]:
+        cxx = srcs[0].endswith(".cc")
+        want = _program(tmp_path, tmp_path / "bfd.o", ["-fuse-ld=bfd"], "ref", cxx)
+        assert _program(tmp_path, tmp_path / "mine.o", ["-fuse-ld=bfd"], "mine", cxx) == want
+
+
+def test_partial_link_gc_sections_needs_a_root(tmp_path, direct_ld, ld_bfd):
+    objs = _compile(tmp_path, ["reloc_gc/keep.c"], [])
+    for ld in (ld_bfd, direct_ld):
+        for extra in ([], ["-u", "nosuch"]):
+            p = _run([*ld, "-r", "--gc-sections", *extra, *objs, "-o", "out.o"], tmp_path, check=False)
+            assert p.returncode == 1 and "--gc-sections requires a defined symbol root specified by -e or -u" \
+                in p.stderr, p.stderr
+            assert not (tmp_path / "out.o").exists()

@@ -15,7 +15,8 @@ _KEEP_PREFIX = (".init", ".fini", ".ctors", ".dtors", ".preinit_array", ".init_a
                 ".note", ".gnu.linkonce.", ".interp")
 
 
-def gc_sections(ctx) -> None:
+def gc_sections(ctx, roots=None) -> None:
+    """roots: the root symbol names (-r: only -e and -u); None for a final link's."""
     from .ehframe import split_eh_frame
     cfg = ctx.config
     work: list[InputSection] = []
@@ -24,6 +25,17 @@ def gc_sections(ctx) -> None:
         if sec is not None and type(sec) is InputSection and not sec.gc_mark:
             sec.gc_mark = True
             work.append(sec)
+            if groups is not None and sec.group is not None:
+                for m in groups.get((id(sec.file), sec.group), ()):
+                    mark(m)
+
+    groups = None
+    if roots is not None:       # -r: bfd keeps a COMDAT group whole when one of its sections is kept
+        groups = {}
+        for obj in ctx.objs:
+            secs = obj.sections
+            for sig, members in obj.comdat_groups:
+                groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
 
     startstop = set()
     for name, s in () if cfg.start_stop_gc else ctx.symtab.items():   # -z start-stop-gc: plain references
@@ -52,7 +64,8 @@ def gc_sections(ctx) -> None:
                                                           SHT_PREINIT_ARRAY)
                     or sec.flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
                 mark(sec)
-    names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
+    names = roots if roots is not None else [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + \
+        list(cfg.undefined)
     for n in names:
         s = ctx.symtab.get(n)
         if s is not None:

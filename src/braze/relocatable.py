@@ -135,6 +135,8 @@ def link_relocatable(ctx) -> None:
     if ctx.dsos:
         raise LinkError(f"attempted static link of dynamic object `{ctx.dsos[0].name}'")
     diag.check_errors()
+    if cfg.gc_sections:
+        _gc(ctx)
     r = _Relocatable(ctx)
     r.collect();                        ctx.mark("merge sections")
     r.layout()
@@ -147,6 +149,17 @@ def link_relocatable(ctx) -> None:
     ctx.mark("write")
 
 
+def _gc(ctx) -> None:
+    """--gc-sections with -r, as bfd: the roots are only the -e and -u symbols, at least one of them
+    defined (else bfd's error); notes, init/fini arrays and non-allocated sections stay."""
+    from .gc import gc_sections
+    cfg = ctx.config
+    roots = ([cfg.entry] if cfg.entry else []) + list(cfg.undefined)
+    if not any((s := ctx.symtab.get(n)) is not None and s.rank >= COMMON for n in roots):
+        raise LinkError("--gc-sections requires a defined symbol root specified by -e or -u")
+    gc_sections(ctx, roots)
+
+
 def _check_options(cfg) -> None:
     """The options that change a final link's output but that a relocatable link does not handle
     (yet) are refused rather than silently ignored; the incompatible ones are bfd's errors."""
@@ -155,8 +168,8 @@ def _check_options(cfg) -> None:
     if cfg.pie:
         raise LinkError("-r and -pie may not be used together")
     bad = []
-    if cfg.gc_sections:
-        bad.append("--gc-sections")
+    if cfg.print_gc_sections:
+        bad.append("--print-gc-sections")     # (bfd's -r messages name group members differently)
     if cfg.defsyms:
         bad.append("--defsym")
     if cfg.wraps:
@@ -259,6 +272,12 @@ class _Relocatable:
                                 self.dropped_in[(id(obj), imap(m))] = (owner, sig, secname(shdrs[m][0]),
                                                                        shdrs[m][5])
                         continue
+                if ctx.config.gc_sections and all(
+                        m >= len(obj.sections) or obj.sections[m] is None or not obj.sections[m].alive
+                        for m in members if m < len(obj.sections) and obj.sections[m] is not None):
+                    if any(m < len(obj.sections) and obj.sections[m] is not None for m in members):
+                        dropped.add(imap(i))        # --gc-sections removed every member
+                        continue
                 kept_groups[imap(i)] = (sh, members, flag)
             parts = {}
             self.parts[id(obj)] = parts
@@ -290,6 +309,8 @@ class _Relocatable:
                     continue
                 sec = obj.sections[ii] if ii < len(obj.sections) else None
                 name = secname(sh[0])
+                if sec is not None and not sec.alive:
+                    continue                # --gc-sections removed it
                 if sec is None:
                     if name.startswith((".gnu.lto_", ".llvm_addrsig")) or name == ".gnu.lto":
                         continue
@@ -580,10 +601,23 @@ class _Relocatable:
                 li[i] = len(syms)
                 syms.append((add(names[i]), e[1], e[2], shndx, value, e[5]))
             self.local_idx[id(obj)] = li
-        self.first_global = len(syms)
         self.global_idx = {}
+        cfg = ctx.config
+        if cfg.gc_sections:
+            # bfd makes an undefined symbol that only removed sections used local, after an
+            # unnamed FILE symbol
+            hide = [s for n, s in ctx.symtab.items() if s.rank == NONE and s.ref_regular
+                    and not s.used_in_reloc and n not in cfg.undefined]
+            if hide and any(e[1] & 0xf == STT_FILE for e in syms[1:]):
+                syms.append((0, STT_FILE, 0, SHN_ABS, 0, 0))
+            for s in hide:
+                self.global_idx[id(s)] = len(syms)
+                syms.append((add(s.name), s.type if s.type != 10 else 2, 0, SHN_UNDEF, 0, 0))
+            self.hidden = {id(s) for s in hide}
+        self.first_global = len(syms)
+        hidden = getattr(self, "hidden", ())
         for name, s in ctx.symtab.items():
-            if s.rank == SHARED:
+            if s.rank == SHARED or id(s) in hidden:
                 continue
             if s.rank == NONE:
                 if not s.ref_regular:
@@ -644,6 +678,9 @@ class _Relocatable:
                 continue
             rels = o.relocs
             debug = _is_debug(o.name)
+            # bfd removes a debug relocation against dropped code only while more than one entry
+            # would be left in the output section (RELOC_AGAINST_DISCARDED_SECTION), else NONE
+            remaining = sum(len(p.sec.relocs) for p in o.members if p.sec.rel_size) if debug else 0
             eh_like = o.name in (".eh_frame", ".gcc_except_table")    # bfd's action_discarded 0
             for p in o.members:
                 obj = p.obj
@@ -691,7 +728,8 @@ class _Relocatable:
                                     w = reloc_field_width(typ)
                                     fill = 1 if o.name == ".debug_ranges" else 0
                                     data[noff:noff + w] = fill.to_bytes(w, "little") if w else b""
-                                if debug:
+                                if debug and remaining > 1:
+                                    remaining -= 1
                                     continue
                                 rels.append((noff, R_NONE_INFO, 0))
                                 last = noff
