@@ -191,7 +191,7 @@ def write(ctx, buf) -> None:
                         if out is None or not hasattr(out, "shndx"):
                             ents.append((where, 0, 0))
                             continue
-                        addend += ts.out_off if not hasattr(out, "records") else _eh_place(out, ts)
+                        addend += ts.out_off        # (.eh_frame inputs: where their records went)
                     k = secsym.get(id(out), 0)
                     ents.append((where, (k << 32) | t, addend))
                     continue
@@ -207,14 +207,6 @@ def write(ctx, buf) -> None:
         for e in ents[:r.count]:
             pack(buf, o, *e)
             o += 24
-
-
-def _eh_place(eh, sec) -> int:
-    """Where input .eh_frame section `sec` starts in the output .eh_frame (its first kept record)."""
-    for r in eh.records:
-        if r.sec is sec:
-            return r.out_off - r.off
-    return 0
 
 
 def _first(e):
