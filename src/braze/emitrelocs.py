@@ -9,7 +9,7 @@ writes there (elf_link_input_bfd's emit_relocs path):
 * relaxed GOTPCRELX loads name the type bfd rewrites them to (arch: emitted_reloc); TLS sequences keep
   their types;
 * .eh_frame's relocations follow its records to their new places; those of dropped records (FDEs of
-  discarded code, duplicate CIEs) become R_X86_64_NONE at the previous relocation's offset, and so do
+  discarded code, duplicate CIEs) become NONE relocations at the previous one's offset, and so do
   relocations against discarded (COMDAT duplicate) sections."""
 from __future__ import annotations
 

@@ -8,10 +8,10 @@ ld.bfd's `-r` script (`ld -r --verbose`) lays it out:
   (bfd merges only in a final link), and keep their flags when every input has them.
 * sections of a kept COMDAT group each stay an output section of their own, and the group stays a
   group (SHT_GROUP sections first, as bfd numbers them); the members of duplicate groups are
-  dropped, and relocations that refer to them become R_X86_64_NONE with the field cleared (removed
+  dropped, and relocations that refer to them become NONE relocations with the field cleared (removed
   in debug sections), as bfd's RELOC_AGAINST_DISCARDED_SECTION does.
 * .eh_frame is concatenated with its relocations; FDEs of dropped code are removed and their
-  relocations become R_X86_64_NONE at the previous relocation's offset (bfd's rule); CIEs stay.
+  relocations become NONE relocations at the previous one's offset (bfd's rule); CIEs stay.
 * relocations are rewritten: offsets into the output section, local symbols to their new index,
   section symbols to the output section's (addend += the input's offset), globals to theirs.
 * .symtab: the section symbols, then per object its FILE symbol and locals, then the globals
@@ -34,7 +34,7 @@ from .inputs.object import InputSection
 from .symbols import NONE, SHARED, COMMON
 from .synthetic.strtab import StrTab
 
-# ld.bfd's -r script (ldscripts/elf_x86_64.xr), the output sections that can hold input sections,
+# ld.bfd's -r script (the emulation's ldscripts/*.xr), the output sections that can hold input sections,
 # in its order.  (The .rela.* statements are left out: relocations are rewritten, not copied.)
 _SCRIPT = [
     ".interp", ".note.gnu.build-id", ".hash", ".gnu.hash", ".dynsym", ".dynstr", ".gnu.version",
