@@ -4,7 +4,7 @@ bfd's three symbols `_binary_<name>_start`, `_end` (in the section) and `_size` 
 Built as ELF bytes and read by the ordinary object reader, so -r and final links treat it alike."""
 from __future__ import annotations
 
-from .elf import (EHDR, SHDR, SYM, ET_REL, EM_X86_64, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHF_ALLOC,
+from .elf import (EHDR, SHDR, SYM, ET_REL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHF_ALLOC,
                   SHF_WRITE, SHN_ABS, STB_LOCAL, STB_GLOBAL, STT_SECTION, STT_NOTYPE)
 from .inputs.object import ObjectFile
 
@@ -13,7 +13,8 @@ def mangle(path: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in path)
 
 
-def binary_object(path: str, view, order: int) -> ObjectFile:
+def binary_object(path: str, view, order: int, target) -> ObjectFile:
+    """The object for FILE's bytes, for `target` (its e_machine)."""
     data = bytes(view)
     n = len(data)
     base = "_binary_" + mangle(path)
@@ -45,8 +46,8 @@ def binary_object(path: str, view, order: int) -> ObjectFile:
              (23, SHT_STRTAB, 0, 0, off_shstr, len(shstr), 0, 0, 1, 0)]
     for i, h in enumerate(heads):
         SHDR.pack_into(buf, shoff + i * SHDR.size, *h)
-    EHDR.pack_into(buf, 0, b"\x7fELF\x02\x01\x01" + bytes(9), ET_REL, EM_X86_64, 1, 0, 0, shoff, 0,
+    EHDR.pack_into(buf, 0, b"\x7fELF\x02\x01\x01" + bytes(9), ET_REL, target.e_machine, 1, 0, 0, shoff, 0,
                    EHDR.size, 0, 0, SHDR.size, 5, 4)
-    obj = ObjectFile(path, memoryview(bytes(buf)), order=order)
+    obj = ObjectFile(path, memoryview(bytes(buf)), order=order, target=target)
     obj.is_binary = True
     return obj

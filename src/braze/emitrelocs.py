@@ -110,7 +110,8 @@ def referenced(ctx, chunks) -> tuple[set, set]:
 
 
 def write(ctx, buf) -> None:
-    from .arch.x86_64 import emitted_reloc, EMIT_RELAXABLE as _RELAXABLE
+    emitted_reloc = ctx.target.emitted_reloc
+    _RELAXABLE = ctx.target.emit_relaxable
     from .sections import merged_offset
     st = next(c for c in ctx.chunks if c.name == ".symtab")
     secsym = {}

@@ -23,7 +23,7 @@ import struct
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, EM_X86_64, SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB,
+from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB,
                   SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
                   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
                   SHF_GROUP, SHF_TLS, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
@@ -340,9 +340,8 @@ class _Relocatable:
                                   orphan_kind=_orphan_kind(flags, sec.type) if script is not None else None)
             self._add(o, obj, ii, sec, parts)
         if prop is not None:
-            from .passes import _merge_properties
             from .synthetic.notes import PropertyNote
-            props = _merge_properties(ctx)
+            props = ctx.target.merge_properties(ctx)
             if props:
                 prop.data = PropertyNote(props).data
                 prop.size = len(prop.data)
@@ -426,7 +425,8 @@ class _Relocatable:
             o.link_to = (obj, sec.link if sec.link < SHN_LORESERVE else sec.link + 0x100)
         if sec.align > o.align:
             o.align = sec.align
-        p = _Part(obj, ii, sec, "eh" if sec.name == ".eh_frame" and sec.type == SHT_PROGBITS else "")
+        eh = sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, self.ctx.target.unwind_section_type)
+        p = _Part(obj, ii, sec, "eh" if eh else "")
         p.out = o
         o.members.append(p)
         parts[ii] = p
@@ -659,8 +659,9 @@ class _Relocatable:
 
     # ---------------------------------------------------------------- relocations
     def relocations(self) -> None:
-        from .arch.x86_64 import reloc_field_width, R_NONE
-        R_NONE_INFO = R_NONE
+        target = self.ctx.target
+        reloc_field_width = target.reloc_field_width
+        R_NONE_INFO = target.R_NONE
         gidx = self.global_idx
         for o in self.ordered:
             if o.type == SHT_GROUP:
@@ -885,7 +886,7 @@ class _Relocatable:
         # bfd marks the output ELFOSABI_GNU when it has STB_GNU_UNIQUE or STT_GNU_IFUNC symbols
         gnu = any(e[1] >> 4 == 10 or e[1] & 0xf == 10 for e in syms)
         ident = b"\x7fELF\x02\x01\x01" + bytes([3 if gnu else 0]) + bytes(8)
-        EHDR.pack_into(buf, 0, ident, ET_REL, EM_X86_64, 1, 0, 0, shoff, 0, EHDR.size, 0, 0, SHDR.size,
+        EHDR.pack_into(buf, 0, ident, ET_REL, self.ctx.target.e_machine, 1, 0, 0, shoff, 0, EHDR.size, 0, 0, SHDR.size,
                        0 if need_x else len(headers), SHN_XINDEX if need_x else shstr_idx)
         for o in outs:              # --build-id: the hash of the finished file, as in a final link
             bid = getattr(o, "build_id", None)
