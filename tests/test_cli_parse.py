@@ -24,7 +24,7 @@ OBJ_C = "void _start(void) {}\nint foo(void) { return 1; }\n"
 
 # (words, what braze must do when bfd accepts them: "same" = link and mean the same, "refused")
 SPELLINGS = [
-    (["-emit-relocs"], "refused"),           # --emit-relocs, never -e mit-relocs
+    (["-emit-relocs"], "same"),              # --emit-relocs, never -e mit-relocs
     (["-unique"], "same"),                   # --unique, never -u nique
     (["-export-dynamic"], "same"), (["--export-dyn"], "same"), (["-export-dyn"], "same"),
     (["-E"], "same"), (["-Bsymbolic-functions"], "same"), (["-Bsymbolic"], "same"), (["-Bsym"], "same"),

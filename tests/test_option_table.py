@@ -31,6 +31,7 @@ VALUES = {
     "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",
     "Ttext-segment": "0x400000", "section-start": ".text=0x1000", "time-trace-granularity": "100",
     "plugin": "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so",
+    "b": "binary", "format": "binary",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {

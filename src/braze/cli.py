@@ -56,8 +56,11 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -t/--trace  -y/--trace-symbol SYM  --dependency-file FILE  --warn-common  --[no-]fatal-warnings
   -w/--no-warnings  --warn-once  --error-unresolved-symbols  --[no-]warn-rwx-segments
   --no-warn-search-mismatch
+  -r/-i/-Ur/--relocatable (an ET_REL output as ld -r; -T with a SECTIONS script of input patterns)
+  -b binary|elf64-x86-64|default  --format=...  (binary: _binary_NAME_start/_end/_size)
+  -q/--emit-relocs  (keep .rela.<section> in the final output, as bfd)
   -plugin PLUGIN  -plugin-opt OPT  (LTO through the compiler's linker plugin: gcc/clang -flto)
-  Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL -d
+  Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL
   --no-keep-memory --check-sections --warn-textrel ... (see _NOOPS in cli.py)
 
 braze's own options:
@@ -115,9 +118,13 @@ class _State:
         self.stack: list[tuple[bool, bool, bool]] = []
         self.group_depth = 0
         self.command_files: list = []     # (list, index, number of -L dirs so far): searched at the end
+        self.binary = False               # -b binary in force
 
     def spec(self, kind, value=""):
-        return InputSpec(kind, value, self.as_needed, self.whole_archive, self.static)
+        sp = InputSpec(kind, value, self.as_needed, self.whole_archive, self.static)
+        if self.binary:
+            sp.binary = True
+        return sp
 
 
 # ---- flags ----
@@ -770,8 +777,6 @@ _NOOPS: dict[str, str] = {
     "g": "GNU ld ignores it",
     "EL": "x86-64 objects are little-endian: bfd's -EL selects what is already linked",
     "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
-    "d": "commons are always allocated in a final link; -d/-dc/-dp matter only with -r (braze has none)",
-    "dc": "as -d", "dp": "as -d",
     "force-group-allocation": "a final link never keeps section groups; it matters only with -r",
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
     "check-sections": "the default; braze's own layout never overlaps sections, so the check always passes",
@@ -792,11 +797,9 @@ _NOOPS: dict[str, str] = {
 # ignores. parse_args looks a name up here only when no handler is registered for it: implementing
 # an option means registering its handler and deleting its name here.
 _UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("r", "i", "relocatable", "Ur"), "relocatable output"),
-    **dict.fromkeys(("q", "emit-relocs"), "relocations in the output"),
     **dict.fromkeys(("n", "nmagic", "N", "omagic"), "unpaged layouts"),
     **dict.fromkeys(("a", "Y"), "other systems' compatibility options"),
-    **dict.fromkeys(("A", "architecture", "b", "format", "oformat", "EB"), "other targets"),
+    **dict.fromkeys(("A", "architecture", "oformat", "EB"), "other targets"),
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
@@ -822,7 +825,7 @@ _UNSUPPORTED: dict[str, str] = {
 # _ARGS only = required, _FLAGS and _ARGS = optional `=VALUE`).
 _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
-    "a", "Y", "A", "architecture", "b", "format", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
+    "a", "Y", "A", "architecture", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "R", "just-symbols", "ctf-share-types="})
@@ -831,6 +834,40 @@ _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique",
 # bfd's EXACTLY_TWO_DASHES options: only `--name` reaches them; `-output` is -o "utput", as in bfd.
 _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undefined-version",
                               "export-dynamic-symbol", "export-dynamic-symbol-list"})
+
+
+# ---- relocatable output and input formats (relocatable.py) ----
+@_flag("r", "i", "relocatable", "Ur")
+def _(c, s):
+    """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
+    c.relocatable = True
+
+
+@_flag("q", "emit-relocs")
+def _(c, s):
+    """Keep the inputs' relocations in the final output (emitrelocs.py)."""
+    c.emit_relocs = True
+
+
+@_flag("d", "dc", "dp")
+def _(c, s):
+    """Allocate commons even with -r; a final link always does (so then nothing changes)."""
+    c.define_common = True
+
+
+@_arg("b", "format")
+def _(c, s, v):
+    """The format of the input files that follow: `binary` (raw bytes) or x86-64 ELF (`default`, and
+    the names bfd gives it); any other bfd target is refused."""
+    if v == "binary":
+        s.binary = True
+    elif v in _ELF_TARGETS:
+        s.binary = False
+    else:
+        raise LinkError(f"option -b {v} is not supported (input formats: binary, elf64-x86-64)")
+
+
+_ELF_TARGETS = ("default", "elf64-x86-64", "elf64-little")
 
 
 # ---- dynamic tags and notes (filters, audit libraries, DF_1 bits, x86 properties, package note) ----

@@ -64,6 +64,7 @@ class InputSpec:
     whole_archive: bool = False
     static: bool = False      # -Bstatic in force: -l finds only .a
     tscript: bool = False     # given with -T: bfd reads it while parsing options (not traced by -t)
+    binary: bool = False      # -b binary in force: the file's bytes become a .data section (bfd's binary input)
 
 
 @dataclass
@@ -191,6 +192,9 @@ class Config:
     time_trace_file: str | None = None    # --time-trace-file=FILE (default OUTPUT.time-trace)
     time_trace_granularity: int = 500     # --time-trace-granularity=N: shortest event kept (us)
     cref: bool = False                    # --cref: bfd's cross reference table
+    relocatable: bool = False     # -r/-i/-Ur/--relocatable: an ET_REL output (relocatable.py)
+    emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output
+    define_common: bool = False   # -d/-dc/-dp: allocate common symbols even with -r
 
     @property
     def is_dynamic_exe(self) -> bool:

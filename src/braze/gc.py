@@ -15,7 +15,8 @@ _KEEP_PREFIX = (".init", ".fini", ".ctors", ".dtors", ".preinit_array", ".init_a
                 ".note", ".gnu.linkonce.", ".interp")
 
 
-def gc_sections(ctx) -> None:
+def gc_sections(ctx, roots=None) -> None:
+    """roots: the root symbol names (-r: only -e and -u); None for a final link's."""
     from .ehframe import split_eh_frame
     cfg = ctx.config
     work: list[InputSection] = []
@@ -30,6 +31,17 @@ def gc_sections(ctx) -> None:
             work.append(sec)
             if why is not None:
                 why[id(sec)] = reason
+            if groups is not None and sec.group is not None:
+                for m in groups.get((id(sec.file), sec.group), ()):
+                    mark(m, reason)
+
+    groups = None
+    if roots is not None:       # -r: bfd keeps a COMDAT group whole when one of its sections is kept
+        groups = {}
+        for obj in ctx.objs:
+            secs = obj.sections
+            for sig, members in obj.comdat_groups:
+                groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
 
     startstop = set()
     for name, s in () if cfg.start_stop_gc else ctx.symtab.items():   # -z start-stop-gc: plain references
@@ -61,8 +73,11 @@ def gc_sections(ctx) -> None:
                 mark(sec, None if why is None else
                      ("root", "retained" if sec.flags & SHF_GNU_RETAIN else
                       "__start_/__stop_ reference" if n in startstop else "reserved"))
-    names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
-    descs = ["entry point", "initializer function", "finalizer function"] + ["-u"] * len(cfg.undefined)
+    if roots is not None:       # -r: only -e and -u
+        names, descs = list(roots), ["-e/-u"] * len(roots)
+    else:
+        names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
+        descs = ["entry point", "initializer function", "finalizer function"] + ["-u"] * len(cfg.undefined)
     for n, desc in zip(names, descs):
         s = ctx.symtab.get(n)
         if s is not None:

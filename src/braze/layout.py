@@ -88,7 +88,12 @@ def order_sections(ctx) -> None:
                                0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, nonalloc)))
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
-    dropped = [c for c in chunks if not c.size and not c.is_synthetic and not _bounded(ctx, c.name)]
+    keep = ()
+    if ctx.config.emit_relocs:          # bfd keeps an empty section whose symbol a relocation names
+        from .emitrelocs import referenced
+        keep, ctx.emit_globals = referenced(ctx, chunks)
+    dropped = [c for c in chunks if not c.size and not c.is_synthetic and not _bounded(ctx, c.name)
+               and id(c) not in keep]
     chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or c is syn.gotplt
               or not c.is_synthetic and c.members and c not in dropped]
     for c in dropped:
@@ -99,6 +104,9 @@ def order_sections(ctx) -> None:
         a = max(c.align for c in tls)
         tls[0].align = a
         ctx.tls_align = a
+    if ctx.config.emit_relocs:          # .rela<section> after each section with input relocations
+        from .emitrelocs import add_chunks
+        chunks = add_chunks(ctx, chunks)
     # non-alloc symbol/string tables come last
     ctx.layout_chunks, ctx.dropped = chunks, dropped
 
@@ -109,6 +117,8 @@ def symbol_table(ctx) -> None:
     chunks = ctx.layout_chunks
     tabs = build_symtab(ctx, chunks)
     chunks.extend(tabs)
+    for r in getattr(ctx, "emit_relas", ()):
+        r.link = next((t for t in tabs if t.name == ".symtab"), None)
     for i, c in enumerate(chunks, 1):
         c.shndx = i
     ctx.chunks = chunks
@@ -314,10 +324,12 @@ def _stack_flags(ctx):
             diag.warn(f"{ex[0].name}: requires executable stack (because the .note.GNU-stack section is executable)")
         return PF_R | PF_W | PF_X
     if len(have) != len(objs):
-        missing = next(o for o in objs if not o.has_gnu_stack)
+        missing = [o for o in objs if not o.has_gnu_stack][-1]     # bfd names the last one
         if cfg.warn_execstack is not False:
             diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")
-            diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker")
+            # (bfd prints this line without "warning:")
+            diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker",
+                      located=True)
         return PF_R | PF_W | PF_X
     return PF_R | PF_W
 

@@ -38,6 +38,15 @@ def _link_deps(ctx, config) -> LinkResult:
 
 
 def _link(ctx, config) -> LinkResult:
+    if config.relocatable:              # -r: a different output, an ET_REL object
+        from .relocatable import link_relocatable
+        link_relocatable(ctx)
+        if config.time:
+            ctx.report_time()
+        return LinkResult(config.output, ctx)
+    if config.emit_relocs:
+        from .emitrelocs import check_options
+        check_options(config)
     read_inputs(ctx);                        ctx.mark("read inputs")
     if config.why_extract or config.print_archive_stats:
         explain.after_inputs(ctx)
@@ -60,6 +69,9 @@ def _link(ctx, config) -> LinkResult:
     layout.assign_addresses(ctx);            ctx.mark("layout + symbol values")
     writer.write_sections(ctx);              ctx.mark("write sections")
     writer.apply_relocations(ctx);           ctx.mark("apply relocations")
+    if config.emit_relocs:
+        from .emitrelocs import write as write_emitted
+        write_emitted(ctx, ctx.buf);         ctx.mark("emitted relocations")
     writer.post_write(ctx);                  ctx.mark("post-write")
     writer.write_build_id(ctx);              ctx.mark("build-id")
     writer.commit(ctx);                      ctx.mark("commit")

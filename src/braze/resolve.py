@@ -177,9 +177,18 @@ class Reader:
             elif spec.kind == "group_end":
                 self.finish_group()
             elif spec.kind == "lib":
+                if spec.binary:
+                    raise LinkError(f"-l{spec.value} with -b binary is not supported")
                 p = self.find_lib(spec.value, spec.static)
                 self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
                               from_lib=True)
+            elif spec.binary:           # -b binary: the bytes become an object's .data
+                from .binaryinput import binary_object
+                p = sysroot_prefixed(spec.value, self.sysroot)
+                if self.tracer is not None:
+                    self.tracer.opened(spec.value)
+                self.add_object(binary_object(spec.value, self.open(spec.value if p is None else p),
+                                              self.next_order(), self.ctx.target))
             else:
                 p = sysroot_prefixed(spec.value, self.sysroot)
                 self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static,
@@ -372,7 +381,11 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized") from None
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
-        res = parse_script(text, path)
+        res = parse_script(text, path, self.cfg.relocatable)
+        if res.sections is not None:
+            if getattr(self.ctx, "r_script", None) is not None:
+                raise LinkError(f"{path}: a second SECTIONS command is not supported")
+            self.ctx.r_script = res.sections
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
             self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)

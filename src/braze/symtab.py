@@ -154,6 +154,11 @@ def build_symtab(ctx, chunks) -> list:
             objs = _objects_in_output_order(chunks)
             labels_everywhere = discard == "locals"
             labels_in_merge = discard == "sec_merge"
+        needed = ()
+        if cfg.emit_relocs:             # bfd: a symbol per output section first, for the relocations
+            from .emitrelocs import section_symbols, needed_locals
+            locs.extend(section_symbols(chunks))
+            needed = needed_locals(ctx)
         for obj in objs:
             first = True        # bfd names the file first, from the object's FILE symbols or its name
             names = obj.sym_names
@@ -169,7 +174,7 @@ def build_symtab(ctx, chunks) -> list:
                     locs.append((0, add(name)))
                     first = False
                     continue
-                if labels_everywhere and is_local_label(name):
+                if labels_everywhere and is_local_label(name) and (id(obj), i) not in needed:
                     continue
                 sh = obj.sym_shndx(i)
                 if sh != SHN_ABS:
@@ -179,7 +184,8 @@ def build_symtab(ctx, chunks) -> list:
                     if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
                             sec.out is not None and getattr(sec.out, "dropped", False):
                         continue
-                    if labels_in_merge and sec.flags & SHF_MERGE and is_local_label(name):
+                    if labels_in_merge and sec.flags & SHF_MERGE and is_local_label(name) and \
+                            (id(obj), i) not in needed:
                         continue
                 if first:
                     fname = _file_sym(obj)
@@ -190,7 +196,11 @@ def build_symtab(ctx, chunks) -> list:
         hidden = []
         cmdline_undefs = set(cfg.undefined)
         exe_forced = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else ()
+        emitted = getattr(ctx, "emit_globals", ())     # --emit-relocs: what the relocations name stays
         for name, s in ctx.symtab.items():
+            if emitted and id(s) in emitted and s.rank == NONE and not s.linker_defined:
+                glob.append((add(name), s))
+                continue
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
             if s.rank == SHARED and not s.copyrel and (not s.ref_regular or

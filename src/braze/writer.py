@@ -255,7 +255,7 @@ def _write_headers(ctx, buf) -> None:
         o += 64
 
 
-def _commit(path: str, buf) -> None:
+def _commit(path: str, buf, mode: int = 0o777) -> None:
     try:
         st = os.stat(path)
     except OSError:
@@ -274,7 +274,7 @@ def _commit(path: str, buf) -> None:
             f.write(buf)
         mask = os.umask(0)
         os.umask(mask)
-        os.chmod(tmp, 0o777 & ~mask)
+        os.chmod(tmp, mode & ~mask)
         os.replace(tmp, path)
     except BaseException:
         try:

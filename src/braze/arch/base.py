@@ -58,6 +58,18 @@ class Target:
         """Write the final relocated values (with relaxations) of `sec` into `buf`."""
         raise NotImplementedError
 
+    # ---- relocatable output (-r) and --emit-relocs
+    emit_relaxable = frozenset()      # relocation types whose emitted form depends on a relaxation
+
+    def reloc_field_width(self, t: int) -> int:
+        """Bytes of the field a relocation of type t writes (cleared when its target was discarded)."""
+        raise NotImplementedError
+
+    def emitted_reloc(self, t: int, addend: int, before, after, off: int, pos: int) -> tuple:
+        """--emit-relocs: (type, addend, offset change) bfd writes for a relocation of a type in
+        emit_relaxable, given the input bytes and the relocated output (see the x86-64 one)."""
+        raise NotImplementedError
+
     # ---- .note.gnu.property
     def merge_properties(self, ctx) -> list:
         """[(pr_type, value)] of the output's GNU property note, merged from the inputs (none here)."""

@@ -448,6 +448,32 @@ def _width(t):
     return _W.get(t, 4)
 
 
+# ---- relocatable output (-r, --emit-relocs; see relocatable.py) ------------------------------
+def reloc_field_width(t: int) -> int:
+    """Bytes of the field a relocation of type t writes (cleared when its target was discarded)."""
+    return _W.get(t, 4)
+
+
+EMIT_RELAXABLE = frozenset((R_GOTPCRELX, R_REX_GOTPCRELX))
+
+
+def emitted_reloc(t: int, addend: int, before, after, off: int, pos: int) -> tuple[int, int, int]:
+    """--emit-relocs: (type, addend, offset change) bfd writes for a GOTPCRELX relocation at input
+    offset off (before: the input section's bytes) whose instruction now sits at file offset pos of
+    `after`: unchanged when not relaxed; PC32 for lea and `addr32 call`; PC32 one byte earlier for
+    `jmp rel32; nop`; for the imm32 forms (mov $, test $, binop $) R_X86_64_32S with REX.W, else
+    R_X86_64_32, and addend 0 (bfd's "no addend")."""
+    if off < 2 or before[off - 2] == after[pos - 2] and before[off - 1] == after[pos - 1]:
+        return t, addend, 0
+    op = after[pos - 2]
+    if op in (0xc7, 0xf7, 0x81):
+        rexw = t == R_REX_GOTPCRELX and off >= 3 and before[off - 3] & 0x48 == 0x48
+        return (R_32S if rexw else R_32), 0, 0
+    if before[off - 2] == 0xff and before[off - 1] == 0x25 and op == 0xe9:
+        return R_PC32, addend, -1          # jmp *foo@GOTPCREL(%rip) -> jmp foo; nop
+    return R_PC32, addend, 0
+
+
 # ---------------------------------------------------------------- apply
 
 _pack_i32 = struct.Struct("<i").pack_into
@@ -1096,6 +1122,9 @@ class X86_64(Target):
     apply_relocs = staticmethod(apply_relocs)
     merge_properties = staticmethod(merge_properties)
     use_ibt_plt = staticmethod(use_ibt_plt)
+    reloc_field_width = staticmethod(reloc_field_width)
+    emitted_reloc = staticmethod(emitted_reloc)
+    emit_relaxable = EMIT_RELAXABLE
     write_ibt_plt_entry = staticmethod(write_ibt_plt_entry)
     write_ibt_jmp_entry = staticmethod(write_ibt_jmp_entry)
 

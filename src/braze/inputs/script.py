@@ -51,9 +51,10 @@ class ScriptResult:
         self.entry: str | None = None
         self.version_text: str | None = None
         self.assigns: list[tuple[str, str, str]] = []   # (symbol, expression text, PROVIDE/HIDDEN/"")
+        self.sections = None    # -r only: SECTIONS statements (relscript.OutStatement)
 
 
-def parse_script(text: str, path: str) -> ScriptResult:
+def parse_script(text: str, path: str, relocatable: bool = False) -> ScriptResult:
     toks = tokenize(text, path)
     res = ScriptResult()
     i = 0
@@ -154,6 +155,9 @@ def parse_script(text: str, path: str) -> ScriptResult:
         elif i < n and toks[i] == "=":
             i = _assignment(toks, i - 1, path, res, "", ";")
             expect(";")
+        elif t == "SECTIONS" and relocatable and res.sections is None:
+            from ..relscript import parse_sections
+            res.sections, i = parse_sections(toks, i, path)
         elif t in ("SECTIONS", "MEMORY", "PHDRS"):
             raise LinkError(f"{path}: linker script command {t} is not supported by braze")
         else:
