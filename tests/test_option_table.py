@@ -31,6 +31,7 @@ VALUES = {
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
     "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",
     "Ttext-segment": "0x400000", "section-start": ".text=0x1000",
+    "size-map": "map.html", "reproduce": "repro.tar",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
@@ -171,7 +172,8 @@ def test_tables_are_disjoint_and_documented():
 # bfd options that its --help does not print (NO_HELP), and braze's own options.
 BFD_NO_HELP = {"add-needed", "no-add-needed", "noinhibit_exec", "sort_common", "dll-verbose",
                "warn-shared-textrel"}
-BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry"}
+BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry",
+              "size-map", "reproduce"}
 
 
 @pytest.fixture(scope="module")

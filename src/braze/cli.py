@@ -56,6 +56,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
 braze's own options:
   --time  (print the wall time of each link pass)
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
+  --size-map=FILE.html|FILE.json  (what takes the bytes: a treemap page, or JSON for tools)
+  --reproduce=FILE.tar  (as lld: every input and response.txt; replay with `braze @response.txt`)
 
 Library initialisation (braze):
   With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
@@ -281,6 +283,18 @@ def _(c, s): c.build_id = "sha1"
 
 @_flag("time")
 def _(c, s): c.time = True
+
+
+# ---- the Python API's companions: --size-map (braze's own), --reproduce (lld's) ----
+@_arg("size-map")
+def _(c, s, v):
+    if not v.endswith((".html", ".htm", ".json")):
+        raise LinkError(f"--size-map={v}: the file name must end in .html or .json")
+    c.size_map = v
+
+
+@_arg("reproduce")
+def _(c, s, v): c.reproduce = v
 
 
 @_flag("verbose", "dll-verbose")
@@ -1188,7 +1202,10 @@ def _short_cluster(a: str, argv: list[str], i: int):
 
 def parse_args(argv: list[str]) -> Config | None:
     """Parse ld's command line. Returns None when nothing should be linked (--help, --version)."""
-    c, s, shown = parse_words(expand_response_files(argv))
+    words = expand_response_files(argv)
+    c, s, shown = parse_words(words)
+    if c.reproduce:
+        c.reproduce_argv = words
     if shown == "help":
         sys.stdout.write(USAGE)
         return None

@@ -178,6 +178,9 @@ class Config:
     warn_search_mismatch: bool = True  # --no-warn-search-mismatch turns it off
     warn_rwx_segments: bool = True     # --[no-]warn-rwx-segments
     warn_execstack: bool | None = None   # None: bfd's default (warn for objects that ask for one)
+    size_map: str | None = None          # --size-map=FILE.html|FILE.json (braze): what takes the bytes
+    reproduce: str | None = None         # --reproduce=FILE.tar (lld's): the inputs and a response file
+    reproduce_argv: list[str] = field(default_factory=list)   # the command line, for response.txt
 
     @property
     def is_dynamic_exe(self) -> bool:

@@ -41,6 +41,8 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
+        from .model import Record
+        self.record = Record()        # facts for the Python API, --size-map and --reproduce
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

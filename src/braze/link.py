@@ -7,20 +7,28 @@ from .resolve import read_inputs
 
 
 class LinkResult:
+    """What the pipeline returns; the Python API (braze.api) turns it into its documented result."""
     def __init__(self, output: str, ctx: Context):
         self.output = output
         self.timings = ctx.timings
+        self.ctx = ctx
 
 
-def link(config) -> LinkResult:
-    ctx = Context(config)
-    if config.dependency_file:
+def link(config, ctx: Context | None = None) -> LinkResult:
+    """ctx: a Context the caller made (the Python API keeps it to build the model even when the link
+    fails)."""
+    if ctx is None:
+        ctx = Context(config)
+    if config.dependency_file or config.reproduce:
         try:
             return _link(ctx, config)
         finally:
             # bfd writes the file whatever the outcome, listing what it opened
             if getattr(ctx, "tracer", None) is not None:
                 ctx.tracer.write_deps(config)
+            if config.reproduce:        # lld too: a failing link is what one wants to replay
+                from .reproduce import write_reproducer
+                write_reproducer(ctx)
     return _link(ctx, config)
 
 
@@ -37,6 +45,9 @@ def _link(ctx, config) -> LinkResult:
     if config.map_file:
         from .mapfile import write_map
         write_map(ctx);                  ctx.mark("map file")
+    if config.size_map:
+        from .sizemap import write_size_map
+        write_size_map(ctx);             ctx.mark("size map")
     if config.time:
         ctx.report_time()
     return LinkResult(config.output, ctx)

@@ -72,6 +72,7 @@ class Reader:
             fd = os.open(path, os.O_RDONLY)
         except OSError as e:
             raise LinkError(f"cannot open {path}: {e.strerror}") from None
+        self.ctx.record.opened(path)
         try:
             size = os.fstat(fd).st_size
             if size == 0:
@@ -344,6 +345,7 @@ class Reader:
                     continue
                 if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
                                                          self._member_defines(ar, off, name)):
+                    self.ctx.record.why = (name, s.ref_file if s.rank == NONE else s.file)
                     self.load_member(ar, off)
                     progress = True
             if not progress:
@@ -382,6 +384,7 @@ class Reader:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         obj = ObjectFile(name, view, archive=ar, order=self.next_order())
         ar.loaded[off] = obj
+        self.ctx.record.extracted(obj)
         if self.tracer is not None:
             self.tracer.member(ar, name)
         self.add_object(obj)
