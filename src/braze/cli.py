@@ -1010,6 +1010,8 @@ def _z_option(c: Config, kw: str) -> None:
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
         raise LinkError(f"option -z {kw} is not supported")
     else:
+        # bfd warns while it reads the options: --fatal-warnings / -w count only if given before
+        diag.set_warnings(c.fatal_warnings, c.no_warnings)
         diag.warn(f"-z {kw} ignored")
 
 

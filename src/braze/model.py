@@ -17,7 +17,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
 
 class Record:
     """Facts noted during the link that the output alone does not keep."""
-    __slots__ = ("why", "members", "gc_removed", "undefined", "opened_files")
+    __slots__ = ("why", "members", "gc_removed", "undefined", "opened_files", "strong_ref")
 
     def __init__(self):
         self.why = None             # (symbol, referencing file) of the archive member about to load
@@ -25,6 +25,7 @@ class Record:
         self.gc_removed: list = []  # InputSections --gc-sections dropped
         self.undefined: list = []   # (symbol name, [reference places]) reported as errors
         self.opened_files: list = []   # every input file opened, in order (for --reproduce)
+        self.strong_ref: dict = {}  # name -> first non-weak referencing file, where a weak one came first
 
     def extracted(self, obj) -> None:
         """An archive member is being loaded: why (set by the archive scan), or --whole-archive."""
@@ -96,7 +97,8 @@ class Symbol:
     address: int                    # st_value as .symtab has it (TLS: offset in the TLS segment)
     size: int
     exported: bool                  # a definition in .dynsym
-    imported: bool = False          # resolved by a shared library at run time
+    imported: bool = False          # looked up at run time (.dynsym: from a library, or undefined)
+    defined: bool = True            # has an address in the output (a copy-relocated import too)
 
 
 @dataclass
@@ -159,8 +161,11 @@ _TYPE = {0: "NOTYPE", 1: "OBJECT", 2: "FUNC", 3: "SECTION", 4: "FILE", 5: "COMMO
 _VIS = {0: "DEFAULT", 1: "INTERNAL", 2: "HIDDEN", 3: "PROTECTED"}
 _PT = {1: "LOAD", 2: "DYNAMIC", 3: "INTERP", 4: "NOTE", 6: "PHDR", 7: "TLS", 0x6474e550: "GNU_EH_FRAME",
        0x6474e551: "GNU_STACK", 0x6474e552: "GNU_RELRO", 0x6474e553: "GNU_PROPERTY"}
+# readelf's letters, lowest bit first as it prints them (O: OS_NONCONFORMING, C: COMPRESSED,
+# R: GNU_RETAIN, E: EXCLUDE)
 _SHF_LETTERS = ((SHF_WRITE, "W"), (SHF_ALLOC, "A"), (SHF_EXECINSTR, "X"), (SHF_MERGE, "M"), (SHF_STRINGS, "S"),
-                (SHF_INFO_LINK, "I"), (SHF_LINK_ORDER, "L"), (SHF_GROUP, "G"), (SHF_TLS, "T"))
+                (SHF_INFO_LINK, "I"), (SHF_LINK_ORDER, "L"), (0x100, "O"), (SHF_GROUP, "G"), (SHF_TLS, "T"),
+                (0x800, "C"), (0x200000, "R"), (0x80000000, "E"))
 
 
 def section_flags(flags: int) -> str:
@@ -192,7 +197,9 @@ def build_model(ctx) -> LinkModel:
     """The finished link as data. Only reads the context (after write_output)."""
     return LinkModel(output=ctx.config.output, kind=output_kind(ctx), inputs=_inputs(ctx),
                      sections=_sections(ctx), segments=_segments(ctx), symbols=_symbols(ctx),
-                     gc_removed=[RemovedSection(s.file.name, s.name, s.size) for s in ctx.record.gc_removed],
+                     # (empty sections are not listed: bfd's --print-gc-sections leaves them out too)
+                     gc_removed=[RemovedSection(s.file.name, s.name, s.size) for s in ctx.record.gc_removed
+                                 if s.size],
                      dynamic_relocs=_dynamic_relocs(ctx))
 
 
@@ -259,12 +266,41 @@ def _sections(ctx) -> list[Section]:
 def _segments(ctx) -> list[Segment]:
     out = []
     for s in ctx.segments:
-        names = [c.name for c in s.chunks] if s.chunks else [
-            c.name for c in ctx.chunks if c.flags & SHF_ALLOC and s.memsz and
-            s.vaddr <= c.addr < s.vaddr + s.memsz and (c.size or c.type != SHT_NOBITS)]
+        names = [c.name for c in ctx.chunks if _in_segment(c, s)]
         out.append(Segment(_PT.get(s.type, hex(s.type)), s.offset, s.vaddr, s.filesz, s.memsz,
                            segment_flags(s.flags), s.align, names))
     return out
+
+
+_PT_LOAD, _PT_DYNAMIC, _PT_NOTE, _PT_PHDR, _PT_TLS = 1, 2, 4, 6, 7
+_PT_GNU_EH_FRAME, _PT_GNU_RELRO = 0x6474e550, 0x6474e552
+
+
+def _in_segment(c, seg) -> bool:
+    """Does the segment hold the section, by the ELF rule binutils applies (its strict
+    ELF_SECTION_IN_SEGMENT, as readelf's section-to-segment mapping shows it)?"""
+    tls, alloc, nobits, pt = c.flags & SHF_TLS, c.flags & SHF_ALLOC, c.type == SHT_NOBITS, seg.type
+    if tls:
+        if pt not in (_PT_TLS, _PT_GNU_RELRO, _PT_LOAD):
+            return False
+    elif pt in (_PT_TLS, _PT_PHDR):
+        return False
+    if not alloc and pt in (_PT_LOAD, _PT_DYNAMIC, _PT_GNU_EH_FRAME, _PT_GNU_RELRO):
+        return False
+    if tls and nobits and pt != _PT_TLS:     # .tbss: only in PT_TLS (it takes no room elsewhere)
+        return False
+    size = c.size
+    if not nobits:
+        off = c.offset - seg.offset
+        if c.offset < seg.offset or (seg.filesz == 0 or off > seg.filesz - 1) or off + size > seg.filesz:
+            return False
+    if alloc:
+        va = c.addr - seg.vaddr
+        if c.addr < seg.vaddr or (seg.memsz == 0 or va > seg.memsz - 1) or va + size > seg.memsz:
+            return False
+    if pt in (_PT_DYNAMIC, _PT_NOTE) and c.size == 0 and seg.memsz != 0:
+        return False
+    return True
 
 
 def _symbols(ctx) -> list[Symbol]:
@@ -280,6 +316,7 @@ def _symbols(ctx) -> list[Symbol]:
                 if (s.rank >= 2 or s.linker_defined or s.dynsym_idx >= 0)
                 and (s.rank < 2 or getattr(s.section, "alive", True))]
     out = []
+    verdefs = ctx.verdefs
     for s, forced in rows:
         if not hasattr(s, "rank"):       # a version-name symbol (absolute, one per version node)
             continue
@@ -290,6 +327,8 @@ def _symbols(ctx) -> list[Symbol]:
             version = s.dyn_version[0]
         elif s.rank == 1 and s.verneed:
             version = s.verneed
+        elif version is None and s.rank >= 2 and s.dynsym_idx >= 0 and 2 <= (s.version & 0x7fff) <= len(verdefs):
+            version = verdefs[(s.version & 0x7fff) - 1][0]      # a version script's node
         sec = s.section
         out_sec = getattr(sec, "out", None) or (sec if hasattr(sec, "shndx") and not hasattr(sec, "file") else None)
         if out_sec is None and getattr(sec, "merge", None) is not None:
@@ -300,19 +339,20 @@ def _symbols(ctx) -> list[Symbol]:
                 addr = (addr - ctx.tls_start) & 0xffffffffffffffff
         else:
             addr = sym_addr(ctx, s) if s.canonical_plt else 0
+        typ = s.type if defined or s.type != 10 else 2      # an undefined IFUNC is listed as FUNC
         bind = forced or _BIND.get(s.bind if defined else (1 if s.ref_strong else 2), str(s.bind))
         if bind == "LOCAL" and forced is None:
             bind = "GLOBAL"
         out.append(Symbol(
-            name=name, version=version, binding=bind, type=_TYPE.get(s.type, str(s.type)),
-            visibility=_VIS.get(s.visibility, str(s.visibility)),
+            name=name, version=version, binding=bind, type=_TYPE.get(typ, str(typ)),
+            visibility=_VIS.get(s.visibility if defined or s.rank != 1 else 0, str(s.visibility)),
             defined_in=("<linker>" if s.linker_defined and s.rank < 2 else
                         getattr(s.file, "soname", None) if s.rank == 1 else file_label(s.file)) if defined or s.rank == 1
             else None,
             section=out_sec.name if defined and out_sec is not None and hasattr(out_sec, "name") else None,
             address=addr, size=s.size if defined else 0,
-            exported=defined and s.dynsym_idx >= 0 and s.rank != 1,
-            imported=s.rank == 1 and s.dynsym_idx >= 0))
+            exported=defined and s.dynsym_idx >= 0,
+            imported=s.dynsym_idx >= 0 and (s.rank == 1 or not defined), defined=defined))
     return out
 
 

@@ -345,7 +345,8 @@ class Reader:
                     continue
                 if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
                                                          self._member_defines(ar, off, name)):
-                    self.ctx.record.why = (name, s.ref_file if s.rank == NONE else s.file)
+                    rec = self.ctx.record
+                    rec.why = (name, rec.strong_ref.get(name, s.ref_file) if s.rank == NONE else s.file)
                     self.load_member(ar, off)
                     progress = True
             if not progress:
@@ -463,6 +464,8 @@ class Reader:
                 if bind != STB_WEAK:
                     if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
                         self.undefs_seq += 1        # new to bfd's list of undefined symbols
+                    if not s.ref_strong and s.ref_file is not None:    # the first reference was weak:
+                        ctx.record.strong_ref[name] = obj   # bfd names this one as the reason for a member
                     s.ref_strong = True
                 if s.ref_file is None:
                     s.ref_file = obj
