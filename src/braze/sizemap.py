@@ -77,7 +77,10 @@ def build_tree(ctx, model) -> dict:
         for fn in files.values():
             _merge_same(fn)
         kids = sorted((n for n in files.values() if n["v"] > 0), key=lambda n: -n["v"])
-        return _node(c.name, "section", sum(n["v"] for n in kids) or c.size, kids, addr=c.addr)
+        pad = c.size - sum(n["v"] for n in kids)
+        if pad > 0:                 # alignment between the input sections
+            kids.append(_node("(alignment padding)", "other", pad))
+        return _node(c.name, "section", c.size, kids, addr=c.addr)
 
     top = []
     loads = [s for s in ctx.segments if s.type == 1]
