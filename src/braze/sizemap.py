@@ -160,7 +160,7 @@ button{padding:3px 10px}
 .r{position:absolute;box-sizing:border-box;border:1px solid rgba(255,255,255,.9);overflow:hidden;
    font-size:11px;padding:0 3px;cursor:pointer;white-space:nowrap;text-overflow:ellipsis}
 .r:hover{filter:brightness(1.08)}
-.r.hit{outline:3px solid #d00;outline-offset:-3px;z-index:3}
+.r.hit{outline:3px solid #d00;outline-offset:-3px}
 .r .lbl{display:block;overflow:hidden;text-overflow:ellipsis}
 #tablewrap{flex:1;overflow:auto;margin:6px;display:none}
 table{border-collapse:collapse;width:100%}
@@ -242,7 +242,8 @@ Archive members show the first reference that pulled them in.</footer>
     d.title = where(n) + (where(n) ? " \u203a " : "") + n.n + "\n" + fmt(n.v) + (n.why ? "\nwhy: " + n.why : "");
     d.dataset.name = n.n; d.dataset.kind = n.k;
     const lbl = document.createElement("span"); lbl.className = "lbl";
-    lbl.textContent = n.n + " " + fmt(n.v) + (n.why ? " \u2190 " + n.why : "");
+    const short = n.k === "file" ? n.n.replace(/^.*\/(?=[^\/]*$)/, "") : n.n;   // a file's base name
+    lbl.textContent = short + " " + fmt(n.v) + (n.why ? " \u2190 " + n.why : "");
     d.appendChild(lbl);
     d.addEventListener("click", ev => { ev.stopPropagation(); if (n.c && n.c.length) zoom(n); });
     map.appendChild(d);
