@@ -41,6 +41,8 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
+        # (member ObjectFile, Symbol that pulled it in | None) in load order
+        self.extracted: list = []
         from .model import Record
         self.record = Record()        # facts for the Python API, --size-map and --reproduce
 

@@ -75,7 +75,6 @@ def gc_sections(ctx) -> None:
         for sec in obj.sections:
             if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC:
                 sec.alive = False
-                ctx.record.gc_removed.append(sec)
                 if printed:
                     import sys
                     sys.stderr.write(f"braze: removing unused section '{sec.name}' in file '{obj.name}'\n")

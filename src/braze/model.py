@@ -16,22 +16,13 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
 
 
 class Record:
-    """Facts noted during the link that the output alone does not keep."""
-    __slots__ = ("why", "members", "gc_removed", "undefined", "opened_files", "strong_ref")
+    """Facts noted during the link that the output alone does not keep (archive members and the
+    symbols that pulled them in are ctx.extracted, kept by the reader)."""
+    __slots__ = ("undefined", "opened_files")
 
     def __init__(self):
-        self.why = None             # (symbol, referencing file) of the archive member about to load
-        self.members: list = []     # (member ObjectFile, symbol name or None, referencing file or None)
-        self.gc_removed: list = []  # InputSections --gc-sections dropped
         self.undefined: list = []   # (symbol name, [reference places]) reported as errors
         self.opened_files: list = []   # every input file opened, in order (for --reproduce)
-        self.strong_ref: dict = {}  # name -> first non-weak referencing file, where a weak one came first
-
-    def extracted(self, obj) -> None:
-        """An archive member is being loaded: why (set by the archive scan), or --whole-archive."""
-        why = self.why
-        self.why = None
-        self.members.append((obj, why[0] if why else None, why[1] if why else None))
 
     def opened(self, path: str) -> None:
         self.opened_files.append(path)
@@ -197,14 +188,54 @@ def build_model(ctx) -> LinkModel:
     """The finished link as data. Only reads the context (after write_output)."""
     return LinkModel(output=ctx.config.output, kind=output_kind(ctx), inputs=_inputs(ctx),
                      sections=_sections(ctx), segments=_segments(ctx), symbols=_symbols(ctx),
-                     # (empty sections are not listed: bfd's --print-gc-sections leaves them out too)
-                     gc_removed=[RemovedSection(s.file.name, s.name, s.size) for s in ctx.record.gc_removed
-                                 if s.size],
+                     gc_removed=_gc_removed(ctx),
                      dynamic_relocs=_dynamic_relocs(ctx))
 
 
+def _gc_removed(ctx) -> list[RemovedSection]:
+    """The allocated input sections --gc-sections dropped (not the empty ones: bfd's
+    --print-gc-sections leaves those out too)."""
+    if not ctx.config.gc_sections:
+        return []
+    return [RemovedSection(obj.name, sec.name, sec.size) for obj in ctx.objs for sec in obj.sections
+            if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC and sec.size]
+
+
+def member_reasons(ctx) -> dict:
+    """{id(member): (symbol name, referencing file)} for the archive members loaded: the symbol
+    whose reference pulled it in, and the first object with a non-weak reference to it (bfd's
+    h->u.undef.abfd: a strong reference replaces an earlier weak one), or the COMMON's file for a
+    member loaded to replace a common symbol; (None, None) for --whole-archive."""
+    out: dict = {}
+    want: dict = {}
+    for obj, s in ctx.extracted:
+        if s is None:
+            out[id(obj)] = (None, None)
+        else:
+            want.setdefault(id(s), []).append(obj)
+    refs: dict = {}
+    if want:
+        for obj in ctx.objs:
+            syms, esyms = obj.syms, obj.esyms
+            for i in range(obj.first_global, len(esyms)):
+                e = esyms[i]
+                if e[3] == 0 and e[1] >> 4 != 2:          # SHN_UNDEF, not STB_WEAK
+                    s = syms[i]
+                    if s is not None and id(s) in want and id(s) not in refs:
+                        refs[id(s)] = obj
+    cmdline = set(ctx.config.undefined)
+    for obj, s in ctx.extracted:
+        if s is None:
+            continue
+        f = refs.get(id(s))
+        if f is None and s.name not in cmdline:
+            f = s.ref_file if s.ref_file is not None else s.file if s.rank == 2 else None
+        out[id(obj)] = (s.name, f)
+    return out
+
+
 def _inputs(ctx) -> list[Input]:
-    why = {id(o): (sym, ref) for o, sym, ref in ctx.record.members}
+    why = member_reasons(ctx)
     out = []
     for obj in ctx.objs:
         if getattr(obj, "synthetic", False) or obj.name.startswith("<"):

@@ -345,9 +345,7 @@ class Reader:
                     continue
                 if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
                                                          self._member_defines(ar, off, name)):
-                    rec = self.ctx.record
-                    rec.why = (name, rec.strong_ref.get(name, s.ref_file) if s.rank == NONE else s.file)
-                    self.load_member(ar, off)
+                    self.load_member(ar, off, s)
                     progress = True
             if not progress:
                 return loaded_any
@@ -372,7 +370,8 @@ class Reader:
             self._defines_cache[key] = hit
         return hit
 
-    def load_member(self, ar: Archive, off: int) -> None:
+    def load_member(self, ar: Archive, off: int, why=None) -> None:
+        """why: the symbol whose reference pulled the member in (None: --whole-archive)."""
         if off in ar.loaded:
             return
         name, view = ar.member(off)
@@ -385,7 +384,7 @@ class Reader:
             raise LinkError(f"{name}: archive member is not a relocatable object")
         obj = ObjectFile(name, view, archive=ar, order=self.next_order())
         ar.loaded[off] = obj
-        self.ctx.record.extracted(obj)
+        self.ctx.extracted.append((obj, why))       # the model (and -Map, --why-extract)
         if self.tracer is not None:
             self.tracer.member(ar, name)
         self.add_object(obj)
@@ -464,8 +463,6 @@ class Reader:
                 if bind != STB_WEAK:
                     if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
                         self.undefs_seq += 1        # new to bfd's list of undefined symbols
-                    if not s.ref_strong and s.ref_file is not None:    # the first reference was weak:
-                        ctx.record.strong_ref[name] = obj   # bfd names this one as the reason for a member
                     s.ref_strong = True
                 if s.ref_file is None:
                     s.ref_file = obj
