@@ -110,6 +110,7 @@ def link(args=None, /, *, echo: bool = False, **options) -> LinkResult:
             if options:
                 raise TypeError("braze.link(Config): give the options in the Config")
             config = args
+            diag.set_warnings(config.fatal_warnings, config.no_warnings)
         else:
             from .cli import parse_args
             config = parse_args(list(args or []) + options_to_args(options))

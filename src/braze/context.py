@@ -43,7 +43,7 @@ class Context:
         self.lib_init_added = False
         # (member ObjectFile, Symbol that pulled it in | None) in load order
         self.extracted: list = []
-        from .model import Record
+        from .record import Record
         self.record = Record()        # facts for the Python API, --size-map and --reproduce
 
     def sym(self, name: str) -> Symbol:

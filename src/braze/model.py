@@ -1,31 +1,18 @@
-"""What a link did, as data: the facts the passes record while they run (`Record`, on ctx.record) and
+"""What a link did, as data: the facts the passes record while they run (record.Record, on ctx.record) and
 the structured model built from the finished link (`build_model`) for the Python API, --size-map and
 --reproduce.
 
-Recording is kept to a few appends per event (an archive member loaded, a section collected, an
-undefined symbol reported, a file opened) so the command-line link pays nothing noticeable; the
-model itself is built only when asked for (braze.link(), --size-map).
+Recording is kept to an append per event (an archive member loaded: ctx.extracted; an undefined
+symbol reported, a file opened: ctx.record) so the command-line link pays nothing noticeable; the
+model itself is built only when asked for (braze.link(), --size-map), from the finished context.
 
-(Plain classes via config.dataclass: the standard dataclasses module costs start-up time on every link.)
+(Plain classes via config.dataclass: the standard dataclasses module costs start-up time.)
 """
 from __future__ import annotations
 
 from .config import dataclass, field
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
                   SHF_GROUP, SHF_TLS, SHT_NOBITS, STT_TLS, PF_R, PF_W, PF_X)
-
-
-class Record:
-    """Facts noted during the link that the output alone does not keep (archive members and the
-    symbols that pulled them in are ctx.extracted, kept by the reader)."""
-    __slots__ = ("undefined", "opened_files")
-
-    def __init__(self):
-        self.undefined: list = []   # (symbol name, [reference places]) reported as errors
-        self.opened_files: list = []   # every input file opened, in order (for --reproduce)
-
-    def opened(self, path: str) -> None:
-        self.opened_files.append(path)
 
 
 # ------------------------------------------------------------------ the model
