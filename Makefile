@@ -11,7 +11,7 @@ all: venv
 
 # Debian packages: installed only when running as root and something is missing.
 deps: .stamp-deps
-.stamp-deps:
+.stamp-deps: Makefile
 	@if [ "$$(id -u)" = 0 ]; then \
 	  missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then echo "installing:$$missing"; \
