@@ -90,7 +90,7 @@ class RemovedSection:
 class DynamicReloc:
     section: str                    # .rela.dyn | .rela.plt | .relr.dyn
     offset: int
-    type: str                       # R_X86_64_...
+    type: str                       # the relocation's name, as readelf prints it
     symbol: str | None
 
 
@@ -324,7 +324,7 @@ def _in_segment(c, seg) -> bool:
 def _symbols(ctx) -> list[Symbol]:
     """The global symbols of the output: those .symtab lists (when it is written), else those
     defined or imported; each with where it came from and whether .dynsym exports it."""
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     from .symtab import SymTab
     st = next((c for c in ctx.chunks if isinstance(c, SymTab)), None)
     if st is not None:
@@ -375,7 +375,7 @@ def _symbols(ctx) -> list[Symbol]:
 
 
 def _dynamic_relocs(ctx) -> list[DynamicReloc]:
-    from .arch.x86_64 import rname
+    rname = ctx.target.rname
     syn = ctx.syn
     if syn is None:
         return []
