@@ -4,7 +4,7 @@ VENV    := .venv
 VPY     := $(VENV)/bin/python
 APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
             zlib1g-dev libpython3.11-dev libexpat1-dev hyperfine mold lld gdb golang-go clang-14 llvm-14 \
-            llvm-14-linker-tools linux-headers-amd64
+            llvm-14-linker-tools linux-headers-amd64 chromium
 
 .PHONY: all deps venv demo test bench bench-check clean
 
@@ -12,7 +12,7 @@ all: venv
 
 # Debian packages: installed only when running as root and something is missing.
 deps: .stamp-deps
-.stamp-deps:
+.stamp-deps: Makefile
 	@if [ "$$(id -u)" = 0 ]; then \
 	  missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then echo "installing:$$missing"; \

@@ -67,6 +67,20 @@ EXAMPLES = [
         "expect_bfd": None,             # ld.bfd has no --lib-main
     },
     {
+        # braze's own: --size-map (see README); the program is the archive example's
+        "name": "size-map",
+        "title": "--size-map: where the bytes go (treemap page), and why each archive member is in",
+        "srcdir": "archive",
+        "build": [["gcc", "-O2", "-c", "{src}/main.c", "-o", "main.o"],
+                  ["gcc", "-O2", "-c", "{src}/shapes.c", "-o", "shapes.o"],
+                  ["gcc", "-O2", "-c", "{src}/strutil.c", "-o", "strutil.o"],
+                  ["gcc", "-O2", "-c", "{src}/unused.c", "-o", "unused.o"],
+                  ["ar", "rcs", "libshapes.a", "shapes.o", "strutil.o", "unused.o"]],
+        "link": ["gcc", "main.o", "-L.", "-lshapes"],
+        "braze_flags": ["-Wl,--size-map=size-map.html"],
+        "report": "size_map_report",
+    },
+    {
         "name": "threads-tls",
         "title": "pthreads with thread-local storage shared across objects",
         "build": [["gcc", "-O2", "-pthread", "-c", "{src}/tls.c", "-o", "tls.o"],
@@ -133,7 +147,7 @@ def describe(p: subprocess.CompletedProcess) -> str:
 
 
 def demo_one(ex: dict, lddir: str) -> tuple[bool, str]:
-    src = os.path.join(HERE, ex["name"])
+    src = os.path.join(HERE, ex.get("srcdir", ex["name"]))
     work = os.path.join(OUT, ex["name"])
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -152,7 +166,7 @@ def demo_one(ex: dict, lddir: str) -> tuple[bool, str]:
     if p.returncode != 0:
         return False, f"reference link with ld.bfd failed:\n{indent(p.stderr)}"
 
-    link = [ex["link"][0], "-B" + lddir + "/", *ex["link"][1:], "-o", exe_braze]
+    link = [ex["link"][0], "-B" + lddir + "/", *ex["link"][1:], *ex.get("braze_flags", ()), "-o", exe_braze]
     print(f"  $ {shlex.join(link)}")
     p = run(link, work)
     if p.returncode != 0:
@@ -174,7 +188,36 @@ def demo_one(ex: dict, lddir: str) -> tuple[bool, str]:
             why.append("output differs from the ld.bfd-linked program, which printed:\n"
                        + indent(want.stdout))
         return False, "; ".join(why)
+    if "report" in ex:
+        return globals()[ex["report"]](ex, lddir, work)
     return True, "same output as with ld.bfd"
+
+
+def size_map_report(ex: dict, lddir: str, work: str) -> tuple[bool, str]:
+    """The size map's JSON twin: the biggest output sections and why each archive member is in."""
+    link = [ex["link"][0], "-B" + lddir + "/", *ex["link"][1:], "-Wl,--size-map=size-map.json", "-o", "size-map-json.out"]
+    p = run(link, work)
+    if p.returncode != 0:
+        return False, f"link with --size-map=size-map.json failed:\n{indent(p.stderr)}"
+    import json
+    with open(os.path.join(work, "size-map.json")) as f:
+        tree = json.load(f)["tree"]
+    sections = [s for seg in tree["c"] for s in seg.get("c", ()) if s["k"] == "section"]
+    print("  biggest output sections: " + ", ".join(f"{s['n']} {s['v']} B" for s in
+                                                  sorted(sections, key=lambda s: -s["v"])[:5]))
+
+    def walk(n):
+        yield n
+        for c in n.get("c", ()):
+            yield from walk(c)
+    members = {n["n"]: n["why"] for n in walk(tree) if n.get("why") and n["k"] == "file"}
+    for name, why in sorted(members.items()):
+        print(f"  {name} is in for {why}")
+    page = os.path.join(work, "size-map.html")
+    print(f"  treemap page (open it in a browser): {os.path.relpath(page)}")
+    if not members or not os.path.getsize(page):
+        return False, "the size map names no archive member"
+    return True, "same output as with ld.bfd; size map written"
 
 
 def demo_library(ex: dict, lddir: str, work: str) -> tuple[bool, str]:

@@ -390,7 +390,7 @@ def test_undefined_hint(braze_lddir, inputs, tmp_path, objs, cxx, extra, symbol,
     res = _links(inputs, tmp_path, {"bfd": _hint_link("bfd", objs, cxx, extra),
                                     "test": _hint_link(braze_lddir, objs, cxx, extra)})
     report = _report(res)
-    (pb, db), (pt, dt) = res["bfd"], res["test"]
+    (pb, _), (pt, dt) = res["bfd"], res["test"]
     assert pb.returncode == 1 and pt.returncode == 1, report
     assert f"undefined reference to `{symbol}'" in pb.stderr, report
     err = _norm(pt.stderr)

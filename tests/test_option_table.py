@@ -32,6 +32,7 @@ VALUES = {
     "Ttext-segment": "0x400000", "section-start": ".text=0x1000", "time-trace-granularity": "100",
     "plugin": "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so",
     "b": "binary", "format": "binary",
+    "size-map": "map.html", "reproduce": "repro.tar",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
@@ -176,7 +177,8 @@ BFD_NO_HELP = {"add-needed", "no-add-needed", "noinhibit_exec", "sort_common", "
 BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init-entry", "no-init-entry",
               # ld.lld's options braze has too (explain.py), in lld's spelling and formats
               "why-extract", "print-archive-stats", "why-live", "time-trace", "time-trace-file",
-              "time-trace-granularity", "no-cache"}
+              "time-trace-granularity", "no-cache",
+              "size-map", "reproduce"}
 
 
 @pytest.fixture(scope="module")

@@ -72,6 +72,8 @@ lld's options for the questions people ask a linker (same formats as ld.lld):
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
   --no-cache   do not use the cache of parsed archive members ($BRAZE_CACHE_DIR, default
                ~/.cache/braze/inputs; entries are checked against the file and each member)
+  --size-map=FILE.html|FILE.json  (what takes the bytes: a treemap page, or JSON for tools)
+  --reproduce=FILE.tar  (as lld: every input and response.txt; replay with `braze @response.txt`)
 
 Library initialisation (braze):
   With -shared, if @LIBINIT@ is defined (globally, or locally in one object), braze adds
@@ -301,6 +303,18 @@ def _(c, s): c.build_id = "sha1"
 
 @_flag("time")
 def _(c, s): c.time = True
+
+
+# ---- the Python API's companions: --size-map (braze's own), --reproduce (lld's) ----
+@_arg("size-map")
+def _(c, s, v):
+    if not v.endswith((".html", ".htm", ".json")):
+        raise LinkError(f"--size-map={v}: the file name must end in .html or .json")
+    c.size_map = v
+
+
+@_arg("reproduce")
+def _(c, s, v): c.reproduce = v
 
 
 @_flag("verbose", "dll-verbose")
@@ -1102,6 +1116,8 @@ def _z_option(c: Config, kw: str) -> None:
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
         raise LinkError(f"option -z {kw} is not supported")
     else:
+        # bfd warns while it reads the options: --fatal-warnings / -w count only if given before
+        diag.set_warnings(c.fatal_warnings, c.no_warnings)
         diag.warn(f"-z {kw} ignored")
 
 
@@ -1294,7 +1310,10 @@ def _short_cluster(a: str, argv: list[str], i: int):
 
 def parse_args(argv: list[str]) -> Config | None:
     """Parse ld's command line. Returns None when nothing should be linked (--help, --version)."""
-    c, s, shown = parse_words(expand_response_files(argv))
+    words = expand_response_files(argv)
+    c, s, shown = parse_words(words)
+    if c.reproduce:
+        c.reproduce_argv = words
     if shown == "help":
         sys.stdout.write(_usage())
         return None

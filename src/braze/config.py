@@ -195,6 +195,9 @@ class Config:
     relocatable: bool = False     # -r/-i/-Ur/--relocatable: an ET_REL output (relocatable.py)
     emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output
     define_common: bool = False   # -d/-dc/-dp: allocate common symbols even with -r
+    size_map: str | None = None          # --size-map=FILE.html|FILE.json (braze): what takes the bytes
+    reproduce: str | None = None         # --reproduce=FILE.tar (lld's): the inputs and a response file
+    reproduce_argv: list[str] = field(default_factory=list)   # the command line, for response.txt
 
     @property
     def is_dynamic_exe(self) -> bool:

@@ -53,6 +53,8 @@ class Context:
         self.extracted: list = []
         self.archive_uses: list = []
         self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept
+        from .record import Record
+        self.record = Record()        # facts for the Python API, --size-map and --reproduce
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

@@ -14,6 +14,7 @@ _warnings_off = False      # -w / --no-warnings: warnings are not printed (and c
 _fatal_requested = False   # --fatal-warnings given, -w or not
 _errors: list[str] = []
 _demangle = True           # --no-demangle turns it off, as in GNU ld
+_sink: list | None = None  # the Python API: (kind, message) of every warning and error, as they happen
 
 
 def set_prog(name: str) -> None:
@@ -57,6 +58,8 @@ def warn(msg: str, located: bool = False, from_bfd: bool = False) -> None:
     warning: ...`, e.g. a .gnu.warning text); only the program name is added.
     from_bfd: a warning GNU ld's BFD library prints itself (e.g. a common symbol's alignment): -w
     does not silence it, and --fatal-warnings makes it fatal even with -w (bfd 2.40)."""
+    if _sink is not None and (from_bfd or not _warnings_off):
+        _sink.append(("warning", msg))
     if from_bfd:
         sys.stderr.write(f"{_prog}: warning: {msg}\n")
         if _fatal_requested:
@@ -82,7 +85,33 @@ def info(msg: str) -> None:
 def error(msg: str) -> None:
     """Record a non-fatal error: the link continues to report more, then fails at check_errors()."""
     _errors.append(msg)
+    if _sink is not None:
+        _sink.append(("error", msg))
     sys.stderr.write(f"{_prog}: error: {msg}\n")
+
+
+_STATE = ("_prog", "_warnings_fatal", "_warnings_off", "_fatal_requested", "_demangle", "_styles", "_sink")
+
+
+def save_state() -> tuple:
+    """The settings one link's options change (the Python API runs links one after another in a
+    process: each starts from the defaults and leaves the caller's settings as they were)."""
+    return tuple(globals()[n] for n in _STATE) + (list(_errors),)
+
+
+def restore_state(state: tuple) -> None:
+    g = globals()
+    for n, v in zip(_STATE, state):
+        g[n] = v
+    _errors[:] = state[-1]
+
+
+def reset_state(prog: str = "braze", sink: list | None = None) -> None:
+    """The defaults of a fresh process (what main() starts a link with)."""
+    global _prog, _warnings_fatal, _warnings_off, _fatal_requested, _demangle, _styles, _sink
+    _prog, _warnings_fatal, _warnings_off, _fatal_requested = prog, False, False, False
+    _demangle, _styles, _sink = True, ("cxx", "rust"), sink
+    _errors.clear()
 
 
 def has_errors() -> bool:

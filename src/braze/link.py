@@ -9,13 +9,18 @@ from .resolve import read_inputs
 
 
 class LinkResult:
+    """What the pipeline returns; the Python API (braze.api) turns it into its documented result."""
     def __init__(self, output: str, ctx: Context):
         self.output = output
         self.timings = ctx.timings
+        self.ctx = ctx
 
 
-def link(config) -> LinkResult:
-    ctx = Context(config)
+def link(config, ctx: Context | None = None) -> LinkResult:
+    """ctx: a Context the caller made (the Python API keeps it to build the model even when the link
+    fails)."""
+    if ctx is None:
+        ctx = Context(config)
     if config.plugins:
         try:
             return _link_deps(ctx, config)
@@ -27,13 +32,16 @@ def link(config) -> LinkResult:
 
 
 def _link_deps(ctx, config) -> LinkResult:
-    if config.dependency_file:
+    if config.dependency_file or config.reproduce:
         try:
             return _link(ctx, config)
         finally:
             # bfd writes the file whatever the outcome, listing what it opened
             if getattr(ctx, "tracer", None) is not None:
                 ctx.tracer.write_deps(config)
+            if config.reproduce:        # lld too: a failing link is what one wants to replay
+                from .reproduce import write_reproducer
+                write_reproducer(ctx)
     return _link(ctx, config)
 
 
@@ -80,6 +88,9 @@ def _link(ctx, config) -> LinkResult:
         write_map(ctx);                      ctx.mark("map file")
     if config.cref and not config.map_file:
         sys.stdout.write(explain.write_cref(ctx))   # bfd: to stdout, or at the end of the map
+    if config.size_map:
+        from .sizemap import write_size_map
+        write_size_map(ctx);                 ctx.mark("size map")
     if config.time:
         ctx.report_time()
     if config.time_trace:

@@ -261,6 +261,7 @@ def _check_undefined(ctx) -> None:
             continue
         lines = [f"undefined symbol: {diag.demangle(s.name)}"]
         lst = refs[id(s)]
+        ctx.record.undefined.append((s.name, list(lst)))
         for w in lst[:3]:
             lines.append(f">>> referenced by {w}")
         if len(lst) > 3:

@@ -83,6 +83,7 @@ class Reader:
             fd = os.open(path, os.O_RDONLY)
         except OSError as e:
             raise LinkError(f"cannot open {path}: {e.strerror}") from None
+        self.ctx.record.opened(path)
         try:
             self.last_stat = st = os.fstat(fd)
             size = st.st_size

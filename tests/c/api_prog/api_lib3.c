@@ -1,0 +1,1 @@
+int api_never_pulled(void) { return 42; }
