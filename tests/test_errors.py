@@ -564,3 +564,35 @@ def test_cxx_demangle_option(opt, braze_lddir, inputs, tmp_path):
     want, unwanted = (mangled, demangled) if opt == "--no-demangle" else (demangled, mangled)
     assert want in p.stderr, f"{want!r} not in the diagnostic\n" + _report(cmd, p)
     assert unwanted not in p.stderr, f"{unwanted!r} in the diagnostic\n" + _report(cmd, p)
+
+
+# a failed link removes an output file left by an earlier link (bfd's unlink_if_ordinary), except
+# when the command line itself is rejected; ld.bfd run on the same inputs says which
+# (the cases where only braze fails are left out: bfd accepts those inputs)
+BFD_ACCEPTS = {"section_alignment_huge", "bss_size_huge", "group_signature_section"}
+# errors bfd finds while it parses the command line (options, files named by options)
+OPTION_TIME = {"unknown_option", "usage_error", "version_script_truncated", "version_script_missing",
+               "dynamic_list_missing"}
+STALE_CASES = {**{k: c.args for k, c in CASES.items() if k not in BFD_ACCEPTS},
+               "usage_error": ["--no-such-option", "start.o"],
+               "missing_library": ["start.o", "-lno_such_library_here"],
+               "missing_input": ["start.o", "no_such_input.o"],
+               "version_script_missing": ["--version-script=no_such.map", "start.o"],
+               "dynamic_list_missing": ["--dynamic-list=no_such.list", "start.o"]}
+
+
+@pytest.mark.parametrize("case", list(STALE_CASES), ids=list(STALE_CASES))
+def test_failed_link_removes_stale_output(case, direct_ld, inputs, tmp_path):
+    kept = {}
+    for name, ld in (("bfd", ["ld.bfd"]), ("test", direct_ld)):
+        work = tmp_path / name
+        shutil.copytree(inputs, work)
+        (work / "out").write_bytes(b"an earlier link's output\n")
+        cmd = [*ld, "-o", "out", *STALE_CASES[case]]
+        p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, errors="replace",
+                           env=tool_env(), timeout=120)
+        assert p.returncode != 0, "expected a failing link\n" + _report(cmd, p)
+        assert "Traceback" not in p.stderr, _report(cmd, p)
+        kept[name] = (work / "out").exists()
+    assert kept["test"] == kept["bfd"], f"old output kept: bfd {kept['bfd']}, braze {kept['test']}"
+    assert kept["bfd"] == (case in OPTION_TIME)         # the test can fail: both outcomes occur

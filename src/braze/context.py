@@ -47,6 +47,7 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
+        self.output_written = False   # set once the output file is in place (a later failure keeps it)
         self.plugins = None           # plugin.PluginHost when -plugin was given
         # facts explain.py reports: (member ObjectFile, Symbol that pulled it in | None) in load
         # order, and each non-whole use of an archive ([Archive, members it loaded]), in order

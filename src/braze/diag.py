@@ -6,6 +6,14 @@ import sys
 
 class LinkError(Exception):
     """A fatal, user-facing error. The message is printed without a traceback."""
+    # bfd reads the files named by options (version scripts, dynamic lists) while it parses the
+    # command line: an error there leaves an earlier output in place, as a usage error does
+    keep_output = False
+
+
+def option_file_error(e: LinkError) -> LinkError:
+    e.keep_output = True
+    return e
 
 
 _prog = "braze"

@@ -21,14 +21,19 @@ def link(config, ctx: Context | None = None) -> LinkResult:
     fails)."""
     if ctx is None:
         ctx = Context(config)
-    if config.plugins:
-        try:
-            return _link_deps(ctx, config)
-        finally:
-            # the LTO plugin deletes its temporary objects (they are mapped: unlinking is safe)
-            if ctx.plugins is not None:
-                ctx.plugins.cleanup()
-    return _link_deps(ctx, config)
+    try:
+        if config.plugins:
+            try:
+                return _link_deps(ctx, config)
+            finally:
+                # the LTO plugin deletes its temporary objects (they are mapped: unlinking is safe)
+                if ctx.plugins is not None:
+                    ctx.plugins.cleanup()
+        return _link_deps(ctx, config)
+    except BaseException as e:
+        if not ctx.output_written and not getattr(e, "keep_output", False):
+            writer.remove_stale_output(config.output)
+        raise
 
 
 def _link_deps(ctx, config) -> LinkResult:

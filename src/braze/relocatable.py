@@ -146,6 +146,7 @@ def link_relocatable(ctx) -> None:
     buf = r.write()
     from .writer import _commit
     _commit(cfg.output, buf, 0o666)
+    ctx.output_written = True
     ctx.mark("write")
 
 

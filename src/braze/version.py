@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from . import diag
-from .diag import LinkError, _demangle_batch
+from .diag import LinkError, _demangle_batch, option_file_error
 from .elf import STB_GLOBAL, STT_COMMON, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
 from .symbols import COMMON, STRONG, Symbol
 
@@ -174,10 +174,15 @@ def _load_nodes(ctx) -> list:
             with open(p, encoding="utf-8", errors="replace") as f:
                 texts.append((p, f.read()))
         except OSError as e:
-            raise LinkError(f"cannot open version script {p}: {e.strerror}") from None
+            raise option_file_error(LinkError(f"cannot open version script {p}: {e.strerror}")) from None
     raw = []
     for path, text in texts:
-        raw.extend(parse_version_script(text, path))
+        try:
+            raw.extend(parse_version_script(text, path))
+        except LinkError as e:
+            if path in cfg.version_scripts:
+                option_file_error(e)
+            raise
     if any(n[0] is None for n in raw) and len(raw) > 1:
         raise LinkError("anonymous version tag cannot be combined with other version tags")
     nodes = []
@@ -306,9 +311,12 @@ def apply_dynamic_list(ctx) -> None:
             with open(p, encoding="utf-8", errors="replace") as f:
                 text = f.read()
         except OSError as e:
-            raise LinkError(f"cannot open dynamic list {p}: {e.strerror}") from None
-        for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p):
-            pats.extend(ps)
+            raise option_file_error(LinkError(f"cannot open dynamic list {p}: {e.strerror}")) from None
+        try:
+            for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p):
+                pats.extend(ps)
+        except LinkError as e:
+            raise option_file_error(e)
     for b in cfg.dynamic_list_builtin:
         pats.extend(_pattern(p, True, "global") for p in _BUILTIN_LISTS[b])
     node = Node("", pats, [], 1)

@@ -72,6 +72,18 @@ def write_build_id(ctx) -> None:
 def commit(ctx) -> None:
     diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
     _commit(ctx.config.output, ctx.buf)
+    ctx.output_written = True
+
+
+def remove_stale_output(path: str) -> None:
+    """A failed link deletes an existing output file, as bfd does (libiberty's unlink_if_ordinary:
+    regular files and symbolic links only), so a stale program is never mistaken for this link's."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def _reloc_jobs(ctx) -> list:
