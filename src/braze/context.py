@@ -41,6 +41,8 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
+        self.lscript = None           # scriptlayout.ScriptState: a SECTIONS script lays the output out
+        self.pending_lscript = None   # the FullScript read with the inputs (SECTIONS)
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

@@ -52,6 +52,10 @@ def gc_sections(ctx) -> None:
                                                           SHT_PREINIT_ARRAY)
                     or sec.flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
                 mark(sec)
+    if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
+        from .scriptlayout import gc_roots
+        for sec in gc_roots(ctx):
+            mark(sec)
     names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
     for n in names:
         s = ctx.symtab.get(n)

@@ -11,11 +11,13 @@ from .passes import rank_of
 
 
 class Segment:
-    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align")
+    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align", "paddr", "hdr")
 
     def __init__(self, type_, flags, align=1):
         self.type = type_
         self.flags = flags
+        self.paddr = None       # a linker script's load address (AT): None means p_paddr = p_vaddr
+        self.hdr = False        # (script layout) the PT_LOAD that maps the ELF and program headers
         self.chunks = []
         self.offset = self.vaddr = self.filesz = self.memsz = 0
         self.align = align
@@ -76,6 +78,10 @@ def _got_referenced(ctx):
 
 
 def layout(ctx) -> None:
+    if ctx.lscript is not None:         # a SECTIONS script: its own layout engine
+        from .scriptlayout import layout as script_layout
+        script_layout(ctx)
+        return
     syn = ctx.syn
     chunks = collect_chunks(ctx)
     for c in chunks:

@@ -305,6 +305,8 @@ class Reader:
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
         res = parse_script(text, path)
+        if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
+            self._full_script(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
             self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
@@ -329,6 +331,24 @@ class Reader:
                 self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
                 self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
+
+    def _full_script(self, res, path: str) -> None:
+        """A script with SECTIONS (or other layout commands): kept for scriptlayout. EXTERN names are
+        undefined references, as -u makes them."""
+        ctx = self.ctx
+        for name in res.externs:
+            s = ctx.sym(name)
+            s.ref_strong = True
+            s.ref_regular = True
+        if res.sections is not None:
+            if ctx.pending_lscript is not None:
+                raise LinkError(f"{path}: a second script with SECTIONS (after {ctx.pending_lscript.path}) "
+                                "is not supported by braze")
+            ctx.pending_lscript = res
+        elif res.memory or res.top:
+            what = "MEMORY" if res.memory else "ASSERT" if any(not hasattr(c, "name") for c in res.top) \
+                else "symbol assignments"
+            raise LinkError(f"{path}: {what} in a linker script without SECTIONS is not supported by braze")
 
     # ---------- archives ----------
     def scan_archive(self, ar: Archive) -> bool:

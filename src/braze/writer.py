@@ -203,7 +203,8 @@ def _write_headers(ctx, buf) -> None:
                        0, 0, 0)
     o = 64
     for s in segs:
-        PHDR.pack_into(buf, o, s.type, s.flags, s.offset, s.vaddr, s.vaddr, s.filesz, s.memsz, s.align)
+        PHDR.pack_into(buf, o, s.type, s.flags, s.offset, s.vaddr, s.vaddr if s.paddr is None else s.paddr,
+                       s.filesz, s.memsz, s.align)
         o += 56
     o = ctx.shoff + 64
     shstr = ctx.shstrtab.map

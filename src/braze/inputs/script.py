@@ -54,6 +54,10 @@ class ScriptResult:
 
 
 def parse_script(text: str, path: str) -> ScriptResult:
+    from .ldscript import has_layout_commands
+    if has_layout_commands(text):
+        from .ldscript import parse_full
+        return parse_full(text, path)
     toks = tokenize(text, path)
     res = ScriptResult()
     i = 0

@@ -1,0 +1,1282 @@
+"""The layout engine of a linker script with SECTIONS (GNU ld's lang_* semantics, checked against
+ld.bfd): input sections go to the first matching input section description, the rest are orphans
+placed as bfd's ELF orphan code places them; the statements are then walked with the location
+counter, several times until every address and symbol settles (forward references, SIZEOF of later
+sections); program headers are bfd's default segment map; file offsets follow bfd's rules.
+
+The default layout (layout.py) is untouched: this module runs only when a SECTIONS script is given.
+Only static, non-PIE executables are laid out this way (the dynamic sections' placement is refused)."""
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from . import diag
+from .diag import LinkError
+from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
+                  SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
+                  SHT_X86_64_UNWIND, PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
+                  STT_NOTYPE, STB_GLOBAL, STV_HIDDEN, align_up)
+from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr
+from .sections import OutputSection, MergedSection
+from .symbols import NONE, COMMON, STRONG
+
+# linker-made symbols that stay with a SECTIONS script (the rest are defined by bfd's default script)
+SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_"))
+
+
+class ScriptState:
+    """The SECTIONS script of this link and what the passes learn about it."""
+
+    def __init__(self, script):
+        self.script = script
+        self.stmts = []                  # OutSecStmt and Assign/AssertCmd at top level, orphans inserted
+        self.chunk_of = {}               # id(stmt) -> chunk
+        self.assign_of = {}              # id(input section) -> (stmt, desc index)
+        self.keep = set()                # id(input section) matched by KEEP
+        self.values = {}                 # symbol -> (value, section)
+        self.provided = set()            # PROVIDEd names that are defined
+        self.defs = None
+
+
+def _glob(pat):
+    if not any(c in pat for c in "*?["):
+        return pat.__eq__
+    return re.compile(fnmatch.translate(pat), re.S).match
+
+
+class _Matcher:
+    """One input section description, compiled."""
+
+    def __init__(self, stmt, desc, index):
+        self.stmt = stmt
+        self.desc = desc
+        self.index = index
+        self.file = None if desc.file == "*" else _glob(desc.file)
+        self.file_excl = [_glob(x) for x in desc.file_excl]
+        self.pats = [([_glob(x) for x in ex], _glob(pat), sort, pat) for ex, pat, sort in desc.pats]
+
+    def file_ok(self, name, fnames):
+        if self.file is not None and not any(self.file(n) for n in fnames):
+            return False
+        return not any(g(n) for g in self.file_excl for n in fnames)
+
+    def match(self, secname, fnames):
+        """The matching pattern's sort kind (None: unsorted), or False."""
+        for excl, g, sort, _ in self.pats:
+            if g(secname) and not any(e(n) for e in excl for n in fnames):
+                return sort or ""
+        return False
+
+
+def _file_names(obj):
+    """The names a file pattern is matched against: the path as given, and for an archive member
+    `archive:member` and the member name (bfd's `archive:file` syntax)."""
+    name = obj.name
+    if name.endswith(")") and "(" in name:
+        ar, _, mem = name[:-1].partition("(")
+        return (f"{ar}:{mem}", mem, ar + ":")
+    return (name,)
+
+
+def setup(ctx, script) -> None:
+    """Called once the inputs are read: check the link is one this engine lays out."""
+    cfg = ctx.config
+    if cfg.shared or cfg.pie or ctx.dsos:
+        raise LinkError(f"{script.path}: a SECTIONS script in a dynamic link (-shared, -pie or shared "
+                        "libraries) is not supported by braze; only static executables")
+    if cfg.section_starts or cfg.text_segment is not None:
+        raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
+                        "SECTIONS script are not supported by braze")
+    st = ctx.lscript = ScriptState(script)
+    st.stmts = list(script.sections)
+
+
+def _all_assigns(script):
+    for c in script.top:
+        yield c, None
+    for c in script.sections:
+        if isinstance(c, OutSecStmt):
+            for b in c.body:
+                if isinstance(b, Assign):
+                    yield b, c
+        else:
+            yield c, None
+
+
+def define_script_symbols(ctx) -> None:
+    """Before symbol checks: the names the script assigns become definitions (PROVIDE only for a
+    name the objects reference and do not define), so references resolve and archives stay as bfd
+    has them; their values come with the layout."""
+    from .passes import ScriptDefs
+    st = ctx.lscript
+    f = ScriptDefs(st.script.path)
+    st.defs = f
+    for a, _ in _all_assigns(st.script):
+        if not isinstance(a, Assign) or a.name == ".":
+            continue
+        s = ctx.sym(a.name)
+        if a.kind.startswith("PROVIDE"):
+            if not (s.rank == NONE and s.ref_regular and not s.linker_defined) and a.name not in st.provided:
+                continue
+            st.provided.add(a.name)
+        s.rank = STRONG
+        s.file = f
+        s.linker_defined = False
+        s.section = None
+        s.value = 0
+        s.size = 0
+        s.type = STT_NOTYPE
+        s.bind = STB_GLOBAL
+        s.is_abs = True
+        s.script_abs = True
+        s.dyn_version = s.verneed = None
+        s.ref_regular = True
+        s.keep = True
+        if a.kind.endswith("HIDDEN"):
+            s.visibility = STV_HIDDEN
+
+
+def _wanted(st, a) -> bool:
+    return not a.kind.startswith("PROVIDE") or a.name in st.provided
+
+
+# -------------------------------------------------------------------- matching (before --gc-sections)
+
+def match_inputs(ctx) -> None:
+    """Give each input section its statement (first matching description in script order), record
+    KEEP and /DISCARD/. Runs before --gc-sections, which keeps the KEEP ones."""
+    st = ctx.lscript
+    matchers = []
+    for stmt in st.script.sections:
+        if isinstance(stmt, OutSecStmt):
+            for i, b in enumerate(stmt.body):
+                if isinstance(b, InputDesc):
+                    matchers.append(_Matcher(stmt, b, i))
+    st.matchers = matchers
+    st.common_to = None
+    for m in matchers:
+        if any(p[3] == "COMMON" for p in m.pats):
+            st.common_to = m
+            break
+    assign = st.assign_of
+    for obj in ctx.objs:
+        fnames = _file_names(obj)
+        cands = [m for m in matchers if m.file_ok(obj.name, fnames)]
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            name = sec.name
+            for m in cands:
+                sort = m.match(name, fnames)
+                if sort is not False:
+                    if m.stmt.name == "/DISCARD/":
+                        sec.alive = False
+                        break
+                    assign[id(sec)] = (m, sort)
+                    if m.desc.keep:
+                        st.keep.add(id(sec))
+                    break
+
+
+def gc_roots(ctx) -> list:
+    """Sections --gc-sections must keep: KEEP'd ones and those defining symbols the script uses."""
+    st = ctx.lscript
+    out = []
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and id(sec) in st.keep:
+                out.append(sec)
+    for name in _expr_symbols(st.script):
+        s = ctx.symtab.get(name)
+        if s is not None and s.section is not None:
+            out.append(s.section)
+    return out
+
+
+def _expr_symbols(script) -> set:
+    names = set()
+
+    def walk(e):
+        if e is None or not isinstance(e, Expr):
+            return
+        if e.op == "sym":
+            names.add(e.a)
+        elif e.op == "call" and e.a == "DEFINED":
+            return
+        for x in (e.a, e.b, e.c):
+            if isinstance(x, Expr):
+                walk(x)
+
+    cmds = list(script.top) + list(script.sections)
+    for c in cmds:
+        if isinstance(c, (Assign,)):
+            walk(c.expr)
+        elif isinstance(c, AssertCmd):
+            walk(c.expr)
+        elif isinstance(c, OutSecStmt):
+            walk(c.addr)
+            walk(c.lma)
+            walk(c.align)
+            for b in c.body:
+                if isinstance(b, (Assign, DataCmd, AssertCmd)):
+                    walk(b.expr)
+    return names
+
+
+# -------------------------------------------------------------------- binning
+
+class DataMember:
+    """BYTE/SHORT/LONG/QUAD: bytes of an output section written from an expression's value."""
+    type = SHT_PROGBITS
+    file = None
+    merge = None
+    alive = True
+    name = "*data*"
+
+    def __init__(self, size):
+        self.size = size
+        self.align = 1
+        self.data = bytes(size)
+        self.out = None
+        self.out_off = 0
+
+
+def _order_key(sort, sec, m):
+    if sort == "name":
+        return (0, sec.name)
+    if sort == "align":
+        return (0, -sec.align)
+    if sort == "name+align":
+        return (0, sec.name, -sec.align)
+    if sort == "align+name":
+        return (0, -sec.align, sec.name)
+    return (1,)
+
+
+def bin_sections(ctx) -> None:
+    """Input sections into output sections by the script; SHF_MERGE ones merged per output section;
+    COMMON symbols where `*(COMMON)` is (else .bss's statement or an orphan .bss)."""
+    from .passes import Blob, _mergeable_entsize
+    from .elf import STT_TLS
+    st = ctx.lscript
+    cfg = ctx.config
+    outs = {}               # id(stmt) -> OutputSection
+    per_desc = {}           # (id(stmt), desc index) -> [(key, member)]
+    orphans = {}            # name -> OutputSection (in first-seen order)
+    orphan_members = {}
+    merged = {}
+    eh_inputs = []
+    assign = st.assign_of
+    by_name = {}
+    for stmt in st.script.sections:
+        if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
+            by_name.setdefault(stmt.name, stmt)
+    seq = 0
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            seq += 1
+            if not sec.flags & SHF_ALLOC and (cfg.strip_debug or cfg.strip_all) and \
+                    sec.name.startswith((".debug", ".zdebug", ".line", ".stab")):
+                sec.alive = False
+                continue
+            a = assign.get(id(sec))
+            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
+                sec.is_eh_frame = True
+                eh_inputs.append(sec)
+                st.eh_stmt = st.__dict__.get("eh_stmt") or (a[0].stmt if a else None)
+                continue
+            if a is not None:
+                m, sort = a
+                stmt = m.stmt
+                os_ = outs.get(id(stmt))
+                if os_ is None:
+                    os_ = outs[id(stmt)] = _new_out(stmt.name, sec)
+                    st.chunk_of[id(stmt)] = os_
+                lst = per_desc.setdefault((id(stmt), m.index), [])
+                key = _order_key(sort, sec, m) + (seq,)
+            else:
+                stmt = by_name.get(sec.name)
+                if stmt is not None:      # bfd: an orphan goes into an existing output section of its name
+                    os_ = outs.get(id(stmt))
+                    if os_ is None:
+                        os_ = outs[id(stmt)] = _new_out(stmt.name, sec)
+                        st.chunk_of[id(stmt)] = os_
+                    lst = per_desc.setdefault((id(stmt), 1 << 30), [])
+                else:
+                    os_ = orphans.get(sec.name)
+                    if os_ is None:
+                        os_ = orphans[sec.name] = _new_out(sec.name, sec)
+                    lst = orphan_members.setdefault(sec.name, [])
+                key = (1, seq)
+            _add_flags(os_, sec)
+            flags = sec.flags
+            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and \
+                    sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
+                    _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
+                mkey = (id(os_), id(lst), flags & ~SHF_GROUP, sec.entsize, sec.align)
+                ms = merged.get(mkey)
+                if ms is None:
+                    ms = merged[mkey] = MergedSection(os_.name, flags & ~SHF_GROUP, sec.entsize, sec.align,
+                                                      bool(flags & SHF_STRINGS))
+                    ms.out = os_
+                    ms.lst = lst
+                ms.add(sec)
+                ms.keys[-1] = key
+                sec.out = None
+                continue
+            lst.append((key, sec))
+    for ms in merged.values():
+        ms.lst.extend(ms.finish())
+    # COMMON symbols
+    commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
+    if cfg.sort_common:
+        commons.sort(key=lambda s: -s.common_align)
+    for s in commons:
+        if s.type == STT_TLS:
+            raise LinkError(f"{st.script.path}: a thread-local COMMON symbol ({s.name}) with a SECTIONS "
+                            "script is not supported by braze")
+        b = Blob("COMMON", s.size, max(1, s.common_align))
+        m = st.common_to
+        if m is not None and m.file_ok(s.file.name, _file_names(s.file)):
+            stmt = m.stmt
+            lst = per_desc.setdefault((id(stmt), m.index), [])
+        else:
+            stmt = by_name.get(".bss")
+            if stmt is not None:
+                lst = per_desc.setdefault((id(stmt), 1 << 30), [])
+            else:
+                stmt = None
+                if ".bss" not in orphans:
+                    orphans[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+                lst = orphan_members.setdefault(".bss", [])
+        if stmt is not None:
+            os_ = outs.get(id(stmt))
+            if os_ is None:
+                os_ = outs[id(stmt)] = OutputSection(stmt.name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+                st.chunk_of[id(stmt)] = os_
+            os_.flags |= SHF_ALLOC | SHF_WRITE
+        else:
+            os_ = orphans[".bss"]
+        lst.append(((2, len(lst)), b))
+        s.section = b
+        s.value = 0
+    # members in order: descriptions in body order, each sorted
+    for stmt in st.script.sections:
+        if not isinstance(stmt, OutSecStmt):
+            continue
+        os_ = outs.get(id(stmt))
+        body_members = []
+        for i, b in enumerate(stmt.body):
+            if isinstance(b, InputDesc):
+                lst = per_desc.get((id(stmt), i), [])
+                lst.sort(key=lambda x: x[0])
+                body_members.append([m for _, m in lst])
+            else:
+                body_members.append(None)
+        extra = per_desc.get((id(stmt), 1 << 30), [])
+        extra.sort(key=lambda x: x[0])
+        stmt.__dict__ if False else None
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = (body_members, [m for _, m in extra])
+        if os_ is None and _needs_section(stmt):
+            os_ = outs[id(stmt)] = OutputSection(stmt.name, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE)
+            os_.script_made = True
+            st.chunk_of[id(stmt)] = os_
+        if os_ is not None:
+            ms = []
+            for bm in body_members:
+                if bm:
+                    ms.extend(bm)
+            ms.extend(m for _, m in extra)
+            os_.members = ms
+            for m in ms:
+                m.out = os_
+            if stmt.type == "NOLOAD":
+                os_.type = SHT_NOBITS
+    for name, os_ in orphans.items():
+        lst = orphan_members.get(name, [])
+        lst.sort(key=lambda x: x[0])
+        os_.members = [m for _, m in lst]
+        for m in os_.members:
+            m.out = os_
+        stmt = OutSecStmt(name, "")
+        stmt.orphan = True
+        st.chunk_of[id(stmt)] = os_
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], os_.members)
+        _place_orphan(st, stmt, os_)
+    for os_ in outs.values():
+        os_.update_size(ctx)
+    for os_ in orphans.values():
+        os_.update_size(ctx)
+    for ms in merged.values():
+        ms.place()
+    all_outs = {}
+    for stmt in st.stmts:
+        if isinstance(stmt, OutSecStmt):
+            c = st.chunk_of.get(id(stmt))
+            if c is not None:
+                all_outs[f"{stmt.name}\0{id(stmt)}"] = c
+    ctx.out_sections = all_outs
+    ctx.merged = merged
+    ctx.eh_inputs = eh_inputs
+
+
+def _needs_section(stmt) -> bool:
+    """bfd keeps an output section with no input sections when its commands assign symbols or `.`,
+    or hold data."""
+    return any(isinstance(b, (Assign, DataCmd)) for b in stmt.body)
+
+
+def _new_out(name, sec):
+    t = sec.type
+    if t == SHT_X86_64_UNWIND:
+        t = SHT_PROGBITS
+    os_ = OutputSection(name, t, 0)
+    if t in (14, 15, 16):          # init/fini/preinit arrays
+        os_.entsize = 8
+    return os_
+
+
+def _add_flags(os_, sec):
+    flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
+    if not os_.members and not os_.flags:
+        os_.flags = flags
+        if sec.flags & (SHF_MERGE | SHF_STRINGS) and not flags & SHF_ALLOC:
+            os_.flags |= sec.flags & (SHF_MERGE | SHF_STRINGS)
+            os_.entsize = sec.entsize
+    else:
+        os_.flags |= flags
+    if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
+        os_.type = SHT_PROGBITS
+    elif os_.type != sec.type and sec.type != SHT_NOBITS and os_.type != SHT_PROGBITS:
+        os_.type = SHT_PROGBITS
+        os_.entsize = 0
+
+
+# -------------------------------------------------------------------- orphans
+
+def _class(c):
+    f = c.flags
+    if not f & SHF_ALLOC:
+        return "nonalloc"
+    if c.type == SHT_NOBITS:
+        return "tbss" if f & SHF_TLS else "bss"
+    if f & SHF_TLS:
+        return "tdata"
+    if f & SHF_WRITE:
+        return "data"
+    if f & SHF_EXECINSTR:
+        return "text"
+    return "rodata"
+
+
+_HOLD = {"text": ".text", "rodata": ".rodata", "tdata": ".tdata", "data": ".data", "bss": ".bss",
+         "tbss": ".bss"}
+
+
+def _place_orphan(st, stmt, chunk) -> None:
+    """bfd's ELF orphan placement: after the statement of the section its kind is named after
+    (.text, .rodata, .tdata, .data, .bss), else after the last output section of the same kind,
+    else at the end; later orphans of a kind follow the earlier ones. Non-allocated ones go last."""
+    cls = _class(chunk)
+    places = st.__dict__.setdefault("orphan_after", {})
+    stmts = st.stmts
+    if cls == "nonalloc":
+        stmts.append(stmt)
+        return
+    after = places.get(cls)
+    if after is None:
+        hold = _HOLD[cls]
+        after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
+        if after is None:
+            for s in stmts:
+                if isinstance(s, OutSecStmt):
+                    c = st.chunk_of.get(id(s))
+                    if c is not None and c.members and _class(c) == cls:
+                        after = s
+        if after is None:
+            for s in stmts:
+                if isinstance(s, OutSecStmt):
+                    c = st.chunk_of.get(id(s))
+                    if c is not None and c.flags & SHF_ALLOC:
+                        after = s
+    if after is None:
+        # nothing allocated in the script yet: before the first non-allocated statement
+        idx = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt)
+                    and st.chunk_of.get(id(s)) is not None
+                    and not st.chunk_of[id(s)].flags & SHF_ALLOC), len(stmts))
+        stmts.insert(idx, stmt)
+    else:
+        stmts.insert(stmts.index(after) + 1, stmt)
+    places[cls] = stmt
+
+
+# -------------------------------------------------------------------- synthetic sections
+
+def attach_synthetic(ctx, chunks) -> None:
+    """Synthetic sections (.eh_frame, .got, notes…) take the place of the statement whose
+    description names them (which must hold nothing else), else are orphans."""
+    st = ctx.lscript
+    mine = set(id(c) for c in st.chunk_of.values())
+    for c in chunks:
+        if id(c) in mine:
+            continue
+        target = None
+        if c is ctx.syn.eh_frame and st.__dict__.get("eh_stmt") is not None:
+            target = st.eh_stmt
+        else:
+            for m in st.matchers:
+                if m.file is None and any(p[1](c.name) for p in m.pats):
+                    target = m.stmt
+                    break
+        if target is not None:
+            if target.name == "/DISCARD/":
+                raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
+                                "supported by braze")
+            old = st.chunk_of.get(id(target))
+            if old is not None and (old.members or getattr(old, "script_made", False) and
+                                    any(isinstance(b, DataCmd) for b in target.body)):
+                raise LinkError(f"{target.where}: output section {target.name} mixes the linker-made "
+                                f"{c.name} with other input: not supported by braze")
+            c.name = target.name
+            st.chunk_of[id(target)] = c
+            mine.add(id(c))
+            bm = st.__dict__.setdefault("body_members", {})
+            bm[id(target)] = ([None] * len(target.body), [])
+            c.synthetic_in_script = True
+        else:
+            stmt = OutSecStmt(c.name, "")
+            stmt.orphan = True
+            st.chunk_of[id(stmt)] = c
+            st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+            _place_orphan(st, stmt, c)
+            mine.add(id(c))
+
+
+# -------------------------------------------------------------------- expressions
+
+class _Env:
+    def __init__(self, ctx, st):
+        self.ctx = ctx
+        self.st = st
+        self.dot = 0
+        self.sec = None          # the output section being laid out (None: top level)
+        self.rel_from_abs = False
+        self.final = False
+        self.hdr_size = 64
+        self.defined_now = set()
+
+
+def _abs(v):
+    val, sec = v
+    return val + sec.addr if sec is not None and sec != "num" else val
+
+
+_CMP = {"==", "!=", "<", ">", "<=", ">=", "&&", "||"}
+
+
+def _apply(op, a, b, where):
+    if op in ("/", "%") and b == 0:
+        raise LinkError(f"{where}: {'division' if op == '/' else 'modulo'} by zero in linker script expression")
+    m = (1 << 64) - 1
+    r = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a // b,
+         "%": lambda: a % b, "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
+         "<<": lambda: a << (b & 63), ">>": lambda: (a & m) >> (b & 63), "==": lambda: int(a == b),
+         "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
+         "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "&&": lambda: int(bool(a) and bool(b)),
+         "||": lambda: int(bool(a) or bool(b)), "MAX": lambda: max(a, b), "MIN": lambda: min(a, b)}[op]()
+    r &= m
+    return r - (1 << 64) if r >> 63 and op in ("-",) and False else r
+
+
+def _binop(env, op, x, y, where):
+    """GNU ld's rules for the section of a result (ld manual, "The Section of an Expression")."""
+    (av, asec), (bv, bsec) = x, y
+    if op in _CMP:
+        return (_apply(op, _abs(x), _abs(y), where), "num")
+    a_rel = asec not in (None, "num")
+    b_rel = bsec not in (None, "num")
+    if asec == "num" and bsec == "num":
+        return (_apply(op, av, bv, where), "num")
+    if a_rel and b_rel and asec is bsec:
+        return (_apply(op, av, bv, where), "num" if env.sec is not None else None)
+    if a_rel and bsec == "num":
+        return (_apply(op, av, bv, where), asec)
+    if b_rel and asec == "num":
+        return (_apply(op, av, bv, where), bsec)
+    return (_apply(op, _abs(x), _abs(y), where), None)
+
+
+def _chunk_by_name(env, name, where, fn):
+    c = env.st.by_out_name.get(name)
+    if c is None:
+        raise LinkError(f"{where}: undefined section `{name}' referenced in expression")
+    return c
+
+
+def _eval(env, e):
+    op = e.op
+    if op == "num":
+        return (e.a, "num")
+    if op == "dot":
+        if env.sec is not None:
+            return (env.dot - env.sec.addr, env.sec)
+        env.rel_from_abs = True
+        return (env.dot, None)
+    if op == "sym":
+        return _sym_value(env, e.a, e.where)
+    if op == "un":
+        v, sec = _eval(env, e.b)
+        u = e.a
+        r = {"-": -v, "+": v, "~": ~v, "!": int(not v)}[u] & ((1 << 64) - 1)
+        if u == "!":
+            return (int(not _abs((v, sec))), "num")
+        return (r, sec)
+    if op == "bin":
+        return _binop(env, e.a, _eval(env, e.b), _eval(env, e.c), e.where)
+    if op == "?:":
+        c = _eval(env, e.a)
+        return _eval(env, e.b) if _abs(c) else _eval(env, e.c)
+    if op == "call":
+        return _call(env, e)
+    raise LinkError(f"{e.where}: unsupported expression")
+
+
+def _call(env, e):
+    fn = e.a
+    where = e.where
+    st = env.st
+    if fn == "SIZEOF_HEADERS":
+        return (env.hdr_size, "num")
+    if fn in ("ADDR", "LOADADDR", "SIZEOF", "ALIGNOF"):
+        c = _chunk_by_name(env, e.b, where, fn)
+        if fn == "ADDR":
+            return (0, c)
+        if fn == "LOADADDR":
+            return (getattr(c, "lma", c.addr), None)
+        if fn == "SIZEOF":
+            return (c.size, "num")
+        return (c.align, "num")
+    if fn == "DEFINED":
+        s = env.ctx.symtab.get(e.b)
+        if s is not None and s.rank >= COMMON and s.file is not st.defs:
+            return (1, "num")
+        return (int(e.b in env.defined_now), "num")
+    if fn in ("ORIGIN", "LENGTH"):
+        r = st.script.memory.get(e.b)
+        if r is None:
+            raise LinkError(f"{where}: undefined memory region `{e.b}' referenced in expression")
+        return (_abs(_eval(env, r.origin if fn == "ORIGIN" else r.length)), "num")
+    if fn == "CONSTANT":
+        cfg = env.ctx.config
+        return (cfg.max_page_size if e.b == "MAXPAGESIZE" else cfg.common_page_size, "num")
+    if fn == "ABSOLUTE":
+        v = _eval(env, e.b)
+        env.rel_from_abs = False
+        return (_abs(v), None)
+    if fn in ("ALIGN", "BLOCK"):
+        if e.c is None:
+            n = _abs(_eval(env, e.b))
+            if env.sec is not None:
+                return (align_up(env.dot, n or 1) - env.sec.addr, env.sec)
+            env.rel_from_abs = True
+            return (align_up(env.dot, n or 1), None)
+        v, sec = _eval(env, e.b)
+        n = _abs(_eval(env, e.c)) or 1
+        if sec in (None, "num"):
+            return (align_up(v, n), sec)
+        return (align_up(v + sec.addr, n) - sec.addr, sec)
+    if fn == "NEXT":
+        n = _abs(_eval(env, e.b)) or 1
+        return (align_up(env.dot, n), None)
+    if fn == "LOG2CEIL":
+        v = _abs(_eval(env, e.b))
+        return ((max(v, 1) - 1).bit_length(), "num")
+    if fn in ("MAX", "MIN"):
+        return _binop(env, fn, _eval(env, e.b), _eval(env, e.c), where)
+    if fn == "ASSERT":
+        v = _eval(env, e.b)
+        if env.final and not _abs(v):
+            raise LinkError(e.c)
+        return v
+    raise LinkError(f"{where}: linker script function {fn} is not supported by braze")
+
+
+def _sym_value(env, name, where):
+    st = env.st
+    s = env.ctx.symtab.get(name)
+    if s is not None and s.file is st.defs:
+        # a script symbol: this pass's value, or (a forward reference) the previous pass's
+        if name in st.values:
+            return st.values[name]
+        if env.final:
+            raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
+        return (0, None)
+    if s is None or not (s.rank >= COMMON or s.linker_defined):
+        raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
+    from .arch.x86_64 import sym_addr
+    sec = s.section
+    out = None
+    if sec is not None:
+        m = getattr(sec, "merge", None)
+        out = m[0].out if m is not None else getattr(sec, "out", None)
+        if out is None and not hasattr(sec, "file"):
+            out = sec
+    if s.linker_defined:
+        return (sym_addr(env.ctx, s), None) if sec is None else (sym_addr(env.ctx, s) - sec.addr, sec)
+    if out is None or out.addr is None:
+        return (sym_addr(env.ctx, s), None)
+    return (sym_addr(env.ctx, s) - out.addr, out)
+
+
+# -------------------------------------------------------------------- layout
+
+def layout(ctx) -> None:
+    from .layout import collect_chunks, _stack_flags, Segment
+    from .symtab import build_symtab
+    st = ctx.lscript
+    cfg = ctx.config
+    chunks = collect_chunks(ctx)
+    attach_synthetic(ctx, chunks)
+    for c in chunks:
+        c.update_size(ctx)
+        if c.is_synthetic:
+            c.syn_size = c.size
+    order = []
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt):
+            c = st.chunk_of.get(id(s))
+            if c is not None:
+                order.append((s, c))
+    st.by_out_name = {}
+    for s, c in order:
+        st.by_out_name.setdefault(s.name, c)
+    # empty output sections go (bfd: no input sections and no data/assignments)
+    kept = []
+    for s, c in order:
+        if not c.size and not c.is_synthetic and not _needs_section(s) and not getattr(c, "keep_empty", False):
+            c.dropped = True
+            continue
+        if c.is_synthetic and not c.size and not c.keep_empty and c is not ctx.syn.gotplt:
+            continue
+        kept.append((s, c))
+    st.kept = {id(s): c for s, c in kept}
+    for c in [c for _, c in kept]:
+        c.lma = 0
+    nph = 4
+    prev = None
+    for it in range(12):
+        env = _Env(ctx, st)
+        env.hdr_size = 64 + 56 * nph
+        _walk(env, st, kept)
+        segs = _segments(ctx, [c for _, c in kept], nph)
+        snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
+                len(segs))
+        nph = len(segs)
+        if snap == prev:
+            break
+        prev = snap
+    else:
+        raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
+    env = _Env(ctx, st)
+    env.hdr_size = 64 + 56 * nph
+    env.final = True
+    _walk(env, st, kept)
+    for a in st.script.top:
+        if isinstance(a, AssertCmd):
+            _eval_assert(env, a)
+    alloc_chunks = [c for _, c in kept]
+    nonalloc_tail = []
+    from .symtab import build_symtab as _bs
+    chunks_final = alloc_chunks
+    for i, c in enumerate(chunks_final, 1):
+        c.shndx = i
+    tabs = _bs(ctx, chunks_final)
+    chunks_final = chunks_final + tabs
+    for i, c in enumerate(chunks_final, 1):
+        c.shndx = i
+    ctx.chunks = chunks_final
+    ctx.out_by_name = {c.name: c for c in chunks_final}
+    segs = _segments(ctx, [c for _, c in kept], nph)
+    if len(segs) != nph:
+        raise LinkError(f"{st.script.path}: the program headers do not converge")
+    ctx.segments = segs
+    ctx.nph = nph
+    ctx.fixed_starts = {}
+    ctx.relro_end = None
+    _file_offsets(ctx, chunks_final, segs, nph)
+    for seg in segs:
+        if seg.type == PT_GNU_STACK:
+            seg.memsz = cfg.stack_size
+    tls = [c for c in chunks_final if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
+    if tls:
+        ctx.tls_start = tls[0].addr
+        ctx.tls_end = max(c.addr + c.size for c in tls)
+        ctx.tls_align = max(c.align for c in tls)
+        ctx.tp = ctx.tls_start + align_up(ctx.tls_end - ctx.tls_start, ctx.tls_align)
+    _set_symbols(ctx, st, env)
+    _linker_symbols(ctx)
+
+
+def _eval_assert(env, a):
+    if not _abs(_eval(env, a.expr)):
+        raise LinkError(a.msg)
+
+
+def _walk(env, st, kept):
+    """One pass over the statements: addresses, sizes, member offsets, symbol values."""
+    keptmap = st.kept
+    env.defined_now = set()
+    last_alloc = None
+    regions = st.script.memory
+    if env.final:
+        pass
+    for r in regions.values():
+        r.cur = _abs(_eval(env, r.origin))
+    prev_lma_delta = {}
+    for s in st.stmts:
+        if isinstance(s, Assign):
+            _assign(env, st, s, last_alloc)
+            continue
+        if isinstance(s, AssertCmd):
+            if env.final:
+                _eval_assert(env, s)
+            continue
+        c = keptmap.get(id(s))
+        if c is None:
+            continue
+        body, extra = st.body_members.get(id(s), ([], []))
+        if not c.flags & SHF_ALLOC:
+            save = env.dot
+            c.addr = 0
+            c.lma = 0
+            env.dot = 0
+            env.sec = c
+            _body(env, st, s, c, body, extra)
+            env.sec = None
+            env.dot = save
+            continue
+        align = c.align
+        if s.align is not None:
+            align = max(align, _abs(_eval(env, s.align)))
+            c.align = align
+        region = None
+        if s.region is not None:
+            region = regions.get(s.region[0])
+            if region is None:
+                raise LinkError(f"{s.region[1]}: memory region `{s.region[0]}' not declared")
+        elif regions and s.addr is None:
+            region = _default_region(regions, c)
+        if s.addr is not None:
+            addr = _abs(_eval(env, s.addr))
+        elif region is not None:
+            addr = align_up(region.cur, align)
+        else:
+            addr = align_up(env.dot, align)
+        c.addr = addr
+        env.dot = addr
+        env.sec = c
+        _body(env, st, s, c, body, extra)
+        env.sec = None
+        size = env.dot - addr
+        c.size = size
+        if c.flags & SHF_TLS and c.type == SHT_NOBITS:
+            env.dot = addr
+        rkey = region.name if region is not None else None
+        if s.lma is not None:
+            c.lma = _abs(_eval(env, s.lma))
+        elif s.lma_region is not None:
+            lr = regions.get(s.lma_region[0])
+            if lr is None:
+                raise LinkError(f"{s.lma_region[1]}: memory region `{s.lma_region[0]}' not declared")
+            c.lma = align_up(lr.cur, align)
+            if c.type != SHT_NOBITS:
+                lr.cur = c.lma + size
+                _check_region(env, lr, c)
+        elif s.addr is None and rkey in prev_lma_delta:
+            c.lma = addr + prev_lma_delta[rkey]
+        else:
+            c.lma = addr
+        prev_lma_delta[rkey] = c.lma - addr
+        if region is not None:
+            region.cur = env.dot if not (c.flags & SHF_TLS and c.type == SHT_NOBITS) else addr + size
+            _check_region(env, region, c)
+        last_alloc = c
+
+
+def _default_region(regions, c):
+    """bfd: a section without `>region` goes to the first region whose attributes admit it."""
+    f = c.flags
+    have = set("a")
+    have.add("w" if f & SHF_WRITE else "r")
+    if f & SHF_EXECINSTR:
+        have.add("x")
+    if c.type != SHT_NOBITS:
+        have.update("il")
+    for r in regions.values():
+        a = r.attrs.lower()
+        if not a:
+            continue
+        pos, neg, inv = set(), set(), False
+        for ch in a:
+            if ch == "!":
+                inv = True
+            elif inv:
+                neg.add(ch)
+            else:
+                pos.add(ch)
+        if (not pos or pos & have) and not (neg & have):
+            return r
+    return None
+
+
+def _check_region(env, r, c):
+    end = _abs(_eval(env, r.origin)) + _abs(_eval(env, r.length))
+    if r.cur > end and env.final:
+        diag.error(f"section `{c.name}' will not fit in region `{r.name}'")
+        diag.error(f"region `{r.name}' overflowed by {r.cur - end} bytes")
+        diag.check_errors()
+
+
+def _body(env, st, s, c, body, extra):
+    addr = c.addr
+    is_syn = getattr(c, "synthetic_in_script", False) or c.is_synthetic
+    placed = False
+    if is_syn and not any(isinstance(b, InputDesc) for b in s.body):
+        env.dot += c.syn_size           # an orphan linker-made section
+        placed = True
+    for i, b in enumerate(s.body):
+        if isinstance(b, InputDesc):
+            if is_syn:
+                if not placed:
+                    env.dot += c.syn_size
+                    placed = True
+                continue
+            ms = body[i] if i < len(body) else None
+            if ms:
+                for m in ms:
+                    env.dot = align_up(env.dot, m.align)
+                    m.out_off = env.dot - addr
+                    env.dot += m.size
+        elif isinstance(b, Assign):
+            _assign(env, st, b, c)
+        elif isinstance(b, DataCmd):
+            dm = st.__dict__.setdefault("datamembers", {}).get(id(b))
+            if dm is None:
+                dm = st.datamembers[id(b)] = DataMember(b.size)
+                dm.out = c
+            dm.out_off = env.dot - addr
+            if env.final:
+                v = _abs(_eval(env, b.expr)) & ((1 << (8 * b.size)) - 1)
+                dm.data = v.to_bytes(b.size, "little")
+                if dm not in c.members:
+                    _insert_member(c, dm)
+            env.dot += b.size
+        elif isinstance(b, AssertCmd):
+            if env.final:
+                _eval_assert(env, b)
+    for m in extra:
+        env.dot = align_up(env.dot, m.align)
+        m.out_off = env.dot - addr
+        env.dot += m.size
+
+
+def _insert_member(c, dm):
+    ms = c.members
+    i = 0
+    while i < len(ms) and ms[i].out_off <= dm.out_off:
+        i += 1
+    ms.insert(i, dm)
+
+
+def _assign(env, st, a, cur):
+    """`.`, or a symbol (PROVIDE only when wanted)."""
+    env.rel_from_abs = False
+    if a.name != "." and not _wanted(st, a):
+        return
+    v = _eval(env, a.expr)
+    if a.op != "=":
+        old = (env.dot - env.sec.addr, env.sec) if a.name == "." and env.sec is not None else \
+            (env.dot, None) if a.name == "." else _sym_value(env, a.name, a.where)
+        v = _binop(env, a.op[:-1], old, v, a.where)
+    if a.name == ".":
+        sec = env.sec
+        if sec is not None:
+            new = v[0] + sec.addr if v[1] in ("num", sec) else _abs(v)
+            if new < env.dot:
+                raise LinkError(f"{a.where}: cannot move location counter backwards (from "
+                                f"{env.dot:016x} to {new:016x})")
+            env.dot = new
+        else:
+            env.dot = _abs(v)
+        return
+    val, sec = v
+    if sec == "num":
+        if env.sec is not None:
+            v = (val, env.sec)
+        else:
+            v = (val, None)
+    elif sec is None and env.rel_from_abs and env.sec is None:
+        s = _section_for_dot(env, st, cur)
+        if s is not None:
+            v = (val - s.addr, s)
+    st.values[a.name] = v
+    st.types = getattr(st, "types", {})
+    if a.expr.op == "sym":
+        st.types[a.name] = a.expr.a
+    env.defined_now.add(a.name)
+
+
+def _section_for_dot(env, st, last):
+    """bfd's section_for_dot: the output section `.` is in (or at the start of), else the last one
+    before it."""
+    dot = env.dot
+    for c in st.kept.values():
+        if c.flags & SHF_ALLOC and c.addr <= dot < c.addr + c.size:
+            return c
+    if last is not None and last.flags & SHF_ALLOC and last.addr + last.size <= dot:
+        return last
+    for c in st.kept.values():
+        if c.flags & SHF_ALLOC and c.addr == dot:
+            return c
+    return last
+
+
+# -------------------------------------------------------------------- segments and file offsets
+
+def _segments(ctx, kept, nph):
+    """bfd's default program header map (_bfd_elf_map_sections_to_segments) for an executable."""
+    from .layout import Segment, _stack_flags
+    cfg = ctx.config
+    page = cfg.max_page_size
+    alloc = [c for c in kept if c.flags & SHF_ALLOC]
+    secs = sorted(alloc, key=lambda c: (c.lma, c.addr))
+    phdr_size = 64 + 56 * nph
+    segs = []
+    loads = []
+    hdr_in = bool(secs) and (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1))
+    ctx.hdr_split = None
+    if hdr_in:
+        s0 = secs[0]
+        phdr_lma = (s0.lma - phdr_size) & -page
+        separate = False
+        if cfg.separate_code and s0.flags & SHF_EXECINSTR:
+            separate = True
+            if ((phdr_lma + phdr_size - 1) & -page) == (s0.lma & -page):
+                if phdr_lma >= page:
+                    phdr_lma -= page
+                else:
+                    separate = False
+        if s0.lma < phdr_lma or s0.lma < phdr_size:
+            hdr_in = False
+        elif separate:
+            seg = Segment(PT_LOAD, PF_R, page)
+            seg.hdr = True
+            seg.paddr = phdr_lma
+            seg.vaddr = (s0.addr - phdr_size) & -page
+            loads.append(seg)
+            hdr_in = False
+    cur = None
+    last = None
+    last_size = 0
+    writable = executable = False
+    for c in secs:
+        new = False
+        if last is None:
+            new = True
+        elif last.lma - last.addr != c.lma - c.addr:
+            new = True
+        elif c.lma < last.lma + last_size:
+            new = True
+        elif ((last.lma + last_size - 1) & -page) == (c.lma & -page):
+            new = False
+        elif align_up(last.lma + last_size, page) + page <= c.lma:
+            new = True
+        elif last.type == SHT_NOBITS and not last.flags & SHF_TLS and (c.type != SHT_NOBITS or c.flags & SHF_TLS):
+            new = True
+        elif cfg.separate_code and executable != bool(c.flags & SHF_EXECINSTR):
+            new = True
+        elif not writable and c.flags & SHF_WRITE:
+            new = True
+        if new:
+            cur = Segment(PT_LOAD, PF_R, page)
+            cur.hdr = hdr_in and not loads
+            cur.paddr = None
+            loads.append(cur)
+            writable = bool(c.flags & SHF_WRITE)
+            executable = bool(c.flags & SHF_EXECINSTR)
+        else:
+            writable |= bool(c.flags & SHF_WRITE)
+            executable |= bool(c.flags & SHF_EXECINSTR)
+        cur.chunks.append(c)
+        if c.flags & SHF_WRITE:
+            cur.flags |= PF_W
+        if c.flags & SHF_EXECINSTR:
+            cur.flags |= PF_X
+        last = c
+        last_size = 0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size
+    if loads and len(loads[-1].chunks) == 1 and loads[-1].chunks[0].type == SHT_NOBITS and \
+            loads[-1].chunks[0].flags & SHF_TLS:
+        loads.pop()
+    segs.extend(loads)
+    notes = [c for c in kept if c.flags & SHF_ALLOC and c.type == SHT_NOTE]
+    i = 0
+    while i < len(notes):
+        s = Segment(PT_NOTE, PF_R, notes[i].align)
+        s.chunks = [notes[i]]
+        j = i + 1
+        while j < len(notes) and notes[j].align == notes[i].align and \
+                align_up(notes[j - 1].lma + notes[j - 1].size, notes[i].align) == notes[j].lma:
+            s.chunks.append(notes[j])
+            j += 1
+        segs.append(s)
+        i = j
+    tls = [c for c in kept if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
+    if tls:
+        s = Segment(PT_TLS, PF_R, max(c.align for c in tls))
+        s.chunks = tls
+        segs.append(s)
+    prop = ctx.syn.property
+    if prop is not None and prop in kept and prop.size:
+        s = Segment(PT_GNU_PROPERTY, PF_R, 8)
+        s.chunks = [prop]
+        segs.append(s)
+    stack = _stack_flags(ctx)
+    if stack is not None:
+        segs.append(Segment(PT_GNU_STACK, stack, 16))
+    for s in segs:
+        if not hasattr(s, "hdr"):
+            pass
+    return segs
+
+
+def _file_offsets(ctx, chunks, segs, nph):
+    """bfd's assign_file_positions_for_load_sections: each PT_LOAD's offset is congruent to its
+    address modulo the page size; sections keep their place within it; non-allocated ones follow."""
+    cfg = ctx.config
+    page = cfg.max_page_size
+    hdr_size = 64 + 56 * nph
+    off = hdr_size
+    base = None
+    for seg in segs:
+        if seg.type != PT_LOAD:
+            continue
+        hdr = getattr(seg, "hdr", False)
+        if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
+            seg.offset = 0
+            seg.filesz = seg.memsz = hdr_size
+            base = seg.vaddr
+            continue
+        c0 = seg.chunks[0]
+        if hdr:
+            adj = c0.addr & (page - 1)
+            seg.offset = 0
+            seg.vaddr = c0.addr - adj
+            seg.paddr = c0.lma - adj
+            base = seg.vaddr
+        else:
+            off += (c0.addr - off) % page
+            seg.offset = off
+            seg.vaddr = c0.addr
+            seg.paddr = c0.lma
+        fend = seg.vaddr
+        mend = seg.vaddr
+        for c in seg.chunks:
+            if c.type != SHT_NOBITS:
+                c.offset = seg.offset + (c.addr - seg.vaddr)
+                fend = c.addr + c.size
+            if not (c.type == SHT_NOBITS and c.flags & SHF_TLS):
+                mend = max(mend, c.addr + c.size)
+        seg.filesz = fend - seg.vaddr
+        seg.memsz = mend - seg.vaddr
+        for c in seg.chunks:
+            if c.type == SHT_NOBITS:
+                c.offset = seg.offset + seg.filesz if seg.filesz else off
+        if seg.filesz:
+            off = seg.offset + seg.filesz
+        else:
+            seg.offset = seg.vaddr & (page - 1)
+    ctx.base = base if base is not None else 0
+    ctx.hdr_loaded = base is not None
+    for seg in segs:
+        if seg.type == PT_LOAD or seg.type == PT_GNU_STACK:
+            continue
+        cs = seg.chunks
+        seg.vaddr = cs[0].addr
+        seg.paddr = getattr(cs[0], "lma", cs[0].addr)
+        seg.offset = cs[0].offset
+        seg.memsz = max(c.addr + c.size for c in cs) - seg.vaddr
+        seg.filesz = max(c.offset + (c.size if c.type != SHT_NOBITS else 0) for c in cs) - seg.offset
+    # sections in no segment (allocated but unloaded: none here) and non-allocated ones
+    for c in chunks:
+        if c.flags & SHF_ALLOC:
+            continue
+        off = align_up(off, c.align)
+        c.offset = off
+        if c.type != SHT_NOBITS:
+            off += c.size
+    ctx.file_end = off
+    ctx.shoff = align_up(off, 8)
+    ctx.file_size = ctx.shoff + 64 * (len(chunks) + 1)
+    ctx.hdr_size = hdr_size
+
+
+# -------------------------------------------------------------------- symbols
+
+def _set_symbols(ctx, st, env):
+    types = getattr(st, "types", {})
+    for name, (val, sec) in st.values.items():
+        s = ctx.symtab.get(name)
+        if s is None or s.file is not st.defs:
+            continue
+        if sec is None or sec == "num":
+            s.section = None
+            s.value = val
+            s.script_abs = True
+            s.is_abs = True
+        else:
+            s.section = sec
+            s.value = val
+            s.script_abs = False
+            s.is_abs = False
+        ref = types.get(name)
+        if ref is not None:
+            r = ctx.symtab.get(ref)
+            if r is not None and r.file is not st.defs and r.rank >= COMMON:
+                s.type = r.type
+
+
+def _linker_symbols(ctx):
+    syn = ctx.syn
+    chunks = ctx.chunks
+
+    def setv(name, value, chunk=None):
+        s = ctx.symtab.get(name)
+        if s is None or not s.linker_defined:
+            return
+        if chunk is not None and chunk in chunks:
+            s.section = chunk
+            s.value = value - chunk.addr
+        else:
+            s.section = None
+            s.value = value
+
+    gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    ctx.got_base = gotbase
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
+    setv("__ehdr_start", ctx.base)
+    by = ctx.out_by_name
+    for name, s in ctx.symtab.items():
+        if not s.linker_defined:
+            continue
+        if name.startswith(("__start_", "__stop_")):
+            start = name.startswith("__start_")
+            c = by.get(name[8:] if start else name[7:])
+            if c is None:
+                setv(name, 0)
+            else:
+                setv(name, c.addr if start else c.addr + c.size, c)
+    tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
+    setv("_TLS_MODULE_BASE_", ctx.tp, tls_first)
