@@ -56,7 +56,8 @@ def gc_sections(ctx) -> None:
         from .scriptlayout import gc_roots
         for sec in gc_roots(ctx):
             mark(sec)
-    names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
+    names = [cfg.entry or ctx.script_entry or ("_start" if ctx.lscript is None else "start"), cfg.init,
+             cfg.fini] + list(cfg.undefined)
     for n in names:
         s = ctx.symtab.get(n)
         if s is not None:

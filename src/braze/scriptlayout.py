@@ -89,7 +89,9 @@ def setup(ctx, script) -> None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
     st = ctx.lscript = ScriptState(script)
-    st.stmts = list(script.sections)
+    before = [c for c, after in zip(script.top, script.top_order) if not after]
+    after = [c for c, after in zip(script.top, script.top_order) if after]
+    st.stmts = before + list(script.sections) + after
 
 
 def _all_assigns(script):
@@ -380,10 +382,21 @@ def bin_sections(ctx) -> None:
         extra.sort(key=lambda x: x[0])
         stmt.__dict__ if False else None
         st.__dict__.setdefault("body_members", {})[id(stmt)] = (body_members, [m for _, m in extra])
+        has_data = any(isinstance(b, DataCmd) for b in stmt.body)
         if os_ is None and _needs_section(stmt):
-            os_ = outs[id(stmt)] = OutputSection(stmt.name, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE)
+            # bfd's flags for an output section no input makes: data first gives a read-only one,
+            # an assignment first a writable one; only `.` moved: allocated, no contents
+            first = next(b for b in stmt.body if isinstance(b, (Assign, DataCmd)))
+            if has_data:
+                os_ = OutputSection(stmt.name, SHT_PROGBITS,
+                                    SHF_ALLOC if isinstance(first, DataCmd) else SHF_ALLOC | SHF_WRITE)
+            else:
+                os_ = OutputSection(stmt.name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+            outs[id(stmt)] = os_
             os_.script_made = True
             st.chunk_of[id(stmt)] = os_
+        elif os_ is not None and has_data and os_.type == SHT_NOBITS:
+            os_.type = SHT_PROGBITS
         if os_ is not None:
             ms = []
             for bm in body_members:
@@ -424,9 +437,15 @@ def bin_sections(ctx) -> None:
 
 
 def _needs_section(stmt) -> bool:
-    """bfd keeps an output section with no input sections when its commands assign symbols or `.`,
-    or hold data."""
+    """A statement with commands besides input descriptions gets an output section object (its
+    symbols are relative to it even when it is removed)."""
     return any(isinstance(b, (Assign, DataCmd)) for b in stmt.body)
+
+
+def _keeps_section(stmt) -> bool:
+    """bfd keeps an output section with no input sections when it holds data or assigns `.`
+    (symbol assignments alone do not keep it)."""
+    return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." for b in stmt.body)
 
 
 def _new_out(name, sec):
@@ -440,13 +459,20 @@ def _new_out(name, sec):
 
 
 def _add_flags(os_, sec):
+    """bfd's lang_add_section: flags OR'd together, except that the merge flags and entry size stay
+    only while every input agrees on them."""
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
-    if not os_.members and not os_.flags:
-        os_.flags = flags
-        if sec.flags & (SHF_MERGE | SHF_STRINGS) and not flags & SHF_ALLOC:
-            os_.flags |= sec.flags & (SHF_MERGE | SHF_STRINGS)
+    mflags = sec.flags & (SHF_MERGE | SHF_STRINGS)
+    if not getattr(os_, "has_input", False):
+        os_.has_input = True
+        os_.flags |= flags | mflags
+        if mflags:
             os_.entsize = sec.entsize
     else:
+        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
+            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
+            if os_.type not in (14, 15, 16):
+                os_.entsize = 0
         os_.flags |= flags
     if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
         os_.type = SHT_PROGBITS
@@ -509,7 +535,16 @@ def _place_orphan(st, stmt, chunk) -> None:
                     and not st.chunk_of[id(s)].flags & SHF_ALLOC), len(stmts))
         stmts.insert(idx, stmt)
     else:
-        stmts.insert(stmts.index(after) + 1, stmt)
+        i = stmts.index(after) + 1
+        if not after.orphan:
+            # bfd's lang_insert_orphan: past the symbol assignments that follow the statement, up to
+            # an assignment to `.` or the next output section
+            while i < len(stmts) and (isinstance(stmts[i], AssertCmd) or
+                                      isinstance(stmts[i], Assign) and stmts[i].name != "."):
+                i += 1
+        stmts.insert(i, stmt)
+    stmt.region = after.region if after is not None else None
+    stmt.lma_region = after.lma_region if after is not None else None
     places[cls] = stmt
 
 
@@ -592,21 +627,25 @@ def _apply(op, a, b, where):
 
 
 def _binop(env, op, x, y, where):
-    """GNU ld's rules for the section of a result (ld manual, "The Section of an Expression")."""
+    """GNU ld's rules for the section of a result (ld manual, "The Section of an Expression"):
+    operands in one section (or a section and a number) combine their offsets, anything else their
+    absolute values; comparisons follow the same rules and give a number."""
     (av, asec), (bv, bsec) = x, y
-    if op in _CMP:
+    if op in ("&&", "||"):
         return (_apply(op, _abs(x), _abs(y), where), "num")
     a_rel = asec not in (None, "num")
     b_rel = bsec not in (None, "num")
     if asec == "num" and bsec == "num":
-        return (_apply(op, av, bv, where), "num")
-    if a_rel and b_rel and asec is bsec:
-        return (_apply(op, av, bv, where), "num" if env.sec is not None else None)
-    if a_rel and bsec == "num":
-        return (_apply(op, av, bv, where), asec)
-    if b_rel and asec == "num":
-        return (_apply(op, av, bv, where), bsec)
-    return (_apply(op, _abs(x), _abs(y), where), None)
+        r = (_apply(op, av, bv, where), "num")
+    elif a_rel and b_rel and asec is bsec:
+        r = (_apply(op, av, bv, where), "num" if env.sec is not None else None)
+    elif a_rel and bsec == "num":
+        r = (_apply(op, av, bv, where), asec)
+    elif b_rel and asec == "num":
+        r = (_apply(op, av, bv, where), bsec)
+    else:
+        r = (_apply(op, _abs(x), _abs(y), where), None)
+    return (r[0], "num") if op in _CMP else r
 
 
 def _chunk_by_name(env, name, where, fn):
@@ -649,6 +688,7 @@ def _call(env, e):
     where = e.where
     st = env.st
     if fn == "SIZEOF_HEADERS":
+        st.load_phdrs = True        # bfd: a script that counts the headers gets them loaded
         return (env.hdr_size, "num")
     if fn in ("ADDR", "LOADADDR", "SIZEOF", "ALIGNOF"):
         c = _chunk_by_name(env, e.b, where, fn)
@@ -668,7 +708,11 @@ def _call(env, e):
         r = st.script.memory.get(e.b)
         if r is None:
             raise LinkError(f"{where}: undefined memory region `{e.b}' referenced in expression")
-        return (_abs(_eval(env, r.origin if fn == "ORIGIN" else r.length)), "num")
+        v = _abs(_eval(env, r.origin if fn == "ORIGIN" else r.length))
+        if fn == "ORIGIN":          # (bfd: an address, placed like `.` when assigned at top level)
+            env.rel_from_abs = True
+            return (v, None)
+        return (v, "num")
     if fn == "CONSTANT":
         cfg = env.ctx.config
         return (cfg.max_page_size if e.b == "MAXPAGESIZE" else cfg.common_page_size, "num")
@@ -710,7 +754,10 @@ def _sym_value(env, name, where):
     if s is not None and s.file is st.defs:
         # a script symbol: this pass's value, or (a forward reference) the previous pass's
         if name in st.values:
-            return st.values[name]
+            v = st.values[name]
+            if getattr(env, "top_abs", False) and v[1] not in (None, "num"):
+                return (_abs(v), None)
+            return v
         if env.final:
             raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
         return (0, None)
@@ -724,6 +771,9 @@ def _sym_value(env, name, where):
         out = m[0].out if m is not None else getattr(sec, "out", None)
         if out is None and not hasattr(sec, "file"):
             out = sec
+    if getattr(env, "top_abs", False):
+        # (bfd: outside an output section, a symbol inside an expression gives its address)
+        return (sym_addr(env.ctx, s), None)
     if s.linker_defined:
         return (sym_addr(env.ctx, s), None) if sec is None else (sym_addr(env.ctx, s) - sec.addr, sec)
     if out is None or out.addr is None:
@@ -756,13 +806,15 @@ def layout(ctx) -> None:
     # empty output sections go (bfd: no input sections and no data/assignments)
     kept = []
     for s, c in order:
-        if not c.size and not c.is_synthetic and not _needs_section(s) and not getattr(c, "keep_empty", False):
+        if not c.size and not c.is_synthetic and not _keeps_section(s):
             c.dropped = True
             continue
         if c.is_synthetic and not c.size and not c.keep_empty and c is not ctx.syn.gotplt:
             continue
         kept.append((s, c))
     st.kept = {id(s): c for s, c in kept}
+    st.order = order
+    st.hdr_list = _header_order(st, kept)
     for c in [c for _, c in kept]:
         c.lma = 0
     nph = 4
@@ -784,13 +836,9 @@ def layout(ctx) -> None:
     env.hdr_size = 64 + 56 * nph
     env.final = True
     _walk(env, st, kept)
-    for a in st.script.top:
-        if isinstance(a, AssertCmd):
-            _eval_assert(env, a)
-    alloc_chunks = [c for _, c in kept]
-    nonalloc_tail = []
     from .symtab import build_symtab as _bs
-    chunks_final = alloc_chunks
+    chunks_final = list(st.hdr_list)
+    _unclaim_start_stop(ctx, chunks_final)
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
     tabs = _bs(ctx, chunks_final)
@@ -820,6 +868,64 @@ def layout(ctx) -> None:
     _linker_symbols(ctx)
 
 
+def _addr_mentions(e, out):
+    if isinstance(e, Expr):
+        if e.op == "call" and e.a in ("ADDR", "LOADADDR"):
+            out.append(e.b)
+        for x in (e.a, e.b, e.c):
+            _addr_mentions(x, out)
+
+
+def _header_order(st, kept):
+    """Section header order: bfd creates an output section when the parser first meets its name,
+    which an ADDR() or LOADADDR() does ahead of its statement; orphans follow the statement they
+    were placed after."""
+    by_name = {}
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt) and not s.orphan:
+            by_name.setdefault(s.name, s)
+    created = []
+    seen = set()
+
+    def create(s):
+        if id(s) not in seen:
+            seen.add(id(s))
+            created.append(s)
+
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt):
+            if s.orphan:
+                continue
+            create(s)
+            exprs = [s.addr, s.lma, s.align] + [getattr(b, "expr", None) for b in s.body]
+        else:
+            exprs = [getattr(s, "expr", None)]
+        names = []
+        for e in exprs:
+            _addr_mentions(e, names)
+        for n in names:
+            t = by_name.get(n)
+            if t is not None:
+                create(t)
+    # orphans: after the statement (or orphan) they follow in st.stmts
+    follow = {}
+    lead = []
+    prev = None
+    for s in st.stmts:
+        if not isinstance(s, OutSecStmt):
+            continue
+        if s.orphan:
+            (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
+        else:
+            prev = s
+    seq = list(lead)
+    for s in created:
+        seq.append(s)
+        seq.extend(follow.get(id(s), ()))
+    keptmap = st.kept
+    return [keptmap[id(s)] for s in seq if id(s) in keptmap]
+
+
 def _eval_assert(env, a):
     if not _abs(_eval(env, a.expr)):
         raise LinkError(a.msg)
@@ -836,16 +942,33 @@ def _walk(env, st, kept):
     for r in regions.values():
         r.cur = _abs(_eval(env, r.origin))
     prev_lma_delta = {}
+    prev_stmt = None
+    env.current = None
+    env.prefer_next = False
     for s in st.stmts:
         if isinstance(s, Assign):
             _assign(env, st, s, last_alloc)
+            if s.name == ".":
+                env.prefer_next = True
             continue
         if isinstance(s, AssertCmd):
             if env.final:
                 _eval_assert(env, s)
             continue
         c = keptmap.get(id(s))
+        if isinstance(s, OutSecStmt):
+            env.prefer_next = False
+            env.current = c if c is not None else st.chunk_of.get(id(s), env.current)
         if c is None:
+            c = st.chunk_of.get(id(s))
+            if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
+                # a removed output section: its symbols still get `.` there (fixed up later)
+                c.addr = env.dot
+                env.sec = c
+                for b in s.body:
+                    if isinstance(b, Assign):
+                        _assign(env, st, b, c)
+                env.sec = None
             continue
         body, extra = st.body_members.get(id(s), ([], []))
         if not c.flags & SHF_ALLOC:
@@ -885,18 +1008,24 @@ def _walk(env, st, kept):
         if c.flags & SHF_TLS and c.type == SHT_NOBITS:
             env.dot = addr
         rkey = region.name if region is not None else None
+        lma_region = s.lma_region
+        if lma_region is None and s.lma is None and s.region is not None and prev_stmt is not None and \
+                prev_stmt.region is not None and prev_stmt.region[0] == s.region[0]:
+            lma_region = prev_stmt.lma_region     # bfd's lang_propagate_lma_regions
+        prev_stmt = s
         if s.lma is not None:
             c.lma = _abs(_eval(env, s.lma))
-        elif s.lma_region is not None:
-            lr = regions.get(s.lma_region[0])
+        elif lma_region is not None:
+            lr = regions.get(lma_region[0])
             if lr is None:
-                raise LinkError(f"{s.lma_region[1]}: memory region `{s.lma_region[0]}' not declared")
-            c.lma = align_up(lr.cur, align)
+                raise LinkError(f"{lma_region[1]}: memory region `{lma_region[0]}' not declared")
+            c.lma = lr.cur if lr is not region else align_up(lr.cur, align)
             if c.type != SHT_NOBITS:
                 lr.cur = c.lma + size
                 _check_region(env, lr, c)
         elif s.addr is None and rkey in prev_lma_delta:
-            c.lma = addr + prev_lma_delta[rkey]
+            # bfd: the same VMA-LMA relation as the region's previous section, aligned
+            c.lma = align_up(addr + prev_lma_delta[rkey], align)
         else:
             c.lma = addr
         prev_lma_delta[rkey] = c.lma - addr
@@ -909,25 +1038,26 @@ def _walk(env, st, kept):
 def _default_region(regions, c):
     """bfd: a section without `>region` goes to the first region whose attributes admit it."""
     f = c.flags
-    have = set("a")
-    have.add("w" if f & SHF_WRITE else "r")
-    if f & SHF_EXECINSTR:
-        have.add("x")
+    # the section's bfd flags as attribute letters: r SEC_READONLY, w SEC_DATA, x SEC_CODE,
+    # a SEC_ALLOC, i/l SEC_LOAD (a NOBITS section has only SEC_ALLOC)
+    have = {"a"}
     if c.type != SHT_NOBITS:
         have.update("il")
+        if not f & SHF_WRITE:
+            have.add("r")
+        have.add("x" if f & SHF_EXECINSTR else "w")
+    elif not f & SHF_WRITE:
+        have.add("r")
     for r in regions.values():
-        a = r.attrs.lower()
-        if not a:
-            continue
         pos, neg, inv = set(), set(), False
-        for ch in a:
+        for ch in r.attrs.lower():
             if ch == "!":
                 inv = True
             elif inv:
-                neg.add(ch)
+                neg.add("i" if ch == "l" else ch)
             else:
-                pos.add(ch)
-        if (not pos or pos & have) and not (neg & have):
+                pos.add("i" if ch == "l" else ch)
+        if pos & have and not neg & have:
             return r
     return None
 
@@ -996,7 +1126,9 @@ def _assign(env, st, a, cur):
     env.rel_from_abs = False
     if a.name != "." and not _wanted(st, a):
         return
+    env.top_abs = env.sec is None and a.expr.op != "sym"
     v = _eval(env, a.expr)
+    env.top_abs = False
     if a.op != "=":
         old = (env.dot - env.sec.addr, env.sec) if a.name == "." and env.sec is not None else \
             (env.dot, None) if a.name == "." else _sym_value(env, a.name, a.where)
@@ -1019,29 +1151,71 @@ def _assign(env, st, a, cur):
         else:
             v = (val, None)
     elif sec is None and env.rel_from_abs and env.sec is None:
-        s = _section_for_dot(env, st, cur)
+        s = _section_for_dot(env, st, a)
         if s is not None:
             v = (val - s.addr, s)
     st.values[a.name] = v
     st.types = getattr(st, "types", {})
-    if a.expr.op == "sym":
-        st.types[a.name] = a.expr.a
+    first = _first_symbol(a.expr)
+    if first is not None:           # bfd gives the symbol the type of the one its value comes from
+        st.types[a.name] = first
     env.defined_now.add(a.name)
 
 
-def _section_for_dot(env, st, last):
-    """bfd's section_for_dot: the output section `.` is in (or at the start of), else the last one
-    before it."""
-    dot = env.dot
-    for c in st.kept.values():
-        if c.flags & SHF_ALLOC and c.addr <= dot < c.addr + c.size:
-            return c
-    if last is not None and last.flags & SHF_ALLOC and last.addr + last.size <= dot:
-        return last
-    for c in st.kept.values():
-        if c.flags & SHF_ALLOC and c.addr == dot:
-            return c
-    return last
+def _first_symbol(e):
+    if not isinstance(e, Expr):
+        return None
+    if e.op == "sym":
+        return e.a
+    if e.op == "call" and e.a in ("DEFINED", "ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "ORIGIN", "LENGTH"):
+        return None
+    for x in (e.b, e.c) if e.op in ("bin", "call") else (e.a, e.b, e.c):
+        r = _first_symbol(x)
+        if r is not None:
+            return r
+    return None
+
+
+def _section_for_dot(env, st, cur_stmt):
+    """bfd's section_for_dot: a top-level assignment belongs to the output section before it, or,
+    after an assignment to `.`, to the next one; sections not allocated (or TLS) are skipped over
+    in the section list."""
+    lst = st.hdr_list
+    ok = (lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS)
+    if env.current is None or env.prefer_next:
+        stmts = st.stmts
+        i = stmts.index(cur_stmt) + 1 if cur_stmt is not None else 0
+        nxt = None
+        for t in stmts[i:]:
+            if isinstance(t, OutSecStmt) and id(t) in st.kept:
+                nxt = st.kept[id(t)]
+                break
+        if nxt is not None:
+            j = lst.index(nxt)
+        else:
+            j = len(lst) - 1
+        while j >= 0 and not ok(lst[j]):
+            j -= 1
+        return lst[j] if j >= 0 else None
+    c = env.current
+    j = lst.index(c) if c in lst else -1
+    if j < 0:
+        # removed: the kept section before it in statement order
+        prev = None
+        for t, k in st.order:
+            if k is c:
+                break
+            if id(t) in st.kept:
+                prev = k
+        j = lst.index(prev) if prev is not None else -1
+    while j >= 0 and not ok(lst[j]):
+        j -= 1
+    if j < 0:
+        j = 0
+        while j < len(lst) and not ok(lst[j]):
+            j += 1
+        return lst[j] if j < len(lst) else None
+    return lst[j]
 
 
 # -------------------------------------------------------------------- segments and file offsets
@@ -1056,7 +1230,8 @@ def _segments(ctx, kept, nph):
     phdr_size = 64 + 56 * nph
     segs = []
     loads = []
-    hdr_in = bool(secs) and (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1))
+    hdr_in = bool(secs) and (getattr(ctx.lscript, "load_phdrs", False) or
+                             (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1)))
     ctx.hdr_split = None
     if hdr_in:
         s0 = secs[0]
@@ -1171,13 +1346,12 @@ def _file_offsets(ctx, chunks, segs, nph):
             continue
         c0 = seg.chunks[0]
         if hdr:
-            adj = c0.addr & (page - 1)
             seg.offset = 0
-            seg.vaddr = c0.addr - adj
-            seg.paddr = c0.lma - adj
+            seg.vaddr = (c0.addr - hdr_size) & -page
+            seg.paddr = (c0.lma - hdr_size) & -page
             base = seg.vaddr
         else:
-            off += (c0.addr - off) % page
+            off += (c0.addr - off) % page     # congruent with the address modulo the page size
             seg.offset = off
             seg.vaddr = c0.addr
             seg.paddr = c0.lma
@@ -1187,13 +1361,12 @@ def _file_offsets(ctx, chunks, segs, nph):
             if c.type != SHT_NOBITS:
                 c.offset = seg.offset + (c.addr - seg.vaddr)
                 fend = c.addr + c.size
+            else:               # where the segment's file bytes end so far (as bfd)
+                c.offset = seg.offset + (fend - seg.vaddr)
             if not (c.type == SHT_NOBITS and c.flags & SHF_TLS):
                 mend = max(mend, c.addr + c.size)
         seg.filesz = fend - seg.vaddr
         seg.memsz = mend - seg.vaddr
-        for c in seg.chunks:
-            if c.type == SHT_NOBITS:
-                c.offset = seg.offset + seg.filesz if seg.filesz else off
         if seg.filesz:
             off = seg.offset + seg.filesz
         else:
@@ -1225,12 +1398,56 @@ def _file_offsets(ctx, chunks, segs, nph):
 
 # -------------------------------------------------------------------- symbols
 
+def _removed_home(st, c, value):
+    """bfd's _bfd_fix_excluded_sec_syms: a symbol of a removed output section moves to the kept
+    section before or after it, whichever would share its segment (as measured with bfd 2.40: a
+    removed section made of no input has no flags, so it leans to a following section alike)."""
+    prev = nxt = None
+    seen = False
+    for s, k in st.order:
+        if k is c:
+            seen = True
+            continue
+        if id(s) not in st.kept:
+            continue
+        if not seen:
+            prev = k
+        elif nxt is None:
+            nxt = k
+    sflags = c.flags if c.members else 0
+
+    def bits(x, f):
+        return {"alloc": f & SHF_ALLOC, "tls": f & SHF_TLS,
+                "load": f & SHF_ALLOC and (x is None or x.type != SHT_NOBITS) and f != 0,
+                "ro": f & SHF_ALLOC and not f & SHF_WRITE, "code": f & SHF_EXECINSTR}
+
+    if prev is None:
+        return nxt
+    if nxt is None:
+        return prev
+    p, n, me = bits(prev, prev.flags), bits(nxt, nxt.flags), bits(c, sflags)
+    if any(bool(p[k]) != bool(n[k]) for k in ("alloc", "tls", "load")):
+        if any(bool(n[k]) != bool(me[k]) for k in ("alloc", "tls", "load")) or (p["load"] and not n["load"]):
+            return prev
+        return nxt
+    for k in ("ro", "code"):
+        if bool(p[k]) != bool(n[k]):
+            return prev if bool(n[k]) != bool(me[k]) else nxt
+    return prev if value < nxt.addr else nxt
+
+
 def _set_symbols(ctx, st, env):
     types = getattr(st, "types", {})
     for name, (val, sec) in st.values.items():
         s = ctx.symtab.get(name)
         if s is None or s.file is not st.defs:
             continue
+        if sec not in (None, "num") and getattr(sec, "dropped", False):
+            home = _removed_home(st, sec, val + sec.addr)
+            if home is None:
+                sec, val = None, val + sec.addr
+            else:
+                sec, val = home, val + sec.addr - home.addr
         if sec is None or sec == "num":
             s.section = None
             s.value = val
@@ -1246,6 +1463,24 @@ def _set_symbols(ctx, st, env):
             r = ctx.symtab.get(ref)
             if r is not None and r.file is not st.defs and r.rank >= COMMON:
                 s.type = r.type
+
+
+def _unclaim_start_stop(ctx, chunks):
+    """bfd defines __start_X/__stop_X only for an output section named X: with a script that puts
+    the X input sections elsewhere they stay undefined (0 when weak; an error otherwise)."""
+    names = {c.name for c in chunks}
+    for name, s in ctx.symtab.items():
+        if s.linker_defined and name.startswith(("__start_", "__stop_")):
+            sec = name[8:] if name.startswith("__start_") else name[7:]
+            if sec in names:
+                continue
+            if s.ref_strong:
+                raise LinkError(f"undefined reference to `{name}' (no output section {sec} in the "
+                                "linker script's layout)")
+            s.linker_defined = False
+            s.visibility = 0
+            s.section = None
+            s.value = 0
 
 
 def _linker_symbols(ctx):

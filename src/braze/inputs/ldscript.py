@@ -85,6 +85,7 @@ class FullScript:
         self.sections = None
         self.memory = {}
         self.top = []
+        self.top_order = []        # per `top` command: does it come after SECTIONS?
         self.externs = []
 
 
@@ -225,7 +226,8 @@ class _P:
 
 # -------------------------------------------------------------------- expressions
 
-_BIN_LEVELS = [("||",), ("&&",), ("|",), ("^",), ("&",), ("==", "!="), ("<=", ">=", "<", ">"),
+# (bfd's expression lexer has no `^`: it is an invalid character there, and so here)
+_BIN_LEVELS = [("||",), ("&&",), ("|",), ("&",), ("==", "!="), ("<=", ">=", "<", ">"),
                ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
 _FUNCS1 = {"ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "ABSOLUTE", "DEFINED", "ORIGIN", "LENGTH", "NEXT",
            "LOG2CEIL", "CONSTANT", "BLOCK"}
@@ -528,12 +530,15 @@ def parse_full(text: str, path: str) -> FullScript:
             res.version_text = p.t[start:p.pos - 1]
         elif w == "ASSERT":
             res.top.append(_assert(p))
+            res.top_order.append(res.sections is not None)
         elif w in ("PROVIDE", "PROVIDE_HIDDEN", "HIDDEN") and p.word_then("("):
             res.top.append(_statement_assign(p, w))
+            res.top_order.append(res.sections is not None)
         elif w in _REFUSED:
             p.refuse(_REFUSED[w] or w, pos)
         elif _is_assign_ahead(p):
             res.top.append(_statement_assign(p))
+            res.top_order.append(res.sections is not None)
         else:
             p.fail("a linker script command", pos)
     return res
