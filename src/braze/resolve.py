@@ -257,7 +257,7 @@ class Reader:
         else:
             if tr is not None:
                 tr.script(path, from_lib)
-            self.add_script(path, view, as_needed, static)
+            self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript)
 
     def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
         """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already
@@ -296,7 +296,7 @@ class Reader:
         self.order += 1
         return self.order
 
-    def add_script(self, path: str, view, as_needed: bool, static: bool) -> None:
+    def add_script(self, path: str, view, as_needed: bool, static: bool, tscript: bool = False) -> None:
         data = bytes(view)
         try:
             text = data.decode("utf-8")
@@ -306,6 +306,9 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized")
         res = parse_script(text, path)
         if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
+            if res.sections is not None and not tscript:
+                raise LinkError(f"{path}: SECTIONS in a script given as an input file (bfd adds it to its "
+                                "default script) is not supported by braze; give the script with -T")
             self._full_script(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults

@@ -162,6 +162,15 @@ def match_inputs(ctx) -> None:
             st.common_to = m
             break
     assign = st.assign_of
+    names = set()
+    for obj in ctx.objs:
+        names.update(_file_names(obj))
+    for m in matchers:
+        f = m.desc.file
+        if f != "*" and not any(c in f for c in "*?[") and f not in names:
+            # bfd loads a file a description names that is not an input yet
+            raise LinkError(f"{m.desc.where}: input file {f} named in the linker script is not among the "
+                            "inputs: loading files from a SECTIONS description is not supported by braze")
     for obj in ctx.objs:
         fnames = _file_names(obj)
         cands = [m for m in matchers if m.file_ok(obj.name, fnames)]
@@ -423,8 +432,7 @@ def bin_sections(ctx) -> None:
         os_.update_size(ctx)
     for os_ in orphans.values():
         os_.update_size(ctx)
-    for ms in merged.values():
-        ms.place()
+    st.merged_unplaced = list(merged.values())    # placed once the members have their final offsets
     all_outs = {}
     for stmt in st.stmts:
         if isinstance(stmt, OutSecStmt):
@@ -489,6 +497,8 @@ def _class(c):
         return "nonalloc"
     if c.type == SHT_NOBITS:
         return "tbss" if f & SHF_TLS else "bss"
+    if c.type == SHT_NOTE:
+        return "note"
     if f & SHF_TLS:
         return "tdata"
     if f & SHF_WRITE:
@@ -499,7 +509,7 @@ def _class(c):
 
 
 _HOLD = {"text": ".text", "rodata": ".rodata", "tdata": ".tdata", "data": ".data", "bss": ".bss",
-         "tbss": ".bss"}
+         "tbss": ".bss", "note": ".interp"}
 
 
 def _place_orphan(st, stmt, chunk) -> None:
@@ -522,12 +532,20 @@ def _place_orphan(st, stmt, chunk) -> None:
                     c = st.chunk_of.get(id(s))
                     if c is not None and c.members and _class(c) == cls:
                         after = s
-        if after is None:
+        if after is None and cls != "note":
             for s in stmts:
                 if isinstance(s, OutSecStmt):
                     c = st.chunk_of.get(id(s))
                     if c is not None and c.flags & SHF_ALLOC:
                         after = s
+    if after is None and cls == "note":
+        # bfd finds no output section of the note's type: after *ABS*, i.e. ahead of the first output
+        # section statement (past the assignments that open the script)
+        idx = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt)), len(stmts))
+        stmts.insert(idx, stmt)
+        stmt.region = stmt.lma_region = None
+        places[cls] = stmt
+        return
     if after is None:
         # nothing allocated in the script yet: before the first non-allocated statement
         idx = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt)
@@ -768,6 +786,9 @@ def _sym_value(env, name, where):
     out = None
     if sec is not None:
         m = getattr(sec, "merge", None)
+        if m is not None and st.merged_unplaced:
+            raise LinkError(f"{where}: `{name}' (in a merged string or constant section) in a linker "
+                            "script expression is not supported by braze")
         out = m[0].out if m is not None else getattr(sec, "out", None)
         if out is None and not hasattr(sec, "file"):
             out = sec
@@ -836,6 +857,9 @@ def layout(ctx) -> None:
     env.hdr_size = 64 + 56 * nph
     env.final = True
     _walk(env, st, kept)
+    for ms in st.merged_unplaced:
+        ms.place()
+    st.merged_unplaced = []
     from .symtab import build_symtab as _bs
     chunks_final = list(st.hdr_list)
     _unclaim_start_stop(ctx, chunks_final)
@@ -989,7 +1013,8 @@ def _walk(env, st, kept):
         if s.region is not None:
             region = regions.get(s.region[0])
             if region is None:
-                raise LinkError(f"{s.region[1]}: memory region `{s.region[0]}' not declared")
+                raise LinkError(f"{s.region[1]}: memory region `{s.region[0]}' is not declared in MEMORY "
+                                "(bfd would make an unbounded one): not supported by braze")
         elif regions and s.addr is None:
             region = _default_region(regions, c)
         if s.addr is not None:

@@ -32,7 +32,7 @@ static void hex(const char *name, u64 v)
 SYMS(W)
 
 int counter = 5;
-int zeroed;
+int zeroed = 0;        /* (.bss even with -fcommon: one COMMON symbol only, whose place is certain) */
 #ifdef WITH_COMMON
 int common_var;
 #endif
