@@ -1201,7 +1201,16 @@ def parse_args(argv: list[str]) -> Config | None:
         sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
                          "  Supported emulations:\n   elf_x86_64\n")
         # --version: print and stop; -v/-V: print, then link if there are inputs
-        if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")]:
+        if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")] and not c.verbose:
+            return None
+    if c.verbose:       # as bfd: the version, then the linker script in use (braze's default: its layout)
+        from .defaultscript import verbose_text
+        if not shown:
+            from . import __version__
+            sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
+                             "  Supported emulations:\n   elf_x86_64\n")
+        sys.stdout.write(verbose_text(c))
+        if not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None
     # -w overrides --fatal-warnings (GNU ld); both apply to every warning, wherever it is printed
     diag.set_warnings(c.fatal_warnings, c.no_warnings)
