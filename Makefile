@@ -3,7 +3,7 @@ PY      ?= python3
 VENV    := .venv
 VPY     := $(VENV)/bin/python
 APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
-            zlib1g-dev hyperfine mold lld gdb golang-go
+            zlib1g-dev hyperfine mold lld gdb golang-go qemu-system-x86 gnu-efi
 
 .PHONY: all deps venv demo test bench bench-check clean
 

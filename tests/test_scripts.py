@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import tool_env
+from harness import need_tool, tool_env
 import test_shared as shared
 from test_shared import run
 
@@ -274,3 +274,26 @@ def test_verbose_prints_default_script(direct_ld):
     it = iter(theirs)
     missing = [n for n in mine if n not in it]      # a subsequence of bfd's list
     assert not missing, (missing, theirs)
+
+
+# ------------------------------------------------------------------------------------ bare metal
+
+def test_multiboot_image_in_qemu(build, direct_ld):
+    """A bare-metal multiboot image (tests/c/scripts_multiboot.S, tests/scripts/baremetal/multiboot.ld)
+    linked by both: same layout and symbols, and under qemu-system-x86_64 the same serial output
+    (a message, then script symbols' values as the image reads them) and isa-debug-exit status."""
+    qemu = need_tool("qemu-system-x86_64")
+    obj = build.root / "multiboot.o"
+    build.run(["gcc", "-c", C / "scripts_multiboot.S", "-o", obj])
+    script = SCRIPTS / "baremetal" / "multiboot.ld"
+    res = {}
+    for linker in ("bfd", "test"):
+        p, out = _link(build, direct_ld, linker, "multiboot.elf", ["-T", script, obj])
+        assert p.returncode == 0, p.stderr
+        q = subprocess.run([qemu, "-kernel", str(out), "-display", "none", "-serial", "stdio", "-device",
+                            "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot", "-m", "64"],
+                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        res[linker] = (out, q.returncode, q.stdout)
+    assert _layout_view(res["test"][0]) == _layout_view(res["bfd"][0])
+    assert res["test"][1:] == res["bfd"][1:]
+    assert res["bfd"][2].startswith("hello from a bare-metal image\n"), res["bfd"]

@@ -876,6 +876,8 @@ def layout(ctx) -> None:
         raise LinkError(f"{st.script.path}: the program headers do not converge")
     ctx.segments = segs
     ctx.nph = nph
+    if cfg.warn_rwx_segments and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X for s in segs):
+        diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
     ctx.fixed_starts = {}
     ctx.relro_end = None
     _file_offsets(ctx, chunks_final, segs, nph)
