@@ -307,8 +307,8 @@ class Reader:
         res = parse_script(text, path)
         if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
             if res.sections is not None and not tscript:
-                raise LinkError(f"{path}: SECTIONS in a script given as an input file (bfd adds it to its "
-                                "default script) is not supported by braze; give the script with -T")
+                raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
+                                "braze (bfd adds it to its default script); give the script with -T")
             self._full_script(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
