@@ -32,7 +32,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none
   --gc-sections  --print-gc-sections  -Map FILE  -M
   --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
-  --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
+  --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (SECTIONS: static executables)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   --sysroot=DIR (-L=DIR, -L$SYSROOT/DIR)  --section-start=SEC=ADDR  -Ttext|-Tdata|-Tbss ADDR  -Ttext-segment ADDR
   -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
