@@ -33,6 +33,7 @@ CFLAGS = ["-O2", "-fno-pic", "-ffreestanding", "-fno-asynchronous-unwind-tables"
 EXTRA = {"keep_gc.ld": ["--gc-sections"], "noseparate.ld": ["-z", "noseparate-code"]}
 OBJS = {"high_half.ld": "kernel", "keep_gc.ld": "nocommon"}
 NO_RUN = {"high_half.ld",       # top-half addresses: not mappable by a user process
+          "all_orphans.ld",    # at address 0
           "entry.ld"}           # its entry is an ordinary function
 
 

@@ -284,11 +284,13 @@ def bin_sections(ctx) -> None:
         if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
             by_name.setdefault(stmt.name, stmt)
     seq = 0
+    file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive:
                 continue
             seq += 1
+            file_seq[id(obj)] = seq
             if not sec.flags & SHF_ALLOC and (cfg.strip_debug or cfg.strip_all) and \
                     sec.name.startswith((".debug", ".zdebug", ".line", ".stab")):
                 sec.alive = False
@@ -351,10 +353,13 @@ def bin_sections(ctx) -> None:
                             "script is not supported by braze")
         b = Blob("COMMON", s.size, max(1, s.common_align))
         m = st.common_to
+        key = (2, len(commons))
         if m is not None and m.file_ok(s.file.name, _file_names(s.file)):
             stmt = m.stmt
             lst = per_desc.setdefault((id(stmt), m.index), [])
         else:
+            # no `*(COMMON)`: each file's commons are an input section after that file's own
+            key = (1, file_seq.get(id(s.file), 0) + 0.5)
             stmt = by_name.get(".bss")
             if stmt is not None:
                 lst = per_desc.setdefault((id(stmt), 1 << 30), [])
@@ -371,7 +376,7 @@ def bin_sections(ctx) -> None:
             os_.flags |= SHF_ALLOC | SHF_WRITE
         else:
             os_ = orphans[".bss"]
-        lst.append(((2, len(lst)), b))
+        lst.append((key + (len(lst),), b))
         s.section = b
         s.value = 0
     # members in order: descriptions in body order, each sorted
@@ -512,6 +517,21 @@ _HOLD = {"text": ".text", "rodata": ".rodata", "tdata": ".tdata", "data": ".data
          "tbss": ".bss", "note": ".interp"}
 
 
+def _loaded(c):
+    return c.flags & SHF_ALLOC and c.type != SHT_NOBITS
+
+
+_FIND_BY_FLAGS = {
+    "text": lambda c: _loaded(c) and not c.flags & SHF_WRITE and c.flags & SHF_EXECINSTR,
+    "rodata": lambda c: _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS),
+    "data": lambda c: _loaded(c) and not c.flags & SHF_TLS,
+    "bss": lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS,
+    "tdata": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
+    "tbss": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
+    "note": lambda c: c.flags & SHF_ALLOC and c.type == SHT_NOTE,
+}
+
+
 def _place_orphan(st, stmt, chunk) -> None:
     """bfd's ELF orphan placement: after the statement of the section its kind is named after
     (.text, .rodata, .tdata, .data, .bss), else after the last output section of the same kind,
@@ -527,31 +547,23 @@ def _place_orphan(st, stmt, chunk) -> None:
         hold = _HOLD[cls]
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
         if after is None:
+            # bfd's lang_output_section_find_by_flags: the last output section with input whose flags
+            # agree on what matters for the kind (code after code; read-only data after anything
+            # read-only; data after anything loaded; bss after anything allocated)
+            want = _FIND_BY_FLAGS.get(cls)
             for s in stmts:
-                if isinstance(s, OutSecStmt):
+                if isinstance(s, OutSecStmt) and want is not None:
                     c = st.chunk_of.get(id(s))
-                    if c is not None and c.members and _class(c) == cls:
+                    if c is not None and (c.members or c.is_synthetic or s.orphan) and want(c):
                         after = s
-        if after is None and cls != "note":
-            for s in stmts:
-                if isinstance(s, OutSecStmt):
-                    c = st.chunk_of.get(id(s))
-                    if c is not None and c.flags & SHF_ALLOC:
-                        after = s
-    if after is None and cls == "note":
-        # bfd finds no output section of the note's type: after *ABS*, i.e. ahead of the first output
-        # section statement (past the assignments that open the script)
+    if after is None:
+        # bfd finds no output section to follow: after *ABS*, i.e. ahead of the first output section
+        # statement (past the assignments that open the script)
         idx = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt)), len(stmts))
         stmts.insert(idx, stmt)
         stmt.region = stmt.lma_region = None
         places[cls] = stmt
         return
-    if after is None:
-        # nothing allocated in the script yet: before the first non-allocated statement
-        idx = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt)
-                    and st.chunk_of.get(id(s)) is not None
-                    and not st.chunk_of[id(s)].flags & SHF_ALLOC), len(stmts))
-        stmts.insert(idx, stmt)
     else:
         i = stmts.index(after) + 1
         if not after.orphan:
