@@ -31,6 +31,7 @@ CFLAGS = ["-O2", "-fno-pic", "-ffreestanding", "-fno-asynchronous-unwind-tables"
 
 # per script: extra link options, which objects, and whether the program can run
 EXTRA = {"keep_gc.ld": ["--gc-sections"], "noseparate.ld": ["-z", "noseparate-code"]}
+PRE = {"include.ld": ["-L", str(SCRIPTS / "include")]}     # (bfd reads -T scripts as it meets them)
 OBJS = {"high_half.ld": "kernel", "keep_gc.ld": "nocommon"}
 NO_RUN = {"high_half.ld",       # top-half addresses: not mappable by a user process
           "all_orphans.ld",    # at address 0
@@ -122,7 +123,8 @@ def _compare(build, direct_ld, script: str, args, run_it=True):
 def test_script_vs_bfd(build, direct_ld, objs, script):
     files = objs[OBJS.get(script, "plain")]
     entry = [] if "ENTRY(" in (SCRIPTS / script).read_text() else ["-e", "_start"]
-    _compare(build, direct_ld, script, ["-static", "-T", SCRIPTS / script, *EXTRA.get(script, []), *entry,
+    _compare(build, direct_ld, script, ["-static", *PRE.get(script, []), "-T", SCRIPTS / script,
+                                        *EXTRA.get(script, []), *entry,
                                         *files], run_it=script not in NO_RUN)
 
 

@@ -304,7 +304,7 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized") from None
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
-        res = parse_script(text, path)
+        res = parse_script(text, path, self.search_dirs)
         if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
             if res.sections is not None and not tscript:
                 raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "

@@ -106,7 +106,7 @@ _REFUSED = {
     "INPUT_SECTION_FLAGS": "INPUT_SECTION_FLAGS", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
     "DATA_SEGMENT_RELRO_END": "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END": "DATA_SEGMENT_END",
     "SEGMENT_START": "SEGMENT_START", "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "REGION_ALIAS": "REGION_ALIAS",
-    "LD_FEATURE": "LD_FEATURE", "INCLUDE": "INCLUDE", "SECTIONS_IN_SECTIONS": "",
+    "LD_FEATURE": "LD_FEATURE", "SECTIONS_IN_SECTIONS": "",
     "TARGET": "TARGET", "OUTPUT": "OUTPUT", "STARTUP": "STARTUP", "FORCE_GROUP_ALLOCATION":
     "FORCE_GROUP_ALLOCATION", "INHIBIT_COMMON_ALLOCATION": "INHIBIT_COMMON_ALLOCATION",
     "HLL": "HLL", "SYSLIB": "SYSLIB", "FLOAT": "FLOAT", "NOFLOAT": "NOFLOAT", "MAP": "MAP",
@@ -330,7 +330,7 @@ def _primary(p):
         if v is None:
             p.fail("a number", pos)
         return Expr("num", v)
-    if w in _REFUSED and w not in ("INCLUDE",):
+    if w in _REFUSED:
         p.refuse(_REFUSED[w] or w, pos)
     if w == ".":
         p.pos = pos + 1
@@ -472,15 +472,23 @@ def _simple_args(p):
     return args
 
 
-def parse_full(text: str, path: str) -> FullScript:
+def parse_full(text: str, path: str, search=()) -> FullScript:
     p = _P(text, path)
+    p.search = search
     res = FullScript(path)
+    _top(p, res)
+    return res
+
+
+def _top(p, res):
     while not p.at_end():
         pos = p.pos
         if p.accept(";"):
             continue
         w = p.peek_word()
-        if w in ("SECTIONS",):
+        if w == "INCLUDE":
+            _top(_include(p, p.skip()), res)
+        elif w in ("SECTIONS",):
             if res.sections is not None:
                 p.refuse("a second SECTIONS command", pos)
             p.pos = pos + len(w)
@@ -541,7 +549,6 @@ def parse_full(text: str, path: str) -> FullScript:
             res.top_order.append(res.sections is not None)
         else:
             p.fail("a linker script command", pos)
-    return res
 
 
 def _memory(p, res):
@@ -573,23 +580,53 @@ def _memory(p, res):
         p.accept(";")
 
 
-def _sections(p):
-    p.expect("{")
+def _include(p, pos):
+    """INCLUDE FILE: a parser over the named file (searched in the current directory, then the -L
+    directories, as bfd does), which the caller reads in its own context."""
+    import os
+    p.pos = pos + len("INCLUDE")
+    name = p.name(wild=True, what="a file name")
+    p.accept(";")
+    depth = getattr(p, "depth", 0)
+    if depth > 16:
+        raise LinkError(f"{p.where(pos)}: INCLUDE nested too deeply")
+    for d in ["."] + list(getattr(p, "search", ())):
+        path = name if os.path.isabs(name) else os.path.join(d, name)
+        if os.path.isfile(path):
+            break
+    else:
+        raise LinkError(f"{p.where(pos)}: cannot find script file {name}")
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise LinkError(f"{p.where(pos)}: cannot read script file {name}: {e}") from None
+    q = _P(text, path if name == path else name)
+    q.depth = depth + 1
+    q.search = getattr(p, "search", ())
+    return q
+
+
+def _sections(p, until_eof=False):
+    if not until_eof:
+        p.expect("{")
     cmds = []
-    while not p.accept("}"):
+    while not (p.at_end() if until_eof else p.accept("}")):
         pos = p.skip()
         if p.at_end():
             p.fail("'}'")
         if p.accept(";"):
             continue
         w = p.peek_word()
-        if w == "ASSERT" and p.word_then("("):
+        if w == "INCLUDE":
+            cmds.extend(_sections(_include(p, pos), until_eof=True))
+        elif w == "ASSERT" and p.word_then("("):
             cmds.append(_assert(p))
         elif w in ("PROVIDE", "PROVIDE_HIDDEN", "HIDDEN") and p.word_then("("):
             cmds.append(_statement_assign(p, w))
         elif w == "ENTRY" and p.word_then("("):
             p.refuse("ENTRY inside SECTIONS", pos)
-        elif w in _REFUSED and p.word_then("(") or w in ("OVERLAY", "INCLUDE"):
+        elif w in _REFUSED and p.word_then("(") or w == "OVERLAY":
             p.refuse(_REFUSED.get(w) or w, pos)
         elif _is_assign_ahead(p):
             cmds.append(_statement_assign(p))
@@ -638,12 +675,7 @@ def _output_section(p):
         else:
             break
     p.expect("{", "'{' to open the output section's commands")
-    while not p.accept("}"):
-        if p.at_end():
-            p.fail("'}'")
-        if p.accept(";"):
-            continue
-        st.body.append(_section_command(p))
+    _section_body(p, st.body, False)
     # trailers: >region AT>region :phdr =fill
     while True:
         q = p.skip()
@@ -661,6 +693,19 @@ def _output_section(p):
             break
     p.accept(",")
     return st
+
+
+def _section_body(p, body, until_eof):
+    while not (p.at_end() if until_eof else p.accept("}")):
+        if p.at_end():
+            p.fail("'}'")
+        if p.accept(";"):
+            continue
+        pos = p.skip()
+        if p.peek_word() == "INCLUDE" and not p.word_then("("):
+            _section_body(_include(p, pos), body, True)
+            continue
+        body.append(_section_command(p))
 
 
 def _type_ahead(p) -> bool:
@@ -697,8 +742,7 @@ def _section_command(p):
         return _statement_assign(p, w)
     if w == "ASSERT" and p.word_then("("):
         return _assert(p)
-    if w in _REFUSED and w not in ("FILL",) and (p.word_then("(") or w in ("CONSTRUCTORS", "CREATE_OBJECT_SYMBOLS",
-                                                                           "INCLUDE")):
+    if w in _REFUSED and w not in ("FILL",) and (p.word_then("(") or w in ("CONSTRUCTORS", "CREATE_OBJECT_SYMBOLS")):
         p.refuse(_REFUSED[w], pos)
     if w == "FILL":
         p.refuse("FILL", pos)

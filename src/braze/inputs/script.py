@@ -53,11 +53,12 @@ class ScriptResult:
         self.assigns: list[tuple[str, str, str]] = []   # (symbol, expression text, PROVIDE/HIDDEN/"")
 
 
-def parse_script(text: str, path: str) -> ScriptResult:
+def parse_script(text: str, path: str, search=()) -> ScriptResult:
+    """search: the -L directories (INCLUDE looks there after the current directory)."""
     from .ldscript import has_layout_commands
     if has_layout_commands(text):
         from .ldscript import parse_full
-        return parse_full(text, path)
+        return parse_full(text, path, search)
     toks = tokenize(text, path)
     res = ScriptResult()
     i = 0
