@@ -17,7 +17,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_S
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_X86_64_UNWIND, PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
                   STT_NOTYPE, STB_GLOBAL, STV_HIDDEN, align_up)
-from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr
+from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .sections import OutputSection, MergedSection
 from .symbols import NONE, COMMON, STRONG
 
@@ -765,6 +765,8 @@ def _call(env, e):
     if fn == "NEXT":
         n = _abs(_eval(env, e.b)) or 1
         return (align_up(env.dot, n), None)
+    if fn == "SEGMENT_START":      # (-T<segment> options are refused with a SECTIONS script)
+        return _eval(env, e.c)
     if fn == "LOG2CEIL":
         v = _abs(_eval(env, e.b))
         return ((max(v, 1) - 1).bit_length(), "num")
@@ -1109,8 +1111,26 @@ def _check_region(env, r, c):
         diag.check_errors()
 
 
+def _fill_bytes(env, spec):
+    if spec is None:
+        return None
+    kind, v = spec
+    if kind == "hex":
+        return v
+    return (_abs(_eval(env, v)) & 0xffffffff).to_bytes(4, "big")
+
+
+def _gap(env, c, start, end, fill):
+    """Padding inside an output section: recorded (final pass) when a fill pattern is in force."""
+    if env.final and fill and end > start and c.type != SHT_NOBITS:
+        c.__dict__.setdefault("fills", []).append((start - c.addr, end - c.addr, fill))
+
+
 def _body(env, st, s, c, body, extra):
     addr = c.addr
+    fill = _fill_bytes(env, s.fill) if s.fill is not None else None
+    if env.final:
+        c.fills = []
     is_syn = getattr(c, "synthetic_in_script", False) or c.is_synthetic
     placed = False
     if is_syn and not any(isinstance(b, InputDesc) for b in s.body):
@@ -1126,9 +1146,17 @@ def _body(env, st, s, c, body, extra):
             ms = body[i] if i < len(body) else None
             if ms:
                 for m in ms:
-                    env.dot = align_up(env.dot, m.align)
+                    a = align_up(env.dot, m.align)
+                    _gap(env, c, env.dot, a, fill)
+                    env.dot = a
                     m.out_off = env.dot - addr
                     env.dot += m.size
+        elif isinstance(b, FillCmd):
+            fill = _fill_bytes(env, b.fill)
+        elif isinstance(b, Assign) and b.name == ".":
+            before = env.dot
+            _assign(env, st, b, c)
+            _gap(env, c, before, env.dot, fill)
         elif isinstance(b, Assign):
             _assign(env, st, b, c)
         elif isinstance(b, DataCmd):
@@ -1147,9 +1175,24 @@ def _body(env, st, s, c, body, extra):
             if env.final:
                 _eval_assert(env, b)
     for m in extra:
-        env.dot = align_up(env.dot, m.align)
+        a = align_up(env.dot, m.align)
+        _gap(env, c, env.dot, a, fill)
+        env.dot = a
         m.out_off = env.dot - addr
         env.dot += m.size
+    if env.final and c.fills:
+        c.post_write = _fill_writer(c)
+
+
+def _fill_writer(c):
+    """Writes the fill patterns into the section's padding (after the contents are in place)."""
+    def post_write(ctx, buf):
+        for start, end, pat in c.fills:
+            n = end - start
+            data = (pat * (n // len(pat) + 1))[:n]
+            o = c.offset + start
+            buf[o:o + n] = data
+    return post_write
 
 
 def _insert_member(c, dm):

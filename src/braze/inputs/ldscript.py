@@ -49,10 +49,20 @@ class DataCmd:
         self.size, self.expr, self.where = size, expr, where
 
 
+class FillCmd:
+    """FILL(expr) inside an output section, or its `=fill`: ('hex', bytes) or ('expr', Expr)."""
+    __slots__ = ("fill", "where")
+
+    def __init__(self, fill, where):
+        self.fill, self.where = fill, where
+
+
 class OutSecStmt:
-    __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan")
+    __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan",
+                 "fill")
 
     def __init__(self, name, where):
+        self.fill = None
         self.name = name
         self.addr = self.lma = self.align = None
         self.type = None
@@ -101,11 +111,11 @@ _OPS1 = frozenset("()[]{},;:=+-*/%&|^~!<>?")
 _REFUSED = {
     "PHDRS": "PHDRS", "INSERT": "INSERT AFTER/BEFORE", "OVERLAY": "OVERLAY", "NOCROSSREFS": "NOCROSSREFS",
     "NOCROSSREFS_TO": "NOCROSSREFS_TO", "SUBALIGN": "SUBALIGN", "ONLY_IF_RO": "ONLY_IF_RO",
-    "ONLY_IF_RW": "ONLY_IF_RW", "SPECIAL": "SPECIAL", "FILL": "FILL", "CREATE_OBJECT_SYMBOLS":
+    "ONLY_IF_RW": "ONLY_IF_RW", "SPECIAL": "SPECIAL", "CREATE_OBJECT_SYMBOLS":
     "CREATE_OBJECT_SYMBOLS", "CONSTRUCTORS": "CONSTRUCTORS", "SORT_BY_INIT_PRIORITY": "SORT_BY_INIT_PRIORITY",
     "INPUT_SECTION_FLAGS": "INPUT_SECTION_FLAGS", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
     "DATA_SEGMENT_RELRO_END": "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END": "DATA_SEGMENT_END",
-    "SEGMENT_START": "SEGMENT_START", "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "REGION_ALIAS": "REGION_ALIAS",
+    "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "REGION_ALIAS": "REGION_ALIAS",
     "LD_FEATURE": "LD_FEATURE", "SECTIONS_IN_SECTIONS": "",
     "TARGET": "TARGET", "OUTPUT": "OUTPUT", "STARTUP": "STARTUP", "FORCE_GROUP_ALLOCATION":
     "FORCE_GROUP_ALLOCATION", "INHIBIT_COMMON_ALLOCATION": "INHIBIT_COMMON_ALLOCATION",
@@ -338,6 +348,13 @@ def _primary(p):
     p.pos = pos + len(w)
     if w == "SIZEOF_HEADERS" or w == "sizeof_headers":
         return Expr("call", "SIZEOF_HEADERS", where=where)
+    if w == "SEGMENT_START" and p.peek_op("("):
+        p.expect("(")
+        seg = p.name(wild=True, what="a segment name")
+        p.expect(",")
+        dflt = _expr(p)
+        p.expect(")")
+        return Expr("call", "SEGMENT_START", seg, dflt, where=where)
     if w in _FUNCS1 or w in _FUNCS2 or w == "ALIGN" or w == "ASSERT":
         if not p.peek_op("("):
             return Expr("sym", w, where=where)
@@ -688,7 +705,8 @@ def _output_section(p):
         elif p.t.startswith(":", q) and not p.t.startswith("::", q):
             p.refuse("program header assignment (:phdr)", q)
         elif p.t.startswith("=", q) and not p.t.startswith("==", q):
-            p.refuse("fill expression (=FILL)", q)
+            p.pos = q + 1
+            st.fill = _fill_spec(p)
         else:
             break
     p.accept(",")
@@ -706,6 +724,27 @@ def _section_body(p, body, until_eof):
             _section_body(_include(p, pos), body, True)
             continue
         body.append(_section_command(p))
+
+
+def _fill_spec(p):
+    """ld's fill rule: a bare hex number is the pattern itself, every digit (leading zeros too);
+    anything else is an expression whose four low bytes, big-endian, are the pattern."""
+    import re
+    q = p.skip()
+    m = re.compile(r"0[xX]([0-9a-fA-F]+)(?![\w.$])").match(p.t, q)
+    if m:
+        r = m.end()
+        while r < p.n and p.t[r] in " \t\r\n":
+            r += 1
+        if r < p.n and p.t[r] in "-+*/%&|<>?=!":
+            m = None        # an expression that starts with a number
+    if m:
+        p.pos = m.start() + 2 + len(m.group(1))
+        digits = m.group(1)
+        if len(digits) % 2:
+            digits = "0" + digits
+        return ("hex", bytes.fromhex(digits))
+    return ("expr", _expr(p))
 
 
 def _type_ahead(p) -> bool:
@@ -744,8 +783,13 @@ def _section_command(p):
         return _assert(p)
     if w in _REFUSED and w not in ("FILL",) and (p.word_then("(") or w in ("CONSTRUCTORS", "CREATE_OBJECT_SYMBOLS")):
         p.refuse(_REFUSED[w], pos)
-    if w == "FILL":
-        p.refuse("FILL", pos)
+    if w == "FILL" and p.word_then("("):
+        p.pos = pos + 4
+        p.expect("(")
+        f = _fill_spec(p)
+        p.expect(")")
+        p.accept(";")
+        return FillCmd(f, where)
     if _is_assign_ahead(p):
         return _statement_assign(p)
     if w == "KEEP" and p.word_then("("):
