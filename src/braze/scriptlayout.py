@@ -149,9 +149,10 @@ def match_inputs(ctx) -> None:
     """Give each input section its statement (first matching description in script order), record
     KEEP and /DISCARD/. Runs before --gc-sections, which keeps the KEEP ones."""
     st = ctx.lscript
+    _check_constraints(ctx, st)
     matchers = []
     for stmt in st.script.sections:
-        if isinstance(stmt, OutSecStmt):
+        if isinstance(stmt, OutSecStmt) and not getattr(st, "ignored", set()).__contains__(id(stmt)):
             for i, b in enumerate(stmt.body):
                 if isinstance(b, InputDesc):
                     matchers.append(_Matcher(stmt, b, i))
@@ -188,6 +189,37 @@ def match_inputs(ctx) -> None:
                     if m.desc.keep:
                         st.keep.add(id(sec))
                     break
+
+
+def _check_constraints(ctx, st) -> None:
+    """ONLY_IF_RO / ONLY_IF_RW: a statement whose matching input sections are not all read-only (or
+    all writable) is dropped as if it were not in the script (bfd's constraint -1), and its inputs
+    go to later statements. Decided in script order, each statement seeing the inputs that the
+    statements before it (kept ones) do not take."""
+    st.ignored = set()
+    if not any(isinstance(s, OutSecStmt) and s.constraint for s in st.script.sections):
+        return
+    taken = set()
+    secs = [(obj, _file_names(obj), sec) for obj in ctx.objs for sec in obj.sections
+            if sec is not None and sec.alive]
+    for stmt in st.script.sections:
+        if not isinstance(stmt, OutSecStmt):
+            continue
+        ms = [_Matcher(stmt, b, i) for i, b in enumerate(stmt.body) if isinstance(b, InputDesc)]
+        mine = []
+        for obj, fnames, sec in secs:
+            if id(sec) in taken:
+                continue
+            if any(m.file_ok(obj.name, fnames) and m.match(sec.name, fnames) is not False for m in ms):
+                mine.append(sec)
+        if stmt.constraint:
+            rw = [bool(s.flags & SHF_WRITE) for s in mine]
+            ok = not any(rw) if stmt.constraint == "ONLY_IF_RO" else all(rw)
+            if not ok:
+                st.ignored.add(id(stmt))
+                continue
+        taken.update(id(s) for s in mine)
+    st.stmts = [s for s in st.stmts if id(s) not in st.ignored]
 
 
 def gc_roots(ctx) -> list:
@@ -280,7 +312,7 @@ def bin_sections(ctx) -> None:
     eh_inputs = []
     assign = st.assign_of
     by_name = {}
-    for stmt in st.script.sections:
+    for stmt in st.stmts:
         if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
             by_name.setdefault(stmt.name, stmt)
     seq = 0
@@ -380,8 +412,8 @@ def bin_sections(ctx) -> None:
         s.section = b
         s.value = 0
     # members in order: descriptions in body order, each sorted
-    for stmt in st.script.sections:
-        if not isinstance(stmt, OutSecStmt):
+    for stmt in list(st.stmts):
+        if not isinstance(stmt, OutSecStmt) or stmt.orphan:
             continue
         os_ = outs.get(id(stmt))
         body_members = []
@@ -1022,6 +1054,10 @@ def _walk(env, st, kept):
             env.dot = save
             continue
         align = c.align
+        if getattr(s, "subalign", None) is not None and c.members:
+            # inputs are placed at the SUBALIGN boundary; the section keeps the largest of both
+            align = c.align = max(c.__dict__.setdefault("input_align", c.align),
+                                  _abs(_eval(env, s.subalign)) or 1)
         if s.align is not None:
             align = max(align, _abs(_eval(env, s.align)))
             c.align = align
@@ -1129,6 +1165,7 @@ def _gap(env, c, start, end, fill):
 def _body(env, st, s, c, body, extra):
     addr = c.addr
     fill = _fill_bytes(env, s.fill) if s.fill is not None else None
+    subalign = _abs(_eval(env, s.subalign)) if getattr(s, "subalign", None) is not None else None
     if env.final:
         c.fills = []
     is_syn = getattr(c, "synthetic_in_script", False) or c.is_synthetic
@@ -1146,7 +1183,7 @@ def _body(env, st, s, c, body, extra):
             ms = body[i] if i < len(body) else None
             if ms:
                 for m in ms:
-                    a = align_up(env.dot, m.align)
+                    a = align_up(env.dot, subalign or m.align)
                     _gap(env, c, env.dot, a, fill)
                     env.dot = a
                     m.out_off = env.dot - addr

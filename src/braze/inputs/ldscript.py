@@ -59,10 +59,12 @@ class FillCmd:
 
 class OutSecStmt:
     __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan",
-                 "fill")
+                 "fill", "subalign", "constraint")
 
     def __init__(self, name, where):
         self.fill = None
+        self.subalign = None
+        self.constraint = None      # ONLY_IF_RO / ONLY_IF_RW
         self.name = name
         self.addr = self.lma = self.align = None
         self.type = None
@@ -110,8 +112,7 @@ _OPS1 = frozenset("()[]{},;:=+-*/%&|^~!<>?")
 # not implemented: refused by name wherever they appear
 _REFUSED = {
     "PHDRS": "PHDRS", "INSERT": "INSERT AFTER/BEFORE", "OVERLAY": "OVERLAY", "NOCROSSREFS": "NOCROSSREFS",
-    "NOCROSSREFS_TO": "NOCROSSREFS_TO", "SUBALIGN": "SUBALIGN", "ONLY_IF_RO": "ONLY_IF_RO",
-    "ONLY_IF_RW": "ONLY_IF_RW", "SPECIAL": "SPECIAL", "CREATE_OBJECT_SYMBOLS":
+    "NOCROSSREFS_TO": "NOCROSSREFS_TO", "SPECIAL": "SPECIAL", "CREATE_OBJECT_SYMBOLS":
     "CREATE_OBJECT_SYMBOLS", "CONSTRUCTORS": "CONSTRUCTORS", "SORT_BY_INIT_PRIORITY": "SORT_BY_INIT_PRIORITY",
     "INPUT_SECTION_FLAGS": "INPUT_SECTION_FLAGS", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
     "DATA_SEGMENT_RELRO_END": "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END": "DATA_SEGMENT_END",
@@ -687,6 +688,14 @@ def _output_section(p):
             p.expect("(")
             st.align = _expr(p)
             p.expect(")")
+        elif w == "SUBALIGN" and p.word_then("("):
+            p.pos = q + 8
+            p.expect("(")
+            st.subalign = _expr(p)
+            p.expect(")")
+        elif w in ("ONLY_IF_RO", "ONLY_IF_RW"):
+            p.pos = q + len(w)
+            st.constraint = w
         elif w in _REFUSED:
             p.refuse(_REFUSED[w], q)
         else:
