@@ -203,10 +203,10 @@ def test_braze_message_syntax_position(build, direct_ld, objs):
 
 
 REFUSED = {
-    "PHDRS": "PHDRS { text PT_LOAD FILEHDR PHDRS; }\nSECTIONS { .text 0x400000 : { *(.text) } :text }\n",
+    "program header type 0x60000000 in PHDRS": "PHDRS { x 0x60000000; }\nSECTIONS { .text 0x400000 : "
+                                                "{ *(.text) } :x }\n",
     "INSERT AFTER/BEFORE": "SECTIONS { .foo : { *(.foo) } } INSERT AFTER .text;\n",
     "OVERLAY": "SECTIONS { OVERLAY 0x1000 : { .a { *(.a) } .b { *(.b) } } }\n",
-    "program header assignment (:phdr)": "SECTIONS { .text 0x400000 : { *(.text) } :text }\n",
     "REGION_ALIAS": "MEMORY { R : ORIGIN = 0, LENGTH = 1M }\nREGION_ALIAS(\"X\", R)\n",
     "CONSTRUCTORS": "SECTIONS { .data 0x400000 : { *(.data) CONSTRUCTORS } }\n",
     "CREATE_OBJECT_SYMBOLS": "SECTIONS { .data 0x400000 : { CREATE_OBJECT_SYMBOLS *(.data) } }\n",

@@ -884,13 +884,15 @@ def layout(ctx) -> None:
     st.hdr_list = _header_order(st, kept)
     for c in [c for _, c in kept]:
         c.lma = 0
-    nph = 4
+    user = st.script.phdrs
+    nph = len(user) if user is not None else 4
+    seg_fn = (lambda ctx_, k, n: _user_segments(ctx_, st, k, n)) if user is not None else _segments
     prev = None
     for it in range(12):
         env = _Env(ctx, st)
         env.hdr_size = 64 + 56 * nph
         _walk(env, st, kept)
-        segs = _segments(ctx, [c for _, c in kept], nph)
+        segs = seg_fn(ctx, [c for _, c in kept], nph)
         snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
                 len(segs))
         nph = len(segs)
@@ -917,7 +919,7 @@ def layout(ctx) -> None:
         c.shndx = i
     ctx.chunks = chunks_final
     ctx.out_by_name = {c.name: c for c in chunks_final}
-    segs = _segments(ctx, [c for _, c in kept], nph)
+    segs = seg_fn(ctx, [c for _, c in kept], nph)
     if len(segs) != nph:
         raise LinkError(f"{st.script.path}: the program headers do not converge")
     ctx.segments = segs
@@ -1446,6 +1448,61 @@ def _segments(ctx, kept, nph):
     return segs
 
 
+def _user_segments(ctx, st, kept, nph):
+    """PHDRS: the segments the script lists, in its order; each allocated section goes to the
+    segments its `:name`s say, or to those of the section before it (bfd's lang_record_phdrs)."""
+    from .layout import Segment
+    cfg = ctx.config
+    page = cfg.max_page_size
+    env = _Env(ctx, st)
+    env.hdr_size = 64 + 56 * nph
+    by_name = {}
+    segs = []
+    phmap = {}
+    for ph in st.script.phdrs:
+        if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e551, 0x6474e553, 0):
+            raise LinkError(f"{ph.where}: linker script construct program header type {ph.type:#x} in PHDRS "
+                            "is not supported by braze")
+        s = Segment(ph.type, 0, page if ph.type == 1 else 8)
+        phmap[id(s)] = ph
+        s.hdr = ph.filehdr
+        by_name[ph.name] = s
+        segs.append(s)
+    last = None
+    stmt_of = {id(c): s for s, c in st.order}
+    for c in st.hdr_list:
+        stmt = stmt_of.get(id(c))
+        names = stmt.phdrs if stmt is not None else None
+        if names is not None:
+            last = [n for n, _ in names if n != "NONE"]
+            for n, where in names:
+                if n != "NONE" and n not in by_name:
+                    raise LinkError(f"{where}: section `{c.name}' assigned to non-existent phdr `{n}'")
+        if not c.flags & SHF_ALLOC or not last:
+            continue
+        for n in last:
+            by_name[n].chunks.append(c)
+    for s in segs:
+        ph = phmap[id(s)]
+        if ph.flags is not None:
+            s.flags = _abs(_eval(env, ph.flags))
+        elif s.chunks:
+            s.flags = PF_R
+            for c in s.chunks:
+                if c.flags & SHF_WRITE:
+                    s.flags |= PF_W
+                if c.flags & SHF_EXECINSTR:
+                    s.flags |= PF_X
+        elif ph.type == 6:
+            s.flags = PF_R
+        if ph.type != 1 and s.chunks:
+            s.align = max(c.align for c in s.chunks)
+        if ph.at is not None:
+            s.paddr = _abs(_eval(env, ph.at))
+    ctx.user_phdrs = True
+    return segs
+
+
 def _file_offsets(ctx, chunks, segs, nph):
     """bfd's assign_file_positions_for_load_sections: each PT_LOAD's offset is congruent to its
     address modulo the page size; sections keep their place within it; non-allocated ones follow."""
@@ -1454,9 +1511,22 @@ def _file_offsets(ctx, chunks, segs, nph):
     hdr_size = 64 + 56 * nph
     off = hdr_size
     base = None
-    for seg in segs:
-        if seg.type != PT_LOAD:
-            continue
+    user = getattr(ctx, "user_phdrs", False)
+    loads = [s for s in segs if s.type == PT_LOAD and (s.chunks or not user or s.hdr)]
+    if user:
+        # bfd gives file space to the PT_LOADs in load-address order, whatever the PHDRS order
+        loads.sort(key=lambda s: s.paddr if s.paddr is not None else
+                   (s.chunks[0].lma if s.chunks else 0))
+        for seg in loads:
+            if seg.paddr is not None and seg.chunks:
+                c0 = seg.chunks[0]
+                for c in seg.chunks:
+                    lma = seg.paddr + (c.addr - c0.addr) + (hdr_size if seg.hdr else 0)
+                    if lma != c.lma:
+                        diag.warn(f"{cfg.output}: section {c.name} lma {c.lma:#x} adjusted to {lma:#x}",
+                                  from_bfd=True)
+                        c.lma = lma
+    for seg in loads:
         hdr = getattr(seg, "hdr", False)
         if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
             seg.offset = 0
@@ -1464,7 +1534,15 @@ def _file_offsets(ctx, chunks, segs, nph):
             base = seg.vaddr
             continue
         c0 = seg.chunks[0]
-        if hdr:
+        if hdr and user:        # PHDRS ... FILEHDR: the headers at the start of the first section's page
+            seg.offset = 0
+            seg.vaddr = (c0.addr - hdr_size) & -page
+            if seg.paddr is None:
+                seg.paddr = (c0.lma - hdr_size) & -page
+            base = seg.vaddr
+            if c0.addr < hdr_size:
+                raise LinkError("not enough room for program headers, try linking with -N")
+        elif hdr:
             seg.offset = 0
             seg.vaddr = (c0.addr - hdr_size) & -page
             seg.paddr = (c0.lma - hdr_size) & -page
@@ -1473,7 +1551,8 @@ def _file_offsets(ctx, chunks, segs, nph):
             off += (c0.addr - off) % page     # congruent with the address modulo the page size
             seg.offset = off
             seg.vaddr = c0.addr
-            seg.paddr = c0.lma
+            if not user or seg.paddr is None:
+                seg.paddr = c0.lma
         fend = seg.vaddr
         mend = seg.vaddr
         for c in seg.chunks:
@@ -1493,9 +1572,18 @@ def _file_offsets(ctx, chunks, segs, nph):
     ctx.base = base if base is not None else 0
     ctx.hdr_loaded = base is not None
     for seg in segs:
-        if seg.type == PT_LOAD or seg.type == PT_GNU_STACK:
+        if seg.type == PT_LOAD or seg.type == PT_GNU_STACK and not user:
             continue
         cs = seg.chunks
+        if not cs:
+            if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
+                seg.offset, seg.vaddr = 64, base + 64
+                seg.paddr = seg.vaddr if seg.paddr is None else seg.paddr
+                seg.filesz = seg.memsz = 56 * nph
+            else:
+                seg.offset = seg.vaddr = seg.filesz = seg.memsz = 0
+                seg.paddr = 0 if seg.paddr is None else seg.paddr
+            continue
         seg.vaddr = cs[0].addr
         seg.paddr = getattr(cs[0], "lma", cs[0].addr)
         seg.offset = cs[0].offset

@@ -59,9 +59,10 @@ class FillCmd:
 
 class OutSecStmt:
     __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan",
-                 "fill", "subalign", "constraint")
+                 "fill", "subalign", "constraint", "phdrs")
 
     def __init__(self, name, where):
+        self.phdrs = None           # [:phdr names] (None: as the section before)
         self.fill = None
         self.subalign = None
         self.constraint = None      # ONLY_IF_RO / ONLY_IF_RW
@@ -98,6 +99,7 @@ class FullScript:
         self.memory = {}
         self.top = []
         self.top_order = []        # per `top` command: does it come after SECTIONS?
+        self.phdrs = None          # PHDRS: [Phdr]
         self.externs = []
 
 
@@ -111,7 +113,7 @@ _OPS1 = frozenset("()[]{},;:=+-*/%&|^~!<>?")
 
 # not implemented: refused by name wherever they appear
 _REFUSED = {
-    "PHDRS": "PHDRS", "INSERT": "INSERT AFTER/BEFORE", "OVERLAY": "OVERLAY", "NOCROSSREFS": "NOCROSSREFS",
+    "INSERT": "INSERT AFTER/BEFORE", "OVERLAY": "OVERLAY", "NOCROSSREFS": "NOCROSSREFS",
     "NOCROSSREFS_TO": "NOCROSSREFS_TO", "SPECIAL": "SPECIAL", "CREATE_OBJECT_SYMBOLS":
     "CREATE_OBJECT_SYMBOLS", "CONSTRUCTORS": "CONSTRUCTORS", "SORT_BY_INIT_PRIORITY": "SORT_BY_INIT_PRIORITY",
     "INPUT_SECTION_FLAGS": "INPUT_SECTION_FLAGS", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
@@ -514,6 +516,11 @@ def _top(p, res):
         elif w == "MEMORY":
             p.pos = pos + len(w)
             _memory(p, res)
+        elif w == "PHDRS":
+            p.pos = pos + len(w)
+            if res.phdrs is not None:
+                p.refuse("a second PHDRS command", pos)
+            res.phdrs = _phdrs(p)
         elif w in ("GROUP", "INPUT"):
             p.pos = pos + len(w)
             if w == "GROUP":
@@ -567,6 +574,74 @@ def _top(p, res):
             res.top_order.append(res.sections is not None)
         else:
             p.fail("a linker script command", pos)
+
+
+class Phdr:
+    __slots__ = ("name", "type", "filehdr", "phdrs", "at", "flags", "where")
+
+    def __init__(self, name, type_, where):
+        self.name, self.type, self.where = name, type_, where
+        self.filehdr = self.phdrs = False
+        self.at = self.flags = None
+
+
+_PT = {"PT_NULL": 0, "PT_LOAD": 1, "PT_DYNAMIC": 2, "PT_INTERP": 3, "PT_NOTE": 4, "PT_SHLIB": 5,
+       "PT_PHDR": 6, "PT_TLS": 7, "PT_GNU_EH_FRAME": 0x6474e550, "PT_GNU_STACK": 0x6474e551,
+       "PT_GNU_RELRO": 0x6474e552, "PT_GNU_PROPERTY": 0x6474e553}
+
+
+def _phdrs(p):
+    """PHDRS { name TYPE [FILEHDR] [PHDRS] [AT(addr)] [FLAGS(flags)] ; ... }"""
+    p.expect("{")
+    out = []
+    while not p.accept("}"):
+        if p.at_end():
+            p.fail("'}'")
+        if p.accept(";"):
+            continue
+        pos = p.skip()
+        name = p.name(what="a program header name")
+        q = p.skip()
+        w = p.peek_word()
+        if w in _PT:
+            p.pos = q + len(w)
+            t = _PT[w]
+        elif w and w[0].isdigit():
+            t = _abs_number(p, q)
+        else:
+            p.fail("a program header type (PT_LOAD, PT_NOTE…)", q)
+        ph = Phdr(name, t, p.where(pos))
+        while not p.accept(";"):
+            q = p.skip()
+            w = p.peek_word()
+            if w == "FILEHDR":
+                p.pos = q + len(w)
+                ph.filehdr = True
+            elif w == "PHDRS":
+                p.pos = q + len(w)
+                ph.phdrs = True
+            elif w in ("AT", "FLAGS") and p.word_then("("):
+                p.pos = q + len(w)
+                p.expect("(")
+                e = _expr(p)
+                p.expect(")")
+                if w == "AT":
+                    ph.at = e
+                else:
+                    ph.flags = e
+            else:
+                p.fail("FILEHDR, PHDRS, AT(…), FLAGS(…) or ';'", q)
+        out.append(ph)
+    return out
+
+
+def _abs_number(p, q):
+    w = p.peek_word()
+    v = _number(w)
+    if v is None:
+        p.fail("a number", q)
+    p.pos = q + len(w)
+    return v
 
 
 def _memory(p, res):
@@ -712,7 +787,10 @@ def _output_section(p):
         elif p.accept(">"):
             st.region = (p.name(what="a memory region name"), p.where(q))
         elif p.t.startswith(":", q) and not p.t.startswith("::", q):
-            p.refuse("program header assignment (:phdr)", q)
+            p.pos = q + 1
+            if st.phdrs is None:
+                st.phdrs = []
+            st.phdrs.append((p.name(what="a program header name"), p.where(q)))
         elif p.t.startswith("=", q) and not p.t.startswith("==", q):
             p.pos = q + 1
             st.fill = _fill_spec(p)
