@@ -300,3 +300,30 @@ def test_multiboot_image_in_qemu(build, direct_ld):
     assert _layout_view(res["test"][0]) == _layout_view(res["bfd"][0])
     assert res["test"][1:] == res["bfd"][1:]
     assert res["bfd"][2].startswith("hello from a bare-metal image\n"), res["bfd"]
+
+
+# ---------------------------------------------------------------------------------------- hosted
+
+def _sections_and_segments(path: Path) -> list:
+    """Section names, types and flags in header order, and each segment's type and flags (addresses
+    are left out: braze's static .plt for IFUNCs is larger than bfd's, as in the default layout)."""
+    rows = re.findall(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+\S+\s+\S+\s+\S+\s+\S+\s+([A-Z]*)\s",
+                      _readelf(path, "-SW"), re.M)
+    segs = re.findall(r"^\s+([A-Z_]+)\s+0x\S+\s+0x\S+\s+0x\S+\s+0x\S+\s+0x\S+\s+([RWE ]+?)\s+0x",
+                      _readelf(path, "-lW"), re.M)
+    return [r for r in rows if r[0] not in (".strtab", ".shstrtab")] + [("seg",) + s for s in segs]
+
+
+@pytest.mark.parametrize("gc", [False, True], ids=["plain", "gc-sections"])
+def test_hosted_static_glibc(build, gc):
+    """A -static glibc program linked through gcc with its own SECTIONS script: same output and exit
+    status as with bfd, same sections (names, types, flags, order) and segments."""
+    res = {}
+    flags = ["-O2", "-static", "-no-pie", f"-Wl,-T,{SCRIPTS / 'hosted' / 'static_glibc.ld'}"]
+    if gc:
+        flags += ["-ffunction-sections", "-fdata-sections", "-Wl,--gc-sections"]
+    for linker in ("bfd", "test"):
+        out = build.link(linker, f"hosted{'-gc' if gc else ''}", [C / "scripts_hosted.c"], *flags)
+        res[linker] = out
+    assert run([str(res["test"]), "x"]) == run([str(res["bfd"]), "x"])
+    assert _sections_and_segments(res["test"]) == _sections_and_segments(res["bfd"])

@@ -331,7 +331,8 @@ def bin_sections(ctx) -> None:
             if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
-                st.eh_stmt = st.__dict__.get("eh_stmt") or (a[0].stmt if a else None)
+                if a and st.__dict__.get("eh_stmt") is None:
+                    st.eh_stmt, st.eh_index = a[0].stmt, a[0].index
                 continue
             if a is not None:
                 m, sort = a
@@ -354,6 +355,7 @@ def bin_sections(ctx) -> None:
                     os_ = orphans.get(sec.name)
                     if os_ is None:
                         os_ = orphans[sec.name] = _new_out(sec.name, sec)
+                        os_.is_orphan = True
                     lst = orphan_members.setdefault(sec.name, [])
                 key = (1, seq)
             _add_flags(os_, sec)
@@ -508,6 +510,8 @@ def _add_flags(os_, sec):
     only while every input agrees on them."""
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
     mflags = sec.flags & (SHF_MERGE | SHF_STRINGS)
+    if getattr(os_, "is_orphan", False):
+        flags |= sec.flags & SHF_GNU_RETAIN         # bfd keeps it on orphan sections
     if not getattr(os_, "has_input", False):
         os_.has_input = True
         os_.flags |= flags | mflags
@@ -621,12 +625,18 @@ def attach_synthetic(ctx, chunks) -> None:
         if id(c) in mine:
             continue
         target = None
-        if c is ctx.syn.eh_frame and st.__dict__.get("eh_stmt") is not None:
-            target = st.eh_stmt
+        idx = None
+        syn = ctx.syn
+        if c is syn.eh_frame and st.__dict__.get("eh_stmt") is not None:
+            target, idx = st.eh_stmt, st.eh_index
         else:
+            # the input section names the linker-made section stands for (bfd's .iplt, .igot…)
+            names = {id(syn.rela_plt): [".rela.plt" if ctx.dynamic else ".rela.iplt"],
+                     id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
+                     id(syn.got): [".got", ".igot"]}.get(id(c), [c.name])
             for m in st.matchers:
-                if m.file is None and any(p[1](c.name) for p in m.pats):
-                    target = m.stmt
+                if m.file is None and any(p[1](n) for p in m.pats for n in names):
+                    target, idx = m.stmt, m.index
                     break
         if target is not None:
             if target.name == "/DISCARD/":
@@ -637,7 +647,13 @@ def attach_synthetic(ctx, chunks) -> None:
                                     any(isinstance(b, DataCmd) for b in target.body)):
                 raise LinkError(f"{target.where}: output section {target.name} mixes the linker-made "
                                 f"{c.name} with other input: not supported by braze")
+            if c is syn.rela_plt and target.name != ".rela.plt":
+                # (in another output section bfd's IRELATIVE table is a plain RELA section)
+                c.flags &= ~SHF_INFO_LINK
+                c.info = 0
+                c.link_symtab = True
             c.name = target.name
+            c.syn_index = idx
             st.chunk_of[id(target)] = c
             mine.add(id(c))
             bm = st.__dict__.setdefault("body_members", {})
@@ -914,6 +930,9 @@ def layout(ctx) -> None:
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
     tabs = _bs(ctx, chunks_final)
+    for c in chunks_final:
+        if getattr(c, "link_symtab", False):
+            c.link = next((t for t in tabs if t.name == ".symtab"), None)
     chunks_final = chunks_final + tabs
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
@@ -1178,7 +1197,7 @@ def _body(env, st, s, c, body, extra):
     for i, b in enumerate(s.body):
         if isinstance(b, InputDesc):
             if is_syn:
-                if not placed:
+                if not placed and getattr(c, "syn_index", i) in (i, None):
                     env.dot += c.syn_size
                     placed = True
                 continue
