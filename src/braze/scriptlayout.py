@@ -428,7 +428,6 @@ def bin_sections(ctx) -> None:
                 body_members.append(None)
         extra = per_desc.get((id(stmt), 1 << 30), [])
         extra.sort(key=lambda x: x[0])
-        stmt.__dict__ if False else None
         st.__dict__.setdefault("body_members", {})[id(stmt)] = (body_members, [m for _, m in extra])
         has_data = any(isinstance(b, DataCmd) for b in stmt.body)
         if os_ is None and _needs_section(stmt):
@@ -867,8 +866,7 @@ def _sym_value(env, name, where):
 # -------------------------------------------------------------------- layout
 
 def layout(ctx) -> None:
-    from .layout import collect_chunks, _stack_flags, Segment
-    from .symtab import build_symtab
+    from .layout import collect_chunks
     st = ctx.lscript
     cfg = ctx.config
     chunks = collect_chunks(ctx)
@@ -1030,8 +1028,6 @@ def _walk(env, st, kept):
     env.defined_now = set()
     last_alloc = None
     regions = st.script.memory
-    if env.final:
-        pass
     for r in regions.values():
         r.cur = _abs(_eval(env, r.origin))
     prev_lma_delta = {}
@@ -1461,9 +1457,6 @@ def _segments(ctx, kept, nph):
     stack = _stack_flags(ctx)
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
-    for s in segs:
-        if not hasattr(s, "hdr"):
-            pass
     return segs
 
 
