@@ -172,6 +172,8 @@ ERRORS = {
     "syntax": ("SECTIONS {\n  .text : { *(.text) \n  .data : { *(.data) }\n", "syntax error"),
     "undefined_sym": ("SECTIONS { .text 0x400000 : { *(.text*) } x = no_such_symbol + 1; }\n",
                       "undefined symbol `no_such_symbol' referenced in expression"),
+    "discarded_ref": ("SECTIONS { .text 0x400000 : { *(.text*) } .data : { *(.data*) } /DISCARD/ : { *(.wdata) } }\n",
+                      "`wdata' referenced in section `.text' of"),
     "backwards": ("SECTIONS { .text 0x400000 : { *(.text*) . = 0; } }\n",
                   "cannot move location counter backwards"),
 }

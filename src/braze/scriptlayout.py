@@ -157,6 +157,7 @@ def match_inputs(ctx) -> None:
                 if isinstance(b, InputDesc):
                     matchers.append(_Matcher(stmt, b, i))
     st.matchers = matchers
+    st.discarded = set()
     st.common_to = None
     for m in matchers:
         if any(p[3] == "COMMON" for p in m.pats):
@@ -184,6 +185,7 @@ def match_inputs(ctx) -> None:
                 if sort is not False:
                     if m.stmt.name == "/DISCARD/":
                         sec.alive = False
+                        st.discarded.add(id(sec))
                         break
                     assign[id(sec)] = (m, sort)
                     if m.desc.keep:
@@ -480,6 +482,46 @@ def bin_sections(ctx) -> None:
     ctx.out_sections = all_outs
     ctx.merged = merged
     ctx.eh_inputs = eh_inputs
+    if st.discarded:
+        _check_discarded_refs(ctx, st)
+
+
+def _check_discarded_refs(ctx, st) -> None:
+    """bfd's error for a kept allocated section that refers to a symbol /DISCARD/ removed (a
+    COMDAT or --gc-sections removal is not this; only the script's). Only links whose script
+    discards something pay for the walk over the relocations."""
+    from .elf import STT_SECTION
+    gone = st.discarded
+    seen = set()
+    for obj in ctx.objs:
+        secs = obj.sections
+        syms = obj.syms
+        fg = obj.first_global
+        for sec in secs:
+            if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size:
+                continue
+            for _off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx >= fg:
+                    s = syms[idx]
+                    tsec = s.section if s is not None else None
+                    name = s.name if s is not None else ""
+                else:
+                    if idx >= len(obj.esyms):
+                        continue
+                    sh = obj.sym_shndx(idx)
+                    tsec = secs[sh] if 0 < sh < len(secs) else None
+                    e = obj.esyms[idx]
+                    name = tsec.name if (e[1] & 0xf) == STT_SECTION and tsec is not None else obj.sym_names[idx]
+                if tsec is None or id(tsec) not in gone:
+                    continue
+                key = (name, id(sec))
+                if key in seen:
+                    continue
+                seen.add(key)
+                diag.error(f"`{name}' referenced in section `{sec.name}' of {obj.name}: defined in discarded "
+                           f"section `{tsec.name}' of {tsec.file.name}")
+    diag.check_errors()
 
 
 def _needs_section(stmt) -> bool:
