@@ -174,6 +174,8 @@ ERRORS = {
                       "undefined symbol `no_such_symbol' referenced in expression"),
     "discarded_ref": ("SECTIONS { .text 0x400000 : { *(.text*) } .data : { *(.data*) } /DISCARD/ : { *(.wdata) } }\n",
                       "`wdata' referenced in section `.text' of"),
+    "overlap": ("SECTIONS { . = 0x400000; .text : { *(.text*) } . = 0x400010; .data : { *(.data*) } }\n",
+                "section .data LMA [0000000000400010,"),
     "backwards": ("SECTIONS { .text 0x400000 : { *(.text*) . = 0; } }\n",
                   "cannot move location counter backwards"),
 }

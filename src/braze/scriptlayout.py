@@ -978,6 +978,7 @@ def layout(ctx) -> None:
         c.shndx = i
     ctx.chunks = chunks_final
     ctx.out_by_name = {c.name: c for c in chunks_final}
+    _check_overlaps([c for _, c in kept])
     segs = seg_fn(ctx, [c for _, c in kept], nph)
     if len(segs) != nph:
         raise LinkError(f"{st.script.path}: the program headers do not converge")
@@ -1057,6 +1058,24 @@ def _header_order(st, kept):
         seq.extend(follow.get(id(s), ()))
     keptmap = st.kept
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
+
+
+def _check_overlaps(chunks) -> None:
+    """bfd's lang_check_section_addresses: loaded sections may not overlap in load addresses, nor
+    allocated ones in addresses (an error, not a layout braze would write)."""
+    told = set()
+
+    def check(secs, what, key):
+        secs = sorted(secs, key=key)
+        for a, b in zip(secs, secs[1:]):
+            if key(b) < key(a) + a.size and (id(a), id(b)) not in told:
+                told.add((id(a), id(b)))
+                diag.error(f"section {b.name} {what} [{key(b):016x},{key(b) + b.size - 1:016x}] overlaps "
+                           f"section {a.name} {what} [{key(a):016x},{key(a) + a.size - 1:016x}]")
+    alloc = [c for c in chunks if c.flags & SHF_ALLOC and c.size]
+    check([c for c in alloc if c.type != SHT_NOBITS], "LMA", lambda c: c.lma)
+    check([c for c in alloc if not (c.flags & SHF_TLS and c.type == SHT_NOBITS)], "VMA", lambda c: c.addr)
+    diag.check_errors()
 
 
 def _eval_assert(env, a):
