@@ -870,6 +870,15 @@ def _call(env, e):
 
 
 def _sym_value(env, name, where):
+    """A symbol's value; inside an output section an absolute one is a number (the ld manual: such
+    expressions treat absolute symbols as numbers)."""
+    v = _sym_value1(env, name, where)
+    if env.sec is not None and v[1] is None:
+        return (v[0], "num")
+    return v
+
+
+def _sym_value1(env, name, where):
     st = env.st
     s = env.ctx.symtab.get(name)
     if s is not None and s.file is st.defs:
