@@ -528,9 +528,12 @@ def _top(p, res):
             _file_list(p, res, False)
             if w == "GROUP":
                 res.items.append(("group_end", "", False))
-        elif w in ("OUTPUT_FORMAT", "OUTPUT_ARCH"):
+        elif w in ("OUTPUT_FORMAT", "OUTPUT_ARCH") or w == "TARGET" and p.word_then("("):
             p.pos = pos + len(w)
             args = _simple_args(p)
+            if w == "TARGET" and args != ["elf64-x86-64"]:
+                raise LinkError(f"{p.where(pos)}: input format {' '.join(args)} (TARGET) is not supported by braze "
+                                "(it reads elf64-x86-64)")
             if w == "OUTPUT_FORMAT" and args and args[0] != "elf64-x86-64":
                 raise LinkError(f"{p.where(pos)}: unsupported output format {args[0]} (braze writes elf64-x86-64)")
             if w == "OUTPUT_ARCH" and args and args[0] not in ("i386:x86-64", "x86-64", "i386:x86_64"):
