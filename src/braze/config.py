@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 _MISSING = object()
+# Config.init_entry's default: replaced by ctx.target.lib_init_symbol (Go's _rt0_<GOARCH>_<GOOS>_lib)
+TARGET_INIT_ENTRY = "<target library-init symbol>"
 
 
 class _Factory:
@@ -163,13 +165,13 @@ class Config:
     default_symver: bool = False
     no_undefined_version: bool = False
     lib_main: str | None = None
-    init_entry: str | None = "_rt0_amd64_linux_lib"
+    init_entry: str | None = TARGET_INIT_ENTRY   # the target's lib_init_symbol unless --[no-]init-entry
     init_entry_explicit: bool = False     # --init-entry given: an undefined SYM is an error
     section_starts: dict[str, int] = field(default_factory=dict)   # --section-start, -Ttext/-Tdata/-Tbss
     text_segment: int | None = None       # -Ttext-segment: the image's first address
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""
-    emulation: str = "elf_x86_64"
+    emulation: str | None = None          # -m NAME; None: the target of the first ELF input (default one)
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

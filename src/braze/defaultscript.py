@@ -11,7 +11,7 @@ from __future__ import annotations
 def default_script(cfg) -> str:
     base = "0" if cfg.pic else "0x400000"
     seg = "SEGMENT_START(\"text-segment\", " + base + ")"
-    dirs = " ".join(f'SEARCH_DIR("={d}");' for d in _dirs())
+    dirs = " ".join(f'SEARCH_DIR("={d}");' for d in _dirs(cfg))
     relro_note = "  /* RELRO: from .tdata to .got; .got.plt's first 3 words too with lazy binding */\n" \
         if cfg.relro else ""
     return f"""/* braze's default layout (-z separate-code{', -z relro' if cfg.relro else ''}) */
@@ -110,9 +110,11 @@ SECTIONS
 """
 
 
-def _dirs():
-    from .resolve import DEFAULT_DIRS
-    return DEFAULT_DIRS
+def _dirs(cfg):
+    """The target's default library directories (-m's emulation, else the default target)."""
+    from .arch import default_target, target_for_emulation
+    t = target_for_emulation(cfg.emulation) if cfg.emulation else default_target()
+    return t.lib_dirs
 
 
 def verbose_text(cfg) -> str:

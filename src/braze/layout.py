@@ -77,8 +77,10 @@ def _got_referenced(ctx):
     return s is not None and s.linker_defined
 
 
-def layout(ctx) -> None:
-    if ctx.lscript is not None:         # a SECTIONS script: its own layout engine
+def order_sections(ctx) -> None:
+    """Output sections sorted as bfd's default script places them; empty ones dropped. With a
+    SECTIONS script its own engine (scriptlayout.py) does this pass and the next two at once."""
+    if ctx.lscript is not None:
         from .scriptlayout import layout as script_layout
         script_layout(ctx)
         return
@@ -105,13 +107,30 @@ def layout(ctx) -> None:
         tls[0].align = a
         ctx.tls_align = a
     # non-alloc symbol/string tables come last
+    ctx.layout_chunks, ctx.dropped = chunks, dropped
+
+
+def symbol_table(ctx) -> None:
+    """.symtab/.strtab (and .symtab_shndx) join the ordered sections; section indices are final."""
+    if ctx.lscript is not None:         # (done by scriptlayout.layout in order_sections)
+        return
     from .symtab import build_symtab
+    chunks = ctx.layout_chunks
     tabs = build_symtab(ctx, chunks)
     chunks.extend(tabs)
     for i, c in enumerate(chunks, 1):
         c.shndx = i
     ctx.chunks = chunks
     ctx.out_by_name = {c.name: c for c in chunks}
+
+
+def assign_addresses(ctx) -> None:
+    """Segments, addresses and file offsets (repeated while .relr.dyn's size changes); then the
+    linker-defined symbols' values."""
+    if ctx.lscript is not None:         # (done by scriptlayout.layout in order_sections)
+        return
+    syn = ctx.syn
+    chunks, dropped = ctx.chunks, ctx.dropped
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
@@ -376,7 +395,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
     page = cfg.max_page_size
     nph = len(segs)
     hdr_size = 64 + 56 * nph
-    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else 0x400000)
+    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else ctx.target.image_base)
     ctx.base = base
     ctx.hdr_size = hdr_size
     ctx.segments = segs
@@ -471,7 +490,7 @@ def _assign_rest(ctx, chunks) -> None:
         ctx.tls_start = tls[0].addr
         ctx.tls_end = max(c.addr + c.size for c in tls)
         memsz = ctx.tls_end - ctx.tls_start
-        ctx.tp = ctx.tls_start + align_up(memsz, ctx.tls_align)
+        ctx.tp = ctx.target.thread_pointer(ctx.tls_start, memsz, ctx.tls_align)
     # other segments
     for seg in segs:
         if seg.type == PT_LOAD:
@@ -634,7 +653,7 @@ def define_symbols(ctx) -> None:
     # itself (TPOFF 0); a library keeps the TLS block start.
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
     setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared else ctx.tp, tls_first)
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
         s.value = sym_addr(ctx, ref) + delta
         if ref.section is not None and ref.rank >= 2:

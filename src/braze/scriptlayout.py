@@ -15,7 +15,7 @@ from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  SHT_X86_64_UNWIND, PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
+                  PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
                   STT_NOTYPE, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .sections import OutputSection, MergedSection
@@ -317,6 +317,7 @@ def bin_sections(ctx) -> None:
     for stmt in st.stmts:
         if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
             by_name.setdefault(stmt.name, stmt)
+    unwind = ctx.target.unwind_section_type
     seq = 0
     file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
     for obj in ctx.objs:
@@ -330,7 +331,7 @@ def bin_sections(ctx) -> None:
                 sec.alive = False
                 continue
             a = assign.get(id(sec))
-            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
+            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, unwind):
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
                 if a and st.__dict__.get("eh_stmt") is None:
@@ -341,7 +342,7 @@ def bin_sections(ctx) -> None:
                 stmt = m.stmt
                 os_ = outs.get(id(stmt))
                 if os_ is None:
-                    os_ = outs[id(stmt)] = _new_out(stmt.name, sec)
+                    os_ = outs[id(stmt)] = _new_out(stmt.name, sec, unwind)
                     st.chunk_of[id(stmt)] = os_
                 lst = per_desc.setdefault((id(stmt), m.index), [])
                 key = _order_key(sort, sec, m) + (seq,)
@@ -350,13 +351,13 @@ def bin_sections(ctx) -> None:
                 if stmt is not None:      # bfd: an orphan goes into an existing output section of its name
                     os_ = outs.get(id(stmt))
                     if os_ is None:
-                        os_ = outs[id(stmt)] = _new_out(stmt.name, sec)
+                        os_ = outs[id(stmt)] = _new_out(stmt.name, sec, unwind)
                         st.chunk_of[id(stmt)] = os_
                     lst = per_desc.setdefault((id(stmt), 1 << 30), [])
                 else:
                     os_ = orphans.get(sec.name)
                     if os_ is None:
-                        os_ = orphans[sec.name] = _new_out(sec.name, sec)
+                        os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
                         os_.is_orphan = True
                     lst = orphan_members.setdefault(sec.name, [])
                 key = (1, seq)
@@ -536,9 +537,9 @@ def _keeps_section(stmt) -> bool:
     return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." for b in stmt.body)
 
 
-def _new_out(name, sec):
+def _new_out(name, sec, unwind=None):
     t = sec.type
-    if t == SHT_X86_64_UNWIND:
+    if t == unwind:                 # (the psABI's .eh_frame type: the output is PROGBITS, as bfd)
         t = SHT_PROGBITS
     os_ = OutputSection(name, t, 0)
     if t in (14, 15, 16):          # init/fini/preinit arrays
@@ -893,7 +894,7 @@ def _sym_value1(env, name, where):
         return (0, None)
     if s is None or not (s.rank >= COMMON or s.linker_defined):
         raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     sec = s.section
     out = None
     if sec is not None:
