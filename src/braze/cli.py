@@ -1216,8 +1216,9 @@ def parse_args(argv: list[str]) -> Config | None:
         from .defaultscript import verbose_text
         if not shown:
             from . import __version__
-            sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
-                             "  Supported emulations:\n   elf_x86_64\n")
+            from .arch import emulation_names
+            sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
+                             + "".join(f"   {e}\n" for e in emulation_names()))
         sys.stdout.write(verbose_text(c))
         if not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None

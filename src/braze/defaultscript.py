@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 def default_script(cfg) -> str:
-    base = "0" if cfg.pic else "0x400000"
+    base = "0" if cfg.pic else hex(_target(cfg).image_base)
     seg = "SEGMENT_START(\"text-segment\", " + base + ")"
     dirs = " ".join(f'SEARCH_DIR("={d}");' for d in _dirs(cfg))
     relro_note = "  /* RELRO: from .tdata to .got; .got.plt's first 3 words too with lazy binding */\n" \
@@ -110,11 +110,15 @@ SECTIONS
 """
 
 
-def _dirs(cfg):
-    """The target's default library directories (-m's emulation, else the default target)."""
+def _target(cfg):
+    """-m's emulation, else the default target."""
     from .arch import default_target, target_for_emulation
-    t = target_for_emulation(cfg.emulation) if cfg.emulation else default_target()
-    return t.lib_dirs
+    return target_for_emulation(cfg.emulation) if cfg.emulation else default_target()
+
+
+def _dirs(cfg):
+    """The target's default library directories."""
+    return _target(cfg).lib_dirs
 
 
 def verbose_text(cfg) -> str:

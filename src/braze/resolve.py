@@ -359,6 +359,12 @@ class Reader:
         """A script with SECTIONS (or other layout commands): kept for scriptlayout. EXTERN names are
         undefined references, as -u makes them."""
         ctx = self.ctx
+        if res.output_arch is not None:
+            # bfd's names (i386:x86-64, aarch64…): the part after the family must be the target's
+            arch, where = res.output_arch
+            if arch.split(":")[-1].replace("_", "-") != ctx.target.name:
+                raise LinkError(f"{where}: unsupported output architecture {arch} (braze writes "
+                                f"{ctx.target.name})")
         for name in res.externs:
             s = ctx.sym(name)
             s.ref_strong = True

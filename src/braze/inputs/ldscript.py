@@ -100,6 +100,7 @@ class FullScript:
         self.top = []
         self.top_order = []        # per `top` command: does it come after SECTIONS?
         self.phdrs = None          # PHDRS: [Phdr]
+        self.output_arch = None    # (OUTPUT_ARCH's name, where)
         self.externs = []
 
 
@@ -536,8 +537,8 @@ def _top(p, res):
                                 "(it reads elf64-x86-64)")
             if w == "OUTPUT_FORMAT" and args and args[0] != "elf64-x86-64":
                 raise LinkError(f"{p.where(pos)}: unsupported output format {args[0]} (braze writes elf64-x86-64)")
-            if w == "OUTPUT_ARCH" and args and args[0] not in ("i386:x86-64", "x86-64", "i386:x86_64"):
-                raise LinkError(f"{p.where(pos)}: unsupported output architecture {args[0]} (braze writes i386:x86-64)")
+            if w == "OUTPUT_ARCH" and args:
+                res.output_arch = (args[0], p.where(pos))     # checked against the target (resolve.py)
         elif w == "SEARCH_DIR":
             p.pos = pos + len(w)
             res.search_dirs.extend(_simple_args(p))
