@@ -39,7 +39,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none
   --gc-sections  --print-gc-sections  -Map FILE  -M
   --defsym SYM=EXPR  --wrap SYM  -u SYM  --no-undefined  --[no-]allow-shlib-undefined
-  --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (INPUT/GROUP scripts)  -O LEVEL
+  --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (SECTIONS: static executables)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   --sysroot=DIR (-L=DIR, -L$SYSROOT/DIR)  --section-start=SEC=ADDR  -Ttext|-Tdata|-Tbss ADDR  -Ttext-segment ADDR
   -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
@@ -1327,7 +1327,17 @@ def parse_args(argv: list[str]) -> Config | None:
         sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
                          + "".join(f"   {e}\n" for e in emulation_names()))
         # --version: print and stop; -v/-V: print, then link if there are inputs
-        if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")]:
+        if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")] and not c.verbose:
+            return None
+    if c.verbose:       # as bfd: the version, then the linker script in use (braze's default: its layout)
+        from .defaultscript import verbose_text
+        if not shown:
+            from . import __version__
+            from .arch import emulation_names
+            sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
+                             + "".join(f"   {e}\n" for e in emulation_names()))
+        sys.stdout.write(verbose_text(c))
+        if not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None
     # -w overrides --fatal-warnings (GNU ld); both apply to every warning, wherever it is printed
     diag.set_warnings(c.fatal_warnings, c.no_warnings)

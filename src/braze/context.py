@@ -56,6 +56,8 @@ class Context:
         self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept
         from .record import Record
         self.record = Record()        # facts for the Python API, --size-map and --reproduce
+        self.lscript = None           # scriptlayout.ScriptState: a SECTIONS script lays the output out
+        self.pending_lscript = None   # the FullScript read with the inputs (SECTIONS)
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

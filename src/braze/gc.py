@@ -73,10 +73,15 @@ def gc_sections(ctx, roots=None) -> None:
                 mark(sec, None if why is None else
                      ("root", "retained" if sec.flags & SHF_GNU_RETAIN else
                       "__start_/__stop_ reference" if n in startstop else "reserved"))
+    if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
+        from .scriptlayout import gc_roots
+        for sec in gc_roots(ctx):
+            mark(sec, None if why is None else ("root", "KEEP in the linker script"))
     if roots is not None:       # -r: only -e and -u
         names, descs = list(roots), ["-e/-u"] * len(roots)
     else:
-        names = [cfg.entry or ctx.script_entry or "_start", cfg.init, cfg.fini] + list(cfg.undefined)
+        names = [cfg.entry or ctx.script_entry or ("_start" if ctx.lscript is None else "start"), cfg.init,
+                 cfg.fini] + list(cfg.undefined)
         descs = ["entry point", "initializer function", "finalizer function"] + ["-u"] * len(cfg.undefined)
     for n, desc in zip(names, descs):
         s = ctx.symtab.get(n)

@@ -11,11 +11,13 @@ from .passes import rank_of
 
 
 class Segment:
-    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align")
+    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align", "paddr", "hdr")
 
     def __init__(self, type_, flags, align=1):
         self.type = type_
         self.flags = flags
+        self.paddr = None       # a linker script's load address (AT): None means p_paddr = p_vaddr
+        self.hdr = False        # (script layout) the PT_LOAD that maps the ELF and program headers
         self.chunks = []
         self.offset = self.vaddr = self.filesz = self.memsz = 0
         self.align = align
@@ -76,7 +78,12 @@ def _got_referenced(ctx):
 
 
 def order_sections(ctx) -> None:
-    """Output sections sorted as bfd's default script places them; empty ones dropped."""
+    """Output sections sorted as bfd's default script places them; empty ones dropped. With a
+    SECTIONS script its own engine (scriptlayout.py) does this pass and the next two at once."""
+    if ctx.lscript is not None:
+        from .scriptlayout import layout as script_layout
+        script_layout(ctx)
+        return
     syn = ctx.syn
     chunks = collect_chunks(ctx)
     for c in chunks:
@@ -113,6 +120,8 @@ def order_sections(ctx) -> None:
 
 def symbol_table(ctx) -> None:
     """.symtab/.strtab (and .symtab_shndx) join the ordered sections; section indices are final."""
+    if ctx.lscript is not None:         # (done by scriptlayout.layout in order_sections)
+        return
     from .symtab import build_symtab
     chunks = ctx.layout_chunks
     tabs = build_symtab(ctx, chunks)
@@ -128,6 +137,8 @@ def symbol_table(ctx) -> None:
 def assign_addresses(ctx) -> None:
     """Segments, addresses and file offsets (repeated while .relr.dyn's size changes); then the
     linker-defined symbols' values."""
+    if ctx.lscript is not None:         # (done by scriptlayout.layout in order_sections)
+        return
     syn = ctx.syn
     chunks, dropped = ctx.chunks, ctx.dropped
     if syn.dynamic is not None:

@@ -50,7 +50,14 @@ def resolve_symbols(ctx) -> None:
     for so in ctx.needed_dsos:
         so.is_needed = True
     symtab = ctx.symtab
-    if not cfg.shared:
+    linker_syms = LINKER_SYMS
+    if ctx.pending_lscript is not None:
+        # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
+        from . import scriptlayout
+        scriptlayout.setup(ctx, ctx.pending_lscript)
+        scriptlayout.define_script_symbols(ctx)
+        linker_syms = scriptlayout.SCRIPT_LINKER_SYMS
+    if not cfg.shared and ctx.lscript is None:
         for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
     for _name, expr, _where, _kind in _assignments(ctx):
@@ -61,7 +68,7 @@ def resolve_symbols(ctx) -> None:
     for name, s in symtab.items():
         if s.rank != NONE:
             continue
-        if name in LINKER_SYMS or ((name.startswith("__start_") or name.startswith("__stop_")) and
+        if name in linker_syms or ((name.startswith("__start_") or name.startswith("__stop_")) and
                                    is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
@@ -356,6 +363,9 @@ def _enclosing_function(obj, sec, off):
 
 def gc_sections(ctx) -> None:
     """--gc-sections, then the undefined-symbol check (which judges only the kept sections)."""
+    if ctx.lscript is not None:
+        from .scriptlayout import match_inputs
+        match_inputs(ctx)
     if ctx.config.gc_sections:
         from .gc import gc_sections as run
         run(ctx)
@@ -401,6 +411,12 @@ def rank_of(c) -> int:
 
 
 def bin_sections(ctx) -> None:
+    if ctx.lscript is not None:
+        from .scriptlayout import bin_sections as script_bin
+        script_bin(ctx)
+        if getattr(ctx, "defsym_exprs", None):
+            _place_defsyms(ctx)
+        return
     cfg = ctx.config
     outs: dict[str, OutputSection] = {}
     merged: dict[tuple, MergedSection] = {}
@@ -625,7 +641,9 @@ def create_synthetic(ctx) -> None:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
     # copy relocations live at the start of .bss
     bss = ctx.out_sections.get(".bss")
-    if bss is None:
+    if bss is None and ctx.lscript is not None:
+        bss = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)   # (no copy relocations: static)
+    elif bss is None:
         bss = ctx.out_sections[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
     syn.dynbss = Blob(".dynbss", 0, 1)
     syn.dynbss.out = bss

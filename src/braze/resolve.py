@@ -315,7 +315,7 @@ class Reader:
         else:
             if tr is not None:
                 tr.script(path, from_lib)
-            self.add_script(path, view, as_needed, static)
+            self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript)
 
     def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
         """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already
@@ -374,7 +374,7 @@ class Reader:
         self.order += 1
         return self.order
 
-    def add_script(self, path: str, view, as_needed: bool, static: bool) -> None:
+    def add_script(self, path: str, view, as_needed: bool, static: bool, tscript: bool = False) -> None:
         data = bytes(view)
         try:
             text = data.decode("utf-8")
@@ -382,11 +382,16 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized") from None
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
-        res = parse_script(text, path, self.cfg.relocatable)
-        if res.sections is not None:
+        res = parse_script(text, path, self.search_dirs, self.cfg.relocatable)
+        if self.cfg.relocatable and res.sections is not None:
             if getattr(self.ctx, "r_script", None) is not None:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")
             self.ctx.r_script = res.sections
+        if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
+            if res.sections is not None and not tscript:
+                raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
+                                "braze (bfd adds it to its default script); give the script with -T")
+            self._full_script(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
             self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
@@ -411,6 +416,30 @@ class Reader:
                 self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
                 self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
+
+    def _full_script(self, res, path: str) -> None:
+        """A script with SECTIONS (or other layout commands): kept for scriptlayout. EXTERN names are
+        undefined references, as -u makes them."""
+        ctx = self.ctx
+        if res.output_arch is not None:
+            # bfd's names (i386:x86-64, aarch64…): the part after the family must be the target's
+            arch, where = res.output_arch
+            if arch.split(":")[-1].replace("_", "-") != ctx.target.name:
+                raise LinkError(f"{where}: unsupported output architecture {arch} (braze writes "
+                                f"{ctx.target.name})")
+        for name in res.externs:
+            s = ctx.sym(name)
+            s.ref_strong = True
+            s.ref_regular = True
+        if res.sections is not None:
+            if ctx.pending_lscript is not None:
+                raise LinkError(f"{path}: a second script with SECTIONS (after {ctx.pending_lscript.path}) "
+                                "is not supported by braze")
+            ctx.pending_lscript = res
+        elif res.memory or res.top:
+            what = "MEMORY" if res.memory else "ASSERT" if any(not hasattr(c, "name") for c in res.top) \
+                else "symbol assignments"
+            raise LinkError(f"{path}: {what} in a linker script without SECTIONS is not supported by braze")
 
     # ---------- archives ----------
     def scan_archive(self, ar: Archive) -> bool:

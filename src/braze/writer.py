@@ -211,6 +211,14 @@ def _entry(ctx) -> int:
     from .address import sym_addr
     cfg = ctx.config
     name = cfg.entry or ctx.script_entry or "_start"
+    if ctx.lscript is not None and not cfg.entry and not ctx.script_entry:
+        # bfd without its default script (which says ENTRY(_start)): its built-in default is `start`,
+        # and when that is not defined the start of .text, without a warning
+        s = ctx.symtab.get("start")
+        if s is not None and (s.rank >= 2 or s.linker_defined):
+            return sym_addr(ctx, s)
+        text = ctx.out_by_name.get(".text")
+        return text.addr if text is not None else 0
     s = ctx.symtab.get(name)
     if s is not None and (s.rank >= 2 or s.linker_defined):
         return sym_addr(ctx, s)
@@ -246,7 +254,8 @@ def _write_headers(ctx, buf) -> None:
                        0, 0, 0)
     o = 64
     for s in segs:
-        PHDR.pack_into(buf, o, s.type, s.flags, s.offset, s.vaddr, s.vaddr, s.filesz, s.memsz, s.align)
+        PHDR.pack_into(buf, o, s.type, s.flags, s.offset, s.vaddr, s.vaddr if s.paddr is None else s.paddr,
+                       s.filesz, s.memsz, s.align)
         o += 56
     o = ctx.shoff + 64
     shstr = ctx.shstrtab.map

@@ -680,6 +680,8 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
             else:
                 _overflow(obj, sec, off, t, s, v)
         else:
+            if v >= 1 << 63:        # a 64-bit address in the top half (-mcmodel=kernel): negative
+                v -= 1 << 64
             if -0x80000000 <= v <= 0x7fffffff:
                 _pack_i32(buf, loc, v)
             else:

@@ -54,7 +54,14 @@ class ScriptResult:
         self.sections = None    # -r only: SECTIONS statements (relscript.OutStatement)
 
 
-def parse_script(text: str, path: str, relocatable: bool = False) -> ScriptResult:
+def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> ScriptResult:
+    """search: the -L directories (INCLUDE looks there after the current directory). relocatable: -r,
+    whose SECTIONS (input-section patterns only, relscript.py) this simpler parser reads."""
+    if not relocatable:
+        from .ldscript import has_layout_commands
+        if has_layout_commands(text):
+            from .ldscript import parse_full
+            return parse_full(text, path, search)
     toks = tokenize(text, path)
     res = ScriptResult()
     i = 0

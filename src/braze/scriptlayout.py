@@ -1,0 +1,1807 @@
+"""The layout engine of a linker script with SECTIONS (GNU ld's lang_* semantics, checked against
+ld.bfd): input sections go to the first matching input section description, the rest are orphans
+placed as bfd's ELF orphan code places them; the statements are then walked with the location
+counter, several times until every address and symbol settles (forward references, SIZEOF of later
+sections); program headers are bfd's default segment map; file offsets follow bfd's rules.
+
+The default layout (layout.py) is untouched: this module runs only when a SECTIONS script is given.
+Only static, non-PIE executables are laid out this way (the dynamic sections' placement is refused)."""
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from . import diag
+from .diag import LinkError
+from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
+                  SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
+                  PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
+                  STT_NOTYPE, STB_GLOBAL, STV_HIDDEN, align_up)
+from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
+from .sections import OutputSection, MergedSection
+from .symbols import NONE, COMMON, STRONG
+
+# linker-made symbols that stay with a SECTIONS script (the rest are defined by bfd's default script)
+SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_"))
+
+
+class ScriptState:
+    """The SECTIONS script of this link and what the passes learn about it."""
+
+    def __init__(self, script):
+        self.script = script
+        self.stmts = []                  # OutSecStmt and Assign/AssertCmd at top level, orphans inserted
+        self.chunk_of = {}               # id(stmt) -> chunk
+        self.assign_of = {}              # id(input section) -> (stmt, desc index)
+        self.keep = set()                # id(input section) matched by KEEP
+        self.values = {}                 # symbol -> (value, section)
+        self.provided = set()            # PROVIDEd names that are defined
+        self.defs = None
+
+
+def _glob(pat):
+    if not any(c in pat for c in "*?["):
+        return pat.__eq__
+    return re.compile(fnmatch.translate(pat), re.S).match
+
+
+class _Matcher:
+    """One input section description, compiled."""
+
+    def __init__(self, stmt, desc, index):
+        self.stmt = stmt
+        self.desc = desc
+        self.index = index
+        self.file = None if desc.file == "*" else _glob(desc.file)
+        self.file_excl = [_glob(x) for x in desc.file_excl]
+        self.pats = [([_glob(x) for x in ex], _glob(pat), sort, pat) for ex, pat, sort in desc.pats]
+
+    def file_ok(self, name, fnames):
+        if self.file is not None and not any(self.file(n) for n in fnames):
+            return False
+        return not any(g(n) for g in self.file_excl for n in fnames)
+
+    def match(self, secname, fnames):
+        """The matching pattern's sort kind (None: unsorted), or False."""
+        for excl, g, sort, _ in self.pats:
+            if g(secname) and not any(e(n) for e in excl for n in fnames):
+                return sort or ""
+        return False
+
+
+def _file_names(obj):
+    """The names a file pattern is matched against: the path as given, and for an archive member
+    `archive:member` and the member name (bfd's `archive:file` syntax)."""
+    name = obj.name
+    if name.endswith(")") and "(" in name:
+        ar, _, mem = name[:-1].partition("(")
+        return (f"{ar}:{mem}", mem, ar + ":")
+    return (name,)
+
+
+def setup(ctx, script) -> None:
+    """Called once the inputs are read: check the link is one this engine lays out."""
+    cfg = ctx.config
+    if cfg.shared or cfg.pie or ctx.dsos:
+        raise LinkError(f"{script.path}: a SECTIONS script in a dynamic link (-shared, -pie or shared "
+                        "libraries) is not supported by braze; only static executables")
+    if cfg.section_starts or cfg.text_segment is not None:
+        raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
+                        "SECTIONS script are not supported by braze")
+    st = ctx.lscript = ScriptState(script)
+    before = [c for c, after in zip(script.top, script.top_order) if not after]
+    after = [c for c, after in zip(script.top, script.top_order) if after]
+    st.stmts = before + list(script.sections) + after
+
+
+def _all_assigns(script):
+    for c in script.top:
+        yield c, None
+    for c in script.sections:
+        if isinstance(c, OutSecStmt):
+            for b in c.body:
+                if isinstance(b, Assign):
+                    yield b, c
+        else:
+            yield c, None
+
+
+def define_script_symbols(ctx) -> None:
+    """Before symbol checks: the names the script assigns become definitions (PROVIDE only for a
+    name the objects reference and do not define), so references resolve and archives stay as bfd
+    has them; their values come with the layout."""
+    from .passes import ScriptDefs
+    st = ctx.lscript
+    f = ScriptDefs(st.script.path)
+    st.defs = f
+    for a, _ in _all_assigns(st.script):
+        if not isinstance(a, Assign) or a.name == ".":
+            continue
+        s = ctx.sym(a.name)
+        if a.kind.startswith("PROVIDE"):
+            if not (s.rank == NONE and s.ref_regular and not s.linker_defined) and a.name not in st.provided:
+                continue
+            st.provided.add(a.name)
+        s.rank = STRONG
+        s.file = f
+        s.linker_defined = False
+        s.section = None
+        s.value = 0
+        s.size = 0
+        s.type = STT_NOTYPE
+        s.bind = STB_GLOBAL
+        s.is_abs = True
+        s.script_abs = True
+        s.dyn_version = s.verneed = None
+        s.ref_regular = True
+        s.keep = True
+        if a.kind.endswith("HIDDEN"):
+            s.visibility = STV_HIDDEN
+
+
+def _wanted(st, a) -> bool:
+    return not a.kind.startswith("PROVIDE") or a.name in st.provided
+
+
+# -------------------------------------------------------------------- matching (before --gc-sections)
+
+def match_inputs(ctx) -> None:
+    """Give each input section its statement (first matching description in script order), record
+    KEEP and /DISCARD/. Runs before --gc-sections, which keeps the KEEP ones."""
+    st = ctx.lscript
+    _check_constraints(ctx, st)
+    matchers = []
+    for stmt in st.script.sections:
+        if isinstance(stmt, OutSecStmt) and not getattr(st, "ignored", set()).__contains__(id(stmt)):
+            for i, b in enumerate(stmt.body):
+                if isinstance(b, InputDesc):
+                    matchers.append(_Matcher(stmt, b, i))
+    st.matchers = matchers
+    st.discarded = set()
+    st.common_to = None
+    for m in matchers:
+        if any(p[3] == "COMMON" for p in m.pats):
+            st.common_to = m
+            break
+    assign = st.assign_of
+    names = set()
+    for obj in ctx.objs:
+        names.update(_file_names(obj))
+    for m in matchers:
+        f = m.desc.file
+        if f != "*" and not any(c in f for c in "*?[") and f not in names:
+            # bfd loads a file a description names that is not an input yet
+            raise LinkError(f"{m.desc.where}: input file {f} named in the linker script is not among the "
+                            "inputs: loading files from a SECTIONS description is not supported by braze")
+    for obj in ctx.objs:
+        fnames = _file_names(obj)
+        cands = [m for m in matchers if m.file_ok(obj.name, fnames)]
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            name = sec.name
+            for m in cands:
+                sort = m.match(name, fnames)
+                if sort is not False:
+                    if m.stmt.name == "/DISCARD/":
+                        sec.alive = False
+                        st.discarded.add(id(sec))
+                        break
+                    assign[id(sec)] = (m, sort)
+                    if m.desc.keep:
+                        st.keep.add(id(sec))
+                    break
+
+
+def _check_constraints(ctx, st) -> None:
+    """ONLY_IF_RO / ONLY_IF_RW: a statement whose matching input sections are not all read-only (or
+    all writable) is dropped as if it were not in the script (bfd's constraint -1), and its inputs
+    go to later statements. Decided in script order, each statement seeing the inputs that the
+    statements before it (kept ones) do not take."""
+    st.ignored = set()
+    if not any(isinstance(s, OutSecStmt) and s.constraint for s in st.script.sections):
+        return
+    taken = set()
+    secs = [(obj, _file_names(obj), sec) for obj in ctx.objs for sec in obj.sections
+            if sec is not None and sec.alive]
+    for stmt in st.script.sections:
+        if not isinstance(stmt, OutSecStmt):
+            continue
+        ms = [_Matcher(stmt, b, i) for i, b in enumerate(stmt.body) if isinstance(b, InputDesc)]
+        mine = []
+        for obj, fnames, sec in secs:
+            if id(sec) in taken:
+                continue
+            if any(m.file_ok(obj.name, fnames) and m.match(sec.name, fnames) is not False for m in ms):
+                mine.append(sec)
+        if stmt.constraint:
+            rw = [bool(s.flags & SHF_WRITE) for s in mine]
+            ok = not any(rw) if stmt.constraint == "ONLY_IF_RO" else all(rw)
+            if not ok:
+                st.ignored.add(id(stmt))
+                continue
+        taken.update(id(s) for s in mine)
+    st.stmts = [s for s in st.stmts if id(s) not in st.ignored]
+
+
+def gc_roots(ctx) -> list:
+    """Sections --gc-sections must keep: KEEP'd ones and those defining symbols the script uses."""
+    st = ctx.lscript
+    out = []
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and id(sec) in st.keep:
+                out.append(sec)
+    for name in _expr_symbols(st.script):
+        s = ctx.symtab.get(name)
+        if s is not None and s.section is not None:
+            out.append(s.section)
+    return out
+
+
+def _expr_symbols(script) -> set:
+    names = set()
+
+    def walk(e):
+        if e is None or not isinstance(e, Expr):
+            return
+        if e.op == "sym":
+            names.add(e.a)
+        elif e.op == "call" and e.a == "DEFINED":
+            return
+        for x in (e.a, e.b, e.c):
+            if isinstance(x, Expr):
+                walk(x)
+
+    cmds = list(script.top) + list(script.sections)
+    for c in cmds:
+        if isinstance(c, (Assign,)):
+            walk(c.expr)
+        elif isinstance(c, AssertCmd):
+            walk(c.expr)
+        elif isinstance(c, OutSecStmt):
+            walk(c.addr)
+            walk(c.lma)
+            walk(c.align)
+            for b in c.body:
+                if isinstance(b, (Assign, DataCmd, AssertCmd)):
+                    walk(b.expr)
+    return names
+
+
+# -------------------------------------------------------------------- binning
+
+class DataMember:
+    """BYTE/SHORT/LONG/QUAD: bytes of an output section written from an expression's value."""
+    type = SHT_PROGBITS
+    file = None
+    merge = None
+    alive = True
+    name = "*data*"
+
+    def __init__(self, size):
+        self.size = size
+        self.align = 1
+        self.data = bytes(size)
+        self.out = None
+        self.out_off = 0
+
+
+def _order_key(sort, sec, m):
+    if sort == "name":
+        return (0, sec.name)
+    if sort == "align":
+        return (0, -sec.align)
+    if sort == "name+align":
+        return (0, sec.name, -sec.align)
+    if sort == "align+name":
+        return (0, -sec.align, sec.name)
+    return (1,)
+
+
+def bin_sections(ctx) -> None:
+    """Input sections into output sections by the script; SHF_MERGE ones merged per output section;
+    COMMON symbols where `*(COMMON)` is (else .bss's statement or an orphan .bss)."""
+    from .passes import Blob, _mergeable_entsize
+    from .elf import STT_TLS
+    st = ctx.lscript
+    cfg = ctx.config
+    outs = {}               # id(stmt) -> OutputSection
+    per_desc = {}           # (id(stmt), desc index) -> [(key, member)]
+    orphans = {}            # name -> OutputSection (in first-seen order)
+    orphan_members = {}
+    merged = {}
+    eh_inputs = []
+    assign = st.assign_of
+    by_name = {}
+    for stmt in st.stmts:
+        if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
+            by_name.setdefault(stmt.name, stmt)
+    unwind = ctx.target.unwind_section_type
+    seq = 0
+    file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            seq += 1
+            file_seq[id(obj)] = seq
+            if not sec.flags & SHF_ALLOC and (cfg.strip_debug or cfg.strip_all) and \
+                    sec.name.startswith((".debug", ".zdebug", ".line", ".stab")):
+                sec.alive = False
+                continue
+            a = assign.get(id(sec))
+            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, unwind):
+                sec.is_eh_frame = True
+                eh_inputs.append(sec)
+                if a and st.__dict__.get("eh_stmt") is None:
+                    st.eh_stmt, st.eh_index = a[0].stmt, a[0].index
+                continue
+            if a is not None:
+                m, sort = a
+                stmt = m.stmt
+                os_ = outs.get(id(stmt))
+                if os_ is None:
+                    os_ = outs[id(stmt)] = _new_out(stmt.name, sec, unwind)
+                    st.chunk_of[id(stmt)] = os_
+                lst = per_desc.setdefault((id(stmt), m.index), [])
+                key = _order_key(sort, sec, m) + (seq,)
+            else:
+                stmt = by_name.get(sec.name)
+                if stmt is not None:      # bfd: an orphan goes into an existing output section of its name
+                    os_ = outs.get(id(stmt))
+                    if os_ is None:
+                        os_ = outs[id(stmt)] = _new_out(stmt.name, sec, unwind)
+                        st.chunk_of[id(stmt)] = os_
+                    lst = per_desc.setdefault((id(stmt), 1 << 30), [])
+                else:
+                    os_ = orphans.get(sec.name)
+                    if os_ is None:
+                        os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
+                        os_.is_orphan = True
+                    lst = orphan_members.setdefault(sec.name, [])
+                key = (1, seq)
+            _add_flags(os_, sec)
+            flags = sec.flags
+            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and \
+                    sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
+                    _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
+                mkey = (id(os_), id(lst), flags & ~SHF_GROUP, sec.entsize, sec.align)
+                ms = merged.get(mkey)
+                if ms is None:
+                    ms = merged[mkey] = MergedSection(os_.name, flags & ~SHF_GROUP, sec.entsize, sec.align,
+                                                      bool(flags & SHF_STRINGS))
+                    ms.out = os_
+                    ms.lst = lst
+                ms.add(sec)
+                ms.keys[-1] = key
+                sec.out = None
+                continue
+            lst.append((key, sec))
+    for ms in merged.values():
+        ms.lst.extend(ms.finish())
+    # COMMON symbols
+    commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
+    if cfg.sort_common:
+        commons.sort(key=lambda s: -s.common_align)
+    for s in commons:
+        if s.type == STT_TLS:
+            raise LinkError(f"{st.script.path}: a thread-local COMMON symbol ({s.name}) with a SECTIONS "
+                            "script is not supported by braze")
+        b = Blob("COMMON", s.size, max(1, s.common_align))
+        m = st.common_to
+        key = (2, len(commons))
+        if m is not None and m.file_ok(s.file.name, _file_names(s.file)):
+            stmt = m.stmt
+            lst = per_desc.setdefault((id(stmt), m.index), [])
+        else:
+            # no `*(COMMON)`: each file's commons are an input section after that file's own
+            key = (1, file_seq.get(id(s.file), 0) + 0.5)
+            stmt = by_name.get(".bss")
+            if stmt is not None:
+                lst = per_desc.setdefault((id(stmt), 1 << 30), [])
+            else:
+                stmt = None
+                if ".bss" not in orphans:
+                    orphans[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+                lst = orphan_members.setdefault(".bss", [])
+        if stmt is not None:
+            os_ = outs.get(id(stmt))
+            if os_ is None:
+                os_ = outs[id(stmt)] = OutputSection(stmt.name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+                st.chunk_of[id(stmt)] = os_
+            os_.flags |= SHF_ALLOC | SHF_WRITE
+        else:
+            os_ = orphans[".bss"]
+        lst.append((key + (len(lst),), b))
+        s.section = b
+        s.value = 0
+    # members in order: descriptions in body order, each sorted
+    for stmt in list(st.stmts):
+        if not isinstance(stmt, OutSecStmt) or stmt.orphan:
+            continue
+        os_ = outs.get(id(stmt))
+        body_members = []
+        for i, b in enumerate(stmt.body):
+            if isinstance(b, InputDesc):
+                lst = per_desc.get((id(stmt), i), [])
+                lst.sort(key=lambda x: x[0])
+                body_members.append([m for _, m in lst])
+            else:
+                body_members.append(None)
+        extra = per_desc.get((id(stmt), 1 << 30), [])
+        extra.sort(key=lambda x: x[0])
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = (body_members, [m for _, m in extra])
+        has_data = any(isinstance(b, DataCmd) for b in stmt.body)
+        if os_ is None and _needs_section(stmt):
+            # bfd's flags for an output section no input makes: data first gives a read-only one,
+            # an assignment first a writable one; only `.` moved: allocated, no contents
+            first = next(b for b in stmt.body if isinstance(b, (Assign, DataCmd)))
+            if has_data:
+                os_ = OutputSection(stmt.name, SHT_PROGBITS,
+                                    SHF_ALLOC if isinstance(first, DataCmd) else SHF_ALLOC | SHF_WRITE)
+            else:
+                os_ = OutputSection(stmt.name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+            outs[id(stmt)] = os_
+            os_.script_made = True
+            st.chunk_of[id(stmt)] = os_
+        elif os_ is not None and has_data and os_.type == SHT_NOBITS:
+            os_.type = SHT_PROGBITS
+        if os_ is not None:
+            ms = []
+            for bm in body_members:
+                if bm:
+                    ms.extend(bm)
+            ms.extend(m for _, m in extra)
+            os_.members = ms
+            for m in ms:
+                m.out = os_
+            if stmt.type == "NOLOAD":
+                os_.type = SHT_NOBITS
+    for name, os_ in orphans.items():
+        lst = orphan_members.get(name, [])
+        lst.sort(key=lambda x: x[0])
+        os_.members = [m for _, m in lst]
+        for m in os_.members:
+            m.out = os_
+        stmt = OutSecStmt(name, "")
+        stmt.orphan = True
+        st.chunk_of[id(stmt)] = os_
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], os_.members)
+        _place_orphan(st, stmt, os_)
+    for os_ in outs.values():
+        os_.update_size(ctx)
+    for os_ in orphans.values():
+        os_.update_size(ctx)
+    st.merged_unplaced = list(merged.values())    # placed once the members have their final offsets
+    all_outs = {}
+    for stmt in st.stmts:
+        if isinstance(stmt, OutSecStmt):
+            c = st.chunk_of.get(id(stmt))
+            if c is not None:
+                all_outs[f"{stmt.name}\0{id(stmt)}"] = c
+    ctx.out_sections = all_outs
+    ctx.merged = merged
+    ctx.eh_inputs = eh_inputs
+    if st.discarded:
+        _check_discarded_refs(ctx, st)
+
+
+def _check_discarded_refs(ctx, st) -> None:
+    """bfd's error for a kept allocated section that refers to a symbol /DISCARD/ removed (a
+    COMDAT or --gc-sections removal is not this; only the script's). Only links whose script
+    discards something pay for the walk over the relocations."""
+    from .elf import STT_SECTION
+    gone = st.discarded
+    seen = set()
+    for obj in ctx.objs:
+        secs = obj.sections
+        syms = obj.syms
+        fg = obj.first_global
+        for sec in secs:
+            if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size:
+                continue
+            for _off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx >= fg:
+                    s = syms[idx]
+                    tsec = s.section if s is not None else None
+                    name = s.name if s is not None else ""
+                else:
+                    if idx >= len(obj.esyms):
+                        continue
+                    sh = obj.sym_shndx(idx)
+                    tsec = secs[sh] if 0 < sh < len(secs) else None
+                    e = obj.esyms[idx]
+                    name = tsec.name if (e[1] & 0xf) == STT_SECTION and tsec is not None else obj.sym_names[idx]
+                if tsec is None or id(tsec) not in gone:
+                    continue
+                key = (name, id(sec))
+                if key in seen:
+                    continue
+                seen.add(key)
+                diag.error(f"`{name}' referenced in section `{sec.name}' of {obj.name}: defined in discarded "
+                           f"section `{tsec.name}' of {tsec.file.name}")
+    diag.check_errors()
+
+
+def _needs_section(stmt) -> bool:
+    """A statement with commands besides input descriptions gets an output section object (its
+    symbols are relative to it even when it is removed)."""
+    return any(isinstance(b, (Assign, DataCmd)) for b in stmt.body)
+
+
+def _keeps_section(stmt) -> bool:
+    """bfd keeps an output section with no input sections when it holds data or assigns `.`
+    (symbol assignments alone do not keep it)."""
+    return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." for b in stmt.body)
+
+
+def _new_out(name, sec, unwind=None):
+    t = sec.type
+    if t == unwind:                 # (the psABI's .eh_frame type: the output is PROGBITS, as bfd)
+        t = SHT_PROGBITS
+    os_ = OutputSection(name, t, 0)
+    if t in (14, 15, 16):          # init/fini/preinit arrays
+        os_.entsize = 8
+    return os_
+
+
+def _add_flags(os_, sec):
+    """bfd's lang_add_section: flags OR'd together, except that the merge flags and entry size stay
+    only while every input agrees on them."""
+    flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
+    mflags = sec.flags & (SHF_MERGE | SHF_STRINGS)
+    if getattr(os_, "is_orphan", False):
+        flags |= sec.flags & SHF_GNU_RETAIN         # bfd keeps it on orphan sections
+    if not getattr(os_, "has_input", False):
+        os_.has_input = True
+        os_.flags |= flags | mflags
+        if mflags:
+            os_.entsize = sec.entsize
+    else:
+        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
+            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
+            if os_.type not in (14, 15, 16):
+                os_.entsize = 0
+        os_.flags |= flags
+    if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
+        os_.type = SHT_PROGBITS
+    elif os_.type != sec.type and sec.type != SHT_NOBITS and os_.type != SHT_PROGBITS:
+        os_.type = SHT_PROGBITS
+        os_.entsize = 0
+
+
+# -------------------------------------------------------------------- orphans
+
+def _class(c):
+    f = c.flags
+    if not f & SHF_ALLOC:
+        return "nonalloc"
+    if c.type == SHT_NOBITS:
+        return "tbss" if f & SHF_TLS else "bss"
+    if c.type == SHT_NOTE:
+        return "note"
+    if f & SHF_TLS:
+        return "tdata"
+    if f & SHF_WRITE:
+        return "data"
+    if f & SHF_EXECINSTR:
+        return "text"
+    return "rodata"
+
+
+_HOLD = {"text": ".text", "rodata": ".rodata", "tdata": ".tdata", "data": ".data", "bss": ".bss",
+         "tbss": ".bss", "note": ".interp"}
+
+
+def _loaded(c):
+    return c.flags & SHF_ALLOC and c.type != SHT_NOBITS
+
+
+_FIND_BY_FLAGS = {
+    "text": lambda c: _loaded(c) and not c.flags & SHF_WRITE and c.flags & SHF_EXECINSTR,
+    "rodata": lambda c: _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS),
+    "data": lambda c: _loaded(c) and not c.flags & SHF_TLS,
+    "bss": lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS,
+    "tdata": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
+    "tbss": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
+    "note": lambda c: c.flags & SHF_ALLOC and c.type == SHT_NOTE,
+}
+
+
+def _place_orphan(st, stmt, chunk) -> None:
+    """bfd's ELF orphan placement: after the statement of the section its kind is named after
+    (.text, .rodata, .tdata, .data, .bss), else after the last output section of the same kind,
+    else at the end; later orphans of a kind follow the earlier ones. Non-allocated ones go last."""
+    cls = _class(chunk)
+    places = st.__dict__.setdefault("orphan_after", {})
+    stmts = st.stmts
+    if cls == "nonalloc":
+        stmts.append(stmt)
+        return
+    after = places.get(cls)
+    if after is None:
+        hold = _HOLD[cls]
+        after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
+        if after is None:
+            # bfd's lang_output_section_find_by_flags: the last output section with input whose flags
+            # agree on what matters for the kind (code after code; read-only data after anything
+            # read-only; data after anything loaded; bss after anything allocated)
+            want = _FIND_BY_FLAGS.get(cls)
+            for s in stmts:
+                if isinstance(s, OutSecStmt) and want is not None:
+                    c = st.chunk_of.get(id(s))
+                    if c is not None and (c.members or c.is_synthetic or s.orphan) and want(c):
+                        after = s
+    if after is None:
+        # bfd finds no output section to follow: after *ABS*, i.e. ahead of the first output section
+        # statement (past the assignments that open the script)
+        idx = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt)), len(stmts))
+        stmts.insert(idx, stmt)
+        stmt.region = stmt.lma_region = None
+        places[cls] = stmt
+        return
+    else:
+        i = stmts.index(after) + 1
+        if not after.orphan:
+            # bfd's lang_insert_orphan: past the symbol assignments that follow the statement, up to
+            # an assignment to `.` or the next output section
+            while i < len(stmts) and (isinstance(stmts[i], AssertCmd) or
+                                      isinstance(stmts[i], Assign) and stmts[i].name != "."):
+                i += 1
+        stmts.insert(i, stmt)
+    stmt.region = after.region if after is not None else None
+    stmt.lma_region = after.lma_region if after is not None else None
+    places[cls] = stmt
+
+
+# -------------------------------------------------------------------- synthetic sections
+
+def attach_synthetic(ctx, chunks) -> None:
+    """Synthetic sections (.eh_frame, .got, notes…) take the place of the statement whose
+    description names them (which must hold nothing else), else are orphans."""
+    st = ctx.lscript
+    mine = set(id(c) for c in st.chunk_of.values())
+    for c in chunks:
+        if id(c) in mine:
+            continue
+        target = None
+        idx = None
+        syn = ctx.syn
+        if c is syn.eh_frame and st.__dict__.get("eh_stmt") is not None:
+            target, idx = st.eh_stmt, st.eh_index
+        else:
+            # the input section names the linker-made section stands for (bfd's .iplt, .igot…)
+            names = {id(syn.rela_plt): [".rela.plt" if ctx.dynamic else ".rela.iplt"],
+                     id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
+                     id(syn.got): [".got", ".igot"]}.get(id(c), [c.name])
+            for m in st.matchers:
+                if m.file is None and any(p[1](n) for p in m.pats for n in names):
+                    target, idx = m.stmt, m.index
+                    break
+        if target is not None:
+            if target.name == "/DISCARD/":
+                raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
+                                "supported by braze")
+            old = st.chunk_of.get(id(target))
+            if old is not None and (old.members or getattr(old, "script_made", False) and
+                                    any(isinstance(b, DataCmd) for b in target.body)):
+                raise LinkError(f"{target.where}: output section {target.name} mixes the linker-made "
+                                f"{c.name} with other input: not supported by braze")
+            if c is syn.rela_plt and target.name != ".rela.plt":
+                # (in another output section bfd's IRELATIVE table is a plain RELA section)
+                c.flags &= ~SHF_INFO_LINK
+                c.info = 0
+                c.link_symtab = True
+            c.name = target.name
+            c.syn_index = idx
+            st.chunk_of[id(target)] = c
+            mine.add(id(c))
+            bm = st.__dict__.setdefault("body_members", {})
+            bm[id(target)] = ([None] * len(target.body), [])
+            c.synthetic_in_script = True
+        else:
+            stmt = OutSecStmt(c.name, "")
+            stmt.orphan = True
+            st.chunk_of[id(stmt)] = c
+            st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+            _place_orphan(st, stmt, c)
+            mine.add(id(c))
+
+
+# -------------------------------------------------------------------- expressions
+
+class _Env:
+    def __init__(self, ctx, st):
+        self.ctx = ctx
+        self.st = st
+        self.dot = 0
+        self.sec = None          # the output section being laid out (None: top level)
+        self.rel_from_abs = False
+        self.final = False
+        self.hdr_size = 64
+        self.defined_now = set()
+
+
+def _abs(v):
+    val, sec = v
+    return val + sec.addr if sec is not None and sec != "num" else val
+
+
+_CMP = {"==", "!=", "<", ">", "<=", ">=", "&&", "||"}
+
+
+def _apply(op, a, b, where):
+    if op in ("/", "%") and b == 0:
+        raise LinkError(f"{where}: {'division' if op == '/' else 'modulo'} by zero in linker script expression")
+    m = (1 << 64) - 1
+    r = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a // b,
+         "%": lambda: a % b, "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
+         "<<": lambda: a << (b & 63), ">>": lambda: (a & m) >> (b & 63), "==": lambda: int(a == b),
+         "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
+         "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "&&": lambda: int(bool(a) and bool(b)),
+         "||": lambda: int(bool(a) or bool(b)), "MAX": lambda: max(a, b), "MIN": lambda: min(a, b)}[op]()
+    r &= m
+    return r - (1 << 64) if r >> 63 and op in ("-",) and False else r
+
+
+def _binop(env, op, x, y, where):
+    """GNU ld's rules for the section of a result (ld manual, "The Section of an Expression"):
+    operands in one section (or a section and a number) combine their offsets, anything else their
+    absolute values; comparisons follow the same rules and give a number."""
+    (av, asec), (bv, bsec) = x, y
+    if op in ("&&", "||"):
+        return (_apply(op, _abs(x), _abs(y), where), "num")
+    a_rel = asec not in (None, "num")
+    b_rel = bsec not in (None, "num")
+    if asec == "num" and bsec == "num":
+        r = (_apply(op, av, bv, where), "num")
+    elif a_rel and b_rel and asec is bsec:
+        r = (_apply(op, av, bv, where), "num" if env.sec is not None else None)
+    elif a_rel and bsec == "num":
+        r = (_apply(op, av, bv, where), asec)
+    elif b_rel and asec == "num":
+        r = (_apply(op, av, bv, where), bsec)
+    else:
+        r = (_apply(op, _abs(x), _abs(y), where), None)
+    return (r[0], "num") if op in _CMP else r
+
+
+def _chunk_by_name(env, name, where, fn):
+    c = env.st.by_out_name.get(name)
+    if c is None:
+        raise LinkError(f"{where}: undefined section `{name}' referenced in expression")
+    return c
+
+
+def _eval(env, e):
+    op = e.op
+    if op == "num":
+        return (e.a, "num")
+    if op == "dot":
+        if env.sec is not None:
+            return (env.dot - env.sec.addr, env.sec)
+        env.rel_from_abs = True
+        return (env.dot, None)
+    if op == "sym":
+        return _sym_value(env, e.a, e.where)
+    if op == "un":
+        v, sec = _eval(env, e.b)
+        u = e.a
+        r = {"-": -v, "+": v, "~": ~v, "!": int(not v)}[u] & ((1 << 64) - 1)
+        if u == "!":
+            return (int(not _abs((v, sec))), "num")
+        return (r, sec)
+    if op == "bin":
+        return _binop(env, e.a, _eval(env, e.b), _eval(env, e.c), e.where)
+    if op == "?:":
+        c = _eval(env, e.a)
+        return _eval(env, e.b) if _abs(c) else _eval(env, e.c)
+    if op == "call":
+        return _call(env, e)
+    raise LinkError(f"{e.where}: unsupported expression")
+
+
+def _call(env, e):
+    fn = e.a
+    where = e.where
+    st = env.st
+    if fn == "SIZEOF_HEADERS":
+        st.load_phdrs = True        # bfd: a script that counts the headers gets them loaded
+        return (env.hdr_size, "num")
+    if fn in ("ADDR", "LOADADDR", "SIZEOF", "ALIGNOF"):
+        c = _chunk_by_name(env, e.b, where, fn)
+        if fn == "ADDR":
+            return (0, c)
+        if fn == "LOADADDR":
+            return (getattr(c, "lma", c.addr), None)
+        if fn == "SIZEOF":
+            return (c.size, "num")
+        return (c.align, "num")
+    if fn == "DEFINED":
+        s = env.ctx.symtab.get(e.b)
+        if s is not None and s.rank >= COMMON and s.file is not st.defs:
+            return (1, "num")
+        return (int(e.b in env.defined_now), "num")
+    if fn in ("ORIGIN", "LENGTH"):
+        r = st.script.memory.get(e.b)
+        if r is None:
+            raise LinkError(f"{where}: undefined memory region `{e.b}' referenced in expression")
+        v = _abs(_eval(env, r.origin if fn == "ORIGIN" else r.length))
+        if fn == "ORIGIN":          # (bfd: an address, placed like `.` when assigned at top level)
+            env.rel_from_abs = True
+            return (v, None)
+        return (v, "num")
+    if fn == "CONSTANT":
+        cfg = env.ctx.config
+        return (cfg.max_page_size if e.b == "MAXPAGESIZE" else cfg.common_page_size, "num")
+    if fn == "ABSOLUTE":
+        v = _eval(env, e.b)
+        env.rel_from_abs = False
+        return (_abs(v), None)
+    if fn in ("ALIGN", "BLOCK"):
+        if e.c is None:
+            n = _abs(_eval(env, e.b))
+            if env.sec is not None:
+                return (align_up(env.dot, n or 1) - env.sec.addr, env.sec)
+            env.rel_from_abs = True
+            return (align_up(env.dot, n or 1), None)
+        v, sec = _eval(env, e.b)
+        n = _abs(_eval(env, e.c)) or 1
+        if sec in (None, "num"):
+            return (align_up(v, n), sec)
+        return (align_up(v + sec.addr, n) - sec.addr, sec)
+    if fn == "NEXT":
+        n = _abs(_eval(env, e.b)) or 1
+        return (align_up(env.dot, n), None)
+    if fn == "SEGMENT_START":      # (-T<segment> options are refused with a SECTIONS script)
+        return _eval(env, e.c)
+    if fn == "LOG2CEIL":
+        v = _abs(_eval(env, e.b))
+        return ((max(v, 1) - 1).bit_length(), "num")
+    if fn in ("MAX", "MIN"):
+        return _binop(env, fn, _eval(env, e.b), _eval(env, e.c), where)
+    if fn == "ASSERT":
+        v = _eval(env, e.b)
+        if env.final and not _abs(v):
+            raise LinkError(e.c)
+        return v
+    raise LinkError(f"{where}: linker script function {fn} is not supported by braze")
+
+
+def _sym_value(env, name, where):
+    """A symbol's value; inside an output section an absolute one is a number (the ld manual: such
+    expressions treat absolute symbols as numbers)."""
+    v = _sym_value1(env, name, where)
+    if env.sec is not None and v[1] is None:
+        return (v[0], "num")
+    return v
+
+
+def _sym_value1(env, name, where):
+    st = env.st
+    s = env.ctx.symtab.get(name)
+    if s is not None and s.file is st.defs:
+        # a script symbol: this pass's value, or (a forward reference) the previous pass's
+        if name in st.values:
+            v = st.values[name]
+            if getattr(env, "top_abs", False) and v[1] not in (None, "num"):
+                return (_abs(v), None)
+            return v
+        if env.final:
+            raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
+        return (0, None)
+    if s is None or not (s.rank >= COMMON or s.linker_defined):
+        raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
+    from .address import sym_addr
+    sec = s.section
+    out = None
+    if sec is not None:
+        m = getattr(sec, "merge", None)
+        if m is not None and st.merged_unplaced:
+            raise LinkError(f"{where}: `{name}' (in a merged string or constant section) in a linker "
+                            "script expression is not supported by braze")
+        out = m[0].out if m is not None else getattr(sec, "out", None)
+        if out is None and not hasattr(sec, "file"):
+            out = sec
+    if getattr(env, "top_abs", False):
+        # (bfd: outside an output section, a symbol inside an expression gives its address)
+        return (sym_addr(env.ctx, s), None)
+    if s.linker_defined:
+        return (sym_addr(env.ctx, s), None) if sec is None else (sym_addr(env.ctx, s) - sec.addr, sec)
+    if out is None or out.addr is None:
+        return (sym_addr(env.ctx, s), None)
+    return (sym_addr(env.ctx, s) - out.addr, out)
+
+
+# -------------------------------------------------------------------- layout
+
+def layout(ctx) -> None:
+    from .layout import collect_chunks
+    st = ctx.lscript
+    cfg = ctx.config
+    chunks = collect_chunks(ctx)
+    attach_synthetic(ctx, chunks)
+    for c in chunks:
+        c.update_size(ctx)
+        if c.is_synthetic:
+            c.syn_size = c.size
+    order = []
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt):
+            c = st.chunk_of.get(id(s))
+            if c is not None:
+                order.append((s, c))
+    st.by_out_name = {}
+    for s, c in order:
+        st.by_out_name.setdefault(s.name, c)
+    # empty output sections go (bfd: no input sections and no data/assignments)
+    kept = []
+    for s, c in order:
+        if not c.size and not c.is_synthetic and not _keeps_section(s):
+            c.dropped = True
+            continue
+        if c.is_synthetic and not c.size and not c.keep_empty and c is not ctx.syn.gotplt:
+            continue
+        kept.append((s, c))
+    st.kept = {id(s): c for s, c in kept}
+    st.order = order
+    st.hdr_list = _header_order(st, kept)
+    for c in [c for _, c in kept]:
+        c.lma = 0
+    user = st.script.phdrs
+    nph = len(user) if user is not None else 4
+    seg_fn = (lambda ctx_, k, n: _user_segments(ctx_, st, k, n)) if user is not None else _segments
+    prev = None
+    for it in range(12):
+        env = _Env(ctx, st)
+        env.hdr_size = 64 + 56 * nph
+        _walk(env, st, kept)
+        segs = seg_fn(ctx, [c for _, c in kept], nph)
+        snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
+                len(segs))
+        nph = len(segs)
+        if snap == prev:
+            break
+        prev = snap
+    else:
+        raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
+    env = _Env(ctx, st)
+    env.hdr_size = 64 + 56 * nph
+    env.final = True
+    _walk(env, st, kept)
+    for ms in st.merged_unplaced:
+        ms.place()
+    st.merged_unplaced = []
+    from .symtab import build_symtab as _bs
+    chunks_final = list(st.hdr_list)
+    _unclaim_start_stop(ctx, chunks_final)
+    for i, c in enumerate(chunks_final, 1):
+        c.shndx = i
+    tabs = _bs(ctx, chunks_final)
+    for c in chunks_final:
+        if getattr(c, "link_symtab", False):
+            c.link = next((t for t in tabs if t.name == ".symtab"), None)
+    chunks_final = chunks_final + tabs
+    for i, c in enumerate(chunks_final, 1):
+        c.shndx = i
+    ctx.chunks = chunks_final
+    ctx.out_by_name = {c.name: c for c in chunks_final}
+    _check_overlaps([c for _, c in kept])
+    segs = seg_fn(ctx, [c for _, c in kept], nph)
+    if len(segs) != nph:
+        raise LinkError(f"{st.script.path}: the program headers do not converge")
+    ctx.segments = segs
+    ctx.nph = nph
+    if cfg.warn_rwx_segments and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X for s in segs):
+        diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
+    ctx.fixed_starts = {}
+    ctx.relro_end = None
+    _file_offsets(ctx, chunks_final, segs, nph)
+    for seg in segs:
+        if seg.type == PT_GNU_STACK:
+            seg.memsz = cfg.stack_size
+    tls = [c for c in chunks_final if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
+    if tls:
+        ctx.tls_start = tls[0].addr
+        ctx.tls_end = max(c.addr + c.size for c in tls)
+        ctx.tls_align = max(c.align for c in tls)
+        ctx.tp = ctx.tls_start + align_up(ctx.tls_end - ctx.tls_start, ctx.tls_align)
+    _set_symbols(ctx, st, env)
+    _linker_symbols(ctx)
+
+
+def _addr_mentions(e, out):
+    if isinstance(e, Expr):
+        if e.op == "call" and e.a in ("ADDR", "LOADADDR"):
+            out.append(e.b)
+        for x in (e.a, e.b, e.c):
+            _addr_mentions(x, out)
+
+
+def _header_order(st, kept):
+    """Section header order: bfd creates an output section when the parser first meets its name,
+    which an ADDR() or LOADADDR() does ahead of its statement; orphans follow the statement they
+    were placed after."""
+    by_name = {}
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt) and not s.orphan:
+            by_name.setdefault(s.name, s)
+    created = []
+    seen = set()
+
+    def create(s):
+        if id(s) not in seen:
+            seen.add(id(s))
+            created.append(s)
+
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt):
+            if s.orphan:
+                continue
+            create(s)
+            exprs = [s.addr, s.lma, s.align] + [getattr(b, "expr", None) for b in s.body]
+        else:
+            exprs = [getattr(s, "expr", None)]
+        names = []
+        for e in exprs:
+            _addr_mentions(e, names)
+        for n in names:
+            t = by_name.get(n)
+            if t is not None:
+                create(t)
+    # orphans: after the statement (or orphan) they follow in st.stmts
+    follow = {}
+    lead = []
+    prev = None
+    for s in st.stmts:
+        if not isinstance(s, OutSecStmt):
+            continue
+        if s.orphan:
+            (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
+        else:
+            prev = s
+    seq = list(lead)
+    for s in created:
+        seq.append(s)
+        seq.extend(follow.get(id(s), ()))
+    keptmap = st.kept
+    return [keptmap[id(s)] for s in seq if id(s) in keptmap]
+
+
+def _check_overlaps(chunks) -> None:
+    """bfd's lang_check_section_addresses: loaded sections may not overlap in load addresses, nor
+    allocated ones in addresses (an error, not a layout braze would write)."""
+    told = set()
+
+    def check(secs, what, key):
+        secs = sorted(secs, key=key)
+        for a, b in zip(secs, secs[1:]):
+            if key(b) < key(a) + a.size and (id(a), id(b)) not in told:
+                told.add((id(a), id(b)))
+                diag.error(f"section {b.name} {what} [{key(b):016x},{key(b) + b.size - 1:016x}] overlaps "
+                           f"section {a.name} {what} [{key(a):016x},{key(a) + a.size - 1:016x}]")
+    alloc = [c for c in chunks if c.flags & SHF_ALLOC and c.size]
+    check([c for c in alloc if c.type != SHT_NOBITS], "LMA", lambda c: c.lma)
+    check([c for c in alloc if not (c.flags & SHF_TLS and c.type == SHT_NOBITS)], "VMA", lambda c: c.addr)
+    diag.check_errors()
+
+
+def _eval_assert(env, a):
+    if not _abs(_eval(env, a.expr)):
+        raise LinkError(a.msg)
+
+
+def _walk(env, st, kept):
+    """One pass over the statements: addresses, sizes, member offsets, symbol values."""
+    keptmap = st.kept
+    env.defined_now = set()
+    last_alloc = None
+    regions = st.script.memory
+    for r in regions.values():
+        r.cur = _abs(_eval(env, r.origin))
+    prev_lma_delta = {}
+    prev_stmt = None
+    env.current = None
+    env.prefer_next = False
+    for s in st.stmts:
+        if isinstance(s, Assign):
+            _assign(env, st, s, last_alloc)
+            if s.name == ".":
+                env.prefer_next = True
+            continue
+        if isinstance(s, AssertCmd):
+            if env.final:
+                _eval_assert(env, s)
+            continue
+        c = keptmap.get(id(s))
+        if isinstance(s, OutSecStmt):
+            env.prefer_next = False
+            env.current = c if c is not None else st.chunk_of.get(id(s), env.current)
+        if c is None:
+            c = st.chunk_of.get(id(s))
+            if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
+                # a removed output section: its symbols still get `.` there (fixed up later)
+                c.addr = env.dot
+                env.sec = c
+                for b in s.body:
+                    if isinstance(b, Assign):
+                        _assign(env, st, b, c)
+                env.sec = None
+            continue
+        body, extra = st.body_members.get(id(s), ([], []))
+        if not c.flags & SHF_ALLOC:
+            save = env.dot
+            c.addr = 0
+            c.lma = 0
+            env.dot = 0
+            env.sec = c
+            _body(env, st, s, c, body, extra)
+            env.sec = None
+            env.dot = save
+            continue
+        align = c.align
+        if getattr(s, "subalign", None) is not None and c.members:
+            # inputs are placed at the SUBALIGN boundary; the section keeps the largest of both
+            align = c.align = max(c.__dict__.setdefault("input_align", c.align),
+                                  _abs(_eval(env, s.subalign)) or 1)
+        if s.align is not None:
+            align = max(align, _abs(_eval(env, s.align)))
+            c.align = align
+        region = None
+        if s.region is not None:
+            region = regions.get(s.region[0])
+            if region is None:
+                raise LinkError(f"{s.region[1]}: memory region `{s.region[0]}' is not declared in MEMORY "
+                                "(bfd would make an unbounded one): not supported by braze")
+        elif regions and s.addr is None:
+            region = _default_region(regions, c)
+        if s.addr is not None:
+            addr = _abs(_eval(env, s.addr))
+        elif region is not None:
+            addr = align_up(region.cur, align)
+        else:
+            addr = align_up(env.dot, align)
+        c.addr = addr
+        env.dot = addr
+        env.sec = c
+        _body(env, st, s, c, body, extra)
+        env.sec = None
+        size = env.dot - addr
+        c.size = size
+        if c.flags & SHF_TLS and c.type == SHT_NOBITS:
+            env.dot = addr
+        rkey = region.name if region is not None else None
+        lma_region = s.lma_region
+        if lma_region is None and s.lma is None and s.region is not None and prev_stmt is not None and \
+                prev_stmt.region is not None and prev_stmt.region[0] == s.region[0]:
+            lma_region = prev_stmt.lma_region     # bfd's lang_propagate_lma_regions
+        prev_stmt = s
+        if s.lma is not None:
+            c.lma = _abs(_eval(env, s.lma))
+        elif lma_region is not None:
+            lr = regions.get(lma_region[0])
+            if lr is None:
+                raise LinkError(f"{lma_region[1]}: memory region `{lma_region[0]}' not declared")
+            c.lma = lr.cur if lr is not region else align_up(lr.cur, align)
+            if c.type != SHT_NOBITS:
+                lr.cur = c.lma + size
+                _check_region(env, lr, c)
+        elif s.addr is None and rkey in prev_lma_delta:
+            # bfd: the same VMA-LMA relation as the region's previous section, aligned
+            c.lma = align_up(addr + prev_lma_delta[rkey], align)
+        else:
+            c.lma = addr
+        prev_lma_delta[rkey] = c.lma - addr
+        if region is not None:
+            region.cur = env.dot if not (c.flags & SHF_TLS and c.type == SHT_NOBITS) else addr + size
+            _check_region(env, region, c)
+        last_alloc = c
+
+
+def _default_region(regions, c):
+    """bfd: a section without `>region` goes to the first region whose attributes admit it."""
+    f = c.flags
+    # the section's bfd flags as attribute letters: r SEC_READONLY, w SEC_DATA, x SEC_CODE,
+    # a SEC_ALLOC, i/l SEC_LOAD (a NOBITS section has only SEC_ALLOC)
+    have = {"a"}
+    if c.type != SHT_NOBITS:
+        have.update("il")
+        if not f & SHF_WRITE:
+            have.add("r")
+        have.add("x" if f & SHF_EXECINSTR else "w")
+    elif not f & SHF_WRITE:
+        have.add("r")
+    for r in regions.values():
+        pos, neg, inv = set(), set(), False
+        for ch in r.attrs.lower():
+            if ch == "!":
+                inv = True
+            elif inv:
+                neg.add("i" if ch == "l" else ch)
+            else:
+                pos.add("i" if ch == "l" else ch)
+        if pos & have and not neg & have:
+            return r
+    return None
+
+
+def _check_region(env, r, c):
+    end = _abs(_eval(env, r.origin)) + _abs(_eval(env, r.length))
+    if r.cur > end and env.final:
+        diag.error(f"section `{c.name}' will not fit in region `{r.name}'")
+        diag.error(f"region `{r.name}' overflowed by {r.cur - end} bytes")
+        diag.check_errors()
+
+
+def _fill_bytes(env, spec):
+    if spec is None:
+        return None
+    kind, v = spec
+    if kind == "hex":
+        return v
+    return (_abs(_eval(env, v)) & 0xffffffff).to_bytes(4, "big")
+
+
+def _gap(env, c, start, end, fill):
+    """Padding inside an output section: recorded (final pass) when a fill pattern is in force."""
+    if env.final and fill and end > start and c.type != SHT_NOBITS:
+        c.__dict__.setdefault("fills", []).append((start - c.addr, end - c.addr, fill))
+
+
+def _body(env, st, s, c, body, extra):
+    addr = c.addr
+    fill = _fill_bytes(env, s.fill) if s.fill is not None else None
+    subalign = _abs(_eval(env, s.subalign)) if getattr(s, "subalign", None) is not None else None
+    if env.final:
+        c.fills = []
+    is_syn = getattr(c, "synthetic_in_script", False) or c.is_synthetic
+    placed = False
+    if is_syn and not any(isinstance(b, InputDesc) for b in s.body):
+        env.dot += c.syn_size           # an orphan linker-made section
+        placed = True
+    for i, b in enumerate(s.body):
+        if isinstance(b, InputDesc):
+            if is_syn:
+                if not placed and getattr(c, "syn_index", i) in (i, None):
+                    env.dot += c.syn_size
+                    placed = True
+                continue
+            ms = body[i] if i < len(body) else None
+            if ms:
+                for m in ms:
+                    a = align_up(env.dot, subalign or m.align)
+                    _gap(env, c, env.dot, a, fill)
+                    env.dot = a
+                    m.out_off = env.dot - addr
+                    env.dot += m.size
+        elif isinstance(b, FillCmd):
+            fill = _fill_bytes(env, b.fill)
+        elif isinstance(b, Assign) and b.name == ".":
+            before = env.dot
+            _assign(env, st, b, c)
+            _gap(env, c, before, env.dot, fill)
+        elif isinstance(b, Assign):
+            _assign(env, st, b, c)
+        elif isinstance(b, DataCmd):
+            dm = st.__dict__.setdefault("datamembers", {}).get(id(b))
+            if dm is None:
+                dm = st.datamembers[id(b)] = DataMember(b.size)
+                dm.out = c
+            dm.out_off = env.dot - addr
+            if env.final:
+                v = _abs(_eval(env, b.expr)) & ((1 << (8 * b.size)) - 1)
+                dm.data = v.to_bytes(b.size, "little")
+                if dm not in c.members:
+                    _insert_member(c, dm)
+            env.dot += b.size
+        elif isinstance(b, AssertCmd):
+            if env.final:
+                _eval_assert(env, b)
+    for m in extra:
+        a = align_up(env.dot, m.align)
+        _gap(env, c, env.dot, a, fill)
+        env.dot = a
+        m.out_off = env.dot - addr
+        env.dot += m.size
+    if env.final and c.fills:
+        c.post_write = _fill_writer(c)
+
+
+def _fill_writer(c):
+    """Writes the fill patterns into the section's padding (after the contents are in place)."""
+    def post_write(ctx, buf):
+        for start, end, pat in c.fills:
+            n = end - start
+            data = (pat * (n // len(pat) + 1))[:n]
+            o = c.offset + start
+            buf[o:o + n] = data
+    return post_write
+
+
+def _insert_member(c, dm):
+    ms = c.members
+    i = 0
+    while i < len(ms) and ms[i].out_off <= dm.out_off:
+        i += 1
+    ms.insert(i, dm)
+
+
+def _assign(env, st, a, cur):
+    """`.`, or a symbol (PROVIDE only when wanted)."""
+    env.rel_from_abs = False
+    if a.name != "." and not _wanted(st, a):
+        return
+    env.top_abs = env.sec is None and a.expr.op != "sym"
+    v = _eval(env, a.expr)
+    env.top_abs = False
+    if a.op != "=":
+        old = (env.dot - env.sec.addr, env.sec) if a.name == "." and env.sec is not None else \
+            (env.dot, None) if a.name == "." else _sym_value(env, a.name, a.where)
+        v = _binop(env, a.op[:-1], old, v, a.where)
+    if a.name == ".":
+        sec = env.sec
+        if sec is not None:
+            new = v[0] + sec.addr if v[1] in ("num", sec) else _abs(v)
+            if new < env.dot:
+                raise LinkError(f"{a.where}: cannot move location counter backwards (from "
+                                f"{env.dot:016x} to {new:016x})")
+            env.dot = new
+        else:
+            env.dot = _abs(v)
+        return
+    val, sec = v
+    if sec == "num":
+        if env.sec is not None:
+            v = (val, env.sec)
+        else:
+            v = (val, None)
+    elif sec is None and env.rel_from_abs and env.sec is None:
+        s = _section_for_dot(env, st, a)
+        if s is not None:
+            v = (val - s.addr, s)
+    st.values[a.name] = v
+    st.types = getattr(st, "types", {})
+    first = _first_symbol(a.expr)
+    if first is not None:           # bfd gives the symbol the type of the one its value comes from
+        st.types[a.name] = first
+    env.defined_now.add(a.name)
+
+
+def _first_symbol(e):
+    if not isinstance(e, Expr):
+        return None
+    if e.op == "sym":
+        return e.a
+    if e.op == "call" and e.a in ("DEFINED", "ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "ORIGIN", "LENGTH"):
+        return None
+    for x in (e.b, e.c) if e.op in ("bin", "call") else (e.a, e.b, e.c):
+        r = _first_symbol(x)
+        if r is not None:
+            return r
+    return None
+
+
+def _section_for_dot(env, st, cur_stmt):
+    """bfd's section_for_dot: a top-level assignment belongs to the output section before it, or,
+    after an assignment to `.`, to the next one; sections not allocated (or TLS) are skipped over
+    in the section list."""
+    lst = st.hdr_list
+    ok = (lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS)
+    if env.current is None or env.prefer_next:
+        stmts = st.stmts
+        i = stmts.index(cur_stmt) + 1 if cur_stmt is not None else 0
+        nxt = None
+        for t in stmts[i:]:
+            if isinstance(t, OutSecStmt) and id(t) in st.kept:
+                nxt = st.kept[id(t)]
+                break
+        if nxt is not None:
+            j = lst.index(nxt)
+        else:
+            j = len(lst) - 1
+        while j >= 0 and not ok(lst[j]):
+            j -= 1
+        return lst[j] if j >= 0 else None
+    c = env.current
+    j = lst.index(c) if c in lst else -1
+    if j < 0:
+        # removed: the kept section before it in statement order
+        prev = None
+        for t, k in st.order:
+            if k is c:
+                break
+            if id(t) in st.kept:
+                prev = k
+        j = lst.index(prev) if prev is not None else -1
+    while j >= 0 and not ok(lst[j]):
+        j -= 1
+    if j < 0:
+        j = 0
+        while j < len(lst) and not ok(lst[j]):
+            j += 1
+        return lst[j] if j < len(lst) else None
+    return lst[j]
+
+
+# -------------------------------------------------------------------- segments and file offsets
+
+def _segments(ctx, kept, nph):
+    """bfd's default program header map (_bfd_elf_map_sections_to_segments) for an executable."""
+    from .layout import Segment, _stack_flags
+    cfg = ctx.config
+    page = cfg.max_page_size
+    alloc = [c for c in kept if c.flags & SHF_ALLOC]
+    secs = sorted(alloc, key=lambda c: (c.lma, c.addr))
+    phdr_size = 64 + 56 * nph
+    segs = []
+    loads = []
+    hdr_in = bool(secs) and (getattr(ctx.lscript, "load_phdrs", False) or
+                             (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1)))
+    ctx.hdr_split = None
+    if hdr_in:
+        s0 = secs[0]
+        phdr_lma = (s0.lma - phdr_size) & -page
+        separate = False
+        if cfg.separate_code and s0.flags & SHF_EXECINSTR:
+            separate = True
+            if ((phdr_lma + phdr_size - 1) & -page) == (s0.lma & -page):
+                if phdr_lma >= page:
+                    phdr_lma -= page
+                else:
+                    separate = False
+        if s0.lma < phdr_lma or s0.lma < phdr_size:
+            hdr_in = False
+        elif separate:
+            seg = Segment(PT_LOAD, PF_R, page)
+            seg.hdr = True
+            seg.paddr = phdr_lma
+            seg.vaddr = (s0.addr - phdr_size) & -page
+            loads.append(seg)
+            hdr_in = False
+    cur = None
+    last = None
+    last_size = 0
+    writable = executable = False
+    for c in secs:
+        new = False
+        if last is None:
+            new = True
+        elif last.lma - last.addr != c.lma - c.addr:
+            new = True
+        elif c.lma < last.lma + last_size:
+            new = True
+        elif ((last.lma + last_size - 1) & -page) == (c.lma & -page):
+            new = False
+        elif align_up(last.lma + last_size, page) + page <= c.lma:
+            new = True
+        elif last.type == SHT_NOBITS and not last.flags & SHF_TLS and (c.type != SHT_NOBITS or c.flags & SHF_TLS):
+            new = True
+        elif cfg.separate_code and executable != bool(c.flags & SHF_EXECINSTR):
+            new = True
+        elif not writable and c.flags & SHF_WRITE:
+            new = True
+        if new:
+            cur = Segment(PT_LOAD, PF_R, page)
+            cur.hdr = hdr_in and not loads
+            cur.paddr = None
+            loads.append(cur)
+            writable = bool(c.flags & SHF_WRITE)
+            executable = bool(c.flags & SHF_EXECINSTR)
+        else:
+            writable |= bool(c.flags & SHF_WRITE)
+            executable |= bool(c.flags & SHF_EXECINSTR)
+        cur.chunks.append(c)
+        if c.flags & SHF_WRITE:
+            cur.flags |= PF_W
+        if c.flags & SHF_EXECINSTR:
+            cur.flags |= PF_X
+        last = c
+        last_size = 0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size
+    if loads and len(loads[-1].chunks) == 1 and loads[-1].chunks[0].type == SHT_NOBITS and \
+            loads[-1].chunks[0].flags & SHF_TLS:
+        loads.pop()
+    segs.extend(loads)
+    notes = [c for c in kept if c.flags & SHF_ALLOC and c.type == SHT_NOTE]
+    i = 0
+    while i < len(notes):
+        s = Segment(PT_NOTE, PF_R, notes[i].align)
+        s.chunks = [notes[i]]
+        j = i + 1
+        while j < len(notes) and notes[j].align == notes[i].align and \
+                align_up(notes[j - 1].lma + notes[j - 1].size, notes[i].align) == notes[j].lma:
+            s.chunks.append(notes[j])
+            j += 1
+        segs.append(s)
+        i = j
+    tls = [c for c in kept if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
+    if tls:
+        s = Segment(PT_TLS, PF_R, max(c.align for c in tls))
+        s.chunks = tls
+        segs.append(s)
+    prop = ctx.syn.property
+    if prop is not None and prop in kept and prop.size:
+        s = Segment(PT_GNU_PROPERTY, PF_R, 8)
+        s.chunks = [prop]
+        segs.append(s)
+    stack = _stack_flags(ctx)
+    if stack is not None:
+        segs.append(Segment(PT_GNU_STACK, stack, 16))
+    return segs
+
+
+def _user_segments(ctx, st, kept, nph):
+    """PHDRS: the segments the script lists, in its order; each allocated section goes to the
+    segments its `:name`s say, or to those of the section before it (bfd's lang_record_phdrs)."""
+    from .layout import Segment
+    cfg = ctx.config
+    page = cfg.max_page_size
+    env = _Env(ctx, st)
+    env.hdr_size = 64 + 56 * nph
+    by_name = {}
+    segs = []
+    phmap = {}
+    for ph in st.script.phdrs:
+        if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e551, 0x6474e553, 0):
+            raise LinkError(f"{ph.where}: linker script construct program header type {ph.type:#x} in PHDRS "
+                            "is not supported by braze")
+        s = Segment(ph.type, 0, page if ph.type == 1 else 8)
+        phmap[id(s)] = ph
+        s.hdr = ph.filehdr
+        by_name[ph.name] = s
+        segs.append(s)
+    last = None
+    stmt_of = {id(c): s for s, c in st.order}
+    for c in st.hdr_list:
+        stmt = stmt_of.get(id(c))
+        names = stmt.phdrs if stmt is not None else None
+        if names is not None:
+            last = [n for n, _ in names if n != "NONE"]
+            for n, where in names:
+                if n != "NONE" and n not in by_name:
+                    raise LinkError(f"{where}: section `{c.name}' assigned to non-existent phdr `{n}'")
+        if not c.flags & SHF_ALLOC or not last:
+            continue
+        for n in last:
+            by_name[n].chunks.append(c)
+    for s in segs:
+        ph = phmap[id(s)]
+        if ph.flags is not None:
+            s.flags = _abs(_eval(env, ph.flags))
+        elif s.chunks:
+            s.flags = PF_R
+            for c in s.chunks:
+                if c.flags & SHF_WRITE:
+                    s.flags |= PF_W
+                if c.flags & SHF_EXECINSTR:
+                    s.flags |= PF_X
+        elif ph.type == 6:
+            s.flags = PF_R
+        if ph.type != 1 and s.chunks:
+            s.align = max(c.align for c in s.chunks)
+        if ph.at is not None:
+            s.paddr = _abs(_eval(env, ph.at))
+    ctx.user_phdrs = True
+    return segs
+
+
+def _file_offsets(ctx, chunks, segs, nph):
+    """bfd's assign_file_positions_for_load_sections: each PT_LOAD's offset is congruent to its
+    address modulo the page size; sections keep their place within it; non-allocated ones follow."""
+    cfg = ctx.config
+    page = cfg.max_page_size
+    hdr_size = 64 + 56 * nph
+    off = hdr_size
+    base = None
+    user = getattr(ctx, "user_phdrs", False)
+    loads = [s for s in segs if s.type == PT_LOAD and (s.chunks or not user or s.hdr)]
+    if user:
+        # bfd gives file space to the PT_LOADs in load-address order, whatever the PHDRS order
+        loads.sort(key=lambda s: s.paddr if s.paddr is not None else
+                   (s.chunks[0].lma if s.chunks else 0))
+        for seg in loads:
+            if seg.paddr is not None and seg.chunks:
+                c0 = seg.chunks[0]
+                for c in seg.chunks:
+                    lma = seg.paddr + (c.addr - c0.addr) + (hdr_size if seg.hdr else 0)
+                    if lma != c.lma:
+                        diag.warn(f"{cfg.output}: section {c.name} lma {c.lma:#x} adjusted to {lma:#x}",
+                                  from_bfd=True)
+                        c.lma = lma
+    for seg in loads:
+        hdr = getattr(seg, "hdr", False)
+        if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
+            seg.offset = 0
+            seg.filesz = seg.memsz = hdr_size
+            base = seg.vaddr
+            continue
+        c0 = seg.chunks[0]
+        if hdr and user:        # PHDRS ... FILEHDR: the headers at the start of the first section's page
+            seg.offset = 0
+            seg.vaddr = (c0.addr - hdr_size) & -page
+            if seg.paddr is None:
+                seg.paddr = (c0.lma - hdr_size) & -page
+            base = seg.vaddr
+            if c0.addr < hdr_size:
+                raise LinkError("not enough room for program headers, try linking with -N")
+        elif hdr:
+            seg.offset = 0
+            seg.vaddr = (c0.addr - hdr_size) & -page
+            seg.paddr = (c0.lma - hdr_size) & -page
+            base = seg.vaddr
+        else:
+            off += (c0.addr - off) % page     # congruent with the address modulo the page size
+            seg.offset = off
+            seg.vaddr = c0.addr
+            if not user or seg.paddr is None:
+                seg.paddr = c0.lma
+        fend = seg.vaddr
+        mend = seg.vaddr
+        for c in seg.chunks:
+            if c.type != SHT_NOBITS:
+                c.offset = seg.offset + (c.addr - seg.vaddr)
+                fend = c.addr + c.size
+            else:               # where the segment's file bytes end so far (as bfd)
+                c.offset = seg.offset + (fend - seg.vaddr)
+            if not (c.type == SHT_NOBITS and c.flags & SHF_TLS):
+                mend = max(mend, c.addr + c.size)
+        seg.filesz = fend - seg.vaddr
+        seg.memsz = mend - seg.vaddr
+        if seg.filesz:
+            off = seg.offset + seg.filesz
+        else:
+            seg.offset = seg.vaddr & (page - 1)
+    ctx.base = base if base is not None else 0
+    ctx.hdr_loaded = base is not None
+    for seg in segs:
+        if seg.type == PT_LOAD or seg.type == PT_GNU_STACK and not user:
+            continue
+        cs = seg.chunks
+        if not cs:
+            if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
+                seg.offset, seg.vaddr = 64, base + 64
+                seg.paddr = seg.vaddr if seg.paddr is None else seg.paddr
+                seg.filesz = seg.memsz = 56 * nph
+            else:
+                seg.offset = seg.vaddr = seg.filesz = seg.memsz = 0
+                seg.paddr = 0 if seg.paddr is None else seg.paddr
+            continue
+        seg.vaddr = cs[0].addr
+        seg.paddr = getattr(cs[0], "lma", cs[0].addr)
+        seg.offset = cs[0].offset
+        seg.memsz = max(c.addr + c.size for c in cs) - seg.vaddr
+        seg.filesz = max(c.offset + (c.size if c.type != SHT_NOBITS else 0) for c in cs) - seg.offset
+    # sections in no segment (allocated but unloaded: none here) and non-allocated ones
+    for c in chunks:
+        if c.flags & SHF_ALLOC:
+            continue
+        off = align_up(off, c.align)
+        c.offset = off
+        if c.type != SHT_NOBITS:
+            off += c.size
+    ctx.file_end = off
+    ctx.shoff = align_up(off, 8)
+    ctx.file_size = ctx.shoff + 64 * (len(chunks) + 1)
+    ctx.hdr_size = hdr_size
+
+
+# -------------------------------------------------------------------- symbols
+
+def _removed_home(st, c, value):
+    """bfd's _bfd_fix_excluded_sec_syms: a symbol of a removed output section moves to the kept
+    section before or after it, whichever would share its segment (as measured with bfd 2.40: a
+    removed section made of no input has no flags, so it leans to a following section alike)."""
+    prev = nxt = None
+    seen = False
+    for s, k in st.order:
+        if k is c:
+            seen = True
+            continue
+        if id(s) not in st.kept:
+            continue
+        if not seen:
+            prev = k
+        elif nxt is None:
+            nxt = k
+    sflags = c.flags if c.members else 0
+
+    def bits(x, f):
+        return {"alloc": f & SHF_ALLOC, "tls": f & SHF_TLS,
+                "load": f & SHF_ALLOC and (x is None or x.type != SHT_NOBITS) and f != 0,
+                "ro": f & SHF_ALLOC and not f & SHF_WRITE, "code": f & SHF_EXECINSTR}
+
+    if prev is None:
+        return nxt
+    if nxt is None:
+        return prev
+    p, n, me = bits(prev, prev.flags), bits(nxt, nxt.flags), bits(c, sflags)
+    if any(bool(p[k]) != bool(n[k]) for k in ("alloc", "tls", "load")):
+        if any(bool(n[k]) != bool(me[k]) for k in ("alloc", "tls", "load")) or (p["load"] and not n["load"]):
+            return prev
+        return nxt
+    for k in ("ro", "code"):
+        if bool(p[k]) != bool(n[k]):
+            return prev if bool(n[k]) != bool(me[k]) else nxt
+    return prev if value < nxt.addr else nxt
+
+
+def _set_symbols(ctx, st, env):
+    types = getattr(st, "types", {})
+    for name, (val, sec) in st.values.items():
+        s = ctx.symtab.get(name)
+        if s is None or s.file is not st.defs:
+            continue
+        if sec not in (None, "num") and getattr(sec, "dropped", False):
+            home = _removed_home(st, sec, val + sec.addr)
+            if home is None:
+                sec, val = None, val + sec.addr
+            else:
+                sec, val = home, val + sec.addr - home.addr
+        if sec is None or sec == "num":
+            s.section = None
+            s.value = val
+            s.script_abs = True
+            s.is_abs = True
+        else:
+            s.section = sec
+            s.value = val
+            s.script_abs = False
+            s.is_abs = False
+        ref = types.get(name)
+        if ref is not None:
+            r = ctx.symtab.get(ref)
+            if r is not None and r.file is not st.defs and r.rank >= COMMON:
+                s.type = r.type
+
+
+def _unclaim_start_stop(ctx, chunks):
+    """bfd defines __start_X/__stop_X only for an output section named X: with a script that puts
+    the X input sections elsewhere they stay undefined (0 when weak; an error otherwise)."""
+    names = {c.name for c in chunks}
+    for name, s in ctx.symtab.items():
+        if s.linker_defined and name.startswith(("__start_", "__stop_")):
+            sec = name[8:] if name.startswith("__start_") else name[7:]
+            if sec in names:
+                continue
+            if s.ref_strong:
+                raise LinkError(f"undefined reference to `{name}' (no output section {sec} in the "
+                                "linker script's layout)")
+            s.linker_defined = False
+            s.visibility = 0
+            s.section = None
+            s.value = 0
+
+
+def _linker_symbols(ctx):
+    syn = ctx.syn
+    chunks = ctx.chunks
+
+    def setv(name, value, chunk=None):
+        s = ctx.symtab.get(name)
+        if s is None or not s.linker_defined:
+            return
+        if chunk is not None and chunk in chunks:
+            s.section = chunk
+            s.value = value - chunk.addr
+        else:
+            s.section = None
+            s.value = value
+
+    gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    ctx.got_base = gotbase
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
+    setv("__ehdr_start", ctx.base)
+    by = ctx.out_by_name
+    for name, s in ctx.symtab.items():
+        if not s.linker_defined:
+            continue
+        if name.startswith(("__start_", "__stop_")):
+            start = name.startswith("__start_")
+            c = by.get(name[8:] if start else name[7:])
+            if c is None:
+                setv(name, 0)
+            else:
+                setv(name, c.addr if start else c.addr + c.size, c)
+    tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
+    setv("_TLS_MODULE_BASE_", ctx.tp, tls_first)
