@@ -209,3 +209,57 @@ def test_bench_job_cached_identical(job, braze_lddir, tmp_path, tmp_path_factory
     assert any((tmp_path / "cache").glob("*-*.v*")), "nothing of the job was cached"
     r = jobs.check(job, jobs.exe_path(job, str(tmp_path / "out1")), work)
     assert r.ok, r.message
+
+
+# every fact parse() derives must survive the cache's record: a new attribute that to_record() forgets
+# would make a warm link differ from a cold one only for the inputs that exercise it
+ROUND_TRIP_CXX = r"""
+#include <vector>
+#include <stdexcept>
+template <class T> __attribute__((noinline)) T twice(T v) { return v + v; }
+thread_local int tl = 3;
+static int ready = [] { return 1; }();
+__attribute__((used, section(".gnu.warning.rt_warned"))) static const char warn_msg[] = "rt_warned is old";
+extern "C" int rt_warned(void) { return 1; }
+int use(int n) {
+    std::vector<int> v(n, 1);
+    if (n < 0) throw std::runtime_error("negative");
+    return twice(v.size()) + twice(1.5) + tl + ready;
+}
+"""
+
+
+def _facts(obj, skip):
+    def norm(v):
+        if isinstance(v, memoryview):
+            return "view"
+        if hasattr(v, "__slots__"):         # an InputSection: its fields, not its identity
+            return {k: norm(getattr(v, k, None)) for k in v.__slots__ if k != "file"}
+        if isinstance(v, (list, tuple)):
+            return [norm(x) for x in v]
+        return v
+    return {k: norm(v) for k, v in vars(obj).items() if k not in skip}
+
+
+@pytest.mark.parametrize("flags", [["-O2", "-g", "-ffunction-sections", "-fcf-protection"], ["-O0", "-fPIC"]],
+                         ids=["o2-g-sections-cet", "o0-pic"])
+def test_record_round_trip_keeps_every_parsed_fact(tmp_path, flags):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from braze.inputs.object import ObjectFile
+    from braze.inputs.shared import SharedFile
+    src = tmp_path / "rt.cc"
+    src.write_text(ROUND_TRIP_CXX)
+    o, so = tmp_path / "rt.o", tmp_path / "librt.so"
+    subprocess.run(["g++", "-c", *flags, "-fPIC", str(src), "-o", str(o)], check=True, env=tool_env())
+    subprocess.run(["g++", "-shared", "-Wl,--version-script=/dev/stdin", str(o), "-o", str(so)], check=True,
+                   env=tool_env(), input="V1 { global: *; };", text=True)
+    view = memoryview(o.read_bytes())
+    parsed = ObjectFile("rt.o", view)
+    assert parsed.cacheable and parsed.comdat_groups and parsed.warnings, "the input exercises too little"
+    cached = ObjectFile("rt.o", view, record=marshal.loads(marshal.dumps(parsed.to_record())))
+    assert _facts(cached, {"cacheable"}) == _facts(parsed, {"cacheable"})
+    sview = memoryview(so.read_bytes())
+    lib = SharedFile(str(so), sview, False)
+    assert lib.versions, "the library has no versions: the test exercises too little"
+    clib = SharedFile(str(so), sview, False, record=marshal.loads(marshal.dumps(lib.to_record())))
+    assert _facts(clib, set()) == _facts(lib, set())

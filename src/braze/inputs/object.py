@@ -149,7 +149,6 @@ class ObjectFile:
         self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
         self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
         self.section_warning: str | None = None
-        self.strtab = b""
         self.symtab_shndx: list[int] | None = None
         self.is_alive = True
         self.has_ifunc_or_unique = False
@@ -251,6 +250,7 @@ class ObjectFile:
                     sections[tgt].rel_size = sh[5] - sh[5] % 24
             elif sh[1] == SHT_REL and sh[7] < n and sections[imap(sh[7])] is not None:
                 raise self.error(f"section {i}: SHT_REL relocations are not valid on x86-64")
+        strtab = b""
         if symtab_idx >= 0:
             sh = shdrs[symtab_idx]
             if sh[9] != SYM.size and sh[5]:
@@ -258,13 +258,13 @@ class ObjectFile:
             if sh[6] >= n:
                 raise self.error("corrupt symbol table: bad string table link")
             st = shdrs[sh[6]]
-            self.strtab = bytes(v[st[4]:st[4] + st[5]])
+            strtab = bytes(v[st[4]:st[4] + st[5]])
             cnt = sh[5] // 24
             self.esyms = list(SYM.iter_unpack(v[sh[4]:sh[4] + cnt * 24]))
             self.first_global = min(sh[7], cnt) if sh[7] else cnt
             if self.symtab_shndx is not None:
                 self._extended_indices(n, imap)
-        self.sym_names = names = _names(self.strtab, [e[0] for e in self.esyms])
+        self.sym_names = names = _names(strtab, [e[0] for e in self.esyms])
         if self.has_lto_ir and LTO_SLIM_SYMBOL in names:
             self.lto_slim = True
         for gi in groups:
