@@ -434,9 +434,15 @@ def _(c, s, v): c.dynamic_linker = v
 
 @_arg("m")
 def _(c, s, v):
-    if v != "elf_x86_64":
-        raise LinkError(f"unsupported emulation: {v} (braze links elf_x86_64 only)")
+    if v not in ("elf_x86_64", "aarch64linux", "aarch64elf"):
+        raise LinkError(f"unsupported emulation: {v} (braze links elf_x86_64 and aarch64linux only)")
     c.emulation = v
+    c.emulation_explicit = True
+
+
+# ---- aarch64 (issue 12 part 2)
+@_flag("fix-cortex-a53-843419")
+def _(c, s): c.fix_cortex_a53_843419 = True
 
 
 @_arg("z")

@@ -82,7 +82,7 @@ class Config:
     relro: bool = True
     now: bool = False
     execstack: bool | None = None
-    separate_code: bool = True
+    separate_code: bool | None = None   # None: the target's default (arch/choose.py)
     z_defs: bool = False
     z_text: bool = False
     z_nodelete: bool = False
@@ -106,8 +106,8 @@ class Config:
     cet_report: str = "none"             # -z cet-report=none|warning|error
     isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package
-    max_page_size: int = 0x1000
-    common_page_size: int = 0x1000
+    max_page_size: int | None = None     # None: the target's default (arch/choose.py)
+    common_page_size: int | None = None
     rpath: list[str] = field(default_factory=list)
     rpath_link: list[str] = field(default_factory=list)
     new_dtags: bool = True
@@ -170,6 +170,8 @@ class Config:
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""
     emulation: str = "elf_x86_64"
+    emulation_explicit: bool = False      # -m given: it picks the target
+    fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

@@ -386,7 +386,7 @@ class EhFrameSection(Chunk):
         return self.records
 
     def write(self, ctx, buf) -> None:
-        from .arch import x86_64 as arch
+        arch = ctx.arch
         base = self.offset
         for r in self.records:
             src = r.sec.data

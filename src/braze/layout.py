@@ -466,6 +466,8 @@ def _assign_rest(ctx, chunks) -> None:
         ctx.tls_end = max(c.addr + c.size for c in tls)
         memsz = ctx.tls_end - ctx.tls_start
         ctx.tp = ctx.tls_start + align_up(memsz, ctx.tls_align)
+        if ctx.machine != 62:
+            ctx.tp = ctx.arch.thread_pointer(ctx.tls_start, ctx.tls_align)
     # other segments
     for seg in segs:
         if seg.type == PT_LOAD:
@@ -575,8 +577,11 @@ def define_symbols(ctx) -> None:
         return None
 
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
+    if ctx.machine != 62 and syn.got in chunks:
+        gotbase, gotsec = syn.got.addr, syn.got      # aarch64 (bfd): _GLOBAL_OFFSET_TABLE_ is .got's start
     ctx.got_base = gotbase
-    setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     if syn.dynamic is not None:
         setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     setv("__ehdr_start", ctx.base)

@@ -588,7 +588,7 @@ def create_synthetic(ctx) -> None:
     ctx.need_tlsld = False
     dyn = ctx.dynamic
     if dyn and not cfg.shared and not cfg.no_dynamic_linker:
-        syn.interp = Interp(cfg.dynamic_linker or "/lib64/ld-linux-x86-64.so.2")
+        syn.interp = Interp(cfg.dynamic_linker or getattr(ctx.arch, "INTERP", "/lib64/ld-linux-x86-64.so.2"))
     if cfg.build_id:
         syn.build_id = BuildId(cfg.build_id)
     props = _merge_properties(ctx)
@@ -619,6 +619,9 @@ def create_synthetic(ctx) -> None:
     if not dyn:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn)
+    if ctx.machine != 62:
+        syn.plt.set_arch(ctx.arch)
+        syn.gotplt.aarch64 = True
     syn.pltgot = PltGot()
     # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
     if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
@@ -700,7 +703,7 @@ def _cet_report(cfg, objs, forced) -> None:
 # ------------------------------------------------------------------ scan
 
 def scan_relocations(ctx) -> None:
-    from .arch.x86_64 import scan_section
+    scan_section = ctx.arch.scan_section
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
@@ -747,6 +750,10 @@ def _allocate(ctx) -> None:
     pic = cfg.pic
     iplt_rel = []
     dynbss = syn.dynbss
+    if ctx.machine != 62 and not got.nslots:
+        got.add(GOT_ADDR, None)         # aarch64: bfd's .got starts with a word for _DYNAMIC (0 if static)
+        if dyn:
+            got.static_words[0] = lambda ctx: ctx.syn.dynamic.addr
     for s in ctx.needs_syms:
         nd = s.needs
         pre = is_preemptible(ctx, s)
@@ -794,7 +801,7 @@ def _allocate(ctx) -> None:
                 if s.iplt_idx < 0:
                     s.iplt_idx = len(plt.isyms)
                     plt.isyms.append(s)
-            elif s.got_idx >= 0 and pre:
+            elif s.got_idx >= 0 and pre and ctx.machine == 62:     # (aarch64: no .plt.got)
                 if s.pltgot_idx < 0:
                     s.pltgot_idx = len(pltgot.syms)
                     pltgot.syms.append(s)
@@ -851,10 +858,20 @@ def _allocate(ctx) -> None:
         rela_plt.relocs.append(DynReloc(R_TLSDESC, gotplt, gotplt.tlsdesc_off(i), s if tls_sym else None,
                                         None if tls_sym else s, 0))
     plt.tlsdesc_plt0 = bool(gotplt.tlsdesc)
+    if ctx.machine != 62 and got.nslots == 1 and got.tlsld_idx < 0 and not gotplt.tlsdesc and \
+            not _got_symbol_used(ctx):
+        got.nslots = 0                  # (only the reserved word: no .got, as bfd)
+        got.entries.clear()
+        got.static_words.clear()
     if gotplt.tlsdesc and not cfg.now:
         # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
         got.tlsdesc_got_idx = got.add(GOT_ADDR, None)
         plt.tlsdesc_tramp = True
+
+
+def _got_symbol_used(ctx) -> bool:
+    s = ctx.symtab.get("_GLOBAL_OFFSET_TABLE_")
+    return s is not None and s.linker_defined and s.used_in_reloc
 
 
 def _dynrelro(ctx):

@@ -46,7 +46,8 @@ class Reader:
         self.sysroot = sysroot
         self.canon_sysroot = canon_sysroot(sysroot)
         self.search_dirs = [expand_dir(d, sysroot) for d in self.cfg.library_paths]
-        self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in DEFAULT_DIRS]
+        dirs = getattr(ctx.arch, "LIB_DIRS", DEFAULT_DIRS)
+        self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in dirs]
         self.lib_dirs = self.search_dirs + self.default_dirs    # + input scripts' SEARCH_DIRs, after
         self.order = 0
         self.wraps = set(self.cfg.wraps)
@@ -105,7 +106,7 @@ class Reader:
         """bfd skips a library of another class or machine found in the search path (a 32-bit
         libfoo.so in a -L directory) and goes on searching, saying so unless
         --no-warn-search-mismatch; it tries -l:FILE twice when linking dynamically (each try warns)."""
-        if not _foreign_elf(path):
+        if not _foreign_elf(path, self.ctx.machine):
             return True
         if self.cfg.warn_search_mismatch:
             for _ in range(tries):
@@ -772,6 +773,8 @@ def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
 
 
 def read_inputs(ctx) -> None:
+    from .arch.choose import choose
+    choose(ctx)
     r = Reader(ctx)
     ctx.tracer = r.tracer       # --dependency-file is written even when the link fails
     cfg = ctx.config
@@ -813,7 +816,7 @@ def _bind_default_version_refs(ctx) -> None:
         obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
 
 
-def _foreign_elf(path: str) -> bool:
+def _foreign_elf(path: str, machine: int = 62) -> bool:
     """An ELF file (or an archive whose first object member is one) that is not ELF64 little-endian
     x86-64. Anything else (scripts, thin archives, unreadable files) is left to the normal checks."""
     try:
@@ -835,7 +838,6 @@ def _foreign_elf(path: str) -> bool:
                     return False
     except (OSError, ValueError):
         return False
-    from .elf import EM_X86_64
     if head[:4] != b"\x7fELF" or len(head) < 20:
         return False
-    return head[4] != 2 or head[5] != 1 or int.from_bytes(head[18:20], "little") != EM_X86_64
+    return head[4] != 2 or head[5] != 1 or int.from_bytes(head[18:20], "little") != machine

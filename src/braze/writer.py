@@ -9,7 +9,7 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, EM_X86_64, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
+from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
                   ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, SHN_LORESERVE, SHN_XINDEX, align_up)
 from .sections import OutputSection
 
@@ -62,7 +62,7 @@ def _reloc_jobs(ctx) -> list:
 
 
 def _apply_jobs(ctx, buf, jobs) -> None:
-    from .arch.x86_64 import apply_relocs
+    apply_relocs = ctx.arch.apply_relocs
     for m, off, addr in jobs:
         apply_relocs(ctx, m.file, m, m.relocs, buf, off, addr)
 
@@ -196,7 +196,7 @@ def _write_headers(ctx, buf) -> None:
     shnum, shstrndx = len(chunks) + 1, ctx.shstrtab.shndx
     if cfg.pie and not cfg.shared and cfg.text_segment:
         etype = ET_EXEC     # bfd: a PIE given a non-zero -Ttext-segment is written as ET_EXEC
-    EHDR.pack_into(buf, 0, ident, etype, EM_X86_64, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
+    EHDR.pack_into(buf, 0, ident, etype, ctx.machine, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
                    shnum if shnum < SHN_LORESERVE else 0, shstrndx if shstrndx < SHN_LORESERVE else SHN_XINDEX)
     if shnum >= SHN_LORESERVE:      # the gABI's escape: the real numbers live in section 0's header
         SHDR.pack_into(buf, ctx.shoff, 0, 0, 0, 0, 0, shnum, shstrndx if shstrndx >= SHN_LORESERVE else 0,

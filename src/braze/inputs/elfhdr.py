@@ -6,6 +6,8 @@ import struct
 from ..elf import EHDR, SHDR, EM_X86_64, SHT_NOBITS, SHT_NULL, SHN_XINDEX
 
 _TYPE_NAMES = {1: "a relocatable object", 3: "a shared object"}
+# the link's target (arch/choose.py sets it once per link): e_machine every input must have
+TARGET = [EM_X86_64, "x86-64"]
 
 
 def read_headers(v, error, want_type: int):
@@ -24,9 +26,9 @@ def read_headers(v, error, want_type: int):
     if ident[:4] != b"\x7fELF":
         raise error("not an ELF file")
     if ident[4] != 2 or ident[5] != 1:
-        raise error("not a 64-bit little-endian ELF file (braze links x86-64 only)")
-    if e_machine != EM_X86_64:
-        raise error(f"incompatible machine type {e_machine} (expected x86-64)")
+        raise error(f"not a 64-bit little-endian ELF file (expected {TARGET[1]})")
+    if e_machine != TARGET[0]:
+        raise error(f"incompatible machine type {e_machine} (expected {TARGET[1]})")
     if e_type != want_type:
         raise error(f"unexpected ELF type {e_type} for {_TYPE_NAMES.get(want_type, 'this input')}")
     if e_shentsize != SHDR.size:

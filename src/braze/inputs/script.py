@@ -105,8 +105,11 @@ def parse_script(text: str, path: str) -> ScriptResult:
                 args.append(toks[i].strip('"'))
                 i += 1
             expect(")")
-            if t == "OUTPUT_FORMAT" and args and args[0] not in ("elf64-x86-64",):
-                raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes elf64-x86-64)")
+            if t == "OUTPUT_FORMAT" and args:
+                from .elfhdr import TARGET
+                fmt = "elf64-littleaarch64" if TARGET[0] == 183 else "elf64-x86-64"
+                if args[0] != fmt:
+                    raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {fmt})")
             if t == "STARTUP" and args:
                 res.items.append(("file", args[0], False))
         elif t == "SEARCH_DIR":

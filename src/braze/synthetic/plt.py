@@ -5,6 +5,7 @@ import struct
 
 from ..elf import SHT_PROGBITS, SHF_ALLOC, SHF_EXECINSTR
 from ..sections import Chunk
+from ..diag import LinkError
 
 
 class Plt(Chunk):
@@ -22,9 +23,15 @@ class Plt(Chunk):
         # then become ordinary lazy entries after PLT0.
         self.ibt = False
         self.sec = None
+        self.arch = None            # aarch64: its back end writes PLT0 (32 bytes) and the entries
+        self.hdr = 16
+
+    def set_arch(self, arch) -> None:
+        self.arch = arch
+        self.hdr = arch.PLT0_SIZE
 
     def header_size(self) -> int:
-        return 16 if self.has_header and (self.syms or self.tlsdesc_plt0 or (self.ibt and self.isyms)) else 0
+        return self.hdr if self.has_header and (self.syms or self.tlsdesc_plt0 or (self.ibt and self.isyms)) else 0
 
     def sec_active(self) -> bool:
         return self.ibt and self.sec is not None and self.header_size() > 0
@@ -37,9 +44,13 @@ class Plt(Chunk):
 
     def slot_init(self, i: int) -> int:
         """The initial value of PLT entry i's GOT slot: where the lazy path starts."""
+        if self.arch is not None:
+            return self.addr        # aarch64: PLT0
         return self.entry_addr(i) + (0 if self.ibt else 6)
 
     def islot_init(self, i: int) -> int:
+        if self.arch is not None:
+            return self.addr if self.header_size() else 0
         return self.iplt_addr(i) + (0 if self.ibt else 6)
 
     def tramp_addr(self) -> int:
@@ -60,6 +71,9 @@ class Plt(Chunk):
         gotplt = ctx.syn.gotplt
         o = self.offset
         a = self.addr
+        if self.arch is not None:
+            self._write_arch(ctx, buf)
+            return
         if self.header_size():
             g = gotplt.addr
             struct.pack_into("<2sI2sI4s", buf, o, b"\xff\x35", (g + 8 - (a + 6)) & 0xffffffff,
@@ -75,6 +89,21 @@ class Plt(Chunk):
             struct.pack_into("<4s2sI2sI", buf, o + (ea - a), b"\xf3\x0f\x1e\xfa",
                              b"\xff\x35", (gotplt.addr + 8 - (ea + 10)) & 0xffffffff,
                              b"\xff\x25", (got.slot_addr(got.tlsdesc_got_idx) - (ea + 16)) & 0xffffffff)
+
+    def _write_arch(self, ctx, buf) -> None:
+        arch = self.arch
+        gotplt = ctx.syn.gotplt
+        o, a = self.offset, self.addr
+        if self.header_size():
+            arch.write_plt0(buf, o, a, gotplt.addr)
+        for i in range(len(self.syms)):
+            ea = self.entry_addr(i)
+            arch.write_plt_entry(buf, o + (ea - a), ea, gotplt.plt_slot(i))
+        for i in range(len(self.isyms)):
+            ea = self.iplt_addr(i)
+            arch.write_plt_entry(buf, o + (ea - a), ea, gotplt.iplt_slot(i))
+        if self.tlsdesc_tramp:
+            raise LinkError("lazy TLS descriptors (DT_TLSDESC_PLT) are not supported by braze on aarch64 yet")
 
     def _write_ibt(self, ctx, buf) -> None:
         from ..arch.x86_64 import write_ibt_plt_entry, write_ibt_jmp_entry

@@ -113,8 +113,10 @@ class RelaDyn(Chunk):
         self.relative_count = len(rel)
         o = self.offset
         pack = RELA.pack_into
+        tmap = getattr(ctx.arch, "DYN_TYPES", None)
         for v in rel + other:
-            pack(buf, o, v[0], v[1], ((v[2] + 0x8000000000000000) & 0xffffffffffffffff) - 0x8000000000000000)
+            info = v[1] if tmap is None else (v[1] & ~0xffffffff) | tmap[v[1] & 0xffffffff]
+            pack(buf, o, v[0], info, ((v[2] + 0x8000000000000000) & 0xffffffffffffffff) - 0x8000000000000000)
             o += 24
 
 
@@ -129,8 +131,11 @@ class RelaPlt(Chunk):
 
     def write(self, ctx, buf) -> None:
         o = self.offset
+        tmap = getattr(ctx.arch, "DYN_TYPES", None)
         for r in self.relocs:
             off, info, a = r.values(ctx)
+            if tmap is not None:
+                info = (info & ~0xffffffff) | tmap[info & 0xffffffff]
             RELA.pack_into(buf, o, off, info, a)
             o += 24
 
