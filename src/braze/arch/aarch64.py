@@ -34,6 +34,7 @@ INIT_ENTRY = "_rt0_arm64_linux_lib"
 TCB_SIZE = 16                    # TLS variant I: tp points at a 16-byte TCB, the TLS block follows it
 PLT0_SIZE = 32
 PLT_ENTRY_SIZE = 16
+TLSDESC_TRAMP_SIZE = 32
 
 # ---------------------------------------------------------------- relocation numbers
 R_NONE = 0
@@ -162,6 +163,16 @@ def write_plt_entry(buf, off: int, addr: int, slot: int) -> None:
     ldr = set_imm12(0xf9400211, (slot & 0xfff) >> 3)
     add = set_imm12(0x91000210, slot & 0xfff)
     struct.pack_into("<4I", buf, off, adrp, ldr, add, 0xd61f0220)
+
+
+def write_tlsdesc_tramp(buf, off: int, addr: int, tlsdesc_got: int, gotplt: int) -> None:
+    """bfd's lazy TLSDESC trampoline (DT_TLSDESC_PLT): stp x2, x3, [sp, #-16]!; adrp x2, DT_TLSDESC_GOT;
+    adrp x3, .got.plt; ldr x2, [x2, :lo12:DT_TLSDESC_GOT]; add x3, x3, :lo12:.got.plt; br x2; nop; nop"""
+    struct.pack_into("<8I", buf, off, 0xa9bf0fe2,
+                     set_adr_imm(0x90000002, (page(tlsdesc_got) - page(addr + 4)) >> 12),
+                     set_adr_imm(0x90000003, (page(gotplt) - page(addr + 8)) >> 12),
+                     set_imm12(0xf9400042, (tlsdesc_got & 0xfff) >> 3),
+                     set_imm12(0x91000063, gotplt & 0xfff), 0xd61f0040, NOP, NOP)
 
 
 def thread_pointer(tls_start: int, tls_align: int) -> int:

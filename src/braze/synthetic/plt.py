@@ -5,7 +5,6 @@ import struct
 
 from ..elf import SHT_PROGBITS, SHF_ALLOC, SHF_EXECINSTR
 from ..sections import Chunk
-from ..diag import LinkError
 
 
 class Plt(Chunk):
@@ -25,10 +24,12 @@ class Plt(Chunk):
         self.sec = None
         self.arch = None            # aarch64: its back end writes PLT0 (32 bytes) and the entries
         self.hdr = 16
+        self.tramp_size = 16
 
     def set_arch(self, arch) -> None:
         self.arch = arch
         self.hdr = arch.PLT0_SIZE
+        self.tramp_size = arch.TLSDESC_TRAMP_SIZE
 
     def header_size(self) -> int:
         return self.hdr if self.has_header and (self.syms or self.tlsdesc_plt0 or (self.ibt and self.isyms)) else 0
@@ -63,7 +64,7 @@ class Plt(Chunk):
         return self.addr + self.header_size() + 16 * len(self.syms) + 16 * i
 
     def update_size(self, ctx) -> None:
-        self.size = self.header_size() + 16 * (len(self.syms) + len(self.isyms) + self.tlsdesc_tramp)
+        self.size = self.header_size() + 16 * (len(self.syms) + len(self.isyms)) + self.tramp_size * self.tlsdesc_tramp
         if not self.has_header:
             self.entsize = 0        # as bfd: a static link's .plt holds only IFUNC stubs (its .iplt)
 
@@ -103,7 +104,9 @@ class Plt(Chunk):
             ea = self.iplt_addr(i)
             arch.write_plt_entry(buf, o + (ea - a), ea, gotplt.iplt_slot(i))
         if self.tlsdesc_tramp:
-            raise LinkError("lazy TLS descriptors (DT_TLSDESC_PLT) are not supported by braze on aarch64 yet")
+            got = ctx.syn.got
+            ea = self.tramp_addr()
+            arch.write_tlsdesc_tramp(buf, o + (ea - a), ea, got.slot_addr(got.tlsdesc_got_idx), gotplt.addr)
 
     def _write_ibt(self, ctx, buf) -> None:
         from ..arch.x86_64 import write_ibt_plt_entry, write_ibt_jmp_entry
