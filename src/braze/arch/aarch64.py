@@ -313,6 +313,9 @@ def scan_section(ctx, sec, rels=None) -> None:
             _address_taken(ctx, s, obj, sec, off, t)
             continue
         if t in _GOT:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not is_preemptible(ctx, s):
+                _need(ctx, s, NEEDS_PLT)    # bfd: the GOT load reads the IFUNC's PLT slot (IRELATIVE)
+                continue
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t in _TLSIE:
@@ -407,6 +410,21 @@ def _erratum_843419(ctx, obj, sec, off, buf, loc, P, target, t):
     raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): this {rname(t)} instruction sequence needs a "
                     f"Cortex-A53 erratum 843419 veneer, which braze does not write; link without "
                     f"--fix-cortex-a53-843419 (gcc: -mno-fix-cortex-a53-843419)")
+
+
+def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
+    """A GOT-relative form whose slot is at G (A included)."""
+    insn = _get(buf, loc)[0]
+    if t == R_ADR_GOT_PAGE:
+        _put(buf, loc, set_adr_imm(insn, (page(G) - page(P)) >> 12))
+    elif t == R_LD64_GOT_LO12_NC:
+        _put(buf, loc, set_imm12(insn, (G & 0xfff) >> 3))
+    elif t == R_GOT_LD_PREL19:
+        _put(buf, loc, set_imm19(insn, (G - P) >> 2))
+    else:
+        base = ctx.got_base
+        _put(buf, loc, set_imm12(insn, (G - (page(base) if t == R_LD64_GOTPAGE_LO15 else base)) >> 3))
+    return 1
 
 
 def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
@@ -548,6 +566,8 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         _put(buf, loc, insn)
         return 1
     got = ctx.syn.got
+    if t in _GOT and s.got_idx < 0 and s.iplt_idx >= 0:
+        return _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, ctx.syn.gotplt.iplt_slot(s.iplt_idx) + A)
     if t == R_ADR_GOT_PAGE:
         G = got.slot_addr(s.got_idx)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], (page(G + A) - page(P)) >> 12))
