@@ -3,7 +3,8 @@ PY      ?= python3
 VENV    := .venv
 VPY     := $(VENV)/bin/python
 APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
-            zlib1g-dev hyperfine mold lld gdb golang-go
+            zlib1g-dev hyperfine mold lld gdb golang-go \
+            gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
 
 .PHONY: all deps venv demo test bench bench-check clean
 

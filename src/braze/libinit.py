@@ -43,7 +43,7 @@ def _strtab(names):
     return bytes(data), offs
 
 
-def build_object(sections, local_syms, global_syms) -> bytes:
+def build_object(sections, local_syms, global_syms, machine: int = 62) -> bytes:
     """sections: [(name, type, flags, align, data_or_size, relocs)] where relocs are
     (offset, type, symbol index, addend); symbols: (name, info, shndx, value, size), indices counted
     from 1 in local_syms + global_syms order. Section n of the list has section index n + 1."""
@@ -86,7 +86,7 @@ def build_object(sections, local_syms, global_syms) -> bytes:
     shdrs.append((shoff[".shstrtab"], SHT_STRTAB, 0, 0, place(shstr, 1), len(shstr), 0, 0, 1, 0))
     e_shoff = place(b"", 8)
     ident = b"\x7fELF\x02\x01\x01" + b"\0" * 9
-    head = EHDR.pack(ident, 1, 62, 1, 0, 0, e_shoff, 0, EHDR.size, 0, 0, SHDR.size, len(shdrs),
+    head = EHDR.pack(ident, 1, machine, 1, 0, 0, e_shoff, 0, EHDR.size, 0, 0, SHDR.size, len(shdrs),
                      len(shdrs) - 1)
     return head + bytes(body) + b"".join(SHDR.pack(*h) for h in shdrs)
 
@@ -165,20 +165,33 @@ def lib_main_object(ctx, order: int) -> ObjectFile:
     envp, starts a detached thread running SYM(argc, argv, envp) and returns at once."""
     cfg = ctx.config
     main_sym = cfg.lib_main
-    msg = (f"{DEFAULT_ENTRY}: cannot create the thread for {main_sym} (pthread_create failed); "
+    entry = _entry_name(ctx)
+    msg = (f"{entry}: cannot create the thread for {main_sym} (pthread_create failed); "
            f"the library stays loaded without it\n").encode()
-    code, rel, entry_size, start = _lib_main_code(ctx, main_sym, len(msg))
+    if ctx.machine != 62:
+        code, rel, entry_size, start = ctx.arch.lib_main_code(len(msg))
+    else:
+        code, rel, entry_size, start = _lib_main_code(ctx, main_sym, len(msg))
     sections = [(".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, code, rel),
                 (".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 8, 24, []),
                 (".rodata", SHT_PROGBITS, SHF_ALLOC, 1, msg, [])]
     locals_ = [("", STT_SECTION, 2, 0, 0),                      # 1: .bss
                ("", STT_SECTION, 3, 0, 0),                      # 2: .rodata
-               (DEFAULT_ENTRY, STT_FUNC, 1, 0, entry_size),     # 3
+               (entry, STT_FUNC, 1, 0, entry_size),             # 3
                ("_rt0_lib_main_thread", STT_FUNC, 1, start, len(code) - start)]  # 4
     globals_ = [("pthread_create", STB_GLOBAL << 4, SHN_UNDEF, 0, 0),   # 5
                 ("pthread_detach", STB_GLOBAL << 4, SHN_UNDEF, 0, 0),   # 6
                 (main_sym, STB_GLOBAL << 4, SHN_UNDEF, 0, 0)]           # 7
-    return _synthetic(LIB_MAIN_OBJ, build_object(sections, locals_, globals_), order)
+    return _synthetic(LIB_MAIN_OBJ, build_object(sections, locals_, globals_, ctx.machine), order)
+
+
+def _entry_name(ctx) -> str:
+    """The target's library-init symbol (Go's `_rt0_<GOARCH>_linux_lib`)."""
+    return getattr(ctx.arch, "INIT_ENTRY", DEFAULT_ENTRY)
+
+
+def _abs64(ctx) -> int:
+    return getattr(ctx.arch, "R_ABS64", R_X86_64_64)
 
 
 # ------------------------------------------------------------------ the init entry
@@ -208,12 +221,13 @@ def prepare(ctx) -> None:
     """Run after symbol resolution: checks --lib-main and adds the init-entry object for -shared."""
     cfg = ctx.config
     if cfg.lib_main:
-        glob, locs = _definitions(ctx, DEFAULT_ENTRY)
+        entry = _entry_name(ctx)
+        glob, locs = _definitions(ctx, entry)
         others = [o.name for o, _i in locs if not getattr(o, "synthetic", False)]
         if glob is not None:
             others.insert(0, glob.file.name)
         if others:
-            raise LinkError(f"--lib-main={cfg.lib_main}: {DEFAULT_ENTRY} is also defined in "
+            raise LinkError(f"--lib-main={cfg.lib_main}: {entry} is also defined in "
                             f"{', '.join(others)} (braze supplies it with --lib-main)")
         m = ctx.symtab.get(cfg.lib_main)
         if m is None or not (m.rank >= SHARED or m.linker_defined):
@@ -251,8 +265,8 @@ def prepare(ctx) -> None:
     if _already_in_init_array(ctx, target):
         _note(ctx, f"an input .init_array already calls {name}: no init entry added")
         return
-    sections = [(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE, 8, b"\0" * 8, [(0, R_X86_64_64, 1, 0)])]
-    image = build_object(sections, [], [(name, STB_GLOBAL << 4, SHN_UNDEF, 0, 0)])
+    sections = [(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE, 8, b"\0" * 8, [(0, _abs64(ctx), 1, 0)])]
+    image = build_object(sections, [], [(name, STB_GLOBAL << 4, SHN_UNDEF, 0, 0)], ctx.machine)
     obj = _synthetic(ENTRY_OBJ, image, order=-1)
     obj.init_first = True
     obj.syms = [None, target]       # the reference is bound here, not through the symbol table
@@ -282,13 +296,14 @@ def _check_callable(ctx, name, glob, locs) -> None:
 def _already_in_init_array(ctx, target) -> bool:
     """Does an input .init_array slot already point at `target` (Go's go.o when Go links externally)?"""
     want_sec, want_val = target.section, target.value
+    abs64 = _abs64(ctx)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.rel_size or not (sec.name == ".init_array" or
                                                        sec.name.startswith(".init_array.")):
                 continue
             for _off, info, addend in sec.relocs:
-                if info & 0xffffffff != R_X86_64_64:
+                if info & 0xffffffff != abs64:
                     continue
                 idx = info >> 32
                 if idx >= obj.first_global:

@@ -700,3 +700,58 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         return 1
     _unsupported(obj, sec, off, t)
     return 1
+
+
+# ---------------------------------------------------------------- --lib-main entry code
+
+def lib_main_code(msg_len: int):
+    """aarch64 code of `_rt0_arm64_linux_lib(argc, argv, envp)` and of its thread's start routine
+    (the same steps as the x86-64 version in libinit.py). Relocation symbols: 1=.bss, 2=.rodata,
+    4=the start routine, 5=pthread_create, 6=pthread_detach, 7=SYM.
+    Returns (bytes, relocations, entry size, start offset)."""
+    BSS, RODATA, START, PTHREAD_CREATE, PTHREAD_DETACH, MAIN = 1, 2, 4, 5, 6, 7
+    words: list[int] = []
+    rel = []
+
+    def emit(*ws):
+        words.extend(ws)
+
+    def page_of(reg, sym):           # adrp reg, sym; add reg, reg, :lo12:sym
+        rel.append((4 * len(words), R_ADR_PREL_PG_HI21, sym, 0))
+        emit(0x90000000 | reg)
+        rel.append((4 * len(words), R_ADD_ABS_LO12_NC, sym, 0))
+        emit(0x91000000 | (reg << 5) | reg)
+
+    def call(sym):
+        rel.append((4 * len(words), R_CALL26, sym, 0))
+        emit(0x94000000)
+
+    emit(0xa9be7bfd, 0x910003fd)                 # stp x29, x30, [sp, #-32]!; mov x29, sp
+    page_of(9, BSS)                              # x9 = &saved
+    emit(0x93407c00, 0xa9000520, 0xf9000922)     # sxtw x0, w0; stp x0, x1, [x9]; str x2, [x9, #16]
+    emit(0x910043e0, 0xd2800001)                 # add x0, sp, #16 (&thread); mov x1, #0 (attr)
+    page_of(2, START)                            # x2 = start routine
+    emit(0xd2800003)                             # mov x3, #0 (arg)
+    call(PTHREAD_CREATE)
+    cbnz_at = len(words)
+    emit(0x35000000)                             # cbnz w0, fail
+    emit(0xf9400be0)                             # ldr x0, [sp, #16]
+    call(PTHREAD_DETACH)
+    b_at = len(words)
+    emit(0x14000000)                             # b done
+    fail = len(words)
+    emit(0xd2800040)                             # fail: mov x0, #2
+    page_of(1, RODATA)                           # x1 = message
+    emit(0xd2800002 | (msg_len << 5), 0xd2800808, 0xd4000001)   # mov x2, #len; mov x8, #64 (write); svc #0
+    done = len(words)
+    emit(0xa8c27bfd, 0xd65f03c0)                 # done: ldp x29, x30, [sp], #32; ret
+    words[cbnz_at] = set_imm19(words[cbnz_at], fail - cbnz_at)
+    words[b_at] = set_imm26(words[b_at], done - b_at)
+    entry_size = 4 * len(words)
+    start = entry_size
+    emit(0xa9bf7bfd, 0x910003fd)                 # start: stp x29, x30, [sp, #-16]!; mov x29, sp
+    page_of(9, BSS)
+    emit(0xa9400520, 0xf9400922)                 # ldp x0, x1, [x9]; ldr x2, [x9, #16]
+    call(MAIN)
+    emit(0xd2800000, 0xa8c17bfd, 0xd65f03c0)     # mov x0, #0; ldp x29, x30, [sp], #16; ret
+    return struct.pack(f"<{len(words)}I", *words), rel, entry_size, start
