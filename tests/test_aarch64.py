@@ -111,3 +111,151 @@ def test_program(store, braze_lddir, name, mode, tmp_path):
     vb, vt = views(ref.exe), views(got.exe)
     for k in vb:
         assert vt[k] == vb[k], f"{k} differs\nbfd:  {vb[k]}\ntest: {vt[k]}"
+
+
+# ------------------------------------------------------------------------- -shared (tests/shlib sources)
+
+SHLIB = Path(__file__).resolve().parent / "shlib"
+ENTRY = "_rt0_arm64_linux_lib"
+LIB_VARIANTS = {
+    "default": ((), ()),
+    "z-now-defs": ((), ("-Wl,-z,now", "-Wl,-z,defs")),
+    "bsymbolic": ((), ("-Wl,-Bsymbolic",)),
+    "tls-trad": (("-mtls-dialect=trad",), ()),
+    "tlsdesc-z-now": (("-mtls-dialect=desc",), ("-Wl,-z,now",)),
+    "version-script": ((), (f"-Wl,--version-script={SHLIB / 'api.map'}",)),
+    "gc-sections": (("-ffunction-sections", "-fdata-sections"), ("-Wl,--gc-sections",)),
+}
+
+
+class A64Build:
+    def __init__(self, root: Path, lddir: str):
+        self.root, self.lddir = root, lddir
+        root.mkdir(parents=True, exist_ok=True)
+
+    def ld(self, linker):
+        return ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
+
+    def run(self, cmd, cwd=None, check=True):
+        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
+                           text=True, errors="replace", timeout=300)
+        if check:
+            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {cmd}\n{p.stdout}{p.stderr}"
+        return p
+
+    def obj(self, src, *flags, name=None):
+        out = self.root / (name or (Path(src).stem + ".o"))
+        if not out.exists():
+            self.run([H.PREFIX + "gcc", "-c", "-O2", "-fPIC", f"-I{SHLIB}", *flags, SHLIB / src, "-o", out])
+        return out
+
+    def exe(self, name, src, *flags):
+        out = self.root / name
+        if not out.exists():
+            self.run([H.PREFIX + "gcc", "-fuse-ld=bfd", "-O2", *flags, SHLIB / src, "-o", out])
+        return out
+
+    def true_exe(self):
+        out = self.root / "true"
+        if not out.exists():
+            (self.root / "true.c").write_text("int main(void) { return 0; }\n")
+            self.run([H.PREFIX + "gcc", "-fuse-ld=bfd", self.root / "true.c", "-o", out])
+        return out
+
+    def lib(self, linker, sub, out, inputs, *flags, check=True):
+        d = self.root / linker / sub
+        d.mkdir(parents=True, exist_ok=True)
+        p = self.run([H.PREFIX + "gcc", *self.ld(linker), "-shared", *map(str, inputs), *flags, "-o", d / out],
+                     cwd=d, check=check)
+        return d / out if p.returncode == 0 else p
+
+
+def qrun(build, cmd, env=None):
+    """(exit, stdout, stderr) of an aarch64 program under qemu; env goes to the guest only (-E)."""
+    cwd = Path(cmd[0]).parent
+    qenv = []
+    for k, v in (env or {}).items():
+        qenv += ["-E", f"{k}={v}"]
+    p = subprocess.run([H.QEMU, "-L", H.SYSROOT, *qenv, *map(str, cmd)], cwd=cwd, env=run_env_q(cwd),
+                       capture_output=True, text=True, errors="replace", timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_env_q(cwd):
+    from harness import run_env
+    return run_env(cwd, {})
+
+
+@pytest.fixture(scope="module")
+def a64build(tmp_path_factory, braze_lddir):
+    return A64Build(tmp_path_factory.mktemp("a64shared"), braze_lddir)
+
+
+def lib_behaviour(build, lib):
+    d = lib.parent
+    out = {}
+    for mode in ("-no-pie", "-pie"):
+        host = d / f"host{mode}"
+        if not host.exists():       # the host is linked by bfd: only the library differs
+            build.run([H.PREFIX + "gcc", "-fuse-ld=bfd", mode, "-O2", SHLIB / "api_host.c", lib,
+                       f"-Wl,-rpath,{d}", "-o", host], cwd=d)
+        out[f"link-time {mode}"] = qrun(build, [host], env={"API_DTOR": "1"})
+    dl = build.exe("dl_host", "dl_host.c")
+    out["dlopen"] = qrun(build, [dl, lib, "api_sum", "api_describe", "api_internal", "api_hidden"],
+                         env={"API_DTOR": "1"})
+    out["LD_PRELOAD"] = qrun(build, [dl], env={"LD_PRELOAD": str(lib), "API_DTOR": "1"})
+    return out
+
+
+@pytest.mark.parametrize("variant", sorted(LIB_VARIANTS))
+def test_shared_library(a64build, variant):
+    cflags, ldflags = LIB_VARIANTS[variant]
+    obj = a64build.obj("api.c", *cflags, name=f"api-{variant}.o")
+    libs = {l: a64build.lib(l, variant, "libapi.so", [obj], "-Wl,-soname,libapi.so", *ldflags)
+            for l in ("bfd", "test")}
+    ref, got = lib_behaviour(a64build, libs["bfd"]), lib_behaviour(a64build, libs["test"])
+    assert ref["dlopen"][0] == 0 and "api_sum -> " in ref["dlopen"][1], f"harness: bfd's library: {ref}"
+    for how in ref:
+        assert got[how] == ref[how], f"{how}: (exit, stdout, stderr) differ\nbfd:  {ref[how]}\ntest: {got[how]}"
+    vb, vt = views(str(libs["bfd"])), views(str(libs["test"]))
+    for k in vb:
+        assert vt[k] == vb[k], f"{k} differs\nbfd:  {vb[k]}\ntest: {vt[k]}"
+
+
+def test_init_entry_and_lib_main(a64build):
+    """The library-init entry (_rt0_arm64_linux_lib: Go's name for arm64) runs once, first, when the
+    library is loaded; bfd's library of the same objects is the control (no entry). --lib-main
+    starts SYM on a thread from braze's generated aarch64 entry code."""
+    dl = a64build.exe("dl_host", "dl_host.c")
+    res = {}
+    for linker in ("bfd", "test"):
+        obj = a64build.obj("entry.c", f"-DENTRY={ENTRY}", "-DCTORS", name="entry-ctors.o")
+        lib = a64build.lib(linker, "entry", "libentry.so", [obj])
+        log = lib.parent / "init.log"
+        runs = {}
+        for how in ("dlopen", "LD_PRELOAD"):
+            if log.exists():
+                log.unlink()
+            if how == "dlopen":
+                cmd = [dl, lib, "entry_runs", "entry_argc"]
+                rc, so, se = qrun(a64build, cmd, env={"INIT_LOG": str(log)})
+            else:
+                cmd = [a64build.true_exe(), "x", "y"]
+                rc, so, se = qrun(a64build, cmd, env={"INIT_LOG": str(log), "LD_PRELOAD": str(lib)})
+            assert rc == 0, f"{linker} {how}: {rc}\n{so}{se}"
+            runs[how] = (so, log.read_text().splitlines() if log.exists() else [], len(cmd))
+        res[linker] = runs
+    for how, (so, lines, argc) in res["test"].items():
+        ctors = res["bfd"][how][1]
+        assert ctors and all(l.startswith("ctor") for l in ctors), f"harness: bfd's ctors: {ctors}"
+        assert lines == [f"entry argc={argc}"] + ctors, f"{how}: {lines}"
+    assert "R_AARCH64_RELATIVE" in _readelf(str(a64build.root / "test" / "entry" / "libentry.so"), "-r")
+    # --lib-main
+    lib = a64build.lib("test", "libmain", "liblibmain.so", [a64build.obj("libmain.c")], "-Wl,--lib-main=lib_main")
+    cmd = [dl, lib, "main_started", "main_argc_seen", "add_seven"]
+    rc, so, se = qrun(a64build, cmd)
+    assert (rc, se) == (0, ""), f"{rc}\n{so}{se}"
+    assert so == f"main_started -> 1\nmain_argc_seen -> {len(cmd)}\nadd_seven -> 10\n", so
+    ref = a64build.lib("bfd", "libmain", "liblibmain.so", [a64build.obj("libmain.c")])
+    rc, so, se = qrun(a64build, [dl, ref, "main_started_now", "add_seven"])
+    assert so == "main_started_now -> 0\nadd_seven -> 10\n", so

@@ -233,7 +233,7 @@ def _address_taken(ctx, s, obj, sec, off, t):
 
 
 def scan_section(ctx, sec, rels=None) -> None:
-    from ..synthetic.rela import DynReloc, RelativeReloc
+    from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
     obj = sec.file
     if rels is None:
         rels = sec.relocs
@@ -290,6 +290,13 @@ def scan_section(ctx, sec, rels=None) -> None:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(DynReloc(1, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
+            elif shared and s.visibility == 3 and s.type == STT_FUNC and s.export and s.rank >= COMMON \
+                    and not cfg.bsymbolic and not cfg.dynamic_bind:
+                # bfd (aarch64): a pointer to a protected function stays symbolic, so it equals the
+                # address an executable that takes it sees (its canonical PLT entry)
+                _need(ctx, s, NEEDS_DYNSYM)
+                rela_dyn.relocs.append(DynReloc(1, sec, off, s, None, addend))
+                _textrel(ctx, sec, obj, s)
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(RelativeReloc((sec, off, s, addend)))
                 if not writable:
@@ -322,9 +329,7 @@ def scan_section(ctx, sec, rels=None) -> None:
             if exe and not is_preemptible(ctx, s):
                 continue                    # relaxed to LE
             _need(ctx, s, NEEDS_GOTTP | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
-            if shared:
-                ctx.static_tls = True
-            continue
+            continue                        # (bfd's aarch64 back end sets no DF_STATIC_TLS)
         if t in _TLSLE:
             if shared:
                 _err_pic(ctx, obj, sec, off, t, s)
@@ -337,6 +342,10 @@ def scan_section(ctx, sec, rels=None) -> None:
             if t == R_TLSDESC_ADR_PAGE21:
                 _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             else:
+                if not s.needs & NEEDS_TLSGD and s.bind == STB_LOCAL:
+                    # bfd reserves a DTPREL relocation for the pair and, the offset being known, leaves
+                    # it as R_AARCH64_NONE
+                    rela_dyn.relocs.append(NoneReloc())
                 _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t in _TLSDESC_REST:
