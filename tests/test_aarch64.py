@@ -79,6 +79,8 @@ def views(path: str) -> dict:
     sh = _readelf(path, "-S")
     v["sections"] = [(m.group(1), m.group(2)) for m in
                      re.finditer(r"\]\s+(\S+)\s+(\S+)\s+[0-9a-f]{16}", sh)]
+    # .eh_frame as bfd merges it (CIEs, FDEs, no PLT unwind info on aarch64) and its header table
+    v["eh_frame_sizes"] = re.findall(r"\]\s+(\.eh_frame(?:_hdr)?)\s+\S+\s+[0-9a-f]{16} [0-9a-f]{6} ([0-9a-f]{6})", sh)
     dyn = _readelf(path, "-d")
     v["tags"] = re.findall(r"^\s*0x[0-9a-f]+ \((\w+)\)", dyn, re.M)
     v["needed"] = re.findall(r"\(NEEDED\)\s+Shared library: \[(.*)\]", dyn)

@@ -605,6 +605,15 @@ def define_symbols(ctx) -> None:
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
         setv(n, end)
+    if getattr(ctx.arch, "EXTRA_LINKER_SYMS", ()):
+        # aarch64's script: __bss_start__ with __bss_start, _bss_end__/__bss_end__ after .bss,
+        # __end__ with _end
+        setv("__bss_start__", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
+             bss if bss is not None and bss.size else last_data)
+        bend = bss.addr + bss.size if bss is not None and bss.size else edata
+        for n in ("_bss_end__", "__bss_end__"):
+            setv(n, bend)
+        setv("__end__", end)
     for arr in ("init_array", "fini_array", "preinit_array"):
         c = by.get("." + arr)
         if c is not None:

@@ -64,8 +64,9 @@ def resolve_symbols(ctx) -> None:
     for so in ctx.needed_dsos:
         so.is_needed = True
     symtab = ctx.symtab
+    extra = getattr(ctx.arch, "EXTRA_LINKER_SYMS", ())    # the target's default script defines more
     if not cfg.shared:
-        for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
+        for name in EXPORTED_LINKER_SYMS + extra:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
     for _name, expr, _where, _kind in _assignments(ctx):
         m = _assign_re().match(expr)        # a linker-defined operand of --defsym/script is referenced
@@ -75,7 +76,7 @@ def resolve_symbols(ctx) -> None:
     for name, s in symtab.items():
         if s.rank != NONE:
             continue
-        if name in LINKER_SYMS or ((name.startswith("__start_") or name.startswith("__stop_")) and
+        if name in LINKER_SYMS or name in extra or ((name.startswith("__start_") or name.startswith("__stop_")) and
                                    is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
@@ -734,6 +735,9 @@ def scan_relocations(ctx) -> None:
         if ctx.config.plt_unwind:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
         eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *eh_dyn)
+    finish = getattr(ctx.arch, "finish_scan", None)
+    if finish is not None:
+        finish(ctx)
 
 
 def _allocate(ctx) -> None:
@@ -920,6 +924,7 @@ def finalize_dynamic(ctx) -> None:
     syn = ctx.syn
     if not ctx.dynamic:
         return
+    extra = getattr(ctx.arch, "EXTRA_LINKER_SYMS", ())
     ds = syn.dynsym
     chosen = []
     seen = set()
@@ -940,7 +945,8 @@ def finalize_dynamic(ctx) -> None:
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)
-        elif s.linker_defined and s.name in EXPORTED_LINKER_SYMS and cfg.export_dynamic and not cfg.shared:
+        elif s.linker_defined and (s.name in EXPORTED_LINKER_SYMS or s.name in extra) and cfg.export_dynamic \
+                and not cfg.shared:
             chosen.append(s)
         else:
             continue

@@ -31,6 +31,7 @@ INTERP = "/lib/ld-linux-aarch64.so.1"
 LIB_DIRS = ["/usr/local/lib/aarch64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
             "/usr/local/lib", "/lib", "/usr/lib", "/usr/aarch64-linux-gnu/lib"]
 INIT_ENTRY = "_rt0_arm64_linux_lib"
+EXTRA_LINKER_SYMS = ("__bss_start__", "_bss_end__", "__bss_end__", "__end__")   # in its default script
 TCB_SIZE = 16                    # TLS variant I: tp points at a 16-byte TCB, the TLS block follows it
 PLT0_SIZE = 32
 PLT_ENTRY_SIZE = 16
@@ -281,12 +282,15 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
             if is_preemptible(ctx, s):
-                if exe and not pic and s.rank == SHARED and not writable:
-                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                    else:
-                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
-                    continue
+                # bfd (aarch64): an executable's ABS64 counts as a PLT reference; a non-PIE points it
+                # at a function's canonical PLT entry even from writable data (a copy for read-only data)
+                if exe and s.rank == SHARED:
+                    func = s.type in (STT_FUNC, STT_GNU_IFUNC)
+                    if not pic and (func or not writable):
+                        _need(ctx, s, (NEEDS_PLT | NEEDS_CPLT if func else NEEDS_COPY) | NEEDS_DYNSYM)
+                        continue
+                    if func:
+                        _need(ctx, s, NEEDS_PLT)
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(DynReloc(1, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
@@ -351,6 +355,17 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t in _TLSDESC_REST:
             continue
         _unsupported(obj, sec, off, t)
+
+
+def finish_scan(ctx) -> None:
+    """After GOT/PLT/copy allocation: in a non-PIE executable, a data pointer to a library symbol that
+    got a copy relocation anyway is resolved at link time (bfd: the symbol is then defined here)."""
+    if ctx.config.pic or ctx.config.shared:
+        return
+    rels = ctx.syn.rela_dyn.relocs
+    keep = [r for r in rels if not (r.type == 1 and r.sym is not None and r.sym.copyrel)]
+    if len(keep) != len(rels):
+        rels[:] = keep
 
 
 # ---------------------------------------------------------------- apply

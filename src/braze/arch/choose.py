@@ -46,6 +46,7 @@ def choose(ctx) -> None:
         from . import aarch64 as arch
         if cfg.init_entry == "_rt0_amd64_linux_lib" and not cfg.init_entry_explicit:
             cfg.init_entry = arch.INIT_ENTRY
+        cfg.plt_unwind = False          # bfd's aarch64 back end writes no .eh_frame for its PLT
         defaults = {"separate_code": arch.SEPARATE_CODE, "max_page_size": arch.MAX_PAGE_SIZE,
                     "common_page_size": arch.COMMON_PAGE_SIZE}
     else:
