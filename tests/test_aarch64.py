@@ -261,3 +261,23 @@ def test_init_entry_and_lib_main(a64build):
     ref = a64build.lib("bfd", "libmain", "liblibmain.so", [a64build.obj("libmain.c")])
     rc, so, se = qrun(a64build, [dl, ref, "main_started_now", "add_seven"])
     assert so == "main_started_now -> 0\nadd_seven -> 10\n", so
+
+
+def test_bti_pac_property_note(a64build):
+    """.note.gnu.property AARCH64_FEATURE_1_AND: kept (BTI|PAC) when every input has it, dropped
+    when one lacks it; readelf -n of the two linkers' libraries must agree."""
+    src = a64build.root / "bti.c"
+    src.write_text("int bti_fn(int x) { return x * 3; }\n")
+    plain = a64build.root / "plain.c"
+    plain.write_text("int plain_fn(int x) { return x + 1; }\n")
+    bti = a64build.root / "bti.o"
+    a64build.run([H.PREFIX + "gcc", "-c", "-O2", "-fPIC", "-mbranch-protection=standard", src, "-o", bti])
+    nobti = a64build.root / "plain.o"
+    a64build.run([H.PREFIX + "gcc", "-c", "-O2", "-fPIC", plain, "-o", nobti])
+    for name, inputs in (("all-bti", [bti]), ("mixed", [bti, nobti])):
+        notes = {}
+        for linker in ("bfd", "test"):
+            lib = a64build.lib(linker, "bti", f"lib{name}.so", inputs, "-nostdlib")
+            notes[linker] = [l.strip() for l in _readelf(str(lib), "-n").splitlines() if "feature" in l.lower()]
+        assert notes["test"] == notes["bfd"], notes
+        assert bool(notes["bfd"]) == (name == "all-bti"), f"harness: bfd's notes {notes['bfd']}"

@@ -1001,6 +1001,8 @@ def _z_option(c: Config, kw: str) -> None:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
         raise LinkError(f"option -z {kw} is not supported")
+    elif kw in ("force-bti", "pac-plt"):
+        c.z_aarch64.append(kw)          # aarch64's keywords: refused there, warned about elsewhere (arch/choose.py)
     else:
         diag.warn(f"-z {kw} ignored")
 

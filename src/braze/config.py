@@ -172,6 +172,7 @@ class Config:
     emulation: str = "elf_x86_64"
     emulation_explicit: bool = False      # -m given: it picks the target
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
+    z_aarch64: list = field(default_factory=list)   # aarch64 -z keywords braze does not implement
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

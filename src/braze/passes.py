@@ -651,6 +651,8 @@ def _merge_properties(ctx) -> list[tuple[int, int]]:
     the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
     cfg = ctx.config
     objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
+    if ctx.machine != 62:
+        return ctx.arch.merge_properties(ctx, objs)
     forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
         (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
     out = []

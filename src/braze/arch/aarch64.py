@@ -176,6 +176,17 @@ def write_tlsdesc_tramp(buf, off: int, addr: int, tlsdesc_got: int, gotplt: int)
                      set_imm12(0x91000063, gotplt & 0xfff), 0xd61f0040, NOP, NOP)
 
 
+def merge_properties(ctx, objs) -> list:
+    """GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC) of the output: the AND over the objects, one
+    without the property counting as 0 (bfd keeps the note only when every input has the bit)."""
+    ctx.x86_feature_1 = 0
+    feat = None
+    for o in objs:
+        v = o.aarch64_feature_and
+        feat = (v or 0) if feat is None else feat & (v or 0)
+    return [(0xc0000000, feat)] if feat else []
+
+
 def thread_pointer(tls_start: int, tls_align: int) -> int:
     """Variant I: tp sits TCB_SIZE (rounded up to the TLS alignment) below the TLS block."""
     a = max(tls_align, 1)

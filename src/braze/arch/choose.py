@@ -47,6 +47,8 @@ def choose(ctx) -> None:
         if cfg.init_entry == "_rt0_amd64_linux_lib" and not cfg.init_entry_explicit:
             cfg.init_entry = arch.INIT_ENTRY
         cfg.plt_unwind = False          # bfd's aarch64 back end writes no .eh_frame for its PLT
+        if cfg.z_aarch64:
+            raise LinkError(f"option -z {cfg.z_aarch64[0]} is not supported")
         defaults = {"separate_code": arch.SEPARATE_CODE, "max_page_size": arch.MAX_PAGE_SIZE,
                     "common_page_size": arch.COMMON_PAGE_SIZE}
     else:
@@ -55,6 +57,9 @@ def choose(ctx) -> None:
         defaults = _X86_DEFAULTS
         if cfg.fix_cortex_a53_843419:
             raise LinkError("option --fix-cortex-a53-843419 is not supported for x86-64 (an aarch64 option)")
+        from .. import diag
+        for kw in cfg.z_aarch64:
+            diag.warn(f"-z {kw} ignored")       # as x86-64 bfd: a keyword of another target
     for k, v in defaults.items():
         if getattr(cfg, k) is None:
             setattr(cfg, k, v)
