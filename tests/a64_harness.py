@@ -74,7 +74,8 @@ def link_case(store: Store, case: Case, mode: str, linker: str, label: str) -> L
         d.mkdir(parents=True)
         out = d / "prog"
         how = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{linker.rstrip('/')}/"]
-        cmd = [cc_for(case), *how, *MODE_LDFLAGS[mode], *(STATIC_FLAGS if mode == "static" else []),
+        cmd = [cc_for(case), *how, *MODE_LDFLAGS[mode],
+               *(STATIC_FLAGS if mode in ("static", "static-pie") else []),
                *(["-pthread"] if case.threads else []), *link_inputs(case, objdir), *case.ldflags,
                *([f"-Wl,-rpath,{objdir}"] if case.shlibs else []), "-o", str(out)]
         res = do_link(cmd, d, out)

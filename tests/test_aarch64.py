@@ -44,15 +44,15 @@ for _c in A64_CASES:
     BY_NAME.setdefault(_c.name, _c)
 
 
+_MODES = ("pie", "nopie", "static", "static-pie", "pie-static-libstdcxx", "nopie-static-libstdcxx")
+
+
 def _params():
     out = []
     for c in _PORTED + A64_CASES:
-        for m in ("pie", "nopie", "static"):
-            if m == "static" and "static" not in c.modes:
-                continue
-            if m != "static" and m not in c.modes:
-                continue
-            out.append(pytest.param(c.name, m, id=f"{c.name}-{m}"))
+        for m in _MODES:
+            if m in c.modes:
+                out.append(pytest.param(c.name, m, id=f"{c.name}-{m}"))
     return out
 
 
