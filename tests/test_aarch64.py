@@ -281,3 +281,39 @@ def test_bti_pac_property_note(a64build):
             notes[linker] = [l.strip() for l in _readelf(str(lib), "-n").splitlines() if "feature" in l.lower()]
         assert notes["test"] == notes["bfd"], notes
         assert bool(notes["bfd"]) == (name == "all-bti"), f"harness: bfd's notes {notes['bfd']}"
+
+
+def test_go_c_shared_arm64(tmp_path, braze_lddir):
+    """Go -buildmode=c-shared cross-built for arm64 (GOARCH=arm64, CC=aarch64-linux-gnu-gcc), linked
+    externally by bfd and by the linker under test, loaded by a C host under qemu: same behaviour,
+    the Go runtime initialised once (go.o's .init_array slot already calls _rt0_arm64_linux_lib, so
+    the linker under test adds none: same INIT_ARRAYSZ), same exported functions."""
+    from harness import REPO, need_tool
+    go = need_tool("go")
+    src = SHLIB / "go"
+    cache = REPO / "build" / "gocache"
+    cache.mkdir(parents=True, exist_ok=True)
+    env = tool_env({"GOCACHE": str(cache), "GOPATH": str(REPO / "build" / "gopath"), "GOFLAGS": "-mod=mod",
+                    "GO111MODULE": "on", "GOTOOLCHAIN": "local", "CGO_ENABLED": "1", "GOARCH": "arm64",
+                    "CC": H.PREFIX + "gcc"})
+    res = {}
+    for linker in ("bfd", "test"):
+        d = tmp_path / linker
+        d.mkdir()
+        extld = "-fuse-ld=bfd" if linker == "bfd" else f"-B{braze_lddir}/"
+        p = subprocess.run([go, "build", "-buildmode=c-shared", "-o", str(d / "libgo.so"),
+                            f"-ldflags=-linkmode=external -extldflags={extld}", "."], cwd=src, env=env,
+                           capture_output=True, text=True, timeout=900)
+        assert p.returncode == 0, f"{linker}: go build failed\n{p.stdout}{p.stderr}"
+        subprocess.run([H.PREFIX + "gcc", "-fuse-ld=bfd", "-O2", str(src / "host.c"), str(d / "libgo.so"),
+                        f"-Wl,-rpath,{d}", "-o", str(d / "host")], check=True, env=tool_env())
+        lib = str(d / "libgo.so")
+        res[linker] = {
+            "run": qrun(None, [d / "host"]),
+            "INIT_ARRAYSZ": re.findall(r"\(INIT_ARRAYSZ\)\s+(\d+)", _readelf(lib, "-d")),
+            "exports": sorted(l.split()[-1] for l in _readelf(lib, "--dyn-syms").splitlines()
+                              if " Go" in l and " UND " not in l),
+        }
+    assert res["bfd"]["run"] == (0, "add=42 inits=1 sum=5050 len=14\n", ""), f"harness: {res['bfd']}"
+    for k in res["bfd"]:
+        assert res["test"][k] == res["bfd"][k], f"{k}: bfd {res['bfd'][k]!r}, test {res['test'][k]!r}"
