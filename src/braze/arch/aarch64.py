@@ -292,6 +292,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
+            if exe and not pic and s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
+                continue    # bfd (aarch64): a non-PIE's data pointer to an undefined weak symbol is 0
             if is_preemptible(ctx, s):
                 # bfd (aarch64): an executable's ABS64 counts as a PLT reference; a non-PIE points it
                 # at a function's canonical PLT entry even from writable data (a copy for read-only data)
