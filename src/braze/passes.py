@@ -756,7 +756,8 @@ def _allocate(ctx) -> None:
     pic = cfg.pic
     iplt_rel = []
     dynbss = syn.dynbss
-    if ctx.machine != 62 and not got.nslots:
+    a64 = ctx.machine != 62
+    if a64 and not got.nslots:
         got.add(GOT_ADDR, None)         # aarch64: bfd's .got starts with a word for _DYNAMIC (0 if static)
         if dyn:
             got.static_words[0] = lambda ctx: ctx.syn.dynamic.addr
@@ -797,6 +798,9 @@ def _allocate(ctx) -> None:
             elif pre and not s.copyrel:
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif s.copyrel and dyn:
+                rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
+            elif a64 and dyn and not pic and s.export and s.rank >= COMMON:
+                # bfd (aarch64): a non-PIE's GOT slot of a symbol it exports is filled by ld.so
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(DynReloc(R_RELATIVE, got, slot, None, s, 0))
