@@ -79,6 +79,27 @@ def sh(cmd: list[str]) -> str:
     return shlex.join(str(c) for c in cmd)
 
 
+class BuildDir:
+    """One scratch directory where a test module compiles its sources and links them with ld.bfd
+    ('bfd') or the linker under test ('test'); modules add their own obj()/link() on top."""
+
+    def __init__(self, root: Path, lddir: str):
+        self.root = root
+        self.lddir = lddir
+        root.mkdir(parents=True, exist_ok=True)
+
+    def ld(self, linker: str) -> list[str]:
+        """gcc flags that select the linker."""
+        return ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
+
+    def run(self, cmd, cwd=None, check=True, env=None):
+        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=env or tool_env(),
+                           capture_output=True, text=True, errors="replace", timeout=300)
+        if check:
+            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
+        return p
+
+
 # --------------------------------------------------------------------------- shared cache
 
 class Store:

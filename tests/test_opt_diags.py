@@ -13,7 +13,6 @@ tests/c/diags_*.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, run_env, tool_env
+from harness import BuildDir, RUN_TIMEOUT, _no_core, run_env, tool_env
 from test_shared import dyntags
 from test_versions import version_sections
 
@@ -27,22 +27,7 @@ SRC = Path(__file__).resolve().parent / "c" / "exports_opt"
 LINKERS = ("bfd", "test")
 
 
-class Build:
-    def __init__(self, root: Path, lddir: str):
-        self.root = root
-        self.lddir = lddir
-
-    def ld(self, linker: str) -> list[str]:
-        return ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
-
-    def run(self, cmd, cwd=None, check=True):
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        if check:
-            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {' '.join(map(str, cmd))}\n" \
-                                      f"{p.stdout}{p.stderr}"
-        return p
-
+class Build(BuildDir):
     def obj(self, src: str, *flags: str) -> Path:
         tag = re.sub(r"[^\w]+", "_", "".join(flags))
         out = self.root / f"{Path(src).stem}{tag}.o"

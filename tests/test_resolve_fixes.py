@@ -12,30 +12,23 @@ the dynamic relocations.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, need_tool, run_env, sh, tool_env
+from harness import BuildDir, RUN_TIMEOUT, _no_core, need_tool, run_env, tool_env
 
 SRC = Path(__file__).resolve().parent / "c" / "resolvefix_inputs"
 LINKERS = ("bfd", "test")
 LTO_MSG = "LTO IR object; braze does not support LTO yet (compile without -flto or with -ffat-lto-objects)"
 
 
-class Env:
+class Env(BuildDir):
     def __init__(self, root: Path, lddir: str, direct: list[str]):
-        self.root, self.lddir, self.direct = root, lddir, direct
-
-    def run(self, cmd, cwd=None, check=True, env=None):
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=env or tool_env(),
-                           capture_output=True, text=True, errors="replace", timeout=300)
-        if check:
-            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p
+        super().__init__(root, lddir)
+        self.direct = direct
 
     def obj(self, src: str, *flags: str, name: str | None = None) -> Path:
         out = self.root / (name or (Path(src).stem + ".o"))
@@ -55,8 +48,7 @@ class Env:
         d = self.root / linker
         d.mkdir(exist_ok=True)
         path = d / out
-        ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
-        return path, self.run(["gcc", *ld, *map(str, args), "-o", path], cwd=d, check=check)
+        return path, self.run(["gcc", *BuildDir.ld(self, linker), *map(str, args), "-o", path], cwd=d, check=check)
 
 
 @pytest.fixture(scope="module")

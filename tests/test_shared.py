@@ -7,7 +7,6 @@ control (its entry must NOT run), and the expectations come from the test itself
 entry ran, the argc the test passed)."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -15,29 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, need_tool, run_env, sh, tool_env
+from harness import BuildDir, RUN_TIMEOUT, _no_core, need_tool, run_env, tool_env
 
 SRC = Path(__file__).resolve().parent / "shlib"
 LINKERS = ("bfd", "test")
 
 
-class Build:
+class Build(BuildDir):
     """Compiles and links into one directory; `linker` is 'bfd' or 'test' (the linker under test)."""
-
-    def __init__(self, root: Path, lddir: str):
-        self.root = root
-        self.lddir = lddir
-        root.mkdir(parents=True, exist_ok=True)
-
-    def ld(self, linker: str) -> list[str]:
-        return ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
-
-    def run(self, cmd, cwd=None, check=True):
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        if check:
-            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p
 
     def obj(self, src: str, *flags: str, name: str | None = None) -> Path:
         out = self.root / (name or (Path(src).stem + ".o"))

@@ -12,6 +12,13 @@ from . import diag
 from .config import Config, InputSpec
 from .diag import LinkError
 
+def _usage() -> str:
+    """USAGE with the default target's names filled in."""
+    from .arch import default_target
+    t = default_target()
+    return USAGE.replace("@EMULATION@", t.emulations[0]).replace("@LIBINIT@", t.lib_init_symbol)
+
+
 USAGE = """\
 Usage: braze [options] file...
 A GNU-compatible ELF linker for x86-64 Linux (drop-in for ld; gcc -B"$(braze shim-dir)").
@@ -38,7 +45,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
-  --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m elf_x86_64  --verbose  --version  --help
+  --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m @EMULATION@  --verbose  --version  --help
   --dynamic-list-data  --dynamic-list-cpp-typeinfo  --dynamic-list-cpp-new  --require-defined SYM
   --ignore-unresolved-symbol SYM  --unique[=GLOB]
   -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
@@ -58,14 +65,14 @@ braze's own options:
   --threads=N  --no-threads  (N=1: apply relocations in one process; default: two when it pays)
 
 Library initialisation (braze):
-  With -shared, if _rt0_amd64_linux_lib is defined (globally, or locally in one object), braze adds
+  With -shared, if @LIBINIT@ is defined (globally, or locally in one object), braze adds
   an .init_array entry for it (RELATIVE relocation), placed FIRST: it runs before the library's own
   constructors, prioritized ones included, when the library is loaded (dlopen, link-time dependency,
   LD_PRELOAD); glibc passes (argc, argv, envp), musl passes nothing. No entry is added when an input
   .init_array already calls it (Go's go.o), nor without -shared (--verbose says so).
   --init-entry=SYM          use SYM as the library-init entry instead (SYM must be defined)
   --no-init-entry           add no init entry
-  --lib-main=SYM            braze supplies _rt0_amd64_linux_lib itself (generated code): at load it
+  --lib-main=SYM            braze supplies @LIBINIT@ itself (generated code): at load it
                             starts a detached thread (pthread_create) running SYM(argc, argv, envp)
                             and returns at once, so dlopen does not block; if the thread cannot be
                             created it says so on stderr and the library stays loaded
@@ -434,10 +441,10 @@ def _(c, s, v): c.dynamic_linker = v
 
 @_arg("m")
 def _(c, s, v):
-    if v not in ("elf_x86_64", "aarch64linux", "aarch64elf"):
-        raise LinkError(f"unsupported emulation: {v} (braze links elf_x86_64 and aarch64linux only)")
+    from .arch import target_for_emulation, emulation_names
+    if target_for_emulation(v) is None:
+        raise LinkError(f"unsupported emulation: {v} (braze links {', '.join(emulation_names())} only)")
     c.emulation = v
-    c.emulation_explicit = True
 
 
 # ---- aarch64 (issue 12 part 2)
@@ -1002,7 +1009,7 @@ def _z_option(c: Config, kw: str) -> None:
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
         raise LinkError(f"option -z {kw} is not supported")
     elif kw in ("force-bti", "pac-plt"):
-        c.z_aarch64.append(kw)          # aarch64's keywords: refused there, warned about elsewhere (arch/choose.py)
+        c.z_aarch64.append(kw)          # aarch64's keywords: refused there, warned about elsewhere (Target.configure)
     else:
         diag.warn(f"-z {kw} ignored")
 
@@ -1198,7 +1205,7 @@ def parse_args(argv: list[str]) -> Config | None:
     """Parse ld's command line. Returns None when nothing should be linked (--help, --version)."""
     c, s, shown = parse_words(expand_response_files(argv))
     if shown == "help":
-        sys.stdout.write(USAGE)
+        sys.stdout.write(_usage())
         return None
     if s.group_depth:           # bfd: a note, and the group closes at the end
         diag.note("missing --end-group; added as last command line option")
@@ -1206,8 +1213,9 @@ def parse_args(argv: list[str]) -> Config | None:
     _search_command_files(c, s)
     if shown:
         from . import __version__
-        sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n"
-                         "  Supported emulations:\n   elf_x86_64\n")
+        from .arch import emulation_names
+        sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
+                         + "".join(f"   {e}\n" for e in emulation_names()))
         # --version: print and stop; -v/-V: print, then link if there are inputs
         if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None

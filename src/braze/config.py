@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 _MISSING = object()
+# Config.init_entry's default: replaced by ctx.target.lib_init_symbol (Go's _rt0_<GOARCH>_<GOOS>_lib)
+TARGET_INIT_ENTRY = "<target library-init symbol>"
 
 
 class _Factory:
@@ -82,7 +84,7 @@ class Config:
     relro: bool = True
     now: bool = False
     execstack: bool | None = None
-    separate_code: bool | None = None   # None: the target's default (arch/choose.py)
+    separate_code: bool | None = None   # None: the target's default (arch.configure)
     z_defs: bool = False
     z_text: bool = False
     z_nodelete: bool = False
@@ -106,7 +108,7 @@ class Config:
     cet_report: str = "none"             # -z cet-report=none|warning|error
     isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package
-    max_page_size: int | None = None     # None: the target's default (arch/choose.py)
+    max_page_size: int | None = None     # None: the target's default (arch.configure)
     common_page_size: int | None = None
     rpath: list[str] = field(default_factory=list)
     rpath_link: list[str] = field(default_factory=list)
@@ -163,14 +165,13 @@ class Config:
     default_symver: bool = False
     no_undefined_version: bool = False
     lib_main: str | None = None
-    init_entry: str | None = "_rt0_amd64_linux_lib"
+    init_entry: str | None = TARGET_INIT_ENTRY   # the target's lib_init_symbol unless --[no-]init-entry
     init_entry_explicit: bool = False     # --init-entry given: an undefined SYM is an error
     section_starts: dict[str, int] = field(default_factory=dict)   # --section-start, -Ttext/-Tdata/-Tbss
     text_segment: int | None = None       # -Ttext-segment: the image's first address
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""
-    emulation: str = "elf_x86_64"
-    emulation_explicit: bool = False      # -m given: it picks the target
+    emulation: str | None = None          # -m NAME; None: the target of the first ELF input (default one)
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
     z_aarch64: list = field(default_factory=list)   # aarch64 -z keywords braze does not implement
     eh_frame_hdr_explicit: bool = False

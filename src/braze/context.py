@@ -10,6 +10,10 @@ from .symbols import Symbol
 class Context:
     def __init__(self, config):
         self.config = config
+        # the architecture (arch.base.Target): from -m, else the default one until the first ELF
+        # input chooses (resolve.Reader._first_elf)
+        from .arch import default_target, target_for_emulation
+        self.target = target_for_emulation(config.emulation) if config.emulation else default_target()
         self.objs: list = []          # ObjectFiles in load order (archive members when loaded)
         self.dsos: list = []          # SharedFiles that stay in the link
         self.symtab: dict[str, Symbol] = {}
@@ -27,7 +31,7 @@ class Context:
         self.is_static = False
         self.static_pie = False
         self.weak_refs: dict = {}     # executables: id(undefined weak) -> [symbol, bfd's zero_undefweak]
-        self.weak_data_relocs: list = []   # their R_X86_64_64 data pointers, decided after the scan
+        self.weak_data_relocs: list = []   # their absolute 64-bit data pointers, decided after the scan
         self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
         self.timings: list[tuple[str, float]] = []
         self._t0 = time.perf_counter()

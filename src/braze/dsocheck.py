@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import diag
 from .diag import LinkError
 from .elf import STV_HIDDEN, STV_INTERNAL
-from .symbols import NONE, COMMON
+from .symbols import NONE, COMMON, LINKER_SYMS
 
 
 def shlib_checked(cfg) -> bool:
@@ -24,7 +24,6 @@ def shlib_checked(cfg) -> bool:
 
 
 def _linker_provided(name: str, cfg) -> bool:
-    from .passes import LINKER_SYMS
     return (name in LINKER_SYMS or name.startswith(("__start_", "__stop_"))
             or any(n == name for n, _e in cfg.defsyms))
 

@@ -14,7 +14,6 @@ import struct
 
 from .elf import SHN_UNDEF
 from .ehframe import _uleb
-from .arch.x86_64 import R_64, R_32
 
 
 def lookup(obj, sec, off):
@@ -67,6 +66,7 @@ def _read(obj):
                 line_str = s
     if line_sec is None:
         return None
+    R_64, R_32 = obj.target.R_ABS64, obj.target.R_ABS32
     data = bytearray(line_sec.data)
     # the object's relocations of .debug_line: addresses (section + offset) and string offsets
     addr_at: dict[int, tuple[int, int]] = {}

@@ -261,7 +261,7 @@ class EhFrameSection(Chunk):
                     r.size = _trim(data, r, p)
                     out.append(r)
                     nfde += 1
-        if getattr(ctx, "machine", 62) != 62:
+        if ctx.target.drop_unused_cies:
             # bfd drops a CIE none of whose FDEs is kept (seen on aarch64, where an input's CIE for a
             # dropped empty FDE does not merge with another); x86-64 outputs keep braze's behaviour
             used = {id(_cie_of(r)) for r in out if not r.is_cie}
@@ -307,22 +307,23 @@ class EhFrameSection(Chunk):
         first input object's own .eh_frame contents; their CIE is the one gcc emits for every C
         function, so it merges with an identical CIE wherever that comes first."""
         plt, pltgot = ctx.syn.plt, ctx.syn.pltgot
+        T = ctx.target
         fdes = []
         if plt.header_size():
-            fdes.append((plt, _ibt_plt_fde() if plt.ibt else _LAZY_PLT_FDE))   # all of .plt, IFUNC stubs too
+            fdes.append((plt, T.ibt_plt_fde if plt.ibt else T.lazy_plt_fde))   # all of .plt, IFUNC stubs too
         if pltgot.syms:
-            fdes.append((pltgot, _PLT_GOT_FDE))
+            fdes.append((pltgot, T.pltgot_fde))
         if plt.sec_active():
-            fdes.append((ctx.syn.pltsec, _PLT_GOT_FDE))     # .plt.sec: jumps only, as .plt.got
+            fdes.append((ctx.syn.pltsec, T.pltgot_fde))     # .plt.sec: jumps only, as .plt.got
         if not fdes or not self.records:
             return
         first = ctx.objs[0] if ctx.objs else None
         at = 0
         while at < len(self.records) and self.records[at].sec.file is first:
             at += 1
-        cie = Record(_LinkerMade(_PLT_CIE), 0, len(_PLT_CIE), True)
+        cie = Record(_LinkerMade(T.plt_cie), 0, len(T.plt_cie), True)
         new = []
-        key = (_PLT_CIE, ())
+        key = (T.plt_cie, ())
         keeper = self.cie_map.get(key)
         if keeper is not None and self.records.index(keeper) < at:
             cie = keeper
@@ -391,7 +392,7 @@ class EhFrameSection(Chunk):
         return self.records
 
     def write(self, ctx, buf) -> None:
-        arch = ctx.arch
+        apply_relocs = ctx.target.apply_relocs
         base = self.offset
         for r in self.records:
             src = r.sec.data
@@ -412,13 +413,13 @@ class EhFrameSection(Chunk):
         for r in self.records:
             if r.sec is not sec:
                 if rels:
-                    arch.apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
+                    apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
                 sec, rels = r.sec, []
             if r.relocs:
                 delta = r.out_off - r.off
                 rels += [(rel[0] + delta, rel[1], rel[2]) for rel in r.relocs]
         if rels:
-            arch.apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
+            apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
 
     def fde_table(self, ctx, buf) -> list[tuple[int, int]]:
         """(initial location, FDE address) pairs read back from the relocated output."""
@@ -474,30 +475,6 @@ class _LinkerMade:
 
     def __init__(self, data: bytes):
         self.data = data
-
-
-# The CIE gcc emits for C code ("zR", FDE pointers pcrel|sdata4, CFA = rsp+8, return address at CFA-8),
-# used by bfd for its PLT FDEs too.
-_PLT_CIE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 1, ord("z"), ord("R"), 0, 1, 0x78, 16, 1, 0x1b,
-                  0x0c, 7, 8, 0x90, 1, 0, 0])
-# Lazy PLT: PLT0 is entered with one word pushed by an entry (CFA = rsp+16) and pushes another (rsp+24
-# from offset 6); in each 16-byte entry the push at offset 6 counts from offset 11 on, hence
-# CFA = rsp + 8 + ((rip & 15) >= 11) * 8 for the entries, as a DWARF expression.
-_LAZY_PLT_FDE = bytes([0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                       0x0e, 16, 0x46, 0x0e, 24, 0x4a,
-                       0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22,
-                       0, 0, 0, 0])
-
-
-def _ibt_plt_fde() -> bytes:
-    """The IBT .plt's FDE: as the lazy one, with the offset where an entry's push has completed."""
-    from .arch.x86_64 import IBT_PLT_PUSH_DONE
-    i = _LAZY_PLT_FDE.index(bytes([0x1a, 0x30 + 11]))        # DW_OP_and; DW_OP_lit11
-    return _LAZY_PLT_FDE[:i + 1] + bytes([0x30 + IBT_PLT_PUSH_DONE]) + _LAZY_PLT_FDE[i + 2:]
-
-
-# .plt.got: one jmp per entry, the caller's frame is untouched (the CIE's rules hold)
-_PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
 
 
 class _OutputPlace:

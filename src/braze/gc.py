@@ -6,7 +6,7 @@ notes, SHF_GNU_RETAIN sections and C-identifier sections named by a referenced _
 from __future__ import annotations
 
 from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
-                  SHT_PROGBITS, SHT_X86_64_UNWIND)
+                  SHT_PROGBITS)
 from .inputs.object import InputSection
 from .sections import is_c_identifier
 from .symbols import NONE
@@ -30,11 +30,12 @@ def gc_sections(ctx) -> None:
         if s.rank == NONE and (name.startswith("__start_") or name.startswith("__stop_")):
             startstop.add(name[8:] if name.startswith("__start_") else name[7:])
     fde_refs: dict[int, list] = {}
+    eh_types = (SHT_PROGBITS, ctx.target.unwind_section_type)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None:
                 continue
-            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
+            if sec.name == ".eh_frame" and sec.type in eh_types:
                 sec.gc_mark = True
                 for r in split_eh_frame(sec):
                     if r.is_cie or not r.relocs:

@@ -75,7 +75,8 @@ def _got_referenced(ctx):
     return s is not None and s.linker_defined
 
 
-def layout(ctx) -> None:
+def order_sections(ctx) -> None:
+    """Output sections sorted as bfd's default script places them; empty ones dropped."""
     syn = ctx.syn
     chunks = collect_chunks(ctx)
     for c in chunks:
@@ -99,13 +100,26 @@ def layout(ctx) -> None:
         tls[0].align = a
         ctx.tls_align = a
     # non-alloc symbol/string tables come last
+    ctx.layout_chunks, ctx.dropped = chunks, dropped
+
+
+def symbol_table(ctx) -> None:
+    """.symtab/.strtab (and .symtab_shndx) join the ordered sections; section indices are final."""
     from .symtab import build_symtab
+    chunks = ctx.layout_chunks
     tabs = build_symtab(ctx, chunks)
     chunks.extend(tabs)
     for i, c in enumerate(chunks, 1):
         c.shndx = i
     ctx.chunks = chunks
     ctx.out_by_name = {c.name: c for c in chunks}
+
+
+def assign_addresses(ctx) -> None:
+    """Segments, addresses and file offsets (repeated while .relr.dyn's size changes); then the
+    linker-defined symbols' values."""
+    syn = ctx.syn
+    chunks, dropped = ctx.chunks, ctx.dropped
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
@@ -370,7 +384,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
     page = cfg.max_page_size
     nph = len(segs)
     hdr_size = 64 + 56 * nph
-    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else 0x400000)
+    base = cfg.text_segment if cfg.text_segment is not None else (0 if cfg.pic else ctx.target.image_base)
     ctx.base = base
     ctx.hdr_size = hdr_size
     ctx.segments = segs
@@ -465,9 +479,7 @@ def _assign_rest(ctx, chunks) -> None:
         ctx.tls_start = tls[0].addr
         ctx.tls_end = max(c.addr + c.size for c in tls)
         memsz = ctx.tls_end - ctx.tls_start
-        ctx.tp = ctx.tls_start + align_up(memsz, ctx.tls_align)
-        if ctx.machine != 62:
-            ctx.tp = ctx.arch.thread_pointer(ctx.tls_start, ctx.tls_align)
+        ctx.tp = ctx.target.thread_pointer(ctx.tls_start, memsz, ctx.tls_align)
     # other segments
     for seg in segs:
         if seg.type == PT_LOAD:
@@ -578,8 +590,8 @@ def define_symbols(ctx) -> None:
 
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
     gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
-    if ctx.machine != 62 and syn.got in chunks:
-        gotbase, gotsec = syn.got.addr, syn.got      # aarch64 (bfd): _GLOBAL_OFFSET_TABLE_ is .got's start
+    if ctx.target.got_symbol_at_got and syn.got in chunks:
+        gotbase, gotsec = syn.got.addr, syn.got
     ctx.got_base = gotbase
     setv("_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     if syn.dynamic is not None:
@@ -605,7 +617,7 @@ def define_symbols(ctx) -> None:
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
         setv(n, end)
-    if getattr(ctx.arch, "EXTRA_LINKER_SYMS", ()):
+    if ctx.target.extra_linker_syms:
         # aarch64's script: __bss_start__ with __bss_start, _bss_end__/__bss_end__ after .bss,
         # __end__ with _end
         setv("__bss_start__", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
@@ -642,7 +654,7 @@ def define_symbols(ctx) -> None:
     # itself (TPOFF 0); a library keeps the TLS block start.
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
     setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared else ctx.tp, tls_first)
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
         s.value = sym_addr(ctx, ref) + delta
         if ref.section is not None and ref.rank >= 2:

@@ -6,8 +6,8 @@ any -shared link: the slot is FIRST in .init_array (before prioritized and plain
 because the entry initialises a runtime the constructors may already rely on.
 
 Both pieces are built as small relocatable objects generated here (ELF bytes parsed by the ordinary
-ObjectFile reader), so binning, relocation scanning (R_X86_64_64 becomes RELATIVE in a PIC output,
-PLT32 calls go through the PLT) and --gc-sections treat them like any compiler output.
+ObjectFile reader), so binning, relocation scanning (an absolute pointer becomes RELATIVE in a PIC
+output, calls go through the PLT) and --gc-sections treat them like any compiler output.
 """
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ from .elf import (EHDR, SHDR, SYM, SHT_PROGBITS, SHT_NOBITS, SHT_RELA, SHT_SYMTA
                   SHT_INIT_ARRAY, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_INFO_LINK, STB_LOCAL,
                   STB_GLOBAL, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_SECTION, SHN_UNDEF, SHN_ABS,
                   SHN_COMMON)
+from .config import TARGET_INIT_ENTRY
 from .inputs.object import ObjectFile
 from .symbols import Symbol, COMMON, SHARED, STRONG
 
-DEFAULT_ENTRY = "_rt0_amd64_linux_lib"
-R_X86_64_64, R_X86_64_PC32, R_X86_64_PLT32 = 1, 2, 4
 
 # Names shown in diagnostics and -Map for the generated objects.
 ENTRY_OBJ = "<braze: library-init entry>"
@@ -43,7 +42,7 @@ def _strtab(names):
     return bytes(data), offs
 
 
-def build_object(sections, local_syms, global_syms, machine: int = 62) -> bytes:
+def build_object(sections, local_syms, global_syms, e_machine: int) -> bytes:
     """sections: [(name, type, flags, align, data_or_size, relocs)] where relocs are
     (offset, type, symbol index, addend); symbols: (name, info, shndx, value, size), indices counted
     from 1 in local_syms + global_syms order. Section n of the list has section index n + 1."""
@@ -86,7 +85,7 @@ def build_object(sections, local_syms, global_syms, machine: int = 62) -> bytes:
     shdrs.append((shoff[".shstrtab"], SHT_STRTAB, 0, 0, place(shstr, 1), len(shstr), 0, 0, 1, 0))
     e_shoff = place(b"", 8)
     ident = b"\x7fELF\x02\x01\x01" + b"\0" * 9
-    head = EHDR.pack(ident, 1, machine, 1, 0, 0, e_shoff, 0, EHDR.size, 0, 0, SHDR.size, len(shdrs),
+    head = EHDR.pack(ident, 1, e_machine, 1, 0, 0, e_shoff, 0, EHDR.size, 0, 0, SHDR.size, len(shdrs),
                      len(shdrs) - 1)
     return head + bytes(body) + b"".join(SHDR.pack(*h) for h in shdrs)
 
@@ -100,78 +99,15 @@ def _synthetic(name: str, image: bytes, order: int) -> ObjectFile:
 
 # ------------------------------------------------------------------ --lib-main
 
-def _lib_main_code(ctx, main_sym: str, msg_len: int):
-    """x86-64 code of `_rt0_amd64_linux_lib(argc, argv, envp)` and of the thread's start routine.
-    Returns (bytes, relocations against: 1=.bss, 2=.rodata, and the globals' indices)."""
-    code = bytearray()
-    rel = []
-
-    def emit(b):
-        code.extend(b)
-
-    def pc32(sym, addend):       # a 4-byte field just emitted is PC-relative to `sym + addend`
-        rel.append((len(code) - 4, R_X86_64_PC32, sym, addend - 4))
-
-    def plt32(sym):
-        rel.append((len(code) - 4, R_X86_64_PLT32, sym, -4))
-
-    BSS, RODATA, PTHREAD_CREATE, PTHREAD_DETACH, MAIN = 1, 2, 5, 6, 7
-    emit(b"\xf3\x0f\x1e\xfa")                       # endbr64
-    emit(b"\x53")                                   # push %rbx          (16-byte aligned stack)
-    emit(b"\x48\x83\xec\x10")                       # sub $16,%rsp       (room for the pthread_t)
-    emit(b"\x48\x63\xff")                           # movslq %edi,%rdi
-    emit(b"\x48\x89\x3d\0\0\0\0"); pc32(BSS, 0)     # mov %rdi,argc
-    emit(b"\x48\x89\x35\0\0\0\0"); pc32(BSS, 8)     # mov %rsi,argv
-    emit(b"\x48\x89\x15\0\0\0\0"); pc32(BSS, 16)    # mov %rdx,envp
-    emit(b"\x48\x89\xe7")                           # mov %rsp,%rdi      (&thread)
-    emit(b"\x31\xf6")                               # xor %esi,%esi      (attr = NULL)
-    emit(b"\x48\x8d\x15")                           # lea start(%rip),%rdx
-    lea_at = len(code)
-    emit(b"\0\0\0\0")
-    emit(b"\x31\xc9")                               # xor %ecx,%ecx      (arg = NULL)
-    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_CREATE)    # call pthread_create
-    emit(b"\x85\xc0")                               # test %eax,%eax
-    emit(b"\x75\x0b")                               # jnz fail
-    emit(b"\x48\x8b\x3c\x24")                       # mov (%rsp),%rdi
-    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_DETACH)    # call pthread_detach
-    emit(b"\xeb\x18")                               # jmp done
-    # fail: write(2, msg, len) as a raw system call: no further libc dependency
-    emit(b"\xb8\x01\0\0\0")                         # mov $1,%eax        (SYS_write)
-    emit(b"\xbf\x02\0\0\0")                         # mov $2,%edi
-    emit(b"\x48\x8d\x35\0\0\0\0"); pc32(RODATA, 0)  # lea msg(%rip),%rsi
-    emit(b"\xba" + struct.pack("<I", msg_len))      # mov $len,%edx
-    emit(b"\x0f\x05")                               # syscall
-    # done:
-    emit(b"\x48\x83\xc4\x10")                       # add $16,%rsp
-    emit(b"\x5b")                                   # pop %rbx
-    emit(b"\xc3")                                   # ret
-    entry_size = len(code)
-    start = len(code)
-    struct.pack_into("<i", code, lea_at, start - (lea_at + 4))
-    emit(b"\xf3\x0f\x1e\xfa")                       # start: endbr64
-    emit(b"\x48\x83\xec\x08")                       # sub $8,%rsp
-    emit(b"\x48\x8b\x3d\0\0\0\0"); pc32(BSS, 0)     # mov argc,%rdi
-    emit(b"\x48\x8b\x35\0\0\0\0"); pc32(BSS, 8)     # mov argv,%rsi
-    emit(b"\x48\x8b\x15\0\0\0\0"); pc32(BSS, 16)    # mov envp,%rdx
-    emit(b"\xe8\0\0\0\0"); plt32(MAIN)              # call SYM
-    emit(b"\x31\xc0")                               # xor %eax,%eax
-    emit(b"\x48\x83\xc4\x08")                       # add $8,%rsp
-    emit(b"\xc3")                                   # ret
-    return bytes(code), rel, entry_size, start
-
-
 def lib_main_object(ctx, order: int) -> ObjectFile:
-    """The object that defines `_rt0_amd64_linux_lib` for --lib-main=SYM: at load it saves argc/argv/
+    """The object that defines the library-init entry (ctx.target.lib_init_symbol) for --lib-main=SYM: at load it saves argc/argv/
     envp, starts a detached thread running SYM(argc, argv, envp) and returns at once."""
     cfg = ctx.config
     main_sym = cfg.lib_main
-    entry = _entry_name(ctx)
+    entry = ctx.target.lib_init_symbol
     msg = (f"{entry}: cannot create the thread for {main_sym} (pthread_create failed); "
            f"the library stays loaded without it\n").encode()
-    if ctx.machine != 62:
-        code, rel, entry_size, start = ctx.arch.lib_main_code(len(msg))
-    else:
-        code, rel, entry_size, start = _lib_main_code(ctx, main_sym, len(msg))
+    code, rel, entry_size, start = ctx.target.lib_main_code(len(msg))
     sections = [(".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, code, rel),
                 (".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 8, 24, []),
                 (".rodata", SHT_PROGBITS, SHF_ALLOC, 1, msg, [])]
@@ -182,16 +118,7 @@ def lib_main_object(ctx, order: int) -> ObjectFile:
     globals_ = [("pthread_create", STB_GLOBAL << 4, SHN_UNDEF, 0, 0),   # 5
                 ("pthread_detach", STB_GLOBAL << 4, SHN_UNDEF, 0, 0),   # 6
                 (main_sym, STB_GLOBAL << 4, SHN_UNDEF, 0, 0)]           # 7
-    return _synthetic(LIB_MAIN_OBJ, build_object(sections, locals_, globals_, ctx.machine), order)
-
-
-def _entry_name(ctx) -> str:
-    """The target's library-init symbol (Go's `_rt0_<GOARCH>_linux_lib`)."""
-    return getattr(ctx.arch, "INIT_ENTRY", DEFAULT_ENTRY)
-
-
-def _abs64(ctx) -> int:
-    return getattr(ctx.arch, "R_ABS64", R_X86_64_64)
+    return _synthetic(LIB_MAIN_OBJ, build_object(sections, locals_, globals_, ctx.target.e_machine), order)
 
 
 # ------------------------------------------------------------------ the init entry
@@ -221,7 +148,7 @@ def prepare(ctx) -> None:
     """Run after symbol resolution: checks --lib-main and adds the init-entry object for -shared."""
     cfg = ctx.config
     if cfg.lib_main:
-        entry = _entry_name(ctx)
+        entry = ctx.target.lib_init_symbol
         glob, locs = _definitions(ctx, entry)
         others = [o.name for o, _i in locs if not getattr(o, "synthetic", False)]
         if glob is not None:
@@ -237,6 +164,8 @@ def prepare(ctx) -> None:
             raise LinkError(f"--lib-main={cfg.lib_main}: pthread_create is not defined by any input "
                             f"(link with -lc, or -lpthread on glibc before 2.34)")
     name = cfg.init_entry
+    if name == TARGET_INIT_ENTRY:
+        name = ctx.target.lib_init_symbol
     if name is None or (not cfg.shared and not cfg.verbose):
         return          # (finding local definitions reads every object's symbol names: only for a note)
     glob, locs = _definitions(ctx, name)
@@ -259,14 +188,14 @@ def prepare(ctx) -> None:
         if len(locs) > 1:
             raise LinkError(f"library-init entry {name} is defined locally in several objects: "
                             + ", ".join(o.name for o, _i in locs) + " (use --init-entry=SYM or --no-init-entry)")
-        from .arch.x86_64 import local_sym
+        from .address import local_sym
         obj, i = locs[0]
         target = obj.syms[i] or local_sym(obj, i)
     if _already_in_init_array(ctx, target):
         _note(ctx, f"an input .init_array already calls {name}: no init entry added")
         return
-    sections = [(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE, 8, b"\0" * 8, [(0, _abs64(ctx), 1, 0)])]
-    image = build_object(sections, [], [(name, STB_GLOBAL << 4, SHN_UNDEF, 0, 0)], ctx.machine)
+    sections = [(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE, 8, b"\0" * 8, [(0, ctx.target.R_ABS64, 1, 0)])]
+    image = build_object(sections, [], [(name, STB_GLOBAL << 4, SHN_UNDEF, 0, 0)], ctx.target.e_machine)
     obj = _synthetic(ENTRY_OBJ, image, order=-1)
     obj.init_first = True
     obj.syms = [None, target]       # the reference is bound here, not through the symbol table
@@ -296,7 +225,7 @@ def _check_callable(ctx, name, glob, locs) -> None:
 def _already_in_init_array(ctx, target) -> bool:
     """Does an input .init_array slot already point at `target` (Go's go.o when Go links externally)?"""
     want_sec, want_val = target.section, target.value
-    abs64 = _abs64(ctx)
+    abs64 = ctx.target.R_ABS64
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.rel_size or not (sec.name == ".init_array" or

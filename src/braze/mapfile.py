@@ -9,7 +9,7 @@ from .sections import OutputSection, Fragment
 
 
 def write_map(ctx) -> None:
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     lines = []
     add = lines.append
     syms_by_sec: dict[int, list] = {}

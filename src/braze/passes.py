@@ -8,27 +8,14 @@ from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_X86_64_UNWIND, STB_LOCAL, STT_FUNC,
+                  SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, STB_LOCAL, STT_FUNC,
                   STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
-                  STV_INTERNAL, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
-                  GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED)
+                  STV_INTERNAL)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
-from .symbols import (NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
+                      NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
-
-
-# Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
-LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executable_start", "_etext", "etext",
-               "__etext", "_edata", "edata", "_end", "end", "__bss_start", "__init_array_start",
-               "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
-               "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
-               "__tdata_start", "_TLS_MODULE_BASE_", "__dso_handle_unused"}
-EXPORTED_LINKER_SYMS = ("_edata", "_end", "__bss_start")   # in .dynsym of -E executables, as bfd does
-LOCAL_LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__init_array_start",
-                     "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
-                     "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
-                     "__tdata_start", "_TLS_MODULE_BASE_"}
 
 
 class Blob:
@@ -64,7 +51,7 @@ def resolve_symbols(ctx) -> None:
     for so in ctx.needed_dsos:
         so.is_needed = True
     symtab = ctx.symtab
-    extra = getattr(ctx.arch, "EXTRA_LINKER_SYMS", ())    # the target's default script defines more
+    extra = ctx.target.extra_linker_syms      # the target's default script defines more
     if not cfg.shared:
         for name in EXPORTED_LINKER_SYMS + extra:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
@@ -106,12 +93,21 @@ def resolve_symbols(ctx) -> None:
         s = symtab.get(name)
         if s is None or not (s.rank >= COMMON or s.linker_defined):
             diag.error(f"required symbol `{diag.demangle(name)}' not defined")
+
+
+def check_library_references(ctx) -> None:
+    """Shared libraries' undefined references (--no-allow-shlib-undefined, dsocheck.py); the link
+    ends here on any error so far."""
     from .dsocheck import check_shlib_undefined
     check_shlib_undefined(ctx)
     diag.check_errors()
-    # exports
+
+
+def mark_exports(ctx) -> None:
+    """Which regular definitions go to .dynsym (before dynamic lists and version scripts refine it)."""
+    cfg = ctx.config
     shared = cfg.shared
-    for s in symtab.values():
+    for s in ctx.symtab.values():
         if s.rank < COMMON or not isinstance(s.file, object) or s.file is None or s.file.is_shared:
             continue
         if s.visibility in (STV_HIDDEN, STV_INTERNAL):
@@ -121,26 +117,17 @@ def resolve_symbols(ctx) -> None:
         # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
         if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
             s.export = True
+
+
+def apply_versions(ctx) -> None:
+    """Dynamic lists, then version scripts / .symver / --default-symver (version.py)."""
+    cfg = ctx.config
     if cfg.dynamic_list or cfg.dynamic_list_exports or cfg.dynamic_list_data or cfg.dynamic_list_builtin:
         from .version import apply_dynamic_list
         apply_dynamic_list(ctx)
     if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
         from .version import assign_versions
         assign_versions(ctx)
-    from . import libinit
-    libinit.prepare(ctx)
-    diag.check_errors()
-
-
-class ScriptDefs:
-    """The `file` of the symbols --defsym and linker-script assignments define: bfd treats them as
-    ordinary global definitions (in .symtab always, exported from a library, preemptible there)."""
-    is_shared = False
-    archive = None
-    has_ifunc_or_unique = False
-
-    def __init__(self, name: str):
-        self.name = name
 
 
 _ASSIGN_EXPR = None
@@ -283,7 +270,7 @@ def _check_undefined(ctx) -> None:
 
 def _ignored_undefined(ctx, undef: list) -> list:
     """--ignore-unresolved-symbol: those names' references are no error. In a PIE bfd 2.40 then writes
-    R_X86_64_NONE into .rela.plt (an output the dynamic loader rejects: "unexpected PLT reloc type"),
+    R_*_NONE into .rela.plt (an output the dynamic loader rejects: "unexpected PLT reloc type"),
     or with -static-pie fails on PC-relative data references: refused rather than imitated."""
     cfg = ctx.config
     ign = cfg.ignore_unresolved
@@ -418,6 +405,8 @@ def bin_sections(ctx) -> None:
     eh_inputs = []
     members: dict[str, list] = {}
     unique = _UniqueRule(cfg.unique) if cfg.unique else None
+    unwind = ctx.target.unwind_section_type
+    eh_types = (SHT_PROGBITS, unwind)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive:
@@ -429,7 +418,7 @@ def bin_sections(ctx) -> None:
                     if name.startswith((".debug", ".zdebug", ".line", ".stab")):
                         sec.alive = False
                         continue
-            if name == ".eh_frame" and sec.type in (SHT_PROGBITS, SHT_X86_64_UNWIND):
+            if name == ".eh_frame" and sec.type in eh_types:
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
                 continue
@@ -452,12 +441,12 @@ def bin_sections(ctx) -> None:
                 if ms is None:
                     ms = merged[mkey] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
                                                       bool(flags & SHF_STRINGS))
-                    ms.out = _out(outs, oname, sec, key)
+                    ms.out = _out(outs, oname, sec, key, unwind)
                     ms.key = key
                 ms.add(sec)
                 sec.out = None
                 continue
-            _out(outs, oname, sec, key)
+            _out(outs, oname, sec, key, unwind)
             members.setdefault(key, []).append((section_order_key(oname, sec), sec))
     placed = set()
     for ms in merged.values():
@@ -525,7 +514,7 @@ class _UniqueRule:
         return f"{name}\0{self.count}"
 
 
-def _out(outs, oname, sec, key=None) -> OutputSection:
+def _out(outs, oname, sec, key=None, unwind=None) -> OutputSection:
     key = key or oname
     os_ = outs.get(key)
     flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
@@ -533,7 +522,7 @@ def _out(outs, oname, sec, key=None) -> OutputSection:
         flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
     if os_ is None:
         t = sec.type
-        if t == SHT_X86_64_UNWIND:
+        if t == unwind:                 # the psABI's unwind section type: output as PROGBITS, as bfd
             t = SHT_PROGBITS
         os_ = outs[key] = OutputSection(oname, t, flags)
         if oname in (".init_array",):
@@ -589,10 +578,10 @@ def create_synthetic(ctx) -> None:
     ctx.need_tlsld = False
     dyn = ctx.dynamic
     if dyn and not cfg.shared and not cfg.no_dynamic_linker:
-        syn.interp = Interp(cfg.dynamic_linker or getattr(ctx.arch, "INTERP", "/lib64/ld-linux-x86-64.so.2"))
+        syn.interp = Interp(cfg.dynamic_linker or ctx.target.interpreter)
     if cfg.build_id:
         syn.build_id = BuildId(cfg.build_id)
-    props = _merge_properties(ctx)
+    props = ctx.target.merge_properties(ctx)
     if props:
         syn.property = PropertyNote(props)
     if cfg.package_metadata is not None:
@@ -617,15 +606,12 @@ def create_synthetic(ctx) -> None:
         syn.relr_dyn = RelrDyn()
     syn.got = Got()
     syn.gotplt = GotPlt(dyn)
+    syn.gotplt.dynamic_word = not ctx.target.got_header
     if not dyn:
         syn.gotplt.header = 3
-    syn.plt = Plt(dyn)
-    if ctx.machine != 62:
-        syn.plt.set_arch(ctx.arch)
-        syn.gotplt.aarch64 = True
-    syn.pltgot = PltGot()
-    # bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt)
-    if cfg.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT:
+    syn.plt = Plt(dyn, ctx.target)
+    syn.pltgot = PltGot(ctx.target)
+    if ctx.target.use_ibt_plt(ctx):
         syn.plt.ibt = True
         syn.pltgot.set_ibt()
         if dyn:
@@ -644,69 +630,12 @@ def create_synthetic(ctx) -> None:
     bss.members.insert(0, syn.dynbss)
 
 
-def _merge_properties(ctx) -> list[tuple[int, int]]:
-    """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
-    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
-    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
-    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
-    cfg = ctx.config
-    objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
-    if ctx.machine != 62:
-        return ctx.arch.merge_properties(ctx, objs)
-    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
-        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
-    out = []
-    feat = None
-    for o in objs:
-        if o.x86_feature_and is None:
-            feat = 0
-            break
-        feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
-    if cfg.cet_report != "none":
-        _cet_report(cfg, objs, forced)
-    feat = (feat or 0) | forced
-    ctx.x86_feature_1 = feat
-    if feat:
-        out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
-    ors: dict[int, int] = {}
-    for o in objs:
-        for k, v in o.x86_or_props.items():
-            ors[k] = ors.get(k, 0) | v
-    if cfg.isa_level_needed:
-        ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
-    out.extend(ors.items())
-    if objs:
-        orand = dict(objs[0].x86_orand_props)
-        for o in objs[1:]:
-            if not orand:
-                break
-            mine = o.x86_orand_props
-            orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
-        out.extend(orand.items())
-    out.sort()
-    return out
-
-
-def _cet_report(cfg, objs, forced) -> None:
-    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
-    for o in objs:
-        have = o.x86_feature_and or 0
-        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
-                if not (have | forced) & bit]
-        if not miss:
-            continue
-        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
-        if cfg.cet_report == "error":
-            diag.error(f"{o.name}: {what}")
-        else:
-            diag.note(f"{o.name}: warning: {what}")
-    diag.check_errors()
 
 
 # ------------------------------------------------------------------ scan
 
 def scan_relocations(ctx) -> None:
-    scan_section = ctx.arch.scan_section
+    scan_section = ctx.target.scan_section
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
@@ -727,27 +656,44 @@ def scan_relocations(ctx) -> None:
             rels += r.relocs
         if rels:
             scan_section(ctx, sec, rels)
-        eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
+        ctx.eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()
+
+
+def init_entry(ctx) -> None:
+    """--lib-main's object and the -shared library-init entry (libinit.py)."""
+    from . import libinit
+    libinit.prepare(ctx)
+    diag.check_errors()
+
+
+def finish_weak_undefined(ctx) -> None:
+    """The executable's undefined weak references, decided after the whole scan (the target's rules)."""
     if ctx.weak_refs:
-        from .arch.x86_64 import finish_weak_undefined
-        finish_weak_undefined(ctx)
+        ctx.target.finish_weak_undefined(ctx)
+
+
+def allocate_got_plt(ctx) -> None:
+    """GOT/PLT entries, copy and dynamic relocations from the scan's needs; then the PLT's unwind
+    records, and the .eh_frame scan's dynamic relocations moved to the records' output places."""
     _allocate(ctx)
+    eh = ctx.syn.eh_frame
     if eh is not None:
         if ctx.config.plt_unwind:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
-        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *eh_dyn)
-    finish = getattr(ctx.arch, "finish_scan", None)
-    if finish is not None:
-        finish(ctx)
+        eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *ctx.eh_dyn)
+    ctx.target.finish_scan(ctx)
 
 
 def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
-    from .arch.x86_64 import is_preemptible
+    from .address import is_preemptible
     from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD
-    from .synthetic.rela import (DynReloc, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_DTPMOD64,
-                                 R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE)
+    from .synthetic.rela import DynReloc
+    T = ctx.target
+    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = (T.R_COPY, T.R_GLOB_DAT, T.R_JUMP_SLOT,
+                                                                T.R_RELATIVE, T.R_IRELATIVE)
+    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = T.R_DTPMOD64, T.R_DTPOFF64, T.R_TPOFF64, T.R_TLSDESC
     cfg = ctx.config
     syn = ctx.syn
     got, plt, pltgot, gotplt = syn.got, syn.plt, syn.pltgot, syn.gotplt
@@ -756,9 +702,8 @@ def _allocate(ctx) -> None:
     pic = cfg.pic
     iplt_rel = []
     dynbss = syn.dynbss
-    a64 = ctx.machine != 62
-    if a64 and not got.nslots:
-        got.add(GOT_ADDR, None)         # aarch64: bfd's .got starts with a word for _DYNAMIC (0 if static)
+    if T.got_header and not got.nslots:
+        got.add(GOT_ADDR, None)         # bfd's aarch64 .got starts with a word for _DYNAMIC (0 if static)
         if dyn:
             got.static_words[0] = lambda ctx: ctx.syn.dynamic.addr
     for s in ctx.needs_syms:
@@ -799,7 +744,7 @@ def _allocate(ctx) -> None:
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif s.copyrel and dyn:
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
-            elif a64 and dyn and not pic and s.export and s.rank >= COMMON:
+            elif T.glob_dat_exported_got and dyn and not pic and s.export and s.rank >= COMMON:
                 # bfd (aarch64): a non-PIE's GOT slot of a symbol it exports is filled by ld.so
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
@@ -811,7 +756,7 @@ def _allocate(ctx) -> None:
                 if s.iplt_idx < 0:
                     s.iplt_idx = len(plt.isyms)
                     plt.isyms.append(s)
-            elif s.got_idx >= 0 and pre and ctx.machine == 62:     # (aarch64: no .plt.got)
+            elif s.got_idx >= 0 and pre and T.pltgot_stubs:
                 if s.pltgot_idx < 0:
                     s.pltgot_idx = len(pltgot.syms)
                     pltgot.syms.append(s)
@@ -868,15 +813,14 @@ def _allocate(ctx) -> None:
         rela_plt.relocs.append(DynReloc(R_TLSDESC, gotplt, gotplt.tlsdesc_off(i), s if tls_sym else None,
                                         None if tls_sym else s, 0))
     plt.tlsdesc_plt0 = bool(gotplt.tlsdesc)
-    if ctx.machine != 62 and got.nslots == 1 and got.tlsld_idx < 0 and not gotplt.tlsdesc and \
-            not _got_symbol_used(ctx):
-        got.nslots = 0                  # (only the reserved word: no .got, as bfd)
-        got.entries.clear()
-        got.static_words.clear()
     if gotplt.tlsdesc and not cfg.now:
         # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
         got.tlsdesc_got_idx = got.add(GOT_ADDR, None)
         plt.tlsdesc_tramp = True
+    if T.got_header and got.nslots == 1 and got.tlsld_idx < 0 and not _got_symbol_used(ctx):
+        got.nslots = 0                  # (only the reserved word: no .got, as bfd)
+        got.entries.clear()
+        got.static_words.clear()
 
 
 def _got_symbol_used(ctx) -> bool:
@@ -909,17 +853,17 @@ def _copy_align(s) -> int:
 
 
 def _addr_fn(s):
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s)
 
 
 def _tpoff_fn(s):
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s) - ctx.tp
 
 
 def _dtpoff_fn(s):
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s) - ctx.tls_start
 
 
@@ -930,7 +874,7 @@ def finalize_dynamic(ctx) -> None:
     syn = ctx.syn
     if not ctx.dynamic:
         return
-    extra = getattr(ctx.arch, "EXTRA_LINKER_SYMS", ())
+    extra = ctx.target.extra_linker_syms
     ds = syn.dynsym
     chosen = []
     seen = set()

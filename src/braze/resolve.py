@@ -18,9 +18,6 @@ from .inputs.shared import SharedFile
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
 
-DEFAULT_DIRS = ["/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-                "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",
-                "/lib", "/usr/lib", "/usr/x86_64-linux-gnu/lib64", "/usr/x86_64-linux-gnu/lib"]
 
 
 def _vis_merge(a: int, b: int) -> int:
@@ -46,9 +43,9 @@ class Reader:
         self.sysroot = sysroot
         self.canon_sysroot = canon_sysroot(sysroot)
         self.search_dirs = [expand_dir(d, sysroot) for d in self.cfg.library_paths]
-        dirs = getattr(ctx.arch, "LIB_DIRS", DEFAULT_DIRS)
-        self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in dirs]
+        self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in ctx.target.lib_dirs]
         self.lib_dirs = self.search_dirs + self.default_dirs    # + input scripts' SEARCH_DIRs, after
+        self.target_chosen = False
         self.order = 0
         self.wraps = set(self.cfg.wraps)
         self.group: list | None = None
@@ -106,7 +103,7 @@ class Reader:
         """bfd skips a library of another class or machine found in the search path (a 32-bit
         libfoo.so in a -L directory) and goes on searching, saying so unless
         --no-warn-search-mismatch; it tries -l:FILE twice when linking dynamically (each try warns)."""
-        if not _foreign_elf(path, self.ctx.machine):
+        if not _foreign_elf(path, self.ctx.target.e_machine):
             return True
         if self.cfg.warn_search_mismatch:
             for _ in range(tries):
@@ -219,9 +216,11 @@ class Reader:
                 raise LinkError(f"{path}: file too short for an ELF header")
             etype = view[16] | (view[17] << 8)
             if etype == ET_REL:
-                self.add_object(ObjectFile(path, view, order=self.next_order()))
+                self._first_elf(view)
+                self.add_object(ObjectFile(path, view, order=self.next_order(), target=self.ctx.target))
             elif etype == ET_DYN:
-                so = SharedFile(path, view, as_needed, order=self.next_order())
+                self._first_elf(view)
+                so = SharedFile(path, view, as_needed, order=self.next_order(), target=self.ctx.target)
                 if not so.has_soname:
                     so.soname = needed_name or path
                 self.dso_paths[real] = so
@@ -293,6 +292,26 @@ class Reader:
                 self.warned.add(name)
                 report_symbol_warning(self.ctx, obj, obj, name, text)
 
+    def _first_elf(self, view) -> None:
+        """Without -m, the first ELF input chooses the target (the default one stays when braze has
+        none for its machine: reading the file then reports the mismatch); the default library
+        directories follow it."""
+        if self.target_chosen:
+            return
+        self.target_chosen = True
+        if self.cfg.emulation is not None or len(view) < 20:
+            return
+        from .arch import select_target
+        t = select_target(view[18] | (view[19] << 8))
+        if t is None or t is self.ctx.target:
+            return
+        self.ctx.target = t
+        if not self.cfg.nostdlib:
+            n = len(self.search_dirs)
+            rest = self.lib_dirs[n + len(self.default_dirs):]
+            self.default_dirs = [self.sysroot + d for d in t.lib_dirs]
+            self.lib_dirs = self.search_dirs + self.default_dirs + rest
+
     def next_order(self) -> int:
         self.order += 1
         return self.order
@@ -360,7 +379,8 @@ class Reader:
             mname, view = ar.member(off)
             hit = False
             if bytes(view[:4]) == b"\x7fELF":
-                obj = ObjectFile(mname, view, archive=ar)
+                self._first_elf(view)
+                obj = ObjectFile(mname, view, archive=ar, target=self.ctx.target)
                 for i in range(obj.first_global, len(obj.esyms)):
                     e = obj.esyms[i]
                     if obj.sym_names[i] == name and e[3] not in (SHN_UNDEF, SHN_COMMON) and \
@@ -381,7 +401,8 @@ class Reader:
             return
         if len(view) >= 18 and (view[16] | (view[17] << 8)) != ET_REL:
             raise LinkError(f"{name}: archive member is not a relocatable object")
-        obj = ObjectFile(name, view, archive=ar, order=self.next_order())
+        self._first_elf(view)
+        obj = ObjectFile(name, view, archive=ar, order=self.next_order(), target=self.ctx.target)
         ar.loaded[off] = obj
         if self.tracer is not None:
             self.tracer.member(ar, name)
@@ -603,7 +624,7 @@ class Reader:
                         diag.warn(f"{name}, needed by {so.name}, not found (try using -rpath or -rpath-link)")
                         continue
                     try:
-                        ind = SharedFile(path, self.open(path), False)
+                        ind = SharedFile(path, self.open(path), False, target=self.ctx.target)
                     except LinkError:
                         continue
                 seen.add(ind.soname)
@@ -773,8 +794,6 @@ def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
 
 
 def read_inputs(ctx) -> None:
-    from .arch.choose import choose
-    choose(ctx)
     r = Reader(ctx)
     ctx.tracer = r.tracer       # --dependency-file is written even when the link fails
     cfg = ctx.config
@@ -789,6 +808,8 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    from .arch import configure
+    configure(ctx)              # the target is final: its option defaults and checks
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:
@@ -816,9 +837,9 @@ def _bind_default_version_refs(ctx) -> None:
         obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
 
 
-def _foreign_elf(path: str, machine: int = 62) -> bool:
+def _foreign_elf(path: str, e_machine: int) -> bool:
     """An ELF file (or an archive whose first object member is one) that is not ELF64 little-endian
-    x86-64. Anything else (scripts, thin archives, unreadable files) is left to the normal checks."""
+    of the link's machine. Anything else (scripts, thin archives, unreadable files) is left to the normal checks."""
     try:
         with open(path, "rb") as f:
             head = f.read(20)
@@ -840,4 +861,4 @@ def _foreign_elf(path: str, machine: int = 62) -> bool:
         return False
     if head[:4] != b"\x7fELF" or len(head) < 20:
         return False
-    return head[4] != 2 or head[5] != 1 or int.from_bytes(head[18:20], "little") != machine
+    return head[4] != 2 or head[5] != 1 or int.from_bytes(head[18:20], "little") != e_machine

@@ -69,6 +69,16 @@ class _Demangler:
             return True
         return False
 
+    def _list(self, sep: str, item) -> int:
+        """Items up to the closing "E", separated by sep; their count (tuples print "(T,)")."""
+        n = 0
+        while not self.eat("E"):
+            if n:
+                self.emit(sep)
+            item()
+            n += 1
+        return n
+
     def emit(self, t: str) -> None:
         if not self.skip:
             self.out.append(t)
@@ -183,12 +193,7 @@ class _Demangler:
         self.emit(">")
 
     def _args(self) -> None:
-        i = 0
-        while not self.eat("E"):
-            if i:
-                self.emit(", ")
-            self.generic_arg()
-            i += 1
+        self._list(", ", self.generic_arg)
 
     def generic_arg(self) -> None:
         if self.eat("L"):
@@ -244,12 +249,7 @@ class _Demangler:
             self.emit("]")
         elif tag == "T":
             self.emit("(")
-            i = 0
-            while not self.eat("E"):
-                if i:
-                    self.emit(", ")
-                self.type()
-                i += 1
+            i = self._list(", ", self.type)
             self.emit(",)" if i == 1 else ")")
         elif tag == "F":
             outer = self.lifetimes
@@ -260,12 +260,7 @@ class _Demangler:
                 abi = "C" if self.eat("C") else self.ident()
                 self.emit('extern "' + _abi_name(abi) + '" ')
             self.emit("fn(")
-            i = 0
-            while not self.eat("E"):
-                if i:
-                    self.emit(", ")
-                self.type()
-                i += 1
+            self._list(", ", self.type)
             self.emit(")")
             if not self.eat("u"):
                 self.emit(" -> ")
@@ -275,12 +270,7 @@ class _Demangler:
             self.emit("dyn ")
             outer = self.lifetimes
             self.binder()
-            i = 0
-            while not self.eat("E"):
-                if i:
-                    self.emit(" + ")
-                self.dyn_trait()
-                i += 1
+            self._list(" + ", self.dyn_trait)
             self.lifetimes = outer
             if not self.eat("L"):
                 raise _Bad
@@ -316,12 +306,7 @@ class _Demangler:
             self.path(False)
             self.emit("<")
             opened = True
-            i = 0
-            while not self.eat("E"):
-                if i:
-                    self.emit(", ")
-                self.generic_arg()
-                i += 1
+            self._list(", ", self.generic_arg)
         else:
             self.path(False)
         self.depth -= 1

@@ -97,3 +97,27 @@ NEEDS_TLSDESC = 16
 NEEDS_COPY = 32
 NEEDS_CPLT = 64      # canonical PLT (address taken in non-PIC code)
 NEEDS_DYNSYM = 128
+
+
+# Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).
+LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executable_start", "_etext", "etext",
+               "__etext", "_edata", "edata", "_end", "end", "__bss_start", "__init_array_start",
+               "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
+               "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
+               "__tdata_start", "_TLS_MODULE_BASE_", "__dso_handle_unused"}
+EXPORTED_LINKER_SYMS = ("_edata", "_end", "__bss_start")   # in .dynsym of -E executables, as bfd does
+LOCAL_LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__init_array_start",
+                     "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
+                     "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
+                     "__tdata_start", "_TLS_MODULE_BASE_"}
+
+
+class ScriptDefs:
+    """The `file` of the symbols --defsym and linker-script assignments define: bfd treats them as
+    ordinary global definitions (in .symtab always, exported from a library, preemptible there)."""
+    is_shared = False
+    archive = None
+    has_ifunc_or_unique = False
+
+    def __init__(self, name: str):
+        self.name = name

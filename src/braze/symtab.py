@@ -6,11 +6,10 @@ import struct
 from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
                   SHN_XINDEX)
-from .arch.x86_64 import sym_addr
+from .address import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
-from .symbols import NONE, SHARED, COMMON
-from .passes import LOCAL_LINKER_SYMS, ScriptDefs
+from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs
 from .synthetic.strtab import StrTab
 
 

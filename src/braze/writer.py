@@ -18,35 +18,52 @@ from .sections import OutputSection
 _PARALLEL_MIN_RELOCS = 50000
 
 
-def write_output(ctx) -> None:
+def write_sections(ctx) -> None:
+    """The output image (ctx.buf): ELF and program headers, then every chunk's own bytes."""
     cfg = ctx.config
-    jobs = _reloc_jobs(ctx)
-    parallel = _use_two_processes(cfg, sum(m.rel_size for m, _o, _a in jobs) // 24)
+    jobs = ctx.reloc_jobs = _reloc_jobs(ctx)
+    parallel = ctx.reloc_parallel = _use_two_processes(cfg, sum(m.rel_size for m, _o, _a in jobs) // 24)
     # a shared mapping lets a forked process write its half of the relocations into the same image
     try:
         buf = mmap.mmap(-1, ctx.file_size) if parallel else bytearray(ctx.file_size)
     except (MemoryError, OverflowError, OSError) as e:
         raise LinkError(f"{cfg.output}: cannot allocate the output image of {ctx.file_size} bytes "
                         f"({type(e).__name__})") from None
+    ctx.buf = buf
     _write_headers(ctx, buf)
-    chunks = ctx.chunks
-    for c in chunks:
+    for c in ctx.chunks:
         c.write(ctx, buf)
-    if parallel:
-        _apply_two_processes(ctx, buf, jobs)
+
+
+def apply_relocations(ctx) -> None:
+    """The input sections' relocations (the target's apply_relocs), in two processes when it pays."""
+    if ctx.reloc_parallel:
+        _apply_two_processes(ctx, ctx.buf, ctx.reloc_jobs)
     else:
-        _apply_jobs(ctx, buf, jobs)
+        _apply_jobs(ctx, ctx.buf, ctx.reloc_jobs)
     diag.check_errors()
-    for c in chunks:
+
+
+def post_write(ctx) -> None:
+    """What reads the relocated image back: dynamic relocation addends, .relr.dyn, .eh_frame_hdr..."""
+    buf = ctx.buf
+    for c in ctx.chunks:
         pw = getattr(c, "post_write", None)
         if pw is not None and c is not ctx.syn.build_id:
             pw(ctx, buf)
-    if cfg.compress_debug_sections != "none":
-        buf = _compress_debug(ctx, buf)
-    if ctx.syn.build_id is not None and ctx.syn.build_id in chunks:
-        ctx.syn.build_id.post_write(ctx, buf)
+    if ctx.config.compress_debug_sections != "none":
+        ctx.buf = _compress_debug(ctx, buf)
+
+
+def write_build_id(ctx) -> None:
+    """--build-id: a digest of the finished image (after compression)."""
+    if ctx.syn.build_id is not None and ctx.syn.build_id in ctx.chunks:
+        ctx.syn.build_id.post_write(ctx, ctx.buf)
+
+
+def commit(ctx) -> None:
     diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
-    _commit(cfg.output, buf)
+    _commit(ctx.config.output, ctx.buf)
 
 
 def _reloc_jobs(ctx) -> list:
@@ -62,7 +79,7 @@ def _reloc_jobs(ctx) -> list:
 
 
 def _apply_jobs(ctx, buf, jobs) -> None:
-    apply_relocs = ctx.arch.apply_relocs
+    apply_relocs = ctx.target.apply_relocs
     for m, off, addr in jobs:
         apply_relocs(ctx, m.file, m, m.relocs, buf, off, addr)
 
@@ -165,7 +182,7 @@ def _compress_debug(ctx, buf) -> bytearray:
 
 
 def _entry(ctx) -> int:
-    from .arch.x86_64 import sym_addr
+    from .address import sym_addr
     cfg = ctx.config
     name = cfg.entry or ctx.script_entry or "_start"
     s = ctx.symtab.get(name)
@@ -196,7 +213,7 @@ def _write_headers(ctx, buf) -> None:
     shnum, shstrndx = len(chunks) + 1, ctx.shstrtab.shndx
     if cfg.pie and not cfg.shared and cfg.text_segment:
         etype = ET_EXEC     # bfd: a PIE given a non-zero -Ttext-segment is written as ET_EXEC
-    EHDR.pack_into(buf, 0, ident, etype, ctx.machine, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
+    EHDR.pack_into(buf, 0, ident, etype, ctx.target.e_machine, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
                    shnum if shnum < SHN_LORESERVE else 0, shstrndx if shstrndx < SHN_LORESERVE else SHN_XINDEX)
     if shnum >= SHN_LORESERVE:      # the gABI's escape: the real numbers live in section 0's header
         SHDR.pack_into(buf, ctx.shoff, 0, 0, 0, 0, 0, shnum, shstrndx if shstrndx >= SHN_LORESERVE else 0,

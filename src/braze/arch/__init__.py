@@ -1,1 +1,51 @@
-"""Architecture back ends. Adding an arch means adding a module with scan_section/apply_relocs."""
+"""Architecture back ends: one Target per module (see base.py); this module picks one per link.
+
+Adding an architecture: a module here defining a Target subclass instance `TARGET`, listed in
+_MODULES. Nothing outside this package names an architecture.
+"""
+from __future__ import annotations
+
+import importlib
+
+_MODULES = ("x86_64", "aarch64")        # the first is the default target (no -m, no ELF input yet)
+_loaded: list | None = None
+
+
+def targets() -> list:
+    global _loaded
+    if _loaded is None:
+        _loaded = [importlib.import_module(f"{__name__}.{m}").TARGET for m in _MODULES]
+    return _loaded
+
+
+def default_target():
+    return targets()[0]
+
+
+def select_target(e_machine: int):
+    """The Target for an ELF e_machine, or None if braze has none."""
+    return next((t for t in targets() if t.e_machine == e_machine), None)
+
+
+def target_for_emulation(name: str):
+    """The Target whose -m emulation names include `name`, or None."""
+    return next((t for t in targets() if name in t.emulations), None)
+
+
+def emulation_names() -> list[str]:
+    return [e for t in targets() for e in t.emulations]
+
+
+def configure(ctx) -> None:
+    """Once the inputs are read (the target is final): the target's defaults for the options the
+    command line left unset, and its own checks of the options."""
+    t, cfg = ctx.target, ctx.config
+    if cfg.separate_code is None:
+        cfg.separate_code = t.separate_code
+    if cfg.max_page_size is None:
+        cfg.max_page_size = t.max_page_size
+    if cfg.common_page_size is None:
+        cfg.common_page_size = t.common_page_size
+    if not t.plt_unwind:
+        cfg.plt_unwind = False
+    t.configure(cfg)

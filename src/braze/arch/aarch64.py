@@ -16,8 +16,9 @@ from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
-from .x86_64 import (local_sym, sym_addr, plt_addr, is_preemptible, has_plt, _need, _textrel,
-                     _discarded_value, _VIS_WORD)
+from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
+from .base import Target
+from .x86_64 import _need, _textrel, _discarded_value, _VIS_WORD     # (psABI-neutral helpers)
 
 # ---------------------------------------------------------------- target constants
 EM_AARCH64 = 183
@@ -66,10 +67,6 @@ R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC, R_IRELATIVE = 1028, 1029, 10
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
-# The generic dynamic relocation kinds (synthetic/rela.py names them by their x86-64 numbers) as
-# aarch64 numbers: applied when the dynamic relocation tables are written.
-DYN_TYPES = {0: R_NONE, 1: R_ABS64, 5: R_COPY, 6: R_GLOB_DAT, 7: R_JUMP_SLOT, 8: R_RELATIVE,
-             16: R_TLS_DTPMOD, 17: R_TLS_DTPREL, 18: R_TLS_TPREL, 36: R_TLSDESC, 37: R_IRELATIVE}
 
 
 def rname(t: int) -> str:
@@ -179,7 +176,6 @@ def write_tlsdesc_tramp(buf, off: int, addr: int, tlsdesc_got: int, gotplt: int)
 def merge_properties(ctx, objs) -> list:
     """GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC) of the output: the AND over the objects, one
     without the property counting as 0 (bfd keeps the note only when every input has the bit)."""
-    ctx.x86_feature_1 = 0
     feat = None
     for o in objs:
         v = o.aarch64_feature_and
@@ -287,7 +283,7 @@ def scan_section(ctx, sec, rels=None) -> None:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 if pic:
-                    rela_dyn.relocs.append(DynReloc(37, sec, off, None, s, addend))
+                    rela_dyn.relocs.append(DynReloc(R_IRELATIVE, sec, off, None, s, addend))
                     _textrel(ctx, sec, obj, s)
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -305,14 +301,14 @@ def scan_section(ctx, sec, rels=None) -> None:
                     if func:
                         _need(ctx, s, NEEDS_PLT)
                 _need(ctx, s, NEEDS_DYNSYM)
-                rela_dyn.relocs.append(DynReloc(1, sec, off, s, None, addend))
+                rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
             elif shared and s.visibility == 3 and s.type == STT_FUNC and s.export and s.rank >= COMMON \
                     and not cfg.bsymbolic and not cfg.dynamic_bind:
                 # bfd (aarch64): a pointer to a protected function stays symbolic, so it equals the
                 # address an executable that takes it sees (its canonical PLT entry)
                 _need(ctx, s, NEEDS_DYNSYM)
-                rela_dyn.relocs.append(DynReloc(1, sec, off, s, None, addend))
+                rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(RelativeReloc((sec, off, s, addend)))
@@ -376,7 +372,7 @@ def finish_scan(ctx) -> None:
     if ctx.config.pic or ctx.config.shared:
         return
     rels = ctx.syn.rela_dyn.relocs
-    keep = [r for r in rels if not (r.type == 1 and r.sym is not None and r.sym.copyrel)]
+    keep = [r for r in rels if not (r.type == R_ABS64 and r.sym is not None and r.sym.copyrel)]
     if len(keep) != len(rels):
         rels[:] = keep
 
@@ -792,3 +788,75 @@ def lib_main_code(msg_len: int):
     call(MAIN)
     emit(0xd2800000, 0xa8c17bfd, 0xd65f03c0)     # mov x0, #0; ldp x29, x30, [sp], #16; ret
     return struct.pack(f"<{len(words)}I", *words), rel, entry_size, start
+
+
+class AArch64(Target):
+    """aarch64 Linux (AArch64 ELF psABI, glibc), as GNU ld's aarch64linux emulation."""
+    name = "aarch64"
+    e_machine = EM_AARCH64
+    emulations = ("aarch64linux", "aarch64elf")
+    output_format = "elf64-littleaarch64"
+    image_base = IMAGE_BASE
+    max_page_size = MAX_PAGE_SIZE
+    common_page_size = COMMON_PAGE_SIZE
+    separate_code = SEPARATE_CODE
+    tls_variant = 1
+    interpreter = INTERP
+    lib_dirs = tuple(LIB_DIRS)
+    lib_init_symbol = INIT_ENTRY
+    R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_ABS64, R_ABS32, R_PREL32, R_CALL26
+    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE
+    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC
+    plt_header_size = PLT0_SIZE
+    plt_entry_size = PLT_ENTRY_SIZE
+    lazy_slot_is_plt0 = True
+    tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
+    pltgot_stubs = False
+    got_header = True
+    got_symbol_at_got = True
+    glob_dat_exported_got = True
+    drop_unused_cies = True
+    plt_unwind = False
+    extra_linker_syms = EXTRA_LINKER_SYMS
+
+    rname = staticmethod(rname)
+    scan_section = staticmethod(scan_section)
+    apply_relocs = staticmethod(apply_relocs)
+    finish_scan = staticmethod(finish_scan)
+    lib_main_code = staticmethod(lib_main_code)
+
+    @staticmethod
+    def configure(cfg) -> None:
+        if cfg.z_aarch64:
+            raise LinkError(f"option -z {cfg.z_aarch64[0]} is not supported")
+
+    @staticmethod
+    def finish_weak_undefined(ctx) -> None:
+        """(bfd's aarch64 rules for undefined weak symbols are applied in scan_section.)"""
+
+    @staticmethod
+    def merge_properties(ctx) -> list:
+        return merge_properties(ctx, [o for o in ctx.objs if not getattr(o, "synthetic", False)])
+
+    @staticmethod
+    def thread_pointer(tls_start: int, memsz: int, align: int) -> int:
+        return thread_pointer(tls_start, align)
+
+    @staticmethod
+    def write_plt0(buf, off: int, addr: int, gotplt: int) -> None:
+        write_plt0(buf, off, addr, gotplt)
+
+    @staticmethod
+    def write_plt_entry(buf, off: int, addr: int, slot: int, index: int, plt0: int) -> None:
+        write_plt_entry(buf, off, addr, slot)
+
+    @staticmethod
+    def write_iplt_entry(buf, off: int, addr: int, slot: int) -> None:
+        write_plt_entry(buf, off, addr, slot)
+
+    @staticmethod
+    def write_tlsdesc_tramp(buf, off: int, addr: int, gotplt: int, tlsdesc_got: int) -> None:
+        write_tlsdesc_tramp(buf, off, addr, tlsdesc_got, gotplt)
+
+
+TARGET = AArch64()

@@ -10,12 +10,19 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import (STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STV_DEFAULT, SHF_WRITE,
-                   SHF_ALLOC, SHF_EXECINSTR, SHN_ABS, SHN_UNDEF)
+from .base import Target
+from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
+                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
+                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..symbols import (Symbol, NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
+from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+
+EM_X86_64 = 62
+SHT_X86_64_UNWIND = 0x70000001      # .eh_frame's type in the x86-64 psABI (gcc emits SHT_PROGBITS)
+SHF_X86_64_LARGE = 0x10000000
 
 R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
 R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
@@ -32,73 +39,6 @@ NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance
 
 def rname(t: int) -> str:
     return "R_X86_64_" + NAMES.get(t, f"<{t}>")[2:] if t in NAMES else f"relocation type {t}"
-
-
-# ---------------------------------------------------------------- symbols
-
-def local_sym(obj, idx: int) -> Symbol:
-    """A Symbol for a local symbol table entry (created on first use, cached in obj.syms)."""
-    if idx >= len(obj.esyms):
-        raise LinkError(f"{obj.name}: relocation refers to symbol index {idx}, but the symbol table has "
-                        f"{len(obj.esyms)} entries")
-    e = obj.esyms[idx]
-    s = Symbol(obj.sym_names[idx])
-    s.file = obj
-    s.bind = STB_LOCAL
-    s.type = e[1] & 0xf
-    s.value = e[4]
-    s.size = e[5]
-    s.visibility = e[2] & 3
-    s.rank = STRONG
-    sh = obj.sym_shndx(idx)
-    if sh == SHN_ABS:
-        s.is_abs = True
-    elif sh == SHN_UNDEF:
-        s.rank = NONE
-    elif not 0xff00 <= sh <= 0xffff:        # a section (extended indices are above the reserved range)
-        s.section = obj.sections[sh] if sh < len(obj.sections) else None
-    obj.syms[idx] = s
-    return s
-
-
-def sym_addr(ctx, s: Symbol) -> int:
-    sec = s.section
-    if sec is not None:
-        if type(sec) is InputSection:
-            m = sec.merge
-            if m is not None:
-                return m[0].addr + merged_offset(m, s.value)
-            out = sec.out
-            if out is None:
-                return 0
-            return out.addr + sec.out_off + s.value
-        return sec.addr + s.value
-    if s.canonical_plt:
-        return plt_addr(ctx, s)
-    if s.rank == SHARED:
-        return 0
-    return s.value
-
-
-def target_addr(ctx, s: Symbol, a: int) -> int:
-    """S + A, where a section symbol of a merged section locates its piece by value + addend."""
-    sec = s.section
-    if sec is not None and s.type == STT_SECTION and type(sec) is InputSection and sec.merge is not None:
-        m = sec.merge
-        return m[0].addr + merged_offset(m, s.value + a)
-    return sym_addr(ctx, s) + a
-
-
-def plt_addr(ctx, s: Symbol) -> int:
-    """Where calls to `s` go: its PLT entry (in .plt.sec with the IBT PLT), .plt.got stub or IFUNC stub."""
-    syn = ctx.syn
-    if s.iplt_idx >= 0:
-        return syn.plt.icall_addr(s.iplt_idx)
-    if s.pltgot_idx >= 0:
-        return syn.pltgot.entry_addr(s.pltgot_idx)
-    if s.plt_idx >= 0:
-        return syn.plt.call_addr(s.plt_idx)
-    return sym_addr_noplt(ctx, s)
 
 
 # ---------------------------------------------------------------- IBT PLT (bfd's "lazy IBT PLT")
@@ -124,50 +64,6 @@ def write_ibt_jmp_entry(buf, off: int, addr: int, slot: int) -> None:
 # .eh_frame FDE body for the IBT .plt (same as the lazy PLT's, whose bytes live in ehframe.py, except
 # that an entry's push has completed from offset 9 on: DW_OP_lit9 instead of DW_OP_lit11)
 IBT_PLT_PUSH_DONE = 9
-
-
-def sym_addr_noplt(ctx, s):
-    c = s.canonical_plt
-    s.canonical_plt = False
-    try:
-        return sym_addr(ctx, s)
-    finally:
-        s.canonical_plt = c
-
-
-def is_preemptible(ctx, s: Symbol) -> bool:
-    """Must references to `s` go through the dynamic loader?"""
-    if s.bind == STB_LOCAL:
-        return False
-    r = s.rank
-    if r == SHARED:
-        return True
-    if r == NONE and not s.linker_defined:
-        if not ctx.dynamic or ctx.static_pie or s.visibility != STV_DEFAULT:
-            return False    # bfd: an undefined (weak) symbol with non-default visibility is 0 in this module
-        return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
-    if not ctx.config.shared:
-        return False
-    if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
-        return False
-    cfg = ctx.config
-    if cfg.bsymbolic:
-        return False
-    if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
-            not (cfg.dynamic_data and s.type in (STT_OBJECT, 5)):     # 5: STT_COMMON
-        return False        # bfd's SYMBOLIC_BIND: a dynamic list (or -Bsymbolic-functions) binds the rest here
-    return s.export
-
-
-def has_plt(s) -> bool:
-    return s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.iplt_idx >= 0
-
-
-def _target(obj, idx):
-    s = obj.syms[idx]
-    if s is None:
-        s = local_sym(obj, idx)
-    return s
 
 
 # ---------------------------------------------------------------- scan
@@ -230,6 +126,60 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+# ---------------------------------------------------------------- scan decision tables
+# As mold's scan_relocations: what a reference needs depends on the output kind (row) and the kind of
+# symbol (column). The special cases bfd decides first (locals, IFUNCs, an executable's undefined weak
+# references) stay in scan_section before the lookup.
+DSO, PIE, PDE = 0, 1, 2                       # output kinds: shared object, PIE, position-dependent exe
+# symbol kinds: an import (defined in a shared library), another preemptible symbol (an export of a
+# shared object, an undefined symbol of a dynamic link), an undefined symbol bound here, a local
+# definition; +ABS_BIT when it is absolute (SHN_ABS)
+IMPORT, PREEMPT, UNDEF, LOCAL = 0, 2, 4, 6
+ABS_BIT = 1
+# actions
+NONE_, ERROR, COPY_OR_CPLT, DYN, BASEREL = range(5)
+_ = NONE_
+#          IMPORT  +abs     PREEMPT +abs   UNDEF +abs   LOCAL  +abs
+_PC_TABLE = (
+    (ERROR, ERROR, ERROR, ERROR, _, _, _, _),                               # DSO
+    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PIE
+    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PDE
+)
+_ABS64_TABLE = (     # in a writable section, COPY_OR_CPLT becomes DYN (no copy relocation for data)
+    (DYN, DYN, DYN, DYN, _, _, BASEREL, _),                                 # DSO
+    (DYN, DYN, DYN, DYN, _, _, BASEREL, _),                                 # PIE
+    (COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _),                     # PDE
+)
+_ABS32_TABLE = (     # a 32-bit (or narrower) absolute field cannot hold a load-time address
+    (ERROR, _, ERROR, _, ERROR, _, ERROR, _),                               # DSO
+    (ERROR, _, ERROR, _, ERROR, _, ERROR, _),                               # PIE
+    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PDE
+)
+del _
+
+
+def _sym_kind(ctx, s) -> int:
+    """The symbol's column in the scan tables (s is not local)."""
+    if s.rank == SHARED:
+        k = IMPORT
+    elif is_preemptible(ctx, s):
+        k = PREEMPT
+    elif s.rank == NONE and not s.linker_defined:
+        k = UNDEF
+    else:
+        k = LOCAL
+    return k + ABS_BIT if s.is_abs else k
+
+
+def _copy_or_cplt(ctx, s) -> None:
+    """An executable's non-PIC reference to a library symbol: a canonical PLT entry for a function,
+    a copy relocation for data."""
+    if s.type in (STT_FUNC, STT_GNU_IFUNC):
+        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+    else:
+        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+
+
 def scan_section(ctx, sec, rels=None) -> None:
     obj = sec.file
     if rels is None:
@@ -245,6 +195,8 @@ def scan_section(ctx, sec, rels=None) -> None:
     dynamic = ctx.dynamic
     weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
     writable = bool(sec.flags & SHF_WRITE)
+    out = DSO if shared else PIE if pic else PDE
+    pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
     size = sec.size
     data = None
     rela_dyn = ctx.syn.rela_dyn
@@ -301,14 +253,12 @@ def scan_section(ctx, sec, rels=None) -> None:
                 # bfd: an undefined weak symbol's address is not PC-relative in PIC output
                 if not writable and sec.flags & SHF_ALLOC:
                     _err_pic(ctx, obj, sec, off, t, s)
-            elif is_preemptible(ctx, s):
-                if shared:
+            else:
+                act = pc_row[_sym_kind(ctx, s)]
+                if act == COPY_OR_CPLT:
+                    _copy_or_cplt(ctx, s)
+                elif act == ERROR:
                     _err_pic(ctx, obj, sec, off, t, s)
-                elif s.rank == SHARED:
-                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                    else:
-                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
             continue
         if t == R_64:
             if not sec.flags & SHF_ALLOC:
@@ -330,17 +280,16 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _weak_ref(ctx, s, 1)
                     ctx.weak_data_relocs.append((sec, off, s, addend))
                 continue
-            if is_preemptible(ctx, s):
-                if exe and not pic and s.rank == SHARED and not writable:
-                    if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                    else:
-                        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
-                    continue
+            act = abs64_row[_sym_kind(ctx, s)]
+            if act == COPY_OR_CPLT and writable:
+                act = DYN
+            if act == COPY_OR_CPLT:
+                _copy_or_cplt(ctx, s)
+            elif act == DYN:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
-            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
+            elif act == BASEREL:
                 rela_dyn.relocs.append(_RelativeReloc((sec, off, s, addend)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
@@ -365,12 +314,12 @@ def scan_section(ctx, sec, rels=None) -> None:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
-            elif s.rank == SHARED and exe and not pic:
-                if s.type in (STT_FUNC, STT_GNU_IFUNC):
-                    _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-                else:
-                    _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
-            elif pic and not s.is_abs:
+                continue
+            # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
+            act = abs32_row[(IMPORT if s.rank == SHARED else LOCAL) + (ABS_BIT if s.is_abs else 0)]
+            if act == COPY_OR_CPLT:
+                _copy_or_cplt(ctx, s)
+            elif act == ERROR:
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_GOTTPOFF:
@@ -957,3 +906,247 @@ def _relax_tlsdesc_ie(obj, sec, off, buf, loc, v):
         _tls_fail(obj, sec, off, "R_X86_64_GOTPC32_TLSDESC to R_X86_64_GOTTPOFF")
     buf[loc - 2] = 0x8b
     _pack_i32(buf, loc, v)
+
+
+# ---------------------------------------------------------------- --lib-main entry code
+
+def _lib_main_code(msg_len: int):
+    """x86-64 code of `_rt0_amd64_linux_lib(argc, argv, envp)` and of the thread's start routine.
+    Returns (bytes, relocations against: 1=.bss, 2=.rodata, and the globals' indices)."""
+    code = bytearray()
+    rel = []
+
+    def emit(b):
+        code.extend(b)
+
+    def pc32(sym, addend):       # a 4-byte field just emitted is PC-relative to `sym + addend`
+        rel.append((len(code) - 4, R_PC32, sym, addend - 4))
+
+    def plt32(sym):
+        rel.append((len(code) - 4, R_PLT32, sym, -4))
+
+    BSS, RODATA, PTHREAD_CREATE, PTHREAD_DETACH, MAIN = 1, 2, 5, 6, 7
+    emit(b"\xf3\x0f\x1e\xfa")                       # endbr64
+    emit(b"\x53")                                   # push %rbx          (16-byte aligned stack)
+    emit(b"\x48\x83\xec\x10")                       # sub $16,%rsp       (room for the pthread_t)
+    emit(b"\x48\x63\xff")                           # movslq %edi,%rdi
+    emit(b"\x48\x89\x3d\0\0\0\0"); pc32(BSS, 0)     # mov %rdi,argc
+    emit(b"\x48\x89\x35\0\0\0\0"); pc32(BSS, 8)     # mov %rsi,argv
+    emit(b"\x48\x89\x15\0\0\0\0"); pc32(BSS, 16)    # mov %rdx,envp
+    emit(b"\x48\x89\xe7")                           # mov %rsp,%rdi      (&thread)
+    emit(b"\x31\xf6")                               # xor %esi,%esi      (attr = NULL)
+    emit(b"\x48\x8d\x15")                           # lea start(%rip),%rdx
+    lea_at = len(code)
+    emit(b"\0\0\0\0")
+    emit(b"\x31\xc9")                               # xor %ecx,%ecx      (arg = NULL)
+    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_CREATE)    # call pthread_create
+    emit(b"\x85\xc0")                               # test %eax,%eax
+    emit(b"\x75\x0b")                               # jnz fail
+    emit(b"\x48\x8b\x3c\x24")                       # mov (%rsp),%rdi
+    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_DETACH)    # call pthread_detach
+    emit(b"\xeb\x18")                               # jmp done
+    # fail: write(2, msg, len) as a raw system call: no further libc dependency
+    emit(b"\xb8\x01\0\0\0")                         # mov $1,%eax        (SYS_write)
+    emit(b"\xbf\x02\0\0\0")                         # mov $2,%edi
+    emit(b"\x48\x8d\x35\0\0\0\0"); pc32(RODATA, 0)  # lea msg(%rip),%rsi
+    emit(b"\xba" + struct.pack("<I", msg_len))      # mov $len,%edx
+    emit(b"\x0f\x05")                               # syscall
+    # done:
+    emit(b"\x48\x83\xc4\x10")                       # add $16,%rsp
+    emit(b"\x5b")                                   # pop %rbx
+    emit(b"\xc3")                                   # ret
+    entry_size = len(code)
+    start = len(code)
+    struct.pack_into("<i", code, lea_at, start - (lea_at + 4))
+    emit(b"\xf3\x0f\x1e\xfa")                       # start: endbr64
+    emit(b"\x48\x83\xec\x08")                       # sub $8,%rsp
+    emit(b"\x48\x8b\x3d\0\0\0\0"); pc32(BSS, 0)     # mov argc,%rdi
+    emit(b"\x48\x8b\x35\0\0\0\0"); pc32(BSS, 8)     # mov argv,%rsi
+    emit(b"\x48\x8b\x15\0\0\0\0"); pc32(BSS, 16)    # mov envp,%rdx
+    emit(b"\xe8\0\0\0\0"); plt32(MAIN)              # call SYM
+    emit(b"\x31\xc0")                               # xor %eax,%eax
+    emit(b"\x48\x83\xc4\x08")                       # add $8,%rsp
+    emit(b"\xc3")                                   # ret
+    return bytes(code), rel, entry_size, start
+
+
+# ---------------------------------------------------------------- .note.gnu.property
+
+def merge_properties(ctx) -> list[tuple[int, int]]:
+    """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
+    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
+    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
+    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
+    cfg = ctx.config
+    objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
+    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
+        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
+    out = []
+    feat = None
+    for o in objs:
+        if o.x86_feature_and is None:
+            feat = 0
+            break
+        feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
+    if cfg.cet_report != "none":
+        _cet_report(cfg, objs, forced)
+    feat = (feat or 0) | forced
+    ctx.x86_feature_1 = feat
+    if feat:
+        out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
+    ors: dict[int, int] = {}
+    for o in objs:
+        for k, v in o.x86_or_props.items():
+            ors[k] = ors.get(k, 0) | v
+    if cfg.isa_level_needed:
+        ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
+    out.extend(ors.items())
+    if objs:
+        orand = dict(objs[0].x86_orand_props)
+        for o in objs[1:]:
+            if not orand:
+                break
+            mine = o.x86_orand_props
+            orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
+        out.extend(orand.items())
+    out.sort()
+    return out
+
+
+def _cet_report(cfg, objs, forced) -> None:
+    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
+    for o in objs:
+        have = o.x86_feature_and or 0
+        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
+                if not (have | forced) & bit]
+        if not miss:
+            continue
+        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
+        if cfg.cet_report == "error":
+            diag.error(f"{o.name}: {what}")
+        else:
+            diag.note(f"{o.name}: warning: {what}")
+    diag.check_errors()
+
+
+def use_ibt_plt(ctx) -> bool:
+    """bfd's IBT PLT: with -z ibtplt, or when the output is IBT-marked (all inputs IBT, or -z ibt);
+    after merge_properties."""
+    return bool(ctx.config.z_ibtplt or ctx.x86_feature_1 & GNU_PROPERTY_X86_FEATURE_1_IBT)
+
+
+# ---------------------------------------------------------------- the Target
+
+# The CIE gcc emits for C code ("zR", FDE pointers pcrel|sdata4, CFA = rsp+8, return address at CFA-8),
+# used by bfd for its PLT FDEs too.
+_PLT_CIE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 1, ord("z"), ord("R"), 0, 1, 0x78, 16, 1, 0x1b,
+                  0x0c, 7, 8, 0x90, 1, 0, 0])
+# Lazy PLT: PLT0 is entered with one word pushed by an entry (CFA = rsp+16) and pushes another (rsp+24
+# from offset 6); in each 16-byte entry the push at offset 6 counts from offset 11 on, hence
+# CFA = rsp + 8 + ((rip & 15) >= 11) * 8 for the entries, as a DWARF expression.
+_LAZY_PLT_FDE = bytes([0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       0x0e, 16, 0x46, 0x0e, 24, 0x4a,
+                       0x0f, 11, 0x77, 8, 0x80, 0, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22,
+                       0, 0, 0, 0])
+
+
+def _ibt_plt_fde() -> bytes:
+    """The IBT .plt's FDE: as the lazy one, with the offset where an entry's push has completed."""
+    i = _LAZY_PLT_FDE.index(bytes([0x1a, 0x30 + 11]))        # DW_OP_and; DW_OP_lit11
+    return _LAZY_PLT_FDE[:i + 1] + bytes([0x30 + IBT_PLT_PUSH_DONE]) + _LAZY_PLT_FDE[i + 2:]
+
+
+# .plt.got: one jmp per entry, the caller's frame is untouched (the CIE's rules hold)
+_PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
+
+
+class X86_64(Target):
+    """x86-64 Linux (System V psABI, glibc/musl), as GNU ld's elf_x86_64 emulation."""
+    name = "x86-64"
+    e_machine = EM_X86_64
+    emulations = ("elf_x86_64",)
+    output_format = "elf64-x86-64"
+    image_base = 0x400000
+    max_page_size = 0x1000
+    common_page_size = 0x1000
+    tls_variant = 2
+    unwind_section_type = SHT_X86_64_UNWIND
+    interpreter = "/lib64/ld-linux-x86-64.so.2"
+    # bfd's elf_x86_64 SEARCH_DIR list (Debian multiarch), in its order
+    lib_dirs = ("/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",
+                "/lib", "/usr/lib", "/usr/x86_64-linux-gnu/lib64", "/usr/x86_64-linux-gnu/lib")
+    lib_init_symbol = "_rt0_amd64_linux_lib"
+    R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_64, R_32, R_PC32, R_PLT32
+    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE
+    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC
+    got_entry_size = 8
+    plt_header_size = 16
+    plt_entry_size = 16
+    pltgot_entry_size = 8
+    ibt_pltgot_entry_size = IBT_PLT_ENTRY
+    lazy_plt_resume = 6               # after `jmp *slot(%rip)`: the push
+    plt_cie = _PLT_CIE
+    lazy_plt_fde = _LAZY_PLT_FDE
+    ibt_plt_fde = _ibt_plt_fde()
+    pltgot_fde = _PLT_GOT_FDE
+
+    rname = staticmethod(rname)
+
+    @staticmethod
+    def configure(cfg) -> None:
+        """aarch64's options: x86-64 bfd does not know them (its -z keywords are only warned about)."""
+        if cfg.fix_cortex_a53_843419:
+            raise LinkError("option --fix-cortex-a53-843419 is not supported for x86-64 (an aarch64 option)")
+        for kw in cfg.z_aarch64:
+            diag.warn(f"-z {kw} ignored")
+
+    scan_section = staticmethod(scan_section)
+    finish_weak_undefined = staticmethod(finish_weak_undefined)
+    apply_relocs = staticmethod(apply_relocs)
+    merge_properties = staticmethod(merge_properties)
+    use_ibt_plt = staticmethod(use_ibt_plt)
+    write_ibt_plt_entry = staticmethod(write_ibt_plt_entry)
+    write_ibt_jmp_entry = staticmethod(write_ibt_jmp_entry)
+
+    @staticmethod
+    def lib_main_code(msg_len: int):
+        return _lib_main_code(msg_len)
+
+    @staticmethod
+    def thread_pointer(tls_start: int, memsz: int, align: int) -> int:
+        """Variant II: %fs points just past the TLS block (rounded up to its alignment)."""
+        return tls_start + align_up(memsz, align)
+
+    @staticmethod
+    def write_plt0(buf, off: int, addr: int, gotplt: int) -> None:
+        """push GOT+8(%rip); jmp *GOT+16(%rip); nopl 0(%rax)"""
+        struct.pack_into("<2sI2sI4s", buf, off, b"\xff\x35", (gotplt + 8 - (addr + 6)) & 0xffffffff,
+                         b"\xff\x25", (gotplt + 16 - (addr + 12)) & 0xffffffff, b"\x0f\x1f\x40\x00")
+
+    @staticmethod
+    def write_plt_entry(buf, off: int, addr: int, slot: int, index: int, plt0: int) -> None:
+        """jmp *slot(%rip); push $index; jmp PLT0"""
+        struct.pack_into("<2sIBIBi", buf, off, b"\xff\x25", (slot - (addr + 6)) & 0xffffffff, 0x68, index, 0xe9,
+                         plt0 - (addr + 16))
+
+    @staticmethod
+    def write_iplt_entry(buf, off: int, addr: int, slot: int) -> None:
+        """jmp *slot(%rip); 10-byte nop padding"""
+        struct.pack_into("<2sI10s", buf, off, b"\xff\x25", (slot - (addr + 6)) & 0xffffffff,
+                         b"\x66\x0f\x1f\x84\x00\x00\x00\x00\x00\x90")
+
+    @staticmethod
+    def write_pltgot_entry(buf, off: int, addr: int, slot: int) -> None:
+        """jmp *slot(%rip); xchg %ax,%ax"""
+        struct.pack_into("<2sI2s", buf, off, b"\xff\x25", (slot - (addr + 6)) & 0xffffffff, b"\x66\x90")
+
+    @staticmethod
+    def write_tlsdesc_tramp(buf, off: int, addr: int, gotplt: int, tlsdesc_got: int) -> None:
+        """endbr64; push GOT+8 (the link map, as PLT0 does); jmp *DT_TLSDESC_GOT (ld.so's resolver)"""
+        struct.pack_into("<4s2sI2sI", buf, off, ENDBR64,
+                         b"\xff\x35", (gotplt + 8 - (addr + 10)) & 0xffffffff,
+                         b"\xff\x25", (tlsdesc_got - (addr + 16)) & 0xffffffff)
+
+
+TARGET = X86_64()

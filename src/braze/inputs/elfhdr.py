@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import struct
 
-from ..elf import EHDR, SHDR, EM_X86_64, SHT_NOBITS, SHT_NULL, SHN_XINDEX
+from ..elf import EHDR, SHDR, SHT_NOBITS, SHT_NULL, SHN_XINDEX
 
 _TYPE_NAMES = {1: "a relocatable object", 3: "a shared object"}
-# the link's target (arch/choose.py sets it once per link): e_machine every input must have
-TARGET = [EM_X86_64, "x86-64"]
 
 
-def read_headers(v, error, want_type: int):
+def read_headers(v, error, want_type: int, target=None):
     """(ELF header fields, section headers) of the file in `v`, validated: magic, ELF64 little-endian
-    x86-64, e_type, and every header and section inside the file. `error(msg)` makes the LinkError
+    of `target`'s machine (not checked without a target: a file already read), e_type, and every header and section inside the file. `error(msg)` makes the LinkError
     (naming the file)."""
     size = len(v)
     if size < EHDR.size:
@@ -26,9 +24,9 @@ def read_headers(v, error, want_type: int):
     if ident[:4] != b"\x7fELF":
         raise error("not an ELF file")
     if ident[4] != 2 or ident[5] != 1:
-        raise error(f"not a 64-bit little-endian ELF file (expected {TARGET[1]})")
-    if e_machine != TARGET[0]:
-        raise error(f"incompatible machine type {e_machine} (expected {TARGET[1]})")
+        raise error(f"not a 64-bit little-endian ELF file (braze links {_names()} only)")
+    if target is not None and e_machine != target.e_machine:
+        raise error(f"incompatible machine type {e_machine} (expected {target.name})")
     if e_type != want_type:
         raise error(f"unexpected ELF type {e_type} for {_TYPE_NAMES.get(want_type, 'this input')}")
     if e_shentsize != SHDR.size:
@@ -53,3 +51,8 @@ def read_headers(v, error, want_type: int):
     if e_shstrndx == SHN_XINDEX and shdrs:
         e_shstrndx = shdrs[0][6]
     return ehdr, shdrs, e_shstrndx
+
+
+def _names() -> str:
+    from ..arch import targets
+    return ", ".join(t.name for t in targets())

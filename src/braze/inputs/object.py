@@ -112,8 +112,9 @@ class ObjectFile:
     """A relocatable object, possibly an archive member."""
     is_shared = False
 
-    def __init__(self, name: str, view, archive=None, order: int = 0):
+    def __init__(self, name: str, view, archive=None, order: int = 0, target=None):
         self.name = name
+        self.target = target              # the link's Target: inputs of another machine are refused
         self.view = view
         self.archive = archive
         self.order = order
@@ -151,7 +152,7 @@ class ObjectFile:
     def parse(self) -> None:
         v = self.view
         size = len(v)
-        _ehdr, shdrs, e_shstrndx = read_headers(v, self.error, ET_REL)
+        _ehdr, shdrs, e_shstrndx = read_headers(v, self.error, ET_REL, self.target)
         e_shnum = len(shdrs)
         for i, sh in enumerate(shdrs):
             if sh[8] > MAX_ALIGN or sh[5] > MAX_SIZE:

@@ -106,10 +106,10 @@ def parse_script(text: str, path: str) -> ScriptResult:
                 i += 1
             expect(")")
             if t == "OUTPUT_FORMAT" and args:
-                from .elfhdr import TARGET
-                fmt = "elf64-littleaarch64" if TARGET[0] == 183 else "elf64-x86-64"
-                if args[0] != fmt:
-                    raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {fmt})")
+                from ..arch import targets
+                fmts = [x.output_format for x in targets()]
+                if args[0] not in fmts:
+                    raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if t == "STARTUP" and args:
                 res.items.append(("file", args[0], False))
         elif t == "SEARCH_DIR":

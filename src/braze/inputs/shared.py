@@ -14,8 +14,9 @@ from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERS
 class SharedFile:
     is_shared = True
 
-    def __init__(self, path: str, view, as_needed: bool, order: int = 0):
+    def __init__(self, path: str, view, as_needed: bool, order: int = 0, target=None):
         self.name = path
+        self.target = target              # the link's Target: libraries of another machine are refused
         self.path = path
         self.view = view
         self.as_needed = as_needed
@@ -42,7 +43,7 @@ class SharedFile:
     def parse(self) -> None:
         v = self.view
         size = len(v)
-        ehdr, shdrs, _shstrndx = read_headers(v, self.error, ET_DYN)
+        ehdr, shdrs, _shstrndx = read_headers(v, self.error, ET_DYN, self.target)
         e_phoff, e_phentsize, e_phnum = ehdr[5], ehdr[9], ehdr[10]
         if e_phentsize == 56 and e_phoff + e_phnum * 56 <= size:
             for ph in PHDR.iter_unpack(v[e_phoff:e_phoff + e_phnum * 56]):

@@ -5,6 +5,7 @@ import struct
 
 from .. import elf as E
 from ..sections import Chunk
+from .rela import is_relative
 
 
 class Dynamic(Chunk):
@@ -112,7 +113,8 @@ class Dynamic(Chunk):
             add((E.DT_VERNEEDNUM, len(syn.verneed.files)))
         if syn.versym is not None:
             add((E.DT_VERSYM, ("addr", syn.versym)))
-        if any(r.type == 8 for r in syn.rela_dyn.relocs):      # bfd: only when there are R_X86_64_RELATIVE
+        rel = ctx.target.R_RELATIVE
+        if any(is_relative(r, rel) for r in syn.rela_dyn.relocs):     # bfd: only when there are RELATIVEs
             add((E.DT_RELACOUNT, ("relcount", syn.rela_dyn)))
         if syn.relr_dyn is not None and syn.relr_dyn.relocs:
             add((E.DT_RELR, ("addr", syn.relr_dyn)))
@@ -122,7 +124,7 @@ class Dynamic(Chunk):
         self.size = 16 * (len(ent) + 1 + 4)     # spare DT_NULL slots like bfd
 
     def write(self, ctx, buf) -> None:
-        from ..arch.x86_64 import sym_addr
+        from ..address import sym_addr
         o = self.offset
         for tag, v in self.entries:
             if isinstance(v, tuple):
@@ -140,6 +142,7 @@ class Dynamic(Chunk):
                 elif kind == "info":
                     v = obj.info
                 elif kind == "relcount":
-                    v = sum(1 for r in obj.relocs if r.type == 8)
+                    rel = ctx.target.R_RELATIVE
+                    v = sum(1 for r in obj.relocs if is_relative(r, rel))
             struct.pack_into("<qQ", buf, o, tag, v)
             o += 16

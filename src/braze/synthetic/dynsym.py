@@ -41,7 +41,7 @@ class DynSym(Chunk):
         self.size = 24 * (1 + len(self.syms))
 
     def write(self, ctx, buf) -> None:
-        from ..arch.x86_64 import sym_addr
+        from ..address import sym_addr
         o = self.offset + 24
         dynstr = self.dynstr
         for s in self.syms:

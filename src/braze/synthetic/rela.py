@@ -4,17 +4,16 @@ from __future__ import annotations
 import struct
 
 from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
+from ..address import sym_addr, target_addr
 from ..sections import Chunk
 
-R_64, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = 1, 5, 6, 7, 8
-sym_addr = target_addr = None
-R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC, R_IRELATIVE = 16, 17, 18, 36, 37
 _Q = struct.Struct("<Q")
 
 
 class DynReloc:
-    """A dynamic relocation. `place` is (section-like, offset); the addend is computed after layout:
-    RELATIVE/IRELATIVE: address of `target` + addend; TPOFF64/DTPOFF64 without a symbol: the TLS offset."""
+    """A dynamic relocation (`type`: the target's number). `place` is (section-like, offset); the addend
+    is computed after layout: RELATIVE/IRELATIVE/ABS64: address of `target` + addend; TPOFF64/DTPOFF64/
+    TLSDESC without a symbol: the TLS offset."""
     __slots__ = ("type", "place", "poff", "sym", "target", "addend")
 
     def __init__(self, type_, place, poff, sym=None, target=None, addend=0):
@@ -29,28 +28,27 @@ class DynReloc:
         return self.place.addr + self.poff
 
     def values(self, ctx) -> tuple[int, int, int]:
-        global sym_addr, target_addr
-        if sym_addr is None:
-            from ..arch.x86_64 import sym_addr, target_addr
         t = self.type
         symidx = self.sym.dynsym_idx if self.sym is not None else 0
         a = self.addend
         if self.target is not None:
-            if t in (R_RELATIVE, R_IRELATIVE, R_64):
+            T = ctx.target
+            if t == T.R_RELATIVE or t == T.R_IRELATIVE or t == T.R_ABS64:
                 a = target_addr(ctx, self.target, a)
-            elif t == R_TPOFF64:
+            elif t == T.R_TPOFF64:
                 a += sym_addr(ctx, self.target) - ctx.tp if not ctx.config.shared else \
                     sym_addr(ctx, self.target) - ctx.tls_start
-            elif t == R_DTPOFF64 or t == R_TLSDESC:
+            elif t == T.R_DTPOFF64 or t == T.R_TLSDESC:
                 a += sym_addr(ctx, self.target) - ctx.tls_start
         return self.offset(), (symidx << 32) | t, a
 
 
 class RelativeReloc(tuple):
-    """(place, poff, target, addend) of an R_X86_64_RELATIVE: PIE and shared outputs have one per
-    pointer, so this is a tuple subclass (no Python-level __init__) with DynReloc's interface."""
+    """(place, poff, target, addend) of a RELATIVE relocation: PIE and shared outputs have one per
+    pointer, so this is a tuple subclass (no Python-level __init__) with DynReloc's interface, except
+    `type`: its number is ctx.target.R_RELATIVE (see is_relative)."""
     __slots__ = ()
-    type = R_RELATIVE
+    type = None
     sym = None
     place = property(lambda self: self[0])
     poff = property(lambda self: self[1])
@@ -61,16 +59,18 @@ class RelativeReloc(tuple):
         return self[0].addr + self[1]
 
     def values(self, ctx) -> tuple[int, int, int]:
-        global sym_addr, target_addr
-        if target_addr is None:
-            from ..arch.x86_64 import sym_addr, target_addr
         place, poff, target, a = self
-        return place.addr + poff, R_RELATIVE, target_addr(ctx, target, a)
+        return place.addr + poff, ctx.target.R_RELATIVE, target_addr(ctx, target, a)
+
+
+def is_relative(r, rel_type: int) -> bool:
+    """Is dynamic relocation `r` a RELATIVE one (`rel_type`: ctx.target.R_RELATIVE)?"""
+    return type(r) is RelativeReloc or r.type == rel_type
 
 
 class NoneReloc:
-    """An all-zero R_X86_64_NONE entry: what bfd leaves in a slot it reserved for a non-PIE data
-    pointer to an undefined weak symbol and then did not need."""
+    """An all-zero R_*_NONE entry (type 0 in every psABI): what bfd leaves in a slot it reserved for a
+    non-PIE data pointer to an undefined weak symbol and then did not need."""
     __slots__ = ()
     type = 0
     sym = None
@@ -98,6 +98,7 @@ class RelaDyn(Chunk):
         rel = []
         other = []
         unpack = _Q.unpack_from
+        R_RELATIVE = ctx.target.R_RELATIVE
         for r in self.relocs:
             if type(r) is RelativeReloc:
                 # apply_relocs already wrote S + A into the place: that word is the addend
@@ -113,10 +114,8 @@ class RelaDyn(Chunk):
         self.relative_count = len(rel)
         o = self.offset
         pack = RELA.pack_into
-        tmap = getattr(ctx.arch, "DYN_TYPES", None)
         for v in rel + other:
-            info = v[1] if tmap is None else (v[1] & ~0xffffffff) | tmap[v[1] & 0xffffffff]
-            pack(buf, o, v[0], info, ((v[2] + 0x8000000000000000) & 0xffffffffffffffff) - 0x8000000000000000)
+            pack(buf, o, v[0], v[1], ((v[2] + 0x8000000000000000) & 0xffffffffffffffff) - 0x8000000000000000)
             o += 24
 
 
@@ -131,11 +130,8 @@ class RelaPlt(Chunk):
 
     def write(self, ctx, buf) -> None:
         o = self.offset
-        tmap = getattr(ctx.arch, "DYN_TYPES", None)
         for r in self.relocs:
             off, info, a = r.values(ctx)
-            if tmap is not None:
-                info = (info & ~0xffffffff) | tmap[info & 0xffffffff]
             RELA.pack_into(buf, o, off, info, a)
             o += 24
 
@@ -182,7 +178,7 @@ def relr_encode(addrs: list[int]) -> list[int]:
 
 
 class RelrDyn(Chunk):
-    """.relr.dyn for -z pack-relative-relocs: bfd moves every R_X86_64_RELATIVE at an even address
+    """.relr.dyn for -z pack-relative-relocs: bfd moves every RELATIVE relocation at an even address
     here (odd ones stay in .rela.dyn); the addend is the word already written at the place. Its size
     depends on the final addresses, so layout() re-assigns addresses until it settles."""
 
@@ -197,8 +193,9 @@ class RelrDyn(Chunk):
         keep = []
         mine = self.relocs
         outs = {}
+        rel = ctx.target.R_RELATIVE
         for r in rd.relocs:
-            if r.type == R_RELATIVE and not _place_parity(r.place, r.poff, outs):
+            if (type(r) is RelativeReloc or r.type == rel) and not _place_parity(r.place, r.poff, outs):
                 mine.append(r)
             else:
                 keep.append(r)

@@ -1,0 +1,123 @@
+"""Generic address and symbol helpers shared by every architecture and the synthetic sections.
+
+Where a symbol lives after layout (sym_addr, plt_addr, target_addr), whether references must go
+through the dynamic loader (is_preemptible), and the Symbol for a local symbol table entry.
+Nothing here depends on the target architecture.
+"""
+from __future__ import annotations
+
+from .diag import LinkError
+from .elf import STB_LOCAL, STT_SECTION, STT_OBJECT, STV_DEFAULT, SHN_ABS, SHN_UNDEF
+from .inputs.object import InputSection
+from .sections import merged_offset
+from .symbols import Symbol, NONE, SHARED, STRONG
+
+
+def local_sym(obj, idx: int) -> Symbol:
+    """A Symbol for a local symbol table entry (created on first use, cached in obj.syms)."""
+    if idx >= len(obj.esyms):
+        raise LinkError(f"{obj.name}: relocation refers to symbol index {idx}, but the symbol table has "
+                        f"{len(obj.esyms)} entries")
+    e = obj.esyms[idx]
+    s = Symbol(obj.sym_names[idx])
+    s.file = obj
+    s.bind = STB_LOCAL
+    s.type = e[1] & 0xf
+    s.value = e[4]
+    s.size = e[5]
+    s.visibility = e[2] & 3
+    s.rank = STRONG
+    sh = obj.sym_shndx(idx)
+    if sh == SHN_ABS:
+        s.is_abs = True
+    elif sh == SHN_UNDEF:
+        s.rank = NONE
+    elif not 0xff00 <= sh <= 0xffff:        # a section (extended indices are above the reserved range)
+        s.section = obj.sections[sh] if sh < len(obj.sections) else None
+    obj.syms[idx] = s
+    return s
+
+
+def sym_addr(ctx, s: Symbol) -> int:
+    sec = s.section
+    if sec is not None:
+        if type(sec) is InputSection:
+            m = sec.merge
+            if m is not None:
+                return m[0].addr + merged_offset(m, s.value)
+            out = sec.out
+            if out is None:
+                return 0
+            return out.addr + sec.out_off + s.value
+        return sec.addr + s.value
+    if s.canonical_plt:
+        return plt_addr(ctx, s)
+    if s.rank == SHARED:
+        return 0
+    return s.value
+
+
+def target_addr(ctx, s: Symbol, a: int) -> int:
+    """S + A, where a section symbol of a merged section locates its piece by value + addend."""
+    sec = s.section
+    if sec is not None and s.type == STT_SECTION and type(sec) is InputSection and sec.merge is not None:
+        m = sec.merge
+        return m[0].addr + merged_offset(m, s.value + a)
+    return sym_addr(ctx, s) + a
+
+
+def plt_addr(ctx, s: Symbol) -> int:
+    """Where calls to `s` go: its PLT entry (in .plt.sec with the IBT PLT), .plt.got stub or IFUNC stub."""
+    syn = ctx.syn
+    if s.iplt_idx >= 0:
+        return syn.plt.icall_addr(s.iplt_idx)
+    if s.pltgot_idx >= 0:
+        return syn.pltgot.entry_addr(s.pltgot_idx)
+    if s.plt_idx >= 0:
+        return syn.plt.call_addr(s.plt_idx)
+    return sym_addr_noplt(ctx, s)
+
+
+def sym_addr_noplt(ctx, s):
+    c = s.canonical_plt
+    s.canonical_plt = False
+    try:
+        return sym_addr(ctx, s)
+    finally:
+        s.canonical_plt = c
+
+
+def is_preemptible(ctx, s: Symbol) -> bool:
+    """Must references to `s` go through the dynamic loader?"""
+    if s.bind == STB_LOCAL:
+        return False
+    r = s.rank
+    if r == SHARED:
+        return True
+    if r == NONE and not s.linker_defined:
+        if not ctx.dynamic or ctx.static_pie or s.visibility != STV_DEFAULT:
+            return False    # bfd: an undefined (weak) symbol with non-default visibility is 0 in this module
+        return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
+    if not ctx.config.shared:
+        return False
+    if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
+        return False
+    cfg = ctx.config
+    if cfg.bsymbolic:
+        return False
+    if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
+            not (cfg.dynamic_data and s.type in (STT_OBJECT, 5)):     # 5: STT_COMMON
+        return False        # bfd's SYMBOLIC_BIND: a dynamic list (or -Bsymbolic-functions) binds the rest here
+    return s.export
+
+
+def has_plt(s) -> bool:
+    return s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.iplt_idx >= 0
+
+
+def target_sym(obj, idx: int) -> Symbol:
+    """The Symbol a relocation names (a local one is made on first use)."""
+    s = obj.syms[idx]
+    if s is None:
+        s = local_sym(obj, idx)
+    return s

@@ -1,0 +1,117 @@
+"""What a target architecture provides to the generic linker (the seam between them).
+
+One Target instance per architecture, chosen once per link (see arch.select_target) and kept as
+`ctx.target`. Generic modules ask it for every architecture-specific number, byte sequence or rule;
+nothing outside src/braze/arch/ names an architecture. Attributes set to None / methods raising
+NotImplementedError here must be provided by a subclass.
+"""
+from __future__ import annotations
+
+
+class Target:
+    # ---- identity
+    name: str = ""                    # shown in diagnostics ("x86-64")
+    e_machine: int = 0                # ELF e_machine of inputs and output
+    emulations: tuple = ()            # -m names accepted; the first is the default and the one --help lists
+    output_format: str = ""           # the BFD name a linker script's OUTPUT_FORMAT gives
+    # ---- layout defaults
+    image_base: int = 0               # first address of a non-PIC executable (without -Ttext-segment)
+    max_page_size: int = 0x1000
+    common_page_size: int = 0x1000
+    tls_variant: int = 2              # 2: the thread pointer is at the end of the TLS block (x86); 1: at its start
+    unwind_section_type = None        # a psABI section type .eh_frame may have besides SHT_PROGBITS
+    # ---- system
+    interpreter: str = ""             # default PT_INTERP
+    lib_dirs: tuple = ()              # default library search directories (before --sysroot is prefixed)
+    lib_init_symbol: str = ""         # Go's _rt0_<GOARCH>_<GOOS>_lib: the library-init entry with -shared
+    # ---- relocations (numbers of this psABI)
+    R_NONE = 0
+    R_ABS64 = R_ABS32 = R_PC32 = R_PLT32 = None     # what generated objects (libinit) and DWARF reading use
+    R_COPY = R_GLOB_DAT = R_JUMP_SLOT = R_RELATIVE = R_IRELATIVE = None
+    R_DTPMOD64 = R_DTPOFF64 = R_TPOFF64 = R_TLSDESC = None
+    # ---- GOT / PLT geometry
+    got_entry_size = 8
+    plt_header_size = 16
+    plt_entry_size = 16
+    pltgot_entry_size = 8
+    ibt_pltgot_entry_size = 16
+    lazy_plt_resume = 0               # offset in a lazy PLT entry where the lazy path starts (GOT slot's initial value)
+    lazy_slot_is_plt0 = False         # a PLT slot's initial value is PLT0 itself (aarch64)
+    tlsdesc_tramp_size = 16           # the lazy TLSDESC trampoline (DT_TLSDESC_PLT)
+    pltgot_stubs = True               # .plt.got stubs for functions both called and loaded from the GOT
+    got_header = False                # .got[0] is reserved (for _DYNAMIC; aarch64), .got.plt[0] then 0
+    got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
+    glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
+    drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
+    plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
+    separate_code = True              # -z separate-code is the default
+    extra_linker_syms: tuple = ()     # symbols the target's default script also defines unconditionally
+    # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
+    plt_cie = b""
+    lazy_plt_fde = b""
+    ibt_plt_fde = b""
+    pltgot_fde = b""
+
+    def rname(self, t: int) -> str:
+        """A relocation type's name for diagnostics."""
+        raise NotImplementedError
+
+    # ---- relocation passes (per input section)
+    def scan_section(self, ctx, sec, rels=None) -> None:
+        """Record what each relocation of `sec` needs (GOT, PLT, copy relocation, dynamic relocation)."""
+        raise NotImplementedError
+
+    def finish_weak_undefined(self, ctx) -> None:
+        """Decide the executable's undefined weak references after the scan (bfd's rules)."""
+        raise NotImplementedError
+
+    def apply_relocs(self, ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
+        """Write the final relocated values (with relaxations) of `sec` into `buf`."""
+        raise NotImplementedError
+
+    def configure(self, cfg) -> None:
+        """Check the options against this target once it is known (after the inputs are read)."""
+
+    def finish_scan(self, ctx) -> None:
+        """After GOT/PLT/copy allocation: last adjustments of the dynamic relocations."""
+
+    # ---- .note.gnu.property
+    def merge_properties(self, ctx) -> list:
+        """[(pr_type, value)] of the output's GNU property note, merged from the inputs (none here)."""
+        return []
+
+    def use_ibt_plt(self, ctx) -> bool:
+        """Use the indirect-branch-tracking PLT layout (after merge_properties)."""
+        return False
+
+    # ---- TLS
+    def thread_pointer(self, tls_start: int, memsz: int, align: int) -> int:
+        raise NotImplementedError
+
+    # ---- PLT writers (buf, file offset, address, ...)
+    def write_plt0(self, buf, off: int, addr: int, gotplt: int) -> None:
+        raise NotImplementedError
+
+    def write_plt_entry(self, buf, off: int, addr: int, slot: int, index: int, plt0: int) -> None:
+        raise NotImplementedError
+
+    def write_iplt_entry(self, buf, off: int, addr: int, slot: int) -> None:
+        raise NotImplementedError
+
+    def write_pltgot_entry(self, buf, off: int, addr: int, slot: int) -> None:
+        raise NotImplementedError
+
+    def write_ibt_plt_entry(self, buf, off: int, addr: int, index: int, plt0: int) -> None:
+        raise NotImplementedError
+
+    def write_ibt_jmp_entry(self, buf, off: int, addr: int, slot: int) -> None:
+        raise NotImplementedError
+
+    def write_tlsdesc_tramp(self, buf, off: int, addr: int, gotplt: int, tlsdesc_got: int) -> None:
+        raise NotImplementedError
+
+    # ---- --lib-main
+    def lib_main_code(self, msg_len: int):
+        """Code of the library-init entry that starts SYM on a thread: (bytes, relocations, entry size,
+        start routine offset); relocations are (offset, type, symbol index, addend)."""
+        raise NotImplementedError
