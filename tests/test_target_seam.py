@@ -31,7 +31,7 @@ FORBIDDEN = [
 OPTIONAL = {"R_NONE", "unwind_section_type",
             # flags whose default is one target's behaviour, and the hooks and bytes of features a
             # target may not have (the IBT PLT, .plt.got stubs, PLT unwind info: none on aarch64)
-            "lazy_slot_is_plt0", "pltgot_stubs", "got_header", "got_symbol_at_got", "glob_dat_exported_got",
+            "lazy_slot_is_plt0", "lazy_plt_resume", "setup", "pltgot_stubs", "got_header", "got_symbol_at_got", "glob_dat_exported_got",
             "drop_unused_cies", "plt_unwind", "separate_code", "extra_linker_syms",
             "configure", "finish_scan", "merge_properties", "use_ibt_plt", "write_ibt_plt_entry",
             "write_ibt_jmp_entry", "write_pltgot_entry", "plt_cie", "lazy_plt_fde", "ibt_plt_fde", "pltgot_fde"}
@@ -121,7 +121,8 @@ def test_emulation_option(tmp_path, m):
         assert p.returncode == 0, p.stderr
         assert subprocess.run([str(tmp_path / "a")]).returncode == 0
     else:
-        assert p.returncode != 0 and "unsupported emulation: elf_i386 (braze links elf_x86_64 only)" in p.stderr
+        assert p.returncode != 0 and "unsupported emulation: elf_i386 (braze links elf_x86_64, aarch64linux, " \
+            "aarch64elf only)" in p.stderr
 
 
 def _shim() -> str:

@@ -84,7 +84,7 @@ class Config:
     relro: bool = True
     now: bool = False
     execstack: bool | None = None
-    separate_code: bool | None = None   # None: the target's default (arch.configure)
+    separate_code: bool | None = None   # None: the target's default (Target.setup)
     z_defs: bool = False
     z_text: bool = False
     z_nodelete: bool = False
@@ -108,7 +108,7 @@ class Config:
     cet_report: str = "none"             # -z cet-report=none|warning|error
     isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package
-    max_page_size: int | None = None     # None: the target's default (arch.configure)
+    max_page_size: int | None = None     # None: the target's default (Target.setup)
     common_page_size: int | None = None
     rpath: list[str] = field(default_factory=list)
     rpath_link: list[str] = field(default_factory=list)

@@ -808,8 +808,7 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
-    from .arch import configure
-    configure(ctx)              # the target is final: its option defaults and checks
+    ctx.target.setup(cfg)       # the target is final: its option defaults and checks
     r.scan_indirect_dsos()
     ctx.reader = r
     if ctx.has_symver:

@@ -35,17 +35,3 @@ def target_for_emulation(name: str):
 def emulation_names() -> list[str]:
     return [e for t in targets() for e in t.emulations]
 
-
-def configure(ctx) -> None:
-    """Once the inputs are read (the target is final): the target's defaults for the options the
-    command line left unset, and its own checks of the options."""
-    t, cfg = ctx.target, ctx.config
-    if cfg.separate_code is None:
-        cfg.separate_code = t.separate_code
-    if cfg.max_page_size is None:
-        cfg.max_page_size = t.max_page_size
-    if cfg.common_page_size is None:
-        cfg.common_page_size = t.common_page_size
-    if not t.plt_unwind:
-        cfg.plt_unwind = False
-    t.configure(cfg)

@@ -69,6 +69,19 @@ class Target:
         """Write the final relocated values (with relaxations) of `sec` into `buf`."""
         raise NotImplementedError
 
+    def setup(self, cfg) -> None:
+        """Once the inputs are read (the target is final): this target's defaults for the options the
+        command line left unset, then its own checks of the options (configure)."""
+        if cfg.separate_code is None:
+            cfg.separate_code = self.separate_code
+        if cfg.max_page_size is None:
+            cfg.max_page_size = self.max_page_size
+        if cfg.common_page_size is None:
+            cfg.common_page_size = self.common_page_size
+        if not self.plt_unwind:
+            cfg.plt_unwind = False
+        self.configure(cfg)
+
     def configure(self, cfg) -> None:
         """Check the options against this target once it is known (after the inputs are read)."""
 
