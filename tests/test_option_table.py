@@ -179,6 +179,16 @@ BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init
               "why-extract", "print-archive-stats", "why-live", "time-trace", "time-trace-file",
               "time-trace-granularity", "no-cache",
               "size-map", "reproduce"}
+# options of the aarch64 emulation (checked against aarch64-linux-gnu-ld.bfd below); x86-64 links refuse them
+AARCH64_ONLY = {"fix-cortex-a53-843419"}
+BRAZE_ONLY |= AARCH64_ONLY
+
+
+def test_aarch64_options_are_aarch64_bfd_options():
+    p = subprocess.run(["aarch64-linux-gnu-ld.bfd", "--help"], capture_output=True, text=True, env=tool_env())
+    assert p.returncode == 0, p.stderr
+    for n in AARCH64_ONLY:
+        assert re.search(rf"^\s+--{re.escape(n)}\b", p.stdout, re.M), n
 
 
 @pytest.fixture(scope="module")

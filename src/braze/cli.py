@@ -474,6 +474,11 @@ def _(c, s, v):
     c.emulation = v
 
 
+# ---- aarch64 (issue 12 part 2)
+@_flag("fix-cortex-a53-843419")
+def _(c, s): c.fix_cortex_a53_843419 = True
+
+
 @_arg("z")
 def _(c, s, v): _z_option(c, v)
 
@@ -1115,6 +1120,8 @@ def _z_option(c: Config, kw: str) -> None:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
         raise LinkError(f"option -z {kw} is not supported")
+    elif kw in ("force-bti", "pac-plt"):
+        c.z_aarch64.append(kw)          # aarch64's keywords: refused there, warned about elsewhere (Target.configure)
     else:
         # bfd warns while it reads the options: --fatal-warnings / -w count only if given before
         diag.set_warnings(c.fatal_warnings, c.no_warnings)

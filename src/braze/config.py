@@ -85,7 +85,7 @@ class Config:
     relro: bool = True
     now: bool = False
     execstack: bool | None = None
-    separate_code: bool = True
+    separate_code: bool | None = None   # None: the target's default (Target.setup)
     z_defs: bool = False
     z_text: bool = False
     z_nodelete: bool = False
@@ -109,8 +109,8 @@ class Config:
     cet_report: str = "none"             # -z cet-report=none|warning|error
     isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package
-    max_page_size: int = 0x1000
-    common_page_size: int = 0x1000
+    max_page_size: int | None = None     # None: the target's default (Target.setup)
+    common_page_size: int | None = None
     rpath: list[str] = field(default_factory=list)
     rpath_link: list[str] = field(default_factory=list)
     new_dtags: bool = True
@@ -174,6 +174,8 @@ class Config:
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""
     emulation: str | None = None          # -m NAME; None: the target of the first ELF input (default one)
+    fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
+    z_aarch64: list = field(default_factory=list)   # aarch64 -z keywords braze does not implement
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

@@ -261,6 +261,11 @@ class EhFrameSection(Chunk):
                     r.size = _trim(data, r, p)
                     out.append(r)
                     nfde += 1
+        if ctx.target.drop_unused_cies:
+            # bfd drops a CIE none of whose FDEs is kept (seen on aarch64, where an input's CIE for a
+            # dropped empty FDE does not merge with another); x86-64 outputs keep braze's behaviour
+            used = {id(_cie_of(r)) for r in out if not r.is_cie}
+            out = [r for r in out if not r.is_cie or id(r) in used]
         self.records = out
         self.fde_count = nfde
         self.cie_map = cie_map

@@ -612,8 +612,11 @@ def define_symbols(ctx) -> None:
         return None
 
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
+    if ctx.target.got_symbol_at_got and syn.got in chunks:
+        gotbase, gotsec = syn.got.addr, syn.got
     ctx.got_base = gotbase
-    setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     if syn.dynamic is not None:
         setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     setv("__ehdr_start", ctx.base)
@@ -637,6 +640,15 @@ def define_symbols(ctx) -> None:
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
         setv(n, end)
+    if ctx.target.extra_linker_syms:
+        # aarch64's script: __bss_start__ with __bss_start, _bss_end__/__bss_end__ after .bss,
+        # __end__ with _end
+        setv("__bss_start__", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
+             bss if bss is not None and bss.size else last_data)
+        bend = bss.addr + bss.size if bss is not None and bss.size else edata
+        for n in ("_bss_end__", "__bss_end__"):
+            setv(n, bend)
+        setv("__end__", end)
     for arr in ("init_array", "fini_array", "preinit_array"):
         c = by.get("." + arr)
         if c is not None:

@@ -51,14 +51,16 @@ def resolve_symbols(ctx) -> None:
         so.is_needed = True
     symtab = ctx.symtab
     linker_syms = LINKER_SYMS
+    extra = ctx.target.extra_linker_syms      # the target's default script defines more
     if ctx.pending_lscript is not None:
         # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
         from . import scriptlayout
         scriptlayout.setup(ctx, ctx.pending_lscript)
         scriptlayout.define_script_symbols(ctx)
         linker_syms = scriptlayout.SCRIPT_LINKER_SYMS
+        extra = ()
     if not cfg.shared and ctx.lscript is None:
-        for name in EXPORTED_LINKER_SYMS:     # bfd's default script defines these unconditionally
+        for name in EXPORTED_LINKER_SYMS + extra:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
     for _name, expr, _where, _kind in _assignments(ctx):
         m = _assign_re().match(expr)        # a linker-defined operand of --defsym/script is referenced
@@ -68,7 +70,7 @@ def resolve_symbols(ctx) -> None:
     for name, s in symtab.items():
         if s.rank != NONE:
             continue
-        if name in linker_syms or ((name.startswith("__start_") or name.startswith("__stop_")) and
+        if name in linker_syms or name in extra or ((name.startswith("__start_") or name.startswith("__stop_")) and
                                    is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
@@ -625,6 +627,7 @@ def create_synthetic(ctx) -> None:
         syn.relr_dyn = RelrDyn()
     syn.got = Got()
     syn.gotplt = GotPlt(dyn)
+    syn.gotplt.dynamic_word = not ctx.target.got_header
     if not dyn:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn, ctx.target)
@@ -702,6 +705,7 @@ def allocate_got_plt(ctx) -> None:
         if ctx.config.plt_unwind:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
         eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *ctx.eh_dyn)
+    ctx.target.finish_scan(ctx)
 
 
 def _allocate(ctx) -> None:
@@ -721,6 +725,10 @@ def _allocate(ctx) -> None:
     pic = cfg.pic
     iplt_rel = []
     dynbss = syn.dynbss
+    if T.got_header and not got.nslots:
+        got.add(GOT_ADDR, None)         # bfd's aarch64 .got starts with a word for _DYNAMIC (0 if static)
+        if dyn:
+            got.static_words[0] = lambda ctx: ctx.syn.dynamic.addr
     for s in ctx.needs_syms:
         nd = s.needs
         pre = is_preemptible(ctx, s)
@@ -759,6 +767,9 @@ def _allocate(ctx) -> None:
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif s.copyrel and dyn:
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
+            elif T.glob_dat_exported_got and dyn and not pic and s.export and s.rank >= COMMON:
+                # bfd (aarch64): a non-PIE's GOT slot of a symbol it exports is filled by ld.so
+                rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(DynReloc(R_RELATIVE, got, slot, None, s, 0))
             else:
@@ -768,7 +779,7 @@ def _allocate(ctx) -> None:
                 if s.iplt_idx < 0:
                     s.iplt_idx = len(plt.isyms)
                     plt.isyms.append(s)
-            elif s.got_idx >= 0 and pre:
+            elif s.got_idx >= 0 and pre and T.pltgot_stubs:
                 if s.pltgot_idx < 0:
                     s.pltgot_idx = len(pltgot.syms)
                     pltgot.syms.append(s)
@@ -829,6 +840,15 @@ def _allocate(ctx) -> None:
         # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
         got.tlsdesc_got_idx = got.add(GOT_ADDR, None)
         plt.tlsdesc_tramp = True
+    if T.got_header and got.nslots == 1 and got.tlsld_idx < 0 and not _got_symbol_used(ctx):
+        got.nslots = 0                  # (only the reserved word: no .got, as bfd)
+        got.entries.clear()
+        got.static_words.clear()
+
+
+def _got_symbol_used(ctx) -> bool:
+    s = ctx.symtab.get("_GLOBAL_OFFSET_TABLE_")
+    return s is not None and s.linker_defined and s.used_in_reloc
 
 
 def _dynrelro(ctx):
@@ -877,6 +897,7 @@ def finalize_dynamic(ctx) -> None:
     syn = ctx.syn
     if not ctx.dynamic:
         return
+    extra = ctx.target.extra_linker_syms
     ds = syn.dynsym
     chosen = []
     seen = set()
@@ -897,7 +918,8 @@ def finalize_dynamic(ctx) -> None:
             chosen.append(s)
         elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
             chosen.append(s)
-        elif s.linker_defined and s.name in EXPORTED_LINKER_SYMS and cfg.export_dynamic and not cfg.shared:
+        elif s.linker_defined and (s.name in EXPORTED_LINKER_SYMS or s.name in extra) and cfg.export_dynamic \
+                and not cfg.shared:
             chosen.append(s)
         else:
             continue

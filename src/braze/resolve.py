@@ -985,6 +985,7 @@ def read_inputs(ctx) -> None:
         r.plugins.replace_ir()
     if r.tracer is not None and r.first_obj is not None and not cfg.pic and not r.dynobj_done:
         r.tracer.linker_definitions(r.first_obj, False)
+    ctx.target.setup(cfg)       # the target is final: its option defaults and checks
     r.scan_indirect_dsos()
     if r.input_cache is not None:
         r.input_cache.save()

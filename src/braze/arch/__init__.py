@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-_MODULES = ("x86_64",)        # the first is the default target (no -m, no ELF input yet)
+_MODULES = ("x86_64", "aarch64")        # the first is the default target (no -m, no ELF input yet)
 _loaded: list | None = None
 
 
@@ -34,3 +34,4 @@ def target_for_emulation(name: str):
 
 def emulation_names() -> list[str]:
     return [e for t in targets() for e in t.emulations]
+

@@ -13,6 +13,7 @@ class Target:
     name: str = ""                    # shown in diagnostics ("x86-64")
     e_machine: int = 0                # ELF e_machine of inputs and output
     emulations: tuple = ()            # -m names accepted; the first is the default and the one --help lists
+    output_format: str = ""           # the BFD name a linker script's OUTPUT_FORMAT gives
     # ---- layout defaults
     image_base: int = 0               # first address of a non-PIC executable (without -Ttext-segment)
     max_page_size: int = 0x1000
@@ -35,6 +36,16 @@ class Target:
     pltgot_entry_size = 8
     ibt_pltgot_entry_size = 16
     lazy_plt_resume = 0               # offset in a lazy PLT entry where the lazy path starts (GOT slot's initial value)
+    lazy_slot_is_plt0 = False         # a PLT slot's initial value is PLT0 itself (aarch64)
+    tlsdesc_tramp_size = 16           # the lazy TLSDESC trampoline (DT_TLSDESC_PLT)
+    pltgot_stubs = True               # .plt.got stubs for functions both called and loaded from the GOT
+    got_header = False                # .got[0] is reserved (for _DYNAMIC; aarch64), .got.plt[0] then 0
+    got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
+    glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
+    drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
+    plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
+    separate_code = True              # -z separate-code is the default
+    extra_linker_syms: tuple = ()     # symbols the target's default script also defines unconditionally
     # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
     plt_cie = b""
     lazy_plt_fde = b""
@@ -69,6 +80,25 @@ class Target:
         """--emit-relocs: (type, addend, offset change) bfd writes for a relocation of a type in
         emit_relaxable, given the input bytes and the relocated output (see the x86-64 one)."""
         raise NotImplementedError
+
+    def setup(self, cfg) -> None:
+        """Once the inputs are read (the target is final): this target's defaults for the options the
+        command line left unset, then its own checks of the options (configure)."""
+        if cfg.separate_code is None:
+            cfg.separate_code = self.separate_code
+        if cfg.max_page_size is None:
+            cfg.max_page_size = self.max_page_size
+        if cfg.common_page_size is None:
+            cfg.common_page_size = self.common_page_size
+        if not self.plt_unwind:
+            cfg.plt_unwind = False
+        self.configure(cfg)
+
+    def configure(self, cfg) -> None:
+        """Check the options against this target once it is known (after the inputs are read)."""
+
+    def finish_scan(self, ctx) -> None:
+        """After GOT/PLT/copy allocation: last adjustments of the dynamic relocations."""
 
     # ---- .note.gnu.property
     def merge_properties(self, ctx) -> list:

@@ -1093,6 +1093,7 @@ class X86_64(Target):
     name = "x86-64"
     e_machine = EM_X86_64
     emulations = ("elf_x86_64",)
+    output_format = "elf64-x86-64"
     image_base = 0x400000
     max_page_size = 0x1000
     common_page_size = 0x1000
@@ -1119,6 +1120,15 @@ class X86_64(Target):
     pltgot_fde = _PLT_GOT_FDE
 
     rname = staticmethod(rname)
+
+    @staticmethod
+    def configure(cfg) -> None:
+        """aarch64's options: x86-64 bfd does not know them (its -z keywords are only warned about)."""
+        if cfg.fix_cortex_a53_843419:
+            raise LinkError("option --fix-cortex-a53-843419 is not supported for x86-64 (an aarch64 option)")
+        for kw in cfg.z_aarch64:
+            diag.warn(f"-z {kw} ignored")
+
     scan_section = staticmethod(scan_section)
     finish_weak_undefined = staticmethod(finish_weak_undefined)
     apply_relocs = staticmethod(apply_relocs)

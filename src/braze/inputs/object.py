@@ -144,6 +144,7 @@ class ObjectFile:
         self.has_gnu_stack = False
         self.exec_stack = False
         self.x86_feature_and: int | None = None   # None: no property note
+        self.aarch64_feature_and: int | None = None   # GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC)
         self.x86_isa_needed = 0
         self.x86_or_props: dict[int, int] = {}
         self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
@@ -337,6 +338,9 @@ class ObjectFile:
                 q += (psz + 7) & ~7
                 if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
                     feature = val
+                elif ptype == 0xc0000000:       # GNU_PROPERTY_AARCH64_FEATURE_1_AND (same range as x86's)
+                    self.aarch64_feature_and = val
+                    continue
                 elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
                     self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
                 elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:

@@ -113,8 +113,11 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
                 args.append(toks[i].strip('"'))
                 i += 1
             expect(")")
-            if t == "OUTPUT_FORMAT" and args and args[0] not in ("elf64-x86-64",):
-                raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes elf64-x86-64)")
+            if t == "OUTPUT_FORMAT" and args:
+                from ..arch import targets
+                fmts = [x.output_format for x in targets()]
+                if args[0] not in fmts:
+                    raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if t == "STARTUP" and args:
                 res.items.append(("file", args[0], False))
         elif t == "SEARCH_DIR":

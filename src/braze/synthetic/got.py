@@ -52,6 +52,7 @@ class GotPlt(Chunk):
         self.tlsdesc: list = []
         self.merged_got = None      # with -z now, the .got this section's words precede in one .got
         self.own_size = 0
+        self.dynamic_word = True    # .got.plt[0] holds _DYNAMIC (aarch64: 0; its .got[0] holds it)
 
     def update_size(self, ctx) -> None:
         self.size = self.own_size = 8 * (self.header + self.nplt + self.niplt + 2 * len(self.tlsdesc))
@@ -74,7 +75,7 @@ class GotPlt(Chunk):
     def write(self, ctx, buf) -> None:
         o = self.offset
         syn = ctx.syn
-        if self.dynamic and syn.dynamic is not None:
+        if self.dynamic and syn.dynamic is not None and self.dynamic_word:
             struct.pack_into("<Q", buf, o, syn.dynamic.addr)
         plt = syn.plt
         for i in range(self.nplt):

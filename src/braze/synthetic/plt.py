@@ -38,9 +38,13 @@ class Plt(Chunk):
 
     def slot_init(self, i: int) -> int:
         """The initial value of PLT entry i's GOT slot: where the lazy path starts."""
+        if self.target.lazy_slot_is_plt0:
+            return self.addr
         return self.entry_addr(i) + (0 if self.ibt else self.target.lazy_plt_resume)
 
     def islot_init(self, i: int) -> int:
+        if self.target.lazy_slot_is_plt0:
+            return self.addr if self.header_size() else 0
         return self.iplt_addr(i) + (0 if self.ibt else self.target.lazy_plt_resume)
 
     def tramp_addr(self) -> int:
@@ -53,7 +57,8 @@ class Plt(Chunk):
         return self.addr + self.header_size() + self.esize * (len(self.syms) + i)
 
     def update_size(self, ctx) -> None:
-        self.size = self.header_size() + self.esize * (len(self.syms) + len(self.isyms) + self.tlsdesc_tramp)
+        self.size = self.header_size() + self.esize * (len(self.syms) + len(self.isyms)) + \
+            self.target.tlsdesc_tramp_size * self.tlsdesc_tramp
         if not self.has_header:
             self.entsize = 0        # as bfd: a static link's .plt holds only IFUNC stubs (its .iplt)
 

@@ -1,0 +1,862 @@
+"""aarch64 (AArch64 Linux, glibc): relocation formulas (AArch64 ELF psABI), GOT/PLT needs, bfd's TLS
+relaxations (TLSDESC/GD -> IE/LE, IE -> LE), its PLT0/PLT entry code, and the target's constants.
+
+scan_section() decides what each relocation needs before layout; apply_relocs() writes the values
+after layout. The generic symbol helpers (sym_addr, plt_addr, is_preemptible, local_sym) are the
+ones the x86-64 back end uses. Everything aarch64-specific lives in this module.
+"""
+from __future__ import annotations
+
+import struct
+
+from .. import diag
+from ..diag import LinkError
+from ..elf import STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC
+from ..inputs.object import InputSection
+from ..sections import merged_offset
+from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
+from .base import Target
+from .x86_64 import _need, _textrel, _discarded_value, _VIS_WORD     # (psABI-neutral helpers)
+
+# ---------------------------------------------------------------- target constants
+EM_AARCH64 = 183
+NAME = "aarch64"
+EMULATION = "aarch64linux"
+IMAGE_BASE = 0x400000
+MAX_PAGE_SIZE = 0x10000          # bfd's aarch64 ELF_MAXPAGESIZE
+COMMON_PAGE_SIZE = 0x1000
+SEPARATE_CODE = False            # bfd's aarch64linux script: text and rodata share one R+X segment
+INTERP = "/lib/ld-linux-aarch64.so.1"
+LIB_DIRS = ["/usr/local/lib/aarch64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+            "/usr/local/lib", "/lib", "/usr/lib", "/usr/aarch64-linux-gnu/lib"]
+INIT_ENTRY = "_rt0_arm64_linux_lib"
+EXTRA_LINKER_SYMS = ("__bss_start__", "_bss_end__", "__bss_end__", "__end__")   # in its default script
+TCB_SIZE = 16                    # TLS variant I: tp points at a 16-byte TCB, the TLS block follows it
+PLT0_SIZE = 32
+PLT_ENTRY_SIZE = 16
+TLSDESC_TRAMP_SIZE = 32
+
+# ---------------------------------------------------------------- relocation numbers
+R_NONE = 0
+R_ABS64, R_ABS32, R_ABS16, R_PREL64, R_PREL32, R_PREL16 = range(257, 263)
+(R_MOVW_UABS_G0, R_MOVW_UABS_G0_NC, R_MOVW_UABS_G1, R_MOVW_UABS_G1_NC, R_MOVW_UABS_G2, R_MOVW_UABS_G2_NC,
+ R_MOVW_UABS_G3, R_MOVW_SABS_G0, R_MOVW_SABS_G1, R_MOVW_SABS_G2) = range(263, 273)
+R_LD_PREL_LO19, R_ADR_PREL_LO21, R_ADR_PREL_PG_HI21, R_ADR_PREL_PG_HI21_NC, R_ADD_ABS_LO12_NC = range(273, 278)
+R_LDST8_ABS_LO12_NC, R_TSTBR14, R_CONDBR19 = 278, 279, 280
+R_JUMP26, R_CALL26 = 282, 283
+R_LDST16_ABS_LO12_NC, R_LDST32_ABS_LO12_NC, R_LDST64_ABS_LO12_NC = 284, 285, 286
+(R_MOVW_PREL_G0, R_MOVW_PREL_G0_NC, R_MOVW_PREL_G1, R_MOVW_PREL_G1_NC, R_MOVW_PREL_G2, R_MOVW_PREL_G2_NC,
+ R_MOVW_PREL_G3) = range(287, 294)
+R_LDST128_ABS_LO12_NC = 299
+R_GOT_LD_PREL19, R_LD64_GOTOFF_LO15, R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_LD64_GOTPAGE_LO15 = 309, 310, 311, 312, 313
+R_TLSGD_ADR_PAGE21, R_TLSGD_ADD_LO12_NC = 513, 514
+R_TLSIE_ADR_GOTTPREL_PAGE21, R_TLSIE_LD64_GOTTPREL_LO12_NC, R_TLSIE_LD_GOTTPREL_PREL19 = 541, 542, 543
+(R_TLSLE_MOVW_TPREL_G2, R_TLSLE_MOVW_TPREL_G1, R_TLSLE_MOVW_TPREL_G1_NC, R_TLSLE_MOVW_TPREL_G0,
+ R_TLSLE_MOVW_TPREL_G0_NC, R_TLSLE_ADD_TPREL_HI12, R_TLSLE_ADD_TPREL_LO12, R_TLSLE_ADD_TPREL_LO12_NC,
+ R_TLSLE_LDST8_TPREL_LO12, R_TLSLE_LDST8_TPREL_LO12_NC, R_TLSLE_LDST16_TPREL_LO12, R_TLSLE_LDST16_TPREL_LO12_NC,
+ R_TLSLE_LDST32_TPREL_LO12, R_TLSLE_LDST32_TPREL_LO12_NC, R_TLSLE_LDST64_TPREL_LO12,
+ R_TLSLE_LDST64_TPREL_LO12_NC) = range(544, 560)
+R_TLSDESC_ADR_PAGE21, R_TLSDESC_LD64_LO12, R_TLSDESC_ADD_LO12 = 562, 563, 564
+R_TLSDESC_LDR, R_TLSDESC_ADD, R_TLSDESC_CALL = 567, 568, 569
+R_TLSLE_LDST128_TPREL_LO12, R_TLSLE_LDST128_TPREL_LO12_NC = 570, 571
+# dynamic
+R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = 1024, 1025, 1026, 1027
+R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC, R_IRELATIVE = 1028, 1029, 1030, 1031, 1032
+
+NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
+
+
+
+def rname(t: int) -> str:
+    return "R_AARCH64_" + NAMES[t][2:] if t in NAMES else f"relocation type {t}"
+
+
+# ---------------------------------------------------------------- instruction encodings
+NOP = 0xd503201f
+MOVZ_X = 0xd2a00000          # movz xN, #imm16, lsl #16  (bfd's IE/TLSDESC -> LE first word)
+MOVK_X = 0xf2800000          # movk xN, #imm16
+LDR_X0 = 0xf9400000          # ldr x0, [x0, #imm]
+MRS_X1_TPIDR = 0xd53bd041    # mrs x1, tpidr_el0
+ADD_X0_X1_X0 = 0x8b000020    # add x0, x1, x0
+
+_u32 = struct.Struct("<I")
+_get = _u32.unpack_from
+_put = _u32.pack_into
+
+# bits of the immediate a load/store's ABS_LO12 (and TPREL_LO12) relocation drops: the access size
+_LDST_SHIFT = {R_LDST8_ABS_LO12_NC: 0, R_LDST16_ABS_LO12_NC: 1, R_LDST32_ABS_LO12_NC: 2,
+               R_LDST64_ABS_LO12_NC: 3, R_LDST128_ABS_LO12_NC: 4}
+_TLSLE_LDST_SHIFT = {R_TLSLE_LDST8_TPREL_LO12: 0, R_TLSLE_LDST8_TPREL_LO12_NC: 0,
+                     R_TLSLE_LDST16_TPREL_LO12: 1, R_TLSLE_LDST16_TPREL_LO12_NC: 1,
+                     R_TLSLE_LDST32_TPREL_LO12: 2, R_TLSLE_LDST32_TPREL_LO12_NC: 2,
+                     R_TLSLE_LDST64_TPREL_LO12: 3, R_TLSLE_LDST64_TPREL_LO12_NC: 3,
+                     R_TLSLE_LDST128_TPREL_LO12: 4, R_TLSLE_LDST128_TPREL_LO12_NC: 4}
+# MOVW: (shift, checked, signed)
+_MOVW_UABS = {R_MOVW_UABS_G0: (0, True), R_MOVW_UABS_G0_NC: (0, False), R_MOVW_UABS_G1: (16, True),
+              R_MOVW_UABS_G1_NC: (16, False), R_MOVW_UABS_G2: (32, True), R_MOVW_UABS_G2_NC: (32, False),
+              R_MOVW_UABS_G3: (48, False)}
+_MOVW_SABS = {R_MOVW_SABS_G0: 0, R_MOVW_SABS_G1: 16, R_MOVW_SABS_G2: 32}
+_MOVW_PREL = {R_MOVW_PREL_G0: (0, True), R_MOVW_PREL_G0_NC: (0, False), R_MOVW_PREL_G1: (16, True),
+              R_MOVW_PREL_G1_NC: (16, False), R_MOVW_PREL_G2: (32, True), R_MOVW_PREL_G2_NC: (32, False),
+              R_MOVW_PREL_G3: (48, True)}
+_TLSLE_MOVW = {R_TLSLE_MOVW_TPREL_G2: (32, True), R_TLSLE_MOVW_TPREL_G1: (16, True),
+               R_TLSLE_MOVW_TPREL_G1_NC: (16, False), R_TLSLE_MOVW_TPREL_G0: (0, True),
+               R_TLSLE_MOVW_TPREL_G0_NC: (0, False)}
+
+
+def page(x: int) -> int:
+    return x & ~0xfff
+
+
+def set_adr_imm(insn: int, imm: int) -> int:
+    """ADR/ADRP: the 21-bit immediate split into immlo (bits 29-30) and immhi (bits 5-23)."""
+    imm &= 0x1fffff
+    return (insn & 0x9f00001f) | ((imm & 3) << 29) | ((imm >> 2) << 5)
+
+
+def set_imm12(insn: int, imm: int) -> int:
+    return (insn & 0xffc003ff) | ((imm & 0xfff) << 10)
+
+
+def set_imm16(insn: int, imm: int) -> int:
+    return (insn & 0xffe0001f) | ((imm & 0xffff) << 5)
+
+
+def set_imm19(insn: int, imm: int) -> int:
+    return (insn & 0xff00001f) | ((imm & 0x7ffff) << 5)
+
+
+def set_imm14(insn: int, imm: int) -> int:
+    return (insn & 0xfff8001f) | ((imm & 0x3fff) << 5)
+
+
+def set_imm26(insn: int, imm: int) -> int:
+    return (insn & 0xfc000000) | (imm & 0x3ffffff)
+
+
+def _movw_signed(insn: int, v: int, shift: int) -> int:
+    """A signed MOVW group: MOVZ for v >= 0, MOVN of ~v otherwise (the psABI's rule)."""
+    if v >= 0:
+        return set_imm16(insn | 0x40000000, v >> shift)          # opc = 10: MOVZ
+    return set_imm16(insn & ~0x60000000, (~v) >> shift)         # opc = 00: MOVN
+
+
+# ---------------------------------------------------------------- PLT code (bfd's)
+
+def write_plt0(buf, off: int, addr: int, gotplt: int) -> None:
+    """stp x16, x30, [sp, #-16]!; adrp x16, GOT.plt[2]; ldr x17, [x16, :lo12:GOT.plt[2]];
+    add x16, x16, :lo12:GOT.plt[2]; br x17; nop; nop; nop"""
+    slot = gotplt + 16
+    adrp = set_adr_imm(0x90000010, (page(slot) - page(addr + 4)) >> 12)
+    ldr = set_imm12(0xf9400211, (slot & 0xfff) >> 3)
+    add = set_imm12(0x91000210, slot & 0xfff)
+    struct.pack_into("<8I", buf, off, 0xa9bf7bf0, adrp, ldr, add, 0xd61f0220, NOP, NOP, NOP)
+
+
+def write_plt_entry(buf, off: int, addr: int, slot: int) -> None:
+    """adrp x16, slot; ldr x17, [x16, :lo12:slot]; add x16, x16, :lo12:slot; br x17 (also IFUNC stubs)"""
+    adrp = set_adr_imm(0x90000010, (page(slot) - page(addr)) >> 12)
+    ldr = set_imm12(0xf9400211, (slot & 0xfff) >> 3)
+    add = set_imm12(0x91000210, slot & 0xfff)
+    struct.pack_into("<4I", buf, off, adrp, ldr, add, 0xd61f0220)
+
+
+def write_tlsdesc_tramp(buf, off: int, addr: int, tlsdesc_got: int, gotplt: int) -> None:
+    """bfd's lazy TLSDESC trampoline (DT_TLSDESC_PLT): stp x2, x3, [sp, #-16]!; adrp x2, DT_TLSDESC_GOT;
+    adrp x3, .got.plt; ldr x2, [x2, :lo12:DT_TLSDESC_GOT]; add x3, x3, :lo12:.got.plt; br x2; nop; nop"""
+    struct.pack_into("<8I", buf, off, 0xa9bf0fe2,
+                     set_adr_imm(0x90000002, (page(tlsdesc_got) - page(addr + 4)) >> 12),
+                     set_adr_imm(0x90000003, (page(gotplt) - page(addr + 8)) >> 12),
+                     set_imm12(0xf9400042, (tlsdesc_got & 0xfff) >> 3),
+                     set_imm12(0x91000063, gotplt & 0xfff), 0xd61f0040, NOP, NOP)
+
+
+def merge_properties(ctx, objs) -> list:
+    """GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC) of the output: the AND over the objects, one
+    without the property counting as 0 (bfd keeps the note only when every input has the bit)."""
+    feat = None
+    for o in objs:
+        v = o.aarch64_feature_and
+        feat = (v or 0) if feat is None else feat & (v or 0)
+    return [(0xc0000000, feat)] if feat else []
+
+
+def thread_pointer(tls_start: int, tls_align: int) -> int:
+    """Variant I: tp sits TCB_SIZE (rounded up to the TLS alignment) below the TLS block."""
+    a = max(tls_align, 1)
+    return tls_start - ((TCB_SIZE + a - 1) & -a)
+
+
+# ---------------------------------------------------------------- scan
+
+_PAGE_ABS = frozenset((R_ADR_PREL_PG_HI21, R_ADR_PREL_PG_HI21_NC, R_ADD_ABS_LO12_NC, R_LDST8_ABS_LO12_NC,
+                       R_LDST16_ABS_LO12_NC, R_LDST32_ABS_LO12_NC, R_LDST64_ABS_LO12_NC,
+                       R_LDST128_ABS_LO12_NC, R_ADR_PREL_LO21, R_LD_PREL_LO19))
+_MOVW_ABS = frozenset(list(_MOVW_UABS) + list(_MOVW_SABS) + [R_ABS32, R_ABS16])
+_PREL_DATA = frozenset(list(_MOVW_PREL) + [R_PREL64, R_PREL32, R_PREL16])
+_BRANCH = frozenset((R_CALL26, R_JUMP26, R_CONDBR19, R_TSTBR14))
+_GOT = frozenset((R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_GOT_LD_PREL19, R_LD64_GOTPAGE_LO15, R_LD64_GOTOFF_LO15))
+_TLSIE = frozenset((R_TLSIE_ADR_GOTTPREL_PAGE21, R_TLSIE_LD64_GOTTPREL_LO12_NC, R_TLSIE_LD_GOTTPREL_PREL19))
+_TLSLE = frozenset(list(_TLSLE_MOVW) + list(_TLSLE_LDST_SHIFT) +
+                   [R_TLSLE_ADD_TPREL_HI12, R_TLSLE_ADD_TPREL_LO12, R_TLSLE_ADD_TPREL_LO12_NC])
+_TLSDESC_REST = frozenset((R_TLSDESC_LD64_LO12, R_TLSDESC_ADD_LO12, R_TLSDESC_LDR, R_TLSDESC_ADD,
+                           R_TLSDESC_CALL))
+_TLSGD = frozenset((R_TLSGD_ADR_PAGE21, R_TLSGD_ADD_LO12_NC))
+_WIDTH = {R_ABS64: 8, R_PREL64: 8, R_ABS16: 2, R_PREL16: 2, R_NONE: 0}
+
+
+def _err_pic(ctx, obj, sec, off, t, s):
+    what = "a shared object" if ctx.config.shared else "a PIE object"
+    flag = "-fPIC" if ctx.config.shared else "-fPIE"
+    und = "undefined " if s.rank == NONE and not s.linker_defined else ""
+    vis = _VIS_WORD[s.visibility] if und else ""
+    hint = "" if vis else f"; recompile with {flag}"
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against {und}{vis}symbol "
+               f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
+
+
+def _unsupported(obj, sec, off, t):
+    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} is not supported by braze "
+                    f"on aarch64")
+
+
+def _address_taken(ctx, s, obj, sec, off, t):
+    """An absolute or PC-relative address of `s` in an executable (or a library): a library's function
+    gets a canonical PLT entry, its data a copy relocation; a library may not do this to a
+    preemptible symbol."""
+    if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+        return
+    if not is_preemptible(ctx, s):
+        return
+    if ctx.config.shared:
+        _err_pic(ctx, obj, sec, off, t, s)
+    elif s.rank == SHARED:
+        if s.type in (STT_FUNC, STT_GNU_IFUNC):
+            _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+        else:
+            _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+
+
+def scan_section(ctx, sec, rels=None) -> None:
+    from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
+    obj = sec.file
+    if rels is None:
+        rels = sec.relocs
+    if not rels:
+        return
+    syms = obj.syms
+    nsyms = len(syms)
+    cfg = ctx.config
+    shared = cfg.shared
+    pic = cfg.pic
+    exe = not shared
+    writable = bool(sec.flags & SHF_WRITE)
+    size = sec.size
+    rela_dyn = ctx.syn.rela_dyn
+    for off, info, addend in rels:
+        t = info & 0xffffffff
+        idx = info >> 32
+        if idx >= nsyms:
+            raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
+                            f"beyond the symbol table ({nsyms} entries)")
+        if off + _WIDTH.get(t, 4) > size:
+            raise LinkError(f"{obj.name}:({sec.name}): relocation at offset 0x{off:x} is outside the section "
+                            f"(size 0x{sec.size:x})")
+        if t == R_NONE:
+            continue
+        s = syms[idx]
+        if s is None:
+            s = local_sym(obj, idx)
+        if t in _BRANCH:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                _need(ctx, s, NEEDS_PLT)
+            elif s.bind != STB_LOCAL and is_preemptible(ctx, s):
+                _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            continue
+        if s.bind == STB_LOCAL and s.type != STT_GNU_IFUNC and (t in _PAGE_ABS or t in _PREL_DATA):
+            continue                        # a local address: nothing to allocate
+        if t == R_ABS64:
+            if not sec.flags & SHF_ALLOC:
+                continue
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                if pic:
+                    rela_dyn.relocs.append(DynReloc(R_IRELATIVE, sec, off, None, s, addend))
+                    _textrel(ctx, sec, obj, s)
+                else:
+                    _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+                continue
+            if exe and not pic and s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
+                continue    # bfd (aarch64): a non-PIE's data pointer to an undefined weak symbol is 0
+            if is_preemptible(ctx, s):
+                # bfd (aarch64): an executable's ABS64 counts as a PLT reference; a non-PIE points it
+                # at a function's canonical PLT entry even from writable data (a copy for read-only data)
+                if exe and s.rank == SHARED:
+                    func = s.type in (STT_FUNC, STT_GNU_IFUNC)
+                    if not pic and (func or not writable):
+                        _need(ctx, s, (NEEDS_PLT | NEEDS_CPLT if func else NEEDS_COPY) | NEEDS_DYNSYM)
+                        continue
+                    if func:
+                        _need(ctx, s, NEEDS_PLT)
+                _need(ctx, s, NEEDS_DYNSYM)
+                rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
+                _textrel(ctx, sec, obj, s)
+            elif shared and s.visibility == 3 and s.type == STT_FUNC and s.export and s.rank >= COMMON \
+                    and not cfg.bsymbolic and not cfg.dynamic_bind:
+                # bfd (aarch64): a pointer to a protected function stays symbolic, so it equals the
+                # address an executable that takes it sees (its canonical PLT entry)
+                _need(ctx, s, NEEDS_DYNSYM)
+                rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
+                _textrel(ctx, sec, obj, s)
+            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
+                rela_dyn.relocs.append(RelativeReloc((sec, off, s, addend)))
+                if not writable:
+                    _textrel(ctx, sec, obj, s)
+            continue
+        if t in _PAGE_ABS or t in _PREL_DATA:
+            if t in (R_PREL64, R_PREL32, R_PREL16) and not sec.flags & SHF_ALLOC:
+                continue
+            if pic and s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
+                if is_preemptible(ctx, s) or shared:
+                    _err_pic(ctx, obj, sec, off, t, s)
+                continue
+            _address_taken(ctx, s, obj, sec, off, t)
+            continue
+        if t in _MOVW_ABS:
+            if not sec.flags & SHF_ALLOC:
+                continue
+            if pic and not s.is_abs:
+                _err_pic(ctx, obj, sec, off, t, s)
+                continue
+            _address_taken(ctx, s, obj, sec, off, t)
+            continue
+        if t in _GOT:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not is_preemptible(ctx, s):
+                _need(ctx, s, NEEDS_PLT)    # bfd: the GOT load reads the IFUNC's PLT slot (IRELATIVE)
+                continue
+            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue
+        if t in _TLSIE:
+            if exe and not is_preemptible(ctx, s):
+                continue                    # relaxed to LE
+            _need(ctx, s, NEEDS_GOTTP | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue                        # (bfd's aarch64 back end sets no DF_STATIC_TLS)
+        if t in _TLSLE:
+            if shared:
+                _err_pic(ctx, obj, sec, off, t, s)
+            continue
+        if t == R_TLSDESC_ADR_PAGE21 or t in _TLSGD:
+            if exe:
+                if is_preemptible(ctx, s):
+                    _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
+                continue
+            if t == R_TLSDESC_ADR_PAGE21:
+                _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            else:
+                if not s.needs & NEEDS_TLSGD and s.bind == STB_LOCAL:
+                    # bfd reserves a DTPREL relocation for the pair and, the offset being known, leaves
+                    # it as R_AARCH64_NONE
+                    rela_dyn.relocs.append(NoneReloc())
+                _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            continue
+        if t in _TLSDESC_REST:
+            continue
+        _unsupported(obj, sec, off, t)
+
+
+def finish_scan(ctx) -> None:
+    """After GOT/PLT/copy allocation: in a non-PIE executable, a data pointer to a library symbol that
+    got a copy relocation anyway is resolved at link time (bfd: the symbol is then defined here)."""
+    if ctx.config.pic or ctx.config.shared:
+        return
+    rels = ctx.syn.rela_dyn.relocs
+    keep = [r for r in rels if not (r.type == R_ABS64 and r.sym is not None and r.sym.copyrel)]
+    if len(keep) != len(rels):
+        rels[:] = keep
+
+
+# ---------------------------------------------------------------- apply
+
+_DISCARDED = object()
+
+
+def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
+    """Write relocated values for `rels` (offsets relative to base) into buf; a value that does not
+    fit its field is an error naming the relocation (bfd: "relocation truncated to fit")."""
+    i = 0
+    try:
+        n = len(rels)
+        while i < n:
+            i += _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr)
+    except (struct.error, IndexError, OverflowError):
+        if i >= len(rels):
+            raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
+        off, info, _a = rels[i]
+        raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(info & 0xffffffff)} "
+                        f"is outside the section or has a value that does not fit its field") from None
+
+
+def _overflow(obj, sec, off, t, s, v):
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation truncated to fit: {rname(t)} against "
+               f"`{diag.demangle(s.name) if s.name else sec.name}' (value {v:#x})")
+
+
+def _tls_fail(obj, sec, off, t):
+    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): TLS relaxation of {rname(t)} failed: "
+                    f"unexpected instruction sequence")
+
+
+def _ldst(insn: int) -> bool:
+    return insn & 0x0a000000 == 0x08000000          # the load/store encoding group
+
+
+def _erratum_843419(ctx, obj, sec, off, buf, loc, P, target, t):
+    """Cortex-A53 erratum 843419 (--fix-cortex-a53-843419, which gcc passes): an ADRP in the last two
+    words of a 4 KiB page, then a load/store, then (directly or one instruction later) an unsigned-offset
+    load/store based on the ADRP's register. bfd first turns such an ADRP into an ADR of the same page
+    address when that is within +-1 MiB, which braze does too; otherwise bfd moves the load/store to a
+    veneer, which braze does not write, so the link is refused. (The test is a superset of bfd's: a
+    sequence bfd would leave alone may be refused, never missed.)"""
+    if P & 0xfff < 0xff8 or off + 12 > sec.size:
+        return
+    insn1 = _get(buf, loc)[0]
+    rd = insn1 & 0x1f
+    insn2 = _get(buf, loc + 4)[0]
+    if not _ldst(insn2) or (insn2 & 0x3a000000 == 0x28000000 and insn2 & 0x400000):   # no load pair
+        return
+    hit = False
+    for k in (8, 12):
+        if off + k + 4 > sec.size:
+            break
+        insn = _get(buf, loc + k)[0]
+        if insn & 0x3b000000 == 0x39000000 and (insn >> 5) & 0x1f == rd:
+            hit = True
+            break
+    if not hit:
+        return
+    v = page(target) - P
+    if -0x100000 <= v < 0x100000:
+        _put(buf, loc, set_adr_imm(0x10000000 | rd, v))        # ADR rd, page(target)
+        return
+    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): this {rname(t)} instruction sequence needs a "
+                    f"Cortex-A53 erratum 843419 veneer, which braze does not write; link without "
+                    f"--fix-cortex-a53-843419 (gcc: -mno-fix-cortex-a53-843419)")
+
+
+def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
+    """A GOT-relative form whose slot is at G (A included)."""
+    insn = _get(buf, loc)[0]
+    if t == R_ADR_GOT_PAGE:
+        _put(buf, loc, set_adr_imm(insn, (page(G) - page(P)) >> 12))
+    elif t == R_LD64_GOT_LO12_NC:
+        _put(buf, loc, set_imm12(insn, (G & 0xfff) >> 3))
+    elif t == R_GOT_LD_PREL19:
+        _put(buf, loc, set_imm19(insn, (G - P) >> 2))
+    else:
+        base = ctx.got_base
+        _put(buf, loc, set_imm12(insn, (G - (page(base) if t == R_LD64_GOTPAGE_LO15 else base)) >> 3))
+    return 1
+
+
+def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
+    """Apply rels[i]; returns how many relocations it consumed (GD relaxation eats the call's)."""
+    off, info, A = rels[i]
+    t = info & 0xffffffff
+    if t == R_NONE:
+        return 1
+    idx = info >> 32
+    s = obj.syms[idx]
+    if s is None:
+        s = local_sym(obj, idx)
+    loc = base_off + off
+    P = base_addr + off
+    alloc = bool(sec.flags & SHF_ALLOC)
+    ssec = s.section
+    if ssec is not None and type(ssec) is InputSection and ssec.merge is not None and s.type == STT_SECTION:
+        m = ssec.merge
+        S = m[0].addr + merged_offset(m, s.value + A)
+        A = 0
+    else:
+        S = sym_addr(ctx, s)
+        if ssec is not None and type(ssec) is InputSection and ssec.out is None and ssec.merge is None \
+                and not alloc:
+            S, A = _discarded_value(sec), 0
+    if t == R_ABS64:
+        if alloc and s.type == STT_GNU_IFUNC and s.rank >= COMMON and has_plt(s):
+            S = plt_addr(ctx, s)
+        struct.pack_into("<Q", buf, loc, (S + A) & 0xffffffffffffffff)
+        return 1
+    if (s.canonical_plt or s.type == STT_GNU_IFUNC) and has_plt(s):
+        S = plt_addr(ctx, s)
+    if t in _BRANCH:
+        if has_plt(s):
+            S = plt_addr(ctx, s)
+        elif s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL and t in (R_CALL26, R_JUMP26):
+            _put(buf, loc, NOP)         # bfd: a call to an undefined weak symbol without a PLT entry
+            return 1
+        v = S + A - P
+        insn = _get(buf, loc)[0]
+        if t == R_CALL26 or t == R_JUMP26:
+            if not -0x8000000 <= v < 0x8000000:
+                raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): {rname(t)} to `{diag.demangle(s.name)}' "
+                                f"is out of the branch range (+-128 MiB); range-extension thunks are not "
+                                f"supported by braze on aarch64")
+            insn = set_imm26(insn, v >> 2)
+        elif t == R_CONDBR19:
+            if not -0x100000 <= v < 0x100000:
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm19(insn, v >> 2)
+        else:
+            if not -0x8000 <= v < 0x8000:
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm14(insn, v >> 2)
+        _put(buf, loc, insn)
+        return 1
+    if t == R_ADR_PREL_PG_HI21 or t == R_ADR_PREL_PG_HI21_NC:
+        v = (page(S + A) - page(P)) >> 12
+        if t == R_ADR_PREL_PG_HI21 and not -0x100000 <= v < 0x100000:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, set_adr_imm(_get(buf, loc)[0], v))
+        if ctx.config.fix_cortex_a53_843419:
+            _erratum_843419(ctx, obj, sec, off, buf, loc, P, S + A, t)
+        return 1
+    if t == R_ADD_ABS_LO12_NC:
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], S + A))
+        return 1
+    if t in _LDST_SHIFT:
+        sh = _LDST_SHIFT[t]
+        v = (S + A) & 0xfff
+        if v & ((1 << sh) - 1):
+            diag.error(f"{obj.name}:({sec.name}+0x{off:x}): {rname(t)} against `{diag.demangle(s.name)}': "
+                       f"the address {S + A:#x} is not aligned to the {1 << sh}-byte access")
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], v >> sh))
+        return 1
+    if t == R_ADR_PREL_LO21:
+        v = S + A - P
+        if not -0x100000 <= v < 0x100000:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, set_adr_imm(_get(buf, loc)[0], v))
+        return 1
+    if t == R_LD_PREL_LO19:
+        v = S + A - P
+        if not -0x100000 <= v < 0x100000:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, set_imm19(_get(buf, loc)[0], v >> 2))
+        return 1
+    if t == R_PREL32:
+        v = S + A - P
+        if not -0x80000000 <= v <= 0xffffffff:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, v & 0xffffffff)
+        return 1
+    if t == R_PREL64:
+        struct.pack_into("<Q", buf, loc, (S + A - P) & 0xffffffffffffffff)
+        return 1
+    if t == R_PREL16:
+        v = S + A - P
+        if not -0x8000 <= v <= 0xffff:
+            _overflow(obj, sec, off, t, s, v)
+        struct.pack_into("<H", buf, loc, v & 0xffff)
+        return 1
+    if t == R_ABS32:
+        v = S + A
+        if not -0x80000000 <= v <= 0xffffffff:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, v & 0xffffffff)
+        return 1
+    if t == R_ABS16:
+        v = S + A
+        if not -0x8000 <= v <= 0xffff:
+            _overflow(obj, sec, off, t, s, v)
+        struct.pack_into("<H", buf, loc, v & 0xffff)
+        return 1
+    if t in _MOVW_UABS:
+        sh, chk = _MOVW_UABS[t]
+        v = S + A
+        if chk and not 0 <= v < (1 << (sh + 16)):
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, set_imm16(_get(buf, loc)[0], v >> sh))
+        return 1
+    if t in _MOVW_SABS:
+        sh = _MOVW_SABS[t]
+        v = S + A
+        if not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, _movw_signed(_get(buf, loc)[0], v, sh))
+        return 1
+    if t in _MOVW_PREL:
+        sh, chk = _MOVW_PREL[t]
+        v = S + A - P
+        insn = _get(buf, loc)[0]
+        if chk:
+            if sh < 48 and not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):
+                _overflow(obj, sec, off, t, s, v)
+            insn = _movw_signed(insn, v, sh)
+        else:
+            insn = set_imm16(insn, v >> sh)
+        _put(buf, loc, insn)
+        return 1
+    got = ctx.syn.got
+    if t in _GOT and s.got_idx < 0 and s.iplt_idx >= 0:
+        return _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, ctx.syn.gotplt.iplt_slot(s.iplt_idx) + A)
+    if t == R_ADR_GOT_PAGE:
+        G = got.slot_addr(s.got_idx)
+        _put(buf, loc, set_adr_imm(_get(buf, loc)[0], (page(G + A) - page(P)) >> 12))
+        if ctx.config.fix_cortex_a53_843419:
+            _erratum_843419(ctx, obj, sec, off, buf, loc, P, G + A, t)
+        return 1
+    if t == R_LD64_GOT_LO12_NC:
+        G = got.slot_addr(s.got_idx) + A
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], (G & 0xfff) >> 3))
+        return 1
+    if t == R_LD64_GOTPAGE_LO15 or t == R_LD64_GOTOFF_LO15:
+        # the slot's offset from _GLOBAL_OFFSET_TABLE_'s page (GOTPAGE) or from it (GOTOFF), 8-byte scaled
+        base = ctx.got_base
+        v = got.slot_addr(s.got_idx) + A - (page(base) if t == R_LD64_GOTPAGE_LO15 else base)
+        if not 0 <= v < 0x8000:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], v >> 3))
+        return 1
+    if t == R_GOT_LD_PREL19:
+        v = got.slot_addr(s.got_idx) + A - P
+        if not -0x100000 <= v < 0x100000:
+            _overflow(obj, sec, off, t, s, v)
+        _put(buf, loc, set_imm19(_get(buf, loc)[0], v >> 2))
+        return 1
+    tp = ctx.tp
+    if t in _TLSIE:
+        insn = _get(buf, loc)[0]
+        if s.gottp_idx < 0:         # IE -> LE (bfd): adrp -> movz xd, #tprel_g1; ldr -> movk xd, #tprel_g0_nc
+            tpoff = S + A - tp
+            if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
+                _put(buf, loc, set_imm16(MOVZ_X | (insn & 0x1f), tpoff >> 16))
+            elif t == R_TLSIE_LD64_GOTTPREL_LO12_NC:
+                _put(buf, loc, set_imm16(MOVK_X | (insn & 0x1f), tpoff))
+            else:
+                _unsupported(obj, sec, off, t)
+            return 1
+        G = got.slot_addr(s.gottp_idx)
+        if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
+            _put(buf, loc, set_adr_imm(insn, (page(G + A) - page(P)) >> 12))
+            if ctx.config.fix_cortex_a53_843419:
+                _erratum_843419(ctx, obj, sec, off, buf, loc, P, G + A, t)
+        elif t == R_TLSIE_LD64_GOTTPREL_LO12_NC:
+            _put(buf, loc, set_imm12(insn, ((G + A) & 0xfff) >> 3))
+        else:
+            _put(buf, loc, set_imm19(insn, (G + A - P) >> 2))
+        return 1
+    if t in _TLSLE:
+        v = S + A - tp
+        insn = _get(buf, loc)[0]
+        if t in _TLSLE_MOVW:
+            sh, chk = _TLSLE_MOVW[t]
+            if chk:
+                if not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):
+                    _overflow(obj, sec, off, t, s, v)
+                insn = _movw_signed(insn, v, sh)
+            else:
+                insn = set_imm16(insn, v >> sh)
+        elif t == R_TLSLE_ADD_TPREL_HI12:
+            if not 0 <= v < (1 << 24):
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm12(insn, v >> 12)
+        elif t == R_TLSLE_ADD_TPREL_LO12 or t == R_TLSLE_ADD_TPREL_LO12_NC:
+            if t == R_TLSLE_ADD_TPREL_LO12 and not 0 <= v < (1 << 12):
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm12(insn, v)
+        else:
+            sh = _TLSLE_LDST_SHIFT[t]
+            if t & 1 == 0 and not 0 <= v < (1 << 12):    # the checked (non-_NC) forms have even numbers
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm12(insn, (v & 0xfff) >> sh)
+        _put(buf, loc, insn)
+        return 1
+    exe = not ctx.config.shared
+    if t == R_TLSDESC_ADR_PAGE21 or t == R_TLSGD_ADR_PAGE21:
+        insn = _get(buf, loc)[0]
+        if exe:
+            if s.gottp_idx < 0:     # -> LE: movz x0, #tprel_g1
+                _put(buf, loc, set_imm16(MOVZ_X, (S + A - tp) >> 16))
+            else:                   # -> IE: adrp x0, :gottprel:var
+                G = got.slot_addr(s.gottp_idx)
+                _put(buf, loc, set_adr_imm(insn, (page(G + A) - page(P)) >> 12))
+            return 1
+        if t == R_TLSDESC_ADR_PAGE21:
+            G = ctx.syn.gotplt.tlsdesc_slot(s.tlsdesc_idx)
+        else:
+            G = got.slot_addr(s.tlsgd_idx)
+        _put(buf, loc, set_adr_imm(insn, (page(G + A) - page(P)) >> 12))
+        return 1
+    if t == R_TLSDESC_LD64_LO12:
+        insn = _get(buf, loc)[0]
+        if exe:
+            if s.gottp_idx < 0:     # -> LE: movk x0, #tprel_g0_nc
+                _put(buf, loc, set_imm16(MOVK_X, S + A - tp))
+            else:                   # -> IE: ldr x0, [x0, :gottprel_lo12:var]
+                G = got.slot_addr(s.gottp_idx) + A
+                _put(buf, loc, set_imm12(insn & 0xffffffe0, (G & 0xfff) >> 3))
+            return 1
+        G = ctx.syn.gotplt.tlsdesc_slot(s.tlsdesc_idx) + A
+        _put(buf, loc, set_imm12(insn, (G & 0xfff) >> 3))
+        return 1
+    if t == R_TLSDESC_ADD_LO12:
+        if exe:
+            _put(buf, loc, NOP)
+            return 1
+        G = ctx.syn.gotplt.tlsdesc_slot(s.tlsdesc_idx) + A
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], G))
+        return 1
+    if t == R_TLSDESC_CALL:
+        if exe:
+            _put(buf, loc, NOP)
+        return 1
+    if t == R_TLSDESC_LDR or t == R_TLSDESC_ADD:
+        return 1
+    if t == R_TLSGD_ADD_LO12_NC:
+        if exe:
+            # bfd: add x0, x0, :tlsgd_lo12:var; bl __tls_get_addr; nop  ->
+            #      movk x0, #tprel_g0_nc (LE) | ldr x0, [x0, :gottprel_lo12:var] (IE); mrs x1, tpidr_el0;
+            #      add x0, x1, x0
+            if i + 1 >= len(rels) or rels[i + 1][0] != off + 4 or \
+                    rels[i + 1][1] & 0xffffffff not in (R_CALL26, R_JUMP26):
+                _tls_fail(obj, sec, off, t)
+            if s.gottp_idx < 0:
+                first = set_imm16(MOVK_X, S + A - tp)
+            else:
+                first = set_imm12(LDR_X0, ((got.slot_addr(s.gottp_idx) + A) & 0xfff) >> 3)
+            struct.pack_into("<3I", buf, loc, first, MRS_X1_TPIDR, ADD_X0_X1_X0)
+            return 2
+        G = got.slot_addr(s.tlsgd_idx) + A
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], G))
+        return 1
+    _unsupported(obj, sec, off, t)
+    return 1
+
+
+# ---------------------------------------------------------------- --lib-main entry code
+
+def lib_main_code(msg_len: int):
+    """aarch64 code of `_rt0_arm64_linux_lib(argc, argv, envp)` and of its thread's start routine
+    (the same steps as the x86-64 version in libinit.py). Relocation symbols: 1=.bss, 2=.rodata,
+    4=the start routine, 5=pthread_create, 6=pthread_detach, 7=SYM.
+    Returns (bytes, relocations, entry size, start offset)."""
+    BSS, RODATA, START, PTHREAD_CREATE, PTHREAD_DETACH, MAIN = 1, 2, 4, 5, 6, 7
+    words: list[int] = []
+    rel = []
+
+    def emit(*ws):
+        words.extend(ws)
+
+    def page_of(reg, sym):           # adrp reg, sym; add reg, reg, :lo12:sym
+        rel.append((4 * len(words), R_ADR_PREL_PG_HI21, sym, 0))
+        emit(0x90000000 | reg)
+        rel.append((4 * len(words), R_ADD_ABS_LO12_NC, sym, 0))
+        emit(0x91000000 | (reg << 5) | reg)
+
+    def call(sym):
+        rel.append((4 * len(words), R_CALL26, sym, 0))
+        emit(0x94000000)
+
+    emit(0xa9be7bfd, 0x910003fd)                 # stp x29, x30, [sp, #-32]!; mov x29, sp
+    page_of(9, BSS)                              # x9 = &saved
+    emit(0x93407c00, 0xa9000520, 0xf9000922)     # sxtw x0, w0; stp x0, x1, [x9]; str x2, [x9, #16]
+    emit(0x910043e0, 0xd2800001)                 # add x0, sp, #16 (&thread); mov x1, #0 (attr)
+    page_of(2, START)                            # x2 = start routine
+    emit(0xd2800003)                             # mov x3, #0 (arg)
+    call(PTHREAD_CREATE)
+    cbnz_at = len(words)
+    emit(0x35000000)                             # cbnz w0, fail
+    emit(0xf9400be0)                             # ldr x0, [sp, #16]
+    call(PTHREAD_DETACH)
+    b_at = len(words)
+    emit(0x14000000)                             # b done
+    fail = len(words)
+    emit(0xd2800040)                             # fail: mov x0, #2
+    page_of(1, RODATA)                           # x1 = message
+    emit(0xd2800002 | (msg_len << 5), 0xd2800808, 0xd4000001)   # mov x2, #len; mov x8, #64 (write); svc #0
+    done = len(words)
+    emit(0xa8c27bfd, 0xd65f03c0)                 # done: ldp x29, x30, [sp], #32; ret
+    words[cbnz_at] = set_imm19(words[cbnz_at], fail - cbnz_at)
+    words[b_at] = set_imm26(words[b_at], done - b_at)
+    entry_size = 4 * len(words)
+    start = entry_size
+    emit(0xa9bf7bfd, 0x910003fd)                 # start: stp x29, x30, [sp, #-16]!; mov x29, sp
+    page_of(9, BSS)
+    emit(0xa9400520, 0xf9400922)                 # ldp x0, x1, [x9]; ldr x2, [x9, #16]
+    call(MAIN)
+    emit(0xd2800000, 0xa8c17bfd, 0xd65f03c0)     # mov x0, #0; ldp x29, x30, [sp], #16; ret
+    return struct.pack(f"<{len(words)}I", *words), rel, entry_size, start
+
+
+class AArch64(Target):
+    """aarch64 Linux (AArch64 ELF psABI, glibc), as GNU ld's aarch64linux emulation."""
+    name = "aarch64"
+    e_machine = EM_AARCH64
+    emulations = ("aarch64linux", "aarch64elf")
+    output_format = "elf64-littleaarch64"
+    image_base = IMAGE_BASE
+    max_page_size = MAX_PAGE_SIZE
+    common_page_size = COMMON_PAGE_SIZE
+    separate_code = SEPARATE_CODE
+    tls_variant = 1
+    interpreter = INTERP
+    lib_dirs = tuple(LIB_DIRS)
+    lib_init_symbol = INIT_ENTRY
+    R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_ABS64, R_ABS32, R_PREL32, R_CALL26
+    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE
+    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC
+    plt_header_size = PLT0_SIZE
+    plt_entry_size = PLT_ENTRY_SIZE
+    lazy_slot_is_plt0 = True
+    tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
+    pltgot_stubs = False
+    got_header = True
+    got_symbol_at_got = True
+    glob_dat_exported_got = True
+    drop_unused_cies = True
+    plt_unwind = False
+    extra_linker_syms = EXTRA_LINKER_SYMS
+
+    rname = staticmethod(rname)
+    scan_section = staticmethod(scan_section)
+    apply_relocs = staticmethod(apply_relocs)
+    finish_scan = staticmethod(finish_scan)
+    lib_main_code = staticmethod(lib_main_code)
+
+    @staticmethod
+    def configure(cfg) -> None:
+        if cfg.z_aarch64:
+            raise LinkError(f"option -z {cfg.z_aarch64[0]} is not supported")
+
+    @staticmethod
+    def finish_weak_undefined(ctx) -> None:
+        """(bfd's aarch64 rules for undefined weak symbols are applied in scan_section.)"""
+
+    @staticmethod
+    def merge_properties(ctx) -> list:
+        return merge_properties(ctx, [o for o in ctx.objs if not getattr(o, "synthetic", False)])
+
+    @staticmethod
+    def thread_pointer(tls_start: int, memsz: int, align: int) -> int:
+        return thread_pointer(tls_start, align)
+
+    @staticmethod
+    def write_plt0(buf, off: int, addr: int, gotplt: int) -> None:
+        write_plt0(buf, off, addr, gotplt)
+
+    @staticmethod
+    def write_plt_entry(buf, off: int, addr: int, slot: int, index: int, plt0: int) -> None:
+        write_plt_entry(buf, off, addr, slot)
+
+    @staticmethod
+    def write_iplt_entry(buf, off: int, addr: int, slot: int) -> None:
+        write_plt_entry(buf, off, addr, slot)
+
+    @staticmethod
+    def write_tlsdesc_tramp(buf, off: int, addr: int, gotplt: int, tlsdesc_got: int) -> None:
+        write_tlsdesc_tramp(buf, off, addr, tlsdesc_got, gotplt)
+
+
+TARGET = AArch64()
