@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import a64_harness as H
-from harness import Store, tool_env
+from harness import tool_env
 from programs import BY_NAME, Case
 
 C = Path(__file__).resolve().parent / "c"

@@ -11,7 +11,7 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC
+from ..elf import STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
