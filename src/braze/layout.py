@@ -588,6 +588,19 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None):
     return relro_end
 
 
+def set_linker_symbol(ctx, name: str, value: int, chunk=None) -> None:
+    """A linker-defined symbol's final value: relative to chunk when it is in the output, else absolute."""
+    s = ctx.symtab.get(name)
+    if s is None or not s.linker_defined:
+        return
+    if chunk is not None and chunk in ctx.chunks:
+        s.section = chunk
+        s.value = value - chunk.addr
+    else:
+        s.section = None
+        s.value = value
+
+
 def define_symbols(ctx) -> None:
     """Give linker-defined symbols their values now that addresses are known."""
     syn = ctx.syn
@@ -596,15 +609,7 @@ def define_symbols(ctx) -> None:
     alloc = [c for c in chunks if c.flags & SHF_ALLOC]
 
     def setv(name, value, chunk=None):
-        s = ctx.symtab.get(name)
-        if s is None or not s.linker_defined:
-            return
-        if chunk is not None and chunk in chunks:
-            s.section = chunk
-            s.value = value - chunk.addr
-        else:
-            s.section = None
-            s.value = value
+        set_linker_symbol(ctx, name, value, chunk)
 
     def bounds(name, c):
         if c is not None:

@@ -1,9 +1,6 @@
 """-Map FILE / -M: a GNU-style link map (output sections, their input sections, and symbols)."""
 from __future__ import annotations
 
-import sys
-
-from .diag import LinkError
 from .inputs.object import InputSection
 from .sections import OutputSection, Fragment
 
@@ -44,12 +41,5 @@ def write_map(ctx) -> None:
     text = "\n".join(lines) + "\n"
     if ctx.config.cref:
         text += write_cref(ctx)
-    path = ctx.config.map_file
-    if path == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        with open(path, "w") as f:
-            f.write(text)
-    except OSError as e:
-        raise LinkError(f"cannot open map file {path}: {e.strerror}") from None
+    from .explain import _write
+    _write(ctx.config.map_file, text, "map")

@@ -1774,19 +1774,12 @@ def _unclaim_start_stop(ctx, chunks):
 
 
 def _linker_symbols(ctx):
+    from .layout import set_linker_symbol
     syn = ctx.syn
     chunks = ctx.chunks
 
     def setv(name, value, chunk=None):
-        s = ctx.symtab.get(name)
-        if s is None or not s.linker_defined:
-            return
-        if chunk is not None and chunk in chunks:
-            s.section = chunk
-            s.value = value - chunk.addr
-        else:
-            s.section = None
-            s.value = value
+        set_linker_symbol(ctx, name, value, chunk)
 
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
     ctx.got_base = gotbase

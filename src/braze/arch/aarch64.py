@@ -829,6 +829,11 @@ class AArch64(Target):
     def configure(cfg) -> None:
         if cfg.z_aarch64:
             raise LinkError(f"option -z {cfg.z_aarch64[0]} is not supported")
+        # relocatable output and --emit-relocs are written for x86-64 only so far
+        if cfg.relocatable:
+            raise LinkError("option -r is not supported for aarch64 inputs yet")
+        if cfg.emit_relocs:
+            raise LinkError("option --emit-relocs is not supported for aarch64 inputs yet")
 
     @staticmethod
     def finish_weak_undefined(ctx) -> None:
