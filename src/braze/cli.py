@@ -527,6 +527,7 @@ def _(c, s, v):
         raise LinkError(f"--defsym: missing '=' in {v!r}")
     name, expr = v.split("=", 1)
     c.defsyms.append((name.strip(), expr.strip()))
+    c.defsym_at.append(len(c.inputs))    # bfd defines it there: later archives see it defined
 
 
 @_arg("wrap")

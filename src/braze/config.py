@@ -135,6 +135,7 @@ class Config:
     unresolved_symbols: str = "report-all"
     warn_unresolved: bool = False      # --warn-unresolved-symbols: undefined symbols are warnings
     defsyms: list[tuple[str, str]] = field(default_factory=list)
+    defsym_at: list[int] = field(default_factory=list)   # each --defsym's place: len(inputs) before it
     wraps: list[str] = field(default_factory=list)
     plugins: list[tuple[str, list[str]]] = field(default_factory=list)   # -plugin PATH, its -plugin-opt's
     undefined: list[str] = field(default_factory=list)

@@ -164,6 +164,7 @@ def _define_defsyms(ctx) -> None:
     if not items:
         return
     files: dict[str, ScriptDefs] = {}
+    early = getattr(ctx, "early_provides", ())     # PROVIDEs that defined their symbol while reading
     for name, expr, where, kind in items:
         m = _assign_re().match(expr)
         if not m or name == ".":
@@ -171,7 +172,8 @@ def _define_defsyms(ctx) -> None:
             raise LinkError(f"{what}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
         base, sign, num = m.groups()
         s = ctx.sym(name)
-        if kind.startswith("PROVIDE") and not (s.rank == NONE and s.ref_regular and not s.linker_defined):
+        if kind.startswith("PROVIDE") and name not in early and \
+                not (s.rank == NONE and s.ref_regular and not s.linker_defined):
             continue            # PROVIDE: only for a symbol the objects use and do not define
         delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
         ref = None

@@ -14,6 +14,7 @@ from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_XINDEX, STB
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE, BITCODE_MAGICS, lto_error
 from .inputs.script import parse_script
+from .symbols import LINKER_SYMS
 from .inputs.shared import SharedFile
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
@@ -54,6 +55,8 @@ class Reader:
         self.versioned_refs: list = []
         ctx.dso_undefs = set()
         ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
+        ctx.early_provides = set()  # PROVIDEs that acted where they appeared (early_assign)
+        self.script_defined: set[str] = set()   # assigned before the archives now read
         # bfd rescans a group while the previous pass added new undefined symbols to its hash table;
         # this counts them (names first referenced, non-weak), so -t prints what bfd prints
         self.undefs_seq = 0
@@ -171,7 +174,13 @@ class Reader:
 
     # ---------- driver ----------
     def run(self) -> None:
-        for spec in self.cfg.inputs:
+        at = self.cfg.defsym_at
+        k = 0
+        for i, spec in enumerate(self.cfg.inputs):
+            while k < len(at) and at[k] <= i:
+                name, expr = self.cfg.defsyms[k]
+                self.early_assign(name, expr, "")
+                k += 1
             if spec.kind == "group_start":
                 self.group = []
                 self.group_seq0 = self.undefs_seq
@@ -194,6 +203,23 @@ class Reader:
                 p = sysroot_prefixed(spec.value, self.sysroot)
                 self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static,
                               spec=spec)
+
+    def early_assign(self, name: str, expr: str, kind: str) -> None:
+        """An assignment (--defsym, a script's `SYM = EXPR;`) defines SYM where it appears among the
+        inputs, as in bfd: archives read after it do not load a member for SYM, and a symbol operand
+        of EXPR is referenced from there on.  PROVIDE acts only when SYM is referenced and undefined
+        at that point; it then defines SYM for good (a later definition does not replace it)."""
+        s = self.ctx.symtab.get(name)
+        if kind.startswith("PROVIDE"):
+            if s is None or s.rank != NONE or not (s.ref_regular or s.ref_dynamic):
+                return
+            self.ctx.early_provides.add(name)
+        self.script_defined.add(name)
+        from .passes import _assign_re
+        m = _assign_re().match(expr)
+        if m and not m.group(1)[0].isdigit() and m.group(1) not in LINKER_SYMS:
+            r = self.ctx.sym(m.group(1))
+            r.ref_strong = r.ref_regular = True
 
     def finish_group(self) -> None:
         """Rescan the group's archives and dropped --as-needed libraries as bfd does: again while the
@@ -402,6 +428,7 @@ class Reader:
             self.ctx.version_texts.append((path, res.version_text))
         for name, expr, kind in res.assigns:
             self.ctx.script_assigns.append((name, expr, path, kind))
+            self.early_assign(name, expr, kind)
         outer_group = self.group is not None
         for kind, value, an in res.items:
             if kind == "group_start":
@@ -444,6 +471,7 @@ class Reader:
     # ---------- archives ----------
     def scan_archive(self, ar: Archive) -> bool:
         symtab = self.ctx.symtab
+        sdef = self.script_defined
         loaded_any = False
         while True:
             progress = False
@@ -451,7 +479,7 @@ class Reader:
                 if off in ar.loaded:
                     continue
                 s = symtab.get(name)
-                if s is None or s.linker_defined:
+                if s is None or s.linker_defined or name in sdef:
                     continue
                 if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
                                                          self._member_defines(ar, off, name)):
