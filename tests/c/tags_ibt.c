@@ -26,8 +26,9 @@ int main(int argc, char **argv)
     printf("ifunc %d\n", tags_add(argc));
     put("through a pointer");
     printf("same pointer %d\n", put == puts);
+    /* strlen through the PLT; what is printed does not depend on where the test put the program */
     snprintf(buf, sizeof buf, "%s", argv[0]);
-    printf("len %zu\n", strlen(buf));
+    printf("len ok %d\n", strlen(buf) == (strlen(argv[0]) < sizeof buf ? strlen(argv[0]) : sizeof buf - 1));
 #ifdef WITH_LIB
     tags_lib_format(buf, sizeof buf, -argc * 7);
     printf("%s %d\n", buf, tags_lib_strlen() == strlen);
