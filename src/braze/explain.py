@@ -253,10 +253,31 @@ def check_cref(ctx) -> None:
     vanished from the table altogether (object row included). The order of libraries in a version
     row (libc.so.6 before the ld-linux it pulls in) does not follow the prepend rule write_cref uses."""
     r = getattr(ctx, "reader", None)
-    if r is not None and r.dso_paths:
-        so = next(iter(r.dso_paths.values()))
-        raise LinkError(f"option --cref is not supported with shared libraries in the link ({so.name}); "
-                        f"it works for static links (-static, -nostdlib)")
+    if r is None or not r.dso_paths:
+        return
+    so = next(iter(r.dso_paths.values()))
+    if ctx.config.shared:
+        raise LinkError(f"option --cref is not supported with shared libraries in a -shared link ({so.name})")
+    dropped = next((so for so in r.dso_paths.values() if not so.is_alive), None)
+    if dropped is not None:
+        raise LinkError(f"option --cref is not supported when an --as-needed library is dropped "
+                        f"({dropped.name}): bfd then loses rows of its table")
+    for so in r.dso_paths.values():
+        if len(so.undefs) != len(so.strong_undefs):
+            raise LinkError(f"option --cref is not supported with a shared library that has weak undefined "
+                            f"symbols ({so.name})")
+
+
+def check_cref_late(ctx) -> None:
+    """bfd's order of several libraries loaded for DT_NEEDED is not reproduced: refused."""
+    from .dsocheck import shlib_checked
+    r = getattr(ctx, "reader", None)
+    if r is not None and not shlib_checked(ctx.config) and any(so.needed for so in r.dso_paths.values()):
+        raise LinkError("option --cref is not supported with --allow-shlib-undefined and shared libraries")
+    ind = getattr(ctx, "indirect_dsos", ())
+    if len(ind) > 1 or any(len(so.undefs) != len(so.strong_undefs) for so in ind):
+        raise LinkError(f"option --cref is not supported when several DT_NEEDED libraries, or one with weak "
+                        f"undefined symbols, are loaded ({', '.join(so.name for so in ind)})")
 
 
 def write_cref(ctx) -> str:
@@ -267,6 +288,7 @@ def write_cref(ctx) -> str:
     adds for every name in its .dynsym and version tables, are refused in cli's check)."""
     refs: dict[str, list] = {}
     first = None
+    r = getattr(ctx, "reader", None)
     for obj in ctx.objs:
         if getattr(obj, "synthetic", False):
             continue
@@ -291,9 +313,15 @@ def write_cref(ctx) -> str:
             else:
                 lst.append((obj, kind))
     # bfd defines _GLOBAL_OFFSET_TABLE_ in its "dynobj", the first input object
-    got = refs.get("_GLOBAL_OFFSET_TABLE_")
-    s = ctx.symtab.get("_GLOBAL_OFFSET_TABLE_")
-    if got and first is not None and s is not None and s.linker_defined:
+    dynamic = r is not None and bool(r.dso_paths)
+    for gname in ("_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"):
+        # a dynamic link: bfd's dynobj defines both, whether or not an object mentions them
+        got = refs.get(gname)
+        s = ctx.symtab.get(gname)
+        if first is None or not (dynamic or (got and s is not None and s.linker_defined)) \
+                or (gname == "_DYNAMIC" and not dynamic):
+            continue
+        got = refs.setdefault(gname, [])
         for j, (o, k) in enumerate(got):
             if o is first:
                 got[j] = (o, 0)
@@ -301,6 +329,7 @@ def write_cref(ctx) -> str:
         else:
             got.append((first, 0))
     _short_names(refs)
+    _dso_crefs(ctx, refs)
     shown = {n: _shown(n) for n in refs}
     lines = ["", "Cross Reference Table", "", f"{'Symbol':<50}File"]
     for name in sorted(_bfd_hash_order(list(refs)), key=lambda n: shown[n]):
@@ -315,6 +344,70 @@ def write_cref(ctx) -> str:
                 lines.append(f"{pad:<50}{obj.name}" if len(pad) < 50 else f"{pad}{obj.name}")
                 first = False
     return "\n".join(lines) + "\n"
+
+
+def _dso_crefs(ctx, refs: dict) -> None:
+    """The rows bfd adds for shared libraries (see check_cref): version definitions, and each
+    default-versioned definition that is weak or that an object references, as `name`, `name@@V`
+    and `name@V`. Libraries are listed in load order after the objects' own rows."""
+    r = getattr(ctx, "reader", None)
+    if r is None:
+        return
+    referenced = set(refs)
+    for so in [so for so in r.dso_paths.values() if so.is_alive] + list(getattr(ctx, "indirect_dsos", ())):
+        vnames = set(so.versions.values())
+        hidden_names = {d[0] for d in so.defs if d[7]}
+        for d in so.defs:
+            name, ver, hidden = d[0], d[6], d[7]
+            if ver is None:
+                continue
+            if hidden:
+                if d[4] != STB_WEAK:
+                    continue
+                rows = (f"{name}@{ver}",)
+            elif name == ver and name in vnames:
+                rows = (name,)
+            elif name in referenced and name in hidden_names and d[4] != STB_WEAK:
+                refs.pop(name, None)    # bfd drops the name, objects' rows too (__libc_start_main)
+                continue
+            elif d[4] == STB_WEAK or name in referenced:
+                rows = (name, f"{name}@@{ver}", f"{name}@{ver}")
+            else:
+                continue
+            for n in rows:
+                lst = refs.setdefault(n, [])
+                if not any(o is so for o, _k in lst):
+                    lst.insert(0, (so, 0))
+        # a .gnu.warning.NAME section for a name the library does not export (glibc's
+        # __compat_bdflush): bfd enters NAME as the library's definition
+        exported = {d[0] for d in so.defs}
+        for n in _warning_names(so):
+            if n not in exported:
+                lst = refs.setdefault(n, [])
+                if not any(o is so for o, _k in lst):
+                    lst.insert(0, (so, 0))
+
+
+def _warning_names(so) -> list[str]:
+    """The NAMEs of a library's .gnu.warning.NAME sections (read only for --cref)."""
+    from .elf import ET_DYN
+    from .inputs.elfhdr import read_headers
+    v = so.view
+    try:
+        _ehdr, shdrs, shstrndx = read_headers(v, so.error, ET_DYN)
+    except LinkError:
+        return []
+    if not shstrndx or shstrndx >= len(shdrs):
+        return []
+    st = shdrs[shstrndx]
+    names = bytes(v[st[4]:st[4] + st[5]])
+    out = []
+    for sh in shdrs:
+        e = names.find(b"\0", sh[0])
+        n = names[sh[0]:e]
+        if n.startswith(b".gnu.warning."):
+            out.append(n[13:].decode("utf-8", "replace"))
+    return out
 
 
 _PRIMES = (31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287,
