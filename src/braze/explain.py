@@ -244,14 +244,10 @@ def _sym_where(s) -> str:
 # ------------------------------------------------------------------ --cref
 
 def check_cref(ctx) -> None:
-    """--cref with a shared library in the link is refused: bfd's table then also lists names of the
-    library's .dynsym and version definitions by rules braze does not reproduce yet. Observed with
-    GNU ld 2.40: each version definition (V1, GLIBC_2.2.5; one row, every library defining it); each
-    WEAK definition with a default version, referenced or not, as three rows `name`, `name@@V`,
-    `name@V`; a GLOBAL one only when an object references it (same three rows); none for hidden
-    (`name@V`-only) versions; and with -shared a name an object references and the library defines
-    vanished from the table altogether (object row included). The order of libraries in a version
-    row (libc.so.6 before the ld-linux it pulls in) does not follow the prepend rule write_cref uses."""
+    """--cref in the dynamic links whose table braze does not reproduce yet is refused (write_cref and
+    _dso_crefs reproduce bfd 2.40's rows for libraries otherwise): -shared, where bfd drops names an
+    object references and the library defines; a dropped --as-needed library, after which bfd's table
+    loses rows; libraries with weak undefined symbols, which bfd lists too."""
     r = getattr(ctx, "reader", None)
     if r is None or not r.dso_paths:
         return
