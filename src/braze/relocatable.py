@@ -191,8 +191,6 @@ def _check_options(cfg) -> None:
         bad.append("--section-start/-T<section>")
     if cfg.unique:
         bad.append("--unique")
-    if getattr(cfg, "define_common", False):
-        bad.append("-d/-dc/-dp")
     if cfg.emit_relocs:
         bad.append("--emit-relocs")
     if bad:
@@ -454,6 +452,7 @@ class _Relocatable:
     # ---------------------------------------------------------------- layout
     def layout(self) -> None:
         self._gnu_stack()
+        commons = self._commons()
         outs = sorted(self.outs.values(), key=lambda o: o.key)
         self.ordered = outs
         # bfd (_bfd_elf_tls_setup) gives the first TLS output section the largest alignment of the
@@ -483,6 +482,38 @@ class _Relocatable:
                 p.off = off
                 off += p.size if p.kind == "eh" else p.sec.size
             o.size = off
+        if commons:
+            self._place_commons(commons)
+
+    def _commons(self) -> list:
+        """-r with -d/-dc/-dp: the common symbols to allocate, with the .bss output made ready
+        (bfd's -r script puts COMMON in .bss; a TLS common goes there too, as bfd does)."""
+        ctx = self.ctx
+        if not ctx.config.define_common:
+            return []
+        commons = [s for s in ctx.symtab.values() if s.rank == COMMON]
+        if commons and getattr(ctx, "r_script", None) is not None:
+            # a script's *(COMMON) placement is not modelled for -r
+            raise LinkError("option -d/-dc/-dp is not supported with -r and a linker script")
+        if commons:
+            self._out_for(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, ".bss")
+        return commons
+
+    def _place_commons(self, commons) -> None:
+        """Append the commons to .bss. bfd allocates them in its hash-table order, which cannot be
+        reproduced; the order here (largest alignment first, then name) is deterministic and wastes
+        little padding. Offsets therefore differ from bfd's; the symbols' sections, sizes, types
+        and alignments do not."""
+        o = self.outs[".bss"]
+        off = o.size
+        self.common_at = {}
+        for s in sorted(commons, key=lambda s: (-s.common_align, s.name)):
+            a = max(s.common_align, 1)
+            off = align_up(off, a)
+            o.align = max(o.align, a)
+            self.common_at[id(s)] = off
+            off += s.size
+        o.size = off
 
     def _split_eh(self, p, last: bool) -> None:
         """Keep CIEs and the FDEs of kept code (bfd's -r .eh_frame editing)."""
@@ -617,6 +648,7 @@ class _Relocatable:
             self.hidden = {id(s) for s in hide}
         self.first_global = len(syms)
         hidden = getattr(self, "hidden", ())
+        common_at = getattr(self, "common_at", {})
         for name, s in ctx.symtab.items():
             if s.rank == SHARED or id(s) in hidden:
                 continue
@@ -626,6 +658,9 @@ class _Relocatable:
                 bind = STB_GLOBAL if s.ref_strong else STB_WEAK
                 info = (bind << 4) | (s.type if s.type != 10 else 2)
                 ent = (add(name), info, s.visibility, SHN_UNDEF, 0, 0)
+            elif s.rank == COMMON and id(s) in common_at:
+                ent = (add(name), (STB_GLOBAL << 4) | s.type, s.visibility,
+                       _real(self.outs[".bss"].index), common_at[id(s)], s.size)
             elif s.rank == COMMON:
                 ent = (add(name), (STB_GLOBAL << 4) | s.type, s.visibility, SHN_COMMON, s.common_align, s.size)
             else:
