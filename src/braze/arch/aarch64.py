@@ -18,7 +18,7 @@ from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, 
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .base import Target
-from .x86_64 import _need, _textrel, _discarded_value, _VIS_WORD     # (psABI-neutral helpers)
+from .common import _need, _textrel, _discarded_value, _VIS_WORD, _copy_or_cplt
 
 # ---------------------------------------------------------------- target constants
 EM_AARCH64 = 183
@@ -234,10 +234,7 @@ def _address_taken(ctx, s, obj, sec, off, t):
     if ctx.config.shared:
         _err_pic(ctx, obj, sec, off, t, s)
     elif s.rank == SHARED:
-        if s.type in (STT_FUNC, STT_GNU_IFUNC):
-            _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-        else:
-            _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+        _copy_or_cplt(ctx, s)
 
 
 def scan_section(ctx, sec, rels=None) -> None:

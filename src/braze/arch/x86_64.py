@@ -13,12 +13,13 @@ from ..diag import LinkError
 from .base import Target
 from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
-                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
+                   STT_SECTION, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
+from .common import _need, _VIS_WORD, _copy_or_cplt, _textrel, _discarded_value
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
-                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
+                       NEEDS_TLSDESC, NEEDS_CPLT, NEEDS_DYNSYM)
 
 EM_X86_64 = 62
 SHT_X86_64_UNWIND = 0x70000001      # .eh_frame's type in the x86-64 psABI (gcc emits SHT_PROGBITS)
@@ -68,12 +69,6 @@ IBT_PLT_PUSH_DONE = 9
 
 # ---------------------------------------------------------------- scan
 
-def _need(ctx, s, bit):
-    if not s.needs:
-        ctx.needs_syms.append(s)
-    s.needs |= bit
-
-
 def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
     if not ctx.config.relax or off < 2:
         return False
@@ -109,9 +104,6 @@ def _imm32_fits(rex, v) -> bool:
 
 # test (85) and add/or/adc/sbb/and/sub/xor/cmp reg,r/m (03..3b): the forms bfd turns into immediates
 _GOTX_BINOPS = frozenset((0x85, 0x03, 0x0b, 0x13, 0x1b, 0x23, 0x2b, 0x33, 0x3b))
-
-
-_VIS_WORD = {STV_DEFAULT: "", 1: "internal ", 2: "hidden ", 3: "protected "}
 
 
 def _err_pic(ctx, obj, sec, off, t, s):
@@ -169,15 +161,6 @@ def _sym_kind(ctx, s) -> int:
     else:
         k = LOCAL
     return k + ABS_BIT if s.is_abs else k
-
-
-def _copy_or_cplt(ctx, s) -> None:
-    """An executable's non-PIC reference to a library symbol: a canonical PLT entry for a function,
-    a copy relocation for data."""
-    if s.type in (STT_FUNC, STT_GNU_IFUNC):
-        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
-    else:
-        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
 
 
 def scan_section(ctx, sec, rels=None) -> None:
@@ -426,19 +409,6 @@ def _err_pie_undefined(obj, t, s):
                f"can not be used when making a PIE object; recompile with -fPIE")
 
 
-def _textrel(ctx, sec, obj, s):
-    if not sec.flags & SHF_WRITE:
-        if not ctx.textrel:
-            ctx.textrel = True
-            name = diag.demangle(s.name) if s.name else sec.name
-            if ctx.config.z_text:
-                diag.error(f"{obj.name}:({sec.name}): relocation against `{name}' in read-only section; "
-                           f"-z text forbids text relocations")
-            else:
-                diag.warn(f"{obj.name}: relocation against `{name}' in read-only section `{sec.name}'")
-                diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else "PIE"))
-
-
 _W = {R_64: 8, R_PC64: 8, R_GOTOFF64: 8, R_GOT64: 8, R_GOTPCREL64: 8, R_GOTPC64: 8, R_PLTOFF64: 8,
       R_SIZE64: 8, R_DTPOFF64: 8, R_TPOFF64: 8, R_16: 2, R_PC16: 2, R_8: 1, R_PC8: 1, R_NONE: 0,
       R_TLSDESC_CALL: 0, R_GOTPLT64: 8}
@@ -480,12 +450,6 @@ _pack_i32 = struct.Struct("<i").pack_into
 _pack_u32 = struct.Struct("<I").pack_into
 _pack_q = struct.Struct("<q").pack_into
 _pack_Q = struct.Struct("<Q").pack_into
-
-
-def _discarded_value(sec) -> int:
-    """What a debug reference to discarded code reads, as bfd writes it: 0, but 1 in DWARF<5 range
-    and location lists, where a (0, 0) pair would end the list early."""
-    return 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
 
 
 _DISCARDED = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)

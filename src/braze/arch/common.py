@@ -1,0 +1,44 @@
+"""Scan and apply helpers every Target shares: what they decide is the same under each psABI (which
+symbols need GOT/PLT/copy entries, bfd's text-relocation diagnostics, what discarded debug references read)."""
+from __future__ import annotations
+
+from .. import diag
+from ..elf import STV_DEFAULT, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE
+from ..symbols import NEEDS_PLT, NEEDS_CPLT, NEEDS_COPY, NEEDS_DYNSYM
+
+
+def _need(ctx, s, bit):
+    if not s.needs:
+        ctx.needs_syms.append(s)
+    s.needs |= bit
+
+
+_VIS_WORD = {STV_DEFAULT: "", 1: "internal ", 2: "hidden ", 3: "protected "}
+
+
+def _copy_or_cplt(ctx, s) -> None:
+    """An executable's non-PIC reference to a library symbol: a canonical PLT entry for a function,
+    a copy relocation for data."""
+    if s.type in (STT_FUNC, STT_GNU_IFUNC):
+        _need(ctx, s, NEEDS_PLT | NEEDS_CPLT | NEEDS_DYNSYM)
+    else:
+        _need(ctx, s, NEEDS_COPY | NEEDS_DYNSYM)
+
+
+def _textrel(ctx, sec, obj, s):
+    if not sec.flags & SHF_WRITE:
+        if not ctx.textrel:
+            ctx.textrel = True
+            name = diag.demangle(s.name) if s.name else sec.name
+            if ctx.config.z_text:
+                diag.error(f"{obj.name}:({sec.name}): relocation against `{name}' in read-only section; "
+                           f"-z text forbids text relocations")
+            else:
+                diag.warn(f"{obj.name}: relocation against `{name}' in read-only section `{sec.name}'")
+                diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else "PIE"))
+
+
+def _discarded_value(sec) -> int:
+    """What a debug reference to discarded code reads, as bfd writes it: 0, but 1 in DWARF<5 range
+    and location lists, where a (0, 0) pair would end the list early."""
+    return 1 if sec.name in (".debug_ranges", ".debug_loc") else 0
