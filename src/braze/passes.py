@@ -484,6 +484,7 @@ def bin_sections(ctx) -> None:
             os_.update_size(ctx)        # member offsets, for the merged pieces' offsets
     for ms in merged.values():
         ms.place()
+    ctx.release_input_pages()       # the mergeable strings were read from the inputs' pages
     # COMMON symbols go to the end of .bss; thread-local ones (`.tls_common`, STT_TLS) to the end of
     # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
     commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]

@@ -41,6 +41,7 @@ def write_sections(ctx) -> None:
             rest.append(c)
         else:
             c.write(ctx, buf)
+    ctx.release_input_pages()
 
 
 def apply_relocations(ctx) -> None:
@@ -49,6 +50,7 @@ def apply_relocations(ctx) -> None:
         _apply_two_processes(ctx, ctx.buf, ctx.reloc_jobs, ctx.reloc_rest)
     else:
         _apply_jobs(ctx, ctx.buf, ctx.reloc_jobs)
+    ctx.release_input_pages()
     diag.check_errors()
 
 
