@@ -39,7 +39,7 @@ PREFIX = {
     "pop-state": ["--push-state", "--as-needed"], "end-group": ["--start-group"], ")": ["-("],
     "no-as-needed": ["--as-needed"], "no-whole-archive": ["--whole-archive"],
     "Bdynamic": ["-Bstatic"], "dy": ["-Bstatic"], "call_shared": ["-Bstatic"],
-    "no-pie": ["-pie"], "no-eh-frame-hdr": ["--eh-frame-hdr"],
+    "no-pie": ["-pie"], "no-eh-frame-hdr": ["--eh-frame-hdr"], "check-sections": ["--no-check-sections"],
     "ld-generated-unwind-info": ["--no-ld-generated-unwind-info"],
     "no-export-dynamic": ["--export-dynamic"], "no-gc-sections": ["--gc-sections"],
     "no-print-gc-sections": ["--print-gc-sections"], "error-unresolved-symbols": ["--warn-unresolved-symbols"],

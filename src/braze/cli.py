@@ -60,8 +60,10 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -b binary|elf64-x86-64|default  --format=...  (binary: _binary_NAME_start/_end/_size)
   -q/--emit-relocs  (keep .rela.<section> in the final output, as bfd)
   -plugin PLUGIN  -plugin-opt OPT  (LTO through the compiler's linker plugin: gcc/clang -flto)
+  --[no-]check-sections  (a SECTIONS script's overlapping sections: an error; with --no-check-sections
+                          refused, as braze does not write overlapping layouts)
   Also accepted, changing nothing (GNU ld ignores them, or they ask for the default): -g -Qy -EL
-  --no-keep-memory --check-sections --warn-textrel ... (see _NOOPS in cli.py)
+  --no-keep-memory --warn-textrel ... (see _NOOPS in cli.py)
 
 braze's own options:
   --time  (print the wall time of each link pass)
@@ -799,8 +801,6 @@ _NOOPS: dict[str, str] = {
     "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
     "force-group-allocation": "a final link never keeps section groups; it matters only with -r",
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
-    "check-sections": "the default; braze's own layout never overlaps sections, so the check always passes",
-    "no-check-sections": "braze's own layout never overlaps sections, so there is no check to skip",
     "disable-multiple-abs-defs": "only concerns symbols from -R/--just-symbols files, which braze refuses",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
     "no-warn-mismatch": "braze links x86-64 ELF only: every mismatch it finds is an error either way",
@@ -1017,6 +1017,15 @@ def _(c, s): c.warn_once = True
 # ---- the questions people ask a linker (explain.py); --cref is GNU ld's, the others lld's ----
 @_flag("cref")
 def _(c, s): c.cref = True
+
+
+# bfd's lang_check_section_addresses: only a SECTIONS script can make sections overlap
+@_flag("check-sections")
+def _(c, s): c.check_sections = True
+
+
+@_flag("no-check-sections")
+def _(c, s): c.check_sections = False
 
 
 @_arg("why-extract")          # lld: FILE ('-': stdout)

@@ -195,6 +195,7 @@ class Config:
     time_trace_file: str | None = None    # --time-trace-file=FILE (default OUTPUT.time-trace)
     time_trace_granularity: int = 500     # --time-trace-granularity=N: shortest event kept (us)
     cref: bool = False                    # --cref: bfd's cross reference table
+    check_sections: bool = True   # --no-check-sections: a SECTIONS script's sections may overlap
     relocatable: bool = False     # -r/-i/-Ur/--relocatable: an ET_REL output (relocatable.py)
     emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output
     define_common: bool = False   # -d/-dc/-dp: allocate common symbols even with -r

@@ -988,7 +988,7 @@ def layout(ctx) -> None:
         c.shndx = i
     ctx.chunks = chunks_final
     ctx.out_by_name = {c.name: c for c in chunks_final}
-    _check_overlaps([c for _, c in kept])
+    _check_overlaps([c for _, c in kept], ctx.config.check_sections)
     segs = seg_fn(ctx, [c for _, c in kept], nph)
     if len(segs) != nph:
         raise LinkError(f"{st.script.path}: the program headers do not converge")
@@ -1070,9 +1070,10 @@ def _header_order(st, kept):
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
 
 
-def _check_overlaps(chunks) -> None:
+def _check_overlaps(chunks, check_sections: bool = True) -> None:
     """bfd's lang_check_section_addresses: loaded sections may not overlap in load addresses, nor
-    allocated ones in addresses (an error, not a layout braze would write)."""
+    allocated ones in addresses (an error, not a layout braze would write). With --no-check-sections
+    bfd writes such a layout anyway; braze refuses it rather than write a different one."""
     told = set()
 
     def check(secs, what, key):
@@ -1080,6 +1081,9 @@ def _check_overlaps(chunks) -> None:
         for a, b in zip(secs, secs[1:]):
             if key(b) < key(a) + a.size and (id(a), id(b)) not in told:
                 told.add((id(a), id(b)))
+                if not check_sections:
+                    raise LinkError(f"section {b.name} overlaps section {a.name} ({what}): with "
+                                    "--no-check-sections, overlapping sections are not supported by braze")
                 diag.error(f"section {b.name} {what} [{key(b):016x},{key(b) + b.size - 1:016x}] overlaps "
                            f"section {a.name} {what} [{key(a):016x},{key(a) + a.size - 1:016x}]")
     alloc = [c for c in chunks if c.flags & SHF_ALLOC and c.size]
