@@ -1069,14 +1069,13 @@ _Z_FLAGS = {
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
     "pack-relative-relocs": ("pack_relative_relocs", True),
+    "common": ("z_common", True), "nocommon": ("z_common", False),
     "nopack-relative-relocs": ("pack_relative_relocs", False),
     "start-stop-gc": ("start_stop_gc", True), "nostart-stop-gc": ("start_stop_gc", False),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
     "combreloc": "the default: one sorted .rela.dyn, as bfd does",
-    "common": "STT_COMMON vs STT_OBJECT for commons left in -r output only (braze has no -r)",
-    "nocommon": "as -z common: commons are always allocated in a final link",
     "nounique-symbol": "the default: local symbol names are kept as they are",
     "noindirect-extern-access": "the default",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",

@@ -8,7 +8,7 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, STB_LOCAL, STT_FUNC,
-                  STB_GLOBAL, STT_OBJECT, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
+                  STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
                   STV_INTERNAL)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
@@ -501,6 +501,8 @@ def bin_sections(ctx) -> None:
         b.out = bss
         s.section = b
         s.value = 0
+        if s.type == STT_COMMON:        # allocated, it is an object (bfd); STT_COMMON is for -r -z common
+            s.type = STT_OBJECT
     ctx.out_sections = outs
     ctx.merged = merged
     ctx.eh_inputs = eh_inputs

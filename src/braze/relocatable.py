@@ -27,7 +27,7 @@ from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, SHT_NULL, SHT_PROGBITS, SHT_SYM
                   SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
                   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
                   SHF_GROUP, SHF_TLS, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
-                  SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
+                  SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_OBJECT, STT_COMMON,
                   align_up)
 from .inputs.elfhdr import read_headers
 from .inputs.object import InputSection
@@ -649,6 +649,7 @@ class _Relocatable:
         self.first_global = len(syms)
         hidden = getattr(self, "hidden", ())
         common_at = getattr(self, "common_at", {})
+        zc = ctx.config.z_common
         for name, s in ctx.symtab.items():
             if s.rank == SHARED or id(s) in hidden:
                 continue
@@ -658,11 +659,15 @@ class _Relocatable:
                 bind = STB_GLOBAL if s.ref_strong else STB_WEAK
                 info = (bind << 4) | (s.type if s.type != 10 else 2)
                 ent = (add(name), info, s.visibility, SHN_UNDEF, 0, 0)
-            elif s.rank == COMMON and id(s) in common_at:
-                ent = (add(name), (STB_GLOBAL << 4) | s.type, s.visibility,
-                       _real(self.outs[".bss"].index), common_at[id(s)], s.size)
+            elif s.rank == COMMON and id(s) in common_at:     # allocated (-d): an object, as bfd
+                ent = (add(name), (STB_GLOBAL << 4) | (STT_OBJECT if s.type == STT_COMMON else s.type),
+                       s.visibility, _real(self.outs[".bss"].index), common_at[id(s)], s.size)
             elif s.rank == COMMON:
-                ent = (add(name), (STB_GLOBAL << 4) | s.type, s.visibility, SHN_COMMON, s.common_align, s.size)
+                # -z common / -z nocommon choose the type; by default bfd keeps the first input's
+                typ = s.type
+                if zc is not None and typ in (STT_OBJECT, STT_COMMON):
+                    typ = STT_COMMON if zc else STT_OBJECT
+                ent = (add(name), (STB_GLOBAL << 4) | typ, s.visibility, SHN_COMMON, s.common_align, s.size)
             else:
                 sec = s.section
                 bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL

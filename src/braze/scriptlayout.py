@@ -16,7 +16,7 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
-                  STT_NOTYPE, STB_GLOBAL, STV_HIDDEN, align_up)
+                  STT_NOTYPE, STT_OBJECT, STT_COMMON, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .sections import OutputSection, MergedSection
 from .symbols import NONE, COMMON, STRONG
@@ -416,6 +416,8 @@ def bin_sections(ctx) -> None:
         lst.append((key + (len(lst),), b))
         s.section = b
         s.value = 0
+        if s.type == STT_COMMON:        # allocated, an object (as passes.bin_sections)
+            s.type = STT_OBJECT
     # members in order: descriptions in body order, each sorted
     for stmt in list(st.stmts):
         if not isinstance(stmt, OutSecStmt) or stmt.orphan:
