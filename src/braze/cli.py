@@ -799,7 +799,6 @@ _NOOPS: dict[str, str] = {
     "g": "GNU ld ignores it",
     "EL": "x86-64 objects are little-endian: bfd's -EL selects what is already linked",
     "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
-    "force-group-allocation": "a final link never keeps section groups; it matters only with -r",
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
     "disable-multiple-abs-defs": "only concerns symbols from -R/--just-symbols files, which braze refuses",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
@@ -1026,6 +1025,11 @@ def _(c, s): c.check_sections = True
 
 @_flag("no-check-sections")
 def _(c, s): c.check_sections = False
+
+
+# a final link never keeps section groups (bfd's default); with -r it is refused (relocatable.py)
+@_flag("force-group-allocation")
+def _(c, s): c.force_group_allocation = True
 
 
 @_arg("why-extract")          # lld: FILE ('-': stdout)

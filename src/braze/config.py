@@ -196,6 +196,7 @@ class Config:
     time_trace_granularity: int = 500     # --time-trace-granularity=N: shortest event kept (us)
     cref: bool = False                    # --cref: bfd's cross reference table
     z_common: bool | None = None  # -z [no]common: commons left in -r output are STT_COMMON/STT_OBJECT
+    force_group_allocation: bool = False   # with -r: groups' members placed as in a final link
     check_sections: bool = True   # --no-check-sections: a SECTIONS script's sections may overlap
     relocatable: bool = False     # -r/-i/-Ur/--relocatable: an ET_REL output (relocatable.py)
     emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output

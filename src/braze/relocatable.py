@@ -131,6 +131,8 @@ def link_relocatable(ctx) -> None:
     from .resolve import read_inputs
     cfg = ctx.config
     _check_options(cfg)
+    if cfg.force_group_allocation:      # (a listed no-op before -r existed)
+        raise LinkError("option --force-group-allocation is not supported with -r")
     read_inputs(ctx);                   ctx.mark("read inputs")
     if ctx.dsos:
         raise LinkError(f"attempted static link of dynamic object `{ctx.dsos[0].name}'")
