@@ -61,8 +61,11 @@ class _Matcher:
             return False
         return not any(g(n) for g in self.file_excl for n in fnames)
 
-    def match(self, secname, fnames):
+    def match(self, secname, fnames, sflags=0):
         """The matching pattern's sort kind (None: unsorted), or False."""
+        fl = self.desc.flags
+        if fl is not None and (sflags & fl[0] != fl[0] or sflags & fl[1]):
+            return False
         for excl, g, sort, _ in self.pats:
             if g(secname) and not any(e(n) for e in excl for n in fnames):
                 return sort or ""
@@ -181,7 +184,7 @@ def match_inputs(ctx) -> None:
                 continue
             name = sec.name
             for m in cands:
-                sort = m.match(name, fnames)
+                sort = m.match(name, fnames, sec.flags)
                 if sort is not False:
                     if m.stmt.name == "/DISCARD/":
                         sec.alive = False
@@ -296,7 +299,21 @@ def _order_key(sort, sec, m):
         return (0, sec.name, -sec.align)
     if sort == "align+name":
         return (0, -sec.align, sec.name)
+    if sort == "init":
+        return (0, _init_priority(sec.name))
     return (1,)
+
+
+def _init_priority(name):
+    """bfd's get_init_priority: .init_array.N/.fini_array.N sort by N, .ctors.N/.dtors.N by
+    65535 - N (gcc writes 65535 - priority there); any other name counts as 0."""
+    for prefix, flip in ((".init_array.", False), (".fini_array.", False), (".ctors.", True), (".dtors.", True)):
+        if name.startswith(prefix):
+            tail = name[len(prefix):]
+            if not tail.isdigit():
+                return 0
+            return 65535 - int(tail) if flip else int(tail)
+    return 0
 
 
 def bin_sections(ctx) -> None:
@@ -458,6 +475,12 @@ def bin_sections(ctx) -> None:
                 m.out = os_
             if stmt.type == "NOLOAD":
                 os_.type = SHT_NOBITS
+            elif stmt.type == "NOALLOC":
+                # (COPY)/(INFO)/(DSECT)/(OVERLAY): not allocated, but given an address like the rest
+                os_.flags &= ~SHF_ALLOC
+                os_.typed_noalloc = True
+            elif stmt.type == "READONLY":
+                os_.flags &= ~SHF_WRITE
     for name, os_ in orphans.items():
         lst = orphan_members.get(name, [])
         lst.sort(key=lambda x: x[0])
@@ -874,7 +897,7 @@ def _sym_value(env, name, where):
     """A symbol's value; inside an output section an absolute one is a number (the ld manual: such
     expressions treat absolute symbols as numbers)."""
     v = _sym_value1(env, name, where)
-    if env.sec is not None and v[1] is None:
+    if (env.sec is not None or env.st.script.sane_expr) and v[1] is None:
         return (v[0], "num")
     return v
 
@@ -1088,7 +1111,11 @@ def _check_overlaps(chunks, check_sections: bool = True) -> None:
                            f"section {a.name} {what} [{key(a):016x},{key(a) + a.size - 1:016x}]")
     alloc = [c for c in chunks if c.flags & SHF_ALLOC and c.size]
     check([c for c in alloc if c.type != SHT_NOBITS], "LMA", lambda c: c.lma)
-    check([c for c in alloc if not (c.flags & SHF_TLS and c.type == SHT_NOBITS)], "VMA", lambda c: c.addr)
+    vma = [c for c in alloc if not (c.flags & SHF_TLS and c.type == SHT_NOBITS)]
+    # bfd: two sections starting at one address are overlays (OVERLAY makes them): then it does not
+    # check the addresses at all
+    if len({c.addr for c in vma}) == len(vma):
+        check(vma, "VMA", lambda c: c.addr)
     diag.check_errors()
 
 
@@ -1109,7 +1136,15 @@ def _walk(env, st, kept):
     prev_stmt = None
     env.current = None
     env.prefer_next = False
-    for s in st.stmts:
+    pending_dot = None
+    for s in st.stmts + [None]:
+        if pending_dot is not None:         # after an OVERLAY's last section
+            env.dot = _abs(_eval(env, pending_dot))
+            pending_dot = None
+        if s is None:
+            break
+        if isinstance(s, OutSecStmt):
+            pending_dot = s.update_dot
         if isinstance(s, Assign):
             _assign(env, st, s, last_alloc)
             if s.name == ".":
@@ -1135,7 +1170,7 @@ def _walk(env, st, kept):
                 env.sec = None
             continue
         body, extra = st.body_members.get(id(s), ([], []))
-        if not c.flags & SHF_ALLOC:
+        if not c.flags & SHF_ALLOC and not getattr(c, "typed_noalloc", False):
             save = env.dot
             c.addr = 0
             c.lma = 0
@@ -1249,9 +1284,10 @@ def _fill_bytes(env, spec):
 
 
 def _gap(env, c, start, end, fill):
-    """Padding inside an output section: recorded (final pass) when a fill pattern is in force."""
-    if env.final and fill and end > start and c.type != SHT_NOBITS:
-        c.__dict__.setdefault("fills", []).append((start - c.addr, end - c.addr, fill))
+    """Padding inside an output section: recorded (final pass) when a fill pattern is in force, or
+    in code without one (bfd pads code with the target's NOPs: pattern None)."""
+    if env.final and end > start and c.type != SHT_NOBITS and (fill or c.flags & SHF_EXECINSTR):
+        c.__dict__.setdefault("fills", []).append((start - c.addr, end - c.addr, fill or None))
 
 
 def _body(env, st, s, c, body, extra):
@@ -1318,7 +1354,7 @@ def _fill_writer(c):
     def post_write(ctx, buf):
         for start, end, pat in c.fills:
             n = end - start
-            data = (pat * (n // len(pat) + 1))[:n]
+            data = (pat * (n // len(pat) + 1))[:n] if pat else ctx.target.code_fill(n)
             o = c.offset + start
             buf[o:o + n] = data
     return post_write
