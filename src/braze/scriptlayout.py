@@ -92,9 +92,24 @@ def setup(ctx, script) -> None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
     st = ctx.lscript = ScriptState(script)
+    _undeclared_regions(script)
     before = [c for c, after in zip(script.top, script.top_order) if not after]
     after = [c for c, after in zip(script.top, script.top_order) if after]
     st.stmts = before + list(script.sections) + after
+
+
+def _undeclared_regions(script) -> None:
+    """bfd: `>REGION` (or AT>REGION) naming no MEMORY region warns and makes an unbounded region
+    (origin 0, all of the address space) under that name."""
+    from .inputs.ldscript import Region
+    for stmt in script.sections:
+        if not isinstance(stmt, OutSecStmt):
+            continue
+        for ref in (stmt.region, stmt.lma_region):
+            if ref is not None and ref[0] not in script.memory:
+                where = ref[1].rsplit(":", 1)[0]        # (bfd names file:line)
+                diag.warn(f"{where}: memory region `{ref[0]}' not declared")
+                script.memory[ref[0]] = Region(ref[0], "", Expr("num", 0), Expr("num", (1 << 64) - 1), ref[1])
 
 
 def _all_assigns(script):
@@ -508,6 +523,66 @@ def bin_sections(ctx) -> None:
     ctx.eh_inputs = eh_inputs
     if st.discarded:
         _check_discarded_refs(ctx, st)
+    if st.script.nocrossrefs:
+        _check_nocrossrefs(ctx, st.script.nocrossrefs)
+
+
+def _out_name(sec):
+    out = getattr(sec, "out", None)
+    if out is None:
+        m = getattr(sec, "merge", None)
+        out = m[0].out if m else None
+    return out.name if out is not None else None
+
+
+def _check_nocrossrefs(ctx, lists) -> None:
+    """NOCROSSREFS(a b …): no relocation in one of the output sections may refer to a symbol defined
+    in another of them; NOCROSSREFS_TO(t a b …): none in a, b… to one in t. bfd's error for each
+    such relocation (all reported, then the link fails). Only scripts with the command pay for the
+    walk over the relocations."""
+    from .elf import STT_SECTION
+    from . import symwarn
+    sources = set()
+    for first, names, _w in lists:
+        sources.update(names)
+    for obj in ctx.objs:
+        secs = obj.sections
+        syms = obj.syms
+        fg = obj.first_global
+        for sec in secs:
+            if sec is None or not sec.alive or not sec.rel_size:
+                continue
+            src = _out_name(sec)
+            if src not in sources:
+                continue
+            for off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx == 0:
+                    continue
+                if idx >= fg:
+                    sym = syms[idx]
+                    if sym is None or sym.section is None:
+                        continue
+                    tsec, name = sym.section, sym.name
+                else:
+                    if idx >= len(obj.esyms):
+                        continue
+                    sh = obj.sym_shndx(idx)
+                    tsec = secs[sh] if 0 < sh < len(secs) else None
+                    if tsec is None:
+                        continue
+                    e = obj.esyms[idx]
+                    name = tsec.name if (e[1] & 0xf) == STT_SECTION else obj.sym_names[idx]
+                dst = _out_name(tsec)
+                if dst is None or dst == src:
+                    continue
+                for first, names, _w in lists:
+                    if first is None and src in names and dst in names or \
+                            first is not None and dst == first[0] and src in names:
+                        diag.error(f"{symwarn.where(obj, sec, off)}: prohibited cross reference from {src} to "
+                                   f"`{name}' in {dst}")
+                        break
+    diag.check_errors()
 
 
 def _check_discarded_refs(ctx, st) -> None:
