@@ -91,6 +91,9 @@ def setup(ctx, script) -> None:
     if cfg.section_starts or cfg.text_segment is not None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
+    if script.memory and any(isinstance(s, OutSecStmt) and s.overlay for s in script.sections):
+        where = next(s.where for s in script.sections if isinstance(s, OutSecStmt) and s.overlay)
+        raise LinkError(f"{where}: OVERLAY together with MEMORY regions is not supported by braze")
     st = ctx.lscript = ScriptState(script)
     _undeclared_regions(script)
     before = [c for c, after in zip(script.top, script.top_order) if not after]
@@ -107,7 +110,7 @@ def _undeclared_regions(script) -> None:
             continue
         for ref in (stmt.region, stmt.lma_region):
             if ref is not None and ref[0] not in script.memory:
-                where = ref[1].rsplit(":", 1)[0]        # (bfd names file:line)
+                where = ref[-1].rsplit(":", 1)[0]      # (bfd: the line of the token after the name)
                 diag.warn(f"{where}: memory region `{ref[0]}' not declared")
                 script.memory[ref[0]] = Region(ref[0], "", Expr("num", 0), Expr("num", (1 << 64) - 1), ref[1])
 
@@ -494,8 +497,7 @@ def bin_sections(ctx) -> None:
                 # (COPY)/(INFO)/(DSECT)/(OVERLAY): not allocated, but given an address like the rest
                 os_.flags &= ~SHF_ALLOC
                 os_.typed_noalloc = True
-            elif stmt.type == "READONLY":
-                os_.flags &= ~SHF_WRITE
+
     for name, os_ in orphans.items():
         lst = orphan_members.get(name, [])
         lst.sort(key=lambda x: x[0])
@@ -635,10 +637,23 @@ def _keeps_section(stmt) -> bool:
     return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." for b in stmt.body)
 
 
+_ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
+
+
+def _array_type(name):
+    """.init_array, .fini_array, .preinit_array (or NAME.suffix): bfd's type for such an output."""
+    for base, t in _ARRAY_TYPES.items():
+        if name == base or name.startswith(base + "."):
+            return t
+    return 0
+
+
 def _new_out(name, sec, unwind=None):
     t = sec.type
     if t == unwind:                 # (the psABI's .eh_frame type: the output is PROGBITS, as bfd)
         t = SHT_PROGBITS
+    if _array_type(name) and t == SHT_PROGBITS:
+        t = _array_type(name)       # bfd's special-section table types an output section by its name
     os_ = OutputSection(name, t, 0)
     if t in (14, 15, 16):          # init/fini/preinit arrays
         os_.entsize = 8
@@ -665,7 +680,8 @@ def _add_flags(os_, sec):
         os_.flags |= flags
     if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
         os_.type = SHT_PROGBITS
-    elif os_.type != sec.type and sec.type != SHT_NOBITS and os_.type != SHT_PROGBITS:
+    elif os_.type != sec.type and sec.type != SHT_NOBITS and os_.type != SHT_PROGBITS and \
+            os_.type != _array_type(os_.name):
         os_.type = SHT_PROGBITS
         os_.entsize = 0
 
@@ -1308,6 +1324,9 @@ def _walk(env, st, kept):
         else:
             c.lma = addr
         prev_lma_delta[rkey] = c.lma - addr
+        if s.update_dot is not None:        # (bfd: before the region takes `.`)
+            env.dot = _abs(_eval(env, s.update_dot))
+            pending_dot = None
         if region is not None:
             region.cur = env.dot if not (c.flags & SHF_TLS and c.type == SHT_NOBITS) else addr + size
             _check_region(env, region, c)

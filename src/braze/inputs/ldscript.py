@@ -849,9 +849,9 @@ def _trailers(p, st, regions):
         if regions and (p.t.startswith("AT>", q) or p.t.startswith("AT >", q)):
             p.pos = q + 2
             p.expect(">")
-            st.lma_region = (p.name(what="a memory region name"), p.where(q))
+            st.lma_region = (p.name(what="a memory region name"), p.where(q), p.where(p.skip()))
         elif regions and p.accept(">"):
-            st.region = (p.name(what="a memory region name"), p.where(q))
+            st.region = (p.name(what="a memory region name"), p.where(q), p.where(p.skip()))
         elif p.t.startswith(":", q) and not p.t.startswith("::", q):
             p.pos = q + 1
             if st.phdrs is None:
@@ -913,25 +913,7 @@ def _output_section(p):
             break
     p.expect("{", "'{' to open the output section's commands")
     _section_body(p, st.body, False)
-    # trailers: >region AT>region :phdr =fill
-    while True:
-        q = p.skip()
-        if p.t.startswith("AT>", q) or p.t.startswith("AT >", q):
-            p.pos = q + 2
-            p.expect(">")
-            st.lma_region = (p.name(what="a memory region name"), p.where(q))
-        elif p.accept(">"):
-            st.region = (p.name(what="a memory region name"), p.where(q))
-        elif p.t.startswith(":", q) and not p.t.startswith("::", q):
-            p.pos = q + 1
-            if st.phdrs is None:
-                st.phdrs = []
-            st.phdrs.append((p.name(what="a program header name"), p.where(q)))
-        elif p.t.startswith("=", q) and not p.t.startswith("==", q):
-            p.pos = q + 1
-            st.fill = _fill_spec(p)
-        else:
-            break
+    _trailers(p, st, regions=True)
     p.accept(",")
     return st
 
@@ -986,13 +968,14 @@ def _sec_type(p, st):
     w = p.peek_word()
     p.pos = q + len(w)
     # bfd's grammar: COPY, INFO, DSECT and OVERLAY all make a section that is not allocated (it
-    # still takes an address and moves `.`); READONLY drops the write flag
+    # still takes an address and moves `.`). (READONLY: where bfd then places orphans is not
+    # matched yet, so it stays refused.)
     if w in ("COPY", "INFO", "DSECT", "OVERLAY"):
         st.type = "NOALLOC"
-    elif w in ("NOLOAD", "READONLY") and not p.peek_op("("):
+    elif w == "NOLOAD":
         st.type = w
     else:
-        p.refuse(f"output section type ({w}{' (TYPE = …)' if w == 'READONLY' else ''})", q)
+        p.refuse(f"output section type ({w})", q)
     p.expect(")")
 
 

@@ -1,0 +1,178 @@
+"""More linker-script constructs (OVERLAY, NOCROSSREFS, typed output sections, CONSTRUCTORS,
+CREATE_OBJECT_SYMBOLS, SORT_BY_INIT_PRIORITY, INPUT_SECTION_FLAGS, REGION_ALIAS, LD_FEATURE, an
+undeclared region, NOP padding of code), against ld.bfd.
+
+Each script links the same freestanding objects (tests/c/scripts_more_main.c with
+tests/c/scripts_other.c) with `ld.bfd -static -T script` and with the linker under test. Compared,
+as in tests/test_scripts.py: `readelf -hlSW` (minus the string-table rows), the symbol table, the
+bytes of the allocated non-code sections; here also the bytes of the code sections (the padding
+between input sections is bfd's NOPs) and the stderr warnings; and where the program can run, its
+stdout (the script symbols' addresses, the init table in its sorted order) and exit status. Error
+cases: both linkers fail, and braze's message is bfd's with `braze: error:` for bfd's prefix."""
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import tool_env
+import test_shared as shared
+from test_shared import run
+from test_scripts import CFLAGS, _layout_view, _data_bytes
+
+HERE = Path(__file__).resolve().parent
+C = HERE / "c"
+
+TEXT = ".text 0x400000 : { *(.text*) }\n"
+REST = ".data : { *(.data*) *(.init_array*) *(.ctors*) }\n.bss : { *(.bss*) *(COMMON) }\n"
+
+# name: (script, can run)
+SCRIPTS = {
+    "overlay": ("SECTIONS {\n" + TEXT + "  OVERLAY 0x500000 : AT(0x600000) {\n    .ov1 { *(.ov1) }\n"
+                "    .ov2 { *(.ov2) }\n  }\n  after_ov = .;\n" + REST + "}\n", False),
+    "overlay_plain": ("SECTIONS {\n" + TEXT + REST + "  OVERLAY : NOCROSSREFS {\n    .ov1 { *(.ov1) } =0x11\n"
+                      "    .ov2 { *(.ov2) }\n  } =0x90909090\n  after_ov = .;\n}\n", False),
+    "types": ("SECTIONS {\n" + TEXT + "  .data : { *(.data*) }\n  .info1 (INFO) : { info_start = .; *(.info1) "
+              "info_end = .; }\n  after_info = .;\n  .rw_to_ro : { *(.rw_to_ro) }\n"
+              "  .ov1 (COPY) : { *(.ov1) }\n  .ov2 (DSECT) : { *(.ov2) }\n  .init (OVERLAY) : { *(.init_array*) "
+              "*(.ctors*) }\n  .bss : { *(.bss*) }\n}\n", False),
+    "object_symbols": ("SECTIONS {\n  .text 0x400000 : { CREATE_OBJECT_SYMBOLS *(.text*) *(.ov2) }\n"
+                       "  .data : { *(.data*) CONSTRUCTORS *(.ov1) *(.rw_to_ro) *(.init_array*) *(.ctors*) }\n"
+                       "  .bss : { *(.bss*) }\n}\n", True),
+    "init_priority": ("SECTIONS {\n" + TEXT + "  .rodata : { *(.rodata*) *(.rw_to_ro) *(.ov1) }\n"
+                      "  .init_array : { init_start = .; KEEP(*(SORT_BY_INIT_PRIORITY(.init_array.*) "
+                      "SORT_BY_INIT_PRIORITY(.ctors.*))) KEEP(*(.init_array)) init_end = .; }\n"
+                      "  .data : { *(.data*) }\n  .bss : { *(.bss*) }\n  .text2 : { *(.ov2) }\n}\n", True),
+    "section_flags": ("SECTIONS {\n  .text 0x400000 : { *(.text*) *(.ov2) }\n"
+                      "  .strs : { strs_start = .; INPUT_SECTION_FLAGS(SHF_MERGE & SHF_STRINGS) *(.rodata*) "
+                      "strs_end = .; }\n  .rodata : { INPUT_SECTION_FLAGS(!SHF_WRITE) *(.rodata* .rw_to_ro) }\n"
+                      "  .data : { INPUT_SECTION_FLAGS(SHF_WRITE & SHF_ALLOC) *(.data* .rw_to_ro .ov1 .init_array* "
+                      ".ctors*) }\n  .bss : { *(.bss*) }\n}\n", True),
+    "region_alias": ("MEMORY { ROM (rx) : ORIGIN = 0x400000, LENGTH = 64K\n  RAM (rw) : ORIGIN = 0x600000, "
+                     "LENGTH = 64K }\nREGION_ALIAS(\"REGION_TEXT\", ROM)\nREGION_ALIAS(\"REGION_DATA\", RAM)\n"
+                     "SECTIONS {\n  .text : { *(.text*) *(.ov2) } > REGION_TEXT\n  .data : { *(.data*) *(.ov1) "
+                     "*(.rw_to_ro) *(.init_array*) *(.ctors*) } > REGION_DATA\n  .bss : { *(.bss*) } > REGION_DATA\n"
+                     "  rgn_end = ORIGIN(REGION_DATA) + LENGTH(REGION_DATA);\n}\n", True),
+    "sane_expr": ("LD_FEATURE(\"SANE_EXPR\")\nabs_sym = 0x1234;\nSECTIONS {\n  .text 0x400000 : { *(.text*) *(.ov2) }\n"
+                  "  .data : { *(.data*) *(.ov1) *(.rw_to_ro) *(.init_array*) *(.ctors*) in_sec = abs_sym + 4; }\n"
+                  "  sane_sym = ADDR(.data) + abs_sym;\n  .bss : { *(.bss*) }\n}\n", True),
+    "no_sane_expr": ("abs_sym = 0x1234;\nSECTIONS {\n  .text 0x400000 : { *(.text*) *(.ov2) }\n"
+                     "  .data : { *(.data*) *(.ov1) *(.rw_to_ro) *(.init_array*) *(.ctors*) in_sec = abs_sym + 4; }\n"
+                     "  sane_sym = ADDR(.data) + abs_sym;\n  .bss : { *(.bss*) }\n}\n", True),
+    "undeclared_region": ("SECTIONS {\n  .text 0x400000 : { *(.text*) *(.ov2) } > NOWHERE\n  .data : { *(.data*) "
+                          "*(.ov1) *(.rw_to_ro) *(.init_array*) *(.ctors*) } > NOWHERE\n  .bss : { *(.bss*) } > NOWHERE\n}\n",
+                          True),
+    "code_padding": ("SECTIONS {\n  .text 0x400000 : { *(.text) . = ALIGN(32); *(.text.gap) . += 7; *(.ov2) "
+                     ". = ALIGN(16); }\n  .text2 : { *(.text*) } =0xcc\n" + REST +
+                     "  .ov1 : { *(.ov1) *(.rw_to_ro) }\n}\n", True),
+}
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory, braze_lddir) -> shared.Build:
+    return shared.Build(tmp_path_factory.mktemp("scripts_more"), braze_lddir)
+
+
+@pytest.fixture(scope="module")
+def objs(build) -> list:
+    files = []
+    for src in ("scripts_more_main.c", "scripts_other.c"):
+        o = build.root / f"{src[:-2]}.o"
+        build.run(["gcc", "-c", *CFLAGS, C / src, "-o", o])
+        files.append(o)
+    return files
+
+
+def _link(build, direct_ld, linker, name, args):
+    d = build.root / linker
+    d.mkdir(exist_ok=True)
+    out = d / name
+    if out.exists():
+        out.unlink()
+    cmd = (["ld.bfd"] if linker == "bfd" else list(direct_ld)) + [*map(str, args), "-o", str(out)]
+    return subprocess.run(cmd, cwd=d, capture_output=True, text=True, env=tool_env()), out
+
+
+def _code_bytes(path: Path) -> dict:
+    """The bytes of every executable section (NOP padding between the input sections)."""
+    data = path.read_bytes()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shnum, shstrndx = struct.unpack_from("<HH", data, 0x3c)
+    hdrs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + 64 * i) for i in range(shnum)]
+    stro = hdrs[shstrndx][4]
+    return {data[stro + h[0]:data.index(b"\0", stro + h[0])].decode(): data[h[4]:h[4] + h[5]]
+            for h in hdrs if h[2] & 4 and h[1] != 8}
+
+
+def _warnings(text: str, prog: str) -> list:
+    return sorted(line.split(": ", 1)[1].replace("warning: ", "") for line in text.splitlines()
+                  if "warning" in line and "RWX" not in line and line.startswith(prog))
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_script_vs_bfd(build, direct_ld, objs, name):
+    text, can_run = SCRIPTS[name]
+    script = build.root / f"{name}.ld"
+    script.write_text(text)
+    args = ["-static", "-e", "_start", "-T", script, *objs]
+    pb, bfd = _link(build, direct_ld, "bfd", name, args)
+    pt, test = _link(build, direct_ld, "test", name, args)
+    assert pb.returncode == 0, f"bfd failed:\n{pb.stderr}"
+    assert pt.returncode == 0, f"braze failed:\n{pt.stderr}"
+    assert _layout_view(test) == _layout_view(bfd)
+    assert _data_bytes(test) == _data_bytes(bfd)
+    assert _code_bytes(test) == _code_bytes(bfd)
+    assert [w.replace(str(script), script.name) for w in _warnings(pt.stderr, "braze")] == \
+        [w.replace("ld.bfd:", "") for w in _warnings(pb.stderr.replace("ld.bfd:" + str(script), "ld.bfd: " +
+                                                                        script.name), "ld.bfd")]
+    if can_run:
+        assert run([str(test)]) == run([str(bfd)])
+
+
+ERRORS = {
+    # name: script; both linkers fail with the same message (bfd's program name aside)
+    "nocrossrefs": "NOCROSSREFS(.ov2 .text)\nSECTIONS {\n" + TEXT + "  OVERLAY 0x500000 : AT(0x600000) "
+                   "{ .ov1 { *(.ov1) } .ov2 { *(.ov2) } }\n" + REST + "}\n",
+    "nocrossrefs_data": "NOCROSSREFS(.text .data)\nSECTIONS {\n" + TEXT + REST + "}\n",
+    "nocrossrefs_to": "NOCROSSREFS_TO(.data .text)\nSECTIONS {\n" + TEXT + REST + "}\n",
+    "overlay_nocrossrefs": "SECTIONS {\n  .text2 0x400000 : { *(.text.*) }\n  OVERLAY 0x500000 : NOCROSSREFS "
+                           "AT(0x600000) { .o1 { *(.text) } .o2 { *(.ov2) } }\n" + REST + "}\n",
+    "region_alias_missing": "MEMORY { R : ORIGIN = 0x400000, LENGTH = 1M }\nREGION_ALIAS(\"X\", Q)\n"
+                            "SECTIONS { .text : { *(.text*) } > X }\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_script_errors_vs_bfd(build, direct_ld, objs, name):
+    path = build.root / f"err_{name}.ld"
+    path.write_text(ERRORS[name])
+    args = ["-static", "-e", "_start", "-T", path, *objs]
+    pb, _ = _link(build, direct_ld, "bfd", f"err_{name}", args)
+    pt, test = _link(build, direct_ld, "test", f"err_{name}", args)
+    assert pb.returncode != 0, "bfd accepted it"
+    assert pt.returncode == 1 and not test.exists(), pt.stderr
+    assert "Traceback" not in pt.stderr
+    theirs = [re.sub(r"^ld\.bfd: ?", "", line) for line in pb.stderr.splitlines() if "RWX" not in line]
+    mine = [re.sub(r"^braze: error: ", "", line) for line in pt.stderr.splitlines() if "RWX" not in line]
+    theirs = [line.replace(f"{path}:", f"{path.name}:").replace("error: ", "") for line in theirs]
+    mine = [re.sub(r"^" + re.escape(str(path)) + r":(\d+):\d+:", path.name + r":\1:", line).replace("error: ", "")
+            for line in mine]
+    # (bfd reports in its symbol table's order, naming the function again each time: the messages
+    # are compared as a set, without the `in function' lines)
+    assert _messages(mine) == _messages(theirs)
+
+
+def _messages(lines):
+    return sorted(line for line in lines if "in function" not in line)
+
+
+def test_braze_message_unknown_section_flag(build, direct_ld, objs):
+    """An INPUT_SECTION_FLAGS name bfd does not know: bfd prints a note and drops it; braze refuses."""
+    path = build.root / "badflag.ld"
+    path.write_text("SECTIONS { .text 0x400000 : { INPUT_SECTION_FLAGS(SHF_FOO) *(.text*) } }\n")
+    pt, test = _link(build, direct_ld, "test", "badflag", ["-static", "-e", "_start", "-T", path, *objs])
+    assert pt.returncode == 1 and not test.exists()
+    assert f"braze: error: {path}:1:51: unrecognized INPUT_SECTION_FLAGS type `SHF_FOO'" in pt.stderr, pt.stderr
