@@ -39,6 +39,10 @@ SCRIPTS = {
               "info_end = .; }\n  after_info = .;\n  .rw_to_ro : { *(.rw_to_ro) }\n"
               "  .ov1 (COPY) : { *(.ov1) }\n  .ov2 (DSECT) : { *(.ov2) }\n  .init (OVERLAY) : { *(.init_array*) "
               "*(.ctors*) }\n  .bss : { *(.bss*) }\n}\n", False),
+    "readonly": ("SECTIONS {\n" + TEXT + "  .data : { *(.data*) }\n  .rw_to_ro (READONLY) : { *(.rw_to_ro) }\n"
+                 "  .bss : { *(.bss*) }\n}\n", True),
+    "readonly_first": ("SECTIONS {\n" + TEXT + "  .rw_to_ro (READONLY) : { *(.rw_to_ro) }\n  .data : { *(.data*) }\n"
+                       "  .bss : { *(.bss*) }\n}\n", True),
     "object_symbols": ("SECTIONS {\n  .text 0x400000 : { CREATE_OBJECT_SYMBOLS *(.text*) *(.ov2) }\n"
                        "  .data : { *(.data*) CONSTRUCTORS *(.ov1) *(.rw_to_ro) *(.init_array*) *(.ctors*) }\n"
                        "  .bss : { *(.bss*) }\n}\n", True),

@@ -509,6 +509,10 @@ def bin_sections(ctx) -> None:
         st.chunk_of[id(stmt)] = os_
         st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], os_.members)
         _place_orphan(st, stmt, os_)
+    for stmt in st.stmts:
+        if isinstance(stmt, OutSecStmt) and stmt.type == "READONLY" and id(stmt) in outs:
+            # (after the orphans are placed: bfd does not take such a section for a read-only one then)
+            outs[id(stmt)].flags &= ~SHF_WRITE
     for os_ in outs.values():
         os_.update_size(ctx)
     for os_ in orphans.values():

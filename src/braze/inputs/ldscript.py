@@ -968,11 +968,10 @@ def _sec_type(p, st):
     w = p.peek_word()
     p.pos = q + len(w)
     # bfd's grammar: COPY, INFO, DSECT and OVERLAY all make a section that is not allocated (it
-    # still takes an address and moves `.`). (READONLY: where bfd then places orphans is not
-    # matched yet, so it stays refused.)
+    # still takes an address and moves `.`); READONLY drops the write flag
     if w in ("COPY", "INFO", "DSECT", "OVERLAY"):
         st.type = "NOALLOC"
-    elif w == "NOLOAD":
+    elif w in ("NOLOAD", "READONLY") and not p.peek_op("("):
         st.type = w
     else:
         p.refuse(f"output section type ({w})", q)
