@@ -213,8 +213,6 @@ REFUSED = {
     "output section type (TYPE)": "SECTIONS { .text 0x400000 (TYPE = SHT_PROGBITS) : { *(.text) } }\n",
     "output section type (READONLY)": "SECTIONS { .text 0x400000 (READONLY (TYPE = SHT_PROGBITS)) : "
                                       "{ *(.text) } }\n",
-    "STARTUP": "STARTUP(x.o)\nSECTIONS { .text 0x400000 : { *(.text) } }\n",
-    "OUTPUT": "OUTPUT(x.out)\nSECTIONS { .text 0x400000 : { *(.text) } }\n",
     "DATA_SEGMENT_ALIGN": "SECTIONS { . = DATA_SEGMENT_ALIGN(0x1000, 0x1000); .text : { *(.text) } }\n",
 }
 

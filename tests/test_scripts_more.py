@@ -180,3 +180,52 @@ def test_braze_message_unknown_section_flag(build, direct_ld, objs):
     pt, test = _link(build, direct_ld, "test", "badflag", ["-static", "-e", "_start", "-T", path, *objs])
     assert pt.returncode == 1 and not test.exists()
     assert f"braze: error: {path}:1:51: unrecognized INPUT_SECTION_FLAGS type `SHF_FOO'" in pt.stderr, pt.stderr
+
+
+def _link_no_o(build, direct_ld, linker, sub, args):
+    d = build.root / sub / linker
+    d.mkdir(parents=True, exist_ok=True)
+    for f in d.iterdir():
+        f.unlink()
+    cmd = (["ld.bfd"] if linker == "bfd" else list(direct_ld)) + [*map(str, args)]
+    return subprocess.run(cmd, cwd=d, capture_output=True, text=True, env=tool_env()), d
+
+
+@pytest.mark.parametrize("with_o", [False, True], ids=["output-names-it", "dash-o-wins"])
+def test_output_command(build, direct_ld, objs, with_o):
+    """OUTPUT(file) names the output file; -o (even `-o a.out`) overrides it. Compared: the files
+    each linker leaves in its directory, and the programs' behaviour."""
+    script = build.root / "output_cmd.ld"
+    script.write_text("OUTPUT(from_script.elf)\nSECTIONS {\n" + TEXT + REST + "}\n")
+    args = ["-static", "-e", "_start", "-T", script, *objs] + (["-o", "a.out"] if with_o else [])
+    res = {}
+    for linker in ("bfd", "test"):
+        p, d = _link_no_o(build, direct_ld, linker, f"output_{with_o}", args)
+        assert p.returncode == 0, p.stderr
+        res[linker] = (sorted(f.name for f in d.iterdir()), d)
+    assert res["test"][0] == res["bfd"][0] == ["a.out" if with_o else "from_script.elf"]
+    name = res["bfd"][0][0]
+    assert run([str(res["test"][1] / name)]) == run([str(res["bfd"][1] / name)])
+
+
+def test_startup_command(build, direct_ld, objs):
+    """STARTUP(file): the file is linked first (its sections lead .text and .data), in both linkers."""
+    script = build.root / "startup.ld"
+    script.write_text(f"STARTUP({objs[1]})\nSECTIONS {{\n" + TEXT + REST + "}\n")
+    args = ["-static", "-e", "_start", "-T", script, objs[0]]
+    pb, bfd = _link(build, direct_ld, "bfd", "startup", args)
+    pt, test = _link(build, direct_ld, "test", "startup", args)
+    assert pb.returncode == 0 and pt.returncode == 0, pb.stderr + pt.stderr
+    assert _layout_view(test) == _layout_view(bfd)
+    assert _code_bytes(test) == _code_bytes(bfd)
+    assert run([str(test)]) == run([str(bfd)])
+
+
+def test_braze_message_startup_after_inputs(build, direct_ld, objs):
+    """A STARTUP script read after other inputs: bfd still links the file first; braze refuses."""
+    script = build.root / "startup_late.ld"
+    script.write_text(f"STARTUP({objs[1]})\nSECTIONS {{\n" + TEXT + REST + "}\n")
+    pt, test = _link(build, direct_ld, "test", "startup_late", ["-static", "-e", "_start", objs[0], "-T", script])
+    assert pt.returncode == 1 and not test.exists()
+    assert f"braze: error: {script}: STARTUP({objs[1]}) in a script read after other input files is not " \
+           "supported by braze" in pt.stderr, pt.stderr

@@ -449,7 +449,9 @@ def _(c, s): c.z_muldefs = True
 
 # ---- options with an argument ----
 @_arg("o", "output")
-def _(c, s, v): c.output = v
+def _(c, s, v):
+    c.output = v
+    c.output_given = True       # (a script's OUTPUT() does not replace it)
 
 
 @_arg("e", "entry")

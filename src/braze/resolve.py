@@ -409,6 +409,12 @@ class Reader:
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
         res = parse_script(text, path, self.search_dirs, self.cfg.relocatable)
+        if res.output is not None and not self.cfg.output_given and self.cfg.output == "a.out":
+            self.cfg.output = res.output        # bfd: OUTPUT(file) names the output unless -o does
+        if res.startup is not None and (self.ctx.objs or self.ctx.dsos or self.archives):
+            # bfd links the STARTUP file before every other input, wherever the script is read
+            raise LinkError(f"{path}: STARTUP({res.startup}) in a script read after other input files is "
+                            "not supported by braze (give the script before the inputs)")
         if self.cfg.relocatable and res.sections is not None:
             if getattr(self.ctx, "r_script", None) is not None:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")

@@ -107,6 +107,8 @@ class FullScript:
         self.externs = []
         self.nocrossrefs = []      # (target names or None, [section names], where): NOCROSSREFS(_TO)
         self.sane_expr = False     # LD_FEATURE("SANE_EXPR")
+        self.output = None         # OUTPUT(file): the output's name unless -o gives one
+        self.startup = None        # STARTUP(file): an input linked before all others
 
 
 # -------------------------------------------------------------------- scanner
@@ -122,7 +124,7 @@ _REFUSED = {
     "INSERT": "INSERT AFTER/BEFORE", "SPECIAL": "SPECIAL", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
     "DATA_SEGMENT_RELRO_END": "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END": "DATA_SEGMENT_END",
     "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "SECTIONS_IN_SECTIONS": "",
-    "TARGET": "TARGET", "OUTPUT": "OUTPUT", "STARTUP": "STARTUP", "FORCE_GROUP_ALLOCATION":
+    "TARGET": "TARGET", "FORCE_GROUP_ALLOCATION":
     "FORCE_GROUP_ALLOCATION", "INHIBIT_COMMON_ALLOCATION": "INHIBIT_COMMON_ALLOCATION",
     "HLL": "HLL", "SYSLIB": "SYSLIB", "FLOAT": "FLOAT", "NOFLOAT": "NOFLOAT", "MAP": "MAP",
 }
@@ -594,6 +596,16 @@ def _top(p, res):
             if args[0] in res.memory:
                 raise LinkError(f"{p.where(pos)}: error: redefinition of memory region alias `{args[0]}'")
             res.memory[args[0]] = res.memory[args[1]]
+        elif w in ("OUTPUT", "STARTUP") and p.word_then("("):
+            p.pos = pos + len(w)
+            args = _simple_args(p)
+            if len(args) != 1:
+                p.fail(f"one file name in {w}()", pos)
+            if w == "OUTPUT":
+                res.output = args[0]
+            else:
+                res.startup = args[0]
+                res.items.insert(0, ("file", args[0], False))
         elif w == "LD_FEATURE" and p.word_then("("):
             p.pos = pos + len(w)
             for a in _simple_args(p):           # (bfd ignores the features it does not know)
@@ -1131,4 +1143,5 @@ def has_layout_commands(text: str) -> bool:
     """Does a script need the full parser (SECTIONS, MEMORY or anything the small one lacks)?"""
     return "SECTIONS" in text or "MEMORY" in text or "PHDRS" in text or "INSERT" in text or \
         "ASSERT" in text or "EXTERN" in text or "NOCROSSREFS" in text or "INCLUDE" in text or \
-        "OVERLAY" in text or "REGION_ALIAS" in text or "FORCE_COMMON_ALLOCATION" in text
+        "OVERLAY" in text or "REGION_ALIAS" in text or "FORCE_COMMON_ALLOCATION" in text or \
+        "LD_FEATURE" in text

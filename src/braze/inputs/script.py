@@ -52,6 +52,8 @@ class ScriptResult:
         self.version_text: str | None = None
         self.assigns: list[tuple[str, str, str]] = []   # (symbol, expression text, PROVIDE/HIDDEN/"")
         self.sections = None    # -r only: SECTIONS statements (relscript.OutStatement)
+        self.output = None      # OUTPUT(file): the output's name unless -o gives one
+        self.startup = None     # STARTUP(file): an input linked before all others
 
 
 def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> ScriptResult:
@@ -119,7 +121,10 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
                 if args[0] not in fmts:
                     raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if t == "STARTUP" and args:
-                res.items.append(("file", args[0], False))
+                res.startup = args[0]
+                res.items.insert(0, ("file", args[0], False))
+            if t == "OUTPUT" and args:
+                res.output = args[0]
         elif t == "SEARCH_DIR":
             expect("(")
             res.search_dirs.append(toks[i].strip('"'))
