@@ -229,3 +229,26 @@ def test_braze_message_startup_after_inputs(build, direct_ld, objs):
     assert pt.returncode == 1 and not test.exists()
     assert f"braze: error: {script}: STARTUP({objs[1]}) in a script read after other input files is not " \
            "supported by braze" in pt.stderr, pt.stderr
+
+
+@pytest.mark.parametrize("order", ["L-first", "T-first"])
+def test_include_search_order(build, direct_ld, objs, order):
+    """INCLUDE in a -T script searches the -L directories given before the -T only (bfd reads the
+    script while it parses the options): with -L after -T both linkers fail to find the file."""
+    inc = build.root / "incdir"
+    inc.mkdir(exist_ok=True)
+    (inc / "inc_part.ld").write_text("SECTIONS {\n" + TEXT + REST + "}\n")
+    script = build.root / "incmain.ld"
+    script.write_text("INCLUDE inc_part.ld\n")
+    opts = ["-L", inc, "-T", script] if order == "L-first" else ["-T", script, "-L", inc]
+    args = ["-static", "-e", "_start", *opts, *objs]
+    pb, bfd = _link(build, direct_ld, "bfd", f"inc_{order}", args)
+    pt, test = _link(build, direct_ld, "test", f"inc_{order}", args)
+    assert (pt.returncode == 0) == (pb.returncode == 0), pb.stderr + pt.stderr
+    if pb.returncode == 0:
+        assert _layout_view(test) == _layout_view(bfd)
+    else:
+        assert pt.returncode == 1 and not test.exists()
+        assert "cannot open linker script file inc_part.ld: No such file or directory" in pb.stderr
+        assert f"braze: error: {script}:1:1: cannot open linker script file inc_part.ld: No such file or " \
+               "directory" in pt.stderr, pt.stderr

@@ -341,7 +341,8 @@ class Reader:
         else:
             if tr is not None:
                 tr.script(path, from_lib)
-            self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript)
+            self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript,
+                            nlib=getattr(spec, "lib_dirs_before", None))
 
     def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
         """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already
@@ -400,7 +401,10 @@ class Reader:
         self.order += 1
         return self.order
 
-    def add_script(self, path: str, view, as_needed: bool, static: bool, tscript: bool = False) -> None:
+    def add_script(self, path: str, view, as_needed: bool, static: bool, tscript: bool = False,
+                   nlib=None) -> None:
+        """nlib: for a -T script, how many -L directories came before it (bfd reads it there, so its
+        INCLUDEs search only those)."""
         data = bytes(view)
         try:
             text = data.decode("utf-8")
@@ -408,7 +412,8 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized") from None
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
-        res = parse_script(text, path, self.search_dirs, self.cfg.relocatable)
+        search = self.search_dirs if nlib is None else self.search_dirs[:nlib]
+        res = parse_script(text, path, search, self.cfg.relocatable)
         if res.output is not None and not self.cfg.output_given and self.cfg.output == "a.out":
             self.cfg.output = res.output        # bfd: OUTPUT(file) names the output unless -o does
         if res.startup is not None and (self.ctx.objs or self.ctx.dsos or self.archives):

@@ -732,7 +732,7 @@ def _include(p, pos):
         if os.path.isfile(path):
             break
     else:
-        raise LinkError(f"{p.where(pos)}: cannot find script file {name}")
+        raise LinkError(f"{p.where(pos)}: cannot open linker script file {name}: No such file or directory")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
