@@ -252,3 +252,51 @@ def test_include_search_order(build, direct_ld, objs, order):
         assert "cannot open linker script file inc_part.ld: No such file or directory" in pb.stderr
         assert f"braze: error: {script}:1:1: cannot open linker script file inc_part.ld: No such file or " \
                "directory" in pt.stderr, pt.stderr
+
+
+R_SCRIPTS = {
+    # -r with a SECTIONS script (kbuild's module.lds style), read by the same parser as final links
+    "module_like": "SECTIONS {\n  /DISCARD/ : { *(.discard) *(.discard.*) }\n  .ctors 0 : ALIGN(8) { *(SORT(.ctors.*)) "
+                   "*(.ctors) }\n  .init_array 0 : ALIGN(8) { *(SORT(.init_array.*)) *(.init_array) }\n"
+                   "  .text : { *(.text .text.[0-9a-zA-Z_]*) *(.text..L*) }\n  .ovl : { KEEP(*(.ov1)) *(.ov2) }\n"
+                   "  .data : { *(.data .data.* .rw_to_ro .info1 .wdata .sorted.*) }\n  .rodata : { *(.rodata*) }\n"
+                   "  .bss : { *(.bss .bss.*) }\n}\n",
+    "sorted_globs": "SECTIONS {\n  .text : { *(SORT(.text.*)) *(.text) }\n  .data : { *(.data* .sorted* .wdata) "
+                    "*(SORT_BY_NAME(.ov*)) *(SORT(.init_array*) SORT(.ctors*)) }\n}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(R_SCRIPTS))
+def test_relocatable_script_vs_bfd(build, direct_ld, objs, name):
+    """`ld -r -T script`: the same sections, symbols and relocations as bfd's (tests/test_relocatable.py's
+    views)."""
+    from test_relocatable import _same_views
+    script = build.root / f"r_{name}.ld"
+    script.write_text(R_SCRIPTS[name])
+    args = ["-r", "-T", script, *objs]
+    pb, bfd = _link(build, direct_ld, "bfd", f"r_{name}.o", args)
+    pt, test = _link(build, direct_ld, "test", f"r_{name}.o", args)
+    assert pb.returncode == 0 and pt.returncode == 0, pb.stderr + pt.stderr
+    _same_views(test, bfd)
+
+
+R_REFUSED = {
+    # what a -r link does not lay out is refused, with file:line:col where the parser knows it
+    "at": ("SECTIONS {\n  .text : AT(0x1000) { *(.text) }\n}\n", "{}:2:3: output section .text: AT, regions, fill"),
+    "assign": ("base_sym = 0x1000;\nSECTIONS {\n  .data : { *(.data .data.*) }\n}\n",
+               "{}:1:1: symbol assignments and ASSERT in a linker script are not supported by braze with -r"),
+    "sort_mix": ("SECTIONS {\n  .text : { *(SORT(.text.*) .text) }\n}\n",
+                 "{}:2:13: SORT together with unsorted patterns in one input description"),
+    "assign_no_sections": ("base_sym = 0x1000;\n",
+                           "{}: symbol assignments in a linker script are not supported by braze with -r"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(R_REFUSED))
+def test_braze_message_relocatable_script_refused(build, direct_ld, objs, name):
+    text, want = R_REFUSED[name]
+    script = build.root / f"r_refused_{name}.ld"
+    script.write_text(text)
+    pt, test = _link(build, direct_ld, "test", f"r_refused_{name}.o", ["-r", "-T", script, *objs])
+    assert pt.returncode == 1 and not test.exists()
+    assert "braze: error: " + want.format(script) in pt.stderr, pt.stderr

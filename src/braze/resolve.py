@@ -437,6 +437,9 @@ class Reader:
             self.ctx.script_entry = res.entry
         if res.version_text is not None:
             self.ctx.version_texts.append((path, res.version_text))
+        if res.assigns and self.cfg.relocatable:
+            # (bfd writes them as symbols of the relocatable output; braze's -r does not, as --defsym)
+            raise LinkError(f"{path}: symbol assignments in a linker script are not supported by braze with -r")
         for name, expr, kind in res.assigns:
             self.ctx.script_assigns.append((name, expr, path, kind))
             self.early_assign(name, expr, kind)

@@ -58,12 +58,15 @@ class ScriptResult:
 
 def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> ScriptResult:
     """search: the -L directories (INCLUDE looks there after the current directory). relocatable: -r,
-    whose SECTIONS (input-section patterns only, relscript.py) this simpler parser reads."""
+    whose SECTIONS (input-section patterns only) relscript.py reduces from the full parser's."""
     if not relocatable:
         from .ldscript import has_layout_commands
         if has_layout_commands(text):
             from .ldscript import parse_full
             return parse_full(text, path, search)
+    elif "SECTIONS" in text:
+        from ..relscript import parse_relocatable      # (the same parser, reduced to what -r lays out)
+        return parse_relocatable(text, path, search)
     toks = tokenize(text, path)
     res = ScriptResult()
     i = 0
@@ -170,9 +173,6 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
         elif i < n and toks[i] == "=":
             i = _assignment(toks, i - 1, path, res, "", ";")
             expect(";")
-        elif t == "SECTIONS" and relocatable and res.sections is None:
-            from ..relscript import parse_sections
-            res.sections, i = parse_sections(toks, i, path)
         elif t in ("SECTIONS", "MEMORY", "PHDRS"):
             raise LinkError(f"{path}: linker script command {t} is not supported by braze")
         else:
