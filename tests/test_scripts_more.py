@@ -300,3 +300,21 @@ def test_braze_message_relocatable_script_refused(build, direct_ld, objs, name):
     pt, test = _link(build, direct_ld, "test", f"r_refused_{name}.o", ["-r", "-T", script, *objs])
     assert pt.returncode == 1 and not test.exists()
     assert "braze: error: " + want.format(script) in pt.stderr, pt.stderr
+
+
+@pytest.mark.parametrize("where", ["not-an-input", "later-input"])
+def test_named_file_loaded_by_script(build, direct_ld, objs, where):
+    """A file named without wildcards in a description (`FILE(.text)`): bfd loads it when it reads
+    the script, before the inputs that follow (even when the same name comes later on the command
+    line), so its sections come first for `*(…)` too. Same layout, symbols, code and behaviour."""
+    script = build.root / f"named_{where}.ld"
+    script.write_text("SECTIONS {\n  .text 0x400000 : { *(.text .text.* .ov2) " + str(objs[1]) +
+                      "(.text) }\n" + REST + "  .rest : { *(.ov1 .rw_to_ro .rodata*) }\n}\n")
+    args = ["-static", "-e", "_start", "-T", script, objs[0]] + ([objs[1]] if where == "later-input" else [])
+    pb, bfd = _link(build, direct_ld, "bfd", f"named_{where}", args)
+    pt, test = _link(build, direct_ld, "test", f"named_{where}", args)
+    assert pb.returncode == 0 and pt.returncode == 0, pb.stderr + pt.stderr
+    assert _layout_view(test) == _layout_view(bfd)
+    assert _code_bytes(test) == _code_bytes(bfd)
+    assert _data_bytes(test) == _data_bytes(bfd)
+    assert run([str(test)]) == run([str(bfd)])

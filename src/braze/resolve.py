@@ -177,6 +177,8 @@ class Reader:
         at = self.cfg.defsym_at
         k = 0
         for i, spec in enumerate(self.cfg.inputs):
+            if getattr(spec, "preloaded", False):
+                continue                # named in a SECTIONS script read earlier: loaded there (bfd)
             while k < len(at) and at[k] <= i:
                 name, expr = self.cfg.defsyms[k]
                 self.early_assign(name, expr, "")
@@ -429,6 +431,8 @@ class Reader:
                 raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
                                 "braze (bfd adds it to its default script); give the script with -T")
             self._full_script(res, path)
+            if res.sections is not None:
+                self._named_files(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
             self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
@@ -457,6 +461,32 @@ class Reader:
                 self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
                 self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
+
+    def _named_files(self, res, path: str) -> None:
+        """bfd's lookup_name: a file named without wildcards in an input section description is
+        loaded when the script is read (its position in the inputs), unless an input of that exact
+        name is already loaded; an input of that name later on the command line is loaded now instead."""
+        seen = set()
+        for stmt in res.sections:
+            for b in getattr(stmt, "body", ()):
+                name = getattr(b, "file", None)
+                if not name or name == "*" or name in seen or any(c in name for c in "*?[:"):
+                    continue
+                seen.add(name)
+                if any(o.name == name or getattr(o, "script_name", None) == name for o in self.ctx.objs):
+                    continue
+                later = next((s for s in self.cfg.inputs if s.kind == "file" and s.value == name and not
+                              getattr(s, "preloaded", False) and not s.binary and not s.tscript), None)
+                n = len(self.ctx.objs)
+                if later is not None:
+                    later.preloaded = True
+                    p = sysroot_prefixed(name, self.sysroot)
+                    self.add_path(name if p is None else p, later.as_needed, later.whole_archive, later.static,
+                                  spec=later)
+                else:
+                    self.add_path(self.find_script_file(name, path, False), False, False, False)
+                for o in self.ctx.objs[n:n + 1]:
+                    o.script_name = name        # (matched by the name the script gives)
 
     def _full_script(self, res, path: str) -> None:
         """A script with SECTIONS (or other layout commands): kept for scriptlayout. EXTERN names are

@@ -79,7 +79,8 @@ def _file_names(obj):
     if name.endswith(")") and "(" in name:
         ar, _, mem = name[:-1].partition("(")
         return (f"{ar}:{mem}", mem, ar + ":")
-    return (name,)
+    alias = getattr(obj, "script_name", None)       # loaded for a SECTIONS description naming it
+    return (name,) if alias is None or alias == name else (name, alias)
 
 
 def setup(ctx, script) -> None:
