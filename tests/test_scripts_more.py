@@ -35,6 +35,22 @@ SCRIPTS = {
                 "    .ov2 { *(.ov2) }\n  }\n  after_ov = .;\n" + REST + "}\n", False),
     "overlay_plain": ("SECTIONS {\n" + TEXT + REST + "  OVERLAY : NOCROSSREFS {\n    .ov1 { *(.ov1) } =0x11\n"
                       "    .ov2 { *(.ov2) }\n  } =0x90909090\n  after_ov = .;\n}\n", False),
+    "overlay_region": ("MEMORY { RAM (rwx) : ORIGIN = 0x500000, LENGTH = 1M\n  ROM (rx) : ORIGIN = 0x700000, "
+                       "LENGTH = 1M }\nSECTIONS {\n" + TEXT + "  OVERLAY : { .ov1 { *(.ov1) } .ov2 { *(.ov2) } }"
+                       " > RAM AT> ROM\n  after_ov = .;\n" + REST + "}\n", False),
+    "overlay_region_data": ("MEMORY { RAM (rwx) : ORIGIN = 0x500000, LENGTH = 1M\n  ROM (rx) : ORIGIN = 0x700000, "
+                            "LENGTH = 1M }\nSECTIONS {\n" + TEXT + "  OVERLAY : { .ov1 { *(.ov1) } .ov2 { *(.ov2) } }"
+                            " > RAM AT> ROM\n  .data : { *(.data*) *(.rodata*) *(.rw_to_ro) *(.info1) *(.wdata) "
+                            "*(.sorted*) *(.init_array*) *(.ctors*) } > RAM\n  .bss : { *(.bss*) }\n}\n", False),
+    # a section after one with an LMA region, in no region: bfd keeps LMA = VMA (its region's last
+    # tracked section is none), and an empty-file segment takes no file space
+    "lma_region_then_plain": ("MEMORY { RAM (rwx) : ORIGIN = 0x500000, LENGTH = 1M\n  ROM (rx) : ORIGIN = 0x700000, "
+                              "LENGTH = 1M }\nSECTIONS {\n  .text 0x400000 : { *(.text*) *(.ov2) }\n  .data : { "
+                              "*(.data*) *(.rodata*) *(.info1) *(.wdata) *(.sorted*) *(.init_array*) *(.ctors*) } "
+                              "> RAM AT> ROM\n  .more : { *(.rw_to_ro) *(.ov1) }\n  .bss : { *(.bss*) }\n}\n", False),
+    "dot_backwards": ("SECTIONS {\n  .text 0x400000 : { *(.text*) *(.ov2) }\n  .data 0x500000 : AT(0x600000) { "
+                      "*(.data*) *(.rodata*) *(.info1) *(.wdata) *(.sorted*) *(.init_array*) *(.ctors*) }\n"
+                      "  . = 0x480000;\n  .more : { *(.rw_to_ro) *(.ov1) }\n  .bss : { *(.bss*) }\n}\n", False),
     "types": ("SECTIONS {\n" + TEXT + "  .data : { *(.data*) }\n  .info1 (INFO) : { info_start = .; *(.info1) "
               "info_end = .; }\n  after_info = .;\n  .rw_to_ro : { *(.rw_to_ro) }\n"
               "  .ov1 (COPY) : { *(.ov1) }\n  .ov2 (DSECT) : { *(.ov2) }\n  .init (OVERLAY) : { *(.init_array*) "
@@ -112,8 +128,9 @@ def _code_bytes(path: Path) -> dict:
 
 
 def _warnings(text: str, prog: str) -> list:
-    return sorted(line.split(": ", 1)[1].replace("warning: ", "") for line in text.splitlines()
-                  if "warning" in line and "RWX" not in line and line.startswith(prog))
+    """The warnings, each once (bfd repeats some in each of its sizing passes)."""
+    return sorted({line.split(": ", 1)[1].replace("warning: ", "") for line in text.splitlines()
+                   if "warning" in line and "RWX" not in line and line.startswith(prog)})
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

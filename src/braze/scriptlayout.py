@@ -92,9 +92,6 @@ def setup(ctx, script) -> None:
     if cfg.section_starts or cfg.text_segment is not None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
-    if script.memory and any(isinstance(s, OutSecStmt) and s.overlay for s in script.sections):
-        where = next(s.where for s in script.sections if isinstance(s, OutSecStmt) and s.overlay)
-        raise LinkError(f"{where}: OVERLAY together with MEMORY regions is not supported by braze")
     st = ctx.lscript = ScriptState(script)
     _undeclared_regions(script)
     before = [c for c, after in zip(script.top, script.top_order) if not after]
@@ -1229,6 +1226,7 @@ def _walk(env, st, kept):
     for r in regions.values():
         r.cur = _abs(_eval(env, r.origin))
     prev_lma_delta = {}
+    last_vma = {}
     prev_stmt = None
     env.current = None
     env.prefer_next = False
@@ -1324,11 +1322,26 @@ def _walk(env, st, kept):
                 lr.cur = c.lma + size
                 _check_region(env, lr, c)
         elif s.addr is None and rkey in prev_lma_delta:
-            # bfd: the same VMA-LMA relation as the region's previous section, aligned
-            c.lma = align_up(addr + prev_lma_delta[rkey], align)
+            lv = last_vma[rkey]
+            if addr < lv and size and addr + size <= lv:
+                # bfd: `.` moved back below that section: the LMA is the VMA (with a warning when
+                # that changes anything)
+                c.lma = addr
+                if prev_lma_delta[rkey] and env.final:
+                    diag.warn(f"dot moved backwards before `{s.name}'")
+            else:
+                # bfd: the same VMA-LMA relation as the region's last tracked section, aligned
+                c.lma = align_up(addr + prev_lma_delta[rkey], align)
         else:
             c.lma = addr
-        prev_lma_delta[rkey] = c.lma - addr
+        # bfd tracks a region's sections for that relation only when they have no LMA region, and
+        # (besides an OVERLAY's first section) only when they are not empty, or their LMA differs,
+        # or they are not below the last tracked one
+        if lma_region is None and (size or s.overlay == "first" or
+                                   rkey not in prev_lma_delta and c.lma != addr or
+                                   rkey in prev_lma_delta and env.dot >= last_vma[rkey]):
+            prev_lma_delta[rkey] = c.lma - addr
+            last_vma[rkey] = addr
         if s.update_dot is not None:        # (bfd: before the region takes `.`)
             env.dot = _abs(_eval(env, s.update_dot))
             pending_dot = None
@@ -1749,6 +1762,7 @@ def _file_offsets(ctx, chunks, segs, nph):
                                   from_bfd=True)
                         c.lma = lma
     for seg in loads:
+        off_before = off
         hdr = getattr(seg, "hdr", False)
         if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
             seg.offset = 0
@@ -1789,7 +1803,8 @@ def _file_offsets(ctx, chunks, segs, nph):
         seg.memsz = mend - seg.vaddr
         if seg.filesz:
             off = seg.offset + seg.filesz
-        else:
+        else:               # (bfd: a segment with no file bytes takes no file space)
+            off = off_before
             seg.offset = seg.vaddr & (page - 1)
     ctx.base = base if base is not None else 0
     ctx.hdr_loaded = base is not None

@@ -814,7 +814,7 @@ def _overlay(p, pos):
             continue
         q = p.skip()
         st = OutSecStmt(p.name(wild=True, what="an overlay section name"), p.where(q))
-        st.overlay = True
+        st.overlay = "first" if not secs else True
         st.subalign = subalign
         p.expect("{", "'{' to open the overlay section's commands")
         _section_body(p, st.body, False)
