@@ -1337,9 +1337,10 @@ def _walk(env, st, kept):
         # bfd tracks a region's sections for that relation only when they have no LMA region, and
         # (besides an OVERLAY's first section) only when they are not empty, or their LMA differs,
         # or they are not below the last tracked one
-        if lma_region is None and (size or s.overlay == "first" or
-                                   rkey not in prev_lma_delta and c.lma != addr or
-                                   rkey in prev_lma_delta and env.dot >= last_vma[rkey]):
+        tbss = c.flags & SHF_TLS and c.type == SHT_NOBITS
+        if lma_region is None and not tbss and (size or s.overlay == "first" or
+                                                rkey not in prev_lma_delta and c.lma != addr or
+                                                rkey in prev_lma_delta and env.dot >= last_vma[rkey]):
             prev_lma_delta[rkey] = c.lma - addr
             last_vma[rkey] = addr
         if s.update_dot is not None:        # (bfd: before the region takes `.`)

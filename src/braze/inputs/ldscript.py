@@ -591,10 +591,9 @@ def _top(p, res):
             if len(args) != 2:
                 p.fail("REGION_ALIAS(alias, region)", pos)
             if args[1] not in res.memory:
-                raise LinkError(f"{p.where(pos)}: error: memory region `{args[1]}' for alias `{args[0]}' "
-                                "does not exist")
+                raise LinkError(f"{p.where(pos)}: memory region `{args[1]}' for alias `{args[0]}' does not exist")
             if args[0] in res.memory:
-                raise LinkError(f"{p.where(pos)}: error: redefinition of memory region alias `{args[0]}'")
+                raise LinkError(f"{p.where(pos)}: redefinition of memory region alias `{args[0]}'")
             res.memory[args[0]] = res.memory[args[1]]
         elif w in ("OUTPUT", "STARTUP") and p.word_then("("):
             p.pos = pos + len(w)
