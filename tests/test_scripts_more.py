@@ -161,6 +161,8 @@ ERRORS = {
     "nocrossrefs_to": "NOCROSSREFS_TO(.data .text)\nSECTIONS {\n" + TEXT + REST + "}\n",
     "overlay_nocrossrefs": "SECTIONS {\n  .text2 0x400000 : { *(.text.*) }\n  OVERLAY 0x500000 : NOCROSSREFS "
                            "AT(0x600000) { .o1 { *(.text) } .o2 { *(.ov2) } }\n" + REST + "}\n",
+    "region_alias_twice": "MEMORY { R : ORIGIN = 0x400000, LENGTH = 1M }\nREGION_ALIAS(\"X\", R)\n"
+                          "REGION_ALIAS(\"X\", R)\nSECTIONS { .text : { *(.text*) } > X }\n",
     "region_alias_missing": "MEMORY { R : ORIGIN = 0x400000, LENGTH = 1M }\nREGION_ALIAS(\"X\", Q)\n"
                             "SECTIONS { .text : { *(.text*) } > X }\n",
 }
