@@ -449,7 +449,9 @@ def _(c, s): c.z_muldefs = True
 
 # ---- options with an argument ----
 @_arg("o", "output")
-def _(c, s, v): c.output = v
+def _(c, s, v):
+    c.output = v
+    c.output_given = True       # (a script's OUTPUT() does not replace it)
 
 
 @_arg("e", "entry")
@@ -583,6 +585,7 @@ def _(c, s, v):
     c.inputs.append(s.spec("file", v))
     s.command_files.append((c.inputs, len(c.inputs) - 1, len(c.library_paths)))
     c.inputs[-1].tscript = True
+    c.inputs[-1].lib_dirs_before = len(c.library_paths)    # (bfd: its INCLUDEs see only these -L)
 
 
 @_arg("version-script")

@@ -70,6 +70,7 @@ class InputSpec:
 @dataclass
 class Config:
     output: str = "a.out"
+    output_given: bool = False    # -o was given: a linker script's OUTPUT(file) does not apply
     inputs: list[InputSpec] = field(default_factory=list)
     library_paths: list[str] = field(default_factory=list)
     entry: str | None = None

@@ -1,8 +1,9 @@
 """The SECTIONS command of a linker script given with `-r` (as kbuild's scripts/module.lds for Linux
-modules): output sections in order, each a list of input-section patterns (`*(NAME GLOB ...)`,
-`SORT(...)`/`SORT_BY_NAME(...)`, `KEEP(...)`), an optional address (ignored: -r addresses are 0) and
-`ALIGN(N)`; `/DISCARD/` drops what it matches.  Anything else in SECTIONS is refused with an error,
-never ignored.  (Final links with SECTIONS scripts stay unsupported.)"""
+modules), read by the one script parser (inputs/ldscript.py) and reduced to what a relocatable link
+lays out: output sections in order, each a list of input-section patterns (`*(NAME GLOB ...)`,
+`SORT(...)`/`SORT_BY_NAME(...)`, `KEEP(...)`), an optional numeric address (ignored: -r addresses
+are 0) and `ALIGN(N)`; `/DISCARD/` drops what it matches. Anything else is refused with an error
+naming file:line:col, never ignored."""
 from __future__ import annotations
 
 from .diag import LinkError
@@ -16,94 +17,62 @@ class OutStatement:
         self.pos = 0
 
 
-def parse_sections(toks: list, i: int, path: str) -> tuple[list, int]:
-    """Parse `{ ... }` after SECTIONS starting at toks[i]; returns (statements, next index)."""
-    n = len(toks)
+def _refuse(where, what):
+    return LinkError(f"{where}: {what} in SECTIONS is not supported by braze with -r (output sections of "
+                     "input-section patterns only)")
 
-    def err(msg):
-        return LinkError(f"{path}: {msg} in SECTIONS (braze supports output sections of input-section "
-                         f"patterns with -r only)")
 
-    def expect(t):
-        nonlocal i
-        if i >= n or toks[i] != t:
-            raise err(f"expected '{t}' near {' '.join(toks[i:i + 4])!r}")
-        i += 1
+def _num(e, where, what):
+    if e.op != "num":
+        raise _refuse(where, what)
+    return e.a
 
-    expect("{")
+
+def parse_relocatable(text: str, path: str, search=()):
+    """A -r script with SECTIONS: a script.ScriptResult whose `sections` are OutStatements."""
+    from .inputs.ldscript import parse_full, OutSecStmt, InputDesc
+    from .inputs.script import ScriptResult
+    full = parse_full(text, path, search)
+    res = ScriptResult()
+    res.items, res.search_dirs, res.entry = full.items, full.search_dirs, full.entry
+    res.version_text, res.output, res.startup = full.version_text, full.output, full.startup
+    for what, there in (("MEMORY", full.memory), ("PHDRS", full.phdrs), ("NOCROSSREFS", full.nocrossrefs),
+                        ("EXTERN", full.externs)):
+        if there:
+            raise LinkError(f"{path}: {what} in a -r script is not supported by braze")
+    for c in full.top:
+        # (bfd writes assigned symbols into the relocatable output; braze's -r does not, as --defsym)
+        raise LinkError(f"{c.where}: symbol assignments and ASSERT in a linker script are not supported by "
+                        "braze with -r")
     out = []
-    while i < n and toks[i] != "}":
-        name = toks[i]
-        i += 1
-        if name.endswith(":"):
-            toks.insert(i, ":")
-            name = name[:-1]
-            n += 1
-        st = OutStatement(name)
-        # [address] ':' [ALIGN(N)]
-        while i < n and toks[i] != ":":
-            t = toks[i]
-            if t.endswith(":"):          # `0:`
-                toks[i] = ":"
-                if t[:-1] and not t[:-1].isdigit():
-                    raise err(f"unsupported address {t[:-1]!r}")
-                break
-            if not (t.isdigit() or t.lower().startswith("0x")):
-                raise err(f"unsupported output section address {t!r}")
-            i += 1
-        expect(":")
-        while i < n and toks[i] != "{":
-            t = toks[i]
-            if t == "ALIGN" and toks[i + 1:i + 2] == ["("] and toks[i + 3:i + 4] == [")"]:
-                try:
-                    st.align = int(toks[i + 2], 0)
-                except ValueError:
-                    raise err(f"unsupported ALIGN({toks[i + 2]})") from None
-                i += 4
-            else:
-                raise err(f"unsupported output section attribute {t!r}")
-        expect("{")
-        while i < n and toks[i] != "}":
-            t = toks[i]
-            keep = False
-            if t == "KEEP":
-                i += 1
-                expect("(")
-                keep = True
-                t = toks[i]
-            if t != "*":
-                raise err(f"unsupported input specification {t!r}")
-            i += 1
-            expect("(")
-            while i < n and toks[i] != ")":
-                g = toks[i]
-                sort = False
-                if g in ("SORT", "SORT_BY_NAME"):
-                    i += 1
-                    expect("(")
-                    globs = []
-                    while i < n and toks[i] != ")":
-                        globs.append(toks[i])
-                        i += 1
-                    expect(")")
-                    sort = True
-                elif g in ("EXCLUDE_FILE", "SORT_BY_ALIGNMENT", "SORT_BY_INIT_PRIORITY", "SORT_NONE", "REVERSE"):
-                    raise err(f"unsupported {g}")
-                else:
-                    globs = [g]
-                    i += 1
-                st.patterns.append((globs, sort))
-            expect(")")
-            if keep:
-                expect(")")
-            if i < n and toks[i] == ";":
-                i += 1
-        expect("}")
-        if i < n and toks[i] not in ("}",) and (toks[i].startswith(">") or toks[i].startswith("AT")):
-            raise err(f"unsupported {toks[i]!r}")
-        if i < n and toks[i] == ";":
-            i += 1
+    for stmt in full.sections or ():
+        if not isinstance(stmt, OutSecStmt):
+            raise _refuse(stmt.where, "a symbol assignment or ASSERT")
+        w = stmt.where
+        if stmt.lma is not None or stmt.region or stmt.lma_region or stmt.fill is not None or \
+                stmt.subalign is not None or stmt.constraint or stmt.phdrs or stmt.type or stmt.overlay:
+            raise _refuse(w, f"output section {stmt.name}: AT, regions, fill, SUBALIGN, ONLY_IF, phdrs, "
+                             "a type or OVERLAY")
+        st = OutStatement(stmt.name)
+        if stmt.addr is not None:
+            _num(stmt.addr, w, f"output section {stmt.name}: an address expression")
+        if stmt.align is not None:
+            st.align = _num(stmt.align, w, f"output section {stmt.name}: an ALIGN expression")
+        for b in stmt.body:
+            if not isinstance(b, InputDesc):
+                raise _refuse(getattr(b, "where", w), f"output section {stmt.name}: a command other than "
+                                                      "input section descriptions")
+            if b.file != "*" or b.file_excl or b.flags is not None or b.sort_files:
+                raise _refuse(b.where, "a file pattern other than `*', EXCLUDE_FILE or INPUT_SECTION_FLAGS")
+            if any(ex or sort not in (None, "name") for ex, _p, sort in b.pats):
+                raise _refuse(b.where, "EXCLUDE_FILE or a sort other than SORT/SORT_BY_NAME")
+            sorts = {sort for _e, _p, sort in b.pats}
+            if len(sorts) > 1:
+                # (bfd orders such a mix through its sort tree: not modelled)
+                raise _refuse(b.where, "SORT together with unsorted patterns in one input description")
+            # one pass over the inputs: in input order, or by name for SORT
+            st.patterns.append(([p for _e, p, _s in b.pats], sorts == {"name"}))
         st.pos = len(out)
         out.append(st)
-    expect("}")
-    return out, i
+    res.sections = out
+    return res

@@ -177,6 +177,8 @@ class Reader:
         at = self.cfg.defsym_at
         k = 0
         for i, spec in enumerate(self.cfg.inputs):
+            if getattr(spec, "preloaded", False):
+                continue                # named in a SECTIONS script read earlier: loaded there (bfd)
             while k < len(at) and at[k] <= i:
                 name, expr = self.cfg.defsyms[k]
                 self.early_assign(name, expr, "")
@@ -341,7 +343,8 @@ class Reader:
         else:
             if tr is not None:
                 tr.script(path, from_lib)
-            self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript)
+            self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript,
+                            nlib=getattr(spec, "lib_dirs_before", None))
 
     def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
         """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already
@@ -400,7 +403,10 @@ class Reader:
         self.order += 1
         return self.order
 
-    def add_script(self, path: str, view, as_needed: bool, static: bool, tscript: bool = False) -> None:
+    def add_script(self, path: str, view, as_needed: bool, static: bool, tscript: bool = False,
+                   nlib=None) -> None:
+        """nlib: for a -T script, how many -L directories came before it (bfd reads it there, so its
+        INCLUDEs search only those)."""
         data = bytes(view)
         try:
             text = data.decode("utf-8")
@@ -408,7 +414,14 @@ class Reader:
             raise LinkError(f"{path}: file format not recognized") from None
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
-        res = parse_script(text, path, self.search_dirs, self.cfg.relocatable)
+        search = self.search_dirs if nlib is None else self.search_dirs[:nlib]
+        res = parse_script(text, path, search, self.cfg.relocatable)
+        if res.output is not None and not self.cfg.output_given and self.cfg.output == "a.out":
+            self.cfg.output = res.output        # bfd: OUTPUT(file) names the output unless -o does
+        if res.startup is not None and (self.ctx.objs or self.ctx.dsos or self.archives):
+            # bfd links the STARTUP file before every other input, wherever the script is read
+            raise LinkError(f"{path}: STARTUP({res.startup}) in a script read after other input files is "
+                            "not supported by braze (give the script before the inputs)")
         if self.cfg.relocatable and res.sections is not None:
             if getattr(self.ctx, "r_script", None) is not None:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")
@@ -418,6 +431,8 @@ class Reader:
                 raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
                                 "braze (bfd adds it to its default script); give the script with -T")
             self._full_script(res, path)
+            if res.sections is not None:
+                self._named_files(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
             # bfd reads input scripts after its default script: their directories come after the defaults
             self.lib_dirs.extend(expand_dir(d, self.sysroot) for d in res.search_dirs)
@@ -426,6 +441,9 @@ class Reader:
             self.ctx.script_entry = res.entry
         if res.version_text is not None:
             self.ctx.version_texts.append((path, res.version_text))
+        if res.assigns and self.cfg.relocatable:
+            # (bfd writes them as symbols of the relocatable output; braze's -r does not, as --defsym)
+            raise LinkError(f"{path}: symbol assignments in a linker script are not supported by braze with -r")
         for name, expr, kind in res.assigns:
             self.ctx.script_assigns.append((name, expr, path, kind))
             self.early_assign(name, expr, kind)
@@ -443,6 +461,32 @@ class Reader:
                 self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
                 self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
+
+    def _named_files(self, res, path: str) -> None:
+        """bfd's lookup_name: a file named without wildcards in an input section description is
+        loaded when the script is read (its position in the inputs), unless an input of that exact
+        name is already loaded; an input of that name later on the command line is loaded now instead."""
+        seen = set()
+        for stmt in res.sections:
+            for b in getattr(stmt, "body", ()):
+                name = getattr(b, "file", None)
+                if not name or name == "*" or name in seen or any(c in name for c in "*?[:"):
+                    continue
+                seen.add(name)
+                if any(o.name == name or getattr(o, "script_name", None) == name for o in self.ctx.objs):
+                    continue
+                later = next((s for s in self.cfg.inputs if s.kind == "file" and s.value == name and not
+                              getattr(s, "preloaded", False) and not s.binary and not s.tscript), None)
+                n = len(self.ctx.objs)
+                if later is not None:
+                    later.preloaded = True
+                    p = sysroot_prefixed(name, self.sysroot)
+                    self.add_path(name if p is None else p, later.as_needed, later.whole_archive, later.static,
+                                  spec=later)
+                else:
+                    self.add_path(self.find_script_file(name, path, False), False, False, False)
+                for o in self.ctx.objs[n:n + 1]:
+                    o.script_name = name        # (matched by the name the script gives)
 
     def _full_script(self, res, path: str) -> None:
         """A script with SECTIONS (or other layout commands): kept for scriptlayout. EXTERN names are

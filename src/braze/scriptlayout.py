@@ -61,8 +61,11 @@ class _Matcher:
             return False
         return not any(g(n) for g in self.file_excl for n in fnames)
 
-    def match(self, secname, fnames):
+    def match(self, secname, fnames, sflags=0):
         """The matching pattern's sort kind (None: unsorted), or False."""
+        fl = self.desc.flags
+        if fl is not None and (sflags & fl[0] != fl[0] or sflags & fl[1]):
+            return False
         for excl, g, sort, _ in self.pats:
             if g(secname) and not any(e(n) for e in excl for n in fnames):
                 return sort or ""
@@ -76,7 +79,8 @@ def _file_names(obj):
     if name.endswith(")") and "(" in name:
         ar, _, mem = name[:-1].partition("(")
         return (f"{ar}:{mem}", mem, ar + ":")
-    return (name,)
+    alias = getattr(obj, "script_name", None)       # loaded for a SECTIONS description naming it
+    return (name,) if alias is None or alias == name else (name, alias)
 
 
 def setup(ctx, script) -> None:
@@ -89,9 +93,24 @@ def setup(ctx, script) -> None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
     st = ctx.lscript = ScriptState(script)
+    _undeclared_regions(script)
     before = [c for c, after in zip(script.top, script.top_order) if not after]
     after = [c for c, after in zip(script.top, script.top_order) if after]
     st.stmts = before + list(script.sections) + after
+
+
+def _undeclared_regions(script) -> None:
+    """bfd: `>REGION` (or AT>REGION) naming no MEMORY region warns and makes an unbounded region
+    (origin 0, all of the address space) under that name."""
+    from .inputs.ldscript import Region
+    for stmt in script.sections:
+        if not isinstance(stmt, OutSecStmt):
+            continue
+        for ref in (stmt.region, stmt.lma_region):
+            if ref is not None and ref[0] not in script.memory:
+                where = ref[-1].rsplit(":", 1)[0]      # (bfd: the line of the token after the name)
+                diag.warn(f"{where}: memory region `{ref[0]}' not declared")
+                script.memory[ref[0]] = Region(ref[0], "", Expr("num", 0), Expr("num", (1 << 64) - 1), ref[1])
 
 
 def _all_assigns(script):
@@ -181,7 +200,7 @@ def match_inputs(ctx) -> None:
                 continue
             name = sec.name
             for m in cands:
-                sort = m.match(name, fnames)
+                sort = m.match(name, fnames, sec.flags)
                 if sort is not False:
                     if m.stmt.name == "/DISCARD/":
                         sec.alive = False
@@ -296,7 +315,21 @@ def _order_key(sort, sec, m):
         return (0, sec.name, -sec.align)
     if sort == "align+name":
         return (0, -sec.align, sec.name)
+    if sort == "init":
+        return (0, _init_priority(sec.name))
     return (1,)
+
+
+def _init_priority(name):
+    """bfd's get_init_priority: .init_array.N/.fini_array.N sort by N, .ctors.N/.dtors.N by
+    65535 - N (gcc writes 65535 - priority there); any other name counts as 0."""
+    for prefix, flip in ((".init_array.", False), (".fini_array.", False), (".ctors.", True), (".dtors.", True)):
+        if name.startswith(prefix):
+            tail = name[len(prefix):]
+            if not tail.isdigit():
+                return 0
+            return 65535 - int(tail) if flip else int(tail)
+    return 0
 
 
 def bin_sections(ctx) -> None:
@@ -460,6 +493,11 @@ def bin_sections(ctx) -> None:
                 m.out = os_
             if stmt.type == "NOLOAD":
                 os_.type = SHT_NOBITS
+            elif stmt.type == "NOALLOC":
+                # (COPY)/(INFO)/(DSECT)/(OVERLAY): not allocated, but given an address like the rest
+                os_.flags &= ~SHF_ALLOC
+                os_.typed_noalloc = True
+
     for name, os_ in orphans.items():
         lst = orphan_members.get(name, [])
         lst.sort(key=lambda x: x[0])
@@ -471,6 +509,10 @@ def bin_sections(ctx) -> None:
         st.chunk_of[id(stmt)] = os_
         st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], os_.members)
         _place_orphan(st, stmt, os_)
+    for stmt in st.stmts:
+        if isinstance(stmt, OutSecStmt) and stmt.type == "READONLY" and id(stmt) in outs:
+            # (after the orphans are placed: bfd does not take such a section for a read-only one then)
+            outs[id(stmt)].flags &= ~SHF_WRITE
     for os_ in outs.values():
         os_.update_size(ctx)
     for os_ in orphans.values():
@@ -487,6 +529,66 @@ def bin_sections(ctx) -> None:
     ctx.eh_inputs = eh_inputs
     if st.discarded:
         _check_discarded_refs(ctx, st)
+    if st.script.nocrossrefs:
+        _check_nocrossrefs(ctx, st.script.nocrossrefs)
+
+
+def _out_name(sec):
+    out = getattr(sec, "out", None)
+    if out is None:
+        m = getattr(sec, "merge", None)
+        out = m[0].out if m else None
+    return out.name if out is not None else None
+
+
+def _check_nocrossrefs(ctx, lists) -> None:
+    """NOCROSSREFS(a b …): no relocation in one of the output sections may refer to a symbol defined
+    in another of them; NOCROSSREFS_TO(t a b …): none in a, b… to one in t. bfd's error for each
+    such relocation (all reported, then the link fails). Only scripts with the command pay for the
+    walk over the relocations."""
+    from .elf import STT_SECTION
+    from . import symwarn
+    sources = set()
+    for first, names, _w in lists:
+        sources.update(names)
+    for obj in ctx.objs:
+        secs = obj.sections
+        syms = obj.syms
+        fg = obj.first_global
+        for sec in secs:
+            if sec is None or not sec.alive or not sec.rel_size:
+                continue
+            src = _out_name(sec)
+            if src not in sources:
+                continue
+            for off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx == 0:
+                    continue
+                if idx >= fg:
+                    sym = syms[idx]
+                    if sym is None or sym.section is None:
+                        continue
+                    tsec, name = sym.section, sym.name
+                else:
+                    if idx >= len(obj.esyms):
+                        continue
+                    sh = obj.sym_shndx(idx)
+                    tsec = secs[sh] if 0 < sh < len(secs) else None
+                    if tsec is None:
+                        continue
+                    e = obj.esyms[idx]
+                    name = tsec.name if (e[1] & 0xf) == STT_SECTION else obj.sym_names[idx]
+                dst = _out_name(tsec)
+                if dst is None or dst == src:
+                    continue
+                for first, names, _w in lists:
+                    if first is None and src in names and dst in names or \
+                            first is not None and dst == first[0] and src in names:
+                        diag.error(f"{symwarn.where(obj, sec, off)}: prohibited cross reference from {src} to "
+                                   f"`{name}' in {dst}")
+                        break
+    diag.check_errors()
 
 
 def _check_discarded_refs(ctx, st) -> None:
@@ -539,10 +641,23 @@ def _keeps_section(stmt) -> bool:
     return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." for b in stmt.body)
 
 
+_ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
+
+
+def _array_type(name):
+    """.init_array, .fini_array, .preinit_array (or NAME.suffix): bfd's type for such an output."""
+    for base, t in _ARRAY_TYPES.items():
+        if name == base or name.startswith(base + "."):
+            return t
+    return 0
+
+
 def _new_out(name, sec, unwind=None):
     t = sec.type
     if t == unwind:                 # (the psABI's .eh_frame type: the output is PROGBITS, as bfd)
         t = SHT_PROGBITS
+    if _array_type(name) and t == SHT_PROGBITS:
+        t = _array_type(name)       # bfd's special-section table types an output section by its name
     os_ = OutputSection(name, t, 0)
     if t in (14, 15, 16):          # init/fini/preinit arrays
         os_.entsize = 8
@@ -569,7 +684,8 @@ def _add_flags(os_, sec):
         os_.flags |= flags
     if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
         os_.type = SHT_PROGBITS
-    elif os_.type != sec.type and sec.type != SHT_NOBITS and os_.type != SHT_PROGBITS:
+    elif os_.type != sec.type and sec.type != SHT_NOBITS and os_.type != SHT_PROGBITS and \
+            os_.type != _array_type(os_.name):
         os_.type = SHT_PROGBITS
         os_.entsize = 0
 
@@ -876,7 +992,7 @@ def _sym_value(env, name, where):
     """A symbol's value; inside an output section an absolute one is a number (the ld manual: such
     expressions treat absolute symbols as numbers)."""
     v = _sym_value1(env, name, where)
-    if env.sec is not None and v[1] is None:
+    if (env.sec is not None or env.st.script.sane_expr) and v[1] is None:
         return (v[0], "num")
     return v
 
@@ -1090,7 +1206,11 @@ def _check_overlaps(chunks, check_sections: bool = True) -> None:
                            f"section {a.name} {what} [{key(a):016x},{key(a) + a.size - 1:016x}]")
     alloc = [c for c in chunks if c.flags & SHF_ALLOC and c.size]
     check([c for c in alloc if c.type != SHT_NOBITS], "LMA", lambda c: c.lma)
-    check([c for c in alloc if not (c.flags & SHF_TLS and c.type == SHT_NOBITS)], "VMA", lambda c: c.addr)
+    vma = [c for c in alloc if not (c.flags & SHF_TLS and c.type == SHT_NOBITS)]
+    # bfd: two sections starting at one address are overlays (OVERLAY makes them): then it does not
+    # check the addresses at all
+    if len({c.addr for c in vma}) == len(vma):
+        check(vma, "VMA", lambda c: c.addr)
     diag.check_errors()
 
 
@@ -1108,10 +1228,19 @@ def _walk(env, st, kept):
     for r in regions.values():
         r.cur = _abs(_eval(env, r.origin))
     prev_lma_delta = {}
+    last_vma = {}
     prev_stmt = None
     env.current = None
     env.prefer_next = False
-    for s in st.stmts:
+    pending_dot = None
+    for s in st.stmts + [None]:
+        if pending_dot is not None:         # after an OVERLAY's last section
+            env.dot = _abs(_eval(env, pending_dot))
+            pending_dot = None
+        if s is None:
+            break
+        if isinstance(s, OutSecStmt):
+            pending_dot = s.update_dot
         if isinstance(s, Assign):
             _assign(env, st, s, last_alloc)
             if s.name == ".":
@@ -1137,7 +1266,7 @@ def _walk(env, st, kept):
                 env.sec = None
             continue
         body, extra = st.body_members.get(id(s), ([], []))
-        if not c.flags & SHF_ALLOC:
+        if not c.flags & SHF_ALLOC and not getattr(c, "typed_noalloc", False):
             save = env.dot
             c.addr = 0
             c.lma = 0
@@ -1195,11 +1324,30 @@ def _walk(env, st, kept):
                 lr.cur = c.lma + size
                 _check_region(env, lr, c)
         elif s.addr is None and rkey in prev_lma_delta:
-            # bfd: the same VMA-LMA relation as the region's previous section, aligned
-            c.lma = align_up(addr + prev_lma_delta[rkey], align)
+            lv = last_vma[rkey]
+            if addr < lv and size and addr + size <= lv:
+                # bfd: `.` moved back below that section: the LMA is the VMA (with a warning when
+                # that changes anything)
+                c.lma = addr
+                if prev_lma_delta[rkey] and env.final:
+                    diag.warn(f"dot moved backwards before `{s.name}'")
+            else:
+                # bfd: the same VMA-LMA relation as the region's last tracked section, aligned
+                c.lma = align_up(addr + prev_lma_delta[rkey], align)
         else:
             c.lma = addr
-        prev_lma_delta[rkey] = c.lma - addr
+        # bfd tracks a region's sections for that relation only when they have no LMA region, and
+        # (besides an OVERLAY's first section) only when they are not empty, or their LMA differs,
+        # or they are not below the last tracked one
+        tbss = c.flags & SHF_TLS and c.type == SHT_NOBITS
+        if lma_region is None and not tbss and (size or s.overlay == "first" or
+                                                rkey not in prev_lma_delta and c.lma != addr or
+                                                rkey in prev_lma_delta and env.dot >= last_vma[rkey]):
+            prev_lma_delta[rkey] = c.lma - addr
+            last_vma[rkey] = addr
+        if s.update_dot is not None:        # (bfd: before the region takes `.`)
+            env.dot = _abs(_eval(env, s.update_dot))
+            pending_dot = None
         if region is not None:
             region.cur = env.dot if not (c.flags & SHF_TLS and c.type == SHT_NOBITS) else addr + size
             _check_region(env, region, c)
@@ -1251,9 +1399,10 @@ def _fill_bytes(env, spec):
 
 
 def _gap(env, c, start, end, fill):
-    """Padding inside an output section: recorded (final pass) when a fill pattern is in force."""
-    if env.final and fill and end > start and c.type != SHT_NOBITS:
-        c.__dict__.setdefault("fills", []).append((start - c.addr, end - c.addr, fill))
+    """Padding inside an output section: recorded (final pass) when a fill pattern is in force, or
+    in code without one (bfd pads code with the target's NOPs: pattern None)."""
+    if env.final and end > start and c.type != SHT_NOBITS and (fill or c.flags & SHF_EXECINSTR):
+        c.__dict__.setdefault("fills", []).append((start - c.addr, end - c.addr, fill or None))
 
 
 def _body(env, st, s, c, body, extra):
@@ -1320,7 +1469,7 @@ def _fill_writer(c):
     def post_write(ctx, buf):
         for start, end, pat in c.fills:
             n = end - start
-            data = (pat * (n // len(pat) + 1))[:n]
+            data = (pat * (n // len(pat) + 1))[:n] if pat else ctx.target.code_fill(n)
             o = c.offset + start
             buf[o:o + n] = data
     return post_write
@@ -1616,6 +1765,7 @@ def _file_offsets(ctx, chunks, segs, nph):
                                   from_bfd=True)
                         c.lma = lma
     for seg in loads:
+        off_before = off
         hdr = getattr(seg, "hdr", False)
         if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
             seg.offset = 0
@@ -1656,7 +1806,8 @@ def _file_offsets(ctx, chunks, segs, nph):
         seg.memsz = mend - seg.vaddr
         if seg.filesz:
             off = seg.offset + seg.filesz
-        else:
+        else:               # (bfd: a segment with no file bytes takes no file space)
+            off = off_before
             seg.offset = seg.vaddr & (page - 1)
     ctx.base = base if base is not None else 0
     ctx.hdr_loaded = base is not None

@@ -799,6 +799,11 @@ class AArch64(Target):
     separate_code = SEPARATE_CODE
     tls_variant = 1
     interpreter = INTERP
+
+    def code_fill(self, n: int) -> bytes:
+        # (measured: bfd 2.40 pads gaps between aarch64 code sections with zeros, not NOPs)
+        return bytes(n)
+
     lib_dirs = tuple(LIB_DIRS)
     lib_init_symbol = INIT_ENTRY
     R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_ABS64, R_ABS32, R_PREL32, R_CALL26

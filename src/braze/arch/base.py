@@ -52,6 +52,11 @@ class Target:
     ibt_plt_fde = b""
     pltgot_fde = b""
 
+    def code_fill(self, n: int) -> bytes:
+        """The bytes bfd pads a gap of n bytes in executable code with (its arch fill hook); the
+        base: zeros, as bfd's default."""
+        return bytes(n)
+
     def rname(self, t: int) -> str:
         """A relocation type's name for diagnostics."""
         raise NotImplementedError

@@ -1052,6 +1052,14 @@ def _ibt_plt_fde() -> bytes:
 _PLT_GOT_FDE = bytes([0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0] * 7)
 
 
+# the multi-byte NOPs bfd pads code gaps with (long-NOP forms, 1 to 10 bytes): as many 10-byte
+# ones as fit, then the one of the remaining length
+_NOPS = (b"", b"\x90", b"\x66\x90", b"\x0f\x1f\x00", b"\x0f\x1f\x40\x00", b"\x0f\x1f\x44\x00\x00",
+         b"\x66\x0f\x1f\x44\x00\x00", b"\x0f\x1f\x80\x00\x00\x00\x00",
+         b"\x0f\x1f\x84\x00\x00\x00\x00\x00", b"\x66\x0f\x1f\x84\x00\x00\x00\x00\x00",
+         b"\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00")
+
+
 class X86_64(Target):
     """x86-64 Linux (System V psABI, glibc/musl), as GNU ld's elf_x86_64 emulation."""
     name = "x86-64"
@@ -1064,6 +1072,10 @@ class X86_64(Target):
     tls_variant = 2
     unwind_section_type = SHT_X86_64_UNWIND
     interpreter = "/lib64/ld-linux-x86-64.so.2"
+
+    def code_fill(self, n: int) -> bytes:
+        return _NOPS[10] * (n // 10) + _NOPS[n % 10]
+
     # bfd's elf_x86_64 SEARCH_DIR list (Debian multiarch), in its order
     lib_dirs = ("/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
                 "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",

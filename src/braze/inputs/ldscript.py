@@ -34,12 +34,13 @@ class AssertCmd:
 
 class InputDesc:
     """`[KEEP(] FILEPAT(SECPAT …) [)]`: file pattern and (excluded files, pattern, sort) per pattern."""
-    __slots__ = ("file", "file_excl", "pats", "keep", "sort_files", "where")
+    __slots__ = ("file", "file_excl", "pats", "keep", "sort_files", "where", "flags")
 
     def __init__(self, file, file_excl, pats, keep, sort_files, where):
         self.file, self.file_excl, self.pats, self.keep = file, file_excl, pats, keep
         self.sort_files = sort_files
         self.where = where
+        self.flags = None           # INPUT_SECTION_FLAGS: (flags required, flags excluded)
 
 
 class DataCmd:
@@ -59,9 +60,11 @@ class FillCmd:
 
 class OutSecStmt:
     __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan",
-                 "fill", "subalign", "constraint", "phdrs")
+                 "fill", "subalign", "constraint", "phdrs", "update_dot", "overlay")
 
     def __init__(self, name, where):
+        self.update_dot = None      # OVERLAY's last section: `.` after it (bfd's update_dot_tree)
+        self.overlay = False        # a section of an OVERLAY (its addresses may coincide)
         self.phdrs = None           # [:phdr names] (None: as the section before)
         self.fill = None
         self.subalign = None
@@ -102,6 +105,10 @@ class FullScript:
         self.phdrs = None          # PHDRS: [Phdr]
         self.output_arch = None    # (OUTPUT_ARCH's name, where)
         self.externs = []
+        self.nocrossrefs = []      # (target names or None, [section names], where): NOCROSSREFS(_TO)
+        self.sane_expr = False     # LD_FEATURE("SANE_EXPR")
+        self.output = None         # OUTPUT(file): the output's name unless -o gives one
+        self.startup = None        # STARTUP(file): an input linked before all others
 
 
 # -------------------------------------------------------------------- scanner
@@ -114,18 +121,15 @@ _OPS1 = frozenset("()[]{},;:=+-*/%&|^~!<>?")
 
 # not implemented: refused by name wherever they appear
 _REFUSED = {
-    "INSERT": "INSERT AFTER/BEFORE", "OVERLAY": "OVERLAY", "NOCROSSREFS": "NOCROSSREFS",
-    "NOCROSSREFS_TO": "NOCROSSREFS_TO", "SPECIAL": "SPECIAL", "CREATE_OBJECT_SYMBOLS":
-    "CREATE_OBJECT_SYMBOLS", "CONSTRUCTORS": "CONSTRUCTORS", "SORT_BY_INIT_PRIORITY": "SORT_BY_INIT_PRIORITY",
-    "INPUT_SECTION_FLAGS": "INPUT_SECTION_FLAGS", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
+    "INSERT": "INSERT AFTER/BEFORE", "SPECIAL": "SPECIAL", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
     "DATA_SEGMENT_RELRO_END": "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END": "DATA_SEGMENT_END",
-    "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "REGION_ALIAS": "REGION_ALIAS",
-    "LD_FEATURE": "LD_FEATURE", "SECTIONS_IN_SECTIONS": "",
-    "TARGET": "TARGET", "OUTPUT": "OUTPUT", "STARTUP": "STARTUP", "FORCE_GROUP_ALLOCATION":
+    "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "SECTIONS_IN_SECTIONS": "",
+    "TARGET": "TARGET", "FORCE_GROUP_ALLOCATION":
     "FORCE_GROUP_ALLOCATION", "INHIBIT_COMMON_ALLOCATION": "INHIBIT_COMMON_ALLOCATION",
     "HLL": "HLL", "SYSLIB": "SYSLIB", "FLOAT": "FLOAT", "NOFLOAT": "NOFLOAT", "MAP": "MAP",
 }
-_SORTS = {"SORT": "name", "SORT_BY_NAME": "name", "SORT_BY_ALIGNMENT": "align", "SORT_NONE": "none"}
+_SORTS = {"SORT": "name", "SORT_BY_NAME": "name", "SORT_BY_ALIGNMENT": "align", "SORT_NONE": "none",
+          "SORT_BY_INIT_PRIORITY": "init"}
 _DATA = {"BYTE": 1, "SHORT": 2, "LONG": 4, "QUAD": 8, "SQUAD": 8}
 _ASSIGN_OPS = ("=", "+=", "-=", "*=", "/=", "<<=", ">>=", "&=", "|=")
 
@@ -136,6 +140,7 @@ class _P:
         self.path = path
         self.pos = 0
         self.n = len(text)
+        self.overlay_nocross = []     # OVERLAY … NOCROSSREFS lists, shared with INCLUDEd parsers
 
     # ---- positions and errors
     def where(self, pos=None) -> str:
@@ -496,8 +501,10 @@ def _simple_args(p):
 def parse_full(text: str, path: str, search=()) -> FullScript:
     p = _P(text, path)
     p.search = search
+    p.overlay_nocross = []
     res = FullScript(path)
     _top(p, res)
+    res.nocrossrefs.extend(p.overlay_nocross)
     return res
 
 
@@ -571,6 +578,38 @@ def _top(p, res):
         elif w in ("PROVIDE", "PROVIDE_HIDDEN", "HIDDEN") and p.word_then("("):
             res.top.append(_statement_assign(p, w))
             res.top_order.append(res.sections is not None)
+        elif w in ("NOCROSSREFS", "NOCROSSREFS_TO") and p.word_then("("):
+            p.pos = pos + len(w)
+            names = _simple_args(p)
+            if w == "NOCROSSREFS_TO" and names:
+                res.nocrossrefs.append((names[:1], names[1:], p.where(pos)))
+            elif w == "NOCROSSREFS":
+                res.nocrossrefs.append((None, names, p.where(pos)))
+        elif w == "REGION_ALIAS" and p.word_then("("):
+            p.pos = pos + len(w)
+            args = _simple_args(p)
+            if len(args) != 2:
+                p.fail("REGION_ALIAS(alias, region)", pos)
+            if args[1] not in res.memory:
+                raise LinkError(f"{p.where(pos)}: memory region `{args[1]}' for alias `{args[0]}' does not exist")
+            if args[0] in res.memory:
+                raise LinkError(f"{p.where(pos)}: redefinition of memory region alias `{args[0]}'")
+            res.memory[args[0]] = res.memory[args[1]]
+        elif w in ("OUTPUT", "STARTUP") and p.word_then("("):
+            p.pos = pos + len(w)
+            args = _simple_args(p)
+            if len(args) != 1:
+                p.fail(f"one file name in {w}()", pos)
+            if w == "OUTPUT":
+                res.output = args[0]
+            else:
+                res.startup = args[0]
+                res.items.insert(0, ("file", args[0], False))
+        elif w == "LD_FEATURE" and p.word_then("("):
+            p.pos = pos + len(w)
+            for a in _simple_args(p):           # (bfd ignores the features it does not know)
+                if a.upper() == "SANE_EXPR":
+                    res.sane_expr = True
         elif w in _REFUSED:
             p.refuse(_REFUSED[w] or w, pos)
         elif _is_assign_ahead(p):
@@ -692,13 +731,14 @@ def _include(p, pos):
         if os.path.isfile(path):
             break
     else:
-        raise LinkError(f"{p.where(pos)}: cannot find script file {name}")
+        raise LinkError(f"{p.where(pos)}: cannot open linker script file {name}: No such file or directory")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise LinkError(f"{p.where(pos)}: cannot read script file {name}: {e}") from None
     q = _P(text, path if name == path else name)
+    q.overlay_nocross = p.overlay_nocross
     q.depth = depth + 1
     q.search = getattr(p, "search", ())
     return q
@@ -723,13 +763,116 @@ def _sections(p, until_eof=False):
             cmds.append(_statement_assign(p, w))
         elif w == "ENTRY" and p.word_then("("):
             p.refuse("ENTRY inside SECTIONS", pos)
-        elif w in _REFUSED and p.word_then("(") or w == "OVERLAY":
+        elif w == "OVERLAY" and not _is_assign_ahead(p):
+            cmds.extend(_overlay(p, pos))
+        elif w in _REFUSED and p.word_then("("):
             p.refuse(_REFUSED.get(w) or w, pos)
         elif _is_assign_ahead(p):
             cmds.append(_statement_assign(p))
         else:
             cmds.append(_output_section(p))
     return cmds
+
+
+def _overlay(p, pos):
+    """OVERLAY [start] : [NOCROSSREFS] [AT(lma)] [SUBALIGN(n)] { name { … } [:phdr] [=fill] … }
+    [>region] [AT>region] [:phdr] [=fill]: written out as bfd's lang_enter/leave_overlay do it, as
+    plain output sections: the first at `start`, the others at ADDR(first), each loaded after the
+    one before (at the AT address for the first), PROVIDEd __load_start_/__load_stop_ symbols
+    after each, and `.` set after the last to ADDR(first) + the largest SIZEOF."""
+    where = p.where(pos)
+    p.pos = pos + len("OVERLAY")
+    start = None
+    if not p.peek_op(":"):
+        start = _expr(p)
+    p.expect(":", "':' after OVERLAY and its address")
+    nocross = lma = subalign = None
+    while True:
+        q = p.skip()
+        w = p.peek_word()
+        if w == "NOCROSSREFS":
+            p.pos = q + len(w)
+            nocross = True
+        elif w in ("AT", "SUBALIGN") and p.word_then("("):
+            p.pos = q + len(w)
+            p.expect("(")
+            e = _expr(p)
+            p.expect(")")
+            if w == "AT":
+                lma = e
+            else:
+                subalign = e
+        else:
+            break
+    p.expect("{", "'{' to open the OVERLAY's sections")
+    secs = []
+    while not p.accept("}"):
+        if p.at_end():
+            p.fail("'}'")
+        if p.accept(",") or p.accept(";"):
+            continue
+        q = p.skip()
+        st = OutSecStmt(p.name(wild=True, what="an overlay section name"), p.where(q))
+        st.overlay = "first" if not secs else True
+        st.subalign = subalign
+        p.expect("{", "'{' to open the overlay section's commands")
+        _section_body(p, st.body, False)
+        _trailers(p, st, regions=False)
+        secs.append(st)
+    holder = OutSecStmt("", where)
+    _trailers(p, holder, regions=True)
+    p.accept(",")
+    cmds = []
+    first = secs[0].name if secs else None
+    size_max = None
+    for i, st in enumerate(secs):
+        st.addr = start if i == 0 else Expr("call", "ADDR", first, where=where)
+        st.region, st.lma_region = holder.region, holder.lma_region
+        if i == 0:
+            st.lma = lma
+        elif holder.lma_region is None:
+            prev = secs[i - 1].name
+            st.lma = Expr("bin", "+", Expr("call", "LOADADDR", prev, where=where),
+                          Expr("call", "SIZEOF", prev, where=where))
+        if st.fill is None:
+            st.fill = holder.fill
+        if st.phdrs is None:
+            st.phdrs = holder.phdrs
+        size = Expr("call", "SIZEOF", st.name, where=where)
+        size_max = size if size_max is None else Expr("call", "MAX", size_max, size, where=where)
+        cmds.append(st)
+        clean = "".join(ch for ch in st.name if ch.isalnum() and ch.isascii() or ch == "_")
+        load = Expr("call", "LOADADDR", st.name, where=where)
+        cmds.append(Assign(f"__load_start_{clean}", "=", load, "PROVIDE", where))
+        cmds.append(Assign(f"__load_stop_{clean}", "=", Expr("bin", "+", load, size), "PROVIDE", where))
+    if secs:
+        secs[-1].update_dot = Expr("bin", "+", Expr("call", "ADDR", first, where=where), size_max)
+    if nocross and secs:
+        p.overlay_nocross.append((None, [st.name for st in secs], where))
+    return cmds
+
+
+def _trailers(p, st, regions):
+    """After an output section's '}': [>region] [AT>region] [:phdr…] [=fill] (no regions for the
+    sections inside an OVERLAY)."""
+    while True:
+        q = p.skip()
+        if regions and (p.t.startswith("AT>", q) or p.t.startswith("AT >", q)):
+            p.pos = q + 2
+            p.expect(">")
+            st.lma_region = (p.name(what="a memory region name"), p.where(q), p.where(p.skip()))
+        elif regions and p.accept(">"):
+            st.region = (p.name(what="a memory region name"), p.where(q), p.where(p.skip()))
+        elif p.t.startswith(":", q) and not p.t.startswith("::", q):
+            p.pos = q + 1
+            if st.phdrs is None:
+                st.phdrs = []
+            st.phdrs.append((p.name(what="a program header name"), p.where(q)))
+        elif p.t.startswith("=", q) and not p.t.startswith("==", q):
+            p.pos = q + 1
+            st.fill = _fill_spec(p)
+        else:
+            break
 
 
 _TYPES = ("NOLOAD", "COPY", "INFO", "OVERLAY", "DSECT", "READONLY", "TYPE")
@@ -781,25 +924,7 @@ def _output_section(p):
             break
     p.expect("{", "'{' to open the output section's commands")
     _section_body(p, st.body, False)
-    # trailers: >region AT>region :phdr =fill
-    while True:
-        q = p.skip()
-        if p.t.startswith("AT>", q) or p.t.startswith("AT >", q):
-            p.pos = q + 2
-            p.expect(">")
-            st.lma_region = (p.name(what="a memory region name"), p.where(q))
-        elif p.accept(">"):
-            st.region = (p.name(what="a memory region name"), p.where(q))
-        elif p.t.startswith(":", q) and not p.t.startswith("::", q):
-            p.pos = q + 1
-            if st.phdrs is None:
-                st.phdrs = []
-            st.phdrs.append((p.name(what="a program header name"), p.where(q)))
-        elif p.t.startswith("=", q) and not p.t.startswith("==", q):
-            p.pos = q + 1
-            st.fill = _fill_spec(p)
-        else:
-            break
+    _trailers(p, st, regions=True)
     p.accept(",")
     return st
 
@@ -814,7 +939,9 @@ def _section_body(p, body, until_eof):
         if p.peek_word() == "INCLUDE" and not p.word_then("("):
             _section_body(_include(p, pos), body, True)
             continue
-        body.append(_section_command(p))
+        cmd = _section_command(p)
+        if cmd is not None:
+            body.append(cmd)
 
 
 def _fill_spec(p):
@@ -851,9 +978,14 @@ def _sec_type(p, st):
     q = p.skip()
     w = p.peek_word()
     p.pos = q + len(w)
-    if w != "NOLOAD":
+    # bfd's grammar: COPY, INFO, DSECT and OVERLAY all make a section that is not allocated (it
+    # still takes an address and moves `.`); READONLY drops the write flag
+    if w in ("COPY", "INFO", "DSECT", "OVERLAY"):
+        st.type = "NOALLOC"
+    elif w in ("NOLOAD", "READONLY") and not p.peek_op("("):
+        st.type = w
+    else:
         p.refuse(f"output section type ({w})", q)
-    st.type = "NOLOAD"
     p.expect(")")
 
 
@@ -872,7 +1004,13 @@ def _section_command(p):
         return _statement_assign(p, w)
     if w == "ASSERT" and p.word_then("("):
         return _assert(p)
-    if w in _REFUSED and w not in ("FILL",) and (p.word_then("(") or w in ("CONSTRUCTORS", "CREATE_OBJECT_SYMBOLS")):
+    if w in ("CONSTRUCTORS", "CREATE_OBJECT_SYMBOLS") and not _is_assign_ahead(p):
+        # bfd collects a.out constructor sets and makes per-file symbols only for formats that use
+        # its generic symbol output: for ELF both change nothing (checked against ld.bfd)
+        p.pos = pos + len(w)
+        p.accept(";")
+        return None
+    if w in _REFUSED and w not in ("FILL",) and p.word_then("("):
         p.refuse(_REFUSED[w], pos)
     if w == "FILL" and p.word_then("("):
         p.pos = pos + 4
@@ -892,7 +1030,49 @@ def _section_command(p):
     return _input_desc(p, False, where)
 
 
+# the section flag names INPUT_SECTION_FLAGS knows (bfd's ELF table)
+_SHF_NAMES = {"SHF_WRITE": 0x1, "SHF_ALLOC": 0x2, "SHF_EXECINSTR": 0x4, "SHF_MERGE": 0x10,
+              "SHF_STRINGS": 0x20, "SHF_INFO_LINK": 0x40, "SHF_LINK_ORDER": 0x80,
+              "SHF_OS_NONCONFORMING": 0x100, "SHF_GROUP": 0x200, "SHF_TLS": 0x400,
+              "SHF_COMPRESSED": 0x800, "SHF_GNU_RETAIN": 0x200000, "SHF_EXCLUDE": 0x80000000}
+
+
+def _section_flags(p):
+    """INPUT_SECTION_FLAGS(SHF_A & !SHF_B …): the flags an input section must have and must not."""
+    p.expect("(")
+    want = deny = 0
+    while True:
+        q = p.skip()
+        neg = p.accept("!")
+        w = p.peek_word()
+        if w in _SHF_NAMES:
+            bit = _SHF_NAMES[w]
+        elif w and w[0].isdigit() and _number(w) is not None:
+            bit = _number(w)
+        else:
+            raise LinkError(f"{p.where(q)}: unrecognized INPUT_SECTION_FLAGS type `{w or p._peek_text(q)}'")
+        p.pos = p.skip() + len(w)
+        if neg:
+            deny |= bit
+        else:
+            want |= bit
+        if not p.accept("&"):
+            break
+    p.expect(")")
+    return want, deny
+
+
 def _input_desc(p, keep, where):
+    flags = None
+    if p.peek_word() == "INPUT_SECTION_FLAGS" and p.word_then("("):
+        p.pos = p.skip() + len("INPUT_SECTION_FLAGS")
+        flags = _section_flags(p)
+    d = _input_desc1(p, keep, where)
+    d.flags = flags
+    return d
+
+
+def _input_desc1(p, keep, where):
     pos = p.skip()
     file_excl = []
     sort_files = None
@@ -962,4 +1142,5 @@ def has_layout_commands(text: str) -> bool:
     """Does a script need the full parser (SECTIONS, MEMORY or anything the small one lacks)?"""
     return "SECTIONS" in text or "MEMORY" in text or "PHDRS" in text or "INSERT" in text or \
         "ASSERT" in text or "EXTERN" in text or "NOCROSSREFS" in text or "INCLUDE" in text or \
-        "OVERLAY" in text or "REGION_ALIAS" in text or "FORCE_COMMON_ALLOCATION" in text
+        "OVERLAY" in text or "REGION_ALIAS" in text or "FORCE_COMMON_ALLOCATION" in text or \
+        "LD_FEATURE" in text

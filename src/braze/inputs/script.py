@@ -52,16 +52,21 @@ class ScriptResult:
         self.version_text: str | None = None
         self.assigns: list[tuple[str, str, str]] = []   # (symbol, expression text, PROVIDE/HIDDEN/"")
         self.sections = None    # -r only: SECTIONS statements (relscript.OutStatement)
+        self.output = None      # OUTPUT(file): the output's name unless -o gives one
+        self.startup = None     # STARTUP(file): an input linked before all others
 
 
 def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> ScriptResult:
     """search: the -L directories (INCLUDE looks there after the current directory). relocatable: -r,
-    whose SECTIONS (input-section patterns only, relscript.py) this simpler parser reads."""
+    whose SECTIONS (input-section patterns only) relscript.py reduces from the full parser's."""
     if not relocatable:
         from .ldscript import has_layout_commands
         if has_layout_commands(text):
             from .ldscript import parse_full
             return parse_full(text, path, search)
+    elif "SECTIONS" in text:
+        from ..relscript import parse_relocatable      # (the same parser, reduced to what -r lays out)
+        return parse_relocatable(text, path, search)
     toks = tokenize(text, path)
     res = ScriptResult()
     i = 0
@@ -119,7 +124,10 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
                 if args[0] not in fmts:
                     raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if t == "STARTUP" and args:
-                res.items.append(("file", args[0], False))
+                res.startup = args[0]
+                res.items.insert(0, ("file", args[0], False))
+            if t == "OUTPUT" and args:
+                res.output = args[0]
         elif t == "SEARCH_DIR":
             expect("(")
             res.search_dirs.append(toks[i].strip('"'))
@@ -165,9 +173,6 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
         elif i < n and toks[i] == "=":
             i = _assignment(toks, i - 1, path, res, "", ";")
             expect(";")
-        elif t == "SECTIONS" and relocatable and res.sections is None:
-            from ..relscript import parse_sections
-            res.sections, i = parse_sections(toks, i, path)
         elif t in ("SECTIONS", "MEMORY", "PHDRS"):
             raise LinkError(f"{path}: linker script command {t} is not supported by braze")
         else:
