@@ -121,7 +121,9 @@ class Dynamic(Chunk):
             add((E.DT_RELRSZ, ("size", syn.relr_dyn)))
             add((E.DT_RELRENT, 8))
         self.entries = ent
-        self.size = 16 * (len(ent) + 1 + 4)     # spare DT_NULL slots like bfd
+        # spare DT_NULL slots like bfd: 4, and 5 in a non-PIE executable (measured with bfd 2.40)
+        spare = 5 if not cfg.shared and not cfg.pie else 4
+        self.size = 16 * (len(ent) + 1 + spare)
 
     def write(self, ctx, buf) -> None:
         from ..address import sym_addr
