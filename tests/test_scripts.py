@@ -217,7 +217,6 @@ REFUSED = {
     "output section type (COPY)": "SECTIONS { .text 0x400000 (COPY) : { *(.text) } }\n",
     "SORT_BY_INIT_PRIORITY": "SECTIONS { .text 0x400000 : { *(SORT_BY_INIT_PRIORITY(.text*)) } }\n",
     "NOCROSSREFS": "NOCROSSREFS(.text .data)\nSECTIONS { .text 0x400000 : { *(.text) } }\n",
-    "DATA_SEGMENT_ALIGN": "SECTIONS { . = DATA_SEGMENT_ALIGN(0x1000, 0x1000); .text : { *(.text) } }\n",
 }
 
 
@@ -240,13 +239,6 @@ def test_braze_message_undeclared_region(build, direct_ld, objs):
     assert p.returncode == 1 and not out.exists()
     assert re.search(re.escape(f"braze: error: {path}:1:") + r"\d+: memory region `NOWHERE' is not declared in "
                      "MEMORY", p.stderr), p.stderr
-
-
-def test_braze_message_dynamic_refused(build, direct_ld, objs, tmp_path):
-    """A SECTIONS script in a dynamic link is refused (the dynamic sections' placement is not done)."""
-    p, out = _link(build, direct_ld, "test", "dyn", ["-pie", "-T", SCRIPTS / "basic.ld", *objs["plain"]])
-    assert p.returncode == 1 and not out.exists()
-    assert "braze: error:" in p.stderr and "dynamic link" in p.stderr, p.stderr
 
 
 def test_determinism(build, direct_ld, objs):

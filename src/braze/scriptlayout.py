@@ -972,7 +972,8 @@ def _dseg_walk(env_of, st, kept):
         limit = ds["relro_end"] - ds["relro_offset"]
         for c in reversed([c for _, c in kept]):
             if c.flags & SHF_ALLOC and ds["base"] <= c.addr < limit:
-                start = c.addr + (desired - (c.addr + c.size))
+                size = 0 if c.type == SHT_NOBITS and c.flags & SHF_TLS else c.size    # (.tbss: no room)
+                start = c.addr + (desired - (c.addr + size))
                 desired = start & -c.align
         ds["phase"] = "relro_adjust"
         ds["base"] = desired
@@ -1118,6 +1119,12 @@ def layout(ctx) -> None:
     chunks_final = chunks_final + tabs
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
+    for _, c in order:
+        if getattr(c, "dropped", False) and c.flags & SHF_ALLOC:
+            # input symbols of a removed section (crtend's __TMC_END__ in .tm_clone_table): the
+            # index of the section bfd moves them to, at the address `.` gave the section
+            home = _removed_home(st, c, c.addr)
+            c.shndx = home.shndx if home is not None else 0
     ctx.chunks = chunks_final
     ctx.out_by_name = {c.name: c for c in chunks_final}
     _check_overlaps([c for _, c in kept], ctx.config.check_sections)
@@ -1267,6 +1274,9 @@ def _walk(env, st, kept):
             if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
                 # a removed output section: its symbols still get `.` there (fixed up later)
                 c.addr = env.dot
+                if c.members and not any(isinstance(b, Assign) for b in s.body):
+                    # (its empty inputs' symbols: at `.` aligned as the section would be, as bfd)
+                    c.addr = align_up(env.dot, max([c.align] + [getattr(m, "align", 1) for m in c.members]))
                 env.sec = c
                 for b in s.body:
                     if isinstance(b, Assign):

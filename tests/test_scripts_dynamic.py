@@ -1,0 +1,234 @@
+"""SECTIONS scripts in dynamic links (-pie, dynamic non-PIE executables, -shared), against ld.bfd.
+
+The scripts are ld.bfd's own default scripts (`ld.bfd --verbose`, `--verbose -pie`, `--verbose -shared`,
+read at test time) edited as people edit them: a custom section with boundary symbols, statements
+removed so the linker-made sections (.interp, .eh_frame_hdr, .rela.plt) become orphans, another
+DATA_SEGMENT_ALIGN page size, no DATA_SEGMENT_RELRO_END, another text-segment base, padding before
+.data; plus a short hand-written script. Each is linked through gcc by ld.bfd and by braze from the
+same objects (tests/c/sdyn_*.c: PLT and GOT imports, TLS, constructors, RELRO pointers, a custom
+section), with -z relro/norelro/now/noseparate-code variants. Compared: `readelf -hlSW` minus the
+string-table rows and the symbol table (order-independent: see test_scripts._layout_view), the dynamic
+section, the dynamic symbols and relocations (as sets: bfd orders .dynsym by its hash table), the bytes
+of the data sections, and the programs' output and exit status (a library: through ctypes and through
+a program linked against it).
+
+The scripts are linked with --hash-style=sysv (the .gnu.hash bloom filter sizing is not part of this
+area, and differs from bfd's without a script too); one case keeps .gnu.hash (-shared)."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import tool_env
+import test_shared as shared
+from test_shared import run, run_ctypes
+from test_scripts import _layout_view, _data_bytes
+
+C = Path(__file__).resolve().parent / "c"
+SYSV = "-Wl,--hash-style=sysv"
+
+
+def bfd_default_script(*flags: str) -> str:
+    """ld.bfd's built-in script for these options, with the two constructs braze refuses
+    (SORT_BY_INIT_PRIORITY: plain name order, the same for these inputs, which have no priorities;
+    CONSTRUCTORS: a no-op on ELF)."""
+    p = subprocess.run(["ld.bfd", "--verbose", *flags], capture_output=True, text=True, env=tool_env(),
+                       check=True)
+    text = p.stdout.split("=" * 50)[1]
+    text = text[text.index("\n") + 1:text.rindex("\n")]
+    text = re.sub(r"SORT_BY_INIT_PRIORITY\(([^)]*)\)", r"SORT_BY_NAME(\1)", text)
+    return text.replace("SORT(CONSTRUCTORS)", "")
+
+
+def _sub(old: str, new: str):
+    def edit(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new)
+    return edit
+
+
+def _drop(stmt_re: str):
+    def edit(text: str) -> str:
+        out, n = re.subn(stmt_re, "", text, flags=re.S)
+        assert n, stmt_re
+        return out
+    return edit
+
+
+def _chain(*edits):
+    def edit(text: str) -> str:
+        for e in edits:
+            text = e(text)
+        return text
+    return edit
+
+
+CUSTOM = _sub("  .data           :\n", "  .mydata : { __start_mydata = .; KEEP (*(.mydata)) __stop_mydata = .; }\n"
+              "  .data           :\n")
+PAD_DATA = _sub("  .data           :\n", "  . = ALIGN(0x100);\n  PROVIDE (data_marker = .);\n"
+                "  .data           :\n")
+ORPHANS = _chain(_drop(r"\n  \.interp +: \{ \*\(\.interp\) \}"),
+                 _drop(r"\n  \.eh_frame_hdr : \{ \*\(\.eh_frame_hdr\) \*\(\.eh_frame_entry \.eh_frame_entry\.\*\) \}"),
+                 _drop(r"\n  \.rela\.plt +:\n +\{\n +\*\(\.rela\.plt\)\n +\*\(\.rela\.iplt\)\n +\}"))
+DSEG_PAGES = _sub("DATA_SEGMENT_ALIGN (CONSTANT (MAXPAGESIZE), CONSTANT (COMMONPAGESIZE))",
+                  "DATA_SEGMENT_ALIGN (0x10000, 0x1000)")
+NO_RELRO_END = _drop(r"\n  \. = DATA_SEGMENT_RELRO_END \([^;]*;")
+TEXT_BASE = _sub('SEGMENT_START("text-segment", 0)', 'SEGMENT_START("text-segment", 0x200000)')
+EXE_BASE = _sub('SEGMENT_START("text-segment", 0x400000)', 'SEGMENT_START("text-segment", 0x600000)')
+
+# a short script of one's own: the linker-made sections by name, the rest orphans
+SMALL = """SECTIONS
+{
+  . = SEGMENT_START("text-segment", 0) + SIZEOF_HEADERS;
+  .interp : { *(.interp) }
+  .dynsym : { *(.dynsym) }
+  .dynstr : { *(.dynstr) }
+  .rela.dyn : { *(.rela.data .rela.got .rela.bss) }
+  . = ALIGN(CONSTANT (MAXPAGESIZE));
+  .text : { *(.text .text.*) }
+  .plt : { *(.plt) }
+  . = ALIGN(CONSTANT (MAXPAGESIZE));
+  .rodata : { *(.rodata .rodata.*) }
+  . = DATA_SEGMENT_ALIGN (CONSTANT (MAXPAGESIZE), CONSTANT (COMMONPAGESIZE));
+  .init_array : { KEEP (*(.init_array .init_array.*)) }
+  .data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) }
+  .dynamic : { *(.dynamic) }
+  .got : { *(.got) }
+  . = DATA_SEGMENT_RELRO_END (SIZEOF (.got.plt) >= 24 ? 24 : 0, .);
+  .got.plt : { *(.got.plt) }
+  .data : { *(.data .data.*) }
+  .bss : { *(.bss .bss.*) *(COMMON) }
+  _end = .;
+  . = DATA_SEGMENT_END (.);
+}
+"""
+
+# name: (kind, bfd --verbose flags for the base script, edit or a script text, extra gcc flags)
+CASES = {
+    "pie_default": ("pie", ["-pie"], None, []),
+    "pie_norelro": ("pie", ["-pie"], None, ["-Wl,-z,norelro"]),
+    "pie_now": ("pie", ["-pie"], None, ["-Wl,-z,now"]),
+    "pie_noseparate": ("pie", ["-pie", "-z", "noseparate-code"], None, ["-Wl,-z,noseparate-code"]),
+    "pie_custom_section": ("pie", ["-pie"], CUSTOM, []),
+    "pie_orphans": ("pie", ["-pie"], ORPHANS, []),
+    "pie_dseg_pages": ("pie", ["-pie"], DSEG_PAGES, []),
+    "pie_no_relro_end": ("pie", ["-pie"], NO_RELRO_END, []),
+    "pie_text_base": ("pie", ["-pie"], TEXT_BASE, []),
+    "pie_small": ("pie", None, SMALL, []),
+    "pie_small_norelro": ("pie", None, SMALL, ["-Wl,-z,norelro"]),
+    "exe_default": ("exe", [], None, []),
+    "exe_lib": ("exe_lib", [], None, []),
+    "exe_base_now": ("exe", [], EXE_BASE, ["-Wl,-z,now"]),
+    "exe_norelro_pad": ("exe", [], PAD_DATA, ["-Wl,-z,norelro"]),
+    "so_default": ("so", ["-shared"], None, []),
+    "so_now": ("so", ["-shared"], None, ["-Wl,-z,now"]),
+    "so_pad_gnuhash": ("so", ["-shared"], PAD_DATA, ["GNUHASH"]),
+}
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory, braze_lddir) -> shared.Build:
+    return shared.Build(tmp_path_factory.mktemp("sdyn"), braze_lddir)
+
+
+@pytest.fixture(scope="module")
+def objs(build) -> dict:
+    out = {}
+    for name, src, flags in (("pie", "sdyn_main.c", ["-fPIE"]), ("exe", "sdyn_main.c", ["-fno-pie"]),
+                             ("exe_lib", "sdyn_main.c", ["-fno-pie", "-DWITH_LIB"]),
+                             ("lib", "sdyn_lib.c", ["-fPIC"])):
+        o = build.root / f"{name}.o"
+        build.run(["gcc", "-c", "-O1", *flags, C / src, "-o", o])
+        out[name] = o
+    # the library the exe_lib case needs, linked by bfd without a script
+    (build.root / "libdir").mkdir(exist_ok=True)
+    build.run(["gcc", "-fuse-ld=bfd", "-shared", out["lib"], "-o", build.root / "libdir" / "libsdyn.so"])
+    return out
+
+
+def _sorted_lines(text: str, pat: str) -> list:
+    return sorted(" ".join(m.group(1).split()) for m in re.finditer(pat, text, re.M))
+
+
+def _dyn_view(path: Path) -> dict:
+    def readelf(*opts):
+        p = subprocess.run(["readelf", *opts, str(path)], capture_output=True, text=True, env=tool_env())
+        assert p.returncode == 0, p.stderr
+        return p.stdout
+    relocs = []
+    for line in readelf("-rW").splitlines():
+        f = line.split()
+        if len(f) >= 3 and re.fullmatch(r"[0-9a-f]{16}", f[0]):
+            relocs.append((f[0], f[2], " ".join(f[3:])))      # (the Info column names a .dynsym index)
+    return {"dynamic": readelf("-dW"),
+            "dynsym": _sorted_lines(readelf("--dyn-syms", "-W"), r"^\s*\d+:\s+(.*)$"),
+            "relocs": sorted(relocs),
+            "versions": _sorted_lines(readelf("-VW"), r"^\s+0x[0-9a-f]+: (Name: .*|Rev: .*)$")}
+
+
+DATA = (".rodata", ".data", ".data.rel.ro", ".init_array", ".fini_array", ".got", ".got.plt", ".tdata",
+        ".mydata", ".interp", ".dynamic")
+
+
+def _case_script(build, name):
+    kind, base, edit, _ = CASES[name]
+    text = edit if isinstance(edit, str) else bfd_default_script(*base)
+    if callable(edit):
+        text = edit(text)
+    path = build.root / f"{name}.lds"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_script_dynamic_vs_bfd(build, objs, name):
+    kind, _, _, extra = CASES[name]
+    script = _case_script(build, name)
+    flags = [f for f in extra if f != "GNUHASH"] + ([] if "GNUHASH" in extra else [SYSV])
+    mode = {"pie": ["-pie"], "exe": ["-no-pie"], "exe_lib": ["-no-pie"], "so": ["-shared"]}[kind]
+    inputs = [objs["lib" if kind == "so" else kind]]
+    if kind == "exe_lib":
+        inputs += [f"-L{build.root / 'libdir'}", "-lsdyn"]
+    outs = {}
+    for linker in ("bfd", "test"):
+        out = f"{name}.so" if kind == "so" else name
+        outs[linker] = build.link(linker, out, inputs, *mode, *flags, f"-Wl,-T,{script}")
+    bfd, test = outs["bfd"], outs["test"]
+    assert _layout_view(test) == _layout_view(bfd)
+    assert _dyn_view(test) == _dyn_view(bfd)
+    want = {k: v for k, v in _data_bytes(bfd).items() if k in DATA}
+    got = {k: v for k, v in _data_bytes(test).items() if k in DATA}
+    assert got == want
+    if kind == "so":
+        calls = ["lib_value", "lib_describe"]
+        assert run_ctypes(test, calls) == run_ctypes(bfd, calls)
+        # and a program (linked by bfd without a script) that loads each library
+        prog = build.root / "uses_lib"
+        if not prog.exists():
+            build.run(["gcc", "-fuse-ld=bfd", "-no-pie", objs["exe_lib"], f"-L{build.root / 'libdir'}",
+                       "-lsdyn", "-o", prog])
+        results = {}
+        for linker in ("bfd", "test"):
+            d = Path(outs[linker]).parent / "asdep"
+            d.mkdir(exist_ok=True)
+            (d / "libsdyn.so").write_bytes(Path(outs[linker]).read_bytes())
+            results[linker] = run([str(prog)], env={"LD_LIBRARY_PATH": str(d)})
+        assert results["test"] == results["bfd"]
+        assert results["bfd"][0] == 0, results["bfd"]
+    else:
+        env = {"LD_LIBRARY_PATH": str(build.root / "libdir")}
+        r_test, r_bfd = run([str(test)], env=env), run([str(bfd)], env=env)
+        assert r_test == r_bfd
+        assert r_bfd[0] == 0 and r_bfd[1].startswith("beta 5 5 42 18 11"), r_bfd
+
+
+def test_dynamic_script_deterministic(build, objs, braze_lddir):
+    """Two braze links of a -pie default script are byte-identical."""
+    script = _case_script(build, "pie_default")
+    outs = []
+    for i in range(2):
+        outs.append(build.link("test", f"det{i}", [objs["pie"]], "-pie", SYSV, f"-Wl,-T,{script}").read_bytes())
+    assert outs[0] == outs[1]
