@@ -647,6 +647,16 @@ def _place_orphan(st, stmt, chunk) -> None:
                  and s.name == ".note.gnu.build-id" and _note_align(chunk) == 4)]
         after = same[-1] if same else \
             next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == ".interp" and not s.orphan), None)
+        if after is None:
+            # no .interp either: ahead of the first note (measured: bfd puts the 8-aligned
+            # .note.gnu.property before a script's .note.gnu.build-id)
+            first = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt) and
+                          ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and
+                           c.type == SHT_NOTE or s.name == ".note.gnu.build-id")), None)
+            if first is not None:
+                stmts.insert(first, stmt)
+                places[cls] = stmt
+                return
     if after is None:
         hold = _HOLD[cls]
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
@@ -658,7 +668,7 @@ def _place_orphan(st, stmt, chunk) -> None:
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
                     c = st.chunk_of.get(id(s))
-                    if c is not None and (c.members or c.is_synthetic or s.orphan) and want(c):
+                    if c is not None and (getattr(c, "members", None) or c.is_synthetic or s.orphan) and want(c):
                         after = s
     if after is None:
         # bfd finds no output section to follow: after *ABS*, i.e. ahead of the first output section
@@ -963,6 +973,8 @@ def _dseg_walk(env_of, st, kept):
     if ds["phase"] != "end_seen":
         ds["phase"] = "done"
         return env
+    # (-z relro with no DATA_SEGMENT_RELRO_END: bfd 2.40 starts the data segment on a page boundary,
+    # measured: the page-saving formula below, taken whatever the sizes)
     relro = env.ctx.config.relro
     if relro and ds["relro_end"]:
         initial = ds["base"]
@@ -987,7 +999,7 @@ def _dseg_walk(env_of, st, kept):
         return env
     first = -ds["base"] & (ds["maxp"] - 1)
     last = ds["end"] & (ds["maxp"] - 1)
-    if first and last and (ds["base"] & -ds["maxp"]) != (ds["end"] & -ds["maxp"]) and \
+    if relro or first and last and (ds["base"] & -ds["maxp"]) != (ds["end"] & -ds["maxp"]) and \
             first + last <= ds["maxp"]:
         ds["phase"] = "adjust"
         env = env_of()
