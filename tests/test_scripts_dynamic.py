@@ -247,3 +247,21 @@ def test_dynamic_script_deterministic(build, objs, braze_lddir):
     for i in range(2):
         outs.append(build.link("test", f"det{i}", [objs["pie"]], "-pie", SYSV, f"-Wl,-T,{script}").read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_braze_message_dynamic_orphan_refused(build, objs):
+    """A dynamic link whose script names none of .dynsym/.dynstr/.rela.dyn…: bfd places them by its own
+    orphan rules (its output of this script does not even load: it folds .rela.plt into .rela.dyn);
+    braze refuses it with an error, leaving no output."""
+    script = build.root / "no_dyn_sections.lds"
+    script.write_text("SECTIONS\n{\n  . = 0x10000 + SIZEOF_HEADERS;\n  .text : { *(.text .text.*) }\n"
+                      "  .rodata : { *(.rodata .rodata.*) }\n  . = ALIGN(0x1000);\n"
+                      "  .data : { *(.data .data.*) }\n  .bss : { *(.bss .bss.*) }\n}\n")
+    p = build.link("bfd", "no_dyn", [objs["pie"]], "-pie", f"-Wl,-T,{script}")
+    assert isinstance(p, Path)          # bfd links it
+    p = build.link("test", "no_dyn", [objs["pie"]], "-pie", f"-Wl,-T,{script}", check=False)
+    assert not isinstance(p, Path) and p.returncode == 1
+    assert not (build.root / "test" / "no_dyn").exists()
+    assert "Traceback" not in p.stderr
+    assert re.search(r"braze: error: .*no_dyn_sections\.lds: the linker-made section \S+ has no place in "
+                     r"the SECTIONS script", p.stderr), p.stderr

@@ -742,6 +742,15 @@ def attach_synthetic(ctx, chunks) -> None:
             bm[id(target)] = ([None] * len(target.body), [])
             c.synthetic_in_script = True
         else:
+            if ctx.dynamic and any(c is x for x in (
+                    syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr, syn.versym, syn.verdef, syn.verneed,
+                    syn.rela_dyn, syn.rela_plt, syn.plt, syn.pltgot, syn.pltsec, syn.dynamic, syn.got,
+                    syn.gotplt)):
+                # bfd places these orphans by its own rules (and folds an orphan .rela.plt into
+                # .rela.dyn): not reproduced, so refused rather than laid out differently
+                raise LinkError(f"{st.script.path}: the linker-made section {c.name} has no place in the "
+                                "SECTIONS script: placing it as an orphan in a dynamic link is not supported "
+                                "by braze (give it an output section statement)")
             stmt = OutSecStmt(c.name, "")
             stmt.orphan = True
             st.chunk_of[id(stmt)] = c
