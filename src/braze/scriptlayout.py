@@ -24,7 +24,7 @@ from .sections import OutputSection, MergedSection
 from .symbols import NONE, COMMON, STRONG
 
 # linker-made symbols that stay with a SECTIONS script (the rest are defined by bfd's default script)
-SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_"))
+SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_", "_DYNAMIC"))
 
 
 class ScriptState:
@@ -1992,6 +1992,8 @@ def _linker_symbols(ctx):
     ctx.got_base = gotbase
     setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
     setv("__ehdr_start", ctx.base)
+    if syn.dynamic is not None and syn.dynamic in chunks:      # (bfd defines it with .dynamic)
+        setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     by = ctx.out_by_name
     for name, s in ctx.symtab.items():
         if not s.linker_defined:
