@@ -251,7 +251,7 @@ def _write_headers(ctx, buf) -> None:
         etype = ET_EXEC     # bfd: a PIE given a non-zero -Ttext-segment is written as ET_EXEC
     if cfg.pie and not cfg.shared and ctx.lscript is not None and \
             min((s.vaddr for s in segs if s.type == PT_LOAD), default=0):
-        etype = ET_EXEC     # (bfd's rule: the lowest PT_LOAD address is not 0, e.g. a script's 0x400000)
+        etype = ET_EXEC     # (bfd's rule: the lowest PT_LOAD address is not 0)
     EHDR.pack_into(buf, 0, ident, etype, ctx.target.e_machine, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
                    shnum if shnum < SHN_LORESERVE else 0, shstrndx if shstrndx < SHN_LORESERVE else SHN_XINDEX)
     if shnum >= SHN_LORESERVE:      # the gABI's escape: the real numbers live in section 0's header
