@@ -213,7 +213,6 @@ REFUSED = {
     "output section type (TYPE)": "SECTIONS { .text 0x400000 (TYPE = SHT_PROGBITS) : { *(.text) } }\n",
     "output section type (READONLY)": "SECTIONS { .text 0x400000 (READONLY (TYPE = SHT_PROGBITS)) : "
                                       "{ *(.text) } }\n",
-    "DATA_SEGMENT_ALIGN": "SECTIONS { . = DATA_SEGMENT_ALIGN(0x1000, 0x1000); .text : { *(.text) } }\n",
 }
 
 
@@ -228,11 +227,6 @@ def test_braze_message_refused_constructs(build, direct_ld, objs, what):
                      " is not supported by braze", p.stderr), p.stderr
 
 
-def test_braze_message_dynamic_refused(build, direct_ld, objs, tmp_path):
-    """A SECTIONS script in a dynamic link is refused (the dynamic sections' placement is not done)."""
-    p, out = _link(build, direct_ld, "test", "dyn", ["-pie", "-T", SCRIPTS / "basic.ld", *objs["plain"]])
-    assert p.returncode == 1 and not out.exists()
-    assert "braze: error:" in p.stderr and "dynamic link" in p.stderr, p.stderr
 
 
 def test_determinism(build, direct_ld, objs):
@@ -317,22 +311,3 @@ def test_hosted_static_glibc(build, gc):
         res[linker] = out
     assert run([str(res["test"]), "x"]) == run([str(res["bfd"]), "x"])
     assert _sections_and_segments(res["test"]) == _sections_and_segments(res["bfd"])
-
-
-def test_braze_message_gnu_efi_refused(build, direct_ld):
-    """gnu-efi's client link (its elf_x86_64_efi.lds, crt0, libefi/libgnuefi, -shared -Bsymbolic):
-    bfd links it; braze does not lay out dynamic sections from a script yet and says so."""
-    lds = Path("/usr/lib/elf_x86_64_efi.lds")
-    assert lds.exists(), "gnu-efi is not installed (see Makefile APT_PKGS)"
-    obj = build.root / "efi.o"
-    build.run(["gcc", "-I/usr/include/efi", "-I/usr/include/efi/x86_64", "-fpic", "-fshort-wchar",
-               "-mno-red-zone", "-fno-stack-protector", "-fno-strict-aliasing", "-ffreestanding",
-               "-DEFI_FUNCTION_WRAPPER", "-c", C / "scripts_efi.c", "-o", obj])
-    args = ["-nostdlib", "-T", lds, "-shared", "-Bsymbolic", "-L/usr/lib", "/usr/lib/crt0-efi-x86_64.o", obj,
-            "-lefi", "-lgnuefi"]
-    pb, _ = _link(build, direct_ld, "bfd", "efi.so", args)
-    assert pb.returncode == 0, pb.stderr
-    pt, out = _link(build, direct_ld, "test", "efi.so", args)
-    assert pt.returncode == 1 and not out.exists()
-    assert "braze: error:" in pt.stderr and "dynamic link" in pt.stderr and "not supported" in pt.stderr, \
-        pt.stderr

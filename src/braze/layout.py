@@ -62,7 +62,7 @@ def collect_chunks(ctx) -> list:
             or syn.plt.isyms \
             or _got_referenced(ctx):
         chunks.append(syn.gotplt)
-        if ctx.config.now:
+        if ctx.config.now and ctx.lscript is None:
             # bfd's -z now script: `.got : { *(.got.plt) *(.igot.plt) *(.got) *(.igot) }`, one section
             # named .got (the PLT's words first, so _GLOBAL_OFFSET_TABLE_ and DT_PLTGOT are its start)
             syn.gotplt.name = ".got"

@@ -840,7 +840,9 @@ def _allocate(ctx) -> None:
         tls_sym = is_preemptible(ctx, s) or (cfg.shared and s.export and s.rank >= COMMON)
         rela_plt.relocs.append(DynReloc(R_TLSDESC, gotplt, gotplt.tlsdesc_off(i), s if tls_sym else None,
                                         None if tls_sym else s, 0))
-    plt.tlsdesc_plt0 = bool(gotplt.tlsdesc)
+    # bfd reserves PLT0 for the first symbol given any PLT, a .plt.got one too (elfxx-x86's
+    # allocate_dynrelocs), so a dynamic output with only .plt.got entries still has a PLT0-only .plt
+    plt.tlsdesc_plt0 = bool(gotplt.tlsdesc) or bool(ctx.dynamic and plt.has_header and ctx.syn.pltgot.syms)
     if gotplt.tlsdesc and not cfg.now:
         # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
         got.tlsdesc_got_idx = got.add(GOT_ADDR, None)

@@ -5,7 +5,8 @@ counter, several times until every address and symbol settles (forward reference
 sections); program headers are bfd's default segment map; file offsets follow bfd's rules.
 
 The default layout (layout.py) is untouched: this module runs only when a SECTIONS script is given.
-Only static, non-PIE executables are laid out this way (the dynamic sections' placement is refused)."""
+Static and dynamic links alike: the linker-made dynamic sections are placed like input sections
+named as bfd names them, and the program headers are bfd's for them."""
 from __future__ import annotations
 
 import fnmatch
@@ -15,14 +16,15 @@ from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X,
+                  PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, PT_PHDR,
+                  PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO,
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .sections import OutputSection, MergedSection
 from .symbols import NONE, COMMON, STRONG
 
 # linker-made symbols that stay with a SECTIONS script (the rest are defined by bfd's default script)
-SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_"))
+SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_", "_DYNAMIC"))
 
 
 class ScriptState:
@@ -86,9 +88,6 @@ def _file_names(obj):
 def setup(ctx, script) -> None:
     """Called once the inputs are read: check the link is one this engine lays out."""
     cfg = ctx.config
-    if cfg.shared or cfg.pie or ctx.dsos:
-        raise LinkError(f"{script.path}: a SECTIONS script in a dynamic link (-shared, -pie or shared "
-                        "libraries) is not supported by braze; only static executables")
     if cfg.section_starts or cfg.text_segment is not None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
@@ -638,7 +637,18 @@ def _needs_section(stmt) -> bool:
 def _keeps_section(stmt) -> bool:
     """bfd keeps an output section with no input sections when it holds data or assigns `.`
     (symbol assignments alone do not keep it)."""
-    return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." for b in stmt.body)
+    return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." and not _idle_align(b)
+               for b in stmt.body)
+
+
+def _idle_align(a) -> bool:
+    """`. = ALIGN(. != 0 ? N : 1)` (bfd's default scripts end .bss/.ldata so): in a section with
+    nothing in it `.` stays put, and bfd removes the section."""
+    e = a.expr
+    if a.op != "=" or e.op != "call" or e.a != "ALIGN" or e.c is not None or e.b.op != "?:":
+        return False
+    c = e.b.a
+    return c.op == "bin" and c.a == "!=" and c.b.op == "dot" and c.c.op == "num" and c.c.a == 0
 
 
 _ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
@@ -728,6 +738,11 @@ _FIND_BY_FLAGS = {
 }
 
 
+def _note_align(c):
+    """(before update_size: the largest member alignment)"""
+    return max([getattr(m, "align", 1) for m in getattr(c, "members", None) or ()] + [c.align])
+
+
 def _place_orphan(st, stmt, chunk) -> None:
     """bfd's ELF orphan placement: after the statement of the section its kind is named after
     (.text, .rodata, .tdata, .data, .bss), else after the last output section of the same kind,
@@ -739,6 +754,25 @@ def _place_orphan(st, stmt, chunk) -> None:
         stmts.append(stmt)
         return
     after = places.get(cls)
+    if cls == "note":
+        # bfd (ldlang's note grouping): after the last note of the same alignment, else after .interp
+        # (the linker-made build-id note, attached later, is bfd's 4-aligned input section)
+        same = [s for s in stmts if isinstance(s, OutSecStmt) and
+                ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and c.type == SHT_NOTE
+                 and _note_align(c) == _note_align(chunk) or (c is None or not getattr(c, "members", None))
+                 and s.name == ".note.gnu.build-id" and _note_align(chunk) == 4)]
+        after = same[-1] if same else \
+            next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == ".interp" and not s.orphan), None)
+        if after is None:
+            # no .interp either: ahead of the first note (measured: bfd puts the 8-aligned
+            # .note.gnu.property before a script's .note.gnu.build-id)
+            first = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt) and
+                          ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and
+                           c.type == SHT_NOTE or s.name == ".note.gnu.build-id")), None)
+            if first is not None:
+                stmts.insert(first, stmt)
+                places[cls] = stmt
+                return
     if after is None:
         hold = _HOLD[cls]
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
@@ -750,7 +784,7 @@ def _place_orphan(st, stmt, chunk) -> None:
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
                     c = st.chunk_of.get(id(s))
-                    if c is not None and (c.members or c.is_synthetic or s.orphan) and want(c):
+                    if c is not None and (getattr(c, "members", None) or c.is_synthetic or s.orphan) and want(c):
                         after = s
     if after is None:
         # bfd finds no output section to follow: after *ABS*, i.e. ahead of the first output section
@@ -792,6 +826,10 @@ def attach_synthetic(ctx, chunks) -> None:
         else:
             # the input section names the linker-made section stands for (bfd's .iplt, .igot…)
             names = {id(syn.rela_plt): [".rela.plt" if ctx.dynamic else ".rela.iplt"],
+                     # bfd's dynamic relocations sit in .rela.got, .rela.bss and .rela<section>
+                     # inputs that its scripts gather into .rela.dyn (or gnu-efi's .rela)
+                     id(syn.rela_dyn): [".rela.dyn", ".rela.got", ".rela.data", ".rela.data.rel.ro",
+                                        ".rela.bss", ".rela.ifunc", ".rela.text"],
                      id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
                      id(syn.got): [".got", ".igot"]}.get(id(c), [c.name])
             for m in st.matchers:
@@ -820,6 +858,15 @@ def attach_synthetic(ctx, chunks) -> None:
             bm[id(target)] = ([None] * len(target.body), [])
             c.synthetic_in_script = True
         else:
+            if ctx.dynamic and any(c is x for x in (
+                    syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr, syn.versym, syn.verdef, syn.verneed,
+                    syn.rela_dyn, syn.rela_plt, syn.plt, syn.pltgot, syn.pltsec, syn.dynamic, syn.got,
+                    syn.gotplt)):
+                # bfd places these orphans by its own rules (and folds an orphan .rela.plt into
+                # .rela.dyn): not reproduced, so refused rather than laid out differently
+                raise LinkError(f"{st.script.path}: the linker-made section {c.name} has no place in the "
+                                "SECTIONS script: placing it as an orphan in a dynamic link is not supported "
+                                "by braze (give it an output section statement)")
             stmt = OutSecStmt(c.name, "")
             stmt.orphan = True
             st.chunk_of[id(stmt)] = c
@@ -975,6 +1022,8 @@ def _call(env, e):
         return (align_up(env.dot, n), None)
     if fn == "SEGMENT_START":      # (-T<segment> options are refused with a SECTIONS script)
         return _eval(env, e.c)
+    if fn.startswith("DATA_SEGMENT_"):
+        return _data_segment(env, fn, e)
     if fn == "LOG2CEIL":
         v = _abs(_eval(env, e.b))
         return ((max(v, 1) - 1).bit_length(), "num")
@@ -986,6 +1035,103 @@ def _call(env, e):
             raise LinkError(e.c)
         return v
     raise LinkError(f"{where}: linker script function {fn} is not supported by braze")
+
+
+def _data_segment(env, fn, e):
+    """bfd's DATA_SEGMENT_ALIGN / _RELRO_END / _END (ldexp.c): the first walk records where the data
+    segment starts, where RELRO ends and where the segment ends (phase none -> align_seen ->
+    relro_seen -> end_seen); layout() then picks the base (_dseg_adjust) and walks again with the
+    phase "relro_adjust" (RELRO padded to end on a page boundary), "adjust" (a page saved) or "done"."""
+    ds = env.st.dseg
+    ph = ds["phase"]
+    if env.sec is not None:
+        raise LinkError(f"{e.where}: {fn} inside an output section is not supported by braze")
+    env.rel_from_abs = True
+    if fn == "DATA_SEGMENT_ALIGN":
+        maxp = _abs(_eval(env, e.b)) or 1
+        common = _abs(_eval(env, e.c)) or 1
+        dot = env.dot
+        v = align_up(dot, maxp)
+        if ph == "relro_adjust":
+            v = ds["base"]
+        elif ph == "adjust":
+            if common < maxp:
+                v += (dot + common - 1) & (maxp - common)
+        else:
+            v += dot & (maxp - 1)
+            if ph == "none":
+                ds.update(phase="align_seen", base=v, common=common, maxp=maxp, relro_end=0, relro_offset=0)
+        return (v, None)
+    if fn == "DATA_SEGMENT_RELRO_END":
+        off = _abs(_eval(env, e.b))
+        addr = _abs(_eval(env, e.c))
+        if ph not in ("align_seen", "adjust", "relro_adjust", "done"):
+            return (addr, None)
+        if ph in ("align_seen", "relro_adjust"):
+            ds["relro_end"] = addr + off
+            ds["relro_offset"] = off
+        page = ds["maxp"]
+        if ph == "relro_adjust" and ds["relro_end"] & (page - 1):
+            ds["relro_end"] = align_up(ds["relro_end"], page)
+            v = ds["relro_end"] - off
+        else:
+            v = addr
+        if ph == "align_seen":
+            ds["phase"] = "relro_seen"
+        return (v, None)
+    v = _abs(_eval(env, e.b))          # DATA_SEGMENT_END
+    if ph in ("align_seen", "relro_seen"):
+        ds["phase"] = "end_seen"
+        ds["end"] = v
+    return (v, None)
+
+
+def _dseg_walk(env_of, st, kept):
+    """One sizing as bfd's lang_size_sections does it with DATA_SEGMENT_*: a walk, then when the
+    script had the ALIGN..END pair, the base chosen (RELRO ending on a page boundary, or a page
+    saved) and the walk again. Returns the last walk's env."""
+    st.dseg = {"phase": "none"}
+    env = env_of()
+    _walk(env, st, kept)
+    ds = st.dseg
+    st.relro_range = None
+    if ds["phase"] != "end_seen":
+        ds["phase"] = "done"
+        return env
+    # (-z relro with no DATA_SEGMENT_RELRO_END: bfd 2.40 starts the data segment on a page boundary,
+    # measured: the page-saving formula below, taken whatever the sizes)
+    relro = env.ctx.config.relro
+    if relro and ds["relro_end"]:
+        initial = ds["base"]
+        page = ds["maxp"]
+        relro_end = align_up(ds["relro_end"], page)
+        desired = relro_end - ds["relro_offset"]
+        limit = ds["relro_end"] - ds["relro_offset"]
+        for c in reversed([c for _, c in kept]):
+            if c.flags & SHF_ALLOC and ds["base"] <= c.addr < limit:
+                size = 0 if c.type == SHT_NOBITS and c.flags & SHF_TLS else c.size    # (.tbss: no room)
+                start = c.addr + (desired - (c.addr + size))
+                desired = start & -c.align
+        ds["phase"] = "relro_adjust"
+        ds["base"] = desired
+        env = env_of()
+        _walk(env, st, kept)
+        if ds["relro_end"] > relro_end:     # assignments added padding: bfd reverts the base
+            ds["base"] = initial
+            env = env_of()
+            _walk(env, st, kept)
+        st.relro_range = (ds["base"], ds["relro_end"])
+        return env
+    first = -ds["base"] & (ds["maxp"] - 1)
+    last = ds["end"] & (ds["maxp"] - 1)
+    if relro or first and last and (ds["base"] & -ds["maxp"]) != (ds["end"] & -ds["maxp"]) and \
+            first + last <= ds["maxp"]:
+        ds["phase"] = "adjust"
+        env = env_of()
+        _walk(env, st, kept)
+    else:
+        ds["phase"] = "done"
+    return env
 
 
 def _sym_value(env, name, where):
@@ -1065,6 +1211,15 @@ def layout(ctx) -> None:
         kept.append((s, c))
     st.kept = {id(s): c for s, c in kept}
     st.order = order
+    dyn = ctx.syn.dynamic
+    if dyn is not None:
+        # the tags name the output sections the script made (.init_array…, .got.plt): rebuilt now
+        ctx.chunks = [c for _, c in kept]
+        ctx.out_by_name = {}
+        for _, c in kept:
+            ctx.out_by_name.setdefault(c.name, c)
+        dyn.build(ctx)
+        dyn.syn_size = dyn.size
     st.hdr_list = _header_order(st, kept)
     for c in [c for _, c in kept]:
         c.lma = 0
@@ -1073,9 +1228,7 @@ def layout(ctx) -> None:
     seg_fn = (lambda ctx_, k, n: _user_segments(ctx_, st, k, n)) if user is not None else _segments
     prev = None
     for it in range(12):
-        env = _Env(ctx, st)
-        env.hdr_size = 64 + 56 * nph
-        _walk(env, st, kept)
+        env = _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
         segs = seg_fn(ctx, [c for _, c in kept], nph)
         snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
                 len(segs))
@@ -1085,9 +1238,8 @@ def layout(ctx) -> None:
         prev = snap
     else:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
-    env = _Env(ctx, st)
-    env.hdr_size = 64 + 56 * nph
-    env.final = True
+    _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
+    env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
     for ms in st.merged_unplaced:
         ms.place()
@@ -1104,6 +1256,12 @@ def layout(ctx) -> None:
     chunks_final = chunks_final + tabs
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
+    for _, c in order:
+        if getattr(c, "dropped", False) and c.flags & SHF_ALLOC:
+            # input symbols of a removed section (crtend's __TMC_END__ in .tm_clone_table): the
+            # index of the section bfd moves them to, at the address `.` gave the section
+            home = _removed_home(st, c, c.addr)
+            c.shndx = home.shndx if home is not None else 0
     ctx.chunks = chunks_final
     ctx.out_by_name = {c.name: c for c in chunks_final}
     _check_overlaps([c for _, c in kept], ctx.config.check_sections)
@@ -1128,6 +1286,13 @@ def layout(ctx) -> None:
         ctx.tp = ctx.tls_start + align_up(ctx.tls_end - ctx.tls_start, ctx.tls_align)
     _set_symbols(ctx, st, env)
     _linker_symbols(ctx)
+
+
+def _new_env(ctx, st, nph, final=False):
+    env = _Env(ctx, st)
+    env.hdr_size = 64 + 56 * nph
+    env.final = final
+    return env
 
 
 def _addr_mentions(e, out):
@@ -1259,6 +1424,9 @@ def _walk(env, st, kept):
             if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
                 # a removed output section: its symbols still get `.` there (fixed up later)
                 c.addr = env.dot
+                if c.members and not any(isinstance(b, Assign) for b in s.body):
+                    # (its empty inputs' symbols: at `.` aligned as the section would be, as bfd)
+                    c.addr = align_up(env.dot, max([c.align] + [getattr(m, "align", 1) for m in c.members]))
                 env.sec = c
                 for b in s.body:
                     if isinstance(b, Assign):
@@ -1591,6 +1759,13 @@ def _segments(ctx, kept, nph):
     secs = sorted(alloc, key=lambda c: (c.lma, c.addr))
     phdr_size = 64 + 56 * nph
     segs = []
+    interp = ctx.syn.interp
+    if interp is not None and interp in alloc and interp.size:
+        # bfd: an output .interp brings PT_PHDR and PT_INTERP, first in the table
+        segs.append(Segment(PT_PHDR, PF_R, 8))
+        s = Segment(PT_INTERP, PF_R, 1)
+        s.chunks = [interp]
+        segs.append(s)
     loads = []
     hdr_in = bool(secs) and (getattr(ctx.lscript, "load_phdrs", False) or
                              (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1)))
@@ -1658,6 +1833,11 @@ def _segments(ctx, kept, nph):
             loads[-1].chunks[0].flags & SHF_TLS:
         loads.pop()
     segs.extend(loads)
+    dyn = ctx.syn.dynamic
+    if dyn is not None and dyn in alloc:
+        s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
+        s.chunks = [dyn]
+        segs.append(s)
     notes = [c for c in kept if c.flags & SHF_ALLOC and c.type == SHT_NOTE]
     i = 0
     while i < len(notes):
@@ -1680,9 +1860,18 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_GNU_PROPERTY, PF_R, 8)
         s.chunks = [prop]
         segs.append(s)
+    hdr = ctx.syn.eh_frame_hdr
+    if hdr is not None and hdr in alloc and hdr.size:
+        s = Segment(PT_GNU_EH_FRAME, PF_R, 4)
+        s.chunks = [hdr]
+        segs.append(s)
     stack = _stack_flags(ctx)
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
+    rr = getattr(ctx.lscript, "relro_range", None)
+    if cfg.relro and rr is not None and any(rr[0] <= c.addr < rr[1] for c in alloc if c.size):
+        # DATA_SEGMENT_RELRO_END's range (bfd's link_info.relro_start/end)
+        segs.append(Segment(PT_GNU_RELRO, PF_R, 1))
     return segs
 
 
@@ -1814,6 +2003,18 @@ def _file_offsets(ctx, chunks, segs, nph):
     for seg in segs:
         if seg.type == PT_LOAD or seg.type == PT_GNU_STACK and not user:
             continue
+        rr = getattr(ctx.lscript, "relro_range", None)
+        if seg.type == PT_GNU_RELRO and rr is not None:
+            # bfd: from the RELRO start (within the PT_LOAD holding it) to the RELRO end
+            lp = next((p for p in segs if p.type == PT_LOAD and p.vaddr <= rr[0] < p.vaddr + p.memsz), None)
+            if lp is None:
+                seg.offset = seg.vaddr = seg.paddr = seg.filesz = seg.memsz = 0
+                continue
+            seg.vaddr = rr[0]
+            seg.paddr = lp.paddr + (rr[0] - lp.vaddr)
+            seg.offset = lp.offset + (rr[0] - lp.vaddr)
+            seg.filesz = seg.memsz = rr[1] - rr[0]
+            continue
         cs = seg.chunks
         if not cs:
             if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
@@ -1942,6 +2143,8 @@ def _linker_symbols(ctx):
     ctx.got_base = gotbase
     setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
     setv("__ehdr_start", ctx.base)
+    if syn.dynamic is not None and syn.dynamic in chunks:      # (bfd defines it with .dynamic)
+        setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
     by = ctx.out_by_name
     for name, s in ctx.symtab.items():
         if not s.linker_defined:

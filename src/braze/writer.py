@@ -9,7 +9,7 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
+from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, PT_LOAD, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
                   ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, SHN_LORESERVE, SHN_XINDEX, align_up)
 from .sections import OutputSection
 
@@ -249,6 +249,9 @@ def _write_headers(ctx, buf) -> None:
     shnum, shstrndx = len(chunks) + 1, ctx.shstrtab.shndx
     if cfg.pie and not cfg.shared and cfg.text_segment:
         etype = ET_EXEC     # bfd: a PIE given a non-zero -Ttext-segment is written as ET_EXEC
+    if cfg.pie and not cfg.shared and ctx.lscript is not None and \
+            min((s.vaddr for s in segs if s.type == PT_LOAD), default=0):
+        etype = ET_EXEC     # (bfd's rule: the lowest PT_LOAD address is not 0)
     EHDR.pack_into(buf, 0, ident, etype, ctx.target.e_machine, 1, _entry(ctx), 64, ctx.shoff, 0, 64, 56, len(segs), 64,
                    shnum if shnum < SHN_LORESERVE else 0, shstrndx if shstrndx < SHN_LORESERVE else SHN_XINDEX)
     if shnum >= SHN_LORESERVE:      # the gABI's escape: the real numbers live in section 0's header
@@ -267,7 +270,7 @@ def _write_headers(ctx, buf) -> None:
         if c.name == ".rela.plt" and ctx.dynamic:
             info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
             link = ctx.syn.dynsym.shndx if ctx.syn.dynsym is not None else 0
-        elif c.name == ".rela.dyn" and ctx.syn.dynsym is not None:
+        elif (c.name == ".rela.dyn" or c is ctx.syn.rela_dyn) and ctx.syn.dynsym is not None:
             link = ctx.syn.dynsym.shndx
         elif c.name == ".rela.plt":
             # static: bfd links the IRELATIVE table to .symtab (there is no .dynsym)

@@ -121,8 +121,7 @@ _OPS1 = frozenset("()[]{},;:=+-*/%&|^~!<>?")
 
 # not implemented: refused by name wherever they appear
 _REFUSED = {
-    "INSERT": "INSERT AFTER/BEFORE", "SPECIAL": "SPECIAL", "DATA_SEGMENT_ALIGN": "DATA_SEGMENT_ALIGN",
-    "DATA_SEGMENT_RELRO_END": "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END": "DATA_SEGMENT_END",
+    "INSERT": "INSERT AFTER/BEFORE", "SPECIAL": "SPECIAL",
     "ALIGN_WITH_INPUT": "ALIGN_WITH_INPUT", "SECTIONS_IN_SECTIONS": "",
     "TARGET": "TARGET", "FORCE_GROUP_ALLOCATION":
     "FORCE_GROUP_ALLOCATION", "INHIBIT_COMMON_ALLOCATION": "INHIBIT_COMMON_ALLOCATION",
@@ -249,8 +248,8 @@ class _P:
 _BIN_LEVELS = [("||",), ("&&",), ("|",), ("&",), ("==", "!="), ("<=", ">=", "<", ">"),
                ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
 _FUNCS1 = {"ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "ABSOLUTE", "DEFINED", "ORIGIN", "LENGTH", "NEXT",
-           "LOG2CEIL", "CONSTANT", "BLOCK"}
-_FUNCS2 = {"MAX", "MIN"}
+           "LOG2CEIL", "CONSTANT", "BLOCK", "DATA_SEGMENT_END"}
+_FUNCS2 = {"MAX", "MIN", "DATA_SEGMENT_ALIGN", "DATA_SEGMENT_RELRO_END"}
 
 
 def _expr(p: _P) -> Expr:

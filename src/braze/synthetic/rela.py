@@ -99,6 +99,9 @@ class RelaDyn(Chunk):
         other = []
         unpack = _Q.unpack_from
         R_RELATIVE = ctx.target.R_RELATIVE
+        # bfd sorts (RELATIVE first, DT_RELACOUNT) only an output section named .rela.dyn: a script's
+        # other name (gnu-efi's .rela) keeps the relocations in the order they were made
+        combine = self.name == ".rela.dyn"
         for r in self.relocs:
             if type(r) is RelativeReloc:
                 # apply_relocs already wrote S + A into the place: that word is the addend
@@ -108,9 +111,10 @@ class RelaDyn(Chunk):
                             unpack(buf, out.offset + place.out_off + poff)[0]))
             else:
                 v = r.values(ctx)
-                (rel if v[1] & 0xffffffff == R_RELATIVE else other).append(v)
-        rel.sort()
-        other.sort()
+                (rel if combine and v[1] & 0xffffffff == R_RELATIVE else other).append(v)
+        if combine:
+            rel.sort()
+            other.sort()
         self.relative_count = len(rel)
         o = self.offset
         pack = RELA.pack_into
