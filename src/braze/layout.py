@@ -144,6 +144,17 @@ def assign_addresses(ctx) -> None:
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
+    target = ctx.target
+    if target.add_thunks(ctx):
+        # branch thunks grow code sections, which moves what the branches reach: again until stable
+        for _ in range(32):
+            _assign(ctx, chunks)
+            if not target.add_thunks(ctx):
+                break
+        else:
+            raise LinkError("branch thunks: layout does not converge")
+        target.finish_thunks(ctx)
+        _assign(ctx, chunks)        # (.symtab grew)
     relr = syn.relr_dyn
     if relr is not None and relr.relocs:
         # .relr.dyn's size depends on the addresses of what it relocates, which follow it

@@ -268,6 +268,8 @@ def scan_section(ctx, sec, rels=None) -> None:
         if s is None:
             s = local_sym(obj, idx)
         if t in _BRANCH:
+            if s.is_abs:
+                ctx.a64_abs_branch = True   # (layout then looks for branches needing a veneer)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif s.bind != STB_LOCAL and is_preemptible(ctx, s):
@@ -442,6 +444,20 @@ def _erratum_843419(ctx, obj, sec, off, buf, loc, P, target, t):
                     f"--fix-cortex-a53-843419 (gcc: -mno-fix-cortex-a53-843419)")
 
 
+def _stub_name(ctx, s) -> str:
+    """bfd's veneer symbol: `__<symbol>_veneer`, a library symbol named with its version."""
+    name = s.name
+    if s.rank == SHARED and s.verneed and "@" not in name:
+        name = f"{name}@@{s.verneed}"
+    return f"__{name}_veneer"
+
+
+def _stub_addr(ctx, sec, s, A):
+    """The address of the veneer of sec's group for (s, A), None without one."""
+    v = getattr(ctx, "a64_veneers", None)
+    return None if v is None else v.lookup(sec, s, A)
+
+
 def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
     """A GOT-relative form whose slot is at G (A included)."""
     insn = _get(buf, loc)[0]
@@ -497,6 +513,10 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         insn = _get(buf, loc)[0]
         if t == R_CALL26 or t == R_JUMP26:
             if not -0x8000000 <= v < 0x8000000:
+                stub = _stub_addr(ctx, sec, s, A)
+                if stub is not None:        # bfd: to the group's veneer, the addend dropped
+                    _put(buf, loc, set_imm26(insn, (stub - P) >> 2))
+                    return 1
                 raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): {rname(t)} to `{diag.demangle(s.name)}' "
                                 f"is out of the branch range (+-128 MiB); range-extension thunks are not "
                                 f"supported by braze on aarch64")
@@ -831,6 +851,16 @@ class AArch64(Target):
             raise LinkError("option -r is not supported for aarch64 inputs yet")
         if cfg.emit_relocs:
             raise LinkError("option --emit-relocs is not supported for aarch64 inputs yet")
+
+    @staticmethod
+    def add_thunks(ctx) -> bool:
+        from .aarch64_veneers import add_thunks
+        return add_thunks(ctx)
+
+    @staticmethod
+    def finish_thunks(ctx) -> None:
+        from .aarch64_veneers import finish_thunks
+        finish_thunks(ctx)
 
     @staticmethod
     def finish_weak_undefined(ctx) -> None:
