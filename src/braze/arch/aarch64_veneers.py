@@ -1,8 +1,8 @@
 """aarch64 range-extension veneers (bfd's "long branch stubs") for CALL26/JUMP26 beyond +-128 MiB.
 
 bfd groups the code input sections of each output section (at most 127 MiB per group, formed from
-the end of the section backwards, a group also serving the sections up to 127 MiB before it) and
-puts one stub section in front of each group's first input section; a branch out of range goes to
+the start, a group also serving the sections up to 127 MiB after it) and puts one stub section
+after each group's last input section; a branch out of range goes to
 the veneer of its group for (symbol, addend). A stub section starts with a branch over itself and a
 nop, holds one veneer per destination (sized 24 bytes each, the long form) and is rounded up to
 4 KiB so that adding stubs rarely moves code again. Layout repeats while stub sections grow
@@ -39,7 +39,7 @@ class Veneer:
 
 
 class StubSection:
-    """A linker-made input section of a code output section (bfd: `<first section>.stub`)."""
+    """A linker-made input section of a code output section (bfd: `<last section of the group>.stub`)."""
     file = None
     rel_size = 0
     type = SHT_PROGBITS
@@ -47,10 +47,10 @@ class StubSection:
     alive = True
     merge = None
 
-    def __init__(self, ctx, out, first):
+    def __init__(self, ctx, out, last):
         self.ctx = ctx
         self.out = out
-        self.name = first.name + ".stub"
+        self.name = last.name + ".stub"
         self.align = 8
         self.size = 0
         self.out_off = 0
@@ -102,37 +102,35 @@ def _dest(ctx, s) -> int:
 
 
 def _groups(secs) -> list:
-    """bfd's grouping (group_sections, stubs not always after the branch): the index of each
-    section's group's first section, which the group's stub section precedes."""
+    """bfd's grouping, as its output shows it: a group is the longest run of sections spanning less
+    than GROUP_SIZE; its stub section follows its last section, and the sections after that whose end
+    is less than GROUP_SIZE past the stub section use it too. Returns each section's group's last
+    section index."""
     link = [0] * len(secs)
-    i = len(secs) - 1
-    while i >= 0:
-        curr = i
-        total = secs[i].size
-        while curr > 0:
-            total += secs[curr].out_off - secs[curr - 1].out_off
-            if total >= GROUP_SIZE:
-                break
-            curr -= 1
-        for j in range(curr, i + 1):
-            link[j] = curr
-        t, p, total = curr, curr - 1, 0
-        while p >= 0:
-            total += secs[t].out_off - secs[p].out_off
-            if total >= GROUP_SIZE:
-                break
-            link[p] = curr
-            t, p = p, p - 1
-        i = p
+    n = len(secs)
+    i = 0
+    while i < n:
+        start = secs[i].out_off
+        j = i
+        while j + 1 < n and secs[j + 1].out_off + secs[j + 1].size - start < GROUP_SIZE:
+            j += 1
+        end = secs[j].out_off + secs[j].size
+        for k in range(i, j + 1):
+            link[k] = j
+        k = j + 1
+        while k < n and secs[k].out_off + secs[k].size - end < GROUP_SIZE:
+            link[k] = j
+            k += 1
+        i = k
     return link
 
 
 class Veneers:
-    """The link's stub sections: {id(input section): (output section, its group's first section)}."""
+    """The link's stub sections: {id(input section): (output section, its group's last section)}."""
 
     def __init__(self, ctx):
         self.group = {}
-        self.stubs = {}         # id(first section) -> StubSection, in creation order
+        self.stubs = {}         # id(group's last section) -> StubSection, in creation order
         self.code = []          # (output section, [code input sections with relocations])
         for c in ctx.chunks:
             members = getattr(c, "members", None)
@@ -165,11 +163,11 @@ class Veneers:
                     v = _dest(ctx, s) + A - (base + off)
                     if -0x8000000 <= v < 0x8000000:
                         continue
-                    out, first = self.group[id(m)]
-                    st = self.stubs.get(id(first))
+                    out, last = self.group[id(m)]
+                    st = self.stubs.get(id(last))
                     if st is None:
-                        st = self.stubs[id(first)] = StubSection(ctx, out, first)
-                        out.members.insert(out.members.index(first), st)
+                        st = self.stubs[id(last)] = StubSection(ctx, out, last)
+                        out.members.insert(out.members.index(last) + 1, st)
                     if (s, A) not in st.veneers:
                         st.veneers[(s, A)] = Veneer(s, A, _stub_name(ctx, s))
                         new.add(st)
