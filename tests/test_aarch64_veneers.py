@@ -75,7 +75,13 @@ def veneer_view(path: Path) -> dict:
     def word(a):
         return struct.unpack_from("<I", blob, toff + a - taddr)[0]
 
+    # PLT entries by the symbol objdump names them after (the two linkers order them differently)
+    plt = {int(m.group(1), 16): m.group(2) for m in re.finditer(
+        r"^([0-9a-f]+) <(\S+)>:", _run([H.PREFIX + "objdump", "-d", "-j", ".plt", path], path.parent).stdout, re.M)}
+
     def where(a):
+        if a in plt:
+            return ".plt", plt[a]
         for name, (sa, _o, sz) in secs.items():
             if sa and sa <= a < sa + sz:
                 return name, a - sa
