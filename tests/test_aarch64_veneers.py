@@ -176,3 +176,80 @@ def test_veneers_deterministic(objs, braze_lddir, tmp_path):
         digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
         out.unlink()
     assert len(digests) == 1
+
+
+# ------------------------------------------------------------------ Cortex-A53 erratum 843419 veneers
+
+ERR = Path(__file__).resolve().parent / "c" / "a64v_erratum"
+
+
+def erratum_view(path: Path) -> dict:
+    """c/a64v_erratum/seq.s as linked: .text's size; the code of f1..f5 (ADR rewrites, branches to
+    veneers); the entries of the stub section as a set (insn, branch target, both relative to .text:
+    bfd orders them by its hash table); the named veneers by the offset in their name (bfd's other
+    two fields are its internal stub count and section id)."""
+    secs = _sections(path)
+    taddr, toff, tsize = secs[".text"]
+    blob = path.read_bytes()
+
+    def word(a):
+        return struct.unpack_from("<I", blob, toff + a - taddr)[0]
+
+    syms = _symbols(path)
+    funcs = {n: (v, s) for v, s, t, x, n in syms if re.fullmatch(r"f[1-5]|run_all", n)}
+    view = {"text_size": tsize, "code": {}, "stub": [], "named": []}
+    # the stub section (after its group's last input section): it starts with a branch over itself
+    # and a nop, 8-aligned, before the first named veneer
+    named = [v for v, s, t, x, n in syms if n.startswith("e843419@")]
+    assert named, "no erratum veneer symbol"
+    a = min(named) - 8
+    while not (word(a) & 0xfc000000 == 0x14000000 and word(a + 4) == NOP and a + 4 * (word(a) & 0x3ffffff) > min(named)):
+        a -= 8
+    end = a + 4 * (word(a) & 0x3ffffff)
+    for n, (v, s) in sorted(funcs.items()):
+        code = []
+        for p in range(v, v + s, 4):
+            w = word(p)
+            t = p + (_sext(w & 0x3ffffff, 26) << 2)
+            if w & 0xfc000000 == 0x14000000 and a < t < end:
+                w = ("b to the veneer holding", word(t))
+            code.append(w)
+        if n == "f5":           # (its GOT slot's offset: the linkers order .got differently)
+            code[2] = code[2] & ~0x3ffc00
+        view["code"][n] = code
+    for e in range(a + 8, end, 8):
+        w0, w1 = word(e), word(e + 4)
+        if w0 == 0 and w1 == 0:
+            continue
+        assert w1 & 0xfc000000 == 0x14000000, f"not an erratum veneer at {e:#x}: {w0:#x} {w1:#x}"
+        if w0 & 0x3ff == 4 << 5 | 4:            # f5's GOT load (see above)
+            w0 &= ~0x3ffc00
+        view["stub"].append((w0, e + 4 + (_sext(w1 & 0x3ffffff, 26) << 2) - taddr))
+    view["stub"].sort()
+    view["named"] = sorted((re.sub(r"^e843419@[0-9a-f]+_[0-9a-f]+_", "e843419@_", n), s, t)
+                           for v, s, t, x, n in syms if n.startswith("e843419@"))
+    view["stub_at"] = a - taddr
+    return view
+
+
+@pytest.mark.parametrize("mode", ["nopie", "pie", "static"])
+def test_erratum_843419_veneers(tmp_path, braze_lddir, mode):
+    cc = H.PREFIX + "gcc"
+    _run([cc, "-c", ERR / "seq.s", "-o", "seq.o"], tmp_path)
+    _run([cc, "-c", "-O2", ERR / "main.c", "-o", "main.o"], tmp_path)
+    flags = {"nopie": ["-no-pie"], "pie": ["-pie"], "static": ["-static"]}[mode]
+    outs = {}
+    for linker in ("bfd", "braze"):
+        out = tmp_path / f"prog-{linker}"
+        # (gcc passes --fix-cortex-a53-843419 itself: the linkers see what users' links give them)
+        _run([cc, *_ld(linker, braze_lddir), *flags, "main.o", "seq.o", "-o", out], tmp_path)
+        outs[linker] = out
+    rb, rt = _qemu(outs["bfd"]), _qemu(outs["braze"])
+    assert rb == (0, "44\n", ""), rb
+    assert rt == rb
+    vb, vt = erratum_view(outs["bfd"]), erratum_view(outs["braze"])
+    # the test reaches what it is about: two veneers used (f2, f3), two ADR rewrites (f1, f5)
+    assert len(vb["named"]) == 2 and len(vb["stub"]) == 4, vb
+    for k in vb:
+        assert vt[k] == vb[k], f"{k} differs\nbfd:  {vb[k]}\ntest: {vt[k]}"
+

@@ -389,6 +389,10 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
         n = len(rels)
         while i < n:
             i += _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr)
+        v = getattr(ctx, "a64_veneers", None)
+        if v is not None and id(sec) in v.errata:
+            from .aarch64_veneers import fix_errata
+            fix_errata(ctx, sec, buf, base_off, base_addr)
     except (struct.error, IndexError, OverflowError):
         if i >= len(rels):
             raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
@@ -405,43 +409,6 @@ def _overflow(obj, sec, off, t, s, v):
 def _tls_fail(obj, sec, off, t):
     raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): TLS relaxation of {rname(t)} failed: "
                     f"unexpected instruction sequence")
-
-
-def _ldst(insn: int) -> bool:
-    return insn & 0x0a000000 == 0x08000000          # the load/store encoding group
-
-
-def _erratum_843419(ctx, obj, sec, off, buf, loc, P, target, t):
-    """Cortex-A53 erratum 843419 (--fix-cortex-a53-843419, which gcc passes): an ADRP in the last two
-    words of a 4 KiB page, then a load/store, then (directly or one instruction later) an unsigned-offset
-    load/store based on the ADRP's register. bfd first turns such an ADRP into an ADR of the same page
-    address when that is within +-1 MiB, which braze does too; otherwise bfd moves the load/store to a
-    veneer, which braze does not write, so the link is refused. (The test is a superset of bfd's: a
-    sequence bfd would leave alone may be refused, never missed.)"""
-    if P & 0xfff < 0xff8 or off + 12 > sec.size:
-        return
-    insn1 = _get(buf, loc)[0]
-    rd = insn1 & 0x1f
-    insn2 = _get(buf, loc + 4)[0]
-    if not _ldst(insn2) or (insn2 & 0x3a000000 == 0x28000000 and insn2 & 0x400000):   # no load pair
-        return
-    hit = False
-    for k in (8, 12):
-        if off + k + 4 > sec.size:
-            break
-        insn = _get(buf, loc + k)[0]
-        if insn & 0x3b000000 == 0x39000000 and (insn >> 5) & 0x1f == rd:
-            hit = True
-            break
-    if not hit:
-        return
-    v = page(target) - P
-    if -0x100000 <= v < 0x100000:
-        _put(buf, loc, set_adr_imm(0x10000000 | rd, v))        # ADR rd, page(target)
-        return
-    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): this {rname(t)} instruction sequence needs a "
-                    f"Cortex-A53 erratum 843419 veneer, which braze does not write; link without "
-                    f"--fix-cortex-a53-843419 (gcc: -mno-fix-cortex-a53-843419)")
 
 
 def _stub_name(ctx, s) -> str:
@@ -536,8 +503,6 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         if t == R_ADR_PREL_PG_HI21 and not -0x100000 <= v < 0x100000:
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], v))
-        if ctx.config.fix_cortex_a53_843419:
-            _erratum_843419(ctx, obj, sec, off, buf, loc, P, S + A, t)
         return 1
     if t == R_ADD_ABS_LO12_NC:
         _put(buf, loc, set_imm12(_get(buf, loc)[0], S + A))
@@ -621,8 +586,6 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
     if t == R_ADR_GOT_PAGE:
         G = got.slot_addr(s.got_idx)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], (page(G + A) - page(P)) >> 12))
-        if ctx.config.fix_cortex_a53_843419:
-            _erratum_843419(ctx, obj, sec, off, buf, loc, P, G + A, t)
         return 1
     if t == R_LD64_GOT_LO12_NC:
         G = got.slot_addr(s.got_idx) + A
@@ -657,8 +620,6 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         G = got.slot_addr(s.gottp_idx)
         if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
             _put(buf, loc, set_adr_imm(insn, (page(G + A) - page(P)) >> 12))
-            if ctx.config.fix_cortex_a53_843419:
-                _erratum_843419(ctx, obj, sec, off, buf, loc, P, G + A, t)
         elif t == R_TLSIE_LD64_GOTTPREL_LO12_NC:
             _put(buf, loc, set_imm12(insn, ((G + A) & 0xfff) >> 3))
         else:
