@@ -441,3 +441,26 @@ def fix_errata(ctx, sec, buf, base_off, base_addr) -> None:
         imm = (_sext(((w >> 5) & 0x7ffff) << 2 | (w >> 29) & 3, 21) << 12) - (P & 0xfff)
         imm &= 0x1fffff
         struct.pack_into("<I", buf, a, 0x10000000 | (w & 0x1f) | (imm & 3) << 29 | (imm >> 2) << 5)
+
+
+def fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr) -> None:
+    """With a SECTIONS script (whose layout makes no stub sections): bfd's ADR form where it
+    reaches; a sequence that needs a veneer is refused."""
+    data = bytes(buf[base_off:base_off + sec.size])
+
+    class _View:            # the relocated bytes, for the scan
+        file, shndx, size = sec.file, sec.shndx, sec.size
+    v = _View()
+    v.data = data
+    for adrp_off, _insn_off in _erratum_sites(v, base_addr):
+        a = base_off + adrp_off
+        w = struct.unpack_from("<I", buf, a)[0]
+        P = base_addr + adrp_off
+        imm = (_sext(((w >> 5) & 0x7ffff) << 2 | (w >> 29) & 3, 21) << 12) - (P & 0xfff)
+        if not -0x100000 <= imm < 0x100000:
+            raise LinkError(f"{sec.file.name}:({sec.name}+0x{adrp_off:x}): this instruction sequence needs "
+                            "a Cortex-A53 erratum 843419 veneer, which braze does not write with a SECTIONS "
+                            "linker script; link without --fix-cortex-a53-843419 (gcc: "
+                            "-mno-fix-cortex-a53-843419)")
+        imm &= 0x1fffff
+        struct.pack_into("<I", buf, a, 0x10000000 | (w & 0x1f) | (imm & 3) << 29 | (imm >> 2) << 5)
