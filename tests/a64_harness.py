@@ -14,10 +14,9 @@ from programs import Case, object_mode
 PREFIX = "aarch64-linux-gnu-"
 SYSROOT = "/usr/aarch64-linux-gnu"
 QEMU = "qemu-aarch64"
-# gcc passes --fix-cortex-a53-843419 by default; braze applies bfd's ADR form of the fix but writes no
-# erratum veneers (it refuses a link that needs one), so the glibc-static mode links without the fix
-# for both linkers (libc.a has sequences that need veneers).
-STATIC_FLAGS = ["-mno-fix-cortex-a53-843419"]
+# gcc passes --fix-cortex-a53-843419 by default, and braze writes bfd's ADR form and erratum veneers:
+# the glibc-static modes link libc.a as users do, with no extra flags.
+STATIC_FLAGS: list[str] = []
 
 
 def have_toolchain() -> bool:

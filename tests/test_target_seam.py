@@ -36,7 +36,9 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             "configure", "finish_scan", "merge_properties", "use_ibt_plt", "write_ibt_plt_entry",
             "write_ibt_jmp_entry", "write_pltgot_entry", "plt_cie", "lazy_plt_fde", "ibt_plt_fde", "pltgot_fde",
             # -r and --emit-relocs: a target without them refuses the options (configure)
-            "reloc_field_width", "emitted_reloc"}
+            "reloc_field_width", "emitted_reloc",
+            # branch thunks: x86-64 branches reach the whole address space
+            "add_thunks", "finish_thunks"}
 
 
 def _generic_sources():

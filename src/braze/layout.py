@@ -144,6 +144,17 @@ def assign_addresses(ctx) -> None:
     if syn.dynamic is not None:
         syn.dynamic.build(ctx)      # now that array sections exist
     _assign(ctx, chunks)
+    target = ctx.target
+    if target.add_thunks(ctx):
+        # branch thunks grow code sections, which moves what the branches reach: again until stable
+        for _ in range(32):
+            _assign(ctx, chunks)
+            if not target.add_thunks(ctx):
+                break
+        else:
+            raise LinkError("branch thunks: layout does not converge")
+        target.finish_thunks(ctx)
+        _assign(ctx, chunks)        # (.symtab grew)
     relr = syn.relr_dyn
     if relr is not None and relr.relocs:
         # .relr.dyn's size depends on the addresses of what it relocates, which follow it
@@ -679,9 +690,11 @@ def define_symbols(ctx) -> None:
         setv("__tdata_start", td.addr)
     # The TLSDESC local-dynamic base. An executable relaxes its descriptor to LE, where the DTPOFF32
     # offsets that follow become TP offsets (as after a classic LD->LE), so bfd puts the base at TP
-    # itself (TPOFF 0); a library keeps the TLS block start.
+    # itself (TPOFF 0); a library keeps the TLS block start. (TLS variant I, aarch64: the DTPREL
+    # offsets stay block offsets after the relaxation, and bfd keeps the block start there too.)
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
-    setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared else ctx.tp, tls_first)
+    setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared or ctx.target.tls_variant == 1 else ctx.tp,
+         tls_first)
     from .address import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
         s.value = sym_addr(ctx, ref) + delta

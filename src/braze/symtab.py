@@ -64,9 +64,12 @@ class SymTab(Chunk):
             elif kind == 2:                     # a global symbol made local (bfd: visibility cleared)
                 _, name, s, typ = ent
                 self._pack_sym(ctx, buf, o, name, s, STB_LOCAL, typ)
-            else:                               # a linker-made local nothing referenced
+            elif kind == 3:                     # a linker-made local nothing referenced
                 _, name, typ, chunk = ent
                 pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), chunk.addr, 0)
+            else:                               # a linker-made local with its own value and size
+                _, name, typ, chunk, value, size = ent
+                pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), value, size)
             o += 24
         for name, s in self.globals:
             self._pack_sym(ctx, buf, o, name, s, None)
@@ -254,6 +257,22 @@ def build_symtab(ctx, chunks) -> list:
         t.update_size(ctx)
     ctx.shstrtab = shstr
     return tabs
+
+
+def add_linker_locals(ctx, syms) -> None:
+    """Locals a target makes during layout (aarch64 veneers and their mapping symbols), after the
+    other locals as bfd writes them: syms are (name, type, output section, value, size)."""
+    st = next((c for c in ctx.chunks if isinstance(c, SymTab)), None)
+    if st is None or not syms:
+        return
+    add = st.strtab.add
+    if not any(ent[0] == 0 and ent[1] == 0 for ent in st.locals) and any(ent[0] == 0 for ent in st.locals):
+        st.locals.append((0, add("")))
+    st.locals.extend((4, add(n), typ, c, value, size) for n, typ, c, value, size in syms)
+    st.update_size(ctx)
+    st.strtab.update_size(ctx)
+    if st.shndx_table is not None:
+        st.shndx_table.update_size(ctx)
 
 
 def _exe_forced_local(ctx) -> set:

@@ -11,7 +11,7 @@ import struct
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC
+from ..elf import STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -52,6 +52,13 @@ R_LDST16_ABS_LO12_NC, R_LDST32_ABS_LO12_NC, R_LDST64_ABS_LO12_NC = 284, 285, 286
 R_LDST128_ABS_LO12_NC = 299
 R_GOT_LD_PREL19, R_LD64_GOTOFF_LO15, R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_LD64_GOTPAGE_LO15 = 309, 310, 311, 312, 313
 R_TLSGD_ADR_PAGE21, R_TLSGD_ADD_LO12_NC = 513, 514
+R_TLSLD_ADR_PAGE21, R_TLSLD_ADD_LO12_NC = 518, 519
+(R_TLSLD_MOVW_DTPREL_G2, R_TLSLD_MOVW_DTPREL_G1, R_TLSLD_MOVW_DTPREL_G1_NC, R_TLSLD_MOVW_DTPREL_G0,
+ R_TLSLD_MOVW_DTPREL_G0_NC, R_TLSLD_ADD_DTPREL_HI12, R_TLSLD_ADD_DTPREL_LO12, R_TLSLD_ADD_DTPREL_LO12_NC,
+ R_TLSLD_LDST8_DTPREL_LO12, R_TLSLD_LDST8_DTPREL_LO12_NC, R_TLSLD_LDST16_DTPREL_LO12,
+ R_TLSLD_LDST16_DTPREL_LO12_NC, R_TLSLD_LDST32_DTPREL_LO12, R_TLSLD_LDST32_DTPREL_LO12_NC,
+ R_TLSLD_LDST64_DTPREL_LO12, R_TLSLD_LDST64_DTPREL_LO12_NC) = range(523, 539)
+R_TLSLD_LDST128_DTPREL_LO12, R_TLSLD_LDST128_DTPREL_LO12_NC = 572, 573
 R_TLSIE_ADR_GOTTPREL_PAGE21, R_TLSIE_LD64_GOTTPREL_LO12_NC, R_TLSIE_LD_GOTTPREL_PREL19 = 541, 542, 543
 (R_TLSLE_MOVW_TPREL_G2, R_TLSLE_MOVW_TPREL_G1, R_TLSLE_MOVW_TPREL_G1_NC, R_TLSLE_MOVW_TPREL_G0,
  R_TLSLE_MOVW_TPREL_G0_NC, R_TLSLE_ADD_TPREL_HI12, R_TLSLE_ADD_TPREL_LO12, R_TLSLE_ADD_TPREL_LO12_NC,
@@ -70,7 +77,7 @@ NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance
 
 
 def rname(t: int) -> str:
-    return "R_AARCH64_" + NAMES[t][2:] if t in NAMES else f"relocation type {t}"
+    return "R_AARCH64_" + NAMES[t][2:] if t in NAMES else f"type {t}"
 
 
 # ---------------------------------------------------------------- instruction encodings
@@ -104,6 +111,22 @@ _MOVW_PREL = {R_MOVW_PREL_G0: (0, True), R_MOVW_PREL_G0_NC: (0, False), R_MOVW_P
 _TLSLE_MOVW = {R_TLSLE_MOVW_TPREL_G2: (32, True), R_TLSLE_MOVW_TPREL_G1: (16, True),
                R_TLSLE_MOVW_TPREL_G1_NC: (16, False), R_TLSLE_MOVW_TPREL_G0: (0, True),
                R_TLSLE_MOVW_TPREL_G0_NC: (0, False)}
+
+
+# TLSLD DTPREL forms (an offset in the module's TLS block): the MOVW groups (shift, checked), the
+# load/store immediates' access-size shift (checked forms: the even numbers below 539, 572)
+_DTPREL_MOVW = {R_TLSLD_MOVW_DTPREL_G2: (32, True), R_TLSLD_MOVW_DTPREL_G1: (16, True),
+                R_TLSLD_MOVW_DTPREL_G1_NC: (16, False), R_TLSLD_MOVW_DTPREL_G0: (0, True),
+                R_TLSLD_MOVW_DTPREL_G0_NC: (0, False)}
+_DTPREL_LDST = {R_TLSLD_LDST8_DTPREL_LO12: (0, True), R_TLSLD_LDST8_DTPREL_LO12_NC: (0, False),
+                R_TLSLD_LDST16_DTPREL_LO12: (1, True), R_TLSLD_LDST16_DTPREL_LO12_NC: (1, False),
+                R_TLSLD_LDST32_DTPREL_LO12: (2, True), R_TLSLD_LDST32_DTPREL_LO12_NC: (2, False),
+                R_TLSLD_LDST64_DTPREL_LO12: (3, True), R_TLSLD_LDST64_DTPREL_LO12_NC: (3, False),
+                R_TLSLD_LDST128_DTPREL_LO12: (4, True), R_TLSLD_LDST128_DTPREL_LO12_NC: (4, False)}
+_DTPREL = frozenset(list(_DTPREL_MOVW) + list(_DTPREL_LDST) +
+                    [R_TLSLD_ADD_DTPREL_HI12, R_TLSLD_ADD_DTPREL_LO12, R_TLSLD_ADD_DTPREL_LO12_NC])
+ADD_X0_X0_16 = 0x91004000    # add x0, x0, #16 (TCB_SIZE): bfd's LD -> LE second word
+MRS_X0_TPIDR = 0xd53bd040    # mrs x0, tpidr_el0
 
 
 def page(x: int) -> int:
@@ -268,6 +291,8 @@ def scan_section(ctx, sec, rels=None) -> None:
         if s is None:
             s = local_sym(obj, idx)
         if t in _BRANCH:
+            if s.is_abs:
+                ctx.a64_abs_branch = True   # (layout then looks for branches needing a veneer)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif s.bind != STB_LOCAL and is_preemptible(ctx, s):
@@ -358,7 +383,13 @@ def scan_section(ctx, sec, rels=None) -> None:
                     rela_dyn.relocs.append(NoneReloc())
                 _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
-        if t in _TLSDESC_REST:
+        if t in _TLSDESC_REST or t in _DTPREL:
+            continue
+        if t == R_TLSLD_ADR_PAGE21 or t == R_TLSLD_ADD_LO12_NC:
+            if shared:
+                ctx.need_tlsld = True       # the module's GOT pair (DTPMOD64, 0)
+            # (an executable relaxes it to LE; the __tls_get_addr call it drops still gets its PLT
+            # entry, as in bfd, whose PLT decisions come before the relaxation)
             continue
         _unsupported(obj, sec, off, t)
 
@@ -387,6 +418,13 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
         n = len(rels)
         while i < n:
             i += _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr)
+        v = getattr(ctx, "a64_veneers", None)
+        if v is not None and id(sec) in v.errata:
+            from .aarch64_veneers import fix_errata
+            fix_errata(ctx, sec, buf, base_off, base_addr)
+        elif ctx.lscript is not None and ctx.config.fix_cortex_a53_843419 and sec.flags & SHF_EXECINSTR:
+            from .aarch64_veneers import fix_errata_without_veneers
+            fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr)
     except (struct.error, IndexError, OverflowError):
         if i >= len(rels):
             raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
@@ -405,41 +443,18 @@ def _tls_fail(obj, sec, off, t):
                     f"unexpected instruction sequence")
 
 
-def _ldst(insn: int) -> bool:
-    return insn & 0x0a000000 == 0x08000000          # the load/store encoding group
+def _stub_name(ctx, s) -> str:
+    """bfd's veneer symbol: `__<symbol>_veneer`, a library symbol named with its version."""
+    name = s.name
+    if s.rank == SHARED and s.verneed and "@" not in name:
+        name = f"{name}@@{s.verneed}"
+    return f"__{name}_veneer"
 
 
-def _erratum_843419(ctx, obj, sec, off, buf, loc, P, target, t):
-    """Cortex-A53 erratum 843419 (--fix-cortex-a53-843419, which gcc passes): an ADRP in the last two
-    words of a 4 KiB page, then a load/store, then (directly or one instruction later) an unsigned-offset
-    load/store based on the ADRP's register. bfd first turns such an ADRP into an ADR of the same page
-    address when that is within +-1 MiB, which braze does too; otherwise bfd moves the load/store to a
-    veneer, which braze does not write, so the link is refused. (The test is a superset of bfd's: a
-    sequence bfd would leave alone may be refused, never missed.)"""
-    if P & 0xfff < 0xff8 or off + 12 > sec.size:
-        return
-    insn1 = _get(buf, loc)[0]
-    rd = insn1 & 0x1f
-    insn2 = _get(buf, loc + 4)[0]
-    if not _ldst(insn2) or (insn2 & 0x3a000000 == 0x28000000 and insn2 & 0x400000):   # no load pair
-        return
-    hit = False
-    for k in (8, 12):
-        if off + k + 4 > sec.size:
-            break
-        insn = _get(buf, loc + k)[0]
-        if insn & 0x3b000000 == 0x39000000 and (insn >> 5) & 0x1f == rd:
-            hit = True
-            break
-    if not hit:
-        return
-    v = page(target) - P
-    if -0x100000 <= v < 0x100000:
-        _put(buf, loc, set_adr_imm(0x10000000 | rd, v))        # ADR rd, page(target)
-        return
-    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): this {rname(t)} instruction sequence needs a "
-                    f"Cortex-A53 erratum 843419 veneer, which braze does not write; link without "
-                    f"--fix-cortex-a53-843419 (gcc: -mno-fix-cortex-a53-843419)")
+def _stub_addr(ctx, sec, s, A):
+    """The address of the veneer of sec's group for (s, A), None without one."""
+    v = getattr(ctx, "a64_veneers", None)
+    return None if v is None else v.lookup(sec, s, A)
 
 
 def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
@@ -497,9 +512,13 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         insn = _get(buf, loc)[0]
         if t == R_CALL26 or t == R_JUMP26:
             if not -0x8000000 <= v < 0x8000000:
+                stub = _stub_addr(ctx, sec, s, A)
+                if stub is not None:        # bfd: to the group's veneer, the addend dropped
+                    _put(buf, loc, set_imm26(insn, (stub - P) >> 2))
+                    return 1
                 raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): {rname(t)} to `{diag.demangle(s.name)}' "
-                                f"is out of the branch range (+-128 MiB); range-extension thunks are not "
-                                f"supported by braze on aarch64")
+                                f"is out of the branch range (+-128 MiB); range-extension veneers are not "
+                                f"supported by braze with a SECTIONS linker script")
             insn = set_imm26(insn, v >> 2)
         elif t == R_CONDBR19:
             if not -0x100000 <= v < 0x100000:
@@ -516,8 +535,6 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         if t == R_ADR_PREL_PG_HI21 and not -0x100000 <= v < 0x100000:
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], v))
-        if ctx.config.fix_cortex_a53_843419:
-            _erratum_843419(ctx, obj, sec, off, buf, loc, P, S + A, t)
         return 1
     if t == R_ADD_ABS_LO12_NC:
         _put(buf, loc, set_imm12(_get(buf, loc)[0], S + A))
@@ -601,8 +618,6 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
     if t == R_ADR_GOT_PAGE:
         G = got.slot_addr(s.got_idx)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], (page(G + A) - page(P)) >> 12))
-        if ctx.config.fix_cortex_a53_843419:
-            _erratum_843419(ctx, obj, sec, off, buf, loc, P, G + A, t)
         return 1
     if t == R_LD64_GOT_LO12_NC:
         G = got.slot_addr(s.got_idx) + A
@@ -637,8 +652,6 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         G = got.slot_addr(s.gottp_idx)
         if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
             _put(buf, loc, set_adr_imm(insn, (page(G + A) - page(P)) >> 12))
-            if ctx.config.fix_cortex_a53_843419:
-                _erratum_843419(ctx, obj, sec, off, buf, loc, P, G + A, t)
         elif t == R_TLSIE_LD64_GOTTPREL_LO12_NC:
             _put(buf, loc, set_imm12(insn, ((G + A) & 0xfff) >> 3))
         else:
@@ -710,6 +723,49 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
             _put(buf, loc, NOP)
         return 1
     if t == R_TLSDESC_LDR or t == R_TLSDESC_ADD:
+        return 1
+    if t in _DTPREL:
+        v = S + A - ctx.tls_start
+        insn = _get(buf, loc)[0]
+        if t in _DTPREL_MOVW:
+            sh, chk = _DTPREL_MOVW[t]
+            if chk:
+                if not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):
+                    _overflow(obj, sec, off, t, s, v)
+                insn = _movw_signed(insn, v, sh)
+            else:
+                insn = set_imm16(insn, v >> sh)
+        elif t == R_TLSLD_ADD_DTPREL_HI12:
+            if not 0 <= v < (1 << 24):
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm12(insn, v >> 12)
+        elif t == R_TLSLD_ADD_DTPREL_LO12 or t == R_TLSLD_ADD_DTPREL_LO12_NC:
+            if t == R_TLSLD_ADD_DTPREL_LO12 and not 0 <= v < (1 << 12):
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm12(insn, v)
+        else:
+            sh, chk = _DTPREL_LDST[t]
+            if chk and not 0 <= v < (1 << 12):
+                _overflow(obj, sec, off, t, s, v)
+            insn = set_imm12(insn, (v & 0xfff) >> sh)
+        _put(buf, loc, insn)
+        return 1
+    if t == R_TLSLD_ADR_PAGE21:
+        if exe:                     # LD -> LE (bfd): adrp x0, :tlsldm:x -> mrs x0, tpidr_el0
+            _put(buf, loc, MRS_X0_TPIDR)
+            return 1
+        G = got.slot_addr(got.tlsld_idx)
+        _put(buf, loc, set_adr_imm(_get(buf, loc)[0], (page(G) - page(P)) >> 12))
+        return 1
+    if t == R_TLSLD_ADD_LO12_NC:
+        if exe:                     # add x0, x0, :tlsldm_lo12:x; bl __tls_get_addr -> add x0, x0, #16; nop
+            if i + 1 >= len(rels) or rels[i + 1][0] != off + 4 or \
+                    rels[i + 1][1] & 0xffffffff not in (R_CALL26, R_JUMP26):
+                _tls_fail(obj, sec, off, t)
+            struct.pack_into("<2I", buf, loc, ADD_X0_X0_16, NOP)
+            return 2
+        G = got.slot_addr(got.tlsld_idx)
+        _put(buf, loc, set_imm12(_get(buf, loc)[0], G))
         return 1
     if t == R_TLSGD_ADD_LO12_NC:
         if exe:
@@ -836,6 +892,16 @@ class AArch64(Target):
             raise LinkError("option -r is not supported for aarch64 inputs yet")
         if cfg.emit_relocs:
             raise LinkError("option --emit-relocs is not supported for aarch64 inputs yet")
+
+    @staticmethod
+    def add_thunks(ctx) -> bool:
+        from .aarch64_veneers import add_thunks
+        return add_thunks(ctx)
+
+    @staticmethod
+    def finish_thunks(ctx) -> None:
+        from .aarch64_veneers import finish_thunks
+        finish_thunks(ctx)
 
     @staticmethod
     def finish_weak_undefined(ctx) -> None:

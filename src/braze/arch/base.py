@@ -105,6 +105,15 @@ class Target:
     def finish_scan(self, ctx) -> None:
         """After GOT/PLT/copy allocation: last adjustments of the dynamic relocations."""
 
+    # ---- range-extension thunks (veneers)
+    def add_thunks(self, ctx) -> bool:
+        """After a layout pass: add the branch thunks the current addresses need (growing code output
+        sections); True makes layout run again, until nothing is added."""
+        return False
+
+    def finish_thunks(self, ctx) -> None:
+        """Once layout is stable (after add_thunks added any): the thunks' final form and symbols."""
+
     # ---- .note.gnu.property
     def merge_properties(self, ctx) -> list:
         """[(pr_type, value)] of the output's GNU property note, merged from the inputs (none here)."""

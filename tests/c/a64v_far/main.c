@@ -1,0 +1,2 @@
+void entry(void);
+int main(void) { entry(); return 0; }
