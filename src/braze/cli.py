@@ -470,9 +470,11 @@ def _(c, s, v): c.dynamic_linker = v
 
 @_arg("m")
 def _(c, s, v):
-    from .arch import target_for_emulation, emulation_names
+    from .arch import target_for_emulation, emulation_names, refused_emulation
     if target_for_emulation(v) is None:
-        raise LinkError(f"unsupported emulation: {v} (braze links {', '.join(emulation_names())} only)")
+        why = refused_emulation(v)
+        raise LinkError(f"unsupported emulation: {v}{f' ({why})' if why else ''}; braze links "
+                        f"{', '.join(emulation_names())} only")
     c.emulation = v
 
 
