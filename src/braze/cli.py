@@ -14,9 +14,10 @@ from .diag import LinkError
 
 def _usage() -> str:
     """USAGE with the default target's names filled in."""
-    from .arch import default_target
+    from .arch import default_target, emulation_names
     t = default_target()
-    return USAGE.replace("@EMULATION@", t.emulations[0]).replace("@LIBINIT@", t.lib_init_symbol)
+    return (USAGE.replace("@EMULATION@", t.emulations[0]).replace("@LIBINIT@", t.lib_init_symbol)
+            + f"braze: supported emulations: {' '.join(emulation_names())}\n")   # as bfd's --help ends
 
 
 USAGE = """\
