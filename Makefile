@@ -13,11 +13,14 @@ all: venv
 
 # Debian packages: installed only when running as root and something is missing.
 deps: .stamp-deps
-.stamp-deps: Makefile
+# (as root it also unpacks the arm64 packages of the aarch64 corpus jobs and ctypes test into
+# bench/work/a64-sysroot: bench/tools/a64sysroot.py)
+.stamp-deps: Makefile bench/tools/a64sysroot.py
 	@if [ "$$(id -u)" = 0 ]; then \
 	  missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	  $(PY) bench/tools/a64sysroot.py >/dev/null; \
 	else echo "not root: assuming Debian packages are present ($(APT_PKGS))"; fi
 	@touch $@
 

@@ -52,6 +52,18 @@ LIBDIR = "/usr/lib/x86_64-linux-gnu"
 
 _PYCONFIG = "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu"
 
+# aarch64 jobs: cross-compiled, linked through aarch64-linux-gnu-gcc, run under qemu with the cross
+# toolchain's glibc; their static libraries are Debian's arm64 ones, unpacked by
+# bench/tools/a64sysroot.py ({a64root}), the same archives the x86-64 jobs take from {libdir}
+QEMU_A64 = "qemu-aarch64"
+A64_SYSROOT = "/usr/aarch64-linux-gnu"
+_A64_LIB = "{a64root}/usr/lib/aarch64-linux-gnu"
+_A64_INC = ("-I{a64root}/usr/include", "-I{a64root}/usr/include/aarch64-linux-gnu")
+_A64_RUN = (QEMU_A64, "-L", A64_SYSROOT, "{exe}")
+# libsqlite3.a and libcrypto.a have sequences that need Cortex-A53 erratum 843419 veneers, which
+# braze refuses to link until it writes them: those two jobs link without the fix (both linkers)
+_A64_NOFIX = "-mno-fix-cortex-a53-843419"
+
 LINKERS = ("bfd", "gold", "lld", "mold", "braze")
 REFERENCE_LINKER = "bfd"
 
@@ -79,7 +91,8 @@ class Job:
     Strings in ``compile``, ``links``, ``run`` and ``env`` may use the
     placeholders {src} (bench/programs/<name>), {obj} (compiled objects,
     shared by all linkers), {out} (this linker's output directory),
-    {exe} (= {out}/<output>) and {libdir} (/usr/lib/x86_64-linux-gnu).
+    {exe} (= {out}/<output>), {libdir} (/usr/lib/x86_64-linux-gnu) and
+    {a64root} (the arm64 package sysroot of bench/tools/a64sysroot.py).
 
     ``links`` are full driver command lines *including* ``-o``; the harness
     inserts the linker-selection flags right after the driver (argv[0]).
@@ -97,6 +110,12 @@ class Job:
     default: bool = True
     timeout: float = 120.0                          # seconds, for running the program
     srcdir: str | None = None                       # bench/programs/<srcdir>, default <name>
+    arch: str = "x86_64"                            # "aarch64": cross-built, run under qemu
+
+    @property
+    def driver_prefix(self) -> str:
+        """Prefix of the job's gcc/g++ (the probe of verify_linker uses the same driver)."""
+        return "aarch64-linux-gnu-" if self.arch == "aarch64" else ""
 
     @property
     def src(self) -> str:
@@ -160,7 +179,31 @@ _JOB_LIST = [
          compile=[_c("g++", *_CFLAGS, "-c", f"{{src}}/{f}.cpp", "-o", f"{{obj}}/{f}.o")
                   for f in ("main", "registry", "commands")],
          links=[_c("g++", "{obj}/main.o", "{obj}/registry.o", "{obj}/commands.o", "-o", "{exe}")]),
-    # ---- not in the default set; select with --jobs NAME or --jobs all ----
+    # ---- not in the default set; select with --jobs NAME, --jobs a64 or --jobs all ----
+    # aarch64: the sqlite, lua, openssl and cpp jobs cross-built (see QEMU_A64 above)
+    _job("a64-sqlite", "aarch64: the sqlite job with Debian's arm64 libsqlite3.a, run under qemu",
+         compile=[_c("aarch64-linux-gnu-gcc", *_CFLAGS, *_A64_INC, "-c", "{src}/main.c", "-o", "{obj}/main.o")],
+         links=[_c("aarch64-linux-gnu-gcc", _A64_NOFIX, "{obj}/main.o", f"{_A64_LIB}/libsqlite3.a", "-lm", "-lpthread",
+                   "-ldl", "-o", "{exe}")],
+         run=_A64_RUN, srcdir="sqlite", arch="aarch64", default=False, timeout=300.0),
+    _job("a64-lua", "aarch64: the lua job with Debian's arm64 liblua5.4.a, run under qemu",
+         compile=[_c("aarch64-linux-gnu-gcc", *_CFLAGS, *_A64_INC, "-I{a64root}/usr/include/lua5.4", "-c",
+                     "{src}/main.c", "-o", "{obj}/main.o")],
+         links=[_c("aarch64-linux-gnu-gcc", "{obj}/main.o", f"{_A64_LIB}/liblua5.4.a", "-lm", "-ldl",
+                   "-o", "{exe}")],
+         run=_A64_RUN, srcdir="lua", arch="aarch64", default=False, timeout=300.0),
+    _job("a64-openssl", "aarch64: the openssl job with Debian's arm64 libcrypto.a, run under qemu",
+         compile=[_c("aarch64-linux-gnu-gcc", *_CFLAGS, *_A64_INC, "-c", "{src}/main.c", "-o", "{obj}/main.o")],
+         links=[_c("aarch64-linux-gnu-gcc", _A64_NOFIX, "{obj}/main.o", f"{_A64_LIB}/libcrypto.a", "-lpthread", "-ldl",
+                   "-o", "{exe}")],
+         run=_A64_RUN, srcdir="openssl", arch="aarch64", default=False, timeout=300.0),
+    _job("a64-cpp", "aarch64: the cpp job (exceptions, iostream, thread_local, dynamic libstdc++) "
+                    "built with aarch64-linux-gnu-g++, run under qemu",
+         compile=[_c("aarch64-linux-gnu-g++", *_CFLAGS, "-c", f"{{src}}/{f}.cpp", "-o", f"{{obj}}/{f}.o")
+                  for f in ("main", "registry", "commands")],
+         links=[_c("aarch64-linux-gnu-g++", "{obj}/main.o", "{obj}/registry.o", "{obj}/commands.o",
+                   "-o", "{exe}")],
+         run=_A64_RUN, srcdir="cpp", arch="aarch64", default=False, timeout=300.0),
     _job("hello-static", "the hello job linked -static (non-PIE)",
          compile=[_c("gcc", *_CFLAGS, "-c", "{src}/hello.c", "-o", "{obj}/hello.o")],
          links=[_c("gcc", "-static", "{obj}/hello.o", "-o", "{exe}")],
@@ -246,11 +289,19 @@ def _job_of(job: Job | str) -> Job:
 
 
 def select_jobs(spec: str | Sequence[str] | None = None) -> list[Job]:
-    """None -> default jobs; "all" -> every job; "a,b" or ["a", "b"] -> those."""
+    """None -> default jobs; "all" -> every job; "a64" -> the aarch64 jobs; "a,b" or ["a", "b"] -> those."""
     if spec is None:
         names = DEFAULT_JOBS
     elif isinstance(spec, str):
-        names = list(JOBS) if spec.strip() == "all" else [s.strip() for s in spec.split(",") if s.strip()]
+        names = []
+        for n in (s.strip() for s in spec.split(",")):
+            if n == "all":
+                names += JOBS
+            elif n == "a64":
+                names += [j.name for j in _JOB_LIST if j.arch == "aarch64"]
+            elif n:
+                names.append(n)
+        names = list(dict.fromkeys(names))
     else:
         names = list(spec)
     return [_job_of(n) for n in names]
@@ -264,8 +315,32 @@ def obj_dir(job: Job | str, workdir: str | None = None) -> str:
     return os.path.join(_workdir(workdir), "obj", _job_of(job).name)
 
 
+def _a64sysroot():
+    """bench/tools/a64sysroot.py, loaded by path (this module is imported as jobs and as bench.jobs)."""
+    import importlib.util
+    mod = sys.modules.get("braze_bench_a64sysroot")
+    if mod is None:
+        spec = importlib.util.spec_from_file_location("braze_bench_a64sysroot",
+                                                      os.path.join(BENCH_DIR, "tools", "a64sysroot.py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        spec.loader.exec_module(mod)
+    return mod
+
+
+def a64_sysroot(ensure: bool = False) -> str:
+    """The arm64 package sysroot ({a64root}); with ensure=True, fetched first if needed."""
+    mod = _a64sysroot()
+    if not ensure:
+        return mod.default_dir()
+    try:
+        return mod.ensure()
+    except mod.SysrootError as e:
+        raise BenchError(f"the arm64 package sysroot: {e}") from None
+
+
 def _subst(s: str, **vals: str) -> str:
-    return s.format(libdir=LIBDIR, **vals)
+    return s.format(libdir=LIBDIR, a64root=a64_sysroot(), **vals)
 
 
 def tool_env() -> dict[str, str]:
@@ -343,14 +418,14 @@ def linker_flags(linker: str, lddir: str | None = None) -> list[str]:
     return [f"-fuse-ld={linker}"]
 
 
-def _probe_object(workdir: str | None) -> str:
+def _probe_object(workdir: str | None, prefix: str = "") -> str:
     d = os.path.join(_workdir(workdir), "probe")
     os.makedirs(d, exist_ok=True)
-    src, obj = os.path.join(d, "probe.c"), os.path.join(d, "probe.o")
+    src, obj = os.path.join(d, "probe.c"), os.path.join(d, f"{prefix}probe.o")
     if not os.path.exists(obj):
         with open(src, "w") as f:
             f.write("int main(void) { return 0; }\n")
-        _run_tool(["gcc", "-c", src, "-o", obj], "compiling the linker probe")
+        _run_tool([prefix + "gcc", "-c", src, "-o", obj], "compiling the linker probe")
     return obj
 
 
@@ -360,35 +435,40 @@ def _version_lines(text: str) -> list[str]:
             if l.strip() and not l.startswith("collect2 ") and " -o /dev/null " not in l]
 
 
-def verify_linker(linker: str, lddir: str | None = None, workdir: str | None = None) -> str:
+def verify_linker(linker: str, lddir: str | None = None, workdir: str | None = None,
+                  arch: str = "x86_64") -> str:
     """Prove that gcc really runs `linker`; return its --version first line.
 
     Raises BenchError with an install hint if it is missing.  For braze the
     check is that `gcc -B<lddir>/ -print-prog-name=ld` resolves to <lddir>/ld
-    (its --version output is reported but not required).
+    (its --version output is reported but not required).  arch="aarch64" asks
+    the same of the cross driver aarch64-linux-gnu-gcc (collect2 finds `ld` in
+    the -B directory there too).
     """
-    obj = _probe_object(workdir)
+    prefix = "aarch64-linux-gnu-" if arch == "aarch64" else ""
+    gcc = prefix + "gcc"
+    obj = _probe_object(workdir, prefix)
     flags = linker_flags(linker, lddir)
     if linker == "braze" or lddir is not None:
         d = flags[0][2:]
         want = os.path.realpath(os.path.join(d, "ld"))
-        p = subprocess.run(["gcc", *flags, "-print-prog-name=ld"], stdout=subprocess.PIPE,
+        p = subprocess.run([gcc, *flags, "-print-prog-name=ld"], stdout=subprocess.PIPE,
                            text=True, env=tool_env())
         got = p.stdout.strip()
         if os.path.realpath(got) != want:
-            raise BenchError(f"gcc {flags[0]} would run {got!r}, not {want!r}")
-        p = subprocess.run(["gcc", *flags, obj, "-Wl,--version", "-o", os.devnull],
+            raise BenchError(f"{gcc} {flags[0]} would run {got!r}, not {want!r}")
+        p = subprocess.run([gcc, *flags, obj, "-Wl,--version", "-o", os.devnull],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            errors="replace", env=tool_env())
         lines = _version_lines(p.stdout)
         return lines[0] if p.returncode == 0 and lines else "(no --version output)"
     marker, package = _LINKER_INFO[linker]
-    p = subprocess.run(["gcc", *flags, obj, "-Wl,--version", "-o", os.devnull],
+    p = subprocess.run([gcc, *flags, obj, "-Wl,--version", "-o", os.devnull],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        errors="replace", env=tool_env())
     lines = _version_lines(p.stdout)
     if p.returncode != 0 or not lines or marker not in lines[0]:
-        raise BenchError(f"linker {linker!r} is not usable via `gcc {flags[0]}` "
+        raise BenchError(f"linker {linker!r} is not usable via `{gcc} {flags[0]}` "
                          f"(install it: apt-get install -y {package}, or leave it out with "
                          f"--linkers):\n{_tail(p.stdout)}")
     return lines[0]
@@ -398,6 +478,13 @@ def verify_linker(linker: str, lddir: str | None = None, workdir: str | None = N
 # building, linking, running
 
 def _check_requirements(job: Job) -> None:
+    if job.arch == "aarch64":
+        for tool in (job.driver_prefix + "gcc", job.driver_prefix + "ld.bfd", QEMU_A64):
+            if not shutil.which(tool):
+                raise BenchError(f"job {job.name}: {tool} is missing (apt-get install -y "
+                                 "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu "
+                                 "qemu-user)")
+        a64_sysroot(ensure=True)
     for path, package in job.requires:
         path = _subst(path)
         if not os.path.exists(path):

@@ -127,6 +127,8 @@ def cell(res: dict, job: str, linker: str) -> str:
     r = res["jobs"][job]
     if linker not in res["linkers"]:
         return "n/a"
+    if r["status"].get(linker) == "n/a":
+        return "n/a"
     if r["status"].get(linker) != "ok":
         return "FAIL"
     t = r["time"].get(linker)
@@ -175,7 +177,7 @@ def render(res: dict) -> str:
         vals = []
         for c in cols:
             v = r["rss_kib"].get(c)
-            if c not in res["linkers"]:
+            if c not in res["linkers"] or r["status"].get(c) == "n/a":
                 vals.append("n/a")
             elif r["status"].get(c) != "ok":
                 vals.append("FAIL")
@@ -318,13 +320,28 @@ def main(argv: list[str] | None = None) -> int:
         _readme_text()          # fail before a long run, not after it
 
     # ---- every requested linker must be present: never skip one silently ----
+    # (except on another architecture: only bfd and braze must link the aarch64 jobs; a linker
+    # that cannot is reported as skipped for them, "n/a" in the tables)
     versions: dict[str, str] = {}
+    usable: dict[str, set[str]] = {}
     lddir = None
+    arches = list(dict.fromkeys(j.arch for j in selected))
     try:
         if "braze" in linkers:
             lddir = J.braze_lddir()
-        for l in dict.fromkeys([J.REFERENCE_LINKER, *linkers]):
-            versions[l] = J.verify_linker(l, lddir if l == "braze" else None, workdir)
+        for arch in arches:
+            usable[arch] = set()
+            for l in dict.fromkeys([J.REFERENCE_LINKER, *linkers]):
+                key = l if arch == "x86_64" else f"{l} ({arch})"
+                try:
+                    versions[key] = J.verify_linker(l, lddir if l == "braze" else None, workdir, arch)
+                except J.BenchError as e:
+                    if arch == "x86_64" or l in (J.REFERENCE_LINKER, "braze"):
+                        raise
+                    log(f"linker {l}: skipped for the {arch} jobs (the {arch} gcc driver cannot use it "
+                        f"here: {str(e).splitlines()[-1].strip()})")
+                    continue
+                usable[arch].add(l)
     except J.BenchError as e:
         die(str(e))
     if not args.check_only and not shutil.which("hyperfine"):
@@ -332,11 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     standin = None
     if lddir is not None:
         real = os.path.realpath(os.path.join(lddir, "ld"))
-        v = versions["braze"]
+        v = next(v for k, v in versions.items() if k.split()[0] == "braze")
         if v.startswith(("GNU ld", "GNU gold", "mold ")) or "LLD " in v:
             standin = f"`{lddir}/ld` → {real}: {v}"
     for l, v in versions.items():
-        log(f"linker {l:5s}: {v}" + (f"  [{lddir}/ld]" if l == "braze" else ""))
+        log(f"linker {l:5s}: {v}" + (f"  [{lddir}/ld]" if l.startswith("braze") else ""))
     if standin:
         log(f"NOTE: braze is a stand-in: {standin}")
 
@@ -354,6 +371,10 @@ def main(argv: list[str] | None = None) -> int:
     status: dict[str, dict[str, str]] = {j.name: {} for j in selected}
     for job in selected:
         for l in linkers:
+            if l not in usable[job.arch]:
+                status[job.name][l] = "n/a"
+                log(f"SKIP  {job.name:12s} {l:5s}  cannot link {job.arch} here")
+                continue
             r = J.check_job(job, lddir if l == "braze" else None, workdir,
                             linker=None if l == "braze" else l)
             status[job.name][l] = "ok" if r.ok else "fail"

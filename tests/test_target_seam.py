@@ -125,8 +125,8 @@ def test_emulation_option(tmp_path, m):
         assert p.returncode == 0, p.stderr
         assert subprocess.run([str(tmp_path / "a")]).returncode == 0
     else:
-        assert p.returncode != 0 and "unsupported emulation: elf_i386 (braze links elf_x86_64, aarch64linux, " \
-            "aarch64elf only)" in p.stderr
+        assert p.returncode != 0 and "unsupported emulation: elf_i386 (32-bit x86); braze links elf_x86_64, " \
+            "aarch64linux only" in p.stderr
 
 
 def _shim() -> str:

@@ -14,9 +14,10 @@ from .diag import LinkError
 
 def _usage() -> str:
     """USAGE with the default target's names filled in."""
-    from .arch import default_target
+    from .arch import default_target, emulation_names
     t = default_target()
-    return USAGE.replace("@EMULATION@", t.emulations[0]).replace("@LIBINIT@", t.lib_init_symbol)
+    return (USAGE.replace("@EMULATION@", t.emulations[0]).replace("@LIBINIT@", t.lib_init_symbol)
+            + f"braze: supported emulations: {' '.join(emulation_names())}\n")   # as bfd's --help ends
 
 
 USAGE = """\
@@ -472,9 +473,11 @@ def _(c, s, v): c.dynamic_linker = v
 
 @_arg("m")
 def _(c, s, v):
-    from .arch import target_for_emulation, emulation_names
+    from .arch import target_for_emulation, emulation_names, refused_emulation
     if target_for_emulation(v) is None:
-        raise LinkError(f"unsupported emulation: {v} (braze links {', '.join(emulation_names())} only)")
+        why = refused_emulation(v)
+        raise LinkError(f"unsupported emulation: {v}{f' ({why})' if why else ''}; braze links "
+                        f"{', '.join(emulation_names())} only")
     c.emulation = v
 
 

@@ -35,3 +35,8 @@ def target_for_emulation(name: str):
 def emulation_names() -> list[str]:
     return [e for t in targets() for e in t.emulations]
 
+
+def refused_emulation(name: str) -> str | None:
+    """What bfd's emulation `name` would select, if it is one braze knows and refuses; else None."""
+    return next((t.refused_emulations[name] for t in targets() if name in t.refused_emulations), None)
+

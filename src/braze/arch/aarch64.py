@@ -847,7 +847,14 @@ class AArch64(Target):
     """aarch64 Linux (AArch64 ELF psABI, glibc), as GNU ld's aarch64linux emulation."""
     name = "aarch64"
     e_machine = EM_AARCH64
-    emulations = ("aarch64linux", "aarch64elf")
+    emulations = ("aarch64linux",)
+    refused_emulations = {
+        "aarch64elf": "bare-metal aarch64: bfd gives it the /lib/ld.so.1 interpreter and another layout",
+        **dict.fromkeys(("aarch64linuxb", "aarch64elfb"), "big-endian aarch64"),
+        **dict.fromkeys(("aarch64linux32", "aarch64elf32"), "the ILP32 ABI"),
+        **dict.fromkeys(("aarch64linux32b", "aarch64elf32b"), "the big-endian ILP32 ABI"),
+        **dict.fromkeys(("armelf", "armelfb", "armelf_linux_eabi", "armelfb_linux_eabi"), "32-bit Arm"),
+    }
     output_format = "elf64-littleaarch64"
     image_base = IMAGE_BASE
     max_page_size = MAX_PAGE_SIZE

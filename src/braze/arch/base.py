@@ -13,6 +13,9 @@ class Target:
     name: str = ""                    # shown in diagnostics ("x86-64")
     e_machine: int = 0                # ELF e_machine of inputs and output
     emulations: tuple = ()            # -m names accepted; the first is the default and the one --help lists
+    # bfd's other -m names for this machine that braze refuses (name -> what it would select): its
+    # output there differs (endianness, ABI, interpreter, layout), so accepting the name would mislead
+    refused_emulations: dict = {}
     output_format: str = ""           # the BFD name a linker script's OUTPUT_FORMAT gives
     # ---- layout defaults
     image_base: int = 0               # first address of a non-PIC executable (without -Ttext-segment)

@@ -1065,6 +1065,8 @@ class X86_64(Target):
     name = "x86-64"
     e_machine = EM_X86_64
     emulations = ("elf_x86_64",)
+    refused_emulations = {"elf32_x86_64": "the x32 ABI", "elf_i386": "32-bit x86", "elf_iamcu": "Intel MCU",
+                          **dict.fromkeys(("i386pep", "i386pe"), "PE (Windows) output")}
     output_format = "elf64-x86-64"
     image_base = 0x400000
     max_page_size = 0x1000
