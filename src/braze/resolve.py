@@ -215,10 +215,10 @@ class Reader:
                 return
             self.ctx.early_provides.add(name)
         self.script_defined.add(name)
-        from .passes import _assign_re
+        from .passes import _assign_re, wrapped_ref
         m = _assign_re().match(expr)
         if m and not m.group(1)[0].isdigit() and m.group(1) not in LINKER_SYMS:
-            r = self.ctx.sym(m.group(1))
+            r = self.ctx.sym(wrapped_ref(self.cfg.wraps, m.group(1)))
             r.ref_strong = r.ref_regular = True
 
     def finish_group(self) -> None:
