@@ -492,12 +492,21 @@ def _(c, s, v):
     c.hash_style = v
 
 
-@_arg("R")
+# ---- --just-symbols / -R FILE (justsyms.py) ----
+@_arg("R", "just-symbols")
 def _(c, s, v):
-    """-R DIR is -rpath DIR; -R FILE is --just-symbols FILE (not supported)."""
-    if not os.path.isdir(v):
-        raise LinkError(f"option -R {v} (--just-symbols) is not supported")
-    _add_rpath(c, v)
+    """-R FILE / --just-symbols FILE: FILE's symbols as absolute definitions (an input in command-line
+    order); a directory is -rpath DIR, for both spellings, as in bfd."""
+    if os.path.isdir(v):
+        _add_rpath(c, v)
+        return
+    sp = s.spec("file", v)
+    sp.just_syms = True
+    c.inputs.append(sp)
+
+
+@_flag("disable-multiple-abs-defs")
+def _(c, s): c.disable_multiple_abs_defs = True
 
 
 @_arg("rpath")
@@ -800,7 +809,6 @@ _NOOPS: dict[str, str] = {
     "EL": "x86-64 objects are little-endian: bfd's -EL selects what is already linked",
     "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
-    "disable-multiple-abs-defs": "only concerns symbols from -R/--just-symbols files, which braze refuses",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
     "no-warn-mismatch": "braze links x86-64 ELF only: every mismatch it finds is an error either way",
     "warn-textrel": "the default: braze warns on DT_TEXTREL in a PIE or shared object, as bfd does",
@@ -832,7 +840,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
-                     "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
+                     "out-implib", "force-exe-suffix"), "not implemented"),
     **dict.fromkeys(("warn-constructors",
                      "warn-section-align", "warn-alternate-em",
                      "noinhibit-exec", "noinhibit_exec",
@@ -847,7 +855,7 @@ _REQ_ARG = frozenset({
     "a", "Y", "A", "architecture", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
-    "out-implib", "R", "just-symbols", "ctf-share-types="})
+    "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
                       "split-by-reloc", "package-metadata"})
 # bfd's EXACTLY_TWO_DASHES options: only `--name` reaches them; `-output` is -o "utput", as in bfd.

@@ -65,6 +65,7 @@ class InputSpec:
     static: bool = False      # -Bstatic in force: -l finds only .a
     tscript: bool = False     # given with -T: bfd reads it while parsing options (not traced by -t)
     binary: bool = False      # -b binary in force: the file's bytes become a .data section (bfd's binary input)
+    just_syms: bool = False   # --just-symbols / -R FILE: only FILE's symbols, as absolute definitions
 
 
 @dataclass
@@ -145,6 +146,7 @@ class Config:
     ignore_unresolved: set[str] = field(default_factory=set)   # --ignore-unresolved-symbol (bfd's ignore_hash)
     stack_size: int = 0               # -z stack-size=N: PT_GNU_STACK's p_memsz
     compress_debug_sections: str = "none"
+    disable_multiple_abs_defs: bool = False   # a --just-symbols definition given twice is an error
     time: bool = False
     verbose: bool = False
     trace: int = 0                # -t given once: inputs; twice: archive members too
