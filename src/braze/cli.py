@@ -860,7 +860,8 @@ _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique",
                       "split-by-reloc", "package-metadata"})
 # bfd's EXACTLY_TWO_DASHES options: only `--name` reaches them; `-output` is -o "utput", as in bfd.
 _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undefined-version",
-                              "export-dynamic-symbol", "export-dynamic-symbol-list"})
+                              "export-dynamic-symbol", "export-dynamic-symbol-list",
+                              "ld-generated-unwind-info"})    # (so `-ld` is -l d, as in bfd)
 
 
 # ---- relocatable output and input formats (relocatable.py) ----
@@ -1078,6 +1079,7 @@ _Z_FLAGS = {
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
     "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
+    "nocopyreloc": ("z_nocopyreloc", True),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
     "pack-relative-relocs": ("pack_relative_relocs", True),
@@ -1094,7 +1096,7 @@ _Z_NOOPS: dict[str, str] = {
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
+    **dict.fromkeys(("nocombreloc", "noextern-protected-data",
                      "indirect-extern-access", "noreloc-overflow", "unique-symbol",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("call-nop=", "lam-u48-report=",

@@ -759,6 +759,9 @@ def _allocate(ctx) -> None:
         nd = s.needs
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
+            if cfg.z_nocopyreloc:       # (a target whose scan does not handle -z nocopyreloc yet)
+                raise LinkError(f"-z nocopyreloc: `{diag.demangle(s.name)}' would need a copy relocation "
+                                f"(not supported for {ctx.target.name})")
             so = s.file
             dso_value = s.value
             al = _copy_align(s)
