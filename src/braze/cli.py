@@ -509,6 +509,11 @@ def _(c, s, v):
 def _(c, s): c.disable_multiple_abs_defs = True
 
 
+# ---- --print-memory-usage (memusage.py) ----
+@_flag("print-memory-usage")
+def _(c, s): c.print_memory_usage = True
+
+
 @_arg("rpath")
 def _(c, s, v): _add_rpath(c, v)
 
@@ -831,7 +836,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("print-memory-usage", "stats", "print-output-format",
+    **dict.fromkeys(("stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",

@@ -98,6 +98,7 @@ class Config:
     z_ibtplt: bool = False
     z_muldefs: bool = False
     z_nocopyreloc: bool = False   # -z nocopyreloc: dynamic relocations in place of copy relocations
+    print_memory_usage: bool = False   # --print-memory-usage: the MEMORY regions' use, on stdout
     dynamic_undefined_weak: bool | None = None   # -z [no]dynamic-undefined-weak (executables; None: bfd's default)
     filter: str | None = None            # -F/--filter (last wins): DT_FILTER
     auxiliary: list[str] = field(default_factory=list)   # -f/--auxiliary: one DT_AUXILIARY each

@@ -973,6 +973,9 @@ def layout(ctx) -> None:
     env.hdr_size = 64 + 56 * nph
     env.final = True
     _walk(env, st, kept)
+    if cfg.print_memory_usage:      # (--print-memory-usage: each region's use, printed by link.py)
+        ctx.memory_usage = [(r.name, r.cur - _abs(_eval(env, r.origin)), _abs(_eval(env, r.length)))
+                            for r in st.script.memory.values()]
     for ms in st.merged_unplaced:
         ms.place()
     st.merged_unplaced = []
@@ -1219,6 +1222,8 @@ def _default_region(regions, c):
         have.add("x" if f & SHF_EXECINSTR else "w")
     elif not f & SHF_WRITE:
         have.add("r")
+    else:
+        have.add("w")       # bfd's lang_memory_default: an allocated, writable, non-code one is "data"
     for r in regions.values():
         pos, neg, inv = set(), set(), False
         for ch in r.attrs.lower():
