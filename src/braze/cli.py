@@ -514,6 +514,20 @@ def _(c, s): c.disable_multiple_abs_defs = True
 def _(c, s): c.print_memory_usage = True
 
 
+# ---- --retain-symbols-file (symtab.py) ----
+@_arg("retain-symbols-file")
+def _(c, s, v):
+    """Names separated by white space; bfd reads the file while it reads the options."""
+    if c.retain_symbols is not None:
+        raise LinkError("duplicate retain-symbols-file")
+    try:
+        with open(v, "rb") as f:
+            text = f.read().decode("utf-8", "surrogateescape")
+    except OSError as e:
+        raise LinkError(f"{v}: {e.strerror}") from None
+    c.retain_symbols = frozenset(text.split())
+
+
 @_arg("rpath")
 def _(c, s, v): _add_rpath(c, v)
 
@@ -839,7 +853,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
-    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",
+    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
@@ -858,7 +872,7 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
+    "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
     "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
@@ -1085,6 +1099,7 @@ _Z_FLAGS = {
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
     "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
     "nocopyreloc": ("z_nocopyreloc", True),
+    "unique-symbol": ("z_unique_symbol", True), "nounique-symbol": ("z_unique_symbol", False),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
     "pack-relative-relocs": ("pack_relative_relocs", True),
@@ -1095,14 +1110,13 @@ _Z_FLAGS = {
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
     "combreloc": "the default: one sorted .rela.dyn, as bfd does",
-    "nounique-symbol": "the default: local symbol names are kept as they are",
     "noindirect-extern-access": "the default",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow", "unique-symbol",
+                     "indirect-extern-access", "noreloc-overflow",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("call-nop=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),

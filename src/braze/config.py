@@ -98,7 +98,9 @@ class Config:
     z_ibtplt: bool = False
     z_muldefs: bool = False
     z_nocopyreloc: bool = False   # -z nocopyreloc: dynamic relocations in place of copy relocations
+    z_unique_symbol: bool = False  # -z unique-symbol: `.N` after each input local's name
     print_memory_usage: bool = False   # --print-memory-usage: the MEMORY regions' use, on stdout
+    retain_symbols: frozenset | None = None   # --retain-symbols-file: the names .symtab keeps
     dynamic_undefined_weak: bool | None = None   # -z [no]dynamic-undefined-weak (executables; None: bfd's default)
     filter: str | None = None            # -F/--filter (last wins): DT_FILTER
     auxiliary: list[str] = field(default_factory=list)   # -f/--auxiliary: one DT_AUXILIARY each

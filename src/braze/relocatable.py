@@ -188,6 +188,8 @@ def _check_options(cfg) -> None:
         bad.append("--section-start/-T<section>")
     if cfg.unique:
         bad.append("--unique")
+    if cfg.retain_symbols is not None:
+        bad.append("--retain-symbols-file")
     if cfg.emit_relocs:
         bad.append("--emit-relocs")
     if bad:
@@ -599,7 +601,8 @@ class _Relocatable:
         for o in outs:
             o.symidx = len(syms)
             syms.append((0, STT_SECTION, 0, _real(o.index), 0, 0))
-        from .symtab import is_local_label
+        from .symtab import is_local_label, unique_name
+        self.unique = unique = {} if ctx.config.z_unique_symbol else None
         self.local_idx = {}
         discard = ctx.config.discard
         if ctx.config.strip_all and discard == "sec_merge":
@@ -641,7 +644,8 @@ class _Relocatable:
                     syms.append((add(_file_sym(obj)), STT_FILE, 0, SHN_ABS, 0, 0))
                     first = False
                 li[i] = len(syms)
-                syms.append((add(names[i]), e[1], e[2], shndx, value, e[5]))
+                syms.append((add(names[i] if unique is None else unique_name(unique, names[i])), e[1], e[2],
+                             shndx, value, e[5]))
             if drop_all or drop_labels:
                 self._needed_locals(obj, parts, li, syms)
             self.local_idx[id(obj)] = li
@@ -703,6 +707,7 @@ class _Relocatable:
         """-x/-X with -r: the dropped locals that a kept relocation names are written after the
         object's other locals, as bfd writes them: when its relocation pass first meets them (input
         sections in order, relocations in order), without a FILE symbol."""
+        from .symtab import unique_name
         esyms = obj.esyms
         fg = obj.first_global
         add = self.strtab.add
@@ -726,7 +731,10 @@ class _Relocatable:
                         continue
                     shndx, value = _real(tp.out.index), e[4] + self._part_off(tp, e[4])
                 li[si] = len(syms)
-                syms.append((add(obj.sym_names[si]), e[1], e[2], shndx, value, e[5]))
+                name = obj.sym_names[si]
+                if self.unique is not None:
+                    name = unique_name(self.unique, name)
+                syms.append((add(name), e[1], e[2], shndx, value, e[5]))
 
     def _part_off(self, p, value) -> int:
         """Where offset `value` of an input section is in its output section."""
