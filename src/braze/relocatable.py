@@ -277,6 +277,11 @@ class _Relocatable:
                     if any(m < len(obj.sections) and obj.sections[m] is not None for m in members):
                         dropped.add(imap(i))        # --gc-sections removed every member
                         continue
+                if strip_debug and all(not shdrs[m][2] & SHF_ALLOC and
+                                       (shdrs[m][1] in (SHT_RELA, SHT_REL) or _is_debug(secname(shdrs[m][0])))
+                                       for m in words[1:] if 0 < m < n):
+                    dropped.add(imap(i))            # -S stripped every member (a DWARF type unit)
+                    continue
                 kept_groups[imap(i)] = (sh, members, flag)
             parts = {}
             self.parts[id(obj)] = parts
