@@ -25,6 +25,7 @@ VALUES = {
     "o": "out", "output": "out", "e": "main", "entry": "main", "L": "/tmp", "library-path": "/tmp",
     "l": "c", "library": "c", "m": "elf_x86_64", "hash-style": "sysv", "unresolved-symbols": "ignore-all",
     "build-id": "md5", "compress-debug-sections": "zlib", "defsym": "a=1", "threads": "1",
+    "retain-symbols-file": "/dev/null",
     "thread-count": "1", "O": "1", "sort-common": "descending", "demangle": "gnu-v3", "verbose": "1",
     "R": "/tmp", "rpath": "/tmp", "rpath-link": "/tmp", "sysroot": "/tmp", "dynamic-linker": "/lib/x",
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
@@ -50,7 +51,7 @@ PREFIX = {
     "warn-rwx-segments": ["--no-warn-rwx-segments"],
     "plugin-opt": ["-plugin", "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so"],
 }
-Z_PREFIX = {"nounique": "unique", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
+Z_PREFIX = {"nounique": "unique", "nounique-symbol": "unique-symbol", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code", "nostart-stop-gc": "start-stop-gc",
             "nopack-relative-relocs": "pack-relative-relocs"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.

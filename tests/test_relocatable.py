@@ -201,7 +201,7 @@ def test_refused_and_errors(tmp_path, direct_ld):
     (tmp_path / "a.c").write_text("int a(void) { return 1; }\n")
     _run(["gcc", "-c", "-fPIC", "a.c", "-o", "a.o"], tmp_path)
     for extra, want in ((["-shared"], "-r and -shared may not be used together"),
-                        (["--defsym", "x=1"], "not supported"),
+                        (["--unique"], "not supported"),
                         (["-b", "srec"], "not supported")):
         p = _run([*direct_ld, "-r", *extra, "a.o", "-o", "out.o"], tmp_path, check=False)
         assert p.returncode == 1 and want in p.stderr and "Traceback" not in p.stderr, p.stderr

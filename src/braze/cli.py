@@ -497,12 +497,40 @@ def _(c, s, v):
     c.hash_style = v
 
 
-@_arg("R")
+# ---- --just-symbols / -R FILE (justsyms.py) ----
+@_arg("R", "just-symbols")
 def _(c, s, v):
-    """-R DIR is -rpath DIR; -R FILE is --just-symbols FILE (not supported)."""
-    if not os.path.isdir(v):
-        raise LinkError(f"option -R {v} (--just-symbols) is not supported")
-    _add_rpath(c, v)
+    """-R FILE / --just-symbols FILE: FILE's symbols as absolute definitions (an input in command-line
+    order); a directory is -rpath DIR, for both spellings, as in bfd."""
+    if os.path.isdir(v):
+        _add_rpath(c, v)
+        return
+    sp = s.spec("file", v)
+    sp.just_syms = True
+    c.inputs.append(sp)
+
+
+@_flag("disable-multiple-abs-defs")
+def _(c, s): c.disable_multiple_abs_defs = True
+
+
+# ---- --print-memory-usage (memusage.py) ----
+@_flag("print-memory-usage")
+def _(c, s): c.print_memory_usage = True
+
+
+# ---- --retain-symbols-file (symtab.py) ----
+@_arg("retain-symbols-file")
+def _(c, s, v):
+    """Names separated by white space; bfd reads the file while it reads the options."""
+    if c.retain_symbols is not None:
+        raise LinkError("duplicate retain-symbols-file")
+    try:
+        with open(v, "rb") as f:
+            text = f.read().decode("utf-8", "surrogateescape")
+    except OSError as e:
+        raise LinkError(f"{v}: {e.strerror}") from None
+    c.retain_symbols = frozenset(text.split())
 
 
 @_arg("rpath")
@@ -806,7 +834,6 @@ _NOOPS: dict[str, str] = {
     "EL": "x86-64 objects are little-endian: bfd's -EL selects what is already linked",
     "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
-    "disable-multiple-abs-defs": "only concerns symbols from -R/--just-symbols files, which braze refuses",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
     "no-warn-mismatch": "braze links x86-64 ELF only: every mismatch it finds is an error either way",
     "warn-textrel": "the default: braze warns on DT_TEXTREL in a PIE or shared object, as bfd does",
@@ -829,16 +856,16 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("print-memory-usage", "stats", "print-output-format",
+    **dict.fromkeys(("stats", "print-output-format",
                      "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
-    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver", "retain-symbols-file",
+    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
-                     "out-implib", "force-exe-suffix", "just-symbols"), "not implemented"),
+                     "out-implib", "force-exe-suffix"), "not implemented"),
     **dict.fromkeys(("warn-constructors",
                      "warn-section-align", "warn-alternate-em",
                      "noinhibit-exec", "noinhibit_exec",
@@ -851,14 +878,15 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "retain-symbols-file", "spare-dynamic-tags", "error-handling-script",
+    "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
-    "out-implib", "R", "just-symbols", "ctf-share-types="})
+    "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
                       "split-by-reloc", "package-metadata"})
 # bfd's EXACTLY_TWO_DASHES options: only `--name` reaches them; `-output` is -o "utput", as in bfd.
 _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undefined-version",
-                              "export-dynamic-symbol", "export-dynamic-symbol-list"})
+                              "export-dynamic-symbol", "export-dynamic-symbol-list",
+                              "ld-generated-unwind-info"})    # (so `-ld` is -l d, as in bfd)
 
 
 # ---- relocatable output and input formats (relocatable.py) ----
@@ -1076,6 +1104,8 @@ _Z_FLAGS = {
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
     "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
+    "nocopyreloc": ("z_nocopyreloc", True),
+    "unique-symbol": ("z_unique_symbol", True), "nounique-symbol": ("z_unique_symbol", False),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
     "pack-relative-relocs": ("pack_relative_relocs", True),
@@ -1086,14 +1116,13 @@ _Z_FLAGS = {
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
     "combreloc": "the default: one sorted .rela.dyn, as bfd does",
-    "nounique-symbol": "the default: local symbol names are kept as they are",
     "noindirect-extern-access": "the default",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("nocombreloc", "nocopyreloc", "noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow", "unique-symbol",
+    **dict.fromkeys(("nocombreloc", "noextern-protected-data",
+                     "indirect-extern-access", "noreloc-overflow",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("call-nop=", "lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),

@@ -65,6 +65,7 @@ class InputSpec:
     static: bool = False      # -Bstatic in force: -l finds only .a
     tscript: bool = False     # given with -T: bfd reads it while parsing options (not traced by -t)
     binary: bool = False      # -b binary in force: the file's bytes become a .data section (bfd's binary input)
+    just_syms: bool = False   # --just-symbols / -R FILE: only FILE's symbols, as absolute definitions
 
 
 @dataclass
@@ -97,6 +98,10 @@ class Config:
     z_nocopyreloc: bool = False
     z_ibtplt: bool = False
     z_muldefs: bool = False
+    z_nocopyreloc: bool = False   # -z nocopyreloc: dynamic relocations in place of copy relocations
+    z_unique_symbol: bool = False  # -z unique-symbol: `.N` after each input local's name
+    print_memory_usage: bool = False   # --print-memory-usage: the MEMORY regions' use, on stdout
+    retain_symbols: frozenset | None = None   # --retain-symbols-file: the names .symtab keeps
     dynamic_undefined_weak: bool | None = None   # -z [no]dynamic-undefined-weak (executables; None: bfd's default)
     filter: str | None = None            # -F/--filter (last wins): DT_FILTER
     auxiliary: list[str] = field(default_factory=list)   # -f/--auxiliary: one DT_AUXILIARY each
@@ -146,6 +151,7 @@ class Config:
     ignore_unresolved: set[str] = field(default_factory=set)   # --ignore-unresolved-symbol (bfd's ignore_hash)
     stack_size: int = 0               # -z stack-size=N: PT_GNU_STACK's p_memsz
     compress_debug_sections: str = "none"
+    disable_multiple_abs_defs: bool = False   # a --just-symbols definition given twice is an error
     time: bool = False
     verbose: bool = False
     trace: int = 0                # -t given once: inputs; twice: archive members too

@@ -23,7 +23,8 @@ def check_options(cfg) -> None:
     """Combinations the emitted relocations are not made for yet: refused, not silently wrong."""
     from .diag import LinkError
     bad = [o for o, on in (("-s", cfg.strip_all), ("--compress-debug-sections", cfg.compress_debug_sections != "none"),
-                           ("--section-start/-T<section>", bool(cfg.section_starts)), ("--unique", bool(cfg.unique)))
+                           ("--section-start/-T<section>", bool(cfg.section_starts)), ("--unique", bool(cfg.unique)),
+                           ("--retain-symbols-file", cfg.retain_symbols is not None))
            if on]
     if bad:
         raise LinkError(f"option {bad[0]} is not supported with --emit-relocs")

@@ -82,6 +82,9 @@ def _link(ctx, config) -> LinkResult:
     layout.order_sections(ctx);              ctx.mark("order sections")
     layout.symbol_table(ctx);                ctx.mark("symtab")
     layout.assign_addresses(ctx);            ctx.mark("layout + symbol values")
+    if config.print_memory_usage:
+        from .memusage import print_memory_usage
+        print_memory_usage(ctx)
     writer.write_sections(ctx);              ctx.mark("write sections")
     writer.apply_relocations(ctx);           ctx.mark("apply relocations")
     if config.emit_relocs:

@@ -154,6 +154,15 @@ def _assignments(ctx) -> list:
     return [(n, e, "--defsym", "") for n, e in ctx.config.defsyms] + getattr(ctx, "script_assigns", [])
 
 
+def wrapped_ref(wraps, name: str) -> str:
+    """The symbol an expression's `name` refers to: bfd looks it up as --wrap renames references."""
+    if name in wraps:
+        return "__wrap_" + name
+    if name.startswith("__real_") and name[7:] in wraps:
+        return name[7:]
+    return name
+
+
 def _define_defsyms(ctx) -> None:
     """--defsym SYM=EXPR and a script's `SYM = EXPR;` (also PROVIDE/HIDDEN/PROVIDE_HIDDEN): EXPR is
     a number, a symbol, or symbol +/- number. As in bfd, `SYM = other` is in other's section with
@@ -165,6 +174,7 @@ def _define_defsyms(ctx) -> None:
         return
     files: dict[str, ScriptDefs] = {}
     early = getattr(ctx, "early_provides", ())     # PROVIDEs that defined their symbol while reading
+    wraps = set(ctx.config.wraps)
     for name, expr, where, kind in items:
         m = _assign_re().match(expr)
         if not m or name == ".":
@@ -178,6 +188,8 @@ def _define_defsyms(ctx) -> None:
         delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
         ref = None
         if not base[0].isdigit():
+            if wraps:
+                base = wrapped_ref(wraps, base)
             ref = ctx.symtab.get(base)
             if ref is None or (ref.rank == NONE and not ref.linker_defined) or ref.rank == SHARED:
                 in_dso = ref is not None and ref.rank == SHARED or base in getattr(ctx.reader, "dso_defs", ())
@@ -185,15 +197,24 @@ def _define_defsyms(ctx) -> None:
                 diag.error(f"{where}: {why} symbol `{base}' referenced in expression")
                 continue
             ref.ref_regular = True
+            if ref is s and not delta:
+                continue            # `x = x` (as --wrap may make it): bfd leaves x as it is
         f = files.get(where)
         if f is None:
             f = files[where] = ScriptDefs(where)
+        # bfd changes only the value and section of a symbol an object defined: its size stays, and
+        # its type unless `SYM = other` copies other's
+        was_defined = s.rank >= COMMON and not s.linker_defined and not isinstance(s.file, ScriptDefs)
         s.rank = STRONG
         s.file = f
         s.linker_defined = False
         s.section = None
-        s.size = 0
-        s.type = ref.type if ref is not None else STT_NOTYPE
+        if not was_defined:
+            s.size = 0
+        if ref is not None and not sign:
+            s.type = ref.type
+        elif not was_defined:
+            s.type = ref.type if ref is not None else STT_NOTYPE
         s.bind = STB_GLOBAL
         s.is_abs = True
         s.script_abs = ref is None or bool(sign)
@@ -738,6 +759,9 @@ def _allocate(ctx) -> None:
         nd = s.needs
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
+            if cfg.z_nocopyreloc:       # (a target whose scan does not handle -z nocopyreloc yet)
+                raise LinkError(f"-z nocopyreloc: `{diag.demangle(s.name)}' would need a copy relocation "
+                                f"(not supported for {ctx.target.name})")
             so = s.file
             dso_value = s.value
             al = _copy_align(s)

@@ -136,6 +136,13 @@ def link_relocatable(ctx) -> None:
     read_inputs(ctx);                   ctx.mark("read inputs")
     if ctx.dsos:
         raise LinkError(f"attempted static link of dynamic object `{ctx.dsos[0].name}'")
+    if cfg.defsyms:
+        from .passes import _define_defsyms
+        _define_defsyms(ctx)
+        if ctx.defsym_exprs:        # relative to a common or linker-defined symbol: no section yet
+            s, ref, _d = ctx.defsym_exprs[0]
+            raise LinkError(f"option --defsym {s.name}={ref.name}... is not supported with -r "
+                            f"(`{ref.name}' has no input section)")
     diag.check_errors()
     if cfg.gc_sections:
         _gc(ctx)
@@ -173,18 +180,6 @@ def _check_options(cfg) -> None:
     bad = []
     if cfg.print_gc_sections:
         bad.append("--print-gc-sections")     # (bfd's -r messages name group members differently)
-    if cfg.defsyms:
-        bad.append("--defsym")
-    if cfg.wraps:
-        bad.append("--wrap")
-    if cfg.strip_all:
-        bad.append("-s")
-    if cfg.strip_debug:
-        bad.append("-S")
-    if cfg.discard in ("all", "locals"):
-        bad.append("-x" if cfg.discard == "all" else "-X")
-    if cfg.compress_debug_sections != "none":
-        bad.append("--compress-debug-sections")
     if cfg.version_scripts:
         bad.append("--version-script")
     if cfg.map_file:
@@ -193,6 +188,8 @@ def _check_options(cfg) -> None:
         bad.append("--section-start/-T<section>")
     if cfg.unique:
         bad.append("--unique")
+    if cfg.retain_symbols is not None:
+        bad.append("--retain-symbols-file")
     if cfg.emit_relocs:
         bad.append("--emit-relocs")
     if bad:
@@ -230,6 +227,7 @@ class _Relocatable:
         ctx = self.ctx
         comdat = ctx.comdat
         cands = []          # (obj, index, InputSection, its group's index or None, obj's parts)
+        strip_debug = ctx.config.strip_debug or ctx.config.strip_all
         for obj in ctx.objs:
             v = obj.view
             _e, shdrs, shstrndx = read_headers(v, obj.error, ET_REL)
@@ -279,6 +277,11 @@ class _Relocatable:
                     if any(m < len(obj.sections) and obj.sections[m] is not None for m in members):
                         dropped.add(imap(i))        # --gc-sections removed every member
                         continue
+                if strip_debug and all(not shdrs[m][2] & SHF_ALLOC and
+                                       (shdrs[m][1] in (SHT_RELA, SHT_REL) or _is_debug(secname(shdrs[m][0])))
+                                       for m in words[1:] if 0 < m < n):
+                    dropped.add(imap(i))            # -S stripped every member (a DWARF type unit)
+                    continue
                 kept_groups[imap(i)] = (sh, members, flag)
             parts = {}
             self.parts[id(obj)] = parts
@@ -312,6 +315,8 @@ class _Relocatable:
                 name = secname(sh[0])
                 if sec is not None and not sec.alive:
                     continue                # --gc-sections removed it
+                if strip_debug and not sh[2] & SHF_ALLOC and _is_debug(name):
+                    continue                # -S (and -s, which is -S -x with -r)
                 if sec is None:
                     if name.startswith((".gnu.lto_", ".llvm_addrsig")) or name == ".gnu.lto":
                         continue
@@ -601,18 +606,29 @@ class _Relocatable:
         for o in outs:
             o.symidx = len(syms)
             syms.append((0, STT_SECTION, 0, _real(o.index), 0, 0))
+        from .symtab import is_local_label, unique_name
+        self.unique = unique = {} if ctx.config.z_unique_symbol else None
         self.local_idx = {}
+        discard = ctx.config.discard
+        if ctx.config.strip_all and discard == "sec_merge":
+            discard = "all"                 # bfd: `-r -s` is `-r -S -x`
+        drop_all = discard == "all"
+        drop_labels = discard == "locals"
         for obj in ctx.objs:
             parts = self.parts[id(obj)]
             names = obj.sym_names
             esyms = obj.esyms
             li = [0] * obj.first_global
-            first = True
+            first = not drop_all            # (-x: no FILE symbol at all)
+            # bfd keeps a kept group's local signature symbol where it stands, even with -x
+            sigs = {g[2] for g in self.groups if g[0] is obj} if drop_all else ()
             for i in range(1, obj.first_global):
                 e = esyms[i]
                 typ = e[1] & 0xf
                 if typ == STT_SECTION:
                     continue
+                if drop_all and i not in sigs or drop_labels and is_local_label(names[i]):
+                    continue                # (written below if a relocation needs it)
                 sh = e[3]
                 if typ == STT_FILE:
                     li[i] = len(syms)
@@ -633,7 +649,10 @@ class _Relocatable:
                     syms.append((add(_file_sym(obj)), STT_FILE, 0, SHN_ABS, 0, 0))
                     first = False
                 li[i] = len(syms)
-                syms.append((add(names[i]), e[1], e[2], shndx, value, e[5]))
+                syms.append((add(names[i] if unique is None else unique_name(unique, names[i])), e[1], e[2],
+                             shndx, value, e[5]))
+            if drop_all or drop_labels:
+                self._needed_locals(obj, parts, li, syms)
             self.local_idx[id(obj)] = li
         self.global_idx = {}
         cfg = ctx.config
@@ -680,12 +699,47 @@ class _Relocatable:
                     if p is None:
                         continue
                     shndx, value = _real(p.out.index), s.value + self._part_off(p, s.value)
+                    if getattr(s, "script_abs", False):
+                        shndx = SHN_ABS         # --defsym x=sym+N: bfd lists it as absolute
                 ent = (add(name), (bind << 4) | s.type, s.visibility, shndx, value, s.size)
             if s.dyn_version is not None and not s.dyn_version[1]:
                 ent = (add(f"{name}@@{s.dyn_version[0]}"),) + ent[1:]     # as the object named it
             self.global_idx[id(s)] = len(syms)
             syms.append(ent)
         self.syms = syms
+
+    def _needed_locals(self, obj, parts, li, syms) -> None:
+        """-x/-X with -r: the dropped locals that a kept relocation names are written after the
+        object's other locals, as bfd writes them: when its relocation pass first meets them (input
+        sections in order, relocations in order), without a FILE symbol."""
+        from .symtab import unique_name
+        esyms = obj.esyms
+        fg = obj.first_global
+        add = self.strtab.add
+        for ii in sorted(parts):
+            p = parts[ii]
+            if p.sec is None or not p.sec.rel_size:
+                continue
+            for _off, info, _a in p.sec.relocs:
+                si = info >> 32
+                if not 0 < si < fg or li[si]:
+                    continue
+                e = esyms[si]
+                if e[1] & 0xf in (STT_SECTION, STT_FILE):
+                    continue
+                sh = e[3]
+                if sh == SHN_ABS or sh == SHN_COMMON or sh == SHN_UNDEF or SHN_LORESERVE <= sh <= 0xffff:
+                    shndx, value = sh, e[4]
+                else:
+                    tp = parts.get(sh)
+                    if tp is None:
+                        continue
+                    shndx, value = _real(tp.out.index), e[4] + self._part_off(tp, e[4])
+                li[si] = len(syms)
+                name = obj.sym_names[si]
+                if self.unique is not None:
+                    name = unique_name(self.unique, name)
+                syms.append((add(name), e[1], e[2], shndx, value, e[5]))
 
     def _part_off(self, p, value) -> int:
         """Where offset `value` of an input section is in its output section."""
@@ -826,6 +880,9 @@ class _Relocatable:
     # ---------------------------------------------------------------- write
     def write(self) -> bytearray:
         outs = self.ordered
+        style = self.ctx.config.compress_debug_sections
+        if style != "none":
+            self._compress(style)
         nsec_total = self.nsec + 3          # .symtab, .strtab, .shstrtab
         need_x = nsec_total >= SHN_LORESERVE
         if need_x:
@@ -937,6 +994,22 @@ class _Relocatable:
                 bid.write(None, buf)
                 bid.post_write(None, buf)
         return buf
+
+    def _compress(self, style) -> None:
+        """--compress-debug-sections with -r: bfd compresses the .debug_* sections' bytes (their
+        relocations stay plain RELA sections, renamed with them for zlib-gnu's .zdebug_*)."""
+        from .writer import compressed_debug
+        for o in self.ordered:
+            if not o.name.startswith(".debug_") or o.flags & SHF_ALLOC or not o.data:
+                continue
+            c = compressed_debug(style, o.name, bytes(o.data), o.align)
+            if c is None:
+                continue
+            o.name, extra, o.data, o.align = c
+            o.flags |= extra
+            o.size = len(o.data)
+            if o.rela is not None:
+                o.rela.name = ".rela" + o.name
 
     def _sig_index(self, obj, sig, parts) -> int:
         """The output symbol index of a group's signature symbol."""

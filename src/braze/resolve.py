@@ -194,6 +194,20 @@ class Reader:
                 p = self.find_lib(spec.value, spec.static)
                 self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
                               from_lib=True)
+            elif spec.just_syms:        # --just-symbols / -R FILE
+                from .justsyms import just_symbols_object
+                if self.cfg.pic and not self.cfg.relocatable:
+                    # bfd resolves PC-relative references to them as if they moved with the output
+                    # (wrong addresses once a PIE or library is loaded elsewhere)
+                    raise LinkError(f"option --just-symbols (-R {spec.value}) is not supported with -pie/-shared")
+                p = sysroot_prefixed(spec.value, self.sysroot)
+                if self.tracer is not None:
+                    self.tracer.opened(spec.value)
+                from .symbols import EXPORTED_LINKER_SYMS
+                rel = self.cfg.relocatable
+                skip = () if rel or any(sp.tscript for sp in self.cfg.inputs) else EXPORTED_LINKER_SYMS
+                self.add_object(just_symbols_object(spec.value, self.open(spec.value if p is None else p),
+                                                    self.next_order(), self.ctx.target, skip, rel))
             elif spec.binary:           # -b binary: the bytes become an object's .data
                 from .binaryinput import binary_object
                 p = sysroot_prefixed(spec.value, self.sysroot)
@@ -217,10 +231,10 @@ class Reader:
                 return
             self.ctx.early_provides.add(name)
         self.script_defined.add(name)
-        from .passes import _assign_re
+        from .passes import _assign_re, wrapped_ref
         m = _assign_re().match(expr)
         if m and not m.group(1)[0].isdigit() and m.group(1) not in LINKER_SYMS:
-            r = self.ctx.sym(m.group(1))
+            r = self.ctx.sym(wrapped_ref(self.cfg.wraps, m.group(1)))
             r.ref_strong = r.ref_regular = True
 
     def finish_group(self) -> None:
@@ -763,6 +777,9 @@ class Reader:
                 if rank == STRONG:
                     if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or self.cfg.z_muldefs:
                         continue
+                    if (obj.just_syms or getattr(s.file, "just_syms", False)) and \
+                            not self.cfg.disable_multiple_abs_defs:
+                        continue        # bfd: no multiple definition with a --just-symbols one
                     if s.file is obj and (s.section is sec and s.value == value or
                                           (ver is None and s.dyn_version is None)):
                         continue

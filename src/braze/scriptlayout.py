@@ -1241,6 +1241,9 @@ def layout(ctx) -> None:
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
+    if cfg.print_memory_usage:      # (--print-memory-usage: each region's use, printed by link.py)
+        ctx.memory_usage = [(r.name, r.cur - _abs(_eval(env, r.origin)), _abs(_eval(env, r.length)))
+                            for r in st.script.memory.values()]
     for ms in st.merged_unplaced:
         ms.place()
     st.merged_unplaced = []
@@ -1535,6 +1538,8 @@ def _default_region(regions, c):
         have.add("x" if f & SHF_EXECINSTR else "w")
     elif not f & SHF_WRITE:
         have.add("r")
+    else:
+        have.add("w")       # bfd's lang_memory_default: an allocated, writable, non-code one is "data"
     for r in regions.values():
         pos, neg, inv = set(), set(), False
         for ch in r.attrs.lower():

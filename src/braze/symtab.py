@@ -9,6 +9,7 @@ from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_G
 from .address import sym_addr
 from .inputs.object import InputSection
 from .sections import Chunk
+from .diag import LinkError
 from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs
 from .synthetic.strtab import StrTab
 
@@ -142,6 +143,9 @@ def _section_of_addr(ctx, v):
 
 def build_symtab(ctx, chunks) -> list:
     cfg = ctx.config
+    if cfg.retain_symbols is not None and (cfg.strip_all or cfg.strip_debug):
+        # bfd: "`-retain-symbols-file' overrides `-s' and `-S'", though a later -s still strips
+        raise LinkError("option --retain-symbols-file together with -s/-S is not supported")
     shstr = StrTab(".shstrtab", False)
     if cfg.strip_all:
         tabs = [shstr]
@@ -157,6 +161,8 @@ def build_symtab(ctx, chunks) -> list:
             objs = _objects_in_output_order(chunks)
             labels_everywhere = discard == "locals"
             labels_in_merge = discard == "sec_merge"
+        keep = cfg.retain_symbols
+        unique = {} if cfg.z_unique_symbol else None
         needed = ()
         if cfg.emit_relocs:             # bfd: a symbol per output section first, for the relocations
             from .emitrelocs import section_symbols, needed_locals
@@ -173,6 +179,8 @@ def build_symtab(ctx, chunks) -> list:
                 if typ == STT_SECTION:
                     continue
                 name = names[i]
+                if keep is not None and name not in keep:
+                    continue                # --retain-symbols-file (a FILE symbol too: see below)
                 if typ == STT_FILE:         # kept even when none of the file's other locals are
                     locs.append((0, add(name)))
                     first = False
@@ -194,6 +202,8 @@ def build_symtab(ctx, chunks) -> list:
                     fname = _file_sym(obj)
                     locs.append((0, add(fname)))
                     first = False
+                if unique is not None:
+                    name = unique_name(unique, name)
                 locs.append((1, add(name), obj, i))
         glob = st.globals
         hidden = []
@@ -244,9 +254,13 @@ def build_symtab(ctx, chunks) -> list:
                 glob.append((add(name), s))
         glob.extend((add(v.name), v) for v in ctx.version_syms)
         hidden.extend(_unreferenced_linker_locals(ctx, chunks, add))
+        if keep is not None:
+            hidden, glob[:] = _retained(strtab, keep, hidden, glob)
         if hidden and any(ent[0] == 0 for ent in locs):
             locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
+        if keep is not None:
+            _repack_strtab(strtab, locs, glob)
         tabs = [st, strtab, shstr]
         if len(chunks) + len(tabs) + 1 >= SHN_LORESERVE:     # (+1: section 0)
             st.shndx_table = SymTabShndx(st)
@@ -273,6 +287,43 @@ def add_linker_locals(ctx, syms) -> None:
     st.strtab.update_size(ctx)
     if st.shndx_table is not None:
         st.shndx_table.update_size(ctx)
+
+
+def unique_name(counts: dict, name: str) -> str:
+    """-z unique-symbol: an input file's local gets `.N` (N in hex: 0 for the first of its name, 1 for
+    the next...), as bfd appends it to every such local; linker-made locals keep their names."""
+    n = counts.get(name, 0)
+    counts[name] = n + 1
+    return f"{name}.{n:x}"
+
+
+def _retained(strtab, keep, hidden, glob):
+    """--retain-symbols-file: the linker-made locals and the globals whose names FILE lists.  An
+    import from a versioned library is known to bfd by its default-version name (`printf@@GLIBC_2.2.5`,
+    written `printf@GLIBC_2.2.5`), so only that spelling keeps it."""
+    names = {o: n for n, o in strtab.map.items()}
+    hidden = [h for h in hidden if names[h[1]] in keep]
+    out = []
+    for ent in glob:
+        n = names[ent[0]]
+        s = ent[1]
+        if "@" in n and getattr(s, "rank", None) == SHARED and "@@" not in n:
+            n = n.replace("@", "@@", 1)
+        if n in keep:
+            out.append(ent)
+    return hidden, out
+
+
+def _repack_strtab(strtab, locs, glob) -> None:
+    """.strtab again with only the names of the symbols kept (--retain-symbols-file dropped others)."""
+    names = {o: n for n, o in strtab.map.items()}
+    strtab.buf = bytearray(b"\0")
+    strtab.map = {"": 0}
+    add = strtab.add
+    for i, ent in enumerate(locs):
+        locs[i] = (ent[0], add(names[ent[1]])) + tuple(ent[2:])
+    for i, ent in enumerate(glob):
+        glob[i] = (add(names[ent[0]]),) + tuple(ent[1:])
 
 
 def _exe_forced_local(ctx) -> set:

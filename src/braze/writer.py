@@ -159,21 +159,36 @@ def _apply_two_processes(ctx, buf, jobs, rest=()) -> None:
         raise LinkError(None)       # the child has printed its errors
 
 
+def _compressor(style: str):
+    """(compress function, Elf64_Chdr ch_type) for --compress-debug-sections=STYLE."""
+    if style == "zstd":
+        from .zstd import compress
+        return compress, ELFCOMPRESS_ZSTD
+    import zlib
+
+    def compress(data):
+        return zlib.compress(data, 6)
+    return compress, ELFCOMPRESS_ZLIB
+
+
+def compressed_debug(style: str, name: str, data: bytes, align: int):
+    """A .debug_* section's (name, extra flags, bytes, alignment) once compressed as bfd compresses
+    it (also with -r), or None when that would not be smaller."""
+    compress, ctype = _compressor(style)
+    if style == "zlib-gnu":
+        packed = b"ZLIB" + len(data).to_bytes(8, "big") + compress(data)
+        return (".z" + name[1:], 0, packed, align) if len(packed) < len(data) else None
+    packed = CHDR.pack(ctype, 0, len(data), align) + compress(data)
+    return (name, SHF_COMPRESSED, packed, 8) if len(packed) < len(data) else None
+
+
 def _compress_debug(ctx, buf) -> bytearray:
     """--compress-debug-sections=zlib|zstd: each .debug_* section becomes an Elf64_Chdr plus its zlib
     stream or zstd frame (default levels, as bfd), unless that would not be smaller; zlib-gnu: a
     .zdebug_* section instead, as bfd writes it.  Only non-alloc
     sections at the end of the file move, so the finished image is re-packed from the first of them on."""
     style = ctx.config.compress_debug_sections
-    if style == "zstd":
-        from .zstd import compress
-        ctype = ELFCOMPRESS_ZSTD
-    else:
-        import zlib
-        ctype = ELFCOMPRESS_ZLIB
-
-        def compress(data):
-            return zlib.compress(data, 6)
+    compress, ctype = _compressor(style)
     tail = [c for c in ctx.chunks if not c.flags & SHF_ALLOC]
     if not tail:
         return buf

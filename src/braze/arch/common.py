@@ -34,8 +34,10 @@ def _textrel(ctx, sec, obj, s):
                 diag.error(f"{obj.name}:({sec.name}): relocation against `{name}' in read-only section; "
                            f"-z text forbids text relocations")
             else:
-                diag.warn(f"{obj.name}: relocation against `{name}' in read-only section `{sec.name}'")
-                diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else "PIE"))
+                diag.warn(f"{obj.name}: warning: relocation against `{name}' in read-only section `{sec.name}'",
+                          located=True)      # (bfd's form: the file first)
+                diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else
+                                                         "PIE" if ctx.config.pic else "PDE"))
 
 
 def _discarded_value(sec) -> int:

@@ -13,7 +13,7 @@ from ..diag import LinkError
 from .base import Target
 from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
-                   STT_SECTION, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
+                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
@@ -118,6 +118,20 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+def _err_nocopyreloc(ctx, obj, sec, off, t, s):
+    """-z nocopyreloc: a 32-bit reference to a library's data cannot become a copy relocation.  bfd
+    fails a PC-relative one in a position-dependent executable (its error, below); otherwise it writes a
+    32-bit text relocation that overflows at run time (a library's data is above 4 GiB), so braze
+    refuses that link."""
+    if t == R_PC32 and not ctx.config.pic:
+        diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(s.name)}' can not be "
+                   f"used when making a PDE object; recompile with -fPIE")
+        return
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against `{diag.demangle(s.name)}' "
+               f"with -z nocopyreloc: a text relocation that cannot reach the library's data (not supported; "
+               f"recompile with -fPIC)")
+
+
 # ---------------------------------------------------------------- scan decision tables
 # As mold's scan_relocations: what a reference needs depends on the output kind (row) and the kind of
 # symbol (column). The special cases bfd decides first (locals, IFUNCs, an executable's undefined weak
@@ -180,6 +194,7 @@ def scan_section(ctx, sec, rels=None) -> None:
     writable = bool(sec.flags & SHF_WRITE)
     out = DSO if shared else PIE if pic else PDE
     pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
+    nocopy = ctx.config.z_nocopyreloc
     size = sec.size
     data = None
     rela_dyn = ctx.syn.rela_dyn
@@ -238,7 +253,9 @@ def scan_section(ctx, sec, rels=None) -> None:
                     _err_pic(ctx, obj, sec, off, t, s)
             else:
                 act = pc_row[_sym_kind(ctx, s)]
-                if act == COPY_OR_CPLT:
+                if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
+                    _err_nocopyreloc(ctx, obj, sec, off, t, s)
+                elif act == COPY_OR_CPLT:
                     _copy_or_cplt(ctx, s)
                 elif act == ERROR:
                     _err_pic(ctx, obj, sec, off, t, s)
@@ -264,8 +281,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                     ctx.weak_data_relocs.append((sec, off, s, addend))
                 continue
             act = abs64_row[_sym_kind(ctx, s)]
-            if act == COPY_OR_CPLT and writable:
-                act = DYN
+            if act == COPY_OR_CPLT and (writable or nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC)):
+                act = DYN       # (-z nocopyreloc: also in a read-only section, a text relocation, as bfd)
             if act == COPY_OR_CPLT:
                 _copy_or_cplt(ctx, s)
             elif act == DYN:
@@ -300,7 +317,9 @@ def scan_section(ctx, sec, rels=None) -> None:
                 continue
             # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
             act = abs32_row[(IMPORT if s.rank == SHARED else LOCAL) + (ABS_BIT if s.is_abs else 0)]
-            if act == COPY_OR_CPLT:
+            if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
+                _err_nocopyreloc(ctx, obj, sec, off, t, s)
+            elif act == COPY_OR_CPLT:
                 _copy_or_cplt(ctx, s)
             elif act == ERROR:
                 _err_pic(ctx, obj, sec, off, t, s)

@@ -127,6 +127,7 @@ class InputSection:
 class ObjectFile:
     """A relocatable object, possibly an archive member."""
     is_shared = False
+    just_syms = False                 # made from a --just-symbols file (justsyms.py)
 
     def __init__(self, name: str, view, archive=None, order: int = 0, target=None, record=None):
         self.name = name
