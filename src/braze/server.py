@@ -125,23 +125,19 @@ def serve():
             pass
     import _signal
     for sig in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT):
-        _signal.signal(sig, forward)
+        if _signal.getsignal(sig) != _signal.SIG_IGN:   # ignored (a `&` job): the link ignores it too
+            _signal.signal(sig, forward)
     try:
         st = recv_exact(s, 5)
     except OSError:
         st = None
     if st is None or st[:1] != b"S":
         if got:         # the link was interrupted on our behalf: do not redo it
-            _signal.signal(got[-1], _signal.SIG_DFL)
-            os.kill(os.getpid(), got[-1])
+            os._exit(128 + got[-1])
         return "link process died"
-    status = int.from_bytes(st[1:5], "little")
     if TRACE:
         os.write(2, b"braze: link server: served\n")
-    if got and status in (130, 128 + got[-1]):
-        _signal.signal(got[-1], _signal.SIG_DFL)
-        os.kill(os.getpid(), got[-1])
-    os._exit(status)
+    os._exit(int.from_bytes(st[1:5], "little"))     # as an in-process link: 130 after Ctrl-C
 
 
 fallback(serve())
