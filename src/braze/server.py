@@ -128,15 +128,15 @@ def serve():
         if _signal.getsignal(sig) != _signal.SIG_IGN:   # ignored (a `&` job): the link ignores it too
             _signal.signal(sig, forward)
     try:
-        st = recv_exact(s, 5)
+        st = recv_exact(s, 13)
     except OSError:
         st = None
     if st is None or st[:1] != b"S":
         if got:         # the link was interrupted on our behalf: do not redo it
             os._exit(128 + got[-1])
         return "link process died"
-    if TRACE:
-        os.write(2, b"braze: link server: served\n")
+    if TRACE:       # with the CPU time the link took in the server (bench/run.py --server adds it)
+        os.write(2, ("braze: link server: served (cpu %%.3f ms)\n" %% (int.from_bytes(st[5:13], "little") / 1e3)).encode())
     os._exit(int.from_bytes(st[1:5], "little"))     # as an in-process link: 130 after Ctrl-C
 
 
@@ -248,6 +248,8 @@ def _child(conn, key: str, paths: list[str], stamps: list, marshal, used_w: int)
     import signal
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    t = os.times()
+    cpu0 = t.user + t.system + t.children_user + t.children_system
     status = None
     try:
         conn.settimeout(None)
@@ -273,6 +275,10 @@ def _child(conn, key: str, paths: list[str], stamps: list, marshal, used_w: int)
         for i, fd in enumerate(fds):
             os.dup2(fd, i)
             os.close(fd)
+        try:        # as Python sets it up at start-up: line-buffered on a terminal
+            sys.stdout.reconfigure(line_buffering=os.isatty(1))
+        except (AttributeError, ValueError, OSError):
+            pass
         os.chdir(cwd)
         os.umask(umask)
         os.environ.clear()
@@ -290,7 +296,9 @@ def _child(conn, key: str, paths: list[str], stamps: list, marshal, used_w: int)
             sys.stderr.flush()
         except Exception:
             pass
-        conn.sendall(b"S" + (status & 0xffffffff).to_bytes(4, "little"))
+        t = os.times()
+        cpu_us = int((t.user + t.system + t.children_user + t.children_system - cpu0) * 1e6)
+        conn.sendall(b"S" + (status & 0xffffffff).to_bytes(4, "little") + max(cpu_us, 0).to_bytes(8, "little"))
         from .inputs import cache
         if cache._USED:         # after the status: the client does not wait for this
             names = [os.fsencode(f) + b"\n" for f in dict.fromkeys(cache._USED)]
