@@ -91,16 +91,21 @@ def _check_outputs(d: Path, reference, what: str) -> None:
     assert _behaviour(d) == reference["behaviour"], f"{what}: the programs do not behave as bfd's"
 
 
-def test_make_parallel_served(tmp_path, reference):
+@pytest.mark.parametrize("client", ["native", "python"])
+def test_make_parallel_served(tmp_path, reference, client):
+    """Both clients: the C one `braze run` compiles, and client.py (BRAZE_SERVER_CLIENT=python)."""
     d = _project(tmp_path, "p")
-    cmd, p = _braze_run("make -j4", d, TRACE)
+    env = {**TRACE, **({"BRAZE_SERVER_CLIENT": "python"} if client == "python" else {})}
+    kind = ("test \"$(head -c 4 " + RUNDIR + "/ld)\" " + ("=" if client == "native" else "!=")
+            + " \"$(printf '\\177ELF')\" && ")
+    cmd, p = _braze_run(kind + "make -j4", d, env)
     assert p.returncode == 0, _report(cmd, p)
     assert p.stderr.count(SERVED) == len(OUTPUTS) and FALLBACK not in p.stderr, (
         "every link of the build should be served\n" + _report(cmd, p))
     _check_outputs(d, reference, "make -j4 under braze run")
     # a second build from scratch in the same server: nothing of the first build leaks into it
     clean = "rm -f prog prog_static tool libshape.so"
-    cmd, p = _braze_run(f"{clean} && make -j4 && {clean} && make -j4", d, TRACE)
+    cmd, p = _braze_run(f"{clean} && make -j4 && {clean} && make -j4", d, env)
     assert p.returncode == 0, _report(cmd, p)
     assert p.stderr.count(SERVED) == 2 * len(OUTPUTS), _report(cmd, p)
     _check_outputs(d, reference, "rebuild under one server")
@@ -187,6 +192,18 @@ def test_other_version_client_falls_back(tmp_path, reference):
     (d / "bin" / "ld").write_text(f"#!/bin/sh\nexec {sh([str(Path(braze_command()[0]).parent / 'python')])}"
                                   f" -E -S {d}/other.py \"$@\"\n")
     (d / "bin" / "ld").chmod(0o755)
+    cmd, p = _braze_run(shell, d, TRACE)
+    assert p.returncode == 0, _report(cmd, p)
+    assert "braze: link server: fallback (refused)" in p.stderr and SERVED not in p.stderr, _report(cmd, p)
+    assert (d / "prog_static").read_bytes() == reference["bytes"]["prog_static"]
+
+
+def test_other_version_native_client_falls_back(tmp_path, reference):
+    """The C client with another code key in its ld.conf: refused, links in-process (its fallback)."""
+    d = _project(tmp_path, "p")
+    (d / "bin").mkdir()
+    shell = (f"cp {RUNDIR}/ld bin/ld && sed '1s/.*/0000/' {RUNDIR}/ld.conf > bin/ld.conf && make -j2 main.o "
+             "shape.o util.o libutil.a && gcc -B$PWD/bin -o prog_static main.o shape.o libutil.a")
     cmd, p = _braze_run(shell, d, TRACE)
     assert p.returncode == 0, _report(cmd, p)
     assert "braze: link server: fallback (refused)" in p.stderr and SERVED not in p.stderr, _report(cmd, p)
