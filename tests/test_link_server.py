@@ -285,3 +285,15 @@ def _alive(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_outliving_process_still_links_with_braze(tmp_path):
+    """After `braze run` ends its directory is gone; COMPILER_PATH then still leads to braze's plain
+    shim (a process that outlives the command must not silently link with the system ld)."""
+    cmd, p = _braze_run('echo "$COMPILER_PATH"', tmp_path)
+    assert p.returncode == 0, _report(cmd, p)
+    path = p.stdout.strip()
+    assert not os.path.exists(path.split(os.pathsep)[0]), "the run's directory was left behind"
+    q = _run(["gcc", "-print-prog-name=ld"], tmp_path, {"COMPILER_PATH": path})
+    shim = _run(braze_command() + ["shim-dir"], tmp_path).stdout.strip()
+    assert q.stdout.strip() == os.path.join(shim, "ld"), q.stdout + q.stderr

@@ -402,7 +402,10 @@ def run(cmd: list[str], env: dict) -> int:
     with open(os.path.join(rundir, "server.pid"), "w") as f:
         f.write(f"{server}\n")
     env = dict(env)
-    env["COMPILER_PATH"] = rundir + (os.pathsep + env["COMPILER_PATH"] if env.get("COMPILER_PATH") else "")
+    # then the plain shim: a process that outlives CMD (and the run's directory) still links with braze
+    from .main import shim_dir
+    env["COMPILER_PATH"] = os.pathsep.join([rundir, shim_dir()] + ([env["COMPILER_PATH"]]
+                                                                   if env.get("COMPILER_PATH") else []))
     child = None
     fwd = {}
     try:
