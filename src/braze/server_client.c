@@ -56,8 +56,9 @@ int main(int argc, char **argv) {
     args = argv;
     char self[PATH_MAX], path[PATH_MAX + 16];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) { fprintf(stderr, "braze: error: link client: cannot find itself\n"); return 1; }
-    self[n] = 0;
+    if (n > 0) self[n] = 0;
+    else if (strchr(argv[0], '/') && strlen(argv[0]) < sizeof self) strcpy(self, argv[0]);  /* no /proc */
+    else { fprintf(stderr, "braze: error: link client: cannot find itself\n"); return 1; }
     *strrchr(self, '/') = 0;
     snprintf(path, sizeof path, "%s/ld.conf", self);
     FILE *f = fopen(path, "r");
