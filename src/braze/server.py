@@ -226,18 +226,15 @@ def _warm_imports() -> None:
         pass
 
 
-def serve(sock_path: str, key: str, parent: int) -> None:
-    """The server's main loop (runs in its own session, stdio on /dev/null); never returns."""
-    import socket as _socket
+def serve(ls, sock_path: str, key: str, parent: int) -> None:
+    """The server's main loop on the listening socket `ls` (bound by `braze run` before CMD starts, so
+    no early link finds no server); runs in its own session, stdio on /dev/null; never returns."""
     import marshal
     import signal
     code = 0
     try:
         paths = _sources()
         stamps = _stamps(paths)
-        ls = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        ls.bind(sock_path)
-        ls.listen(128)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)     # links are never waited for: reap them
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _warm_imports()
@@ -384,6 +381,10 @@ def run(cmd: list[str], env: dict) -> int:
         sock = write_client(rundir, key)
         if len(sock.encode()) > 100:        # sun_path holds 108 bytes
             raise OSError("socket path too long")
+        import socket
+        ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        ls.bind(sock)
+        ls.listen(128)
     except OSError:
         shutil.rmtree(rundir, ignore_errors=True)
         return -1
@@ -398,7 +399,8 @@ def run(cmd: list[str], env: dict) -> int:
             for fd in (0, 1, 2) if not os.environ.get("BRAZE_SERVER_DEBUG") else (0, 1):
                 os.dup2(null, fd)
         finally:
-            serve(sock, key, parent)
+            serve(ls, sock, key, parent)
+    ls.close()
     with open(os.path.join(rundir, "server.pid"), "w") as f:
         f.write(f"{server}\n")
     env = dict(env)
