@@ -271,6 +271,71 @@ def digests(selected: list[J.Job], lddir: str, workdir: str, record: str | None,
     return 0
 
 
+def _timed_links(argvs: list[list[str]], cwd: str, env: dict) -> tuple[float, float]:
+    """(CPU ms, wall ms) of running `argvs`: the process trees' CPU plus, for links served by a
+    `braze run` server, the CPU its link process reported (BRAZE_SERVER_TRACE)."""
+    import re
+    import resource
+    import time
+    cpu = wall = 0.0
+    for argv in argvs:
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        w0 = time.perf_counter()
+        p = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+        wall += (time.perf_counter() - w0) * 1e3
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if p.returncode != 0:
+            die(f"link failed: {shlex.join(argv)}\n{p.stderr}")
+        cpu += (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1e3
+        cpu += sum(float(m) for m in re.findall(r"^braze: link server: served \(cpu ([0-9.]+) ms\)$",
+                                                 p.stderr, re.M))
+    return cpu, wall
+
+
+def server_bench(args, workdir: str) -> int:
+    """bench/run.py --server: links through a warm link server next to cold braze and bfd."""
+    try:
+        selected = J.select_jobs(args.jobs)
+        lddir = J.braze_lddir()
+    except J.BenchError as e:
+        die(str(e))
+    J.build_inputs(workdir, selected, verbose=True)
+    script = os.path.join(os.path.dirname(sys.executable), "braze")
+    cmd = [script if os.access(script, os.X_OK) else shutil.which("braze") or "braze"]
+    run = subprocess.Popen(cmd + ["run", "--", "sh", "-c", 'echo "${COMPILER_PATH%%:*}"; exec cat >/dev/null'],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        rundir = run.stdout.readline().strip()
+        if not os.path.basename(rundir).startswith("braze-run-"):
+            die(f"`braze run` started no link server ({rundir!r}; is BRAZE_NO_SERVER set?)")
+        env = dict(os.environ, BRAZE_SERVER_TRACE="1")
+        variants = {"bfd": J.linker_flags("bfd"), "braze": J.linker_flags("braze", lddir),
+                    "braze-warm": J.linker_flags("braze", rundir)}
+        rows = []
+        log(f"{'job':22s} {'bfd':>16s} {'braze cold':>16s} {'braze-warm':>16s}   (CPU ms / wall ms, min of "
+            f"{args.runs})")
+        for job in selected:
+            best = {v: [float("inf"), float("inf")] for v in variants}
+            outs = {v: os.path.join(workdir, "time", "server", v, job.name) for v in variants}
+            for v in variants:
+                os.makedirs(outs[v], exist_ok=True)
+            for i in range(args.runs + 1):          # interleaved; the first round warms up
+                for v, flags in variants.items():
+                    c, w = _timed_links(J.link_commands(job, flags, outs[v], workdir), outs[v], env)
+                    if i:
+                        best[v] = [min(best[v][0], c), min(best[v][1], w)]
+            with open(J.exe_path(job, outs["braze"]), "rb") as a, \
+                    open(J.exe_path(job, outs["braze-warm"]), "rb") as b:
+                same = a.read() == b.read()
+            rows.append((job.name, best, same))
+            log(f"{job.name:22s} " + " ".join(f"{best[v][0]:7.1f} /{best[v][1]:7.1f}" for v in variants)
+                + ("" if same else "   OUTPUT DIFFERS from cold braze"))
+        return 0 if all(r[2] for r in rows) else 1
+    finally:
+        run.stdin.close()
+        run.wait()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -299,8 +364,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--update-readme", action="store_true",
                     help=f"replace the {START} … {END} block in README.md")
     ap.add_argument("--workdir", default=J.DEFAULT_WORKDIR, help="build directory (bench/work)")
+    ap.add_argument("--server", action="store_true",
+                    help="only compare bfd, cold braze and braze-warm (links through the link server "
+                         "of `braze run`): min CPU (incl. the server's share) and min wall over --runs")
     args = ap.parse_args(argv)
     workdir = os.path.abspath(args.workdir)
+    if args.server:
+        return server_bench(args, workdir)
 
     try:
         selected = J.select_jobs(args.jobs)

@@ -88,12 +88,20 @@ def test_shim_dir_is_stable(shim):
     assert p.returncode == 0 and p.stdout.strip() == shim, _report(cmd, p)
 
 
-def test_run_sets_compiler_path(shim):
-    cmd, p = _braze("run", "--", "sh", "-c", 'echo "$COMPILER_PATH"',
-                    env=tool_env({"COMPILER_PATH": "/nonexistent/previous"}))
+@pytest.mark.parametrize("server", [False, True], ids=["no-server", "server"])
+def test_run_sets_compiler_path(shim, server):
+    """Without the link server (BRAZE_NO_SERVER=1) COMPILER_PATH leads to the shim dir; with it, to the
+    run's own directory, whose `ld` is the server's client (tests/test_link_server.py)."""
+    extra = {"COMPILER_PATH": "/nonexistent/previous"} | ({} if server else {"BRAZE_NO_SERVER": "1"})
+    cmd, p = _braze("run", "--", "sh", "-c", 'echo "$COMPILER_PATH"; test -x "${COMPILER_PATH%%:*}/ld"',
+                    env=tool_env(extra))
     assert p.returncode == 0, _report(cmd, p)
     parts = p.stdout.strip().split(os.pathsep)
-    assert parts[0] == shim, f"COMPILER_PATH does not start with the shim dir {shim}\n" + _report(cmd, p)
+    if server:
+        assert os.path.basename(parts[0]).startswith("braze-run-"), _report(cmd, p)
+        assert not os.path.exists(parts[0]), "the run's directory was left behind\n" + _report(cmd, p)
+    else:
+        assert parts[0] == shim, f"COMPILER_PATH does not start with the shim dir {shim}\n" + _report(cmd, p)
     assert "/nonexistent/previous" in parts, "the previous COMPILER_PATH was dropped\n" + _report(cmd, p)
 
 
@@ -109,7 +117,7 @@ def test_run_without_command():
 
 
 def test_run_gcc_uses_braze(shim, tmp_path, pkg_version):
-    cmd, p = _braze("run", "--", "gcc", "-print-prog-name=ld")
+    cmd, p = _braze("run", "--", "gcc", "-print-prog-name=ld", env=tool_env({"BRAZE_NO_SERVER": "1"}))
     assert p.returncode == 0, _report(cmd, p)
     assert os.path.realpath(p.stdout.strip()) == os.path.realpath(os.path.join(shim, "ld")), _report(cmd, p)
     # gcc passes -Wl,--version to the linker it runs: the answer must come from braze

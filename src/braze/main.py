@@ -64,7 +64,12 @@ def main(argv: list[str] | None = None) -> int:
             if not cmd:
                 sys.stderr.write("braze: error: run: no command given (braze run -- CMD...)\n")
                 return 1
-            d = shim_dir()
+            if not os.environ.get("BRAZE_NO_SERVER"):
+                from .server import run
+                status = run(cmd, dict(os.environ))
+                if status >= 0:
+                    return status
+            d = shim_dir()          # no server (BRAZE_NO_SERVER, or it cannot start): plain links
             env = dict(os.environ)
             env["COMPILER_PATH"] = d + (os.pathsep + env["COMPILER_PATH"] if env.get("COMPILER_PATH") else "")
             try:

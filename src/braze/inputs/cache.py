@@ -106,8 +106,7 @@ class ArchiveCache:
         self.dirty = False
         self.hits = 0
         try:
-            with open(file, "rb") as f:
-                data = marshal.loads(f.read())
+            data = _load(file)
             if type(data) is tuple and len(data) == 3 and data[0] == VERSION and data[1] == key \
                     and type(data[2]) is dict:
                 self.records = data[2]
@@ -154,8 +153,7 @@ class SharedCache:
 
     def get(self, view):
         try:
-            with open(self.file, "rb") as f:
-                data = marshal.loads(f.read())
+            data = _load(self.file)
             if type(data) is tuple and len(data) == 5 and data[0] == VERSION and data[1] == self.key \
                     and data[2] == len(view) and data[3] == elf_check(view, _SHARED_TYPES):
                 return data[4]
@@ -174,6 +172,58 @@ class SharedCache:
     def save(self) -> None:
         if self.record is not None:
             _write(self.file, self.record)
+
+
+_STAMP: int | None = None      # _code_stamp(), once per process (a link server computes it for its links)
+
+# In a link server (server.py) only: cache files decoded once and kept, by path, with the stat they had.
+# A link forked from the server uses a kept file only while the file's stat is unchanged, and then
+# validates every record in it against its input exactly as after reading the file.
+_WARM: dict | None = None
+_USED: list[str] = []           # files a served link read: the server keeps them warm for later links
+_WARM_LIMIT = 256 << 20         # bytes of cache files a server keeps at most
+
+
+def _stat_key(st) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _load(file: str):
+    """The decoded content of a cache file (raises OSError, EOFError, ValueError, TypeError)."""
+    if _WARM is not None:
+        _USED.append(file)
+        w = _WARM.get(file)
+        if w is not None and w[0] == _stat_key(os.stat(file)):
+            return w[1]
+    with open(file, "rb") as f:
+        return marshal.loads(f.read())
+
+
+def warm_start() -> None:
+    global _WARM
+    _WARM = {}
+
+
+def warm(files) -> None:
+    """Keep `files` (cache files links read) decoded in this server process."""
+    if _WARM is None:
+        return
+    total = sum(w[2] for w in _WARM.values())
+    for file in dict.fromkeys(files):
+        try:
+            with open(file, "rb") as f:
+                st = os.fstat(f.fileno())
+                old = _WARM.get(file)
+                if old is not None and old[0] == _stat_key(st):
+                    continue
+                if total + st.st_size > _WARM_LIMIT:
+                    continue
+                data = marshal.loads(f.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            _WARM.pop(file, None)
+            continue
+        _WARM[file] = (_stat_key(st), data, st.st_size)
+        total += st.st_size
 
 
 def _write(file: str, data: bytes) -> None:
@@ -202,7 +252,10 @@ class InputCache:
         real = os.path.realpath(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
         if self._stamp is None:
-            self._stamp = _code_stamp()
+            global _STAMP
+            if _STAMP is None:
+                _STAMP = _code_stamp()
+            self._stamp = _STAMP
         key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, self._stamp)
         return os.path.join(self.dir, f"{prefix}-{name}.v{VERSION}"), key
 
