@@ -226,13 +226,14 @@ def test_cref_like_bfd(direct_ld, inputs, tmp_path, extra):
 def test_cref_static_glibc_like_bfd(braze_lddir, inputs, tmp_path, objs, cxx):
     """A -static link against glibc's libc.a (and libstdc++.a): thousands of names, COMDAT copies (a
     discarded copy's definition counts as a reference, as bfd), _GLOBAL_OFFSET_TABLE_ defined by the
-    first object, names that demangle alike (C1/C2 constructors) in bfd's hash-table order."""
-    flags = ["-static", *objs, "-Wl,--cref"]
+    first object, names that demangle alike (C1/C2 constructors) in bfd's hash-table order;
+    --eh-frame-hdr's __GNU_EH_FRAME_HDR row, defined by the output file."""
+    flags = ["-static", *objs, "-Wl,--cref,--eh-frame-hdr"]
     res = _links(inputs, tmp_path, {"bfd": _gcc("bfd", flags, cxx), "test": _gcc(braze_lddir, flags, cxx)})
     report = _report(res)[:4000]
     assert res["bfd"][0].returncode == 0 and res["test"][0].returncode == 0, report
     assert res["test"][0].stdout == res["bfd"][0].stdout, report
-    assert res["bfd"][0].stdout.count("\n") > 1000
+    assert res["bfd"][0].stdout.count("\n") > 1000 and "\n__GNU_EH_FRAME_HDR " in res["bfd"][0].stdout
 
 
 # ---------------------------------------------------------------- -y on linker-defined symbols (bfd)
@@ -417,19 +418,21 @@ def _crt(name: str) -> str:
                           check=True).stdout.strip()
 
 
+@pytest.mark.parametrize("ehf", [[], ["--eh-frame-hdr"]], ids=["plain", "ehf"])
 @pytest.mark.parametrize("mode", ["-pie", "-no-pie"])
 @pytest.mark.parametrize("where", ["stdout", "map"])
-def test_cref_shared_libraries_like_bfd(direct_ld, tmp_path, mode, where):
+def test_cref_shared_libraries_like_bfd(direct_ld, tmp_path, mode, where, ehf):
     """A dynamic link against a versioned library and libc.so.6 (which pulls in ld-linux by
     DT_NEEDED), byte for byte: version nodes (one row, every library defining them), weak
     default-versioned exports as `name`, `name@@V`, `name@V`, referenced ones likewise, hidden
     weak ones as `name@V`, glibc's .gnu.warning name, _DYNAMIC and _GLOBAL_OFFSET_TABLE_ from the
-    first object; the programs run alike."""
+    first object; with --eh-frame-hdr, __GNU_EH_FRAME_HDR defined by the output file (bfd's row names
+    it as -o gave it); the programs run alike."""
     d = _cref_dso_inputs(tmp_path)
     crt1 = "Scrt1.o" if mode == "-pie" else "crt1.o"
     args = ["--cref", *(["-pie"] if mode == "-pie" else []), "-dynamic-linker",
             "/lib64/ld-linux-x86-64.so.2", _crt(crt1), _crt("crti.o"), "main.o", "libcref.so",
-            _crt("libc.so.6"), _crt("crtn.o"), "-rpath", ".", "-o", "prog"]
+            _crt("libc.so.6"), _crt("crtn.o"), "-rpath", ".", "-o", "prog", *ehf]
     if where == "map":
         args += ["-Map", "out.map"]
     res = _links(d, tmp_path, {"bfd": ["ld.bfd", *args], "test": [*direct_ld, *args]})

@@ -324,6 +324,10 @@ def write_cref(ctx) -> str:
                 break
         else:
             got.append((first, 0))
+    if ctx.config.eh_frame_hdr and first is not None:
+        # bfd defines __GNU_EH_FRAME_HDR in the output file itself (named as -o gave it)
+        from types import SimpleNamespace
+        refs.setdefault("__GNU_EH_FRAME_HDR", []).append((SimpleNamespace(name=ctx.config.output), 0))
     _short_names(refs)
     _dso_crefs(ctx, refs)
     shown = {n: _shown(n) for n in refs}
