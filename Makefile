@@ -30,7 +30,7 @@ $(VENV)/.ok: pyproject.toml
 	$(VPY) tools/build_mypyc.py
 	@touch $@
 
-# braze's hot modules compiled with mypyc (braze.COMPILED_MODULES), rebuilt when a source changed;
+# braze's hot modules compiled with mypyc (the list is in tools/build_mypyc.py), rebuilt when a source changed;
 # BRAZE_PURE=1 runs the same sources as plain Python.
 compiled: venv
 	$(VPY) tools/build_mypyc.py --if-stale

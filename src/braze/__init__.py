@@ -11,43 +11,39 @@ __version__ = "0.1.0"
 
 __all__ = ["link", "LinkError", "LinkResult", "UndefinedSymbol", "__version__"]
 
-# The per-item hot paths that `make venv` compiles with mypyc (tools/build_mypyc.py); each must pass mypy.
-COMPILED_MODULES = (
-    "braze.address",
-    "braze.arch.common",
-    "braze.arch.x86_64",
-    "braze.symbols",
-)
-
-
-def _compiled_current() -> bool:
-    """True when the mypyc build record (_compiled.txt: module, size, mtime of each source) matches the
-    sources, so the extension modules are what the sources say; BRAZE_PURE=1 says False."""
+def _stale_compiled() -> list[str]:
+    """The modules `make venv` compiled with mypyc (tools/build_mypyc.py) that must run from their .py
+    sources: all of them under BRAZE_PURE=1 or while the build's record (_compiled.txt: module, size and
+    mtime of each source) does not match the sources; none when they match or nothing was built."""
     import os
-    if os.environ.get("BRAZE_PURE"):
-        return False
     here = os.path.dirname(__file__)
     try:
         with open(os.path.join(here, "_compiled.txt")) as f:
-            lines = f.read().split("\n")
-        for line in lines:
-            if line:
-                name, size, mtime = line.split()
-                st = os.stat(os.path.join(here, *name.split(".")[1:]) + ".py")
-                if st.st_size != int(size) or st.st_mtime_ns != int(mtime):
-                    return False
+            rows = [line.split() for line in f.read().split("\n") if line]
+    except OSError:
+        return []
+    names = [r[0] for r in rows]
+    if os.environ.get("BRAZE_PURE"):
+        return names
+    try:
+        for name, size, mtime in rows:
+            st = os.stat(os.path.join(here, *name.split(".")[1:]) + ".py")
+            if st.st_size != int(size) or st.st_mtime_ns != int(mtime):
+                return names
     except (OSError, ValueError):
-        return False
-    return bool(lines)
+        return names
+    return []
 
 
-class _PureFinder:
-    """Imports the modules of COMPILED_MODULES from their .py sources, past any extension module built
-    from them (plain Python is what the sources say even when the build is stale or missing)."""
+class _SourceFinder:
+    """Imports the modules in `names` from their .py sources, past the extension modules built from
+    them (plain Python is what the sources say, even when the build is stale)."""
 
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        if name not in COMPILED_MODULES or not path:
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.names or not path:
             return None
         import importlib.util
         import os
@@ -58,10 +54,12 @@ class _PureFinder:
         return None
 
 
-if not _compiled_current():
+_stale = _stale_compiled()
+if _stale:
     import sys as _sys
-    _sys.meta_path.insert(0, _PureFinder)
+    _sys.meta_path.insert(0, _SourceFinder(_stale))
     del _sys
+del _stale
 
 # The pipeline module is braze.link too: import it first, so that the function below, not the module,
 # is what `braze.link` names (importing a submodule sets the package's attribute only the first time).
