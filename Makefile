@@ -7,7 +7,7 @@ APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-d
             llvm-14-linker-tools linux-headers-amd64 chromium qemu-system-x86 gnu-efi \
             gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
 
-.PHONY: all deps venv demo test bench bench-check clean
+.PHONY: all deps venv compiled demo test test-pure bench bench-check clean
 
 all: venv
 
@@ -30,19 +30,33 @@ $(VENV)/.ok: pyproject.toml
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q -e '.[dev]'
 	$(VPY) -m compileall -q src >/dev/null
+	$(VPY) tools/build_mypyc.py
 	@touch $@
 
-demo: deps venv
+# braze's hot modules compiled with mypyc (the list is in tools/build_mypyc.py), rebuilt when a source changed;
+# BRAZE_PURE=1 runs the same sources as plain Python.
+compiled: venv
+	$(VPY) tools/build_mypyc.py --if-stale
+
+demo: deps compiled
 	$(VPY) examples/demo.py
 
-test: deps venv
+test: deps compiled
 	$(VPY) -m pytest -q -n 2 tests
+	$(MAKE) test-pure
 
-bench: deps venv
+# A representative part of the suite with the plain-Python sources (BRAZE_PURE=1 reaches every braze
+# the tests start): the compiled and pure builds must link alike.
+PURE_TESTS := tests/test_programs.py tests/test_errors.py tests/test_tls_fixes.py tests/test_gotpcrelx.py
+test-pure: deps compiled
+	BRAZE_PURE=1 $(VPY) -m pytest -q -n 2 $(PURE_TESTS)
+
+bench: deps compiled
 	$(VPY) bench/run.py --jobs all --runs 15 --update-readme
 
-bench-check: deps venv
+bench-check: deps compiled
 	$(VPY) bench/run.py --check-only
 
 clean:
+	-$(VPY) tools/build_mypyc.py --clean
 	rm -rf $(VENV) .stamp-* build examples/out bench/work

@@ -11,6 +11,56 @@ __version__ = "0.1.0"
 
 __all__ = ["link", "LinkError", "LinkResult", "UndefinedSymbol", "__version__"]
 
+def _stale_compiled() -> list[str]:
+    """The modules `make venv` compiled with mypyc (tools/build_mypyc.py) that must run from their .py
+    sources: all of them under BRAZE_PURE=1 or while the build's record (_compiled.txt: module, size and
+    mtime of each source) does not match the sources; none when they match or nothing was built."""
+    import os
+    here = os.path.dirname(__file__)
+    try:
+        with open(os.path.join(here, "_compiled.txt")) as f:
+            rows = [line.split() for line in f.read().split("\n") if line]
+    except OSError:
+        return []
+    names = [r[0] for r in rows]
+    if os.environ.get("BRAZE_PURE"):
+        return names
+    try:
+        for name, size, mtime in rows:
+            st = os.stat(os.path.join(here, *name.split(".")[1:]) + ".py")
+            if st.st_size != int(size) or st.st_mtime_ns != int(mtime):
+                return names
+    except (OSError, ValueError):
+        return names
+    return []
+
+
+class _SourceFinder:
+    """Imports the modules in `names` from their .py sources, past the extension modules built from
+    them (plain Python is what the sources say, even when the build is stale)."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.names or not path:
+            return None
+        import importlib.util
+        import os
+        for d in path:
+            src = os.path.join(d, name.rpartition(".")[2] + ".py")
+            if os.path.isfile(src):
+                return importlib.util.spec_from_file_location(name, src)
+        return None
+
+
+_stale = _stale_compiled()
+if _stale:
+    import sys as _sys
+    _sys.meta_path.insert(0, _SourceFinder(_stale))
+    del _sys
+del _stale
+
 # The pipeline module is braze.link too: import it first, so that the function below, not the module,
 # is what `braze.link` names (importing a submodule sets the package's attribute only the first time).
 from . import link as _pipeline  # noqa: E402

@@ -78,7 +78,7 @@ def plt_addr(ctx, s: Symbol) -> int:
     return sym_addr_noplt(ctx, s)
 
 
-def sym_addr_noplt(ctx, s):
+def sym_addr_noplt(ctx, s: Symbol) -> int:
     c = s.canonical_plt
     s.canonical_plt = False
     try:
@@ -111,7 +111,7 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     return s.export
 
 
-def has_plt(s) -> bool:
+def has_plt(s: Symbol) -> bool:
     return s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.iplt_idx >= 0
 
 

@@ -1,6 +1,8 @@
 """ELF64 constants and record layouts (gABI, x86-64 psABI, GNU extensions)."""
 from __future__ import annotations
 
+from typing import Final
+
 import struct
 
 # Record layouts (little-endian ELF64).
@@ -29,7 +31,9 @@ SHT_GNU_VERSYM = 0x6fffffff
 SHT_LLVM_ADDRSIG = 0x6fff4c03
 
 # section flags
-SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 0x1, 0x2, 0x4
+SHF_WRITE: Final = 0x1
+SHF_ALLOC: Final = 0x2
+SHF_EXECINSTR: Final = 0x4
 SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER = 0x10, 0x20, 0x40, 0x80
 SHF_OS_NONCONFORMING, SHF_GROUP, SHF_TLS, SHF_COMPRESSED = 0x100, 0x200, 0x400, 0x800
 SHF_GNU_RETAIN = 0x200000
@@ -38,14 +42,29 @@ SHF_EXCLUDE = 0x80000000
 GRP_COMDAT = 1
 
 # special section indices
-SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX = 0, 0xfff1, 0xfff2, 0xffff
+SHN_UNDEF: Final = 0
+SHN_ABS: Final = 0xfff1
+SHN_COMMON: Final = 0xfff2
+SHN_XINDEX: Final = 0xffff
 SHN_LORESERVE = 0xff00
 
 # symbol binding / type / visibility
-STB_LOCAL, STB_GLOBAL, STB_WEAK, STB_GNU_UNIQUE = 0, 1, 2, 10
-STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE, STT_COMMON, STT_TLS = 0, 1, 2, 3, 4, 5, 6
-STT_GNU_IFUNC = 10
-STV_DEFAULT, STV_INTERNAL, STV_HIDDEN, STV_PROTECTED = 0, 1, 2, 3
+STB_LOCAL: Final = 0
+STB_GLOBAL: Final = 1
+STB_WEAK: Final = 2
+STB_GNU_UNIQUE: Final = 10
+STT_NOTYPE: Final = 0
+STT_OBJECT: Final = 1
+STT_FUNC: Final = 2
+STT_SECTION: Final = 3
+STT_FILE: Final = 4
+STT_COMMON: Final = 5
+STT_TLS: Final = 6
+STT_GNU_IFUNC: Final = 10
+STV_DEFAULT: Final = 0
+STV_INTERNAL: Final = 1
+STV_HIDDEN: Final = 2
+STV_PROTECTED: Final = 3
 
 # segment types / flags
 PT_NULL, PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_NOTE, PT_SHLIB, PT_PHDR, PT_TLS = 0, 1, 2, 3, 4, 5, 6, 7

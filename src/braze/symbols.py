@@ -1,10 +1,16 @@
 """Global symbols. One Symbol per name; files point at it from their symbol tables."""
 from __future__ import annotations
 
+from typing import Any, Final
+
 from .elf import STB_GLOBAL, STT_TLS, STT_GNU_IFUNC, STT_FUNC, STV_DEFAULT
 
 # Where a definition came from, strongest last.
-NONE, SHARED, COMMON, WEAK, STRONG = 0, 1, 2, 3, 4
+NONE: Final = 0
+SHARED: Final = 1
+COMMON: Final = 2
+WEAK: Final = 3
+STRONG: Final = 4
 
 
 class Symbol:
@@ -16,45 +22,45 @@ class Symbol:
                  "version_hidden", "used_in_reloc", "keep", "def_dynamic", "script_abs")
 
     def __init__(self, name: str):
-        self.name = name
-        self.file = None          # defining file (ObjectFile / SharedFile / None)
-        self.section = None       # InputSection / output chunk / None
-        self.value = 0
-        self.size = 0
-        self.type = 0
-        self.bind = STB_GLOBAL
-        self.visibility = STV_DEFAULT
-        self.rank = NONE
-        self.ref_regular = False   # referenced from a regular object
-        self.ref_strong = False    # a non-weak undefined reference exists
-        self.ref_dynamic = False   # referenced from a shared library
-        self.ref_file = None       # first referencing object (for diagnostics)
-        self.export = False        # goes to .dynsym as a definition
-        self.is_abs = False
-        self.common_align = 0
-        self.dynsym_idx = -1
-        self.got_idx = -1
-        self.gottp_idx = -1
-        self.tlsgd_idx = -1
-        self.tlsdesc_idx = -1
-        self.plt_idx = -1
-        self.pltgot_idx = -1
-        self.iplt_idx = -1
-        self.copyrel = False
-        self.canonical_plt = False
-        self.version = 1           # versym index in the output (DSO-provided or own)
-        self.verneed = None        # (SharedFile, version name) for imports
-        self.needs = 0             # NEEDS_* bits from relocation scanning
-        self.dyn_version = None
-        self.linker_defined = False
-        self.hidden_local = False
-        self.wrapped = False
-        self.aux_idx = -1
-        self.version_hidden = False
-        self.used_in_reloc = False
-        self.keep = False
-        self.def_dynamic = False   # a shared library defines it too (bfd then exports ours)
-        self.script_abs = False    # --defsym/script `sym = expr` that bfd lists as SHN_ABS
+        self.name: str = name
+        self.file: Any = None          # defining file (ObjectFile / SharedFile / None)
+        self.section: Any = None       # InputSection / output chunk / None
+        self.value: int = 0
+        self.size: int = 0
+        self.type: int = 0
+        self.bind: int = STB_GLOBAL
+        self.visibility: int = STV_DEFAULT
+        self.rank: int = NONE
+        self.ref_regular: Any = False   # referenced from a regular object
+        self.ref_strong: Any = False    # a non-weak undefined reference exists
+        self.ref_dynamic: Any = False   # referenced from a shared library
+        self.ref_file: Any = None       # first referencing object (for diagnostics)
+        self.export: Any = False        # goes to .dynsym as a definition
+        self.is_abs: Any = False
+        self.common_align: int = 0
+        self.dynsym_idx: int = -1
+        self.got_idx: int = -1
+        self.gottp_idx: int = -1
+        self.tlsgd_idx: int = -1
+        self.tlsdesc_idx: int = -1
+        self.plt_idx: int = -1
+        self.pltgot_idx: int = -1
+        self.iplt_idx: int = -1
+        self.copyrel: Any = False
+        self.canonical_plt: Any = False
+        self.version: int = 1           # versym index in the output (DSO-provided or own)
+        self.verneed: Any = None        # (SharedFile, version name) for imports
+        self.needs: int = 0             # NEEDS_* bits from relocation scanning
+        self.dyn_version: Any = None
+        self.linker_defined: Any = False
+        self.hidden_local: Any = False
+        self.wrapped: Any = False
+        self.aux_idx: int = -1
+        self.version_hidden: Any = False
+        self.used_in_reloc: Any = False
+        self.keep: Any = False
+        self.def_dynamic: Any = False   # a shared library defines it too (bfd then exports ours)
+        self.script_abs: Any = False    # --defsym/script `sym = expr` that bfd lists as SHN_ABS
 
     def __repr__(self):
         return f"<Symbol {self.name} rank={self.rank} file={self.file}>"
@@ -89,14 +95,14 @@ class Symbol:
 
 
 # NEEDS bits set by relocation scanning
-NEEDS_GOT = 1
-NEEDS_PLT = 2
-NEEDS_GOTTP = 4
-NEEDS_TLSGD = 8
-NEEDS_TLSDESC = 16
-NEEDS_COPY = 32
-NEEDS_CPLT = 64      # canonical PLT (address taken in non-PIC code)
-NEEDS_DYNSYM = 128
+NEEDS_GOT: Final = 1
+NEEDS_PLT: Final = 2
+NEEDS_GOTTP: Final = 4
+NEEDS_TLSGD: Final = 8
+NEEDS_TLSDESC: Final = 16
+NEEDS_COPY: Final = 32
+NEEDS_CPLT: Final = 64      # canonical PLT (address taken in non-PIC code)
+NEEDS_DYNSYM: Final = 128
 
 
 # Linker-defined symbols (defined only when referenced; see layout.define_symbols for values).

@@ -22,16 +22,27 @@ class Target:
     max_page_size: int = 0x1000
     common_page_size: int = 0x1000
     tls_variant: int = 2              # 2: the thread pointer is at the end of the TLS block (x86); 1: at its start
-    unwind_section_type = None        # a psABI section type .eh_frame may have besides SHT_PROGBITS
+    unwind_section_type: int | None = None   # a psABI section type .eh_frame may have besides SHT_PROGBITS
     # ---- system
     interpreter: str = ""             # default PT_INTERP
     lib_dirs: tuple = ()              # default library search directories (before --sysroot is prefixed)
     lib_init_symbol: str = ""         # Go's _rt0_<GOARCH>_<GOOS>_lib: the library-init entry with -shared
     # ---- relocations (numbers of this psABI)
     R_NONE = 0
-    R_ABS64 = R_ABS32 = R_PC32 = R_PLT32 = None     # what generated objects (libinit) and DWARF reading use
-    R_COPY = R_GLOB_DAT = R_JUMP_SLOT = R_RELATIVE = R_IRELATIVE = None
-    R_DTPMOD64 = R_DTPOFF64 = R_TPOFF64 = R_TLSDESC = None
+    # what generated objects (libinit) and DWARF reading use (None: this target has no such type)
+    R_ABS64: int | None = None
+    R_ABS32: int | None = None
+    R_PC32: int | None = None
+    R_PLT32: int | None = None
+    R_COPY: int | None = None
+    R_GLOB_DAT: int | None = None
+    R_JUMP_SLOT: int | None = None
+    R_RELATIVE: int | None = None
+    R_IRELATIVE: int | None = None
+    R_DTPMOD64: int | None = None
+    R_DTPOFF64: int | None = None
+    R_TPOFF64: int | None = None
+    R_TLSDESC: int | None = None
     # ---- GOT / PLT geometry
     got_entry_size = 8
     plt_header_size = 16
@@ -143,7 +154,7 @@ class Target:
     def write_pltgot_entry(self, buf, off: int, addr: int, slot: int) -> None:
         raise NotImplementedError
 
-    def write_ibt_plt_entry(self, buf, off: int, addr: int, index: int, plt0: int) -> None:
+    def write_ibt_plt_entry(self, buf, off: int, addr: int, reloc_index: int, plt0: int) -> None:
         raise NotImplementedError
 
     def write_ibt_jmp_entry(self, buf, off: int, addr: int, slot: int) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .. import diag
 from ..elf import STV_DEFAULT, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE
+from ..symbols import Symbol
 from ..symbols import NEEDS_PLT, NEEDS_CPLT, NEEDS_COPY, NEEDS_DYNSYM
 
 
-def _need(ctx, s, bit):
+def _need(ctx, s: Symbol, bit: int) -> None:
     if not s.needs:
         ctx.needs_syms.append(s)
     s.needs |= bit
@@ -16,7 +17,7 @@ def _need(ctx, s, bit):
 _VIS_WORD = {STV_DEFAULT: "", 1: "internal ", 2: "hidden ", 3: "protected "}
 
 
-def _copy_or_cplt(ctx, s) -> None:
+def _copy_or_cplt(ctx, s: Symbol) -> None:
     """An executable's non-PIC reference to a library symbol: a canonical PLT entry for a function,
     a copy relocation for data."""
     if s.type in (STT_FUNC, STT_GNU_IFUNC):

@@ -7,6 +7,7 @@ predicates so their decisions agree.
 from __future__ import annotations
 
 import struct
+from typing import Any, Final
 
 from .. import diag
 from ..diag import LinkError
@@ -18,6 +19,7 @@ from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .common import _need, _VIS_WORD, _copy_or_cplt, _textrel, _discarded_value
+from ..symbols import Symbol
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_CPLT, NEEDS_DYNSYM)
 
@@ -25,12 +27,46 @@ EM_X86_64 = 62
 SHT_X86_64_UNWIND = 0x70000001      # .eh_frame's type in the x86-64 psABI (gcc emits SHT_PROGBITS)
 SHF_X86_64_LARGE = 0x10000000
 
-R_NONE, R_64, R_PC32, R_GOT32, R_PLT32, R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = range(9)
-R_GOTPCREL, R_32, R_32S, R_16, R_PC16, R_8, R_PC8 = 9, 10, 11, 12, 13, 14, 15
-R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSGD, R_TLSLD, R_DTPOFF32, R_GOTTPOFF, R_TPOFF32 = range(16, 24)
-R_PC64, R_GOTOFF64, R_GOTPC32, R_GOT64, R_GOTPCREL64, R_GOTPC64, R_GOTPLT64, R_PLTOFF64 = range(24, 32)
-R_SIZE32, R_SIZE64, R_GOTPC32_TLSDESC, R_TLSDESC_CALL, R_TLSDESC, R_IRELATIVE = range(32, 38)
-R_GOTPCRELX, R_REX_GOTPCRELX = 41, 42
+R_NONE: Final = 0
+R_64: Final = 1
+R_PC32: Final = 2
+R_GOT32: Final = 3
+R_PLT32: Final = 4
+R_COPY: Final = 5
+R_GLOB_DAT: Final = 6
+R_JUMP_SLOT: Final = 7
+R_RELATIVE: Final = 8
+R_GOTPCREL: Final = 9
+R_32: Final = 10
+R_32S: Final = 11
+R_16: Final = 12
+R_PC16: Final = 13
+R_8: Final = 14
+R_PC8: Final = 15
+R_DTPMOD64: Final = 16
+R_DTPOFF64: Final = 17
+R_TPOFF64: Final = 18
+R_TLSGD: Final = 19
+R_TLSLD: Final = 20
+R_DTPOFF32: Final = 21
+R_GOTTPOFF: Final = 22
+R_TPOFF32: Final = 23
+R_PC64: Final = 24
+R_GOTOFF64: Final = 25
+R_GOTPC32: Final = 26
+R_GOT64: Final = 27
+R_GOTPCREL64: Final = 28
+R_GOTPC64: Final = 29
+R_GOTPLT64: Final = 30
+R_PLTOFF64: Final = 31
+R_SIZE32: Final = 32
+R_SIZE64: Final = 33
+R_GOTPC32_TLSDESC: Final = 34
+R_TLSDESC_CALL: Final = 35
+R_TLSDESC: Final = 36
+R_IRELATIVE: Final = 37
+R_GOTPCRELX: Final = 41
+R_REX_GOTPCRELX: Final = 42
 
 from ..synthetic.rela import (DynReloc as _DynReloc, RelativeReloc as _RelativeReloc,  # noqa: E402
                               NoneReloc as _NoneReloc)
@@ -136,14 +172,24 @@ def _err_nocopyreloc(ctx, obj, sec, off, t, s):
 # As mold's scan_relocations: what a reference needs depends on the output kind (row) and the kind of
 # symbol (column). The special cases bfd decides first (locals, IFUNCs, an executable's undefined weak
 # references) stay in scan_section before the lookup.
-DSO, PIE, PDE = 0, 1, 2                       # output kinds: shared object, PIE, position-dependent exe
+# output kinds: shared object, PIE, position-dependent exe
+DSO: Final = 0
+PIE: Final = 1
+PDE: Final = 2
 # symbol kinds: an import (defined in a shared library), another preemptible symbol (an export of a
 # shared object, an undefined symbol of a dynamic link), an undefined symbol bound here, a local
 # definition; +ABS_BIT when it is absolute (SHN_ABS)
-IMPORT, PREEMPT, UNDEF, LOCAL = 0, 2, 4, 6
+IMPORT: Final = 0
+PREEMPT: Final = 2
+UNDEF: Final = 4
+LOCAL: Final = 6
 ABS_BIT = 1
 # actions
-NONE_, ERROR, COPY_OR_CPLT, DYN, BASEREL = range(5)
+NONE_: Final = 0
+ERROR: Final = 1
+COPY_OR_CPLT: Final = 2
+DYN: Final = 3
+BASEREL: Final = 4
 _ = NONE_
 #          IMPORT  +abs     PREEMPT +abs   UNDEF +abs   LOCAL  +abs
 _PC_TABLE = (
@@ -164,7 +210,7 @@ _ABS32_TABLE = (     # a 32-bit (or narrower) absolute field cannot hold a load-
 del _
 
 
-def _sym_kind(ctx, s) -> int:
+def _sym_kind(ctx, s: Symbol) -> int:
     """The symbol's column in the scan tables (s is not local)."""
     if s.rank == SHARED:
         k = IMPORT
@@ -177,14 +223,14 @@ def _sym_kind(ctx, s) -> int:
     return k + ABS_BIT if s.is_abs else k
 
 
-def scan_section(ctx, sec, rels=None) -> None:
+def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
     obj = sec.file
     if rels is None:
         rels = sec.relocs
     if not rels:
         return
-    syms = obj.syms
-    esyms = obj.esyms
+    syms: list[Symbol | None] = obj.syms
+    esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
     cfg = ctx.config
     shared = cfg.shared
     pic = cfg.pic
@@ -194,16 +240,16 @@ def scan_section(ctx, sec, rels=None) -> None:
     writable = bool(sec.flags & SHF_WRITE)
     out = DSO if shared else PIE if pic else PDE
     pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
-    nocopy = ctx.config.z_nocopyreloc
-    size = sec.size
+    nocopy: bool = bool(ctx.config.z_nocopyreloc)
+    size: int = sec.size
     data = None
     rela_dyn = ctx.syn.rela_dyn
     nsyms = len(syms)
     # PC32/PLT32 needs depend only on the symbol: bit 1 (PC32) / 2 (PLT32) marks a symbol of this object
     # already handled, so repeated calls to the same function cost one lookup.
-    seen = obj.pc_seen
-    if seen is None:
-        seen = obj.pc_seen = bytearray(nsyms)
+    if obj.pc_seen is None:
+        obj.pc_seen = bytearray(nsyms)
+    seen: bytearray = obj.pc_seen
     for i, (off, info, addend) in enumerate(rels):
         t = info & 0xffffffff
         idx = info >> 32
@@ -218,7 +264,7 @@ def scan_section(ctx, sec, rels=None) -> None:
             if seen[idx] & bit:
                 continue
             seen[idx] |= bit
-        s = syms[idx]
+        s: Symbol | None = syms[idx]
         if s is None:
             # a local: PC-relative references to it need nothing (unless it is a local IFUNC)
             if (t == R_PC32 or t == R_PLT32) and esyms[idx][1] & 0xf != STT_GNU_IFUNC:
@@ -433,7 +479,7 @@ _W = {R_64: 8, R_PC64: 8, R_GOTOFF64: 8, R_GOT64: 8, R_GOTPCREL64: 8, R_GOTPC64:
       R_TLSDESC_CALL: 0, R_GOTPLT64: 8}
 
 
-def _width(t):
+def _width(t: int) -> int:
     return _W.get(t, 4)
 
 
@@ -465,20 +511,20 @@ def emitted_reloc(t: int, addend: int, before, after, off: int, pos: int) -> tup
 
 # ---------------------------------------------------------------- apply
 
-_pack_i32 = struct.Struct("<i").pack_into
-_pack_u32 = struct.Struct("<I").pack_into
-_pack_q = struct.Struct("<q").pack_into
-_pack_Q = struct.Struct("<Q").pack_into
+_pack_i32: Final = struct.Struct("<i").pack_into
+_pack_u32: Final = struct.Struct("<I").pack_into
+_pack_q: Final = struct.Struct("<q").pack_into
+_pack_Q: Final = struct.Struct("<Q").pack_into
 
 
-_DISCARDED = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)
+_DISCARDED: Final = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)
 
 
-def _fill_values(ctx, obj, idx, svals, pvals) -> None:
+def _fill_values(ctx, obj, idx: int, svals: list[Any], pvals: list[Any]) -> None:
     """Cache what the common relocation types use as S for symbol `idx` of `obj`: svals for PC32/64/32/32S,
     pvals for PLT32; False sends a symbol to _apply_general (merged-section symbols, IFUNC, canonical PLT,
     discarded sections), whose answer depends on the addend or the section being relocated."""
-    s = obj.syms[idx]
+    s: Symbol | None = obj.syms[idx]
     if s is None:
         e = obj.esyms[idx]
         sh = e[3]
@@ -503,93 +549,92 @@ def _fill_values(ctx, obj, idx, svals, pvals) -> None:
     pvals[idx] = plt_addr(ctx, s) if has_plt(s) else v
 
 
-def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
-    """Write relocated values for `rels` (offsets relative to base) into buf. A corrupt input can still
-    get here with a value no field holds (a huge addend) or a symbol index the scan never saw (only
-    allocated sections are scanned): that ends the link with an error naming the relocation, at no
-    cost to the loop itself."""
-    try:
-        _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr)
-    except (struct.error, IndexError, OverflowError) as e:
-        i = None
-        tb = e.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code is _apply_relocs.__code__:
-                i = tb.tb_frame.f_locals.get("i")
-            tb = tb.tb_next
-        if i is None or i >= len(rels):
-            raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
-        off, info, _a = rels[i]
-        idx = info >> 32
-        if idx >= len(obj.syms):
-            what = f"refers to symbol index {idx} beyond the symbol table ({len(obj.syms)} entries)"
-        elif off + _width(info & 0xffffffff) > sec.size and not sec.is_eh_frame:
-            what = f"is outside the section (size 0x{sec.size:x})"
-        else:
-            what = "has a value that does not fit its field"
-        raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation "
-                        f"{rname(info & 0xffffffff)} {what}") from None
+def _corrupt_reloc(obj, sec, rels, i: int) -> None:
+    """The error for rels[i], whose value no field holds (a huge addend) or whose symbol index the scan
+    never saw (only allocated sections are scanned): a corrupt input can still get that far."""
+    if i < 0 or i >= len(rels):
+        raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations")
+    off, info, _a = rels[i]
+    idx = info >> 32
+    if idx >= len(obj.syms):
+        what = f"refers to symbol index {idx} beyond the symbol table ({len(obj.syms)} entries)"
+    elif off + _width(info & 0xffffffff) > sec.size and not sec.is_eh_frame:
+        what = f"is outside the section (size 0x{sec.size:x})"
+    else:
+        what = "has a value that does not fit its field"
+    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation "
+                    f"{rname(info & 0xffffffff)} {what}")
 
 
-def _apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
+def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]], buf: Any, base_off: int,
+                 base_addr: int) -> None:
     """Write relocated values for `rels` (offsets relative to base) into buf.
 
     The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation
-    decision take a short path through per-object value tables; everything else goes to _apply_general."""
-    svals = obj.svals
-    if svals is None:
+    decision take a short path through per-object value tables; everything else goes to _apply_general.
+    A value no field holds ends the link with an error naming the relocation (_corrupt_reloc): the
+    handler is around the loop, not in it, so it costs the loop nothing, compiled or not."""
+    if obj.svals is None:
         n = len(obj.syms)
-        svals = obj.svals = [None] * n
+        obj.svals = [None] * n
         obj.pvals = [None] * n
-    pvals = obj.pvals
-    special = obj.special
-    alloc = sec.flags & SHF_ALLOC
-    discarded_value = _discarded_value(sec)
+    svals: list[Any] = obj.svals
+    pvals: list[Any] = obj.pvals
+    special: dict[int, Any] = obj.special
+    alloc: int = sec.flags & SHF_ALLOC
+    discarded_value: int = _discarded_value(sec)
     pack_i32 = _pack_i32
     skip = -1
-    for i, (off, info, A) in enumerate(rels):
-        if i == skip:
-            continue
-        t = info & 0xffffffff
-        idx = info >> 32
-        if t == R_PLT32 or t == R_PC32:
-            tab = pvals if t == R_PLT32 else svals
-            S = tab[idx]
-            if S is None:
-                _fill_values(ctx, obj, idx, svals, pvals)
-                S = tab[idx]
-            if S is not False:
-                v = S + A - base_addr - off
-                if -0x80000000 <= v <= 0x7fffffff:
-                    pack_i32(buf, base_off + off, v)
-                    continue
-        elif t == R_64 or t == R_32 or t == R_32S:
-            S = svals[idx]
-            if S is None:
-                _fill_values(ctx, obj, idx, svals, pvals)
-                S = svals[idx]
-            if S is False:
-                sp = special.get(idx)
-                if sp is _DISCARDED:
-                    if not alloc and t != R_32S:
-                        S, A = discarded_value, 0
-                elif sp is not None:        # a merged section's symbol: the piece at value + A
-                    m = sp[0]
-                    S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
-            if S is not False:
-                v = S + A
-                if t == R_64:
-                    _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
-                    continue
-                if t == R_32:
-                    if 0 <= v <= 0xffffffff:
-                        _pack_u32(buf, base_off + off, v)
+    i = -1
+    v: int
+    try:
+        for off, info, A in rels:
+            i += 1
+            if i == skip:
+                continue
+            t = info & 0xffffffff
+            idx = info >> 32
+            if t == R_PLT32 or t == R_PC32:
+                tab = pvals if t == R_PLT32 else svals
+                S: Any = tab[idx]
+                if S is None:
+                    _fill_values(ctx, obj, idx, svals, pvals)
+                    S = tab[idx]
+                if S is not False:
+                    v = S + A - base_addr - off
+                    if -0x80000000 <= v <= 0x7fffffff:
+                        pack_i32(buf, base_off + off, v)
                         continue
-                elif -0x80000000 <= v <= 0x7fffffff:
-                    pack_i32(buf, base_off + off, v)
-                    continue
-        if _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr):
-            skip = i + 1
+            elif t == R_64 or t == R_32 or t == R_32S:
+                S = svals[idx]
+                if S is None:
+                    _fill_values(ctx, obj, idx, svals, pvals)
+                    S = svals[idx]
+                if S is False:
+                    sp = special.get(idx)
+                    if sp is _DISCARDED:
+                        if not alloc and t != R_32S:
+                            S, A = discarded_value, 0
+                    elif sp is not None:        # a merged section's symbol: the piece at value + A
+                        m = sp[0]
+                        S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
+                if S is not False:
+                    v = S + A
+                    if t == R_64:
+                        _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
+                        continue
+                    if t == R_32:
+                        if 0 <= v <= 0xffffffff:
+                            _pack_u32(buf, base_off + off, v)
+                            continue
+                    elif -0x80000000 <= v <= 0x7fffffff:
+                        pack_i32(buf, base_off + off, v)
+                        continue
+            if _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr):
+                skip = i + 1
+
+    except (struct.error, IndexError, OverflowError):
+        _corrupt_reloc(obj, sec, rels, i)
 
 
 def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
@@ -607,7 +652,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     tls_start = ctx.tls_start
     off, info, A = rels[i]
     t = info & 0xffffffff
-    s = syms[info >> 32]
+    s: Symbol | None = syms[info >> 32]
     if s is None:
         s = local_sym(obj, info >> 32)
     loc = base_off + off
@@ -1102,9 +1147,20 @@ class X86_64(Target):
                 "/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib",
                 "/lib", "/usr/lib", "/usr/x86_64-linux-gnu/lib64", "/usr/x86_64-linux-gnu/lib")
     lib_init_symbol = "_rt0_amd64_linux_lib"
-    R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_64, R_32, R_PC32, R_PLT32
-    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE
-    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC
+    R_NONE = R_NONE
+    R_ABS64 = R_64
+    R_ABS32 = R_32
+    R_PC32 = R_PC32
+    R_PLT32 = R_PLT32
+    R_COPY = R_COPY
+    R_GLOB_DAT = R_GLOB_DAT
+    R_JUMP_SLOT = R_JUMP_SLOT
+    R_RELATIVE = R_RELATIVE
+    R_IRELATIVE = R_IRELATIVE
+    R_DTPMOD64 = R_DTPMOD64
+    R_DTPOFF64 = R_DTPOFF64
+    R_TPOFF64 = R_TPOFF64
+    R_TLSDESC = R_TLSDESC
     got_entry_size = 8
     plt_header_size = 16
     plt_entry_size = 16

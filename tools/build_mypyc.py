@@ -1,0 +1,117 @@
+"""Compile braze's hot modules with mypyc, in place (`make venv` runs this).
+
+The extension modules land next to their sources in src/braze/ (plus one shared library,
+src/braze_mypyc__mypyc*.so), and src/braze/_compiled.txt records the name, size and mtime of every
+source compiled.  braze/__init__.py imports the extensions only while that record matches the
+sources, so a source edited after the build runs as plain Python (correct, only slower) until the next
+build; BRAZE_PURE=1 always runs the plain sources.  The record is written (as "not built") before the
+extensions and removed after them, so no extension exists without a record naming it.
+
+`--clean` removes what a build made; `--if-stale` builds only when a source changed since the last
+build (what `make test`, `demo` and `bench` run).
+"""
+from __future__ import annotations
+
+import glob
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC = os.path.join(ROOT, "src")
+BUILD = os.path.join(ROOT, "build", "mypyc")
+GROUP = "braze_mypyc"
+STAMP = os.path.join(SRC, "braze", "_compiled.txt")
+
+# The per-item hot paths (see docs/how-braze-works.md, "The mypyc build"); each must pass mypy.
+MODULES = [
+    "braze.address",
+    "braze.arch.common",
+    "braze.arch.x86_64",
+    "braze.symbols",
+]
+
+
+def modules_names() -> list[str]:
+    return list(MODULES)
+
+
+def modules() -> list[str]:
+    """The compiled modules' sources, relative to src/."""
+    return [m.replace(".", "/") + ".py" for m in MODULES]
+
+
+def _recorded() -> list[str]:
+    try:
+        with open(STAMP) as f:
+            return [line.split()[0] for line in f if line.strip()]
+    except OSError:
+        return []
+
+
+def built_files() -> list[str]:
+    out = glob.glob(os.path.join(SRC, GROUP + "__mypyc.*.so"))
+    for m in sorted(set(MODULES) | set(_recorded())):
+        out += glob.glob(os.path.join(SRC, *m.split(".")) + ".*.so")
+    return out
+
+
+def clean() -> None:
+    for f in built_files():
+        os.unlink(f)
+    if os.path.exists(STAMP):
+        os.unlink(STAMP)
+
+
+def stamp_lines() -> list[str]:
+    lines = []
+    for m, path in zip(MODULES, modules()):
+        st = os.stat(os.path.join(SRC, path))
+        lines.append(f"{m} {st.st_size} {st.st_mtime_ns}")
+    return lines
+
+
+def _write_stamp(lines: list[str]) -> None:
+    tmp = STAMP + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, STAMP)
+
+
+def current() -> bool:
+    """The extension modules match the sources (the check braze/__init__.py makes at import)."""
+    try:
+        with open(STAMP) as f:
+            return f.read().split("\n")[:-1] == stamp_lines()
+    except OSError:
+        return False
+
+
+def build() -> None:
+    from setuptools import Distribution
+    from mypyc.build import mypycify
+
+    clean()
+    _write_stamp([f"{m} -1 -1" for m in MODULES])       # "not built": braze runs these as sources
+    os.chdir(SRC)           # module names come from the paths relative to here
+    exts = mypycify(modules(), opt_level="3", debug_level="0", group_name=GROUP,
+                    target_dir=os.path.join(BUILD, "c"))
+    dist = Distribution({"name": "braze-mypyc", "ext_modules": exts})
+    cmd = dist.get_command_obj("build_ext")
+    cmd.inplace = True
+    cmd.build_temp = os.path.join(BUILD, "tmp")
+    cmd.build_lib = os.path.join(BUILD, "lib")
+    cmd.parallel = os.cpu_count() or 1
+    dist.run_command("build_ext")
+    _write_stamp(stamp_lines())
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--clean"]:
+        clean()
+    elif sys.argv[1:] == ["--if-stale"]:
+        if not current():
+            build()
+    elif sys.argv[1:]:
+        sys.exit("usage: build_mypyc.py [--clean | --if-stale]")
+    else:
+        build()
