@@ -222,6 +222,7 @@ _PREL_DATA = frozenset(list(_MOVW_PREL) + [R_PREL64, R_PREL32, R_PREL16])
 _BRANCH = frozenset((R_CALL26, R_JUMP26, R_CONDBR19, R_TSTBR14))
 _GOT = frozenset((R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_GOT_LD_PREL19, R_LD64_GOTPAGE_LO15, R_LD64_GOTOFF_LO15))
 _TLSIE = frozenset((R_TLSIE_ADR_GOTTPREL_PAGE21, R_TLSIE_LD64_GOTTPREL_LO12_NC, R_TLSIE_LD_GOTTPREL_PREL19))
+_TLSLE_LDST = {t: (sh, t & 1 == 0) for t, sh in _TLSLE_LDST_SHIFT.items()}   # checked forms: even numbers
 _TLSLE = frozenset(list(_TLSLE_MOVW) + list(_TLSLE_LDST_SHIFT) +
                    [R_TLSLE_ADD_TPREL_HI12, R_TLSLE_ADD_TPREL_LO12, R_TLSLE_ADD_TPREL_LO12_NC])
 _TLSDESC_REST = frozenset((R_TLSDESC_LD64_LO12, R_TLSDESC_ADD_LO12, R_TLSDESC_LDR, R_TLSDESC_ADD,
@@ -431,6 +432,23 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
         off, info, _a = rels[i]
         raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(info & 0xffffffff)} "
                         f"is outside the section or has a value that does not fit its field") from None
+
+
+def _tls_offset(insn: int, t: int, v: int, movw: dict, ldst: dict, hi12: int, lo12: int,
+                lo12_nc: int) -> tuple[int, bool]:
+    """A TP- or DTP-relative offset v into its instruction: the LE (TPREL) and DTPREL families share
+    their encodings (MOVW groups, ADD HI12/LO12, load/store LO12 scaled); (instruction, whether v fits)."""
+    if t in movw:
+        sh, chk = movw[t]
+        if chk:
+            return _movw_signed(insn, v, sh), -(1 << (sh + 16)) <= v < (1 << (sh + 16))
+        return set_imm16(insn, v >> sh), True
+    if t == hi12:
+        return set_imm12(insn, v >> 12), 0 <= v < (1 << 24)
+    if t == lo12 or t == lo12_nc:
+        return set_imm12(insn, v), t == lo12_nc or 0 <= v < (1 << 12)
+    sh, chk = ldst[t]
+    return set_imm12(insn, (v & 0xfff) >> sh), not chk or 0 <= v < (1 << 12)
 
 
 def _overflow(obj, sec, off, t, s, v):
@@ -659,28 +677,10 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         return 1
     if t in _TLSLE:
         v = S + A - tp
-        insn = _get(buf, loc)[0]
-        if t in _TLSLE_MOVW:
-            sh, chk = _TLSLE_MOVW[t]
-            if chk:
-                if not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):
-                    _overflow(obj, sec, off, t, s, v)
-                insn = _movw_signed(insn, v, sh)
-            else:
-                insn = set_imm16(insn, v >> sh)
-        elif t == R_TLSLE_ADD_TPREL_HI12:
-            if not 0 <= v < (1 << 24):
-                _overflow(obj, sec, off, t, s, v)
-            insn = set_imm12(insn, v >> 12)
-        elif t == R_TLSLE_ADD_TPREL_LO12 or t == R_TLSLE_ADD_TPREL_LO12_NC:
-            if t == R_TLSLE_ADD_TPREL_LO12 and not 0 <= v < (1 << 12):
-                _overflow(obj, sec, off, t, s, v)
-            insn = set_imm12(insn, v)
-        else:
-            sh = _TLSLE_LDST_SHIFT[t]
-            if t & 1 == 0 and not 0 <= v < (1 << 12):    # the checked (non-_NC) forms have even numbers
-                _overflow(obj, sec, off, t, s, v)
-            insn = set_imm12(insn, (v & 0xfff) >> sh)
+        insn, fits = _tls_offset(_get(buf, loc)[0], t, v, _TLSLE_MOVW, _TLSLE_LDST, R_TLSLE_ADD_TPREL_HI12,
+                                 R_TLSLE_ADD_TPREL_LO12, R_TLSLE_ADD_TPREL_LO12_NC)
+        if not fits:
+            _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, insn)
         return 1
     exe = not ctx.config.shared
@@ -726,28 +726,10 @@ def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
         return 1
     if t in _DTPREL:
         v = S + A - ctx.tls_start
-        insn = _get(buf, loc)[0]
-        if t in _DTPREL_MOVW:
-            sh, chk = _DTPREL_MOVW[t]
-            if chk:
-                if not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):
-                    _overflow(obj, sec, off, t, s, v)
-                insn = _movw_signed(insn, v, sh)
-            else:
-                insn = set_imm16(insn, v >> sh)
-        elif t == R_TLSLD_ADD_DTPREL_HI12:
-            if not 0 <= v < (1 << 24):
-                _overflow(obj, sec, off, t, s, v)
-            insn = set_imm12(insn, v >> 12)
-        elif t == R_TLSLD_ADD_DTPREL_LO12 or t == R_TLSLD_ADD_DTPREL_LO12_NC:
-            if t == R_TLSLD_ADD_DTPREL_LO12 and not 0 <= v < (1 << 12):
-                _overflow(obj, sec, off, t, s, v)
-            insn = set_imm12(insn, v)
-        else:
-            sh, chk = _DTPREL_LDST[t]
-            if chk and not 0 <= v < (1 << 12):
-                _overflow(obj, sec, off, t, s, v)
-            insn = set_imm12(insn, (v & 0xfff) >> sh)
+        insn, fits = _tls_offset(_get(buf, loc)[0], t, v, _DTPREL_MOVW, _DTPREL_LDST, R_TLSLD_ADD_DTPREL_HI12,
+                                 R_TLSLD_ADD_DTPREL_LO12, R_TLSLD_ADD_DTPREL_LO12_NC)
+        if not fits:
+            _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, insn)
         return 1
     if t == R_TLSLD_ADR_PAGE21:
