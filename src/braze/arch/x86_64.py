@@ -7,7 +7,9 @@ predicates so their decisions agree.
 from __future__ import annotations
 
 import struct
-from typing import Any, Final
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
+    from typing import Any, Final
 
 from .. import diag
 from ..diag import LinkError
