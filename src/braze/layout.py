@@ -345,7 +345,7 @@ def _stack_flags(ctx):
         if cfg.warn_execstack is not False:
             diag.warn(f"{ex[0].name}: requires executable stack (because the .note.GNU-stack section is executable)")
         return PF_R | PF_W | PF_X
-    if len(have) != len(objs):
+    if len(have) != len(objs) and ctx.target.missing_note_execstack:
         missing = [o for o in objs if not o.has_gnu_stack][-1]     # bfd names the last one
         if cfg.warn_execstack is not False:
             diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")

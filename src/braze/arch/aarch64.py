@@ -863,6 +863,7 @@ class AArch64(Target):
     got_symbol_at_got = True
     glob_dat_exported_got = True
     drop_unused_cies = True
+    missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False
     extra_linker_syms = EXTRA_LINKER_SYMS
 

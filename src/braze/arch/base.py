@@ -59,6 +59,7 @@ class Target:
     drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
+    missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable
     extra_linker_syms: tuple = ()     # symbols the target's default script also defines unconditionally
     # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
     plt_cie = b""
