@@ -60,9 +60,6 @@ A64_SYSROOT = "/usr/aarch64-linux-gnu"
 _A64_LIB = "{a64root}/usr/lib/aarch64-linux-gnu"
 _A64_INC = ("-I{a64root}/usr/include", "-I{a64root}/usr/include/aarch64-linux-gnu")
 _A64_RUN = (QEMU_A64, "-L", A64_SYSROOT, "{exe}")
-# libsqlite3.a and libcrypto.a have sequences that need Cortex-A53 erratum 843419 veneers, which
-# braze refuses to link until it writes them: those two jobs link without the fix (both linkers)
-_A64_NOFIX = "-mno-fix-cortex-a53-843419"
 
 LINKERS = ("bfd", "gold", "lld", "mold", "braze")
 REFERENCE_LINKER = "bfd"
@@ -183,7 +180,7 @@ _JOB_LIST = [
     # aarch64: the sqlite, lua, openssl and cpp jobs cross-built (see QEMU_A64 above)
     _job("a64-sqlite", "aarch64: the sqlite job with Debian's arm64 libsqlite3.a, run under qemu",
          compile=[_c("aarch64-linux-gnu-gcc", *_CFLAGS, *_A64_INC, "-c", "{src}/main.c", "-o", "{obj}/main.o")],
-         links=[_c("aarch64-linux-gnu-gcc", _A64_NOFIX, "{obj}/main.o", f"{_A64_LIB}/libsqlite3.a", "-lm", "-lpthread",
+         links=[_c("aarch64-linux-gnu-gcc", "{obj}/main.o", f"{_A64_LIB}/libsqlite3.a", "-lm", "-lpthread",
                    "-ldl", "-o", "{exe}")],
          run=_A64_RUN, srcdir="sqlite", arch="aarch64", default=False, timeout=300.0),
     _job("a64-lua", "aarch64: the lua job with Debian's arm64 liblua5.4.a, run under qemu",
@@ -194,7 +191,7 @@ _JOB_LIST = [
          run=_A64_RUN, srcdir="lua", arch="aarch64", default=False, timeout=300.0),
     _job("a64-openssl", "aarch64: the openssl job with Debian's arm64 libcrypto.a, run under qemu",
          compile=[_c("aarch64-linux-gnu-gcc", *_CFLAGS, *_A64_INC, "-c", "{src}/main.c", "-o", "{obj}/main.o")],
-         links=[_c("aarch64-linux-gnu-gcc", _A64_NOFIX, "{obj}/main.o", f"{_A64_LIB}/libcrypto.a", "-lpthread", "-ldl",
+         links=[_c("aarch64-linux-gnu-gcc", "{obj}/main.o", f"{_A64_LIB}/libcrypto.a", "-lpthread", "-ldl",
                    "-o", "{exe}")],
          run=_A64_RUN, srcdir="openssl", arch="aarch64", default=False, timeout=300.0),
     _job("a64-cpp", "aarch64: the cpp job (exceptions, iostream, thread_local, dynamic libstdc++) "

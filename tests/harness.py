@@ -61,6 +61,16 @@ def run_env(home: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def run_cmd(cmd, cwd, check=True, timeout=300):
+    """Run a tool (paths allowed in cmd) with the tests' environment; with check, fail the test on a
+    non-zero status, showing the command and its output."""
+    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=tool_env(), capture_output=True, text=True,
+                       errors="replace", timeout=timeout)
+    if check:
+        assert p.returncode == 0, f"$ {' '.join(map(str, cmd))}\n{p.stdout}{p.stderr}"
+    return p
+
+
 def need_tool(name: str) -> str:
     path = shutil.which(name)
     assert path, f"required tool `{name}` is not installed (see Makefile APT_PKGS)"

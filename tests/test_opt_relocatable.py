@@ -15,18 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import REPO, _clip, need_tool, run_env, tool_env
+from harness import run_cmd as _run
+from harness import REPO, _clip, need_tool, run_env
 from relocatable_view import view, diff_views
 
 SRC = REPO / "tests" / "c"
-
-
-def _run(cmd, cwd, check=True):
-    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=tool_env(), capture_output=True, text=True,
-                       errors="replace", timeout=300)
-    if check:
-        assert p.returncode == 0, f"$ {' '.join(map(str, cmd))}\n{p.stdout}{p.stderr}"
-    return p
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import run_cmd as _run
 from harness import REPO, _clip, need_tool, run_env, tool_env
 from relocatable_view import view, diff_views
 
@@ -35,14 +36,6 @@ CASES = {
     # .note.gnu.property (IBT, SHSTK) merged into one note as bfd -r merges it
     "cet": (["ctor_dtor/b.c", "ctor_dtor/main.c"], ["-fcf-protection=full"]),
 }
-
-
-def _run(cmd, cwd, check=True):
-    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=tool_env(), capture_output=True, text=True,
-                       errors="replace", timeout=300)
-    if check:
-        assert p.returncode == 0, f"$ {' '.join(map(str, cmd))}\n{p.stdout}{p.stderr}"
-    return p
 
 
 def _compile(tmp: Path, srcs, flags) -> list[Path]:
