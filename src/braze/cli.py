@@ -47,13 +47,14 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
   --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m @EMULATION@  --verbose  --version  --help
+  --print-output-format  --print-sysroot
   --dynamic-list-data  --dynamic-list-cpp-typeinfo  --dynamic-list-cpp-new  --require-defined SYM
   --ignore-unresolved-symbol SYM  --unique[=GLOB]
   -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
   -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
   -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
   -z [no]pack-relative-relocs  -z [no]dynamic-undefined-weak  -z stack-size=N
-  -z start-stop-visibility=V  -z [no]start-stop-gc
+  -z start-stop-visibility=V  -z [no]start-stop-gc  -z call-nop=prefix-addr|suffix-nop|prefix-N|suffix-N
   -t/--trace  -y/--trace-symbol SYM  --dependency-file FILE  --warn-common  --[no-]fatal-warnings
   -w/--no-warnings  --warn-once  --error-unresolved-symbols  --[no-]warn-rwx-segments
   --no-warn-search-mismatch
@@ -322,6 +323,14 @@ def _(c, s, v): c.reproduce = v
 
 @_flag("verbose", "dll-verbose")
 def _(c, s): c.verbose = True
+
+
+@_flag("print-sysroot")
+def _(c, s): c.print_sysroot = True
+
+
+@_flag("print-output-format")
+def _(c, s): c.print_output_format = True
 
 
 @_arg("verbose")      # --verbose=NUMBER: braze has one level of detail
@@ -856,8 +865,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("stats", "print-output-format",
-                     "print-sysroot", "target-help", "print-map-discarded", "no-print-map-discarded"),
+    **dict.fromkeys(("stats", "target-help", "print-map-discarded", "no-print-map-discarded"),
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
@@ -975,6 +983,8 @@ def _z_tags_option(c: Config, kw: str) -> bool:
         if v not in ("none", "warning", "error"):
             raise LinkError(f"invalid option for -z cet-report=: {v}")
         c.cet_report = v
+    elif kw.startswith("call-nop="):
+        c.call_nop = _call_nop(kw[9:])
     elif kw.startswith("x86-64-"):
         if kw not in _ISA_LEVELS:
             raise LinkError(f"invalid x86-64 ISA level: {kw}")
@@ -982,6 +992,23 @@ def _z_tags_option(c: Config, kw: str) -> bool:
     else:
         return False
     return True
+
+
+def _call_nop(v: str) -> tuple[bool, int]:
+    """-z call-nop=: (as a suffix?, the byte) padding `call *foo@GOTPCREL(%rip)` relaxed to a 5-byte call:
+    bfd's prefix-addr (0x67, the default), suffix-nop (0x90), or prefix-/suffix- and a C number (its
+    low byte)."""
+    if v == "prefix-addr":
+        return False, 0x67
+    if v == "suffix-nop":
+        return True, 0x90
+    for where in ("prefix-", "suffix-"):
+        if v.startswith(where):
+            n = v[len(where):]
+            if _c_number_prefix(n) != n:
+                raise LinkError(f"invalid number for -z call-nop={where}: {n}")
+            return where == "suffix-", _c_strtoul(n) & 0xff
+    raise LinkError(f"unsupported option: -z call-nop={v}")
 
 
 def _check_tags(c: Config) -> None:
@@ -1124,7 +1151,7 @@ _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("nocombreloc", "noextern-protected-data",
                      "indirect-extern-access", "noreloc-overflow",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
-    **dict.fromkeys(("call-nop=", "lam-u48-report=",
+    **dict.fromkeys(("lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
 }
 
@@ -1145,6 +1172,8 @@ _START_STOP_VISIBILITY = {"default": 0, "internal": 1, "hidden": 2, "protected":
 
 def _z_option(c: Config, kw: str) -> None:
     """-z KEYWORD: as bfd, an unknown keyword is only a warning."""
+    if kw in ("ibt", "shstk", "ibtplt") or kw.startswith(("cet-report=", "x86-64-", "call-nop=")):
+        c.z_x86.append(kw)              # x86's keywords: aarch64's Target warns they are ignored, as its bfd does
     if _z_tags_option(c, kw):
         return
     if kw in _Z_FLAGS:
@@ -1409,7 +1438,16 @@ def parse_args(argv: list[str]) -> Config | None:
         elif os.path.isdir(c.map_file):
             c.map_file = os.path.join(c.map_file, os.path.basename(c.output) + ".map")
     _check_tags(c)
+    if c.print_sysroot:         # bfd: print the sysroot (nothing when there is none), and stop
+        if c.sysroot:
+            sys.stdout.write(c.sysroot + "\n")
+        return None
     if not [x for x in c.inputs if x.kind in ("file", "lib")]:
+        if c.print_output_format:   # bfd: the format, and no "no input files" (with inputs: link.py prints it)
+            from .arch import default_target, target_for_emulation
+            t = target_for_emulation(c.emulation) if c.emulation else default_target()
+            sys.stdout.write(t.output_format + "\n")
+            return None
         raise LinkError("no input files")
     return c
 

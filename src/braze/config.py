@@ -114,6 +114,7 @@ class Config:
     z_shstk: bool = False                # -z shstk: force GNU_PROPERTY_X86_FEATURE_1_SHSTK
     cet_report: str = "none"             # -z cet-report=none|warning|error
     isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
+    call_nop: tuple = (False, 0x67)      # -z call-nop=: a relaxed indirect call's padding (as suffix?, byte)
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package
     max_page_size: int | None = None     # None: the target's default (Target.setup)
     common_page_size: int | None = None
@@ -182,8 +183,11 @@ class Config:
     scripts: list[str] = field(default_factory=list)
     sysroot: str = ""
     emulation: str | None = None          # -m NAME; None: the target of the first ELF input (default one)
+    print_sysroot: bool = False          # --print-sysroot
+    print_output_format: bool = False    # --print-output-format: the output's BFD target name on stdout
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
     z_aarch64: list = field(default_factory=list)   # aarch64 -z keywords braze does not implement
+    z_x86: list = field(default_factory=list)       # x86 -z keywords given (aarch64 bfd warns they are ignored)
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

@@ -51,6 +51,8 @@ def _link_deps(ctx, config) -> LinkResult:
 
 
 def _link(ctx, config) -> LinkResult:
+    if config.print_output_format:      # bfd: the emulation's (-m or the default), before any input is read
+        sys.stdout.write(ctx.target.output_format + "\n")
     if config.relocatable:              # -r: a different output, an ET_REL object
         from .relocatable import link_relocatable
         link_relocatable(ctx)

@@ -877,6 +877,8 @@ class AArch64(Target):
     def configure(cfg) -> None:
         if cfg.z_aarch64:
             raise LinkError(f"option -z {cfg.z_aarch64[0]} is not supported")
+        for kw in cfg.z_x86:            # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
+            diag.warn(f"-z {kw} ignored")
         # relocatable output and --emit-relocs are written for x86-64 only so far
         if cfg.relocatable:
             raise LinkError("option -r is not supported for aarch64 inputs yet")

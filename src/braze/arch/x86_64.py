@@ -508,6 +508,8 @@ def emitted_reloc(t: int, addend: int, before, after, off: int, pos: int) -> tup
         return (R_32S if rexw else R_32), 0, 0
     if before[off - 2] == 0xff and before[off - 1] == 0x25 and op == 0xe9:
         return R_PC32, addend, -1          # jmp *foo@GOTPCREL(%rip) -> jmp foo; nop
+    if before[off - 2] == 0xff and before[off - 1] == 0x15 and op == 0xe8:
+        return R_PC32, addend, -1          # -z call-nop=suffix-*: call foo; <pad>
     return R_PC32, addend, 0
 
 
@@ -854,10 +856,16 @@ def _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, is_abs) -> bool:
         # mov foo@GOTPCREL(%rip), %reg  ->  lea foo(%rip), %reg
         buf[loc - 2] = 0x8d
         _pack_i32(buf, loc, S + A - P)
-    elif buf[loc - 1] == 0x15:     # call *foo@GOTPCREL(%rip)  ->  addr32 call foo
-        buf[loc - 2] = 0x67
-        buf[loc - 1] = 0xe8
-        _pack_i32(buf, loc, S + A - P)
+    elif buf[loc - 1] == 0x15:     # call *foo@GOTPCREL(%rip)  ->  addr32 call foo (-z call-nop= other padding)
+        suffix, pad = ctx.config.call_nop
+        if suffix:                 # call foo; <pad>
+            buf[loc - 2] = 0xe8
+            _pack_i32(buf, loc - 1, S + A - (P - 1))
+            buf[loc + 3] = pad
+        else:
+            buf[loc - 2] = pad
+            buf[loc - 1] = 0xe8
+            _pack_i32(buf, loc, S + A - P)
     else:                          # jmp *foo@GOTPCREL(%rip)  ->  jmp foo; nop
         buf[loc - 2] = 0xe9
         _pack_i32(buf, loc - 1, S + A - (P - 1))

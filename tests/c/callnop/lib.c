@@ -1,0 +1,2 @@
+extern int counter;
+void lib_fn(int x) { counter += 100 * x; }

@@ -1,0 +1,2 @@
+extern int counter;
+void other_fn(int x) { counter += 10 * x; }
