@@ -325,6 +325,10 @@ def _(c, s, v): c.reproduce = v
 def _(c, s): c.verbose = True
 
 
+@_flag("gc-keep-exported")
+def _(c, s): c.gc_keep_exported = True
+
+
 @_flag("print-sysroot")
 def _(c, s): c.print_sysroot = True
 
@@ -871,7 +875,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
-                     "enable-non-contiguous-regions-warnings", "no-strip-discarded", "gc-keep-exported",
+                     "enable-non-contiguous-regions-warnings", "no-strip-discarded",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
                      "out-implib", "force-exe-suffix"), "not implemented"),
     **dict.fromkeys(("warn-constructors",

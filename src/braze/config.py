@@ -184,6 +184,7 @@ class Config:
     sysroot: str = ""
     emulation: str | None = None          # -m NAME; None: the target of the first ELF input (default one)
     print_sysroot: bool = False          # --print-sysroot
+    gc_keep_exported: bool = False       # --gc-keep-exported: global default/protected definitions are gc roots
     print_output_format: bool = False    # --print-output-format: the output's BFD target name on stdout
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
     z_aarch64: list = field(default_factory=list)   # aarch64 -z keywords braze does not implement

@@ -6,7 +6,7 @@ notes, SHF_GNU_RETAIN sections and C-identifier sections named by a referenced _
 from __future__ import annotations
 
 from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
-                  SHT_PROGBITS)
+                  SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED)
 from .inputs.object import InputSection
 from .sections import is_c_identifier
 from .symbols import NONE
@@ -89,13 +89,17 @@ def gc_sections(ctx, roots=None) -> None:
             if why is not None:
                 sym_root.setdefault(id(s), desc)
             mark(s.section, ("sym", s))
+    # --gc-keep-exported (executables; what -shared does anyway): every global definition that is not
+    # hidden or internal is a root, exported or not
+    keep_exported = cfg.gc_keep_exported and roots is None
     for s in ctx.symtab.values():
-        if s.section is not None and (s.export or s.ref_dynamic or s.keep):
+        if s.section is not None and (s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
+                                      in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local):
             if why is None:
                 mark(s.section)
                 continue
             sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
-                                if s.ref_dynamic else "kept")
+                                if s.ref_dynamic else "kept" if s.keep else "--gc-keep-exported")
             mark(s.section, ("sym", s))
     if why is not None:
         _mark_why(work, mark, fde_refs, sym_ref)
