@@ -856,6 +856,8 @@ _NOOPS: dict[str, str] = {
     "no-copy-dt-needed-entries": "the default: libraries needed by DSOs are not linked against",
     "no-add-needed": "GNU ld's old name for --no-copy-dt-needed-entries (the default)",
     "warn-multiple-gp": "bfd uses it only for GP-based targets (Alpha, MIPS); nothing on x86-64",
+    "warn-constructors": "GNU ld cannot detect global constructors in ELF: it never warns (its manual says so)",
+    "warn-alternate-em": "x86-64 and aarch64 have no alternate ELF machine codes: GNU ld never warns",
 }
 
 # Options GNU ld 2.40 has that braze refuses with `option X is not supported` (exit 1), never
@@ -878,8 +880,7 @@ _UNSUPPORTED: dict[str, str] = {
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
                      "out-implib", "force-exe-suffix"), "not implemented"),
-    **dict.fromkeys(("warn-constructors",
-                     "warn-section-align", "warn-alternate-em",
+    **dict.fromkeys(("warn-section-align",
                      "noinhibit-exec", "noinhibit_exec",
                      "accept-unknown-input-arch"), "not implemented (diagnostics)"),
     **dict.fromkeys(("ctf-variables", "no-ctf-variables", "ctf-share-types="), "CTF"),
