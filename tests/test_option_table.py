@@ -19,6 +19,7 @@ from harness import tool_env
 
 from braze import cli, diag
 from braze.diag import LinkError
+from braze.arch.x86_64 import ISA_LEVELS as X86_ISA_LEVELS
 
 # A value for options that take one (anything else gets "val").
 VALUES = {
@@ -122,8 +123,8 @@ def test_option_is_never_silently_dropped(name):
 
 
 # -z keywords handled by cli._z_tags_option (DF_1 bits, x86 properties), with a value to give them
-Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in getattr(cli, "_ISA_LEVELS", {})},
-          **({"unique": "unique", "nounique": "nounique", "ibt": "ibt", "shstk": "shstk",
+Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in X86_ISA_LEVELS},
+          **({"unique": "unique", "nounique": "nounique", "ibt": "ibt", "shstk": "shstk", "ibtplt": "ibtplt",
               "cet-report=": "cet-report=warning", "call-nop=": "call-nop=suffix-nop"}
              if hasattr(cli, "_z_tags_option") else {})}
 

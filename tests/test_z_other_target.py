@@ -1,4 +1,4 @@
-"""-z keywords of the other machine: each bfd only warns that it ignores them (`-z ibt ignored` from
+"""-z keywords and -b names of each machine. -z keywords of the other machine: each bfd only warns that it ignores them (`-z ibt ignored` from
 aarch64 bfd, `-z force-bti ignored` from x86-64 bfd), and the output is that of a link without them.
 Compared per link: the warnings with that machine's bfd (linker name taken off), and the output
 byte for byte with the same link without the keyword."""
@@ -33,3 +33,14 @@ def test_other_machines_z_keyword_is_ignored_as_bfd(work, braze_lddir, prefix, k
     assert warns["braze"] == [f"warning: -z {kw} ignored"] == warns["bfd"]
     run_cmd([prefix + "gcc", f"-B{braze_lddir}/", f"{prefix}m.o", "-o", "without-braze"], work)
     assert (work / "with-braze").read_bytes() == (work / "without-braze").read_bytes()
+
+
+@pytest.mark.parametrize("prefix,fmt", [("", "elf64-x86-64"), ("aarch64-linux-gnu-", "elf64-littleaarch64")])
+def test_input_format_names_of_each_machine(work, direct_ld, prefix, fmt):
+    """-b with the machine's own BFD name (aarch64 bfd knows elf64-littleaarch64): accepted by its bfd
+    and by braze, and the output is that of the link without it."""
+    m = ["-m", "aarch64linux"] if prefix else []
+    run_cmd([prefix + "ld.bfd", *m, "-e", "main", "-b", fmt, f"{prefix}m.o", "-o", "fmt-bfd"], work)
+    run_cmd([*direct_ld, *m, "-e", "main", "-b", fmt, f"{prefix}m.o", "-o", "fmt-with"], work)
+    run_cmd([*direct_ld, *m, "-e", "main", f"{prefix}m.o", "-o", "fmt-without"], work)
+    assert (work / "fmt-with").read_bytes() == (work / "fmt-without").read_bytes()

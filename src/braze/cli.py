@@ -22,7 +22,7 @@ def _usage() -> str:
 
 USAGE = """\
 Usage: braze [options] file...
-A GNU-compatible ELF linker for x86-64 Linux (drop-in for ld; gcc -B"$(braze shim-dir)").
+A GNU-compatible ELF linker for x86-64 and aarch64 Linux (drop-in for ld; gcc -B"$(braze shim-dir)").
 
 Commands:
   braze shim-dir            print a directory whose `ld` runs braze (for gcc -B)
@@ -923,17 +923,16 @@ def _(c, s):
 
 @_arg("b", "format")
 def _(c, s, v):
-    """The format of the input files that follow: `binary` (raw bytes) or x86-64 ELF (`default`, and
-    the names bfd gives it); any other bfd target is refused."""
+    """The format of the input files that follow: `binary` (raw bytes) or ELF (`default`, the names
+    bfd gives the targets' formats, `elf64-little`); any other bfd target is refused."""
+    from .arch import targets
+    formats = [t.output_format for t in targets()]
     if v == "binary":
         s.binary = True
-    elif v in _ELF_TARGETS:
+    elif v in ("default", "elf64-little") or v in formats:
         s.binary = False
     else:
-        raise LinkError(f"option -b {v} is not supported (input formats: binary, elf64-x86-64)")
-
-
-_ELF_TARGETS = ("default", "elf64-x86-64", "elf64-little")
+        raise LinkError(f"option -b {v} is not supported (input formats: binary, {', '.join(formats)})")
 
 
 # ---- dynamic tags and notes (filters, audit libraries, DF_1 bits, x86 properties, package note) ----
@@ -970,7 +969,6 @@ def _(c, s): c.package_metadata = None
 
 
 _Z_DF_1 = {"global": 0x2, "loadfltr": 0x10, "nodefaultlib": 0x800, "nodump": 0x1000, "globalaudit": 0x01000000}
-_ISA_LEVELS = {"x86-64-baseline": 1, "x86-64-v2": 2, "x86-64-v3": 4, "x86-64-v4": 8}
 
 
 def _z_tags_option(c: Config, kw: str) -> bool:
@@ -979,41 +977,9 @@ def _z_tags_option(c: Config, kw: str) -> bool:
         c.flags_1_extra |= _Z_DF_1[kw]
     elif kw in ("unique", "nounique"):
         c.z_unique = kw == "unique"
-    elif kw == "ibt":
-        c.z_ibt = True
-    elif kw == "shstk":
-        c.z_shstk = True
-    elif kw.startswith("cet-report="):
-        v = kw.split("=", 1)[1]
-        if v not in ("none", "warning", "error"):
-            raise LinkError(f"invalid option for -z cet-report=: {v}")
-        c.cet_report = v
-    elif kw.startswith("call-nop="):
-        c.call_nop = _call_nop(kw[9:])
-    elif kw.startswith("x86-64-"):
-        if kw not in _ISA_LEVELS:
-            raise LinkError(f"invalid x86-64 ISA level: {kw}")
-        c.isa_level_needed |= _ISA_LEVELS[kw]
     else:
         return False
     return True
-
-
-def _call_nop(v: str) -> tuple[bool, int]:
-    """-z call-nop=: (as a suffix?, the byte) padding `call *foo@GOTPCREL(%rip)` relaxed to a 5-byte call:
-    bfd's prefix-addr (0x67, the default), suffix-nop (0x90), or prefix-/suffix- and a C number (its
-    low byte)."""
-    if v == "prefix-addr":
-        return False, 0x67
-    if v == "suffix-nop":
-        return True, 0x90
-    for where in ("prefix-", "suffix-"):
-        if v.startswith(where):
-            n = v[len(where):]
-            if _c_number_prefix(n) != n:
-                raise LinkError(f"invalid number for -z call-nop={where}: {n}")
-            return where == "suffix-", _c_strtoul(n) & 0xff
-    raise LinkError(f"unsupported option: -z call-nop={v}")
 
 
 def _check_tags(c: Config) -> None:
@@ -1135,7 +1101,7 @@ _Z_FLAGS = {
     "separate-code": ("separate_code", True), "noseparate-code": ("separate_code", False),
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),
     "initfirst": ("z_initfirst", True), "interpose": ("z_interpose", True),
-    "ibtplt": ("z_ibtplt", True), "muldefs": ("z_muldefs", True),
+    "muldefs": ("z_muldefs", True),
     "nocopyreloc": ("z_nocopyreloc", True),
     "unique-symbol": ("z_unique_symbol", True), "nounique-symbol": ("z_unique_symbol", False),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
@@ -1175,10 +1141,19 @@ def _page_size(kw: str, what: str) -> int:
 _START_STOP_VISIBILITY = {"default": 0, "internal": 1, "hidden": 2, "protected": 3}   # STV_*
 
 
+def _z_machine_option(c: Config, kw: str) -> bool:
+    """A keyword of one machine's emulation (Target.z_option parses it into the Config): remembered
+    with the machine's name, since the other machine's bfd only warns that it ignores it."""
+    from .arch import targets
+    for t in targets():
+        if t.z_option(c, kw):
+            c.z_machine.append((t.name, kw))
+            return True
+    return False
+
+
 def _z_option(c: Config, kw: str) -> None:
     """-z KEYWORD: as bfd, an unknown keyword is only a warning."""
-    if kw in ("ibt", "shstk", "ibtplt") or kw.startswith(("cet-report=", "x86-64-", "call-nop=")):
-        c.z_x86.append(kw)              # x86's keywords: aarch64's Target warns they are ignored, as its bfd does
     if _z_tags_option(c, kw):
         return
     if kw in _Z_FLAGS:
@@ -1202,8 +1177,8 @@ def _z_option(c: Config, kw: str) -> None:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
         raise LinkError(f"option -z {kw} is not supported")
-    elif kw in ("force-bti", "pac-plt"):
-        c.z_aarch64.append(kw)          # aarch64's keywords: refused there, warned about elsewhere (Target.configure)
+    elif _z_machine_option(c, kw):
+        pass
     else:
         # bfd warns while it reads the options: --fatal-warnings / -w count only if given before
         diag.set_warnings(c.fatal_warnings, c.no_warnings)

@@ -187,8 +187,7 @@ class Config:
     gc_keep_exported: bool = False       # --gc-keep-exported: global default/protected definitions are gc roots
     print_output_format: bool = False    # --print-output-format: the output's BFD target name on stdout
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
-    z_aarch64: list = field(default_factory=list)   # aarch64 -z keywords braze does not implement
-    z_x86: list = field(default_factory=list)       # x86 -z keywords given (aarch64 bfd warns they are ignored)
+    z_machine: list = field(default_factory=list)   # (Target.name, keyword): one machine's -z keywords given
     eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

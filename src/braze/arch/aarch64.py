@@ -873,17 +873,21 @@ class AArch64(Target):
     finish_scan = staticmethod(finish_scan)
     lib_main_code = staticmethod(lib_main_code)
 
-    @staticmethod
-    def configure(cfg) -> None:
-        if cfg.z_aarch64:
-            raise LinkError(f"option -z {cfg.z_aarch64[0]} is not supported")
-        for kw in cfg.z_x86:            # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
-            diag.warn(f"-z {kw} ignored")
+    def configure(self, cfg) -> None:
+        own = [kw for name, kw in cfg.z_machine if name == self.name]
+        if own:
+            raise LinkError(f"option -z {own[0]} is not supported")
+        self.warn_foreign_z(cfg)        # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
         # relocatable output and --emit-relocs are written for x86-64 only so far
         if cfg.relocatable:
             raise LinkError("option -r is not supported for aarch64 inputs yet")
         if cfg.emit_relocs:
             raise LinkError("option --emit-relocs is not supported for aarch64 inputs yet")
+
+    @staticmethod
+    def z_option(cfg, kw: str) -> bool:
+        """aarch64linux's keywords (BTI/PAC PLTs): not implemented, refused by configure."""
+        return kw in ("force-bti", "pac-plt")
 
     @staticmethod
     def add_thunks(ctx) -> bool:

@@ -117,6 +117,18 @@ class Target:
     def configure(self, cfg) -> None:
         """Check the options against this target once it is known (after the inputs are read)."""
 
+    def z_option(self, cfg, kw: str) -> bool:
+        """Parse a -z keyword of this machine's bfd emulation into cfg (whatever the link's machine turns
+        out to be); False when kw is not one. The other machine's keywords are only warned about."""
+        return False
+
+    def warn_foreign_z(self, cfg) -> None:
+        """The other machine's -z keywords: this machine's bfd warns that it ignores them."""
+        from .. import diag
+        for name, kw in cfg.z_machine:
+            if name != self.name:
+                diag.warn(f"-z {kw} ignored")
+
     def finish_scan(self, ctx) -> None:
         """After GOT/PLT/copy allocation: last adjustments of the dynamic relocations."""
 

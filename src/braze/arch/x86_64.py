@@ -1134,6 +1134,27 @@ _NOPS = (b"", b"\x90", b"\x66\x90", b"\x0f\x1f\x00", b"\x0f\x1f\x40\x00", b"\x0f
          b"\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00")
 
 
+ISA_LEVELS = {"x86-64-baseline": 1, "x86-64-v2": 2, "x86-64-v3": 4, "x86-64-v4": 8}   # -z x86-64-*: ISA_1_NEEDED bits
+
+
+def _call_nop(v: str) -> tuple[bool, int]:
+    """-z call-nop=: (as a suffix?, the byte) padding `call *foo@GOTPCREL(%rip)` relaxed to a 5-byte call:
+    bfd's prefix-addr (0x67, the default), suffix-nop (0x90), or prefix-/suffix- and a C number (its
+    low byte)."""
+    if v == "prefix-addr":
+        return False, 0x67
+    if v == "suffix-nop":
+        return True, 0x90
+    for where in ("prefix-", "suffix-"):
+        if v.startswith(where):
+            n = v[len(where):]
+            from ..cli import _c_number_prefix, _c_strtoul
+            if _c_number_prefix(n) != n:
+                raise LinkError(f"invalid number for -z call-nop={where}: {n}")
+            return where == "suffix-", _c_strtoul(n) & 0xff
+    raise LinkError(f"unsupported option: -z call-nop={v}")
+
+
 class X86_64(Target):
     """x86-64 Linux (System V psABI, glibc/musl), as GNU ld's elf_x86_64 emulation."""
     name = "x86-64"
@@ -1184,13 +1205,35 @@ class X86_64(Target):
 
     rname = staticmethod(rname)
 
-    @staticmethod
-    def configure(cfg) -> None:
+    def configure(self, cfg) -> None:
         """aarch64's options: x86-64 bfd does not know them (its -z keywords are only warned about)."""
         if cfg.fix_cortex_a53_843419:
             raise LinkError("option --fix-cortex-a53-843419 is not supported for x86-64 (an aarch64 option)")
-        for kw in cfg.z_aarch64:
-            diag.warn(f"-z {kw} ignored")
+        self.warn_foreign_z(cfg)
+
+    @staticmethod
+    def z_option(cfg, kw: str) -> bool:
+        """elf_x86_64's keywords: the CET properties and IBT PLT, the ISA level, the relaxed call's padding."""
+        if kw == "ibt":
+            cfg.z_ibt = True
+        elif kw == "shstk":
+            cfg.z_shstk = True
+        elif kw == "ibtplt":
+            cfg.z_ibtplt = True
+        elif kw.startswith("cet-report="):
+            v = kw.split("=", 1)[1]
+            if v not in ("none", "warning", "error"):
+                raise LinkError(f"invalid option for -z cet-report=: {v}")
+            cfg.cet_report = v
+        elif kw.startswith("call-nop="):
+            cfg.call_nop = _call_nop(kw[9:])
+        elif kw.startswith("x86-64-"):
+            if kw not in ISA_LEVELS:
+                raise LinkError(f"invalid x86-64 ISA level: {kw}")
+            cfg.isa_level_needed |= ISA_LEVELS[kw]
+        else:
+            return False
+        return True
 
     scan_section = staticmethod(scan_section)
     finish_weak_undefined = staticmethod(finish_weak_undefined)
