@@ -1,5 +1,6 @@
-"""-z keywords and -b names of each machine. -z keywords of the other machine: each bfd only warns that it ignores them (`-z ibt ignored` from
-aarch64 bfd, `-z force-bti ignored` from x86-64 bfd), and the output is that of a link without them.
+"""-z keywords and -b names of each machine.  The other machine's -z keywords: each bfd only warns
+that it ignores them (`-z ibt ignored` from aarch64 bfd, `-z force-bti ignored` from x86-64 bfd), and
+the output is that of a link without them.
 Compared per link: the warnings with that machine's bfd (linker name taken off), and the output
 byte for byte with the same link without the keyword."""
 from __future__ import annotations
