@@ -188,7 +188,6 @@ class Config:
     print_output_format: bool = False    # --print-output-format: the output's BFD target name on stdout
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
     z_machine: list = field(default_factory=list)   # (Target.name, keyword): one machine's -z keywords given
-    eh_frame_hdr_explicit: bool = False
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
     input_cache: bool = True      # --no-cache: neither read nor write the parsed-input cache
