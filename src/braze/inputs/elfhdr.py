@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import struct
 
-from ..elf import EHDR, SHDR, SHT_NOBITS, SHT_NULL, SHN_XINDEX
+from ..elf import (EHDR, SHDR, SHT_NOBITS, SHT_NULL, SHN_XINDEX, SHT_RELA, SHT_REL, SHT_GROUP, SHF_INFO_LINK)
+
+_SHT_KNOWN_END = 20             # SHT_NULL .. SHT_RELR; other types below SHT_LOOS are not ELF's
+_SHT_LOOS = 0x60000000
 
 _TYPE_NAMES = {1: "a relocatable object", 3: "a shared object"}
 
@@ -25,6 +28,8 @@ def read_headers(v, error, want_type: int, target=None):
         raise error("not an ELF file")
     if ident[4] != 2 or ident[5] != 1:
         raise error(f"not a 64-bit little-endian ELF file (braze links {_names()} only)")
+    if ident[6] != 1:
+        raise error(f"unknown ELF version {ident[6]} in e_ident (file format not recognized)")
     if target is not None and e_machine != target.e_machine:
         raise error(f"incompatible machine type {e_machine} (expected {target.name})")
     if e_type != want_type:
@@ -50,7 +55,41 @@ def read_headers(v, error, want_type: int, target=None):
     e_shstrndx = ehdr[13]
     if e_shstrndx == SHN_XINDEX and shdrs:
         e_shstrndx = shdrs[0][6]
+    _check_sections(v, shdrs, e_shstrndx, error)
     return ehdr, shdrs, e_shstrndx
+
+
+def _check_sections(v, shdrs, shstrndx: int, error) -> None:
+    """What bfd checks before it accepts an ELF file ("file format not recognized" otherwise): links
+    and (for relocations) infos that are section indices, the entry sizes of RELA and GROUP sections,
+    no type from ELF's reserved range, names inside the section name table."""
+    n = len(shdrs)
+    names = b""
+    if 0 < shstrndx < n:
+        st = shdrs[shstrndx]
+        names = bytes(v[st[4]:st[4] + st[5]]) if st[1] != SHT_NOBITS else b""
+        bad = next((i for i, sh in enumerate(shdrs) if sh[0] >= len(names) and i), None) if names else None
+        if bad is not None:
+            raise error(f"section {bad}: name offset 0x{shdrs[bad][0]:x} is beyond the section name "
+                        f"table (0x{len(names):x} bytes): ELF section name out of range")
+
+    def where(i: int) -> str:
+        if not names:
+            return f"section {i}"
+        o = shdrs[i][0]
+        end = names.find(b"\0", o)
+        return f"section {i} ({names[o:end if end >= 0 else len(names)].decode('utf-8', 'replace')})"
+
+    for i, sh in enumerate(shdrs):
+        t = sh[1]
+        if sh[6] >= n and sh[6] not in (0xff00, 0xff01):     # (SHN_BEFORE/SHN_AFTER: bfd accepts them)
+            raise error(f"{where(i)}: sh_link {sh[6]} is not a section index (the file has {n})")
+        if (t == SHT_RELA or t == SHT_REL or sh[2] & SHF_INFO_LINK) and sh[7] >= n:
+            raise error(f"{where(i)}: sh_info {sh[7]} is not a section index (the file has {n})")
+        if (t == SHT_RELA and sh[9] != 24 or t == SHT_GROUP and sh[9] != 4) and i:
+            raise error(f"{where(i)}: entry size {sh[9]} is wrong for its type {t}")
+        if _SHT_KNOWN_END <= t < _SHT_LOOS:
+            raise error(f"{where(i)}: unknown section type 0x{t:x}")
 
 
 def _names() -> str:

@@ -34,6 +34,10 @@ def _names(strtab: bytes, offsets) -> list[str]:
     return out
 
 
+def _strtab_name(shdrs, symtab_idx: int, secname) -> str:
+    return secname(shdrs[shdrs[symtab_idx][6]][0])
+
+
 LTO_SLIM_SYMBOL = "__gnu_lto_slim"     # gcc marks an object holding only LTO IR with it
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")   # LLVM bitcode, raw or in its wrapper
 
@@ -262,11 +266,21 @@ class ObjectFile:
             st = shdrs[sh[6]]
             strtab = bytes(v[st[4]:st[4] + st[5]])
             cnt = sh[5] // 24
+            if sh[7] > cnt:
+                raise self.error(f"corrupt symbol table: sh_info {sh[7]} (its first global) is beyond its "
+                                 f"{cnt} symbols")
             self.esyms = list(SYM.iter_unpack(v[sh[4]:sh[4] + cnt * 24]))
-            self.first_global = min(sh[7], cnt) if sh[7] else cnt
+            self.first_global = sh[7] if sh[7] else cnt
             if self.symtab_shndx is not None:
                 self._extended_indices(n, imap)
-        self.sym_names = names = _names(strtab, [e[0] for e in self.esyms])
+        offsets = [e[0] for e in self.esyms]
+        if offsets and max(offsets) >= len(strtab) and (strtab or max(offsets)):
+            # (bfd never reads a section symbol's name: only the others' are checked)
+            bad = [e[0] for e in self.esyms if e[0] >= len(strtab) and e[1] & 0xf != STT_SECTION]
+            if bad:
+                raise self.error(f"invalid string offset {bad[0]} >= {len(strtab)} for section "
+                                 f"`{_strtab_name(shdrs, symtab_idx, secname)}'")
+        self.sym_names = names = _names(strtab, offsets)
         if self.has_lto_ir and LTO_SLIM_SYMBOL in names:
             self.lto_slim = True
         for gi in groups:
