@@ -48,48 +48,54 @@ def read_headers(v, error, want_type: int, target=None):
         raise error(f"corrupt section header table: {e_shnum} headers at offset 0x{e_shoff:x} "
                     f"extend past the end of the file (size 0x{size:x})")
     shdrs = list(SHDR.iter_unpack(v[e_shoff:end]))
-    for i, sh in enumerate(shdrs):
-        if sh[1] != SHT_NOBITS and sh[1] != SHT_NULL and sh[4] + sh[5] > size:
-            raise error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
-                        f"of the file (size 0x{size:x})")
     e_shstrndx = ehdr[13]
     if e_shstrndx == SHN_XINDEX and shdrs:
         e_shstrndx = shdrs[0][6]
-    _check_sections(v, shdrs, e_shstrndx, error)
+    n = len(shdrs)
+    names_size = shdrs[e_shstrndx][5] if 0 < e_shstrndx < n and shdrs[e_shstrndx][1] != SHT_NOBITS else 1 << 64
+    for i, sh in enumerate(shdrs):
+        t = sh[1]
+        if t != SHT_NOBITS and t != SHT_NULL and sh[4] + sh[5] > size:
+            raise error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
+                        f"of the file (size 0x{size:x})")
+        # what bfd checks before it accepts an ELF file (one test per section on the usual path: every
+        # archive member comes through here)
+        if t == SHT_RELA or t == SHT_GROUP:
+            if sh[9] != (24 if t == SHT_RELA else 4) or sh[7] >= n and t == SHT_RELA or sh[6] >= n or \
+                    sh[0] >= names_size:
+                _check_section(v, shdrs, i, e_shstrndx, error)
+        elif t > 8 or sh[6] >= n or sh[0] >= names_size or sh[2] & SHF_INFO_LINK:
+            _check_section(v, shdrs, i, e_shstrndx, error)
     return ehdr, shdrs, e_shstrndx
 
 
-def _check_sections(v, shdrs, shstrndx: int, error) -> None:
-    """What bfd checks before it accepts an ELF file ("file format not recognized" otherwise): links
-    and (for relocations) infos that are section indices, the entry sizes of RELA and GROUP sections,
-    no type from ELF's reserved range, names inside the section name table."""
+def _check_section(v, shdrs, i: int, shstrndx: int, error) -> None:
+    """bfd's checks of section i ("file format not recognized" or "ELF section name out of range" when
+    one fails); read_headers calls this for the sections its quick test cannot pass."""
     n = len(shdrs)
-    names = b""
-    if 0 < shstrndx < n:
+    sh = shdrs[i]
+    t = sh[1]
+    named = 0 < shstrndx < n and shdrs[shstrndx][1] != SHT_NOBITS
+    if named and i and sh[0] >= shdrs[shstrndx][5]:
+        raise error(f"section {i}: name offset 0x{sh[0]:x} is beyond the section name table "
+                    f"(0x{shdrs[shstrndx][5]:x} bytes): ELF section name out of range")
+    if sh[6] >= n and sh[6] not in (0xff00, 0xff01):      # (SHN_BEFORE/SHN_AFTER: bfd accepts them)
+        why = f"sh_link {sh[6]} is not a section index (the file has {n})"
+    elif (t == SHT_RELA or t == SHT_REL or sh[2] & SHF_INFO_LINK) and sh[7] >= n:
+        why = f"sh_info {sh[7]} is not a section index (the file has {n})"
+    elif t == SHT_RELA and sh[9] != 24 or t == SHT_GROUP and sh[9] != 4:
+        why = f"entry size {sh[9]} is wrong for its type {t}"
+    elif _SHT_KNOWN_END <= t < _SHT_LOOS:
+        why = f"unknown section type 0x{t:x}"
+    else:
+        return
+    where = f"section {i}"
+    if named:
         st = shdrs[shstrndx]
-        names = bytes(v[st[4]:st[4] + st[5]]) if st[1] != SHT_NOBITS else b""
-        bad = next((i for i, sh in enumerate(shdrs) if sh[0] >= len(names) and i), None) if names else None
-        if bad is not None:
-            raise error(f"section {bad}: name offset 0x{shdrs[bad][0]:x} is beyond the section name "
-                        f"table (0x{len(names):x} bytes): ELF section name out of range")
-
-    def where(i: int) -> str:
-        if not names:
-            return f"section {i}"
-        o = shdrs[i][0]
-        end = names.find(b"\0", o)
-        return f"section {i} ({names[o:end if end >= 0 else len(names)].decode('utf-8', 'replace')})"
-
-    for i, sh in enumerate(shdrs):
-        t = sh[1]
-        if sh[6] >= n and sh[6] not in (0xff00, 0xff01):     # (SHN_BEFORE/SHN_AFTER: bfd accepts them)
-            raise error(f"{where(i)}: sh_link {sh[6]} is not a section index (the file has {n})")
-        if (t == SHT_RELA or t == SHT_REL or sh[2] & SHF_INFO_LINK) and sh[7] >= n:
-            raise error(f"{where(i)}: sh_info {sh[7]} is not a section index (the file has {n})")
-        if (t == SHT_RELA and sh[9] != 24 or t == SHT_GROUP and sh[9] != 4) and i:
-            raise error(f"{where(i)}: entry size {sh[9]} is wrong for its type {t}")
-        if _SHT_KNOWN_END <= t < _SHT_LOOS:
-            raise error(f"{where(i)}: unknown section type 0x{t:x}")
+        names = bytes(v[st[4]:st[4] + st[5]])
+        end = names.find(b"\0", sh[0])
+        where += f" ({names[sh[0]:end if end >= 0 else len(names)].decode('utf-8', 'replace')})"
+    raise error(f"{where}: {why}")
 
 
 def _names() -> str:
