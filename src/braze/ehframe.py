@@ -258,17 +258,23 @@ class EhFrameSection(Chunk):
     def write(self, ctx, buf) -> None:
         apply_relocs = ctx.target.apply_relocs
         base = self.offset
-        for r in self.records:
-            src = r.sec.data
-            o = base + r.out_off
-            buf[o:o + r.size] = src[r.off:r.off + r.size]
-            _u32.pack_into(buf, o, r.size + r.pad - 4)
-            if r.pad:
-                buf[o + r.size:o + r.size + r.pad] = bytes(r.pad)     # DW_CFA_nop
-            if not r.is_cie:
-                # CIE pointer: distance from this field to the CIE
-                _u32.pack_into(buf, o + 4, (r.out_off + 4) - _cie_of(r).out_off)
-                if r.target is not None:
+        recs = self.records
+        if recs:
+            datas: dict[int, bytes] = {}
+            for r in recs:
+                if id(r.sec) not in datas:
+                    d = r.sec.data
+                    datas[id(r.sec)] = d if type(d) is bytes else bytes(d)
+            last = recs[-1]
+            total = last.out_off + last.size + last.pad
+            buf[base:base + total] = _ep.eh_frame(
+                [datas[id(r.sec)] for r in recs], [r.off for r in recs], [r.size for r in recs],
+                [r.pad for r in recs], [r.out_off for r in recs],
+                [-1 if r.is_cie else (r.cie if r.cie.dup_of is None else _cie_of(r)).out_off for r in recs],
+                total)
+            for r in recs:
+                if r.target is not None:        # linker-made FDEs: the address range they cover
+                    o = base + r.out_off
                     _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
                     _u32.pack_into(buf, o + 12, r.target.size)
         # one apply_relocs call per input section, with offsets moved to the records' output places
@@ -287,12 +293,9 @@ class EhFrameSection(Chunk):
 
     def fde_list(self) -> tuple[list[int], list[int]]:
         """The FDEs' output offsets and pointer encodings, for the .eh_frame_hdr table."""
-        offs, encs = [], []
-        for r in self.records:
-            if not r.is_cie:
-                offs.append(r.out_off)
-                encs.append(_cie_of(r).fde_enc)
-        return offs, encs
+        fdes = [r for r in self.records if not r.is_cie]
+        return ([r.out_off for r in fdes],
+                [(r.cie if r.cie.dup_of is None else _cie_of(r)).fde_enc for r in fdes])
 
 
 def _fde_alive(obj, rels, off: int) -> bool:

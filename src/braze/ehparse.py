@@ -316,3 +316,21 @@ def eh_frame_hdr(eh: bytes, addr: int, hdr: int, eh_ptr: int, fde_offs: list[int
         out[p + 4:p + 8] = (fde - hdr).to_bytes(4, "little", signed=True)
         p += 8
     return bytes(out)
+
+
+def eh_frame(datas: list[bytes], offs: list[int], sizes: list[int], pads: list[int], outs: list[int],
+             cie_outs: list[int], total: int) -> bytearray:
+    """The output .eh_frame's records (before relocation): record k is datas[k][offs[k]:][:sizes[k]] at
+    outs[k], its length field covering pads[k] bytes of DW_CFA_nop after it, and, for an FDE (cie_outs[k]
+    >= 0: its CIE's output offset), its CIE pointer rewritten for the output places."""
+    out = bytearray(total)
+    for k in range(len(offs)):
+        o = outs[k]
+        off = offs[k]
+        size = sizes[k]
+        out[o:o + size] = datas[k][off:off + size]
+        out[o:o + 4] = (size + pads[k] - 4).to_bytes(4, "little")
+        c = cie_outs[k]
+        if c >= 0:
+            out[o + 4:o + 8] = (o + 4 - c).to_bytes(4, "little")
+    return out
