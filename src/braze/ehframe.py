@@ -2,9 +2,9 @@
 and build the sorted .eh_frame_hdr search table that unwinders (C++ exceptions, backtrace) use."""
 from __future__ import annotations
 
-import bisect
 import struct
 
+from . import ehparse as _ep
 from .diag import LinkError
 from .elf import SHT_PROGBITS, SHF_ALLOC
 from .sections import Chunk
@@ -25,72 +25,54 @@ class Record:
     insns = 0            # CIEs: where the initial instructions start
     aug_z = False
 
-    def __init__(self, sec, off, size, is_cie):
+    def __init__(self, sec, off, size, is_cie, relocs=None):
         self.sec = sec
         self.off = off
         self.size = size
         self.is_cie = is_cie
-        self.relocs = []
+        self.relocs = [] if relocs is None else relocs
+
+
+def _parse(sec, data: bytes):
+    """ehparse.split of a section, its errors reported as LinkErrors naming the file."""
+    rels = sec.relocs
+    if type(rels) is not list:
+        rels = list(rels)
+    try:
+        parts = _ep.split(data, rels)
+    except _ep.EhParseError as e:
+        what, pos, cpos = e.args
+        name = sec.file.name
+        if what == "64":
+            raise LinkError(f"{name}: .eh_frame: 64-bit records are not supported") from None
+        if what == "past":
+            raise LinkError(f"{name}: .eh_frame: record at offset 0x{pos:x} extends past the section end") from None
+        if what == "cie":
+            raise LinkError(f"{name}: .eh_frame: CIE at offset 0x{pos:x} is truncated or corrupt") from None
+        raise LinkError(f"{name}: .eh_frame: FDE at 0x{pos:x} points to no CIE (0x{cpos:x})") from None
+    if rels:
+        nsyms = len(sec.file.esyms)
+        if _ep.max_sym(rels) >= nsyms:
+            bad = next(rel for rel in rels if rel[1] >> 32 >= nsyms)
+            raise LinkError(f"{sec.file.name}:(.eh_frame+0x{bad[0]:x}): relocation refers to symbol index "
+                            f"{bad[1] >> 32} beyond the symbol table ({nsyms} entries)")
+    return parts
 
 
 def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
     if data is None:
         data = bytes(sec.data)
+    offs, sizes, cie_of, encs, per = _parse(sec, data)
     recs: list[Record] = []
-    pos = 0
-    n = len(data)
-    cies: dict[int, Record] = {}
-    while pos + 4 <= n:
-        length = _u32.unpack_from(data, pos)[0]
-        if length == 0:
-            break
-        if length == 0xffffffff:
-            raise LinkError(f"{sec.file.name}: .eh_frame: 64-bit records are not supported")
-        size = length + 4
-        if pos + size > n or length < 4:
-            raise LinkError(f"{sec.file.name}: .eh_frame: record at offset 0x{pos:x} extends past the section end")
-        cid = _u32.unpack_from(data, pos + 4)[0]
-        r = Record(sec, pos, size, cid == 0)
-        if cid == 0:
-            cies[pos] = r
-            try:
-                r.fde_enc = _cie_fde_encoding(data[:pos + size], pos, sec)
-            except (IndexError, ValueError):
-                raise LinkError(f"{sec.file.name}: .eh_frame: CIE at offset 0x{pos:x} is truncated or "
-                                f"corrupt") from None
+    for i in range(len(offs)):
+        c = cie_of[i]
+        r = Record(sec, offs[i], sizes[i], c < 0)
+        if c < 0:
+            r.fde_enc = encs[i]
         else:
-            cpos = pos + 4 - cid
-            r.cie = cies.get(cpos)
-            if r.cie is None:
-                raise LinkError(f"{sec.file.name}: .eh_frame: FDE at 0x{pos:x} points to no CIE (0x{cpos:x})")
+            r.cie = recs[c]
+        r.relocs = per[i]
         recs.append(r)
-        pos += size
-    rels = sec.relocs
-    if rels and max(rel[1] for rel in rels) >> 32 >= len(sec.file.esyms):
-        bad = next(rel for rel in rels if rel[1] >> 32 >= len(sec.file.esyms))
-        raise LinkError(f"{sec.file.name}:(.eh_frame+0x{bad[0]:x}): relocation refers to symbol index "
-                        f"{bad[1] >> 32} beyond the symbol table ({len(sec.file.esyms)} entries)")
-    if rels and recs:
-        # compilers emit relocations in offset order: walk both lists, bisect only when out of order
-        starts = None
-        i, nrec = 0, len(recs)
-        r = recs[0]
-        for rel in rels:
-            o = rel[0]
-            if o < r.off:
-                if starts is None:
-                    starts = [x.off for x in recs]
-                i = bisect.bisect_right(starts, o) - 1
-                if i < 0:
-                    i = 0
-                    r = recs[0]
-                    continue
-                r = recs[i]
-            while o >= r.off + r.size and i + 1 < nrec:
-                i += 1
-                r = recs[i]
-            if r.off <= o < r.off + r.size:
-                r.relocs.append(rel)
     return recs
 
 
@@ -105,111 +87,8 @@ def _uleb(data, pos):
             return result, pos
 
 
-def _cie_fde_encoding(data: bytes, pos: int, sec) -> int:
-    p = pos + 8
-    version = data[p]
-    p += 1
-    e = data.index(b"\0", p)
-    aug = data[p:e].decode("latin-1")
-    p = e + 1
-    _, p = _uleb(data, p)          # code alignment
-    _, p = _uleb(data, p)          # data alignment (sleb, same length rules)
-    if version == 1:
-        p += 1
-    else:
-        _, p = _uleb(data, p)
-    if not aug.startswith("z"):
-        return 0
-    _, p = _uleb(data, p)
-    for ch in aug[1:]:
-        if ch == "R":
-            return data[p]
-        if ch == "P":
-            enc = data[p]
-            p += 1 + _enc_size(enc)
-        elif ch == "L":
-            p += 1
-        elif ch in "SB":
-            pass
-        else:
-            break
-    return 0
-
-
-def _cie_insns(data, pos: int) -> tuple[int, bool]:
-    """Where a CIE's initial instructions start, and whether it has augmentation data ("z")."""
-    p = pos + 8
-    version = data[p]
-    e = bytes(data[p + 1:p + 64]).index(b"\0") + p + 1
-    has_z = data[p + 1] == 0x7a
-    p = e + 1
-    _, p = _uleb(data, p)
-    _, p = _uleb(data, p)
-    if version == 1:
-        p += 1
-    else:
-        _, p = _uleb(data, p)
-    if has_z:
-        n, p = _uleb(data, p)
-        p += n
-    return p, has_z
-
-
-# operand kinds of the DW_CFA opcodes with a zero high-bits field: u = uleb128, s = sleb128 (same skipping),
-# b = uleb128 length + block, digits = fixed size
-_CFA_OPERANDS = {0x00: "", 0x02: "1", 0x03: "2", 0x04: "4", 0x05: "uu", 0x06: "u", 0x07: "u", 0x08: "u",
-                 0x09: "uu", 0x0a: "", 0x0b: "", 0x0c: "uu", 0x0d: "u", 0x0e: "u", 0x0f: "b", 0x10: "ub",
-                 0x11: "uu", 0x12: "uu", 0x13: "u", 0x14: "uu", 0x15: "uu", 0x16: "ub", 0x1d: "8",
-                 0x2d: "", 0x2e: "u", 0x2f: "uu"}
-
-
-def _insns_end(data, p: int, end: int) -> int:
-    """End of the last CFA instruction that is not DW_CFA_nop padding (end itself when unsure).
-    The usual opcodes (advance_loc, offset, restore, def_cfa_offset) are decoded inline."""
-    last = p
-    kinds_of = _CFA_OPERANDS.get
-    try:
-        while p < end:
-            op = data[p]
-            p += 1
-            hi = op & 0xc0
-            if hi:
-                if hi == 0x80:                      # DW_CFA_offset: one uleb128
-                    while data[p] & 0x80:
-                        p += 1
-                    p += 1
-                last = p
-                continue
-            if op == 0:
-                continue
-            kinds = kinds_of(op)
-            if kinds is None:
-                return end
-            for k in kinds:
-                if k == "u":
-                    while data[p] & 0x80:
-                        p += 1
-                    p += 1
-                elif k == "b":
-                    n, p = _uleb(data, p)
-                    p += n
-                else:
-                    p += int(k)
-            last = p
-    except IndexError:
-        return end
-    return last if last <= end else end
-
-
-def _enc_size(enc: int) -> int:
-    f = enc & 0x0f
-    if f in (0x02, 0x0a):
-        return 2
-    if f in (0x03, 0x0b):
-        return 4
-    if f in (0x04, 0x0c, 0x00):
-        return 8
-    return 4
+_cie_insns = _ep.cie_insns       # (relocatable.py's -r .eh_frame editing uses these too)
+_enc_size = _ep.enc_size
 
 
 class EhFrameSection(Chunk):
@@ -226,39 +105,43 @@ class EhFrameSection(Chunk):
         out: list[Record] = []
         cie_map: dict = {}
         nfde = 0
+        cie_insns, fde_size, enc_size = _ep.cie_insns, _ep.fde_size, _ep.enc_size
         for sec in inputs:
             data = bytes(sec.data)
-            recs = split_eh_frame(sec, data)
+            offs, sizes, cie_of, encs, per = _parse(sec, data)
             obj = sec.file
-            for r in recs:
-                if r.is_cie:
-                    key = (bytes(data[r.off:r.off + r.size]),
-                           tuple((rel[0] - r.off, rel[1] & 0xffffffff, _target_key(obj, rel[1] >> 32), rel[2])
+            cies: dict[int, Record] = {}
+            for i, c in enumerate(cie_of):
+                off = offs[i]
+                if c < 0:
+                    r = Record(sec, off, sizes[i], True, per[i])
+                    r.fde_enc = encs[i]
+                    cies[i] = r
+                    key = (data[off:off + r.size],
+                           tuple((rel[0] - off, rel[1] & 0xffffffff, _target_key(obj, rel[1] >> 32), rel[2])
                                  for rel in r.relocs))
                     first = cie_map.get(key)
                     if first is not None:
                         r.dup_of = first
                         continue
                     cie_map[key] = r
-                    r.insns, r.aug_z = _cie_insns(data, r.off)
-                    r.size = _trim(data, r, r.insns)
+                    r.insns, r.aug_z = cie_insns(data, off)
+                    r.size = _ep.trim(data, off, r.size, r.insns)
                     out.append(r)
                 else:
-                    if not self._fde_alive(obj, r):
+                    rels = per[i]
+                    if not _fde_alive(obj, rels, off):
                         continue
-                    cie = r.cie
+                    cie = cies[c]
                     if cie.insns == 0:
-                        cie.insns, cie.aug_z = _cie_insns(data, cie.off)
-                    w = _enc_size(cie.fde_enc)
-                    if not any(data[r.off + 8 + w:r.off + 8 + 2 * w]):
-                        # no code covered (gcc leaves these for an emptied cold part): bfd drops it, and
-                        # in .eh_frame_hdr it could hide the real FDE that starts at the same address
+                        cie.insns, cie.aug_z = cie_insns(data, cie.off)
+                    # -1: no code covered (gcc leaves these for an emptied cold part): bfd drops it, and
+                    # in .eh_frame_hdr it could hide the real FDE that starts at the same address
+                    size = fde_size(data, off, sizes[i], enc_size(cie.fde_enc), cie.aug_z)
+                    if size < 0:
                         continue
-                    p = r.off + 8 + 2 * w
-                    if cie.aug_z:
-                        n, p = _uleb(data, p)
-                        p += n
-                    r.size = _trim(data, r, p)
+                    r = Record(sec, off, size, False, rels)
+                    r.cie = cie
                     out.append(r)
                     nfde += 1
         if ctx.target.drop_unused_cies:
@@ -342,25 +225,6 @@ class EhFrameSection(Chunk):
         self.fde_count += len(fdes)
         self._place()
 
-    @staticmethod
-    def _fde_alive(obj, r) -> bool:
-        for rel in r.relocs:
-            if rel[0] == r.off + 8:
-                idx = rel[1] >> 32
-                if idx < obj.first_global:
-                    sh = obj.esyms[idx][3]
-                    if 0 < sh < len(obj.sections):
-                        sec = obj.sections[sh]    # the usual case: a section symbol of the function's section
-                    else:
-                        sec = obj.local_section(idx)
-                else:
-                    s = obj.syms[idx]
-                    sec = s.section if s is not None else None
-                    if s is not None and s.file is not obj and s.rank:
-                        return False
-                return sec is not None and sec.alive and getattr(sec, "out", 1) is not None
-        return False
-
     def move_dynamic_relocs(self, relocs, start: int, end: int) -> None:
         """Dynamic relocations for absolute pointers in .eh_frame records (DW_EH_PE_absptr personality
         or LSDA pointers in a PIC link) were made against the input section: move them to where the
@@ -394,17 +258,23 @@ class EhFrameSection(Chunk):
     def write(self, ctx, buf) -> None:
         apply_relocs = ctx.target.apply_relocs
         base = self.offset
-        for r in self.records:
-            src = r.sec.data
-            o = base + r.out_off
-            buf[o:o + r.size] = src[r.off:r.off + r.size]
-            _u32.pack_into(buf, o, r.size + r.pad - 4)
-            if r.pad:
-                buf[o + r.size:o + r.size + r.pad] = bytes(r.pad)     # DW_CFA_nop
-            if not r.is_cie:
-                # CIE pointer: distance from this field to the CIE
-                _u32.pack_into(buf, o + 4, (r.out_off + 4) - _cie_of(r).out_off)
-                if r.target is not None:
+        recs = self.records
+        if recs:
+            datas: dict[int, bytes] = {}
+            for r in recs:
+                if id(r.sec) not in datas:
+                    d = r.sec.data
+                    datas[id(r.sec)] = d if type(d) is bytes else bytes(d)
+            last = recs[-1]
+            total = last.out_off + last.size + last.pad
+            buf[base:base + total] = _ep.eh_frame(
+                [datas[id(r.sec)] for r in recs], [r.off for r in recs], [r.size for r in recs],
+                [r.pad for r in recs], [r.out_off for r in recs],
+                [-1 if r.is_cie else (r.cie if r.cie.dup_of is None else _cie_of(r)).out_off for r in recs],
+                total)
+            for r in recs:
+                if r.target is not None:        # linker-made FDEs: the address range they cover
+                    o = base + r.out_off
                     _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
                     _u32.pack_into(buf, o + 12, r.target.size)
         # one apply_relocs call per input section, with offsets moved to the records' output places
@@ -421,43 +291,38 @@ class EhFrameSection(Chunk):
         if rels:
             apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
 
-    def fde_table(self, ctx, buf) -> list[tuple[int, int]]:
-        """(initial location, FDE address) pairs read back from the relocated output."""
-        out = []
-        base = self.offset
-        addr = self.addr
-        i32 = _i32.unpack_from
-        for r in self.records:
-            if r.is_cie:
-                continue
-            enc = _cie_of(r).fde_enc
-            if enc == 0x1b:                 # pcrel|sdata4: what gcc, clang and rustc emit
-                o = r.out_off + 8
-                out.append(((i32(buf, base + o)[0] + addr + o) & 0xffffffffffffffff, addr + r.out_off))
-                continue
-            pos = base + r.out_off + 8
-            field = addr + r.out_off + 8
-            fmt = enc & 0x0f
-            if fmt in (0x0b, 0x03):
-                v = struct.unpack_from("<i" if fmt == 0x0b else "<I", buf, pos)[0]
-            elif fmt in (0x0c, 0x04, 0x00):
-                v = struct.unpack_from("<q" if fmt == 0x0c else "<Q", buf, pos)[0]
+    def fde_list(self) -> tuple[list[int], list[int]]:
+        """The FDEs' output offsets and pointer encodings, for the .eh_frame_hdr table."""
+        fdes = [r for r in self.records if not r.is_cie]
+        return ([r.out_off for r in fdes],
+                [(r.cie if r.cie.dup_of is None else _cie_of(r)).fde_enc for r in fdes])
+
+
+def _fde_alive(obj, rels, off: int) -> bool:
+    """Whether the code an FDE (at off, with relocations rels) covers is kept."""
+    off += 8
+    for rel in rels:
+        if rel[0] == off:
+            idx = rel[1] >> 32
+            if idx < obj.first_global:
+                sh = obj.esyms[idx][3]
+                if 0 < sh < len(obj.sections):
+                    sec = obj.sections[sh]    # the usual case: a section symbol of the function's section
+                else:
+                    sec = obj.local_section(idx)
             else:
-                v = struct.unpack_from("<i", buf, pos)[0]
-            if enc & 0x70 == 0x10:
-                v += field
-            out.append((v & 0xffffffffffffffff, addr + r.out_off))
-        out.sort()
-        return out
+                s = obj.syms[idx]
+                sec = s.section if s is not None else None
+                if s is not None and s.file is not obj and s.rank:
+                    return False
+            return sec is not None and sec.alive and getattr(sec, "out", 1) is not None
+    return False
 
 
-def _trim(data, r: Record, insns: int) -> int:
+def _trim(data: bytes, r: Record, insns: int) -> int:
     """bfd drops a record's trailing DW_CFA_nop padding (keeping 4-byte sizes) and pads only where an
     input section ends; matching it keeps .eh_frame the same size as bfd's."""
-    end = r.off + r.size
-    if data[end - 4:end] != b"\0\0\0\0":
-        return r.size       # fewer than 4 nops cannot shrink a 4-byte-multiple size: skip the decode
-    return (_insns_end(data, insns, end) - r.off + 3) & -4
+    return _ep.trim(data, r.off, r.size, insns)
 
 
 def _cie_of(fde: Record) -> Record:
@@ -509,13 +374,10 @@ class EhFrameHdr(Chunk):
         pass   # done in post_write, after .eh_frame is relocated
 
     def post_write(self, ctx, buf) -> None:
+        """The sorted search table, read back from the relocated output .eh_frame."""
         eh = self.eh
-        table = eh.fde_table(ctx, buf)
-        o = self.offset
-        hdr = self.addr
-        eh_ptr = (eh.addr - (hdr + 4)) if eh.size else 0
-        struct.pack_into("<BBBBiI", buf, o, 1, 0x1b, 0x03, 0x3b, eh_ptr, len(table))
-        p = o + 12
-        for loc, fde in table:
-            struct.pack_into("<ii", buf, p, loc - hdr, fde - hdr)
-            p += 8
+        eh_ptr = (eh.addr - (self.addr + 4)) if eh.size else 0
+        offs, encs = eh.fde_list()
+        src = bytes(buf[eh.offset:eh.offset + eh.size]) if eh.size else b""
+        data = _ep.eh_frame_hdr(src, eh.addr, self.addr, eh_ptr, offs, encs)
+        buf[self.offset:self.offset + len(data)] = data
