@@ -481,6 +481,12 @@ def bin_sections(ctx) -> None:
             st.chunk_of[id(stmt)] = os_
         elif os_ is not None and has_data and os_.type == SHT_NOBITS:
             os_.type = SHT_PROGBITS
+        if has_data and stmt.sectype is not None:
+            t = _section_type(stmt)
+            if getattr(os_, "script_made", False):
+                os_.type = t            # (an input section's type wins over it, as in bfd)
+                os_.typed = True
+                os_.entsize = 8 if t in (14, 15, 16) else 0
         if os_ is not None:
             ms = []
             for bm in body_members:
@@ -654,6 +660,42 @@ def _idle_align(a) -> bool:
 _ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
 
 
+# `(TYPE = t)`: the names bfd 2.40 knows, and the numbers braze writes as bfd would (an array type
+# gets bfd's entry size 8; other numbers bfd takes, such as SHT_SYMTAB, get entry sizes and links
+# braze does not reproduce, so they are refused)
+_SECTION_TYPES = {"SHT_PROGBITS": 1, "SHT_STRTAB": 3, "SHT_NOTE": 7, "SHT_NOBITS": 8, "SHT_INIT_ARRAY": 14,
+                  "SHT_FINI_ARRAY": 15, "SHT_PREINIT_ARRAY": 16}
+
+
+def _const(e):
+    """A constant expression's value (bfd folds `(TYPE = expr)` before any address is known)."""
+    if e.op == "num":
+        return e.a
+    if e.op == "bin" and e.a in ("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"):
+        a, b = _const(e.b), _const(e.c)
+        return None if a is None or b is None else _apply(e.a, a, b, e.where)
+    if e.op == "un" and e.a in ("-", "~", "!"):
+        a = _const(e.b)
+        return None if a is None else {"-": -a, "~": ~a, "!": int(not a)}[e.a] & ((1 << 64) - 1)
+    return None
+
+
+def _section_type(stmt) -> int:
+    """The sh_type `(TYPE = t)` gives an output section made by data commands (BYTE, LONG…): bfd's
+    lang_data_statement mapping, with its fatal error for a name it does not know."""
+    t, where = stmt.sectype
+    if isinstance(t, str):
+        if t not in _SECTION_TYPES:
+            raise LinkError(f"{where}: invalid type for output section `{stmt.name}'")
+        return _SECTION_TYPES[t]
+    v = _const(t)
+    if v is None:
+        raise LinkError(f"{where}: linker script construct (TYPE = expression) is not supported by braze")
+    if v not in _SECTION_TYPES.values():
+        raise LinkError(f"{where}: linker script construct (TYPE = {v:#x}) is not supported by braze")
+    return v
+
+
 def _array_type(name):
     """.init_array, .fini_array, .preinit_array (or NAME.suffix): bfd's type for such an output."""
     for base, t in _ARRAY_TYPES.items():
@@ -734,8 +776,14 @@ _FIND_BY_FLAGS = {
     "bss": lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS,
     "tdata": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
     "tbss": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
-    "note": lambda c: c.flags & SHF_ALLOC and c.type == SHT_NOTE,
+    "note": lambda c: c.flags & SHF_ALLOC and _note(c),
 }
+
+
+def _note(c) -> bool:
+    """A note as bfd's segment map and orphan code see it: by the ELF type inputs gave the section
+    (a `(TYPE = SHT_NOTE)` section is typed only when written: no PT_NOTE, no orphan anchor)."""
+    return c.type == SHT_NOTE and not getattr(c, "typed", False)
 
 
 def _note_align(c):
@@ -758,7 +806,7 @@ def _place_orphan(st, stmt, chunk) -> None:
         # bfd (ldlang's note grouping): after the last note of the same alignment, else after .interp
         # (the linker-made build-id note, attached later, is bfd's 4-aligned input section)
         same = [s for s in stmts if isinstance(s, OutSecStmt) and
-                ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and c.type == SHT_NOTE
+                ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and _note(c)
                  and _note_align(c) == _note_align(chunk) or (c is None or not getattr(c, "members", None))
                  and s.name == ".note.gnu.build-id" and _note_align(chunk) == 4)]
         after = same[-1] if same else \
@@ -768,7 +816,7 @@ def _place_orphan(st, stmt, chunk) -> None:
             # .note.gnu.property before a script's .note.gnu.build-id)
             first = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt) and
                           ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and
-                           c.type == SHT_NOTE or s.name == ".note.gnu.build-id")), None)
+                           _note(c) or s.name == ".note.gnu.build-id")), None)
             if first is not None:
                 stmts.insert(first, stmt)
                 places[cls] = stmt
@@ -1843,7 +1891,7 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
         s.chunks = [dyn]
         segs.append(s)
-    notes = [c for c in kept if c.flags & SHF_ALLOC and c.type == SHT_NOTE]
+    notes = [c for c in kept if c.flags & SHF_ALLOC and _note(c)]
     i = 0
     while i < len(notes):
         s = Segment(PT_NOTE, PF_R, notes[i].align)
