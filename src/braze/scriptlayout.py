@@ -880,10 +880,13 @@ def attach_synthetic(ctx, chunks) -> None:
                                         ".rela.bss", ".rela.ifunc", ".rela.text"],
                      id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
                      id(syn.got): [".got", ".igot"]}.get(id(c), [c.name])
-            for m in st.matchers:
-                if m.file is None and any(p[1](n) for p in m.pats for n in names):
-                    target, idx = m.stmt, m.index
-                    break
+            if c is syn.rela_dyn and not ctx.config.z_combreloc:
+                target, idx = _nocombreloc_target(ctx, st, c)
+            else:
+                for m in st.matchers:
+                    if m.file is None and any(p[1](n) for p in m.pats for n in names):
+                        target, idx = m.stmt, m.index
+                        break
         if target is not None:
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
@@ -921,6 +924,31 @@ def attach_synthetic(ctx, chunks) -> None:
             st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
             _place_orphan(st, stmt, c)
             mine.add(id(c))
+
+
+def _nocombreloc_target(ctx, st, c):
+    """-z nocombreloc: bfd's dynamic relocations stay in input sections named .rela.got, .rela.data…
+    (one per relocated section), each going where the script's descriptions send it. braze writes
+    one section: accepted when they all land in one output statement (gnu-efi's `.rela`), else
+    refused."""
+    from .synthetic.rela import bfd_input_names
+    names = bfd_input_names(ctx, c.relocs)
+    if names is None or c.emptied:
+        raise LinkError(f"{st.script.path}: -z nocombreloc with these dynamic relocations is not supported "
+                        "by braze")
+    where = {}
+    for n in sorted(names):
+        where[n] = next(((m.stmt, m.index) for m in st.matchers
+                         if m.file is None and any(p[1](n) for p in m.pats)), (None, None))
+    stmts = {id(t) for t, _ in where.values()}
+    if len(stmts) > 1 or None in [t for t, _ in where.values()]:
+        spread = ", ".join(f"{n} -> {t.name if t is not None else '(orphan)'}" for n, (t, _) in where.items())
+        raise LinkError(f"{st.script.path}: -z nocombreloc: bfd would keep the dynamic relocations in several "
+                        f"output sections ({spread}): not supported by braze, which writes them in one")
+    if not where:
+        return None, None
+    t, _ = next(iter(where.values()))
+    return t, min(i for _, i in where.values())
 
 
 # -------------------------------------------------------------------- expressions
