@@ -352,7 +352,7 @@ def bin_sections(ctx) -> None:
     unwind = ctx.target.unwind_section_type
     seq = 0
     file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
-    for obj in ctx.objs:
+    for obj_idx, obj in enumerate(ctx.objs):
         for sec in obj.sections:
             if sec is None or not sec.alive:
                 continue
@@ -391,6 +391,7 @@ def bin_sections(ctx) -> None:
                     if os_ is None:
                         os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
                         os_.is_orphan = True
+                        os_.first_obj = obj_idx
                     lst = orphan_members.setdefault(sec.name, [])
                 key = (1, seq)
             _add_flags(os_, sec)
@@ -503,7 +504,12 @@ def bin_sections(ctx) -> None:
                 os_.flags &= ~SHF_ALLOC
                 os_.typed_noalloc = True
 
+    st.dynobj_places = None
     for name, os_ in orphans.items():
+        if st.dynobj_places is None and getattr(os_, "first_obj", 0) > 0:
+            # bfd's linker-made dynamic sections belong to its dynobj, the first input object: as
+            # orphans they come after that file's orphans, before the next files'
+            st.dynobj_places = dict(st.__dict__.get("orphan_after", {}))
         lst = orphan_members.get(name, [])
         lst.sort(key=lambda x: x[0])
         os_.members = [m for _, m in lst]
@@ -762,7 +768,7 @@ def _class(c):
 
 
 _HOLD = {"text": ".text", "rodata": ".rodata", "tdata": ".tdata", "data": ".data", "bss": ".bss",
-         "tbss": ".bss", "note": ".interp"}
+         "tbss": ".tdata", "note": ".interp"}
 
 
 def _loaded(c):
@@ -789,6 +795,29 @@ def _note(c) -> bool:
 def _note_align(c):
     """(before update_size: the largest member alignment)"""
     return max([getattr(m, "align", 1) for m in getattr(c, "members", None) or ()] + [c.align])
+
+
+def _find_tls(st, stmts, cls):
+    """bfd's lang_output_section_find_by_flags for a thread-local orphan: after the last TLS output
+    section of the first run of them (.tdata never after .tbss), else after the last allocated
+    section with contents."""
+    found = None
+    seen = False
+    for s in stmts:
+        if not isinstance(s, OutSecStmt):
+            continue
+        c = st.chunk_of.get(id(s))
+        if c is None or not (getattr(c, "members", None) or c.is_synthetic or s.orphan):
+            continue
+        if c.flags & SHF_ALLOC and c.flags & SHF_TLS:
+            if not (c.type == SHT_NOBITS and cls == "tdata"):
+                found = s
+            seen = True
+        elif seen:
+            break
+        elif c.flags & SHF_ALLOC and c.type != SHT_NOBITS:
+            found = s
+    return found
 
 
 def _place_orphan(st, stmt, chunk) -> None:
@@ -821,6 +850,18 @@ def _place_orphan(st, stmt, chunk) -> None:
                 stmts.insert(first, stmt)
                 places[cls] = stmt
                 return
+            if not (chunk.name == ".note.gnu.build-id" and getattr(chunk, "is_synthetic", False)):
+                # bfd's lang_output_section_find_by_flags, again without the type: after the last
+                # read-only data section (.eh_frame's statement among them). Not the build-id note,
+                # which bfd makes without SEC_HAS_CONTENTS: no flags match, it goes first.
+                eh = st.__dict__.get("eh_stmt")
+                for s in stmts:
+                    if isinstance(s, OutSecStmt):
+                        c = st.chunk_of.get(id(s))
+                        if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
+                                                        s.orphan) and _loaded(c) and \
+                                not c.flags & (SHF_WRITE | SHF_EXECINSTR | SHF_TLS):
+                            after = s
     if after is None:
         hold = _HOLD[cls]
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
@@ -829,6 +870,9 @@ def _place_orphan(st, stmt, chunk) -> None:
             # agree on what matters for the kind (code after code; read-only data after anything
             # read-only; data after anything loaded; bss after anything allocated)
             want = _FIND_BY_FLAGS.get(cls)
+            if cls in ("tdata", "tbss"):
+                after = _find_tls(st, stmts, cls)
+                want = None
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
                     c = st.chunk_of.get(id(s))
@@ -863,6 +907,8 @@ def attach_synthetic(ctx, chunks) -> None:
     description names them (which must hold nothing else), else are orphans."""
     st = ctx.lscript
     mine = set(id(c) for c in st.chunk_of.values())
+    if ctx.dynamic:
+        _place_dynamic_orphans(ctx, st, chunks, mine)
     for c in chunks:
         if id(c) in mine:
             continue
@@ -909,10 +955,7 @@ def attach_synthetic(ctx, chunks) -> None:
             bm[id(target)] = ([None] * len(target.body), [])
             c.synthetic_in_script = True
         else:
-            if ctx.dynamic and any(c is x for x in (
-                    syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr, syn.versym, syn.verdef, syn.verneed,
-                    syn.rela_dyn, syn.rela_plt, syn.plt, syn.pltgot, syn.pltsec, syn.dynamic, syn.got,
-                    syn.gotplt)):
+            if ctx.dynamic and any(c is x for x in (syn.rela_dyn, syn.rela_plt, syn.pltsec)):
                 # bfd places these orphans by its own rules (and folds an orphan .rela.plt into
                 # .rela.dyn): not reproduced, so refused rather than laid out differently
                 raise LinkError(f"{st.script.path}: the linker-made section {c.name} has no place in the "
@@ -924,6 +967,45 @@ def attach_synthetic(ctx, chunks) -> None:
             st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
             _place_orphan(st, stmt, c)
             mine.add(id(c))
+
+
+def _script_names(ctx, st, c, names) -> bool:
+    return any(m.file is None and any(p[1](n) for p in m.pats for n in names) for m in st.matchers)
+
+
+def _place_dynamic_orphans(ctx, st, chunks, mine) -> None:
+    """The linker-made dynamic sections no statement names, placed as bfd places its dynobj's
+    sections: in the order it makes them (.interp, .gnu.version_d, .gnu.version, .gnu.version_r,
+    .dynsym, .dynstr, .dynamic, .hash, .gnu.hash, .got, .got.plt, .plt, .plt.got), each by the orphan
+    rules of its kind (read-only data after .rodata, .dynamic/.got/.got.plt after .data, .plt/.plt.got
+    after .text), where the first input file's orphans end."""
+    syn = ctx.syn
+    order = [syn.interp, syn.verdef, syn.versym, syn.verneed, syn.dynsym, syn.dynstr, syn.dynamic, syn.hash,
+             syn.gnu_hash, syn.got, syn.gotplt, syn.plt, syn.pltgot]
+    present = {id(c) for c in chunks}
+    names = {id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
+             id(syn.got): [".got", ".igot"]}
+    todo = [c for c in order if c is not None and id(c) in present and id(c) not in mine and
+            not _script_names(ctx, st, c, names.get(id(c), [c.name]))]
+    if not todo:
+        return
+    places = st.__dict__.setdefault("orphan_after", {})
+    final = dict(places)
+    snap = st.dynobj_places
+    if snap is not None:
+        places.clear()
+        places.update(snap)
+    for c in todo:
+        stmt = OutSecStmt(c.name, "")
+        stmt.orphan = True
+        st.chunk_of[id(stmt)] = c
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+        _place_orphan(st, stmt, c)
+        mine.add(id(c))
+    if snap is not None:
+        for cls, last in final.items():
+            if snap.get(cls) is not last:       # (a later file's orphan ends that chain)
+                places[cls] = last
 
 
 def _nocombreloc_target(ctx, st, c):
