@@ -1,4 +1,13 @@
-"""Output section types `(TYPE = t)` and `-z nocombreloc`, against ld.bfd 2.40.
+"""Linker-made sections as orphans, output section types `(TYPE = t)` and `-z nocombreloc`, against
+ld.bfd 2.40.
+
+Orphans: a script for a dynamic link that leaves out .dynsym/.dynstr/.hash/.gnu.hash/.gnu.version*,
+.dynamic, .got/.got.plt, .plt/.plt.got or .interp (bfd's own default scripts, read at test time with
+those statements removed, and a short hand-written one naming none of them): bfd places them as its
+dynobj's (the first input file's) sections, by the orphan rules of their kind. Compared as
+tests/test_scripts_dynamic.py compares (`readelf -hlSW`, the dynamic section, dynamic symbols and
+relocations as sets, data sections' bytes, behaviour); the dynamic relocation sections' own orphan
+placement (bfd folds an orphan .rela.plt into .rela.dyn) stays refused.
 
 (TYPE = t) / (READONLY (TYPE = t)): bfd gives the type to an output section made only by data
 commands (BYTE/LONG/QUAD…); a section with input sections keeps their type; a section without data
@@ -27,7 +36,8 @@ from harness import tool_env
 import test_shared as shared
 from test_shared import run, run_ctypes
 from test_scripts import CFLAGS, _layout_view, _data_bytes, _link, _compare
-from test_scripts_dynamic import SMALL, SYSV, DATA, _dyn_view, EFI_LDS, EFI_CFLAGS, EFI_SECTIONS, _section_bytes
+from test_scripts_dynamic import (SMALL, SYSV, DATA, _dyn_view, EFI_LDS, EFI_CFLAGS, EFI_SECTIONS, _section_bytes,
+                                  bfd_default_script, _drop, _chain)
 
 C = Path(__file__).resolve().parent / "c"
 
@@ -115,6 +125,101 @@ def test_braze_message_section_type_refused(build, direct_ld, sobjs, ty, bfd_ok)
     else:
         assert re.search(r"braze: error: \S*type_bad\.ld:7:\d+: linker script construct \(TYPE = .*\) is not "
                          r"supported by braze", pt.stderr), pt.stderr
+
+
+# ----------------------------------------------------------------- linker-made sections as orphans
+
+def _no(*names):
+    """Drop the statements of these output sections from a bfd default script."""
+    return _chain(*[_drop(r"\n *" + re.escape(n) + r" +:[^\n]*") for n in names])
+
+
+DYNSYMS = _no(".hash", ".gnu.hash", ".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d", ".gnu.version_r")
+# a script naming none of the linker-made sections but the relocation tables; .tbss, the notes,
+# .init/.fini, the arrays and .mydata are orphans too
+MINIMAL = """SECTIONS
+{
+  . = 0x10000 + SIZEOF_HEADERS;
+  .rela.dyn : { *(.rela.data* .rela.got .rela.bss .rela.init_array .rela.fini_array .rela.ifunc) }
+  .rela.plt : { *(.rela.plt) }
+  .text : { *(.text .text.*) }
+  .rodata : { *(.rodata .rodata.*) }
+  .eh_frame : { KEEP (*(.eh_frame)) }
+  . = ALIGN(0x1000);
+  .data : { *(.data .data.*) }
+  .bss : { *(.bss .bss.*) }
+}
+"""
+
+# name: (kind, bfd --verbose flags, edit or script text, extra gcc flags)
+ORPHAN_CASES = {
+    "pie_dynsyms": ("pie", ["-pie"], DYNSYMS, []),
+    "pie_dynamic": ("pie", ["-pie"], _no(".dynamic"), []),
+    "pie_got": ("pie", ["-pie"], _no(".got", ".got.plt"), []),
+    "pie_got_now": ("pie", ["-pie"], _no(".got", ".got.plt"), ["-Wl,-z,now"]),
+    "pie_plt": ("pie", ["-pie"], _no(".plt", ".plt.got", ".plt.sec"), []),
+    "pie_interp_dynsyms": ("pie", ["-pie"], _chain(_no(".interp"), DYNSYMS), []),
+    "pie_minimal": ("pie", None, MINIMAL, []),
+    "pie_minimal_now": ("pie", None, MINIMAL, ["-Wl,-z,now"]),
+    "exe_lib_minimal": ("exe_lib", None, MINIMAL, []),
+    "exe_lib_dynsyms_got": ("exe_lib", [], _chain(DYNSYMS, _no(".got", ".got.plt", ".dynamic")), []),
+    "so_all": ("so", ["-shared"], _chain(DYNSYMS, _no(".dynamic", ".got", ".got.plt", ".plt", ".plt.got",
+                                                       ".plt.sec")), ["VERSIONS", "-Wl,--hash-style=both"]),
+    "so_minimal": ("so", None, MINIMAL, []),
+}
+
+
+def _check_dynamic(build, dobjs, name, kind, text, flags):
+    script = _script(build, name, text)
+    mode = {"pie": ["-pie"], "exe_lib": ["-no-pie"], "so": ["-shared"]}[kind]
+    inputs = [dobjs["lib" if kind == "so" else kind]]
+    if kind == "exe_lib":
+        inputs += [f"-L{build.root / 'libdir'}", "-lsdyn"]
+    outs = {}
+    for linker in ("bfd", "test"):
+        out = name + (".so" if kind == "so" else "")
+        outs[linker] = build.link(linker, out, inputs, *mode, *flags, f"-Wl,-T,{script}")
+    bfd, test = outs["bfd"], outs["test"]
+    assert _layout_view(test) == _layout_view(bfd)
+    assert _dyn_view(test) == _dyn_view(bfd)
+    assert {k: v for k, v in _data_bytes(test).items() if k in DATA} == \
+        {k: v for k, v in _data_bytes(bfd).items() if k in DATA}
+    if kind == "so":
+        calls = ["lib_value", "lib_describe"]
+        assert run_ctypes(test, calls) == run_ctypes(bfd, calls)
+    else:
+        env = {"LD_LIBRARY_PATH": str(build.root / "libdir")}
+        r_test, r_bfd = run([str(test)], env=env), run([str(bfd)], env=env)
+        assert r_test == r_bfd and r_bfd[0] == 0, (r_test, r_bfd)
+    return bfd, test
+
+
+@pytest.mark.parametrize("name", sorted(ORPHAN_CASES))
+def test_linker_made_orphans_vs_bfd(build, dobjs, name):
+    kind, base, edit, extra = ORPHAN_CASES[name]
+    text = edit if isinstance(edit, str) else edit(bfd_default_script(*base))
+    flags = [SYSV if not any(f.startswith("-Wl,--hash-style") for f in extra) else None, *extra]
+    if "VERSIONS" in flags:
+        vmap = build.root / "lib.map"
+        vmap.write_text("V1 { global: lib_value; lib_describe; lib_counter; local: *; };\n")
+        flags[flags.index("VERSIONS")] = f"-Wl,--version-script={vmap}"
+    bfd, test = _check_dynamic(build, dobjs, f"orph_{name}", kind, text, [f for f in flags if f])
+    # (the sections the edit left out are really orphans in both outputs)
+    names = re.findall(r"\] (\.\S+)", subprocess.run(["readelf", "-SW", str(test)], capture_output=True, text=True,
+                                                     env=tool_env()).stdout)
+    assert ".dynsym" in names and ".dynamic" in names
+
+
+def test_braze_message_relocation_orphan_refused(build, dobjs):
+    """.rela.plt left as an orphan: bfd renames every orphan relocation section .rela.dyn and folds
+    .rela.plt into it; braze does not reproduce that and refuses, naming the section."""
+    script = _script(build, "orph_rela", MINIMAL.replace("  .rela.plt : { *(.rela.plt) }\n", ""))
+    assert isinstance(build.link("bfd", "orph_rela", [dobjs["pie"]], "-pie", f"-Wl,-T,{script}"), Path)
+    p = build.link("test", "orph_rela", [dobjs["pie"]], "-pie", f"-Wl,-T,{script}", check=False)
+    assert not isinstance(p, Path) and p.returncode == 1 and "Traceback" not in p.stderr
+    assert not (build.root / "test" / "orph_rela").exists()
+    assert re.search(r"braze: error: .*orph_rela\.ld: the linker-made section \.rela\.plt has no place in "
+                     r"the SECTIONS script", p.stderr), p.stderr
 
 
 # --------------------------------------------------------------------------------- -z nocombreloc
