@@ -44,7 +44,7 @@ SPELLINGS = [
     (["-g"], "same"), (["-EL"], "same"), (["--no-keep-memory"], "same"), (["-z", "foo"], "same"),
     (["-z", "stack-size=0x100000"], "same"), (["-z", "stack-size=12k"], "same"),
     (["--require-defined=main"], "same"), (["--require-defined", "nosuch"], "same"),
-    (["-z", "nocombreloc"], "refused"), (["--build-id=none"], "same"), (["--undefined"], "same"),
+    (["-z", "nocombreloc"], "same"), (["--build-id=none"], "same"), (["--undefined"], "same"),
     (["-m", "elf_x86_64"], "same"), (["-melf_x86_64"], "same"), (["-m", "elf_i386"], "error"),
 ]
 

@@ -54,7 +54,7 @@ PREFIX = {
 }
 Z_PREFIX = {"nounique": "unique", "nounique-symbol": "unique-symbol", "lazy": "now", "relro": "norelro", "undefs": "defs", "notext": "text", "textoff": "text",
             "separate-code": "noseparate-code", "nostart-stop-gc": "start-stop-gc",
-            "nopack-relative-relocs": "pack-relative-relocs"}
+            "nopack-relative-relocs": "pack-relative-relocs", "combreloc": "nocombreloc"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
 VALIDATING = {"m": ("elf_x86_64", "elf_i386"), "assert": ("pure-text", "val"), "hash-size=": ("0x100", "val"),
               "max-cache-size=": ("4096", "12k")}

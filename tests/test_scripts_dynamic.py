@@ -284,9 +284,9 @@ def _section_bytes(path: Path, name: str, root: Path) -> bytes:
 
 def test_gnu_efi_application(build, direct_ld):
     """Debian gnu-efi's link (its elf_x86_64_efi.lds, crt0-efi-x86_64.o, libefi.a, libgnuefi.a,
-    `-shared -Bsymbolic -nostdlib`), by bfd with gnu-efi's -znocombreloc and by braze without it (braze
-    refuses -z nocombreloc; bfd's output is the same with and without it for this script, checked
-    here). Compared: the ELF links' section headers and program headers (readelf -lSW; .eh_frame's size
+    `-shared -Bsymbolic -nostdlib`), by bfd with gnu-efi's -znocombreloc and by braze without it (bfd's
+    output is the same with and without it for this script, checked here; braze with it:
+    tests/test_scripts_orphans.py). Compared: the ELF links' section headers and program headers (readelf -lSW; .eh_frame's size
     apart: bfd's has no zero terminator without crtend), the dynamic section, the dynamic relocations
     and symbols as sets, and after `objcopy --target efi-app-x86_64` the PE's sections byte for byte:
     .data, .dynamic, .reloc equal; .text equal but for code padding between input sections (bfd: NOPs,

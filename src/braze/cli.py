@@ -1110,16 +1110,16 @@ _Z_FLAGS = {
     "common": ("z_common", True), "nocommon": ("z_common", False),
     "nopack-relative-relocs": ("pack_relative_relocs", False),
     "start-stop-gc": ("start_stop_gc", True), "nostart-stop-gc": ("start_stop_gc", False),
+    "combreloc": ("z_combreloc", True), "nocombreloc": ("z_combreloc", False),
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
-    "combreloc": "the default: one sorted .rela.dyn, as bfd does",
     "noindirect-extern-access": "the default",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("nocombreloc", "noextern-protected-data",
+    **dict.fromkeys(("noextern-protected-data",
                      "indirect-extern-access", "noreloc-overflow",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("lam-u48-report=",

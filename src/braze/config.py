@@ -99,6 +99,7 @@ class Config:
     z_ibtplt: bool = False
     z_muldefs: bool = False
     z_nocopyreloc: bool = False   # -z nocopyreloc: dynamic relocations in place of copy relocations
+    z_combreloc: bool = True      # -z nocombreloc: bfd keeps .rela<section> apart and sorts nothing
     z_unique_symbol: bool = False  # -z unique-symbol: `.N` after each input local's name
     print_memory_usage: bool = False   # --print-memory-usage: the MEMORY regions' use, on stdout
     retain_symbols: frozenset | None = None   # --retain-symbols-file: the names .symtab keeps

@@ -85,6 +85,11 @@ def order_sections(ctx) -> None:
         script_layout(ctx)
         return
     syn = ctx.syn
+    if not ctx.config.z_combreloc and syn.rela_dyn is not None and (syn.rela_dyn.relocs or syn.rela_dyn.emptied):
+        # bfd's nocombreloc layout (a .rela<section> output section per input relocation section,
+        # orphans among them) is not reproduced: refused rather than written as one .rela.dyn
+        raise LinkError("option -z nocombreloc is not supported with dynamic relocations outside .rela.plt "
+                        "unless a SECTIONS script gathers them into one output section")
     chunks = collect_chunks(ctx)
     for c in chunks:
         c.update_size(ctx)

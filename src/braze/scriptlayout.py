@@ -352,7 +352,7 @@ def bin_sections(ctx) -> None:
     unwind = ctx.target.unwind_section_type
     seq = 0
     file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
-    for obj in ctx.objs:
+    for obj_idx, obj in enumerate(ctx.objs):
         for sec in obj.sections:
             if sec is None or not sec.alive:
                 continue
@@ -391,6 +391,7 @@ def bin_sections(ctx) -> None:
                     if os_ is None:
                         os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
                         os_.is_orphan = True
+                        os_.first_obj = obj_idx
                     lst = orphan_members.setdefault(sec.name, [])
                 key = (1, seq)
             _add_flags(os_, sec)
@@ -481,6 +482,12 @@ def bin_sections(ctx) -> None:
             st.chunk_of[id(stmt)] = os_
         elif os_ is not None and has_data and os_.type == SHT_NOBITS:
             os_.type = SHT_PROGBITS
+        if has_data and stmt.sectype is not None:
+            t = _section_type(stmt)
+            if getattr(os_, "script_made", False):
+                os_.type = t            # (an input section's type wins over it, as in bfd)
+                os_.typed = True
+                os_.entsize = 8 if t in (14, 15, 16) else 0
         if os_ is not None:
             ms = []
             for bm in body_members:
@@ -497,7 +504,12 @@ def bin_sections(ctx) -> None:
                 os_.flags &= ~SHF_ALLOC
                 os_.typed_noalloc = True
 
+    st.dynobj_places = None
     for name, os_ in orphans.items():
+        if st.dynobj_places is None and getattr(os_, "first_obj", 0) > 0:
+            # bfd's linker-made dynamic sections belong to its dynobj, the first input object: as
+            # orphans they come after that file's orphans, before the next files'
+            st.dynobj_places = dict(st.__dict__.get("orphan_after", {}))
         lst = orphan_members.get(name, [])
         lst.sort(key=lambda x: x[0])
         os_.members = [m for _, m in lst]
@@ -654,6 +666,42 @@ def _idle_align(a) -> bool:
 _ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
 
 
+# `(TYPE = t)`: the names bfd 2.40 knows, and the numbers braze writes as bfd would (an array type
+# gets bfd's entry size 8; other numbers bfd takes, such as SHT_SYMTAB, get entry sizes and links
+# braze does not reproduce, so they are refused)
+_SECTION_TYPES = {"SHT_PROGBITS": 1, "SHT_STRTAB": 3, "SHT_NOTE": 7, "SHT_NOBITS": 8, "SHT_INIT_ARRAY": 14,
+                  "SHT_FINI_ARRAY": 15, "SHT_PREINIT_ARRAY": 16}
+
+
+def _const(e):
+    """A constant expression's value (bfd folds `(TYPE = expr)` before any address is known)."""
+    if e.op == "num":
+        return e.a
+    if e.op == "bin" and e.a in ("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"):
+        a, b = _const(e.b), _const(e.c)
+        return None if a is None or b is None else _apply(e.a, a, b, e.where)
+    if e.op == "un" and e.a in ("-", "~", "!"):
+        a = _const(e.b)
+        return None if a is None else {"-": -a, "~": ~a, "!": int(not a)}[e.a] & ((1 << 64) - 1)
+    return None
+
+
+def _section_type(stmt) -> int:
+    """The sh_type `(TYPE = t)` gives an output section made by data commands (BYTE, LONG…): bfd's
+    lang_data_statement mapping, with its fatal error for a name it does not know."""
+    t, where = stmt.sectype
+    if isinstance(t, str):
+        if t not in _SECTION_TYPES:
+            raise LinkError(f"{where}: invalid type for output section `{stmt.name}'")
+        return _SECTION_TYPES[t]
+    v = _const(t)
+    if v is None:
+        raise LinkError(f"{where}: linker script construct (TYPE = expression) is not supported by braze")
+    if v not in _SECTION_TYPES.values():
+        raise LinkError(f"{where}: linker script construct (TYPE = {v:#x}) is not supported by braze")
+    return v
+
+
 def _array_type(name):
     """.init_array, .fini_array, .preinit_array (or NAME.suffix): bfd's type for such an output."""
     for base, t in _ARRAY_TYPES.items():
@@ -720,7 +768,7 @@ def _class(c):
 
 
 _HOLD = {"text": ".text", "rodata": ".rodata", "tdata": ".tdata", "data": ".data", "bss": ".bss",
-         "tbss": ".bss", "note": ".interp"}
+         "tbss": ".tdata", "note": ".interp"}
 
 
 def _loaded(c):
@@ -734,13 +782,42 @@ _FIND_BY_FLAGS = {
     "bss": lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS,
     "tdata": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
     "tbss": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
-    "note": lambda c: c.flags & SHF_ALLOC and c.type == SHT_NOTE,
+    "note": lambda c: c.flags & SHF_ALLOC and _note(c),
 }
+
+
+def _note(c) -> bool:
+    """A note as bfd's segment map and orphan code see it: by the ELF type inputs gave the section
+    (a `(TYPE = SHT_NOTE)` section is typed only when written: no PT_NOTE, no orphan anchor)."""
+    return c.type == SHT_NOTE and not getattr(c, "typed", False)
 
 
 def _note_align(c):
     """(before update_size: the largest member alignment)"""
     return max([getattr(m, "align", 1) for m in getattr(c, "members", None) or ()] + [c.align])
+
+
+def _find_tls(st, stmts, cls):
+    """bfd's lang_output_section_find_by_flags for a thread-local orphan: after the last TLS output
+    section of the first run of them (.tdata never after .tbss), else after the last allocated
+    section with contents."""
+    found = None
+    seen = False
+    for s in stmts:
+        if not isinstance(s, OutSecStmt):
+            continue
+        c = st.chunk_of.get(id(s))
+        if c is None or not (getattr(c, "members", None) or c.is_synthetic or s.orphan):
+            continue
+        if c.flags & SHF_ALLOC and c.flags & SHF_TLS:
+            if not (c.type == SHT_NOBITS and cls == "tdata"):
+                found = s
+            seen = True
+        elif seen:
+            break
+        elif c.flags & SHF_ALLOC and c.type != SHT_NOBITS:
+            found = s
+    return found
 
 
 def _place_orphan(st, stmt, chunk) -> None:
@@ -758,7 +835,7 @@ def _place_orphan(st, stmt, chunk) -> None:
         # bfd (ldlang's note grouping): after the last note of the same alignment, else after .interp
         # (the linker-made build-id note, attached later, is bfd's 4-aligned input section)
         same = [s for s in stmts if isinstance(s, OutSecStmt) and
-                ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and c.type == SHT_NOTE
+                ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and _note(c)
                  and _note_align(c) == _note_align(chunk) or (c is None or not getattr(c, "members", None))
                  and s.name == ".note.gnu.build-id" and _note_align(chunk) == 4)]
         after = same[-1] if same else \
@@ -768,11 +845,23 @@ def _place_orphan(st, stmt, chunk) -> None:
             # .note.gnu.property before a script's .note.gnu.build-id)
             first = next((i for i, s in enumerate(stmts) if isinstance(s, OutSecStmt) and
                           ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and
-                           c.type == SHT_NOTE or s.name == ".note.gnu.build-id")), None)
+                           _note(c) or s.name == ".note.gnu.build-id")), None)
             if first is not None:
                 stmts.insert(first, stmt)
                 places[cls] = stmt
                 return
+            if not (chunk.name == ".note.gnu.build-id" and getattr(chunk, "is_synthetic", False)):
+                # bfd's lang_output_section_find_by_flags, again without the type: after the last
+                # read-only data section (.eh_frame's statement among them). Not the build-id note,
+                # which bfd makes without SEC_HAS_CONTENTS: no flags match, it goes first.
+                eh = st.__dict__.get("eh_stmt")
+                for s in stmts:
+                    if isinstance(s, OutSecStmt):
+                        c = st.chunk_of.get(id(s))
+                        if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
+                                                        s.orphan) and _loaded(c) and \
+                                not c.flags & (SHF_WRITE | SHF_EXECINSTR | SHF_TLS):
+                            after = s
     if after is None:
         hold = _HOLD[cls]
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
@@ -781,6 +870,9 @@ def _place_orphan(st, stmt, chunk) -> None:
             # agree on what matters for the kind (code after code; read-only data after anything
             # read-only; data after anything loaded; bss after anything allocated)
             want = _FIND_BY_FLAGS.get(cls)
+            if cls in ("tdata", "tbss"):
+                after = _find_tls(st, stmts, cls)
+                want = None
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
                     c = st.chunk_of.get(id(s))
@@ -815,6 +907,8 @@ def attach_synthetic(ctx, chunks) -> None:
     description names them (which must hold nothing else), else are orphans."""
     st = ctx.lscript
     mine = set(id(c) for c in st.chunk_of.values())
+    if ctx.dynamic:
+        _place_dynamic_orphans(ctx, st, chunks, mine)
     for c in chunks:
         if id(c) in mine:
             continue
@@ -832,10 +926,13 @@ def attach_synthetic(ctx, chunks) -> None:
                                         ".rela.bss", ".rela.ifunc", ".rela.text"],
                      id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
                      id(syn.got): [".got", ".igot"]}.get(id(c), [c.name])
-            for m in st.matchers:
-                if m.file is None and any(p[1](n) for p in m.pats for n in names):
-                    target, idx = m.stmt, m.index
-                    break
+            if c is syn.rela_dyn and not ctx.config.z_combreloc:
+                target, idx = _nocombreloc_target(ctx, st, c)
+            else:
+                for m in st.matchers:
+                    if m.file is None and any(p[1](n) for p in m.pats for n in names):
+                        target, idx = m.stmt, m.index
+                        break
         if target is not None:
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
@@ -858,10 +955,7 @@ def attach_synthetic(ctx, chunks) -> None:
             bm[id(target)] = ([None] * len(target.body), [])
             c.synthetic_in_script = True
         else:
-            if ctx.dynamic and any(c is x for x in (
-                    syn.hash, syn.gnu_hash, syn.dynsym, syn.dynstr, syn.versym, syn.verdef, syn.verneed,
-                    syn.rela_dyn, syn.rela_plt, syn.plt, syn.pltgot, syn.pltsec, syn.dynamic, syn.got,
-                    syn.gotplt)):
+            if ctx.dynamic and any(c is x for x in (syn.rela_dyn, syn.rela_plt, syn.pltsec)):
                 # bfd places these orphans by its own rules (and folds an orphan .rela.plt into
                 # .rela.dyn): not reproduced, so refused rather than laid out differently
                 raise LinkError(f"{st.script.path}: the linker-made section {c.name} has no place in the "
@@ -873,6 +967,70 @@ def attach_synthetic(ctx, chunks) -> None:
             st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
             _place_orphan(st, stmt, c)
             mine.add(id(c))
+
+
+def _script_names(ctx, st, c, names) -> bool:
+    return any(m.file is None and any(p[1](n) for p in m.pats for n in names) for m in st.matchers)
+
+
+def _place_dynamic_orphans(ctx, st, chunks, mine) -> None:
+    """The linker-made dynamic sections no statement names, placed as bfd places its dynobj's
+    sections: in the order it makes them (.interp, .gnu.version_d, .gnu.version, .gnu.version_r,
+    .dynsym, .dynstr, .dynamic, .hash, .gnu.hash, .got, .got.plt, .plt, .plt.got), each by the orphan
+    rules of its kind (read-only data after .rodata, .dynamic/.got/.got.plt after .data, .plt/.plt.got
+    after .text), where the first input file's orphans end."""
+    syn = ctx.syn
+    order = [syn.interp, syn.verdef, syn.versym, syn.verneed, syn.dynsym, syn.dynstr, syn.dynamic, syn.hash,
+             syn.gnu_hash, syn.got, syn.gotplt, syn.plt, syn.pltgot]
+    present = {id(c) for c in chunks}
+    names = {id(syn.plt): [".plt", ".iplt"], id(syn.gotplt): [".got.plt", ".igot.plt"],
+             id(syn.got): [".got", ".igot"]}
+    todo = [c for c in order if c is not None and id(c) in present and id(c) not in mine and
+            not _script_names(ctx, st, c, names.get(id(c), [c.name]))]
+    if not todo:
+        return
+    places = st.__dict__.setdefault("orphan_after", {})
+    final = dict(places)
+    snap = st.dynobj_places
+    if snap is not None:
+        places.clear()
+        places.update(snap)
+    for c in todo:
+        stmt = OutSecStmt(c.name, "")
+        stmt.orphan = True
+        st.chunk_of[id(stmt)] = c
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+        _place_orphan(st, stmt, c)
+        mine.add(id(c))
+    if snap is not None:
+        for cls, last in final.items():
+            if snap.get(cls) is not last:       # (a later file's orphan ends that chain)
+                places[cls] = last
+
+
+def _nocombreloc_target(ctx, st, c):
+    """-z nocombreloc: bfd's dynamic relocations stay in input sections named .rela.got, .rela.data…
+    (one per relocated section), each going where the script's descriptions send it. braze writes
+    one section: accepted when they all land in one output statement (gnu-efi's `.rela`), else
+    refused."""
+    from .synthetic.rela import bfd_input_names
+    names = bfd_input_names(ctx, c.relocs)
+    if names is None or c.emptied:
+        raise LinkError(f"{st.script.path}: -z nocombreloc with these dynamic relocations is not supported "
+                        "by braze")
+    where = {}
+    for n in sorted(names):
+        where[n] = next(((m.stmt, m.index) for m in st.matchers
+                         if m.file is None and any(p[1](n) for p in m.pats)), (None, None))
+    stmts = {id(t) for t, _ in where.values()}
+    if len(stmts) > 1 or None in [t for t, _ in where.values()]:
+        spread = ", ".join(f"{n} -> {t.name if t is not None else '(orphan)'}" for n, (t, _) in where.items())
+        raise LinkError(f"{st.script.path}: -z nocombreloc: bfd would keep the dynamic relocations in several "
+                        f"output sections ({spread}): not supported by braze, which writes them in one")
+    if not where:
+        return None, None
+    t, _ = next(iter(where.values()))
+    return t, min(i for _, i in where.values())
 
 
 # -------------------------------------------------------------------- expressions
@@ -1843,7 +2001,7 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
         s.chunks = [dyn]
         segs.append(s)
-    notes = [c for c in kept if c.flags & SHF_ALLOC and c.type == SHT_NOTE]
+    notes = [c for c in kept if c.flags & SHF_ALLOC and _note(c)]
     i = 0
     while i < len(notes):
         s = Segment(PT_NOTE, PF_R, notes[i].align)

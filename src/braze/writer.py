@@ -235,7 +235,8 @@ def _entry(ctx) -> int:
         if s is not None and (s.rank >= 2 or s.linker_defined):
             return sym_addr(ctx, s)
         text = ctx.out_by_name.get(".text")
-        return text.addr if text is not None else 0
+        # (only an executable: a shared library's entry stays 0, as bfd's lang_end)
+        return text.addr if text is not None and not cfg.shared else 0
     s = ctx.symtab.get(name)
     if s is not None and (s.rank >= 2 or s.linker_defined):
         return sym_addr(ctx, s)

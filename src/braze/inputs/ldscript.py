@@ -60,7 +60,7 @@ class FillCmd:
 
 class OutSecStmt:
     __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan",
-                 "fill", "subalign", "constraint", "phdrs", "update_dot", "overlay")
+                 "fill", "subalign", "constraint", "phdrs", "update_dot", "overlay", "sectype")
 
     def __init__(self, name, where):
         self.update_dot = None      # OVERLAY's last section: `.` after it (bfd's update_dot_tree)
@@ -72,6 +72,7 @@ class OutSecStmt:
         self.name = name
         self.addr = self.lma = self.align = None
         self.type = None
+        self.sectype = None         # (TYPE = t): (name or Expr, where); with type "TYPE" or "READONLY"
         self.body = []
         self.region = self.lma_region = None
         self.where = where
@@ -983,6 +984,25 @@ def _sec_type(p, st):
         st.type = "NOALLOC"
     elif w in ("NOLOAD", "READONLY") and not p.peek_op("("):
         st.type = w
+    elif w == "TYPE" or w == "READONLY" and p.peek_op("(") and _type_ahead(p):
+        # bfd 2.40's `(TYPE = t)` and `(READONLY (TYPE = t))`: t is a SHT_ name or an expression
+        st.type = w
+        if w == "READONLY":
+            p.expect("(")
+            q = p.skip()
+            if p.peek_word() != "TYPE":
+                p.fail("TYPE")
+            p.pos = q + 4
+        p.expect("=")
+        q = p.skip()
+        tw = p.peek_word()
+        if tw and tw.startswith("SHT_") and not p.word_then("("):
+            p.pos = q + len(tw)
+            st.sectype = (tw, p.where(q))
+        else:
+            st.sectype = (_expr(p), p.where(q))
+        if w == "READONLY":
+            p.expect(")")
     else:
         p.refuse(f"output section type ({w})", q)
     p.expect(")")

@@ -114,7 +114,8 @@ class Dynamic(Chunk):
         if syn.versym is not None:
             add((E.DT_VERSYM, ("addr", syn.versym)))
         rel = ctx.target.R_RELATIVE
-        if syn.rela_dyn.name == ".rela.dyn" and any(is_relative(r, rel) for r in syn.rela_dyn.relocs):
+        sorts = syn.rela_dyn.name == ".rela.dyn" and cfg.z_combreloc
+        if sorts and any(is_relative(r, rel) for r in syn.rela_dyn.relocs):
             # bfd: only when there are RELATIVEs, and only in a .rela.dyn (the one it sorts)
             add((E.DT_RELACOUNT, ("relcount", syn.rela_dyn)))
         if syn.relr_dyn is not None and syn.relr_dyn.relocs:
@@ -124,7 +125,7 @@ class Dynamic(Chunk):
         self.entries = ent
         # spare DT_NULL slots like bfd: 4, and 5 in a non-PIE executable (measured with bfd 2.40)
         spare = 5 if not cfg.shared and not cfg.pie else 4
-        if syn.rela_dyn.name != ".rela.dyn" and any(is_relative(r, rel) for r in syn.rela_dyn.relocs):
+        if not sorts and any(is_relative(r, rel) for r in syn.rela_dyn.relocs):
             spare += 1      # (bfd reserves DT_RELACOUNT's slot, then leaves it DT_NULL: nothing sorted)
         self.size = 16 * (len(ent) + 1 + spare)
 

@@ -81,6 +81,36 @@ class NoneReloc:
         return 0, 0, 0
 
 
+def bfd_input_names(ctx, relocs) -> dict:
+    """-z nocombreloc: the input section bfd makes each dynamic relocation in (.rela.got for the GOT,
+    .rela.bss/.rela.data.rel.ro for copies, .rela.ifunc for IRELATIVE data, else `.rela` + the name of
+    the section relocated) -> how many; None for one braze cannot name (bfd's reserved R_*_NONE, an
+    IRELATIVE GOT slot)."""
+    syn = ctx.syn
+    T = ctx.target
+    names: dict = {}
+    for r in relocs:
+        place = r.place
+        if place is None:
+            return None
+        if place is syn.got:
+            if r.type == T.R_IRELATIVE:
+                return None
+            n = ".rela.got"
+        elif place is syn.dynbss:
+            n = ".rela.bss"
+        elif place is syn.dynrelro:
+            n = ".rela.data.rel.ro"
+        elif type(r) is not RelativeReloc and r.type == T.R_IRELATIVE:
+            n = ".rela.ifunc"
+        elif getattr(place, "file", None) is not None and place.name:
+            n = ".rela" + place.name
+        else:
+            return None
+        names[n] = names.get(n, 0) + 1
+    return names
+
+
 class RelaDyn(Chunk):
     def __init__(self, name=".rela.dyn"):
         super().__init__(name, SHT_RELA, SHF_ALLOC, 8, 24)
@@ -101,7 +131,7 @@ class RelaDyn(Chunk):
         R_RELATIVE = ctx.target.R_RELATIVE
         # bfd sorts (RELATIVE first, DT_RELACOUNT) only an output section named .rela.dyn: a script's
         # other name (gnu-efi's .rela) keeps the relocations in the order they were made
-        combine = self.name == ".rela.dyn"
+        combine = self.name == ".rela.dyn" and ctx.config.z_combreloc
         for r in self.relocs:
             if type(r) is RelativeReloc:
                 # apply_relocs already wrote S + A into the place: that word is the addend
