@@ -28,6 +28,8 @@ MODULES = [
     "braze.arch.common",
     "braze.arch.x86_64",
     "braze.symbols",
+    "braze.symtab",
+    "braze.synthetic.strtab",
 ]
 
 
