@@ -29,6 +29,8 @@ MODULES = [
     "braze.arch.x86_64",
     "braze.symbols",
     "braze.ehparse",
+    "braze.symtab",
+    "braze.synthetic.strtab",
 ]
 
 

@@ -8,18 +8,18 @@ from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_G
                   SHN_XINDEX)
 from .address import sym_addr
 from .inputs.object import InputSection
-from .sections import Chunk
+from .sections import Chunk, merged_offset
 from .diag import LinkError
-from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs
+from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs, Symbol
 from .synthetic.strtab import StrTab
 
 
 class SymTab(Chunk):
-    def __init__(self, strtab):
+    def __init__(self, strtab: StrTab) -> None:
         super().__init__(".symtab", SHT_SYMTAB, 0, 8, 24)
         self.strtab = strtab
-        self.link = strtab
-        self.locals: list = []     # (name_off, obj, idx) or ('sym', Symbol)
+        self.link = strtab      # type: ignore[assignment]
+        self.locals: list = []     # (kind, name offset, ...): see write()
         self.globals: list = []
         self.shndx_table: SymTabShndx | None = None   # with 0xff00 or more output sections
 
@@ -28,7 +28,9 @@ class SymTab(Chunk):
         range the number goes to .symtab_shndx and the symbol says SHN_XINDEX."""
         if shndx < SHN_LORESERVE:
             return shndx
-        self.shndx_table.entries[(o - self.offset) // 24] = shndx
+        tbl = self.shndx_table
+        assert tbl is not None
+        tbl.entries[(o - self.offset) // 24] = shndx
         return SHN_XINDEX
 
     def update_size(self, ctx) -> None:
@@ -36,29 +38,33 @@ class SymTab(Chunk):
         self.info = 1 + len(self.locals)
 
     def write(self, ctx, buf) -> None:
-        o = self.offset + 24
+        o: int = self.offset + 24
         pack = SYM.pack_into
-        tls_start = ctx.tls_start
+        tls_start: int = ctx.tls_start
+        e: tuple[int, int, int, int, int, int]
+        value: int
+        shndx: int
+        s: Symbol
         for ent in self.locals:
             kind = ent[0]
             if kind == 0:                       # FILE
                 pack(buf, o, ent[1], (STB_LOCAL << 4) | STT_FILE, 0, SHN_ABS, 0, 0)
             elif kind == 1:                     # local from an object
-                _, name, obj, idx = ent
-                e = obj.esyms[idx]
-                sec = obj.sections[obj.sym_shndx(idx)] if e[3] != SHN_ABS else None
+                _, name, _obj, _idx, sec, e = ent
                 typ = e[1] & 0xf
                 if sec is None:
                     shndx, value = SHN_ABS, e[4]
                 else:
                     m = sec.merge
                     if m is not None:
-                        from .sections import merged_offset
                         value = m[0].addr + merged_offset(m, e[4])
-                        shndx = self._sec(o, m[0].out.shndx)
+                        shndx = m[0].out.shndx
                     else:
-                        value = sec.out.addr + sec.out_off + e[4]
-                        shndx = self._sec(o, sec.out.shndx)
+                        out = sec.out
+                        value = out.addr + sec.out_off + e[4]
+                        shndx = out.shndx
+                    if shndx >= SHN_LORESERVE:
+                        shndx = self._sec(o, shndx)
                     if typ == STT_TLS:
                         value = (value - tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 pack(buf, o, name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5])
@@ -76,7 +82,8 @@ class SymTab(Chunk):
             self._pack_sym(ctx, buf, o, name, s, None)
             o += 24
 
-    def _pack_sym(self, ctx, buf, o, name, s, bind, local_type=None):
+    def _pack_sym(self, ctx, buf, o: int, name: int, s: Symbol, bind: int | None,
+                  local_type: int | None = None) -> None:
         typ = s.type if local_type is None else local_type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
@@ -115,9 +122,9 @@ class SymTab(Chunk):
 class SymTabShndx(Chunk):
     """.symtab_shndx: the section index of each .symtab entry whose st_shndx is SHN_XINDEX (else 0)."""
 
-    def __init__(self, symtab: SymTab):
+    def __init__(self, symtab: SymTab) -> None:
         super().__init__(".symtab_shndx", SHT_SYMTAB_SHNDX, 0, 4, 4)
-        self.link = symtab
+        self.link = symtab      # type: ignore[assignment]
         self.symtab = symtab
         self.entries: dict[int, int] = {}
 
@@ -147,6 +154,7 @@ def build_symtab(ctx, chunks) -> list:
         # bfd: "`-retain-symbols-file' overrides `-s' and `-S'", though a later -s still strips
         raise LinkError("option --retain-symbols-file together with -s/-S is not supported")
     shstr = StrTab(".shstrtab", False)
+    tabs: list[Chunk]
     if cfg.strip_all:
         tabs = [shstr]
     else:
@@ -155,24 +163,35 @@ def build_symtab(ctx, chunks) -> list:
         locs = st.locals
         add = strtab.add
         discard = cfg.discard
+        objs: list
+        labels_everywhere = labels_in_merge = False
         if discard == "all":            # -x: no object-file locals at all, FILE symbols included
-            objs = ()
+            objs = []
         else:
             objs = _objects_in_output_order(chunks)
             labels_everywhere = discard == "locals"
             labels_in_merge = discard == "sec_merge"
         keep = cfg.retain_symbols
-        unique = {} if cfg.z_unique_symbol else None
-        needed = ()
+        unique: dict[str, int] | None = {} if cfg.z_unique_symbol else None
+        needed: set = set()
         if cfg.emit_relocs:             # bfd: a symbol per output section first, for the relocations
             from .emitrelocs import section_symbols, needed_locals
             locs.extend(section_symbols(chunks))
             needed = needed_locals(ctx)
+        smap: dict[str, int] = strtab.map
+        sbuf: bytearray = strtab.buf
+        name: str
+        names: list[str]
+        esyms: list[tuple[int, int, int, int, int, int]]
+        e: tuple[int, int, int, int, int, int]
+        secs: list
+        i: int
         for obj in objs:
             first = True        # bfd names the file first, from the object's FILE symbols or its name
             names = obj.sym_names
             esyms = obj.esyms
             secs = obj.sections
+            nsecs = len(secs)
             for i in range(1, obj.first_global):
                 e = esyms[i]
                 typ = e[1] & 0xf
@@ -182,14 +201,15 @@ def build_symtab(ctx, chunks) -> list:
                 if keep is not None and name not in keep:
                     continue                # --retain-symbols-file (a FILE symbol too: see below)
                 if typ == STT_FILE:         # kept even when none of the file's other locals are
-                    locs.append((0, add(name)))
+                    locs.append((0, _stradd(smap, sbuf, name)))
                     first = False
                     continue
                 if labels_everywhere and is_local_label(name) and (id(obj), i) not in needed:
                     continue
-                sh = obj.sym_shndx(i)
+                sh = e[3]                   # (ObjectFile.sym_shndx)
+                sec = None
                 if sh != SHN_ABS:
-                    if sh == SHN_UNDEF or sh >= len(secs):
+                    if sh == SHN_UNDEF or sh >= nsecs:
                         continue
                     sec = secs[sh]
                     if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
@@ -200,19 +220,20 @@ def build_symtab(ctx, chunks) -> list:
                         continue
                 if first:
                     fname = _file_sym(obj)
-                    locs.append((0, add(fname)))
+                    locs.append((0, _stradd(smap, sbuf, fname)))
                     first = False
                 if unique is not None:
                     name = unique_name(unique, name)
-                locs.append((1, add(name), obj, i))
+                locs.append((1, _stradd(smap, sbuf, name), obj, i, sec, e))
         glob = st.globals
         hidden = []
         cmdline_undefs = set(cfg.undefined)
-        exe_forced = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else ()
+        exe_forced: set = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else set()
         emitted = getattr(ctx, "emit_globals", ())     # --emit-relocs: what the relocations name stays
+        s: Symbol
         for name, s in ctx.symtab.items():
             if emitted and id(s) in emitted and s.rank == NONE and not s.linker_defined:
-                glob.append((add(name), s))
+                glob.append((_stradd(smap, sbuf, name), s))
                 continue
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
@@ -251,7 +272,7 @@ def build_symtab(ctx, chunks) -> list:
                     name = f"{name}@@{s.dyn_version[0]}"     # as the object named it (.symver)
                 elif s.rank == SHARED and s.verneed:
                     name = f"{name.partition('@')[0]}@{s.verneed}"   # an import, named as bfd does
-                glob.append((add(name), s))
+                glob.append((_stradd(smap, sbuf, name), s))
         glob.extend((add(v.name), v) for v in ctx.version_syms)
         hidden.extend(_unreferenced_linker_locals(ctx, chunks, add))
         if keep is not None:
@@ -287,6 +308,17 @@ def add_linker_locals(ctx, syms) -> None:
     st.strtab.update_size(ctx)
     if st.shndx_table is not None:
         st.shndx_table.update_size(ctx)
+
+
+def _stradd(smap: dict[str, int], sbuf: bytearray, s: str) -> int:
+    """StrTab.add on its map and buffer, as a native call from the loops above."""
+    o = smap.get(s)
+    if o is None:
+        o = len(sbuf)
+        smap[s] = o
+        sbuf.extend(s.encode("utf-8", "surrogateescape"))
+        sbuf.append(0)
+    return o
 
 
 def unique_name(counts: dict, name: str) -> str:
@@ -361,7 +393,7 @@ def _objects_in_output_order(chunks) -> list:
     each one's input sections in order, and writes an object's locals when it first meets one of its
     sections (empty ones count); an object none of whose sections is in the output has none written,
     not even its FILE symbol."""
-    seen = {}
+    seen: dict = {}
     for c in chunks:
         members = getattr(c, "members", None)
         if members is None:
