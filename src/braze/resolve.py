@@ -441,7 +441,7 @@ class Reader:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")
             self.ctx.r_script = res.sections
         if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
-            if res.sections is not None and not tscript:
+            if res.sections is not None and not tscript and res.insert is None:
                 raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
                                 "braze (bfd adds it to its default script); give the script with -T")
             self._full_script(res, path)
@@ -516,7 +516,9 @@ class Reader:
             s = ctx.sym(name)
             s.ref_strong = True
             s.ref_regular = True
-        if res.sections is not None:
+        if res.insert is not None:         # (moved into the main script once all are read: insertscript.py)
+            ctx.insert_scripts.append(res)
+        elif res.sections is not None:
             if ctx.pending_lscript is not None:
                 raise LinkError(f"{path}: a second script with SECTIONS (after {ctx.pending_lscript.path}) "
                                 "is not supported by braze")
