@@ -63,6 +63,7 @@ class Context:
         self.lscript = None           # scriptlayout.ScriptState: a SECTIONS script lays the output out
         self.pending_lscript = None   # the FullScript read with the inputs (SECTIONS)
         self.insert_scripts = []      # FullScripts with INSERT AFTER/BEFORE (insertscript.py), in input order
+        self.inserts_before_main = 0  # how many of them came before the main (-T) script
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

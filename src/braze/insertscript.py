@@ -114,9 +114,14 @@ def base_script(ctx):
     cfg = ctx.config
     if cfg.separate_code is False:
         raise LinkError(f"{ctx.insert_scripts[0].path}: INSERT with -z noseparate-code is not supported by braze")
+    if cfg.relro and cfg.now:
+        # (bfd's -z relro -z now script puts .got.plt inside .got: the engine does not mix them)
+        raise LinkError(f"{ctx.insert_scripts[0].path}: INSERT with -z now is not supported by braze")
     from .inputs.ldscript import parse_full
     ctx.script_entry = "_start"      # (its ENTRY, read after the others, is the one that counts in bfd)
-    return parse_full(bfd_default_script(cfg), _PATH)
+    script = parse_full(bfd_default_script(cfg), _PATH)
+    script._default = True
+    return script
 
 
 def apply_inserts(ctx) -> None:
@@ -125,8 +130,12 @@ def apply_inserts(ctx) -> None:
     base = base_script(ctx)
     stmts = base.sections
     own = {id(s) for s in stmts}             # (an INSERT never names another INSERT script's section)
-    for ins in ctx.insert_scripts:
+    main = ctx.pending_lscript is not None and not getattr(base, "_default", False)
+    for k, ins in enumerate(ctx.insert_scripts):
         before, name, where, ntop = ins.insert
+        if main and k >= ctx.inserts_before_main:
+            # bfd: every output section read before an INSERT is hidden from it (it is to be moved)
+            raise LinkError(f"{where}: {name} not found for insert")
         if len(ins.top) > ntop:
             raise LinkError(f"{ins.top[ntop].where}: a statement after INSERT is not supported by braze")
         if ins.phdrs is not None:

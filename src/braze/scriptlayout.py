@@ -976,6 +976,9 @@ def _call(env, e):
         st.load_phdrs = True        # bfd: a script that counts the headers gets them loaded
         return (env.hdr_size, "num")
     if fn in ("ADDR", "LOADADDR", "SIZEOF", "ALIGNOF"):
+        if fn in ("SIZEOF", "ALIGNOF") and e.b not in st.by_out_name and any(
+                isinstance(s, OutSecStmt) and s.name == e.b for s in st.stmts):
+            return (0, "num")       # bfd: a section the script declares but nothing fills (.got.plt in a static link)
         c = _chunk_by_name(env, e.b, where, fn)
         if fn == "ADDR":
             return (0, c)
