@@ -447,7 +447,8 @@ class Reader:
                 raise LinkError(f"{res.insert[2]}: {res.insert[1]} not found for insert")
             if res.sections is not None and not tscript:
                 raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
-                                "braze (bfd adds it to its default script); give the script with -T")
+                                "braze (bfd warns \"did you forget -T?\" and lays it out apart from its "
+                                "default script); give the script with -T, or end it with INSERT")
             self._full_script(res, path)
             if res.sections is not None:
                 self._named_files(res, path)
