@@ -132,7 +132,7 @@ def define_script_symbols(ctx) -> None:
     st = ctx.lscript
     f = ScriptDefs(st.script.path)
     st.defs = f
-    for a, _ in _all_assigns(st.script):
+    for a, in_sec in _all_assigns(st.script):
         if not isinstance(a, Assign) or a.name == ".":
             continue
         s = ctx.sym(a.name)
@@ -148,7 +148,9 @@ def define_script_symbols(ctx) -> None:
         s.size = 0
         s.type = STT_NOTYPE
         s.bind = STB_GLOBAL
-        s.is_abs = True
+        # `sym = .` in an output section is section-relative: known now, so that a PIC GOT slot of it
+        # gets its RELATIVE relocation (the layout sets the rest, after the slots are made)
+        s.is_abs = not (in_sec is not None and a.expr.op == "dot")
         s.script_abs = True
         s.dyn_version = s.verneed = None
         s.ref_regular = True

@@ -1,5 +1,6 @@
-/* For tests/test_scripts_insert.py: custom sections an INSERT script places, a PROVIDEd symbol
-   (boundary symbols the scripts define are compared in the symbol table), a section only KEEP holds under --gc-sections, TLS, a constructor. */
+/* For tests/test_scripts_insert.py: custom sections an INSERT script places, boundary symbols the
+   script defines, referenced weakly (through the GOT in PIC), a PROVIDEd symbol, a section only KEEP
+   holds under --gc-sections, TLS, a constructor. */
 #include <stdio.h>
 
 __attribute__((section(".mydata"), used)) int mydata[4] = {1, 2, 3, 4};
@@ -14,10 +15,14 @@ int zeroed[8];
 static int ctor_ran;
 __attribute__((constructor)) static void init(void) { ctor_ran = 1; }
 
-int lib_value(void) { return mydata[2] + (int)mydata2 + in_mytext(counter) + tls_value; }
+extern char __my_start[] __attribute__((weak)), __my_end[] __attribute__((weak));
+
+int lib_value(void) {
+    return mydata[2] + (int)mydata2 + in_mytext(counter) + tls_value + (int)(__my_end - __my_start);
+}
 
 int main(void) {
-    printf("%d %d %s %d\n", lib_value(), ctor_ran, myro, zeroed[3]);
+    printf("%d %d %s %d %d\n", lib_value(), ctor_ran, myro, zeroed[3], (int)(__my_end - __my_start));
     printf("provided %d\n", my_provided != 0);
     return 0;
 }
