@@ -209,7 +209,6 @@ def test_braze_message_syntax_position(build, direct_ld, objs):
 REFUSED = {
     "program header type 0x60000000 in PHDRS": "PHDRS { x 0x60000000; }\nSECTIONS { .text 0x400000 : "
                                                 "{ *(.text) } :x }\n",
-    "INSERT AFTER/BEFORE": "SECTIONS { .foo : { *(.foo) } } INSERT AFTER .text;\n",
 }
 
 

@@ -62,6 +62,8 @@ class Context:
         self.record = Record()        # facts for the Python API, --size-map and --reproduce
         self.lscript = None           # scriptlayout.ScriptState: a SECTIONS script lays the output out
         self.pending_lscript = None   # the FullScript read with the inputs (SECTIONS)
+        self.insert_scripts = []      # FullScripts with INSERT AFTER/BEFORE (insertscript.py), in input order
+        self.inserts_before_main = 0  # how many of them came before the main (-T) script
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

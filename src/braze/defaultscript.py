@@ -132,5 +132,9 @@ def verbose_text(cfg) -> str:
                 text = f.read()
         except (OSError, TypeError):
             return ""
+        import re
+        if re.search(r"\bINSERT\s+(AFTER|BEFORE)\b", text):
+            # bfd: a script with INSERT augments the internal script, which it then prints
+            return f"opened script file {path}\nusing internal linker script:\n{sep}{default_script(cfg)}\n{sep}"
         return f"opened script file {path}\nusing external linker script:\n{sep}{text}\n{sep}"
     return f"using internal linker script:\n{sep}{default_script(cfg)}\n{sep}"

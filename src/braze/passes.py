@@ -52,6 +52,9 @@ def resolve_symbols(ctx) -> None:
     symtab = ctx.symtab
     linker_syms = LINKER_SYMS
     extra = ctx.target.extra_linker_syms      # the target's default script defines more
+    if ctx.insert_scripts:
+        from .insertscript import apply_inserts
+        apply_inserts(ctx)
     if ctx.pending_lscript is not None:
         # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
         from . import scriptlayout

@@ -40,6 +40,8 @@ def parse_relocatable(text: str, path: str, search=()):
                         ("EXTERN", full.externs)):
         if there:
             raise LinkError(f"{path}: {what} in a -r script is not supported by braze")
+    if full.insert is not None:
+        raise LinkError(f"{full.insert[2]}: INSERT in a -r script is not supported by braze")
     for c in full.top:
         # (bfd writes assigned symbols into the relocatable output; braze's -r does not, as --defsym)
         raise LinkError(f"{c.where}: symbol assignments and ASSERT in a linker script are not supported by "

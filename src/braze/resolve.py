@@ -441,9 +441,14 @@ class Reader:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")
             self.ctx.r_script = res.sections
         if getattr(res, "top", None) is not None:       # a full script (inputs/ldscript.py)
+            if res.sections is not None and not tscript and res.insert is not None:
+                # bfd 2.40 warns, then never finds the section an input-file script inserts at
+                diag.warn(f"{path} contains output sections; did you forget -T?")
+                raise LinkError(f"{res.insert[2]}: {res.insert[1]} not found for insert")
             if res.sections is not None and not tscript:
                 raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
-                                "braze (bfd adds it to its default script); give the script with -T")
+                                "braze (bfd warns \"did you forget -T?\" and lays it out apart from its "
+                                "default script); give the script with -T, or end it with INSERT")
             self._full_script(res, path)
             if res.sections is not None:
                 self._named_files(res, path)
@@ -516,11 +521,14 @@ class Reader:
             s = ctx.sym(name)
             s.ref_strong = True
             s.ref_regular = True
-        if res.sections is not None:
+        if res.insert is not None:         # (moved into the main script once all are read: insertscript.py)
+            ctx.insert_scripts.append(res)
+        elif res.sections is not None:
             if ctx.pending_lscript is not None:
                 raise LinkError(f"{path}: a second script with SECTIONS (after {ctx.pending_lscript.path}) "
                                 "is not supported by braze")
             ctx.pending_lscript = res
+            ctx.inserts_before_main = len(ctx.insert_scripts)
         elif res.memory or res.top:
             what = "MEMORY" if res.memory else "ASSERT" if any(not hasattr(c, "name") for c in res.top) \
                 else "symbol assignments"

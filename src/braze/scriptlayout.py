@@ -132,7 +132,7 @@ def define_script_symbols(ctx) -> None:
     st = ctx.lscript
     f = ScriptDefs(st.script.path)
     st.defs = f
-    for a, _ in _all_assigns(st.script):
+    for a, in_sec in _all_assigns(st.script):
         if not isinstance(a, Assign) or a.name == ".":
             continue
         s = ctx.sym(a.name)
@@ -148,7 +148,9 @@ def define_script_symbols(ctx) -> None:
         s.size = 0
         s.type = STT_NOTYPE
         s.bind = STB_GLOBAL
-        s.is_abs = True
+        # `sym = .` in an output section is section-relative: known now, so that a PIC GOT slot of it
+        # gets its RELATIVE relocation (the layout sets the rest, after the slots are made)
+        s.is_abs = not (in_sec is not None and a.expr.op == "dot")
         s.script_abs = True
         s.dyn_version = s.verneed = None
         s.ref_regular = True
@@ -1134,6 +1136,9 @@ def _call(env, e):
         st.load_phdrs = True        # bfd: a script that counts the headers gets them loaded
         return (env.hdr_size, "num")
     if fn in ("ADDR", "LOADADDR", "SIZEOF", "ALIGNOF"):
+        if fn in ("SIZEOF", "ALIGNOF") and e.b not in st.by_out_name and any(
+                isinstance(s, OutSecStmt) and s.name == e.b for s in st.stmts):
+            return (0, "num")       # bfd: a section the script declares but nothing fills (.got.plt in a static link)
         c = _chunk_by_name(env, e.b, where, fn)
         if fn == "ADDR":
             return (0, c)

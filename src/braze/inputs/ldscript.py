@@ -110,6 +110,7 @@ class FullScript:
         self.sane_expr = False     # LD_FEATURE("SANE_EXPR")
         self.output = None         # OUTPUT(file): the output's name unless -o gives one
         self.startup = None        # STARTUP(file): an input linked before all others
+        self.insert = None         # INSERT AFTER/BEFORE: (before?, output section, where, len(top) then)
 
 
 # -------------------------------------------------------------------- scanner
@@ -610,6 +611,18 @@ def _top(p, res):
             for a in _simple_args(p):           # (bfd ignores the features it does not know)
                 if a.upper() == "SANE_EXPR":
                     res.sane_expr = True
+        elif w == "INSERT" and not p.word_then("("):
+            p.pos = pos + len(w)
+            how = p.peek_word()
+            if how not in ("AFTER", "BEFORE"):
+                p.fail("AFTER or BEFORE")
+            p.pos = p.skip() + len(how)
+            if res.insert is not None:
+                p.refuse("a second INSERT in one script", pos)
+            if res.sections is None:
+                p.fail("SECTIONS before INSERT", pos)
+            name = p.name(wild=True, what="an output section name")
+            res.insert = (how == "BEFORE", name, p.where(pos), len(res.top))
         elif w in _REFUSED:
             p.refuse(_REFUSED[w] or w, pos)
         elif _is_assign_ahead(p):
