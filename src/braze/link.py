@@ -4,8 +4,19 @@ from __future__ import annotations
 import sys
 
 from .context import Context
-from . import explain, passes, layout, writer
+from . import passes, layout, writer
 from .resolve import read_inputs
+
+
+class _Explain:
+    """explain.py, imported at its first use: only --why-extract, --cref, --time-trace and the like
+    need it, and importing it cost every link ~0.5 ms."""
+    def __getattr__(self, name):
+        from . import explain as m
+        return getattr(m, name)
+
+
+explain = _Explain()
 
 
 class LinkResult:
