@@ -14,14 +14,14 @@ _loaded: list | None = None
 def targets() -> list:
     global _loaded
     if _loaded is None:
-        _loaded = list(_each())
+        _loaded = list(each_target())
     return _loaded
 
 
 _by_index: dict = {}
 
 
-def _each():
+def each_target():
     """The targets in _MODULES order, each module imported only when a search reaches it: an x86-64
     link does not import the aarch64 back end."""
     for i, m in enumerate(_MODULES):
@@ -32,17 +32,17 @@ def _each():
 
 
 def default_target():
-    return next(_each())
+    return next(each_target())
 
 
 def select_target(e_machine: int):
     """The Target for an ELF e_machine, or None if braze has none."""
-    return next((t for t in _each() if t.e_machine == e_machine), None)
+    return next((t for t in each_target() if t.e_machine == e_machine), None)
 
 
 def target_for_emulation(name: str):
     """The Target whose -m emulation names include `name`, or None."""
-    return next((t for t in _each() if name in t.emulations), None)
+    return next((t for t in each_target() if name in t.emulations), None)
 
 
 def emulation_names() -> list[str]:

@@ -127,8 +127,11 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
                 i += 1
             expect(")")
             if t == "OUTPUT_FORMAT" and args:
-                from ..arch import targets
-                fmts = [x.output_format for x in targets()]
+                from ..arch import default_target, targets
+                # (libc.so's is the default target's: the other back ends are not imported to check it)
+                fmts = [default_target().output_format]
+                if args[0] not in fmts:
+                    fmts = [x.output_format for x in targets()]
                 if args[0] not in fmts:
                     raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if t == "STARTUP" and args:
