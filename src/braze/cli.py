@@ -807,9 +807,33 @@ def _(c, s, v):
 def _(c, s, v):
     """bfd loads the plugin when it reads the option: a file that is not a loadable library fails
     the link at once (braze dlopens it only when an IR input needs it, see plugin.py)."""
-    from .plugin import check_plugin_file
-    check_plugin_file(v)
+    _check_plugin_file(v)
     c.plugins.append((v, []))
+
+
+def _check_plugin_file(path: str) -> None:
+    """bfd loads each -plugin when it reads the option: a missing or non-ELF file fails the link
+    even when no input needs the plugin.  Checked here without loading it (plugin.py dlopens it when an
+    IR input needs it), and without importing plugin.py, which most gcc links never need."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(18)
+    except OSError as e:
+        raise LinkError(f"{path}: error loading plugin: {path}: cannot open shared object file: "
+                        f"{e.strerror}") from None
+    if head[:4] != b"\x7fELF":
+        raise LinkError(f"{path}: error loading plugin: {path}: invalid ELF header")
+    if len(head) < 18 or head[16] | head[17] << 8 != 3:       # ET_DYN
+        raise LinkError(f"{path}: error loading plugin: {path}: cannot dynamically load executable")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return
+    # bfd looks for `onload`, then `_onload`, and reports the last failure.  (A look for the name
+    # in the file's strings, as a full symbol-table parse would cost every gcc link; dlopen decides.)
+    if b"\0onload\0" not in data and b"\0_onload\0" not in data:
+        raise LinkError(f"{path}: error loading plugin: {path}: undefined symbol: _onload")
 
 
 @_arg("plugin-opt")
@@ -1243,8 +1267,35 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
 _SPECIAL = {"help": "", "version": "", "v": "", "V": ""}
 
 
-def _known() -> set[str]:
-    return set(_FLAGS) | set(_ARGS) | set(_NOOPS) | set(_UNSUPPORTED) | set(_SPECIAL)
+_NAMES: list = []
+
+
+def _names() -> tuple:
+    """(every option name, the long names getopt_long_only tries first, the two-dashes-only ones),
+    built once per process: the tables are complete once this module is imported, and rebuilding the
+    sets for each option word was most of the parse time of a gcc-driven link."""
+    if not _NAMES:
+        known = frozenset(_FLAGS) | frozenset(_ARGS) | frozenset(_NOOPS) | frozenset(_UNSUPPORTED) | frozenset(_SPECIAL)
+        longs = frozenset(n for n in known if len(n) != 1)
+        _NAMES.extend((known, longs - _TWO_DASHES_ONLY, _TWO_DASHES_ONLY & known))
+    return _NAMES[0], _NAMES[1], _NAMES[2]
+
+
+_INITIALS: dict = {}
+
+
+def _by_initial(names: frozenset[str]) -> dict[str, list[str]]:
+    """NAMES grouped by first letter (the abbreviation search of `-L/usr/lib` looks at the `L…` names only)."""
+    got = _INITIALS.get(names)
+    if got is None:
+        got = _INITIALS[names] = {}
+        for n in names:
+            got.setdefault(n[:1], []).append(n)
+    return got
+
+
+def _known() -> frozenset[str]:
+    return _names()[0]
 
 
 def _arg_kind(name: str) -> str:
@@ -1266,7 +1317,7 @@ def _match_long(word: str, names) -> tuple[str | None, list[str]]:
     key = word.split("=", 1)[0]
     if key in names:
         return key, []
-    cands = sorted(n for n in names if n.startswith(key))
+    cands = sorted(n for n in (_by_initial(names).get(key[:1], ()) if key else names) if n.startswith(key))
     return (cands[0], []) if len(cands) == 1 else (None, cands)
 
 
@@ -1291,9 +1342,7 @@ def _resolve(argv: list[str], i: int) -> tuple[list[tuple[str, str, str | None]]
     cluster of short options like -sx) and the index of the next word."""
     a = argv[i]
     i += 1
-    known = _known()
-    longs = [n for n in known if not _is_short(n)]
-    first = [n for n in longs if n not in _TWO_DASHES_ONLY]
+    known, first, two_dashes = _names()
     body = a[2:] if a.startswith("--") else a[1:]
     key, eq, attached = body.partition("=")
 
@@ -1331,7 +1380,7 @@ def _resolve(argv: list[str], i: int) -> tuple[list[tuple[str, str, str | None]]
         return _short_cluster(a, argv, i)
     # bfd's second try: getopt_long over the EXACTLY_TWO_DASHES options, reached only by `--name`
     if a.startswith("--"):
-        name, amb2 = _match_long(body, _TWO_DASHES_ONLY & known)
+        name, amb2 = _match_long(body, two_dashes)
         if name is not None:
             got = take_long(name)
             if got is not None:

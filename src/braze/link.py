@@ -3,9 +3,20 @@ from __future__ import annotations
 
 import sys
 
-from .context import Context
-from . import explain, passes, layout, writer
-from .resolve import read_inputs
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .context import Context
+
+
+class _Explain:
+    """explain.py, imported at its first use: only --why-extract, --cref, --time-trace and the like
+    need it, and importing it cost every link ~0.5 ms."""
+    def __getattr__(self, name):
+        from . import explain as m
+        return getattr(m, name)
+
+
+explain = _Explain()
 
 
 class LinkResult:
@@ -19,7 +30,11 @@ class LinkResult:
 def link(config, ctx: Context | None = None) -> LinkResult:
     """ctx: a Context the caller made (the Python API keeps it to build the model even when the link
     fails)."""
+    # the pipeline's modules are imported here, not at the top: `import braze` (and so `ld --version`)
+    # imports this module, and needs none of them
+    from . import writer
     if ctx is None:
+        from .context import Context
         ctx = Context(config)
     try:
         if config.plugins:
@@ -51,6 +66,8 @@ def _link_deps(ctx, config) -> LinkResult:
 
 
 def _link(ctx, config) -> LinkResult:
+    from . import passes, layout, writer
+    from .resolve import read_inputs
     if config.print_output_format:      # bfd: the emulation's (-m or the default), before any input is read
         sys.stdout.write(ctx.target.output_format + "\n")
     if config.relocatable:              # -r: a different output, an ET_REL object

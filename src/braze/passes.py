@@ -714,8 +714,10 @@ def scan_relocations(ctx) -> None:
 
 def init_entry(ctx) -> None:
     """--lib-main's object and the -shared library-init entry (libinit.py)."""
-    from . import libinit
-    libinit.prepare(ctx)
+    cfg = ctx.config
+    if cfg.lib_main or cfg.shared or cfg.verbose:   # else prepare() has nothing to do: skip its import
+        from . import libinit
+        libinit.prepare(ctx)
     diag.check_errors()
 
 

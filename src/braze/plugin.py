@@ -129,30 +129,6 @@ class IRFile:
         self.symbols_added = True
 
 
-def check_plugin_file(path: str) -> None:
-    """bfd loads each -plugin when it reads the option: a missing or non-ELF file fails the link
-    even when no input needs the plugin.  Checked here without loading it (see the module doc)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(18)
-    except OSError as e:
-        raise LinkError(f"{path}: error loading plugin: {path}: cannot open shared object file: "
-                        f"{e.strerror}") from None
-    if head[:4] != b"\x7fELF":
-        raise LinkError(f"{path}: error loading plugin: {path}: invalid ELF header")
-    if len(head) < 18 or head[16] | head[17] << 8 != 3:       # ET_DYN
-        raise LinkError(f"{path}: error loading plugin: {path}: cannot dynamically load executable")
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return
-    # bfd looks for `onload`, then `_onload`, and reports the last failure.  (A look for the name
-    # in the file's strings, as a full symbol-table parse would cost every gcc link; dlopen decides.)
-    if b"\0onload\0" not in data and b"\0_onload\0" not in data:
-        raise LinkError(f"{path}: error loading plugin: {path}: undefined symbol: _onload")
-
-
 def gcc_ir_defines(view, name: str) -> bool:
     """Does this GCC IR object define `name` other than as a common symbol?  bfd asks its plugin
     target; GCC's IR objects say it in `.gnu.lto_.symtab.*`: per symbol, name NUL, COMDAT key NUL,

@@ -30,6 +30,24 @@ def _vis_merge(a: int, b: int) -> int:
     return min(a, b)
 
 
+class _PluginsOnDemand:
+    """Stands for the -plugin host until an input needs it: gcc passes its LTO plugin to every link,
+    most have no IR input, and importing plugin.py cost each of them ~0.5 ms."""
+    loaded = False
+
+    def __init__(self, ctx, reader):
+        self.ctx = ctx
+        self.reader = reader
+
+    def claim(self, *args):
+        from .plugin import PluginHost
+        host = self.reader.plugins = self.ctx.plugins = PluginHost(self.ctx, self.reader)
+        return host.claim(*args)
+
+    def cleanup(self) -> None:
+        pass
+
+
 class Reader:
     def __init__(self, ctx):
         self.ctx = ctx
@@ -63,13 +81,14 @@ class Reader:
         self.warned: set[str] = set()                 # .gnu.warning.SYM already reported
         self.warn_pending: dict[str, str] = {}         # … read before any reference to SYM
         self.group_seq0 = 0
-        from .trace import Tracer
         cfg = self.cfg
-        self.tracer = Tracer(cfg) if cfg.trace or cfg.trace_symbols or cfg.dependency_file else None
+        self.tracer = None
+        if cfg.trace or cfg.trace_symbols or cfg.dependency_file:
+            from .trace import Tracer
+            self.tracer = Tracer(cfg)
         self.plugins = None
         if cfg.plugins:
-            from .plugin import PluginHost
-            self.plugins = ctx.plugins = PluginHost(ctx, self)
+            self.plugins = ctx.plugins = _PluginsOnDemand(ctx, self)
         self.first_obj = None       # bfd's dynobj, for -y (trace.Tracer.linker_definitions)
         self.dynobj_done = False
         self.input_cache = None     # parsed archive members kept across links (inputs/cache.py)

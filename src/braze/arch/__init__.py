@@ -14,22 +14,35 @@ _loaded: list | None = None
 def targets() -> list:
     global _loaded
     if _loaded is None:
-        _loaded = [importlib.import_module(f"{__name__}.{m}").TARGET for m in _MODULES]
+        _loaded = list(each_target())
     return _loaded
 
 
+_by_index: dict = {}
+
+
+def each_target():
+    """The targets in _MODULES order, each module imported only when a search reaches it: an x86-64
+    link does not import the aarch64 back end."""
+    for i, m in enumerate(_MODULES):
+        t = _by_index.get(i)
+        if t is None:
+            t = _by_index[i] = importlib.import_module(f"{__name__}.{m}").TARGET
+        yield t
+
+
 def default_target():
-    return targets()[0]
+    return next(each_target())
 
 
 def select_target(e_machine: int):
     """The Target for an ELF e_machine, or None if braze has none."""
-    return next((t for t in targets() if t.e_machine == e_machine), None)
+    return next((t for t in each_target() if t.e_machine == e_machine), None)
 
 
 def target_for_emulation(name: str):
     """The Target whose -m emulation names include `name`, or None."""
-    return next((t for t in targets() if name in t.emulations), None)
+    return next((t for t in each_target() if name in t.emulations), None)
 
 
 def emulation_names() -> list[str]:

@@ -1168,11 +1168,3 @@ def _input_desc1(p, keep, where):
     if not pats:
         p.fail("a section name pattern", pos)
     return InputDesc(fpat, file_excl, pats, keep, sort_files, where)
-
-
-def has_layout_commands(text: str) -> bool:
-    """Does a script need the full parser (SECTIONS, MEMORY or anything the small one lacks)?"""
-    return "SECTIONS" in text or "MEMORY" in text or "PHDRS" in text or "INSERT" in text or \
-        "ASSERT" in text or "EXTERN" in text or "NOCROSSREFS" in text or "INCLUDE" in text or \
-        "OVERLAY" in text or "REGION_ALIAS" in text or "FORCE_COMMON_ALLOCATION" in text or \
-        "LD_FEATURE" in text

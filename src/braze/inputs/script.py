@@ -56,11 +56,19 @@ class ScriptResult:
         self.startup = None     # STARTUP(file): an input linked before all others
 
 
+def has_layout_commands(text: str) -> bool:
+    """Does a script need the full parser (SECTIONS, MEMORY or anything the small one lacks)? Here, not
+    in ldscript.py: a gcc link reads libc.so's script, and importing the full parser to ask cost more."""
+    return "SECTIONS" in text or "MEMORY" in text or "PHDRS" in text or "INSERT" in text or \
+        "ASSERT" in text or "EXTERN" in text or "NOCROSSREFS" in text or "INCLUDE" in text or \
+        "OVERLAY" in text or "REGION_ALIAS" in text or "FORCE_COMMON_ALLOCATION" in text or \
+        "LD_FEATURE" in text
+
+
 def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> ScriptResult:
     """search: the -L directories (INCLUDE looks there after the current directory). relocatable: -r,
     whose SECTIONS (input-section patterns only) relscript.py reduces from the full parser's."""
     if not relocatable:
-        from .ldscript import has_layout_commands
         if has_layout_commands(text):
             from .ldscript import parse_full
             return parse_full(text, path, search)
@@ -119,8 +127,11 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
                 i += 1
             expect(")")
             if t == "OUTPUT_FORMAT" and args:
-                from ..arch import targets
-                fmts = [x.output_format for x in targets()]
+                from ..arch import default_target, targets
+                # (libc.so's is the default target's: the other back ends are not imported to check it)
+                fmts = [default_target().output_format]
+                if args[0] not in fmts:
+                    fmts = [x.output_format for x in targets()]
                 if args[0] not in fmts:
                     raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if t == "STARTUP" and args:

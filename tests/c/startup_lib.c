@@ -1,0 +1,1 @@
+int startup_lib_value(int x) { return x * 7 + 1; }

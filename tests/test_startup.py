@@ -1,0 +1,188 @@
+"""Start-up of small links (issue 11): a plain gcc-driven link imports only what it needs.
+
+Every gcc link pays for braze's imports before any work starts, so the modules that only some options
+need (explain.py for --why-extract/--cref, plugin.py for an LTO input, the SECTIONS parser and layout
+engine, the aarch64 back end, the Python API's model, --version's texts...) must not be imported by a
+link that does not use them, and neither may the heavy standard-library modules braze avoids on
+purpose (re, typing, enum, dataclasses, ctypes, hashlib...).
+
+gcc runs the linker under test through a copy of its shim that writes the names in sys.modules to a
+file when the process ends. Each link is also made by ld.bfd, and the
+programs are run and compared (stdout, exit status); the shared library's exported symbols are
+compared with bfd's.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import REPO, BuildDir, RUN_TIMEOUT, run_env
+
+SRC = Path(__file__).resolve().parent / "c"
+
+# braze modules a plain executable / shared-library link must not import
+HEAVY_BRAZE = {
+    "braze.explain", "braze.plugin", "braze.scriptlayout", "braze.inputs.ldscript", "braze.defaultscript",
+    "braze.version", "braze.model", "braze.api", "braze.sizemap", "braze.reproduce", "braze.server",
+    "braze.zstd", "braze.dwarfline", "braze.relocatable", "braze.relscript", "braze.emitrelocs",
+    "braze.mapfile", "braze.memusage", "braze.trace", "braze.rustdemangle", "braze.justsyms",
+    "braze.binaryinput", "braze.arch.aarch64", "braze.arch.aarch64_veneers",
+}
+# standard-library modules braze keeps out of a plain link (each costs more than a small link's pass)
+HEAVY_STDLIB = {
+    "re", "typing", "enum", "dataclasses", "collections", "functools", "hashlib", "ctypes", "zlib",
+    "inspect", "ast", "tempfile", "subprocess", "json", "textwrap", "shlex", "threading", "socket",
+    "selectors", "pathlib", "fnmatch", "traceback", "importlib.util", "copy", "weakref", "tokenize",
+    "linecache", "contextlib", "datetime", "locale", "signal",
+}
+
+
+def _launcher(lddir: str) -> tuple[list[str], str]:
+    """The interpreter command the shim runs (`exec PYTHON -E -S LAUNCH.py --argv0=ld "$@"`) and the
+    launcher's code; an equivalent pair when the linker under test is not braze's shim."""
+    text = Path(lddir, "ld").read_text()
+    m = re.search(r"^exec (.*) --argv0=ld \"\$@\"$", text, re.M)
+    if m:
+        words = shlex.split(m.group(1))
+        if len(words) == 4 and words[1:3] == ["-E", "-S"]:
+            return words[:3], Path(words[3]).read_text()
+    code = f"import sys\nsys.path.insert(0, {str(REPO / 'src')!r})\nfrom braze.main import main\nsys.exit(main())\n"
+    return [sys.executable, "-E", "-S"], code
+
+
+# Runs the shim's launcher and, however the process ends (braze ends a link with os._exit), writes the
+# names in sys.modules to the file named by argv[1].
+_RECORDER = """import os, sys
+_log = sys.argv.pop(1)
+_exit = os._exit
+def _write():
+    with open(_log, "w") as f:
+        f.write("\\n".join(sorted(sys.modules)))
+def _recording_exit(status):
+    _write()
+    _exit(status)
+os._exit = _recording_exit
+try:
+    exec(compile({code!r}, "launch.py", "exec"), {{"__name__": "__main__"}})
+finally:
+    _write()
+"""
+
+
+class Build(BuildDir):
+    def __init__(self, root: Path, lddir: str):
+        super().__init__(root, lddir)
+        self.log = root / "modules.log"
+        wrap = root / "wrap"
+        wrap.mkdir(exist_ok=True)
+        cmd, code = _launcher(lddir)
+        (wrap / "recorder.py").write_text(_RECORDER.format(code=code))
+        script = shlex.join([*cmd, str(wrap / "recorder.py"), str(self.log)])
+        (wrap / "ld").write_text(f'#!/bin/sh\nexec {script} --argv0=ld "$@"\n')
+        (wrap / "ld").chmod(0o755)
+        self.wrap = str(wrap)
+        self.run(["gcc", "-c", "-O2", "-fPIE", SRC / "startup_main.c", "-o", "main.o"])
+        self.run(["gcc", "-c", "-O2", "-fPIC", SRC / "startup_lib.c", "-o", "lib.o"])
+
+    def modules(self) -> set[str]:
+        mods = set(self.log.read_text().split())
+        assert "braze.main" in mods and "braze.cli" in mods, f"no braze run recorded: {sorted(mods)}"
+        return mods
+
+    def imports(self, args: list[str], out: str) -> set[str]:
+        """Link with braze through gcc (the recording shim): the modules the link imported."""
+        self.log.write_text("")
+        p = self.run(["gcc", f"-B{self.wrap}/", *args, "-o", out], check=False)
+        assert p.returncode == 0, f"braze link failed:\n{p.stdout}{p.stderr}"
+        mods = self.modules()
+        assert "braze.resolve" in mods and "braze.writer" in mods, f"no link recorded: {sorted(mods)}"
+        return mods
+
+    def bfd(self, args: list[str], out: str) -> None:
+        self.run(["gcc", "-fuse-ld=bfd", *args, "-o", out])
+
+    def execute(self, exe: str):
+        p = subprocess.run([str(self.root / exe), "a", "b"], cwd=self.root, capture_output=True, text=True,
+                           timeout=RUN_TIMEOUT, env=run_env(self.root, {"LD_LIBRARY_PATH": str(self.root)}))
+        return p.returncode, p.stdout
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory, braze_lddir) -> Build:
+    return Build(tmp_path_factory.mktemp("startup"), braze_lddir)
+
+
+def _heavy_stdlib() -> set[str]:
+    """HEAVY_STDLIB, less importlib.util and what it imports when braze runs (some of) its compiled
+    modules from their sources (BRAZE_PURE=1, or a stale build): its import hook needs them then."""
+    from braze import _stale_compiled
+    if not _stale_compiled():
+        return HEAVY_STDLIB
+    p = subprocess.run([sys.executable, "-E", "-S", "-c", "import sys, importlib.util; print(*sys.modules)"],
+                       capture_output=True, text=True, check=True)
+    return HEAVY_STDLIB - set(p.stdout.split())
+
+
+def _check_light(mods: set[str]) -> None:
+    assert not mods & HEAVY_BRAZE, f"a plain link imported {sorted(mods & HEAVY_BRAZE)}"
+    assert not mods & _heavy_stdlib(), f"a plain link imported {sorted(mods & _heavy_stdlib())}"
+
+
+@pytest.mark.parametrize("mode", ["pie", "nopie", "static"])
+def test_executable_link_imports_only_what_it_needs(build, mode):
+    flags = {"pie": ["-pie"], "nopie": ["-no-pie"], "static": ["-static"]}[mode]
+    args = [*flags, "main.o", "lib.o"]
+    mods = build.imports(args, f"braze-{mode}")
+    build.bfd(args, f"bfd-{mode}")
+    _check_light(mods)
+    got, want = build.execute(f"braze-{mode}"), build.execute(f"bfd-{mode}")
+    assert got == want == (3, "startup 22\n")
+
+
+def _exports(path: Path) -> set[str]:
+    out = subprocess.run(["readelf", "-W", "--dyn-syms", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [ln.split() for ln in out.splitlines() if re.match(r"\s*\d+:", ln)]
+    return {(r[7], r[3], r[4], r[6] != "UND") for r in rows if len(r) >= 8}
+
+
+def test_shared_link_imports_only_what_it_needs(build):
+    mods = build.imports(["-shared", "lib.o"], "libbraze.so")
+    build.bfd(["-shared", "lib.o"], "libbfd.so")
+    _check_light(mods)
+    assert _exports(build.root / "libbraze.so") == _exports(build.root / "libbfd.so")
+    # and a program using it behaves as with bfd's library
+    build.bfd(["main.o", "-L.", "-lbraze", "-Wl,-rpath," + str(build.root)], "use-braze")
+    build.bfd(["main.o", "-L.", "-lbfd", "-Wl,-rpath," + str(build.root)], "use-bfd")
+    assert build.execute("use-braze") == build.execute("use-bfd") == (3, "startup 22\n")
+
+
+def test_plugin_module_still_loads_for_lto(build):
+    """The other side of the lazy plugin host: an LTO object still reaches gcc's plugin (the IR is
+    claimed and compiled), with the same behaviour as bfd's link."""
+    build.run(["gcc", "-c", "-O2", "-flto", "-fPIE", SRC / "startup_lib.c", "-o", "lib-lto.o"])
+    mods = build.imports(["main.o", "lib-lto.o"], "braze-lto")
+    build.bfd(["main.o", "lib-lto.o"], "bfd-lto")
+    assert "braze.plugin" in mods
+    assert build.execute("braze-lto") == build.execute("bfd-lto") == (3, "startup 22\n")
+
+
+def test_version_is_light(build):
+    """`ld --version` / `ld -v` (configure scripts and libtool run them) print a first line saying GNU,
+    as bfd's does, without importing the link pipeline's passes."""
+    for opt in ("--version", "-v"):
+        build.log.write_text("")
+        p = subprocess.run([str(Path(build.wrap, "ld")), opt], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        bfd = subprocess.run(["ld.bfd", opt], capture_output=True, text=True, timeout=60)
+        assert bfd.returncode == 0
+        assert "GNU" in p.stdout.splitlines()[0] and "GNU" in bfd.stdout.splitlines()[0]
+        mods = build.modules()
+        pipeline = {"braze.passes", "braze.resolve", "braze.writer", "braze.layout", "braze.context"}
+        assert not mods & (HEAVY_BRAZE - {"braze.arch.aarch64"} | _heavy_stdlib() | pipeline), sorted(mods)
