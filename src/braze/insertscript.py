@@ -17,7 +17,8 @@ def bfd_default_script(cfg) -> str:
     """The SECTIONS of bfd's built-in x86-64 ELF script for -pie/-shared/executables, -z separate-code,
     -z relro [-z now] (the variants bfd picks), without its comments."""
     exe = not cfg.shared
-    base = "0" if cfg.pic else "0x400000"
+    from .defaultscript import _target
+    base = "0" if cfg.pic else hex(_target(cfg).image_base)
     start = f'SEGMENT_START("text-segment", {base})'
     hid = (lambda s: f"PROVIDE_HIDDEN ({s} = .);") if exe else (lambda s: "")
     iplt = (hid("__rela_iplt_start"), hid("__rela_iplt_end")) if exe and not cfg.pic else ("", "")
