@@ -8,7 +8,8 @@
   library included ..." sections.
 * --why-live=GLOB (lld's format, with --gc-sections): the chain of references that kept a symbol.
 * --time-trace[=FILE]: the passes as a Chrome trace (chrome://tracing, Perfetto, speedscope).
-* --cref: bfd's cross reference table (objects and archive members; see write_cref).
+* --cref: bfd's cross reference table (objects, archive members and shared libraries; see write_cref
+  and _dso_crefs).
 * undefined-symbol hints: after braze's usual error lines, `>>>` lines with the likely cause.
 
 The facts come from resolve.Reader (ctx.extracted, ctx.archive_uses) and gc.py (the why-live
@@ -243,23 +244,12 @@ def _sym_where(s) -> str:
 
 # ------------------------------------------------------------------ --cref
 
-def check_cref(ctx) -> None:
-    """--cref is reproduced in every link braze makes (write_cref, _dso_crefs): nothing is refused
-    any more. Kept as the pass's hook for a case found not to match."""
-    return None
-
-
-def check_cref_late(ctx) -> None:
-    """See check_cref."""
-    return None
-
-
 def write_cref(ctx) -> str:
     """bfd's Cross Reference Table (ldcref.c): every global name an input's symbol table mentions,
     sorted (by the demangled name, then the raw one); per name, the defining files, then the files
     with a common, then the referencing files, each list latest input first (bfd prepends), the file
-    names from column 50; symbols in sections --gc-sections removed are listed too, as bfd does. Inputs: the objects and loaded archive members (a shared library's own entries, which bfd
-    adds for every name in its .dynsym and version tables, are refused in cli's check)."""
+    names from column 50; symbols in sections --gc-sections removed are listed too, as bfd does.
+    Inputs: the objects and loaded archive members, then the shared libraries' rows (_dso_crefs)."""
     refs: dict[str, list] = {}
     first = None
     r = getattr(ctx, "reader", None)
@@ -293,7 +283,7 @@ def write_cref(ctx) -> str:
         got = refs.get(gname)
         s = ctx.symtab.get(gname)
         if first is None or not (dynamic or (got and s is not None and s.linker_defined)) \
-                or (gname == "_DYNAMIC" and not dynamic):
+                or (gname == "_DYNAMIC" and not dynamic and not getattr(ctx, "static_pie", False)):
             continue
         got = refs.setdefault(gname, [])
         for j, (o, k) in enumerate(got):
@@ -370,13 +360,11 @@ def _dso_crefs(ctx, refs: dict) -> None:
                 strong.setdefault(name, not weak)
             if ver is not None:
                 strong.setdefault(f"{name}@{ver}", not weak)
-            if ver is None:
-                continue
-            if hidden:
+            if hidden and ver is not None:
                 if weak:
                     add(f"{name}@{ver}", so)
                 continue
-            if name == ver and name in vnames:
+            if ver is not None and name == ver and name in vnames:
                 add(name, so)
                 continue
             if name in referenced and not weak and name not in obj_defined and _no_output_section(ctx, name):
@@ -388,8 +376,10 @@ def _dso_crefs(ctx, refs: dict) -> None:
             if first_plain.setdefault(name, so) is so:
                 if name not in obj_defined:
                     add(name, so)
-                add(f"{name}@{ver}", so)
-            add(f"{name}@@{ver}", so)
+                if ver is not None:
+                    add(f"{name}@{ver}", so)
+            if ver is not None:
+                add(f"{name}@@{ver}", so)
         # a .gnu.warning.NAME section for a name the library does not export (glibc's
         # __compat_bdflush): bfd enters NAME as the library's definition
         exported = {d[0] for d in so.defs}
