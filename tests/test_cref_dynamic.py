@@ -189,3 +189,19 @@ def test_cref_reproduce_replay(inputs, tmp_path, braze_lddir):
     strip = lambda text: [ln.split()[0] if ln[:1].strip() else "" for ln in text.splitlines()]  # noqa: E731
     assert strip(pr.stdout) == strip(pt.stdout)
     assert len(pr.stdout.splitlines()) == len(pt.stdout.splitlines())
+
+
+def test_cref_lto_refused(inputs, tmp_path, braze_lddir):
+    """--cref with LTO inputs is refused, with no output left: bfd's table also lists the IR files'
+    symbols (`FILE (symbol from plugin)`) by rules braze does not reproduce; bfd itself succeeds."""
+    work = tmp_path / "lto"
+    shutil.copytree(inputs, work)
+    _run(["gcc", "-O1", "-flto", "-c", C / "cref_dyn_lib.c", "-o", "lto.o"], work, check=True)
+    args = ["-shared", "-flto", "-Wl,--cref", "lto.o", "-o", "liblto.so"]
+    pb = _run(_gcc("bfd", args), work)
+    assert pb.returncode == 0 and "lto.o (symbol from plugin)" in pb.stdout, pb.stderr
+    (work / "liblto.so").unlink()
+    pt = _run(_gcc(braze_lddir, args), work)
+    assert pt.returncode == 1 and "braze: error: option --cref is not supported with LTO inputs (lto.o)" \
+        in pt.stderr, pt.stderr
+    assert not (work / "liblto.so").exists()

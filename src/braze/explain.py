@@ -244,6 +244,15 @@ def _sym_where(s) -> str:
 
 # ------------------------------------------------------------------ --cref
 
+def check_cref(ctx) -> None:
+    """--cref with LTO (files a plugin claimed) is refused: bfd lists the IR files' own symbols
+    (`FILE (symbol from plugin)`) by rules braze does not reproduce (it drops, for one, an IR file's
+    references to names a shared library defines)."""
+    host = getattr(ctx, "plugins", None)
+    if host is not None and host.files:
+        raise LinkError(f"option --cref is not supported with LTO inputs ({host.files[0].input_name})")
+
+
 def write_cref(ctx) -> str:
     """bfd's Cross Reference Table (ldcref.c): every global name an input's symbol table mentions,
     sorted (by the demangled name, then the raw one); per name, the defining files, then the files

@@ -65,6 +65,8 @@ def _link(ctx, config) -> LinkResult:
     read_inputs(ctx);                        ctx.mark("read inputs")
     if config.why_extract or config.print_archive_stats:
         explain.after_inputs(ctx)
+    if config.cref:
+        explain.check_cref(ctx)
     passes.resolve_symbols(ctx);             ctx.mark("resolve symbols")
     passes.check_library_references(ctx);    ctx.mark("library references")
     passes.mark_exports(ctx);                ctx.mark("exports")
