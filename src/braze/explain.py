@@ -305,11 +305,11 @@ def write_cref(ctx) -> str:
         # bfd defines __GNU_EH_FRAME_HDR in the output file itself (named as -o gave it)
         from types import SimpleNamespace
         refs.setdefault("__GNU_EH_FRAME_HDR", []).append((SimpleNamespace(name=ctx.config.output), 0))
-    _short_names(refs)
     _dso_crefs(ctx, refs)
+    _short_names({n.partition("@")[0] for n in refs})     # one c++filt run, version suffixes apart
     shown = {n: _shown(n) for n in refs}
     lines = ["", "Cross Reference Table", "", f"{'Symbol':<50}File"]
-    for name in sorted(_bfd_hash_order(list(refs)), key=lambda n: shown[n]):
+    for name in _cref_order(list(refs), shown):
         lst = refs[name][::-1]      # bfd prepends each file to a name's list
         head = shown[name] + " "
         first = True
@@ -484,6 +484,40 @@ def _warning_names(so) -> list[str]:
 
 _PRIMES = (31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287,
            1048573, 2097143, 4194301, 8388593, 16777213, 33554393, 67108859, 134217689, 268435399)
+
+
+def _bfd_hash(raw: bytes) -> int:
+    """bfd's string hash (bfd_hash_hash)."""
+    mask = (1 << 64) - 1
+    h = 0
+    for c in raw:
+        h = (h + c + (c << 17)) & mask
+        h ^= h >> 2
+    n = len(raw)
+    h = (h + n + (n << 17)) & mask
+    return h ^ (h >> 2)
+
+
+def _cref_order(names: list[str], shown: dict) -> list[str]:
+    """NAMES sorted as bfd prints them: by the shown name, ties (names that demangle alike) in bfd's
+    hash-table order. Usually the tied names sit in different buckets of the final table, whose
+    index orders them: hashing just those is enough; otherwise the whole table is simulated."""
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(shown[n], []).append(n)
+    tied = [g for g in groups.values() if len(g) > 1]
+    if not tied:
+        return sorted(names, key=shown.__getitem__)
+    size = 4051
+    while len(names) > size * 3 // 4:
+        size = next(p for p in _PRIMES if p > size)
+    bucket: dict[str, int] = {}
+    for g in tied:
+        idx = [_bfd_hash(n.encode()) % size for n in g]
+        if len(set(idx)) != len(idx):
+            return sorted(_bfd_hash_order(names), key=shown.__getitem__)
+        bucket.update(zip(g, idx))
+    return sorted(names, key=lambda n: (shown[n], bucket.get(n, 0)))
 
 
 def _bfd_hash_order(names: list[str]) -> list[str]:
