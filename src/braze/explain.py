@@ -8,7 +8,8 @@
   library included ..." sections.
 * --why-live=GLOB (lld's format, with --gc-sections): the chain of references that kept a symbol.
 * --time-trace[=FILE]: the passes as a Chrome trace (chrome://tracing, Perfetto, speedscope).
-* --cref: bfd's cross reference table (objects and archive members; see write_cref).
+* --cref: bfd's cross reference table (objects, archive members and shared libraries; see write_cref
+  and _dso_crefs).
 * undefined-symbol hints: after braze's usual error lines, `>>>` lines with the likely cause.
 
 The facts come from resolve.Reader (ctx.extracted, ctx.archive_uses) and gc.py (the why-live
@@ -21,7 +22,7 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHN_UNDEF, SHN_COMMON, SHN_LORESERVE, SHT_SYMTAB, SHT_DYNSYM, STB_LOCAL, STB_WEAK,
+from .elf import (STT_TLS, SHN_UNDEF, SHN_COMMON, SHN_LORESERVE, SHT_SYMTAB, SHT_DYNSYM, STB_LOCAL, STB_WEAK,
                   STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC, STV_HIDDEN)
 from .symbols import NONE, COMMON
 
@@ -244,44 +245,20 @@ def _sym_where(s) -> str:
 # ------------------------------------------------------------------ --cref
 
 def check_cref(ctx) -> None:
-    """--cref in the dynamic links whose table braze does not reproduce yet is refused (write_cref and
-    _dso_crefs reproduce bfd 2.40's rows for libraries otherwise): -shared, where bfd drops names an
-    object references and the library defines; a dropped --as-needed library, after which bfd's table
-    loses rows; libraries with weak undefined symbols, which bfd lists too."""
-    r = getattr(ctx, "reader", None)
-    if r is None or not r.dso_paths:
-        return
-    so = next(iter(r.dso_paths.values()))
-    if ctx.config.shared:
-        raise LinkError(f"option --cref is not supported with shared libraries in a -shared link ({so.name})")
-    dropped = next((so for so in r.dso_paths.values() if not so.is_alive), None)
-    if dropped is not None:
-        raise LinkError(f"option --cref is not supported when an --as-needed library is dropped "
-                        f"({dropped.name}): bfd then loses rows of its table")
-    for so in r.dso_paths.values():
-        if len(so.undefs) != len(so.strong_undefs):
-            raise LinkError(f"option --cref is not supported with a shared library that has weak undefined "
-                            f"symbols ({so.name})")
-
-
-def check_cref_late(ctx) -> None:
-    """bfd's order of several libraries loaded for DT_NEEDED is not reproduced: refused."""
-    from .dsocheck import shlib_checked
-    r = getattr(ctx, "reader", None)
-    if r is not None and not shlib_checked(ctx.config) and any(so.needed for so in r.dso_paths.values()):
-        raise LinkError("option --cref is not supported with --allow-shlib-undefined and shared libraries")
-    ind = getattr(ctx, "indirect_dsos", ())
-    if len(ind) > 1 or any(len(so.undefs) != len(so.strong_undefs) for so in ind):
-        raise LinkError(f"option --cref is not supported when several DT_NEEDED libraries, or one with weak "
-                        f"undefined symbols, are loaded ({', '.join(so.name for so in ind)})")
+    """--cref with LTO (files a plugin claimed) is refused: bfd lists the IR files' own symbols
+    (`FILE (symbol from plugin)`) by rules braze does not reproduce (it drops, for one, an IR file's
+    references to names a shared library defines)."""
+    host = getattr(ctx, "plugins", None)
+    if host is not None and host.files:
+        raise LinkError(f"option --cref is not supported with LTO inputs ({host.files[0].input_name})")
 
 
 def write_cref(ctx) -> str:
     """bfd's Cross Reference Table (ldcref.c): every global name an input's symbol table mentions,
     sorted (by the demangled name, then the raw one); per name, the defining files, then the files
     with a common, then the referencing files, each list latest input first (bfd prepends), the file
-    names from column 50; symbols in sections --gc-sections removed are listed too, as bfd does. Inputs: the objects and loaded archive members (a shared library's own entries, which bfd
-    adds for every name in its .dynsym and version tables, are refused in cli's check)."""
+    names from column 50; symbols in sections --gc-sections removed are listed too, as bfd does.
+    Inputs: the objects and loaded archive members, then the shared libraries' rows (_dso_crefs)."""
     refs: dict[str, list] = {}
     first = None
     r = getattr(ctx, "reader", None)
@@ -315,7 +292,7 @@ def write_cref(ctx) -> str:
         got = refs.get(gname)
         s = ctx.symtab.get(gname)
         if first is None or not (dynamic or (got and s is not None and s.linker_defined)) \
-                or (gname == "_DYNAMIC" and not dynamic):
+                or (gname == "_DYNAMIC" and not dynamic and not getattr(ctx, "static_pie", False)):
             continue
         got = refs.setdefault(gname, [])
         for j, (o, k) in enumerate(got):
@@ -328,11 +305,11 @@ def write_cref(ctx) -> str:
         # bfd defines __GNU_EH_FRAME_HDR in the output file itself (named as -o gave it)
         from types import SimpleNamespace
         refs.setdefault("__GNU_EH_FRAME_HDR", []).append((SimpleNamespace(name=ctx.config.output), 0))
-    _short_names(refs)
     _dso_crefs(ctx, refs)
+    _short_names({n.partition("@")[0] for n in refs})     # one c++filt run, version suffixes apart
     shown = {n: _shown(n) for n in refs}
     lines = ["", "Cross Reference Table", "", f"{'Symbol':<50}File"]
-    for name in sorted(_bfd_hash_order(list(refs)), key=lambda n: shown[n]):
+    for name in _cref_order(list(refs), shown):
         lst = refs[name][::-1]      # bfd prepends each file to a name's list
         head = shown[name] + " "
         first = True
@@ -347,45 +324,140 @@ def write_cref(ctx) -> str:
 
 
 def _dso_crefs(ctx, refs: dict) -> None:
-    """The rows bfd adds for shared libraries (see check_cref): version definitions, and each
-    default-versioned definition that is weak or that an object references, as `name`, `name@@V`
-    and `name@V`. Libraries are listed in load order after the objects' own rows."""
+    """The rows bfd adds for shared libraries (found by experiment with ld.bfd 2.40), libraries taken
+    in bfd's load order (command line, --as-needed ones kept, then those loaded for DT_NEEDED; a
+    dropped --as-needed library leaves no row, bfd restores its table snapshot):
+    - version definitions: one row, every library defining it;
+    - a default-versioned definition that is weak or that an object references: `name@@V` for every
+      library defining it; `name` and `name@V` for the first one only, `name` not when an object
+      defines it (bfd enters the plain name once); in -shared a non-weak one is dropped with the
+      objects' rows (bfd's definition has no output section); hidden weak versions as `name@V`;
+    - a library's undefined symbols (weak or not) as references, `name@VER` when versioned, unless
+      the name ends in a non-weak library definition no object references (bfd's printing skips a
+      name defined in a dynamic object and referenced only by dynamic objects);
+    - .gnu.warning names.
+    Per name, bfd prints the first library's definition, then the later ones latest first; references
+    latest first like every file."""
     r = getattr(ctx, "reader", None)
     if r is None:
         return
+    shared = ctx.config.shared
     referenced = set(refs)
-    for so in [so for so in r.dso_paths.values() if so.is_alive] + list(getattr(ctx, "indirect_dsos", ())):
+    obj_defined = {n for n, lst in refs.items() if any(k < 2 for _o, k in lst)}
+    dsos = [so for so in r.dso_paths.values() if so.is_alive] + list(getattr(ctx, "indirect_dsos", ()))
+    defrows: dict[str, list] = {}       # row name -> the libraries defining it, in load order
+    first_plain: dict[str, object] = {}  # name -> the first library defining it (default version)
+    strong: dict[str, bool] = {}         # name or name@V -> the first library definition is not weak
+    dropped: set[str] = set()
+    # a copy relocation moves bfd's definition, and those of its aliases (same library, same
+    # address), to .dynbss: they are printed like referenced names (glibc's __environ for environ)
+    copynames = {sym.name for sym in ctx.symtab.values() if sym.copyrel}
+    copied = {(id(so), d[1], d[5]) for so in dsos if copynames for d in so.defs
+              if d[0] in copynames and d[3] != STT_TLS}
+
+    def add(n: str, so) -> None:
+        lst = defrows.setdefault(n, [])
+        if so not in lst:
+            lst.append(so)
+
+    for so in dsos:
         vnames = set(so.versions.values())
-        hidden_names = {d[0] for d in so.defs if d[7]}
         for d in so.defs:
             name, ver, hidden = d[0], d[6], d[7]
-            if ver is None:
+            weak = d[4] == STB_WEAK
+            if not hidden:
+                strong.setdefault(name, not weak)
+            if ver is not None:
+                strong.setdefault(f"{name}@{ver}", not weak)
+            if hidden and ver is not None:
+                if weak:
+                    add(f"{name}@{ver}", so)
                 continue
-            if hidden:
-                if d[4] != STB_WEAK:
-                    continue
-                rows = (f"{name}@{ver}",)
-            elif name == ver and name in vnames:
-                rows = (name,)
-            elif name in referenced and name in hidden_names and d[4] != STB_WEAK:
-                refs.pop(name, None)    # bfd drops the name, objects' rows too (__libc_start_main)
+            if ver is not None and name == ver and name in vnames:
+                add(name, so)
                 continue
-            elif d[4] == STB_WEAK or name in referenced:
-                rows = (name, f"{name}@@{ver}", f"{name}@{ver}")
-            else:
+            if name in referenced and not weak and name not in obj_defined and _no_output_section(ctx, name):
+                dropped.add(name)   # bfd drops the name, objects' rows too (__libc_start_main; -shared)
                 continue
-            for n in rows:
-                lst = refs.setdefault(n, [])
-                if not any(o is so for o, _k in lst):
-                    lst.insert(0, (so, 0))
+            if not (weak or name in referenced or (copied and d[3] != STT_TLS and (id(so), d[1], d[5]) in copied)):
+                first_plain.setdefault(name, so)
+                continue
+            if first_plain.setdefault(name, so) is so:
+                if name not in obj_defined:
+                    add(name, so)
+                if ver is not None:
+                    add(f"{name}@{ver}", so)
+            if ver is not None:
+                add(f"{name}@@{ver}", so)
         # a .gnu.warning.NAME section for a name the library does not export (glibc's
         # __compat_bdflush): bfd enters NAME as the library's definition
         exported = {d[0] for d in so.defs}
         for n in _warning_names(so):
             if n not in exported:
-                lst = refs.setdefault(n, [])
-                if not any(o is so for o, _k in lst):
-                    lst.insert(0, (so, 0))
+                add(n, so)
+    for name in dropped:
+        refs.pop(name, None)
+    for n, sos in defrows.items():
+        if n in dropped:
+            continue
+        lst = refs.setdefault(n, [])
+        # printed reversed: the first library, then the later ones latest first
+        lst[:0] = [(so, 0) for so in sos[1:]] + [(sos[0], 0)]
+    for so in dsos:
+        for name, ver in _dso_undefs(so):
+            n = f"{name}@{ver}" if ver else name
+            if name not in referenced and name not in obj_defined and strong.get(n if ver else name):
+                continue    # defined (not weak) by a library, referenced only by libraries
+            if shared and name in dropped:
+                continue
+            lst = refs.setdefault(n, [])
+            if not any(o is so for o, _k in lst):
+                lst.append((so, 2))
+
+
+def _no_output_section(ctx, name: str) -> bool:
+    """Whether bfd's definition of NAME, a library's non-weak symbol an object references, stays in
+    the library's section (no output section: bfd prints no row for the name): always in -shared; in
+    an executable unless the link gave it a PLT entry or a copy relocation (bfd then moves the
+    definition there) or the objects only reference it weakly (found by experiment)."""
+    if ctx.config.shared:
+        return True
+    s = ctx.symtab.get(name)
+    if s is None:
+        return True
+    return not (s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.copyrel or not s.ref_strong)
+
+
+def _dso_undefs(so) -> list[tuple[str, str | None]]:
+    """A library's undefined dynamic symbols, weak ones too, each with its needed version's name
+    (read only for --cref: the reader keeps only the non-weak ones)."""
+    from .elf import ET_DYN, SYM
+    from .inputs.elfhdr import read_headers
+    import struct
+    v = so.view
+    try:
+        _ehdr, shdrs, _shstrndx = read_headers(v, so.error, ET_DYN)
+    except LinkError:
+        return []
+    dynsym = next((sh for sh in shdrs if sh[1] == SHT_DYNSYM), None)
+    if dynsym is None or dynsym[6] >= len(shdrs):
+        return []
+    versym = next((sh for sh in shdrs if sh[1] == 0x6fffffff), None)
+    st = shdrs[dynsym[6]]
+    strtab = bytes(v[st[4]:st[4] + st[5]])
+    cnt = dynsym[5] // SYM.size
+    vers = (struct.unpack_from(f"<{cnt}H", v, versym[4])
+            if versym is not None and versym[5] >= 2 * cnt else None)
+    out = []
+    for i, (st_name, info, _other, shndx, _value, _sz) in enumerate(
+            SYM.iter_unpack(v[dynsym[4]:dynsym[4] + cnt * SYM.size])):
+        if i == 0 or shndx != SHN_UNDEF or info >> 4 == STB_LOCAL:
+            continue
+        e = strtab.find(b"\0", st_name)
+        name = strtab[st_name:e].decode("utf-8", "replace")
+        vidx = vers[i] & 0x7fff if vers is not None else 0
+        out.append((name, so.verneed_names.get(vidx) if vidx > 1 else None))
+    return out
 
 
 def _warning_names(so) -> list[str]:
@@ -412,6 +484,40 @@ def _warning_names(so) -> list[str]:
 
 _PRIMES = (31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287,
            1048573, 2097143, 4194301, 8388593, 16777213, 33554393, 67108859, 134217689, 268435399)
+
+
+def _bfd_hash(raw: bytes) -> int:
+    """bfd's string hash (bfd_hash_hash)."""
+    mask = (1 << 64) - 1
+    h = 0
+    for c in raw:
+        h = (h + c + (c << 17)) & mask
+        h ^= h >> 2
+    n = len(raw)
+    h = (h + n + (n << 17)) & mask
+    return h ^ (h >> 2)
+
+
+def _cref_order(names: list[str], shown: dict) -> list[str]:
+    """NAMES sorted as bfd prints them: by the shown name, ties (names that demangle alike) in bfd's
+    hash-table order. Usually the tied names sit in different buckets of the final table, whose
+    index orders them: hashing just those is enough; otherwise the whole table is simulated."""
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(shown[n], []).append(n)
+    tied = [g for g in groups.values() if len(g) > 1]
+    if not tied:
+        return sorted(names, key=shown.__getitem__)
+    size = 4051
+    while len(names) > size * 3 // 4:
+        size = next(p for p in _PRIMES if p > size)
+    bucket: dict[str, int] = {}
+    for g in tied:
+        idx = [_bfd_hash(n.encode()) % size for n in g]
+        if len(set(idx)) != len(idx):
+            return sorted(_bfd_hash_order(names), key=shown.__getitem__)
+        bucket.update(zip(g, idx))
+    return sorted(names, key=lambda n: (shown[n], bucket.get(n, 0)))
 
 
 def _bfd_hash_order(names: list[str]) -> list[str]:

@@ -86,8 +86,6 @@ def _link(ctx, config) -> LinkResult:
         explain.check_cref(ctx)
     passes.resolve_symbols(ctx);             ctx.mark("resolve symbols")
     passes.check_library_references(ctx);    ctx.mark("library references")
-    if config.cref:
-        explain.check_cref_late(ctx)
     passes.mark_exports(ctx);                ctx.mark("exports")
     passes.apply_versions(ctx);              ctx.mark("versions")
     passes.init_entry(ctx);                  ctx.mark("init entry")
