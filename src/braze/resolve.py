@@ -34,6 +34,7 @@ class _PluginsOnDemand:
     """Stands for the -plugin host until an input needs it: gcc passes its LTO plugin to every link,
     most have no IR input, and importing plugin.py cost each of them ~0.5 ms."""
     loaded = False
+    files = ()                      # (the IR files the plugin claimed: none yet)
 
     def __init__(self, ctx, reader):
         self.ctx = ctx
