@@ -28,6 +28,7 @@ MODULES = [
     "braze.arch.common",
     "braze.arch.x86_64",
     "braze.symbols",
+    "braze.sections",
 ]
 
 
