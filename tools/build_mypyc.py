@@ -31,6 +31,7 @@ MODULES = [
     "braze.ehparse",
     "braze.symtab",
     "braze.synthetic.strtab",
+    "braze.sections",
 ]
 
 

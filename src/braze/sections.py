@@ -5,73 +5,23 @@ from __future__ import annotations
 import bisect
 from itertools import accumulate
 
+from .chunks import Chunk, OutputSection     # noqa: F401  (re-exported: braze imports them from here)
 from .diag import LinkError
-from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC
+from .elf import SHT_PROGBITS, SHF_ALLOC
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
+    from typing import Any
 
 
-class Chunk:
-    """Anything that becomes one output section header."""
-    is_synthetic = True
-    keep_empty = False
-
-    def __init__(self, name: str, type_: int = SHT_PROGBITS, flags: int = SHF_ALLOC, align: int = 1,
-                 entsize: int = 0):
-        self.name = name
-        self.type = type_
-        self.flags = flags
-        self.align = align
-        self.entsize = entsize
-        self.addr = 0
-        self.offset = 0
-        self.size = 0
-        self.shndx = 0
-        self.link = None     # Chunk whose index goes to sh_link
-        self.info = 0        # int or Chunk
-        self.rank = 0
-
-    def update_size(self, ctx) -> None:
-        pass
-
-    def write(self, ctx, buf) -> None:
-        pass
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.name}>"
+def _python_class(cls: Any) -> Any:
+    """Keeps a class an ordinary Python class under mypyc (any decorator mypyc does not know does):
+    fragments are output section members, given attributes all over braze, which a native class
+    refuses; only MergedSection's per-piece loops are worth compiling."""
+    return cls
 
 
-class OutputSection(Chunk):
-    """An output section made of input sections (and merged-section blobs)."""
-    is_synthetic = False
-    dropped = False      # empty: not written, its symbols belong to the section before it
-
-    def __init__(self, name, type_, flags):
-        super().__init__(name, type_, flags, 1)
-        self.members: list = []
-
-    def update_size(self, ctx) -> None:
-        off = 0
-        align = self.align
-        for m in self.members:
-            a = m.align
-            if a > align:
-                align = a
-            off = (off + a - 1) & -a
-            m.out_off = off
-            off += m.size
-        self.size = off
-        self.align = align
-
-    def write(self, ctx, buf) -> None:
-        if self.type == SHT_NOBITS:
-            return
-        base = self.offset
-        for m in self.members:
-            d = m.data
-            if d is not None and len(d):
-                o = base + m.out_off
-                buf[o:o + len(d)] = d
-
-
+@_python_class
 class _Unterminated(bytes):
     """Bytes after a string section's last NUL: kept as they are, never shared with anything."""
     __hash__ = object.__hash__
@@ -91,30 +41,34 @@ class MergedSection:
     each string is aligned only as far as its input offset was.  Offsets (merge tuples' `outs`)
     are relative to the output section: place() sets them once the members have their offsets."""
 
-    def __init__(self, name, flags, entsize, align, strings):
-        self.name = name
-        self.flags = flags
-        self.entsize = entsize
-        self.align = align
-        self.strings = strings
-        self.pieces: dict = {}     # bytes -> alignment, or (alignment, input no.) when aligned > 1
-        self.refs: list = []       # per input section the list of its pieces (-> offsets in place())
-        self.bounds: list = []     # len(pieces) after each input (unaligned strings, constants)
-        self.keys: list = []       # per input section its place among the output section's members
-        self.files: list = []      # per input section its object (a Fragment's owner)
-        self.frags: list = []
-        self.out = None
-        self.key = name            # the output section's key (its name, or a --unique section's own)
+    def __init__(self, name: str, flags: int, entsize: int, align: int, strings: Any):
+        self.name: str = name
+        self.flags: int = flags
+        self.entsize: int = entsize
+        self.align: int = align
+        self.strings: bool = bool(strings)
+        self.pieces: dict[bytes, Any] = {}   # -> alignment, or (alignment, input no.) when aligned > 1
+        self.refs: Any = []        # per input section the list of its pieces (-> offsets in place())
+        self.bounds: list[int] = []   # len(pieces) after each input (unaligned strings, constants)
+        self.keys: list[Any] = []  # per input section its place among the output section's members
+        self.files: list[Any] = []  # per input section its object (a Fragment's owner)
+        self.frags: list[Any] = []
+        self.off: Any = None       # piece -> (fragment no., offset in it), from finish() to place()
+        self.out: Any = None
+        self.key: Any = name       # the output section's key (its name, or a --unique section's own)
+        self.lst: Any = None       # the script statement's member list (scriptlayout.py)
 
     @property
-    def addr(self):
-        return self.out.addr
+    def addr(self) -> int:
+        return int(self.out.addr)
 
-    def add(self, sec) -> None:
+    def add(self, sec: Any) -> None:
         data = bytes(sec.data)
         pieces = self.pieces
         a = self.align
         no = len(self.keys)
+        parts: list[bytes]
+        starts: Any
         self.keys.append(section_order_key(self.name, sec))
         self.files.append(sec.file)
         if self.strings:
@@ -135,6 +89,8 @@ class MergedSection:
                 # bfd: a string is aligned as far as its input offset is (up to the section's
                 # alignment); an empty one counts only at an aligned offset (elsewhere it is padding);
                 # a string seen again with a larger alignment is moved to the end.
+                pos: int
+                al: int
                 for p, pos in zip(parts, starts):
                     if p:
                         al = pos & -pos if pos else a
@@ -159,23 +115,30 @@ class MergedSection:
         self.refs.append(parts)
         sec.merge = (self, starts, parts)
 
-    def finish(self) -> list:
+    def finish(self) -> list[Any]:
         """Tail-merge the strings and lay out the kept pieces per input section: [(key, Fragment)]."""
         pieces = self.pieces
         a = self.align
-        suffix = {}
+        suffix: dict[bytes, tuple[bytes, int]] = {}
         if self.strings:
             suffix = _tail_merge(pieces) if a == 1 else _tail_merge_aligned(pieces, self.entsize)
         aligned = self.strings and a > 1
+        strings = self.strings
         nul = bytes(self.entsize)          # a string's terminator: one NUL character
+        nlen = len(nul)
         bounds = self.bounds
-        self.off = off = {}       # piece -> (fragment no., offset in it)
-        frags = []
-        out = []
+        off: dict[bytes, tuple[int, int]] = {}
+        self.off = off
+        frags: list[Any] = []
+        out: list[bytes] = []
         pos = 0
         cur = -1
         b = 0
-        for i, (p, v) in enumerate(pieces.items()):
+        i = -1
+        no: int
+        al: int
+        for p, v in pieces.items():
+            i += 1
             if aligned:
                 al, no = v
             else:
@@ -196,9 +159,9 @@ class MergedSection:
                 pos += pad
             off[p] = (len(frags), pos)
             out.append(p)
-            if type(p) is bytes and self.strings:
+            if strings and type(p) is bytes:
                 out.append(nul)
-                pos += len(nul)
+                pos += nlen
             pos += len(p)
         if out:
             frags.append((self.keys[cur], Fragment(self, b"".join(out), self.files[cur])))
@@ -220,6 +183,7 @@ class MergedSection:
         self.refs = self.off = None
 
 
+@_python_class
 class Fragment:
     """The pieces of a MergedSection that one input section brought first: an output section member
     where that input section would have been."""
@@ -239,16 +203,16 @@ class Fragment:
         self.out_off = 0
 
 
-def _tail_merge(pieces) -> dict:
+def _tail_merge(pieces: dict[bytes, Any]) -> dict[bytes, tuple[bytes, int]]:
     """Strings that are the tail of another: {string: (the longer string, offset in it)}.  Sorted
     by reversed bytes, a tail comes right after (walking down) the strings that end in it; bfd
     compares each with the last string it kept only, and so does this."""
     revs = sorted([p[::-1] for p in pieces if type(p) is bytes])
-    suffix = {}
+    suffix: dict[bytes, tuple[bytes, int]] = {}
     if not revs:
         return suffix
     e = revs[-1]
-    eo = None
+    eo: bytes | None = None
     for i in range(len(revs) - 2, -1, -1):
         r = revs[i]
         if e.startswith(r):
@@ -261,14 +225,15 @@ def _tail_merge(pieces) -> dict:
     return suffix
 
 
-def _split_wide(data: bytes, es: int):
+def _split_wide(data: bytes, es: int) -> tuple[list[bytes], list[int]]:
     """(strings, their offsets) of a section of es-byte characters: a string ends at a NUL character
     (es zero bytes at a character boundary); the NUL characters after it are padding, each an
     empty string of its own (as the 1-byte split gives them); a rest without NUL stays as it is."""
     zero = bytes(es)
     find = data.find
     n = len(data)
-    parts, starts = [], []
+    parts: list[bytes] = []
+    starts: list[int] = []
     pos = 0
     while pos < n:
         q = find(zero, pos)
@@ -288,7 +253,7 @@ def _split_wide(data: bytes, es: int):
     return parts, starts
 
 
-def _tail_merge_aligned(pieces, entsize: int = 1) -> dict:
+def _tail_merge_aligned(pieces: dict[bytes, Any], entsize: int = 1) -> dict[bytes, tuple[bytes, int]]:
     """_tail_merge for strings with alignments: a tail must keep its own alignment inside the
     longer string (so with es-byte characters it starts on a character), and when all strings have
     one alignment, larger than a character, bfd sorts by length modulo it first."""
@@ -301,7 +266,7 @@ def _tail_merge_aligned(pieces, entsize: int = 1) -> dict:
         items.sort(key=lambda t: (len(t[0]) & m, t[0][::-1]))
     else:
         items.sort(key=lambda t: t[0][::-1])
-    suffix = {}
+    suffix: dict[bytes, tuple[bytes, int]] = {}
     e, ea = items[-1]
     for i in range(len(items) - 2, -1, -1):
         p, al = items[i]
@@ -313,7 +278,7 @@ def _tail_merge_aligned(pieces, entsize: int = 1) -> dict:
     return suffix
 
 
-def merged_offset(merge, off: int) -> int:
+def merged_offset(merge: Any, off: int) -> int:
     """Output offset (within the MergedSection) of input offset `off`."""
     ms, starts, outs = merge
     i = bisect.bisect_right(starts, off) - 1
