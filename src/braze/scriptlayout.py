@@ -963,12 +963,17 @@ def attach_synthetic(ctx, chunks) -> None:
                 raise LinkError(f"{st.script.path}: the linker-made section {c.name} has no place in the "
                                 "SECTIONS script: placing it as an orphan in a dynamic link is not supported "
                                 "by braze (give it an output section statement)")
-            stmt = OutSecStmt(c.name, "")
-            stmt.orphan = True
-            st.chunk_of[id(stmt)] = c
-            st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
-            _place_orphan(st, stmt, c)
-            mine.add(id(c))
+            _place_synthetic_orphan(st, c, mine)
+
+
+def _place_synthetic_orphan(st, c, mine) -> None:
+    """A linker-made section no statement names: an orphan statement of its own, placed by kind."""
+    stmt = OutSecStmt(c.name, "")
+    stmt.orphan = True
+    st.chunk_of[id(stmt)] = c
+    st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+    _place_orphan(st, stmt, c)
+    mine.add(id(c))
 
 
 def _script_names(ctx, st, c, names) -> bool:
@@ -998,12 +1003,7 @@ def _place_dynamic_orphans(ctx, st, chunks, mine) -> None:
         places.clear()
         places.update(snap)
     for c in todo:
-        stmt = OutSecStmt(c.name, "")
-        stmt.orphan = True
-        st.chunk_of[id(stmt)] = c
-        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
-        _place_orphan(st, stmt, c)
-        mine.add(id(c))
+        _place_synthetic_orphan(st, c, mine)
     if snap is not None:
         for cls, last in final.items():
             if snap.get(cls) is not last:       # (a later file's orphan ends that chain)
