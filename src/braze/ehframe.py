@@ -76,7 +76,17 @@ def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
     return recs
 
 
-_uleb = _ep.uleb                # (data, pos) -> (value, next pos)
+def _uleb(data, pos):
+    """(value, next pos). Not ehparse.uleb: that one takes bytes only (compiled), and dwarfline.py
+    and relocatable.py pass memoryviews and bytearrays."""
+    result = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7f) << shift
+        shift += 7
+        if b < 0x80:
+            return result, pos
 
 
 _cie_insns = _ep.cie_insns       # (relocatable.py's -r .eh_frame editing uses these too)
