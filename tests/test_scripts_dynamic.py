@@ -32,15 +32,11 @@ SYSV = "-Wl,--hash-style=sysv"
 
 
 def bfd_default_script(*flags: str) -> str:
-    """ld.bfd's built-in script for these options, with the two constructs braze refuses
-    (SORT_BY_INIT_PRIORITY: plain name order, the same for these inputs, which have no priorities;
-    CONSTRUCTORS: a no-op on ELF)."""
+    """ld.bfd's built-in script for these options, verbatim."""
     p = subprocess.run(["ld.bfd", "--verbose", *flags], capture_output=True, text=True, env=tool_env(),
                        check=True)
     text = p.stdout.split("=" * 50)[1]
-    text = text[text.index("\n") + 1:text.rindex("\n")]
-    text = re.sub(r"SORT_BY_INIT_PRIORITY\(([^)]*)\)", r"SORT_BY_NAME(\1)", text)
-    return text.replace("SORT(CONSTRUCTORS)", "")
+    return text[text.index("\n") + 1:text.rindex("\n")]
 
 
 def _sub(old: str, new: str):

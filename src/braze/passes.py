@@ -672,10 +672,12 @@ def create_synthetic(ctx) -> None:
         if cfg.eh_frame_hdr:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
     # copy relocations live at the start of .bss
+    if ctx.lscript is not None:
+        syn.dynbss = ctx.lscript.dynbss         # (placed by the script: scriptlayout._copy_areas)
+        syn.dynrelro = ctx.lscript.dynrelro
+        return
     bss = ctx.out_sections.get(".bss")
-    if bss is None and ctx.lscript is not None:
-        bss = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)   # (no copy relocations: static)
-    elif bss is None:
+    if bss is None:
         bss = ctx.out_sections[".bss"] = OutputSection(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
     syn.dynbss = Blob(".dynbss", 0, 1)
     syn.dynbss.out = bss
@@ -773,6 +775,9 @@ def _allocate(ctx) -> None:
             area = dynbss
             if so.is_readonly(dso_value):
                 area = _dynrelro(ctx)
+            elif area is None:
+                raise LinkError(f"{ctx.lscript.script.path}: a copy relocation into an output section the "
+                                "script discards is not supported by braze")
             area.align = max(area.align, al)
             off = (area.size + al - 1) & -al
             area.size = off + max(s.size, 1)
@@ -891,6 +896,9 @@ def _dynrelro(ctx):
     """The copy area for read-only data of shared libraries, at the end of .data.rel.ro (made on first use)."""
     syn = ctx.syn
     if syn.dynrelro is None:
+        if ctx.lscript is not None:
+            raise LinkError(f"{ctx.lscript.script.path}: a copy relocation into an output section the script "
+                            "discards is not supported by braze")
         ro = ctx.out_sections.get(".data.rel.ro")
         if ro is None:
             ro = ctx.out_sections[".data.rel.ro"] = OutputSection(".data.rel.ro", SHT_PROGBITS,

@@ -413,6 +413,7 @@ def bin_sections(ctx) -> None:
                 sec.out = None
                 continue
             lst.append((key, sec))
+    _copy_areas(ctx, st, outs, per_desc, orphans, orphan_members, by_name, file_seq)
     for ms in merged.values():
         ms.lst.extend(ms.finish())
     # COMMON symbols
@@ -544,6 +545,61 @@ def bin_sections(ctx) -> None:
         _check_discarded_refs(ctx, st)
     if st.script.nocrossrefs:
         _check_nocrossrefs(ctx, st.script.nocrossrefs)
+
+
+def _copy_areas(ctx, st, outs, per_desc, orphans, orphan_members, by_name, file_seq) -> None:
+    """The copy-relocation areas of a dynamic executable: bfd's dynobj (the first input object) owns
+    input sections `.dynbss` and `.data.rel.ro` (copies of read-only data) that the script places as
+    any of that file's sections: by the first matching description, after the file's own sections
+    there; else into an output section of their name, else as orphans. Empty ones go with the other
+    empty sections. (The scan sizes them later: passes._allocate.)"""
+    from .passes import Blob
+    st.dynbss = st.dynrelro = None
+    if not ctx.dynamic or ctx.config.shared or not ctx.objs:
+        return
+    first = ctx.objs[0]
+    fnames = _file_names(first)
+    for name, typ in ((".dynbss", SHT_NOBITS), (".data.rel.ro", SHT_PROGBITS)):
+        b = Blob(name, 0, 1)
+        b.type = typ
+        b.flags = SHF_ALLOC | SHF_WRITE
+        after = file_seq.get(id(first), 0) + 0.5
+        m = sort = None
+        for cand in st.matchers:
+            if cand.file_ok(first.name, fnames):
+                got = cand.match(name, fnames, b.flags)
+                if got is not False:
+                    m, sort = cand, got
+                    break
+        if m is not None and m.stmt.name == "/DISCARD/":
+            continue            # (a copy relocation then is refused: passes._allocate)
+        if m is not None:
+            stmt = m.stmt
+            lst = per_desc.setdefault((id(stmt), m.index), [])
+            key = _order_key(sort, b, m) + (after,)
+        else:
+            stmt = by_name.get(name)
+            key = (1, after)
+            if stmt is not None:
+                lst = per_desc.setdefault((id(stmt), 1 << 30), [])
+        if stmt is not None:
+            os_ = outs.get(id(stmt))
+            if os_ is None:
+                os_ = outs[id(stmt)] = OutputSection(stmt.name, typ, 0)
+                st.chunk_of[id(stmt)] = os_
+        else:
+            os_ = orphans.get(name)
+            if os_ is None:
+                os_ = orphans[name] = OutputSection(name, typ, 0)
+                os_.is_orphan = True
+                os_.first_obj = 0
+            lst = orphan_members.setdefault(name, [])
+        _add_flags(os_, b)
+        lst.append((key, b))
+        if name == ".dynbss":
+            st.dynbss = b
+        else:
+            st.dynrelro = b
 
 
 def _out_name(sec):

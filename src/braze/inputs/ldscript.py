@@ -1036,6 +1036,16 @@ def _section_command(p):
         return _statement_assign(p, w)
     if w == "ASSERT" and p.word_then("("):
         return _assert(p)
+    if w == "SORT" and p.word_then("("):
+        # SORT(CONSTRUCTORS), as bfd's own default script has it: CONSTRUCTORS, sorted (a no-op for ELF)
+        p.pos = p.skip() + 4
+        p.expect("(")
+        if p.peek_word() == "CONSTRUCTORS":
+            p.pos = p.skip() + len("CONSTRUCTORS")
+            if p.accept(")"):
+                p.accept(";")
+                return None
+        p.pos = pos
     if w in ("CONSTRUCTORS", "CREATE_OBJECT_SYMBOLS") and not _is_assign_ahead(p):
         # bfd collects a.out constructor sets and makes per-file symbols only for formats that use
         # its generic symbol output: for ELF both change nothing (checked against ld.bfd)
