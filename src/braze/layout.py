@@ -7,7 +7,7 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, PT_LOAD,
                   PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
                   PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, align_up)
-from .passes import rank_of
+from .passes import rank_of, rank_of_name
 
 
 class Segment:
@@ -440,6 +440,11 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
         if first:
             seg.vaddr = base
             seg.offset = 0
+        elif not rw and c0 is not None and c0.name == ".lrodata" and c0 not in fixed:
+            # bfd's `.lrodata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))`, after .lbss
+            addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
+            seg.vaddr = addr
+            seg.offset = file_end + ((addr - file_end) % page)
         elif not rw:
             addr = _segment_start(fixed, c0, addr, new_splits, page) if c0 in fixed else align_up(addr, page)
             seg.vaddr = addr
@@ -450,17 +455,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 start = _segment_start(fixed, c0, addr, new_splits, page)
             elif cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks):
                 # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below)
-                start = align_up(r_end, page)
-                maxal = max([c.align for c in seg.chunks if _is_relro(ctx, c)] + [1])
-                for _ in range(4):      # slide the segment so PT_GNU_RELRO ends on a page boundary
-                    relro_end = _layout_rw(ctx, seg, start, dry=True)
-                    if relro_end is None:
-                        break
-                    shift = align_up(relro_end, page) - relro_end
-                    shift -= shift % maxal
-                    if not shift:
-                        break
-                    start += shift
+                start = _relro_base(ctx, seg, align_up(r_end, page), page)
             else:
                 start = align_up(r_end, page) + (r_end & (page - 1))
                 start = align_up(start, c0.align)     # the segment starts where its first section does
@@ -553,7 +548,37 @@ def _assign_rest(ctx, chunks) -> None:
     define_symbols(ctx)
 
 
-def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None):
+def _relro_base(ctx, seg, start, page) -> int:
+    """Where the RW segment starts so that PT_GNU_RELRO ends on a page boundary (bfd 2.40's
+    lang_size_relro_segment_1): from the page end (less the part of .got.plt inside RELRO), each
+    RELRO section is pushed as high as its alignment lets it end where the next one starts, walking
+    backwards; the first one's start is the base (as scriptlayout._dseg_walk for scripts)."""
+    places: list = []
+    relro_end = _layout_rw(ctx, seg, start, dry=True, places=places)
+    if relro_end is None:
+        return start
+    page_end = align_up(relro_end, page)
+    gotplt = ctx.syn.gotplt
+    off = 0
+    for c, a in places:
+        if c is gotplt and relro_end == a + 24:
+            off = 24            # (DATA_SEGMENT_RELRO_END's offset: RELRO ends inside .got.plt)
+    limit = relro_end - off
+    desired = page_end - off
+    for c, a in reversed(places):
+        if a >= limit:
+            continue
+        size = 0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size
+        desired = (desired - size) & -max(c.align, 1)
+    if desired < start:
+        return start
+    again = _layout_rw(ctx, seg, desired, dry=True)
+    if again is not None and again > page_end:
+        return start            # (alignment padding made it overshoot: bfd keeps the first base)
+    return desired
+
+
+def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
     """Lay out the RW segment from `start`; returns the RELRO end address."""
     syn = ctx.syn
     cfg = ctx.config
@@ -575,6 +600,8 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None):
             a = _place(fixed, c, a, a, c is seg.chunks[0], new_splits, cfg.max_page_size)
         else:
             a = align_up(a, c.align)
+        if places is not None:
+            places.append((c, a))
         if not dry:
             c.addr = a
             # NOBITS sections sit at the file position where the segment's bytes end (as bfd)
@@ -647,7 +674,9 @@ def define_symbols(ctx) -> None:
     for n in ("_etext", "etext", "__etext"):
         setv(n, etext)
     rw = [c for c in alloc if c.flags & SHF_WRITE]
-    progbits_rw = [c for c in rw if c.type != SHT_NOBITS]
+    # (bfd's script sets _edata after .data1: not past .ldata, which follows .bss and .lbss)
+    bss_rank = rank_of_name(".bss")
+    progbits_rw = [c for c in rw if c.type != SHT_NOBITS and c.rank < bss_rank]
     edata = max((c.addr + c.size for c in progbits_rw), default=etext)
     # bfd attributes _edata to the data section it ends, and __bss_start to .bss (it is set just
     # before .bss's statement), even where .bss's alignment puts .bss past it

@@ -403,15 +403,22 @@ def gc_sections(ctx) -> None:
 
 # ------------------------------------------------------------------ binning
 
+# bfd's default script's order, with its orphan places (ldelf_place_orphan: a read-only orphan after
+# .rodata, a writable one after .data, a NOBITS one after .bss, a note after the last note of its
+# alignment)
 _RANKS = {n: i for i, n in enumerate([
-    ".interp", ".note.gnu.property", ".note.gnu.build-id", ".note.ABI-tag", "NOTE",
+    ".interp", ".note.gnu.property", "NOTE8", ".note.gnu.build-id", ".note.ABI-tag", "NOTE",
     ".hash", ".gnu.hash", ".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d", ".gnu.version_r",
     ".rela.dyn", ".rela.plt", ".relr.dyn", "RO0",
     ".init", ".plt", ".plt.got", ".plt.sec", ".text", "RX", ".fini",
-    ".rodata", ".rodata1", "RO", ".eh_frame_hdr", ".eh_frame", ".gcc_except_table", ".lrodata",
-    ".tdata", ".tbss", ".preinit_array", ".init_array", ".fini_array", ".ctors", ".dtors",
-    ".data.rel.ro", "RELRO", ".dynamic", ".got", ".got.plt", ".data", ".data1", ".ldata", "RW", ".bss", "BSS",
-    ".lbss", "NONALLOC", ".symtab", ".shstrtab", ".strtab"])}
+    ".rodata", "RO", ".rodata1", ".eh_frame_hdr", ".eh_frame", ".sframe", ".gcc_except_table", ".gnu_extab",
+    ".exception_ranges", ".tdata", ".tbss", ".preinit_array", ".init_array", ".fini_array", ".ctors", ".dtors",
+    ".jcr", ".data.rel.ro", "RELRO", ".dynamic", ".got", ".got.plt", ".data", "RW", ".data1", ".bss", "BSS",
+    ".lbss", ".lrodata", ".ldata", "NONALLOC", ".symtab", ".shstrtab", ".strtab"])}
+
+
+def rank_of_name(name: str) -> int:
+    return _RANKS[name]
 
 
 def rank_of(c) -> int:
@@ -424,7 +431,7 @@ def rank_of(c) -> int:
     if not f & SHF_ALLOC:
         return _RANKS["NONALLOC"]
     if c.type == SHT_NOTE:
-        return _RANKS["NOTE"]
+        return _RANKS["NOTE8" if c.align >= 8 else "NOTE"]
     if f & SHF_TLS:
         return _RANKS[".tbss"] if c.type == SHT_NOBITS else _RANKS[".tdata"]
     if f & SHF_EXECINSTR and not f & SHF_WRITE:     # bfd: a writable code orphan goes with the data
@@ -583,10 +590,16 @@ def _out(outs, oname, sec, key=None, unwind=None) -> OutputSection:
             os_.type = SHT_PREINIT_ARRAY
         if os_.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
             os_.entsize = 8
-        if sec.flags & (SHF_MERGE | SHF_STRINGS) and not flags & SHF_ALLOC:
+        if sec.flags & (SHF_MERGE | SHF_STRINGS):
             os_.flags |= sec.flags & (SHF_MERGE | SHF_STRINGS)
             os_.entsize = sec.entsize
     else:
+        # bfd's lang_add_section: the merge flags and entry size stay while every input agrees
+        mflags = sec.flags & (SHF_MERGE | SHF_STRINGS)
+        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
+            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
+            if os_.type not in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+                os_.entsize = 0
         os_.flags |= flags
         if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
             os_.type = SHT_PROGBITS
@@ -911,12 +924,9 @@ def _dynrelro(ctx):
 
 
 def _copy_align(s) -> int:
-    """Alignment of a copy: what the library's address shows, capped by the size (bfd's rule)."""
-    v = s.value
-    a = 1
-    while a < 64 and not v & a and a < max(s.size, 1):
-        a <<= 1
-    return max(a, 8 if s.size >= 8 else 1)
+    """Alignment of a copy: the library's section alignment as far as the address honours it
+    (bfd 2.40; not capped by the size: a 4-byte int at a 64-aligned address gets 64)."""
+    return s.file.copy_align(s.value)
 
 
 def _addr_fn(s):

@@ -288,13 +288,15 @@ def merged_offset(merge: Any, off: int) -> int:
 
 
 _PREFIX_MAP = [
-    (".text", ".text"), (".rodata", ".rodata"), (".data.rel.ro", ".data.rel.ro"), (".data", ".data"),
+    (".text", ".text"), (".rodata", ".rodata"), (".data.rel.ro", ".data.rel.ro"),
+    (".gnu.linkonce.d.rel.ro.", ".data.rel.ro"), (".data", ".data"),
     (".bss", ".bss"), (".tdata", ".tdata"), (".tbss", ".tbss"), (".init_array", ".init_array"),
     (".fini_array", ".fini_array"), (".ctors", ".init_array"), (".dtors", ".fini_array"),
     (".gcc_except_table", ".gcc_except_table"), (".lbss", ".lbss"), (".ldata", ".ldata"),
     (".lrodata", ".lrodata"), (".gnu.linkonce.t.", ".text"), (".gnu.linkonce.r.", ".rodata"),
     (".gnu.linkonce.d.", ".data"), (".gnu.linkonce.b.", ".bss"), (".gnu.linkonce.td.", ".tdata"),
-    (".gnu.linkonce.tb.", ".tbss"), (".sdata", ".data"), (".sbss", ".bss"), (".tcommon", ".tbss"),
+    (".gnu.linkonce.tb.", ".tbss"), (".tcommon", ".tbss"), (".gnu.linkonce.lr.", ".lrodata"),
+    (".gnu.linkonce.lb.", ".lbss"), (".gnu.linkonce.l.", ".ldata"),
 ]
 
 
@@ -315,6 +317,10 @@ def output_name(name: str, flags: int, obj) -> str:
             return out
     if name == ".stub":
         return ".text"
+    if name.startswith(".gnu_extab"):          # (bfd's `*(.gnu_extab*)`, `*(.exception_ranges*)`)
+        return ".gnu_extab"
+    if name.startswith(".exception_ranges"):
+        return ".exception_ranges"
     if name == ".rodata1" or name == ".data1":
         return name
     return name
@@ -347,10 +353,19 @@ def init_priority(name: str) -> int:
 
 
 def section_order_key(outname: str, sec) -> tuple:
+    """The order of input sections in an output section: bfd's default script lists several input
+    descriptions for some (each taking its inputs in file order), and sorts some by name."""
     f = sec.file
     base = (f.order, sec.shndx)
     if outname == ".text":
-        return (text_subgroup(sec.name),) + base
+        g = text_subgroup(sec.name)
+        return (g, sec.name if g == 4 else "") + base      # (SORT(.text.sorted.*))
+    if outname == ".data.rel.ro":
+        n = sec.name
+        return (0 if n.startswith(".data.rel.ro.local") or n.startswith(".gnu.linkonce.d.rel.ro.local.")
+                else 1,) + base
+    if outname == ".tbss":
+        return (1 if sec.name == ".tcommon" else 0,) + base
     if outname in (".init_array", ".fini_array"):
         if getattr(f, "init_first", False):      # braze's library-init entry runs before everything
             return (-1,) + base

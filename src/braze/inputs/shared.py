@@ -189,6 +189,20 @@ class SharedFile:
             self._versioned = {f"{d[0]}@{d[6]}": d for d in self.defs if d[6] is not None}
         return self._versioned
 
+    def copy_align(self, value: int) -> int:
+        """The alignment of a copy of the data at `value` (bfd's _bfd_elf_adjust_dynamic_copy): the
+        alignment of the library's section holding it, halved while the address does not honour it.
+        Read from the section headers on demand (copy relocations are rare)."""
+        _, shdrs, _ = read_headers(self.view, self.error, ET_DYN)
+        align = 1
+        for sh in shdrs:
+            if sh[2] & 2 and sh[3] <= value < sh[3] + sh[5]:       # SHF_ALLOC
+                align = max(sh[8], 1)
+                break
+        while value & (align - 1):
+            align >>= 1
+        return align
+
     def aliases(self, value: int) -> list[str]:
         """Exported names at the same address (for copy relocations of data with aliases)."""
         if self._by_value is None:

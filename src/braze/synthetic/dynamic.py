@@ -63,8 +63,8 @@ class Dynamic(Chunk):
             add((E.DT_DEBUG, 0))
         if syn.textrel_needed(ctx):
             add((E.DT_TEXTREL, 0))
-        if any(c is syn.gotplt for c in ctx.chunks):
-            add((E.DT_PLTGOT, ("addr", syn.gotplt)))
+        if any(c is syn.gotplt for c in ctx.chunks) and syn.plt.size:
+            add((E.DT_PLTGOT, ("addr", syn.gotplt)))     # (bfd: only with a .plt, as prelink wanted)
         if syn.rela_plt.relocs:
             add((E.DT_PLTRELSZ, ("size", syn.rela_plt)))
             add((E.DT_PLTREL, E.DT_RELA))
