@@ -1196,6 +1196,7 @@ class X86_64(Target):
     plt_header_size = 16
     plt_entry_size = 16
     pltgot_entry_size = 8
+    static_iplt_entry_size = 8        # bfd's non-lazy PLT entries (jmp *slot; xchg %ax,%ax) when static
     ibt_pltgot_entry_size = IBT_PLT_ENTRY
     lazy_plt_resume = 6               # after `jmp *slot(%rip)`: the push
     plt_cie = _PLT_CIE

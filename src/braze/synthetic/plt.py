@@ -57,6 +57,9 @@ class Plt(Chunk):
         return self.addr + self.header_size() + self.esize * (len(self.syms) + i)
 
     def update_size(self, ctx) -> None:
+        small = self.target.static_iplt_entry_size
+        if small and not self.has_header and not self.ibt and not self.syms:
+            self.esize = self.align = small      # (bfd: a static link's IFUNC stubs are non-lazy entries)
         self.size = self.header_size() + self.esize * (len(self.syms) + len(self.isyms)) + \
             self.target.tlsdesc_tramp_size * self.tlsdesc_tramp
         if not self.has_header:
@@ -102,9 +105,10 @@ class Plt(Chunk):
         for i in range(len(self.syms)):
             ea = self.entry_addr(i)
             t.write_plt_entry(buf, o + (ea - a), ea, gotplt.plt_slot(i), i, a)
+        write = t.write_pltgot_entry if self.esize == t.static_iplt_entry_size else t.write_iplt_entry
         for i in range(len(self.isyms)):
             ea = self.iplt_addr(i)
-            t.write_iplt_entry(buf, o + (ea - a), ea, gotplt.iplt_slot(i))
+            write(buf, o + (ea - a), ea, gotplt.iplt_slot(i))
 
 
 class PltSec(Chunk):
