@@ -650,7 +650,7 @@ def create_synthetic(ctx) -> None:
     if cfg.package_metadata is not None:
         syn.package = PackageNote(cfg.package_metadata)
     if dyn:
-        syn.dynstr = StrTab(".dynstr", True)
+        syn.dynstr = StrTab(".dynstr", True, tail_merge=True)
         syn.dynsym = DynSym(syn.dynstr)
         if cfg.hash_style in ("gnu", "both"):
             syn.gnu_hash = GnuHash(syn.dynsym)

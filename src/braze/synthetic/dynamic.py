@@ -20,22 +20,22 @@ class Dynamic(Chunk):
         ent = []
         add = ent.append
         for so in ctx.needed_dsos:
-            add((E.DT_NEEDED, syn.dynstr.add(so.soname)))
+            add((E.DT_NEEDED, ("str", syn.dynstr.add_name(so.soname))))
         if cfg.soname:          # bfd writes it in any dynamic output, executables too
-            add((E.DT_SONAME, syn.dynstr.add(cfg.soname)))
+            add((E.DT_SONAME, ("str", syn.dynstr.add_name(cfg.soname))))
         if cfg.bsymbolic and cfg.shared:
             add((E.DT_SYMBOLIC, 0))
         if cfg.rpath:
-            add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, syn.dynstr.add(":".join(cfg.rpath))))
+            add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, ("str", syn.dynstr.add_name(":".join(cfg.rpath)))))
         # filters and audit libraries: right after the run path, as bfd orders them
         if cfg.filter is not None:
-            add((E.DT_FILTER, syn.dynstr.add(cfg.filter)))
+            add((E.DT_FILTER, ("str", syn.dynstr.add_name(cfg.filter))))
         for name in cfg.auxiliary:
-            add((E.DT_AUXILIARY, syn.dynstr.add(name)))
+            add((E.DT_AUXILIARY, ("str", syn.dynstr.add_name(name))))
         if cfg.audit is not None:
-            add((E.DT_AUDIT, syn.dynstr.add(cfg.audit)))
+            add((E.DT_AUDIT, ("str", syn.dynstr.add_name(cfg.audit))))
         if cfg.depaudit is not None:
-            add((E.DT_DEPAUDIT, syn.dynstr.add(cfg.depaudit)))
+            add((E.DT_DEPAUDIT, ("str", syn.dynstr.add_name(cfg.depaudit))))
         init = ctx.symtab.get(cfg.init)
         fini = ctx.symtab.get(cfg.fini)
         if init is not None and init.is_defined and not init.is_shared:
@@ -135,7 +135,9 @@ class Dynamic(Chunk):
         for tag, v in self.entries:
             if isinstance(v, tuple):
                 kind, obj = v
-                if kind == "addr":
+                if kind == "str":
+                    v = ctx.syn.dynstr.map[obj]
+                elif kind == "addr":
                     v = obj.addr
                 elif kind == "size":
                     v = obj.size

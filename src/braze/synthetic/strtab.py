@@ -6,10 +6,12 @@ from ..sections import Chunk
 
 
 class StrTab(Chunk):
-    def __init__(self, name: str, alloc: bool):
+    def __init__(self, name: str, alloc: bool, tail_merge: bool = False):
         super().__init__(name, SHT_STRTAB, SHF_ALLOC if alloc else 0, 1)
         self.buf = bytearray(b"\0")
         self.map: dict[str, int] = {"": 0}
+        self.tail_merge = tail_merge
+        self.merged_count = 0
 
     def add(self, s: str) -> int:
         o = self.map.get(s)
@@ -20,8 +22,46 @@ class StrTab(Chunk):
             self.buf += b"\0"
         return o
 
+    def add_name(self, s: str) -> str:
+        """Adds `s`; its offset is read from `map` once the table is laid out (tail merging moves it)."""
+        self.add(s)
+        return s
+
     def update_size(self, ctx) -> None:
+        if self.tail_merge and self.merged_count != len(self.map):
+            self.merge_tails()
         self.size = len(self.buf)
+
+    def merge_tails(self) -> None:
+        """bfd's _bfd_elf_strtab_finalize (its .dynstr): a string that ends another is stored inside
+        it; the others keep the order they were added in. Offsets change: readers look them up in
+        `map` after layout (DT_NEEDED and the like are resolved when .dynamic is written)."""
+        names = list(self.map)[1:]
+        enc = [n.encode("utf-8", "surrogateescape") for n in names]
+        # reversed bytes, a string ending another sorting after it (bfd's strrevcmp)
+        order = sorted(range(len(names)), key=lambda i: enc[i][::-1] + b"\xff\xff")
+        home: dict[int, int] = {}
+        keep = -1
+        for i in order:
+            if keep >= 0 and enc[keep].endswith(enc[i]):
+                home[i] = keep
+            else:
+                keep = i
+        buf = bytearray(b"\0")
+        offs = [0] * len(names)
+        for i, e in enumerate(enc):
+            if i not in home:
+                offs[i] = len(buf)
+                buf += e
+                buf += b"\0"
+        for i, k in home.items():
+            offs[i] = offs[k] + len(enc[k]) - len(enc[i])
+        self.buf = buf
+        m: dict[str, int] = {"": 0}
+        for n, o in zip(names, offs):
+            m[n] = o
+        self.map = m
+        self.merged_count = len(m)
 
     def write(self, ctx, buf) -> None:
         buf[self.offset:self.offset + len(self.buf)] = self.buf
