@@ -455,6 +455,9 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 start = _segment_start(fixed, c0, addr, new_splits, page)
             elif cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks):
                 # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below)
+                # (from the next page: bfd's DATA_SEGMENT_ALIGN adds the offset in the page, but its
+                # base comes from an earlier sizing pass; measured, this start gives bfd's addresses
+                # on the bench jobs, the offset a page too many for sqlite)
                 start = _relro_base(ctx, seg, align_up(r_end, page), page)
             else:
                 start = align_up(r_end, page) + (r_end & (page - 1))

@@ -797,11 +797,18 @@ def _allocate(ctx) -> None:
             s.copyrel = True
             s.section = area
             s.value = off
-            rela_dyn.relocs.append(DynReloc(R_COPY, area, off, s))
+            # the other names of the copied data, as bfd's weakdef pass makes them dynamic; the copy
+            # relocation names the global definition when it is one of them
+            symtab = ctx.symtab
+            strong, names = so.copy_names(dso_value, lambda n: n == s.name or n in symtab)
+            target = ctx.sym(strong) if strong in names else s
+            if target.rank != SHARED or target.file is not so:
+                target = s
+            rela_dyn.relocs.append(DynReloc(R_COPY, area, off, target))
             s.needs |= NEEDS_DYNSYM
             for alias in so.aliases(dso_value):
-                a = ctx.sym(alias)
-                if a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
+                a = ctx.sym(alias) if alias in names else symtab.get(alias)
+                if a is not None and a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
                     a.copyrel = True
                     a.section = area
                     a.value = off
@@ -874,6 +881,22 @@ def _allocate(ctx) -> None:
         else:
             got.static_words[got.tlsld_idx] = lambda ctx: 1
     # PLT slots and their relocations
+    if not pic and not cfg.shared and T.R_ABS64 is not None:
+        # bfd: a data pointer to a function that ended up with a canonical PLT entry is that entry's
+        # address, written in place (the scan chose a dynamic relocation before it knew)
+        rels = rela_dyn.relocs
+        if any(r.type == T.R_ABS64 and r.sym is not None and r.sym.canonical_plt for r in rels):
+            keep = []
+            eh = getattr(ctx, "eh_dyn", None)       # (the .eh_frame scan's range: indices move)
+            marks = {}
+            for i, r in enumerate(rels):
+                marks[i] = len(keep)
+                if not (r.type == T.R_ABS64 and r.sym is not None and r.sym.canonical_plt):
+                    keep.append(r)
+            marks[len(rels)] = len(keep)
+            if eh is not None:
+                ctx.eh_dyn = (marks[eh[0]], marks[eh[1]])
+            rela_dyn.relocs = keep
     gotplt.nplt = len(plt.syms)
     gotplt.niplt = len(plt.isyms)
     for i, s in enumerate(plt.syms):

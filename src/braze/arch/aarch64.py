@@ -856,6 +856,7 @@ class AArch64(Target):
     R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC
     plt_header_size = PLT0_SIZE
     plt_entry_size = PLT_ENTRY_SIZE
+    static_iplt_entry_size = PLT_ENTRY_SIZE   # (bfd's static IFUNC stubs are the ordinary entries here)
     lazy_slot_is_plt0 = True
     tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
     pltgot_stubs = False

@@ -203,6 +203,31 @@ class SharedFile:
             align >>= 1
         return align
 
+    def copy_names(self, value: int, referenced) -> tuple[str | None, list[str]]:
+        """The names a copy relocation of the data at `value` gives the executable, as bfd's weakdef
+        pass over this library's weak definitions has it: (the global definition there, the names to
+        export). Each weak alias is taken in reverse symbol-table order (bfd's list is built by
+        prepending); one joins the dynamic symbols when the global one is already there, and the
+        global one joins when the weak one is. `referenced(name)`: an object of the link names it."""
+        strong = None
+        weaks = []
+        for d in self.defs:
+            if d[1] == value and not d[7] and d[3] in (1, 0):
+                if d[4] == 2:                # STB_WEAK
+                    weaks.append(d[0])
+                elif d[4] == 1 and strong is None:
+                    strong = d[0]
+        dyn = {n for n in weaks if referenced(n)}
+        if strong is not None and referenced(strong):
+            dyn.add(strong)
+        if strong is not None:
+            for w in reversed(weaks):
+                if strong in dyn and w not in dyn:
+                    dyn.add(w)
+                elif w in dyn and strong not in dyn:
+                    dyn.add(strong)
+        return strong, [n for n in [strong] + weaks if n is not None and n in dyn]
+
     def aliases(self, value: int) -> list[str]:
         """Exported names at the same address (for copy relocations of data with aliases)."""
         if self._by_value is None:

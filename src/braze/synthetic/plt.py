@@ -58,7 +58,7 @@ class Plt(Chunk):
 
     def update_size(self, ctx) -> None:
         small = self.target.static_iplt_entry_size
-        if small and not self.has_header and not self.ibt and not self.syms:
+        if small != self.target.plt_entry_size and not self.has_header and not self.ibt and not self.syms:
             self.esize = self.align = small      # (bfd: a static link's IFUNC stubs are non-lazy entries)
         self.size = self.header_size() + self.esize * (len(self.syms) + len(self.isyms)) + \
             self.target.tlsdesc_tramp_size * self.tlsdesc_tramp
@@ -105,7 +105,7 @@ class Plt(Chunk):
         for i in range(len(self.syms)):
             ea = self.entry_addr(i)
             t.write_plt_entry(buf, o + (ea - a), ea, gotplt.plt_slot(i), i, a)
-        write = t.write_pltgot_entry if self.esize == t.static_iplt_entry_size else t.write_iplt_entry
+        write = t.write_pltgot_entry if self.esize != t.plt_entry_size else t.write_iplt_entry
         for i in range(len(self.isyms)):
             ea = self.iplt_addr(i)
             write(buf, o + (ea - a), ea, gotplt.iplt_slot(i))

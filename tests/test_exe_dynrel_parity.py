@@ -1,0 +1,74 @@
+"""Dynamic relocations and symbols of non-PIE executables that reach library data and functions,
+against ld.bfd.
+
+- A weak library definition copied into the executable (glibc's `environ`): bfd's copy relocation
+  names its global alias (`__environ`, bfd's weakdef), both names are exported, the other aliases
+  (`_environ`) are not; braze named the weak one and exported every alias.
+- A function whose address is taken both in code (a 32-bit absolute: canonical PLT entry) and in
+  writable data: the data word holds the PLT entry's address, with no dynamic relocation (braze added
+  an R_X86_64_64 for it); a function referenced only from data keeps its R_X86_64_64.
+Compared: the dynamic relocations as (type, symbol) multisets, the dynamic symbols by name, and the
+program's output (which checks pointer equality between code and data)."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from harness import BuildDir, tool_env
+
+LIB = r"""
+int lib_twice(int x) { return 2 * x; }
+int lib_thrice(int x) { return 3 * x; }
+"""
+PROG = r"""
+#include <stdio.h>
+extern char **environ;
+int lib_twice(int), lib_thrice(int);
+int (*table[])(int) = {lib_twice, lib_thrice};     /* writable data */
+int main(void)
+{
+    int (*volatile p)(int) = lib_twice;             /* -fno-pie: a 32-bit absolute in code */
+    printf("%d %d %d %d\n", table[0](4), table[1](4), p == table[0], environ != 0 && environ[0] != 0);
+    return 0;
+}
+"""
+
+
+def _readelf(path, *opts) -> str:
+    return subprocess.run(["readelf", *opts, str(path)], capture_output=True, text=True, env=tool_env(),
+                          check=True).stdout
+
+
+def _view(path):
+    rels = sorted((f[2], f[4].split("@")[0]) for f in (line.split() for line in _readelf(path, "-rW").splitlines())
+                  if len(f) >= 5 and re.fullmatch(r"[0-9a-f]{16}", f[0]) and f[2].startswith("R_X86_64_")
+                  and f[2] not in ("R_X86_64_JUMP_SLOT",))
+    syms = sorted(line.split()[7] for line in _readelf(path, "--dyn-syms", "-W").splitlines()
+                  if re.match(r"\s*\d+:", line) and len(line.split()) > 7)
+    return rels, syms
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory, braze_lddir):
+    b = BuildDir(tmp_path_factory.mktemp("dynrelparity"), braze_lddir)
+    (b.root / "lib.c").write_text(LIB)
+    (b.root / "prog.c").write_text(PROG)
+    b.run(["gcc", "-shared", "-fPIC", "-fuse-ld=bfd", "lib.c", "-o", "libpar.so"])
+    b.run(["gcc", "-c", "-O1", "-fno-pie", "prog.c"])
+    return b
+
+
+def test_copies_and_canonical_plt_vs_bfd(work):
+    outs = {}
+    for linker in ("bfd", "test"):
+        outs[linker] = work.root / f"prog-{linker}"
+        work.run(["gcc", *work.ld(linker), "-no-pie", "prog.o", "-L.", "-lpar", "-Wl,-rpath,.", "-o", outs[linker]])
+    rels_b, syms_b = _view(outs["bfd"])
+    assert ("R_X86_64_COPY", "__environ") in rels_b and ("R_X86_64_64", "lib_thrice") in rels_b
+    assert ("R_X86_64_64", "lib_twice") not in rels_b
+    assert _view(outs["test"]) == (rels_b, syms_b)
+    runs = [subprocess.run([str(outs[k])], capture_output=True, text=True, cwd=work.root) for k in ("bfd", "test")]
+    assert runs[0].returncode == 0 and runs[0].stdout == "8 12 1 1\n"
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
