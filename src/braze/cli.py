@@ -927,10 +927,16 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
 
 
 # ---- relocatable output and input formats (relocatable.py) ----
-@_flag("r", "i", "relocatable", "Ur")
+@_flag("r", "i", "relocatable")
 def _(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = True
+
+
+@_flag("Ur")
+def _(c, s):
+    """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
+    c.relocatable = c.ur = True
 
 
 @_flag("q", "emit-relocs")

@@ -1022,6 +1022,15 @@ def attach_synthetic(ctx, chunks) -> None:
             _place_synthetic_orphan(st, c, mine)
 
 
+def gotplt_leads_got(st) -> bool:
+    """The output section .got.plt's words go to is the one .got's go to, with .got.plt's pattern
+    first (bfd's -z relro -z now script: `.got : { *(.got.plt) *(.igot.plt) *(.got) *(.igot) }`)."""
+    def first(name):
+        return next((m for m in st.matchers if m.file is None and any(p[1](name) for p in m.pats)), None)
+    a, b = first(".got.plt"), first(".got")
+    return a is not None and b is not None and a.stmt is b.stmt and a.index < b.index
+
+
 def _place_synthetic_orphan(st, c, mine) -> None:
     """A linker-made section no statement names: an orphan statement of its own, placed by kind."""
     stmt = OutSecStmt(c.name, "")
@@ -1320,6 +1329,8 @@ def _dseg_walk(env_of, st, kept):
     # (-z relro with no DATA_SEGMENT_RELRO_END: bfd 2.40 starts the data segment on a page boundary,
     # measured: the page-saving formula below, taken whatever the sizes)
     relro = env.ctx.config.relro
+    if relro and ds["relro_end"] and not _relro_has_sections(ds, kept):
+        relro = False               # bfd's lang_find_relro_sections: no RELRO then
     if relro and ds["relro_end"]:
         initial = ds["base"]
         page = ds["maxp"]
@@ -1351,6 +1362,14 @@ def _dseg_walk(env_of, st, kept):
     else:
         ds["phase"] = "done"
     return env
+
+
+def _relro_has_sections(ds, kept) -> bool:
+    """bfd's lang_find_relro_sections: -z relro has effect only when some input section with contents
+    (or .tbss) lies between DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END (measured here by address,
+    after the first walk)."""
+    lo, hi = ds["base"], ds["relro_end"] - ds["relro_offset"]
+    return any(c.flags & SHF_ALLOC and lo <= c.addr < hi and (c.size or c.flags & SHF_TLS) for _, c in kept)
 
 
 def _sym_value(env, name, where):
@@ -2262,6 +2281,11 @@ def _file_offsets(ctx, chunks, segs, nph):
         c.offset = off
         if c.type != SHT_NOBITS:
             off += c.size
+    gp = ctx.syn.gotplt
+    if gp.merged_got is not None and gp.flags & SHF_ALLOC:
+        # (one .got holding .got.plt's words then .got's: see layout.collect_chunks)
+        gp.merged_got.addr = gp.addr + gp.own_size
+        gp.merged_got.offset = gp.offset + gp.own_size
     ctx.file_end = off
     ctx.shoff = align_up(off, 8)
     ctx.file_size = ctx.shoff + 64 * (len(chunks) + 1)
