@@ -1,7 +1,7 @@
 """bfd 2.40's built-in linker script, byte for byte as `ld --verbose` prints it, for every variant.
 
 bfd generates its scripts from one template (ld/scripttempl/elf.sc) per machine and option set
-(the elf_x86_64.x* / aarch64linux.x* family) and picks one from -pie/-shared/-r/-Ur, -z combreloc,
+(the EMULATION.x* family of files) and picks one from -pie/-shared/-r/-Ur, -z combreloc,
 -z separate-code and -z relro -z now (`_features`). `_TEMPLATE` holds the union of those texts,
 each line tagged with when it appears (checked against ld.bfd and aarch64-linux-gnu-ld --verbose for
 every variant by tests/test_scripts_default.py). --verbose prints it; INSERT scripts are merged into

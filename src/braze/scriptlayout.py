@@ -1100,6 +1100,18 @@ def _nocombreloc_target(ctx, st, c):
     return t, min(i for _, i in where.values())
 
 
+def _nocombreloc_info(ctx, chunks) -> None:
+    """bfd's assign_section_numbers: the dynamic relocation section in an output section named
+    `.rela<X>` (-z nocombreloc) gets SHF_INFO_LINK and sh_info = output section <X>, when there is one."""
+    c = ctx.syn.rela_dyn
+    if c is None or not c.name.startswith(".rela") or not any(x is c for x in chunks):
+        return
+    target = next((x for x in chunks if x.name == c.name[5:] and x.flags & SHF_ALLOC), None)
+    if target is not None:
+        c.flags |= SHF_INFO_LINK
+        c.info = target
+
+
 # -------------------------------------------------------------------- expressions
 
 class _Env:
@@ -1516,6 +1528,8 @@ def layout(ctx) -> None:
     ctx.fixed_starts = {}
     ctx.relro_end = None
     _file_offsets(ctx, chunks_final, segs, nph)
+    if not cfg.z_combreloc:
+        _nocombreloc_info(ctx, chunks_final)
     for seg in segs:
         if seg.type == PT_GNU_STACK:
             seg.memsz = cfg.stack_size
