@@ -38,7 +38,9 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             # -r and --emit-relocs: a target without them refuses the options (configure)
             "reloc_field_width", "emitted_reloc",
             # branch thunks: x86-64 branches reach the whole address space
-            "add_thunks", "finish_thunks"}
+            "add_thunks", "finish_thunks",
+            # bfd's default script fills code output sections on some machines only (aarch64's NOP)
+            "bfd_script_fill"}
 
 
 def _generic_sources():

@@ -927,10 +927,16 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
 
 
 # ---- relocatable output and input formats (relocatable.py) ----
-@_flag("r", "i", "relocatable", "Ur")
+@_flag("r", "i", "relocatable")
 def _(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = True
+
+
+@_flag("Ur")
+def _(c, s):
+    """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
+    c.relocatable = c.ur = True
 
 
 @_flag("q", "emit-relocs")
@@ -1442,7 +1448,7 @@ def parse_args(argv: list[str]) -> Config | None:
         # --version: print and stop; -v/-V: print, then link if there are inputs
         if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")] and not c.verbose:
             return None
-    if c.verbose:       # as bfd: the version, then the linker script in use (braze's default: its layout)
+    if c.verbose:       # as bfd: the version, then the linker script in use (bfd's built-in one by default)
         from .defaultscript import verbose_text
         if not shown:
             from . import __version__

@@ -210,6 +210,7 @@ class Config:
     force_group_allocation: bool = False   # with -r: groups' members placed as in a final link
     check_sections: bool = True   # --no-check-sections: a SECTIONS script's sections may overlap
     relocatable: bool = False     # -r/-i/-Ur/--relocatable: an ET_REL output (relocatable.py)
+    ur: bool = False              # -Ur (as -r for ELF; --verbose prints bfd's -Ur script)
     emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output
     define_common: bool = False   # -d/-dc/-dp: allocate common symbols even with -r
     size_map: str | None = None          # --size-map=FILE.html|FILE.json (braze): what takes the bytes

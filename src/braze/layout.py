@@ -62,7 +62,8 @@ def collect_chunks(ctx) -> list:
             or syn.plt.isyms \
             or _got_referenced(ctx):
         chunks.append(syn.gotplt)
-        if ctx.config.now and ctx.lscript is None:
+        if ctx.lscript is None and _relro_now_script(ctx.config) or \
+                ctx.lscript is not None and ctx.config.now and _script_gotplt_leads_got(ctx):
             # bfd's -z now script: `.got : { *(.got.plt) *(.igot.plt) *(.got) *(.igot) }`, one section
             # named .got (the PLT's words first, so _GLOBAL_OFFSET_TABLE_ and DT_PLTGOT are its start)
             syn.gotplt.name = ".got"
@@ -70,6 +71,19 @@ def collect_chunks(ctx) -> list:
                 chunks.remove(syn.got)
                 syn.gotplt.merged_got = syn.got
     return chunks
+
+
+def _relro_now_script(cfg) -> bool:
+    """bfd takes its -z relro -z now script (as defaultscript._features): -z now with -z combreloc,
+    and -z relro or -z separate-code (so -z norelro -z now -z noseparate-code keeps a .got.plt)."""
+    return cfg.now and cfg.z_combreloc and (cfg.relro or bool(cfg.separate_code))
+
+
+def _script_gotplt_leads_got(ctx) -> bool:
+    """A SECTIONS script (bfd's -z relro -z now default script under INSERT) that puts .got.plt and
+    then .got in one output section: laid out as that script without one (a single .got)."""
+    from .scriptlayout import gotplt_leads_got
+    return gotplt_leads_got(ctx.lscript)
 
 
 def _got_referenced(ctx):

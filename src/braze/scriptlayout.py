@@ -1046,6 +1046,15 @@ def attach_synthetic(ctx, chunks) -> None:
             _place_synthetic_orphan(st, c, mine)
 
 
+def gotplt_leads_got(st) -> bool:
+    """The output section .got.plt's words go to is the one .got's go to, with .got.plt's pattern
+    first (bfd's -z relro -z now script: `.got : { *(.got.plt) *(.igot.plt) *(.got) *(.igot) }`)."""
+    def first(name):
+        return next((m for m in st.matchers if m.file is None and any(p[1](name) for p in m.pats)), None)
+    a, b = first(".got.plt"), first(".got")
+    return a is not None and b is not None and a.stmt is b.stmt and a.index < b.index
+
+
 def _place_synthetic_orphan(st, c, mine) -> None:
     """A linker-made section no statement names: an orphan statement of its own, placed by kind."""
     stmt = OutSecStmt(c.name, "")
@@ -1113,6 +1122,18 @@ def _nocombreloc_target(ctx, st, c):
         return None, None
     t, _ = next(iter(where.values()))
     return t, min(i for _, i in where.values())
+
+
+def _nocombreloc_info(ctx, chunks) -> None:
+    """bfd's assign_section_numbers: the dynamic relocation section in an output section named
+    `.rela<X>` (-z nocombreloc) gets SHF_INFO_LINK and sh_info = output section <X>, when there is one."""
+    c = ctx.syn.rela_dyn
+    if c is None or not c.name.startswith(".rela") or not any(x is c for x in chunks):
+        return
+    target = next((x for x in chunks if x.name == c.name[5:] and x.flags & SHF_ALLOC), None)
+    if target is not None:
+        c.flags |= SHF_INFO_LINK
+        c.info = target
 
 
 # -------------------------------------------------------------------- expressions
@@ -1344,6 +1365,8 @@ def _dseg_walk(env_of, st, kept):
     # (-z relro with no DATA_SEGMENT_RELRO_END: bfd 2.40 starts the data segment on a page boundary,
     # measured: the page-saving formula below, taken whatever the sizes)
     relro = env.ctx.config.relro
+    if relro and ds["relro_end"] and not _relro_has_sections(ds, kept):
+        relro = False               # bfd's lang_find_relro_sections: no RELRO then
     if relro and ds["relro_end"]:
         initial = ds["base"]
         page = ds["maxp"]
@@ -1378,6 +1401,14 @@ def _dseg_walk(env_of, st, kept):
     else:
         ds["phase"] = "done"
     return env
+
+
+def _relro_has_sections(ds, kept) -> bool:
+    """bfd's lang_find_relro_sections: -z relro has effect only when some input section with contents
+    (or .tbss) lies between DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END (measured here by address,
+    after the first walk)."""
+    lo, hi = ds["base"], ds["relro_end"] - ds["relro_offset"]
+    return any(c.flags & SHF_ALLOC and lo <= c.addr < hi and (c.size or c.flags & SHF_TLS) for _, c in kept)
 
 
 def _sym_value(env, name, where):
@@ -1530,6 +1561,8 @@ def layout(ctx) -> None:
     ctx.fixed_starts = {}
     ctx.relro_end = None
     _file_offsets(ctx, chunks_final, segs, nph)
+    if not cfg.z_combreloc:
+        _nocombreloc_info(ctx, chunks_final)
     for seg in segs:
         if seg.type == PT_GNU_STACK:
             seg.memsz = cfg.stack_size
@@ -2295,6 +2328,11 @@ def _file_offsets(ctx, chunks, segs, nph):
         c.offset = off
         if c.type != SHT_NOBITS:
             off += c.size
+    gp = ctx.syn.gotplt
+    if gp.merged_got is not None and gp.flags & SHF_ALLOC:
+        # (one .got holding .got.plt's words then .got's: see layout.collect_chunks)
+        gp.merged_got.addr = gp.addr + gp.own_size
+        gp.merged_got.offset = gp.offset + gp.own_size
     ctx.file_end = off
     ctx.shoff = align_up(off, 8)
     ctx.file_size = ctx.shoff + 64 * (len(chunks) + 1)

@@ -838,6 +838,10 @@ class AArch64(Target):
         **dict.fromkeys(("armelf", "armelfb", "armelf_linux_eabi", "armelfb_linux_eabi"), "32-bit Arm"),
     }
     output_format = "elf64-littleaarch64"
+    bfd_script_tag = "a64"
+    bfd_script_head = ('OUTPUT_FORMAT("elf64-littleaarch64", "elf64-bigaarch64",\n\t      "elf64-littleaarch64")\n'
+                       "OUTPUT_ARCH(aarch64)")
+    bfd_script_fill = " =0x1f2003d5"       # bfd's aarch64 NOP fill of code output sections
     image_base = IMAGE_BASE
     max_page_size = MAX_PAGE_SIZE
     common_page_size = COMMON_PAGE_SIZE

@@ -62,6 +62,10 @@ class Target:
     separate_code = True              # -z separate-code is the default
     missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable
     extra_linker_syms: tuple = ()     # symbols the target's default script also defines unconditionally
+    # ---- bfd's built-in linker script as --verbose prints it (defaultscript.py): what differs by machine
+    bfd_script_tag = ""               # selects the template lines tagged with it (this machine's emulparams)
+    bfd_script_head = ""              # its OUTPUT_FORMAT and OUTPUT_ARCH lines
+    bfd_script_fill = ""              # what follows the `}` of .init/.text/.fini (a NOP fill), or ""
     # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
     plt_cie = b""
     lazy_plt_fde = b""

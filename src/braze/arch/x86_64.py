@@ -1163,6 +1163,8 @@ class X86_64(Target):
     refused_emulations = {"elf32_x86_64": "the x32 ABI", "elf_i386": "32-bit x86", "elf_iamcu": "Intel MCU",
                           **dict.fromkeys(("i386pep", "i386pe"), "PE (Windows) output")}
     output_format = "elf64-x86-64"
+    bfd_script_tag = "x86"
+    bfd_script_head = 'OUTPUT_FORMAT("elf64-x86-64", "elf64-x86-64",\n\t      "elf64-x86-64")\nOUTPUT_ARCH(i386:x86-64)'
     image_base = 0x400000
     max_page_size = 0x1000
     common_page_size = 0x1000
