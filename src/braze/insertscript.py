@@ -109,15 +109,18 @@ def bfd_default_script(cfg) -> str:
 
 
 def base_script(ctx):
-    """The script INSERT scripts go into: the -T script without INSERT, else bfd's default one."""
+    """The main script: the -T script without INSERT, else bfd's default one (for INSERT scripts and
+    scripts given as input files)."""
     if ctx.pending_lscript is not None:
         return ctx.pending_lscript
     cfg = ctx.config
+    first = ctx.insert_scripts[0] if ctx.insert_scripts else ctx.implicit_scripts[0]
+    what = "INSERT" if ctx.insert_scripts else "a SECTIONS script given as an input file"
     if cfg.separate_code is False:
-        raise LinkError(f"{ctx.insert_scripts[0].path}: INSERT with -z noseparate-code is not supported by braze")
+        raise LinkError(f"{first.path}: {what} with -z noseparate-code is not supported by braze")
     if cfg.relro and cfg.now:
         # (bfd's -z relro -z now script puts .got.plt inside .got: the engine does not mix them)
-        raise LinkError(f"{ctx.insert_scripts[0].path}: INSERT with -z now is not supported by braze")
+        raise LinkError(f"{first.path}: {what} with -z now is not supported by braze")
     from .inputs.ldscript import parse_full
     ctx.script_entry = "_start"      # (its ENTRY, read after the others, is the one that counts in bfd)
     script = parse_full(bfd_default_script(cfg), _PATH)
@@ -126,36 +129,59 @@ def base_script(ctx):
 
 
 def apply_inserts(ctx) -> None:
-    """Move each INSERT script's statements into the main script, in the order the scripts were read
-    (bfd's statement-list order), and make the result the link's SECTIONS script."""
+    """One statement list, as bfd's: the main script, then the other -T scripts with SECTIONS, then
+    the scripts given as input files (scriptmerge.py); each INSERT script's statements moved in at
+    their section, in the order the scripts were read (bfd's process_insert_statements)."""
+    from .scriptmerge import merge_into, insert_chunks, make_flat
+    if ctx.insert_scripts and ctx.more_scripts:
+        raise LinkError(f"{ctx.insert_scripts[0].path}: INSERT together with several -T scripts with SECTIONS "
+                        "is not supported by braze")
+    if ctx.insert_scripts and getattr(ctx, "ignored_dscript", None) is not None:
+        # (bfd reads -dT in place of its default script when the -T scripts all end in INSERT)
+        raise LinkError(f"{ctx.ignored_dscript}: -dT together with -T scripts ending in INSERT is not "
+                        "supported by braze")
     base = base_script(ctx)
+    make_flat(base)
+    for extra in ctx.more_scripts:
+        merge_into(base, extra, "a second -T script")
+    for extra in ctx.implicit_scripts:
+        merge_into(base, extra, "a script given as an input file")
     stmts = base.sections
     own = {id(s) for s in stmts}             # (an INSERT never names another INSERT script's section)
     main = ctx.pending_lscript is not None and not getattr(base, "_default", False)
+    carry = []          # statements after an INSERT: they go with the next INSERT's (bfd snips from the start)
     for k, ins in enumerate(ctx.insert_scripts):
-        before, name, where, ntop = ins.insert
         if main and k >= ctx.inserts_before_main:
             # bfd: every output section read before an INSERT is hidden from it (it is to be moved)
-            raise LinkError(f"{where}: {name} not found for insert")
-        if len(ins.top) > ntop:
-            raise LinkError(f"{ins.top[ntop].where}: a statement after INSERT is not supported by braze")
+            raise LinkError(f"{ins.insert[2]}: {ins.insert[1]} not found for insert")
         if ins.phdrs is not None:
             raise LinkError(f"{ins.path}: PHDRS in a script with INSERT is not supported by braze")
-        oss = [s for s in stmts if isinstance(s, OutSecStmt) and id(s) in own]
-        target = next((s for s in oss if s.name == name), None)
-        if target is not None and before:
-            k = oss.index(target)
-            target = oss[k - 1] if k else None
-        if target is None:
-            raise LinkError(f"{where}: {name} not found for insert")
-        block = list(ins.top[:ntop]) + list(ins.sections)
-        at = _after(stmts, stmts.index(target))
-        stmts[at:at] = block
-        for k, v in ins.memory.items():
-            if k in base.memory and base.memory[k] is not v:
-                raise LinkError(f"{ins.path}: redefinition of memory region `{k}'")
-            base.memory[k] = v
+        chunks, trailing = insert_chunks(ins)
+        for (before, name, where, _ntop, _nsec), chunk in chunks:
+            oss = [s for s in stmts if isinstance(s, OutSecStmt) and id(s) in own]
+            target = next((s for s in oss if s.name == name), None)
+            if target is not None and before:
+                i = oss.index(target)
+                target = oss[i - 1] if i else None
+            if target is None:
+                raise LinkError(f"{where}: {name} not found for insert")
+            block = carry + chunk
+            carry = []
+            at = _after(stmts, stmts.index(target))
+            stmts[at:at] = block
+        carry = trailing
+        for m, v in ins.memory.items():
+            if m in base.memory and base.memory[m] is not v:
+                raise LinkError(f"{ins.path}: redefinition of memory region `{m}'")
+            base.memory[m] = v
         base.nocrossrefs.extend(ins.nocrossrefs)
+    if carry:
+        # after the last INSERT: they stay where the script was read, ahead of the main script
+        sec = next((s for s in carry if isinstance(s, OutSecStmt)), None)
+        if sec is not None:
+            raise LinkError(f"{sec.where}: an output section after the last INSERT is not supported by braze "
+                            "(bfd places it ahead of the main script's statements)")
+        stmts[0:0] = carry
     ctx.pending_lscript = base
 
 

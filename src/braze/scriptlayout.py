@@ -93,9 +93,8 @@ def setup(ctx, script) -> None:
                         "SECTIONS script are not supported by braze")
     st = ctx.lscript = ScriptState(script)
     _undeclared_regions(script)
-    before = [c for c, after in zip(script.top, script.top_order) if not after]
-    after = [c for c, after in zip(script.top, script.top_order) if after]
-    st.stmts = before + list(script.sections) + after
+    from .scriptmerge import flat
+    st.stmts = flat(script)         # (top-level commands among the SECTIONS statements, in file order)
 
 
 def _undeclared_regions(script) -> None:
@@ -1620,20 +1619,34 @@ def _walk(env, st, kept):
     env.current = None
     env.prefer_next = False
     pending_dot = None
+    # env.dot is `.` as bfd's lang_do_assignments sees it (symbol values); `sdot` as its
+    # lang_size_sections sees it, and `rcur` the default region's current address there, where a
+    # section without an address starts. They part after a non-allocated section (`.` moves past it,
+    # the region's address does not) and after a removed section with an address (sizing moves `.`
+    # there, the assignments walk does not); a top-level assignment sets `rcur` to the sizing `.`.
+    sdot = rcur = env.dot
     for s in st.stmts + [None]:
         if pending_dot is not None:         # after an OVERLAY's last section
-            env.dot = _abs(_eval(env, pending_dot))
+            env.dot = sdot = _abs(_eval(env, pending_dot))
             pending_dot = None
         if s is None:
             break
         if isinstance(s, OutSecStmt):
             pending_dot = s.update_dot
         if isinstance(s, Assign):
-            _assign(env, st, s, last_alloc)
+            if s.name == "." and sdot != env.dot:
+                sdot = _sizing_dot(env, s, sdot)
+                _assign(env, st, s, last_alloc)
+            else:
+                _assign(env, st, s, last_alloc)
+                if s.name == ".":
+                    sdot = env.dot
+            rcur = sdot
             if s.name == ".":
                 env.prefer_next = True
             continue
         if isinstance(s, AssertCmd):
+            rcur = sdot                     # (bfd: ASSERT is an assignment statement)
             if env.final:
                 _eval_assert(env, s)
             continue
@@ -1642,6 +1655,8 @@ def _walk(env, st, kept):
             env.prefer_next = False
             env.current = c if c is not None else st.chunk_of.get(id(s), env.current)
         if c is None:
+            if getattr(s, "addr", None) is not None:
+                sdot = _sizing_addr(env, s, sdot)   # (bfd sizes a removed section's address too)
             c = st.chunk_of.get(id(s))
             if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
                 # a removed output section: its symbols still get `.` there (fixed up later)
@@ -1657,14 +1672,16 @@ def _walk(env, st, kept):
             continue
         body, extra = st.body_members.get(id(s), ([], []))
         if not c.flags & SHF_ALLOC and not getattr(c, "typed_noalloc", False):
-            save = env.dot
-            c.addr = 0
+            # bfd: at its address (an orphan's is 0), else where the default region is; `.` goes
+            # past it, the region stays
+            c.addr = 0 if s.orphan else _sizing_addr(env, s, sdot, True) if s.addr is not None else \
+                align_up(rcur, c.align)
             c.lma = 0
-            env.dot = 0
+            env.dot = c.addr
             env.sec = c
             _body(env, st, s, c, body, extra)
             env.sec = None
-            env.dot = save
+            env.dot = sdot = c.addr + c.size
             continue
         align = c.align
         if getattr(s, "subalign", None) is not None and c.members:
@@ -1683,11 +1700,11 @@ def _walk(env, st, kept):
         elif regions and s.addr is None:
             region = _default_region(regions, c)
         if s.addr is not None:
-            addr = _abs(_eval(env, s.addr))
+            addr = _sizing_addr(env, s, sdot, True)
         elif region is not None:
             addr = align_up(region.cur, align)
         else:
-            addr = align_up(env.dot, align)
+            addr = align_up(rcur, align)
         c.addr = addr
         env.dot = addr
         env.sec = c
@@ -1741,7 +1758,38 @@ def _walk(env, st, kept):
         if region is not None:
             region.cur = env.dot if not (c.flags & SHF_TLS and c.type == SHT_NOBITS) else addr + size
             _check_region(env, region, c)
+        else:
+            rcur = env.dot                  # (.tbss takes no room there: bfd's dotdelta 0)
+        sdot = env.dot
         last_alloc = c
+
+
+def _sizing_dot(env, a, sdot):
+    """A top-level `. = …` as bfd's sizing walk evaluates it, with its own `.` (see _walk)."""
+    save = env.dot
+    env.dot = sdot
+    try:
+        v = _eval(env, a.expr)
+        if a.op != "=":
+            v = _binop(env, a.op[:-1], (sdot, None), v, a.where)
+        return _abs(v)
+    finally:
+        env.dot = save
+
+
+def _sizing_addr(env, s, sdot, strict=False):
+    """An output section's address expression, evaluated at the sizing walk's `.`; for a removed
+    section (not strict) one braze cannot evaluate leaves `.` alone."""
+    save = env.dot
+    env.dot = sdot
+    try:
+        return _abs(_eval(env, s.addr))
+    except LinkError:
+        if strict:
+            raise
+        return sdot
+    finally:
+        env.dot = save
 
 
 def _default_region(regions, c):
@@ -2241,6 +2289,9 @@ def _file_offsets(ctx, chunks, segs, nph):
             continue
         cs = seg.chunks
         if not cs:
+            if seg.type == 6 and base is None and not user:
+                # (e.g. a section placed at 0 ahead of the headers: bfd's error, no output)
+                raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
             if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
                 seg.offset, seg.vaddr = 64, base + 64
                 seg.paddr = seg.vaddr if seg.paddr is None else seg.paddr
