@@ -147,7 +147,9 @@ def apply_inserts(ctx) -> None:
     for extra in ctx.implicit_scripts:
         merge_into(base, extra, "a script given as an input file")
     stmts = base.sections
-    own = {id(s) for s in stmts}             # (an INSERT never names another INSERT script's section)
+    # the sections an INSERT may name: not those of the statements being moved (bfd hides them while
+    # it scans up to the INSERT), but those an earlier INSERT moved in (bfd 2.40, checked)
+    own = {id(s) for s in stmts}
     main = ctx.pending_lscript is not None and not getattr(base, "_default", False)
     carry = []          # statements after an INSERT: they go with the next INSERT's (bfd snips from the start)
     for k, ins in enumerate(ctx.insert_scripts):
@@ -169,6 +171,7 @@ def apply_inserts(ctx) -> None:
             carry = []
             at = _after(stmts, stmts.index(target))
             stmts[at:at] = block
+            own.update(id(s) for s in block if isinstance(s, OutSecStmt))
         carry = trailing
         for m, v in ins.memory.items():
             if m in base.memory and base.memory[m] is not v:

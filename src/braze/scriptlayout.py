@@ -1978,27 +1978,55 @@ def _first_symbol(e):
     return None
 
 
+def _after_end(st):
+    """The output section statements after an assignment to `_end` (or `end`, `__end`…): bfd's
+    after_end, past which a top-level assignment always belongs to the section before it."""
+    got = getattr(st, "after_end_ids", None)
+    if got is None:
+        got = st.after_end_ids = set()
+        found = False
+
+        def ends(a):
+            return isinstance(a, Assign) and a.name.lstrip("_") == "end"
+        for t in st.stmts:
+            if isinstance(t, OutSecStmt):
+                if found:
+                    got.add(id(t))
+                found = found or any(ends(b) for b in t.body)
+            elif ends(t):
+                found = True
+    return got
+
+
 def _section_for_dot(env, st, cur_stmt):
     """bfd's section_for_dot: a top-level assignment belongs to the output section before it, or,
     after an assignment to `.`, to the next one; sections not allocated (or TLS) are skipped over
     in the section list."""
     lst = st.hdr_list
     ok = (lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS)
+    after_end = _after_end(st)
     if env.current is None or env.prefer_next:
         stmts = st.stmts
         i = stmts.index(cur_stmt) + 1 if cur_stmt is not None else 0
         nxt = None
         for t in stmts[i:]:
+            if isinstance(t, OutSecStmt) and id(t) in after_end:
+                break
             if isinstance(t, OutSecStmt) and id(t) in st.kept:
                 nxt = st.kept[id(t)]
                 break
-        if nxt is not None:
+        if nxt is None and env.current is not None:
+            pass        # (bfd: past the assignment to `_end`, always the section before)
+        elif nxt is not None:
             j = lst.index(nxt)
+            while j >= 0 and not ok(lst[j]):
+                j -= 1
+            return lst[j] if j >= 0 else None
         else:
             j = len(lst) - 1
-        while j >= 0 and not ok(lst[j]):
-            j -= 1
-        return lst[j] if j >= 0 else None
+            while j >= 0 and not ok(lst[j]):
+                j -= 1
+            return lst[j] if j >= 0 else None
     c = env.current
     j = lst.index(c) if c in lst else -1
     if j < 0:
