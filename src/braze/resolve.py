@@ -460,6 +460,10 @@ class Reader:
             raise LinkError(f"{path}: STARTUP({res.startup}) in a script read after other input files is "
                             "not supported by braze (give the script before the inputs)")
         if self.cfg.relocatable and res.sections is not None:
+            if not tscript:
+                # (bfd adds its statements after those of its -r default script)
+                raise LinkError(f"{path}: SECTIONS in a script given as an input file is not supported by "
+                                "braze with -r (give it with -T)")
             if getattr(self.ctx, "r_script", None) is not None:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")
             self.ctx.r_script = res.sections

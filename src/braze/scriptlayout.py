@@ -1658,12 +1658,13 @@ def _walk(env, st, kept):
             if getattr(s, "addr", None) is not None:
                 sdot = _sizing_addr(env, s, sdot)   # (bfd sizes a removed section's address too)
             c = st.chunk_of.get(id(s))
-            if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
+            members = getattr(c, "members", ())     # (a removed linker-made section has none)
+            if c is not None and c.flags & SHF_ALLOC or c is not None and not members:
                 # a removed output section: its symbols still get `.` there (fixed up later)
                 c.addr = env.dot
-                if c.members and not any(isinstance(b, Assign) for b in s.body):
+                if members and not any(isinstance(b, Assign) for b in s.body):
                     # (its empty inputs' symbols: at `.` aligned as the section would be, as bfd)
-                    c.addr = align_up(env.dot, max([c.align] + [getattr(m, "align", 1) for m in c.members]))
+                    c.addr = align_up(env.dot, max([c.align] + [getattr(m, "align", 1) for m in members]))
                 env.sec = c
                 for b in s.body:
                     if isinstance(b, Assign):
