@@ -45,6 +45,8 @@ SCRIPTS = {
     "tail_addr": "SECTIONS\n{\n  . = 0x10000000;\n  at_high = .;\n" + MY + MY2 + "  .mytext : { *(.mytext) }\n}\n",
     "tail_kept": "SECTIONS\n{\n  .mykept : { KEEP (*(.mykept)) }\n" + MY + "}\n",
     "tail_ro": "SECTIONS\n{\n  .myro : { *(.myro) }\n  ro_end = .;\n}\n",
+    # a statement of a name the default script has: its inputs are taken already, it is removed
+    "tail_dup_text": "SECTIONS { .text : { *(.text) } }\n",
     "tail_dot_first": "SECTIONS\n{\n  s_start = .;\n" + MY + "}\n",
     # -T scripts
     "main_static": "SECTIONS { . = 0x500000 + SIZEOF_HEADERS; .text : { *(.text .text.*) }\n"
@@ -78,6 +80,7 @@ CASES = {
     "exe_tail_two": ("exe", ["-no-pie", "-Wl,-z,norelro"], [], ["tail_two"]),
     "so_tail": ("so", ["-shared"], [], ["tail"]),
     "so_tail_two": ("so", ["-shared"], [], ["tail_two"]),
+    "so_dup_text": ("so", ["-shared"], [], ["tail_dup_text"]),
     "static_tail": ("bare", ["-static", "-nostdlib", "-Wl,-z,norelro"], [], ["tail"]),
     "static_tail_addr": ("bare", ["-static", "-nostdlib", "-Wl,-z,norelro"], [], ["tail_addr"]),
     "static_main_tail": ("bare", ["-static", "-nostdlib"], ["main_static"], ["tail_two"]),
