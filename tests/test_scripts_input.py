@@ -31,7 +31,7 @@ from harness import tool_env
 import test_shared as shared
 from test_shared import run, run_ctypes
 from test_scripts import _layout_view, _data_bytes
-from test_scripts_dynamic import _dyn_view, SYSV
+from test_scripts_dynamic import _dyn_view, SYSV, bfd_default_script
 
 C = Path(__file__).resolve().parent / "c"
 
@@ -84,6 +84,9 @@ CASES = {
     "static_tail": ("bare", ["-static", "-nostdlib", "-Wl,-z,norelro"], [], ["tail"]),
     "static_tail_addr": ("bare", ["-static", "-nostdlib", "-Wl,-z,norelro"], [], ["tail_addr"]),
     "static_main_tail": ("bare", ["-static", "-nostdlib"], ["main_static"], ["tail_two"]),
+    # bfd's own default scripts (ld.bfd --verbose) given with -T, then an input-file or a second -T script
+    "pie_bfd_script_tail": ("pie", ["-pie"], ["bfd_pie"], ["tail"]),
+    "exe_bfd_script_second": ("exe", ["-no-pie"], ["bfd_exe", "tail"], []),
     # several SECTIONS scripts without INSERT
     "static_two_T": ("bare", ["-static", "-nostdlib"], ["main_static", "second"], []),
     "static_two_blocks": ("bare", ["-static", "-nostdlib"], ["two_blocks"], []),
@@ -122,6 +125,8 @@ def objs(build) -> dict:
         out[name] = o
     for name, text in SCRIPTS.items():
         (build.root / f"{name}.ld").write_text(text)
+    (build.root / "bfd_pie.ld").write_text(bfd_default_script("-pie"))
+    (build.root / "bfd_exe.ld").write_text(bfd_default_script())
     return out
 
 
@@ -212,15 +217,20 @@ def test_section_after_last_insert(build, objs):
                      r"is not supported by braze", err), err
 
 
-def test_section_ahead_of_headers(build, objs):
-    """An input-file script whose first statement is `x = .`: bfd's sizing walk has `.` at 0 there
-    (after the default script's debug sections), so its section lands at 0, ahead of the headers:
-    bfd's error, no output, in both."""
+@pytest.mark.parametrize("name,inputs,flags", [
+    ("dot_first", ["tail_dot_first.ld"], ["-pie"]),
+    ("second_after_bfd_script", [], ["-no-pie", "-Wl,-T,bfd_exe.ld", "-Wl,-T,second.ld"])])
+def test_section_ahead_of_headers(build, objs, name, inputs, flags):
+    """A script after the main one whose first statement is `x = .`: bfd's sizing walk has `.` at 0
+    there (after the default script's debug sections), so its section lands at 0, ahead of the
+    headers: bfd's error, no output, in both."""
+    kind = "pie" if "-pie" in flags else "exe"
     for linker in ("bfd", "test"):
-        p, err = _link(build, linker, "dot_first", [objs["pie"], build.root / "tail_dot_first.ld"], "-pie")
+        p, err = _link(build, linker, name, [objs[kind], *(build.root / i for i in inputs)], *flags)
         assert p is None and "PHDR segment not covered by LOAD segment" in err, err
-        assert "Traceback" not in err and not (build.root / linker / "dot_first").exists()
-        assert f"tail_dot_first.ld {WARN}" in err
+        assert "Traceback" not in err and not (build.root / linker / name).exists()
+        for i in inputs:
+            assert f"{i} {WARN}" in err
 
 
 @pytest.mark.parametrize("name,inputs,flags,msg", [
