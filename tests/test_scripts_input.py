@@ -66,6 +66,10 @@ SCRIPTS = {
     "ins_after_mysec": "SECTIONS {\n" + MY2 + "} INSERT AFTER .mysec;\n",
     # refused / errors
     "tail_no_os": "SECTIONS { only_assign = .; }\n",
+    # MEMORY: the default script's sections fit no region (bfd's error; a warning with
+    # --no-check-sections, and they stay where the default region is)
+    "tail_memory": "MEMORY { ram : ORIGIN = 0x10000000, LENGTH = 1M }\nSECTIONS {\n" + MY.rstrip() + " > ram\n}\n",
+    "ins_twice": "SECTIONS {\n" + MY + "} INSERT AFTER .data;\nINSERT AFTER .text;\n",
     "ins_then_section": "SECTIONS {\n" + MY + "} INSERT AFTER .data;\nSECTIONS {\n" + MY2 + "}\n",
 }
 
@@ -84,6 +88,7 @@ CASES = {
     "static_tail": ("bare", ["-static", "-nostdlib", "-Wl,-z,norelro"], [], ["tail"]),
     "static_tail_addr": ("bare", ["-static", "-nostdlib", "-Wl,-z,norelro"], [], ["tail_addr"]),
     "static_main_tail": ("bare", ["-static", "-nostdlib"], ["main_static"], ["tail_two"]),
+    "pie_tail_memory_nocheck": ("pie", ["-pie", "-Wl,--no-check-sections"], [], ["tail_memory"]),
     # bfd's own default scripts (ld.bfd --verbose) given with -T, then an input-file or a second -T script
     "pie_bfd_script_tail": ("pie", ["-pie"], ["bfd_pie"], ["tail"]),
     "exe_bfd_script_second": ("exe", ["-no-pie"], ["bfd_exe", "tail"], []),
@@ -204,6 +209,26 @@ def test_dT_ignored_beside_T(build, objs):
             assert outs[linker] is not None, err
         assert _layout_view(outs["test"]) == _layout_view(outs["bfd"])
         assert run([str(outs["test"])]) == run([str(outs["bfd"])])
+
+
+def test_insert_right_after_insert(build, objs):
+    """Two INSERTs with nothing between: bfd splices its statement list onto itself ("final link
+    failed: bad value" here); braze refuses it by name."""
+    p, err = _link(build, "bfd", "ins_twice", [objs["pie"]], "-pie", "-Wl,-T,ins_twice.ld")
+    assert p is None, err
+    p, err = _link(build, "test", "ins_twice", [objs["pie"]], "-pie", "-Wl,-T,ins_twice.ld")
+    assert p is None and "Traceback" not in err and not (build.root / "test" / "ins_twice").exists()
+    assert re.search(r"braze: error: \S*ins_twice\.ld:4:1: an INSERT with no statement since the previous "
+                     r"INSERT is not supported by braze", err), err
+
+
+def test_no_memory_region(build, objs):
+    """MEMORY in a script given as an input file: the default script's sections fit no region, bfd's
+    error in both (with --no-check-sections, compared in test_scripts_input_vs_bfd)."""
+    for linker in ("bfd", "test"):
+        p, err = _link(build, linker, "memory", [objs["pie"], build.root / "tail_memory.ld"], "-pie")
+        assert p is None and "no memory region specified for loadable section `.interp'" in err, err
+        assert "Traceback" not in err and not (build.root / linker / "memory").exists()
 
 
 def test_section_after_last_insert(build, objs):

@@ -151,6 +151,7 @@ def apply_inserts(ctx) -> None:
     # it scans up to the INSERT), but those an earlier INSERT moved in (bfd 2.40, checked)
     own = {id(s) for s in stmts}
     main = ctx.pending_lscript is not None and not getattr(base, "_default", False)
+    seen_insert = False
     carry = []          # statements after an INSERT: they go with the next INSERT's (bfd snips from the start)
     for k, ins in enumerate(ctx.insert_scripts):
         if main and k >= ctx.inserts_before_main:
@@ -169,6 +170,12 @@ def apply_inserts(ctx) -> None:
                 raise LinkError(f"{where}: {name} not found for insert")
             block = carry + chunk
             carry = []
+            if not block and (k or seen_insert):
+                # (bfd's process_insert_statements then splices its list onto itself: it fails or
+                # loses statements)
+                raise LinkError(f"{where}: an INSERT with no statement since the previous INSERT is not "
+                                "supported by braze")
+            seen_insert = True
             at = _after(stmts, stmts.index(target))
             stmts[at:at] = block
             own.update(id(s) for s in block if isinstance(s, OutSecStmt))

@@ -1700,6 +1700,8 @@ def _walk(env, st, kept):
                                 "(bfd would make an unbounded one): not supported by braze")
         elif regions and s.addr is None:
             region = _default_region(regions, c)
+            if region is None and not (c.flags & SHF_TLS and c.type == SHT_NOBITS):
+                _no_region(env, st, c)
         if s.addr is not None:
             addr = _sizing_addr(env, s, sdot, True)
         elif region is not None:
@@ -1791,6 +1793,18 @@ def _sizing_addr(env, s, sdot, strict=False):
         return sdot
     finally:
         env.dot = save
+
+
+def _no_region(env, st, c):
+    """bfd: with MEMORY regions declared, a section without an address that no region takes is an
+    error (a warning with --no-check-sections; it then goes where the default region is)."""
+    msg = f"no memory region specified for loadable section `{c.name}'"
+    if env.ctx.config.check_sections:
+        raise LinkError(msg)
+    told = st.__dict__.setdefault("no_region_told", set())
+    if c.name not in told:
+        told.add(c.name)
+        diag.warn(msg)
 
 
 def _default_region(regions, c):
