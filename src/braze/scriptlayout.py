@@ -2030,18 +2030,12 @@ def _section_for_dot(env, st, cur_stmt):
             if isinstance(t, OutSecStmt) and id(t) in st.kept:
                 nxt = st.kept[id(t)]
                 break
-        if nxt is None and env.current is not None:
-            pass        # (bfd: past the assignment to `_end`, always the section before)
-        elif nxt is not None:
-            j = lst.index(nxt)
+        if nxt is not None or env.current is None:
+            j = lst.index(nxt) if nxt is not None else len(lst) - 1
             while j >= 0 and not ok(lst[j]):
                 j -= 1
             return lst[j] if j >= 0 else None
-        else:
-            j = len(lst) - 1
-            while j >= 0 and not ok(lst[j]):
-                j -= 1
-            return lst[j] if j >= 0 else None
+        # (bfd: past the assignment to `_end`, or with no section after, the section before)
     c = env.current
     j = lst.index(c) if c in lst else -1
     if j < 0:
@@ -2332,7 +2326,7 @@ def _file_offsets(ctx, chunks, segs, nph):
             continue
         cs = seg.chunks
         if not cs:
-            if seg.type == 6 and base is None and not user:
+            if seg.type == PT_PHDR and base is None and not user:
                 # (e.g. a section placed at 0 ahead of the headers: bfd's error, no output)
                 raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
             if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
