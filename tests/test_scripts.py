@@ -136,12 +136,13 @@ def test_default_entry(build, direct_ld, objs):
         re.search(r"Entry point address:\s+(\S+)", _readelf(bfd, "-h")).group(1)
 
 
-def test_braze_message_sections_as_input_file(build, direct_ld, objs):
-    """A SECTIONS script named as an input file augments bfd's default script: braze refuses it."""
-    p, out = _link(build, direct_ld, "test", "asinput", ["-static", "-e", "_start", *objs["plain"],
-                                                          SCRIPTS / "basic.ld"])
-    assert p.returncode == 1 and not out.exists()
-    assert "braze: error:" in p.stderr and "give the script with -T" in p.stderr, p.stderr
+def test_sections_as_input_file(build, direct_ld, objs):
+    """A SECTIONS script named as an input file augments bfd's default script: its statements follow
+    the default script's last one (more cases: test_scripts_input.py)."""
+    # (-z norelro: with nothing in RELRO, bfd does not move the data segment; braze's default-script
+    # engine does, as it does for INSERT: a known difference, not this feature's)
+    _compare(build, direct_ld, "asinput", ["-static", "-z", "norelro", "-e", "_start", *objs["plain"],
+                                           SCRIPTS / "basic.ld"])
 
 
 def test_build_id_note_orphan(build, direct_ld, objs):

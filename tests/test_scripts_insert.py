@@ -171,23 +171,3 @@ def test_insert_in_input_file_script(build, objs):
     for text in err.values():
         assert "after_data.ld contains output sections; did you forget -T?" in text, text
         assert ".data not found for insert" in text, text
-
-
-def test_braze_message_refused(build, objs):
-    """What braze refuses: a statement after INSERT, and SECTIONS in an input-file script without INSERT
-    (bfd places it after its whole default script, in a segment of its own)."""
-    after = build.root / "after_insert.ld"
-    after.write_text(MYDATA + "INSERT AFTER .data;\nlate = .;\n")
-    plain = build.root / "plain_sections.ld"
-    plain.write_text(MYDATA)
-    for name, inputs, flags, msg in (
-            ("late", [objs["pie"]], ["-pie", f"-Wl,-T,{after}"],
-             r"after_insert\.ld:3:1: a statement after INSERT is not supported by braze"),
-            ("plain", [objs["pie"], plain], ["-pie"],
-             r"plain_sections\.ld: in a script given as an input file, SECTIONS is not supported")):
-        p = build.link("bfd", name, inputs, *flags)
-        assert isinstance(p, Path)            # bfd links them
-        p = build.link("test", name, inputs, *flags, check=False)
-        assert not isinstance(p, Path) and p.returncode == 1, name
-        assert "Traceback" not in p.stderr and not (build.root / "test" / name).exists()
-        assert re.search(r"braze: error: \S*" + msg, p.stderr), p.stderr

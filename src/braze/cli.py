@@ -624,12 +624,19 @@ def _(c, s, v):
         raise LinkError(f"invalid build-id style: {v}")
 
 
-@_arg("T", "script", "dT", "default-script")
+@_arg("T", "script")
 def _(c, s, v):
     c.inputs.append(s.spec("file", v))
     s.command_files.append((c.inputs, len(c.inputs) - 1, len(c.library_paths)))
     c.inputs[-1].tscript = True
     c.inputs[-1].lib_dirs_before = len(c.library_paths)    # (bfd: its INCLUDEs see only these -L)
+
+
+@_arg("dT", "default-script")
+def _(c, s, v):
+    """bfd reads it in place of its default script, so never when a -T script is given (resolve.py)."""
+    _ARGS["T"](c, s, v)
+    c.inputs[-1].dscript = True
 
 
 @_arg("version-script")

@@ -64,6 +64,7 @@ class InputSpec:
     whole_archive: bool = False
     static: bool = False      # -Bstatic in force: -l finds only .a
     tscript: bool = False     # given with -T: bfd reads it while parsing options (not traced by -t)
+    dscript: bool = False     # given with -dT: ignored when a -T script is given (as bfd)
     binary: bool = False      # -b binary in force: the file's bytes become a .data section (bfd's binary input)
     just_syms: bool = False   # --just-symbols / -R FILE: only FILE's symbols, as absolute definitions
 

@@ -64,6 +64,8 @@ class Context:
         self.pending_lscript = None   # the FullScript read with the inputs (SECTIONS)
         self.insert_scripts = []      # FullScripts with INSERT AFTER/BEFORE (insertscript.py), in input order
         self.inserts_before_main = 0  # how many of them came before the main (-T) script
+        self.more_scripts = []        # -T scripts with SECTIONS after the first (scriptmerge.py)
+        self.implicit_scripts = []    # SECTIONS scripts given as input files (bfd: added at the end)
 
     def sym(self, name: str) -> Symbol:
         s = self.symtab.get(name)

@@ -420,19 +420,27 @@ def sections_text(cfg) -> str:
 
 
 def verbose_text(cfg) -> str:
-    """What --verbose prints before linking: the script in use, as bfd prints it."""
-    tscripts = [x for x in cfg.inputs if getattr(x, "tscript", False)]
+    """What --verbose prints before linking: the script in use, as bfd prints it: each -T script as it
+    is opened, then the last one read without INSERT (an INSERT script hands back the one before it),
+    else the internal script. -dT counts only without -T (bfd reads it in place of its default)."""
+    import re
+    every = [x for x in cfg.inputs if getattr(x, "tscript", False)]
+    tscripts = [x for x in every if not getattr(x, "dscript", False)] or every
     sep = "=" * 50 + "\n"
-    if tscripts:
-        path = tscripts[0].value if hasattr(tscripts[0], "value") else None
+    opened = ""
+    main = None
+    for x in tscripts:
         try:
-            with open(path, encoding="utf-8", errors="replace") as f:
+            with open(x.value, encoding="utf-8", errors="replace") as f:
                 text = f.read()
         except (OSError, TypeError):
             return ""
-        import re
-        if re.search(r"\bINSERT\s+(AFTER|BEFORE)\b", text):
-            # bfd: a script with INSERT augments the internal script, which it then prints
-            return f"opened script file {path}\nusing internal linker script:\n{sep}{bfd_script(cfg)}\n{sep}"
-        return f"opened script file {path}\nusing external linker script:\n{sep}{text}\n{sep}"
+        opened += f"opened script file {x.value}\n"
+        if not re.search(r"\bINSERT\s+(AFTER|BEFORE)\b", text):
+            main = text
+    if main is not None:
+        return f"{opened}using external linker script:\n{sep}{main}\n{sep}"
+    if tscripts:
+        # bfd: a script with INSERT augments the internal script, which it then prints
+        return f"{opened}using internal linker script:\n{sep}{bfd_script(cfg)}\n{sep}"
     return f"using internal linker script:\n{sep}{bfd_script(cfg)}\n{sep}"

@@ -14,7 +14,8 @@ _PATH = "<default linker script>"
 
 
 def base_script(ctx):
-    """The script INSERT scripts go into: the -T script without INSERT, else bfd's default one."""
+    """The main script: the -T script without INSERT, else bfd's default one (for INSERT scripts and
+    scripts given as input files)."""
     if ctx.pending_lscript is not None:
         return ctx.pending_lscript
     from .defaultscript import sections_text
@@ -26,36 +27,69 @@ def base_script(ctx):
 
 
 def apply_inserts(ctx) -> None:
-    """Move each INSERT script's statements into the main script, in the order the scripts were read
-    (bfd's statement-list order), and make the result the link's SECTIONS script."""
+    """One statement list, as bfd's: the main script, then the other -T scripts with SECTIONS, then
+    the scripts given as input files (scriptmerge.py); each INSERT script's statements moved in at
+    their section, in the order the scripts were read (bfd's process_insert_statements)."""
+    from .scriptmerge import merge_into, insert_chunks, make_flat
+    if ctx.insert_scripts and ctx.more_scripts:
+        raise LinkError(f"{ctx.insert_scripts[0].path}: INSERT together with several -T scripts with SECTIONS "
+                        "is not supported by braze")
+    if ctx.insert_scripts and getattr(ctx, "ignored_dscript", None) is not None:
+        # (bfd reads -dT in place of its default script when the -T scripts all end in INSERT)
+        raise LinkError(f"{ctx.ignored_dscript}: -dT together with -T scripts ending in INSERT is not "
+                        "supported by braze")
     base = base_script(ctx)
+    make_flat(base)
+    for extra in ctx.more_scripts:
+        merge_into(base, extra, "a second -T script")
+    for extra in ctx.implicit_scripts:
+        merge_into(base, extra, "a script given as an input file")
     stmts = base.sections
-    own = {id(s) for s in stmts}             # (an INSERT never names another INSERT script's section)
+    # the sections an INSERT may name: not those of the statements being moved (bfd hides them while
+    # it scans up to the INSERT), but those an earlier INSERT moved in (bfd 2.40, checked)
+    own = {id(s) for s in stmts}
     main = ctx.pending_lscript is not None and not getattr(base, "_default", False)
+    seen_insert = False
+    carry = []          # statements after an INSERT: they go with the next INSERT's (bfd snips from the start)
     for k, ins in enumerate(ctx.insert_scripts):
-        before, name, where, ntop = ins.insert
         if main and k >= ctx.inserts_before_main:
             # bfd: every output section read before an INSERT is hidden from it (it is to be moved)
-            raise LinkError(f"{where}: {name} not found for insert")
-        if len(ins.top) > ntop:
-            raise LinkError(f"{ins.top[ntop].where}: a statement after INSERT is not supported by braze")
+            raise LinkError(f"{ins.insert[2]}: {ins.insert[1]} not found for insert")
         if ins.phdrs is not None:
             raise LinkError(f"{ins.path}: PHDRS in a script with INSERT is not supported by braze")
-        oss = [s for s in stmts if isinstance(s, OutSecStmt) and id(s) in own]
-        target = next((s for s in oss if s.name == name), None)
-        if target is not None and before:
-            k = oss.index(target)
-            target = oss[k - 1] if k else None
-        if target is None:
-            raise LinkError(f"{where}: {name} not found for insert")
-        block = list(ins.top[:ntop]) + list(ins.sections)
-        at = _after(stmts, stmts.index(target))
-        stmts[at:at] = block
-        for k, v in ins.memory.items():
-            if k in base.memory and base.memory[k] is not v:
-                raise LinkError(f"{ins.path}: redefinition of memory region `{k}'")
-            base.memory[k] = v
+        chunks, trailing = insert_chunks(ins)
+        for (before, name, where, _ntop, _nsec), chunk in chunks:
+            oss = [s for s in stmts if isinstance(s, OutSecStmt) and id(s) in own]
+            target = next((s for s in oss if s.name == name), None)
+            if target is not None and before:
+                i = oss.index(target)
+                target = oss[i - 1] if i else None
+            if target is None:
+                raise LinkError(f"{where}: {name} not found for insert")
+            block = carry + chunk
+            carry = []
+            if not block and (k or seen_insert):
+                # (bfd's process_insert_statements then splices its list onto itself: it fails or
+                # loses statements)
+                raise LinkError(f"{where}: an INSERT with no statement since the previous INSERT is not "
+                                "supported by braze")
+            seen_insert = True
+            at = _after(stmts, stmts.index(target))
+            stmts[at:at] = block
+            own.update(id(s) for s in block if isinstance(s, OutSecStmt))
+        carry = trailing
+        for m, v in ins.memory.items():
+            if m in base.memory and base.memory[m] is not v:
+                raise LinkError(f"{ins.path}: redefinition of memory region `{m}'")
+            base.memory[m] = v
         base.nocrossrefs.extend(ins.nocrossrefs)
+    if carry:
+        # after the last INSERT: they stay where the script was read, ahead of the main script
+        sec = next((s for s in carry if isinstance(s, OutSecStmt)), None)
+        if sec is not None:
+            raise LinkError(f"{sec.where}: an output section after the last INSERT is not supported by braze "
+                            "(bfd places it ahead of the main script's statements)")
+        stmts[0:0] = carry
     ctx.pending_lscript = base
 
 

@@ -52,7 +52,7 @@ def resolve_symbols(ctx) -> None:
     symtab = ctx.symtab
     linker_syms = LINKER_SYMS
     extra = ctx.target.extra_linker_syms      # the target's default script defines more
-    if ctx.insert_scripts:
+    if ctx.insert_scripts or ctx.more_scripts or ctx.implicit_scripts:
         from .insertscript import apply_inserts
         apply_inserts(ctx)
     if ctx.pending_lscript is not None:

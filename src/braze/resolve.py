@@ -199,6 +199,9 @@ class Reader:
         for i, spec in enumerate(self.cfg.inputs):
             if getattr(spec, "preloaded", False):
                 continue                # named in a SECTIONS script read earlier: loaded there (bfd)
+            if spec.dscript and any(sp.tscript and not sp.dscript for sp in self.cfg.inputs):
+                self.ctx.ignored_dscript = spec.value       # bfd does not even open it
+                continue
             while k < len(at) and at[k] <= i:
                 name, expr = self.cfg.defsyms[k]
                 self.early_assign(name, expr, "")
@@ -457,6 +460,10 @@ class Reader:
             raise LinkError(f"{path}: STARTUP({res.startup}) in a script read after other input files is "
                             "not supported by braze (give the script before the inputs)")
         if self.cfg.relocatable and res.sections is not None:
+            if not tscript:
+                # (bfd adds its statements after those of its -r default script)
+                raise LinkError(f"{path}: SECTIONS in a script given as an input file is not supported by "
+                                "braze with -r (give it with -T)")
             if getattr(self.ctx, "r_script", None) is not None:
                 raise LinkError(f"{path}: a second SECTIONS command is not supported")
             self.ctx.r_script = res.sections
@@ -465,11 +472,16 @@ class Reader:
                 # bfd 2.40 warns, then never finds the section an input-file script inserts at
                 diag.warn(f"{path} contains output sections; did you forget -T?")
                 raise LinkError(f"{res.insert[2]}: {res.insert[1]} not found for insert")
-            if res.sections is not None and not tscript:
-                raise LinkError(f"{path}: in a script given as an input file, SECTIONS is not supported by "
-                                "braze (bfd warns \"did you forget -T?\" and lays it out apart from its "
-                                "default script); give the script with -T, or end it with INSERT")
-            self._full_script(res, path)
+            implicit = res.sections is not None and not tscript
+            if implicit:
+                from .scriptmerge import has_output_sections
+                if not has_output_sections(res):
+                    # (bfd keeps such statements where the file is among the inputs, before its script)
+                    raise LinkError(f"{path}: SECTIONS without output sections in a script given as an input "
+                                    "file is not supported by braze")
+                # bfd 2.40: the statements go at the end of the main script's (scriptmerge.py)
+                diag.warn(f"{path} contains output sections; did you forget -T?")
+            self._full_script(res, path, implicit)
             if res.sections is not None:
                 self._named_files(res, path)
         if not self.cfg.nostdlib:      # bfd: -nostdlib ignores scripts' SEARCH_DIR too
@@ -527,7 +539,7 @@ class Reader:
                 for o in self.ctx.objs[n:n + 1]:
                     o.script_name = name        # (matched by the name the script gives)
 
-    def _full_script(self, res, path: str) -> None:
+    def _full_script(self, res, path: str, implicit: bool = False) -> None:
         """A script with SECTIONS (or other layout commands): kept for scriptlayout. EXTERN names are
         undefined references, as -u makes them."""
         ctx = self.ctx
@@ -543,10 +555,12 @@ class Reader:
             s.ref_regular = True
         if res.insert is not None:         # (moved into the main script once all are read: insertscript.py)
             ctx.insert_scripts.append(res)
+        elif implicit:
+            ctx.implicit_scripts.append(res)
         elif res.sections is not None:
-            if ctx.pending_lscript is not None:
-                raise LinkError(f"{path}: a second script with SECTIONS (after {ctx.pending_lscript.path}) "
-                                "is not supported by braze")
+            if ctx.pending_lscript is not None:      # bfd: its statements follow the first one's
+                ctx.more_scripts.append(res)
+                return
             ctx.pending_lscript = res
             ctx.inserts_before_main = len(ctx.insert_scripts)
         elif res.memory or res.top:

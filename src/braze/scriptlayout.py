@@ -93,9 +93,8 @@ def setup(ctx, script) -> None:
                         "SECTIONS script are not supported by braze")
     st = ctx.lscript = ScriptState(script)
     _undeclared_regions(script)
-    before = [c for c, after in zip(script.top, script.top_order) if not after]
-    after = [c for c, after in zip(script.top, script.top_order) if after]
-    st.stmts = before + list(script.sections) + after
+    from .scriptmerge import flat
+    st.stmts = flat(script)         # (top-level commands among the SECTIONS statements, in file order)
 
 
 def _undeclared_regions(script) -> None:
@@ -1686,20 +1685,34 @@ def _walk(env, st, kept):
     env.current = None
     env.prefer_next = False
     pending_dot = None
+    # env.dot is `.` as bfd's lang_do_assignments sees it (symbol values); `sdot` as its
+    # lang_size_sections sees it, and `rcur` the default region's current address there, where a
+    # section without an address starts. They part after a non-allocated section (`.` moves past it,
+    # the region's address does not) and after a removed section with an address (sizing moves `.`
+    # there, the assignments walk does not); a top-level assignment sets `rcur` to the sizing `.`.
+    sdot = rcur = env.dot
     for s in st.stmts + [None]:
         if pending_dot is not None:         # after an OVERLAY's last section
-            env.dot = _abs(_eval(env, pending_dot))
+            env.dot = sdot = _abs(_eval(env, pending_dot))
             pending_dot = None
         if s is None:
             break
         if isinstance(s, OutSecStmt):
             pending_dot = s.update_dot
         if isinstance(s, Assign):
-            _assign(env, st, s, last_alloc)
+            if s.name == "." and sdot != env.dot:
+                sdot = _sizing_dot(env, s, sdot)
+                _assign(env, st, s, last_alloc)
+            else:
+                _assign(env, st, s, last_alloc)
+                if s.name == ".":
+                    sdot = env.dot
+            rcur = sdot
             if s.name == ".":
                 env.prefer_next = True
             continue
         if isinstance(s, AssertCmd):
+            rcur = sdot                     # (bfd: ASSERT is an assignment statement)
             if env.final:
                 _eval_assert(env, s)
             continue
@@ -1708,13 +1721,16 @@ def _walk(env, st, kept):
             env.prefer_next = False
             env.current = c if c is not None else st.chunk_of.get(id(s), env.current)
         if c is None:
+            if getattr(s, "addr", None) is not None:
+                sdot = _sizing_addr(env, s, sdot)   # (bfd sizes a removed section's address too)
             c = st.chunk_of.get(id(s))
-            if c is not None and c.flags & SHF_ALLOC or c is not None and not c.members:
+            members = getattr(c, "members", ())     # (a removed linker-made section has none)
+            if c is not None and c.flags & SHF_ALLOC or c is not None and not members:
                 # a removed output section: its symbols still get `.` there (fixed up later)
                 c.addr = env.dot
-                if c.members and not any(isinstance(b, Assign) for b in s.body):
+                if members and not any(isinstance(b, Assign) for b in s.body):
                     # (its empty inputs' symbols: at `.` aligned as the section would be, as bfd)
-                    c.addr = align_up(env.dot, max([c.align] + [getattr(m, "align", 1) for m in c.members]))
+                    c.addr = align_up(env.dot, max([c.align] + [getattr(m, "align", 1) for m in members]))
                 env.sec = c
                 for b in s.body:
                     if isinstance(b, Assign):
@@ -1723,14 +1739,16 @@ def _walk(env, st, kept):
             continue
         body, extra = st.body_members.get(id(s), ([], []))
         if not c.flags & SHF_ALLOC and not getattr(c, "typed_noalloc", False):
-            save = env.dot
-            c.addr = 0
+            # bfd: at its address (an orphan's is 0), else where the default region is; `.` goes
+            # past it, the region stays
+            c.addr = 0 if s.orphan else _sizing_addr(env, s, sdot, True) if s.addr is not None else \
+                align_up(rcur, c.align)
             c.lma = 0
-            env.dot = 0
+            env.dot = c.addr
             env.sec = c
             _body(env, st, s, c, body, extra)
             env.sec = None
-            env.dot = save
+            env.dot = sdot = c.addr + c.size
             continue
         align = c.align
         if getattr(s, "subalign", None) is not None and c.members:
@@ -1748,12 +1766,14 @@ def _walk(env, st, kept):
                                 "(bfd would make an unbounded one): not supported by braze")
         elif regions and s.addr is None:
             region = _default_region(regions, c)
+            if region is None and not (c.flags & SHF_TLS and c.type == SHT_NOBITS):
+                _no_region(env, st, c)
         if s.addr is not None:
-            addr = _abs(_eval(env, s.addr))
+            addr = _sizing_addr(env, s, sdot, True)
         elif region is not None:
             addr = align_up(region.cur, align)
         else:
-            addr = align_up(env.dot, align)
+            addr = align_up(rcur, align)
         c.addr = addr
         env.dot = addr
         env.sec = c
@@ -1807,7 +1827,50 @@ def _walk(env, st, kept):
         if region is not None:
             region.cur = env.dot if not (c.flags & SHF_TLS and c.type == SHT_NOBITS) else addr + size
             _check_region(env, region, c)
+        else:
+            rcur = env.dot                  # (.tbss takes no room there: bfd's dotdelta 0)
+        sdot = env.dot
         last_alloc = c
+
+
+def _sizing_dot(env, a, sdot):
+    """A top-level `. = …` as bfd's sizing walk evaluates it, with its own `.` (see _walk)."""
+    save = env.dot
+    env.dot = sdot
+    try:
+        v = _eval(env, a.expr)
+        if a.op != "=":
+            v = _binop(env, a.op[:-1], (sdot, None), v, a.where)
+        return _abs(v)
+    finally:
+        env.dot = save
+
+
+def _sizing_addr(env, s, sdot, strict=False):
+    """An output section's address expression, evaluated at the sizing walk's `.`; for a removed
+    section (not strict) one braze cannot evaluate leaves `.` alone."""
+    save = env.dot
+    env.dot = sdot
+    try:
+        return _abs(_eval(env, s.addr))
+    except LinkError:
+        if strict:
+            raise
+        return sdot
+    finally:
+        env.dot = save
+
+
+def _no_region(env, st, c):
+    """bfd: with MEMORY regions declared, a section without an address that no region takes is an
+    error (a warning with --no-check-sections; it then goes where the default region is)."""
+    msg = f"no memory region specified for loadable section `{c.name}'"
+    if env.ctx.config.check_sections:
+        raise LinkError(msg)
+    told = st.__dict__.setdefault("no_region_told", set())
+    if c.name not in told:
+        told.add(c.name)
+        diag.warn(msg)
 
 
 def _default_region(regions, c):
@@ -1996,27 +2059,49 @@ def _first_symbol(e):
     return None
 
 
+def _after_end(st):
+    """The output section statements after an assignment to `_end` (or `end`, `__end`…): bfd's
+    after_end, past which a top-level assignment always belongs to the section before it."""
+    got = getattr(st, "after_end_ids", None)
+    if got is None:
+        got = st.after_end_ids = set()
+        found = False
+
+        def ends(a):
+            return isinstance(a, Assign) and a.name.lstrip("_") == "end"
+        for t in st.stmts:
+            if isinstance(t, OutSecStmt):
+                if found:
+                    got.add(id(t))
+                found = found or any(ends(b) for b in t.body)
+            elif ends(t):
+                found = True
+    return got
+
+
 def _section_for_dot(env, st, cur_stmt):
     """bfd's section_for_dot: a top-level assignment belongs to the output section before it, or,
     after an assignment to `.`, to the next one; sections not allocated (or TLS) are skipped over
     in the section list."""
     lst = st.hdr_list
     ok = (lambda c: c.flags & SHF_ALLOC and not c.flags & SHF_TLS)
+    after_end = _after_end(st)
     if env.current is None or env.prefer_next:
         stmts = st.stmts
         i = stmts.index(cur_stmt) + 1 if cur_stmt is not None else 0
         nxt = None
         for t in stmts[i:]:
+            if isinstance(t, OutSecStmt) and id(t) in after_end:
+                break
             if isinstance(t, OutSecStmt) and id(t) in st.kept:
                 nxt = st.kept[id(t)]
                 break
-        if nxt is not None:
-            j = lst.index(nxt)
-        else:
-            j = len(lst) - 1
-        while j >= 0 and not ok(lst[j]):
-            j -= 1
-        return lst[j] if j >= 0 else None
+        if nxt is not None or env.current is None:
+            j = lst.index(nxt) if nxt is not None else len(lst) - 1
+            while j >= 0 and not ok(lst[j]):
+                j -= 1
+            return lst[j] if j >= 0 else None
+        # (bfd: past the assignment to `_end`, or with no section after, the section before)
     c = env.current
     j = lst.index(c) if c in lst else -1
     if j < 0:
@@ -2307,6 +2392,9 @@ def _file_offsets(ctx, chunks, segs, nph):
             continue
         cs = seg.chunks
         if not cs:
+            if seg.type == PT_PHDR and base is None and not user:
+                # (e.g. a section placed at 0 ahead of the headers: bfd's error, no output)
+                raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
             if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
                 seg.offset, seg.vaddr = 64, base + 64
                 seg.paddr = seg.vaddr if seg.paddr is None else seg.paddr

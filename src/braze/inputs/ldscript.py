@@ -103,6 +103,8 @@ class FullScript:
         self.memory = {}
         self.top = []
         self.top_order = []        # per `top` command: does it come after SECTIONS?
+        self.top_at = []           # per `top` command: how many SECTIONS statements come before it
+        self.inserts = []          # every INSERT: (before?, section, where, len(top), len(sections)) then
         self.phdrs = None          # PHDRS: [Phdr]
         self.output_arch = None    # (OUTPUT_ARCH's name, where)
         self.externs = []
@@ -518,10 +520,11 @@ def _top(p, res):
         if w == "INCLUDE":
             _top(_include(p, p.skip()), res)
         elif w in ("SECTIONS",):
-            if res.sections is not None:
-                p.refuse("a second SECTIONS command", pos)
             p.pos = pos + len(w)
-            res.sections = _sections(p)
+            if res.sections is None:
+                res.sections = _sections(p)
+            else:       # bfd: the statements of every SECTIONS command, one after the other
+                res.sections.extend(_sections(p))
         elif w == "MEMORY":
             p.pos = pos + len(w)
             _memory(p, res)
@@ -576,9 +579,11 @@ def _top(p, res):
         elif w == "ASSERT":
             res.top.append(_assert(p))
             res.top_order.append(res.sections is not None)
+            res.top_at.append(len(res.sections or ()))
         elif w in ("PROVIDE", "PROVIDE_HIDDEN", "HIDDEN") and p.word_then("("):
             res.top.append(_statement_assign(p, w))
             res.top_order.append(res.sections is not None)
+            res.top_at.append(len(res.sections or ()))
         elif w in ("NOCROSSREFS", "NOCROSSREFS_TO") and p.word_then("("):
             p.pos = pos + len(w)
             names = _simple_args(p)
@@ -617,17 +622,18 @@ def _top(p, res):
             if how not in ("AFTER", "BEFORE"):
                 p.fail("AFTER or BEFORE")
             p.pos = p.skip() + len(how)
-            if res.insert is not None:
-                p.refuse("a second INSERT in one script", pos)
             if res.sections is None:
                 p.fail("SECTIONS before INSERT", pos)
             name = p.name(wild=True, what="an output section name")
-            res.insert = (how == "BEFORE", name, p.where(pos), len(res.top))
+            res.inserts.append((how == "BEFORE", name, p.where(pos), len(res.top), len(res.sections)))
+            if res.insert is None:
+                res.insert = res.inserts[0][:4]
         elif w in _REFUSED:
             p.refuse(_REFUSED[w] or w, pos)
         elif _is_assign_ahead(p):
             res.top.append(_statement_assign(p))
             res.top_order.append(res.sections is not None)
+            res.top_at.append(len(res.sections or ()))
         else:
             p.fail("a linker script command", pos)
 
