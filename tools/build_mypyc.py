@@ -32,6 +32,7 @@ MODULES = [
     "braze.symtab",
     "braze.synthetic.strtab",
     "braze.sections",
+    "braze.bindsyms",
 ]
 
 
