@@ -33,6 +33,8 @@ MODULES = [
     "braze.synthetic.strtab",
     "braze.sections",
     "braze.bindsyms",
+    "braze.inputs.objparse",
+    "braze.inputs.elfhdr",
 ]
 
 
