@@ -32,6 +32,9 @@ MODULES = [
     "braze.symtab",
     "braze.synthetic.strtab",
     "braze.sections",
+    "braze.bindsyms",
+    "braze.inputs.objparse",
+    "braze.inputs.elfhdr",
 ]
 
 

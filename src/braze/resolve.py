@@ -9,25 +9,16 @@ import os
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_XINDEX, STB_LOCAL, STB_WEAK, STB_GNU_UNIQUE,
-                  STT_GNU_IFUNC, STT_TLS, STV_HIDDEN, STV_INTERNAL, ET_REL, ET_DYN)
+from .elf import (SHN_UNDEF, SHN_COMMON, STB_LOCAL, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
-from .inputs.object import ObjectFile, MAX_ALIGN, MAX_SIZE, BITCODE_MAGICS, lto_error
+from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .inputs.script import parse_script
 from .symbols import LINKER_SYMS
 from .inputs.shared import SharedFile
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
-from .symbols import NONE, SHARED, COMMON, WEAK, STRONG, Symbol
+from .symbols import NONE, SHARED, COMMON
+from .bindsyms import bind_globals, scan_index, define_shared as _define_shared
 
-
-
-def _vis_merge(a: int, b: int) -> int:
-    """The more constraining visibility (internal < hidden < protected < default)."""
-    if a == 0:
-        return b
-    if b == 0:
-        return a
-    return min(a, b)
 
 
 class _PluginsOnDemand:
@@ -570,24 +561,8 @@ class Reader:
 
     # ---------- archives ----------
     def scan_archive(self, ar: Archive) -> bool:
-        symtab = self.ctx.symtab
-        sdef = self.script_defined
-        loaded_any = False
-        while True:
-            progress = False
-            for name, off in ar.index:
-                if off in ar.loaded:
-                    continue
-                s = symtab.get(name)
-                if s is None or s.linker_defined or name in sdef:
-                    continue
-                if (s.rank == NONE and s.ref_strong) or (s.rank == COMMON and
-                                                         self._member_defines(ar, off, name)):
-                    self.load_member(ar, off, s)
-                    progress = True
-            if not progress:
-                return loaded_any
-            loaded_any = True
+        """Load the members the index says are needed now, again while any was (bindsyms.scan_index)."""
+        return scan_index(self, ar, self.ctx.symtab, self.script_defined)
 
     def _member_defines(self, ar: Archive, off: int, name: str) -> bool:
         """Does the member really define `name` (not as COMMON)? GNU ld loads such a member for a
@@ -720,127 +695,8 @@ class Reader:
                     d.update((m, secs[m]) for m in members)
                 for m in members:
                     secs[m] = None
-        esyms = obj.esyms
-        names = obj.sym_names
-        n = len(esyms)
-        fg = obj.first_global
-        syms = [None] * n
-        symtab = ctx.symtab
-        wraps = self.wraps
-        lazy = self.dso_defs
-        dso_undefs = ctx.dso_undefs
         no_export = obj.archive is not None and self._excluded(obj.archive)
-        for i in range(fg, n):
-            _nm, info, other, shndx, value, size = esyms[i]
-            name = names[i]
-            bind = info >> 4
-            if bind == STB_LOCAL:
-                continue
-            if wraps:
-                if shndx == SHN_UNDEF and name in wraps:
-                    name = "__wrap_" + name
-                elif shndx == SHN_UNDEF and name.startswith("__real_") and name[7:] in wraps:
-                    name = name[7:]
-            ver = None
-            if "@" in name:
-                name, ver = split_symver(name, shndx != SHN_UNDEF)
-                ctx.has_symver = True
-            s = symtab.get(name)
-            if s is None:
-                s = symtab[name] = Symbol(name)
-                if ver is None and "@" in name:
-                    self.versioned_ref(s)
-                elif lazy:
-                    d = lazy.get(name)
-                    if d is not None:
-                        _define_shared(s, d[0], d[1])
-                if name in dso_undefs:
-                    s.ref_dynamic = True
-            syms[i] = s
-            if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None) \
-                    and not _ir_involved(s, obj):
-                _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
-            vis = other & 3
-            if no_export and shndx != SHN_UNDEF and vis != STV_INTERNAL and \
-                    not (shndx < len(secs) and secs[shndx] is None and shndx < SHN_LORESERVE):
-                vis = STV_HIDDEN     # --exclude-libs: bfd hides what the member defines (not a discarded copy)
-            if vis:
-                s.visibility = _vis_merge(s.visibility, vis)
-            if shndx == SHN_UNDEF:
-                s.ref_regular = True
-                if bind != STB_WEAK:
-                    if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
-                        self.undefs_seq += 1        # new to bfd's list of undefined symbols
-                    s.ref_strong = True
-                if s.ref_file is None:
-                    s.ref_file = obj
-                if s.rank == NONE and not s.type:
-                    s.type = info & 0xf
-                continue
-            if shndx == SHN_COMMON:
-                rank = COMMON
-                sec = None
-                if value > MAX_ALIGN or size > MAX_SIZE:
-                    raise obj.error(f"common symbol {name}: size 0x{size:x} or alignment 0x{value:x} "
-                                    f"is too large")
-            elif shndx == SHN_ABS:
-                rank = WEAK if bind == STB_WEAK else STRONG
-                sec = None
-            elif SHN_LORESERVE <= shndx <= 0xffff:     # (extended indices are resolved by the reader)
-                if shndx == SHN_XINDEX:
-                    raise obj.error(f"symbol {diag.demangle(name)} has st_shndx SHN_XINDEX but the object "
-                                    "has no SHT_SYMTAB_SHNDX section")
-                continue
-            else:
-                if shndx >= len(secs):
-                    raise obj.error(f"symbol {diag.demangle(name)} has bad section index {shndx}")
-                sec = secs[shndx]
-                if sec is None:
-                    # defined in a discarded COMDAT member: acts as a reference to the kept copy
-                    s.ref_regular = True
-                    if s.ref_file is None:
-                        s.ref_file = obj
-                    continue
-                rank = WEAK if bind == STB_WEAK else STRONG
-            s.ref_regular = True
-            cur = s.rank
-            if rank > cur or (cur == SHARED and rank >= COMMON):
-                if cur == COMMON and rank == WEAK:
-                    continue
-                if cur == SHARED:
-                    s.def_dynamic = True
-                if cur == COMMON:
-                    _common_overridden(self.cfg, s, obj, sec, value, size)
-                _define(s, obj, sec, value, size, info, bind, shndx, rank)
-                s.dyn_version = ver
-                if rank == COMMON:
-                    s.common_align = value
-            elif rank == cur:
-                if rank == STRONG:
-                    if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or self.cfg.z_muldefs:
-                        continue
-                    if (obj.just_syms or getattr(s.file, "just_syms", False)) and \
-                            not self.cfg.disable_multiple_abs_defs:
-                        continue        # bfd: no multiple definition with a --just-symbols one
-                    if s.file is obj and (s.section is sec and s.value == value or
-                                          (ver is None and s.dyn_version is None)):
-                        continue
-                    diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
-                               f">>> defined at {obj.name}")
-                elif rank == COMMON:
-                    if self.cfg.warn_common:
-                        _multiple_common(s, obj, size)
-                    if size > s.size:
-                        s.size = size
-                        s.file = obj
-                    s.common_align = max(s.common_align, value)
-            elif rank == COMMON and cur == WEAK and s.file is not None and not s.file.is_shared:
-                # bfd: a common symbol takes the place of a weak definition, whichever comes first
-                _define(s, obj, sec, value, size, info, bind, shndx, rank)
-                s.dyn_version = ver
-                s.common_align = value
-            elif rank == COMMON and cur == STRONG and s.file is not None and not s.file.is_shared:
-                _common_ignored(self.cfg, s, obj, value)
+        syms = bind_globals(self, obj, ctx.symtab, no_export)
         obj.syms = syms
         if self.warn_pending:
             self._pending_warnings(obj)
@@ -985,111 +841,22 @@ class Reader:
                 return
 
 
-def split_symver(name: str, defined: bool):
-    """A .symver name from an object: a default-version definition `foo@@V` (or `foo@@@V`) is the
-    definition of plain `foo`; a hidden one `foo@V` stays a symbol of its own, and so does any versioned
-    reference (it binds only to that version). Returns (symbol table key, (version, hidden) or None)."""
-    base, _, ver = name.partition("@")
-    default = ver.startswith("@")
-    ver = ver.lstrip("@")
-    if not defined:
-        return base + "@" + ver, None
-    if default:
-        return base, (ver, False)
-    return name, (ver, True)
 
 
-def _multiple_common(s, obj, size) -> None:
-    """--warn-common, two common symbols (bfd's wording for each case)."""
-    name = diag.demangle(s.name)
-    if size == s.size:
-        diag.warn(f"{obj.name} and {s.file.name}: warning: multiple common of `{name}'", located=True)
-    elif size > s.size:
-        diag.warn(f"{obj.name}: warning: common of `{name}' overriding smaller common from {s.file.name}",
-                  located=True)
-    else:
-        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by larger common from {s.file.name}",
-                  located=True)
 
 
-def _def_align(sec, value) -> int:
-    """The alignment bfd credits a definition with: its section's, or less if its offset says so."""
-    a = sec.align if sec is not None else 1 << 62
-    if value:
-        a = min(a, value & -value)
-    return a
 
 
-def _common_overridden(cfg, s, obj, sec, value, size) -> None:
-    """A definition in `obj` replaces the common symbol `s`: --warn-common's warning, and bfd's
-    unconditional ones when the definition is less aligned or of another size than the common."""
-    name = diag.demangle(s.name)
-    if cfg.warn_common:
-        diag.warn(f"{obj.name}: warning: definition of `{name}' overriding common from {s.file.name}",
-                  located=True)
-    if sec is not None:
-        a = _def_align(sec, value)
-        if a < s.common_align:
-            diag.warn(f"alignment {a} of symbol `{name}' in {obj.name} is smaller than {s.common_align} in "
-                      f"{s.file.name}", from_bfd=True)
-    if size and s.size and size != s.size:
-        diag.warn(f"size of symbol `{name}' changed from {s.size} in {s.file.name} to {size} in {obj.name}",
-                  from_bfd=True)
 
 
-def _common_ignored(cfg, s, obj, align) -> None:
-    """A common symbol in `obj` after the definition `s`: the definition stays."""
-    name = diag.demangle(s.name)
-    if cfg.warn_common:
-        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by definition from {s.file.name}",
-                  located=True)
-    if s.section is not None:
-        a = _def_align(s.section, s.value)
-        if a < align:
-            diag.warn(f"alignment {a} of symbol `{name}' in {s.file.name} is smaller than {align} in {obj.name}",
-                      from_bfd=True)
 
 
-def _ir_involved(s, obj) -> bool:
-    """An LTO IR file's symbols carry no type: no TLS mismatch can be judged against them."""
-    return getattr(obj, "is_ir", False) or getattr(s.file if s.rank != NONE else s.ref_file, "is_ir", False)
 
 
-def _tls_mismatch(s, obj, is_def, secs, shndx) -> None:
-    """bfd refuses a symbol that one input uses as thread-local and another as ordinary data."""
-    def where(file, defined, sec):
-        what = "definition" if defined else "reference"
-        return f"{what} in {file.name}" + (f" section {sec.name}" if sec is not None else "")
-    new_sec = secs[shndx] if is_def and 0 < shndx < len(secs) else None
-    new = where(obj, is_def, new_sec)
-    if s.rank != NONE:
-        old = where(s.file, True, s.section if s.rank != SHARED else None)
-    else:
-        old = where(s.ref_file, False, None)
-    tls, other = (new, old) if s.type != STT_TLS else (old, new)
-    diag.error(f"{diag.demangle(s.name)}: TLS {tls} mismatches non-TLS {other}")
 
 
-def _define_shared(s, so, d) -> None:
-    """Make `s` the library definition `d` (a SharedFile.defs entry)."""
-    _name, value, size, typ, bind, shndx, ver, _hidden, _vis = d
-    _define(s, so, None, value, size, typ, bind, shndx, SHARED)
-    s.verneed = ver
 
 
-def _define(s, file, sec, value, size, info, bind, shndx, rank) -> None:
-    """Make `s` the definition in `file` (an object, or a library with rank SHARED)."""
-    s.rank = rank
-    s.file = file
-    s.section = sec
-    s.value = value
-    s.size = size
-    s.type = info & 0xf
-    s.bind = bind
-    s.is_abs = shndx == SHN_ABS
-    s.verneed = None
-    if rank != SHARED and (s.type == STT_GNU_IFUNC or bind == STB_GNU_UNIQUE):
-        file.has_ifunc_or_unique = True
 
 
 def read_inputs(ctx) -> None:

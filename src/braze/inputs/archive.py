@@ -79,10 +79,11 @@ class Archive:
         if w + count * w > size:
             raise self.error(f"symbol index claims {count} symbols but is only {size} bytes", data - 60)
         offs = struct.unpack_from(f">{count}{fmt[1]}", v, data + w)
-        strs = bytes(v[data + w + count * w:data + size]).split(b"\0")
+        # decoded in one piece (a NUL never belongs to a UTF-8 sequence: the same names as one by one)
+        strs = bytes(v[data + w + count * w:data + size]).decode("utf-8", "replace").split("\0")
         if len(strs) < count:
             raise self.error("symbol index string table is truncated", data - 60)
-        self.index = [(strs[i].decode("utf-8", "replace"), offs[i]) for i in range(count)]
+        self.index = list(zip(strs, offs))
 
     def member_name(self, raw: str) -> str:
         if raw.startswith("/") and raw[1:].isdigit():

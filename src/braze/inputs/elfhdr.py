@@ -1,17 +1,29 @@
-"""The ELF header and section header table checks every input (object or shared library) needs."""
+"""The ELF header and section header table checks every input (object or shared library) needs.
+Compiled with mypyc (tools/build_mypyc.py): every archive member parsed runs its per-section loop."""
 from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
+    from typing import Any, Final
 
 import struct
 
-from ..elf import (EHDR, SHDR, SHT_NOBITS, SHT_NULL, SHN_XINDEX, SHT_RELA, SHT_REL, SHT_GROUP, SHF_INFO_LINK)
+from ..elf import EHDR, SHDR
 
-_SHT_KNOWN_END = 20             # SHT_NULL .. SHT_RELR; other types below SHT_LOOS are not ELF's
-_SHT_LOOS = 0x60000000
+SHT_NULL: Final = 0
+SHT_RELA: Final = 4
+SHT_NOBITS: Final = 8
+SHT_REL: Final = 9
+SHT_GROUP: Final = 17
+SHN_XINDEX: Final = 0xffff
+SHF_INFO_LINK: Final = 0x40
+_SHT_KNOWN_END: Final = 20             # SHT_NULL .. SHT_RELR; other types below SHT_LOOS are not ELF's
+_SHT_LOOS: Final = 0x60000000
 
 _TYPE_NAMES = {1: "a relocatable object", 3: "a shared object"}
 
 
-def read_headers(v, error, want_type: int, target=None):
+def read_headers(v: Any, error: Any, want_type: int, target: Any = None) -> tuple[Any, Any, int]:
     """(ELF header fields, section headers) of the file in `v`, validated: magic, ELF64 little-endian
     of `target`'s machine (not checked without a target: a file already read), e_type, and every header and section inside the file. `error(msg)` makes the LinkError
     (naming the file)."""
@@ -47,13 +59,14 @@ def read_headers(v, error, want_type: int, target=None):
     if end > size:
         raise error(f"corrupt section header table: {e_shnum} headers at offset 0x{e_shoff:x} "
                     f"extend past the end of the file (size 0x{size:x})")
-    shdrs = list(SHDR.iter_unpack(v[e_shoff:end]))
-    e_shstrndx = ehdr[13]
+    shdrs: list[tuple[int, int, int, int, int, int, int, int, int, int]] = list(SHDR.iter_unpack(v[e_shoff:end]))
+    e_shstrndx: int = ehdr[13]
     if e_shstrndx == SHN_XINDEX and shdrs:
         e_shstrndx = shdrs[0][6]
     n = len(shdrs)
     names_size = shdrs[e_shstrndx][5] if 0 < e_shstrndx < n and shdrs[e_shstrndx][1] != SHT_NOBITS else 1 << 64
-    for i, sh in enumerate(shdrs):
+    for i in range(n):
+        sh = shdrs[i]
         t = sh[1]
         if t != SHT_NOBITS and t != SHT_NULL and sh[4] + sh[5] > size:
             raise error(f"section {i} (offset 0x{sh[4]:x}, size 0x{sh[5]:x}) extends past the end "
@@ -69,7 +82,7 @@ def read_headers(v, error, want_type: int, target=None):
     return ehdr, shdrs, e_shstrndx
 
 
-def _check_section(v, shdrs, i: int, shstrndx: int, error) -> None:
+def _check_section(v: Any, shdrs: Any, i: int, shstrndx: int, error: Any) -> None:
     """bfd's checks of section i ("file format not recognized" or "ELF section name out of range" when
     one fails); read_headers calls this for the sections its quick test cannot pass."""
     n = len(shdrs)

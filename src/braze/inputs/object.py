@@ -4,7 +4,6 @@ from __future__ import annotations
 import struct
 
 from ..diag import LinkError
-from .elfhdr import read_headers
 from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,
                    SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
@@ -16,26 +15,6 @@ _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
 MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
-
-
-def _names(strtab: bytes, offsets) -> list[str]:
-    """NUL-terminated strings at `offsets`. An all-ASCII table (the usual case) is decoded once and
-    sliced as str, which is several times faster than decoding each name."""
-    if strtab.isascii():
-        st = strtab.decode("ascii")
-        find = st.find
-        return [st[o:find("\0", o)] if o else "" for o in offsets]
-    out = []
-    for o in offsets:
-        if o:
-            out.append(strtab[o:strtab.find(b"\0", o)].decode("utf-8", "replace"))
-        else:
-            out.append("")
-    return out
-
-
-def _strtab_name(shdrs, symtab_idx: int, secname) -> str:
-    return secname(shdrs[shdrs[symtab_idx][6]][0])
 
 
 LTO_SLIM_SYMBOL = "__gnu_lto_slim"     # gcc marks an object holding only LTO IR with it
@@ -57,14 +36,6 @@ _keep_budget = [RELOC_KEEP_BUDGET]
 
 def reset_reloc_budget() -> None:
     _keep_budget[0] = RELOC_KEEP_BUDGET
-
-
-def _identity(i: int) -> int:
-    return i
-
-
-def _imap(i: int) -> int:
-    return i if i < SHN_LORESERVE else i + 0x100
 
 
 class InputSection:
@@ -175,137 +146,8 @@ class ObjectFile:
         return LinkError(f"{self.name}: {msg}")
 
     def parse(self) -> None:
-        v = self.view
-        size = len(v)
-        _ehdr, shdrs, e_shstrndx = read_headers(v, self.error, ET_REL, self.target)
-        e_shnum = len(shdrs)
-        for i, sh in enumerate(shdrs):
-            if sh[8] > MAX_ALIGN or sh[5] > MAX_SIZE:
-                raise self.error(f"section {i}: size 0x{sh[5]:x} or alignment 0x{sh[8]:x} is too large")
-        if e_shstrndx >= e_shnum:
-            raise self.error(f"corrupt section header table: bad e_shstrndx {e_shstrndx}")
-        sh_str = shdrs[e_shstrndx]
-        shstrtab = bytes(v[sh_str[4]:sh_str[4] + sh_str[5]])
-
-        def secname(off):
-            e = shstrtab.find(b"\0", off)
-            return shstrtab[off:e if e >= 0 else len(shstrtab)].decode("utf-8", "replace")
-
-        n = len(shdrs)
-        # Section indices from 0xff00 up collide with the reserved values (SHN_ABS, SHN_COMMON…) that
-        # symbols carry in st_shndx. Past that point an object's sections are numbered internally 0x100
-        # higher (a hole of None over the reserved range), so every later pass can tell a real section
-        # from a reserved value by the number alone; `imap` is that renumbering.
-        big = n > SHN_LORESERVE
-        imap = _imap if big else _identity
-        sections: list[InputSection | None] = [None] * (imap(n - 1) + 1 if big else n)
-        symtab_idx = -1
-        groups = []
-        for i in range(1, n):
-            sh = shdrs[i]
-            t = sh[1]
-            if t == SHT_SYMTAB:
-                symtab_idx = i
-                continue
-            if t == SHT_GROUP:
-                groups.append(i)
-                continue
-            if t in (SHT_STRTAB, SHT_RELA, SHT_REL, SHT_NULL, SHT_SYMTAB_SHNDX, SHT_LLVM_ADDRSIG):
-                if t == SHT_SYMTAB_SHNDX:
-                    self.symtab_shndx = list(struct.unpack_from(f"<{sh[5] // 4}I", v, sh[4]))
-                continue
-            name = secname(sh[0])
-            flags = sh[2]
-            if flags & SHF_EXCLUDE and not flags & SHF_ALLOC:
-                if name.startswith(".gnu.lto_"):
-                    self.has_lto_ir = True
-                continue
-            if name == ".note.GNU-stack":
-                self.has_gnu_stack = True
-                if flags & SHF_EXECINSTR:
-                    self.exec_stack = True
-                continue
-            if name == ".note.gnu.property":
-                self._parse_property(bytes(v[sh[4]:sh[4] + sh[5]]))
-                continue
-            if name.startswith(".gnu.warning"):
-                text = bytes(v[sh[4]:sh[4] + sh[5]]).rstrip(b"\0").decode("utf-8", "replace")
-                if name.startswith(".gnu.warning."):
-                    self.warnings[name[13:]] = text
-                else:
-                    self.section_warning = text
-                continue
-            if name.startswith((".gnu.lto_", ".gnu_debuglink", ".llvm_addrsig")) or name == ".gnu.lto":
-                continue
-            s = InputSection(self, imap(i), name, sh)
-            if flags & SHF_COMPRESSED:
-                self._decompress(s)
-            elif name.startswith(".zdebug") and bytes(v[sh[4]:sh[4] + 4]) == b"ZLIB":
-                self._decompress_gnu(s)
-            sections[imap(i)] = s
-        self.sections = sections
-        # relocation sections attach to their targets
-        for i in range(1, n):
-            sh = shdrs[i]
-            if sh[1] == SHT_RELA:
-                tgt = imap(sh[7])
-                if sh[7] < n and sections[tgt] is not None:
-                    if sh[4] + sh[5] > size:
-                        raise self.error(f"relocation section {i} extends past the end of the file")
-                    sections[tgt].rel_off = sh[4]
-                    sections[tgt].rel_size = sh[5] - sh[5] % 24
-            elif sh[1] == SHT_REL and sh[7] < n and sections[imap(sh[7])] is not None:
-                raise self.error(f"section {i}: SHT_REL relocations are not valid on x86-64")
-        strtab = b""
-        if symtab_idx >= 0:
-            sh = shdrs[symtab_idx]
-            if sh[9] != SYM.size and sh[5]:
-                raise self.error(f"corrupt symbol table: entry size {sh[9]}")
-            if sh[6] >= n:
-                raise self.error("corrupt symbol table: bad string table link")
-            st = shdrs[sh[6]]
-            strtab = bytes(v[st[4]:st[4] + st[5]])
-            cnt = sh[5] // 24
-            if sh[7] > cnt:
-                raise self.error(f"corrupt symbol table: sh_info {sh[7]} (its first global) is beyond its "
-                                 f"{cnt} symbols")
-            self.esyms = list(SYM.iter_unpack(v[sh[4]:sh[4] + cnt * 24]))
-            self.first_global = sh[7] if sh[7] else cnt
-            if self.symtab_shndx is not None:
-                self._extended_indices(n, imap)
-        offsets = [e[0] for e in self.esyms]
-        if offsets and max(offsets) >= len(strtab) and (strtab or max(offsets)):
-            # (bfd never reads a section symbol's name: only the others' are checked)
-            bad = [e[0] for e in self.esyms if e[0] >= len(strtab) and e[1] & 0xf != STT_SECTION]
-            if bad:
-                raise self.error(f"invalid string offset {bad[0]} >= {len(strtab)} for section "
-                                 f"`{_strtab_name(shdrs, symtab_idx, secname)}'")
-        self.sym_names = names = _names(strtab, offsets)
-        if self.has_lto_ir and LTO_SLIM_SYMBOL in names:
-            self.lto_slim = True
-        for gi in groups:
-            sh = shdrs[gi]
-            data = v[sh[4]:sh[4] + sh[5]]
-            words = struct.unpack_from(f"<{len(data) // 4}I", data, 0)
-            if not words:
-                continue
-            flag = words[0]
-            members = [imap(m) for m in words[1:] if m < n]
-            if not flag & GRP_COMDAT:
-                continue
-            sig_idx = sh[7]
-            if sig_idx >= len(names):
-                raise self.error(f"section group {gi}: bad signature symbol index {sig_idx}")
-            sig = names[sig_idx]
-            if self.esyms[sig_idx][1] & 0xf == STT_SECTION:
-                sig_sec = self.esyms[sig_idx][3]
-                real = sig_sec - 0x100 if sig_sec > 0xffff else sig_sec
-                if not 0 < real < n or SHN_LORESERVE <= sig_sec <= 0xffff:
-                    raise self.error(f"section group {gi}: signature symbol {sig_idx} has bad section index "
-                                     f"{sig_sec}")
-                sig = secname(shdrs[real][0])
-            self.comdat_groups.append((sig, members))
-            self.group_headers.append((gi, sh[5]))
+        """Sections, relocation sections, symbols and COMDAT groups from the file (objparse.py)."""
+        parse_object(self, InputSection)
 
     def to_record(self) -> tuple:
         """What parse() derived from the file, as plain data for the input cache (inputs/cache.py):
@@ -445,3 +287,6 @@ class ObjectFile:
 
     def __repr__(self):
         return self.name
+
+
+from .objparse import parse as parse_object      # noqa: E402  (it imports this module's constants' users)

@@ -1,0 +1,317 @@
+"""The per-symbol loops of reading inputs, compiled with mypyc (tools/build_mypyc.py): binding an
+object's global symbols to the symbol table (resolve.Reader.add_object) and finding the archive
+members the index says are needed (resolve.Reader.scan_archive).
+
+They run once per symbol of every object and once per archive index entry on every (re)scan, and
+touch the compiled Symbol's attributes on every step: from interpreted code each such access goes
+through a descriptor, here it is a native field.  The rare paths (symbol versions, --wrap, TLS
+mismatches, common-symbol diagnostics, duplicates) stay plain calls into the same code as before.
+"""
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
+    from typing import Any, Final
+
+from . import diag
+from .symbols import Symbol, NONE, SHARED, COMMON, WEAK, STRONG
+
+SHN_UNDEF: Final = 0
+SHN_LORESERVE: Final = 0xff00
+SHN_ABS: Final = 0xfff1
+SHN_COMMON: Final = 0xfff2
+SHN_XINDEX: Final = 0xffff
+STB_LOCAL: Final = 0
+STB_WEAK: Final = 2
+STB_GNU_UNIQUE: Final = 10
+STT_TLS: Final = 6
+STT_GNU_IFUNC: Final = 10
+STV_INTERNAL: Final = 1
+STV_HIDDEN: Final = 2
+MAX_ALIGN: Final = 1 << 32        # (inputs/object.py: larger is corruption)
+MAX_SIZE: Final = 1 << 47
+
+
+def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -> list[Symbol | None]:
+    """Enter obj's global symbols into `symtab` with GNU ld's precedence (see resolve.Reader.add_object,
+    which handles COMDAT groups and warnings around it); returns obj.syms (None for locals).
+    `r` is the Reader: its wraps, library definitions not yet interned (dso_defs) and its count of
+    new undefined symbols (undefs_seq)."""
+    esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
+    names: list[str] = obj.sym_names
+    secs: list[Any] = obj.sections
+    nsecs = len(secs)
+    n = len(esyms)
+    fg: int = obj.first_global
+    syms: list[Symbol | None] = [None] * n
+    wraps: set[str] = r.wraps
+    lazy: dict[str, Any] = r.dso_defs
+    dso_undefs: set[str] = r.ctx.dso_undefs
+    cfg: Any = r.cfg
+    new_undefs = 0
+    i = fg
+    while i < n:
+        e = esyms[i]
+        info: int = e[1]
+        bind = info >> 4
+        if bind == STB_LOCAL:
+            i += 1
+            continue
+        other: int = e[2]
+        shndx: int = e[3]
+        value: int = e[4]
+        size: int = e[5]
+        name = names[i]
+        if wraps:
+            if shndx == SHN_UNDEF and name in wraps:
+                name = "__wrap_" + name
+            elif shndx == SHN_UNDEF and name.startswith("__real_") and name[7:] in wraps:
+                name = name[7:]
+        ver: Any = None
+        if "@" in name:
+            name, ver = split_symver(name, shndx != SHN_UNDEF)
+            r.ctx.has_symver = True
+        s = symtab.get(name)
+        if s is None:
+            s = Symbol(name)
+            symtab[name] = s
+            if ver is None and "@" in name:
+                r.versioned_ref(s)
+            elif lazy:
+                d = lazy.get(name)
+                if d is not None:
+                    define_shared(s, d[0], d[1])
+            if name in dso_undefs:
+                s.ref_dynamic = True
+        syms[i] = s
+        if ((info & 0xf) == STT_TLS) != (s.type == STT_TLS) and (s.rank != NONE or s.ref_file is not None) \
+                and not _ir_involved(s, obj):
+            _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
+        vis = other & 3
+        if no_export and shndx != SHN_UNDEF and vis != STV_INTERNAL and \
+                not (shndx < nsecs and secs[shndx] is None and shndx < SHN_LORESERVE):
+            vis = STV_HIDDEN     # --exclude-libs: bfd hides what the member defines (not a discarded copy)
+        if vis:
+            s.visibility = vis_merge(s.visibility, vis)
+        i += 1
+        if shndx == SHN_UNDEF:
+            s.ref_regular = True
+            if bind != STB_WEAK:
+                if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
+                    new_undefs += 1         # new to bfd's list of undefined symbols
+                s.ref_strong = True
+            if s.ref_file is None:
+                s.ref_file = obj
+            if s.rank == NONE and not s.type:
+                s.type = info & 0xf
+            continue
+        sec: Any = None
+        if shndx == SHN_COMMON:
+            rank = COMMON
+            if value > MAX_ALIGN or size > MAX_SIZE:
+                raise obj.error(f"common symbol {name}: size 0x{size:x} or alignment 0x{value:x} "
+                                f"is too large")
+        elif shndx == SHN_ABS:
+            rank = WEAK if bind == STB_WEAK else STRONG
+        elif SHN_LORESERVE <= shndx <= 0xffff:     # (extended indices are resolved by the reader)
+            if shndx == SHN_XINDEX:
+                raise obj.error(f"symbol {diag.demangle(name)} has st_shndx SHN_XINDEX but the object "
+                                "has no SHT_SYMTAB_SHNDX section")
+            continue
+        else:
+            if shndx >= nsecs:
+                raise obj.error(f"symbol {diag.demangle(name)} has bad section index {shndx}")
+            sec = secs[shndx]
+            if sec is None:
+                # defined in a discarded COMDAT member: acts as a reference to the kept copy
+                s.ref_regular = True
+                if s.ref_file is None:
+                    s.ref_file = obj
+                continue
+            rank = WEAK if bind == STB_WEAK else STRONG
+        s.ref_regular = True
+        cur = s.rank
+        if rank > cur or (cur == SHARED and rank >= COMMON):
+            if cur == COMMON and rank == WEAK:
+                continue
+            if cur == SHARED:
+                s.def_dynamic = True
+            if cur == COMMON:
+                _common_overridden(cfg, s, obj, sec, value, size)
+            define(s, obj, sec, value, size, info, bind, shndx, rank)
+            s.dyn_version = ver
+            if rank == COMMON:
+                s.common_align = value
+        elif rank == cur:
+            if rank == STRONG:
+                if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or cfg.z_muldefs:
+                    continue
+                if (obj.just_syms or getattr(s.file, "just_syms", False)) and \
+                        not cfg.disable_multiple_abs_defs:
+                    continue        # bfd: no multiple definition with a --just-symbols one
+                if s.file is obj and (s.section is sec and s.value == value or
+                                      (ver is None and s.dyn_version is None)):
+                    continue
+                diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
+                           f">>> defined at {obj.name}")
+            elif rank == COMMON:
+                if cfg.warn_common:
+                    _multiple_common(s, obj, size)
+                if size > s.size:
+                    s.size = size
+                    s.file = obj
+                if value > s.common_align:
+                    s.common_align = value
+        elif rank == COMMON and cur == WEAK and s.file is not None and not s.file.is_shared:
+            # bfd: a common symbol takes the place of a weak definition, whichever comes first
+            define(s, obj, sec, value, size, info, bind, shndx, rank)
+            s.dyn_version = ver
+            s.common_align = value
+        elif rank == COMMON and cur == STRONG and s.file is not None and not s.file.is_shared:
+            _common_ignored(cfg, s, obj, value)
+    if new_undefs:
+        r.undefs_seq += new_undefs
+    return syms
+
+
+def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bool:
+    """resolve.Reader.scan_archive: load the members whose index entries name a symbol that is
+    referenced (non-weakly) and undefined at that point, or only COMMON so far and really defined by
+    the member; again while a pass loaded anything.  True if any member was loaded."""
+    index: list[tuple[str, int]] = ar.index
+    loaded: dict[int, Any] = ar.loaded
+    loaded_any = False
+    while True:
+        progress = False
+        for name, off in index:
+            if off in loaded:
+                continue
+            s = symtab.get(name)
+            if s is None or s.linker_defined or name in sdef:
+                continue
+            rank = s.rank
+            if (rank == NONE and s.ref_strong) or (rank == COMMON and r._member_defines(ar, off, name)):
+                r.load_member(ar, off, s)
+                progress = True
+        if not progress:
+            return loaded_any
+        loaded_any = True
+
+
+def vis_merge(a: int, b: int) -> int:
+    """The more constraining visibility (internal < hidden < protected < default)."""
+    if a == 0:
+        return b
+    if b == 0:
+        return a
+    return min(a, b)
+
+
+def split_symver(name: str, defined: bool) -> tuple[str, Any]:
+    """A .symver name from an object: a default-version definition `foo@@V` (or `foo@@@V`) is the
+    definition of plain `foo`; a hidden one `foo@V` stays a symbol of its own, and so does any versioned
+    reference (it binds only to that version). Returns (symbol table key, (version, hidden) or None)."""
+    base, _, ver = name.partition("@")
+    default = ver.startswith("@")
+    ver = ver.lstrip("@")
+    if not defined:
+        return base + "@" + ver, None
+    if default:
+        return base, (ver, False)
+    return name, (ver, True)
+
+
+def define_shared(s: Symbol, so: Any, d: Any) -> None:
+    """Make `s` the library definition `d` (a SharedFile.defs entry)."""
+    define(s, so, None, d[1], d[2], d[3], d[4], d[5], SHARED)
+    s.verneed = d[6]
+
+
+def define(s: Symbol, file: Any, sec: Any, value: int, size: int, info: int, bind: int, shndx: int,
+           rank: int) -> None:
+    """Make `s` the definition in `file` (an object, or a library with rank SHARED)."""
+    s.rank = rank
+    s.file = file
+    s.section = sec
+    s.value = value
+    s.size = size
+    t = info & 0xf
+    s.type = t
+    s.bind = bind
+    s.is_abs = shndx == SHN_ABS
+    s.verneed = None
+    if rank != SHARED and (t == STT_GNU_IFUNC or bind == STB_GNU_UNIQUE):
+        file.has_ifunc_or_unique = True
+
+
+def _multiple_common(s: Symbol, obj: Any, size: int) -> None:
+    """--warn-common, two common symbols (bfd's wording for each case)."""
+    name = diag.demangle(s.name)
+    if size == s.size:
+        diag.warn(f"{obj.name} and {s.file.name}: warning: multiple common of `{name}'", located=True)
+    elif size > s.size:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overriding smaller common from {s.file.name}",
+                  located=True)
+    else:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by larger common from {s.file.name}",
+                  located=True)
+
+
+def _def_align(sec: Any, value: int) -> int:
+    """The alignment bfd credits a definition with: its section's, or less if its offset says so."""
+    a: int = sec.align if sec is not None else 1 << 62
+    if value:
+        a = min(a, value & -value)
+    return a
+
+
+def _common_overridden(cfg: Any, s: Symbol, obj: Any, sec: Any, value: int, size: int) -> None:
+    """A definition in `obj` replaces the common symbol `s`: --warn-common's warning, and bfd's
+    unconditional ones when the definition is less aligned or of another size than the common."""
+    name = diag.demangle(s.name)
+    if cfg.warn_common:
+        diag.warn(f"{obj.name}: warning: definition of `{name}' overriding common from {s.file.name}",
+                  located=True)
+    if sec is not None:
+        a = _def_align(sec, value)
+        if a < s.common_align:
+            diag.warn(f"alignment {a} of symbol `{name}' in {obj.name} is smaller than {s.common_align} in "
+                      f"{s.file.name}", from_bfd=True)
+    if size and s.size and size != s.size:
+        diag.warn(f"size of symbol `{name}' changed from {s.size} in {s.file.name} to {size} in {obj.name}",
+                  from_bfd=True)
+
+
+def _common_ignored(cfg: Any, s: Symbol, obj: Any, align: int) -> None:
+    """A common symbol in `obj` after the definition `s`: the definition stays."""
+    name = diag.demangle(s.name)
+    if cfg.warn_common:
+        diag.warn(f"{obj.name}: warning: common of `{name}' overridden by definition from {s.file.name}",
+                  located=True)
+    if s.section is not None:
+        a = _def_align(s.section, s.value)
+        if a < align:
+            diag.warn(f"alignment {a} of symbol `{name}' in {s.file.name} is smaller than {align} in {obj.name}",
+                      from_bfd=True)
+
+
+def _ir_involved(s: Symbol, obj: Any) -> bool:
+    """An LTO IR file's symbols carry no type: no TLS mismatch can be judged against them."""
+    return bool(getattr(obj, "is_ir", False) or getattr(s.file if s.rank != NONE else s.ref_file, "is_ir", False))
+
+
+def _tls_mismatch(s: Symbol, obj: Any, is_def: bool, secs: list[Any], shndx: int) -> None:
+    """bfd refuses a symbol that one input uses as thread-local and another as ordinary data."""
+    new_sec = secs[shndx] if is_def and 0 < shndx < len(secs) else None
+    new = _where(obj, is_def, new_sec)
+    if s.rank != NONE:
+        old = _where(s.file, True, s.section if s.rank != SHARED else None)
+    else:
+        old = _where(s.ref_file, False, None)
+    tls, other = (new, old) if s.type != STT_TLS else (old, new)
+    diag.error(f"{diag.demangle(s.name)}: TLS {tls} mismatches non-TLS {other}")
+
+
+def _where(file: Any, defined: bool, sec: Any) -> str:
+    what = "definition" if defined else "reference"
+    return f"{what} in {file.name}" + (f" section {sec.name}" if sec is not None else "")
