@@ -77,6 +77,8 @@ SCRIPTS = {
 CASES = {
     "pie_tail": ("pie", ["-pie"], [], ["tail"]),
     "pie_tail_norelro": ("pie", ["-pie", "-Wl,-z,norelro"], [], ["tail"]),
+    "pie_tail_now": ("pie", ["-pie", "-Wl,-z,now"], [], ["tail"]),          # (bfd's relro+now script)
+    "exe_tail_noseparate": ("exe", ["-no-pie", "-Wl,-z,noseparate-code"], [], ["tail"]),
     "pie_tail_two_ro": ("pie", ["-pie"], [], ["tail_two", "tail_ro"]),
     "pie_gc_kept": ("pie", ["-pie", "-Wl,--gc-sections"], [], ["tail_kept"]),
     "exe_tail": ("exe", ["-no-pie"], [], ["tail"]),
@@ -263,13 +265,11 @@ def test_section_ahead_of_headers(build, objs, name, inputs, flags):
      r"tail_no_os\.ld: SECTIONS without output sections in a script given as an input file is not supported"),
     ("dt_with_insert", [], ["-pie", "-Wl,-T,ins_next.ld", "-Wl,-dT,main_static.ld"],
      r"main_static\.ld: -dT together with -T scripts ending in INSERT is not supported by braze"),
-    ("tail_now", ["tail.ld"], ["-pie", "-Wl,-z,now"],
-     r"tail\.ld: a SECTIONS script given as an input file with -z now is not supported by braze"),
 ])
 def test_braze_refuses(build, objs, name, inputs, flags, msg):
     """What braze refuses by name (bfd links these: the first keeps the statements where the file is
     among the inputs, the second puts the section ahead of the main script, the third reads -dT as
-    the main script, the fourth uses its -z now default script)."""
+    the main script)."""
     p, err = _link(build, "bfd", name, [objs["pie"], *(build.root / i for i in inputs)], *flags)
     assert p is not None, err
     p, err = _link(build, "test", name, [objs["pie"], *(build.root / i for i in inputs)], *flags)
