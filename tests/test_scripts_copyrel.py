@@ -17,21 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import tool_env
 import test_shared as shared
 from test_shared import run
 from test_scripts import _layout_view, _data_bytes
-from test_scripts_dynamic import _dyn_view
+from test_scripts_dynamic import _dyn_view, bfd_default_script
 
 C = Path(__file__).resolve().parent / "c"
 SYSV = "-Wl,--hash-style=sysv"      # (.gnu.hash sizing differs from bfd's with or without a script)
-
-
-def _bfd_script(*flags: str) -> str:
-    p = subprocess.run(["ld.bfd", "--verbose", *flags], capture_output=True, text=True, env=tool_env(),
-                       check=True)
-    text = p.stdout.split("=" * 50)[1]
-    return text[text.index("\n") + 1:text.rindex("\n")]
 
 
 def _without(pattern: str):
@@ -86,7 +78,7 @@ def test_copy_relocations_with_script(build, objs, name):
     if edit == "insert":
         text = INSERT
     else:
-        text = _bfd_script(*base)
+        text = bfd_default_script(*base)
         if edit is not None:
             text = edit(text)
     script = build.root / f"{name}.lds"
@@ -113,7 +105,7 @@ def test_copy_relocations_with_script(build, objs, name):
 def test_sort_constructors_parsed(build, objs):
     """`SORT(CONSTRUCTORS)` (in every bfd default script) is CONSTRUCTORS: a no-op for ELF; the same
     script without it gives the same bytes."""
-    text = _bfd_script("-pie")
+    text = bfd_default_script("-pie")
     assert "SORT(CONSTRUCTORS)" in text
     a, b = build.root / "with_sc.lds", build.root / "without_sc.lds"
     a.write_text(text)

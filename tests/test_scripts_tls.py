@@ -16,6 +16,7 @@ import subprocess
 import pytest
 
 from harness import BuildDir, tool_env
+from test_scripts_dynamic import bfd_default_script
 
 PROGS = {
     "mixed_align": r"""
@@ -46,13 +47,6 @@ int main(void) { tcv += 7; printf("%d %ld\n", tl_a, tcv); return 0; }
 TCOMMON = '\t.tls_common tcv,8,8\n\t.section .note.GNU-stack,"",@progbits\n'
 
 
-def _bfd_script(*flags: str) -> str:
-    p = subprocess.run(["ld.bfd", "--verbose", *flags], capture_output=True, text=True, env=tool_env(),
-                       check=True)
-    text = p.stdout.split("=" * 50)[1]
-    return text[text.index("\n") + 1:text.rindex("\n")]
-
-
 def _view(path):
     out = subprocess.run(["readelf", "-lSsW", str(path)], capture_output=True, text=True, env=tool_env(),
                          check=True).stdout
@@ -71,8 +65,8 @@ def work(tmp_path_factory, braze_lddir):
         b.run(["gcc", "-c", "-O1", "-fPIE", f"{name}.c"])
     (b.root / "tcommon.s").write_text(TCOMMON)
     b.run(["gcc", "-c", "tcommon.s"])
-    (b.root / "pie.ld").write_text(_bfd_script("-pie"))
-    (b.root / "exe.ld").write_text(_bfd_script())
+    (b.root / "pie.ld").write_text(bfd_default_script("-pie"))
+    (b.root / "exe.ld").write_text(bfd_default_script())
     return b
 
 
@@ -92,7 +86,7 @@ def test_tls_with_default_script_vs_bfd(work, name, mode):
 
 
 def test_tls_common_without_tcommon_refused(work):
-    text = _bfd_script("-pie").replace(" *(.tcommon)", "")
+    text = bfd_default_script("-pie").replace(" *(.tcommon)", "")
     (work.root / "notc.ld").write_text(text)
     p = work.run(["gcc", *work.ld("test"), "-pie", "tls_common.o", "tcommon.o", "-Wl,-T,notc.ld",
                   "-o", work.root / "notc"], check=False)
