@@ -673,6 +673,7 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     idx: int
     A: int
     p: int
+    Si: int
     try:
         for i in range(n):
             if i == skip:
@@ -694,7 +695,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
                     _fill_values(ctx, obj, idx, svals, pvals)
                     S = tab[idx]
                 if S is not False:
-                    v = S + A - base_addr - off
+                    Si = S          # (an int from here: native arithmetic when compiled)
+                    v = Si + A - base_addr - off
                     if -0x80000000 <= v <= 0x7fffffff:
                         pack_i32(buf, base_off + off, v)
                         continue
@@ -712,7 +714,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
                         m = sp[0]
                         S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
                 if S is not False:
-                    v = S + A
+                    Si = S
+                    v = Si + A
                     if t == R_64:
                         _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
                         continue
