@@ -278,6 +278,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     """Scan `rels`, or when None the section's own relocations, read from their bytes."""
     obj = sec.file
     raw: bytes = b""
+    if rels is None:
+        rels = sec._relocs      # set: the section's own list (reverse_ctors moved its offsets)
     use_raw: bool = rels is None
     n: int
     if rels is None:
@@ -645,8 +647,11 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     decision take a short path through per-object value tables; everything else goes to _apply_general.
     A value no field holds ends the link with an error naming the relocation (_corrupt_reloc): the
     handler is around the loop, not in it, so it costs the loop nothing, compiled or not.
-    rels None: the section's own relocations, read from their bytes (no tuple per relocation)."""
+    rels None: the section's own relocations, read from their bytes (no tuple per relocation) unless
+    InputSection.relocs already holds them as a list."""
     raw: bytes = b""
+    if rels is None:
+        rels = sec._relocs      # set: the section's own list (reverse_ctors moved its offsets)
     use_raw: bool = rels is None
     n: int
     if rels is None:
