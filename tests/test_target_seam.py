@@ -37,6 +37,8 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             "write_ibt_jmp_entry", "write_pltgot_entry", "plt_cie", "lazy_plt_fde", "ibt_plt_fde", "pltgot_fde",
             # -r and --emit-relocs: a target without them refuses the options (configure)
             "reloc_field_width", "emitted_reloc",
+            # the writer's driver: the base applies each section's parsed relocation list
+            "apply_jobs",
             # branch thunks: x86-64 branches reach the whole address space
             "add_thunks", "finish_thunks",
             # bfd's default script fills code output sections on some machines only (aarch64's NOP)

@@ -101,9 +101,7 @@ def _reloc_jobs(ctx) -> list:
 
 
 def _apply_jobs(ctx, buf, jobs) -> None:
-    apply_relocs = ctx.target.apply_relocs
-    for m, off, addr in jobs:
-        apply_relocs(ctx, m.file, m, m.relocs, buf, off, addr)
+    ctx.target.apply_jobs(ctx, buf, jobs)
 
 
 def _use_two_processes(cfg, nrelocs: int) -> bool:

@@ -94,6 +94,12 @@ class Target:
         """Write the final relocated values (with relaxations) of `sec` into `buf`."""
         raise NotImplementedError
 
+    def apply_jobs(self, ctx, buf, jobs) -> None:
+        """Apply the relocations of each (input section, file offset, address) of `jobs` (writer.py)."""
+        apply_relocs = self.apply_relocs
+        for m, off, addr in jobs:
+            apply_relocs(ctx, m.file, m, m.relocs, buf, off, addr)
+
     # ---- relocatable output (-r) and --emit-relocs
     emit_relaxable = frozenset()      # relocation types whose emitted form depends on a relaxation
 

@@ -225,11 +225,69 @@ def _sym_kind(ctx, s: Symbol) -> int:
     return k + ABS_BIT if s.is_abs else k
 
 
+# ---------------------------------------------------------------- Elf64_Rela straight from the bytes
+# The scan and apply loops read a section's relocations from its raw Elf64_Rela bytes, field by field
+# (native byte indexing when compiled): parsing them into a list of tuples first cost ~260 ns each.
+
+def _u32(b: bytes, p: int) -> int:
+    return b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24
+
+
+def _u64(b: bytes, p: int) -> int:
+    hi = _u32(b, p + 4)
+    return _u32(b, p) if hi == 0 else _u32(b, p) | hi << 32
+
+
+def _s64(b: bytes, p: int) -> int:
+    hi = _u32(b, p + 4)
+    if hi == 0:
+        return _u32(b, p)
+    if hi == 0xffffffff:
+        return _u32(b, p) - 0x100000000
+    return int.from_bytes(b[p:p + 8], "little", signed=True)
+
+
+def rela_bytes(sec) -> bytes:
+    """The raw Elf64_Rela entries of input section `sec` (a multiple of 24 bytes)."""
+    o: int = sec.rel_off
+    return bytes(sec.file.view[o:o + sec.rel_size])
+
+
+class RawRelas:
+    """Raw Elf64_Rela bytes seen as a sequence of (r_offset, r_info, r_addend): what the rare paths
+    (TLS relaxations, errors, _apply_general) index, one entry at a time."""
+
+    def __init__(self, b: bytes) -> None:
+        self.b = b
+
+    def __len__(self) -> int:
+        return len(self.b) // 24
+
+    def __getitem__(self, i: int) -> tuple[int, int, int]:
+        if i < 0 or i >= len(self.b) // 24:
+            raise IndexError(i)
+        p = i * 24
+        return _u64(self.b, p), _u64(self.b, p + 8), _s64(self.b, p + 16)
+
+
+def _addend(raw: bytes, rels: list[tuple[int, int, int]] | None, i: int) -> int:
+    return _s64(raw, i * 24 + 16) if rels is None else rels[i][2]
+
+
 def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
+    """Scan `rels`, or when None the section's own relocations, read from their bytes."""
     obj = sec.file
+    raw: bytes = b""
     if rels is None:
-        rels = sec.relocs
-    if not rels:
+        rels = sec._relocs      # set: the section's own list (reverse_ctors moved its offsets)
+    use_raw: bool = rels is None
+    n: int
+    if rels is None:
+        raw = rela_bytes(sec)
+        n = len(raw) // 24
+    else:
+        n = len(rels)
+    if not n:
         return
     syms: list[Symbol | None] = obj.syms
     esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
@@ -252,9 +310,20 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     if obj.pc_seen is None:
         obj.pc_seen = bytearray(nsyms)
     seen: bytearray = obj.pc_seen
-    for i, (off, info, addend) in enumerate(rels):
-        t = info & 0xffffffff
-        idx = info >> 32
+    off: int
+    t: int
+    idx: int
+    p: int
+    for i in range(n):
+        if use_raw:
+            p = i * 24
+            off = _u64(raw, p)
+            t = _u32(raw, p + 8)
+            idx = _u32(raw, p + 12)
+        else:
+            off, info, _a = rels[i]     # type: ignore[index]
+            t = info & 0xffffffff
+            idx = info >> 32
         if idx >= nsyms:
             raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
                             f"beyond the symbol table ({nsyms} entries)")
@@ -314,7 +383,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 if pic or dynamic:
                     if pic:
-                        rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, addend))
+                        rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, _addend(raw, rels, i)))
                         _textrel(ctx, sec, obj, s)
                     else:
                         _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -326,7 +395,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     _weak_ref(ctx, s, 2)
                 else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
                     _weak_ref(ctx, s, 1)
-                    ctx.weak_data_relocs.append((sec, off, s, addend))
+                    ctx.weak_data_relocs.append((sec, off, s, _addend(raw, rels, i)))
                 continue
             act = abs64_row[_sym_kind(ctx, s)]
             if act == COPY_OR_CPLT and (writable or nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC)):
@@ -335,10 +404,10 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 _copy_or_cplt(ctx, s)
             elif act == DYN:
                 _need(ctx, s, NEEDS_DYNSYM)
-                rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, addend))
+                rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, _addend(raw, rels, i)))
                 _textrel(ctx, sec, obj, s)
             elif act == BASEREL:
-                rela_dyn.relocs.append(_RelativeReloc((sec, off, s, addend)))
+                rela_dyn.relocs.append(_RelativeReloc((sec, off, s, _addend(raw, rels, i))))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
             continue
@@ -408,7 +477,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             if shared and sec.flags & SHF_ALLOC:
                 rela_dyn.relocs.append(_DynReloc(R_TPOFF64, sec, off,
                                                s if is_preemptible(ctx, s) else None,
-                                               None if is_preemptible(ctx, s) else s, addend))
+                                               None if is_preemptible(ctx, s) else s, _addend(raw, rels, i)))
                 ctx.static_tls = True
             continue
         if t == R_DTPOFF64 or t == R_DTPOFF32:
@@ -570,18 +639,31 @@ def _corrupt_reloc(obj, sec, rels, i: int) -> None:
                     f"{rname(info & 0xffffffff)} {what}")
 
 
-def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]], buf: Any, base_off: int,
+def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: Any, base_off: int,
                  base_addr: int) -> None:
     """Write relocated values for `rels` (offsets relative to base) into buf.
 
     The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation
     decision take a short path through per-object value tables; everything else goes to _apply_general.
     A value no field holds ends the link with an error naming the relocation (_corrupt_reloc): the
-    handler is around the loop, not in it, so it costs the loop nothing, compiled or not."""
+    handler is around the loop, not in it, so it costs the loop nothing, compiled or not.
+    rels None: the section's own relocations, read from their bytes (no tuple per relocation) unless
+    InputSection.relocs already holds them as a list."""
+    raw: bytes = b""
+    if rels is None:
+        rels = sec._relocs      # set: the section's own list (reverse_ctors moved its offsets)
+    use_raw: bool = rels is None
+    n: int
+    if rels is None:
+        raw = rela_bytes(sec)
+        n = len(raw) // 24
+    else:
+        n = len(rels)
+    rr: Any = RawRelas(raw) if rels is None else rels      # for the rare paths that index entries
     if obj.svals is None:
-        n = len(obj.syms)
-        obj.svals = [None] * n
-        obj.pvals = [None] * n
+        nsyms = len(obj.syms)
+        obj.svals = [None] * nsyms
+        obj.pvals = [None] * nsyms
     svals: list[Any] = obj.svals
     pvals: list[Any] = obj.pvals
     special: dict[int, Any] = obj.special
@@ -591,13 +673,26 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]], buf: Any, base
     skip = -1
     i = -1
     v: int
+    off: int
+    t: int
+    idx: int
+    A: int
+    p: int
+    Si: int
     try:
-        for off, info, A in rels:
-            i += 1
+        for i in range(n):
             if i == skip:
                 continue
-            t = info & 0xffffffff
-            idx = info >> 32
+            if use_raw:
+                p = i * 24
+                off = _u64(raw, p)
+                t = _u32(raw, p + 8)
+                idx = _u32(raw, p + 12)
+                A = _s64(raw, p + 16)
+            else:
+                off, info, A = rels[i]      # type: ignore[index]
+                t = info & 0xffffffff
+                idx = info >> 32
             if t == R_PLT32 or t == R_PC32:
                 tab = pvals if t == R_PLT32 else svals
                 S: Any = tab[idx]
@@ -605,7 +700,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]], buf: Any, base
                     _fill_values(ctx, obj, idx, svals, pvals)
                     S = tab[idx]
                 if S is not False:
-                    v = S + A - base_addr - off
+                    Si = S          # (an int from here: native arithmetic when compiled)
+                    v = Si + A - base_addr - off
                     if -0x80000000 <= v <= 0x7fffffff:
                         pack_i32(buf, base_off + off, v)
                         continue
@@ -623,7 +719,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]], buf: Any, base
                         m = sp[0]
                         S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
                 if S is not False:
-                    v = S + A
+                    Si = S
+                    v = Si + A
                     if t == R_64:
                         _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
                         continue
@@ -634,11 +731,17 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]], buf: Any, base
                     elif -0x80000000 <= v <= 0x7fffffff:
                         pack_i32(buf, base_off + off, v)
                         continue
-            if _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr):
+            if _apply_general(ctx, obj, sec, rr, i, buf, base_off, base_addr):
                 skip = i + 1
 
     except (struct.error, IndexError, OverflowError):
-        _corrupt_reloc(obj, sec, rels, i)
+        _corrupt_reloc(obj, sec, rr, i)
+
+
+def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
+    """writer.py's jobs: each input section's relocations, read from their bytes."""
+    for m, off, addr in jobs:
+        apply_relocs(ctx, m.file, m, None, buf, off, addr)
 
 
 def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
@@ -1241,6 +1344,7 @@ class X86_64(Target):
     scan_section = staticmethod(scan_section)
     finish_weak_undefined = staticmethod(finish_weak_undefined)
     apply_relocs = staticmethod(apply_relocs)
+    apply_jobs = staticmethod(apply_jobs)
     merge_properties = staticmethod(merge_properties)
     use_ibt_plt = staticmethod(use_ibt_plt)
     reloc_field_width = staticmethod(reloc_field_width)
