@@ -262,36 +262,55 @@ class EhFrameSection(Chunk):
         base = self.offset
         recs = self.records
         if recs:
+            # one pass over the records: the per-record arguments of ehparse.eh_frame and, per input
+            # section, its relocations moved to the records' output places (one apply_relocs each)
             datas: dict[int, bytes] = {}
+            ds, offs, sizes, pads, outs, cies = [], [], [], [], [], []
+            groups: list = []
+            linker_made = []
+            sec = None
+            rels: list = []
             for r in recs:
-                if id(r.sec) not in datas:
-                    d = r.sec.data
-                    datas[id(r.sec)] = d if type(d) is bytes else bytes(d)
+                rs = r.sec
+                if rs is not sec:
+                    if rels:
+                        groups.append((sec, rels))
+                    sec, rels = rs, []
+                    d = datas.get(id(rs))
+                    if d is None:
+                        d = rs.data
+                        if type(d) is not bytes:
+                            d = bytes(d)
+                        datas[id(rs)] = d
+                ds.append(d)
+                offs.append(r.off)
+                sizes.append(r.size)
+                pads.append(r.pad)
+                out_off = r.out_off
+                outs.append(out_off)
+                if r.is_cie:
+                    cies.append(-1)
+                else:
+                    c = r.cie
+                    while c.dup_of is not None:
+                        c = c.dup_of
+                    cies.append(c.out_off)
+                if r.target is not None:
+                    linker_made.append(r)
+                if r.relocs:
+                    delta = out_off - r.off
+                    rels += [(rel[0] + delta, rel[1], rel[2]) for rel in r.relocs]
+            if rels:
+                groups.append((sec, rels))
             last = recs[-1]
             total = last.out_off + last.size + last.pad
-            buf[base:base + total] = _ep.eh_frame(
-                [datas[id(r.sec)] for r in recs], [r.off for r in recs], [r.size for r in recs],
-                [r.pad for r in recs], [r.out_off for r in recs],
-                [-1 if r.is_cie else (r.cie if r.cie.dup_of is None else _cie_of(r)).out_off for r in recs],
-                total)
-            for r in recs:
-                if r.target is not None:        # linker-made FDEs: the address range they cover
-                    o = base + r.out_off
-                    _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
-                    _u32.pack_into(buf, o + 12, r.target.size)
-        # one apply_relocs call per input section, with offsets moved to the records' output places
-        sec = None
-        rels: list = []
-        for r in self.records:
-            if r.sec is not sec:
-                if rels:
-                    apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
-                sec, rels = r.sec, []
-            if r.relocs:
-                delta = r.out_off - r.off
-                rels += [(rel[0] + delta, rel[1], rel[2]) for rel in r.relocs]
-        if rels:
-            apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
+            buf[base:base + total] = _ep.eh_frame(ds, offs, sizes, pads, outs, cies, total)
+            for r in linker_made:           # linker-made FDEs: the address range they cover
+                o = base + r.out_off
+                _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
+                _u32.pack_into(buf, o + 12, r.target.size)
+            for sec, rels in groups:
+                apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
 
     def fde_list(self) -> tuple[list[int], list[int]]:
         """The FDEs' output offsets and pointer encodings, for the .eh_frame_hdr table."""

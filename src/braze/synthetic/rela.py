@@ -134,23 +134,35 @@ class RelaDyn(Chunk):
         combine = self.name == ".rela.dyn" and ctx.config.z_combreloc
         for r in self.relocs:
             if type(r) is RelativeReloc:
-                # apply_relocs already wrote S + A into the place: that word is the addend
+                # apply_relocs already wrote S + A into the place: that word is the addend, read
+                # below once the (address, file offset) pairs are sorted
                 place, poff, _t, _a = r
                 out = place.out
-                rel.append((out.addr + place.out_off + poff, R_RELATIVE,
-                            unpack(buf, out.offset + place.out_off + poff)[0]))
+                o = place.out_off + poff
+                rel.append((out.addr + o, out.offset + o))
             else:
                 v = r.values(ctx)
-                (rel if combine and v[1] & 0xffffffff == R_RELATIVE else other).append(v)
+                if combine and v[1] & 0xffffffff == R_RELATIVE:
+                    rel.append((v[0], -1, v[2]))
+                else:
+                    other.append(v)
         if combine:
+            # addresses are distinct (one relocation per word), so sorting on them alone gives the
+            # order of the (offset, info, addend) triples
             rel.sort()
             other.sort()
-        self.relative_count = len(rel)
-        o = self.offset
-        pack = RELA.pack_into
-        for v in rel + other:
-            pack(buf, o, v[0], v[1], ((v[2] + 0x8000000000000000) & 0xffffffffffffffff) - 0x8000000000000000)
-            o += 24
+        self.relative_count = n = len(rel)
+        # one pack of every entry; addends as unsigned words (the same bytes as the signed field)
+        flat = [0] * (3 * (n + len(other)))
+        flat[0:3 * n:3] = [e[0] for e in rel]
+        flat[1:3 * n:3] = [R_RELATIVE] * n
+        flat[2:3 * n:3] = [unpack(buf, e[1])[0] if e[1] >= 0 else e[2] & 0xffffffffffffffff
+                           for e in rel]
+        flat[3 * n::3] = [v[0] for v in other]
+        flat[3 * n + 1::3] = [v[1] for v in other]
+        flat[3 * n + 2::3] = [v[2] & 0xffffffffffffffff for v in other]
+        if flat:
+            struct.pack_into(f"<{len(flat)}Q", buf, self.offset, *flat)
 
 
 class RelaPlt(Chunk):
