@@ -88,6 +88,9 @@ def _file_names(obj):
 def setup(ctx, script) -> None:
     """Called once the inputs are read: check the link is one this engine lays out."""
     cfg = ctx.config
+    if not ctx.target.sections_scripts:
+        raise LinkError(f"{script.path}: SECTIONS scripts (with -T, INSERT, or given as input files) are not "
+                        f"supported by braze for {ctx.target.name} yet")
     if cfg.section_starts or cfg.text_segment is not None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
