@@ -70,10 +70,11 @@ def test_verbose_with_insert_script(tmp_path):
     script = tmp_path / "ins.ld"
     script.write_text(SCRIPTS["after_data"])
     for flags in (["-pie", "-z", "now"], ["-shared", "-z", "noseparate-code"], ["-z", "nocombreloc"]):
+        # (with a script both go on to link an a.out: in the test's directory, not the checkout)
         want = subprocess.run(["ld.bfd", "--verbose", *flags, "-T", str(script)], capture_output=True,
-                              text=True, env=tool_env()).stdout
+                              text=True, env=tool_env(), cwd=tmp_path).stdout
         got = subprocess.run([*braze_command(), "--verbose", *flags, "-T", str(script)], capture_output=True,
-                             text=True, env=tool_env()).stdout
+                             text=True, env=tool_env(), cwd=tmp_path).stdout
         assert "opened script file" in want
         assert got[got.index("opened script file"):] == want[want.index("opened script file"):], flags
 
