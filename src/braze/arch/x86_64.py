@@ -118,8 +118,9 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
         # imm32 forms (mov/test/binop, GOTPCRELX only); branches and plain GOTPCREL keep a GOT slot
         # (holding 0, with no dynamic relocation)
         return t != R_GOTPCREL and (op == 0x8b or op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05)
-    if s.is_abs and ctx.config.pic:
-        # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation)
+    if s.is_abs and ctx.config.pic and not s.script_abs:
+        # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation);
+        # an assignment's symbol (--defsym, a script) converts as the image's own (lea: image + value)
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
             return False
         return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
@@ -294,6 +295,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     cfg = ctx.config
     shared = cfg.shared
     pic = cfg.pic
+    pie: bool = bool(pic and not shared)
     exe = not shared
     dynamic = ctx.dynamic
     weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
@@ -346,6 +348,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 if s.type == STT_GNU_IFUNC:
                     _need(ctx, s, NEEDS_PLT)
                 continue
+            if pie and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined:
+                _err_pie_abs(obj, sec, t, s)
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
@@ -356,6 +360,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
                 continue
+            if pie and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined:
+                _err_pie_abs(obj, sec, t, s)
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
                 if pic:     # bfd: 0 is not PC-relative to anything in a PIE
                     _err_pie_undefined(obj, t, s)
@@ -538,6 +544,14 @@ def finish_weak_undefined(ctx) -> None:
                 rela_dyn.relocs.append(_NoneReloc())
         elif dyn_weak and not cfg.pic:
             rela_dyn.relocs.append(_NoneReloc())
+
+
+def _err_pie_abs(obj, sec, t, s):
+    """bfd: a PIE may not reach an object's absolute symbol PC-relatively (the image moves, the value
+    does not); a linker-script or --defsym assignment's symbol is exempt (bfd treats it as the
+    image's, relaxing and relocating it with the rest)."""
+    diag.error(f"{obj.name}: relocation {rname(t)} against absolute symbol `{diag.demangle(s.name)}' in "
+               f"section `{sec.name}' is disallowed")
 
 
 def _err_pie_undefined(obj, t, s):
@@ -797,7 +811,8 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
         if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
             # per reference, like bfd: a GOT slot other references need does not stop this one
-            imm = s.is_abs or (s.rank == NONE and not s.linker_defined)    # (an undefined weak: 0)
+            # (an undefined weak: 0; an assignment's symbol in PIC: bfd converts it as the image's, a lea)
+            imm = (s.is_abs and not (s.script_abs and ctx.config.pic)) or (s.rank == NONE and not s.linker_defined)
             if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, imm):
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
                            f"against `{diag.demangle(s.name)}'; relink with --no-relax")
