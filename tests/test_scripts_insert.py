@@ -100,6 +100,30 @@ def _got_range(path: Path):
     return (int(m.group(1), 16), int(m.group(1), 16) + int(m.group(2), 16)) if m else (0, 0)
 
 
+def compare_with_bfd(test, bfd, kind, data=DATA):
+    """What each scripted case compares with bfd's link: `readelf -hlSW` and the symbols, the dynamic
+    view (GOT slots without their place: the GOT's order is braze's own, with or without a script),
+    the bytes of the `data` sections, and a library's behaviour through ctypes. Returns the two
+    programs' runs (None for a library) for the caller's own checks."""
+    assert _layout_view(test) == _layout_view(bfd)
+    if kind != "bare":
+        dt, db = _dyn_view(test), _dyn_view(bfd)
+        for v, path in ((dt, test), (db, bfd)):
+            lo, hi = _got_range(path)
+            v["slots"] = sorted(t for _, t in v["slots"])
+            v["relocs"] = sorted(r[1:] if lo <= int(r[0], 16) < hi else r for r in v["relocs"])
+        assert dt == db
+    want = {k: v for k, v in _data_bytes(bfd).items() if k in data}
+    got = {k: v for k, v in _data_bytes(test).items() if k in data}
+    assert got == want
+    if kind == "so":
+        assert run_ctypes(test, ["lib_value"]) == run_ctypes(bfd, ["lib_value"])
+        return None
+    r_test, r_bfd = run([str(test)]), run([str(bfd)])
+    assert r_test == r_bfd
+    return r_bfd
+
+
 def _scripts(build, names):
     return [f"-Wl,-T,{build.root / (n + '.ld')}" for n in names]
 
@@ -113,24 +137,8 @@ def test_insert_vs_bfd(build, objs, name):
         extra = [] if kind == "bare" else [SYSV]
         outs[linker] = build.link(linker, out, [objs[kind]], *flags, *extra, *_scripts(build, scripts))
     bfd, test = outs["bfd"], outs["test"]
-    assert _layout_view(test) == _layout_view(bfd)
-    if kind != "bare":
-        dt, db = _dyn_view(test), _dyn_view(bfd)
-        # (the GOT's order differs from bfd's, with or without a script: GOT slots compared without
-        # their place)
-        for v, path in ((dt, test), (db, bfd)):
-            lo, hi = _got_range(path)
-            v["slots"] = sorted(t for _, t in v["slots"])
-            v["relocs"] = sorted(r[1:] if lo <= int(r[0], 16) < hi else r for r in v["relocs"])
-        assert dt == db
-    want = {k: v for k, v in _data_bytes(bfd).items() if k in DATA}
-    got = {k: v for k, v in _data_bytes(test).items() if k in DATA}
-    assert got == want
-    if kind == "so":
-        assert run_ctypes(test, ["lib_value"]) == run_ctypes(bfd, ["lib_value"])
-    else:
-        r_test, r_bfd = run([str(test)]), run([str(bfd)])
-        assert r_test == r_bfd
+    r_bfd = compare_with_bfd(test, bfd, kind)
+    if r_bfd is not None:
         assert r_bfd[0] == (0 if kind != "bare" else r_bfd[0]) and r_bfd[0] >= 0, r_bfd
 
 

@@ -275,19 +275,23 @@ def _addend(raw: bytes, rels: list[tuple[int, int, int]] | None, i: int) -> int:
     return _s64(raw, i * 24 + 16) if rels is None else rels[i][2]
 
 
+def _rela_source(sec, rels: list[tuple[int, int, int]] | None
+                 ) -> tuple[list[tuple[int, int, int]] | None, bytes, int]:
+    """What scan and apply read: `rels`; else the section's own list when it is set (reverse_ctors
+    moved its offsets); else its Elf64_Rela bytes (no tuple per relocation). (list or None, bytes, count)"""
+    if rels is None:
+        rels = sec._relocs
+    if rels is None:
+        raw = rela_bytes(sec)
+        return None, raw, len(raw) // 24
+    return rels, b"", len(rels)
+
+
 def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
     """Scan `rels`, or when None the section's own relocations, read from their bytes."""
     obj = sec.file
-    raw: bytes = b""
-    if rels is None:
-        rels = sec._relocs      # set: the section's own list (reverse_ctors moved its offsets)
+    rels, raw, n = _rela_source(sec, rels)
     use_raw: bool = rels is None
-    n: int
-    if rels is None:
-        raw = rela_bytes(sec)
-        n = len(raw) // 24
-    else:
-        n = len(rels)
     if not n:
         return
     syms: list[Symbol | None] = obj.syms
@@ -663,16 +667,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     handler is around the loop, not in it, so it costs the loop nothing, compiled or not.
     rels None: the section's own relocations, read from their bytes (no tuple per relocation) unless
     InputSection.relocs already holds them as a list."""
-    raw: bytes = b""
-    if rels is None:
-        rels = sec._relocs      # set: the section's own list (reverse_ctors moved its offsets)
+    rels, raw, n = _rela_source(sec, rels)
     use_raw: bool = rels is None
-    n: int
-    if rels is None:
-        raw = rela_bytes(sec)
-        n = len(raw) // 24
-    else:
-        n = len(rels)
     rr: Any = RawRelas(raw) if rels is None else rels      # for the rare paths that index entries
     if obj.svals is None:
         nsyms = len(obj.syms)
