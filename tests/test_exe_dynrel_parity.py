@@ -7,6 +7,12 @@ against ld.bfd.
 - A function whose address is taken both in code (a 32-bit absolute: canonical PLT entry) and in
   writable data: the data word holds the PLT entry's address, with no dynamic relocation (braze added
   an R_X86_64_64 for it); a function referenced only from data keeps its R_X86_64_64.
+- Library data read directly by code (a copy relocation) whose address is also stored in writable
+  data: the data word holds the copy's address, with no dynamic relocation (bfd drops a copied
+  symbol's dynamic relocations; braze added an R_X86_64_64, as a C++ vtable of a class deriving from
+  a libstdc++ stream gets); data referenced only from writable data keeps its R_X86_64_64.
+- `-z pack-relative-relocs`: .dynamic as large as bfd's (bfd reserves DT_RELACOUNT's slot for the
+  relative relocations it then moves to .relr.dyn).
 Compared: the dynamic relocations as (type, symbol) multisets, the dynamic symbols by name, and the
 program's output (which checks pointer equality between code and data)."""
 from __future__ import annotations
@@ -21,16 +27,21 @@ from harness import BuildDir, tool_env
 LIB = r"""
 int lib_twice(int x) { return 2 * x; }
 int lib_thrice(int x) { return 3 * x; }
+int lib_data[4] = {1, 2, 3, 4};
+int lib_only_data[2] = {5, 6};
 """
 PROG = r"""
 #include <stdio.h>
 extern char **environ;
 int lib_twice(int), lib_thrice(int);
 int (*table[])(int) = {lib_twice, lib_thrice};     /* writable data */
+extern int lib_data[4], lib_only_data[2];
+int *ptrs[] = {lib_data + 1, lib_only_data + 1};   /* writable data */
 int main(void)
 {
     int (*volatile p)(int) = lib_twice;             /* -fno-pie: a 32-bit absolute in code */
     printf("%d %d %d %d\n", table[0](4), table[1](4), p == table[0], environ != 0 && environ[0] != 0);
+    printf("%d %d %d\n", lib_data[2], *ptrs[0], *ptrs[1] + (ptrs[0] == &lib_data[1]));   /* lib_data: copied */
     return 0;
 }
 """
@@ -68,7 +79,26 @@ def test_copies_and_canonical_plt_vs_bfd(work):
     rels_b, syms_b = _view(outs["bfd"])
     assert ("R_X86_64_COPY", "__environ") in rels_b and ("R_X86_64_64", "lib_thrice") in rels_b
     assert ("R_X86_64_64", "lib_twice") not in rels_b
+    assert ("R_X86_64_COPY", "lib_data") in rels_b and ("R_X86_64_64", "lib_only_data") in rels_b
+    assert ("R_X86_64_64", "lib_data") not in rels_b
     assert _view(outs["test"]) == (rels_b, syms_b)
     runs = [subprocess.run([str(outs[k])], capture_output=True, text=True, cwd=work.root) for k in ("bfd", "test")]
-    assert runs[0].returncode == 0 and runs[0].stdout == "8 12 1 1\n"
+    assert runs[0].returncode == 0 and runs[0].stdout == "8 12 1 1\n3 2 7\n"
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+
+
+@pytest.mark.parametrize("kind", ["-pie", "-shared"])
+def test_relr_dynamic_size_vs_bfd(work, kind):
+    """-z pack-relative-relocs: the same .dynamic (size, tags) and relocation sections as bfd's."""
+    work.run(["gcc", "-c", "-O1", "-fPIC", "prog.c", "-o", "pic.o"])
+    views = []
+    for linker in ("bfd", "test"):
+        out = work.root / f"relr{kind}-{linker}"
+        work.run(["gcc", *work.ld(linker), kind, "pic.o", "-L.", "-lpar", "-Wl,-rpath,.", "-Wl,-z,pack-relative-relocs",
+                  "-o", out])
+        secs = [(f[0], f[4]) for f in (line.split("]", 1)[1].split() for line in _readelf(out, "-SW").splitlines()
+                                       if re.match(r"\s*\[\s*\d+\] \.(dynamic|relr\.dyn|rela\.dyn)", line))]
+        tags = [line.split()[1] for line in _readelf(out, "-dW").splitlines() if line.strip().startswith("0x")]
+        views.append((secs, tags))
+    assert any(s[0] == ".relr.dyn" for s in views[0][0])
+    assert views[1] == views[0]

@@ -883,15 +883,17 @@ def _allocate(ctx) -> None:
     # PLT slots and their relocations
     if not pic and not cfg.shared and T.R_ABS64 is not None:
         # bfd: a data pointer to a function that ended up with a canonical PLT entry is that entry's
-        # address, written in place (the scan chose a dynamic relocation before it knew)
+        # address, and one to data that ended up copied is the copy's, written in place (the scan
+        # chose a dynamic relocation for a writable section before it knew)
         rels = rela_dyn.relocs
-        if any(r.type == T.R_ABS64 and r.sym is not None and r.sym.canonical_plt for r in rels):
+        if any(r.type == T.R_ABS64 and r.sym is not None and (r.sym.canonical_plt or r.sym.copyrel)
+               for r in rels):
             keep = []
             eh = getattr(ctx, "eh_dyn", None)       # (the .eh_frame scan's range: indices move)
             marks = {}
             for i, r in enumerate(rels):
                 marks[i] = len(keep)
-                if not (r.type == T.R_ABS64 and r.sym is not None and r.sym.canonical_plt):
+                if not (r.type == T.R_ABS64 and r.sym is not None and (r.sym.canonical_plt or r.sym.copyrel)):
                     keep.append(r)
             marks[len(rels)] = len(keep)
             if eh is not None:

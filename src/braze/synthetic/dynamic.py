@@ -125,8 +125,12 @@ class Dynamic(Chunk):
         self.entries = ent
         # spare DT_NULL slots like bfd: 4, and 5 in a non-PIE executable (measured with bfd 2.40)
         spare = 5 if not cfg.shared and not cfg.pie else 4
-        if not sorts and any(is_relative(r, rel) for r in syn.rela_dyn.relocs):
-            spare += 1      # (bfd reserves DT_RELACOUNT's slot, then leaves it DT_NULL: nothing sorted)
+        counted = any(t == E.DT_RELACOUNT for t, _v in ent)
+        # bfd reserves DT_RELACOUNT's slot for relative relocations, and leaves it DT_NULL when nothing
+        # was sorted, or when -z pack-relative-relocs moved them all to .relr.dyn (sized before that)
+        if not counted and ((syn.relr_dyn is not None and syn.relr_dyn.relocs)
+                            or any(is_relative(r, rel) for r in syn.rela_dyn.relocs)):
+            spare += 1
         self.size = 16 * (len(ent) + 1 + spare)
 
     def write(self, ctx, buf) -> None:
