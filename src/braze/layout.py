@@ -551,9 +551,17 @@ def _assign_rest(ctx, chunks) -> None:
                     any(c is syn.gotplt for c in chunks):
                 end = max(end, syn.gotplt.addr + 24)
             end = ctx.relro_end if getattr(ctx, "relro_end", None) else end
+            # bfd: RELRO ends where DATA_SEGMENT_RELRO_END put `.`, on a common page boundary (the
+            # backward walk's alignment slack can leave the last RELRO section short of it); its file
+            # size stops where the PT_LOAD's file bytes do
+            if end & (cfg.common_page_size - 1) and not (syn.gotplt in chunks and not cfg.now and
+                                                         end == syn.gotplt.addr + 24):
+                end = align_up(end, cfg.common_page_size)
             seg.vaddr = st.addr
             seg.offset = st.offset
-            seg.filesz = seg.memsz = end - st.addr
+            seg.memsz = end - st.addr
+            lp = next((p for p in segs if p.type == PT_LOAD and p.vaddr <= st.addr < p.vaddr + p.memsz), None)
+            seg.filesz = min(seg.memsz, lp.vaddr + lp.filesz - st.addr) if lp is not None else seg.memsz
             continue
         cs = seg.chunks
         seg.vaddr = cs[0].addr

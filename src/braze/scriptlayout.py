@@ -2391,7 +2391,8 @@ def _file_offsets(ctx, chunks, segs, nph):
             seg.vaddr = rr[0]
             seg.paddr = lp.paddr + (rr[0] - lp.vaddr)
             seg.offset = lp.offset + (rr[0] - lp.vaddr)
-            seg.filesz = seg.memsz = rr[1] - rr[0]
+            seg.memsz = rr[1] - rr[0]
+            seg.filesz = max(0, min(seg.memsz, lp.vaddr + lp.filesz - rr[0]))     # (bfd: within the file bytes)
             continue
         cs = seg.chunks
         if not cs:
