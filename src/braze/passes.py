@@ -756,7 +756,7 @@ def allocate_got_plt(ctx) -> None:
 
 def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
-    from .address import is_preemptible
+    from .address import is_preemptible, has_plt
     from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD
     from .synthetic.rela import DynReloc
     T = ctx.target
@@ -770,6 +770,7 @@ def _allocate(ctx) -> None:
     dyn = ctx.dynamic
     pic = cfg.pic
     iplt_rel = []
+    ifunc_data = {id(s) for _sec, _off, s, _a in ctx.ifunc_data_relocs}
     dynbss = syn.dynbss
     if T.got_header and not got.nslots:
         got.add(GOT_ADDR, None)         # bfd's aarch64 .got starts with a word for _DYNAMIC (0 if static)
@@ -820,8 +821,13 @@ def _allocate(ctx) -> None:
             s.got_idx = got.add(GOT_ADDR, s)
             slot = 8 * s.got_idx
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
-                r = DynReloc(R_IRELATIVE, got, slot, None, s, 0)
-                (rela_dyn.relocs if dyn else iplt_rel).append(r)
+                if not pic and nd & NEEDS_PLT and (nd & NEEDS_CPLT or id(s) in ifunc_data):
+                    # bfd: an executable's IFUNC whose address must compare equal (data pointers get
+                    # its PLT entry) has that entry's address in its GOT slot too
+                    got.static_words[s.got_idx] = _plt_addr_fn(s)
+                else:
+                    r = DynReloc(R_IRELATIVE, got, slot, None, s, 0)
+                    (rela_dyn.relocs if dyn else iplt_rel).append(r)
             elif pre and not s.copyrel:
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
             elif s.copyrel and dyn:
@@ -901,6 +907,14 @@ def _allocate(ctx) -> None:
             rela_dyn.relocs = keep
     gotplt.nplt = len(plt.syms)
     gotplt.niplt = len(plt.isyms)
+    # an executable's data pointer to its own IFUNC without a PLT entry: an IRELATIVE of its own
+    # (bfd's relocate_section emits these first: ahead of the PLT's in a static link's .rela.plt)
+    data_irel = [DynReloc(R_IRELATIVE, sec, off, None, s, a) for sec, off, s, a in ctx.ifunc_data_relocs
+                 if not has_plt(s) and sec.out is not None]
+    if dyn:
+        rela_dyn.relocs.extend(data_irel)
+    else:
+        rela_plt.relocs.extend(data_irel)
     for i, s in enumerate(plt.syms):
         rela_plt.relocs.append(DynReloc(R_JUMP_SLOT, gotplt, 8 * (gotplt.header + i), s))
     for i, s in enumerate(plt.isyms):
@@ -957,6 +971,11 @@ def _copy_align(s) -> int:
 def _addr_fn(s):
     from .address import sym_addr
     return lambda ctx: sym_addr(ctx, s)
+
+
+def _plt_addr_fn(s):
+    from .address import plt_addr
+    return lambda ctx: plt_addr(ctx, s)
 
 
 def _tpoff_fn(s):

@@ -363,6 +363,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
+                if s.type == STT_GNU_IFUNC:     # (a local IFUNC's jump or address: through its PLT entry)
+                    _need(ctx, s, NEEDS_PLT if sec.flags & SHF_EXECINSTR else NEEDS_PLT | NEEDS_CPLT)
                 continue
             if pie and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined:
                 _err_pie_abs(obj, sec, t, s)
@@ -373,7 +375,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
-                _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+                # (bfd: only a reference from data needs the PLT entry as the address everywhere)
+                _need(ctx, s, NEEDS_PLT if sec.flags & SHF_EXECINSTR else NEEDS_PLT | NEEDS_CPLT)
             elif pic and s.rank == NONE and not s.linker_defined and not s.ref_strong:
                 # bfd: an undefined weak symbol's address is not PC-relative in PIC output
                 if not writable and sec.flags & SHF_ALLOC:
@@ -395,8 +398,15 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     if pic:
                         rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, _addend(raw, rels, i)))
                         _textrel(ctx, sec, obj, s)
+                    elif writable and not sec.flags & SHF_EXECINSTR:
+                        ctx.ifunc_data_relocs.append((sec, off, s, _addend(raw, rels, i)))
                     else:
                         _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
+                elif writable and not sec.flags & SHF_EXECINSTR:
+                    # bfd: an executable's writable data needs no PLT entry for its own IFUNC: the
+                    # word holds the entry's address if other references make one, else it gets an
+                    # IRELATIVE relocation of its own (passes.allocate_dynamic)
+                    ctx.ifunc_data_relocs.append((sec, off, s, _addend(raw, rels, i)))
                 else:
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
@@ -801,8 +811,11 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
         if not alloc:
             _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
             return False
-        if s.type == STT_GNU_IFUNC and s.rank >= COMMON and has_plt(s):
-            S = plt_addr(ctx, s)
+        if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+            if has_plt(s):
+                S = plt_addr(ctx, s)
+            elif not ctx.config.pic and sec.flags & SHF_WRITE and not is_code:
+                return False        # an IRELATIVE relocation fills it (bfd leaves the input's bytes)
         _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
         if gotpcrelx_relaxable(ctx, sec.data, off, t, s):

@@ -1,0 +1,100 @@
+"""An executable's own IFUNCs (static and dynamic non-PIE), against ld.bfd: which references get a
+PLT entry, a GOT slot or an IRELATIVE relocation of their own, and the values the program sees.
+
+- A pointer to an IFUNC in writable data needs no PLT entry: the word gets an IRELATIVE relocation
+  (in a static link ahead of the PLT's in .rela.plt, in a dynamic one in .rela.dyn), unless other
+  references make a PLT entry, whose address it then holds. braze made a PLT entry for every such
+  pointer (one entry and one .got.plt word too many).
+- An IFUNC that is called (a PLT entry), reached through the GOT and stored in data (its address
+  must compare equal): the GOT slot holds the PLT entry's address, as the data pointer does. braze
+  gave the slot an IRELATIVE relocation, so `get_fg() == tab[0]` was false where bfd's is true.
+- A static IFUNC reached by a PC32 jump (gcc's tail call `jmp local_f`): through its PLT entry. braze
+  jumped to the resolver (a -no-pie or -static program printed the resolver's result, an address).
+Sources in tests/c/ifuncexe/ (the *_lib.c files are compiled -fPIC: GOT references).
+Compared: the program's output; the section sizes of .plt/.got/.got.plt/.rela.*; the IRELATIVE
+relocations' count; what the data pointers hold (0 for an IRELATIVE, or a PLT entry's address)."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import BuildDir, tool_env
+
+SRC = Path(__file__).resolve().parent / "c" / "ifuncexe"
+CASES = {"data_only": ["data_only.c"], "ptreq": ["ptreq_lib.c", "ptreq_main.c"],
+         "gotonly": ["gotonly_lib.c", "gotonly_main.c"], "gotplt": ["gotplt_lib.c", "gotplt_main.c"],
+         "local_tail": ["local_tail.c"]}
+DATA = {"data_only": ("table", 2), "ptreq": ("tab", 1), "gotonly": ("tab", 1), "gotplt": ("table", 1),
+        "local_tail": None}
+# gotplt: bfd reaches an IFUNC that has a PLT entry (and no address comparison) through its .got.plt
+# word; braze gives it a .got slot of its own (the same value): compared by output only
+LAYOUT_DIFFERS = {"gotplt"}
+
+
+def _readelf(path, *opts) -> str:
+    return subprocess.run(["readelf", *opts, str(path)], capture_output=True, text=True, env=tool_env(),
+                          check=True).stdout
+
+
+def _words(path, name, n):
+    """The kinds of the n words of data symbol `name`: 0, "plt" (a PLT entry's address) or "other"
+    (the PLT's order follows bfd's hash table, so addresses themselves are not compared)."""
+    from elftools.elf.elffile import ELFFile
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        sym = elf.get_section_by_name(".symtab").get_symbol_by_name(name)[0]
+        plts = [elf.get_section_by_name(x) for x in (".plt", ".iplt")]
+        plts = [(p["sh_addr"], p["sh_addr"] + p["sh_size"]) for p in plts if p is not None]
+        for sec in elf.iter_sections():
+            if sec["sh_addr"] <= sym["st_value"] < sec["sh_addr"] + sec["sh_size"] and sec["sh_type"] == "SHT_PROGBITS":
+                off = sym["st_value"] - sec["sh_addr"]
+                raw = sec.data()[off:off + 8 * n]
+                break
+    vals = [int.from_bytes(raw[i:i + 8], "little") for i in range(0, 8 * n, 8)]
+    return [0 if v == 0 else "plt" if any(a <= v < b for a, b in plts) else "other" for v in vals]
+
+
+def _view(path, data):
+    sizes = sorted(re.findall(r"\] (\.plt|\.got|\.got\.plt|\.rela\.dyn|\.rela\.plt)\s+\S+\s+\S+\s+\S+\s+(\S+)",
+                              _readelf(path, "-SW")))
+    irel = [line.split()[0] for line in _readelf(path, "-rW").splitlines() if "R_X86_64_IRELATIVE" in line]
+    return sizes, len(irel), _words(path, *data) if data else None
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory, braze_lddir):
+    b = BuildDir(tmp_path_factory.mktemp("ifuncexe"), braze_lddir)
+    for srcs in CASES.values():
+        for s in srcs:
+            pic = "-fPIC" if s.endswith("_lib.c") else "-fno-pie"
+            b.run(["gcc", "-O2" if s == "local_tail.c" else "-O1", pic, "-c", SRC / s, "-o", s[:-2] + ".o"])
+    return b
+
+
+@pytest.mark.parametrize("mode", ["-static", "-no-pie"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_ifunc_exe_vs_bfd(work, case, mode):
+    outs = {}
+    for linker in ("bfd", "test"):
+        outs[linker] = work.root / f"{case}{mode}-{linker}"
+        work.run(["gcc", *work.ld(linker), mode, *[s[:-2] + ".o" for s in CASES[case]], "-o", outs[linker]])
+    runs = [subprocess.run([str(outs[k])], capture_output=True, text=True) for k in ("bfd", "test")]
+    assert runs[0].returncode == 0 and runs[0].stdout
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+    if case not in LAYOUT_DIFFERS:
+        assert _view(outs["test"], DATA[case]) == _view(outs["bfd"], DATA[case])
+
+
+@pytest.mark.parametrize("mode", ["-pie", "-static-pie"])
+def test_local_ifunc_tail_call_pie_vs_bfd(work, mode):
+    work.run(["gcc", "-O2", "-fpie", "-c", SRC / "local_tail.c", "-o", "local_tail_pie.o"])
+    runs = []
+    for linker in ("bfd", "test"):
+        out = work.root / f"local_tail{mode}-{linker}"
+        work.run(["gcc", *work.ld(linker), mode, "local_tail_pie.o", "-o", out])
+        runs.append(subprocess.run([str(out)], capture_output=True, text=True))
+    assert runs[0].returncode == 0 and runs[0].stdout == "105\n"
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
