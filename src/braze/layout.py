@@ -474,8 +474,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 # on the bench jobs, the offset a page too many for sqlite)
                 start = _relro_base(ctx, seg, align_up(r_end, page), page)
             else:
-                start = align_up(r_end, page) + (r_end & (page - 1))
-                start = align_up(start, c0.align)     # the segment starts where its first section does
+                start = _data_segment_align(ctx, seg, r_end, page, c0.align)
             seg.vaddr = start
             seg.offset = file_end + ((start - file_end) % page)
             addr = start
@@ -571,6 +570,23 @@ def _assign_rest(ctx, chunks) -> None:
         seg.memsz = endm - seg.vaddr
         seg.filesz = endf - seg.offset
     define_symbols(ctx)
+
+
+def _data_segment_align(ctx, seg, r_end: int, page: int, align: int) -> int:
+    """bfd's DATA_SEGMENT_ALIGN without RELRO: ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1)), unless the
+    segment then crosses a MAXPAGESIZE boundary with its head and tail parts together no bigger than a
+    page (ldexp's exp_seg_adjust test): then the page-saving form, ALIGN(MAXPAGESIZE) +
+    ((. + COMMONPAGESIZE - 1) & (MAXPAGESIZE - COMMONPAGESIZE))."""
+    base = align_up(r_end, page) + (r_end & (page - 1))
+    start = align_up(base, align)     # the segment starts where its first section does
+    _layout_rw(ctx, seg, start, dry=False)
+    end = align_up(start + seg.memsz, 8)        # (DATA_SEGMENT_END after the script's ALIGN(64 / 8))
+    first = -base & (page - 1)
+    last = end & (page - 1)
+    if first and last and (base & -page) != (end & -page) and first + last <= page:
+        common = ctx.config.common_page_size
+        start = align_up(align_up(r_end, page) + ((r_end + common - 1) & (page - common)), align)
+    return start
 
 
 def _relro_base(ctx, seg, start, page) -> int:
