@@ -1,4 +1,4 @@
-"""An executable's own IFUNCs (static and dynamic non-PIE), against ld.bfd: which references get a
+"""IFUNCs of executables (static and dynamic non-PIE) and libraries, against ld.bfd: which references get a
 PLT entry, a GOT slot or an IRELATIVE relocation of their own, and the values the program sees.
 
 - A pointer to an IFUNC in writable data needs no PLT entry: the word gets an IRELATIVE relocation
@@ -98,3 +98,36 @@ def test_local_ifunc_tail_call_pie_vs_bfd(work, mode):
         runs.append(subprocess.run([str(out)], capture_output=True, text=True))
     assert runs[0].returncode == 0 and runs[0].stdout == "105\n"
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+
+
+def _dso_relocs(path):
+    """The library's data pointers to IFUNCs: R_X86_64_64 (by symbol) and IRELATIVE relocations."""
+    out = []
+    for line in _readelf(path, "-rW").splitlines():
+        f = line.split()
+        if len(f) >= 3 and f[2] == "R_X86_64_64":
+            out.append(("R_X86_64_64", f[4]))
+        elif len(f) >= 3 and f[2] == "R_X86_64_IRELATIVE":
+            out.append(("R_X86_64_IRELATIVE", ""))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("exe", ["-no-pie", "-pie"])
+def test_library_ifunc_preemptible_vs_bfd(work, exe):
+    """A library's global IFUNC is preemptible: its data pointers to it are R_X86_64_64 against the
+    symbol, so a non-PIE program's canonical PLT entry is the one address everywhere. braze resolved
+    them in the library (IRELATIVE): `v == lib_ptr_ga` was false where bfd's is true."""
+    work.run(["gcc", "-O2", "-fPIC", "-c", SRC / "dso_lib.c", "-o", "dso_lib.o"])
+    work.run(["gcc", "-O2", "-fno-pie" if exe == "-no-pie" else "-fpie", "-c", SRC / "dso_main.c",
+              "-o", f"dso_main{exe}.o"])
+    runs, rels = [], []
+    for linker in ("bfd", "test"):
+        lib = work.root / f"libifdso{exe}-{linker}.so"
+        work.run(["gcc", *work.ld(linker), "-shared", "dso_lib.o", "-o", lib])
+        out = work.root / f"ifdso{exe}-{linker}"
+        work.run(["gcc", *work.ld(linker), exe, f"dso_main{exe}.o", lib, f"-Wl,-rpath,{work.root}", "-o", out])
+        runs.append(subprocess.run([str(out)], capture_output=True, text=True))
+        rels.append(_dso_relocs(lib))
+    assert runs[0].returncode == 0 and "eq 1 1 1 1 1" in runs[0].stdout
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+    assert rels[1] == rels[0]

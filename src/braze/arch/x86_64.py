@@ -393,7 +393,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
         if t == R_64:
             if not sec.flags & SHF_ALLOC:
                 continue
-            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not (shared and is_preemptible(ctx, s)):
+                # (a library's preemptible IFUNC is an ordinary dynamic symbol: R_X86_64_64 below)
                 if pic or dynamic:
                     if pic:
                         rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, _addend(raw, rels, i)))
