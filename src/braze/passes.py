@@ -9,7 +9,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, STB_LOCAL, STT_FUNC,
                   STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
-                  STV_INTERNAL)
+                  STV_INTERNAL, STV_PROTECTED)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
                        is_c_identifier)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
@@ -780,6 +780,7 @@ def _allocate(ctx) -> None:
         nd = s.needs
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
+            _refuse_protected(ctx, s, "copy relocation against non-copyable protected symbol")
             if cfg.z_nocopyreloc:       # (a target whose scan does not handle -z nocopyreloc yet)
                 raise LinkError(f"-z nocopyreloc: `{diag.demangle(s.name)}' would need a copy relocation "
                                 f"(not supported for {ctx.target.name})")
@@ -852,6 +853,7 @@ def _allocate(ctx) -> None:
                 s.plt_idx = len(plt.syms)
                 plt.syms.append(s)
             if nd & NEEDS_CPLT and not cfg.pic and s.rank == SHARED:
+                _refuse_protected(ctx, s, "non-canonical reference to canonical protected function")
                 s.canonical_plt = True
         # bfd names an exported TLS symbol in its dynamic TLS relocations even when it binds locally
         # (-Bsymbolic): the loader then resolves it to this module's own definition
@@ -960,6 +962,18 @@ def _dynrelro(ctx):
         b.out = ro
         ro.members.append(b)
     return syn.dynrelro
+
+
+def _refuse_protected(ctx, s, what: str) -> None:
+    """bfd 2.40 (x86): a library's protected symbol is its own: the program may neither copy it nor
+    make its PLT entry the function's address (the library would go on using another one)."""
+    so = s.file
+    for d in so.defs:
+        if d[0] == s.name and d[8] == STV_PROTECTED and (s.verneed is None or d[6] == s.verneed):
+            name = s.name if d[6] is None else f"{s.name}{'@' if d[7] else '@@'}{d[6]}"
+            ref = next((o.name for o in ctx.objs if any(x is s for x in o.syms)), None)
+            diag.error(f"{ref + ': ' if ref else ''}{what} `{diag.demangle(name)}' in {so.name}")
+            return
 
 
 def _copy_align(s) -> int:

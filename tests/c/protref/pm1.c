@@ -1,0 +1,1 @@
+int pf(int); int main(void) { return pf(1) - 2; }

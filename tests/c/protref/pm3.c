@@ -1,0 +1,1 @@
+extern int pd; int main(void) { return pd - 3; }
