@@ -29,6 +29,7 @@ MODULES = [
     "braze.arch.x86_64",
     "braze.symbols",
     "braze.ehparse",
+    "braze.ehbuild",
     "braze.symtab",
     "braze.synthetic.strtab",
     "braze.sections",
