@@ -32,6 +32,7 @@ MODULES = [
     "braze.ehbuild",
     "braze.symtab",
     "braze.synthetic.strtab",
+    "braze.synthetic.relapack",
     "braze.sections",
     "braze.bindsyms",
     "braze.inputs.objparse",

@@ -9,6 +9,8 @@ read only through the attributes ehframe.py used before.
 """
 from __future__ import annotations
 
+import sys
+
 from . import ehparse as _ep
 
 TYPE_CHECKING = False
@@ -195,7 +197,8 @@ def _put32(out: bytearray, o: int, v: int) -> None:
 def image(recs: list[Record]) -> tuple[bytearray, list[tuple[Any, list[Rel]]], list[Record]]:
     """The records' bytes before relocation (length fields covering the padding, CIE pointers rewritten
     for the output places), each input section's relocations moved to its records' output offsets,
-    and the linker-made FDEs (whose address range the caller fills in)."""
+    and the linker-made FDEs (whose address range the caller fills in). Records that follow each other
+    in both the input and the output are copied as one run; header words go through a 32-bit view."""
     last = recs[-1]
     out = bytearray(last.out_off + last.size + last.pad)
     groups: list[tuple[Any, list[Rel]]] = []
@@ -204,35 +207,55 @@ def image(recs: list[Record]) -> tuple[bytearray, list[tuple[Any, list[Rel]]], l
     sec: Any = None
     rels: list[Rel] = []
     d = b""
+    run_in = run_out = run_end = 0      # the pending copy: d[run_in:run_end] to out[run_out:]
     for r in recs:
         rs = r.sec
-        if rs is not sec:
-            if rels:
-                groups.append((sec, rels))
-            sec = rs
-            rels = []
-            k = id(rs)
-            if k in datas:
-                d = datas[k]
-            else:
-                raw = rs.data
-                d = raw if isinstance(raw, bytes) else bytes(raw)
-                datas[k] = d
         o = r.out_off
         off = r.off
         size = r.size
-        out[o:o + size] = d[off:off + size]
-        _put32(out, o, size + r.pad - 4)
-        if not r.is_cie:
-            _put32(out, o + 4, o + 4 - root_cie(r).out_off)
+        if rs is not sec or off != run_end or o != run_out + (run_end - run_in):
+            if run_end > run_in:
+                out[run_out:run_out + run_end - run_in] = d[run_in:run_end]
+            if rs is not sec:
+                if rels:
+                    groups.append((sec, rels))
+                sec = rs
+                rels = []
+                k = id(rs)
+                if k in datas:
+                    d = datas[k]
+                else:
+                    raw = rs.data
+                    d = raw if isinstance(raw, bytes) else bytes(raw)
+                    datas[k] = d
+            run_in = off
+            run_out = o
+        run_end = off + size
         if r.target is not None:
             linker_made.append(r)
         if r.relocs:
             delta = o - off
             for rel in r.relocs:
                 rels.append((rel[0] + delta, rel[1], rel[2]))
+    if run_end > run_in:
+        out[run_out:run_out + run_end - run_in] = d[run_in:run_end]
     if rels:
         groups.append((sec, rels))
+    # the header words, after the copies: lengths covering the padding, CIE pointers for the new places
+    words = memoryview(out)[:len(out) & -4].cast("I")
+    native = sys.byteorder == "little"
+    for r in recs:
+        o = r.out_off
+        if o & 3 or not native:
+            _put32(out, o, r.size + r.pad - 4)
+            if not r.is_cie:
+                _put32(out, o + 4, o + 4 - root_cie(r).out_off)
+        else:
+            i = o >> 2
+            words[i] = r.size + r.pad - 4
+            if not r.is_cie:
+                words[i + 1] = o + 4 - root_cie(r).out_off
+    words.release()
     return out, groups, linker_made
 
 
