@@ -96,3 +96,17 @@ def pack(buf: Any, offset: int, flat: list[int]) -> None:
     """Write the words at buf[offset:] (little-endian)."""
     if flat:
         struct.pack_into(f"<{len(flat)}Q", buf, offset, *flat)
+
+
+def count_relative(relocs: list[Any], rel_cls: Any, rel_type: int) -> int:
+    """How many of relocs are RELATIVE (rela.is_relative of each): DT_RELACOUNT, written before
+    post_write sorts them."""
+    n = 0
+    for r in relocs:
+        if type(r) is rel_cls:
+            n += 1
+        else:
+            t: Any = r.type
+            if t == rel_type:
+                n += 1
+    return n
