@@ -5,32 +5,14 @@ from __future__ import annotations
 import struct
 
 from . import ehparse as _ep
+from . import ehbuild as _eb
+from .ehbuild import Record
 from .diag import LinkError
 from .elf import SHT_PROGBITS, SHF_ALLOC
 from .sections import Chunk
 
 _u32 = struct.Struct("<I")
 _i32 = struct.Struct("<i")
-
-
-class Record:
-    """A CIE or FDE. No __slots__: class-level defaults keep the constructor (one per FDE) short."""
-    cie = None
-    out_off = 0
-    cie_key = None
-    fde_enc = 0x1b
-    dup_of = None
-    target = None        # linker-made FDEs: the chunk they cover
-    pad = 0
-    insns = 0            # CIEs: where the initial instructions start
-    aug_z = False
-
-    def __init__(self, sec, off, size, is_cie, relocs=None):
-        self.sec = sec
-        self.off = off
-        self.size = size
-        self.is_cie = is_cie
-        self.relocs = [] if relocs is None else relocs
 
 
 def _parse(sec, data: bytes):
@@ -62,18 +44,7 @@ def _parse(sec, data: bytes):
 def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
     if data is None:
         data = bytes(sec.data)
-    offs, sizes, cie_of, encs, per = _parse(sec, data)
-    recs: list[Record] = []
-    for i in range(len(offs)):
-        c = cie_of[i]
-        r = Record(sec, offs[i], sizes[i], c < 0)
-        if c < 0:
-            r.fde_enc = encs[i]
-        else:
-            r.cie = recs[c]
-        r.relocs = per[i]
-        recs.append(r)
-    return recs
+    return _eb.split_records(sec, _parse(sec, data))
 
 
 def _uleb(data, pos):
@@ -104,48 +75,10 @@ class EhFrameSection(Chunk):
 
     def build(self, ctx, inputs) -> None:
         self.inputs = inputs
-        out: list[Record] = []
         cie_map: dict = {}
-        nfde = 0
-        cie_insns, fde_size, enc_size = _ep.cie_insns, _ep.fde_size, _ep.enc_size
-        for sec in inputs:
-            data = bytes(sec.data)
-            offs, sizes, cie_of, encs, per = _parse(sec, data)
-            obj = sec.file
-            cies: dict[int, Record] = {}
-            for i, c in enumerate(cie_of):
-                off = offs[i]
-                if c < 0:
-                    r = Record(sec, off, sizes[i], True, per[i])
-                    r.fde_enc = encs[i]
-                    cies[i] = r
-                    key = (data[off:off + r.size],
-                           tuple((rel[0] - off, rel[1] & 0xffffffff, _target_key(obj, rel[1] >> 32), rel[2])
-                                 for rel in r.relocs))
-                    first = cie_map.get(key)
-                    if first is not None:
-                        r.dup_of = first
-                        continue
-                    cie_map[key] = r
-                    r.insns, r.aug_z = cie_insns(data, off)
-                    r.size = _ep.trim(data, off, r.size, r.insns)
-                    out.append(r)
-                else:
-                    rels = per[i]
-                    if not _fde_alive(obj, rels, off):
-                        continue
-                    cie = cies[c]
-                    if cie.insns == 0:
-                        cie.insns, cie.aug_z = cie_insns(data, cie.off)
-                    # -1: no code covered (gcc leaves these for an emptied cold part): bfd drops it, and
-                    # in .eh_frame_hdr it could hide the real FDE that starts at the same address
-                    size = fde_size(data, off, sizes[i], enc_size(cie.fde_enc), cie.aug_z)
-                    if size < 0:
-                        continue
-                    r = Record(sec, off, size, False, rels)
-                    r.cie = cie
-                    out.append(r)
-                    nfde += 1
+        datas = [bytes(sec.data) for sec in inputs]
+        parsed = [_parse(sec, data) for sec, data in zip(inputs, datas)]
+        out, nfde = _eb.build(inputs, datas, parsed, cie_map)
         if ctx.target.drop_unused_cies:
             # bfd drops a CIE none of whose FDEs is kept (seen on aarch64, where an input's CIE for a
             # dropped empty FDE does not merge with another); x86-64 outputs keep braze's behaviour
@@ -158,33 +91,11 @@ class EhFrameSection(Chunk):
 
     def _place(self) -> None:
         """Output offsets. Like bfd, each input section's records start at its alignment: the last
-        record before the gap grows by DW_CFA_nop padding (its length field covers it)."""
-        off = 0
-        prev = None
-        for r in self.records:
-            if prev is not None:
-                if r.sec is not prev.sec:
-                    prev.pad = -off & (r.sec.align - 1)
-                    off += prev.pad
-                else:
-                    prev.pad = 0
-            r.out_off = off
-            off += r.size
-            prev = r
-        if prev is not None:
-            prev.pad = 0
-        self.size = off + 4 if self.records else 0     # zero terminator
-        # Symbols in input .eh_frame sections: crtbeginT.o's __EH_FRAME_BEGIN__ (what a static
-        # program hands to __register_frame_info) and crtend.o's __FRAME_END__. Each input section
-        # sits where its first kept record went, or where the next section's records begin.
-        first = {}
-        for r in self.records:
-            first.setdefault(r.sec, r.out_off)
-        nxt = off
-        for sec in reversed(self.inputs):
-            nxt = first.get(sec, nxt)
-            sec.out = self
-            sec.out_off = nxt
+        record before the gap grows by DW_CFA_nop padding (its length field covers it).
+        Symbols in input .eh_frame sections: crtbeginT.o's __EH_FRAME_BEGIN__ (what a static
+        program hands to __register_frame_info) and crtend.o's __FRAME_END__. Each input section
+        sits where its first kept record went, or where the next section's records begin."""
+        self.size = _eb.place(self.records, self.inputs, self)
 
     def add_plt_unwind(self, ctx) -> None:
         """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,
@@ -257,87 +168,28 @@ class EhFrameSection(Chunk):
     def live_fde_targets(self):
         return self.records
 
+    def reloc_groups(self) -> list:
+        """(input section, relocations of its kept records) for the relocation scan."""
+        return _eb.reloc_groups(self.records)
+
     def write(self, ctx, buf) -> None:
+        recs = self.records
+        if not recs:
+            return
         apply_relocs = ctx.target.apply_relocs
         base = self.offset
-        recs = self.records
-        if recs:
-            # one pass over the records: the per-record arguments of ehparse.eh_frame and, per input
-            # section, its relocations moved to the records' output places (one apply_relocs each)
-            datas: dict[int, bytes] = {}
-            ds, offs, sizes, pads, outs, cies = [], [], [], [], [], []
-            groups: list = []
-            linker_made = []
-            sec = None
-            rels: list = []
-            for r in recs:
-                rs = r.sec
-                if rs is not sec:
-                    if rels:
-                        groups.append((sec, rels))
-                    sec, rels = rs, []
-                    d = datas.get(id(rs))
-                    if d is None:
-                        d = rs.data
-                        if type(d) is not bytes:
-                            d = bytes(d)
-                        datas[id(rs)] = d
-                ds.append(d)
-                offs.append(r.off)
-                sizes.append(r.size)
-                pads.append(r.pad)
-                out_off = r.out_off
-                outs.append(out_off)
-                if r.is_cie:
-                    cies.append(-1)
-                else:
-                    c = r.cie
-                    while c.dup_of is not None:
-                        c = c.dup_of
-                    cies.append(c.out_off)
-                if r.target is not None:
-                    linker_made.append(r)
-                if r.relocs:
-                    delta = out_off - r.off
-                    rels += [(rel[0] + delta, rel[1], rel[2]) for rel in r.relocs]
-            if rels:
-                groups.append((sec, rels))
-            last = recs[-1]
-            total = last.out_off + last.size + last.pad
-            buf[base:base + total] = _ep.eh_frame(ds, offs, sizes, pads, outs, cies, total)
-            for r in linker_made:           # linker-made FDEs: the address range they cover
-                o = base + r.out_off
-                _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
-                _u32.pack_into(buf, o + 12, r.target.size)
-            for sec, rels in groups:
-                apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
+        data, groups, linker_made = _eb.image(recs)
+        buf[base:base + len(data)] = data
+        for r in linker_made:           # linker-made FDEs: the address range they cover
+            o = base + r.out_off
+            _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
+            _u32.pack_into(buf, o + 12, r.target.size)
+        for sec, rels in groups:
+            apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
 
     def fde_list(self) -> tuple[list[int], list[int]]:
         """The FDEs' output offsets and pointer encodings, for the .eh_frame_hdr table."""
-        fdes = [r for r in self.records if not r.is_cie]
-        return ([r.out_off for r in fdes],
-                [(r.cie if r.cie.dup_of is None else _cie_of(r)).fde_enc for r in fdes])
-
-
-def _fde_alive(obj, rels, off: int) -> bool:
-    """Whether the code an FDE (at off, with relocations rels) covers is kept."""
-    off += 8
-    for rel in rels:
-        if rel[0] == off:
-            idx = rel[1] >> 32
-            if idx < obj.first_global:
-                sh = obj.esyms[idx][3]
-                if 0 < sh < len(obj.sections):
-                    sec = obj.sections[sh]    # the usual case: a section symbol of the function's section
-                else:
-                    sec = obj.local_section(idx)
-            else:
-                s = obj.syms[idx]
-                sec = s.section if s is not None else None
-                if s is not None and s.file is not obj and s.rank:
-                    return False
-            return sec is not None and sec.alive and getattr(sec, "out", 1) is not None
-    return False
+        return _eb.fde_list(self.records)
 
 
 def _trim(data: bytes, r: Record, insns: int) -> int:
@@ -346,11 +198,7 @@ def _trim(data: bytes, r: Record, insns: int) -> int:
     return _ep.trim(data, r.off, r.size, insns)
 
 
-def _cie_of(fde: Record) -> Record:
-    cie = fde.cie
-    while cie.dup_of is not None:
-        cie = cie.dup_of
-    return cie
+_cie_of = _eb.root_cie
 
 
 class _LinkerMade:
@@ -374,13 +222,6 @@ class _OutputPlace:
     @property
     def addr(self):
         return self.out.addr
-
-
-def _target_key(obj, idx):
-    if idx < obj.first_global:
-        e = obj.esyms[idx]
-        return (id(obj.local_section(idx)), e[4])
-    return id(obj.syms[idx])
 
 
 class EhFrameHdr(Chunk):

@@ -714,14 +714,7 @@ def scan_relocations(ctx) -> None:
     if eh is not None:
         # the kept records' relocations, one scan per input section
         first_dyn = len(ctx.syn.rela_dyn.relocs)
-        sec, rels = None, []
-        for r in eh.records:
-            if r.sec is not sec:
-                if rels:
-                    scan_section(ctx, sec, rels)
-                sec, rels = r.sec, []
-            rels += r.relocs
-        if rels:
+        for sec, rels in eh.reloc_groups():
             scan_section(ctx, sec, rels)
         ctx.eh_dyn = (first_dyn, len(ctx.syn.rela_dyn.relocs))    # the .eh_frame scan's dynamic relocs
     diag.check_errors()

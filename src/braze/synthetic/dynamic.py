@@ -5,7 +5,8 @@ import struct
 
 from .. import elf as E
 from ..sections import Chunk
-from .rela import is_relative
+from .rela import RelativeReloc, is_relative
+from .relapack import count_relative
 
 
 class Dynamic(Chunk):
@@ -154,7 +155,6 @@ class Dynamic(Chunk):
                 elif kind == "info":
                     v = obj.info
                 elif kind == "relcount":
-                    rel = ctx.target.R_RELATIVE
-                    v = sum(1 for r in obj.relocs if is_relative(r, rel))
+                    v = count_relative(obj.relocs, RelativeReloc, ctx.target.R_RELATIVE)
             struct.pack_into("<qQ", buf, o, tag, v)
             o += 16

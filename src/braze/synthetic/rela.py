@@ -6,6 +6,7 @@ import struct
 from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
 from ..address import sym_addr, target_addr
 from ..sections import Chunk
+from . import relapack as _rp
 
 _Q = struct.Struct("<Q")
 
@@ -125,44 +126,28 @@ class RelaDyn(Chunk):
         pass    # in post_write: RELATIVE addends are read back from the relocated sections
 
     def post_write(self, ctx, buf) -> None:
-        rel = []
-        other = []
-        unpack = _Q.unpack_from
         R_RELATIVE = ctx.target.R_RELATIVE
         # bfd sorts (RELATIVE first, DT_RELACOUNT) only an output section named .rela.dyn: a script's
         # other name (gnu-efi's .rela) keeps the relocations in the order they were made
         combine = self.name == ".rela.dyn" and ctx.config.z_combreloc
-        for r in self.relocs:
-            if type(r) is RelativeReloc:
-                # apply_relocs already wrote S + A into the place: that word is the addend, read
-                # below once the (address, file offset) pairs are sorted
-                place, poff, _t, _a = r
-                out = place.out
-                o = place.out_off + poff
-                rel.append((out.addr + o, out.offset + o))
+        # RelativeReloc: apply_relocs already wrote S + A into the place, and that word is the addend
+        keys, others = _rp.split_relative(self.relocs, RelativeReloc)
+        extra = []
+        other = []
+        for r in others:
+            v = r.values(ctx)
+            if combine and v[1] & 0xffffffff == R_RELATIVE:
+                extra.append((v[0], v[2]))
             else:
-                v = r.values(ctx)
-                if combine and v[1] & 0xffffffff == R_RELATIVE:
-                    rel.append((v[0], -1, v[2]))
-                else:
-                    other.append(v)
+                other.append(v)
         if combine:
             # addresses are distinct (one relocation per word), so sorting on them alone gives the
             # order of the (offset, info, addend) triples
-            rel.sort()
+            keys.sort()
+            extra.sort()
             other.sort()
-        self.relative_count = n = len(rel)
-        # one pack of every entry; addends as unsigned words (the same bytes as the signed field)
-        flat = [0] * (3 * (n + len(other)))
-        flat[0:3 * n:3] = [e[0] for e in rel]
-        flat[1:3 * n:3] = [R_RELATIVE] * n
-        flat[2:3 * n:3] = [unpack(buf, e[1])[0] if e[1] >= 0 else e[2] & 0xffffffffffffffff
-                           for e in rel]
-        flat[3 * n::3] = [v[0] for v in other]
-        flat[3 * n + 1::3] = [v[1] for v in other]
-        flat[3 * n + 2::3] = [v[2] & 0xffffffffffffffff for v in other]
-        if flat:
-            struct.pack_into(f"<{len(flat)}Q", buf, self.offset, *flat)
+        self.relative_count = len(keys) + len(extra)
+        _rp.pack(buf, self.offset, _rp.entries(buf, keys, extra, other, R_RELATIVE))
 
 
 class RelaPlt(Chunk):
