@@ -131,3 +131,30 @@ def test_library_ifunc_preemptible_vs_bfd(work, exe):
     assert runs[0].returncode == 0 and "eq 1 1 1 1 1" in runs[0].stdout
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
     assert rels[1] == rels[0]
+
+
+@pytest.mark.parametrize("mode", ["-static", "-no-pie", "-pie"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_ifunc_exe_aarch64_vs_bfd(work, case, mode):
+    """The same programs for aarch64 (cross compiler, qemu): a GOT load of an IFUNC whose address
+    must compare equal reads a .got slot holding its PLT entry's address, as bfd's (braze read the
+    IRELATIVE .got.plt word: `get_fg() == tab[0]` was false in ptreq, gotonly and gotplt)."""
+    import a64_harness as H
+    assert H.have_toolchain()
+    objs = []
+    for s in CASES[case]:
+        pic = "-fPIC" if s.endswith("_lib.c") else "-fpie" if mode == "-pie" else "-fno-pie"
+        o = f"a64-{s[:-2]}{pic}.o"
+        work.run([H.PREFIX + "gcc", "-O2", pic, "-c", SRC / s, "-o", o])
+        objs.append(o)
+    runs, sizes = [], []
+    for linker in ("bfd", "test"):
+        out = work.root / f"a64-{case}{mode}-{linker}"
+        work.run([H.PREFIX + "gcc", *work.ld(linker), mode, *objs, "-o", out])
+        runs.append(subprocess.run([H.QEMU, "-L", H.SYSROOT, str(out)], capture_output=True, text=True))
+        sizes.append(re.findall(r"\] (\.plt|\.got|\.got\.plt|\.rela\.dyn|\.rela\.plt)\s+\S+\s+\S+\s+\S+\s+(\S+)",
+                                _readelf(out, "-SW")))
+    assert runs[0].returncode == 0 and runs[0].stdout
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+    if mode == "-no-pie":       # (static and PIE .got/.rela.dyn sizes differ from bfd's for other reasons)
+        assert sizes[1] == sizes[0]

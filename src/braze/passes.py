@@ -811,7 +811,9 @@ def _allocate(ctx) -> None:
                         ctx.needs_syms.append(a)
                     a.needs |= NEEDS_DYNSYM
             pre = False
-        if nd & NEEDS_GOT and s.got_idx < 0:
+        if nd & NEEDS_GOT and s.got_idx < 0 and not (
+                T.ifunc_got_via_gotplt and s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre and not pic
+                and not (nd & NEEDS_CPLT or id(s) in ifunc_data)):
             s.got_idx = got.add(GOT_ADDR, s)
             slot = 8 * s.got_idx
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:

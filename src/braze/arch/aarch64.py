@@ -357,7 +357,9 @@ def scan_section(ctx, sec, rels=None) -> None:
             continue
         if t in _GOT:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not is_preemptible(ctx, s):
-                _need(ctx, s, NEEDS_PLT)    # bfd: the GOT load reads the IFUNC's PLT slot (IRELATIVE)
+                # bfd: the GOT load reads the IFUNC's PLT slot (IRELATIVE); a non-PIE gives it a GOT
+                # slot of its own when the address must compare equal (passes._allocate decides)
+                _need(ctx, s, NEEDS_PLT if pic else NEEDS_PLT | NEEDS_GOT)
                 continue
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
@@ -868,6 +870,7 @@ class AArch64(Target):
     got_header = True
     got_symbol_at_got = True
     glob_dat_exported_got = True
+    ifunc_got_via_gotplt = True
     drop_unused_cies = True
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False

@@ -58,6 +58,9 @@ class Target:
     got_header = False                # .got[0] is reserved (for _DYNAMIC; aarch64), .got.plt[0] then 0
     got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
+    # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
+    # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
+    ifunc_got_via_gotplt = False
     drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
