@@ -158,3 +158,22 @@ def test_ifunc_exe_aarch64_vs_bfd(work, case, mode):
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
     if mode == "-no-pie":       # (static and PIE .got/.rela.dyn sizes differ from bfd's for other reasons)
         assert sizes[1] == sizes[0]
+
+
+def test_library_ifunc_preemptible_aarch64_vs_bfd(work):
+    """aarch64: a library's data pointers to its global IFUNC are R_AARCH64_ABS64 against it (braze
+    wrote IRELATIVEs: the -no-pie program's `&ga` != the library's pointer)."""
+    import a64_harness as H
+    assert H.have_toolchain()
+    work.run([H.PREFIX + "gcc", "-O2", "-fPIC", "-c", SRC / "dso_lib.c", "-o", "a64-dso_lib.o"])
+    work.run([H.PREFIX + "gcc", "-O2", "-fno-pie", "-c", SRC / "dso_main.c", "-o", "a64-dso_main.o"])
+    runs = []
+    for linker in ("bfd", "test"):
+        lib = work.root / f"liba64ifdso-{linker}.so"
+        work.run([H.PREFIX + "gcc", *work.ld(linker), "-shared", "a64-dso_lib.o", "-o", lib])
+        out = work.root / f"a64-ifdso-{linker}"
+        work.run([H.PREFIX + "gcc", *work.ld(linker), "-no-pie", "a64-dso_main.o", lib, f"-Wl,-rpath,{work.root}",
+                  "-o", out])
+        runs.append(subprocess.run([H.QEMU, "-L", H.SYSROOT, str(out)], capture_output=True, text=True))
+    assert runs[0].returncode == 0 and "eq 1 1 1 1 1" in runs[0].stdout
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)

@@ -848,7 +848,8 @@ def _allocate(ctx) -> None:
                 s.plt_idx = len(plt.syms)
                 plt.syms.append(s)
             if nd & NEEDS_CPLT and not cfg.pic and s.rank == SHARED:
-                _refuse_protected(ctx, s, "non-canonical reference to canonical protected function")
+                if T.protected_cplt_error:
+                    _refuse_protected(ctx, s, "non-canonical reference to canonical protected function")
                 s.canonical_plt = True
         # bfd names an exported TLS symbol in its dynamic TLS relocations even when it binds locally
         # (-Bsymbolic): the loader then resolves it to this module's own definition
@@ -967,7 +968,8 @@ def _refuse_protected(ctx, s, what: str) -> None:
         if d[0] == s.name and d[8] == STV_PROTECTED and (s.verneed is None or d[6] == s.verneed):
             name = s.name if d[6] is None else f"{s.name}{'@' if d[7] else '@@'}{d[6]}"
             ref = next((o.name for o in ctx.objs if any(x is s for x in o.syms)), None)
-            diag.error(f"{ref + ': ' if ref else ''}{what} `{diag.demangle(name)}' in {so.name}")
+            where = ctx.target.protected_copy_error.format(lib=so.name)
+            diag.error(f"{ref + ': ' if ref else ''}{what} `{diag.demangle(name)}'{where}")
             return
 
 

@@ -304,7 +304,8 @@ def scan_section(ctx, sec, rels=None) -> None:
         if t == R_ABS64:
             if not sec.flags & SHF_ALLOC:
                 continue
-            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not (shared and is_preemptible(ctx, s)):
+                # (a library's preemptible IFUNC is an ordinary dynamic symbol: R_AARCH64_ABS64 below)
                 if pic:
                     rela_dyn.relocs.append(DynReloc(R_IRELATIVE, sec, off, None, s, addend))
                     _textrel(ctx, sec, obj, s)
@@ -871,6 +872,8 @@ class AArch64(Target):
     got_symbol_at_got = True
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True
+    protected_copy_error = ""
+    protected_cplt_error = False    # (bfd refuses an ADRP-taken address, not a data pointer: not modelled)
     drop_unused_cies = True
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False

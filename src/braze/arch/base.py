@@ -61,6 +61,10 @@ class Target:
     # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
     # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
     ifunc_got_via_gotplt = False
+    # bfd's errors for a program's copy of a library's protected data / canonical PLT entry of its
+    # protected function (x86-64: both, naming the library; aarch64: the copy, without the library)
+    protected_copy_error = " in {lib}"
+    protected_cplt_error = True
     drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
