@@ -102,3 +102,31 @@ def test_relr_dynamic_size_vs_bfd(work, kind):
         views.append((secs, tags))
     assert any(s[0] == ".relr.dyn" for s in views[0][0])
     assert views[1] == views[0]
+
+
+PLTGOT = r"""
+int lib_twice(int);
+int (*volatile keep)(int);
+int use(void) { keep = lib_twice; return lib_twice(3); }   /* -fPIC: called and loaded from the GOT */
+"""
+
+
+@pytest.mark.parametrize("pie", ["-pie", "-no-pie"])
+def test_pltgot_import_hashed_vs_bfd(work, pie):
+    """An executable's import called through .plt.got (a -fPIC object both calls it and loads its
+    address from the GOT, as libcrypto.a's lhash.o does with strcmp) is in .gnu.hash, in a non-PIE as
+    in a PIE (braze hashed it only in a PIE: .gnu.hash 12 bytes short, every later section moved)."""
+    (work.root / "pltgot.c").write_text(PLTGOT)
+    (work.root / "pgmain.c").write_text("int use(void); int main(void) { return use() - 6; }\n")
+    work.run(["gcc", "-c", "-O1", "-fPIC", "pltgot.c"])
+    work.run(["gcc", "-c", "-O1", "-fpie" if pie == "-pie" else "-fno-pie", "pgmain.c", "-o", f"pgmain{pie}.o"])
+    views = []
+    for linker in ("bfd", "test"):
+        out = work.root / f"pltgot{pie}-{linker}"
+        work.run(["gcc", *work.ld(linker), pie, f"pgmain{pie}.o", "pltgot.o", "-L.", "-lpar", "-Wl,-rpath,.", "-o", out])
+        secs = [(f[0], f[4]) for f in (line.split("]", 1)[1].split() for line in _readelf(out, "-SW").splitlines()
+                                       if re.match(r"\s*\[\s*\d+\] \.(gnu\.hash|plt\.got|dynsym)", line))]
+        assert subprocess.run([str(out)], cwd=work.root).returncode == 0
+        views.append(secs)
+    assert any(s[0] == ".plt.got" for s in views[0])
+    assert views[1] == views[0]

@@ -21,11 +21,11 @@ class DynSym(Chunk):
 
     def finalize(self, ctx, nbuckets_for) -> None:
         """Order: undefined imports first, then defined symbols sorted by GNU hash bucket."""
-        # (bfd also hashes a PIE's imports called through .plt.got, when a library defines them:
-        # measured, ld.bfd 2.40)
-        pie = ctx.config.pic and not ctx.config.shared
+        # (bfd also hashes an executable's imports called through .plt.got, when a library defines
+        # them: measured, ld.bfd 2.40, PIE and non-PIE)
+        exe = not ctx.config.shared
         dfn = [s for s in self.syms if _is_def(s) or s.canonical_plt or
-               pie and s.pltgot_idx >= 0 and s.rank == 1]       # (rank 1: defined by a library)
+               exe and s.pltgot_idx >= 0 and s.rank == 1]       # (rank 1: defined by a library)
         hashed = set(map(id, dfn))
         und = [s for s in self.syms if id(s) not in hashed]
         self.first_defined = 1 + len(und)
