@@ -143,3 +143,38 @@ def test_large_model_sections(work, mode):
     runs = [subprocess.run([str(outs[k])], capture_output=True, text=True) for k in ("bfd", "test")]
     assert runs[0].returncode == 0 and runs[0].stdout == "8 7 0 1\n"  # (_edata ends .data, before .ldata)
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+
+
+NONALLOC_ORPHANS = r"""
+.globl main
+.text
+main: xor %eax,%eax; ret
+.section .zz_info,"",@progbits
+.ascii "zz"
+.section .aa_note,"",@note
+.long 0,0,0
+.section .debug_str,"MS",@progbits,1
+.asciz "abc"
+.section .yy_two,"",@progbits
+.byte 1
+.section .debug_info,"",@progbits
+.byte 2
+.section .note.GNU-stack,"",@progbits
+"""
+
+
+@pytest.mark.parametrize("mode", ["-pie", "-no-pie", "-static"])
+def test_nonalloc_orphans_after_comment_vs_bfd(tmp_path, braze_lddir, mode):
+    """bfd places non-allocated orphans (.note.stapsdt of a -g CPython, .gnu_debuglink...) right after
+    .comment in the order they come, before the debug sections; braze put them after them."""
+    b = BuildDir(tmp_path, braze_lddir)
+    (tmp_path / "n.s").write_text(NONALLOC_ORPHANS)
+    b.run(["gcc", "-c", "n.s"])
+    orders = []
+    for linker in ("bfd", "test"):
+        b.run(["gcc", *b.ld(linker), mode, "n.o", "-o", f"n-{linker}"])
+        out = subprocess.run(["readelf", "-SW", str(tmp_path / f"n-{linker}")], capture_output=True, text=True,
+                             check=True).stdout
+        rows = [line.split("]", 1)[1].split() for line in out.splitlines() if re.match(r"\s*\[\s*\d+\]", line)]
+        orders.append([f[0] for f in rows if len(f) > 2 and f[1] != "NULL" and int(f[2], 16) == 0])
+    assert ".zz_info" in orders[0] and orders[1] == orders[0]

@@ -31,6 +31,9 @@ _NONALLOC_ORDER = {n: i for i, n in enumerate((
     ".debug_typenames .debug_varnames .debug_pubtypes .debug_ranges .debug_addr .debug_line_str "
     ".debug_loclists .debug_macro .debug_names .debug_rnglists .debug_str_offsets .debug_sup "
     ".gnu.attributes").split())}
+# bfd places a non-allocated orphan (.note.stapsdt, .gnu_debuglink...) right after .comment, in the
+# order they come (ldelf_place_orphan's orphan_nonalloc), so before the debug sections
+_NONALLOC_ORPHAN = _NONALLOC_ORDER[".comment"] + 0.5
 
 
 def collect_chunks(ctx) -> list:
@@ -109,9 +112,8 @@ def order_sections(ctx) -> None:
         c.update_size(ctx)
     for c in chunks:
         c.rank = rank_of(c)
-    nonalloc = len(_NONALLOC_ORDER)
     chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1,
-                               0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, nonalloc)))
+                               0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, _NONALLOC_ORPHAN)))
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
     keep = ()
