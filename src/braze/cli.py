@@ -282,7 +282,9 @@ def _(c, s): c.nostdlib = True
 
 
 @_flag("no-undefined")
-def _(c, s): c.no_undefined = True
+def _(c, s):
+    c.no_undefined = True
+    c.undef_objects = "report"
 
 
 @_flag("allow-shlib-undefined")
@@ -597,6 +599,7 @@ def _(c, s, v):
     if v not in ("ignore-all", "report-all", "ignore-in-object-files", "ignore-in-shared-libs"):
         raise LinkError(f"bad --unresolved-symbols option: {v}")
     c.unresolved_symbols = v
+    c.undef_objects = "ignore" if v in ("ignore-all", "ignore-in-object-files") else "report"
     # as in GNU ld, the same setting as --[no-]allow-shlib-undefined: the later option wins
     c.allow_shlib_undefined = v in ("ignore-all", "ignore-in-shared-libs")
 
@@ -1133,7 +1136,7 @@ _Z_FLAGS = {
     "relro": ("relro", True), "norelro": ("relro", False),
     "now": ("now", True), "lazy": ("now", False),
     "execstack": ("execstack", True), "noexecstack": ("execstack", False),
-    "defs": ("z_defs", True), "undefs": ("z_defs", False),
+    "defs": ("undef_objects", "report"), "undefs": ("undef_objects", "ignore"),
     "text": ("z_text", True), "notext": ("z_text", False), "textoff": ("z_text", False),
     "separate-code": ("separate_code", True), "noseparate-code": ("separate_code", False),
     "nodelete": ("z_nodelete", True), "nodlopen": ("z_nodlopen", True), "origin": ("z_origin", True),

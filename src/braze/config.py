@@ -89,7 +89,9 @@ class Config:
     now: bool = False
     execstack: bool | None = None
     separate_code: bool | None = None   # None: the target's default (Target.setup)
-    z_defs: bool = False
+    # undefined symbols of regular objects: "report" or "ignore"; None: report in an executable, not in a
+    # library. -z defs/--no-undefined, -z undefs and --unresolved-symbols set it, the last one winning (bfd)
+    undef_objects: str | None = None
     z_text: bool = False
     z_nodelete: bool = False
     z_nodlopen: bool = False

@@ -86,10 +86,12 @@ def resolve_symbols(ctx) -> None:
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = cfg.start_stop_visibility
     _define_defsyms(ctx)
-    if cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files") and ctx.dynamic and not cfg.shared \
+    if (cfg.undef_objects == "ignore" or cfg.warn_unresolved) and ctx.dynamic and not cfg.shared \
             and not ctx.static_pie:
         # bfd: an executable's ignored undefined symbols bind locally, to 0 (no .dynsym entry, no PLT,
-        # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak
+        # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak; and
+        # so do those --warn-unresolved-symbols only warns about (braze imported them: the loader
+        # then refused to start a program whose data referred to one)
         ctx.weak_zero.update(id(s) for s in symtab.values()
                              if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined)
     elif cfg.ignore_unresolved and not cfg.shared and not cfg.pie:
@@ -253,10 +255,10 @@ def _check_undefined(ctx) -> None:
     are still used (Symbol.used_in_reloc): an executable lists only those, and so does a library
     after --gc-sections (bfd hides the others)."""
     cfg = ctx.config
-    ignore = cfg.unresolved_symbols in ("ignore-all", "ignore-in-object-files")
+    ignore = cfg.undef_objects == "ignore"
     # a library may leave symbols undefined, but not a hidden/protected/internal one: nothing
     # outside it can define that (bfd: "hidden symbol `x' isn't defined")
-    report = not cfg.shared or cfg.z_defs or cfg.no_undefined
+    report = cfg.undef_objects == "report" or (cfg.undef_objects is None and not cfg.shared)
     # In an executable every general/local-dynamic TLS sequence is relaxed, and the call to
     # __tls_get_addr with it: static libc.a does not define the function and bfd does not ask for it.
     tls_call_relaxed = not cfg.shared
@@ -275,7 +277,8 @@ def _check_undefined(ctx) -> None:
             # this link with a dynamic-relocation error): refused rather than linked wrong
             bad = [s.name for s in cands if s.used_in_reloc and s.ref_strong]
             if bad:
-                raise LinkError(f"--unresolved-symbols={cfg.unresolved_symbols} with -static-pie: undefined "
+                opt = "-z undefs" if cfg.unresolved_symbols == "report-all" else f"--unresolved-symbols={cfg.unresolved_symbols}"
+                raise LinkError(f"{opt} with -static-pie: undefined "
                                 f"symbol `{diag.demangle(bad[0])}' cannot be resolved (not supported)")
         return
     undef = [s for s in cands if s.used_in_reloc and s.ref_strong
