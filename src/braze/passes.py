@@ -11,7 +11,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
                   STV_INTERNAL)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
-                       is_c_identifier)
+                       is_c_identifier, common_symbols)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
                       NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
@@ -518,7 +518,7 @@ def bin_sections(ctx) -> None:
     ctx.release_input_pages()       # the mergeable strings were read from the inputs' pages
     # COMMON symbols go to the end of .bss; thread-local ones (`.tls_common`, STT_TLS) to the end of
     # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
-    commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
+    commons = common_symbols(ctx.symtab)
     if cfg.sort_common:
         commons.sort(key=lambda s: -s.common_align)
     for s in commons:
