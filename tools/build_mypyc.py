@@ -35,6 +35,7 @@ MODULES = [
     "braze.bindsyms",
     "braze.inputs.objparse",
     "braze.inputs.elfhdr",
+    "braze.gc",
 ]
 
 
