@@ -415,12 +415,14 @@ def _exe_forced_local(ctx: Any) -> set[int]:
     return out
 
 
-def _objects_in_output_order(chunks) -> list:
+def _objects_in_output_order(chunks: list[Any]) -> list[Any]:
     """The objects in the order bfd writes their locals: it walks the output sections in order, and
     each one's input sections in order, and writes an object's locals when it first meets one of its
     sections (empty ones count); an object none of whose sections is in the output has none written,
     not even its FILE symbol."""
-    seen: dict = {}
+    seen: dict[Any, None] = {}
+    members: list[Any] | None
+    last: Any = None
     for c in chunks:
         members = getattr(c, "members", None)
         if members is None:
@@ -429,7 +431,12 @@ def _objects_in_output_order(chunks) -> list:
                 continue
             # bfd drops an input whose records all went (SEC_EXCLUDE); crtend's lone zero
             # terminator stays (and is where __FRAME_END__ points)
-            kept = {id(r.sec) for r in c.records}
+            kept: set[int] = set()
+            for r in c.records:
+                sec = r.sec
+                if sec is not last:         # (an input's records are consecutive)
+                    last = sec
+                    kept.add(id(sec))
             members = [m for m in inputs if id(m) in kept or (m.size and not any(m.data))]
         for m in members:
             f = getattr(m, "file", None)
@@ -437,8 +444,10 @@ def _objects_in_output_order(chunks) -> list:
                 f = getattr(m, "owner", None)           # a merged section's Fragment
                 if f is None:
                     continue
-            if f not in seen:
-                seen[f] = None
+            if f is not last:               # (consecutive members mostly come from one file)
+                last = f
+                if f not in seen:
+                    seen[f] = None
     return [f for f in seen if getattr(f, "esyms", None) is not None]
 
 
