@@ -7,7 +7,8 @@ from itertools import accumulate
 
 from .chunks import Chunk, OutputSection     # noqa: F401  (re-exported: braze imports them from here)
 from .diag import LinkError
-from .elf import SHT_PROGBITS, SHF_ALLOC
+from .elf import (SHT_PROGBITS, SHT_NOBITS, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHF_ALLOC,
+                  SHF_GROUP, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN)
 from .symbols import COMMON, Symbol
 
 TYPE_CHECKING = False
@@ -445,3 +446,109 @@ def reverse_ctors(sec) -> None:
     sec.data_override = b"".join(d[i:i + 8] for i in range(size - 8, -1, -8))
     if sec.rel_size:
         sec._relocs = [(size - 8 - off + 2 * (off & 7), info, a) for off, info, a in sec.relocs]
+
+
+def bin_inputs(objs: list[Any], outs: dict[Any, Any], merged: dict[Any, Any], eh_inputs: list[Any],
+               members: dict[Any, list[Any]], unique: Any, unwind: Any, strip: bool,
+               ranks: dict[str, int]) -> None:
+    """passes.bin_sections' walk over every input section: .eh_frame inputs to `eh_inputs`, SHF_MERGE
+    ones into their MergedSection (`merged`), the others with their order key to `members` (per output
+    section key, made in `outs`).  Compiled: synth-16x has ~40 000 input sections."""
+    merge_f: int = SHF_MERGE
+    strings_f: int = SHF_STRINGS
+    group_f: int = SHF_GROUP
+    flags: int
+    name: str
+    for obj in objs:
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            name = sec.name
+            flags = sec.flags
+            if not flags & SHF_ALLOC:
+                if strip:
+                    if name.startswith((".debug", ".zdebug", ".line", ".stab")):
+                        sec.alive = False
+                        continue
+            t = sec.type
+            if name == ".eh_frame" and (t == SHT_PROGBITS or t == unwind):
+                sec.is_eh_frame = True
+                eh_inputs.append(sec)
+                continue
+            oname = output_name(name, flags, obj)
+            key: Any = oname
+            if unique is not None and unique.matches(name, oname, sec):
+                oname = name                # its own output section, placed as bfd places orphans
+                key = unique.key(name)
+            if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
+                reverse_ctors(sec)
+            # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
+            # (as bfd: 2- and 4-byte strings merge like 1-byte ones; not merged: a size that is not a
+            # whole number of entries, and entries smaller than the alignment unless they are
+            # power-of-two characters, or larger and not a multiple of it)
+            if flags & merge_f and sec.entsize and not sec.size % sec.entsize and \
+                    t == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
+                    mergeable_entsize(sec.entsize, sec.align or 1, flags & strings_f):
+                mkey = (key, flags & ~group_f, sec.entsize, sec.align)
+                ms = merged.get(mkey)
+                if ms is None:
+                    ms = merged[mkey] = MergedSection(oname, flags & ~group_f, sec.entsize, sec.align,
+                                                      bool(flags & strings_f))
+                    ms.out = out_section(outs, oname, sec, key, unwind, ranks)
+                    ms.key = key
+                ms.add(sec)
+                sec.out = None
+                continue
+            out_section(outs, oname, sec, key, unwind, ranks)
+            lst = members.get(key)
+            if lst is None:
+                lst = members[key] = []
+            lst.append((section_order_key(oname, sec), sec))
+
+
+def out_section(outs: dict[Any, Any], oname: str, sec: Any, key: Any, unwind: Any,
+                ranks: dict[str, int]) -> Any:
+    """The OutputSection `key` (made from `sec` if new) with `sec`'s flags merged in, as bfd's
+    lang_add_section does; `ranks` names the default script's sections (SHF_GNU_RETAIN stays on
+    orphans only)."""
+    key = key or oname
+    os_ = outs.get(key)
+    sflags: int = sec.flags
+    flags = sflags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
+    if sflags & SHF_GNU_RETAIN and oname not in ranks:
+        flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
+    if os_ is None:
+        t = sec.type
+        if t == unwind:                 # the psABI's unwind section type: output as PROGBITS, as bfd
+            t = SHT_PROGBITS
+        os_ = outs[key] = OutputSection(oname, t, flags)
+        if oname == ".init_array":
+            os_.type = SHT_INIT_ARRAY
+        elif oname == ".fini_array":
+            os_.type = SHT_FINI_ARRAY
+        elif oname == ".preinit_array":
+            os_.type = SHT_PREINIT_ARRAY
+        if os_.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+            os_.entsize = 8
+        if sflags & (SHF_MERGE | SHF_STRINGS):
+            os_.flags |= sflags & (SHF_MERGE | SHF_STRINGS)
+            os_.entsize = sec.entsize
+    else:
+        # bfd's lang_add_section: the merge flags and entry size stay while every input agrees
+        mflags = sflags & (SHF_MERGE | SHF_STRINGS)
+        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
+            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
+            if os_.type not in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+                os_.entsize = 0
+        os_.flags |= flags
+        if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
+            os_.type = SHT_PROGBITS
+    return os_
+
+
+def mergeable_entsize(es: int, align: int, strings: int) -> bool:
+    """bfd's check before merging a section (merge.c): entries smaller than the alignment only for
+    strings of power-of-two characters, larger ones only in whole multiples of it."""
+    if es < align:
+        return bool(strings) and not es & (es - 1)
+    return es == align or not es % align
