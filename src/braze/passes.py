@@ -2,6 +2,7 @@
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
 
+from operator import itemgetter
 
 from . import diag
 from .diag import LinkError
@@ -465,10 +466,11 @@ def bin_sections(ctx) -> None:
     for ms in merged.values():
         members.setdefault(ms.key, []).extend(ms.finish())
         placed.add(ms.key)
+    first, second = itemgetter(0), itemgetter(1)     # (C-level: ~40 000 members in synth-16x)
     for oname, lst in members.items():
-        lst.sort(key=lambda x: x[0])
+        lst.sort(key=first)
         os_ = outs[oname]
-        os_.members = [m for _, m in lst]
+        os_.members = list(map(second, lst))
         for m in os_.members:
             m.out = os_
         if oname in placed:
