@@ -37,6 +37,7 @@ MODULES = [
     "braze.bindsyms",
     "braze.inputs.objparse",
     "braze.inputs.elfhdr",
+    "braze.gc",
 ]
 
 

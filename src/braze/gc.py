@@ -6,26 +6,32 @@ notes, SHF_GNU_RETAIN sections and C-identifier sections named by a referenced _
 from __future__ import annotations
 
 from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
-                  SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED)
+                  SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, SHN_UNDEF, SHN_LORESERVE)
 from .inputs.object import InputSection
 from .sections import is_c_identifier
-from .symbols import NONE
+from .symbols import NONE, Symbol
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
+    from typing import Any
 
 _KEEP_PREFIX = (".init", ".fini", ".ctors", ".dtors", ".preinit_array", ".init_array", ".fini_array", ".jcr",
                 ".note", ".gnu.linkonce.", ".interp")
 
 
-def gc_sections(ctx, roots=None) -> None:
-    """roots: the root symbol names (-r: only -e and -u); None for a final link's."""
+def gc_sections(ctx: Any, roots: Any = None) -> None:
+    """roots: the root symbol names (-r: only -e and -u); None for a final link's.  (Compiled: its
+    loops visit every input section and symbol of the link.)"""
     from .ehframe import split_eh_frame
     cfg = ctx.config
-    work: list[InputSection] = []
+    work: list[Any] = []
     # --why-live: why each section was marked (explain.print_why_live); None keeps the plain loop
-    why = {} if cfg.why_live else None
-    sym_ref: dict = {}
-    sym_root: dict = {}
+    why: dict[int, Any] | None = {} if cfg.why_live else None
+    sym_ref: dict[int, Any] = {}
+    sym_root: dict[int, Any] = {}
+    groups: dict[tuple[int, Any], list[Any]] | None = None
 
-    def mark(sec, reason=None):
+    def mark(sec: Any, reason: Any = None) -> None:
         if sec is not None and type(sec) is InputSection and not sec.gc_mark:
             sec.gc_mark = True
             work.append(sec)
@@ -35,7 +41,6 @@ def gc_sections(ctx, roots=None) -> None:
                 for m in groups.get((id(sec.file), sec.group), ()):
                     mark(m, reason)
 
-    groups = None
     if roots is not None:       # -r: bfd keeps a COMDAT group whole when one of its sections is kept
         groups = {}
         for obj in ctx.objs:
@@ -43,19 +48,28 @@ def gc_sections(ctx, roots=None) -> None:
             for sig, members in obj.comdat_groups:
                 groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
 
-    startstop = set()
-    for name, s in () if cfg.start_stop_gc else ctx.symtab.items():   # -z start-stop-gc: plain references
-        if s.rank == NONE and (name.startswith("__start_") or name.startswith("__stop_")):
-            startstop.add(name[8:] if name.startswith("__start_") else name[7:])
-    fde_refs: dict[int, list] = {}
-    eh_types = (SHT_PROGBITS, ctx.target.unwind_section_type)
+    symtab: dict[str, Symbol] = ctx.symtab
+    s: Symbol
+    startstop: set[str] = set()
+    if not cfg.start_stop_gc:           # -z start-stop-gc: plain references
+        for name, s in symtab.items():
+            if s.rank == NONE and (name.startswith("__start_") or name.startswith("__stop_")):
+                startstop.add(name[8:] if name.startswith("__start_") else name[7:])
+    fde_refs: dict[int, list[Any]] = {}
+    unwind = ctx.target.unwind_section_type      # (None when the target has no such type)
+    flags: int
+    t: int
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is None:
                 continue
-            if sec.name == ".eh_frame" and sec.type in eh_types:
+            flags = sec.flags
+            n: str = sec.name
+            t = sec.type
+            if n == ".eh_frame" and (t == SHT_PROGBITS or t == unwind):
                 sec.gc_mark = True
-                for r in split_eh_frame(sec):
+                recs: Any = split_eh_frame(sec)      # (ehframe.Record: an interpreted class)
+                for r in recs:
                     if r.is_cie or not r.relocs:
                         continue
                     first = r.relocs[0]
@@ -63,36 +77,37 @@ def gc_sections(ctx, roots=None) -> None:
                     if tgt is not None:
                         fde_refs.setdefault(id(tgt), []).append((obj, r.relocs[1:] + r.cie.relocs))
                 continue
-            if not sec.flags & SHF_ALLOC:
+            if not flags & SHF_ALLOC:
                 sec.gc_mark = True
                 continue
-            n = sec.name
-            if (n.startswith(_KEEP_PREFIX) or sec.type in (SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY,
-                                                          SHT_PREINIT_ARRAY)
-                    or sec.flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
+            if (n.startswith(_KEEP_PREFIX) or t == SHT_NOTE or t == SHT_INIT_ARRAY or t == SHT_FINI_ARRAY
+                    or t == SHT_PREINIT_ARRAY
+                    or flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
                 mark(sec, None if why is None else
-                     ("root", "retained" if sec.flags & SHF_GNU_RETAIN else
+                     ("root", "retained" if flags & SHF_GNU_RETAIN else
                       "__start_/__stop_ reference" if n in startstop else "reserved"))
     if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
         from .scriptlayout import gc_roots
         for sec in gc_roots(ctx):
             mark(sec, None if why is None else ("root", "KEEP in the linker script"))
+    names: list[Any]
+    descs: list[str]
     if roots is not None:       # -r: only -e and -u
         names, descs = list(roots), ["-e/-u"] * len(roots)
     else:
         names = [cfg.entry or ctx.script_entry or ("_start" if ctx.lscript is None else "start"), cfg.init,
                  cfg.fini] + list(cfg.undefined)
         descs = ["entry point", "initializer function", "finalizer function"] + ["-u"] * len(cfg.undefined)
-    for n, desc in zip(names, descs):
-        s = ctx.symtab.get(n)
-        if s is not None:
+    for nm, desc in zip(names, descs):
+        sy = symtab.get(nm)
+        if sy is not None:
             if why is not None:
-                sym_root.setdefault(id(s), desc)
-            mark(s.section, ("sym", s))
+                sym_root.setdefault(id(sy), desc)
+            mark(sy.section, ("sym", sy))
     # --gc-keep-exported (executables; what -shared does anyway): every global definition that is not
     # hidden or internal is a root, exported or not
-    keep_exported = cfg.gc_keep_exported and roots is None
-    for s in ctx.symtab.values():
+    keep_exported: bool = bool(cfg.gc_keep_exported and roots is None)
+    for s in symtab.values():
         if s.section is not None and (s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
                                       in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local):
             if why is None:
@@ -105,14 +120,11 @@ def gc_sections(ctx, roots=None) -> None:
         _mark_why(work, mark, fde_refs, sym_ref)
     while work:
         sec = work.pop()
-        obj = sec.file
-        for _off, info, _a in sec.relocs:
-            mark(_target_section(obj, info >> 32))
+        _mark_targets(sec.file, sec.relocs, mark)
         extra = fde_refs.get(id(sec))
         if extra:
             for o, rels in extra:
-                for _off, info, _a in rels:
-                    mark(_target_section(o, info >> 32))
+                _mark_targets(o, rels, mark)
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC:
@@ -198,7 +210,43 @@ def _check_start_stop_gc(ctx) -> None:
                                 f"referenced (not supported; ld.bfd 2.40 crashes here)")
 
 
-def _target_section(obj, idx):
+def _mark_targets(obj: Any, rels: list[Any], mark: Any) -> None:
+    """mark() each input section the relocations `rels` of `obj` refer to that is not marked yet
+    (_target_section with the object's tables read once, for the mark loop's thousands of calls)."""
+    first: int = obj.first_global
+    esyms: list[Any] = obj.esyms
+    syms: list[Symbol | None] = obj.syms
+    secs: list[Any] = obj.sections
+    nes = len(esyms)
+    nsyms = len(syms)
+    nsecs = len(secs)
+    lores: int = SHN_LORESERVE
+    idx: int
+    sh: int
+    for rel in rels:
+        idx = rel[1] >> 32
+        if idx < first:
+            if idx >= nes:
+                continue
+            sh = esyms[idx][3]
+            if sh == SHN_UNDEF or lores <= sh <= 0xffff:
+                continue
+            if sh >= nsecs:
+                obj.local_section(idx)      # (raises its error)
+            tgt = secs[sh]
+        else:
+            if idx >= nsyms:
+                continue
+            s = syms[idx]
+            if s is None:
+                continue
+            s.used_in_reloc = True      # (bfd hides the imports and undefined symbols no kept section uses)
+            tgt = s.section
+        if tgt is not None and type(tgt) is InputSection and not tgt.gc_mark:
+            mark(tgt)
+
+
+def _target_section(obj: Any, idx: int) -> Any:
     if idx < obj.first_global:
         if idx >= len(obj.esyms):
             return None

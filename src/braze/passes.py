@@ -2,6 +2,7 @@
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
 
+from operator import itemgetter
 
 from . import diag
 from .diag import LinkError
@@ -11,7 +12,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, S
                   STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
                   STV_INTERNAL, STV_PROTECTED)
 from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
-                       is_c_identifier)
+                       is_c_identifier, common_symbols, bin_inputs, out_section, mergeable_entsize)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
                       NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
@@ -462,56 +463,17 @@ def bin_sections(ctx) -> None:
     members: dict[str, list] = {}
     unique = _UniqueRule(cfg.unique) if cfg.unique else None
     unwind = ctx.target.unwind_section_type
-    eh_types = (SHT_PROGBITS, unwind)
-    for obj in ctx.objs:
-        for sec in obj.sections:
-            if sec is None or not sec.alive:
-                continue
-            name = sec.name
-            flags = sec.flags
-            if not flags & SHF_ALLOC:
-                if cfg.strip_debug or cfg.strip_all:
-                    if name.startswith((".debug", ".zdebug", ".line", ".stab")):
-                        sec.alive = False
-                        continue
-            if name == ".eh_frame" and sec.type in eh_types:
-                sec.is_eh_frame = True
-                eh_inputs.append(sec)
-                continue
-            oname = output_name(name, flags, obj)
-            key = oname
-            if unique is not None and unique.matches(name, oname, sec):
-                oname = name                # its own output section, placed as bfd places orphans
-                key = unique.key(name)
-            if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
-                reverse_ctors(sec)
-            # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
-            # (as bfd: 2- and 4-byte strings merge like 1-byte ones; not merged: a size that is not a
-            # whole number of entries, and entries smaller than the alignment unless they are
-            # power-of-two characters, or larger and not a multiple of it)
-            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and \
-                    sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
-                    _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
-                mkey = (key, flags & ~SHF_GROUP, sec.entsize, sec.align)
-                ms = merged.get(mkey)
-                if ms is None:
-                    ms = merged[mkey] = MergedSection(oname, flags & ~SHF_GROUP, sec.entsize, sec.align,
-                                                      bool(flags & SHF_STRINGS))
-                    ms.out = _out(outs, oname, sec, key, unwind)
-                    ms.key = key
-                ms.add(sec)
-                sec.out = None
-                continue
-            _out(outs, oname, sec, key, unwind)
-            members.setdefault(key, []).append((section_order_key(oname, sec), sec))
+    bin_inputs(ctx.objs, outs, merged, eh_inputs, members, unique, unwind,
+               bool(cfg.strip_debug or cfg.strip_all), _RANKS)
     placed = set()
     for ms in merged.values():
         members.setdefault(ms.key, []).extend(ms.finish())
         placed.add(ms.key)
+    first, second = itemgetter(0), itemgetter(1)     # (C-level: ~40 000 members in synth-16x)
     for oname, lst in members.items():
-        lst.sort(key=lambda x: x[0])
+        lst.sort(key=first)
         os_ = outs[oname]
-        os_.members = [m for _, m in lst]
+        os_.members = list(map(second, lst))
         for m in os_.members:
             m.out = os_
         if oname in placed:
@@ -521,7 +483,7 @@ def bin_sections(ctx) -> None:
     ctx.release_input_pages()       # the mergeable strings were read from the inputs' pages
     # COMMON symbols go to the end of .bss; thread-local ones (`.tls_common`, STT_TLS) to the end of
     # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
-    commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
+    commons = common_symbols(ctx.symtab)
     if cfg.sort_common:
         commons.sort(key=lambda s: -s.common_align)
     for s in commons:
@@ -575,38 +537,7 @@ class _UniqueRule:
 
 
 def _out(outs, oname, sec, key=None, unwind=None) -> OutputSection:
-    key = key or oname
-    os_ = outs.get(key)
-    flags = sec.flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
-    if sec.flags & SHF_GNU_RETAIN and oname not in _RANKS:
-        flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
-    if os_ is None:
-        t = sec.type
-        if t == unwind:                 # the psABI's unwind section type: output as PROGBITS, as bfd
-            t = SHT_PROGBITS
-        os_ = outs[key] = OutputSection(oname, t, flags)
-        if oname in (".init_array",):
-            os_.type = SHT_INIT_ARRAY
-        elif oname == ".fini_array":
-            os_.type = SHT_FINI_ARRAY
-        elif oname == ".preinit_array":
-            os_.type = SHT_PREINIT_ARRAY
-        if os_.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
-            os_.entsize = 8
-        if sec.flags & (SHF_MERGE | SHF_STRINGS):
-            os_.flags |= sec.flags & (SHF_MERGE | SHF_STRINGS)
-            os_.entsize = sec.entsize
-    else:
-        # bfd's lang_add_section: the merge flags and entry size stay while every input agrees
-        mflags = sec.flags & (SHF_MERGE | SHF_STRINGS)
-        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
-            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
-            if os_.type not in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
-                os_.entsize = 0
-        os_.flags |= flags
-        if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
-            os_.type = SHT_PROGBITS
-    return os_
+    return out_section(outs, oname, sec, key, unwind, _RANKS)
 
 
 # ------------------------------------------------------------------ synthetic
@@ -1073,9 +1004,4 @@ def _nbuckets(n: int) -> int:
     return max(2, _sysv_buckets(n))
 
 
-def _mergeable_entsize(es: int, align: int, strings: int) -> bool:
-    """bfd's check before merging a section (merge.c): entries smaller than the alignment only for
-    strings of power-of-two characters, larger ones only in whole multiples of it."""
-    if es < align:
-        return bool(strings) and not es & (es - 1)
-    return es == align or not es % align
+_mergeable_entsize = mergeable_entsize       # (scriptlayout imports it from here)

@@ -7,7 +7,9 @@ from itertools import accumulate
 
 from .chunks import Chunk, OutputSection     # noqa: F401  (re-exported: braze imports them from here)
 from .diag import LinkError
-from .elf import SHT_PROGBITS, SHF_ALLOC
+from .elf import (SHT_PROGBITS, SHT_NOBITS, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHF_ALLOC,
+                  SHF_GROUP, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN)
+from .symbols import COMMON, Symbol
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
@@ -54,6 +56,8 @@ class MergedSection:
         self.files: list[Any] = []  # per input section its object (a Fragment's owner)
         self.frags: list[Any] = []
         self.off: Any = None       # piece -> (fragment no., offset in it), from finish() to place()
+        self.groups: Any = None    # or per fragment its pieces (_finish_packed), from finish() to place()
+        self.suffix: Any = None    # tail-merged string -> (the longer string, offset in it)
         self.out: Any = None
         self.key: Any = name       # the output section's key (its name, or a --unique section's own)
         self.lst: Any = None       # the script statement's member list (scriptlayout.py)
@@ -122,15 +126,18 @@ class MergedSection:
         suffix: dict[bytes, tuple[bytes, int]] = {}
         if self.strings:
             suffix = _tail_merge(pieces) if a == 1 else _tail_merge_aligned(pieces, self.entsize)
-        aligned = self.strings and a > 1
+        self.suffix = suffix
+        if a == 1 or not self.strings and not self.entsize % a:
+            return self._finish_packed(suffix)
         strings = self.strings
         nul = bytes(self.entsize)          # a string's terminator: one NUL character
         nlen = len(nul)
-        bounds = self.bounds
         off: dict[bytes, tuple[int, int]] = {}
         self.off = off
         frags: list[Any] = []
         out: list[bytes] = []
+        aligned = self.strings         # (else constants: grouped by input section as `bounds` says)
+        bounds = self.bounds
         pos = 0
         cur = -1
         b = 0
@@ -165,22 +172,68 @@ class MergedSection:
             pos += len(p)
         if out:
             frags.append((self.keys[cur], Fragment(self, b"".join(out), self.files[cur])))
-        for p, (e, d) in suffix.items():
-            fno, o = off[e]
-            off[p] = (fno, o + d)
+        self.frags = [f for _, f in frags]
+        return frags
+
+    def _finish_packed(self, suffix: dict[bytes, tuple[bytes, int]]) -> list[Any]:
+        """finish() when no piece needs padding (strings aligned to 1, constants whose size is a
+        multiple of the alignment): each input section's new pieces are one join, in bulk; their
+        offsets are counted in place(), once the fragments have theirs."""
+        plist = list(self.pieces)
+        sep = bytes(self.entsize) if self.strings else b""
+        bounds = self.bounds
+        frags: list[Any] = []
+        groups: list[list[bytes]] = []
+        lo = 0
+        hi: int
+        for no in range(len(bounds)):
+            hi = bounds[no]
+            if hi == lo:
+                continue
+            grp = plist[lo:hi]
+            lo = hi
+            if suffix:
+                grp = [p for p in grp if p not in suffix]
+                if not grp:
+                    continue
+            if sep and type(grp[-1]) is bytes:     # each string's terminator (not after a rest without one)
+                grp.append(b"")
+                data = sep.join(grp)
+                grp.pop()
+            else:
+                data = sep.join(grp)
+            frags.append((self.keys[no], Fragment(self, data, self.files[no])))
+            groups.append(grp)
+        self.groups = groups
         self.frags = [f for _, f in frags]
         return frags
 
     def place(self) -> None:
         """Input offsets -> offsets in the output section, now that the fragments have theirs."""
         base = [f.out_off for f in self.frags]
-        off = {p: base[fno] + o for p, (fno, o) in self.off.items()}
+        off: dict[bytes, int]
+        if self.groups is not None:
+            off = {}
+            step = self.entsize if self.strings else 0
+            pos: int
+            for grp, b in zip(self.groups, base):
+                pos = b
+                for p in grp:
+                    off[p] = pos
+                    pos += len(p) + step
+            for p, (e, d) in self.suffix.items():
+                off[p] = off[e] + d
+        else:
+            off = {p: base[fno] + o for p, (fno, o) in self.off.items()}
+            for p, (e, d) in self.suffix.items():
+                fno, o = self.off[e]
+                off[p] = base[fno] + o + d
         if b"" not in off:
             off[b""] = base[0] if base else 0     # a reference into padding
         get = off.__getitem__
         for parts in self.refs:
             parts[:] = map(get, parts)
-        self.refs = self.off = None
+        self.refs = self.off = self.groups = self.suffix = None
 
 
 @_python_class
@@ -276,6 +329,12 @@ def _tail_merge_aligned(pieces: dict[bytes, Any], entsize: int = 1) -> dict[byte
         else:
             e, ea = p, al
     return suffix
+
+
+def common_symbols(symtab: dict[str, Symbol]) -> list[Symbol]:
+    """The defined COMMON symbols, in symbol table order: a compiled walk over every symbol of the
+    link (interpreted, the attribute reads on ~100 000 native Symbols cost milliseconds)."""
+    return [s for s in symtab.values() if s.rank == COMMON and s.file is not None]
 
 
 def merged_offset(merge: Any, off: int) -> int:
@@ -387,3 +446,109 @@ def reverse_ctors(sec) -> None:
     sec.data_override = b"".join(d[i:i + 8] for i in range(size - 8, -1, -8))
     if sec.rel_size:
         sec._relocs = [(size - 8 - off + 2 * (off & 7), info, a) for off, info, a in sec.relocs]
+
+
+def bin_inputs(objs: list[Any], outs: dict[Any, Any], merged: dict[Any, Any], eh_inputs: list[Any],
+               members: dict[Any, list[Any]], unique: Any, unwind: Any, strip: bool,
+               ranks: dict[str, int]) -> None:
+    """passes.bin_sections' walk over every input section: .eh_frame inputs to `eh_inputs`, SHF_MERGE
+    ones into their MergedSection (`merged`), the others with their order key to `members` (per output
+    section key, made in `outs`).  Compiled: synth-16x has ~40 000 input sections."""
+    merge_f: int = SHF_MERGE
+    strings_f: int = SHF_STRINGS
+    group_f: int = SHF_GROUP
+    flags: int
+    name: str
+    for obj in objs:
+        for sec in obj.sections:
+            if sec is None or not sec.alive:
+                continue
+            name = sec.name
+            flags = sec.flags
+            if not flags & SHF_ALLOC:
+                if strip:
+                    if name.startswith((".debug", ".zdebug", ".line", ".stab")):
+                        sec.alive = False
+                        continue
+            t = sec.type
+            if name == ".eh_frame" and (t == SHT_PROGBITS or t == unwind):
+                sec.is_eh_frame = True
+                eh_inputs.append(sec)
+                continue
+            oname = output_name(name, flags, obj)
+            key: Any = oname
+            if unique is not None and unique.matches(name, oname, sec):
+                oname = name                # its own output section, placed as bfd places orphans
+                key = unique.key(name)
+            if oname != name and name.startswith((".ctors", ".dtors")) and name[6:7] in ("", "."):
+                reverse_ctors(sec)
+            # (strings are padded to the alignment each: an absurd one, from a corrupt input, is not merged)
+            # (as bfd: 2- and 4-byte strings merge like 1-byte ones; not merged: a size that is not a
+            # whole number of entries, and entries smaller than the alignment unless they are
+            # power-of-two characters, or larger and not a multiple of it)
+            if flags & merge_f and sec.entsize and not sec.size % sec.entsize and \
+                    t == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
+                    mergeable_entsize(sec.entsize, sec.align or 1, flags & strings_f):
+                mkey = (key, flags & ~group_f, sec.entsize, sec.align)
+                ms = merged.get(mkey)
+                if ms is None:
+                    ms = merged[mkey] = MergedSection(oname, flags & ~group_f, sec.entsize, sec.align,
+                                                      bool(flags & strings_f))
+                    ms.out = out_section(outs, oname, sec, key, unwind, ranks)
+                    ms.key = key
+                ms.add(sec)
+                sec.out = None
+                continue
+            out_section(outs, oname, sec, key, unwind, ranks)
+            lst = members.get(key)
+            if lst is None:
+                lst = members[key] = []
+            lst.append((section_order_key(oname, sec), sec))
+
+
+def out_section(outs: dict[Any, Any], oname: str, sec: Any, key: Any, unwind: Any,
+                ranks: dict[str, int]) -> Any:
+    """The OutputSection `key` (made from `sec` if new) with `sec`'s flags merged in, as bfd's
+    lang_add_section does; `ranks` names the default script's sections (SHF_GNU_RETAIN stays on
+    orphans only)."""
+    key = key or oname
+    os_ = outs.get(key)
+    sflags: int = sec.flags
+    flags = sflags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
+    if sflags & SHF_GNU_RETAIN and oname not in ranks:
+        flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
+    if os_ is None:
+        t = sec.type
+        if t == unwind:                 # the psABI's unwind section type: output as PROGBITS, as bfd
+            t = SHT_PROGBITS
+        os_ = outs[key] = OutputSection(oname, t, flags)
+        if oname == ".init_array":
+            os_.type = SHT_INIT_ARRAY
+        elif oname == ".fini_array":
+            os_.type = SHT_FINI_ARRAY
+        elif oname == ".preinit_array":
+            os_.type = SHT_PREINIT_ARRAY
+        if os_.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+            os_.entsize = 8
+        if sflags & (SHF_MERGE | SHF_STRINGS):
+            os_.flags |= sflags & (SHF_MERGE | SHF_STRINGS)
+            os_.entsize = sec.entsize
+    else:
+        # bfd's lang_add_section: the merge flags and entry size stay while every input agrees
+        mflags = sflags & (SHF_MERGE | SHF_STRINGS)
+        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
+            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
+            if os_.type not in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+                os_.entsize = 0
+        os_.flags |= flags
+        if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
+            os_.type = SHT_PROGBITS
+    return os_
+
+
+def mergeable_entsize(es: int, align: int, strings: int) -> bool:
+    """bfd's check before merging a section (merge.c): entries smaller than the alignment only for
+    strings of power-of-two characters, larger ones only in whole multiples of it."""
+    if es < align:
+        return bool(strings) and not es & (es - 1)
+    return es == align or not es % align

@@ -13,6 +13,10 @@ from .diag import LinkError
 from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs, Symbol
 from .synthetic.strtab import StrTab
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
+    from typing import Any
+
 
 class SymTab(Chunk):
     def __init__(self, strtab: StrTab) -> None:
@@ -41,7 +45,7 @@ class SymTab(Chunk):
         o: int = self.offset + 24
         pack = SYM.pack_into
         tls_start: int = ctx.tls_start
-        e: tuple[int, int, int, int, int, int]
+        e: Any
         value: int
         shndx: int
         s: Symbol
@@ -182,8 +186,12 @@ def build_symtab(ctx, chunks) -> list:
         sbuf: bytearray = strtab.buf
         name: str
         names: list[str]
-        esyms: list[tuple[int, int, int, int, int, int]]
-        e: tuple[int, int, int, int, int, int]
+        esyms: list[Any]        # (Any: a typed tuple would be unboxed here and boxed again into the entry)
+        e: Any
+        typ: int
+        sh: int
+        k: int
+        judged: bytearray
         secs: list
         i: int
         for obj in objs:
@@ -192,6 +200,8 @@ def build_symtab(ctx, chunks) -> list:
             esyms = obj.esyms
             secs = obj.sections
             nsecs = len(secs)
+            # per section, judged once for all its locals: 0 not yet, 1 gone, 2 kept, 3 kept and SHF_MERGE
+            judged = bytearray(nsecs)
             for i in range(1, obj.first_global):
                 e = esyms[i]
                 typ = e[1] & 0xf
@@ -212,10 +222,17 @@ def build_symtab(ctx, chunks) -> list:
                     if sh == SHN_UNDEF or sh >= nsecs:
                         continue
                     sec = secs[sh]
-                    if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
-                            sec.out is not None and getattr(sec.out, "dropped", False):
+                    k = judged[sh]
+                    if k == 0:
+                        if sec is None or not sec.alive or (sec.out is None and sec.merge is None) or \
+                                sec.out is not None and getattr(sec.out, "dropped", False):
+                            k = 1
+                        else:
+                            k = 3 if sec.flags & SHF_MERGE else 2
+                        judged[sh] = k
+                    if k == 1:
                         continue
-                    if labels_in_merge and sec.flags & SHF_MERGE and is_local_label(name) and \
+                    if labels_in_merge and k == 3 and is_local_label(name) and \
                             (id(obj), i) not in needed:
                         continue
                 if first:
@@ -231,14 +248,18 @@ def build_symtab(ctx, chunks) -> list:
         exe_forced: set = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else set()
         emitted = getattr(ctx, "emit_globals", ())     # --emit-relocs: what the relocations name stays
         s: Symbol
-        for name, s in ctx.symtab.items():
+        shared: bool = bool(cfg.shared)
+        gc_sections: bool = bool(cfg.gc_sections)
+        symtab: dict[str, Symbol] = ctx.symtab
+        weak_zero = ctx.weak_zero
+        for name, s in symtab.items():
             if emitted and id(s) in emitted and s.rank == NONE and not s.linker_defined:
                 glob.append((_stradd(smap, sbuf, name), s))
                 continue
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
             if s.rank == SHARED and not s.copyrel and (not s.ref_regular or
-                                                        cfg.gc_sections and not s.used_in_reloc):
+                                                        gc_sections and not s.used_in_reloc):
                 continue        # (--gc-sections: bfd hides an import that no kept section uses)
             if s.rank == NONE and not s.ref_regular:
                 continue
@@ -248,18 +269,18 @@ def build_symtab(ctx, chunks) -> list:
             if (s.rank >= COMMON and isinstance(sec, InputSection) and not s.copyrel
                     and (not sec.alive or (sec.out is None and sec.merge is None))):
                 continue        # defined in a section --gc-sections dropped: bfd omits it too
-            if s.rank == NONE and not s.linker_defined and (not s.ref_strong or id(s) in ctx.weak_zero) \
-                    and s.dynsym_idx < 0 and not cfg.shared:
+            if s.rank == NONE and not s.linker_defined and (not s.ref_strong or id(s) in weak_zero) \
+                    and s.dynsym_idx < 0 and not shared:
                 continue        # bfd drops an executable's undefined weak (or ignored) symbols resolved to 0
             if s.rank == NONE and not s.linker_defined and not s.used_in_reloc and \
-                    (not cfg.shared or cfg.gc_sections) and (s.ref_strong or cfg.shared) and \
+                    (not shared or gc_sections) and (s.ref_strong or shared) and \
                     name not in cmdline_undefs:
                 continue        # no kept relocation uses it (see passes._check_undefined); -u names stay
             if s.rank == NONE and not s.linker_defined and s.visibility != 0:
                 continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
-            elif (s.hidden_local or (cfg.shared and s.visibility in (STV_HIDDEN, STV_INTERNAL) and not
+            elif (s.hidden_local or (shared and s.visibility in (STV_HIDDEN, STV_INTERNAL) and not
                                      (s.linker_defined and s.dynsym_idx >= 0)) or
                   (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs) or id(s) in exe_forced) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
@@ -358,42 +379,50 @@ def _repack_strtab(strtab, locs, glob) -> None:
         glob[i] = (add(names[ent[0]]),) + tuple(ent[1:])
 
 
-def _exe_forced_local(ctx) -> set:
+def _exe_forced_local(ctx: Any) -> set[int]:
     """id()s of an executable's hidden definitions that bfd writes LOCAL: those it tried to make
     dynamic (-E, a dynamic list, a library defining or referencing the name, a PLT32 call in a PIE)
     and then kept local because they are hidden. Other hidden definitions stay GLOBAL HIDDEN."""
     cfg = ctx.config
-    cand = {id(s): s for s in ctx.symtab.values()
+    symtab: dict[str, Symbol] = ctx.symtab
+    cand = {id(s): s for s in symtab.values()
             if s.visibility in (STV_HIDDEN, STV_INTERNAL) and s.rank >= COMMON and not s.linker_defined}
     if not cand:
         return set()
-    out = set()
+    out: set[int] = set()
+    export_all: bool = bool(cfg.export_dynamic)
+    listed = ctx.dynamic_listed
     for k, s in cand.items():
-        if cfg.export_dynamic or s.ref_dynamic or s.def_dynamic or k in ctx.dynamic_listed:
+        if export_all or s.ref_dynamic or s.def_dynamic or k in listed:
             out.add(k)
     if cfg.pie and not ctx.static_pie and len(out) < len(cand):
+        # (a byte per symbol of each object: a typed loop, not a find() per PLT32-called symbol)
+        seen: bytearray
+        syms: list[Symbol | None]
+        i: int
+        b: int
         for obj in ctx.objs:
-            seen = obj.pc_seen
-            if not seen:
+            if not obj.pc_seen:
                 continue
+            seen = obj.pc_seen
             syms = obj.syms
-            fg = obj.first_global
-            for bits in (2, 3):     # pc_seen bit 2: a PLT32 reference was scanned
-                i = seen.find(bits, fg)
-                while i >= 0:
-                    s = syms[i]
-                    if s is not None and id(s) in cand:
-                        out.add(id(s))
-                    i = seen.find(bits, i + 1)
+            for i in range(obj.first_global, len(seen)):
+                b = seen[i]
+                if b == 2 or b == 3:     # pc_seen bit 2: a PLT32 reference was scanned
+                    sy = syms[i]
+                    if sy is not None and sy.visibility and id(sy) in cand:
+                        out.add(id(sy))
     return out
 
 
-def _objects_in_output_order(chunks) -> list:
+def _objects_in_output_order(chunks: list[Any]) -> list[Any]:
     """The objects in the order bfd writes their locals: it walks the output sections in order, and
     each one's input sections in order, and writes an object's locals when it first meets one of its
     sections (empty ones count); an object none of whose sections is in the output has none written,
     not even its FILE symbol."""
-    seen: dict = {}
+    seen: dict[Any, None] = {}
+    members: list[Any] | None
+    last: Any = None
     for c in chunks:
         members = getattr(c, "members", None)
         if members is None:
@@ -402,7 +431,12 @@ def _objects_in_output_order(chunks) -> list:
                 continue
             # bfd drops an input whose records all went (SEC_EXCLUDE); crtend's lone zero
             # terminator stays (and is where __FRAME_END__ points)
-            kept = {id(r.sec) for r in c.records}
+            kept: set[int] = set()
+            for r in c.records:
+                sec = r.sec
+                if sec is not last:         # (an input's records are consecutive)
+                    last = sec
+                    kept.add(id(sec))
             members = [m for m in inputs if id(m) in kept or (m.size and not any(m.data))]
         for m in members:
             f = getattr(m, "file", None)
@@ -410,8 +444,10 @@ def _objects_in_output_order(chunks) -> list:
                 f = getattr(m, "owner", None)           # a merged section's Fragment
                 if f is None:
                     continue
-            if f not in seen:
-                seen[f] = None
+            if f is not last:               # (consecutive members mostly come from one file)
+                last = f
+                if f not in seen:
+                    seen[f] = None
     return [f for f in seen if getattr(f, "esyms", None) is not None]
 
 
