@@ -130,3 +130,40 @@ def test_pltgot_import_hashed_vs_bfd(work, pie):
         views.append(secs)
     assert any(s[0] == ".plt.got" for s in views[0])
     assert views[1] == views[0]
+
+
+ROLIB = ("const int lib_ro[8] = {1, 2, 3, 4, 5, 6, 7, 8};\nconst char *const lib_names[2] = {\"a\", \"b\"};\n"
+         "int lib_f(void) { return 9; }\n")
+ROPROG = r"""
+#include <stdio.h>
+extern const int lib_ro[8];
+extern const char *const lib_names[2];
+static const char *const local_tab[2] = {"x", "y"};     /* .data.rel.ro.local */
+int lib_f(void);
+int (*const prog_tab[2])(void) = {lib_f, lib_f};          /* .data.rel.ro: a library function's address */
+int main(void) { printf("%d %s %s %d\n", lib_ro[3], lib_names[1], local_tab[1], prog_tab[1]()); return 0; }
+"""
+
+
+@pytest.mark.parametrize("pie", ["-pie", "-no-pie"])
+def test_relro_copies_placed_first_vs_bfd(work, pie):
+    """Copies of a library's read-only data go in .data.rel.ro where bfd puts them: its copy area is a
+    section of the first input object, so ahead of the other objects' .data.rel.ro sections (after
+    the .data.rel.ro.local ones); braze appended it after them. Compared: the program's own symbols'
+    addresses and the copies' addresses."""
+    (work.root / "rolib.c").write_text(ROLIB)
+    (work.root / "roprog.c").write_text(ROPROG)
+    work.run(["gcc", "-shared", "-fPIC", "-fuse-ld=bfd", "rolib.c", "-o", "librol.so"])
+    work.run(["gcc", "-c", "-O1", "-fpie" if pie == "-pie" else "-fno-pie", "roprog.c", "-o", f"roprog{pie}.o"])
+    views = []
+    for linker in ("bfd", "test"):
+        out = work.root / f"roprog{pie}-{linker}"
+        work.run(["gcc", *work.ld(linker), pie, f"roprog{pie}.o", "-L.", "-lrol", "-Wl,-rpath,.", "-o", out])
+        syms = sorted((f[7], f[1]) for f in (line.split() for line in _readelf(out, "-sW").splitlines())
+                      if len(f) > 7 and f[7] in ("prog_tab", "local_tab", "lib_ro", "lib_names"))
+        copies = sorted(f[0] for f in (line.split() for line in _readelf(out, "-rW").splitlines())
+                        if len(f) > 2 and f[2] == "R_X86_64_COPY")
+        assert subprocess.run([str(out)], cwd=work.root, capture_output=True).returncode == 0
+        views.append((syms, copies))
+    assert views[0][1]
+    assert views[1] == views[0]

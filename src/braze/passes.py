@@ -6,13 +6,11 @@ from operator import itemgetter
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_GROUP,
-                  SHF_GNU_RETAIN, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, STB_LOCAL, STT_FUNC,
-                  STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS, STV_DEFAULT, STV_HIDDEN,
-                  STV_INTERNAL, STV_PROTECTED)
-from .sections import (OutputSection, MergedSection, output_name, section_order_key, reverse_ctors,
-                       is_c_identifier, common_symbols, bin_inputs, out_section, mergeable_entsize)
+from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
+                  STB_LOCAL, STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
+                  STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED)
+from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs, out_section,
+                       mergeable_entsize)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
                       NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
@@ -890,7 +888,19 @@ def _dynrelro(ctx):
         b = syn.dynrelro = Blob(".data.rel.ro", 0, 1)
         b.type = SHT_PROGBITS
         b.out = ro
-        ro.members.append(b)
+        # bfd's copy area is a .data.rel.ro input section of its first input object: matched by the
+        # script's `*(.data.rel.ro .data.rel.ro.* .gnu.linkonce.d.rel.ro.*)` after that file's own
+        # sections, so ahead of the other files' ones (after every `.data.rel.ro.local*` section)
+        first = ctx.objs[0] if ctx.objs else None
+        at = len(ro.members)
+        for i, m in enumerate(ro.members):
+            n = getattr(m, "name", "")
+            if n.startswith((".data.rel.ro.local", ".gnu.linkonce.d.rel.ro.local.")) or \
+                    getattr(m, "file", None) is first:
+                continue
+            at = i
+            break
+        ro.members.insert(at, b)
     return syn.dynrelro
 
 
