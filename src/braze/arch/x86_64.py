@@ -10,6 +10,7 @@ import struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
     from typing import Any, Final
+    from mypy_extensions import i64     # (mypyc: native 64-bit arithmetic where annotated)
 
 from .. import diag
 from ..diag import LinkError
@@ -608,13 +609,34 @@ _pack_q: Final = struct.Struct("<q").pack_into
 _pack_Q: Final = struct.Struct("<Q").pack_into
 
 
-_DISCARDED: Final = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)
+# RelocValues.kind: what the common relocation types do with each symbol index of an object (low 3 bits)
+_K_NEW: Final = 0       # not looked at yet
+_K_VAL: Final = 1       # sv holds S (an address that needs no per-relocation decision)
+_K_GEN: Final = 2       # everything goes to _apply_general (IFUNC, canonical PLT, ...)
+_K_DISC: Final = 3      # the symbol's section was discarded (COMDAT loser, --gc-sections)
+_K_MERGE: Final = 4     # a section symbol of a merged section: the piece at value + A (merged[idx])
+_K_PLT: Final = 8       # bit: pv holds what PLT32 uses (the PLT entry, else S)
 
 
-def _fill_values(ctx, obj, idx: int, svals: list[Any], pvals: list[Any]) -> None:
-    """Cache what the common relocation types use as S for symbol `idx` of `obj`: svals for PC32/64/32/32S,
-    pvals for PLT32; False sends a symbol to _apply_general (merged-section symbols, IFUNC, canonical PLT,
-    discarded sections), whose answer depends on the addend or the section being relocated."""
+class RelocValues:
+    """One object's relocation value table (obj.svals), filled per symbol index on first use: native
+    fields, so the apply loop reads a byte and an int per relocation instead of boxed values and dicts."""
+
+    def __init__(self, n: int, shared: dict[Symbol, tuple[int, int, int]]) -> None:
+        self.kind = bytearray(n)
+        self.sv: list[int] = [0] * n
+        self.pv: list[int] = [0] * n
+        # merged-section symbols: (output address of the MergedSection, piece input starts, piece
+        # output offsets, the symbol's value)
+        self.merged: dict[int, tuple[int, list[int], list[int], int]] = {}
+        # the link's global symbols, (kind, sv, pv) computed once for all objects referring to them
+        self.shared = shared
+
+
+def _fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
+    """Decide what the common relocation types (PC32, PLT32, 64, 32, 32S) use as S for symbol `idx` of
+    `obj` (rv.kind[idx]): merged-section symbols, IFUNC, canonical PLT and discarded sections depend on
+    the addend or on the section being relocated.  Returns the kind."""
     s: Symbol | None = obj.syms[idx]
     if s is None:
         e = obj.esyms[idx]
@@ -622,22 +644,51 @@ def _fill_values(ctx, obj, idx: int, svals: list[Any], pvals: list[Any]) -> None
         if 0 < sh < 0xff00 and e[1] & 0xf != STT_GNU_IFUNC and sh < len(obj.sections):
             sec = obj.sections[sh]      # the common local: an address in a plain input section
             if sec is not None and sec.merge is None and sec.out is not None:
-                svals[idx] = pvals[idx] = sec.out.addr + sec.out_off + e[4]
-                return
+                v: int = sec.out.addr + sec.out_off + e[4]
+                rv.sv[idx] = rv.pv[idx] = v
+                rv.kind[idx] = _K_VAL | _K_PLT
+                return _K_VAL | _K_PLT
         s = local_sym(obj, idx)
+    elif s.bind != STB_LOCAL:
+        got = rv.shared.get(s)
+        if got is not None:
+            k, rv.sv[idx], rv.pv[idx] = got
+            rv.kind[idx] = k
+            return k
+        k = _fill_symbol(ctx, obj, idx, rv, s)
+        if k & 7 != _K_MERGE:       # (only section symbols have per-object merged data)
+            rv.shared[s] = (k, rv.sv[idx], rv.pv[idx])
+        return k
+    return _fill_symbol(ctx, obj, idx, rv, s)
+
+
+def _fill_symbol(ctx, obj, idx: int, rv: RelocValues, s: Symbol) -> int:
+    """_fill_values for a Symbol (a global one depends on the symbol alone, not on `obj`)."""
     sec = s.section
+    k: int
     if s.type == STT_GNU_IFUNC or s.canonical_plt or (
             sec is not None and type(sec) is InputSection and (
                 (s.type == STT_SECTION and sec.merge is not None) or (sec.merge is None and sec.out is None))):
-        svals[idx] = False
-        pvals[idx] = plt_addr(ctx, s) if has_plt(s) else False     # calls: the PLT entry (iplt for IFUNC)
+        k = _K_GEN
         if s.type != STT_GNU_IFUNC and not s.canonical_plt:
             # absolute references (debug info above all) to merged strings or discarded code
-            obj.special[idx] = (sec.merge, s.value) if sec.merge is not None else _DISCARDED
-        return
-    v = sym_addr(ctx, s)
-    svals[idx] = v
-    pvals[idx] = plt_addr(ctx, s) if has_plt(s) else v
+            if sec.merge is not None:
+                m = sec.merge
+                starts = m[1] if type(m[1]) is list else list(m[1])     # (fixed-size pieces: a range)
+                rv.merged[idx] = (m[0].addr, starts, m[2], s.value)
+                k = _K_MERGE
+            else:
+                k = _K_DISC
+        if has_plt(s):      # calls: the PLT entry (iplt for IFUNC)
+            rv.pv[idx] = plt_addr(ctx, s)
+            k |= _K_PLT
+    else:
+        v = sym_addr(ctx, s)
+        rv.sv[idx] = v
+        rv.pv[idx] = plt_addr(ctx, s) if has_plt(s) else v
+        k = _K_VAL | _K_PLT
+    rv.kind[idx] = k
+    return k
 
 
 def _corrupt_reloc(obj, sec, rels, i: int) -> None:
@@ -662,22 +713,27 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     """Write relocated values for `rels` (offsets relative to base) into buf.
 
     The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation
-    decision take a short path through per-object value tables; everything else goes to _apply_general.
+    decision take a short path through the object's RelocValues; so do 64/32 in non-allocated (debug)
+    sections against merged-string and discarded sections; everything else goes to _apply_general.
     A value no field holds ends the link with an error naming the relocation (_corrupt_reloc): the
     handler is around the loop, not in it, so it costs the loop nothing, compiled or not.
     rels None: the section's own relocations, read from their bytes (no tuple per relocation) unless
     InputSection.relocs already holds them as a list."""
     rels, raw, n = _rela_source(sec, rels)
     use_raw: bool = rels is None
-    rr: Any = RawRelas(raw) if rels is None else rels      # for the rare paths that index entries
-    if obj.svals is None:
-        nsyms = len(obj.syms)
-        obj.svals = [None] * nsyms
-        obj.pvals = [None] * nsyms
-    svals: list[Any] = obj.svals
-    pvals: list[Any] = obj.pvals
-    special: dict[int, Any] = obj.special
-    alloc: int = sec.flags & SHF_ALLOC
+    rr: Any = None          # the relocations as a sequence, for the rare paths that index entries
+    rv0 = obj.svals
+    if rv0 is None:
+        shared = getattr(ctx, "reloc_symvals", None)
+        if shared is None:
+            shared = ctx.reloc_symvals = {}
+        rv0 = obj.svals = RelocValues(len(obj.syms), shared)
+    rv: RelocValues = rv0
+    kind: bytearray = rv.kind
+    sv: list[int] = rv.sv
+    pv: list[int] = rv.pv
+    nk: int = len(kind)
+    alloc: bool = bool(sec.flags & SHF_ALLOC)
     discarded_value: int = _discarded_value(sec)
     pack_i32 = _pack_i32
     skip = -1
@@ -688,64 +744,113 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     idx: int
     A: int
     p: int
-    Si: int
+    k: int
+    x: i64
+    hi: int
+    S: int
     try:
         for i in range(n):
             if i == skip:
                 continue
             if use_raw:
-                p = i * 24
-                off = _u64(raw, p)
-                t = _u32(raw, p + 8)
-                idx = _u32(raw, p + 12)
-                A = _s64(raw, p + 16)
+                p = i * 24      # Elf64_Rela, little-endian, decoded inline (x: i64, native shifts)
+                x = raw[p + 3]
+                x = x << 8 | raw[p + 2]
+                x = x << 8 | raw[p + 1]
+                x = x << 8 | raw[p]
+                if raw[p + 4] | raw[p + 5] | raw[p + 6] | raw[p + 7]:
+                    off = _u64(raw, p)
+                else:
+                    off = int(x)    # (int(): no int | i64 union, whose operations are generic)
+                t = raw[p + 8]
+                if raw[p + 9] | raw[p + 10] | raw[p + 11]:
+                    t = _u32(raw, p + 8)
+                x = raw[p + 15]
+                x = x << 8 | raw[p + 14]
+                x = x << 8 | raw[p + 13]
+                x = x << 8 | raw[p + 12]
+                idx = int(x)
+                x = raw[p + 19]
+                x = x << 8 | raw[p + 18]
+                x = x << 8 | raw[p + 17]
+                x = x << 8 | raw[p + 16]
+                hi = raw[p + 20] | raw[p + 21] | raw[p + 22] | raw[p + 23]
+                if hi == 0:
+                    A = int(x)
+                elif raw[p + 20] & raw[p + 21] & raw[p + 22] & raw[p + 23] == 0xff:
+                    A = int(x) - 0x100000000
+                else:
+                    A = _s64(raw, p + 16)
             else:
                 off, info, A = rels[i]      # type: ignore[index]
                 t = info & 0xffffffff
                 idx = info >> 32
-            if t == R_PLT32 or t == R_PC32:
-                tab = pvals if t == R_PLT32 else svals
-                S: Any = tab[idx]
-                if S is None:
-                    _fill_values(ctx, obj, idx, svals, pvals)
-                    S = tab[idx]
-                if S is not False:
-                    Si = S          # (an int from here: native arithmetic when compiled)
-                    v = Si + A - base_addr - off
-                    if -0x80000000 <= v <= 0x7fffffff:
-                        pack_i32(buf, base_off + off, v)
-                        continue
-            elif t == R_64 or t == R_32 or t == R_32S:
-                S = svals[idx]
-                if S is None:
-                    _fill_values(ctx, obj, idx, svals, pvals)
-                    S = svals[idx]
-                if S is False:
-                    sp = special.get(idx)
-                    if sp is _DISCARDED:
-                        if not alloc and t != R_32S:
-                            S, A = discarded_value, 0
-                    elif sp is not None:        # a merged section's symbol: the piece at value + A
-                        m = sp[0]
-                        S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
-                if S is not False:
-                    Si = S
-                    v = Si + A
-                    if t == R_64:
-                        _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
-                        continue
-                    if t == R_32:
-                        if 0 <= v <= 0xffffffff:
-                            _pack_u32(buf, base_off + off, v)
+            if idx < nk:
+                k = kind[idx]
+                if k == _K_NEW:
+                    k = _fill_values(ctx, obj, idx, rv)
+                if t == R_PLT32 or t == R_PC32:
+                    if t == R_PLT32 and k & _K_PLT:
+                        S = pv[idx]
+                    elif k & 7 == _K_VAL:
+                        S = sv[idx]
+                    elif k & 7 == _K_MERGE:         # (string literals: the piece at value + A, as bfd)
+                        maddr, starts, outs, mval = rv.merged[idx]
+                        S = _merged_addr(maddr, starts, outs, mval + A)
+                        A = 0
+                    else:
+                        S = -1
+                        k = -1
+                    if k >= 0:
+                        v = S + A - base_addr - off
+                        if -0x80000000 <= v <= 0x7fffffff:
+                            pack_i32(buf, base_off + off, v)
                             continue
-                    elif -0x80000000 <= v <= 0x7fffffff:
-                        pack_i32(buf, base_off + off, v)
-                        continue
+                elif t == R_64 or t == R_32 or t == R_32S:
+                    k &= 7
+                    if k == _K_VAL:
+                        v = sv[idx] + A
+                    elif k == _K_MERGE:         # the piece at value + A of a merged section
+                        maddr, starts, outs, mval = rv.merged[idx]
+                        v = _merged_addr(maddr, starts, outs, mval + A)
+                    elif k == _K_DISC and not alloc and t != R_32S:
+                        v = discarded_value         # bfd's tombstone for debug info of discarded code
+                    else:
+                        k = -1
+                        v = 0
+                    if k >= 0:
+                        if t == R_64:
+                            _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
+                            continue
+                        if t == R_32:
+                            if 0 <= v <= 0xffffffff:
+                                _pack_u32(buf, base_off + off, v)
+                                continue
+                        elif -0x80000000 <= v <= 0x7fffffff:
+                            pack_i32(buf, base_off + off, v)
+                            continue
+            if rr is None:
+                rr = RawRelas(raw) if use_raw else rels
             if _apply_general(ctx, obj, sec, rr, i, buf, base_off, base_addr):
                 skip = i + 1
 
     except (struct.error, IndexError, OverflowError):
-        _corrupt_reloc(obj, sec, rr, i)
+        _corrupt_reloc(obj, sec, RawRelas(raw) if use_raw else rels, i)
+
+
+def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
+    """The output address of input offset x of a merged section (merged_offset's bisection, native)."""
+    lo = 0
+    hi = len(starts)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if x < starts[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    if lo == 0:
+        return maddr + x
+    return maddr + outs[lo - 1] + (x - starts[lo - 1])
 
 
 def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
