@@ -623,7 +623,7 @@ class RelocValues:
     fields, so the apply loop reads a byte and an int per relocation instead of boxed values and dicts."""
 
     def __init__(self, n: int, shared: dict[Symbol, tuple[int, int, int]]) -> None:
-        self.kind = bytearray(n)
+        self.kind: list[int] = [0] * n      # (a list: bytearray indexing is generic in mypyc)
         self.sv: list[int] = [0] * n
         self.pv: list[int] = [0] * n
         # merged-section symbols: (output address of the MergedSection, piece input starts, piece
@@ -729,7 +729,7 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
             shared = ctx.reloc_symvals = {}
         rv0 = obj.svals = RelocValues(len(obj.syms), shared)
     rv: RelocValues = rv0
-    kind: bytearray = rv.kind
+    kind: list[int] = rv.kind
     sv: list[int] = rv.sv
     pv: list[int] = rv.pv
     nk: int = len(kind)
@@ -820,7 +820,11 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
                         v = 0
                     if k >= 0:
                         if t == R_64:
-                            _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
+                            if v < 0:           # (no mask on the common path: 2**64 - 1 is not a native int)
+                                v += 0x10000000000000000
+                            elif v >> 64:
+                                v &= 0xffffffffffffffff
+                            _pack_Q(buf, base_off + off, v)
                             continue
                         if t == R_32:
                             if 0 <= v <= 0xffffffff:
@@ -840,8 +844,9 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
 
 def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
     """The output address of input offset x of a merged section (merged_offset's bisection, native)."""
-    lo = 0
-    hi = len(starts)
+    lo: i64 = 0
+    hi: i64 = len(starts)
+    mid: i64
     while lo < hi:
         mid = (lo + hi) >> 1
         if x < starts[mid]:
