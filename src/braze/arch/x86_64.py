@@ -614,8 +614,12 @@ _K_NEW: Final = 0       # not looked at yet
 _K_VAL: Final = 1       # sv holds S (an address that needs no per-relocation decision)
 _K_GEN: Final = 2       # everything goes to _apply_general (IFUNC, canonical PLT, ...)
 _K_DISC: Final = 3      # the symbol's section was discarded (COMDAT loser, --gc-sections)
-_K_MERGE: Final = 4     # a section symbol of a merged section: the piece at value + A (merged[idx])
+_K_MERGE: Final = 4     # a merged section's section symbol: the piece at value + A (sv: the MergedSection's
+                        # address, pv: the value; mstarts/mouts: the pieces)
 _K_PLT: Final = 8       # bit: pv holds what PLT32 uses (the PLT entry, else S)
+
+
+_NO_INTS: Final[list[int]] = []
 
 
 class RelocValues:
@@ -626,9 +630,10 @@ class RelocValues:
         self.kind: list[int] = [0] * n      # (a list: bytearray indexing is generic in mypyc)
         self.sv: list[int] = [0] * n
         self.pv: list[int] = [0] * n
-        # merged-section symbols: (output address of the MergedSection, piece input starts, piece
-        # output offsets, the symbol's value)
-        self.merged: dict[int, tuple[int, list[int], list[int], int]] = {}
+        # merged-section symbols: sv = the MergedSection's address, pv = the symbol's value, and the
+        # pieces' input starts and output offsets
+        self.mstarts: list[list[int]] = [_NO_INTS] * n
+        self.mouts: list[list[int]] = [_NO_INTS] * n
         # the link's global symbols, (kind, sv, pv) computed once for all objects referring to them
         self.shared = shared
 
@@ -672,11 +677,16 @@ def _fill_symbol(ctx, obj, idx: int, rv: RelocValues, s: Symbol) -> int:
         k = _K_GEN
         if s.type != STT_GNU_IFUNC and not s.canonical_plt:
             # absolute references (debug info above all) to merged strings or discarded code
-            if sec.merge is not None:
+            if has_plt(s):
+                pass        # (a section symbol has none)
+            elif sec.merge is not None:
                 m = sec.merge
-                starts = m[1] if type(m[1]) is list else list(m[1])     # (fixed-size pieces: a range)
-                rv.merged[idx] = (m[0].addr, starts, m[2], s.value)
-                k = _K_MERGE
+                rv.mstarts[idx] = m[1] if type(m[1]) is list else list(m[1])   # (fixed-size pieces: a range)
+                rv.mouts[idx] = m[2]
+                rv.sv[idx] = m[0].addr
+                rv.pv[idx] = s.value
+                rv.kind[idx] = _K_MERGE
+                return _K_MERGE
             else:
                 k = _K_DISC
         if has_plt(s):      # calls: the PLT entry (iplt for IFUNC)
@@ -732,6 +742,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     kind: list[int] = rv.kind
     sv: list[int] = rv.sv
     pv: list[int] = rv.pv
+    mstarts: list[list[int]] = rv.mstarts
+    mouts: list[list[int]] = rv.mouts
     nk: int = len(kind)
     alloc: bool = bool(sec.flags & SHF_ALLOC)
     discarded_value: int = _discarded_value(sec)
@@ -743,7 +755,7 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     t: int
     idx: int
     A: int
-    p: int
+    p: i64
     k: int
     x: i64
     hi: int
@@ -794,9 +806,8 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
                         S = pv[idx]
                     elif k & 7 == _K_VAL:
                         S = sv[idx]
-                    elif k & 7 == _K_MERGE:         # (string literals: the piece at value + A, as bfd)
-                        maddr, starts, outs, mval = rv.merged[idx]
-                        S = _merged_addr(maddr, starts, outs, mval + A)
+                    elif k == _K_MERGE:         # (string literals: the piece at value + A, as bfd)
+                        S = _merged_addr(sv[idx], mstarts[idx], mouts[idx], pv[idx] + A)
                         A = 0
                     else:
                         S = -1
@@ -811,8 +822,7 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
                     if k == _K_VAL:
                         v = sv[idx] + A
                     elif k == _K_MERGE:         # the piece at value + A of a merged section
-                        maddr, starts, outs, mval = rv.merged[idx]
-                        v = _merged_addr(maddr, starts, outs, mval + A)
+                        v = _merged_addr(sv[idx], mstarts[idx], mouts[idx], pv[idx] + A)
                     elif k == _K_DISC and not alloc and t != R_32S:
                         v = discarded_value         # bfd's tombstone for debug info of discarded code
                     else:
