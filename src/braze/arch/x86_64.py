@@ -626,7 +626,13 @@ class RelocValues:
     """One object's relocation value table (obj.svals), filled per symbol index on first use: native
     fields, so the apply loop reads a byte and an int per relocation instead of boxed values and dicts."""
 
-    def __init__(self, n: int, shared: dict[Symbol, tuple[int, int, int]]) -> None:
+    def __init__(self, obj: Any, shared: dict[Symbol, tuple[int, int, int]]) -> None:
+        n = len(obj.syms)
+        self.esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
+        self.sections: list[Any] = obj.sections
+        # per section index: its output address when it is a plain placed input section, -1 when not,
+        # -2 not looked at yet (so a section's attributes are read once, not once per symbol)
+        self.secbase: list[int] = [-2] * len(obj.sections)
         self.kind: list[int] = [0] * n      # (a list: bytearray indexing is generic in mypyc)
         self.sv: list[int] = [0] * n
         self.pv: list[int] = [0] * n
@@ -643,18 +649,32 @@ def _fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
     `obj` (rv.kind[idx]): merged-section symbols, IFUNC, canonical PLT and discarded sections depend on
     the addend or on the section being relocated.  Returns the kind."""
     s: Symbol | None = obj.syms[idx]
+    v: int
     if s is None:
-        e = obj.esyms[idx]
-        sh = e[3]
-        if 0 < sh < 0xff00 and e[1] & 0xf != STT_GNU_IFUNC and sh < len(obj.sections):
-            sec = obj.sections[sh]      # the common local: an address in a plain input section
-            if sec is not None and sec.merge is None and sec.out is not None:
-                v: int = sec.out.addr + sec.out_off + e[4]
-                rv.sv[idx] = rv.pv[idx] = v
-                rv.kind[idx] = _K_VAL | _K_PLT
-                return _K_VAL | _K_PLT
+        if idx < len(rv.esyms):
+            _n, info, _o, sh, value, _z = rv.esyms[idx]
+            if 0 < sh < 0xff00 and info & 0xf != STT_GNU_IFUNC and sh < len(rv.secbase):
+                v = _sec_base(rv, sh)   # the common local: an address in a plain input section
+                if v >= 0:
+                    v += value
+                    rv.sv[idx] = rv.pv[idx] = v
+                    rv.kind[idx] = _K_VAL | _K_PLT
+                    return _K_VAL | _K_PLT
         s = local_sym(obj, idx)
-    elif s.bind != STB_LOCAL:
+    elif s.bind == STB_LOCAL:
+        # a local the scan made a Symbol for: the same table, once its section is the entry's
+        sec = s.section
+        if sec is not None and s.type != STT_GNU_IFUNC and not s.canonical_plt and idx < len(rv.esyms):
+            sh = rv.esyms[idx][3]
+            if 0 < sh < 0xff00 and sh < len(rv.secbase) and rv.sections[sh] is sec:
+                v = _sec_base(rv, sh)
+                if v >= 0:
+                    v += s.value
+                    rv.sv[idx] = v
+                    rv.pv[idx] = plt_addr(ctx, s) if has_plt(s) else v
+                    rv.kind[idx] = _K_VAL | _K_PLT
+                    return _K_VAL | _K_PLT
+    else:
         got = rv.shared.get(s)
         if got is not None:
             k, rv.sv[idx], rv.pv[idx] = got
@@ -665,6 +685,19 @@ def _fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
             rv.shared[s] = (k, rv.sv[idx], rv.pv[idx])
         return k
     return _fill_symbol(ctx, obj, idx, rv, s)
+
+
+def _sec_base(rv: RelocValues, sh: int) -> int:
+    """The output address of the object's section `sh` when it is a plain placed input section (what
+    sym_addr adds a value to), else -1."""
+    b = rv.secbase[sh]
+    if b == -2:
+        b = -1
+        sec = rv.sections[sh]
+        if sec is not None and type(sec) is InputSection and sec.merge is None and sec.out is not None:
+            b = sec.out.addr + sec.out_off
+        rv.secbase[sh] = b
+    return b
 
 
 def _fill_symbol(ctx, obj, idx: int, rv: RelocValues, s: Symbol) -> int:
@@ -737,7 +770,7 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
         shared = getattr(ctx, "reloc_symvals", None)
         if shared is None:
             shared = ctx.reloc_symvals = {}
-        rv0 = obj.svals = RelocValues(len(obj.syms), shared)
+        rv0 = obj.svals = RelocValues(obj, shared)
     rv: RelocValues = rv0
     kind: list[int] = rv.kind
     sv: list[int] = rv.sv
