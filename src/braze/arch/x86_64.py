@@ -320,13 +320,27 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     off: int
     t: int
     idx: int
-    p: int
+    p: i64
+    x: i64
     for i in range(n):
         if use_raw:
-            p = i * 24
-            off = _u64(raw, p)
-            t = _u32(raw, p + 8)
-            idx = _u32(raw, p + 12)
+            p = i * 24      # (decoded inline as in apply_relocs: x is an i64, so shifts are native)
+            x = raw[p + 3]
+            x = x << 8 | raw[p + 2]
+            x = x << 8 | raw[p + 1]
+            x = x << 8 | raw[p]
+            if raw[p + 4] | raw[p + 5] | raw[p + 6] | raw[p + 7]:
+                off = _u64(raw, p)
+            else:
+                off = int(x)
+            t = raw[p + 8]
+            if raw[p + 9] | raw[p + 10] | raw[p + 11]:
+                t = _u32(raw, p + 8)
+            x = raw[p + 15]
+            x = x << 8 | raw[p + 14]
+            x = x << 8 | raw[p + 13]
+            x = x << 8 | raw[p + 12]
+            idx = int(x)
         else:
             off, info, _a = rels[i]     # type: ignore[index]
             t = info & 0xffffffff
