@@ -232,7 +232,11 @@ def _sym_kind(ctx, s: Symbol) -> int:
 # (native byte indexing when compiled): parsing them into a list of tuples first cost ~260 ns each.
 
 def _u32(b: bytes, p: int) -> int:
-    return b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24
+    x: i64 = b[p + 3]       # (an i64: native shifts when compiled)
+    x = x << 8 | b[p + 2]
+    x = x << 8 | b[p + 1]
+    x = x << 8 | b[p]
+    return int(x)
 
 
 def _u64(b: bytes, p: int) -> int:
@@ -304,7 +308,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     exe = not shared
     dynamic = ctx.dynamic
     weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
-    writable = bool(sec.flags & SHF_WRITE)
+    sflags: int = sec.flags     # (read once: an attribute of an interpreted object is a dict lookup)
+    writable = bool(sflags & SHF_WRITE)
     out = DSO if shared else PIE if pic else PDE
     pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
     nocopy: bool = bool(ctx.config.z_nocopyreloc)
@@ -385,13 +390,13 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 if pic:     # bfd: 0 is not PC-relative to anything in a PIE
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
-                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
+                    _weak_ref(ctx, s, 2 if sflags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
             elif pic and s.rank == NONE and not s.linker_defined and not s.ref_strong:
                 # bfd: an undefined weak symbol's address is not PC-relative in PIC output
-                if not writable and sec.flags & SHF_ALLOC:
+                if not writable and sflags & SHF_ALLOC:
                     _err_pic(ctx, obj, sec, off, t, s)
             else:
                 act = pc_row[_sym_kind(ctx, s)]
@@ -403,7 +408,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_64:
-            if not sec.flags & SHF_ALLOC:
+            if not sflags & SHF_ALLOC:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 if pic or dynamic:
@@ -416,7 +421,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined and not s.ref_strong:
-                if sec.flags & SHF_EXECINSTR:
+                if sflags & SHF_EXECINSTR:
                     _weak_ref(ctx, s, 2)
                 else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
                     _weak_ref(ctx, s, 1)
@@ -446,13 +451,13 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
-            if not sec.flags & SHF_ALLOC:
+            if not sflags & SHF_ALLOC:
                 continue
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
                 if pic:
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
-                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
+                    _weak_ref(ctx, s, 2 if sflags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -499,7 +504,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_TPOFF64:
-            if shared and sec.flags & SHF_ALLOC:
+            if shared and sflags & SHF_ALLOC:
                 rela_dyn.relocs.append(_DynReloc(R_TPOFF64, sec, off,
                                                s if is_preemptible(ctx, s) else None,
                                                None if is_preemptible(ctx, s) else s, _addend(raw, rels, i)))
