@@ -14,8 +14,12 @@ from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, PT_LOAD, SHF_ALLOC, S
 from .sections import OutputSection
 
 
-# Below this many relocations a second process costs more (fork, copy-on-write faults) than it saves.
-_PARALLEL_MIN_RELOCS = 50000
+# Below this many relocations a second process costs more than it saves: after the fork, reference
+# counting dirties the heap's pages in both processes (copy-on-write faults), ~40 ms on openssl, more
+# than half of what applying takes since it is compiled (openssl 75k relocations: 25 ms in one process;
+# synth-16x 267k).  Measured in session 8 (load 2-5): every bench job links faster with one process
+# (openssl 245 vs 300 ms wall, python 222-258 vs 271-320, synth-16x 411-480 vs 504-518).
+_PARALLEL_MIN_RELOCS = 1000000
 # chunks whose write() costs Python work per entry, like applying a relocation (24-byte entries)
 _PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 
