@@ -15,11 +15,12 @@ from .sections import OutputSection
 
 
 # Below this many relocations a second process costs more than it saves: after the fork, reference
-# counting dirties the heap's pages in both processes (copy-on-write faults), ~40 ms on openssl, more
-# than half of what applying takes since it is compiled (openssl 75k relocations: 25 ms in one process;
-# synth-16x 267k).  Measured in session 8 (load 2-5): every bench job links faster with one process
-# (openssl 245 vs 300 ms wall, python 222-258 vs 271-320, synth-16x 411-480 vs 504-518).
-_PARALLEL_MIN_RELOCS = 1000000
+# counting dirties the heap's pages in both processes (copy-on-write faults), a cost that no longer
+# pays for half of the compiled apply pass on openssl (75k relocations: 25 ms in one process).
+# Session 8, --time total, best of 5 at load ~1.7, two processes vs one: openssl 217 vs 220 ms (a
+# tie, and one process takes ~15% less CPU), python (193k) 206 vs 216, synth-16x (267k) 364 vs 380.
+# (At load 3-5 one process was faster on every job.)
+_PARALLEL_MIN_RELOCS = 150000
 # chunks whose write() costs Python work per entry, like applying a relocation (24-byte entries)
 _PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 
