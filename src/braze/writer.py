@@ -14,8 +14,13 @@ from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, PT_LOAD, SHF_ALLOC, S
 from .sections import OutputSection
 
 
-# Below this many relocations a second process costs more (fork, copy-on-write faults) than it saves.
-_PARALLEL_MIN_RELOCS = 50000
+# Below this many relocations a second process costs more than it saves: after the fork, reference
+# counting dirties the heap's pages in both processes (copy-on-write faults), a cost that no longer
+# pays for half of the compiled apply pass on openssl (75k relocations: 25 ms in one process).
+# Session 8, --time total, best of 5 at load ~1.7, two processes vs one: openssl 217 vs 220 ms (a
+# tie, and one process takes ~15% less CPU), python (193k) 206 vs 216, synth-16x (267k) 364 vs 380.
+# (At load 3-5 one process was faster on every job.)
+_PARALLEL_MIN_RELOCS = 150000
 # chunks whose write() costs Python work per entry, like applying a relocation (24-byte entries)
 _PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 

@@ -10,6 +10,7 @@ import struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
     from typing import Any, Final
+    from mypy_extensions import i64     # (mypyc: native 64-bit arithmetic where annotated)
 
 from .. import diag
 from ..diag import LinkError
@@ -231,7 +232,11 @@ def _sym_kind(ctx, s: Symbol) -> int:
 # (native byte indexing when compiled): parsing them into a list of tuples first cost ~260 ns each.
 
 def _u32(b: bytes, p: int) -> int:
-    return b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24
+    x: i64 = b[p + 3]       # (an i64: native shifts when compiled)
+    x = x << 8 | b[p + 2]
+    x = x << 8 | b[p + 1]
+    x = x << 8 | b[p]
+    return int(x)
 
 
 def _u64(b: bytes, p: int) -> int:
@@ -303,7 +308,8 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     exe = not shared
     dynamic = ctx.dynamic
     weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
-    writable = bool(sec.flags & SHF_WRITE)
+    sflags: int = sec.flags     # (read once: an attribute of an interpreted object is a dict lookup)
+    writable = bool(sflags & SHF_WRITE)
     out = DSO if shared else PIE if pic else PDE
     pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
     nocopy: bool = bool(ctx.config.z_nocopyreloc)
@@ -319,13 +325,27 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     off: int
     t: int
     idx: int
-    p: int
+    p: i64
+    x: i64
     for i in range(n):
         if use_raw:
-            p = i * 24
-            off = _u64(raw, p)
-            t = _u32(raw, p + 8)
-            idx = _u32(raw, p + 12)
+            p = i * 24      # (decoded inline as in apply_relocs: x is an i64, so shifts are native)
+            x = raw[p + 3]
+            x = x << 8 | raw[p + 2]
+            x = x << 8 | raw[p + 1]
+            x = x << 8 | raw[p]
+            if raw[p + 4] | raw[p + 5] | raw[p + 6] | raw[p + 7]:
+                off = _u64(raw, p)
+            else:
+                off = int(x)
+            t = raw[p + 8]
+            if raw[p + 9] | raw[p + 10] | raw[p + 11]:
+                t = _u32(raw, p + 8)
+            x = raw[p + 15]
+            x = x << 8 | raw[p + 14]
+            x = x << 8 | raw[p + 13]
+            x = x << 8 | raw[p + 12]
+            idx = int(x)
         else:
             off, info, _a = rels[i]     # type: ignore[index]
             t = info & 0xffffffff
@@ -372,14 +392,14 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 if pic:     # bfd: 0 is not PC-relative to anything in a PIE
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
-                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
+                    _weak_ref(ctx, s, 2 if sflags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 # (bfd: only a reference from data needs the PLT entry as the address everywhere)
                 _need(ctx, s, NEEDS_PLT if sec.flags & SHF_EXECINSTR else NEEDS_PLT | NEEDS_CPLT)
             elif pic and s.rank == NONE and not s.linker_defined and not s.ref_strong:
                 # bfd: an undefined weak symbol's address is not PC-relative in PIC output
-                if not writable and sec.flags & SHF_ALLOC:
+                if not writable and sflags & SHF_ALLOC:
                     _err_pic(ctx, obj, sec, off, t, s)
             else:
                 act = pc_row[_sym_kind(ctx, s)]
@@ -391,7 +411,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_64:
-            if not sec.flags & SHF_ALLOC:
+            if not sflags & SHF_ALLOC:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not (shared and is_preemptible(ctx, s)):
                 # (a library's preemptible IFUNC is an ordinary dynamic symbol: R_X86_64_64 below)
@@ -412,7 +432,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                     _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined and not s.ref_strong:
-                if sec.flags & SHF_EXECINSTR:
+                if sflags & SHF_EXECINSTR:
                     _weak_ref(ctx, s, 2)
                 else:       # decided with the symbol (bfd: a dynamic relocation only if it is dynamic)
                     _weak_ref(ctx, s, 1)
@@ -442,13 +462,13 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
-            if not sec.flags & SHF_ALLOC:
+            if not sflags & SHF_ALLOC:
                 continue
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
                 if pic:
                     _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
-                    _weak_ref(ctx, s, 2 if sec.flags & SHF_EXECINSTR else 1)
+                    _weak_ref(ctx, s, 2 if sflags & SHF_EXECINSTR else 1)
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
@@ -495,7 +515,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_TPOFF64:
-            if shared and sec.flags & SHF_ALLOC:
+            if shared and sflags & SHF_ALLOC:
                 rela_dyn.relocs.append(_DynReloc(R_TPOFF64, sec, off,
                                                s if is_preemptible(ctx, s) else None,
                                                None if is_preemptible(ctx, s) else s, _addend(raw, rels, i)))
@@ -619,36 +639,129 @@ _pack_q: Final = struct.Struct("<q").pack_into
 _pack_Q: Final = struct.Struct("<Q").pack_into
 
 
-_DISCARDED: Final = object()    # obj.special: the symbol's section was discarded (COMDAT loser, --gc-sections)
+# RelocValues.kind: what the common relocation types do with each symbol index of an object (low 3 bits)
+_K_NEW: Final = 0       # not looked at yet
+_K_VAL: Final = 1       # sv holds S (an address that needs no per-relocation decision)
+_K_GEN: Final = 2       # everything goes to _apply_general (IFUNC, canonical PLT, ...)
+_K_DISC: Final = 3      # the symbol's section was discarded (COMDAT loser, --gc-sections)
+_K_MERGE: Final = 4     # a merged section's section symbol: the piece at value + A (sv: the MergedSection's
+                        # address, pv: the value; mstarts/mouts: the pieces)
+_K_PLT: Final = 8       # bit: pv holds what PLT32 uses (the PLT entry, else S)
 
 
-def _fill_values(ctx, obj, idx: int, svals: list[Any], pvals: list[Any]) -> None:
-    """Cache what the common relocation types use as S for symbol `idx` of `obj`: svals for PC32/64/32/32S,
-    pvals for PLT32; False sends a symbol to _apply_general (merged-section symbols, IFUNC, canonical PLT,
-    discarded sections), whose answer depends on the addend or the section being relocated."""
+_NO_INTS: Final[list[int]] = []
+
+
+class RelocValues:
+    """One object's relocation value table (obj.svals), filled per symbol index on first use: native
+    fields, so the apply loop reads a byte and an int per relocation instead of boxed values and dicts."""
+
+    def __init__(self, obj: Any, shared: dict[Symbol, tuple[int, int, int]]) -> None:
+        n = len(obj.syms)
+        self.esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
+        self.sections: list[Any] = obj.sections
+        # per section index: its output address when it is a plain placed input section, -1 when not,
+        # -2 not looked at yet (so a section's attributes are read once, not once per symbol)
+        self.secbase: list[int] = [-2] * len(obj.sections)
+        self.kind: list[int] = [0] * n      # (a list: bytearray indexing is generic in mypyc)
+        self.sv: list[int] = [0] * n
+        self.pv: list[int] = [0] * n
+        # merged-section symbols: sv = the MergedSection's address, pv = the symbol's value, and the
+        # pieces' input starts and output offsets
+        self.mstarts: list[list[int]] = [_NO_INTS] * n
+        self.mouts: list[list[int]] = [_NO_INTS] * n
+        # the link's global symbols, (kind, sv, pv) computed once for all objects referring to them
+        self.shared = shared
+
+
+def _fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
+    """Decide what the common relocation types (PC32, PLT32, 64, 32, 32S) use as S for symbol `idx` of
+    `obj` (rv.kind[idx]): merged-section symbols, IFUNC, canonical PLT and discarded sections depend on
+    the addend or on the section being relocated.  Returns the kind."""
     s: Symbol | None = obj.syms[idx]
+    v: int
     if s is None:
-        e = obj.esyms[idx]
-        sh = e[3]
-        if 0 < sh < 0xff00 and e[1] & 0xf != STT_GNU_IFUNC and sh < len(obj.sections):
-            sec = obj.sections[sh]      # the common local: an address in a plain input section
-            if sec is not None and sec.merge is None and sec.out is not None:
-                svals[idx] = pvals[idx] = sec.out.addr + sec.out_off + e[4]
-                return
+        if idx < len(rv.esyms):
+            _n, info, _o, sh, value, _z = rv.esyms[idx]
+            if 0 < sh < 0xff00 and info & 0xf != STT_GNU_IFUNC and sh < len(rv.secbase):
+                v = _sec_base(rv, sh)   # the common local: an address in a plain input section
+                if v >= 0:
+                    v += value
+                    rv.sv[idx] = rv.pv[idx] = v
+                    rv.kind[idx] = _K_VAL | _K_PLT
+                    return _K_VAL | _K_PLT
         s = local_sym(obj, idx)
+    elif s.bind == STB_LOCAL:
+        # a local the scan made a Symbol for: the same table, once its section is the entry's
+        sec = s.section
+        if sec is not None and s.type != STT_GNU_IFUNC and not s.canonical_plt and idx < len(rv.esyms):
+            sh = rv.esyms[idx][3]
+            if 0 < sh < 0xff00 and sh < len(rv.secbase) and rv.sections[sh] is sec:
+                v = _sec_base(rv, sh)
+                if v >= 0:
+                    v += s.value
+                    rv.sv[idx] = v
+                    rv.pv[idx] = plt_addr(ctx, s) if has_plt(s) else v
+                    rv.kind[idx] = _K_VAL | _K_PLT
+                    return _K_VAL | _K_PLT
+    else:
+        got = rv.shared.get(s)
+        if got is not None:
+            k, rv.sv[idx], rv.pv[idx] = got
+            rv.kind[idx] = k
+            return k
+        k = _fill_symbol(ctx, obj, idx, rv, s)
+        if k & 7 != _K_MERGE:       # (only section symbols have per-object merged data)
+            rv.shared[s] = (k, rv.sv[idx], rv.pv[idx])
+        return k
+    return _fill_symbol(ctx, obj, idx, rv, s)
+
+
+def _sec_base(rv: RelocValues, sh: int) -> int:
+    """The output address of the object's section `sh` when it is a plain placed input section (what
+    sym_addr adds a value to), else -1."""
+    b = rv.secbase[sh]
+    if b == -2:
+        b = -1
+        sec = rv.sections[sh]
+        if sec is not None and type(sec) is InputSection and sec.merge is None and sec.out is not None:
+            b = sec.out.addr + sec.out_off
+        rv.secbase[sh] = b
+    return b
+
+
+def _fill_symbol(ctx, obj, idx: int, rv: RelocValues, s: Symbol) -> int:
+    """_fill_values for a Symbol (a global one depends on the symbol alone, not on `obj`)."""
     sec = s.section
+    k: int
     if s.type == STT_GNU_IFUNC or s.canonical_plt or (
             sec is not None and type(sec) is InputSection and (
                 (s.type == STT_SECTION and sec.merge is not None) or (sec.merge is None and sec.out is None))):
-        svals[idx] = False
-        pvals[idx] = plt_addr(ctx, s) if has_plt(s) else False     # calls: the PLT entry (iplt for IFUNC)
+        k = _K_GEN
         if s.type != STT_GNU_IFUNC and not s.canonical_plt:
             # absolute references (debug info above all) to merged strings or discarded code
-            obj.special[idx] = (sec.merge, s.value) if sec.merge is not None else _DISCARDED
-        return
-    v = sym_addr(ctx, s)
-    svals[idx] = v
-    pvals[idx] = plt_addr(ctx, s) if has_plt(s) else v
+            if has_plt(s):
+                pass        # (a section symbol has none)
+            elif sec.merge is not None:
+                m = sec.merge
+                rv.mstarts[idx] = m[1] if type(m[1]) is list else list(m[1])   # (fixed-size pieces: a range)
+                rv.mouts[idx] = m[2]
+                rv.sv[idx] = m[0].addr
+                rv.pv[idx] = s.value
+                rv.kind[idx] = _K_MERGE
+                return _K_MERGE
+            else:
+                k = _K_DISC
+        if has_plt(s):      # calls: the PLT entry (iplt for IFUNC)
+            rv.pv[idx] = plt_addr(ctx, s)
+            k |= _K_PLT
+    else:
+        v = sym_addr(ctx, s)
+        rv.sv[idx] = v
+        rv.pv[idx] = plt_addr(ctx, s) if has_plt(s) else v
+        k = _K_VAL | _K_PLT
+    rv.kind[idx] = k
+    return k
 
 
 def _corrupt_reloc(obj, sec, rels, i: int) -> None:
@@ -673,22 +786,29 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     """Write relocated values for `rels` (offsets relative to base) into buf.
 
     The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation
-    decision take a short path through per-object value tables; everything else goes to _apply_general.
+    decision take a short path through the object's RelocValues; so do 64/32 in non-allocated (debug)
+    sections against merged-string and discarded sections; everything else goes to _apply_general.
     A value no field holds ends the link with an error naming the relocation (_corrupt_reloc): the
     handler is around the loop, not in it, so it costs the loop nothing, compiled or not.
     rels None: the section's own relocations, read from their bytes (no tuple per relocation) unless
     InputSection.relocs already holds them as a list."""
     rels, raw, n = _rela_source(sec, rels)
     use_raw: bool = rels is None
-    rr: Any = RawRelas(raw) if rels is None else rels      # for the rare paths that index entries
-    if obj.svals is None:
-        nsyms = len(obj.syms)
-        obj.svals = [None] * nsyms
-        obj.pvals = [None] * nsyms
-    svals: list[Any] = obj.svals
-    pvals: list[Any] = obj.pvals
-    special: dict[int, Any] = obj.special
-    alloc: int = sec.flags & SHF_ALLOC
+    rr: Any = None          # the relocations as a sequence, for the rare paths that index entries
+    rv0 = obj.svals
+    if rv0 is None:
+        shared = getattr(ctx, "reloc_symvals", None)
+        if shared is None:
+            shared = ctx.reloc_symvals = {}
+        rv0 = obj.svals = RelocValues(obj, shared)
+    rv: RelocValues = rv0
+    kind: list[int] = rv.kind
+    sv: list[int] = rv.sv
+    pv: list[int] = rv.pv
+    mstarts: list[list[int]] = rv.mstarts
+    mouts: list[list[int]] = rv.mouts
+    nk: int = len(kind)
+    alloc: bool = bool(sec.flags & SHF_ALLOC)
     discarded_value: int = _discarded_value(sec)
     pack_i32 = _pack_i32
     skip = -1
@@ -698,65 +818,117 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     t: int
     idx: int
     A: int
-    p: int
-    Si: int
+    p: i64
+    k: int
+    x: i64
+    hi: int
+    S: int
     try:
         for i in range(n):
             if i == skip:
                 continue
             if use_raw:
-                p = i * 24
-                off = _u64(raw, p)
-                t = _u32(raw, p + 8)
-                idx = _u32(raw, p + 12)
-                A = _s64(raw, p + 16)
+                p = i * 24      # Elf64_Rela, little-endian, decoded inline (x: i64, native shifts)
+                x = raw[p + 3]
+                x = x << 8 | raw[p + 2]
+                x = x << 8 | raw[p + 1]
+                x = x << 8 | raw[p]
+                if raw[p + 4] | raw[p + 5] | raw[p + 6] | raw[p + 7]:
+                    off = _u64(raw, p)
+                else:
+                    off = int(x)    # (int(): no int | i64 union, whose operations are generic)
+                t = raw[p + 8]
+                if raw[p + 9] | raw[p + 10] | raw[p + 11]:
+                    t = _u32(raw, p + 8)
+                x = raw[p + 15]
+                x = x << 8 | raw[p + 14]
+                x = x << 8 | raw[p + 13]
+                x = x << 8 | raw[p + 12]
+                idx = int(x)
+                x = raw[p + 19]
+                x = x << 8 | raw[p + 18]
+                x = x << 8 | raw[p + 17]
+                x = x << 8 | raw[p + 16]
+                hi = raw[p + 20] | raw[p + 21] | raw[p + 22] | raw[p + 23]
+                if hi == 0:
+                    A = int(x)
+                elif raw[p + 20] & raw[p + 21] & raw[p + 22] & raw[p + 23] == 0xff:
+                    A = int(x) - 0x100000000
+                else:
+                    A = _s64(raw, p + 16)
             else:
                 off, info, A = rels[i]      # type: ignore[index]
                 t = info & 0xffffffff
                 idx = info >> 32
-            if t == R_PLT32 or t == R_PC32:
-                tab = pvals if t == R_PLT32 else svals
-                S: Any = tab[idx]
-                if S is None:
-                    _fill_values(ctx, obj, idx, svals, pvals)
-                    S = tab[idx]
-                if S is not False:
-                    Si = S          # (an int from here: native arithmetic when compiled)
-                    v = Si + A - base_addr - off
-                    if -0x80000000 <= v <= 0x7fffffff:
-                        pack_i32(buf, base_off + off, v)
-                        continue
-            elif t == R_64 or t == R_32 or t == R_32S:
-                S = svals[idx]
-                if S is None:
-                    _fill_values(ctx, obj, idx, svals, pvals)
-                    S = svals[idx]
-                if S is False:
-                    sp = special.get(idx)
-                    if sp is _DISCARDED:
-                        if not alloc and t != R_32S:
-                            S, A = discarded_value, 0
-                    elif sp is not None:        # a merged section's symbol: the piece at value + A
-                        m = sp[0]
-                        S, A = m[0].addr + merged_offset(m, sp[1] + A), 0
-                if S is not False:
-                    Si = S
-                    v = Si + A
-                    if t == R_64:
-                        _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
-                        continue
-                    if t == R_32:
-                        if 0 <= v <= 0xffffffff:
-                            _pack_u32(buf, base_off + off, v)
+            if idx < nk:
+                k = kind[idx]
+                if k == _K_NEW:
+                    k = _fill_values(ctx, obj, idx, rv)
+                if t == R_PLT32 or t == R_PC32:
+                    if t == R_PLT32 and k & _K_PLT:
+                        S = pv[idx]
+                    elif k & 7 == _K_VAL:
+                        S = sv[idx]
+                    elif k == _K_MERGE:         # (string literals: the piece at value + A, as bfd)
+                        S = _merged_addr(sv[idx], mstarts[idx], mouts[idx], pv[idx] + A)
+                        A = 0
+                    else:
+                        S = -1
+                        k = -1
+                    if k >= 0:
+                        v = S + A - base_addr - off
+                        if -0x80000000 <= v <= 0x7fffffff:
+                            pack_i32(buf, base_off + off, v)
                             continue
-                    elif -0x80000000 <= v <= 0x7fffffff:
-                        pack_i32(buf, base_off + off, v)
-                        continue
+                elif t == R_64 or t == R_32 or t == R_32S:
+                    k &= 7
+                    if k == _K_VAL:
+                        v = sv[idx] + A
+                    elif k == _K_MERGE:         # the piece at value + A of a merged section
+                        v = _merged_addr(sv[idx], mstarts[idx], mouts[idx], pv[idx] + A)
+                    elif k == _K_DISC and not alloc and t != R_32S:
+                        v = discarded_value         # bfd's tombstone for debug info of discarded code
+                    else:
+                        k = -1
+                        v = 0
+                    if k >= 0:
+                        if t == R_64:
+                            if v < 0:           # (no mask on the common path: 2**64 - 1 is not a native int)
+                                v += 0x10000000000000000
+                            elif v >> 64:
+                                v &= 0xffffffffffffffff
+                            _pack_Q(buf, base_off + off, v)
+                            continue
+                        if t == R_32:
+                            if 0 <= v <= 0xffffffff:
+                                _pack_u32(buf, base_off + off, v)
+                                continue
+                        elif -0x80000000 <= v <= 0x7fffffff:
+                            pack_i32(buf, base_off + off, v)
+                            continue
+            if rr is None:
+                rr = RawRelas(raw) if use_raw else rels
             if _apply_general(ctx, obj, sec, rr, i, buf, base_off, base_addr):
                 skip = i + 1
 
     except (struct.error, IndexError, OverflowError):
-        _corrupt_reloc(obj, sec, rr, i)
+        _corrupt_reloc(obj, sec, RawRelas(raw) if use_raw else rels, i)
+
+
+def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
+    """The output address of input offset x of a merged section (merged_offset's bisection, native)."""
+    lo: i64 = 0
+    hi: i64 = len(starts)
+    mid: i64
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if x < starts[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    if lo == 0:
+        return maddr + x
+    return maddr + outs[lo - 1] + (x - starts[lo - 1])
 
 
 def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
