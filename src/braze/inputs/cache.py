@@ -27,7 +27,7 @@ import os
 import struct
 from binascii import crc32
 
-VERSION = 1                 # bump when the record layout (ObjectFile.to_record) changes
+VERSION = 2                 # bump when the record layout (ObjectFile.to_record) changes
 MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
 
 def _code_stamp() -> int:
@@ -42,7 +42,8 @@ def _code_stamp() -> int:
             c = code(k, c) if hasattr(k, "co_code") else crc32(repr(k).encode(), c)
         return c
     c = 0
-    for f in (ObjectFile.to_record, ObjectFile._from_record, SharedFile.to_record, SharedFile._from_record):
+    for f in (ObjectFile.to_record, ObjectFile._esyms_record, ObjectFile._from_record, SharedFile.to_record,
+              SharedFile._from_record):
         c = code(f.__code__, c)
     # the sections of a record are rebuilt by compiled code (objparse.sections_from_record, a native
     # InputSection): it has no bytecode, so its module's source stands for it

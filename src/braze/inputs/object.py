@@ -45,6 +45,7 @@ class ObjectFile:
         self.order = order
         self.sections: list[InputSection | None] = []
         self.esyms: list[tuple] = []
+        self.symtab_at: tuple[int, int] | None = None     # (offset, count) of the symbol table parsed
         self.sym_names: list[str] = []
         self.first_global = 0
         self.syms: list = []          # Symbol for global indices, None for locals
@@ -90,13 +91,26 @@ class ObjectFile:
         return (len(self.sections), secs, self.symtab_shndx,
                 (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim),
                 self.x86_feature_and, self.x86_or_props, self.x86_orand_props, self.warnings,
-                self.section_warning, self.esyms, self.first_global, self.sym_names,
+                self.section_warning, self._esyms_record(), self.first_global, self.sym_names,
                 tuple((sig, tuple(m)) for sig, m in self.comdat_groups), tuple(self.group_headers))
+
+    def _esyms_record(self):
+        """The symbols as the record keeps them: where they are in the file, which the cache's check
+        covers (reading them from there is cheaper than unmarshalling as many tuples), or the list
+        itself when parse() changed them (extended section indices)."""
+        if self.symtab_shndx is None and self.symtab_at is not None:
+            return self.symtab_at
+        return self.esyms
 
     def _from_record(self, rec: tuple) -> None:
         (nsec, secs, self.symtab_shndx, flags, self.x86_feature_and, self.x86_or_props,
-         self.x86_orand_props, self.warnings, self.section_warning, self.esyms, self.first_global,
+         self.x86_orand_props, self.warnings, self.section_warning, esyms, self.first_global,
          self.sym_names, groups, headers) = rec
+        if type(esyms) is tuple:
+            off, cnt = esyms
+            self.symtab_at = esyms
+            esyms = list(SYM.iter_unpack(self.view[off:off + cnt * 24]))
+        self.esyms = esyms
         self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim = flags
         self.sections = sections_from_record(self, nsec, secs)
         self.comdat_groups = [(sig, list(m)) for sig, m in groups]

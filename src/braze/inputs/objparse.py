@@ -268,6 +268,7 @@ def parse(obj: Any) -> None:
                             f"{cnt} symbols")
         esyms = list(_SYM_ITER(v[sh[4]:sh[4] + cnt * 24]))
         obj.esyms = esyms
+        obj.symtab_at = (sh[4], cnt)
         obj.first_global = sh[7] if sh[7] else cnt
         if obj.symtab_shndx is not None:
             obj._extended_indices(n, _imap_big if big else _identity)
