@@ -230,7 +230,8 @@ class InputCache:
         self._stamp: int | None = None
 
     def _file_key(self, prefix: str, path: str, st) -> tuple[str, tuple]:
-        real = os.path.realpath(path)
+        from ..resolve import real_path
+        real = real_path(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
         if self._stamp is None:
             global _STAMP
