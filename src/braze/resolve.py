@@ -106,7 +106,7 @@ class Reader:
             from .inputs.cache import cache_dir, InputCache
             d = cache_dir()
             if d:
-                self.input_cache = InputCache(d)
+                self.input_cache = InputCache(d, real_path)
 
     # ---------- files ----------
     def open(self, path: str):

@@ -224,14 +224,14 @@ def _write(file: str, data: bytes) -> None:
 class InputCache:
     """All archive caches of one link."""
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, realpath=os.path.realpath):
         self.dir = directory
         self.entries: list = []
         self._stamp: int | None = None
+        self.realpath = realpath        # (resolve.real_path: the same answer, fewer system calls)
 
     def _file_key(self, prefix: str, path: str, st) -> tuple[str, tuple]:
-        from ..resolve import real_path
-        real = real_path(path)
+        real = self.realpath(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
         if self._stamp is None:
             global _STAMP
