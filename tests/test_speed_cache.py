@@ -233,8 +233,10 @@ def _facts(obj, skip):
     def norm(v):
         if isinstance(v, memoryview):
             return "view"
-        if hasattr(v, "__slots__"):         # an InputSection: its fields, not its identity
-            return {k: norm(getattr(v, k, None)) for k in v.__slots__ if k != "file"}
+        if type(v).__name__ == "InputSection":   # its fields, not its identity (a native class when
+            # compiled: no __slots__ or __dict__ to list them, so every public and private attribute)
+            return {k: norm(getattr(v, k, None)) for k in dir(v)
+                    if not k.startswith("__") and k not in ("file", "addr") and not callable(getattr(v, k, None))}
         if isinstance(v, (list, tuple)):
             return [norm(x) for x in v]
         return v

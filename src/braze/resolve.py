@@ -21,6 +21,23 @@ from .bindsyms import bind_globals, scan_index, define_shared as _define_shared
 
 
 
+_REAL_DIRS: dict[str, str] = {}     # directory as named -> os.path.realpath of it, for this process
+
+
+def real_path(path: str) -> str:
+    """os.path.realpath(path), resolving each directory once: realpath costs an lstat per path
+    component, and a link names many files in the same few deep directories (a Rust link: ~20 rlibs
+    under ~/.rustup). A symbolic link as the last component is resolved in full."""
+    d, b = os.path.split(path)
+    if not b or b == "." or b == "..":
+        return os.path.realpath(path)
+    rd = _REAL_DIRS.get(d)
+    if rd is None:
+        rd = _REAL_DIRS[d] = os.path.realpath(d or ".")
+    p = os.path.join(rd, b)
+    return os.path.realpath(p) if os.path.islink(p) else p
+
+
 class _PluginsOnDemand:
     """Stands for the -plugin host until an input needs it: gcc passes its LTO plugin to every link,
     most have no IR input, and importing plugin.py cost each of them ~0.5 ms."""
@@ -89,7 +106,7 @@ class Reader:
             from .inputs.cache import cache_dir, InputCache
             d = cache_dir()
             if d:
-                self.input_cache = InputCache(d)
+                self.input_cache = InputCache(d, real_path)
 
     # ---------- files ----------
     def open(self, path: str):
@@ -295,7 +312,7 @@ class Reader:
                 self.group.append(ar)
             self.scan_archive(ar)
             return
-        real = os.path.realpath(path)
+        real = real_path(path)
         if real in self.dso_paths:
             so = self.dso_paths[real]
             if not as_needed and so.is_alive:

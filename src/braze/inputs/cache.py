@@ -27,16 +27,13 @@ import os
 import struct
 from binascii import crc32
 
-VERSION = 1                 # bump when the record layout (ObjectFile.to_record) changes
+VERSION = 2                 # bump when the record layout (ObjectFile.to_record) changes
 MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
-
-_SHDR_AT = struct.Struct("<40xQ12xHH").unpack_from     # e_shoff, e_shnum, e_shstrndx of an ELF header
-
 
 def _code_stamp() -> int:
     """CRC-32 of the bytecode that writes and reads records: a braze whose record layout differs
     (even if VERSION was not bumped) never reads another's records."""
-    from .object import ObjectFile, InputSection
+    from .object import ObjectFile
     from .shared import SharedFile
 
     def code(co, c: int) -> int:
@@ -45,9 +42,16 @@ def _code_stamp() -> int:
             c = code(k, c) if hasattr(k, "co_code") else crc32(repr(k).encode(), c)
         return c
     c = 0
-    for f in (ObjectFile.to_record, ObjectFile._from_record, InputSection.__init__, SharedFile.to_record,
+    for f in (ObjectFile.to_record, ObjectFile._esyms_record, ObjectFile._from_record, SharedFile.to_record,
               SharedFile._from_record):
         c = code(f.__code__, c)
+    # the sections of a record are rebuilt by compiled code (objparse.sections_from_record, a native
+    # InputSection): it has no bytecode, so its module's source stands for it
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "objparse.py"), "rb") as f:
+            c = crc32(f.read(), c)
+    except OSError:
+        pass
     return c
 
 
@@ -62,32 +66,9 @@ def cache_dir() -> str | None:
 _MEMBER_TYPES = frozenset((2, 3))     # SHT_SYMTAB, SHT_STRTAB
 # a shared library's parse reads its program headers, .dynamic, .dynsym, .dynstr and the version sections
 _SHARED_TYPES = frozenset((3, 6, 11, 0x6ffffffd, 0x6ffffffe, 0x6fffffff))
-_SH_TYPE_OFF_SIZE = struct.Struct("<4xI16xQQ").unpack_from      # sh_type, sh_offset, sh_size
-
-
-def elf_check(view, types=_MEMBER_TYPES) -> int | None:
-    """CRC-32 of the ELF header, the program and section header tables and every section of one of
-    `types`: the bytes a parse depends on (relocations and contents are read later from the file
-    itself).  None when the headers are not plausible (the file is then parsed)."""
-    n = len(view)
-    if n < 64:
-        return None
-    shoff, shnum = _SHDR_AT(view, 0)[:2]
-    end = shoff + shnum * 64
-    if shnum == 0 or end > n:
-        return None
-    c = crc32(view[:64])
-    phoff, phnum = struct.unpack_from("<Q", view, 32)[0], struct.unpack_from("<H", view, 56)[0]
-    if phnum and phoff + phnum * 56 <= n:
-        c = crc32(view[phoff:phoff + phnum * 56], c)
-    c = crc32(view[shoff:end], c)
-    for i in range(shnum):
-        t, off, size = _SH_TYPE_OFF_SIZE(view, shoff + i * 64)
-        if t in types:
-            if off + size > n:
-                return None
-            c = crc32(view[off:off + size], c)
-    return c
+# elf_check(view, types): CRC-32 of the ELF header, program and section headers and every section of
+# one of `types` (compiled, in elfhdr.py)
+from .elfhdr import elf_check     # noqa: E402
 
 
 def member_check(view) -> int | None:
@@ -243,13 +224,14 @@ def _write(file: str, data: bytes) -> None:
 class InputCache:
     """All archive caches of one link."""
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, realpath=os.path.realpath):
         self.dir = directory
         self.entries: list = []
         self._stamp: int | None = None
+        self.realpath = realpath        # (resolve.real_path: the same answer, fewer system calls)
 
     def _file_key(self, prefix: str, path: str, st) -> tuple[str, tuple]:
-        real = os.path.realpath(path)
+        real = self.realpath(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
         if self._stamp is None:
             global _STAMP

@@ -7,6 +7,7 @@ if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
     from typing import Any, Final
 
 import struct
+from binascii import crc32
 
 from ..elf import EHDR, SHDR
 
@@ -114,3 +115,47 @@ def _check_section(v: Any, shdrs: Any, i: int, shstrndx: int, error: Any) -> Non
 def _names() -> str:
     from ..arch import targets
     return ", ".join(t.name for t in targets())
+
+
+def _u16(b: bytes, o: int) -> int:
+    return b[o] | b[o + 1] << 8
+
+
+def _u32(b: bytes, o: int) -> int:
+    return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24
+
+
+def _u64(b: bytes, o: int) -> int:
+    return _u32(b, o) | _u32(b, o + 4) << 32
+
+
+def elf_check(view: Any, types: frozenset[int]) -> int | None:
+    """The input cache's check (inputs/cache.py): CRC-32 of the ELF header, the program and section
+    header tables and every section of one of `types`, the bytes a parse depends on (relocations and
+    contents are read later from the file itself); None when the headers are not plausible (the file
+    is then parsed).  Here, compiled, because it runs for every archive member taken from the cache."""
+    n = len(view)
+    if n < 64:
+        return None
+    head = bytes(view[:64])
+    shoff = _u64(head, 40)
+    shnum = _u16(head, 60)
+    end = shoff + shnum * 64
+    if shnum == 0 or end > n:
+        return None
+    c: int = crc32(head)
+    phoff = _u64(head, 32)
+    phnum = _u16(head, 56)
+    if phnum and phoff + phnum * 56 <= n:
+        c = crc32(view[phoff:phoff + phnum * 56], c)
+    tab = bytes(view[shoff:end])
+    c = crc32(tab, c)
+    for i in range(shnum):
+        o = i * 64
+        if _u32(tab, o + 4) in types:
+            off = _u64(tab, o + 24)
+            size = _u64(tab, o + 32)
+            if off + size > n:
+                return None
+            c = crc32(view[off:off + size], c)
+    return c

@@ -16,6 +16,9 @@ MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a reque
 MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
 
+# InputSection is a native class of the compiled objparse module, which makes most of them
+from .objparse import InputSection, RELOC_KEEP_BUDGET, reset_reloc_budget, sections_from_record  # noqa: F401
+
 
 LTO_SLIM_SYMBOL = "__gnu_lto_slim"     # gcc marks an object holding only LTO IR with it
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")   # LLVM bitcode, raw or in its wrapper
@@ -27,76 +30,6 @@ def lto_error(name: str, what: str = "GCC") -> LinkError:
     return LinkError(f"{name}: plugin needed to handle lto object ({what} LTO IR: link through "
                      f"`gcc -flto`/`clang -flto`, which pass the compiler's -plugin, or compile with "
                      f"-ffat-lto-objects)")
-
-
-# How many parsed relocations InputSection.relocs keeps per link (reset by resolve.read_inputs).
-RELOC_KEEP_BUDGET = 40000
-_keep_budget = [RELOC_KEEP_BUDGET]
-
-
-def reset_reloc_budget() -> None:
-    _keep_budget[0] = RELOC_KEEP_BUDGET
-
-
-class InputSection:
-    """A section of an input object. Contents are a zero-copy view of the mapped file."""
-    __slots__ = ("file", "shndx", "name", "type", "flags", "align", "size", "offset", "entsize", "link",
-                 "info", "out", "out_off", "alive", "rel_off", "rel_size", "_relocs", "merge", "fdes",
-                 "is_eh_frame", "data_override", "gc_mark", "group")
-
-    def __init__(self, file, shndx, name, sh):
-        (_n, self.type, self.flags, _addr, self.offset, self.size, self.link, self.info,
-         align, self.entsize) = sh
-        self.file = file
-        self.shndx = shndx
-        self.name = name
-        self.align = align or 1
-        self.out = None           # OutputSection
-        self.out_off = 0          # offset inside the output section
-        self.alive = True
-        self.rel_off = 0
-        self.rel_size = 0
-        self._relocs = None
-        self.merge = None         # MergeInput when SHF_MERGE
-        self.fdes = None
-        self.is_eh_frame = False
-        self.data_override = None
-        self.gc_mark = False
-        self.group = None
-
-    @property
-    def data(self):
-        if self.data_override is not None:
-            return self.data_override
-        if self.type == SHT_NOBITS:
-            return b""
-        f = self.file
-        return f.view[self.offset:self.offset + self.size]
-
-    @property
-    def relocs(self) -> list[tuple[int, int, int]]:
-        """(r_offset, r_info, r_addend) triples, parsed on first use and kept while the link's budget
-        lasts (RELOC_KEEP_BUDGET): past it, parsed again on every use, for a list of tuples costs
-        ~150 bytes a relocation and a big link would otherwise hold every one from the scan to the
-        end (+30 MB of peak memory for 200 000 relocations) to save a second parse (~0.1 us each)."""
-        r = self._relocs
-        if r is None:
-            if not self.rel_size:
-                r = self._relocs = []
-                return r
-            r = list(RELA.iter_unpack(self.file.view[self.rel_off:self.rel_off + self.rel_size]))
-            left = _keep_budget[0]
-            if left > 0:
-                _keep_budget[0] = left - len(r)
-                self._relocs = r
-        return r
-
-    @property
-    def addr(self) -> int:
-        return self.out.addr + self.out_off
-
-    def __repr__(self):
-        return f"{self.file.name}:({self.name})"
 
 
 class ObjectFile:
@@ -112,6 +45,7 @@ class ObjectFile:
         self.order = order
         self.sections: list[InputSection | None] = []
         self.esyms: list[tuple] = []
+        self.symtab_at: tuple[int, int] | None = None     # (offset, count) of the symbol table parsed
         self.sym_names: list[str] = []
         self.first_global = 0
         self.syms: list = []          # Symbol for global indices, None for locals
@@ -147,7 +81,7 @@ class ObjectFile:
 
     def parse(self) -> None:
         """Sections, relocation sections, symbols and COMDAT groups from the file (objparse.py)."""
-        parse_object(self, InputSection)
+        parse_object(self)
 
     def to_record(self) -> tuple:
         """What parse() derived from the file, as plain data for the input cache (inputs/cache.py):
@@ -157,21 +91,28 @@ class ObjectFile:
         return (len(self.sections), secs, self.symtab_shndx,
                 (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim),
                 self.x86_feature_and, self.x86_or_props, self.x86_orand_props, self.warnings,
-                self.section_warning, self.esyms, self.first_global, self.sym_names,
+                self.section_warning, self._esyms_record(), self.first_global, self.sym_names,
                 tuple((sig, tuple(m)) for sig, m in self.comdat_groups), tuple(self.group_headers))
+
+    def _esyms_record(self):
+        """The symbols as the record keeps them: where they are in the file, which the cache's check
+        covers (reading them from there is cheaper than unmarshalling as many tuples), or the list
+        itself when parse() changed them (extended section indices)."""
+        if self.symtab_shndx is None and self.symtab_at is not None:
+            return self.symtab_at
+        return self.esyms
 
     def _from_record(self, rec: tuple) -> None:
         (nsec, secs, self.symtab_shndx, flags, self.x86_feature_and, self.x86_or_props,
-         self.x86_orand_props, self.warnings, self.section_warning, self.esyms, self.first_global,
+         self.x86_orand_props, self.warnings, self.section_warning, esyms, self.first_global,
          self.sym_names, groups, headers) = rec
+        if type(esyms) is tuple:
+            off, cnt = esyms
+            self.symtab_at = esyms
+            esyms = list(SYM.iter_unpack(self.view[off:off + cnt * 24]))
+        self.esyms = esyms
         self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim = flags
-        sections: list[InputSection | None] = [None] * nsec
-        for (i, name, t, fl, off, size, link, info, align, entsize, rel_off, rel_size) in secs:
-            s = InputSection(self, i, name, (0, t, fl, 0, off, size, link, info, align, entsize))
-            s.rel_off = rel_off
-            s.rel_size = rel_size
-            sections[i] = s
-        self.sections = sections
+        self.sections = sections_from_record(self, nsec, secs)
         self.comdat_groups = [(sig, list(m)) for sig, m in groups]
         self.group_headers = list(headers)
 
