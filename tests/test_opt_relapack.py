@@ -13,35 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, run_env, sh, tool_env
+from harness import RUN_TIMEOUT, _no_core, run_env
+from test_opt_relr import Build      # (the same objects and links as test_opt_relr)
 
-SRC = Path(__file__).resolve().parent / "c"
 VARIANTS = (("relax", ()), ("norelax", ("-Wa,-mrelax-relocations=no",)))
-
-
-class Build:
-    def __init__(self, root: Path, lddir: str):
-        self.root = root
-        self.lddir = lddir
-
-    def run(self, cmd, cwd=None) -> str:
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p.stdout
-
-    def obj(self, src: str, *flags: str, name: str) -> Path:
-        out = self.root / name
-        if not out.exists():
-            self.run(["gcc", "-c", "-O2", *flags, SRC / src, "-o", out])
-        return out
-
-    def link(self, linker: str, out: str, inputs, *flags: str) -> Path:
-        d = self.root / linker
-        d.mkdir(exist_ok=True)
-        ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{self.lddir}/"]
-        self.run(["gcc", *ld, *map(str, inputs), *flags, "-o", d / out], cwd=d)
-        return d / out
 
 
 @pytest.fixture(scope="module")
