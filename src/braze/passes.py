@@ -908,6 +908,11 @@ def _refuse_protected(ctx, s, what: str) -> None:
     """bfd 2.40 (x86): a library's protected symbol is its own: the program may neither copy it nor
     make its PLT entry the function's address (the library would go on using another one)."""
     so = s.file
+    names = ctx.protected_defs.get(id(so))
+    if names is None:       # (one pass over a library's definitions: usually none is protected)
+        names = ctx.protected_defs[id(so)] = {d[0] for d in so.defs if d[8] == STV_PROTECTED}
+    if s.name not in names:
+        return
     for d in so.defs:
         if d[0] == s.name and d[8] == STV_PROTECTED and (s.verneed is None or d[6] == s.verneed):
             name = s.name if d[6] is None else f"{s.name}{'@' if d[7] else '@@'}{d[6]}"
