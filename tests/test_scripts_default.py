@@ -23,7 +23,7 @@ from harness import braze_command, tool_env
 from test_shared import run
 from test_scripts import _layout_view
 from test_scripts_dynamic import SYSV
-from test_scripts_insert import SCRIPTS, build, objs, compare_with_bfd, _scripts  # noqa: F401 (fixtures)
+from test_scripts_insert import SCRIPTS, build, objs, _scripts, link_case_both  # noqa: F401 (fixtures)
 
 AARCH64_LD = shutil.which("aarch64-linux-gnu-ld")
 KINDS = {"exe": ["-no-pie"], "pie": ["-pie"], "shared": ["-shared"], "static": ["-static"],
@@ -107,14 +107,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_insert_into_script_variant(build, objs, name):
-    kind, flags, scripts = CASES[name]
-    outs = {}
-    for linker in ("bfd", "test"):
-        out = f"{name}.so" if kind == "so" else name
-        extra = [] if kind == "bare" else [SYSV]
-        outs[linker] = build.link(linker, out, [objs[kind]], *flags, *extra, *_scripts(build, scripts))
-    bfd, test = outs["bfd"], outs["test"]
-    r_bfd = compare_with_bfd(test, bfd, kind)
+    r_bfd = link_case_both(build, objs, name, CASES[name])
     if r_bfd is not None:
         assert r_bfd[0] >= 0, r_bfd
 

@@ -128,16 +128,21 @@ def _scripts(build, names):
     return [f"-Wl,-T,{build.root / (n + '.ld')}" for n in names]
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_insert_vs_bfd(build, objs, name):
-    kind, flags, scripts = CASES[name]
+def link_case_both(build, objs, name, case):
+    """Link one (kind, flags, INSERT scripts) case with bfd and braze; compare_with_bfd's result."""
+    kind, flags, scripts = case
     outs = {}
     for linker in ("bfd", "test"):
         out = f"{name}.so" if kind == "so" else name
         extra = [] if kind == "bare" else [SYSV]
         outs[linker] = build.link(linker, out, [objs[kind]], *flags, *extra, *_scripts(build, scripts))
-    bfd, test = outs["bfd"], outs["test"]
-    r_bfd = compare_with_bfd(test, bfd, kind)
+    return compare_with_bfd(outs["test"], outs["bfd"], kind)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_insert_vs_bfd(build, objs, name):
+    kind = CASES[name][0]
+    r_bfd = link_case_both(build, objs, name, CASES[name])
     if r_bfd is not None:
         assert r_bfd[0] == (0 if kind != "bare" else r_bfd[0]) and r_bfd[0] >= 0, r_bfd
 
