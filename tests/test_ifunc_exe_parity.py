@@ -101,34 +101,47 @@ def test_local_ifunc_tail_call_pie_vs_bfd(work, mode):
 
 
 def _dso_relocs(path):
-    """The library's data pointers to IFUNCs: R_X86_64_64 (by symbol) and IRELATIVE relocations."""
+    """The library's relocations for its IFUNCs: by symbol (data pointers, GOT slot, PLT slot) and
+    IRELATIVE."""
     out = []
     for line in _readelf(path, "-rW").splitlines():
         f = line.split()
-        if len(f) >= 3 and f[2] == "R_X86_64_64":
-            out.append(("R_X86_64_64", f[4]))
+        if len(f) >= 5 and f[2] in ("R_X86_64_64", "R_X86_64_GLOB_DAT", "R_X86_64_JUMP_SLOT") and \
+                f[4] in ("ga", "la"):
+            out.append((f[2], f[4]))
         elif len(f) >= 3 and f[2] == "R_X86_64_IRELATIVE":
             out.append(("R_X86_64_IRELATIVE", ""))
     return sorted(out)
 
 
+_SYMBOLIC = {"": [], "Bsymbolic": ["-Wl,-Bsymbolic"], "Bsymbolic-functions": ["-Wl,-Bsymbolic-functions"],
+             "dynamic-list": ["-Wl,--dynamic-list=dl.txt"]}
+
+
+@pytest.mark.parametrize("libflag", sorted(_SYMBOLIC))
 @pytest.mark.parametrize("exe", ["-no-pie", "-pie"])
-def test_library_ifunc_preemptible_vs_bfd(work, exe):
+def test_library_ifunc_preemptible_vs_bfd(work, exe, libflag):
     """A library's global IFUNC is preemptible: its data pointers to it are R_X86_64_64 against the
     symbol, so a non-PIE program's canonical PLT entry is the one address everywhere. braze resolved
-    them in the library (IRELATIVE): `v == lib_ptr_ga` was false where bfd's is true."""
+    them in the library (IRELATIVE): `v == lib_ptr_ga` was false where bfd's is true. bfd keeps it so
+    under -Bsymbolic, -Bsymbolic-functions and a dynamic list that does not name it (only hidden,
+    protected or version-script-local IFUNCs bind in the library), and calls it through a lazy PLT
+    entry (a JUMP_SLOT), never a .plt.got stub: braze bound it locally under those options (with
+    -Bsymbolic-functions the program's `&ga` and the library's then differed)."""
+    (work.root / "dl.txt").write_text("{ lib_ptr_ga; };\n")
     work.run(["gcc", "-O2", "-fPIC", "-c", SRC / "dso_lib.c", "-o", "dso_lib.o"])
     work.run(["gcc", "-O2", "-fno-pie" if exe == "-no-pie" else "-fpie", "-c", SRC / "dso_main.c",
               "-o", f"dso_main{exe}.o"])
     runs, rels = [], []
     for linker in ("bfd", "test"):
-        lib = work.root / f"libifdso{exe}-{linker}.so"
-        work.run(["gcc", *work.ld(linker), "-shared", "dso_lib.o", "-o", lib])
-        out = work.root / f"ifdso{exe}-{linker}"
+        lib = work.root / f"libifdso{exe}{libflag}-{linker}.so"
+        work.run(["gcc", *work.ld(linker), "-shared", *_SYMBOLIC[libflag], "dso_lib.o", "-o", lib])
+        out = work.root / f"ifdso{exe}{libflag}-{linker}"
         work.run(["gcc", *work.ld(linker), exe, f"dso_main{exe}.o", lib, f"-Wl,-rpath,{work.root}", "-o", out])
         runs.append(subprocess.run([str(out)], capture_output=True, text=True))
         rels.append(_dso_relocs(lib))
-    assert runs[0].returncode == 0 and "eq 1 1 1 1 1" in runs[0].stdout
+    # (-Bsymbolic's DT_SYMBOLIC makes the loader resolve the library's symbol references in the library)
+    assert runs[0].returncode == 0 and ("eq 1 1 1 1 1" in runs[0].stdout or libflag == "Bsymbolic")
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
     assert rels[1] == rels[0]
 
@@ -177,3 +190,47 @@ def test_library_ifunc_preemptible_aarch64_vs_bfd(work):
         runs.append(subprocess.run([H.QEMU, "-L", H.SYSROOT, str(out)], capture_output=True, text=True))
     assert runs[0].returncode == 0 and "eq 1 1 1 1 1" in runs[0].stdout
     assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+
+
+def _ifunc_syms(path):
+    """(table, name, type, size, section name) of the program's IFUNC symbols in .dynsym and .symtab."""
+    from elftools.elf.elffile import ELFFile
+    out = []
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        for tab in (".dynsym", ".symtab"):
+            for s in elf.get_section_by_name(tab).iter_symbols():
+                if s.name in ("called", "taken", "mine"):
+                    sec = s["st_shndx"]
+                    sec = elf.get_section(sec).name if isinstance(sec, int) else sec
+                    out.append((tab, s.name, s["st_info"]["type"], s["st_size"], sec))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("mode", [("-fno-pie", "-no-pie"), ("-fno-pie", "-no-pie", "-Wl,-z,now"),
+                                  ("-fpie", "-pie")], ids=["nopie", "nopie-now", "pie"])
+def test_exported_ifunc_of_program_vs_bfd(work, mode):
+    """A non-PIE program's IFUNC that a library uses (so exported) and that has a PLT entry is a FUNC
+    at that entry in .dynsym and .symtab, as bfd writes it: glibc's loader refuses a library's
+    relocation against an IFUNC of the not yet relocated program ("creates an unsatisfiable circular
+    dependency"). braze exported the IFUNC itself and such a program did not start. (An exported
+    IFUNC without a PLT entry, or any in a PIE, stays an IFUNC in both linkers: those programs do
+    not start with either.)"""
+    work.run(["gcc", "-O1", "-fPIC", "-c", SRC / "export_lib.c", "-o", "export_lib.o"])
+    work.run(["gcc", "-O1", mode[0], "-c", SRC / "export_main.c", "-o", f"export_main{mode[0]}.o"])
+    tag = "-".join(m.strip("-") for m in mode)
+    runs, syms = [], []
+    for linker in ("bfd", "test"):
+        lib = work.root / f"libifexp-{tag}-{linker}.so"
+        work.run(["gcc", *work.ld(linker), "-shared", "export_lib.o", "-o", lib])
+        out = work.root / f"ifexp-{tag}-{linker}"
+        work.run(["gcc", *work.ld(linker), *mode[1:], f"export_main{mode[0]}.o", lib, f"-Wl,-rpath,{work.root}",
+                  "-o", out])
+        runs.append(subprocess.run([str(out)], capture_output=True, text=True))
+        syms.append(_ifunc_syms(out))
+    if mode[1] == "-no-pie":
+        assert runs[0].returncode == 0 and runs[0].stdout == "2 3 32 eq 1\n"
+    else:
+        assert runs[0].returncode != 0 and "circular dependency" in runs[0].stderr
+    assert (runs[1].returncode, runs[1].stdout) == (runs[0].returncode, runs[0].stdout)
+    assert syms[1] == syms[0]

@@ -7,10 +7,10 @@ Nothing here depends on the target architecture.
 from __future__ import annotations
 
 from .diag import LinkError
-from .elf import STB_LOCAL, STT_SECTION, STT_OBJECT, STV_DEFAULT, SHN_ABS, SHN_UNDEF
+from .elf import STB_LOCAL, STT_SECTION, STT_OBJECT, STT_GNU_IFUNC, STV_DEFAULT, SHN_ABS, SHN_UNDEF
 from .inputs.object import InputSection
 from .sections import merged_offset
-from .symbols import Symbol, NONE, SHARED, STRONG
+from .symbols import Symbol, NONE, COMMON, SHARED, STRONG
 
 
 def local_sym(obj, idx: int) -> Symbol:
@@ -78,6 +78,13 @@ def plt_addr(ctx, s: Symbol) -> int:
     return sym_addr_noplt(ctx, s)
 
 
+def pde_ifunc_plt(ctx, s: Symbol) -> bool:
+    """Is `s` written to the symbol tables as a FUNC at its PLT entry? (bfd, x86-64: a non-PIE's
+    exported IFUNC that has one; see Target.pde_ifunc_export_plt)"""
+    return (s.iplt_idx >= 0 and s.dynsym_idx >= 0 and s.type == STT_GNU_IFUNC and s.rank >= COMMON
+            and not ctx.config.pic and bool(ctx.target.pde_ifunc_export_plt))
+
+
 def sym_addr_noplt(ctx, s: Symbol) -> int:
     c = s.canonical_plt
     s.canonical_plt = False
@@ -103,6 +110,8 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
         return False
     cfg = ctx.config
+    if s.type == STT_GNU_IFUNC and ctx.target.ifunc_ignores_symbolic:
+        return bool(s.export)
     if cfg.bsymbolic:
         return False
     if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \

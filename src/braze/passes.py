@@ -772,7 +772,8 @@ def _allocate(ctx) -> None:
                 if s.iplt_idx < 0:
                     s.iplt_idx = len(plt.isyms)
                     plt.isyms.append(s)
-            elif s.got_idx >= 0 and pre and T.pltgot_stubs:
+            elif s.got_idx >= 0 and pre and T.pltgot_stubs and not (s.type == STT_GNU_IFUNC and s.rank >= COMMON):
+                # (bfd: a library's own preemptible IFUNC gets a lazy PLT entry, never a .plt.got stub)
                 if s.pltgot_idx < 0:
                     s.pltgot_idx = len(pltgot.syms)
                     pltgot.syms.append(s)

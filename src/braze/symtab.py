@@ -6,7 +6,7 @@ import struct
 from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
                   SHN_XINDEX)
-from .address import sym_addr
+from .address import sym_addr, plt_addr, pde_ifunc_plt
 from .inputs.object import InputSection
 from .sections import Chunk, merged_offset
 from .diag import LinkError
@@ -113,6 +113,11 @@ class SymTab(Chunk):
             value = sym_addr(ctx, s)
             if typ == STT_TLS:
                 value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
+            elif typ == 10 and pde_ifunc_plt(ctx, s):
+                c = _section_of_addr(ctx, plt_addr(ctx, s))
+                typ, value, size = STT_FUNC, plt_addr(ctx, s), 0
+                if c is not None:
+                    shndx = self._sec(o, c.shndx)
         else:
             shndx = SHN_UNDEF
             value = sym_addr(ctx, s) if s.canonical_plt else 0

@@ -61,6 +61,14 @@ class Target:
     # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
     # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
     ifunc_got_via_gotplt = False
+    # a non-PIE's exported IFUNC that has a PLT entry is a FUNC at that entry in .dynsym and .symtab
+    # (x86-64 bfd: a library's relocation against an IFUNC of the not yet relocated executable is
+    # fatal in glibc's loader — "unsatisfiable circular dependency")
+    pde_ifunc_export_plt = False
+    # a library's exported default-visibility IFUNC stays preemptible under -Bsymbolic,
+    # -Bsymbolic-functions and a dynamic list (x86-64 bfd binds it through the loader; aarch64 bfd 2.40
+    # fails an assertion on -Bsymbolic with an IFUNC)
+    ifunc_ignores_symbolic = False
     # bfd's errors for a program's copy of a library's protected data / canonical PLT entry of its
     # protected function (x86-64: both, naming the library; aarch64: the copy, without the library)
     protected_copy_error = " in {lib}"

@@ -1469,6 +1469,8 @@ class X86_64(Target):
     max_page_size = 0x1000
     common_page_size = 0x1000
     tls_variant = 2
+    pde_ifunc_export_plt = True
+    ifunc_ignores_symbolic = True
     unwind_section_type = SHT_X86_64_UNWIND
     interpreter = "/lib64/ld-linux-x86-64.so.2"
 

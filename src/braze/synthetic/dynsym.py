@@ -46,7 +46,7 @@ class DynSym(Chunk):
         self.size = 24 * (1 + len(self.syms))
 
     def write(self, ctx, buf) -> None:
-        from ..address import sym_addr
+        from ..address import sym_addr, plt_addr, pde_ifunc_plt
         o = self.offset + 24
         dynstr = self.dynstr
         for s in self.syms:
@@ -68,6 +68,8 @@ class DynSym(Chunk):
                 if typ == STT_TLS:
                     value = (value - ctx.tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
                 size = s.size
+                if typ == 10 and pde_ifunc_plt(ctx, s):
+                    typ, value, size, shndx = STT_FUNC, plt_addr(ctx, s), 0, _plt_shndx(ctx, s)
             else:
                 # an import binds as the references say: weak only if every reference is weak
                 shndx = SHN_UNDEF
@@ -89,6 +91,14 @@ def dyn_name(s) -> str:
 
 def _is_def(s) -> bool:
     return s.rank >= 2 or s.copyrel or s.linker_defined
+
+
+def _plt_shndx(ctx, s) -> int:
+    from ..address import plt_addr
+    from ..symtab import _section_of_addr
+    c = _section_of_addr(ctx, plt_addr(ctx, s))
+    assert c is not None
+    return c.shndx
 
 
 def _out_shndx(ctx, s) -> int | None:

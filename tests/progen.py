@@ -1,0 +1,367 @@
+"""Random multi-module C programs for differential linking (ld.bfd vs braze).
+
+A program is an executable and two libraries (shared, or archives in static modes) that define and
+use a few symbols of every kind a linker treats differently: functions (plain, weak, IFUNC), data,
+.bss, read-only data, arrays, thread-locals, data holding a function's or a variable's address,
+weak undefined references, protected and hidden visibility, and one name defined by two modules
+(interposition). Every module reads, writes and calls what it uses, and records the address it sees
+for each symbol twice: computed in code (PC-relative, GOT, PLT) and stored in its data by the linker
+(a data relocation). The program prints values, call results and, per symbol, whether every module
+saw the same address -- so a wrong relocation, a missed copy, a broken canonical PLT entry or a
+wrong TLS offset shows as a different line, and the output of bfd's link is the expected one.
+
+`generate(seed)` is deterministic; `python progen.py SEED...` runs seeds by hand (see `main`).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+MODULES = ("main", "liba", "libb")
+KINDS = ("func", "wfunc", "ifunc", "data", "bss", "rodata", "array", "tls", "tbss", "fptr", "dptr")
+DATA_KINDS = ("data", "bss", "array")          # what a dptr may point at
+FUNC_KINDS = ("func", "wfunc", "ifunc")
+
+# exe modes: (name, cflags for every object, exe link flags, libraries are archives)
+EXE_MODES = (
+    ("nopie", ["-fno-pie"], ["-no-pie"], False),
+    ("pie", ["-fPIE"], ["-pie"], False),
+    ("picexe", ["-fPIC"], ["-pie"], False),
+    ("static", ["-fno-pie"], ["-static"], True),
+    ("static-pie", ["-fPIE"], ["-static-pie"], True),
+)
+EXTRA_CFLAGS = (["-O0"], ["-O2"], ["-O2", "-fno-plt"], ["-O1", "-ffunction-sections", "-fdata-sections"],
+                ["-O2", "-mcmodel=medium"], ["-O2", "-fcommon"])
+EXTRA_LDFLAGS = ([], ["-Wl,-z,now"], ["-Wl,-z,norelro"], ["-Wl,--hash-style=sysv"], ["-Wl,--gc-sections"],
+                 ["-Wl,-z,lazy"], ["-Wl,--export-dynamic"], ["-Wl,-z,nocopyreloc"])
+LIB_LDFLAGS = ([], [], ["-Wl,-Bsymbolic"], ["-Wl,-Bsymbolic-functions"], ["-Wl,-z,now"])
+
+
+@dataclass
+class Sym:
+    idx: int
+    kind: str
+    definers: list[str]          # modules defining it (two: interposition); empty: weak undefined
+    vis: str = "default"         # default | protected | hidden
+    target: int = -1             # fptr/dptr: the symbol whose address it holds
+    init: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"g{self.idx}"
+
+
+@dataclass
+class Program:
+    seed: int
+    mode: tuple
+    cflags: list[str]
+    ldflags: list[str]
+    libflags: list[str]
+    syms: list[Sym]
+    uses: dict[str, list[int]]            # module -> symbols it references (besides its own)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def static(self) -> bool:
+        return self.mode[3]
+
+    def describe(self) -> str:
+        return (f"seed {self.seed}: mode {self.mode[0]} cflags {' '.join(self.cflags)} ldflags "
+                f"{' '.join(self.ldflags)} libflags {' '.join(self.libflags)}")
+
+
+def generate(seed: int) -> Program:
+    rng = random.Random(seed)
+    mode = rng.choice(EXE_MODES)
+    cflags = list(rng.choice(EXTRA_CFLAGS))
+    ldflags = list(rng.choice(EXTRA_LDFLAGS))
+    libflags = [] if mode[3] else list(rng.choice(LIB_LDFLAGS))
+    if mode[0] != "picexe" and "-Wl,-z,nocopyreloc" in ldflags:
+        ldflags = []      # bfd's output of a -fpie/-fno-pie program with -z nocopyreloc does not run
+    if mode[0] == "static-pie" and "-Wl,--export-dynamic" in ldflags:
+        # bfd keeps an exported thread-local's initial-exec GOT load with an R_X86_64_TPOFF64 that a
+        # static PIE's self-relocation cannot apply: its output crashes (braze relaxes to local-exec)
+        ldflags = []
+    if "-mcmodel=medium" in cflags and mode[0] != "nopie":
+        cflags = ["-O2"]
+    n = rng.randint(6, 12)
+    syms: list[Sym] = []
+    for i in range(n):
+        kind = rng.choice(KINDS)
+        if mode[3]:
+            definers = [rng.choice(MODULES)]          # archives: one definition per name
+        else:
+            r = rng.random()
+            if r < 0.12 and kind not in ("ifunc",):
+                definers = ["main", rng.choice(("liba", "libb"))]     # interposed by the program
+            elif r < 0.2 and kind in ("func", "data", "bss", "fptr", "dptr", "array"):
+                definers = []                                          # weak undefined everywhere
+            else:
+                definers = [rng.choice(MODULES)]
+        vis = "default"
+        if definers and len(definers) == 1:
+            v = rng.random()
+            vis = "hidden" if v < 0.1 else "protected" if v < 0.2 else "default"
+        syms.append(Sym(i, kind, definers, vis, init=rng.randint(1, 999)))
+    for s in syms:
+        if s.kind in ("fptr", "dptr"):
+            pool = [t for t in syms if t.definers and t.vis != "hidden"
+                    and (t.kind in FUNC_KINDS if s.kind == "fptr" else t.kind in DATA_KINDS)]
+            if not pool:
+                s.kind = "data"
+            else:
+                s.target = rng.choice(pool).idx
+    uses: dict[str, list[int]] = {}
+    for m in MODULES:
+        own = [s.idx for s in syms if m in s.definers]
+        others = [s.idx for s in syms if m not in s.definers and s.vis != "hidden"]
+        k = rng.randint(len(others) // 2, len(others)) if others else 0
+        uses[m] = sorted(set(own) | set(rng.sample(others, k)))
+    # a pointer's target is referenced by the pointer's definers
+    for s in syms:
+        if s.target >= 0:
+            for d in s.definers:
+                if s.target not in uses[d]:
+                    uses[d] = sorted(uses[d] + [s.target])
+    # hidden symbols are used by their definer only
+    for s in syms:
+        if s.vis == "hidden":
+            for m in MODULES:
+                if m not in s.definers and s.idx in uses[m]:
+                    uses[m].remove(s.idx)
+    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses)
+    for m in MODULES:
+        p.sources[m] = _module_source(p, m)
+    return p
+
+
+def _attrs(s: Sym, m: str) -> str:
+    a = []
+    if s.vis != "default":
+        a.append(f'visibility("{s.vis}")')
+    if s.kind == "wfunc" or (not s.definers):
+        a.append("weak")
+    if s.kind in FUNC_KINDS:
+        a.append("noinline")
+    return f"__attribute__(({', '.join(a)})) " if a else ""
+
+
+def _decl(s: Sym) -> str:
+    """A declaration of another module's symbol (weak when nobody may define it)."""
+    w = "__attribute__((weak)) " if not s.definers or s.kind == "wfunc" else ""
+    n = s.name
+    return {
+        "func": f"extern int {n}(int) {w};", "wfunc": f"extern int {n}(int) {w};",
+        "ifunc": f"extern int {n}(int);", "data": f"extern int {n} {w};", "bss": f"extern int {n} {w};",
+        "rodata": f"extern const int {n} {w};", "array": f"extern int {n}[4] {w};",
+        "tls": f"extern __thread int {n} {w};", "tbss": f"extern __thread int {n} {w};",
+        "fptr": f"extern int (*{n})(int) {w};", "dptr": f"extern int *{n} {w};",
+    }[s.kind].replace(" ;", ";")
+
+
+def _defn(p: Program, s: Sym, m: str) -> str:
+    n, a, k = s.name, _attrs(s, m), s.init
+    # an interposed definition differs by module, so which one wins shows in the output
+    if m != "main" and len(s.definers) == 2:
+        k += 1000
+    if s.kind in ("func", "wfunc"):
+        return f"{a}int {n}(int x) {{ return x * {k % 7 + 2} + {k}; }}"
+    if s.kind == "ifunc":
+        vis = f'__attribute__((visibility("{s.vis}"))) ' if s.vis != "default" else ""
+        return (f"static int {n}_a(int x) {{ return x + {k}; }}\n"
+                f"static int {n}_b(int x) {{ return x - {k}; }}\n"
+                f"static int (*{n}_res(void))(int) {{ return {k % 2} ? {n}_a : {n}_b; }}\n"
+                f"{vis}int {n}(int) __attribute__((ifunc(\"{n}_res\")));")
+    if s.kind == "data":
+        return f"{a}int {n} = {k};"
+    if s.kind == "bss":
+        if "-fcommon" in p.cflags and not a:
+            return f"int {n};"
+        return f"{a}int {n};"
+    if s.kind == "rodata":
+        return f"{a}const int {n} = {k};"
+    if s.kind == "array":
+        return f"{a}int {n}[4] = {{{k}, {k + 1}, {k + 2}, {k + 3}}};"
+    if s.kind == "tls":
+        return f"{a}__thread int {n} = {k};"
+    if s.kind == "tbss":
+        return f"{a}__thread int {n};"
+    t = p.syms[s.target].name
+    if s.kind == "fptr":
+        return f"{a}int (*{n})(int) = {t};"
+    return f"{a}int *{n} = {'&' + t if p.syms[s.target].kind != 'array' else t};"
+
+
+def _addr(s: Sym) -> str:
+    return f"(void *){'&' if s.kind not in ('array',) else ''}{s.name}"
+
+
+def _use(p: Program, s: Sym, m: str) -> list[str]:
+    """Statements of report_<m> using s: print what this module sees."""
+    n = s.name
+    out = [f'  obs[{s.idx}] = {_addr(s)};']
+    guard = "" if s.definers else f"if ({_addr(s)}) "
+    pr = f'printf("{m} {n} '
+    other = f' else {pr}null\\n");' if guard else ""
+    if s.kind in FUNC_KINDS:
+        body = f'{pr}call %d\\n", {n}(3));'
+    elif s.kind in ("data", "bss", "tls", "tbss"):
+        body = f'{{ {n} += {s.idx + 1}; {pr}%d\\n", {n}); }}'
+    elif s.kind == "rodata":
+        body = f'{pr}%d\\n", {n});'
+    elif s.kind == "array":
+        body = f'{{ {n}[{s.idx % 4}] += 1; {pr}%d %d\\n", {n}[0], {n}[{s.idx % 4}]); }}'
+    elif s.kind == "fptr":
+        body = f'{pr}fp %s %d\\n", {n} ? "set" : "0", {n} ? {n}(5) : 0);'
+    else:
+        body = f'{pr}dp %s %d\\n", {n} ? "set" : "0", {n} ? *{n} : 0);'
+    out.append(f"  {guard}{body}{other}")
+    return out
+
+
+def _module_source(p: Program, m: str) -> str:
+    n = len(p.syms)
+    lines = ["#include <stdio.h>", "#include <string.h>", ""]
+    mine = [s for s in p.syms if m in s.definers]
+    for s in p.syms:
+        if m in s.definers:
+            continue
+        if s.idx in p.uses[m] or any(t.target == s.idx for t in mine):
+            lines.append(_decl(s))
+    for s in sorted(mine, key=lambda s: s.target >= 0):      # pointers after what they point at
+        lines.append(_defn(p, s, m))
+    used = [p.syms[i] for i in p.uses[m]]
+    # addresses stored by the linker (data relocations); thread-locals' addresses are not constants
+    stat = [s for s in used if s.kind not in ("tls", "tbss")]
+    lines.append(f"static void *sobs[{n}] = {{")
+    for s in stat:
+        lines.append(f"  [{s.idx}] = {_addr(s)},")
+    lines.append("};")
+    lines.append(f"static void *obs[{n}];")
+    vis = '__attribute__((visibility("default"))) '
+    lines.append(f"{vis}void **obs_{m}(void) {{ return obs; }}")
+    lines.append(f"{vis}void **sobs_{m}(void) {{ return sobs; }}")
+    lines.append(f"{vis}void report_{m}(void) {{")
+    for s in used:
+        lines.extend(_use(p, s, m))
+    lines.append("}")
+    if m == "main":
+        lines.append(_main_body(p))
+    return "\n".join(lines) + "\n"
+
+
+def _main_body(p: Program) -> str:
+    n = len(p.syms)
+    out = ["void **obs_liba(void); void **sobs_liba(void); void report_liba(void);",
+           "void **obs_libb(void); void **sobs_libb(void); void report_libb(void);",
+           "int main(void) {",
+           "  report_main(); report_liba(); report_libb(); report_main();",
+           "  void **o[6] = {obs_main(), sobs_main(), obs_liba(), sobs_liba(), obs_libb(), sobs_libb()};",
+           f"  for (int i = 0; i < {n}; i++) {{",
+           "    void *first = 0; int seen = 0, same = 1, null = 0;",
+           "    for (int j = 0; j < 6; j++) {",
+           "      if (j % 2 && o[j - 1][i] == 0) continue;   /* not used there */",
+           "      if (!(j % 2) && o[j][i] == 0 && o[j + 1][i] == 0) continue;",
+           "      void *v = o[j][i];",
+           "      if (!v) { null++; continue; }",
+           "      if (!seen) first = v; else if (v != first) same = 0;",
+           "      seen++;",
+           "    }",
+           '    printf("addr g%d seen %d same %d null %d\\n", i, seen, same, null);',
+           "  }",
+           "  return 0;",
+           "}"]
+    return "\n".join(out)
+
+
+def build_commands(p: Program, ld: list[str], tag: str) -> list[list[str]]:
+    """gcc commands that compile and link p with the linker flags `ld` (outputs suffixed by tag)."""
+    cf = ["gcc", "-c", "-w", *p.cflags, *p.mode[1]]
+    libcf = ["gcc", "-c", "-w", *p.cflags, *(p.mode[1] if p.static else ["-fPIC"])]
+    cmds = [[*cf, "main.c", "-o", "main.o"], [*libcf, "liba.c", "-o", "liba.o"], [*libcf, "libb.c", "-o", "libb.o"]]
+    if p.static:
+        cmds += [["ar", "rcs", f"liba-{tag}.a", "liba.o"], ["ar", "rcs", f"libb-{tag}.a", "libb.o"],
+                 ["gcc", *ld, *p.mode[2], *p.ldflags, "main.o", "-Wl,--start-group", f"libb-{tag}.a",
+                  f"liba-{tag}.a", "-Wl,--end-group", "-o", f"prog-{tag}"]]
+    else:
+        cmds += [["gcc", *ld, "-shared", *p.libflags, "liba.o", "-o", f"liba-{tag}.so"],
+                 ["gcc", *ld, "-shared", *p.libflags, "libb.o", f"liba-{tag}.so", "-o", f"libb-{tag}.so"],
+                 ["gcc", *ld, *p.mode[2], *p.ldflags, "main.o", f"libb-{tag}.so", f"liba-{tag}.so",
+                  "-Wl,-rpath,$ORIGIN", "-o", f"prog-{tag}"]]
+    return cmds
+
+
+def first_error(stderr: str, tag: str) -> str:
+    """The linker's first error message without its tool prefix, file names untagged."""
+    import re
+    for line in stderr.splitlines():
+        m = re.match(r"(?:\S*ld(?:\.bfd)?|braze): (?:error: )?(.*)", line)
+        if m:
+            return m.group(1).replace(f"-{tag}.", ".")
+    return stderr[-300:]
+
+
+def main(argv: list[str]) -> int:
+    """python progen.py LDDIR SEED[-SEED2]...: build each seed with bfd and with LDDIR/ld, print differences."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    lddir = os.path.abspath(argv[0])
+    seeds: list[int] = []
+    for a in argv[1:]:
+        lo, _, hi = a.partition("-")
+        seeds += range(int(lo), int(hi or lo) + 1)
+    bad = 0
+    for seed in seeds:
+        p = generate(seed)
+        with tempfile.TemporaryDirectory() as d:
+            for m, src in p.sources.items():
+                with open(os.path.join(d, m + ".c"), "w") as f:
+                    f.write(src)
+            res = {}
+            comp = [c for c in build_commands(p, [], "x") if c[0] == "gcc" and "-c" in c]
+            for c in comp:
+                r = subprocess.run(c, cwd=d, capture_output=True, text=True)
+                if r.returncode:
+                    print(f"GENERATOR BUG {p.describe()}: {r.stderr[-800:]}")
+                    bad += 1
+                    break
+            else:
+                r = None
+            if r is not None and r.returncode:
+                continue
+            for tag, ld in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{lddir}/"])):
+                ok, err = True, ""
+                for c in build_commands(p, ld, tag):
+                    if c[0] == "gcc" and "-c" in c:
+                        continue
+                    r = subprocess.run(c, cwd=d, capture_output=True, text=True)
+                    if r.returncode:
+                        ok, err = False, first_error(r.stderr, tag)
+                        break
+                if ok:
+                    r = subprocess.run(["./prog-" + tag], cwd=d, capture_output=True, text=True,
+                                       env={"LD_LIBRARY_PATH": ""}, timeout=20)
+                    res[tag] = (True, r.returncode, r.stdout)
+                else:
+                    res[tag] = (False, err)
+            if res["bfd"] != res["braze"]:
+                bad += 1
+                print(f"DIFF {p.describe()}")
+                for tag in ("bfd", "braze"):
+                    print(f"  {tag}: {str(res[tag])[:1500]}")
+                keep = f"/tmp/progen-{seed}"
+                subprocess.run(["rm", "-rf", keep]); subprocess.run(["cp", "-r", d, keep])
+            elif not res["bfd"][0]:
+                print(f"both fail {p.describe()}: {res['bfd'][1][-200:]}")
+            else:
+                print(f"ok {p.describe()}")
+        sys.stdout.flush()
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))
