@@ -733,7 +733,7 @@ def _allocate(ctx) -> None:
                 target = s
             rela_dyn.relocs.append(DynReloc(R_COPY, area, off, target))
             s.needs |= NEEDS_DYNSYM
-            for alias in so.aliases(dso_value):
+            for alias in so.aliases(dso_value, s.name):
                 a = ctx.sym(alias) if alias in names else symtab.get(alias)
                 if a is not None and a is not s and a.rank == SHARED and a.file is so and not a.copyrel:
                     a.copyrel = True

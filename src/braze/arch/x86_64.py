@@ -158,6 +158,15 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+def _versioned_name(s) -> str:
+    """A library's symbol as bfd names it in messages: with the version of its definition there."""
+    if s.rank == SHARED:
+        for d in s.file.defs:
+            if d[0] == s.name and d[6] is not None and (s.verneed is None or d[6] == s.verneed):
+                return f"{s.name}{'@' if d[7] else '@@'}{d[6]}"
+    return str(s.name)
+
+
 def _err_nocopyreloc(ctx, obj, sec, off, t, s):
     """-z nocopyreloc: a 32-bit reference to a library's data cannot become a copy relocation.  bfd
     fails a PC-relative one in a position-dependent executable (its error, below); otherwise it writes a
@@ -522,6 +531,11 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
                 ctx.static_tls = True
             continue
         if t == R_DTPOFF64 or t == R_DTPOFF32:
+            # the local-dynamic model's offset of a thread-local another module defines (or none does):
+            # bfd's error (-ftls-model=local-dynamic on an extern variable; braze wrote a wrong offset)
+            if (s.rank == SHARED or (shared and s.rank == NONE and not s.linker_defined)) and sflags & SHF_ALLOC:
+                diag.error(f"{obj.name}({sec.name}+0x{off:x}): unresolvable {rname(t)} relocation against "
+                           f"symbol `{diag.demangle(_versioned_name(s))}'")
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:

@@ -32,7 +32,7 @@ class SharedFile:
         self.versions: dict[int, str] = {}   # verdef index -> name
         self.is_needed = False
         self.is_alive = True
-        self._by_value: dict[int, list[str]] | None = None
+        self._by_value: dict[int, list[tuple[str, int]]] | None = None
         self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
         self._versioned: dict | None = None
         if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):
@@ -228,15 +228,21 @@ class SharedFile:
                     dyn.add(strong)
         return strong, [n for n in [strong] + weaks if n is not None and n in dyn]
 
-    def aliases(self, value: int) -> list[str]:
-        """Exported names at the same address (for copy relocations of data with aliases)."""
+    def aliases(self, value: int, name: str) -> list[str]:
+        """The names that share `name`'s copy relocation of the data at `value`: bfd's weakdef ring,
+        the (first) global definition there and its weak aliases. Global definitions at one address
+        are not aliases to bfd (each gets a copy of its own); without a global one, none are."""
         if self._by_value is None:
-            m: dict[int, list[str]] = {}
+            m: dict[int, list[tuple[str, int]]] = {}
             for d in self.defs:
-                if not d[7] and d[3] in (1, 0):   # visible default-version data symbols
-                    m.setdefault(d[1], []).append(d[0])
+                if not d[7] and d[3] in (1, 0) and d[4] in (1, 2):   # visible default-version data symbols
+                    m.setdefault(d[1], []).append((d[0], d[4]))
             self._by_value = m
-        return self._by_value.get(value, [])
+        group = self._by_value.get(value, [])
+        strong = next((n for n, b in group if b == 1), None)
+        if strong is None or (name != strong and (name, 1) in group):
+            return []
+        return [strong] + [n for n, b in group if b == 2]
 
     def __repr__(self):
         return self.name
