@@ -727,7 +727,7 @@ def _allocate(ctx) -> None:
             # the other names of the copied data, as bfd's weakdef pass makes them dynamic; the copy
             # relocation names the global definition when it is one of them
             symtab = ctx.symtab
-            strong, names = so.copy_names(dso_value, lambda n: n == s.name or n in symtab)
+            strong, names = so.copy_names(dso_value, lambda n: n == s.name or n in symtab, s.name)
             target = ctx.sym(strong) if strong in names else s
             if target.rank != SHARED or target.file is not so:
                 target = s

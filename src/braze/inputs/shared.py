@@ -203,12 +203,13 @@ class SharedFile:
             align >>= 1
         return align
 
-    def copy_names(self, value: int, referenced) -> tuple[str | None, list[str]]:
+    def copy_names(self, value: int, referenced, name: str) -> tuple[str | None, list[str]]:
         """The names a copy relocation of the data at `value` gives the executable, as bfd's weakdef
         pass over this library's weak definitions has it: (the global definition there, the names to
         export). Each weak alias is taken in reverse symbol-table order (bfd's list is built by
         prepending); one joins the dynamic symbols when the global one is already there, and the
-        global one joins when the weak one is. `referenced(name)`: an object of the link names it."""
+        global one joins when the weak one is. `referenced(name)`: an object of the link names it;
+        `name`: the name being copied (a global name other than the first one there is on its own)."""
         strong = None
         weaks = []
         for d in self.defs:
@@ -217,6 +218,8 @@ class SharedFile:
                     weaks.append(d[0])
                 elif d[4] == 1 and strong is None:
                     strong = d[0]
+        if name != strong and name not in weaks:
+            return name, [name]           # another global name at the address: a copy of its own
         dyn = {n for n in weaks if referenced(n)}
         if strong is not None and referenced(strong):
             dyn.add(strong)
