@@ -10,7 +10,9 @@ for each symbol twice: computed in code (PC-relative, GOT, PLT) and stored in it
 saw the same address -- so a wrong relocation, a missed copy, a broken canonical PLT entry or a
 wrong TLS offset shows as a different line, and the output of bfd's link is the expected one.
 
-`generate(seed)` is deterministic; `python progen.py SEED...` runs seeds by hand (see `main`).
+`generate(seed)` is deterministic; tests/test_progen.py runs a fixed set of seeds in CI;
+`python tests/progen.py LDDIR 0-999` sweeps more by hand (see `main`). Where bfd and braze differ on
+purpose, `run_seed` says why (bfd's broken outputs that braze refuses).
 """
 from __future__ import annotations
 
@@ -393,10 +395,52 @@ def all_errors(stderr: str, tag: str) -> str:
     return "\n".join(out) or stderr[-300:]
 
 
-def main(argv: list[str]) -> int:
-    """python progen.py LDDIR SEED[-SEED2]...: build each seed with bfd and with LDDIR/ld, print differences."""
+def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None) -> tuple[str, str]:
+    """Build and run seed's program with bfd and with lddir/ld in workdir: ("ok" | "both fail" |
+    "DIFF" | "GENERATOR BUG", a report)."""
     import os
     import subprocess
+    p = generate(seed)
+    for m, src in p.sources.items():
+        with open(os.path.join(workdir, m if m.endswith(".map") else m + ".c"), "w") as f:
+            f.write(src)
+    for c in build_commands(p, [], "x"):
+        if c[0] == "gcc" and "-c" in c:
+            r = subprocess.run(c, cwd=workdir, capture_output=True, text=True, env=env)
+            if r.returncode:
+                return "GENERATOR BUG", f"{p.describe()}: {r.stderr[-800:]}"
+    res: dict[str, tuple] = {}
+    for tag, ld in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{lddir}/"])):
+        ok, err = True, ""
+        for c in build_commands(p, ld, tag):
+            if c[0] == "gcc" and "-c" in c:
+                continue
+            r = subprocess.run(c, cwd=workdir, capture_output=True, text=True, env=env)
+            if r.returncode:
+                ok, err = False, first_error(r.stderr, tag) if tag == "bfd" else all_errors(r.stderr, tag)
+                break
+        if ok:
+            r = subprocess.run(["./prog-" + tag], cwd=workdir, capture_output=True, text=True,
+                               env={"LD_LIBRARY_PATH": "", "PATH": "/usr/bin:/bin"}, timeout=20)
+            res[tag] = (True, r.returncode, r.stdout)
+        else:
+            res[tag] = (False, err)
+    if not res["bfd"][0] and not res["braze"][0] and same_failure(res["bfd"][1], res["braze"][1]):
+        res["braze"] = res["bfd"]
+    if res["bfd"][0] and res["bfd"][1] < 0 and not res["braze"][0] and _LD_TLS in res["braze"][1]:
+        res["braze"] = res["bfd"]     # bfd's program with that meaningless offset crashed
+    if res["bfd"] != res["braze"]:
+        return "DIFF", p.describe() + "".join(f"\n  {t}: {str(res[t])[:3000]}" for t in ("bfd", "braze"))
+    if not res["bfd"][0]:
+        return "both fail", f"{p.describe()}: {res['bfd'][1][-200:]}"
+    return "ok", p.describe()
+
+
+def main(argv: list[str]) -> int:
+    """python progen.py LDDIR SEED[-SEED2]...: build each seed with bfd and with LDDIR/ld, print
+    the differences (a differing seed's files are kept in /tmp/progen-SEED)."""
+    import os
+    import shutil
     import sys
     import tempfile
     lddir = os.path.abspath(argv[0])
@@ -406,53 +450,14 @@ def main(argv: list[str]) -> int:
         seeds += range(int(lo), int(hi or lo) + 1)
     bad = 0
     for seed in seeds:
-        p = generate(seed)
         with tempfile.TemporaryDirectory() as d:
-            for m, src in p.sources.items():
-                with open(os.path.join(d, m if m.endswith(".map") else m + ".c"), "w") as f:
-                    f.write(src)
-            res = {}
-            comp = [c for c in build_commands(p, [], "x") if c[0] == "gcc" and "-c" in c]
-            for c in comp:
-                r = subprocess.run(c, cwd=d, capture_output=True, text=True)
-                if r.returncode:
-                    print(f"GENERATOR BUG {p.describe()}: {r.stderr[-800:]}")
-                    bad += 1
-                    break
-            else:
-                r = None
-            if r is not None and r.returncode:
-                continue
-            for tag, ld in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{lddir}/"])):
-                ok, err = True, ""
-                for c in build_commands(p, ld, tag):
-                    if c[0] == "gcc" and "-c" in c:
-                        continue
-                    r = subprocess.run(c, cwd=d, capture_output=True, text=True)
-                    if r.returncode:
-                        ok, err = False, first_error(r.stderr, tag) if tag == "bfd" else all_errors(r.stderr, tag)
-                        break
-                if ok:
-                    r = subprocess.run(["./prog-" + tag], cwd=d, capture_output=True, text=True,
-                                       env={"LD_LIBRARY_PATH": ""}, timeout=20)
-                    res[tag] = (True, r.returncode, r.stdout)
-                else:
-                    res[tag] = (False, err)
-            if not res["bfd"][0] and not res["braze"][0] and same_failure(res["bfd"][1], res["braze"][1]):
-                res["braze"] = res["bfd"]
-            if res["bfd"][0] and res["bfd"][1] < 0 and not res["braze"][0] and _LD_TLS in res["braze"][1]:
-                res["braze"] = res["bfd"]     # bfd's program with that meaningless offset crashed
-            if res["bfd"] != res["braze"]:
+            what, report = run_seed(seed, lddir, d)
+            print(f"{what} seed {report}")
+            if what in ("DIFF", "GENERATOR BUG"):
                 bad += 1
-                print(f"DIFF {p.describe()}")
-                for tag in ("bfd", "braze"):
-                    print(f"  {tag}: {str(res[tag])[:1500]}")
                 keep = f"/tmp/progen-{seed}"
-                subprocess.run(["rm", "-rf", keep]); subprocess.run(["cp", "-r", d, keep])
-            elif not res["bfd"][0]:
-                print(f"both fail {p.describe()}: {res['bfd'][1][-200:]}")
-            else:
-                print(f"ok {p.describe()}")
+                shutil.rmtree(keep, ignore_errors=True)
+                shutil.copytree(d, keep)
         sys.stdout.flush()
     return 1 if bad else 0
 

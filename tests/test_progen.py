@@ -1,0 +1,25 @@
+"""Random multi-module programs (tests/progen.py) linked by ld.bfd and by braze: the programs must
+link alike and print the same values, call results and address equalities. The generator mixes
+every symbol kind a linker treats differently (functions, IFUNCs, data, .bss, read-only data,
+arrays, thread-locals, pointers in data, aliases, weak undefined references, protected and hidden
+visibility, interposition by the program), compile modes (-fno-pie, -fPIE, -fPIC, -fno-plt,
+-mcmodel=medium, -fcommon, TLS models and dialects, section-per-function), link modes (-no-pie,
+-pie, -static, -static-pie), library options (-Bsymbolic*, version scripts, -z now, --gc-sections,
+-z pack-relative-relocs) and constructors with priorities.
+A fixed set of seeds runs here; BRAZE_PROGEN_SEEDS=N runs N more (from seed 1000)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import progen
+from harness import tool_env
+
+SEEDS = list(range(0, 120)) + list(range(1000, 1000 + int(os.environ.get("BRAZE_PROGEN_SEEDS", "0"))))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_program_vs_bfd(seed, braze_lddir, tmp_path):
+    what, report = progen.run_seed(seed, braze_lddir, str(tmp_path), env=tool_env())
+    assert what in ("ok", "both fail"), f"{what} seed {report}"
