@@ -71,6 +71,7 @@ class Program:
     ctors: dict[tuple, list[int]]         # (module, object) -> constructor priorities (0: none)
     vscript: dict[str, bool]              # library -> linked with a version script
     sources: dict[str, str] = field(default_factory=dict)   # file stem (main_0, liba_1, ...) -> C
+    arch: str = "x86_64"
 
     @property
     def static(self) -> bool:
@@ -86,10 +87,13 @@ class Program:
         return self.syms[s.target].kind if s.kind == "alias" else s.kind
 
 
-def generate(seed: int) -> Program:
+def generate(seed: int, arch: str = "x86_64") -> Program:
     rng = random.Random(seed)
     mode = rng.choice(EXE_MODES)
     cflags = list(rng.choice(EXTRA_CFLAGS))
+    if arch == "aarch64":
+        cflags = [{"-mcmodel=medium": "-mcmodel=small", "-mtls-dialect=gnu2": "-mtls-dialect=trad"}.get(f, f)
+                  for f in cflags]
     ldflags = list(rng.choice(EXTRA_LDFLAGS))
     libflags = [] if mode[3] else list(rng.choice(LIB_LDFLAGS))
     if mode[0] != "picexe" and "-Wl,-z,nocopyreloc" in ldflags:
@@ -98,7 +102,7 @@ def generate(seed: int) -> Program:
         # bfd keeps an exported thread-local's initial-exec GOT load with an R_X86_64_TPOFF64 that a
         # static PIE's self-relocation cannot apply: its output crashes (braze relaxes to local-exec)
         ldflags = []
-    if "-mcmodel=medium" in cflags and mode[0] != "nopie":
+    if "-mcmodel=medium" in cflags and mode[0] != "nopie" and arch == "x86_64":
         cflags = ["-O2"]
     n = rng.randint(6, 14)
     syms: list[Sym] = []
@@ -159,7 +163,7 @@ def generate(seed: int) -> Program:
     ctors = {(m, o): [rng.choice((0, 0, 101, 150, 150, 65535)) for _ in range(rng.randint(0, 2))]
              for m in MODULES for o in (0, 1)}
     vscript = {m: (not mode[3] and m != "main" and rng.random() < 0.3) for m in MODULES}
-    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript)
+    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch)
     for m in MODULES:
         for o in (0, 1):
             p.sources[f"{m}_{o}"] = _object_source(p, m, o)
@@ -341,23 +345,24 @@ def _main_body(p: Program) -> str:
 
 def build_commands(p: Program, ld: list[str], tag: str) -> list[list[str]]:
     """Commands that compile and link p with the linker flags `ld` (outputs suffixed by tag)."""
-    cf = ["gcc", "-c", "-w", *p.cflags, *p.mode[1]]
-    libcf = ["gcc", "-c", "-w", *p.cflags, *(p.mode[1] if p.static else ["-fPIC"])]
+    gcc, ar = (("aarch64-linux-gnu-gcc", "aarch64-linux-gnu-ar") if p.arch == "aarch64" else ("gcc", "ar"))
+    cf = [gcc, "-c", "-w", *p.cflags, *p.mode[1]]
+    libcf = [gcc, "-c", "-w", *p.cflags, *(p.mode[1] if p.static else ["-fPIC"])]
     cmds = []
     for m in MODULES:
         for o in (0, 1):
             cmds.append([*(cf if m == "main" else libcf), f"{m}_{o}.c", "-o", f"{m}_{o}.o"])
     if p.static:
-        cmds += [["ar", "rcs", f"liba-{tag}.a", "liba_0.o", "liba_1.o"],
-                 ["ar", "rcs", f"libb-{tag}.a", "libb_0.o", "libb_1.o"],
-                 ["gcc", *ld, *p.mode[2], *p.ldflags, "main_0.o", "main_1.o", "-Wl,--start-group", f"libb-{tag}.a",
+        cmds += [[ar, "rcs", f"liba-{tag}.a", "liba_0.o", "liba_1.o"],
+                 [ar, "rcs", f"libb-{tag}.a", "libb_0.o", "libb_1.o"],
+                 [gcc, *ld, *p.mode[2], *p.ldflags, "main_0.o", "main_1.o", "-Wl,--start-group", f"libb-{tag}.a",
                   f"liba-{tag}.a", "-Wl,--end-group", "-o", f"prog-{tag}"]]
     else:
         vs = {m: [f"-Wl,--version-script={m}.map"] if p.vscript[m] else [] for m in MODULES}
-        cmds += [["gcc", *ld, "-shared", *p.libflags, *vs["liba"], "liba_0.o", "liba_1.o", "-o", f"liba-{tag}.so"],
-                 ["gcc", *ld, "-shared", *p.libflags, *vs["libb"], "libb_0.o", "libb_1.o", f"liba-{tag}.so",
+        cmds += [[gcc, *ld, "-shared", *p.libflags, *vs["liba"], "liba_0.o", "liba_1.o", "-o", f"liba-{tag}.so"],
+                 [gcc, *ld, "-shared", *p.libflags, *vs["libb"], "libb_0.o", "libb_1.o", f"liba-{tag}.so",
                   "-o", f"libb-{tag}.so"],
-                 ["gcc", *ld, *p.mode[2], *p.ldflags, "main_0.o", "main_1.o", f"libb-{tag}.so", f"liba-{tag}.so",
+                 [gcc, *ld, *p.mode[2], *p.ldflags, "main_0.o", "main_1.o", f"libb-{tag}.so", f"liba-{tag}.so",
                   "-Wl,-rpath,$ORIGIN", "-o", f"prog-{tag}"]]
     return cmds
 
@@ -367,7 +372,7 @@ def first_error(stderr: str, tag: str) -> str:
     import re
     for line in stderr.splitlines():
         m = re.match(r"(?:\S*ld(?:\.bfd)?|braze): (?:error: )?(.*)", line)
-        if m:
+        if m and not m.group(1).endswith("is dangerous"):       # (aarch64 bfd's warning)
             return m.group(1).replace(f"-{tag}.", ".")
     return stderr[-300:]
 
@@ -379,7 +384,7 @@ def same_failure(bfd: str, braze: str) -> bool:
     so it may stop at an earlier step of the build."""
     if bfd in braze.splitlines():
         return True
-    return _LD_TLS in bfd and _LD_TLS in braze
+    return _LD_TLS in braze
 
 
 _LD_TLS = "unresolvable R_X86_64_DTPOFF"
@@ -395,17 +400,18 @@ def all_errors(stderr: str, tag: str) -> str:
     return "\n".join(out) or stderr[-300:]
 
 
-def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None) -> tuple[str, str]:
+def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None,
+             arch: str = "x86_64") -> tuple[str, str]:
     """Build and run seed's program with bfd and with lddir/ld in workdir: ("ok" | "both fail" |
     "DIFF" | "GENERATOR BUG", a report)."""
     import os
     import subprocess
-    p = generate(seed)
+    p = generate(seed, arch)
     for m, src in p.sources.items():
         with open(os.path.join(workdir, m if m.endswith(".map") else m + ".c"), "w") as f:
             f.write(src)
     for c in build_commands(p, [], "x"):
-        if c[0] == "gcc" and "-c" in c:
+        if c[0].endswith("gcc") and "-c" in c:
             r = subprocess.run(c, cwd=workdir, capture_output=True, text=True, env=env)
             if r.returncode:
                 return "GENERATOR BUG", f"{p.describe()}: {r.stderr[-800:]}"
@@ -413,18 +419,22 @@ def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None) -> tu
     for tag, ld in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{lddir}/"])):
         ok, err = True, ""
         for c in build_commands(p, ld, tag):
-            if c[0] == "gcc" and "-c" in c:
+            if c[0].endswith("gcc") and "-c" in c:
                 continue
             r = subprocess.run(c, cwd=workdir, capture_output=True, text=True, env=env)
             if r.returncode:
                 ok, err = False, first_error(r.stderr, tag) if tag == "bfd" else all_errors(r.stderr, tag)
                 break
         if ok:
-            r = subprocess.run(["./prog-" + tag], cwd=workdir, capture_output=True, text=True,
+            run = ["./prog-" + tag] if arch == "x86_64" else ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu",
+                                                                "./prog-" + tag]
+            r = subprocess.run(run, cwd=workdir, capture_output=True, text=True,
                                env={"LD_LIBRARY_PATH": "", "PATH": "/usr/bin:/bin"}, timeout=20)
             res[tag] = (True, r.returncode, r.stdout)
         else:
             res[tag] = (False, err)
+    if not res["bfd"][0] and "assertion fail" in res["bfd"][1]:
+        return "bfd broken", f"{p.describe()}: {res['bfd'][1]}"     # (aarch64 bfd: -Bsymbolic with an IFUNC)
     if not res["bfd"][0] and not res["braze"][0] and same_failure(res["bfd"][1], res["braze"][1]):
         res["braze"] = res["bfd"]
     if res["bfd"][0] and res["bfd"][1] < 0 and not res["braze"][0] and _LD_TLS in res["braze"][1]:
@@ -437,12 +447,15 @@ def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None) -> tu
 
 
 def main(argv: list[str]) -> int:
-    """python progen.py LDDIR SEED[-SEED2]...: build each seed with bfd and with LDDIR/ld, print
+    """python progen.py [--arch=aarch64] LDDIR SEED[-SEED2]...: build each seed with bfd and with LDDIR/ld, print
     the differences (a differing seed's files are kept in /tmp/progen-SEED)."""
     import os
     import shutil
     import sys
     import tempfile
+    arch = "x86_64"
+    if argv[0].startswith("--arch="):
+        arch = argv.pop(0).split("=", 1)[1]
     lddir = os.path.abspath(argv[0])
     seeds: list[int] = []
     for a in argv[1:]:
@@ -451,8 +464,8 @@ def main(argv: list[str]) -> int:
     bad = 0
     for seed in seeds:
         with tempfile.TemporaryDirectory() as d:
-            what, report = run_seed(seed, lddir, d)
-            print(f"{what} seed {report}")
+            what, report = run_seed(seed, lddir, d, arch=arch)
+            print(f"{what} {report}")
             if what in ("DIFF", "GENERATOR BUG"):
                 bad += 1
                 keep = f"/tmp/progen-{seed}"

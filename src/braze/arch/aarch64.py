@@ -258,6 +258,11 @@ def _address_taken(ctx, s, obj, sec, off, t):
     if ctx.config.shared:
         _err_pic(ctx, obj, sec, off, t, s)
     elif s.rank == SHARED:
+        if s.type == STT_FUNC:
+            # bfd (aarch64): a code address of a library's protected function is refused in the words
+            # of its copy error (a data pointer to it is accepted: that path does not come here)
+            from ..passes import _refuse_protected
+            _refuse_protected(ctx, s, "copy relocation against non-copyable protected symbol")
         _copy_or_cplt(ctx, s)
 
 
@@ -873,7 +878,7 @@ class AArch64(Target):
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True
     protected_copy_error = ""
-    protected_cplt_error = False    # (bfd refuses an ADRP-taken address, not a data pointer: not modelled)
+    protected_cplt_error = False    # (bfd refuses an ADRP-taken address, not a data pointer: _address_taken)
     drop_unused_cies = True
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False
