@@ -122,6 +122,11 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
         if definers and len(definers) == 1:
             v = rng.random()
             vis = "hidden" if v < 0.12 else "protected" if v < 0.22 else "default"
+            if vis == "protected" and (definers == ["main"] or mode[3]) and arch == "aarch64":
+                # aarch64 bfd 2.40 refuses a program's code address of its own protected function,
+                # or of one in a static link ("copy relocation against non-copyable protected
+                # symbol"): a bfd bug, not modelled
+                vis = "default"
         s = Sym(i, kind, definers, vis, init=rng.randint(1, 999), obj=rng.randint(0, 1),
                 align=rng.choice((0, 0, 0, 16, 64)) if kind in ("data", "bss", "array", "tls") else 0,
                 hidden_decl=rng.random() < 0.5)
@@ -372,7 +377,7 @@ def first_error(stderr: str, tag: str) -> str:
     import re
     for line in stderr.splitlines():
         m = re.match(r"(?:\S*ld(?:\.bfd)?|braze): (?:error: )?(.*)", line)
-        if m and not m.group(1).endswith("is dangerous"):       # (aarch64 bfd's warning)
+        if m and not m.group(1).endswith("is dangerous") and not m.group(1).startswith("warning:"):
             return m.group(1).replace(f"-{tag}.", ".")
     return stderr[-300:]
 
@@ -440,6 +445,11 @@ def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None,
     if res["bfd"][0] and res["bfd"][1] < 0 and not res["braze"][0] and _LD_TLS in res["braze"][1]:
         res["braze"] = res["bfd"]     # bfd's program with that meaningless offset crashed
     if res["bfd"] != res["braze"]:
+        if res["bfd"][0] and res["braze"][0]:
+            import difflib
+            d = difflib.unified_diff(res["bfd"][2].splitlines(), res["braze"][2].splitlines(), "bfd", "braze",
+                                     lineterm="", n=0)
+            return "DIFF", f"{p.describe()}\n  exit {res['bfd'][1]} / {res['braze'][1]}\n  " + "\n  ".join(d)
         return "DIFF", p.describe() + "".join(f"\n  {t}: {str(res[t])[:3000]}" for t in ("bfd", "braze"))
     if not res["bfd"][0]:
         return "both fail", f"{p.describe()}: {res['bfd'][1][-200:]}"

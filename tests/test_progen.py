@@ -6,7 +6,8 @@ visibility, interposition by the program), compile modes (-fno-pie, -fPIE, -fPIC
 -mcmodel=medium, -fcommon, TLS models and dialects, section-per-function), link modes (-no-pie,
 -pie, -static, -static-pie), library options (-Bsymbolic*, version scripts, -z now, --gc-sections,
 -z pack-relative-relocs) and constructors with priorities.
-A fixed set of seeds runs here; BRAZE_PROGEN_SEEDS=N runs N more (from seed 1000)."""
+A fixed set of seeds runs here, for x86-64 and for aarch64 (cross compiler, qemu);
+BRAZE_PROGEN_SEEDS=N runs N more of each (from seed 1000)."""
 from __future__ import annotations
 
 import os
@@ -16,10 +17,20 @@ import pytest
 import progen
 from harness import tool_env
 
-SEEDS = list(range(0, 120)) + list(range(1000, 1000 + int(os.environ.get("BRAZE_PROGEN_SEEDS", "0"))))
+MORE = list(range(1000, 1000 + int(os.environ.get("BRAZE_PROGEN_SEEDS", "0"))))
+SEEDS = list(range(0, 120)) + MORE
+A64_SEEDS = list(range(0, 40)) + [66, 127, 277] + MORE
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_program_vs_bfd(seed, braze_lddir, tmp_path):
     what, report = progen.run_seed(seed, braze_lddir, str(tmp_path), env=tool_env())
-    assert what in ("ok", "both fail"), f"{what} seed {report}"
+    assert what in ("ok", "both fail"), f"{what} {report}"
+
+
+@pytest.mark.parametrize("seed", A64_SEEDS)
+def test_random_program_aarch64_vs_bfd(seed, braze_lddir, tmp_path):
+    import a64_harness as H
+    assert H.have_toolchain()
+    what, report = progen.run_seed(seed, braze_lddir, str(tmp_path), env=tool_env(), arch="aarch64")
+    assert what in ("ok", "both fail", "bfd broken"), f"{what} {report}"

@@ -78,6 +78,15 @@ def plt_addr(ctx, s: Symbol) -> int:
     return sym_addr_noplt(ctx, s)
 
 
+def undef_value(ctx, s: Symbol) -> int:
+    """An imported symbol's st_value: its canonical PLT entry, which the loader then gives every
+    module as the function's address (aarch64 bfd: only when a regular object's reference is not
+    weak; see Target.cplt_value_needs_strong_ref), else 0."""
+    if not s.canonical_plt or (not s.ref_strong and ctx.target.cplt_value_needs_strong_ref):
+        return 0
+    return sym_addr(ctx, s)
+
+
 def pde_ifunc_plt(ctx, s: Symbol) -> bool:
     """Is `s` written to the symbol tables as a FUNC at its PLT entry? (bfd, x86-64: a non-PIE's
     exported IFUNC that has one; see Target.pde_ifunc_export_plt)"""

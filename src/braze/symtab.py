@@ -6,7 +6,7 @@ import struct
 from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
                   SHN_XINDEX)
-from .address import sym_addr, plt_addr, pde_ifunc_plt
+from .address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
 from .inputs.object import InputSection
 from .sections import Chunk, merged_offset
 from .diag import LinkError
@@ -120,7 +120,7 @@ class SymTab(Chunk):
                     shndx = self._sec(o, c.shndx)
         else:
             shndx = SHN_UNDEF
-            value = sym_addr(ctx, s) if s.canonical_plt else 0
+            value = undef_value(ctx, s)
             other = 0 if s.rank == SHARED else other
             typ = STT_FUNC if typ == 10 else typ
             size = 0

@@ -258,7 +258,7 @@ def _address_taken(ctx, s, obj, sec, off, t):
     if ctx.config.shared:
         _err_pic(ctx, obj, sec, off, t, s)
     elif s.rank == SHARED:
-        if s.type == STT_FUNC:
+        if s.type in (STT_FUNC, STT_GNU_IFUNC):
             # bfd (aarch64): a code address of a library's protected function is refused in the words
             # of its copy error (a data pointer to it is accepted: that path does not come here)
             from ..passes import _refuse_protected
@@ -878,6 +878,7 @@ class AArch64(Target):
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True
     protected_copy_error = ""
+    cplt_value_needs_strong_ref = True
     protected_cplt_error = False    # (bfd refuses an ADRP-taken address, not a data pointer: _address_taken)
     drop_unused_cies = True
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn

@@ -69,6 +69,9 @@ class Target:
     # -Bsymbolic-functions and a dynamic list (x86-64 bfd binds it through the loader; aarch64 bfd 2.40
     # fails an assertion on -Bsymbolic with an IFUNC)
     ifunc_ignores_symbolic = False
+    # an executable's canonical PLT entry is st_value of the import only when a regular object's
+    # reference is not weak (aarch64 bfd; x86-64 bfd: whenever pointer equality needs it)
+    cplt_value_needs_strong_ref = False
     # bfd's errors for a program's copy of a library's protected data / canonical PLT entry of its
     # protected function (x86-64: both, naming the library; aarch64: the copy, without the library)
     protected_copy_error = " in {lib}"

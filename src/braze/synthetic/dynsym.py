@@ -46,7 +46,7 @@ class DynSym(Chunk):
         self.size = 24 * (1 + len(self.syms))
 
     def write(self, ctx, buf) -> None:
-        from ..address import sym_addr, plt_addr, pde_ifunc_plt
+        from ..address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
         o = self.offset + 24
         dynstr = self.dynstr
         for s in self.syms:
@@ -75,7 +75,7 @@ class DynSym(Chunk):
                 shndx = SHN_UNDEF
                 if typ == 10:
                     typ = STT_FUNC
-                value = sym_addr(ctx, s) if s.canonical_plt else 0
+                value = undef_value(ctx, s)
                 size = 0
                 bind = STB_GLOBAL if s.ref_strong or (s.rank == 1 and not s.ref_regular) else STB_WEAK
             SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
