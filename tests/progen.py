@@ -20,9 +20,10 @@ import random
 from dataclasses import dataclass, field
 
 MODULES = ("main", "liba", "libb")
-KINDS = ("func", "wfunc", "ifunc", "data", "bss", "rodata", "array", "tls", "tbss", "fptr", "dptr", "alias")
+KINDS = ("func", "wfunc", "ifunc", "data", "bss", "rodata", "array", "tls", "tbss", "fptr", "dptr", "alias",
+         "vfunc")
 DATA_KINDS = ("data", "bss", "array")          # what a dptr may point at
-FUNC_KINDS = ("func", "wfunc", "ifunc")
+FUNC_KINDS = ("func", "wfunc", "ifunc", "vfunc")   # vfunc: two versions (.symver), in a library
 
 # exe modes: (name, cflags for every object, exe link flags, libraries are archives)
 EXE_MODES = (
@@ -72,6 +73,7 @@ class Program:
     vscript: dict[str, bool]              # library -> linked with a version script
     sources: dict[str, str] = field(default_factory=dict)   # file stem (main_0, liba_1, ...) -> C
     arch: str = "x86_64"
+    oldrefs: dict[str, list[int]] = field(default_factory=dict)   # module -> vfuncs it calls at version 1
 
     @property
     def static(self) -> bool:
@@ -108,6 +110,8 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     syms: list[Sym] = []
     for i in range(n):
         kind = rng.choice(KINDS)
+        if kind == "vfunc" and mode[3]:
+            kind = "func"
         if mode[3]:
             definers = [rng.choice(MODULES)]          # archives: one definition per name
         else:
@@ -118,8 +122,10 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
                 definers = []                                          # weak undefined everywhere
             else:
                 definers = [rng.choice(MODULES)]
+        if kind == "vfunc":
+            definers = [rng.choice(("liba", "libb"))]
         vis = "default"
-        if definers and len(definers) == 1:
+        if definers and len(definers) == 1 and kind != "vfunc":
             v = rng.random()
             vis = "hidden" if v < 0.12 else "protected" if v < 0.22 else "default"
             if vis == "protected" and (definers == ["main"] or mode[3]) and arch == "aarch64":
@@ -167,8 +173,14 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
                     uses[m].remove(s.idx)
     ctors = {(m, o): [rng.choice((0, 0, 101, 150, 150, 65535)) for _ in range(rng.randint(0, 2))]
              for m in MODULES for o in (0, 1)}
-    vscript = {m: (not mode[3] and m != "main" and rng.random() < 0.3) for m in MODULES}
-    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch)
+    vscript = {m: (not mode[3] and m != "main" and (rng.random() < 0.3 or
+                                                      any(s.kind == "vfunc" and m in s.definers for s in syms)))
+               for m in MODULES}
+    # modules that also call the old version of a library's two-version function
+    links = {"main": ("liba", "libb"), "libb": ("liba",), "liba": ()}     # what each module links against
+    oldrefs = {m: [s.idx for s in syms if s.kind == "vfunc" and s.idx in uses[m] and s.definers[0] in links[m]
+                   and rng.random() < 0.5] for m in MODULES}
+    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs)
     for m in MODULES:
         for o in (0, 1):
             p.sources[f"{m}_{o}"] = _object_source(p, m, o)
@@ -181,7 +193,7 @@ def _version_script(p: Program, m: str) -> str:
     names = [s.name for s in p.syms if m in s.definers and s.vis != "hidden"]
     names += [f"{f}_{m}" for f in ("obs", "sobs", "report")]
     tag = m.upper()
-    return f"{tag}_1 {{ global: {'; '.join(names)}; local: *; }};\n"
+    return f"{tag}_1 {{ global: {'; '.join(names)}; local: *; }};\n{tag}_2 {{ global: {tag}_2_dummy; }} {tag}_1;\n"
 
 
 def _attrs(s: Sym) -> str:
@@ -197,7 +209,7 @@ def _attrs(s: Sym) -> str:
     return f"__attribute__(({', '.join(a)})) " if a else ""
 
 
-_DECL = {"func": "extern int {n}(int){w};", "wfunc": "extern int {n}(int){w};", "ifunc": "extern int {n}(int){w};",
+_DECL = {"func": "extern int {n}(int){w};", "vfunc": "extern int {n}(int){w};", "wfunc": "extern int {n}(int){w};", "ifunc": "extern int {n}(int){w};",
          "data": "extern int {n}{w};", "bss": "extern int {n}{w};", "rodata": "extern const int {n}{w};",
          "array": "extern int {n}[4]{w};", "tls": "extern __thread int {n}{w};",
          "tbss": "extern __thread int {n}{w};", "fptr": "extern int (*{n})(int){w};", "dptr": "extern int *{n}{w};"}
@@ -220,6 +232,13 @@ def _defn(p: Program, s: Sym, m: str) -> str:
     # an interposed definition differs by module, so which one wins shows in the output
     if m != "main" and len(s.definers) == 2:
         k += 1000
+    if s.kind == "vfunc":
+        tag = m.upper()
+        return (f"extern int {n}(int);\n"
+                f"int {n}_v1(int x) {{ return x + {k}; }}\n"
+                f"int {n}_v2(int x) {{ return x * 3 + {k}; }}\n"
+                f'__asm__(".symver {n}_v1, {n}@{tag}_1");\n'
+                f'__asm__(".symver {n}_v2, {n}@@{tag}_2");')
     if s.kind in ("func", "wfunc"):
         return f"{a}int {n}(int x) {{ return x * {k % 7 + 2} + {k}; }}"
     if s.kind == "ifunc":
@@ -278,6 +297,8 @@ def _use(p: Program, s: Sym, m: str) -> list[str]:
     else:
         body = f'{pr}dp %s %d\\n", {n} ? "set" : "0", {n} ? *{n} : 0);'
     out.append(f"  {guard}{body}{other}")
+    if s.idx in p.oldrefs.get(m, ()):
+        out.append(f'  {pr}old %d\\n", {n}_old(3));')
     return out
 
 
@@ -296,6 +317,9 @@ def _object_source(p: Program, m: str, o: int) -> str:
         s = p.syms[i]
         if not (m in s.definers and s.obj == o):
             lines.append(_decl(p, s, m in s.definers))
+            if o == 0 and i in p.oldrefs.get(m, ()):
+                tag = s.definers[0].upper()
+                lines.append(f'extern int {s.name}_old(int);\n__asm__(".symver {s.name}_old, {s.name}@{tag}_1");')
     for s in sorted(mine, key=lambda s: (s.kind == "alias", s.target >= 0)):   # pointers, aliases last
         lines.append(_defn(p, s, m))
     for k, prio in enumerate(p.ctors[(m, o)]):
@@ -376,7 +400,12 @@ def first_error(stderr: str, tag: str) -> str:
     """The linker's first error message without its tool prefix, file names untagged."""
     import re
     for line in stderr.splitlines():
+        u = re.search(r"undefined reference to `(.*)'$", line)
+        if u:
+            return f"undefined symbol: {u.group(1)}"
         m = re.match(r"(?:\S*ld(?:\.bfd)?|braze): (?:error: )?(.*)", line)
+        if m and re.search(r": in function `.*':$", m.group(1)):
+            continue
         if m and not m.group(1).endswith("is dangerous") and not m.group(1).startswith("warning:"):
             return m.group(1).replace(f"-{tag}.", ".")
     return stderr[-300:]

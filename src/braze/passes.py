@@ -254,6 +254,13 @@ def _check_undefined(ctx) -> None:
     are still used (Symbol.used_in_reloc): an executable lists only those, and so does a library
     after --gc-sections (bfd hides the others)."""
     cfg = ctx.config
+    if cfg.shared and ctx.has_symver:
+        # a library's reference to `foo@V` that no input defines: it cannot name the version without a
+        # library to take it from (bfd's error; braze wrote plain `foo`, so the default version bound)
+        for s in ctx.symtab.values():
+            if s.rank == NONE and s.verneed is None and s.ref_regular and not s.linker_defined and "@" in s.name:
+                diag.error(f"{cfg.output}: no symbol version section for versioned symbol "
+                           f"`{diag.demangle(s.name)}'")
     ignore = cfg.undef_objects == "ignore"
     # a library may leave symbols undefined, but not a hidden/protected/internal one: nothing
     # outside it can define that (bfd: "hidden symbol `x' isn't defined")
