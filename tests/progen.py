@@ -74,6 +74,8 @@ class Program:
     sources: dict[str, str] = field(default_factory=dict)   # file stem (main_0, liba_1, ...) -> C
     arch: str = "x86_64"
     oldrefs: dict[str, list[int]] = field(default_factory=dict)   # module -> vfuncs it calls at version 1
+    rmods: list[str] = field(default_factory=list)     # modules whose two objects are first joined by `-r`
+    wrap: int = -1                                     # a function the program's link wraps (--wrap)
 
     @property
     def static(self) -> bool:
@@ -82,7 +84,8 @@ class Program:
     def describe(self) -> str:
         vs = ",".join(m for m, v in self.vscript.items() if v)
         return (f"seed {self.seed}: mode {self.mode[0]} cflags {' '.join(self.cflags)} ldflags "
-                f"{' '.join(self.ldflags)} libflags {' '.join(self.libflags)}" + (f" vscript {vs}" if vs else ""))
+                f"{' '.join(self.ldflags)} libflags {' '.join(self.libflags)}" + (f" vscript {vs}" if vs else "")
+                + (f" -r {','.join(self.rmods)}" if self.rmods else "") + (f" --wrap=g{self.wrap}" if self.wrap >= 0 else ""))
 
     def kind_of(self, s: Sym) -> str:
         """What s is used as (an alias is used as what it aliases)."""
@@ -180,7 +183,12 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     links = {"main": ("liba", "libb"), "libb": ("liba",), "liba": ()}     # what each module links against
     oldrefs = {m: [s.idx for s in syms if s.kind == "vfunc" and s.idx in uses[m] and s.definers[0] in links[m]
                    and rng.random() < 0.5] for m in MODULES}
-    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs)
+    rmods = [m for m in MODULES if rng.random() < 0.2]
+    wraps = [s.idx for s in syms if s.kind == "func" and len(s.definers) == 1 and s.idx in uses["main"]
+             and s.vis == "default" and "main" not in s.definers]
+    wrap = rng.choice(wraps) if wraps and rng.random() < 0.3 else -1
+    p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs,
+                rmods=rmods, wrap=wrap)
     for m in MODULES:
         for o in (0, 1):
             p.sources[f"{m}_{o}"] = _object_source(p, m, o)
@@ -322,6 +330,9 @@ def _object_source(p: Program, m: str, o: int) -> str:
                 lines.append(f'extern int {s.name}_old(int);\n__asm__(".symver {s.name}_old, {s.name}@{tag}_1");')
     for s in sorted(mine, key=lambda s: (s.kind == "alias", s.target >= 0)):   # pointers, aliases last
         lines.append(_defn(p, s, m))
+    if m == "main" and o == 1 and p.wrap >= 0:
+        w = p.syms[p.wrap].name
+        lines.append(f"int __real_{w}(int);\nint __wrap_{w}(int x) {{ return __real_{w}(x) + 70000; }}")
     for k, prio in enumerate(p.ctors[(m, o)]):
         pa = f"constructor({prio})" if prio else "constructor"
         lines.append(f'__attribute__(({pa})) static void ctor{k}(void) {{ printf("ctor {m}_{o} {k} {prio}\\n"); }}')
@@ -381,17 +392,22 @@ def build_commands(p: Program, ld: list[str], tag: str) -> list[list[str]]:
     for m in MODULES:
         for o in (0, 1):
             cmds.append([*(cf if m == "main" else libcf), f"{m}_{o}.c", "-o", f"{m}_{o}.o"])
+    objs = {m: [f"{m}_0.o", f"{m}_1.o"] for m in MODULES}
+    for m in p.rmods:
+        cmds.append([gcc, *ld, "-nostdlib", "-r", *objs[m], "-o", f"{m}_r-{tag}.o"])
+        objs[m] = [f"{m}_r-{tag}.o"]
+    wrap = [f"-Wl,--wrap=g{p.wrap}"] if p.wrap >= 0 else []
     if p.static:
-        cmds += [[ar, "rcs", f"liba-{tag}.a", "liba_0.o", "liba_1.o"],
-                 [ar, "rcs", f"libb-{tag}.a", "libb_0.o", "libb_1.o"],
-                 [gcc, *ld, *p.mode[2], *p.ldflags, "main_0.o", "main_1.o", "-Wl,--start-group", f"libb-{tag}.a",
+        cmds += [[ar, "rcs", f"liba-{tag}.a", *objs["liba"]],
+                 [ar, "rcs", f"libb-{tag}.a", *objs["libb"]],
+                 [gcc, *ld, *p.mode[2], *p.ldflags, *wrap, *objs["main"], "-Wl,--start-group", f"libb-{tag}.a",
                   f"liba-{tag}.a", "-Wl,--end-group", "-o", f"prog-{tag}"]]
     else:
         vs = {m: [f"-Wl,--version-script={m}.map"] if p.vscript[m] else [] for m in MODULES}
-        cmds += [[gcc, *ld, "-shared", *p.libflags, *vs["liba"], "liba_0.o", "liba_1.o", "-o", f"liba-{tag}.so"],
-                 [gcc, *ld, "-shared", *p.libflags, *vs["libb"], "libb_0.o", "libb_1.o", f"liba-{tag}.so",
+        cmds += [[gcc, *ld, "-shared", *p.libflags, *vs["liba"], *objs["liba"], "-o", f"liba-{tag}.so"],
+                 [gcc, *ld, "-shared", *p.libflags, *vs["libb"], *objs["libb"], f"liba-{tag}.so",
                   "-o", f"libb-{tag}.so"],
-                 [gcc, *ld, *p.mode[2], *p.ldflags, "main_0.o", "main_1.o", f"libb-{tag}.so", f"liba-{tag}.so",
+                 [gcc, *ld, *p.mode[2], *p.ldflags, *wrap, *objs["main"], f"libb-{tag}.so", f"liba-{tag}.so",
                   "-Wl,-rpath,$ORIGIN", "-o", f"prog-{tag}"]]
     return cmds
 

@@ -5,7 +5,8 @@ arrays, thread-locals, pointers in data, aliases, weak undefined references, pro
 visibility, interposition by the program), compile modes (-fno-pie, -fPIE, -fPIC, -fno-plt,
 -mcmodel=medium, -fcommon, TLS models and dialects, section-per-function), link modes (-no-pie,
 -pie, -static, -static-pie), library options (-Bsymbolic*, version scripts, -z now, --gc-sections,
--z pack-relative-relocs) and constructors with priorities.
+-z pack-relative-relocs), functions with two versions (.symver) and calls of the old one, objects
+joined by `-r` first (with the linker under test), --wrap, and constructors with priorities.
 A fixed set of seeds runs here, for x86-64 and for aarch64 (cross compiler, qemu);
 BRAZE_PROGEN_SEEDS=N runs N more of each (from seed 1000)."""
 from __future__ import annotations
