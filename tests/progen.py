@@ -455,23 +455,33 @@ def all_errors(stderr: str, tag: str) -> str:
 def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None,
              arch: str = "x86_64") -> tuple[str, str]:
     """Build and run seed's program with bfd and with lddir/ld in workdir: ("ok" | "both fail" |
-    "DIFF" | "GENERATOR BUG", a report)."""
+    "DIFF" | "GENERATOR BUG" | "bfd broken", a report)."""
+    p = generate(seed, arch)
+    return run_program(p, build_commands, lddir, workdir, env, arch)
+
+
+def _is_compile(c: list[str]) -> bool:
+    return c[0].endswith(("gcc", "g++")) and "-c" in c
+
+
+def run_program(p, build, lddir: str, workdir: str, env: dict | None, arch: str) -> tuple[str, str]:
+    """p's files written to workdir (a key with a suffix is a file name, else a .c file), compiled
+    once, then linked by `build(p, ld, tag)`'s commands with bfd and with lddir/ld, and run."""
     import os
     import subprocess
-    p = generate(seed, arch)
     for m, src in p.sources.items():
-        with open(os.path.join(workdir, m if m.endswith(".map") else m + ".c"), "w") as f:
+        with open(os.path.join(workdir, m if "." in m else m + ".c"), "w") as f:
             f.write(src)
-    for c in build_commands(p, [], "x"):
-        if c[0].endswith("gcc") and "-c" in c:
+    for c in build(p, [], "x"):
+        if _is_compile(c):
             r = subprocess.run(c, cwd=workdir, capture_output=True, text=True, env=env)
             if r.returncode:
                 return "GENERATOR BUG", f"{p.describe()}: {r.stderr[-800:]}"
     res: dict[str, tuple] = {}
     for tag, ld in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{lddir}/"])):
         ok, err = True, ""
-        for c in build_commands(p, ld, tag):
-            if c[0].endswith("gcc") and "-c" in c:
+        for c in build(p, ld, tag):
+            if _is_compile(c):
                 continue
             r = subprocess.run(c, cwd=workdir, capture_output=True, text=True, env=env)
             if r.returncode:

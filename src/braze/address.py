@@ -121,6 +121,10 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     cfg = ctx.config
     if s.type == STT_GNU_IFUNC and ctx.target.ifunc_ignores_symbolic:
         return bool(s.export)
+    if s.bind == 10:
+        # STB_GNU_UNIQUE (C++ template statics, inline functions' statics): the loader makes one
+        # object of all modules' definitions, so -Bsymbolic and dynamic lists never bind it here (bfd)
+        return bool(s.export)
     if cfg.bsymbolic:
         return False
     if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
