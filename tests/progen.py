@@ -436,6 +436,12 @@ def same_failure(bfd: str, braze: str) -> bool:
     so it may stop at an earlier step of the build."""
     if bfd in braze.splitlines():
         return True
+    # bfd reports the first of several such errors in its hash table's order: the same error about
+    # another symbol is the same failure
+    import re
+    anon = re.sub(r"`[^']*'", "`?'", bfd)
+    if any(re.sub(r"`[^']*'", "`?'", b) == anon for b in braze.splitlines()):
+        return True
     return _LD_TLS in braze
 
 
@@ -499,8 +505,8 @@ def run_program(p, build, lddir: str, workdir: str, env: dict | None, arch: str)
         return "bfd broken", f"{p.describe()}: {res['bfd'][1]}"     # (aarch64 bfd: -Bsymbolic with an IFUNC)
     if not res["bfd"][0] and not res["braze"][0] and same_failure(res["bfd"][1], res["braze"][1]):
         res["braze"] = res["bfd"]
-    if res["bfd"][0] and res["bfd"][1] < 0 and not res["braze"][0] and _LD_TLS in res["braze"][1]:
-        res["braze"] = res["bfd"]     # bfd's program with that meaningless offset crashed
+    if res["bfd"][0] and res["bfd"][1] in (-11, 127) and not res["braze"][0] and _LD_TLS in res["braze"][1]:
+        res["braze"] = res["bfd"]     # bfd's program with that meaningless offset crashed or did not load
     if res["bfd"] != res["braze"]:
         if res["bfd"][0] and res["braze"][0]:
             import difflib

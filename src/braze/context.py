@@ -35,6 +35,7 @@ class Context:
         self.weak_data_relocs: list = []   # their absolute 64-bit data pointers, decided after the scan
         self.ifunc_data_relocs: list = []  # executables' data pointers to their own IFUNCs (sec, off, sym, addend)
         self.protected_defs: dict = {}     # id(library) -> names it defines with STV_PROTECTED
+        self.protected_refused: set = set()   # (id(symbol), message) already reported
         self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
         # --time: the interpreter's start, the imports and the option parsing come first (CPU time so far)
         self.timings: list[tuple[str, float]] = []     # (pass, seconds): --time, the API, --time-trace

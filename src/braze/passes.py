@@ -919,8 +919,9 @@ def _refuse_protected(ctx, s, what: str) -> None:
     names = ctx.protected_defs.get(id(so))
     if names is None:       # (one pass over a library's definitions: usually none is protected)
         names = ctx.protected_defs[id(so)] = {d[0] for d in so.defs if d[8] == STV_PROTECTED}
-    if s.name not in names:
+    if s.name not in names or (id(s), what) in ctx.protected_refused:
         return
+    ctx.protected_refused.add((id(s), what))       # (aarch64 asks once per ADRP relocation)
     for d in so.defs:
         if d[0] == s.name and d[8] == STV_PROTECTED and (s.verneed is None or d[6] == s.verneed):
             name = s.name if d[6] is None else f"{s.name}{'@' if d[7] else '@@'}{d[6]}"
