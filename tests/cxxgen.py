@@ -66,20 +66,29 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     # derived classes: (k, where its key function is defined: a module, or None for an inline one)
     der = [(k, rng.choice((None, None, "liba", "libb", "main"))) for k in sorted(rng.sample(range(1, 50), nder))]
     errs = sorted(rng.sample(range(1, 50), nerr))
+    tls = sorted(rng.sample(range(1, 50), rng.randint(0, 2)))     # inline thread_local with a dynamic init
+    ivars = sorted(rng.sample(range(1, 50), rng.randint(0, 2)))   # C++17 inline variables
     # who throws which error (a module exports thrower_<m>_<k>), who catches how
     throws = {(m, k): rng.random() < 0.6 for m in MODULES for k in errs}
-    p.sources["common.h"] = _header(tmpl, inl, der, errs)
+    p.sources["common.h"] = _header(tmpl, inl, der, errs, tls, ivars)
     for m in MODULES:
-        p.sources[f"{m}.cc"] = _module(rng, m, tmpl, inl, der, errs, throws)
+        p.sources[f"{m}.cc"] = _module(rng, m, tmpl, inl, der, errs, throws, tls, ivars)
     return p
 
 
-def _header(tmpl, inl, der, errs) -> str:
+def _header(tmpl, inl, der, errs, tls, ivars) -> str:
     out = ["#include <cstdio>", "#include <stdexcept>", "#include <typeinfo>", "",
+           "int next_id();",
+           "struct Noisy { const char *who; int id; explicit Noisy(const char *w) : who(w), id(next_id()) "
+           '{ std::printf("ctor %s\\n", who); } ~Noisy() { std::printf("dtor %s\\n", who); } };',
            "template <int K> struct Cnt { static int v; static int bump(int d) { v += d; return v; } };",
            "template <int K> int Cnt<K>::v = K * 10;", ""]
     for k in inl:
         out.append(f"inline int inl{k}() {{ static int n = {k}; return ++n; }}")
+    for k in tls:
+        out.append(f"inline thread_local int tl{k} = next_id() + {k};")
+    for k in ivars:
+        out.append(f"inline int iv{k} = {k} * 3;")
     out.append("struct Base { virtual ~Base(); virtual int f() const; };")
     for k, key in der:
         if key is None:
@@ -99,8 +108,13 @@ def _header(tmpl, inl, der, errs) -> str:
     return "\n".join(out) + "\n"
 
 
-def _module(rng, m, tmpl, inl, der, errs, throws) -> str:
+def _module(rng, m, tmpl, inl, der, errs, throws, tls, ivars) -> str:
     out = ['#include "common.h"', ""]
+    if m == "main":
+        out.append("int next_id() { static int n; return ++n; }")
+    for i in range(rng.randint(0, 2)):
+        prio = rng.choice(("", "", " __attribute__((init_priority(1000)))", " __attribute__((init_priority(200)))"))
+        out.append(f'static Noisy noisy{i}{prio}("{m}{i}");')
     if m == "liba":
         out.append("Base::~Base() {}")
         out.append("int Base::f() const { return -1; }")
@@ -115,6 +129,7 @@ def _module(rng, m, tmpl, inl, der, errs, throws) -> str:
     # addresses of the shared entities as this module sees them, in one fixed order
     ents = [f"(void *)&Cnt<{k}>::v" for k in tmpl] + [f"(void *)&inl{k}" for k in inl]
     ents += [f"(void *)&typeid(D{k})" for k, _ in der] + [f"(void *)&typeid(Err{k})" for k in errs]
+    ents += [f"(void *)&tl{k}" for k in tls] + [f"(void *)&iv{k}" for k in ivars]
     out.append(f"void *addrs_{m}(int i) {{")
     out.append(f"  void *a[] = {{{', '.join(ents)}}};")
     out.append("  return a[i];")
@@ -134,6 +149,10 @@ def _module(rng, m, tmpl, inl, der, errs, throws) -> str:
         out.append(f'  std::printf("{m} cnt{k} %d\\n", Cnt<{k}>::bump({rng.randint(1, 9)}));')
     for k in inl:
         out.append(f'  std::printf("{m} inl{k} %d\\n", inl{k}());')
+    for k in tls:
+        out.append(f'  std::printf("{m} tl{k} %d\\n", tl{k} += {rng.randint(1, 9)});')
+    for k in ivars:
+        out.append(f'  std::printf("{m} iv{k} %d\\n", iv{k} += {rng.randint(1, 9)});')
     for k, _ in der:
         src = rng.choice(MODULES)
         out.append(f"  {{ Base *b = make_{src}({k}); D{k} *d = dynamic_cast<D{k} *>(b);")
