@@ -44,9 +44,13 @@ HEAVY_STDLIB = {
 
 
 def _launcher(lddir: str) -> tuple[list[str], str]:
-    """The interpreter command the shim runs (`exec PYTHON -E -S LAUNCH.py --argv0=ld "$@"`) and the
-    launcher's code; an equivalent pair when the linker under test is not braze's shim."""
+    """The interpreter command the shim runs and the launcher's code: `ld` is either the launcher itself
+    (`#!PYTHON -ES`) or a /bin/sh script (`exec PYTHON -E -S LAUNCH.py --argv0=ld "$@"`); an equivalent
+    pair when the linker under test is not braze's shim."""
     text = Path(lddir, "ld").read_text()
+    first, _, rest = text.partition("\n")
+    if first.startswith("#!") and first.endswith(" -ES") and "python" in first:
+        return [first[2:-4], "-E", "-S"], rest
     m = re.search(r"^exec (.*) --argv0=ld \"\$@\"$", text, re.M)
     if m:
         words = shlex.split(m.group(1))
