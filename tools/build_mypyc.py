@@ -38,6 +38,7 @@ MODULES = [
     "braze.inputs.objparse",
     "braze.inputs.elfhdr",
     "braze.gc",
+    "braze.arch._natives",
 ]
 
 
