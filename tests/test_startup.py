@@ -40,6 +40,7 @@ HEAVY_STDLIB = {
     "inspect", "ast", "tempfile", "subprocess", "json", "textwrap", "shlex", "threading", "socket",
     "selectors", "pathlib", "fnmatch", "traceback", "importlib.util", "copy", "weakref", "tokenize",
     "linecache", "contextlib", "datetime", "locale", "signal",
+    "operator", "bisect",       # (their C halves _operator, _bisect are what braze uses)
 }
 
 
@@ -190,3 +191,45 @@ def test_version_is_light(build):
         mods = build.modules()
         pipeline = {"braze.passes", "braze.resolve", "braze.writer", "braze.layout", "braze.context"}
         assert not mods & (HEAVY_BRAZE - {"braze.arch.aarch64"} | _heavy_stdlib() | pipeline), sorted(mods)
+
+
+def _make_shim(root: Path, python: str) -> Path:
+    """`braze shim-dir` run by `python` (braze from this tree) with its cache under root: the shim's
+    directory."""
+    code = (f"import sys; sys.path.insert(0, {str(REPO / 'src')!r}); "
+            "from braze.main import shim_dir; print(shim_dir())")
+    p = subprocess.run([python, "-E", "-S", "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "XDG_CACHE_HOME": str(root / "cache")}, check=True)
+    return Path(p.stdout.strip())
+
+
+@pytest.mark.parametrize("where", ["plain", "blank", "long"])
+def test_shim_runs_python_directly(build, tmp_path, where):
+    """The shim's `ld` is the launcher itself, run by a `#!PYTHON -ES` line (no /bin/sh exec first);
+    where the kernel cannot take that line (a blank in the interpreter's path, a line past 127 bytes)
+    it is the /bin/sh script running launch.py.  Either way gcc links through it as through bfd."""
+    if where == "plain":
+        python = sys.executable
+    else:
+        d = tmp_path / ("py dir" if where == "blank" else "p" * 130)
+        d.mkdir()
+        (d / "python3").symlink_to(os.path.realpath(sys.executable))
+        python = str(d / "python3")
+    lddir = _make_shim(tmp_path, python)
+    first = Path(lddir, "ld").read_text().partition("\n")[0]
+    if where == "plain":
+        assert first == f"#!{python} -ES"
+        assert not Path(lddir, "launch.py").exists()
+    else:
+        assert first == "#!/bin/sh" and Path(lddir, "launch.py").exists()
+    args = ["main.o", "lib.o"]
+    out = f"braze-shim-{where}"
+    p = build.run(["gcc", f"-B{lddir}/", *args, "-o", out], check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    build.bfd(args, f"bfd-shim-{where}")
+    assert build.execute(out) == build.execute(f"bfd-shim-{where}") == (3, "startup 22\n")
+    # and it is `ld`, not the `braze` command: `ld shim-dir` names an input file, as for bfd
+    for cmd in ([str(Path(lddir, "ld")), "shim-dir"], ["ld.bfd", "shim-dir"]):
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert p.returncode == 1 and "shim-dir: No such file or directory" in p.stderr, p.stderr
+        assert p.stdout == ""
