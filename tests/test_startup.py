@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -233,3 +234,37 @@ def test_shim_runs_python_directly(build, tmp_path, where):
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=tmp_path)
         assert p.returncode == 1 and "shim-dir: No such file or directory" in p.stderr, p.stderr
         assert p.stdout == ""
+
+
+def test_startup_bytecode_file_yields_to_edited_sources(build, tmp_path):
+    """braze/_startup.bin (tools/build_startup.py) serves the start-up modules' bytecode only while
+    each source is the one it was made from: in a copy of the tree (mtimes kept) where one module's
+    source is edited, that module runs as edited and the others still come from the file; a gcc link
+    through that copy behaves as bfd's."""
+    src = REPO / "src"
+    if not (src / "braze" / "_startup.bin").exists():
+        subprocess.run([sys.executable, str(REPO / "tools" / "build_startup.py")], check=True, timeout=120)
+    copy = tmp_path / "src"
+    shutil.copytree(src, copy, symlinks=True)       # copy2: sizes and mtimes as recorded
+    with open(copy / "braze" / "elf.py", "a") as f:
+        f.write("\nSTARTUP_PROBE = 1\n")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import braze.elf, braze.resolve; "
+            "print(getattr(braze.elf, 'STARTUP_PROBE', 0), type(braze.elf.__loader__).__name__, "
+            "type(braze.resolve.__loader__).__name__, braze.resolve.__file__)")
+    p = subprocess.run([sys.executable, "-E", "-S", "-c", code, str(copy)], capture_output=True, text=True,
+                       timeout=120, check=True)
+    probe, elf_loader, resolve_loader, resolve_file = p.stdout.split()
+    assert (probe, elf_loader) == ("1", "SourceFileLoader")
+    assert resolve_loader == ("SourceFileLoader" if os.environ.get("BRAZE_PURE") else "_StartupFinder")
+    assert resolve_file == str(copy / "braze" / "resolve.py")
+    lddir = tmp_path / "lddir"
+    lddir.mkdir()
+    (lddir / "ld").write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -E -S -c "
+                              f"{shlex.quote(f'import sys; sys.path[0] = {str(copy)!r}; from braze.main import main; sys.exit(main())')}"
+                              " \"$@\"\n")
+    (lddir / "ld").chmod(0o755)
+    args = ["main.o", "lib.o"]
+    p = build.run(["gcc", f"-B{lddir}/", *args, "-o", "braze-edited"], check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    build.bfd(args, "bfd-edited")
+    assert build.execute("braze-edited") == build.execute("bfd-edited") == (3, "startup 22\n")

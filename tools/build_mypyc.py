@@ -117,12 +117,17 @@ def build() -> None:
 
 
 if __name__ == "__main__":
+    import build_startup        # the interpreted start-up modules' bytecode in one file (build_startup.py)
     if sys.argv[1:] == ["--clean"]:
         clean()
+        build_startup.clean()
     elif sys.argv[1:] == ["--if-stale"]:
         if not current():
             build()
+        if not build_startup.current():
+            build_startup.write()
     elif sys.argv[1:]:
         sys.exit("usage: build_mypyc.py [--clean | --if-stale]")
     else:
         build()
+        build_startup.write()
