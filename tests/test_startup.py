@@ -268,3 +268,32 @@ def test_startup_bytecode_file_yields_to_edited_sources(build, tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     build.bfd(args, "bfd-edited")
     assert build.execute("braze-edited") == build.execute("bfd-edited") == (3, "startup 22\n")
+
+
+@pytest.mark.parametrize("linker", ["braze", "bfd"])
+def test_existing_output_is_replaced_as_bfd_does(build, linker):
+    """The old output is unlinked before the new one takes its name (bfd unlinks it too; a rename
+    over it made ext4 flush the new file inside the rename): a hard link to the old file keeps the
+    old program, a symbolic link at the output's name becomes the new regular file and its target is
+    left alone -- for braze as for bfd (both linkers' results are checked the same way)."""
+    d = build.root / f"replace-{linker}"
+    d.mkdir(exist_ok=True)
+    old = d / "old"
+    old.write_bytes(b"#!/bin/sh\nexit 7\n")
+    old.chmod(0o755)
+    out, keep, target, sym = d / "prog", d / "keep", d / "target", d / "sym"
+    for p in (out, keep, target, sym):
+        if p.exists() or p.is_symlink():
+            p.unlink()
+    os.link(old, out)
+    os.link(old, keep)
+    target.write_bytes(b"target")
+    sym.symlink_to(target)
+    flags = [f"-B{build.wrap}/"] if linker == "braze" else ["-fuse-ld=bfd"]
+    for o in (out, sym):
+        p = build.run(["gcc", *flags, "main.o", "lib.o", "-o", str(o)], check=False)
+        assert p.returncode == 0, p.stdout + p.stderr
+        assert not o.is_symlink() and o.stat().st_nlink == 1
+        assert build.execute(str(o.relative_to(build.root))) == (3, "startup 22\n")
+    assert keep.read_bytes() == b"#!/bin/sh\nexit 7\n" and keep.stat().st_nlink == 2
+    assert target.read_bytes() == b"target"
