@@ -109,8 +109,12 @@ def build() -> None:
     dist = Distribution({"name": "braze-mypyc", "ext_modules": exts})
     cmd = dist.get_command_obj("build_ext")
     cmd.inplace = True
-    cmd.build_temp = os.path.join(BUILD, "tmp")
-    cmd.build_lib = os.path.join(BUILD, "lib")
+    # objects and libraries of one interpreter only: setuptools reuses an object newer than its C
+    # file, and one compiled for another Python's headers must not be linked into this one's modules
+    import hashlib
+    py = hashlib.sha1(f"{os.path.realpath(sys.executable)}\0{sys.version}".encode()).hexdigest()[:10]
+    cmd.build_temp = os.path.join(BUILD, f"tmp-{py}")
+    cmd.build_lib = os.path.join(BUILD, f"lib-{py}")
     cmd.parallel = os.cpu_count() or 1
     dist.run_command("build_ext")
     _write_stamp(stamp_lines())
