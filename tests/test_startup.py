@@ -218,7 +218,7 @@ def test_shim_runs_python_directly(build, tmp_path, where):
         python = str(d / "python3")
     lddir = _make_shim(tmp_path, python)
     first = Path(lddir, "ld").read_text().partition("\n")[0]
-    if where == "plain":
+    if where == "plain" and len(python) < 120 and not any(c.isspace() for c in python):
         assert first == f"#!{python} -ES"
         assert not Path(lddir, "launch.py").exists()
     else:
