@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,13 +41,18 @@ HEAVY_STDLIB = {
     "inspect", "ast", "tempfile", "subprocess", "json", "textwrap", "shlex", "threading", "socket",
     "selectors", "pathlib", "fnmatch", "traceback", "importlib.util", "copy", "weakref", "tokenize",
     "linecache", "contextlib", "datetime", "locale", "signal",
+    "operator", "bisect",       # (their C halves _operator, _bisect are what braze uses)
 }
 
 
 def _launcher(lddir: str) -> tuple[list[str], str]:
-    """The interpreter command the shim runs (`exec PYTHON -E -S LAUNCH.py --argv0=ld "$@"`) and the
-    launcher's code; an equivalent pair when the linker under test is not braze's shim."""
+    """The interpreter command the shim runs and the launcher's code: `ld` is either the launcher itself
+    (`#!PYTHON -ES`) or a /bin/sh script (`exec PYTHON -E -S LAUNCH.py --argv0=ld "$@"`); an equivalent
+    pair when the linker under test is not braze's shim."""
     text = Path(lddir, "ld").read_text()
+    first, _, rest = text.partition("\n")
+    if first.startswith("#!") and first.endswith(" -ES") and "python" in first:
+        return [first[2:-4], "-E", "-S"], rest
     m = re.search(r"^exec (.*) --argv0=ld \"\$@\"$", text, re.M)
     if m:
         words = shlex.split(m.group(1))
@@ -186,3 +192,108 @@ def test_version_is_light(build):
         mods = build.modules()
         pipeline = {"braze.passes", "braze.resolve", "braze.writer", "braze.layout", "braze.context"}
         assert not mods & (HEAVY_BRAZE - {"braze.arch.aarch64"} | _heavy_stdlib() | pipeline), sorted(mods)
+
+
+def _make_shim(root: Path, python: str) -> Path:
+    """`braze shim-dir` run by `python` (braze from this tree) with its cache under root: the shim's
+    directory."""
+    code = (f"import sys; sys.path.insert(0, {str(REPO / 'src')!r}); "
+            "from braze.main import shim_dir; print(shim_dir())")
+    p = subprocess.run([python, "-E", "-S", "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "XDG_CACHE_HOME": str(root / "cache")}, check=True)
+    return Path(p.stdout.strip())
+
+
+@pytest.mark.parametrize("where", ["plain", "blank", "long"])
+def test_shim_runs_python_directly(build, tmp_path, where):
+    """The shim's `ld` is the launcher itself, run by a `#!PYTHON -ES` line (no /bin/sh exec first);
+    where the kernel cannot take that line (a blank in the interpreter's path, a line past 127 bytes)
+    it is the /bin/sh script running launch.py.  Either way gcc links through it as through bfd."""
+    if where == "plain":
+        python = sys.executable
+    else:
+        d = tmp_path / ("py dir" if where == "blank" else "p" * 130)
+        d.mkdir()
+        (d / "python3").symlink_to(os.path.realpath(sys.executable))
+        python = str(d / "python3")
+    lddir = _make_shim(tmp_path, python)
+    first = Path(lddir, "ld").read_text().partition("\n")[0]
+    if where == "plain" and len(python) < 120 and not any(c.isspace() for c in python):
+        assert first == f"#!{python} -ES"
+        assert not Path(lddir, "launch.py").exists()
+    else:
+        assert first == "#!/bin/sh" and Path(lddir, "launch.py").exists()
+    args = ["main.o", "lib.o"]
+    out = f"braze-shim-{where}"
+    p = build.run(["gcc", f"-B{lddir}/", *args, "-o", out], check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    build.bfd(args, f"bfd-shim-{where}")
+    assert build.execute(out) == build.execute(f"bfd-shim-{where}") == (3, "startup 22\n")
+    # and it is `ld`, not the `braze` command: `ld shim-dir` names an input file, as for bfd
+    for cmd in ([str(Path(lddir, "ld")), "shim-dir"], ["ld.bfd", "shim-dir"]):
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert p.returncode == 1 and "shim-dir: No such file or directory" in p.stderr, p.stderr
+        assert p.stdout == ""
+
+
+def test_startup_bytecode_file_yields_to_edited_sources(build, tmp_path):
+    """braze/_startup.bin (tools/build_startup.py) serves the start-up modules' bytecode only while
+    each source is the one it was made from: in a copy of the tree (mtimes kept) where one module's
+    source is edited, that module runs as edited and the others still come from the file; a gcc link
+    through that copy behaves as bfd's."""
+    src = REPO / "src"
+    if not (src / "braze" / "_startup.bin").exists():
+        subprocess.run([sys.executable, str(REPO / "tools" / "build_startup.py")], check=True, timeout=120)
+    copy = tmp_path / "src"
+    shutil.copytree(src, copy, symlinks=True)       # copy2: sizes and mtimes as recorded
+    with open(copy / "braze" / "elf.py", "a") as f:
+        f.write("\nSTARTUP_PROBE = 1\n")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import braze.elf, braze.resolve; "
+            "print(getattr(braze.elf, 'STARTUP_PROBE', 0), type(braze.elf.__loader__).__name__, "
+            "type(braze.resolve.__loader__).__name__, braze.resolve.__file__)")
+    p = subprocess.run([sys.executable, "-E", "-S", "-c", code, str(copy)], capture_output=True, text=True,
+                       timeout=120, check=True)
+    probe, elf_loader, resolve_loader, resolve_file = p.stdout.split()
+    assert (probe, elf_loader) == ("1", "SourceFileLoader")
+    assert resolve_loader == ("SourceFileLoader" if os.environ.get("BRAZE_PURE") else "_StartupFinder")
+    assert resolve_file == str(copy / "braze" / "resolve.py")
+    lddir = tmp_path / "lddir"
+    lddir.mkdir()
+    (lddir / "ld").write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -E -S -c "
+                              f"{shlex.quote(f'import sys; sys.path[0] = {str(copy)!r}; from braze.main import main; sys.exit(main())')}"
+                              " \"$@\"\n")
+    (lddir / "ld").chmod(0o755)
+    args = ["main.o", "lib.o"]
+    p = build.run(["gcc", f"-B{lddir}/", *args, "-o", "braze-edited"], check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    build.bfd(args, "bfd-edited")
+    assert build.execute("braze-edited") == build.execute("bfd-edited") == (3, "startup 22\n")
+
+
+@pytest.mark.parametrize("linker", ["braze", "bfd"])
+def test_existing_output_is_replaced_as_bfd_does(build, linker):
+    """The old output is unlinked before the new one takes its name (bfd unlinks it too; a rename
+    over it made ext4 flush the new file inside the rename): a hard link to the old file keeps the
+    old program, a symbolic link at the output's name becomes the new regular file and its target is
+    left alone -- for braze as for bfd (both linkers' results are checked the same way)."""
+    d = build.root / f"replace-{linker}"
+    d.mkdir(exist_ok=True)
+    old = d / "old"
+    old.write_bytes(b"#!/bin/sh\nexit 7\n")
+    old.chmod(0o755)
+    out, keep, target, sym = d / "prog", d / "keep", d / "target", d / "sym"
+    for p in (out, keep, target, sym):
+        if p.exists() or p.is_symlink():
+            p.unlink()
+    os.link(old, out)
+    os.link(old, keep)
+    target.write_bytes(b"target")
+    sym.symlink_to(target)
+    flags = [f"-B{build.wrap}/"] if linker == "braze" else ["-fuse-ld=bfd"]
+    for o in (out, sym):
+        p = build.run(["gcc", *flags, "main.o", "lib.o", "-o", str(o)], check=False)
+        assert p.returncode == 0, p.stdout + p.stderr
+        assert not o.is_symlink() and o.stat().st_nlink == 1
+        assert build.execute(str(o.relative_to(build.root))) == (3, "startup 22\n")
+    assert keep.read_bytes() == b"#!/bin/sh\nexit 7\n" and keep.stat().st_nlink == 2
+    assert target.read_bytes() == b"target"

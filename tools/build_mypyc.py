@@ -38,6 +38,7 @@ MODULES = [
     "braze.inputs.objparse",
     "braze.inputs.elfhdr",
     "braze.gc",
+    "braze.arch._natives",
 ]
 
 
@@ -108,20 +109,29 @@ def build() -> None:
     dist = Distribution({"name": "braze-mypyc", "ext_modules": exts})
     cmd = dist.get_command_obj("build_ext")
     cmd.inplace = True
-    cmd.build_temp = os.path.join(BUILD, "tmp")
-    cmd.build_lib = os.path.join(BUILD, "lib")
+    # objects and libraries of one interpreter only: setuptools reuses an object newer than its C
+    # file, and one compiled for another Python's headers must not be linked into this one's modules
+    import hashlib
+    py = hashlib.sha1(f"{os.path.realpath(sys.executable)}\0{sys.version}".encode()).hexdigest()[:10]
+    cmd.build_temp = os.path.join(BUILD, f"tmp-{py}")
+    cmd.build_lib = os.path.join(BUILD, f"lib-{py}")
     cmd.parallel = os.cpu_count() or 1
     dist.run_command("build_ext")
     _write_stamp(stamp_lines())
 
 
 if __name__ == "__main__":
+    import build_startup        # the interpreted start-up modules' bytecode in one file (build_startup.py)
     if sys.argv[1:] == ["--clean"]:
         clean()
+        build_startup.clean()
     elif sys.argv[1:] == ["--if-stale"]:
         if not current():
             build()
+        if not build_startup.current():
+            build_startup.write()
     elif sys.argv[1:]:
         sys.exit("usage: build_mypyc.py [--clean | --if-stale]")
     else:
         build()
+        build_startup.write()

@@ -61,6 +61,72 @@ if _stale:
     del _sys
 del _stale
 
+
+class _StartupFinder:
+    """Serves the interpreted modules a plain link imports from _startup.bin (tools/build_startup.py:
+    their bytecode in one file, ~0.9 ms a link less than a path search and a .pyc read for each);
+    a module whose source's size or mtime differs from the recorded ones is left to the ordinary
+    import, so an edited source always runs as written."""
+
+    def __init__(self, here, entries):
+        self.here = here
+        self.entries = entries
+
+    def find_spec(self, name, path=None, target=None):
+        e = self.entries.get(name)
+        if e is None:
+            return None
+        import os
+        origin = os.path.join(self.here, e[0])
+        try:
+            st = os.stat(origin)
+        except OSError:
+            return None
+        if st.st_size != e[2] or st.st_mtime_ns != e[3]:
+            return None
+        from _frozen_importlib import ModuleSpec
+        spec = ModuleSpec(name, self, origin=origin, is_package=e[1])
+        spec.has_location = True
+        if e[1]:
+            spec.submodule_search_locations = [os.path.dirname(origin)]
+        return spec
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        import marshal
+        exec(marshal.loads(self.entries[module.__spec__.name][4]), module.__dict__)
+
+
+def _startup_finder():
+    """The finder for _startup.bin, or None: no file, BRAZE_PURE=1 (plain sources only), python -O
+    (the file's code keeps asserts), or a file written by another Python (its bytecode magic)."""
+    import os
+    import sys
+    if os.environ.get("BRAZE_PURE") or sys.flags.optimize:
+        return None
+    here = os.path.dirname(__file__)
+    try:
+        with open(os.path.join(here, "_startup.bin"), "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    from _frozen_importlib_external import MAGIC_NUMBER
+    if data[:16] != MAGIC_NUMBER.ljust(16, b"\0"):
+        return None
+    import marshal
+    try:
+        entries = marshal.loads(memoryview(data)[16:])
+    except (EOFError, ValueError, TypeError):
+        return None
+    finder = _StartupFinder(here, entries)
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
+_startup_finder()
+
 # The pipeline module is braze.link too: import it first, so that the function below, not the module,
 # is what `braze.link` names (importing a submodule sets the package's attribute only the first time).
 from . import link as _pipeline  # noqa: E402

@@ -2,7 +2,7 @@
 SHF_MERGE sections, and the Chunk base class that every output section (incl. synthetic) derives from."""
 from __future__ import annotations
 
-import bisect
+from _bisect import bisect_right     # the C module itself: bisect.py is one more import per link
 from itertools import accumulate
 
 from .chunks import Chunk, OutputSection     # noqa: F401  (re-exported: braze imports them from here)
@@ -340,7 +340,7 @@ def common_symbols(symtab: dict[str, Symbol]) -> list[Symbol]:
 def merged_offset(merge: Any, off: int) -> int:
     """Output offset (within the MergedSection) of input offset `off`."""
     ms, starts, outs = merge
-    i = bisect.bisect_right(starts, off) - 1
+    i = bisect_right(starts, off) - 1
     if i < 0:
         return off
     return outs[i] + (off - starts[i])

@@ -1,0 +1,102 @@
+"""Write src/braze/_startup.bin: the bytecode of the interpreted modules a plain link imports, in one file.
+
+Every link imports ~35 of braze's interpreted modules; importing each through the path finder (stat
+the directory and the source, open and read its .pyc, check it) costs ~0.9 ms a link over loading the
+same code objects from one file.  braze/__init__.py installs a finder that serves a module from this
+file while its source's size and mtime are the ones recorded here (checked at each import), and
+leaves it to the ordinary import otherwise (an edited source, BRAZE_PURE=1, python -O, another
+Python).  `tools/build_mypyc.py` (what `make venv` runs) calls write(); `--clean` removes the file.
+
+Format: the interpreter's bytecode magic (16 bytes, zero-padded), then marshal of
+{module: (path relative to src/braze, is_package, source size, source mtime_ns, marshalled code)}.
+"""
+from __future__ import annotations
+
+import importlib.util
+import marshal
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PKG = os.path.join(ROOT, "src", "braze")
+OUT = os.path.join(PKG, "_startup.bin")
+
+# The interpreted modules the bench's links import (hello, static, musl, shared, lua ... rust-bin),
+# plus libinit and version (-shared links, --version-script).  A module missing here is imported
+# the ordinary way; one listed but compiled with mypyc is skipped.
+MODULES = [
+    "braze.link", "braze.main", "braze.diag", "braze.cli", "braze.config", "braze.arch", "braze.arch.base",
+    "braze.elf", "braze.chunks", "braze.inputs", "braze.inputs.object", "braze.inputs.archive",
+    "braze.inputs.script", "braze.inputs.shared", "braze.inputs.cache", "braze.synthetic",
+    "braze.synthetic.rela", "braze.synthetic.notes", "braze.synthetic.dynsym", "braze.synthetic.got",
+    "braze.synthetic.plt", "braze.synthetic.dynamic", "braze.writer", "braze.context", "braze.record",
+    "braze.passes", "braze.layout", "braze.search", "braze.resolve", "braze.symwarn", "braze.dsocheck",
+    "braze.ehframe", "braze.libinit", "braze.version",
+]
+
+
+def _compiled() -> set[str]:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from build_mypyc import MODULES as compiled
+    return set(compiled)
+
+
+def write() -> None:
+    compiled = _compiled()
+    entries = {}
+    for name in MODULES:
+        if name in compiled:
+            continue
+        rel = os.path.join(*name.split(".")[1:]) if "." in name else ""
+        pkg = os.path.isdir(os.path.join(PKG, rel))
+        rel = os.path.join(rel, "__init__.py") if pkg else rel + ".py"
+        path = os.path.join(PKG, rel)
+        with open(path, "rb") as f:
+            source = f.read()
+        st = os.stat(path)
+        code = compile(source, path, "exec", dont_inherit=True, optimize=0)
+        entries[name] = (rel, pkg, st.st_size, st.st_mtime_ns, marshal.dumps(code))
+    tmp = f"{OUT}.{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(importlib.util.MAGIC_NUMBER.ljust(16, b"\0"))
+        f.write(marshal.dumps(entries))
+    os.replace(tmp, OUT)
+
+
+def clean() -> None:
+    if os.path.exists(OUT):
+        os.unlink(OUT)
+
+
+def current() -> bool:
+    """Every module's recorded source size and mtime still match (and the file is this Python's)."""
+    try:
+        with open(OUT, "rb") as f:
+            data = f.read()
+    except OSError:
+        return False
+    if data[:16] != importlib.util.MAGIC_NUMBER.ljust(16, b"\0"):
+        return False
+    entries = marshal.loads(data[16:])
+    if sorted(entries) != sorted(n for n in MODULES if n not in _compiled()):
+        return False
+    for rel, _pkg, size, mtime, _code in entries.values():
+        try:
+            st = os.stat(os.path.join(PKG, rel))
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    return True
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--clean"]:
+        clean()
+    elif sys.argv[1:] == ["--if-stale"]:
+        if not current():
+            write()
+    elif sys.argv[1:]:
+        sys.exit("usage: build_startup.py [--clean | --if-stale]")
+    else:
+        write()
