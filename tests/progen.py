@@ -76,6 +76,7 @@ class Program:
     oldrefs: dict[str, list[int]] = field(default_factory=dict)   # module -> vfuncs it calls at version 1
     rmods: list[str] = field(default_factory=list)     # modules whose two objects are first joined by `-r`
     wrap: int = -1                                     # a function the program's link wraps (--wrap)
+    plug: bool = False                                 # main dlopens a plugin that uses uses["plug"]
 
     @property
     def static(self) -> bool:
@@ -85,7 +86,8 @@ class Program:
         vs = ",".join(m for m, v in self.vscript.items() if v)
         return (f"seed {self.seed}: mode {self.mode[0]} cflags {' '.join(self.cflags)} ldflags "
                 f"{' '.join(self.ldflags)} libflags {' '.join(self.libflags)}" + (f" vscript {vs}" if vs else "")
-                + (f" -r {','.join(self.rmods)}" if self.rmods else "") + (f" --wrap=g{self.wrap}" if self.wrap >= 0 else ""))
+                + (f" -r {','.join(self.rmods)}" if self.rmods else "") + (f" --wrap=g{self.wrap}" if self.wrap >= 0 else "")
+                + (" +plugin" if self.plug else ""))
 
     def kind_of(self, s: Sym) -> str:
         """What s is used as (an alias is used as what it aliases)."""
@@ -189,13 +191,22 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     wraps = [s.idx for s in syms if s.kind == "func" and len(s.definers) == 1 and s.idx in uses["main"]
              and s.vis == "default" and "main" not in s.definers]
     wrap = rng.choice(wraps) if wraps and rng.random() < 0.3 else -1
+    # a plugin the program dlopens (RTLD_NOW): its references resolve in the program and its libraries,
+    # so what the program exports decides whether it loads
+    plug = not mode[3] and rng.random() < 0.4
+    if plug:
+        pool = [s.idx for s in syms if s.vis != "hidden"]
+        uses["plug"] = sorted(rng.sample(pool, rng.randint(1, len(pool)))) if pool else []
+        ctors[("plug", 0)] = [rng.choice((0, 101))] if rng.random() < 0.3 else []
     p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs,
-                rmods=rmods, wrap=wrap)
+                rmods=rmods, wrap=wrap, plug=plug)
     for m in MODULES:
         for o in (0, 1):
             p.sources[f"{m}_{o}"] = _object_source(p, m, o)
         if vscript[m]:
             p.sources[f"{m}.map"] = _version_script(p, m)
+    if plug:
+        p.sources["plug"] = _object_source(p, "plug", 0)
     return p
 
 
@@ -362,12 +373,29 @@ def _object_source(p: Program, m: str, o: int) -> str:
 
 def _main_body(p: Program) -> str:
     n = len(p.syms)
-    out = ["void report_main(void); void **obs_main(void); void **sobs_main(void);",
+    plug = []
+    if p.plug:
+        plug = ["  {",
+                "    char path[4096]; snprintf(path, sizeof path, \"%s.plug.so\", argv[0]);",
+                "    void *h = dlopen(path, RTLD_NOW);",
+                '    if (!h) printf("dlopen failed\\n");',
+                "    else {",
+                '      ((void (*)(void))dlsym(h, "report_plug"))();',
+                '      void **po = ((void **(*)(void))dlsym(h, "obs_plug"))();',
+                '      void **ps = ((void **(*)(void))dlsym(h, "sobs_plug"))();',
+                f"      for (int i = 0; i < {n}; i++)",
+                "        if (po[i] || ps[i])",
+                '          printf("plug g%d %d %d\\n", i, po[i] == o[0][i] || !o[0][i], ps[i] == po[i] || !ps[i]);',
+                "    }",
+                "  }"]
+    out = ["#include <dlfcn.h>",
+           "void report_main(void); void **obs_main(void); void **sobs_main(void);",
            "void **obs_liba(void); void **sobs_liba(void); void report_liba(void);",
            "void **obs_libb(void); void **sobs_libb(void); void report_libb(void);",
-           "int main(void) {",
+           "int main(int argc, char **argv) {",
            "  report_main(); report_liba(); report_libb(); report_main();",
            "  void **o[6] = {obs_main(), sobs_main(), obs_liba(), sobs_liba(), obs_libb(), sobs_libb()};",
+           *plug,
            f"  for (int i = 0; i < {n}; i++) {{",
            "    void *first = 0; int seen = 0, same = 1, null = 0;",
            "    for (int j = 0; j < 6; j++) {",
@@ -399,6 +427,9 @@ def build_commands(p: Program, ld: list[str], tag: str) -> list[list[str]]:
         cmds.append([gcc, *ld, "-nostdlib", "-r", *objs[m], "-o", f"{m}_r-{tag}.o"])
         objs[m] = [f"{m}_r-{tag}.o"]
     wrap = [f"-Wl,--wrap=g{p.wrap}"] if p.wrap >= 0 else []
+    if p.plug:
+        cmds.append([*libcf, "plug.c", "-o", "plug.o"])
+        cmds.append([gcc, *ld, "-shared", *p.libflags, "plug.o", "-o", f"prog-{tag}.plug.so"])
     if p.static:
         cmds += [[ar, "rcs", f"liba-{tag}.a", *objs["liba"]],
                  [ar, "rcs", f"libb-{tag}.a", *objs["libb"]],
