@@ -87,7 +87,7 @@ class Program:
         return (f"seed {self.seed}: mode {self.mode[0]} cflags {' '.join(self.cflags)} ldflags "
                 f"{' '.join(self.ldflags)} libflags {' '.join(self.libflags)}" + (f" vscript {vs}" if vs else "")
                 + (f" -r {','.join(self.rmods)}" if self.rmods else "") + (f" --wrap=g{self.wrap}" if self.wrap >= 0 else "")
-                + (" +plugin" if self.plug else ""))
+                + (" +plugin" if self.plug else ""))     # (a -T script shows in ldflags)
 
     def kind_of(self, s: Sym) -> str:
         """What s is used as (an alias is used as what it aliases)."""
@@ -198,8 +198,14 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
         pool = [s.idx for s in syms if s.vis != "hidden"]
         uses["plug"] = sorted(rng.sample(pool, rng.randint(1, len(pool)))) if pool else []
         ctors[("plug", 0)] = [rng.choice((0, 101))] if rng.random() < 0.3 else []
+    # the program linked with bfd's own default script through -T (braze refuses SECTIONS scripts for
+    # aarch64: its layout engine is not checked against aarch64 bfd)
+    script = rng.random() < 0.15 and arch == "x86_64"
     p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs,
                 rmods=rmods, wrap=wrap, plug=plug)
+    if script:
+        p.sources["exe.ld"] = default_script(arch, mode[0] in ("pie", "picexe", "static-pie"))
+        p.ldflags = p.ldflags + ["-Wl,-T,exe.ld"]
     for m in MODULES:
         for o in (0, 1):
             p.sources[f"{m}_{o}"] = _object_source(p, m, o)
@@ -208,6 +214,23 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     if plug:
         p.sources["plug"] = _object_source(p, "plug", 0)
     return p
+
+
+_SCRIPTS: dict = {}
+
+
+def default_script(arch: str, pie: bool) -> str:
+    """bfd's default script for an executable (`ld --verbose`, with gcc's -z relro)."""
+    key = (arch, pie)
+    if key not in _SCRIPTS:
+        import subprocess
+        ld = "aarch64-linux-gnu-ld.bfd" if arch == "aarch64" else "ld.bfd"
+        out = subprocess.run([ld, "--verbose", "-z", "relro", *(["-pie"] if pie else [])], capture_output=True,
+                             text=True, check=True).stdout
+        lines = out.splitlines()
+        marks = [i for i, line in enumerate(lines) if line.startswith("=====")]
+        _SCRIPTS[key] = "\n".join(lines[marks[0] + 1:marks[1]]) + "\n"
+    return _SCRIPTS[key]
 
 
 def _version_script(p: Program, m: str) -> str:

@@ -18,7 +18,10 @@ SCRIPTS = {
     "ins.ld": "SECTIONS { .mine : { *(.mine) } } INSERT AFTER .data;\n",
     "tail.ld": "SECTIONS { .mine : { *(.mine) } }\n",
 }
-WAYS = {"T": ["-static", "-nostdlib", "-Wl,-e,main", "-Wl,-T,plain.ld"], "insert": ["-Wl,-T,ins.ld"], "input": ["tail.ld"]}
+WAYS = {"T": ["-static", "-nostdlib", "-Wl,-e,main", "-Wl,-T,plain.ld"], "insert": ["-Wl,-T,ins.ld"], "input": ["tail.ld"],
+        # bfd's own default script, OUTPUT_FORMAT(elf64-littleaarch64) first: braze said it writes only
+        # elf64-x86-64 (the refusal must be the SECTIONS one)
+        "default": ["-Wl,-T,default.ld"]}
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +32,9 @@ def work(tmp_path_factory):
     (d / "m.c").write_text('__attribute__((section(".mine"))) int mine = 3;\nint main(void) { return mine - 3; }\n')
     for name, text in SCRIPTS.items():
         (d / name).write_text(text)
+    verbose = run_cmd(["aarch64-linux-gnu-ld.bfd", "--verbose"], d).stdout.splitlines()
+    marks = [i for i, line in enumerate(verbose) if line.startswith("=====")]
+    (d / "default.ld").write_text("\n".join(verbose[marks[0] + 1:marks[1]]) + "\n")
     run_cmd([GCC, "-c", "-O1", "m.c"], d)
     return d
 

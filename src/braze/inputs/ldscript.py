@@ -543,11 +543,15 @@ def _top(p, res):
         elif w in ("OUTPUT_FORMAT", "OUTPUT_ARCH") or w == "TARGET" and p.word_then("("):
             p.pos = pos + len(w)
             args = _simple_args(p)
-            if w == "TARGET" and args != ["elf64-x86-64"]:
+            from ..arch import targets
+            fmts = [t.output_format for t in targets()]
+            # (a format of another target than the link's is the target check's to refuse, with the
+            # SECTIONS engine's own refusal for a target it does not lay out)
+            if w == "TARGET" and (len(args) != 1 or args[0] not in fmts):
                 raise LinkError(f"{p.where(pos)}: input format {' '.join(args)} (TARGET) is not supported by braze "
-                                "(it reads elf64-x86-64)")
-            if w == "OUTPUT_FORMAT" and args and args[0] != "elf64-x86-64":
-                raise LinkError(f"{p.where(pos)}: unsupported output format {args[0]} (braze writes elf64-x86-64)")
+                                f"(it reads {', '.join(fmts)})")
+            if w == "OUTPUT_FORMAT" and args and args[0] not in fmts:
+                raise LinkError(f"{p.where(pos)}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
             if w == "OUTPUT_ARCH" and args:
                 res.output_arch = (args[0], p.where(pos))     # checked against the target (resolve.py)
         elif w == "SEARCH_DIR":
