@@ -1512,9 +1512,17 @@ def layout(ctx) -> None:
     nph = len(user) if user is not None else 4
     seg_fn = (lambda ctx_, k, n: _user_segments(ctx_, st, k, n)) if user is not None else _segments
     prev = None
+    relr = ctx.syn.relr_dyn
+    if relr is None or not relr.relocs or not any(c is relr for _, c in kept):
+        relr = None
     for it in range(12):
         env = _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
         segs = seg_fn(ctx, [c for _, c in kept], nph)
+        if relr is not None:
+            # .relr.dyn's size depends on the addresses of what it relocates (as in layout.py): the
+            # next walk places everything after it again (it was written unencoded: all zeros)
+            relr.encode()
+            relr.syn_size = relr.size
         snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
                 len(segs))
         nph = len(segs)
