@@ -35,10 +35,13 @@ EXE_MODES = (
 )
 EXTRA_CFLAGS = (["-O0"], ["-O2"], ["-O2", "-fno-plt"], ["-O1", "-ffunction-sections", "-fdata-sections"],
                 ["-O2", "-mcmodel=medium"], ["-O2", "-fcommon"], ["-O2", "-mtls-dialect=gnu2"],
-                ["-O1", "-ftls-model=initial-exec"], ["-O2", "-ftls-model=local-dynamic"])
+                ["-O1", "-ftls-model=initial-exec"], ["-O2", "-ftls-model=local-dynamic"],
+                ["-O2", "-fcf-protection=full"])
 EXTRA_LDFLAGS = ([], ["-Wl,-z,now"], ["-Wl,-z,norelro"], ["-Wl,--hash-style=sysv"], ["-Wl,--gc-sections"],
                  ["-Wl,-z,lazy"], ["-Wl,--export-dynamic"], ["-Wl,-z,nocopyreloc"], ["-Wl,--as-needed"],
-                 ["-Wl,-z,pack-relative-relocs"], ["-Wl,-z,separate-code"], ["-Wl,-O1", "-Wl,--sort-common"])
+                 ["-Wl,-z,pack-relative-relocs"], ["-Wl,-z,separate-code"], ["-Wl,-O1", "-Wl,--sort-common"],
+                 ["-Wl,--emit-relocs"], ["-Wl,--no-relax"], ["-Wl,-z,max-page-size=0x200000"],
+                 ["-Wl,--hash-style=both"], ["-Wl,-z,ibtplt"], ["-Wl,-z,noseparate-code"])
 LIB_LDFLAGS = ([], [], ["-Wl,-Bsymbolic"], ["-Wl,-Bsymbolic-functions"], ["-Wl,-z,now"], ["-Wl,--gc-sections"],
                ["-Wl,-z,pack-relative-relocs"])
 
@@ -99,10 +102,12 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     mode = rng.choice(EXE_MODES)
     cflags = list(rng.choice(EXTRA_CFLAGS))
     if arch == "aarch64":
-        cflags = [{"-mcmodel=medium": "-mcmodel=small", "-mtls-dialect=gnu2": "-mtls-dialect=trad"}.get(f, f)
-                  for f in cflags]
+        cflags = [{"-mcmodel=medium": "-mcmodel=small", "-mtls-dialect=gnu2": "-mtls-dialect=trad",
+                   "-fcf-protection=full": "-mbranch-protection=standard"}.get(f, f) for f in cflags]
     ldflags = list(rng.choice(EXTRA_LDFLAGS))
     libflags = [] if mode[3] else list(rng.choice(LIB_LDFLAGS))
+    if arch == "aarch64" and ldflags and ldflags[0] in ("-Wl,--emit-relocs", "-Wl,-z,ibtplt"):
+        ldflags = []      # (braze refuses --emit-relocs for aarch64 inputs; -z ibtplt is x86-64's)
     if mode[0] != "picexe" and "-Wl,-z,nocopyreloc" in ldflags:
         ldflags = []      # bfd's output of a -fpie/-fno-pie program with -z nocopyreloc does not run
     if mode[0] == "static-pie" and "-Wl,--export-dynamic" in ldflags:
@@ -203,6 +208,8 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     script = rng.random() < 0.15 and arch == "x86_64"
     p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs,
                 rmods=rmods, wrap=wrap, plug=plug)
+    if script and "-Wl,--emit-relocs" in p.ldflags:
+        script = False          # (braze refuses --emit-relocs with a SECTIONS script: not implemented)
     if script:
         p.sources["exe.ld"] = default_script(arch, mode[0] in ("pie", "picexe", "static-pie"))
         p.ldflags = p.ldflags + ["-Wl,-T,exe.ld"]

@@ -102,3 +102,20 @@ def test_emit_relocs_refused_combinations(tmp_path, direct_ld):
     p = subprocess.run([*direct_ld, "-q", "-s", "a.o", "-o", "out"], cwd=tmp_path, capture_output=True, text=True)
     assert p.returncode == 1 and "not supported with --emit-relocs" in p.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_emit_relocs_with_sections_script_refused(tmp_path, braze_lddir):
+    """--emit-relocs with a SECTIONS script (bfd's own default script, which bfd links): refused with
+    a clear error naming the script. The engine does not make the .rela<section> sections; braze failed
+    with an internal error (AttributeError) before (found by tests/progen.py)."""
+    from test_scripts_dynamic import bfd_default_script
+    (tmp_path / "a.c").write_text("int main(void) { return 0; }\n")
+    (tmp_path / "s.ld").write_text(bfd_default_script("-z", "relro", "-pie"))
+    _run(["gcc", "-fPIE", "-c", "a.c", "-o", "a.o"], tmp_path)
+    p = subprocess.run(["gcc", "-fuse-ld=bfd", "-pie", "-Wl,-q", "-Wl,-T,s.ld", "a.o", "-o", "bfd"], cwd=tmp_path,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run(["gcc", f"-B{braze_lddir}/", "-pie", "-Wl,-q", "-Wl,-T,s.ld", "a.o", "-o", "out"],
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert p.returncode != 0 and "braze: error: s.ld: --emit-relocs together with a SECTIONS script" in p.stderr
+    assert "internal error" not in p.stderr and not (tmp_path / "out").exists()

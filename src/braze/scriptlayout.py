@@ -94,6 +94,8 @@ def setup(ctx, script) -> None:
     if cfg.section_starts or cfg.text_segment is not None:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
+    if cfg.emit_relocs:     # (the engine does not make the .rela<section> sections: an internal error before)
+        raise LinkError(f"{script.path}: --emit-relocs together with a SECTIONS script is not supported by braze")
     st = ctx.lscript = ScriptState(script)
     _undeclared_regions(script)
     from .scriptmerge import flat
