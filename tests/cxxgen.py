@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from progen import run_program
+from progen import default_script, run_program
 
 MODULES = ("main", "liba", "libb")
 # (name, objects' flags, program's link flags, libraries are archives)
@@ -60,6 +60,9 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
                 [] if mode[3] else list(rng.choice(LIB_LDFLAGS)), arch)
     if mode[3] and "-static-libstdc++" in p.ldflags:
         p.ldflags = []
+    if arch == "x86_64" and rng.random() < 0.15:      # the program linked with bfd's default script (-T)
+        p.sources["exe.ld"] = default_script(arch, mode[0] == "pie")
+        p.ldflags = p.ldflags + ["-Wl,-T,exe.ld"]
     ntmpl, ninl, nder, nerr = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 3)
     tmpl = sorted(rng.sample(range(1, 50), ntmpl))
     inl = sorted(rng.sample(range(1, 50), ninl))
