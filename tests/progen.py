@@ -80,6 +80,7 @@ class Program:
     rmods: list[str] = field(default_factory=list)     # modules whose two objects are first joined by `-r`
     wrap: int = -1                                     # a function the program's link wraps (--wrap)
     plug: bool = False                                 # main dlopens a plugin that uses uses["plug"]
+    gset: dict = field(default_factory=dict)           # (module, object) -> values it puts in section gset
 
     @property
     def static(self) -> bool:
@@ -206,8 +207,12 @@ def generate(seed: int, arch: str = "x86_64") -> Program:
     # the program linked with bfd's own default script through -T (braze refuses SECTIONS scripts for
     # aarch64: its layout engine is not checked against aarch64 bfd)
     script = rng.random() < 0.15 and arch == "x86_64"
+    # values in a named section `gset` that each module walks from __start_gset to __stop_gset
+    gset = {(m, o): [rng.randint(1, 99) for _ in range(rng.randint(0, 3))] for m in MODULES for o in (0, 1)}
+    if rng.random() < 0.5:
+        gset = {}
     p = Program(seed, mode, cflags, ldflags, libflags, syms, uses, ctors, vscript, arch=arch, oldrefs=oldrefs,
-                rmods=rmods, wrap=wrap, plug=plug)
+                rmods=rmods, wrap=wrap, plug=plug, gset=gset)
     if script and "-Wl,--emit-relocs" in p.ldflags:
         script = False          # (braze refuses --emit-relocs with a SECTIONS script: not implemented)
     if script:
@@ -376,6 +381,8 @@ def _object_source(p: Program, m: str, o: int) -> str:
     if m == "main" and o == 1 and p.wrap >= 0:
         w = p.syms[p.wrap].name
         lines.append(f"int __real_{w}(int);\nint __wrap_{w}(int x) {{ return __real_{w}(x) + 70000; }}")
+    for k, v in enumerate(p.gset.get((m, o), ())):
+        lines.append(f'static int gset_{m}_{o}_{k} __attribute__((used, section("gset"), aligned(4))) = {v};')
     for k, prio in enumerate(p.ctors[(m, o)]):
         pa = f"constructor({prio})" if prio else "constructor"
         lines.append(f'__attribute__(({pa})) static void ctor{k}(void) {{ printf("ctor {m}_{o} {k} {prio}\\n"); }}')
@@ -393,6 +400,11 @@ def _object_source(p: Program, m: str, o: int) -> str:
     lines.append(f"{vis}void **obs_{m}(void) {{ return obs; }}")
     lines.append(f"{vis}void **sobs_{m}(void) {{ return sobs; }}")
     lines.append(f"{vis}void report_{m}(void) {{")
+    if any(p.gset.get((m, x)) for x in (0, 1)):
+        # (a module with its own gset values: in a static link every module's are in the one section)
+        lines.append('  { extern int __start_gset[] __attribute__((weak)), __stop_gset[] __attribute__((weak));')
+        lines.append('    int n = 0, sum = 0; for (int *q = __start_gset; q < __stop_gset; q++) { n++; sum += *q; }')
+        lines.append(f'    printf("{m} gset %d %d\\n", n, sum); }}')
     for s in used:
         lines.extend(_use(p, s, m))
     lines.append("}")

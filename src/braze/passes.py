@@ -69,8 +69,11 @@ def resolve_symbols(ctx) -> None:
         if m and m.group(1) in LINKER_SYMS:
             ctx.sym(m.group(1)).ref_regular = True
     # linker-defined symbols that are referenced
+    dso_bounds = []
     for name, s in symtab.items():
         if s.rank != NONE:
+            if s.rank == SHARED and s.ref_regular and (name.startswith("__start_") or name.startswith("__stop_")):
+                dso_bounds.append(s)
             continue
         if name in linker_syms or name in extra or ((name.startswith("__start_") or name.startswith("__stop_")) and
                                    is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
@@ -84,6 +87,8 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = cfg.start_stop_visibility
+    if dso_bounds:
+        _own_bounds(ctx, dso_bounds)
     _define_defsyms(ctx)
     if (cfg.undef_objects == "ignore" or cfg.warn_unresolved) and ctx.dynamic and not cfg.shared \
             and not ctx.static_pie:
@@ -234,6 +239,25 @@ def _define_defsyms(ctx) -> None:
             s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
         else:
             ctx.defsym_exprs.append((s, ref, delta))    # COMMON or linker-defined: placed later
+
+
+def _own_bounds(ctx, syms) -> None:
+    """__start_X/__stop_X that a library exports while this link has sections named X: bfd defines
+    them here (bfd_elf_define_start_stop redefines a dynamic definition), so each module walks its own
+    X. braze bound the references to the library's, and the program walked the library's section."""
+    names = {sec.name for obj in ctx.objs for sec in obj.sections if sec is not None}
+    for s in syms:
+        x = s.name[8:] if s.name.startswith("__start_") else s.name[7:]
+        if x not in names or not is_c_identifier(x):
+            continue
+        s.rank = NONE
+        s.file = s.section = s.verneed = s.dyn_version = None
+        s.value = s.size = s.type = 0
+        s.version = 1
+        s.def_dynamic = False
+        s.ref_dynamic = True        # (bfd's was_dynamic: it stays in .dynsym)
+        s.linker_defined = True
+        s.visibility = ctx.config.start_stop_visibility
 
 
 def _place_defsyms(ctx) -> None:
@@ -983,7 +1007,7 @@ def finalize_dynamic(ctx) -> None:
               and not ctx.static_pie and s.visibility == STV_DEFAULT and s.ref_file is not None
               and (s.used_in_reloc or not cfg.gc_sections)):    # (ref_file None: only a -u name)
             chosen.append(s)
-        elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and cfg.shared:
+        elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and (cfg.shared or s.ref_dynamic):
             chosen.append(s)
         elif s.linker_defined and (s.name in EXPORTED_LINKER_SYMS or s.name in extra) and cfg.export_dynamic \
                 and not cfg.shared:
