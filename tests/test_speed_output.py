@@ -1,9 +1,9 @@
-"""The build-id of a big output (>= 1 MiB) is hashed by a second thread while the file is written,
-and its digest written into the file afterwards (writer.py, _BuildIdHash). Each case links the same
-program with ld.bfd and with braze; both programs must behave alike with notes of the same size, and
-braze's digest must be the sha1/md5 of its whole file with the digest's own bytes zeroed (braze's rule
-since the build-id was added; bfd hashes its headers and sections piecewise, so its digest is not that
-of its file), below and above the threshold, through a regular file, /dev/null, and a failing link."""
+"""The build-id's digest below 1 MiB of output (CPython's builtin _sha1/_md5) and above it (OpenSSL's,
+now taken from _hashlib directly, without hashlib.py's import; synthetic/notes.py _hasher). Each case
+links the same program with ld.bfd and with braze; both programs must behave alike with notes of the
+same size, and braze's digest must be the sha1/md5 of its whole file with the digest's own bytes zeroed
+(braze's rule since the build-id was added; bfd hashes its headers and sections piecewise, so its digest
+is not that of its file), through a regular file, /dev/null, and a failing link."""
 from __future__ import annotations
 
 import hashlib
@@ -69,7 +69,7 @@ def test_build_id_big_to_dev_null(tmp_path, braze_lddir):
 
 
 def test_build_id_big_failed_link_leaves_nothing(tmp_path, braze_lddir):
-    """--fatal-warnings with a warning: the hash thread is started, the link fails, no output is left."""
+    """--fatal-warnings with a warning on a big output: the link fails after the build-id, no output is left."""
     warn = ["-Wl,--build-id", "-Wl,--fatal-warnings", "-Wl,-z,execstack", "-Wl,--warn-execstack"]
     res = {}
     for tag in ("bfd", "braze"):

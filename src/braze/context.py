@@ -54,7 +54,6 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
-        self.build_id_pending = None  # writer: the build-id hash running beside the commit (big outputs)
         self.output_written = False   # set once the output file is in place (a later failure keeps it)
         self.plugins = None           # plugin.PluginHost when -plugin was given
         # facts explain.py reports: (member ObjectFile, Symbol that pulled it in | None) in load

@@ -70,76 +70,16 @@ def post_write(ctx) -> None:
         ctx.buf = _compress_debug(ctx, buf)
 
 
-# From this image size on, the build-id's hash runs in a second thread while this one writes the file
-# (both release the GIL: OpenSSL's sha1 above 2 KiB, os.write always); the digest's bytes are then
-# written into the file at their offset. Below, hashing and writing take a few ms at most.
-_OVERLAP_BUILD_ID_MIN = 1 << 20
-
-
 def write_build_id(ctx) -> None:
     """--build-id: a digest of the finished image (after compression)."""
-    bid = ctx.syn.build_id
-    if bid is None or bid not in ctx.chunks:
-        return
-    buf = ctx.buf
-    if len(buf) >= _OVERLAP_BUILD_ID_MIN and bid.style in ("sha1", "md5"):
-        ctx.build_id_pending = _BuildIdHash(bid, buf)    # finished by commit()
-    else:
-        bid.post_write(ctx, buf)
+    if ctx.syn.build_id is not None and ctx.syn.build_id in ctx.chunks:
+        ctx.syn.build_id.post_write(ctx, ctx.buf)
 
 
 def commit(ctx) -> None:
-    pending = ctx.build_id_pending
-    try:
-        diag.check_errors()     # --fatal-warnings: a warning from any pass ends the link here, no output
-        _commit(ctx.config.output, ctx.buf, patch=pending.finish if pending is not None else None)
-    except BaseException:
-        if pending is not None:
-            pending.wait()      # never leave the thread reading the image while the link unwinds
-        raise
+    diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
+    _commit(ctx.config.output, ctx.buf)
     ctx.output_written = True
-
-
-class _BuildIdHash:
-    """The build-id's sha1/md5 over the image, computed by a second thread (started with _thread:
-    importing threading costs more than it saves). The image is final here: only the digest's own
-    bytes, zero while hashed (as bfd hashes them), change afterwards."""
-
-    def __init__(self, bid, buf) -> None:
-        import _thread
-        from .synthetic.notes import _hasher
-        self.buf = buf
-        self.offset = bid.offset + 16
-        self.size = bid.desc_size
-        self.digest = b""
-        self.error: BaseException | None = None
-        self.done = _thread.allocate_lock()
-        self.done.acquire()
-        h = _hasher(bid.style, len(buf))
-        _thread.start_new_thread(self._run, (h, memoryview(buf)))
-
-    def _run(self, h, view) -> None:
-        try:
-            with view:
-                h.update(view)
-            self.digest = h.digest()
-        except BaseException as e:
-            self.error = e
-        finally:
-            self.done.release()
-
-    def wait(self) -> None:
-        with self.done:
-            pass
-
-    def finish(self) -> tuple[int, bytes]:
-        """Wait for the digest, put it in the image; returns (file offset, digest) for the file."""
-        self.wait()
-        if self.error is not None:
-            raise self.error
-        o = self.offset
-        self.buf[o:o + self.size] = self.digest
-        return o, self.digest
 
 
 def remove_stale_output(path: str) -> None:
@@ -360,17 +300,13 @@ def _write_headers(ctx, buf) -> None:
         o += 64
 
 
-def _commit(path: str, buf, mode: int = 0o777, patch=None) -> None:
-    """Write buf as the output file. patch, when given, completes the image while the file is being
-    written: it returns (offset, bytes) to write over the file's (and buf's) zero bytes there."""
+def _commit(path: str, buf, mode: int = 0o777) -> None:
     try:
         st = os.stat(path)
     except OSError:
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         # /dev/null, a FIFO, a terminal: write into it; renaming over it would replace the device.
-        if patch is not None:
-            patch()
         try:
             with open(path, "wb") as f:
                 f.write(buf)
@@ -381,10 +317,6 @@ def _commit(path: str, buf, mode: int = 0o777, patch=None) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buf)
-            if patch is not None:
-                o, data = patch()
-                f.seek(o)
-                f.write(data)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, mode & ~mask)
