@@ -206,30 +206,8 @@ def run_seed(seed: int, lddir: str, workdir: str, env: dict | None = None, arch:
 
 def main(argv: list[str]) -> int:
     """python cxxgen.py [--arch=aarch64] LDDIR SEED[-SEED2]..."""
-    import os
-    import shutil
-    import sys
-    import tempfile
-    arch = "x86_64"
-    if argv[0].startswith("--arch="):
-        arch = argv.pop(0).split("=", 1)[1]
-    lddir = os.path.abspath(argv[0])
-    seeds: list[int] = []
-    for a in argv[1:]:
-        lo, _, hi = a.partition("-")
-        seeds += range(int(lo), int(hi or lo) + 1)
-    bad = 0
-    for seed in seeds:
-        with tempfile.TemporaryDirectory() as d:
-            what, report = run_seed(seed, lddir, d, arch=arch)
-            print(f"{what} {report}")
-            if what in ("DIFF", "GENERATOR BUG"):
-                bad += 1
-                keep = f"/tmp/cxxgen-{seed}"
-                shutil.rmtree(keep, ignore_errors=True)
-                shutil.copytree(d, keep)
-        sys.stdout.flush()
-    return 1 if bad else 0
+    from progen import main as sweep
+    return sweep(argv, run_seed, "cxxgen")
 
 
 if __name__ == "__main__":

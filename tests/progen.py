@@ -598,9 +598,10 @@ def run_program(p, build, lddir: str, workdir: str, env: dict | None, arch: str)
     return "ok", p.describe()
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], run=None, keep_as: str = "progen") -> int:
     """python progen.py [--arch=aarch64] LDDIR SEED[-SEED2]...: build each seed with bfd and with LDDIR/ld, print
-    the differences (a differing seed's files are kept in /tmp/progen-SEED)."""
+    the differences (a differing seed's files are kept in /tmp/<keep_as>-SEED). cxxgen.py passes its run_seed."""
+    run = run or run_seed
     import os
     import shutil
     import sys
@@ -616,11 +617,11 @@ def main(argv: list[str]) -> int:
     bad = 0
     for seed in seeds:
         with tempfile.TemporaryDirectory() as d:
-            what, report = run_seed(seed, lddir, d, arch=arch)
+            what, report = run(seed, lddir, d, arch=arch)
             print(f"{what} {report}")
             if what in ("DIFF", "GENERATOR BUG"):
                 bad += 1
-                keep = f"/tmp/progen-{seed}"
+                keep = f"/tmp/{keep_as}-{seed}"
                 shutil.rmtree(keep, ignore_errors=True)
                 shutil.copytree(d, keep)
         sys.stdout.flush()
