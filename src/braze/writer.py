@@ -14,13 +14,12 @@ from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, PT_LOAD, SHF_ALLOC, S
 from .sections import OutputSection
 
 
-# Below this many relocations a second process costs more than it saves: after the fork, reference
-# counting dirties the heap's pages in both processes (copy-on-write faults), a cost that no longer
-# pays for half of the compiled apply pass on openssl (75k relocations: 25 ms in one process).
-# Session 8, --time total, best of 5 at load ~1.7, two processes vs one: openssl 217 vs 220 ms (a
-# tie, and one process takes ~15% less CPU), python (193k) 206 vs 216, synth-16x (267k) 364 vs 380.
-# (At load 3-5 one process was faster on every job.)
-_PARALLEL_MIN_RELOCS = 150000
+# Applying relocations in a forked second process (--threads=2) no longer pays by default: after
+# the fork, reference counting dirties the heap's pages in both processes (copy-on-write faults),
+# which costs about what the compiled apply pass saves.  Session 10, quiet machine, 7 interleaved
+# runs, one process vs two: python (193k relocations) min CPU 141.9 vs 172.5 ms, median wall 150.1
+# vs 153.1; synth-16x (267k) 258.1 vs 294.5, 262.1 vs 264.7; rust-bin a tie.  So only an explicit
+# --threads=N (N >= 2) forks.
 # chunks whose write() costs Python work per entry, like applying a relocation (24-byte entries)
 _PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 
@@ -110,14 +109,7 @@ def _apply_jobs(ctx, buf, jobs) -> None:
 
 
 def _use_two_processes(cfg, nrelocs: int) -> bool:
-    if cfg.threads == 1 or not hasattr(os, "fork"):
-        return False
-    if cfg.threads == 0 and ((os.cpu_count() or 1) < 2 or nrelocs < _PARALLEL_MIN_RELOCS):
-        return False
-    threading = sys.modules.get("threading")
-    if cfg.threads == 0 and threading is not None and threading.active_count() > 1:
-        return False        # braze.link() inside a threaded program: forking it is not safe
-    return True
+    return cfg.threads >= 2 and nrelocs > 0 and hasattr(os, "fork")
 
 
 def _apply_two_processes(ctx, buf, jobs, rest=()) -> None:
