@@ -254,6 +254,45 @@ def test_ctrl_c_reaches_link(tmp_path):
     assert results["served"] == results["in-process"] == "status=130\n", results
 
 
+INTERRUPT_EARLY = r"""
+import os, signal, subprocess, sys, time
+server = int(open(sys.argv[2]).read())
+os.kill(server, signal.SIGSTOP)         # the server cannot take the link yet (as when it is busy)
+try:
+    p = subprocess.Popen([sys.argv[1], "-r", "in.o", "-o", "out.o"])
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)        # Ctrl-C while the client still waits for the server
+    time.sleep(0.3)
+finally:
+    os.kill(server, signal.SIGCONT)
+print(f"status={p.wait()}")
+if os.path.exists("out.o"):
+    print("output-left")
+"""
+
+
+@pytest.mark.parametrize("client", ["native", "python"])
+def test_ctrl_c_before_server_answers(tmp_path, client):
+    """SIGINT to the client before the server has taken the link (stopped here, busy in real life):
+    the signal is kept and forwarded once the link's process exists, so the link ends with 130 and
+    does not run on (blocked on its FIFO input, holding the build's output pipes, or writing an output
+    after the user pressed Ctrl-C)."""
+    os.mkfifo(tmp_path / "in.o")
+    (tmp_path / "interrupt.py").write_text(INTERRUPT_EARLY)
+    env = {**TRACE, "BRAZE_SERVER_CLIENT": client}
+    shell = f"python3 interrupt.py {RUNDIR}/ld {RUNDIR}/server.pid; sleep 0.5"
+    cmd, p = _braze_run(shell, tmp_path, env, timeout=60)
+    assert p.returncode == 0, _report(cmd, p)
+    assert p.stdout == "status=130\n", _report(cmd, p)
+    assert "Traceback" not in p.stderr, _report(cmd, p)
+    try:        # a reader still blocked on the FIFO would make this open succeed
+        fd = os.open(tmp_path / "in.o", os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        pytest.fail("the interrupted link still has the FIFO open\n" + _report(cmd, p))
+    except OSError:
+        pass
+
+
 def test_server_leaves_with_braze_run(tmp_path):
     """`braze run` killed outright (SIGKILL): its server notices and exits."""
     cmd = braze_command() + ["run", "--", "sh", "-c", f"echo $$; cat {RUNDIR}/server.pid; exec sleep 60"]

@@ -65,7 +65,7 @@ def _stamps(paths: list[str]) -> list:
 
 # The client: only C modules (_socket, marshal, _signal), so it starts in a few ms.  KEY, SOCK, PKG
 # are filled in by write_client().
-_CLIENT = r'''import sys, os, _socket, marshal
+_CLIENT = r'''import sys, os, _socket, marshal, _signal
 KEY = %(key)r
 SOCK = %(sock)r
 PKG = %(pkg)r
@@ -73,6 +73,10 @@ TRACE = os.environ.get("BRAZE_SERVER_TRACE")
 
 
 def fallback(why):
+    if got:         # interrupted before the server took the link: no link
+        os._exit(128 + got[-1])
+    for sig, h in saved.items():
+        _signal.signal(sig, h)
     if TRACE:
         os.write(2, ("braze: link server: fallback (%%s)\n" %% why).encode())
     sys.path.insert(0, PKG)
@@ -91,7 +95,31 @@ def recv_exact(s, n):
     return b
 
 
+got = []
+pending = []
+pid = []
+saved = {}
+
+
+def forward(sig, frame):
+    got.append(sig)
+    if not pid:
+        pending.append(sig)     # forwarded once the server names the link's process
+        return
+    try:
+        os.kill(pid[0], sig)
+    except OSError:
+        pass
+
+
 def serve():
+    # forwarding is in place before the request is sent: a signal that comes while the server has not
+    # yet answered (busy, or still warming up) is kept and forwarded once the link's pid is known
+    for sig in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT):
+        h = _signal.getsignal(sig)
+        if h != _signal.SIG_IGN:   # ignored (a `&` job): the link ignores it too
+            saved[sig] = h
+            _signal.signal(sig, forward)
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
@@ -116,19 +144,12 @@ def serve():
         return "server unreachable: %%s" %% e.strerror
     if a is None or a[:1] != b"A":
         return "refused" if a else "no answer"
-    pid = int.from_bytes(a[1:5], "little")
-    got = []
-
-    def forward(sig, frame):
-        got.append(sig)
+    pid.append(int.from_bytes(a[1:5], "little"))
+    if pending:     # (handlers run between bytecodes: a signal is either pending or forwarded)
         try:
-            os.kill(pid, sig)
+            os.kill(pid[0], pending[-1])
         except OSError:
             pass
-    import _signal
-    for sig in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT):
-        if _signal.getsignal(sig) != _signal.SIG_IGN:   # ignored (a `&` job): the link ignores it too
-            _signal.signal(sig, forward)
     try:
         st = recv_exact(s, 13)
     except OSError:

@@ -33,6 +33,7 @@ static char conf[3][PATH_MAX];      /* key, socket, fallback ld */
 static char **args;
 
 static void fallback(const char *why) {
+    if (got_sig) _exit(128 + got_sig);     /* interrupted before the server took the link: no link */
     if (getenv("BRAZE_SERVER_TRACE")) fprintf(stderr, "braze: link server: fallback (%s)\n", why);
     args[0] = conf[2];
     execv(conf[2], args);
@@ -87,6 +88,18 @@ int main(int argc, char **argv) {
     put("0", 1);
     put("i", 1); put_u32(um);
 
+    /* Forwarding is in place before the request is sent: a signal that comes while the server has
+     * not yet answered (busy, or still warming up) is kept and forwarded once the link's pid is known,
+     * so the link it would interrupt never runs on unnoticed. */
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    sigset_t fwd_set;
+    sigemptyset(&fwd_set);
+    for (int i = 0; i < 4; i++) {
+        struct sigaction old, sa2 = {.sa_handler = forward};
+        sigaction(sigs[i], NULL, &old);
+        if (old.sa_handler != SIG_IGN) sigaction(sigs[i], &sa2, NULL);   /* ignored: the link ignores it too */
+        sigaddset(&fwd_set, sigs[i]);
+    }
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(conf[1]) >= sizeof sa.sun_path) fallback("socket path too long");
@@ -112,13 +125,11 @@ int main(int argc, char **argv) {
     unsigned char a[13];
     if (recv_exact(s, a, 5)) fallback("no answer");
     if (a[0] != 'A') fallback("refused");
+    sigset_t saved;
+    sigprocmask(SIG_BLOCK, &fwd_set, &saved);     /* (so a signal is forwarded once, here or in forward) */
     link_pid = a[1] | a[2] << 8 | a[3] << 16 | (uint32_t)a[4] << 24;
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (int i = 0; i < 4; i++) {
-        struct sigaction old, sa2 = {.sa_handler = forward};
-        sigaction(sigs[i], NULL, &old);
-        if (old.sa_handler != SIG_IGN) sigaction(sigs[i], &sa2, NULL);   /* ignored: the link ignores it too */
-    }
+    if (got_sig) kill(link_pid, got_sig);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     if (recv_exact(s, a, 13) || a[0] != 'S') {
         if (got_sig) _exit(128 + got_sig);
         fallback("link process died");
