@@ -31,8 +31,17 @@ RUNDIR = '"${COMPILER_PATH%%:*}"'        # in a shell under `braze run`: the run
 
 
 def _run(cmd, cwd, env=None, timeout=300, **kw):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
-                          env=tool_env(env), timeout=timeout, **kw)
+    try:
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
+                              env=tool_env(env), timeout=timeout, **kw)
+    except subprocess.TimeoutExpired as e:
+        # what was still running (and in which kernel wait), for a hang seen only in full-suite runs
+        ps = subprocess.run(["ps", "-eo", "pid,ppid,pgid,stat,wchan:24,args"], capture_output=True,
+                            text=True).stdout
+        mine = [ln for ln in ps.splitlines()
+                if any(w in ln for w in ("braze", "interrupt.py", "in.o", "PID"))]
+        pytest.fail(f"timed out after {timeout} s: {sh(cmd)}\nstdout so far: {e.stdout!r}\n"
+                    f"stderr so far: {e.stderr!r}\nprocesses:\n" + "\n".join(mine))
 
 
 def _report(cmd, p) -> str:
