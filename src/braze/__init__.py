@@ -55,8 +55,9 @@ class _SourceFinder:
 
 
 def _librt_path() -> None:
-    """The compiled modules import mypy's runtime library (librt): the directory that holds it, as the
-    build recorded it, goes at the end of sys.path (the shim runs Python without site-packages)."""
+    """The apply pass uses mypy's runtime library (librt), compiled or not: the directory that holds
+    it, as the build recorded it, goes at the end of sys.path (the shim runs Python without
+    site-packages)."""
     import os
     try:
         with open(os.path.join(os.path.dirname(__file__), "_librt.txt")) as f:
@@ -73,8 +74,7 @@ if _stale:
     import sys as _sys
     _sys.meta_path.insert(0, _SourceFinder(_stale))
     del _sys
-else:
-    _librt_path()
+_librt_path()       # (plain Python uses it too: the same apply path as the compiled code)
 del _stale
 
 

@@ -1095,10 +1095,14 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
     nj = len(jobs)
     k = 0
     e: int
+    lo: int
     while k < nj:
         out = jobs[k][0].out
+        lo = jobs[k][1]
         e = k + 1
-        while e < nj and jobs[e][0].out is out:
+        # (pieces of at most _GROUP_SPAN bytes: the copies then stay below malloc's mmap threshold
+        # and reuse the heap's pages, where big ones were fresh mappings, page-faulted in each time)
+        while e < nj and jobs[e][0].out is out and jobs[e][1] - lo < _GROUP_SPAN:
             e += 1
         if _HAVE_WRITER:
             _apply_group(ctx, buf, jobs, k, e)
@@ -1107,6 +1111,9 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
                 m, off, addr = jobs[j]
                 apply_relocs(ctx, m.file, m, None, buf, off, addr)
         k = e
+
+
+_GROUP_SPAN: Final = 1 << 16
 
 
 def _apply_group(ctx, buf: Any, jobs: list[tuple[Any, int, int]], k: int, e: int) -> None:
@@ -1125,17 +1132,16 @@ def _apply_group(ctx, buf: Any, jobs: list[tuple[Any, int, int]], k: int, e: int
     if lo < 0 or hi > len(buf) or hi - lo > nrel * 10:      # (nrel: bytes of Elf64_Rela, 24 each)
         failed = list(range(k, e))
     else:
-        orig = bytes(buf[lo:hi])
         w = BytesWriter()
-        w.write(orig)
+        w.write(bytes(buf[lo:hi]))
         for j in range(k, e):
             m, off, addr = jobs[j]
             if not _apply_common_native(ctx, m.file, m, w, off - lo, addr):
                 failed.append(j)
+        keep = [bytes(buf[jobs[j][1]:jobs[j][1] + jobs[j][0].size]) for j in failed]
         buf[lo:hi] = w.getvalue()
-        for j in failed:
-            m, off, _a = jobs[j]
-            buf[off:off + m.size] = orig[off - lo:off - lo + m.size]
+        for j, b in zip(failed, keep):      # (their original bytes: w may hold some of their fields)
+            buf[jobs[j][1]:jobs[j][1] + len(b)] = b
     for j in failed:
         m, off, addr = jobs[j]
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
