@@ -91,7 +91,28 @@ def _compile(tmp: Path, name: str, text: str, *flags: str) -> Path:
     return tmp / f"{name}.o"
 
 
+def _many(t: Path) -> list[str]:
+    """300 functions and data objects in sections of their own, -g: more relocated input sections
+    than x86_64.apply_jobs' threshold for the BytesWriter path (_FAST_MIN_JOBS)."""
+    parts = ["#include <stdio.h>", "static const char *tag = \"many\";", "int total;",
+             "__thread int tls_n = 5;", "extern int missing __attribute__((weak));"]
+    for i in range(300):
+        parts.append(f"int data{i}[4] = {{{i}, {i + 1}}};")
+        parts.append(f"int *ptr{i} = &data{i}[1];")
+        # every 10th: a TLS access and a GOT load as well (relocations of the general path, in a
+        # section among others of the BytesWriter path: its bytes are restored, then relocated)
+        extra = " tls_n += x; if (&missing) total++;" if i % 10 == 0 else ""
+        parts.append(f"__attribute__((noinline)) int f{i}(int x) {{ total += *ptr{i} + x;{extra} "
+                     f"return x * {i % 7 + 1} + data{i}[0]; }}")
+    parts.append("int main(void) { int s = 0;")
+    parts += [f"  s += f{i}(s & 15);" for i in range(300)]
+    parts.append('  printf("%s %d %d %d\\n", tag, s, total, tls_n); return 0; }')
+    _compile(t, "many", "\n".join(parts) + "\n", "-ffunction-sections", "-fdata-sections", "-fPIE")
+    return ["-pie", "many.o", "-o", "OUT"]
+
+
 CASES = {
+    "many-sections": _many,
     # C++ -g with -ffunction-sections and --gc-sections: debug info against merged strings and
     # discarded code (bfd's tombstones), string literals, a negative R_X86_64_64
     "cxx-debug": lambda t: (

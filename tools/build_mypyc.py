@@ -41,6 +41,7 @@ MODULES = [
     "braze.inputs.objparse",
     "braze.inputs.elfhdr",
     "braze.gc",
+    "braze.arch.x86_64_fast",
     "braze.arch._natives",
 ]
 

@@ -10,13 +10,7 @@ import struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
     from typing import Any, Final
-from .._ints import i64, u8     # (mypyc: native 64-bit arithmetic where annotated)
-
-try:    # (mypy's own runtime: native byte stores in compiled code; absent without mypy installed)
-    from librt.strings import BytesWriter, read_i64_le, read_i32_le
-    _HAVE_WRITER = True
-except ImportError:
-    _HAVE_WRITER = False
+from .._ints import i64     # (mypyc: native 64-bit arithmetic where annotated)
 
 from .. import diag
 from ..diag import LinkError
@@ -965,112 +959,6 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
         _corrupt_reloc(obj, sec, RawRelas(raw) if use_raw else rels, i)
 
 
-def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: int) -> bool:
-    """apply_relocs into w (at wbase) for a section whose relocations are all of the common kinds
-    (PC32, PLT32, 64, 32, 32S against symbols whose address needs no per-relocation decision), with
-    BytesWriter's native byte stores (struct.pack_into costs ~1,000 instructions a call: ~40% of the
-    pass).  The arithmetic is on i64 values bounded by 2**60 (so nothing wraps).  Anything else —
-    another type, a bigger value, a value that does not fit its field, a field outside the section —
-    returns False (w may then hold some of the section's fields: the caller restores them)."""
-    if sec.is_eh_frame or sec._relocs is not None and sec.data_override is not None:
-        return False        # (.eh_frame: ehframe.py; reversed .ctors: their own relocation list)
-    if not -_BOUND < base_addr < _BOUND:
-        return False
-    rv = _reloc_values(ctx, obj)
-    raw = rela_bytes(sec)
-    n: i64 = len(raw) // 24
-    size: int = sec.size
-    o0: i64 = wbase
-    kind: list[int] = rv.kind
-    sv: list[int] = rv.sv
-    pv: list[int] = rv.pv
-    nk: i64 = len(kind)
-    alloc: bool = bool(sec.flags & SHF_ALLOC)
-    disc: i64 = _discarded_value(sec)
-    lim: i64 = size
-    P0: i64 = base_addr
-    i: i64
-    p: i64
-    o: i64
-    t: i64
-    idx: i64
-    A: i64
-    S: i64
-    v: i64
-    k: int
-    for i in range(n):
-        p = i * 24
-        o = read_i64_le(raw, p)
-        t = i64(read_i32_le(raw, p + 8)) & 0xffffffff
-        idx = i64(read_i32_le(raw, p + 12)) & 0xffffffff
-        A = read_i64_le(raw, p + 16)
-        if idx >= nk or not 0 <= o < lim - 3 or not -_BOUND < A < _BOUND:
-            return False
-        k = kind[idx]
-        if k == _K_NEW:
-            k = _fill_values(ctx, obj, idx, rv)
-        o += o0
-        if t == R_PLT32 or t == R_PC32:
-            if t == R_PLT32 and k & _K_PLT:
-                S = _bounded(pv[idx])
-            elif k & 7 == _K_VAL:
-                S = _bounded(sv[idx])
-            elif k == _K_MERGE:
-                S = _bounded(_merged_addr(sv[idx], rv.mstarts[idx], rv.mouts[idx], pv[idx] + A))
-                A = 0
-            else:
-                return False
-            if S == _BOUND:
-                return False
-            v = S + A - P0 - (o - o0)
-            if not -0x80000000 <= v <= 0x7fffffff:
-                return False
-        elif t == R_64 or t == R_32 or t == R_32S:
-            k &= 7
-            if k == _K_VAL:
-                S = _bounded(sv[idx])
-            elif k == _K_MERGE:
-                S = _bounded(_merged_addr(sv[idx], rv.mstarts[idx], rv.mouts[idx], pv[idx] + A))
-                A = 0
-            elif k == _K_DISC and not alloc and t != R_32S:
-                S = disc
-                A = 0
-            else:
-                return False
-            if S == _BOUND:
-                return False
-            v = S + A
-            if t == R_64:
-                if o + 8 > lim + o0:
-                    return False
-                w[o + 4] = u8((v >> 32) & 0xff)
-                w[o + 5] = u8((v >> 40) & 0xff)
-                w[o + 6] = u8((v >> 48) & 0xff)
-                w[o + 7] = u8((v >> 56) & 0xff)
-            elif t == R_32:
-                if not 0 <= v <= 0xffffffff:
-                    return False
-            elif not -0x80000000 <= v <= 0x7fffffff:
-                return False
-        else:
-            return False
-        w[o] = u8(v & 0xff)
-        w[o + 1] = u8((v >> 8) & 0xff)
-        w[o + 2] = u8((v >> 16) & 0xff)
-        w[o + 3] = u8((v >> 24) & 0xff)
-    return True
-
-
-_BOUND: Final = 1 << 60
-
-
-def _bounded(x: int) -> i64:
-    """x as an i64 when |x| < 2**60, else _BOUND (the caller's signal to take the general path)."""
-    if -_BOUND < x < _BOUND:
-        return x
-    return _BOUND
-
-
 def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
     """The output address of input offset x of a merged section (merged_offset's bisection, native)."""
     lo: i64 = 0
@@ -1088,63 +976,20 @@ def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
 
 
 def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
-    """writer.py's jobs: each input section's relocations, read from their bytes.  The members of one
-    output section are relocated together in a BytesWriter holding a copy of their range of the image
-    (_apply_common_native), then copied back in one slice; a member with a relocation of another kind
-    gets its original bytes back and is done by apply_relocs."""
-    nj = len(jobs)
-    k = 0
-    e: int
-    lo: int
-    while k < nj:
-        out = jobs[k][0].out
-        lo = jobs[k][1]
-        e = k + 1
-        # (pieces of at most _GROUP_SPAN bytes: the copies then stay below malloc's mmap threshold
-        # and reuse the heap's pages, where big ones were fresh mappings, page-faulted in each time)
-        while e < nj and jobs[e][0].out is out and jobs[e][1] - lo < _GROUP_SPAN:
-            e += 1
-        if _HAVE_WRITER:
-            _apply_group(ctx, buf, jobs, k, e)
-        else:
-            for j in range(k, e):
-                m, off, addr = jobs[j]
-                apply_relocs(ctx, m.file, m, None, buf, off, addr)
-        k = e
-
-
-_GROUP_SPAN: Final = 1 << 16
-
-
-def _apply_group(ctx, buf: Any, jobs: list[tuple[Any, int, int]], k: int, e: int) -> None:
-    lo: int = jobs[k][1]
-    hi: int = lo
-    nrel: int = 0
-    for j in range(k, e):
-        m, off, _a = jobs[j]
-        if off < lo:
-            lo = off
-        if off + m.size > hi:
-            hi = off + m.size
-        nrel += m.rel_size
-    failed: list[int] = []
-    # (the range is copied three times: a big range with few relocations is done the general way)
-    if lo < 0 or hi > len(buf) or hi - lo > nrel * 10:      # (nrel: bytes of Elf64_Rela, 24 each)
-        failed = list(range(k, e))
-    else:
-        w = BytesWriter()
-        w.write(bytes(buf[lo:hi]))
-        for j in range(k, e):
-            m, off, addr = jobs[j]
-            if not _apply_common_native(ctx, m.file, m, w, off - lo, addr):
-                failed.append(j)
-        keep = [bytes(buf[jobs[j][1]:jobs[j][1] + jobs[j][0].size]) for j in failed]
-        buf[lo:hi] = w.getvalue()
-        for j, b in zip(failed, keep):      # (their original bytes: w may hold some of their fields)
-            buf[jobs[j][1]:jobs[j][1] + len(b)] = b
-    for j in failed:
-        m, off, addr = jobs[j]
+    """writer.py's jobs: each input section's relocations, read from their bytes.  A link with many
+    relocations has them applied by x86_64_fast.py (native byte stores, in mypy's runtime library,
+    whose import a small link does not pay for)."""
+    if len(jobs) >= _FAST_MIN_JOBS:
+        from . import x86_64_fast
+        if x86_64_fast.HAVE_WRITER:
+            x86_64_fast.apply_jobs(ctx, buf, jobs)
+            return
+    for m, off, addr in jobs:
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
+
+
+# (a hello-world link relocates ~20 input sections; librt's import costs ~0.7 ms)
+_FAST_MIN_JOBS: Final = 200
 
 
 def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
