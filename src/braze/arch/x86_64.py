@@ -10,7 +10,7 @@ import struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
     from typing import Any, Final
-from .._ints import i64     # (mypyc: native 64-bit arithmetic where annotated)
+    from mypy_extensions import i64     # (mypyc: native 64-bit arithmetic where annotated)
 
 from .. import diag
 from ..diag import LinkError
