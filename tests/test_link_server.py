@@ -31,8 +31,17 @@ RUNDIR = '"${COMPILER_PATH%%:*}"'        # in a shell under `braze run`: the run
 
 
 def _run(cmd, cwd, env=None, timeout=300, **kw):
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
-                          env=tool_env(env), timeout=timeout, **kw)
+    try:
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
+                              env=tool_env(env), timeout=timeout, **kw)
+    except subprocess.TimeoutExpired as e:
+        # what was still running (and in which kernel wait), for a hang seen only in full-suite runs
+        ps = subprocess.run(["ps", "-ww", "-eo", "pid,ppid,pgid,stat,wchan:24,args"], capture_output=True,
+                            text=True).stdout
+        mine = [ln for ln in ps.splitlines()
+                if any(w in ln for w in ("braze", "interrupt.py", "in.o", "PID"))]
+        pytest.fail(f"timed out after {timeout} s: {sh(cmd)}\nstdout so far: {e.stdout!r}\n"
+                    f"stderr so far: {e.stderr!r}\nprocesses:\n" + "\n".join(mine))
 
 
 def _report(cmd, p) -> str:
@@ -222,6 +231,7 @@ def test_idle_server_leaves(tmp_path, reference):
 
 INTERRUPT = r"""
 import os, signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)    # (a suite run as a `&` job has it ignored: so would the link)
 p = subprocess.Popen([sys.argv[1], "-r", "in.o", "-o", "out.o"])
 time.sleep(1.5)
 p.send_signal(signal.SIGINT)
@@ -256,6 +266,7 @@ def test_ctrl_c_reaches_link(tmp_path):
 
 INTERRUPT_EARLY = r"""
 import os, signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)    # (a suite run as a `&` job has it ignored: so would the link)
 server = int(open(sys.argv[2]).read())
 os.kill(server, signal.SIGSTOP)         # the server cannot take the link yet (as when it is busy)
 try:

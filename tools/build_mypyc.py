@@ -21,6 +21,9 @@ SRC = os.path.join(ROOT, "src")
 BUILD = os.path.join(ROOT, "build", "mypyc")
 GROUP = "braze_mypyc"
 STAMP = os.path.join(SRC, "braze", "_compiled.txt")
+# where the compiled modules find mypy's runtime library `librt` (BytesWriter's native byte stores)
+# when braze runs without site-packages on sys.path (the shim's `python -E -S`)
+RTPATH = os.path.join(SRC, "braze", "_librt.txt")
 
 # The per-item hot paths (see docs/how-braze-works.md, "The mypyc build"); each must pass mypy.
 MODULES = [
@@ -38,6 +41,7 @@ MODULES = [
     "braze.inputs.objparse",
     "braze.inputs.elfhdr",
     "braze.gc",
+    "braze.arch.x86_64_fast",
     "braze.arch._natives",
 ]
 
@@ -69,8 +73,9 @@ def built_files() -> list[str]:
 def clean() -> None:
     for f in built_files():
         os.unlink(f)
-    if os.path.exists(STAMP):
-        os.unlink(STAMP)
+    for f in (STAMP, RTPATH):
+        if os.path.exists(f):
+            os.unlink(f)
 
 
 def stamp_lines() -> list[str]:
@@ -117,6 +122,9 @@ def build() -> None:
     cmd.build_lib = os.path.join(BUILD, f"lib-{py}")
     cmd.parallel = os.cpu_count() or 1
     dist.run_command("build_ext")
+    import librt.strings        # (librt is a namespace package: its modules have the path)
+    with open(RTPATH, "w") as f:
+        f.write(os.path.dirname(os.path.dirname(os.path.abspath(librt.strings.__file__))) + "\n")
     _write_stamp(stamp_lines())
 
 

@@ -54,11 +54,27 @@ class _SourceFinder:
         return None
 
 
+def _librt_path() -> None:
+    """The apply pass uses mypy's runtime library (librt), compiled or not: the directory that holds
+    it, as the build recorded it, goes at the end of sys.path (the shim runs Python without
+    site-packages)."""
+    import os
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "_librt.txt")) as f:
+            d = f.read().strip()
+    except OSError:
+        return
+    import sys
+    if d and d not in sys.path:
+        sys.path.append(d)
+
+
 _stale = _stale_compiled()
 if _stale:
     import sys as _sys
     _sys.meta_path.insert(0, _SourceFinder(_stale))
     del _sys
+_librt_path()       # (plain Python uses it too: the same apply path as the compiled code)
 del _stale
 
 

@@ -402,7 +402,7 @@ def _exe_forced_local(ctx: Any) -> set[int]:
             out.add(k)
     if cfg.pie and not ctx.static_pie and len(out) < len(cand):
         # (a byte per symbol of each object: a typed loop, not a find() per PLT32-called symbol)
-        seen: bytearray
+        seen: list[int]      # (arch scan_section's pc_seen)
         syms: list[Symbol | None]
         i: int
         b: int

@@ -205,21 +205,21 @@ DYN: Final = 3
 BASEREL: Final = 4
 _ = NONE_
 #          IMPORT  +abs     PREEMPT +abs   UNDEF +abs   LOCAL  +abs
-_PC_TABLE = (
-    (ERROR, ERROR, ERROR, ERROR, _, _, _, _),                               # DSO
-    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PIE
-    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PDE
-)
-_ABS64_TABLE = (     # in a writable section, COPY_OR_CPLT becomes DYN (no copy relocation for data)
-    (DYN, DYN, DYN, DYN, _, _, BASEREL, _),                                 # DSO
-    (DYN, DYN, DYN, DYN, _, _, BASEREL, _),                                 # PIE
-    (COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _),                     # PDE
-)
-_ABS32_TABLE = (     # a 32-bit (or narrower) absolute field cannot hold a load-time address
-    (ERROR, _, ERROR, _, ERROR, _, ERROR, _),                               # DSO
-    (ERROR, _, ERROR, _, ERROR, _, ERROR, _),                               # PIE
-    (COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _),                         # PDE
-)
+_PC_TABLE: list[list[int]] = [
+    [ERROR, ERROR, ERROR, ERROR, _, _, _, _],                               # DSO
+    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _],                         # PIE
+    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _],                         # PDE
+]
+_ABS64_TABLE: list[list[int]] = [     # in a writable section, COPY_OR_CPLT becomes DYN (no copy relocation for data)
+    [DYN, DYN, DYN, DYN, _, _, BASEREL, _],                                 # DSO
+    [DYN, DYN, DYN, DYN, _, _, BASEREL, _],                                 # PIE
+    [COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _],                     # PDE
+]
+_ABS32_TABLE: list[list[int]] = [     # a 32-bit (or narrower) absolute field cannot hold a load-time address
+    [ERROR, _, ERROR, _, ERROR, _, ERROR, _],                               # DSO
+    [ERROR, _, ERROR, _, ERROR, _, ERROR, _],                               # PIE
+    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _],                         # PDE
+]
 del _
 
 
@@ -301,6 +301,26 @@ def _rela_source(sec, rels: list[tuple[int, int, int]] | None
     return rels, b"", len(rels)
 
 
+class _ScanState:
+    """What scan_section reads from the link's configuration, once per link instead of once per section
+    (each a dict lookup on an interpreted object)."""
+
+    def __init__(self, ctx: Any) -> None:
+        cfg = ctx.config
+        self.shared: bool = bool(cfg.shared)
+        self.pic: bool = bool(cfg.pic)
+        self.pie: bool = self.pic and not self.shared
+        self.dynamic: bool = bool(ctx.dynamic)
+        # undefined symbols follow bfd's executable rules
+        self.weak_exe: bool = not self.shared and self.dynamic and not ctx.static_pie
+        out = DSO if self.shared else PIE if self.pic else PDE
+        self.pc_row: list[int] = _PC_TABLE[out]
+        self.abs64_row: list[int] = _ABS64_TABLE[out]
+        self.abs32_row: list[int] = _ABS32_TABLE[out]
+        self.nocopy: bool = bool(cfg.z_nocopyreloc)
+        self.rela_dyn: Any = ctx.syn.rela_dyn
+
+
 def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
     """Scan `rels`, or when None the section's own relocations, read from their bytes."""
     obj = sec.file
@@ -310,27 +330,33 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
         return
     syms: list[Symbol | None] = obj.syms
     esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
-    cfg = ctx.config
-    shared = cfg.shared
-    pic = cfg.pic
-    pie: bool = bool(pic and not shared)
-    exe = not shared
-    dynamic = ctx.dynamic
-    weak_exe = exe and dynamic and not ctx.static_pie    # undefined symbols follow bfd's executable rules
+    st0 = getattr(ctx, "x86_scan", None)
+    if st0 is None:
+        st0 = ctx.x86_scan = _ScanState(ctx)
+    st: _ScanState = st0
+    shared: bool = st.shared
+    pic: bool = st.pic
+    pie: bool = st.pie
+    exe: bool = not shared
+    dynamic: bool = st.dynamic
+    weak_exe: bool = st.weak_exe
     sflags: int = sec.flags     # (read once: an attribute of an interpreted object is a dict lookup)
     writable = bool(sflags & SHF_WRITE)
-    out = DSO if shared else PIE if pic else PDE
-    pc_row, abs64_row, abs32_row = _PC_TABLE[out], _ABS64_TABLE[out], _ABS32_TABLE[out]
-    nocopy: bool = bool(ctx.config.z_nocopyreloc)
+    pc_row: list[int] = st.pc_row
+    abs64_row: list[int] = st.abs64_row
+    abs32_row: list[int] = st.abs32_row
+    nocopy: bool = st.nocopy
     size: int = sec.size
     data = None
-    rela_dyn = ctx.syn.rela_dyn
+    rela_dyn = st.rela_dyn
     nsyms = len(syms)
     # PC32/PLT32 needs depend only on the symbol: bit 1 (PC32) / 2 (PLT32) marks a symbol of this object
-    # already handled, so repeated calls to the same function cost one lookup.
-    if obj.pc_seen is None:
-        obj.pc_seen = bytearray(nsyms)
-    seen: bytearray = obj.pc_seen
+    # already handled, so repeated calls to the same function cost one lookup.  (A list: bytearray
+    # indexing is generic in mypyc; symtab.py reads it too.)
+    seen0 = obj.pc_seen
+    if seen0 is None:
+        seen0 = obj.pc_seen = [0] * nsyms
+    seen: list[int] = seen0
     off: int
     t: int
     idx: int
@@ -795,6 +821,16 @@ def _corrupt_reloc(obj, sec, rels, i: int) -> None:
                     f"{rname(info & 0xffffffff)} {what}")
 
 
+def _reloc_values(ctx, obj) -> RelocValues:
+    rv = obj.svals
+    if rv is None:
+        shared = getattr(ctx, "reloc_symvals", None)
+        if shared is None:
+            shared = ctx.reloc_symvals = {}
+        rv = obj.svals = RelocValues(obj, shared)
+    return rv
+
+
 def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: Any, base_off: int,
                  base_addr: int) -> None:
     """Write relocated values for `rels` (offsets relative to base) into buf.
@@ -809,13 +845,7 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
     rels, raw, n = _rela_source(sec, rels)
     use_raw: bool = rels is None
     rr: Any = None          # the relocations as a sequence, for the rare paths that index entries
-    rv0 = obj.svals
-    if rv0 is None:
-        shared = getattr(ctx, "reloc_symvals", None)
-        if shared is None:
-            shared = ctx.reloc_symvals = {}
-        rv0 = obj.svals = RelocValues(obj, shared)
-    rv: RelocValues = rv0
+    rv: RelocValues = _reloc_values(ctx, obj)
     kind: list[int] = rv.kind
     sv: list[int] = rv.sv
     pv: list[int] = rv.pv
@@ -946,9 +976,20 @@ def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
 
 
 def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
-    """writer.py's jobs: each input section's relocations, read from their bytes."""
+    """writer.py's jobs: each input section's relocations, read from their bytes.  A link with many
+    relocations has them applied by x86_64_fast.py (native byte stores, in mypy's runtime library,
+    whose import a small link does not pay for)."""
+    if len(jobs) >= _FAST_MIN_JOBS:
+        from . import x86_64_fast
+        if x86_64_fast.HAVE_WRITER:
+            x86_64_fast.apply_jobs(ctx, buf, jobs)
+            return
     for m, off, addr in jobs:
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
+
+
+# (a hello-world link relocates ~20 input sections; librt's import costs ~0.7 ms)
+_FAST_MIN_JOBS: Final = 200
 
 
 def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:

@@ -1,0 +1,141 @@
+"""The apply pass's two implementations write the same bytes.
+
+arch/x86_64.py applies the common relocations of an output section's members in a librt BytesWriter
+(native byte stores, mypy's runtime library) and gives a member with any other relocation its
+original bytes back and the general path; without librt (no mypy installed) every section takes the
+general path.  Both must give the same output: the same link (ld's argv as gcc passes it) run compiled,
+as plain Python, as plain Python with librt hidden, and with --threads=2 (the forked apply), on
+programs whose sections mix the kinds: -g debug info against merged strings and discarded code, a
+PIC library with GOTPCRELX/TLS/PLT relocations, a non-PIE program with R_X86_64_32 and copy
+relocations.  The outputs' behaviour against bfd is what test_opt_apply.py and the rest check."""
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import REPO, sh, tool_env
+
+SRC = Path(__file__).resolve().parent / "c" / "apply"
+LIB_C = r"""
+#include <stdio.h>
+__thread int tcount = 3;
+static __thread int tlocal;
+int shared_data[64] = {1, 2, 3};
+extern int prog_value;
+const char *names[] = {"alpha", "beta", "gamma", "delta"};
+int lib_fn(int x) {
+    tlocal += x;
+    tcount++;
+    for (int i = 0; i < 64; i++) shared_data[i] += i * x;
+    return printf("%s %d %d %d\n", names[x & 3], tcount, tlocal, shared_data[5]) + prog_value;
+}
+"""
+MAIN_C = r"""
+#include <stdio.h>
+extern int shared_data[64];
+extern int lib_fn(int);
+int prog_value = 7;
+static const char *msgs[] = {"one", "two", "three"};
+int main(void) {
+    int t = 0;
+    for (int i = 0; i < 3; i++) t += lib_fn(i) + shared_data[i];
+    printf("%s %d\n", msgs[t % 3], t);
+    return 0;
+}
+"""
+
+# the ways the pass runs: compiled (the build), plain Python, plain Python without librt, forked
+VARIANTS = {
+    "default": ({}, "", []),
+    "pure": ({"BRAZE_PURE": "1"}, "", []),
+    "pure-no-librt": ({"BRAZE_PURE": "1"}, "sys.modules['librt'] = sys.modules['librt.strings'] = None; ", []),
+    "forked": ({}, "", ["--threads=2"]),
+}
+
+
+def _ld_argv(tmp: Path, gcc_args: list[str]) -> list[str]:
+    """ld's argv as gcc passes it (gcc -### shows it; the plugin options are dropped)."""
+    p = subprocess.run(["gcc", "-###", *gcc_args], capture_output=True, text=True, env=tool_env(), cwd=tmp)
+    line = [ln for ln in p.stderr.splitlines() if "collect2" in ln or ln.lstrip().startswith('"/')][-1]
+    argv, out = shlex.split(line)[1:], []
+    skip = False
+    for a in argv:
+        if skip or a.startswith("-plugin-opt="):
+            skip = False
+        elif a == "-plugin":
+            skip = True
+        else:
+            out.append(a)
+    return out
+
+
+def _link(tmp: Path, argv: list[str], variant: str, out: str) -> bytes:
+    env, pre, extra = VARIANTS[variant]
+    code = (f"import sys; {pre}sys.path.insert(0, {str(REPO / 'src')!r}); "
+            "from braze.main import main; sys.exit(main())")
+    args = [a if a != "OUT" else out for a in argv]
+    cmd = [sys.executable, "-E", "-S", "-c", code, *extra, *args]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=tool_env(env), cwd=tmp, timeout=300)
+    assert p.returncode == 0, f"$ {sh(cmd)}\n{p.stdout}{p.stderr}"
+    return (tmp / out).read_bytes()
+
+
+def _compile(tmp: Path, name: str, text: str, *flags: str) -> Path:
+    (tmp / f"{name}.c").write_text(text)
+    subprocess.run(["gcc", "-c", "-O1", "-g", *flags, f"{name}.c", "-o", f"{name}.o"], check=True,
+                   env=tool_env(), cwd=tmp)
+    return tmp / f"{name}.o"
+
+
+def _many(t: Path) -> list[str]:
+    """300 functions and data objects in sections of their own, -g: more relocated input sections
+    than x86_64.apply_jobs' threshold for the BytesWriter path (_FAST_MIN_JOBS)."""
+    parts = ["#include <stdio.h>", "static const char *tag = \"many\";", "int total;",
+             "__thread int tls_n = 5;", "extern int missing __attribute__((weak));"]
+    for i in range(300):
+        parts.append(f"int data{i}[4] = {{{i}, {i + 1}}};")
+        parts.append(f"int *ptr{i} = &data{i}[1];")
+        # every 10th: a TLS access and a GOT load as well (relocations of the general path, in a
+        # section among others of the BytesWriter path: its bytes are restored, then relocated)
+        extra = " tls_n += x; if (&missing) total++;" if i % 10 == 0 else ""
+        parts.append(f"__attribute__((noinline)) int f{i}(int x) {{ total += *ptr{i} + x;{extra} "
+                     f"return x * {i % 7 + 1} + data{i}[0]; }}")
+    parts.append("int main(void) { int s = 0;")
+    parts += [f"  s += f{i}(s & 15);" for i in range(300)]
+    parts.append('  printf("%s %d %d %d\\n", tag, s, total, tls_n); return 0; }')
+    _compile(t, "many", "\n".join(parts) + "\n", "-ffunction-sections", "-fdata-sections", "-fPIE")
+    return ["-pie", "many.o", "-o", "OUT"]
+
+
+CASES = {
+    "many-sections": _many,
+    # C++ -g with -ffunction-sections and --gc-sections: debug info against merged strings and
+    # discarded code (bfd's tombstones), string literals, a negative R_X86_64_64
+    "cxx-debug": lambda t: (
+        [subprocess.run(["g++", "-c", "-O1", "-g", "-ffunction-sections", "-fdata-sections", "-fPIE",
+                         str(SRC / f"apply_{x}.cc"), "-o", f"apply_{x}.o"], check=True, env=tool_env(),
+                        cwd=t) and None for x in "ab"],
+        ["-pie", "-Wl,--gc-sections", "apply_a.o", "apply_b.o", "-lstdc++", "-o", "OUT"])[1],
+    # a PIC library: GOTPCRELX, TLS (general and local dynamic), PLT calls, data pointers
+    "pic-lib": lambda t: (_compile(t, "lib", LIB_C, "-fPIC"),
+                          ["-shared", "lib.o", "-o", "OUT"])[1],
+    # a non-PIE program against that library: R_X86_64_32, copy relocations, PLT32
+    "nopie-prog": lambda t: (_compile(t, "lib", LIB_C, "-fPIC"), _compile(t, "main", MAIN_C, "-fno-pie"),
+                             subprocess.run(["gcc", "-shared", "lib.o", "-o", "liblib.so"], check=True,
+                                            env=tool_env(), cwd=t),
+                             ["-no-pie", "main.o", "-L.", "-llib", "-o", "OUT"])[3],
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_apply_paths_write_the_same_bytes(tmp_path, case):
+    gcc_args = CASES[case](tmp_path)
+    argv = _ld_argv(tmp_path, gcc_args)
+    outs = {v: _link(tmp_path, argv, v, f"out-{v}") for v in VARIANTS}
+    assert len(outs["default"]) > 0
+    for v, b in outs.items():
+        assert b == outs["default"], f"{case}: the {v} link's output differs from the default one's"
