@@ -959,6 +959,18 @@ def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: An
         _corrupt_reloc(obj, sec, RawRelas(raw) if use_raw else rels, i)
 
 
+def apply_listed(ctx, obj, sec, idxs: list[int], buf: Any, base_off: int, base_addr: int) -> None:
+    """The general path for the relocations x86_64_fast left (their indices in the section's own
+    relocations, none a TLS GD/LD one), with apply_relocs' handling of values no field holds."""
+    rr = RawRelas(rela_bytes(sec))
+    i = -1
+    try:
+        for i in idxs:
+            _apply_general(ctx, obj, sec, rr, i, buf, base_off, base_addr)
+    except (struct.error, IndexError, OverflowError):
+        _corrupt_reloc(obj, sec, rr, i)
+
+
 def _merged_addr(maddr: int, starts: list[int], outs: list[int], x: int) -> int:
     """The output address of input offset x of a merged section (merged_offset's bisection, native)."""
     lo: i64 = 0

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 from .._ints import i64, u8
 from ..elf import SHF_ALLOC
 from .common import _discarded_value
-from .x86_64 import (_reloc_values, _fill_values, _merged_addr, rela_bytes, apply_relocs,
-                     _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64, R_32, R_32S)
+from .x86_64 import (_reloc_values, _fill_values, _merged_addr, rela_bytes, apply_relocs, apply_listed,
+                     _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64, R_32, R_32S,
+                     R_TLSGD, R_TLSLD)
 
 try:
     from librt.strings import BytesWriter, read_i64_le, read_i32_le
@@ -64,26 +65,37 @@ def _apply_group(ctx, buf: Any, jobs: list[tuple[Any, int, int]], k: int, e: int
     else:
         w = BytesWriter()
         w.write(bytes(buf[lo:hi]))
+        later: list[tuple[int, list[int]]] = []
         for j in range(k, e):
             m, off, addr = jobs[j]
-            if not _apply_common_native(ctx, m.file, m, w, off - lo, addr):
+            deferred: list[int] = []
+            if not _apply_common_native(ctx, m.file, m, w, off - lo, addr, deferred):
                 failed.append(j)
+            elif deferred:
+                later.append((j, deferred))
         keep = [bytes(buf[jobs[j][1]:jobs[j][1] + jobs[j][0].size]) for j in failed]
         buf[lo:hi] = w.getvalue()
         for j, b in zip(failed, keep):      # (their original bytes: w may hold some of their fields)
             buf[jobs[j][1]:jobs[j][1] + len(b)] = b
+        for j, idxs in later:
+            m, off, addr = jobs[j]
+            apply_listed(ctx, m.file, m, idxs, buf, off, addr)
     for j in failed:
         m, off, addr = jobs[j]
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
 
 
-def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: int) -> bool:
-    """apply_relocs into w (at wbase) for a section whose relocations are all of the common kinds
-    (PC32, PLT32, 64, 32, 32S against symbols whose address needs no per-relocation decision), with
-    BytesWriter's native byte stores (struct.pack_into costs ~1,000 instructions a call: ~40% of the
-    pass).  The arithmetic is on i64 values bounded by 2**60 (so nothing wraps).  Anything else —
-    another type, a bigger value, a value that does not fit its field, a field outside the section —
-    returns False (w may then hold some of the section's fields: the caller restores them)."""
+def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: int,
+                         deferred: list[int]) -> bool:
+    """apply_relocs into w (at wbase) for the common relocations (PC32, PLT32, 64, 32, 32S against
+    symbols whose address needs no per-relocation decision), with BytesWriter's native byte stores
+    (struct.pack_into costs ~1,000 instructions a call: ~40% of the pass).  The arithmetic is on i64
+    values bounded by 2**60 (so nothing wraps).  The other relocations go to `deferred` (their
+    indices), for the general path once w is back in the image: each writes its own field and its own
+    instruction's bytes only (x86-64 relocations do not compose), so the order does not matter —
+    except TLS GD/LD, whose relaxation rewrites the next relocation's call too: with one of those, a
+    field outside the section or a bad symbol index, False (w may then hold some of the section's
+    fields: the caller restores them and applies the whole section the general way)."""
     if sec.is_eh_frame or sec._relocs is not None and sec.data_override is not None:
         return False        # (.eh_frame: ehframe.py; reversed .ctors: their own relocation list)
     if not -_BOUND < base_addr < _BOUND:
@@ -131,12 +143,14 @@ def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: i
                 S = _bounded(_merged_addr(sv[idx], rv.mstarts[idx], rv.mouts[idx], pv[idx] + A))
                 A = 0
             else:
-                return False
+                S = _BOUND
             if S == _BOUND:
-                return False
+                deferred.append(int(i))
+                continue
             v = S + A - P0 - (o - o0)
             if not -0x80000000 <= v <= 0x7fffffff:
-                return False
+                deferred.append(int(i))
+                continue
         elif t == R_64 or t == R_32 or t == R_32S:
             k &= 7
             if k == _K_VAL:
@@ -148,9 +162,10 @@ def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: i
                 S = disc
                 A = 0
             else:
-                return False
+                S = _BOUND
             if S == _BOUND:
-                return False
+                deferred.append(int(i))
+                continue
             v = S + A
             if t == R_64:
                 if o + 8 > lim + o0:
@@ -161,11 +176,16 @@ def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: i
                 w[o + 7] = u8((v >> 56) & 0xff)
             elif t == R_32:
                 if not 0 <= v <= 0xffffffff:
-                    return False
+                    deferred.append(int(i))
+                    continue
             elif not -0x80000000 <= v <= 0x7fffffff:
-                return False
+                deferred.append(int(i))
+                continue
+        elif t == R_TLSGD or t == R_TLSLD:
+            return False        # (their relaxations rewrite the next relocation's instruction too)
         else:
-            return False
+            deferred.append(int(i))
+            continue
         w[o] = u8(v & 0xff)
         w[o + 1] = u8((v >> 8) & 0xff)
         w[o + 2] = u8((v >> 16) & 0xff)
