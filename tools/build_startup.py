@@ -7,8 +7,11 @@ file while its source's size and mtime are the ones recorded here (checked at ea
 leaves it to the ordinary import otherwise (an edited source, BRAZE_PURE=1, python -O, another
 Python).  `tools/build_mypyc.py` (what `make venv` runs) calls write(); `--clean` removes the file.
 
-Format: the interpreter's bytecode magic (16 bytes, zero-padded), then marshal of
-{module: (path relative to src/braze, is_package, source size, source mtime_ns, marshalled code)}.
+Format: the interpreter's bytecode magic (16 bytes, zero-padded), the index's length (4 bytes,
+little-endian), the index: marshal of {module: (path relative to src/braze, is_package, source size,
+source mtime_ns, offset, length)}, then the modules' marshalled code at those offsets (read with
+os.pread when the module is imported: the whole file read and unmarshalled at once cost ~0.75 ms,
+mostly copying 600 KB of bytecode into fresh pages).
 """
 from __future__ import annotations
 
@@ -56,11 +59,32 @@ def write() -> None:
         st = os.stat(path)
         code = compile(source, path, "exec", dont_inherit=True, optimize=0)
         entries[name] = (rel, pkg, st.st_size, st.st_mtime_ns, marshal.dumps(code))
+    # offsets: the index's size depends on them, so lay it out until it no longer changes
+    head = 16 + 4
+    n = 0
+    while True:
+        index, off = {}, head + n
+        for name, (rel, pkg, size, mtime, blob) in entries.items():
+            index[name] = (rel, pkg, size, mtime, off, len(blob))
+            off += len(blob)
+        ib = marshal.dumps(index)
+        if len(ib) == n:
+            break
+        n = len(ib)
     tmp = f"{OUT}.{os.getpid()}"
     with open(tmp, "wb") as f:
         f.write(importlib.util.MAGIC_NUMBER.ljust(16, b"\0"))
-        f.write(marshal.dumps(entries))
+        f.write(len(ib).to_bytes(4, "little"))
+        f.write(ib)
+        for e in entries.values():
+            f.write(e[4])
     os.replace(tmp, OUT)
+
+
+def read_index(data: bytes) -> dict:
+    """The index of a _startup.bin's bytes (after the magic)."""
+    n = int.from_bytes(data[16:20], "little")
+    return marshal.loads(data[20:20 + n])
 
 
 def clean() -> None:
@@ -77,10 +101,13 @@ def current() -> bool:
         return False
     if data[:16] != importlib.util.MAGIC_NUMBER.ljust(16, b"\0"):
         return False
-    entries = marshal.loads(data[16:])
+    try:
+        entries = read_index(data)
+    except (EOFError, ValueError, TypeError):
+        return False
     if sorted(entries) != sorted(n for n in MODULES if n not in _compiled()):
         return False
-    for rel, _pkg, size, mtime, _code in entries.values():
+    for rel, _pkg, size, mtime, _off, _n in entries.values():
         try:
             st = os.stat(os.path.join(PKG, rel))
         except OSError:

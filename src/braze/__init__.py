@@ -84,9 +84,10 @@ class _StartupFinder:
     a module whose source's size or mtime differs from the recorded ones is left to the ordinary
     import, so an edited source always runs as written."""
 
-    def __init__(self, here, entries):
+    def __init__(self, here, entries, fd):
         self.here = here
         self.entries = entries
+        self.fd = fd
 
     def find_spec(self, name, path=None, target=None):
         e = self.entries.get(name)
@@ -112,7 +113,9 @@ class _StartupFinder:
 
     def exec_module(self, module):
         import marshal
-        exec(marshal.loads(self.entries[module.__spec__.name][4]), module.__dict__)
+        import os
+        e = self.entries[module.__spec__.name]
+        exec(marshal.loads(os.pread(self.fd, e[5], e[4])), module.__dict__)
 
 
 def _startup_finder():
@@ -123,20 +126,27 @@ def _startup_finder():
     if os.environ.get("BRAZE_PURE") or sys.flags.optimize:
         return None
     here = os.path.dirname(__file__)
-    try:
-        with open(os.path.join(here, "_startup.bin"), "rb") as f:
-            data = f.read()
+    try:        # (kept open: the modules' code is read when they are imported; os.O_CLOEXEC: not
+        # inherited by what braze runs)
+        fd = os.open(os.path.join(here, "_startup.bin"), os.O_RDONLY | os.O_CLOEXEC)
+        head = os.pread(fd, 4096, 0)
     except OSError:
         return None
     from _frozen_importlib_external import MAGIC_NUMBER
-    if data[:16] != MAGIC_NUMBER.ljust(16, b"\0"):
-        return None
     import marshal
     try:
-        entries = marshal.loads(memoryview(data)[16:])
-    except (EOFError, ValueError, TypeError):
+        if head[:16] != MAGIC_NUMBER.ljust(16, b"\0"):
+            raise ValueError
+        n = int.from_bytes(head[16:20], "little")
+        if 20 + n > len(head):
+            head = os.pread(fd, 20 + n, 0)
+        entries = marshal.loads(head[20:20 + n])
+        if type(entries) is not dict or not all(type(e) is tuple and len(e) == 6 for e in entries.values()):
+            raise ValueError        # (a file of another layout: the ordinary import until it is rebuilt)
+    except (EOFError, ValueError, TypeError, OSError):
+        os.close(fd)
         return None
-    finder = _StartupFinder(here, entries)
+    finder = _StartupFinder(here, entries, fd)
     sys.meta_path.insert(0, finder)
     return finder
 
