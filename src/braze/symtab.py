@@ -367,8 +367,8 @@ def _stradd(smap: dict[str, int], sbuf: bytearray, s: str) -> int:
     if o is None:
         o = len(sbuf)
         smap[s] = o
-        sbuf.extend(s.encode("utf-8", "surrogateescape"))
-        sbuf.append(0)
+        sbuf += (s + "\0").encode("utf-8", "surrogateescape")     # (one in-place add: method calls
+        # on a bytearray are generic in compiled code)
     return o
 
 
