@@ -1,4 +1,4 @@
-"""The apply pass's two implementations write the same bytes.
+"""The apply pass's (and the symbol table's) two implementations write the same bytes.
 
 arch/x86_64.py applies the common relocations of an output section's members in a librt BytesWriter
 (native byte stores, mypy's runtime library) and gives a member with any other relocation its
@@ -92,11 +92,12 @@ def _compile(tmp: Path, name: str, text: str, *flags: str) -> Path:
 
 
 def _many(t: Path) -> list[str]:
-    """300 functions and data objects in sections of their own, -g: more relocated input sections
-    than x86_64.apply_jobs' threshold for the BytesWriter path (_FAST_MIN_JOBS)."""
+    """700 functions and data objects in sections of their own, -g: more relocated input sections
+    than x86_64.apply_jobs' threshold for the BytesWriter path (_FAST_MIN_JOBS), more symbols than
+    symtab's for symwrite.py (_FAST_MIN_SYMS)."""
     parts = ["#include <stdio.h>", "static const char *tag = \"many\";", "int total;",
              "__thread int tls_n = 5;", "extern int missing __attribute__((weak));"]
-    for i in range(300):
+    for i in range(700):
         parts.append(f"int data{i}[4] = {{{i}, {i + 1}}};")
         parts.append(f"int *ptr{i} = &data{i}[1];")
         # every 10th: a TLS access and a GOT load as well (relocations of the general path, in a
@@ -105,7 +106,7 @@ def _many(t: Path) -> list[str]:
         parts.append(f"__attribute__((noinline)) int f{i}(int x) {{ total += *ptr{i} + x;{extra} "
                      f"return x * {i % 7 + 1} + data{i}[0]; }}")
     parts.append("int main(void) { int s = 0;")
-    parts += [f"  s += f{i}(s & 15);" for i in range(300)]
+    parts += [f"  s += f{i}(s & 15);" for i in range(700)]
     parts.append('  printf("%s %d %d %d\\n", tag, s, total, tls_n); return 0; }')
     _compile(t, "many", "\n".join(parts) + "\n", "-ffunction-sections", "-fdata-sections", "-fPIE")
     return ["-pie", "many.o", "-o", "OUT"]

@@ -3,4 +3,4 @@
 mypy reads _ints.pyi (the types of mypy_extensions), so compiled modules convert natively (`u8(x)`,
 `i64(x)`); run as plain Python these names are int, without importing mypy_extensions (which imports
 typing: ~10 ms of start-up)."""
-i64 = u8 = int
+i16 = i32 = i64 = u8 = int

@@ -15,7 +15,12 @@ from .synthetic.strtab import StrTab
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
-    from typing import Any
+    from typing import Any, Final
+
+
+# Symbol tables of at least this many entries are written by symwrite.py (native byte stores, in mypy's
+# runtime library, whose import a small link does not pay for).
+_FAST_MIN_SYMS: Final = 2000
 
 
 class SymTab(Chunk):
@@ -42,17 +47,33 @@ class SymTab(Chunk):
         self.info = 1 + len(self.locals)
 
     def write(self, ctx, buf) -> None:
+        rows = self.rows(ctx)
         o: int = self.offset + 24
+        if len(rows) >= _FAST_MIN_SYMS:
+            from . import symwrite
+            if symwrite.HAVE_WRITER:
+                symwrite.put(buf, o, rows)
+                return
         pack = SYM.pack_into
+        for r in rows:
+            pack(buf, o, *r)
+            o += 24
+
+    def rows(self, ctx) -> list[tuple[int, int, int, int, int, int]]:
+        """Every entry after the null one: (st_name, st_info, st_other, st_shndx, st_value, st_size)."""
+        out: list[tuple[int, int, int, int, int, int]] = []
+        o: int = self.offset + 24       # (the entry's file offset: SHN_XINDEX entries are keyed by it)
         tls_start: int = ctx.tls_start
         e: Any
         value: int
         shndx: int
+        kind: int
         s: Symbol
+        outs: dict[Any, tuple[int, int]] = {}   # output section -> (address, index): read once each
         for ent in self.locals:
             kind = ent[0]
             if kind == 0:                       # FILE
-                pack(buf, o, ent[1], (STB_LOCAL << 4) | STT_FILE, 0, SHN_ABS, 0, 0)
+                out.append((ent[1], (STB_LOCAL << 4) | STT_FILE, 0, SHN_ABS, 0, 0))
             elif kind == 1:                     # local from an object
                 _, name, _obj, _idx, sec, e = ent
                 typ = e[1] & 0xf
@@ -64,30 +85,34 @@ class SymTab(Chunk):
                         value = m[0].addr + merged_offset(m, e[4])
                         shndx = m[0].out.shndx
                     else:
-                        out = sec.out
-                        value = out.addr + sec.out_off + e[4]
-                        shndx = out.shndx
+                        osec = sec.out
+                        ai = outs.get(osec)
+                        if ai is None:
+                            ai = outs[osec] = (osec.addr, osec.shndx)
+                        value = ai[0] + sec.out_off + e[4]
+                        shndx = ai[1]
                     if shndx >= SHN_LORESERVE:
                         shndx = self._sec(o, shndx)
                     if typ == STT_TLS:
                         value = (value - tls_start) & 0xffffffffffffffff   # wraps, as bfd, outside PT_TLS
-                pack(buf, o, name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5])
+                out.append((name, (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5]))
             elif kind == 2:                     # a global symbol made local (bfd: visibility cleared)
                 _, name, s, typ = ent
-                self._pack_sym(ctx, buf, o, name, s, STB_LOCAL, typ)
+                out.append(self._sym_fields(ctx, o, name, s, STB_LOCAL, typ))
             elif kind == 3:                     # a linker-made local nothing referenced
                 _, name, typ, chunk = ent
-                pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), chunk.addr, 0)
+                out.append((name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), chunk.addr, 0))
             else:                               # a linker-made local with its own value and size
                 _, name, typ, chunk, value, size = ent
-                pack(buf, o, name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), value, size)
+                out.append((name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), value, size))
             o += 24
         for name, s in self.globals:
-            self._pack_sym(ctx, buf, o, name, s, None)
+            out.append(self._sym_fields(ctx, o, name, s, None))
             o += 24
+        return out
 
-    def _pack_sym(self, ctx, buf, o: int, name: int, s: Symbol, bind: int | None,
-                  local_type: int | None = None) -> None:
+    def _sym_fields(self, ctx, o: int, name: int, s: Symbol, bind: int | None,
+                    local_type: int | None = None) -> tuple[int, int, int, int, int, int]:
         typ = s.type if local_type is None else local_type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
@@ -125,7 +150,7 @@ class SymTab(Chunk):
             typ = STT_FUNC if typ == 10 else typ
             size = 0
             bind = STB_GLOBAL if s.ref_strong else STB_WEAK
-        SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
+        return (name, (bind << 4) | typ, other, shndx, value, size)
 
 
 class SymTabShndx(Chunk):
@@ -342,8 +367,8 @@ def _stradd(smap: dict[str, int], sbuf: bytearray, s: str) -> int:
     if o is None:
         o = len(sbuf)
         smap[s] = o
-        sbuf.extend(s.encode("utf-8", "surrogateescape"))
-        sbuf.append(0)
+        sbuf += (s + "\0").encode("utf-8", "surrogateescape")     # (one in-place add: method calls
+        # on a bytearray are generic in compiled code)
     return o
 
 

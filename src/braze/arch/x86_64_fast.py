@@ -134,38 +134,28 @@ def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: i
         if k == _K_NEW:
             k = _fill_values(ctx, obj, idx, rv)
         o += o0
-        if t == R_PLT32 or t == R_PC32:
+        if t == R_PLT32 or t == R_PC32 or t == R_64 or t == R_32 or t == R_32S:
             if t == R_PLT32 and k & _K_PLT:
                 S = _bounded(pv[idx])
             elif k & 7 == _K_VAL:
                 S = _bounded(sv[idx])
-            elif k == _K_MERGE:
+            elif k == _K_MERGE:         # (the piece at value + A, as bfd; for PC32 too: string literals)
                 S = _bounded(_merged_addr(sv[idx], rv.mstarts[idx], rv.mouts[idx], pv[idx] + A))
+                A = 0
+            elif k & 7 == _K_DISC and not alloc and (t == R_64 or t == R_32):
+                S = disc                # bfd's tombstone for debug info of discarded code
                 A = 0
             else:
                 S = _BOUND
             if S == _BOUND:
                 deferred.append(int(i))
                 continue
+        if t == R_PLT32 or t == R_PC32:
             v = S + A - P0 - (o - o0)
             if not -0x80000000 <= v <= 0x7fffffff:
                 deferred.append(int(i))
                 continue
         elif t == R_64 or t == R_32 or t == R_32S:
-            k &= 7
-            if k == _K_VAL:
-                S = _bounded(sv[idx])
-            elif k == _K_MERGE:
-                S = _bounded(_merged_addr(sv[idx], rv.mstarts[idx], rv.mouts[idx], pv[idx] + A))
-                A = 0
-            elif k == _K_DISC and not alloc and t != R_32S:
-                S = disc
-                A = 0
-            else:
-                S = _BOUND
-            if S == _BOUND:
-                deferred.append(int(i))
-                continue
             v = S + A
             if t == R_64:
                 if o + 8 > lim + o0:
