@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 # DW_EH_PE_pcrel | DW_EH_PE_sdata4: the FDE pointer encoding gcc, clang and rustc emit
 PCREL_SDATA4: Final = 0x1b
 MASK64: Final = 0xffffffffffffffff
-OFF_BITS: Final = 40           # eh_frame_hdr's sort keys: an FDE offset below its location
-OFF_MASK: Final = (1 << 40) - 1
 
 
 class EhParseError(Exception):
@@ -296,9 +294,8 @@ def eh_frame_hdr(eh: bytes, addr: int, hdr: int, eh_ptr: int, fde_offs: list[int
     read back from the relocated output .eh_frame `eh` (at address addr) for the FDEs at fde_offs (output
     offsets; pointer encodings fde_encs). OverflowError for a distance beyond 32 bits, as struct's "<i"."""
     n = len(fde_offs)
-    # sort keys: the initial location above the FDE's offset in .eh_frame (ints sort faster than
-    # tuples; the same order as (location, FDE address))
-    table: list[int] = []
+    locs: list[int] = []
+    loc: int
     for k in range(n):
         off = fde_offs[k]
         enc = fde_encs[k]
@@ -307,11 +304,23 @@ def eh_frame_hdr(eh: bytes, addr: int, hdr: int, eh_ptr: int, fde_offs: list[int
             v = _u32(eh, pos)
             if v >= 0x80000000:
                 v -= 0x100000000
-            loc = (v + addr + pos) & MASK64
+            loc = v + addr + pos
+            if loc < 0 or loc > 0x3fffffffffffffff:     # (rare: the wrap to 64 bits, on big ints)
+                loc &= MASK64
         else:
             loc = fde_location(eh, pos, addr + pos, enc)
-        table.append((loc << OFF_BITS) | off)
-    table.sort()
+        locs.append(loc)
+    # sorted by (initial location, FDE address): by location (a stable sort of the FDEs' indices),
+    # then runs of equal locations by offset (an FDE's output offset is not always in index order)
+    order = sorted(range(n), key=locs.__getitem__)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and locs[order[j]] == locs[order[i]]:
+            j += 1
+        if j - i > 1:
+            order[i:j] = sorted(order[i:j], key=fde_offs.__getitem__)
+        i = j
     out = bytearray(12 + 8 * n)
     out[0:4] = b"\x01\x1b\x03\x3b"
     out[4:8] = eh_ptr.to_bytes(4, "little", signed=True)
@@ -319,9 +328,9 @@ def eh_frame_hdr(eh: bytes, addr: int, hdr: int, eh_ptr: int, fde_offs: list[int
     native = sys.byteorder == "little"
     words = memoryview(out).cast("i")
     p = 3
-    for key in table:
-        a = (key >> OFF_BITS) - hdr
-        f = addr + (key & OFF_MASK) - hdr
+    for k in order:
+        a = locs[k] - hdr
+        f = addr + fde_offs[k] - hdr
         if a < -0x80000000 or a > 0x7fffffff or f < -0x80000000 or f > 0x7fffffff:
             words.release()
             raise OverflowError("eh_frame_hdr: distance beyond 32 bits")
