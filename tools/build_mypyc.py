@@ -42,6 +42,7 @@ MODULES = [
     "braze.inputs.elfhdr",
     "braze.gc",
     "braze.arch.x86_64_fast",
+    "braze.arch.aarch64",
     "braze.symwrite",
     "braze.arch._natives",
 ]

@@ -863,9 +863,21 @@ class AArch64(Target):
 
     lib_dirs = tuple(LIB_DIRS)
     lib_init_symbol = INIT_ENTRY
-    R_NONE, R_ABS64, R_ABS32, R_PC32, R_PLT32 = R_NONE, R_ABS64, R_ABS32, R_PREL32, R_CALL26
-    R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE
-    R_DTPMOD64, R_DTPOFF64, R_TPOFF64, R_TLSDESC = R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC
+    # (one per line: mypyc compiles a class body's plain assignments only)
+    R_NONE = R_NONE
+    R_ABS64 = R_ABS64
+    R_ABS32 = R_ABS32
+    R_PC32 = R_PREL32
+    R_PLT32 = R_CALL26
+    R_COPY = R_COPY
+    R_GLOB_DAT = R_GLOB_DAT
+    R_JUMP_SLOT = R_JUMP_SLOT
+    R_RELATIVE = R_RELATIVE
+    R_IRELATIVE = R_IRELATIVE
+    R_DTPMOD64 = R_TLS_DTPMOD
+    R_DTPOFF64 = R_TLS_DTPREL
+    R_TPOFF64 = R_TLS_TPREL
+    R_TLSDESC = R_TLSDESC
     plt_header_size = PLT0_SIZE
     plt_entry_size = PLT_ENTRY_SIZE
     static_iplt_entry_size = PLT_ENTRY_SIZE   # (bfd's static IFUNC stubs are the ordinary entries here)
