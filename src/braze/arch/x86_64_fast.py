@@ -26,8 +26,9 @@ except ImportError:
 def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
     """writer.py's jobs: each input section's relocations, read from their bytes.  The members of one
     output section are relocated together in a BytesWriter holding a copy of their range of the image
-    (_apply_common_native), then copied back in one slice; a member with a relocation of another kind
-    gets its original bytes back and is done by apply_relocs."""
+    (_apply_common_native), then copied back in one slice; their relocations of other kinds are then
+    applied by the general path, and a member with a TLS GD/LD relocation gets its original bytes back
+    and is done by apply_relocs whole."""
     nj = len(jobs)
     k = 0
     e: int
