@@ -8,6 +8,9 @@ ones the x86-64 back end uses. Everything aarch64-specific lives in this module.
 from __future__ import annotations
 
 import struct
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # (no `typing` at run time)
+    from typing import Any, Final
 
 from .. import diag
 from ..diag import LinkError
@@ -39,38 +42,110 @@ PLT_ENTRY_SIZE = 16
 TLSDESC_TRAMP_SIZE = 32
 
 # ---------------------------------------------------------------- relocation numbers
-R_NONE = 0
-R_ABS64, R_ABS32, R_ABS16, R_PREL64, R_PREL32, R_PREL16 = range(257, 263)
-(R_MOVW_UABS_G0, R_MOVW_UABS_G0_NC, R_MOVW_UABS_G1, R_MOVW_UABS_G1_NC, R_MOVW_UABS_G2, R_MOVW_UABS_G2_NC,
- R_MOVW_UABS_G3, R_MOVW_SABS_G0, R_MOVW_SABS_G1, R_MOVW_SABS_G2) = range(263, 273)
-R_LD_PREL_LO19, R_ADR_PREL_LO21, R_ADR_PREL_PG_HI21, R_ADR_PREL_PG_HI21_NC, R_ADD_ABS_LO12_NC = range(273, 278)
-R_LDST8_ABS_LO12_NC, R_TSTBR14, R_CONDBR19 = 278, 279, 280
-R_JUMP26, R_CALL26 = 282, 283
-R_LDST16_ABS_LO12_NC, R_LDST32_ABS_LO12_NC, R_LDST64_ABS_LO12_NC = 284, 285, 286
-(R_MOVW_PREL_G0, R_MOVW_PREL_G0_NC, R_MOVW_PREL_G1, R_MOVW_PREL_G1_NC, R_MOVW_PREL_G2, R_MOVW_PREL_G2_NC,
- R_MOVW_PREL_G3) = range(287, 294)
-R_LDST128_ABS_LO12_NC = 299
-R_GOT_LD_PREL19, R_LD64_GOTOFF_LO15, R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_LD64_GOTPAGE_LO15 = 309, 310, 311, 312, 313
-R_TLSGD_ADR_PAGE21, R_TLSGD_ADD_LO12_NC = 513, 514
-R_TLSLD_ADR_PAGE21, R_TLSLD_ADD_LO12_NC = 518, 519
-(R_TLSLD_MOVW_DTPREL_G2, R_TLSLD_MOVW_DTPREL_G1, R_TLSLD_MOVW_DTPREL_G1_NC, R_TLSLD_MOVW_DTPREL_G0,
- R_TLSLD_MOVW_DTPREL_G0_NC, R_TLSLD_ADD_DTPREL_HI12, R_TLSLD_ADD_DTPREL_LO12, R_TLSLD_ADD_DTPREL_LO12_NC,
- R_TLSLD_LDST8_DTPREL_LO12, R_TLSLD_LDST8_DTPREL_LO12_NC, R_TLSLD_LDST16_DTPREL_LO12,
- R_TLSLD_LDST16_DTPREL_LO12_NC, R_TLSLD_LDST32_DTPREL_LO12, R_TLSLD_LDST32_DTPREL_LO12_NC,
- R_TLSLD_LDST64_DTPREL_LO12, R_TLSLD_LDST64_DTPREL_LO12_NC) = range(523, 539)
-R_TLSLD_LDST128_DTPREL_LO12, R_TLSLD_LDST128_DTPREL_LO12_NC = 572, 573
-R_TLSIE_ADR_GOTTPREL_PAGE21, R_TLSIE_LD64_GOTTPREL_LO12_NC, R_TLSIE_LD_GOTTPREL_PREL19 = 541, 542, 543
-(R_TLSLE_MOVW_TPREL_G2, R_TLSLE_MOVW_TPREL_G1, R_TLSLE_MOVW_TPREL_G1_NC, R_TLSLE_MOVW_TPREL_G0,
- R_TLSLE_MOVW_TPREL_G0_NC, R_TLSLE_ADD_TPREL_HI12, R_TLSLE_ADD_TPREL_LO12, R_TLSLE_ADD_TPREL_LO12_NC,
- R_TLSLE_LDST8_TPREL_LO12, R_TLSLE_LDST8_TPREL_LO12_NC, R_TLSLE_LDST16_TPREL_LO12, R_TLSLE_LDST16_TPREL_LO12_NC,
- R_TLSLE_LDST32_TPREL_LO12, R_TLSLE_LDST32_TPREL_LO12_NC, R_TLSLE_LDST64_TPREL_LO12,
- R_TLSLE_LDST64_TPREL_LO12_NC) = range(544, 560)
-R_TLSDESC_ADR_PAGE21, R_TLSDESC_LD64_LO12, R_TLSDESC_ADD_LO12 = 562, 563, 564
-R_TLSDESC_LDR, R_TLSDESC_ADD, R_TLSDESC_CALL = 567, 568, 569
-R_TLSLE_LDST128_TPREL_LO12, R_TLSLE_LDST128_TPREL_LO12_NC = 570, 571
+# (one Final each: mypyc compiles a comparison with a Final constant natively; any other module
+# name is a dictionary lookup at every use)
+R_NONE: Final = 0
+R_ABS64: Final = 257
+R_ABS32: Final = 258
+R_ABS16: Final = 259
+R_PREL64: Final = 260
+R_PREL32: Final = 261
+R_PREL16: Final = 262
+R_MOVW_UABS_G0: Final = 263
+R_MOVW_UABS_G0_NC: Final = 264
+R_MOVW_UABS_G1: Final = 265
+R_MOVW_UABS_G1_NC: Final = 266
+R_MOVW_UABS_G2: Final = 267
+R_MOVW_UABS_G2_NC: Final = 268
+R_MOVW_UABS_G3: Final = 269
+R_MOVW_SABS_G0: Final = 270
+R_MOVW_SABS_G1: Final = 271
+R_MOVW_SABS_G2: Final = 272
+R_LD_PREL_LO19: Final = 273
+R_ADR_PREL_LO21: Final = 274
+R_ADR_PREL_PG_HI21: Final = 275
+R_ADR_PREL_PG_HI21_NC: Final = 276
+R_ADD_ABS_LO12_NC: Final = 277
+R_LDST8_ABS_LO12_NC: Final = 278
+R_TSTBR14: Final = 279
+R_CONDBR19: Final = 280
+R_JUMP26: Final = 282
+R_CALL26: Final = 283
+R_LDST16_ABS_LO12_NC: Final = 284
+R_LDST32_ABS_LO12_NC: Final = 285
+R_LDST64_ABS_LO12_NC: Final = 286
+R_MOVW_PREL_G0: Final = 287
+R_MOVW_PREL_G0_NC: Final = 288
+R_MOVW_PREL_G1: Final = 289
+R_MOVW_PREL_G1_NC: Final = 290
+R_MOVW_PREL_G2: Final = 291
+R_MOVW_PREL_G2_NC: Final = 292
+R_MOVW_PREL_G3: Final = 293
+R_LDST128_ABS_LO12_NC: Final = 299
+R_GOT_LD_PREL19: Final = 309
+R_LD64_GOTOFF_LO15: Final = 310
+R_ADR_GOT_PAGE: Final = 311
+R_LD64_GOT_LO12_NC: Final = 312
+R_LD64_GOTPAGE_LO15: Final = 313
+R_TLSGD_ADR_PAGE21: Final = 513
+R_TLSGD_ADD_LO12_NC: Final = 514
+R_TLSLD_ADR_PAGE21: Final = 518
+R_TLSLD_ADD_LO12_NC: Final = 519
+R_TLSLD_MOVW_DTPREL_G2: Final = 523
+R_TLSLD_MOVW_DTPREL_G1: Final = 524
+R_TLSLD_MOVW_DTPREL_G1_NC: Final = 525
+R_TLSLD_MOVW_DTPREL_G0: Final = 526
+R_TLSLD_MOVW_DTPREL_G0_NC: Final = 527
+R_TLSLD_ADD_DTPREL_HI12: Final = 528
+R_TLSLD_ADD_DTPREL_LO12: Final = 529
+R_TLSLD_ADD_DTPREL_LO12_NC: Final = 530
+R_TLSLD_LDST8_DTPREL_LO12: Final = 531
+R_TLSLD_LDST8_DTPREL_LO12_NC: Final = 532
+R_TLSLD_LDST16_DTPREL_LO12: Final = 533
+R_TLSLD_LDST16_DTPREL_LO12_NC: Final = 534
+R_TLSLD_LDST32_DTPREL_LO12: Final = 535
+R_TLSLD_LDST32_DTPREL_LO12_NC: Final = 536
+R_TLSLD_LDST64_DTPREL_LO12: Final = 537
+R_TLSLD_LDST64_DTPREL_LO12_NC: Final = 538
+R_TLSLD_LDST128_DTPREL_LO12: Final = 572
+R_TLSLD_LDST128_DTPREL_LO12_NC: Final = 573
+R_TLSIE_ADR_GOTTPREL_PAGE21: Final = 541
+R_TLSIE_LD64_GOTTPREL_LO12_NC: Final = 542
+R_TLSIE_LD_GOTTPREL_PREL19: Final = 543
+R_TLSLE_MOVW_TPREL_G2: Final = 544
+R_TLSLE_MOVW_TPREL_G1: Final = 545
+R_TLSLE_MOVW_TPREL_G1_NC: Final = 546
+R_TLSLE_MOVW_TPREL_G0: Final = 547
+R_TLSLE_MOVW_TPREL_G0_NC: Final = 548
+R_TLSLE_ADD_TPREL_HI12: Final = 549
+R_TLSLE_ADD_TPREL_LO12: Final = 550
+R_TLSLE_ADD_TPREL_LO12_NC: Final = 551
+R_TLSLE_LDST8_TPREL_LO12: Final = 552
+R_TLSLE_LDST8_TPREL_LO12_NC: Final = 553
+R_TLSLE_LDST16_TPREL_LO12: Final = 554
+R_TLSLE_LDST16_TPREL_LO12_NC: Final = 555
+R_TLSLE_LDST32_TPREL_LO12: Final = 556
+R_TLSLE_LDST32_TPREL_LO12_NC: Final = 557
+R_TLSLE_LDST64_TPREL_LO12: Final = 558
+R_TLSLE_LDST64_TPREL_LO12_NC: Final = 559
+R_TLSDESC_ADR_PAGE21: Final = 562
+R_TLSDESC_LD64_LO12: Final = 563
+R_TLSDESC_ADD_LO12: Final = 564
+R_TLSDESC_LDR: Final = 567
+R_TLSDESC_ADD: Final = 568
+R_TLSDESC_CALL: Final = 569
+R_TLSLE_LDST128_TPREL_LO12: Final = 570
+R_TLSLE_LDST128_TPREL_LO12_NC: Final = 571
 # dynamic
-R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE = 1024, 1025, 1026, 1027
-R_TLS_DTPMOD, R_TLS_DTPREL, R_TLS_TPREL, R_TLSDESC, R_IRELATIVE = 1028, 1029, 1030, 1031, 1032
+R_COPY: Final = 1024
+R_GLOB_DAT: Final = 1025
+R_JUMP_SLOT: Final = 1026
+R_RELATIVE: Final = 1027
+R_TLS_DTPMOD: Final = 1028
+R_TLS_DTPREL: Final = 1029
+R_TLS_TPREL: Final = 1030
+R_TLSDESC: Final = 1031
+R_IRELATIVE: Final = 1032
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
@@ -273,15 +348,20 @@ def scan_section(ctx, sec, rels=None) -> None:
         rels = sec.relocs
     if not rels:
         return
-    syms = obj.syms
-    nsyms = len(syms)
+    syms: list[Any] = obj.syms
+    nsyms: int = len(syms)
     cfg = ctx.config
-    shared = cfg.shared
-    pic = cfg.pic
-    exe = not shared
+    shared: bool = bool(cfg.shared)
+    pic: bool = bool(cfg.pic)
+    exe: bool = not shared
     writable = bool(sec.flags & SHF_WRITE)
-    size = sec.size
+    size: int = sec.size
     rela_dyn = ctx.syn.rela_dyn
+    off: int
+    info: int
+    addend: int
+    t: int
+    idx: int
     for off, info, addend in rels:
         t = info & 0xffffffff
         idx = info >> 32
@@ -498,8 +578,16 @@ def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
     return 1
 
 
-def _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> int:
+def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) -> int:
     """Apply rels[i]; returns how many relocations it consumed (GD relaxation eats the call's)."""
+    off: int
+    info: int
+    A: int
+    t: int
+    idx: int
+    loc: int
+    P: int
+    S: int
     off, info, A = rels[i]
     t = info & 0xffffffff
     if t == R_NONE:
