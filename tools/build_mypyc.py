@@ -29,6 +29,7 @@ RTPATH = os.path.join(SRC, "braze", "_librt.txt")
 MODULES = [
     "braze.address",
     "braze.arch.common",
+    "braze.relvalues",
     "braze.arch.x86_64",
     "braze.symbols",
     "braze.ehparse",
