@@ -7,10 +7,16 @@ general path.  Both must give the same output: the same link (ld's argv as gcc p
 as plain Python, as plain Python with librt hidden, and with --threads=2 (the forked apply), on
 programs whose sections mix the kinds: -g debug info against merged strings and discarded code, a
 PIC library with GOTPCRELX/TLS/PLT relocations, a non-PIE program with R_X86_64_32 and copy
-relocations.  The outputs' behaviour against bfd is what test_opt_apply.py and the rest check."""
+relocations.  The outputs' behaviour against bfd is what test_opt_apply.py and the rest check.
+
+arch/aarch64.py does the same with aarch64_fast.py (branches, page addresses, data words) for links
+with many relocations: a generated aarch64 program with a mix of them, the general path's kinds (GOT,
+TLS relaxations that rewrite two instructions, debug info against discarded code) in the same
+sections, is linked the four ways, and the output also runs under qemu as bfd's does."""
 from __future__ import annotations
 
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,9 +63,9 @@ VARIANTS = {
 }
 
 
-def _ld_argv(tmp: Path, gcc_args: list[str]) -> list[str]:
+def _ld_argv(tmp: Path, gcc_args: list[str], gcc: str = "gcc") -> list[str]:
     """ld's argv as gcc passes it (gcc -### shows it; the plugin options are dropped)."""
-    p = subprocess.run(["gcc", "-###", *gcc_args], capture_output=True, text=True, env=tool_env(), cwd=tmp)
+    p = subprocess.run([gcc, "-###", *gcc_args], capture_output=True, text=True, env=tool_env(), cwd=tmp)
     line = [ln for ln in p.stderr.splitlines() if "collect2" in ln or ln.lstrip().startswith('"/')][-1]
     argv, out = shlex.split(line)[1:], []
     skip = False
@@ -140,3 +146,52 @@ def test_apply_paths_write_the_same_bytes(tmp_path, case):
     assert len(outs["default"]) > 0
     for v, b in outs.items():
         assert b == outs["default"], f"{case}: the {v} link's output differs from the default one's"
+
+
+A64_GCC = "aarch64-linux-gnu-gcc"
+
+
+def _a64_many(t: Path) -> list[str]:
+    """An aarch64 program with ~20,000 relocations (past aarch64.apply_jobs' threshold for
+    aarch64_fast.py): calls, ADRP/ADD/LDR pairs, data pointers and -g debug info, with GOT loads of a
+    weak undefined symbol, general-dynamic TLS (relaxed to LE: two instructions rewritten), an
+    undefined weak call (bfd: a NOP) and a COMDAT function whose discarded copies' debug info gets
+    bfd's tombstone, spread among them."""
+    parts = ["#include <stdio.h>", "int total;", "__thread int tls_n = 5;",
+             "extern int missing __attribute__((weak));", "extern void nowhere(void) __attribute__((weak));",
+             "int unused_fn(int x) { return x * 3 + total; }"]
+    for i in range(700):
+        parts.append(f"int data{i}[4] = {{{i}, {i + 1}}};")
+        parts.append(f"int *ptr{i} = &data{i}[1];")
+        extra = " tls_n += x; if (&missing) total++; if (nowhere) nowhere();" if i % 10 == 0 else ""
+        parts.append(f"__attribute__((noinline)) int f{i}(int x) {{ total += *ptr{i} + x;{extra} "
+                     f"return x * {i % 7 + 1} + data{i}[0]; }}")
+    parts.append("int main(void) { int s = 0;")
+    parts += [f"  s += f{i}(s & 15);" for i in range(700)]
+    parts.append('  printf("%d %d %d\\n", s, total, tls_n); return 0; }')
+    (t / "a64many.c").write_text("\n".join(parts) + "\n")
+    subprocess.run([A64_GCC, "-c", "-O1", "-g", "-fPIC", "-mtls-dialect=trad", "-ffunction-sections",
+                    "-fdata-sections", "a64many.c", "-o", "a64many.o"], check=True, env=tool_env(), cwd=t)
+    return ["-pie", "-Wl,--gc-sections", "a64many.o", "-o", "OUT"]
+
+
+@pytest.mark.skipif(not shutil.which(A64_GCC) or not shutil.which("qemu-aarch64"),
+                    reason="the aarch64 cross toolchain and qemu-user are not installed")
+def test_aarch64_apply_paths_write_the_same_bytes_and_run_as_bfd(tmp_path):
+    gcc_args = _a64_many(tmp_path)
+    relocs = subprocess.run(["aarch64-linux-gnu-readelf", "-r", "a64many.o"], capture_output=True, text=True,
+                            env=tool_env(), cwd=tmp_path, check=True).stdout.count("R_AARCH64_")
+    assert relocs > 5000 * 2, f"only {relocs} relocations: the case no longer reaches aarch64_fast.py"
+    argv = _ld_argv(tmp_path, gcc_args, A64_GCC)
+    outs = {v: _link(tmp_path, argv, v, f"out-{v}") for v in VARIANTS}
+    for v, b in outs.items():
+        assert b == outs["default"], f"the {v} link's output differs from the default one's"
+    subprocess.run([A64_GCC, "-fuse-ld=bfd", *[a if a != "OUT" else "out-bfd" for a in gcc_args]], check=True,
+                   env=tool_env(), cwd=tmp_path)
+    run = {}
+    for name in ("out-bfd", "out-default"):
+        p = subprocess.run(["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu", f"./{name}"], capture_output=True,
+                           text=True, env=tool_env(), cwd=tmp_path, timeout=120)
+        run[name] = (p.returncode, p.stdout, p.stderr)
+    assert run["out-bfd"][0] == 0 and run["out-bfd"][1].strip(), run["out-bfd"]
+    assert run["out-default"] == run["out-bfd"]

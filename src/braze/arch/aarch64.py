@@ -14,7 +14,7 @@ if TYPE_CHECKING:     # (no `typing` at run time)
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
+from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -22,6 +22,7 @@ from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, 
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .base import Target
 from .common import _need, _textrel, _discarded_value, _VIS_WORD, _copy_or_cplt
+from ..relvalues import u64, s64, rela_source, rela_bytes, RawRelas
 
 # ---------------------------------------------------------------- target constants
 EM_AARCH64 = 183
@@ -341,42 +342,90 @@ def _address_taken(ctx, s, obj, sec, off, t):
         _copy_or_cplt(ctx, s)
 
 
-def scan_section(ctx, sec, rels=None) -> None:
+# the scan's classes of relocation types (a list indexed by type: a native lookup when compiled)
+_C_OTHER: Final = 0
+_C_BRANCH: Final = 1        # _BRANCH
+_C_PAGE: Final = 2          # _PAGE_ABS: the needs depend on the symbol alone
+_C_PREL: Final = 3          # _PREL_DATA: also on whether the section is allocated
+_C_GOT: Final = 4           # _GOT: on the symbol alone
+
+
+def _classes() -> list[int]:
+    c = [_C_OTHER] * 600
+    for group, cls in ((_BRANCH, _C_BRANCH), (_PAGE_ABS, _C_PAGE), (_PREL_DATA, _C_PREL), (_GOT, _C_GOT)):
+        for t in group:
+            c[t] = cls
+    return c
+
+
+_CLASS: Final[list[int]] = _classes()
+# obj.scan_seen bits: the symbol's needs for the class are already recorded (per object)
+_SEEN_BIT: Final[list[int]] = [0, 1, 2, 0, 4]
+
+
+def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
+    """Scan `rels`, or when None the section's own relocations, read from their bytes.  References to
+    a local symbol that need nothing are passed over without making it a Symbol, and a symbol's
+    branch, page-address and GOT needs are decided once per object (obj.scan_seen)."""
     from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
     obj = sec.file
-    if rels is None:
-        rels = sec.relocs
-    if not rels:
+    rels, raw, n = rela_source(sec, rels)
+    use_raw: bool = rels is None
+    if not n:
         return
     syms: list[Any] = obj.syms
+    esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
     nsyms: int = len(syms)
     cfg = ctx.config
     shared: bool = bool(cfg.shared)
     pic: bool = bool(cfg.pic)
     exe: bool = not shared
-    writable = bool(sec.flags & SHF_WRITE)
+    sflags: int = sec.flags
+    writable = bool(sflags & SHF_WRITE)
     size: int = sec.size
     rela_dyn = ctx.syn.rela_dyn
+    seen0 = obj.scan_seen
+    if seen0 is None:
+        seen0 = obj.scan_seen = [0] * nsyms
+    seen: list[int] = seen0
     off: int
     info: int
     addend: int
     t: int
     idx: int
-    for off, info, addend in rels:
+    cls: int
+    bit: int
+    for i in range(n):
+        if use_raw:
+            off = u64(raw, i * 24)
+            info = u64(raw, i * 24 + 8)
+        else:
+            off, info, _a = rels[i]     # type: ignore[index]
         t = info & 0xffffffff
         idx = info >> 32
         if idx >= nsyms:
             raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
                             f"beyond the symbol table ({nsyms} entries)")
-        if off + _WIDTH.get(t, 4) > size:
+        if off + 8 > size and off + _WIDTH.get(t, 4) > size:
             raise LinkError(f"{obj.name}:({sec.name}): relocation at offset 0x{off:x} is outside the section "
                             f"(size 0x{sec.size:x})")
         if t == R_NONE:
             continue
+        cls = _CLASS[t] if t < 600 else _C_OTHER
         s = syms[idx]
         if s is None:
+            if cls != _C_OTHER and cls != _C_GOT:
+                e = esyms[idx]
+                if e[1] & 0xf != STT_GNU_IFUNC and (cls != _C_BRANCH or e[3] != SHN_ABS):
+                    continue            # a local address or branch target: nothing to allocate
             s = local_sym(obj, idx)
-        if t in _BRANCH:
+        elif cls != _C_OTHER and cls != _C_PREL:
+            bit = _SEEN_BIT[cls]
+            if seen[idx] & bit:
+                continue
+            seen[idx] |= bit
+        addend = s64(raw, i * 24 + 16) if use_raw else rels[i][2]     # type: ignore[index]
+        if cls == _C_BRANCH:
             if s.is_abs:
                 ctx.a64_abs_branch = True   # (layout then looks for branches needing a veneer)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
@@ -384,10 +433,10 @@ def scan_section(ctx, sec, rels=None) -> None:
             elif s.bind != STB_LOCAL and is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             continue
-        if s.bind == STB_LOCAL and s.type != STT_GNU_IFUNC and (t in _PAGE_ABS or t in _PREL_DATA):
+        if s.bind == STB_LOCAL and s.type != STT_GNU_IFUNC and (cls == _C_PAGE or cls == _C_PREL):
             continue                        # a local address: nothing to allocate
         if t == R_ABS64:
-            if not sec.flags & SHF_ALLOC:
+            if not sflags & SHF_ALLOC:
                 continue
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not (shared and is_preemptible(ctx, s)):
                 # (a library's preemptible IFUNC is an ordinary dynamic symbol: R_AARCH64_ABS64 below)
@@ -424,8 +473,8 @@ def scan_section(ctx, sec, rels=None) -> None:
                 if not writable:
                     _textrel(ctx, sec, obj, s)
             continue
-        if t in _PAGE_ABS or t in _PREL_DATA:
-            if t in (R_PREL64, R_PREL32, R_PREL16) and not sec.flags & SHF_ALLOC:
+        if cls == _C_PAGE or cls == _C_PREL:
+            if t in (R_PREL64, R_PREL32, R_PREL16) and not sflags & SHF_ALLOC:
                 continue
             if pic and s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
                 if is_preemptible(ctx, s) or shared:
@@ -434,14 +483,14 @@ def scan_section(ctx, sec, rels=None) -> None:
             _address_taken(ctx, s, obj, sec, off, t)
             continue
         if t in _MOVW_ABS:
-            if not sec.flags & SHF_ALLOC:
+            if not sflags & SHF_ALLOC:
                 continue
             if pic and not s.is_abs:
                 _err_pic(ctx, obj, sec, off, t, s)
                 continue
             _address_taken(ctx, s, obj, sec, off, t)
             continue
-        if t in _GOT:
+        if cls == _C_GOT:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not is_preemptible(ctx, s):
                 # bfd: the GOT load reads the IFUNC's PLT slot (IRELATIVE); a non-PIE gives it a GOT
                 # slot of its own when the address must compare equal (passes._allocate decides)
@@ -500,26 +549,70 @@ _DISCARDED = object()
 
 
 def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
-    """Write relocated values for `rels` (offsets relative to base) into buf; a value that does not
-    fit its field is an error naming the relocation (bfd: "relocation truncated to fit")."""
+    """Write relocated values for `rels` (offsets relative to base; None: the section's own) into buf;
+    a value that does not fit its field is an error naming the relocation (bfd: "relocation
+    truncated to fit")."""
+    if rels is None:
+        rels = sec.relocs
     i = 0
     try:
         n = len(rels)
         while i < n:
             i += _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr)
-        v = getattr(ctx, "a64_veneers", None)
-        if v is not None and id(sec) in v.errata:
-            from .aarch64_veneers import fix_errata
-            fix_errata(ctx, sec, buf, base_off, base_addr)
-        elif ctx.lscript is not None and ctx.config.fix_cortex_a53_843419 and sec.flags & SHF_EXECINSTR:
-            from .aarch64_veneers import fix_errata_without_veneers
-            fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr)
+        fix_section(ctx, sec, buf, base_off, base_addr)
     except (struct.error, IndexError, OverflowError):
-        if i >= len(rels):
-            raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
-        off, info, _a = rels[i]
-        raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(info & 0xffffffff)} "
-                        f"is outside the section or has a value that does not fit its field") from None
+        _corrupt(obj, sec, rels, i)
+
+
+def _corrupt(obj, sec, rels, i: int) -> None:
+    if i >= len(rels):
+        raise LinkError(f"{obj.name}:({sec.name}): corrupt relocations") from None
+    off, info, _a = rels[i]
+    raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(info & 0xffffffff)} "
+                    f"is outside the section or has a value that does not fit its field") from None
+
+
+def fix_section(ctx, sec, buf, base_off, base_addr) -> None:
+    """What a section needs once its relocations are in: the Cortex-A53 erratum 843419 fixes."""
+    v = getattr(ctx, "a64_veneers", None)
+    if v is not None and id(sec) in v.errata:
+        from .aarch64_veneers import fix_errata
+        fix_errata(ctx, sec, buf, base_off, base_addr)
+    elif ctx.lscript is not None and ctx.config.fix_cortex_a53_843419 and sec.flags & SHF_EXECINSTR:
+        from .aarch64_veneers import fix_errata_without_veneers
+        fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr)
+
+
+def apply_listed(ctx, obj, sec, idxs: list[int], buf, base_off: int, base_addr: int) -> None:
+    """The general path for the relocations aarch64_fast left (their indices in the section's own
+    relocations, none a TLS relaxation that rewrites the next instruction too)."""
+    rr = RawRelas(rela_bytes(sec))
+    i = -1
+    try:
+        for i in idxs:
+            _apply_one(ctx, obj, sec, rr, i, buf, base_off, base_addr)
+    except (struct.error, IndexError, OverflowError):
+        _corrupt(obj, sec, rr, i)
+
+
+def apply_jobs(ctx, buf, jobs: list[tuple[Any, int, int]]) -> None:
+    """writer.py's jobs.  A link with many relocations has the common ones applied by aarch64_fast.py
+    (native byte loads and stores, in mypy's runtime library, whose import a small link does not pay
+    for)."""
+    nrel: int = 0
+    for m, _o, _a in jobs:
+        nrel += m.rel_size
+    if nrel >= _FAST_MIN_RELA_BYTES:
+        from . import aarch64_fast
+        if aarch64_fast.HAVE_WRITER:
+            aarch64_fast.apply_jobs(ctx, buf, jobs)
+            return
+    for m, off, addr in jobs:
+        apply_relocs(ctx, m.file, m, None, buf, off, addr)
+
+
+# (a hello-world link has ~600 relocations; librt's import costs ~0.7 ms)
+_FAST_MIN_RELA_BYTES: Final = 24 * 5000
 
 
 def _tls_offset(insn: int, t: int, v: int, movw: dict, ldst: dict, hi12: int, lo12: int,
@@ -988,6 +1081,7 @@ class AArch64(Target):
     rname = staticmethod(rname)
     scan_section = staticmethod(scan_section)
     apply_relocs = staticmethod(apply_relocs)
+    apply_jobs = staticmethod(apply_jobs)
     finish_scan = staticmethod(finish_scan)
     lib_main_code = staticmethod(lib_main_code)
 

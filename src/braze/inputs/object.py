@@ -68,6 +68,7 @@ class ObjectFile:
         self.svals = self.pvals = None    # relocation value caches (arch.apply_relocs), after layout
         self.special: dict = {}           # and for merged-section and discarded-section symbols
         self.pc_seen = None               # symbols whose PC32/PLT32 needs are known (arch.scan_section)
+        self.scan_seen = None             # per symbol index: reference kinds a target's scan has handled
         self.has_lto_ir = False           # .gnu.lto_* sections (GCC LTO IR: fat or slim)
         self.lto_slim = False             # IR only (gcc -flto without -ffat-lto-objects): no code
         self.cacheable = True             # to_record() describes it fully (no decompressed section)
