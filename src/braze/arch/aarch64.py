@@ -11,6 +11,7 @@ import struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time)
     from typing import Any, Final
+    from mypy_extensions import i64     # (mypyc: native 64-bit arithmetic where annotated)
 
 from .. import diag
 from ..diag import LinkError
@@ -22,7 +23,10 @@ from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, 
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .base import Target
 from .common import _need, _textrel, _discarded_value, _VIS_WORD, _copy_or_cplt
-from ..relvalues import u64, s64, rela_source, rela_bytes, RawRelas
+from ..relvalues import (u32, u64, s64, rela_source, rela_bytes, RawRelas, RelocValues, reloc_values, fill_values,
+                         K_NEW, K_VAL)
+from ..symbols import Symbol
+from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
 
 # ---------------------------------------------------------------- target constants
 EM_AARCH64 = 183
@@ -167,6 +171,7 @@ ADD_X0_X1_X0 = 0x8b000020    # add x0, x1, x0
 _u32 = struct.Struct("<I")
 _get = _u32.unpack_from
 _put = _u32.pack_into
+_pack_Q = struct.Struct("<Q").pack_into
 
 # bits of the immediate a load/store's ABS_LO12 (and TPREL_LO12) relocation drops: the access size
 _LDST_SHIFT = {R_LDST8_ABS_LO12_NC: 0, R_LDST16_ABS_LO12_NC: 1, R_LDST32_ABS_LO12_NC: 2,
@@ -367,13 +372,12 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     """Scan `rels`, or when None the section's own relocations, read from their bytes.  References to
     a local symbol that need nothing are passed over without making it a Symbol, and a symbol's
     branch, page-address and GOT needs are decided once per object (obj.scan_seen)."""
-    from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
     obj = sec.file
     rels, raw, n = rela_source(sec, rels)
     use_raw: bool = rels is None
     if not n:
         return
-    syms: list[Any] = obj.syms
+    syms: list[Symbol | None] = obj.syms
     esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
     nsyms: int = len(syms)
     cfg = ctx.config
@@ -395,14 +399,28 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
     idx: int
     cls: int
     bit: int
+    p: i64
+    x: i64
     for i in range(n):
         if use_raw:
-            off = u64(raw, i * 24)
-            info = u64(raw, i * 24 + 8)
+            p = i * 24      # (decoded inline: x is an i64, so shifts are native)
+            x = raw[p + 3]
+            x = x << 8 | raw[p + 2]
+            x = x << 8 | raw[p + 1]
+            x = x << 8 | raw[p]
+            off = u64(raw, p) if raw[p + 4] | raw[p + 5] | raw[p + 6] | raw[p + 7] else int(x)
+            t = raw[p + 8]
+            if raw[p + 9] | raw[p + 10] | raw[p + 11]:
+                t = u32(raw, p + 8)
+            x = raw[p + 15]
+            x = x << 8 | raw[p + 14]
+            x = x << 8 | raw[p + 13]
+            x = x << 8 | raw[p + 12]
+            idx = int(x)
         else:
             off, info, _a = rels[i]     # type: ignore[index]
-        t = info & 0xffffffff
-        idx = info >> 32
+            t = info & 0xffffffff
+            idx = info >> 32
         if idx >= nsyms:
             raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation refers to symbol index {idx} "
                             f"beyond the symbol table ({nsyms} entries)")
@@ -412,7 +430,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
         if t == R_NONE:
             continue
         cls = _CLASS[t] if t < 600 else _C_OTHER
-        s = syms[idx]
+        s: Symbol | None = syms[idx]
         if s is None:
             if cls != _C_OTHER and cls != _C_GOT:
                 e = esyms[idx]
@@ -554,10 +572,41 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
     truncated to fit")."""
     if rels is None:
         rels = sec.relocs
-    i = 0
+    # PREL32 and ABS64 (.eh_frame's and data's) against symbols the object's RelocValues holds take
+    # a short path; everything else _apply_one
+    rv: RelocValues = reloc_values(ctx, obj)
+    kind: list[int] = rv.kind
+    sv: list[int] = rv.sv
+    nk: int = len(kind)
+    i: int = 0
+    off: int
+    info: int
+    A: int
+    t: int
+    idx: int
+    k: int
+    v: int
     try:
-        n = len(rels)
+        n: int = len(rels)
         while i < n:
+            off, info, A = rels[i]
+            t = info & 0xffffffff
+            idx = info >> 32
+            if (t == R_PREL32 or t == R_ABS64) and idx < nk:
+                k = kind[idx]
+                if k == K_NEW:
+                    k = fill_values(ctx, obj, idx, rv)
+                if k & 7 == K_VAL:
+                    v = sv[idx] + A
+                    if t == R_ABS64:
+                        _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
+                        i += 1
+                        continue
+                    v -= base_addr + off
+                    if -0x80000000 <= v <= 0xffffffff:
+                        _put(buf, base_off + off, v & 0xffffffff)
+                        i += 1
+                        continue
             i += _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr)
         fix_section(ctx, sec, buf, base_off, base_addr)
     except (struct.error, IndexError, OverflowError):

@@ -19,7 +19,8 @@ from .aarch64 import (apply_relocs, apply_listed, fix_section, R_NONE, R_CALL26,
                       R_TSTBR14, R_ADR_PREL_PG_HI21, R_ADR_PREL_PG_HI21_NC, R_ADD_ABS_LO12_NC,
                       R_LDST8_ABS_LO12_NC, R_LDST16_ABS_LO12_NC, R_LDST32_ABS_LO12_NC, R_LDST64_ABS_LO12_NC,
                       R_LDST128_ABS_LO12_NC, R_ADR_PREL_LO21, R_LD_PREL_LO19, R_ABS64, R_ABS32, R_PREL32,
-                      R_PREL64, R_TLSLD_ADD_LO12_NC, R_TLSGD_ADD_LO12_NC)
+                      R_PREL64, R_TLSLD_ADD_LO12_NC, R_TLSGD_ADD_LO12_NC, R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC)
+from ..symbols import Symbol
 
 HAVE_WRITER = groupapply.HAVE_WRITER
 if HAVE_WRITER:
@@ -48,6 +49,8 @@ _F_ABS32: Final = 11
 _F_PREL32: Final = 12
 _F_PREL64: Final = 13
 _F_WHOLE: Final = 14        # TLS GD/LD: their relaxation rewrites the next relocation's call too
+_F_GOT_PAGE: Final = 15     # ADRP of a global symbol's GOT slot
+_F_GOT_LO12: Final = 16     # and its LDR
 _NTYPES: Final = 600
 
 
@@ -59,7 +62,8 @@ def _table() -> list[int]:
                  (R_LDST32_ABS_LO12_NC, _F_LDST), (R_LDST64_ABS_LO12_NC, _F_LDST),
                  (R_LDST128_ABS_LO12_NC, _F_LDST), (R_ADR_PREL_LO21, _F_ADR21), (R_LD_PREL_LO19, _F_LD19),
                  (R_ABS64, _F_ABS64), (R_ABS32, _F_ABS32), (R_PREL32, _F_PREL32), (R_PREL64, _F_PREL64),
-                 (R_TLSLD_ADD_LO12_NC, _F_WHOLE), (R_TLSGD_ADD_LO12_NC, _F_WHOLE)):
+                 (R_TLSLD_ADD_LO12_NC, _F_WHOLE), (R_TLSGD_ADD_LO12_NC, _F_WHOLE),
+                 (R_ADR_GOT_PAGE, _F_GOT_PAGE), (R_LD64_GOT_LO12_NC, _F_GOT_LO12)):
         f[t] = c
     return f
 
@@ -103,6 +107,11 @@ def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: i
     lim: i64 = size
     P0: i64 = base_addr
     fast: list[int] = _FAST
+    syms: list[Symbol | None] = obj.syms
+    got = ctx.syn.got
+    got_addr: i64 = bounded(got.addr) if got is not None else BOUND
+    if got_addr == BOUND:
+        got_addr = -1
     i: i64
     p: i64
     o: i64
@@ -133,6 +142,28 @@ def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: i
             continue
         if f == _F_WHOLE:
             return False
+        if f >= _F_GOT_PAGE:
+            # G: the slot of a global symbol that has one (the general path: locals, IFUNC stubs)
+            sy = syms[idx]
+            gi: int = sy.got_idx if sy is not None else -1
+            if gi < 0 or got_addr < 0:
+                deferred.append(int(i))
+                continue
+            G: i64 = got_addr + 8 * gi + A
+            P = P0 + o
+            o += o0
+            insn = i64(w[o]) | i64(w[o + 1]) << 8 | i64(w[o + 2]) << 16 | i64(w[o + 3]) << 24
+            if f == _F_GOT_PAGE:
+                v = ((G & -4096) - (P & -4096)) >> 12
+                v &= 0x1fffff
+                v = (insn & 0x9f00001f) | ((v & 3) << 29) | ((v >> 2) << 5)
+            else:
+                v = (insn & 0xffc003ff) | (((G & 0xfff) >> 3) << 10)
+            w[o] = u8(v & 0xff)
+            w[o + 1] = u8((v >> 8) & 0xff)
+            w[o + 2] = u8((v >> 16) & 0xff)
+            w[o + 3] = u8((v >> 24) & 0xff)
+            continue
         k = kind[idx]
         if k == K_NEW:
             k = fill_values(ctx, obj, idx, rv)
