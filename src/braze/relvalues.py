@@ -15,6 +15,7 @@ if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never
 from .elf import STB_LOCAL, STT_SECTION, STT_GNU_IFUNC
 from .inputs.object import InputSection
 from .address import local_sym, sym_addr, plt_addr, has_plt
+from .sections import merged_offset
 from .symbols import Symbol
 
 # ---------------------------------------------------------------- Elf64_Rela straight from the bytes
@@ -126,6 +127,21 @@ def fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
                 v = _sec_base(rv, sh)   # the common local: an address in a plain input section
                 if v >= 0:
                     v += value
+                    rv.sv[idx] = rv.pv[idx] = v
+                    rv.kind[idx] = K_VAL | K_PLT
+                    return K_VAL | K_PLT
+                sec = rv.sections[sh]
+                if sec is not None and type(sec) is InputSection and sec.merge is not None:
+                    # a local in a merged section (string literals): no Symbol needed either
+                    m = sec.merge
+                    if info & 0xf == STT_SECTION:       # the piece at value + A
+                        rv.mstarts[idx] = m[1] if type(m[1]) is list else list(m[1])
+                        rv.mouts[idx] = m[2]
+                        rv.sv[idx] = m[0].addr
+                        rv.pv[idx] = value
+                        rv.kind[idx] = K_MERGE
+                        return K_MERGE
+                    v = m[0].addr + merged_offset(m, value)     # (sym_addr's)
                     rv.sv[idx] = rv.pv[idx] = v
                     rv.kind[idx] = K_VAL | K_PLT
                     return K_VAL | K_PLT

@@ -409,8 +409,10 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             x = x << 8 | raw[p + 1]
             x = x << 8 | raw[p]
             off = u64(raw, p) if raw[p + 4] | raw[p + 5] | raw[p + 6] | raw[p + 7] else int(x)
-            t = raw[p + 8]
-            if raw[p + 9] | raw[p + 10] | raw[p + 11]:
+            x = raw[p + 9]      # (aarch64's types are above 255)
+            x = x << 8 | raw[p + 8]
+            t = int(x)
+            if raw[p + 10] | raw[p + 11]:
                 t = u32(raw, p + 8)
             x = raw[p + 15]
             x = x << 8 | raw[p + 14]
@@ -442,7 +444,6 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
             if seen[idx] & bit:
                 continue
             seen[idx] |= bit
-        addend = s64(raw, i * 24 + 16) if use_raw else rels[i][2]     # type: ignore[index]
         if cls == _C_BRANCH:
             if s.is_abs:
                 ctx.a64_abs_branch = True   # (layout then looks for branches needing a veneer)
@@ -456,6 +457,7 @@ def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> No
         if t == R_ABS64:
             if not sflags & SHF_ALLOC:
                 continue
+            addend = s64(raw, i * 24 + 16) if use_raw else rels[i][2]     # type: ignore[index]
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not (shared and is_preemptible(ctx, s)):
                 # (a library's preemptible IFUNC is an ordinary dynamic symbol: R_AARCH64_ABS64 below)
                 if pic:

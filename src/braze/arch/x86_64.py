@@ -783,7 +783,10 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
     """writer.py's jobs: each input section's relocations, read from their bytes.  A link with many
     relocations has them applied by x86_64_fast.py (native byte stores, in mypy's runtime library,
     whose import a small link does not pay for)."""
-    if len(jobs) >= _FAST_MIN_JOBS:
+    nrel: int = 0
+    for m, _o, _a in jobs:
+        nrel += m.rel_size
+    if nrel >= _FAST_MIN_RELA_BYTES:
         from . import x86_64_fast
         if x86_64_fast.HAVE_WRITER:
             x86_64_fast.apply_jobs(ctx, buf, jobs)
@@ -792,8 +795,8 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
 
 
-# (a hello-world link relocates ~20 input sections; librt's import costs ~0.7 ms)
-_FAST_MIN_JOBS: Final = 200
+# (a hello-world link has ~400 relocations; librt's import costs ~0.7 ms)
+_FAST_MIN_RELA_BYTES: Final = 24 * 5000
 
 
 def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
