@@ -67,7 +67,7 @@ def _apply_group(ctx, buf: Any, jobs: list[tuple[Any, int, int]], k: int, e: int
         failed = list(range(k, e))
     else:
         w = BytesWriter()
-        w.write(bytes(buf[lo:hi]))
+        w.write(buf[lo:hi])     # (a bytearray slice, or bytes from an mmap: either is a copy)
         done: list[tuple[int, list[int]]] = []
         for j in range(k, e):
             m, off, addr = jobs[j]

@@ -212,8 +212,6 @@ def build_symtab(ctx, chunks) -> list:
             from .emitrelocs import section_symbols, needed_locals
             locs.extend(section_symbols(chunks))
             needed = needed_locals(ctx)
-        smap: dict[str, int] = strtab.map
-        sbuf: bytearray = strtab.buf
         name: str
         names: list[str]
         esyms: list[Any]        # (Any: a typed tuple would be unboxed here and boxed again into the entry)
@@ -241,7 +239,7 @@ def build_symtab(ctx, chunks) -> list:
                 if keep is not None and name not in keep:
                     continue                # --retain-symbols-file (a FILE symbol too: see below)
                 if typ == STT_FILE:         # kept even when none of the file's other locals are
-                    locs.append((0, _stradd(smap, sbuf, name)))
+                    locs.append((0, strtab.add(name)))
                     first = False
                     continue
                 if labels_everywhere and is_local_label(name) and (id(obj), i) not in needed:
@@ -267,11 +265,11 @@ def build_symtab(ctx, chunks) -> list:
                         continue
                 if first:
                     fname = _file_sym(obj)
-                    locs.append((0, _stradd(smap, sbuf, fname)))
+                    locs.append((0, strtab.add(fname)))
                     first = False
                 if unique is not None:
                     name = unique_name(unique, name)
-                locs.append((1, _stradd(smap, sbuf, name), obj, i, sec, e))
+                locs.append((1, strtab.add(name), obj, i, sec, e))
         glob = st.globals
         hidden = []
         cmdline_undefs = set(cfg.undefined)
@@ -284,7 +282,7 @@ def build_symtab(ctx, chunks) -> list:
         weak_zero = ctx.weak_zero
         for name, s in symtab.items():
             if emitted and id(s) in emitted and s.rank == NONE and not s.linker_defined:
-                glob.append((_stradd(smap, sbuf, name), s))
+                glob.append((strtab.add(name), s))
                 continue
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
@@ -323,7 +321,7 @@ def build_symtab(ctx, chunks) -> list:
                     name = f"{name}@@{s.dyn_version[0]}"     # as the object named it (.symver)
                 elif s.rank == SHARED and s.verneed:
                     name = f"{name.partition('@')[0]}@{s.verneed}"   # an import, named as bfd does
-                glob.append((_stradd(smap, sbuf, name), s))
+                glob.append((strtab.add(name), s))
         glob.extend((add(v.name), v) for v in ctx.version_syms)
         hidden.extend(_unreferenced_linker_locals(ctx, chunks, add))
         if keep is not None:
@@ -361,17 +359,6 @@ def add_linker_locals(ctx, syms) -> None:
         st.shndx_table.update_size(ctx)
 
 
-def _stradd(smap: dict[str, int], sbuf: bytearray, s: str) -> int:
-    """StrTab.add on its map and buffer, as a native call from the loops above."""
-    o = smap.get(s)
-    if o is None:
-        o = len(sbuf)
-        smap[s] = o
-        sbuf += (s + "\0").encode("utf-8", "surrogateescape")     # (one in-place add: method calls
-        # on a bytearray are generic in compiled code)
-    return o
-
-
 def unique_name(counts: dict, name: str) -> str:
     """-z unique-symbol: an input file's local gets `.N` (N in hex: 0 for the first of its name, 1 for
     the next...), as bfd appends it to every such local; linker-made locals keep their names."""
@@ -400,8 +387,7 @@ def _retained(strtab, keep, hidden, glob):
 def _repack_strtab(strtab, locs, glob) -> None:
     """.strtab again with only the names of the symbols kept (--retain-symbols-file dropped others)."""
     names = {o: n for n, o in strtab.map.items()}
-    strtab.buf = bytearray(b"\0")
-    strtab.map = {"": 0}
+    strtab.reset()
     add = strtab.add
     for i, ent in enumerate(locs):
         locs[i] = (ent[0], add(names[ent[1]])) + tuple(ent[2:])

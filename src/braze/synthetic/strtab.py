@@ -6,21 +6,41 @@ from ..sections import Chunk
 
 
 class StrTab(Chunk):
+    """Names are kept in `pending` as they are added (their offsets counted from their lengths) and
+    encoded into the table's bytes in one piece when `buf` is read: a symbol table of 20,000 names
+    then costs a dict lookup and a list append each, not an encode and a bytearray append."""
+
     def __init__(self, name: str, alloc: bool, tail_merge: bool = False):
         super().__init__(name, SHT_STRTAB, SHF_ALLOC if alloc else 0, 1)
-        self.buf = bytearray(b"\0")
+        self._buf = bytearray(b"\0")     # the names added before `pending`
+        self.pending: list[str] = []
+        self.end = 1                        # the table's size, `pending` included
         self.map: dict[str, int] = {"": 0}
         self.tail_merge = tail_merge
         self.merged_count = 0
 
     def add(self, s: str) -> int:
-        o = self.map.get(s)
-        if o is None:
-            o = len(self.buf)
-            self.map[s] = o
-            self.buf += s.encode("utf-8", "surrogateescape")
-            self.buf += b"\0"
+        end = self.end
+        o = self.map.setdefault(s, end)         # (one dict operation: `end` is no name's offset yet)
+        if o == end:
+            self.end = end + 1 + (len(s) if s.isascii() else len(s.encode("utf-8", "surrogateescape")))
+            self.pending.append(s)
         return o
+
+    @property
+    def buf(self) -> bytearray:
+        """The table's bytes."""
+        if self.pending:
+            self._buf += ("\0".join(self.pending) + "\0").encode("utf-8", "surrogateescape")
+            self.pending = []
+        return self._buf
+
+    def reset(self) -> None:
+        """Empty again (the null name only)."""
+        self._buf = bytearray(b"\0")
+        self.pending = []
+        self.end = 1
+        self.map = {"": 0}
 
     def add_name(self, s: str) -> str:
         """Adds `s`; its offset is read from `map` once the table is laid out (tail merging moves it)."""
@@ -30,7 +50,7 @@ class StrTab(Chunk):
     def update_size(self, ctx) -> None:
         if self.tail_merge and self.merged_count != len(self.map):
             self.merge_tails()
-        self.size = len(self.buf)
+        self.size = self.end
 
     def merge_tails(self) -> None:
         """bfd's _bfd_elf_strtab_finalize (its .dynstr): a string that ends another is stored inside
@@ -56,7 +76,9 @@ class StrTab(Chunk):
                 buf += b"\0"
         for i, k in home.items():
             offs[i] = offs[k] + len(enc[k]) - len(enc[i])
-        self.buf = buf
+        self._buf = buf
+        self.pending = []
+        self.end = len(buf)
         m: dict[str, int] = {"": 0}
         for n, o in zip(names, offs):
             m[n] = o
@@ -64,4 +86,5 @@ class StrTab(Chunk):
         self.merged_count = len(m)
 
     def write(self, ctx, buf) -> None:
-        buf[self.offset:self.offset + len(self.buf)] = self.buf
+        b = self.buf
+        buf[self.offset:self.offset + len(b)] = b
