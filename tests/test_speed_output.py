@@ -3,9 +3,7 @@ now taken from _hashlib directly, without hashlib.py's import; synthetic/notes.p
 links the same program with ld.bfd and with braze; both programs must behave alike with notes of the
 same size, and braze's digest must be the sha1/md5 of its whole file with the digest's own bytes zeroed
 (braze's rule since the build-id was added; bfd hashes its headers and sections piecewise, so its digest
-is not that of its file), through a regular file, /dev/null, and a failing link.  Above 1 MiB the digest is
-computed by a second thread while the file is written (writer.commit); --no-threads computes it first:
-both give the same file."""
+is not that of its file), through a regular file, /dev/null, and a failing link."""
 from __future__ import annotations
 
 import hashlib
@@ -62,15 +60,6 @@ def test_build_id_digest_of_file(tmp_path, braze_lddir, style, nwords):
     assert len(b[3]) == len(z[3]) == 2 * b[2]
     assert z[3] == z[4], "braze: build-id is not the digest of the file with the note zeroed"
     assert (z[5] >= 1 << 20) == (nwords > 1000)
-
-
-def test_build_id_thread_and_no_threads_same_file(tmp_path, braze_lddir):
-    outs = []
-    for flags in ([], ["-Wl,--no-threads"]):
-        exe, p = _link(tmp_path, braze_lddir, "braze", 600000, ["-Wl,--build-id", *flags])
-        assert p.returncode == 0, p.stderr
-        outs.append(exe.read_bytes())
-    assert len(outs[0]) >= 1 << 20 and outs[0] == outs[1]
 
 
 def test_build_id_big_to_dev_null(tmp_path, braze_lddir):

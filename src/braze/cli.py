@@ -73,8 +73,7 @@ braze's own options:
 lld's options for the questions people ask a linker (same formats as ld.lld):
   --why-extract=FILE  --print-archive-stats=FILE  (FILE '-': stdout)
   --why-live=GLOB  (with --gc-sections)  --time-trace  --time-trace-file=FILE  --time-trace-granularity=N
-  --threads=N  --no-threads  (N>=2: apply relocations in two processes; default: one, faster here;
-               a build-id of an output over 1 MiB is hashed by a second thread unless --no-threads)
+  --threads=N  --no-threads  (N>=2: apply relocations in two processes; default: one, faster here)
   --no-cache   do not use the cache of parsed archive members ($BRAZE_CACHE_DIR, default
                ~/.cache/braze/inputs; entries are checked against the file and each member)
   --size-map=FILE.html|FILE.json  (what takes the bytes: a treemap page, or JSON for tools)

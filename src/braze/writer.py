@@ -70,31 +70,14 @@ def post_write(ctx) -> None:
 
 
 def write_build_id(ctx) -> None:
-    """--build-id: a digest of the finished image (after compression).  For a big image it is
-    computed by a second thread while commit() writes the file (ctx.pending_id), and written into
-    the file last, before the rename."""
-    note = ctx.syn.build_id
-    if note is None or note not in ctx.chunks:
-        return
-    if ctx.config.threads != 1:
-        ctx.pending_id = note.start(ctx.buf)
-        if ctx.pending_id is not None:
-            return
-    note.post_write(ctx, ctx.buf)
+    """--build-id: a digest of the finished image (after compression)."""
+    if ctx.syn.build_id is not None and ctx.syn.build_id in ctx.chunks:
+        ctx.syn.build_id.post_write(ctx, ctx.buf)
 
 
 def commit(ctx) -> None:
     diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
-    pending = getattr(ctx, "pending_id", None)
-    buf = ctx.buf
-
-    def finish(fd: int | None) -> None:
-        """The build-id into the image and, once the file holds the rest, into the file."""
-        o = pending.note.put(buf, pending.result())
-        if fd is not None:
-            os.pwrite(fd, bytes(buf[o:o + pending.note.desc_size]), o)
-
-    _commit(ctx.config.output, buf, finish=finish if pending is not None else None)
+    _commit(ctx.config.output, ctx.buf)
     ctx.output_written = True
 
 
@@ -309,17 +292,13 @@ def _write_headers(ctx, buf) -> None:
         o += 64
 
 
-def _commit(path: str, buf, mode: int = 0o777, finish=None) -> None:
-    """Write buf to path through a temporary file and a rename; finish(fd), when given, once buf is
-    in the file (finish(None) first when the output is not a regular file)."""
+def _commit(path: str, buf, mode: int = 0o777) -> None:
     try:
         st = os.stat(path)
     except OSError:
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         # /dev/null, a FIFO, a terminal: write into it; renaming over it would replace the device.
-        if finish is not None:
-            finish(None)
         try:
             with open(path, "wb") as f:
                 f.write(buf)
@@ -330,9 +309,6 @@ def _commit(path: str, buf, mode: int = 0o777, finish=None) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buf)
-            if finish is not None:
-                f.flush()
-                finish(f.fileno())
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, mode & ~mask)

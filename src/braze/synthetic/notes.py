@@ -33,68 +33,17 @@ class BuildId(Chunk):
         struct.pack_into("<III4s", buf, self.offset, 4, self.desc_size, NT_GNU_BUILD_ID, b"GNU\0")
 
     def post_write(self, ctx, buf) -> None:
-        self.put(buf, self.compute(buf))
-
-    def compute(self, buf) -> bytes:
-        """The id of the finished image `buf` (its own field still zero, as bfd hashes it)."""
-        if self.style.startswith("0x"):
-            return bytes.fromhex(self.style[2:])
-        if self.style == "uuid":
-            import os
-            return os.urandom(16)
-        h = _hasher(self.style, len(buf))
-        h.update(memoryview(buf))
-        return h.digest()
-
-    def put(self, buf, desc: bytes) -> int:
-        """Write the id into the image; returns its file offset."""
         o = self.offset + 16
+        if self.style.startswith("0x"):
+            desc = bytes.fromhex(self.style[2:])
+        elif self.style == "uuid":
+            import os
+            desc = os.urandom(16)
+        else:
+            h = _hasher(self.style, len(buf))
+            h.update(memoryview(buf))
+            desc = h.digest()
         buf[o:o + self.desc_size] = desc
-        return o
-
-    def start(self, buf) -> "PendingId | None":
-        """The id's hash computed by a second thread while this one writes the output file (OpenSSL's
-        hashes release the GIL): for a big image (the hash of a 50 MB one takes ~40 ms) with a hash
-        style; None when it is not worth a thread."""
-        if self.style not in ("sha1", "md5") or len(buf) < _THREAD_MIN:
-            return None
-        try:
-            return PendingId(self, buf)
-        except RuntimeError:        # (no thread could be started)
-            return None
-
-
-# (below 1 MiB the hash is CPython's own, which holds the GIL, and takes about a millisecond)
-_THREAD_MIN = 1 << 20
-
-
-class PendingId:
-    """A build-id being computed by a thread of its own; result() waits for it."""
-
-    def __init__(self, note: BuildId, buf) -> None:
-        import _thread
-        self.note = note
-        self.buf = buf
-        self.desc = b""
-        self.error: BaseException | None = None
-        self.done = _thread.allocate_lock()
-        self.done.acquire()
-        _thread.start_new_thread(self._run, ())
-
-    def _run(self) -> None:
-        try:
-            self.desc = self.note.compute(self.buf)
-        except BaseException as e:     # (re-raised by result(), in the linking thread)
-            self.error = e
-        finally:
-            self.done.release()
-
-    def result(self) -> bytes:
-        self.done.acquire()
-        self.done.release()
-        if self.error is not None:
-            raise self.error
-        return self.desc
 
 
 def _hasher(style: str, size: int):
