@@ -12,6 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Final
 from ._ints import i64
+from .inputs.objparse import InputSection
 
 try:
     from librt.strings import BytesWriter
@@ -98,7 +99,7 @@ def bounded(x: int) -> i64:
     return BOUND
 
 
-def eligible(sec, base_addr: int) -> bool:
+def eligible(sec: InputSection, base_addr: int) -> bool:
     """Whether a fast loop may take the section: not .eh_frame (ehframe.py relocates it), not one whose
     relocations were rewritten (reversed .ctors), and at an address its arithmetic holds."""
     if sec.is_eh_frame or sec._relocs is not None and sec.data_override is not None:

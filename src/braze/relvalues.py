@@ -44,8 +44,9 @@ def s64(b: bytes, p: int) -> int:
     return int.from_bytes(b[p:p + 8], "little", signed=True)
 
 
-def rela_bytes(sec) -> bytes:
-    """The raw Elf64_Rela entries of input section `sec` (a multiple of 24 bytes)."""
+def rela_bytes(sec: InputSection) -> bytes:
+    """The raw Elf64_Rela entries of input section `sec` (a multiple of 24 bytes).  (`sec` typed: its
+    fields are then native reads, where each was a generic attribute lookup.)"""
     o: int = sec.rel_off
     return bytes(sec.file.view[o:o + sec.rel_size])
 
@@ -67,7 +68,7 @@ class RawRelas:
         return u64(self.b, p), u64(self.b, p + 8), s64(self.b, p + 16)
 
 
-def rela_source(sec, rels: list[tuple[int, int, int]] | None
+def rela_source(sec: InputSection, rels: list[tuple[int, int, int]] | None
                  ) -> tuple[list[tuple[int, int, int]] | None, bytes, int]:
     """What scan and apply read: `rels`; else the section's own list when it is set (reverse_ctors
     moved its offsets); else its Elf64_Rela bytes (no tuple per relocation). (list or None, bytes, count)"""

@@ -368,7 +368,7 @@ _CLASS: Final[list[int]] = _classes()
 _SEEN_BIT: Final[list[int]] = [0, 1, 2, 0, 4]
 
 
-def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
+def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
     """Scan `rels`, or when None the section's own relocations, read from their bytes.  References to
     a local symbol that need nothing are passed over without making it a Symbol, and a symbol's
     branch, page-address and GOT needs are decided once per object (obj.scan_seen)."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 from .._ints import i64, u8
 from ..elf import SHF_ALLOC
 from .. import groupapply
+from ..inputs.objparse import InputSection
 from ..groupapply import BOUND, bounded, eligible
 from ..relvalues import reloc_values, fill_values, merged_addr, rela_bytes, K_NEW, K_VAL, K_DISC, K_MERGE, K_PLT
 from .common import _discarded_value
@@ -93,7 +94,7 @@ def _apply_members(ctx, jobs: list[tuple[Any, int, int]], k: int, e: int, w: Byt
             failed.append(j)
 
 
-def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: int,
+def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int, base_addr: int,
                          deferred: list[int]) -> bool:
     """aarch64.apply_relocs into w (at wbase) for the common relocations against symbols whose value
     the object's RelocValues holds, in native i64 arithmetic on values bounded by 2**60 (so nothing

@@ -264,7 +264,7 @@ class _ScanState:
         self.rela_dyn: Any = ctx.syn.rela_dyn
 
 
-def scan_section(ctx, sec, rels: list[tuple[int, int, int]] | None = None) -> None:
+def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
     """Scan `rels`, or when None the section's own relocations, read from their bytes."""
     obj = sec.file
     rels, raw, n = _rela_source(sec, rels)
@@ -639,8 +639,8 @@ def _corrupt_reloc(obj, sec, rels, i: int) -> None:
                     f"{rname(info & 0xffffffff)} {what}")
 
 
-def apply_relocs(ctx, obj, sec, rels: list[tuple[int, int, int]] | None, buf: Any, base_off: int,
-                 base_addr: int) -> None:
+def apply_relocs(ctx, obj, sec: InputSection, rels: list[tuple[int, int, int]] | None, buf: Any,
+                 base_off: int, base_addr: int) -> None:
     """Write relocated values for `rels` (offsets relative to base) into buf.
 
     The common types (PC32, PLT32, 64, 32, 32S) against symbols whose address needs no per-relocation

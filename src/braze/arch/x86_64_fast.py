@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 from .._ints import i64, u8
 from ..elf import SHF_ALLOC
 from .. import groupapply
+from ..inputs.objparse import InputSection
 from ..groupapply import BOUND, bounded, eligible
 from .common import _discarded_value
 from .x86_64 import (_reloc_values, _fill_values, _merged_addr, rela_bytes, apply_relocs, apply_listed,
@@ -40,7 +41,7 @@ def _apply_members(ctx, jobs: list[tuple[Any, int, int]], k: int, e: int, w: Byt
             failed.append(j)
 
 
-def _apply_common_native(ctx, obj, sec, w: BytesWriter, wbase: int, base_addr: int,
+def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int, base_addr: int,
                          deferred: list[int]) -> bool:
     """apply_relocs into w (at wbase) for the common relocations (PC32, PLT32, 64, 32, 32S against
     symbols whose address needs no per-relocation decision), with BytesWriter's native byte stores
