@@ -99,7 +99,7 @@ def _compile(tmp: Path, name: str, text: str, *flags: str) -> Path:
 
 def _many(t: Path) -> list[str]:
     """700 functions and data objects in sections of their own, -g: more relocations than
-    x86_64.apply_jobs' threshold for the BytesWriter path (_FAST_MIN_RELA_BYTES), more symbols than
+    relvalues.many_relocations' threshold for the BytesWriter path, more symbols than
     symtab's for symwrite.py (_FAST_MIN_SYMS)."""
     parts = ["#include <stdio.h>", "static const char *tag = \"many\";", "int total;",
              "__thread int tls_n = 5;", "extern int missing __attribute__((weak));"]

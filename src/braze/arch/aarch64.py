@@ -24,7 +24,7 @@ from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .base import Target
 from .common import _need, _textrel, _discarded_value, _VIS_WORD, _copy_or_cplt
 from ..relvalues import (u32, u64, s64, rela_source, rela_bytes, RawRelas, RelocValues, reloc_values, fill_values,
-                         K_NEW, K_VAL)
+                         K_NEW, K_VAL, many_relocations)
 from ..symbols import Symbol
 from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
 
@@ -650,10 +650,7 @@ def apply_jobs(ctx, buf, jobs: list[tuple[Any, int, int]]) -> None:
     """writer.py's jobs.  A link with many relocations has the common ones applied by aarch64_fast.py
     (native byte loads and stores, in mypy's runtime library, whose import a small link does not pay
     for)."""
-    nrel: int = 0
-    for m, _o, _a in jobs:
-        nrel += m.rel_size
-    if nrel >= _FAST_MIN_RELA_BYTES:
+    if many_relocations(jobs):
         from . import aarch64_fast
         if aarch64_fast.HAVE_WRITER:
             aarch64_fast.apply_jobs(ctx, buf, jobs)
@@ -661,9 +658,6 @@ def apply_jobs(ctx, buf, jobs: list[tuple[Any, int, int]]) -> None:
     for m, off, addr in jobs:
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
 
-
-# (a hello-world link has ~600 relocations; librt's import costs ~0.7 ms)
-_FAST_MIN_RELA_BYTES: Final = 24 * 5000
 
 
 def _tls_offset(insn: int, t: int, v: int, movw: dict, ldst: dict, hi12: int, lo12: int,

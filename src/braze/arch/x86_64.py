@@ -26,7 +26,8 @@ from ..symbols import Symbol
 from ..relvalues import (u32 as _u32, u64 as _u64, s64 as _s64, rela_bytes, RawRelas,
                          rela_source as _rela_source, RelocValues, reloc_values as _reloc_values,
                          fill_values as _fill_values, merged_addr as _merged_addr, K_NEW as _K_NEW,
-                         K_VAL as _K_VAL, K_DISC as _K_DISC, K_MERGE as _K_MERGE, K_PLT as _K_PLT)
+                         K_VAL as _K_VAL, K_DISC as _K_DISC, K_MERGE as _K_MERGE, K_PLT as _K_PLT,
+                         many_relocations)
 from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_CPLT, NEEDS_DYNSYM)
 
@@ -783,10 +784,7 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
     """writer.py's jobs: each input section's relocations, read from their bytes.  A link with many
     relocations has them applied by x86_64_fast.py (native byte stores, in mypy's runtime library,
     whose import a small link does not pay for)."""
-    nrel: int = 0
-    for m, _o, _a in jobs:
-        nrel += m.rel_size
-    if nrel >= _FAST_MIN_RELA_BYTES:
+    if many_relocations(jobs):
         from . import x86_64_fast
         if x86_64_fast.HAVE_WRITER:
             x86_64_fast.apply_jobs(ctx, buf, jobs)
@@ -794,9 +792,6 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
     for m, off, addr in jobs:
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
 
-
-# (a hello-world link has ~400 relocations; librt's import costs ~0.7 ms)
-_FAST_MIN_RELA_BYTES: Final = 24 * 5000
 
 
 def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:

@@ -26,19 +26,7 @@ if HAVE_WRITER:
 def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
     """writer.py's jobs, by groupapply.apply_jobs with this module's loop; a member with a TLS GD/LD
     relocation is done by apply_relocs whole."""
-    groupapply.apply_jobs(ctx, buf, jobs, _apply_members, apply_listed, apply_relocs)
-
-
-def _apply_members(ctx, jobs: list[tuple[Any, int, int]], k: int, e: int, w: BytesWriter, lo: int,
-                   failed: list[int], done: list[tuple[int, list[int]]]) -> None:
-    """groupapply's `native`: jobs[k:e], whose image from offset lo is in w."""
-    for j in range(k, e):
-        m, off, addr = jobs[j]
-        deferred: list[int] = []
-        if _apply_common_native(ctx, m.file, m, w, off - lo, addr, deferred):
-            done.append((j, deferred))
-        else:
-            failed.append(j)
+    groupapply.apply_jobs(ctx, buf, jobs, _apply_common_native, apply_listed, apply_relocs)
 
 
 def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int, base_addr: int,
