@@ -31,7 +31,7 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]], native: Any, lis
     (A call through a variable is a generic one: ~2 M instructions of synth-16x's 1.75 G.)
     After the copy back, listed(ctx, obj, sec, deferred, buf, off, addr) applies the deferred ones and
     finish(ctx, sec, buf, off, addr), when given, whatever a section needs once all of its
-    relocations are in (aarch64's erratum fixes)."""
+    relocations are in (a target's erratum fixes)."""
     nj = len(jobs)
     k = 0
     e: int

@@ -128,9 +128,9 @@ class RelocValues:
 
 
 def fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
-    """Decide what the common relocation types (PC32, PLT32, 64, 32, 32S) use as S for symbol `idx` of
-    `obj` (rv.kind[idx]): merged-section symbols, IFUNC, canonical PLT and discarded sections depend on
-    the addend or on the section being relocated.  Returns the kind."""
+    """Decide what the targets' common relocation types (calls, PC-relative and absolute words) use as
+    S for symbol `idx` of `obj` (rv.kind[idx]): merged-section symbols, IFUNC, canonical PLT and
+    discarded sections depend on the addend or on the section being relocated.  Returns the kind."""
     s: Symbol | None = obj.syms[idx]
     v: int
     if s is None:

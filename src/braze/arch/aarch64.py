@@ -18,14 +18,13 @@ from ..diag import LinkError
 from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+from ..symbols import (Symbol, NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .base import Target
 from .common import _need, _textrel, _discarded_value, _VIS_WORD, _copy_or_cplt
 from ..relvalues import (u32, u64, s64, rela_source, rela_bytes, RawRelas, RelocValues, reloc_values, fill_values,
                          K_NEW, K_VAL, many_relocations)
-from ..symbols import Symbol
 from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
 
 # ---------------------------------------------------------------- target constants
@@ -564,8 +563,6 @@ def finish_scan(ctx) -> None:
 
 
 # ---------------------------------------------------------------- apply
-
-_DISCARDED = object()
 
 
 def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
