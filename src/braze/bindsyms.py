@@ -177,22 +177,38 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
 def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bool:
     """resolve.Reader.scan_archive: load the members whose index entries name a symbol that is
     referenced (non-weakly) and undefined at that point, or only COMMON so far and really defined by
-    the member; again while a pass loaded anything.  True if any member was loaded."""
-    index: list[tuple[str, int]] = ar.index
-    loaded: dict[int, Any] = ar.loaded
+    the member; again while a pass loaded anything.  True if any member was loaded.
+
+    Each pass walks `ar.pending`, the index entries not yet known to belong to a loaded member (the
+    whole index at first), in index order: a name no object mentions costs one dict look-up, and an
+    entry whose member is loaded is dropped for good, so the passes a big archive needs (openssl's
+    libcrypto: most of its members) do not rescan what is already in.  The offset stays a boxed
+    int and the entry a boxed tuple: unboxing either only to box it again (for `loaded`, for `keep`)
+    cost more than the look-up."""
+    pending: list[tuple] = ar.pending       # (a tuple of any length: kept boxed, appended as it is)
+    loaded: dict[object, Any] = ar.loaded
     loaded_any = False
     while True:
         progress = False
-        for name, off in index:
+        keep: list[tuple] = []
+        for e in pending:
+            name: str = e[0]
+            s = symtab.get(name)
+            if s is None:
+                keep.append(e)
+                continue
+            off = e[1]
             if off in loaded:
                 continue
-            s = symtab.get(name)
-            if s is None or s.linker_defined or name in sdef:
+            keep.append(e)
+            if s.linker_defined or name in sdef:
                 continue
             rank = s.rank
             if (rank == NONE and s.ref_strong) or (rank == COMMON and r._member_defines(ar, off, name)):
                 r.load_member(ar, off, s)
                 progress = True
+        pending = keep
+        ar.pending = keep
         if not progress:
             return loaded_any
         loaded_any = True

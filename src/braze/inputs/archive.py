@@ -23,6 +23,7 @@ class Archive:
         self.index: list[tuple[str, int]] = []   # (symbol, member header offset)
         self.longnames = b""
         self.loaded: dict[int, object] = {}       # header offset -> ObjectFile (or None for non-ELF)
+        self.pending: list[tuple[str, int]] = []  # bindsyms.scan_index: entries whose member may still load
         self._members: list[int] | None = None
         self.cache = None             # inputs.cache.ArchiveCache of its parsed members, if any
         self._parse_headers()
@@ -84,6 +85,7 @@ class Archive:
         if len(strs) < count:
             raise self.error("symbol index string table is truncated", data - 60)
         self.index = list(zip(strs, offs))
+        self.pending = self.index
 
     def member_name(self, raw: str) -> str:
         if raw.startswith("/") and raw[1:].isdigit():
