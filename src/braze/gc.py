@@ -17,6 +17,7 @@ if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
 
 _KEEP_PREFIX = (".init", ".fini", ".ctors", ".dtors", ".preinit_array", ".init_array", ".fini_array", ".jcr",
                 ".note", ".gnu.linkonce.", ".interp")
+_KEEP_SECOND = frozenset(p[1] for p in _KEEP_PREFIX)     # most names (.text.*, .rodata.*) fail on it
 
 
 def gc_sections(ctx: Any, roots: Any = None) -> None:
@@ -57,18 +58,30 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                 startstop.add(name[8:] if name.startswith("__start_") else name[7:])
     fde_refs: dict[int, list[Any]] = {}
     unwind = ctx.target.unwind_section_type      # (None when the target has no such type)
+    # the constants as native locals: read from the interpreted elf module they are boxed, and every
+    # test below on each section of the link would box its operand
+    uw: int = -1 if unwind is None else unwind
+    progbits: int = SHT_PROGBITS
+    alloc: int = SHF_ALLOC
+    retain: int = SHF_GNU_RETAIN
+    note: int = SHT_NOTE
+    init_array: int = SHT_INIT_ARRAY
+    fini_array: int = SHT_FINI_ARRAY
+    preinit_array: int = SHT_PREINIT_ARRAY
+    any_startstop = bool(startstop)
     flags: int
     t: int
+    isec: InputSection | None      # (typed: native field reads; ctx.objs holds no IR file by now)
     for obj in ctx.objs:
-        for sec in obj.sections:
-            if sec is None:
+        for isec in obj.sections:
+            if isec is None:
                 continue
-            flags = sec.flags
-            n: str = sec.name
-            t = sec.type
-            if n == ".eh_frame" and (t == SHT_PROGBITS or t == unwind):
-                sec.gc_mark = True
-                recs: Any = split_eh_frame(sec)      # (ehframe.Record: an interpreted class)
+            flags = isec.flags
+            n: str = isec.name
+            t = isec.type
+            if n == ".eh_frame" and (t == progbits or t == uw):
+                isec.gc_mark = True
+                recs: Any = split_eh_frame(isec)      # (ehframe.Record: an interpreted class)
                 for r in recs:
                     if r.is_cie or not r.relocs:
                         continue
@@ -77,14 +90,14 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                     if tgt is not None:
                         fde_refs.setdefault(id(tgt), []).append((obj, r.relocs[1:] + r.cie.relocs))
                 continue
-            if not flags & SHF_ALLOC:
-                sec.gc_mark = True
+            if not flags & alloc:
+                isec.gc_mark = True
                 continue
-            if (n.startswith(_KEEP_PREFIX) or t == SHT_NOTE or t == SHT_INIT_ARRAY or t == SHT_FINI_ARRAY
-                    or t == SHT_PREINIT_ARRAY
-                    or flags & SHF_GNU_RETAIN or (n in startstop and is_c_identifier(n))):
-                mark(sec, None if why is None else
-                     ("root", "retained" if flags & SHF_GNU_RETAIN else
+            if (n[1:2] in _KEEP_SECOND and n.startswith(_KEEP_PREFIX) or t == note or t == init_array
+                    or t == fini_array or t == preinit_array
+                    or flags & retain or (any_startstop and n in startstop and is_c_identifier(n))):
+                mark(isec, None if why is None else
+                     ("root", "retained" if flags & retain else
                       "__start_/__stop_ reference" if n in startstop else "reserved"))
     if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
         from .scriptlayout import gc_roots
@@ -126,9 +139,9 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             for o, rels in extra:
                 _mark_targets(o, rels, mark)
     for obj in ctx.objs:
-        for sec in obj.sections:
-            if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC:
-                sec.alive = False
+        for isec in obj.sections:
+            if isec is not None and not isec.gc_mark and isec.flags & SHF_ALLOC:
+                isec.alive = False
     if cfg.print_gc_sections:
         _print_removed(ctx)
     if cfg.start_stop_gc:
