@@ -17,7 +17,7 @@ from .symbols import LINKER_SYMS
 from .inputs.shared import SharedFile
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON
-from .bindsyms import bind_globals, scan_index, define_shared as _define_shared
+from .bindsyms import bind_globals, bind_shared, scan_index, define_shared as _define_shared
 
 
 
@@ -733,19 +733,7 @@ class Reader:
         self.ctx.dsos.append(so)
         symtab = self.ctx.symtab
         lazy = self.dso_defs
-        for d in so.defs:
-            if d[7]:
-                continue
-            name = d[0]
-            s = symtab.get(name)
-            if s is None:
-                if name not in lazy:
-                    lazy[name] = (so, d)
-                continue
-            if s.rank < SHARED:
-                _define_shared(s, so, d)
-            elif s.rank > SHARED:
-                s.def_dynamic = True
+        bind_shared(so, so.defs, symtab, lazy)
         for s in self.versioned_refs:
             if s.rank < SHARED:
                 d = so.versioned().get(s.name)
