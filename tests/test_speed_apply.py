@@ -102,20 +102,28 @@ def _many(t: Path) -> list[str]:
     relvalues.many_relocations' threshold for the BytesWriter path, more symbols than
     symtab's for symwrite.py (_FAST_MIN_SYMS)."""
     parts = ["#include <stdio.h>", "static const char *tag = \"many\";", "int total;",
-             "__thread int tls_n = 5;", "extern int missing __attribute__((weak));"]
+             "__thread int tls_n = 5;", "extern int missing __attribute__((weak));",
+             "extern char **environ;", "extern int gotplain(void);"]
     for i in range(700):
         parts.append(f"int data{i}[4] = {{{i}, {i + 1}}};")
         parts.append(f"int *ptr{i} = &data{i}[1];")
         # every 10th: a TLS access and a GOT load as well (relocations of the general path, in a
         # section among others of the BytesWriter path: its bytes are restored, then relocated)
-        extra = " tls_n += x; if (&missing) total++;" if i % 10 == 0 else ""
+        # (and a load of libc's `environ` from its GOT slot: a GOTPCRELX the fast loop applies)
+        extra = " tls_n += x; if (&missing) total++; if (environ) total++;" if i % 10 == 0 else ""
         parts.append(f"__attribute__((noinline)) int f{i}(int x) {{ total += *ptr{i} + x;{extra} "
                      f"return x * {i % 7 + 1} + data{i}[0]; }}")
     parts.append("int main(void) { int s = 0;")
     parts += [f"  s += f{i}(s & 15);" for i in range(700)]
+    parts.append('  s += gotplain();')
     parts.append('  printf("%s %d %d %d\\n", tag, s, total, tls_n); return 0; }')
     _compile(t, "many", "\n".join(parts) + "\n", "-ffunction-sections", "-fdata-sections", "-fPIE")
-    return ["-pie", "many.o", "-o", "OUT"]
+    # plain R_X86_64_GOTPCREL (as rustc's objects have them): libc's symbols keep their GOT loads,
+    # data3 (defined in the PIE) becomes a lea, as bfd converts a mov
+    _compile(t, "gotplain", "#include <stdio.h>\nextern char **environ;\nextern int data3[4];\n"
+             "int gotplain(void) { return (environ != 0) + data3[0] + (stdout != 0); }\n",
+             "-fPIC", "-Wa,-mrelax-relocations=no")
+    return ["-pie", "many.o", "gotplain.o", "-o", "OUT"]
 
 
 CASES = {

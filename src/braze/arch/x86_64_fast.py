@@ -15,8 +15,9 @@ from ..inputs.objparse import InputSection
 from ..groupapply import BOUND, bounded, eligible
 from .common import _discarded_value
 from .x86_64 import (_reloc_values, _fill_values, _merged_addr, rela_bytes, apply_relocs, apply_listed,
-                     _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64, R_32, R_32S,
-                     R_TLSGD, R_TLSLD)
+                     gotpcrelx_relaxable, _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64,
+                     R_32, R_32S, R_TLSGD, R_TLSLD, R_GOTPCREL, R_GOTPCRELX, R_REX_GOTPCRELX)
+from ..symbols import Symbol
 
 HAVE_WRITER = groupapply.HAVE_WRITER
 if HAVE_WRITER:
@@ -32,7 +33,8 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]]) -> None:
 def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int, base_addr: int,
                          deferred: list[int]) -> bool:
     """apply_relocs into w (at wbase) for the common relocations (PC32, PLT32, 64, 32, 32S against
-    symbols whose address needs no per-relocation decision), with BytesWriter's native byte stores
+    symbols whose address needs no per-relocation decision; a GOTPCREL-family load of a global's GOT
+    slot that stays a load), with BytesWriter's native byte stores
     (struct.pack_into costs ~1,000 instructions a call: ~40% of the pass).  The arithmetic is on i64
     values bounded by 2**60 (so nothing wraps).  The other relocations go to `deferred` (their
     indices), for the general path once w is back in the image: each writes its own field and its own
@@ -113,6 +115,15 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
             elif not -0x80000000 <= v <= 0x7fffffff:
                 deferred.append(int(i))
                 continue
+        elif t == R_GOTPCREL or t == R_GOTPCRELX or t == R_REX_GOTPCRELX:
+            S = _got_slot(ctx, obj, sec, int(idx), int(o - o0), int(t))
+            if S == BOUND:
+                deferred.append(int(i))
+                continue
+            v = S + A - P0 - (o - o0)
+            if not -0x80000000 <= v <= 0x7fffffff:
+                deferred.append(int(i))
+                continue
         elif t == R_TLSGD or t == R_TLSLD:
             return False        # (their relaxations rewrite the next relocation's instruction too)
         else:
@@ -124,3 +135,17 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
         w[o + 3] = u8((v >> 24) & 0xff)
     return True
 
+
+
+def _got_slot(ctx, obj, sec: InputSection, idx: int, off: int, t: int) -> i64:
+    """The GOT slot's address for a GOTPCREL, GOTPCRELX or REX_GOTPCRELX reference to a global with a
+    slot that the general path would not relax (a library's symbol, a preemptible one, an instruction
+    bfd does not rewrite: rust's GOTPCREL loads of libc's symbols), else BOUND: a relaxation rewrites
+    the instruction, and a local symbol's reference goes the general way."""
+    syms: list[Symbol | None] = obj.syms
+    if idx >= len(syms):
+        return BOUND
+    s = syms[idx]
+    if s is None or s.got_idx < 0 or gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+        return BOUND
+    return bounded(ctx.syn.got.slot_addr(s.got_idx))
