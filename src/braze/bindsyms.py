@@ -234,6 +234,23 @@ def bind_shared(so: Any, defs: list[tuple], symtab: dict[str, Symbol], lazy: dic
             s.def_dynamic = True
 
 
+def library_defs(libs: list[Any], names: set[str]) -> dict[str, list[tuple]]:
+    """dsocheck.check_shlib_undefined: {name: [(version, hidden, library), ...]} of the libraries'
+    definitions of `names`, in library order (a walk over every definition of libc.so.6 and the
+    others on each dynamic link)."""
+    found: dict[str, list[tuple]] = {}
+    for so in libs:
+        defs: list[tuple] = so.defs
+        for d in defs:
+            name: str = d[0]
+            if name in names:
+                lst = found.get(name)
+                if lst is None:
+                    lst = found[name] = []
+                lst.append((d[6], d[7], so))
+    return found
+
+
 def vis_merge(a: int, b: int) -> int:
     """The more constraining visibility (internal < hidden < protected < default)."""
     if a == 0:

@@ -13,6 +13,7 @@ from . import diag
 from .diag import LinkError
 from .elf import STV_HIDDEN, STV_INTERNAL
 from .symbols import NONE, COMMON, LINKER_SYMS
+from .bindsyms import library_defs
 
 
 def shlib_checked(cfg) -> bool:
@@ -95,12 +96,7 @@ def check_shlib_undefined(ctx) -> None:
             wanted[key] = (so, name, ver)
     if not wanted:
         return
-    names = {w[1] for w in wanted.values()}
-    defs: dict[str, list] = {}
-    for so in libs:
-        for d in so.defs:
-            if d[0] in names:
-                defs.setdefault(d[0], []).append((d[6], d[7], so))
+    defs = library_defs(libs, {w[1] for w in wanted.values()})
     indirect_ids = {id(so) for so in indirect}
     for key, (so, name, ver) in wanted.items():
         cands = defs.get(name, ())
