@@ -13,7 +13,14 @@ from .symbols import COMMON, Symbol
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
-    from typing import Any
+    from typing import Any, Final
+
+# out_section's flag masks as native constants (the elf module's names are boxed globals, looked up
+# and unboxed on each of a link's thousands of calls)
+_NOT_OUT: Final = SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN
+_MERGE_STRINGS: Final = SHF_MERGE | SHF_STRINGS
+_RETAIN: Final = SHF_GNU_RETAIN
+_NOBITS: Final = SHT_NOBITS
 
 
 def _python_class(cls: Any) -> Any:
@@ -514,9 +521,9 @@ def out_section(outs: dict[Any, Any], oname: str, sec: Any, key: Any, unwind: An
     key = key or oname
     os_ = outs.get(key)
     sflags: int = sec.flags
-    flags = sflags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS | SHF_INFO_LINK | SHF_LINK_ORDER | SHF_GNU_RETAIN)
-    if sflags & SHF_GNU_RETAIN and oname not in ranks:
-        flags |= SHF_GNU_RETAIN             # bfd keeps it on orphan sections only
+    flags = sflags & ~_NOT_OUT
+    if sflags & _RETAIN and oname not in ranks:
+        flags |= _RETAIN                    # bfd keeps it on orphan sections only
     if os_ is None:
         t = sec.type
         if t == unwind:                 # the psABI's unwind section type: output as PROGBITS, as bfd
@@ -530,18 +537,19 @@ def out_section(outs: dict[Any, Any], oname: str, sec: Any, key: Any, unwind: An
             os_.type = SHT_PREINIT_ARRAY
         if os_.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
             os_.entsize = 8
-        if sflags & (SHF_MERGE | SHF_STRINGS):
-            os_.flags |= sflags & (SHF_MERGE | SHF_STRINGS)
+        if sflags & _MERGE_STRINGS:
+            os_.flags |= sflags & _MERGE_STRINGS
             os_.entsize = sec.entsize
     else:
         # bfd's lang_add_section: the merge flags and entry size stay while every input agrees
-        mflags = sflags & (SHF_MERGE | SHF_STRINGS)
-        if (os_.flags & (SHF_MERGE | SHF_STRINGS)) != mflags or (mflags and os_.entsize != sec.entsize):
-            os_.flags &= ~(SHF_MERGE | SHF_STRINGS)
+        mflags = sflags & _MERGE_STRINGS
+        oflags: int = os_.flags
+        if (oflags & _MERGE_STRINGS) != mflags or (mflags and os_.entsize != sec.entsize):
+            oflags &= ~_MERGE_STRINGS
             if os_.type not in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
                 os_.entsize = 0
-        os_.flags |= flags
-        if os_.type == SHT_NOBITS and sec.type != SHT_NOBITS:
+        os_.flags = oflags | flags
+        if os_.type == _NOBITS and sec.type != _NOBITS:
             os_.type = SHT_PROGBITS
     return os_
 
