@@ -69,6 +69,22 @@ def store(tmp_path_factory) -> Store:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _input_cache(tmp_path_factory):
+    """braze's input cache for this run, shared by its xdist workers: the links of a test run (many of
+    them of libraries in temporary directories) do not fill the user's ~/.cache/braze/inputs.  A
+    BRAZE_CACHE_DIR already set (empty: no cache) is kept."""
+    if "BRAZE_CACHE_DIR" in os.environ:
+        yield
+        return
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    os.environ["BRAZE_CACHE_DIR"] = str(base / "braze-input-cache")
+    yield
+    del os.environ["BRAZE_CACHE_DIR"]
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _tools():
     for t in ("gcc", "g++", "ar", "readelf", "ld.bfd", "musl-gcc"):
         need_tool(t)

@@ -18,6 +18,7 @@ import marshal
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,40 @@ def test_shared_library_cache(build, tmp_path):
     assert check_against(build, so, cache, "so-warm") == cold
     so = build.shared("spso", "-DEXTRA=3")       # same path, one more export
     check_against(build, so, cache, "so-extra", main="speed_main_extra.c")
+
+
+def test_cache_directory_is_bounded(build, tmp_path):
+    """Every input path gets a cache file of its own, so a link that writes one prunes the directory
+    to its size bound, least recently used first, and removes a crashed link's stale *.tmp file."""
+    from braze.inputs import cache as C
+    d = tmp_path / "cache"
+    d.mkdir()
+    now = time.time()
+
+    def put(name: str, size: int, age: float) -> Path:
+        p = d / name       # (d: the directory at the time of the call)
+        with open(p, "wb") as f:
+            f.truncate(size)            # sparse: st_size is what the bound counts
+        os.utime(p, (now - age, now - age))
+        return p
+    stale = put("ar-libold.a-00000000.v2", C.MAX_BYTES, 30 * 86400)
+    recent = put("ar-librecent.a-00000000.v2", 4096, 3600)
+    crashed = put("ar-libsp.a-00000000.v2.999.tmp", 100, 2 * 3600)
+    writing = put("ar-libsp.a-00000000.v2.998.tmp", 100, 1)
+    a = build.archive("sp", 1)
+    check_against(build, a, d, "bounded")
+    assert list(d.glob("ar-libsp.a-*.v2")), "the link cached nothing"
+    assert not stale.exists(), "the least recently used file was not pruned"
+    assert recent.exists() and writing.exists()
+    assert not crashed.exists()
+    assert sum(p.stat().st_size for p in d.iterdir()) <= C.MAX_BYTES
+    # the order: by the later of access and modification time; the file just written is always kept
+    d = tmp_path / "lru"
+    d.mkdir()
+    files = [put(f"so-lib{n}.so-00000000.v2", 1000, age) for n, age in enumerate((50, 40, 30, 20, 10))]
+    os.utime(files[0], (now, now - 50))          # read a moment ago: recently used
+    C.prune(str(d), max_bytes=2500, keep=str(files[1]))
+    assert [p.exists() for p in files] == [True, True, False, False, False]
 
 
 # ---- the bench's big jobs: the cache changes no byte, and the new jobs behave as with ld.bfd ----

@@ -18,7 +18,8 @@ A record is only ever written for a member that parsed without error.
 
 Where: $BRAZE_CACHE_DIR, else $XDG_CACHE_HOME/braze/inputs, else ~/.cache/braze/inputs.
 `--no-cache` (or BRAZE_CACHE_DIR set to the empty string) neither reads nor writes it.  The files
-can be deleted at any time.
+can be deleted at any time; braze itself keeps the directory under MAX_BYTES (128 MiB), deleting the
+least recently used files after it writes one.
 """
 from __future__ import annotations
 
@@ -207,6 +208,10 @@ def warm(files) -> None:
         total += st.st_size
 
 
+MAX_BYTES = 128 << 20       # the directory's size after a write: least recently used files go first
+_TMP_AGE = 3600             # seconds after which a *.tmp file is a crashed link's leftover
+
+
 def _write(file: str, data: bytes) -> None:
     tmp = f"{file}.{os.getpid()}.tmp"
     try:
@@ -219,6 +224,54 @@ def _write(file: str, data: bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+        return
+    prune(os.path.dirname(file), keep=file)
+
+
+def prune(directory: str, max_bytes: int | None = None, keep: str | None = None) -> None:
+    """Bound the cache: every input path ever linked has a file of its own (a build tree's libraries,
+    a test's temporary ones), so after each write (a cache miss, rare in a steady build) the least
+    recently used files (by access or modification time, whichever is later) are deleted until the
+    directory holds at most `max_bytes`, and *.tmp files a crashed link left are removed.  Racing
+    links are harmless: a file deleted under another link is a miss there."""
+    import time
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    now = time.time()
+    files = []
+    total = 0
+    try:
+        with os.scandir(directory) as it:
+            for e in it:
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if not e.is_file(follow_symlinks=False):
+                    continue
+                if e.name.endswith(".tmp"):
+                    if now - st.st_mtime > _TMP_AGE:
+                        _unlink(e.path)
+                    continue
+                total += st.st_size
+                files.append((max(st.st_atime_ns, st.st_mtime_ns), e.path, st.st_size))
+    except OSError:
+        return
+    if total <= limit:
+        return
+    files.sort()
+    for _t, path, size in files:
+        if total <= limit:
+            break
+        if path != keep and _unlink(path):
+            total -= size
+
+
+def _unlink(path: str) -> bool:
+    try:
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
 
 
 class InputCache:
