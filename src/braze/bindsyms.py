@@ -80,7 +80,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
             elif lazy:
                 d = lazy.get(name)
                 if d is not None:
-                    define_shared(s, d[0], d[1])
+                    so = d[0]
+                    define_shared(s, so, so.row(d[1]))
             if name in dso_undefs:
                 s.ref_dynamic = True
         syms[i] = s
@@ -214,24 +215,43 @@ def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bo
         loaded_any = True
 
 
-def bind_shared(so: Any, defs: list[tuple], symtab: dict[str, Symbol], lazy: dict[str, Any]) -> None:
+def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> None:
     """resolve.Reader.add_shared's walk over a library's definitions (libc.so.6: ~3000 on every
     dynamic link): a name the link has a symbol for binds now, the others wait in `lazy` (the
-    reader's dso_defs), the first library's definition of a name winning."""
-    for d in defs:
-        if d[7]:
+    reader's dso_defs) as (library, row), the first library's definition of a name winning."""
+    names: list[str] = so.def_names
+    versyms: bytes = so.def_cols[5]      # (little-endian 16-bit: byte 2i+1 holds VERSYM_HIDDEN)
+    i = -1
+    for name in names:
+        i += 1
+        if versyms[2 * i + 1] & 0x80:         # VERSYM_HIDDEN: a non-default version binds no plain name
             continue
-        name: str = d[0]
         s = symtab.get(name)
         if s is None:
             if name not in lazy:
-                lazy[name] = (so, d)
+                lazy[name] = (so, i)
             continue
         rank = s.rank
         if rank < SHARED:
-            define_shared(s, so, d)
+            define_shared(s, so, so.row(i))
         elif rank > SHARED:
             s.def_dynamic = True
+
+
+def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:
+    """resolve.Reader.try_as_needed: the (symbol, definition) of the first definition of an
+    --as-needed library that a regular object needs, or None (the library is then dropped)."""
+    names: list[str] = so.def_names
+    versyms: bytes = so.def_cols[5]      # (little-endian 16-bit: byte 2i+1 holds VERSYM_HIDDEN)
+    i = -1
+    for name in names:
+        i += 1
+        if versyms[2 * i + 1] & 0x80:
+            continue
+        s = symtab.get(name)
+        if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+            return s, so.row(i)
+    return None
 
 
 def library_defs(libs: list[Any], names: set[str]) -> dict[str, list[tuple]]:
@@ -240,10 +260,12 @@ def library_defs(libs: list[Any], names: set[str]) -> dict[str, list[tuple]]:
     others on each dynamic link)."""
     found: dict[str, list[tuple]] = {}
     for so in libs:
-        defs: list[tuple] = so.defs
-        for d in defs:
-            name: str = d[0]
+        dnames: list[str] = so.def_names
+        i = -1
+        for name in dnames:
+            i += 1
             if name in names:
+                d = so.row(i)
                 lst = found.get(name)
                 if lst is None:
                     lst = found[name] = []

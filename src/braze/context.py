@@ -79,7 +79,7 @@ class Context:
                 d = r.dso_defs.get(name)
                 if d is not None:
                     from .resolve import _define_shared
-                    _define_shared(s, d[0], d[1])
+                    _define_shared(s, d[0], d[0].row(d[1]))
         return s
 
     def release_input_pages(self) -> None:

@@ -942,7 +942,8 @@ def _refuse_protected(ctx, s, what: str) -> None:
     so = s.file
     names = ctx.protected_defs.get(id(so))
     if names is None:       # (one pass over a library's definitions: usually none is protected)
-        names = ctx.protected_defs[id(so)] = {d[0] for d in so.defs if d[8] == STV_PROTECTED}
+        names = ctx.protected_defs[id(so)] = {so.def_names[i] for i, v in enumerate(so.def_cols[3])
+                                              if v == STV_PROTECTED}
     if s.name not in names or (id(s), what) in ctx.protected_refused:
         return
     ctx.protected_refused.add((id(s), what))       # (aarch64 asks once per ADRP relocation)

@@ -17,7 +17,7 @@ from .symbols import LINKER_SYMS
 from .inputs.shared import SharedFile
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON
-from .bindsyms import bind_globals, bind_shared, scan_index, define_shared as _define_shared
+from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, define_shared as _define_shared
 
 
 
@@ -733,7 +733,7 @@ class Reader:
         self.ctx.dsos.append(so)
         symtab = self.ctx.symtab
         lazy = self.dso_defs
-        bind_shared(so, so.defs, symtab, lazy)
+        bind_shared(so, symtab, lazy)
         for s in self.versioned_refs:
             if s.rank < SHARED:
                 d = so.versioned().get(s.name)
@@ -786,9 +786,10 @@ class Reader:
                     self.tracer.dso_mentions(ind)
                 check_dso_missing(self.ctx, ind)
                 self.ctx.indirect_dsos.append(ind)
-                for d in ind.defs:
-                    if not d[7]:
-                        s = symtab.get(d[0])
+                versyms = ind.def_cols[5]
+                for i, name in enumerate(ind.def_names):
+                    if not versyms[2 * i + 1] & 0x80:      # (not VERSYM_HIDDEN)
+                        s = symtab.get(name)
                         if s is not None and s.rank > SHARED:
                             s.def_dynamic = True
                 for n in ind.undefs:
@@ -819,15 +820,11 @@ class Reader:
         return None
 
     def try_as_needed(self, so: SharedFile) -> bool:
-        symtab = self.ctx.symtab
-        for d in so.defs:
-            if d[7]:
-                continue
-            s = symtab.get(d[0])
-            if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
-                self.ctx.as_needed_why.append((so, s, d))     # explain.py: -Map
-                self.add_shared(so)
-                return True
+        found = first_needed(so, self.ctx.symtab)
+        if found is not None:
+            self.ctx.as_needed_why.append((so, *found))     # explain.py: -Map
+            self.add_shared(so)
+            return True
         for s in self.versioned_refs:
             if s.rank == NONE and s.ref_strong and s.name in so.versioned():
                 self.ctx.as_needed_why.append((so, s, None))

@@ -28,7 +28,7 @@ import os
 import struct
 from binascii import crc32
 
-VERSION = 2                 # bump when the record layout (ObjectFile.to_record) changes
+VERSION = 3                 # bump when the record layout (ObjectFile.to_record) changes
 MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
 
 def _code_stamp() -> int:

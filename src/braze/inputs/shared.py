@@ -11,6 +11,12 @@ from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERS
                    VERSYM_HIDDEN)
 
 
+# the columns of a library's definitions: st_value, st_size, st_info, st_other & 3, st_shndx, and the
+# .gnu.version entry (the version index, VERSYM_HIDDEN for a non-default version); memoryview formats
+DEF_COLUMNS = ("Q", "Q", "B", "B", "H", "H")
+_NO_COLUMNS = (b"",) * len(DEF_COLUMNS)
+
+
 class SharedFile:
     is_shared = True
 
@@ -25,14 +31,20 @@ class SharedFile:
         self.has_soname = False
         self.needed: list[str] = []
         self.runpath: list[str] = []       # DT_RUNPATH (or DT_RPATH) entries, unexpanded
-        self.defs: list[tuple] = []        # (name, value, size, type, bind, shndx, version, hidden)
+        # the definitions, one row each in .dynsym order: their names, and their other fields as columns
+        # (DEF_COLUMNS): a library's record loads as a few strings instead of thousands of tuples (libc.so.6
+        # on every dynamic link), and a row becomes a tuple (row()) only when a symbol binds to it
+        self.def_names: list[str] = []
+        self.def_cols: tuple = _NO_COLUMNS
+        self._cols = None
+        self._rows: dict[int, tuple] = {}
+        self._defs: list[tuple] | None = None
         self.undefs: list[str] = []
         self.strong_undefs: list[tuple[str, int]] = []   # (name, version index) of non-weak references
         self.verneed_names: dict[int, str] = {}           # version index -> name, from .gnu.version_r
         self.versions: dict[int, str] = {}   # verdef index -> name
         self.is_needed = False
         self.is_alive = True
-        self._by_value: dict[int, list[tuple[str, int]]] | None = None
         self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
         self._versioned: dict | None = None
         if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):
@@ -104,9 +116,10 @@ class SharedFile:
         if versym is not None and versym[5] < 2 * cnt:
             raise self.error(f"corrupt .gnu.version: {versym[5] // 2} entries for {cnt} dynamic symbols")
         vers = struct.unpack_from(f"<{cnt}H", v, versym[4]) if versym is not None else None
-        defs = self.defs
+        names = self.def_names
+        cols: tuple[list[int], ...] = ([], [], [], [], [], [])
+        values, sizes, infos, others, shndxs, versyms = cols
         undefs = self.undefs
-        versions = self.versions
         for i, (st_name, info, other, shndx, value, sz) in enumerate(syms):
             if i == 0:
                 continue
@@ -120,21 +133,56 @@ class SharedFile:
                     self.strong_undefs.append((name, vers[i] & 0x7fff if vers is not None else 0))
                 continue
             ver = vers[i] if vers is not None else 1
-            hidden = bool(ver & VERSYM_HIDDEN)
-            vidx = ver & 0x7fff
-            if vidx == 0:   # VER_NDX_LOCAL: not visible
+            if not ver & 0x7fff:   # VER_NDX_LOCAL: not visible
                 continue
-            defs.append((name, value, sz, info & 0xf, bind, shndx, versions.get(vidx) if vidx > 1 else None,
-                         hidden, other & 3))
+            names.append(name)
+            values.append(value)
+            sizes.append(sz)
+            infos.append(info)
+            others.append(other & 3)
+            shndxs.append(shndx)
+            versyms.append(ver)
+        # (struct, not the array module: importing that imports collections, ~1 ms)
+        self.def_cols = tuple(struct.pack(f"<{len(c)}{t}", *c) for c, t in zip(cols, DEF_COLUMNS))
 
     def to_record(self) -> tuple:
         """What parse() derived from the library, as plain data for the input cache (inputs/cache.py)."""
-        return (self.soname, self.has_soname, self.needed, self.runpath, self.defs, self.undefs,
-                self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges)
+        return (self.soname, self.has_soname, self.needed, self.runpath, "\0".join(self.def_names), self.def_cols,
+                self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges)
 
     def _from_record(self, rec: tuple) -> None:
-        (self.soname, self.has_soname, self.needed, self.runpath, self.defs, self.undefs,
-         self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges) = rec
+        (self.soname, self.has_soname, self.needed, self.runpath, names, self.def_cols,
+         self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges) = rec
+        self.def_names = names.split("\0") if self.def_cols[0] else []
+
+    def columns(self) -> tuple:
+        """The definitions' columns as sequences of ints (DEF_COLUMNS' order)."""
+        c = self._cols
+        if c is None:
+            c = self._cols = tuple(memoryview(b).cast(t) for b, t in zip(self.def_cols, DEF_COLUMNS))
+        return c
+
+    def row(self, i: int) -> tuple:
+        """Definition `i` as (name, value, size, type, bind, shndx, version, hidden, visibility): a
+        library definition's shape wherever symbols bind to one (the same tuple on every call)."""
+        d = self._rows.get(i)
+        if d is None:
+            values, sizes, infos, others, shndxs, versyms = self.columns()
+            info = infos[i]
+            ver = versyms[i]
+            vidx = ver & 0x7fff
+            d = self._rows[i] = (self.def_names[i], values[i], sizes[i], info & 0xf, info >> 4, shndxs[i],
+                                 self.versions.get(vidx) if vidx > 1 else None, bool(ver & VERSYM_HIDDEN),
+                                 others[i])
+        return d
+
+    @property
+    def defs(self) -> list[tuple]:
+        """Every definition as a row() tuple, for the rare passes that look at all of them (built on
+        first use; binding reads the names and columns)."""
+        if self._defs is None:
+            self._defs = [self.row(i) for i in range(len(self.def_names))]
+        return self._defs
 
     def _parse_verdef(self, verdef, cstr) -> None:
         """Version index -> name from .gnu.version_d; every record must lie inside the section."""
@@ -186,8 +234,22 @@ class SharedFile:
         """name@VERSION -> definition, for every versioned definition (hidden ones too); built only
         when an object makes a versioned reference."""
         if self._versioned is None:
-            self._versioned = {f"{d[0]}@{d[6]}": d for d in self.defs if d[6] is not None}
+            rows = [self.row(i) for i, v in enumerate(self.columns()[5]) if v & 0x7fff > 1]
+            self._versioned = {f"{d[0]}@{d[6]}": d for d in rows if d[6] is not None}
         return self._versioned
+
+    def at_value(self, value: int) -> list[tuple]:
+        """The definitions whose st_value is `value`, in .dynsym order (a search of the value column:
+        copy relocations ask this of libc.so.6's thousands of definitions)."""
+        col = self.def_cols[0]
+        key = value.to_bytes(8, "little")
+        out = []
+        i = col.find(key)
+        while i >= 0:
+            if not i & 7:
+                out.append(self.row(i >> 3))
+            i = col.find(key, i + 1)
+        return out
 
     def copy_align(self, value: int) -> int:
         """The alignment of a copy of the data at `value` (bfd's _bfd_elf_adjust_dynamic_copy): the
@@ -212,8 +274,8 @@ class SharedFile:
         `name`: the name being copied (a global name other than the first one there is on its own)."""
         strong = None
         weaks = []
-        for d in self.defs:
-            if d[1] == value and not d[7] and d[3] in (1, 0):
+        for d in self.at_value(value):
+            if not d[7] and d[3] in (1, 0):
                 if d[4] == 2:                # STB_WEAK
                     weaks.append(d[0])
                 elif d[4] == 1 and strong is None:
@@ -235,13 +297,8 @@ class SharedFile:
         """The names that share `name`'s copy relocation of the data at `value`: bfd's weakdef ring,
         the (first) global definition there and its weak aliases. Global definitions at one address
         are not aliases to bfd (each gets a copy of its own); without a global one, none are."""
-        if self._by_value is None:
-            m: dict[int, list[tuple[str, int]]] = {}
-            for d in self.defs:
-                if not d[7] and d[3] in (1, 0) and d[4] in (1, 2):   # visible default-version data symbols
-                    m.setdefault(d[1], []).append((d[0], d[4]))
-            self._by_value = m
-        group = self._by_value.get(value, [])
+        group = [(d[0], d[4]) for d in self.at_value(value)
+                 if not d[7] and d[3] in (1, 0) and d[4] in (1, 2)]   # visible default-version data symbols
         strong = next((n for n, b in group if b == 1), None)
         if strong is None or (name != strong and (name, 1) in group):
             return []
