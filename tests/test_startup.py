@@ -248,15 +248,21 @@ def test_startup_bytecode_file_yields_to_edited_sources(build, tmp_path):
     shutil.copytree(src, copy, symlinks=True)       # copy2: sizes and mtimes as recorded
     with open(copy / "braze" / "elf.py", "a") as f:
         f.write("\nSTARTUP_PROBE = 1\n")
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import braze.elf, braze.resolve; "
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import braze.elf, braze.resolve, warnings; "
             "print(getattr(braze.elf, 'STARTUP_PROBE', 0), type(braze.elf.__loader__).__name__, "
-            "type(braze.resolve.__loader__).__name__, braze.resolve.__file__)")
+            "type(braze.resolve.__loader__).__name__, braze.resolve.__file__, "
+            "type(warnings.__loader__).__name__, warnings.__file__, callable(warnings.warn))")
     p = subprocess.run([sys.executable, "-E", "-S", "-c", code, str(copy)], capture_output=True, text=True,
                        timeout=120, check=True)
-    probe, elf_loader, resolve_loader, resolve_file = p.stdout.split()
+    probe, elf_loader, resolve_loader, resolve_file, warn_loader, warn_file, ok = p.stdout.split()
+    served = "SourceFileLoader" if os.environ.get("BRAZE_PURE") else "_StartupFinder"
     assert (probe, elf_loader) == ("1", "SourceFileLoader")
-    assert resolve_loader == ("SourceFileLoader" if os.environ.get("BRAZE_PURE") else "_StartupFinder")
+    assert resolve_loader == served
     assert resolve_file == str(copy / "braze" / "resolve.py")
+    # the standard library's start-up modules too (mypyc's runtime imports importlib, then warnings),
+    # from their own sources' paths
+    import warnings
+    assert (warn_loader, warn_file, ok) == (served, warnings.__file__, "True")
     lddir = tmp_path / "lddir"
     lddir.mkdir()
     (lddir / "ld").write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -E -S -c "

@@ -15,6 +15,7 @@ mostly copying 600 KB of bytecode into fresh pages).
 """
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import marshal
 import os
@@ -36,12 +37,36 @@ MODULES = [
     "braze.passes", "braze.layout", "braze.search", "braze.resolve", "braze.symwarn", "braze.dsocheck",
     "braze.ehframe", "braze.libinit", "braze.version",
 ]
+# The standard library's modules a link imports that are neither built in nor frozen (mypyc's runtime
+# imports importlib, which imports warnings; struct; every `from __future__` runs an import): served
+# the same way, by absolute path, while their sources are the ones recorded.
+STDLIB = ["__future__", "importlib", "warnings", "struct"]
+
+
+def _stdlib_sources() -> dict[str, tuple[str, bool]]:
+    """name -> (absolute source path, is_package) of the STDLIB modules this Python reads from .py/.pyc
+    files (another build may have them frozen or built in: those are left out)."""
+    out = {}
+    for name in STDLIB:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            continue
+        out[name] = (spec.origin, spec.submodule_search_locations is not None)
+    return out
 
 
 def _compiled() -> set[str]:
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from build_mypyc import MODULES as compiled
     return set(compiled)
+
+
+def _entry(rel: str, pkg: bool, path: str) -> tuple:
+    with open(path, "rb") as f:
+        source = f.read()
+    st = os.stat(path)
+    code = compile(source, path, "exec", dont_inherit=True, optimize=0)
+    return (rel, pkg, st.st_size, st.st_mtime_ns, marshal.dumps(code))
 
 
 def write() -> None:
@@ -54,11 +79,9 @@ def write() -> None:
         pkg = os.path.isdir(os.path.join(PKG, rel))
         rel = os.path.join(rel, "__init__.py") if pkg else rel + ".py"
         path = os.path.join(PKG, rel)
-        with open(path, "rb") as f:
-            source = f.read()
-        st = os.stat(path)
-        code = compile(source, path, "exec", dont_inherit=True, optimize=0)
-        entries[name] = (rel, pkg, st.st_size, st.st_mtime_ns, marshal.dumps(code))
+        entries[name] = _entry(rel, pkg, path)
+    for name, (path, pkg) in _stdlib_sources().items():
+        entries[name] = _entry(path, pkg, path)      # (an absolute `rel`: os.path.join keeps it)
     # offsets: the index's size depends on them, so lay it out until it no longer changes
     head = 16 + 4
     n = 0
@@ -105,7 +128,7 @@ def current() -> bool:
         entries = read_index(data)
     except (EOFError, ValueError, TypeError):
         return False
-    if sorted(entries) != sorted(n for n in MODULES if n not in _compiled()):
+    if sorted(entries) != sorted([n for n in MODULES if n not in _compiled()] + list(_stdlib_sources())):
         return False
     for rel, _pkg, size, mtime, _off, _n in entries.values():
         try:

@@ -5,7 +5,6 @@ Public API (documented in braze/api.py and the README):
 (``result.model``: inputs, sections, segments, symbols, gc_removed, dynamic_relocs); a failed link
 raises ``braze.LinkError`` carrying ``errors``, ``undefined`` and ``warnings``.
 """
-from __future__ import annotations
 
 __version__ = "0.1.0"
 
