@@ -103,7 +103,7 @@ def _many(t: Path) -> list[str]:
     symtab's for symwrite.py (_FAST_MIN_SYMS)."""
     parts = ["#include <stdio.h>", "static const char *tag = \"many\";", "int total;",
              "__thread int tls_n = 5;", "extern int missing __attribute__((weak));",
-             "extern char **environ;", "extern int gotplain(void);"]
+             "extern char **environ;", "extern int gotplain(void);", "extern int gotx(void);"]
     for i in range(700):
         parts.append(f"int data{i}[4] = {{{i}, {i + 1}}};")
         parts.append(f"int *ptr{i} = &data{i}[1];")
@@ -115,7 +115,7 @@ def _many(t: Path) -> list[str]:
                      f"return x * {i % 7 + 1} + data{i}[0]; }}")
     parts.append("int main(void) { int s = 0;")
     parts += [f"  s += f{i}(s & 15);" for i in range(700)]
-    parts.append('  s += gotplain();')
+    parts.append('  s += gotplain() + gotx();')
     parts.append('  printf("%s %d %d %d\\n", tag, s, total, tls_n); return 0; }')
     _compile(t, "many", "\n".join(parts) + "\n", "-ffunction-sections", "-fdata-sections", "-fPIE")
     # plain R_X86_64_GOTPCREL (as rustc's objects have them): libc's symbols keep their GOT loads,
@@ -123,7 +123,10 @@ def _many(t: Path) -> list[str]:
     _compile(t, "gotplain", "#include <stdio.h>\nextern char **environ;\nextern int data3[4];\n"
              "int gotplain(void) { return (environ != 0) + data3[0] + (stdout != 0); }\n",
              "-fPIC", "-Wa,-mrelax-relocations=no")
-    return ["-pie", "many.o", "gotplain.o", "-o", "OUT"]
+    # and R_X86_64_REX_GOTPCRELX loads (-fPIC's) of the PIE's data: the fast loop's mov -> lea
+    _compile(t, "gotx", "extern int data5[4], data7[4];\n"
+             "int gotx(void) { return data5[1] + data7[0]; }\n", "-fPIC")
+    return ["-pie", "many.o", "gotplain.o", "gotx.o", "-o", "OUT"]
 
 
 CASES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Final
     from librt.strings import BytesWriter
 from .._ints import i64, u8
 from ..elf import SHF_ALLOC
@@ -17,7 +17,10 @@ from .common import _discarded_value
 from .x86_64 import (_reloc_values, _fill_values, _merged_addr, rela_bytes, apply_relocs, apply_listed,
                      gotpcrelx_relaxable, _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64,
                      R_32, R_32S, R_TLSGD, R_TLSLD, R_GOTPCREL, R_GOTPCRELX, R_REX_GOTPCRELX)
-from ..symbols import Symbol
+from ..symbols import Symbol, NONE
+
+# _got_slot's answer for a load that becomes a lea of the symbol itself (bfd's mov -> lea in PIC output)
+_TO_LEA: Final = BOUND + 1
 
 HAVE_WRITER = groupapply.HAVE_WRITER
 if HAVE_WRITER:
@@ -117,6 +120,9 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
                 continue
         elif t == R_GOTPCREL or t == R_GOTPCRELX or t == R_REX_GOTPCRELX:
             S = _got_slot(ctx, obj, sec, int(idx), int(o - o0), int(t))
+            lea = S == _TO_LEA
+            if lea:
+                S = bounded(sv[idx]) if k & 7 == _K_VAL else BOUND
             if S == BOUND:
                 deferred.append(int(i))
                 continue
@@ -124,6 +130,8 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
             if not -0x80000000 <= v <= 0x7fffffff:
                 deferred.append(int(i))
                 continue
+            if lea:
+                w[o - 2] = u8(0x8d)     # mov foo@GOTPCREL(%rip), %reg -> lea foo(%rip), %reg
         elif t == R_TLSGD or t == R_TLSLD:
             return False        # (their relaxations rewrite the next relocation's instruction too)
         else:
@@ -140,12 +148,22 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
 def _got_slot(ctx, obj, sec: InputSection, idx: int, off: int, t: int) -> i64:
     """The GOT slot's address for a GOTPCREL, GOTPCRELX or REX_GOTPCRELX reference to a global with a
     slot that the general path would not relax (a library's symbol, a preemptible one, an instruction
-    bfd does not rewrite: rust's GOTPCREL loads of libc's symbols), else BOUND: a relaxation rewrites
-    the instruction, and a local symbol's reference goes the general way."""
+    bfd does not rewrite: rust's GOTPCREL loads of libc's symbols); _TO_LEA for a mov that PIC output
+    relaxes to a lea of the symbol (x86_64._relax_gotpcrelx's commonest form: openssl has ~960), else
+    BOUND: the other relaxations rewrite more of the instruction, and a local symbol's reference goes
+    the general way."""
     syms: list[Symbol | None] = obj.syms
     if idx >= len(syms):
         return BOUND
     s = syms[idx]
-    if s is None or s.got_idx < 0 or gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+    if s is None:
+        return BOUND
+    if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+        # (_relax_gotpcrelx: a lea unless the value goes in as an immediate: non-PIC output, an
+        # absolute symbol, an undefined weak one)
+        if ctx.config.pic and sec.data[off - 2] == 0x8b and not s.is_abs and s.rank != NONE:
+            return _TO_LEA
+        return BOUND
+    if s.got_idx < 0:
         return BOUND
     return bounded(ctx.syn.got.slot_addr(s.got_idx))
