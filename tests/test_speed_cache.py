@@ -220,7 +220,7 @@ def test_cache_directory_is_bounded(build, tmp_path):
     d.mkdir()
     files = [put(f"so-lib{n}.so-00000000.v2", 1000, age) for n, age in enumerate((50, 40, 30, 20, 10))]
     os.utime(files[0], (now, now - 50))          # read a moment ago: recently used
-    C.prune(str(d), max_bytes=2500, keep=str(files[1]))
+    C.prune(str(d), max_bytes=2500, keep=[str(files[1])])
     assert [p.exists() for p in files] == [True, True, False, False, False]
 
 

@@ -19,7 +19,7 @@ A record is only ever written for a member that parsed without error.
 Where: $BRAZE_CACHE_DIR, else $XDG_CACHE_HOME/braze/inputs, else ~/.cache/braze/inputs.
 `--no-cache` (or BRAZE_CACHE_DIR set to the empty string) neither reads nor writes it.  The files
 can be deleted at any time; braze itself keeps the directory under MAX_BYTES (128 MiB), deleting the
-least recently used files after it writes one.
+least recently used files after a link that wrote to it.
 """
 from __future__ import annotations
 
@@ -119,10 +119,9 @@ class ArchiveCache:
             return
         self.dirty = True
 
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        _write(self.file, marshal.dumps((VERSION, self.key, self.records)))
+    def save(self) -> bool:
+        """Write the records back if members were parsed; True when the file was written."""
+        return self.dirty and _write(self.file, marshal.dumps((VERSION, self.key, self.records)))
 
 
 class SharedCache:
@@ -151,9 +150,8 @@ class SharedCache:
             except ValueError:
                 pass
 
-    def save(self) -> None:
-        if self.record is not None:
-            _write(self.file, self.record)
+    def save(self) -> bool:
+        return self.record is not None and _write(self.file, self.record)
 
 
 _STAMP: int | None = None      # _code_stamp(), once per process (a link server computes it for its links)
@@ -208,11 +206,11 @@ def warm(files) -> None:
         total += st.st_size
 
 
-MAX_BYTES = 128 << 20       # the directory's size after a write: least recently used files go first
+MAX_BYTES = 128 << 20       # the directory's size after a link's writes: least recently used files go first
 _TMP_AGE = 3600             # seconds after which a *.tmp file is a crashed link's leftover
 
 
-def _write(file: str, data: bytes) -> None:
+def _write(file: str, data: bytes) -> bool:
     tmp = f"{file}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(file), exist_ok=True)
@@ -224,16 +222,17 @@ def _write(file: str, data: bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
-        return
-    prune(os.path.dirname(file), keep=file)
+        return False
+    return True
 
 
-def prune(directory: str, max_bytes: int | None = None, keep: str | None = None) -> None:
+def prune(directory: str, max_bytes: int | None = None, keep=()) -> None:
     """Bound the cache: every input path ever linked has a file of its own (a build tree's libraries,
-    a test's temporary ones), so after each write (a cache miss, rare in a steady build) the least
-    recently used files (by access or modification time, whichever is later) are deleted until the
-    directory holds at most `max_bytes`, and *.tmp files a crashed link left are removed.  Racing
-    links are harmless: a file deleted under another link is a miss there."""
+    a test's temporary ones), so after a link that wrote files (cache misses, rare in a steady build)
+    the least recently used ones (by access or modification time, whichever is later; never those in
+    `keep`, the link's own) are deleted until the directory holds at most `max_bytes`, and *.tmp files
+    a crashed link left are removed.  Racing links are harmless: a file deleted under another link
+    is a miss there."""
     import time
     limit = MAX_BYTES if max_bytes is None else max_bytes
     now = time.time()
@@ -262,7 +261,7 @@ def prune(directory: str, max_bytes: int | None = None, keep: str | None = None)
     for _t, path, size in files:
         if total <= limit:
             break
-        if path != keep and _unlink(path):
+        if path not in keep and _unlink(path):
             total -= size
 
 
@@ -311,5 +310,6 @@ class InputCache:
         return sc
 
     def save(self) -> None:
-        for e in self.entries:
-            e.save()
+        written = [e.file for e in self.entries if e.save()]
+        if written:
+            prune(self.dir, keep=written)
