@@ -231,8 +231,9 @@ def prune(directory: str, max_bytes: int | None = None, keep=()) -> None:
     a test's temporary ones), so after a link that wrote files (cache misses, rare in a steady build)
     the least recently used ones (by access or modification time, whichever is later; never those in
     `keep`, the link's own) are deleted until the directory holds at most `max_bytes`, and *.tmp files
-    a crashed link left are removed.  Racing links are harmless: a file deleted under another link
-    is a miss there."""
+    a crashed link left are removed.  Only braze's own files are candidates (BRAZE_CACHE_DIR may name
+    a directory other programs use too).  Racing links are harmless: a file deleted under another
+    link is a miss there."""
     import time
     limit = MAX_BYTES if max_bytes is None else max_bytes
     now = time.time()
@@ -245,7 +246,7 @@ def prune(directory: str, max_bytes: int | None = None, keep=()) -> None:
                     st = e.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                if not e.is_file(follow_symlinks=False):
+                if not e.is_file(follow_symlinks=False) or not _ours(e.name):
                     continue
                 if e.name.endswith(".tmp"):
                     if now - st.st_mtime > _TMP_AGE:
@@ -263,6 +264,20 @@ def prune(directory: str, max_bytes: int | None = None, keep=()) -> None:
             break
         if path not in keep and _unlink(path):
             total -= size
+
+
+def _ours(name: str) -> bool:
+    """A name braze gives its cache files (InputCache._file_key): `ar-` or `so-`, the input's base
+    name, `-` and 8 hex digits, `.v` and the record VERSION; or that name + `.<pid>.tmp` (_write)."""
+    if name.endswith(".tmp"):
+        name, _, pid = name[:-4].rpartition(".")
+        if not pid.isdigit():
+            return False
+    stem, dot, ver = name.rpartition(".v")
+    if not (dot and ver.isdigit() and name[:3] in ("ar-", "so-")):
+        return False
+    tail = stem[-9:]
+    return len(stem) > 12 and tail[0] == "-" and all(c in "0123456789abcdef" for c in tail[1:])
 
 
 def _unlink(path: str) -> bool:
