@@ -220,11 +220,11 @@ def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> Non
     dynamic link): a name the link has a symbol for binds now, the others wait in `lazy` (the
     reader's dso_defs) as (library, row), the first library's definition of a name winning."""
     names: list[str] = so.def_names
-    versyms: bytes = so.def_cols[5]      # (little-endian 16-bit: byte 2i+1 holds VERSYM_HIDDEN)
+    hidden: bytes = so.def_hidden
     i = -1
     for name in names:
         i += 1
-        if versyms[2 * i + 1] & 0x80:         # VERSYM_HIDDEN: a non-default version binds no plain name
+        if hidden[i]:         # VERSYM_HIDDEN: a non-default version binds no plain name
             continue
         s = symtab.get(name)
         if s is None:
@@ -242,11 +242,11 @@ def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:
     """resolve.Reader.try_as_needed: the (symbol, definition) of the first definition of an
     --as-needed library that a regular object needs, or None (the library is then dropped)."""
     names: list[str] = so.def_names
-    versyms: bytes = so.def_cols[5]      # (little-endian 16-bit: byte 2i+1 holds VERSYM_HIDDEN)
+    hidden: bytes = so.def_hidden
     i = -1
     for name in names:
         i += 1
-        if versyms[2 * i + 1] & 0x80:
+        if hidden[i]:
             continue
         s = symtab.get(name)
         if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:

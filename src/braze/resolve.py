@@ -786,9 +786,9 @@ class Reader:
                     self.tracer.dso_mentions(ind)
                 check_dso_missing(self.ctx, ind)
                 self.ctx.indirect_dsos.append(ind)
-                versyms = ind.def_cols[5]
+                hidden = ind.def_hidden
                 for i, name in enumerate(ind.def_names):
-                    if not versyms[2 * i + 1] & 0x80:      # (not VERSYM_HIDDEN)
+                    if not hidden[i]:
                         s = symtab.get(name)
                         if s is not None and s.rank > SHARED:
                             s.def_dynamic = True

@@ -113,6 +113,13 @@ IBT_PLT_PUSH_DONE = 9
 
 # ---------------------------------------------------------------- scan
 
+def gotpcrelx_imm(ctx, s) -> bool:
+    """A relaxed GOTPCRELX reference to `s` takes its value as an immediate where the form allows
+    (an undefined weak: 0; an absolute symbol), not a lea; an assignment's symbol in PIC output is
+    converted as the image's own (a lea), as bfd does."""
+    return (s.is_abs and not (s.script_abs and ctx.config.pic)) or (s.rank == NONE and not s.linker_defined)
+
+
 def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
     if not ctx.config.relax or off < 2:
         return False
@@ -850,9 +857,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
         if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
             # per reference, like bfd: a GOT slot other references need does not stop this one
-            # (an undefined weak: 0; an assignment's symbol in PIC: bfd converts it as the image's, a lea)
-            imm = (s.is_abs and not (s.script_abs and ctx.config.pic)) or (s.rank == NONE and not s.linker_defined)
-            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, imm):
+            if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, gotpcrelx_imm(ctx, s)):
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
                            f"against `{diag.demangle(s.name)}'; relink with --no-relax")
         else:

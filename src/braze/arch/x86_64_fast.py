@@ -15,9 +15,9 @@ from ..inputs.objparse import InputSection
 from ..groupapply import BOUND, bounded, eligible
 from .common import _discarded_value
 from .x86_64 import (_reloc_values, _fill_values, _merged_addr, rela_bytes, apply_relocs, apply_listed,
-                     gotpcrelx_relaxable, _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64,
+                     gotpcrelx_relaxable, gotpcrelx_imm, _K_NEW, _K_VAL, _K_DISC, _K_MERGE, _K_PLT, R_PLT32, R_PC32, R_64,
                      R_32, R_32S, R_TLSGD, R_TLSLD, R_GOTPCREL, R_GOTPCRELX, R_REX_GOTPCRELX)
-from ..symbols import Symbol, NONE
+from ..symbols import Symbol
 
 # _got_slot's answer for a load that becomes a lea of the symbol itself (bfd's mov -> lea in PIC output)
 _TO_LEA: Final = BOUND + 1
@@ -159,9 +159,8 @@ def _got_slot(ctx, obj, sec: InputSection, idx: int, off: int, t: int) -> i64:
     if s is None:
         return BOUND
     if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
-        # (_relax_gotpcrelx: a lea unless the value goes in as an immediate: non-PIC output, an
-        # absolute symbol, an undefined weak one)
-        if ctx.config.pic and sec.data[off - 2] == 0x8b and not s.is_abs and s.rank != NONE:
+        # (_relax_gotpcrelx: a mov becomes a lea unless the value goes in as an immediate)
+        if ctx.config.pic and sec.data[off - 2] == 0x8b and not gotpcrelx_imm(ctx, s):
             return _TO_LEA
         return BOUND
     if s.got_idx < 0:

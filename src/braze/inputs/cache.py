@@ -242,11 +242,11 @@ def prune(directory: str, max_bytes: int | None = None, keep=()) -> None:
     try:
         with os.scandir(directory) as it:
             for e in it:
+                if not _ours(e.name) or not e.is_file(follow_symlinks=False):
+                    continue
                 try:
                     st = e.stat(follow_symlinks=False)
                 except OSError:
-                    continue
-                if not e.is_file(follow_symlinks=False) or not _ours(e.name):
                     continue
                 if e.name.endswith(".tmp"):
                     if now - st.st_mtime > _TMP_AGE:

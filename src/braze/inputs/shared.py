@@ -15,6 +15,13 @@ from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERS
 # .gnu.version entry (the version index, VERSYM_HIDDEN for a non-default version); memoryview formats
 DEF_COLUMNS = ("Q", "Q", "B", "B", "H", "H")
 _NO_COLUMNS = (b"",) * len(DEF_COLUMNS)
+_HIDDEN_BIT = bytes(b & 0x80 for b in range(256))
+
+
+def _hidden_flags(versyms: bytes) -> bytes:
+    """A byte per row, non-zero for a non-default version (VERSYM_HIDDEN, bit 15 of the little-endian
+    versym column): what the binding loops test, in C (a slice and a translate)."""
+    return versyms[1::2].translate(_HIDDEN_BIT)
 
 
 class SharedFile:
@@ -36,6 +43,7 @@ class SharedFile:
         # on every dynamic link), and a row becomes a tuple (row()) only when a symbol binds to it
         self.def_names: list[str] = []
         self.def_cols: tuple = _NO_COLUMNS
+        self.def_hidden = b""               # per row, non-zero for a non-default version (_hidden_flags)
         self._cols = None
         self._rows: dict[int, tuple] = {}
         self._defs: list[tuple] | None = None
@@ -144,6 +152,7 @@ class SharedFile:
             versyms.append(ver)
         # (struct, not the array module: importing that imports collections, ~1 ms)
         self.def_cols = tuple(struct.pack(f"<{len(c)}{t}", *c) for c, t in zip(cols, DEF_COLUMNS))
+        self.def_hidden = _hidden_flags(self.def_cols[5])
 
     def to_record(self) -> tuple:
         """What parse() derived from the library, as plain data for the input cache (inputs/cache.py)."""
@@ -154,6 +163,7 @@ class SharedFile:
         (self.soname, self.has_soname, self.needed, self.runpath, names, self.def_cols,
          self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges) = rec
         self.def_names = names.split("\0") if self.def_cols[0] else []
+        self.def_hidden = _hidden_flags(self.def_cols[5])
 
     def columns(self) -> tuple:
         """The definitions' columns as sequences of ints (DEF_COLUMNS' order)."""
