@@ -237,3 +237,33 @@ def test_map_file_name_like_bfd(mapspec, obj, direct_ld, tmp_path):
         assert p.returncode == 0, p.stderr
         made[prog] = (sorted(str(f.relative_to(d)) for f in d.rglob("*") if f.is_file()), bool(p.stdout))
     assert made["braze"] == made["bfd"]
+
+
+# ---- --build-id's styles: bfd warns on any it does not know and then writes no build-id ----
+BUILD_ID_WORDS = [
+    ["--build-id"], ["--build-id=sha1"], ["--build-id=md5"], ["--build-id=uuid"], ["--build-id=0xabCD12"],
+    ["--build-id=tree"], ["--build-id=fast"], ["--build-id=SHA1"], ["--build-id=Md5"], ["--build-id=0x123"],
+    ["--build-id=0x"], ["--build-id=0X12"], ["--build-id=0x12 34"], ["--build-id=0xzz"], ["--build-id="],
+    ["--build-id=md5", "--build-id=xx"], ["--build-id=xx", "--build-id"], ["--build-id", "--build-id=none"],
+]
+
+
+def _build_id(path: Path) -> tuple | None:
+    """(descsz, desc if it is not a hash) of the output's build-id note."""
+    with open(path, "rb") as f:
+        sec = ELFFile(f).get_section_by_name(".note.gnu.build-id")
+        if sec is None:
+            return None
+        namesz, descsz, ntype = struct.unpack_from("<III", sec.data())
+        desc = sec.data()[12 + namesz:12 + namesz + descsz]
+    return ntype, descsz, desc.hex() if descsz not in (16, 20) else None
+
+
+@pytest.mark.parametrize("words", BUILD_ID_WORDS, ids=[" ".join(w) for w in BUILD_ID_WORDS])
+def test_build_id_style_like_bfd(words, obj, direct_ld, tmp_path):
+    bargv, b = _link(["ld.bfd"], tmp_path / "bfd", obj, words)
+    zargv, z = _link(direct_ld, tmp_path / "braze", obj, words)
+    report = f"$ {sh(bargv)}\n{b.stderr}\n$ {sh(zargv)}\n{z.stderr}"
+    assert b.returncode == 0 and z.returncode == 0, report
+    assert z.stderr.replace("braze:", "LD:") == b.stderr.replace("ld.bfd:", "LD:"), report
+    assert _build_id(tmp_path / "braze" / "out") == _build_id(tmp_path / "bfd" / "out"), report

@@ -3,7 +3,8 @@ now taken from _hashlib directly, without hashlib.py's import; synthetic/notes.p
 links the same program with ld.bfd and with braze; both programs must behave alike with notes of the
 same size, and braze's digest must be the sha1/md5 of its whole file with the digest's own bytes zeroed
 (braze's rule since the build-id was added; bfd hashes its headers and sections piecewise, so its digest
-is not that of its file), through a regular file, /dev/null, and a failing link."""
+is not that of its file), through a regular file, /dev/null, and a failing link.  A bare --build-id
+(what gcc passes) is 160 bits, as bfd's, hashed with BLAKE2b-160 below 3 MiB of output and SHA-1 above."""
 from __future__ import annotations
 
 import hashlib
@@ -42,23 +43,34 @@ def _link(d: Path, lddir: str, tag: str, nwords: int, flags: list[str], out: Pat
                                env=tool_env(), capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("style", ["sha1", "md5"])
-@pytest.mark.parametrize("nwords", [1000, 600000])        # 4 KB and 2.4 MB of .data: below and above 1 MiB
+def _digest(style: str, data: bytes) -> str:
+    if style == "":
+        if len(data) < 3 << 20:
+            return hashlib.blake2b(data, digest_size=20).hexdigest()
+        style = "sha1"
+    return hashlib.new(style, data).hexdigest()
+
+
+@pytest.mark.parametrize("style,nwords", [
+    (style, n) for style in ("sha1", "md5", "") for n in (1000, 600000)        # 4 KB / 2.4 MB of .data
+] + [("", 1000000)])                                                          # 4 MB: bare --build-id's SHA-1
 def test_build_id_digest_of_file(tmp_path, braze_lddir, style, nwords):
     res = {}
+    flag = f"-Wl,--build-id={style}" if style else "-Wl,--build-id"
     for tag in ("bfd", "braze"):
-        exe, p = _link(tmp_path, braze_lddir, tag, nwords, [f"-Wl,--build-id={style}"])
+        exe, p = _link(tmp_path, braze_lddir, tag, nwords, [flag])
         assert p.returncode == 0, f"{tag}: {p.stderr}"
         r = subprocess.run([exe], env=run_env(tmp_path, {}), capture_output=True, text=True, timeout=RUN_TIMEOUT)
         data = bytearray(exe.read_bytes())
         off, size, hexid = _note(exe)
         data[off:off + size] = bytes(size)
-        res[tag] = (r.returncode, r.stdout, size, hexid, hashlib.new(style, data).hexdigest(), len(data))
+        res[tag] = (r.returncode, r.stdout, size, hexid, _digest(style, bytes(data)), len(data))
     b, z = res["bfd"], res["braze"]
     assert b[0] == 0 and b[1] == f"8 {nwords}\n", b
     assert z[:3] == b[:3]
     assert len(b[3]) == len(z[3]) == 2 * b[2]
     assert z[3] == z[4], "braze: build-id is not the digest of the file with the note zeroed"
+    assert b[2] == (16 if style == "md5" else 20)
     assert (z[5] >= 1 << 20) == (nwords > 1000)
 
 

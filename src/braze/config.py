@@ -81,7 +81,7 @@ class Config:
     static: bool = False          # -static given: no dynamic sections unless -pie/-shared
     dynamic_linker: str | None = None
     no_dynamic_linker: bool = False
-    build_id: str | None = None   # 'sha1' | 'md5' | 'uuid' | '0x...' | None
+    build_id: str | None = None   # 'default' (bare --build-id) | 'sha1' | 'md5' | 'uuid' | '0x...' | None
     eh_frame_hdr: bool = False
     plt_unwind: bool = True       # --ld-generated-unwind-info: .eh_frame FDEs for .plt and .plt.got
     hash_style: str = "both"      # plain ld default; gcc passes gnu
