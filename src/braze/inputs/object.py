@@ -36,6 +36,7 @@ class ObjectFile:
     """A relocatable object, possibly an archive member."""
     is_shared = False
     just_syms = False                 # made from a --just-symbols file (justsyms.py)
+    synthetic = False                 # made by the linker (libinit.py, justsyms.py)
 
     def __init__(self, name: str, view, archive=None, order: int = 0, target=None, record=None):
         self.name = name
