@@ -45,6 +45,7 @@ SPELLINGS = [
     (["-z", "stack-size=0x100000"], "same"), (["-z", "stack-size=12k"], "same"),
     (["--require-defined=main"], "same"), (["--require-defined", "nosuch"], "same"),
     (["-z", "nocombreloc"], "same"), (["--build-id=none"], "same"), (["--undefined"], "same"),
+    (["--compress-debug-sections=ZLIB"], "same"), (["--compress-debug-sections=Zlib-Gnu"], "same"),
     (["-m", "elf_x86_64"], "same"), (["-melf_x86_64"], "same"), (["-m", "elf_i386"], "error"),
 ]
 
@@ -267,3 +268,30 @@ def test_build_id_style_like_bfd(words, obj, direct_ld, tmp_path):
     assert b.returncode == 0 and z.returncode == 0, report
     assert z.stderr.replace("braze:", "LD:") == b.stderr.replace("ld.bfd:", "LD:"), report
     assert _build_id(tmp_path / "braze" / "out") == _build_id(tmp_path / "bfd" / "out"), report
+
+
+# ---- --defsym numbers: every integer form of ld's expressions (inputs/ldscript.py _number) ----
+DEFSYM_VALUES = ["10", "0x10", "0X1f", "$1f", "010", "08", "10h", "17o", "101b", "12d", "1K", "1m", "0x1K",
+                 "foo", "foo+0x10", "foo+1K", "foo-010", "0b101", "1e"]
+
+
+def _sym_values(path: Path) -> dict:
+    with open(path, "rb") as f:
+        return {s.name: s["st_value"] for s in ELFFile(f).get_section_by_name(".symtab").iter_symbols()}
+
+
+@pytest.mark.parametrize("value", DEFSYM_VALUES)
+def test_defsym_number_like_bfd(value, obj, direct_ld, tmp_path):
+    words = [f"--defsym=foo2={value}"]
+    bargv, b = _link(["ld.bfd"], tmp_path / "bfd", obj, words)
+    zargv, z = _link(direct_ld, tmp_path / "braze", obj, words)
+    report = f"$ {sh(bargv)}\n{b.stderr}\n$ {sh(zargv)}\n{z.stderr}"
+    assert "Traceback" not in z.stderr and "internal error" not in z.stderr, report
+    assert (b.returncode == 0) == (z.returncode == 0), report
+    if b.returncode:
+        return
+    got = []
+    for d in ("bfd", "braze"):
+        v = _sym_values(tmp_path / d / "out")
+        got.append(v["foo2"] - (v["foo"] if "foo" in value else 0))
+    assert got[1] == got[0], report

@@ -248,6 +248,10 @@ PROP_LINKS = {
     "z-v4-nostdlib": ("plain", "plain", ("-nostdlib", "-shared", "-Wl,-z,x86-64-v4")),
     # (bfd 2.40 aborts with an internal error for -z x86-64-baseline when an input has ISA_1_NEEDED)
     "z-v2-v3-needed": ("v3-needed", "used", ("-nostdlib", "-shared", "-Wl,-z,x86-64-v2")),
+    # -z stack-size: bfd adds GNU_PROPERTY_STACK_SIZE (8 bytes) to a property note the output has
+    "stack-size-pie": ("v3-used", "used", ("-pie", "-Wl,-z,stack-size=0x200000")),
+    "stack-size-cet-shared": ("cet", "cet", ("-nostdlib", "-shared", "-Wl,-z,stack-size=0x3000")),
+    "stack-size-plain-shared": ("plain", "plain", ("-nostdlib", "-shared", "-Wl,-z,stack-size=0x100000")),
 }
 
 

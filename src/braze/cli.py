@@ -606,9 +606,10 @@ def _(c, s, v):
 
 @_arg("compress-debug-sections")
 def _(c, s, v):
-    if v not in ("none", "zlib", "zlib-gnu", "zlib-gabi", "zstd"):
+    w = v.lower()           # (bfd compares the names ignoring case)
+    if w not in ("none", "zlib", "zlib-gnu", "zlib-gabi", "zstd"):
         raise LinkError(f"invalid --compress-debug-sections option: {v}")
-    c.compress_debug_sections = "zlib" if v == "zlib-gabi" else v
+    c.compress_debug_sections = "zlib" if w == "zlib-gabi" else w
 
 
 @_arg("build-id")

@@ -6,7 +6,7 @@ from _operator import itemgetter     # the builtin module: operator.py costs ~0.
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
+from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   STB_LOCAL, STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
                   STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED)
 from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs, out_section,
@@ -153,9 +153,23 @@ def _assign_re():
     global _ASSIGN_EXPR
     if _ASSIGN_EXPR is None:
         import re
-        _ASSIGN_EXPR = re.compile(r"^\s*([A-Za-z_.$][\w.$@]*|0[xX][0-9a-fA-F]+|\d+)\s*"
-                                  r"(?:([+-])\s*(0[xX][0-9a-fA-F]+|\d+))?\s*$")
+        # (a number is any of ld's forms: 0x/$ hex, 0 octal, h/o/b/d radix suffixes, K/M: _ld_number)
+        _ASSIGN_EXPR = re.compile(r"^\s*(\$[0-9A-Fa-f]+|[A-Za-z_.$][\w.$@]*|\d[0-9A-Za-z]*)\s*"
+                                  r"(?:([+-])\s*(\$[0-9A-Fa-f]+|\d[0-9A-Za-z]*))?\s*$")
     return _ASSIGN_EXPR
+
+
+def _is_number(word: str) -> bool:
+    return word[0].isdigit() or (word[0] == "$" and len(word) > 1 and all(c in _HEXDIGITS for c in word[1:]))
+
+
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _ld_number(word: str):
+    """ld's integer forms (inputs/ldscript.py's reader), or None."""
+    from .inputs.ldscript import _number
+    return _number(word)
 
 
 def _assignments(ctx) -> list:
@@ -190,13 +204,18 @@ def _define_defsyms(ctx) -> None:
             what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
             raise LinkError(f"{what}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
         base, sign, num = m.groups()
+        if _is_number(base):
+            base_value = _ld_number(base)
+        delta = _ld_number(num) * (-1 if sign == "-" else 1) if num else 0
+        if (_is_number(base) and base_value is None) or delta is None:
+            what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
+            raise LinkError(f"{what}: invalid number")
         s = ctx.sym(name)
         if kind.startswith("PROVIDE") and name not in early and \
                 not (s.rank == NONE and s.ref_regular and not s.linker_defined):
             continue            # PROVIDE: only for a symbol the objects use and do not define
-        delta = int(num, 0) * (-1 if sign == "-" else 1) if num else 0
         ref = None
-        if not base[0].isdigit():
+        if not _is_number(base):
             if wraps:
                 base = wrapped_ref(wraps, base)
             ref = ctx.symtab.get(base)
@@ -233,7 +252,7 @@ def _define_defsyms(ctx) -> None:
         if kind.endswith("HIDDEN"):
             s.visibility = STV_HIDDEN
         if ref is None:
-            s.value = int(base, 0) + delta
+            s.value = base_value + delta
         elif ref.rank >= COMMON and ref.section is not None:
             # in the section of `ref`, so it relocates with it (PIE, -shared)
             s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
@@ -608,6 +627,9 @@ def create_synthetic(ctx) -> None:
     if cfg.build_id:
         syn.build_id = BuildId(cfg.build_id)
     props = ctx.target.merge_properties(ctx)
+    if props and cfg.stack_size:
+        # bfd records -z stack-size in the output's property note too, when it has one
+        props = [(GNU_PROPERTY_STACK_SIZE, cfg.stack_size)] + props
     if props:
         syn.property = PropertyNote(props)
     if cfg.package_metadata is not None:

@@ -326,7 +326,13 @@ def _number(text):
         elif s[-1:] in "dD" and len(s) > 1:
             v = int(s[:-1], 10)
         elif len(s) > 1 and s[0] == "0":
-            v = int(s, 8)
+            # (bfd_scan_vma reads octal digits up to the first other one: `08` is 0)
+            n = 1
+            while n < len(s) and s[n] in "01234567":
+                n += 1
+            if not s[n:].isdigit() and s[n:]:
+                return None
+            v = int(s[1:n] or "0", 8)
         else:
             v = int(s, 10)
     except ValueError:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import struct
 
-from ..elf import SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0, NT_FDO_PACKAGING_METADATA
+from ..elf import (SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0, NT_FDO_PACKAGING_METADATA,
+                   GNU_PROPERTY_STACK_SIZE)
 from ..sections import Chunk
 
 
@@ -85,7 +86,9 @@ def _hasher(style: str, size: int):
 class PropertyNote(Chunk):
     def __init__(self, props: list[tuple[int, int]]):
         super().__init__(".note.gnu.property", SHT_NOTE, SHF_ALLOC, 8)
-        desc = b"".join(struct.pack("<IIII", t, 4, v, 0) for t, v in props)
+        # (the stack size is an address-sized number; the other properties are 4-byte bit masks)
+        desc = b"".join(struct.pack("<IIQ", t, 8, v) if t == GNU_PROPERTY_STACK_SIZE else
+                        struct.pack("<IIII", t, 4, v, 0) for t, v in props)
         self.data = struct.pack("<III4s", 4, len(desc), NT_GNU_PROPERTY_TYPE_0, b"GNU\0") + desc
         self.size = len(self.data)
 
