@@ -122,10 +122,26 @@ def order_sections(ctx) -> None:
         keep, ctx.emit_globals = referenced(ctx, chunks)
     dropped = [c for c in chunks if not c.size and not c.is_synthetic and not _bounded(ctx, c.name)
                and id(c) not in keep]
+    order = chunks
     chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or c is syn.gotplt
               or not c.is_synthetic and c.members and c not in dropped]
+    kept_ids = {id(c) for c in chunks}
+    prev = None
     for c in dropped:
         c.dropped = True
+    for c in order:
+        # the kept allocated sections around each dropped one, in bfd's order (orphans of one kind
+        # in the order met): _rehome puts the dropped one's symbols there
+        if getattr(c, "dropped", False):
+            c.near_prev = prev
+        elif id(c) in kept_ids and c.flags & SHF_ALLOC:
+            prev = c
+    nxt = None
+    for c in reversed(order):
+        if getattr(c, "dropped", False):
+            c.near_next = nxt
+        elif id(c) in kept_ids and c.flags & SHF_ALLOC:
+            nxt = c
     # TLS: the first TLS section carries the segment's alignment
     tls = [c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC]
     if tls:
@@ -185,7 +201,7 @@ def assign_addresses(ctx) -> None:
             _assign(ctx, chunks)
         else:
             raise LinkError(".relr.dyn: layout does not converge")
-    _rehome(chunks, dropped)
+    _rehome(ctx, chunks, dropped)
     if ctx.fixed_starts:
         _fixed_first(ctx, chunks, dropped)
 
@@ -255,22 +271,58 @@ def _bounded(ctx, name: str) -> bool:
     return False
 
 
-def _rehome(chunks, dropped) -> None:
-    """A dropped section gets the address it would have had and the index of the section before it,
-    which is where bfd puts symbols of removed sections (e.g. crtend's __TMC_END__ after .data)."""
-    alloc = [c for c in chunks if c.flags & SHF_ALLOC]
+def _rehome(ctx, chunks, dropped) -> None:
+    """A dropped section gets the address it would have had (after the kept section before it in
+    bfd's order) and the index of the section bfd's _bfd_nearby_section picks for its symbols (e.g.
+    crtend's __TMC_END__ of an empty .tm_clone_table): the following section unless that one differs
+    from the preceding in allocation/TLS/file contents, writability or code in a way the dropped
+    section does not, or starts past the address."""
     for d in dropped:
-        key = (d.rank, d.type == SHT_NOBITS)
-        prev = None
-        for c in alloc:
-            if (c.rank, c.type == SHT_NOBITS) <= key:
-                prev = c
-        if not d.flags & SHF_ALLOC or prev is None:
+        prev, nxt = getattr(d, "near_prev", None), getattr(d, "near_next", None)
+        if not d.flags & SHF_ALLOC or (prev is None and nxt is None):
             d.shndx = 0
             continue
-        d.shndx = prev.shndx
+        if prev is None:
+            d.shndx, d.addr, d.offset = nxt.shndx, nxt.addr, nxt.offset
+            continue
         d.addr = align_up(prev.addr + prev.size, d.align)
         d.offset = prev.offset
+        if not d.flags & SHF_WRITE and prev.flags & SHF_WRITE:
+            pass                # (a read-only section after writable ones: .lrodata's region, as it is)
+        elif d.flags & SHF_WRITE and not prev.flags & SHF_WRITE:
+            # where bfd's DATA_SEGMENT_ALIGN put `.`: the data segment's first section, when it follows
+            if nxt is not None and nxt.flags & SHF_WRITE:
+                d.addr, d.offset = nxt.addr, nxt.offset
+        elif not d.flags & SHF_EXECINSTR and prev.flags & SHF_EXECINSTR and ctx.config.separate_code:
+            # bfd's script aligns `.` to a page after the code for the read-only data
+            d.addr = align_up(prev.addr + prev.size, ctx.config.max_page_size)
+        best = nxt if nxt is not None else prev
+        if nxt is not None:
+            f_prev, f_next, f_d = _bfd_flags(prev), _bfd_flags(nxt), _bfd_flags(d)
+            if (f_prev ^ f_next) & (_F_ALLOC | _F_TLS | _F_LOAD):
+                if (f_next ^ f_d) & (_F_ALLOC | _F_TLS) or (f_prev & _F_LOAD and not f_next & _F_LOAD):
+                    best = prev
+            elif (f_prev ^ f_next) & _F_RO:
+                if (f_next ^ f_d) & _F_RO:
+                    best = prev
+            elif (f_prev ^ f_next) & _F_CODE:
+                if (f_next ^ f_d) & _F_CODE:
+                    best = prev
+            elif d.addr < nxt.addr:
+                best = prev
+        d.shndx = best.shndx
+
+
+_F_ALLOC, _F_TLS, _F_LOAD, _F_RO, _F_CODE = 1, 2, 4, 8, 16
+
+
+def _bfd_flags(c) -> int:
+    """The section flags bfd's nearby-section choice compares (SEC_ALLOC, SEC_THREAD_LOCAL,
+    SEC_LOAD, SEC_READONLY, SEC_CODE)."""
+    f = c.flags
+    return ((_F_ALLOC if f & SHF_ALLOC else 0) | (_F_TLS if f & SHF_TLS else 0)
+            | (_F_LOAD if c.type != SHT_NOBITS else 0) | (0 if f & SHF_WRITE else _F_RO)
+            | (_F_CODE if f & SHF_EXECINSTR else 0))
 
 
 def _segments(ctx, chunks, splits=frozenset()):
@@ -467,6 +519,10 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.offset = addr - base if not fixed else file_end + ((addr - file_end) % page)
         else:
             r_end = addr
+            if cfg.separate_code and li and loads[li - 1].flags & PF_X and not loads[li - 1].flags & PF_W:
+                # bfd's script aligns `.` to a page after the code for the read-only data, which
+                # DATA_SEGMENT_ALIGN then starts from even when there is none
+                r_end = align_up(addr, page)
             if c0 in fixed:
                 start = _segment_start(fixed, c0, addr, new_splits, page)
             elif cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks):

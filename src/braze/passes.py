@@ -653,6 +653,8 @@ def create_synthetic(ctx) -> None:
         from .synthetic.rela import RelrDyn
         syn.relr_dyn = RelrDyn()
     syn.got = Got()
+    if not dyn:
+        syn.got.entsize = ctx.target.static_got_entsize
     syn.gotplt = GotPlt(dyn)
     syn.gotplt.dynamic_word = not ctx.target.got_header
     if not dyn:

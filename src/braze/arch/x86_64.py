@@ -1335,6 +1335,7 @@ class X86_64(Target):
     ifunc_ignores_symbolic = True
     unwind_section_type = SHT_X86_64_UNWIND
     interpreter = "/lib64/ld-linux-x86-64.so.2"
+    static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
 
     def code_fill(self, n: int) -> bytes:
         return _NOPS[10] * (n // 10) + _NOPS[n % 10]
