@@ -7,7 +7,7 @@ Errors are raised as EhParseError(what, pos, extra); ehframe.py turns them into 
 """
 from __future__ import annotations
 
-import sys
+import struct
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -321,28 +321,16 @@ def eh_frame_hdr(eh: bytes, addr: int, hdr: int, eh_ptr: int, fde_offs: list[int
         if j - i > 1:
             order[i:j] = sorted(order[i:j], key=fde_offs.__getitem__)
         i = j
-    out = bytearray(12 + 8 * n)
-    out[0:4] = b"\x01\x1b\x03\x3b"
-    out[4:8] = eh_ptr.to_bytes(4, "little", signed=True)
-    out[8:12] = n.to_bytes(4, "little")
-    native = sys.byteorder == "little"
-    words = memoryview(out).cast("i")
-    p = 3
+    # the table packed at once (a store per word through a memoryview costs a generic item call each)
+    words: list[int] = [0x3b031b01, eh_ptr, n]
     for k in order:
         a = locs[k] - hdr
         f = addr + fde_offs[k] - hdr
         if a < -0x80000000 or a > 0x7fffffff or f < -0x80000000 or f > 0x7fffffff:
-            words.release()
             raise OverflowError("eh_frame_hdr: distance beyond 32 bits")
-        if native:
-            words[p] = a
-            words[p + 1] = f
-        else:
-            out[4 * p:4 * p + 4] = a.to_bytes(4, "little", signed=True)
-            out[4 * p + 4:4 * p + 8] = f.to_bytes(4, "little", signed=True)
-        p += 2
-    words.release()
-    return bytes(out)
+        words.append(a)
+        words.append(f)
+    return struct.pack("<Iii%di" % (2 * n), *words)
 
 
 def eh_frame(datas: list[bytes], offs: list[int], sizes: list[int], pads: list[int], outs: list[int],

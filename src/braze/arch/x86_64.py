@@ -235,10 +235,15 @@ _ABS32_TABLE: list[list[int]] = [     # a 32-bit (or narrower) absolute field ca
 del _
 
 
-def _sym_kind(ctx, s: Symbol) -> int:
-    """The symbol's column in the scan tables (s is not local)."""
-    if s.rank == SHARED:
+def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
+    """The symbol's column in the scan tables (s is not local). `shared`: the output is a shared
+    object (an executable's own definitions are never preemptible: decided here without a call that
+    reads the link's settings)."""
+    r = s.rank
+    if r == SHARED:
         k = IMPORT
+    elif r != NONE and not shared:
+        k = LOCAL
     elif is_preemptible(ctx, s):
         k = PREEMPT
     elif s.rank == NONE and not s.linker_defined:
@@ -364,7 +369,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
-            elif is_preemptible(ctx, s):
+            elif (shared or s.rank <= SHARED) and is_preemptible(ctx, s):
+                # (an executable's own definitions are not preemptible: no call for them)
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
@@ -388,7 +394,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 if not writable and sflags & SHF_ALLOC:
                     _err_pic(ctx, obj, sec, off, t, s)
             else:
-                act = pc_row[_sym_kind(ctx, s)]
+                act = pc_row[_sym_kind(ctx, s, shared)]
                 if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
                     _err_nocopyreloc(ctx, obj, sec, off, t, s)
                 elif act == COPY_OR_CPLT:
@@ -424,7 +430,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                     _weak_ref(ctx, s, 1)
                     ctx.weak_data_relocs.append((sec, off, s, _addend(raw, rels, i)))
                 continue
-            act = abs64_row[_sym_kind(ctx, s)]
+            act = abs64_row[_sym_kind(ctx, s, shared)]
             if act == COPY_OR_CPLT and (writable or nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC)):
                 act = DYN       # (-z nocopyreloc: also in a read-only section, a text relocation, as bfd)
             if act == COPY_OR_CPLT:
@@ -445,7 +451,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 data = sec.data
             if gotpcrelx_relaxable(ctx, data, off, t, s):
                 continue
-            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if (shared or s.rank <= SHARED)
+                                       and is_preemptible(ctx, s) else 0))
             continue
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
             if not sflags & SHF_ALLOC:
