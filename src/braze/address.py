@@ -44,12 +44,15 @@ def sym_addr(ctx, s: Symbol) -> int:
         if type(sec) is InputSection:
             m = sec.merge
             if m is not None:
-                return m[0].addr + merged_offset(m, s.value)
+                base: int = m[0].addr
+                return base + merged_offset(m, s.value)
             out = sec.out
             if out is None:
                 return 0
-            return out.addr + sec.out_off + s.value
-        return sec.addr + s.value
+            addr: int = out.addr        # (an int first: the sums are then native, not generic)
+            return addr + sec.out_off + s.value
+        saddr: int = sec.addr
+        return saddr + s.value
     if s.canonical_plt:
         return plt_addr(ctx, s)
     if s.rank == SHARED:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from . import ehparse as _ep
+from .inputs.objparse import InputSection
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,8 +78,8 @@ def _target_key(obj: Any, first_global: int, idx: int) -> Any:
     return id(obj.syms[idx])
 
 
-def _fde_alive(obj: Any, first_global: int, esyms: Any, sections: Any, syms: Any, rels: list[Rel],
-               off: int) -> bool:
+def _fde_alive(obj: Any, first_global: int, esyms: list[tuple[int, ...]], sections: list[Any],
+               syms: list[Any], rels: list[Rel], off: int) -> bool:
     """Whether the code an FDE (at off, with relocations rels) covers is kept."""
     off += 8
     for rel in rels:
@@ -97,7 +98,11 @@ def _fde_alive(obj: Any, first_global: int, esyms: Any, sections: Any, syms: Any
                     sec = s.section
                     if s.file is not obj and s.rank:
                         return False
-            return sec is not None and bool(sec.alive) and getattr(sec, "out", 1) is not None
+            if sec is None:
+                return False
+            if isinstance(sec, InputSection):   # (its fields read natively)
+                return bool(sec.alive) and sec.out is not None
+            return bool(sec.alive) and getattr(sec, "out", 1) is not None
     return False
 
 
@@ -113,9 +118,9 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
         offs, sizes, cie_of, encs, per = parsed[si]
         obj: Any = sec.file
         first_global: int = obj.first_global
-        esyms: Any = obj.esyms
-        sections: Any = obj.sections
-        syms: Any = obj.syms
+        esyms: list[tuple[int, ...]] = obj.esyms
+        sections: list[Any] = obj.sections
+        syms: list[Any] = obj.syms
         cies: dict[int, Record] = {}
         for i in range(len(cie_of)):
             c = cie_of[i]

@@ -111,6 +111,7 @@ class RelocValues:
 
     def __init__(self, obj: Any, shared: dict[Symbol, tuple[int, int, int]]) -> None:
         n = len(obj.syms)
+        self.syms: list[Symbol | None] = obj.syms     # (read natively per symbol, not off the object)
         self.esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
         self.sections: list[Any] = obj.sections
         # per section index: its output address when it is a plain placed input section, -1 when not,
@@ -131,7 +132,7 @@ def fill_values(ctx, obj, idx: int, rv: RelocValues) -> int:
     """Decide what the targets' common relocation types (calls, PC-relative and absolute words) use as
     S for symbol `idx` of `obj` (rv.kind[idx]): merged-section symbols, IFUNC, canonical PLT and
     discarded sections depend on the addend or on the section being relocated.  Returns the kind."""
-    s: Symbol | None = obj.syms[idx]
+    s: Symbol | None = rv.syms[idx]
     v: int
     if s is None:
         if idx < len(rv.esyms):

@@ -120,18 +120,21 @@ def gotpcrelx_imm(ctx, s) -> bool:
     return (s.is_abs and not (s.script_abs and ctx.config.pic)) or (s.rank == NONE and not s.linker_defined)
 
 
-def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
-    if not ctx.config.relax or off < 2:
+def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol) -> bool:
+    cfg = ctx.config
+    if not cfg.relax or off < 2:
         return False
-    if s.rank == SHARED or s.type == STT_GNU_IFUNC or is_preemptible(ctx, s):
+    pic: bool = bool(cfg.pic)
+    if s.rank == SHARED or s.type == STT_GNU_IFUNC or ((pic or s.rank == NONE) and is_preemptible(ctx, s)):
+        # (an executable's own definitions are not preemptible: no call for them)
         return False
-    op = data[off - 2]
-    if s.rank == NONE and not s.linker_defined and ctx.config.pic:
+    op: int = data[off - 2]
+    if s.rank == NONE and not s.linker_defined and pic:
         # bfd resolves a non-preemptible undefined weak symbol to 0 in PIC output only through the
         # imm32 forms (mov/test/binop, GOTPCRELX only); branches and plain GOTPCREL keep a GOT slot
         # (holding 0, with no dynamic relocation)
         return t != R_GOTPCREL and (op == 0x8b or op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05)
-    if s.is_abs and ctx.config.pic and not s.script_abs:
+    if s.is_abs and pic and not s.script_abs:
         # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation);
         # an assignment's symbol (--defsym, a script) converts as the image's own (lea: image + value)
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
@@ -144,7 +147,7 @@ def gotpcrelx_relaxable(ctx, data, off, t, s) -> bool:
     if op == 0xff and data[off - 1] in (0x15, 0x25):
         return True
     # test/binop have no PC-relative immediate form, so like bfd only non-PIC output converts them
-    return not ctx.config.pic and op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05
+    return not pic and op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05
 
 
 def _imm32_fits(rex, v) -> bool:
@@ -235,6 +238,9 @@ _ABS32_TABLE: list[list[int]] = [     # a 32-bit (or narrower) absolute field ca
 del _
 
 
+_NO_RELS: list[tuple[int, int, int]] = []
+
+
 def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
     """The symbol's column in the scan tables (s is not local). `shared`: the output is a shared
     object (an executable's own definitions are never preemptible: decided here without a call that
@@ -284,6 +290,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
     use_raw: bool = rels is None
     if not n:
         return
+    rl: list[tuple[int, int, int]] = rels if rels is not None else _NO_RELS   # (indexed natively)
     syms: list[Symbol | None] = obj.syms
     esyms: list[tuple[int, int, int, int, int, int]] = obj.esyms
     st0 = getattr(ctx, "x86_scan", None)
@@ -338,7 +345,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             x = x << 8 | raw[p + 12]
             idx = int(x)
         else:
-            off, info, _a = rels[i]     # type: ignore[index]
+            off, info, _a = rl[i]
             t = info & 0xffffffff
             idx = info >> 32
         if idx >= nsyms:
@@ -351,7 +358,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             bit = 2 if t == R_PLT32 else 1
             if seen[idx] & bit:
                 continue
-            seen[idx] |= bit
+            seen[idx] = seen[idx] | bit     # (an augmented item assignment is a generic call)
         s: Symbol | None = syms[idx]
         if s is None:
             # a local: PC-relative references to it need nothing (unless it is a local IFUNC)
@@ -667,6 +674,7 @@ def apply_relocs(ctx, obj, sec: InputSection, rels: list[tuple[int, int, int]] |
     InputSection.relocs already holds them as a list."""
     rels, raw, n = _rela_source(sec, rels)
     use_raw: bool = rels is None
+    rl: list[tuple[int, int, int]] = rels if rels is not None else _NO_RELS   # (indexed natively)
     rr: Any = None          # the relocations as a sequence, for the rare paths that index entries
     rv: RelocValues = _reloc_values(ctx, obj)
     kind: list[int] = rv.kind
@@ -724,7 +732,7 @@ def apply_relocs(ctx, obj, sec: InputSection, rels: list[tuple[int, int, int]] |
                 else:
                     A = _s64(raw, p + 16)
             else:
-                off, info, A = rels[i]      # type: ignore[index]
+                off, info, A = rl[i]
                 t = info & 0xffffffff
                 idx = info >> 32
             if idx < nk:

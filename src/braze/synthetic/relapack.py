@@ -27,17 +27,24 @@ def split_relative(relocs: list[Any], rel_cls: Any) -> tuple[list[int], list[Any
     keys: list[int] = []
     other: list[Any] = []
     last_out: Any = None
+    last_place: Any = None
     base_addr = 0
     base_off = 0
+    place_off = 0
+    rt: tuple          # (a RelativeReloc is a tuple: its items are read natively)
     for r in relocs:
         if type(r) is rel_cls:
-            place: Any = r[0]
-            out: Any = place.out
-            if out is not last_out:
-                last_out = out
-                base_addr = out.addr
-                base_off = out.offset
-            o: int = place.out_off + r[1]
+            rt = r
+            place: Any = rt[0]
+            if place is not last_place:     # (one section's relocations come together)
+                last_place = place
+                out: Any = place.out
+                if out is not last_out:
+                    last_out = out
+                    base_addr = out.addr
+                    base_off = out.offset
+                place_off = place.out_off
+            o: int = place_off + rt[1]
             fo = base_off + o
             if fo > OFF_MASK:
                 raise OverflowError(fo)
