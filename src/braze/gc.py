@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
                   SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, SHN_UNDEF, SHN_LORESERVE)
+from .ehbuild import Record
 from .inputs.object import InputSection
 from .sections import is_c_identifier
 from .symbols import NONE, Symbol
@@ -81,14 +82,18 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             t = isec.type
             if n == ".eh_frame" and (t == progbits or t == uw):
                 isec.gc_mark = True
-                recs: Any = split_eh_frame(isec)      # (ehframe.Record: an interpreted class)
+                recs: list[Record] = split_eh_frame(isec)     # (ehbuild's native records)
                 for r in recs:
-                    if r.is_cie or not r.relocs:
+                    if r.is_cie:
                         continue
-                    first = r.relocs[0]
-                    tgt = _target_section(obj, first[1] >> 32)
+                    rrels = r.relocs
+                    if not rrels:
+                        continue
+                    tgt = _target_section(obj, rrels[0][1] >> 32)
                     if tgt is not None:
-                        fde_refs.setdefault(id(tgt), []).append((obj, r.relocs[1:] + r.cie.relocs))
+                        cie = r.cie
+                        fde_refs.setdefault(id(tgt), []).append((obj, rrels[1:] + (cie.relocs if cie is not None
+                                                                                  else [])))
                 continue
             if not flags & alloc:
                 isec.gc_mark = True
@@ -229,7 +234,7 @@ def _mark_targets(obj: Any, rels: list[Any], mark: Any) -> None:
     """mark() each input section the relocations `rels` of `obj` refer to that is not marked yet
     (_target_section with the object's tables read once, for the mark loop's thousands of calls)."""
     first: int = obj.first_global
-    esyms: list[Any] = obj.esyms
+    esyms: list[tuple[int, ...]] = obj.esyms     # (items read natively: see symtab.build_symtab)
     syms: list[Symbol | None] = obj.syms
     secs: list[Any] = obj.sections
     nes = len(esyms)
@@ -238,6 +243,7 @@ def _mark_targets(obj: Any, rels: list[Any], mark: Any) -> None:
     lores: int = SHN_LORESERVE
     idx: int
     sh: int
+    rel: tuple[int, ...]
     for rel in rels:
         idx = rel[1] >> 32
         if idx < first:

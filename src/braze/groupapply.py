@@ -36,13 +36,18 @@ def apply_jobs(ctx, buf: Any, jobs: list[tuple[Any, int, int]], native: Any, lis
     k = 0
     e: int
     lo: int
+    sec: InputSection
     while k < nj:
-        out = jobs[k][0].out
+        sec = jobs[k][0]
+        out = sec.out
         lo = jobs[k][1]
         e = k + 1
         # (pieces of at most _GROUP_SPAN bytes: the copies then stay below malloc's mmap threshold
         # and reuse the heap's pages, where big ones were fresh mappings, page-faulted in each time)
-        while e < nj and jobs[e][0].out is out and jobs[e][1] - lo < _GROUP_SPAN:
+        while e < nj:
+            sec = jobs[e][0]
+            if sec.out is not out or jobs[e][1] - lo >= _GROUP_SPAN:
+                break
             e += 1
         _apply_group(ctx, buf, jobs, k, e, native, listed, whole, finish)
         k = e
@@ -56,6 +61,7 @@ def _apply_group(ctx, buf: Any, jobs: list[tuple[Any, int, int]], k: int, e: int
     lo: int = jobs[k][1]
     hi: int = lo
     nrel: int = 0
+    m: InputSection     # (the jobs' sections: their fields read natively)
     for j in range(k, e):
         m, off, _a = jobs[j]
         if off < lo:

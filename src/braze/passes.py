@@ -9,7 +9,7 @@ from .diag import LinkError
 from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   STB_LOCAL, STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
                   STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED)
-from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs, out_section,
+from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs,
                        mergeable_entsize)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
                       NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -583,9 +583,6 @@ class _UniqueRule:
         self.count += 1
         return f"{name}\0{self.count}"
 
-
-def _out(outs, oname, sec, key=None, unwind=None) -> OutputSection:
-    return out_section(outs, oname, sec, key, unwind, _RANKS)
 
 
 # ------------------------------------------------------------------ synthetic

@@ -10,6 +10,7 @@ from .diag import LinkError
 from .elf import (SHT_PROGBITS, SHT_NOBITS, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHF_ALLOC,
                   SHF_GROUP, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN)
 from .symbols import COMMON, Symbol
+from .inputs.objparse import InputSection
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
@@ -418,7 +419,7 @@ def init_priority(name: str) -> int:
     return 1 << 20
 
 
-def section_order_key(outname: str, sec) -> tuple:
+def section_order_key(outname: str, sec: InputSection) -> tuple:
     """The order of input sections in an output section: bfd's default script lists several input
     descriptions for some (each taking its inputs in file order), and sorts some by name."""
     f = sec.file
@@ -466,6 +467,7 @@ def bin_inputs(objs: list[Any], outs: dict[Any, Any], merged: dict[Any, Any], eh
     group_f: int = SHF_GROUP
     flags: int
     name: str
+    sec: InputSection | None        # (typed: its fields are native reads)
     for obj in objs:
         for sec in obj.sections:
             if sec is None or not sec.alive:
@@ -513,7 +515,7 @@ def bin_inputs(objs: list[Any], outs: dict[Any, Any], merged: dict[Any, Any], eh
             lst.append((section_order_key(oname, sec), sec))
 
 
-def out_section(outs: dict[Any, Any], oname: str, sec: Any, key: Any, unwind: Any,
+def out_section(outs: dict[Any, Any], oname: str, sec: InputSection, key: Any, unwind: Any,
                 ranks: dict[str, int]) -> Any:
     """The OutputSection `key` (made from `sec` if new) with `sec`'s flags merged in, as bfd's
     lang_add_section does; `ranks` names the default script's sections (SHF_GNU_RETAIN stays on
