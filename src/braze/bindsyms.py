@@ -390,3 +390,77 @@ def _tls_mismatch(s: Symbol, obj: Any, is_def: bool, secs: list[Any], shndx: int
 def _where(file: Any, defined: bool, sec: Any) -> str:
     what = "definition" if defined else "reference"
     return f"{what} in {file.name}" + (f" section {sec.name}" if sec is not None else "")
+
+
+def mark_exports(symtab: dict[str, Symbol], everything: bool) -> None:
+    """passes.mark_exports' walk over every symbol (compiled: the cheap tests first, the defining
+    file's kind, an interpreted object's attribute, read only for the candidates).  `everything`:
+    -shared or --export-dynamic."""
+    s: Symbol
+    for s in symtab.values():
+        if s.rank < COMMON:
+            continue
+        # bfd: a regular definition is dynamic when a shared library refers to the name or
+        # defines it too (so the library's own references bind to ours: interposition,
+        # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
+        if not (everything or s.ref_dynamic or s.def_dynamic):
+            continue
+        if s.visibility == STV_HIDDEN or s.visibility == STV_INTERNAL:
+            continue
+        f = s.file
+        if f is None or f.is_shared:
+            continue
+        s.export = True
+
+
+def undefined_and_bounds(symtab: dict[str, Symbol]) -> tuple[list[tuple[str, Symbol]], list[Symbol]]:
+    """passes.resolve_symbols' walk: (the undefined symbols with their names, the library-defined
+    __start_/__stop_ symbols the objects refer to) out of every symbol of the link (compiled: the
+    interpreted loop read each symbol's rank; few are undefined)."""
+    undef: list[tuple[str, Symbol]] = []
+    bounds: list[Symbol] = []
+    s: Symbol
+    for name, s in symtab.items():
+        r = s.rank
+        if r == NONE:
+            undef.append((name, s))
+        elif r == SHARED and s.ref_regular and (name.startswith("__start_") or name.startswith("__stop_")):
+            bounds.append(s)
+    return undef, bounds
+
+
+def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], needs_dynsym: int, gc: bool,
+                  shared: bool, static_pie: bool, export_dynamic: bool, exported: set[str]) -> list[Symbol]:
+    """passes.finalize_dynamic's choice of .dynsym's symbols, in order: those the scan needs there,
+    then (in symbol table order) imports the objects use, exported definitions, a shared object's
+    undefined references, referenced __start_/__stop_ bounds, and the default script's exported
+    symbols under --export-dynamic.  (Compiled: it walks every symbol of the link.)"""
+    chosen: list[Symbol] = []
+    seen: set[Symbol] = set()
+    s: Symbol
+    for s in needs_syms:
+        if s.needs & needs_dynsym and s.bind != STB_LOCAL and s not in seen:
+            seen.add(s)
+            chosen.append(s)
+    for s in symtab.values():
+        if s in seen:
+            continue
+        r = s.rank
+        if r == SHARED and s.ref_regular and (s.used_in_reloc or not gc):
+            pass
+        elif s.export and r >= COMMON:
+            pass
+        elif (r == NONE and s.ref_regular and not s.linker_defined and shared and not static_pie
+              and s.visibility == 0 and s.ref_file is not None
+              and (s.used_in_reloc or not gc)):      # (ref_file None: only a -u name)
+            pass
+        elif s.linker_defined and (s.name.startswith("__start_") or s.name.startswith("__stop_")) and \
+                (shared or s.ref_dynamic):
+            pass
+        elif s.linker_defined and s.name in exported and export_dynamic and not shared:
+            pass
+        else:
+            continue
+        seen.add(s)
+        chosen.append(s)
+    return chosen

@@ -48,24 +48,11 @@ class OutputSection(Chunk):
         self.members: list = []
 
     def update_size(self, ctx) -> None:
-        off = 0
-        align = self.align
-        for m in self.members:
-            a = m.align
-            if a > align:
-                align = a
-            off = (off + a - 1) & -a
-            m.out_off = off
-            off += m.size
-        self.size = off
-        self.align = align
+        from .sections import place_members
+        self.size, self.align = place_members(self.members, self.align)
 
     def write(self, ctx, buf) -> None:
         if self.type == SHT_NOBITS:
             return
-        base = self.offset
-        for m in self.members:
-            d = m.data
-            if d is not None and len(d):
-                o = base + m.out_off
-                buf[o:o + len(d)] = d
+        from .sections import write_members
+        write_members(self.members, buf, self.offset)

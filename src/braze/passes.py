@@ -69,12 +69,9 @@ def resolve_symbols(ctx) -> None:
         if m and m.group(1) in LINKER_SYMS:
             ctx.sym(m.group(1)).ref_regular = True
     # linker-defined symbols that are referenced
-    dso_bounds = []
-    for name, s in symtab.items():
-        if s.rank != NONE:
-            if s.rank == SHARED and s.ref_regular and (name.startswith("__start_") or name.startswith("__stop_")):
-                dso_bounds.append(s)
-            continue
+    from .bindsyms import undefined_and_bounds
+    undefined, dso_bounds = undefined_and_bounds(symtab)
+    for name, s in undefined:
         if name in linker_syms or name in extra or ((name.startswith("__start_") or name.startswith("__stop_")) and
                                    is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
             if name == "_DYNAMIC" and not ctx.dynamic:
@@ -121,18 +118,9 @@ def check_library_references(ctx) -> None:
 
 def mark_exports(ctx) -> None:
     """Which regular definitions go to .dynsym (before dynamic lists and version scripts refine it)."""
+    from .bindsyms import mark_exports as walk      # (compiled: every symbol of the link)
     cfg = ctx.config
-    shared = cfg.shared
-    for s in ctx.symtab.values():
-        if s.rank < COMMON or not isinstance(s.file, object) or s.file is None or s.file.is_shared:
-            continue
-        if s.visibility in (STV_HIDDEN, STV_INTERNAL):
-            continue
-        # bfd: a regular definition is dynamic when a shared library refers to the name or
-        # defines it too (so the library's own references bind to ours: interposition,
-        # STB_GNU_UNIQUE objects, template instances also present in libstdc++.so)
-        if shared or cfg.export_dynamic or s.ref_dynamic or s.def_dynamic:
-            s.export = True
+    walk(ctx.symtab, bool(cfg.shared or cfg.export_dynamic))
 
 
 def apply_versions(ctx) -> None:
@@ -686,14 +674,9 @@ def create_synthetic(ctx) -> None:
 # ------------------------------------------------------------------ scan
 
 def scan_relocations(ctx) -> None:
+    from .relvalues import scan_objects
     scan_section = ctx.target.scan_section
-    for obj in ctx.objs:
-        for sec in obj.sections:
-            if sec is None or not sec.alive or not sec.rel_size or not sec.flags & SHF_ALLOC:
-                continue
-            if sec.is_eh_frame:
-                continue
-            scan_section(ctx, sec)
+    scan_objects(ctx, ctx.objs, scan_section)   # (compiled: the walk over every input section)
     eh = ctx.syn.eh_frame
     if eh is not None:
         # the kept records' relocations, one scan per input section
@@ -1012,31 +995,9 @@ def finalize_dynamic(ctx) -> None:
         return
     extra = ctx.target.extra_linker_syms
     ds = syn.dynsym
-    chosen = []
-    seen = set()
-    for s in ctx.needs_syms:
-        if s.needs & NEEDS_DYNSYM and s.bind != STB_LOCAL and id(s) not in seen:
-            seen.add(id(s))
-            chosen.append(s)
-    for s in ctx.symtab.values():
-        if id(s) in seen:
-            continue
-        if s.rank == SHARED and s.ref_regular and (s.used_in_reloc or not cfg.gc_sections):
-            chosen.append(s)
-        elif s.export and s.rank >= COMMON:
-            chosen.append(s)
-        elif (s.rank == NONE and s.ref_regular and not s.linker_defined and cfg.shared
-              and not ctx.static_pie and s.visibility == STV_DEFAULT and s.ref_file is not None
-              and (s.used_in_reloc or not cfg.gc_sections)):    # (ref_file None: only a -u name)
-            chosen.append(s)
-        elif s.linker_defined and s.name.startswith(("__start_", "__stop_")) and (cfg.shared or s.ref_dynamic):
-            chosen.append(s)
-        elif s.linker_defined and (s.name in EXPORTED_LINKER_SYMS or s.name in extra) and cfg.export_dynamic \
-                and not cfg.shared:
-            chosen.append(s)
-        else:
-            continue
-        seen.add(id(s))
+    from .bindsyms import dynsym_choice
+    chosen = dynsym_choice(ctx.needs_syms, ctx.symtab, NEEDS_DYNSYM, bool(cfg.gc_sections), bool(cfg.shared),
+                           bool(ctx.static_pie), bool(cfg.export_dynamic), set(EXPORTED_LINKER_SYMS) | set(extra))
     chosen.extend(ctx.version_syms)
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)

@@ -562,3 +562,46 @@ def mergeable_entsize(es: int, align: int, strings: int) -> bool:
     if es < align:
         return bool(strings) and not es & (es - 1)
     return es == align or not es % align
+
+
+def write_members(members: list[Any], buf: Any, base: int) -> None:
+    """OutputSection.write's copy of its members' bytes to buf[base:] (compiled: synth-16x has ~40 000
+    members, each a handful of attribute reads in the interpreted loop)."""
+    isec: InputSection
+    o: int
+    for m in members:
+        if type(m) is InputSection:
+            isec = m
+            d = isec.data
+            o = base + isec.out_off
+        else:
+            d = m.data
+            o = base + m.out_off
+        if d is not None:
+            n = len(d)
+            if n:
+                buf[o:o + n] = d
+
+
+def place_members(members: list[Any], align: int) -> tuple[int, int]:
+    """OutputSection.update_size's walk: each member's offset (aligned), then (size, alignment)."""
+    off: int = 0
+    a: int
+    isec: InputSection
+    for m in members:
+        if type(m) is InputSection:
+            isec = m
+            a = isec.align
+            if a > align:
+                align = a
+            off = (off + a - 1) & -a
+            isec.out_off = off
+            off += isec.size
+        else:
+            a = m.align
+            if a > align:
+                align = a
+            off = (off + a - 1) & -a
+            m.out_off = off
+            off += m.size
+    return off, align

@@ -97,14 +97,8 @@ def remove_stale_output(path: str) -> None:
 
 def _reloc_jobs(ctx) -> list:
     """(input section, file offset, address) for every input section with relocations to apply."""
-    jobs = []
-    for c in ctx.chunks:
-        if not isinstance(c, OutputSection) or c.type == SHT_NOBITS:
-            continue
-        for m in c.members:
-            if getattr(m, "rel_size", 0) and m.file is not None:
-                jobs.append((m, c.offset + m.out_off, c.addr + m.out_off))
-    return jobs
+    from .relvalues import reloc_jobs
+    return reloc_jobs(ctx.chunks, OutputSection, SHT_NOBITS)
 
 
 def _apply_jobs(ctx, buf, jobs) -> None:
