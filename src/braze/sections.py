@@ -584,24 +584,25 @@ def write_members(members: list[Any], buf: Any, base: int) -> None:
 
 
 def place_members(members: list[Any], align: int) -> tuple[int, int]:
-    """OutputSection.update_size's walk: each member's offset (aligned), then (size, alignment)."""
+    """OutputSection.update_size's walk: each member's offset (aligned), then (size, alignment).
+    (An InputSection's fields are read and set natively; other members through their attributes.)"""
     off: int = 0
     a: int
+    size: int
     isec: InputSection
     for m in members:
-        if type(m) is InputSection:
+        native = type(m) is InputSection
+        if native:
             isec = m
-            a = isec.align
-            if a > align:
-                align = a
-            off = (off + a - 1) & -a
-            isec.out_off = off
-            off += isec.size
+            a, size = isec.align, isec.size
         else:
-            a = m.align
-            if a > align:
-                align = a
-            off = (off + a - 1) & -a
+            a, size = m.align, m.size
+        if a > align:
+            align = a
+        off = (off + a - 1) & -a
+        if native:
+            isec.out_off = off
+        else:
             m.out_off = off
-            off += m.size
+        off += size
     return off, align
