@@ -252,6 +252,7 @@ class Fragment:
     file = None
     merge = None
     alive = True
+    rel_size = 0        # (no relocations: writer's jobs skip it without a failed attribute lookup)
 
     def __init__(self, ms, data, owner):
         self.ms = ms

@@ -319,6 +319,7 @@ def sections_from_record(obj: Any, nsec: int, secs: Any) -> list[Any]:
     """ObjectFile._from_record's sections: the input cache's (index, name, type, flags, offset, size,
     link, info, align, entsize, rel_off, rel_size) rows as InputSection objects, built natively."""
     sections: list[Any] = [None] * nsec
+    row: tuple          # (a tuple: items read natively, not by a generic item call each)
     for row in secs:
         i: int = row[0]
         s = InputSection(obj, i, row[1], (0, row[2], row[3], 0, row[4], row[5], row[6], row[7], row[8],
