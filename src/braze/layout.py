@@ -125,10 +125,10 @@ def order_sections(ctx) -> None:
     order = chunks
     chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or c is syn.gotplt
               or not c.is_synthetic and c.members and c not in dropped]
-    kept_ids = {id(c) for c in chunks}
-    prev = None
     for c in dropped:
         c.dropped = True
+    kept_ids = {id(c) for c in chunks}
+    prev = None
     for c in order:
         # the kept allocated sections around each dropped one, in bfd's order (orphans of one kind
         # in the order met): _rehome puts the dropped one's symbols there
@@ -287,14 +287,13 @@ def _rehome(ctx, chunks, dropped) -> None:
             continue
         d.addr = align_up(prev.addr + prev.size, d.align)
         d.offset = prev.offset
-        if not d.flags & SHF_WRITE and prev.flags & SHF_WRITE:
-            pass                # (a read-only section after writable ones: .lrodata's region, as it is)
-        elif d.flags & SHF_WRITE and not prev.flags & SHF_WRITE:
+        wx = SHF_WRITE | SHF_EXECINSTR
+        if d.flags & SHF_WRITE and not prev.flags & SHF_WRITE:
             # where bfd's DATA_SEGMENT_ALIGN put `.`: the data segment's first section, when it follows
             if nxt is not None and nxt.flags & SHF_WRITE:
                 d.addr, d.offset = nxt.addr, nxt.offset
-        elif not d.flags & SHF_EXECINSTR and prev.flags & SHF_EXECINSTR and ctx.config.separate_code:
-            # bfd's script aligns `.` to a page after the code for the read-only data
+        elif not d.flags & wx and prev.flags & wx == SHF_EXECINSTR and ctx.config.separate_code:
+            # read-only data after code: bfd's script aligns `.` to a page there first
             d.addr = align_up(prev.addr + prev.size, ctx.config.max_page_size)
         best = nxt if nxt is not None else prev
         if nxt is not None:
