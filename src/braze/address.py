@@ -136,6 +136,13 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     return s.export
 
 
+def may_be_preemptible(s: Symbol, shared: bool) -> bool:
+    """False when is_preemptible(s) is False whatever the link's settings: an executable's own
+    definitions.  Scan loops test this first, as is_preemptible reads those settings off
+    interpreted objects on every call."""
+    return shared or s.rank <= SHARED
+
+
 def has_plt(s: Symbol) -> bool:
     return s.plt_idx >= 0 or s.pltgot_idx >= 0 or s.iplt_idx >= 0
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
     from typing import Any, Final
 
 from . import diag
-from .symbols import Symbol, NONE, SHARED, COMMON, WEAK, STRONG
+from .symbols import Symbol, NONE, SHARED, COMMON, WEAK, STRONG, NEEDS_DYNSYM
 
 SHN_UNDEF: Final = 0
 SHN_LORESERVE: Final = 0xff00
@@ -429,7 +429,7 @@ def undefined_and_bounds(symtab: dict[str, Symbol]) -> tuple[list[tuple[str, Sym
     return undef, bounds
 
 
-def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], needs_dynsym: int, gc: bool,
+def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], gc: bool,
                   shared: bool, static_pie: bool, export_dynamic: bool, exported: set[str]) -> list[Symbol]:
     """passes.finalize_dynamic's choice of .dynsym's symbols, in order: those the scan needs there,
     then (in symbol table order) imports the objects use, exported definitions, a shared object's
@@ -439,7 +439,7 @@ def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], needs_dyn
     seen: set[Symbol] = set()
     s: Symbol
     for s in needs_syms:
-        if s.needs & needs_dynsym and s.bind != STB_LOCAL and s not in seen:
+        if s.needs & NEEDS_DYNSYM and s.bind != STB_LOCAL and s not in seen:
             seen.add(s)
             chosen.append(s)
     for s in symtab.values():

@@ -7,8 +7,8 @@ from _operator import itemgetter     # the builtin module: operator.py costs ~0.
 from . import diag
 from .diag import LinkError
 from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  STB_LOCAL, STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
-                  STV_DEFAULT, STV_HIDDEN, STV_INTERNAL, STV_PROTECTED)
+                  STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
+                  STV_DEFAULT, STV_HIDDEN, STV_PROTECTED)
 from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs,
                        mergeable_entsize)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
@@ -192,18 +192,20 @@ def _define_defsyms(ctx) -> None:
             what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
             raise LinkError(f"{what}: unsupported expression (use NUMBER or SYMBOL[+-NUMBER])")
         base, sign, num = m.groups()
-        if _is_number(base):
-            base_value = _ld_number(base)
-        delta = _ld_number(num) * (-1 if sign == "-" else 1) if num else 0
-        if (_is_number(base) and base_value is None) or delta is None:
+        numeric = _is_number(base)
+        base_value = _ld_number(base) if numeric else 0
+        delta = _ld_number(num) if num else 0
+        if base_value is None or delta is None:
             what = f"--defsym {name}={expr}" if where == "--defsym" else f"{where}: {name} = {expr}"
             raise LinkError(f"{what}: invalid number")
+        if sign == "-":
+            delta = -delta
         s = ctx.sym(name)
         if kind.startswith("PROVIDE") and name not in early and \
                 not (s.rank == NONE and s.ref_regular and not s.linker_defined):
             continue            # PROVIDE: only for a symbol the objects use and do not define
         ref = None
-        if not _is_number(base):
+        if not numeric:
             if wraps:
                 base = wrapped_ref(wraps, base)
             ref = ctx.symtab.get(base)
@@ -996,7 +998,7 @@ def finalize_dynamic(ctx) -> None:
     extra = ctx.target.extra_linker_syms
     ds = syn.dynsym
     from .bindsyms import dynsym_choice
-    chosen = dynsym_choice(ctx.needs_syms, ctx.symtab, NEEDS_DYNSYM, bool(cfg.gc_sections), bool(cfg.shared),
+    chosen = dynsym_choice(ctx.needs_syms, ctx.symtab, bool(cfg.gc_sections), bool(cfg.shared),
                            bool(ctx.static_pie), bool(cfg.export_dynamic), set(EXPORTED_LINKER_SYMS) | set(extra))
     chosen.extend(ctx.version_syms)
     ds.syms = chosen

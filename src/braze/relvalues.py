@@ -12,7 +12,7 @@ if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never
     from typing import Any, Final
     from mypy_extensions import i64     # (mypyc: native 64-bit arithmetic where annotated)
 
-from .elf import STB_LOCAL, STT_SECTION, STT_GNU_IFUNC
+from .elf import SHF_ALLOC, STB_LOCAL, STT_SECTION, STT_GNU_IFUNC
 from .inputs.object import InputSection
 from .address import local_sym, sym_addr, plt_addr, has_plt
 from .sections import merged_offset
@@ -265,9 +265,10 @@ def scan_objects(ctx: Any, objs: list[Any], scan_section: Any) -> None:
     .eh_frame (scanned by its records), goes to the target's scan_section.  (Compiled: synth-16x
     has ~40 000 input sections, and the interpreted loop read five of their fields each.)"""
     isec: InputSection | None
+    alloc: int = SHF_ALLOC      # (a native local: the elf module's names are boxed globals)
     for obj in objs:
         for isec in obj.sections:
-            if isec is None or not isec.alive or not isec.rel_size or not isec.flags & _ALLOC \
+            if isec is None or not isec.alive or not isec.rel_size or not isec.flags & alloc \
                     or isec.is_eh_frame:
                 continue
             scan_section(ctx, isec)
@@ -293,5 +294,3 @@ def reloc_jobs(chunks: list[Any], out_cls: Any, nobits: int) -> list[tuple[Any, 
                 jobs.append((m, off + m.out_off, addr + m.out_off))
     return jobs
 
-
-_ALLOC: Final = 2        # SHF_ALLOC

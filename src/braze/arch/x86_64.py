@@ -20,7 +20,7 @@ from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IB
                    STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
+from ..address import local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt
 from .common import _need, _VIS_WORD, _copy_or_cplt, _textrel, _discarded_value
 from ..symbols import Symbol
 from ..relvalues import (u32 as _u32, u64 as _u64, s64 as _s64, rela_bytes, RawRelas,
@@ -125,8 +125,8 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol) -> bool:
     if not cfg.relax or off < 2:
         return False
     pic: bool = bool(cfg.pic)
-    if s.rank == SHARED or s.type == STT_GNU_IFUNC or ((pic or s.rank == NONE) and is_preemptible(ctx, s)):
-        # (an executable's own definitions are not preemptible: no call for them)
+    if s.rank == SHARED or s.type == STT_GNU_IFUNC or (may_be_preemptible(s, bool(cfg.shared))
+                                                       and is_preemptible(ctx, s)):
         return False
     op: int = data[off - 2]
     if s.rank == NONE and not s.linker_defined and pic:
@@ -243,12 +243,10 @@ _NO_RELS: list[tuple[int, int, int]] = []
 
 def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
     """The symbol's column in the scan tables (s is not local). `shared`: the output is a shared
-    object (an executable's own definitions are never preemptible: decided here without a call that
-    reads the link's settings)."""
-    r = s.rank
-    if r == SHARED:
+    object."""
+    if s.rank == SHARED:
         k = IMPORT
-    elif r != NONE and not shared:
+    elif not may_be_preemptible(s, shared):
         k = LOCAL
     elif is_preemptible(ctx, s):
         k = PREEMPT
@@ -376,8 +374,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
-            elif (shared or s.rank <= SHARED) and is_preemptible(ctx, s):
-                # (an executable's own definitions are not preemptible: no call for them)
+            elif may_be_preemptible(s, shared) and is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
@@ -458,7 +455,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 data = sec.data
             if gotpcrelx_relaxable(ctx, data, off, t, s):
                 continue
-            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if (shared or s.rank <= SHARED)
+            _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if may_be_preemptible(s, shared)
                                        and is_preemptible(ctx, s) else 0))
             continue
         if t == R_32 or t == R_32S or t == R_16 or t == R_8:
