@@ -122,6 +122,8 @@ class Config:
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package
     max_page_size: int | None = None     # None: the target's default (Target.setup)
     common_page_size: int | None = None
+    load_align: int = 0                  # PT_LOAD's p_align (Target.setup): bfd's backend page size,
+                                         # which only -z max-page-size changes
     rpath: list[str] = field(default_factory=list)
     rpath_link: list[str] = field(default_factory=list)
     new_dtags: bool = True

@@ -351,7 +351,7 @@ def _segments(ctx, chunks, splits=frozenset()):
             kind = "rx0"
         if kind != prev_kind or c in splits:
             flags = {"r0": PF_R, "rx": PF_R | PF_X, "r1": PF_R, "rw": PF_R | PF_W, "rx0": PF_R | PF_X}[kind]
-            cur = Segment(PT_LOAD, flags, cfg.max_page_size)
+            cur = Segment(PT_LOAD, flags, cfg.load_align)
             loads.append(cur)
             prev_kind = kind
         cur.chunks.append(c)
@@ -359,7 +359,7 @@ def _segments(ctx, chunks, splits=frozenset()):
             cur.flags |= PF_X       # bfd: a writable code section makes its data segment RWX
     if loads and loads[0].flags != PF_R and cfg.separate_code:
         # headers need a read-only segment of their own
-        loads.insert(0, Segment(PT_LOAD, PF_R, cfg.max_page_size))
+        loads.insert(0, Segment(PT_LOAD, PF_R, cfg.load_align))
     segs.extend(loads)
     if syn.dynamic is not None:
         s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)

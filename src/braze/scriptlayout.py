@@ -2172,7 +2172,7 @@ def _segments(ctx, kept, nph):
         if s0.lma < phdr_lma or s0.lma < phdr_size:
             hdr_in = False
         elif separate:
-            seg = Segment(PT_LOAD, PF_R, page)
+            seg = Segment(PT_LOAD, PF_R, cfg.load_align)
             seg.hdr = True
             seg.paddr = phdr_lma
             seg.vaddr = (s0.addr - phdr_size) & -page
@@ -2201,7 +2201,7 @@ def _segments(ctx, kept, nph):
         elif not writable and c.flags & SHF_WRITE:
             new = True
         if new:
-            cur = Segment(PT_LOAD, PF_R, page)
+            cur = Segment(PT_LOAD, PF_R, cfg.load_align)
             cur.hdr = hdr_in and not loads
             cur.paddr = None
             loads.append(cur)

@@ -137,10 +137,23 @@ class Target:
         command line left unset, then its own checks of the options (configure)."""
         if cfg.separate_code is None:
             cfg.separate_code = self.separate_code
-        if cfg.max_page_size is None:
+        max_given, common_given = cfg.max_page_size is not None, cfg.common_page_size is not None
+        if not max_given:
             cfg.max_page_size = self.max_page_size
-        if cfg.common_page_size is None:
+        if not common_given:
             cfg.common_page_size = self.common_page_size
+        cfg.load_align = cfg.max_page_size
+        if cfg.common_page_size > cfg.max_page_size:
+            # bfd: the page size not given follows the given one (a larger common page size then lays
+            # out by it, while PT_LOAD's p_align stays the default); both given is an error
+            if not common_given:
+                cfg.common_page_size = cfg.max_page_size
+            elif not max_given:
+                cfg.max_page_size = cfg.common_page_size
+            else:
+                from ..diag import LinkError
+                raise LinkError(f"common page size (0x{cfg.common_page_size:x}) > maximum page size "
+                                f"(0x{cfg.max_page_size:x})")
         if not self.plt_unwind:
             cfg.plt_unwind = False
         self.configure(cfg)
