@@ -22,8 +22,13 @@ def shim_dir() -> str:
     # exec first (~0.6 ms of every link).  Its sys.path[0] (the script's directory) becomes braze's.
     # Where the kernel cannot take that line (an interpreter path with blanks, or a line longer than the
     # 127 bytes older kernels read), a /bin/sh script runs the same code from launch.py.
+    # ModuleSpec._initializing = False on the class: the import system reads `__spec__._initializing` of
+    # every module an import statement finds loaded, and the specs of sys, builtins and the modules
+    # loaded natively lack it (~230 AttributeErrors raised and cleared a link; False is what an absent
+    # attribute means to it).
     code = ("import gc, sys\n"
             "gc.disable()\n"
+            "type(sys.__spec__)._initializing = False\n"
             f"sys.path[0] = {pkg!r}\n"
             "from braze.main import main\n"
             "sys.exit(main())\n")

@@ -33,10 +33,31 @@ def lto_error(name: str, what: str = "GCC") -> LinkError:
 
 
 class ObjectFile:
-    """A relocatable object, possibly an archive member."""
+    """A relocatable object, possibly an archive member.
+
+    The defaults that are plain values live on the class: an archive member made from the input
+    cache's record (most of a big link's objects) sets only what differs, in one pass over the record."""
     is_shared = False
     just_syms = False                 # made from a --just-symbols file (justsyms.py)
     synthetic = False                 # made by the linker (libinit.py, justsyms.py)
+    symtab_at: tuple[int, int] | None = None     # (offset, count) of the symbol table parsed
+    first_global = 0
+    has_gnu_stack = False
+    exec_stack = False
+    x86_feature_and: int | None = None   # None: no property note
+    aarch64_feature_and: int | None = None   # GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC)
+    x86_isa_needed = 0
+    section_warning: str | None = None
+    symtab_shndx: list[int] | None = None
+    is_alive = True
+    has_ifunc_or_unique = False
+    is_crtbegin_end = False
+    svals = pvals = None              # relocation value caches (arch.apply_relocs), after layout
+    pc_seen = None                    # symbols whose PC32/PLT32 needs are known (arch.scan_section)
+    scan_seen = None                  # per symbol index: reference kinds a target's scan has handled
+    has_lto_ir = False                # .gnu.lto_* sections (GCC LTO IR: fat or slim)
+    lto_slim = False                  # IR only (gcc -flto without -ffat-lto-objects): no code
+    cacheable = True                  # to_record() describes it fully (no decompressed section)
 
     def __init__(self, name: str, view, archive=None, order: int = 0, target=None, record=None):
         self.name = name
@@ -44,38 +65,20 @@ class ObjectFile:
         self.view = view
         self.archive = archive
         self.order = order
-        self.sections: list[InputSection | None] = []
-        self.esyms: list[tuple] = []
-        self.symtab_at: tuple[int, int] | None = None     # (offset, count) of the symbol table parsed
-        self.sym_names: list[str] = []
-        self.first_global = 0
         self.syms: list = []          # Symbol for global indices, None for locals
-        self.comdat_groups: list[tuple[str, list[int]]] = []
-        self.group_headers: list[tuple[int, int]] = []     # (index, size) of each comdat_groups' SHT_GROUP
-        self.has_gnu_stack = False
-        self.exec_stack = False
-        self.x86_feature_and: int | None = None   # None: no property note
-        self.aarch64_feature_and: int | None = None   # GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC)
-        self.x86_isa_needed = 0
-        self.x86_or_props: dict[int, int] = {}
-        self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
-        self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
-        self.section_warning: str | None = None
-        self.symtab_shndx: list[int] | None = None
-        self.is_alive = True
-        self.has_ifunc_or_unique = False
         self.eh_frames: list[InputSection] = []
-        self.is_crtbegin_end = False
-        self.svals = self.pvals = None    # relocation value caches (arch.apply_relocs), after layout
         self.special: dict = {}           # and for merged-section and discarded-section symbols
-        self.pc_seen = None               # symbols whose PC32/PLT32 needs are known (arch.scan_section)
-        self.scan_seen = None             # per symbol index: reference kinds a target's scan has handled
-        self.has_lto_ir = False           # .gnu.lto_* sections (GCC LTO IR: fat or slim)
-        self.lto_slim = False             # IR only (gcc -flto without -ffat-lto-objects): no code
-        self.cacheable = True             # to_record() describes it fully (no decompressed section)
         if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):
             self._from_record(record)       # (a file of another machine is parsed: parse() refuses it)
         else:
+            self.sections: list[InputSection | None] = []
+            self.esyms: list[tuple] = []
+            self.sym_names: list[str] = []
+            self.comdat_groups: list[tuple[str, list[int]]] = []
+            self.group_headers: list[tuple[int, int]] = []     # (index, size) of each comdat_groups' SHT_GROUP
+            self.x86_or_props: dict[int, int] = {}
+            self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
+            self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
             self.parse()
 
     def error(self, msg: str) -> LinkError:
