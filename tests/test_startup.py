@@ -251,14 +251,23 @@ def test_startup_bytecode_file_yields_to_edited_sources(build, tmp_path):
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import braze.elf, braze.resolve, warnings; "
             "print(getattr(braze.elf, 'STARTUP_PROBE', 0), type(braze.elf.__loader__).__name__, "
             "type(braze.resolve.__loader__).__name__, braze.resolve.__file__, "
-            "type(warnings.__loader__).__name__, warnings.__file__, callable(warnings.warn))")
+            "type(warnings.__loader__).__name__, warnings.__file__, callable(warnings.warn)); "
+            "import braze.synthetic as s; print(braze.resolve.__cached__, s.__file__, s.__path__[0], "
+            "s.__spec__.submodule_search_locations[0])")
     p = subprocess.run([sys.executable, "-E", "-S", "-c", code, str(copy)], capture_output=True, text=True,
                        timeout=120, check=True)
-    probe, elf_loader, resolve_loader, resolve_file, warn_loader, warn_file, ok = p.stdout.split()
+    line1, line2 = p.stdout.splitlines()
+    probe, elf_loader, resolve_loader, resolve_file, warn_loader, warn_file, ok = line1.split()
     served = "SourceFileLoader" if os.environ.get("BRAZE_PURE") else "_StartupFinder"
     assert (probe, elf_loader) == ("1", "SourceFileLoader")
     assert resolve_loader == served
     assert resolve_file == str(copy / "braze" / "resolve.py")
+    # a served module's __cached__ is the file it came from; a served package has its __path__
+    cached, pkg_file, pkg_path, spec_path = line2.split()
+    if served == "_StartupFinder":
+        assert cached == str(copy / "braze" / "_startup.bin")
+    assert pkg_file == str(copy / "braze" / "synthetic" / "__init__.py")
+    assert pkg_path == spec_path == str(copy / "braze" / "synthetic")
     # the standard library's start-up modules too (mypyc's runtime imports importlib, then warnings),
     # from their own sources' paths
     import warnings

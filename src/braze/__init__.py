@@ -94,6 +94,8 @@ class _StartupFinder:
         # import system probes `__spec__._initializing` and `__path__`, raising AttributeErrors)
         self._join, self._stat, self._pread, self._dirname = os.path.join, os.stat, os.pread, os.path.dirname
         self._spec, self._loads = ModuleSpec, loads
+        self._module = type(os)
+        self.bundle = os.path.join(here, "_startup.bin")
 
     def find_spec(self, name, path=None, target=None):
         e = self.entries.get(name)
@@ -113,7 +115,14 @@ class _StartupFinder:
         return spec
 
     def create_module(self, spec):
-        return None
+        # __file__ and __cached__ set here: the import system probes a new module for them (two
+        # AttributeErrors raised and cleared each) and computes spec.cached, a .pyc path no one reads
+        m = self._module(spec.name)
+        m.__file__ = spec.origin
+        m.__cached__ = self.bundle
+        if spec.submodule_search_locations is not None:
+            m.__path__ = spec.submodule_search_locations
+        return m
 
     def exec_module(self, module):
         e = self.entries[module.__spec__.name]
