@@ -278,7 +278,11 @@ def _facts(obj, skip):
         if isinstance(v, (list, tuple)):
             return [norm(x) for x in v]
         return v
-    return {k: norm(v) for k, v in vars(obj).items() if k not in skip}
+    # what the object has: its own attributes and the plain-value defaults its class keeps for it
+    cls = type(obj)
+    names = set(vars(obj)) | {k for k, v in vars(cls).items() if not k.startswith("__") and not callable(v)
+                              and not isinstance(v, property)}
+    return {k: norm(getattr(obj, k)) for k in sorted(names) if k not in skip}
 
 
 @pytest.mark.parametrize("flags", [["-O2", "-g", "-ffunction-sections", "-fcf-protection"], ["-O0", "-fPIC"]],
