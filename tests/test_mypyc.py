@@ -49,8 +49,11 @@ def _loaded_from(src: Path, pure: bool) -> dict[str, str]:
 
 
 def test_compiled_modules_pass_mypy():
+    """The compiled modules type-check; the interpreted modules they import inform their types (mypyc
+    compiles against them) without their own errors counting, as in the build."""
     mods = build_mypyc.modules()
-    p = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(REPO / "build" / "mypy-cache"), *mods],
+    p = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(REPO / "build" / "mypy-cache"),
+                        "--follow-imports=silent", *mods],
                        cwd=SRC, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout + p.stderr
 

@@ -48,6 +48,10 @@ MODULES = [
     "braze.arch.aarch64",
     "braze.symwrite",
     "braze.arch._natives",
+    "braze.layout",
+    "braze.writer",
+    "braze.passes",
+    "braze.pipeline_natives",
 ]
 
 

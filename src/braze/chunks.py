@@ -2,7 +2,9 @@
 
 Kept out of sections.py, which mypyc compiles: methods of a compiled class, even a non-native one,
 accept only that exact class as `self`, and braze's synthetic sections subclass these in plain
-Python (sections.py re-exports both names)."""
+Python (sections.py re-exports both names).  Blob (an output section member with no input bytes),
+Segment (a program header) and Synthetic (the link's synthetic sections) are here too, out of the compiled passes.py and layout.py: a compiled
+module's classes are native, and other passes give them attributes as they go."""
 from __future__ import annotations
 
 from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC
@@ -56,3 +58,54 @@ class OutputSection(Chunk):
             return
         from .sections import write_members
         write_members(self.members, buf, self.offset)
+
+
+class Blob:
+    """A member of an output section with no input bytes: COMMON symbols, copy-relocated data."""
+    type = SHT_NOBITS
+    file = None
+    merge = None
+    alive = True
+    data = None
+
+    def __init__(self, name, size, align):
+        self.name = name
+        self.size = size
+        self.align = align
+        self.out = None
+        self.out_off = 0
+
+    @property
+    def addr(self):
+        return self.out.addr + self.out_off
+
+
+class Segment:
+    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align", "paddr", "hdr")
+
+    def __init__(self, type_, flags, align=1):
+        self.type = type_
+        self.flags = flags
+        self.paddr = None       # a linker script's load address (AT): None means p_paddr = p_vaddr
+        self.hdr = False        # (script layout) the PT_LOAD that maps the ELF and program headers
+        self.chunks = []
+        self.offset = self.vaddr = self.filesz = self.memsz = 0
+        self.align = align
+
+
+class Synthetic:
+    """Holder for the synthetic sections of this link (None when absent)."""
+
+    def __init__(self):
+        self.interp = self.build_id = self.property = self.package = None
+        self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
+        self.versym = self.verneed = self.verdef = None
+        self.rela_dyn = self.rela_plt = self.relr_dyn = None
+        self.plt = self.pltgot = self.pltsec = self.got = self.gotplt = None
+        self.dynamic = None
+        self.eh_frame = self.eh_frame_hdr = None
+        self.dynbss = None
+        self.dynrelro = None
+
+    def textrel_needed(self, ctx) -> bool:
+        return ctx.textrel

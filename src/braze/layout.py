@@ -1,26 +1,19 @@
 """Layout: order output sections, build program headers, assign addresses and file offsets the way
 ld.bfd's default script does (-z separate-code, RELRO ending on a page boundary)."""
 from __future__ import annotations
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from . import diag
 from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_NOTE, PT_LOAD,
                   PT_PHDR, PT_INTERP, PT_DYNAMIC, PT_NOTE, PT_TLS, PT_GNU_EH_FRAME, PT_GNU_STACK,
                   PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, align_up)
+from .chunks import Segment  # noqa: F401  (scriptlayout takes it from here)
 from .passes import rank_of, rank_of_name
 
 
-class Segment:
-    __slots__ = ("type", "flags", "chunks", "offset", "vaddr", "filesz", "memsz", "align", "paddr", "hdr")
-
-    def __init__(self, type_, flags, align=1):
-        self.type = type_
-        self.flags = flags
-        self.paddr = None       # a linker script's load address (AT): None means p_paddr = p_vaddr
-        self.hdr = False        # (script layout) the PT_LOAD that maps the ELF and program headers
-        self.chunks = []
-        self.offset = self.vaddr = self.filesz = self.memsz = 0
-        self.align = align
 
 
 # the non-allocated sections of bfd's default script, in its order (`ld --verbose`); others follow
@@ -116,7 +109,7 @@ def order_sections(ctx) -> None:
                                0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, _NONALLOC_ORPHAN)))
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
-    keep = ()
+    keep: Any = ()
     if ctx.config.emit_relocs:          # bfd keeps an empty section whose symbol a relocation names
         from .emitrelocs import referenced
         keep, ctx.emit_globals = referenced(ctx, chunks)
@@ -137,7 +130,8 @@ def order_sections(ctx) -> None:
         elif id(c) in kept_ids and c.flags & SHF_ALLOC:
             prev = c
     nxt = None
-    for c in reversed(order):
+    for i in range(len(order) - 1, -1, -1):      # (an index loop: mypyc's reversed() of an untyped
+        c = order[i]                              # list crashes the compiler)
         if getattr(c, "dropped", False):
             c.near_next = nxt
         elif id(c) in kept_ids and c.flags & SHF_ALLOC:
@@ -283,7 +277,7 @@ def _rehome(ctx, chunks, dropped) -> None:
             d.shndx = 0
             continue
         if prev is None:
-            d.shndx, d.addr, d.offset = nxt.shndx, nxt.addr, nxt.offset
+            d.shndx, d.addr, d.offset = nxt.shndx, nxt.addr, nxt.offset  # type: ignore[union-attr]
             continue
         d.addr = align_up(prev.addr + prev.size, d.align)
         d.offset = prev.offset
@@ -531,7 +525,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 # on the bench jobs, the offset a page too many for sqlite)
                 start = _relro_base(ctx, seg, align_up(r_end, page), page)
             else:
-                start = _data_segment_align(ctx, seg, r_end, page, c0.align)
+                start = _data_segment_align(ctx, seg, r_end, page, c0.align)  # type: ignore[union-attr]
             seg.vaddr = start
             seg.offset = file_end + ((start - file_end) % page)
             addr = start
@@ -663,7 +657,8 @@ def _relro_base(ctx, seg, start, page) -> int:
             off = 24            # (DATA_SEGMENT_RELRO_END's offset: RELRO ends inside .got.plt)
     limit = relro_end - off
     desired = page_end - off
-    for c, a in reversed(places):
+    for i in range(len(places) - 1, -1, -1):     # (an index loop: as in order_sections)
+        c, a = places[i]
         if a >= limit:
             continue
         size = 0 if (c.type == SHT_NOBITS and c.flags & SHF_TLS) else c.size

@@ -32,7 +32,7 @@ def link(config, ctx: Context | None = None) -> LinkResult:
     fails)."""
     # the pipeline's modules are imported here, not at the top: `import braze` (and so `ld --version`)
     # imports this module, and needs none of them
-    from . import writer
+    from .pipeline_natives import writer
     if ctx is None:
         from .context import Context
         ctx = Context(config)
@@ -66,7 +66,7 @@ def _link_deps(ctx, config) -> LinkResult:
 
 
 def _link(ctx, config) -> LinkResult:
-    from . import passes, layout, writer
+    from .pipeline_natives import passes, layout, writer
     from .resolve import read_inputs
     if config.print_output_format:      # bfd: the emulation's (-m or the default), before any input is read
         sys.stdout.write(ctx.target.output_format + "\n")

@@ -1,6 +1,9 @@
 """The middle passes: symbol checks, --gc-sections, binning input sections into output sections,
 synthetic sections, relocation scanning and the dynamic symbol table."""
 from __future__ import annotations
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from _operator import itemgetter     # the builtin module: operator.py costs ~0.3 ms to import
 
@@ -9,6 +12,7 @@ from .diag import LinkError
 from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
                   STV_DEFAULT, STV_HIDDEN, STV_PROTECTED)
+from .chunks import Blob, Synthetic  # noqa: F401  (scriptlayout takes Blob from here)
 from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs,
                        mergeable_entsize)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
@@ -16,24 +20,6 @@ from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, Scri
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 
-class Blob:
-    """A member of an output section with no input bytes: COMMON symbols, copy-relocated data."""
-    type = SHT_NOBITS
-    file = None
-    merge = None
-    alive = True
-    data = None
-
-    def __init__(self, name, size, align):
-        self.name = name
-        self.size = size
-        self.align = align
-        self.out = None
-        self.out_off = 0
-
-    @property
-    def addr(self):
-        return self.out.addr + self.out_off
 
 
 # ------------------------------------------------------------------ resolve
@@ -49,7 +35,7 @@ def resolve_symbols(ctx) -> None:
     for so in ctx.needed_dsos:
         so.is_needed = True
     symtab = ctx.symtab
-    linker_syms = LINKER_SYMS
+    linker_syms: Any = LINKER_SYMS
     extra = ctx.target.extra_linker_syms      # the target's default script defines more
     if ctx.insert_scripts or ctx.more_scripts or ctx.implicit_scripts:
         from .insertscript import apply_inserts
@@ -134,7 +120,7 @@ def apply_versions(ctx) -> None:
         assign_versions(ctx)
 
 
-_ASSIGN_EXPR = None
+_ASSIGN_EXPR: Any = None       # (typed: compiled, a global first None is None-typed)
 
 
 def _assign_re():
@@ -394,7 +380,7 @@ def _warn_undefined(ctx, undef_set) -> None:
     from .symwarn import where, where_no_function
     last = None
     count = 0
-    once = set() if ctx.config.warn_once else None
+    once: Any = set() if ctx.config.warn_once else None
     for obj in ctx.objs:
         syms = obj.syms
         first = obj.first_global
@@ -497,7 +483,7 @@ def bin_sections(ctx) -> None:
     cfg = ctx.config
     outs: dict[str, OutputSection] = {}
     merged: dict[tuple, MergedSection] = {}
-    eh_inputs = []
+    eh_inputs: list = []
     members: dict[str, list] = {}
     unique = _UniqueRule(cfg.unique) if cfg.unique else None
     unwind = ctx.target.unwind_section_type
@@ -577,22 +563,6 @@ class _UniqueRule:
 
 # ------------------------------------------------------------------ synthetic
 
-class Synthetic:
-    """Holder for the synthetic sections of this link (None when absent)."""
-
-    def __init__(self):
-        self.interp = self.build_id = self.property = self.package = None
-        self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
-        self.versym = self.verneed = self.verdef = None
-        self.rela_dyn = self.rela_plt = self.relr_dyn = None
-        self.plt = self.pltgot = self.pltsec = self.got = self.gotplt = None
-        self.dynamic = None
-        self.eh_frame = self.eh_frame_hdr = None
-        self.dynbss = None
-        self.dynrelro = None
-
-    def textrel_needed(self, ctx) -> bool:
-        return ctx.textrel
 
 
 def create_synthetic(ctx) -> None:
@@ -731,7 +701,7 @@ def _allocate(ctx) -> None:
     rela_dyn, rela_plt = syn.rela_dyn, syn.rela_plt
     dyn = ctx.dynamic
     pic = cfg.pic
-    iplt_rel = []
+    iplt_rel: list = []
     ifunc_data = {id(s) for _sec, _off, s, _a in ctx.ifunc_data_relocs}
     dynbss = syn.dynbss
     if T.got_header and not got.nslots:
@@ -862,7 +832,7 @@ def _allocate(ctx) -> None:
         rels = rela_dyn.relocs
         if any(r.type == T.R_ABS64 and r.sym is not None and (r.sym.canonical_plt or r.sym.copyrel)
                for r in rels):
-            keep = []
+            keep: list = []
             eh = getattr(ctx, "eh_dyn", None)       # (the .eh_frame scan's range: indices move)
             marks = {}
             for i, r in enumerate(rels):

@@ -156,11 +156,12 @@ def _compressor(style: str):
     if style == "zstd":
         from .zstd import compress
         return compress, ELFCOMPRESS_ZSTD
-    import zlib
+    return _zlib_compress, ELFCOMPRESS_ZLIB
 
-    def compress(data):
-        return zlib.compress(data, 6)
-    return compress, ELFCOMPRESS_ZLIB
+
+def _zlib_compress(data):
+    import zlib
+    return zlib.compress(data, 6)
 
 
 def compressed_debug(style: str, name: str, data: bytes, align: int):
