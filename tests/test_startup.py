@@ -42,6 +42,7 @@ HEAVY_STDLIB = {
     "selectors", "pathlib", "fnmatch", "traceback", "importlib.util", "copy", "weakref", "tokenize",
     "linecache", "contextlib", "datetime", "locale", "signal",
     "operator", "bisect",       # (their C halves _operator, _bisect are what braze uses)
+    "os", "_collections_abc",   # (braze._os: the part of os a link uses, from posix)
 }
 
 
@@ -62,18 +63,18 @@ def _launcher(lddir: str) -> tuple[list[str], str]:
     return [sys.executable, "-E", "-S"], code
 
 
-# Runs the shim's launcher and, however the process ends (braze ends a link with os._exit), writes the
-# names in sys.modules to the file named by argv[1].
-_RECORDER = """import os, sys
+# Runs the shim's launcher and, however the process ends (braze ends a link with posix._exit, which its
+# _os module takes when imported), writes the names in sys.modules to the file named by argv[1].
+_RECORDER = """import posix, sys
 _log = sys.argv.pop(1)
-_exit = os._exit
+_exit = posix._exit
 def _write():
     with open(_log, "w") as f:
         f.write("\\n".join(sorted(sys.modules)))
 def _recording_exit(status):
     _write()
     _exit(status)
-os._exit = _recording_exit
+posix._exit = _recording_exit
 try:
     exec(compile({code!r}, "launch.py", "exec"), {{"__name__": "__main__"}})
 finally:

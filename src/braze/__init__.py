@@ -14,7 +14,7 @@ def _stale_compiled() -> list[str]:
     """The modules `make venv` compiled with mypyc (tools/build_mypyc.py) that must run from their .py
     sources: all of them under BRAZE_PURE=1 or while the build's record (_compiled.txt: module, size and
     mtime of each source) does not match the sources; none when they match or nothing was built."""
-    import os
+    from . import _os as os
     here = os.path.dirname(__file__)
     try:
         with open(os.path.join(here, "_compiled.txt")) as f:
@@ -22,7 +22,7 @@ def _stale_compiled() -> list[str]:
     except OSError:
         return []
     names = [r[0] for r in rows]
-    if os.environ.get("BRAZE_PURE"):
+    if os.getenv("BRAZE_PURE"):
         return names
     try:
         for name, size, mtime in rows:
@@ -45,7 +45,7 @@ class _SourceFinder:
         if name not in self.names or not path:
             return None
         import importlib.util
-        import os
+        from . import _os as os
         for d in path:
             src = os.path.join(d, name.rpartition(".")[2] + ".py")
             if os.path.isfile(src):
@@ -57,7 +57,7 @@ def _librt_path() -> None:
     """The apply pass uses mypy's runtime library (librt), compiled or not: the directory that holds
     it, as the build recorded it, goes at the end of sys.path (the shim runs Python without
     site-packages)."""
-    import os
+    from . import _os as os
     try:
         with open(os.path.join(os.path.dirname(__file__), "_librt.txt")) as f:
             d = f.read().strip()
@@ -84,7 +84,7 @@ class _StartupFinder:
     import, so an edited source always runs as written."""
 
     def __init__(self, here, entries, fd):
-        import os
+        from . import _os as os
         from _frozen_importlib import ModuleSpec
         from marshal import loads
         self.here = here
@@ -132,9 +132,9 @@ class _StartupFinder:
 def _startup_finder():
     """The finder for _startup.bin, or None: no file, BRAZE_PURE=1 (plain sources only), python -O
     (the file's code keeps asserts), or a file written by another Python (its bytecode magic)."""
-    import os
+    from . import _os as os
     import sys
-    if os.environ.get("BRAZE_PURE") or sys.flags.optimize:
+    if os.getenv("BRAZE_PURE") or sys.flags.optimize:
         return None
     here = os.path.dirname(__file__)
     try:        # (kept open: the modules' code is read when they are imported; os.O_CLOEXEC: not

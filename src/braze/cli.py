@@ -5,7 +5,7 @@ Options are table-driven. ld accepts long options with one or two dashes, `--opt
 """
 from __future__ import annotations
 
-import os
+from . import _os as os
 import sys
 
 from . import diag

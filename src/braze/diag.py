@@ -140,9 +140,9 @@ def report_exception(e: BaseException) -> int:
         if e.args and e.args[0]:
             sys.stderr.write(f"{_prog}: error: {e.args[0]}\n")
         return 1
-    import os
+    from . import _os as os
     import traceback
-    if os.environ.get("BRAZE_DEBUG"):
+    if os.getenv("BRAZE_DEBUG"):
         traceback.print_exception(e)
         return 1
     tb = traceback.extract_tb(e.__traceback__)[-1]

@@ -1,7 +1,7 @@
 """Command-line entry: `braze [ld options]`, `ld` via a symlink/shim, `braze shim-dir`, `braze run`."""
 from __future__ import annotations
 
-import os
+from . import _os as os
 import sys
 
 from . import diag
@@ -9,7 +9,7 @@ from . import diag
 
 def shim_dir() -> str:
     """A directory holding an `ld` that runs this braze (gcc -B<dir> finds it)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.getenv("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     import hashlib
     key = hashlib.sha1(f"{sys.executable}\0{pkg}".encode()).hexdigest()[:12]
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             if not cmd:
                 sys.stderr.write("braze: error: run: no command given (braze run -- CMD...)\n")
                 return 1
-            if not os.environ.get("BRAZE_NO_SERVER"):
+            if not os.getenv("BRAZE_NO_SERVER"):
                 from .server import run
                 status = run(cmd, dict(os.environ))
                 if status >= 0:
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except diag.LinkError as e:
         return diag.report_exception(e)
     except (MemoryError, RecursionError, Exception) as e:   # a bug in braze: say so, briefly
-        if os.environ.get("BRAZE_DEBUG"):
+        if os.getenv("BRAZE_DEBUG"):
             raise
         return diag.report_exception(e)
     except KeyboardInterrupt:

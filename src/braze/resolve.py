@@ -5,7 +5,7 @@ non-weak reference from a regular object at that point."""
 from __future__ import annotations
 
 import mmap
-import os
+from . import _os as os
 
 from . import diag
 from .diag import LinkError
@@ -804,10 +804,10 @@ class Reader:
         if "/" in name:
             return name if os.path.isfile(name) else None
         origin = os.path.dirname(os.path.abspath(parent.path))
-        env_run = os.environ.get("LD_RUN_PATH", "") if not self.cfg.rpath else ""
+        env_run = os.getenv("LD_RUN_PATH", "") if not self.cfg.rpath else ""
         dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
                 *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath),
-                *os.environ.get("LD_LIBRARY_PATH", "").split(":")]
+                *os.getenv("LD_LIBRARY_PATH", "").split(":")]
         for d in dirs:
             if d:
                 p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)

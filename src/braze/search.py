@@ -3,7 +3,7 @@
 command-line parser can use it without loading the readers."""
 from __future__ import annotations
 
-import os
+from . import _os as os
 
 
 def sysroot_prefixed(name: str, sysroot: str) -> str | None:

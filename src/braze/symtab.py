@@ -489,7 +489,7 @@ def is_local_label(name: str) -> bool:
 
 def _file_sym(obj):
     """An object without FILE symbols is named as bfd names it: by its (archive member's) base name."""
-    import os
+    from . import _os as os
     name = obj.name
     if name.endswith(")") and "(" in name:
         name = name[name.index("(") + 1:-1]

@@ -3,7 +3,7 @@ The file is written to a temporary name and renamed, so a failed link leaves no 
 from __future__ import annotations
 
 import mmap
-import os
+from . import _os as os
 import stat
 import sys
 
@@ -305,7 +305,7 @@ def _commit(path: str, buf, mode: int = 0o777) -> None:
         return
     fd, tmp = _create_temp(os.path.dirname(os.path.abspath(path)) or ".", path)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(fd, "wb") as f:       # (os.fdopen is this)
             f.write(buf)
         mask = os.umask(0)
         os.umask(mask)

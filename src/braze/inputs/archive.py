@@ -4,7 +4,7 @@ Members are parsed only when the index says they define a needed symbol (or --wh
 """
 from __future__ import annotations
 
-import os
+from .. import _os as os
 import struct
 
 from ..diag import LinkError

@@ -24,7 +24,7 @@ least recently used files after a link that wrote to it.
 from __future__ import annotations
 
 import marshal
-import os
+from .. import _os as os
 import struct
 from binascii import crc32
 
@@ -57,10 +57,10 @@ def _code_stamp() -> int:
 
 
 def cache_dir() -> str | None:
-    d = os.environ.get("BRAZE_CACHE_DIR")
+    d = os.getenv("BRAZE_CACHE_DIR")
     if d is not None:
         return d or None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.getenv("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "braze", "inputs")
 
 

@@ -1,7 +1,7 @@
 """Shared objects (ET_DYN): exported symbols with their versions, DT_SONAME, DT_NEEDED."""
 from __future__ import annotations
 
-import os
+from .. import _os as os
 import struct
 
 from ..diag import LinkError

@@ -38,7 +38,7 @@ class BuildId(Chunk):
         if self.style.startswith("0x"):
             desc = bytes.fromhex(self.style[2:])
         elif self.style == "uuid":
-            import os
+            from .. import _os as os
             desc = os.urandom(16)
         else:
             h = _hasher(self.style, len(buf))
