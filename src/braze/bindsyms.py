@@ -180,36 +180,35 @@ def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bo
     referenced (non-weakly) and undefined at that point, or only COMMON so far and really defined by
     the member; again while a pass loaded anything.  True if any member was loaded.
 
-    Each pass walks `ar.pending`, the index entries not yet known to belong to a loaded member (the
-    whole index at first), in index order: a name no object mentions costs one dict look-up, and an
-    entry whose member is loaded is dropped for good, so the passes a big archive needs (openssl's
-    libcrypto: most of its members) do not rescan what is already in.  The offset stays a boxed
-    int and the entry a boxed tuple: unboxing either only to box it again (for `loaded`, for `keep`)
-    cost more than the look-up."""
-    pending: list[tuple] = ar.pending       # (a tuple of any length: kept boxed, appended as it is)
+    Each pass walks the index in order: a name no object mentions costs one dict look-up, and an
+    entry whose member is loaded is done with for good (its name becomes None), so the passes a big
+    archive needs (openssl's libcrypto: most of its members) do not look up what is already in.  The
+    offset stays a boxed int: unboxing it only to box it again (for `loaded`) cost more than the
+    look-up."""
+    names: list[str | None] = ar.names
+    offsets: tuple = ar.offsets
     loaded: dict[object, Any] = ar.loaded
+    n = len(names)
     loaded_any = False
     while True:
         progress = False
-        keep: list[tuple] = []
-        for e in pending:
-            name: str = e[0]
+        for i in range(n):
+            name = names[i]
+            if name is None:
+                continue
             s = symtab.get(name)
             if s is None:
-                keep.append(e)
                 continue
-            off = e[1]
+            off = offsets[i]
             if off in loaded:
+                names[i] = None
                 continue
-            keep.append(e)
             if s.linker_defined or name in sdef:
                 continue
             rank = s.rank
             if (rank == NONE and s.ref_strong) or (rank == COMMON and r._member_defines(ar, off, name)):
                 r.load_member(ar, off, s)
                 progress = True
-        pending = keep
-        ar.pending = keep
         if not progress:
             return loaded_any
         loaded_any = True

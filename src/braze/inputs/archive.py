@@ -20,10 +20,11 @@ class Archive:
         self.view = view
         self.thin = bytes(view[:8]) == THIN_MAGIC
         self.opener = opener          # maps a thin member path -> memoryview
-        self.index: list[tuple[str, int]] = []   # (symbol, member header offset)
+        # the symbol index, as two columns (not a tuple per entry: ~60 bytes each, musl's libc.a has 2700)
+        self.names: list[str | None] = []     # symbol names (None: bindsyms.scan_index is done with it)
+        self.offsets: tuple[int, ...] = ()    # the header offset of the member defining each
         self.longnames = b""
         self.loaded: dict[int, object] = {}       # header offset -> ObjectFile (or None for non-ELF)
-        self.pending: list[tuple[str, int]] = []  # bindsyms.scan_index: entries whose member may still load
         self._members: list[int] | None = None
         self.cache = None             # inputs.cache.ArchiveCache of its parsed members, if any
         self._parse_headers()
@@ -84,8 +85,9 @@ class Archive:
         strs = bytes(v[data + w + count * w:data + size]).decode("utf-8", "replace").split("\0")
         if len(strs) < count:
             raise self.error("symbol index string table is truncated", data - 60)
-        self.index = list(zip(strs, offs))
-        self.pending = self.index
+        del strs[count:]
+        self.names = strs
+        self.offsets = offs
 
     def member_name(self, raw: str) -> str:
         if raw.startswith("/") and raw[1:].isdigit():
