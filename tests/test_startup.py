@@ -313,3 +313,40 @@ def test_existing_output_is_replaced_as_bfd_does(build, linker):
         assert build.execute(str(o.relative_to(build.root))) == (3, "startup 22\n")
     assert keep.read_bytes() == b"#!/bin/sh\nexit 7\n" and keep.stat().st_nlink == 2
     assert target.read_bytes() == b"target"
+
+
+def test_startup_bytecode_drops_docstrings_keeps_asserts():
+    """The file's bytecode is the sources' less their docstrings, asserts kept (braze reads no
+    __doc__; an assert is a check it must still make): synthetic/dynsym.py's, as served, has no
+    docstring anywhere and raises AssertionError where its source asserts."""
+    src = REPO / "src" / "braze"
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import build_startup
+    finally:
+        sys.path.pop(0)
+    if not build_startup.current():
+        pytest.skip("_startup.bin is not current (make venv builds it)")
+    data = (src / "_startup.bin").read_bytes()
+    rel, _, _, _, off, n = build_startup.read_index(data)["braze.synthetic.dynsym"]
+    import marshal
+    import dis
+    code = marshal.loads(data[off:off + n])
+    plain = compile((src / rel).read_text(), str(src / rel), "exec")
+
+    def codes(c):
+        yield c
+        for k in c.co_consts:
+            if isinstance(k, type(c)):
+                yield from codes(k)
+
+    docs = [c for c in codes(plain) if c.co_consts and isinstance(c.co_consts[0], str)
+            and c.co_consts[0].strip() and "\n" in c.co_consts[0]]
+    assert docs, "dynsym.py has docstrings to drop"
+    served = list(codes(code))
+    assert all(not (c.co_consts and isinstance(c.co_consts[0], str) and "\n" in c.co_consts[0]
+                    and c.co_consts[0] == p.co_consts[0]) for c, p in zip(served, codes(plain)))
+
+    def asserts(c):
+        return sum(i.opname == "LOAD_ASSERTION_ERROR" for x in codes(c) for i in dis.get_instructions(x))
+    assert asserts(code) == asserts(plain) > 0

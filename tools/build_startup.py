@@ -7,6 +7,8 @@ file while its source's size and mtime are the ones recorded here (checked at ea
 leaves it to the ordinary import otherwise (an edited source, BRAZE_PURE=1, python -O, another
 Python).  `tools/build_mypyc.py` (what `make venv` runs) calls write(); `--clean` removes the file.
 
+The bytecode is the sources' less their docstrings (_NoDocstrings).
+
 Format: the interpreter's bytecode magic (16 bytes, zero-padded), the index's length (4 bytes,
 little-endian), the index: marshal of {module: (path relative to src/braze, is_package, source size,
 source mtime_ns, offset, length)}, then the modules' marshalled code at those offsets (read with
@@ -15,6 +17,7 @@ mostly copying 600 KB of bytecode into fresh pages).
 """
 from __future__ import annotations
 
+import ast
 import importlib.machinery
 import importlib.util
 import marshal
@@ -61,11 +64,28 @@ def _compiled() -> set[str]:
     return set(compiled)
 
 
+class _NoDocstrings(ast.NodeTransformer):
+    """Drops the docstrings of a module, its classes and functions (~9% of the bytecode, ~0.15 ms of
+    unmarshalling a link, and memory): nothing in braze reads __doc__.  Not compile(optimize=2),
+    which would drop the asserts too."""
+
+    def _strip(self, node):
+        self.generic_visit(node)
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.copy_location(ast.Pass(), body[0])]
+        return node
+
+    visit_Module = visit_ClassDef = visit_FunctionDef = visit_AsyncFunctionDef = _strip
+
+
 def _entry(rel: str, pkg: bool, path: str) -> tuple:
     with open(path, "rb") as f:
         source = f.read()
     st = os.stat(path)
-    code = compile(source, path, "exec", dont_inherit=True, optimize=0)
+    tree = _NoDocstrings().visit(ast.parse(source, path))
+    code = compile(tree, path, "exec", dont_inherit=True, optimize=0)
     return (rel, pkg, st.st_size, st.st_mtime_ns, marshal.dumps(code))
 
 
