@@ -87,6 +87,13 @@ def _got_referenced(ctx):
     return s is not None and s.linker_defined
 
 
+
+def _chunk_order(c) -> tuple:
+    """Output order: by rank, NOBITS after PROGBITS of a rank, non-allocated sections as bfd's script
+    lists them (orphans last)."""
+    return (c.rank, 0 if c.type != SHT_NOBITS else 1,
+            0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, _NONALLOC_ORPHAN))
+
 def order_sections(ctx) -> None:
     """Output sections sorted as bfd's default script places them; empty ones dropped. With a
     SECTIONS script its own engine (scriptlayout.py) does this pass and the next two at once."""
@@ -105,8 +112,7 @@ def order_sections(ctx) -> None:
         c.update_size(ctx)
     for c in chunks:
         c.rank = rank_of(c)
-    chunks.sort(key=lambda c: (c.rank, 0 if c.type != SHT_NOBITS else 1,
-                               0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, _NONALLOC_ORPHAN)))
+    chunks.sort(key=_chunk_order)
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
     keep: Any = ()
@@ -737,6 +743,10 @@ def set_linker_symbol(ctx, name: str, value: int, chunk=None) -> None:
         s.value = value
 
 
+def _chunk_end(c) -> int:
+    return c.addr + c.size
+
+
 def define_symbols(ctx) -> None:
     """Give linker-defined symbols their values now that addresses are known."""
     syn = ctx.syn
@@ -744,28 +754,20 @@ def define_symbols(ctx) -> None:
     chunks = ctx.chunks
     alloc = [c for c in chunks if c.flags & SHF_ALLOC]
 
-    def setv(name, value, chunk=None):
-        set_linker_symbol(ctx, name, value, chunk)
-
-    def bounds(name, c):
-        if c is not None:
-            return c.addr, c.addr + c.size
-        return None
-
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
     gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
     if ctx.target.got_symbol_at_got and syn.got in chunks:
         gotbase, gotsec = syn.got.addr, syn.got
     ctx.got_base = gotbase
-    setv("_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
+    set_linker_symbol(ctx, "_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     if syn.dynamic is not None:
-        setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
-    setv("__ehdr_start", ctx.base)
-    setv("__executable_start", ctx.base)
+        set_linker_symbol(ctx, "_DYNAMIC", syn.dynamic.addr, syn.dynamic)
+    set_linker_symbol(ctx, "__ehdr_start", ctx.base)
+    set_linker_symbol(ctx, "__executable_start", ctx.base)
     rx = [c for c in alloc if c.flags & SHF_EXECINSTR and not c.flags & SHF_WRITE]
     etext = (rx[-1].addr + rx[-1].size) if rx else ctx.base
     for n in ("_etext", "etext", "__etext"):
-        setv(n, etext)
+        set_linker_symbol(ctx, n, etext)
     rw = [c for c in alloc if c.flags & SHF_WRITE]
     # (bfd's script sets _edata after .data1: not past .ldata, which follows .bss and .lbss)
     bss_rank = rank_of_name(".bss")
@@ -773,54 +775,54 @@ def define_symbols(ctx) -> None:
     edata = max((c.addr + c.size for c in progbits_rw), default=etext)
     # bfd attributes _edata to the data section it ends, and __bss_start to .bss (it is set just
     # before .bss's statement), even where .bss's alignment puts .bss past it
-    last_data = max(progbits_rw, key=lambda c: c.addr + c.size, default=None)
+    last_data = max(progbits_rw, key=_chunk_end, default=None)
     for n in ("_edata", "edata"):
-        setv(n, edata, last_data)
+        set_linker_symbol(ctx, n, edata, last_data)
     bss = by.get(".bss")
     # bfd's script sets __bss_start = . before .bss: where the data ended, before .bss's alignment
-    setv("__bss_start", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
+    set_linker_symbol(ctx, "__bss_start", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
          bss if bss is not None and bss.size else last_data)
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
-        setv(n, end)
+        set_linker_symbol(ctx, n, end)
     if ctx.target.extra_linker_syms:
         # aarch64's script: __bss_start__ with __bss_start, _bss_end__/__bss_end__ after .bss,
         # __end__ with _end
-        setv("__bss_start__", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
+        set_linker_symbol(ctx, "__bss_start__", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
              bss if bss is not None and bss.size else last_data)
         bend = bss.addr + bss.size if bss is not None and bss.size else edata
         for n in ("_bss_end__", "__bss_end__"):
-            setv(n, bend)
-        setv("__end__", end)
+            set_linker_symbol(ctx, n, bend)
+        set_linker_symbol(ctx, "__end__", end)
     for arr in ("init_array", "fini_array", "preinit_array"):
         c = by.get("." + arr)
         if c is not None:
-            setv(f"__{arr}_start", c.addr, c)
-            setv(f"__{arr}_end", c.addr + c.size, c)
+            set_linker_symbol(ctx, f"__{arr}_start", c.addr, c)
+            set_linker_symbol(ctx, f"__{arr}_end", c.addr + c.size, c)
         else:
             # bfd still defines them (empty) at the position the section would have
             anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
             v = anchor.addr if anchor is not None else 0
-            setv(f"__{arr}_start", v)
-            setv(f"__{arr}_end", v)
+            set_linker_symbol(ctx, f"__{arr}_start", v)
+            set_linker_symbol(ctx, f"__{arr}_end", v)
     rp = syn.rela_plt
     if rp in chunks:
-        setv("__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
-        setv("__rela_iplt_end", rp.addr + rp.size)
+        set_linker_symbol(ctx, "__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
+        set_linker_symbol(ctx, "__rela_iplt_end", rp.addr + rp.size)
     else:
-        setv("__rela_iplt_start", 0)
-        setv("__rela_iplt_end", 0)
+        set_linker_symbol(ctx, "__rela_iplt_start", 0)
+        set_linker_symbol(ctx, "__rela_iplt_end", 0)
     if syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
-        setv("__GNU_EH_FRAME_HDR", syn.eh_frame_hdr.addr, syn.eh_frame_hdr)
+        set_linker_symbol(ctx, "__GNU_EH_FRAME_HDR", syn.eh_frame_hdr.addr, syn.eh_frame_hdr)
     td = by.get(".tdata")
     if td is not None:
-        setv("__tdata_start", td.addr)
+        set_linker_symbol(ctx, "__tdata_start", td.addr)
     # The TLSDESC local-dynamic base. An executable relaxes its descriptor to LE, where the DTPOFF32
     # offsets that follow become TP offsets (as after a classic LD->LE), so bfd puts the base at TP
     # itself (TPOFF 0); a library keeps the TLS block start. (TLS variant I, aarch64: the DTPREL
     # offsets stay block offsets after the relaxation, and bfd keeps the block start there too.)
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
-    setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared or ctx.target.tls_variant == 1 else ctx.tp,
+    set_linker_symbol(ctx, "_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared or ctx.target.tls_variant == 1 else ctx.tp,
          tls_first)
     from .address import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
@@ -834,6 +836,6 @@ def define_symbols(ctx) -> None:
             start = name.startswith("__start_")
             c = by.get(name[8:] if start else name[7:])
             if c is None:
-                setv(name, 0)
+                set_linker_symbol(ctx, name, 0)
             else:
-                setv(name, c.addr if start else c.addr + c.size, c)
+                set_linker_symbol(ctx, name, c.addr if start else c.addr + c.size, c)

@@ -509,7 +509,7 @@ def bin_sections(ctx) -> None:
     # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
     commons = common_symbols(ctx.symtab)
     if cfg.sort_common:
-        commons.sort(key=lambda s: -s.common_align)
+        commons.sort(key=_minus_common_align)
     for s in commons:
         b = Blob("COMMON", s.size, max(1, s.common_align))
         oname, flags = (".tbss", SHF_ALLOC | SHF_WRITE | SHF_TLS) if s.type == STT_TLS else \
@@ -689,7 +689,8 @@ def allocate_got_plt(ctx) -> None:
 def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
     from .address import is_preemptible, has_plt
-    from .synthetic.got import GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD
+    from .synthetic.got import (GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, WORD_ADDR, WORD_DTPOFF, WORD_DYNAMIC,
+                                WORD_ONE, WORD_PLT, WORD_TPOFF)
     from .synthetic.rela import DynReloc
     T = ctx.target
     R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = (T.R_COPY, T.R_GLOB_DAT, T.R_JUMP_SLOT,
@@ -707,7 +708,7 @@ def _allocate(ctx) -> None:
     if T.got_header and not got.nslots:
         got.add(GOT_ADDR, None)         # bfd's aarch64 .got starts with a word for _DYNAMIC (0 if static)
         if dyn:
-            got.static_words[0] = lambda ctx: ctx.syn.dynamic.addr
+            got.static_words[0] = (WORD_DYNAMIC, None)
     for s in ctx.needs_syms:
         nd = s.needs
         pre = is_preemptible(ctx, s)
@@ -734,7 +735,7 @@ def _allocate(ctx) -> None:
             # the other names of the copied data, as bfd's weakdef pass makes them dynamic; the copy
             # relocation names the global definition when it is one of them
             symtab = ctx.symtab
-            strong, names = so.copy_names(dso_value, lambda n: n == s.name or n in symtab, s.name)
+            strong, names = so.copy_names(dso_value, symtab, s.name)
             target = ctx.sym(strong) if strong in names else s
             if target.rank != SHARED or target.file is not so:
                 target = s
@@ -759,7 +760,7 @@ def _allocate(ctx) -> None:
                 if not pic and nd & NEEDS_PLT and (nd & NEEDS_CPLT or id(s) in ifunc_data):
                     # bfd: an executable's IFUNC whose address must compare equal (data pointers get
                     # its PLT entry) has that entry's address in its GOT slot too
-                    got.static_words[s.got_idx] = _plt_addr_fn(s)
+                    got.static_words[s.got_idx] = (WORD_PLT, s)
                 else:
                     r = DynReloc(R_IRELATIVE, got, slot, None, s, 0)
                     (rela_dyn.relocs if dyn else iplt_rel).append(r)
@@ -773,7 +774,7 @@ def _allocate(ctx) -> None:
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(DynReloc(R_RELATIVE, got, slot, None, s, 0))
             else:
-                got.static_words[s.got_idx] = _addr_fn(s)
+                got.static_words[s.got_idx] = (WORD_ADDR, s)
         if nd & NEEDS_PLT:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
                 if s.iplt_idx < 0:
@@ -802,7 +803,7 @@ def _allocate(ctx) -> None:
             elif cfg.shared:
                 rela_dyn.relocs.append(DynReloc(R_TPOFF64, got, slot, None, s, 0))
             else:
-                got.static_words[s.gottp_idx] = _tpoff_fn(s)
+                got.static_words[s.gottp_idx] = (WORD_TPOFF, s)
         if nd & NEEDS_TLSGD and s.tlsgd_idx < 0:
             s.tlsgd_idx = got.add(GOT_TLSGD, s)
             slot = 8 * s.tlsgd_idx
@@ -811,10 +812,10 @@ def _allocate(ctx) -> None:
                 rela_dyn.relocs.append(DynReloc(R_DTPOFF64, got, slot + 8, s))
             elif dyn:
                 rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, slot, None))
-                got.static_words[s.tlsgd_idx + 1] = _dtpoff_fn(s)
+                got.static_words[s.tlsgd_idx + 1] = (WORD_DTPOFF, s)
             else:
-                got.static_words[s.tlsgd_idx] = lambda ctx: 1
-                got.static_words[s.tlsgd_idx + 1] = _dtpoff_fn(s)
+                got.static_words[s.tlsgd_idx] = (WORD_ONE, None)
+                got.static_words[s.tlsgd_idx + 1] = (WORD_DTPOFF, s)
         if nd & NEEDS_TLSDESC and s.tlsdesc_idx < 0:     # descriptors live in .got.plt (see GotPlt)
             s.tlsdesc_idx = len(gotplt.tlsdesc)
             gotplt.tlsdesc.append(s)
@@ -823,7 +824,7 @@ def _allocate(ctx) -> None:
         if dyn:
             rela_dyn.relocs.append(DynReloc(R_DTPMOD64, got, 8 * got.tlsld_idx, None))
         else:
-            got.static_words[got.tlsld_idx] = lambda ctx: 1
+            got.static_words[got.tlsld_idx] = (WORD_ONE, None)
     # PLT slots and their relocations
     if not pic and not cfg.shared and T.R_ABS64 is not None:
         # bfd: a data pointer to a function that ended up with a canonical PLT entry is that entry's
@@ -932,30 +933,15 @@ def _refuse_protected(ctx, s, what: str) -> None:
             return
 
 
+def _minus_common_align(s) -> int:
+    return -s.common_align
+
+
 def _copy_align(s) -> int:
     """Alignment of a copy: the library's section alignment as far as the address honours it
     (bfd 2.40; not capped by the size: a 4-byte int at a 64-aligned address gets 64)."""
     return s.file.copy_align(s.value)
 
-
-def _addr_fn(s):
-    from .address import sym_addr
-    return lambda ctx: sym_addr(ctx, s)
-
-
-def _plt_addr_fn(s):
-    from .address import plt_addr
-    return lambda ctx: plt_addr(ctx, s)
-
-
-def _tpoff_fn(s):
-    from .address import sym_addr
-    return lambda ctx: sym_addr(ctx, s) - ctx.tp
-
-
-def _dtpoff_fn(s):
-    from .address import sym_addr
-    return lambda ctx: sym_addr(ctx, s) - ctx.tls_start
 
 
 # ------------------------------------------------------------------ dynamic symbols

@@ -323,11 +323,15 @@ def _tail_merge_aligned(pieces: dict[bytes, Any], entsize: int = 1) -> dict[byte
     if not items:
         return {}
     als = {al for _, al in items}
+    # (sorted through keys made first, not a key function: a lambda here would be a class of its own
+    # in the compiled module, made at every link's start-up)
+    keyed: list[tuple[Any, Any, int]]
     if len(als) == 1 and next(iter(als)) > entsize:
         m = next(iter(als)) - 1
-        items.sort(key=lambda t: (len(t[0]) & m, t[0][::-1]))
+        keyed = sorted([(len(p) & m, p[::-1], i) for i, (p, _) in enumerate(items)])
     else:
-        items.sort(key=lambda t: t[0][::-1])
+        keyed = sorted([(p[::-1], 0, i) for i, (p, _) in enumerate(items)])
+    items = [items[k[2]] for k in keyed]
     suffix: dict[bytes, tuple[bytes, int]] = {}
     e, ea = items[-1]
     for i in range(len(items) - 2, -1, -1):

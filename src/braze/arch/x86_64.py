@@ -1150,63 +1150,62 @@ def _relax_tlsdesc_ie(obj, sec, off, buf, loc, v):
 
 # ---------------------------------------------------------------- --lib-main entry code
 
+def _pc32(code: bytearray, rel: list, sym: int, addend: int) -> None:
+    """The 4-byte field just emitted is PC-relative to `sym + addend`."""
+    rel.append((len(code) - 4, R_PC32, sym, addend - 4))
+
+
+def _plt32(code: bytearray, rel: list, sym: int) -> None:
+    rel.append((len(code) - 4, R_PLT32, sym, -4))
+
+
 def _lib_main_code(msg_len: int):
     """x86-64 code of `_rt0_amd64_linux_lib(argc, argv, envp)` and of the thread's start routine.
     Returns (bytes, relocations against: 1=.bss, 2=.rodata, and the globals' indices)."""
     code = bytearray()
-    rel = []
-
-    def emit(b):
-        code.extend(b)
-
-    def pc32(sym, addend):       # a 4-byte field just emitted is PC-relative to `sym + addend`
-        rel.append((len(code) - 4, R_PC32, sym, addend - 4))
-
-    def plt32(sym):
-        rel.append((len(code) - 4, R_PLT32, sym, -4))
-
+    rel: list[tuple[int, int, int, int]] = []
     BSS, RODATA, PTHREAD_CREATE, PTHREAD_DETACH, MAIN = 1, 2, 5, 6, 7
-    emit(b"\xf3\x0f\x1e\xfa")                       # endbr64
-    emit(b"\x53")                                   # push %rbx          (16-byte aligned stack)
-    emit(b"\x48\x83\xec\x10")                       # sub $16,%rsp       (room for the pthread_t)
-    emit(b"\x48\x63\xff")                           # movslq %edi,%rdi
-    emit(b"\x48\x89\x3d\0\0\0\0"); pc32(BSS, 0)     # mov %rdi,argc
-    emit(b"\x48\x89\x35\0\0\0\0"); pc32(BSS, 8)     # mov %rsi,argv
-    emit(b"\x48\x89\x15\0\0\0\0"); pc32(BSS, 16)    # mov %rdx,envp
-    emit(b"\x48\x89\xe7")                           # mov %rsp,%rdi      (&thread)
-    emit(b"\x31\xf6")                               # xor %esi,%esi      (attr = NULL)
-    emit(b"\x48\x8d\x15")                           # lea start(%rip),%rdx
+    code.extend(b"\xf3\x0f\x1e\xfa")                                   # endbr64
+    code.extend(b"\x53")                                               # push %rbx          (16-byte aligned stack)
+    code.extend(b"\x48\x83\xec\x10")                                   # sub $16,%rsp       (room for the pthread_t)
+    code.extend(b"\x48\x63\xff")                                       # movslq %edi,%rdi
+    code.extend(b"\x48\x89\x3d\0\0\0\0"); _pc32(code, rel, BSS, 0)     # mov %rdi,argc
+    code.extend(b"\x48\x89\x35\0\0\0\0"); _pc32(code, rel, BSS, 8)     # mov %rsi,argv
+    code.extend(b"\x48\x89\x15\0\0\0\0"); _pc32(code, rel, BSS, 16)    # mov %rdx,envp
+    code.extend(b"\x48\x89\xe7")                                       # mov %rsp,%rdi      (&thread)
+    code.extend(b"\x31\xf6")                                           # xor %esi,%esi      (attr = NULL)
+    code.extend(b"\x48\x8d\x15")                                       # lea start(%rip),%rdx
     lea_at = len(code)
-    emit(b"\0\0\0\0")
-    emit(b"\x31\xc9")                               # xor %ecx,%ecx      (arg = NULL)
-    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_CREATE)    # call pthread_create
-    emit(b"\x85\xc0")                               # test %eax,%eax
-    emit(b"\x75\x0b")                               # jnz fail
-    emit(b"\x48\x8b\x3c\x24")                       # mov (%rsp),%rdi
-    emit(b"\xe8\0\0\0\0"); plt32(PTHREAD_DETACH)    # call pthread_detach
-    emit(b"\xeb\x18")                               # jmp done
+    code.extend(b"\0\0\0\0")
+    code.extend(b"\x31\xc9")                                           # xor %ecx,%ecx      (arg = NULL)
+    code.extend(b"\xe8\0\0\0\0"); _plt32(code, rel, PTHREAD_CREATE)    # call pthread_create
+    code.extend(b"\x85\xc0")                                           # test %eax,%eax
+    code.extend(b"\x75\x0b")                                           # jnz fail
+    code.extend(b"\x48\x8b\x3c\x24")                                   # mov (%rsp),%rdi
+    code.extend(b"\xe8\0\0\0\0"); _plt32(code, rel, PTHREAD_DETACH)    # call pthread_detach
+    code.extend(b"\xeb\x18")                                           # jmp done
     # fail: write(2, msg, len) as a raw system call: no further libc dependency
-    emit(b"\xb8\x01\0\0\0")                         # mov $1,%eax        (SYS_write)
-    emit(b"\xbf\x02\0\0\0")                         # mov $2,%edi
-    emit(b"\x48\x8d\x35\0\0\0\0"); pc32(RODATA, 0)  # lea msg(%rip),%rsi
-    emit(b"\xba" + struct.pack("<I", msg_len))      # mov $len,%edx
-    emit(b"\x0f\x05")                               # syscall
+    code.extend(b"\xb8\x01\0\0\0")                                     # mov $1,%eax        (SYS_write)
+    code.extend(b"\xbf\x02\0\0\0")                                     # mov $2,%edi
+    code.extend(b"\x48\x8d\x35\0\0\0\0"); _pc32(code, rel, RODATA, 0)  # lea msg(%rip),%rsi
+    code.extend(b"\xba" + struct.pack("<I", msg_len))                  # mov $len,%edx
+    code.extend(b"\x0f\x05")                                           # syscall
     # done:
-    emit(b"\x48\x83\xc4\x10")                       # add $16,%rsp
-    emit(b"\x5b")                                   # pop %rbx
-    emit(b"\xc3")                                   # ret
+    code.extend(b"\x48\x83\xc4\x10")                                   # add $16,%rsp
+    code.extend(b"\x5b")                                               # pop %rbx
+    code.extend(b"\xc3")                                               # ret
     entry_size = len(code)
     start = len(code)
     struct.pack_into("<i", code, lea_at, start - (lea_at + 4))
-    emit(b"\xf3\x0f\x1e\xfa")                       # start: endbr64
-    emit(b"\x48\x83\xec\x08")                       # sub $8,%rsp
-    emit(b"\x48\x8b\x3d\0\0\0\0"); pc32(BSS, 0)     # mov argc,%rdi
-    emit(b"\x48\x8b\x35\0\0\0\0"); pc32(BSS, 8)     # mov argv,%rsi
-    emit(b"\x48\x8b\x15\0\0\0\0"); pc32(BSS, 16)    # mov envp,%rdx
-    emit(b"\xe8\0\0\0\0"); plt32(MAIN)              # call SYM
-    emit(b"\x31\xc0")                               # xor %eax,%eax
-    emit(b"\x48\x83\xc4\x08")                       # add $8,%rsp
-    emit(b"\xc3")                                   # ret
+    code.extend(b"\xf3\x0f\x1e\xfa")                                   # start: endbr64
+    code.extend(b"\x48\x83\xec\x08")                                   # sub $8,%rsp
+    code.extend(b"\x48\x8b\x3d\0\0\0\0"); _pc32(code, rel, BSS, 0)     # mov argc,%rdi
+    code.extend(b"\x48\x8b\x35\0\0\0\0"); _pc32(code, rel, BSS, 8)     # mov argv,%rsi
+    code.extend(b"\x48\x8b\x15\0\0\0\0"); _pc32(code, rel, BSS, 16)    # mov envp,%rdx
+    code.extend(b"\xe8\0\0\0\0"); _plt32(code, rel, MAIN)              # call SYM
+    code.extend(b"\x31\xc0")                                           # xor %eax,%eax
+    code.extend(b"\x48\x83\xc4\x08")                                   # add $8,%rsp
+    code.extend(b"\xc3")                                               # ret
     return bytes(code), rel, entry_size, start
 
 

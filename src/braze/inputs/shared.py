@@ -275,13 +275,14 @@ class SharedFile:
             align >>= 1
         return align
 
-    def copy_names(self, value: int, referenced, name: str) -> tuple[str | None, list[str]]:
+    def copy_names(self, value: int, symtab, name: str) -> tuple[str | None, list[str]]:
         """The names a copy relocation of the data at `value` gives the executable, as bfd's weakdef
         pass over this library's weak definitions has it: (the global definition there, the names to
         export). Each weak alias is taken in reverse symbol-table order (bfd's list is built by
         prepending); one joins the dynamic symbols when the global one is already there, and the
-        global one joins when the weak one is. `referenced(name)`: an object of the link names it;
-        `name`: the name being copied (a global name other than the first one there is on its own)."""
+        global one joins when the weak one is. A name is referenced when the link has a symbol of that
+        name (`symtab`); `name`: the name being copied (a global name other than the first one there
+        is on its own)."""
         strong = None
         weaks = []
         for d in self.at_value(value):
@@ -292,6 +293,8 @@ class SharedFile:
                     strong = d[0]
         if name != strong and name not in weaks:
             return name, [name]           # another global name at the address: a copy of its own
+        def referenced(n: str) -> bool:
+            return n == name or n in symtab
         dyn = {n for n in weaks if referenced(n)}
         if strong is not None and referenced(strong):
             dyn.add(strong)

@@ -9,6 +9,8 @@ from ..sections import Chunk
 # GOT entry kinds
 GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD = range(4)
 _SLOTS = {GOT_ADDR: 1, GOT_TPOFF: 1, GOT_TLSGD: 2, GOT_TLSLD: 2}
+# What a word the link fills in (no dynamic relocation) holds: Got.static_words' (kind, symbol)
+WORD_DYNAMIC, WORD_ONE, WORD_ADDR, WORD_PLT, WORD_TPOFF, WORD_DTPOFF = range(6)
 
 
 class Got(Chunk):
@@ -16,7 +18,7 @@ class Got(Chunk):
         super().__init__(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8, 8)
         self.entries: list[tuple[int, object, int]] = []    # (kind, sym, slot index)
         self.nslots = 0
-        self.static_words: dict[int, object] = {}           # slot -> callable(ctx) -> int
+        self.static_words: dict[int, tuple] = {}            # slot -> (WORD_* kind, symbol or None)
         self.tlsld_idx = -1
         self.tlsdesc_got_idx = -1      # lazy TLSDESC: the word ld.so fills with its resolver (DT_TLSDESC_GOT)
 
@@ -34,8 +36,24 @@ class Got(Chunk):
 
     def write(self, ctx, buf) -> None:
         o = self.offset
-        for slot, fn in self.static_words.items():
-            struct.pack_into("<Q", buf, o + 8 * slot, fn(ctx) & 0xffffffffffffffff)
+        for slot, (kind, s) in self.static_words.items():
+            struct.pack_into("<Q", buf, o + 8 * slot, _word(ctx, kind, s) & 0xffffffffffffffff)
+
+
+def _word(ctx, kind: int, s) -> int:
+    from ..address import plt_addr, sym_addr
+    if kind == WORD_DYNAMIC:
+        return ctx.syn.dynamic.addr
+    if kind == WORD_ONE:        # a static link's module ID (its only module)
+        return 1
+    if kind == WORD_PLT:
+        return plt_addr(ctx, s)
+    v = sym_addr(ctx, s)
+    if kind == WORD_TPOFF:
+        return v - ctx.tp
+    if kind == WORD_DTPOFF:
+        return v - ctx.tls_start
+    return v
 
 
 class GotPlt(Chunk):

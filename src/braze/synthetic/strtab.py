@@ -59,7 +59,8 @@ class StrTab(Chunk):
         names = list(self.map)[1:]
         enc = [n.encode("utf-8", "surrogateescape") for n in names]
         # reversed bytes, a string ending another sorting after it (bfd's strrevcmp)
-        order = sorted(range(len(names)), key=lambda i: enc[i][::-1] + b"\xff\xff")
+        keys = [e[::-1] + b"\xff\xff" for e in enc]
+        order = sorted(range(len(names)), key=keys.__getitem__)
         home: dict[int, int] = {}
         keep = -1
         for i in order:
