@@ -148,6 +148,10 @@ def test_executable_link_imports_only_what_it_needs(build, mode):
     mods = build.imports(args, f"braze-{mode}")
     build.bfd(args, f"bfd-{mode}")
     _check_light(mods)
+    if mode == "static":    # nothing of dynamic linking: no library reader, .dynsym or .dynamic
+        dynamic_only = {"braze.inputs.shared", "braze.inputs.script", "braze.dsocheck",
+                        "braze.synthetic.dynsym", "braze.synthetic.dynamic"}
+        assert not mods & dynamic_only, sorted(mods & dynamic_only)
     got, want = build.execute(f"braze-{mode}"), build.execute(f"bfd-{mode}")
     assert got == want == (3, "startup 22\n")
 

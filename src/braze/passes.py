@@ -97,8 +97,9 @@ def resolve_symbols(ctx) -> None:
 def check_library_references(ctx) -> None:
     """Shared libraries' undefined references (--no-allow-shlib-undefined, dsocheck.py); the link
     ends here on any error so far."""
-    from .dsocheck import check_shlib_undefined
-    check_shlib_undefined(ctx)
+    if ctx.dsos:        # (no library, nothing to check: a static link does not import dsocheck)
+        from .dsocheck import check_shlib_undefined
+        check_shlib_undefined(ctx)
     diag.check_errors()
 
 
@@ -568,11 +569,9 @@ class _UniqueRule:
 def create_synthetic(ctx) -> None:
     from .synthetic.strtab import StrTab
     from .synthetic.notes import Interp, BuildId, PropertyNote, PackageNote
-    from .synthetic.dynsym import DynSym, GnuHash, SysvHash
     from .synthetic.rela import RelaDyn, RelaPlt
     from .synthetic.got import Got, GotPlt
     from .synthetic.plt import Plt, PltGot, PltSec
-    from .synthetic.dynamic import Dynamic
     from .ehframe import EhFrameSection, EhFrameHdr
     cfg = ctx.config
     syn = ctx.syn = Synthetic()
@@ -591,7 +590,9 @@ def create_synthetic(ctx) -> None:
         syn.property = PropertyNote(props)
     if cfg.package_metadata is not None:
         syn.package = PackageNote(cfg.package_metadata)
-    if dyn:
+    if dyn:     # (a static link imports neither module: ~1 M instructions of classes made for nothing)
+        from .synthetic.dynsym import DynSym, GnuHash, SysvHash
+        from .synthetic.dynamic import Dynamic
         syn.dynstr = StrTab(".dynstr", True, tail_merge=True)
         syn.dynsym = DynSym(syn.dynstr)
         if cfg.hash_style in ("gnu", "both"):

@@ -12,11 +12,12 @@ from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_COMMON, STB_LOCAL, ET_REL, ET_DYN)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
-from .inputs.script import parse_script
 from .symbols import LINKER_SYMS
-from .inputs.shared import SharedFile
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .inputs.shared import SharedFile
 from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, define_shared as _define_shared
 
 
@@ -130,6 +131,7 @@ class Reader:
 
     def shared_file(self, path: str, view, as_needed: bool, order: int) -> SharedFile:
         """SharedFile of the library open() just mapped, from the input cache when it has it."""
+        from .inputs.shared import SharedFile       # (not imported by a static link)
         cache = self.input_cache.shared(path, self.last_stat) if self.input_cache is not None else None
         if cache is not None:
             rec = cache.get(view)
@@ -287,7 +289,7 @@ class Reader:
                         tr.rescanned(m.path)
                     if self.scan_archive(m):
                         progress = True
-                elif isinstance(m, SharedFile) and not m.is_alive:
+                elif m.is_shared and not m.is_alive:
                     if changed and tr is not None:
                         tr.rescanned(m.path)
                         tr.dso_mentions(m)
@@ -460,6 +462,7 @@ class Reader:
         if "\0" in text or not text.strip():
             raise LinkError(f"{path}: file format not recognized")
         search = self.search_dirs if nlib is None else self.search_dirs[:nlib]
+        from .inputs.script import parse_script     # (GNU ld scripts: libc.so, not a static link)
         res = parse_script(text, path, search, self.cfg.relocatable)
         if res.output is not None and not self.cfg.output_given and self.cfg.output == "a.out":
             self.cfg.output = res.output        # bfd: OUTPUT(file) names the output unless -o does
@@ -756,8 +759,10 @@ class Reader:
         but a regular definition of a name that they define or reference is exported, as for a
         direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6).
         Like bfd, only when the libraries' undefined symbols are checked (see dsocheck)."""
-        from .dsocheck import shlib_checked, check_dso_missing
         self.ctx.indirect_dsos = []
+        if not self.ctx.dsos:
+            return
+        from .dsocheck import shlib_checked, check_dso_missing
         if not shlib_checked(self.cfg):
             return
         symtab = self.ctx.symtab

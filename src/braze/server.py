@@ -242,7 +242,7 @@ def _warm_imports() -> None:
             pass
     try:
         from .inputs import cache
-        cache._STAMP = cache._code_stamp()
+        cache.code_stamp("ar"), cache.code_stamp("so")
     except Exception:
         pass
 

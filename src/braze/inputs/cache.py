@@ -31,17 +31,36 @@ from binascii import crc32
 VERSION = 3                 # bump when the record layout (ObjectFile.to_record) changes
 MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
 
-def _code_stamp() -> int:
-    """CRC-32 of the bytecode that writes and reads records: a braze whose record layout differs
-    (even if VERSION was not bumped) never reads another's records."""
-    from .object import ObjectFile
-    from .shared import SharedFile
+def _code_stamp(kind: str) -> int:
+    """CRC-32 of the bytecode that writes and reads the records of one kind of cache file ("ar": archive
+    members, ObjectFile's; "so": shared libraries, SharedFile's): a braze whose record layout differs
+    (even if VERSION was not bumped) never reads another's records.  Per kind, so that a static link
+    does not import the shared-library reader for it."""
+    if kind == "so":
+        from .shared import SharedFile
+        funcs = (SharedFile.to_record, SharedFile._from_record)
+    else:
+        from .object import ObjectFile
+        funcs = (ObjectFile.to_record, ObjectFile._esyms_record, ObjectFile._from_record)
 
     def code(co, c: int) -> int:
         c = crc32(co.co_code, c)
         for k in co.co_consts:      # nested code (comprehensions) by content: its repr has an address
             c = code(k, c) if hasattr(k, "co_code") else crc32(repr(k).encode(), c)
         return c
+    c = 0
+    for f in funcs:
+        c = code(f.__code__, c)
+    if kind == "so":
+        return c
+    # the sections of a record are rebuilt by compiled code (objparse.sections_from_record, a native
+    # InputSection): it has no bytecode, so its module's source stands for it
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "objparse.py"), "rb") as f:
+            c = crc32(f.read(), c)
+    except OSError:
+        pass
+    return c
     c = 0
     for f in (ObjectFile.to_record, ObjectFile._esyms_record, ObjectFile._from_record, SharedFile.to_record,
               SharedFile._from_record):
@@ -154,7 +173,16 @@ class SharedCache:
         return self.record is not None and _write(self.file, self.record)
 
 
-_STAMP: int | None = None      # _code_stamp(), once per process (a link server computes it for its links)
+_STAMPS: dict[str, int] = {}    # kind -> _code_stamp(kind), once per process (a link server computes
+                                # them for its links)
+
+
+def code_stamp(kind: str) -> int:
+    st = _STAMPS.get(kind)
+    if st is None:
+        st = _STAMPS[kind] = _code_stamp(kind)
+    return st
+
 
 # In a link server (server.py) only: cache files decoded once and kept, by path, with the stat they had.
 # A link forked from the server uses a kept file only while the file's stat is unchanged, and then
@@ -294,18 +322,12 @@ class InputCache:
     def __init__(self, directory: str, realpath=os.path.realpath):
         self.dir = directory
         self.entries: list = []
-        self._stamp: int | None = None
         self.realpath = realpath        # (resolve.real_path: the same answer, fewer system calls)
 
     def _file_key(self, prefix: str, path: str, st) -> tuple[str, tuple]:
         real = self.realpath(path)
         name = f"{os.path.basename(real)}-{crc32(real.encode('utf-8', 'surrogateescape')):08x}"
-        if self._stamp is None:
-            global _STAMP
-            if _STAMP is None:
-                _STAMP = _code_stamp()
-            self._stamp = _STAMP
-        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, self._stamp)
+        key = (real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, code_stamp(prefix))
         return os.path.join(self.dir, f"{prefix}-{name}.v{VERSION}"), key
 
     def archive(self, path: str, st) -> ArchiveCache | None:
