@@ -61,18 +61,6 @@ def _code_stamp(kind: str) -> int:
     except OSError:
         pass
     return c
-    c = 0
-    for f in (ObjectFile.to_record, ObjectFile._esyms_record, ObjectFile._from_record, SharedFile.to_record,
-              SharedFile._from_record):
-        c = code(f.__code__, c)
-    # the sections of a record are rebuilt by compiled code (objparse.sections_from_record, a native
-    # InputSection): it has no bytecode, so its module's source stands for it
-    try:
-        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "objparse.py"), "rb") as f:
-            c = crc32(f.read(), c)
-    except OSError:
-        pass
-    return c
 
 
 def cache_dir() -> str | None:
