@@ -21,6 +21,30 @@ _KEEP_PREFIX = (".init", ".fini", ".ctors", ".dtors", ".preinit_array", ".init_a
 _KEEP_SECOND = frozenset(p[1] for p in _KEEP_PREFIX)     # most names (.text.*, .rodata.*) fail on it
 
 
+class _Marker:
+    """Marks a section live and queues it (its relocations are followed later).  A class, not a
+    function nested in gc_sections: mypyc makes a closure two classes of its own, created at start-up,
+    and calls it generically."""
+
+    def __init__(self, work: list[Any], why: dict[int, Any] | None,
+                 groups: dict[tuple[int, Any], list[Any]] | None) -> None:
+        self.work = work
+        self.why = why                  # --why-live: section id -> what marked it
+        self.groups = groups            # -r: (file id, group signature) -> the group's sections
+
+    def mark(self, sec: Any, reason: Any = None) -> None:
+        if sec is not None and type(sec) is InputSection and not sec.gc_mark:
+            sec.gc_mark = True
+            self.work.append(sec)
+            why = self.why
+            if why is not None:
+                why[id(sec)] = reason
+            groups = self.groups
+            if groups is not None and sec.group is not None:
+                for m in groups.get((id(sec.file), sec.group), ()):
+                    self.mark(m, reason)
+
+
 def gc_sections(ctx: Any, roots: Any = None) -> None:
     """roots: the root symbol names (-r: only -e and -u); None for a final link's.  (Compiled: its
     loops visit every input section and symbol of the link.)"""
@@ -33,22 +57,13 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     sym_root: dict[int, Any] = {}
     groups: dict[tuple[int, Any], list[Any]] | None = None
 
-    def mark(sec: Any, reason: Any = None) -> None:
-        if sec is not None and type(sec) is InputSection and not sec.gc_mark:
-            sec.gc_mark = True
-            work.append(sec)
-            if why is not None:
-                why[id(sec)] = reason
-            if groups is not None and sec.group is not None:
-                for m in groups.get((id(sec.file), sec.group), ()):
-                    mark(m, reason)
-
     if roots is not None:       # -r: bfd keeps a COMDAT group whole when one of its sections is kept
         groups = {}
         for obj in ctx.objs:
             secs = obj.sections
             for sig, members in obj.comdat_groups:
                 groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
+    marker = _Marker(work, why, groups)
 
     symtab: dict[str, Symbol] = ctx.symtab
     s: Symbol
@@ -101,13 +116,13 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             if (n[1:2] in _KEEP_SECOND and n.startswith(_KEEP_PREFIX) or t == note or t == init_array
                     or t == fini_array or t == preinit_array
                     or flags & retain or (any_startstop and n in startstop and is_c_identifier(n))):
-                mark(isec, None if why is None else
+                marker.mark(isec, None if why is None else
                      ("root", "retained" if flags & retain else
                       "__start_/__stop_ reference" if n in startstop else "reserved"))
     if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
         from .scriptlayout import gc_roots
         for sec in gc_roots(ctx):
-            mark(sec, None if why is None else ("root", "KEEP in the linker script"))
+            marker.mark(sec, None if why is None else ("root", "KEEP in the linker script"))
     names: list[Any]
     descs: list[str]
     if roots is not None:       # -r: only -e and -u
@@ -121,7 +136,7 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         if sy is not None:
             if why is not None:
                 sym_root.setdefault(id(sy), desc)
-            mark(sy.section, ("sym", sy))
+            marker.mark(sy.section, ("sym", sy))
     # --gc-keep-exported (executables; what -shared does anyway): every global definition that is not
     # hidden or internal is a root, exported or not
     keep_exported: bool = bool(cfg.gc_keep_exported and roots is None)
@@ -129,20 +144,20 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         if s.section is not None and (s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
                                       in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local):
             if why is None:
-                mark(s.section)
+                marker.mark(s.section)
                 continue
             sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
                                 if s.ref_dynamic else "kept" if s.keep else "--gc-keep-exported")
-            mark(s.section, ("sym", s))
+            marker.mark(s.section, ("sym", s))
     if why is not None:
-        _mark_why(work, mark, fde_refs, sym_ref)
+        _mark_why(work, marker, fde_refs, sym_ref)
     while work:
         sec = work.pop()
-        _mark_targets(sec.file, sec.relocs, mark)
+        _mark_targets(sec.file, sec.relocs, marker)
         extra = fde_refs.get(id(sec))
         if extra:
             for o, rels in extra:
-                _mark_targets(o, rels, mark)
+                _mark_targets(o, rels, marker)
     for obj in ctx.objs:
         for isec in obj.sections:
             if isec is not None and not isec.gc_mark and isec.flags & SHF_ALLOC:
@@ -186,7 +201,7 @@ def _print_removed(ctx) -> None:
             diag.info(f"removing unused section '{rows[i]}' in file '{obj.name}'")
 
 
-def _mark_why(work, mark, fde_refs, sym_ref) -> None:
+def _mark_why(work, marker: _Marker, fde_refs, sym_ref) -> None:
     """The marking loop of gc_sections, recording for --why-live which section's relocation (and
     through which symbol) marked each section, and the first live section referring to each symbol."""
     while work:
@@ -201,12 +216,12 @@ def _mark_why(work, mark, fde_refs, sym_ref) -> None:
                 sym_ref[id(s)] = sec
             tgt = _target_section(obj, idx)
             if tgt is not None and not tgt.gc_mark:
-                mark(tgt, ("sym", s) if s is not None and s.section is tgt else ("ref", sec))
+                marker.mark(tgt, ("sym", s) if s is not None and s.section is tgt else ("ref", sec))
         extra = fde_refs.get(id(sec))
         if extra:
             for o, rels in extra:
                 for _off, info, _a in rels:
-                    mark(_target_section(o, info >> 32), ("ref", sec))
+                    marker.mark(_target_section(o, info >> 32), ("ref", sec))
 
 
 def _check_start_stop_gc(ctx) -> None:
@@ -230,8 +245,8 @@ def _check_start_stop_gc(ctx) -> None:
                                 f"referenced (not supported)")
 
 
-def _mark_targets(obj: Any, rels: list[Any], mark: Any) -> None:
-    """mark() each input section the relocations `rels` of `obj` refer to that is not marked yet
+def _mark_targets(obj: Any, rels: list[Any], marker: _Marker) -> None:
+    """Mark each input section the relocations `rels` of `obj` refer to that is not marked yet
     (_target_section with the object's tables read once, for the mark loop's thousands of calls)."""
     first: int = obj.first_global
     esyms: list[tuple[int, ...]] = obj.esyms     # (items read natively: see symtab.build_symtab)
@@ -264,7 +279,7 @@ def _mark_targets(obj: Any, rels: list[Any], mark: Any) -> None:
             s.used_in_reloc = True      # (bfd hides the imports and undefined symbols no kept section uses)
             tgt = s.section
         if tgt is not None and type(tgt) is InputSection and not tgt.gc_mark:
-            mark(tgt)
+            marker.mark(tgt)
 
 
 def _target_section(obj: Any, idx: int) -> Any:
