@@ -15,10 +15,11 @@ from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .inputs.shared import SharedFile
 from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, define_shared as _define_shared
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:       # (imported where a library is read: a static link does not)
+    from .inputs.shared import SharedFile
 
 
 
