@@ -3,8 +3,9 @@
 Kept out of sections.py, which mypyc compiles: methods of a compiled class, even a non-native one,
 accept only that exact class as `self`, and braze's synthetic sections subclass these in plain
 Python (sections.py re-exports both names).  Blob (an output section member with no input bytes),
-Segment (a program header) and Synthetic (the link's synthetic sections) are here too, out of the compiled passes.py and layout.py: a compiled
-module's classes are native, and other passes give them attributes as they go."""
+Segment (a program header) and Synthetic (the link's synthetic sections) are here too, out of the
+compiled passes.py and layout.py: a compiled module's classes are native, and other passes give
+them attributes as they go."""
 from __future__ import annotations
 
 from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC

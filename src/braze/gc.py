@@ -117,8 +117,8 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                     or t == fini_array or t == preinit_array
                     or flags & retain or (any_startstop and n in startstop and is_c_identifier(n))):
                 marker.mark(isec, None if why is None else
-                     ("root", "retained" if flags & retain else
-                      "__start_/__stop_ reference" if n in startstop else "reserved"))
+                            ("root", "retained" if flags & retain else
+                             "__start_/__stop_ reference" if n in startstop else "reserved"))
     if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
         from .scriptlayout import gc_roots
         for sec in gc_roots(ctx):

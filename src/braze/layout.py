@@ -780,17 +780,18 @@ def define_symbols(ctx) -> None:
         set_linker_symbol(ctx, n, edata, last_data)
     bss = by.get(".bss")
     # bfd's script sets __bss_start = . before .bss: where the data ended, before .bss's alignment
-    set_linker_symbol(ctx, "__bss_start", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
-         bss if bss is not None and bss.size else last_data)
+    has_bss = bss is not None and bss.size > 0
+    bss_start = bss.addr if has_bss and bss.addr < edata else edata
+    bss_chunk = bss if has_bss else last_data
+    set_linker_symbol(ctx, "__bss_start", bss_start, bss_chunk)
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
     for n in ("_end", "end"):
         set_linker_symbol(ctx, n, end)
     if ctx.target.extra_linker_syms:
         # aarch64's script: __bss_start__ with __bss_start, _bss_end__/__bss_end__ after .bss,
         # __end__ with _end
-        set_linker_symbol(ctx, "__bss_start__", bss.addr if bss is not None and bss.size and bss.addr < edata else edata,
-             bss if bss is not None and bss.size else last_data)
-        bend = bss.addr + bss.size if bss is not None and bss.size else edata
+        set_linker_symbol(ctx, "__bss_start__", bss_start, bss_chunk)
+        bend = bss.addr + bss.size if has_bss else edata
         for n in ("_bss_end__", "__bss_end__"):
             set_linker_symbol(ctx, n, bend)
         set_linker_symbol(ctx, "__end__", end)
@@ -822,8 +823,8 @@ def define_symbols(ctx) -> None:
     # itself (TPOFF 0); a library keeps the TLS block start. (TLS variant I, aarch64: the DTPREL
     # offsets stay block offsets after the relaxation, and bfd keeps the block start there too.)
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
-    set_linker_symbol(ctx, "_TLS_MODULE_BASE_", ctx.tls_start if ctx.config.shared or ctx.target.tls_variant == 1 else ctx.tp,
-         tls_first)
+    set_linker_symbol(ctx, "_TLS_MODULE_BASE_",
+                      ctx.tls_start if ctx.config.shared or ctx.target.tls_variant == 1 else ctx.tp, tls_first)
     from .address import sym_addr
     for s, ref, delta in getattr(ctx, "defsym_exprs", ()):
         s.value = sym_addr(ctx, ref) + delta

@@ -24,8 +24,8 @@ def shim_dir() -> str:
     # 127 bytes older kernels read), a /bin/sh script runs the same code from launch.py.
     # ModuleSpec._initializing = False on the class: the import system reads `__spec__._initializing` of
     # every module an import statement finds loaded, and the specs the interpreter made before
-    # importlib was set up (sys, builtins, _imp, _frozen_importlib) lack it (~230 AttributeErrors raised and cleared a link; False is what an absent
-    # attribute means to it).
+    # importlib was set up (sys, builtins, _imp, _frozen_importlib) lack it (~230 AttributeErrors
+    # raised and cleared a link; False is what an absent attribute means to it).
     code = ("import gc, sys\n"
             "gc.disable()\n"
             "type(sys.__spec__)._initializing = False\n"

@@ -20,8 +20,6 @@ from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, Scri
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
 
-
-
 # ------------------------------------------------------------------ resolve
 
 def resolve_symbols(ctx) -> None:

@@ -293,10 +293,8 @@ class SharedFile:
                     strong = d[0]
         if name != strong and name not in weaks:
             return name, [name]           # another global name at the address: a copy of its own
-        def referenced(n: str) -> bool:
-            return n == name or n in symtab
-        dyn = {n for n in weaks if referenced(n)}
-        if strong is not None and referenced(strong):
+        dyn = {n for n in weaks if n == name or n in symtab}
+        if strong is not None and (strong == name or strong in symtab):
             dyn.add(strong)
         if strong is not None:
             for w in reversed(weaks):
