@@ -43,6 +43,8 @@ HEAVY_STDLIB = {
     "linecache", "contextlib", "datetime", "locale", "signal",
     "operator", "bisect",       # (their C halves _operator, _bisect are what braze uses)
     "os", "_collections_abc",   # (braze._os: the part of os a link uses, from posix)
+    "struct", "stat",           # (_struct; writer.py tests st_mode itself)
+    "importlib", "warnings",    # (mypyc's runtime gets what it needs from braze/__init__.py's _load_compiled)
 }
 
 

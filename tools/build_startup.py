@@ -32,18 +32,19 @@ OUT = os.path.join(PKG, "_startup.bin")
 # plus libinit and version (-shared links, --version-script).  A module missing here is imported
 # the ordinary way; one listed but compiled with mypyc is skipped.
 MODULES = [
-    "braze.link", "braze.main", "braze.diag", "braze.cli", "braze.config", "braze.arch", "braze.arch.base",
-    "braze.elf", "braze.chunks", "braze.inputs", "braze.inputs.object", "braze.inputs.archive",
-    "braze.inputs.script", "braze.inputs.shared", "braze.inputs.cache", "braze.synthetic",
+    "braze._os", "braze.link", "braze.main", "braze.diag", "braze.cli", "braze.config", "braze.arch",
+    "braze.arch.base", "braze.elf", "braze.chunks", "braze.inputs", "braze.inputs.object",
+    "braze.inputs.archive", "braze.inputs.script", "braze.inputs.shared", "braze.inputs.cache", "braze.synthetic",
     "braze.synthetic.rela", "braze.synthetic.notes", "braze.synthetic.dynsym", "braze.synthetic.got",
     "braze.synthetic.plt", "braze.synthetic.dynamic", "braze.writer", "braze.context", "braze.record",
     "braze.passes", "braze.layout", "braze.search", "braze.resolve", "braze.symwarn", "braze.dsocheck",
     "braze.ehframe", "braze.libinit", "braze.version",
 ]
-# The standard library's modules a link imports that are neither built in nor frozen (mypyc's runtime
-# imports importlib, which imports warnings; struct; every `from __future__` runs an import): served
-# the same way, by absolute path, while their sources are the ones recorded.
-STDLIB = ["__future__", "importlib", "warnings", "struct"]
+# The standard library's modules a link imports that are neither built in nor frozen (every `from
+# __future__` runs an import; importlib and warnings when some compiled modules run from their sources,
+# braze/__init__.py's _SourceFinder): served the same way, by absolute path, while their sources are the
+# ones recorded.
+STDLIB = ["__future__", "importlib", "warnings"]
 
 
 def _stdlib_sources() -> dict[str, tuple[str, bool]]:

@@ -6,8 +6,7 @@ imports this module as `os` instead (`from . import _os as os`); the call sites 
 with os.  Whatever it does not define is the real os's (or posixpath's, for `path`), imported at
 first use: only paths a plain link does not take (braze run, the LTO plugin) reach them.
 tests/test_osfast.py checks each function here against os and posixpath.  (No `from __future__`
-import: this module is imported before braze's start-up finder is in place, and that import would
-make the path finder list the standard library's directory.)
+import: nothing here needs it, and a module that has it imports __future__.)
 """
 import sys
 

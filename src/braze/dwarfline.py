@@ -10,7 +10,7 @@ the form without line information.
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from .elf import SHN_UNDEF
 from .ehframe import _uleb

@@ -2,7 +2,7 @@
 and build the sorted .eh_frame_hdr search table that unwinders (C++ exceptions, backtrace) use."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from . import ehparse as _ep
 from . import ehbuild as _eb

@@ -7,7 +7,7 @@ Errors are raised as EhParseError(what, pos, extra); ehframe.py turns them into 
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

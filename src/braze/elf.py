@@ -5,7 +5,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
     from typing import Final
 
-import struct
+import _struct as struct     # (the C module, which struct.py re-exports: one import less a link)
+
+# what a struct unpack of too few bytes raises (typeshed's _struct stub leaves it out)
+StructError: type[Exception] = struct.error     # type: ignore[attr-defined]
 
 # Record layouts (little-endian ELF64).
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")

@@ -23,7 +23,7 @@ import sys
 from . import diag
 from .diag import LinkError
 from .elf import (STT_TLS, SHN_UNDEF, SHN_COMMON, SHN_LORESERVE, SHT_SYMTAB, SHT_DYNSYM, STB_LOCAL, STB_WEAK,
-                  STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC, STV_HIDDEN)
+                  STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC, STV_HIDDEN, StructError)
 from .symbols import NONE, COMMON
 
 _CODE_OR_DATA = (STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_GNU_IFUNC)
@@ -433,7 +433,7 @@ def _dso_undefs(so) -> list[tuple[str, str | None]]:
     (read only for --cref: the reader keeps only the non-weak ones)."""
     from .elf import ET_DYN, SYM
     from .inputs.elfhdr import read_headers
-    import struct
+    import _struct as struct
     v = so.view
     try:
         _ehdr, shdrs, _shstrndx = read_headers(v, so.error, ET_DYN)
@@ -753,7 +753,7 @@ def _local_hints(ctx, name: str) -> list[str]:
 
 def _local_in_symtab(path: str, name: str) -> bool:
     """Does the shared library's .symtab (when not stripped) define NAME as a local symbol?"""
-    import struct
+    import _struct as struct
     try:
         with open(path, "rb") as f:
             head = f.read(64)
@@ -774,7 +774,7 @@ def _local_in_symtab(path: str, name: str) -> bool:
                 return False
             f.seek(sym[4])
             data = f.read(sym[7] * 24 if sym[7] else sym[5])      # sh_info: the locals come first
-    except (OSError, struct.error):
+    except (OSError, StructError):
         return False
     for st_name, info, _o, shndx, _v, _sz in struct.iter_unpack("<IBBHQQ", data[:len(data) // 24 * 24]):
         if info >> 4 == STB_LOCAL and shndx != SHN_UNDEF and info & 0xf in _CODE_OR_DATA \
@@ -823,7 +823,7 @@ def _name_table(path: str, depth: int = 0) -> bytes | None:
     .dynstr restricted to defined .dynsym entries, an archive's symbol index; a GNU ld script's
     named libraries joined. None if unreadable."""
     import re
-    import struct
+    import _struct as struct
     try:
         with open(path, "rb") as f:
             head = f.read(64)
@@ -862,6 +862,6 @@ def _name_table(path: str, depth: int = 0) -> bytes | None:
                 parts = [_name_table(p.decode(), 1) for p in re.findall(rb"(/[^\s()]+)", text)]
                 parts = [p for p in parts if p]
                 return b"".join(parts) if parts else None
-    except (OSError, ValueError, struct.error, UnicodeDecodeError):
+    except (OSError, ValueError, StructError, UnicodeDecodeError):
         return None
     return None

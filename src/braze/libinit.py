@@ -11,7 +11,7 @@ output, calls go through the PLT) and --gc-sections treat them like any compiler
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 import sys
 
 from . import diag

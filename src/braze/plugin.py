@@ -133,7 +133,8 @@ def gcc_ir_defines(view, name: str) -> bool:
     """Does this GCC IR object define `name` other than as a common symbol?  bfd asks its plugin
     target; GCC's IR objects say it in `.gnu.lto_.symtab.*`: per symbol, name NUL, COMDAT key NUL,
     kind (0 def, 1 weak def, 2/3 undef, 4 common), visibility, 8-byte size, 4-byte slot."""
-    import struct
+    import _struct as struct
+    from .elf import StructError
     try:
         shoff = struct.unpack_from("<Q", view, 0x28)[0]
         shnum, shstrndx = struct.unpack_from("<HH", view, 0x3c)
@@ -154,7 +155,7 @@ def gcc_ir_defines(view, name: str) -> bool:
                 pos = k + 15
                 if sym == want and kind in (LDPK_DEF, LDPK_WEAKDEF):
                     return True
-    except (struct.error, ValueError, IndexError):
+    except (StructError, ValueError, IndexError):
         return False
     return False
 

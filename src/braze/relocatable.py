@@ -19,7 +19,7 @@ ld.bfd's `-r` script (`ld -r --verbose`) lays it out:
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from . import diag
 from .diag import LinkError

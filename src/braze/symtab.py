@@ -1,7 +1,7 @@
 """.symtab/.strtab/.shstrtab: local symbols per file (FILE first), linker-defined locals, then globals."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,

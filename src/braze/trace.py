@@ -17,7 +17,7 @@ would), so their output is compared line for line with bfd's by tests/test_opt_d
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 import sys
 
 from . import diag

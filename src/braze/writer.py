@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mmap
 from . import _os as os
-import stat
 import sys
 
 from . import diag
@@ -12,6 +11,9 @@ from .diag import LinkError
 from .elf import (EHDR, PHDR, SHDR, CHDR, ET_EXEC, ET_DYN, PT_LOAD, SHF_ALLOC, SHF_COMPRESSED, SHT_NOBITS,
                   ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, SHN_LORESERVE, SHN_XINDEX, align_up)
 from .sections import OutputSection
+
+# st_mode's file type (stat.S_IFMT and the two kinds tested here; the stat module is not imported for them)
+_S_IFMT, _S_IFREG, _S_IFLNK = 0o170000, 0o100000, 0o120000
 
 
 # Applying relocations in a forked second process (--threads=2) no longer pays by default: after
@@ -89,7 +91,7 @@ def remove_stale_output(path: str) -> None:
     regular files and symbolic links only), so a stale program is never mistaken for this link's."""
     try:
         st = os.lstat(path)
-        if stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode):
+        if (st.st_mode & _S_IFMT) in (_S_IFREG, _S_IFLNK):
             os.unlink(path)
     except OSError:
         pass
@@ -295,7 +297,7 @@ def _commit(path: str, buf, mode: int = 0o777) -> None:
         st = os.stat(path)
     except OSError:
         st = None
-    if st is not None and not stat.S_ISREG(st.st_mode):
+    if st is not None and (st.st_mode & _S_IFMT) != _S_IFREG:
         # /dev/null, a FIFO, a terminal: write into it; renaming over it would replace the device.
         try:
             with open(path, "wb") as f:

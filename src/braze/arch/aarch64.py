@@ -7,7 +7,7 @@ ones the x86-64 back end uses. Everything aarch64-specific lives in this module.
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time)
     from typing import Any, Final
@@ -16,6 +16,7 @@ if TYPE_CHECKING:     # (no `typing` at run time)
 from .. import diag
 from ..diag import LinkError
 from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
+from ..elf import StructError
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -608,7 +609,7 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
                         continue
             i += _apply_one(ctx, obj, sec, rels, i, buf, base_off, base_addr)
         fix_section(ctx, sec, buf, base_off, base_addr)
-    except (struct.error, IndexError, OverflowError):
+    except (StructError, IndexError, OverflowError):
         _corrupt(obj, sec, rels, i)
 
 
@@ -639,7 +640,7 @@ def apply_listed(ctx, obj, sec, idxs: list[int], buf, base_off: int, base_addr: 
     try:
         for i in idxs:
             _apply_one(ctx, obj, sec, rr, i, buf, base_off, base_addr)
-    except (struct.error, IndexError, OverflowError):
+    except (StructError, IndexError, OverflowError):
         _corrupt(obj, sec, rr, i)
 
 

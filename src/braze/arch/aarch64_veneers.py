@@ -12,7 +12,7 @@ and mapping symbols.
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from ..diag import LinkError
 from ..elf import SHF_ALLOC, SHF_EXECINSTR, SHT_PROGBITS, SHT_NOBITS, STT_FUNC

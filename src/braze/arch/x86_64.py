@@ -6,7 +6,7 @@ predicates so their decisions agree.
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never evaluated
     from typing import Any, Final
@@ -15,6 +15,7 @@ if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never
 from .. import diag
 from ..diag import LinkError
 from .base import Target
+from ..elf import StructError
 from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
                    STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
@@ -783,7 +784,7 @@ def apply_relocs(ctx, obj, sec: InputSection, rels: list[tuple[int, int, int]] |
             if _apply_general(ctx, obj, sec, rr, i, buf, base_off, base_addr):
                 skip = i + 1
 
-    except (struct.error, IndexError, OverflowError):
+    except (StructError, IndexError, OverflowError):
         _corrupt_reloc(obj, sec, RawRelas(raw) if use_raw else rels, i)
 
 
@@ -795,7 +796,7 @@ def apply_listed(ctx, obj, sec, idxs: list[int], buf: Any, base_off: int, base_a
     try:
         for i in idxs:
             _apply_general(ctx, obj, sec, rr, i, buf, base_off, base_addr)
-    except (struct.error, IndexError, OverflowError):
+    except (StructError, IndexError, OverflowError):
         _corrupt_reloc(obj, sec, rr, i)
 
 

@@ -5,7 +5,7 @@ Members are parsed only when the index says they define a needed symbol (or --wh
 from __future__ import annotations
 
 from .. import _os as os
-import struct
+import _struct as struct
 
 from ..diag import LinkError
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import marshal
 from .. import _os as os
-import struct
+import _struct as struct
+from ..elf import StructError
 from binascii import crc32
 
 VERSION = 3                 # bump when the record layout (ObjectFile.to_record) changes
@@ -111,7 +112,7 @@ class ArchiveCache:
             rec = marshal.loads(blob)
             if rec[0] != len(view) or rec[1] != member_check(view):
                 return None
-        except (EOFError, ValueError, TypeError, IndexError, struct.error):
+        except (EOFError, ValueError, TypeError, IndexError, StructError):
             return None
         self.hits += 1
         return rec[2]
@@ -145,7 +146,7 @@ class SharedCache:
             if type(data) is tuple and len(data) == 5 and data[0] == VERSION and data[1] == self.key \
                     and data[2] == len(view) and data[3] == elf_check(view, _SHARED_TYPES):
                 return data[4]
-        except (OSError, EOFError, ValueError, TypeError, struct.error):
+        except (OSError, EOFError, ValueError, TypeError, StructError):
             pass
         return None
 

@@ -6,10 +6,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
     from typing import Any, Final
 
-import struct
+import _struct as struct
 from binascii import crc32
 
-from ..elf import EHDR, SHDR
+from ..elf import EHDR, SHDR, StructError
 
 SHT_NULL: Final = 0
 SHT_RELA: Final = 4
@@ -33,7 +33,7 @@ def read_headers(v: Any, error: Any, want_type: int, target: Any = None) -> tupl
         raise error(f"file too short for an ELF header ({size} bytes)")
     try:
         ehdr = EHDR.unpack_from(v, 0)
-    except struct.error:
+    except StructError:
         raise error("truncated ELF header") from None
     ident, e_type, e_machine = ehdr[0], ehdr[1], ehdr[2]
     e_shoff, e_shentsize, e_shnum = ehdr[6], ehdr[11], ehdr[12]

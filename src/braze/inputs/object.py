@@ -1,7 +1,7 @@
 """ELF relocatable objects (ET_REL): sections, symbols, relocations, COMDAT groups."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from ..diag import LinkError
 from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,

@@ -11,7 +11,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
     from typing import Any, Final
 
-import struct
+import _struct as struct
 
 from .elfhdr import read_headers
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import _os as os
-import struct
+import _struct as struct
 
 from ..diag import LinkError
 from .elfhdr import read_headers

@@ -1,7 +1,7 @@
 """.dynamic: the tags the dynamic loader reads, in the order bfd emits them."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from .. import elf as E
 from ..sections import Chunk

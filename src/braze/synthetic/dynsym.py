@@ -1,7 +1,7 @@
 """.dynsym, .gnu.hash, .hash, .gnu.version, .gnu.version_r, .gnu.version_d."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from ..elf import (SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_GNU_VERSYM, SHT_GNU_VERNEED, SHT_GNU_VERDEF,
                    SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_FUNC, SHN_UNDEF, SHN_ABS, SHN_LORESERVE, gnu_hash,

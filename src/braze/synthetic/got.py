@@ -1,7 +1,7 @@
 """GOT (.got) and the PLT's GOT (.got.plt)."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from ..elf import SHT_PROGBITS, SHF_ALLOC, SHF_WRITE
 from ..sections import Chunk

@@ -1,7 +1,7 @@
 """.interp, .note.gnu.build-id, .note.gnu.property, .note.package."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from ..elf import (SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0, NT_FDO_PACKAGING_METADATA,
                    GNU_PROPERTY_STACK_SIZE)

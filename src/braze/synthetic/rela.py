@@ -1,7 +1,7 @@
 """Dynamic relocation sections (.rela.dyn, .rela.plt)."""
 from __future__ import annotations
 
-import struct
+import _struct as struct
 
 from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
 from ..address import sym_addr, target_addr

@@ -8,7 +8,7 @@ through their `out`, `out_off`, `addr` and `offset` attributes.
 """
 from __future__ import annotations
 
-import struct
+import _struct as struct
 import sys
 
 TYPE_CHECKING = False
