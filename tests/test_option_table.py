@@ -78,12 +78,18 @@ def _diag_state() -> dict:
             if not k.startswith("__") and not callable(v) and type(v).__name__ != "module"}
 
 
+def _attributes(obj) -> dict:
+    """OBJ's data attributes (cli._State is a native class when cli.py is compiled: no __dict__)."""
+    return {k: copy.deepcopy(getattr(obj, k)) for k in dir(obj)
+            if not k.startswith("__") and not callable(getattr(obj, k))}
+
+
 def _snapshot(argv: list[str]):
     """(Config, positional state, diag's settings) after parsing ARGV; diag's settings restored."""
     saved = _diag_state()
     try:
         c, s, shown = cli.parse_words(argv)
-        return repr(c), repr(vars(copy.deepcopy(s))), repr(_diag_state()), shown
+        return repr(c), repr(_attributes(s)), repr(_diag_state()), shown
     finally:
         for k, v in saved.items():
             setattr(diag, k, v)

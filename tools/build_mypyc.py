@@ -52,6 +52,7 @@ MODULES = [
     "braze.writer",
     "braze.passes",
     "braze.pipeline_natives",
+    "braze.cli",
 ]
 
 

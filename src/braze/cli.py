@@ -5,6 +5,10 @@ Options are table-driven. ld accepts long options with one or two dashes, `--opt
 """
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:     # (typing is not imported at run time: annotations are never evaluated)
+    from typing import Any
+
 from . import _os as os
 import sys
 
@@ -94,9 +98,9 @@ Library initialisation (braze):
 """
 
 # Options without an argument: name -> action(config, state)
-_FLAGS: dict[str, object] = {}
+_FLAGS: dict[str, Any] = {}
 # Options with one argument: name -> action(config, state, value)
-_ARGS: dict[str, object] = {}
+_ARGS: dict[str, Any] = {}
 
 
 def _flag(*names):
@@ -117,7 +121,7 @@ def _arg(*names):
 
 class _State:
     """Positional option state (--as-needed etc.) and the --push-state stack."""
-    def __init__(self):
+    def __init__(self) -> None:
         self.as_needed = False
         self.whole_archive = False
         self.static = False
@@ -136,61 +140,61 @@ class _State:
 # ---- flags ----
 # -shared, -pie and -no-pie each set bfd's output type: the last one given wins
 @_flag("shared", "Bshareable")
-def _(c, s):
+def _flag_shared(c, s):
     c.shared = True
     c.pie = False
 
 
 @_flag("pie", "pic-executable")
-def _(c, s):
+def _flag_pie(c, s):
     c.pie = True
     c.shared = False
 
 
 @_flag("no-pie")
-def _(c, s):
+def _flag_no_pie(c, s):
     c.pie = c.shared = False
 
 
 @_flag("static", "Bstatic", "dn", "non_shared")
-def _(c, s):
+def _flag_static(c, s):
     s.static = True
     c.static = True
 
 
 @_flag("Bdynamic", "dy", "call_shared")
-def _(c, s): s.static = False
+def _flag_Bdynamic(c, s): s.static = False
 
 
 @_flag("as-needed")
-def _(c, s): s.as_needed = True
+def _flag_as_needed(c, s): s.as_needed = True
 
 
 @_flag("no-as-needed")
-def _(c, s): s.as_needed = False
+def _flag_no_as_needed(c, s): s.as_needed = False
 
 
 @_flag("whole-archive")
-def _(c, s): s.whole_archive = True
+def _flag_whole_archive(c, s): s.whole_archive = True
 
 
 @_flag("no-whole-archive")
-def _(c, s): s.whole_archive = False
+def _flag_no_whole_archive(c, s): s.whole_archive = False
 
 
 @_flag("push-state")
-def _(c, s): s.stack.append((s.as_needed, s.whole_archive, s.static))
+def _flag_push_state(c, s): s.stack.append((s.as_needed, s.whole_archive, s.static))
 
 
 @_flag("pop-state")
-def _(c, s):
+def _flag_pop_state(c, s):
     if not s.stack:
         raise LinkError("--pop-state without a matching --push-state")
     s.as_needed, s.whole_archive, s.static = s.stack.pop()
 
 
 @_flag("start-group", "(")
-def _(c, s):
+def _flag_start_group(c, s):
     if s.group_depth:
         raise LinkError("nested --start-group")
     s.group_depth += 1
@@ -198,7 +202,7 @@ def _(c, s):
 
 
 @_flag("end-group", ")")
-def _(c, s):
+def _flag_end_group(c, s):
     if not s.group_depth:
         raise LinkError("--end-group without --start-group")
     s.group_depth -= 1
@@ -206,179 +210,179 @@ def _(c, s):
 
 
 @_flag("eh-frame-hdr")
-def _(c, s):
+def _flag_eh_frame_hdr(c, s):
     c.eh_frame_hdr = True
 
 
 @_flag("no-eh-frame-hdr")
-def _(c, s): c.eh_frame_hdr = False
+def _flag_no_eh_frame_hdr(c, s): c.eh_frame_hdr = False
 
 
 @_flag("ld-generated-unwind-info")
-def _(c, s): c.plt_unwind = True
+def _flag_ld_generated_unwind_info(c, s): c.plt_unwind = True
 
 
 @_flag("no-ld-generated-unwind-info")
-def _(c, s): c.plt_unwind = False
+def _flag_no_ld_generated_unwind_info(c, s): c.plt_unwind = False
 
 
 @_flag("export-dynamic", "E")
-def _(c, s): c.export_dynamic = True
+def _flag_export_dynamic(c, s): c.export_dynamic = True
 
 
 @_flag("no-export-dynamic")
-def _(c, s): c.export_dynamic = False
+def _flag_no_export_dynamic(c, s): c.export_dynamic = False
 
 
 @_flag("strip-all", "s")
-def _(c, s): c.strip_all = True
+def _flag_strip_all(c, s): c.strip_all = True
 
 
 @_flag("strip-debug", "S")
-def _(c, s): c.strip_debug = True
+def _flag_strip_debug(c, s): c.strip_debug = True
 
 
 @_flag("discard-all", "x")
-def _(c, s): c.discard = "all"
+def _flag_discard_all(c, s): c.discard = "all"
 
 
 @_flag("discard-locals", "X")
-def _(c, s): c.discard = "locals"
+def _flag_discard_locals(c, s): c.discard = "locals"
 
 
 @_flag("discard-none")
-def _(c, s): c.discard = "none"
+def _flag_discard_none(c, s): c.discard = "none"
 
 
 @_flag("gc-sections")
-def _(c, s): c.gc_sections = True
+def _flag_gc_sections(c, s): c.gc_sections = True
 
 
 @_flag("no-gc-sections")
-def _(c, s): c.gc_sections = False
+def _flag_no_gc_sections(c, s): c.gc_sections = False
 
 
 @_flag("print-gc-sections")
-def _(c, s): c.print_gc_sections = True
+def _flag_print_gc_sections(c, s): c.print_gc_sections = True
 
 
 @_flag("M", "print-map")
-def _(c, s): c.map_file = c.map_file or "-"
+def _flag_M(c, s): c.map_file = c.map_file or "-"
 
 
 @_flag("sort-common", "sort_common")
-def _(c, s): c.sort_common = True
+def _flag_sort_common(c, s): c.sort_common = True
 
 
 @_arg("sort-common")  # braze sorts as bfd's default does: by alignment, descending
-def _(c, s, v):
+def _arg_sort_common(c, s, v):
     if v != "descending":
         raise LinkError(f"option --sort-common={v} is not supported (only descending, the default)")
     c.sort_common = True
 
 
 @_flag("nostdlib")
-def _(c, s): c.nostdlib = True
+def _flag_nostdlib(c, s): c.nostdlib = True
 
 
 @_flag("no-undefined")
-def _(c, s):
+def _flag_no_undefined(c, s):
     c.no_undefined = True
     c.undef_objects = "report"
 
 
 @_flag("allow-shlib-undefined")
-def _(c, s): c.allow_shlib_undefined = True
+def _flag_allow_shlib_undefined(c, s): c.allow_shlib_undefined = True
 
 
 @_flag("no-allow-shlib-undefined")
-def _(c, s): c.allow_shlib_undefined = False
+def _flag_no_allow_shlib_undefined(c, s): c.allow_shlib_undefined = False
 
 
 @_flag("enable-new-dtags")
-def _(c, s): c.new_dtags = True
+def _flag_enable_new_dtags(c, s): c.new_dtags = True
 
 
 @_flag("disable-new-dtags")
-def _(c, s): c.new_dtags = False
+def _flag_disable_new_dtags(c, s): c.new_dtags = False
 
 
 @_flag("build-id")
-def _(c, s): c.build_id = "default"     # bfd's sha1 size; the digest is braze's choice (synthetic/notes.py)
+def _flag_build_id(c, s): c.build_id = "default"     # bfd's sha1 size; the digest is braze's choice (synthetic/notes.py)
 
 
 @_flag("time")
-def _(c, s): c.time = True
+def _flag_time(c, s): c.time = True
 
 
 # ---- the Python API's companions: --size-map (braze's own), --reproduce (lld's) ----
 @_arg("size-map")
-def _(c, s, v):
+def _arg_size_map(c, s, v):
     if not v.endswith((".html", ".htm", ".json")):
         raise LinkError(f"--size-map={v}: the file name must end in .html or .json")
     c.size_map = v
 
 
 @_arg("reproduce")
-def _(c, s, v): c.reproduce = v
+def _arg_reproduce(c, s, v): c.reproduce = v
 
 
 @_flag("verbose", "dll-verbose")
-def _(c, s): c.verbose = True
+def _flag_verbose(c, s): c.verbose = True
 
 
 @_flag("gc-keep-exported")
-def _(c, s): c.gc_keep_exported = True
+def _flag_gc_keep_exported(c, s): c.gc_keep_exported = True
 
 
 @_flag("print-sysroot")
-def _(c, s): c.print_sysroot = True
+def _flag_print_sysroot(c, s): c.print_sysroot = True
 
 
 @_flag("print-output-format")
-def _(c, s): c.print_output_format = True
+def _flag_print_output_format(c, s): c.print_output_format = True
 
 
 @_arg("verbose")      # --verbose=NUMBER: braze has one level of detail
-def _(c, s, v): c.verbose = True
+def _arg_verbose(c, s, v): c.verbose = True
 
 
 @_flag("no-dynamic-linker")
-def _(c, s): c.no_dynamic_linker = True
+def _flag_no_dynamic_linker(c, s): c.no_dynamic_linker = True
 
 
 @_flag("relax")
-def _(c, s): c.relax = True
+def _flag_relax(c, s): c.relax = True
 
 
 @_flag("no-relax")
-def _(c, s): c.relax = False
+def _flag_no_relax(c, s): c.relax = False
 
 
 # ---- export control (bfd: one -B setting, the last wins; --export-dynamic-symbol is a dynamic
 # list in executables, and in -shared only with -Bsymbolic(-functions) or --dynamic-list) ----
 @_flag("Bsymbolic")
-def _(c, s): c.bsymbolic, c.bsymbolic_functions = True, False
+def _flag_Bsymbolic(c, s): c.bsymbolic, c.bsymbolic_functions = True, False
 
 
 @_flag("Bsymbolic-functions")
-def _(c, s): c.bsymbolic, c.bsymbolic_functions = False, True
+def _flag_Bsymbolic_functions(c, s): c.bsymbolic, c.bsymbolic_functions = False, True
 
 
 @_flag("Bno-symbolic")
-def _(c, s): c.bsymbolic = c.bsymbolic_functions = False
+def _flag_Bno_symbolic(c, s): c.bsymbolic = c.bsymbolic_functions = False
 
 
 @_arg("export-dynamic-symbol")
-def _(c, s, v): c.export_dynamic_symbols.append(("pattern", v))
+def _arg_export_dynamic_symbol(c, s, v): c.export_dynamic_symbols.append(("pattern", v))
 
 
 @_arg("export-dynamic-symbol-list")
-def _(c, s, v): c.export_dynamic_symbols.append(("file", v))
+def _arg_export_dynamic_symbol_list(c, s, v): c.export_dynamic_symbols.append(("file", v))
 
 
 @_arg("exclude-libs")
-def _(c, s, v): c.exclude_libs.extend(n for n in v.replace(",", ":").split(":") if n)
+def _arg_exclude_libs(c, s, v): c.exclude_libs.extend(n for n in v.replace(",", ":").split(":") if n)
 
 
 def _finish_export_control(c: Config) -> None:
@@ -404,90 +408,90 @@ def _finish_export_control(c: Config) -> None:
 # ---- bfd's built-in dynamic lists: each acts as a --dynamic-list (cancels -B, in -shared makes
 # unlisted symbols bind locally); -data lists every data object, the C++ ones fixed patterns ----
 @_flag("dynamic-list-data")
-def _(c, s): c.dynamic_list_data = True
+def _flag_dynamic_list_data(c, s): c.dynamic_list_data = True
 
 
 @_flag("dynamic-list-cpp-typeinfo")
-def _(c, s): c.dynamic_list_builtin.append("typeinfo")
+def _flag_dynamic_list_cpp_typeinfo(c, s): c.dynamic_list_builtin.append("typeinfo")
 
 
 @_flag("dynamic-list-cpp-new")
-def _(c, s): c.dynamic_list_builtin.append("new")
+def _flag_dynamic_list_cpp_new(c, s): c.dynamic_list_builtin.append("new")
 
 
 @_arg("ignore-unresolved-symbol")
-def _(c, s, v): c.ignore_unresolved.add(v)
+def _arg_ignore_unresolved_symbol(c, s, v): c.ignore_unresolved.add(v)
 
 
 @_flag("warn-rwx-segments")
-def _(c, s): c.warn_rwx_segments = True
+def _flag_warn_rwx_segments(c, s): c.warn_rwx_segments = True
 
 
 @_flag("no-warn-rwx-segments")
-def _(c, s): c.warn_rwx_segments = False
+def _flag_no_warn_rwx_segments(c, s): c.warn_rwx_segments = False
 
 
 @_flag("no-warn-search-mismatch")
-def _(c, s): c.warn_search_mismatch = False
+def _flag_no_warn_search_mismatch(c, s): c.warn_search_mismatch = False
 
 
 @_flag("default-symver")
-def _(c, s): c.default_symver = True
+def _flag_default_symver(c, s): c.default_symver = True
 
 
 @_flag("no-undefined-version")
-def _(c, s): c.no_undefined_version = True
+def _flag_no_undefined_version(c, s): c.no_undefined_version = True
 
 
 @_flag("undefined-version")
-def _(c, s): c.no_undefined_version = False
+def _flag_undefined_version(c, s): c.no_undefined_version = False
 
 
 @_flag("no-init-entry")
-def _(c, s): c.init_entry = None
+def _flag_no_init_entry(c, s): c.init_entry = None
 
 
 @_flag("demangle")
-def _(c, s): diag.set_demangle(True)
+def _flag_demangle(c, s): diag.set_demangle(True)
 
 
 @_arg("demangle")      # --demangle=STYLE: auto, gnu-v3 (C++), rust, none
-def _(c, s, v): diag.set_demangle_style(v)
+def _arg_demangle(c, s, v): diag.set_demangle_style(v)
 
 
 @_flag("no-demangle")
-def _(c, s): diag.set_demangle(False)
+def _flag_no_demangle(c, s): diag.set_demangle(False)
 
 
 @_flag("allow-multiple-definition")
-def _(c, s): c.z_muldefs = True
+def _flag_allow_multiple_definition(c, s): c.z_muldefs = True
 
 
 # ---- options with an argument ----
 @_arg("o", "output")
-def _(c, s, v):
+def _arg_o(c, s, v):
     c.output = v
     c.output_given = True       # (a script's OUTPUT() does not replace it)
 
 
 @_arg("e", "entry")
-def _(c, s, v): c.entry = v
+def _arg_e(c, s, v): c.entry = v
 
 
 @_arg("L", "library-path")
-def _(c, s, v): c.library_paths.append(v)
+def _arg_L(c, s, v): c.library_paths.append(v)
 
 
 @_arg("l", "library")
-def _(c, s, v): c.inputs.append(s.spec("lib", v))
+def _arg_l(c, s, v): c.inputs.append(s.spec("lib", v))
 
 
 @_arg("dynamic-linker", "I")
-def _(c, s, v): c.dynamic_linker = v
+def _arg_dynamic_linker(c, s, v): c.dynamic_linker = v
 
 
 @_arg("m")
-def _(c, s, v):
+def _arg_m(c, s, v):
     from .arch import target_for_emulation, emulation_names, refused_emulation
     if target_for_emulation(v) is None:
         why = refused_emulation(v)
@@ -498,15 +502,15 @@ def _(c, s, v):
 
 # ---- aarch64 (issue 12 part 2)
 @_flag("fix-cortex-a53-843419")
-def _(c, s): c.fix_cortex_a53_843419 = True
+def _flag_fix_cortex_a53_843419(c, s): c.fix_cortex_a53_843419 = True
 
 
 @_arg("z")
-def _(c, s, v): _z_option(c, v)
+def _arg_z(c, s, v): _z_option(c, v)
 
 
 @_arg("hash-style")
-def _(c, s, v):
+def _arg_hash_style(c, s, v):
     if v not in ("gnu", "sysv", "both"):
         raise LinkError(f"unrecognized hash style: {v}")
     c.hash_style = v
@@ -514,7 +518,7 @@ def _(c, s, v):
 
 # ---- --just-symbols / -R FILE (justsyms.py) ----
 @_arg("R", "just-symbols")
-def _(c, s, v):
+def _arg_R(c, s, v):
     """-R FILE / --just-symbols FILE: FILE's symbols as absolute definitions (an input in command-line
     order); a directory is -rpath DIR, for both spellings, as in bfd."""
     if os.path.isdir(v):
@@ -526,17 +530,17 @@ def _(c, s, v):
 
 
 @_flag("disable-multiple-abs-defs")
-def _(c, s): c.disable_multiple_abs_defs = True
+def _flag_disable_multiple_abs_defs(c, s): c.disable_multiple_abs_defs = True
 
 
 # ---- --print-memory-usage (memusage.py) ----
 @_flag("print-memory-usage")
-def _(c, s): c.print_memory_usage = True
+def _flag_print_memory_usage(c, s): c.print_memory_usage = True
 
 
 # ---- --retain-symbols-file (symtab.py) ----
 @_arg("retain-symbols-file")
-def _(c, s, v):
+def _arg_retain_symbols_file(c, s, v):
     """Names separated by white space; bfd reads the file while it reads the options."""
     if c.retain_symbols is not None:
         raise LinkError("duplicate retain-symbols-file")
@@ -549,7 +553,7 @@ def _(c, s, v):
 
 
 @_arg("rpath")
-def _(c, s, v): _add_rpath(c, v)
+def _arg_rpath(c, s, v): _add_rpath(c, v)
 
 
 def _add_rpath(c, v):
@@ -560,19 +564,19 @@ def _add_rpath(c, v):
 
 
 @_arg("rpath-link")
-def _(c, s, v): c.rpath_link.extend(v.split(":"))
+def _arg_rpath_link(c, s, v): c.rpath_link.extend(v.split(":"))
 
 
 @_arg("soname", "h")
-def _(c, s, v): c.soname = v
+def _arg_soname(c, s, v): c.soname = v
 
 
 @_arg("Map")
-def _(c, s, v): c.map_file = v
+def _arg_Map(c, s, v): c.map_file = v
 
 
 @_arg("defsym")
-def _(c, s, v):
+def _arg_defsym(c, s, v):
     if "=" not in v:
         raise LinkError(f"--defsym: missing '=' in {v!r}")
     name, expr = v.split("=", 1)
@@ -581,21 +585,21 @@ def _(c, s, v):
 
 
 @_arg("wrap")
-def _(c, s, v): c.wraps.append(v)
+def _arg_wrap(c, s, v): c.wraps.append(v)
 
 
 @_arg("u", "undefined")
-def _(c, s, v): c.undefined.append(v)
+def _arg_u(c, s, v): c.undefined.append(v)
 
 
 @_arg("require-defined")
-def _(c, s, v):
+def _arg_require_defined(c, s, v):
     c.undefined.append(v)
     c.require_defined.append(v)
 
 
 @_arg("unresolved-symbols")
-def _(c, s, v):
+def _arg_unresolved_symbols(c, s, v):
     if v not in ("ignore-all", "report-all", "ignore-in-object-files", "ignore-in-shared-libs"):
         raise LinkError(f"bad --unresolved-symbols option: {v}")
     c.unresolved_symbols = v
@@ -605,7 +609,7 @@ def _(c, s, v):
 
 
 @_arg("compress-debug-sections")
-def _(c, s, v):
+def _arg_compress_debug_sections(c, s, v):
     w = v.lower()           # (bfd compares the names ignoring case)
     if w not in ("none", "zlib", "zlib-gnu", "zlib-gabi", "zstd"):
         raise LinkError(f"invalid --compress-debug-sections option: {v}")
@@ -613,7 +617,7 @@ def _(c, s, v):
 
 
 @_arg("build-id")
-def _(c, s, v):
+def _arg_build_id(c, s, v):
     # checked once all options are read (_check_tags): bfd validates only the last --build-id
     c.build_id = None if v == "none" else "=" + v
 
@@ -632,7 +636,7 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 
 
 @_arg("T", "script")
-def _(c, s, v):
+def _arg_T(c, s, v):
     c.inputs.append(s.spec("file", v))
     s.command_files.append((c.inputs, len(c.inputs) - 1, len(c.library_paths)))
     c.inputs[-1].tscript = True
@@ -640,44 +644,44 @@ def _(c, s, v):
 
 
 @_arg("dT", "default-script")
-def _(c, s, v):
+def _arg_dT(c, s, v):
     """bfd reads it in place of its default script, so never when a -T script is given (resolve.py)."""
     _ARGS["T"](c, s, v)
     c.inputs[-1].dscript = True
 
 
 @_arg("version-script")
-def _(c, s, v):
+def _arg_version_script(c, s, v):
     c.version_scripts.append(v)
     s.command_files.append((c.version_scripts, len(c.version_scripts) - 1, len(c.library_paths)))
 
 
 @_arg("dynamic-list")
-def _(c, s, v):
+def _arg_dynamic_list(c, s, v):
     c.dynamic_list.append(v)
     s.command_files.append((c.dynamic_list, len(c.dynamic_list) - 1, len(c.library_paths)))
 
 
 @_arg("init")
-def _(c, s, v): c.init = v
+def _arg_init(c, s, v): c.init = v
 
 
 @_arg("fini")
-def _(c, s, v): c.fini = v
+def _arg_fini(c, s, v): c.fini = v
 
 
 @_arg("lib-main")
-def _(c, s, v): c.lib_main = v
+def _arg_lib_main(c, s, v): c.lib_main = v
 
 
 @_arg("init-entry")
-def _(c, s, v):
+def _arg_init_entry(c, s, v):
     c.init_entry = v
     c.init_entry_explicit = True
 
 
 @_arg("sysroot")
-def _(c, s, v): c.sysroot = v
+def _arg_sysroot(c, s, v): c.sysroot = v
 
 
 # ---- search and layout (sysroot, -T/--version-script search, section addresses) ----
@@ -691,7 +695,7 @@ def _hex_address(opt: str, v: str) -> int:
 
 
 @_arg("section-start")
-def _(c, s, v):
+def _arg_section_start(c, s, v):
     name, eq, addr = v.partition("=")
     if not eq or not name:
         raise LinkError(f"invalid argument to option \"--section-start\": '{v}'")
@@ -700,19 +704,19 @@ def _(c, s, v):
 
 
 @_arg("Ttext")
-def _(c, s, v): c.section_starts[".text"] = _hex_address("-Ttext", v)
+def _arg_Ttext(c, s, v): c.section_starts[".text"] = _hex_address("-Ttext", v)
 
 
 @_arg("Tdata")
-def _(c, s, v): c.section_starts[".data"] = _hex_address("-Tdata", v)
+def _arg_Tdata(c, s, v): c.section_starts[".data"] = _hex_address("-Tdata", v)
 
 
 @_arg("Tbss")
-def _(c, s, v): c.section_starts[".bss"] = _hex_address("-Tbss", v)
+def _arg_Tbss(c, s, v): c.section_starts[".bss"] = _hex_address("-Tbss", v)
 
 
 @_arg("Ttext-segment")
-def _(c, s, v): c.text_segment = _hex_address("-Ttext-segment", v)
+def _arg_Ttext_segment(c, s, v): c.text_segment = _hex_address("-Ttext-segment", v)
 
 
 def _search_command_files(c: Config, s: _State) -> None:
@@ -732,7 +736,7 @@ def _search_command_files(c: Config, s: _State) -> None:
 
 
 @_arg("threads", "thread-count")
-def _(c, s, v):
+def _arg_threads(c, s, v):
     try:
         c.threads = max(0, int(v))
     except ValueError:
@@ -740,27 +744,27 @@ def _(c, s, v):
 
 
 @_flag("unique")
-def _(c, s): c.unique.append(None)
+def _flag_unique(c, s): c.unique.append(None)
 
 
 @_arg("unique")
-def _(c, s, v): c.unique.append(v)
+def _arg_unique(c, s, v): c.unique.append(v)
 
 
 @_flag("no-threads")
-def _(c, s): c.threads = 1
+def _flag_no_threads(c, s): c.threads = 1
 
 
 # ---- issue 11 (speed): braze's own options ----
 @_flag("no-cache")
-def _(c, s):
+def _flag_no_cache(c, s):
     """Neither read nor write the cache of parsed archive members (inputs/cache.py)."""
     c.input_cache = False
 
 
 # ---- issue 8: options whose meaning is settled here (each works as in bfd) ----
 @_arg("O")
-def _(c, s, v):
+def _arg_O(c, s, v):
     """bfd: -O N optimizes when N (read as C's strtoul(N, 0, 0) does) is non-zero; on ELF that
     means choosing the .hash/.gnu.hash bucket count by searching for the fewest collisions."""
     c.optimize = _c_strtoul(v) != 0
@@ -796,21 +800,21 @@ def _c_number_prefix(v: str) -> str:
 
 # Options that change nothing in braze's output but whose value bfd checks: the same check here.
 @_arg("assert")
-def _(c, s, v):
+def _arg_assert(c, s, v):
     """SunOS compatibility: bfd ignores these four keywords and refuses any other."""
     if v not in ("definitions", "nodefinitions", "nosymbolic", "pure-text"):
         raise LinkError(f"unrecognized -assert option `{v}'")
 
 
 @_arg("hash-size=")
-def _(c, s, v):
+def _arg_hash_size_(c, s, v):
     """Sizes bfd's internal hash tables only; bfd wants a number."""
     if not _c_number_prefix(v):
         raise LinkError("--hash-size needs a numeric argument")
 
 
 @_arg("max-cache-size=")
-def _(c, s, v):
+def _arg_max_cache_size_(c, s, v):
     """bfd's file-cache size only; bfd wants exactly a number."""
     if _c_number_prefix(v) != v:
         raise LinkError(f"invalid cache memory size: {v}")
@@ -818,7 +822,7 @@ def _(c, s, v):
 
 # ---- LTO: the compiler's linker plugin (plugin.py) ----
 @_arg("plugin")
-def _(c, s, v):
+def _arg_plugin(c, s, v):
     """bfd loads the plugin when it reads the option: a file that is not a loadable library fails
     the link at once (braze dlopens it only when an IR input needs it, see plugin.py)."""
     _check_plugin_file(v)
@@ -851,7 +855,7 @@ def _check_plugin_file(path: str) -> None:
 
 
 @_arg("plugin-opt")
-def _(c, s, v):
+def _arg_plugin_opt(c, s, v):
     """An option for the last -plugin (bfd: an error before any)."""
     if not c.plugins:
         raise LinkError("bad -plugin-opt option")
@@ -859,15 +863,15 @@ def _(c, s, v):
 
 
 @_flag("no-print-gc-sections")
-def _(c, s): c.print_gc_sections = False
+def _flag_no_print_gc_sections(c, s): c.print_gc_sections = False
 
 
 @_flag("warn-execstack")
-def _(c, s): c.warn_execstack = True
+def _flag_warn_execstack(c, s): c.warn_execstack = True
 
 
 @_flag("no-warn-execstack")
-def _(c, s): c.warn_execstack = False
+def _flag_no_warn_execstack(c, s): c.warn_execstack = False
 
 
 # Options GNU ld accepts and braze accepts too because they change nothing in braze's output: GNU ld
@@ -942,31 +946,31 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
 
 # ---- relocatable output and input formats (relocatable.py) ----
 @_flag("r", "i", "relocatable")
-def _(c, s):
+def _flag_r(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = True
 
 
 @_flag("Ur")
-def _(c, s):
+def _flag_Ur(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = c.ur = True
 
 
 @_flag("q", "emit-relocs")
-def _(c, s):
+def _flag_q(c, s):
     """Keep the inputs' relocations in the final output (emitrelocs.py)."""
     c.emit_relocs = True
 
 
 @_flag("d", "dc", "dp")
-def _(c, s):
+def _flag_d(c, s):
     """Allocate commons even with -r; a final link always does (so then nothing changes)."""
     c.define_common = True
 
 
 @_arg("b", "format")
-def _(c, s, v):
+def _arg_b(c, s, v):
     """The format of the input files that follow: `binary` (raw bytes) or ELF (`default`, the names
     bfd gives the targets' formats, `elf64-little`); any other bfd target is refused."""
     from .arch import targets
@@ -989,27 +993,27 @@ def _append_separated(cur: str | None, v: str) -> str:
 
 
 @_arg("F", "filter")
-def _(c, s, v): c.filter = v
+def _arg_F(c, s, v): c.filter = v
 
 
 @_arg("f", "auxiliary")
-def _(c, s, v): c.auxiliary.append(v)
+def _arg_f(c, s, v): c.auxiliary.append(v)
 
 
 @_arg("audit")
-def _(c, s, v): c.audit = _append_separated(c.audit, v)
+def _arg_audit(c, s, v): c.audit = _append_separated(c.audit, v)
 
 
 @_arg("P", "depaudit")
-def _(c, s, v): c.depaudit = _append_separated(c.depaudit, v)
+def _arg_P(c, s, v): c.depaudit = _append_separated(c.depaudit, v)
 
 
 @_arg("package-metadata")
-def _(c, s, v): c.package_metadata = v or None
+def _arg_package_metadata(c, s, v): c.package_metadata = v or None
 
 
 @_flag("package-metadata")        # the value is optional (`--package-metadata=JSON`); alone it clears
-def _(c, s): c.package_metadata = None
+def _flag_package_metadata(c, s): c.package_metadata = None
 
 
 _Z_DF_1 = {"global": 0x2, "loadfltr": 0x10, "nodefaultlib": 0x800, "nodump": 0x1000, "globalaudit": 0x01000000}
@@ -1052,86 +1056,86 @@ def _no_constant(name):
 
 # ---- diagnostics (-t, -y, warnings; see trace.py and diag.py) ----
 @_flag("trace", "t")
-def _(c, s): c.trace += 1
+def _flag_trace(c, s): c.trace += 1
 
 
 @_arg("y", "trace-symbol")
-def _(c, s, v): c.trace_symbols.append(v)
+def _arg_y(c, s, v): c.trace_symbols.append(v)
 
 
 @_arg("dependency-file")
-def _(c, s, v): c.dependency_file = v
+def _arg_dependency_file(c, s, v): c.dependency_file = v
 
 
 @_flag("warn-common")
-def _(c, s): c.warn_common = True
+def _flag_warn_common(c, s): c.warn_common = True
 
 
 @_flag("fatal-warnings")
-def _(c, s): c.fatal_warnings = True
+def _flag_fatal_warnings(c, s): c.fatal_warnings = True
 
 
 @_flag("no-fatal-warnings")
-def _(c, s): c.fatal_warnings = False
+def _flag_no_fatal_warnings(c, s): c.fatal_warnings = False
 
 
 @_flag("no-warnings", "w")
-def _(c, s): c.no_warnings = True
+def _flag_no_warnings(c, s): c.no_warnings = True
 
 
 @_flag("warn-unresolved-symbols")
-def _(c, s): c.warn_unresolved = True
+def _flag_warn_unresolved_symbols(c, s): c.warn_unresolved = True
 
 
 @_flag("error-unresolved-symbols")
-def _(c, s): c.warn_unresolved = False
+def _flag_error_unresolved_symbols(c, s): c.warn_unresolved = False
 
 
 @_flag("warn-once")
-def _(c, s): c.warn_once = True
+def _flag_warn_once(c, s): c.warn_once = True
 
 
 # ---- the questions people ask a linker (explain.py); --cref is GNU ld's, the others lld's ----
 @_flag("cref")
-def _(c, s): c.cref = True
+def _flag_cref(c, s): c.cref = True
 
 
 # bfd's lang_check_section_addresses: only a SECTIONS script can make sections overlap
 @_flag("check-sections")
-def _(c, s): c.check_sections = True
+def _flag_check_sections(c, s): c.check_sections = True
 
 
 @_flag("no-check-sections")
-def _(c, s): c.check_sections = False
+def _flag_no_check_sections(c, s): c.check_sections = False
 
 
 # a final link never keeps section groups (bfd's default); with -r it is refused (relocatable.py)
 @_flag("force-group-allocation")
-def _(c, s): c.force_group_allocation = True
+def _flag_force_group_allocation(c, s): c.force_group_allocation = True
 
 
 @_arg("why-extract")          # lld: FILE ('-': stdout)
-def _(c, s, v): c.why_extract = v
+def _arg_why_extract(c, s, v): c.why_extract = v
 
 
 @_arg("print-archive-stats")  # lld: FILE ('-': stdout)
-def _(c, s, v): c.print_archive_stats = v
+def _arg_print_archive_stats(c, s, v): c.print_archive_stats = v
 
 
 @_arg("why-live")             # lld: a symbol name or glob; may repeat
-def _(c, s, v): c.why_live.append(v)
+def _arg_why_live(c, s, v): c.why_live.append(v)
 
 
 @_flag("time-trace")          # lld: Chrome trace of the passes in OUTPUT.time-trace
-def _(c, s): c.time_trace = True
+def _flag_time_trace(c, s): c.time_trace = True
 
 
 @_arg("time-trace-file")      # lld: where --time-trace writes
-def _(c, s, v): c.time_trace_file = v
+def _arg_time_trace_file(c, s, v): c.time_trace_file = v
 
 
 @_arg("time-trace-granularity")   # lld: leave out events shorter than N microseconds
-def _(c, s, v):
+def _arg_time_trace_granularity(c, s, v):
     try:
         c.time_trace_granularity = int(v, 10)
     except ValueError:
@@ -1210,15 +1214,15 @@ def _z_option(c: Config, kw: str) -> None:
     elif kw.startswith("common-page-size="):
         c.common_page_size = _page_size(kw, "common") or c.common_page_size
     elif kw.startswith("stack-size="):
-        v = kw[11:]
-        if not v or _c_number_prefix(v) != v:
-            raise LinkError(f"invalid stack size `{v}'")
-        c.stack_size = _c_strtoul(v)
+        size = kw[11:]
+        if not size or _c_number_prefix(size) != size:
+            raise LinkError(f"invalid stack size `{size}'")
+        c.stack_size = _c_strtoul(size)
     elif kw.startswith("start-stop-visibility="):
-        v = _START_STOP_VISIBILITY.get(kw[22:])
-        if v is None:
+        vis = _START_STOP_VISIBILITY.get(kw[22:])
+        if vis is None:
             raise LinkError(f"invalid visibility in `-z {kw}'; must be default, internal, hidden, or protected")
-        c.start_stop_visibility = v
+        c.start_stop_visibility = vis
     elif kw in _Z_NOOPS:
         pass
     elif kw in _Z_UNSUPPORTED or (kw.partition("=")[1] and kw.partition("=")[0] + "=" in _Z_UNSUPPORTED):
@@ -1417,7 +1421,7 @@ def _resolve(argv: list[str], i: int) -> tuple[list[tuple[str, str, str | None]]
 def _short_cluster(a: str, argv: list[str], i: int):
     """Short options: `-cVALUE`/`-c VALUE`, or no-argument ones grouped (`-sx`), which bfd accepts with a
     warning unless a later letter takes an argument (then it is bfd's fatal "unable to disambiguate")."""
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     known = _known()
     for k, ch in enumerate(a[1:], 1):
         if ch not in known or not _is_short(ch):

@@ -98,7 +98,6 @@ class Config:
     z_origin: bool = False
     z_initfirst: bool = False
     z_interpose: bool = False
-    z_nocopyreloc: bool = False
     z_ibtplt: bool = False
     z_muldefs: bool = False
     z_nocopyreloc: bool = False   # -z nocopyreloc: dynamic relocations in place of copy relocations
