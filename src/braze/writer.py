@@ -2,6 +2,10 @@
 The file is written to a temporary name and renamed, so a failed link leaves no output behind."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 import mmap
 from . import _os as os
 import sys
@@ -74,15 +78,63 @@ def post_write(ctx) -> None:
         ctx.buf = _compress_debug(ctx, buf)
 
 
+# From this output size on, the build-id's digest is computed on a second thread while commit()
+# writes the file (below it, starting the thread costs about what the overlap saves).
+THREADED_DIGEST_MIN = 1 << 20
+
+
+class _PendingDigest:
+    """A build-id digest of the finished image being computed on a second thread: the hash functions
+    release the GIL on big buffers, and so does writing the file, so commit() writes the image (the
+    build-id's bytes still zero, as they are hashed) while the digest is computed, then puts the
+    digest in the image and the file.  The image is not changed until finish()."""
+
+    def __init__(self, hasher: Any, buf: Any, offset: int) -> None:
+        import _thread
+        self.hasher = hasher
+        self.offset = offset
+        self.error: BaseException | None = None
+        self.done = _thread.allocate_lock()
+        self.done.acquire()
+        _thread.start_new_thread(_hash_image, (self, buf))
+
+    def finish(self, buf: Any) -> bytes:
+        """The digest, once computed, also written into BUF at its place."""
+        self.done.acquire()
+        if self.error is not None:
+            raise self.error
+        desc: bytes = self.hasher.digest()
+        buf[self.offset:self.offset + len(desc)] = desc
+        return desc
+
+
+def _hash_image(p: _PendingDigest, buf: Any) -> None:
+    try:
+        p.hasher.update(memoryview(buf))
+    except BaseException as e:      # noqa: B036 - given to the thread that waits for the digest
+        p.error = e
+    finally:
+        p.done.release()
+
+
 def write_build_id(ctx) -> None:
-    """--build-id: a digest of the finished image (after compression)."""
-    if ctx.syn.build_id is not None and ctx.syn.build_id in ctx.chunks:
-        ctx.syn.build_id.post_write(ctx, ctx.buf)
+    """--build-id: a digest of the finished image (after compression); a big output's is started
+    here on a second thread, and commit() waits for it (_PendingDigest)."""
+    bid = ctx.syn.build_id
+    if bid is None or bid not in ctx.chunks:
+        return
+    buf = ctx.buf
+    h = bid.hasher(len(buf)) if len(buf) >= THREADED_DIGEST_MIN else None
+    if h is None:
+        bid.post_write(ctx, buf)
+    else:
+        ctx.build_id_pending = _PendingDigest(h, buf, bid.offset + 16)
 
 
 def commit(ctx) -> None:
     diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
-    _commit(ctx.config.output, ctx.buf)
+    _commit(ctx.config.output, ctx.buf, pending=ctx.build_id_pending)
+    ctx.build_id_pending = None
     ctx.output_written = True
 
 
@@ -292,13 +344,15 @@ def _write_headers(ctx, buf) -> None:
         o += 64
 
 
-def _commit(path: str, buf, mode: int = 0o777) -> None:
+def _commit(path: str, buf, mode: int = 0o777, pending: _PendingDigest | None = None) -> None:
     try:
         st = os.stat(path)
     except OSError:
         st = None
     if st is not None and (st.st_mode & _S_IFMT) != _S_IFREG:
         # /dev/null, a FIFO, a terminal: write into it; renaming over it would replace the device.
+        if pending is not None:
+            pending.finish(buf)
         try:
             with open(path, "wb") as f:
                 f.write(buf)
@@ -309,6 +363,9 @@ def _commit(path: str, buf, mode: int = 0o777) -> None:
     try:
         with open(fd, "wb") as f:       # (os.fdopen is this)
             f.write(buf)
+            if pending is not None:     # the build-id, hashed meanwhile, in place of its zeros
+                f.flush()
+                os.pwrite(fd, pending.finish(buf), pending.offset)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, mode & ~mask)

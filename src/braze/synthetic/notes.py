@@ -33,17 +33,24 @@ class BuildId(Chunk):
     def write(self, ctx, buf) -> None:
         struct.pack_into("<III4s", buf, self.offset, 4, self.desc_size, NT_GNU_BUILD_ID, b"GNU\0")
 
+    def hasher(self, size: int):
+        """The digest object of a digest style (a bare --build-id, sha1, md5) for an output of SIZE
+        bytes; None for 0xHEX and uuid."""
+        if self.style.startswith("0x") or self.style == "uuid":
+            return None
+        return _hasher(self.style, size)
+
     def post_write(self, ctx, buf) -> None:
         o = self.offset + 16
-        if self.style.startswith("0x"):
-            desc = bytes.fromhex(self.style[2:])
+        h = self.hasher(len(buf))
+        if h is not None:
+            h.update(memoryview(buf))
+            desc = h.digest()
         elif self.style == "uuid":
             from .. import _os as os
             desc = os.urandom(16)
         else:
-            h = _hasher(self.style, len(buf))
-            h.update(memoryview(buf))
-            desc = h.digest()
+            desc = bytes.fromhex(self.style[2:])
         buf[o:o + self.desc_size] = desc
 
 
