@@ -356,3 +356,12 @@ def test_startup_bytecode_drops_docstrings_keeps_asserts():
     def asserts(c):
         return sum(i.opname == "LOAD_ASSERTION_ERROR" for x in codes(c) for i in dis.get_instructions(x))
     assert asserts(code) == asserts(plain) > 0
+
+    # `from __future__ import annotations` is a compiler flag in the served code, not an import
+    import __future__
+
+    def imports(c):
+        return {i.argval for i in dis.get_instructions(c) if i.opname == "IMPORT_NAME"}
+    assert "__future__" in imports(plain) and "__future__" not in imports(code)
+    flag = __future__.annotations.compiler_flag
+    assert all(c.co_flags & flag for c in served) and all(c.co_flags & flag for c in codes(plain))

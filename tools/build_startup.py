@@ -7,7 +7,8 @@ file while its source's size and mtime are the ones recorded here (checked at ea
 leaves it to the ordinary import otherwise (an edited source, BRAZE_PURE=1, python -O, another
 Python).  `tools/build_mypyc.py` (what `make venv` runs) calls write(); `--clean` removes the file.
 
-The bytecode is the sources' less their docstrings (_NoDocstrings).
+The bytecode is the sources' less their docstrings (_NoDocstrings) and their `from __future__`
+imports (_future_flags: compiled with the features' flags instead).
 
 Format: the interpreter's bytecode magic (16 bytes, zero-padded), the index's length (4 bytes,
 little-endian), the index: marshal of {module: (path relative to src/braze, is_package, source size,
@@ -17,6 +18,7 @@ mostly copying 600 KB of bytecode into fresh pages).
 """
 from __future__ import annotations
 
+import __future__
 import ast
 import importlib.machinery
 import importlib.util
@@ -81,12 +83,29 @@ class _NoDocstrings(ast.NodeTransformer):
     visit_Module = visit_ClassDef = visit_FunctionDef = visit_AsyncFunctionDef = _strip
 
 
+def _future_flags(tree: ast.Module) -> int:
+    """Takes the module's `from __future__ import ...` statements out of TREE and returns their
+    compiler flags: compiled with the flags, the code is the same, and a link need not import
+    __future__ (~0.17 M instructions) only to bind the feature names, which braze never reads."""
+    flags = 0
+    body = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            for alias in node.names:
+                flags |= getattr(__future__, alias.name).compiler_flag
+        else:
+            body.append(node)
+    tree.body = body
+    return flags
+
+
 def _entry(rel: str, pkg: bool, path: str) -> tuple:
     with open(path, "rb") as f:
         source = f.read()
     st = os.stat(path)
     tree = _NoDocstrings().visit(ast.parse(source, path))
-    code = compile(tree, path, "exec", dont_inherit=True, optimize=0)
+    flags = _future_flags(tree)
+    code = compile(tree, path, "exec", flags=flags, dont_inherit=True, optimize=0)
     return (rel, pkg, st.st_size, st.st_mtime_ns, marshal.dumps(code))
 
 
