@@ -72,10 +72,12 @@ def split_records(sec: Any, parts: Parts) -> list[Record]:
 
 
 def _target_key(obj: Any, first_global: int, idx: int) -> Any:
+    """What a relocation's target is, compared by identity: (local symbol's section, value), or the
+    global Symbol (objects hashed by identity, not id(): an id() is a new boxed int each time)."""
     if idx < first_global:
         e = obj.esyms[idx]
-        return (id(obj.local_section(idx)), e[4])
-    return id(obj.syms[idx])
+        return (obj.local_section(idx), e[4])
+    return obj.syms[idx]
 
 
 def _fde_alive(obj: Any, first_global: int, esyms: list[tuple[int, ...]], sections: list[Any],
@@ -178,15 +180,14 @@ def place(records: list[Record], inputs: list[Any], eh: Any) -> int:
         prev = r
     if prev is not None:
         prev.pad = 0
-    first: dict[int, int] = {}
+    first: dict[Any, int] = {}      # (sections hashed by identity: an id() key is a new boxed int each time)
     for r in records:
-        k = id(r.sec)
-        if k not in first:
-            first[k] = r.out_off
+        if r.sec not in first:
+            first[r.sec] = r.out_off
     nxt = off
     for j in range(len(inputs) - 1, -1, -1):
         sec = inputs[j]
-        nxt = first.get(id(sec), nxt)
+        nxt = first.get(sec, nxt)
         sec.out = eh
         sec.out_off = nxt
     return off + 4 if records else 0     # zero terminator
@@ -208,7 +209,7 @@ def image(recs: list[Record]) -> tuple[bytearray, list[tuple[Any, list[Rel]]], l
     out = bytearray(last.out_off + last.size + last.pad)
     groups: list[tuple[Any, list[Rel]]] = []
     linker_made: list[Record] = []
-    datas: dict[int, bytes] = {}
+    datas: dict[Any, bytes] = {}
     sec: Any = None
     rels: list[Rel] = []
     d = b""
@@ -226,13 +227,12 @@ def image(recs: list[Record]) -> tuple[bytearray, list[tuple[Any, list[Rel]]], l
                     groups.append((sec, rels))
                 sec = rs
                 rels = []
-                k = id(rs)
-                if k in datas:
-                    d = datas[k]
+                if rs in datas:
+                    d = datas[rs]
                 else:
                     raw = rs.data
                     d = raw if isinstance(raw, bytes) else bytes(raw)
-                    datas[k] = d
+                    datas[rs] = d
             run_in = off
             run_out = o
         run_end = off + size

@@ -72,7 +72,9 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         for name, s in symtab.items():
             if s.rank == NONE and (name.startswith("__start_") or name.startswith("__stop_")):
                 startstop.add(name[8:] if name.startswith("__start_") else name[7:])
-    fde_refs: dict[int, list[Any]] = {}
+    # input section -> its FDEs' (object, relocations): keyed by the section itself, hashed by identity
+    # (an id() key is a new boxed int each time, ~200 instructions a look-up more; rust-bin marks ~20,000)
+    fde_refs: dict[Any, list[Any]] = {}
     unwind = ctx.target.unwind_section_type      # (None when the target has no such type)
     # the constants as native locals: read from the interpreted elf module they are boxed, and every
     # test below on each section of the link would box its operand
@@ -107,7 +109,7 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                     tgt = _target_section(obj, rrels[0][1] >> 32)
                     if tgt is not None:
                         cie = r.cie
-                        fde_refs.setdefault(id(tgt), []).append((obj, rrels[1:] + (cie.relocs if cie is not None
+                        fde_refs.setdefault(tgt, []).append((obj, rrels[1:] + (cie.relocs if cie is not None
                                                                                   else [])))
                 continue
             if not flags & alloc:
@@ -154,7 +156,7 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     while work:
         sec = work.pop()
         _mark_targets(sec.file, sec.relocs, marker)
-        extra = fde_refs.get(id(sec))
+        extra = fde_refs.get(sec)
         if extra:
             for o, rels in extra:
                 _mark_targets(o, rels, marker)
@@ -217,7 +219,7 @@ def _mark_why(work, marker: _Marker, fde_refs, sym_ref) -> None:
             tgt = _target_section(obj, idx)
             if tgt is not None and not tgt.gc_mark:
                 marker.mark(tgt, ("sym", s) if s is not None and s.section is tgt else ("ref", sec))
-        extra = fde_refs.get(id(sec))
+        extra = fde_refs.get(sec)
         if extra:
             for o, rels in extra:
                 for _off, info, _a in rels:
