@@ -36,11 +36,11 @@ OUT = os.path.join(PKG, "_startup.bin")
 MODULES = [
     "braze._os", "braze.link", "braze.main", "braze.diag", "braze.cli", "braze.config", "braze.arch",
     "braze.arch.base", "braze.elf", "braze.chunks", "braze.inputs", "braze.inputs.object",
-    "braze.inputs.archive", "braze.inputs.script", "braze.inputs.shared", "braze.inputs.cache", "braze.synthetic",
-    "braze.synthetic.rela", "braze.synthetic.notes", "braze.synthetic.dynsym", "braze.synthetic.got",
-    "braze.synthetic.plt", "braze.synthetic.dynamic", "braze.writer", "braze.context", "braze.record",
-    "braze.passes", "braze.layout", "braze.search", "braze.resolve", "braze.symwarn", "braze.dsocheck",
-    "braze.ehframe", "braze.libinit", "braze.version",
+    "braze.inputs.archive", "braze.inputs.script", "braze.inputs.shared", "braze.inputs.cache",
+    "braze.synthetic", "braze.synthetic.rela", "braze.synthetic.notes", "braze.synthetic.dynsym",
+    "braze.synthetic.got", "braze.synthetic.plt", "braze.synthetic.dynamic", "braze.writer",
+    "braze.context", "braze.record", "braze.passes", "braze.layout", "braze.search", "braze.resolve",
+    "braze.symwarn", "braze.dsocheck", "braze.ehframe", "braze.libinit", "braze.version",
 ]
 # The standard library's modules a link imports that are neither built in nor frozen (every `from
 # __future__` runs an import; importlib and warnings when some compiled modules run from their sources,
@@ -85,8 +85,9 @@ class _NoDocstrings(ast.NodeTransformer):
 
 def _future_flags(tree: ast.Module) -> int:
     """Takes the module's `from __future__ import ...` statements out of TREE and returns their
-    compiler flags: compiled with the flags, the code is the same, and a link need not import
-    __future__ (~0.17 M instructions) only to bind the feature names, which braze never reads."""
+    compiler flags: compiled with the flags, the code is the same, without an import statement run
+    per module only to bind the feature names, which braze never reads (the compiled modules still
+    import __future__ itself: mypyc emits the import)."""
     flags = 0
     body = []
     for node in tree.body:
