@@ -128,7 +128,7 @@ def write_build_id(ctx) -> None:
     if h is None:
         bid.post_write(ctx, buf)
     else:
-        ctx.build_id_pending = _PendingDigest(h, buf, bid.offset + 16)
+        ctx.build_id_pending = _PendingDigest(h, buf, bid.desc_offset)
 
 
 def commit(ctx) -> None:

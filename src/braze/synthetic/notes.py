@@ -33,6 +33,11 @@ class BuildId(Chunk):
     def write(self, ctx, buf) -> None:
         struct.pack_into("<III4s", buf, self.offset, 4, self.desc_size, NT_GNU_BUILD_ID, b"GNU\0")
 
+    @property
+    def desc_offset(self) -> int:
+        """The digest's file offset: after the note's header (namesz, descsz, type) and "GNU\\0"."""
+        return self.offset + 16
+
     def hasher(self, size: int):
         """The digest object of a digest style (a bare --build-id, sha1, md5) for an output of SIZE
         bytes; None for 0xHEX and uuid."""
@@ -41,7 +46,7 @@ class BuildId(Chunk):
         return _hasher(self.style, size)
 
     def post_write(self, ctx, buf) -> None:
-        o = self.offset + 16
+        o = self.desc_offset
         h = self.hasher(len(buf))
         if h is not None:
             h.update(memoryview(buf))
