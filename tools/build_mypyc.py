@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,6 +25,8 @@ STAMP = os.path.join(SRC, "braze", "_compiled.txt")
 # where the compiled modules find mypy's runtime library `librt` (BytesWriter's native byte stores)
 # when braze runs without site-packages on sys.path (the shim's `python -E -S`)
 RTPATH = os.path.join(SRC, "braze", "_librt.txt")
+# the functions representative x86-64 links run, placed together in .text.hot (tools/hot_functions.py)
+HOT_LIST = os.path.join(ROOT, "tools", "hot_functions.txt")
 
 # The per-item hot paths (see docs/how-braze-works.md, "The mypyc build"); each must pass mypy.
 MODULES = [
@@ -121,6 +124,9 @@ def build() -> None:
     os.chdir(SRC)           # module names come from the paths relative to here
     exts = mypycify(modules(), opt_level="3", debug_level="0", group_name=GROUP,
                     target_dir=os.path.join(BUILD, "c"))
+    hot = _hot_names()
+    marked = mark_hot(os.path.join(BUILD, "c", f"__native_{GROUP}.c"), hot)
+    print(f"build_mypyc.py: {marked} of the {len(hot)} hot functions marked (the others are mypyc's runtime)")
     dist = Distribution({"name": "braze-mypyc", "ext_modules": exts})
     cmd = dist.get_command_obj("build_ext")
     cmd.inplace = True
@@ -136,6 +142,61 @@ def build() -> None:
     with open(RTPATH, "w") as f:
         f.write(os.path.dirname(os.path.dirname(os.path.abspath(librt.strings.__file__))) + "\n")
     _write_stamp(stamp_lines())
+
+
+def _hot_names() -> frozenset[str]:
+    try:
+        with open(HOT_LIST) as f:
+            return frozenset(line.strip() for line in f if line.strip())
+    except OSError:
+        return frozenset()
+
+
+# what a C file's top level is made of, for mark_hot: strings, character constants, comments and
+# preprocessor lines (skipped: they may hold braces or semicolons), and the braces and semicolons
+_C_TOKENS = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*'
+                       r'|^[ \t]*#[^\n]*(?:\\\n[^\n]*)*|[{};]', re.S | re.M)
+_C_SKIP = re.compile(r'(?:\s+|/\*.*?\*/|//[^\n]*|^[ \t]*#[^\n]*(?:\\\n[^\n]*)*)*', re.S | re.M)
+_C_FUNC_HEAD = re.compile(r'(\w+)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$')
+
+
+def mark_hot(path: str, names: frozenset[str]) -> int:
+    """Mark the definitions of NAMES in the C file `hot`: GCC puts hot functions in .text.hot, which
+    the linker places ahead of .text, so the code a link runs shares pages and the rest of the
+    library is not faulted in around it (tools/hot_functions.py says why).  Only placement changes:
+    mypyc's code is compiled at -O3 with or without the attribute's extra optimization hint.
+    Returns the number of definitions marked."""
+    with open(path) as f:
+        text = f.read()
+    inserts = []
+    depth = 0
+    start = 0           # where the current top-level declaration begins
+    for m in _C_TOKENS.finditer(text):
+        tok = m.group()
+        if tok == "{":
+            if depth == 0:
+                head = text[start:m.start()]
+                lead = _C_SKIP.match(head).end()
+                fn = _C_FUNC_HEAD.search(head, lead)
+                if fn and "=" not in head[lead:] and fn.group(1) in names:
+                    inserts.append(start + lead)
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if depth == 0:
+                start = m.end()
+        elif tok == ";" and depth == 0:
+            start = m.end()
+    if depth != 0:
+        raise SystemExit(f"build_mypyc.py: unbalanced braces in {path}")
+    parts, last = [], 0
+    for pos in inserts:
+        parts += [text[last:pos], "__attribute__((hot)) "]
+        last = pos
+    parts.append(text[last:])
+    with open(path, "w") as f:
+        f.write("".join(parts))
+    return len(inserts)
 
 
 if __name__ == "__main__":
