@@ -121,19 +121,34 @@ def is_preemptible(ctx, s: Symbol) -> bool:
         return False
     if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
         return False
-    cfg = ctx.config
     if s.type == STT_GNU_IFUNC and ctx.target.ifunc_ignores_symbolic:
         return bool(s.export)
     if s.bind == 10:
         # STB_GNU_UNIQUE (C++ template statics, inline functions' statics): the loader makes one
         # object of all modules' definitions, so -Bsymbolic and dynamic lists never bind it here (bfd)
         return bool(s.export)
-    if cfg.bsymbolic:
+    if _symbolic_bind(ctx, s):
         return False
-    if cfg.dynamic_bind and id(s) not in ctx.dynamic_listed and \
-            not (cfg.dynamic_data and s.type in (STT_OBJECT, 5)):     # 5: STT_COMMON
-        return False        # bfd's SYMBOLIC_BIND: a dynamic list (or -Bsymbolic-functions) binds the rest here
     return s.export
+
+
+def _symbolic_bind(ctx, s: Symbol) -> bool:
+    """bfd's SYMBOLIC_BIND for a library's default-visibility definition: -Bsymbolic, or a dynamic
+    list (or -Bsymbolic-functions) that does not name it, binds references to it here."""
+    cfg = ctx.config
+    if cfg.bsymbolic:
+        return True
+    return bool(cfg.dynamic_bind) and id(s) not in ctx.dynamic_listed and \
+        not (cfg.dynamic_data and s.type in (STT_OBJECT, 5))     # 5: STT_COMMON
+
+
+def ifunc_got_binds_here(ctx, s: Symbol) -> bool:
+    """A library's own IFUNC that is_preemptible keeps preemptible under -Bsymbolic(-functions) or a
+    dynamic list (Target.ifunc_ignores_symbolic): does its GOT slot still bind here when the IFUNC has
+    no PLT entry? (x86-64 bfd: such a slot gets an IRELATIVE relocation, not a GLOB_DAT)"""
+    return bool(ctx.config.shared) and s.type == STT_GNU_IFUNC and s.rank >= COMMON and s.bind != 10 \
+        and s.visibility == STV_DEFAULT and not s.hidden_local and not s.linker_defined \
+        and bool(s.export) and _symbolic_bind(ctx, s)
 
 
 def may_be_preemptible(s: Symbol, shared: bool) -> bool:

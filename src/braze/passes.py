@@ -687,7 +687,7 @@ def allocate_got_plt(ctx) -> None:
 
 def _allocate(ctx) -> None:
     """Turn the needs found by scanning into GOT/PLT entries, copy relocations and dynamic relocations."""
-    from .address import is_preemptible, has_plt
+    from .address import is_preemptible, has_plt, ifunc_got_binds_here
     from .synthetic.got import (GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, WORD_ADDR, WORD_DTPOFF, WORD_DYNAMIC,
                                 WORD_ONE, WORD_PLT, WORD_TPOFF)
     from .synthetic.rela import DynReloc
@@ -755,7 +755,10 @@ def _allocate(ctx) -> None:
                 and not (nd & NEEDS_CPLT or id(s) in ifunc_data)):
             s.got_idx = got.add(GOT_ADDR, s)
             slot = 8 * s.got_idx
-            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and (
+                    not pre or not nd & NEEDS_PLT and ifunc_got_binds_here(ctx, s)):
+                # (bfd: a library's IFUNC that stays preemptible under -Bsymbolic(-functions) or a
+                # dynamic list not naming it, but has no PLT entry: its GOT slot binds here)
                 if not pic and nd & NEEDS_PLT and (nd & NEEDS_CPLT or id(s) in ifunc_data):
                     # bfd: an executable's IFUNC whose address must compare equal (data pointers get
                     # its PLT entry) has that entry's address in its GOT slot too

@@ -68,7 +68,8 @@ class Target:
     pde_ifunc_export_plt = False
     # a library's exported default-visibility IFUNC stays preemptible under -Bsymbolic,
     # -Bsymbolic-functions and a dynamic list (x86-64 bfd binds it through the loader; aarch64 bfd 2.40
-    # fails an assertion on -Bsymbolic with an IFUNC)
+    # fails an assertion on -Bsymbolic with an IFUNC) -- except its GOT slot when it has no PLT entry,
+    # which x86-64 bfd binds here with an IRELATIVE relocation (address.ifunc_got_binds_here)
     ifunc_ignores_symbolic = False
     # an executable's canonical PLT entry is st_value of the import only when a regular object's
     # reference is not weak (aarch64 bfd; x86-64 bfd: whenever pointer equality needs it)
