@@ -773,7 +773,8 @@ def _allocate(ctx) -> None:
             elif T.glob_dat_exported_got and dyn and not pic and s.export and s.rank >= COMMON:
                 # bfd (aarch64): a non-PIE's GOT slot of a symbol it exports is filled by ld.so
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
-            elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
+            elif pic and (not s.is_abs or s.script_abs) and not (s.rank == NONE and not s.linker_defined):
+                # (bfd: an assignment's symbol, --defsym included, moves with the image in PIC output)
                 rela_dyn.relocs.append(DynReloc(R_RELATIVE, got, slot, None, s, 0))
             else:
                 got.static_words[s.got_idx] = (WORD_ADDR, s)

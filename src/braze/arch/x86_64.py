@@ -151,6 +151,15 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol) -> bool:
     return not pic and op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05
 
 
+def _abs_got_becomes_pc32(data: Any, off: int, t: int) -> bool:
+    """Does bfd rewrite this GOTPCREL(X) reference to an absolute symbol in PIC output into a PC32
+    one (a plain GOTPCREL mov into a lea; a GOTPCRELX indirect call/jmp into a direct one)?"""
+    op: int = data[off - 2]
+    if t == R_GOTPCREL:
+        return op == 0x8b
+    return op == 0xff and data[off - 1] in (0x15, 0x25)
+
+
 def _imm32_fits(rex, v) -> bool:
     """Whether v fits the imm32 of a c7/f7/81 form: sign-extended under REX.W, zero-extended otherwise."""
     if 0x40 <= rex <= 0x4f and rex & 8:
@@ -454,6 +463,12 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _weak_ref(ctx, s, 0)
             if data is None:
                 data = sec.data
+            if pic and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined and \
+                    off >= 2 and ctx.config.relax and _abs_got_becomes_pc32(data, off, t) and \
+                    not (may_be_preemptible(s, shared) and is_preemptible(ctx, s)):
+                # bfd turns a GOTPCREL load into a lea and a GOTPCRELX call/jmp into a direct one,
+                # PC-relative to an absolute symbol its PIC output binds: then refuses that PC32
+                _err_pie_abs(obj, sec, R_PC32, s)
             if gotpcrelx_relaxable(ctx, data, off, t, s):
                 continue
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if may_be_preemptible(s, shared)
@@ -527,6 +542,11 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                            f"symbol `{diag.demangle(_versioned_name(s))}'")
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
+            if pic and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined and \
+                    not (may_be_preemptible(s, shared) and is_preemptible(ctx, s)):
+                # bfd allows only GOTPCREL(X) of the GOT relocations against an object's absolute
+                # symbol bound in PIC output (a PIE's, a library's hidden or -Bsymbolic one)
+                _err_pie_abs(obj, sec, t, s)
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
@@ -586,8 +606,10 @@ def finish_weak_undefined(ctx) -> None:
 
 def _err_pie_abs(obj, sec, t, s):
     """bfd: a PIE may not reach an object's absolute symbol PC-relatively (the image moves, the value
-    does not); a linker-script or --defsym assignment's symbol is exempt (bfd treats it as the
-    image's, relaxing and relocating it with the rest)."""
+    does not), nor PIC output one it binds through GOT32/GOT64/GOTPCREL64/GOTPLT64 (bfd's
+    _bfd_elf_x86_valid_reloc_p allows only 64/32/32S/16/8 and GOTPCREL(X)); a linker-script or
+    --defsym assignment's symbol is exempt (bfd treats it as the image's, relaxing and relocating it
+    with the rest)."""
     diag.error(f"{obj.name}: relocation {rname(t)} against absolute symbol `{diag.demangle(s.name)}' in "
                f"section `{sec.name}' is disallowed")
 
