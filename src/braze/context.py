@@ -61,6 +61,7 @@ class Context:
         # order, and each non-whole use of an archive ([Archive, members it loaded]), in order
         self.extracted: list = []
         self.archive_uses: list = []
+        self.as_needed_dso_ref: dict = {}  # id(Symbol) -> the library whose reference kept one of them
         self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept
         from .record import Record
         self.record = Record()        # facts for the Python API, --size-map and --reproduce

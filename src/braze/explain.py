@@ -83,7 +83,7 @@ def map_as_needed(ctx) -> list[str]:
         name = so.soname
         head = name + "\n" + " " * 30 if len(name) >= 29 else f"{name:<30}"
         shown = s.name if d is None or d[6] is None else f"{s.name}@@{d[6]}"
-        ref = refs.get(id(s))
+        ref = refs.get(id(s)) or ctx.as_needed_dso_ref.get(id(s))
         out.append(f"{head}{ref + ' ' if ref else ''}({_shown(shown)})")
     out.append("")
     return out

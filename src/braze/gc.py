@@ -1,12 +1,13 @@
 """--gc-sections: mark sections reachable from the roots through relocations; drop the rest.
 
 Roots: the entry point, -u symbols, exported and DSO-referenced symbols, init/fini arrays, .init/.fini,
-notes, SHF_GNU_RETAIN sections and C-identifier sections named by a referenced __start_/__stop_ symbol.
+notes, SHF_GNU_RETAIN sections.  A live reference to a linker-defined __start_X/__stop_X keeps every
+section X (unless -z start-stop-gc), an exported one the first section X, as bfd's marking does.
 .eh_frame is not a root, but a live function keeps the LSDA/personality its FDE points at."""
 from __future__ import annotations
 
 from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
-                  SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, SHN_UNDEF, SHN_LORESERVE)
+                  SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, STV_HIDDEN, STV_INTERNAL, SHN_UNDEF, SHN_LORESERVE)
 from .ehbuild import Record
 from .inputs.object import InputSection
 from .sections import is_c_identifier
@@ -29,6 +30,8 @@ class _Marker:
     def __init__(self, work: list[Any], why: dict[int, Any] | None,
                  groups: dict[tuple[int, Any], list[Any]] | None) -> None:
         self.work = work
+        # linker-defined __start_X/__stop_X -> the input sections X, which a live reference keeps
+        self.bounds: dict[Symbol, list[Any]] = {}
         self.why = why                  # --why-live: section id -> what marked it
         self.groups = groups            # -r: (file id, group signature) -> the group's sections
 
@@ -43,6 +46,13 @@ class _Marker:
             if groups is not None and sec.group is not None:
                 for m in groups.get((id(sec.file), sec.group), ()):
                     self.mark(m, reason)
+
+    def mark_bounded(self, s: Symbol, reason: Any = None) -> None:
+        """A live relocation against `s`, which has no section: if it is __start_X/__stop_X, every X."""
+        lst = self.bounds.get(s)
+        if lst is not None:
+            for m in lst:
+                self.mark(m, reason)
 
 
 def gc_sections(ctx: Any, roots: Any = None) -> None:
@@ -67,11 +77,15 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
 
     symtab: dict[str, Symbol] = ctx.symtab
     s: Symbol
-    startstop: set[str] = set()
-    if not cfg.start_stop_gc:           # -z start-stop-gc: plain references
-        for name, s in symtab.items():
-            if s.rank == NONE and (name.startswith("__start_") or name.startswith("__stop_")):
-                startstop.add(name[8:] if name.startswith("__start_") else name[7:])
+    # the sections X of the linker-defined __start_X/__stop_X (passes.resolve_symbols chose them);
+    # with -z start-stop-gc a reference to them keeps nothing
+    startstop: dict[str, list[Any]] = {}
+    bound_syms: list[tuple[Symbol, str]] = []
+    for name, s in symtab.items():
+        if s.rank == NONE and s.linker_defined and (name.startswith("__start_") or name.startswith("__stop_")):
+            x = name[8:] if name.startswith("__start_") else name[7:]
+            startstop[x] = []
+            bound_syms.append((s, x))
     # input section -> its FDEs' (object, relocations): keyed by the section itself, hashed by identity
     # (an id() key is a new boxed int each time, ~200 instructions a look-up more; rust-bin marks ~20,000)
     fde_refs: dict[Any, list[Any]] = {}
@@ -97,6 +111,10 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             flags = isec.flags
             n: str = isec.name
             t = isec.type
+            if any_startstop:
+                lst = startstop.get(n)
+                if lst is not None:
+                    lst.append(isec)
             if n == ".eh_frame" and (t == progbits or t == uw):
                 isec.gc_mark = True
                 recs: list[Record] = split_eh_frame(isec)     # (ehbuild's native records)
@@ -117,10 +135,20 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                 continue
             if (n[1:2] in _KEEP_SECOND and n.startswith(_KEEP_PREFIX) or t == note or t == init_array
                     or t == fini_array or t == preinit_array
-                    or flags & retain or (any_startstop and n in startstop and is_c_identifier(n))):
-                marker.mark(isec, None if why is None else
-                            ("root", "retained" if flags & retain else
-                             "__start_/__stop_ reference" if n in startstop else "reserved"))
+                    or flags & retain):
+                marker.mark(isec, None if why is None else ("root", "retained" if flags & retain else "reserved"))
+    if bound_syms and not cfg.start_stop_gc:
+        for s, x in bound_syms:
+            lst = startstop[x]
+            marker.bounds[s] = lst
+            # bfd defines the symbol in the first section X: when it is exported (a shared library,
+            # --export-dynamic, or a library refers to it) that section is a root
+            if lst and (s.ref_dynamic or cfg.shared or cfg.export_dynamic or s.export) \
+                    and s.visibility != STV_HIDDEN \
+                    and s.visibility != STV_INTERNAL:
+                if why is not None:
+                    sym_root.setdefault(id(s), "exported")
+                marker.mark(lst[0], None if why is None else ("sym", s))
     if ctx.lscript is not None:       # KEEP(...) and sections defining symbols the script uses
         from .scriptlayout import gc_roots
         for sec in gc_roots(ctx):
@@ -168,6 +196,12 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         _print_removed(ctx)
     if cfg.start_stop_gc:
         _check_start_stop_gc(ctx)
+    for s, x in bound_syms:
+        # bfd's lang_undef_start_stop: no section X left, so no __start_X/__stop_X (only dead code
+        # referred to them: they vanish)
+        if not any(sec.alive for sec in startstop[x]):
+            s.linker_defined = False
+            s.visibility = STV_DEFAULT
     if why is not None:
         from .explain import print_why_live
         print_why_live(ctx, why, sym_ref, sym_root)
@@ -219,6 +253,8 @@ def _mark_why(work, marker: _Marker, fde_refs, sym_ref) -> None:
             tgt = _target_section(obj, idx)
             if tgt is not None and not tgt.gc_mark:
                 marker.mark(tgt, ("sym", s) if s is not None and s.section is tgt else ("ref", sec))
+            elif tgt is None and s is not None and s.section is None:
+                marker.mark_bounded(s, ("ref", sec))
         extra = fde_refs.get(sec)
         if extra:
             for o, rels in extra:
@@ -280,6 +316,9 @@ def _mark_targets(obj: Any, rels: list[Any], marker: _Marker) -> None:
                 continue
             s.used_in_reloc = True      # (bfd hides the imports and undefined symbols no kept section uses)
             tgt = s.section
+            if tgt is None:
+                marker.mark_bounded(s)
+                continue
         if tgt is not None and type(tgt) is InputSection and not tgt.gc_mark:
             marker.mark(tgt)
 

@@ -114,13 +114,12 @@ def order_sections(ctx) -> None:
         c.rank = rank_of(c)
     chunks.sort(key=_chunk_order)
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
-    # (symbols defined in them move to the section before; __start_/__stop_ targets stay)
+    # (symbols defined in them, and __start_/__stop_ of their names, move to a section near them)
     keep: Any = ()
     if ctx.config.emit_relocs:          # bfd keeps an empty section whose symbol a relocation names
         from .emitrelocs import referenced
         keep, ctx.emit_globals = referenced(ctx, chunks)
-    dropped = [c for c in chunks if not c.size and not c.is_synthetic and not _bounded(ctx, c.name)
-               and id(c) not in keep]
+    dropped = [c for c in chunks if not c.size and not c.is_synthetic and id(c) not in keep]
     order = chunks
     chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or c is syn.gotplt
               or not c.is_synthetic and c.members and c not in dropped]
@@ -202,6 +201,7 @@ def assign_addresses(ctx) -> None:
         else:
             raise LinkError(".relr.dyn: layout does not converge")
     _rehome(ctx, chunks, dropped)
+    _dropped_bounds(ctx, dropped)
     if ctx.fixed_starts:
         _fixed_first(ctx, chunks, dropped)
 
@@ -263,14 +263,6 @@ def _fixed_first(ctx, chunks, dropped) -> None:
     chunks[:] = order
 
 
-def _bounded(ctx, name: str) -> bool:
-    for pre in ("__start_", "__stop_"):
-        s = ctx.symtab.get(pre + name)
-        if s is not None and s.linker_defined:
-            return True
-    return False
-
-
 def _rehome(ctx, chunks, dropped) -> None:
     """A dropped section gets the address it would have had (after the kept section before it in
     bfd's order) and the index of the section bfd's _bfd_nearby_section picks for its symbols (e.g.
@@ -310,6 +302,19 @@ def _rehome(ctx, chunks, dropped) -> None:
             elif d.addr < nxt.addr:
                 best = prev
         d.shndx = best.shndx
+
+
+def _dropped_bounds(ctx, dropped) -> None:
+    """__start_X/__stop_X of an empty section X that was dropped: bfd still defines them, at the
+    address X would have had, in the section _rehome chose for X's symbols."""
+    for d in dropped:
+        if not d.shndx:
+            continue
+        for pre in ("__start_", "__stop_"):
+            s = ctx.symtab.get(pre + d.name)
+            if s is not None and s.linker_defined:
+                s.section = d
+                s.value = 0
 
 
 _F_ALLOC, _F_TLS, _F_LOAD, _F_RO, _F_CODE = 1, 2, 4, 8, 16

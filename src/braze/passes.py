@@ -55,9 +55,18 @@ def resolve_symbols(ctx) -> None:
     # linker-defined symbols that are referenced
     from .bindsyms import undefined_and_bounds
     undefined, dso_bounds = undefined_and_bounds(symtab)
+    secnames: set[str] | None = None
     for name, s in undefined:
-        if name in linker_syms or name in extra or ((name.startswith("__start_") or name.startswith("__stop_")) and
-                                   is_c_identifier(name[8 if name.startswith("__start_") else 7:])):
+        bound = name.startswith("__start_") or name.startswith("__stop_")
+        if bound:
+            # bfd (lang_init_start_stop) defines __start_X/__stop_X only when an input section X
+            # exists; without one the reference stays undefined (an error in an executable, an
+            # import in a shared library)
+            x = name[8 if name.startswith("__start_") else 7:]
+            if secnames is None:
+                secnames = {sec.name for obj in ctx.objs for sec in obj.sections if sec is not None}
+            bound = x in secnames and is_c_identifier(x)
+        if name in linker_syms or name in extra or bound:
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
             if name in ("__rela_iplt_start", "__rela_iplt_end") and cfg.pic:

@@ -83,6 +83,8 @@ class Reader:
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
         ctx.dso_undefs = set()
+        self.dso_strong_undefs: dict[str, str] = {}  # non-weak references of the linked libraries (-> which)
+        self.dso_needed: set[str] = set()           # and their DT_NEEDED names
         ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
         ctx.early_provides = set()  # PROVIDEs that acted where they appeared (early_assign)
         self.script_defined: set[str] = set()   # assigned before the archives now read
@@ -749,6 +751,9 @@ class Reader:
                 self.undefs_seq += 1
                 break
         dso_undefs.update(so.undefs)
+        for name, _v in so.strong_undefs:
+            self.dso_strong_undefs.setdefault(name, so.name)
+        self.dso_needed.update(so.needed)
         for name in so.undefs:
             s = symtab.get(name)
             if s is not None:
@@ -836,6 +841,22 @@ class Reader:
                 self.ctx.as_needed_why.append((so, s, None))
                 self.add_shared(so)
                 return True
+        if self.dso_strong_undefs and so.soname not in self.dso_needed:
+            # bfd also needs an --as-needed library that defines what a linked library refers to
+            # (non-weak) and nothing defines yet, unless a linked library lists it in DT_NEEDED
+            symtab = self.ctx.symtab
+            hidden = so.def_hidden
+            for i, name in enumerate(so.def_names):
+                if not hidden[i] and name in self.dso_strong_undefs:
+                    s = symtab.get(name)
+                    if s is None or s.rank == NONE:
+                        if s is None:
+                            s = self.ctx.sym(name)
+                            s.ref_dynamic = True
+                        self.ctx.as_needed_why.append((so, s, so.row(i)))
+                        self.ctx.as_needed_dso_ref[id(s)] = self.dso_strong_undefs[name]   # (for -Map)
+                        self.add_shared(so)
+                        return True
         return False
 
     def versioned_ref(self, s) -> None:

@@ -9,7 +9,7 @@ import os
 from . import diag
 from .diag import LinkError, _demangle_batch, option_file_error
 from .elf import STB_GLOBAL, STT_COMMON, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
-from .symbols import COMMON, STRONG, Symbol
+from .symbols import COMMON, STRONG, Symbol, EXPORTED_LINKER_SYMS
 
 # `::` belongs to C++ names (vns::g*); a single ':' ends global/local
 _TOK_RE = r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|(?:[^\s{}();:"]|::)+|[{}();:]'
@@ -328,6 +328,14 @@ def apply_dynamic_list(ctx) -> None:
         if (data and s.type in (STT_OBJECT, STT_COMMON)) or node.match("global", s.name, cxx(s.name)):
             listed.add(id(s))
             if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
+                s.export = True
+    if not cfg.shared:
+        # an executable also exports the linker-defined symbols listed that bfd would export under
+        # --export-dynamic (__start_X/__stop_X, _edata, _end, __bss_start): bindsyms.dynsym_choice
+        extra = set(EXPORTED_LINKER_SYMS) | set(ctx.target.extra_linker_syms)
+        for s in ctx.symtab.values():
+            if s.linker_defined and (s.name in extra or s.name.startswith(("__start_", "__stop_"))) and \
+                    s.visibility not in (STV_HIDDEN, STV_INTERNAL) and node.match("global", s.name, s.name):
                 s.export = True
 
 
