@@ -355,11 +355,15 @@ def _segments(ctx, chunks, splits=frozenset()):
         if not cfg.separate_code and kind in ("r0", "rx", "r1"):
             kind = "rx0"
         if kind != prev_kind or c in splits:
-            flags = {"r0": PF_R, "rx": PF_R | PF_X, "r1": PF_R, "rw": PF_R | PF_W, "rx0": PF_R | PF_X}[kind]
+            # (-z noseparate-code: as bfd's, the segment is executable when a section in it is code,
+            # not e.g. one of large read-only data after the data segment)
+            flags = {"r0": PF_R, "rx": PF_R | PF_X, "r1": PF_R, "rw": PF_R | PF_W, "rx0": PF_R}[kind]
             cur = Segment(PT_LOAD, flags, cfg.load_align)
             loads.append(cur)
             prev_kind = kind
         cur.chunks.append(c)
+        if kind == "rx0" and c.flags & SHF_EXECINSTR:
+            cur.flags |= PF_X
         if kind == "rw" and c.flags & SHF_EXECINSTR:
             cur.flags |= PF_X       # bfd: a writable code section makes its data segment RWX
     if loads and loads[0].flags != PF_R and cfg.separate_code:
