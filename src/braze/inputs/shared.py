@@ -24,6 +24,14 @@ def _hidden_flags(versyms: bytes) -> bytes:
     return versyms[1::2].translate(_HIDDEN_BIT)
 
 
+def _weakdef_name_key(name: str) -> tuple[int, ...]:
+    """The order of bfd's last tie-break between aliases of one size and type (elf_sort_symbol): at the
+    first byte where two names differ, an underscore comes first (before the end of the other name),
+    otherwise the bytes compare as signed chars, the end of a name as 0. `name` is bfd's hash-table
+    name, with @@VERSION for a version other than the base one."""
+    return tuple(-256 if c == 0x5F else c - 256 if c >= 0x80 else c for c in name.encode()) + (0,)
+
+
 class SharedFile:
     is_shared = True
 
@@ -275,22 +283,34 @@ class SharedFile:
             align >>= 1
         return align
 
+    def _weakdef(self, value: int) -> tuple[str | None, list[str]]:
+        """bfd's weakdef pairing of the visible default-version data symbols at `value`: (the global
+        definition its weak definitions are aliases of, those weak names in symbol-table order). bfd
+        sorts the library's global data definitions by address, then size, then type (STT_OBJECT
+        after STT_NOTYPE), then name (_weakdef_name_key), and a weak definition takes the last one of
+        its address: not the first in .dynsym."""
+        strong = None
+        best: tuple | None = None
+        weaks = []
+        for d in self.at_value(value):
+            if not d[7] and d[3] in (1, 0):   # (OBJECT, NOTYPE)
+                if d[4] == 2:                # STB_WEAK
+                    weaks.append(d[0])
+                elif d[4] == 1:
+                    key = (d[2], d[3], _weakdef_name_key(d[0] if d[6] is None else f"{d[0]}@@{d[6]}"))
+                    if best is None or key > best:
+                        best, strong = key, d[0]
+        return strong, weaks
+
     def copy_names(self, value: int, symtab, name: str) -> tuple[str | None, list[str]]:
         """The names a copy relocation of the data at `value` gives the executable, as bfd's weakdef
         pass over this library's weak definitions has it: (the global definition there, the names to
-        export). Each weak alias is taken in reverse symbol-table order (bfd's list is built by
-        prepending); one joins the dynamic symbols when the global one is already there, and the
-        global one joins when the weak one is. A name is referenced when the link has a symbol of that
-        name (`symtab`); `name`: the name being copied (a global name other than the first one there
-        is on its own)."""
-        strong = None
-        weaks = []
-        for d in self.at_value(value):
-            if not d[7] and d[3] in (1, 0):
-                if d[4] == 2:                # STB_WEAK
-                    weaks.append(d[0])
-                elif d[4] == 1 and strong is None:
-                    strong = d[0]
+        export). The global definition is the one bfd pairs the weak ones with (_weakdef). Each weak
+        alias is taken in reverse symbol-table order (bfd's list is built by prepending); one joins the
+        dynamic symbols when the global one is already there, and the global one joins when the weak
+        one is. A name is referenced when the link has a symbol of that name (`symtab`); `name`: the
+        name being copied (another global name there is on its own)."""
+        strong, weaks = self._weakdef(value)
         if name != strong and name not in weaks:
             return name, [name]           # another global name at the address: a copy of its own
         dyn = {n for n in weaks if n == name or n in symtab}
@@ -306,14 +326,12 @@ class SharedFile:
 
     def aliases(self, value: int, name: str) -> list[str]:
         """The names that share `name`'s copy relocation of the data at `value`: bfd's weakdef ring,
-        the (first) global definition there and its weak aliases. Global definitions at one address
+        the global definition bfd pairs the weak ones with (_weakdef) and those weak aliases. Global definitions at one address
         are not aliases to bfd (each gets a copy of its own); without a global one, none are."""
-        group = [(d[0], d[4]) for d in self.at_value(value)
-                 if not d[7] and d[3] in (1, 0) and d[4] in (1, 2)]   # visible default-version data symbols
-        strong = next((n for n, b in group if b == 1), None)
-        if strong is None or (name != strong and (name, 1) in group):
+        strong, weaks = self._weakdef(value)
+        if strong is None or (name != strong and name not in weaks):
             return []
-        return [strong] + [n for n, b in group if b == 2]
+        return [strong] + weaks
 
     def __repr__(self):
         return self.name
