@@ -48,6 +48,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
     lazy: dict[str, Any] = r.dso_defs
     dso_undefs: set[str] = r.ctx.dso_undefs
     cfg: Any = r.cfg
+    lcommon: int = r.ctx.target.large_common_shndx    # (0: the target has no large commons)
+    large = False
     new_undefs = 0
     i = fg
     while i < n:
@@ -107,8 +109,11 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                 s.type = info & 0xf
             continue
         sec: Any = None
-        if shndx == SHN_COMMON:
+        if shndx == SHN_COMMON or (shndx == lcommon and lcommon):
             rank = COMMON
+            large = shndx != SHN_COMMON
+            if large:
+                r.ctx.large_common_seen = True
             if value > MAX_ALIGN or size > MAX_SIZE:
                 raise obj.error(f"common symbol {name}: size 0x{size:x} or alignment 0x{value:x} "
                                 f"is too large")
@@ -143,6 +148,7 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
             s.dyn_version = ver
             if rank == COMMON:
                 s.common_align = value
+                s.large_common = large
         elif rank == cur:
             if rank == STRONG:
                 if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or cfg.z_muldefs:
@@ -163,11 +169,14 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                     s.file = obj
                 if value > s.common_align:
                     s.common_align = value
+                if not large:
+                    s.large_common = False     # (bfd: a normal common declaration makes it one)
         elif rank == COMMON and cur == WEAK and s.file is not None and not s.file.is_shared:
             # bfd: a common symbol takes the place of a weak definition, whichever comes first
             define(s, obj, sec, value, size, info, bind, shndx, rank)
             s.dyn_version = ver
             s.common_align = value
+            s.large_common = large
         elif rank == COMMON and cur == STRONG and s.file is not None and not s.file.is_shared:
             _common_ignored(cfg, s, obj, value)
     if new_undefs:

@@ -14,7 +14,8 @@ from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC
 class Chunk:
     """Anything that becomes one output section header."""
     is_synthetic = True
-    keep_empty = False
+    keep_empty = False      # kept when empty (a synthetic section; an output section holding a
+                            # linker-created input section, as bfd's LARGE_COMMON)
 
     def __init__(self, name: str, type_: int = SHT_PROGBITS, flags: int = SHF_ALLOC, align: int = 1,
                  entsize: int = 0):

@@ -23,6 +23,7 @@ class Context:
         self.script_entry: str | None = None
         self.version_texts: list[tuple[str, str]] = []
         self.has_symver = False       # some object names a symbol with @VERSION (.symver)
+        self.large_common_seen = False   # an object has a global large common symbol (Target.large_common_shndx)
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
         self.version_syms: list = []  # the absolute symbols bfd exports for each version name
         self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)

@@ -262,6 +262,7 @@ def write_cref(ctx) -> str:
     refs: dict[str, list] = {}
     first = None
     r = getattr(ctx, "reader", None)
+    lcommon = ctx.target.large_common_shndx or SHN_COMMON     # (a large common is a common)
     for obj in ctx.objs:
         if getattr(obj, "synthetic", False):
             continue
@@ -276,7 +277,7 @@ def write_cref(ctx) -> str:
             shndx = e[3]
             # a definition in a discarded COMDAT copy is a reference for bfd
             kind = (2 if shndx == SHN_UNDEF or (shndx < len(secs) and secs[shndx] is None and shndx < SHN_LORESERVE)
-                    else 1 if shndx == SHN_COMMON else 0)
+                    else 1 if shndx == SHN_COMMON or shndx == lcommon else 0)
             lst = refs.setdefault(names[i], [])
             for j, (o, k) in enumerate(lst):
                 if o is obj:

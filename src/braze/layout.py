@@ -119,7 +119,8 @@ def order_sections(ctx) -> None:
     if ctx.config.emit_relocs:          # bfd keeps an empty section whose symbol a relocation names
         from .emitrelocs import referenced
         keep, ctx.emit_globals = referenced(ctx, chunks)
-    dropped = [c for c in chunks if not c.size and not c.is_synthetic and id(c) not in keep]
+    dropped = [c for c in chunks if not c.size and not c.is_synthetic and id(c) not in keep
+               and not c.keep_empty]
     order = chunks
     chunks = [c for c in chunks if c.size or c.is_synthetic and c.keep_empty or c is syn.gotplt
               or not c.is_synthetic and c.members and c not in dropped]

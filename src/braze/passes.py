@@ -518,10 +518,15 @@ def bin_sections(ctx) -> None:
     commons = common_symbols(ctx.symtab)
     if cfg.sort_common:
         commons.sort(key=_minus_common_align)
+    T = ctx.target
     for s in commons:
-        b = Blob("COMMON", s.size, max(1, s.common_align))
         oname, flags = (".tbss", SHF_ALLOC | SHF_WRITE | SHF_TLS) if s.type == STT_TLS else \
             (".bss", SHF_ALLOC | SHF_WRITE)
+        large = s.large_common and s.type != STT_TLS
+        if large:
+            # the target's large commons: bfd's script has `*(LARGE_COMMON)` last in .lbss
+            oname, flags = T.large_common_section, T.large_common_flags
+        b = Blob("LARGE_COMMON" if large else "COMMON", s.size, max(1, s.common_align))
         bss = outs.get(oname)
         if bss is None:
             bss = outs[oname] = OutputSection(oname, SHT_NOBITS, flags)
@@ -531,6 +536,18 @@ def bin_sections(ctx) -> None:
         s.value = 0
         if s.type == STT_COMMON:        # allocated, it is an object (bfd); STT_COMMON is for -r -z common
             s.type = STT_OBJECT
+    if ctx.large_common_seen:
+        # bfd makes a linker-created LARGE_COMMON input section in each object with a large common
+        # symbol, which keeps its output section (.lbss) even when empty (the symbols went elsewhere)
+        lb = outs.get(T.large_common_section)
+        if lb is None:
+            lb = outs[T.large_common_section] = OutputSection(T.large_common_section, SHT_NOBITS,
+                                                              T.large_common_flags)
+        if not lb.members:
+            b = Blob("LARGE_COMMON", 0, 1)
+            lb.members.append(b)
+            b.out = lb
+        lb.keep_empty = True
     ctx.out_sections = outs
     ctx.merged = merged
     ctx.eh_inputs = eh_inputs

@@ -499,6 +499,9 @@ class _Relocatable:
         if not ctx.config.define_common:
             return []
         commons = [s for s in ctx.symtab.values() if s.rank == COMMON]
+        if any(s.large_common for s in commons):
+            # bfd allocates them in an orphan LARGE_COMMON output section: not reproduced
+            raise LinkError("option -d/-dc/-dp is not supported with -r and a large common symbol")
         if commons and getattr(ctx, "r_script", None) is not None:
             # a script's *(COMMON) placement is not modelled for -r
             raise LinkError("option -d/-dc/-dp is not supported with -r and a linker script")
@@ -688,7 +691,9 @@ class _Relocatable:
                 typ = s.type
                 if zc is not None and typ in (STT_OBJECT, STT_COMMON):
                     typ = STT_COMMON if zc else STT_OBJECT
-                ent = (add(name), (STB_GLOBAL << 4) | typ, s.visibility, SHN_COMMON, s.common_align, s.size)
+                # (a large common stays one: the target's section index, as bfd)
+                shndx = self.ctx.target.large_common_shndx if s.large_common else SHN_COMMON
+                ent = (add(name), (STB_GLOBAL << 4) | typ, s.visibility, shndx, s.common_align, s.size)
             else:
                 sec = s.section
                 bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL

@@ -598,10 +598,11 @@ class Reader:
             if bytes(view[:4]) == b"\x7fELF":
                 self._first_elf(view)
                 obj = ObjectFile(mname, view, archive=ar, target=self.ctx.target)
+                lcommon = self.ctx.target.large_common_shndx
                 for i in range(obj.first_global, len(obj.esyms)):
                     e = obj.esyms[i]
                     if obj.sym_names[i] == name and e[3] not in (SHN_UNDEF, SHN_COMMON) and \
-                            e[1] >> 4 != STB_LOCAL:
+                            not (lcommon and e[3] == lcommon) and e[1] >> 4 != STB_LOCAL:
                         hit = True
                         break
                 if not hit and obj.has_lto_ir:

@@ -428,6 +428,9 @@ def bin_sections(ctx) -> None:
         if s.type == STT_TLS:
             _tls_common(st, s, outs, per_desc, len(commons))
             continue
+        if s.large_common:
+            _large_common(ctx, st, s, outs, per_desc, len(commons))
+            continue
         b = Blob("COMMON", s.size, max(1, s.common_align))
         m = st.common_to
         key = (2, len(commons))
@@ -549,6 +552,32 @@ def bin_sections(ctx) -> None:
         _check_discarded_refs(ctx, st)
     if st.script.nocrossrefs:
         _check_nocrossrefs(ctx, st.script.nocrossrefs)
+
+
+def _large_common(ctx, st, s, outs, per_desc, n) -> None:
+    """A large COMMON symbol (Target.large_common_shndx): bfd allocates it in its file's
+    LARGE_COMMON input section, which the script places (bfd's default script: `*(LARGE_COMMON)`
+    last in .lbss). A script naming no LARGE_COMMON is not reproduced: refused."""
+    from .passes import Blob
+    fnames = _file_names(s.file)
+    m = next((c for c in st.matchers if any(p[3] == "LARGE_COMMON" for p in c.pats)
+              and c.file_ok(s.file.name, fnames)), None)
+    if m is None or m.stmt.name == "/DISCARD/":
+        raise LinkError(f"{st.script.path}: a large COMMON symbol ({s.name}) with a SECTIONS script that "
+                        "does not place `LARGE_COMMON' is not supported by braze")
+    flags = ctx.target.large_common_flags
+    b = Blob("LARGE_COMMON", s.size, max(1, s.common_align))
+    lst = per_desc.setdefault((id(m.stmt), m.index), [])
+    lst.append(((2, n, len(lst)), b))
+    os_ = outs.get(id(m.stmt))
+    if os_ is None:
+        os_ = outs[id(m.stmt)] = OutputSection(m.stmt.name, SHT_NOBITS, flags)
+        st.chunk_of[id(m.stmt)] = os_
+    os_.flags |= flags
+    s.section = b
+    s.value = 0
+    if s.type == STT_COMMON:
+        s.type = STT_OBJECT
 
 
 def _tls_common(st, s, outs, per_desc, n) -> None:

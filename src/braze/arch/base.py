@@ -23,6 +23,11 @@ class Target:
     common_page_size: int = 0x1000
     tls_variant: int = 2              # 2: the thread pointer is at the end of the TLS block (x86); 1: at its start
     unwind_section_type: int | None = None   # a psABI section type .eh_frame may have besides SHT_PROGBITS
+    # a psABI's st_shndx of a large common symbol (0: none): bfd allocates it like a COMMON one, in
+    # large_common_section with large_common_flags (its input section name there: LARGE_COMMON)
+    large_common_shndx: int = 0
+    large_common_section: str = ""
+    large_common_flags: int = 0
     # ---- system
     interpreter: str = ""             # default PT_INTERP
     lib_dirs: tuple = ()              # default library search directories (before --sysroot is prefixed)

@@ -35,6 +35,7 @@ from ..symbols import (NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, 
 EM_X86_64 = 62
 SHT_X86_64_UNWIND = 0x70000001      # .eh_frame's type in the x86-64 psABI (gcc emits SHT_PROGBITS)
 SHF_X86_64_LARGE = 0x10000000
+SHN_X86_64_LCOMMON = 0xff02         # a large common symbol (-mcmodel=medium/large): bfd puts it in .lbss
 
 R_NONE: Final = 0
 R_64: Final = 1
@@ -1368,6 +1369,9 @@ class X86_64(Target):
     pde_ifunc_export_plt = True
     ifunc_ignores_symbolic = True
     unwind_section_type = SHT_X86_64_UNWIND
+    large_common_shndx = SHN_X86_64_LCOMMON
+    large_common_section = ".lbss"
+    large_common_flags = SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE
     interpreter = "/lib64/ld-linux-x86-64.so.2"
     static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
 
