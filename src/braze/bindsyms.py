@@ -25,7 +25,6 @@ STB_LOCAL: Final = 0
 STB_WEAK: Final = 2
 STB_GNU_UNIQUE: Final = 10
 STT_TLS: Final = 6
-STT_GNU_IFUNC: Final = 10
 STV_INTERNAL: Final = 1
 STV_HIDDEN: Final = 2
 MAX_ALIGN: Final = 1 << 32        # (inputs/object.py: larger is corruption)
@@ -323,8 +322,6 @@ def define(s: Symbol, file: Any, sec: Any, value: int, size: int, info: int, bin
     s.bind = bind
     s.is_abs = shndx == SHN_ABS
     s.verneed = None
-    if rank != SHARED and (t == STT_GNU_IFUNC or bind == STB_GNU_UNIQUE):
-        file.has_ifunc_or_unique = True
 
 
 def _multiple_common(s: Symbol, obj: Any, size: int) -> None:

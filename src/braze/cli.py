@@ -856,9 +856,14 @@ def _check_plugin_file(path: str) -> None:
 
 @_arg("plugin-opt")
 def _arg_plugin_opt(c, s, v):
-    """An option for the last -plugin (bfd: an error before any)."""
+    """An option for the last -plugin (bfd: an error before any).  bfd drops GCC's
+    `-pass-through=` (or `--pass-through=`) options: the LTO plugin never sees them, so it never
+    adds the driver's libraries (-lgcc -lgcc_s -lc) after compiling, which the command line has
+    already given; in a -r link they would be libraries in a relocatable output."""
     if not c.plugins:
         raise LinkError("bad -plugin-opt option")
+    if v.startswith(("-pass-through=", "--pass-through=")):
+        return
     c.plugins[-1][1].append(v)
 
 

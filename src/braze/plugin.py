@@ -9,7 +9,8 @@ kept alive in the PluginHost for the whole link (a collected CFUNCTYPE would cra
 The plugin is loaded only when the first input that may hold IR is read (an ELF object with
 `.gnu.lto_*` sections, or LLVM bitcode): gcc passes -plugin on every link, and loading ctypes and
 the plugin would cost every non-LTO link several milliseconds.  Only such inputs are offered to the
-claim-file hook; GCC's and LLVM's plugins claim nothing else.  A plugin path that does not name
+claim-file hook; GCC's and LLVM's plugins claim nothing else.  (A -r link offers every object, as
+bfd does: GCC's plugin counts the regular ones to choose -flinker-output=nolto-rel.)  A plugin path that does not name
 a loadable ELF library is still refused at once, as bfd refuses it.
 """
 from __future__ import annotations
@@ -91,7 +92,6 @@ class IRFile:
         self.warnings = {}
         self.kinds = [0]
         self.is_alive = True
-        self.has_ifunc_or_unique = False
         self.is_crtbegin_end = False
         self.symbols_added = False
         self.pinned = None          # ctypes copy of the contents for get_view
@@ -219,6 +219,7 @@ class PluginHost:
         self._current = None                     # plugin being called (for its messages)
         self.cleaned = False
         self.in_asr = False
+        self.claiming_done = False
         self.non_ir = None
         self._nodes = None
 
@@ -292,7 +293,11 @@ class PluginHost:
 
     def _transfer_vector(self, path, opts):
         cfg = self.cfg
-        if cfg.shared:
+        # bfd: a relocatable link is LDPO_REL whatever else was said (GCC's lto-wrapper then
+        # keeps every symbol: -flinker-output=rel), then a shared library, a PIE, an executable
+        if cfg.relocatable:
+            out = LDPO_REL
+        elif cfg.shared:
             out = LDPO_DYN
         elif cfg.pie:
             out = LDPO_PIE
@@ -462,7 +467,11 @@ class PluginHost:
 
     # ---------- claiming ----------
     def claim(self, name: str, path: str, offset: int, size: int, archive, view):
-        """Offer an input that may hold IR to the plugins.  Returns the IRFile when one claimed it."""
+        """Offer an input that may hold IR to the plugins.  Returns the IRFile when one claimed it.
+        Nothing is offered once all symbols are read (bfd's no_more_claiming): the plugin's own
+        objects are read as they are (with -r, GCC's are IR again: -flinker-output=rel)."""
+        if self.claiming_done:
+            return None
         if not self.loaded:
             self._load()
         try:
@@ -528,8 +537,11 @@ class PluginHost:
     def _visible_outside(self, s) -> bool:
         """bfd's is_visible_from_outside: exported from -shared/-E output or referenced by a shared
         library, default or protected visibility, and not made local by a version script.  (bfd's
-        non_ir_ref_dynamic is set by a library's definition too, not only by its references.)"""
+        non_ir_ref_dynamic is set by a library's definition too, not only by its references.)
+        In a -r link everything is: a later link may refer to it (whatever its visibility)."""
         cfg = self.cfg
+        if cfg.relocatable:
+            return True
         if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared):
             return False
         if s.visibility not in (STV_DEFAULT, STV_PROTECTED):
@@ -584,6 +596,7 @@ class PluginHost:
             return
         self._nodes = None
         self.non_ir = self._non_ir_refs()
+        self.claiming_done = True
         self.in_asr = True
         for plugin, hook in self.asr_hooks:
             self._current = plugin
@@ -642,8 +655,14 @@ class PluginHost:
         last = self.cfg.inputs[-1] if self.cfg.inputs else None
         as_needed = last.as_needed if last is not None else False
         static = last.static if last is not None else False
-        for p in self.added_files:
-            r.add_path(p, as_needed, False, static)
+        # -r: GCC's output is an IR object again (the partial link's IR, for the final LTO link),
+        # copied into the output as bfd copies it
+        r.ir_output_ok = self.cfg.relocatable
+        try:
+            for p in self.added_files:
+                r.add_path(p, as_needed, False, static)
+        finally:
+            r.ir_output_ok = False
         for lib in self.added_libs:
             p = r.find_lib(lib, static)
             r.add_path(p, as_needed, False, static, os.path.basename(p), from_lib=True)
@@ -664,6 +683,7 @@ class PluginHost:
         """The IR's references go with it: a symbol that only IR referred to, and that the
         compiled code no longer needs (inlined, internalized), must not pull archive members in.
         Its reference flags are rebuilt from the other inputs; the plugin's objects add theirs."""
+        from .symbols import NONE
         ctx = self.ctx
         touched = {}
         for f in self.files:
@@ -683,8 +703,13 @@ class PluginHost:
                 e = esyms[i]
                 if e[3] == SHN_UNDEF and e[1] >> 4 != STB_WEAK:
                     s.ref_strong = True
-                if s.ref_file is None and e[3] == SHN_UNDEF:
-                    s.ref_file = o
+                if e[3] == SHN_UNDEF:
+                    if s.ref_file is None:
+                        s.ref_file = o
+                    # a reference's type stands until a definition comes (bindsyms: the TLS
+                    # check against the plugin's objects): the IR definition's typeless one is gone
+                    if s.rank == NONE and not s.type:
+                        s.type = e[1] & 0xf
         for n in self.cfg.undefined:
             s = ctx.symtab.get(n)
             if s is not None:

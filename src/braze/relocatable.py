@@ -318,7 +318,9 @@ class _Relocatable:
                 if strip_debug and not sh[2] & SHF_ALLOC and _is_debug(name):
                     continue                # -S (and -s, which is -S -x with -r)
                 if sec is None:
-                    if name.startswith((".gnu.lto_", ".llvm_addrsig")) or name == ".gnu.lto":
+                    # (bfd's -r keeps GCC's IR sections: a partial LTO link's output is IR again,
+                    # and a fat object's IR stays for the final link)
+                    if name.startswith(".llvm_addrsig") or name == ".gnu.lto":
                         continue
                     sec = InputSection(obj, ii, name, sh)      # a section the final-link reader skips
                 cands.append((obj, ii, sec, member_of.get(ii), parts))

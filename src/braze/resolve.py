@@ -102,6 +102,11 @@ class Reader:
         self.plugins = None
         if cfg.plugins:
             self.plugins = ctx.plugins = _PluginsOnDemand(ctx, self)
+        self.ir_output_ok = False   # -r: the LTO plugin's objects hold IR again (plugin.replace_ir)
+        # -r: every object goes to the plugin's claim hook, as bfd offers them (GCC's plugin counts
+        # the ones it does not claim: with any, a partial link is -flinker-output=nolto-rel); other
+        # links offer only the objects that may hold IR (no other plugin claims anything else)
+        self.offer_all = bool(cfg.relocatable)
         self.first_obj = None       # bfd's dynobj, for -y (trace.Tracer.linker_definitions)
         self.dynobj_done = False
         self.input_cache = None     # parsed archive members kept across links (inputs/cache.py)
@@ -336,7 +341,7 @@ class Reader:
             if etype == ET_REL:
                 self._first_elf(view)
                 obj = ObjectFile(path, view, order=self.next_order(), target=self.ctx.target)
-                if obj.has_lto_ir and self.plugins is not None:
+                if self.plugins is not None and (obj.has_lto_ir or self.offer_all):
                     ir = self.plugins.claim(path, path, 0, len(view), None, view)
                     if ir is not None:
                         ir.order = obj.order
@@ -653,7 +658,7 @@ class Reader:
             obj = ObjectFile(name, view, archive=ar, order=order, target=target)
             if cache is not None and obj.cacheable:
                 cache.put(off, view, obj.to_record())
-        if obj.has_lto_ir and self.plugins is not None:
+        if self.plugins is not None and (obj.has_lto_ir or self.offer_all):
             ir = self._claim_member(ar, off, name, view)
             if ir is not None:
                 ir.order = obj.order
@@ -689,7 +694,7 @@ class Reader:
 
     # ---------- symbols ----------
     def add_object(self, obj: ObjectFile) -> None:
-        if obj.lto_slim:
+        if obj.lto_slim and not self.ir_output_ok:
             raise lto_error(obj.name)
         ctx = self.ctx
         ctx.objs.append(obj)

@@ -126,7 +126,6 @@ class ScriptDefs:
     ordinary global definitions (in .symtab always, exported from a library, preemptible there)."""
     is_shared = False
     archive = None
-    has_ifunc_or_unique = False
 
     def __init__(self, name: str):
         self.name = name

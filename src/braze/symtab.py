@@ -5,7 +5,7 @@ import _struct as struct
 
 from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
-                  SHN_XINDEX)
+                  SHN_XINDEX, STT_GNU_IFUNC, STB_GNU_UNIQUE)
 from .address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
 from .inputs.object import InputSection
 from .sections import Chunk, merged_offset
@@ -116,6 +116,31 @@ class SymTab(Chunk):
             out.append(self._sym_fields(ctx, o, name, s, None))
             o += 24
         return out
+
+    def gnu_osabi(self, ctx) -> bool:
+        """Does the table hold an STT_GNU_IFUNC or STB_GNU_UNIQUE entry?  bfd marks the output
+        ELFOSABI_GNU then (and only then: not for what only .dynsym holds, nor for what -s/-x drop),
+        whatever the inputs' headers said: an LTO object's local IFUNC counts as a regular one's.
+        The types rows() writes, without the values."""
+        ent: tuple
+        for ent in self.locals:
+            kind: int = ent[0]
+            if kind == 1:
+                if ent[5][1] & 0xf == STT_GNU_IFUNC:
+                    return True
+            elif kind == 2:
+                if ent[3] == STT_GNU_IFUNC:
+                    return True
+            elif kind != 0 and ent[2] == STT_GNU_IFUNC:
+                return True
+        s: Symbol
+        for _name, s in self.globals:
+            if s.bind == STB_GNU_UNIQUE and (s.rank >= COMMON or s.copyrel or s.linker_defined):
+                return True
+            if s.type == STT_GNU_IFUNC and (s.rank >= COMMON or s.copyrel or s.linker_defined) \
+                    and not pde_ifunc_plt(ctx, s):
+                return True
+        return False
 
     def _sym_fields(self, ctx, o: int, name: int, s: Symbol, bind: int | None,
                     local_type: int | None = None) -> tuple[int, int, int, int, int, int]:

@@ -50,7 +50,6 @@ class ObjectFile:
     section_warning: str | None = None
     symtab_shndx: list[int] | None = None
     is_alive = True
-    has_ifunc_or_unique = False
     is_crtbegin_end = False
     svals = pvals = None              # relocation value caches (arch.apply_relocs), after layout
     pc_seen = None                    # symbols whose PC32/PLT32 needs are known (arch.scan_section)

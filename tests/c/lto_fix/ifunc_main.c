@@ -1,0 +1,3 @@
+#include <stdio.h>
+int fif(int);
+int main(void) { printf("%d\n", fif(1)); return 0; }

@@ -1,0 +1,4 @@
+#include <stdio.h>
+int exported(int);
+extern __thread int tv;
+void say(void) { printf("say %d %d\n", exported(2), tv); }
