@@ -117,9 +117,10 @@ def test_output_kind_told_to_plugin(build, kind):
 
 
 def _sections(path) -> list[str]:
-    """Section names in order (GCC's IR sections without their per-compilation hash suffix)."""
+    """Section names in order (GCC's IR sections without their per-compilation hash suffix, a hex
+    number printed without leading zeros)."""
     names = re.findall(r"^\s+\[\s*\d+\]\s+(\S+)", _readelf(path, "-S"), flags=re.M)
-    return [re.sub(r"\.[0-9a-f]{16}$", "", n) for n in names]
+    return [re.sub(r"^(\.gnu\.lto_.*)\.[0-9a-f]+$", r"\1", n) for n in names]
 
 
 def _nm(path) -> list[str]:

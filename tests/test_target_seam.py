@@ -43,7 +43,9 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             # branch thunks: x86-64 branches reach the whole address space
             "add_thunks", "finish_thunks",
             # bfd's default script fills code output sections on some machines only (aarch64's NOP)
-            "bfd_script_fill"}
+            "bfd_script_fill",
+            # large common symbols (x86-64's SHN_X86_64_LCOMMON in .lbss): most machines have none
+            "large_common_shndx", "large_common_section", "large_common_flags"}
 
 
 def _generic_sources():
