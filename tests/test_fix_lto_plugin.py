@@ -202,26 +202,34 @@ def _osabi_and_types(path, name) -> tuple:
 
 
 @pytest.mark.parametrize("variant", ["lto", "lto-nopie", "lto-strip", "static-ifunc", "static-ifunc-strip",
-                                     "static-ifunc-discard-all"])
+                                     "static-ifunc-discard-all", "lto-compressed-debug",
+                                     "static-ifunc-compressed-debug"])
 def test_osabi_from_output_symbols(build, variant):
     """bfd writes ELFOSABI_GNU when the output .symtab has an IFUNC: the LTO plugin's (local)
     IFUNC counts though the IR input's header says SYSV; with -s (no .symtab) or -x (no locals)
     the output is SYSV whatever the inputs' headers say."""
+    g = ("-g",) if "compressed" in variant else ()     # (debug sections to compress)
     if variant.startswith("lto"):
         pie = "-fno-pie" if variant == "lto-nopie" else "-fPIE"
-        inputs = [build.obj(C / "ifunc_main.c", pie, "-flto", name=f"ifm_{pie}.o"),
-                  build.obj(C / "ifunc_def.c", pie, "-flto", name=f"ifd_{pie}.o")]
+        inputs = [build.obj(C / "ifunc_main.c", pie, "-flto", *g, name=f"ifm_{pie}{'_g' * len(g)}.o"),
+                  build.obj(C / "ifunc_def.c", pie, "-flto", *g, name=f"ifd_{pie}{'_g' * len(g)}.o")]
         name, want = "fif", "1001\n"
         assert "UNIX - System V" in _readelf(inputs[1], "-h"), "harness: the IR object is not SYSV"
     else:
-        inputs = [build.obj(C / "ifunc_static_main.c", "-fPIE"), build.obj(C / "ifunc_static.c", "-fPIE")]
+        inputs = [build.obj(C / "ifunc_static_main.c", "-fPIE", *g, name=f"ifsm{'_g' * len(g)}.o"),
+                  build.obj(C / "ifunc_static.c", "-fPIE", *g, name=f"ifs{'_g' * len(g)}.o")]
         name, want = "sfif", "7\n"
     flags = {"lto": ["-flto"], "lto-nopie": ["-flto", "-no-pie"], "lto-strip": ["-flto", "-s"],
              "static-ifunc": [], "static-ifunc-strip": ["-s"],
-             "static-ifunc-discard-all": ["-Wl,--discard-all"]}[variant]
+             "static-ifunc-discard-all": ["-Wl,--discard-all"],
+             # the ELF header is written again after the compression (the symbol table decides it)
+             "lto-compressed-debug": ["-flto", "-g", "-Wl,--compress-debug-sections=zlib"],
+             "static-ifunc-compressed-debug": ["-g", "-Wl,--compress-debug-sections=zlib"]}[variant]
     exes, (_rc, out, _err) = both(build, f"osabi_{variant}", inputs, "-O2", *flags)
     assert out == want, out
     ref, got = _osabi_and_types(exes["bfd"], name), _osabi_and_types(exes["test"], name)
     assert got == ref, f"bfd {ref}, test {got}"
-    if variant in ("lto", "lto-nopie", "static-ifunc"):
+    if g:
+        assert "COMPRESSED" in _readelf(exes["test"], "-t"), "harness: nothing compressed"
+    if variant in ("lto", "lto-nopie", "static-ifunc", "lto-compressed-debug", "static-ifunc-compressed-debug"):
         assert ref[0] == "UNIX - GNU", f"harness: {ref}"

@@ -47,6 +47,7 @@ class Context:
         self.start_wall = time.time()     # --time-trace's beginningOfTime
         self.warned: set[str] = set()
         self.syn = None               # Synthetic sections holder
+        self.gnu_osabi = False        # .symtab holds an IFUNC or GNU_UNIQUE symbol (symtab.SymTab.write)
         self.build_id_pending = None  # writer._PendingDigest: a big output's build-id, being hashed
         self.tls_start = 0
         self.tls_end = 0

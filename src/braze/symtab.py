@@ -23,6 +23,11 @@ if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
 _FAST_MIN_SYMS: Final = 2000
 
 
+# st_info values of neither an STT_GNU_IFUNC nor an STB_GNU_UNIQUE symbol (SymTab._mark_gnu_osabi)
+_NOT_GNU_INFO: Final = bytes(b for b in range(256) if b & 0xf != STT_GNU_IFUNC and b >> 4 != STB_GNU_UNIQUE)
+ELFOSABI_GNU: Final = 3
+
+
 class SymTab(Chunk):
     def __init__(self, strtab: StrTab) -> None:
         super().__init__(".symtab", SHT_SYMTAB, 0, 8, 24)
@@ -53,11 +58,24 @@ class SymTab(Chunk):
             from . import symwrite
             if symwrite.HAVE_WRITER:
                 symwrite.put(buf, o, rows)
+                self._mark_gnu_osabi(ctx, buf)
                 return
         pack = SYM.pack_into
         for r in rows:
             pack(buf, o, *r)
             o += 24
+        self._mark_gnu_osabi(ctx, buf)
+
+    def _mark_gnu_osabi(self, ctx, buf) -> None:
+        """bfd marks the output ELFOSABI_GNU when the symbols it writes to .symtab include an
+        STT_GNU_IFUNC or STB_GNU_UNIQUE one (not for what only .dynsym holds, nor what -s/-x drop;
+        an LTO object's local IFUNC counts as any other), whatever the inputs' headers said: the
+        written st_info bytes are what decides, read in one slice.  The ELF header is written
+        before this table (writer._write_headers reads ctx.gnu_osabi when it writes it again)."""
+        start: int = self.offset + 24 + 4
+        if bytes(buf[start:self.offset + self.size:24]).translate(None, _NOT_GNU_INFO):
+            ctx.gnu_osabi = True
+            buf[7] = ELFOSABI_GNU
 
     def rows(self, ctx) -> list[tuple[int, int, int, int, int, int]]:
         """Every entry after the null one: (st_name, st_info, st_other, st_shndx, st_value, st_size)."""
@@ -116,31 +134,6 @@ class SymTab(Chunk):
             out.append(self._sym_fields(ctx, o, name, s, None))
             o += 24
         return out
-
-    def gnu_osabi(self, ctx) -> bool:
-        """Does the table hold an STT_GNU_IFUNC or STB_GNU_UNIQUE entry?  bfd marks the output
-        ELFOSABI_GNU then (and only then: not for what only .dynsym holds, nor for what -s/-x drop),
-        whatever the inputs' headers said: an LTO object's local IFUNC counts as a regular one's.
-        The types rows() writes, without the values."""
-        ent: tuple
-        for ent in self.locals:
-            kind: int = ent[0]
-            if kind == 1:
-                if ent[5][1] & 0xf == STT_GNU_IFUNC:
-                    return True
-            elif kind == 2:
-                if ent[3] == STT_GNU_IFUNC:
-                    return True
-            elif kind != 0 and ent[2] == STT_GNU_IFUNC:
-                return True
-        s: Symbol
-        for _name, s in self.globals:
-            if s.bind == STB_GNU_UNIQUE and (s.rank >= COMMON or s.copyrel or s.linker_defined):
-                return True
-            if s.type == STT_GNU_IFUNC and (s.rank >= COMMON or s.copyrel or s.linker_defined) \
-                    and not pde_ifunc_plt(ctx, s):
-                return True
-        return False
 
     def _sym_fields(self, ctx, o: int, name: int, s: Symbol, bind: int | None,
                     local_type: int | None = None) -> tuple[int, int, int, int, int, int]:

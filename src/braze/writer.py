@@ -306,11 +306,10 @@ def _write_headers(ctx, buf) -> None:
     cfg = ctx.config
     segs = ctx.segments
     chunks = ctx.chunks
-    # ELFOSABI_GNU when .symtab holds an IFUNC or GNU_UNIQUE symbol (bfd decides it from the symbols
-    # it writes: the LTO plugin's objects and locals count, -s leaves none)
-    from .symtab import SymTab
-    st = next((c for c in chunks if isinstance(c, SymTab)), None)
-    osabi = 3 if st is not None and st.gnu_osabi(ctx) else 0
+    # ELFOSABI_GNU when .symtab holds an IFUNC or GNU_UNIQUE symbol: bfd decides it from the symbols
+    # it writes (the LTO plugin's objects and locals count, -s leaves none), so SymTab.write sets it
+    # in the header written here first, and it is known when the header is written again
+    osabi = 3 if ctx.gnu_osabi else 0
     ident = b"\x7fELF\x02\x01\x01" + bytes([osabi]) + bytes(8)
     etype = ET_DYN if cfg.pic else ET_EXEC
     shnum, shstrndx = len(chunks) + 1, ctx.shstrtab.shndx
