@@ -48,6 +48,7 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
     dso_undefs: set[str] = r.ctx.dso_undefs
     cfg: Any = r.cfg
     lcommon: int = r.ctx.target.large_common_shndx    # (0: the target has no large commons)
+    sto_mask: int = r.ctx.target.sto_flags_mask
     large = False
     new_undefs = 0
     i = fg
@@ -90,6 +91,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                 and not _ir_involved(s, obj):
             _tls_mismatch(s, obj, shndx != SHN_UNDEF, secs, shndx)
         vis = other & 3
+        if other & sto_mask:
+            s.sto_flags |= other & sto_mask     # (bfd: whatever occurrence has them, a reference too)
         if no_export and shndx != SHN_UNDEF and vis != STV_INTERNAL and \
                 not (shndx < nsecs and secs[shndx] is None and shndx < SHN_LORESERVE):
             vis = STV_HIDDEN     # --exclude-libs: bfd hides what the member defines (not a discarded copy)
@@ -307,6 +310,7 @@ def define_shared(s: Symbol, so: Any, d: Any) -> None:
     """Make `s` the library definition `d` (a SharedFile.defs entry)."""
     define(s, so, None, d[1], d[2], d[3], d[4], d[5], SHARED)
     s.verneed = d[6]
+    s.sto_flags |= d[9]
 
 
 def define(s: Symbol, file: Any, sec: Any, value: int, size: int, info: int, bind: int, shndx: int,

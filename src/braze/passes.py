@@ -642,6 +642,7 @@ def create_synthetic(ctx) -> None:
     if not dyn:
         syn.gotplt.header = 3
     syn.plt = Plt(dyn, ctx.target)
+    syn.plt.set_code(ctx.target.plt_code(ctx))
     syn.pltgot = PltGot(ctx.target)
     if ctx.target.use_ibt_plt(ctx):
         syn.plt.ibt = True
@@ -949,7 +950,7 @@ def _refuse_protected(ctx, s, what: str) -> None:
     names = ctx.protected_defs.get(id(so))
     if names is None:       # (one pass over a library's definitions: usually none is protected)
         names = ctx.protected_defs[id(so)] = {so.def_names[i] for i, v in enumerate(so.def_cols[3])
-                                              if v == STV_PROTECTED}
+                                              if v & 3 == STV_PROTECTED}
     if s.name not in names or (id(s), what) in ctx.protected_refused:
         return
     ctx.protected_refused.add((id(s), what))       # (aarch64 asks once per ADRP relocation)

@@ -21,7 +21,8 @@ class Symbol:
                  "common_align", "dynsym_idx", "got_idx", "gottp_idx", "tlsgd_idx", "tlsdesc_idx",
                  "plt_idx", "pltgot_idx", "iplt_idx", "copyrel", "canonical_plt", "version", "verneed",
                  "needs", "dyn_version", "linker_defined", "hidden_local", "wrapped", "aux_idx",
-                 "version_hidden", "used_in_reloc", "keep", "def_dynamic", "script_abs", "large_common")
+                 "version_hidden", "used_in_reloc", "keep", "def_dynamic", "script_abs", "large_common",
+                 "sto_flags")
 
     def __init__(self, name: str):
         self.name: str = name
@@ -64,6 +65,7 @@ class Symbol:
         self.def_dynamic: Any = False   # a shared library defines it too (bfd then exports ours)
         self.script_abs: Any = False    # --defsym/script `sym = expr` that bfd lists as SHN_ABS
         self.large_common: Any = False  # COMMON, and every common declaration was the target's large one
+        self.sto_flags: int = 0         # st_other bits besides the visibility (Target.sto_flags_mask), ORed
 
     def __repr__(self):
         return f"<Symbol {self.name} rank={self.rank} file={self.file}>"

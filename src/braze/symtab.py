@@ -174,7 +174,7 @@ class SymTab(Chunk):
             typ = STT_FUNC if typ == 10 else typ
             size = 0
             bind = STB_GLOBAL if s.ref_strong else STB_WEAK
-        return (name, (bind << 4) | typ, other, shndx, value, size)
+        return (name, (bind << 4) | typ, other | s.sto_flags, shndx, value, size)
 
 
 class SymTabShndx(Chunk):

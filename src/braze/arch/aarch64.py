@@ -249,14 +249,15 @@ def _movw_signed(insn: int, v: int, shift: int) -> int:
 
 # ---------------------------------------------------------------- PLT code (bfd's)
 
-def write_plt0(buf, off: int, addr: int, gotplt: int) -> None:
+def write_plt0(buf, off: int, addr: int, gotplt: int, n: int = 8) -> None:
     """stp x16, x30, [sp, #-16]!; adrp x16, GOT.plt[2]; ldr x17, [x16, :lo12:GOT.plt[2]];
-    add x16, x16, :lo12:GOT.plt[2]; br x17; nop; nop; nop"""
+    add x16, x16, :lo12:GOT.plt[2]; br x17; nop; nop; nop (n words: the BTI form has one NOP less)"""
     slot = gotplt + 16
     adrp = set_adr_imm(0x90000010, (page(slot) - page(addr + 4)) >> 12)
     ldr = set_imm12(0xf9400211, (slot & 0xfff) >> 3)
     add = set_imm12(0x91000210, slot & 0xfff)
-    struct.pack_into("<8I", buf, off, 0xa9bf7bf0, adrp, ldr, add, 0xd61f0220, NOP, NOP, NOP)
+    words = (0xa9bf7bf0, adrp, ldr, add, 0xd61f0220, NOP, NOP, NOP)
+    struct.pack_into(f"<{n}I", buf, off, *words[:n])
 
 
 def write_plt_entry(buf, off: int, addr: int, slot: int) -> None:
@@ -267,24 +268,128 @@ def write_plt_entry(buf, off: int, addr: int, slot: int) -> None:
     struct.pack_into("<4I", buf, off, adrp, ldr, add, 0xd61f0220)
 
 
-def write_tlsdesc_tramp(buf, off: int, addr: int, tlsdesc_got: int, gotplt: int) -> None:
+def write_tlsdesc_tramp(buf, off: int, addr: int, tlsdesc_got: int, gotplt: int, n: int = 8) -> None:
     """bfd's lazy TLSDESC trampoline (DT_TLSDESC_PLT): stp x2, x3, [sp, #-16]!; adrp x2, DT_TLSDESC_GOT;
-    adrp x3, .got.plt; ldr x2, [x2, :lo12:DT_TLSDESC_GOT]; add x3, x3, :lo12:.got.plt; br x2; nop; nop"""
-    struct.pack_into("<8I", buf, off, 0xa9bf0fe2,
-                     set_adr_imm(0x90000002, (page(tlsdesc_got) - page(addr + 4)) >> 12),
-                     set_adr_imm(0x90000003, (page(gotplt) - page(addr + 8)) >> 12),
-                     set_imm12(0xf9400042, (tlsdesc_got & 0xfff) >> 3),
-                     set_imm12(0x91000063, gotplt & 0xfff), 0xd61f0040, NOP, NOP)
+    adrp x3, .got.plt; ldr x2, [x2, :lo12:DT_TLSDESC_GOT]; add x3, x3, :lo12:.got.plt; br x2; nop; nop
+    (n words: the BTI form has one NOP less)"""
+    words = (0xa9bf0fe2, set_adr_imm(0x90000002, (page(tlsdesc_got) - page(addr + 4)) >> 12),
+             set_adr_imm(0x90000003, (page(gotplt) - page(addr + 8)) >> 12),
+             set_imm12(0xf9400042, (tlsdesc_got & 0xfff) >> 3),
+             set_imm12(0x91000063, gotplt & 0xfff), 0xd61f0040, NOP, NOP)
+    struct.pack_into(f"<{n}I", buf, off, *words[:n])
+
+
+# ---- bfd's BTI and PAC forms of the PLT (GNU_PROPERTY_AARCH64_FEATURE_1_BTI output; -z pac-plt)
+BTI_C = 0xd503245f
+AUTIA1716 = 0xd503219f
+PLT_BTI = 1                      # PltCode.form bits
+PLT_PAC = 2
+FEATURE_1_AND = 0xc0000000       # GNU_PROPERTY_AARCH64_FEATURE_1_AND and its bits
+FEATURE_1_BTI = 1
+FEATURE_1_PAC = 2
+DT_AARCH64_BTI_PLT = 0x70000001
+DT_AARCH64_PAC_PLT = 0x70000003
+DT_AARCH64_VARIANT_PCS = 0x70000005
+STO_AARCH64_VARIANT_PCS = 0x80   # st_other: the function does not follow the base procedure call standard
+PROTECTED_PLT_ENTRY_SIZE = 24
+
+
+class PltCode:
+    """The PLT code of one link: bfd's plain PLT, or with a BTI output (all inputs BTI-marked) PLT0
+    and the TLSDESC trampoline start with `bti c` (their last NOP dropped), and in a non-PIE executable
+    (bfd: only there) each entry too, as `bti c; adrp; ldr; add; br x17; nop` (24 bytes); a PAC PLT
+    (-z pac-plt) authenticates x17 with `autia1716` before `br x17` (24-byte entries, PLT0 plain)."""
+
+    def __init__(self, form: int, pde: bool) -> None:
+        self.form = form
+        self.entry_bti = bool(form & PLT_BTI) and pde
+        self.pac = bool(form & PLT_PAC)
+        self.plt_header_size = PLT0_SIZE
+        self.plt_entry_size = PROTECTED_PLT_ENTRY_SIZE if self.entry_bti or self.pac else PLT_ENTRY_SIZE
+        self.static_iplt_entry_size = self.plt_entry_size
+        self.tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
+
+    def write_plt0(self, buf, off: int, addr: int, gotplt: int) -> None:
+        if self.form & PLT_BTI:
+            struct.pack_into("<I", buf, off, BTI_C)
+            write_plt0(buf, off + 4, addr + 4, gotplt, 7)
+        else:
+            write_plt0(buf, off, addr, gotplt, 8)
+
+    def write_plt_entry(self, buf, off: int, addr: int, slot: int, index: int, plt0: int) -> None:
+        self.write_iplt_entry(buf, off, addr, slot)
+
+    def write_iplt_entry(self, buf, off: int, addr: int, slot: int) -> None:
+        if not self.entry_bti and not self.pac:
+            write_plt_entry(buf, off, addr, slot)
+            return
+        words: list[int] = [BTI_C] if self.entry_bti else []
+        a = addr + 4 * len(words)
+        words += [set_adr_imm(0x90000010, (page(slot) - page(a)) >> 12),
+                  set_imm12(0xf9400211, (slot & 0xfff) >> 3), set_imm12(0x91000210, slot & 0xfff)]
+        if self.pac:
+            words.append(AUTIA1716)
+        words.append(0xd61f0220)
+        while len(words) < 6:
+            words.append(NOP)
+        struct.pack_into("<6I", buf, off, *words)
+
+    def write_tlsdesc_tramp(self, buf, off: int, addr: int, gotplt: int, tlsdesc_got: int) -> None:
+        if self.form & PLT_BTI:
+            struct.pack_into("<I", buf, off, BTI_C)
+            write_tlsdesc_tramp(buf, off + 4, addr + 4, tlsdesc_got, gotplt, 7)
+        else:
+            write_tlsdesc_tramp(buf, off, addr, tlsdesc_got, gotplt)
+
+
+def plt_code(ctx) -> PltCode:
+    """The PLT form bfd uses: BTI when the output's property note has BTI (merge_properties), PAC with
+    -z pac-plt (the property note is not changed by it)."""
+    cfg = ctx.config
+    form = 0
+    if merged_feature(ctx) & FEATURE_1_BTI:
+        form |= PLT_BTI
+    if any(name == NAME and kw == "pac-plt" for name, kw in cfg.z_machine):
+        form |= PLT_PAC
+    return PltCode(form, not cfg.shared and not cfg.pie)
+
+
+def dynamic_tags(ctx) -> list:
+    """bfd's aarch64 tags, after DT_RELAENT: DT_AARCH64_VARIANT_PCS when a lazy PLT entry (not an IFUNC's
+    of this output) calls a function marked STO_AARCH64_VARIANT_PCS (ld.so then binds those at load
+    time: its lazy resolver would clobber registers such a function keeps), then the PLT's forms when
+    there is a .plt proper (PLT0)."""
+    tags: list = []
+    plt = ctx.syn.plt
+    if any(s.sto_flags & STO_AARCH64_VARIANT_PCS and not s.is_ifunc for s in plt.syms):
+        tags.append((DT_AARCH64_VARIANT_PCS, 0))
+    if plt.header_size():
+        form: int = plt.code.form
+        if form & PLT_BTI:
+            tags.append((DT_AARCH64_BTI_PLT, 0))
+        if form & PLT_PAC:
+            tags.append((DT_AARCH64_PAC_PLT, 0))
+    return tags
 
 
 def merge_properties(ctx, objs) -> list:
     """GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC) of the output: the AND over the objects, one
     without the property counting as 0 (bfd keeps the note only when every input has the bit)."""
+    feat = merged_feature_of(objs)
+    return [(FEATURE_1_AND, feat)] if feat else []
+
+
+def merged_feature_of(objs) -> int:
     feat = None
     for o in objs:
         v = o.aarch64_feature_and
         feat = (v or 0) if feat is None else feat & (v or 0)
-    return [(0xc0000000, feat)] if feat else []
+    return feat or 0
+
+
+def merged_feature(ctx) -> int:
+    """GNU_PROPERTY_AARCH64_FEATURE_1_AND of the output (0: no note)."""
+    return merged_feature_of([o for o in ctx.objs if not getattr(o, "synthetic", False)])
 
 
 def thread_pointer(tls_start: int, tls_align: int) -> int:
@@ -1120,6 +1225,8 @@ class AArch64(Target):
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False
     extra_linker_syms = EXTRA_LINKER_SYMS
+    sto_flags_mask = STO_AARCH64_VARIANT_PCS
+    plt_sh_entsize = 0                # (bfd leaves aarch64's .plt sh_entsize 0, whatever the PLT's form)
 
     rname = staticmethod(rname)
     scan_section = staticmethod(scan_section)
@@ -1129,7 +1236,7 @@ class AArch64(Target):
     lib_main_code = staticmethod(lib_main_code)
 
     def configure(self, cfg) -> None:
-        own = [kw for name, kw in cfg.z_machine if name == self.name]
+        own = [kw for name, kw in cfg.z_machine if name == self.name and kw != "pac-plt"]
         if own:
             raise LinkError(f"option -z {own[0]} is not supported")
         self.warn_foreign_z(cfg)        # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
@@ -1141,7 +1248,8 @@ class AArch64(Target):
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:
-        """aarch64linux's keywords (BTI/PAC PLTs): not implemented, refused by configure."""
+        """aarch64linux's keywords: -z pac-plt (read by plt_code); -z force-bti is not implemented,
+        refused by configure."""
         return kw in ("force-bti", "pac-plt")
 
     @staticmethod
@@ -1161,6 +1269,14 @@ class AArch64(Target):
     @staticmethod
     def merge_properties(ctx) -> list:
         return merge_properties(ctx, [o for o in ctx.objs if not getattr(o, "synthetic", False)])
+
+    @staticmethod
+    def plt_code(ctx) -> PltCode:
+        return plt_code(ctx)
+
+    @staticmethod
+    def dynamic_tags(ctx) -> list:
+        return dynamic_tags(ctx)
 
     @staticmethod
     def thread_pointer(tls_start: int, memsz: int, align: int) -> int:

@@ -53,6 +53,7 @@ class Target:
     plt_header_size = 16
     plt_entry_size = 16
     pltgot_entry_size = 8
+    plt_sh_entsize = -1               # .plt's sh_entsize in a dynamic link (-1: plt_entry_size)
     ibt_pltgot_entry_size = 16
     static_iplt_entry_size = 16       # a static executable's .plt entries (IFUNC stubs only): bfd's size
     sections_scripts = True           # the SECTIONS engine lays out this target's links (checked vs bfd)
@@ -191,6 +192,10 @@ class Target:
     def finish_thunks(self, ctx) -> None:
         """Once layout is stable (after add_thunks added any): the thunks' final form and symbols."""
 
+    # st_other bits besides the visibility that bfd keeps on a global symbol (the OR over its
+    # definitions and references) and writes to .symtab and .dynsym (aarch64: STO_AARCH64_VARIANT_PCS)
+    sto_flags_mask: int = 0
+
     # ---- .note.gnu.property
     def merge_properties(self, ctx) -> list:
         """[(pr_type, value)] of the output's GNU property note, merged from the inputs (none here)."""
@@ -199,6 +204,17 @@ class Target:
     def use_ibt_plt(self, ctx) -> bool:
         """Use the indirect-branch-tracking PLT layout (after merge_properties)."""
         return False
+
+    def plt_code(self, ctx):
+        """After merge_properties: what writes this link's .plt and gives its geometry (plt_header_size,
+        plt_entry_size, static_iplt_entry_size, tlsdesc_tramp_size, write_plt0, write_plt_entry,
+        write_iplt_entry, write_tlsdesc_tramp): the target itself, unless the link needs another
+        form of the PLT (aarch64's BTI/PAC PLTs)."""
+        return self
+
+    def dynamic_tags(self, ctx) -> list:
+        """[(tag, value)] this machine's bfd adds to .dynamic after DT_RELAENT (its backend's tags)."""
+        return []
 
     # ---- TLS
     def thread_pointer(self, tls_start: int, memsz: int, align: int) -> int:

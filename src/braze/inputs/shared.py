@@ -11,7 +11,8 @@ from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERS
                    VERSYM_HIDDEN)
 
 
-# the columns of a library's definitions: st_value, st_size, st_info, st_other & 3, st_shndx, and the
+# the columns of a library's definitions: st_value, st_size, st_info, st_other (the visibility and the
+# bits the Target keeps, sto_flags_mask), st_shndx, and the
 # .gnu.version entry (the version index, VERSYM_HIDDEN for a non-default version); memoryview formats
 DEF_COLUMNS = ("Q", "Q", "B", "B", "H", "H")
 _NO_COLUMNS = (b"",) * len(DEF_COLUMNS)
@@ -136,6 +137,7 @@ class SharedFile:
         cols: tuple[list[int], ...] = ([], [], [], [], [], [])
         values, sizes, infos, others, shndxs, versyms = cols
         undefs = self.undefs
+        keep = 3 | (self.target.sto_flags_mask if self.target is not None else 0)
         for i, (st_name, info, other, shndx, value, sz) in enumerate(syms):
             if i == 0:
                 continue
@@ -155,7 +157,7 @@ class SharedFile:
             values.append(value)
             sizes.append(sz)
             infos.append(info)
-            others.append(other & 3)
+            others.append(other & keep)
             shndxs.append(shndx)
             versyms.append(ver)
         # (struct, not the array module: importing that imports collections, ~1 ms)
@@ -181,8 +183,9 @@ class SharedFile:
         return c
 
     def row(self, i: int) -> tuple:
-        """Definition `i` as (name, value, size, type, bind, shndx, version, hidden, visibility): a
-        library definition's shape wherever symbols bind to one (the same tuple on every call)."""
+        """Definition `i` as (name, value, size, type, bind, shndx, version, hidden, visibility, other
+        st_other bits): a library definition's shape wherever symbols bind to one (the same tuple on
+        every call)."""
         d = self._rows.get(i)
         if d is None:
             values, sizes, infos, others, shndxs, versyms = self.columns()
@@ -191,7 +194,7 @@ class SharedFile:
             vidx = ver & 0x7fff
             d = self._rows[i] = (self.def_names[i], values[i], sizes[i], info & 0xf, info >> 4, shndxs[i],
                                  self.versions.get(vidx) if vidx > 1 else None, bool(ver & VERSYM_HIDDEN),
-                                 others[i])
+                                 others[i] & 3, others[i] & ~3)
         return d
 
     @property

@@ -77,6 +77,7 @@ class Dynamic(Chunk):
             add((E.DT_RELA, ("addr", syn.rela_dyn) if syn.rela_dyn.relocs else 0))
             add((E.DT_RELASZ, ("size", syn.rela_dyn)))
             add((E.DT_RELAENT, 24))
+        ent += ctx.target.dynamic_tags(ctx)
         flags = 0
         flags1 = 0
         if cfg.now:

@@ -53,6 +53,7 @@ class DynSym(Chunk):
             name = dynstr.map[dyn_name(s)]
             # (hidden/internal only on a -z start-stop-visibility __start_/__stop_ symbol, which bfd keeps so)
             other = s.visibility if s.visibility == STV_PROTECTED or (s.visibility and s.linker_defined) else 0
+            other |= s.sto_flags
             bind = s.bind if s.bind in (STB_GLOBAL, STB_WEAK) else STB_GLOBAL
             if s.bind == 10:
                 bind = 10

@@ -7,8 +7,10 @@ from ..sections import Chunk
 
 class Plt(Chunk):
     def __init__(self, has_header: bool, target):
-        super().__init__(".plt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, target.plt_entry_size)
+        super().__init__(".plt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16,
+                         target.plt_entry_size if target.plt_sh_entsize < 0 else target.plt_sh_entsize)
         self.target = target
+        self.code = target              # writes the PLT and gives its geometry (Target.plt_code)
         self.esize = target.plt_entry_size
         self.hsize = target.plt_header_size
         self.syms: list = []
@@ -23,6 +25,12 @@ class Plt(Chunk):
         # then become ordinary lazy entries after PLT0.
         self.ibt = False
         self.sec = None
+
+    def set_code(self, code) -> None:
+        """The link's form of the PLT (Target.plt_code), before sizes are computed."""
+        self.code = code
+        self.esize = code.plt_entry_size
+        self.hsize = code.plt_header_size
 
     def header_size(self) -> int:
         return self.hsize if self.has_header and (self.syms or self.tlsdesc_plt0 or (self.ibt and self.isyms)) else 0
@@ -57,17 +65,17 @@ class Plt(Chunk):
         return self.addr + self.header_size() + self.esize * (len(self.syms) + i)
 
     def update_size(self, ctx) -> None:
-        small = self.target.static_iplt_entry_size
-        if small != self.target.plt_entry_size and not self.has_header and not self.ibt and not self.syms:
+        small = self.code.static_iplt_entry_size
+        if small != self.code.plt_entry_size and not self.has_header and not self.ibt and not self.syms:
             self.esize = self.align = small      # (bfd: a static link's IFUNC stubs are non-lazy entries)
         self.size = self.header_size() + self.esize * (len(self.syms) + len(self.isyms)) + \
-            self.target.tlsdesc_tramp_size * self.tlsdesc_tramp
+            self.code.tlsdesc_tramp_size * self.tlsdesc_tramp
         if not self.has_header:
             self.entsize = 0        # as bfd: a static link's .plt holds only IFUNC stubs (its .iplt)
 
     def write(self, ctx, buf) -> None:
         gotplt = ctx.syn.gotplt
-        t = self.target
+        t = self.code
         o = self.offset
         a = self.addr
         if self.header_size():
@@ -98,14 +106,14 @@ class Plt(Chunk):
                 t.write_ibt_jmp_entry(buf, o + (ea - a), ea, gotplt.iplt_slot(i))
 
     def _write_lazy(self, ctx, buf) -> None:
-        t = self.target
+        t = self.code
         gotplt = ctx.syn.gotplt
         o = self.offset
         a = self.addr
         for i in range(len(self.syms)):
             ea = self.entry_addr(i)
             t.write_plt_entry(buf, o + (ea - a), ea, gotplt.plt_slot(i), i, a)
-        write = t.write_pltgot_entry if self.esize != t.plt_entry_size else t.write_iplt_entry
+        write = self.target.write_pltgot_entry if self.esize != t.plt_entry_size else t.write_iplt_entry
         for i in range(len(self.isyms)):
             ea = self.iplt_addr(i)
             write(buf, o + (ea - a), ea, gotplt.iplt_slot(i))
