@@ -297,6 +297,94 @@ def test_export_dynamic_callback_from_plugin(build):
     assert res["test"] == res["bfd"]
 
 
+_DYNLIST_IMPL = """
+int d1 = 5;
+int c1;
+int e1(void) { return 71; }
+int e2(void) { return 3; }
+"""
+_DYNLIST_MAIN = """
+#define _GNU_SOURCE 1
+#include <stdio.h>
+#include <dlfcn.h>
+extern int d1, c1;
+int e1(void); int e2(void);
+int main(void) {
+    const char *n[] = {"e1", "e2", "d1", "c1"};
+    for (int i = 0; i < 4; i++)
+        printf("dlsym(%s) %s\\n", n[i], dlsym(RTLD_DEFAULT, n[i]) ? "found" : "NOT found");
+    printf("%d\\n", e1() + e2() + d1 + c1);
+    return 0;
+}
+"""
+DYNLIST_VARIANTS = {
+    "dynamic-list": ["-Wl,--dynamic-list={d}/e1.dyn"],
+    "dynamic-list-nopie": ["-no-pie", "-Wl,--dynamic-list={d}/e1.dyn"],
+    "two-dynamic-lists": ["-Wl,--dynamic-list={d}/e1.dyn,--dynamic-list={d}/e2.dyn"],
+    "dynamic-list-data": ["-Wl,--dynamic-list-data"],
+    "dynamic-list-and-data": ["-Wl,--dynamic-list-data,--dynamic-list={d}/e1.dyn"],
+    "export-dynamic-symbol": ["-Wl,--export-dynamic-symbol=e1"],
+    "export-dynamic-symbol-glob": ["-Wl,--export-dynamic-symbol=e*"],
+    "export-dynamic-symbol-list": ["-Wl,--export-dynamic-symbol-list={d}/e2.dyn"],
+    "dynamic-list-version-script-local": ["-Wl,--dynamic-list={d}/e1.dyn,--version-script={d}/local-e1.map"],
+}
+
+
+def _dynlist_sources(build) -> Path:
+    d = build.root / "dynlist"
+    d.mkdir(exist_ok=True)
+    for name, text in (("impl.c", _DYNLIST_IMPL), ("main.c", _DYNLIST_MAIN), ("e1.dyn", "{ e1; };\n"),
+                       ("e2.dyn", "{ e2; };\n"), ("local-e1.map", "{ global: *; local: e1; };\n"),
+                       ("bad.dyn", "e1;\n")):
+        (d / name).write_text(text)
+    return d
+
+
+@pytest.mark.parametrize("variant", sorted(DYNLIST_VARIANTS))
+def test_dynamic_list_names_ir_definitions(build, variant):
+    """An executable's dynamic list (--dynamic-list, --dynamic-list-data, --export-dynamic-symbol and
+    its -list, which join the list in an executable) naming symbols defined in IR: bfd reports them
+    visible from outside (PREVAILING_DEF_IRONLY_EXP) so GCC keeps them global and they reach .dynsym
+    (dlsym finds them); with --dynamic-list-data an IR common counts as data, an IR definition (type
+    unknown to the linker) does not; a version script's local: still wins."""
+    d = _dynlist_sources(build)
+    flags = ["-fPIE", "-flto", "-fcommon"]
+    objs = [build.obj(d / f"{s}.c", *flags, name=f"dynlist_{s}.o") for s in ("main", "impl")]
+    exes, (_rc, out, _e) = both(build, f"dynlist-{variant}", objs, "-flto", "-O2",
+                                *(f.format(d=d) for f in DYNLIST_VARIANTS[variant]), "-ldl")
+    assert out.endswith("79\n"), out
+    if variant in ("dynamic-list", "export-dynamic-symbol"):
+        assert "dlsym(e1) found" in out, out
+
+
+@pytest.mark.parametrize("variant", ["dynamic-list", "export-dynamic-symbol"])
+def test_shared_library_dynamic_list_with_lto(build, variant):
+    """-shared with a dynamic list (or --export-dynamic-symbol) and IR objects: same .dynsym and
+    symbols as bfd's."""
+    d = _dynlist_sources(build)
+    obj = build.obj(d / "impl.c", "-fPIC", "-flto", "-fcommon", name="dynlist_impl_pic.o")
+    flag = f"-Wl,--dynamic-list={d}/e1.dyn" if variant == "dynamic-list" else "-Wl,--export-dynamic-symbol=e1"
+    libs = [build.link(linker, f"libdynlist-{variant}.so", [obj], "-shared", "-flto", "-O2", flag)
+            for linker in LINKERS]
+    same_symbols(*libs, f"-shared {variant}: ")
+
+
+@pytest.mark.parametrize("what", ["dynamic-list", "version-script"])
+def test_bad_dynamic_list_with_lto_is_an_error(build, what):
+    """A syntax error in the dynamic list or version script of an LTO link: an error from the linker
+    (exit 1, no output), not a resolution the plugin cannot take (GCC's plugin aborts on one)."""
+    d = _dynlist_sources(build)
+    objs = [build.obj(d / f"{s}.c", "-fPIE", "-flto", "-fcommon", name=f"dynlist_{s}.o") for s in ("main", "impl")]
+    (d / "bad.map").write_text("V { global: *; local: ;\n")
+    flag = f"-Wl,--dynamic-list={d}/bad.dyn" if what == "dynamic-list" else f"-Wl,-E,--version-script={d}/bad.map"
+    for linker in LINKERS:
+        p = build.link(linker, f"bad-{what}", objs, "-flto", "-O2", flag, check=False)
+        assert not isinstance(p, Path), f"{linker}: the link succeeded"
+        assert "syntax error" in p.stderr and "Assertion" not in p.stderr and "signal" not in p.stderr, \
+            f"{linker}: {p.stderr}"
+        assert "Traceback" not in p.stderr and not (build.root / linker / f"bad-{what}").exists()
+
+
 # ---------------------------------------------------------------------------- library-init entry
 
 def test_init_entry_with_lto_objects(build):

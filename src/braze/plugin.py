@@ -20,8 +20,8 @@ import sys
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHN_UNDEF, SHN_COMMON, STB_GLOBAL, STB_WEAK, STV_DEFAULT, STV_PROTECTED, STV_HIDDEN,
-                  STV_INTERNAL)
+from .elf import (SHN_UNDEF, SHN_COMMON, STB_GLOBAL, STB_WEAK, STT_COMMON, STV_DEFAULT, STV_PROTECTED,
+                  STV_HIDDEN, STV_INTERNAL)
 
 # plugin-api.h
 LDPS_OK, LDPS_NO_SYMS, LDPS_BAD_HANDLE, LDPS_ERR = 0, 1, 2, 3
@@ -47,6 +47,10 @@ LDST_FUNCTION, LDST_VARIABLE = 1, 2
 _STV = {LDPV_DEFAULT: STV_DEFAULT, LDPV_PROTECTED: STV_PROTECTED, LDPV_INTERNAL: STV_INTERNAL,
         LDPV_HIDDEN: STV_HIDDEN}
 GNU_LD_VERSION = 240           # bfd passes major * 100 + minor; braze matches GNU ld 2.40
+
+
+def _never(name: str, typ: int) -> bool:
+    return False
 
 
 class _IRSection:
@@ -222,6 +226,7 @@ class PluginHost:
         self.claiming_done = False
         self.non_ir = None
         self._nodes = None
+        self._dyn_match = None
 
     # ---------- loading ----------
     def _load(self) -> None:
@@ -505,7 +510,8 @@ class PluginHost:
     def _non_ir_refs(self) -> set:
         """ids of the symbols that something other than IR refers to or defines: a regular object
         or a shared library, or the command line (-u, entry, --defsym expressions, -init/-fini,
-        --export-dynamic-symbol, the library-init entry)."""
+        the library-init entry).  (--export-dynamic-symbol is not one: bfd counts it, with the
+        dynamic list, as visible from outside, _dyn_listed.)"""
         ctx = self.ctx
         cfg = self.cfg
         out = set()
@@ -525,9 +531,6 @@ class PluginHost:
             names.update(ident.findall(str(expr)))
         for _name, expr, _path, _kind in ctx.script_assigns:
             names.update(ident.findall(str(expr)))
-        for kind, v in getattr(cfg, "export_dynamic_symbols", ()) or ():
-            if kind == "pattern":
-                names.add(v)
         for n in names:
             s = ctx.symtab.get(n)
             if s is not None:
@@ -542,13 +545,43 @@ class PluginHost:
         cfg = self.cfg
         if cfg.relocatable:
             return True
-        if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared):
+        if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared or self._dyn_listed(s)):
             return False
         if s.visibility not in (STV_DEFAULT, STV_PROTECTED):
             return False
         return not self._version_local(s.name)
 
+    def _dyn_matcher(self):
+        m = self._dyn_match
+        if m is None:
+            cfg = self.cfg
+            if cfg.dynamic_list or cfg.dynamic_list_exports or cfg.dynamic_list_data or cfg.dynamic_list_builtin:
+                from .version import dynamic_list_matcher
+                m = dynamic_list_matcher(self.ctx)
+            else:
+                m = _never
+            self._dyn_match = m
+        return m
+
+    def _dyn_listed(self, s) -> bool:
+        """Whether the dynamic list (or --dynamic-list-data) names s: bfd counts such a symbol as
+        referenced from outside the IR (non_ir_ref_dynamic), so an executable exports it."""
+        m = self._dyn_matcher()
+        # bfd sees an IR common as STT_COMMON (--dynamic-list-data exports it); an IR
+        # definition's type is unknown here, it is not taken for data
+        from .symbols import COMMON
+        return m(s.name, STT_COMMON if s.rank == COMMON and getattr(s.file, "is_ir", False) else s.type)
+
     def _version_local(self, name: str) -> bool:
+        nodes = self._version_nodes()
+        if not nodes:
+            return False
+        from .version import _find_version
+        cxx = diag.cxx_name(name) if name.startswith("_Z") else None
+        r = _find_version(nodes, name, cxx, set())
+        return r is not None and not r[1]
+
+    def _version_nodes(self) -> list:
         nodes = self._nodes
         if nodes is None:
             ctx = self.ctx
@@ -558,12 +591,7 @@ class PluginHost:
             else:
                 nodes = []
             self._nodes = nodes
-        if not nodes:
-            return False
-        from .version import _find_version
-        cxx = diag.cxx_name(name) if name.startswith("_Z") else None
-        r = _find_version(nodes, name, cxx, set())
-        return r is not None and not r[1]
+        return nodes
 
     def _resolution(self, f: IRFile, i: int, version: int) -> int:
         s = f.syms[i]
@@ -595,7 +623,13 @@ class PluginHost:
         if not self.loaded:
             return
         self._nodes = None
+        self._dyn_match = None
         self.non_ir = self._non_ir_refs()
+        if not self.cfg.relocatable:
+            # read the version scripts and the dynamic list now: an error in them raised inside the
+            # plugin's get_symbols callback leaves GCC's plugin without resolutions (it aborts)
+            self._version_nodes()
+            self._dyn_matcher()
         self.claiming_done = True
         self.in_asr = True
         for plugin, hook in self.asr_hooks:

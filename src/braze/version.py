@@ -294,11 +294,11 @@ _BUILTIN_LISTS = {"typeinfo": ("typeinfo name for*", "typeinfo for*"),
                   "new": ("operator new*", "operator delete*")}
 
 
-def apply_dynamic_list(ctx) -> None:
-    """--dynamic-list files and the --export-dynamic-symbol(-list) patterns that join them (cli decides
-    when): an executable exports the definitions they name; in -shared those stay preemptible."""
+def dynamic_list_patterns(ctx) -> list:
+    """The patterns of the link's dynamic list: --dynamic-list files, the --export-dynamic-symbol(-list)
+    patterns that join them (cli decides when), --dynamic-list-cpp-typeinfo/-new."""
     cfg = ctx.config
-    pats = []
+    pats: list = []
     files = list(cfg.dynamic_list)
     if cfg.dynamic_list_exports:
         for kind, v in cfg.export_dynamic_symbols:
@@ -319,6 +319,34 @@ def apply_dynamic_list(ctx) -> None:
             raise option_file_error(e)
     for b in cfg.dynamic_list_builtin:
         pats.extend(_pattern(p, True, "global") for p in _BUILTIN_LISTS[b])
+    return pats
+
+
+def dynamic_list_matcher(ctx):
+    """name, type -> whether the dynamic list (or --dynamic-list-data) names the symbol: the LTO
+    plugin's resolutions ask it before the IR is compiled (bfd marks such a symbol as referenced
+    from outside the IR, non_ir_ref_dynamic, so GCC keeps it global)."""
+    cfg = ctx.config
+    pats = dynamic_list_patterns(ctx)
+    node = Node("", pats, [], 1)
+    data = cfg.dynamic_list_data
+    demangle = any(p[1] for p in pats)
+
+    def match(name: str, typ: int) -> bool:
+        if data and typ in (STT_OBJECT, STT_COMMON):
+            return True
+        if not pats:
+            return False
+        cxx = (diag.cxx_name(name) if name.startswith("_Z") else name) if demangle else None
+        return bool(node.match("global", name, cxx))
+    return match
+
+
+def apply_dynamic_list(ctx) -> None:
+    """The dynamic list (dynamic_list_patterns): an executable exports the definitions it names;
+    in -shared those stay preemptible."""
+    cfg = ctx.config
+    pats = dynamic_list_patterns(ctx)
     node = Node("", pats, [], 1)
     ours = [s for s in ctx.symtab.values() if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
     data = cfg.dynamic_list_data
