@@ -625,6 +625,9 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             continue
         if t in _TLSIE:
             if exe and not is_preemptible(ctx, s):
+                if t == R_TLSIE_LD_GOTTPREL_PREL19:
+                    # (-mcmodel=tiny) bfd does not relax it: a GOT slot holding the known TP offset
+                    _need(ctx, s, NEEDS_GOTTP)
                 continue                    # relaxed to LE
             _need(ctx, s, NEEDS_GOTTP | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue                        # (bfd's aarch64 back end sets no DF_STATIC_TLS)
@@ -802,6 +805,12 @@ def _stub_addr(ctx, sec, s, A):
     """The address of the veneer of sec's group for (s, A), None without one."""
     v = getattr(ctx, "a64_veneers", None)
     return None if v is None else v.lookup(sec, s, A)
+
+
+def _tls_le(ctx, s: Symbol) -> bool:
+    """An executable's IE/GD/TLSDESC access to s relaxed to local-exec (bfd decides it per relocation,
+    from the symbol: a GOT slot the tiny model's IE load needs does not change it)."""
+    return not ctx.config.shared and not is_preemptible(ctx, s)
 
 
 def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
@@ -995,22 +1004,24 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
     tp = ctx.tp
     if t in _TLSIE:
         insn = _get(buf, loc)[0]
-        if s.gottp_idx < 0:         # IE -> LE (bfd): adrp -> movz xd, #tprel_g1; ldr -> movk xd, #tprel_g0_nc
+        if t == R_TLSIE_LD_GOTTPREL_PREL19:     # ldr xd, <slot> (tiny model): never relaxed (bfd)
+            v = got.slot_addr(s.gottp_idx) + A - P
+            if not -0x100000 <= v < 0x100000:
+                _overflow(obj, sec, off, t, s, v)
+            _put(buf, loc, set_imm19(insn, v >> 2))
+            return 1
+        if _tls_le(ctx, s):         # IE -> LE (bfd): adrp -> movz xd, #tprel_g1; ldr -> movk xd, #tprel_g0_nc
             tpoff = S + A - tp
             if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
                 _put(buf, loc, set_imm16(MOVZ_X | (insn & 0x1f), tpoff >> 16))
-            elif t == R_TLSIE_LD64_GOTTPREL_LO12_NC:
-                _put(buf, loc, set_imm16(MOVK_X | (insn & 0x1f), tpoff))
             else:
-                _unsupported(obj, sec, off, t)
+                _put(buf, loc, set_imm16(MOVK_X | (insn & 0x1f), tpoff))
             return 1
         G = got.slot_addr(s.gottp_idx)
         if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
             _put(buf, loc, set_adr_imm(insn, (page(G + A) - page(P)) >> 12))
-        elif t == R_TLSIE_LD64_GOTTPREL_LO12_NC:
-            _put(buf, loc, set_imm12(insn, ((G + A) & 0xfff) >> 3))
         else:
-            _put(buf, loc, set_imm19(insn, (G + A - P) >> 2))
+            _put(buf, loc, set_imm12(insn, ((G + A) & 0xfff) >> 3))
         return 1
     if t in _TLSLE:
         v = S + A - tp
@@ -1024,7 +1035,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
     if t == R_TLSDESC_ADR_PAGE21 or t == R_TLSGD_ADR_PAGE21:
         insn = _get(buf, loc)[0]
         if exe:
-            if s.gottp_idx < 0:     # -> LE: movz x0, #tprel_g1
+            if _tls_le(ctx, s):     # -> LE: movz x0, #tprel_g1
                 _put(buf, loc, set_imm16(MOVZ_X, (S + A - tp) >> 16))
             else:                   # -> IE: adrp x0, :gottprel:var
                 G = got.slot_addr(s.gottp_idx)
@@ -1039,7 +1050,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
     if t == R_TLSDESC_LD64_LO12:
         insn = _get(buf, loc)[0]
         if exe:
-            if s.gottp_idx < 0:     # -> LE: movk x0, #tprel_g0_nc
+            if _tls_le(ctx, s):     # -> LE: movk x0, #tprel_g0_nc
                 _put(buf, loc, set_imm16(MOVK_X, S + A - tp))
             else:                   # -> IE: ldr x0, [x0, :gottprel_lo12:var]
                 G = got.slot_addr(s.gottp_idx) + A
@@ -1094,7 +1105,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
             if i + 1 >= len(rels) or rels[i + 1][0] != off + 4 or \
                     rels[i + 1][1] & 0xffffffff not in (R_CALL26, R_JUMP26):
                 _tls_fail(obj, sec, off, t)
-            if s.gottp_idx < 0:
+            if _tls_le(ctx, s):
                 first = set_imm16(MOVK_X, S + A - tp)
             else:
                 first = set_imm12(LDR_X0, ((got.slot_addr(s.gottp_idx) + A) & 0xfff) >> 3)
