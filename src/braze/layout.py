@@ -552,9 +552,13 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             a = seg.vaddr + (hdr_size if first else 0)
             for i, c in enumerate(seg.chunks):
                 if c in fixed:
-                    if first:       # bfd then moves the ELF headers' segment down to the section
+                    if first and (fixed[c] < a or i == 0 and fixed[c] != a):
+                        # bfd then moves the ELF headers' segment to the section (below it, or up to
+                        # it when it is the segment's first)
                         raise LinkError(f"--section-start for {c.name} (in the segment of the ELF headers) "
                                         "is not supported by braze")
+                    # (a later section of the headers' segment placed a page or more above the
+                    # previous one starts a PT_LOAD of its own, as bfd's, _place)
                     a = _place(fixed, c, a, a, i == 0, new_splits, page)
                 else:
                     a = align_up(a, c.align)
