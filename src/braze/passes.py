@@ -13,6 +13,7 @@ from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, 
                   STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
                   STV_DEFAULT, STV_HIDDEN, STV_PROTECTED)
 from .chunks import Blob, Synthetic  # noqa: F401  (scriptlayout takes Blob from here)
+from .inputs.objparse import InputSection
 from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs,
                        mergeable_entsize)
 from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
@@ -21,6 +22,20 @@ from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, Scri
 
 
 # ------------------------------------------------------------------ resolve
+
+def _section_names_present(ctx, wanted: set[str]) -> set[str]:
+    """The names in WANTED that some input section has (a walk over the inputs' sections that stops
+    once every name is found: a static glibc link has ~9,000 sections)."""
+    left = set(wanted)
+    sec: InputSection | None
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and sec.name in left:
+                left.discard(sec.name)
+                if not left:
+                    return wanted
+    return wanted - left
+
 
 def resolve_symbols(ctx) -> None:
     cfg = ctx.config
@@ -55,17 +70,20 @@ def resolve_symbols(ctx) -> None:
     # linker-defined symbols that are referenced
     from .bindsyms import undefined_and_bounds
     undefined, dso_bounds = undefined_and_bounds(symtab)
-    secnames: set[str] | None = None
+    # bfd (lang_init_start_stop) defines __start_X/__stop_X only when an input section X exists;
+    # without one the reference stays undefined (an error in an executable, an import in a shared
+    # library).  The sections are searched for the names wanted only, until all are found.
+    wanted: set[str] = set()
     for name, s in undefined:
-        bound = name.startswith("__start_") or name.startswith("__stop_")
-        if bound:
-            # bfd (lang_init_start_stop) defines __start_X/__stop_X only when an input section X
-            # exists; without one the reference stays undefined (an error in an executable, an
-            # import in a shared library)
+        if name.startswith("__start_") or name.startswith("__stop_"):
             x = name[8 if name.startswith("__start_") else 7:]
-            if secnames is None:
-                secnames = {sec.name for obj in ctx.objs for sec in obj.sections if sec is not None}
-            bound = x in secnames and is_c_identifier(x)
+            if is_c_identifier(x):
+                wanted.add(x)
+    present = _section_names_present(ctx, wanted) if wanted else wanted
+    for name, s in undefined:
+        bound = False
+        if name.startswith("__start_") or name.startswith("__stop_"):
+            bound = name[8 if name.startswith("__start_") else 7:] in present
         if name in linker_syms or name in extra or bound:
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
