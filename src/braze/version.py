@@ -16,7 +16,7 @@ _TOK_RE = r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|(?:[^\s{}();:"]|::)+|[{}();:]'
 _TOK = None     # compiled on first use: importing re costs every link ~6 ms of start-up
 
 
-def _tokens(text: str, path: str) -> list[str]:
+def _tokens(text: str, path: str, what: str = "version script") -> list[str]:
     global _TOK
     if _TOK is None:
         import re
@@ -26,7 +26,7 @@ def _tokens(text: str, path: str) -> list[str]:
     while pos < len(text):
         m = _TOK.match(text, pos)
         if not m:
-            raise LinkError(f"{path}: syntax error in version script near {text[pos:pos + 20]!r}")
+            raise LinkError(f"{path}: syntax error in {what} near {text[pos:pos + 20]!r}")
         pos = m.end()
         t = m.group(0)
         if t[0].isspace() or t.startswith("#") or t.startswith("/*"):
@@ -42,9 +42,10 @@ def _pattern(tok: str, cxx: bool, scope: str) -> tuple:
     return tok, cxx, scope, not any(c in tok for c in "*?[")
 
 
-def parse_version_script(text: str, path: str):
-    """Returns a list of nodes: (name or None, [(pattern, is_cxx, scope, literal)], parents)."""
-    toks = _tokens(text, path)
+def parse_version_script(text: str, path: str, what: str = "version script"):
+    """Returns a list of nodes: (name or None, [(pattern, is_cxx, scope, literal)], parents).  WHAT
+    names the kind of file in a syntax error (bfd: "dynamic list" for --dynamic-list's)."""
+    toks = _tokens(text, path, what)
     nodes = []
     i = 0
     n = len(toks)
@@ -52,7 +53,7 @@ def parse_version_script(text: str, path: str):
     def need(t):
         nonlocal i
         if i >= n or toks[i] != t:
-            raise LinkError(f"{path}: syntax error in version script: expected '{t}' but found "
+            raise LinkError(f"{path}: syntax error in {what}: expected '{t}' but found "
                             f"'{toks[i] if i < n else 'end of file'}'")
         i += 1
 
@@ -72,7 +73,7 @@ def parse_version_script(text: str, path: str):
                 continue
             if t == "extern":
                 if i + 1 >= n:
-                    raise LinkError(f"{path}: syntax error in version script: 'extern' at end of file")
+                    raise LinkError(f"{path}: syntax error in {what}: 'extern' at end of file")
                 lang = toks[i + 1].strip('"')
                 i += 2
                 need("{")
@@ -313,7 +314,8 @@ def dynamic_list_patterns(ctx) -> list:
         except OSError as e:
             raise option_file_error(LinkError(f"cannot open dynamic list {p}: {e.strerror}")) from None
         try:
-            for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p):
+            for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p,
+                                                   "dynamic list"):
                 pats.extend(ps)
         except LinkError as e:
             raise option_file_error(e)
