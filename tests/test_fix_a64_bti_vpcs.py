@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import a64_harness as H
-from harness import tool_env
+from harness import run_cmd, tool_env
 
 CC = H.PREFIX + "gcc"
 NOTE = """
@@ -153,14 +153,6 @@ def _cross_tools():
     assert H.have_toolchain(), "the aarch64 cross toolchain and qemu-user are needed (Makefile APT_PKGS)"
 
 
-def _run(cmd, cwd, check=True):
-    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=tool_env(), capture_output=True, text=True,
-                       errors="replace", timeout=300)
-    if check:
-        assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {cmd}\n{p.stdout}{p.stderr}"
-    return p
-
-
 def _linker(lddir: str, which: str) -> list[str]:
     return ["-fuse-ld=bfd"] if which == "bfd" else [f"-B{lddir.rstrip('/')}/"]
 
@@ -176,14 +168,14 @@ def objs(tmp_path_factory):
                        ("probe.s", []), ("ext.c", ["-O2", "-fPIC"]), ("tv.c", ["-O2", "-fPIC"]),
                        ("bti.c", ["-O2", "-fPIC", "-mbranch-protection=standard"]), ("main.c", ["-O2"]),
                        ("vec.c", ["-O2", "-fPIC"]), ("vmain.c", ["-O2"])):
-        _run([CC, "-c", *flags, src, "-o", Path(src).stem + ".o"], d)
-    _run([CC, "-fuse-ld=bfd", "-shared", "ext.o", "tv.o", "-o", "libext.so"], d)
+        run_cmd([CC, "-c", *flags, src, "-o", Path(src).stem + ".o"], d)
+    run_cmd([CC, "-fuse-ld=bfd", "-shared", "ext.o", "tv.o", "-o", "libext.so"], d)
     return d
 
 
 def _plt_words(path: Path) -> list[str]:
     """The .plt's instruction words, in order."""
-    out = _run([H.PREFIX + "objdump", "-d", "-j", ".plt", path], path.parent).stdout
+    out = run_cmd([H.PREFIX + "objdump", "-d", "-j", ".plt", path], path.parent).stdout
     return re.findall(r"^\s+[0-9a-f]+:\s+([0-9a-f]{8})\s", out, re.M)
 
 
@@ -217,7 +209,7 @@ def _both(objs: Path, lddir: str, name: str, args: list[str]) -> dict[str, Path]
         d = objs / which
         d.mkdir(exist_ok=True)
         exe = d / name
-        _run([CC, *_linker(lddir, which), *args, "-o", exe], objs)
+        run_cmd([CC, *_linker(lddir, which), *args, "-o", exe], objs)
         out[which] = exe
     return out
 
@@ -254,7 +246,7 @@ def test_bti_shared_library(objs, braze_lddir):
     _same_structure(libs)
     assert "AARCH64_BTI_PLT" in _aarch64_tags(libs["bfd"])
     for which, lib in libs.items():
-        _run([CC, "-fuse-ld=bfd", "main.o", f"-L{lib.parent}", "-lbti", "-L.", "-lext", "-o",
+        run_cmd([CC, "-fuse-ld=bfd", "main.o", f"-L{lib.parent}", "-lbti", "-L.", "-lext", "-o",
               lib.parent / "prog"], objs)
         r = _qemu(lib.parent / "prog", f"{lib.parent}:{objs}")
         assert (r.returncode, r.stdout) == (0, "call(20) = 41\n"), (which, r.stderr)
@@ -284,7 +276,7 @@ def test_pac_plt_without_bti(objs, braze_lddir):
 
 
 def test_force_bti_refused(objs, braze_lddir):
-    p = _run([CC, *_linker(braze_lddir, "braze"), "-shared", "ext.o", "-Wl,-z,force-bti", "-o", "fb.so"], objs,
+    p = run_cmd([CC, *_linker(braze_lddir, "braze"), "-shared", "ext.o", "-Wl,-z,force-bti", "-o", "fb.so"], objs,
              check=False)
     assert p.returncode != 0 and "braze: error: option -z force-bti is not supported" in p.stderr
 
@@ -306,8 +298,8 @@ def test_variant_pcs_through_plt(objs, braze_lddir):
     for which in ("bfd", "braze"):
         d = objs / f"vec-{which}"
         d.mkdir(exist_ok=True)
-        _run([CC, *_linker(braze_lddir, which), "-shared", "vec.o", "-o", d / "libvec.so"], objs)
-        _run([CC, *_linker(braze_lddir, which), "vmain.o", "probe.o", f"-L{d}", "-lvec", "-o", d / "prog"], objs)
+        run_cmd([CC, *_linker(braze_lddir, which), "-shared", "vec.o", "-o", d / "libvec.so"], objs)
+        run_cmd([CC, *_linker(braze_lddir, which), "vmain.o", "probe.o", f"-L{d}", "-lvec", "-o", d / "prog"], objs)
     b, z = objs / "vec-bfd", objs / "vec-braze"
     for f in ("prog", "libvec.so"):
         assert _aarch64_tags(z / f) == _aarch64_tags(b / f)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import a64_harness as H
-from harness import tool_env
+from harness import run_cmd, tool_env
 
 SOURCES = {
     "tls.c": "__thread int ie = 1, gd = 2;\n",
@@ -47,30 +47,23 @@ def _cross_tools():
     assert H.have_toolchain(), "the aarch64 cross toolchain and qemu-user are needed (Makefile APT_PKGS)"
 
 
-def _run(cmd, cwd):
-    p = subprocess.run([str(c) for c in cmd], cwd=cwd, env=tool_env(), capture_output=True, text=True,
-                       errors="replace", timeout=300)
-    assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {cmd}\n{p.stdout}{p.stderr}"
-    return p
-
-
 @pytest.fixture(scope="module")
 def objs(tmp_path_factory):
     d = tmp_path_factory.mktemp("a64tinyie")
     for name, text in SOURCES.items():
         (d / name).write_text(text)
     cc = H.PREFIX + "gcc"
-    _run([cc, "-O2", "-c", "tls.c"], d)
-    _run([cc, "-O2", "-fPIE", "-mcmodel=tiny", "-c", "tinyf.c"], d)
-    _run([cc, "-O2", "-fPIE", "-mcmodel=tiny", "-c", "h.c"], d)
-    _run([cc, "-O2", "-fPIE", "-c", "small.c"], d)
-    _run([cc, "-O2", "-fPIC", "-c", "desc.c"], d)
-    _run([cc, "-O2", "-fPIE", "-c", "main.c", "-o", "main_static.o"], d)
-    _run([cc, "-O2", "-fPIE", "-DLIBV", "-c", "main.c"], d)
-    _run([cc, "-O2", "-fPIC", "-shared", "-fuse-ld=bfd", "lib.c", "-o", "libl.so"], d)
-    rel = _run(["readelf", "-rW", "tinyf.o"], d).stdout + _run(["readelf", "-rW", "h.o"], d).stdout
+    run_cmd([cc, "-O2", "-c", "tls.c"], d)
+    run_cmd([cc, "-O2", "-fPIE", "-mcmodel=tiny", "-c", "tinyf.c"], d)
+    run_cmd([cc, "-O2", "-fPIE", "-mcmodel=tiny", "-c", "h.c"], d)
+    run_cmd([cc, "-O2", "-fPIE", "-c", "small.c"], d)
+    run_cmd([cc, "-O2", "-fPIC", "-c", "desc.c"], d)
+    run_cmd([cc, "-O2", "-fPIE", "-c", "main.c", "-o", "main_static.o"], d)
+    run_cmd([cc, "-O2", "-fPIE", "-DLIBV", "-c", "main.c"], d)
+    run_cmd([cc, "-O2", "-fPIC", "-shared", "-fuse-ld=bfd", "lib.c", "-o", "libl.so"], d)
+    rel = run_cmd(["readelf", "-rW", "tinyf.o"], d).stdout + run_cmd(["readelf", "-rW", "h.o"], d).stdout
     assert rel.count("R_AARCH64_TLSIE_LD_GOTTPREL_PREL19") == 3, rel
-    assert "TLSDESC" in _run(["readelf", "-rW", "desc.o"], d).stdout
+    assert "TLSDESC" in run_cmd(["readelf", "-rW", "desc.o"], d).stdout
     return d
 
 
@@ -118,7 +111,7 @@ def test_tiny_initial_exec_tls(objs, braze_lddir, mode):
     for linker in ("bfd", "braze"):
         how = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{braze_lddir}/"]
         exe = objs / f"prog-{mode}-{linker}"
-        _run([cc, *how, f"-{mode}".replace("-nopie", "-no-pie"), *inputs, "-o", exe], objs)
+        run_cmd([cc, *how, f"-{mode}".replace("-nopie", "-no-pie"), *inputs, "-o", exe], objs)
         outs[linker] = exe
     res = {}
     for linker, exe in outs.items():

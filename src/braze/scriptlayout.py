@@ -558,24 +558,13 @@ def _large_common(ctx, st, s, outs, per_desc, n) -> None:
     """A large COMMON symbol (Target.large_common_shndx): bfd allocates it in its file's
     LARGE_COMMON input section, which the script places (bfd's default script: `*(LARGE_COMMON)`
     last in .lbss). A script naming no LARGE_COMMON is not reproduced: refused."""
-    from .passes import Blob
     fnames = _file_names(s.file)
     m = next((c for c in st.matchers if any(p[3] == "LARGE_COMMON" for p in c.pats)
               and c.file_ok(s.file.name, fnames)), None)
     if m is None or m.stmt.name == "/DISCARD/":
         raise LinkError(f"{st.script.path}: a large COMMON symbol ({s.name}) with a SECTIONS script that "
                         "does not place `LARGE_COMMON' is not supported by braze")
-    flags = ctx.target.large_common_flags
-    b = Blob("LARGE_COMMON", s.size, max(1, s.common_align))
-    lst = per_desc.setdefault((id(m.stmt), m.index), [])
-    lst.append(((2, n, len(lst)), b))
-    os_ = outs.get(id(m.stmt))
-    if os_ is None:
-        os_ = outs[id(m.stmt)] = OutputSection(m.stmt.name, SHT_NOBITS, flags)
-        st.chunk_of[id(m.stmt)] = os_
-    os_.flags |= flags
-    s.section = b
-    s.value = 0
+    _place_common(st, s, m, outs, per_desc, n, "LARGE_COMMON", ctx.target.large_common_flags)
     if s.type == STT_COMMON:
         s.type = STT_OBJECT
 
@@ -584,7 +573,6 @@ def _tls_common(st, s, outs, per_desc, n) -> None:
     """A thread-local COMMON symbol: bfd allocates it in its file's `.tcommon` input section, which
     the script places (bfd's default script: `*(.tcommon)` last in .tbss). A script naming no
     `.tcommon` makes bfd an orphan .tcommon placed ahead of .tbss: not reproduced, refused."""
-    from .passes import Blob
     fnames = _file_names(s.file)
     flags = SHF_ALLOC | SHF_WRITE | SHF_TLS
     m = next((c for c in st.matchers if c.file_ok(s.file.name, fnames) and
@@ -592,7 +580,14 @@ def _tls_common(st, s, outs, per_desc, n) -> None:
     if m is None or m.stmt.name == "/DISCARD/":
         raise LinkError(f"{st.script.path}: a thread-local COMMON symbol ({s.name}) with a SECTIONS script "
                         "that does not place `.tcommon` is not supported by braze")
-    b = Blob("COMMON", s.size, max(1, s.common_align))
+    _place_common(st, s, m, outs, per_desc, n, "COMMON", flags)
+
+
+def _place_common(st, s, m, outs, per_desc, n, blob_name: str, flags: int) -> None:
+    """Allocate common symbol `s` as a Blob of the description matcher `m` places it in (its output
+    section made NOBITS with FLAGS if the script has none yet)."""
+    from .passes import Blob
+    b = Blob(blob_name, s.size, max(1, s.common_align))
     lst = per_desc.setdefault((id(m.stmt), m.index), [])
     lst.append(((2, n, len(lst)), b))
     os_ = outs.get(id(m.stmt))

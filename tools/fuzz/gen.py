@@ -314,6 +314,14 @@ def f_tls(c, p):
             f'{{ pthread_t th; pthread_create(&th, 0, {p}thr, 0); pthread_join(th, 0); }} {p}show("main3");')
 
 
+
+# the constructor/destructor kinds: an attribute, or a function pointer in a named section
+_CTOR_ATTR = {'ctor': 'constructor', 'ctorp': 'constructor({pr})', 'dtor': 'destructor',
+              'dtorp': 'destructor({pr})'}
+_CTOR_SECTION = {'raw': '.init_array', 'rawp': '.init_array.{pr:05d}', 'ctors': '.ctors',
+                 'ctorsp': '.ctors.{pr:05d}', 'dtors': '.dtors', 'fini': '.fini_array',
+                 'preinit': '.preinit_array'}
+
 def f_ctor(c, p):
     r = c.r
     lines = []
@@ -333,28 +341,11 @@ def f_ctor(c, p):
         tag = f'{p}{kind}{i}@{loc}'
         fn = f'{p}cf{i}'
         body = f'static void {fn}(void) {{ fputs("{tag}\\n", stdout); }}\n'
-        if kind == 'ctor':
-            code = f'__attribute__((constructor)) ' + body
-        elif kind == 'ctorp':
-            code = f'__attribute__((constructor({pr}))) ' + body
-        elif kind == 'dtor':
-            code = f'__attribute__((destructor)) ' + body
-        elif kind == 'dtorp':
-            code = f'__attribute__((destructor({pr}))) ' + body
-        elif kind == 'raw':
-            code = body + f'__attribute__((section(".init_array"), used)) static void (*{fn}p)(void) = {fn};'
-        elif kind == 'rawp':
-            code = body + f'__attribute__((section(".init_array.{pr:05d}"), used)) static void (*{fn}p)(void) = {fn};'
-        elif kind == 'ctors':
-            code = body + f'__attribute__((section(".ctors"), used)) static void (*{fn}p)(void) = {fn};'
-        elif kind == 'ctorsp':
-            code = body + f'__attribute__((section(".ctors.{pr:05d}"), used)) static void (*{fn}p)(void) = {fn};'
-        elif kind == 'dtors':
-            code = body + f'__attribute__((section(".dtors"), used)) static void (*{fn}p)(void) = {fn};'
-        elif kind == 'fini':
-            code = body + f'__attribute__((section(".fini_array"), used)) static void (*{fn}p)(void) = {fn};'
-        elif kind == 'preinit':
-            code = body + f'__attribute__((section(".preinit_array"), used)) static void (*{fn}p)(void) = {fn};'
+        if kind in _CTOR_ATTR:
+            code = f'__attribute__(({_CTOR_ATTR[kind].format(pr=pr)})) ' + body
+        elif kind in _CTOR_SECTION:
+            code = body + (f'__attribute__((section("{_CTOR_SECTION[kind].format(pr=pr)}"), used)) '
+                           f'static void (*{fn}p)(void) = {fn};')
         elif kind == 'atexit':
             code = body + f'__attribute__((constructor)) static void {fn}r(void) {{ atexit({fn}); }}'
         c.add(loc, code)
@@ -722,7 +713,7 @@ def f_model(c, p):
     r = c.r
     x = c.pick(EXE + AR + LIB + LIB2)
     y = c.pick(EXE + AR + LIB + LIB2, refs_to=[x])
-    for loc in {x, y}:
+    for loc in dict.fromkeys((x, y)):   # (not a set: its order follows string hashing)
         m = r.choice(MODELS[c.arch][1] if c.small_data else MODELS[c.arch][0])
         if loc in c.cflags_extra and any('mcmodel' in f for f in c.cflags_extra[loc]):
             continue
