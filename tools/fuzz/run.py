@@ -10,6 +10,10 @@ eu-elflint's complaints that only braze's output draws, and (aarch64) the GNU pr
 
     python tools/fuzz/run.py --arch x86_64 --seeds 0:200 --out fuzz-out [--minutes 20] [--jobs 8]
     python tools/fuzz/run.py --out fuzz-out --summary        # summarize DIR/results.jsonl again
+    python tools/fuzz/run.py --kind scripts --seeds 0:200 --out fuzz-scripts [--override family=free]
+
+`--kind scripts` takes its cases from scriptgen.py (linker scripts; see its docstring) and also
+compares the outputs' section headers (name, type, flags, address, size) and program headers.
 
 braze is the repository's (`.venv/bin/python -m braze shim-dir`, as `make venv` builds it) unless
 --lddir names another shim directory.  Each case appends one JSON line to DIR/results.jsonl; a
@@ -36,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
+import scriptgen  # noqa: E402
 
 SYSROOT_A64 = '/usr/aarch64-linux-gnu'
 ARCHES = {
@@ -136,16 +141,59 @@ def link_steps(spec, cc, flag):
     return steps
 
 
-def run_case(seed, root, arch, shim, keep=False, **kw):
+def section_headers(readelf, path):
+    """(name, type, flags, address, size) of each section, in order; the string and symbol tables'
+    sizes left out (bfd tail-merges strings, and the local symbols kept may differ)."""
+    rc, out, _ = sh([readelf, '-W', '-S', path], '.')
+    rows = []
+    for m in re.finditer(r'^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+'
+                         r'([A-Z]*)\s+\d+\s+\d+\s+\d+$', out, re.M):
+        name, typ, addr, size, fl = m.groups()
+        if typ == 'NULL':
+            continue
+        if name in ('.symtab', '.strtab', '.shstrtab'):
+            size = '-'
+        rows.append((name, typ, fl, addr.lstrip('0') or '0', size.lstrip('0') or '0'))
+    return rows
+
+
+def program_headers(readelf, path):
+    """(type, flags, vaddr, paddr, filesz, memsz) of each program header, in order."""
+    rc, out, _ = sh([readelf, '-W', '-l', path], '.')
+    rows = []
+    for m in re.finditer(r'^\s+([A-Z_a-z0-9+]+)\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+'
+                         r'(0x[0-9a-f]+)\s+([RWE ]+?)\s+0x[0-9a-f]+$', out, re.M):
+        typ, va, pa, fs, ms, fl = m.groups()
+        rows.append((typ, fl.replace(' ', ''), int(va, 16), int(pa, 16), int(fs, 16), int(ms, 16)))
+    return rows
+
+
+def header_diff(what, b, z):
+    """The rows that differ, as a short text (None when equal)."""
+    if b == z:
+        return None
+    bs, zs = set(b), set(z)
+    only_b = [r for r in b if r not in zs]
+    only_z = [r for r in z if r not in bs]
+    if not only_b and not only_z:
+        return f'{what} order: bfd {[r[0] for r in b]} braze {[r[0] for r in z]}'
+    fmt = lambda rows: '; '.join(' '.join(hex(x) if isinstance(x, int) else str(x) for x in r) for r in rows[:6])
+    return f'{what}: bfd-only [{fmt(only_b)}] braze-only [{fmt(only_z)}]'
+
+
+def run_case(seed, root, arch, shim, keep=False, kind='programs', **kw):
     A = ARCHES[arch]
     pre = A['prefix']
     readelf = pre + 'readelf'
     d = os.path.join(root, f'c{seed}')
     shutil.rmtree(d, ignore_errors=True)
     src = os.path.join(d, 'src')
-    spec = gen.generate(seed, src, arch, **kw)
+    spec = (scriptgen if kind == 'scripts' else gen).generate(seed, src, arch, **kw)
     res = {'seed': seed, 'arch': arch, 'lang': spec['lang'], 'mode': spec['mode'], 'feats': spec['feats'],
            'lto': spec.get('lto'), 'partial': bool(spec.get('partial')), 'status': 'ok', 'diffs': []}
+    if kind == 'scripts':
+        res['kind'] = kind
+        res['family'] = spec['family']
     cc = pre + spec['cc']
     build = os.path.join(d, 'build')
     os.makedirs(build)
@@ -188,11 +236,14 @@ def run_case(seed, root, arch, shim, keep=False, **kw):
         o['flags'] = {f: flags(readelf, p) for f, p in paths.items()}
         o['notes'] = {f: notes(readelf, p) if A['notes'] else [] for f, p in paths.items()}
         o['lint'] = {f: elflint(p) for f, p in paths.items()}
+        if kind == 'scripts':
+            o['shdr'] = {f: section_headers(readelf, p) for f, p in paths.items()}
+            o['phdr'] = {f: program_headers(readelf, p) for f, p in paths.items()}
     b, z = outs['bfd'], outs['braze']
     if b['link'] != 'ok':
-        res['status'] = 'bfd-link-fail'
+        res['status'] = 'bfd-crash' if 'terminated with signal' in b['link'] else 'bfd-link-fail'
         res['err'] = b['link'][:600]
-        if z['link'] == 'ok':
+        if z['link'] == 'ok' and res['status'] == 'bfd-link-fail':
             res['diffs'].append('braze links where bfd fails')
         return finish(res, d, keep, shim)
     if z['link'] != 'ok':
@@ -223,6 +274,11 @@ def run_case(seed, root, arch, shim, keep=False, **kw):
         lo = {l for l in z['lint'][f] - b['lint'][f] if not lint_noise(arch, spec, l)}
         if lo:
             res['diffs'].append(f'elflint {f} braze-only: {sorted(lo)[:8]}')
+        if kind == 'scripts':
+            for what, key in (('sections', 'shdr'), ('segments', 'phdr')):
+                t = header_diff(f'{what} {f}', b[key][f], z[key][f])
+                if t:
+                    res['diffs'].append(t)
     if res['diffs']:
         res['status'] = 'DIFF'
     return finish(res, d, keep, shim)
@@ -239,7 +295,7 @@ def finish(res, d, keep, shim):
 def save_found(res, d, shim):
     """DIR/found/<arch>-<seed>: the sources, the result and a repro.sh replaying run_case's commands."""
     root = os.path.dirname(d)
-    dest = os.path.join(root, 'found', f"{res['arch']}-{res['seed']}")
+    dest = os.path.join(root, 'found', f"{res['arch']}-{res.get('kind', 'programs')[0]}{res['seed']}")
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(os.path.join(d, 'src'), os.path.join(dest, 'src'))
     with open(os.path.join(dest, 'result.json'), 'w') as f:
@@ -257,7 +313,8 @@ def repro_script(res, spec_path, shim):
     q = shlex.join
     first = (res['diffs'] or [''])[0].splitlines()[0][:200] if res['diffs'] else ''
     L = ['#!/bin/sh',
-         f"# tools/fuzz/run.py --arch {res['arch']} --seeds {res['seed']}:1 ({res['mode']}, {res['lang']}, {' '.join(res['feats'])})",
+         f"# tools/fuzz/run.py --arch {res['arch']} --kind {res.get('kind', 'programs')} --seeds {res['seed']}:1 "
+         f"({res['mode']}, {res['lang']}, {' '.join(res['feats'])})",
          f'# {first}',
          '# Rebuilds in ./build, links with ld.bfd and with braze (SHIM: a braze shim-dir), runs both.',
          'cd "$(dirname "$0")" || exit 1',
@@ -308,24 +365,24 @@ def summary(out):
                 fm[(f, r['mode'])] += 1
         print('feature x mode:')
         for f in sorted(fc):
-            print(f'  {f:12s} {fc[f]:4d} ', ' '.join(f'{m}={fm[(f, m)]}' for m in ('pie', 'nopie', 'static', 'staticpie')))
+            print(f'  {f:12s} {fc[f]:4d} ', ' '.join(f'{m}={fm[(f, m)]}' for m in ('pie', 'nopie', 'static', 'staticpie', 'free')))
         print('lto:', sum(1 for r in valid if r.get('lto')), 'partial -r:', sum(1 for r in valid if r.get('partial')))
         print('differing seeds:')
         for r in ar:
             if r.get('diffs'):
                 print(f"  {r['seed']}: {r['diffs'][0].splitlines()[0][:110]}  ({len(r['diffs'])} diffs)")
         fails = collections.Counter((r.get('err') or '').strip().splitlines()[-1][:100] if r.get('err') else ''
-                                    for r in ar if r['status'] in ('bfd-link-fail', 'compile-fail', 'harness-error'))
+                                    for r in ar if r['status'] in ('bfd-link-fail', 'bfd-crash', 'compile-fail', 'harness-error'))
         if fails:
             print('bfd/compile/harness failures:', fails.most_common(8))
 
 
 def one(args):
-    seed, out, arch, shim, keep, kw, deadline = args
+    seed, out, arch, shim, keep, kind, kw, deadline = args
     if time.time() > deadline:
         return None
     try:
-        return run_case(seed, out, arch, shim, keep, **kw)
+        return run_case(seed, out, arch, shim, keep, kind, **kw)
     except Exception as e:
         return {'seed': seed, 'arch': arch, 'status': 'harness-error', 'err': repr(e), 'diffs': []}
 
@@ -339,7 +396,10 @@ def main():
     ap.add_argument('--jobs', type=int, default=min(4, os.cpu_count() or 1))
     ap.add_argument('--lddir', help='braze shim directory (default: the repository .venv\'s)')
     ap.add_argument('--keep', action='store_true', help='keep every case\'s build directory DIR/c<seed>')
-    ap.add_argument('--override', nargs='*', default=[], metavar='K=V', help="gen.py's feats=, mode=, lang=")
+    ap.add_argument('--kind', choices=['programs', 'scripts'], default='programs',
+                    help="programs: gen.py's; scripts: scriptgen.py's linker scripts (also compares section/program headers)")
+    ap.add_argument('--override', nargs='*', default=[], metavar='K=V',
+                    help="gen.py's feats=, mode=, lang=; scriptgen.py's family=, mode=")
     ap.add_argument('--summary', action='store_true', help='only summarize DIR/results.jsonl')
     a = ap.parse_args()
     out = os.path.abspath(a.out)
@@ -350,9 +410,9 @@ def main():
     start, count = (int(x) for x in a.seeds.split(':'))
     shim = find_shim(a.lddir)
     deadline = time.time() + a.minutes * 60 if a.minutes else float('inf')
-    kw = gen.parse_overrides(a.override)
+    kw = gen.parse_overrides(a.override) if a.kind == 'programs' else dict(o.split('=', 1) for o in a.override)
     os.makedirs(out, exist_ok=True)
-    jobs = [(s, out, a.arch, shim, a.keep, kw, deadline) for s in range(start, start + count)]
+    jobs = [(s, out, a.arch, shim, a.keep, a.kind, kw, deadline) for s in range(start, start + count)]
     with open(os.path.join(out, 'results.jsonl'), 'a') as log, \
             concurrent.futures.ProcessPoolExecutor(max(1, a.jobs)) as pool:
         for r in pool.map(one, jobs):
