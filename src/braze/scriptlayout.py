@@ -325,6 +325,66 @@ def _order_key(sort, sec, m):
     return (1,)
 
 
+def _compare_sections(sort, a, b) -> int:
+    """bfd's compare_section: a's sort kind decides how a compares with b (whatever b's kind)."""
+    if sort == "init":
+        d = _init_priority(a.name) - _init_priority(b.name)
+        if d:
+            return d
+        sort = "name"
+    if sort == "align+name":
+        d = b.align - a.align
+        if d:
+            return d
+        sort = "name"
+    if sort in ("name", "name+align"):
+        d = (a.name > b.name) - (a.name < b.name)
+        if d or sort == "name":
+            return d
+    return b.align - a.align
+
+
+def _bst_order(lst, sort_kind):
+    """Members of one description that mixes sort kinds (`*(SORT(.a.*) .a)`) in bfd's order: its
+    wild_sort inserts each section, in input order, into a binary tree: an unsorted one at the
+    rightmost place, a sorted one by descending from the root, compared (by its own kind) with every
+    node on the way, sorted or not; the output is the tree in order."""
+    walk = sorted(lst, key=lambda x: (x[0][0] == 2, x[0][-1]))
+    left, right = {}, {}            # node index -> child index
+    root = None
+    rightmost = None                # (parent index or None, side)
+    for i, (_, sec) in enumerate(walk):
+        kind = sort_kind.get(id(sec))
+        if root is None:
+            root = i
+            rightmost = i
+            continue
+        if kind is None:
+            right[rightmost] = i
+            rightmost = i
+            continue
+        node = root
+        while True:
+            go_left = _compare_sections(kind, sec, walk[node][1]) < 0
+            child = (left if go_left else right).get(node)
+            if child is None:
+                (left if go_left else right)[node] = i
+                if not go_left and node == rightmost:
+                    rightmost = i
+                break
+            node = child
+    out = []
+    stack, node = [], root
+    while stack or node is not None:
+        while node is not None:
+            stack.append(node)
+            node = left.get(node)
+        node = stack.pop()
+        out.append(walk[node][1])
+        node = right.get(node)
+    return out
+
+
 def _init_priority(name):
     """bfd's get_init_priority: .init_array.N/.fini_array.N sort by N, .ctors.N/.dtors.N by
     65535 - N (gcc writes 65535 - priority there); any other name counts as 0."""
@@ -356,6 +416,7 @@ def bin_sections(ctx) -> None:
         if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
             by_name.setdefault(stmt.name, stmt)
     unwind = ctx.target.unwind_section_type
+    sort_kind = {}          # id(input section) -> how its (sorted) pattern sorts
     seq = 0
     file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
     for obj_idx, obj in enumerate(ctx.objs):
@@ -384,6 +445,8 @@ def bin_sections(ctx) -> None:
                     st.chunk_of[id(stmt)] = os_
                 lst = per_desc.setdefault((id(stmt), m.index), [])
                 key = _order_key(sort, sec, m) + (seq,)
+                if sort and sort != "none":
+                    sort_kind[id(sec)] = sort
             else:
                 stmt = by_name.get(sec.name)
                 if stmt is not None:      # bfd: an orphan goes into an existing output section of its name
@@ -470,6 +533,9 @@ def bin_sections(ctx) -> None:
         for i, b in enumerate(stmt.body):
             if isinstance(b, InputDesc):
                 lst = per_desc.get((id(stmt), i), [])
+                if len({sk if sk != "none" else None for _, _, sk in b.pats}) > 1:
+                    body_members.append(_bst_order(lst, sort_kind))
+                    continue
                 lst.sort(key=lambda x: x[0])
                 body_members.append([m for _, m in lst])
             else:
