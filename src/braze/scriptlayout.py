@@ -1284,7 +1284,10 @@ def _binop(env, op, x, y, where):
     elif b_rel and asec == "num":
         r = (_apply(op, av, bv, where), bsec)
     else:
-        r = (_apply(op, _abs(x), _abs(y), where), None)
+        # bfd's arith_result_section: two addresses (neither operand a bare number) are made absolute,
+        # and inside an output section the result is a number (assigned there, section-relative)
+        both = asec != "num" and bsec != "num"
+        r = (_apply(op, _abs(x), _abs(y), where), "num" if both and env.sec is not None else None)
     return (r[0], "num") if op in _CMP else r
 
 
@@ -2590,7 +2593,9 @@ def _set_symbols(ctx, st, env):
             s.is_abs = True
         else:
             s.section = sec
-            s.value = val
+            # (a negative number made section-relative, `ADDR(.a) - ADDR(.b)` inside .c: its address
+            # wraps to 64 bits as bfd's does, the offset from the section may be negative)
+            s.value = ((val + sec.addr) & ((1 << 64) - 1)) - sec.addr
             s.script_abs = False
             s.is_abs = False
         ref = types.get(name)
