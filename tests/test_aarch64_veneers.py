@@ -201,11 +201,12 @@ def erratum_view(path: Path) -> dict:
     # the stub section (after its group's last input section): it starts with a branch over itself
     # and a nop, 8-aligned, before the first named veneer
     named = [v for v, s, t, x, n in syms if n.startswith("e843419@")]
-    assert named, "no erratum veneer symbol"
-    a = min(named) - 8
-    while not (word(a) & 0xfc000000 == 0x14000000 and word(a + 4) == NOP and a + 4 * (word(a) & 0x3ffffff) > min(named)):
-        a -= 8
-    end = a + 4 * (word(a) & 0x3ffffff)
+    a = end = taddr + tsize     # (no stub section: --fix-cortex-a53-843419=adr)
+    if named:
+        a = min(named) - 8
+        while not (word(a) & 0xfc000000 == 0x14000000 and word(a + 4) == NOP and a + 4 * (word(a) & 0x3ffffff) > min(named)):
+            a -= 8
+        end = a + 4 * (word(a) & 0x3ffffff)
     for n, (v, s) in sorted(funcs.items()):
         code = []
         for p in range(v, v + s, 4):
@@ -215,7 +216,8 @@ def erratum_view(path: Path) -> dict:
                 w = ("b to the veneer holding", word(t))
             code.append(w)
         if n == "f5":           # (its GOT slot's offset: the linkers order .got differently)
-            code[2] = code[2] & ~0x3ffc00
+            w = code[2]
+            code[2] = (w[0], w[1] & ~0x3ffc00) if type(w) is tuple else w & ~0x3ffc00
         view["code"][n] = code
     for e in range(a + 8, end, 8):
         w0, w1 = word(e), word(e + 4)

@@ -35,6 +35,7 @@ VALUES = {
     "plugin": "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so",
     "b": "binary", "format": "binary",
     "size-map": "map.html", "reproduce": "repro.tar",
+    "fix-cortex-a53-843419": "adr", "stub-group-size": "1000",
 }
 # Options whose effect is the default: what to put before them so that they visibly undo it.
 PREFIX = {
@@ -189,7 +190,7 @@ BRAZE_ONLY = {"time", "threads", "thread-count", "no-threads", "lib-main", "init
               "time-trace-granularity", "no-cache",
               "size-map", "reproduce"}
 # options of the aarch64 emulation (checked against aarch64-linux-gnu-ld.bfd below); x86-64 links refuse them
-AARCH64_ONLY = {"fix-cortex-a53-843419"}
+AARCH64_ONLY = {"fix-cortex-a53-843419", "no-apply-dynamic-relocs", "pic-veneer", "stub-group-size"}
 BRAZE_ONLY |= AARCH64_ONLY
 
 

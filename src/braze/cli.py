@@ -502,7 +502,49 @@ def _arg_m(c, s, v):
 
 # ---- aarch64 (issue 12 part 2)
 @_flag("fix-cortex-a53-843419")
-def _flag_fix_cortex_a53_843419(c, s): c.fix_cortex_a53_843419 = True
+def _flag_fix_cortex_a53_843419(c, s):
+    c.fix_cortex_a53_843419 = True
+    c.fix_843419_mode = "full"
+
+
+@_arg("fix-cortex-a53-843419")
+def _arg_fix_cortex_a53_843419(c, s, v):
+    # (bfd reports an unknown word as an error yet links with the full fix and exits 0: refused here)
+    if v not in ("", "full", "adr", "adrp"):
+        raise LinkError(f"unrecognized option for --fix-cortex-a53-843419: {v}")
+    c.fix_cortex_a53_843419 = True
+    c.fix_843419_mode = v or "full"
+
+
+@_flag("no-apply-dynamic-relocs")
+def _flag_no_apply_dynamic_relocs(c, s): c.no_apply_dynamic_relocs = True
+
+
+@_flag("pic-veneer")
+def _flag_pic_veneer(c, s): c.pic_veneer = True
+
+
+@_arg("stub-group-size")
+def _arg_stub_group_size(c, s, v):
+    c.stub_group_size = _bfd_scan_vma(v)
+
+
+def _bfd_scan_vma(v: str) -> int:
+    """A number as bfd_scan_vma reads it (strtoul, base 0: a sign, 0x hex, 0 octal; an empty word is
+    0), as bfd's signed 64-bit group size; anything left over is bfd's fatal "invalid number"."""
+    import re
+    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", v)
+    if m is None:
+        if v == "":
+            return 0
+        raise LinkError(f"invalid number `{v}'")
+    n = int(m.group(2), 0) if m.group(2)[:2].lower() == "0x" or m.group(2) == "0" else \
+        int(m.group(2), 8) if m.group(2)[0] == "0" else int(m.group(2))
+    n = min(n, (1 << 64) - 1)           # (strtoul saturates)
+    if m.group(1) == "-":
+        n = -n
+    n &= (1 << 64) - 1
+    return n - (1 << 64) if n >> 63 else n
 
 
 @_arg("z")

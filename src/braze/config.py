@@ -192,6 +192,10 @@ class Config:
     gc_keep_exported: bool = False       # --gc-keep-exported: global default/protected definitions are gc roots
     print_output_format: bool = False    # --print-output-format: the output's BFD target name on stdout
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
+    fix_843419_mode: str = "full"        # its =full|adr|adrp: ADR rewrite and veneer, ADR only, veneer only
+    no_apply_dynamic_relocs: bool = False   # aarch64: data words with a dynamic relocation keep their input bytes
+    pic_veneer: bool = False             # aarch64: --pic-veneer (bfd's aarch64 veneers are PC-relative anyway)
+    stub_group_size: int | None = None   # aarch64: --stub-group-size=N (bfd's default: 1)
     z_machine: list = field(default_factory=list)   # (Target.name, keyword): one machine's -z keywords given
     copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"

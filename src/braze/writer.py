@@ -74,6 +74,7 @@ def post_write(ctx) -> None:
         pw = getattr(c, "post_write", None)
         if pw is not None and c is not ctx.syn.build_id:
             pw(ctx, buf)
+    ctx.target.post_write(ctx, buf)
     if ctx.config.compress_debug_sections != "none":
         ctx.buf = _compress_debug(ctx, buf)
 

@@ -765,6 +765,21 @@ def apply_jobs(ctx, buf, jobs: list[tuple[Any, int, int]]) -> None:
         apply_relocs(ctx, m.file, m, None, buf, off, addr)
 
 
+def post_write(ctx, buf) -> None:
+    """--no-apply-dynamic-relocs: bfd leaves the input's bytes in a data word that gets a dynamic
+    relocation in .rela.dyn from an R_AARCH64_ABS64 (RELATIVE, IRELATIVE, ABS64); GOT slots and the
+    words .relr.dyn relocates keep their link-time values. (After .rela.dyn took its RELATIVE
+    addends from the relocated words.)"""
+    if not ctx.config.no_apply_dynamic_relocs:
+        return
+    for r in ctx.syn.rela_dyn.relocs:
+        m = r.place
+        if type(m) is InputSection and m.out is not None:
+            p = r.poff
+            o = m.out.offset + m.out_off + p
+            buf[o:o + 8] = m.data[p:p + 8]
+
+
 
 def _tls_offset(insn: int, t: int, v: int, movw: dict, ldst: dict, hi12: int, lo12: int,
                 lo12_nc: int) -> tuple[int, bool]:
@@ -878,6 +893,9 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
             if not -0x8000000 <= v < 0x8000000:
                 stub = _stub_addr(ctx, sec, s, A)
                 if stub is not None:        # bfd: to the group's veneer, the addend dropped
+                    if not -0x8000000 <= stub - P < 0x8000000:
+                        _overflow(obj, sec, off, t, s, stub - P)    # (a --stub-group-size too large)
+                        return 1
                     _put(buf, loc, set_imm26(insn, (stub - P) >> 2))
                     return 1
                 raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): {rname(t)} to `{diag.demangle(s.name)}' "
@@ -1272,6 +1290,10 @@ class AArch64(Target):
     def finish_thunks(ctx) -> None:
         from .aarch64_veneers import finish_thunks
         finish_thunks(ctx)
+
+    @staticmethod
+    def post_write(ctx, buf) -> None:
+        post_write(ctx, buf)
 
     @staticmethod
     def finish_weak_undefined(ctx) -> None:

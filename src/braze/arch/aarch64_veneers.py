@@ -118,24 +118,32 @@ def _dest(ctx, s) -> int:
     return plt_addr(ctx, s) if has_plt(s) else sym_addr(ctx, s)
 
 
-def _groups(secs) -> list:
+def group_params(cfg) -> tuple[int, bool]:
+    """--stub-group-size=N as bfd reads it: (group size, whether stubs only serve the sections before
+    them, as a negative N asks); 1 or -1 is the default size."""
+    n = 1 if cfg.stub_group_size is None else cfg.stub_group_size
+    size = -n if n < 0 else n
+    return (GROUP_SIZE if size == 1 else size), n < 0
+
+
+def _groups(secs, size: int = GROUP_SIZE, after_only: bool = False) -> list:
     """bfd's grouping, as its output shows it: a group is the longest run of sections spanning less
-    than GROUP_SIZE; its stub section follows its last section, and the sections after that whose end
-    is less than GROUP_SIZE past the stub section use it too. Returns each section's group's last
-    section index."""
+    than `size`; its stub section follows its last section, and (unless after_only) the sections after
+    that whose end is less than `size` past the stub section use it too. Returns each section's
+    group's last section index."""
     link = [0] * len(secs)
     n = len(secs)
     i = 0
     while i < n:
         start = secs[i].out_off
         j = i
-        while j + 1 < n and secs[j + 1].out_off + secs[j + 1].size - start < GROUP_SIZE:
+        while j + 1 < n and secs[j + 1].out_off + secs[j + 1].size - start < size:
             j += 1
         end = secs[j].out_off + secs[j].size
         for k in range(i, j + 1):
             link[k] = j
         k = j + 1
-        while k < n and secs[k].out_off + secs[k].size - end < GROUP_SIZE:
+        while not after_only and k < n and secs[k].out_off + secs[k].size - end < size:
             link[k] = j
             k += 1
         i = k
@@ -149,12 +157,13 @@ class Veneers:
         self.group = {}
         self.stubs = {}         # id(group's last section) -> StubSection, in creation order
         self.code = []          # (output section, [code input sections with relocations])
+        size, after_only = group_params(ctx.config)
         for c in ctx.chunks:
             members = getattr(c, "members", None)
             if not members or not c.flags & SHF_EXECINSTR or c.type == SHT_NOBITS:
                 continue
             secs = [m for m in members if type(m) is InputSection and m.flags & SHF_EXECINSTR]
-            for m, k in zip(secs, _groups(secs)):
+            for m, k in zip(secs, _groups(secs, size, after_only)):
                 self.group[id(m)] = (c, secs[k])
             self.code.append((c, [m for m in secs if m.rel_size and m.file is not None]))
         self.errata = {}        # id(input section) -> [Erratum]
@@ -178,7 +187,9 @@ class Veneers:
         code input section (between its $x and $d mapping symbols), an ADRP at an address ending in
         0xff8 or 0xffc, then a load/store (not a load pair), then, directly or one instruction later,
         an unsigned-offset load/store based on the ADRP's register. Each gets an 8-byte veneer, in a stub
-        section right after the input section holding it (not its group's)."""
+        section right after the input section holding it (not its group's); with
+        --fix-cortex-a53-843419=adr none (bfd makes no stub: the ADRP must become an ADR)."""
+        adr_only = ctx.config.fix_843419_mode == "adr"
         new = set()
         for c, _secs in self.code:
             for m in c.members:
@@ -189,11 +200,13 @@ class Veneers:
                         raise LinkError(f"{m.file.name}:({m.name}+0x{adrp_off:x}): a Cortex-A53 erratum "
                                         "843419 sequence in a section without relocations is not "
                                         "supported by braze")
-                    st = self._stub(ctx, m, own=True)
                     e = Erratum(m, adrp_off, insn_off, "")
-                    e.name = f"e843419@{len(self.errata_all()):04x}_{m.shndx:08x}_{insn_off:x}"
-                    st.veneers[("e843419", id(m), insn_off)] = e
                     self.errata.setdefault(id(m), []).append(e)
+                    if adr_only:
+                        continue
+                    st = self._stub(ctx, m, own=True)
+                    e.name = f"e843419@{len(self.errata_all()) - 1:04x}_{m.shndx:08x}_{insn_off:x}"
+                    st.veneers[("e843419", id(m), insn_off)] = e
                     new.add(st)
         return new
 
@@ -303,8 +316,11 @@ def finish_thunks(ctx) -> None:
     v = ctx.a64_veneers
     for st in v.stubs.values():
         st.finish()
+    mode = ctx.config.fix_843419_mode
     for e in v.errata_all():
-        e.use = _adrp_page_delta(ctx, e) is not None and not _adr_reaches(ctx, e)
+        # full: the veneer where ADR does not reach; adrp: always; adr: never (fix_errata refuses)
+        e.use = mode != "adr" and _adrp_page_delta(ctx, e) is not None \
+            and (mode == "adrp" or not _adr_reaches(ctx, e))
     from ..symtab import add_linker_locals
     add_linker_locals(ctx, list(v.symbols()))
 
@@ -422,7 +438,11 @@ def fix_errata(ctx, sec, buf, base_off, base_addr) -> None:
     reaches (bfd's first choice), else the load/store moves to its veneer and a branch replaces it;
     the veneer gets the relocated load/store and a branch back either way (as bfd writes it)."""
     v = ctx.a64_veneers
+    mode = ctx.config.fix_843419_mode
     for e in v.errata[id(sec)]:
+        if mode == "adr":
+            _to_adr(sec, buf, base_off + e.adrp_off, base_addr + e.adrp_off, e.adrp_off, mode)
+            continue
         st = v.stubs[id(sec)]
         vaddr = st.addr + e.off
         voff = st.out.offset + st.out_off + e.off
@@ -433,34 +453,45 @@ def fix_errata(ctx, sec, buf, base_off, base_addr) -> None:
         if e.use:
             struct.pack_into("<I", buf, loc, _B | (((vaddr - (base_addr + e.insn_off)) >> 2) & 0x3ffffff))
             continue
-        a = base_off + e.adrp_off
-        w = struct.unpack_from("<I", buf, a)[0]
-        if w & 0x9f000000 != 0x90000000:
-            continue                    # (relaxed to another instruction: no ADRP left)
-        P = base_addr + e.adrp_off
-        imm = (_sext(((w >> 5) & 0x7ffff) << 2 | (w >> 29) & 3, 21) << 12) - (P & 0xfff)
-        imm &= 0x1fffff
-        struct.pack_into("<I", buf, a, 0x10000000 | (w & 0x1f) | (imm & 3) << 29 | (imm >> 2) << 5)
+        if mode != "adrp":
+            _to_adr(sec, buf, base_off + e.adrp_off, base_addr + e.adrp_off, e.adrp_off, mode)
+
+
+def _to_adr(sec, buf, a: int, P: int, adrp_off: int, mode: str) -> None:
+    """The ADRP at buf[a] (address P) as an ADR of the same page (bfd's ADR workaround); one out of
+    ADR's reach is an error (bfd's, with =adr; without stub sections, braze's)."""
+    w = struct.unpack_from("<I", buf, a)[0]
+    if w & 0x9f000000 != 0x90000000:
+        return                          # (relaxed to another instruction: no ADRP left)
+    imm = (_sext(((w >> 5) & 0x7ffff) << 2 | (w >> 29) & 3, 21) << 12) - (P & 0xfff)
+    if not -0x100000 <= imm < 0x100000:
+        if mode == "adr":
+            raise LinkError(f"{sec.file.name}: erratum 843419 immediate {imm & 0xffffffffffffffff:#x} out of "
+                            "range for ADR (input file too large) and --fix-cortex-a53-843419=adr used; run "
+                            "the linker with --fix-cortex-a53-843419=full instead")
+        _needs_veneer(sec, adrp_off)
+    imm &= 0x1fffff
+    struct.pack_into("<I", buf, a, 0x10000000 | (w & 0x1f) | (imm & 3) << 29 | (imm >> 2) << 5)
 
 
 def fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr) -> None:
     """With a SECTIONS script (whose layout makes no stub sections): bfd's ADR form where it
-    reaches; a sequence that needs a veneer is refused."""
+    reaches (=adrp: never); a sequence that needs a veneer is refused."""
     data = bytes(buf[base_off:base_off + sec.size])
+    mode = ctx.config.fix_843419_mode
 
     class _View:            # the relocated bytes, for the scan
         file, shndx, size = sec.file, sec.shndx, sec.size
     v = _View()
     v.data = data
     for adrp_off, _insn_off in _erratum_sites(v, base_addr):
-        a = base_off + adrp_off
-        w = struct.unpack_from("<I", buf, a)[0]
-        P = base_addr + adrp_off
-        imm = (_sext(((w >> 5) & 0x7ffff) << 2 | (w >> 29) & 3, 21) << 12) - (P & 0xfff)
-        if not -0x100000 <= imm < 0x100000:
-            raise LinkError(f"{sec.file.name}:({sec.name}+0x{adrp_off:x}): this instruction sequence needs "
-                            "a Cortex-A53 erratum 843419 veneer, which braze does not write with a SECTIONS "
-                            "linker script; link without --fix-cortex-a53-843419 (gcc: "
-                            "-mno-fix-cortex-a53-843419)")
-        imm &= 0x1fffff
-        struct.pack_into("<I", buf, a, 0x10000000 | (w & 0x1f) | (imm & 3) << 29 | (imm >> 2) << 5)
+        if mode == "adrp":
+            _needs_veneer(sec, adrp_off)
+        _to_adr(sec, buf, base_off + adrp_off, base_addr + adrp_off, adrp_off, mode)
+
+
+def _needs_veneer(sec, adrp_off: int) -> None:
+    raise LinkError(f"{sec.file.name}:({sec.name}+0x{adrp_off:x}): this instruction sequence needs "
+                    "a Cortex-A53 erratum 843419 veneer, which braze does not write with a SECTIONS "
+                    "linker script; link without --fix-cortex-a53-843419 (gcc: "
+                    "-mno-fix-cortex-a53-843419)")

@@ -183,6 +183,10 @@ class Target:
     def finish_scan(self, ctx) -> None:
         """After GOT/PLT/copy allocation: last adjustments of the dynamic relocations."""
 
+    def post_write(self, ctx, buf) -> None:
+        """After the linker-made sections read the relocated image back (.rela.dyn's RELATIVE
+        addends): this machine's last changes to the image."""
+
     # ---- range-extension thunks (veneers)
     def add_thunks(self, ctx) -> bool:
         """After a layout pass: add the branch thunks the current addresses need (growing code output

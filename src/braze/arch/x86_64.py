@@ -1413,8 +1413,12 @@ class X86_64(Target):
 
     def configure(self, cfg) -> None:
         """aarch64's options: x86-64 bfd does not know them (its -z keywords are only warned about)."""
-        if cfg.fix_cortex_a53_843419:
-            raise LinkError("option --fix-cortex-a53-843419 is not supported for x86-64 (an aarch64 option)")
+        for given, opt in ((cfg.fix_cortex_a53_843419, "--fix-cortex-a53-843419"),
+                           (cfg.no_apply_dynamic_relocs, "--no-apply-dynamic-relocs"),
+                           (cfg.pic_veneer, "--pic-veneer"),
+                           (cfg.stub_group_size is not None, "--stub-group-size")):
+            if given:
+                raise LinkError(f"option {opt} is not supported for x86-64 (an aarch64 option)")
         self.warn_foreign_z(cfg)
 
     @staticmethod
