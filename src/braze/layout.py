@@ -113,6 +113,8 @@ def order_sections(ctx) -> None:
     for c in chunks:
         c.rank = rank_of(c)
     chunks.sort(key=_chunk_order)
+    if ctx.config.section_starts:
+        chunks = _placed_orphans_last(ctx.config, chunks)
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them, and __start_/__stop_ of their names, move to a section near them)
     keep: Any = ()
@@ -243,6 +245,22 @@ def _fixed_starts(ctx, chunks) -> dict:
                         f"outside bfd's default script ({orphans[0]}) is not supported by braze (bfd places "
                         "those next to the placed section's statement, ahead of its whole script)")
     return out
+
+
+def _placed_orphans_last(cfg, chunks: list) -> list:
+    """An allocated section outside bfd's default script given an address (--section-start): bfd
+    makes its output section when it meets the address statement, before placing orphans, so it
+    follows every section of the script rather than sitting where orphan placement would put it (and
+    its address does not move the sections after that place). In address order (bfd's segment map
+    sorts sections by address; the section headers keep the options' order: _fixed_first)."""
+    by = {c.name: c for c in chunks if c.flags & SHF_ALLOC}
+    late = sorted((by[n] for n in cfg.section_starts if n in by and n not in _SCRIPT_SECTIONS),
+                  key=lambda c: cfg.section_starts[c.name])
+    if not late:
+        return chunks
+    rest = [c for c in chunks if c not in late]
+    at = next((i for i, c in enumerate(rest) if not c.flags & SHF_ALLOC), len(rest))
+    return rest[:at] + late + rest[at:]
 
 
 # the sections bfd's orphan placement puts other sections after (ld/ldelf.c's table of places)
