@@ -122,9 +122,16 @@ def gotpcrelx_imm(ctx, s) -> bool:
     return (s.is_abs and not (s.script_abs and ctx.config.pic)) or (s.rank == NONE and not s.linker_defined)
 
 
-def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol) -> bool:
+def _at_insn(off: int, t: int, addend: int) -> bool:
+    """bfd rewrites a GOTPCREL(X) reference only as the displacement ending an instruction: addend -4
+    (the field is the last 4 bytes; any other addend reads beside the GOT slot) and room for the
+    opcode and ModRM (and the REX prefix of REX_GOTPCRELX) in the section before it."""
+    return addend == -4 and off >= (3 if t == R_REX_GOTPCRELX else 2)
+
+
+def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int) -> bool:
     cfg = ctx.config
-    if not cfg.relax or off < 2:
+    if not cfg.relax or not _at_insn(off, t, addend):
         return False
     pic: bool = bool(cfg.pic)
     if s.rank == SHARED or s.type == STT_GNU_IFUNC or (may_be_preemptible(s, bool(cfg.shared))
@@ -139,7 +146,7 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol) -> bool:
     if s.is_abs and pic and not s.script_abs:
         # bfd: only a mov, to `mov $value` when the value fits (a lea would need a dynamic relocation);
         # an assignment's symbol (--defsym, a script) converts as the image's own (lea: image + value)
-        if op != 0x8b or t == R_GOTPCREL or s.linker_defined or off < 3:
+        if op != 0x8b or t == R_GOTPCREL or s.linker_defined:
             return False
         return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
     if op == 0x8b:
@@ -465,12 +472,13 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if data is None:
                 data = sec.data
             if pic and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined and \
-                    off >= 2 and ctx.config.relax and _abs_got_becomes_pc32(data, off, t) and \
+                    ctx.config.relax and _at_insn(off, t, _addend(raw, rels, i)) and \
+                    _abs_got_becomes_pc32(data, off, t) and \
                     not (may_be_preemptible(s, shared) and is_preemptible(ctx, s)):
                 # bfd turns a GOTPCREL load into a lea and a GOTPCRELX call/jmp into a direct one,
                 # PC-relative to an absolute symbol its PIC output binds: then refuses that PC32
                 _err_pie_abs(obj, sec, R_PC32, s)
-            if gotpcrelx_relaxable(ctx, data, off, t, s):
+            if gotpcrelx_relaxable(ctx, data, off, t, s, _addend(raw, rels, i)):
                 continue
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if may_be_preemptible(s, shared)
                                        and is_preemptible(ctx, s) else 0))
@@ -891,7 +899,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
                 return False        # an IRELATIVE relocation fills it (bfd leaves the input's bytes)
         _pack_Q(buf, loc, (S + A) & 0xffffffffffffffff)
     elif t == R_REX_GOTPCRELX or t == R_GOTPCRELX or t == R_GOTPCREL:
-        if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+        if gotpcrelx_relaxable(ctx, sec.data, off, t, s, A):
             # per reference, like bfd: a GOT slot other references need does not stop this one
             if not _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, gotpcrelx_imm(ctx, s)):
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "

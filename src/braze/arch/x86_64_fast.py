@@ -119,7 +119,7 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
                 deferred.append(int(i))
                 continue
         elif t == R_GOTPCREL or t == R_GOTPCRELX or t == R_REX_GOTPCRELX:
-            S = _got_slot(ctx, obj, sec, int(idx), int(o - o0), int(t))
+            S = _got_slot(ctx, obj, sec, int(idx), int(o - o0), int(t), int(A))
             lea = S == _TO_LEA
             if lea:
                 S = bounded(sv[idx]) if k & 7 == _K_VAL else BOUND
@@ -145,7 +145,7 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
 
 
 
-def _got_slot(ctx, obj, sec: InputSection, idx: int, off: int, t: int) -> i64:
+def _got_slot(ctx, obj, sec: InputSection, idx: int, off: int, t: int, addend: int) -> i64:
     """The GOT slot's address for a GOTPCREL, GOTPCRELX or REX_GOTPCRELX reference to a global with a
     slot that the general path would not relax (a library's symbol, a preemptible one, an instruction
     bfd does not rewrite: rust's GOTPCREL loads of libc's symbols); _TO_LEA for a mov that PIC output
@@ -158,7 +158,7 @@ def _got_slot(ctx, obj, sec: InputSection, idx: int, off: int, t: int) -> i64:
     s = syms[idx]
     if s is None:
         return BOUND
-    if gotpcrelx_relaxable(ctx, sec.data, off, t, s):
+    if gotpcrelx_relaxable(ctx, sec.data, off, t, s, addend):
         # (_relax_gotpcrelx: a mov becomes a lea unless the value goes in as an immediate)
         if ctx.config.pic and sec.data[off - 2] == 0x8b and not gotpcrelx_imm(ctx, s):
             return _TO_LEA
