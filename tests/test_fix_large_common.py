@@ -5,6 +5,9 @@ size and alignment win, an archive member with one is not loaded for a symbol th
 far) and allocates it in .lbss (its linker-created LARGE_COMMON input section, which keeps .lbss even
 when empty); a normal common declaration of the same name makes it a normal common in .bss. `ld -r`
 keeps it large (LARGE_COM), merged as commons are; --cref lists it as a common.
+A large common in LTO IR: the plugin reports a plain common, which bfd keeps and merges the compiled
+object's large one into, so it becomes normal (.bss) as with any normal declaration; braze took the
+compiled object's alone (.lbss).
 Compared: the program's output, the symbols' sizes and output sections, the .bss/.lbss/.ldata
 section headers (size, flags, alignment), the segment mapping, and -r symbol tables."""
 from __future__ import annotations
@@ -43,6 +46,10 @@ def work(tmp_path_factory, braze_lddir):
     out = subprocess.run(["readelf", "-Ws", str(b.root / "large-fno-pic.o")], capture_output=True, text=True,
                          env=tool_env(), check=True).stdout
     assert re.search(r"LARGE_COM big$", out, re.M), out       # (the compiler made a large common)
+    for name in ("large", "others", "main", "larger"):      # GCC IR (LTO); the compiled code's are large
+        text, flags = SRCS[name]
+        for pic in ("-fno-pic", "-fPIC"):
+            b.run(["gcc", "-O2", "-fcommon", "-flto", pic, *flags, "-c", f"{name}.c", "-o", f"{name}{pic}.lto.o"])
     b.run(["ar", "rcs", "liblarge.a", "large-fno-pic.o"])
     b.run(["ar", "rcs", "libdef.a", "defined-fno-pic.o"])
     b.run(["ar", "rcs", "liblarger.a", "larger-fno-pic.o", "addr-fno-pic.o"])
@@ -134,4 +141,40 @@ def test_large_common_cref_vs_bfd(work):
                   f"-Wl,--cref,-Map,{m}", "-o", out])
         text = m.read_text().split("Cross Reference Table")[1]
         res.append([line for line in text.splitlines() if line.startswith(("big ", "small_c ", " "))][:8])
+    assert res[1] == res[0]
+
+
+# (inputs after main, output kind): `.lto` inputs are GCC IR
+LTO_LINKS = [
+    ("large.lto", "exe"), ("large.lto", "pie"), ("large.lto others.lto", "exe"), ("large.lto larger", "exe"),
+    ("large.lto small", "pie"), ("large larger.lto", "exe"),
+]
+
+
+@pytest.mark.parametrize("inputs,kind", LTO_LINKS, ids=[f"{i.replace(' ', '+')}-{k}" for i, k in LTO_LINKS])
+def test_large_common_from_lto_ir_vs_bfd(work, inputs, kind):
+    pic = "-fPIC" if kind == "pie" else "-fno-pic"
+    mode = ["-pie"] if kind == "pie" else ["-no-pie"]
+    args = [f"{a[:-4]}{pic}.lto.o" if a.endswith(".lto") else f"{a}{pic}.o" for a in inputs.split()]
+    tag = "lto-" + inputs.replace(" ", "+") + "-" + kind
+    res = []
+    for linker in ("bfd", "test"):
+        out = work.root / f"{tag}-{linker}"
+        work.run(["gcc", *work.ld(linker), "-O2", "-flto", "-mcmodel=medium", *mode, f"main{pic}.o", *args,
+                  "-o", out])
+        run = subprocess.run([str(out)], capture_output=True, text=True)
+        res.append((run.returncode, run.stdout, _structure(out)))
+    assert res[0][:2] == (0, "7 1\n")
+    assert res[1] == res[0]
+
+
+def test_large_common_from_lto_ir_shared_vs_bfd(work):
+    res = []
+    for linker in ("bfd", "test"):
+        out = work.root / f"liblc-lto-{linker}.so"
+        work.run(["gcc", *work.ld(linker), "-O2", "-flto", "-mcmodel=medium", "-shared", "large-fPIC.lto.o",
+                  "others-fPIC.lto.o", "-o", out])
+        dyn = sorted(" ".join((f[2], f[3], f[6], f[7])) for f in map(str.split, _readelf(out, "--dyn-syms").splitlines())
+                     if len(f) == 8 and f[7] in NAMES)
+        res.append((_structure(out), dyn))
     assert res[1] == res[0]

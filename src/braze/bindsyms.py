@@ -164,6 +164,15 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                 diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
                            f">>> defined at {obj.name}")
             elif rank == COMMON:
+                if _ir_common_dropped(s, obj):
+                    # bfd (plugin_notice): a regular object's common declaration drops an IR one, so
+                    # this one is the symbol's whole (the plugin is told so: RESOLVED_EXEC); the
+                    # IR's was a normal common, which made a large one normal first
+                    define(s, obj, sec, value, size, info, bind, shndx, rank)
+                    s.dyn_version = ver
+                    s.common_align = value
+                    s.large_common = False
+                    continue
                 if cfg.warn_common:
                     _multiple_common(s, obj, size)
                 if size > s.size:
@@ -311,6 +320,11 @@ def define_shared(s: Symbol, so: Any, d: Any) -> None:
     define(s, so, None, d[1], d[2], d[3], d[4], d[5], SHARED)
     s.verneed = d[6]
     s.sto_flags |= d[9]
+
+
+def _ir_common_dropped(s: Symbol, obj: Any) -> bool:
+    """Does regular object obj's common declaration take symbol s over from an IR common?"""
+    return bool(getattr(s.file, "is_ir", False)) and not getattr(obj, "is_ir", False)
 
 
 def define(s: Symbol, file: Any, sec: Any, value: int, size: int, info: int, bind: int, shndx: int,

@@ -647,7 +647,7 @@ class PluginHost:
             if self.added_files:
                 raise LinkError("plugin added input files without claiming any")
             return
-        from .symbols import NONE
+        from .symbols import NONE, COMMON
         from .resolve import _define_shared
         ctx = self.ctx
         r = self.reader
@@ -659,11 +659,14 @@ class PluginHost:
             del ctx.comdat[key]
         # the IR definitions leave the symbol table; the plugin's objects define again what survived
         reset = []
+        ir_commons = []
         for f in self.files:
             for s in f.syms:
                 if s is None:
                     continue
                 if id(s.file) in irs:
+                    if s.rank == COMMON:
+                        ir_commons.append(s)
                     s.rank = NONE
                     s.file = None
                     s.section = None
@@ -700,6 +703,12 @@ class PluginHost:
         for lib in self.added_libs:
             p = r.find_lib(lib, static)
             r.add_path(p, as_needed, False, static, os.path.basename(p), from_lib=True)
+        # bfd keeps the IR's common (a normal one: the plugin API has no large kind) in its hash
+        # table and merges the compiled object's into it, and a normal common declaration makes a
+        # large one normal: a large common from IR ends up in .bss
+        for s in ir_commons:
+            if s.rank == COMMON:
+                s.large_common = False
         # bfd puts the new inputs where the first claimed file was
         new = ctx.objs[n0:]
         ctx.objs = ctx.objs[:at] + new + ctx.objs[at:n0]
