@@ -703,9 +703,8 @@ class PluginHost:
         for lib in self.added_libs:
             p = r.find_lib(lib, static)
             r.add_path(p, as_needed, False, static, os.path.basename(p), from_lib=True)
-        # bfd keeps the IR's common (a normal one: the plugin API has no large kind) in its hash
-        # table and merges the compiled object's into it, and a normal common declaration makes a
-        # large one normal: a large common from IR ends up in .bss
+        # in bfd the compiled object's large common meets the IR's (a plain one: the plugin API has
+        # no large kind), which makes it normal before the IR's is dropped: it ends up in .bss
         for s in ir_commons:
             if s.rank == COMMON:
                 s.large_common = False
