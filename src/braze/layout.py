@@ -254,10 +254,12 @@ def _placed_orphans_last(cfg, chunks: list) -> list:
     its address does not move the sections after that place). In address order (bfd's segment map
     sorts sections by address; the section headers keep the options' order: _fixed_first)."""
     by = {c.name: c for c in chunks if c.flags & SHF_ALLOC}
-    late = sorted((by[n] for n in cfg.section_starts if n in by and n not in _SCRIPT_SECTIONS),
-                  key=lambda c: cfg.section_starts[c.name])
-    if not late:
+    # (sorted by (address, option order) pairs: a lambda in a compiled module is a class of its own)
+    keyed = sorted((cfg.section_starts[n], i, n) for i, n in enumerate(cfg.section_starts)
+                   if n in by and n not in _SCRIPT_SECTIONS)
+    if not keyed:
         return chunks
+    late = [by[n] for _, _, n in keyed]
     rest = [c for c in chunks if c not in late]
     at = next((i for i, c in enumerate(rest) if not c.flags & SHF_ALLOC), len(rest))
     return rest[:at] + late + rest[at:]
