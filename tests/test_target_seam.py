@@ -44,6 +44,8 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             "add_thunks", "finish_thunks",
             # bfd's default script fills code output sections on some machines only (aarch64's NOP)
             "bfd_script_fill",
+            # bfd's always-made empty .got of a static link (x86-64), which aligns script LMAs
+            "static_empty_got_align",
             # large common symbols (x86-64's SHN_X86_64_LCOMMON in .lbss): most machines have none
             "large_common_shndx", "large_common_section", "large_common_flags",
             # st_other bits a machine carries from inputs to outputs (aarch64's VARIANT_PCS); the

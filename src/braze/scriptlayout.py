@@ -1138,6 +1138,25 @@ def attach_synthetic(ctx, chunks) -> None:
                                 "SECTIONS script: placing it as an orphan in a dynamic link is not supported "
                                 "by braze (give it an output section statement)")
             _place_synthetic_orphan(st, c, mine)
+    _place_empty_got(ctx, st, chunks, mine)
+
+
+def _place_empty_got(ctx, st, chunks, mine) -> None:
+    """bfd's static link still has its (empty) .got, .got.plt and .igot.plt when sizing: an orphan
+    after .data that no output keeps, but which becomes the section whose VMA-LMA relation the next
+    ones copy (its LMA aligned, so the LMAs after a `.data : AT(x)` move to that alignment)."""
+    syn = ctx.syn
+    align = ctx.target.static_empty_got_align
+    if not align or ctx.dynamic or ctx.config.relocatable or any(c is syn.got or c is syn.gotplt for c in chunks) \
+            or _script_names(ctx, st, syn.got, [".got", ".igot", ".got.plt", ".igot.plt"]):
+        return
+    stmt = OutSecStmt(syn.got.name, "")
+    stmt.orphan = True
+    stmt.phantom_align = align
+    st.chunk_of[id(stmt)] = syn.got
+    st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+    _place_orphan(st, stmt, syn.got)
+    mine.add(id(syn.got))
 
 
 def gotplt_leads_got(st) -> bool:
@@ -1826,6 +1845,16 @@ def _walk(env, st, kept):
         if isinstance(s, OutSecStmt):
             env.prefer_next = False
             env.current = c if c is not None else st.chunk_of.get(id(s), env.current)
+        if c is None and isinstance(s, OutSecStmt) and s.phantom_align:
+            # (bfd's empty linker-made .got: `.` stays, the LMA relation moves to it)
+            region = regions.get(s.region[0]) if s.region is not None else \
+                _default_region(regions, st.chunk_of[id(s)]) if regions else None
+            rkey = region.name if region is not None else None
+            addr = align_up(region.cur if region is not None else rcur, s.phantom_align)
+            if s.lma_region is None and rkey in prev_lma_delta and env.dot >= last_vma[rkey]:
+                prev_lma_delta[rkey] = align_up(addr + prev_lma_delta[rkey], s.phantom_align) - addr
+                last_vma[rkey] = addr
+            continue
         if c is None:
             if getattr(s, "addr", None) is not None:
                 sdot = _sizing_addr(env, s, sdot)   # (bfd sizes a removed section's address too)
@@ -1876,11 +1905,20 @@ def _walk(env, st, kept):
                 _no_region(env, st, c)
         if s.addr is not None:
             addr = _sizing_addr(env, s, sdot, True)
+            if s.align is not None:
+                # bfd aligns an address by the statement's ALIGN() (not by its inputs'), and says so
+                moved = align_up(addr, _abs(_eval(env, s.align))) - addr
+                if moved and env.final:
+                    diag.warn(f"start of section {s.name} changed by {moved}")
+                addr += moved
         elif region is not None:
             addr = align_up(region.cur, align)
         else:
             addr = align_up(rcur, align)
         c.addr = addr
+        if env.final and s.addr is not None and addr & (c.align - 1):
+            # bfd (since 2.35): an address the section's alignment does not fit lowers sh_addralign
+            c.align = addr & -addr
         env.dot = addr
         env.sec = c
         _body(env, st, s, c, body, extra)
@@ -1895,17 +1933,20 @@ def _walk(env, st, kept):
                 prev_stmt.region is not None and prev_stmt.region[0] == s.region[0]:
             lma_region = prev_stmt.lma_region     # bfd's lang_propagate_lma_regions
         prev_stmt = s
+        # bfd aligns a derived LMA as the VMA was: by the section's alignment, but only by the
+        # statement's ALIGN() when it has an address or its LMA region is not its region
+        own_align = _abs(_eval(env, s.align)) if s.align is not None else 1
         if s.lma is not None:
             c.lma = _abs(_eval(env, s.lma))
         elif lma_region is not None:
             lr = regions.get(lma_region[0])
             if lr is None:
                 raise LinkError(f"{lma_region[1]}: memory region `{lma_region[0]}' not declared")
-            c.lma = lr.cur if lr is not region else align_up(lr.cur, align)
+            c.lma = align_up(lr.cur, own_align if lr is not region or s.addr is not None else align)
             if c.type != SHT_NOBITS:
                 lr.cur = c.lma + size
                 _check_region(env, lr, c)
-        elif s.addr is None and rkey in prev_lma_delta:
+        elif rkey in prev_lma_delta:
             lv = last_vma[rkey]
             if addr < lv and size and addr + size <= lv:
                 # bfd: `.` moved back below that section: the LMA is the VMA (with a warning when
@@ -1915,7 +1956,7 @@ def _walk(env, st, kept):
                     diag.warn(f"dot moved backwards before `{s.name}'")
             else:
                 # bfd: the same VMA-LMA relation as the region's last tracked section, aligned
-                c.lma = align_up(addr + prev_lma_delta[rkey], align)
+                c.lma = align_up(addr + prev_lma_delta[rkey], own_align if s.addr is not None else align)
         else:
             c.lma = addr
         # bfd tracks a region's sections for that relation only when they have no LMA region, and

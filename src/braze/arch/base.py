@@ -93,6 +93,10 @@ class Target:
     bfd_script_tag = ""               # selects the template lines tagged with it (this machine's emulparams)
     bfd_script_head = ""              # its OUTPUT_FORMAT and OUTPUT_ARCH lines
     bfd_script_fill = ""              # what follows the `}` of .init/.text/.fini (a NOP fill), or ""
+    # the alignment of the linker-made .got/.got.plt/.igot.plt bfd makes even for a static link that
+    # has no GOT: empty, they still take part in sizing a SECTIONS script before being stripped (an
+    # orphan after .data whose LMA, aligned, sets the LMA of the sections after it); 0: none
+    static_empty_got_align = 0
     # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
     plt_cie = b""
     lazy_plt_fde = b""

@@ -1382,6 +1382,7 @@ class X86_64(Target):
     large_common_flags = SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE
     interpreter = "/lib64/ld-linux-x86-64.so.2"
     static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
+    static_empty_got_align = 8
 
     def code_fill(self, n: int) -> bytes:
         return _NOPS[10] * (n // 10) + _NOPS[n % 10]

@@ -60,7 +60,8 @@ class FillCmd:
 
 class OutSecStmt:
     __slots__ = ("name", "addr", "type", "lma", "align", "body", "region", "lma_region", "where", "orphan",
-                 "fill", "subalign", "constraint", "phdrs", "update_dot", "overlay", "sectype")
+                 "fill", "subalign", "constraint", "phdrs", "update_dot", "overlay", "sectype",
+                 "phantom_align")
 
     def __init__(self, name, where):
         self.update_dot = None      # OVERLAY's last section: `.` after it (bfd's update_dot_tree)
@@ -77,6 +78,7 @@ class OutSecStmt:
         self.region = self.lma_region = None
         self.where = where
         self.orphan = False
+        self.phantom_align = 0      # bfd's empty linker-made .got of a static link (see scriptlayout)
 
 
 class Region:
