@@ -69,7 +69,7 @@ def warn(msg: str, located: bool = False, from_bfd: bool = False) -> None:
     if _sink is not None and (from_bfd or not _warnings_off):
         _sink.append(("warning", msg))
     if from_bfd:
-        sys.stderr.write(f"{_prog}: warning: {msg}\n")
+        sys.stderr.write(f"{_prog}: {msg}\n" if located else f"{_prog}: warning: {msg}\n")
         if _fatal_requested:
             _errors.append(msg)
         return

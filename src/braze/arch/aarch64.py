@@ -374,9 +374,21 @@ def dynamic_tags(ctx) -> list:
 
 def merge_properties(ctx, objs) -> list:
     """GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC) of the output: the AND over the objects, one
-    without the property counting as 0 (bfd keeps the note only when every input has the bit)."""
+    without the property counting as 0 (bfd keeps the note only when every input has the bit).
+    -z force-bti sets BTI regardless, with bfd's warning for each object that lacks it (printed by
+    bfd's library: -w does not silence it, --fatal-warnings fails the link)."""
     feat = merged_feature_of(objs)
+    if _force_bti(ctx.config):
+        for o in objs:
+            if not (o.aarch64_feature_and or 0) & FEATURE_1_BTI:
+                diag.warn(f"{o.name}: warning: BTI turned on by -z force-bti when all inputs do not have "
+                          "BTI in NOTE section.", located=True, from_bfd=True)
+        feat |= FEATURE_1_BTI
     return [(FEATURE_1_AND, feat)] if feat else []
+
+
+def _force_bti(cfg) -> bool:
+    return any(name == NAME and kw == "force-bti" for name, kw in cfg.z_machine)
 
 
 def merged_feature_of(objs) -> int:
@@ -389,7 +401,8 @@ def merged_feature_of(objs) -> int:
 
 def merged_feature(ctx) -> int:
     """GNU_PROPERTY_AARCH64_FEATURE_1_AND of the output (0: no note)."""
-    return merged_feature_of([o for o in ctx.objs if not getattr(o, "synthetic", False)])
+    feat = merged_feature_of([o for o in ctx.objs if not getattr(o, "synthetic", False)])
+    return feat | FEATURE_1_BTI if _force_bti(ctx.config) else feat
 
 
 def thread_pointer(tls_start: int, tls_align: int) -> int:
@@ -1265,7 +1278,7 @@ class AArch64(Target):
     lib_main_code = staticmethod(lib_main_code)
 
     def configure(self, cfg) -> None:
-        own = [kw for name, kw in cfg.z_machine if name == self.name and kw != "pac-plt"]
+        own = [kw for name, kw in cfg.z_machine if name == self.name and kw not in ("pac-plt", "force-bti")]
         if own:
             raise LinkError(f"option -z {own[0]} is not supported")
         self.warn_foreign_z(cfg)        # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
@@ -1277,8 +1290,7 @@ class AArch64(Target):
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:
-        """aarch64linux's keywords: -z pac-plt (read by plt_code); -z force-bti is not implemented,
-        refused by configure."""
+        """aarch64linux's keywords: -z pac-plt (read by plt_code), -z force-bti (merge_properties)."""
         return kw in ("force-bti", "pac-plt")
 
     @staticmethod
