@@ -336,6 +336,11 @@ class _Relocatable:
                 if prop is None:        # one note, the inputs' properties merged as bfd merges them
                     prop = self._out_for(sec.name, SHT_NOTE, flags, sec.name,
                                          orphan_kind="note" if script is not None else None)
+                    # bfd keeps the first such input section (rewritten), so its symbols stay
+                    # (aarch64's `$d`); the other inputs' notes are discarded with theirs
+                    prop_part = _Part(obj, ii, sec)
+                    prop_part.out = prop
+                    parts[ii] = prop_part
                 continue
             if gi is not None:
                 o = self._out_for(sec.name, sec.type, flags, ("member", id(obj), ii),
@@ -359,6 +364,7 @@ class _Relocatable:
                 prop.prop_note = True
             else:
                 del self.outs[".note.gnu.property"]
+                del self.parts[id(prop_part.obj)][prop_part.idx]
         if script is not None:
             self._place_orphans(script)
         if ctx.config.build_id:
@@ -648,7 +654,7 @@ class _Relocatable:
                     p = parts.get(sh)
                     if p is None:
                         continue            # in a dropped (COMDAT duplicate) section
-                    shndx, value = _real(p.out.index), e[4] + self._part_off(p, e[4])
+                    shndx, value = _real(p.out.index), e[4] + self._part_off(p, e[4], e[1] <= 1)
                 if first:
                     from .symtab import _file_sym
                     syms.append((add(_file_sym(obj)), STT_FILE, 0, SHN_ABS, 0, 0))
@@ -741,18 +747,29 @@ class _Relocatable:
                     tp = parts.get(sh)
                     if tp is None:
                         continue
-                    shndx, value = _real(tp.out.index), e[4] + self._part_off(tp, e[4])
+                    shndx, value = _real(tp.out.index), e[4] + self._part_off(tp, e[4], e[1] <= 1)
                 li[si] = len(syms)
                 name = obj.sym_names[si]
                 if self.unique is not None:
                     name = unique_name(self.unique, name)
                 syms.append((add(name), e[1], e[2], shndx, value, e[5]))
 
-    def _part_off(self, p, value) -> int:
-        """Where offset `value` of an input section is in its output section."""
-        if p.kind == "eh":
-            return self._eh_map(p, value) - value
-        return p.off
+    def _part_off(self, p, value, moves=True) -> int:
+        """Where offset `value` of an input section is in its output section.  A symbol in .eh_frame
+        (aarch64's `$d` at each FDE) moves with its record as bfd's offset_adjust moves it: a dropped
+        record's to the next kept one (or the section's end); bfd leaves local symbols other than
+        NOTYPE/OBJECT ones where they were (moves False)."""
+        if p.kind != "eh" or not moves or not p.eh_recs:
+            return p.off
+        recs = p.eh_recs
+        k = 0
+        while k + 1 < len(recs) and value >= recs[k + 1].off:
+            k += 1
+        r = recs[k]
+        if not r.dead:
+            return p.off + r.new_off - r.off
+        nxt = next((q.new_off for q in recs[k + 1:] if not q.dead), len(p.eh_data))
+        return p.off + nxt - r.off
 
     def _eh_map(self, p, o) -> int:
         """An offset in an input .eh_frame → its offset in the output section (-1: removed)."""
@@ -767,6 +784,11 @@ class _Relocatable:
         reloc_field_width = target.reloc_field_width
         R_NONE_INFO = target.R_NONE
         gidx = self.global_idx
+        # bfd's -r script fills the gaps of .init/.text/.fini with the target's code fill (aarch64:
+        # NOPs, `} =0x1f2003d5`); a -T script's statements have no fill here
+        fill_text = target.bfd_script_fill.strip().lstrip("=")
+        code_fill = bytes.fromhex(fill_text[2:]) if fill_text and getattr(self.ctx, "r_script", None) is None \
+            else b""
         for o in self.ordered:
             if o.type == SHT_GROUP:
                 continue
@@ -775,9 +797,15 @@ class _Relocatable:
             data = None
             if o.type != SHT_NOBITS:
                 data = bytearray(o.size)
+                fill = code_fill if o.name in (".init", ".text", ".fini") else b""
+                end = 0
                 for p in o.members:
                     d = p.eh_data if p.kind == "eh" else p.sec.data
+                    if fill and p.off > end:
+                        gap = p.off - end
+                        data[end:p.off] = (fill * (gap // len(fill) + 1))[:gap]
                     data[p.off:p.off + len(d)] = d
+                    end = p.off + len(d)
             o.data = data
             if o.rela is None:
                 continue

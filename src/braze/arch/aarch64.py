@@ -430,6 +430,12 @@ _TLSGD = frozenset((R_TLSGD_ADR_PAGE21, R_TLSGD_ADD_LO12_NC))
 _WIDTH = {R_ABS64: 8, R_PREL64: 8, R_ABS16: 2, R_PREL16: 2, R_NONE: 0}
 
 
+def reloc_field_width(t: int) -> int:
+    """-r: bytes of the field cleared for a relocation against a dropped COMDAT copy (bfd clears the
+    data words of debug and unwind sections; an instruction's relocation there is an error)."""
+    return _WIDTH.get(t, 4)
+
+
 def _err_pic(ctx, obj, sec, off, t, s):
     what = "a shared object" if ctx.config.shared else "a PIE object"
     flag = "-fPIC" if ctx.config.shared else "-fPIE"
@@ -1271,6 +1277,7 @@ class AArch64(Target):
     plt_sh_entsize = 0                # (bfd leaves aarch64's .plt sh_entsize 0, whatever the PLT's form)
 
     rname = staticmethod(rname)
+    reloc_field_width = staticmethod(reloc_field_width)
     scan_section = staticmethod(scan_section)
     apply_relocs = staticmethod(apply_relocs)
     apply_jobs = staticmethod(apply_jobs)
@@ -1282,9 +1289,6 @@ class AArch64(Target):
         if own:
             raise LinkError(f"option -z {own[0]} is not supported")
         self.warn_foreign_z(cfg)        # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
-        # relocatable output and --emit-relocs are written for x86-64 only so far
-        if cfg.relocatable:
-            raise LinkError("option -r is not supported for aarch64 inputs yet")
         if cfg.emit_relocs:
             raise LinkError("option --emit-relocs is not supported for aarch64 inputs yet")
 
