@@ -144,21 +144,3 @@ def test_emulation_option(tmp_path, m):
 def _shim() -> str:
     return subprocess.run([*braze_command(), "shim-dir"], capture_output=True, text=True,
                           check=True).stdout.strip() + "/"
-
-
-@pytest.mark.parametrize("opt", ["--emit-relocs"])
-def test_target_without_relocatable_output_refuses_it(tmp_path, opt):
-    """--emit-relocs exists for x86-64 only: an aarch64 link refuses it (as not supported,
-    naming the option), where aarch64 ld.bfd links; no traceback and no output file."""
-    src = tmp_path / "a.c"
-    src.write_text("int f(int x) { return x + 1; }\nvoid _start(void) { f(1); for (;;) ; }\n")
-    obj = tmp_path / "a.o"
-    subprocess.run(["aarch64-linux-gnu-gcc", "-c", "-O2", str(src), "-o", str(obj)], check=True, env=tool_env())
-    bfd = subprocess.run(["aarch64-linux-gnu-ld.bfd", opt, "-o", str(tmp_path / "bfd.out"), str(obj)],
-                         capture_output=True, text=True, env=tool_env())
-    assert bfd.returncode == 0, bfd.stderr
-    out = tmp_path / "out"
-    p = subprocess.run([*braze_command(), opt, "-o", str(out), str(obj)], capture_output=True, text=True,
-                       env=tool_env())
-    assert p.returncode == 1 and f"option {opt} is not supported for aarch64" in p.stderr, p.stderr
-    assert "Traceback" not in p.stderr and not out.exists()

@@ -113,6 +113,7 @@ def referenced(ctx, chunks) -> tuple[set, set]:
 def write(ctx, buf) -> None:
     emitted_reloc = ctx.target.emitted_reloc
     _RELAXABLE = ctx.target.emit_relaxable
+    r_none = ctx.target.R_NONE
     from .sections import merged_offset
     st = next(c for c in ctx.chunks if c.name == ".symtab")
     secsym = {}
@@ -148,7 +149,9 @@ def write(ctx, buf) -> None:
                 for off0 in sorted({k[1] for k in place if k[0] == id(m)}):
                     starts.append(off0)
                     recs.append(place[(id(m), off0)])
-                last = c.addr
+                # (bfd's last_offset starts at the input section's output offset: where its first
+                # kept record went, or the next input's)
+                last = c.addr + m.out_off
             else:
                 base_addr = c.addr + m.out_off
                 data = m.data
@@ -168,6 +171,10 @@ def write(ctx, buf) -> None:
                     if t in _RELAXABLE:
                         t, addend, d = emitted_reloc(t, addend, data, buf, off, c.offset + m.out_off + off)
                         where += d
+                        if t == r_none:         # (a relaxation removed the place's instruction)
+                            last = where
+                            ents.append((where, 0, 0))
+                            continue
                 last = where
                 if si == 0:
                     ents.append((where, t, addend))

@@ -436,6 +436,31 @@ def reloc_field_width(t: int) -> int:
     return _WIDTH.get(t, 4)
 
 
+EMIT_RELAXABLE = frozenset((R_CALL26, R_JUMP26))
+
+
+def emitted_reloc(t: int, addend: int, before, after, off: int, pos: int) -> tuple[int, int, int]:
+    """--emit-relocs: (type, addend, offset change) bfd writes for a CALL26/JUMP26 at input offset off
+    whose instruction is now at file offset pos of `after`: R_AARCH64_NONE against no symbol where
+    bfd's traditional GD -> IE/LE or LD -> LE relaxation removed the __tls_get_addr call (now `mrs
+    x1, tpidr_el0`, or a nop after the LD sequence's `add x0, x0, #16`); else unchanged (the TLS
+    relaxations keep their relocations' types in bfd's output)."""
+    if off < 4 or pos < 4:
+        return t, addend, 0
+    w_in = int.from_bytes(bytes(before[off:off + 4]), "little")
+    if w_in & 0x7c000000 != 0x14000000:           # (not a b/bl in the input)
+        return t, addend, 0
+    w_out = int.from_bytes(bytes(after[pos:pos + 4]), "little")
+    if w_out == MRS_X1_TPIDR:
+        return R_NONE, 0, 0
+    if w_out == NOP:
+        prev_in = int.from_bytes(bytes(before[off - 4:off]), "little")
+        prev_out = int.from_bytes(bytes(after[pos - 4:pos]), "little")
+        if prev_out == ADD_X0_X0_16 and prev_in != ADD_X0_X0_16:
+            return R_NONE, 0, 0
+    return t, addend, 0
+
+
 def _err_pic(ctx, obj, sec, off, t, s):
     what = "a shared object" if ctx.config.shared else "a PIE object"
     flag = "-fPIC" if ctx.config.shared else "-fPIE"
@@ -1278,6 +1303,8 @@ class AArch64(Target):
 
     rname = staticmethod(rname)
     reloc_field_width = staticmethod(reloc_field_width)
+    emitted_reloc = staticmethod(emitted_reloc)
+    emit_relaxable = EMIT_RELAXABLE
     scan_section = staticmethod(scan_section)
     apply_relocs = staticmethod(apply_relocs)
     apply_jobs = staticmethod(apply_jobs)
@@ -1289,8 +1316,6 @@ class AArch64(Target):
         if own:
             raise LinkError(f"option -z {own[0]} is not supported")
         self.warn_foreign_z(cfg)        # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
-        if cfg.emit_relocs:
-            raise LinkError("option --emit-relocs is not supported for aarch64 inputs yet")
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:
