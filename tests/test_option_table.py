@@ -132,7 +132,8 @@ def test_option_is_never_silently_dropped(name):
 # -z keywords handled by cli._z_tags_option (DF_1 bits, x86 properties), with a value to give them
 Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in X86_ISA_LEVELS},
           **({"unique": "unique", "nounique": "nounique", "ibt": "ibt", "shstk": "shstk", "ibtplt": "ibtplt",
-              "cet-report=": "cet-report=warning", "call-nop=": "call-nop=suffix-nop"}
+              "cet-report=": "cet-report=warning", "call-nop=": "call-nop=suffix-nop",
+              "pack-relative-relocs": "pack-relative-relocs", "nopack-relative-relocs": "nopack-relative-relocs"}
              if hasattr(cli, "_z_tags_option") else {})}
 
 

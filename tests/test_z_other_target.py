@@ -1,5 +1,6 @@
 """-z keywords and -b names of each machine.  The other machine's -z keywords: each bfd only warns
-that it ignores them (`-z ibt ignored` from aarch64 bfd, `-z force-bti ignored` from x86-64 bfd), and
+that it ignores them (`-z ibt ignored` from aarch64 bfd, which has no DT_RELR either, `-z force-bti ignored`
+from x86-64 bfd), and
 the output is that of a link without them.
 Compared per link: the warnings with that machine's bfd (linker name taken off), and the output
 byte for byte with the same link without the keyword."""
@@ -12,7 +13,8 @@ import pytest
 from harness import run_cmd
 
 CASES = [("aarch64-linux-gnu-", kw) for kw in ("ibt", "shstk", "ibtplt", "cet-report=error", "x86-64-v3",
-                                              "call-nop=suffix-nop")] + \
+                                              "call-nop=suffix-nop", "pack-relative-relocs",
+                                              "nopack-relative-relocs")] + \
         [("", kw) for kw in ("force-bti", "pac-plt")]
 
 

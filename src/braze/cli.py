@@ -1203,9 +1203,7 @@ _Z_FLAGS = {
     "unique-symbol": ("z_unique_symbol", True), "nounique-symbol": ("z_unique_symbol", False),
     "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
     "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
-    "pack-relative-relocs": ("pack_relative_relocs", True),
     "common": ("z_common", True), "nocommon": ("z_common", False),
-    "nopack-relative-relocs": ("pack_relative_relocs", False),
     "start-stop-gc": ("start_stop_gc", True), "nostart-stop-gc": ("start_stop_gc", False),
     "combreloc": ("z_combreloc", True), "nocombreloc": ("z_combreloc", False),
 }
@@ -1241,8 +1239,8 @@ _START_STOP_VISIBILITY = {"default": 0, "internal": 1, "hidden": 2, "protected":
 def _z_machine_option(c: Config, kw: str) -> bool:
     """A keyword of one machine's emulation (Target.z_option parses it into the Config): remembered
     with the machine's name, since the other machine's bfd only warns that it ignores it."""
-    from .arch import targets
-    for t in targets():
+    from .arch import each_target
+    for t in each_target():         # (in order: an x86-64 keyword does not import the aarch64 back end)
         if t.z_option(c, kw):
             c.z_machine.append((t.name, kw))
             return True

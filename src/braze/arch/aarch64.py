@@ -1316,6 +1316,7 @@ class AArch64(Target):
         if own:
             raise LinkError(f"option -z {own[0]} is not supported")
         self.warn_foreign_z(cfg)        # x86-64's keywords: aarch64 bfd only warns (they change nothing here)
+        cfg.pack_relative_relocs = False    # (one of them: aarch64 bfd 2.40 writes no DT_RELR)
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:

@@ -1432,7 +1432,8 @@ class X86_64(Target):
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:
-        """elf_x86_64's keywords: the CET properties and IBT PLT, the ISA level, the relaxed call's padding."""
+        """elf_x86_64's keywords: the CET properties and IBT PLT, the ISA level, the relaxed call's padding,
+        DT_RELR (-z pack-relative-relocs)."""
         if kw == "ibt":
             cfg.z_ibt = True
         elif kw == "shstk":
@@ -1446,6 +1447,8 @@ class X86_64(Target):
             cfg.cet_report = v
         elif kw.startswith("call-nop="):
             cfg.call_nop = _call_nop(kw[9:])
+        elif kw == "pack-relative-relocs" or kw == "nopack-relative-relocs":
+            cfg.pack_relative_relocs = kw == "pack-relative-relocs"     # (aarch64 bfd 2.40 has no DT_RELR)
         elif kw.startswith("x86-64-"):
             if kw not in ISA_LEVELS:
                 raise LinkError(f"invalid x86-64 ISA level: {kw}")
