@@ -163,8 +163,9 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
     return out, nfde
 
 
-def place(records: list[Record], inputs: list[Any], eh: Any) -> int:
-    """Output offsets (see EhFrameSection._place); the section's size."""
+def place(records: list[Record], inputs: list[Any], eh: Any, terminator: bool = True) -> int:
+    """Output offsets (see EhFrameSection._place); the section's size (with a zero terminator when
+    `terminator`)."""
     off = 0
     prev: Record | None = None
     for r in records:
@@ -190,7 +191,7 @@ def place(records: list[Record], inputs: list[Any], eh: Any) -> int:
         nxt = first.get(sec, nxt)
         sec.out = eh
         sec.out_off = nxt
-    return off + 4 if records else 0     # zero terminator
+    return off + 4 if records and terminator else off
 
 
 def _put32(out: bytearray, o: int, v: int) -> None:

@@ -41,6 +41,13 @@ def _parse(sec, data: bytes):
     return parts
 
 
+def _terminated(data: bytes, parts) -> bool:
+    """Whether a zero length word follows the section's last record."""
+    offs, sizes = parts[0], parts[1]
+    end = offs[-1] + sizes[-1] if offs else 0
+    return data[end:end + 4] == b"\0\0\0\0"
+
+
 def split_eh_frame(sec, data: bytes | None = None) -> list[Record]:
     if data is None:
         data = bytes(sec.data)
@@ -72,12 +79,16 @@ class EhFrameSection(Chunk):
         self.records: list[Record] = []
         self.fde_count = 0
         self.inputs = []
+        self.terminator = True
 
     def build(self, ctx, inputs) -> None:
         self.inputs = inputs
         cie_map: dict = {}
         datas = [bytes(sec.data) for sec in inputs]
         parsed = [_parse(sec, data) for sec, data in zip(inputs, datas)]
+        # bfd writes the input's zero terminator (crtend.o's __FRAME_END__) and adds none of its own:
+        # a link without one (-nostdlib, freestanding) has no terminator
+        self.terminator = any(_terminated(d, p) for d, p in zip(datas, parsed))
         out, nfde = _eb.build(inputs, datas, parsed, cie_map)
         if ctx.target.drop_unused_cies:
             # bfd drops a CIE none of whose FDEs is kept (seen on aarch64, where an input's CIE for a
@@ -95,7 +106,7 @@ class EhFrameSection(Chunk):
         Symbols in input .eh_frame sections: crtbeginT.o's __EH_FRAME_BEGIN__ (what a static
         program hands to __register_frame_info) and crtend.o's __FRAME_END__. Each input section
         sits where its first kept record went, or where the next section's records begin."""
-        self.size = _eb.place(self.records, self.inputs, self)
+        self.size = _eb.place(self.records, self.inputs, self, self.terminator)
 
     def add_plt_unwind(self, ctx) -> None:
         """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,

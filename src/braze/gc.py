@@ -98,6 +98,9 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     retain: int = SHF_GNU_RETAIN
     note: int = SHT_NOTE
     init_array: int = SHT_INIT_ARRAY
+    # a SECTIONS script keeps .eh_frame under --gc-sections only where it says KEEP, as bfd (whose
+    # default script does); a dropped one still keeps what its live functions' FDEs point at
+    script_keep: Any = ctx.lscript.keep if ctx.lscript is not None else None
     fini_array: int = SHT_FINI_ARRAY
     preinit_array: int = SHT_PREINIT_ARRAY
     any_startstop = bool(startstop)
@@ -116,7 +119,7 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                 if lst is not None:
                     lst.append(isec)
             if n == ".eh_frame" and (t == progbits or t == uw):
-                isec.gc_mark = True
+                isec.gc_mark = script_keep is None or id(isec) in script_keep
                 recs: list[Record] = split_eh_frame(isec)     # (ehbuild's native records)
                 for r in recs:
                     if r.is_cie:

@@ -54,9 +54,11 @@ def collect_chunks(ctx) -> list:
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)
     # like bfd: no .got.plt when nothing uses a GOT or PLT and _GLOBAL_OFFSET_TABLE_ is unreferenced
+    # (some targets' bfd makes .got.plt, with its reserved words, whenever it makes .got)
     if (ctx.dynamic and (syn.got.nslots or syn.plt.syms or syn.pltgot.syms or syn.gotplt.tlsdesc)) \
             or syn.plt.isyms \
-            or _got_referenced(ctx):
+            or _got_referenced(ctx) \
+            or ctx.target.static_gotplt_with_got and syn.got in chunks:
         chunks.append(syn.gotplt)
         if ctx.lscript is None and _relro_now_script(ctx.config) or \
                 ctx.lscript is not None and ctx.config.now and _script_gotplt_leads_got(ctx):

@@ -254,7 +254,8 @@ def gc_roots(ctx) -> list:
     out = []
     for obj in ctx.objs:
         for sec in obj.sections:
-            if sec is not None and id(sec) in st.keep:
+            # (a KEEP'd .eh_frame is kept by gc_sections without marking what its FDEs refer to)
+            if sec is not None and id(sec) in st.keep and not sec.name == ".eh_frame":
                 out.append(sec)
     for name in _expr_symbols(st.script):
         s = ctx.symtab.get(name)
@@ -1695,7 +1696,7 @@ def layout(ctx) -> None:
         ctx.tls_start = tls[0].addr
         ctx.tls_end = max(c.addr + c.size for c in tls)
         ctx.tls_align = max(c.align for c in tls)
-        ctx.tp = ctx.tls_start + align_up(ctx.tls_end - ctx.tls_start, ctx.tls_align)
+        ctx.tp = ctx.target.thread_pointer(ctx.tls_start, ctx.tls_end - ctx.tls_start, ctx.tls_align)
     _set_symbols(ctx, st, env)
     _linker_symbols(ctx)
 
@@ -1946,7 +1947,7 @@ def _walk(env, st, kept):
             if c.type != SHT_NOBITS:
                 lr.cur = c.lma + size
                 _check_region(env, lr, c)
-        elif rkey in prev_lma_delta:
+        elif rkey in prev_lma_delta:        # (an address given to the section changes nothing here)
             lv = last_vma[rkey]
             if addr < lv and size and addr + size <= lv:
                 # bfd: `.` moved back below that section: the LMA is the VMA (with a warning when
@@ -2391,8 +2392,12 @@ def _segments(ctx, kept, nph):
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
     rr = getattr(ctx.lscript, "relro_range", None)
-    if cfg.relro and rr is not None and any(rr[0] <= c.addr < rr[1] for c in alloc if c.size):
-        # DATA_SEGMENT_RELRO_END's range (bfd's link_info.relro_start/end)
+    if cfg.relro and rr is not None and any(rr[0] <= c.addr < rr[1] for c in alloc if c.size) and \
+            any(p.type == PT_LOAD and p.chunks and rr[0] <= p.chunks[0].addr < rr[1] and
+                any(c.size and c.type != SHT_NOBITS for c in p.chunks) for p in segs):
+        # DATA_SEGMENT_RELRO_END's range (bfd's link_info.relro_start/end); bfd makes the segment
+        # only when a PT_LOAD with file contents starts in that range (not when, e.g., a writable
+        # section earlier in the script made the text segment writable and the data joined it)
         segs.append(Segment(PT_GNU_RELRO, PF_R, 1))
     return segs
 
@@ -2673,8 +2678,11 @@ def _linker_symbols(ctx):
         set_linker_symbol(ctx, name, value, chunk)
 
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
+    if ctx.target.got_symbol_at_got and syn.got in chunks:
+        gotbase, gotsec = syn.got.addr, syn.got
     ctx.got_base = gotbase
-    setv("_GLOBAL_OFFSET_TABLE_", gotbase, syn.gotplt if syn.gotplt in chunks else syn.got)
+    setv("_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     setv("__ehdr_start", ctx.base)
     if syn.dynamic is not None and syn.dynamic in chunks:      # (bfd defines it with .dynamic)
         setv("_DYNAMIC", syn.dynamic.addr, syn.dynamic)
@@ -2690,4 +2698,5 @@ def _linker_symbols(ctx):
             else:
                 setv(name, c.addr if start else c.addr + c.size, c)
     tls_first = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
-    setv("_TLS_MODULE_BASE_", ctx.tp, tls_first)
+    # (TLS variant I: bfd keeps the block start, as in the default layout)
+    setv("_TLS_MODULE_BASE_", ctx.tls_start if ctx.target.tls_variant == 1 else ctx.tp, tls_first)

@@ -528,6 +528,8 @@ def _unreferenced_linker_locals(ctx, chunks, add) -> list:
     if ctx.dynamic and syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
         want.append(("__GNU_EH_FRAME_HDR", 0, syn.eh_frame_hdr))
     got = syn.gotplt if syn.gotplt in chunks else syn.got if syn.got in chunks else None
+    if ctx.target.got_symbol_at_got and syn.got in chunks:
+        got = syn.got
     if got is not None:
         want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
     out = []

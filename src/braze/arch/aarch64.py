@@ -1283,11 +1283,12 @@ class AArch64(Target):
     plt_header_size = PLT0_SIZE
     plt_entry_size = PLT_ENTRY_SIZE
     static_iplt_entry_size = PLT_ENTRY_SIZE   # (bfd's static IFUNC stubs are the ordinary entries here)
-    sections_scripts = False          # (the SECTIONS engine is not checked against aarch64 bfd: refused)
+    sections_scripts = True           # (checked against aarch64 bfd; what differs is refused narrowly)
     lazy_slot_is_plt0 = True
     tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
     pltgot_stubs = False
     got_header = True
+    static_gotplt_with_got = True
     got_symbol_at_got = True
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True

@@ -62,6 +62,7 @@ class Target:
     tlsdesc_tramp_size = 16           # the lazy TLSDESC trampoline (DT_TLSDESC_PLT)
     pltgot_stubs = True               # .plt.got stubs for functions both called and loaded from the GOT
     got_header = False                # .got[0] is reserved (for _DYNAMIC; aarch64), .got.plt[0] then 0
+    static_gotplt_with_got = False    # a static link's .got comes with .got.plt's reserved words (aarch64 bfd)
     static_got_entsize = 8            # .got's sh_entsize in a link without dynamic sections (bfd's)
     got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
