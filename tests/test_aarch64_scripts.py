@@ -129,6 +129,7 @@ SECTIONS
   . = ALIGN(0x1000) + 0x40;
   .data : AT(0x700000) { *(.data .data.*) }
   .later ALIGN(0x1000) : { *(.later) }
+  .odd . + 0x102 : { *(.odd) }
   .got : { *(.got) }
   .got.plt : { *(.got.plt) }
   .bss : { *(.bss .bss.*) *(COMMON) }
@@ -137,8 +138,9 @@ SECTIONS
 FREE_MAIN = """extern char _GLOBAL_OFFSET_TABLE_[];
 int d = 4;
 __attribute__((section(".later"))) const int later = 9;
+__attribute__((section(".odd"), aligned(16))) int odd[4] = {1};
 static int twice(int x) { return 2 * x; }
-int main(void) { return twice(d) + later + (_GLOBAL_OFFSET_TABLE_ != 0); }
+int main(void) { return twice(d) + later + odd[0] + (_GLOBAL_OFFSET_TABLE_ != 0); }
 """
 
 
@@ -147,7 +149,8 @@ def test_freestanding_layout(tmp_path, braze_lddir, gc):
     """A freestanding program (aarch64 gcc writes .eh_frame by default) with a plain SECTIONS script.
     bfd: no .eh_frame terminator of its own (crtend.o brings one; braze added 4 bytes); --gc-sections
     drops an .eh_frame the script does not KEEP (braze kept it); a section with an address after an
-    AT() section keeps the VMA-LMA difference (braze: LMA = VMA, a LOAD more); a static link's .got
+    AT() section keeps the VMA-LMA difference (braze: LMA = VMA, a LOAD more), aligned only as far as
+    its address is (.odd: braze aligned the LMA to the input's 16); a static link's .got
     comes with .got.plt's reserved words, and _GLOBAL_OFFSET_TABLE_ is .got's start (braze: none; at
     .got.plt)."""
     objs = _free(tmp_path, {"main.c": FREE_MAIN}, ["-fPIC"])
