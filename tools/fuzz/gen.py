@@ -38,8 +38,9 @@ MODELS = {'x86_64': (['medium', 'large', 'medium'], None),
 
 
 class Ctx:
-    def __init__(self, seed, arch='x86_64', lang=None, mode=None):
+    def __init__(self, seed, arch='x86_64', lang=None, mode=None, feats_set=1):
         self.seed = seed
+        self.fset = feats_set
         self.arch = arch
         r = self.r = random.Random(seed)
         self.lang = lang or r.choice(['c', 'c', 'c', 'cxx'])
@@ -60,7 +61,7 @@ class Ctx:
         self.dl_ld = []
         self.cflags_extra = {}
         self.fcommon = False
-        self.ver = {'VERS_1': [], 'VERS_2': [], 'local': []}
+        self.ver = {'VERS_1': [], 'VERS_2': [], 'VERS_3': [], 'local': []}
         self.dynlist = []          # names for libs1 --dynamic-list (if used)
         self.use_dynlist = self.so and r.random() < 0.15
         self.lib_symbolic = r.choice([None] * 6 + ['-Wl,-Bsymbolic', '-Wl,-Bsymbolic-functions'])
@@ -808,17 +809,265 @@ def f_asneeded(c, p):
     c.check(f'printf("{p} asn %d\\n", {p}kw ? {p}kw() : -1);')
 
 
+# ---------------------------------------------------------------- feature set 2 (--feats-set 2)
+# Drawn only when generate(feats_set=2): set 1's seeds keep their programs.
+
+def f_symver2(c, p):
+    """One name in three versions (symver attribute) plus versioned data; the program, a TU binding an
+    old version by .symver, and a dlopen'd library bind to specific versions; dlvsym finds each."""
+    if not c.so:
+        return False
+    r = c.r
+    ll = c.pick(LIB)
+    c.add(ll, f'__attribute__((symver("{p}sv@VERS_1"))) int {p}i1(void) {{ return 1; }}\n'
+              f'__attribute__((symver("{p}sv@VERS_2"))) int {p}i2(void) {{ return 2; }}\n'
+              f'__attribute__((symver("{p}sv@@VERS_3"))) int {p}i3(void) {{ return 3; }}\n'
+              f'__attribute__((symver("{p}sd@VERS_1"))) int {p}d1 = 10;\n'
+              f'__attribute__((symver("{p}sd@@VERS_2"))) int {p}d2 = 20;\n'
+              f'int {p}sv(void); extern int {p}sd;\n'
+              f'int {p}svcall(void) {{ return {p}sv() * 100 + {p}sd; }}\n'
+              f'int *{p}sdaddr(void) {{ return &{p}sd; }}\nint {p}svtag(void) {{ return 0; }}')
+    # (each node non-empty: bfd refuses `global:` with no names before `local:`)
+    c.ver['VERS_1'] += [f'{p}svcall']
+    c.ver['VERS_2'] += [f'{p}sdaddr']
+    c.ver['VERS_3'] += [f'{p}svtag']
+    c.ver['local'] += [f'{p}i1', f'{p}i2', f'{p}i3', f'{p}d1', f'{p}d2']
+    c.decl(f'int {p}sv(void); extern int {p}sd; int {p}svcall(void); int *{p}sdaddr(void);')
+    lines = []
+    xo = c.pick(['a', 'b'])
+    olddata = r.random() < 0.5
+    c.add(xo, f'__asm__(".symver {p}sv_o1,{p}sv@VERS_1");\n__asm__(".symver {p}sv_o2,{p}sv@VERS_2");\n'
+              f'int {p}sv_o1(void); int {p}sv_o2(void);\n'
+              f'int {p}call_old(void) {{ return {p}sv_o1() * 10 + {p}sv_o2(); }}'
+              + (f'\n__asm__(".symver {p}sd_o1,{p}sd@VERS_1");\nextern int {p}sd_o1;\nint *{p}sdold(void) {{ return &{p}sd_o1; }}'
+                 if olddata else ''))
+    c.decl(f'int {p}call_old(void); int *{p}sdold(void);')
+    if r.random() < 0.3:
+        # an unversioned definition in the program interposes the library's default version
+        c.add(c.pick(EXE), f'int {p}sv(void) {{ return 9; }}')
+    lines.append(f'{p}sd += 1; printf("{p} sv %d %d %d %d %d\\n", {p}sv(), {p}call_old(), {p}svcall(), {p}sd, {p}sdaddr() == &{p}sd);')
+    if olddata:
+        lines.append(f'printf("{p} sdold %d %d\\n", *{p}sdold(), {p}sdold() != &{p}sd);')
+    c.need_dl = True
+    lines.append(f'{{ const char *vs[] = {{ "VERS_1", "VERS_2", "VERS_3" }}; for (int i = 0; i < 3; i++) {{\n'
+                 f'  void *f = dlvsym(RTLD_DEFAULT, "{p}sv", vs[i]), *d = dlvsym(RTLD_DEFAULT, "{p}sd", vs[i]);\n'
+                 f'  printf("{p} dlv %s %d %d\\n", vs[i], f ? ((int(*)(void))f)() : -1, d ? *(int*)d : -1); }} }}')
+    if r.random() < 0.6:
+        c.used_dl = True
+        c.need_pthread = True
+        c.add('d1', f'__asm__(".symver {p}sv_d2,{p}sv@VERS_2");\nint {p}sv_d2(void);\n'
+                    f'int {p}dsv(void) {{ return {p}sv() * 100 + {p}sv_d2() * 10 + {p}sd; }}')
+        c.check(f'{{ void *h = dlopen("libd1.so", RTLD_NOW); int (*f)(void) = h ? (int(*)(void))dlsym(h, "{p}dsv") : 0;\n'
+                f'  printf("{p} dsv %d\\n", f ? f() : -1); if (h) dlclose(h); }}')
+    c.check('\n'.join(lines))
+
+
+TLS_DIALECT2 = {'x86_64': '-mtls-dialect=gnu2', 'aarch64': '-mtls-dialect=trad'}
+
+
+def f_tlsmix(c, p):
+    """TLS accessed from several TUs compiled with different dialects (x86-64 descriptors in the
+    program and archives too, aarch64 traditional) and explicit models: each is relaxed on its own."""
+    r = c.r
+    c.need_pthread = True
+    x = c.pick(EXE + AR + LIB + LIB2)
+    c.add(x, f'__thread int {p}m1 = {r.randint(1, 99)}; __thread long {p}m2[4] = {{ 5, 6, 7, 8 }};\n'
+             f'static __thread int {p}ms = 40;\nint {p}msget(void) {{ return {p}ms++ + {p}m1; }}\n'
+             f'int *{p}m1addr(void) {{ return &{p}m1; }}')
+    c.decl(f'int {p}msget(void); int *{p}m1addr(void);')
+    if r.random() < 0.5:
+        c.cflags_extra.setdefault(x, []).append(TLS_DIALECT2[c.arch])
+    users = []
+    for loc in r.sample(EXE + AR + LIB + LIB2, r.randint(2, 4)):
+        if not c.can_ref(loc, x) or loc in users or loc == x:
+            continue
+        users.append(loc)
+        if r.random() < 0.6 and not any(f.startswith('-mtls-dialect') for f in c.cflags_extra.get(loc, [])):
+            c.cflags_extra.setdefault(loc, []).append(TLS_DIALECT2[c.arch])
+        m = r.choice(['', 'global-dynamic', 'initial-exec', 'local-exec'])
+        if m == 'local-exec' and (c.is_lib(loc) or c.dyn_lib(x)):
+            m = ''
+        if m == 'initial-exec' and c.dyn_lib(loc) and c.used_dl:
+            m = ''
+        mod = f' __attribute__((tls_model("{m}")))' if m else ''
+        c.add(loc, f'extern __thread int {p}m1{mod}; extern __thread long {p}m2[4]{mod};\n'
+                   f'long {p}mu_{loc}(void) {{ {p}m2[1] += 2; return {p}m1 * 1000L + {p}m2[1] + {p}m2[3] + ({p}m1addr() == &{p}m1); }}')
+        c.decl(f'long {p}mu_{loc}(void);')
+    calls = ''.join(f'printf(" %ld", {p}mu_{u}()); ' for u in users)
+    c.add('main', f'static void *{p}mthr(void *a) {{ (void)a; printf("{p} mt %d", {p}msget()); {calls}printf("\\n"); return 0; }}')
+    c.check(f'printf("{p} mm %d", {p}msget()); {calls}printf("\\n");\n'
+            f'{{ pthread_t th; pthread_create(&th, 0, {p}mthr, 0); pthread_join(th, 0); }}')
+
+
+def f_pull(c, p):
+    """Archive members pulled only by -u/--undefined/--require-defined (their constructors show it),
+    one reached through another, and --defsym expressions over archive and program symbols."""
+    r = c.r
+    m1, m2 = r.sample(AR + BR, 2)
+    opt = r.choice(['-Wl,-u,{}', '-Wl,--undefined={}', '-Wl,--require-defined={}', '-u{}'])
+    c.add(m1, f'int {p}pu2(void);\nint {p}pu1(void) {{ return {p}pu2() + 1; }}\n'
+              f'__attribute__((constructor)) static void {p}puc1(void) {{ fputs("{p} pulled1\\n", stdout); }}')
+    c.add(m2, f'int {p}pu2(void) {{ return 41; }}\nint {p}pv = 5;\n'
+              f'__attribute__((constructor)) static void {p}puc2(void) {{ fputs("{p} pulled2\\n", stdout); }}')
+    c.exe_ld.append(opt.format(f'{p}pu1'))
+    # libbr follows libar: without a group only another -u reaches an libar member from a libbr one
+    if (m1 in BR and m2 in AR and not c.group) or r.random() < 0.3:
+        c.exe_ld.append(opt.format(f'{p}pu2'))
+    if r.random() < 0.4:
+        # weak definition in the program: -u does not pull the member defining it
+        c.add('a', f'__attribute__((weak)) int {p}pw(void) {{ return 1; }}')
+        m3 = c.pick(AR)
+        c.add(m3, f'int {p}pw(void) {{ return 2; }}\n__attribute__((constructor)) static void {p}puc3(void) {{ fputs("{p} pulled3\\n", stdout); }}')
+        c.exe_ld.append(opt.format(f'{p}pw'))
+        c.decl(f'int {p}pw(void);')
+        c.check(f'printf("{p} pw %d\\n", {p}pw());')
+    x = c.pick(['a', 'b', 'main'])
+    c.add(x, f'int {p}darr[8] = {{ 1, 2, 3, 4, 5, 6, 7, 8 }}; int {p}dfn(int v) {{ return v + 3; }}')
+    c.decl(f'extern int {p}darr[8]; extern int {p}de1[]; extern char {p}de4[]; int {p}dfa(int);')
+    k = r.randint(1, 6)
+    # (braze takes NUMBER or SYMBOL[+-NUMBER] only, and refuses the rest: no sym-sym, no operators)
+    c.exe_ld += [f'-Wl,--defsym={p}de1={p}darr+{4 * k}', f'-Wl,--defsym={p}dfa={p}dfn', f'-Wl,--defsym={p}de4={p}de1-4']
+    if r.random() < 0.4:
+        c.exe_ld.append(f'-Wl,--defsym={p}dpu={p}pu2')   # an archive definition, pulled by -u
+        c.add('main', f'int {p}dpu(void);')
+        c.check(f'printf("{p} dpu %d\\n", {p}dpu());')
+    c.check(f'printf("{p} pull %d %d %ld\\n", {p}dfa(1), {p}de1[0], (long)((int*){p}de4 - {p}darr));')
+
+
+def f_dlflags(c, p):
+    """DT_FLAGS_1 options that change what the program does: -z nodelete (the dlopen'd library's
+    destructor at exit), -z initfirst, -z global, new/old dtags with $ORIGIN, --no-undefined."""
+    if not c.so:
+        return False
+    r = c.r
+    c.used_dl = True
+    c.need_dl = True
+    c.need_pthread = True
+    c.add('d1', f'__attribute__((constructor)) static void {p}c(void) {{ fputs("{p} d1 ctor\\n", stdout); }}\n'
+                f'__attribute__((destructor)) static void {p}d(void) {{ fputs("{p} d1 dtor\\n", stdout); fflush(stdout); }}\n'
+                f'int {p}dget(void) {{ return 17; }}')
+    k = c.pick(LIB2)
+    c.add(k, f'__attribute__((constructor)) static void {p}kc(void) {{ fputs("{p} k1 ctor\\n", stdout); }}\n'
+             f'int {p}kget(void) {{ return 3; }}')
+    c.decl(f'int {p}kget(void);')
+    for o in r.sample(['-Wl,-z,nodelete', '-Wl,-z,global', '-Wl,-z,interpose', '-Wl,-z,nodump', '-Wl,-z,now'], 2):
+        c.dl_ld.append(o)
+    for o in r.sample(['-Wl,-z,initfirst', '-Wl,-z,nodlopen', '-Wl,-z,origin', '-Wl,-z,now'], 2):
+        c.lib2_ld.append(o)
+    c.exe_ld.append(r.choice(['-Wl,--enable-new-dtags', '-Wl,--disable-new-dtags']))
+    c.exe_ld.append(r.choice(['-Wl,-rpath,$ORIGIN', '-Wl,-rpath=/nonexistent:$ORIGIN', '-Wl,-z,origin']))
+    c.check(f'{{ void *h = dlopen("libd1.so", RTLD_NOW | RTLD_LOCAL); int (*f)(void) = h ? (int(*)(void))dlsym(h, "{p}dget") : 0;\n'
+            f'  printf("{p} dl %d %d\\n", f ? f() : -1, {p}kget()); fflush(stdout); if (h) dlclose(h); printf("{p} closed\\n"); }}')
+
+
+def f_protdata(c, p):
+    """Protected data and functions of a library used from the program (copy relocations, address
+    equality), and a hidden-versus-default pair of one name in two libraries."""
+    if not c.so:
+        return False
+    r = c.r
+    ll = c.pick(LIB + LIB2)
+    c.add(ll, f'__attribute__((visibility("protected"))) int {p}pv[4] = {{ 1, 2, 3, 4 }};\n'
+              f'__attribute__((visibility("protected"))) int {p}pf(int v) {{ return v * 7; }}\n'
+              f'int {p}pvget(int i) {{ return {p}pv[i]; }}\nint *{p}pvaddr(void) {{ return {p}pv; }}\n'
+              f'void *{p}pfaddr(void) {{ return (void*){p}pf; }}')
+    c.decl(f'extern int {p}pv[4]; int {p}pf(int); int {p}pvget(int); int *{p}pvaddr(void); void *{p}pfaddr(void);')
+    # the user is PIC: bfd refuses a copy of protected data and a non-PIC program's canonical address
+    # of a protected function (glibc 2.36+ semantics)
+    u = c.pick(EXE + AR, refs_to=[ll])
+    c.cflags_extra.setdefault(u, []).append('-fPIC')
+    c.add(u, f'int (*{p}pfp)(int) = {p}pf;\nint {p}puse(void) {{ return {p}pv[2] + {p}pfp(2); }}\n'
+             f'int {p}peq(void) {{ return ({p}pfaddr() == (void*){p}pf) * 10 + ({p}pvaddr() == {p}pv); }}')
+    c.decl(f'int {p}puse(void); int {p}peq(void);')
+    c.check(f'printf("{p} prot %d %d %d %d\\n", {p}puse(), {p}pvget(2), {p}pf(3), {p}peq());')
+
+
+def f_nocopy(c, p):
+    """-z nocopyreloc: a PIE's references to library data go through the GOT or dynamic relocations."""
+    if c.mode != 'pie':
+        return False
+    r = c.r
+    ll = c.pick(LIB + LIB2)
+    c.add(ll, f'int {p}nd[3] = {{ 4, 5, 6 }}; const char {p}ns[] = "nocopy{p}";\nint *{p}ndaddr(void) {{ return {p}nd; }}')
+    c.decl(f'extern int {p}nd[3]; extern const char {p}ns[]; int *{p}ndaddr(void);')
+    u = c.pick(EXE)
+    c.add(u, f'int *{p}ndp = &{p}nd[1];\nint {p}nuse(void) {{ return {p}nd[0] + *{p}ndp; }}')
+    c.decl(f'int {p}nuse(void); extern int *{p}ndp;')
+    if '-Wl,-z,nocopyreloc' not in c.exe_ld:
+        c.exe_ld.append('-Wl,-z,nocopyreloc')
+        # every program TU PIC: braze refuses the 32-bit text relocations bfd would write instead of
+        # copies (-fPIE's direct accesses to library data), so the GOT accesses are what is tested
+        for loc in EXE + AR:
+            c.cflags_extra.setdefault(loc, []).append('-fPIC')
+    c.check(f'printf("{p} nc %d %s %d %d\\n", {p}nuse(), {p}ns, {p}ndaddr() == {p}nd, {p}ndp == &{p}nd[1]);')
+
+
+def f_retain(c, p):
+    """--gc-sections roots: retain/used in archive members and libraries, KEEP-less .init_array in a
+    member pulled by one symbol, and __start_/__stop_ over retained sections only."""
+    r = c.r
+    m = c.pick(AR)
+    c.add(m, f'int {p}rpull = 1;\n__attribute__((retain, used, section("{p}rs"))) static const int {p}rk[2] = {{ 7, 8 }};\n'
+             f'__attribute__((section("{p}rs"))) const int {p}rk2[1] = {{ 9 }};\n'
+             f'__attribute__((constructor(300))) static void {p}rc(void) {{ fputs("{p} rctor\\n", stdout); }}\n'
+             f'__attribute__((used)) static int {p}ru(void) {{ return 0; }}')
+    c.decl(f'extern int {p}rpull;')
+    c.add('main', f'extern const int __start_{p}rs[] __attribute__((weak)), __stop_{p}rs[] __attribute__((weak));')
+    c.check(f'printf("{p} ret %d %d\\n", {p}rpull, (int)(__stop_{p}rs - __start_{p}rs));')
+
+
+def x_dlexc(c, p):
+    """C++ through a dlopen'd library: an exception thrown there caught here, typeinfo and inline
+    static data (STB_GNU_UNIQUE) shared with the program and the libraries."""
+    if not c.so:
+        return False
+    c.used_dl = True
+    c.need_dl = True
+    c.need_pthread = True
+    c.decl(f'''struct {p}X {{ int v; {p}X(int x) : v(x) {{}} virtual ~{p}X() {{}} }};
+template<class T> struct {p}C {{ static int n; static int bump() {{ return ++n; }} }};
+template<class T> int {p}C<T>::n = 100;
+inline int &{p}ctr() {{ static int k = 0; return k; }}''', cxx=True)
+    ll = c.pick(LIB)
+    c.add(ll, f'int {p}lbump() {{ ++{p}ctr(); return {p}C<int>::bump(); }}\nconst std::type_info &{p}lti() {{ return typeid({p}X); }}', cxx=True)
+    c.decl(f'int {p}lbump(); const std::type_info &{p}lti();', cxx=True)
+    c.add('d1', f'extern "C" void {p}dthrow(int k) {{ ++{p}ctr(); {p}C<int>::bump(); if (k) throw {p}X(k); }}\n'
+                f'extern "C" const std::type_info *{p}dti() {{ return &typeid({p}X); }}', cxx=True)
+    c.check(f'''{{ void *h = dlopen("libd1.so", RTLD_NOW | RTLD_LOCAL); if (!h) printf("{p} nodl\\n"); else {{
+  auto th = (void(*)(int))dlsym(h, "{p}dthrow"); auto ti = (const std::type_info *(*)())dlsym(h, "{p}dti");
+  try {{ th(0); th(5); }} catch (const {p}X &e) {{ printf("{p} caught %d\\n", e.v); }}
+  printf("{p} x %d %d %d %d %d\\n", {p}lbump(), {p}C<int>::bump(), {p}ctr(), *ti() == typeid({p}X), {p}lti() == typeid({p}X)); dlclose(h); }} }}''')
+
+
+FEATS_C2 = [f_symver2, f_tlsmix, f_pull, f_dlflags, f_protdata, f_nocopy, f_retain]
+FEATS_X2 = [x_dlexc]
+# link options of set 2, drawn per case: (option, where) where 'all' = every link, 'exe' = the program
+LINKOPTS2 = [('-Wl,--build-id', 'all'), ('-Wl,--build-id=md5', 'all'), ('-Wl,--build-id=0x1234abcd', 'all'),
+             ('-Wl,-z,max-page-size=0x10000', 'all'), ('-Wl,-z,common-page-size=0x2000', 'all'),
+             ('-Wl,-z,separate-code', 'all'), ('-Wl,-z,noseparate-code', 'all'), ('-Wl,-z,lazy', 'all'),
+             ('-Wl,--no-relax', 'all'), ('-Wl,-z,nodynamic-undefined-weak', 'exe'), ('-Wl,-z,dynamic-undefined-weak', 'exe'),
+             ('-Wl,--sort-common', 'all'), ('-Wl,-X', 'all'), ('-Wl,--discard-all', 'all'), ('-Wl,--emit-relocs', 'all'),
+             ('-Wl,-z,start-stop-gc', 'all'), ('-Wl,--gc-keep-exported', 'all'), ('-Wl,-O1', 'all'),
+             ('-Wl,-z,keep-text-section-prefix', 'all'), ('-Wl,-s', 'all'), ('-Wl,--no-undefined-version', 'all'),
+             ('-Wl,-z,execstack', 'exe'), ('-Wl,-z,relro,-z,now', 'all'), ('-Wl,--hash-style=gnu', 'all'),
+             ('-static-libgcc', 'exe'), ('-static-libstdc++', 'exe')]
+
+
 FEATS_ARCH = {'x86_64': [], 'aarch64': [f_far, f_erratum, f_tlsie, f_ifunc_data]}
 FEATS_C = [f_model, f_initfini, f_asneeded, f_ptrtab, f_fnptr, f_weak, f_vis, f_common, f_tls, f_ctor, f_ifunc, f_interpose, f_copyrel,
            f_strmerge, f_version, f_wrap, f_defsym, f_archive, f_startstop, f_bss, f_alias, f_export, f_dlopen]
 FEATS_X = [x_exc, x_tmpl, x_guard, x_tlocal, x_virt, x_initorder]
 
 
-def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None):
-    """Write the program for `seed` into outdir; return its spec (also written as spec.json)."""
-    c = Ctx(seed, arch, lang, mode)
+def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None, feats_set=1):
+    """Write the program for `seed` into outdir; return its spec (also written as spec.json).
+    feats_set 2 adds FEATS_C2/FEATS_X2 (weighted up) and LINKOPTS2 to set 1's draws."""
+    feats_set = int(feats_set)
+    c = Ctx(seed, arch, lang, mode, feats_set)
     r = c.r
     pool = FEATS_ARCH[arch] + FEATS_C + (FEATS_X * 2 if c.lang == 'cxx' else [])
+    if feats_set >= 2:
+        pool += FEATS_C2 * 3 + (FEATS_X2 * 6 if c.lang == 'cxx' else [])
     if feats:
         chosen = [globals()[f] for f in feats]
     else:
@@ -918,6 +1167,9 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None):
     # the non-default layout of each arch
     if r.random() < 0.1: common_ld.append('-Wl,-z,separate-code' if a64 else '-Wl,-z,noseparate-code')
     if r.random() < 0.1 and c.mode != 'static': common_ld.append('-Wl,-z,pack-relative-relocs')
+    if c.fset >= 2:
+        for o, where in r.sample(LINKOPTS2, r.randint(0, 2)):
+            (common_ld if where == 'all' else c.exe_ld).append(o)
     files_extra = {}
     exe_libs = []
     if c.so:
@@ -928,13 +1180,15 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None):
             if c.ver['local']:
                 vs += ' local: ' + ' '.join(n + ';' for n in c.ver['local']) + '\n'
             vs += '};\nVERS_2 {\n global: ' + ' '.join(n + ';' for n in c.ver['VERS_2']) + '\n} VERS_1;\n'
+            if c.ver['VERS_3']:
+                vs += 'VERS_3 {\n global: ' + ' '.join(n + ';' for n in c.ver['VERS_3']) + '\n} VERS_2;\n'
             files_extra['s1.map'] = vs
             lf.append('-Wl,--version-script=s1.map')
         if c.use_dynlist and c.dynlist:
             files_extra['s1.dyn'] = '{ ' + ' '.join(n + ';' for n in c.dynlist) + ' };\n'
             lf.append('-Wl,--dynamic-list=s1.dyn')
         if lib2_m:
-            shlibs.append(['libs2.so', [m + '.o' for m in lib2_m], lf[:1] + common_ld + ['-Wl,-soname,libs2.so']])
+            shlibs.append(['libs2.so', [m + '.o' for m in lib2_m], lf[:1] + common_ld + c.lib2_ld + ['-Wl,-soname,libs2.so']])
             exe_libs_2 = ['-ls2']
         else:
             exe_libs_2 = []
@@ -943,7 +1197,7 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None):
             exe_libs.append('-ls1')
         exe_libs += exe_libs_2
         if c.used_dl and 'd1' in present:
-            shlibs.append(['libd1.so', ['d1.o'], ['-shared'] + common_ld + (['-L.', '-ls1'] if lib_m else [])])
+            shlibs.append(['libd1.so', ['d1.o'], ['-shared'] + common_ld + c.dl_ld + (['-L.', '-ls1'] if lib_m else [])])
     else:
         lm = lib_m + lib2_m
         if lm:
@@ -980,6 +1234,8 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None):
     spec = {'seed': seed, 'arch': c.arch, 'lang': c.lang, 'mode': c.mode, 'cc': cc, 'feats': c.feats, 'partial': partial, 'lto': c.lto,
             'compile': compile_, 'archives': archives, 'shlibs': shlibs,
             'exe': ['-o', 'prog'] + exe + ['-L.'] + arl + exe_libs + exe_ld + tail}
+    if feats_set != 1:
+        spec['feats_set'] = feats_set
     for n, t in files_extra.items():
         with open(os.path.join(outdir, n), 'w') as f:
             f.write(t)
@@ -994,15 +1250,16 @@ def parse_overrides(args):
     kw = {}
     for a in args:
         k, v = a.split('=', 1)
-        kw[k] = v.split(',') if k == 'feats' else v
+        kw[k] = v.split(',') if k == 'feats' else int(v) if k == 'feats_set' else v
     return kw
 
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--arch', choices=sorted(FEATS_ARCH), default='x86_64')
+    ap.add_argument('--feats-set', type=int, default=1, help='2: also the newer features (FEATS_C2 ...)')
     ap.add_argument('seed', type=int)
     ap.add_argument('outdir')
     ap.add_argument('overrides', nargs='*', help='feats=f_a,f_b mode=pie|nopie|static|staticpie lang=c|cxx')
     a = ap.parse_args()
-    print(json.dumps(generate(a.seed, a.outdir, a.arch, **parse_overrides(a.overrides))))
+    print(json.dumps(generate(a.seed, a.outdir, a.arch, **{'feats_set': a.feats_set, **parse_overrides(a.overrides)})))

@@ -11,6 +11,12 @@ eu-elflint's complaints that only braze's output draws, and (aarch64) the GNU pr
     python tools/fuzz/run.py --arch x86_64 --seeds 0:200 --out fuzz-out [--minutes 20] [--jobs 8]
     python tools/fuzz/run.py --out fuzz-out --summary        # summarize DIR/results.jsonl again
     python tools/fuzz/run.py --kind scripts --seeds 0:200 --out fuzz-scripts [--override family=free]
+    python tools/fuzz/run.py --feats-set 2 --seeds 0:200 --out fuzz-2   # gen.py's newer features too
+
+`--feats-set 2` adds gen.py's FEATS_C2/FEATS_X2 (symbol versions with symver attributes and a
+dlopen'd user, TLS dialects mixed per TU, -u/--require-defined and --defsym expressions, DT_FLAGS_1
+options, protected data, -z nocopyreloc, retain) and LINKOPTS2 to the draws; set 1 (the default)
+keeps every older seed's program as it was.
 
 `--kind scripts` takes its cases from scriptgen.py (linker scripts; see its docstring) and also
 compares the outputs' section headers (name, type, flags, address, size) and program headers.
@@ -90,6 +96,37 @@ def needed(readelf, path):
     rc, out, _ = sh([readelf, '-W', '-d', path], '.')
     return (re.findall(r'\((?:NEEDED|SONAME|RPATH|RUNPATH)\).*?\[(.*?)\]', out)
             + sorted(set(t for t, v in re.findall(TAGS, out))))
+
+
+def versions(readelf, path):
+    """The version definitions (flags, name, parents) and needs (file, name, flags), without the
+    indexes and offsets: which index each gets may differ."""
+    rc, out, _ = sh([readelf, '-W', '-V', path], '.')
+    s = set()
+    sec = None
+    for line in out.splitlines():
+        if 'Version definition section' in line:
+            sec = 'def'
+        elif 'Version needs section' in line:
+            sec = 'need'
+        elif 'Version symbols section' in line:
+            sec = None
+        elif sec == 'def':
+            m = re.search(r'Flags: (.*?)\s+Index: \d+\s+Cnt: (\d+)\s+Name: (\S+)', line)
+            if m:
+                cur = m.group(3)
+                s.add(('def', m.group(1), m.group(3), m.group(2)))
+            m = re.search(r'Parent \d+: (\S+)', line)
+            if m:
+                s.add(('parent', cur, m.group(1)))
+        elif sec == 'need':
+            m = re.search(r'File: (\S+)', line)
+            if m:
+                cur = m.group(1)
+            m = re.search(r'Name: (\S+)\s+Flags: (.*?)\s+Version', line)
+            if m:
+                s.add(('need', cur, m.group(1), m.group(2)))
+    return s
 
 
 def flags(readelf, path):
@@ -191,6 +228,8 @@ def run_case(seed, root, arch, shim, keep=False, kind='programs', **kw):
     spec = (scriptgen if kind == 'scripts' else gen).generate(seed, src, arch, **kw)
     res = {'seed': seed, 'arch': arch, 'lang': spec['lang'], 'mode': spec['mode'], 'feats': spec['feats'],
            'lto': spec.get('lto'), 'partial': bool(spec.get('partial')), 'status': 'ok', 'diffs': []}
+    if spec.get('feats_set'):
+        res['feats_set'] = spec['feats_set']
     if kind == 'scripts':
         res['kind'] = kind
         res['family'] = spec['family']
@@ -234,6 +273,7 @@ def run_case(seed, root, arch, shim, keep=False, kind='programs', **kw):
         o['dyn'] = {f: dynsyms(readelf, p, A['und_untyped']) for f, p in paths.items()}
         o['needed'] = {f: needed(readelf, p) for f, p in paths.items()}
         o['flags'] = {f: flags(readelf, p) for f, p in paths.items()}
+        o['vers'] = {f: versions(readelf, p) for f, p in paths.items()}
         o['notes'] = {f: notes(readelf, p) if A['notes'] else [] for f, p in paths.items()}
         o['lint'] = {f: elflint(p) for f, p in paths.items()}
         if kind == 'scripts':
@@ -269,6 +309,8 @@ def run_case(seed, root, arch, shim, keep=False, kind='programs', **kw):
             res['diffs'].append(f'needed {f}: {b["needed"][f]} vs {z["needed"][f]}')
         if b['flags'][f] != z['flags'][f]:
             res['diffs'].append(f'flags {f}: {b["flags"][f]} vs {z["flags"][f]}')
+        if b['vers'][f] != z['vers'][f]:
+            res['diffs'].append(f'versions {f}: bfd-only {sorted(b["vers"][f] - z["vers"][f])} braze-only {sorted(z["vers"][f] - b["vers"][f])}')
         if b['notes'][f] != z['notes'][f]:
             res['diffs'].append(f'notes {f}: {b["notes"][f]} vs {z["notes"][f]}')
         lo = {l for l in z['lint'][f] - b['lint'][f] if not lint_noise(arch, spec, l)}
@@ -314,6 +356,7 @@ def repro_script(res, spec_path, shim):
     first = (res['diffs'] or [''])[0].splitlines()[0][:200] if res['diffs'] else ''
     L = ['#!/bin/sh',
          f"# tools/fuzz/run.py --arch {res['arch']} --kind {res.get('kind', 'programs')} --seeds {res['seed']}:1 "
+         + (f"--feats-set {res['feats_set']} " if res.get('feats_set') else '') +
          f"({res['mode']}, {res['lang']}, {' '.join(res['feats'])})",
          f'# {first}',
          '# Rebuilds in ./build, links with ld.bfd and with braze (SHIM: a braze shim-dir), runs both.',
@@ -400,6 +443,7 @@ def main():
                     help="programs: gen.py's; scripts: scriptgen.py's linker scripts (also compares section/program headers)")
     ap.add_argument('--override', nargs='*', default=[], metavar='K=V',
                     help="gen.py's feats=, mode=, lang=; scriptgen.py's family=, mode=")
+    ap.add_argument('--feats-set', type=int, default=1, help="2: gen.py's newer features too (see above)")
     ap.add_argument('--summary', action='store_true', help='only summarize DIR/results.jsonl')
     a = ap.parse_args()
     out = os.path.abspath(a.out)
@@ -411,6 +455,8 @@ def main():
     shim = find_shim(a.lddir)
     deadline = time.time() + a.minutes * 60 if a.minutes else float('inf')
     kw = gen.parse_overrides(a.override) if a.kind == 'programs' else dict(o.split('=', 1) for o in a.override)
+    if a.kind == 'programs' and a.feats_set != 1:
+        kw.setdefault('feats_set', a.feats_set)
     os.makedirs(out, exist_ok=True)
     jobs = [(s, out, a.arch, shim, a.keep, a.kind, kw, deadline) for s in range(start, start + count)]
     with open(os.path.join(out, 'results.jsonl'), 'a') as log, \
