@@ -103,8 +103,12 @@ class Dynamic(Chunk):
         if cfg.pie:
             flags1 |= E.DF_1_PIE
         flags1 |= cfg.flags_1_extra
-        if flags:
+        if flags and (cfg.new_dtags or flags & E.DF_STATIC_TLS):
             add((E.DT_FLAGS, flags))
+        elif flags & E.DF_BIND_NOW:
+            # bfd with --disable-new-dtags: the old tag, and its other DF_* bits (ORIGIN, SYMBOLIC,
+            # TEXTREL: said by DT_SYMBOLIC/DT_TEXTREL anyway) dropped, unless DF_STATIC_TLS needs DT_FLAGS
+            add((E.DT_BIND_NOW, 0))
         if flags1:
             add((E.DT_FLAGS_1, flags1))
         if syn.verdef is not None:
