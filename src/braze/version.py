@@ -65,31 +65,56 @@ def parse_version_script(text: str, path: str, what: str = "version script"):
         need("{")
         pats = []
         scope = "global"
+        # bfd's grammar for a node: empty, or NAMES ';', or `global:` NAMES ';' [`local:` NAMES ';'],
+        # or `local:` NAMES ';' -- each list non-empty, every name followed by one ';'. bfd refuses
+        # anything else (`global:` with no names, `local:` before `global:`, `;;`, a missing ';').
+        # (A dynamic list or a script's VERSION stays lenient, as before.)
+        strict = what == "version script"
+        labels: list = []
+        state = "start"     # start | label (names needed) | item (';' needed) | sep
+
+        def bad(found):
+            raise LinkError(f"{path}: syntax error in {what}: unexpected '{found}'"
+                            + (f" in version node `{name}'" if name else ""))
         while i < n and toks[i] != "}":
             t = toks[i]
             if t in ("global", "local") and i + 1 < n and toks[i + 1] == ":":
+                if strict and not (state == "start" or (state == "sep" and labels == ["global"] and t == "local")):
+                    bad(f"{t}:")
+                labels.append(t)
+                state = "label"
                 scope = t
                 i += 2
                 continue
+            if t == ";":
+                if strict and state != "item":
+                    bad(";")
+                state = "sep"
+                i += 1
+                continue
+            if strict and state == "item":
+                bad(t)
+            state = "item"
             if t == "extern":
                 if i + 1 >= n:
                     raise LinkError(f"{path}: syntax error in {what}: 'extern' at end of file")
                 lang = toks[i + 1].strip('"')
                 i += 2
                 need("{")
+                if strict and i < n and toks[i] in ("}", ";"):
+                    bad(toks[i])
                 while i < n and toks[i] != "}":
                     if toks[i] != ";":
                         pats.append(_pattern(toks[i], lang == "C++", scope))
                     i += 1
                 need("}")
-                if i < n and toks[i] == ";":
+                if not strict and i < n and toks[i] == ";":
                     i += 1
-                continue
-            if t == ";":
-                i += 1
                 continue
             pats.append(_pattern(t, False, scope))
             i += 1
+        if strict and state in ("label", "item") and i < n:
+            bad("}")
         need("}")
         parents = []
         while i < n and toks[i] != ";":
