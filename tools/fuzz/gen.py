@@ -997,7 +997,7 @@ def f_nocopy(c, p):
         c.exe_ld.append('-Wl,-z,nocopyreloc')
         # every program TU PIC: braze refuses the 32-bit text relocations bfd would write instead of
         # copies (-fPIE's direct accesses to library data), so the GOT accesses are what is tested
-        for loc in EXE + AR:
+        for loc in EXE + AR + BR:
             c.cflags_extra.setdefault(loc, []).append('-fPIC')
     c.check(f'printf("{p} nc %d %s %d %d\\n", {p}nuse(), {p}ns, {p}ndaddr() == {p}nd, {p}ndp == &{p}nd[1]);')
 
@@ -1143,7 +1143,7 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None, feat
         ex = list(c.cflags_extra.get(loc, []))
         if c.cm_mixed and not any('mcmodel' in f for f in ex):
             ex.append('-mcmodel=' + r.choice(['tiny', 'small', 'large', 'large']))
-        if a64 and pic != ['-fno-pic']:   # gcc refuses -mcmodel=large with PIC on aarch64
+        if a64 and (pic != ['-fno-pic'] or '-fPIC' in ex):   # gcc refuses -mcmodel=large with PIC on aarch64
             ex = ['-mcmodel=small' if f == '-mcmodel=large' else f for f in ex]
         if c.far:   # braze moves data behind a far --section-start; tiny ADRs no longer reach
             ex = ['-mcmodel=small' if f == '-mcmodel=tiny' else f for f in ex]
