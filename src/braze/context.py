@@ -38,6 +38,7 @@ class Context:
         self.protected_defs: dict = {}     # id(library) -> names it defines with STV_PROTECTED
         self.protected_refused: set = set()   # (id(symbol), message) already reported
         self.weak_zero: set = set()   # id()s of the undefined weak symbols resolved to 0
+        self.script_unlisted: set = set()   # id()s of script symbols bfd defines in *UND* (not in .symtab)
         # --time: the interpreter's start, the imports and the option parsing come first (CPU time so far)
         self.timings: list[tuple[str, float]] = []     # (pass, seconds): --time, the API, --time-trace
         # the CPU the process spent before the link began (interpreter, imports, options); --time

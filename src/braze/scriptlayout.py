@@ -245,7 +245,26 @@ def _check_constraints(ctx, st) -> None:
                 st.ignored.add(id(stmt))
                 continue
         taken.update(id(s) for s in mine)
-    st.stmts = [s for s in st.stmts if id(s) not in st.ignored]
+    st.stmts = [_Dropped(s) if id(s) in st.ignored else s for s in st.stmts]
+
+
+class _Dropped:
+    """A statement ONLY_IF_RO/ONLY_IF_RW dropped, where it stood: bfd makes no section of it but
+    its assignments walk still evaluates the body at `.` (see _walk)."""
+
+    def __init__(self, stmt):
+        self.stmt = stmt
+
+
+class _Und:
+    """bfd's *UND* section, the section of what a dropped statement's body assigns: values are
+    addresses (vma 0), and such symbols are left out of .symtab."""
+    addr = 0
+    flags = 0
+    name = "*UND*"
+
+
+_UND = _Und()
 
 
 def gc_roots(ctx) -> list:
@@ -1649,6 +1668,11 @@ def layout(ctx) -> None:
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
+    for name, v in st.values.items():
+        if v[1] is _UND:
+            s = ctx.symtab.get(name)
+            if s is not None and s.file is st.defs:
+                ctx.script_unlisted.add(id(s))
     if cfg.print_memory_usage:      # (--print-memory-usage: each region's use, printed by link.py)
         ctx.memory_usage = [(r.name, r.cur - _abs(_eval(env, r.origin)), _abs(_eval(env, r.length)))
                             for r in st.script.memory.values()]
@@ -1823,6 +1847,9 @@ def _walk(env, st, kept):
             pending_dot = None
         if s is None:
             break
+        if isinstance(s, _Dropped):
+            _dropped_body(env, st, s.stmt)
+            continue
         if isinstance(s, OutSecStmt):
             pending_dot = s.update_dot
         if isinstance(s, Assign):
@@ -1979,6 +2006,25 @@ def _walk(env, st, kept):
             rcur = env.dot                  # (.tbss takes no room there: bfd's dotdelta 0)
         sdot = env.dot
         last_alloc = c
+
+
+def _dropped_body(env, st, s):
+    """bfd's lang_do_assignments over a statement without a section (ONLY_IF_* not met): the body
+    at `.` in *UND*; its data commands move `.`, which the top-level assignments after it see
+    (the sizing walk, which places the next section, skips the statement)."""
+    env.sec = _UND
+    try:
+        for b in s.body:
+            if isinstance(b, Assign) and b.name == ".":
+                raise LinkError(f"{b.where}: invalid assignment to location counter")
+            if isinstance(b, Assign):
+                _assign(env, st, b, None)
+            elif isinstance(b, DataCmd):
+                env.dot += b.size
+            elif isinstance(b, AssertCmd) and env.final:
+                _eval_assert(env, b)
+    finally:
+        env.sec = None
 
 
 def _sizing_dot(env, a, sdot):
@@ -2632,6 +2678,8 @@ def _set_symbols(ctx, st, env):
                 sec, val = None, val + sec.addr
             else:
                 sec, val = home, val + sec.addr - home.addr
+        if sec is _UND:
+            sec = None          # (bfd: defined in *UND*: the value is the address; not in .symtab)
         if sec is None or sec == "num":
             s.section = None
             s.value = val

@@ -306,7 +306,10 @@ def build_symtab(ctx, chunks) -> list:
         gc_sections: bool = bool(cfg.gc_sections)
         symtab: dict[str, Symbol] = ctx.symtab
         weak_zero = ctx.weak_zero
+        unlisted: set = ctx.script_unlisted
         for name, s in symtab.items():
+            if unlisted and id(s) in unlisted:
+                continue        # a linker script's symbol bfd defines in *UND* (scriptlayout._Dropped)
             if emitted and id(s) in emitted and s.rank == NONE and not s.linker_defined:
                 glob.append((strtab.add(name), s))
                 continue
