@@ -1657,9 +1657,12 @@ def layout(ctx) -> None:
             # next walk places everything after it again (it was written unencoded: all zeros)
             relr.encode()
             relr.syn_size = relr.size
+        # bfd's ldelf_map_segments: the first passes take the program header count the map gave,
+        # later ones only a larger one (room for more headers than there are, rather than a
+        # layout that flips between two counts)
+        nph = len(segs) if it < 4 else max(nph, len(segs))
         snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
-                len(segs))
-        nph = len(segs)
+                nph)
         if snap == prev:
             break
         prev = snap
@@ -1701,7 +1704,7 @@ def layout(ctx) -> None:
     ctx.out_by_name = {c.name: c for c in chunks_final}
     _check_overlaps([c for _, c in kept], ctx.config.check_sections)
     segs = seg_fn(ctx, [c for _, c in kept], nph)
-    if len(segs) != nph:
+    if len(segs) > nph:
         raise LinkError(f"{st.script.path}: the program headers do not converge")
     ctx.segments = segs
     ctx.nph = nph
@@ -2546,7 +2549,7 @@ def _file_offsets(ctx, chunks, segs, nph):
         elif hdr:
             seg.offset = 0
             seg.vaddr = (c0.addr - hdr_size) & -page
-            seg.paddr = (c0.lma - hdr_size) & -page
+            seg.paddr = c0.lma - (c0.addr - seg.vaddr)     # (bfd: the same distance as the VMA's)
             base = seg.vaddr
         else:
             off += (c0.addr - off) % page     # congruent with the address modulo the page size
