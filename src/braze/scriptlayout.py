@@ -1521,8 +1521,10 @@ def _dseg_walk(env_of, st, kept):
         ds["base"] = desired
         env = env_of()
         _walk(env, st, kept)
-        if ds["relro_end"] > relro_end:     # assignments added padding: bfd reverts the base
-            ds["base"] = initial
+        if ds["relro_end"] > relro_end:
+            # assignments added padding: bfd reverts the base, to the page boundary (measured with
+            # 2.40, as if its first walk had begun the segment there, see relro_end above)
+            ds["base"] = initial & -page
             env = env_of()
             _walk(env, st, kept)
         st.relro_range = (ds["base"], ds["relro_end"])
