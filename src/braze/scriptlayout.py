@@ -405,6 +405,19 @@ def _bst_order(lst, sort_kind):
     return out
 
 
+def _file_sort_key(obj) -> tuple:
+    """`SORT(*)(...)`/`SORT_BY_NAME(*)(...)`: bfd orders the matched sections by their file's name as
+    the link names it (an archive member by its archive's, then by its own), byte-wise; within one file
+    as the section patterns sort them, else in input order. (bfd takes only a by-name sort of the file
+    names: another kind there is no sort at all.)"""
+    name = obj.name
+    if name.endswith(")") and "(" in name:
+        ar, _, mem = name[:-1].partition("(")
+        return (ar.encode("utf-8", "surrogateescape"), mem.encode("utf-8", "surrogateescape"))
+    b = name.encode("utf-8", "surrogateescape")
+    return (b, b)
+
+
 def _init_priority(name):
     """bfd's get_init_priority: .init_array.N/.fini_array.N sort by N, .ctors.N/.dtors.N by
     65535 - N (gcc writes 65535 - priority there); any other name counts as 0."""
@@ -465,6 +478,8 @@ def bin_sections(ctx) -> None:
                     st.chunk_of[id(stmt)] = os_
                 lst = per_desc.setdefault((id(stmt), m.index), [])
                 key = _order_key(sort, sec, m) + (seq,)
+                if m.desc.sort_files == "name":
+                    key = (0,) + _file_sort_key(obj) + key
                 if sort and sort != "none":
                     sort_kind[id(sec)] = sort
             else:
@@ -554,6 +569,10 @@ def bin_sections(ctx) -> None:
             if isinstance(b, InputDesc):
                 lst = per_desc.get((id(stmt), i), [])
                 if len({sk if sk != "none" else None for _, _, sk in b.pats}) > 1:
+                    if b.sort_files == "name":
+                        raise LinkError(f"{st.script.path}: {stmt.name}: SORT of file names with section "
+                                        "patterns sorted in different ways in one input description is not "
+                                        "supported by braze")
                     body_members.append(_bst_order(lst, sort_kind))
                     continue
                 lst.sort(key=lambda x: x[0])

@@ -1142,6 +1142,8 @@ def _input_desc1(p, keep, where):
         file_excl = _simple_args(p)
         fpat = p.name(wild=True, what="a file name pattern")
     elif w in _SORTS and p.word_then("("):
+        if w in ("SORT_BY_ALIGNMENT", "SORT_BY_INIT_PRIORITY"):
+            p.fail("a file name pattern (bfd sorts file names only by name)", pos)
         p.pos = pos + len(w)
         p.expect("(")
         fpat = p.name(wild=True, what="a file name pattern")
