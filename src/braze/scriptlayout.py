@@ -1308,6 +1308,9 @@ def _abs(v):
 
 
 _CMP = {"==", "!=", "<", ">", "<=", ">=", "&&", "||"}
+# bfd's fold_binary gives MAX/MIN no arith_result_section: an operand's section (or, for two sections,
+# the absolute value) is the result's, never a bare number (MIN(ADDR(.x), .) inside .text is absolute)
+_KEEPS = {"MAX", "MIN"}
 
 
 def _apply(op, a, b, where):
@@ -1336,7 +1339,7 @@ def _binop(env, op, x, y, where):
     if asec == "num" and bsec == "num":
         r = (_apply(op, av, bv, where), "num")
     elif a_rel and b_rel and asec is bsec:
-        r = (_apply(op, av, bv, where), "num" if env.sec is not None else None)
+        r = (_apply(op, av, bv, where), asec if op in _KEEPS else "num" if env.sec is not None else None)
     elif a_rel and bsec == "num":
         r = (_apply(op, av, bv, where), asec)
     elif b_rel and asec == "num":
@@ -1344,7 +1347,7 @@ def _binop(env, op, x, y, where):
     else:
         # bfd's arith_result_section: two addresses (neither operand a bare number) are made absolute,
         # and inside an output section the result is a number (assigned there, section-relative)
-        both = asec != "num" and bsec != "num"
+        both = asec != "num" and bsec != "num" and op not in _KEEPS
         r = (_apply(op, _abs(x), _abs(y), where), "num" if both and env.sec is not None else None)
     return (r[0], "num") if op in _CMP else r
 
