@@ -1480,7 +1480,8 @@ def _data_segment(env, fn, e):
             if common < maxp:
                 v += (dot + common - 1) & (maxp - common)
         else:
-            v += dot & (maxp - 1)
+            if not ds.get("relro"):         # (bfd: with RELRO the segment starts on a page boundary)
+                v += dot & (maxp - 1)
             if ph == "none":
                 ds.update(phase="align_seen", base=v, common=common, maxp=maxp, relro_end=0, relro_offset=0)
         return (v, None)
@@ -1512,26 +1513,27 @@ def _dseg_walk(env_of, st, kept):
     """One sizing as bfd's lang_size_sections does it with DATA_SEGMENT_*: a walk, then when the
     script had the ALIGN..END pair, the base chosen (RELRO ending on a page boundary, or a page
     saved) and the walk again. Returns the last walk's env."""
-    st.dseg = {"phase": "none"}
     env = env_of()
+    relro = env.ctx.config.relro
+    st.dseg = {"phase": "none", "relro": relro}
     _walk(env, st, kept)
     ds = st.dseg
     st.relro_range = None
+    if relro and ds["phase"] == "end_seen" and ds["relro_end"] and not _relro_has_sections(ds, kept):
+        # bfd's lang_find_relro_sections (before any sizing): no RELRO, so DATA_SEGMENT_ALIGN keeps
+        # the offset in the page; walked again as bfd's first walk
+        relro = False
+        st.dseg = {"phase": "none", "relro": relro}
+        env = env_of()
+        _walk(env, st, kept)
+        ds = st.dseg
     if ds["phase"] != "end_seen":
         ds["phase"] = "done"
         return env
-    # (-z relro with no DATA_SEGMENT_RELRO_END: bfd 2.40 starts the data segment on a page boundary,
-    # measured: the page-saving formula below, taken whatever the sizes)
-    relro = env.ctx.config.relro
-    if relro and ds["relro_end"] and not _relro_has_sections(ds, kept):
-        relro = False               # bfd's lang_find_relro_sections: no RELRO then
     if relro and ds["relro_end"]:
         initial = ds["base"]
         page = ds["maxp"]
-        # (the page end as if the segment began at the page boundary, without DATA_SEGMENT_ALIGN's
-        # offset in the page: measured, bfd 2.40 lands a page lower than its own formula says on
-        # the sqlite bench job; the default layout (layout._relro_base) does the same)
-        relro_end = align_up(ds["relro_end"] - (initial & (page - 1)), page)
+        relro_end = align_up(ds["relro_end"], page)
         desired = relro_end - ds["relro_offset"]
         limit = ds["relro_end"] - ds["relro_offset"]
         for c in reversed([c for _, c in kept]):
@@ -1553,7 +1555,7 @@ def _dseg_walk(env_of, st, kept):
         return env
     first = -ds["base"] & (ds["maxp"] - 1)
     last = ds["end"] & (ds["maxp"] - 1)
-    if relro or first and last and (ds["base"] & -ds["maxp"]) != (ds["end"] & -ds["maxp"]) and \
+    if first and last and (ds["base"] & -ds["maxp"]) != (ds["end"] & -ds["maxp"]) and \
             first + last <= ds["maxp"]:
         ds["phase"] = "adjust"
         env = env_of()
