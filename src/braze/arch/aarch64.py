@@ -668,7 +668,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
         if t in _TLSIE:
-            if exe and not is_preemptible(ctx, s):
+            if exe and not is_preemptible(ctx, s) and not _undef_weak(s):
                 if t == R_TLSIE_LD_GOTTPREL_PREL19:
                     # (-mcmodel=tiny) bfd does not relax it: a GOT slot holding the known TP offset
                     _need(ctx, s, NEEDS_GOTTP)
@@ -872,6 +872,12 @@ def _tls_le(ctx, s: Symbol) -> bool:
     return not ctx.config.shared and not is_preemptible(ctx, s)
 
 
+def _undef_weak(s: Symbol) -> bool:
+    """bfd's aarch64_can_relax_tls: no TLS relaxation against an undefined weak symbol, so its IE
+    access keeps a GOT slot (-static: the TP offset of address 0)."""
+    return s.rank == NONE and not s.linker_defined and not s.ref_strong
+
+
 def _apply_got(ctx, obj, sec, off, buf, loc, P, t, s, G) -> int:
     """A GOT-relative form whose slot is at G (A included)."""
     insn = _get(buf, loc)[0]
@@ -1072,7 +1078,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
                 _overflow(obj, sec, off, t, s, v)
             _put(buf, loc, set_imm19(insn, v >> 2))
             return 1
-        if _tls_le(ctx, s):         # IE -> LE (bfd): adrp -> movz xd, #tprel_g1; ldr -> movk xd, #tprel_g0_nc
+        if _tls_le(ctx, s) and not _undef_weak(s):     # IE -> LE (bfd): adrp -> movz xd, #tprel_g1; ldr -> movk xd, #tprel_g0_nc
             tpoff = S + A - tp
             if t == R_TLSIE_ADR_GOTTPREL_PAGE21:
                 _put(buf, loc, set_imm16(MOVZ_X | (insn & 0x1f), tpoff >> 16))
