@@ -1816,6 +1816,7 @@ def _header_order(st, kept):
         seq.append(s)
         seq.extend(follow.get(id(s), ()))
     keptmap = st.kept
+    st.hdr_stmts = seq      # (with removed sections: their `:phdr`s still count, see _user_segments)
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
 
 
@@ -2492,25 +2493,46 @@ def _user_segments(ctx, st, kept, nph):
         if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e551, 0x6474e553, 0):
             raise LinkError(f"{ph.where}: linker script construct program header type {ph.type:#x} in PHDRS "
                             "is not supported by braze")
+        if ph.type == 1 and ph.phdrs and not ph.filehdr:
+            # (bfd starts such a segment at the table, 64 bytes into the file, or elsewhere when
+            # it is not the lowest: not laid out by braze)
+            raise LinkError(f"{ph.where}: linker script construct PT_LOAD with PHDRS but not FILEHDR "
+                            "is not supported by braze")
         s = Segment(ph.type, 0, page if ph.type == 1 else 8)
         phmap[id(s)] = ph
         s.hdr = ph.filehdr
         by_name[ph.name] = s
         segs.append(s)
+    # bfd's lang_record_phdrs walks the output sections once per PHDRS entry, and `last` (the
+    # `:phdr` list a section without its own inherits) is not reset between the walks: sections
+    # ahead of the first `:phdr` take the first list found further on in the first walk, the
+    # last list of the whole script in the others. NOLOAD and unallocated sections inherit none.
+    stmts = [s for s in getattr(st, "hdr_stmts", ()) if s.name != "/DISCARD/"]
+    for s in stmts:
+        for n, where in (s.phdrs or ()) if id(s) in st.kept else ():
+            if n != "NONE" and n not in by_name:
+                raise LinkError(f"{where}: section `{s.name}' assigned to non-existent phdr `{n}'")
+    kept = st.kept
     last = None
-    stmt_of = {id(c): s for s, c in st.order}
-    for c in st.hdr_list:
-        stmt = stmt_of.get(id(c))
-        names = stmt.phdrs if stmt is not None else None
-        if names is not None:
-            last = [n for n, _ in names if n != "NONE"]
-            for n, where in names:
-                if n != "NONE" and n not in by_name:
-                    raise LinkError(f"{where}: section `{c.name}' assigned to non-existent phdr `{n}'")
-        if not c.flags & SHF_ALLOC or not last:
-            continue
-        for n in last:
-            by_name[n].chunks.append(c)
+    for ph in st.script.phdrs:
+        seg = by_name[ph.name]
+        for i, s in enumerate(stmts):
+            c = kept.get(id(s))
+            pl = s.phdrs
+            if pl is not None:
+                last = pl
+            else:
+                if c is None or s.type == "NOLOAD" or not c.flags & SHF_ALLOC or ph.type == 3:
+                    continue
+                if last is None:
+                    last = next((t.phdrs for t in stmts[i:] if t.phdrs is not None), None)
+                    if last is None:
+                        raise LinkError(f"{st.script.path}: no sections assigned to phdrs")
+                pl = last
+            if c is None or not c.flags & SHF_ALLOC:
+                continue
+            if any(n == ph.name for n, _ in pl) and c not in seg.chunks:
+                seg.chunks.append(c)
     for s in segs:
         ph = phmap[id(s)]
         if ph.flags is not None:
@@ -2522,7 +2544,7 @@ def _user_segments(ctx, st, kept, nph):
                     s.flags |= PF_W
                 if c.flags & SHF_EXECINSTR:
                     s.flags |= PF_X
-        elif ph.type == 6:
+        elif ph.type == 6 or ph.filehdr or ph.phdrs:      # (bfd: the headers are readable)
             s.flags = PF_R
         if ph.type != 1 and s.chunks:
             s.align = max(c.align for c in s.chunks)
@@ -2530,6 +2552,46 @@ def _user_segments(ctx, st, kept, nph):
             s.paddr = _abs(_eval(env, ph.at))
     ctx.user_phdrs = True
     return segs
+
+
+def _hdr_room(c0, hdr_size: int, page: int) -> int:
+    """The file offset of the first section of the headers' segment: past the headers, congruent
+    with its address modulo the page size (bfd's vma_page_aligned_bias)."""
+    return hdr_size + (c0.addr - hdr_size) % page
+
+
+def _user_load_sections(cfg, seg, room: int) -> None:
+    """A PHDRS PT_LOAD's sections as bfd's assign_file_positions_for_load_sections places them:
+    by load address from p_paddr (the headers' room first), so a gap between two sections' LMAs
+    is a gap in the file too, and a section whose LMA falls below the end of the one before is
+    moved up to it (bfd's `lma adjusted' warning)."""
+    memsz = filesz = room
+    off = seg.offset + room
+    for i, c in enumerate(seg.chunks):
+        tbss = c.type == SHT_NOBITS and c.flags & SHF_TLS     # (no room in a PT_LOAD)
+        if not tbss:
+            end = seg.paddr + memsz
+            adjust = c.lma - end
+            if adjust and (c.lma < end or end < seg.paddr):
+                diag.warn(f"{cfg.output}: section {c.name} lma {c.lma:#x} adjusted to {end:#x}", from_bfd=True)
+                c.lma = end
+                adjust = 0
+            memsz += adjust
+            if c.type != SHT_NOBITS:
+                if filesz + adjust < memsz:     # (file space for the NOBITS sections before it)
+                    adjust = memsz - filesz
+                off += adjust
+                filesz += adjust
+            elif i == 0:
+                off += adjust
+        c.offset = off
+        if c.type != SHT_NOBITS:
+            off += c.size
+            filesz += c.size
+        if not tbss:
+            memsz += c.size
+    seg.filesz = filesz
+    seg.memsz = memsz
 
 
 def _file_offsets(ctx, chunks, segs, nph):
@@ -2541,20 +2603,12 @@ def _file_offsets(ctx, chunks, segs, nph):
     off = hdr_size
     base = None
     user = getattr(ctx, "user_phdrs", False)
-    loads = [s for s in segs if s.type == PT_LOAD and (s.chunks or not user or s.hdr)]
+    loads = [s for s in segs if s.type == PT_LOAD and (s.chunks or user or s.hdr)]
     if user:
         # bfd gives file space to the PT_LOADs in load-address order, whatever the PHDRS order
-        loads.sort(key=lambda s: s.paddr if s.paddr is not None else
-                   (s.chunks[0].lma if s.chunks else 0))
-        for seg in loads:
-            if seg.paddr is not None and seg.chunks:
-                c0 = seg.chunks[0]
-                for c in seg.chunks:
-                    lma = seg.paddr + (c.addr - c0.addr) + (hdr_size if seg.hdr else 0)
-                    if lma != c.lma:
-                        diag.warn(f"{cfg.output}: section {c.name} lma {c.lma:#x} adjusted to {lma:#x}",
-                                  from_bfd=True)
-                        c.lma = lma
+        # (bfd's elf_sort_segments: the one with the file header first)
+        loads.sort(key=lambda s: (not s.hdr, s.paddr if s.paddr is not None else
+                                  (s.chunks[0].lma if s.chunks else 0)))
     for seg in loads:
         off_before = off
         hdr = getattr(seg, "hdr", False)
@@ -2563,15 +2617,25 @@ def _file_offsets(ctx, chunks, segs, nph):
             seg.filesz = seg.memsz = hdr_size
             base = seg.vaddr
             continue
-        c0 = seg.chunks[0]
-        if hdr and user:        # PHDRS ... FILEHDR: the headers at the start of the first section's page
-            seg.offset = 0
-            seg.vaddr = (c0.addr - hdr_size) & -page
+        if not seg.chunks:      # (a PHDRS entry nothing went to: bfd's p_offset is where it stands)
+            seg.offset = off
+            seg.vaddr = seg.filesz = seg.memsz = 0
             if seg.paddr is None:
-                seg.paddr = (c0.lma - hdr_size) & -page
+                seg.paddr = 0
+            continue
+        c0 = seg.chunks[0]
+        if hdr and user:
+            # PHDRS ... FILEHDR (bfd's assign_file_positions_for_load_sections): the headers at
+            # offset 0, the first section at the first offset past them congruent to its address;
+            # the segment starts that far below the section, in addresses and (unless AT) LMAs
+            room = _hdr_room(c0, hdr_size, page)
+            if c0.addr < room or (seg.paddr is None and c0.lma < room):
+                raise LinkError(f"{cfg.output}: not enough room for program headers, try linking with -N")
+            seg.offset = 0
+            seg.vaddr = c0.addr - room
+            if seg.paddr is None:
+                seg.paddr = c0.lma - room
             base = seg.vaddr
-            if c0.addr < hdr_size:
-                raise LinkError("not enough room for program headers, try linking with -N")
         elif hdr:
             seg.offset = 0
             seg.vaddr = (c0.addr - hdr_size) & -page
@@ -2583,18 +2647,21 @@ def _file_offsets(ctx, chunks, segs, nph):
             seg.vaddr = c0.addr
             if not user or seg.paddr is None:
                 seg.paddr = c0.lma
-        fend = seg.vaddr
-        mend = seg.vaddr
-        for c in seg.chunks:
-            if c.type != SHT_NOBITS:
-                c.offset = seg.offset + (c.addr - seg.vaddr)
-                fend = c.addr + c.size
-            else:               # where the segment's file bytes end so far (as bfd)
-                c.offset = seg.offset + (fend - seg.vaddr)
-            if not (c.type == SHT_NOBITS and c.flags & SHF_TLS):
-                mend = max(mend, c.addr + c.size)
-        seg.filesz = fend - seg.vaddr
-        seg.memsz = mend - seg.vaddr
+        if user:
+            _user_load_sections(cfg, seg, c0.addr - seg.vaddr)
+        else:
+            fend = seg.vaddr
+            mend = seg.vaddr
+            for c in seg.chunks:
+                if c.type != SHT_NOBITS:
+                    c.offset = seg.offset + (c.addr - seg.vaddr)
+                    fend = c.addr + c.size
+                else:               # where the segment's file bytes end so far (as bfd)
+                    c.offset = seg.offset + (fend - seg.vaddr)
+                if not (c.type == SHT_NOBITS and c.flags & SHF_TLS):
+                    mend = max(mend, c.addr + c.size)
+            seg.filesz = fend - seg.vaddr
+            seg.memsz = mend - seg.vaddr
         if seg.filesz:
             off = seg.offset + seg.filesz
         else:               # (bfd: a segment with no file bytes takes no file space)
@@ -2636,7 +2703,18 @@ def _file_offsets(ctx, chunks, segs, nph):
         seg.offset = cs[0].offset
         seg.memsz = max(c.addr + c.size for c in cs) - seg.vaddr
         seg.filesz = max(c.offset + (c.size if c.type != SHT_NOBITS else 0) for c in cs) - seg.offset
-    # sections in no segment (allocated but unloaded: none here) and non-allocated ones
+    in_load = {id(c) for seg in loads for c in seg.chunks}
+    for c in chunks:
+        if c.flags & SHF_ALLOC and id(c) not in in_load:
+            # PHDRS left it out (`:NONE`): bfd's assign_file_positions_for_non_load_sections
+            # gives its contents file space after the segments' (a NOBITS one: offset 0)
+            c.offset = 0
+            if c.type != SHT_NOBITS and c.size:
+                diag.warn(f"{cfg.output}: warning: allocated section `{c.name}' not in segment",
+                          located=True, from_bfd=True)
+                off += (c.addr - off) % page
+                c.offset = off
+                off += c.size
     for c in chunks:
         if c.flags & SHF_ALLOC:
             continue

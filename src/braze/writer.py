@@ -33,6 +33,7 @@ _PER_ENTRY_WRITERS = ("SymTab", "EhFrameSection")
 def write_sections(ctx) -> None:
     """The output image (ctx.buf): ELF and program headers, then every chunk's own bytes."""
     cfg = ctx.config
+    _check_header_room(ctx)
     jobs = ctx.reloc_jobs = _reloc_jobs(ctx)
     parallel = ctx.reloc_parallel = _use_two_processes(cfg, sum(m.rel_size for m, _o, _a in jobs) // 24)
     # a shared mapping lets a forked process write its half of the relocations into the same image;
@@ -55,6 +56,16 @@ def write_sections(ctx) -> None:
         else:
             c.write(ctx, buf)
     ctx.release_input_pages()
+
+
+def _check_header_room(ctx) -> None:
+    """No section's file bytes may overlap the ELF header or the program header table: a layout
+    bug there would otherwise write a file that is not ELF at all, so it is refused instead."""
+    end = 64 + 56 * len(ctx.segments)
+    for c in ctx.chunks:
+        if c.type != SHT_NOBITS and c.size and c.offset < end:
+            raise LinkError(f"{ctx.config.output}: internal error: section {c.name} at file offset "
+                            f"{c.offset:#x} overlaps the ELF and program headers (0 to {end:#x})")
 
 
 def apply_relocations(ctx) -> None:
