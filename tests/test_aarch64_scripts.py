@@ -7,8 +7,8 @@ with bfd's output: the section table (name, type, flags, address, size; LMAs) an
 the exit status under qemu where the program runs.
 
 Known and left: in PIE and shared outputs bfd's aarch64 .dynsym holds two section symbols (also without
-a script), so the dynamic sections' sizes differ there; range-extension and erratum 843419 veneers are
-not written with a script (refused where one is needed)."""
+a script), so the dynamic sections' sizes differ there. Veneers with a script:
+test_aarch64_script_veneers.py."""
 from __future__ import annotations
 
 import re

@@ -1675,7 +1675,8 @@ def layout(ctx) -> None:
     relr = ctx.syn.relr_dyn
     if relr is None or not relr.relocs or not any(c is relr for _, c in kept):
         relr = None
-    for it in range(12):
+    thunk_rounds = 0
+    for it in range(100):
         env = _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
         segs = seg_fn(ctx, [c for _, c in kept], nph)
         if relr is not None:
@@ -1690,9 +1691,18 @@ def layout(ctx) -> None:
         snap = ([(c.addr, c.size, c.lma) for _, c in kept], sorted(st.values.items(), key=lambda x: x[0]),
                 nph)
         if snap == prev:
+            # branch thunks (the target's veneers) grow code sections, which moves what the branches
+            # reach: laid out again until none is added (as layout.py does)
+            if not _add_thunks(ctx, st, kept):
+                break
+            thunk_rounds += 1
+            if thunk_rounds > 32:
+                raise LinkError(f"{st.script.path}: branch thunks: the layout does not converge")
+            snap = None
+        elif it >= 12 + 2 * thunk_rounds:
             break
         prev = snap
-    else:
+    if snap != prev:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
@@ -1728,6 +1738,8 @@ def layout(ctx) -> None:
             c.shndx = home.shndx if home is not None else 0
     ctx.chunks = chunks_final
     ctx.out_by_name = {c.name: c for c in chunks_final}
+    if thunk_rounds:
+        ctx.target.finish_thunks(ctx)   # (their symbols: .symtab grows before the file offsets)
     _check_overlaps([c for _, c in kept], ctx.config.check_sections)
     segs = seg_fn(ctx, [c for _, c in kept], nph)
     if len(segs) > nph:
@@ -1752,6 +1764,30 @@ def layout(ctx) -> None:
         ctx.tp = ctx.target.thread_pointer(ctx.tls_start, ctx.tls_end - ctx.tls_start, ctx.tls_align)
     _set_symbols(ctx, st, env)
     _linker_symbols(ctx)
+
+
+def _add_thunks(ctx, st, kept) -> bool:
+    """The target's branch thunks for the settled addresses; a linker-made input section the target
+    put after one of an output section's members is laid out there by the next walks."""
+    before = getattr(ctx, "chunks", None)
+    ctx.chunks = [c for _, c in kept]       # (what the target scans)
+    if not ctx.target.add_thunks(ctx):
+        ctx.chunks = before
+        return False
+    for s, c in kept:
+        lists = st.body_members.get(id(s))
+        members = getattr(c, "members", None)
+        if lists is None or not members:
+            continue
+        placed = {id(m): lst for lst in lists[0] + [lists[1]] if lst for m in lst}
+        for i, m in enumerate(members):
+            if id(m) not in placed and i and type(m) is not DataMember:
+                lst = placed.get(id(members[i - 1]))
+                if lst is None:
+                    raise LinkError(f"{s.name}: a linker-made section ({m.name}) the script layout cannot place")
+                lst.insert(lst.index(members[i - 1]) + 1, m)
+                placed[id(m)] = lst
+    return True
 
 
 def _new_env(ctx, st, nph, final=False):

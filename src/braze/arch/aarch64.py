@@ -15,7 +15,7 @@ if TYPE_CHECKING:     # (no `typing` at run time)
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
+from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC
 from ..elf import StructError
 from ..inputs.object import InputSection
 from ..sections import merged_offset
@@ -779,9 +779,6 @@ def fix_section(ctx, sec, buf, base_off, base_addr) -> None:
     if v is not None and id(sec) in v.errata:
         from .aarch64_veneers import fix_errata
         fix_errata(ctx, sec, buf, base_off, base_addr)
-    elif ctx.lscript is not None and ctx.config.fix_cortex_a53_843419 and sec.flags & SHF_EXECINSTR:
-        from .aarch64_veneers import fix_errata_without_veneers
-        fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr)
 
 
 def apply_listed(ctx, obj, sec, idxs: list[int], buf, base_off: int, base_addr: int) -> None:
@@ -949,8 +946,8 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
                     _put(buf, loc, set_imm26(insn, (stub - P) >> 2))
                     return 1
                 raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): {rname(t)} to `{diag.demangle(s.name)}' "
-                                f"is out of the branch range (+-128 MiB); range-extension veneers are not "
-                                f"supported by braze with a SECTIONS linker script")
+                                f"is out of the branch range (+-128 MiB) and braze has no range-extension "
+                                f"veneer for it (veneers serve branches in code sections only)")
             insn = set_imm26(insn, v >> 2)
         elif t == R_CONDBR19:
             if not -0x100000 <= v < 0x100000:

@@ -459,7 +459,7 @@ def fix_errata(ctx, sec, buf, base_off, base_addr) -> None:
 
 def _to_adr(sec, buf, a: int, P: int, adrp_off: int, mode: str) -> None:
     """The ADRP at buf[a] (address P) as an ADR of the same page (bfd's ADR workaround); one out of
-    ADR's reach is an error (bfd's, with =adr; without stub sections, braze's)."""
+    ADR's reach is an error (bfd's, with =adr; otherwise an internal one: the layout made it a veneer)."""
     w = struct.unpack_from("<I", buf, a)[0]
     if w & 0x9f000000 != 0x90000000:
         return                          # (relaxed to another instruction: no ADRP left)
@@ -474,24 +474,6 @@ def _to_adr(sec, buf, a: int, P: int, adrp_off: int, mode: str) -> None:
     struct.pack_into("<I", buf, a, 0x10000000 | (w & 0x1f) | (imm & 3) << 29 | (imm >> 2) << 5)
 
 
-def fix_errata_without_veneers(ctx, sec, buf, base_off, base_addr) -> None:
-    """With a SECTIONS script (whose layout makes no stub sections): bfd's ADR form where it
-    reaches (=adrp: never); a sequence that needs a veneer is refused."""
-    data = bytes(buf[base_off:base_off + sec.size])
-    mode = ctx.config.fix_843419_mode
-
-    class _View:            # the relocated bytes, for the scan
-        file, shndx, size = sec.file, sec.shndx, sec.size
-    v = _View()
-    v.data = data
-    for adrp_off, _insn_off in _erratum_sites(v, base_addr):
-        if mode == "adrp":
-            _needs_veneer(sec, adrp_off)
-        _to_adr(sec, buf, base_off + adrp_off, base_addr + adrp_off, adrp_off, mode)
-
-
 def _needs_veneer(sec, adrp_off: int) -> None:
     raise LinkError(f"{sec.file.name}:({sec.name}+0x{adrp_off:x}): this instruction sequence needs "
-                    "a Cortex-A53 erratum 843419 veneer, which braze does not write with a SECTIONS "
-                    "linker script; link without --fix-cortex-a53-843419 (gcc: "
-                    "-mno-fix-cortex-a53-843419)")
+                    "a Cortex-A53 erratum 843419 veneer, which braze did not make for it")
