@@ -178,3 +178,16 @@ def test_relro_segment_needs_its_own_load(tmp_path, braze_lddir, work):
     assert "GNU_RELRO" not in str(_view(bfd)[1])
     assert _view(braze) == _view(bfd)
     assert _qemu(braze) == _qemu(bfd) == (3, b"3\n")
+
+
+def test_pc_relative_to_symbol_below_zero(tmp_path, braze_lddir):
+    """A script symbol below zero (the fuzzer's `HIDDEN(fz_s2 = . - ADDR(.data))` after the non-allocated
+    sections, seed 41) is near the code in bfd's 64-bit arithmetic: braze took its distance as unsigned and
+    refused the ADRP ("relocation truncated to fit: R_AARCH64_ADR_PREL_PG_HI21")."""
+    objs = _free(tmp_path, {"main.c": "extern const char neg[];\n"
+                                      "int main(void) { return (long)neg == -0x1001 ? 7 : 1; }\n"}, ["-fno-pic"])
+    (tmp_path / "s.ld").write_text("SECTIONS\n{\n  . = 0x400000 + SIZEOF_HEADERS;\n  .text : { *(.text .text.*) }\n"
+                                   "  .data : { *(.data .data.*) }\n  HIDDEN(neg = -0x1001);\n}\n")
+    bfd, braze = _both(tmp_path, "neg", [*FREE, *objs, "-Wl,-T,s.ld"], braze_lddir)
+    assert _qemu(bfd) == (7, b"")
+    assert _qemu(braze) == (7, b"")

@@ -214,6 +214,13 @@ def page(x: int) -> int:
     return x & ~0xfff
 
 
+def _wrap(v: int) -> int:
+    """A PC-relative value as bfd computes it: in 64-bit arithmetic, then read as signed (a symbol at
+    the top of the address space, such as a script's `. - ADDR(.data)` below zero, is near code)."""
+    v &= 0xffffffffffffffff
+    return v - 0x10000000000000000 if v >> 63 else v
+
+
 def set_adr_imm(insn: int, imm: int) -> int:
     """ADR/ADRP: the 21-bit immediate split into immlo (bits 29-30) and immhi (bits 5-23)."""
     imm &= 0x1fffff
@@ -934,7 +941,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
         elif s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL and t in (R_CALL26, R_JUMP26):
             _put(buf, loc, NOP)         # bfd: a call to an undefined weak symbol without a PLT entry
             return 1
-        v = S + A - P
+        v = _wrap(S + A - P)
         insn = _get(buf, loc)[0]
         if t == R_CALL26 or t == R_JUMP26:
             if not -0x8000000 <= v < 0x8000000:
@@ -960,7 +967,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
         _put(buf, loc, insn)
         return 1
     if t == R_ADR_PREL_PG_HI21 or t == R_ADR_PREL_PG_HI21_NC:
-        v = (page(S + A) - page(P)) >> 12
+        v = _wrap(page(S + A) - page(P)) >> 12
         if t == R_ADR_PREL_PG_HI21 and not -0x100000 <= v < 0x100000:
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], v))
@@ -977,19 +984,19 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
         _put(buf, loc, set_imm12(_get(buf, loc)[0], v >> sh))
         return 1
     if t == R_ADR_PREL_LO21:
-        v = S + A - P
+        v = _wrap(S + A - P)
         if not -0x100000 <= v < 0x100000:
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, set_adr_imm(_get(buf, loc)[0], v))
         return 1
     if t == R_LD_PREL_LO19:
-        v = S + A - P
+        v = _wrap(S + A - P)
         if not -0x100000 <= v < 0x100000:
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, set_imm19(_get(buf, loc)[0], v >> 2))
         return 1
     if t == R_PREL32:
-        v = S + A - P
+        v = _wrap(S + A - P)
         if not -0x80000000 <= v <= 0xffffffff:
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, v & 0xffffffff)
@@ -998,7 +1005,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
         struct.pack_into("<Q", buf, loc, (S + A - P) & 0xffffffffffffffff)
         return 1
     if t == R_PREL16:
-        v = S + A - P
+        v = _wrap(S + A - P)
         if not -0x8000 <= v <= 0xffff:
             _overflow(obj, sec, off, t, s, v)
         struct.pack_into("<H", buf, loc, v & 0xffff)
@@ -1031,7 +1038,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
         return 1
     if t in _MOVW_PREL:
         sh, chk = _MOVW_PREL[t]
-        v = S + A - P
+        v = _wrap(S + A - P)
         insn = _get(buf, loc)[0]
         if chk:
             if sh < 48 and not -(1 << (sh + 16)) <= v < (1 << (sh + 16)):

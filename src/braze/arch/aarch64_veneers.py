@@ -234,7 +234,7 @@ class Veneers:
         return bool(new)
 
     def scan_branches(self, ctx) -> set:
-        from .aarch64 import _stub_name
+        from .aarch64 import _stub_name, _wrap
         from ..address import local_sym
         new = set()
         for c, secs in self.code:
@@ -251,7 +251,7 @@ class Veneers:
                         s = local_sym(obj, idx)
                     if not has_plt(s) and (s.rank == NONE and not s.linker_defined or s.rank == SHARED):
                         continue        # (a call to an undefined weak symbol becomes a nop)
-                    v = _dest(ctx, s) + A - (base + off)
+                    v = _wrap(_dest(ctx, s) + A - (base + off))
                     if -0x8000000 <= v < 0x8000000:
                         continue
                     st = self._stub(ctx, m)
