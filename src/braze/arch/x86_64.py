@@ -884,6 +884,8 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
             if has_plt(s):
                 S = plt_addr(ctx, s)
         v = S + A - P
+        if v >= 1 << 63:            # bfd's 64-bit arithmetic: a symbol at the top (a script's `neg = -N`) is near
+            v -= 1 << 64
         if -0x80000000 <= v <= 0x7fffffff:
             _pack_i32(buf, loc, v)
         else:
