@@ -273,3 +273,42 @@ def test_symver_in_ir_resolutions_match_bfd(build):
                        run([exe], env={**tool_env(), "LD_LIBRARY_PATH": str(lib.parent)}))
     assert out["bfd"][3][:2] == (0, "2 1 20 1 2\n"), out["bfd"]
     assert out["test"] == out["bfd"], out
+
+
+# ------------------------------------------------------------------- where the compiled objects go
+
+def _tls_offsets(path: Path) -> dict:
+    """Each TLS symbol's offset in the TLS block: the order of the files' .tdata/.tbss."""
+    rows = (line.split() for line in _readelf(path, "-s").splitlines())
+    return {r[7]: r[1] for r in rows if len(r) >= 8 and r[3] == "TLS"}
+
+
+@pytest.mark.parametrize("inputs", [
+    ["main_ir", "plain.o", "ir.o"],                 # IR object first: right after it
+    ["main.o", "libir.a", "libplain.a"],            # IR member first: after the last object before it
+    ["main.o", "libplain.a", "libir.a"],            # ... so before the members loaded since
+    ["main.o", "libplain.a", "libd.so", "libir.a"],  # a library loaded since counts as an object
+    ["main.o", "libplain.a", "-Wl,--as-needed", "libd.so", "-Wl,--no-as-needed", "libir.a"],
+], ids=["object", "member", "member-after-member", "after-library", "after-as-needed-library"])
+def test_compiled_objects_take_the_first_claimed_files_place(build, inputs):
+    """bfd inserts the plugin's objects after the first claimed file, or, when that is an archive
+    member, after the last object or library loaded before it; sections follow that order, so the
+    TLS block's layout (each file's .tdata/.tbss) shows it. braze put them after every input."""
+    objs = {"main_ir": build.obj(C / "ord_main.c", "-fPIE", "-flto", name="ord_main_ir.o"),
+            "main.o": build.obj(C / "ord_main.c", "-fPIE"),
+            "plain.o": build.obj(C / "ord_plain.c", "-fPIE"),
+            "ir.o": build.obj(C / "ord_ir.c", "-fPIE", "-flto")}
+    for lib, member in (("libir.a", "ir.o"), ("libplain.a", "plain.o")):
+        if not (build.root / lib).exists():
+            build.run(["gcc-ar", "rcs", build.root / lib, objs[member]])
+        objs[lib] = build.root / lib
+    if not (build.root / "libd.so").exists():
+        (build.root / "d.c").write_text("int d_fn(void) { return 1; }\n")
+        build.run(["gcc", "-shared", "-fPIC", build.root / "d.c", "-o", build.root / "libd.so"])
+    objs["libd.so"] = build.root / "libd.so"
+    args = [objs.get(a, a) for a in inputs]
+    name = "ord_" + "_".join(a.strip("-").replace(",", "").replace(".", "") for a in inputs)
+    exes, (_rc, out, _err) = both(build, name, args, "-flto", "-O2", f"-Wl,-rpath,{build.root}")
+    assert out == "4 5 8\n", out
+    a, b = _tls_offsets(exes["bfd"]), _tls_offsets(exes["test"])
+    assert len(a) == 6 and a == b, f"TLS layout differs:\n bfd:  {a}\n test: {b}"

@@ -49,6 +49,14 @@ _STV = {LDPV_DEFAULT: STV_DEFAULT, LDPV_PROTECTED: STV_PROTECTED, LDPV_INTERNAL:
 GNU_LD_VERSION = 240           # bfd passes major * 100 + minor; braze matches GNU ld 2.40
 
 
+def _order_key(o) -> int:
+    return o.order
+
+
+def _first(t):
+    return t[0]
+
+
 def _never(name: str, typ: int) -> bool:
     return False
 
@@ -653,8 +661,16 @@ class PluginHost:
         r = self.reader
         irs = set(map(id, self.files))
         objs = ctx.objs
-        at = next(i for i, o in enumerate(objs) if id(o) in irs)
         ctx.objs = [o for o in objs if id(o) not in irs]
+        # bfd's insertion point: after the first claimed file in load order; when that is an
+        # archive member, after the last object or library (--as-needed too: all are on bfd's file
+        # chain) loaded before it, so before the archive members loaded since
+        first = min((o for o in objs if id(o) in irs), key=_order_key)
+        after = first.order
+        if first.archive is not None:
+            plain = [x.order for x in list(objs) + list(r.sonames.values())
+                     if getattr(x, "archive", None) is None and x.order < first.order]
+            after = max(plain) if plain else first.order - 1
         for key in [k for k, o in ctx.comdat.items() if id(o) in irs]:
             del ctx.comdat[key]
         # the IR definitions leave the symbol table; the plugin's objects define again what survived
@@ -708,9 +724,17 @@ class PluginHost:
         for s in ir_commons:
             if s.rank == COMMON:
                 s.large_common = False
-        # bfd puts the new inputs where the first claimed file was
         new = ctx.objs[n0:]
-        ctx.objs = ctx.objs[:at] + new + ctx.objs[at:n0]
+        dsos = list({id(so): so for so in list(ctx.dsos) + list(r.sonames.values())}.values())
+        # the new inputs take their place in the file order (sections are placed by it): number
+        # every input again, the new ones right after the insertion point
+        seq = sorted([(float(o.order), o) for o in ctx.objs[:n0]]
+                     + [(after + 0.5, o) for o in new]
+                     + [(float(so.order), so) for so in dsos], key=_first)
+        for i, (_, o) in enumerate(seq):
+            o.order = i + 1
+        r.order = len(seq)
+        ctx.objs = sorted(ctx.objs, key=_order_key)
         # the compiled code may need what no IR symbol named (libgcc helpers, memcpy...): rescan
         r.rescan_after_lto()
         # a library this makes needed takes its command-line place among the needed ones (bfd's
