@@ -109,9 +109,10 @@ def _fde_alive(obj: Any, first_global: int, esyms: list[tuple[int, ...]], sectio
 
 
 def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
-          cie_map: dict[Any, Record]) -> tuple[list[Record], int]:
+          cie_map: dict[Any, Record], merged: list[Record] | None = None) -> tuple[list[Record], int]:
     """The kept records in output order and the number of FDEs: FDEs of discarded or empty code
-    dropped, each CIE identical (bytes and relocation targets) to an earlier one merged into it."""
+    dropped, each CIE identical (bytes and relocation targets) to an earlier one merged into it
+    (those go to `merged`: a symbol in one moves to the CIE it merged into)."""
     out: list[Record] = []
     nfde = 0
     for si in range(len(inputs)):
@@ -139,6 +140,8 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
                 first = cie_map.get(key)
                 if first is not None:
                     r.dup_of = first
+                    if merged is not None:
+                        merged.append(r)
                     continue
                 cie_map[key] = r
                 r.insns, r.aug_z = _ep.cie_insns(data, off)

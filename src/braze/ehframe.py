@@ -80,6 +80,9 @@ class EhFrameSection(Chunk):
         self.fde_count = 0
         self.inputs = []
         self.terminator = True
+        self.rec_offs: dict = {}        # id(input section) -> its records' input offsets
+        self.merged: list[Record] = []  # CIEs merged into an earlier identical one
+        self._kept_by_sec: dict | None = None
 
     def build(self, ctx, inputs) -> None:
         self.inputs = inputs
@@ -89,7 +92,10 @@ class EhFrameSection(Chunk):
         # bfd writes the input's zero terminator (crtend.o's __FRAME_END__) and adds none of its own:
         # a link without one (-nostdlib, freestanding) has no terminator
         self.terminator = any(_terminated(d, p) for d, p in zip(datas, parsed))
-        out, nfde = _eb.build(inputs, datas, parsed, cie_map)
+        self.rec_offs = {id(sec): p[0] for sec, p in zip(inputs, parsed)}
+        self.merged = []
+        self._kept_by_sec = None
+        out, nfde = _eb.build(inputs, datas, parsed, cie_map, self.merged)
         if ctx.target.drop_unused_cies:
             # bfd drops a CIE none of whose FDEs is kept (seen on aarch64, where an input's CIE for a
             # dropped empty FDE does not merge with another); x86-64 outputs keep braze's behaviour
@@ -107,6 +113,48 @@ class EhFrameSection(Chunk):
         program hands to __register_frame_info) and crtend.o's __FRAME_END__. Each input section
         sits where its first kept record went, or where the next section's records begin."""
         self.size = _eb.place(self.records, self.inputs, self, self.terminator)
+
+    def symbol_offset(self, sec, value: int) -> int:
+        """Where a local NOTYPE/OBJECT symbol at `value` in input .eh_frame `sec` goes in the output
+        (aarch64's `$d` at each record), as bfd's offset_adjust moves it: with its record if kept;
+        to the CIE a merged CIE merged into; from a dropped record to the next kept one of its
+        section, or that section's end (the offset into the record carried along each time)."""
+        offs = self.rec_offs.get(id(sec))
+        if not offs:
+            return sec.out_off + value
+        kept = self._kept_by_sec
+        if kept is None:
+            kept = self._kept_by_sec = {}
+            for r in self.records:
+                kept.setdefault(id(r.sec), {})[r.off] = r
+            for r in self.merged:
+                kept.setdefault(id(r.sec), {}).setdefault(r.off, r)
+        mine = kept.get(id(sec), {})
+        k = 0
+        while k + 1 < len(offs) and value >= offs[k + 1]:
+            k += 1
+        delta = value - offs[k]
+        r = mine.get(offs[k])
+        if r is not None and r.dup_of is not None:
+            root = r.dup_of
+            while root.dup_of is not None:
+                root = root.dup_of
+            if kept.get(id(root.sec), {}).get(root.off) is root:
+                return root.out_off + delta
+            r = None
+        if r is not None:
+            return r.out_off + delta
+        for o in offs[k + 1:]:
+            n = mine.get(o)
+            if n is not None and n.dup_of is None:
+                return n.out_off + delta
+        last = None
+        for o in offs[:k]:
+            n = mine.get(o)
+            if n is not None and n.dup_of is None:
+                last = n
+        end = sec.out_off if last is None else last.out_off + last.size + last.pad
+        return end + delta
 
     def add_plt_unwind(self, ctx) -> None:
         """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,

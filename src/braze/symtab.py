@@ -113,7 +113,11 @@ class SymTab(Chunk):
                         ai = outs.get(osec)
                         if ai is None:
                             ai = outs[osec] = (osec.addr, osec.shndx)
-                        value = ai[0] + sec.out_off + e[4]
+                        if sec.is_eh_frame and e[1] <= 1 and osec is ctx.syn.eh_frame:
+                            # (bfd moves only a local NOTYPE/OBJECT symbol with the records)
+                            value = ai[0] + osec.symbol_offset(sec, e[4])
+                        else:
+                            value = ai[0] + sec.out_off + e[4]
                         shndx = ai[1]
                     if shndx >= SHN_LORESERVE:
                         shndx = self._sec(o, shndx)
