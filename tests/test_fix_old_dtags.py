@@ -76,3 +76,26 @@ def test_static_tls_keeps_flags(work):
               "-Wl,--disable-new-dtags"])
     tags = _tags(work.root / "probe.so")
     assert any(t.startswith("FLAGS ") and "STATIC_TLS" in t for t in tags), tags
+
+
+# an absolute pointer in .text: a dynamic relocation there, so DT_TEXTREL
+TEXTREL_S = ".text\n.globl tr_ptr\ntr_ptr: .quad lf\n"
+
+
+@pytest.mark.parametrize("lib", ["lib", "libtls"])
+@pytest.mark.parametrize("opts", [[], ["-Wl,-z,now"]], ids=["lazy", "now"])
+def test_textrel_tag_after_rela_tags(work, lib, opts):
+    """bfd adds DT_TEXTREL after DT_RELA/RELASZ/RELAENT (_bfd_elf_add_dynamic_tags); braze wrote it
+    before DT_PLTGOT (a shared library with a text relocation and static TLS, from the fuzzer)."""
+    (work.root / "textrel.s").write_text(TEXTREL_S)
+    work.run(["gcc", "-c", "textrel.s"])
+    res = {}
+    for linker in ("bfd", "test"):
+        so = f"{lib}-textrel-{len(opts)}-{linker}.so"
+        exe = f"main-{lib}-textrel-{len(opts)}-{linker}"
+        work.run(["gcc", *work.ld(linker), "-shared", "-o", so, f"{lib}.o", "textrel.o", *opts])
+        work.run(["gcc", *work.ld(linker), "-pie", "-o", exe, "main.o", "textrel.o", so, *opts])
+        ran = work.run([f"./{exe}"], env=tool_env({"LD_LIBRARY_PATH": str(work.root)}))
+        res[linker] = (_tags(work.root / so), _tags(work.root / exe), ran.stdout)
+    assert "TEXTREL" in res["bfd"][0] and "TEXTREL" in res["bfd"][1], res["bfd"]
+    assert res["test"] == res["bfd"]

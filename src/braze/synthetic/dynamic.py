@@ -62,8 +62,6 @@ class Dynamic(Chunk):
             add((E.DT_GNU_FLAGS_1, E.DF_GNU_1_UNIQUE))
         if not cfg.shared:
             add((E.DT_DEBUG, 0))
-        if syn.textrel_needed(ctx):
-            add((E.DT_TEXTREL, 0))
         if any(c is syn.gotplt for c in ctx.chunks) and syn.plt.size:
             add((E.DT_PLTGOT, ("addr", syn.gotplt)))     # (bfd: only with a .plt, as prelink wanted)
         if syn.rela_plt.relocs:
@@ -77,6 +75,8 @@ class Dynamic(Chunk):
             add((E.DT_RELA, ("addr", syn.rela_dyn) if syn.rela_dyn.relocs else 0))
             add((E.DT_RELASZ, ("size", syn.rela_dyn)))
             add((E.DT_RELAENT, 24))
+        if syn.textrel_needed(ctx):     # (bfd's _bfd_elf_add_dynamic_tags: after the RELA tags)
+            add((E.DT_TEXTREL, 0))
         ent += ctx.target.dynamic_tags(ctx)
         flags = 0
         flags1 = 0
