@@ -312,3 +312,16 @@ def test_compiled_objects_take_the_first_claimed_files_place(build, inputs):
     assert out == "4 5 8\n", out
     a, b = _tls_offsets(exes["bfd"]), _tls_offsets(exes["test"])
     assert len(a) == 6 and a == b, f"TLS layout differs:\n bfd:  {a}\n test: {b}"
+
+
+def test_definition_in_ir_and_regular_object_is_a_duplicate(build):
+    """The same function defined by a regular object and by an IR object: bfd's "multiple definition",
+    braze's duplicate-symbol error (it raised an internal AttributeError on the IR file)."""
+    plain = build.obj(C / "tls_main.c", "-fPIE", name="dup_main_plain.o")
+    ir = build.obj(C / "tls_main.c", "-fPIE", "-flto", name="dup_main_ir.o")
+    use = build.obj(C / "tls_use.c", "-fPIE", name="dup_use.o")
+    ref = build.link("bfd", "dup_main", [plain, use, ir], "-flto", "-O2", check=False)
+    assert not isinstance(ref, Path) and "multiple definition of `main'" in ref.stderr, "harness: bfd linked"
+    p = build.link("test", "dup_main", [plain, use, ir], "-flto", "-O2", check=False)
+    assert not isinstance(p, Path), "the link succeeded"
+    assert "duplicate symbol: main" in p.stderr and "internal error" not in p.stderr, p.stderr

@@ -79,6 +79,7 @@ class IRFile:
     is_shared = False
     is_ir = True
     lto_slim = False
+    just_syms = False
 
     def __init__(self, name, path, fd, offset, size, archive, view, host, handle):
         # bfd's name for the plugin's symbols (-y, diagnostics): the file, or the bare member name
