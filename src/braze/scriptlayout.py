@@ -1536,7 +1536,9 @@ def _dseg_walk(env_of, st, kept):
         relro_end = align_up(ds["relro_end"], page)
         desired = relro_end - ds["relro_offset"]
         limit = ds["relro_end"] - ds["relro_offset"]
-        for c in reversed([c for _, c in kept]):
+        # (bfd walks the output sections from the last header back: an ADDR() ahead of a section's
+        # statement makes its header, and so its place in this walk, earlier)
+        for c in reversed(st.hdr_list):
             if c.flags & SHF_ALLOC and ds["base"] <= c.addr < limit:
                 size = 0 if c.type == SHT_NOBITS and c.flags & SHF_TLS else c.size    # (.tbss: no room)
                 start = c.addr + (desired - (c.addr + size))
