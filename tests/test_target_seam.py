@@ -48,6 +48,8 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             "static_empty_got_align",
             # large common symbols (x86-64's SHN_X86_64_LCOMMON in .lbss): most machines have none
             "large_common_shndx", "large_common_section", "large_common_flags",
+            # bfd's target-specific special section names (x86-64's large-model ones; aarch64: none)
+            "special_sections",
             # st_other bits a machine carries from inputs to outputs (aarch64's VARIANT_PCS); the
             # .plt header's sh_entsize (0 on aarch64, as bfd); machine-specific dynamic tags
             "sto_flags_mask", "plt_sh_entsize", "dynamic_tags", "plt_code"}

@@ -16,6 +16,8 @@ class Chunk:
     is_synthetic = True
     keep_empty = False      # kept when empty (a synthetic section; an output section holding a
                             # linker-created input section, as bfd's LARGE_COMMON)
+    shdr_flags = 0          # sh_flags bits only the section header carries (bfd's special-section
+                            # flags of a section a script's data or assignments made: .tbss's TLS)
 
     def __init__(self, name: str, type_: int = SHT_PROGBITS, flags: int = SHF_ALLOC, align: int = 1,
                  entsize: int = 0):

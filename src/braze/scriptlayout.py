@@ -587,11 +587,16 @@ def bin_sections(ctx) -> None:
             # bfd's flags for an output section no input makes: data first gives a read-only one,
             # an assignment first a writable one; only `.` moved: allocated, no contents
             first = next(b for b in stmt.body if isinstance(b, (Assign, DataCmd)))
+            special_t, special_f = _special_section(ctx, stmt.name)
             if has_data:
-                os_ = OutputSection(stmt.name, SHT_PROGBITS,
+                os_ = OutputSection(stmt.name, special_t or SHT_PROGBITS,
                                     SHF_ALLOC if isinstance(first, DataCmd) else SHF_ALLOC | SHF_WRITE)
             else:
                 os_ = OutputSection(stmt.name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
+            # (bfd: in the header only; its layout, segments and PT_TLS go by the flags above)
+            os_.shdr_flags = special_f & ~os_.flags
+            if special_t in (14, 15, 16):
+                os_.entsize = 8
             outs[id(stmt)] = os_
             os_.script_made = True
             st.chunk_of[id(stmt)] = os_
@@ -879,6 +884,31 @@ def _idle_align(a) -> bool:
 
 
 _ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
+
+# bfd's table of special ELF section names (elf.c special_sections, after the target's own): an
+# output section no input section made takes its header flags, and data gives it a NOTE or array
+# type. (name, how it matches: 0 exactly, 1 as NAME or NAME.suffix, 2 as a prefix; type; flags),
+# the first match wins. Types braze does not give such a section (HASH, RELA...) are left out.
+_AW, _AX = SHF_ALLOC | SHF_WRITE, SHF_ALLOC | SHF_EXECINSTR
+_SPECIAL_SECTIONS = (
+    (".bss", 1, 0, _AW), (".data", 1, 0, _AW), (".data1", 0, 0, _AW), (".dynamic", 0, 0, SHF_ALLOC),
+    (".dynstr", 0, 0, SHF_ALLOC), (".dynsym", 0, 0, SHF_ALLOC), (".fini", 0, 0, _AX),
+    (".fini_array", 1, 15, _AW), (".gnu.linkonce.b", 1, 0, _AW), (".gnu.linkonce.n", 1, 0, _AW),
+    (".gnu.linkonce.p", 1, 0, _AW), (".got", 0, 0, _AW), (".gnu.liblist", 0, 0, SHF_ALLOC),
+    (".gnu.conflict", 0, 0, SHF_ALLOC), (".gnu.hash", 0, 0, SHF_ALLOC), (".hash", 0, 0, SHF_ALLOC),
+    (".init", 0, 0, _AX), (".init_array", 1, 14, _AW), (".noinit", 1, 0, _AW),
+    (".note.GNU-stack", 0, 0, 0), (".note", 2, SHT_NOTE, 0), (".persistent.bss", 0, 0, _AW),
+    (".persistent", 1, 0, _AW), (".preinit_array", 1, 16, _AW), (".plt", 0, 0, _AX), (".rodata", 1, 0, SHF_ALLOC),
+    (".rodata1", 0, 0, SHF_ALLOC), (".relr.dyn", 0, 0, SHF_ALLOC), (".text", 1, 0, _AX),
+    (".tbss", 1, 0, _AW | SHF_TLS), (".tdata", 1, 0, _AW | SHF_TLS))
+
+
+def _special_section(ctx, name: str) -> tuple:
+    """(type, flags) of bfd's special-section entry for `name`, or (0, 0)."""
+    for base, how, t, f in tuple(ctx.target.special_sections) + _SPECIAL_SECTIONS:
+        if name == base or (how == 1 and name.startswith(base + ".")) or (how == 2 and name.startswith(base)):
+            return t, f
+    return 0, 0
 
 
 # `(TYPE = t)`: the names bfd 2.40 knows, and the numbers braze writes as bfd would (an array type

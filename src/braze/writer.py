@@ -354,8 +354,8 @@ def _write_headers(ctx, buf) -> None:
             # static: bfd links the IRELATIVE table to .symtab (there is no .dynsym)
             info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
             link = next((x.shndx for x in chunks if x.name == ".symtab"), 0)
-        SHDR.pack_into(buf, o, shstr[c.name], c.type, c.flags, c.addr, c.offset, c.size, link, info, c.align,
-                       c.entsize)
+        SHDR.pack_into(buf, o, shstr[c.name], c.type, c.flags | c.shdr_flags, c.addr, c.offset, c.size, link,
+                       info, c.align, c.entsize)
         o += 64
 
 

@@ -28,6 +28,9 @@ class Target:
     large_common_shndx: int = 0
     large_common_section: str = ""
     large_common_flags: int = 0
+    # the target's entries of bfd's special-section table (elf_backend_special_sections), searched
+    # before the generic ones: (name, 0 exact / 1 NAME or NAME.suffix / 2 prefix, sh_type, sh_flags)
+    special_sections: tuple = ()
     # ---- system
     interpreter: str = ""             # default PT_INTERP
     lib_dirs: tuple = ()              # default library search directories (before --sysroot is prefixed)

@@ -1382,6 +1382,12 @@ class X86_64(Target):
     large_common_shndx = SHN_X86_64_LCOMMON
     large_common_section = ".lbss"
     large_common_flags = SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE
+    special_sections = ((".gnu.linkonce.lb", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
+                        (".gnu.linkonce.lr", 1, 0, SHF_ALLOC | SHF_X86_64_LARGE),
+                        (".gnu.linkonce.lt", 1, 0, SHF_ALLOC | SHF_EXECINSTR | SHF_X86_64_LARGE),
+                        (".lbss", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
+                        (".ldata", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
+                        (".lrodata", 1, 0, SHF_ALLOC | SHF_X86_64_LARGE))
     interpreter = "/lib64/ld-linux-x86-64.so.2"
     static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
     static_empty_got_align = 8
