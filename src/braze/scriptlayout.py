@@ -2233,6 +2233,10 @@ def _body(env, st, s, c, body, extra):
         if isinstance(b, InputDesc):
             if is_syn:
                 if not placed and getattr(c, "syn_index", i) in (i, None):
+                    if env.dot != addr:
+                        # (bfd places the contents there, braze writes them at the section's start)
+                        raise LinkError(f"{st.script.path}: {s.name}: data or an assignment to `.' ahead of "
+                                        f"the linker-made {c.name} contents is not supported by braze")
                     env.dot += c.syn_size
                     placed = True
                 continue
