@@ -1378,6 +1378,8 @@ def _binop(env, op, x, y, where):
         # bfd's arith_result_section: two addresses (neither operand a bare number) are made absolute,
         # and inside an output section the result is a number (assigned there, section-relative)
         both = asec != "num" and bsec != "num" and op not in _KEEPS
+        if asec != "num" and bsec != "num" and (a_rel or b_rel):
+            env.rel_from_abs = False    # (bfd's make_abs: a top-level `.` in it no longer places the result)
         r = (_apply(op, _abs(x), _abs(y), where), "num" if both and env.sec is not None else None)
     return (r[0], "num") if op in _CMP else r
 
