@@ -885,25 +885,39 @@ def _overlay(p, pos):
 
 def _trailers(p, st, regions):
     """After an output section's '}': [>region] [AT>region] [:phdr…] [=fill] (no regions for the
-    sections inside an OVERLAY)."""
+    sections inside an OVERLAY). bfd's grammar takes them in this order, each once (the phdrs a list
+    of their own): another order is its syntax error."""
+    stage = 0
     while True:
         q = p.skip()
         if regions and (p.t.startswith("AT>", q) or p.t.startswith("AT >", q)):
+            now = 2
+        elif regions and p.t.startswith(">", q):
+            now = 1
+        elif p.t.startswith(":", q) and not p.t.startswith("::", q):
+            now = 3
+        elif p.t.startswith("=", q) and not p.t.startswith("==", q):
+            now = 4
+        else:
+            break
+        if now < stage or (now == stage and now != 3):
+            p.fail("'>region', 'AT>region', ':phdr' and '=fill' after '}' in this order, each once", q)
+        stage = now
+        if now == 2:
             p.pos = q + 2
             p.expect(">")
             st.lma_region = (p.name(what="a memory region name"), p.where(q), p.where(p.skip()))
-        elif regions and p.accept(">"):
+        elif now == 1:
+            p.pos = q + 1
             st.region = (p.name(what="a memory region name"), p.where(q), p.where(p.skip()))
-        elif p.t.startswith(":", q) and not p.t.startswith("::", q):
+        elif now == 3:
             p.pos = q + 1
             if st.phdrs is None:
                 st.phdrs = []
             st.phdrs.append((p.name(what="a program header name"), p.where(q)))
-        elif p.t.startswith("=", q) and not p.t.startswith("==", q):
+        else:
             p.pos = q + 1
             st.fill = _fill_spec(p)
-        else:
-            break
 
 
 _TYPES = ("NOLOAD", "COPY", "INFO", "OVERLAY", "DSECT", "READONLY", "TYPE")
