@@ -215,6 +215,18 @@ def match_inputs(ctx) -> None:
                     if m.desc.keep:
                         st.keep.add(id(sec))
                     break
+    # bfd's lang_gc_sections marks what every KEEP pattern matches, before constraints are decided and
+    # whichever statement places the section: a KEEP in a later statement or an ONLY_IF_* one dropped
+    keepers = [_Matcher(stmt, b, i) for stmt in st.script.sections if isinstance(stmt, OutSecStmt)
+               and stmt.name != "/DISCARD/" for i, b in enumerate(stmt.body) if isinstance(b, InputDesc) and b.keep]
+    if keepers:
+        for obj in ctx.objs:
+            fnames = _file_names(obj)
+            kc = [m for m in keepers if m.file_ok(obj.name, fnames)]
+            for sec in obj.sections if kc else ():
+                if sec is not None and sec.alive and id(sec) not in st.keep and \
+                        any(m.match(sec.name, fnames, sec.flags) is not False for m in kc):
+                    st.keep.add(id(sec))
 
 
 def _check_constraints(ctx, st) -> None:
@@ -240,7 +252,8 @@ def _check_constraints(ctx, st) -> None:
                 mine.append(sec)
         if stmt.constraint:
             rw = [bool(s.flags & SHF_WRITE) for s in mine]
-            ok = not any(rw) if stmt.constraint == "ONLY_IF_RO" else all(rw)
+            # (bfd's all_input_readonly starts true: no input at all is read-only, so ONLY_IF_RW fails)
+            ok = not any(rw) if stmt.constraint == "ONLY_IF_RO" else bool(rw) and all(rw)
             if not ok:
                 st.ignored.add(id(stmt))
                 continue
@@ -403,6 +416,12 @@ def _bst_order(lst, sort_kind):
         out.append(walk[node][1])
         node = right.get(node)
     return out
+
+
+# names bfd types as dynamic, relocation or symbol tables: braze does not give a section made of data
+# commands (.rela.x : { QUAD(0) }) that type, so it refuses it
+_SPECIAL_REFUSED = (".dynamic", ".dynstr", ".dynsym", ".hash", ".gnu.hash", ".relr.dyn", ".rel", ".gnu.version",
+                    ".gnu.liblist", ".gnu.conflict", ".symtab", ".strtab", ".shstrtab")
 
 
 def _file_sort_key(obj) -> tuple:
@@ -588,6 +607,10 @@ def bin_sections(ctx) -> None:
             # an assignment first a writable one; only `.` moved: allocated, no contents
             first = next(b for b in stmt.body if isinstance(b, (Assign, DataCmd)))
             special_t, special_f = _special_section(ctx, stmt.name)
+            if has_data and stmt.sectype is None and (stmt.name.startswith(_SPECIAL_REFUSED) or
+                                                      stmt.name.startswith(".stab") and stmt.name.endswith("str")):
+                raise LinkError(f"{stmt.where}: output section {stmt.name} made only of data commands is not "
+                                "supported by braze (bfd types it by its name)")
             if has_data:
                 os_ = OutputSection(stmt.name, special_t or SHT_PROGBITS,
                                     SHF_ALLOC if isinstance(first, DataCmd) else SHF_ALLOC | SHF_WRITE)

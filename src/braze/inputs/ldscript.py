@@ -927,6 +927,10 @@ def _output_section(p):
     pos = p.skip()
     where = p.where(pos)
     name = p.name(wild=True, what="an output section name")
+    if name and p.t[pos] != '"' and (not (name[0].isalpha() or name[0] in "_./\\$~") or any(c in name for c in "*?^[")):
+        # bfd's lexer has no such name (`} =0x90 :text` leaves ':text' here): its syntax error, or an
+        # "ignoring invalid character" that would name another section
+        p.fail("an output section name", pos)
     if name.endswith(":"):          # `.text:` written without a blank
         name = name[:-1]
         p.pos -= 1
