@@ -1,13 +1,13 @@
 """--gc-sections: mark sections reachable from the roots through relocations; drop the rest.
 
 Roots: the entry point, -u symbols, exported and DSO-referenced symbols, init/fini arrays, .init/.fini,
-notes, SHF_GNU_RETAIN sections.  A live reference to a linker-defined __start_X/__stop_X keeps every
+notes (non-alloc ones too, outside groups), SHF_GNU_RETAIN sections.  A live reference to a linker-defined __start_X/__stop_X keeps every
 section X (unless -z start-stop-gc), an exported one the first section X, as bfd's marking does.
 .eh_frame is not a root, but a live function keeps the LSDA/personality its FDE points at."""
 from __future__ import annotations
 
-from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY,
-                  SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, STV_HIDDEN, STV_INTERNAL, SHN_UNDEF, SHN_LORESERVE)
+from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHF_LINK_ORDER, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY,
+                  SHT_PREINIT_ARRAY, SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, STV_HIDDEN, STV_INTERNAL, SHN_UNDEF, SHN_LORESERVE)
 from .ehbuild import Record
 from .inputs.object import InputSection
 from .sections import is_c_identifier
@@ -96,6 +96,7 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     progbits: int = SHT_PROGBITS
     alloc: int = SHF_ALLOC
     retain: int = SHF_GNU_RETAIN
+    link_order: int = SHF_LINK_ORDER
     note: int = SHT_NOTE
     init_array: int = SHT_INIT_ARRAY
     # a SECTIONS script keeps .eh_frame under --gc-sections only where it says KEEP, as bfd (whose
@@ -134,6 +135,10 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                                                                                   else [])))
                 continue
             if not flags & alloc:
+                # bfd roots a note outside any group and not SHF_LINK_ORDER, alloc or not, and follows
+                # its relocations: .note.stapsdt keeps .stapsdt.base and each probe's function
+                if t == note and isec.group is None and not (flags & link_order and isec.link):
+                    marker.mark(isec, None if why is None else ("root", "reserved"))
                 isec.gc_mark = True
                 continue
             if (n[1:2] in _KEEP_SECOND and n.startswith(_KEEP_PREFIX) or t == note or t == init_array

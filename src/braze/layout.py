@@ -53,10 +53,10 @@ def collect_chunks(ctx) -> list:
     if syn.got.nslots or (ctx.symtab.get("_GLOBAL_OFFSET_TABLE_") is not None and
                           ctx.symtab["_GLOBAL_OFFSET_TABLE_"].linker_defined and not ctx.dynamic):
         chunks.append(syn.got)
-    # like bfd: no .got.plt when nothing uses a GOT or PLT and _GLOBAL_OFFSET_TABLE_ is unreferenced
+    # like bfd: no .got.plt when nothing uses a GOT or PLT and no relocation uses _GLOBAL_OFFSET_TABLE_
     # (some targets' bfd makes .got.plt, with its reserved words, whenever it makes .got)
     if (ctx.dynamic and (syn.got.nslots or syn.plt.syms or syn.pltgot.syms or syn.gotplt.tlsdesc)) \
-            or syn.plt.isyms \
+            or syn.plt.isyms or syn.got.nslots \
             or _got_referenced(ctx) \
             or ctx.target.static_gotplt_with_got and syn.got in chunks:
         chunks.append(syn.gotplt)
@@ -84,9 +84,23 @@ def _script_gotplt_leads_got(ctx) -> bool:
     return gotplt_leads_got(ctx.lscript)
 
 
-def _got_referenced(ctx):
+def _got_referenced(ctx) -> bool:
+    """bfd's got_referenced: a relocation in a kept allocated section names _GLOBAL_OFFSET_TABLE_.
+    A bare symbol-table entry does not count (gas lists the name in objects whose only relocations
+    are TLS local-exec ones), nor does a reference from a non-allocated section."""
     s = ctx.symtab.get("_GLOBAL_OFFSET_TABLE_")
-    return s is not None and s.linker_defined
+    if s is None or not s.linker_defined:
+        return False
+    for obj in ctx.objs:
+        syms = obj.syms
+        idxs = {i for i in range(obj.first_global, len(syms)) if syms[i] is s}
+        if not idxs:
+            continue
+        for sec in obj.sections:
+            if sec is not None and sec.alive and sec.rel_size and sec.flags & SHF_ALLOC and \
+                    any(r[1] >> 32 in idxs for r in sec.relocs):
+                return True
+    return False
 
 
 
@@ -131,6 +145,8 @@ def order_sections(ctx) -> None:
     for c in dropped:
         c.dropped = True
     kept_ids = {id(c) for c in chunks}
+    # (symtab: bfd omits _GLOBAL_OFFSET_TABLE_, defined in a GOT section it then strips)
+    ctx.got_omitted = id(syn.got) not in kept_ids and id(syn.gotplt) not in kept_ids
     prev = None
     for c in order:
         # the kept allocated sections around each dropped one, in bfd's order (orphans of one kind
@@ -726,6 +742,7 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
     # (not in the dry runs that choose the slide: they measure the unpadded layout)
     in_relro = not dry and cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks)
     page = cfg.common_page_size
+    mend = start        # (bfd sizes a PT_LOAD by its sections: a trailing .tbss's alignment is not in it)
     for c in seg.chunks:
         if in_relro and not _is_relro(ctx, c):
             in_relro = False
@@ -756,10 +773,11 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
             raw = c.__dict__.setdefault("raw_size", c.size)
             c.size = align_up(a + raw, 8) - a
         a += c.size
+        mend = a
         if c.type != SHT_NOBITS:
             fend = a
     if not dry:
-        seg.memsz = a - start
+        seg.memsz = mend - start
         seg.filesz = fend - start
         if relro_end is not None:     # (a PT_LOAD split off by a fixed address has no RELRO part)
             ctx.relro_end = relro_end
@@ -781,6 +799,25 @@ def set_linker_symbol(ctx, name: str, value: int, chunk=None) -> None:
 
 def _chunk_end(c) -> int:
     return c.addr + c.size
+
+
+def _data_dot(ctx, by) -> int:
+    """Where `.` is before bfd's script places .data: past .tbss's start (its alignment moves `.`,
+    its size does not), and with RELRO where DATA_SEGMENT_RELRO_END put it (a page boundary)."""
+    tbss = by.get(".tbss")
+    dot = tbss.addr if tbss is not None and tbss.flags & SHF_ALLOC else 0
+    r = getattr(ctx, "relro_end", None)
+    if r and ctx.config.relro:
+        dot = max(dot, align_up(r, ctx.config.common_page_size))
+    return dot
+
+
+def _before_non_tls(alloc, c):
+    """c, or the last allocated non-TLS chunk before it (None when there is none)."""
+    i = alloc.index(c) if c is not None and c in alloc else len(alloc) - 1
+    while i >= 0 and alloc[i].flags & SHF_TLS:
+        i -= 1
+    return alloc[i] if i >= 0 else None
 
 
 def define_symbols(ctx) -> None:
@@ -812,6 +849,14 @@ def define_symbols(ctx) -> None:
     # bfd attributes _edata to the data section it ends, and __bss_start to .bss (it is set just
     # before .bss's statement), even where .bss's alignment puts .bss past it
     last_data = max(progbits_rw, key=_chunk_end, default=None)
+    floor = _data_dot(ctx, by)
+    if edata < floor:
+        # no data after the TLS or RELRO part: `.` stays past it, and bfd's section_for_dot
+        # skips TLS sections for the section these symbols are relative to
+        edata = floor
+        nxt = alloc.index(last_data) + 1 if last_data in alloc else len(alloc)
+        last_data = next((c for c in alloc[nxt:] if c.flags & SHF_WRITE and not c.flags & SHF_TLS), None) \
+            or _before_non_tls(alloc, last_data)
     for n in ("_edata", "edata"):
         set_linker_symbol(ctx, n, edata, last_data)
     bss = by.get(".bss")
@@ -821,8 +866,13 @@ def define_symbols(ctx) -> None:
     bss_chunk = bss if has_bss else last_data
     set_linker_symbol(ctx, "__bss_start", bss_start, bss_chunk)
     end = max((c.addr + c.size for c in alloc if not c.flags & SHF_TLS), default=ctx.base)
+    end_chunk = None
+    aligned = align_up(max(end, floor), 8)      # (the script's `. = ALIGN(64 / 8)` before `_end = .`)
+    if aligned != end:
+        end = aligned
+        end_chunk = _before_non_tls(alloc, alloc[-1] if alloc else None)
     for n in ("_end", "end"):
-        set_linker_symbol(ctx, n, end)
+        set_linker_symbol(ctx, n, end, end_chunk)
     if ctx.target.extra_linker_syms:
         # aarch64's script: __bss_start__ with __bss_start, _bss_end__/__bss_end__ after .bss,
         # __end__ with _end

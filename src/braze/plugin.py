@@ -57,6 +57,10 @@ def _first(t):
     return t[0]
 
 
+def _first_two(t):
+    return (t[0], t[1])
+
+
 def _never(name: str, typ: int) -> bool:
     return False
 
@@ -532,6 +536,8 @@ class PluginHost:
                     out.add(id(s))
         names = set(cfg.undefined) | set(cfg.require_defined)
         names.update(n for n in (cfg.entry, getattr(cfg, "init", None), cfg.fini, ctx.script_entry) if n)
+        if not cfg.entry and not ctx.script_entry and ctx.lscript is None:
+            names.add("_start")     # the default script's ENTRY(_start): bfd keeps an IR _start
         if cfg.shared and cfg.init_entry:
             names.add(cfg.init_entry)
         import re
@@ -732,12 +738,17 @@ class PluginHost:
         seq = sorted([(float(o.order), o) for o in ctx.objs[:n0]]
                      + [(after + 0.5, o) for o in new]
                      + [(float(so.order), so) for so in dsos], key=_first)
+        for ar in r.archives.values():      # (their places among the renumbered inputs)
+            ar.pos = float(sum(1 for t in seq if t[0] <= ar.pos))
         for i, (_, o) in enumerate(seq):
             o.order = i + 1
         r.order = len(seq)
         ctx.objs = sorted(ctx.objs, key=_order_key)
         # the compiled code may need what no IR symbol named (libgcc helpers, memcpy...): rescan
+        n1 = len(ctx.objs)
         r.rescan_after_lto()
+        if len(ctx.objs) > n1:
+            self._place_rescanned(ctx.objs[:n1], ctx.objs[n1:], dsos, {id(o) for o in new})
         # a library this makes needed takes its command-line place among the needed ones (bfd's
         # DT_NEEDED order: g++'s --as-needed -lgcc_s, needed by the compiled code's _Unwind_Resume,
         # comes before -lc)
@@ -745,6 +756,33 @@ class PluginHost:
             i = next((i for i, o in enumerate(before) if o.order > so.order), len(before))
             before.insert(i, so)
         ctx.dsos[:] = before
+
+    def _place_rescanned(self, old: list, new: list, dsos: list, mine: set) -> None:
+        """bfd's find_rescan_insertion: the rescan's members go right after the last member loaded
+        before from their archive (in load order), not after every input (crtend.o, crtn.o); from
+        an archive that had none loaded, before the first object or library that follows it on
+        the command line (so after the members loaded from the archives in between; the plugin's
+        objects do not count: bfd's search skips them too)."""
+        ctx = self.ctx
+        last: dict[int, float] = {}
+        for o in old:
+            if o.archive is not None:
+                last[id(o.archive)] = max(last.get(id(o.archive), 0.0), float(o.order))
+        seq = [(float(o.order), 0, o) for o in old] + [(float(so.order), 0, so) for so in dsos]
+        plain = sorted(t[0] for t in seq if getattr(t[2], "archive", None) is None and id(t[2]) not in mine)
+        for i, o in enumerate(new):
+            ar = o.archive
+            at = last.get(id(ar)) if ar is not None else None
+            if at is None and ar is not None:
+                nxt = next((p for p in plain if p > ar.pos), None)
+                if nxt is not None:
+                    at = nxt - 0.5
+            seq.append((at if at is not None else float(o.order), i + 1, o))
+        seq.sort(key=_first_two)
+        for i, t in enumerate(seq):
+            t[2].order = i + 1
+        self.reader.order = len(seq)
+        ctx.objs = sorted(ctx.objs, key=_order_key)
 
     def _recompute_refs(self) -> None:
         """The IR's references go with it: a symbol that only IR referred to, and that the

@@ -384,6 +384,7 @@ class Reader:
         elif magic == AR_MAGIC or magic == THIN_MAGIC:
             st = self.last_stat
             ar = Archive(path, view, self.open)
+            ar.pos = float(self.order)
             self.archives[path] = ar
             if self.input_cache is not None and not ar.thin:
                 ar.cache = self.input_cache.archive(path, st)

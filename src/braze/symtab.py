@@ -340,6 +340,8 @@ def build_symtab(ctx, chunks) -> list:
             if s.rank == NONE and not s.linker_defined and s.visibility != 0:
                 continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
+                if name == "_GLOBAL_OFFSET_TABLE_" and getattr(ctx, "got_omitted", False):
+                    continue    # no GOT section (only a bare symbol-table reference): bfd omits it
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
             elif (s.hidden_local or (shared and s.visibility in (STV_HIDDEN, STV_INTERNAL) and not
                                      (s.linker_defined and s.dynsym_idx >= 0)) or

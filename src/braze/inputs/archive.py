@@ -27,6 +27,7 @@ class Archive:
         self.loaded: dict[int, object] = {}       # header offset -> ObjectFile (or None for non-ELF)
         self._members: list[int] | None = None
         self.cache = None             # inputs.cache.ArchiveCache of its parsed members, if any
+        self.pos = 0.0                # its place in the input order: after the inputs numbered up to it
         self._parse_headers()
 
     def error(self, msg: str, off: int | None = None) -> LinkError:
