@@ -85,10 +85,9 @@ def views(path: str) -> dict:
     v["tags"] = re.findall(r"^\s*0x[0-9a-f]+ \((\w+)\)", dyn, re.M)
     v["needed"] = re.findall(r"\(NEEDED\)\s+Shared library: \[(.*)\]", dyn)
     ds = _readelf(path, "--dyn-syms")
-    # (bfd's aarch64 PIE/-shared outputs also carry two unused STT_SECTION symbols, of the first
-    # text and data sections, in .dynsym; braze writes none: compared without them)
+    # (with the STT_SECTION entries of a PIC output: bfd's first text and data sections)
     v["dynsym"] = sorted(" ".join(l.split()[3:5] + l.split()[6:8]) for l in ds.splitlines()
-                         if re.match(r"\s+\d+:", l) and len(l.split()) >= 8 and l.split()[3] != "SECTION")
+                         if re.match(r"\s+\d+:", l) and len(l.split()) >= 8)
     rel = _readelf(path, "-r")
     v["dynrel_types"] = sorted(collections.Counter(re.findall(r"\b(R_AARCH64_\w+)", rel)).items())
     return v

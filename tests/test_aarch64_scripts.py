@@ -6,9 +6,8 @@ differences the script fuzzer (tools/fuzz/run.py --kind scripts --arch aarch64) 
 with bfd's output: the section table (name, type, flags, address, size; LMAs) and program headers, and
 the exit status under qemu where the program runs.
 
-Known and left: in PIE and shared outputs bfd's aarch64 .dynsym holds two section symbols (also without
-a script), so the dynamic sections' sizes differ there. Veneers with a script:
-test_aarch64_script_veneers.py."""
+Veneers with a script: test_aarch64_script_veneers.py; .dynsym's section symbols with bfd's default
+script: test_aarch64_dynsym_sections.py."""
 from __future__ import annotations
 
 import re

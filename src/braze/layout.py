@@ -168,11 +168,26 @@ def order_sections(ctx) -> None:
         a = max(c.align for c in tls)
         tls[0].align = a
         ctx.tls_align = a
+    dynsym_section_syms(ctx, chunks)
     if ctx.config.emit_relocs:          # .rela<section> after each section with input relocations
         from .emitrelocs import add_chunks
         chunks = add_chunks(ctx, chunks)
     # non-alloc symbol/string tables come last
     ctx.layout_chunks, ctx.dropped = chunks, dropped
+
+
+def dynsym_section_syms(ctx, chunks: list) -> None:
+    """The target's STT_SECTION entries of .dynsym name kept output sections: chosen now that
+    those are known, before addresses (they size .dynsym and the tables that follow it)."""
+    syn = ctx.syn
+    ds = syn.dynsym
+    if ds is None or not ctx.dynamic:
+        return
+    from .passes import _nbuckets
+    ds.set_section_syms(ctx, chunks, _nbuckets)
+    for c in (ds, syn.gnu_hash, syn.hash, syn.versym):
+        if c is not None:
+            c.update_size(ctx)
 
 
 def symbol_table(ctx) -> None:

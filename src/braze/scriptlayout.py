@@ -1706,6 +1706,11 @@ def layout(ctx) -> None:
             continue
         kept.append((s, c))
     st.kept = {id(s): c for s, c in kept}
+    from .layout import dynsym_section_syms
+    dynsym_section_syms(ctx, [c for _, c in kept])
+    for c in (ctx.syn.dynsym, ctx.syn.gnu_hash, ctx.syn.hash, ctx.syn.versym):
+        if c is not None:
+            c.syn_size = c.size
     # bfd gives the first thread-local section the alignment of the whole TLS segment, so the
     # segment (and the offsets the TLS relocations computed from its start) starts aligned
     tls = [c for _, c in kept if c.flags & SHF_TLS and c.flags & SHF_ALLOC]

@@ -84,6 +84,10 @@ class Target:
     # an executable's canonical PLT entry is st_value of the import only when a regular object's
     # reference is not weak (aarch64 bfd; x86-64 bfd: whenever pointer equality needs it)
     cplt_value_needs_strong_ref = False
+    # a PIC output with dynamic relocations outside .rela.plt carries STT_SECTION symbols in .dynsym
+    # for one text and one data output section (bfd's _bfd_elf_init_2_index_sections backends, for
+    # relocations against sections; x86-64 bfd omits them all): synthetic/dynsym.index_sections
+    dynsym_section_syms = False
     # bfd's errors for a program's copy of a library's protected data / canonical PLT entry of its
     # protected function (x86-64: both, naming the library; aarch64: the copy, without the library)
     protected_copy_error = " in {lib}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import _struct as struct
 
 from ..elf import (SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_GNU_VERSYM, SHT_GNU_VERNEED, SHT_GNU_VERDEF,
+                   SHT_PROGBITS, SHT_NOBITS, SHF_WRITE, SHF_TLS, STT_SECTION,
                    SHF_ALLOC, SYM, STB_GLOBAL, STB_WEAK, STT_TLS, STT_FUNC, SHN_UNDEF, SHN_ABS, SHN_LORESERVE, gnu_hash,
                    sysv_hash, STV_PROTECTED)
 from ..diag import LinkError
@@ -18,6 +19,8 @@ class DynSym(Chunk):
         self.link = dynstr
         self.info = 1
         self.first_defined = 1
+        self.nund = 0               # imports: the unhashed symbols before the hashed ones
+        self.sects: list = []       # output sections with an STT_SECTION symbol, first after the null entry
 
     def finalize(self, ctx, nbuckets_for) -> None:
         """Order: undefined imports first, then defined symbols sorted by GNU hash bucket."""
@@ -28,26 +31,46 @@ class DynSym(Chunk):
                exe and s.pltgot_idx >= 0 and s.rank == 1]       # (rank 1: defined by a library)
         hashed = set(map(id, dfn))
         und = [s for s in self.syms if id(s) not in hashed]
-        self.first_defined = 1 + len(und)
-        hashes = {s: gnu_hash(dyn_name(s).encode()) for s in dfn}
-        if ctx.config.optimize and dfn:
-            nb = optimized_buckets(list(hashes.values()), len(self.syms) + 1, gnu=True)
+        self.nund = len(und)
+        self.hashes = {s: gnu_hash(dyn_name(s).encode()) for s in dfn}
+        self.syms = und
+        self._order(ctx, dfn, nbuckets_for)
+        for s in self.syms:
+            self.dynstr.add(dyn_name(s))
+
+    def _order(self, ctx, dfn: list, nbuckets_for) -> None:
+        """The hashed symbols by bucket, after the section symbols and the imports; the indices."""
+        hashes = self.hashes
+        nsect = len(self.sects)
+        if ctx.config.optimize and dfn:     # (bfd weighs the whole table: dynsymcount)
+            nb = optimized_buckets(list(hashes.values()), 1 + nsect + len(self.syms) + len(dfn), gnu=True)
         else:
             nb = nbuckets_for(len(dfn))
         dfn.sort(key=lambda s: hashes[s] % nb)
         self.nbuckets = nb
-        self.hashes = hashes
-        self.syms = und + dfn
+        self.syms = self.syms[:self.nund] + dfn
+        self.first_defined = 1 + nsect + self.nund
+        self.info = 1 + nsect
         for i, s in enumerate(self.syms):
-            s.dynsym_idx = i + 1
-            self.dynstr.add(dyn_name(s))
+            s.dynsym_idx = i + 1 + nsect
+
+    def set_section_syms(self, ctx, chunks, nbuckets_for) -> None:
+        """Once the output sections are known (in their order): the target's STT_SECTION entries,
+        which shift every symbol's index; the caller sizes the hash and version tables again."""
+        picked = index_sections(ctx, chunks)
+        if [id(c) for c in picked] != [id(c) for c in self.sects]:
+            self.sects = picked
+            self._order(ctx, self.syms[self.nund:], nbuckets_for)
 
     def update_size(self, ctx) -> None:
-        self.size = 24 * (1 + len(self.syms))
+        self.size = 24 * (1 + len(self.sects) + len(self.syms))
 
     def write(self, ctx, buf) -> None:
         from ..address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
         o = self.offset + 24
+        for c in self.sects:
+            SYM.pack_into(buf, o, 0, STT_SECTION, 0, c.shndx, c.addr, 0)
+            o += 24
         dynstr = self.dynstr
         for s in self.syms:
             name = dynstr.map[dyn_name(s)]
@@ -88,6 +111,33 @@ def dyn_name(s) -> str:
     one version) is `foo` in .dynsym, the version going to .gnu.version."""
     n = s.name
     return n[:n.index("@")] if "@" in n else n
+
+
+# sections bfd's dynamic-object bfd makes (linker-created): never given a section symbol
+_LINKER_MADE = frozenset((".interp", ".plt", ".iplt", ".got", ".got.plt", ".igot.plt", ".data.rel.ro",
+                          ".dynbss"))
+
+
+def index_sections(ctx, chunks) -> list:
+    """The output sections whose STT_SECTION symbol bfd puts in .dynsym, in section order: with
+    the target's init_2_index_sections rule, in a PIC output with dynamic relocations outside
+    .rela.plt, the first read-only and the first writable allocated PROGBITS/NOBITS section that
+    bfd did not make itself (a thread-local one only when no other qualifies: then the last such;
+    no writable one: the read-only one alone)."""
+    rd = ctx.syn.rela_dyn
+    if not ctx.target.dynsym_section_syms or not ctx.config.pic or rd is None or not (rd.relocs or rd.emptied):
+        return []
+    found = None
+    for writable in (False, True):
+        for c in chunks:
+            if (c.flags & SHF_ALLOC and bool(c.flags & SHF_WRITE) == writable
+                    and c.type in (SHT_PROGBITS, SHT_NOBITS) and c.name not in _LINKER_MADE):
+                found = c
+                if not c.flags & SHF_TLS:
+                    break
+        if not writable:
+            text = found
+    return [c for c in chunks if c is text or c is found]
 
 
 def _is_def(s) -> bool:
@@ -132,7 +182,7 @@ class GnuHash(Chunk):
 
     def update_size(self, ctx) -> None:
         ds = self.dynsym
-        n = len(ds.syms) - (ds.first_defined - 1)
+        n = len(ds.syms) - ds.nund
         # bfd's Bloom filter: 2^m bits with m = bit_length(n) + 2, + 3 when n's second-highest bit is
         # set, at least 2^6 (one 64-bit word); the second hash bit is taken at shift m
         m = n.bit_length()
@@ -147,7 +197,7 @@ class GnuHash(Chunk):
     def write(self, ctx, buf) -> None:
         ds = self.dynsym
         first = ds.first_defined
-        defined = ds.syms[first - 1:]
+        defined = ds.syms[ds.nund:]
         nb = ds.nbuckets
         shift = self.shift
         bloom = [0] * self.bloom
@@ -174,21 +224,23 @@ class SysvHash(Chunk):
         self.link = dynsym
 
     def update_size(self, ctx) -> None:
-        n = len(self.dynsym.syms) + 1
+        ds = self.dynsym
+        n = 1 + len(ds.sects) + len(ds.syms)     # (the section symbols: in no chain)
         if ctx.config.optimize:
-            codes = [sysv_hash(dyn_name(s).encode()) for s in self.dynsym.syms]
+            codes = [sysv_hash(dyn_name(s).encode()) for s in ds.syms]
             self.nbucket = optimized_buckets(codes, n, gnu=False)
         else:
-            self.nbucket = _sysv_buckets(n - 1)
+            self.nbucket = _sysv_buckets(len(ds.syms))
         self.size = 8 + 4 * (self.nbucket + n)
 
     def write(self, ctx, buf) -> None:
-        syms = self.dynsym.syms
-        n = len(syms) + 1
+        ds = self.dynsym
+        syms = ds.syms
+        n = 1 + len(ds.sects) + len(syms)
         nb = self.nbucket
         buckets = [0] * nb
         chain = [0] * n
-        for i, s in enumerate(syms, 1):
+        for i, s in enumerate(syms, 1 + len(ds.sects)):
             h = sysv_hash(dyn_name(s).encode()) % nb
             chain[i] = buckets[h]
             buckets[h] = i
@@ -245,10 +297,10 @@ class VerSym(Chunk):
         self.link = dynsym
 
     def update_size(self, ctx) -> None:
-        self.size = 2 * (1 + len(self.dynsym.syms))
+        self.size = 2 * (1 + len(self.dynsym.sects) + len(self.dynsym.syms))
 
     def write(self, ctx, buf) -> None:
-        vals = [0] + [s.version for s in self.dynsym.syms]
+        vals = [0] * (1 + len(self.dynsym.sects)) + [s.version for s in self.dynsym.syms]
         struct.pack_into(f"<{len(vals)}H", buf, self.offset, *vals)
 
 
