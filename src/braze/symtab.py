@@ -236,10 +236,12 @@ def build_symtab(ctx, chunks) -> list:
         keep = cfg.retain_symbols
         unique: dict[str, int] | None = {} if cfg.z_unique_symbol else None
         needed: set = set()
-        if cfg.emit_relocs:             # bfd: a symbol per output section first, for the relocations
+        if cfg.emit_relocs or ctx.target.keep_section_symbols:
+            # bfd: a symbol per output section first (for the relocations --emit-relocs keeps)
             from .emitrelocs import section_symbols, needed_locals
             locs.extend(section_symbols(chunks))
-            needed = needed_locals(ctx)
+            if cfg.emit_relocs:
+                needed = needed_locals(ctx)
         name: str
         names: list[str]
         # (tuple[int, ...]: items are read natively from the boxed tuple, which goes into the entry as

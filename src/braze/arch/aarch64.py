@@ -1305,6 +1305,7 @@ class AArch64(Target):
     protected_copy_error = ""
     cplt_value_needs_strong_ref = True
     dynsym_section_syms = True
+    keep_section_symbols = True
     protected_cplt_error = False    # (bfd refuses an ADRP-taken address, not a data pointer: _address_taken)
     drop_unused_cies = True
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn

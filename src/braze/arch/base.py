@@ -88,6 +88,9 @@ class Target:
     # for one text and one data output section (bfd's _bfd_elf_init_2_index_sections backends, for
     # relocations against sections; x86-64 bfd omits them all): synthetic/dynsym.index_sections
     dynsym_section_syms = False
+    # a final link's .symtab starts with an STT_SECTION symbol per output section (bfd's target vector
+    # keep_unused_section_symbols: true but on x86, where only --emit-relocs writes them)
+    keep_section_symbols = False
     # bfd's errors for a program's copy of a library's protected data / canonical PLT entry of its
     # protected function (x86-64: both, naming the library; aarch64: the copy, without the library)
     protected_copy_error = " in {lib}"
