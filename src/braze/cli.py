@@ -1240,7 +1240,7 @@ def _z_machine_option(c: Config, kw: str) -> bool:
     """A keyword of one machine's emulation (Target.z_option parses it into the Config): remembered
     with the machine's name, since the other machine's bfd only warns that it ignores it."""
     from .arch import each_target
-    for t in each_target():         # (in order: an x86-64 keyword does not import the aarch64 back end)
+    for t in each_target():         # (in order: the first target's keyword imports no other back end)
         if t.z_option(c, kw):
             c.z_machine.append((t.name, kw))
             return True

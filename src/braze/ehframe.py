@@ -116,7 +116,7 @@ class EhFrameSection(Chunk):
 
     def symbol_offset(self, sec, value: int) -> int:
         """Where a local NOTYPE/OBJECT symbol at `value` in input .eh_frame `sec` goes in the output
-        (aarch64's `$d` at each record), as bfd's offset_adjust moves it: with its record if kept;
+        (a target's mapping symbol at each record), as bfd's offset_adjust moves it: with its record if kept;
         to the CIE a merged CIE merged into; from a dropped record to the next kept one of its
         section, or that section's end (the offset into the record carried along each time)."""
         offs = self.rec_offs.get(id(sec))

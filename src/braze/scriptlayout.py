@@ -32,7 +32,9 @@ class ScriptState:
 
     def __init__(self, script):
         self.script = script
-        self.stmts = []                  # OutSecStmt and Assign/AssertCmd at top level, orphans inserted
+        # OutSecStmt and Assign/AssertCmd at top level, orphans inserted, and _Dropped (an ONLY_IF_*
+        # statement whose constraint fails: its body is still evaluated): test a statement's type first
+        self.stmts = []
         self.chunk_of = {}               # id(stmt) -> chunk
         self.assign_of = {}              # id(input section) -> (stmt, desc index)
         self.keep = set()                # id(input section) matched by KEEP
@@ -217,8 +219,10 @@ def match_inputs(ctx) -> None:
                     break
     # bfd's lang_gc_sections marks what every KEEP pattern matches, before constraints are decided and
     # whichever statement places the section: a KEEP in a later statement or an ONLY_IF_* one dropped
+    # (only --gc-sections reads st.keep)
     keepers = [_Matcher(stmt, b, i) for stmt in st.script.sections if isinstance(stmt, OutSecStmt)
-               and stmt.name != "/DISCARD/" for i, b in enumerate(stmt.body) if isinstance(b, InputDesc) and b.keep]
+               and stmt.name != "/DISCARD/" for i, b in enumerate(stmt.body)
+               if isinstance(b, InputDesc) and b.keep] if ctx.config.gc_sections else []
     if keepers:
         for obj in ctx.objs:
             fnames = _file_names(obj)
@@ -420,8 +424,10 @@ def _bst_order(lst, sort_kind):
 
 # names bfd types as dynamic, relocation or symbol tables: braze does not give a section made of data
 # commands (.rela.x : { QUAD(0) }) that type, so it refuses it
-_SPECIAL_REFUSED = (".dynamic", ".dynstr", ".dynsym", ".hash", ".gnu.hash", ".relr.dyn", ".rel", ".gnu.version",
-                    ".gnu.liblist", ".gnu.conflict", ".symtab", ".strtab", ".shstrtab")
+# (bfd's table: these names exactly, any name starting `.rel`, and `.stab…str`)
+_SPECIAL_REFUSED = frozenset((".dynamic", ".dynstr", ".dynsym", ".hash", ".gnu.hash", ".relr.dyn", ".gnu.version",
+                              ".gnu.version_d", ".gnu.version_r", ".gnu.liblist", ".gnu.conflict", ".symtab",
+                              ".strtab", ".shstrtab"))
 
 
 def _file_sort_key(obj) -> tuple:
@@ -430,9 +436,10 @@ def _file_sort_key(obj) -> tuple:
     as the section patterns sort them, else in input order. (bfd takes only a by-name sort of the file
     names: another kind there is no sort at all.)"""
     name = obj.name
-    if name.endswith(")") and "(" in name:
-        ar, _, mem = name[:-1].partition("(")
-        return (ar.encode("utf-8", "surrogateescape"), mem.encode("utf-8", "surrogateescape"))
+    ar = getattr(obj, "archive", None)
+    if ar is not None and name.startswith(ar.path + "(") and name.endswith(")"):
+        mem = name[len(ar.path) + 1:-1]     # (the member's own name, whatever characters it holds)
+        return (ar.path.encode("utf-8", "surrogateescape"), mem.encode("utf-8", "surrogateescape"))
     b = name.encode("utf-8", "surrogateescape")
     return (b, b)
 
@@ -607,8 +614,8 @@ def bin_sections(ctx) -> None:
             # an assignment first a writable one; only `.` moved: allocated, no contents
             first = next(b for b in stmt.body if isinstance(b, (Assign, DataCmd)))
             special_t, special_f = _special_section(ctx, stmt.name)
-            if has_data and stmt.sectype is None and (stmt.name.startswith(_SPECIAL_REFUSED) or
-                                                      stmt.name.startswith(".stab") and stmt.name.endswith("str")):
+            if has_data and stmt.sectype is None and (stmt.name in _SPECIAL_REFUSED or stmt.name.startswith(".rel")
+                                                      or stmt.name.startswith(".stab") and stmt.name.endswith("str")):
                 raise LinkError(f"{stmt.where}: output section {stmt.name} made only of data commands is not "
                                 "supported by braze (bfd types it by its name)")
             if has_data:
