@@ -3,6 +3,7 @@ and build the sorted .eh_frame_hdr search table that unwinders (C++ exceptions, 
 from __future__ import annotations
 
 import _struct as struct
+from _bisect import bisect_right
 
 from . import ehparse as _ep
 from . import ehbuild as _eb
@@ -130,9 +131,7 @@ class EhFrameSection(Chunk):
             for r in self.merged:
                 kept.setdefault(id(r.sec), {}).setdefault(r.off, r)
         mine = kept.get(id(sec), {})
-        k = 0
-        while k + 1 < len(offs) and value >= offs[k + 1]:
-            k += 1
+        k = max(bisect_right(offs, value) - 1, 0)     # (the record holding `value`; offs ascend)
         delta = value - offs[k]
         r = mine.get(offs[k])
         if r is not None and r.dup_of is not None:
