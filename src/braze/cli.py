@@ -530,20 +530,12 @@ def _arg_stub_group_size(c, s, v):
 
 
 def _bfd_scan_vma(v: str) -> int:
-    """A number as bfd_scan_vma reads it (strtoul, base 0: a sign, 0x hex, 0 octal; an empty word is
-    0), as bfd's signed 64-bit group size; anything left over is bfd's fatal "invalid number"."""
-    import re
-    m = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)", v)
-    if m is None:
-        if v == "":
-            return 0
+    """A number as bfd_scan_vma reads it (C's strtoul, base 0; an empty word is 0), as bfd's signed
+    64-bit group size; anything left over is bfd's fatal "invalid number"."""
+    if v and _c_number_prefix(v) != v:
         raise LinkError(f"invalid number `{v}'")
-    n = int(m.group(2), 0) if m.group(2)[:2].lower() == "0x" or m.group(2) == "0" else \
-        int(m.group(2), 8) if m.group(2)[0] == "0" else int(m.group(2))
-    n = min(n, (1 << 64) - 1)           # (strtoul saturates)
-    if m.group(1) == "-":
-        n = -n
-    n &= (1 << 64) - 1
+    n = _c_strtoul(v)
+    n = max(min(n, (1 << 64) - 1), -((1 << 64) - 1)) & ((1 << 64) - 1)     # (strtoul saturates, then wraps)
     return n - (1 << 64) if n >> 63 else n
 
 
