@@ -4,7 +4,9 @@ links the same program with ld.bfd and with braze; both programs must behave ali
 same size, and braze's digest must be the sha1/md5 of its whole file with the digest's own bytes zeroed
 (braze's rule since the build-id was added; bfd hashes its headers and sections piecewise, so its digest
 is not that of its file), through a regular file, /dev/null, and a failing link.  A bare --build-id
-(what gcc passes) is 160 bits, as bfd's, hashed with BLAKE2b-160 below 3 MiB of output and SHA-1 above."""
+(what gcc passes) is 160 bits, as bfd's, hashed with BLAKE2b-160 below 1 MiB of output; from there on the
+two halves of the file are hashed in parallel, as leaves of BLAKE2b's tree mode below 3 MiB and with SHA-1
+above."""
 from __future__ import annotations
 
 import hashlib
@@ -45,9 +47,19 @@ def _link(d: Path, lddir: str, tag: str, nwords: int, flags: list[str], out: Pat
 
 def _digest(style: str, data: bytes) -> str:
     if style == "":
-        if len(data) < 3 << 20:
+        if len(data) < 1 << 20:
             return hashlib.blake2b(data, digest_size=20).hexdigest()
-        style = "sha1"
+        # from 1 MiB on, a two-leaf tree over the file's halves (hashed in parallel): BLAKE2b's tree
+        # mode below 3 MiB, the SHA-1 of the halves' SHA-1 digests above
+        half = (len(data) + 1) // 2
+        parts = data[:half], data[half:]
+        if len(data) < 3 << 20:
+            tree = dict(fanout=2, depth=2, leaf_size=half, inner_size=32)
+            leaves = [hashlib.blake2b(p, digest_size=32, node_offset=i, node_depth=0, last_node=i == 1, **tree)
+                      .digest() for i, p in enumerate(parts)]
+            return hashlib.blake2b(b"".join(leaves), digest_size=20, node_offset=0, node_depth=1,
+                                   last_node=True, **tree).hexdigest()
+        return hashlib.sha1(b"".join(hashlib.sha1(p).digest() for p in parts)).hexdigest()
     return hashlib.new(style, data).hexdigest()
 
 

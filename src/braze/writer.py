@@ -90,57 +90,71 @@ def post_write(ctx) -> None:
         ctx.buf = _compress_debug(ctx, buf)
 
 
-# From this output size on, the build-id's digest is computed on a second thread while commit()
-# writes the file (below it, starting the thread costs about what the overlap saves).
+# From this output size on, the build-id's digest is computed on other threads while commit()
+# writes the file (below it, starting a thread costs about what the overlap saves).
 THREADED_DIGEST_MIN = 1 << 20
 
 
 class _PendingDigest:
-    """A build-id digest of the finished image being computed on a second thread: the hash functions
+    """A build-id digest of the finished image being computed on other threads: the hash functions
     release the GIL on big buffers, and so does writing the file, so commit() writes the image (the
     build-id's bytes still zero, as they are hashed) while the digest is computed, then puts the
-    digest in the image and the file.  The image is not changed until finish()."""
+    digest in the image and the file.  A bare --build-id hashes the two halves of the image on two
+    threads (BuildId.leaf_hashers); the image is not changed until finish()."""
 
-    def __init__(self, hasher: Any, buf: Any, offset: int) -> None:
+    def __init__(self, hashers: list, root: Any, buf: Any, offset: int) -> None:
         import _thread
-        self.hasher = hasher
+        self.root = root
         self.offset = offset
         self.error: BaseException | None = None
-        self.done = _thread.allocate_lock()
-        self.done.acquire()
-        _thread.start_new_thread(_hash_image, (self, buf))
+        self.pending: list = []
+        view = memoryview(buf)
+        step = (len(buf) + len(hashers) - 1) // len(hashers)
+        for i, h in enumerate(hashers):
+            done = _thread.allocate_lock()
+            done.acquire()
+            self.pending.append((h, done))
+            _thread.start_new_thread(self._hash, (h, view[i * step:(i + 1) * step], done))
+
+    def _hash(self, hasher: Any, part: Any, done: Any) -> None:
+        try:
+            hasher.update(part)
+        except BaseException as e:      # noqa: B036 - given to the thread that waits for the digest
+            self.error = e
+        finally:
+            done.release()
 
     def finish(self, buf: Any) -> bytes:
         """The digest, once computed, also written into BUF at its place."""
-        self.done.acquire()
+        for _h, done in self.pending:
+            done.acquire()
         if self.error is not None:
             raise self.error
-        desc: bytes = self.hasher.digest()
+        digests = [h.digest() for h, _done in self.pending]
+        desc: bytes = self.root(digests) if self.root is not None else digests[0]
         buf[self.offset:self.offset + len(desc)] = desc
         return desc
 
 
-def _hash_image(p: _PendingDigest, buf: Any) -> None:
-    try:
-        p.hasher.update(memoryview(buf))
-    except BaseException as e:      # noqa: B036 - given to the thread that waits for the digest
-        p.error = e
-    finally:
-        p.done.release()
-
-
 def write_build_id(ctx) -> None:
     """--build-id: a digest of the finished image (after compression); a big output's is started
-    here on a second thread, and commit() waits for it (_PendingDigest)."""
+    here on other threads, and commit() waits for it (_PendingDigest)."""
     bid = ctx.syn.build_id
     if bid is None or bid not in ctx.chunks:
         return
     buf = ctx.buf
-    h = bid.hasher(len(buf)) if len(buf) >= THREADED_DIGEST_MIN else None
+    if len(buf) < THREADED_DIGEST_MIN:
+        bid.post_write(ctx, buf)
+        return
+    tree = bid.leaf_hashers(len(buf))
+    if tree is not None:
+        ctx.build_id_pending = _PendingDigest(tree[0], tree[1], buf, bid.desc_offset)
+        return
+    h = bid.hasher(len(buf))
     if h is None:
         bid.post_write(ctx, buf)
     else:
-        ctx.build_id_pending = _PendingDigest(h, buf, bid.desc_offset)
+        ctx.build_id_pending = _PendingDigest([h], None, buf, bid.desc_offset)
 
 
 def commit(ctx) -> None:
