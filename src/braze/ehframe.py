@@ -188,7 +188,7 @@ class EhFrameSection(Chunk):
             self.cie_map[key] = cie
             new.append(cie)
         for target, data in fdes:
-            r = Record(_LinkerMade(data), 0, len(data), False)
+            r = Record(_LinkerMade(data), 0, _linker_fde_size(T.plt_cie, data), False)
             r.cie = cie
             r.target = target
             new.append(r)
@@ -254,6 +254,19 @@ def _trim(data: bytes, r: Record, insns: int) -> int:
     """bfd drops a record's trailing DW_CFA_nop padding (keeping 4-byte sizes) and pads only where an
     input section ends; matching it keeps .eh_frame the same size as bfd's."""
     return _ep.trim(data, r.off, r.size, insns)
+
+
+def _linker_fde_size(cie: bytes, fde: bytes) -> int:
+    """A linker-made FDE's size as bfd writes it: its trailing DW_CFA_nop padding dropped as in an
+    input record's, the padding to the next input section's alignment then added back (place()).
+    The .plt.got FDE is 20 bytes before crtend's 4-aligned terminator, 24 before an 8-aligned .eh_frame."""
+    _insns, has_z = _ep.cie_insns(cie, 0)
+    w = _ep.enc_size(_ep.cie_fde_encoding(cie, 0, len(cie)))
+    p = 8 + 2 * w
+    if has_z:
+        n, p = _ep.uleb(fde, p)
+        p += n
+    return _ep.trim(fde, 0, len(fde), p)
 
 
 _cie_of = _eb.root_cie
