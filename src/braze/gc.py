@@ -10,7 +10,7 @@ from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHF_LINK_ORDER, SHT_NOTE, SHT_INIT_
                   SHT_PREINIT_ARRAY, SHT_PROGBITS, STV_DEFAULT, STV_PROTECTED, STV_HIDDEN, STV_INTERNAL, SHN_UNDEF, SHN_LORESERVE)
 from .ehbuild import Record
 from .inputs.object import InputSection
-from .sections import is_c_identifier
+from .sections import is_c_identifier, linked_section
 from .symbols import NONE, Symbol
 
 TYPE_CHECKING = False
@@ -65,15 +65,13 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     why: dict[int, Any] | None = {} if cfg.why_live else None
     sym_ref: dict[int, Any] = {}
     sym_root: dict[int, Any] = {}
-    groups: dict[tuple[int, Any], list[Any]] | None = None
-
-    if roots is not None:       # -r: bfd keeps a COMDAT group whole when one of its sections is kept
-        groups = {}
-        for obj in ctx.objs:
-            secs = obj.sections
-            for sig, members in obj.comdat_groups:
-                groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
-    marker = _Marker(work, why, groups)
+    # bfd keeps a COMDAT group whole when one of its sections is kept
+    groups: dict[tuple[int, Any], list[Any]] = {}
+    for obj in ctx.objs:
+        secs = obj.sections
+        for sig, members in obj.comdat_groups:
+            groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
+    marker = _Marker(work, why, groups if groups else None)
 
     symtab: dict[str, Symbol] = ctx.symtab
     s: Symbol
@@ -136,10 +134,10 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
                 continue
             if not flags & alloc:
                 # bfd roots a note outside any group and not SHF_LINK_ORDER, alloc or not, and follows
-                # its relocations: .note.stapsdt keeps .stapsdt.base and each probe's function
+                # its relocations: .note.stapsdt keeps .stapsdt.base and each probe's function (the
+                # other non-allocated sections: _keep_unreached)
                 if t == note and isec.group is None and not (flags & link_order and isec.link):
                     marker.mark(isec, None if why is None else ("root", "reserved"))
-                isec.gc_mark = True
                 continue
             if (n[1:2] in _KEEP_SECOND and n.startswith(_KEEP_PREFIX) or t == note or t == init_array
                     or t == fini_array or t == preinit_array
@@ -187,18 +185,14 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
                                 if s.ref_dynamic else "kept" if s.keep else "--gc-keep-exported")
             marker.mark(s.section, ("sym", s))
-    if why is not None:
-        _mark_why(work, marker, fde_refs, sym_ref)
-    while work:
-        sec = work.pop()
-        _mark_targets(sec.file, sec.relocs, marker)
-        extra = fde_refs.get(sec)
-        if extra:
-            for o, rels in extra:
-                _mark_targets(o, rels, marker)
+    _follow(work, marker, fde_refs, sym_ref, why)
+    # SHF_LINK_ORDER sections live and die with the section they are linked to
+    while _mark_linked(ctx.objs, marker):
+        _follow(work, marker, fde_refs, sym_ref, why)
+    _keep_unreached(ctx.objs, groups)
     for obj in ctx.objs:
         for isec in obj.sections:
-            if isec is not None and not isec.gc_mark and isec.flags & SHF_ALLOC:
+            if isec is not None and not isec.gc_mark:
                 isec.alive = False
     if cfg.print_gc_sections:
         _print_removed(ctx)
@@ -215,6 +209,82 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         print_why_live(ctx, why, sym_ref, sym_root)
 
 
+def _follow(work: list[Any], marker: _Marker, fde_refs: dict[Any, list[Any]], sym_ref: dict[int, Any],
+            why: dict[int, Any] | None) -> None:
+    """The marking loop: the sections the relocations of each marked section refer to (and of its
+    FDEs: the LSDA and personality), until nothing new is marked."""
+    if why is not None:
+        _mark_why(work, marker, fde_refs, sym_ref)
+        return
+    while work:
+        sec = work.pop()
+        _mark_targets(sec.file, sec.relocs, marker)
+        extra = fde_refs.get(sec)
+        if extra:
+            for o, rels in extra:
+                _mark_targets(o, rels, marker)
+
+
+def _mark_linked(objs: list[Any], marker: _Marker) -> bool:
+    """Marks each unmarked SHF_LINK_ORDER section whose linked-to section is marked (bfd keeps such
+    metadata, allocated or not, exactly when its function is kept); True if any was."""
+    link_order: int = SHF_LINK_ORDER
+    isec: InputSection | None
+    any_marked = False
+    for obj in objs:
+        secs: list[Any] = obj.sections
+        for isec in secs:
+            if isec is None or isec.gc_mark or not isec.flags & link_order:
+                continue
+            to = linked_section(isec)
+            if to is not None and to.gc_mark:
+                marker.mark(isec)
+                any_marked = True
+    return any_marked
+
+
+_DEBUG_PREFIX = (".debug", ".zdebug", ".gnu.debuglto_.debug_", ".gnu.linkonce.wi.", ".line", ".stab")
+
+
+def _debug_or_special(sec: InputSection) -> bool:
+    """bfd's debugging sections (known by name) and its "special" ones: not allocated and without
+    relocations (.comment, a custom metadata section)."""
+    if sec.flags & SHF_ALLOC:
+        return False
+    n = sec.name
+    return n.startswith(_DEBUG_PREFIX) or n == ".gdb_index" or not sec.rel_size
+
+
+def _keep_unreached(objs: list[Any], groups: dict[tuple[int, Any], list[Any]]) -> None:
+    """What no relocation reaches but bfd keeps: a file's debugging and special sections outside
+    groups and not SHF_LINK_ORDER, and its groups made only of such sections, when some allocated
+    section of the file other than a note is kept.  The rest goes: a file whose code all went takes
+    its debugging information along (else it would describe functions at address 0), and a
+    non-allocated section with relocations that nothing refers to is dropped."""
+    isec: InputSection | None
+    alloc: int = SHF_ALLOC
+    link_order: int = SHF_LINK_ORDER
+    note: int = SHT_NOTE
+    for obj in objs:
+        secs: list[Any] = obj.sections
+        kept = False
+        for isec in secs:
+            if isec is not None and isec.gc_mark and isec.flags & alloc and isec.type != note:
+                kept = True
+                break
+        if not kept:
+            continue
+        for isec in secs:
+            if isec is not None and not isec.gc_mark and isec.group is None \
+                    and not (isec.flags & link_order and isec.link) and _debug_or_special(isec):
+                isec.gc_mark = True
+        for sig, _members in obj.comdat_groups:
+            lst = groups.get((id(obj), sig))
+            if lst and not any(m.gc_mark for m in lst) and all(_debug_or_special(m) for m in lst):
+                for m in lst:
+                    m.gc_mark = True
+
+
 def _print_removed(ctx) -> None:
     """--print-gc-sections as bfd's sweep prints it, file by file in section order: each removed
     section with contents, named `NAME[GROUP]` when it belongs to a section group; the SHT_GROUP
@@ -227,7 +297,7 @@ def _print_removed(ctx) -> None:
         gone = getattr(obj, "discarded_secs", None) or {}
         rows = {}
         for i, sec in enumerate(secs):
-            if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC and sec.size:
+            if sec is not None and not sec.gc_mark and sec.size:
                 rows[i] = f"{sec.name}[{sec.group}]" if sec.group else sec.name
         for (sig, members), (gi, gsize) in zip(obj.comdat_groups, getattr(obj, "group_headers", ())):
             if not members:

@@ -12,6 +12,7 @@ from .elf import (SHF_ALLOC, SHF_INFO_LINK, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, S
                   PT_GNU_RELRO, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, align_up)
 from .chunks import Segment  # noqa: F401  (scriptlayout takes it from here)
 from .passes import rank_of, rank_of_name
+from .sections import link_order
 
 
 
@@ -131,6 +132,8 @@ def order_sections(ctx) -> None:
     chunks.sort(key=_chunk_order)
     if ctx.config.section_starts:
         chunks = _placed_orphans_last(ctx.config, chunks)
+    for c in link_order(chunks):
+        c.update_size(ctx)
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
     # (symbols defined in them, and __start_/__stop_ of their names, move to a section near them)
     keep: Any = ()

@@ -180,12 +180,12 @@ def build_model(ctx) -> LinkModel:
 
 
 def _gc_removed(ctx) -> list[RemovedSection]:
-    """The allocated input sections --gc-sections dropped (not the empty ones: bfd's
-    --print-gc-sections leaves those out too)."""
+    """The input sections --gc-sections dropped (not the empty ones: bfd's --print-gc-sections
+    leaves those out too)."""
     if not ctx.config.gc_sections:
         return []
     return [RemovedSection(obj.name, sec.name, sec.size) for obj in ctx.objs for sec in obj.sections
-            if sec is not None and not sec.gc_mark and sec.flags & SHF_ALLOC and sec.size]
+            if sec is not None and not sec.gc_mark and sec.size]
 
 
 def member_reasons(ctx) -> dict:

@@ -424,6 +424,62 @@ def init_priority(name: str) -> int:
     return 1 << 20
 
 
+def linked_section(sec: InputSection) -> Any:
+    """The input section a SHF_LINK_ORDER section's sh_link names, or None (sh_link is a plain
+    section index: past 0xff00 an object's sections are numbered 0x100 higher, objparse._imap)."""
+    link: int = sec.link
+    secs: list[Any] = sec.file.sections
+    if link >= 0xff00 and len(secs) > 0xff00:
+        link += 0x100
+    if 0 < link < len(secs):
+        return secs[link]
+    return None
+
+
+def link_order(chunks: list[Any]) -> list[Any]:
+    """bfd's SHF_LINK_ORDER output: an output section holding input sections linked to others has
+    the rest of its members first, then those in the order of the sections they are linked to
+    (input order among the ones linked to one section); it is SHF_LINK_ORDER itself, linked to the
+    output section of its first input's, when its first input is one.  (Metadata such as
+    __patchable_function_entries or clang's __sancov_pcs then follows its functions' order.)  The
+    output sections whose members moved, to be sized again."""
+    changed: list[Any] = []
+    pos: dict[Any, tuple[int, int]] | None = None
+    lo: int = SHF_LINK_ORDER
+    for c in chunks:
+        members: list[Any] | None = getattr(c, "members", None)
+        if not members:
+            continue
+        linked: list[tuple[Any, Any]] = []
+        for m in members:
+            if type(m) is InputSection and m.flags & lo:
+                to = linked_section(m)
+                if to is not None and to.alive and to.out is not None:
+                    linked.append((m, to))
+        if not linked:
+            continue
+        if pos is None:
+            pos = {}
+            for i in range(len(chunks)):
+                ms: list[Any] = getattr(chunks[i], "members", None) or []
+                for j in range(len(ms)):
+                    pos[ms[j]] = (i, j)
+        first = members[0]
+        keyed = []
+        order_of = pos
+        for k in range(len(linked)):
+            m, to = linked[k]
+            keyed.append((order_of.get(to, (len(chunks), 0)), k, m))
+        keyed.sort()
+        moved = {m for m, _to in linked}
+        c.members = [m for m in members if m not in moved] + [t[2] for t in keyed]
+        if linked[0][0] is first:
+            c.flags |= lo
+            c.link = linked[0][1].out
+        changed.append(c)
+    return changed
+
+
 def section_order_key(outname: str, sec: InputSection) -> tuple:
     """The order of input sections in an output section: bfd's default script lists several input
     descriptions for some (each taking its inputs in file order), and sorts some by name."""
