@@ -83,6 +83,8 @@ def apply_inserts(ctx) -> None:
                 raise LinkError(f"{ins.path}: redefinition of memory region `{m}'")
             base.memory[m] = v
         base.nocrossrefs.extend(ins.nocrossrefs)
+        if ins.sane_expr:           # (bfd: LD_FEATURE is for the whole link, wherever read)
+            base.sane_expr = True
     if carry:
         # after the last INSERT: they stay where the script was read, ahead of the main script
         sec = next((s for s in carry if isinstance(s, OutSecStmt)), None)

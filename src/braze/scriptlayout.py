@@ -39,6 +39,7 @@ class ScriptState:
         self.assign_of = {}              # id(input section) -> (stmt, desc index)
         self.keep = set()                # id(input section) matched by KEEP
         self.values = {}                 # symbol -> (value, section)
+        self.dot_home = {}               # symbol -> section its absolute value from `.` moves into
         self.provided = set()            # PROVIDEd names that are defined
         self.defs = None
 
@@ -1368,50 +1369,74 @@ def _abs(v):
 
 
 _CMP = {"==", "!=", "<", ">", "<=", ">=", "&&", "||"}
-# bfd's fold_binary gives MAX/MIN no arith_result_section: an operand's section (or, for two sections,
-# the absolute value) is the result's, never a bare number (MIN(ADDR(.x), .) inside .text is absolute)
-_KEEPS = {"MAX", "MIN"}
+# bfd's arith_result_section: these lose the operands' common section (two values in one section
+# give a number); MAX, MIN and ALIGN(exp, n) keep it
+_ARITH = {"+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^"}
+_M64 = (1 << 64) - 1
+
+
+def _signed(v):
+    return v - (1 << 64) if v >> 63 else v
+
+
+def _align_n(v, n):
+    """bfd's align_n: rounds up to any multiple, not only a power of two."""
+    return (v + n - 1) // n * n if n > 1 else v
 
 
 def _apply(op, a, b, where):
     if op in ("/", "%") and b == 0:
         raise LinkError(f"{where}: {'division' if op == '/' else 'modulo'} by zero in linker script expression")
-    m = (1 << 64) - 1
-    r = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a // b,
-         "%": lambda: a % b, "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
-         "<<": lambda: a << (b & 63), ">>": lambda: (a & m) >> (b & 63), "==": lambda: int(a == b),
+    a &= _M64
+    b &= _M64
+    if op in ("/", "%"):            # (bfd divides as signed 64-bit numbers, truncating toward zero)
+        sa, sb = _signed(a), _signed(b)
+        q = abs(sa) // abs(sb) * (1 if (sa < 0) == (sb < 0) else -1)
+        return (q if op == "/" else sa - q * sb) & _M64
+    r = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
+         "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
+         "<<": lambda: a << (b & 63), ">>": lambda: a >> (b & 63), "==": lambda: int(a == b),
          "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
          "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "&&": lambda: int(bool(a) and bool(b)),
-         "||": lambda: int(bool(a) or bool(b)), "MAX": lambda: max(a, b), "MIN": lambda: min(a, b)}[op]()
-    r &= m
-    return r - (1 << 64) if r >> 63 and op in ("-",) and False else r
+         "||": lambda: int(bool(a) or bool(b)), "MAX": lambda: max(a, b), "MIN": lambda: min(a, b),
+         "ALIGN": lambda: _align_n(a, b)}[op]()
+    return r & _M64
+
+
+def _top_abs(env) -> bool:
+    """bfd's expressions outside an output section: a number is absolute there (an address, not
+    a bare number), unless the script has LD_FEATURE("SANE_EXPR")."""
+    return env.sec is None and not env.st.script.sane_expr
+
+
+def _rel_from_abs(env, value):
+    """bfd's new_rel_from_abs (`.`, ALIGN(n), ORIGIN, SEGMENT_START): an address relative to the
+    output section being laid out (absolute outside one), remembered as coming from `.`: a symbol
+    assigned it at top level belongs to the section where `.` is (see _assign)."""
+    env.rel_from_abs = True
+    sec = env.sec
+    return (value, None) if sec is None else (value - sec.addr, sec)
 
 
 def _binop(env, op, x, y, where):
-    """GNU ld's rules for the section of a result (ld manual, "The Section of an Expression"):
-    operands in one section (or a section and a number) combine their offsets, anything else their
-    absolute values; comparisons follow the same rules and give a number."""
+    """bfd's fold_binary (ld manual, "The Section of an Expression"): operands in two sections,
+    neither a bare number, are both made absolute (which forgets that `.` was read); with one a
+    bare number the result takes the other's section. Arithmetic on two values of one section
+    gives a bare number (absolute outside an output section), comparisons and && || always one;
+    MAX, MIN and ALIGN keep the section. The operation is on the offsets within the section."""
     (av, asec), (bv, bsec) = x, y
-    if op in ("&&", "||"):
-        return (_apply(op, _abs(x), _abs(y), where), "num")
-    a_rel = asec not in (None, "num")
-    b_rel = bsec not in (None, "num")
-    if asec == "num" and bsec == "num":
-        r = (_apply(op, av, bv, where), "num")
-    elif a_rel and b_rel and asec is bsec:
-        r = (_apply(op, av, bv, where), asec if op in _KEEPS else "num" if env.sec is not None else None)
-    elif a_rel and bsec == "num":
-        r = (_apply(op, av, bv, where), asec)
-    elif b_rel and asec == "num":
-        r = (_apply(op, av, bv, where), bsec)
-    else:
-        # bfd's arith_result_section: two addresses (neither operand a bare number) are made absolute,
-        # and inside an output section the result is a number (assigned there, section-relative)
-        both = asec != "num" and bsec != "num" and op not in _KEEPS
-        if asec != "num" and bsec != "num" and (a_rel or b_rel):
-            env.rel_from_abs = False    # (bfd's make_abs: a top-level `.` in it no longer places the result)
-        r = (_apply(op, _abs(x), _abs(y), where), "num" if both and env.sec is not None else None)
-    return (r[0], "num") if op in _CMP else r
+    if asec is not bsec:
+        if asec != "num" and bsec != "num":
+            env.rel_from_abs = False
+            av, asec, bv, bsec = _abs(x), None, _abs(y), None
+        elif bsec == "num":
+            bsec, asec = asec, "num"
+    v = _apply(op, av, bv, where)
+    if op in _CMP:
+        return (v, "num")
+    if op in _ARITH and asec is bsec:
+        bsec = None if _top_abs(env) else "num"
+    return (v, bsec)
 
 
 def _chunk_by_name(env, name, where, fn):
@@ -1424,26 +1449,19 @@ def _chunk_by_name(env, name, where, fn):
 def _eval(env, e):
     op = e.op
     if op == "num":
-        return (e.a, "num")
+        return (e.a, None if _top_abs(env) else "num")
     if op == "dot":
-        if env.sec is not None:
-            return (env.dot - env.sec.addr, env.sec)
-        env.rel_from_abs = True
-        return (env.dot, None)
+        return _rel_from_abs(env, env.dot)
     if op == "sym":
         return _sym_value(env, e.a, e.where)
     if op == "un":
-        v, sec = _eval(env, e.b)
-        u = e.a
-        r = {"-": -v, "+": v, "~": ~v, "!": int(not v)}[u] & ((1 << 64) - 1)
-        if u == "!":
-            return (int(not _abs((v, sec))), "num")
-        return (r, sec)
+        v, sec = _eval(env, e.b)      # (bfd: on the offset, in its section)
+        return ({"-": -v, "+": v, "~": ~v, "!": int(not v)}[e.a] & _M64, sec)
     if op == "bin":
         return _binop(env, e.a, _eval(env, e.b), _eval(env, e.c), e.where)
     if op == "?:":
-        c = _eval(env, e.a)
-        return _eval(env, e.b) if _abs(c) else _eval(env, e.c)
+        c = _eval(env, e.a)           # (bfd tests the offset: ADDR(.text) is false)
+        return _eval(env, e.b) if c[0] else _eval(env, e.c)
     if op == "call":
         return _call(env, e)
     raise LinkError(f"{e.where}: unsupported expression")
@@ -1479,8 +1497,7 @@ def _call(env, e):
             raise LinkError(f"{where}: undefined memory region `{e.b}' referenced in expression")
         v = _abs(_eval(env, r.origin if fn == "ORIGIN" else r.length))
         if fn == "ORIGIN":          # (bfd: an address, placed like `.` when assigned at top level)
-            env.rel_from_abs = True
-            return (v, None)
+            return _rel_from_abs(env, v)
         return (v, "num")
     if fn == "CONSTANT":
         cfg = env.ctx.config
@@ -1491,25 +1508,18 @@ def _call(env, e):
         return (_abs(v), None)
     if fn in ("ALIGN", "BLOCK"):
         if e.c is None:
-            n = _abs(_eval(env, e.b))
-            if env.sec is not None:
-                return (align_up(env.dot, n or 1) - env.sec.addr, env.sec)
-            env.rel_from_abs = True
-            return (align_up(env.dot, n or 1), None)
-        v, sec = _eval(env, e.b)
-        n = _abs(_eval(env, e.c)) or 1
-        if sec in (None, "num"):
-            return (align_up(v, n), sec)
-        return (align_up(v + sec.addr, n) - sec.addr, sec)
+            return _rel_from_abs(env, _align_n(env.dot, _eval(env, e.b)[0]))
+        return _binop(env, "ALIGN", _eval(env, e.b), _eval(env, e.c), where)
     if fn == "NEXT":
-        n = _abs(_eval(env, e.b)) or 1
-        return (align_up(env.dot, n), None)
+        n = _abs(_eval(env, e.b))
+        env.rel_from_abs = False    # (bfd's make_abs)
+        return (_align_n(env.dot, n), None)
     if fn == "SEGMENT_START":      # (-T<segment> options are refused with a SECTIONS script)
-        return _eval(env, e.c)
+        return _rel_from_abs(env, _eval(env, e.c)[0])
     if fn.startswith("DATA_SEGMENT_"):
         return _data_segment(env, fn, e)
     if fn == "LOG2CEIL":
-        v = _abs(_eval(env, e.b))
+        v = _eval(env, e.b)[0]
         return ((max(v, 1) - 1).bit_length(), "num")
     if fn in ("MAX", "MIN"):
         return _binop(env, fn, _eval(env, e.b), _eval(env, e.c), where)
@@ -1652,10 +1662,7 @@ def _sym_value1(env, name, where):
     if s is not None and s.file is st.defs:
         # a script symbol: this pass's value, or (a forward reference) the previous pass's
         if name in st.values:
-            v = st.values[name]
-            if getattr(env, "top_abs", False) and v[1] not in (None, "num"):
-                return (_abs(v), None)
-            return v
+            return st.values[name]
         if env.final:
             raise LinkError(f"{where}: undefined symbol `{name}' referenced in expression")
         return (0, None)
@@ -1672,9 +1679,6 @@ def _sym_value1(env, name, where):
         out = m[0].out if m is not None else getattr(sec, "out", None)
         if out is None and not hasattr(sec, "file"):
             out = sec
-    if getattr(env, "top_abs", False):
-        # (bfd: outside an output section, a symbol inside an expression gives its address)
-        return (sym_addr(env.ctx, s), None)
     if s.linker_defined:
         return (sym_addr(env.ctx, s), None) if sec is None else (sym_addr(env.ctx, s) - sec.addr, sec)
     if out is None or out.addr is None:
@@ -2342,13 +2346,11 @@ def _assign(env, st, a, cur):
     env.rel_from_abs = False
     if a.name != "." and not _wanted(st, a):
         return
-    env.top_abs = env.sec is None and a.expr.op != "sym"
-    v = _eval(env, a.expr)
-    env.top_abs = False
-    if a.op != "=":
-        old = (env.dot - env.sec.addr, env.sec) if a.name == "." and env.sec is not None else \
-            (env.dot, None) if a.name == "." else _sym_value(env, a.name, a.where)
-        v = _binop(env, a.op[:-1], old, v, a.where)
+    if a.op != "=":                 # (bfd reads `x += e` as `x = x + e`)
+        old = _rel_from_abs(env, env.dot) if a.name == "." else _sym_value(env, a.name, a.where)
+        v = _binop(env, a.op[:-1], old, _eval(env, a.expr), a.where)
+    else:
+        v = _eval(env, a.expr)
     if a.name == ".":
         sec = env.sec
         if sec is not None:
@@ -2361,16 +2363,15 @@ def _assign(env, st, a, cur):
             env.dot = _abs(v)
         return
     val, sec = v
-    if sec == "num":
-        if env.sec is not None:
-            v = (val, env.sec)
-        else:
-            v = (val, None)
-    elif sec is None and env.rel_from_abs and env.sec is None:
-        s = _section_for_dot(env, st, a)
-        if s is not None:
-            v = (val - s.addr, s)
+    if sec == "num":                # (a bare number: relative to the section it is assigned in)
+        v = (val, env.sec)
+    # bfd's update_definedness: an absolute value read from `.` is moved, once the layout is final,
+    # into the section where `.` is (section_for_dot); expressions see the absolute value
+    home = None
+    if v[1] is None and env.rel_from_abs:
+        home = _section_for_dot(env, st, a) if env.sec is None else env.sec
     st.values[a.name] = v
+    st.dot_home[a.name] = home
     st.types = getattr(st, "types", {})
     first = _first_symbol(a.expr)
     if first is not None:           # bfd gives the symbol the type of the one its value comes from
@@ -2888,6 +2889,9 @@ def _set_symbols(ctx, st, env):
         s = ctx.symtab.get(name)
         if s is None or s.file is not st.defs:
             continue
+        home = st.dot_home.get(name)
+        if sec is None and home is not None:
+            sec, val = home, val - home.addr
         if sec not in (None, "num") and getattr(sec, "dropped", False):
             home = _removed_home(st, sec, val + sec.addr)
             if home is None:
