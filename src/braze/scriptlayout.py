@@ -1791,6 +1791,8 @@ def layout(ctx) -> None:
     for ms in st.merged_unplaced:
         ms.place()
     st.merged_unplaced = []
+    if user is None:
+        _check_tls_adjacent(st, st.hdr_list)
     from .symtab import build_symtab as _bs
     chunks_final = list(st.hdr_list)
     _unclaim_start_stop(ctx, chunks_final)
@@ -1927,6 +1929,17 @@ def _header_order(st, kept):
     keptmap = st.kept
     st.hdr_stmts = seq      # (with removed sections: their `:phdr`s still count, see _user_segments)
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
+
+
+def _check_tls_adjacent(st, chunks) -> None:
+    """bfd's default segment map makes one PT_TLS of the TLS sections, taken in the section list's
+    order (the header order: an ADDR() ahead of a section's statement moves its header earlier): any
+    other section between them, allocated or not, is its error "TLS sections are not adjacent"."""
+    idx = [i for i, c in enumerate(chunks) if c.flags & SHF_TLS]
+    if idx and idx[-1] - idx[0] + 1 != len(idx):
+        names = ", ".join(("TLS: " if c.flags & SHF_TLS else "non-TLS: ") + c.name
+                          for c in chunks[idx[0]:idx[-1] + 1])
+        raise LinkError(f"{st.script.path}: TLS sections are not adjacent ({names})")
 
 
 def _check_overlaps(chunks, check_sections: bool = True) -> None:
