@@ -2257,12 +2257,91 @@ def _check_region(env, r, c):
 
 
 def _fill_bytes(env, spec):
-    if spec is None:
+    return None if spec is None else spec[1]
+
+
+def fill_pattern(e, where) -> bytes:
+    """The pattern of `=fill` or FILL(e), as bfd's exp_get_fill makes it while reading the script."""
+    v = _read_time(e)
+    if v is None:
+        raise LinkError(f"{where}: nonconstant expression for fill value")
+    val, digits = v
+    if digits is not None:          # (a 0x number's digits are the pattern, every one of them)
+        return bytes.fromhex("0" * (len(digits) % 2) + digits)
+    return (val & 0xffffffff).to_bytes(4, "big")
+
+
+_READ_TIME_INVALID = {"SIZEOF_HEADERS", "ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "NEXT", "BLOCK",
+                      "DATA_SEGMENT_ALIGN", "DATA_SEGMENT_RELRO_END", "DATA_SEGMENT_END"}
+
+
+def _read_time(e):
+    """A fill expression as bfd's exp_get_fill evaluates it, while reading the script: None when it is
+    not constant then (a symbol, ADDR/SIZEOF/LOADADDR, ALIGN(n), NEXT, SIZEOF_HEADERS); `.` is 0,
+    DEFINED() false, CONSTANT() 0, a region's ORIGIN 0 and LENGTH ~0 (not yet set). Returns (value,
+    digits): the digits of the 0x number that gave the result last (`. + 0x11` fills with 0x11 bytes;
+    not when the parser folded its numbers into one, `0x1122 + 0x1`), else None."""
+    op = e.op
+    if op == "num":
+        return (e.a, e.c)
+    if op == "un" and e.a == "+":   # (no node in bfd's parser)
+        return _read_time(e.b)
+    v = _read_time1(e)
+    return (v[0], None) if v is not None and _folds(e) else v
+
+
+def _folds(e) -> bool:
+    """bfd's exp_unop/exp_binop/exp_trinop turn an operation on numbers into a number while parsing
+    (not ALIGN(a, b) nor ABSOLUTE)."""
+    op = e.op
+    if op == "num":
+        return True
+    if op == "un":
+        return _folds(e.b)
+    if op == "bin" or op == "call" and e.a in ("MAX", "MIN"):
+        return _folds(e.b) and _folds(e.c)
+    if op == "?:":
+        return _folds(e.a) and _folds(e.b) and _folds(e.c)
+    return op == "call" and e.a == "LOG2CEIL" and _folds(e.b)
+
+
+def _read_time1(e):
+    op = e.op
+    if op == "dot":
+        return (0, None)
+    if op == "un":
+        v = _read_time(e.b)
+        if v is None:
+            return None
+        x = v[0]
+        return ({"-": -x, "~": ~x, "!": int(not x)}[e.a] & _M64, v[1])
+    if op == "bin":
+        a = _read_time(e.b)
+        b = _read_time(e.c) if a is not None else None
+        return None if b is None else (_apply(e.a, a[0], b[0], e.where), b[1])
+    if op == "?:":
+        c = _read_time(e.a)
+        return None if c is None else _read_time(e.b if c[0] else e.c)
+    if op != "call" or e.a in _READ_TIME_INVALID or e.a == "ALIGN" and e.c is None:
         return None
-    kind, v = spec
-    if kind == "hex":
-        return v
-    return (_abs(_eval(env, v)) & 0xffffffff).to_bytes(4, "big")
+    fn = e.a
+    if fn in ("DEFINED", "ORIGIN", "CONSTANT"):
+        return (0, None)
+    if fn == "LENGTH":
+        return (_M64, None)
+    if fn == "SEGMENT_START":
+        v = _read_time(e.c)
+        return None if v is None else (v[0], None)
+    if fn in ("ABSOLUTE", "LOG2CEIL", "ASSERT"):
+        v = _read_time(e.b)
+        if v is None or fn != "LOG2CEIL":
+            return v
+        return ((max(v[0], 1) - 1).bit_length(), v[1])
+    if fn in ("MAX", "MIN", "ALIGN"):
+        a = _read_time(e.b)
+        b = _read_time(e.c) if a is not None else None
+        return None if b is None else (_apply(fn, a[0], b[0], e.where), b[1])
+    return None
 
 
 def _gap(env, c, start, end, fill):

@@ -51,7 +51,7 @@ class DataCmd:
 
 
 class FillCmd:
-    """FILL(expr) inside an output section, or its `=fill`: ('hex', bytes) or ('expr', Expr)."""
+    """FILL(expr) inside an output section, or its `=fill`: ('hex', the pattern's bytes)."""
     __slots__ = ("fill", "where")
 
     def __init__(self, fill, where):
@@ -359,7 +359,8 @@ def _primary(p):
         v = _number(w)
         if v is None:
             p.fail("a number", pos)
-        return Expr("num", v)
+        # (c: the digits of a 0x number without a K/M suffix, which bfd's lexer keeps for a fill pattern)
+        return Expr("num", v, None, w[2:] if w[:2] in ("0x", "0X") and w[-1] not in "kKmM" else None)
     if w in _REFUSED:
         p.refuse(_REFUSED[w] or w, pos)
     if w == ".":
@@ -995,7 +996,7 @@ def _section_body(p, body, until_eof):
 
 def _fill_spec(p):
     """ld's fill rule: a bare hex number is the pattern itself, every digit (leading zeros too);
-    anything else is an expression whose four low bytes, big-endian, are the pattern."""
+    anything else is an expression bfd evaluates as it reads it (scriptlayout.fill_pattern)."""
     import re
     q = p.skip()
     m = re.compile(r"0[xX]([0-9a-fA-F]+)(?![\w.$])").match(p.t, q)
@@ -1011,7 +1012,8 @@ def _fill_spec(p):
         if len(digits) % 2:
             digits = "0" + digits
         return ("hex", bytes.fromhex(digits))
-    return ("expr", _expr(p))
+    from ..scriptlayout import fill_pattern     # (bfd evaluates it here, while reading the script)
+    return ("hex", fill_pattern(_expr(p), p.where(q)))
 
 
 def _type_ahead(p) -> bool:
