@@ -190,14 +190,14 @@ class GnuHash(Chunk):
             m = 6
         else:
             m = max(6, m + (3 if n & (1 << (m - 2)) else 2))
-        self.shift = m
+        self.shift = m if n else 0
         self.bloom = 1 << (m - 6)
         self.size = 16 + 8 * self.bloom + 4 * ds.nbuckets + 4 * n
 
     def write(self, ctx, buf) -> None:
         ds = self.dynsym
-        first = ds.first_defined
         defined = ds.syms[ds.nund:]
+        first = ds.first_defined if defined else 1      # (bfd's empty table: 1, 1, 1, 0)
         nb = ds.nbuckets
         shift = self.shift
         bloom = [0] * self.bloom
