@@ -297,6 +297,10 @@ class _ScanState:
         self.abs32_row: list[int] = _ABS32_TABLE[out]
         self.nocopy: bool = bool(cfg.z_nocopyreloc)
         self.rela_dyn: Any = ctx.syn.rela_dyn
+        # the IFUNCs (by id) a reference gives a PLT entry in bfd's sense (_scan_ifunc), and the
+        # (file, type, symbol) of the references that can only use one another reference makes
+        self.ifunc_plt: set[int] = set()
+        self.ifunc_wants_plt: list[tuple[Any, int, Symbol]] = []
 
 
 def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
@@ -381,6 +385,11 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if (t == R_PC32 or t == R_PLT32) and esyms[idx][1] & 0xf != STT_GNU_IFUNC:
                 continue
             s = local_sym(obj, idx)
+        if s.type == STT_GNU_IFUNC and s.rank >= COMMON and sflags & SHF_ALLOC:
+            if not _scan_ifunc(st, obj, sec, t, s, _addend(raw, rels, i)):
+                continue
+            if t == R_PC32:     # (every one: whether any makes the PLT entry depends on its section)
+                seen[idx] = seen[idx] & ~1
         if t == R_PLT32:
             if s.bind == STB_LOCAL:
                 if s.type == STT_GNU_IFUNC:
@@ -492,7 +501,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 elif not s.ref_strong:
                     _weak_ref(ctx, s, 2 if sflags & SHF_EXECINSTR else 1)
                 continue
-            if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+            if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pic:   # (PIC: the row's error, as bfd)
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
             # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
@@ -567,6 +576,58 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
             continue
         raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
+
+
+_IFUNC_GOT_LOADS = (R_GOTPCREL, R_GOTPCRELX, R_REX_GOTPCRELX, R_GOTPCREL64)
+
+
+def _scan_ifunc(st: _ScanState, obj, sec: InputSection, t: int, s: Symbol, addend: int) -> bool:
+    """bfd's rules for a relocation against an IFUNC the output defines: it resolves only the GOT
+    loads and the references that can take the PLT entry's address (PC32, PC64, PLT32, 32, 32S, and
+    64 without an addend); the others are errors (False: reported, skip the relocation).  Only a
+    reference from code or read-only data (or PLT32) gives the IFUNC its PLT entry: in an executable a
+    PC32/PC64/32 one from writable data needs another reference's (checked by finish_scan), a 64 one
+    becomes an IRELATIVE pointer."""
+    if t in _IFUNC_GOT_LOADS:
+        return True
+    flags = sec.flags
+    plt_ref = bool(flags & SHF_EXECINSTR or not flags & SHF_WRITE)
+    if t == R_64:
+        if addend:
+            diag.error(f"{obj.name}: relocation {rname(t)} against STT_GNU_IFUNC symbol "
+                       f"`{diag.demangle(s.name)}' has non-zero addend: {addend}")
+            return False
+    elif t == R_PC32 or t == R_PC64 or t == R_32 or t == R_32S:
+        if st.pic and t != R_PC32 and t != R_PC64:
+            return True         # (bfd's "recompile with -fPIC" error first: the R_32 scan's)
+        if not plt_ref and not st.shared:
+            st.ifunc_wants_plt.append((obj, t, s))
+    elif t == R_PLT32:
+        plt_ref = True
+    elif (t == R_16 or t == R_8) and st.pic:
+        return True             # (as R_32)
+    else:
+        _err_ifunc(obj, t, s)
+        return False
+    if plt_ref:
+        st.ifunc_plt.add(id(s))
+    return True
+
+
+def _err_ifunc(obj, t: int, s: Symbol) -> None:
+    diag.error(f"{obj.name}: relocation {rname(t)} against STT_GNU_IFUNC symbol `{diag.demangle(s.name)}' "
+               f"isn't supported")
+
+
+def finish_scan(ctx) -> None:
+    """bfd's error for a reference to an IFUNC from an executable's writable data that no other
+    reference gives a PLT entry (_scan_ifunc)."""
+    st: _ScanState | None = getattr(ctx, "x86_scan", None)
+    if st is not None and st.ifunc_wants_plt:
+        for obj, t, s in st.ifunc_wants_plt:
+            if id(s) not in st.ifunc_plt:
+                _err_ifunc(obj, t, s)
+        diag.check_errors()
 
 
 def _weak_ref(ctx, s, kind):
@@ -1467,6 +1528,7 @@ class X86_64(Target):
 
     scan_section = staticmethod(scan_section)
     finish_weak_undefined = staticmethod(finish_weak_undefined)
+    finish_scan = staticmethod(finish_scan)
     apply_relocs = staticmethod(apply_relocs)
     apply_jobs = staticmethod(apply_jobs)
     merge_properties = staticmethod(merge_properties)
