@@ -599,7 +599,11 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             bit = _SEEN_BIT[cls]
             if seen[idx] & bit:
                 continue
-            seen[idx] |= bit
+            if s.type != STT_GNU_IFUNC:     # (an IFUNC's: each one, for _scan_ifunc)
+                seen[idx] |= bit
+        if s.type == STT_GNU_IFUNC and s.rank >= COMMON and sflags & SHF_ALLOC and \
+                not _scan_ifunc(ctx, obj, sec, off, t, s, s64(raw, i * 24 + 16) if use_raw else rels[i][2]):  # type: ignore[index]
+            continue
         if cls == _C_BRANCH:
             if s.is_abs:
                 ctx.a64_abs_branch = True   # (layout then looks for branches needing a veneer)
@@ -711,9 +715,66 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
         _unsupported(obj, sec, off, t)
 
 
+_IFUNC_PIC_PLT = frozenset([R_ABS64, R_CALL26, R_JUMP26] + list(_GOT))
+_MOVW_PIC_ERR = frozenset((R_MOVW_UABS_G0_NC, R_MOVW_UABS_G1_NC, R_MOVW_UABS_G2_NC, R_MOVW_UABS_G3,
+                           R_ABS32, R_ABS16))
+
+
+def _scan_ifunc(ctx, obj, sec: InputSection, off: int, t: int, s: Symbol, addend: int) -> bool:
+    """bfd's rules for a relocation against an IFUNC the output defines: it resolves ABS64 (without an
+    addend), the branches CALL26/JUMP26, the GOT relocations, and ADRP/ADD :lo12: (the PLT entry's
+    address); the others are errors (False: reported, skip the relocation; bfd, without a PLT entry,
+    even crashes on some).  In PIC output only ABS64, the branches and the GOT relocations make the
+    PLT entry: ADRP/ADD need one of those too (checked in finish_scan)."""
+    if t == R_ABS64 and addend:
+        diag.error(f"{obj.name}: relocation {rname(t)} against STT_GNU_IFUNC symbol `{diag.demangle(s.name)}' "
+                   f"has non-zero addend: {addend}")
+        return False
+    pic = ctx.config.pic
+    if t in _IFUNC_PIC_PLT:
+        if pic:
+            plt = getattr(ctx, "a64_ifunc_plt", None)
+            if plt is None:
+                plt = ctx.a64_ifunc_plt = set()
+            plt.add(id(s))
+        return True
+    if t == R_ADR_PREL_PG_HI21 or t == R_ADD_ABS_LO12_NC:
+        if pic:
+            wants = getattr(ctx, "a64_ifunc_wants_plt", None)
+            if wants is None:
+                wants = ctx.a64_ifunc_wants_plt = []
+            wants.append((obj, sec, off, t, s))
+        return True
+    if pic and t in _MOVW_PIC_ERR:
+        return True     # (the scan's "recompile with -fPIC" error, as bfd's)
+    _err_ifunc(obj, t, s)
+    return False
+
+
+def _err_ifunc(obj, t: int, s: Symbol) -> None:
+    diag.error(f"{obj.name}: relocation {rname(t)} against STT_GNU_IFUNC symbol `{diag.demangle(s.name)}' "
+               f"isn't handled by elf64_aarch64_final_link_relocate")
+
+
+def _check_ifunc_refs(ctx) -> None:
+    """bfd's errors for a PIC output's ADRP/ADD :lo12: reference to an IFUNC that no other reference
+    gives a PLT entry, and (a library) for an ADRP in read-only code or data to one that may be
+    preempted."""
+    plt = getattr(ctx, "a64_ifunc_plt", None) or set()
+    for obj, sec, off, t, s in ctx.a64_ifunc_wants_plt:
+        if id(s) not in plt:
+            _err_ifunc(obj, t, s)
+        elif t == R_ADR_PREL_PG_HI21 and ctx.config.shared and not sec.flags & SHF_WRITE and is_preemptible(ctx, s):
+            _err_pic(ctx, obj, sec, off, t, s)
+    diag.check_errors()
+
+
 def finish_scan(ctx) -> None:
-    """After GOT/PLT/copy allocation: in a non-PIE executable, a data pointer to a library symbol that
-    got a copy relocation anyway is resolved at link time (bfd: the symbol is then defined here)."""
+    """After GOT/PLT/copy allocation: the IFUNC references a PLT entry had to resolve (_scan_ifunc);
+    in a non-PIE executable, a data pointer to a library symbol that got a copy relocation anyway is
+    resolved at link time (bfd: the symbol is then defined here)."""
+    if getattr(ctx, "a64_ifunc_wants_plt", None):
+        _check_ifunc_refs(ctx)
     if ctx.config.pic or ctx.config.shared:
         return
     rels = ctx.syn.rela_dyn.relocs
