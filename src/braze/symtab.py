@@ -36,6 +36,8 @@ class SymTab(Chunk):
         self.locals: list = []     # (kind, name offset, ...): see write()
         self.globals: list = []
         self.shndx_table: SymTabShndx | None = None   # with 0xff00 or more output sections
+        # name offsets of the linker-made locals the target's bfd writes as SHN_ABS in PIC output
+        self.abs_names: set[int] = set()
 
     def _sec(self, o: int, shndx: int) -> int:
         """st_shndx for the symbol at file offset o in a section numbered shndx: past the reserved
@@ -126,10 +128,14 @@ class SymTab(Chunk):
                 out.append((ent[1], (STB_LOCAL << 4) | typ, e[2], shndx, value, e[5]))
             elif kind == 2:                     # a global symbol made local (bfd: visibility cleared)
                 _, name, s, typ = ent
-                out.append(self._sym_fields(ctx, o, name, s, STB_LOCAL, typ))
+                f = self._sym_fields(ctx, o, name, s, STB_LOCAL, typ)
+                if name in self.abs_names:
+                    f = (f[0], f[1], f[2], SHN_ABS, f[4], f[5])
+                out.append(f)
             elif kind == 3:                     # a linker-made local nothing referenced
                 _, name, typ, chunk = ent
-                out.append((name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), chunk.addr, 0))
+                shndx = SHN_ABS if name in self.abs_names else self._sec(o, chunk.shndx)
+                out.append((name, (STB_LOCAL << 4) | typ, 0, shndx, chunk.addr, 0))
             else:                               # a linker-made local with its own value and size
                 _, name, typ, chunk, value, size = ent
                 out.append((name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), value, size))
@@ -361,6 +367,11 @@ def build_symtab(ctx, chunks) -> list:
                 glob.append((strtab.add(name), s))
         glob.extend((add(v.name), v) for v in ctx.version_syms)
         hidden.extend(_unreferenced_linker_locals(ctx, chunks, add))
+        if cfg.pic:
+            for n in ctx.target.pic_abs_linker_locals:
+                off = strtab.map.get(n)
+                if off is not None:
+                    st.abs_names.add(off)
         if keep is not None:
             hidden, glob[:] = _retained(strtab, keep, hidden, glob)
         if hidden and any(ent[0] == 0 for ent in locs):

@@ -1361,6 +1361,7 @@ class AArch64(Target):
     got_header = True
     static_gotplt_with_got = True
     got_symbol_at_got = True
+    pic_abs_linker_locals = frozenset({"_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"})   # (bfd 2.40, measured: not -no-pie)
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True
     protected_copy_error = ""

@@ -68,6 +68,9 @@ class Target:
     static_gotplt_with_got = False    # a static link's .got comes with .got.plt's reserved words (aarch64 bfd)
     static_got_entsize = 8            # .got's sh_entsize in a link without dynamic sections (bfd's)
     got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
+    # linker-made locals whose .symtab entry this target's bfd makes SHN_ABS in PIC output (the value
+    # stays the address)
+    pic_abs_linker_locals: frozenset = frozenset()
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
     # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
     # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
