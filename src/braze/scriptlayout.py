@@ -1753,8 +1753,10 @@ def layout(ctx) -> None:
         env = _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
         segs = seg_fn(ctx, [c for _, c in kept], nph)
         if relr is not None:
-            # .relr.dyn's size depends on the addresses of what it relocates (as in layout.py): the
+            # which pointers to assignments' symbols are RELATIVE ones depends on where the symbols
+            # landed; .relr.dyn's size on the addresses of what it relocates (as in layout.py): the
             # next walk places everything after it again (it was written unencoded: all zeros)
+            relr.regroup_assigned(ctx, lambda s: _script_sym_abs(st, s))
             relr.encode()
             relr.syn_size = relr.size
         # bfd's ldelf_map_segments: the first passes take the program header count the map gave,
@@ -2975,23 +2977,40 @@ def _removed_home(st, c, value):
     return prev if value < nxt.addr else nxt
 
 
+def _home(st, name, val, sec):
+    """A script symbol's (section, value) as the symbol tables give it, from the walk's (value,
+    section): sec None or "num" when it is absolute."""
+    home = st.dot_home.get(name)
+    if sec is None and home is not None:
+        sec, val = home, val - home.addr
+    if sec not in (None, "num") and getattr(sec, "dropped", False):
+        home = _removed_home(st, sec, val + sec.addr)
+        if home is None:
+            sec, val = None, val + sec.addr
+        else:
+            sec, val = home, val + sec.addr - home.addr
+    if sec is _UND:
+        sec = None          # (bfd: defined in *UND*: the value is the address; not in .symtab)
+    return sec, val
+
+
+def _script_sym_abs(st, s) -> bool:
+    """Is `s` absolute after the latest walk (a script's symbol by its walked value; --defsym's as
+    it is)?"""
+    v = st.values.get(s.name) if s.file is st.defs else None
+    if v is None:
+        return s.script_abs or s.section is None
+    sec = _home(st, s.name, v[0], v[1])[0]
+    return sec is None or sec == "num"
+
+
 def _set_symbols(ctx, st, env):
     types = getattr(st, "types", {})
     for name, (val, sec) in st.values.items():
         s = ctx.symtab.get(name)
         if s is None or s.file is not st.defs:
             continue
-        home = st.dot_home.get(name)
-        if sec is None and home is not None:
-            sec, val = home, val - home.addr
-        if sec not in (None, "num") and getattr(sec, "dropped", False):
-            home = _removed_home(st, sec, val + sec.addr)
-            if home is None:
-                sec, val = None, val + sec.addr
-            else:
-                sec, val = home, val + sec.addr - home.addr
-        if sec is _UND:
-            sec = None          # (bfd: defined in *UND*: the value is the address; not in .symtab)
+        sec, val = _home(st, name, val, sec)
         if sec is None or sec == "num":
             s.section = None
             s.value = val

@@ -19,14 +19,14 @@ from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_
 from ..elf import StructError
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..symbols import (Symbol, NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
+from ..symbols import (Symbol, ScriptDefs, NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                        NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, has_plt
 from .base import Target
 from .common import _need, _textrel, _discarded_value, _VIS_WORD, _copy_or_cplt
 from ..relvalues import (u32, u64, s64, rela_source, rela_bytes, RawRelas, RelocValues, reloc_values, fill_values,
                          K_NEW, K_VAL, many_relocations)
-from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc
+from ..synthetic.rela import DynReloc, RelativeReloc, NoneReloc, AssignedReloc
 
 # ---------------------------------------------------------------- target constants
 EM_AARCH64 = 183
@@ -648,6 +648,11 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
+            elif pic and type(s.file) is ScriptDefs:
+                # an assignment's symbol: RELATIVE or R_AARCH64_NONE once laid out, as bfd's
+                rela_dyn.relocs.append(_AssignedReloc(sec, off, s, addend, R_RELATIVE))
+                if not writable:
+                    _textrel(ctx, sec, obj, s)
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
                 rela_dyn.relocs.append(RelativeReloc((sec, off, s, addend)))
                 if not writable:
@@ -767,6 +772,15 @@ def _check_ifunc_refs(ctx) -> None:
         elif t == R_ADR_PREL_PG_HI21 and ctx.config.shared and not sec.flags & SHF_WRITE and is_preemptible(ctx, s):
             _err_pic(ctx, obj, sec, off, t, s)
     diag.check_errors()
+
+
+class _AssignedReloc(AssignedReloc):
+    """bfd's aarch64 back end writes RELATIVE for a symbol with a .dynsym entry (a library's under
+    -Bsymbolic, a PIE's under --export-dynamic) even when it is absolute."""
+    __slots__ = ()
+
+    def absolute(self) -> bool:
+        return self.target.dynsym_idx < 0 and AssignedReloc.absolute(self)
 
 
 def finish_scan(ctx) -> None:

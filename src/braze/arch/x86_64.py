@@ -23,7 +23,7 @@ from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt
 from .common import _need, _VIS_WORD, _copy_or_cplt, _textrel, _discarded_value
-from ..symbols import Symbol
+from ..symbols import Symbol, ScriptDefs
 from ..relvalues import (u32 as _u32, u64 as _u64, s64 as _s64, rela_bytes, RawRelas,
                          rela_source as _rela_source, RelocValues, reloc_values as _reloc_values,
                          fill_values as _fill_values, merged_addr as _merged_addr, K_NEW as _K_NEW,
@@ -79,7 +79,7 @@ R_GOTPCRELX: Final = 41
 R_REX_GOTPCRELX: Final = 42
 
 from ..synthetic.rela import (DynReloc as _DynReloc, RelativeReloc as _RelativeReloc,  # noqa: E402
-                              NoneReloc as _NoneReloc)
+                              NoneReloc as _NoneReloc, AssignedReloc as _AssignedReloc)
 
 NAMES = {v: k for k, v in globals().items() if k.startswith("R_") and isinstance(v, int)}
 
@@ -224,11 +224,13 @@ PIE: Final = 1
 PDE: Final = 2
 # symbol kinds: an import (defined in a shared library), another preemptible symbol (an export of a
 # shared object, an undefined symbol of a dynamic link), an undefined symbol bound here, a local
-# definition; +ABS_BIT when it is absolute (SHN_ABS)
+# definition, an assignment's (a linker script's or --defsym's) bound here, whose section bfd learns
+# only after the layout; +ABS_BIT when it is absolute (SHN_ABS)
 IMPORT: Final = 0
 PREEMPT: Final = 2
 UNDEF: Final = 4
 LOCAL: Final = 6
+ASSIGNED: Final = 8
 ABS_BIT = 1
 # actions
 NONE_: Final = 0
@@ -236,22 +238,25 @@ ERROR: Final = 1
 COPY_OR_CPLT: Final = 2
 DYN: Final = 3
 BASEREL: Final = 4
+ASSIGNED_REL: Final = 5     # a slot now; RELATIVE or R_X86_64_NONE once laid out (rela.AssignedReloc)
 _ = NONE_
-#          IMPORT  +abs     PREEMPT +abs   UNDEF +abs   LOCAL  +abs
+#          IMPORT  +abs     PREEMPT +abs   UNDEF +abs   LOCAL  +abs   ASSIGNED  +abs
 _PC_TABLE: list[list[int]] = [
-    [ERROR, ERROR, ERROR, ERROR, _, _, _, _],                               # DSO
-    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _],                         # PIE
-    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _],                         # PDE
+    [ERROR, ERROR, ERROR, ERROR, _, _, _, _, _, _],                         # DSO
+    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _, _, _],                   # PIE
+    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _, _, _],                   # PDE
 ]
 _ABS64_TABLE: list[list[int]] = [     # in a writable section, COPY_OR_CPLT becomes DYN (no copy relocation for data)
-    [DYN, DYN, DYN, DYN, _, _, BASEREL, _],                                 # DSO
-    [DYN, DYN, DYN, DYN, _, _, BASEREL, _],                                 # PIE
-    [COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _],                     # PDE
+    [DYN, DYN, DYN, DYN, _, _, BASEREL, _, ASSIGNED_REL, ASSIGNED_REL],     # DSO
+    [DYN, DYN, DYN, DYN, _, _, BASEREL, _, ASSIGNED_REL, ASSIGNED_REL],     # PIE
+    [COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _, _, _],               # PDE
 ]
-_ABS32_TABLE: list[list[int]] = [     # a 32-bit (or narrower) absolute field cannot hold a load-time address
-    [ERROR, _, ERROR, _, ERROR, _, ERROR, _],                               # DSO
-    [ERROR, _, ERROR, _, ERROR, _, ERROR, _],                               # PIE
-    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _],                         # PDE
+# a 32-bit (or narrower) absolute field cannot hold a load-time address: bfd lets one hold an object's
+# absolute symbol, not an assignment's (which it treats as the image's, wherever it ends up)
+_ABS32_TABLE: list[list[int]] = [
+    [ERROR, _, ERROR, _, ERROR, _, ERROR, _, ERROR, ERROR],                 # DSO
+    [ERROR, _, ERROR, _, ERROR, _, ERROR, _, ERROR, ERROR],                 # PIE
+    [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _, _, _],                   # PDE
 ]
 del _
 
@@ -264,12 +269,12 @@ def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
     object."""
     if s.rank == SHARED:
         k = IMPORT
-    elif not may_be_preemptible(s, shared):
-        k = LOCAL
-    elif is_preemptible(ctx, s):
+    elif may_be_preemptible(s, shared) and is_preemptible(ctx, s):
         k = PREEMPT
     elif s.rank == NONE and not s.linker_defined:
         k = UNDEF
+    elif type(s.file) is ScriptDefs:
+        k = ASSIGNED
     else:
         k = LOCAL
     return k + ABS_BIT if s.is_abs else k
@@ -474,6 +479,10 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 rela_dyn.relocs.append(_RelativeReloc((sec, off, s, _addend(raw, rels, i))))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
+            elif act == ASSIGNED_REL:
+                rela_dyn.relocs.append(_AssignedReloc(sec, off, s, _addend(raw, rels, i), R_RELATIVE))
+                if not writable:
+                    _textrel(ctx, sec, obj, s)
             continue
         if t == R_GOTPCRELX or t == R_REX_GOTPCRELX or t == R_GOTPCREL:
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
@@ -505,7 +514,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _need(ctx, s, NEEDS_PLT | NEEDS_CPLT)
                 continue
             # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
-            act = abs32_row[(IMPORT if s.rank == SHARED else LOCAL) + (ABS_BIT if s.is_abs else 0)]
+            act = abs32_row[(IMPORT if s.rank == SHARED else ASSIGNED if type(s.file) is ScriptDefs else LOCAL)
+                            + (ABS_BIT if s.is_abs else 0)]
             if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
                 _err_nocopyreloc(ctx, obj, sec, off, t, s)
             elif act == COPY_OR_CPLT:

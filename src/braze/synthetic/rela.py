@@ -64,6 +64,44 @@ class RelativeReloc(tuple):
         return place.addr + poff, ctx.target.R_RELATIVE, target_addr(ctx, target, a)
 
 
+class AssignedReloc:
+    """A pointer, in PIC output, to a symbol an assignment (linker script, --defsym) defines and this
+    output binds: bfd reserves its dynamic relocation while scanning, before it knows whether the
+    symbol ends up in a section, and then writes R_*_RELATIVE for one in a section and leaves an
+    all-zero R_*_NONE entry for an absolute one (whose word keeps the plain value): the ones the
+    symbol tables list as SHN_ABS once laid out."""
+    __slots__ = ("place", "poff", "target", "addend", "rel")
+    sym = None
+
+    def __init__(self, place, poff, target, addend, rel):
+        self.place = place
+        self.poff = poff
+        self.target = target
+        self.addend = addend
+        self.rel = rel      # the target's R_*_RELATIVE
+
+    def absolute(self) -> bool:
+        s = self.target
+        return self.stays_absolute(s.script_abs or s.section is None)
+
+    def stays_absolute(self, sym_abs: bool) -> bool:
+        """Whether the entry is R_*_NONE when the symbol is absolute (sym_abs) or not (a target's
+        subclass may say otherwise)."""
+        return sym_abs
+
+    @property
+    def type(self) -> int:
+        return 0 if self.absolute() else self.rel
+
+    def offset(self) -> int:
+        return self.place.addr + self.poff
+
+    def values(self, ctx) -> tuple[int, int, int]:
+        if self.absolute():
+            return 0, 0, 0
+        return self.offset(), self.rel, target_addr(ctx, self.target, self.addend)
+
+
 def is_relative(r, rel_type: int) -> bool:
     """Is dynamic relocation `r` a RELATIVE one (`rel_type`: ctx.target.R_RELATIVE)?"""
     return type(r) is RelativeReloc or r.type == rel_type
@@ -235,6 +273,29 @@ class RelrDyn(Chunk):
             rd.emptied = rd.keep_empty = True
         rd.relocs = keep
         return bool(mine)
+
+    def regroup_assigned(self, ctx, sym_abs) -> None:
+        """For a script layout's pass: the AssignedReloc entries whose symbol is now in a section
+        (not sym_abs(symbol)) at an even address come here, the others go back to .rela.dyn, whose
+        size follows. bfd sizes its relative relocations after the layout the same way, so a
+        section-relative one leaves no slot behind in .rela.dyn."""
+        rd = ctx.syn.rela_dyn
+        moved = [r for r in rd.relocs if type(r) is not RelativeReloc and isinstance(r, AssignedReloc)]
+        moved += [r for r in self.relocs if type(r) is not RelativeReloc and isinstance(r, AssignedReloc)]
+        if not moved:
+            return
+        ids = {id(r) for r in moved}
+        keep = [r for r in rd.relocs if id(r) not in ids]
+        mine = [r for r in self.relocs if id(r) not in ids]
+        for r in moved:
+            if r.stays_absolute(sym_abs(r.target)) or r.offset() & 1:
+                keep.append(r)
+            else:
+                mine.append(r)
+        rd.relocs = keep
+        self.relocs = mine
+        rd.update_size(ctx)
+        rd.syn_size = rd.size
 
     def encode(self) -> bool:
         """Encode from the current addresses; True when the size changed."""
