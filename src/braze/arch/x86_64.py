@@ -149,6 +149,10 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int
         if op != 0x8b or t == R_GOTPCREL or s.linker_defined:
             return False
         return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
+    if s.is_abs and not pic and not s.script_abs and not s.linker_defined and t != R_GOTPCREL and \
+            (op == 0x8b or op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05):
+        # bfd: an object's absolute symbol whose value the imm32 cannot hold keeps its GOT load
+        return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
     if op == 0x8b:
         return True
     if t == R_GOTPCREL:
@@ -169,10 +173,12 @@ def _abs_got_becomes_pc32(data: Any, off: int, t: int) -> bool:
 
 
 def _imm32_fits(rex, v) -> bool:
-    """Whether v fits the imm32 of a c7/f7/81 form: sign-extended under REX.W, zero-extended otherwise."""
+    """Whether v fits the imm32 of a c7/f7/81 form: sign-extended under REX.W, zero-extended otherwise
+    (v taken as a 64-bit address, as bfd's: 0xffffffffffffffe0 is -0x20 under REX.W)."""
+    v &= 0xffffffffffffffff
     if 0x40 <= rex <= 0x4f and rex & 8:
-        return -0x80000000 <= v <= 0x7fffffff
-    return 0 <= v <= 0xffffffff
+        return v <= 0x7fffffff or v >= 0xffffffff80000000
+    return v <= 0xffffffff
 
 
 # test (85) and add/or/adc/sbb/and/sub/xor/cmp reg,r/m (03..3b): the forms bfd turns into immediates
@@ -1108,8 +1114,18 @@ def _check32s(obj, sec, off, t, s, v):
         _overflow(obj, sec, off, t, s, v)
 
 
+def _rel32(v: int) -> int | None:
+    """A converted reference's PC-relative displacement as bfd computes it (64-bit address arithmetic:
+    an absolute value near 2**64, a negative script symbol's, reaches the image by wrapping), or None
+    when it does not fit the 32-bit field."""
+    v = ((v + (1 << 63)) & 0xffffffffffffffff) - (1 << 63)
+    return v if -0x80000000 <= v <= 0x7fffffff else None
+
+
 def _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, is_abs) -> bool:
-    """False when a test/binop form's absolute address does not fit its imm32 (bfd fails the link then)."""
+    """False when the rewritten instruction cannot hold the value: a test/binop form's absolute address
+    that does not fit its imm32, a displacement out of the lea/call/jmp's reach (bfd converts first and
+    then fails the link: 'failed to convert GOTPCREL relocation')."""
     op = buf[loc - 2]
     if op == 0x8b or op in _GOTX_BINOPS:
         if t != R_GOTPCREL and (not ctx.config.pic or is_abs):
@@ -1133,21 +1149,30 @@ def _relax_gotpcrelx(ctx, buf, loc, t, S, A, P, is_abs) -> bool:
             if op != 0x8b:
                 return False
         # mov foo@GOTPCREL(%rip), %reg  ->  lea foo(%rip), %reg
+        v = _rel32(S + A - P)
+        if v is None:
+            return False
         buf[loc - 2] = 0x8d
-        _pack_i32(buf, loc, S + A - P)
+        _pack_i32(buf, loc, v)
     elif buf[loc - 1] == 0x15:     # call *foo@GOTPCREL(%rip)  ->  addr32 call foo (-z call-nop= other padding)
         suffix, pad = ctx.config.call_nop
+        v = _rel32(S + A - (P - 1) if suffix else S + A - P)
+        if v is None:
+            return False
         if suffix:                 # call foo; <pad>
             buf[loc - 2] = 0xe8
-            _pack_i32(buf, loc - 1, S + A - (P - 1))
+            _pack_i32(buf, loc - 1, v)
             buf[loc + 3] = pad
         else:
             buf[loc - 2] = pad
             buf[loc - 1] = 0xe8
-            _pack_i32(buf, loc, S + A - P)
+            _pack_i32(buf, loc, v)
     else:                          # jmp *foo@GOTPCREL(%rip)  ->  jmp foo; nop
+        v = _rel32(S + A - (P - 1))
+        if v is None:
+            return False
         buf[loc - 2] = 0xe9
-        _pack_i32(buf, loc - 1, S + A - (P - 1))
+        _pack_i32(buf, loc - 1, v)
         buf[loc + 3] = 0x90
     return True
 
