@@ -586,6 +586,7 @@ def bin_sections(ctx) -> None:
         s.value = 0
         if s.type == STT_COMMON:        # allocated, an object (as passes.bin_sections)
             s.type = STT_OBJECT
+    made = _first_made(st)
     # members in order: descriptions in body order, each sorted
     for stmt in list(st.stmts):
         if not isinstance(stmt, OutSecStmt) or stmt.orphan:
@@ -610,10 +611,15 @@ def bin_sections(ctx) -> None:
         extra.sort(key=lambda x: x[0])
         st.__dict__.setdefault("body_members", {})[id(stmt)] = (body_members, [m for _, m in extra])
         has_data = any(isinstance(b, DataCmd) for b in stmt.body)
-        if os_ is None and _needs_section(stmt):
-            # bfd's flags for an output section no input makes: data first gives a read-only one,
-            # an assignment first a writable one; only `.` moved: allocated, no contents
-            first = next(b for b in stmt.body if isinstance(b, (Assign, DataCmd)))
+        if os_ is None and not _needs_section(stmt) and by_name.get(stmt.name) is stmt and stmt.name in made:
+            # bfd made it (FILL, or ADDR() naming it) but nothing fills it: removed, with no flags;
+            # ADDR, LOADADDR, ALIGNOF still give what it would have had
+            os_ = outs[id(stmt)] = OutputSection(stmt.name, SHT_NOBITS, 0)
+            os_.script_made = True
+            st.chunk_of[id(stmt)] = os_
+        elif os_ is None and _needs_section(stmt):
+            # bfd's flags for an output section no input makes (_first_made): data first gives a
+            # read-only one, anything else first a writable one; only `.` moved: allocated, no contents
             special_t, special_f = _special_section(ctx, stmt.name)
             if has_data and stmt.sectype is None and (stmt.name in _SPECIAL_REFUSED or stmt.name.startswith(".rel")
                                                       or stmt.name.startswith(".stab") and stmt.name.endswith("str")):
@@ -621,7 +627,7 @@ def bin_sections(ctx) -> None:
                                 "supported by braze (bfd types it by its name)")
             if has_data:
                 os_ = OutputSection(stmt.name, special_t or SHT_PROGBITS,
-                                    SHF_ALLOC if isinstance(first, DataCmd) else SHF_ALLOC | SHF_WRITE)
+                                    SHF_ALLOC if made.get(stmt.name) else SHF_ALLOC | SHF_WRITE)
             else:
                 os_ = OutputSection(stmt.name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE)
             # (bfd: in the header only; its layout, segments and PT_TLS go by the flags above)
@@ -902,6 +908,40 @@ def _keeps_section(stmt) -> bool:
     (symbol assignments alone do not keep it)."""
     return any(isinstance(b, DataCmd) or isinstance(b, Assign) and b.name == "." and not _idle_align(b)
                for b in stmt.body)
+
+
+def _first_made(st) -> dict:
+    """bfd's map_input_to_output_sections creates an output section (its flags, and its place in
+    the section list) at the first of: an input section put in it; a data command in it (flags
+    ALLOC|LOAD|READONLY); FILL(), an assignment or ASSERT in it, or an ADDR()/LOADADDR() naming it
+    in an assignment, a data command or a section's address or AT() (flags 0: later data does not
+    make it read-only). name -> True when a data command comes first, False otherwise, for the names
+    such a statement makes (inputs aside)."""
+    made = {}
+
+    def mention(*exprs):
+        names = []
+        for e in exprs:
+            _addr_mentions(e, names)
+        for n in names:
+            made.setdefault(n, False)
+
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt):
+            if s.orphan or s.name == "/DISCARD/":
+                continue
+            mention(s.addr, s.lma, s.align)
+            for b in s.body:
+                if isinstance(b, DataCmd):      # (bfd: the names in its expression first)
+                    mention(b.expr)
+                    made.setdefault(s.name, True)
+                elif isinstance(b, (Assign, AssertCmd, FillCmd)):
+                    made.setdefault(s.name, False)
+                    if not isinstance(b, FillCmd):
+                        mention(b.expr)
+        elif isinstance(s, (Assign, AssertCmd)):
+            mention(s.expr)
+    return made
 
 
 def _idle_align(a) -> bool:
@@ -1898,14 +1938,7 @@ def _header_order(st, kept):
             seen.add(id(s))
             created.append(s)
 
-    for s in st.stmts:
-        if isinstance(s, OutSecStmt):
-            if s.orphan:
-                continue
-            create(s)
-            exprs = [s.addr, s.lma, s.align] + [getattr(b, "expr", None) for b in s.body]
-        else:
-            exprs = [getattr(s, "expr", None)]
+    def mention(*exprs):
         names = []
         for e in exprs:
             _addr_mentions(e, names)
@@ -1913,6 +1946,31 @@ def _header_order(st, kept):
             t = by_name.get(n)
             if t is not None:
                 create(t)
+
+    for s in st.stmts:
+        if isinstance(s, OutSecStmt):
+            if s.orphan:
+                continue
+            # (bfd's map_input_to_output_sections, see _first_made: the first input section, data
+            # command, FILL or assignment in it creates it, a data command after the names it reads)
+            mention(s.addr, s.lma, s.align)
+            c = st.chunk_of.get(id(s))
+            lists = st.__dict__.get("body_members", {}).get(id(s), ([], []))[0]
+            syn = getattr(c, "syn_index", None) if getattr(c, "synthetic_in_script", False) else None
+            for i, b in enumerate(s.body):
+                if isinstance(b, InputDesc):
+                    if i == syn or i < len(lists) and lists[i]:
+                        create(s)
+                elif isinstance(b, DataCmd):
+                    mention(b.expr)
+                    create(s)
+                elif isinstance(b, (Assign, AssertCmd, FillCmd)):
+                    create(s)
+                    if not isinstance(b, FillCmd):
+                        mention(b.expr)
+            create(s)
+        else:
+            mention(getattr(s, "expr", None))
     # orphans: after the statement (or orphan) they follow in st.stmts
     follow = {}
     lead = []
@@ -1985,7 +2043,6 @@ def _walk(env, st, kept):
         r.cur = _abs(_eval(env, r.origin))
     prev_lma_delta = {}
     last_vma = {}
-    prev_stmt = None
     env.current = None
     env.prefer_next = False
     pending_dot = None
@@ -2042,7 +2099,9 @@ def _walk(env, st, kept):
                 sdot = _sizing_addr(env, s, sdot)   # (bfd sizes a removed section's address too)
             c = st.chunk_of.get(id(s))
             members = getattr(c, "members", ())     # (a removed linker-made section has none)
-            if c is not None and c.flags & SHF_ALLOC or c is not None and not members:
+            if c is not None and getattr(c, "script_made", False) and not members:
+                sdot = _removed_made(env, st, s, c, sdot, rcur, regions)
+            elif c is not None and c.flags & SHF_ALLOC or c is not None and not members:
                 # a removed output section: its symbols still get `.` there (fixed up later)
                 c.addr = env.dot
                 if members and not any(isinstance(b, Assign) for b in s.body):
@@ -2110,11 +2169,7 @@ def _walk(env, st, kept):
         if c.flags & SHF_TLS and c.type == SHT_NOBITS:
             env.dot = addr
         rkey = region.name if region is not None else None
-        lma_region = s.lma_region
-        if lma_region is None and s.lma is None and s.region is not None and prev_stmt is not None and \
-                prev_stmt.region is not None and prev_stmt.region[0] == s.region[0]:
-            lma_region = prev_stmt.lma_region     # bfd's lang_propagate_lma_regions
-        prev_stmt = s
+        lma_region = _lma_regions(st).get(id(s), s.lma_region)
         # bfd aligns a derived LMA as the VMA was: by the section's alignment, but only by the
         # statement's ALIGN() when it has an address or its LMA region is not its region
         own_align = _abs(_eval(env, s.align)) if s.align is not None else 1
@@ -2160,6 +2215,71 @@ def _walk(env, st, kept):
             rcur = env.dot                  # (.tbss takes no room there: bfd's dotdelta 0)
         sdot = env.dot
         last_alloc = c
+
+
+def _lma_regions(st) -> dict:
+    """bfd's lang_propagate_lma_regions: a statement with no address, AT() or AT>region, in the
+    same region as the statement before it (removed or not; `AT>R` alone makes R the region too)
+    takes that one's LMA region. id(statement) -> (name, where) or None."""
+    got = st.__dict__.get("lma_regions")
+    if got is None or got[0] != len(st.stmts):
+        out = {}
+        prev = None
+
+        def region(s):
+            if s.region is not None:
+                return s.region[0]
+            return s.lma_region[0] if s.lma_region is not None and s.addr is None else None
+        for s in st.stmts:
+            if not isinstance(s, OutSecStmt) or s.name == "/DISCARD/":
+                continue
+            lr = s.lma_region
+            if lr is None and s.lma is None and s.addr is None and prev is not None and region(s) == region(prev):
+                lr = out[id(prev)]
+            out[id(s)] = lr
+            prev = s
+        got = st.lma_regions = (len(st.stmts), out)
+    return got[1]
+
+
+def _removed_made(env, st, s, c, sdot, rcur, regions):
+    """A removed section no input made (FILL, an assignment, ADDR() made it: bfd's flags 0), as
+    bfd's lang_size_sections sizes it: its address is its own, else the current address of its
+    region (the default one for no `>region`: where the top level left `.`), aligned by its ALIGN();
+    its LMA by AT(), its LMA region, else its address. ADDR()/LOADADDR()/ALIGNOF() read these. A
+    symbol assignment in it (bfd's update_dot) moves `.` to that address; else `.` stays. Returns
+    the sizing `.`."""
+    align = _abs(_eval(env, s.align)) if s.align is not None else 1
+    c.align = max(align, 1)
+    if s.addr is not None:
+        addr = align_up(sdot, align)
+    else:
+        region = regions.get(s.region[0]) if s.region is not None else None
+        addr = align_up(region.cur if region is not None else rcur, align)
+    c.addr = addr
+    c.size = 0
+    lma_region = _lma_regions(st).get(id(s), s.lma_region)
+    if s.lma is not None:
+        c.lma = _abs(_eval(env, s.lma))
+    elif lma_region is not None and regions.get(lma_region[0]) is not None:
+        c.lma = align_up(regions[lma_region[0]].cur, align)
+    else:
+        c.lma = addr
+    moves = any(isinstance(b, Assign) and b.name != "." and (not b.kind.startswith("PROVIDE") or _wanted(st, b))
+                for b in s.body)
+    save = env.dot
+    env.dot = addr
+    env.sec = c
+    try:
+        for b in s.body:
+            if isinstance(b, Assign):
+                _assign(env, st, b, c)
+            elif isinstance(b, AssertCmd) and env.final:
+                _eval_assert(env, b)
+    finally:
+        env.sec = None
+    env.dot = addr if moves else save
+    return addr if moves else sdot
 
 
 def _dropped_body(env, st, s):
@@ -2231,7 +2351,11 @@ def _default_region(regions, c):
         have.update("il")
         if not f & SHF_WRITE:
             have.add("r")
-        have.add("x" if f & SHF_EXECINSTR else "w")
+        if f & SHF_EXECINSTR:
+            have.add("x")
+        elif f & SHF_WRITE or not getattr(c, "script_made", False):
+            # (SEC_DATA comes from input sections: data commands alone give a read-only section none)
+            have.add("w")
     elif not f & SHF_WRITE:
         have.add("r")
     else:
