@@ -1225,6 +1225,7 @@ def attach_synthetic(ctx, chunks) -> None:
     mine = set(id(c) for c in st.chunk_of.values())
     if ctx.dynamic:
         _place_dynamic_orphans(ctx, st, chunks, mine)
+    static_got = []
     for c in chunks:
         if id(c) in mine:
             continue
@@ -1277,17 +1278,26 @@ def attach_synthetic(ctx, chunks) -> None:
                 raise LinkError(f"{st.script.path}: the linker-made section {c.name} has no place in the "
                                 "SECTIONS script: placing it as an orphan in a dynamic link is not supported "
                                 "by braze (give it an output section statement)")
+            if not ctx.dynamic and (c is syn.got or c is syn.gotplt):
+                static_got.append(c)    # (bfd's dynobj's, placed with the target's empty ones below)
+                continue
             _place_synthetic_orphan(st, c, mine)
-    _place_empty_got(ctx, st, chunks, mine)
+    _place_empty_got(ctx, st, chunks, mine, static_got)
 
 
-def _place_empty_got(ctx, st, chunks, mine) -> None:
+def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
     """bfd's static link still has its (empty) .got, .got.plt and .igot.plt when sizing: an orphan
     after .data that no output keeps, but which becomes the section whose VMA-LMA relation the next
-    ones copy (its LMA aligned, so the LMAs after a `.data : AT(x)` move to that alignment)."""
+    ones copy (its LMA aligned, so the LMAs after a `.data : AT(x)` move to that alignment). The
+    target's other empty ones and the static .got/.got.plt orphans are placed as bfd's dynobj's."""
     syn = ctx.syn
+    if ctx.dynamic or ctx.config.relocatable:
+        for c in static_got:
+            _place_synthetic_orphan(st, c, mine)
+        return
+    _as_dynobj_orphans(st, lambda: _place_static_dynobj(ctx, st, chunks, mine, static_got))
     align = ctx.target.static_empty_got_align
-    if not align or ctx.dynamic or ctx.config.relocatable or any(c is syn.got or c is syn.gotplt for c in chunks) \
+    if not align or any(c is syn.got or c is syn.gotplt for c in chunks) \
             or _script_names(ctx, st, syn.got, [".got", ".igot", ".got.plt", ".igot.plt"]):
         return
     stmt = OutSecStmt(syn.got.name, "")
@@ -1297,6 +1307,28 @@ def _place_empty_got(ctx, st, chunks, mine) -> None:
     st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
     _place_orphan(st, stmt, syn.got)
     mine.add(id(syn.got))
+
+
+def _place_static_dynobj(ctx, st, chunks, mine, static_got) -> None:
+    """A static link's sections of bfd's dynobj: the target's empty IFUNC sections (made at the
+    first relocation that wants them), then the .got and .got.plt orphans."""
+    for name, flags, align in ctx.target.static_empty_sections(ctx):
+        # (the target's other empty sections: an orphan of their kind, unless a script statement or
+        # a real section of that name is there)
+        if any(c.name == name for c in chunks) or any(isinstance(s, OutSecStmt) and s.name == name for s in st.stmts) \
+                or any(m.file is None and any(p[1](name) for p in m.pats) for m in st.matchers):
+            continue
+        c = OutputSection(name, SHT_PROGBITS, flags)
+        c.align = align
+        c.members = []
+        stmt = OutSecStmt(name, "")
+        stmt.orphan = True
+        stmt.phantom_align = align
+        st.chunk_of[id(stmt)] = c
+        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+        _place_orphan(st, stmt, c)
+    for c in static_got:
+        _place_synthetic_orphan(st, c, mine)
 
 
 def gotplt_leads_got(st) -> bool:
@@ -1336,16 +1368,20 @@ def _place_dynamic_orphans(ctx, st, chunks, mine) -> None:
              id(syn.got): [".got", ".igot"]}
     todo = [c for c in order if c is not None and id(c) in present and id(c) not in mine and
             not _script_names(ctx, st, c, names.get(id(c), [c.name]))]
-    if not todo:
-        return
+    if todo:
+        _as_dynobj_orphans(st, lambda: [_place_synthetic_orphan(st, c, mine) for c in todo])
+
+
+def _as_dynobj_orphans(st, place) -> None:
+    """Runs `place` (which places orphans) as bfd places its dynobj's sections: where the first input
+    file's orphans end, ahead of the later files' orphans of the same kind."""
     places = st.__dict__.setdefault("orphan_after", {})
     final = dict(places)
     snap = st.dynobj_places
     if snap is not None:
         places.clear()
         places.update(snap)
-    for c in todo:
-        _place_synthetic_orphan(st, c, mine)
+    place()
     if snap is not None:
         for cls, last in final.items():
             if snap.get(cls) is not last:       # (a later file's orphan ends that chain)

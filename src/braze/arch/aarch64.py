@@ -15,7 +15,7 @@ if TYPE_CHECKING:     # (no `typing` at run time)
 
 from .. import diag
 from ..diag import LinkError
-from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC
+from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
 from ..elf import StructError
 from ..inputs.object import InputSection
 from ..sections import merged_offset
@@ -426,6 +426,12 @@ _PAGE_ABS = frozenset((R_ADR_PREL_PG_HI21, R_ADR_PREL_PG_HI21_NC, R_ADD_ABS_LO12
 _MOVW_ABS = frozenset(list(_MOVW_UABS) + list(_MOVW_SABS) + [R_ABS32, R_ABS16])
 _PREL_DATA = frozenset(list(_MOVW_PREL) + [R_PREL64, R_PREL32, R_PREL16])
 _BRANCH = frozenset((R_CALL26, R_JUMP26, R_CONDBR19, R_TSTBR14))
+# the relocations for which bfd's check_relocs makes the IFUNC sections (BFD_RELOC_AARCH64_ADD_LO12,
+# ADR_HI21_PCREL, CALL26, JUMP26, NN, MOVW_G0_NC…G3 and the LP64 GOT ones)
+_IFUNC_SECTIONS_RELOCS = frozenset((R_ADD_ABS_LO12_NC, R_ADR_PREL_PG_HI21, R_CALL26, R_JUMP26, R_ABS64,
+                                    R_MOVW_UABS_G0_NC, R_MOVW_UABS_G1_NC, R_MOVW_UABS_G2_NC, R_MOVW_UABS_G3,
+                                    R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_GOT_LD_PREL19, R_LD64_GOTPAGE_LO15,
+                                    R_LD64_GOTOFF_LO15))
 _GOT = frozenset((R_ADR_GOT_PAGE, R_LD64_GOT_LO12_NC, R_GOT_LD_PREL19, R_LD64_GOTPAGE_LO15, R_LD64_GOTOFF_LO15))
 _TLSIE = frozenset((R_TLSIE_ADR_GOTTPREL_PAGE21, R_TLSIE_LD64_GOTTPREL_LO12_NC, R_TLSIE_LD_GOTTPREL_PREL19))
 _TLSLE_LDST = {t: (sh, t & 1 == 0) for t, sh in _TLSLE_LDST_SHIFT.items()}   # checked forms: even numbers
@@ -1374,6 +1380,26 @@ class AArch64(Target):
     pltgot_stubs = False
     got_header = True
     static_gotplt_with_got = True
+
+    def static_empty_sections(self, ctx) -> list:
+        """bfd's aarch64 check_relocs makes the IFUNC sections (.iplt, .igot.plt) at the first of
+        these relocations against a global symbol, IFUNC or not: in a static link they stay empty."""
+        for obj in ctx.objs:
+            esyms = obj.esyms
+            for sec in obj.sections:
+                if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size:
+                    continue
+                rels, raw, n = rela_source(sec, None)
+                for i in range(n):
+                    if rels is None:
+                        info = u64(raw, i * 24 + 8)
+                    else:
+                        info = rels[i][1]
+                    idx = info >> 32
+                    if (info & 0xffffffff) in _IFUNC_SECTIONS_RELOCS and idx < len(esyms) and \
+                            esyms[idx][1] >> 4 != STB_LOCAL:
+                        return [(".iplt", SHF_ALLOC | SHF_EXECINSTR, 16), (".igot.plt", SHF_ALLOC | SHF_WRITE, 8)]
+        return []
     got_symbol_at_got = True
     pic_abs_linker_locals = frozenset({"_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"})   # (bfd 2.40, measured: not -no-pie)
     glob_dat_exported_got = True

@@ -111,6 +111,12 @@ class Target:
     # has no GOT: empty, they still take part in sizing a SECTIONS script before being stripped (an
     # orphan after .data whose LMA, aligned, sets the LMA of the sections after it); 0: none
     static_empty_got_align = 0
+
+    def static_empty_sections(self, ctx) -> list:
+        """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC
+        sections): [(name, sh_flags, alignment)], placed as orphans that only carry the LMA
+        relation on (see scriptlayout._place_empty_got); the base: none."""
+        return []
     # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
     plt_cie = b""
     lazy_plt_fde = b""
