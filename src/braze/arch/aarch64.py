@@ -656,7 +656,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _textrel(ctx, sec, obj, s)
             elif pic and type(s.file) is ScriptDefs:
                 # an assignment's symbol: RELATIVE or R_AARCH64_NONE once laid out, as bfd's
-                rela_dyn.relocs.append(_AssignedReloc(sec, off, s, addend, R_RELATIVE))
+                rela_dyn.relocs.append(AssignedReloc(sec, off, s, addend, R_RELATIVE, True))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
             elif pic and not s.is_abs and not (s.rank == NONE and not s.linker_defined):
@@ -778,15 +778,6 @@ def _check_ifunc_refs(ctx) -> None:
         elif t == R_ADR_PREL_PG_HI21 and ctx.config.shared and not sec.flags & SHF_WRITE and is_preemptible(ctx, s):
             _err_pic(ctx, obj, sec, off, t, s)
     diag.check_errors()
-
-
-class _AssignedReloc(AssignedReloc):
-    """bfd's aarch64 back end writes RELATIVE for a symbol with a .dynsym entry (a library's under
-    -Bsymbolic, a PIE's under --export-dynamic) even when it is absolute."""
-    __slots__ = ()
-
-    def absolute(self) -> bool:
-        return self.target.dynsym_idx < 0 and AssignedReloc.absolute(self)
 
 
 def finish_scan(ctx) -> None:

@@ -70,24 +70,26 @@ class AssignedReloc:
     symbol ends up in a section, and then writes R_*_RELATIVE for one in a section and leaves an
     all-zero R_*_NONE entry for an absolute one (whose word keeps the plain value): the ones the
     symbol tables list as SHN_ABS once laid out."""
-    __slots__ = ("place", "poff", "target", "addend", "rel")
+    __slots__ = ("place", "poff", "target", "addend", "rel", "dynsym_relative")
     sym = None
 
-    def __init__(self, place, poff, target, addend, rel):
+    def __init__(self, place, poff, target, addend, rel, dynsym_relative=False):
         self.place = place
         self.poff = poff
         self.target = target
         self.addend = addend
         self.rel = rel      # the target's R_*_RELATIVE
+        # (aarch64 bfd: RELATIVE for a symbol with a .dynsym entry, even an absolute one)
+        self.dynsym_relative = dynsym_relative
 
     def absolute(self) -> bool:
         s = self.target
         return self.stays_absolute(s.script_abs or s.section is None)
 
     def stays_absolute(self, sym_abs: bool) -> bool:
-        """Whether the entry is R_*_NONE when the symbol is absolute (sym_abs) or not (a target's
-        subclass may say otherwise)."""
-        return sym_abs
+        """Whether the entry is R_*_NONE, given whether the symbol is absolute (sym_abs): always
+        RELATIVE for a symbol in .dynsym when the target says so (dynsym_relative)."""
+        return sym_abs and not (self.dynsym_relative and self.target.dynsym_idx >= 0)
 
     @property
     def type(self) -> int:
