@@ -1460,6 +1460,16 @@ def _align_n(v, n):
     return (v + n - 1) // n * n if n > 1 else v
 
 
+# the binary operators on two 64-bit values (division and modulo: _apply)
+_BINOPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+           "&": lambda a, b: a & b, "|": lambda a, b: a | b, "^": lambda a, b: a ^ b,
+           "<<": lambda a, b: a << (b & 63), ">>": lambda a, b: a >> (b & 63),
+           "==": lambda a, b: int(a == b), "!=": lambda a, b: int(a != b), "<": lambda a, b: int(a < b),
+           ">": lambda a, b: int(a > b), "<=": lambda a, b: int(a <= b), ">=": lambda a, b: int(a >= b),
+           "&&": lambda a, b: int(bool(a) and bool(b)), "||": lambda a, b: int(bool(a) or bool(b)),
+           "MAX": max, "MIN": min, "ALIGN": lambda a, b: _align_n(a, b)}
+
+
 def _apply(op, a, b, where):
     if op in ("/", "%") and b == 0:
         raise LinkError(f"{where}: {'division' if op == '/' else 'modulo'} by zero in linker script expression")
@@ -1469,13 +1479,7 @@ def _apply(op, a, b, where):
         sa, sb = _signed(a), _signed(b)
         q = abs(sa) // abs(sb) * (1 if (sa < 0) == (sb < 0) else -1)
         return (q if op == "/" else sa - q * sb) & _M64
-    r = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-         "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
-         "<<": lambda: a << (b & 63), ">>": lambda: a >> (b & 63), "==": lambda: int(a == b),
-         "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
-         "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "&&": lambda: int(bool(a) and bool(b)),
-         "||": lambda: int(bool(a) or bool(b)), "MAX": lambda: max(a, b), "MIN": lambda: min(a, b),
-         "ALIGN": lambda: _align_n(a, b)}[op]()
+    r = _BINOPS[op](a, b)
     return r & _M64
 
 

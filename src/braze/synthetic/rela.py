@@ -79,7 +79,7 @@ class AssignedReloc:
         self.target = target
         self.addend = addend
         self.rel = rel      # the target's R_*_RELATIVE
-        # (aarch64 bfd: RELATIVE for a symbol with a .dynsym entry, even an absolute one)
+        # (a target whose bfd writes RELATIVE for a symbol with a .dynsym entry, even an absolute one)
         self.dynsym_relative = dynsym_relative
 
     def absolute(self) -> bool:
