@@ -166,6 +166,74 @@ def define_script_symbols(ctx) -> None:
             s.visibility = STV_HIDDEN
 
 
+# the kind of an expression's value when bfd checks relocations (before the layout: its "mark
+# phase"): a plain number, an address in the absolute section, one relative to a section (or to `.`),
+# or not known yet (ADDR of a section, a symbol defined later: the symbol is then still undefined);
+# _K_DOT: from `.` outside any output section (bfd's rel_from_abs: an address, though in the absolute
+# section, so a later reference to the symbol is absolute)
+_K_NUM, _K_ABS, _K_DOT, _K_REL, _K_UNDEF = 0, 1, 2, 3, 4
+_REL_CALLS = frozenset(("ALIGN", "BLOCK", "NEXT", "DATA_SEGMENT_ALIGN", "DATA_SEGMENT_END",
+                        "DATA_SEGMENT_RELRO_END"))
+_UNDEF_CALLS = frozenset(("ADDR", "LOADADDR"))
+
+
+def _check_kind(ctx, kinds: dict, e, in_sec: bool) -> int:
+    op = e.op
+    if op == "num":
+        return _K_NUM
+    if op == "dot":
+        return _K_REL if in_sec else _K_DOT
+    if op == "sym":
+        k = kinds.get(e.a)
+        if k is None:
+            s = ctx.symtab.get(e.a)
+            if s is None or s.file is ctx.lscript.defs or not (s.rank >= COMMON or s.linker_defined):
+                return _K_UNDEF
+            k = _K_ABS if s.is_abs and s.section is None else _K_REL
+        if k == _K_ABS:     # (bfd: an absolute symbol is a number inside an output section)
+            return _K_NUM if in_sec else _K_ABS
+        return k
+    if op == "call":
+        fn = e.a
+        if fn in _UNDEF_CALLS:
+            return _K_UNDEF
+        if fn in _REL_CALLS and e.c is None:
+            return _K_REL if in_sec else _K_DOT
+        if fn == "ABSOLUTE":
+            return _K_UNDEF if _check_kind(ctx, kinds, e.b, in_sec) == _K_UNDEF else _K_ABS
+        subs = [x for x in (e.b, e.c) if x is not None and not isinstance(x, str)]
+    elif op == "un":
+        subs = [e.b]
+    else:
+        subs = [x for x in (e.a, e.b, e.c) if x is not None and not isinstance(x, str)]
+    ks = [_check_kind(ctx, kinds, x, in_sec) for x in subs]
+    return max(ks) if ks else _K_NUM
+
+
+def check_time_relative(ctx) -> set:
+    """The script symbols bfd's check_relocs sees as addresses, not values: it refuses an R_AARCH64_ABS32
+    (and the like) against them in PIC output, while a number, an ABSOLUTE() or a symbol not yet
+    defined then (`x = ADDR(.s)`) passes. Relative: `.` (at top level too: bfd's rel_from_abs), a
+    section's symbol, a number assigned inside an output section; a reference at top level to an
+    absolute-section symbol (`d = a + 4` after `a = .`) is absolute there."""
+    st = ctx.lscript
+    kinds: dict = {}
+    rel: set = set()
+    for a, in_sec in _all_assigns(st.script):
+        if not isinstance(a, Assign) or a.name == "." or not _wanted(st, a):
+            continue
+        k = _check_kind(ctx, kinds, a.expr, in_sec is not None)
+        if a.op != "=":
+            k = max(k, kinds.get(a.name, _K_UNDEF))
+        if k == _K_NUM:
+            k = _K_REL if in_sec is not None else _K_ABS
+        kinds[a.name] = _K_ABS if k == _K_DOT else k
+        s = ctx.symtab.get(a.name)
+        if s is not None and s.file is st.defs:
+            (rel.add if k == _K_DOT or k == _K_REL else rel.discard)(id(s))
+    return rel
+
+
 def _wanted(st, a) -> bool:
     return not a.kind.startswith("PROVIDE") or a.name in st.provided
 

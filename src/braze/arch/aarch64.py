@@ -426,6 +426,17 @@ _PAGE_ABS = frozenset((R_ADR_PREL_PG_HI21, R_ADR_PREL_PG_HI21_NC, R_ADD_ABS_LO12
 _MOVW_ABS = frozenset(list(_MOVW_UABS) + list(_MOVW_SABS) + [R_ABS32, R_ABS16])
 _PREL_DATA = frozenset(list(_MOVW_PREL) + [R_PREL64, R_PREL32, R_PREL16])
 _BRANCH = frozenset((R_CALL26, R_JUMP26, R_CONDBR19, R_TSTBR14))
+_COND_BRANCH = frozenset((R_CONDBR19, R_TSTBR14))
+# PC-relative address forms: in PIC output bfd refuses them only in a read-only section against a
+# symbol that may bind elsewhere ("which may bind externally"), binding them here otherwise
+_PC_RELATIVE = frozenset(list(_MOVW_PREL) + [R_PREL64, R_PREL32, R_PREL16, R_ADR_PREL_PG_HI21,
+                                             R_ADR_PREL_PG_HI21_NC, R_ADR_PREL_LO21, R_LD_PREL_LO19])
+# the MOVW forms bfd refuses in any PIC output (its check_relocs: whatever the symbol, even in a
+# non-allocated section); the checked G0-G2 and the signed ones it writes with the link-time value
+_MOVW_NOT_PIC = frozenset((R_MOVW_UABS_G0_NC, R_MOVW_UABS_G1_NC, R_MOVW_UABS_G2_NC, R_MOVW_UABS_G3))
+# bfd resolves these against an undefined weak symbol as if it were at the place itself (an ADRP:
+# at the place's page), so the field holds the addend, not 0 - P
+_WEAK_AT_PLACE = _PC_RELATIVE | _COND_BRANCH
 # the relocations for which bfd's check_relocs makes the IFUNC sections (BFD_RELOC_AARCH64_ADD_LO12,
 # ADR_HI21_PCREL, CALL26, JUMP26, NN, MOVW_G0_NC…G3 and the LP64 GOT ones)
 _IFUNC_SECTIONS_RELOCS = frozenset((R_ADD_ABS_LO12_NC, R_ADR_PREL_PG_HI21, R_CALL26, R_JUMP26, R_ABS64,
@@ -484,6 +495,50 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+def _err_may_bind(ctx, obj, sec, off, t, s):
+    diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against symbol "
+               f"`{diag.demangle(s.name)}' which may bind externally can not be used when making a "
+               f"shared object; recompile with -fPIC")
+
+
+def _err_bfd_pic(obj, t, s, hint):
+    """bfd's check_relocs refusal (its words: "a shared object" for a PIE too)."""
+    what = "a local symbol" if s.bind == STB_LOCAL else diag.demangle(s.name)
+    diag.error(f"{obj.name}: relocation {rname(t)} against `{what}' can not be used when making a shared "
+               f"object{hint}")
+
+
+def _value_when_checked(ctx, s) -> bool:
+    """Whether bfd's check_relocs (which runs before the layout) sees `s` as an absolute value or
+    as undefined: a local symbol or a library's is neither; a linker-script symbol is judged by its
+    expression (scriptlayout.check_time_relative)."""
+    if s.bind == STB_LOCAL or s.rank == SHARED:
+        return False
+    if s.rank == NONE and not s.linker_defined:
+        return bool(s.ref_strong)      # (bfd_link_hash_undefined: a weak one is not)
+    st = ctx.lscript
+    if st is not None and s.file is st.defs:
+        rel = getattr(ctx, "script_check_rel", None)
+        if rel is None:
+            from ..scriptlayout import check_time_relative
+            rel = ctx.script_check_rel = check_time_relative(ctx)
+        return id(s) not in rel
+    return bool(s.is_abs)
+
+
+def _scan_cond_branch(ctx, obj, sec, off, t, s):
+    """bfd gives CONDBR19/TSTBR14 no PLT entry: they branch to the definition here even when it is
+    preemptible (a weak undefined target: to the branch itself plus the addend); an undefined
+    target is an error, and so is a library's (no address to branch to)."""
+    if s.is_abs:
+        ctx.a64_abs_branch = True
+    if s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL and s.ref_strong:
+        diag.error(f"{obj.name}: conditional branch to undefined symbol `{diag.demangle(s.name)}' not allowed")
+    elif s.rank == SHARED:
+        diag.error(f"{obj.name}({sec.name}+0x{off:x}): unresolvable {rname(t)} relocation against symbol "
+                   f"`{diag.demangle(s.name)}'")
+
+
 def _unsupported(obj, sec, off, t):
     raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} is not supported by braze "
                     f"on aarch64")
@@ -515,11 +570,13 @@ _C_BRANCH: Final = 1        # _BRANCH
 _C_PAGE: Final = 2          # _PAGE_ABS: the needs depend on the symbol alone
 _C_PREL: Final = 3          # _PREL_DATA: also on whether the section is allocated
 _C_GOT: Final = 4           # _GOT: on the symbol alone
+_C_CBRANCH: Final = 5       # _COND_BRANCH (never through a PLT entry)
 
 
 def _classes() -> list[int]:
     c = [_C_OTHER] * 600
-    for group, cls in ((_BRANCH, _C_BRANCH), (_PAGE_ABS, _C_PAGE), (_PREL_DATA, _C_PREL), (_GOT, _C_GOT)):
+    for group, cls in ((_BRANCH, _C_BRANCH), (_PAGE_ABS, _C_PAGE), (_PREL_DATA, _C_PREL), (_GOT, _C_GOT),
+                       (_COND_BRANCH, _C_CBRANCH)):
         for t in group:
             c[t] = cls
     return c
@@ -527,7 +584,7 @@ def _classes() -> list[int]:
 
 _CLASS: Final[list[int]] = _classes()
 # obj.scan_seen bits: the symbol's needs for the class are already recorded (per object)
-_SEEN_BIT: Final[list[int]] = [0, 1, 2, 0, 4]
+_SEEN_BIT: Final[list[int]] = [0, 1, 2, 0, 4, 8]
 
 
 def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
@@ -605,7 +662,9 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             bit = _SEEN_BIT[cls]
             if seen[idx] & bit:
                 continue
-            if s.type != STT_GNU_IFUNC:     # (an IFUNC's: each one, for _scan_ifunc)
+            # (an IFUNC's: each one, for _scan_ifunc; a PIC page address from writable data is accepted
+            # where the same from code may not be)
+            if s.type != STT_GNU_IFUNC and not (cls == _C_PAGE and pic and writable):
                 seen[idx] |= bit
         if s.type == STT_GNU_IFUNC and s.rank >= COMMON and sflags & SHF_ALLOC and \
                 not _scan_ifunc(ctx, obj, sec, off, t, s, s64(raw, i * 24 + 16) if use_raw else rels[i][2]):  # type: ignore[index]
@@ -617,6 +676,9 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _need(ctx, s, NEEDS_PLT)
             elif s.bind != STB_LOCAL and is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            continue
+        if cls == _C_CBRANCH:
+            _scan_cond_branch(ctx, obj, sec, off, t, s)
             continue
         if s.bind == STB_LOCAL and s.type != STT_GNU_IFUNC and (cls == _C_PAGE or cls == _C_PREL):
             continue                        # a local address: nothing to allocate
@@ -667,6 +729,12 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
         if cls == _C_PAGE or cls == _C_PREL:
             if t in (R_PREL64, R_PREL32, R_PREL16) and not sflags & SHF_ALLOC:
                 continue
+            if pic and s.rank != SHARED and not (s.type == STT_GNU_IFUNC and s.rank >= COMMON):
+                # bfd (aarch64): no dynamic relocation, the link-time address, whatever the symbol's
+                # binding, except a PC-relative form in read-only code against a preemptible one
+                if t in _PC_RELATIVE and sflags & SHF_ALLOC and not writable and is_preemptible(ctx, s):
+                    _err_may_bind(ctx, obj, sec, off, t, s)
+                continue
             if pic and s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
                 if is_preemptible(ctx, s) or shared:
                     _err_pic(ctx, obj, sec, off, t, s)
@@ -674,10 +742,16 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             _address_taken(ctx, s, obj, sec, off, t)
             continue
         if t in _MOVW_ABS:
+            if pic and t in _MOVW_NOT_PIC:
+                _err_bfd_pic(obj, t, s, "; recompile with -fPIC")
+                continue
             if not sflags & SHF_ALLOC:
                 continue
-            if pic and not s.is_abs:
-                _err_pic(ctx, obj, sec, off, t, s)
+            if pic:
+                # bfd's check_relocs: ABS16/ABS32 need a value (an absolute symbol) or an undefined
+                # symbol; the checked MOVW forms nothing (a library's symbol: no value to write)
+                if s.rank == SHARED or (t == R_ABS32 or t == R_ABS16) and not _value_when_checked(ctx, s):
+                    _err_bfd_pic(obj, t, s, "")
                 continue
             _address_taken(ctx, s, obj, sec, off, t)
             continue
@@ -827,7 +901,7 @@ def apply_relocs(ctx, obj, sec, rels, buf, base_off, base_addr) -> None:
                 k = kind[idx]
                 if k == K_NEW:
                     k = fill_values(ctx, obj, idx, rv)
-                if k & 7 == K_VAL:
+                if k & 7 == K_VAL and (t == R_ABS64 or sv[idx] != 0):   # (0: maybe weak, _apply_one's)
                     v = sv[idx] + A
                     if t == R_ABS64:
                         _pack_Q(buf, base_off + off, v & 0xffffffffffffffff)
@@ -1005,12 +1079,17 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
             S = plt_addr(ctx, s)
         struct.pack_into("<Q", buf, loc, (S + A) & 0xffffffffffffffff)
         return 1
+    if t in _WEAK_AT_PLACE and s.rank == NONE and not s.ref_strong and not s.linker_defined and \
+            s.bind != STB_LOCAL and not has_plt(s):
+        S = P & -4096 if t == R_ADR_PREL_PG_HI21 or t == R_ADR_PREL_PG_HI21_NC else P
     if (s.canonical_plt or s.type == STT_GNU_IFUNC) and has_plt(s):
         S = plt_addr(ctx, s)
     if t in _BRANCH:
-        if has_plt(s):
+        if t in _COND_BRANCH:
+            pass
+        elif has_plt(s):
             S = plt_addr(ctx, s)
-        elif s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL and t in (R_CALL26, R_JUMP26):
+        elif s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
             _put(buf, loc, NOP)         # bfd: a call to an undefined weak symbol without a PLT entry
             return 1
         v = _wrap(S + A - P)
@@ -1063,7 +1142,7 @@ def _apply_one(ctx, obj, sec, rels, i: int, buf, base_off: int, base_addr: int) 
         return 1
     if t == R_LD_PREL_LO19:
         v = _wrap(S + A - P)
-        if not -0x100000 <= v < 0x100000:
+        if not -0x100000 <= v < 0x100000 or v & 3:     # (bfd: a misaligned literal too)
             _overflow(obj, sec, off, t, s, v)
         _put(buf, loc, set_imm19(_get(buf, loc)[0], v >> 2))
         return 1

@@ -172,12 +172,16 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
             # a branch: to the PLT entry when there is one, else to S; an undefined weak target (0)
             # is the general path's (bfd: a NOP for a call without a PLT entry)
             S = bounded(pv[idx]) if k & K_PLT else BOUND
+            if f != _F_BR26:        # (CONDBR19/TSTBR14 never go through a PLT entry)
+                S = bounded(sv[idx]) if k & 7 == K_VAL else BOUND
             if S == 0:
                 S = BOUND
         else:
             kk = k & 7
             if kk == K_VAL:
                 S = bounded(sv[idx])
+                if S == 0 and f != _F_ABS64 and f != _F_ABS32 and f != _F_ADD12 and f != _F_LDST:
+                    S = BOUND           # (a PC-relative form's target at 0: maybe an undefined weak one)
             elif kk == K_MERGE:         # the piece at value + A of a merged section
                 S = bounded(merged_addr(sv[idx], rv.mstarts[idx], rv.mouts[idx], pv[idx] + A))
                 A = 0
@@ -236,7 +240,7 @@ def _apply_common_native(ctx, obj, sec: InputSection, w: BytesWriter, wbase: int
             else:
                 v = S + A - P
                 if f == _F_BR19 or f == _F_ADR21 or f == _F_LD19:
-                    ok = -0x100000 <= v < 0x100000
+                    ok = -0x100000 <= v < 0x100000 and (f != _F_LD19 or v & 3 == 0)
                 else:
                     ok = -0x8000 <= v < 0x8000
                 if not ok:
