@@ -18,7 +18,8 @@ from .base import Target
 from ..elf import StructError
 from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
-                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR)
+                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
+                   SHN_ABS)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..address import local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt
@@ -257,17 +258,21 @@ _ABS64_TABLE: list[list[int]] = [     # in a writable section, COPY_OR_CPLT beco
     [DYN, DYN, DYN, DYN, _, _, BASEREL, _, ASSIGNED_REL, ASSIGNED_REL],     # PIE
     [COPY_OR_CPLT, COPY_OR_CPLT, DYN, DYN, _, _, _, _, _, _],               # PDE
 ]
-# a 32-bit (or narrower) absolute field cannot hold a load-time address: bfd lets one hold an object's
-# absolute symbol, not an assignment's (which it treats as the image's, wherever it ends up)
+# a 32-bit (or narrower) absolute field cannot hold a load-time address: bfd refuses every one in PIC
+# output, an absolute symbol's too (its check_relocs fails R_X86_64_8/16/32/32S in PIC output before
+# looking at the symbol; only -z noreloc-overflow, which braze does not implement, lifts that)
 _ABS32_TABLE: list[list[int]] = [
-    [ERROR, _, ERROR, _, ERROR, _, ERROR, _, ERROR, ERROR],                 # DSO
-    [ERROR, _, ERROR, _, ERROR, _, ERROR, _, ERROR, ERROR],                 # PIE
+    [ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR],  # DSO
+    [ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR, ERROR],  # PIE
     [COPY_OR_CPLT, COPY_OR_CPLT, _, _, _, _, _, _, _, _],                   # PDE
 ]
 del _
 
 
 _NO_RELS: list[tuple[int, int, int]] = []
+# the relocations bfd lets reach an absolute symbol that PIC output binds (_bfd_elf_x86_valid_reloc_p):
+# the value + addend as it is, in a word (the 32-bit ones are refused later for any symbol) or a GOT slot
+_ABS_PIC_OK = frozenset((R_64, R_32, R_32S, R_16, R_8, R_GOTPCREL, R_GOTPCRELX, R_REX_GOTPCRELX))
 
 
 def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
@@ -392,10 +397,22 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             seen[idx] = seen[idx] | bit     # (an augmented item assignment is a generic call)
         s: Symbol | None = syms[idx]
         if s is None:
-            # a local: PC-relative references to it need nothing (unless it is a local IFUNC)
-            if (t == R_PC32 or t == R_PLT32) and esyms[idx][1] & 0xf != STT_GNU_IFUNC:
+            # a local: PC-relative references to it need nothing (unless it is a local IFUNC, or an
+            # absolute symbol in PIC output: below)
+            if (t == R_PC32 or t == R_PLT32) and esyms[idx][1] & 0xf != STT_GNU_IFUNC and \
+                    not (pic and esyms[idx][3] == SHN_ABS):
                 continue
             s = local_sym(obj, idx)
+        if pic and s.is_abs and t not in _ABS_PIC_OK and sflags & SHF_ALLOC and s.rank >= COMMON and \
+                not s.script_abs and not s.linker_defined and \
+                not (may_be_preemptible(s, shared) and is_preemptible(ctx, s)):
+            # bfd (_bfd_elf_x86_valid_reloc_p, for every relocation of an allocated section): PIC output
+            # binds an object's absolute symbol (a local one, or a global one it does not export for
+            # preemption) to its plain value, so only the relocations that take that value as it is may
+            # reach it; any other (PC-relative, PLT, GOT-relative, SIZE, TLS, even R_X86_64_NONE) is
+            # refused.  An assignment's symbol is exempt (bfd treats it as the image's).
+            _err_pie_abs(obj, sec, t, s)
+            continue
         if s.type == STT_GNU_IFUNC and s.rank >= COMMON and sflags & SHF_ALLOC:
             if not _scan_ifunc(st, obj, sec, t, s, _addend(raw, rels, i)):
                 continue
@@ -406,8 +423,6 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 if s.type == STT_GNU_IFUNC:
                     _need(ctx, s, NEEDS_PLT)
                 continue
-            if pie and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined:
-                _err_pie_abs(obj, sec, t, s)
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
@@ -420,8 +435,6 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 if s.type == STT_GNU_IFUNC:     # (a local IFUNC's jump or address: through its PLT entry)
                     _need(ctx, s, NEEDS_PLT if sec.flags & SHF_EXECINSTR else NEEDS_PLT | NEEDS_CPLT)
                 continue
-            if pie and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined:
-                _err_pie_abs(obj, sec, t, s)
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
                 if pic:     # bfd: 0 is not PC-relative to anything in a PIE
                     _err_pie_undefined(obj, t, s)
@@ -576,11 +589,6 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                            f"symbol `{diag.demangle(_versioned_name(s))}'")
             continue
         if t == R_GOT32 or t == R_GOT64 or t == R_GOTPCREL64 or t == R_GOTPLT64:
-            if pic and s.is_abs and s.rank >= COMMON and not s.script_abs and not s.linker_defined and \
-                    not (may_be_preemptible(s, shared) and is_preemptible(ctx, s)):
-                # bfd allows only GOTPCREL(X) of the GOT relocations against an object's absolute
-                # symbol bound in PIC output (a PIE's, a library's hidden or -Bsymbolic one)
-                _err_pie_abs(obj, sec, t, s)
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.ref_strong and not s.linker_defined:
                 _weak_ref(ctx, s, 0)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
@@ -588,6 +596,13 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
         if t == R_PLTOFF64:
             if is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            continue
+        if t == R_GOTOFF64:
+            if pic and s.bind != STB_LOCAL and (s.rank == NONE or s.rank == SHARED) and not s.linker_defined \
+                    and sflags & SHF_ALLOC:
+                # bfd (relocate_section): in PIC output a GOT-relative offset must reach a definition of
+                # this link; an undefined (also weak) symbol or a library's is refused
+                _err_gotoff_undefined(obj, s)
             continue
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
             continue
@@ -691,13 +706,20 @@ def finish_weak_undefined(ctx) -> None:
 
 
 def _err_pie_abs(obj, sec, t, s):
-    """bfd: a PIE may not reach an object's absolute symbol PC-relatively (the image moves, the value
-    does not), nor PIC output one it binds through GOT32/GOT64/GOTPCREL64/GOTPLT64 (bfd's
-    _bfd_elf_x86_valid_reloc_p allows only 64/32/32S/16/8 and GOTPCREL(X)); a linker-script or
-    --defsym assignment's symbol is exempt (bfd treats it as the image's, relaxing and relocating it
-    with the rest)."""
+    """bfd: PIC output may not reach an absolute symbol it binds (an object's local one, or a global one
+    not preemptible there) but through R_X86_64_64/32/32S/16/8 and GOTPCREL(X) (its
+    _bfd_elf_x86_valid_reloc_p): not PC-relatively (the image moves, the value does not), nor relative
+    to the GOT, nor by GOT32/GOT64/GOTPCREL64/GOTPLT64, SIZE, TLS or NONE; a linker-script or --defsym
+    assignment's symbol is exempt (bfd treats it as the image's, relaxing and relocating it with the
+    rest)."""
     diag.error(f"{obj.name}: relocation {rname(t)} against absolute symbol `{diag.demangle(s.name)}' in "
                f"section `{sec.name}' is disallowed")
+
+
+def _err_gotoff_undefined(obj, s):
+    """bfd's wording (a PIE's too is "a shared object")."""
+    diag.error(f"{obj.name}: relocation R_X86_64_GOTOFF64 against undefined {_VIS_WORD[s.visibility]}symbol "
+               f"`{diag.demangle(s.name)}' can not be used when making a shared object")
 
 
 def _err_pie_undefined(obj, t, s):
