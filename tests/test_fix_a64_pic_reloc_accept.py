@@ -15,6 +15,8 @@ bfd's rules (its check_relocs, then the relocation pass), which braze did not fo
 - CONDBR19/TSTBR14 never use a PLT entry (braze made one for a preemptible target); an undefined
   target or a library's is an error.
 - A misaligned LD_PREL_LO19 literal is "truncated to fit".
+- A word with a symbolic R_AARCH64_ABS64 keeps the input's bytes (braze wrote S + A), and a pointer to
+  a protected data symbol in a library stays symbolic (braze made it RELATIVE).
 Compared: whether both link, and where both do, the section's bytes and the dynamic relocations."""
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ CASES = [
     # conditional branches
     ("CONDBR19", "x", "-shared", CODE), ("TSTBR14", "z", "-shared", CODE), ("CONDBR19", "u", "-shared", CODE),
     ("CONDBR19", "w", "-pie", CODE), ("TSTBR14", "w", "-shared", CODE), ("CONDBR19", "sl", "-shared", CODE),
+    # a pointer with a symbolic dynamic relocation keeps the input's bytes; a protected symbol's too
+    ("ABS64", "x", "-shared", DATA), ("ABS64", "pd", "-shared", DATA), ("ABS64", "sl", "-pie", DATA),
     # a misaligned literal
     ("LD_PREL_LO19", "g", "-shared", DATA), ("LD_PREL_LO19", "g", "-pie", CODE),
 ]

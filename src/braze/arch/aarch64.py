@@ -709,10 +709,10 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)
-            elif shared and s.visibility == 3 and s.type == STT_FUNC and s.export and s.rank >= COMMON \
+            elif shared and s.visibility == 3 and s.export and s.rank >= COMMON \
                     and not cfg.bsymbolic and not cfg.dynamic_bind:
-                # bfd (aarch64): a pointer to a protected function stays symbolic, so it equals the
-                # address an executable that takes it sees (its canonical PLT entry)
+                # bfd (aarch64): a pointer to a protected symbol stays symbolic (a function's then
+                # equals the address an executable that takes it sees: its canonical PLT entry)
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(DynReloc(R_ABS64, sec, off, s, None, addend))
                 _textrel(ctx, sec, obj, s)

@@ -188,6 +188,20 @@ class RelaDyn(Chunk):
             other.sort()
         self.relative_count = len(keys) + len(extra)
         _rp.pack(buf, self.offset, _rp.entries(buf, keys, extra, other, R_RELATIVE))
+        _keep_symbolic_words(ctx, buf, others)
+
+
+def _keep_symbolic_words(ctx, buf, relocs) -> None:
+    """A word that gets a symbolic dynamic relocation (R_*_64 against a symbol) holds the input's
+    bytes in bfd's output, not the link-time S + A: the loader computes it from the relocation alone."""
+    from ..inputs.object import InputSection
+    abs64 = ctx.target.R_ABS64
+    for r in relocs:
+        m = r.place
+        if r.sym is not None and r.type == abs64 and type(m) is InputSection and m.out is not None:
+            p = r.poff
+            o = m.out.offset + m.out_off + p
+            buf[o:o + 8] = m.data[p:p + 8]
 
 
 class RelaPlt(Chunk):
