@@ -211,9 +211,9 @@ def _check_kind(ctx, kinds: dict, e, in_sec: bool) -> int:
 
 
 def check_time_relative(ctx) -> set:
-    """The script symbols bfd's check_relocs sees as addresses, not values: it refuses an R_AARCH64_ABS32
-    (and the like) against them in PIC output, while a number, an ABSOLUTE() or a symbol not yet
-    defined then (`x = ADDR(.s)`) passes. Relative: `.` (at top level too: bfd's rel_from_abs), a
+    """The script symbols bfd's check_relocs sees as addresses, not values: a target whose bfd refuses
+    a narrow absolute relocation against an address in PIC output refuses it against these, while a
+    number, an ABSOLUTE() or a symbol not yet defined then (`x = ADDR(.s)`) passes. Relative: `.` (at top level too: bfd's rel_from_abs), a
     section's symbol, a number assigned inside an output section; a reference at top level to an
     absolute-section symbol (`d = a + 4` after `a = .`) is absolute there."""
     st = ctx.lscript
