@@ -72,6 +72,9 @@ class Target:
     # stays the address)
     pic_abs_linker_locals: frozenset = frozenset()
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
+    # bfd sorts .rela.dyn's IRELATIVE and relocations against IFUNC symbols after the others (x86-64's
+    # reloc_class_ifunc; aarch64 bfd has no such class)
+    ifunc_reloc_class = False
     # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
     # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
     ifunc_got_via_gotplt = False

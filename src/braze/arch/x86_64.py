@@ -1525,6 +1525,7 @@ class X86_64(Target):
     R_PLT32 = R_PLT32
     R_COPY = R_COPY
     R_GLOB_DAT = R_GLOB_DAT
+    ifunc_reloc_class = True
     R_JUMP_SLOT = R_JUMP_SLOT
     R_RELATIVE = R_RELATIVE
     R_IRELATIVE = R_IRELATIVE

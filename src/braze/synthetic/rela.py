@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import _struct as struct
 
-from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA
+from ..elf import SHT_RELA, SHF_ALLOC, SHF_INFO_LINK, RELA, STT_GNU_IFUNC
 from ..address import sym_addr, target_addr
 from ..sections import Chunk
 from . import relapack as _rp
@@ -180,15 +180,42 @@ class RelaDyn(Chunk):
                 extra.append((v[0], v[2]))
             else:
                 other.append(v)
+                if combine:
+                    other[-1] = (_sort_class(ctx, r, v[1]), *v)      # type: ignore[assignment]
         if combine:
             # addresses are distinct (one relocation per word), so sorting on them alone gives the
             # order of the (offset, info, addend) triples
             keys.sort()
             extra.sort()
-            other.sort()
+            other = _bfd_order(other)
         self.relative_count = len(keys) + len(extra)
         _rp.pack(buf, self.offset, _rp.entries(buf, keys, extra, other, R_RELATIVE))
         _keep_symbolic_words(ctx, buf, others)
+
+
+def _sort_class(ctx, r, info: int) -> int:
+    """bfd's reloc_type_class of a .rela.dyn entry other than RELATIVE: normal (0), COPY (2), and on a
+    target with an IFUNC class, IRELATIVE and relocations against an IFUNC symbol (3)."""
+    T = ctx.target
+    t = info & 0xffffffff
+    if t == T.R_COPY:
+        return 2
+    if T.ifunc_reloc_class and (t == T.R_IRELATIVE or r.sym is not None and r.sym.type == STT_GNU_IFUNC):
+        return 3
+    return 0
+
+
+def _bfd_order(rows: list) -> list:
+    """bfd's -z combreloc order of the relocations after the RELATIVE ones (elf_link_sort_relocs): by
+    class, then a symbol's relocations together, the symbols in the order of their lowest address,
+    then by address.  rows: (class, offset, info, addend); returns the (offset, info, addend)."""
+    first: dict[int, int] = {}
+    for _c, off, info, _a in rows:
+        k = info >> 32
+        if off < first.get(k, off + 1):
+            first[k] = off
+    rows.sort(key=lambda row: (row[0], first[row[2] >> 32], row[1]))
+    return [row[1:] for row in rows]
 
 
 def _keep_symbolic_words(ctx, buf, relocs) -> None:
