@@ -68,6 +68,7 @@ class Context:
         self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept
         from .record import Record
         self.record = Record()        # facts for the Python API, --size-map and --reproduce
+        self.script_hidden: set = set()   # ids of symbols a script's HIDDEN()/PROVIDE_HIDDEN() defines
         self.lscript = None           # scriptlayout.ScriptState: a SECTIONS script lays the output out
         self.pending_lscript = None   # the FullScript read with the inputs (SECTIONS)
         self.insert_scripts = []      # FullScripts with INSERT AFTER/BEFORE (insertscript.py), in input order

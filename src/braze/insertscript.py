@@ -26,6 +26,28 @@ def base_script(ctx):
     return script
 
 
+def defsym_assigns(name: str, expr: str) -> list:
+    """--defsym NAME=EXPR as the script statement bfd makes of it."""
+    from .inputs.ldscript import parse_full
+    return parse_full(f"{name} = {expr};", "--defsym").top
+
+
+def defsyms_to_script(ctx) -> None:
+    """--defsym with an expression beyond NUMBER or SYMBOL[+-NUMBER] (ABSOLUTE(x), x * 2, SIZEOF(.s)
+    ...): the link is laid out by the SECTIONS engine from the main script, the --defsym assignments
+    ahead of its statements, where bfd has them (so a forward reference, `_end` say, reads the value
+    of the previous layout pass, as in bfd)."""
+    from .scriptmerge import make_flat
+    base = base_script(ctx)
+    make_flat(base)
+    stmts = []
+    for name, expr in ctx.config.defsyms:
+        stmts += defsym_assigns(name, expr)
+    base.sections[0:0] = stmts
+    ctx.pending_lscript = base
+    ctx.defsyms_in_script = True
+
+
 def apply_inserts(ctx) -> None:
     """One statement list, as bfd's: the main script, then the other -T scripts with SECTIONS, then
     the scripts given as input files (scriptmerge.py); each INSERT script's statements moved in at

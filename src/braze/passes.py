@@ -50,6 +50,9 @@ def resolve_symbols(ctx) -> None:
     symtab = ctx.symtab
     linker_syms: Any = LINKER_SYMS
     extra = ctx.target.extra_linker_syms      # the target's default script defines more
+    if any(not _assign_re().match(e) for _n, e in cfg.defsyms) and not cfg.relocatable:
+        from .insertscript import defsyms_to_script
+        defsyms_to_script(ctx)
     if ctx.insert_scripts or ctx.more_scripts or ctx.implicit_scripts:
         from .insertscript import apply_inserts
         apply_inserts(ctx)
@@ -174,7 +177,8 @@ def _ld_number(word: str):
 
 def _assignments(ctx) -> list:
     """(symbol, expression, where, PROVIDE/HIDDEN kind) of --defsym, then of the scripts."""
-    return [(n, e, "--defsym", "") for n, e in ctx.config.defsyms] + getattr(ctx, "script_assigns", [])
+    defsyms = [] if getattr(ctx, "defsyms_in_script", False) else ctx.config.defsyms
+    return [(n, e, "--defsym", "") for n, e in defsyms] + getattr(ctx, "script_assigns", [])
 
 
 def wrapped_ref(wraps, name: str) -> str:
@@ -253,6 +257,7 @@ def _define_defsyms(ctx) -> None:
         s.keep = True
         if kind.endswith("HIDDEN"):
             s.visibility = STV_HIDDEN
+            ctx.script_hidden.add(id(s))
         if ref is None:
             s.value = base_value + delta
         elif ref.rank >= COMMON and ref.section is not None:

@@ -274,9 +274,15 @@ class Reader:
         self.script_defined.add(name)
         from .passes import _assign_re, wrapped_ref
         m = _assign_re().match(expr)
-        if m and not m.group(1)[0].isdigit() and m.group(1) not in LINKER_SYMS:
-            r = self.ctx.sym(wrapped_ref(self.cfg.wraps, m.group(1)))
-            r.ref_strong = r.ref_regular = True
+        if m:
+            names = [] if m.group(1)[0].isdigit() else [m.group(1)]
+        else:           # (an expression: each symbol it names)
+            from .insertscript import defsym_assigns
+            names = _expr_names(defsym_assigns(name, expr)[0].expr) if not kind else []
+        for n in names:
+            if n not in LINKER_SYMS:
+                r = self.ctx.sym(wrapped_ref(self.cfg.wraps, n))
+                r.ref_strong = r.ref_regular = True
 
     def finish_group(self) -> None:
         """Rescan the group's archives and dropped --as-needed libraries as bfd does: again while the
@@ -893,6 +899,18 @@ class Reader:
 
 
 
+
+
+def _expr_names(e) -> list:
+    """The symbols a script expression names (not `.`, not section names)."""
+    if e is None or isinstance(e, str):
+        return []
+    if e.op == "sym":
+        return [e.a]
+    if e.op in ("num", "dot"):
+        return []
+    subs = (e.b, e.c) if e.op in ("call", "un", "bin") else (e.a, e.b, e.c)
+    return [n for x in subs for n in _expr_names(x)]
 
 
 def read_inputs(ctx) -> None:

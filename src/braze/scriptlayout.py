@@ -164,6 +164,7 @@ def define_script_symbols(ctx) -> None:
         s.keep = True
         if a.kind.endswith("HIDDEN"):
             s.visibility = STV_HIDDEN
+            ctx.script_hidden.add(id(s))
 
 
 # the kind of an expression's value when bfd checks relocations (before the layout: its "mark
@@ -2699,24 +2700,23 @@ def _assign(env, st, a, cur):
     st.values[a.name] = v
     st.dot_home[a.name] = home
     st.types = getattr(st, "types", {})
-    first = _first_symbol(a.expr)
-    if first is not None:           # bfd gives the symbol the type of the one its value comes from
-        st.types[a.name] = first
+    names: list = []
+    _symbol_refs(a.expr, names)
+    if len(names) == 1:             # bfd (assign_src): the type of the one symbol the value comes from;
+        st.types[a.name] = names[0]     # none when the expression reads two (`x + y`, even `x - x`)
     env.defined_now.add(a.name)
 
 
-def _first_symbol(e):
+def _symbol_refs(e, out: list) -> None:
     if not isinstance(e, Expr):
-        return None
+        return
     if e.op == "sym":
-        return e.a
+        out.append(e.a)
+        return
     if e.op == "call" and e.a in ("DEFINED", "ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "ORIGIN", "LENGTH"):
-        return None
+        return
     for x in (e.b, e.c) if e.op in ("bin", "call") else (e.a, e.b, e.c):
-        r = _first_symbol(x)
-        if r is not None:
-            return r
-    return None
+        _symbol_refs(x, out)
 
 
 def _after_end(st):

@@ -10,7 +10,7 @@ from .address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
 from .inputs.object import InputSection
 from .sections import Chunk, merged_offset
 from .diag import LinkError
-from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, ScriptDefs, Symbol
+from .symbols import NONE, SHARED, COMMON, LOCAL_LINKER_SYMS, Symbol
 from .synthetic.strtab import StrTab
 
 TYPE_CHECKING = False
@@ -167,6 +167,8 @@ class SymTab(Chunk):
                 shndx = SHN_ABS
                 if s.linker_defined:
                     c = _section_of_addr(ctx, s.value)
+                    if c is None and s.name == "__ehdr_start":
+                        c = _first_alloc(ctx)   # bfd: the headers' segment's first section, not ABS
                     if c is not None:
                         shndx = self._sec(o, c.shndx)
             value = sym_addr(ctx, s)
@@ -213,6 +215,14 @@ def _section_of_addr(ctx, v):
             best = c
             if c.addr <= v < c.addr + c.size:
                 return c
+    return best
+
+
+def _first_alloc(ctx):
+    best = None
+    for c in ctx.chunks:
+        if c.flags & 2 and c.size and (best is None or c.addr < best.addr):
+            best = c
     return best
 
 
@@ -319,6 +329,8 @@ def build_symtab(ctx, chunks) -> list:
         symtab: dict[str, Symbol] = ctx.symtab
         weak_zero = ctx.weak_zero
         unlisted: set = ctx.script_unlisted
+        # HIDDEN(sym = …) in a script: local (an object's hidden reference alone leaves it GLOBAL HIDDEN)
+        script_hidden: set = ctx.script_hidden
         for name, s in symtab.items():
             if unlisted and id(s) in unlisted:
                 continue        # a linker script's symbol bfd defines in *UND* (scriptlayout._Dropped)
@@ -353,7 +365,7 @@ def build_symtab(ctx, chunks) -> list:
                 hidden.append((2, add(name), s, _LINKER_LOCAL_TYPES.get(name, s.type)))
             elif (s.hidden_local or (shared and s.visibility in (STV_HIDDEN, STV_INTERNAL) and not
                                      (s.linker_defined and s.dynsym_idx >= 0)) or
-                  (s.visibility == STV_HIDDEN and type(s.file) is ScriptDefs) or id(s) in exe_forced) and \
+                  (id(s) in script_hidden) or id(s) in exe_forced) and \
                     (s.rank >= COMMON or s.linker_defined):       # hidden_local: a version script's local:
                 # bfd makes a library's hidden definitions local; an executable's stay GLOBAL HIDDEN
                 if s.dyn_version is not None and not s.dyn_version[1]:
