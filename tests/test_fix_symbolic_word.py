@@ -42,3 +42,52 @@ def test_symbolic_word_keeps_input_bytes(tmp_path, direct_ld, mode):
         relocs = [line.split()[2:] for line in _run(["readelf", "-rW", who], tmp_path).splitlines() if "R_X86_64" in line]
         got[who] = ([" ".join(d.split()[1:5]) for d in data], [" ".join(r[:1] + r[2:]) for r in relocs])
     assert got["braze"] == got["bfd"]
+
+
+PCREL = """\t.data
+\t.globl x
+x:\t.quad 7
+\t.long x - .
+\t.long u - . + 4
+\t.quad x - .
+\t.short w - .
+\t.reloc ., R_X86_64_PC8, ext
+\t.byte 0
+\t.long ext - .
+\t.weak w
+"""
+
+
+def test_library_pc_relative_words_are_dynamic(tmp_path, direct_ld):
+    """bfd: a library's PC-relative word in writable data against a symbol the loader binds (its own
+    preemptible one, an undefined or weak one, a library's) is a dynamic relocation of its own type
+    (R_X86_64_PC32/PC64/PC16/PC8), the word keeping the input's bytes.  braze refused them, and wrote
+    0 - P against an undefined weak symbol (never bound at run time)."""
+    (tmp_path / "p.s").write_text(PCREL)
+    (tmp_path / "lib.s").write_text(LIB)
+    _run(["as", "p.s", "-o", "p.o"], tmp_path)
+    _run(["as", "lib.s", "-o", "lib.o"], tmp_path)
+    _run(["ld.bfd", "-shared", "lib.o", "-o", "lib.so"], tmp_path)
+    got = {}
+    for who, cmd in (("bfd", ["ld.bfd"]), ("braze", direct_ld)):
+        p = subprocess.run([*map(str, cmd), "-shared", "p.o", "lib.so", "-o", who], cwd=tmp_path,
+                           env=tool_env(), capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        data = _run(["objdump", "-s", "-j", ".data", who], tmp_path).splitlines()[4:]
+        relocs = [line.split()[2:] for line in _run(["readelf", "-rW", who], tmp_path).splitlines() if "R_X86_64" in line]
+        got[who] = ([" ".join(d.split()[1:5]) for d in data], [" ".join(r[:1] + r[2:]) for r in relocs])
+    assert got["braze"] == got["bfd"]
+
+
+def test_pie_weak_undefined_pc_relative_in_data(tmp_path, direct_ld):
+    """bfd writes 0 - P for a PIE's PC-relative word in writable data against an undefined weak symbol
+    (in code it is an error); braze refused both."""
+    (tmp_path / "w.s").write_text("\t.data\n\t.long w - .\n\t.quad w - .\n\t.weak w\n\t.text\n\t.globl _start\n_start:\tret\n")
+    _run(["as", "w.s", "-o", "w.o"], tmp_path)
+    got = {}
+    for who, cmd in (("bfd", ["ld.bfd"]), ("braze", direct_ld)):
+        p = subprocess.run([*map(str, cmd), "-pie", "w.o", "-o", who], cwd=tmp_path, env=tool_env(),
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        got[who] = _run(["objdump", "-s", "-j", ".data", who], tmp_path).splitlines()[4:]
+    assert got["braze"] == got["bfd"]

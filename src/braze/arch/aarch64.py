@@ -1434,6 +1434,7 @@ class AArch64(Target):
     R_PLT32 = R_CALL26
     R_COPY = R_COPY
     R_GLOB_DAT = R_GLOB_DAT
+    symbolic_dyn_widths = {R_ABS64: 8}
     R_JUMP_SLOT = R_JUMP_SLOT
     R_RELATIVE = R_RELATIVE
     R_IRELATIVE = R_IRELATIVE

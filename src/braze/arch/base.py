@@ -75,6 +75,9 @@ class Target:
     # bfd sorts .rela.dyn's IRELATIVE and relocations against IFUNC symbols after the others (x86-64's
     # reloc_class_ifunc; aarch64 bfd has no such class)
     ifunc_reloc_class = False
+    # the dynamic relocation types that can name a symbol in a data word, and the word's width (bfd
+    # leaves the input's bytes there)
+    symbolic_dyn_widths: dict = {}
     # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
     # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
     ifunc_got_via_gotplt = False

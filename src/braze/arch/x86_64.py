@@ -435,9 +435,22 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 if s.type == STT_GNU_IFUNC:     # (a local IFUNC's jump or address: through its PLT entry)
                     _need(ctx, s, NEEDS_PLT if sec.flags & SHF_EXECINSTR else NEEDS_PLT | NEEDS_CPLT)
                 continue
+            if shared and sflags & SHF_ALLOC and (writable or t == R_PC64) and s.type != STT_GNU_IFUNC and \
+                    (s.rank == SHARED or is_preemptible(ctx, s)):
+                # bfd: a library's PC-relative word against a symbol the loader binds is a dynamic
+                # relocation of its own type (R_X86_64_PC32…) in writable data; a PC64 one in code
+                # too, as a text relocation
+                _need(ctx, s, NEEDS_DYNSYM)
+                rela_dyn.relocs.append(_DynReloc(t, sec, off, s, None, _addend(raw, rels, i)))
+                if not writable:
+                    _textrel(ctx, sec, obj, s)
+                continue
             if weak_exe and s.rank == NONE and s.visibility == STV_DEFAULT and not s.linker_defined:
-                if pic:     # bfd: 0 is not PC-relative to anything in a PIE
-                    _err_pie_undefined(obj, t, s)
+                if pic:
+                    # bfd: 0 is not PC-relative to anything in a PIE, but in writable data it writes
+                    # 0 - P all the same
+                    if not ((writable or t == R_PC64) and sflags & SHF_ALLOC) or s.ref_strong:
+                        _err_pie_undefined(obj, t, s)
                 elif not s.ref_strong:
                     _weak_ref(ctx, s, 2 if sflags & SHF_EXECINSTR else 1)
                 continue
@@ -1101,6 +1114,9 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
             struct.pack_into("<H", buf, loc, v & 0xffff)
         else:
             _overflow(obj, sec, off, t, s, v)
+    elif (t == R_PC16 or t == R_PC8) and ctx.config.shared and s.type != STT_GNU_IFUNC and \
+            (s.rank == SHARED or is_preemptible(ctx, s)):
+        pass        # (a dynamic relocation of its own: the word keeps the input's bytes, as in bfd)
     elif t == R_PC16:
         v = S + A - P
         if -0x10000 <= v <= 0xffff:
@@ -1526,6 +1542,7 @@ class X86_64(Target):
     R_COPY = R_COPY
     R_GLOB_DAT = R_GLOB_DAT
     ifunc_reloc_class = True
+    symbolic_dyn_widths = {R_64: 8, R_PC64: 8, R_PC32: 4, R_PC16: 2, R_PC8: 1}
     R_JUMP_SLOT = R_JUMP_SLOT
     R_RELATIVE = R_RELATIVE
     R_IRELATIVE = R_IRELATIVE

@@ -219,16 +219,18 @@ def _bfd_order(rows: list) -> list:
 
 
 def _keep_symbolic_words(ctx, buf, relocs) -> None:
-    """A word that gets a symbolic dynamic relocation (R_*_64 against a symbol) holds the input's
-    bytes in bfd's output, not the link-time S + A: the loader computes it from the relocation alone."""
+    """A word that gets a symbolic dynamic relocation (a 64-bit pointer, or on some targets a
+    PC-relative word, against a symbol: Target.symbolic_dyn_widths) holds the input's bytes in bfd's
+    output, not the link-time value: the loader computes it from the relocation alone."""
     from ..inputs.object import InputSection
-    abs64 = ctx.target.R_ABS64
+    widths = ctx.target.symbolic_dyn_widths
     for r in relocs:
         m = r.place
-        if r.sym is not None and r.type == abs64 and type(m) is InputSection and m.out is not None:
+        n = widths.get(r.type, 0)
+        if n and r.sym is not None and type(m) is InputSection and m.out is not None:
             p = r.poff
             o = m.out.offset + m.out_off + p
-            buf[o:o + 8] = m.data[p:p + 8]
+            buf[o:o + n] = m.data[p:p + n]
 
 
 class RelaPlt(Chunk):
