@@ -91,3 +91,30 @@ def test_pie_weak_undefined_pc_relative_in_data(tmp_path, direct_ld):
         assert p.returncode == 0, p.stderr
         got[who] = _run(["objdump", "-s", "-j", ".data", who], tmp_path).splitlines()[4:]
     assert got["braze"] == got["bfd"]
+
+
+@pytest.mark.parametrize("sect,ref", [(".data", ".long ext_fn - ."), (".text", ".long ext_fn - ."),
+                                       (".text", ".quad ext_fn - .")], ids=["data-pc32", "text-pc32", "text-pc64"])
+def test_pie_pc_relative_address_of_library_function(tmp_path, direct_ld, sect, ref):
+    """A PIE's PC-relative address of a library's function: from writable data bfd makes the canonical
+    PLT entry (the .dynsym value is the entry, as in a non-PIE); from code PC32 is refused and PC64 is
+    a text relocation.  braze ignored the canonical entry in a PIE and wrote the address as 0."""
+    (tmp_path / "f.s").write_text(f"\t.section {sect},\"{'aw' if sect == '.data' else 'ax'}\"\n\t{ref}\n"
+                                  "\t.text\n\t.globl _start\n_start:\tret\n")
+    (tmp_path / "lib.s").write_text("\t.text\n\t.globl ext_fn\n\t.type ext_fn,@function\next_fn:\tret\n")
+    _run(["as", "f.s", "-o", "f.o"], tmp_path)
+    _run(["as", "lib.s", "-o", "lib.o"], tmp_path)
+    _run(["ld.bfd", "-shared", "lib.o", "-o", "lib.so"], tmp_path)
+    got = {}
+    for who, cmd in (("bfd", ["ld.bfd"]), ("braze", direct_ld)):
+        p = subprocess.run([*map(str, cmd), "-pie", "f.o", "lib.so", "-o", who], cwd=tmp_path, env=tool_env(),
+                           capture_output=True, text=True)
+        if p.returncode:
+            got[who] = "error"
+            continue
+        data = _run(["objdump", "-s", "-j", sect, who], tmp_path).splitlines()[4:5]
+        relocs = [line.split()[2:] for line in _run(["readelf", "-rW", who], tmp_path).splitlines() if "R_X86_64" in line]
+        dyn = [line.split()[1] for line in _run(["readelf", "--dyn-syms", "-W", who], tmp_path).splitlines()
+               if line.endswith(" ext_fn")]
+        got[who] = (data, [" ".join(r[:1] + r[2:]) for r in relocs], dyn)
+    assert got["braze"] == got["bfd"]

@@ -841,7 +841,8 @@ def _allocate(ctx) -> None:
             elif pre and s.plt_idx < 0:
                 s.plt_idx = len(plt.syms)
                 plt.syms.append(s)
-            if nd & NEEDS_CPLT and not cfg.pic and s.rank == SHARED:
+            if nd & NEEDS_CPLT and not cfg.shared and s.rank == SHARED:
+                # (a PIE's only from a PC-relative word in writable data, x86-64: bfd's as a non-PIE's)
                 if T.protected_cplt_error:
                     _refuse_protected(ctx, s, "non-canonical reference to canonical protected function")
                 s.canonical_plt = True

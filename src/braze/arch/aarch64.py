@@ -729,7 +729,16 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
         if cls == _C_PAGE or cls == _C_PREL:
             if t in (R_PREL64, R_PREL32, R_PREL16) and not sflags & SHF_ALLOC:
                 continue
-            if pic and s.rank != SHARED and not (s.type == STT_GNU_IFUNC and s.rank >= COMMON):
+            if pic and s.rank == SHARED:
+                # bfd: no copy relocation or canonical PLT entry for these in PIC output (braze wrote
+                # the address as 0): a library's symbol is refused
+                if t in _PC_RELATIVE and sflags & SHF_ALLOC and not writable:
+                    _err_may_bind(ctx, obj, sec, off, t, s)
+                else:
+                    diag.error(f"{obj.name}({sec.name}+0x{off:x}): unresolvable {rname(t)} relocation "
+                               f"against symbol `{diag.demangle(s.name)}'")
+                continue
+            if pic and not (s.type == STT_GNU_IFUNC and s.rank >= COMMON):
                 # bfd (aarch64): no dynamic relocation, the link-time address, whatever the symbol's
                 # binding, except a PC-relative form in read-only code against a preemptible one
                 if t in _PC_RELATIVE and sflags & SHF_ALLOC and not writable and is_preemptible(ctx, s):

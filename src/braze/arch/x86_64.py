@@ -465,6 +465,17 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 act = pc_row[_sym_kind(ctx, s, shared)]
                 if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
                     _err_nocopyreloc(ctx, obj, sec, off, t, s)
+                elif act == COPY_OR_CPLT and pic and not writable and s.type in (STT_FUNC, STT_GNU_IFUNC):
+                    # bfd: a PIE's PC-relative address of a library's function from read-only code
+                    # is refused (no canonical PLT entry there), but a PC64 one is a text relocation
+                    # (with the PLT entry its check made); from writable data it makes the canonical
+                    # PLT entry, as a non-PIE
+                    if t == R_PC64 and sflags & SHF_ALLOC:
+                        _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+                        rela_dyn.relocs.append(_DynReloc(t, sec, off, s, None, _addend(raw, rels, i)))
+                        _textrel(ctx, sec, obj, s)
+                    else:
+                        _err_pic(ctx, obj, sec, off, t, s)
                 elif act == COPY_OR_CPLT:
                     _copy_or_cplt(ctx, s)
                 elif act == ERROR:
