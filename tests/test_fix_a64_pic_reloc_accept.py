@@ -28,6 +28,7 @@ import subprocess
 import pytest
 
 import a64_harness as H
+from elfrows import dyn_relocs, section_words, tool
 from harness import tool_env
 
 SCRIPT = ("SECTIONS { a = .; b = 0x1234; .fz : { c = .; LONG(0) f = ABSOLUTE(.); } d = a + 4; "
@@ -89,14 +90,9 @@ def _cross_tools():
 def lib(tmp_path_factory):
     d = tmp_path_factory.mktemp("a64lib")
     (d / "lib.s").write_text(LIB)
-    subprocess.run([H.PREFIX + "as", "lib.s", "-o", "lib.o"], cwd=d, check=True, env=tool_env())
-    subprocess.run([H.PREFIX + "ld.bfd", "-shared", "lib.o", "-o", "lib.so"], cwd=d, check=True, env=tool_env())
+    tool(["as", "lib.s", "-o", "lib.o"], d, H.PREFIX)
+    tool(["ld.bfd", "-shared", "lib.o", "-o", "lib.so"], d, H.PREFIX)
     return d / "lib.so"
-
-
-def _tool(args, cwd) -> str:
-    return subprocess.run([H.PREFIX + args[0], *args[1:]], cwd=cwd, capture_output=True, text=True,
-                          env=tool_env(), check=True).stdout
 
 
 def _result(cmd, cwd, out, sec):
@@ -105,9 +101,7 @@ def _result(cmd, cwd, out, sec):
     if p.returncode:
         assert not (cwd / out).exists()
         return "error"
-    data = _tool(["objdump", "-s", "-j", sec, out], cwd).splitlines()[4:]
-    relocs = [line.split()[2:] for line in _tool(["readelf", "-rW", out], cwd).splitlines() if "R_AARCH64" in line]
-    return [" ".join(r[:1] + r[2:]) for r in relocs], [" ".join(d.split()[1:5]) for d in data]
+    return dyn_relocs(out, cwd, H.PREFIX), section_words(out, cwd, sec, H.PREFIX)
 
 
 @pytest.mark.parametrize("reloc,sym,mode,sec", CASES, ids=[f"{r}-{s}{m}-{'text' if c == CODE else 'data'}"
@@ -115,7 +109,7 @@ def _result(cmd, cwd, out, sec):
 def test_a64_pic_reloc_vs_bfd(tmp_path, direct_ld, lib, reloc, sym, mode, sec):
     (tmp_path / "t.ld").write_text(SCRIPT)
     (tmp_path / "r.s").write_text(f"\t{sec}\n\t.p2align 3\n\t.reloc ., R_AARCH64_{reloc}, {sym}\n\t.xword 0\n" + DEFS)
-    subprocess.run([H.PREFIX + "as", "r.s", "-o", "r.o"], cwd=tmp_path, check=True, env=tool_env())
+    tool(["as", "r.s", "-o", "r.o"], tmp_path, H.PREFIX)
     name = sec.split()[1].split(",")[0]
     got = {who: _result([*cmd, mode, "r.o", "-T", "t.ld", str(lib), "-o", who], tmp_path, who, name)
            for who, cmd in (("bfd", [H.PREFIX + "ld.bfd"]), ("braze", direct_ld))}

@@ -5,11 +5,9 @@ bfd's default script, the assignments first.  Compared with ld.bfd: the symbols'
 section and program headers, and (non-PIE) what the program prints."""
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from harness import tool_env
+from elfrows import symbol_rows, tool
 
 SRC = r"""#include <stdio.h>
 extern char a[], b[], c[], d[];
@@ -20,26 +18,16 @@ int main(void) { for (int i = 0; i < 4; i++) printf("%lx ", (unsigned long)tab[i
 DEFSYMS = ["a=ABSOLUTE(x)", "b=(x+4)&~3", "c=x+SIZEOF(.bss)", "d=x*1+__bss_start-__bss_start"]
 
 
-def _run(args, cwd) -> str:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=tool_env(), check=True).stdout
-
-
-def _rows(path, cwd) -> list[str]:
-    out = _run(["readelf", "-sW", path], cwd)
-    return sorted(" ".join(f[1:2] + f[3:]) for f in (line.split() for line in out.splitlines())
-                  if len(f) == 8 and f[7] in ("a", "b", "c", "d", "x"))
-
-
 @pytest.mark.parametrize("mode", ["-pie", "-no-pie", "-static"])
 def test_defsym_expressions_vs_bfd(tmp_path, braze_lddir, mode):
     (tmp_path / "ds.c").write_text(SRC)
-    _run(["gcc", "-c", "ds.c"], tmp_path)
+    tool(["gcc", "-c", "ds.c"], tmp_path)
     flags = [f"-Wl,--defsym,{d}" for d in DEFSYMS]
     got = {}
     for who, how in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{braze_lddir}/"])):
-        _run(["gcc", *how, mode, "ds.o", *flags, "-o", who], tmp_path)
-        heads = [line.strip() for line in _run(["readelf", "-SlW", who], tmp_path).splitlines()
+        tool(["gcc", *how, mode, "ds.o", *flags, "-o", who], tmp_path)
+        heads = [line.strip() for line in tool(["readelf", "-SlW", who], tmp_path).splitlines()
                  if "STRTAB" not in line and "section headers, starting" not in line]
-        ran = _run([f"./{who}"], tmp_path) if mode != "-pie" else ""
-        got[who] = (_rows(who, tmp_path), heads, ran)
+        ran = tool([f"./{who}"], tmp_path) if mode != "-pie" else ""
+        got[who] = (symbol_rows(who, tmp_path, {"a", "b", "c", "d", "x"}), heads, ran)
     assert got["braze"] == got["bfd"]

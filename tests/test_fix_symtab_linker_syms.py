@@ -8,11 +8,9 @@
 Compared: the symbols' rows (value, type, binding, visibility, section index)."""
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from harness import tool_env
+from elfrows import symbol_rows, tool
 
 EHDR = "extern char __ehdr_start[];\nint main(void) { return __ehdr_start[0] == 0x7f ? 0 : 1; }\n"
 HIDDEN_REF = """extern char _end[] __attribute__((visibility("hidden")));
@@ -22,24 +20,14 @@ int main(void) { return _end == 0 || hid == 0; }
 INSERT = "SECTIONS { .foo : { *(.foo) } hid = .; } INSERT AFTER .data;\nHIDDEN(own = 1);\n"
 
 
-def _run(args, cwd) -> str:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=tool_env(), check=True).stdout
-
-
-def _rows(path, cwd, names) -> list[str]:
-    out = _run(["readelf", "-sW", path], cwd)
-    return sorted(" ".join(f[1:2] + f[3:]) for f in (line.split() for line in out.splitlines())
-                  if len(f) == 8 and f[7] in names)
-
-
 @pytest.mark.parametrize("mode", ["-pie", "-no-pie", "-static", "-static-pie", "-shared"])
 def test_ehdr_start_section(tmp_path, braze_lddir, mode):
     (tmp_path / "e.c").write_text(EHDR)
-    _run(["gcc", "-O2", "-fPIC", "-c", "e.c"], tmp_path)
+    tool(["gcc", "-O2", "-fPIC", "-c", "e.c"], tmp_path)
     got = {}
     for who, how in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{braze_lddir}/"])):
-        _run(["gcc", *how, mode, "e.o", "-o", who], tmp_path)
-        got[who] = _rows(who, tmp_path, {"__ehdr_start"})
+        tool(["gcc", *how, mode, "e.o", "-o", who], tmp_path)
+        got[who] = symbol_rows(who, tmp_path, {"__ehdr_start"})
     assert got["bfd"] and got["braze"] == got["bfd"]
 
 
@@ -47,9 +35,9 @@ def test_ehdr_start_section(tmp_path, braze_lddir, mode):
 def test_hidden_reference_to_script_symbol(tmp_path, braze_lddir, mode):
     (tmp_path / "h.c").write_text(HIDDEN_REF)
     (tmp_path / "ins.ld").write_text(INSERT)
-    _run(["gcc", "-O2", "-c", "h.c"], tmp_path)
+    tool(["gcc", "-O2", "-c", "h.c"], tmp_path)
     got = {}
     for who, how in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{braze_lddir}/"])):
-        _run(["gcc", *how, mode, "h.o", "-Wl,-T,ins.ld", "-o", who], tmp_path)
-        got[who] = _rows(who, tmp_path, {"_end", "hid", "own"})
+        tool(["gcc", *how, mode, "h.o", "-Wl,-T,ins.ld", "-o", who], tmp_path)
+        got[who] = symbol_rows(who, tmp_path, {"_end", "hid", "own"})
     assert got["bfd"] and got["braze"] == got["bfd"]

@@ -220,14 +220,16 @@ def _bfd_order(rows: list) -> list:
 
 def _keep_symbolic_words(ctx, buf, relocs) -> None:
     """A word that gets a symbolic dynamic relocation (a 64-bit pointer, or on some targets a
-    PC-relative word, against a symbol: Target.symbolic_dyn_widths) holds the input's bytes in bfd's
-    output, not the link-time value: the loader computes it from the relocation alone."""
+    PC-relative word, against a symbol: Target.symbolic_dyn_widths), or an IRELATIVE, holds the input's
+    bytes in bfd's output, not the link-time value: the loader computes it from the relocation alone."""
     from ..inputs.object import InputSection
     widths = ctx.target.symbolic_dyn_widths
+    irel = ctx.target.R_IRELATIVE
     for r in relocs:
         m = r.place
-        n = widths.get(r.type, 0)
-        if n and r.sym is not None and type(m) is InputSection and m.out is not None:
+        # (an IRELATIVE's word too: bfd puts the resolver's address in the addend only)
+        n = widths.get(r.type, 0) if r.sym is not None else 8 if r.type == irel else 0
+        if n and type(m) is InputSection and m.out is not None:
             p = r.poff
             o = m.out.offset + m.out_off + p
             buf[o:o + n] = m.data[p:p + n]

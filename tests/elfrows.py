@@ -1,0 +1,36 @@
+"""What the link-with-bfd-and-braze tests compare, read with binutils (`prefix`: a cross tool's, e.g.
+"aarch64-linux-gnu-"): symbol rows, a section's words, the dynamic relocations in their order."""
+from __future__ import annotations
+
+import subprocess
+
+from harness import tool_env
+
+
+def tool(args, cwd, prefix: str = "") -> str:
+    """Run a binutils tool (or any command when prefix is empty) and return its stdout."""
+    return subprocess.run([prefix + str(args[0]), *map(str, args[1:])], cwd=cwd, capture_output=True,
+                          text=True, env=tool_env(), check=True).stdout
+
+
+def symbol_rows(path, cwd, names, prefix: str = "", dyn: bool = False) -> list[tuple]:
+    """(value, type, bind, visibility, section index, name) of the named .symtab (or .dynsym)
+    symbols, sorted."""
+    out = tool(["readelf", "-W", "--dyn-syms" if dyn else "-s", path], cwd, prefix)
+    if not dyn:
+        out = out.partition("Symbol table '.symtab'")[2]
+    return sorted((f[1], f[3], f[4], f[5], f[6], f[7]) for f in (line.split() for line in out.splitlines())
+                  if len(f) == 8 and f[0].endswith(":") and f[7] in names)
+
+
+def section_words(path, cwd, section: str, prefix: str = "") -> list[str]:
+    """The section's contents as objdump -s shows them (address and words, without the ASCII)."""
+    lines = tool(["objdump", "-s", "-j", section, path], cwd, prefix).splitlines()[4:]
+    return [" ".join(line.split()[:5]) for line in lines]
+
+
+def dyn_relocs(path, cwd, prefix: str = "") -> list[str]:
+    """The dynamic relocations in file order: type, symbol name and addend (not the offset or value)."""
+    out = tool(["readelf", "-rW", path], cwd, prefix)
+    return [" ".join(f[2:3] + f[4:]) for f in (line.split() for line in out.splitlines())
+            if len(f) > 2 and f[2].startswith("R_")]
