@@ -276,9 +276,12 @@ class Reader:
         m = _assign_re().match(expr)
         if m:
             names = [] if m.group(1)[0].isdigit() else [m.group(1)]
-        else:           # (an expression: each symbol it names)
+        else:           # (an expression: each symbol it reads)
             from .insertscript import defsym_assigns
-            names = _expr_names(defsym_assigns(name, expr)[0].expr) if not kind else []
+            from .scriptlayout import symbol_refs
+            names = []
+            if not kind:
+                symbol_refs(defsym_assigns(name, expr)[0].expr, names)
         for n in names:
             if n not in LINKER_SYMS:
                 r = self.ctx.sym(wrapped_ref(self.cfg.wraps, n))
@@ -899,18 +902,6 @@ class Reader:
 
 
 
-
-
-def _expr_names(e) -> list:
-    """The symbols a script expression names (not `.`, not section names)."""
-    if e is None or isinstance(e, str):
-        return []
-    if e.op == "sym":
-        return [e.a]
-    if e.op in ("num", "dot"):
-        return []
-    subs = (e.b, e.c) if e.op in ("call", "un", "bin") else (e.a, e.b, e.c)
-    return [n for x in subs for n in _expr_names(x)]
 
 
 def read_inputs(ctx) -> None:

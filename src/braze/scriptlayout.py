@@ -2701,13 +2701,14 @@ def _assign(env, st, a, cur):
     st.dot_home[a.name] = home
     st.types = getattr(st, "types", {})
     names: list = []
-    _symbol_refs(a.expr, names)
+    symbol_refs(a.expr, names)
     if len(names) == 1:             # bfd (assign_src): the type of the one symbol the value comes from;
         st.types[a.name] = names[0]     # none when the expression reads two (`x + y`, even `x - x`)
     env.defined_now.add(a.name)
 
 
-def _symbol_refs(e, out: list) -> None:
+def symbol_refs(e, out: list) -> None:
+    """Append the symbols an expression reads (each time it reads one; not DEFINED()'s operand)."""
     if not isinstance(e, Expr):
         return
     if e.op == "sym":
@@ -2716,7 +2717,7 @@ def _symbol_refs(e, out: list) -> None:
     if e.op == "call" and e.a in ("DEFINED", "ADDR", "LOADADDR", "SIZEOF", "ALIGNOF", "ORIGIN", "LENGTH"):
         return
     for x in (e.b, e.c) if e.op in ("bin", "call") else (e.a, e.b, e.c):
-        _symbol_refs(x, out)
+        symbol_refs(x, out)
 
 
 def _after_end(st):
