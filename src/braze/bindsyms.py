@@ -51,6 +51,7 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
     sto_mask: int = r.ctx.target.sto_flags_mask
     large = False
     new_undefs = 0
+    is_ir = bool(getattr(obj, "is_ir", False))
     i = fg
     while i < n:
         e = esyms[i]
@@ -100,6 +101,7 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
             s.visibility = vis_merge(s.visibility, vis)
         i += 1
         if shndx == SHN_UNDEF:
+            s.ref_ir_only = is_ir and (s.ref_ir_only or not s.ref_regular)
             s.ref_regular = True
             if bind != STB_WEAK:
                 if not s.ref_strong and s.rank == NONE and not s.ref_dynamic:
@@ -269,6 +271,11 @@ def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:
             continue
         s = symtab.get(name)
         if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+            if s.ref_ir_only and so.columns()[5][i] & 0x7fff > 1:
+                # bfd: references made only by the plugin's IR do not make a library needed for a
+                # versioned definition (libstdc++'s __gxx_personality_v0@@CXXABI_1.3, which the
+                # compiled code may no longer use); the rescan after LTO decides on the objects' own
+                continue
             return s, so.row(i)
     return None
 

@@ -63,6 +63,7 @@ class Context:
         # facts explain.py reports: (member ObjectFile, Symbol that pulled it in | None) in load
         # order, and each non-whole use of an archive ([Archive, members it loaded]), in order
         self.extracted: list = []
+        self.pre_lto_refs: dict = {}      # explain._references before the IR files left (-Map)
         self.archive_uses: list = []
         self.as_needed_dso_ref: dict = {}  # id(Symbol) -> the library whose reference kept one of them
         self.as_needed_why: list = []     # (SharedFile, Symbol, its .dynsym entry) per --as-needed library kept

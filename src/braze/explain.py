@@ -147,9 +147,10 @@ def map_archive_members(ctx) -> list[str]:
         return []
     out = ["Archive member included to satisfy reference by file (symbol)", ""]
     refs = _references(ctx)
+    refs.update(ctx.pre_lto_refs)
     _short_names(s.name for _o, s in ctx.extracted if s is not None)
     for obj, s in ctx.extracted:
-        name = obj.name
+        name = getattr(obj, "member_name", obj.name)
         head = name + "\n" + " " * 30 if len(name) >= 29 else f"{name:<30}"
         if s is None:
             out.append(f"{head}(--whole-archive)")

@@ -87,6 +87,7 @@ class IRFile:
 
     def __init__(self, name, path, fd, offset, size, archive, view, host, handle):
         # bfd's name for the plugin's symbols (-y, diagnostics): the file, or the bare member name
+        self.member_name = name     # -Map's first section names the member as bfd does
         if archive is not None and name.startswith(archive.path + "(") and name.endswith(")"):
             name = name[len(archive.path) + 1:-1]
         self.name = f"{name} (symbol from plugin)"
@@ -668,6 +669,10 @@ class PluginHost:
         r = self.reader
         irs = set(map(id, self.files))
         objs = ctx.objs
+        if ctx.config.map_file and ctx.extracted:
+            # the map names the file whose reference loaded a member: the IR's, which leaves now
+            from .explain import _references
+            ctx.pre_lto_refs = _references(ctx)
         ctx.objs = [o for o in objs if id(o) not in irs]
         # bfd's insertion point: after the first claimed file in load order; when that is an
         # archive member, after the last object or library (--as-needed too: all are on bfd's file
@@ -796,7 +801,7 @@ class PluginHost:
                 if s is not None:
                     touched[id(s)] = s
         for s in touched.values():
-            s.ref_regular = s.ref_strong = False
+            s.ref_regular = s.ref_strong = s.ref_ir_only = False
         for o in ctx.objs:
             syms = o.syms
             esyms = o.esyms

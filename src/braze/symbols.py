@@ -22,7 +22,7 @@ class Symbol:
                  "plt_idx", "pltgot_idx", "iplt_idx", "copyrel", "canonical_plt", "version", "verneed",
                  "needs", "dyn_version", "linker_defined", "hidden_local", "wrapped", "aux_idx",
                  "version_hidden", "used_in_reloc", "keep", "def_dynamic", "script_abs", "large_common",
-                 "sto_flags")
+                 "sto_flags", "ref_ir_only")
 
     def __init__(self, name: str):
         self.name: str = name
@@ -66,6 +66,7 @@ class Symbol:
         self.script_abs: Any = False    # --defsym/script `sym = expr` that bfd lists as SHN_ABS
         self.large_common: Any = False  # COMMON, and every common declaration was the target's large one
         self.sto_flags: int = 0         # st_other bits besides the visibility (Target.sto_flags_mask), ORed
+        self.ref_ir_only: Any = False   # referenced, and only by the LTO plugin's IR files so far
 
     def __repr__(self):
         return f"<Symbol {self.name} rank={self.rank} file={self.file}>"
