@@ -1928,6 +1928,14 @@ def layout(ctx) -> None:
         prev = snap
     if snap != prev:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
+    for s, c in kept:     # (before the final walk: section_for_dot skips unallocated ones)
+        if getattr(c, "script_made", False) and not c.size and c.type == SHT_NOBITS and s.type is None \
+                and c.flags == SHF_ALLOC | SHF_WRITE and not getattr(c, "members", None) \
+                and not getattr(c, "shdr_flags", 0):
+            # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
+            # it; otherwise its flags stay empty: PROGBITS, "W", in no segment
+            c.type = SHT_PROGBITS
+            c.flags = SHF_WRITE
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
