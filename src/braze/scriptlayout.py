@@ -564,6 +564,14 @@ def bin_sections(ctx) -> None:
                 eh_inputs.append(sec)
                 if a and st.__dict__.get("eh_stmt") is None:
                     st.eh_stmt, st.eh_index = a[0].stmt, a[0].index
+                elif a is None and ".eh_frame" not in orphans and ".eh_frame" not in by_name:
+                    # bfd: an orphan of the first file that has one, among the other orphans in
+                    # input order (the merged section takes this place: attach_synthetic)
+                    os_ = orphans[".eh_frame"] = _new_out(".eh_frame", sec, unwind)
+                    os_.is_orphan = True
+                    os_.first_obj = obj_idx
+                    os_.eh_placeholder = True
+                    _add_flags(os_, sec)
                 continue
             if a is not None:
                 m, sort = a
@@ -741,10 +749,15 @@ def bin_sections(ctx) -> None:
         os_.members = [m for _, m in lst]
         for m in os_.members:
             m.out = os_
+        eh = getattr(os_, "eh_placeholder", False)
+        if eh and st.__dict__.get("eh_stmt") is not None:
+            continue            # (a later .eh_frame went to a statement: the merged one goes there)
         stmt = OutSecStmt(name, "")
         stmt.orphan = True
         st.chunk_of[id(stmt)] = os_
         st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], os_.members)
+        if eh:
+            st.eh_orphan = stmt
         _place_orphan(st, stmt, os_)
     for stmt in st.stmts:
         if isinstance(stmt, OutSecStmt) and stmt.type == "READONLY" and id(stmt) in outs:
@@ -1301,6 +1314,12 @@ def attach_synthetic(ctx, chunks) -> None:
         target = None
         idx = None
         syn = ctx.syn
+        if c is syn.eh_frame and st.__dict__.get("eh_orphan") is not None:
+            stmt = st.eh_orphan     # (the orphan place of the first input .eh_frame)
+            st.chunk_of[id(stmt)] = c
+            st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+            mine.add(id(c))
+            continue
         if c is syn.eh_frame and st.__dict__.get("eh_stmt") is not None:
             target, idx = st.eh_stmt, st.eh_index
         else:
