@@ -71,6 +71,9 @@ def _link(ctx, config) -> LinkResult:
     if config.print_output_format:      # bfd: the emulation's (-m or the default), before any input is read
         sys.stdout.write(ctx.target.output_format + "\n")
     if config.relocatable:              # -r: a different output, an ET_REL object
+        if config.orphan_handling != "place":
+            from .scriptlayout import check_orphan_handling
+            check_orphan_handling(ctx)
         from .relocatable import link_relocatable
         link_relocatable(ctx)
         if config.time:
