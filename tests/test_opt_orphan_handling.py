@@ -80,7 +80,9 @@ def work(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("orphans")
     for name, text in (("fw.c", FW), ("quiet.c", FW_QUIET), ("fw.ld", FW_LD), ("kernelish.ld", KERNELISH_LD)):
         (d / name).write_text(text)
-    for src in ("fw", "quiet"):
+    (d / "unused.c").write_text('int unused_fn(void) { return 3; }\n'
+                                '__attribute__((section("extra_sec"))) int ex = 1;\n')
+    for src in ("fw", "quiet", "unused"):
         _ok(["gcc", "-O1", "-fno-pie", "-ffreestanding", "-fno-stack-protector", "-c", f"{src}.c",
              "-o", f"{src}.o"], d)
     (d / "hello.c").write_text('#include <stdio.h>\n__attribute__((section("user_data"))) int v = 2;\n'
@@ -169,6 +171,17 @@ def test_static_script_two_files(work, mode):
     bfd, mine = _links(work, _direct(["-static", "-T", "fw.ld", "quiet.o", "fw.o", "-e", "_start",
                                       "--allow-multiple-definition", f"--orphan-handling={mode}"]),
                        f"two-{mode}")
+    _compare(bfd, mine)
+
+
+@pytest.mark.parametrize("mode", ["warn", "error", "discard"])
+def test_gc_sections(work, mode):
+    """A gc'd orphan is not reported, nor the .note.GNU-stack of a file none of whose allocated
+    sections is kept (bfd keeps such a file's unflagged sections only then)."""
+    bfd, mine = _links(work, _direct(["-static", "--gc-sections", "-T", "fw.ld", "quiet.o", "unused.o",
+                                      f"--orphan-handling={mode}"]), f"gc-{mode}")
+    if mode != "discard":
+        assert not any("unused.o" in ln for ln in bfd[1]) and any("quiet.o" in ln for ln in bfd[1])
     _compare(bfd, mine)
 
 

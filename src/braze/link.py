@@ -83,6 +83,9 @@ def _link(ctx, config) -> LinkResult:
         from .emitrelocs import check_options
         check_options(config)
     read_inputs(ctx);                        ctx.mark("read inputs")
+    if config.orphan_handling != "place":
+        from .scriptlayout import check_orphan_handling
+        check_orphan_handling(ctx)
     if config.why_extract or config.print_archive_stats:
         explain.after_inputs(ctx)
     if config.cref:

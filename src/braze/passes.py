@@ -50,9 +50,6 @@ def resolve_symbols(ctx) -> None:
     symtab = ctx.symtab
     linker_syms: Any = LINKER_SYMS
     extra = ctx.target.extra_linker_syms      # the target's default script defines more
-    if cfg.orphan_handling != "place":
-        from .scriptlayout import check_orphan_handling
-        check_orphan_handling(ctx, any(not _assign_re().match(e) for _n, e in cfg.defsyms))
     if any(not _assign_re().match(e) for _n, e in cfg.defsyms) and not cfg.relocatable:
         from .insertscript import defsyms_to_script
         defsyms_to_script(ctx)

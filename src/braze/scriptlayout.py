@@ -784,11 +784,12 @@ def bin_sections(ctx) -> None:
         _check_nocrossrefs(ctx, st.script.nocrossrefs)
 
 
-def check_orphan_handling(ctx, defsym_exprs: bool = False) -> None:
+def check_orphan_handling(ctx) -> None:
     """--orphan-handling=warn|error|discard is reproduced where bfd's list of orphans is known: a
     static, non-PIE x86-64 link laid out by a SECTIONS script given with -T (bfd's list there
     holds the linker-made sections its relocation check puts in its dynobj, see report_orphans;
     elsewhere that set depends on bfd internals braze does not model: refused)."""
+    from .passes import _assign_re
     cfg = ctx.config
     mode = cfg.orphan_handling
     if mode == "place":
@@ -798,9 +799,11 @@ def check_orphan_handling(ctx, defsym_exprs: bool = False) -> None:
         why = "with -r"
     elif ctx.target.orphan_static_dynobj is None:
         why = f"for {ctx.target.name}"
-    elif ctx.pending_lscript is None or ctx.insert_scripts or defsym_exprs:
+    elif ctx.pending_lscript is None or ctx.insert_scripts or \
+            any(not _assign_re().match(e) for _n, e in cfg.defsyms):
+        # (a --defsym expression beyond SYMBOL±NUMBER lays the link out by bfd's default script)
         why = "without a SECTIONS script given with -T (bfd's default script)"
-    elif ctx.dynamic:
+    elif cfg.shared or cfg.pie or ctx.dsos:
         why = "in a dynamic link (PIE, -shared, -static-pie, or shared libraries)"
     elif not cfg.z_combreloc:
         why = "with -z nocombreloc"
@@ -883,9 +886,14 @@ def report_orphans(ctx, st, found, by_name) -> None:
     for i, sec in found:
         by_obj.setdefault(i, {})[sec.shndx] = sec
     prop_seen = False
+    gc = ctx.config.gc_sections
     for i, obj in enumerate(objs):
         mine = by_obj.get(i, {})
         fnames = _file_names(obj)
+        # (--gc-sections: bfd keeps a file's unreferenced sections without flags, .note.GNU-stack
+        # among them, only when some allocated non-note section of that file is kept)
+        stack_kept = not gc or any(x is not None and x.alive and x.flags & SHF_ALLOC and x.type != SHT_NOTE
+                                   for x in obj.sections)
         heads = _header_names(obj) if mine or getattr(obj, "view", None) is not None and \
             type(obj).__name__ == "ObjectFile" else []
         if mine and not heads:
@@ -899,7 +907,7 @@ def report_orphans(ctx, st, found, by_name) -> None:
                     if prop_seen:
                         continue
                     prop_seen = True
-                elif name != ".note.GNU-stack":
+                elif name != ".note.GNU-stack" or not stack_kept:
                     continue
                 if any(m.file_ok(obj.name, fnames) and m.match(name, fnames, 0) is not False for m in st.matchers):
                     continue
