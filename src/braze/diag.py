@@ -139,16 +139,22 @@ _late_lines: list[str] = []   # bfd's final-link errors (see error_at_write)
 
 def error_at_write(line: str) -> None:
     """An error bfd reports only while writing the output (its relocation pass), after everything
-    the layout prints: `line` is printed as it is (bfd's `%X` lines without a program name) when the
-    output would be written, and fails the link there."""
+    the layout prints: `line` is printed as it is (bfd's `%X` lines without a program name) when
+    the relocations would be applied (check_late_lines), and fails the link there."""
     _late_lines.append(line)
 
 
-def check_errors(final: bool = False) -> None:
-    if final and _late_lines:
+def check_late_lines() -> None:
+    """Where bfd's final link starts relocating: print error_at_write's lines and fail the link (the
+    relocations against what they name would not be written as bfd writes them)."""
+    if _late_lines:
         for line in _late_lines:
-            error(line, at_end=True, bare=True)
+            error(line, bare=True)
         _late_lines.clear()
+        check_errors()
+
+
+def check_errors(final: bool = False) -> None:
     if final and _late:
         _errors.extend(_late)
         _late.clear()

@@ -108,6 +108,8 @@ def _link(ctx, config) -> LinkResult:
     if config.print_memory_usage:
         from .memusage import print_memory_usage
         print_memory_usage(ctx)
+    from . import diag
+    diag.check_late_lines()                 # (bfd's final-link errors: references to discarded sections)
     writer.write_sections(ctx);              ctx.mark("write sections")
     writer.apply_relocations(ctx);           ctx.mark("apply relocations")
     if config.emit_relocs:
