@@ -58,7 +58,7 @@ Z_PREFIX = {"nounique": "unique", "nounique-symbol": "unique-symbol", "lazy": "n
             "nopack-relative-relocs": "pack-relative-relocs", "combreloc": "nocombreloc"}
 # Handlers that only validate their value (the one braze supports is the default): value -> a refused one.
 VALIDATING = {"m": ("elf_x86_64", "elf_i386"), "assert": ("pure-text", "val"), "hash-size=": ("0x100", "val"),
-              "max-cache-size=": ("4096", "12k")}
+              "max-cache-size=": ("4096", "12k"), "orphan-handling": ("warn", "val")}
 
 
 def _spell(name: str) -> str:

@@ -323,6 +323,14 @@ def _arg_size_map(c, s, v):
     c.size_map = v
 
 
+@_arg("orphan-handling")   # --orphan-handling=place|discard|warn|error (bfd: any case)
+def _arg_orphan_handling(c, s, v):
+    mode = v.lower()
+    if mode not in ("place", "discard", "warn", "error"):
+        raise LinkError('invalid argument to option "--orphan-handling"')
+    c.orphan_handling = mode
+
+
 @_arg("reproduce")
 def _arg_reproduce(c, s, v): c.reproduce = v
 
@@ -956,7 +964,7 @@ _UNSUPPORTED: dict[str, str] = {
                     "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
-    **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "split-by-file",
+    **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
@@ -973,7 +981,7 @@ _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "spare-dynamic-tags", "error-handling-script",
-    "Trodata-segment", "Tldata-segment", "sort-section", "orphan-handling", "task-link",
+    "Trodata-segment", "Tldata-segment", "sort-section", "task-link",
     "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
                       "split-by-reloc", "package-metadata"})

@@ -222,6 +222,7 @@ class Config:
     emit_relocs: bool = False     # -q/--emit-relocs: keep .rela.<section> in the final output
     define_common: bool = False   # -d/-dc/-dp: allocate common symbols even with -r
     size_map: str | None = None          # --size-map=FILE.html|FILE.json (braze): what takes the bytes
+    orphan_handling: str = "place"       # --orphan-handling=MODE: place, discard, warn, error
     reproduce: str | None = None         # --reproduce=FILE.tar (lld's): the inputs and a response file
     reproduce_argv: list[str] = field(default_factory=list)   # the command line, for response.txt
 

@@ -90,12 +90,18 @@ def info(msg: str) -> None:
     sys.stderr.write(f"{_prog}: {msg}\n")
 
 
-def error(msg: str) -> None:
-    """Record a non-fatal error: the link continues to report more, then fails at check_errors()."""
-    _errors.append(msg)
+_late: list[str] = []    # errors that fail the link only when the output would be written
+
+
+def error(msg: str, at_end: bool = False, bare: bool = False) -> None:
+    """Record a non-fatal error: the link continues to report more, then fails at check_errors()
+    (at_end: only at the last one, before the output is written, as bfd's `%X` errors: the passes
+    between still print their diagnostics)."""
+    (_late if at_end else _errors).append(msg)
     if _sink is not None:
         _sink.append(("error", msg))
-    sys.stderr.write(f"{_prog}: error: {msg}\n")
+    # (bare: a message bfd prints as it is, with no program name: its `%X` lines without `%P`)
+    sys.stderr.write(f"{msg}\n" if bare else f"{_prog}: error: {msg}\n")
 
 
 _STATE = ("_prog", "_warnings_fatal", "_warnings_off", "_fatal_requested", "_demangle", "_styles", "_sink")
@@ -120,13 +126,38 @@ def reset_state(prog: str = "braze", sink: list | None = None) -> None:
     _prog, _warnings_fatal, _warnings_off, _fatal_requested = prog, False, False, False
     _demangle, _styles, _sink = True, ("cxx", "rust"), sink
     _errors.clear()
+    _late.clear()
+    _late_lines.clear()
 
 
 def has_errors() -> bool:
     return bool(_errors)
 
 
-def check_errors() -> None:
+_late_lines: list[str] = []   # bfd's final-link errors (see error_at_write)
+
+
+def error_at_write(line: str) -> None:
+    """An error bfd reports only while writing the output (its relocation pass), after everything
+    the layout prints: `line` is printed as it is (bfd's `%X` lines without a program name) when
+    the relocations would be applied (check_late_lines), and fails the link there."""
+    _late_lines.append(line)
+
+
+def check_late_lines() -> None:
+    """Where bfd's final link starts relocating: print error_at_write's lines and fail the link (the
+    relocations against what they name would not be written as bfd writes them)."""
+    if _late_lines:
+        for line in _late_lines:
+            error(line, bare=True)
+        _late_lines.clear()
+        check_errors()
+
+
+def check_errors(final: bool = False) -> None:
+    if final and _late:
+        _errors.extend(_late)
+        _late.clear()
     if _errors:
         n = len(_errors)
         _errors.clear()

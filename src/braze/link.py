@@ -71,6 +71,9 @@ def _link(ctx, config) -> LinkResult:
     if config.print_output_format:      # bfd: the emulation's (-m or the default), before any input is read
         sys.stdout.write(ctx.target.output_format + "\n")
     if config.relocatable:              # -r: a different output, an ET_REL object
+        if config.orphan_handling != "place":
+            from .scriptlayout import check_orphan_handling
+            check_orphan_handling(ctx)
         from .relocatable import link_relocatable
         link_relocatable(ctx)
         if config.time:
@@ -80,6 +83,9 @@ def _link(ctx, config) -> LinkResult:
         from .emitrelocs import check_options
         check_options(config)
     read_inputs(ctx);                        ctx.mark("read inputs")
+    if config.orphan_handling != "place":
+        from .scriptlayout import check_orphan_handling
+        check_orphan_handling(ctx)
     if config.why_extract or config.print_archive_stats:
         explain.after_inputs(ctx)
     if config.cref:
@@ -102,6 +108,8 @@ def _link(ctx, config) -> LinkResult:
     if config.print_memory_usage:
         from .memusage import print_memory_usage
         print_memory_usage(ctx)
+    from . import diag
+    diag.check_late_lines()                 # (bfd's final-link errors: references to discarded sections)
     writer.write_sections(ctx);              ctx.mark("write sections")
     writer.apply_relocations(ctx);           ctx.mark("apply relocations")
     if config.emit_relocs:

@@ -18,10 +18,10 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_S
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, PT_PHDR,
                   PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO,
-                  STT_NOTYPE, STT_OBJECT, STT_COMMON, STB_GLOBAL, STV_HIDDEN, align_up)
+                  STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .sections import OutputSection, MergedSection
-from .symbols import NONE, COMMON, STRONG
+from .symbols import NONE, COMMON, WEAK, STRONG, ScriptDefs
 
 # linker-made symbols that stay with a SECTIONS script (the rest are defined by bfd's default script)
 SCRIPT_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "_TLS_MODULE_BASE_", "_DYNAMIC"))
@@ -548,6 +548,9 @@ def bin_sections(ctx) -> None:
     sort_kind = {}          # id(input section) -> how its (sorted) pattern sorts
     seq = 0
     file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
+    # --orphan-handling=warn|error|discard: the orphans, as bfd meets them (files, then sections)
+    report: list | None = [] if cfg.orphan_handling != "place" else None
+    discard = cfg.orphan_handling == "discard"
     for obj_idx, obj in enumerate(ctx.objs):
         for sec in obj.sections:
             if sec is None or not sec.alive:
@@ -559,6 +562,15 @@ def bin_sections(ctx) -> None:
                 sec.alive = False
                 continue
             a = assign.get(id(sec))
+            if a is None and report is not None:
+                report.append((obj_idx, sec))
+                if discard:
+                    if sec.name == ".eh_frame":
+                        raise LinkError(f"{st.script.path}: --orphan-handling=discard with .eh_frame an orphan "
+                                        "is not supported by braze")
+                    sec.alive = False
+                    st.discarded.add(id(sec))
+                    continue
             if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, unwind):
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
@@ -620,6 +632,8 @@ def bin_sections(ctx) -> None:
                 continue
             lst.append((key, sec))
     _copy_areas(ctx, st, outs, per_desc, orphans, orphan_members, by_name, file_seq)
+    if report is not None:
+        report_orphans(ctx, st, report, by_name)
     for ms in merged.values():
         ms.lst.extend(ms.finish())
     # COMMON symbols
@@ -783,6 +797,190 @@ def bin_sections(ctx) -> None:
         _check_nocrossrefs(ctx, st.script.nocrossrefs)
 
 
+def check_orphan_handling(ctx) -> None:
+    """--orphan-handling=warn|error|discard is reproduced where bfd's list of orphans is known: a
+    static, non-PIE x86-64 link laid out by a SECTIONS script given with -T (bfd's list there
+    holds the linker-made sections its relocation check puts in its dynobj, see report_orphans;
+    elsewhere that set depends on bfd internals braze does not model: refused)."""
+    from .passes import _assign_re
+    cfg = ctx.config
+    mode = cfg.orphan_handling
+    if mode == "place":
+        return
+    why = None
+    if cfg.relocatable:
+        why = "with -r"
+    elif ctx.target.orphan_static_dynobj is None:
+        why = f"for {ctx.target.name}"
+    elif ctx.pending_lscript is None or ctx.insert_scripts or \
+            any(not _assign_re().match(e) for _n, e in cfg.defsyms):
+        # (a --defsym expression beyond SYMBOL±NUMBER lays the link out by bfd's default script)
+        why = "without a SECTIONS script given with -T (bfd's default script)"
+    elif cfg.shared or cfg.pie or ctx.dsos:
+        why = "in a dynamic link (PIE, -shared, -static-pie, or shared libraries)"
+    elif not cfg.z_combreloc:
+        why = "with -z nocombreloc"
+    if why is not None:
+        raise LinkError(f"--orphan-handling={mode} is not supported by braze {why}: only in static links "
+                        "laid out by a -T SECTIONS script")
+
+
+def _bfd_dynreloc_wanted(s) -> bool:
+    """bfd's static-link test for a relocation naming global symbol `s` when it checks relocations
+    (after reading every input, before the script's assignments run): the symbol is not yet defined
+    by an input object (undefined, or defined by the script or the linker), or only weakly."""
+    f = s.file
+    if s.rank < COMMON or s.linker_defined or f is None or isinstance(f, ScriptDefs) or f.is_shared:
+        return True
+    return s.rank == WEAK
+
+
+def _linker_made_orphans(ctx, st) -> list:
+    """The sections bfd has made in its dynobj (the first input object) by the time it places
+    orphans in a static link: the target's fixed ones, then `.rela<section>` for each input section
+    (in input order, /DISCARD/ed ones too) with a relocation of a pointer type naming a symbol
+    _bfd_dynreloc_wanted, or an IFUNC from a 64-bit word outside code."""
+    t = ctx.target
+    # (--build-id: bfd makes its note in the first input object first)
+    names = ([".note.gnu.build-id"] if ctx.config.build_id else []) + list(t.orphan_static_dynobj or ())
+    seen = set(names)
+    ptr, gotl, abs64 = t.orphan_pointer_relocs, t.orphan_got_loads, t.orphan_abs64
+    gone = st.discarded
+    for obj in ctx.objs:
+        syms = obj.syms
+        fg = obj.first_global
+        for sec in obj.sections:
+            if sec is None or not sec.flags & SHF_ALLOC or not sec.rel_size or \
+                    not sec.alive and id(sec) not in gone:
+                continue
+            name = ".rela" + sec.name
+            if name in seen:
+                continue
+            for _off, info, _a in sec.relocs:
+                idx = info >> 32
+                typ = info & 0xffffffff
+                if idx < fg or (typ not in ptr and typ not in gotl):
+                    continue
+                s = syms[idx]
+                if s is None:
+                    continue
+                if _bfd_dynreloc_wanted(s) or typ == abs64 and s.type == STT_GNU_IFUNC and \
+                        not sec.flags & SHF_EXECINSTR:
+                    if typ in gotl:
+                        if s.rank >= COMMON and not s.linker_defined:
+                            # (bfd may turn the GOT load of a defined symbol into a pointer type
+                            # first; an undefined one stays a GOT load: checked)
+                            raise LinkError(f"--orphan-handling: a GOT load of `{s.name}' in {sec.name} of "
+                                            f"{obj.name}: whether bfd makes {name} for it is not reproduced "
+                                            "by braze")
+                        continue
+                    names.append(name)
+                    seen.add(name)
+                    break
+    return names
+
+
+_MADE_FLAGS = {".note.gnu.build-id": SHF_ALLOC, ".got": SHF_ALLOC | SHF_WRITE, ".got.plt": SHF_ALLOC | SHF_WRITE,
+               ".igot.plt": SHF_ALLOC | SHF_WRITE, ".iplt": SHF_ALLOC | SHF_EXECINSTR}
+
+
+def report_orphans(ctx, st, found, by_name) -> None:
+    """--orphan-handling=warn|error|discard: bfd's message for each orphan, in its order (files in
+    link order, each file's sections in order, the dynobj's linker-made ones after the first
+    file's own); `found` are the input orphans [(file index, section)]. warn: bfd's warning naming
+    the output section; error: bfd's error (the link goes on and fails at the end, no output);
+    discard: the input orphans were dropped already (references to them are bfd's errors), and a
+    linker-made orphan the link needs is refused."""
+    mode = ctx.config.orphan_handling
+    objs = ctx.objs
+    rows = []
+    n0 = 0
+    by_obj: dict = {}
+    for i, sec in found:
+        by_obj.setdefault(i, {})[sec.shndx] = sec
+    prop_seen = False
+    gc = ctx.config.gc_sections
+    for i, obj in enumerate(objs):
+        mine = by_obj.get(i, {})
+        fnames = _file_names(obj)
+        # (--gc-sections: bfd keeps a file's unreferenced sections without flags, .note.GNU-stack
+        # among them, only when some allocated non-note section of that file is kept)
+        stack_kept = not gc or any(x is not None and x.alive and x.flags & SHF_ALLOC and x.type != SHT_NOTE
+                                   for x in obj.sections)
+        heads = _header_names(obj) if mine or getattr(obj, "view", None) is not None and \
+            type(obj).__name__ == "ObjectFile" else []
+        if mine and not heads:
+            heads = [(k, s.name) for k, s in mine.items()]
+        for idx, name in heads:
+            sec = mine.get(idx)
+            if sec is None:
+                # sections braze's reader sets aside that bfd still has when it places orphans:
+                # every .note.GNU-stack, and the first file's .note.gnu.property (the others merged)
+                if name == ".note.gnu.property":
+                    if prop_seen:
+                        continue
+                    prop_seen = True
+                elif name != ".note.GNU-stack" or not stack_kept:
+                    continue
+                if any(m.file_ok(obj.name, fnames) and m.match(name, fnames, 0) is not False for m in st.matchers):
+                    continue
+                if name == ".note.gnu.property" and mode == "discard":
+                    raise LinkError("--orphan-handling=discard with .note.gnu.property an orphan is not "
+                                    "supported by braze")
+            rows.append((name, obj.name, _orphan_out(ctx, name, by_name)))
+        if i == 0:
+            n0 = len(rows)
+    made = []
+    if objs:
+        first = objs[0]
+        fnames = _file_names(first)
+        for name in _linker_made_orphans(ctx, st):
+            flags = _MADE_FLAGS.get(name, SHF_ALLOC)
+            m = next((m for m in st.matchers if m.file_ok(first.name, fnames)
+                      and m.match(name, fnames, flags) is not False), None)
+            if m is None:
+                if name == ".note.gnu.build-id" and mode == "discard":
+                    raise LinkError("--orphan-handling=discard with .note.gnu.build-id an orphan is not "
+                                    "supported by braze")
+                made.append((name, first.name, _orphan_out(ctx, name, by_name)))
+        rows[n0:n0] = made
+    st.made_orphans = {r[0] for r in made}
+    for name, fname, out in rows:
+        if mode == "warn":
+            diag.warn(f"orphan section `{name}' from `{fname}' being placed in section `{out}'")
+        elif mode == "error":
+            diag.error(f"unplaced orphan section `{name}' from `{fname}'", at_end=True)
+
+
+def _header_names(obj) -> list:
+    """[(section index as braze numbers it, name)] of every section header of `obj`, in order."""
+    from .inputs.objparse import read_headers
+    from .elf import ET_REL
+    v = obj.view
+    _e, shdrs, shstrndx = read_headers(v, obj.error, ET_REL, obj.target)
+    sh = shdrs[shstrndx]
+    tab = bytes(v[sh[4]:sh[4] + sh[5]])
+    big = len(shdrs) > 0xff00
+    out = []
+    for i in range(1, len(shdrs)):
+        o = shdrs[i][0]
+        name = tab[o:tab.index(b"\0", o)].decode("utf-8", "replace")
+        out.append((i + 0x100 if big and i >= 0xff00 else i, name))
+    return out
+
+
+def _orphan_out(ctx, name, by_name) -> str:
+    """The output section bfd's ELF orphan code puts an orphan of this name in: .rela.dyn for an
+    allocated relocation section, .text for an executable's .gnu.warning.SYM (when the script has
+    a .text and no statement of that name), else one of its own name."""
+    if name.startswith(".rela"):
+        return ".rela.dyn"
+    if name.startswith(".gnu.warning.") and name not in by_name and ".text" in by_name and \
+            not ctx.config.shared:
+        return ".text"
+    return name
+
+
 def _large_common(ctx, st, s, outs, per_desc, n) -> None:
     """A large COMMON symbol (Target.large_common_shndx): bfd allocates it in its file's
     LARGE_COMMON input section, which the script places (bfd's default script: `*(LARGE_COMMON)`
@@ -942,13 +1140,23 @@ def _check_nocrossrefs(ctx, lists) -> None:
 
 
 def _check_discarded_refs(ctx, st) -> None:
-    """bfd's error for a kept allocated section that refers to a symbol /DISCARD/ removed (a
-    COMDAT or --gc-sections removal is not this; only the script's). Only links whose script
-    discards something pay for the walk over the relocations."""
+    """bfd's error for a kept allocated section that refers to a symbol /DISCARD/ (or
+    --orphan-handling=discard) removed (a COMDAT or --gc-sections removal is not this; only the
+    script's): one line per relocation, with no program name, as bfd's final link meets them (files
+    in the order their sections first come in the output sections, each file's sections and
+    relocations in order; the link goes on, as bfd's, and fails before writing). Only links whose
+    script discards something pay for the walk."""
     from .elf import STT_SECTION
     gone = st.discarded
-    seen = set()
-    for obj in ctx.objs:
+    order = {}
+    for stmt in st.stmts:
+        c = st.chunk_of.get(id(stmt)) if isinstance(stmt, OutSecStmt) else None
+        for m in getattr(c, "members", None) or ():
+            f = getattr(m, "file", None)
+            if f is not None and id(f) not in order:
+                order[id(f)] = len(order)
+    objs = sorted(ctx.objs, key=lambda o: order.get(id(o), len(order)))
+    for obj in objs:
         secs = obj.sections
         syms = obj.syms
         fg = obj.first_global
@@ -970,13 +1178,8 @@ def _check_discarded_refs(ctx, st) -> None:
                     name = tsec.name if (e[1] & 0xf) == STT_SECTION and tsec is not None else obj.sym_names[idx]
                 if tsec is None or id(tsec) not in gone:
                     continue
-                key = (name, id(sec))
-                if key in seen:
-                    continue
-                seen.add(key)
-                diag.error(f"`{name}' referenced in section `{sec.name}' of {obj.name}: defined in discarded "
-                           f"section `{tsec.name}' of {tsec.file.name}")
-    diag.check_errors()
+                diag.error_at_write(f"`{name}' referenced in section `{sec.name}' of {obj.name}: defined in "
+                                    f"discarded section `{tsec.name}' of {tsec.file.name}")
 
 
 def _needs_section(stmt) -> bool:
@@ -1360,6 +1563,10 @@ def attach_synthetic(ctx, chunks) -> None:
             bm[id(target)] = ([None] * len(target.body), [])
             c.synthetic_in_script = True
         else:
+            if ctx.config.orphan_handling == "discard" and c is not syn.eh_frame and c.type != SHT_NOTE:
+                # (bfd's orphan .got/.iplt/.rela.iplt… go to /DISCARD/: only empty ones are reproduced)
+                raise LinkError(f"{st.script.path}: --orphan-handling=discard would discard the linker-made "
+                                f"section {c.name} this link needs: not supported by braze")
             if ctx.dynamic and any(c is x for x in (syn.rela_dyn, syn.rela_plt, syn.pltsec)):
                 # bfd places these orphans by its own rules (and folds an orphan .rela.plt into
                 # .rela.dyn): not reproduced, so refused rather than laid out differently
@@ -1383,6 +1590,8 @@ def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
         for c in static_got:
             _place_synthetic_orphan(st, c, mine)
         return
+    if ctx.config.orphan_handling == "discard":
+        return          # (bfd's empty .got/.iplt… orphans went to /DISCARD/: they carry no LMA on)
     _as_dynobj_orphans(st, lambda: _place_static_dynobj(ctx, st, chunks, mine, static_got))
     align = ctx.target.static_empty_got_align
     if not align or any(c is syn.got or c is syn.gotplt for c in chunks) \

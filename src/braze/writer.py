@@ -158,7 +158,7 @@ def write_build_id(ctx) -> None:
 
 
 def commit(ctx) -> None:
-    diag.check_errors()         # --fatal-warnings: a warning from any pass ends the link here, no output
+    diag.check_errors(final=True)   # --fatal-warnings: a warning from any pass ends the link here, no output
     _commit(ctx.config.output, ctx.buf, pending=ctx.build_id_pending)
     ctx.build_id_pending = None
     ctx.output_written = True

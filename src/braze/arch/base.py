@@ -118,6 +118,17 @@ class Target:
     # orphan after .data whose LMA, aligned, sets the LMA of the sections after it); 0: none
     static_empty_got_align = 0
 
+    # --orphan-handling=warn|error|discard (scriptlayout.report_orphans): the linker-made sections
+    # bfd's check of a static link's relocations puts in its dynobj (the first input object) before
+    # it places orphans, in the order it makes them; None: not reproduced for this target (refused)
+    orphan_static_dynobj: tuple | None = None
+    # relocation types that make bfd create `.rela<section>` there when they name a global symbol
+    # that is weak or not defined by an input object, and the one (ABS64) that does so for an IFUNC
+    # in a non-code section; GOT loads bfd may first turn into such a type (refused when they would)
+    orphan_pointer_relocs: frozenset = frozenset()
+    orphan_abs64 = -1
+    orphan_got_loads: frozenset = frozenset()
+
     def static_empty_sections(self, ctx) -> list:
         """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC
         sections): [(name, sh_flags, alignment)], placed as orphans that only carry the LMA

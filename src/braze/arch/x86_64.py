@@ -1509,6 +1509,11 @@ def _call_nop(v: str) -> tuple[bool, int]:
 
 class X86_64(Target):
     """x86-64 Linux (System V psABI, glibc/musl), as GNU ld's elf_x86_64 emulation."""
+    orphan_static_dynobj = (".rela.got", ".got", ".got.plt", ".iplt", ".rela.iplt", ".igot.plt")
+    # 64, PC32, 32, 32S, 16, PC16, 8, PC8, PC64, SIZE32, SIZE64, PC32_BND
+    orphan_pointer_relocs = frozenset((1, 2, 10, 11, 12, 13, 14, 15, 24, 32, 33, 39))
+    orphan_abs64 = 1
+    orphan_got_loads = frozenset((41, 42))      # GOTPCRELX, REX_GOTPCRELX
     name = "x86-64"
     e_machine = EM_X86_64
     emulations = ("elf_x86_64",)
