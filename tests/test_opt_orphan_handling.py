@@ -102,7 +102,13 @@ def _run(cmd, cwd):
                           env=tool_env(), timeout=300)
 
 
+# bfd prints its "defined in discarded section" lines without its program name; braze's errors all
+# start `braze: error:` (the text after it is bfd's)
+_DISCARDED_REF = re.compile(r"^braze: error: (`.*' referenced in section `.*: defined in discarded section .*)$", re.M)
+
+
 def _norm(text: str, out: str) -> list[str]:
+    text = _DISCARDED_REF.sub(r"\1", text)
     return [ln.replace(out, "OUT") for ln in _PREFIX.sub("ld: ", text).splitlines()
             if not ln.startswith("collect2:")]
 

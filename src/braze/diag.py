@@ -93,15 +93,14 @@ def info(msg: str) -> None:
 _late: list[str] = []    # errors that fail the link only when the output would be written
 
 
-def error(msg: str, at_end: bool = False, bare: bool = False) -> None:
+def error(msg: str, at_end: bool = False) -> None:
     """Record a non-fatal error: the link continues to report more, then fails at check_errors()
     (at_end: only at the last one, before the output is written, as bfd's `%X` errors: the passes
     between still print their diagnostics)."""
     (_late if at_end else _errors).append(msg)
     if _sink is not None:
         _sink.append(("error", msg))
-    # (bare: a message bfd prints as it is, with no program name: its `%X` lines without `%P`)
-    sys.stderr.write(f"{msg}\n" if bare else f"{_prog}: error: {msg}\n")
+    sys.stderr.write(f"{_prog}: error: {msg}\n")
 
 
 _STATE = ("_prog", "_warnings_fatal", "_warnings_off", "_fatal_requested", "_demangle", "_styles", "_sink")
@@ -139,8 +138,9 @@ _late_lines: list[str] = []   # bfd's final-link errors (see error_at_write)
 
 def error_at_write(line: str) -> None:
     """An error bfd reports only while writing the output (its relocation pass), after everything
-    the layout prints: `line` is printed as it is (bfd's `%X` lines without a program name) when
-    the relocations would be applied (check_late_lines), and fails the link there."""
+    the layout prints: `line` is reported (bfd prints it without its program name; braze's errors
+    all say `braze: error:`) when the relocations would be applied (check_late_lines), and fails
+    the link there."""
     _late_lines.append(line)
 
 
@@ -149,7 +149,7 @@ def check_late_lines() -> None:
     relocations against what they name would not be written as bfd writes them)."""
     if _late_lines:
         for line in _late_lines:
-            error(line, bare=True)
+            error(line)
         _late_lines.clear()
         check_errors()
 
