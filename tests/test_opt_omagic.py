@@ -1,8 +1,9 @@
 """-N/--omagic, -n/--nmagic and --no-omagic against ld.bfd 2.40 (x86-64), from the same objects: an
 xv6-style boot sector (`-N -e start -Ttext 0x7C00`, 16-bit asm and C), a freestanding C program
-that prints with system calls (run, linked directly and through gcc -nostdlib -static), a multiboot
-kernel with a -T script (`-n -T linker.ld`), objects with orphan, note, TLS and code sections,
--Tdata/-Tbss/--section-start, --gc-sections, musl's static libc. Compared: readelf's program
+that prints with system calls (run, linked directly and through gcc -nostdlib -static), multiboot
+kernels with -T scripts (`-n -T linker.ld`; a higher-half one with AT() load addresses), objects
+with orphan, note, TLS and code sections, -Tdata/-Tbss/--section-start, --gc-sections, musl's
+static libc. Compared: readelf's program
 headers and section-to-segment map, the section table (file offsets of the non-allocated sections
 and .strtab's size aside: braze does not tail-merge .strtab), the ELF header, the symbol table as a
 set, and every allocated section's bytes. --verbose prints bfd's -N/-n scripts. What braze does
@@ -105,6 +106,35 @@ SECTIONS
 }
 """
 
+# a higher-half 64-bit kernel: VMAs at -2 GiB, LMAs from 1 MiB (AT)
+HIGHER_HALF_S = """\
+.section .multiboot,"a"
+.align 4
+.long 0x1BADB002, 3, -(0x1BADB002 + 3)
+.text
+.global _start
+_start: call kernel_main
+1: hlt
+ jmp 1b
+"""
+
+HIGHER_HALF_LD = """\
+ENTRY(_start)
+KERNEL_VMA = 0xffffffff80000000;
+SECTIONS
+{
+    . = 1M;
+    .boot : { *(.multiboot) }
+    . += KERNEL_VMA;
+    .text ALIGN(4K) : AT(ADDR(.text) - KERNEL_VMA) { *(.text) }
+    .rodata ALIGN(4K) : AT(ADDR(.rodata) - KERNEL_VMA) { *(.rodata*) }
+    .data ALIGN(4K) : AT(ADDR(.data) - KERNEL_VMA) { *(.data) }
+    .bss ALIGN(4K) : AT(ADDR(.bss) - KERNEL_VMA) { *(COMMON) *(.bss) }
+    _kernel_end = .;
+    /DISCARD/ : { *(.comment) *(.eh_frame) }
+}
+"""
+
 # orphans (mycode, .text.hot, a note), .init/.fini, TLS data, a pointer in .data
 SECS_S = """\
 .globl _start
@@ -160,6 +190,7 @@ int main(void) { printf("hi %d %d\\n", g, z); return 0; }
 
 SOURCES = {"hello.c": HELLO_C, "boot.S": BOOT_S, "bootmain.c": BOOTMAIN_C, "free.c": FREE_C, "multiboot.S": MULTIBOOT_S,
            "kernel.c": KERNEL_C, "linker.ld": LINKER_LD, "secs.s": SECS_S, "secs.ld": SECS_LD, "tls.c": TLS_C,
+           "higher_half.S": HIGHER_HALF_S, "higher_half.ld": HIGHER_HALF_LD,
            "ehdr.c": EHDR_C}
 FREESTANDING = ["-O2", "-fno-pic", "-fno-stack-protector", "-ffreestanding", "-fno-asynchronous-unwind-tables"]
 
@@ -178,6 +209,8 @@ class Build:
         self.run(["gcc", "-c", *FREESTANDING, "free.c", "-o", "free.o"])
         self.run(["gcc", "-c", "multiboot.S", "-o", "multiboot.o"])
         self.run(["gcc", "-c", *FREESTANDING, "-mno-red-zone", "kernel.c", "-o", "kernel.o"])
+        self.run(["gcc", "-c", *FREESTANDING, "-mno-red-zone", "-mcmodel=kernel", "kernel.c", "-o", "kernel_hh.o"])
+        self.run(["gcc", "-c", "higher_half.S", "-o", "higher_half.o"])
         self.run(["as", "secs.s", "-o", "secs.o"])
         self.run(["gcc", "-c", "-O2", "-fno-pic", "-fno-stack-protector", "tls.c", "-o", "tls.o"])
         self.run(["gcc", "-c", *FREESTANDING, "ehdr.c", "-o", "ehdr.o"])
@@ -307,6 +340,8 @@ LINKS = {
     "multiboot-n": ["-n", "-T", "linker.ld", "multiboot.o", "kernel.o"],
     "multiboot-N": ["-N", "-T", "linker.ld", "multiboot.o", "kernel.o"],
     "multiboot-n-gc": ["-n", "--gc-sections", "-T", "linker.ld", "multiboot.o", "kernel.o"],
+    "higher-half-n": ["-n", "-T", "higher_half.ld", "higher_half.o", "kernel_hh.o"],
+    "higher-half-N": ["-N", "-T", "higher_half.ld", "higher_half.o", "kernel_hh.o"],
     "sections-N": ["-N", "secs.o"],
     "sections-n": ["-n", "secs.o"],
     "sections-N-Ttext": ["-N", "-Ttext", "0x7c00", "secs.o"],

@@ -49,9 +49,14 @@ def defsyms_to_script(ctx) -> None:
 
 
 def unpaged_to_script(ctx) -> None:
-    """-N/-n without a SECTIONS script: the link is laid out by the SECTIONS engine from bfd's -N or -n
-    default script (defaultscript.py picks it), as it is for --defsym expressions."""
+    """-N/-n: checked for what braze lays out; without a SECTIONS script the link is laid out by the
+    SECTIONS engine from bfd's -N or -n default script (defaultscript.py picks it), as it is for
+    --defsym expressions."""
+    from .scriptlayout import check_unpaged
     from .scriptmerge import make_flat
+    check_unpaged(ctx)
+    if ctx.pending_lscript is not None:
+        return
     base = base_script(ctx)
     make_flat(base)
     ctx.pending_lscript = base

@@ -57,11 +57,8 @@ def resolve_symbols(ctx) -> None:
         from .insertscript import apply_inserts
         apply_inserts(ctx)
     if not cfg.paged and not cfg.relocatable:
-        from .scriptlayout import check_unpaged
-        check_unpaged(ctx)
-        if ctx.pending_lscript is None:
-            from .insertscript import unpaged_to_script
-            unpaged_to_script(ctx)
+        from .insertscript import unpaged_to_script
+        unpaged_to_script(ctx)
     if ctx.pending_lscript is not None:
         # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
         from . import scriptlayout
