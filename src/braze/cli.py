@@ -61,7 +61,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -z start-stop-visibility=V  -z [no]start-stop-gc  -z call-nop=prefix-addr|suffix-nop|prefix-N|suffix-N
   -t/--trace  -y/--trace-symbol SYM  --dependency-file FILE  --warn-common  --[no-]fatal-warnings
   -w/--no-warnings  --warn-once  --error-unresolved-symbols  --[no-]warn-rwx-segments
-  --no-warn-search-mismatch
+  --no-warn-search-mismatch  -N/--omagic  -n/--nmagic  --no-omagic  (static executables)
   -r/-i/-Ur/--relocatable (an ET_REL output as ld -r; -T with a SECTIONS script of input patterns)
   -b binary|elf64-x86-64|default  --format=...  (binary: _binary_NAME_start/_end/_size)
   -q/--emit-relocs  (keep .rela.<section> in the final output, as bfd)
@@ -160,6 +160,30 @@ def _flag_no_pie(c, s):
 def _flag_static(c, s):
     s.static = True
     c.static = True
+
+
+# -N/-n/--no-omagic set bfd's two switches, the last one given winning: text_read_only (-N clears
+# it: the output .text is writable) and magic_demand_paged (-N and -n clear it: no page alignment,
+# bfd's -N or -n default script); -N and -n also stop -l from finding shared libraries from there
+# on (as -Bstatic), --no-omagic does not undo that.
+@_flag("N", "omagic")
+def _flag_N(c, s):
+    c.text_rw = True
+    c.paged = False
+    s.static = True
+
+
+@_flag("n", "nmagic")
+def _flag_n(c, s):
+    c.text_rw = False
+    c.paged = False
+    s.static = True
+
+
+@_flag("no-omagic")
+def _flag_no_omagic(c, s):
+    c.text_rw = False
+    c.paged = True
 
 
 @_flag("Bdynamic", "dy", "call_shared")
@@ -934,7 +958,6 @@ _NOOPS: dict[str, str] = {
     "qmagic": "GNU ld ignores it (Linux compatibility)",
     "g": "GNU ld ignores it",
     "EL": "x86-64 and aarch64 Linux objects are little-endian: bfd's -EL selects what is already linked",
-    "no-omagic": "the default (page-aligned data, read-only text); braze has no -N to undo",
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
     "no-warn-mismatch": "braze's machine mismatches (an input of another machine) are errors either way",
@@ -953,7 +976,6 @@ _NOOPS: dict[str, str] = {
 # ignores. parse_args looks a name up here only when no handler is registered for it: implementing
 # an option means registering its handler and deleting its name here.
 _UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("n", "nmagic", "N", "omagic"), "unpaged layouts"),
     **dict.fromkeys(("a", "Y"), "other systems' compatibility options"),
     **dict.fromkeys(("A", "architecture", "oformat", "EB"), "other targets"),
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),

@@ -89,6 +89,8 @@ class Config:
     now: bool = False
     execstack: bool | None = None
     separate_code: bool | None = None   # None: the target's default (Target.setup)
+    paged: bool = True            # bfd's magic_demand_paged (-N/-n clear it: unpaged layout)
+    text_rw: bool = False         # -N: bfd's !text_read_only (the output .text is writable)
     # undefined symbols of regular objects: "report" or "ignore"; None: report in an executable, not in a
     # library. -z defs/--no-undefined, -z undefs and --unresolved-symbols set it, the last one winning (bfd)
     undef_objects: str | None = None

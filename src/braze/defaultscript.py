@@ -163,7 +163,8 @@ rel|  .gnu_extab 0 : ONLY_IF_RO { *(.gnu_extab*) }
 !rel|  .exception_ranges   : ONLY_IF_RO { *(.exception_ranges*) }
 !rel|  /* Adjust the address for the data segment.  We want to adjust up to
 !rel|     the same address within the page on the next page up.  */
-!rel|  . = DATA_SEGMENT_ALIGN (CONSTANT (MAXPAGESIZE), CONSTANT (COMMONPAGESIZE));
+!rel !N|  . = DATA_SEGMENT_ALIGN (CONSTANT (MAXPAGESIZE), CONSTANT (COMMONPAGESIZE));
+N|  . = .;
 rel|  .exception_ranges 0 : ONLY_IF_RO { *(.exception_ranges) }
 |  /* Exception handling  */
 !rel|  .eh_frame       : ONLY_IF_RW { KEEP (*(.eh_frame)) *(.eh_frame.*) }
@@ -245,8 +246,8 @@ r|    *(.data)
 !rel|  .data.rel.ro : { *(.data.rel.ro.local* .gnu.linkonce.d.rel.ro.local.*) *(.data.rel.ro .data.rel.ro.* .gnu.linkonce.d.rel.ro.*) }
 !rel|  .dynamic        : { *(.dynamic) }
 !now !rel|  .got            : { *(.got) *(.igot) }
-x86 !now !rel|  . = DATA_SEGMENT_RELRO_END (SIZEOF (.got.plt) >= 24 ? 24 : 0, .);
-a64 !now !rel|  . = DATA_SEGMENT_RELRO_END (24, .);
+x86 !now !rel !N|  . = DATA_SEGMENT_RELRO_END (SIZEOF (.got.plt) >= 24 ? 24 : 0, .);
+a64 !now !rel !N|  . = DATA_SEGMENT_RELRO_END (24, .);
 !now !rel|  .got.plt        : { *(.got.plt) *(.igot.plt) }
 now|  .got            : { *(.got.plt) *(.igot.plt) *(.got) *(.igot) }
 now|  . = DATA_SEGMENT_RELRO_END (0, .);
@@ -310,7 +311,7 @@ a64 !shared !rel|  __end__ = .;
 !shared !rel|  _end = .; PROVIDE (end = .);
 a64 shared|  PROVIDE (__end__ = .);
 shared|  PROVIDE (_end = .); PROVIDE (end = .);
-!rel|  . = DATA_SEGMENT_END (.);
+!rel !N|  . = DATA_SEGMENT_END (.);
 |  /* Stabs debugging sections.  */
 |  .stab          0 : { *(.stab) }
 |  .stabstr       0 : { *(.stabstr) }
@@ -387,13 +388,22 @@ def _features(cfg, target) -> dict:
     # bfd 2.40 takes its -z relro -z now script for -z now even with -z norelro when code is separate
     now = comb and bool(cfg.now) and (bool(cfg.relro) or sep)
     ur = rel and bool(getattr(cfg, "ur", False))
+    # -N (writable text) and -n (unpaged) pick their own script before any other but -r's: the
+    # plain executable one without -z combreloc/separate-code; -N's also without DATA_SEGMENT_*
+    omagic = not rel and bool(cfg.text_rw)
+    nmagic = not rel and not omagic and not cfg.paged
+    if omagic or nmagic:
+        shared = pie = sep = comb = now = False
     return {"rel": rel, "r": rel and not ur, "Ur": ur, "exe": not (shared or pie), "pie": pie,
-            "shared": shared, "sep": sep, "comb": comb, "now": now, target.bfd_script_tag: True}
+            "shared": shared, "sep": sep, "comb": comb, "now": now, "N": omagic, "n": nmagic,
+            target.bfd_script_tag: True}
 
 
 def _title(f) -> str:
     if f["rel"]:
         return "/* Script for -Ur */" if f["Ur"] else "/* Script for -r */"
+    if f["N"] or f["n"]:
+        return "/* Script for -N */" if f["N"] else "/* Script for -n */"
     opts = [o for o, k in (("-pie", "pie"), ("-shared", "shared"), ("-z combreloc", "comb"),
                            ("-z separate-code", "sep"), ("-z relro -z now", "now")) if f[k]]
     return f"/* Script for {' '.join(opts)} */" if opts else "/* Default linker script, for normal executables */"

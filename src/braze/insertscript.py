@@ -48,6 +48,20 @@ def defsyms_to_script(ctx) -> None:
     ctx.defsyms_in_script = True
 
 
+def unpaged_to_script(ctx) -> None:
+    """-N/-n: checked for what braze lays out; without a SECTIONS script the link is laid out by the
+    SECTIONS engine from bfd's -N or -n default script (defaultscript.py picks it), as it is for
+    --defsym expressions."""
+    from .scriptlayout import check_unpaged
+    from .scriptmerge import make_flat
+    check_unpaged(ctx)
+    if ctx.pending_lscript is not None:
+        return
+    base = base_script(ctx)
+    make_flat(base)
+    ctx.pending_lscript = base
+
+
 def apply_inserts(ctx) -> None:
     """One statement list, as bfd's: the main script, then the other -T scripts with SECTIONS, then
     the scripts given as input files (scriptmerge.py); each INSERT script's statements moved in at

@@ -56,6 +56,9 @@ def resolve_symbols(ctx) -> None:
     if ctx.insert_scripts or ctx.more_scripts or ctx.implicit_scripts:
         from .insertscript import apply_inserts
         apply_inserts(ctx)
+    if not cfg.paged and not cfg.relocatable:
+        from .insertscript import unpaged_to_script
+        unpaged_to_script(ctx)
     if ctx.pending_lscript is not None:
         # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
         from . import scriptlayout

@@ -42,6 +42,8 @@ class ScriptState:
         self.dot_home = {}               # symbol -> section its absolute value from `.` moves into
         self.provided = set()            # PROVIDEd names that are defined
         self.defs = None
+        self.relro_patterns = None       # bfd's lang_find_relro_sections by patterns (relro_patterns)
+        self.section_starts = ()         # (-N/-n) the sections --section-start/-Ttext... place
 
 
 def _glob(pat):
@@ -94,12 +96,24 @@ def setup(ctx, script) -> None:
     if not ctx.target.sections_scripts:
         raise LinkError(f"{script.path}: SECTIONS scripts (with -T, INSERT, or given as input files) are not "
                         f"supported by braze for {ctx.target.name} yet")
-    if cfg.section_starts or cfg.text_segment is not None:
+    if cfg.text_segment is not None or cfg.section_starts and cfg.paged:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
+    if cfg.section_starts:
+        # (-N/-n) bfd's lang_address_statement: the named output section's address expression is
+        # replaced by the option's address; `.` goes on from there
+        from .scriptmerge import flat as _flat
+        stmts = [s for s in _flat(script) if isinstance(s, OutSecStmt)]
+        for name, addr in cfg.section_starts.items():
+            s = next((s for s in stmts if s.name == name), None)
+            if s is None:
+                raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss for {name}, an output "
+                                "section the script does not name, is not supported by braze")
+            s.addr = Expr("num", addr)
     if cfg.emit_relocs:     # (the engine does not make the .rela<section> sections: an internal error before)
         raise LinkError(f"{script.path}: --emit-relocs together with a SECTIONS script is not supported by braze")
     st = ctx.lscript = ScriptState(script)
+    st.section_starts = tuple(cfg.section_starts)
     _undeclared_regions(script)
     from .scriptmerge import flat
     st.stmts = flat(script)         # (top-level commands among the SECTIONS statements, in file order)
@@ -1964,7 +1978,9 @@ def _dseg_walk(env_of, st, kept):
     saved) and the walk again. Returns the last walk's env."""
     env = env_of()
     relro = env.ctx.config.relro
-    st.dseg = {"phase": "none", "relro": relro}
+    if relro and st.relro_patterns is None:
+        st.relro_patterns = relro_patterns(env.ctx, st)
+    st.dseg = {"phase": "none", "relro": relro, "relro_patterns": bool(st.relro_patterns)}
     _walk(env, st, kept)
     ds = st.dseg
     st.relro_range = None
@@ -2021,7 +2037,44 @@ def _relro_has_sections(ds, kept) -> bool:
     (or .tbss) lies between DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END (measured here by address,
     after the first walk)."""
     lo, hi = ds["base"], ds["relro_end"] - ds["relro_offset"]
-    return any(c.flags & SHF_ALLOC and lo <= c.addr < hi and (c.size or c.flags & SHF_TLS) for _, c in kept)
+    if any(c.flags & SHF_ALLOC and lo <= c.addr < hi and (c.size or c.flags & SHF_TLS) for _, c in kept):
+        return True
+    return bool(ds.get("relro_patterns"))       # (see relro_patterns)
+
+
+def _has_call(e, name: str) -> bool:
+    if not isinstance(e, Expr):
+        return False
+    if e.op == "call" and e.a == name:
+        return True
+    return _has_call(e.a, name) or _has_call(e.b, name) or _has_call(e.c, name)
+
+
+def relro_patterns(ctx, st) -> bool:
+    """bfd's lang_find_relro_sections also walks the input patterns of the statements between
+    DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END, those of ONLY_IF_RW statements that were dropped
+    too: a non-empty input section they match counts wherever it went (measured: an `.eh_frame` in
+    the text segment keeps -z relro's page alignment through `.eh_frame : ONLY_IF_RW`). Whether any
+    such pattern matches a live, non-empty input section (once, before sizing)."""
+    stmts = [s.stmt if isinstance(s, _Dropped) else s for s in st.stmts]
+    start = next((i for i, s in enumerate(stmts) if isinstance(s, Assign) and
+                  _has_call(s.expr, "DATA_SEGMENT_ALIGN")), None)
+    if start is None:
+        return False
+    end = next((i for i, s in enumerate(stmts) if i > start and isinstance(s, Assign) and
+                _has_call(s.expr, "DATA_SEGMENT_RELRO_END")), None)
+    if end is None:
+        return False
+    ms = [_Matcher(s, b, i) for s in stmts[start + 1:end] if isinstance(s, OutSecStmt) and s.name != "/DISCARD/"
+          for i, b in enumerate(s.body) if isinstance(b, InputDesc)]
+    for obj in ctx.objs if ms else ():
+        fnames = _file_names(obj)
+        cands = [m for m in ms if m.file_ok(obj.name, fnames)]
+        for sec in obj.sections if cands else ():
+            if sec is not None and sec.alive and sec.size and \
+                    any(m.match(sec.name, fnames, sec.flags) is not False for m in cands):
+                return True
+    return False
 
 
 def _sym_value(env, name, where):
@@ -2065,12 +2118,32 @@ def _sym_value1(env, name, where):
 
 # -------------------------------------------------------------------- layout
 
+def check_unpaged(ctx) -> None:
+    """-N/-n (bfd's unpaged layouts) in what braze lays out as bfd does: static executables."""
+    cfg = ctx.config
+    opt = "-N/--omagic" if cfg.text_rw else "-n/--nmagic"
+    if not ctx.target.unpaged_links:
+        raise LinkError(f"{opt} is not supported by braze for {ctx.target.name} yet")
+    if cfg.shared or cfg.pie:
+        raise LinkError(f"{opt} with {'-shared' if cfg.shared else '-pie'} is not supported by braze")
+    if ctx.dsos:
+        raise LinkError(f"{opt} with a shared library ({ctx.dsos[0].name}) is not supported by braze")
+    if ctx.pending_lscript is not None and ctx.pending_lscript.phdrs is not None:
+        raise LinkError(f"{ctx.pending_lscript.path}: {opt} with PHDRS is not supported by braze")
+
+
 def layout(ctx) -> None:
     from .layout import collect_chunks
     st = ctx.lscript
     cfg = ctx.config
     chunks = collect_chunks(ctx)
     attach_synthetic(ctx, chunks)
+    if cfg.text_rw and not cfg.relocatable:
+        # -N: bfd makes the output section named .text writable (only that one, whatever it holds)
+        c = next((c for s, c in ((s, st.chunk_of.get(id(s))) for s in st.stmts if isinstance(s, OutSecStmt))
+                  if c is not None and s.name == ".text"), None)
+        if c is not None:
+            c.flags |= SHF_WRITE
     for c in chunks:
         c.update_size(ctx)
         if c.is_synthetic:
@@ -2094,6 +2167,8 @@ def layout(ctx) -> None:
             continue
         kept.append((s, c))
     st.kept = {id(s): c for s, c in kept}
+    # (symtab: bfd omits _GLOBAL_OFFSET_TABLE_, defined in a GOT section it then strips; as layout.py)
+    ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept)
     from .layout import dynsym_section_syms
     dynsym_section_syms(ctx, [c for _, c in kept])
     for c in (ctx.syn.dynsym, ctx.syn.gnu_hash, ctx.syn.hash, ctx.syn.versym):
@@ -2213,6 +2288,15 @@ def layout(ctx) -> None:
     ctx.fixed_starts = {}
     ctx.relro_end = None
     _file_offsets(ctx, chunks_final, segs, nph)
+    eh = ctx.symtab.get("__ehdr_start")
+    if not ctx.hdr_loaded and eh is not None and eh.linker_defined:
+        # bfd defines __ehdr_start only when a PT_LOAD maps the ELF header (-N/-n never do)
+        from .passes import _undefined_uses
+        refs = _undefined_uses(ctx, [eh]).get(id(eh))
+        if refs:
+            raise LinkError("\n".join(["undefined symbol: __ehdr_start"] +
+                                       [f">>> referenced by {w}" for w in refs[:3]] +
+                                       ([">>> referenced by more places"] if len(refs) > 3 else [])))
     if not cfg.z_combreloc:
         _nocombreloc_info(ctx, chunks_final)
     for seg in segs:
@@ -2292,6 +2376,12 @@ def _header_order(st, kept):
             if t is not None:
                 create(t)
 
+    starts = st.section_starts
+    for name in starts:
+        # (-N/-n with --section-start/-Ttext/-Tdata/-Tbss: bfd's address statements come ahead of
+        # the script's, so the sections they name are created first, in the options' order)
+        if name in by_name:
+            create(by_name[name])
     for s in st.stmts:
         if isinstance(s, OutSecStmt):
             if s.orphan:
@@ -2325,7 +2415,9 @@ def _header_order(st, kept):
             continue
         if s.orphan:
             (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
-        else:
+        elif not starts or id(s) in st.kept:
+            # (with address statements the order differs from the statements': an orphan follows
+            # the last section before it that exists, as bfd's lang_insert_orphan, else leads)
             prev = s
     seq = list(lead)
     for s in created:
@@ -3039,8 +3131,9 @@ def _segments(ctx, kept, nph):
         s.chunks = [interp]
         segs.append(s)
     loads = []
-    hdr_in = bool(secs) and (getattr(ctx.lscript, "load_phdrs", False) or
-                             (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1)))
+    # (unpaged, -N/-n: bfd never puts the headers in a PT_LOAD)
+    hdr_in = bool(secs) and cfg.paged and (getattr(ctx.lscript, "load_phdrs", False) or
+                                           (secs[0].lma & (page - 1)) >= (phdr_size & (page - 1)))
     ctx.hdr_split = None
     if hdr_in:
         s0 = secs[0]
@@ -3074,12 +3167,14 @@ def _segments(ctx, kept, nph):
             new = True
         elif c.lma < last.lma + last_size:
             new = True
-        elif ((last.lma + last_size - 1) & -page) == (c.lma & -page):
+        elif cfg.paged and ((last.lma + last_size - 1) & -page) == (c.lma & -page):
             new = False
         elif align_up(last.lma + last_size, page) + page <= c.lma:
             new = True
         elif last.type == SHT_NOBITS and not last.flags & SHF_TLS and (c.type != SHT_NOBITS or c.flags & SHF_TLS):
             new = True
+        elif not cfg.paged:
+            new = False         # (bfd: sections of an unpaged file need no other segment break)
         elif cfg.separate_code and executable != bool(c.flags & SHF_EXECINSTR):
             new = True
         elif not writable and c.flags & SHF_WRITE:
@@ -3137,7 +3232,9 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_GNU_EH_FRAME, PF_R, 4)
         s.chunks = [hdr]
         segs.append(s)
-    stack = _stack_flags(ctx)
+    if "script_stack" not in vars(ctx):     # (once: it warns about the inputs' stack notes)
+        ctx.script_stack = _stack_flags(ctx)
+    stack = ctx.script_stack
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
     rr = getattr(ctx.lscript, "relro_range", None)
@@ -3314,6 +3411,14 @@ def _file_offsets(ctx, chunks, segs, nph):
             seg.vaddr = (c0.addr - hdr_size) & -page
             seg.paddr = c0.lma - (c0.addr - seg.vaddr)     # (bfd: the same distance as the VMA's)
             base = seg.vaddr
+        elif not cfg.paged:
+            # unpaged (-N/-n): congruent modulo the segment's largest section alignment, which is
+            # its p_align (bfd's assign_file_positions_for_load_sections without D_PAGED)
+            seg.align = max([c.align for c in seg.chunks] + [1])
+            off += (c0.addr - off) % seg.align
+            seg.offset = off
+            seg.vaddr = c0.addr
+            seg.paddr = c0.lma
         else:
             off += (c0.addr - off) % page     # congruent with the address modulo the page size
             seg.offset = off

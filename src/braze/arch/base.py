@@ -60,6 +60,7 @@ class Target:
     ibt_pltgot_entry_size = 16
     static_iplt_entry_size = 16       # a static executable's .plt entries (IFUNC stubs only): bfd's size
     sections_scripts = True           # the SECTIONS engine lays out this target's links (checked vs bfd)
+    unpaged_links = False             # -N/-n (bfd's unpaged layouts) laid out as bfd (checked vs bfd)
     lazy_plt_resume = 0               # offset in a lazy PLT entry where the lazy path starts (GOT slot's initial value)
     lazy_slot_is_plt0 = False         # a PLT slot's initial value is PLT0 itself (aarch64)
     tlsdesc_tramp_size = 16           # the lazy TLSDESC trampoline (DT_TLSDESC_PLT)

@@ -1523,6 +1523,7 @@ class X86_64(Target):
     bfd_script_tag = "x86"
     bfd_script_head = 'OUTPUT_FORMAT("elf64-x86-64", "elf64-x86-64",\n\t      "elf64-x86-64")\nOUTPUT_ARCH(i386:x86-64)'
     image_base = 0x400000
+    unpaged_links = True              # -N/-n: tests/test_opt_omagic.py
     max_page_size = 0x1000
     common_page_size = 0x1000
     tls_variant = 2
