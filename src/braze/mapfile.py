@@ -5,25 +5,214 @@ from .inputs.object import InputSection
 from .sections import OutputSection, Fragment
 
 
+_SKIP_TYPES = (0, 2, 3, 4, 9, 18)      # SHT_NULL, SYMTAB, STRTAB, RELA, REL, SYMTAB_SHNDX: not bfd sections
+_SHT_GROUP = 17
+_SHT_NOTE = 7
+_MAP_PRIMES = (4051, 8191, 16381, 32749, 65521, 131071, 262139, 524287, 1048573, 2097143, 4194301)
+
+
+def _headers(obj) -> list:
+    """[(name, sh_type, sh_size)] of OBJ's section headers, read again from its bytes (only -Map
+    asks)."""
+    from .elf import SHDR
+    v = obj.view
+    if v is None or len(v) < 64:
+        return []
+    shoff = int.from_bytes(v[0x28:0x30], "little")
+    num = int.from_bytes(v[0x3c:0x3e], "little")
+    strndx = int.from_bytes(v[0x3e:0x40], "little")
+    if shoff == 0:
+        return []
+    if num == 0:
+        num = SHDR.unpack_from(v, shoff)[5]
+    if strndx == 0xffff:
+        strndx = SHDR.unpack_from(v, shoff)[6]
+    shdrs = [SHDR.unpack_from(v, shoff + 64 * i) for i in range(num)]
+    so, ss = shdrs[strndx][4], shdrs[strndx][5]
+    names = bytes(v[so:so + ss])
+    out = []
+    for sh in shdrs:
+        e = names.find(b"\0", sh[0])
+        out.append((names[sh[0]:e if e >= 0 else len(names)].decode("utf-8", "replace"), sh[1], sh[5], sh[4]))
+    return out
+
+
+def _property_notes(obj, hdrs) -> dict | None:
+    """{pr_type: value} of OBJ's .note.gnu.property (the 4-byte values: the x86 and generic
+    ranges bfd merges), None without that section."""
+    import struct
+    found = None
+    v = obj.view
+    for name, t, size, off in hdrs:
+        if name != ".note.gnu.property" or t != _SHT_NOTE:
+            continue
+        found = found if found is not None else {}
+        data = bytes(v[off:off + size])
+        pos = 0
+        while pos + 12 <= len(data):
+            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
+            pos += 12
+            nm = data[pos:pos + namesz]
+            pos += (namesz + 3) & ~3
+            desc = data[pos:pos + descsz]
+            pos += (descsz + 7) & ~7
+            if ntype != 5 or nm[:3] != b"GNU":
+                continue
+            q = 0
+            while q + 8 <= len(desc):
+                ptype, psz = struct.unpack_from("<II", desc, q)
+                q += 8
+                if psz == 4 and q + 4 <= len(desc):
+                    found[ptype] = found.get(ptype, 0) | struct.unpack_from("<I", desc, q)[0]
+                q += (psz + 7) & ~7
+    return found
+
+
+def _sec_line(name: str, addr: int, size: int, file: str) -> str:
+    """bfd's input-section line: the name from column 1, on a line of its own when it reaches
+    column 15, then address, size and file."""
+    head = f" {name}\n{'':16}" if len(name) >= 14 else f" {name:<15}"
+    return f"{head}0x{addr:016x} {size:#10x} {file}"
+
+
+def _commons(ctx) -> list:
+    """The allocated common symbols in bfd's order (its hash table's: by bucket of the final table,
+    whose size grows with the names the link entered)."""
+    from .explain import _bfd_hash
+    from .chunks import Blob
+    syms = [s for s in ctx.symtab.values()
+            if s.file is not None and isinstance(s.section, Blob) and s.section.name.endswith("COMMON")]
+    if not syms:
+        return []
+    count = len(ctx.symtab)
+    for so in getattr(ctx, "needed_dsos", None) or ():
+        count += len(getattr(so, "exports", None) or ())
+    size = next((p for p in _MAP_PRIMES if count <= p * 3 // 4), _MAP_PRIMES[-1])
+    return sorted(syms, key=lambda s: _bfd_hash(s.name.encode()) % size)
+
+
+def _entered_names(ctx) -> list:
+    """The global names of the link's objects in the order bfd enters them in its hash table (load
+    order, each object's symbol table order)."""
+    names: list = []
+    seen: set = set()
+    for o in ctx.objs:
+        if getattr(o, "synthetic", False) or o.is_shared:
+            continue
+        sym_names = o.sym_names
+        for i in range(o.first_global, min(len(o.esyms), len(sym_names))):
+            n = sym_names[i]
+            if n and n not in seen:
+                seen.add(n)
+                names.append(n)
+    names.extend(n for n in ctx.symtab if n not in seen)
+    return names
+
+
+def _local_ifuncs(ctx) -> str:
+    """bfd's `Local IFUNC function` notes (written to the map while it sizes the dynamic sections):
+    each IFUNC the objects define that gets an IPLT slot but no dynamic symbol; the local symbols
+    first, then the global ones in bfd's hash table order. Position-dependent output only: in PIE
+    and shared output bfd writes part of them later, in an order braze does not reproduce (left out)."""
+    from .explain import _bfd_hash_order
+    from .inputs.object import ObjectFile
+    plt = getattr(getattr(ctx, "syn", None), "plt", None)
+    if ctx.config.pic or plt is None or not getattr(plt, "isyms", None):
+        return ""
+    out = []
+    cand = {}
+    for s in plt.isyms:
+        if not isinstance(s.file, ObjectFile):
+            continue
+        if ctx.symtab.get(s.name) is not s:
+            out.append(f"Local IFUNC function `{s.name}' in {s.file.name}\n")
+        elif s.dynsym_idx < 0:
+            cand[s.name] = s
+    if cand:
+        out.extend(f"Local IFUNC function `{n}' in {cand[n].file.name}\n"
+                   for n in _bfd_hash_order(_entered_names(ctx)) if n in cand)
+    return "".join(out)
+
+
+def _preamble(ctx) -> str:
+    """Everything before "Linker script and memory map", as bfd writes it."""
+    from .explain import map_archive_members, map_as_needed, _shown
+    from .inputs.object import ObjectFile
+    text = ""
+    arch = map_archive_members(ctx)
+    if arch:
+        text += "\n".join(arch[:-1]) + "\n"
+    objs = [o for o in ctx.objs if isinstance(o, ObjectFile) and not o.synthetic and not o.is_shared
+            and not o.just_syms and getattr(o, "view", None) is not None]
+    hdrs = {id(o): _headers(o) for o in objs}
+    notes = [(o, _property_notes(o, hdrs[id(o)])) for o in objs]
+    got = ctx.target.map_property_notes(ctx, notes)
+    dropped_notes = None
+    if got is not None:
+        lines, dropped_notes = got
+        if lines is not None:
+            text += "\nMerging program properties\n\n" + "".join(ln + "\n" for ln in lines)
+    needed = map_as_needed(ctx)
+    if needed:
+        text += "\n" + "\n".join(needed[:-1]) + "\n"
+    commons = _commons(ctx)
+    if commons:
+        text += "\nAllocating common symbols\nCommon symbol       size              file\n\n"
+        for s in commons:
+            name = _shown(s.name)
+            head = f"{name}\n{'':20}" if len(name) >= 20 else f"{name:<20}"
+            sz = f"0x{s.size:x}"
+            text += f"{head}{sz}\n{'':38}{s.file.name}\n" if len(sz) >= 18 else f"{head}{sz:<18}{s.file.name}\n"
+    text += _local_ifuncs(ctx)
+    disc = []
+    dead_commons: dict = {}
+    from .chunks import Blob
+    for s in ctx.symtab.values():
+        b = s.section
+        if s.file is not None and isinstance(b, Blob) and b.name == "COMMON":
+            dead_commons.setdefault(id(s.file), []).append(b)
+    for o in objs:
+        secs = o.sections
+        for i, (name, t, size, _off) in enumerate(hdrs[id(o)]):
+            if i == 0 or t in _SKIP_TYPES:
+                continue
+            if t == _SHT_GROUP:
+                pass
+            elif name == ".note.gnu.property" and t == _SHT_NOTE:
+                if dropped_notes is None or id(o) not in dropped_notes:
+                    continue
+            elif name.startswith(".gnu.warning."):
+                size = 0                # bfd empties a symbol's warning section once it has read it
+            elif name == ".gnu.warning":
+                continue
+            else:
+                ii = i + 0x100 if len(secs) > 0xff00 and i >= 0xff00 else i
+                sec = secs[ii] if ii < len(secs) else None
+                if sec is not None and sec.alive:
+                    continue
+            disc.append(_sec_line(name, 0, size, o.name))
+        blobs = dead_commons.get(id(o))
+        if blobs and not any(b.alive and b.out is not None and b in b.out.members for b in blobs):
+            total = 0
+            for b in blobs:
+                total = (total + b.align - 1) // b.align * b.align + b.size
+            disc.append(_sec_line("COMMON", 0, total, o.name))
+    if disc:
+        text += "\nDiscarded input sections\n\n" + "".join(ln + "\n" for ln in disc)
+    text += ("\nMemory Configuration\n\nName             Origin             Length             Attributes\n"
+             "*default*        0x0000000000000000 0xffffffffffffffff\n\nLinker script and memory map\n\n")
+    return text
+
+
 def write_map(ctx) -> None:
     from .address import sym_addr
-    lines = []
+    lines: list[str] = []
     add = lines.append
     syms_by_sec: dict[int, list] = {}
     for s in ctx.symtab.values():
         if s.rank >= 2 and isinstance(s.section, InputSection):
             syms_by_sec.setdefault(id(s.section), []).append(s)
-    from .explain import map_archive_members, map_as_needed, write_cref
-    lines += map_archive_members(ctx)
-    lines += map_as_needed(ctx)
-    add("Discarded input sections\n")
-    for obj in ctx.objs:
-        for sec in obj.sections:
-            if sec is not None and not sec.alive:
-                add(f" {sec.name:<14} 0x{0:016x} {sec.size:#10x} {obj.name}")
-    add("\nMemory Configuration\n\nName             Origin             Length             Attributes")
-    add("*default*        0x0000000000000000 0xffffffffffffffff\n")
-    add("Linker script and memory map\n")
+    from .explain import write_cref
     for c in getattr(ctx, "layout_order", None) or ctx.chunks:   # script order, as bfd (not header order)
         add(f"{c.name:<15} 0x{c.addr:016x} {c.size:#10x}")
         if isinstance(c, OutputSection):
@@ -38,8 +227,9 @@ def write_map(ctx) -> None:
                 else:
                     add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")
         add("")
-    text = "\n".join(lines) + "\n"
+    text = _preamble(ctx) + "\n".join(lines) + "\n"
     if ctx.config.cref:
         text += write_cref(ctx)
     from .explain import _write
     _write(ctx.config.map_file, text, "map")
+

@@ -1,0 +1,114 @@
+"""-Map against ld.bfd, text for text: the same objects linked through gcc (g++) by bfd and by braze,
+their maps compared part by part: everything before "Linker script and memory map" (archive members,
+"Merging program properties", as-needed libraries, "Allocating common symbols", bfd's `Local IFUNC
+function` notes, "Discarded input sections", "Memory Configuration") and the LOAD / START GROUP /
+END GROUP lines that open the memory map. Cases: dynamic PIE, -no-pie, -static (glibc), -shared, C++
+with libstdc++ and COMDAT groups, an archive, --gc-sections, CET/ISA property notes, IFUNCs."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import sh, tool_env
+
+SOURCES = {
+    "a.c": '#include <stdio.h>\nint g; int common_x __attribute__((common));\nextern int f(int);\n'
+           'int main(void){ printf("%d\\n", f(3) + g); return 0; }\n',
+    "b.c": 'static int twice(int x){ return x * 2; }\nint f(int x){ return x + 1; }\n'
+           'int h(int x){ return twice(x); }\nconst char *s = "hello";\n',
+    "e.c": '#include <stdio.h>\nint g; extern int f(int);\nint main(void){ printf("%d\\n", f(3) + g); return 0; }\n',
+    "k.c": 'int k1(int x){ return x; }\n',
+    "ifn.c": 'static int impl(void){ return 1; }\nstatic void *resolve(void){ return (void *)impl; }\n'
+             'int foo(void) __attribute__((ifunc("resolve")));\n'
+             'static int lfoo(void) __attribute__((ifunc("resolve")));\n'
+             'int main(void){ return foo() + lfoo() - 2; }\n',
+    "c.cc": '#include <vector>\n#include <string>\n#include <iostream>\nint use2();\n'
+            'int main(){ std::vector<int> v{1,2,3}; std::string s = "x";\n'
+            '  std::cout << v.size() << s << use2() << "\\n"; return 0; }\n',
+    "d.cc": '#include <vector>\nint use2(){ std::vector<int> v{4,5}; return v.size(); }\n',
+}
+
+COMPILES = [
+    ("gcc", ["-O1", "-fPIC", "-c", "a.c", "-o", "a.o"]),
+    ("gcc", ["-O1", "-fPIC", "-c", "b.c", "-o", "b.o"]),
+    ("gcc", ["-O1", "-c", "e.c", "-o", "e.o"]),
+    ("gcc", ["-O1", "-ffunction-sections", "-c", "b.c", "-o", "bgc.o"]),
+    ("gcc", ["-O1", "-fPIC", "-fcf-protection=full", "-c", "a.c", "-o", "acf.o"]),
+    ("gcc", ["-O1", "-fcf-protection=branch", "-c", "b.c", "-o", "bbr.o"]),
+    ("gcc", ["-O1", "-fcf-protection=return", "-c", "k.c", "-o", "kret.o"]),
+    ("gcc", ["-O1", "-fcf-protection=branch", "-c", "k.c", "-o", "kbr.o"]),
+    ("gcc", ["-O1", "-Wa,-mx86-used-note=yes", "-c", "k.c", "-o", "kused.o"]),
+    ("gcc", ["-O1", "-fPIC", "-Wa,-mx86-used-note=yes", "-mavx2", "-c", "a.c", "-o", "aused.o"]),
+    ("gcc", ["-O1", "-c", "ifn.c", "-o", "ifn.o"]),
+    ("g++", ["-O0", "-c", "c.cc", "-o", "c.o"]),
+    ("g++", ["-O0", "-c", "d.cc", "-o", "d.o"]),
+]
+
+CASES = {
+    "pie": ("gcc", ["a.o", "b.o"]),
+    "no-pie": ("gcc", ["-no-pie", "a.o", "b.o"]),
+    "static": ("gcc", ["-static", "a.o", "b.o"]),
+    "shared": ("gcc", ["-shared", "a.o", "b.o"]),
+    "cxx": ("g++", ["c.o", "d.o"]),
+    "cxx-gc": ("g++", ["c.o", "d.o", "-Wl,--gc-sections"]),
+    "archive": ("gcc", ["a.o", "-L.", "-lb"]),
+    "gc-sections": ("gcc", ["e.o", "bgc.o", "-Wl,--gc-sections"]),
+    "cet-mix": ("gcc", ["acf.o", "bbr.o", "kused.o"]),
+    "cet-shared": ("gcc", ["-shared", "kret.o", "acf.o"]),
+    "cet-updated": ("gcc", ["-nostartfiles", "-shared", "acf.o", "kbr.o"]),
+    "used-notes": ("gcc", ["-nostartfiles", "-shared", "aused.o", "kused.o"]),
+    "ifunc-no-pie": ("gcc", ["-no-pie", "ifn.o"]),
+    "ifunc-static": ("gcc", ["-static", "ifn.o"]),
+}
+
+_MEMORY_MAP = "Linker script and memory map\n\n"
+_TMP = re.compile(r"/tmp/[^\s()]*?/(cc\w+\.o)")
+
+
+def _run(cmd, cwd):
+    p = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, errors="replace",
+                       env=tool_env(), timeout=600)
+    assert p.returncode == 0, f"$ {sh(cmd)}\n{p.stdout}{p.stderr}"
+    return p
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("map-inputs")
+    for name, text in SOURCES.items():
+        (d / name).write_text(text)
+    for driver, args in COMPILES:
+        _run([driver, *args], d)
+    _run(["ar", "rcs", "libb.a", "b.o"], d)
+    return d
+
+
+def _maps(inputs: Path, tmp_path: Path, lddir: str, case: str) -> tuple[str, str]:
+    driver, args = CASES[case]
+    out = {}
+    for label, sel in (("bfd", "-fuse-ld=bfd"), ("braze", f"-B{lddir}/")):
+        work = tmp_path / label
+        shutil.copytree(inputs, work)
+        _run([driver, sel, *args, "-Wl,-Map,out.map", "-o", "prog"], work)
+        out[label] = _TMP.sub(r"/tmp/\1", (work / "out.map").read_text())
+    return out["bfd"], out["braze"]
+
+
+def _preamble(text: str) -> str:
+    i = text.index(_MEMORY_MAP)
+    return text[:i + len(_MEMORY_MAP)]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_map_before_memory_map_like_bfd(braze_lddir, inputs, tmp_path, case):
+    """Archive members, property merging, as-needed libraries, common symbols, Local IFUNC notes,
+    discarded input sections (.note.GNU-stack, merged .note.gnu.property, .group, COMDAT copies,
+    --gc-sections removals, .gnu.warning.SYM) and Memory Configuration, as bfd writes them."""
+    want, got = _maps(inputs, tmp_path, braze_lddir, case)
+    want, got = _preamble(want), _preamble(got)
+    assert "Discarded input sections" in want
+    assert got == want
