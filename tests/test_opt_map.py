@@ -46,6 +46,8 @@ COMPILES = [
     ("gcc", ["-O1", "-c", "ifn.c", "-o", "ifn.o"]),
     ("g++", ["-O0", "-c", "c.cc", "-o", "c.o"]),
     ("g++", ["-O0", "-c", "d.cc", "-o", "d.o"]),
+    ("gcc", ["-O1", "-flto", "-c", "e.c", "-o", "elto.o"]),
+    ("gcc", ["-O1", "-flto", "-c", "b.c", "-o", "blto.o"]),
 ]
 
 CASES = {
@@ -56,6 +58,7 @@ CASES = {
     "cxx": ("g++", ["c.o", "d.o"]),
     "cxx-gc": ("g++", ["c.o", "d.o", "-Wl,--gc-sections"]),
     "archive": ("gcc", ["a.o", "-L.", "-lb"]),
+    "group": ("gcc", ["a.o", "-Wl,--start-group", "-L.", "-lb", "-Wl,--end-group"]),
     "gc-sections": ("gcc", ["e.o", "bgc.o", "-Wl,--gc-sections"]),
     "cet-mix": ("gcc", ["acf.o", "bbr.o", "kused.o"]),
     "cet-shared": ("gcc", ["-shared", "kret.o", "acf.o"]),
@@ -63,10 +66,12 @@ CASES = {
     "used-notes": ("gcc", ["-nostartfiles", "-shared", "aused.o", "kused.o"]),
     "ifunc-no-pie": ("gcc", ["-no-pie", "ifn.o"]),
     "ifunc-static": ("gcc", ["-static", "ifn.o"]),
+    "lto": ("gcc", ["-flto", "elto.o", "blto.o"]),
+    "lto-archive-member": ("gcc", ["-flto", "e.o", "-L.", "-lblto"]),
 }
 
 _MEMORY_MAP = "Linker script and memory map\n\n"
-_TMP = re.compile(r"/tmp/[^\s()]*?/(cc\w+\.o)")
+_TMP = re.compile(r"/tmp/cc\w+(\.ltrans\d+\.ltrans\.o)")        # the LTO plugin's temporary objects
 
 
 def _run(cmd, cwd):
@@ -84,6 +89,7 @@ def inputs(tmp_path_factory) -> Path:
     for driver, args in COMPILES:
         _run([driver, *args], d)
     _run(["ar", "rcs", "libb.a", "b.o"], d)
+    _run(["ar", "rcs", "libblto.a", "blto.o"], d)
     return d
 
 
@@ -94,7 +100,7 @@ def _maps(inputs: Path, tmp_path: Path, lddir: str, case: str) -> tuple[str, str
         work = tmp_path / label
         shutil.copytree(inputs, work)
         _run([driver, sel, *args, "-Wl,-Map,out.map", "-o", "prog"], work)
-        out[label] = _TMP.sub(r"/tmp/\1", (work / "out.map").read_text())
+        out[label] = _TMP.sub(r"/tmp/ccTMP\1", (work / "out.map").read_text())
     return out["bfd"], out["braze"]
 
 
@@ -111,4 +117,26 @@ def test_map_before_memory_map_like_bfd(braze_lddir, inputs, tmp_path, case):
     want, got = _maps(inputs, tmp_path, braze_lddir, case)
     want, got = _preamble(want), _preamble(got)
     assert "Discarded input sections" in want
+    assert got == want
+
+
+def _loads(text: str) -> list[str]:
+    rest = text[text.index(_MEMORY_MAP) + len(_MEMORY_MAP):].splitlines()
+    out = []
+    for ln in rest:
+        if not ln.startswith(("LOAD ", "START GROUP", "END GROUP")):
+            break
+        out.append(ln)
+    return out
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_map_load_lines_like_bfd(braze_lddir, inputs, tmp_path, case):
+    """The memory map opens with each input as bfd opened it: LOAD lines (libraries by the path
+    found, linker scripts such as libc.so and their GROUP members as START GROUP ... END GROUP,
+    repeated libraries each time), the LTO plugin's objects after the first claimed file (before
+    the archive whose member it claimed)."""
+    want, got = _maps(inputs, tmp_path, braze_lddir, case)
+    want, got = _loads(want), _loads(got)
+    assert "START GROUP" in want or "static" in case
     assert got == want

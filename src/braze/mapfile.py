@@ -227,7 +227,8 @@ def write_map(ctx) -> None:
                 else:
                     add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")
         add("")
-    text = _preamble(ctx) + "\n".join(lines) + "\n"
+    loads = getattr(getattr(ctx, "reader", None), "map_loads", None) or []
+    text = _preamble(ctx) + "".join(ln + "\n" for ln in loads) + "\n".join(lines) + "\n"
     if ctx.config.cref:
         text += write_cref(ctx)
     from .explain import _write
