@@ -26,6 +26,9 @@ SOURCES = {
              'int foo(void) __attribute__((ifunc("resolve")));\n'
              'static int lfoo(void) __attribute__((ifunc("resolve")));\n'
              'int main(void){ return foo() + lfoo() - 2; }\n',
+    "cm.c": 'int alpha __attribute__((common)); int beta[10] __attribute__((common));\n'
+            'long gamma_ __attribute__((common)); char delta __attribute__((common));\n'
+            'int averyveryverylongcommonname __attribute__((common));\n',
     "c.cc": '#include <vector>\n#include <string>\n#include <iostream>\nint use2();\n'
             'int main(){ std::vector<int> v{1,2,3}; std::string s = "x";\n'
             '  std::cout << v.size() << s << use2() << "\\n"; return 0; }\n',
@@ -44,6 +47,7 @@ COMPILES = [
     ("gcc", ["-O1", "-Wa,-mx86-used-note=yes", "-c", "k.c", "-o", "kused.o"]),
     ("gcc", ["-O1", "-fPIC", "-Wa,-mx86-used-note=yes", "-mavx2", "-c", "a.c", "-o", "aused.o"]),
     ("gcc", ["-O1", "-c", "ifn.c", "-o", "ifn.o"]),
+    ("gcc", ["-c", "cm.c", "-o", "cm.o"]),
     ("g++", ["-O0", "-c", "c.cc", "-o", "c.o"]),
     ("g++", ["-O0", "-c", "d.cc", "-o", "d.o"]),
     ("gcc", ["-O1", "-flto", "-c", "e.c", "-o", "elto.o"]),
@@ -66,6 +70,9 @@ CASES = {
     "used-notes": ("gcc", ["-nostartfiles", "-shared", "aused.o", "kused.o"]),
     "ifunc-no-pie": ("gcc", ["-no-pie", "ifn.o"]),
     "ifunc-static": ("gcc", ["-static", "ifn.o"]),
+    "commons": ("gcc", ["a.o", "b.o", "cm.o"]),              # bfd's hash order: libc's names count
+    "commons-static": ("gcc", ["-static", "a.o", "b.o", "cm.o"]),
+    "commons-cxx": ("g++", ["c.o", "d.o", "cm.o"]),
     "lto": ("gcc", ["-flto", "elto.o", "blto.o"]),
     "lto-archive-member": ("gcc", ["-flto", "e.o", "-L.", "-lblto"]),
 }

@@ -8,7 +8,6 @@ from .sections import OutputSection, Fragment
 _SKIP_TYPES = (0, 2, 3, 4, 9, 18)      # SHT_NULL, SYMTAB, STRTAB, RELA, REL, SYMTAB_SHNDX: not bfd sections
 _SHT_GROUP = 17
 _SHT_NOTE = 7
-_MAP_PRIMES = (4051, 8191, 16381, 32749, 65521, 131071, 262139, 524287, 1048573, 2097143, 4194301)
 
 
 def _headers(obj) -> list:
@@ -76,18 +75,34 @@ def _sec_line(name: str, addr: int, size: int, file: str) -> str:
 
 
 def _commons(ctx) -> list:
-    """The allocated common symbols in bfd's order (its hash table's: by bucket of the final table,
-    whose size grows with the names the link entered)."""
-    from .explain import _bfd_hash
+    """The allocated common symbols in bfd's order: its hash table's, by bucket of the final table,
+    whose size grows (4051 buckets, then the primes of explain._PRIMES, when more than 3/4 full) with
+    the names the link entered: the objects' global names and each kept library's dynamic symbols
+    (a default version as `name`, `name@VER` and `name@@VER`, another as `name@VER`; libraries
+    --as-needed dropped are taken out again)."""
+    from .explain import _bfd_hash, _PRIMES
     from .chunks import Blob
     syms = [s for s in ctx.symtab.values()
             if s.file is not None and isinstance(s.section, Blob) and s.section.name.endswith("COMMON")]
-    if not syms:
-        return []
-    count = len(ctx.symtab)
-    for so in getattr(ctx, "needed_dsos", None) or ():
-        count += len(getattr(so, "exports", None) or ())
-    size = next((p for p in _MAP_PRIMES if count <= p * 3 // 4), _MAP_PRIMES[-1])
+    if len(syms) < 2:
+        return syms
+    names = set(_entered_names(ctx))
+    for so in ctx.dsos:
+        if not so.is_alive:
+            continue
+        for i in range(len(so.def_names)):
+            d = so.row(i)
+            n, ver = d[0], d[6]
+            if ver is None:
+                names.add(n)
+            elif d[7]:
+                names.add(f"{n}@{ver}")
+            else:
+                names.update((n, f"{n}@{ver}", f"{n}@@{ver}"))
+        names.update(so.undefs)
+    size = 4051
+    while len(names) > size * 3 // 4:
+        size = next(p for p in _PRIMES if p > size)
     return sorted(syms, key=lambda s: _bfd_hash(s.name.encode()) % size)
 
 
