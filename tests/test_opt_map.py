@@ -147,3 +147,12 @@ def test_map_load_lines_like_bfd(braze_lddir, inputs, tmp_path, case):
     want, got = _loads(want), _loads(got)
     assert "START GROUP" in want or "static" in case
     assert got == want
+
+
+@pytest.mark.parametrize("case", ["pie", "shared", "static", "cxx"])
+def test_map_output_line_like_bfd(braze_lddir, inputs, tmp_path, case):
+    """The map ends with bfd's OUTPUT(FILE FORMAT) line (the memory map between is braze's own: bfd's
+    echo of its script's statements is not reproduced)."""
+    want, got = _maps(inputs, tmp_path, braze_lddir, case)
+    assert want.splitlines()[-1] == "OUTPUT(prog elf64-x86-64)"
+    assert got.splitlines()[-1] == want.splitlines()[-1]

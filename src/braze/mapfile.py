@@ -15,7 +15,7 @@ def _headers(obj) -> list:
     asks)."""
     from .elf import SHDR
     v = obj.view
-    if v is None or len(v) < 64:
+    if v is None or len(v) < 64 or bytes(v[:4]) != b"\x7fELF":
         return []
     shoff = int.from_bytes(v[0x28:0x30], "little")
     num = int.from_bytes(v[0x3c:0x3e], "little")
@@ -220,32 +220,67 @@ def _preamble(ctx) -> str:
 
 
 def write_map(ctx) -> None:
+    """The map: bfd's sections before the memory map (_preamble), its LOAD lines, then braze's own
+    memory map in bfd's line formats (output and input sections, symbols, *fill*), without bfd's
+    echo of the linker script's statements, and bfd's closing OUTPUT(FILE FORMAT) line."""
     from .address import sym_addr
     lines: list[str] = []
     add = lines.append
     syms_by_sec: dict[int, list] = {}
+    from .chunks import Blob
     for s in ctx.symtab.values():
-        if s.rank >= 2 and isinstance(s.section, InputSection):
+        if s.rank >= 2 and isinstance(s.section, (InputSection, Blob)):
             syms_by_sec.setdefault(id(s.section), []).append(s)
-    from .explain import write_cref
+    from .explain import write_cref, _shown
     for c in getattr(ctx, "layout_order", None) or ctx.chunks:   # script order, as bfd (not header order)
-        add(f"{c.name:<15} 0x{c.addr:016x} {c.size:#10x}")
+        name = c.name
+        if not name or name in (".symtab", ".strtab", ".shstrtab"):
+            continue                # (the ELF headers and the tables bfd writes after the map)
+        head = f"{name}\n{'':16}" if len(name) >= 15 else f"{name:<16}"
+        add(f"\n{head}0x{c.addr:016x} {c.size:#10x}")
         if isinstance(c, OutputSection):
-            for m in c.members:
+            at = c.addr
+            members = c.members
+            for k, m in enumerate(members):
                 addr = c.addr + m.out_off
+                mine = syms_by_sec.get(id(m))
+                same = False
+                if isinstance(m, Blob) and mine and m.name.endswith("COMMON"):
+                    prev = members[k - 1] if k else None
+                    pmine = syms_by_sec.get(id(prev)) if prev is not None else None
+                    same = isinstance(prev, Blob) and bool(pmine) and prev.name == m.name and \
+                        pmine[0].file is mine[0].file
+                if addr > at and not same:
+                    add(f" *fill*         0x{at:016x} {addr - at:#10x} ")
+                at = max(at, addr + (m.size or 0))
+                if isinstance(m, Blob) and mine and m.name.endswith("COMMON"):
+                    # bfd: one COMMON input section per file, its symbols under it
+                    f = mine[0].file
+                    if not same:
+                        end = k
+                        while end + 1 < len(members) and isinstance(members[end + 1], Blob) and \
+                                members[end + 1].name == m.name and \
+                                (syms_by_sec.get(id(members[end + 1])) or [None])[0] is not None and \
+                                syms_by_sec[id(members[end + 1])][0].file is f:
+                            end += 1
+                        last = members[end]
+                        size = last.out_off + last.size - m.out_off
+                        add(_sec_line(m.name, addr, size, f.name if f is not None else ""))
+                    for s in mine:
+                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {_shown(s.name)}")
+                    continue
                 if isinstance(m, InputSection):
-                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} {m.file.name}")
-                    for s in sorted(syms_by_sec.get(id(m), ()), key=lambda s: s.value):
-                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {s.name}")
+                    add(_sec_line(m.name, addr, m.size, m.file.name))
+                    for s in sorted(mine or (), key=lambda s: s.value):
+                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {_shown(s.name)}")
                 elif isinstance(m, Fragment):
-                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} (merged constants and strings)")
+                    add(_sec_line(m.name, addr, m.size, "(merged constants and strings)"))
                 else:
-                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")
-        add("")
+                    add(_sec_line(m.name, addr, m.size, "").rstrip())
     loads = getattr(getattr(ctx, "reader", None), "map_loads", None) or []
-    text = _preamble(ctx) + "".join(ln + "\n" for ln in loads) + "\n".join(lines) + "\n"
+    text = (_preamble(ctx) + "".join(ln + "\n" for ln in loads) + "".join(ln + "\n" for ln in lines)
+            + f"OUTPUT({ctx.config.output} {ctx.target.output_format})\n")
     if ctx.config.cref:
         text += write_cref(ctx)
     from .explain import _write
     _write(ctx.config.map_file, text, "map")
-
