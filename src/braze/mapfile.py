@@ -1,4 +1,8 @@
-"""-Map FILE / -M: a GNU-style link map (output sections, their input sections, and symbols)."""
+"""-Map FILE / -M: the link map in GNU ld's format. Everything before "Linker script and memory map"
+is bfd's text (checked against ld.bfd 2.40 in tests/test_opt_map.py), as are the LOAD lines that open
+the memory map (recorded by resolve.Reader) and the closing OUTPUT line; the memory map itself is
+braze's layout in bfd's line formats, without bfd's echo of its script's statements. Imported only
+when a link asks for a map."""
 from __future__ import annotations
 
 from .inputs.object import InputSection
