@@ -156,3 +156,34 @@ def test_map_output_line_like_bfd(braze_lddir, inputs, tmp_path, case):
     want, got = _maps(inputs, tmp_path, braze_lddir, case)
     assert want.splitlines()[-1] == "OUTPUT(prog elf64-x86-64)"
     assert got.splitlines()[-1] == want.splitlines()[-1]
+
+
+REGIONS_LD = """MEMORY
+{
+  ROM (rx) : ORIGIN = 0x1000000, LENGTH = 64K
+  RAM (!rx) : ORIGIN = 0x2000000, LENGTH = 0x8000
+  XX : ORIGIN = 0x3000000, LENGTH = 0x100
+  averyveryverylongregionname (AIL) : ORIGIN = 0x4000000, LENGTH = 0x100
+}
+SECTIONS { .text : { *(.text) } > ROM  .data : { *(.data*) } > RAM  /DISCARD/ : { *(.note.GNU-stack) } }
+"""
+
+
+@pytest.mark.parametrize("script", ["basic.ld", "memory.ld", "memory_default.ld", "regions"])
+def test_map_script_preamble_like_bfd(direct_ld, inputs, tmp_path, script):
+    """With a -T script: its MEMORY regions in Memory Configuration (attributes as bfd prints them),
+    and the sections braze drops on reading (.note.GNU-stack) listed as discarded only when the
+    script's /DISCARD/ takes them, as bfd."""
+    from harness import REPO
+    path = REPO / "tests" / "scripts" / script
+    maps = {}
+    for label, ld in (("bfd", ["ld.bfd"]), ("braze", list(direct_ld))):
+        work = tmp_path / label
+        shutil.copytree(inputs, work)
+        if script == "regions":
+            path = work / "regions.ld"
+            path.write_text(REGIONS_LD)
+        _run([*ld, "-T", path, "-e", "f", "b.o", "-Map", "out.map", "-o", "prog"], work)
+        maps[label] = _preamble((work / "out.map").read_text())
+    assert "Memory Configuration" in maps["bfd"]
+    assert maps["braze"] == maps["bfd"]

@@ -153,6 +153,34 @@ def _local_ifuncs(ctx) -> str:
     return "".join(out)
 
 
+def _region_attrs(text: str) -> str:
+    """A MEMORY region's attributes as bfd prints them: the set ones, then `!` and the negated ones,
+    each in bfd's order (a, x, r, w, l; I and L are both l)."""
+    sets = [set(), set()]
+    neg = 0
+    for c in text.lower():
+        if c == "!":
+            neg = 1
+        elif c in "axrwil":
+            sets[neg].add("l" if c == "i" else c)
+    show = ["".join(c for c in "axrwl" if c in st) for st in sets]
+    return show[0] + ("!" + show[1] if show[1] else "")
+
+
+def _script_discards(st, obj, name: str) -> bool:
+    """Whether bfd lists a section braze drops on reading (.note.GNU-stack, .gnu.lto_*, ...) among the
+    discarded ones: when the script's first statement matching it is /DISCARD/ (bfd's default script
+    has one for them); a -T script without one leaves them out."""
+    if st is None:
+        return True
+    from .scriptlayout import _file_names
+    fnames = _file_names(obj)
+    for m in getattr(st, "matchers", None) or ():
+        if m.file_ok(obj.name, fnames) and m.match(name, fnames, 0) is not False:
+            return m.stmt.name == "/DISCARD/"
+    return False
+
+
 def _preamble(ctx) -> str:
     """Everything before "Linker script and memory map", as bfd writes it."""
     from .explain import map_archive_members, map_as_needed, _shown
@@ -184,6 +212,7 @@ def _preamble(ctx) -> str:
             text += f"{head}{sz}\n{'':38}{s.file.name}\n" if len(sz) >= 18 else f"{head}{sz:<18}{s.file.name}\n"
     text += _local_ifuncs(ctx)
     disc = []
+    st = getattr(ctx, "lscript", None)
     dead_commons: dict = {}
     from .chunks import Blob
     for s in ctx.symtab.values():
@@ -209,6 +238,8 @@ def _preamble(ctx) -> str:
                 sec = secs[ii] if ii < len(secs) else None
                 if sec is not None and sec.alive:
                     continue
+                if sec is None and not _script_discards(st, o, name):
+                    continue
             disc.append(_sec_line(name, 0, size, o.name))
         blobs = dead_commons.get(id(o))
         if blobs and not any(b.alive and b.out is not None and b in b.out.members for b in blobs):
@@ -218,8 +249,12 @@ def _preamble(ctx) -> str:
             disc.append(_sec_line("COMMON", 0, total, o.name))
     if disc:
         text += "\nDiscarded input sections\n\n" + "".join(ln + "\n" for ln in disc)
-    text += ("\nMemory Configuration\n\nName             Origin             Length             Attributes\n"
-             "*default*        0x0000000000000000 0xffffffffffffffff\n\nLinker script and memory map\n\n")
+    text += "\nMemory Configuration\n\nName             Origin             Length             Attributes\n"
+    st = getattr(ctx, "lscript", None)
+    for name, origin, length, attrs in getattr(st, "region_values", None) or ():
+        attrs = _region_attrs(attrs or "")
+        text += f"{name:<16} 0x{origin:016x} 0x{length:016x}{' ' + attrs if attrs else ''}\n"
+    text += "*default*        0x0000000000000000 0xffffffffffffffff\n\nLinker script and memory map\n\n"
     return text
 
 
