@@ -1,44 +1,324 @@
-"""-Map FILE / -M: a GNU-style link map (output sections, their input sections, and symbols)."""
+"""-Map FILE / -M: the link map in GNU ld's format. Everything before "Linker script and memory map"
+is bfd's text (checked against ld.bfd 2.40 in tests/test_opt_map.py), as are the LOAD lines that open
+the memory map (recorded by resolve.Reader) and the closing OUTPUT line; the memory map itself is
+braze's layout in bfd's line formats, without bfd's echo of its script's statements. Imported only
+when a link asks for a map."""
 from __future__ import annotations
 
 from .inputs.object import InputSection
 from .sections import OutputSection, Fragment
 
 
+_SKIP_TYPES = (0, 2, 3, 4, 9, 18)      # SHT_NULL, SYMTAB, STRTAB, RELA, REL, SYMTAB_SHNDX: not bfd sections
+_SHT_GROUP = 17
+_SHT_NOTE = 7
+
+
+def _headers(obj) -> list:
+    """[(name, sh_type, sh_size)] of OBJ's section headers, read again from its bytes (only -Map
+    asks)."""
+    from .elf import SHDR
+    v = obj.view
+    if v is None or len(v) < 64 or bytes(v[:4]) != b"\x7fELF":
+        return []
+    shoff = int.from_bytes(v[0x28:0x30], "little")
+    num = int.from_bytes(v[0x3c:0x3e], "little")
+    strndx = int.from_bytes(v[0x3e:0x40], "little")
+    if shoff == 0:
+        return []
+    if num == 0:
+        num = SHDR.unpack_from(v, shoff)[5]
+    if strndx == 0xffff:
+        strndx = SHDR.unpack_from(v, shoff)[6]
+    shdrs = [SHDR.unpack_from(v, shoff + 64 * i) for i in range(num)]
+    so, ss = shdrs[strndx][4], shdrs[strndx][5]
+    names = bytes(v[so:so + ss])
+    out = []
+    for sh in shdrs:
+        e = names.find(b"\0", sh[0])
+        out.append((names[sh[0]:e if e >= 0 else len(names)].decode("utf-8", "replace"), sh[1], sh[5], sh[4]))
+    return out
+
+
+def _property_notes(obj, hdrs) -> dict | None:
+    """{pr_type: value} of OBJ's .note.gnu.property (the 4-byte values: the x86 and generic
+    ranges bfd merges), None without that section."""
+    import struct
+    found = None
+    v = obj.view
+    for name, t, size, off in hdrs:
+        if name != ".note.gnu.property" or t != _SHT_NOTE:
+            continue
+        found = found if found is not None else {}
+        data = bytes(v[off:off + size])
+        pos = 0
+        while pos + 12 <= len(data):
+            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
+            pos += 12
+            nm = data[pos:pos + namesz]
+            pos += (namesz + 3) & ~3
+            desc = data[pos:pos + descsz]
+            pos += (descsz + 7) & ~7
+            if ntype != 5 or nm[:3] != b"GNU":
+                continue
+            q = 0
+            while q + 8 <= len(desc):
+                ptype, psz = struct.unpack_from("<II", desc, q)
+                q += 8
+                if psz == 4 and q + 4 <= len(desc):
+                    found[ptype] = found.get(ptype, 0) | struct.unpack_from("<I", desc, q)[0]
+                q += (psz + 7) & ~7
+    return found
+
+
+def _sec_line(name: str, addr: int, size: int, file: str) -> str:
+    """bfd's input-section line: the name from column 1, on a line of its own when it reaches
+    column 15, then address, size and file."""
+    head = f" {name}\n{'':16}" if len(name) >= 14 else f" {name:<15}"
+    return f"{head}0x{addr:016x} {size:#10x} {file}"
+
+
+def _commons(ctx) -> list:
+    """The allocated common symbols in bfd's order: its hash table's, by bucket of the final table,
+    whose size grows (4051 buckets, then the primes of explain._PRIMES, when more than 3/4 full) with
+    the names the link entered: the objects' global names and each kept library's dynamic symbols
+    (a default version as `name`, `name@VER` and `name@@VER`, another as `name@VER`; libraries
+    --as-needed dropped are taken out again)."""
+    from .explain import _bfd_hash, _PRIMES
+    from .chunks import Blob
+    syms = [s for s in ctx.symtab.values()
+            if s.file is not None and isinstance(s.section, Blob) and s.section.name.endswith("COMMON")]
+    if len(syms) < 2:
+        return syms
+    names = set(_entered_names(ctx))
+    for so in ctx.dsos:
+        if not so.is_alive:
+            continue
+        for i in range(len(so.def_names)):
+            d = so.row(i)
+            n, ver = d[0], d[6]
+            if ver is None:
+                names.add(n)
+            elif d[7]:
+                names.add(f"{n}@{ver}")
+            else:
+                names.update((n, f"{n}@{ver}", f"{n}@@{ver}"))
+        names.update(so.undefs)
+    size = 4051
+    while len(names) > size * 3 // 4:
+        size = next(p for p in _PRIMES if p > size)
+    return sorted(syms, key=lambda s: _bfd_hash(s.name.encode()) % size)
+
+
+def _entered_names(ctx) -> list:
+    """The global names of the link's objects in the order bfd enters them in its hash table (load
+    order, each object's symbol table order)."""
+    names: list = []
+    seen: set = set()
+    for o in ctx.objs:
+        if getattr(o, "synthetic", False) or o.is_shared:
+            continue
+        sym_names = o.sym_names
+        for i in range(o.first_global, min(len(o.esyms), len(sym_names))):
+            n = sym_names[i]
+            if n and n not in seen:
+                seen.add(n)
+                names.append(n)
+    names.extend(n for n in ctx.symtab if n not in seen)
+    return names
+
+
+def _local_ifuncs(ctx) -> str:
+    """bfd's `Local IFUNC function` notes (written to the map while it sizes the dynamic sections):
+    each IFUNC the objects define that gets an IPLT slot but no dynamic symbol; the local symbols
+    first, then the global ones in bfd's hash table order. Position-dependent output only: in PIE
+    and shared output bfd writes part of them later, in an order braze does not reproduce (left out)."""
+    from .explain import _bfd_hash_order
+    from .inputs.object import ObjectFile
+    plt = getattr(getattr(ctx, "syn", None), "plt", None)
+    if ctx.config.pic or plt is None or not getattr(plt, "isyms", None):
+        return ""
+    out = []
+    cand = {}
+    for s in plt.isyms:
+        if not isinstance(s.file, ObjectFile):
+            continue
+        if ctx.symtab.get(s.name) is not s:
+            out.append(f"Local IFUNC function `{s.name}' in {s.file.name}\n")
+        elif s.dynsym_idx < 0:
+            cand[s.name] = s
+    if cand:
+        out.extend(f"Local IFUNC function `{n}' in {cand[n].file.name}\n"
+                   for n in _bfd_hash_order(_entered_names(ctx)) if n in cand)
+    return "".join(out)
+
+
+def _region_attrs(text: str) -> str:
+    """A MEMORY region's attributes as bfd prints them: the set ones, then `!` and the negated ones,
+    each in bfd's order (a, x, r, w, l; I and L are both l)."""
+    sets = [set(), set()]
+    neg = 0
+    for c in text.lower():
+        if c == "!":
+            neg = 1
+        elif c in "axrwil":
+            sets[neg].add("l" if c == "i" else c)
+    show = ["".join(c for c in "axrwl" if c in st) for st in sets]
+    return show[0] + ("!" + show[1] if show[1] else "")
+
+
+def _script_discards(st, obj, name: str) -> bool:
+    """Whether bfd lists a section braze drops on reading (.note.GNU-stack, .gnu.lto_*, ...) among the
+    discarded ones: when the script's first statement matching it is /DISCARD/ (bfd's default script
+    has one for them); a -T script without one leaves them out."""
+    if st is None:
+        return True
+    from .scriptlayout import _file_names
+    fnames = _file_names(obj)
+    for m in getattr(st, "matchers", None) or ():
+        if m.file_ok(obj.name, fnames) and m.match(name, fnames, 0) is not False:
+            return m.stmt.name == "/DISCARD/"
+    return False
+
+
+def _preamble(ctx) -> str:
+    """Everything before "Linker script and memory map", as bfd writes it."""
+    from .explain import map_archive_members, map_as_needed, _shown
+    from .inputs.object import ObjectFile
+    text = ""
+    arch = map_archive_members(ctx)
+    if arch:
+        text += "\n".join(arch[:-1]) + "\n"
+    objs = [o for o in ctx.objs if isinstance(o, ObjectFile) and not o.synthetic and not o.is_shared
+            and not o.just_syms and getattr(o, "view", None) is not None]
+    hdrs = {id(o): _headers(o) for o in objs}
+    notes = [(o, _property_notes(o, hdrs[id(o)])) for o in objs]
+    got = ctx.target.map_property_notes(ctx, notes)
+    dropped_notes = None
+    if got is not None:
+        lines, dropped_notes = got
+        if lines is not None:
+            text += "\nMerging program properties\n\n" + "".join(ln + "\n" for ln in lines)
+    needed = map_as_needed(ctx)
+    if needed:
+        text += "\n" + "\n".join(needed[:-1]) + "\n"
+    commons = _commons(ctx)
+    if commons:
+        text += "\nAllocating common symbols\nCommon symbol       size              file\n\n"
+        for s in commons:
+            name = _shown(s.name)
+            head = f"{name}\n{'':20}" if len(name) >= 20 else f"{name:<20}"
+            sz = f"0x{s.size:x}"
+            text += f"{head}{sz}\n{'':38}{s.file.name}\n" if len(sz) >= 18 else f"{head}{sz:<18}{s.file.name}\n"
+    text += _local_ifuncs(ctx)
+    disc = []
+    st = getattr(ctx, "lscript", None)
+    dead_commons: dict = {}
+    from .chunks import Blob
+    for s in ctx.symtab.values():
+        b = s.section
+        if s.file is not None and isinstance(b, Blob) and b.name == "COMMON":
+            dead_commons.setdefault(id(s.file), []).append(b)
+    for o in objs:
+        secs = o.sections
+        for i, (name, t, size, _off) in enumerate(hdrs[id(o)]):
+            if i == 0 or t in _SKIP_TYPES:
+                continue
+            if t == _SHT_GROUP:
+                pass
+            elif name == ".note.gnu.property" and t == _SHT_NOTE:
+                if dropped_notes is None or id(o) not in dropped_notes:
+                    continue
+            elif name.startswith(".gnu.warning."):
+                size = 0                # bfd empties a symbol's warning section once it has read it
+            elif name == ".gnu.warning":
+                continue
+            else:
+                ii = i + 0x100 if len(secs) > 0xff00 and i >= 0xff00 else i
+                sec = secs[ii] if ii < len(secs) else None
+                if sec is not None and sec.alive:
+                    continue
+                if sec is None and not _script_discards(st, o, name):
+                    continue
+            disc.append(_sec_line(name, 0, size, o.name))
+        blobs = dead_commons.get(id(o))
+        if blobs and not any(b.alive and b.out is not None and b in b.out.members for b in blobs):
+            total = 0
+            for b in blobs:
+                total = (total + b.align - 1) // b.align * b.align + b.size
+            disc.append(_sec_line("COMMON", 0, total, o.name))
+    if disc:
+        text += "\nDiscarded input sections\n\n" + "".join(ln + "\n" for ln in disc)
+    text += "\nMemory Configuration\n\nName             Origin             Length             Attributes\n"
+    st = getattr(ctx, "lscript", None)
+    for name, origin, length, attrs in getattr(st, "region_values", None) or ():
+        attrs = _region_attrs(attrs or "")
+        text += f"{name:<16} 0x{origin:016x} 0x{length:016x}{' ' + attrs if attrs else ''}\n"
+    text += "*default*        0x0000000000000000 0xffffffffffffffff\n\nLinker script and memory map\n\n"
+    return text
+
+
 def write_map(ctx) -> None:
+    """The map: bfd's sections before the memory map (_preamble), its LOAD lines, then braze's own
+    memory map in bfd's line formats (output and input sections, symbols, *fill*), without bfd's
+    echo of the linker script's statements, and bfd's closing OUTPUT(FILE FORMAT) line."""
     from .address import sym_addr
-    lines = []
+    lines: list[str] = []
     add = lines.append
     syms_by_sec: dict[int, list] = {}
+    from .chunks import Blob
     for s in ctx.symtab.values():
-        if s.rank >= 2 and isinstance(s.section, InputSection):
+        if s.rank >= 2 and isinstance(s.section, (InputSection, Blob)):
             syms_by_sec.setdefault(id(s.section), []).append(s)
-    from .explain import map_archive_members, map_as_needed, write_cref
-    lines += map_archive_members(ctx)
-    lines += map_as_needed(ctx)
-    add("Discarded input sections\n")
-    for obj in ctx.objs:
-        for sec in obj.sections:
-            if sec is not None and not sec.alive:
-                add(f" {sec.name:<14} 0x{0:016x} {sec.size:#10x} {obj.name}")
-    add("\nMemory Configuration\n\nName             Origin             Length             Attributes")
-    add("*default*        0x0000000000000000 0xffffffffffffffff\n")
-    add("Linker script and memory map\n")
+    from .explain import write_cref, _shown
     for c in getattr(ctx, "layout_order", None) or ctx.chunks:   # script order, as bfd (not header order)
-        add(f"{c.name:<15} 0x{c.addr:016x} {c.size:#10x}")
+        name = c.name
+        if not name or name in (".symtab", ".strtab", ".shstrtab"):
+            continue                # (the ELF headers and the tables bfd writes after the map)
+        head = f"{name}\n{'':16}" if len(name) >= 15 else f"{name:<16}"
+        add(f"\n{head}0x{c.addr:016x} {c.size:#10x}")
         if isinstance(c, OutputSection):
-            for m in c.members:
+            at = c.addr
+            members = c.members
+            for k, m in enumerate(members):
                 addr = c.addr + m.out_off
+                mine = syms_by_sec.get(id(m))
+                same = False
+                if isinstance(m, Blob) and mine and m.name.endswith("COMMON"):
+                    prev = members[k - 1] if k else None
+                    pmine = syms_by_sec.get(id(prev)) if prev is not None else None
+                    same = isinstance(prev, Blob) and bool(pmine) and prev.name == m.name and \
+                        pmine[0].file is mine[0].file
+                if addr > at and not same:
+                    add(f" *fill*         0x{at:016x} {addr - at:#10x} ")
+                at = max(at, addr + (m.size or 0))
+                if isinstance(m, Blob) and mine and m.name.endswith("COMMON"):
+                    # bfd: one COMMON input section per file, its symbols under it
+                    f = mine[0].file
+                    if not same:
+                        end = k
+                        while end + 1 < len(members) and isinstance(members[end + 1], Blob) and \
+                                members[end + 1].name == m.name and \
+                                (syms_by_sec.get(id(members[end + 1])) or [None])[0] is not None and \
+                                syms_by_sec[id(members[end + 1])][0].file is f:
+                            end += 1
+                        last = members[end]
+                        size = last.out_off + last.size - m.out_off
+                        add(_sec_line(m.name, addr, size, f.name if f is not None else ""))
+                    for s in mine:
+                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {_shown(s.name)}")
+                    continue
                 if isinstance(m, InputSection):
-                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} {m.file.name}")
-                    for s in sorted(syms_by_sec.get(id(m), ()), key=lambda s: s.value):
-                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {s.name}")
+                    add(_sec_line(m.name, addr, m.size, m.file.name))
+                    for s in sorted(mine or (), key=lambda s: s.value):
+                        add(f"{'':16}0x{sym_addr(ctx, s):016x}                {_shown(s.name)}")
                 elif isinstance(m, Fragment):
-                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x} (merged constants and strings)")
+                    add(_sec_line(m.name, addr, m.size, "(merged constants and strings)"))
                 else:
-                    add(f" {m.name:<14} 0x{addr:016x} {m.size:#10x}")
-        add("")
-    text = "\n".join(lines) + "\n"
+                    add(_sec_line(m.name, addr, m.size, "").rstrip())
+    loads = getattr(getattr(ctx, "reader", None), "map_loads", None) or []
+    text = (_preamble(ctx) + "".join(ln + "\n" for ln in loads) + "".join(ln + "\n" for ln in lines)
+            + f"OUTPUT({ctx.config.output} {ctx.target.output_format})\n")
     if ctx.config.cref:
         text += write_cref(ctx)
     from .explain import _write

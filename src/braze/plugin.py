@@ -723,11 +723,18 @@ class PluginHost:
         # -r: GCC's output is an IR object again (the partial link's IR, for the final LTO link),
         # copied into the output as bfd copies it
         r.ir_output_ok = self.cfg.relocatable
+        loads = r.map_loads
+        n_loads = len(loads) if loads is not None else 0
         try:
             for p in self.added_files:
                 r.add_path(p, as_needed, False, static)
         finally:
             r.ir_output_ok = False
+        if loads is not None and 0 <= r.map_lto_at < n_loads:
+            # (-Map: bfd lists the plugin's objects after the first file it claimed)
+            moved = loads[n_loads:]
+            del loads[n_loads:]
+            loads[r.map_lto_at:r.map_lto_at] = moved
         for lib in self.added_libs:
             p = r.find_lib(lib, static)
             r.add_path(p, as_needed, False, static, os.path.basename(p), from_lib=True)

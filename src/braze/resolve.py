@@ -79,6 +79,9 @@ class Reader:
         self.order = 0
         self.wraps = set(self.cfg.wraps)
         self.group: list | None = None
+        # -Map's LOAD / START GROUP / END GROUP lines: each input as bfd opens it (mapfile.py)
+        self.map_loads: list[str] | None = [] if self.cfg.map_file else None
+        self.map_lto_at = -1            # where bfd lists the LTO plugin's objects: after the first claimed file
         self.pending_as_needed: list[SharedFile] = []
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
@@ -225,9 +228,13 @@ class Reader:
                 self.early_assign(name, expr, "")
                 k += 1
             if spec.kind == "group_start":
+                if self.map_loads is not None:
+                    self.map_loads.append("START GROUP")
                 self.group = []
                 self.group_seq0 = self.undefs_seq
             elif spec.kind == "group_end":
+                if self.map_loads is not None:
+                    self.map_loads.append("END GROUP")
                 self.finish_group()
             elif spec.kind == "lib":
                 if spec.binary:
@@ -324,6 +331,8 @@ class Reader:
                 tr = None           # a -T script: bfd read it with the options (trace.Tracer)
             else:
                 tr.opened(path)
+        if self.map_loads is not None and not (spec is not None and spec.tscript):
+            self.map_loads.append("LOAD " + path)
         if path in self.archives:
             ar = self.archives[path]
             self._archive_use(ar)
@@ -353,6 +362,7 @@ class Reader:
                 if self.plugins is not None and (obj.has_lto_ir or self.offer_all):
                     ir = self.plugins.claim(path, path, 0, len(view), None, view)
                     if ir is not None:
+                        self._map_claimed()
                         ir.order = obj.order
                         obj = ir
                 self.add_object(obj)
@@ -386,6 +396,8 @@ class Reader:
                 raise LinkError(f"{path}: unsupported ELF file type {etype}")
         elif magic[:4] in BITCODE_MAGICS:
             ir = self.plugins.claim(path, path, 0, len(view), None, view) if self.plugins is not None else None
+            if ir is not None:
+                self._map_claimed()
             if ir is None:
                 raise lto_error(path, "LLVM bitcode")
             ir.order = self.next_order()
@@ -528,7 +540,10 @@ class Reader:
             self.ctx.script_assigns.append((name, expr, path, kind))
             self.early_assign(name, expr, kind)
         outer_group = self.group is not None
+        loads = self.map_loads
         for kind, value, an in res.items:
+            if loads is not None and kind in ("group_start", "group_end"):
+                loads.append("START GROUP" if kind == "group_start" else "END GROUP")
             if kind == "group_start":
                 if not outer_group:
                     self.group = []
@@ -687,7 +702,18 @@ class Reader:
         if self.plugins is None:
             return None
         path, data_off, size = ar.member_location(off)
-        return self.plugins.claim(name, path, data_off, size, ar, view)
+        ir = self.plugins.claim(name, path, data_off, size, ar, view)
+        if ir is not None and self.map_loads is not None and self.map_lto_at < 0:
+            # (bfd lists the plugin's objects before the archive whose member it claimed first)
+            line = "LOAD " + ar.path
+            at = [i for i, ln in enumerate(self.map_loads) if ln == line]
+            self.map_lto_at = at[-1] if at else len(self.map_loads)
+        return ir
+
+    def _map_claimed(self) -> None:
+        """A file the LTO plugin claimed: the first one fixes where -Map lists the plugin's objects."""
+        if self.map_loads is not None and self.map_lto_at < 0:
+            self.map_lto_at = len(self.map_loads)
 
     def rescan_after_lto(self) -> None:
         """bfd rescans the archives and the unused --as-needed libraries once the plugin's objects

@@ -2247,6 +2247,9 @@ def layout(ctx) -> None:
             s = ctx.symtab.get(name)
             if s is not None and s.file is st.defs:
                 ctx.script_unlisted.add(id(s))
+    if cfg.map_file:                # (-Map's Memory Configuration: each region's origin and length)
+        st.region_values = [(r.name, _abs(_eval(env, r.origin)), _abs(_eval(env, r.length)), r.attrs)
+                            for r in st.script.memory.values()]
     if cfg.print_memory_usage:      # (--print-memory-usage: each region's use, printed by link.py)
         ctx.memory_usage = [(r.name, r.cur - _abs(_eval(env, r.origin)), _abs(_eval(env, r.length)))
                             for r in st.script.memory.values()]

@@ -1,0 +1,68 @@
+"""x86-64's part of -Map (mapfile.py): bfd's "Merging program properties" report. Imported only
+when a link asks for a map."""
+from __future__ import annotations
+
+from ..elf import (GNU_PROPERTY_X86_UINT32_AND_LO, GNU_PROPERTY_X86_UINT32_AND_HI, GNU_PROPERTY_X86_UINT32_OR_LO,
+                   GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
+                   GNU_PROPERTY_X86_UINT32_OR_AND_HI)
+
+
+def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
+    """bfd's "Merging program properties" lines of -Map and the objects whose .note.gnu.property bfd
+    discards. NOTES: [(object, {pr_type: value} or None)] of the relocatable inputs in load order
+    (None: no property note). As bfd: the first object with properties keeps its note and takes in
+    each other object's in turn (its own note is discarded); the AND range (FEATURE_1_AND) loses a
+    property an object lacks or that ANDs to 0, the OR_AND range (*_USED) one that either lacks, the
+    OR range (*_NEEDED) ORs; each loss is a `Removed` line, each changed value an `Updated` one.
+    The lines are None when no object has properties (bfd then writes no heading either)."""
+    lines: list[str] = []
+    dropped: set[int] = set()
+    first = None
+    for o, props in notes:
+        if props:
+            first = o
+            merged = dict(props)
+            break
+    if first is None:
+        return None, {id(o) for o, props in notes if props is not None}
+    fname = first.name
+    for o, props in notes:
+        if o is first:
+            continue
+        if props is not None:
+            dropped.add(id(o))
+        mine = props or {}
+        for t in sorted(merged):
+            a = merged[t]
+            b = mine.get(t)
+            if GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_AND_HI:
+                new = None if b is None else a & b
+                if new == 0:
+                    new = None
+            elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+                new = None if b is None else a | b
+            elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
+                new = a if b is None else a | b
+            else:
+                continue
+            theirs = "not found" if b is None else f"0x{b:x}"
+            if new is None:
+                lines.append(f"Removed property 0x{t:x} to merge {fname} (0x{a:x}) and {o.name} ({theirs})")
+                del merged[t]
+            elif new != a:
+                lines.append(f"Updated property 0x{t:x} (0x{new:x}) to merge {fname} (0x{a:x}) and "
+                             f"{o.name} ({theirs})")
+                merged[t] = new
+        for t in sorted(mine):
+            if t in merged:
+                continue
+            b = mine[t]
+            if GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
+                merged[t] = b
+                lines.append(f"Updated property 0x{t:x} (0x{b:x}) to merge {fname} (not found) and "
+                             f"{o.name} (0x{b:x})")
+            elif GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+                lines.append(f"Removed property 0x{t:x} to merge {fname} (not found) and {o.name} (0x{b:x})")
+    if not merged:
+        dropped.add(id(first))
+    return lines, dropped
