@@ -249,14 +249,9 @@ class Target:
 
     def map_property_notes(self, ctx, notes: list):
         """-Map's "Merging program properties" lines and the ids of the objects whose property note is
-        discarded, from NOTES [(object, {pr_type: value} or None)] (the target's `<module>_map`
-        module); None when this target has no such report."""
-        import importlib
-        try:
-            mod = importlib.import_module(type(self).__module__ + "_map")
-        except ImportError:
-            return None
-        return mod.map_property_notes(ctx, notes)
+        discarded, from NOTES [(object, {pr_type: value} or None)]; None when this target has no
+        such report."""
+        return None
 
     def use_ibt_plt(self, ctx) -> bool:
         """Use the indirect-branch-tracking PLT layout (after merge_properties)."""

@@ -1624,6 +1624,11 @@ class X86_64(Target):
     apply_relocs = staticmethod(apply_relocs)
     apply_jobs = staticmethod(apply_jobs)
     merge_properties = staticmethod(merge_properties)
+
+    def map_property_notes(self, ctx, notes: list):
+        from .x86_64_map import map_property_notes     # (only links that write a map)
+        return map_property_notes(ctx, notes)
+
     use_ibt_plt = staticmethod(use_ibt_plt)
     reloc_field_width = staticmethod(reloc_field_width)
     emitted_reloc = staticmethod(emitted_reloc)
