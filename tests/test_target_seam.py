@@ -54,7 +54,10 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             "special_sections",
             # st_other bits a machine carries from inputs to outputs (aarch64's VARIANT_PCS); the
             # .plt header's sh_entsize (0 on aarch64, as bfd); machine-specific dynamic tags
-            "sto_flags_mask", "plt_sh_entsize", "dynamic_tags", "plt_code"}
+            "sto_flags_mask", "plt_sh_entsize", "dynamic_tags", "plt_code",
+            # --oformat: the machine's own ELF format is all most targets write (x86-64: binary too,
+            # through bfd's generic relocation howtos; aarch64 bfd refuses other formats)
+            "output_kind", "raw_output_formats", "generic_howtos"}
 
 
 def _generic_sources():

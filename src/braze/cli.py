@@ -977,7 +977,7 @@ _NOOPS: dict[str, str] = {
 # an option means registering its handler and deleting its name here.
 _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("a", "Y"), "other systems' compatibility options"),
-    **dict.fromkeys(("A", "architecture", "oformat", "EB"), "other targets"),
+    **dict.fromkeys(("A", "architecture", "EB"), "other targets"),
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
@@ -1001,7 +1001,7 @@ _UNSUPPORTED: dict[str, str] = {
 # _ARGS only = required, _FLAGS and _ARGS = optional `=VALUE`).
 _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
-    "a", "Y", "A", "architecture", "oformat", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
+    "a", "Y", "A", "architecture", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "spare-dynamic-tags", "error-handling-script",
     "Trodata-segment", "Tldata-segment", "sort-section", "task-link",
     "out-implib", "ctf-share-types="})
@@ -1036,6 +1036,13 @@ def _flag_q(c, s):
 def _flag_d(c, s):
     """Allocate commons even with -r; a final link always does (so then nothing changes)."""
     c.define_common = True
+
+
+@_arg("oformat")
+def _arg_oformat(c, s, v):
+    """The output's BFD format: the target's own ELF one (no-op) or `binary` (oformat.py); checked
+    once the target is known (Target.output_kind), as bfd looks the name up when it opens the output."""
+    c.oformat = v
 
 
 @_arg("b", "format")
@@ -1568,7 +1575,7 @@ def parse_args(argv: list[str]) -> Config | None:
         if c.print_output_format:   # bfd: the format, and no "no input files" (with inputs: link.py prints it)
             from .arch import default_target, target_for_emulation
             t = target_for_emulation(c.emulation) if c.emulation else default_target()
-            sys.stdout.write(t.output_format + "\n")
+            sys.stdout.write((c.oformat or t.output_format) + "\n")
             return None
         raise LinkError("no input files")
     return c

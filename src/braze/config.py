@@ -193,6 +193,9 @@ class Config:
     print_sysroot: bool = False          # --print-sysroot
     gc_keep_exported: bool = False       # --gc-keep-exported: global default/protected definitions are gc roots
     print_output_format: bool = False    # --print-output-format: the output's BFD target name on stdout
+    oformat: str | None = None           # --oformat NAME as given (the last one); None: the target's ELF format
+    script_oformat: str | None = None    # the first script's OUTPUT_FORMAT (--oformat overrides it, as in bfd)
+    output_kind: str = "elf"             # what --oformat asks for, once the target is known: "elf" or "binary"
     fix_cortex_a53_843419: bool = False   # aarch64: --fix-cortex-a53-843419 (gcc passes it)
     fix_843419_mode: str = "full"        # its =full|adr|adrp: ADR rewrite and veneer, ADR only, veneer only
     no_apply_dynamic_relocs: bool = False   # aarch64: data words with a dynamic relocation keep their input bytes

@@ -69,11 +69,17 @@ def _link(ctx, config) -> LinkResult:
     from .pipeline_natives import passes, layout, writer
     from .resolve import read_inputs
     if config.print_output_format:      # bfd: the emulation's (-m or the default), before any input is read
-        sys.stdout.write(ctx.target.output_format + "\n")
+        sys.stdout.write((config.oformat or ctx.target.output_format) + "\n")
+    if config.oformat is not None:      # bfd looks the name up as it opens the output, before the inputs
+        from .oformat import check_name
+        check_name(config)
     if config.relocatable:              # -r: a different output, an ET_REL object
         if config.orphan_handling != "place":
             from .scriptlayout import check_orphan_handling
             check_orphan_handling(ctx)
+        if config.oformat is not None:
+            from .oformat import refuse_relocatable
+            refuse_relocatable(config)
         from .relocatable import link_relocatable
         link_relocatable(ctx)
         if config.time:
@@ -86,6 +92,10 @@ def _link(ctx, config) -> LinkResult:
     if config.orphan_handling != "place":
         from .scriptlayout import check_orphan_handling
         check_orphan_handling(ctx)
+    raw = config.output_kind != "elf"       # --oformat binary: bfd's generic link (oformat.py)
+    if raw:
+        from . import oformat
+        oformat.prepare(ctx)
     if config.why_extract or config.print_archive_stats:
         explain.after_inputs(ctx)
     if config.cref:
@@ -98,7 +108,8 @@ def _link(ctx, config) -> LinkResult:
     passes.gc_sections(ctx);                 ctx.mark("gc sections")
     passes.bin_sections(ctx);                ctx.mark("merge sections")
     passes.create_synthetic(ctx);            ctx.mark("create synthetic")
-    passes.scan_relocations(ctx);            ctx.mark("scan relocations")
+    if not raw:                             # (the generic link has no GOT, PLT or dynamic relocation)
+        passes.scan_relocations(ctx);        ctx.mark("scan relocations")
     passes.finish_weak_undefined(ctx);       ctx.mark("weak undefined")
     passes.allocate_got_plt(ctx);            ctx.mark("GOT/PLT allocation")
     passes.finalize_dynamic(ctx);            ctx.mark("dynamic tables")
@@ -111,12 +122,17 @@ def _link(ctx, config) -> LinkResult:
     from . import diag
     diag.check_late_lines()                 # (bfd's final-link errors: references to discarded sections)
     writer.write_sections(ctx);              ctx.mark("write sections")
-    writer.apply_relocations(ctx);           ctx.mark("apply relocations")
+    if raw:
+        oformat.generic_relocate(ctx);       ctx.mark("apply relocations")
+    else:
+        writer.apply_relocations(ctx);       ctx.mark("apply relocations")
     if config.emit_relocs:
         from .emitrelocs import write as write_emitted
         write_emitted(ctx, ctx.buf);         ctx.mark("emitted relocations")
     writer.post_write(ctx);                  ctx.mark("post-write")
     writer.write_build_id(ctx);              ctx.mark("build-id")
+    if raw:
+        ctx.buf = oformat.image(ctx)         # the sections' bytes out of the finished ELF image
     writer.commit(ctx);                      ctx.mark("commit")
     if config.map_file:
         from .mapfile import write_map

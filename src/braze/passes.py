@@ -64,7 +64,7 @@ def resolve_symbols(ctx) -> None:
         from . import scriptlayout
         scriptlayout.setup(ctx, ctx.pending_lscript)
         scriptlayout.define_script_symbols(ctx)
-        linker_syms = scriptlayout.SCRIPT_LINKER_SYMS
+        linker_syms = scriptlayout.SCRIPT_LINKER_SYMS if cfg.output_kind == "elf" else ()
         extra = ()
     if not cfg.shared and ctx.lscript is None:
         for name in EXPORTED_LINKER_SYMS + extra:     # bfd's default script defines these unconditionally
@@ -320,7 +320,7 @@ def _check_undefined(ctx) -> None:
     report = cfg.undef_objects == "report" or (cfg.undef_objects is None and not cfg.shared)
     # In an executable every general/local-dynamic TLS sequence is relaxed, and the call to
     # __tls_get_addr with it: static libc.a does not define the function and bfd does not ask for it.
-    tls_call_relaxed = not cfg.shared
+    tls_call_relaxed = not cfg.shared and cfg.output_kind == "elf"     # (a raw image: nothing is relaxed)
     gc_shared = cfg.shared and cfg.gc_sections
     cands = [s for s in ctx.symtab.values()
              if s.rank == NONE and s.ref_regular and not s.linker_defined
@@ -456,7 +456,7 @@ def gc_sections(ctx) -> None:
     if ctx.lscript is not None:
         from .scriptlayout import match_inputs
         match_inputs(ctx)
-    if ctx.config.gc_sections:
+    if ctx.config.gc_sections and ctx.config.output_kind == "elf":   # (bfd's generic link ignores it)
         from .gc import gc_sections as run
         run(ctx)
     _check_undefined(ctx)
@@ -630,15 +630,18 @@ def create_synthetic(ctx) -> None:
     dyn = ctx.dynamic
     if dyn and not cfg.shared and not cfg.no_dynamic_linker:
         syn.interp = Interp(cfg.dynamic_linker or ctx.target.interpreter)
-    if cfg.build_id:
+    raw = cfg.output_kind != "elf"          # (--oformat binary: bfd's generic link makes none of these)
+    if cfg.build_id and not raw:
         syn.build_id = BuildId(cfg.build_id)
     props = ctx.target.merge_properties(ctx)
+    if raw:                                 # (each input's note is a section of its own there)
+        props = None
     if props and cfg.stack_size:
         # bfd records -z stack-size in the output's property note too, when it has one
         props = [(GNU_PROPERTY_STACK_SIZE, cfg.stack_size)] + props
     if props:
         syn.property = PropertyNote(props)
-    if cfg.package_metadata is not None:
+    if cfg.package_metadata is not None and not raw:
         syn.package = PackageNote(cfg.package_metadata)
     if dyn:     # (a static link imports neither module: ~1 M instructions of classes made for nothing)
         from .synthetic.dynsym import DynSym, GnuHash, SysvHash

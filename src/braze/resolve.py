@@ -494,6 +494,10 @@ class Reader:
         search = self.search_dirs if nlib is None else self.search_dirs[:nlib]
         from .inputs.script import parse_script     # (GNU ld scripts: libc.so, not a static link)
         res = parse_script(text, path, search, self.cfg.relocatable)
+        if tscript and getattr(res, "output_format", None) is not None and self.cfg.script_oformat is None:
+            # bfd: the first -T script's, unless --oformat gives one (a script read as an input file comes
+            # after the output is opened: its OUTPUT_FORMAT changes nothing)
+            self.cfg.script_oformat = res.output_format
         if res.output is not None and not self.cfg.output_given and self.cfg.output == "a.out":
             self.cfg.output = res.output        # bfd: OUTPUT(file) names the output unless -o does
         if res.startup is not None and (self.ctx.objs or self.ctx.dsos or self.archives):

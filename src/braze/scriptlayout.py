@@ -96,12 +96,14 @@ def setup(ctx, script) -> None:
     if not ctx.target.sections_scripts:
         raise LinkError(f"{script.path}: SECTIONS scripts (with -T, INSERT, or given as input files) are not "
                         f"supported by braze for {ctx.target.name} yet")
-    if cfg.text_segment is not None or cfg.section_starts and cfg.paged:
+    # (a raw image laid out by bfd's default script: the address options apply to it as below)
+    raw_default = cfg.output_kind != "elf" and getattr(script, "_default", False)
+    if (cfg.text_segment is not None or cfg.section_starts and cfg.paged) and not raw_default:
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
     if cfg.section_starts:
-        # (-N/-n) bfd's lang_address_statement: the named output section's address expression is
-        # replaced by the option's address; `.` goes on from there
+        # (-N/-n, or a raw image by bfd's default script) bfd's lang_address_statement: the named
+        # output section's address expression is replaced by the option's address; `.` goes on from there
         from .scriptmerge import flat as _flat
         stmts = [s for s in _flat(script) if isinstance(s, OutSecStmt)]
         for name, addr in cfg.section_starts.items():
@@ -559,6 +561,7 @@ def bin_sections(ctx) -> None:
         if isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
             by_name.setdefault(stmt.name, stmt)
     unwind = ctx.target.unwind_section_type
+    raw = cfg.output_kind != "elf"      # bfd's generic link: .eh_frame and SHF_MERGE sections as they are
     sort_kind = {}          # id(input section) -> how its (sorted) pattern sorts
     seq = 0
     file_seq = {}           # id(object) -> the number of its last section (its COMMON comes after it)
@@ -585,7 +588,7 @@ def bin_sections(ctx) -> None:
                     sec.alive = False
                     st.discarded.add(id(sec))
                     continue
-            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, unwind):
+            if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, unwind) and not raw:
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
                 if a and st.__dict__.get("eh_stmt") is None:
@@ -630,7 +633,7 @@ def bin_sections(ctx) -> None:
                 key = (1, seq)
             _add_flags(os_, sec)
             flags = sec.flags
-            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and \
+            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and not raw and \
                     sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
                     _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
                 mkey = (id(os_), id(lst), flags & ~SHF_GROUP, sec.entsize, sec.align)
@@ -652,6 +655,9 @@ def bin_sections(ctx) -> None:
         ms.lst.extend(ms.finish())
     # COMMON symbols
     commons = [s for s in ctx.symtab.values() if s.rank == COMMON and s.file is not None]
+    if raw and len(commons) > 1:
+        from .oformat import hash_order
+        commons = hash_order(ctx, commons)
     if cfg.sort_common:
         commons.sort(key=lambda s: -s.common_align)
     for s in commons:
@@ -1863,7 +1869,8 @@ def _call(env, e):
     where = e.where
     st = env.st
     if fn == "SIZEOF_HEADERS":
-        st.load_phdrs = True        # bfd: a script that counts the headers gets them loaded
+        if env.hdr_size:
+            st.load_phdrs = True    # bfd: a script that counts the headers gets them loaded
         return (env.hdr_size, "num")
     if fn in ("ADDR", "LOADADDR", "SIZEOF", "ALIGNOF"):
         if fn in ("SIZEOF", "ALIGNOF") and e.b not in st.by_out_name and any(
@@ -1905,7 +1912,9 @@ def _call(env, e):
         n = _abs(_eval(env, e.b))
         env.rel_from_abs = False    # (bfd's make_abs)
         return (_align_n(env.dot, n), None)
-    if fn == "SEGMENT_START":      # (-T<segment> options are refused with a SECTIONS script)
+    if fn == "SEGMENT_START":      # (-T<segment> options are refused with a SECTIONS script but bfd's own)
+        if e.b == "text-segment" and env.ctx.config.text_segment is not None:
+            return _rel_from_abs(env, env.ctx.config.text_segment)
         return _rel_from_abs(env, _eval(env, e.c)[0])
     if fn.startswith("DATA_SEGMENT_"):
         return _data_segment(env, fn, e)
@@ -1984,7 +1993,8 @@ def _dseg_walk(env_of, st, kept):
     _walk(env, st, kept)
     ds = st.dseg
     st.relro_range = None
-    if relro and ds["phase"] == "end_seen" and ds["relro_end"] and not _relro_has_sections(ds, kept):
+    if relro and ds["phase"] == "end_seen" and ds["relro_end"] and not _relro_has_sections(ds, kept) and \
+            not _relro_wild_inputs(env.ctx, st):
         # bfd's lang_find_relro_sections (before any sizing): no RELRO, so DATA_SEGMENT_ALIGN keeps
         # the offset in the page; walked again as bfd's first walk
         relro = False
@@ -2073,6 +2083,33 @@ def relro_patterns(ctx, st) -> bool:
         for sec in obj.sections if cands else ():
             if sec is not None and sec.alive and sec.size and \
                     any(m.match(sec.name, fnames, sec.flags) is not False for m in cands):
+                return True
+    return False
+
+
+def _relro_wild_inputs(ctx, st) -> bool:
+    """bfd's lang_find_relro_sections walks the input section descriptions between DATA_SEGMENT_ALIGN
+    and DATA_SEGMENT_RELRO_END: a kept, non-empty allocated input section that one of them matches
+    makes RELRO count, wherever the section went (an ONLY_IF_RW statement dropped for read-only inputs
+    still counts them: bfd's default script's RW .eh_frame, .gcc_except_table)."""
+    descs = []
+    inside = False
+    for stmt in st.script.sections:
+        if isinstance(stmt, Assign) and isinstance(stmt.expr, Expr) and stmt.expr.op == "call":
+            if stmt.expr.a == "DATA_SEGMENT_ALIGN":
+                inside = True
+            elif stmt.expr.a == "DATA_SEGMENT_RELRO_END":
+                break
+        elif inside and isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
+            descs += [_Matcher(stmt, b, i) for i, b in enumerate(stmt.body) if isinstance(b, InputDesc)]
+    if not descs:
+        return False
+    for obj in ctx.objs:
+        fnames = _file_names(obj)
+        ms = [m for m in descs if m.file_ok(obj.name, fnames)]
+        for sec in obj.sections if ms else ():
+            if sec is not None and sec.alive and sec.size and sec.flags & SHF_ALLOC and \
+                    any(m.match(sec.name, fnames, sec.flags) is not False for m in ms):
                 return True
     return False
 
@@ -2193,7 +2230,7 @@ def layout(ctx) -> None:
     st.hdr_list = _header_order(st, kept)
     for c in [c for _, c in kept]:
         c.lma = 0
-    user = st.script.phdrs
+    user = st.script.phdrs if cfg.output_kind == "elf" else None    # (bfd: no program headers in a raw image)
     nph = len(user) if user is not None else 4
     seg_fn = (lambda ctx_, k, n: _user_segments(ctx_, st, k, n)) if user is not None else _segments
     prev = None
@@ -2286,7 +2323,7 @@ def layout(ctx) -> None:
         raise LinkError(f"{st.script.path}: the program headers do not converge")
     ctx.segments = segs
     ctx.nph = nph
-    if cfg.warn_rwx_segments and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X for s in segs):
+    if cfg.warn_rwx_segments and cfg.output_kind == "elf" and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X for s in segs):
         diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
     ctx.fixed_starts = {}
     ctx.relro_end = None
@@ -2341,7 +2378,8 @@ def _add_thunks(ctx, st, kept) -> bool:
 
 def _new_env(ctx, st, nph, final=False):
     env = _Env(ctx, st)
-    env.hdr_size = 64 + 56 * nph
+    # (a raw image has no headers: bfd's SIZEOF_HEADERS is 0 for a non-ELF output)
+    env.hdr_size = 64 + 56 * nph if ctx.config.output_kind == "elf" else 0
     env.final = final
     return env
 
@@ -3235,9 +3273,12 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_GNU_EH_FRAME, PF_R, 4)
         s.chunks = [hdr]
         segs.append(s)
-    if "script_stack" not in vars(ctx):     # (once: it warns about the inputs' stack notes)
-        ctx.script_stack = _stack_flags(ctx)
-    stack = ctx.script_stack
+    if ctx.config.output_kind != "elf":
+        stack = None        # (a raw image has no PT_GNU_STACK: bfd says nothing about the stack notes)
+    else:
+        if "script_stack" not in vars(ctx):     # (once: it warns about the inputs' stack notes)
+            ctx.script_stack = _stack_flags(ctx)
+        stack = ctx.script_stack
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
     rr = getattr(ctx.lscript, "relro_range", None)
@@ -3258,7 +3299,7 @@ def _user_segments(ctx, st, kept, nph):
     cfg = ctx.config
     page = cfg.max_page_size
     env = _Env(ctx, st)
-    env.hdr_size = 64 + 56 * nph
+    env.hdr_size = 64 + 56 * nph if cfg.output_kind == "elf" else 0
     by_name = {}
     segs = []
     phmap = {}

@@ -1418,6 +1418,10 @@ class AArch64(Target):
         **dict.fromkeys(("armelf", "armelfb", "armelf_linux_eabi", "armelfb_linux_eabi"), "32-bit Arm"),
     }
     output_format = "elf64-littleaarch64"
+    bfd_targets = ("elf64-littleaarch64", "elf64-bigaarch64", "elf32-littleaarch64", "elf32-bigaarch64",
+                   "elf32-littlearm", "elf32-bigarm", "pei-aarch64-little", "pe-aarch64-little", "elf64-little",
+                   "elf64-big", "elf32-little", "elf32-big", "srec", "symbolsrec", "verilog", "tekhex", "binary",
+                   "ihex", "plugin")
     bfd_script_tag = "a64"
     bfd_script_head = ('OUTPUT_FORMAT("elf64-littleaarch64", "elf64-bigaarch64",\n\t      "elf64-littleaarch64")\n'
                        "OUTPUT_ARCH(aarch64)")
@@ -1505,6 +1509,13 @@ class AArch64(Target):
     apply_jobs = staticmethod(apply_jobs)
     finish_scan = staticmethod(finish_scan)
     lib_main_code = staticmethod(lib_main_code)
+
+    def output_kind(self, name: str | None) -> str:
+        """aarch64 bfd links into an aarch64 ELF format only: its emulation refuses any output format
+        whose name lacks "aarch64" (aarch64elf.em), before reading the inputs."""
+        if name is not None and name != "default" and name in self.bfd_targets and "aarch64" not in name:
+            raise LinkError("cannot change output format whilst linking AArch64 binaries")
+        return super().output_kind(name)
 
     def configure(self, cfg) -> None:
         own = [kw for name, kw in cfg.z_machine if name == self.name and kw not in ("pac-plt", "force-bti")]

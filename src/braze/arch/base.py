@@ -17,6 +17,12 @@ class Target:
     # output there differs (endianness, ABI, interpreter, layout), so accepting the name would mislead
     refused_emulations: dict = {}
     output_format: str = ""           # the BFD name a linker script's OUTPUT_FORMAT gives
+    # --oformat: the BFD target names this machine's ld.bfd accepts (its `ld --help` "supported
+    # targets"; any other name is "target X not found"), and those of them braze writes besides
+    # output_format (a raw memory image: oformat.py); the rest are refused
+    bfd_targets: tuple = ()
+    raw_output_formats: tuple = ()
+    generic_howtos: dict = {}         # what bfd's generic linker does with each relocation type (oformat.py)
     # ---- layout defaults
     image_base: int = 0               # first address of a non-PIC executable (without -Ttext-segment)
     max_page_size: int = 0x1000
@@ -184,6 +190,9 @@ class Target:
     def setup(self, cfg) -> None:
         """Once the inputs are read (the target is final): this target's defaults for the options the
         command line left unset, then its own checks of the options (configure)."""
+        if cfg.oformat is None and cfg.script_oformat not in (None, self.output_format):
+            cfg.oformat = cfg.script_oformat    # OUTPUT_FORMAT(binary) in a script: as --oformat binary
+        cfg.output_kind = self.output_kind(cfg.oformat)
         if cfg.separate_code is None:
             cfg.separate_code = self.separate_code
         max_given, common_given = cfg.max_page_size is not None, cfg.common_page_size is not None
@@ -209,6 +218,20 @@ class Target:
 
     def configure(self, cfg) -> None:
         """Check the options against this target once it is known (after the inputs are read)."""
+
+    def output_kind(self, name: str | None) -> str:
+        """--oformat NAME for this machine: "elf" (its own ELF format: no option, `default`, or
+        output_format) or one of raw_output_formats; LinkError for any other name, in bfd's words
+        where bfd refuses it too."""
+        from ..diag import LinkError
+        if name is None or name == "default" or name == self.output_format:
+            return "elf"
+        if name not in self.bfd_targets:
+            raise LinkError(f"target {name} not found")
+        if name in self.raw_output_formats:
+            return name
+        raise LinkError(f"--oformat {name} is not supported (braze writes "
+                        f"{' and '.join((self.output_format,) + self.raw_output_formats)})")
 
     def z_option(self, cfg, kw: str) -> bool:
         """Parse a -z keyword of this machine's bfd emulation into cfg (whatever the link's machine turns

@@ -1507,6 +1507,34 @@ def _call_nop(v: str) -> tuple[bool, int]:
     raise LinkError(f"unsupported option: -z call-nop={v}")
 
 
+# Relocation type -> (name, PC-relative, field bytes, field bits, overflow rule): the psABI's howtos as
+# bfd 2.40 has them, which its generic linker applies for a non-ELF output (oformat.py); the
+# types bfd 2.40 does not know (43 and up, but the vtable ones) are refused.
+GENERIC_HOWTOS: dict[int, tuple[str, bool, int, int, str]] = {t: (f"R_X86_64_{n}", p, z, b, c) for t, n, p, z, b, c in (
+    (0, "NONE", False, 0, 0, "dont"), (1, "64", False, 8, 64, "dont"), (2, "PC32", True, 4, 32, "signed"),
+    (3, "GOT32", False, 4, 32, "signed"), (4, "PLT32", True, 4, 32, "signed"),
+    (5, "COPY", False, 4, 32, "bitfield"), (6, "GLOB_DAT", False, 8, 64, "dont"),
+    (7, "JUMP_SLOT", False, 8, 64, "dont"), (8, "RELATIVE", False, 8, 64, "dont"),
+    (9, "GOTPCREL", True, 4, 32, "signed"), (10, "32", False, 4, 32, "unsigned"),
+    (11, "32S", False, 4, 32, "signed"), (12, "16", False, 2, 16, "bitfield"),
+    (13, "PC16", True, 2, 16, "bitfield"), (14, "8", False, 1, 8, "bitfield"), (15, "PC8", True, 1, 8, "signed"),
+    (16, "DTPMOD64", False, 8, 64, "dont"), (17, "DTPOFF64", False, 8, 64, "dont"),
+    (18, "TPOFF64", False, 8, 64, "dont"), (19, "TLSGD", True, 4, 32, "signed"),
+    (20, "TLSLD", True, 4, 32, "signed"), (21, "DTPOFF32", False, 4, 32, "signed"),
+    (22, "GOTTPOFF", True, 4, 32, "signed"), (23, "TPOFF32", False, 4, 32, "signed"),
+    (24, "PC64", True, 8, 64, "dont"), (25, "GOTOFF64", False, 8, 64, "dont"),
+    (26, "GOTPC32", True, 4, 32, "signed"), (27, "GOT64", False, 8, 64, "signed"),
+    (28, "GOTPCREL64", True, 8, 64, "signed"), (29, "GOTPC64", True, 8, 64, "signed"),
+    (30, "GOTPLT64", False, 8, 64, "signed"), (31, "PLTOFF64", False, 8, 64, "signed"),
+    (32, "SIZE32", False, 4, 32, "unsigned"), (33, "SIZE64", False, 8, 64, "dont"),
+    (34, "GOTPC32_TLSDESC", True, 4, 32, "bitfield"), (35, "TLSDESC_CALL", False, 0, 0, "dont"),
+    (36, "TLSDESC", False, 8, 64, "dont"), (37, "IRELATIVE", False, 8, 64, "dont"),
+    (38, "RELATIVE64", False, 8, 64, "dont"), (39, "PC32_BND", True, 4, 32, "signed"),
+    (40, "PLT32_BND", True, 4, 32, "signed"), (41, "GOTPCRELX", True, 4, 32, "signed"),
+    (42, "REX_GOTPCRELX", True, 4, 32, "signed"),
+    (250, "GNU_VTINHERIT", False, 0, 0, "dont"), (251, "GNU_VTENTRY", False, 0, 0, "dont"))}
+
+
 class X86_64(Target):
     """x86-64 Linux (System V psABI, glibc/musl), as GNU ld's elf_x86_64 emulation."""
     orphan_static_dynobj = (".rela.got", ".got", ".got.plt", ".iplt", ".rela.iplt", ".igot.plt")
@@ -1520,6 +1548,11 @@ class X86_64(Target):
     refused_emulations = {"elf32_x86_64": "the x32 ABI", "elf_i386": "32-bit x86", "elf_iamcu": "Intel MCU",
                           **dict.fromkeys(("i386pep", "i386pe"), "PE (Windows) output")}
     output_format = "elf64-x86-64"
+    bfd_targets = ("elf64-x86-64", "elf32-i386", "elf32-iamcu", "elf32-x86-64", "pei-i386", "pe-x86-64",
+                   "pei-x86-64", "elf64-little", "elf64-big", "elf32-little", "elf32-big", "pe-bigobj-x86-64",
+                   "pe-i386", "pdb", "srec", "symbolsrec", "verilog", "tekhex", "binary", "ihex", "plugin")
+    raw_output_formats = ("binary",)
+    generic_howtos = GENERIC_HOWTOS
     bfd_script_tag = "x86"
     bfd_script_head = 'OUTPUT_FORMAT("elf64-x86-64", "elf64-x86-64",\n\t      "elf64-x86-64")\nOUTPUT_ARCH(i386:x86-64)'
     image_base = 0x400000

@@ -113,6 +113,7 @@ class FullScript:
         self.nocrossrefs = []      # (target names or None, [section names], where): NOCROSSREFS(_TO)
         self.sane_expr = False     # LD_FEATURE("SANE_EXPR")
         self.output = None         # OUTPUT(file): the output's name unless -o gives one
+        self.output_format = None  # OUTPUT_FORMAT's (first) name: the output format unless --oformat gives one
         self.startup = None        # STARTUP(file): an input linked before all others
         self.insert = None         # INSERT AFTER/BEFORE: (before?, output section, where, len(top) then)
 
@@ -554,6 +555,8 @@ def _top(p, res):
             args = _simple_args(p)
             from ..arch import targets
             fmts = [t.output_format for t in targets()]
+            if w == "OUTPUT_FORMAT":        # (a raw image: oformat.py)
+                fmts += [f for t in targets() for f in t.raw_output_formats if f not in fmts]
             # (a format of another target than the link's is the target check's to refuse, with the
             # SECTIONS engine's own refusal for a target it does not lay out)
             if w == "TARGET" and (len(args) != 1 or args[0] not in fmts):
@@ -561,6 +564,8 @@ def _top(p, res):
                                 f"(it reads {', '.join(fmts)})")
             if w == "OUTPUT_FORMAT" and args and args[0] not in fmts:
                 raise LinkError(f"{p.where(pos)}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
+            if w == "OUTPUT_FORMAT" and args and res.output_format is None:
+                res.output_format = args[0]
             if w == "OUTPUT_ARCH" and args:
                 res.output_arch = (args[0], p.where(pos))     # checked against the target (resolve.py)
         elif w == "SEARCH_DIR":

@@ -54,6 +54,7 @@ class ScriptResult:
         self.sections = None    # -r only: SECTIONS statements (relscript.OutStatement)
         self.output = None      # OUTPUT(file): the output's name unless -o gives one
         self.startup = None     # STARTUP(file): an input linked before all others
+        self.output_format = None   # OUTPUT_FORMAT's (first) name: the output format unless --oformat gives one
 
 
 def has_layout_commands(text: str) -> bool:
@@ -132,8 +133,10 @@ def parse_script(text: str, path: str, search=(), relocatable: bool = False) -> 
                 fmts = [default_target().output_format]
                 if args[0] not in fmts:
                     fmts = [x.output_format for x in targets()]
+                    fmts += [f for x in targets() for f in x.raw_output_formats if f not in fmts]
                 if args[0] not in fmts:
                     raise LinkError(f"{path}: unsupported output format {args[0]} (braze writes {', '.join(fmts)})")
+                res.output_format = args[0]
             if t == "STARTUP" and args:
                 res.startup = args[0]
                 res.items.insert(0, ("file", args[0], False))
