@@ -64,6 +64,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --no-warn-search-mismatch  -N/--omagic  -n/--nmagic  --no-omagic  (static executables)
   -r/-i/-Ur/--relocatable (an ET_REL output as ld -r; -T with a SECTIONS script of input patterns)
   -b binary|elf64-x86-64|default  --format=...  (binary: _binary_NAME_start/_end/_size)
+  --oformat binary|elf64-x86-64|default  (binary, x86-64: a raw memory image as bfd writes it; also
+                          OUTPUT_FORMAT(binary) in a -T script)
   -q/--emit-relocs  (keep .rela.<section> in the final output, as bfd)
   -plugin PLUGIN  -plugin-opt OPT  (LTO through the compiler's linker plugin: gcc/clang -flto)
   --[no-]check-sections  (a SECTIONS script's overlapping sections: an error; with --no-check-sections

@@ -29,10 +29,10 @@ from .elf import SHF_ALLOC, SHT_NOBITS, SHT_NOTE
 def check_name(cfg) -> None:
     """Before any input is read (bfd opens the output first): a name no target knows is bfd's
     "target X not found"; the link's target then checks the name (Target.output_kind)."""
-    from .arch import targets
+    from .arch import default_target, targets
     name = cfg.oformat
-    if name is None or name == "default":
-        return
+    if name is None or name == "default" or name in default_target().bfd_targets:
+        return              # (the other back ends are not imported for a name the default one knows)
     if not any(name in t.bfd_targets for t in targets()):
         if name.count("-") >= 2:
             # bfd also takes a configuration triplet (CPU-VENDOR-SYSTEM) for the format
