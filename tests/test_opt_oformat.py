@@ -75,6 +75,16 @@ def test_boot_sector(d, objs, direct_ld):
         assert got == want
 
 
+@pytest.mark.parametrize("unpaged", ["-N", "-n"])
+def test_unpaged(d, objs, direct_ld, unpaged):
+    """xv6-style `ld -N -e start -Ttext 0x7C00` (bfd's -N/-n default script) straight to a raw image."""
+    want, got = _both(d, direct_ld, f"boot{unpaged}", [unpaged, "-e", "start", "-Ttext", "0x7C00", "--oformat",
+                                                      "binary", objs["boot"]])
+    assert len(want) == 512 and got == want
+    want, got = _both(d, direct_ld, f"k{unpaged}", [unpaged, "-e", "kmain", "--oformat", "binary", objs["kcommon"]])
+    assert got == want
+
+
 def test_boot_sector_no_entry(d, objs, direct_ld):
     """No `start` given: both warn and default the entry to .text (nothing of it is in the image)."""
     pb, bfd = _link(d, ["ld.bfd"], "noentry.bfd", ["--oformat", "binary", "-Ttext", "0x7c00", objs["boot"]])
