@@ -254,6 +254,18 @@ def test_commons_in_bfd_order(d, direct_ld):
     assert got == want
 
 
+def test_commons_in_grown_table(d, direct_ld):
+    """4000 more global names: bfd's hash table has grown past 4051 buckets, and the order with it."""
+    src = d / "bigcommons.s"
+    names = [f"cm_{i}" for i in range(12)]
+    src.write_text("".join(f"\t.globl g{i}\ng{i}:\n\t.byte 0\n" for i in range(4000))
+                   + "".join(f"\t.comm\t{n}, {1 + i % 9}, {1 << (i % 4)}\n" for i, n in enumerate(names))
+                   + "\t.text\n\t.globl _start\n_start:\n" + "".join(f"\tmovb $1, {n}\n" for n in names))
+    _run(["as", src, "-o", "bigcommons.o"], d)
+    want, got = _both(d, direct_ld, "bigcommons", ["-static", "--oformat", "binary", "bigcommons.o"])
+    assert got == want
+
+
 def test_relocation_overflow(d, direct_ld):
     """A 16-bit absolute address past 0xffff: both fail (no output)."""
     src = d / "far.s"

@@ -103,27 +103,25 @@ def _restore_notes(obj) -> None:
             obj.sections[i] = InputSection(obj, i, ".note.gnu.property", sh)
 
 
-def _bfd_hash(name: str) -> int:
-    """libbfd's string hash (bfd_hash_hash), on a 64-bit host."""
-    h = 0
-    b = name.encode()
-    for c in b:
-        h = (h + c + (c << 17)) & 0xffffffffffffffff
-        h ^= h >> 2
-    h = (h + len(b) + (len(b) << 17)) & 0xffffffffffffffff
-    return h ^ (h >> 2)
-
-
 def hash_order(ctx, commons: list) -> list:
     """The order bfd allocates COMMON symbols in without --sort-common: a walk of its link hash table,
-    bucket by bucket (4051 of them until the table grows), the latest symbol of a bucket first.
-    (braze's ELF output has them in symbol table order.) A link whose table would have grown is
-    refused rather than guessed."""
-    if len(ctx.symtab) > 3000:
-        raise LinkError(f"--oformat {ctx.config.oformat}: {len(commons)} COMMON symbols in a link of "
-                        f"{len(ctx.symtab)} symbols: bfd's allocation order is not reproduced (not supported)")
+    bucket by bucket, the table sized by the names the link entered (mapfile's model: 4051 buckets,
+    then bigger primes when more than 3/4 full), the latest symbol of a bucket first. (braze's ELF
+    output has them in symbol table order.) Two commons in one bucket of a table that grew are
+    refused rather than guessed (bfd's rehash reorders a bucket's chain)."""
+    from .explain import _bfd_hash, _PRIMES
+    from .mapfile import _entered_names
+    size = 4051
+    n = len(_entered_names(ctx))
+    while n > size * 3 // 4:
+        size = next(p for p in _PRIMES if p > size)
     seq = {id(s): i for i, s in enumerate(ctx.symtab.values())}
-    return sorted(commons, key=lambda s: (_bfd_hash(s.name) % 4051, -seq[id(s)]))
+    keyed = [(_bfd_hash(s.name.encode()) % size, -seq[id(s)], s) for s in commons]
+    if size != 4051 and len({k[0] for k in keyed}) != len(keyed):
+        raise LinkError(f"--oformat {ctx.config.oformat}: COMMON symbols sharing a bucket of bfd's grown hash "
+                        "table: bfd's allocation order is not reproduced (not supported)")
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [k[2] for k in keyed]
 
 
 def generic_relocate(ctx) -> None:
