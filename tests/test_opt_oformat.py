@@ -330,20 +330,6 @@ def test_shared_library_input_refused(d, braze_lddir):
         assert not out.exists()
 
 
-def test_elf_script_relro_counts_matched_inputs(d, objs, direct_ld):
-    """(ELF, found with the raw image) bfd's default script has an ONLY_IF_RW .eh_frame statement in
-    its RELRO part: read-only .eh_frame inputs that statement matches make RELRO count (the data
-    segment starts on a page boundary) though they go to the read-only one. Through the SECTIONS
-    engine (a --defsym expression) braze's .data now lands where bfd's does."""
-    src = d / "ehonly.c"
-    src.write_text("int counter = 3;\nvoid kmain(void) { counter++; for (;;) ; }\n")
-    _run(["gcc", "-c", "-O2", "-ffreestanding", "-fno-pie", src, "-o", "ehonly.o"], d)
-    args = ["-static", "-e", "kmain", "--defsym", "zz=ABSOLUTE(0)", "ehonly.o"]
-    _pb, bfd = _link(d, ["ld.bfd"], "relro.bfd", args)
-    _pt, mine = _link(d, list(direct_ld), "relro.test", args)
-    assert _sections(mine) == _sections(bfd)
-
-
 def test_static_glibc_fails_as_bfd(d, braze_lddir):
     """A -static glibc program: libc.a's reference to __ehdr_start (which only an ELF output defines)
     is undefined in both links."""

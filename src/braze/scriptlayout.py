@@ -1993,8 +1993,7 @@ def _dseg_walk(env_of, st, kept):
     _walk(env, st, kept)
     ds = st.dseg
     st.relro_range = None
-    if relro and ds["phase"] == "end_seen" and ds["relro_end"] and not _relro_has_sections(ds, kept) and \
-            not _relro_wild_inputs(env.ctx, st):
+    if relro and ds["phase"] == "end_seen" and ds["relro_end"] and not _relro_has_sections(ds, kept):
         # bfd's lang_find_relro_sections (before any sizing): no RELRO, so DATA_SEGMENT_ALIGN keeps
         # the offset in the page; walked again as bfd's first walk
         relro = False
@@ -2083,33 +2082,6 @@ def relro_patterns(ctx, st) -> bool:
         for sec in obj.sections if cands else ():
             if sec is not None and sec.alive and sec.size and \
                     any(m.match(sec.name, fnames, sec.flags) is not False for m in cands):
-                return True
-    return False
-
-
-def _relro_wild_inputs(ctx, st) -> bool:
-    """bfd's lang_find_relro_sections walks the input section descriptions between DATA_SEGMENT_ALIGN
-    and DATA_SEGMENT_RELRO_END: a kept, non-empty allocated input section that one of them matches
-    makes RELRO count, wherever the section went (an ONLY_IF_RW statement dropped for read-only inputs
-    still counts them: bfd's default script's RW .eh_frame, .gcc_except_table)."""
-    descs = []
-    inside = False
-    for stmt in st.script.sections:
-        if isinstance(stmt, Assign) and isinstance(stmt.expr, Expr) and stmt.expr.op == "call":
-            if stmt.expr.a == "DATA_SEGMENT_ALIGN":
-                inside = True
-            elif stmt.expr.a == "DATA_SEGMENT_RELRO_END":
-                break
-        elif inside and isinstance(stmt, OutSecStmt) and stmt.name != "/DISCARD/":
-            descs += [_Matcher(stmt, b, i) for i, b in enumerate(stmt.body) if isinstance(b, InputDesc)]
-    if not descs:
-        return False
-    for obj in ctx.objs:
-        fnames = _file_names(obj)
-        ms = [m for m in descs if m.file_ok(obj.name, fnames)]
-        for sec in obj.sections if ms else ():
-            if sec is not None and sec.alive and sec.size and sec.flags & SHF_ALLOC and \
-                    any(m.match(sec.name, fnames, sec.flags) is not False for m in ms):
                 return True
     return False
 
