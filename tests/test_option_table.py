@@ -48,6 +48,7 @@ PREFIX = {
     "no-print-gc-sections": ["--print-gc-sections"], "error-unresolved-symbols": ["--warn-unresolved-symbols"],
     "enable-new-dtags": ["--disable-new-dtags"], "relax": ["--no-relax"],
     "undefined-version": ["--no-undefined-version"], "no-omagic": ["-N"],
+    "print-map-discarded": ["--no-print-map-discarded"],
     "demangle": ["--no-demangle"], "package-metadata": ['--package-metadata={"b":2}'],
     "Bno-symbolic": ["-Bsymbolic"], "no-fatal-warnings": ["--fatal-warnings"],
     "warn-rwx-segments": ["--no-warn-rwx-segments"],

@@ -247,7 +247,7 @@ def _preamble(ctx) -> str:
             for b in blobs:
                 total = (total + b.align - 1) // b.align * b.align + b.size
             disc.append(_sec_line("COMMON", 0, total, o.name))
-    if disc:
+    if disc and ctx.config.map_discarded:
         text += "\nDiscarded input sections\n\n" + "".join(ln + "\n" for ln in disc)
     text += "\nMemory Configuration\n\nName             Origin             Length             Attributes\n"
     st = getattr(ctx, "lscript", None)
