@@ -121,6 +121,8 @@ def build() -> None:
 
     clean()
     _write_stamp([f"{m} -1 -1" for m in MODULES])       # "not built": braze runs these as sources
+    # the sources as mypyc reads them: one edited during the build must count as stale afterwards
+    stamp = stamp_lines()
     os.chdir(SRC)           # module names come from the paths relative to here
     exts = mypycify(modules(), opt_level="3", debug_level="0", group_name=GROUP,
                     target_dir=os.path.join(BUILD, "c"))
@@ -141,7 +143,7 @@ def build() -> None:
     import librt.strings        # (librt is a namespace package: its modules have the path)
     with open(RTPATH, "w") as f:
         f.write(os.path.dirname(os.path.dirname(os.path.abspath(librt.strings.__file__))) + "\n")
-    _write_stamp(stamp_lines())
+    _write_stamp(stamp)
 
 
 def _hot_names() -> frozenset[str]:

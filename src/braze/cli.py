@@ -292,6 +292,10 @@ def _flag_no_gc_sections(c, s): c.gc_sections = False
 def _flag_print_gc_sections(c, s): c.print_gc_sections = True
 
 
+@_flag("stats")
+def _flag_stats(c, s): c.stats = True
+
+
 @_flag("print-map-discarded")
 def _flag_print_map_discarded(c, s): c.map_discarded = True
 
@@ -992,7 +996,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("stats", "target-help"), "not implemented"),
+    **dict.fromkeys(("target-help",), "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "split-by-file",

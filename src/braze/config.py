@@ -142,6 +142,7 @@ class Config:
     gc_sections: bool = False
     print_gc_sections: bool = False
     map_file: str | None = None
+    stats: bool = False           # --stats: bfd's "total time in link" line
     map_discarded: bool = True    # --[no-]print-map-discarded: the map's "Discarded input sections"
     sort_common: bool = False
     nostdlib: bool = False

@@ -39,12 +39,18 @@ def link(config, ctx: Context | None = None) -> LinkResult:
     try:
         if config.plugins:
             try:
-                return _link_deps(ctx, config)
+                result = _link_deps(ctx, config)
             finally:
                 # the LTO plugin deletes its temporary objects (they are mapped: unlinking is safe)
                 if ctx.plugins is not None:
                     ctx.plugins.cleanup()
-        return _link_deps(ctx, config)
+        else:
+            result = _link_deps(ctx, config)
+        if config.stats:        # bfd's --stats: the CPU time of a successful link
+            import time
+            from . import diag
+            diag.info(f"total time in link: {time.process_time():.6f}")
+        return result
     except BaseException as e:
         if not ctx.output_written and not getattr(e, "keep_output", False):
             writer.remove_stale_output(config.output)
