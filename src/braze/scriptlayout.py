@@ -3470,14 +3470,23 @@ def _file_offsets(ctx, chunks, segs, nph):
         if seg.type == PT_GNU_RELRO and rr is not None:
             # bfd: from the RELRO start (within the PT_LOAD holding it) to the RELRO end
             lp = next((p for p in segs if p.type == PT_LOAD and p.vaddr <= rr[0] < p.vaddr + p.memsz), None)
+            start = rr[0]
             if lp is None:
-                seg.offset = seg.vaddr = seg.paddr = seg.filesz = seg.memsz = 0
-                continue
-            seg.vaddr = rr[0]
-            seg.paddr = lp.paddr + (rr[0] - lp.vaddr)
-            seg.offset = lp.offset + (rr[0] - lp.vaddr)
-            seg.memsz = rr[1] - rr[0]
-            seg.filesz = max(0, min(seg.memsz, lp.vaddr + lp.filesz - rr[0]))     # (bfd: within the file bytes)
+                # (the RELRO start before a PT_LOAD whose first section an ALIGN() moved up: bfd takes
+                # the PT_LOAD overlapping the range and starts at its first loaded section in it)
+                lp = next((p for p in segs if p.type == PT_LOAD and p.vaddr < rr[1]
+                           and p.vaddr + p.memsz > rr[0]), None)
+                first = None if lp is None else \
+                    min((c.addr for c in lp.chunks if c.addr >= rr[0] and c.type != SHT_NOBITS), default=None)
+                if first is None:
+                    seg.offset = seg.vaddr = seg.paddr = seg.filesz = seg.memsz = 0
+                    continue
+                start = first
+            seg.vaddr = start
+            seg.paddr = lp.paddr + (start - lp.vaddr)
+            seg.offset = lp.offset + (start - lp.vaddr)
+            seg.memsz = rr[1] - start
+            seg.filesz = max(0, min(seg.memsz, lp.vaddr + lp.filesz - start))     # (bfd: within the file bytes)
             continue
         cs = seg.chunks
         if not cs:
