@@ -143,6 +143,7 @@ class Config:
     print_gc_sections: bool = False
     map_file: str | None = None
     sort_common: bool = False
+    sort_section: str | None = None    # --sort-section: "name" or "align"
     nostdlib: bool = False
     no_undefined: bool = False
     allow_shlib_undefined: bool | None = None
