@@ -27,7 +27,7 @@ VALUES = {
     "l": "c", "library": "c", "m": "elf_x86_64", "hash-style": "sysv", "unresolved-symbols": "ignore-all",
     "build-id": "md5", "compress-debug-sections": "zlib", "defsym": "a=1", "threads": "1",
     "retain-symbols-file": "/dev/null",
-    "thread-count": "1", "O": "1", "sort-common": "descending", "demangle": "gnu-v3", "verbose": "1",
+    "thread-count": "1", "O": "1", "sort-common": "descending", "sort-section": "name", "demangle": "gnu-v3", "verbose": "1",
     "R": "/tmp", "rpath": "/tmp", "rpath-link": "/tmp", "sysroot": "/tmp", "dynamic-linker": "/lib/x",
     "I": "/lib/x", "soname": "libx.so", "h": "libx.so", "init": "f", "fini": "f", "z": "now",
     "package-metadata": '{"a":1}', "Ttext": "0x1000", "Tdata": "0x1000", "Tbss": "0x1000",

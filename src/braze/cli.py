@@ -47,7 +47,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (SECTIONS: static executables)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   --sysroot=DIR (-L=DIR, -L$SYSROOT/DIR)  --section-start=SEC=ADDR  -Ttext|-Tdata|-Tbss ADDR  -Ttext-segment ADDR
-  -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --allow-multiple-definition
+  -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --sort-section=name|alignment
+  --allow-multiple-definition
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
   --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m @EMULATION@  --verbose  --version  --help
@@ -317,6 +318,13 @@ def _arg_sort_common(c, s, v):
     if v != "descending":
         raise LinkError(f"option --sort-common={v} is not supported (only descending, the default)")
     c.sort_common = True
+
+
+@_arg("sort-section")
+def _arg_sort_section(c, s, v):
+    if v not in ("name", "alignment"):
+        raise LinkError(f"invalid section sorting option: {v}")
+    c.sort_section = "name" if v == "name" else "align"
 
 
 @_flag("nostdlib")
@@ -999,7 +1007,7 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("target-help",), "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "spare-dynamic-tags", "error-handling-script"), "not implemented"),
-    **dict.fromkeys(("Trodata-segment", "Tldata-segment", "sort-section", "split-by-file",
+    **dict.fromkeys(("Trodata-segment", "Tldata-segment", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
@@ -1016,7 +1024,7 @@ _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
     "spare-dynamic-tags", "error-handling-script",
-    "Trodata-segment", "Tldata-segment", "sort-section", "task-link",
+    "Trodata-segment", "Tldata-segment", "task-link",
     "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
                       "split-by-reloc", "package-metadata"})

@@ -145,6 +145,7 @@ class Config:
     stats: bool = False           # --stats: bfd's "total time in link" line
     map_discarded: bool = True    # --[no-]print-map-discarded: the map's "Discarded input sections"
     sort_common: bool = False
+    sort_section: str | None = None    # --sort-section: "name" or "align"
     nostdlib: bool = False
     no_undefined: bool = False
     allow_shlib_undefined: bool | None = None

@@ -8,7 +8,7 @@ for this link's options, exactly as `ld.bfd --verbose` prints it (defaultscript.
 from __future__ import annotations
 
 from .diag import LinkError
-from .inputs.ldscript import Assign, AssertCmd, OutSecStmt
+from .inputs.ldscript import Assign, AssertCmd, InputDesc, OutSecStmt
 
 _PATH = "<default linker script>"
 
@@ -60,6 +60,37 @@ def unpaged_to_script(ctx) -> None:
     base = base_script(ctx)
     make_flat(base)
     ctx.pending_lscript = base
+
+
+def sort_section_to_script(ctx) -> None:
+    """--sort-section=name|alignment: bfd's update_wild_statements on the main script (bfd's default
+    one, laid out by the SECTIONS engine, unless -T gave one): every section pattern but `.init` and
+    `.fini` (plain names too, but not a file name alone) gets SORT_BY_NAME or SORT_BY_ALIGNMENT; one
+    sorted the other way already gets both, its own sort first; any other sort stays as it is."""
+    from .scriptmerge import make_flat
+    cfg = ctx.config
+    if ctx.pending_lscript is None:
+        base = base_script(ctx)
+        make_flat(base)
+        ctx.pending_lscript = base
+    _sort_descs(ctx.pending_lscript.sections, cfg.sort_section)
+
+
+def _sort_descs(stmts, kind: str) -> None:
+    other = "align" if kind == "name" else "name"
+    for st in stmts:
+        if isinstance(st, OutSecStmt):
+            _sort_descs(st.body, kind)
+        elif isinstance(st, InputDesc) and not st.bare:
+            pats = []
+            for excl, pat, sort in st.pats:
+                if pat not in (".init", ".fini"):
+                    if sort is None:
+                        sort = kind
+                    elif sort == other:
+                        sort = other + "+" + kind
+                pats.append((excl, pat, sort))
+            st.pats = pats
 
 
 def apply_inserts(ctx) -> None:

@@ -80,6 +80,9 @@ def _link(ctx, config) -> LinkResult:
         from .oformat import check_name
         check_name(config)
     if config.relocatable:              # -r: a different output, an ET_REL object
+        if config.sort_section is not None:
+            from .diag import LinkError
+            raise LinkError("--sort-section with -r is not supported by braze")
         if config.orphan_handling != "place":
             from .scriptlayout import check_orphan_handling
             check_orphan_handling(ctx)

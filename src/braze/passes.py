@@ -59,6 +59,9 @@ def resolve_symbols(ctx) -> None:
     if not cfg.paged and not cfg.relocatable:
         from .insertscript import unpaged_to_script
         unpaged_to_script(ctx)
+    if cfg.sort_section is not None:
+        from .insertscript import sort_section_to_script
+        sort_section_to_script(ctx)
     if ctx.pending_lscript is not None:
         # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
         from . import scriptlayout

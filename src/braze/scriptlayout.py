@@ -448,6 +448,19 @@ def _order_key(sort, sec, m):
     return (1,)
 
 
+def _sorted_eh_inputs(st, eh_inputs, eh_sorts):
+    """.eh_frame inputs matched by a sorted pattern (SORT_BY_ALIGNMENT(.eh_frame), or any pattern
+    with --sort-section): bfd reads them in the sorted order (a zero-sized one, like crtbeginT.o's
+    with __EH_FRAME_BEGIN__, moves with its alignment)."""
+    kinds = set(eh_sorts)
+    if len(kinds) > 1:
+        raise LinkError(f"{st.script.path}: .eh_frame input sections matched by patterns sorted in different "
+                        "ways is not supported by braze")
+    kind = eh_sorts[0]
+    keyed = sorted(((_order_key(kind, sec, None), i), sec) for i, sec in enumerate(eh_inputs))
+    return [sec for _, sec in keyed]
+
+
 def _compare_sections(sort, a, b) -> int:
     """bfd's compare_section: a's sort kind decides how a compares with b (whatever b's kind)."""
     if sort == "init":
@@ -555,6 +568,7 @@ def bin_sections(ctx) -> None:
     orphan_members = {}
     merged = {}
     eh_inputs = []
+    eh_sorts = []           # per .eh_frame input: how its pattern sorts (None: unsorted or an orphan)
     assign = st.assign_of
     by_name = {}
     for stmt in st.stmts:
@@ -591,6 +605,7 @@ def bin_sections(ctx) -> None:
             if sec.name == ".eh_frame" and sec.type in (SHT_PROGBITS, unwind) and not raw:
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
+                eh_sorts.append(a[1] if a else None)
                 if a and st.__dict__.get("eh_stmt") is None:
                     st.eh_stmt, st.eh_index = a[0].stmt, a[0].index
                 elif a is None and ".eh_frame" not in orphans and ".eh_frame" not in by_name:
@@ -660,6 +675,10 @@ def bin_sections(ctx) -> None:
         commons = hash_order(ctx, commons)
     if cfg.sort_common:
         commons.sort(key=lambda s: -s.common_align)
+    if commons and cfg.sort_section is not None:
+        # (bfd sorts each file's COMMON section, made of its commons, among the other inputs)
+        raise LinkError(f"{commons[0].file.name}: COMMON symbol {commons[0].name} with --sort-section is not "
+                        "supported by braze")
     for s in commons:
         if s.type == STT_TLS:
             _tls_common(st, s, outs, per_desc, len(commons))
@@ -810,6 +829,8 @@ def bin_sections(ctx) -> None:
                 all_outs[f"{stmt.name}\0{id(stmt)}"] = c
     ctx.out_sections = all_outs
     ctx.merged = merged
+    if any(k and k != "none" for k in eh_sorts):
+        eh_inputs = _sorted_eh_inputs(st, eh_inputs, eh_sorts)
     ctx.eh_inputs = eh_inputs
     if st.discarded:
         _check_discarded_refs(ctx, st)

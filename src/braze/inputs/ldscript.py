@@ -34,12 +34,13 @@ class AssertCmd:
 
 class InputDesc:
     """`[KEEP(] FILEPAT(SECPAT …) [)]`: file pattern and (excluded files, pattern, sort) per pattern."""
-    __slots__ = ("file", "file_excl", "pats", "keep", "sort_files", "where", "flags")
+    __slots__ = ("file", "file_excl", "pats", "keep", "sort_files", "where", "flags", "bare")
 
     def __init__(self, file, file_excl, pats, keep, sort_files, where):
         self.file, self.file_excl, self.pats, self.keep = file, file_excl, pats, keep
         self.sort_files = sort_files
         self.where = where
+        self.bare = False           # a file name alone (`foo.o`): no section pattern (--sort-section skips it)
         self.flags = None           # INPUT_SECTION_FLAGS: (flags required, flags excluded)
 
 
@@ -1178,7 +1179,9 @@ def _input_desc1(p, keep, where):
         fpat = p.name(wild=True, what="an input section description")
     if not p.peek_op("("):
         # a bare file name: all of its sections
-        return InputDesc(fpat, file_excl, [([], "*", None)], keep, sort_files, where)
+        d = InputDesc(fpat, file_excl, [([], "*", None)], keep, sort_files, where)
+        d.bare = True
+        return d
     p.expect("(")
     pats = []
     excl = []
