@@ -399,4 +399,4 @@ def test_keyword_options_are_command_line_options(objs, tmp_path):
     assert "libkw.so.1" in readelf(o, "-d") and "BIND_NOW" in readelf(o, "-d")
     check_model(r.model, o)
     with pytest.raises(braze.LinkError, match="is not supported"):
-        braze.link([str(objs / "api_shlib.o")], output=str(tmp_path / "r"), sort_section="name")
+        braze.link([str(objs / "api_shlib.o")], output=str(tmp_path / "r"), split_by_file=True)
