@@ -133,3 +133,26 @@ def sysv_hash(name: bytes) -> int:
 
 def align_up(v: int, a: int) -> int:
     return (v + a - 1) & -a if a > 1 else v
+
+
+def gnu_properties(data: bytes) -> list[tuple[int, int, int]]:
+    """(pr_type, pr_datasz, its first 32-bit word or 0) of every property in the GNU notes of a
+    .note.gnu.property section (the inputs' x86/aarch64 feature bits: inputs/object.py, -Map)."""
+    out = []
+    pos = 0
+    while pos + 12 <= len(data):
+        namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
+        pos += 12
+        name = data[pos:pos + namesz]
+        pos += (namesz + 3) & ~3
+        desc = data[pos:pos + descsz]
+        pos += (descsz + 7) & ~7
+        if ntype != NT_GNU_PROPERTY_TYPE_0 or name[:3] != b"GNU":
+            continue
+        q = 0
+        while q + 8 <= len(desc):
+            ptype, psz = struct.unpack_from("<II", desc, q)
+            q += 8
+            out.append((ptype, psz, struct.unpack_from("<I", desc, q)[0] if psz >= 4 and q + 4 <= len(desc) else 0))
+            q += (psz + 7) & ~7
+    return out

@@ -43,31 +43,16 @@ def _headers(obj) -> list:
 def _property_notes(obj, hdrs) -> dict | None:
     """{pr_type: value} of OBJ's .note.gnu.property (the 4-byte values: the x86 and generic
     ranges bfd merges), None without that section."""
-    import struct
+    from .elf import gnu_properties
     found = None
     v = obj.view
     for name, t, size, off in hdrs:
         if name != ".note.gnu.property" or t != _SHT_NOTE:
             continue
         found = found if found is not None else {}
-        data = bytes(v[off:off + size])
-        pos = 0
-        while pos + 12 <= len(data):
-            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
-            pos += 12
-            nm = data[pos:pos + namesz]
-            pos += (namesz + 3) & ~3
-            desc = data[pos:pos + descsz]
-            pos += (descsz + 7) & ~7
-            if ntype != 5 or nm[:3] != b"GNU":
-                continue
-            q = 0
-            while q + 8 <= len(desc):
-                ptype, psz = struct.unpack_from("<II", desc, q)
-                q += 8
-                if psz == 4 and q + 4 <= len(desc):
-                    found[ptype] = found.get(ptype, 0) | struct.unpack_from("<I", desc, q)[0]
-                q += (psz + 7) & ~7
+        for ptype, psz, val in gnu_properties(bytes(v[off:off + size])):
+            if psz == 4:
+                found[ptype] = found.get(ptype, 0) | val
     return found
 
 

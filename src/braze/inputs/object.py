@@ -7,7 +7,7 @@ from ..diag import LinkError
 from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,
                    SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
-                   NT_GNU_PROPERTY_TYPE_0, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
+                   gnu_properties, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
                    GNU_PROPERTY_X86_UINT32_OR_AND_HI,
                    GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
 
@@ -121,32 +121,16 @@ class ObjectFile:
         self.group_headers = list(headers)
 
     def _parse_property(self, data: bytes) -> None:
-        pos = 0
         feature = None
-        while pos + 12 <= len(data):
-            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
-            pos += 12
-            name = data[pos:pos + namesz]
-            pos += (namesz + 3) & ~3
-            desc = data[pos:pos + descsz]
-            pos += (descsz + 7) & ~7
-            if ntype != NT_GNU_PROPERTY_TYPE_0 or name[:3] != b"GNU":
-                continue
-            q = 0
-            while q + 8 <= len(desc):
-                ptype, psz = struct.unpack_from("<II", desc, q)
-                q += 8
-                val = struct.unpack_from("<I", desc, q)[0] if psz >= 4 else 0
-                q += (psz + 7) & ~7
-                if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
-                    feature = val
-                elif ptype == 0xc0000000:       # GNU_PROPERTY_AARCH64_FEATURE_1_AND (same range as x86's)
-                    self.aarch64_feature_and = val
-                    continue
-                elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
-                    self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
-                elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
-                    self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
+        for ptype, _size, val in gnu_properties(data):
+            if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
+                feature = val
+            elif ptype == 0xc0000000:       # GNU_PROPERTY_AARCH64_FEATURE_1_AND (same range as x86's)
+                self.aarch64_feature_and = val
+            elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
+                self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
+            elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+                self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
         if feature is not None:
             self.x86_feature_and = feature
 
