@@ -1,4 +1,4 @@
-"""--oformat binary: a raw memory image, as ld.bfd 2.40 writes one (checked against it on x86-64).
+"""--oformat binary: a raw memory image, as ld.bfd 2.40 writes one (checked against it).
 
 bfd links into a non-ELF output with its generic linker, not its ELF one, and braze follows what that
 changes (each point observed with ld.bfd's --oformat binary and its map file):
@@ -12,7 +12,7 @@ changes (each point observed with ld.bfd's --oformat binary and its map file):
     input's section as it is (no CIE merging, no dead FDEs dropped), each `.note.gnu.property` is an
     ordinary note section; --gc-sections removes nothing;
   * every relocation is applied as its howto says, S + A (- P when PC-relative), with no GOT, PLT,
-    TLS model or relaxation: a GOTPCRELX load reads the symbol itself, TPOFF32 is an address
+    TLS model or relaxation: a GOT-relative load reads the symbol itself, a TLS offset is an address
     (`generic_relocate` below, the target's `generic_howtos`);
   * the file holds the allocated sections that have contents (not NOBITS, not NOLOAD), each at its
     load address (LMA) minus the lowest such section's; the gaps are zeros, and the file ends with the
