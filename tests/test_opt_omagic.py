@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, run_env, sh, tool_env
+from harness import RUN_TIMEOUT, _no_core, run_cmd, run_env, tool_env
 
 BOOT_S = """\
 .code16
@@ -216,11 +216,7 @@ class Build:
         self.run(["gcc", "-c", *FREESTANDING, "ehdr.c", "-o", "ehdr.o"])
 
     def run(self, cmd, cwd=None, check=True):
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        if check:
-            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p
+        return run_cmd(cmd, cwd or self.root, check)
 
     def link(self, linker: str, name: str, args, check=True):
         """ld-style link in ROOT/LINKER/: (completed process, output path)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, run_env, sh, tool_env
+from harness import RUN_TIMEOUT, _no_core, run_cmd, run_env
 
 A_C = r"""
 #include <stdio.h>
@@ -187,11 +187,7 @@ class Build:
         self.objs: dict[str, Path] = {}
 
     def run(self, cmd, cwd=None, check=True):
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        if check:
-            assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p
+        return run_cmd(cmd, cwd or self.root, check)
 
     def obj(self, name: str, text: str, compiler: str, *flags: str) -> Path:
         if name not in self.objs:
