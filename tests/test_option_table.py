@@ -134,6 +134,8 @@ def test_option_is_never_silently_dropped(name):
 Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in X86_ISA_LEVELS},
           **({"unique": "unique", "nounique": "nounique", "ibt": "ibt", "shstk": "shstk", "ibtplt": "ibtplt",
               "cet-report=": "cet-report=warning", "call-nop=": "call-nop=suffix-nop",
+              "lam-u48": "lam-u48", "lam-u57": "lam-u57", "lam-u48-report=": "lam-u48-report=warning",
+              "lam-u57-report=": "lam-u57-report=error", "lam-report=": "lam-report=warning",
               "pack-relative-relocs": "pack-relative-relocs", "nopack-relative-relocs": "nopack-relative-relocs"}
              if hasattr(cli, "_z_tags_option") else {})}
 

@@ -11,7 +11,7 @@ import: nothing here needs it, and a module that has it imports __future__.)
 import sys
 
 import posix
-from posix import (O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_WRONLY, R_OK, WIFSIGNALED, WTERMSIG,  # noqa: F401
+from posix import (O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, R_OK, WIFSIGNALED, WTERMSIG,  # noqa: F401
                    _exit, access, chmod, close, fork, fspath, fstat, getcwd, getpid, lstat, mkdir, open,
                    pread, pwrite, readlink, replace, scandir, stat, umask, unlink, urandom, waitpid)
 

@@ -58,6 +58,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
   -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
   -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
+  -z lam-u48|lam-u57  -z lam-u48-report=|lam-u57-report=|lam-report=none|warning|error
+  --spare-dynamic-tags N  --force-exe-suffix  --target-help
   -z [no]pack-relative-relocs  -z [no]dynamic-undefined-weak  -z stack-size=N
   -z start-stop-visibility=V  -z [no]start-stop-gc  -z call-nop=prefix-addr|suffix-nop|prefix-N|suffix-N
   -t/--trace  -y/--trace-symbol SYM  --dependency-file FILE  --warn-common  --[no-]fatal-warnings
@@ -894,6 +896,29 @@ def _arg_assert(c, s, v):
         raise LinkError(f"unrecognized -assert option `{v}'")
 
 
+_SPARE_TAGS_MAX = 1 << 20       # braze's limit (a 16 MiB .dynamic); bfd takes any unsigned int
+
+
+@_arg("spare-dynamic-tags")
+def _arg_spare_dynamic_tags(c, s, v):
+    """bfd reads N with strtoul (no check: a word that is no number is 0, "-1" is ULONG_MAX) into an
+    unsigned int; N+1 DT_NULL entries end .dynamic (synthetic/dynamic.py)."""
+    n = _c_strtoul(v)
+    if abs(n) > 0xffffffffffffffff:
+        n = 0xffffffffffffffff
+    n = (n & 0xffffffffffffffff) & 0xffffffff
+    if n > _SPARE_TAGS_MAX:
+        raise LinkError(f"--spare-dynamic-tags {n} is not supported (braze reserves at most "
+                        f"{_SPARE_TAGS_MAX} spare tags)")
+    c.spare_dynamic_tags = n
+
+
+@_flag("force-exe-suffix")
+def _flag_force_exe_suffix(c, s):
+    """Copy the output to OUTPUT.exe unless its name ends in .exe or .dll (link.py)."""
+    c.force_exe_suffix = True
+
+
 @_arg("hash-size=")
 def _arg_hash_size_(c, s, v):
     """Sizes bfd's internal hash tables only; bfd wants a number."""
@@ -1004,14 +1029,13 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("G", "gpsize"), "small data"),
     **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
                     "do not resolve the link's symbols"),
-    **dict.fromkeys(("target-help",), "not implemented"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
-                     "spare-dynamic-tags", "error-handling-script"), "not implemented"),
+                     "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded",
                      "no-define-common", "embedded-relocs", "traditional-format", "task-link",
-                     "out-implib", "force-exe-suffix"), "not implemented"),
+                     "out-implib"), "not implemented"),
     **dict.fromkeys(("warn-section-align",
                      "noinhibit-exec", "noinhibit_exec",
                      "accept-unknown-input-arch"), "not implemented (diagnostics)"),
@@ -1023,7 +1047,7 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "spare-dynamic-tags", "error-handling-script",
+    "error-handling-script",
     "Trodata-segment", "Tldata-segment", "task-link",
     "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
@@ -1260,15 +1284,12 @@ _Z_FLAGS = {
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
     "noindirect-extern-access": "the default",
-    "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("noextern-protected-data",
                      "indirect-extern-access", "noreloc-overflow",
-                     "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
-    **dict.fromkeys(("lam-u48-report=",
-                     "lam-u57-report=", "lam-report="), "not implemented"),
+                     "report-relative-reloc"), "not implemented"),
 }
 
 
@@ -1385,7 +1406,7 @@ def expand_response_files(argv: list[str], depth: int = 0) -> list[str]:
 
 
 # Names parse_args handles itself (they print and may end the run): bfd's --help, --version, -v, -V.
-_SPECIAL = {"help": "", "version": "", "v": "", "V": ""}
+_SPECIAL = {"help": "", "version": "", "v": "", "V": "", "target-help": ""}
 
 
 _NAMES: list = []
@@ -1542,6 +1563,21 @@ def _short_cluster(a: str, argv: list[str], i: int):
     return out, i
 
 
+def _version_text() -> str:
+    """What -v, -V, --version and --verbose print first."""
+    from . import __version__
+    from .arch import emulation_names
+    return (f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
+            + "".join(f"   {e}\n" for e in emulation_names()))
+
+
+def _target_help() -> str:
+    """--target-help: as bfd, each emulation's own options (`NAME: ` and its lines), those braze accepts."""
+    from .arch import targets
+    return "".join(f"{e}: \n" + "".join(ln + "\n" for ln in t.target_help)
+                   for t in targets() for e in t.emulations)
+
+
 def parse_args(argv: list[str]) -> Config | None:
     """Parse ld's command line. Returns None when nothing should be linked (--help, --version)."""
     words = expand_response_files(argv)
@@ -1551,25 +1587,24 @@ def parse_args(argv: list[str]) -> Config | None:
     if shown == "help":
         sys.stdout.write(_usage())
         return None
+    if shown.startswith("target-help"):
+        if shown.endswith("-v"):    # -v, -V or --verbose before it: bfd printed its version then
+            sys.stdout.write(_version_text())
+        sys.stdout.write(_target_help())
+        return None
     if s.group_depth:           # bfd: a note, and the group closes at the end
         diag.note("missing --end-group; added as last command line option")
         c.inputs.append(s.spec("group_end"))
     _search_command_files(c, s)
     if shown:
-        from . import __version__
-        from .arch import emulation_names
-        sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
-                         + "".join(f"   {e}\n" for e in emulation_names()))
+        sys.stdout.write(_version_text())
         # --version: print and stop; -v/-V: print, then link if there are inputs
         if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")] and not c.verbose:
             return None
     if c.verbose:       # as bfd: the version, then the linker script in use (bfd's built-in one by default)
         from .defaultscript import verbose_text
         if not shown:
-            from . import __version__
-            from .arch import emulation_names
-            sys.stdout.write(f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
-                             + "".join(f"   {e}\n" for e in emulation_names()))
+            sys.stdout.write(_version_text())
         sys.stdout.write(verbose_text(c))
         if not [x for x in c.inputs if x.kind in ("file", "lib")]:
             return None
@@ -1625,6 +1660,11 @@ def parse_words(argv: list[str]) -> tuple[Config, _State, str]:
         for name, spelled, val in opts:
             if name == "help":
                 return c, s, "help"
+            if name == "target-help" and shown != "version":    # (bfd stops at --version before it)
+                # bfd prints at once and exits: later options and the inputs are not looked at
+                return c, s, "target-help" + ("-v" if shown or c.verbose else "")
+            if name == "target-help":
+                continue
             if name in _SPECIAL:
                 shown = "version" if name == "version" or shown == "version" else "v"
                 continue

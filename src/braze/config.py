@@ -118,6 +118,12 @@ class Config:
     z_ibt: bool = False                  # -z ibt: force GNU_PROPERTY_X86_FEATURE_1_IBT (and the IBT PLT)
     z_shstk: bool = False                # -z shstk: force GNU_PROPERTY_X86_FEATURE_1_SHSTK
     cet_report: str = "none"             # -z cet-report=none|warning|error
+    z_lam_u48: bool = False              # -z lam-u48: force FEATURE_1_LAM_U48 (and, as bfd 2.40, LAM_U57)
+    z_lam_u57: bool = False              # -z lam-u57: force GNU_PROPERTY_X86_FEATURE_1_LAM_U57
+    lam_u48_report: str = "none"         # -z lam-u48-report= (and -z lam-report=): none|warning|error
+    lam_u57_report: str = "none"         # -z lam-u57-report= (and -z lam-report=)
+    spare_dynamic_tags: int = 5          # --spare-dynamic-tags=N: DT_NULL slots past .dynamic's tags, less 1
+    force_exe_suffix: bool = False       # --force-exe-suffix: also copy the output to OUTPUT.exe
     isa_level_needed: int = 0            # -z x86-64-{baseline,v2,v3,v4}: bits ORed into ISA_1_NEEDED
     call_nop: tuple = (False, 0x67)      # -z call-nop=: a relaxed indirect call's padding (as suffix?, byte)
     package_metadata: str | None = None  # --package-metadata=JSON: .note.package

@@ -155,4 +155,34 @@ def _link(ctx, config) -> LinkResult:
         ctx.report_time()
     if config.time_trace:
         explain.write_time_trace(ctx)
+    if config.force_exe_suffix:
+        _copy_exe(ctx, config.output)
     return LinkResult(config.output, ctx)
+
+
+def _copy_exe(ctx, name: str) -> None:
+    """--force-exe-suffix: as bfd, a copy of a final link's output in NAME.exe (created with mode
+    0666 less the umask, an existing file overwritten in place), unless NAME ends in .exe or .dll,
+    either case. When the copy cannot be written the link fails and the output is removed."""
+    if name[-4:].lower() in (".exe", ".dll"):
+        return
+    from . import _os as os
+    from .diag import LinkError
+    dst = name + ".exe"
+    try:
+        with open(name, "rb") as f:
+            data = f.read()
+    except OSError:
+        ctx.output_written = False
+        raise LinkError(f"unable to open for source of copy `{name}'") from None
+    try:
+        fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    except OSError:
+        ctx.output_written = False
+        raise LinkError(f"unable to open for destination of copy `{dst}'") from None
+    try:
+        with open(fd, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        ctx.output_written = False
+        raise LinkError(f"cannot write {dst}: {e.strerror}") from None

@@ -1410,6 +1410,42 @@ class AArch64(Target):
     name = "aarch64"
     e_machine = EM_AARCH64
     emulations = ("aarch64linux",)
+    # bfd's --target-help lines of aarch64linux, less the options braze does not know
+    # (--no-enum-size-warning, --no-wchar-size-warning, --fix-cortex-a53-835769)
+    target_help = (
+        "  --pic-veneer                Always generate PIC interworking veneers",
+        "  --stub-group-size=N         Maximum size of a group of input sections that",
+        "                                can be handled by one stub section.  A negative",
+        "                                value locates all stubs after their branches",
+        "                                (with a group size of -N), while a positive",
+        "                                value allows two groups of input sections, one",
+        "                                before, and one after each stub section.",
+        "                                Values of +/-1 indicate the linker should",
+        "                                choose suitable defaults.",
+        "  --fix-cortex-a53-843419[=full|adr|adrp]      Fix erratum 843419 and optionally specify which "
+        "workaround to use.",
+        "                                               full (default): Use both ADRP and ADR workaround, "
+        "this will ",
+        "                                                 increase the size of your binaries.",
+        "                                               adr: Only use the ADR workaround, this will not cause "
+        "any increase",
+        "                                                 in binary size but linking will fail if the referenced "
+        "address is",
+        "                                                 out of range of an ADR instruction.  This will remove "
+        "the need of using",
+        "                                                 a veneer and results in both performance and size "
+        "benefits.",
+        "                                               adrp: Use only the ADRP workaround, this will never "
+        "rewrite your ADRP",
+        "                                                 instruction into an ADR.  As such the workaround will "
+        "always use a",
+        "                                                 veneer and this will give you both a performance and "
+        "size overhead.",
+        "  --no-apply-dynamic-relocs    Do not apply link-time values for dynamic relocations",
+        "  -z force-bti                  Turn on Branch Target Identification mechanism and generate PLTs with "
+        "BTI. Generate warnings for missing BTI on inputs",
+        "  -z pac-plt                    Protect PLTs with Pointer Authentication.",
+    )
     refused_emulations = {
         "aarch64elf": "bare-metal aarch64: bfd gives it the /lib/ld.so.1 interpreter and another layout",
         **dict.fromkeys(("aarch64linuxb", "aarch64elfb"), "big-endian aarch64"),

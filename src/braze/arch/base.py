@@ -16,6 +16,8 @@ class Target:
     # bfd's other -m names for this machine that braze refuses (name -> what it would select): its
     # output there differs (endianness, ABI, interpreter, layout), so accepting the name would mislead
     refused_emulations: dict = {}
+    # --target-help: the lines bfd's emulation prints for its own options, those braze accepts only
+    target_help: tuple = ()
     output_format: str = ""           # the BFD name a linker script's OUTPUT_FORMAT gives
     # --oformat: the BFD target names this machine's ld.bfd accepts (its `ld --help` "supported
     # targets"; any other name is "target X not found"), and those of them braze writes besides

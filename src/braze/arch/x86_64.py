@@ -17,7 +17,8 @@ from ..diag import LinkError
 from .base import Target
 from ..elf import StructError
 from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
-                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
+                   GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
+                   GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
                    STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
                    SHN_ABS)
 from ..inputs.object import InputSection
@@ -1392,13 +1393,17 @@ def _lib_main_code(msg_len: int):
 
 def merge_properties(ctx) -> list[tuple[int, int]]:
     """x86 properties of the output, merged as bfd does over the relocatable inputs (braze's generated
-    objects are neutral): FEATURE_1_AND (IBT, SHSTK) is the AND of all objects, an object without it
-    counting as 0, plus the bits -z ibt/-z shstk force; the *_NEEDED range is ORed (plus -z x86-64-vN);
-    the *_USED range is ORed but kept only when every object has it. Also -z cet-report."""
+    objects are neutral): FEATURE_1_AND (IBT, SHSTK, LAM_U48, LAM_U57) is the AND of all objects, an
+    object without it counting as 0, plus the bits -z ibt/shstk/lam-u48/lam-u57 force; the *_NEEDED
+    range is ORed (plus -z x86-64-vN); the *_USED range is ORed but kept only when every object has
+    it. Also -z cet-report and -z lam-*-report."""
     cfg = ctx.config
     objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
-    forced = (GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0) | \
-        (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
+    forced = forced_features(cfg)
+    if cfg.map_file and (cfg.z_lam_u48 or cfg.z_lam_u57):
+        # bfd's "Merging program properties" part of the map counts the forced bits in its own way
+        raise LinkError("-Map (or -M) with -z lam-u48 or -z lam-u57 is not supported (bfd's "
+                        "\"Merging program properties\" report of the forced bits)")
     out = []
     feat = None
     for o in objs:
@@ -1406,8 +1411,8 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
             feat = 0
             break
         feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
-    if cfg.cet_report != "none":
-        _cet_report(cfg, objs, forced)
+    if cfg.cet_report != "none" or cfg.lam_u48_report != "none" or cfg.lam_u57_report != "none":
+        _feature_report(cfg, objs, forced)
     feat = (feat or 0) | forced
     ctx.x86_feature_1 = feat
     if feat:
@@ -1431,19 +1436,36 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
     return out
 
 
-def _cet_report(cfg, objs, forced) -> None:
-    """-z cet-report=warning|error: name each object that lacks IBT or SHSTK (unless forced by -z)."""
+def forced_features(cfg) -> int:
+    """The FEATURE_1_AND bits the -z options set. As bfd 2.40: -z lam-u48 sets LAM_U57 as well."""
+    return ((GNU_PROPERTY_X86_FEATURE_1_IBT if cfg.z_ibt else 0)
+            | (GNU_PROPERTY_X86_FEATURE_1_SHSTK if cfg.z_shstk else 0)
+            | (GNU_PROPERTY_X86_FEATURE_1_LAM_U48 | GNU_PROPERTY_X86_FEATURE_1_LAM_U57 if cfg.z_lam_u48 else 0)
+            | (GNU_PROPERTY_X86_FEATURE_1_LAM_U57 if cfg.z_lam_u57 else 0))
+
+
+def _report_line(level: str, name: str, what: str) -> None:
+    if level == "error":
+        diag.error(f"{name}: {what}")
+    elif level == "warning":
+        diag.note(f"{name}: warning: {what}")
+
+
+def _feature_report(cfg, objs, forced) -> None:
+    """-z cet-report= and -z lam-*-report=: for each object in turn, bfd's lines for the FEATURE_1_AND
+    bits it lacks (unless forced by -z): IBT and SHSTK in one line, then LAM_U48, then LAM_U57."""
     for o in objs:
-        have = o.x86_feature_and or 0
-        miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT), ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK))
-                if not (have | forced) & bit]
-        if not miss:
-            continue
-        what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
-        if cfg.cet_report == "error":
-            diag.error(f"{o.name}: {what}")
-        else:
-            diag.note(f"{o.name}: warning: {what}")
+        have = (o.x86_feature_and or 0) | forced
+        if cfg.cet_report != "none":
+            miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT),
+                                     ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK)) if not have & bit]
+            if miss:
+                what = "missing IBT and SHSTK properties" if len(miss) == 2 else f"missing {miss[0]} property"
+                _report_line(cfg.cet_report, o.name, what)
+        if not have & GNU_PROPERTY_X86_FEATURE_1_LAM_U48:
+            _report_line(cfg.lam_u48_report, o.name, "missing LAM_U48 property")
+        if not have & GNU_PROPERTY_X86_FEATURE_1_LAM_U57:
+            _report_line(cfg.lam_u57_report, o.name, "missing LAM_U57 property")
     diag.check_errors()
 
 
@@ -1487,6 +1509,21 @@ _NOPS = (b"", b"\x90", b"\x66\x90", b"\x0f\x1f\x00", b"\x0f\x1f\x40\x00", b"\x0f
 
 
 ISA_LEVELS = {"x86-64-baseline": 1, "x86-64-v2": 2, "x86-64-v3": 4, "x86-64-v4": 8}   # -z x86-64-*: ISA_1_NEEDED bits
+
+
+EMULATIONS = ("elf_x86_64",)      # the -m names of this machine (X86_64.emulations)
+
+
+def _report_level(cfg, kw: str, now: str) -> str:
+    """The value of -z cet-report= / lam-u48-report= / lam-u57-report= / lam-report= (NOW: the current
+    one). x86-64 bfd refuses any other word as it reads the option; after -m of another machine the
+    keyword is kept as it is, only to be warned about as that machine's bfd does."""
+    key, _eq, v = kw.partition("=")
+    if v not in ("none", "warning", "error"):
+        if cfg.emulation and cfg.emulation not in EMULATIONS:
+            return now
+        raise LinkError(f"invalid option for -z {key}=: {v}")
+    return v
 
 
 def _call_nop(v: str) -> tuple[bool, int]:
@@ -1544,7 +1581,31 @@ class X86_64(Target):
     orphan_got_loads = frozenset((41, 42))      # GOTPCRELX, REX_GOTPCRELX
     name = "x86-64"
     e_machine = EM_X86_64
-    emulations = ("elf_x86_64",)
+    emulations = EMULATIONS
+    # bfd's --target-help lines of elf_x86_64, less the keywords braze refuses (noextern-protected-data,
+    # indirect-extern-access, noreloc-overflow, report-relative-reloc)
+    target_help = (
+        "  -z noindirect-extern-access Disable indirect external access (default)",
+        "  -z dynamic-undefined-weak   Make undefined weak symbols dynamic",
+        "  -z nodynamic-undefined-weak Do not make undefined weak symbols dynamic",
+        "  -z call-nop=PADDING         Use PADDING as 1-byte NOP for branch",
+        "  -z ibtplt                   Generate IBT-enabled PLT entries",
+        "  -z ibt                      Generate GNU_PROPERTY_X86_FEATURE_1_IBT",
+        "  -z shstk                    Generate GNU_PROPERTY_X86_FEATURE_1_SHSTK",
+        "  -z cet-report=[none|warning|error] (default: none)",
+        "                              Report missing IBT and SHSTK properties",
+        "  -z x86-64-{baseline|v[234]} Mark x86-64-{baseline|v[234]} ISA level as needed",
+        "  -z lam-u48                  Generate GNU_PROPERTY_X86_FEATURE_1_LAM_U48",
+        "  -z lam-u48-report=[none|warning|error] (default: none)",
+        "                              Report missing LAM_U48 property",
+        "  -z lam-u57                  Generate GNU_PROPERTY_X86_FEATURE_1_LAM_U57",
+        "  -z lam-u57-report=[none|warning|error] (default: none)",
+        "                              Report missing LAM_U57 property",
+        "  -z lam-report=[none|warning|error] (default: none)",
+        "                              Report missing LAM_U48 and LAM_U57 properties",
+        "  -z pack-relative-relocs     Pack relative relocations",
+        "  -z nopack-relative-relocs   Do not pack relative relocations (default)",
+    )
     refused_emulations = {"elf32_x86_64": "the x32 ABI", "elf_i386": "32-bit x86", "elf_iamcu": "Intel MCU",
                           **dict.fromkeys(("i386pep", "i386pe"), "PE (Windows) output")}
     output_format = "elf64-x86-64"
@@ -1626,7 +1687,7 @@ class X86_64(Target):
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:
-        """elf_x86_64's keywords: the CET properties and IBT PLT, the ISA level, the relaxed call's padding,
+        """elf_x86_64's keywords: the CET and LAM properties and IBT PLT, the ISA level, the relaxed call's padding,
         DT_RELR (-z pack-relative-relocs)."""
         if kw == "ibt":
             cfg.z_ibt = True
@@ -1635,10 +1696,18 @@ class X86_64(Target):
         elif kw == "ibtplt":
             cfg.z_ibtplt = True
         elif kw.startswith("cet-report="):
-            v = kw.split("=", 1)[1]
-            if v not in ("none", "warning", "error"):
-                raise LinkError(f"invalid option for -z cet-report=: {v}")
-            cfg.cet_report = v
+            cfg.cet_report = _report_level(cfg, kw, cfg.cet_report)
+        elif kw == "lam-u48":
+            cfg.z_lam_u48 = True
+        elif kw == "lam-u57":
+            cfg.z_lam_u57 = True
+        elif kw.startswith("lam-u48-report="):
+            cfg.lam_u48_report = _report_level(cfg, kw, cfg.lam_u48_report)
+        elif kw.startswith("lam-u57-report="):
+            cfg.lam_u57_report = _report_level(cfg, kw, cfg.lam_u57_report)
+        elif kw.startswith("lam-report="):
+            cfg.lam_u48_report = _report_level(cfg, kw, cfg.lam_u48_report)
+            cfg.lam_u57_report = _report_level(cfg, kw, cfg.lam_u57_report)
         elif kw.startswith("call-nop="):
             cfg.call_nop = _call_nop(kw[9:])
         elif kw == "pack-relative-relocs" or kw == "nopack-relative-relocs":

@@ -129,15 +129,11 @@ class Dynamic(Chunk):
             add((E.DT_RELRSZ, ("size", syn.relr_dyn)))
             add((E.DT_RELRENT, 8))
         self.entries = ent
-        # spare DT_NULL slots like bfd: 4, and 5 in a non-PIE executable (measured with bfd 2.40)
-        spare = 5 if not cfg.shared and not cfg.pie else 4
-        counted = any(t == E.DT_RELACOUNT for t, _v in ent)
-        # bfd reserves DT_RELACOUNT's slot for relative relocations, and leaves it DT_NULL when nothing
-        # was sorted, or when -z pack-relative-relocs moved them all to .relr.dyn (sized before that)
-        if not counted and ((syn.relr_dyn is not None and syn.relr_dyn.relocs)
-                            or any(is_relative(r, rel) for r in syn.rela_dyn.relocs)):
-            spare += 1
-        self.size = 16 * (len(ent) + 1 + spare)
+        # as bfd: the tags, then N+1 DT_NULLs (--spare-dynamic-tags=N, default 5); DT_RELACOUNT is not
+        # counted: bfd writes it over the first DT_NULL when it sorts relative relocations (with N=0
+        # over the only one: .dynamic then has no terminator, as bfd's)
+        counted = sum(1 for t, _v in ent if t == E.DT_RELACOUNT)
+        self.size = 16 * (len(ent) - counted + 1 + cfg.spare_dynamic_tags)
 
     def write(self, ctx, buf) -> None:
         from ..address import sym_addr
