@@ -123,7 +123,7 @@ def _diags(text: str) -> list[str]:
     for line in text.splitlines():
         if line.startswith("collect2:"):
             continue
-        out.append(re.sub(r"^(/usr/bin/ld\.bfd|/usr/bin/ld|ld|braze): (error: )?", "", line))
+        out.append(re.sub(r"^(\S*/ld\.bfd|\S*/ld|ld|braze): (error: )?", "", line))
     return out
 
 
@@ -320,3 +320,55 @@ def test_cref_refused(build):
     assert p.returncode != 0 and not out.exists()
     assert "braze: error: --cref with --copy-dt-needed-entries is not supported" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("flags", [[C], [NA, C], ["-no-pie", C]], ids=["pie", "no_as_needed", "nopie"])
+def test_cxx(build, flags):
+    """g++ with libstdc++ (which needs libm, libgcc_s, libc): the same DT_NEEDED list, .dynsym rows
+    (version indices aside: braze numbers the version needs in another order, with or without the
+    option) and output."""
+    src = build.root / "cx.cc"
+    src.write_text('#include <iostream>\n#include <cmath>\n#include <stdexcept>\n'
+                   'int main() { try { throw std::runtime_error("x"); } catch (std::exception &e) '
+                   '{ std::cout << e.what() << " " << std::sqrt(2.0) << std::endl; } return 0; }\n')
+    build.run(["g++", "-O1", "-fno-pie" if "-no-pie" in flags else "-fPIE", "-c", src, "-o", "cx.o"])
+    outs = []
+    for linker in ("bfd", "braze"):
+        out = build.root / linker / ("cx" + "_".join(f.strip("-W,l") for f in flags))
+        ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{build.lddir}/"]
+        build.run(["g++", *ld, *flags, "cx.o", "-o", out])
+        outs.append(out)
+    bout, tout = outs
+    assert _needed(tout) == _needed(bout)
+    strip = lambda rows: [re.sub(r" \(\d+\)$", "", r) for r in rows]     # noqa: E731
+    assert strip(_dynsym(tout)) == strip(_dynsym(bout))
+    assert _run(tout, build.root) == _run(bout, build.root)
+
+
+def test_ld_run_path_not_with_rpath_link(build):
+    """LD_RUN_PATH is searched only without -rpath-link and -rpath: here libb.so stays missing."""
+    bp, tp = compare(build, "ldrunpath", [NA, C, "m1.o", "-Lmiss", "-la", "-Wl,-rpath-link,/nonexistent"],
+                     env_extra={"LD_RUN_PATH": str(build.root)}, ok=False)
+    assert _diags(tp.stderr)[:2] == _diags(bp.stderr)[:2] == [
+        "warning: libb.so, needed by miss/liba.so, not found (try using -rpath or -rpath-link)"] * 2
+
+
+def test_cross_linker_ignores_ld_library_path(build):
+    """aarch64's ld.bfd here is a cross linker: LD_LIBRARY_PATH is not searched (DT_RUNPATH is)."""
+    r = build.root
+    (r / "a64" / "b").mkdir(parents=True, exist_ok=True)
+    cc = "aarch64-linux-gnu-gcc"
+    build.run([cc, "-fPIC", "-shared", "-nostdlib", "-Wl,-soname,libb.so", "-o", "a64/b/libb.so", "b.c"])
+    build.run([cc, "-fPIC", "-shared", "-nostdlib", "-Wl,-soname,liba.so", "-o", "a64/liba.so", "a.c",
+               "-La64/b", "-lb"])
+    build.run([cc, "-c", "m1.c", "-o", "a64/m1.o"])
+    env = {"LD_LIBRARY_PATH": str(r / "a64" / "b")}
+    res = []
+    for linker in ("bfd", "braze"):
+        ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{build.lddir}/"]
+        res.append(build.run([cc, *ld, C, "a64/m1.o", "-La64", "-la", "-o", f"{linker}/a64.out"],
+                             env=tool_env(env), check=False))
+    bp, tp = res
+    assert bp.returncode == tp.returncode == 1, bp.stderr + tp.stderr
+    assert _diags(tp.stderr)[:2] == _diags(bp.stderr)[:2] == [
+        "warning: libb.so, needed by a64/liba.so, not found (try using -rpath or -rpath-link)"] * 2

@@ -916,19 +916,21 @@ class Reader:
         bind_shared(ind, self.ctx.symtab, self.dso_defs)
 
     def _find_needed(self, name: str, parent: SharedFile):
-        """bfd's search for a needed library (native linker): -rpath-link, -rpath, LD_RUN_PATH (without
-        -rpath), LD_LIBRARY_PATH, the parent's DT_RUNPATH/DT_RPATH, then the default and the scripts'
-        SEARCH_DIR directories -- not the command line's -L ones."""
+        """bfd's search for a needed library: -rpath-link, -rpath, LD_RUN_PATH (without -rpath-link and
+        -rpath) and LD_LIBRARY_PATH (both for the native linker only), the parent's DT_RUNPATH/DT_RPATH,
+        then the default and the scripts' SEARCH_DIR directories -- not the command line's -L ones."""
         if "/" in name:
             return name if os.path.isfile(name) else None
         origin = os.path.dirname(os.path.abspath(parent.path))
-        env_run = os.getenv("LD_RUN_PATH", "") if not self.cfg.rpath else ""
+        native = os.uname().machine in self.ctx.target.host_machines
+        env_run = os.getenv("LD_RUN_PATH", "") if native and not self.cfg.rpath and not self.cfg.rpath_link else ""
+        env_lib = os.getenv("LD_LIBRARY_PATH", "") if native else ""
         dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
-                *os.getenv("LD_LIBRARY_PATH", "").split(":"),
+                *env_lib.split(":"),
                 *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath)]
         for d in dirs:
             if d:
-                p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
+                p = os.path.join(self.cfg.sysroot.rstrip("/") + d if d.startswith("/") else d, name)
                 if os.path.isfile(p):
                     return p
         for d in self.lib_dirs[len(self.search_dirs):]:     # already inside the sysroot
