@@ -41,6 +41,7 @@ VALUES = {
 PREFIX = {
     "pop-state": ["--push-state", "--as-needed"], "end-group": ["--start-group"], ")": ["-("],
     "no-as-needed": ["--as-needed"], "no-whole-archive": ["--whole-archive"],
+    "no-copy-dt-needed-entries": ["--copy-dt-needed-entries"], "no-add-needed": ["--add-needed"],
     "Bdynamic": ["-Bstatic"], "dy": ["-Bstatic"], "call_shared": ["-Bstatic"],
     "no-pie": ["-pie"], "no-eh-frame-hdr": ["--eh-frame-hdr"], "check-sections": ["--no-check-sections"],
     "ld-generated-unwind-info": ["--no-ld-generated-unwind-info"],

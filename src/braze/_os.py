@@ -13,7 +13,7 @@ import sys
 import posix
 from posix import (O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, R_OK, WIFSIGNALED, WTERMSIG,  # noqa: F401
                    _exit, access, chmod, close, fork, fspath, fstat, getcwd, getpid, lstat, mkdir, open,
-                   pread, pwrite, readlink, replace, scandir, stat, umask, unlink, urandom, waitpid)
+                   pread, pwrite, readlink, replace, scandir, stat, umask, uname, unlink, urandom, waitpid)
 
 sep = "/"
 pathsep = ":"

@@ -40,6 +40,7 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   -z relro|norelro|now|lazy|execstack|noexecstack|defs|undefs|text|notext|separate-code|noseparate-code
   -z nodelete|nodlopen|origin|initfirst|interpose|muldefs|max-page-size=N|common-page-size=N
   --as-needed  --no-as-needed  --push-state  --pop-state  --whole-archive  --no-whole-archive
+  --copy-dt-needed-entries  --no-copy-dt-needed-entries (--add-needed  --no-add-needed)
   --start-group ... --end-group (-( -))  --export-dynamic (-E)  --no-export-dynamic  --dynamic-list FILE
   -s/--strip-all  -S/--strip-debug  -x/--discard-all  -X/--discard-locals  --discard-none
   --gc-sections  --print-gc-sections  -Map FILE  -M
@@ -130,13 +131,16 @@ class _State:
         self.as_needed = False
         self.whole_archive = False
         self.static = False
-        self.stack: list[tuple[bool, bool, bool]] = []
+        self.copy_dt_needed = False       # --copy-dt-needed-entries in force (bfd's add_DT_NEEDED_for_dynamic)
+        self.stack: list[tuple[bool, bool, bool, bool]] = []
         self.group_depth = 0
         self.command_files: list = []     # (list, index, number of -L dirs so far): searched at the end
         self.binary = False               # -b binary in force
 
     def spec(self, kind, value=""):
         sp = InputSpec(kind, value, self.as_needed, self.whole_archive, self.static)
+        if self.copy_dt_needed:
+            sp.copy_dt_needed = True
         if self.binary:
             sp.binary = True
         return sp
@@ -203,6 +207,16 @@ def _flag_as_needed(c, s): s.as_needed = True
 def _flag_no_as_needed(c, s): s.as_needed = False
 
 
+# --copy-dt-needed-entries: the DT_NEEDED libraries of the shared libraries that follow are read
+# and may resolve the link's references (resolve.Reader.scan_indirect_dsos); positional, as --as-needed
+@_flag("copy-dt-needed-entries", "add-needed")
+def _flag_copy_dt_needed(c, s): s.copy_dt_needed = True
+
+
+@_flag("no-copy-dt-needed-entries", "no-add-needed")
+def _flag_no_copy_dt_needed(c, s): s.copy_dt_needed = False
+
+
 @_flag("whole-archive")
 def _flag_whole_archive(c, s): s.whole_archive = True
 
@@ -212,14 +226,14 @@ def _flag_no_whole_archive(c, s): s.whole_archive = False
 
 
 @_flag("push-state")
-def _flag_push_state(c, s): s.stack.append((s.as_needed, s.whole_archive, s.static))
+def _flag_push_state(c, s): s.stack.append((s.as_needed, s.whole_archive, s.static, s.copy_dt_needed))
 
 
 @_flag("pop-state")
 def _flag_pop_state(c, s):
     if not s.stack:
         raise LinkError("--pop-state without a matching --push-state")
-    s.as_needed, s.whole_archive, s.static = s.stack.pop()
+    s.as_needed, s.whole_archive, s.static, s.copy_dt_needed = s.stack.pop()
 
 
 @_flag("start-group", "(")
@@ -1012,8 +1026,6 @@ _NOOPS: dict[str, str] = {
     "warn-shared-textrel": "GNU ld's old name for --warn-textrel (the default)",
     "no-keep-memory": "memory use only: bfd re-reads symbol tables; the output is the same",
     "reduce-memory-overheads": "memory use only; the output is the same",
-    "no-copy-dt-needed-entries": "the default: libraries needed by DSOs are not linked against",
-    "no-add-needed": "GNU ld's old name for --no-copy-dt-needed-entries (the default)",
     "warn-multiple-gp": "bfd uses it only for GP-based targets (Alpha, MIPS); nothing on x86-64",
     "warn-constructors": "GNU ld cannot detect global constructors in ELF: it never warns (its manual says so)",
     "warn-alternate-em": "x86-64 and aarch64 have no alternate ELF machine codes: GNU ld never warns",
@@ -1027,8 +1039,6 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("A", "architecture", "EB"), "other targets"),
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
     **dict.fromkeys(("G", "gpsize"), "small data"),
-    **dict.fromkeys(("copy-dt-needed-entries", "add-needed"), "not implemented: libraries needed by DSOs "
-                    "do not resolve the link's symbols"),
     **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
                      "error-handling-script"), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "split-by-file",

@@ -67,6 +67,7 @@ class InputSpec:
     dscript: bool = False     # given with -dT: ignored when a -T script is given (as bfd)
     binary: bool = False      # -b binary in force: the file's bytes become a .data section (bfd's binary input)
     just_syms: bool = False   # --just-symbols / -R FILE: only FILE's symbols, as absolute definitions
+    copy_dt_needed: bool = False  # --copy-dt-needed-entries in force: a library's DT_NEEDED ones may resolve symbols
 
 
 @dataclass
@@ -211,7 +212,6 @@ class Config:
     pic_veneer: bool = False             # aarch64: --pic-veneer (bfd's aarch64 veneers are PC-relative anyway)
     stub_group_size: int | None = None   # aarch64: --stub-group-size=N (bfd's default: 1)
     z_machine: list = field(default_factory=list)   # (Target.name, keyword): one machine's -z keywords given
-    copy_dt_needed: bool = False
     unique: list = field(default_factory=list)   # --unique[=GLOB]: patterns, None for "the orphans"
     input_cache: bool = True      # --no-cache: neither read nor write the parsed-input cache
     threads: int = 0              # 0: decide from the CPU count and the link's size

@@ -33,8 +33,6 @@ def check_dso_missing(ctx, ind) -> None:
     """`ind` is an indirect library: the first symbol it defines that a regular object needs and
     nothing on the command line defines stops the link, as bfd's loading of that library does."""
     cfg = ctx.config
-    if cfg.copy_dt_needed:
-        return
     symtab = ctx.symtab
     for d in ind.defs:
         name, ver, hidden = d[0], d[6], d[7]
@@ -76,7 +74,7 @@ def check_hidden_referenced(ctx, libs) -> None:
 
 def check_shlib_undefined(ctx) -> None:
     cfg = ctx.config
-    direct = [so for so in ctx.dsos if so.is_alive]
+    direct = [so for so in ctx.dsos if so.is_alive and not getattr(so, "dt_needed", False)]
     indirect = ctx.indirect_dsos
     libs = direct + indirect
     check_hidden_referenced(ctx, libs)

@@ -346,7 +346,8 @@ def _dso_crefs(ctx, refs: dict) -> None:
     shared = ctx.config.shared
     referenced = set(refs)
     obj_defined = {n for n, lst in refs.items() if any(k < 2 for _o, k in lst)}
-    dsos = [so for so in r.dso_paths.values() if so.is_alive] + list(getattr(ctx, "indirect_dsos", ()))
+    dsos = [so for so in r.dso_paths.values() if so.is_alive and not getattr(so, "dt_needed", False)] + \
+        list(getattr(ctx, "indirect_dsos", ()))
     defrows: dict[str, list] = {}       # row name -> the libraries defining it, in load order
     first_plain: dict[str, object] = {}  # name -> the first library defining it (default version)
     strong: dict[str, bool] = {}         # name or name@V -> the first library definition is not weak

@@ -1023,7 +1023,8 @@ def finalize_dynamic(ctx) -> None:
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)
     relr_ver = syn.relr_dyn is not None and syn.relr_dyn.take(ctx) and _relr_version(ctx)
-    if any(s.rank == SHARED and s.verneed for s in chosen):
+    from .synthetic.dynsym import versioned_import
+    if any(versioned_import(s) for s in chosen):
         from .synthetic.dynsym import VerSym, VerNeed
         syn.versym = VerSym(ds)
         syn.verneed = VerNeed(syn.dynstr)

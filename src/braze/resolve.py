@@ -97,6 +97,7 @@ class Reader:
         self.warned: set[str] = set()                 # .gnu.warning.SYM already reported
         self.warn_pending: dict[str, str] = {}         # … read before any reference to SYM
         self.group_seq0 = 0
+        self.copy_dt_needed = False     # --copy-dt-needed-entries in force for the input being read
         cfg = self.cfg
         self.tracer = None
         if cfg.trace or cfg.trace_symbols or cfg.dependency_file:
@@ -223,6 +224,7 @@ class Reader:
             if spec.dscript and any(sp.tscript and not sp.dscript for sp in self.cfg.inputs):
                 self.ctx.ignored_dscript = spec.value       # bfd does not even open it
                 continue
+            self.copy_dt_needed = spec.copy_dt_needed
             while k < len(at) and at[k] <= i:
                 name, expr = self.cfg.defsyms[k]
                 self.early_assign(name, expr, "")
@@ -369,6 +371,7 @@ class Reader:
             elif etype == ET_DYN:
                 self._first_elf(view)
                 so = self.shared_file(path, view, as_needed, self.next_order())
+                so.copy_needed = self.copy_dt_needed
                 if not so.has_soname:
                     so.soname = needed_name or path
                 self.dso_paths[real] = so
@@ -807,46 +810,91 @@ class Reader:
 
     def scan_indirect_dsos(self) -> None:
         """bfd also reads the libraries that the linked shared libraries need (DT_NEEDED) but the
-        command line does not name.  They get no DT_NEEDED entry here and define nothing for us,
-        but a regular definition of a name that they define or reference is exported, as for a
-        direct library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6).
-        Like bfd, only when the libraries' undefined symbols are checked (see dsocheck)."""
+        command line does not name, in its needed list's order (each library's entries in turn, those
+        of libraries read here appended).  Two kinds, by the library that needs them:
+        - one given under --no-copy-dt-needed-entries (the default), or needed by such an indirect
+          library: read only when the libraries' undefined symbols are checked (see dsocheck); a
+          regular object's non-weak reference to a symbol it defines is "DSO missing from command line",
+          and a regular definition of a name it defines or references is exported as for a direct
+          library (e.g. with -static-libstdc++ and a library needing libstdc++.so.6);
+        - one given under --copy-dt-needed-entries, or needed by such an indirect library (copied):
+          read in any link, and its own DT_NEEDED ones too; it gets a DT_NEEDED entry only when it
+          defines a symbol that a regular object references non-weakly and nothing defined before.
+        Either kind's definitions bind the references that are still undefined (weak ones too);
+        bfd gives the symbols they define no version (the library is not in .gnu.version_r).
+        A library --as-needed dropped does not have its DT_NEEDED entries read."""
         self.ctx.indirect_dsos = []
         if not self.ctx.dsos:
             return
-        from .dsocheck import shlib_checked, check_dso_missing
-        if not shlib_checked(self.cfg):
+        from .dsocheck import shlib_checked
+        checked = shlib_checked(self.cfg)
+        alive = [so for so in self.ctx.dsos if so.is_alive]
+        copying = any(so.copy_needed for so in alive)
+        if not checked and not copying:
             return
-        symtab = self.ctx.symtab
-        queue = [so for so in self.ctx.dsos if so.is_alive]
-        seen = {so.soname for so in queue} | {os.path.basename(so.path) for so in queue}
+        if copying and self.plugins is not None and self.plugins.loaded:
+            # (bfd reads them before the plugin's all-symbols-read: the IR's resolutions see them)
+            raise LinkError("--copy-dt-needed-entries with LTO (IR) inputs is not supported")
+        if copying and self.cfg.cref:
+            # (bfd's table then lists some libraries' version definitions twice: not reproduced)
+            raise LinkError("--cref with --copy-dt-needed-entries is not supported")
+        seen = {so.soname for so in alive} | {os.path.basename(so.path) for so in alive}
         dropped = {so.soname: so for so in self.sonames.values() if not so.is_alive}  # --as-needed
+        if copying and self.cfg.plugins:
+            # bfd with a -plugin reads the copied ones in a pass of their own first (its hook before the
+            # plugin's all-symbols-read), then all (after_open): a library not found is reported twice
+            self._read_needed(list(alive), seen, dropped, False)
+        self._read_needed(alive + self.ctx.indirect_dsos, seen, dropped, checked)
+
+    def _read_needed(self, queue: list, seen: set, dropped: dict, checked: bool) -> None:
+        """One walk of bfd's needed list: the DT_NEEDED entries of the libraries in `queue`, then of
+        those read; a --no-copy library's entries only when `checked`."""
+        from .dsocheck import check_dso_missing
+        symtab = self.ctx.symtab
+        tried: set[str] = set()         # (a name not found is reported once a walk)
         while queue:
             so = queue.pop(0)
+            copy = so.copy_needed
+            if not copy and not checked:
+                continue
             for name in so.needed:
-                if name in seen:
+                if name in seen or name in tried:
                     continue
-                seen.add(name)
-                ind = dropped.get(name)
+                tried.add(name)
+                ind = None if copy else dropped.get(name)
                 if ind is None:
                     path = self._find_needed(name, so)
                     if path is None:
                         diag.warn(f"{name}, needed by {so.name}, not found (try using -rpath or -rpath-link)")
                         continue
-                    try:
-                        ind = self.shared_file(path, self.open(path), False, 0)
-                    except LinkError:
+                    ind = self.dso_paths.get(real_path(path)) if copy else None
+                    if ind is None:
+                        try:
+                            ind = self.shared_file(path, self.open(path), False, 0)
+                        except LinkError:
+                            continue
+                        if copy:
+                            self.dso_paths[real_path(path)] = ind
+                    elif ind.is_alive:
+                        seen.add(name)
                         continue
+                seen.add(name)
                 seen.add(ind.soname)
                 if self.tracer is not None:
                     self.tracer.needed_library(ind.path)
                     self.tracer.dso_mentions(ind)
-                check_dso_missing(self.ctx, ind)
+                ind.copy_needed = copy
+                ind.dt_needed = True
+                if copy:
+                    self._add_copied(ind)
+                else:
+                    check_dso_missing(self.ctx, ind)
+                    bind_shared(ind, symtab, self.dso_defs)     # (weak references)
                 self.ctx.indirect_dsos.append(ind)
                 hidden = ind.def_hidden
-                for i, name in enumerate(ind.def_names):
+                for i, dname in enumerate(ind.def_names):
                     if not hidden[i]:
-                        s = symtab.get(name)
+                        s = symtab.get(dname)
                         if s is not None and s.rank > SHARED:
                             s.def_dynamic = True
                 for n in ind.undefs:
@@ -855,22 +903,37 @@ class Reader:
                         s.ref_dynamic = True
                 queue.append(ind)
 
+    def _add_copied(self, ind: SharedFile) -> None:
+        """A library read for a --copy-dt-needed-entries one: needed (a DT_NEEDED entry, after the
+        others) when it defines what a regular object references non-weakly and nothing defines;
+        else its definitions bind only the references still undefined."""
+        found = first_needed(ind, self.ctx.symtab)
+        if found is not None:
+            self.ctx.as_needed_why.append((ind, *found))     # (bfd lists it in -Map's as-needed part)
+            self.add_shared(ind)
+            return
+        ind.is_alive = False
+        bind_shared(ind, self.ctx.symtab, self.dso_defs)
+
     def _find_needed(self, name: str, parent: SharedFile):
-        """bfd's search for a needed library: -rpath-link, -rpath, LD_RUN_PATH, the parent's
-        DT_RUNPATH/DT_RPATH, LD_LIBRARY_PATH, -L, the default directories."""
+        """bfd's search for a needed library: -rpath-link, -rpath, LD_RUN_PATH (without -rpath-link and
+        -rpath) and LD_LIBRARY_PATH (both for the native linker only), the parent's DT_RUNPATH/DT_RPATH,
+        then the default and the scripts' SEARCH_DIR directories -- not the command line's -L ones."""
         if "/" in name:
             return name if os.path.isfile(name) else None
         origin = os.path.dirname(os.path.abspath(parent.path))
-        env_run = os.getenv("LD_RUN_PATH", "") if not self.cfg.rpath else ""
+        native = os.uname().machine in self.ctx.target.host_machines
+        env_run = os.getenv("LD_RUN_PATH", "") if native and not self.cfg.rpath and not self.cfg.rpath_link else ""
+        env_lib = os.getenv("LD_LIBRARY_PATH", "") if native else ""
         dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
-                *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath),
-                *os.getenv("LD_LIBRARY_PATH", "").split(":")]
+                *env_lib.split(":"),
+                *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath)]
         for d in dirs:
             if d:
-                p = os.path.join(self.cfg.sysroot + d if d.startswith("/") else d, name)
+                p = os.path.join(self.cfg.sysroot.rstrip("/") + d if d.startswith("/") else d, name)
                 if os.path.isfile(p):
                     return p
-        for d in self.lib_dirs:     # already inside the sysroot
+        for d in self.lib_dirs[len(self.search_dirs):]:     # already inside the sysroot
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p

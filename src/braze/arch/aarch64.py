@@ -1468,6 +1468,7 @@ class AArch64(Target):
     separate_code = SEPARATE_CODE
     tls_variant = 1
     interpreter = INTERP
+    host_machines = ("aarch64", "arm64")
 
     def code_fill(self, n: int) -> bytes:
         # (measured: bfd 2.40 pads gaps between aarch64 code sections with zeros, not NOPs)

@@ -42,6 +42,8 @@ class Target:
     # ---- system
     interpreter: str = ""             # default PT_INTERP
     lib_dirs: tuple = ()              # default library search directories (before --sysroot is prefixed)
+    host_machines: tuple = ()         # `uname -m` of the hosts where this target's ld.bfd is the native one
+                                      # (only that one looks for DT_NEEDED libraries in LD_LIBRARY_PATH)
     lib_init_symbol: str = ""         # Go's _rt0_<GOARCH>_<GOOS>_lib: the library-init entry with -shared
     # ---- relocations (numbers of this psABI)
     R_NONE = 0

@@ -1634,6 +1634,7 @@ class X86_64(Target):
                         (".ldata", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
                         (".lrodata", 1, 0, SHF_ALLOC | SHF_X86_64_LARGE))
     interpreter = "/lib64/ld-linux-x86-64.so.2"
+    host_machines = ("x86_64",)
     static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
     static_empty_got_align = 8
 

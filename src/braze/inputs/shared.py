@@ -62,6 +62,8 @@ class SharedFile:
         self.versions: dict[int, str] = {}   # verdef index -> name
         self.is_needed = False
         self.is_alive = True
+        self.copy_needed = False     # given under --copy-dt-needed-entries (or read for such a library)
+        self.dt_needed = False       # read for another library's DT_NEEDED (resolve.scan_indirect_dsos)
         self.readonly_ranges: list[tuple[int, int]] = []   # [addr, end) of allocated read-only data
         self._versioned: dict | None = None
         if record is not None and (target is None or (view[18] | view[19] << 8) == target.e_machine):

@@ -290,6 +290,12 @@ def _sysv_buckets(n: int) -> int:
     return best
 
 
+def versioned_import(s) -> bool:
+    """An import that names its version in .gnu.version_r: bfd gives none to a definition from a
+    library read for another's DT_NEEDED (--copy-dt-needed-entries), though .symtab shows it."""
+    return s.rank == 1 and bool(s.verneed) and not getattr(s.file, "dt_needed", False)
+
+
 class VerSym(Chunk):
     def __init__(self, dynsym):
         super().__init__(".gnu.version", SHT_GNU_VERSYM, SHF_ALLOC, 2, 2)
@@ -319,7 +325,7 @@ class VerNeed(Chunk):
         order: list[str] = []
         nxt = first_index
         for s in dynsym.syms:
-            if s.rank != 1 or not s.verneed:
+            if not versioned_import(s):
                 continue
             so = s.file.soname
             d = per_file.get(so)
