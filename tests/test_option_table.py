@@ -134,7 +134,10 @@ def test_option_is_never_silently_dropped(name):
 Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in X86_ISA_LEVELS},
           **({"unique": "unique", "nounique": "nounique", "ibt": "ibt", "shstk": "shstk", "ibtplt": "ibtplt",
               "cet-report=": "cet-report=warning", "call-nop=": "call-nop=suffix-nop",
-              "pack-relative-relocs": "pack-relative-relocs", "nopack-relative-relocs": "nopack-relative-relocs"}
+              "pack-relative-relocs": "pack-relative-relocs", "nopack-relative-relocs": "nopack-relative-relocs",
+              "indirect-extern-access": "indirect-extern-access",
+              "noindirect-extern-access": "noindirect-extern-access",
+              "noextern-protected-data": "noextern-protected-data"}
              if hasattr(cli, "_z_tags_option") else {})}
 
 

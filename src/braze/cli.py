@@ -1259,13 +1259,11 @@ _Z_FLAGS = {
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
-    "noindirect-extern-access": "the default",
     "lam-u48-report=none": "the default", "lam-u57-report=none": "the default", "lam-report=none": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow",
+    **dict.fromkeys(("noreloc-overflow",
                      "lam-u48", "lam-u57", "report-relative-reloc"), "not implemented"),
     **dict.fromkeys(("lam-u48-report=",
                      "lam-u57-report=", "lam-report="), "not implemented"),
