@@ -59,6 +59,7 @@ static int (*resolve(void))(void) { return impl; }
 int ifn(void) __attribute__((ifunc("resolve")));
 int main(void) { int (*volatile q)(void) = ifn; return q(); }
 """
+IFUNC_LOCAL_ADDR = IFUNC_ADDR.replace("int ifn(void)", "static int ifn(void)")     # (STB_LOCAL: kept)
 # uses a library's protected data and function through the GOT
 PROG_PROTECTED = """
 extern int data, getdata(void), *pdata(void), func(void);
@@ -91,6 +92,7 @@ def work(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("iea")
     for name, text in (("lib.c", LIB), ("libp.c", LIB_PROTECTED), ("data.c", PROG_DATA), ("fptr.c", PROG_FPTR),
                        ("call.c", PROG_CALL), ("ifcall.c", IFUNC_CALL), ("ifaddr.c", IFUNC_ADDR),
+                       ("iflocal.c", IFUNC_LOCAL_ADDR),
                        ("prot.c", PROG_PROTECTED)):
         (tmp / name).write_text(text)
     _run(["gcc", "-fuse-ld=bfd", "-shared", "-fPIC", "-O2", "lib.c", "-o", "libdef.so"], tmp)
@@ -99,7 +101,7 @@ def work(tmp_path_factory):
     _run(["gcc", "-fuse-ld=bfd", "-shared", "-fPIC", "-O2", "libp.c", "-o", "libprot.so"], tmp)
     _run(["gcc", "-c", "-fPIC", "-O2", "libp.c", "-o", "libp.o"], tmp)
     _run(["gcc", "-c", "-fPIC", "-O2", "-mno-direct-extern-access", "libp.c", "-o", "libp-iea.o"], tmp)
-    for src in ("data", "fptr", "call", "ifcall", "ifaddr", "prot"):
+    for src in ("data", "fptr", "call", "ifcall", "ifaddr", "iflocal", "prot"):
         _run(["gcc", "-c", "-O2", "-fno-pie", f"{src}.c", "-o", f"{src}-npie.o"], tmp)
         _run(["gcc", "-c", "-O2", "-fpie", f"{src}.c", "-o", f"{src}-pie.o"], tmp)
         _run(["gcc", "-c", "-O2", "-fno-pie", "-mno-direct-extern-access", f"{src}.c", "-o", f"{src}-npie-iea.o"],
@@ -203,10 +205,10 @@ def test_option_forbids_copy_relocation_as_bfd(work, braze_lddir):
 
 
 @pytest.mark.parametrize("mode", ["-no-pie", "-pie", "-static", "-static-pie"])
-@pytest.mark.parametrize("prog", ["ifcall", "ifaddr"])
+@pytest.mark.parametrize("prog", ["ifcall", "ifaddr", "iflocal"])
 def test_ifunc_address_clears_the_bit_as_bfd(prog, mode, work, braze_lddir):
-    """An IFUNC's address taken (its PLT entry) in a dynamic executable clears the inputs' bit, not in a
-    static one, nor when it is only called."""
+    """A global IFUNC's address taken (its PLT entry) in a dynamic executable clears the inputs' bit, not
+    in a static one, nor when it is only called, nor a local (static) IFUNC's."""
     obj = f"{prog}-{'npie' if mode in ('-no-pie', '-static') else 'pie'}.o"
     res = _both(work, braze_lddir, [mode, obj, "marker-iea.o"], f"{prog}{mode}")
     assert res["test"] == res["bfd"], _clip(f"{res['test']}\n!=\n{res['bfd']}")

@@ -318,7 +318,7 @@ class _ScanState:
         # (file, type, symbol) of the references that can only use one another reference makes
         self.ifunc_plt: set[int] = set()
         self.ifunc_wants_plt: list[tuple[Any, int, Symbol]] = []
-        # an IFUNC's address taken (PC32, PC64, 32, 32S) outside a shared object: bfd's pointer
+        # a global IFUNC's address taken (PC32, PC64, 32, 32S) outside a shared object: bfd's pointer
         # equality, which clears an input-given indirect-access property bit (finish_properties)
         self.ifunc_addr_taken: bool = False
 
@@ -661,7 +661,7 @@ def _scan_ifunc(st: _ScanState, obj, sec: InputSection, t: int, s: Symbol, adden
             return True         # (bfd's "recompile with -fPIC" error first: the R_32 scan's)
         if not plt_ref and not st.shared:
             st.ifunc_wants_plt.append((obj, t, s))
-        if not st.shared:
+        if not st.shared and s.bind != STB_LOCAL:     # (a local IFUNC is not a symbol bfd adjusts)
             st.ifunc_addr_taken = True
     elif t == R_PLT32:
         plt_ref = True
