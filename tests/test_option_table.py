@@ -137,7 +137,10 @@ Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in X86_IS
               "cet-report=": "cet-report=warning", "call-nop=": "call-nop=suffix-nop",
               "lam-u48": "lam-u48", "lam-u57": "lam-u57", "lam-u48-report=": "lam-u48-report=warning",
               "lam-u57-report=": "lam-u57-report=error", "lam-report=": "lam-report=warning",
-              "pack-relative-relocs": "pack-relative-relocs", "nopack-relative-relocs": "nopack-relative-relocs"}
+              "pack-relative-relocs": "pack-relative-relocs", "nopack-relative-relocs": "nopack-relative-relocs",
+              "indirect-extern-access": "indirect-extern-access",
+              "noindirect-extern-access": "noindirect-extern-access",
+              "noextern-protected-data": "noextern-protected-data"}
              if hasattr(cli, "_z_tags_option") else {})}
 
 

@@ -1293,13 +1293,10 @@ _Z_FLAGS = {
 }
 # -z keywords bfd 2.40 knows whose effect is braze's behaviour already: keyword -> why.
 _Z_NOOPS: dict[str, str] = {
-    "noindirect-extern-access": "the default",
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("noextern-protected-data",
-                     "indirect-extern-access", "noreloc-overflow",
-                     "report-relative-reloc"), "not implemented"),
+    **dict.fromkeys(("noreloc-overflow", "report-relative-reloc"), "not implemented"),
 }
 
 

@@ -58,6 +58,12 @@ class Context:
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False
+        # -z nocopyreloc as the link applies it: Target.merge_properties may change it (x86: forced by
+        # -z indirect-extern-access, lifted by an input's GNU_PROPERTY_1_NEEDED indirect-access bit)
+        self.nocopyreloc = bool(config.z_nocopyreloc)
+        # x86: the output's indirect-access bit came from the inputs alone; a copy relocation or a
+        # canonical PLT entry clears it (Target.finish_properties)
+        self.iea_from_inputs = False
         self.output_written = False   # set once the output file is in place (a later failure keeps it)
         self.plugins = None           # plugin.PluginHost when -plugin was given
         # facts explain.py reports: (member ObjectFile, Symbol that pulled it in | None) in load

@@ -121,6 +121,7 @@ def _link(ctx, config) -> LinkResult:
         passes.scan_relocations(ctx);        ctx.mark("scan relocations")
     passes.finish_weak_undefined(ctx);       ctx.mark("weak undefined")
     passes.allocate_got_plt(ctx);            ctx.mark("GOT/PLT allocation")
+    ctx.target.finish_properties(ctx)
     passes.finalize_dynamic(ctx);            ctx.mark("dynamic tables")
     layout.order_sections(ctx);              ctx.mark("order sections")
     layout.symbol_table(ctx);                ctx.mark("symtab")

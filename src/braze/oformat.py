@@ -66,11 +66,11 @@ def prepare(ctx) -> None:
     if cfg.shared or cfg.pie:
         raise LinkError(f"--oformat {cfg.oformat} with {'-shared' if cfg.shared else '-pie'} is not supported "
                         "(braze writes a raw image of a static link only)")
+    from .properties import has_note
     for obj in ctx.objs:
         if obj.synthetic or obj.just_syms:
             continue
-        if obj.x86_feature_and is not None or obj.aarch64_feature_and is not None or \
-                getattr(obj, "x86_or_props", None) or getattr(obj, "x86_orand_props", None):
+        if has_note(obj):
             _restore_notes(obj)
     if ctx.pending_lscript is None and not (ctx.insert_scripts or ctx.more_scripts or ctx.implicit_scripts):
         from .insertscript import base_script

@@ -772,8 +772,10 @@ def _allocate(ctx) -> None:
         pre = is_preemptible(ctx, s)
         if nd & NEEDS_COPY and s.rank == SHARED and not s.copyrel:
             _refuse_protected(ctx, s, "copy relocation against non-copyable protected symbol")
-            if cfg.z_nocopyreloc:       # (a target whose scan does not handle -z nocopyreloc yet)
-                raise LinkError(f"-z nocopyreloc: `{diag.demangle(s.name)}' would need a copy relocation "
+            if ctx.nocopyreloc:       # (a target whose scan does not handle -z nocopyreloc yet)
+                why = "-z nocopyreloc" if cfg.z_nocopyreloc else \
+                    "an input's GNU_PROPERTY_1_NEEDED (indirect external access) forbids copy relocations;"
+                raise LinkError(f"{why}: `{diag.demangle(s.name)}' would need a copy relocation "
                                 f"(not supported for {ctx.target.name})")
             so = s.file
             dso_value = s.value

@@ -352,6 +352,9 @@ class _Relocatable:
                 o = self._out_for(sec.name, sec.type, flags, sec.name,
                                   orphan_kind=_orphan_kind(flags, sec.type) if script is not None else None)
             self._add(o, obj, ii, sec, parts)
+        if prop is None and ctx.config.indirect_extern_access == 1:
+            raise LinkError("-z indirect-extern-access with -r where no input has a .note.gnu.property section "
+                            "is not supported (bfd makes the note a section of its own)")
         if prop is not None:
             from .synthetic.notes import PropertyNote
             props = ctx.target.merge_properties(ctx)

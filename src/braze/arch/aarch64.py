@@ -17,6 +17,7 @@ from .. import diag
 from ..diag import LinkError
 from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
 from ..elf import StructError
+from ..elf import GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS
 from ..inputs.object import InputSection
 from ..sections import merged_offset
 from ..symbols import (Symbol, ScriptDefs, NONE, SHARED, COMMON, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
@@ -391,7 +392,11 @@ def merge_properties(ctx, objs) -> list:
                 diag.warn(f"{o.name}: warning: BTI turned on by -z force-bti when all inputs do not have "
                           "BTI in NOTE section.", located=True, from_bfd=True)
         feat |= FEATURE_1_BTI
-    return [(FEATURE_1_AND, feat)] if feat else []
+    from ..properties import merged_generic
+    generic = merged_generic(objs, -1)      # (-z [no]indirect-extern-access: x86 keywords, ignored here)
+    if generic.get(GNU_PROPERTY_1_NEEDED, 0) & GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS:
+        ctx.nocopyreloc = True              # (bfd: no copy relocation then)
+    return sorted(list(generic.items()) + ([(FEATURE_1_AND, feat)] if feat else []))
 
 
 def _force_bti(cfg) -> bool:

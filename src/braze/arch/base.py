@@ -280,6 +280,10 @@ class Target:
         such report."""
         return None
 
+    def finish_properties(self, ctx) -> None:
+        """After allocate_got_plt: what the copy relocations and canonical PLT entries change in the
+        output's property note (x86: GNU_PROPERTY_1_NEEDED's indirect-access bit)."""
+
     def use_ibt_plt(self, ctx) -> bool:
         """Use the indirect-branch-tracking PLT layout (after merge_properties)."""
         return False

@@ -16,7 +16,8 @@ from .. import diag
 from ..diag import LinkError
 from .base import Target
 from ..elf import StructError
-from ..elf import (GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
+from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS,
+                   GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
                    GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
                    STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
@@ -217,8 +218,9 @@ def _err_nocopyreloc(ctx, obj, sec, off, t, s):
         diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(s.name)}' can not be "
                    f"used when making a PDE object; recompile with -fPIE")
         return
+    why = "-z nocopyreloc" if ctx.config.z_nocopyreloc else "-z indirect-extern-access (no copy relocation)"
     diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against `{diag.demangle(s.name)}' "
-               f"with -z nocopyreloc: a text relocation that cannot reach the library's data (not supported; "
+               f"with {why}: a text relocation that cannot reach the library's data (not supported; "
                f"recompile with -fPIC)")
 
 
@@ -312,12 +314,15 @@ class _ScanState:
         self.pc_row: list[int] = _PC_TABLE[out]
         self.abs64_row: list[int] = _ABS64_TABLE[out]
         self.abs32_row: list[int] = _ABS32_TABLE[out]
-        self.nocopy: bool = bool(cfg.z_nocopyreloc)
+        self.nocopy: bool = bool(ctx.nocopyreloc)
         self.rela_dyn: Any = ctx.syn.rela_dyn
         # the IFUNCs (by id) a reference gives a PLT entry in bfd's sense (_scan_ifunc), and the
         # (file, type, symbol) of the references that can only use one another reference makes
         self.ifunc_plt: set[int] = set()
         self.ifunc_wants_plt: list[tuple[Any, int, Symbol]] = []
+        # a global IFUNC's address taken (PC32, PC64, 32, 32S) outside a shared object: bfd's pointer
+        # equality, which clears an input-given indirect-access property bit (finish_properties)
+        self.ifunc_addr_taken: bool = False
 
 
 def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
@@ -658,6 +663,8 @@ def _scan_ifunc(st: _ScanState, obj, sec: InputSection, t: int, s: Symbol, adden
             return True         # (bfd's "recompile with -fPIC" error first: the R_32 scan's)
         if not plt_ref and not st.shared:
             st.ifunc_wants_plt.append((obj, t, s))
+        if not st.shared and s.bind != STB_LOCAL:     # (a local IFUNC is not a symbol bfd adjusts)
+            st.ifunc_addr_taken = True
     elif t == R_PLT32:
         plt_ref = True
     elif (t == R_16 or t == R_8) and st.pic:
@@ -1396,7 +1403,11 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
     objects are neutral): FEATURE_1_AND (IBT, SHSTK, LAM_U48, LAM_U57) is the AND of all objects, an
     object without it counting as 0, plus the bits -z ibt/shstk/lam-u48/lam-u57 force; the *_NEEDED
     range is ORed (plus -z x86-64-vN); the *_USED range is ORed but kept only when every object has
-    it. Also -z cet-report and -z lam-*-report."""
+    it. Also -z cet-report and -z lam-*-report. The generic ranges as properties.py merges them, with
+    -z [no]indirect-extern-access; the output's indirect-access bit decides -z nocopyreloc (set by the
+    option; from the inputs alone it lifts -z nocopyreloc and a copy relocation or canonical PLT entry
+    clears it: finish_properties), as bfd."""
+    from ..properties import merged_generic
     cfg = ctx.config
     objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
     forced = forced_features(cfg)
@@ -1423,7 +1434,19 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
             ors[k] = ors.get(k, 0) | v
     if cfg.isa_level_needed:
         ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
-    out.extend(ors.items())
+    out.extend((k, v) for k, v in ors.items() if v)     # (bfd drops an x86 OR property that is 0)
+    if cfg.indirect_extern_access == 1 and len(objs) == 1 and (objs[0].x86_feature_and == 0 or
+                                                               0 in objs[0].x86_or_props.values()):
+        raise LinkError(f"-z indirect-extern-access: {objs[0].name}, the link's one object, has an x86 property "
+                        "of value 0 (bfd then writes no property note; not supported)")
+    generic = merged_generic(objs, cfg.indirect_extern_access)
+    out.extend(generic.items())
+    iea = generic.get(GNU_PROPERTY_1_NEEDED, 0) & GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS
+    if cfg.indirect_extern_access == 1:
+        ctx.nocopyreloc = True
+    elif cfg.indirect_extern_access < 0 and iea:
+        ctx.nocopyreloc = False
+        ctx.iea_from_inputs = True
     if objs:
         orand = dict(objs[0].x86_orand_props)
         for o in objs[1:]:
@@ -1449,6 +1472,23 @@ def _report_line(level: str, name: str, what: str) -> None:
         diag.error(f"{name}: {what}")
     elif level == "warning":
         diag.note(f"{name}: warning: {what}")
+
+
+def finish_properties(ctx) -> None:
+    """bfd clears the indirect-access bit the inputs gave the output (not -z indirect-extern-access's)
+    when the link made a copy relocation or a canonical PLT entry; the property stays, with the other
+    bits (0 included)."""
+    note = ctx.syn.property if ctx.syn is not None else None
+    if not ctx.iea_from_inputs or note is None:
+        return
+    st: _ScanState | None = getattr(ctx, "x86_scan", None)
+    if any(s.copyrel or s.canonical_plt for s in ctx.needs_syms) or \
+            (st is not None and st.ifunc_addr_taken and ctx.dynamic):
+        from ..synthetic.notes import PropertyNote
+        props = [(t, v & ~GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS if t == GNU_PROPERTY_1_NEEDED else v)
+                 for t, v in note.props]
+        note.props = props
+        note.data = PropertyNote(props).data
 
 
 def _feature_report(cfg, objs, forced) -> None:
@@ -1582,9 +1622,11 @@ class X86_64(Target):
     name = "x86-64"
     e_machine = EM_X86_64
     emulations = EMULATIONS
-    # bfd's --target-help lines of elf_x86_64, less the keywords braze refuses (noextern-protected-data,
-    # indirect-extern-access, noreloc-overflow, report-relative-reloc)
+    # bfd's --target-help lines of elf_x86_64, less the keywords braze refuses (noreloc-overflow,
+    # report-relative-reloc)
     target_help = (
+        "  -z noextern-protected-data  Do not treat protected data symbol as external",
+        "  -z indirect-extern-access   Enable indirect external access",
         "  -z noindirect-extern-access Disable indirect external access (default)",
         "  -z dynamic-undefined-weak   Make undefined weak symbols dynamic",
         "  -z nodynamic-undefined-weak Do not make undefined weak symbols dynamic",
@@ -1713,6 +1755,10 @@ class X86_64(Target):
             cfg.call_nop = _call_nop(kw[9:])
         elif kw == "pack-relative-relocs" or kw == "nopack-relative-relocs":
             cfg.pack_relative_relocs = kw == "pack-relative-relocs"     # (aarch64 bfd 2.40 has no DT_RELR)
+        elif kw == "indirect-extern-access" or kw == "noindirect-extern-access":
+            cfg.indirect_extern_access = int(kw == "indirect-extern-access")
+        elif kw == "noextern-protected-data":
+            cfg.z_noextern_protected_data = True
         elif kw.startswith("x86-64-"):
             if kw not in ISA_LEVELS:
                 raise LinkError(f"invalid x86-64 ISA level: {kw}")
@@ -1727,6 +1773,7 @@ class X86_64(Target):
     apply_relocs = staticmethod(apply_relocs)
     apply_jobs = staticmethod(apply_jobs)
     merge_properties = staticmethod(merge_properties)
+    finish_properties = staticmethod(finish_properties)
 
     def map_property_notes(self, ctx, notes: list):
         from .x86_64_map import map_property_notes     # (only links that write a map)

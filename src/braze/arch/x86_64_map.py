@@ -14,7 +14,12 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
     each other object's in turn (its own note is discarded); the AND range (FEATURE_1_AND) loses a
     property an object lacks or that ANDs to 0, the OR_AND range (*_USED) one that either lacks, the
     OR range (*_NEEDED) ORs; each loss is a `Removed` line, each changed value an `Updated` one.
+    The generic ranges (properties.py) the same way, except that an OR property the first object lacks
+    is taken in without a line (a `Removed` one when it is 0), and one that ORs to 0 is removed; -z indirect-extern-access's bit is in
+    the first object's properties from the start.
     The lines are None when no object has properties (bfd then writes no heading either)."""
+    from ..elf import GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS
+    from ..properties import is_generic, is_generic_or, merge_step
     lines: list[str] = []
     dropped: set[int] = set()
     first = None
@@ -24,18 +29,26 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
             merged = dict(props)
             break
     if first is None:
+        if ctx.config.indirect_extern_access == 1:
+            return [], set()            # (bfd's own note: the heading, no line)
         return None, {id(o) for o, props in notes if props is not None}
     fname = first.name
+    if ctx.config.indirect_extern_access == 1:
+        merged[GNU_PROPERTY_1_NEEDED] = merged.get(GNU_PROPERTY_1_NEEDED, 0) | \
+            GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS
     for o, props in notes:
         if o is first:
             continue
         if props is not None:
             dropped.add(id(o))
         mine = props or {}
+        had = set(merged)
         for t in sorted(merged):
             a = merged[t]
             b = mine.get(t)
-            if GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_AND_HI:
+            if is_generic(t):
+                new = merge_step(t, a, b)
+            elif GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_AND_HI:
                 new = None if b is None else a & b
                 if new == 0:
                     new = None
@@ -54,10 +67,14 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
                              f"{o.name} ({theirs})")
                 merged[t] = new
         for t in sorted(mine):
-            if t in merged:
+            if t in had:
                 continue
             b = mine[t]
-            if GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
+            if is_generic_or(t) and b:
+                merged[t] = b
+            elif is_generic(t):
+                lines.append(f"Removed property 0x{t:x} to merge {fname} (not found) and {o.name} (0x{b:x})")
+            elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
                 merged[t] = b
                 lines.append(f"Updated property 0x{t:x} (0x{b:x}) to merge {fname} (not found) and "
                              f"{o.name} (0x{b:x})")

@@ -9,7 +9,7 @@ from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SH
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
                    gnu_properties, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
                    GNU_PROPERTY_X86_UINT32_OR_AND_HI,
-                   GNU_PROPERTY_X86_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
+                   GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_UINT32_AND_LO, GNU_PROPERTY_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
 
 _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
@@ -77,6 +77,7 @@ class ObjectFile:
             self.group_headers: list[tuple[int, int]] = []     # (index, size) of each comdat_groups' SHT_GROUP
             self.x86_or_props: dict[int, int] = {}
             self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
+            self.gnu_props: dict[int, int] = {}   # the generic ranges (GNU_PROPERTY_1_NEEDED…: properties.py)
             self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
             self.parse()
 
@@ -96,7 +97,8 @@ class ObjectFile:
                 (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim),
                 self.x86_feature_and, self.x86_or_props, self.x86_orand_props, self.warnings,
                 self.section_warning, self._esyms_record(), self.first_global, self.sym_names,
-                tuple((sig, tuple(m)) for sig, m in self.comdat_groups), tuple(self.group_headers))
+                tuple((sig, tuple(m)) for sig, m in self.comdat_groups), tuple(self.group_headers),
+                self.gnu_props)
 
     def _esyms_record(self):
         """The symbols as the record keeps them: where they are in the file, which the cache's check
@@ -109,7 +111,7 @@ class ObjectFile:
     def _from_record(self, rec: tuple) -> None:
         (nsec, secs, self.symtab_shndx, flags, self.x86_feature_and, self.x86_or_props,
          self.x86_orand_props, self.warnings, self.section_warning, esyms, self.first_global,
-         self.sym_names, groups, headers) = rec
+         self.sym_names, groups, headers, self.gnu_props) = rec
         if type(esyms) is tuple:
             off, cnt = esyms
             self.symtab_at = esyms
@@ -131,6 +133,8 @@ class ObjectFile:
                 self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
             elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
                 self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
+            elif GNU_PROPERTY_UINT32_AND_LO <= ptype <= GNU_PROPERTY_UINT32_OR_HI and _size == 4:
+                self.gnu_props[ptype] = self.gnu_props.get(ptype, 0) | val
         if feature is not None:
             self.x86_feature_and = feature
 

@@ -141,6 +141,7 @@ def _hasher(style: str, size: int):
 class PropertyNote(Chunk):
     def __init__(self, props: list[tuple[int, int]]):
         super().__init__(".note.gnu.property", SHT_NOTE, SHF_ALLOC, 8)
+        self.props = props
         # (the stack size is an address-sized number; the other properties are 4-byte bit masks)
         desc = b"".join(struct.pack("<IIQ", t, 8, v) if t == GNU_PROPERTY_STACK_SIZE else
                         struct.pack("<IIII", t, 4, v, 0) for t, v in props)
