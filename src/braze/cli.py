@@ -662,8 +662,9 @@ def _arg_rpath(c, s, v): _add_rpath(c, v)
 
 def _add_rpath(c, v):
     # bfd keeps each -rpath string whole and skips one already present as a run of components of
-    # what came before (build systems often pass the same -rpath twice: one DT_RUNPATH entry)
-    if v and f":{v}:" not in ":" + ":".join(c.rpath) + ":":
+    # what came before (build systems often pass the same -rpath twice: one DT_RUNPATH entry); an
+    # empty one counts too (a first `-rpath ''` is an empty run path, and LD_RUN_PATH is not used)
+    if not c.rpath or f":{v}:" not in ":" + ":".join(c.rpath) + ":":
         c.rpath.append(v)
 
 

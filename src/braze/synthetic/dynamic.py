@@ -4,6 +4,7 @@ from __future__ import annotations
 import _struct as struct
 
 from .. import elf as E
+from .._os import getenv
 from ..sections import Chunk
 from .rela import RelativeReloc, is_relative
 from .relapack import count_relative
@@ -26,8 +27,10 @@ class Dynamic(Chunk):
             add((E.DT_SONAME, ("str", syn.dynstr.add_name(cfg.soname))))
         if cfg.bsymbolic and cfg.shared:
             add((E.DT_SYMBOLIC, 0))
-        if cfg.rpath:
-            add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, ("str", syn.dynstr.add_name(":".join(cfg.rpath)))))
+        # the run path: -rpath's, else (as bfd, also when set but empty) the LD_RUN_PATH environment's
+        rpath = ":".join(cfg.rpath) if cfg.rpath else getenv("LD_RUN_PATH")
+        if rpath is not None:
+            add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, ("str", syn.dynstr.add_name(rpath))))
         # filters and audit libraries: right after the run path, as bfd orders them
         if cfg.filter is not None:
             add((E.DT_FILTER, ("str", syn.dynstr.add_name(cfg.filter))))
