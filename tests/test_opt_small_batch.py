@@ -120,13 +120,6 @@ def test_lam_like_bfd(work, direct_ld, case):
         assert res["bfd"][2], "the case should report something"
 
 
-def test_lam_with_map_is_refused(work, direct_ld):
-    """bfd's map reports the merging of the forced bits its own way: braze refuses, leaving no output."""
-    out = work / "lam-map"
-    p = run_cmd([*direct_ld, "-o", out.name, "m.o", "-z", "lam-u48", "-Map", "lam.map"], work, check=False)
-    assert p.returncode == 1 and "braze: error: -Map" in p.stderr and "Traceback" not in p.stderr
-    assert not out.exists()
-
 
 @pytest.mark.parametrize("kw", ["lam-u48", "lam-u57", "lam-u48-report=error", "lam-u57-report=none",
                                 "lam-report=warning", "lam-report=bogus"])

@@ -1411,10 +1411,6 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
     cfg = ctx.config
     objs = [o for o in ctx.objs if not getattr(o, "synthetic", False)]
     forced = forced_features(cfg)
-    if cfg.map_file and (cfg.z_lam_u48 or cfg.z_lam_u57):
-        # bfd's "Merging program properties" part of the map counts the forced bits in its own way
-        raise LinkError("-Map (or -M) with -z lam-u48 or -z lam-u57 is not supported (bfd's "
-                        "\"Merging program properties\" report of the forced bits)")
     out = []
     feat = None
     for o in objs:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..elf import (GNU_PROPERTY_X86_UINT32_AND_LO, GNU_PROPERTY_X86_UINT32_AND_HI, GNU_PROPERTY_X86_UINT32_OR_LO,
                    GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
-                   GNU_PROPERTY_X86_UINT32_OR_AND_HI)
+                   GNU_PROPERTY_X86_UINT32_OR_AND_HI, GNU_PROPERTY_X86_FEATURE_1_AND)
+from .x86_64 import forced_features
 
 
 def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
@@ -33,6 +34,11 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
             return [], set()            # (bfd's own note: the heading, no line)
         return None, {id(o) for o, props in notes if props is not None}
     fname = first.name
+    # -z ibt/shstk/lam-*: bfd ORs the forced bits into the first object's FEATURE_1_AND, then into
+    # each merge's result
+    forced = forced_features(ctx.config)
+    if forced:
+        merged[GNU_PROPERTY_X86_FEATURE_1_AND] = merged.get(GNU_PROPERTY_X86_FEATURE_1_AND, 0) | forced
     if ctx.config.indirect_extern_access == 1:
         merged[GNU_PROPERTY_1_NEEDED] = merged.get(GNU_PROPERTY_1_NEEDED, 0) | \
             GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS
@@ -49,9 +55,23 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
             if is_generic(t):
                 new = merge_step(t, a, b)
             elif GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_AND_HI:
-                new = None if b is None else a & b
+                f = forced if t == GNU_PROPERTY_X86_FEATURE_1_AND else 0
+                if b is None and f:
+                    # (bfd's line for this case prints the new value in hex without its 0x)
+                    if f != a:
+                        lines.append(f"Updated property 0x{t:x} ({f:x}) to merge {fname} (0x{a:x}) and "
+                                     f"{o.name} (not found)")
+                        merged[t] = f
+                    continue
+                new = None if b is None else (a & b) | f
                 if new == 0:
                     new = None
+                elif new is not None and a != b:
+                    # (bfd reports a merge with a different value, even when the result is unchanged)
+                    lines.append(f"Updated property 0x{t:x} (0x{new:x}) to merge {fname} (0x{a:x}) and "
+                                 f"{o.name} (0x{b:x})")
+                    merged[t] = new
+                    continue
             elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
                 new = None if b is None else a | b
             elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
