@@ -1588,6 +1588,9 @@ def _target_help() -> str:
 
 def parse_args(argv: list[str]) -> Config | None:
     """Parse ld's command line. Returns None when nothing should be linked (--help, --version)."""
+    # as bfd (and gcc's collect2): names in messages are demangled unless COLLECT_NO_DEMANGLE is set;
+    # --[no-]demangle then decide
+    diag.set_demangle(os.getenv("COLLECT_NO_DEMANGLE") is None)
     words = expand_response_files(argv)
     c, s, shown = parse_words(words)
     if c.reproduce:
