@@ -9,7 +9,8 @@ VPY     := $(VENV)/bin/python
 APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-dev libssl-dev \
             zlib1g-dev libpython3.11-dev libexpat1-dev hyperfine mold lld gdb golang-go clang-14 llvm-14 \
             llvm-14-linker-tools linux-headers-amd64 chromium qemu-system-x86 gnu-efi \
-            gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
+            gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user \
+            autoconf automake libtool
 
 .PHONY: all deps venv compiled demo test test-pure bench bench-check clean
 

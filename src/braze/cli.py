@@ -18,10 +18,14 @@ from .diag import LinkError
 
 def _usage() -> str:
     """USAGE with the default target's names filled in."""
-    from .arch import default_target, emulation_names
+    from .arch import default_target, emulation_names, targets
     t = default_target()
+    # as bfd's --help, the formats and emulations: libtool's configure builds shared libraries only
+    # when the linker's --help matches `: supported targets:.* elf` (else static ones alone, silently)
+    formats = [x.output_format for x in targets()] + ["elf64-little", "binary"]
     return (USAGE.replace("@EMULATION@", t.emulations[0]).replace("@LIBINIT@", t.lib_init_symbol)
-            + f"braze: supported emulations: {' '.join(emulation_names())}\n")   # as bfd's --help ends
+            + f"braze: supported targets: {' '.join(formats)}\n"
+            + f"braze: supported emulations: {' '.join(emulation_names())}\n")
 
 
 USAGE = """\
