@@ -3,8 +3,10 @@ libtool's configure asks the linker for `--help` and builds shared libraries onl
 matches `: supported targets:.* elf` (bfd's `ld: supported targets: elf64-x86-64 …` line); braze's
 help had no such line, so every autotools/libtool project built with braze silently got static
 libraries only (found building gawk from Debian's source with `braze run`: its extensions were
-missing and 34 of its tests failed).
-Compared: libtool's own decision (`libtool --config`), the files built, and the program's run."""
+missing and 34 of its tests failed). libtool also reads `ld -v`: a version it takes for GNU ld older
+than 2.11 (braze's " 0.1.0") gets no version script, so `-export-symbols-regex` exported everything.
+Compared: libtool's own decisions (`libtool --config`), the files built, the program's run and the
+library's exported names."""
 from __future__ import annotations
 
 import shutil
@@ -22,11 +24,13 @@ AC_OUTPUT
 """
 MAKEFILE_AM = """lib_LTLIBRARIES = libgreet.la
 libgreet_la_SOURCES = greet.c
+libgreet_la_LDFLAGS = -export-symbols-regex '^greet'
 bin_PROGRAMS = hello
 hello_SOURCES = hello.c
 hello_LDADD = libgreet.la
 """
-GREET = '#include <stdio.h>\nvoid greet(const char *w) { printf("hello, %s\\n", w); }\n'
+GREET = ('#include <stdio.h>\nvoid greet(const char *w) { printf("hello, %s\\n", w); }\n'
+         'int helper_not_exported(void) { return 1; }\n')
 HELLO = 'void greet(const char *);\nint main(void) { greet("libtool"); return 0; }\n'
 
 
@@ -59,7 +63,10 @@ def _build(project, braze_lddir, linker):
     built = sorted(p.name for p in (tree / ".libs").iterdir()
                    if p.name.startswith("libgreet.") and not p.name.endswith((".la", ".lai")))
     ran = b.run(["./hello"]).stdout
-    return decided, built, ran
+    so = sorted((tree / ".libs").glob("libgreet.so.*.*"))
+    exported = sorted(ln.split()[-1] for ln in b.run(["nm", "-D", "--defined-only", so[0]]).stdout.splitlines()) \
+        if so else []
+    return decided, built, ran, exported
 
 
 def test_shared_library_built_as_with_bfd(project, braze_lddir):

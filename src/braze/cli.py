@@ -1575,11 +1575,21 @@ def _short_cluster(a: str, argv: list[str], i: int):
     return out, i
 
 
-def _version_text() -> str:
-    """What -v, -V, --version and --verbose print first."""
+def version_line() -> str:
+    """The first line of -v/--version. Shaped for the build tools that read it: "GNU" makes libtool,
+    gnulib and meson take braze for GNU ld, and no " 0." or " 1." (what libtool's configure reads as
+    a GNU ld older than 2.11, which it then gives no version scripts: -export-symbols would export
+    everything) -- hence braze-VERSION."""
     from . import __version__
+    return f"braze-{__version__} (compatible with GNU ld 2.40)\n"
+
+
+def _version_text(emulations: bool = True) -> str:
+    """What -v (the line alone, as bfd), -V, --version and --verbose print first."""
     from .arch import emulation_names
-    return (f"braze {__version__} (compatible with GNU linkers)\n  Supported emulations:\n"
+    if not emulations:
+        return version_line()
+    return (version_line() + "  Supported emulations:\n"
             + "".join(f"   {e}\n" for e in emulation_names()))
 
 
@@ -1612,7 +1622,7 @@ def parse_args(argv: list[str]) -> Config | None:
         c.inputs.append(s.spec("group_end"))
     _search_command_files(c, s)
     if shown:
-        sys.stdout.write(_version_text())
+        sys.stdout.write(_version_text(shown != "v" or c.verbose))
         # --version: print and stop; -v/-V: print, then link if there are inputs
         if shown == "version" or not [x for x in c.inputs if x.kind in ("file", "lib")] and not c.verbose:
             return None
@@ -1654,7 +1664,7 @@ def parse_args(argv: list[str]) -> Config | None:
 
 def parse_words(argv: list[str]) -> tuple[Config, _State, str]:
     """Run every option's handler in command-line order. Returns the Config, the positional state
-    and what to print instead of linking: 'help', 'version' (--version), 'v' (-v/-V) or ''."""
+    and what to print instead of linking: 'help', 'version' (--version), 'v' (-v), 'V' (-V) or ''."""
     c = Config()
     s = _State()
     i = 0
@@ -1681,7 +1691,9 @@ def parse_words(argv: list[str]) -> tuple[Config, _State, str]:
             if name == "target-help":
                 continue
             if name in _SPECIAL:
-                shown = "version" if name == "version" or shown == "version" else "v"
+                # ('V': -V, which also lists the emulations, as --version; plain -v prints the line alone)
+                shown = "version" if name == "version" or shown == "version" else \
+                    "V" if name == "V" or shown == "V" else "v"
                 continue
             _dispatch(c, s, name, spelled, val)
     return c, s, shown

@@ -17,7 +17,7 @@ import io
 import os
 import tarfile
 
-from . import __version__, diag
+from . import diag
 
 # options whose value names an input file or directory (read by the link): rewritten into the tar
 _PATH_OPTS = {"L", "library-path", "T", "script", "version-script", "dynamic-list", "rpath-link", "sysroot",
@@ -95,7 +95,8 @@ def write_reproducer(ctx) -> None:
         if os.path.isfile(f):
             members.setdefault(rel_to_root(f), f)
     response = "\n".join(_quote(w) for w in response_words(cfg.reproduce_argv)) + "\n"
-    version = f"braze {__version__} (compatible with GNU linkers)\n"
+    from .cli import version_line
+    version = version_line()
     try:
         with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
             _add_bytes(tar, f"{root}/response.txt", response.encode(), 0o644)
