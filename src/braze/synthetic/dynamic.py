@@ -4,7 +4,7 @@ from __future__ import annotations
 import _struct as struct
 
 from .. import elf as E
-from .._os import getenv
+from .. import _os
 from ..sections import Chunk
 from .rela import RelativeReloc, is_relative
 from .relapack import count_relative
@@ -28,7 +28,7 @@ class Dynamic(Chunk):
         if cfg.bsymbolic and cfg.shared:
             add((E.DT_SYMBOLIC, 0))
         # the run path: -rpath's, else (as bfd, also when set but empty) the LD_RUN_PATH environment's
-        rpath = ":".join(cfg.rpath) if cfg.rpath else getenv("LD_RUN_PATH")
+        rpath = ":".join(cfg.rpath) if cfg.rpath else _os.getenv("LD_RUN_PATH")
         if rpath is not None:
             add((E.DT_RUNPATH if cfg.new_dtags else E.DT_RPATH, ("str", syn.dynstr.add_name(rpath))))
         # filters and audit libraries: right after the run path, as bfd orders them
