@@ -75,6 +75,8 @@ class Reader:
         self.search_dirs = [expand_dir(d, sysroot) for d in self.cfg.library_paths]
         self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in ctx.target.lib_dirs]
         self.lib_dirs = self.search_dirs + self.default_dirs    # + input scripts' SEARCH_DIRs, after
+        self.ld_so_conf: list[str] | None = None        # its directories, read when first needed
+        self.passed_over: list[str] = []    # files found by a DT_NEEDED search that are no library for it
         self.target_chosen = False
         self.order = 0
         self.wraps = set(self.cfg.wraps)
@@ -918,26 +920,70 @@ class Reader:
     def _find_needed(self, name: str, parent: SharedFile):
         """bfd's search for a needed library: -rpath-link, -rpath, LD_RUN_PATH (without -rpath-link and
         -rpath) and LD_LIBRARY_PATH (both for the native linker only), the parent's DT_RUNPATH/DT_RPATH,
-        then the default and the scripts' SEARCH_DIR directories -- not the command line's -L ones."""
+        the directories of ld.so.conf (ldsoconf.py), then the default and the scripts' SEARCH_DIR
+        directories -- not the command line's -L ones. Each list is colon-separated (an empty element
+        is the current directory) and has $ORIGIN (the parent's directory) and $LIB expanded; only
+        -rpath's, the run path's and ld.so.conf's absolute directories are put in the sysroot. A file
+        that is not a shared library of the link's machine is passed over, as bfd does."""
         if "/" in name:
             return name if os.path.isfile(name) else None
-        origin = os.path.dirname(os.path.abspath(parent.path))
-        native = os.uname().machine in self.ctx.target.host_machines
-        env_run = os.getenv("LD_RUN_PATH", "") if native and not self.cfg.rpath and not self.cfg.rpath_link else ""
-        env_lib = os.getenv("LD_LIBRARY_PATH", "") if native else ""
-        dirs = [*self.cfg.rpath_link, *(d for r in self.cfg.rpath for d in r.split(":")), *env_run.split(":"),
-                *env_lib.split(":"),
-                *(d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for d in parent.runpath)]
-        for d in dirs:
-            if d:
-                p = os.path.join(self.cfg.sysroot.rstrip("/") + d if d.startswith("/") else d, name)
-                if os.path.isfile(p):
+        self.passed_over = []
+        found = self._search_needed(name, parent)
+        if self.tracer is not None and self.passed_over:
+            # bfd opened them: --dependency-file lists them
+            for path in self.passed_over:
+                self.tracer.needed_library(path)
+        return found
+
+    def _search_needed(self, name: str, parent: SharedFile) -> str | None:
+        """Two passes, as bfd on Linux: the first passes over a library whose DT_NEEDED names some but
+        no libc.so.*, or a FOO.so.N where a library loaded has soname FOO.so.M; the second takes the
+        first shared library of the link's machine."""
+        machine = self.ctx.target.e_machine
+        for strict in (True, False):
+            for d in self._needed_dirs(parent):
+                p = d + "/" + name if d else name
+                if not os.path.isfile(p):
+                    continue
+                needs = _dso_needed(p, machine)
+                if needs is not None and not (strict and needs and not self._first_pass_ok(needs)):
                     return p
-        for d in self.lib_dirs[len(self.search_dirs):]:     # already inside the sysroot
-            p = os.path.join(d, name)
-            if os.path.isfile(p):
-                return p
+                self.passed_over.append(p)
         return None
+
+    def _needed_dirs(self, parent: SharedFile):
+        cfg = self.cfg
+        native = os.uname().machine in self.ctx.target.host_machines
+        env_run = os.getenv("LD_RUN_PATH") if native and not cfg.rpath and not cfg.rpath_link else None
+        env_lib = os.getenv("LD_LIBRARY_PATH") if native else None
+        lists = [(":".join(cfg.rpath_link), False), (":".join(cfg.rpath), True), (env_run or "", False),
+                 (env_lib or "", False), (":".join(parent.runpath), True)]
+        origin = os.path.dirname(os.path.abspath(parent.path))
+        for path, in_sysroot in lists:
+            if not path:
+                continue
+            for d in path.split(":"):
+                if in_sysroot and d.startswith("/"):
+                    d = self.sysroot + d
+                yield _expand_dst(d, origin) if "$" in d else d
+        if self.ld_so_conf is None:
+            from .ldsoconf import ld_so_conf_dirs
+            self.ld_so_conf = ld_so_conf_dirs(self.sysroot)
+        for d in self.ld_so_conf:
+            yield _expand_dst(d, origin) if "$" in d else d
+        yield from self.lib_dirs[len(self.search_dirs):]     # already inside the sysroot
+
+    def _first_pass_ok(self, needs: list[str]) -> bool:
+        loaded = [so.soname if so.has_soname else os.path.basename(so.path)
+                  for so in [*self.sonames.values(), *self.ctx.indirect_dsos]]
+        for n in needs:
+            i = n.find(".so.")
+            if i < 0 or "/" in n:
+                continue
+            stem = n[:i + 4]
+            if any(s != n and s.startswith(stem) for s in loaded):
+                return False
+        return any(n.startswith("libc.so") for n in needs)
 
     def try_as_needed(self, so: SharedFile) -> bool:
         found = first_needed(so, self.ctx.symtab)
@@ -1049,6 +1095,67 @@ def _bind_default_version_refs(ctx) -> None:
         del symtab[s.name]
     for obj in ctx.objs:
         obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
+
+
+def _expand_dst(d: str, origin: str) -> str:
+    """$ORIGIN/${ORIGIN} (the parent's directory) and $LIB/${LIB} (lib64: braze's targets are ELF64)
+    in a search-path element, as bfd expands them: each followed by `/` or ending it; anything else
+    ($PLATFORM, `${ORIGIN}x`) stays as written."""
+    out = []
+    i = 0
+    while i < len(d):
+        j = d.find("$", i)
+        if j < 0:
+            break
+        out.append(d[i:j])
+        for token, value in (("$ORIGIN", origin), ("${ORIGIN}", origin), ("$LIB", "lib64"), ("${LIB}", "lib64")):
+            k = j + len(token)
+            if d.startswith(token, j) and (k == len(d) or d[k] == "/"):
+                out.append(value)
+                i = k
+                break
+        else:
+            out.append("$")
+            i = j + 1
+    out.append(d[i:])
+    return "".join(out)
+
+
+def _dso_needed(path: str, e_machine: int) -> list[str] | None:
+    """The DT_NEEDED names of an ELF64 little-endian shared object (ET_DYN) of the link's machine;
+    None for anything else: bfd takes only such a file for a DT_NEEDED name, passing over the rest."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    if (len(data) < 64 or data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1
+            or int.from_bytes(data[16:18], "little") != ET_DYN or int.from_bytes(data[18:20], "little") != e_machine):
+        return None
+    shoff = int.from_bytes(data[40:48], "little")
+    shentsize = int.from_bytes(data[58:60], "little")
+    shnum = int.from_bytes(data[60:62], "little")
+    sh = []
+    for i in range(shnum):
+        o = shoff + i * shentsize
+        if o + 64 > len(data):
+            return []
+        sh.append((int.from_bytes(data[o + 4:o + 8], "little"), int.from_bytes(data[o + 24:o + 32], "little"),
+                   int.from_bytes(data[o + 32:o + 40], "little"), int.from_bytes(data[o + 40:o + 44], "little")))
+    needed = []
+    for typ, off, size, link in sh:
+        if typ != 6 or link >= len(sh):          # SHT_DYNAMIC
+            continue
+        stroff = sh[link][1]
+        for o in range(off, min(off + size, len(data)) - 15, 16):
+            tag = int.from_bytes(data[o:o + 8], "little")
+            if tag == 0:
+                break
+            if tag == 1:                        # DT_NEEDED
+                at = stroff + int.from_bytes(data[o + 8:o + 16], "little")
+                end = data.find(b"\0", at)
+                needed.append(data[at:end if end >= 0 else len(data)].decode("utf-8", "surrogateescape"))
+    return needed
 
 
 def _foreign_elf(path: str, e_machine: int) -> bool:
