@@ -1126,8 +1126,8 @@ def _dso_needed(path: str, e_machine: int) -> list[str] | None:
     None for anything else: bfd takes only such a file for a DT_NEEDED name, passing over the rest."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)     # (headers and .dynamic only)
+    except (OSError, ValueError):       # (ValueError: an empty file)
         return None
     if (len(data) < 64 or data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1
             or int.from_bytes(data[16:18], "little") != ET_DYN or int.from_bytes(data[18:20], "little") != e_machine):
