@@ -59,7 +59,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --[no-]demangle  --compress-debug-sections=none|zlib|zstd|zlib-gnu  -m @EMULATION@  --verbose  --version  --help
   --print-output-format  --print-sysroot
   --dynamic-list-data  --dynamic-list-cpp-typeinfo  --dynamic-list-cpp-new  --require-defined SYM
-  --ignore-unresolved-symbol SYM  --unique[=GLOB]
+  --ignore-unresolved-symbol SYM  --unique[=GLOB]  -Bgroup  --default-imported-symver
+  --no-define-common (with -shared)  --error-handling-script SCRIPT
   -F/--filter LIB  -f/--auxiliary LIB (with -shared)  --audit LIB  -P/--depaudit LIB
   -z global|nodefaultlib|nodump|loadfltr|globalaudit|unique|nounique  --package-metadata=JSON
   -z ibt|shstk|ibtplt (IBT PLT: .plt.sec)  -z cet-report=none|warning|error  -z x86-64-{baseline,v2,v3,v4}
@@ -355,6 +356,33 @@ def _flag_nostdlib(c, s): c.nostdlib = True
 def _flag_no_undefined(c, s):
     c.no_undefined = True
     c.undef_objects = "report"
+
+
+@_flag("Bgroup")
+def _flag_Bgroup(c, s):
+    """DF_1_GROUP in DT_FLAGS_1, and --unresolved-symbols=report-all (bfd sets both; positional as that
+    option: a later --unresolved-symbols or --allow-shlib-undefined wins)."""
+    c.flags_1_extra |= 0x4
+    _arg_unresolved_symbols(c, s, "report-all")
+
+
+@_flag("default-imported-symver")
+def _flag_default_imported_symver(c, s):
+    """Symbols imported from a library without symbol versions (no .gnu.version) need a version named
+    after its DT_NEEDED name (bindsyms.default_imported_versions)."""
+    c.default_imported_symver = True
+
+
+@_flag("no-define-common")
+def _flag_no_define_common(c, s):
+    """-shared only: common symbols are not allocated but left undefined (passes.undefine_commons)."""
+    c.no_define_common = True
+
+
+@_arg("error-handling-script")
+def _arg_error_handling_script(c, s, v):
+    """Run V (looked up in PATH) before each undefined-reference report and missing library (errscript.py)."""
+    c.error_handling_script = v
 
 
 @_flag("allow-shlib-undefined")
@@ -1044,12 +1072,11 @@ _UNSUPPORTED: dict[str, str] = {
     **dict.fromkeys(("A", "architecture", "EB"), "other targets"),
     **dict.fromkeys(("c", "mri-script"), "MRI scripts"),
     **dict.fromkeys(("G", "gpsize"), "small data"),
-    **dict.fromkeys(("Bgroup", "version-exports-section", "default-imported-symver",
-                     "error-handling-script"), "not implemented"),
+    **dict.fromkeys(("version-exports-section",), "not implemented"),
     **dict.fromkeys(("Trodata-segment", "Tldata-segment", "split-by-file",
                      "split-by-reloc", "enable-non-contiguous-regions",
                      "enable-non-contiguous-regions-warnings", "no-strip-discarded",
-                     "no-define-common", "embedded-relocs", "traditional-format", "task-link",
+                     "embedded-relocs", "traditional-format", "task-link",
                      "out-implib"), "not implemented"),
     **dict.fromkeys(("warn-section-align",
                      "noinhibit-exec", "noinhibit_exec",
@@ -1062,7 +1089,6 @@ _UNSUPPORTED: dict[str, str] = {
 _REQ_ARG = frozenset({
     "flto-partition=", "fuse-ld=", "assert", "hash-size=", "max-cache-size=",
     "a", "Y", "A", "architecture", "c", "mri-script", "G", "gpsize", "f", "auxiliary", "F", "filter", "audit", "P", "depaudit", "version-exports-section",
-    "error-handling-script",
     "Trodata-segment", "Tldata-segment", "task-link",
     "out-implib", "ctf-share-types="})
 _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique", "split-by-file",
@@ -1174,6 +1200,8 @@ def _check_tags(c: Config) -> None:
             raise LinkError("-F may not be used without -shared")
         if c.auxiliary:
             raise LinkError("-f may not be used without -shared")
+        if c.no_define_common:
+            raise LinkError("--no-define-common may not be used without -shared")
     if c.package_metadata is not None:
         import json
         try:

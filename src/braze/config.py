@@ -161,6 +161,9 @@ class Config:
     allow_shlib_undefined: bool | None = None
     unresolved_symbols: str = "report-all"
     warn_unresolved: bool = False      # --warn-unresolved-symbols: undefined symbols are warnings
+    error_handling_script: str | None = None   # --error-handling-script: run before undefined/missing-lib reports
+    default_imported_symver: bool = False      # imports from unversioned libraries get a version (the soname)
+    no_define_common: bool = False             # --no-define-common (-shared): commons stay undefined
     defsyms: list[tuple[str, str]] = field(default_factory=list)
     defsym_at: list[int] = field(default_factory=list)   # each --defsym's place: len(inputs) before it
     wraps: list[str] = field(default_factory=list)

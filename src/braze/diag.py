@@ -80,6 +80,11 @@ def warn(msg: str, located: bool = False, from_bfd: bool = False) -> None:
         _errors.append(msg)        # bfd prints the warning as a warning, then fails the link
 
 
+def warnings_off() -> bool:
+    """-w: ld's own warnings are not printed."""
+    return _warnings_off
+
+
 def note(msg: str) -> None:
     """A warning already in GNU ld's located form (the old name of warn(msg, located=True))."""
     warn(msg, located=True)

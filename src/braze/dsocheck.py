@@ -108,10 +108,27 @@ def check_shlib_undefined(ctx) -> None:
             # base or first version
             continue
         shown = diag.demangle(name) + ("" if ver is None else f"@{ver}")
+        if cfg.error_handling_script is not None:
+            _run_script(ctx, key)
         if cfg.warn_unresolved:     # bfd's wording: the library, then "warning:"
             diag.warn(f"{so.name}: warning: undefined reference to `{shown}'", located=True)
         else:
             diag.error(f"{so.name}: undefined reference to `{shown}'")
+
+
+def _run_script(ctx, key: str) -> None:
+    """--error-handling-script before a library's undefined reference. bfd reports these after the
+    objects' own undefined references (braze before them, and it stops here on errors): refused when
+    an object may have one too, since the script would then run in another order."""
+    cfg = ctx.config
+    report = cfg.undef_objects == "report" or (cfg.undef_objects is None and not cfg.shared)
+    if cfg.undef_objects != "ignore" and any(
+            s.rank == NONE and s.ref_regular and s.ref_strong and not s.linker_defined
+            and (report or s.visibility) and s.name not in cfg.ignore_unresolved for s in ctx.symtab.values()):
+        raise LinkError(f"--error-handling-script with undefined references both in objects and in a "
+                        f"shared library (`{diag.demangle(key)}') is not supported")
+    from .errscript import run
+    run(cfg.error_handling_script, "undefined-symbol", key)
 
 
 def _regular(symtab, name: str, ver) -> bool:

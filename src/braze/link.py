@@ -110,6 +110,10 @@ def _link(ctx, config) -> LinkResult:
     if config.cref:
         explain.check_cref(ctx)
     passes.resolve_symbols(ctx);             ctx.mark("resolve symbols")
+    if ctx.config.no_define_common:
+        passes.undefine_commons(ctx)
+    if ctx.config.default_imported_symver:
+        passes.default_imported_versions(ctx)
     passes.check_library_references(ctx);    ctx.mark("library references")
     passes.mark_exports(ctx);                ctx.mark("exports")
     passes.apply_versions(ctx);              ctx.mark("versions")

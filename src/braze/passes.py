@@ -128,6 +128,46 @@ def resolve_symbols(ctx) -> None:
             diag.error(f"required symbol `{diag.demangle(name)}' not defined")
 
 
+def default_imported_versions(ctx) -> None:
+    """--default-imported-symver: a symbol bound to a library that has no .gnu.version is imported
+    with a version named after the library's DT_NEEDED name (bfd invents that version for such a
+    library: .gnu.version_r names it, .dynsym and .symtab show `foo@libfoo.so`)."""
+    unversioned: dict[int, bool] = {}
+    for s in ctx.symtab.values():
+        so = s.file
+        if s.rank != SHARED or s.verneed is not None or so is None:
+            continue
+        k = id(so)
+        u = unversioned.get(k)
+        if u is None:
+            u = unversioned[k] = not so.has_versym()
+        if u:
+            s.verneed = so.soname
+
+
+def undefine_commons(ctx) -> None:
+    """--no-define-common (only with -shared): no common symbol is allocated; each stays an undefined
+    symbol of its type (an object or TLS, size 0) that the library imports, as bfd leaves it."""
+    commons = [s for s in ctx.symtab.values() if s.rank == COMMON]
+    if not commons:
+        return
+    names = {s.name for s in commons}
+    for so in ctx.dsos:
+        hit = names.intersection(so.def_names)
+        if hit:
+            raise LinkError(f"--no-define-common: common symbol `{diag.demangle(min(hit))}' is also "
+                            f"defined in {so.name} (not supported)")
+    for s in commons:
+        if s.ref_file is None:
+            s.ref_file = s.file         # (a reference of that object's: .dynsym lists it)
+        s.rank = NONE
+        s.file = s.section = None
+        s.value = s.size = 0
+        if s.type == STT_COMMON:
+            s.type = STT_OBJECT
+        s.ref_regular = s.ref_strong = True
+
+
 def check_library_references(ctx) -> None:
     """Shared libraries' undefined references (--no-allow-shlib-undefined, dsocheck.py); the link
     ends here on any error so far."""
@@ -351,9 +391,12 @@ def _check_undefined(ctx) -> None:
     if not undef:
         return
     diag.demangle_many([s.name for s in undef])
-    if cfg.warn_unresolved:
-        # bfd's located warning at each reference, except for a non-default visibility (an error)
-        _warn_undefined(ctx, {id(s) for s in undef if s.visibility == STV_DEFAULT})
+    script = cfg.error_handling_script
+    if cfg.warn_unresolved or script is not None:
+        # bfd's located warning at each reference, except for a non-default visibility (an error);
+        # --error-handling-script runs before each reference bfd reports (errors too)
+        warned = {id(s) for s in undef if s.visibility == STV_DEFAULT} if cfg.warn_unresolved else set()
+        _warn_undefined(ctx, {id(s) for s in undef} if script is not None else warned, warned, script)
     hints: dict = {}        # explain.undefined_hints' per-link cache
     from .explain import undefined_hints
     for s in undef:
@@ -410,14 +453,19 @@ def _undefined_uses(ctx, cands) -> dict:
     return refs
 
 
-def _warn_undefined(ctx, undef_set) -> None:
-    """--warn-unresolved-symbols: bfd's warning at each reference (link order), at most five in a
-    row for one symbol, then one `more undefined references to `SYM' follow`; with --warn-once
-    only the first reference of each symbol."""
+def _warn_undefined(ctx, undef_set, warned, script) -> None:
+    """bfd's reports of undefined references, at each reference (link order), at most five in a row
+    for one symbol, then one `more undefined references to `SYM' follow`; with --warn-once only the
+    first reference of each symbol. The symbols in `warned` (--warn-unresolved-symbols) get bfd's
+    warning there; the error handling script (if any) runs before each reference's report."""
     from .symwarn import where, where_no_function
     last = None
     count = 0
     once: Any = set() if ctx.config.warn_once else None
+    es: Any = None
+    if script is not None:
+        from . import errscript
+        es = errscript
     for obj in ctx.objs:
         syms = obj.syms
         first = obj.first_global
@@ -439,6 +487,10 @@ def _warn_undefined(ctx, undef_set) -> None:
                     if id(s) in once:
                         continue
                     once.add(id(s))
+                if count < 5 and es is not None:
+                    es.run(script, "undefined-symbol", s.name)
+                if id(s) not in warned:
+                    continue
                 name = diag.demangle(s.name)
                 if count < 5:
                     diag.warn(f"{where(obj, sec, off)}: warning: undefined reference to `{name}'", located=True)

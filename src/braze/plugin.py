@@ -737,6 +737,9 @@ class PluginHost:
             loads[r.map_lto_at:r.map_lto_at] = moved
         for lib in self.added_libs:
             p = r.find_lib(lib, static)
+            if p is None:
+                diag.check_errors()
+                continue
             r.add_path(p, as_needed, False, static, os.path.basename(p), from_lib=True)
         # in bfd the compiled object's large common meets the IR's (a plain one: the plugin API has
         # no large kind), which makes it normal before the IR's is dropped: it ends up in .bss

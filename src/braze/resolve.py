@@ -159,13 +159,24 @@ class Reader:
             cache.put(view, so.to_record())
         return so
 
-    def find_lib(self, name: str, static: bool) -> str:
+    def missing(self, arg: str, msg: str) -> None:
+        """A searched input not found: bfd reports it and goes on reading the others (each one
+        missing is reported, after --error-handling-script's `missing-lib ARG`), then stops once
+        every input is read (Reader.run's check)."""
+        if self.cfg.error_handling_script is not None:
+            from .errscript import run
+            run(self.cfg.error_handling_script, "missing-lib", arg)
+        diag.error(msg)
+
+    def find_lib(self, name: str, static: bool) -> str | None:
+        """-lNAME's file; None when it is missing (reported)."""
         if name.startswith(":"):
             for d in self.lib_dirs:
                 p = os.path.join(d, name[1:])
                 if os.path.isfile(p) and self._compatible(p, name, 1 if static else 2):
                     return p
-            raise LinkError(f"unable to find library -l{name}")
+            self.missing(f"-l{name}", f"unable to find library -l{name}")
+            return None
         for d in self.lib_dirs:
             if not static:
                 p = os.path.join(d, f"lib{name}.so")
@@ -174,7 +185,8 @@ class Reader:
             p = os.path.join(d, f"lib{name}.a")
             if os.path.isfile(p) and self._compatible(p, name, 1):
                 return p
-        raise LinkError(f"unable to find library -l{name}")
+        self.missing(f"-l{name}", f"unable to find library -l{name}")
+        return None
 
     def _compatible(self, path: str, name: str, tries: int) -> bool:
         """bfd skips a library of another class or machine found in the search path (a 32-bit
@@ -187,7 +199,7 @@ class Reader:
                 diag.warn(f"skipping incompatible {path} when searching for -l{name}", located=True)
         return False
 
-    def find_script_file(self, name: str, script_path: str, sysrooted: bool) -> str:
+    def find_script_file(self, name: str, script_path: str, sysrooted: bool) -> str | None:
         """A file named in a linker script's INPUT/GROUP, as bfd finds it: `=X`/`$SYSROOTX` in the
         sysroot; an absolute name inside the sysroot when the script itself lies in it (glibc's
         libc.so in a sysroot names /lib/...: only the sysroot's copy counts), else as it is; a
@@ -202,7 +214,8 @@ class Reader:
         if os.path.isabs(name):
             if os.path.exists(name):
                 return name
-            raise LinkError(f"{script_path}: cannot find {name} (named in linker script)")
+            self.missing(name, f"{script_path}: cannot find {name} (named in linker script)")
+            return None
         # bfd 2.40: next to the script first (`./NAME` for a script in the current directory), then
         # the current directory, then the search path
         p = os.path.join(os.path.dirname(script_path) or ".", name)
@@ -214,7 +227,8 @@ class Reader:
             p = os.path.join(d, name)
             if os.path.isfile(p):
                 return p
-        raise LinkError(f"{script_path}: cannot find {name} (named in linker script)")
+        self.missing(name, f"{script_path}: cannot find {name} (named in linker script)")
+        return None
 
     # ---------- driver ----------
     def run(self) -> None:
@@ -244,8 +258,9 @@ class Reader:
                 if spec.binary:
                     raise LinkError(f"-l{spec.value} with -b binary is not supported")
                 p = self.find_lib(spec.value, spec.static)
-                self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
-                              from_lib=True)
+                if p is not None:
+                    self.add_path(p, spec.as_needed, spec.whole_archive, spec.static, os.path.basename(p),
+                                  from_lib=True)
             elif spec.just_syms:        # --just-symbols / -R FILE
                 from .justsyms import just_symbols_object
                 if self.cfg.pic and not self.cfg.relocatable:
@@ -269,8 +284,12 @@ class Reader:
                                               self.next_order(), self.ctx.target))
             else:
                 p = sysroot_prefixed(spec.value, self.sysroot)
-                self.add_path(spec.value if p is None else p, spec.as_needed, spec.whole_archive, spec.static,
-                              spec=spec)
+                path = spec.value if p is None else p
+                if not os.path.exists(path):
+                    # bfd goes on reading the inputs (each missing one reported) and stops after them
+                    diag.error(f"cannot open {path}: No such file or directory")
+                    continue
+                self.add_path(path, spec.as_needed, spec.whole_archive, spec.static, spec=spec)
 
     def early_assign(self, name: str, expr: str, kind: str) -> None:
         """An assignment (--defsym, a script's `SYM = EXPR;`) defines SYM where it appears among the
@@ -562,9 +581,12 @@ class Reader:
                     self.finish_group()
             elif kind == "lib":
                 p = self.find_lib(value, static)
-                self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
+                if p is not None:
+                    self.add_path(p, as_needed or an, False, static, os.path.basename(p), from_lib=True)
             else:
-                self.add_path(self.find_script_file(value, path, sysrooted), as_needed or an, False, static)
+                p = self.find_script_file(value, path, sysrooted)
+                if p is not None:
+                    self.add_path(p, as_needed or an, False, static)
 
     def _named_files(self, res, path: str) -> None:
         """bfd's lookup_name: a file named without wildcards in an input section description is
@@ -588,7 +610,10 @@ class Reader:
                     self.add_path(name if p is None else p, later.as_needed, later.whole_archive, later.static,
                                   spec=later)
                 else:
-                    self.add_path(self.find_script_file(name, path, False), False, False, False)
+                    p = self.find_script_file(name, path, False)
+                    if p is None:
+                        continue
+                    self.add_path(p, False, False, False)
                 for o in self.ctx.objs[n:n + 1]:
                     o.script_name = name        # (matched by the name the script gives)
 
@@ -1060,6 +1085,7 @@ def read_inputs(ctx) -> None:
         from .libinit import lib_main_object
         r.add_object(lib_main_object(ctx, order=0))
     r.run()
+    diag.check_errors()         # (the inputs bfd could not find: all reported, then the link stops)
     if r.plugins is not None and r.plugins.loaded:
         ctx.mark("read inputs (IR)")
         r.plugins.all_symbols_read()       # the plugin's own time (lto-wrapper, LTRANS jobs) apart

@@ -71,6 +71,12 @@ class SharedFile:
         else:
             self.parse()
 
+    def has_versym(self) -> bool:
+        """Has the library a .gnu.version section (--default-imported-symver gives a version only to
+        the imports of one without)? Read from the section headers, not kept in the cache record."""
+        _ehdr, shdrs, _ = read_headers(self.view, self.error, ET_DYN, self.target)
+        return any(sh[1] == SHT_GNU_VERSYM for sh in shdrs)
+
     def error(self, msg: str) -> LinkError:
         return LinkError(f"{self.name}: {msg}")
 
