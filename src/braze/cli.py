@@ -369,7 +369,7 @@ def _flag_Bgroup(c, s):
 @_flag("default-imported-symver")
 def _flag_default_imported_symver(c, s):
     """Symbols imported from a library without symbol versions (no .gnu.version) need a version named
-    after its DT_NEEDED name (bindsyms.default_imported_versions)."""
+    after its DT_NEEDED name (passes.default_imported_versions)."""
     c.default_imported_symver = True
 
 
