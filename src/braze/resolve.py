@@ -1050,24 +1050,6 @@ class Reader:
                 return
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def read_inputs(ctx) -> None:
     from .inputs.object import reset_reloc_budget
     reset_reloc_budget()
