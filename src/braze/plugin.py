@@ -556,12 +556,14 @@ class PluginHost:
     def _visible_outside(self, s) -> bool:
         """bfd's is_visible_from_outside: exported from -shared/-E output or referenced by a shared
         library, default or protected visibility, and not made local by a version script.  (bfd's
-        non_ir_ref_dynamic is set by a library's definition too, not only by its references.)
+        non_ir_ref_dynamic is set by a library's definition too, not only by its references, and an
+        --as-needed library left out keeps it set: resolve.Reader.dropped_dyn_names.)
         In a -r link everything is: a later link may refer to it (whatever its visibility)."""
         cfg = self.cfg
         if cfg.relocatable:
             return True
-        if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared or self._dyn_listed(s)):
+        if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared or self._dyn_listed(s)
+                or s.name in self.reader.dropped_dyn_names):
             return False
         if s.visibility not in (STV_DEFAULT, STV_PROTECTED):
             return False

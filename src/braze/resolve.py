@@ -87,6 +87,10 @@ class Reader:
         self.pending_as_needed: list[SharedFile] = []
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
+        # names an --as-needed library left out defines or references: bfd's as-needed restore of its
+        # symbol table keeps their non_ir_ref_dynamic, so the LTO plugin hears that an IR definition
+        # of one is visible from outside (plugin.py: _visible_outside)
+        self.dropped_dyn_names: set[str] = set()
         ctx.dso_undefs = set()
         self.dso_strong_undefs: dict[str, str] = {}  # non-weak references of the linked libraries (-> which)
         self.dso_needed: set[str] = set()           # and their DT_NEEDED names
@@ -1037,6 +1041,10 @@ class Reader:
                         self.ctx.as_needed_dso_ref[id(s)] = self.dso_strong_undefs[name]   # (for -Map)
                         self.add_shared(so)
                         return True
+        if self.plugins is not None:
+            hidden = so.def_hidden
+            self.dropped_dyn_names.update(n for i, n in enumerate(so.def_names) if not hidden[i])
+            self.dropped_dyn_names.update(so.undefs)
         return False
 
     def versioned_ref(self, s) -> None:
