@@ -106,7 +106,6 @@ class Config:
     z_nocopyreloc: bool = False   # -z nocopyreloc: dynamic relocations in place of copy relocations
     # x86 -z indirect-extern-access (1) / -z noindirect-extern-access (0), neither (-1): properties.py
     indirect_extern_access: int = -1
-    z_noextern_protected_data: bool = False   # x86 -z noextern-protected-data (bfd 2.40's x86-64 output: no change)
     z_combreloc: bool = True      # -z nocombreloc: bfd keeps .rela<section> apart and sorts nothing
     z_unique_symbol: bool = False  # -z unique-symbol: `.N` after each input local's name
     print_memory_usage: bool = False   # --print-memory-usage: the MEMORY regions' use, on stdout

@@ -241,6 +241,7 @@ class PluginHost:
         self.non_ir = None
         self._nodes = None
         self._dyn_match = None
+        self._dropped: tuple | None = None      # (libraries counted, their names): _dropped_names
 
     # ---------- loading ----------
     def _load(self) -> None:
@@ -557,17 +558,30 @@ class PluginHost:
         """bfd's is_visible_from_outside: exported from -shared/-E output or referenced by a shared
         library, default or protected visibility, and not made local by a version script.  (bfd's
         non_ir_ref_dynamic is set by a library's definition too, not only by its references, and an
-        --as-needed library left out keeps it set: resolve.Reader.dropped_dyn_names.)
+        --as-needed library left out keeps it set: _dropped_names.)
         In a -r link everything is: a later link may refer to it (whatever its visibility)."""
         cfg = self.cfg
         if cfg.relocatable:
             return True
         if not (s.ref_dynamic or s.def_dynamic or cfg.export_dynamic or cfg.shared or self._dyn_listed(s)
-                or s.name in self.reader.dropped_dyn_names):
+                or s.name in self._dropped_names()):
             return False
         if s.visibility not in (STV_DEFAULT, STV_PROTECTED):
             return False
         return not self._version_local(s.name)
+
+    def _dropped_names(self) -> set:
+        """The names the --as-needed libraries left out so far define (default versions) or reference."""
+        libs = self.reader.dropped_libs
+        cached = self._dropped
+        if cached is None or cached[0] != len(libs):
+            names: set = set()
+            for so in libs:
+                hidden = so.def_hidden
+                names.update(n for i, n in enumerate(so.def_names) if not hidden[i])
+                names.update(so.undefs)
+            cached = self._dropped = (len(libs), names)
+        return cached[1]
 
     def _dyn_matcher(self):
         m = self._dyn_match

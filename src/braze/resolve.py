@@ -9,7 +9,8 @@ from . import _os as os
 
 from . import diag
 from .diag import LinkError
-from .elf import (SHN_UNDEF, SHN_COMMON, STB_LOCAL, ET_REL, ET_DYN)
+from .elf import (SHN_UNDEF, SHN_COMMON, STB_LOCAL, ET_REL, ET_DYN, EHDR, SHDR, DYN, SHT_DYNAMIC,
+                  DT_NULL, DT_NEEDED)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
@@ -76,7 +77,8 @@ class Reader:
         self.default_dirs = [] if self.cfg.nostdlib else [sysroot + d for d in ctx.target.lib_dirs]
         self.lib_dirs = self.search_dirs + self.default_dirs    # + input scripts' SEARCH_DIRs, after
         self.ld_so_conf: list[str] | None = None        # its directories, read when first needed
-        self.passed_over: list[str] = []    # files found by a DT_NEEDED search that are no library for it
+        self.passed_over: list[str] = []
+        self._native: bool | None = None     # is this target's bfd the host's native linker? (_needed_dirs)    # files found by a DT_NEEDED search that are no library for it
         self.target_chosen = False
         self.order = 0
         self.wraps = set(self.cfg.wraps)
@@ -87,10 +89,10 @@ class Reader:
         self.pending_as_needed: list[SharedFile] = []
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
-        # names an --as-needed library left out defines or references: bfd's as-needed restore of its
-        # symbol table keeps their non_ir_ref_dynamic, so the LTO plugin hears that an IR definition
-        # of one is visible from outside (plugin.py: _visible_outside)
-        self.dropped_dyn_names: set[str] = set()
+        # the --as-needed libraries left out: bfd's as-needed restore of its symbol table keeps the
+        # non_ir_ref_dynamic of the names they define or reference, so the LTO plugin hears that an IR
+        # definition of one is visible from outside (plugin.py: _visible_outside builds the set)
+        self.dropped_libs: list[SharedFile] = []
         ctx.dso_undefs = set()
         self.dso_strong_undefs: dict[str, str] = {}  # non-weak references of the linked libraries (-> which)
         self.dso_needed: set[str] = set()           # and their DT_NEEDED names
@@ -982,7 +984,9 @@ class Reader:
 
     def _needed_dirs(self, parent: SharedFile):
         cfg = self.cfg
-        native = os.uname().machine in self.ctx.target.host_machines
+        native = self._native
+        if native is None:
+            native = self._native = os.uname().machine in self.ctx.target.host_machines
         env_run = os.getenv("LD_RUN_PATH") if native and not cfg.rpath and not cfg.rpath_link else None
         env_lib = os.getenv("LD_LIBRARY_PATH") if native else None
         lists = [(":".join(cfg.rpath_link), False), (":".join(cfg.rpath), True), (env_run or "", False),
@@ -1041,10 +1045,7 @@ class Reader:
                         self.ctx.as_needed_dso_ref[id(s)] = self.dso_strong_undefs[name]   # (for -Map)
                         self.add_shared(so)
                         return True
-        if self.plugins is not None:
-            hidden = so.def_hidden
-            self.dropped_dyn_names.update(n for i, n in enumerate(so.def_names) if not hidden[i])
-            self.dropped_dyn_names.update(so.undefs)
+        self.dropped_libs.append(so)
         return False
 
     def versioned_ref(self, s) -> None:
@@ -1139,38 +1140,35 @@ def _expand_dst(d: str, origin: str) -> str:
 
 def _dso_needed(path: str, e_machine: int) -> list[str] | None:
     """The DT_NEEDED names of an ELF64 little-endian shared object (ET_DYN) of the link's machine;
-    None for anything else: bfd takes only such a file for a DT_NEEDED name, passing over the rest."""
+    None for anything else: bfd takes only such a file for a DT_NEEDED name, passing over the rest.
+    (Headers and .dynamic only: the library found is then read as usual.)"""
     try:
         with open(path, "rb") as f:
-            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)     # (headers and .dynamic only)
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):       # (ValueError: an empty file)
         return None
-    if (len(data) < 64 or data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1
-            or int.from_bytes(data[16:18], "little") != ET_DYN or int.from_bytes(data[18:20], "little") != e_machine):
+    if len(data) < EHDR.size or data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         return None
-    shoff = int.from_bytes(data[40:48], "little")
-    shentsize = int.from_bytes(data[58:60], "little")
-    shnum = int.from_bytes(data[60:62], "little")
-    sh = []
-    for i in range(shnum):
-        o = shoff + i * shentsize
-        if o + 64 > len(data):
-            return []
-        sh.append((int.from_bytes(data[o + 4:o + 8], "little"), int.from_bytes(data[o + 24:o + 32], "little"),
-                   int.from_bytes(data[o + 32:o + 40], "little"), int.from_bytes(data[o + 40:o + 44], "little")))
+    eh = EHDR.unpack_from(data)
+    if eh[1] != ET_DYN or eh[2] != e_machine:
+        return None
+    shoff, shentsize, shnum = eh[6], eh[11], eh[12]
+    if shentsize != SHDR.size or shoff + shnum * SHDR.size > len(data):
+        return []
+    sh = [SHDR.unpack_from(data, shoff + k * SHDR.size) for k in range(shnum)]
     needed = []
-    for typ, off, size, link in sh:
-        if typ != 6 or link >= len(sh):          # SHT_DYNAMIC
+    for h in sh:
+        if h[1] != SHT_DYNAMIC or h[6] >= len(sh):
             continue
-        stroff = sh[link][1]
-        for o in range(off, min(off + size, len(data)) - 15, 16):
-            tag = int.from_bytes(data[o:o + 8], "little")
-            if tag == 0:
+        stroff = sh[h[6]][4]
+        end = min(h[4] + h[5], len(data))
+        for tag, val in DYN.iter_unpack(data[h[4]:end - (end - h[4]) % DYN.size]):
+            if tag == DT_NULL:
                 break
-            if tag == 1:                        # DT_NEEDED
-                at = stroff + int.from_bytes(data[o + 8:o + 16], "little")
-                end = data.find(b"\0", at)
-                needed.append(data[at:end if end >= 0 else len(data)].decode("utf-8", "surrogateescape"))
+            if tag == DT_NEEDED:
+                at = stroff + val
+                e = data.find(b"\0", at)
+                needed.append(data[at:e if e >= 0 else len(data)].decode("utf-8", "surrogateescape"))
     return needed
 
 
