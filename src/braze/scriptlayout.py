@@ -349,6 +349,42 @@ def _check_constraints(ctx, st) -> None:
                 continue
         taken.update(id(s) for s in mine)
     st.stmts = [_Dropped(s) if id(s) in st.ignored else s for s in st.stmts]
+    st.ghosts = _ghosts(st) if st.ignored else []
+
+
+def _ghosts(st) -> list:
+    """Dropped ONLY_IF_* statements bfd still writes a section for: an ADDR()/LOADADDR() met ahead
+    of the statement (map_input_to_output_sections' order) creates its output section, the failed
+    constraint then leaves it out of the layout but also out of the empty sections bfd strips. It
+    stays in the headers, empty, unallocated, at 0. A name resolves to its first statement not yet
+    dropped (bfd looks the name up among statements whose constraint is not failed)."""
+    stmts = [s.stmt if isinstance(s, _Dropped) else s for s in st.stmts
+             if not (isinstance(s, OutSecStmt) and s.orphan)]
+    reached = set()
+    made = []
+
+    def mention(*exprs):
+        names = []
+        for e in exprs:
+            _addr_mentions(e, names)
+        for n in names:
+            t = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == n and id(s) not in reached), None)
+            if t is not None and id(t) in st.ignored and t not in made:
+                made.append(t)
+
+    for s in st.stmts:
+        if isinstance(s, _Dropped):
+            reached.add(id(s.stmt))
+        elif isinstance(s, OutSecStmt):
+            if s.orphan or s.name == "/DISCARD/":
+                continue
+            mention(s.addr, s.lma)
+            for b in s.body:
+                if isinstance(b, (Assign, AssertCmd, DataCmd)):
+                    mention(b.expr)
+        elif isinstance(s, (Assign, AssertCmd)):
+            mention(s.expr)
+    return made
 
 
 class _Dropped:
@@ -1643,7 +1679,7 @@ def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
     stmt.phantom_align = align
     st.chunk_of[id(stmt)] = syn.got
     st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
-    _place_orphan(st, stmt, syn.got)
+    _as_dynobj_orphans(st, lambda: _place_orphan(st, stmt, syn.got))
     mine.add(id(syn.got))
 
 
@@ -2196,6 +2232,17 @@ def layout(ctx) -> None:
         if c.is_synthetic and not c.size and not c.keep_empty and c is not ctx.syn.gotplt:
             continue
         kept.append((s, c))
+    if getattr(st, "ghosts", None):
+        # (see _ghosts: no flags, so bfd's ELF writer gives it PROGBITS "W"; its ALIGN() is kept)
+        pos = {id(s.stmt if isinstance(s, _Dropped) else s): i for i, s in enumerate(st.stmts)}
+        for s in st.ghosts:
+            g = OutputSection(s.name, SHT_PROGBITS, SHF_WRITE)
+            g.addr = g.lma = g.size = 0
+            if s.align is not None:
+                g.align = _abs(_eval(_Env(ctx, st), s.align))
+            st.chunk_of[id(s)] = g
+            kept.append((s, g))
+        kept.sort(key=lambda sc: pos[id(sc[0])])
     st.kept = {id(s): c for s, c in kept}
     # (symtab: bfd omits _GLOBAL_OFFSET_TABLE_, defined in a GOT section it then strips; as layout.py)
     ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept)
@@ -2390,9 +2437,12 @@ def _header_order(st, kept):
     which an ADDR() or LOADADDR() does ahead of its statement; orphans follow the statement they
     were placed after."""
     by_name = {}
+    ghosts = {id(s) for s in getattr(st, "ghosts", ())}
     for s in st.stmts:
+        if isinstance(s, _Dropped) and id(s.stmt) in ghosts:
+            s = s.stmt
         if isinstance(s, OutSecStmt) and not s.orphan:
-            by_name.setdefault(s.name, s)
+            by_name.setdefault(s.name, []).append(s)
     created = []
     seen = set()
 
@@ -2407,17 +2457,19 @@ def _header_order(st, kept):
             _addr_mentions(e, names)
         for n in names:
             t = by_name.get(n)
-            if t is not None:
-                create(t)
+            if t:
+                create(t[0])
 
     starts = st.section_starts
     for name in starts:
         # (-N/-n with --section-start/-Ttext/-Tdata/-Tbss: bfd's address statements come ahead of
         # the script's, so the sections they name are created first, in the options' order)
         if name in by_name:
-            create(by_name[name])
+            create(by_name[name][0])
     for s in st.stmts:
-        if isinstance(s, OutSecStmt):
+        if isinstance(s, _Dropped) and id(s.stmt) in ghosts:
+            by_name[s.stmt.name].remove(s.stmt)     # (its name now finds a later statement)
+        elif isinstance(s, OutSecStmt):
             if s.orphan:
                 continue
             # (bfd's map_input_to_output_sections, see _first_made: the first input section, data
@@ -2530,7 +2582,7 @@ def _walk(env, st, kept):
         if s is None:
             break
         if isinstance(s, _Dropped):
-            _dropped_body(env, st, s.stmt)
+            _dropped_body(env, st, s.stmt, st.chunk_of.get(id(s.stmt)))
             continue
         if isinstance(s, OutSecStmt):
             pending_dot = s.update_dot
@@ -2753,16 +2805,21 @@ def _removed_made(env, st, s, c, sdot, rcur, regions):
     return addr if moves else sdot
 
 
-def _dropped_body(env, st, s):
+def _dropped_body(env, st, s, ghost=None):
     """bfd's lang_do_assignments over a statement without a section (ONLY_IF_* not met): the body
     at `.` in *UND*; its data commands move `.`, which the top-level assignments after it see
-    (the sizing walk, which places the next section, skips the statement)."""
-    env.sec = _UND
+    (the sizing walk, which places the next section, skips the statement). A ghost's (see _ghosts)
+    body is in its section, at 0, and leaves `.` at 0 (the end of a section never sized)."""
+    env.sec = _UND if ghost is None else ghost
+    if ghost is not None:
+        env.dot = 0
     try:
         for b in s.body:
             if isinstance(b, Assign) and b.name == ".":
-                raise LinkError(f"{b.where}: invalid assignment to location counter")
-            if isinstance(b, Assign):
+                if ghost is None:
+                    raise LinkError(f"{b.where}: invalid assignment to location counter")
+                # (bfd moves `.` in a section only while sizing, which skips the statement)
+            elif isinstance(b, Assign):
                 _assign(env, st, b, None)
             elif isinstance(b, DataCmd):
                 env.dot += b.size
@@ -2770,6 +2827,8 @@ def _dropped_body(env, st, s):
                 _eval_assert(env, b)
     finally:
         env.sec = None
+    if ghost is not None:
+        env.dot = 0
 
 
 def _sizing_dot(env, a, sdot):
@@ -3367,6 +3426,18 @@ def _hdr_room(c0, hdr_size: int, page: int) -> int:
     return hdr_size + (c0.addr - hdr_size) % page
 
 
+def _lma_sorted(chunks: list) -> list:
+    """A PHDRS segment's sections in the order bfd gives them file and memory room (its
+    elf_sort_sections): by LMA, then address, unloaded ones with a size after the rest, then by
+    loaded size, else as listed; a section whose LMA is below another's comes first even when the
+    script puts it later (no `lma adjusted' for it)."""
+    def key(ic):
+        i, c = ic
+        load = c.type != SHT_NOBITS
+        return (c.lma, c.addr, not load and not c.flags & SHF_TLS and c.size != 0, c.size if load else 0, i)
+    return [c for _, c in sorted(enumerate(chunks), key=key)]
+
+
 def _user_load_sections(cfg, seg, room: int) -> None:
     """A PHDRS PT_LOAD's sections as bfd's assign_file_positions_for_load_sections places them:
     by load address from p_paddr (the headers' room first), so a gap between two sections' LMAs
@@ -3430,6 +3501,8 @@ def _file_offsets(ctx, chunks, segs, nph):
             if seg.paddr is None:
                 seg.paddr = 0
             continue
+        if user and len(seg.chunks) > 1:
+            seg.chunks = _lma_sorted(seg.chunks)
         c0 = seg.chunks[0]
         if hdr and user:
             # PHDRS ... FILEHDR (bfd's assign_file_positions_for_load_sections): the headers at
