@@ -45,3 +45,37 @@ def test_trailer_order(tmp_path, braze_lddir, trailer, ok):
     if not ok:
         assert "syntax error" in res[0].stderr
         assert "syntax error" in res[1].stderr
+
+
+HEAD_SCRIPT = """SECTIONS
+{{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : {{ *(.text .text.*) }}
+  .fz : {attrs} {{ *(.fz) }}
+  .data : {{ *(.data .data.*) }}
+  /DISCARD/ : {{ *(.note.GNU-stack) *(.comment) *(.eh_frame) }}
+}}
+"""
+
+
+# (bfd's grammar before the `{`: AT(), ALIGN(), SUBALIGN(), then ONLY_IF_RO/RW, each at most once;
+# found with an ALIGN() after the constraint, which braze took)
+@pytest.mark.parametrize("attrs,ok", [
+    ("AT(0x500000) ALIGN(16) SUBALIGN(4) ONLY_IF_RO", True), ("ALIGN(16) ONLY_IF_RO", True),
+    ("ONLY_IF_RO ALIGN(16)", False), ("ALIGN(16) AT(0x500000)", False), ("ALIGN(16) ALIGN(8)", False),
+    ("SUBALIGN(4) ALIGN(16)", False), ("ONLY_IF_RO ONLY_IF_RO", False)])
+def test_header_attribute_order(tmp_path, braze_lddir, attrs, ok):
+    b = BuildDir(tmp_path, braze_lddir)
+    (tmp_path / "main.c").write_text(MAIN)
+    (tmp_path / "s.ld").write_text(HEAD_SCRIPT.format(attrs=attrs))
+    b.run(["gcc", "-O1", "-fno-pic", "-c", "main.c"])
+    res = []
+    for linker in ("bfd", "test"):
+        res.append(b.run(["gcc", *b.ld(linker), "-nostdlib", "-static", "main.o", "-Wl,-T,s.ld", "-o",
+                          tmp_path / f"p-{linker}"], check=False))
+    assert (res[0].returncode == 0) == ok, res[0].stderr
+    assert (res[1].returncode == 0) == ok, res[1].stderr
+    if not ok:
+        assert "syntax error" in res[0].stderr
+        assert "syntax error" in res[1].stderr
+        assert not (tmp_path / "p-test").exists()

@@ -127,6 +127,8 @@ _OPS3 = ("<<=", ">>=")
 _OPS2 = ("==", "!=", "<=", ">=", "<<", ">>", "&&", "||", "+=", "-=", "*=", "/=", "&=", "|=")
 _OPS1 = frozenset("()[]{},;:=+-*/%&|^~!<>?")
 
+_SEC_ATTR_ORDER = {"AT": 0, "ALIGN": 1, "SUBALIGN": 2, "ONLY_IF_RO": 3, "ONLY_IF_RW": 3}
+
 # not implemented: refused by name wherever they appear
 _REFUSED = {
     "INSERT": "INSERT AFTER/BEFORE", "SPECIAL": "SPECIAL",
@@ -953,9 +955,17 @@ def _output_section(p):
             if p.peek_op("(") and _type_ahead(p):
                 _sec_type(p, st)
     p.expect(":", "':' after the output section name and address")
+    stage = -1
     while True:
         q = p.skip()
         w = p.peek_word()
+        # (bfd's grammar: AT(), ALIGN(), SUBALIGN(), then the constraint, each at most once)
+        at = _SEC_ATTR_ORDER.get(w, -1) if w in ("ONLY_IF_RO", "ONLY_IF_RW") or p.word_then("(") else -1
+        if at >= 0:
+            if at <= stage:
+                p.fail("'{' to open the output section's commands (AT, ALIGN, SUBALIGN and ONLY_IF_RO/RW "
+                       "come once each, in that order)", q)
+            stage = at
         if w == "AT" and p.word_then("("):
             p.pos = q + 2
             p.expect("(")
