@@ -2510,7 +2510,6 @@ def _header_order(st, kept):
         seq.append(s)
         seq.extend(follow.get(id(s), ()))
     keptmap = st.kept
-    st.hdr_stmts = seq      # (with removed sections: their `:phdr`s still count, see _user_segments)
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
 
 
@@ -3373,7 +3372,9 @@ def _user_segments(ctx, st, kept, nph):
     # `:phdr` list a section without its own inherits) is not reset between the walks: sections
     # ahead of the first `:phdr` take the first list found further on in the first walk, the
     # last list of the whole script in the others. NOLOAD and unallocated sections inherit none.
-    stmts = [s for s in getattr(st, "hdr_stmts", ()) if s.name != "/DISCARD/"]
+    # (in the statements' order, bfd's lang_os_list, not the headers': an ADDR() ahead of a
+    # statement makes its section earlier but not its statement)
+    stmts = [s for s in st.stmts if isinstance(s, OutSecStmt) and s.name != "/DISCARD/"]
     for s in stmts:
         for n, where in (s.phdrs or ()) if id(s) in st.kept else ():
             if n != "NONE" and n not in by_name:
