@@ -1604,12 +1604,14 @@ def _short_cluster(a: str, argv: list[str], i: int):
 
 
 def version_line() -> str:
-    """The first line of -v/--version. Shaped for the build tools that read it: "GNU" makes libtool,
-    gnulib and meson take braze for GNU ld, and no " 0." or " 1." (what libtool's configure reads as
-    a GNU ld older than 2.11, which it then gives no version scripts: -export-symbols would export
-    everything) -- hence braze-VERSION."""
+    """The first line of -v/--version. Shaped for the build tools that read it as they read bfd's
+    "GNU ld (GNU Binutils for Debian) 2.40": "GNU" makes libtool, gnulib and meson take braze for GNU
+    ld; "GNU ld 2.40" first, as GCC's runtime libraries' configure (libffi, libstdc++, libatomic ...)
+    cut the version out of `GNU ld [(PKG) ]X.Y` on the first line and disable symbol versioning below
+    2.14 (braze-0.1.0 first read as 0.1: libffi.so lost its version nodes); no " 0." or " 1." (what
+    libtool reads as a GNU ld older than 2.11, which it gives no version scripts)."""
     from . import __version__
-    return f"braze-{__version__} (compatible with GNU ld 2.40)\n"
+    return f"GNU ld 2.40 (braze-{__version__})\n"
 
 
 def _version_text(emulations: bool = True) -> str:
