@@ -11,7 +11,7 @@ from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHF_LINK_ORDER, SHT_NOTE, SHT_INIT_
 from .ehbuild import Record
 from .inputs.object import InputSection
 from .sections import is_c_identifier, linked_section
-from .symbols import NONE, Symbol
+from .symbols import NONE, SHARED, Symbol
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
@@ -173,6 +173,8 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             if why is not None:
                 sym_root.setdefault(id(sy), desc)
             marker.mark(sy.section, ("sym", sy))
+            if desc == "-u" and sy.rank == SHARED:
+                sy.used_in_reloc = True     # bfd keeps a -u name a library defines imported
     # --gc-keep-exported (executables; what -shared does anyway): every global definition that is not
     # hidden or internal is a root, exported or not
     keep_exported: bool = bool(cfg.gc_keep_exported and roots is None)

@@ -124,7 +124,7 @@ def resolve_symbols(ctx) -> None:
                 ctx.weak_zero.add(id(s))
     for name in cfg.require_defined:      # --require-defined: -u, and an error unless something defines it
         s = symtab.get(name)
-        if s is None or not (s.rank >= COMMON or s.linker_defined):
+        if s is None or not (s.rank >= SHARED or s.linker_defined):     # (a library's definition counts)
             diag.error(f"required symbol `{diag.demangle(name)}' not defined")
 
 
