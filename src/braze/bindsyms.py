@@ -99,6 +99,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
             vis = STV_HIDDEN     # --exclude-libs: bfd hides what the member defines (not a discarded copy)
         if vis:
             s.visibility = vis_merge(s.visibility, vis)
+            if other & 3 == STV_HIDDEN or other & 3 == STV_INTERNAL:
+                s.obj_hidden = True
         i += 1
         if shndx == SHN_UNDEF:
             s.ref_ir_only = is_ir and (s.ref_ir_only or not s.ref_regular)
@@ -146,6 +148,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                 continue
             if cur == SHARED:
                 s.def_dynamic = True
+                if not s.obj_hidden:
+                    s.dyn_tried = True
             if cur == COMMON:
                 _common_overridden(cfg, s, obj, sec, value, size)
             define(s, obj, sec, value, size, info, bind, shndx, rank)
@@ -257,6 +261,10 @@ def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> Non
             define_shared(s, so, so.row(i))
         elif rank > SHARED:
             s.def_dynamic = True
+            if not s.obj_hidden:
+                s.dyn_tried = True
+            elif so.is_alive:
+                s.dso_def_after = True
 
 
 def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:

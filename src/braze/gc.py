@@ -11,7 +11,7 @@ from .elf import (SHF_ALLOC, SHF_GNU_RETAIN, SHF_LINK_ORDER, SHT_NOTE, SHT_INIT_
 from .ehbuild import Record
 from .inputs.object import InputSection
 from .sections import is_c_identifier, linked_section
-from .symbols import NONE, Symbol
+from .symbols import NONE, SHARED, Symbol
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:     # (no `typing` at run time: see symbols.py)
@@ -173,17 +173,25 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             if why is not None:
                 sym_root.setdefault(id(sy), desc)
             marker.mark(sy.section, ("sym", sy))
+            if desc == "-u" and sy.rank == SHARED:
+                sy.used_in_reloc = True     # bfd keeps a -u name a library defines imported
     # --gc-keep-exported (executables; what -shared does anyway): every global definition that is not
     # hidden or internal is a root, exported or not
     keep_exported: bool = bool(cfg.gc_keep_exported and roots is None)
+    # bfd also keeps, in an executable, the section of a definition an object had hidden when a
+    # linked shared library read after it defined the name too (Rust's compiler_builtins' hidden
+    # __udivti3 before -lgcc_s); not when the library came first or the name was still visible
+    dso_after: bool = not cfg.shared and roots is None
     for s in symtab.values():
         if s.section is not None and (s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
-                                      in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local):
+                                      in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local
+                                      or dso_after and s.dso_def_after):
             if why is None:
                 marker.mark(s.section)
                 continue
             sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
-                                if s.ref_dynamic else "kept" if s.keep else "--gc-keep-exported")
+                                if s.ref_dynamic else "kept" if s.keep else "defined by a shared library too"
+                                if s.dso_def_after and dso_after else "--gc-keep-exported")
             marker.mark(s.section, ("sym", s))
     _follow(work, marker, fde_refs, sym_ref, why)
     # SHF_LINK_ORDER sections live and die with the section they are linked to

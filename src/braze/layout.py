@@ -28,6 +28,19 @@ _NONALLOC_ORDER = {n: i for i, n in enumerate((
 # bfd places a non-allocated orphan (.note.stapsdt, .gnu_debuglink...) right after .comment, in the
 # order they come (ldelf_place_orphan's orphan_nonalloc), so before the debug sections
 _NONALLOC_ORPHAN = _NONALLOC_ORDER[".comment"] + 0.5
+# ... except a debugging one (bfd's SEC_DEBUGGING names: .debug*, .zdebug*, .line*, .stab*, .gdb_index,
+# such as Go's .debug_gdb_scripts): after the last debug section, in the order they come
+_DEBUG_ORPHAN = _NONALLOC_ORDER[".gnu.attributes"] - 0.5
+_DEBUG_NAMES = (".debug", ".zdebug", ".line", ".stab")
+
+
+def _nonalloc_key(name: str) -> float:
+    k = _NONALLOC_ORDER.get(name)
+    if k is not None:
+        return k
+    if name.startswith(_DEBUG_NAMES) or name == ".gdb_index":
+        return _DEBUG_ORPHAN
+    return _NONALLOC_ORPHAN
 
 
 def collect_chunks(ctx) -> list:
@@ -109,7 +122,7 @@ def _chunk_order(c) -> tuple:
     """Output order: by rank, NOBITS after PROGBITS of a rank, non-allocated sections as bfd's script
     lists them (orphans last)."""
     return (c.rank, 0 if c.type != SHT_NOBITS else 1,
-            0 if c.flags & SHF_ALLOC else _NONALLOC_ORDER.get(c.name, _NONALLOC_ORPHAN))
+            0 if c.flags & SHF_ALLOC else _nonalloc_key(c.name))
 
 def order_sections(ctx) -> None:
     """Output sections sorted as bfd's default script places them; empty ones dropped. With a

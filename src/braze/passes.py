@@ -9,7 +9,7 @@ from _operator import itemgetter     # the builtin module: operator.py costs ~0.
 
 from . import diag
 from .diag import LinkError
-from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
+from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
                   STV_DEFAULT, STV_HIDDEN, STV_PROTECTED)
 from .chunks import Blob, Synthetic  # noqa: F401  (scriptlayout takes Blob from here)
@@ -124,7 +124,7 @@ def resolve_symbols(ctx) -> None:
                 ctx.weak_zero.add(id(s))
     for name in cfg.require_defined:      # --require-defined: -u, and an error unless something defines it
         s = symtab.get(name)
-        if s is None or not (s.rank >= COMMON or s.linker_defined):
+        if s is None or not (s.rank >= SHARED or s.linker_defined):     # (a library's definition counts)
             diag.error(f"required symbol `{diag.demangle(name)}' not defined")
 
 
@@ -589,6 +589,7 @@ def bin_sections(ctx) -> None:
         os_.members = list(map(second, lst))
         for m in os_.members:
             m.out = os_
+        _retain_as_first(ctx, oname, os_)
         if oname in placed:
             os_.update_size(ctx)        # member offsets, for the merged pieces' offsets
     for ms in merged.values():
@@ -634,6 +635,27 @@ def bin_sections(ctx) -> None:
     ctx.eh_inputs = eh_inputs
     if getattr(ctx, "defsym_exprs", None):
         _place_defsyms(ctx)
+
+
+def _retain_as_first(ctx, oname: str, os_) -> None:
+    """bfd's output section keeps SHF_GNU_RETAIN when its first input section (in placement order,
+    an empty one too) has it: Rust std's .init_array.00099, sorted first in .init_array.  In a
+    dynamic link bfd's dynobj (the first object) also holds empty linker-made inputs: `.dynbss`, first
+    in .bss, and `.data.rel.ro` (-z norelro too), after that object's own .data.rel.ro sections."""
+    first = os_.members[0]
+    keep = bool(getattr(first, "flags", 0) & SHF_GNU_RETAIN)
+    if keep and ctx.dynamic:
+        if oname == ".bss":
+            keep = False
+        elif oname == ".data.rel.ro":
+            f = getattr(first, "file", None)
+            n = first.name
+            local = n.startswith(".data.rel.ro.local") or n.startswith(".gnu.linkonce.d.rel.ro.local.")
+            keep = local or (f is not None and bool(ctx.objs) and f is ctx.objs[0])
+    if keep:
+        os_.flags |= SHF_GNU_RETAIN
+    else:
+        os_.flags &= ~SHF_GNU_RETAIN
 
 
 class _UniqueRule:

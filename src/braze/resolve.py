@@ -930,6 +930,8 @@ class Reader:
                         s = symtab.get(dname)
                         if s is not None and s.rank > SHARED:
                             s.def_dynamic = True
+                            if not s.obj_hidden:
+                                s.dyn_tried = True
                 for n in ind.undefs:
                     s = symtab.get(n)
                     if s is not None:

@@ -379,6 +379,12 @@ def is_c_identifier(name: str) -> bool:
 
 def output_name(name: str, flags: int, obj) -> str:
     if not flags & SHF_ALLOC:
+        # (bfd's default script: `.debug_info : { *(.debug_info .gnu.linkonce.wi.*) }`,
+        # `.debug_line : { *(.debug_line .debug_line.* .debug_line_end) }`)
+        if name.startswith(".gnu.linkonce.wi."):
+            return ".debug_info"
+        if name.startswith(".debug_line.") or name == ".debug_line_end":
+            return ".debug_line"
         return name
     for pre, out in _PREFIX_MAP:
         if name == pre or (name.startswith(pre) and (name[len(pre)] == "." if len(name) > len(pre) and

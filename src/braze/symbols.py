@@ -22,7 +22,7 @@ class Symbol:
                  "plt_idx", "pltgot_idx", "iplt_idx", "copyrel", "canonical_plt", "version", "verneed",
                  "needs", "dyn_version", "linker_defined", "hidden_local", "wrapped", "aux_idx",
                  "version_hidden", "used_in_reloc", "keep", "def_dynamic", "script_abs", "large_common",
-                 "sto_flags", "ref_ir_only")
+                 "sto_flags", "ref_ir_only", "obj_hidden", "dso_def_after", "dyn_tried")
 
     def __init__(self, name: str):
         self.name: str = name
@@ -67,6 +67,14 @@ class Symbol:
         self.large_common: Any = False  # COMMON, and every common declaration was the target's large one
         self.sto_flags: int = 0         # st_other bits besides the visibility (Target.sto_flags_mask), ORed
         self.ref_ir_only: Any = False   # referenced, and only by the LTO plugin's IR files so far
+        self.obj_hidden: Any = False    # an object's own st_other made it hidden or internal
+        # a linked shared library read after our definition, already hidden by an object, defines it
+        # too (gc.py: bfd keeps its section in an executable)
+        self.dso_def_after: Any = False
+        # our definition met a library's while no object had hidden it: bfd then tried to make it
+        # dynamic, and writes it LOCAL in .symtab if it ends up hidden (--exclude-libs, a later
+        # hidden reference); one hidden by an object first stays GLOBAL HIDDEN
+        self.dyn_tried: Any = False
 
     def __repr__(self):
         return f"<Symbol {self.name} rank={self.rank} file={self.file}>"

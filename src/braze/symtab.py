@@ -457,9 +457,9 @@ def _repack_strtab(strtab, locs, glob) -> None:
 
 def _exe_forced_local(ctx: Any) -> set[int]:
     """id()s of an executable's hidden definitions that bfd writes LOCAL: those it tried to make
-    dynamic (-E, a dynamic list, a library referencing the name, a PLT32 call in a PIE) and then
-    kept local because they are hidden. Other hidden definitions stay GLOBAL HIDDEN, also when a
-    needed library defines the same name (libstdc++'s weak template instances, say)."""
+    dynamic (-E, a dynamic list, a library defining or referencing the name while no object had
+    hidden it (Symbol.dyn_tried), a PLT32 call in a PIE)
+    and then kept local because they are hidden. Other hidden definitions stay GLOBAL HIDDEN."""
     cfg = ctx.config
     symtab: dict[str, Symbol] = ctx.symtab
     cand = {id(s): s for s in symtab.values()
@@ -470,7 +470,7 @@ def _exe_forced_local(ctx: Any) -> set[int]:
     export_all: bool = bool(cfg.export_dynamic)
     listed = ctx.dynamic_listed
     for k, s in cand.items():
-        if export_all or s.ref_dynamic or k in listed:
+        if export_all or s.ref_dynamic or s.dyn_tried or k in listed:
             out.add(k)
     if cfg.pie and not ctx.static_pie and len(out) < len(cand):
         # (a byte per symbol of each object: a typed loop, not a find() per PLT32-called symbol)
