@@ -951,17 +951,19 @@ class _Relocatable:
             o.data = struct.pack(f"<{len(words)}I", *words)
             o.size = len(o.data)
             o.info = self._sig_index(obj, sig, parts)
+        # (bfd's .shstrtab: the tables' names first, a name ending another stored inside it)
         shstr = StrTab(".shstrtab", False)
         all_secs = []
         for o in outs:
             all_secs.append(o)
             if o.rela is not None:
                 all_secs.append(o.rela)
-        for o in all_secs:
-            shstr.add(o.name)
         names = [".symtab"] + ([".symtab_shndx"] if need_x else []) + [".strtab", ".shstrtab"]
         for n in names:
             shstr.add(n)
+        for o in all_secs:
+            shstr.add(o.name)
+        shstr.merge_tails()
         symtab_idx = self.nsec
         strtab_idx = symtab_idx + (2 if need_x else 1)
         shstr_idx = strtab_idx + 1
@@ -993,6 +995,7 @@ class _Relocatable:
             if o.type != SHT_NOBITS and data:
                 chunks.append((off, data))
                 off += len(data)
+        _bfd_strtab(self.strtab, syms)
         symdata = bytearray(24 * len(syms))
         for i, e in enumerate(syms):
             SYM.pack_into(symdata, 24 * i, *e)
@@ -1059,3 +1062,18 @@ class _Relocatable:
             return self.local_idx[id(obj)][sig]
         s = obj.syms[sig]
         return self.global_idx.get(id(s), 0)
+
+
+def _bfd_strtab(strtab: StrTab, syms: list) -> None:
+    """.strtab as bfd writes it: the names in the symbols' order, a name that ends another stored
+    inside it (symtab._repack_strtab); the symbols' name offsets follow."""
+    names = {o: n for n, o in strtab.map.items()}
+    strtab.reset()
+    for e in syms:
+        if e[0]:
+            strtab.add(names[e[0]])
+    strtab.merge_tails()
+    m = strtab.map
+    for i, e in enumerate(syms):
+        if e[0]:
+            syms[i] = (m[names[e[0]]],) + tuple(e[1:])

@@ -231,7 +231,9 @@ def build_symtab(ctx, chunks) -> list:
     if cfg.retain_symbols is not None and (cfg.strip_all or cfg.strip_debug):
         # bfd: "`-retain-symbols-file' overrides `-s' and `-S'", though a later -s still strips
         raise LinkError("option --retain-symbols-file together with -s/-S is not supported")
-    shstr = StrTab(".shstrtab", False)
+    # (bfd's .shstrtab: the symbol and string tables' names first, then the sections' in their
+    # order, a name that ends another stored inside it: .plt in .rela.plt)
+    shstr = StrTab(".shstrtab", False, tail_merge=True)
     tabs: list[Chunk]
     if cfg.strip_all:
         tabs = [shstr]
@@ -379,23 +381,22 @@ def build_symtab(ctx, chunks) -> list:
                 glob.append((strtab.add(name), s))
         glob.extend((add(v.name), v) for v in ctx.version_syms)
         hidden.extend(_unreferenced_linker_locals(ctx, chunks, add))
-        if cfg.pic:
-            for n in ctx.target.pic_abs_linker_locals:
-                off = strtab.map.get(n)
-                if off is not None:
-                    st.abs_names.add(off)
         if keep is not None:
             hidden, glob[:] = _retained(strtab, keep, hidden, glob)
         if hidden and any(ent[0] == 0 for ent in locs):
             locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
-        if keep is not None:
-            _repack_strtab(strtab, locs, glob)
+        _repack_strtab(strtab, locs, glob)
+        if cfg.pic:
+            for n in ctx.target.pic_abs_linker_locals:
+                off = strtab.map.get(n)
+                if off is not None:
+                    st.abs_names.add(off)
         tabs = [st, strtab, shstr]
         if len(chunks) + len(tabs) + 1 >= SHN_LORESERVE:     # (+1: section 0)
             st.shndx_table = SymTabShndx(st)
             tabs.insert(1, st.shndx_table)
-    for c in chunks + tabs:
+    for c in tabs + chunks:
         shstr.add(c.name)
     for t in tabs:
         t.update_size(ctx)
@@ -444,15 +445,24 @@ def _retained(strtab, keep, hidden, glob):
     return hidden, out
 
 
-def _repack_strtab(strtab, locs, glob) -> None:
-    """.strtab again with only the names of the symbols kept (--retain-symbols-file dropped others)."""
+def _repack_strtab(strtab: StrTab, locs: list, glob: list) -> None:
+    """.strtab as bfd writes it: the names in the symbols' order (only those of the symbols kept:
+    --retain-symbols-file drops some), a name that ends another stored inside it (bfd's
+    _bfd_elf_strtab_finalize); the entries' name offsets follow."""
     names = {o: n for n, o in strtab.map.items()}
     strtab.reset()
     add = strtab.add
+    ent: tuple
+    for ent in locs:
+        add(names[ent[1]])
+    for ent in glob:
+        add(names[ent[0]])
+    strtab.merge_tails()
+    m = strtab.map
     for i, ent in enumerate(locs):
-        locs[i] = (ent[0], add(names[ent[1]])) + tuple(ent[2:])
+        locs[i] = (ent[0], m[names[ent[1]]]) + ent[2:]
     for i, ent in enumerate(glob):
-        glob[i] = (add(names[ent[0]]),) + tuple(ent[1:])
+        glob[i] = (m[names[ent[0]]],) + ent[1:]
 
 
 def _exe_forced_local(ctx: Any) -> set[int]:

@@ -53,36 +53,36 @@ class StrTab(Chunk):
         self.size = self.end
 
     def merge_tails(self) -> None:
-        """bfd's _bfd_elf_strtab_finalize (its .dynstr): a string that ends another is stored inside
-        it; the others keep the order they were added in. Offsets change: readers look them up in
-        `map` after layout (DT_NEEDED and the like are resolved when .dynamic is written)."""
+        """bfd's _bfd_elf_strtab_finalize (.dynstr, .strtab, .shstrtab): a string that ends another
+        is stored inside it; the others keep the order they were added in. bfd sorts the strings
+        by their reversed bytes and walks that order from the end, keeping the last string no
+        suffix of the one after it as the home of those that are: a string's home is the longest of
+        its run (`bc` goes into `abc`, not `xbc`). Offsets change: readers look them up in `map`
+        after layout (DT_NEEDED and the like are resolved when .dynamic is written)."""
         names = list(self.map)[1:]
         enc = [n.encode("utf-8", "surrogateescape") for n in names]
-        # reversed bytes, a string ending another sorting after it (bfd's strrevcmp)
-        keys = [e[::-1] + b"\xff\xff" for e in enc]
-        order = sorted(range(len(names)), key=keys.__getitem__)
-        home: dict[int, int] = {}
-        keep = -1
-        for i in order:
-            if keep >= 0 and enc[keep].endswith(enc[i]):
-                home[i] = keep
+        rev = [e[::-1] for e in enc]
+        home: dict[bytes, bytes] = {}
+        cont = b""
+        for r in sorted(rev, reverse=True):
+            if cont.startswith(r):
+                home[r] = cont
             else:
-                keep = i
+                cont = r
         buf = bytearray(b"\0")
-        offs = [0] * len(names)
-        for i, e in enumerate(enc):
-            if i not in home:
-                offs[i] = len(buf)
+        pos: dict[bytes, int] = {}
+        for r, e in zip(rev, enc):
+            if r not in home:
+                pos[r] = len(buf)
                 buf += e
                 buf += b"\0"
-        for i, k in home.items():
-            offs[i] = offs[k] + len(enc[k]) - len(enc[i])
+        m: dict[str, int] = {"": 0}
+        for n, r in zip(names, rev):
+            c = home.get(r)
+            m[n] = pos[r] if c is None else pos[c] + len(c) - len(r)
         self._buf = buf
         self.pending = []
         self.end = len(buf)
-        m: dict[str, int] = {"": 0}
-        for n, o in zip(names, offs):
-            m[n] = o
         self.map = m
         self.merged_count = len(m)
 
