@@ -8,7 +8,7 @@ compiled passes.py and layout.py: a compiled module's classes are native, and ot
 them attributes as they go."""
 from __future__ import annotations
 
-from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC
+from .elf import SHT_PROGBITS, SHT_NOBITS, SHF_ALLOC, SHF_EXECINSTR
 
 
 class Chunk:
@@ -62,6 +62,14 @@ class OutputSection(Chunk):
             return
         from .sections import write_members
         write_members(self.members, buf, self.offset)
+        if self.flags & SHF_EXECINSTR and ctx.target.code_fill(1) != b"\0":
+            # bfd pads the room the input sections' alignment leaves between them in code with its
+            # target's NOPs (x86-64's long ones); a script's FILL, where given, is written over it
+            from .sections import code_gaps
+            fill = ctx.target.code_fill
+            base = self.offset
+            for start, end in code_gaps(self.members):
+                buf[base + start:base + end] = fill(end - start)
 
 
 class Blob:

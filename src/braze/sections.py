@@ -650,6 +650,22 @@ def write_members(members: list[Any], buf: Any, base: int) -> None:
                 buf[o:o + n] = d
 
 
+def code_gaps(members: list[Any]) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the room between an output section's members (alignment
+    padding), in order."""
+    out: list[tuple[int, int]] = []
+    end: int = 0
+    o: int
+    for m in members:
+        o = m.out_off
+        if o > end:
+            out.append((end, o))
+        o += m.size
+        if o > end:
+            end = o
+    return out
+
+
 def place_members(members: list[Any], align: int) -> tuple[int, int]:
     """OutputSection.update_size's walk: each member's offset (aligned), then (size, alignment).
     (An InputSection's fields are read and set natively; other members through their attributes.)"""
