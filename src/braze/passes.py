@@ -637,6 +637,19 @@ def bin_sections(ctx) -> None:
         _place_defsyms(ctx)
 
 
+def check_preinit_array(ctx) -> None:
+    """bfd refuses a shared library with an output section `.preinit_array`: one error for each
+    input section placed in it (an empty one too), then its size pass fails."""
+    files = [m.file for os_ in ctx.out_sections.values() if os_.name == ".preinit_array"
+             for m in os_.members if getattr(m, "file", None) is not None]
+    if not files:
+        return
+    for f in files:
+        diag.error(f"{f.name}: .preinit_array section is not allowed in DSO")
+    diag.error("failed to set dynamic section sizes: nonrepresentable section on output")
+    diag.check_errors()
+
+
 def _retain_as_first(ctx, oname: str, os_) -> None:
     """bfd's output section keeps SHF_GNU_RETAIN when its first input section (in placement order,
     an empty one too) has it: Rust std's .init_array.00099, sorted first in .init_array.  In a
