@@ -848,6 +848,7 @@ def _allocate(ctx) -> None:
     dyn = ctx.dynamic
     pic = cfg.pic
     iplt_rel: list = []
+    plt_undef: list = []
     ifunc_data = {id(s) for _sec, _off, s, _a in ctx.ifunc_data_relocs}
     dynbss = syn.dynbss
     if T.got_header and not got.nslots:
@@ -939,6 +940,20 @@ def _allocate(ctx) -> None:
             elif pre and s.plt_idx < 0:
                 s.plt_idx = len(plt.syms)
                 plt.syms.append(s)
+            elif ctx.static_pie and T.pltgot_stubs and s.rank == NONE and not s.linker_defined \
+                    and s.pltgot_idx < 0 and s.iplt_idx < 0:
+                # bfd (-static-pie): a called undefined (weak) symbol with a GOT slot (0, no relocation)
+                # gets a .plt.got stub (PltGot.static_undef); without one, a .plt entry whose .got.plt
+                # slot is 0 (Plt.undef_syms, after the IFUNCs' entries)
+                if s.got_idx >= 0:
+                    s.pltgot_idx = len(pltgot.syms)
+                    pltgot.syms.append(s)
+                    pltgot.static_undef.add(id(s))
+                else:
+                    if plt.ibt:
+                        raise LinkError(f"-static-pie with the IBT PLT: a call to the undefined symbol "
+                                        f"`{diag.demangle(s.name)}' is not supported")
+                    plt_undef.append(s)
             if nd & NEEDS_CPLT and not cfg.shared and s.rank == SHARED:
                 # (a PIE's only from a PC-relative word in writable data, x86-64: bfd's as a non-PIE's)
                 if T.protected_cplt_error:
@@ -996,6 +1011,10 @@ def _allocate(ctx) -> None:
             if eh is not None:
                 ctx.eh_dyn = (marks[eh[0]], marks[eh[1]])
             rela_dyn.relocs = keep
+    plt.nifunc = len(plt.isyms)
+    for s in plt_undef:
+        s.iplt_idx = len(plt.isyms)
+        plt.isyms.append(s)
     gotplt.nplt = len(plt.syms)
     gotplt.niplt = len(plt.isyms)
     # an executable's data pointer to its own IFUNC without a PLT entry: an IRELATIVE of its own
@@ -1008,7 +1027,7 @@ def _allocate(ctx) -> None:
         rela_plt.relocs.extend(data_irel)
     for i, s in enumerate(plt.syms):
         rela_plt.relocs.append(DynReloc(R_JUMP_SLOT, gotplt, 8 * (gotplt.header + i), s))
-    for i, s in enumerate(plt.isyms):
+    for i, s in enumerate(plt.isyms[:plt.nifunc]):
         rela_plt.relocs.append(DynReloc(R_IRELATIVE, gotplt, 8 * (gotplt.header + gotplt.nplt + i), None, s, 0))
     rela_plt.relocs.extend(iplt_rel)
     rela_plt.iplt_start = len(plt.syms)
