@@ -4,8 +4,8 @@ bfd: --require-defined is satisfied by a library's definition (braze said "requi
 defined"), and under --gc-sections the -u name stays imported (undefined in .dynsym and .symtab, the
 library needed) although no kept section uses it (braze dropped it from both tables).
 Each case is linked by both and compared: exit status and error lines, foo's entries in .dynsym and
-.symtab, the DT_NEEDED list, and the program's run.  (Not covered: an --as-needed library that only a -u
-name refers to, which bfd leaves out and braze keeps.)"""
+.symtab, the DT_NEEDED list, and the program's run.  (An --as-needed library that only a -u name refers
+to: tests/test_fix_u_as_needed.py.)"""
 from __future__ import annotations
 
 import re

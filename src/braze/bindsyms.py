@@ -267,9 +267,12 @@ def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> Non
                 s.dso_def_after = True
 
 
-def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:
+def first_needed(so: Any, symtab: dict[str, Symbol], cmdline_refs: Any = None, objs: Any = None) -> Any:
     """resolve.Reader.try_as_needed: the (symbol, definition) of the first definition of an
-    --as-needed library that a regular object needs, or None (the library is then dropped)."""
+    --as-needed library that a regular object needs, or None (the library is then dropped).
+    cmdline_refs: the names -u/--undefined/--require-defined/EXTERN reference; such a reference does
+    not make a library needed in bfd (its undefined symbol has no regular reference), only an
+    object's non-weak one does (checked in objs)."""
     names: list[str] = so.def_names
     hidden: bytes = so.def_hidden
     i = -1
@@ -279,6 +282,8 @@ def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:
             continue
         s = symtab.get(name)
         if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular:
+            if cmdline_refs and name in cmdline_refs and not _object_strong_ref(s, objs):
+                continue
             if s.ref_ir_only and so.columns()[5][i] & 0x7fff > 1:
                 # bfd: references made only by the plugin's IR do not make a library needed for a
                 # versioned definition (libstdc++'s __gxx_personality_v0@@CXXABI_1.3, which the
@@ -286,6 +291,24 @@ def first_needed(so: Any, symtab: dict[str, Symbol]) -> Any:
                 continue
             return s, so.row(i)
     return None
+
+
+def _object_strong_ref(s: Symbol, objs: list[Any]) -> bool:
+    """Does a regular object make a non-weak undefined reference to s?"""
+    if s.ref_file is None:
+        return False
+    for o in objs:
+        syms: list = o.syms
+        esyms: list = o.esyms
+        i = o.first_global
+        n = min(len(syms), len(esyms))
+        while i < n:
+            if syms[i] is s:
+                e = esyms[i]
+                if e[3] == SHN_UNDEF and e[1] >> 4 != STB_WEAK:
+                    return True
+            i += 1
+    return False
 
 
 def library_defs(libs: list[Any], names: set[str]) -> dict[str, list[tuple]]:

@@ -120,6 +120,8 @@ def _link(ctx, config) -> LinkResult:
     passes.init_entry(ctx);                  ctx.mark("init entry")
     passes.gc_sections(ctx);                 ctx.mark("gc sections")
     passes.bin_sections(ctx);                ctx.mark("merge sections")
+    if config.shared:
+        passes.check_preinit_array(ctx)
     passes.create_synthetic(ctx);            ctx.mark("create synthetic")
     if not raw:                             # (the generic link has no GOT, PLT or dynamic relocation)
         passes.scan_relocations(ctx);        ctx.mark("scan relocations")

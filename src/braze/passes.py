@@ -637,6 +637,19 @@ def bin_sections(ctx) -> None:
         _place_defsyms(ctx)
 
 
+def check_preinit_array(ctx) -> None:
+    """bfd refuses a shared library with an output section `.preinit_array`: one error for each
+    input section placed in it (an empty one too), then its size pass fails."""
+    files = [m.file for os_ in ctx.out_sections.values() if os_.name == ".preinit_array"
+             for m in os_.members if getattr(m, "file", None) is not None]
+    if not files:
+        return
+    for f in files:
+        diag.error(f"{f.name}: .preinit_array section is not allowed in DSO")
+    diag.error("failed to set dynamic section sizes: nonrepresentable section on output")
+    diag.check_errors()
+
+
 def _retain_as_first(ctx, oname: str, os_) -> None:
     """bfd's output section keeps SHF_GNU_RETAIN when its first input section (in placement order,
     an empty one too) has it: Rust std's .init_array.00099, sorted first in .init_array.  In a
@@ -835,6 +848,7 @@ def _allocate(ctx) -> None:
     dyn = ctx.dynamic
     pic = cfg.pic
     iplt_rel: list = []
+    plt_undef: list = []
     ifunc_data = {id(s) for _sec, _off, s, _a in ctx.ifunc_data_relocs}
     dynbss = syn.dynbss
     if T.got_header and not got.nslots:
@@ -926,6 +940,20 @@ def _allocate(ctx) -> None:
             elif pre and s.plt_idx < 0:
                 s.plt_idx = len(plt.syms)
                 plt.syms.append(s)
+            elif ctx.static_pie and T.pltgot_stubs and s.rank == NONE and not s.linker_defined \
+                    and s.pltgot_idx < 0 and s.iplt_idx < 0:
+                # bfd (-static-pie): a called undefined (weak) symbol with a GOT slot (0, no relocation)
+                # gets a .plt.got stub (PltGot.static_undef); without one, a .plt entry whose .got.plt
+                # slot is 0 (Plt.undef_syms, after the IFUNCs' entries)
+                if s.got_idx >= 0:
+                    s.pltgot_idx = len(pltgot.syms)
+                    pltgot.syms.append(s)
+                    pltgot.static_undef.add(id(s))
+                else:
+                    if plt.ibt:
+                        raise LinkError(f"-static-pie with the IBT PLT: a call to the undefined symbol "
+                                        f"`{diag.demangle(s.name)}' is not supported")
+                    plt_undef.append(s)
             if nd & NEEDS_CPLT and not cfg.shared and s.rank == SHARED:
                 # (a PIE's only from a PC-relative word in writable data, x86-64: bfd's as a non-PIE's)
                 if T.protected_cplt_error:
@@ -983,6 +1011,10 @@ def _allocate(ctx) -> None:
             if eh is not None:
                 ctx.eh_dyn = (marks[eh[0]], marks[eh[1]])
             rela_dyn.relocs = keep
+    plt.nifunc = len(plt.isyms)
+    for s in plt_undef:
+        s.iplt_idx = len(plt.isyms)
+        plt.isyms.append(s)
     gotplt.nplt = len(plt.syms)
     gotplt.niplt = len(plt.isyms)
     # an executable's data pointer to its own IFUNC without a PLT entry: an IRELATIVE of its own
@@ -995,7 +1027,7 @@ def _allocate(ctx) -> None:
         rela_plt.relocs.extend(data_irel)
     for i, s in enumerate(plt.syms):
         rela_plt.relocs.append(DynReloc(R_JUMP_SLOT, gotplt, 8 * (gotplt.header + i), s))
-    for i, s in enumerate(plt.isyms):
+    for i, s in enumerate(plt.isyms[:plt.nifunc]):
         rela_plt.relocs.append(DynReloc(R_IRELATIVE, gotplt, 8 * (gotplt.header + gotplt.nplt + i), None, s, 0))
     rela_plt.relocs.extend(iplt_rel)
     rela_plt.iplt_start = len(plt.syms)

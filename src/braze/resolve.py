@@ -87,6 +87,9 @@ class Reader:
         self.map_loads: list[str] | None = [] if self.cfg.map_file else None
         self.map_lto_at = -1            # where bfd lists the LTO plugin's objects: after the first claimed file
         self.pending_as_needed: list[SharedFile] = []
+        # the names -u/--undefined/--require-defined and scripts' EXTERN reference (first_needed)
+        self.cmdline_refs: set[str] = set(self.cfg.undefined)
+        ctx.cmdline_refs = self.cmdline_refs        # (symtab.py: an unresolved one stays in .symtab)
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
         # the --as-needed libraries left out: bfd's as-needed restore of its symbol table keeps the
@@ -634,6 +637,7 @@ class Reader:
                 raise LinkError(f"{where}: unsupported output architecture {arch} (braze writes "
                                 f"{ctx.target.name})")
         for name in res.externs:
+            self.cmdline_refs.add(name)
             s = ctx.sym(name)
             s.ref_strong = True
             s.ref_regular = True
@@ -942,7 +946,7 @@ class Reader:
         """A library read for a --copy-dt-needed-entries one: needed (a DT_NEEDED entry, after the
         others) when it defines what a regular object references non-weakly and nothing defines;
         else its definitions bind only the references still undefined."""
-        found = first_needed(ind, self.ctx.symtab)
+        found = first_needed(ind, self.ctx.symtab, self.cmdline_refs, self.ctx.objs)
         if found is not None:
             self.ctx.as_needed_why.append((ind, *found))     # (bfd lists it in -Map's as-needed part)
             self.add_shared(ind)
@@ -1021,7 +1025,7 @@ class Reader:
         return any(n.startswith("libc.so") for n in needs)
 
     def try_as_needed(self, so: SharedFile) -> bool:
-        found = first_needed(so, self.ctx.symtab)
+        found = first_needed(so, self.ctx.symtab, self.cmdline_refs, self.ctx.objs)
         if found is not None:
             self.ctx.as_needed_why.append((so, *found))     # explain.py: -Map
             self.add_shared(so)
@@ -1072,6 +1076,13 @@ def read_inputs(ctx) -> None:
         s = ctx.sym(name)
         s.ref_strong = True
         s.ref_regular = True
+    if cfg.entry and not _is_number(cfg.entry):
+        # bfd: a command-line -e SYM is an undefined reference as -u makes (it loads an archive
+        # member; an unresolved one stays in .symtab), not a script's ENTRY() nor an address
+        r.cmdline_refs.add(cfg.entry)
+        s = ctx.sym(cfg.entry)
+        s.ref_strong = True
+        s.ref_regular = True
     if cfg.lib_main:
         if not cfg.shared:
             raise LinkError(f"--lib-main={cfg.lib_main} requires -shared")
@@ -1093,6 +1104,14 @@ def read_inputs(ctx) -> None:
     ctx.reader = r
     if ctx.has_symver:
         _bind_default_version_refs(ctx)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        int(text, 0)
+        return True
+    except ValueError:
+        return text.isdigit()
 
 
 def _bind_default_version_refs(ctx) -> None:

@@ -322,7 +322,7 @@ def build_symtab(ctx, chunks) -> list:
                 locs.append((1, strtab.add(name), obj, i, sec, e))
         glob = st.globals
         hidden = []
-        cmdline_undefs = set(cfg.undefined)
+        cmdline_undefs = set(cfg.undefined) | getattr(ctx, "cmdline_refs", set())
         exe_forced: set = _exe_forced_local(ctx) if ctx.dynamic and not cfg.shared else set()
         emitted = getattr(ctx, "emit_globals", ())     # --emit-relocs: what the relocations name stays
         s: Symbol

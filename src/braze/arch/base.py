@@ -75,6 +75,8 @@ class Target:
     lazy_slot_is_plt0 = False         # a PLT slot's initial value is PLT0 itself (aarch64)
     tlsdesc_tramp_size = 16           # the lazy TLSDESC trampoline (DT_TLSDESC_PLT)
     pltgot_stubs = True               # .plt.got stubs for functions both called and loaded from the GOT
+    # a dynamic output's (-static-pie too) IFUNC entries make PLT0 and are lazy entries after it
+    dyn_ifunc_plt0 = False
     got_header = False                # .got[0] is reserved (for _DYNAMIC; aarch64), .got.plt[0] then 0
     static_gotplt_with_got = False    # a static link's .got comes with .got.plt's reserved words (aarch64 bfd)
     static_got_entsize = 8            # .got's sh_entsize in a link without dynamic sections (bfd's)

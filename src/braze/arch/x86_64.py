@@ -310,6 +310,7 @@ class _ScanState:
         self.dynamic: bool = bool(ctx.dynamic)
         # undefined symbols follow bfd's executable rules
         self.weak_exe: bool = not self.shared and self.dynamic and not ctx.static_pie
+        self.static_pie: bool = bool(ctx.static_pie)
         out = DSO if self.shared else PIE if self.pic else PDE
         self.pc_row: list[int] = _PC_TABLE[out]
         self.abs64_row: list[int] = _ABS64_TABLE[out]
@@ -435,6 +436,10 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _need(ctx, s, NEEDS_PLT)
             elif may_be_preemptible(s, shared) and is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            elif st.static_pie and s.rank == NONE and not s.linker_defined and s.visibility == STV_DEFAULT:
+                # bfd (-static-pie): a call to an undefined symbol still gets a PLT entry, the .plt.got
+                # one when the symbol has a GOT slot (passes.allocate_got_plt)
+                _need(ctx, s, NEEDS_PLT)
             continue
         if t == R_PC32 or t == R_PC64 or t == R_PC16 or t == R_PC8:
             if s.bind == STB_LOCAL:
@@ -1707,6 +1712,7 @@ class X86_64(Target):
     static_iplt_entry_size = 8        # bfd's non-lazy PLT entries (jmp *slot; xchg %ax,%ax) when static
     ibt_pltgot_entry_size = IBT_PLT_ENTRY
     lazy_plt_resume = 6               # after `jmp *slot(%rip)`: the push
+    dyn_ifunc_plt0 = True
     plt_cie = _PLT_CIE
     lazy_plt_fde = _LAZY_PLT_FDE
     ibt_plt_fde = _ibt_plt_fde()

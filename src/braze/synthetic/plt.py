@@ -14,7 +14,10 @@ class Plt(Chunk):
         self.esize = target.plt_entry_size
         self.hsize = target.plt_header_size
         self.syms: list = []
+        # IFUNC entries; after the first nifunc of them, -static-pie's entries for called undefined
+        # symbols (bfd: `push $0`, a jmp to the next entry, the .got.plt slot 0 with no relocation)
         self.isyms: list = []
+        self.nifunc = -1            # (-1: all of them; set by passes.allocate_got_plt)
         self.has_header = has_header
         # TLSDESC in a library: bfd always makes PLT0 (even with -z now, unused then), and with lazy
         # binding adds its 16-byte trampoline at the end (DT_TLSDESC_PLT)
@@ -33,7 +36,8 @@ class Plt(Chunk):
         self.hsize = code.plt_header_size
 
     def header_size(self) -> int:
-        return self.hsize if self.has_header and (self.syms or self.tlsdesc_plt0 or (self.ibt and self.isyms)) else 0
+        return self.hsize if self.has_header and (self.syms or self.tlsdesc_plt0 or (
+            (self.ibt or self.target.dyn_ifunc_plt0) and self.isyms)) else 0
 
     def sec_active(self) -> bool:
         return self.ibt and self.sec is not None and self.header_size() > 0
@@ -51,6 +55,8 @@ class Plt(Chunk):
         return self.entry_addr(i) + (0 if self.ibt else self.target.lazy_plt_resume)
 
     def islot_init(self, i: int) -> int:
+        if 0 <= self.nifunc <= i:
+            return 0
         if self.target.lazy_slot_is_plt0:
             return self.addr if self.header_size() else 0
         return self.iplt_addr(i) + (0 if self.ibt else self.target.lazy_plt_resume)
@@ -113,6 +119,17 @@ class Plt(Chunk):
         for i in range(len(self.syms)):
             ea = self.entry_addr(i)
             t.write_plt_entry(buf, o + (ea - a), ea, gotplt.plt_slot(i), i, a)
+        n = len(self.syms)
+        if self.target.dyn_ifunc_plt0 and self.header_size() and self.esize == t.plt_entry_size:
+            # bfd: with PLT0 (a dynamic output) the IFUNC entries are lazy ones too, each pushing
+            # its IRELATIVE's index in .rela.plt (after the JUMP_SLOTs)
+            for i in range(len(self.isyms)):
+                ea = self.iplt_addr(i)
+                if not 0 <= self.nifunc <= i:
+                    t.write_plt_entry(buf, o + (ea - a), ea, gotplt.iplt_slot(i), n + i, a)
+                else:
+                    t.write_plt_entry(buf, o + (ea - a), ea, gotplt.iplt_slot(i), 0, ea + self.esize)
+            return
         write = self.target.write_pltgot_entry if self.esize != t.plt_entry_size else t.write_iplt_entry
         for i in range(len(self.isyms)):
             ea = self.iplt_addr(i)
@@ -151,6 +168,10 @@ class PltGot(Chunk):
         self.target = target
         self.syms: list = []
         self.ibt = False
+        # (-static-pie) undefined symbols' stubs: bfd jumps through their GOT slot's address plus 1
+        # (its mark that the slot, 0 without a relocation, was written), never taken: the callers
+        # test the slot first
+        self.static_undef: set[int] = set()
 
     def set_ibt(self) -> None:
         """IBT PLT: `endbr64; jmp *slot` entries."""
@@ -168,4 +189,5 @@ class PltGot(Chunk):
         write = self.target.write_ibt_jmp_entry if self.ibt else self.target.write_pltgot_entry
         e = self.entsize
         for i, s in enumerate(self.syms):
-            write(buf, self.offset + e * i, self.entry_addr(i), got.slot_addr(s.got_idx))
+            write(buf, self.offset + e * i, self.entry_addr(i),
+                  got.slot_addr(s.got_idx) + (id(s) in self.static_undef))
