@@ -404,7 +404,8 @@ class VerDef(Chunk):
             size = self._entry_size(i)
             last = i + 1 == len(self.defs)
             aux = 20 + 20 if i == 0 and self.share_base_aux else 20
-            struct.pack_into("<HHHHIII", buf, o, 1, 1 if i == 0 else 0, i + 1, 1 + len(parents),
+            flags = 1 if i == 0 else (2 if name in ctx.verdef_weak else 0)     # VER_FLG_BASE/WEAK
+            struct.pack_into("<HHHHIII", buf, o, 1, flags, i + 1, 1 + len(parents),
                              sysv_hash(name.encode()), aux, 0 if last else size)
             if size > 20:
                 names = [name] + list(parents)
