@@ -102,6 +102,8 @@ class DynSym(Chunk):
                 value = undef_value(ctx, s)
                 size = 0
                 bind = STB_GLOBAL if s.ref_strong or (s.rank == 1 and not s.ref_regular) else STB_WEAK
+                if id(s) in ctx.weakdef_imports and not s.ref_regular:
+                    bind = s.bind        # (bfd: an unreferenced alias keeps the library's binding)
             SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
             o += 24
 
