@@ -1127,6 +1127,7 @@ def finalize_dynamic(ctx) -> None:
     from .bindsyms import dynsym_choice
     chosen = dynsym_choice(ctx.needs_syms, ctx.symtab, bool(cfg.gc_sections), bool(cfg.shared),
                            bool(ctx.static_pie), bool(cfg.export_dynamic), set(EXPORTED_LINKER_SYMS) | set(extra))
+    chosen.extend(_weakdef_imports(ctx, chosen))
     chosen.extend(ctx.version_syms)
     ds.syms = chosen
     ds.finalize(ctx, _nbuckets)
@@ -1145,6 +1146,32 @@ def finalize_dynamic(ctx) -> None:
         syn.versym = VerSym(ds)
     ctx.out_by_name = dict(ctx.out_sections)
     syn.dynamic.build(ctx)
+
+
+def _weakdef_imports(ctx, chosen: list) -> list:
+    """bfd's weakdef pairing also for imported data that is not copied: a library's weak data
+    definition in .dynsym brings the global definition at its address (libc's `environ` brings
+    `__environ`), and that one each weak alias the pairing's walk reaches (as for copy
+    relocations: SharedFile.copy_names). The names joining are imported unreferenced, with the
+    library's binding (ctx.weakdef_imports)."""
+    have = set(map(id, chosen))
+    extra: list = []
+    for s in chosen:
+        if s.rank != SHARED or s.copyrel or s.type not in (0, 1) or s.file is None:   # NOTYPE, OBJECT
+            continue
+        so = s.file
+        if not so.is_shared or getattr(so, "dt_needed", False):
+            continue
+        _strong, names = so.copy_names(s.value, ctx.symtab, s.name)
+        for n in names:
+            if n == s.name:
+                continue
+            a = ctx.sym(n)
+            if a.rank == SHARED and a.file is so and id(a) not in have:
+                have.add(id(a))
+                extra.append(a)
+                ctx.weakdef_imports.add(id(a))
+    return extra
 
 
 def _relr_version(ctx):

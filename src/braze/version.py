@@ -244,6 +244,7 @@ def assign_versions(ctx) -> None:
             if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
     cxx = _demangler([p for n in nodes for p in n.pats], [s.name.partition("@")[0] for s in ours])
     used = set()
+    symver_nodes = set()      # nodes a `.symver` name assigned a symbol to
     for s in ours:
         name = s.name.partition("@")[0] if s.dyn_version else s.name
         cxx_name = cxx(name)
@@ -269,6 +270,7 @@ def assign_versions(ctx) -> None:
                 s.hidden_local = True
                 s.export = False
             s.version = t.index | (VERSYM_HIDDEN if hidden else 0)
+            symver_nodes.add(t.name)
             continue
         found = _find_version(nodes, name, cxx_name, used) if nodes else None
         if found is not None and found[1] and (name, False) in found[0].lists["global"][0] and \
@@ -292,6 +294,9 @@ def assign_versions(ctx) -> None:
     diag.check_errors()
     ctx.verdefs = []
     ctx.version_syms = []
+    # bfd marks VER_FLG_WEAK a node the script gave no patterns (`V { };`) when no `.symver` put a
+    # symbol in it (libdw's `ELFUTILS_0 { };`); --default-symver's node never
+    ctx.verdef_weak = {t.name for t in order if t is not default and not t.pats and t.name not in symver_nodes}
     if order:
         ctx.verdefs = [(out_name, [])] + [(t.name, t.parents) for t in order]
         for t in order:

@@ -102,6 +102,8 @@ class DynSym(Chunk):
                 value = undef_value(ctx, s)
                 size = 0
                 bind = STB_GLOBAL if s.ref_strong or (s.rank == 1 and not s.ref_regular) else STB_WEAK
+                if id(s) in ctx.weakdef_imports and not s.ref_regular:
+                    bind = s.bind        # (bfd: an unreferenced alias keeps the library's binding)
             SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
             o += 24
 
@@ -404,7 +406,8 @@ class VerDef(Chunk):
             size = self._entry_size(i)
             last = i + 1 == len(self.defs)
             aux = 20 + 20 if i == 0 and self.share_base_aux else 20
-            struct.pack_into("<HHHHIII", buf, o, 1, 1 if i == 0 else 0, i + 1, 1 + len(parents),
+            flags = 1 if i == 0 else (2 if name in ctx.verdef_weak else 0)     # VER_FLG_BASE/WEAK
+            struct.pack_into("<HHHHIII", buf, o, 1, flags, i + 1, 1 + len(parents),
                              sysv_hash(name.encode()), aux, 0 if last else size)
             if size > 20:
                 names = [name] + list(parents)
