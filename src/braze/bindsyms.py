@@ -519,7 +519,8 @@ def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], gc: bool,
                 (shared or s.ref_dynamic or (export_dynamic or s.export) and s.visibility != STV_HIDDEN
                  and s.visibility != STV_INTERNAL):
             pass        # (s.export: named by an executable's --dynamic-list, version.apply_dynamic_list)
-        elif s.linker_defined and s.name in exported and (export_dynamic or s.export) and not shared:
+        elif s.linker_defined and s.name in exported and (export_dynamic or s.export) and not shared \
+                and not s.hidden_local:
             pass
         else:
             continue

@@ -242,6 +242,9 @@ def assign_versions(ctx) -> None:
         order.insert(0, default)
     ours = [s for s in ctx.symtab.values()
             if s.rank >= COMMON and s.file is not None and not s.file.is_shared]
+    # (bfd applies a version script's `local:` only to an output with dynamic sections: a static
+    # executable's .symtab keeps its globals)
+    hide = bool(ctx.dynamic)
     cxx = _demangler([p for n in nodes for p in n.pats], [s.name.partition("@")[0] for s in ours])
     used = set()
     symver_nodes = set()      # nodes a `.symver` name assigned a symbol to
@@ -267,7 +270,7 @@ def assign_versions(ctx) -> None:
             ms = t.match("global", name, cxx_name)
             used.update(id(p) for p in ms)
             if not ms and t.match("local", name, cxx_name) and not cfg.export_dynamic:
-                s.hidden_local = True
+                s.hidden_local = hide
                 s.export = False
             s.version = t.index | (VERSYM_HIDDEN if hidden else 0)
             symver_nodes.add(t.name)
@@ -276,7 +279,7 @@ def assign_versions(ctx) -> None:
         if found is not None and found[1] and (name, False) in found[0].lists["global"][0] and \
                 _defined_here(ctx.symtab.get(f"{name}@{found[0].name}")):
             # bfd: a node naming `foo` literally while the objects define foo@NODE hides plain foo
-            s.hidden_local = True
+            s.hidden_local = hide
             s.export = False
             continue
         if found is None:
@@ -284,8 +287,24 @@ def assign_versions(ctx) -> None:
         elif found[1]:
             s.version = found[0].index
         else:
-            s.hidden_local = True
+            s.hidden_local = hide
             s.export = False
+    if nodes and not cfg.shared:
+        # bfd: the symbols its default script defines that an executable exports (-E: _edata,
+        # _end, __bss_start) go through the version script as the objects' do: `local: *` keeps
+        # them out of .dynsym (LOCAL in .symtab), a global pattern gives them its version
+        for n in EXPORTED_LINKER_SYMS:
+            s = ctx.symtab.get(n)
+            if s is None or not s.linker_defined:     # (defined at layout: no rank yet)
+                continue
+            found = _find_version(nodes, n, n, used)
+            if found is None:
+                s.version = default.index if default is not None and s.export else 1
+            elif found[1]:
+                s.version = found[0].index
+            else:
+                s.hidden_local = hide
+                s.export = False
     if cfg.no_undefined_version:
         for t in nodes:
             for p in reversed(t.lists["global"][0].values()):
@@ -299,7 +318,7 @@ def assign_versions(ctx) -> None:
     ctx.verdef_weak = {t.name for t in order if t is not default and not t.pats and t.name not in symver_nodes}
     if order:
         ctx.verdefs = [(out_name, [])] + [(t.name, t.parents) for t in order]
-        for t in order:
+        for t in order if hide else ():     # (no version symbols in a static .symtab, as bfd)
             v = Symbol(t.name)
             v.rank = STRONG
             v.is_abs = True
