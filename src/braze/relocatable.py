@@ -995,7 +995,6 @@ class _Relocatable:
             if o.type != SHT_NOBITS and data:
                 chunks.append((off, data))
                 off += len(data)
-        _bfd_strtab(self.strtab, syms)
         symdata = bytearray(24 * len(syms))
         for i, e in enumerate(syms):
             SYM.pack_into(symdata, 24 * i, *e)
@@ -1062,18 +1061,3 @@ class _Relocatable:
             return self.local_idx[id(obj)][sig]
         s = obj.syms[sig]
         return self.global_idx.get(id(s), 0)
-
-
-def _bfd_strtab(strtab: StrTab, syms: list) -> None:
-    """.strtab as bfd writes it: the names in the symbols' order, a name that ends another stored
-    inside it (symtab._repack_strtab); the symbols' name offsets follow."""
-    names = {o: n for n, o in strtab.map.items()}
-    strtab.reset()
-    for e in syms:
-        if e[0]:
-            strtab.add(names[e[0]])
-    strtab.merge_tails()
-    m = strtab.map
-    for i, e in enumerate(syms):
-        if e[0]:
-            syms[i] = (m[names[e[0]]],) + tuple(e[1:])

@@ -386,7 +386,8 @@ def build_symtab(ctx, chunks) -> list:
         if hidden and any(ent[0] == 0 for ent in locs):
             locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
-        _repack_strtab(strtab, locs, glob)
+        if keep is not None:
+            _repack_strtab(strtab, locs, glob)
         if cfg.pic:
             for n in ctx.target.pic_abs_linker_locals:
                 off = strtab.map.get(n)
@@ -445,24 +446,17 @@ def _retained(strtab, keep, hidden, glob):
     return hidden, out
 
 
-def _repack_strtab(strtab: StrTab, locs: list, glob: list) -> None:
-    """.strtab as bfd writes it: the names in the symbols' order (only those of the symbols kept:
-    --retain-symbols-file drops some), a name that ends another stored inside it (bfd's
-    _bfd_elf_strtab_finalize); the entries' name offsets follow."""
+def _repack_strtab(strtab, locs, glob) -> None:
+    """.strtab again with only the names of the symbols kept (--retain-symbols-file dropped others).
+    (bfd also stores a name that ends another inside it, in .symtab's order: not done for .strtab,
+    which is not loaded; it cost a third of the symbol table pass on big links.)"""
     names = {o: n for n, o in strtab.map.items()}
     strtab.reset()
     add = strtab.add
-    ent: tuple
-    for ent in locs:
-        add(names[ent[1]])
-    for ent in glob:
-        add(names[ent[0]])
-    strtab.merge_tails()
-    m = strtab.map
     for i, ent in enumerate(locs):
-        locs[i] = (ent[0], m[names[ent[1]]]) + ent[2:]
+        locs[i] = (ent[0], add(names[ent[1]])) + tuple(ent[2:])
     for i, ent in enumerate(glob):
-        glob[i] = (m[names[ent[0]]],) + ent[1:]
+        glob[i] = (add(names[ent[0]]),) + tuple(ent[1:])
 
 
 def _exe_forced_local(ctx: Any) -> set[int]:
