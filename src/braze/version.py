@@ -282,13 +282,7 @@ def assign_versions(ctx) -> None:
             s.hidden_local = hide
             s.export = False
             continue
-        if found is None:
-            s.version = default.index if default is not None and s.export else 1
-        elif found[1]:
-            s.version = found[0].index
-        else:
-            s.hidden_local = hide
-            s.export = False
+        _apply_found(s, found, default, hide)
     if nodes and not cfg.shared:
         # bfd: the symbols its default script defines that an executable exports (-E: _edata,
         # _end, __bss_start) go through the version script as the objects' do: `local: *` keeps
@@ -297,14 +291,7 @@ def assign_versions(ctx) -> None:
             s = ctx.symtab.get(n)
             if s is None or not s.linker_defined:     # (defined at layout: no rank yet)
                 continue
-            found = _find_version(nodes, n, n, used)
-            if found is None:
-                s.version = default.index if default is not None and s.export else 1
-            elif found[1]:
-                s.version = found[0].index
-            else:
-                s.hidden_local = hide
-                s.export = False
+            _apply_found(s, _find_version(nodes, n, n, used), default, hide)
     if cfg.no_undefined_version:
         for t in nodes:
             for p in reversed(t.lists["global"][0].values()):
@@ -327,6 +314,18 @@ def assign_versions(ctx) -> None:
             v.export = True
             v.version = t.index
             ctx.version_syms.append(v)
+
+
+def _apply_found(s, found, default, hide: bool) -> None:
+    """A symbol's version from _find_version's answer: the node of a global pattern, the base (or
+    --default-symver's) without one, hidden by a local one (in an output with dynamic sections)."""
+    if found is None:
+        s.version = default.index if default is not None and s.export else 1
+    elif found[1]:
+        s.version = found[0].index
+    else:
+        s.hidden_local = hide
+        s.export = False
 
 
 def _defined_here(s) -> bool:
