@@ -359,6 +359,6 @@ def test_target_help_after_other_options(work, direct_ld, args, first):
     assert braze[0] == bfd[0] and braze[1] == bfd[1]
     assert braze[3] == bfd[3] or first == "Usage: "     # (bfd's --help has its emulations' parts too)
     if first == "VERSION":
-        assert bfd[2][0].startswith("GNU ld") and braze[2][0].startswith("braze-")
+        assert bfd[2][0].startswith("GNU ld") and braze[2][0].startswith("GNU ld ") and "(braze-" in braze[2][0]
     elif first:
         assert bfd[2][0].startswith(first) and braze[2][0].startswith(first)
