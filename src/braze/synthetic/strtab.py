@@ -53,7 +53,7 @@ class StrTab(Chunk):
         self.size = self.end
 
     def merge_tails(self) -> None:
-        """bfd's _bfd_elf_strtab_finalize (.dynstr, .strtab, .shstrtab): a string that ends another
+        """bfd's _bfd_elf_strtab_finalize (.dynstr, .shstrtab): a string that ends another
         is stored inside it; the others keep the order they were added in. bfd sorts the strings
         by their reversed bytes and walks that order from the end, keeping the last string no
         suffix of the one after it as the home of those that are: a string's home is the longest of
