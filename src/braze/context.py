@@ -25,8 +25,8 @@ class Context:
         self.has_symver = False       # some object names a symbol with @VERSION (.symver)
         self.large_common_seen = False   # an object has a global large common symbol (Target.large_common_shndx)
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
-        self.verdef_weak: set = set()
-        self.weakdef_imports: set = set()  # id()s of imports .dynsym has only as a weak data alias's pair  # names of the verdefs flagged VER_FLG_WEAK
+        self.verdef_weak: set = set()     # names of the verdefs flagged VER_FLG_WEAK
+        self.weakdef_imports: set = set()  # id()s of imports .dynsym has only as a weak data alias's pair
         self.version_syms: list = []  # the absolute symbols bfd exports for each version name
         self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
         self.chunks: list = []        # output sections (incl. synthetic), in output order
