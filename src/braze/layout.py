@@ -357,21 +357,28 @@ def _rehome(ctx, chunks, dropped) -> None:
         elif not d.flags & wx and prev.flags & wx == SHF_EXECINSTR and ctx.config.separate_code:
             # read-only data after code: bfd's script aligns `.` to a page there first
             d.addr = align_up(prev.addr + prev.size, ctx.config.max_page_size)
-        best = nxt if nxt is not None else prev
-        if nxt is not None:
-            f_prev, f_next, f_d = _bfd_flags(prev), _bfd_flags(nxt), _bfd_flags(d)
-            if (f_prev ^ f_next) & (_F_ALLOC | _F_TLS | _F_LOAD):
-                if (f_next ^ f_d) & (_F_ALLOC | _F_TLS) or (f_prev & _F_LOAD and not f_next & _F_LOAD):
-                    best = prev
-            elif (f_prev ^ f_next) & _F_RO:
-                if (f_next ^ f_d) & _F_RO:
-                    best = prev
-            elif (f_prev ^ f_next) & _F_CODE:
-                if (f_next ^ f_d) & _F_CODE:
-                    best = prev
-            elif d.addr < nxt.addr:
-                best = prev
-        d.shndx = best.shndx
+        d.shndx = _nearby(prev, nxt, _bfd_flags(d), d.addr).shndx
+
+
+def _nearby(prev, nxt, f_d: int, addr: int):
+    """bfd's choice between the kept sections around a removed one (prev not None): the following
+    one unless it differs from the preceding in allocation/TLS/file contents, writability or code in
+    a way the removed one (flags f_d) does not, or starts past addr."""
+    if nxt is None:
+        return prev
+    f_prev, f_next = _bfd_flags(prev), _bfd_flags(nxt)
+    if (f_prev ^ f_next) & (_F_ALLOC | _F_TLS | _F_LOAD):
+        if (f_next ^ f_d) & (_F_ALLOC | _F_TLS) or (f_prev & _F_LOAD and not f_next & _F_LOAD):
+            return prev
+    elif (f_prev ^ f_next) & _F_RO:
+        if (f_next ^ f_d) & _F_RO:
+            return prev
+    elif (f_prev ^ f_next) & _F_CODE:
+        if (f_next ^ f_d) & _F_CODE:
+            return prev
+    elif addr < nxt.addr:
+        return prev
+    return nxt
 
 
 def _dropped_bounds(ctx, dropped) -> None:
@@ -828,6 +835,22 @@ def set_linker_symbol(ctx, name: str, value: int, chunk=None) -> None:
         s.value = value
 
 
+def _around(alloc, rank: int) -> tuple:
+    """The kept allocated sections ranked before and after a default-script statement that is not in
+    the output, and `.` at the statement when the one before is in the data segment (its end;
+    .tbss's start), else -1."""
+    prev = nxt = None
+    for c in alloc:
+        if c.rank < rank:
+            prev = c
+        elif c.rank > rank and nxt is None:
+            nxt = c
+    if prev is None or not prev.flags & (SHF_WRITE | SHF_TLS):
+        return prev, nxt, -1
+    v = prev.addr if prev.flags & SHF_TLS and prev.type == SHT_NOBITS else prev.addr + prev.size
+    return prev, nxt, v
+
+
 def _chunk_end(c) -> int:
     return c.addr + c.size
 
@@ -918,11 +941,15 @@ def define_symbols(ctx) -> None:
             set_linker_symbol(ctx, f"__{arr}_start", c.addr, c)
             set_linker_symbol(ctx, f"__{arr}_end", c.addr + c.size, c)
         else:
-            # bfd still defines them (empty) at the position the section would have
-            anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
-            v = anchor.addr if anchor is not None else 0
-            set_linker_symbol(ctx, f"__{arr}_start", v)
-            set_linker_symbol(ctx, f"__{arr}_end", v)
+            # bfd still defines them (empty) where the section would be; the section removed has no
+            # flags (no input section gave it any), which decides where its symbols go
+            prev, nxt, v = _around(alloc, rank_of_name("." + arr))
+            if v < 0:
+                anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
+                v = anchor.addr if anchor is not None else 0
+            home = nxt if prev is None else _nearby(prev, nxt, 0, v)
+            set_linker_symbol(ctx, f"__{arr}_start", v, home)
+            set_linker_symbol(ctx, f"__{arr}_end", v, home)
     rp = syn.rela_plt
     if rp in chunks:
         set_linker_symbol(ctx, "__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
