@@ -302,13 +302,15 @@ def server_bench(args, workdir: str) -> int:
     J.build_inputs(workdir, selected, verbose=True)
     script = os.path.join(os.path.dirname(sys.executable), "braze")
     cmd = [script if os.access(script, os.X_OK) else shutil.which("braze") or "braze"]
-    run = subprocess.Popen(cmd + ["run", "--", "sh", "-c", 'echo "${COMPILER_PATH%%:*}"; exec cat >/dev/null'],
+    run = subprocess.Popen(cmd + ["run", "--", "sh", "-c",
+                                  'echo "${COMPILER_PATH%%:*}"; echo "$BRAZE_RUN_SOCKET"; exec cat >/dev/null'],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        rundir = run.stdout.readline().strip()
-        if not os.path.basename(rundir).startswith("braze-run-"):
+        rundir = run.stdout.readline().strip()      # the client's directory
+        sock = run.stdout.readline().strip()
+        if not sock:
             die(f"`braze run` started no link server ({rundir!r}; is BRAZE_NO_SERVER set?)")
-        env = dict(os.environ, BRAZE_SERVER_TRACE="1")
+        env = dict(os.environ, BRAZE_SERVER_TRACE="1", BRAZE_RUN_SOCKET=sock)
         variants = {"bfd": J.linker_flags("bfd"), "braze": J.linker_flags("braze", lddir),
                     "braze-warm": J.linker_flags("braze", rundir)}
         rows = []

@@ -91,15 +91,20 @@ def test_shim_dir_is_stable(shim):
 @pytest.mark.parametrize("server", [False, True], ids=["no-server", "server"])
 def test_run_sets_compiler_path(shim, server):
     """Without the link server (BRAZE_NO_SERVER=1) COMPILER_PATH leads to the shim dir; with it, to the
-    run's own directory, whose `ld` is the server's client (tests/test_link_server.py)."""
+    directory of the server's client `ld` (tests/test_link_server.py), BRAZE_RUN_SOCKET to the run's."""
     extra = {"COMPILER_PATH": "/nonexistent/previous"} | ({} if server else {"BRAZE_NO_SERVER": "1"})
-    cmd, p = _braze("run", "--", "sh", "-c", 'echo "$COMPILER_PATH"; test -x "${COMPILER_PATH%%:*}/ld"',
-                    env=tool_env(extra))
+    cmd, p = _braze("run", "--", "sh", "-c", 'echo "$COMPILER_PATH"; echo "$BRAZE_RUN_SOCKET"; '
+                    'test -x "${COMPILER_PATH%%:*}/ld"', env=tool_env(extra))
     assert p.returncode == 0, _report(cmd, p)
-    parts = p.stdout.strip().split(os.pathsep)
+    lines = p.stdout.splitlines()
+    parts = lines[0].split(os.pathsep)
     if server:
-        assert os.path.basename(parts[0]).startswith("braze-run-"), _report(cmd, p)
-        assert not os.path.exists(parts[0]), "the run's directory was left behind\n" + _report(cmd, p)
+        # the client's directory is kept (a stored path to its ld still links); the run's is not
+        assert os.path.basename(parts[0]).startswith("run-") and os.path.isfile(os.path.join(parts[0], "ld")), \
+            _report(cmd, p)
+        assert os.path.basename(os.path.dirname(lines[1])).startswith("braze-run-"), _report(cmd, p)
+        assert not os.path.exists(os.path.dirname(lines[1])), "the run's directory was left behind\n" + \
+            _report(cmd, p)
     else:
         assert parts[0] == shim, f"COMPILER_PATH does not start with the shim dir {shim}\n" + _report(cmd, p)
     assert "/nonexistent/previous" in parts, "the previous COMPILER_PATH was dropped\n" + _report(cmd, p)

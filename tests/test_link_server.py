@@ -27,7 +27,8 @@ RUNS = (("prog", ()), ("prog", ("x", "y")), ("prog_static", ("a",)), ("tool", ()
 TRACE = {"BRAZE_SERVER_TRACE": "1"}
 SERVED = "braze: link server: served ("
 FALLBACK = "braze: link server: fallback"
-RUNDIR = '"${COMPILER_PATH%%:*}"'        # in a shell under `braze run`: the run's directory
+RUNDIR = '"${COMPILER_PATH%%:*}"'        # in a shell under `braze run`: the client's directory
+PIDFILE = '"$(dirname "$BRAZE_RUN_SOCKET")/server.pid"'      # in the run's own directory
 
 
 def _run(cmd, cwd, env=None, timeout=300, **kw):
@@ -122,7 +123,7 @@ def test_make_parallel_served(tmp_path, reference, client):
 
 def test_server_killed_mid_build(tmp_path, reference):
     d = _project(tmp_path, "p")
-    shell = (f"make -j2 tool && kill $(cat {RUNDIR}/server.pid) && sleep 0.5 && make -j4")
+    shell = (f"make -j2 tool && kill $(cat {PIDFILE}) && sleep 0.5 && make -j4")
     cmd, p = _braze_run(shell, d, TRACE)
     assert p.returncode == 0, _report(cmd, p)
     lines = [ln for ln in p.stderr.splitlines() if "link server" in ln]
@@ -291,7 +292,7 @@ def test_ctrl_c_before_server_answers(tmp_path, client):
     os.mkfifo(tmp_path / "in.o")
     (tmp_path / "interrupt.py").write_text(INTERRUPT_EARLY)
     env = {**TRACE, "BRAZE_SERVER_CLIENT": client}
-    shell = f"python3 interrupt.py {RUNDIR}/ld {RUNDIR}/server.pid; sleep 0.5"
+    shell = f"python3 interrupt.py {RUNDIR}/ld {PIDFILE}; sleep 0.5"
     cmd, p = _braze_run(shell, tmp_path, env, timeout=60)
     assert p.returncode == 0, _report(cmd, p)
     assert p.stdout == "status=130\n", _report(cmd, p)
@@ -306,7 +307,7 @@ def test_ctrl_c_before_server_answers(tmp_path, client):
 
 def test_server_leaves_with_braze_run(tmp_path):
     """`braze run` killed outright (SIGKILL): its server notices and exits."""
-    cmd = braze_command() + ["run", "--", "sh", "-c", f"echo $$; cat {RUNDIR}/server.pid; exec sleep 60"]
+    cmd = braze_command() + ["run", "--", "sh", "-c", f"echo $$; cat {PIDFILE}; exec sleep 60"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=tool_env(), cwd=tmp_path)
     sleeper = None
     try:
@@ -338,12 +339,38 @@ def _alive(pid: int) -> bool:
 
 
 def test_outliving_process_still_links_with_braze(tmp_path):
-    """After `braze run` ends its directory is gone; COMPILER_PATH then still leads to braze's plain
-    shim (a process that outlives the command must not silently link with the system ld)."""
-    cmd, p = _braze_run('echo "$COMPILER_PATH"', tmp_path)
+    """After `braze run` ends its own directory (socket, pid file) is gone; COMPILER_PATH still leads
+    to braze: the client's directory is kept, then the plain shim (a process that outlives the command
+    must not silently link with the system ld)."""
+    cmd, p = _braze_run('echo "$COMPILER_PATH"; echo "$BRAZE_RUN_SOCKET"', tmp_path)
     assert p.returncode == 0, _report(cmd, p)
-    path = p.stdout.strip()
-    assert not os.path.exists(path.split(os.pathsep)[0]), "the run's directory was left behind"
+    path, sock = p.stdout.split()
+    assert not os.path.exists(os.path.dirname(sock)), "the run's directory was left behind"
     q = _run(["gcc", "-print-prog-name=ld"], tmp_path, {"COMPILER_PATH": path})
+    assert q.stdout.strip() == os.path.join(path.split(os.pathsep)[0], "ld"), q.stdout + q.stderr
     shim = _run(braze_command() + ["shim-dir"], tmp_path).stdout.strip()
-    assert q.stdout.strip() == os.path.join(shim, "ld"), q.stdout + q.stderr
+    assert path.split(os.pathsep)[1] == shim, path
+
+
+@pytest.mark.parametrize("client", ["native", "python"])
+def test_stored_ld_path_after_run(tmp_path, reference, client):
+    """configure and libtool store `gcc -print-prog-name=ld` (libtool's LD=): after `braze run` has
+    ended, that path still links, in-process (the client finds no server), with the same bytes."""
+    d = _project(tmp_path, "p")
+    env = {**TRACE, "BRAZE_SERVER_CLIENT": client}
+    cmd, p = _braze_run("gcc -print-prog-name=ld > ld.path && make -j2 main.o shape.o util.o libutil.a",
+                        d, env)
+    assert p.returncode == 0, _report(cmd, p)
+    ld = (d / "ld.path").read_text().strip()
+    bindir = d / "stored"
+    bindir.mkdir()
+    (bindir / "ld").symlink_to(ld)      # gcc -B<dir> runs <dir>/ld: the stored path, as libtool's $LD
+    for extra in ({}, {"BRAZE_RUN_SOCKET": str(tmp_path / "gone" / "sock")}):   # (a leftover variable)
+        (d / "prog_static").unlink(missing_ok=True)
+        link = ["gcc", f"-B{bindir}/", "-o", "prog_static", "main.o", "shape.o", "libutil.a"]
+        q = _run(link, d, {**env, **extra})
+        assert q.returncode == 0, _report(link, q)
+        assert FALLBACK in q.stderr and SERVED not in q.stderr, _report(link, q)
+        assert (d / "prog_static").read_bytes() == reference["bytes"]["prog_static"]
+    r = _run([ld, "--version"], d, env)
+    assert r.returncode == 0 and "braze" in r.stdout, _report([ld, "--version"], r)

@@ -63,11 +63,11 @@ def _stamps(paths: list[str]) -> list:
     return out
 
 
-# The client: only C modules (_socket, marshal, _signal), so it starts in a few ms.  KEY, SOCK, PKG
-# are filled in by write_client().
+# The client: only C modules (_socket, marshal, _signal), so it starts in a few ms.  KEY and PKG are
+# filled in by write_client(); the run's socket comes from the environment (SOCKET_VAR).
 _CLIENT = r'''import sys, os, _socket, marshal, _signal
 KEY = %(key)r
-SOCK = %(sock)r
+SOCK = os.environ.get("BRAZE_RUN_SOCKET")
 PKG = %(pkg)r
 TRACE = os.environ.get("BRAZE_SERVER_TRACE")
 
@@ -131,6 +131,8 @@ def serve():
         cwd = os.getcwd()
     except OSError:
         return "no cwd"
+    if not SOCK:
+        return "no server"
     body = marshal.dumps((KEY, [os.fsencode(a) for a in sys.argv[1:]], os.fsencode(cwd),
                           dict(os.environb), um))
     try:
@@ -167,26 +169,49 @@ fallback(serve())
 '''
 
 
+SOCKET_VAR = "BRAZE_RUN_SOCKET"
+
+
 def write_client(rundir: str, key: str) -> str:
-    """Write the run's `ld` (the client) into `rundir`; return the socket path it connects to."""
-    sock = os.path.join(rundir, "sock")
-    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    client = os.path.join(rundir, "client.py")
-    with open(client, "w") as f:
-        f.write(_CLIENT % {"key": key, "sock": sock, "pkg": pkg})
+    """The directory of the run's `ld` (the client), kept in the user's cache per code key so the
+    path stays valid after the run: configure scripts and libtool store `gcc -print-prog-name=ld`,
+    and a link through it once the run is over (no SOCKET_VAR, or its socket gone) falls back to an
+    in-process link.  In `rundir` when the cache cannot be written."""
     from .main import _q, shim_dir
-    ld = os.path.join(rundir, "ld")
+    import hashlib
+    import shutil
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    fallback = os.path.join(shim_dir(), "ld")
     native = _native_client() if os.environ.get("BRAZE_SERVER_CLIENT") != "python" else None
-    if native is not None:
-        import shutil
-        with open(os.path.join(rundir, "ld.conf"), "w") as f:
-            f.write(f"{key}\n{sock}\n{os.path.join(shim_dir(), 'ld')}\n")
-        shutil.copyfile(native, ld)
-    else:
-        with open(ld, "w") as f:
-            f.write(f"#!/bin/sh\nexec {_q(sys.executable)} -E -S {_q(client)} \"$@\"\n")
-    os.chmod(ld, 0o755)
-    return sock
+    tag = hashlib.sha1(f"{key}\0{sys.executable}\0{pkg}\0{fallback}\0{native}".encode()).hexdigest()[:12]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    final = os.path.join(base, "braze", f"run-{tag}")
+    if os.path.isfile(os.path.join(final, "ld")):
+        return final
+    tmp = f"{final}.{os.getpid()}.tmp"
+    for d in (tmp, rundir):
+        try:
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, "client.py"), "w") as f:
+                f.write(_CLIENT % {"key": key, "pkg": pkg})
+            ld = os.path.join(d, "ld")
+            if native is not None:
+                with open(os.path.join(d, "ld.conf"), "w") as f:
+                    f.write(f"{key}\n{fallback}\n")
+                shutil.copyfile(native, ld)
+            else:
+                with open(ld, "w") as f:
+                    f.write(f"#!/bin/sh\nexec {_q(sys.executable)} -E -S {_q(os.path.join(rundir if d == rundir else final, 'client.py'))} \"$@\"\n")
+            os.chmod(ld, 0o755)
+            if d == rundir:
+                return d
+            os.rename(tmp, final)       # complete, or not there: (another run may have made it first)
+            return final
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if os.path.isfile(os.path.join(final, "ld")):
+                return final
+    raise OSError("cannot write the link client")
 
 
 def _native_client() -> str | None:
@@ -399,7 +424,8 @@ def run(cmd: list[str], env: dict) -> int:
     try:
         paths = _sources()
         key = code_key(paths)
-        sock = write_client(rundir, key)
+        client = write_client(rundir, key)
+        sock = os.path.join(rundir, "sock")
         if len(sock.encode()) > 100:        # sun_path holds 108 bytes
             raise OSError("socket path too long")
         import socket
@@ -425,9 +451,11 @@ def run(cmd: list[str], env: dict) -> int:
     with open(os.path.join(rundir, "server.pid"), "w") as f:
         f.write(f"{server}\n")
     env = dict(env)
-    # then the plain shim: a process that outlives CMD (and the run's directory) still links with braze
+    # the client (its directory outlives the run), then the plain shim: a process that outlives CMD
+    # still links with braze
     from .main import shim_dir
-    env["COMPILER_PATH"] = os.pathsep.join([rundir, shim_dir()] + ([env["COMPILER_PATH"]]
+    env[SOCKET_VAR] = sock
+    env["COMPILER_PATH"] = os.pathsep.join([client, shim_dir()] + ([env["COMPILER_PATH"]]
                                                                    if env.get("COMPILER_PATH") else []))
     child = None
     fwd = {}

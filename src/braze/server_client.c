@@ -2,7 +2,7 @@
  * compiler was found.  It does what client.py does, at a fraction of Python's start-up cost: send
  * argv, cwd, environment, umask and fds 0-2 to the server, forward signals to the link's process,
  * exit with its status.  Whenever the server cannot take the link it execs the plain in-process
- * braze (FALLBACK in ld.conf next to this executable).  The request is marshal data (Python's
+ * braze (FALLBACK in ld.conf next to this executable; the socket is $BRAZE_RUN_SOCKET).  The request is marshal data (Python's
  * format: tuple, list, dict, bytes, str, int), decoded by the server with marshal.loads. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,15 +29,15 @@ static void put(const void *p, size_t n) {
 static void put_u32(uint32_t v) { unsigned char b[4] = {v, v >> 8, v >> 16, v >> 24}; put(b, 4); }
 static void put_bytes(char type, const char *s, size_t n) { put(&type, 1); put_u32(n); put(s, n); }
 
-static char conf[3][PATH_MAX];      /* key, socket, fallback ld */
+static char conf[2][PATH_MAX];      /* key, fallback ld */
 static char **args;
 
 static void fallback(const char *why) {
     if (got_sig) _exit(128 + got_sig);     /* interrupted before the server took the link: no link */
     if (getenv("BRAZE_SERVER_TRACE")) fprintf(stderr, "braze: link server: fallback (%s)\n", why);
-    args[0] = conf[2];
-    execv(conf[2], args);
-    fprintf(stderr, "braze: error: cannot run %s: %s\n", conf[2], strerror(errno));
+    args[0] = conf[1];
+    execv(conf[1], args);
+    fprintf(stderr, "braze: error: cannot run %s: %s\n", conf[1], strerror(errno));
     _exit(1);
 }
 
@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
     *strrchr(self, '/') = 0;
     snprintf(path, sizeof path, "%s/ld.conf", self);
     FILE *f = fopen(path, "r");
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         if (!f || !fgets(conf[i], sizeof conf[i], f) || !strchr(conf[i], '\n')) {
             fprintf(stderr, "braze: error: link client: cannot read %s\n", path); return 1;
         } else *strchr(conf[i], '\n') = 0;
@@ -102,8 +102,10 @@ int main(int argc, char **argv) {
     }
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(conf[1]) >= sizeof sa.sun_path) fallback("socket path too long");
-    strcpy(sa.sun_path, conf[1]);
+    const char *sock = getenv("BRAZE_RUN_SOCKET");
+    if (!sock || !*sock) fallback("no server");
+    if (strlen(sock) >= sizeof sa.sun_path) fallback("socket path too long");
+    strcpy(sa.sun_path, sock);
     if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa)) fallback("server unreachable");
     unsigned char hdr[8]; uint64_t blen = len;
     for (int i = 0; i < 8; i++) hdr[i] = blen >> (8 * i);
