@@ -2604,8 +2604,14 @@ def _walk(env, st, kept):
             continue
         c = keptmap.get(id(s))
         if isinstance(s, OutSecStmt):
-            env.prefer_next = False
-            env.current = c if c is not None else st.chunk_of.get(id(s), env.current)
+            # bfd's current_section: an allocated output section; not a non-allocated one, nor one
+            # removed as empty (bfd marks it ignored unless its body assigns to `.`): `.` stays as
+            # it was, and so does a preference for the next section after an assignment to `.`
+            k = c if c is not None else st.chunk_of.get(id(s))
+            if k is not None and k.flags & SHF_ALLOC and (c is not None or getattr(k, "members", ()) and any(
+                    isinstance(b, Assign) and b.name == "." for b in s.body)):
+                env.prefer_next = False
+                env.current = k
         if c is None and isinstance(s, OutSecStmt) and s.phantom_align:
             # (bfd's empty linker-made .got: `.` stays, the LMA relation moves to it)
             region = regions.get(s.region[0]) if s.region is not None else \
