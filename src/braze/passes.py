@@ -961,7 +961,8 @@ def _allocate(ctx) -> None:
                 s.canonical_plt = True
         # bfd names an exported TLS symbol in its dynamic TLS relocations even when it binds locally
         # (-Bsymbolic): the loader then resolves it to this module's own definition
-        tls_sym = pre or (cfg.shared and s.export and s.rank >= COMMON)
+        # (and an executable's, when the target keeps its IE access: Target.exe_dynamic_tls_ie)
+        tls_sym = pre or ((cfg.shared or T.exe_dynamic_tls_ie) and s.export and s.rank >= COMMON)
         if nd & NEEDS_GOTTP and s.gottp_idx < 0:
             s.gottp_idx = got.add(GOT_TPOFF, s)
             slot = 8 * s.gottp_idx
