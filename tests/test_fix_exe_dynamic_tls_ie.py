@@ -53,6 +53,9 @@ CASES = [
     ("pie-export-dynamic-gd", ["-rdynamic", "nolib-gd.o", "def.o"]),
     ("pie-not-exported", ["nolib-ie.o", "def.o"]),
     ("pie-version-local", ["-Wl,--version-script=local.map", "-rdynamic", "nolib-ie.o", "def.o"]),
+    # no dynamic index without dynamic sections: LE as before (-E in a static link)
+    ("static-export-dynamic-gd", ["-static", "-Wl,-E", "nolib-gd.o", "def.o"]),
+    ("static-export-dynamic-ie", ["-static", "-Wl,-E", "nolib-ie.o", "def.o"]),
 ]
 
 

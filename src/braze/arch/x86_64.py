@@ -578,8 +578,9 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_GOTTPOFF:
-            if exe and not is_preemptible(ctx, s) and not (s.export and s.rank >= COMMON):
-                continue        # (bfd: IE -> LE unless the symbol has a dynamic index)
+            if exe and not is_preemptible(ctx, s) and not (weak_exe and s.export and s.rank >= COMMON):
+                continue        # (bfd: IE -> LE unless the symbol has a dynamic index: weak_exe,
+                                # a dynamic executable but a static PIE)
             _need(ctx, s, NEEDS_GOTTP | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             if shared:
                 ctx.static_tls = True
@@ -588,7 +589,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
-                elif s.export and s.rank >= COMMON:
+                elif weak_exe and s.export and s.rank >= COMMON:
                     _need(ctx, s, NEEDS_GOTTP)      # GD -> IE: its own TLS symbol in .dynsym
                 # the __tls_get_addr call is rewritten too, but its relocation is scanned all the same:
                 # bfd still gives a dynamic __tls_get_addr its PLT entry (GOT slot with -fno-plt)
@@ -604,7 +605,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
-                elif s.export and s.rank >= COMMON:
+                elif weak_exe and s.export and s.rank >= COMMON:
                     _need(ctx, s, NEEDS_GOTTP)      # TLSDESC -> IE, as GD
                 continue
             _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
