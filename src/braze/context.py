@@ -27,6 +27,9 @@ class Context:
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
         self.verdef_weak: set = set()     # names of the verdefs flagged VER_FLG_WEAK
         self.weakdef_imports: set = set()  # id()s of imports .dynsym has only as a weak data alias's pair
+        # id()s of those imports that are the global definition paired with a referenced weak one:
+        # bfd gives it the reference's flags, so .symtab lists it too (value: its binding there)
+        self.weakdef_symtab: dict[int, int] = {}
         self.version_syms: list = []  # the absolute symbols bfd exports for each version name
         self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
         self.chunks: list = []        # output sections (incl. synthetic), in output order

@@ -10,7 +10,7 @@ from _operator import itemgetter     # the builtin module: operator.py costs ~0.
 from . import diag
 from .diag import LinkError
 from .elf import (GNU_PROPERTY_STACK_SIZE, SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
-                  STT_FUNC, STB_GLOBAL, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
+                  STT_FUNC, STB_GLOBAL, STB_WEAK, STT_OBJECT, STT_COMMON, STT_NOTYPE, STT_GNU_IFUNC, STT_TLS,
                   STV_DEFAULT, STV_HIDDEN, STV_PROTECTED)
 from .chunks import Blob, Synthetic  # noqa: F401  (scriptlayout takes Blob from here)
 from .inputs.objparse import InputSection
@@ -961,7 +961,8 @@ def _allocate(ctx) -> None:
                 s.canonical_plt = True
         # bfd names an exported TLS symbol in its dynamic TLS relocations even when it binds locally
         # (-Bsymbolic): the loader then resolves it to this module's own definition
-        tls_sym = pre or (cfg.shared and s.export and s.rank >= COMMON)
+        # (and an executable's, when the target keeps its IE access: Target.exe_dynamic_tls_ie)
+        tls_sym = pre or ((cfg.shared or T.exe_dynamic_tls_ie) and s.export and s.rank >= COMMON)
         if nd & NEEDS_GOTTP and s.gottp_idx < 0:
             s.gottp_idx = got.add(GOT_TPOFF, s)
             slot = 8 * s.gottp_idx
@@ -1153,7 +1154,8 @@ def _weakdef_imports(ctx, chosen: list) -> list:
     definition in .dynsym brings the global definition at its address (libc's `environ` brings
     `__environ`), and that one each weak alias the pairing's walk reaches (as for copy
     relocations: SharedFile.copy_names). The names joining are imported unreferenced, with the
-    library's binding (ctx.weakdef_imports)."""
+    library's binding (ctx.weakdef_imports); the global definition paired with a weak alias the
+    objects reference also goes to .symtab, bound as that reference (ctx.weakdef_symtab)."""
     have = set(map(id, chosen))
     extra: list = []
     for s in chosen:
@@ -1162,7 +1164,7 @@ def _weakdef_imports(ctx, chosen: list) -> list:
         so = s.file
         if not so.is_shared or getattr(so, "dt_needed", False):
             continue
-        _strong, names = so.copy_names(s.value, ctx.symtab, s.name)
+        strong, names = so.copy_names(s.value, ctx.symtab, s.name)
         for n in names:
             if n == s.name:
                 continue
@@ -1171,6 +1173,8 @@ def _weakdef_imports(ctx, chosen: list) -> list:
                 have.add(id(a))
                 extra.append(a)
                 ctx.weakdef_imports.add(id(a))
+                if n == strong and s.ref_regular:
+                    ctx.weakdef_symtab[id(a)] = STB_GLOBAL if s.ref_strong else STB_WEAK
     return extra
 
 

@@ -186,6 +186,8 @@ class SymTab(Chunk):
             typ = STT_FUNC if typ == 10 else typ
             size = 0
             bind = STB_GLOBAL if s.ref_strong else STB_WEAK
+            if not s.ref_regular and id(s) in ctx.weakdef_symtab:
+                bind = ctx.weakdef_symtab[id(s)]     # (the weak alias's reference's binding)
         return (name, (bind << 4) | typ, other | s.sto_flags, shndx, value, size)
 
 
@@ -330,6 +332,9 @@ def build_symtab(ctx, chunks) -> list:
         gc_sections: bool = bool(cfg.gc_sections)
         symtab: dict[str, Symbol] = ctx.symtab
         weak_zero = ctx.weak_zero
+        # the global definition bfd pairs with a referenced weak data import (libc's __environ for
+        # environ) is in .symtab too (passes._weakdef_imports)
+        weakdef_symtab: dict[int, int] = ctx.weakdef_symtab
         unlisted: set = ctx.script_unlisted
         # HIDDEN(sym = …) in a script: local (an object's hidden reference alone leaves it GLOBAL HIDDEN)
         script_hidden: set = ctx.script_hidden
@@ -342,7 +347,8 @@ def build_symtab(ctx, chunks) -> list:
             if s.rank == NONE and not s.linker_defined and not s.ref_regular:
                 continue
             if s.rank == SHARED and not s.copyrel and (not s.ref_regular or
-                                                        gc_sections and not s.used_in_reloc):
+                                                        gc_sections and not s.used_in_reloc) \
+                    and id(s) not in weakdef_symtab:
                 continue        # (--gc-sections: bfd hides an import that no kept section uses)
             if s.rank == NONE and not s.ref_regular:
                 continue

@@ -117,6 +117,10 @@ class Target:
     # protected function (x86-64: both, naming the library; aarch64: the copy, without the library)
     protected_copy_error = " in {lib}"
     protected_cplt_error = True
+    # an executable's initial-exec access (and GD/TLSDESC relaxed to it) of its own TLS symbol that
+    # is in .dynsym keeps its GOT slot, with a dynamic TPOFF relocation naming the symbol (x86-64
+    # bfd relaxes it to local-exec only when the symbol has no dynamic index; aarch64 bfd always)
+    exe_dynamic_tls_ie = False
     drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default

@@ -578,8 +578,9 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _err_pic(ctx, obj, sec, off, t, s)
             continue
         if t == R_GOTTPOFF:
-            if exe and not is_preemptible(ctx, s):
-                continue
+            if exe and not is_preemptible(ctx, s) and not (weak_exe and s.export and s.rank >= COMMON):
+                continue        # (bfd: IE -> LE unless the symbol has a dynamic index: weak_exe,
+                                # a dynamic executable but a static PIE)
             _need(ctx, s, NEEDS_GOTTP | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             if shared:
                 ctx.static_tls = True
@@ -588,6 +589,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
+                elif weak_exe and s.export and s.rank >= COMMON:
+                    _need(ctx, s, NEEDS_GOTTP)      # GD -> IE: its own TLS symbol in .dynsym
                 # the __tls_get_addr call is rewritten too, but its relocation is scanned all the same:
                 # bfd still gives a dynamic __tls_get_addr its PLT entry (GOT slot with -fno-plt)
                 continue
@@ -602,6 +605,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if exe:
                 if is_preemptible(ctx, s):
                     _need(ctx, s, NEEDS_GOTTP | NEEDS_DYNSYM)
+                elif weak_exe and s.export and s.rank >= COMMON:
+                    _need(ctx, s, NEEDS_GOTTP)      # TLSDESC -> IE, as GD
                 continue
             _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             continue
@@ -1622,6 +1627,7 @@ class X86_64(Target):
     orphan_got_loads = frozenset((41, 42))      # GOTPCRELX, REX_GOTPCRELX
     name = "x86-64"
     e_machine = EM_X86_64
+    exe_dynamic_tls_ie = True
     emulations = EMULATIONS
     # bfd's --target-help lines of elf_x86_64, less the keywords braze refuses (noreloc-overflow,
     # report-relative-reloc)

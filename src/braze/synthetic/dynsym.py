@@ -103,7 +103,9 @@ class DynSym(Chunk):
                 size = 0
                 bind = STB_GLOBAL if s.ref_strong or (s.rank == 1 and not s.ref_regular) else STB_WEAK
                 if id(s) in ctx.weakdef_imports and not s.ref_regular:
-                    bind = s.bind        # (bfd: an unreferenced alias keeps the library's binding)
+                    # (bfd: an unreferenced alias keeps the library's binding; the global definition
+                    # paired with a referenced weak alias is bound as that reference)
+                    bind = ctx.weakdef_symtab.get(id(s), s.bind)
             SYM.pack_into(buf, o, name, (bind << 4) | typ, other, shndx, value, size)
             o += 24
 
