@@ -580,7 +580,7 @@ def _unreferenced_linker_locals(ctx, chunks, add) -> list:
         got = syn.got
     if got is not None:
         want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
-    out = []
+    out: list[tuple] = []
     for name, typ, chunk in want:
         s = ctx.symtab.get(name)
         if s is not None and s.linker_defined:
