@@ -874,6 +874,21 @@ def _before_non_tls(alloc, c):
     return alloc[i] if i >= 0 else None
 
 
+def got_symbol_place(ctx, chunks) -> tuple:
+    """_GLOBAL_OFFSET_TABLE_'s address and the output section holding it: .got.plt's start, or on a
+    target whose bfd puts it at its .got input (aarch64) that one's start, also where -z now made one
+    .got of .got.plt's words and then .got's (the symbol after the former, as bfd)."""
+    syn = ctx.syn
+    gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
+    gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
+    if ctx.target.got_symbol_at_got:
+        if syn.got in chunks:
+            gotbase, gotsec = syn.got.addr, syn.got
+        elif syn.gotplt in chunks and syn.gotplt.merged_got is not None:
+            gotbase = syn.got.addr
+    return gotbase, gotsec
+
+
 def define_symbols(ctx) -> None:
     """Give linker-defined symbols their values now that addresses are known."""
     syn = ctx.syn
@@ -881,10 +896,7 @@ def define_symbols(ctx) -> None:
     chunks = ctx.chunks
     alloc = [c for c in chunks if c.flags & SHF_ALLOC]
 
-    gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
-    gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
-    if ctx.target.got_symbol_at_got and syn.got in chunks:
-        gotbase, gotsec = syn.got.addr, syn.got
+    gotbase, gotsec = got_symbol_place(ctx, chunks)
     ctx.got_base = gotbase
     set_linker_symbol(ctx, "_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     if syn.dynamic is not None:

@@ -3756,10 +3756,8 @@ def _linker_symbols(ctx):
     def setv(name, value, chunk=None):
         set_linker_symbol(ctx, name, value, chunk)
 
-    gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
-    gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
-    if ctx.target.got_symbol_at_got and syn.got in chunks:
-        gotbase, gotsec = syn.got.addr, syn.got
+    from .layout import got_symbol_place
+    gotbase, gotsec = got_symbol_place(ctx, chunks)
     ctx.got_base = gotbase
     setv("_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     setv("__ehdr_start", ctx.base)

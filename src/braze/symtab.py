@@ -38,6 +38,7 @@ class SymTab(Chunk):
         self.shndx_table: SymTabShndx | None = None   # with 0xff00 or more output sections
         # name offsets of the linker-made locals the target's bfd writes as SHN_ABS in PIC output
         self.abs_names: set[int] = set()
+        self.tail = 0           # how many of the last locals stay last (the target's PLT mapping symbol)
 
     def _sec(self, o: int, shndx: int) -> int:
         """st_shndx for the symbol at file offset o in a section numbered shndx: past the reserved
@@ -133,8 +134,9 @@ class SymTab(Chunk):
                     f = (f[0], f[1], f[2], SHN_ABS, f[4], f[5])
                 out.append(f)
             elif kind == 3:                     # a linker-made local nothing referenced
-                _, name, typ, chunk = ent
-                shndx = SHN_ABS if name in self.abs_names else self._sec(o, chunk.shndx)
+                name, typ, chunk = ent[1], ent[2], ent[3]     # (ent[4]: the output section, when
+                sh = ent[4] if len(ent) > 4 else chunk        #  chunk is a part of one)
+                shndx = SHN_ABS if name in self.abs_names else self._sec(o, sh.shndx)
                 out.append((name, (STB_LOCAL << 4) | typ, 0, shndx, chunk.addr, 0))
             else:                               # a linker-made local with its own value and size
                 _, name, typ, chunk, value, size = ent
@@ -392,6 +394,10 @@ def build_symtab(ctx, chunks) -> list:
         if hidden and any(ent[0] == 0 for ent in locs):
             locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
+        plt = ctx.syn.plt
+        if ctx.target.plt_mapping_symbol and plt is not None and plt in chunks and plt.header_size():
+            locs.append((3, add(ctx.target.plt_mapping_symbol), 0, plt))
+            st.tail = 1         # (add_linker_locals puts the veneers' symbols before it)
         if keep is not None:
             _repack_strtab(strtab, locs, glob)
         if cfg.pic:
@@ -418,9 +424,12 @@ def add_linker_locals(ctx, syms) -> None:
     if st is None or not syms:
         return
     add = st.strtab.add
+    new: list = []
     if not any(ent[0] == 0 and ent[1] == 0 for ent in st.locals) and any(ent[0] == 0 for ent in st.locals):
-        st.locals.append((0, add("")))
-    st.locals.extend((4, add(n), typ, c, value, size) for n, typ, c, value, size in syms)
+        new.append((0, add("")))
+    new.extend((4, add(n), typ, c, value, size) for n, typ, c, value, size in syms)
+    at = len(st.locals) - st.tail
+    st.locals[at:at] = new
     st.update_size(ctx)
     st.strtab.update_size(ctx)
     if st.shndx_table is not None:
@@ -577,10 +586,14 @@ def _unreferenced_linker_locals(ctx, chunks, add) -> list:
         got = syn.got
     if got is not None:
         want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
-    out = []
+    out: list[tuple] = []
     for name, typ, chunk in want:
         s = ctx.symtab.get(name)
         if s is not None and s.linker_defined:
             continue            # referenced: already written from the symbol table
-        out.append((3, add(name), typ, chunk))
+        if chunk is syn.gotplt and ctx.target.got_symbol_at_got and syn.gotplt.merged_got is not None:
+            # (-z now's one .got: at the .got words after .got.plt's, in the section holding both)
+            out.append((3, add(name), typ, syn.gotplt.merged_got, syn.gotplt))
+        else:
+            out.append((3, add(name), typ, chunk))
     return out

@@ -702,11 +702,12 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if exe and not pic and s.rank == NONE and not s.linker_defined and s.bind != STB_LOCAL:
                 continue    # bfd (aarch64): a non-PIE's data pointer to an undefined weak symbol is 0
             if is_preemptible(ctx, s):
-                # bfd (aarch64): an executable's ABS64 counts as a PLT reference; a non-PIE points it
-                # at a function's canonical PLT entry even from writable data (a copy for read-only data)
-                if exe and s.rank == SHARED:
+                # bfd (aarch64): an ABS64 counts as a PLT reference, so a library's function gets a
+                # PLT entry (in -shared output too, unused there); a non-PIE points it at the
+                # function's canonical PLT entry even from writable data (a copy for read-only data)
+                if s.rank == SHARED:
                     func = s.type in (STT_FUNC, STT_GNU_IFUNC)
-                    if not pic and (func or not writable):
+                    if exe and not pic and (func or not writable):
                         _need(ctx, s, (NEEDS_PLT | NEEDS_CPLT if func else NEEDS_COPY) | NEEDS_DYNSYM)
                         continue
                     if func:
@@ -1528,6 +1529,8 @@ class AArch64(Target):
         return []
     got_symbol_at_got = True
     pic_abs_linker_locals = frozenset({"_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"})   # (bfd 2.40, measured: not -no-pie)
+    plt_mapping_symbol = "$x"        # (bfd: also with -x and --retain-symbols-file)
+    dyn_ifunc_plt0 = True            # (-static-pie: bfd's PLT0 before the IFUNC entries)
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True
     protected_copy_error = ""

@@ -84,6 +84,9 @@ class Target:
     # linker-made locals whose .symtab entry this target's bfd makes SHN_ABS in PIC output (the value
     # stays the address)
     pic_abs_linker_locals: frozenset = frozenset()
+    # the mapping symbol this target's bfd writes at its PLT's start (.plt with PLT0, not a static
+    # link's IFUNC stubs) as the last local of .symtab, after any veneer's; "" for none
+    plt_mapping_symbol = ""
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
     # bfd sorts .rela.dyn's IRELATIVE and relocations against IFUNC symbols after the others (x86-64's
     # reloc_class_ifunc; aarch64 bfd has no such class)
