@@ -730,6 +730,10 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 rela_dyn.relocs.append(RelativeReloc((sec, off, s, addend)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
+            elif pic and s.is_abs and s.rank >= COMMON and not s.linker_defined:
+                # bfd (measured): a slot reserved for a pointer to an absolute symbol and left unused,
+                # R_AARCH64_NONE (the word holds the value)
+                rela_dyn.relocs.append(NoneReloc())
             continue
         if cls == _C_PAGE or cls == _C_PREL:
             if t in (R_PREL64, R_PREL32, R_PREL16) and not sflags & SHF_ALLOC:
@@ -1504,7 +1508,10 @@ class AArch64(Target):
     lazy_slot_is_plt0 = True
     tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
     pltgot_stubs = False
+    dyn_ifunc_plt0 = True             # (the IFUNC entries are the ordinary ones; slots start at PLT0)
     got_header = True
+    dyn_got_header_kept = True
+    pic_got_abs_relative = True
     static_gotplt_with_got = True
 
     def static_empty_sections(self, ctx) -> list:
