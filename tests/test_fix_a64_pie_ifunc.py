@@ -4,9 +4,10 @@ bfd treats a PIE and a -static-pie output as dynamic ones: an IFUNC the program 
 (the ordinary adrp/ldr/add/br one) after a PLT0, its .got.plt slot starts out holding PLT0's address,
 and the IRELATIVE goes to .rela.plt (a GOT slot's to .rela.dyn).  A dynamic output always keeps
 .got's reserved first word (_DYNAMIC) and .got.plt's three, even when nothing uses the GOT.  braze
-wrote a bare 0x10-byte .plt (no PLT0, a 0 slot) and no .got.  Compared against bfd: the section
-headers (not .symtab/.strtab: bfd adds a `$x` mapping symbol for .plt, and tail-merges .strtab
-differently), for the freestanding links every allocated section's bytes but the build-id, for the
+wrote a bare 0x10-byte .plt (no PLT0, a 0 slot) and no .got, and (any dynamic output) no `$x`
+mapping symbol at .plt, which bfd adds after the other locals.  Compared against bfd: the section
+headers (not .strtab: bfd tail-merges it differently), for the freestanding links .symtab's locals and
+every allocated section's bytes but the build-id, for the
 glibc programs the dynamic relocations (as multisets: bfd orders IFUNC entries by its hash table) and
 PLT0, and the programs' runs under qemu (glibc's own IFUNCs of memcpy/strlen in -static-pie)."""
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _sections(path: Path) -> list[tuple]:
     rows = []
     for m in re.finditer(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+"
                          r"([0-9a-f]+)\s+(\S*)\s", out, re.M):
-        if m.group(1) not in (".symtab", ".strtab"):
+        if m.group(1) != ".strtab":
             rows.append(m.groups())
     return rows
 
@@ -109,6 +110,10 @@ def _raw(path: Path, name: str) -> bytes:
 
 def _view(path: Path, *args: str) -> str:
     return subprocess.run(["readelf", "-W", *args, str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def _locals(path: Path) -> list:
+    return [ln for ln in _view(path, "-s").partition("'.symtab'")[2].splitlines() if " LOCAL " in ln]
 
 
 def _dynsyms(path: Path) -> list:
@@ -156,7 +161,12 @@ def test_a64_pie_ifunc(root, braze_lddir, case):
     bfd = _link(root, braze_lddir, "bfd", case)
     braze = _link(root, braze_lddir, "braze", case)
     secs = _sections(bfd)
-    assert _sections(braze) == secs
+    if "static-pie" in case and CASES[case][2] == "run":
+        # (libc.a's .symtab: bfd makes its hidden symbols local and adds _TLS_MODULE_BASE_; not this fix)
+        secs = [r for r in secs if r[0] != ".symtab"]
+        assert [r for r in _sections(braze) if r[0] != ".symtab"] == secs
+    else:
+        assert _sections(braze) == secs
     names = [s[0] for s in secs]
     assert ".got" in names and ".got.plt" in names          # (the reserved words: what nil-* is about)
     for view in (["-l"], ["-d"]):
@@ -169,6 +179,7 @@ def test_a64_pie_ifunc(root, braze_lddir, case):
             assert _dump(braze, name) == _dump(bfd, name), name
         if not case.startswith("nil"):
             assert len(_raw(bfd, ".plt")) == 0x30              # PLT0 and the IFUNC's entry
+        assert _locals(braze) == _locals(bfd)
         return
     assert _relocs(braze) == _relocs(bfd)
     assert _raw(braze, ".plt")[:32] == _raw(bfd, ".plt")[:32]      # PLT0

@@ -43,7 +43,7 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             # the writer's driver: the base applies each section's parsed relocation list
             "apply_jobs",
             # branch thunks: x86-64 branches reach the whole address space
-            "add_thunks", "finish_thunks",
+            "add_thunks", "finish_thunks", "layout_locals",
             # bfd's default script fills code output sections on some machines only (aarch64's NOP)
             "bfd_script_fill",
             # bfd's always-made empty .got of a static link (x86-64), which aligns script LMAs

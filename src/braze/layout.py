@@ -243,6 +243,11 @@ def assign_addresses(ctx) -> None:
             raise LinkError("branch thunks: layout does not converge")
         target.finish_thunks(ctx)
         _assign(ctx, chunks)        # (.symtab grew)
+    extra = target.layout_locals(ctx)
+    if extra:
+        from .symtab import add_linker_locals
+        add_linker_locals(ctx, extra)
+        _assign(ctx, chunks)        # (.symtab grew)
     relr = syn.relr_dyn
     if relr is not None and relr.relocs:
         # .relr.dyn's size depends on the addresses of what it relocates, which follow it

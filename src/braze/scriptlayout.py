@@ -2357,6 +2357,10 @@ def layout(ctx) -> None:
     ctx.out_by_name = {c.name: c for c in chunks_final}
     if thunk_rounds:
         ctx.target.finish_thunks(ctx)   # (their symbols: .symtab grows before the file offsets)
+    extra = ctx.target.layout_locals(ctx)
+    if extra:
+        from .symtab import add_linker_locals
+        add_linker_locals(ctx, extra)
     _check_overlaps([c for _, c in kept], ctx.config.check_sections)
     segs = seg_fn(ctx, [c for _, c in kept], nph)
     if len(segs) > nph:

@@ -1589,6 +1589,15 @@ class AArch64(Target):
         finish_thunks(ctx)
 
     @staticmethod
+    def layout_locals(ctx) -> list:
+        """bfd's `$x` at the start of a dynamic output's .plt (not a static link's IFUNC stubs: .iplt),
+        after the stubs' symbols."""
+        plt = ctx.syn.plt
+        if ctx.dynamic and plt.size and any(c is plt for c in ctx.chunks):
+            return [("$x", 0, plt, plt.addr, 0)]
+        return []
+
+    @staticmethod
     def post_write(ctx, buf) -> None:
         post_write(ctx, buf)
 

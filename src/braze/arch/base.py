@@ -272,6 +272,11 @@ class Target:
     def finish_thunks(self, ctx) -> None:
         """Once layout is stable (after add_thunks added any): the thunks' final form and symbols."""
 
+    def layout_locals(self, ctx) -> list:
+        """Once layout is stable (after finish_thunks): linker-made locals the target adds at the end of
+        .symtab's locals, as symtab.add_linker_locals takes them (aarch64: .plt's mapping symbol)."""
+        return []
+
     # st_other bits besides the visibility that bfd keeps on a global symbol (the OR over its
     # definitions and references) and writes to .symtab and .dynsym (aarch64: STO_AARCH64_VARIANT_PCS)
     sto_flags_mask: int = 0
