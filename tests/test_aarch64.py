@@ -100,15 +100,12 @@ _KNOWN = {
     # to .dynsym, and names copy relocations after other aliases than braze
     ("environ_access", "pie"): {"dynsym"}, ("environ_access", "nopie"): {"dynsym"},
     ("copy_reloc", "pie"): {"dynsym"},
-    # bfd gives the GOT slot of an absolute --defsym symbol a RELATIVE relocation in a PIE
-    ("defsym", "pie"): {"dynrel_types"},
     # the type bfd gives an undefined weak reference (FUNC from libstdc++.a's declaration, braze: NOTYPE), so
     # bfd's PLT entry for it; and GOT slots of the symbols a non-PIE exports (GLOB_DAT in bfd)
     ("cxx_gnu_unique", "pie-static-libstdcxx"): {"dynsym", "dynrel_types"},
     ("cxx_gnu_unique", "nopie-static-libstdcxx"): {"dynsym", "dynrel_types"},
 }
-# -static-pie: bfd's .got has two more RELATIVE slots and its .rela.dyn two unused R_AARCH64_NONE
-_KNOWN_MODE = {"static-pie": {"dynrel_types"}}
+_KNOWN_MODE: dict = {}
 
 
 def _links(store, name, mode, lddir):

@@ -922,9 +922,12 @@ def _allocate(ctx) -> None:
             elif T.glob_dat_exported_got and dyn and not pic and s.export and s.rank >= COMMON:
                 # bfd (aarch64): a non-PIE's GOT slot of a symbol it exports is filled by ld.so
                 rela_dyn.relocs.append(DynReloc(R_GLOB_DAT, got, slot, s))
-            elif pic and (not s.is_abs or s.script_abs) and not (s.rank == NONE and not s.linker_defined):
+            elif pic and (not s.is_abs or s.script_abs or T.pic_got_abs_relative) and \
+                    not (s.rank == NONE and not s.linker_defined):
                 # (bfd: an assignment's symbol, --defsym included, moves with the image in PIC output)
                 rela_dyn.relocs.append(DynReloc(R_RELATIVE, got, slot, None, s, 0))
+                # bfd also writes the link-time address in the slot (the loader uses the addend)
+                got.static_words[s.got_idx] = (WORD_ADDR, s)
             else:
                 got.static_words[s.got_idx] = (WORD_ADDR, s)
         if nd & NEEDS_PLT:
@@ -1044,7 +1047,8 @@ def _allocate(ctx) -> None:
         # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
         got.tlsdesc_got_idx = got.add(GOT_ADDR, None)
         plt.tlsdesc_tramp = True
-    if T.got_header and got.nslots == 1 and got.tlsld_idx < 0 and not _got_symbol_used(ctx):
+    if T.got_header and got.nslots == 1 and got.tlsld_idx < 0 and not _got_symbol_used(ctx) and \
+            not (dyn and T.dyn_got_header_kept):
         got.nslots = 0                  # (only the reserved word: no .got, as bfd)
         got.entries.clear()
         got.static_words.clear()

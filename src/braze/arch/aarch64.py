@@ -731,6 +731,10 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 rela_dyn.relocs.append(RelativeReloc((sec, off, s, addend)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
+            elif pic and s.is_abs and s.rank >= COMMON and not s.linker_defined:
+                # bfd (measured): a slot reserved for a pointer to an absolute symbol and left unused,
+                # R_AARCH64_NONE (the word holds the value)
+                rela_dyn.relocs.append(NoneReloc())
             continue
         if cls == _C_PAGE or cls == _C_PREL:
             if t in (R_PREL64, R_PREL32, R_PREL16) and not sflags & SHF_ALLOC:
@@ -1506,6 +1510,8 @@ class AArch64(Target):
     tlsdesc_tramp_size = TLSDESC_TRAMP_SIZE
     pltgot_stubs = False
     got_header = True
+    dyn_got_header_kept = True
+    pic_got_abs_relative = True
     static_gotplt_with_got = True
 
     def static_empty_sections(self, ctx) -> list:
@@ -1530,7 +1536,9 @@ class AArch64(Target):
     got_symbol_at_got = True
     pic_abs_linker_locals = frozenset({"_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"})   # (bfd 2.40, measured: not -no-pie)
     plt_mapping_symbol = "$x"        # (bfd: also with -x and --retain-symbols-file)
-    dyn_ifunc_plt0 = True            # (-static-pie: bfd's PLT0 before the IFUNC entries)
+    # (PIE and -static-pie: bfd's PLT0 before the IFUNC entries, which are the ordinary ones; their
+    # .got.plt slots start at PLT0)
+    dyn_ifunc_plt0 = True
     glob_dat_exported_got = True
     ifunc_got_via_gotplt = True
     protected_copy_error = ""

@@ -78,6 +78,11 @@ class Target:
     # a dynamic output's (-static-pie too) IFUNC entries make PLT0 and are lazy entries after it
     dyn_ifunc_plt0 = False
     got_header = False                # .got[0] is reserved (for _DYNAMIC; aarch64), .got.plt[0] then 0
+    # a dynamic output keeps that reserved .got word (and .got.plt's) even when nothing uses the GOT
+    dyn_got_header_kept = False
+    # PIC output: an absolute symbol's GOT slot gets a RELATIVE relocation too (aarch64 bfd, measured:
+    # the loader then adds the load address; x86-64 bfd writes the value alone)
+    pic_got_abs_relative = False
     static_gotplt_with_got = False    # a static link's .got comes with .got.plt's reserved words (aarch64 bfd)
     static_got_entsize = 8            # .got's sh_entsize in a link without dynamic sections (bfd's)
     got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
