@@ -955,13 +955,13 @@ def define_symbols(ctx) -> None:
         else:
             # bfd still defines them (empty) where the section would be; the section removed has no
             # flags (no input section gave it any), which decides where its symbols go
-            prev, nxt, v = _around(alloc, rank_of_name("." + arr))
-            if v < 0:
+            before, after, at = _around(alloc, rank_of_name("." + arr))
+            if at < 0:
                 anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
-                v = anchor.addr if anchor is not None else 0
-            home = nxt if prev is None else _nearby(prev, nxt, 0, v)
-            set_linker_symbol(ctx, f"__{arr}_start", v, home)
-            set_linker_symbol(ctx, f"__{arr}_end", v, home)
+                at = anchor.addr if anchor is not None else 0
+            home = after if before is None else _nearby(before, after, 0, at)
+            set_linker_symbol(ctx, f"__{arr}_start", at, home)
+            set_linker_symbol(ctx, f"__{arr}_end", at, home)
     rp = syn.rela_plt
     if rp in chunks:
         set_linker_symbol(ctx, "__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
