@@ -3453,7 +3453,8 @@ def _user_load_sections(cfg, seg, room: int) -> None:
     memsz = filesz = room
     off = seg.offset + room
     for i, c in enumerate(seg.chunks):
-        tbss = c.type == SHT_NOBITS and c.flags & SHF_TLS     # (no room in a PT_LOAD)
+        # (no room in a PT_LOAD; bfd reads the header's flags, see _file_offsets)
+        tbss = c.type == SHT_NOBITS and (c.flags | getattr(c, "shdr_flags", 0)) & SHF_TLS
         if not tbss:
             end = seg.paddr + memsz
             adjust = c.lma - end
@@ -3553,7 +3554,9 @@ def _file_offsets(ctx, chunks, segs, nph):
                     fend = c.addr + c.size
                 else:               # where the segment's file bytes end so far (as bfd)
                     c.offset = seg.offset + (fend - seg.vaddr)
-                if not (c.type == SHT_NOBITS and c.flags & SHF_TLS):
+                # (bfd's ELF_TBSS_SPECIAL reads the header's flags: a made .tdata left empty is
+                # NOBITS TLS there, no room in the PT_LOAD either)
+                if not (c.type == SHT_NOBITS and (c.flags | getattr(c, "shdr_flags", 0)) & SHF_TLS):
                     mend = max(mend, c.addr + c.size)
             seg.filesz = fend - seg.vaddr
             seg.memsz = mend - seg.vaddr
