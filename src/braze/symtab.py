@@ -5,7 +5,7 @@ import _struct as struct
 
 from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
                   STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
-                  SHN_XINDEX, STT_GNU_IFUNC, STB_GNU_UNIQUE)
+                  SHN_XINDEX, STT_GNU_IFUNC, STB_GNU_UNIQUE, SHF_TLS, SHF_ALLOC)
 from .address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
 from .inputs.object import InputSection
 from .sections import Chunk, merged_offset
@@ -137,7 +137,8 @@ class SymTab(Chunk):
                 name, typ, chunk = ent[1], ent[2], ent[3]     # (ent[4]: the output section, when
                 sh = ent[4] if len(ent) > 4 else chunk        #  chunk is a part of one)
                 shndx = SHN_ABS if name in self.abs_names else self._sec(o, sh.shndx)
-                out.append((name, (STB_LOCAL << 4) | typ, 0, shndx, chunk.addr, 0))
+                out.append((name, (STB_LOCAL << 4) | typ, 0, shndx,
+                            chunk.addr - tls_start if typ == STT_TLS else chunk.addr, 0))
             else:                               # a linker-made local with its own value and size
                 _, name, typ, chunk, value, size = ent
                 out.append((name, (STB_LOCAL << 4) | typ, 0, self._sec(o, chunk.shndx), value, size))
@@ -574,7 +575,8 @@ _LINKER_LOCAL_TYPES = {"_DYNAMIC": STT_OBJECT, "_GLOBAL_OFFSET_TABLE_": STT_OBJE
 
 def _unreferenced_linker_locals(ctx, chunks, add) -> list:
     """The locals bfd defines whether or not anything refers to them: _DYNAMIC and __GNU_EH_FRAME_HDR
-    in a dynamic link, _GLOBAL_OFFSET_TABLE_ whenever there is a GOT."""
+    in a dynamic link, _GLOBAL_OFFSET_TABLE_ whenever there is a GOT, and on some targets
+    _TLS_MODULE_BASE_ whenever there is TLS."""
     syn = ctx.syn
     want = []
     if ctx.dynamic and syn.dynamic is not None and syn.dynamic in chunks:
@@ -586,6 +588,10 @@ def _unreferenced_linker_locals(ctx, chunks, add) -> list:
         got = syn.got
     if got is not None:
         want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
+    if ctx.target.tls_module_base_local:
+        tls = next((c for c in chunks if c.flags & SHF_TLS and c.flags & SHF_ALLOC), None)
+        if tls is not None:
+            want.append(("_TLS_MODULE_BASE_", STT_TLS, tls))
     out: list[tuple] = []
     for name, typ, chunk in want:
         s = ctx.symtab.get(name)

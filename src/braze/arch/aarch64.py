@@ -1535,6 +1535,7 @@ class AArch64(Target):
         return []
     got_symbol_at_got = True
     pic_abs_linker_locals = frozenset({"_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"})   # (bfd 2.40, measured: not -no-pie)
+    tls_module_base_local = True
     plt_mapping_symbol = "$x"        # (bfd: also with -x and --retain-symbols-file)
     # (PIE and -static-pie: bfd's PLT0 before the IFUNC entries, which are the ordinary ones; their
     # .got.plt slots start at PLT0)

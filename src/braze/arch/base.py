@@ -92,6 +92,9 @@ class Target:
     # the mapping symbol this target's bfd writes at its PLT's start (.plt with PLT0, not a static
     # link's IFUNC stubs) as the last local of .symtab, after any veneer's; "" for none
     plt_mapping_symbol = ""
+    # this target's bfd defines _TLS_MODULE_BASE_ (a local at the TLS segment's start) in every link
+    # with TLS, referenced or not (aarch64); x86-64's only when something refers to it
+    tls_module_base_local = False
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64)
     # bfd sorts .rela.dyn's IRELATIVE and relocations against IFUNC symbols after the others (x86-64's
     # reloc_class_ifunc; aarch64 bfd has no such class)
