@@ -69,12 +69,19 @@ def _commons(ctx) -> list:
     the names the link entered: the objects' global names and each kept library's dynamic symbols
     (a default version as `name`, `name@VER` and `name@@VER`, another as `name@VER`; libraries
     --as-needed dropped are taken out again)."""
-    from .explain import _bfd_hash, _PRIMES
+    from .explain import _bfd_hash
     from .chunks import Blob
     syms = [s for s in ctx.symtab.values()
             if s.file is not None and isinstance(s.section, Blob) and s.section.name.endswith("COMMON")]
     if len(syms) < 2:
         return syms
+    size = bfd_hash_size(ctx)
+    return sorted(syms, key=lambda s: _bfd_hash(s.name.encode()) % size)
+
+
+def bfd_hash_size(ctx) -> int:
+    """The number of buckets of bfd's link hash table at the end of the link (see _commons)."""
+    from .explain import _PRIMES
     names = set(_entered_names(ctx))
     for so in ctx.dsos:
         if not so.is_alive:
@@ -92,7 +99,20 @@ def _commons(ctx) -> list:
     size = 4051
     while len(names) > size * 3 // 4:
         size = next(p for p in _PRIMES if p > size)
-    return sorted(syms, key=lambda s: _bfd_hash(s.name.encode()) % size)
+    return size
+
+
+def common_allocation_order(ctx, commons: list) -> list:
+    """The order bfd's default script places COMMON symbols in: each input's own COMMON section
+    (`*(COMMON)`, inputs in load order) holds the commons that input owns, allocated in bfd's hash
+    table walk (the order of -Map's "Allocating common symbols")."""
+    if len(commons) < 2:
+        return commons
+    from .explain import _bfd_hash
+    size = bfd_hash_size(ctx)
+    pos = {id(o): i for i, o in enumerate(ctx.objs)}
+    last = len(pos)
+    return sorted(commons, key=lambda s: (pos.get(id(s.file), last), _bfd_hash(s.name.encode()) % size))
 
 
 def _entered_names(ctx) -> list:
