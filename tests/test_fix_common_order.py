@@ -3,7 +3,9 @@ program: gfortran's COMMON blocks /INFOC/, /CLAENV/, /SSLCT/… are common symbo
 bfd's default script places each input's own COMMON section (`*(COMMON)`, inputs in load order); an
 input's section holds the commons it owns, allocated in bfd's hash-table walk (-Map's "Allocating
 common symbols" order) and starts aligned to the largest of their alignments. braze placed them in
-symbol-table order, each at its own alignment.
+symbol-table order, each at its own alignment. Many commons share buckets: bfd's chains put the
+newest name first and its growing table rehashes them; -Map's "Allocating common symbols" list
+(the same walk) is compared too.
 Compared: every defined symbol's (value, size, section) and the sections' (name, address, size,
 alignment), for PIE, -no-pie and -static links, and the program's output."""
 from __future__ import annotations
@@ -31,6 +33,11 @@ FORTRAN_SUB = ("      subroutine s\n      common /blk/ x(100), n, z(7)\n      co
                "      k = 4\n      w(1) = 0\n      end\n")
 
 
+# three files of 150 commons each (sizes from a fixed formula): names share buckets of bfd's table
+MANY = ["".join(f"int c{f}_{i}[{(i * 7 + f * 3) % 40 + 1}];\n" for i in range(150)) for f in range(3)]
+MANY[0] += '#include <stdio.h>\nextern int c1_5[];\nint main(void) { c1_5[0] = 1; puts("ok"); return c1_5[0] - 1; }\n'
+
+
 def _readelf(*args) -> str:
     return subprocess.run(["readelf", "-W", *map(str, args)], capture_output=True, text=True,
                           env=tool_env(), check=True).stdout
@@ -52,9 +59,10 @@ def _view(path) -> tuple[list, list]:
 @pytest.fixture(scope="module")
 def work(tmp_path_factory, braze_lddir):
     w = BuildDir(tmp_path_factory.mktemp("commonorder"), braze_lddir)
-    for name, text in (("a.c", A), ("b.c", B), ("c.c", C)):
+    for name, text in (("a.c", A), ("b.c", B), ("c.c", C), ("m0.c", MANY[0]), ("m1.c", MANY[1]),
+                       ("m2.c", MANY[2])):
         (w.root / name).write_text(text)
-    w.run(["gcc", "-O1", "-fcommon", "-fPIE", "-c", "a.c", "b.c", "c.c"])
+    w.run(["gcc", "-O1", "-fcommon", "-fPIE", "-c", "a.c", "b.c", "c.c", "m0.c", "m1.c", "m2.c"])
     if shutil.which("gfortran"):
         (w.root / "fm.f").write_text(FORTRAN_MAIN)
         (w.root / "fs.f").write_text(FORTRAN_SUB)
@@ -63,7 +71,8 @@ def work(tmp_path_factory, braze_lddir):
 
 
 PROGRAMS = {"c": ("gcc", ["a.o", "b.o", "c.o"]), "c-rev": ("gcc", ["c.o", "b.o", "a.o"]),
-            "fortran": ("gfortran", ["fm.o", "fs.o"])}
+            "fortran": ("gfortran", ["fm.o", "fs.o"]), "many": ("gcc", ["m0.o", "m1.o", "m2.o"]),
+            "many-rev": ("gcc", ["m2.o", "m0.o", "m1.o"])}
 
 
 @pytest.mark.parametrize("mode", ["-pie", "-no-pie", "-static"])
@@ -78,4 +87,20 @@ def test_common_places_vs_bfd(work, prog, mode):
         work.run([driver, *work.ld(linker), mode, "-o", exe, *objs])
         ran = work.run([f"./{exe}"])
         res[linker] = (*_view(work.root / exe), ran.stdout)
+    assert res["test"] == res["bfd"]
+
+
+def _allocating(map_text: str) -> list[str]:
+    part = map_text.split("Allocating common symbols", 1)[1].split("\n\n", 2)[1]
+    return [ln.split()[0] for ln in part.splitlines() if ln.strip() and not ln.startswith(" ")]
+
+
+@pytest.mark.parametrize("mode", ["-pie", "-static"])
+def test_map_allocating_commons_vs_bfd(work, mode):
+    res = {}
+    for linker in ("bfd", "test"):
+        exe = f"many-map{mode}-{linker}"
+        work.run(["gcc", *work.ld(linker), mode, "-o", exe, f"-Wl,-Map,{exe}.map", "m0.o", "m1.o", "m2.o"])
+        res[linker] = _allocating((work.root / f"{exe}.map").read_text())
+    assert len(res["bfd"]) >= 450       # (libc.a adds its own in -static)
     assert res["test"] == res["bfd"]
