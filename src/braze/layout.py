@@ -918,8 +918,8 @@ def define_symbols(ctx) -> None:
         # no data after the TLS or RELRO part: `.` stays past it, and bfd's section_for_dot
         # skips TLS sections for the section these symbols are relative to
         edata = floor
-        nxt = alloc.index(last_data) + 1 if last_data in alloc else len(alloc)
-        last_data = next((c for c in alloc[nxt:] if c.flags & SHF_WRITE and not c.flags & SHF_TLS), None) \
+        after = alloc.index(last_data) + 1 if last_data in alloc else len(alloc)
+        last_data = next((c for c in alloc[after:] if c.flags & SHF_WRITE and not c.flags & SHF_TLS), None) \
             or _before_non_tls(alloc, last_data)
     for n in ("_edata", "edata"):
         set_linker_symbol(ctx, n, edata, last_data)
