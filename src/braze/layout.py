@@ -484,6 +484,15 @@ def _segments(ctx, chunks, splits=frozenset()):
     return segs
 
 
+def _bare_name(obj) -> str:
+    """bfd's name of an input in its executable-stack warnings (bfd_get_filename): an archive
+    member's own name, without the archive's."""
+    ar = obj.archive
+    if ar is not None and obj.name.startswith(ar.path + "(") and obj.name.endswith(")"):
+        return obj.name[len(ar.path) + 1:-1]
+    return obj.name
+
+
 def _stack_flags(ctx):
     cfg = ctx.config
     if cfg.execstack is True:
@@ -501,12 +510,13 @@ def _stack_flags(ctx):
     ex = [o for o in have if o.exec_stack]
     if ex:
         if cfg.warn_execstack is not False:
-            diag.warn(f"{ex[0].name}: requires executable stack (because the .note.GNU-stack section is executable)")
+            diag.warn(f"{_bare_name(ex[0])}: requires executable stack (because the .note.GNU-stack section is "
+                      "executable)")
         return PF_R | PF_W | PF_X
     if len(have) != len(objs) and ctx.target.missing_note_execstack:
         missing = [o for o in objs if not o.has_gnu_stack][-1]     # bfd names the last one
         if cfg.warn_execstack is not False:
-            diag.warn(f"{missing.name}: missing .note.GNU-stack section implies executable stack")
+            diag.warn(f"{_bare_name(missing)}: missing .note.GNU-stack section implies executable stack")
             # (bfd prints this line without "warning:")
             diag.warn("NOTE: This behaviour is deprecated and will be removed in a future version of the linker",
                       located=True)

@@ -69,12 +69,18 @@ def _commons(ctx) -> list:
     the names the link entered: the objects' global names and each kept library's dynamic symbols
     (a default version as `name`, `name@VER` and `name@@VER`, another as `name@VER`; libraries
     --as-needed dropped are taken out again)."""
-    from .explain import _bfd_hash, _PRIMES
     from .chunks import Blob
     syms = [s for s in ctx.symtab.values()
             if s.file is not None and isinstance(s.section, Blob) and s.section.name.endswith("COMMON")]
     if len(syms) < 2:
         return syms
+    walk = _walk_positions(ctx, {s.name for s in syms})
+    return sorted(syms, key=lambda s: walk.get(s.name, 0))
+
+
+def bfd_hash_size(ctx) -> int:
+    """The number of buckets of bfd's link hash table at the end of the link (see _commons)."""
+    from .explain import _PRIMES
     names = set(_entered_names(ctx))
     for so in ctx.dsos:
         if not so.is_alive:
@@ -92,7 +98,49 @@ def _commons(ctx) -> list:
     size = 4051
     while len(names) > size * 3 // 4:
         size = next(p for p in _PRIMES if p > size)
-    return sorted(syms, key=lambda s: _bfd_hash(s.name.encode()) % size)
+    return size
+
+
+def common_allocation_order(ctx, commons: list) -> list:
+    """The order bfd's default script places COMMON symbols in: each input's own COMMON section
+    (`*(COMMON)`, inputs in load order) holds the commons that input owns, allocated in bfd's hash
+    table walk (the order of -Map's "Allocating common symbols")."""
+    if len(commons) < 2:
+        return commons
+    walk = _walk_positions(ctx, {s.name for s in commons})
+    pos = {id(o): i for i, o in enumerate(ctx.objs)}
+    last = len(pos)
+    return sorted(commons, key=lambda s: (pos.get(id(s.file), last), walk.get(s.name, 0)))
+
+
+def _walk_positions(ctx, wanted: set) -> dict:
+    """{name: place in bfd's hash-table walk} for the names in `wanted`: the table simulated with the
+    objects' global names entered first (load order), then the kept libraries' dynamic names (as
+    bfd_hash_size counts them), so that a bucket's chain order (newest first) and the rehashes of a
+    growing table are bfd's as far as that entry order is."""
+    from .explain import _bfd_hash_order
+    names = _entered_names(ctx)
+    seen = set(names)
+    for so in ctx.dsos:
+        if not so.is_alive:
+            continue
+        more: list = []
+        for i in range(len(so.def_names)):
+            d = so.row(i)
+            n, ver = d[0], d[6]
+            if ver is None:
+                more.append(n)
+            elif d[7]:
+                more.append(f"{n}@{ver}")
+            else:
+                more.extend((n, f"{n}@{ver}", f"{n}@@{ver}"))
+        more.extend(so.undefs)
+        for n in more:
+            if n not in seen:
+                seen.add(n)
+                names.append(n)
+    order = [n for n in _bfd_hash_order(names) if n in wanted]
+    return {n: i for i, n in enumerate(order)}
 
 
 def _entered_names(ctx) -> list:

@@ -107,7 +107,7 @@ def hash_order(ctx, commons: list) -> list:
     """The order bfd allocates COMMON symbols in without --sort-common: a walk of its link hash table,
     bucket by bucket, the table sized by the names the link entered (mapfile's model: 4051 buckets,
     then bigger primes when more than 3/4 full), the latest symbol of a bucket first. (braze's ELF
-    output has them in symbol table order.) Two commons in one bucket of a table that grew are
+    output: mapfile.common_allocation_order.) Two commons in one bucket of a table that grew are
     refused rather than guessed (bfd's rehash reorders a bucket's chain)."""
     from .explain import _bfd_hash, _PRIMES
     from .mapfile import _entered_names

@@ -600,6 +600,15 @@ def bin_sections(ctx) -> None:
     commons = common_symbols(ctx.symtab)
     if cfg.sort_common:
         commons.sort(key=_minus_common_align)
+    elif len(commons) > 1:
+        from .mapfile import common_allocation_order
+        commons = common_allocation_order(ctx, commons)
+    # bfd's COMMON section of each input (one per kind: .bss, .tbss, large) starts aligned to the
+    # largest alignment of the commons it holds
+    group_align: dict[tuple[int, int], int] = {}
+    for s in commons:
+        gk = (id(s.file), _common_kind(s))
+        group_align[gk] = max(group_align.get(gk, 1), s.common_align)
     T = ctx.target
     for s in commons:
         oname, flags = (".tbss", SHF_ALLOC | SHF_WRITE | SHF_TLS) if s.type == STT_TLS else \
@@ -608,7 +617,11 @@ def bin_sections(ctx) -> None:
         if large:
             # the target's large commons: bfd's script has `*(LARGE_COMMON)` last in .lbss
             oname, flags = T.large_common_section, T.large_common_flags
-        b = Blob("LARGE_COMMON" if large else "COMMON", s.size, max(1, s.common_align))
+        calign: int = max(1, s.common_align)
+        galign: int = group_align.pop((id(s.file), _common_kind(s)), 0)
+        if galign > calign:
+            calign = galign
+        b = Blob("LARGE_COMMON" if large else "COMMON", s.size, calign)
         bss = outs.get(oname)
         if bss is None:
             bss = outs[oname] = OutputSection(oname, SHT_NOBITS, flags)
@@ -635,6 +648,13 @@ def bin_sections(ctx) -> None:
     ctx.eh_inputs = eh_inputs
     if getattr(ctx, "defsym_exprs", None):
         _place_defsyms(ctx)
+
+
+def _common_kind(s) -> int:
+    """Which of an input's COMMON sections bfd puts s in: 0 COMMON, 1 thread-local, 2 large."""
+    if s.type == STT_TLS:
+        return 1
+    return 2 if s.large_common else 0
 
 
 def check_preinit_array(ctx) -> None:

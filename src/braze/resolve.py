@@ -375,13 +375,18 @@ class Reader:
         real = real_path(path)
         if real in self.dso_paths:
             so = self.dso_paths[real]
-            if not as_needed and so.is_alive:
-                so.as_needed = False
-            elif not so.is_alive:
-                if tr is not None:
-                    tr.dso_mentions(so)
-                self.try_as_needed(so)
-            return
+            if so.is_alive or as_needed:
+                if not as_needed:
+                    so.as_needed = False
+                elif not so.is_alive:
+                    if tr is not None:
+                        tr.dso_mentions(so)
+                    self.try_as_needed(so)
+                return
+            # bfd forgets an --as-needed library it found unneeded: named again without --as-needed,
+            # it is read afresh here (DT_NEEDED at this place, under this name)
+            self._forget_dropped(so)
+            del self.dso_paths[real]
         view = self.open(path)
         magic = bytes(view[:8])
         if magic[:4] == b"\x7fELF":
@@ -405,8 +410,11 @@ class Reader:
                 if not so.has_soname:
                     so.soname = needed_name or path
                 self.dso_paths[real] = so
-                if so.soname in self.sonames:
-                    return
+                old = self.sonames.get(so.soname)
+                if old is not None:
+                    if old.is_alive or as_needed:
+                        return
+                    self._forget_dropped(old)     # (as above: this copy is read afresh)
                 self.sonames[so.soname] = so
                 from .symwarn import dso_warning_texts
                 texts = dso_warning_texts(so)
@@ -455,6 +463,11 @@ class Reader:
                 tr.script(path, from_lib)
             self.add_script(path, view, as_needed, static, tscript=spec is not None and spec.tscript,
                             nlib=getattr(spec, "lib_dirs_before", None))
+
+    def _forget_dropped(self, so: SharedFile) -> None:
+        """An unneeded --as-needed library about to be read again without --as-needed."""
+        if self.sonames.get(so.soname) is so:
+            del self.sonames[so.soname]
 
     def _symbol_warnings(self, file, texts, dynamic: bool) -> None:
         """`.gnu.warning.SYM` sections of an input being read, as bfd handles them then: SYM already

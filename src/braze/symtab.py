@@ -370,6 +370,8 @@ def build_symtab(ctx, chunks) -> list:
                 continue        # no kept relocation uses it (see passes._check_undefined); -u names stay
             if s.rank == NONE and not s.linker_defined and s.visibility != 0:
                 continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
+            if s.rank == NONE and not shared and name == "__tls_get_addr" and not s.linker_defined:
+                continue        # an executable's TLS calls, all relaxed, left it undefined: bfd omits it
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 if name == "_GLOBAL_OFFSET_TABLE_" and getattr(ctx, "got_omitted", False):
                     continue    # no GOT section (only a bare symbol-table reference): bfd omits it
@@ -492,7 +494,7 @@ def _exe_forced_local(ctx: Any) -> set[int]:
     for k, s in cand.items():
         if export_all or s.ref_dynamic or s.dyn_tried or k in listed:
             out.add(k)
-    if cfg.pie and not ctx.static_pie and len(out) < len(cand):
+    if cfg.pie and len(out) < len(cand):
         # (a byte per symbol of each object: a typed loop, not a find() per PLT32-called symbol)
         seen: list[int]      # (arch scan_section's pc_seen)
         syms: list[Symbol | None]

@@ -23,6 +23,8 @@ def _place(obj, sec, off, src):
     hit = lookup(obj, sec, off)
     if hit is not None:
         return hit[0], f"{hit[0]}:{hit[1]}"
+    if src is None:
+        return None, f"({sec.name}+0x{off:x})"      # (bfd: a function found, but no STT_FILE before it)
     return src, f"{src or obj.name}:({sec.name}+0x{off:x})"
 
 

@@ -434,6 +434,13 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _weak_ref(ctx, s, 0)
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
+            elif exe and s.rank == NONE and s.name == "__tls_get_addr":
+                # the relaxed TLS sequences' calls to it, defined nowhere: bfd imports nothing
+                if pic and not st.static_pie and ctx.dynamic:
+                    # (a dynamic PIE: bfd still reserves an unnamed PLT entry, R_X86_64_NONE in .rela.plt)
+                    raise LinkError(f"{obj.name}: a call to `__tls_get_addr' that no library defines, in a "
+                                    "dynamic PIE, is not supported (bfd's unused PLT entry)")
+                continue
             elif may_be_preemptible(s, shared) and is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
             elif st.static_pie and s.rank == NONE and not s.linker_defined and s.visibility == STV_DEFAULT:
