@@ -80,25 +80,53 @@ def _commons(ctx) -> list:
 
 def bfd_hash_size(ctx) -> int:
     """The number of buckets of bfd's link hash table at the end of the link (see _commons)."""
-    from .explain import _PRIMES
-    names = set(_entered_names(ctx))
+    return _table_sizes(_entry_count(ctx, _entered_names(ctx)))[-1][1]
+
+
+def _dso_entries(so) -> list:
+    """The names a kept library enters in bfd's table: a default version as `name`, `name@VER` and
+    `name@@VER`, another as `name@VER`, an unversioned one as `name`, and its references."""
+    out: list = []
+    names = so.def_names
+    vers = so.columns()[5]
+    hidden = so.def_hidden
+    versions = so.versions
+    for i in range(len(names)):
+        n = names[i]
+        v = vers[i] & 0x7fff
+        ver = versions.get(v) if v > 1 else None
+        if ver is None:
+            out.append(n)
+        elif hidden[i]:
+            out.append(n + "@" + ver)
+        else:
+            out.append(n)
+            out.append(n + "@" + ver)
+            out.append(n + "@@" + ver)
+    out.extend(so.undefs)
+    return out
+
+
+def _entry_count(ctx, entered: list) -> int:
+    """How many names bfd's table holds at the end: the objects' (`entered`), then the libraries'."""
+    seen = set(entered)
     for so in ctx.dsos:
-        if not so.is_alive:
-            continue
-        for i in range(len(so.def_names)):
-            d = so.row(i)
-            n, ver = d[0], d[6]
-            if ver is None:
-                names.add(n)
-            elif d[7]:
-                names.add(f"{n}@{ver}")
-            else:
-                names.update((n, f"{n}@{ver}", f"{n}@@{ver}"))
-        names.update(so.undefs)
+        if so.is_alive:
+            seen.update(_dso_entries(so))
+    return len(seen)
+
+
+def _table_sizes(count: int) -> list:
+    """[(k, size)]: after the k-th entry bfd's table has `size` buckets (4051 to start, the next
+    prime of explain._PRIMES once more than 3/4 full), for a table that ends with `count` entries."""
+    from .explain import _PRIMES
+    out = [(0, 4051)]
     size = 4051
-    while len(names) > size * 3 // 4:
+    while count > size * 3 // 4:
+        k = size * 3 // 4 + 1          # (the entry that makes it grow)
         size = next(p for p in _PRIMES if p > size)
-    return size
+        out.append((k, size))
+    return out
 
 
 def common_allocation_order(ctx, commons: list) -> list:
@@ -114,32 +142,51 @@ def common_allocation_order(ctx, commons: list) -> list:
 
 
 def _walk_positions(ctx, wanted: set) -> dict:
-    """{name: place in bfd's hash-table walk} for the names in `wanted`: the table simulated with the
-    objects' global names entered first (load order), then the kept libraries' dynamic names (as
-    bfd_hash_size counts them), so that a bucket's chain order (newest first) and the rehashes of a
-    growing table are bfd's as far as that entry order is."""
-    from .explain import _bfd_hash_order
-    names = _entered_names(ctx)
-    seen = set(names)
-    for so in ctx.dsos:
-        if not so.is_alive:
+    """{name: place in bfd's hash-table walk} for the names in `wanted` (objects' names): bfd's table
+    replayed with fewer names, each entered at its place in bfd's entry order (objects first, in
+    load order) and rehashed where the whole table grows. A new entry goes to the head of its chain
+    and a rehash moves each chain's runs of equal hashes, lowest bucket first, to the head of their
+    new chain, so the libraries' names (entered after the objects') never come between two of
+    these; the objects' other names only can, by splitting such a run: they are replayed too when
+    two wanted names hash alike (bfd's hash is weak: c0_38 and c0_75 collide)."""
+    from .explain import _bfd_hash
+    entered = _entered_names(ctx)
+    growth = _table_sizes(_entry_count(ctx, entered))
+    hashes = {n: _bfd_hash(n.encode()) for n in wanted}
+    replay = None if len(set(hashes.values())) < len(hashes) else wanted
+    table: dict = {}
+    size = growth[0][1]
+    g = 1
+
+    def rehash(newsize: int) -> dict:
+        new: dict = {}
+        for b in sorted(table):
+            chain = table[b]
+            i = 0
+            while i < len(chain):
+                j = i + 1
+                while j < len(chain) and chain[j][0] == chain[i][0]:
+                    j += 1
+                new.setdefault(chain[i][0] % newsize, [])[:0] = chain[i:j]
+                i = j
+        return new
+
+    for k, n in enumerate(entered, 1):
+        if replay is not None and n not in replay:
             continue
-        more: list = []
-        for i in range(len(so.def_names)):
-            d = so.row(i)
-            n, ver = d[0], d[6]
-            if ver is None:
-                more.append(n)
-            elif d[7]:
-                more.append(f"{n}@{ver}")
-            else:
-                more.extend((n, f"{n}@{ver}", f"{n}@@{ver}"))
-        more.extend(so.undefs)
-        for n in more:
-            if n not in seen:
-                seen.add(n)
-                names.append(n)
-    order = [n for n in _bfd_hash_order(names) if n in wanted]
+        while g < len(growth) and growth[g][0] < k:
+            size = growth[g][1]
+            table = rehash(size)
+            g += 1
+        h = hashes.get(n)
+        if h is None:
+            h = _bfd_hash(n.encode())
+        table.setdefault(h % size, []).insert(0, (h, n))
+    while g < len(growth):
+        size = growth[g][1]
+        table = rehash(size)
+        g += 1
+    order = [n for b in sorted(table) for _h, n in table[b] if n in wanted]
     return {n: i for i, n in enumerate(order)}
 
 
