@@ -23,6 +23,19 @@ def symbol_rows(path, cwd, names, prefix: str = "", dyn: bool = False) -> list[t
                   if len(f) == 8 and f[0].endswith(":") and f[7] in names)
 
 
+def named_symbol_rows(path, names, prefix: str = "") -> list[tuple]:
+    """(name, value, type, bind, section *name*) of the named .symtab symbols, sorted: comparable
+    between two links whose section indices differ."""
+    secs = {}
+    for ln in tool(["readelf", "-SW", path], None, prefix).splitlines():
+        f = ln.replace("[ ", "[").split()
+        if f and f[0].startswith("[") and f[0][1:-1].isdigit():
+            secs[f[0][1:-1]] = f[1]
+    out = tool(["readelf", "-sW", path], None, prefix).partition("Symbol table '.symtab'")[2]
+    return sorted((f[7], f[1], f[3], f[4], secs.get(f[6], f[6])) for f in (ln.split() for ln in out.splitlines())
+                  if len(f) == 8 and f[7] in names)
+
+
 def section_words(path, cwd, section: str, prefix: str = "") -> list[str]:
     """The section's contents as objdump -s shows them (address and words, without the ASCII)."""
     lines = tool(["objdump", "-s", "-j", section, path], cwd, prefix).splitlines()[4:]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from elfrows import named_symbol_rows
 from harness import tool_env
 
 A64 = "aarch64-linux-gnu-"
@@ -36,20 +37,6 @@ def root(tmp_path_factory) -> Path:
     return d
 
 
-def _row(path: Path, readelf: str) -> list[tuple]:
-    env = tool_env()
-    secs = {}
-    for ln in subprocess.run([readelf, "-SW", str(path)], capture_output=True, text=True, env=env,
-                             check=True).stdout.splitlines():
-        f = ln.replace("[ ", "[").split()
-        if f and f[0].startswith("[") and f[0][1:-1].isdigit():
-            secs[f[0][1:-1]] = f[1]
-    out = subprocess.run([readelf, "-sW", str(path)], capture_output=True, text=True, env=env,
-                         check=True).stdout.partition("Symbol table '.symtab'")[2]
-    return [(f[1], f[3], f[4], secs.get(f[6], f[6])) for f in (ln.split() for ln in out.splitlines())
-            if len(f) == 8 and f[7] == "_TLS_MODULE_BASE_"]
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_tls_module_base(root, braze_lddir, case):
     pre, mode = CASES[case]
@@ -63,7 +50,7 @@ def test_tls_module_base(root, braze_lddir, case):
         p = subprocess.run([pre + "gcc", *ld, mode, obj, "-o", str(out)], cwd=root, env=tool_env(),
                            capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
-        rows[linker] = _row(out, pre + "readelf")
+        rows[linker] = named_symbol_rows(out, {"_TLS_MODULE_BASE_"}, pre)
     if pre:
-        assert len(rows["bfd"]) == 1 and rows["bfd"][0][1:3] == ("TLS", "LOCAL")
+        assert len(rows["bfd"]) == 1 and rows["bfd"][0][2:4] == ("TLS", "LOCAL")
     assert rows["braze"] == rows["bfd"]

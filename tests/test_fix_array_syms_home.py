@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from elfrows import named_symbol_rows
 from harness import tool_env
 
 A64 = "aarch64-linux-gnu-"
@@ -61,20 +62,6 @@ def root(tmp_path_factory) -> Path:
     return d
 
 
-def _rows(path: Path, readelf: str) -> list[tuple]:
-    env = tool_env()
-    secs = {}
-    for ln in subprocess.run([readelf, "-SW", str(path)], capture_output=True, text=True, env=env,
-                             check=True).stdout.splitlines():
-        f = ln.replace("[ ", "[").split()
-        if f and f[0].startswith("[") and f[0][1:-1].isdigit():
-            secs[f[0][1:-1]] = f[1]
-    out = subprocess.run([readelf, "-sW", str(path)], capture_output=True, text=True, env=env,
-                         check=True).stdout.partition("Symbol table '.symtab'")[2]
-    return sorted((f[7], f[1], f[4], secs.get(f[6], f[6])) for f in (ln.split() for ln in out.splitlines())
-                  if len(f) == 8 and f[7] in NAMES)
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_array_syms_home(root, braze_lddir, case):
     prefix, flags, src = CASES[case]
@@ -87,6 +74,6 @@ def test_array_syms_home(root, braze_lddir, case):
         p = subprocess.run([prefix + "gcc", *ld, *flags, src, "-o", str(out)], cwd=root, env=tool_env(),
                            capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
-        rows[linker] = _rows(out, prefix + "readelf")
+        rows[linker] = named_symbol_rows(out, NAMES, prefix)
     assert any(r[0] == "__preinit_array_start" for r in rows["bfd"])
     assert rows["braze"] == rows["bfd"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from elfrows import named_symbol_rows
 from harness import tool_env
 
 C = r"""
@@ -110,20 +111,6 @@ def root(tmp_path_factory) -> Path:
     return d
 
 
-def _rows(path: Path) -> list[tuple]:
-    env = tool_env()
-    secs = {}
-    for ln in subprocess.run(["readelf", "-SW", str(path)], capture_output=True, text=True, env=env,
-                             check=True).stdout.splitlines():
-        f = ln.replace("[ ", "[").split()
-        if f and f[0].startswith("[") and f[0][1:-1].isdigit():
-            secs[f[0][1:-1]] = f[1]
-    out = subprocess.run(["readelf", "-sW", str(path)], capture_output=True, text=True, env=env,
-                         check=True).stdout.partition("Symbol table '.symtab'")[2]
-    return sorted((f[7], f[1], secs.get(f[6], f[6])) for f in (ln.split() for ln in out.splitlines())
-                  if len(f) == 8 and f[7] in NAMES)
-
-
 @pytest.mark.parametrize("case", [*SCRIPTS, "default-after-tbss"])
 def test_script_dot_section(root, braze_lddir, case):
     if case == "default-after-tbss":
@@ -137,6 +124,6 @@ def test_script_dot_section(root, braze_lddir, case):
         p = subprocess.run(["gcc", *ld, *args, "-o", str(out)], cwd=root, env=tool_env(), capture_output=True,
                            text=True)
         assert p.returncode == 0, p.stderr
-        rows[linker] = _rows(out)
+        rows[linker] = named_symbol_rows(out, NAMES)
     assert len(rows["bfd"]) >= (1 if case.startswith("default") else 4)
     assert rows["braze"] == rows["bfd"]
