@@ -522,6 +522,8 @@ def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], gc: bool,
         elif s.linker_defined and s.name in exported and (export_dynamic or s.export) and not shared \
                 and not s.hidden_local:
             pass
+        elif s.linker_defined and s.name in exported and s.ref_dynamic and not s.hidden_local:
+            pass        # (a library's definition that bfd's default script redefined: passes._own_script_syms)
         else:
             continue
         seen.add(s)

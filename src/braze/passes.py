@@ -106,6 +106,8 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = cfg.start_stop_visibility
     if dso_bounds:
         _own_bounds(ctx, dso_bounds)
+    if ctx.lscript is None and ctx.pending_lscript is None and not cfg.relocatable:
+        _own_script_syms(ctx, EXPORTED_LINKER_SYMS + tuple(extra))
     _define_defsyms(ctx)
     if (cfg.undef_objects == "ignore" or cfg.warn_unresolved) and ctx.dynamic and not cfg.shared \
             and not ctx.static_pie:
@@ -330,6 +332,28 @@ def _own_bounds(ctx, syms) -> None:
         s.ref_dynamic = True        # (bfd's was_dynamic: it stays in .dynsym)
         s.linker_defined = True
         s.visibility = ctx.config.start_stop_visibility
+
+
+def _own_script_syms(ctx, names) -> None:
+    """_edata, _end, __bss_start (and the target's extra ones) that a library exports: bfd's default
+    script assigns them unconditionally, and an assignment redefines a dynamic definition, which
+    then stays in .dynsym (an executable's and a shared library's: CPython's _tkinter, linked
+    against a libtk8.6.so exporting them).  braze bound them to the library's definition."""
+    lazy = getattr(getattr(ctx, "reader", None), "dso_defs", None) or {}
+    for name in names:
+        s = ctx.symtab.get(name)
+        if s is None and name in lazy:
+            s = ctx.sym(name)       # (a library's definition nothing referenced: bound now)
+        if s is None or s.rank != SHARED:
+            continue
+        s.rank = NONE
+        s.file = s.section = s.verneed = s.dyn_version = None
+        s.value = s.size = s.type = 0
+        s.version = 1
+        s.def_dynamic = False
+        s.ref_dynamic = True        # (bfd's was_dynamic: it stays in .dynsym)
+        s.ref_regular = True        # (and in .symtab)
+        s.linker_defined = True
 
 
 def _place_defsyms(ctx) -> None:
