@@ -200,8 +200,9 @@ def write_client(rundir: str, key: str) -> str:
                     f.write(f"{key}\n{fallback}\n")
                 shutil.copyfile(native, ld)
             else:
+                script = os.path.join(rundir if d == rundir else final, "client.py")   # (where it will be)
                 with open(ld, "w") as f:
-                    f.write(f"#!/bin/sh\nexec {_q(sys.executable)} -E -S {_q(os.path.join(rundir if d == rundir else final, 'client.py'))} \"$@\"\n")
+                    f.write(f"#!/bin/sh\nexec {_q(sys.executable)} -E -S {_q(script)} \"$@\"\n")
             os.chmod(ld, 0o755)
             if d == rundir:
                 return d
