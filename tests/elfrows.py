@@ -2,6 +2,7 @@
 "aarch64-linux-gnu-"): symbol rows, a section's words, the dynamic relocations in their order."""
 from __future__ import annotations
 
+import re
 import subprocess
 
 from harness import tool_env
@@ -47,3 +48,21 @@ def dyn_relocs(path, cwd, prefix: str = "") -> list[str]:
     out = tool(["readelf", "-rW", path], cwd, prefix)
     return [" ".join(f[2:3] + f[4:]) for f in (line.split() for line in out.splitlines())
             if len(f) > 2 and f[2].startswith("R_")]
+
+
+def global_syms(path, dyn: bool) -> set:
+    """(name@version, type, bind, visibility, defined?) of the non-local entries of .symtab/.dynsym."""
+    out = tool(["readelf", "-W", "--dyn-syms" if dyn else "--syms", path], None)
+    if not dyn:
+        out = out[out.index("'.symtab'"):]
+    rows = set()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 8 and f[0].rstrip(":").isdigit() and f[4] != "LOCAL" and f[0] != "0:":
+            rows.add((re.sub(r" \(\d+\)$", "", " ".join(f[7:])), f[3], f[4], f[5], f[6] != "UND"))
+    return rows
+
+
+def set_diff(got: set, ref: set) -> str:
+    """An assertion message: what only braze's and only bfd's set holds."""
+    return f"\n only braze: {sorted(got - ref)}\n only bfd:   {sorted(ref - got)}"

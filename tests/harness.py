@@ -54,6 +54,18 @@ def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def link_in(srcdir: Path, lddir: str | None, name: str, args) -> Path:
+    """gcc ARGS -o srcdir/{bfd,test}/NAME, run in srcdir with ld.bfd (lddir None) or the linker in
+    lddir: the same file name for both (a version or soname named after it stays equal)."""
+    d = srcdir / ("bfd" if lddir is None else "test")
+    d.mkdir(exist_ok=True)
+    out = d / name
+    cmd = ["gcc", *([f"-B{lddir}/"] if lddir else []), *args, "-o", str(out)]
+    p = subprocess.run(cmd, cwd=srcdir, capture_output=True, text=True, env=tool_env())
+    assert p.returncode == 0, f"{cmd}: {p.stderr}"
+    return out
+
+
 def run_env(home: Path, extra: dict[str, str]) -> dict[str, str]:
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C", "LANG": "C", "HOME": str(home),
            "TMPDIR": str(home), "TZ": "UTC"}

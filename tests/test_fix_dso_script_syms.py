@@ -9,13 +9,13 @@ Each case links the same objects through ld.bfd and through braze; .symtab's and
 entries (name@version, type, binding, visibility, defined) must be equal, and programs run alike."""
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from harness import run_env, tool_env
+from elfrows import global_syms, set_diff
+from harness import link_in, run_env, tool_env
 
 ENDS = """.data
 .globl _end, _edata, __bss_start
@@ -63,41 +63,13 @@ def srcdir(tmp_path_factory) -> Path:
     return d
 
 
-def _link(srcdir: Path, lddir: str | None, name: str, args) -> Path:
-    d = srcdir / ("bfd" if lddir is None else "test")     # the same file name in both
-    d.mkdir(exist_ok=True)
-    out = d / name
-    cmd = ["gcc", *([f"-B{lddir}/"] if lddir else []), *args, "-o", str(out)]
-    p = subprocess.run(cmd, cwd=srcdir, capture_output=True, text=True, env=tool_env())
-    assert p.returncode == 0, f"{cmd}: {p.stderr}"
-    return out
-
-
-def global_syms(path: Path, dyn: bool) -> set:
-    """(name@version, type, bind, visibility, defined?) of the non-local entries of .symtab/.dynsym."""
-    out = subprocess.run(["readelf", "-W", "--dyn-syms" if dyn else "--syms", str(path)],
-                         capture_output=True, text=True, check=True, env=tool_env()).stdout
-    if not dyn:
-        out = out[out.index("'.symtab'"):]
-    rows = set()
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) >= 8 and f[0].rstrip(":").isdigit() and f[4] != "LOCAL" and f[0] != "0:":
-            rows.add((re.sub(r" \(\d+\)$", "", " ".join(f[7:])), f[3], f[4], f[5], f[6] != "UND"))
-    return rows
-
-
-def _diff(got: set, ref: set) -> str:
-    return f"\n only braze: {sorted(got - ref)}\n only bfd:   {sorted(ref - got)}"
-
-
 @pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
 def test_library_defined_script_syms_match_bfd(srcdir, braze_lddir, name, args):
-    ref = _link(srcdir, None, name, args)
-    got = _link(srcdir, braze_lddir, name, args)
+    ref = link_in(srcdir, None, name, args)
+    got = link_in(srcdir, braze_lddir, name, args)
     for dyn in (False, True):
         g, r = global_syms(got, dyn), global_syms(ref, dyn)
-        assert g == r, f"{'.dynsym' if dyn else '.symtab'} differs from bfd's:" + _diff(g, r)
+        assert g == r, f"{'.dynsym' if dyn else '.symtab'} differs from bfd's:" + set_diff(g, r)
     if "-shared" not in args:
         runs = [subprocess.run([str(p)], cwd=srcdir, capture_output=True, text=True, timeout=60,
                                env=run_env(srcdir, {"LD_LIBRARY_PATH": str(srcdir)})) for p in (ref, got)]
@@ -108,5 +80,5 @@ def test_library_defined_script_syms_match_bfd(srcdir, braze_lddir, name, args):
 def test_cases_are_exercised(srcdir):
     """bfd exports the redefined names (the comparison is not vacuous)."""
     for i in (0, 1, 3, 4):
-        rows = global_syms(_link(srcdir, None, CASES[i][0], CASES[i][1]), True)
+        rows = global_syms(link_in(srcdir, None, CASES[i][0], CASES[i][1]), True)
         assert ("_end", "NOTYPE", "GLOBAL", "DEFAULT", True) in rows, CASES[i][0]

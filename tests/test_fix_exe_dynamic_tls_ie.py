@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import run_env, tool_env
+from harness import link_in, run_env, tool_env
 from elfrows import dyn_relocs, tool
 
 LIB = "extern __thread long tv;\nlong lib_get(void) { return tv; }\n"
@@ -72,16 +72,6 @@ def srcdir(tmp_path_factory) -> Path:
     return d
 
 
-def _link(srcdir: Path, lddir: str | None, name: str, args) -> Path:
-    d = srcdir / ("bfd" if lddir is None else "test")     # the same file name in both
-    d.mkdir(exist_ok=True)
-    out = d / name
-    cmd = ["gcc", *([f"-B{lddir}/"] if lddir else []), *args, "-o", str(out)]
-    p = subprocess.run(cmd, cwd=srcdir, capture_output=True, text=True, env=tool_env())
-    assert p.returncode == 0, f"{cmd}: {p.stderr}"
-    return out
-
-
 def _sizes(path: Path, cwd: Path) -> dict:
     """The sizes of .got and .rela.dyn."""
     rows = [line.replace("[ ", "[").split() for line in tool(["readelf", "-W", "-S", path], cwd).splitlines()]
@@ -98,8 +88,8 @@ def _main_insns(path: Path, cwd: Path) -> list:
 
 @pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
 def test_exe_tls_ie_matches_bfd(srcdir, braze_lddir, name, args):
-    ref = _link(srcdir, None, name, args)
-    got = _link(srcdir, braze_lddir, name, args)
+    ref = link_in(srcdir, None, name, args)
+    got = link_in(srcdir, braze_lddir, name, args)
     assert sorted(dyn_relocs(got, srcdir)) == sorted(dyn_relocs(ref, srcdir))
     assert _sizes(got, srcdir) == _sizes(ref, srcdir)
     assert _main_insns(got, srcdir) == _main_insns(ref, srcdir)
@@ -110,6 +100,6 @@ def test_exe_tls_ie_matches_bfd(srcdir, braze_lddir, name, args):
 
 def test_bfd_keeps_ie_for_exported_tls(srcdir):
     """bfd names `tv` (exported) in a TPOFF64 and relaxes `tv2` (the comparison is not vacuous)."""
-    relocs = dyn_relocs(_link(srcdir, None, "pie-ie", CASES[0][1]), srcdir)
+    relocs = dyn_relocs(link_in(srcdir, None, "pie-ie", CASES[0][1]), srcdir)
     assert "R_X86_64_TPOFF64 tv + 0" in relocs
     assert not any("tv2" in r for r in relocs)

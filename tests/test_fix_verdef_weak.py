@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import tool_env
+from harness import link_in, tool_env
 from test_versions import version_sections
 from test_shared import dynsyms
 
@@ -63,21 +63,10 @@ def srcdir(tmp_path_factory) -> Path:
     return d
 
 
-def _link(srcdir: Path, lddir: str | None, name: str, args) -> Path:
-    # the same file name in both: the base version is named after it
-    d = srcdir / ("bfd" if lddir is None else "test")
-    d.mkdir(exist_ok=True)
-    out = d / name
-    cmd = ["gcc", *([f"-B{lddir}/"] if lddir else []), *args, "-o", str(out)]
-    p = subprocess.run(cmd, cwd=srcdir, capture_output=True, text=True, env=tool_env())
-    assert p.returncode == 0, f"{cmd}: {p.stderr}"
-    return out
-
-
 @pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
 def test_verdef_flags_match_bfd(srcdir, braze_lddir, name, args):
-    ref = _link(srcdir, None, name, args)
-    got = _link(srcdir, braze_lddir, name, args)
+    ref = link_in(srcdir, None, name, args)
+    got = link_in(srcdir, braze_lddir, name, args)
     assert version_sections(got) == version_sections(ref), (
         f"readelf -V differs:\n--- bfd\n{version_sections(ref)}\n--- braze\n{version_sections(got)}")
     assert dynsyms(got) == dynsyms(ref)
@@ -85,7 +74,7 @@ def test_verdef_flags_match_bfd(srcdir, braze_lddir, name, args):
 
 def test_weak_flag_is_exercised(srcdir):
     """The comparison above covers both flags: bfd marks the empty node WEAK in some cases, not in others."""
-    weak = _link(srcdir, None, "plain-empty", CASES[0][1])
-    used = _link(srcdir, None, "symver-empty", ["-shared", "symver.o", "-Wl,--version-script=empty.map"])
+    weak = link_in(srcdir, None, "plain-empty", CASES[0][1])
+    used = link_in(srcdir, None, "symver-empty", ["-shared", "symver.o", "-Wl,--version-script=empty.map"])
     assert "Flags: WEAK" in version_sections(weak)
     assert "Flags: WEAK" not in version_sections(used)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import run_env, tool_env
+from harness import link_in, run_env, tool_env
 from test_shared import dynsyms
 from test_versions import version_sections
 
@@ -67,20 +67,10 @@ def srcdir(tmp_path_factory) -> Path:
     return d
 
 
-def _link(srcdir: Path, lddir: str | None, name: str, args) -> Path:
-    d = srcdir / ("bfd" if lddir is None else "test")     # the same file name in both
-    d.mkdir(exist_ok=True)
-    out = d / name
-    cmd = ["gcc", *([f"-B{lddir}/"] if lddir else []), *args, "-o", str(out)]
-    p = subprocess.run(cmd, cwd=srcdir, capture_output=True, text=True, env=tool_env())
-    assert p.returncode == 0, f"{cmd}: {p.stderr}"
-    return out
-
-
 @pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
 def test_weakdef_imports_match_bfd(srcdir, braze_lddir, name, args):
-    ref = _link(srcdir, None, name, args)
-    got = _link(srcdir, braze_lddir, name, args)
+    ref = link_in(srcdir, None, name, args)
+    got = link_in(srcdir, braze_lddir, name, args)
     assert dynsyms(got) == dynsyms(ref), (f".dynsym differs from bfd's:\n only braze: {sorted(dynsyms(got) - dynsyms(ref))}"
                                           f"\n only bfd:  {sorted(dynsyms(ref) - dynsyms(got))}")
     assert version_sections(got) == version_sections(ref)
@@ -92,7 +82,7 @@ def test_weakdef_imports_match_bfd(srcdir, braze_lddir, name, args):
 
 def test_pairs_are_exercised(srcdir):
     """bfd does import the pair (so the comparison above is not vacuous)."""
-    names = {d[0] for d in dynsyms(_link(srcdir, None, "so-environ", CASES[0][1]))}
+    names = {d[0] for d in dynsyms(link_in(srcdir, None, "so-environ", CASES[0][1]))}
     assert "__environ@GLIBC_2.2.5" in names
-    names = {d[0] for d in dynsyms(_link(srcdir, None, "own-lib", CASES[8][1]))}
+    names = {d[0] for d in dynsyms(link_in(srcdir, None, "own-lib", CASES[8][1]))}
     assert "real_data" in names and "real_fn" not in names

@@ -11,13 +11,13 @@ Each case links the same objects through ld.bfd and through braze; .symtab's glo
 .dynsym's (name@version, type, binding, visibility, defined) must be equal, and programs run alike."""
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from harness import run_env, tool_env
+from elfrows import global_syms, set_diff
+from harness import link_in, run_env, tool_env
 
 LIB = r"""
 int real_data = 7;
@@ -62,41 +62,13 @@ def srcdir(tmp_path_factory) -> Path:
     return d
 
 
-def _link(srcdir: Path, lddir: str | None, name: str, args) -> Path:
-    d = srcdir / ("bfd" if lddir is None else "test")     # the same file name in both
-    d.mkdir(exist_ok=True)
-    out = d / name
-    cmd = ["gcc", *([f"-B{lddir}/"] if lddir else []), *args, "-o", str(out)]
-    p = subprocess.run(cmd, cwd=srcdir, capture_output=True, text=True, env=tool_env())
-    assert p.returncode == 0, f"{cmd}: {p.stderr}"
-    return out
-
-
-def global_syms(path: Path, dyn: bool) -> set:
-    """(name@version, type, bind, visibility, defined?) of the non-local entries of .symtab/.dynsym."""
-    out = subprocess.run(["readelf", "-W", "--dyn-syms" if dyn else "--syms", str(path)],
-                         capture_output=True, text=True, check=True, env=tool_env()).stdout
-    if not dyn:
-        out = out[out.index("'.symtab'"):]
-    rows = set()
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) >= 8 and f[0].rstrip(":").isdigit() and f[4] != "LOCAL" and f[0] != "0:":
-            rows.add((re.sub(r" \(\d+\)$", "", " ".join(f[7:])), f[3], f[4], f[5], f[6] != "UND"))
-    return rows
-
-
-def _diff(got: set, ref: set) -> str:
-    return f"\n only braze: {sorted(got - ref)}\n only bfd:   {sorted(ref - got)}"
-
-
 @pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
 def test_weakdef_pair_symtab_matches_bfd(srcdir, braze_lddir, name, args):
-    ref = _link(srcdir, None, name, args)
-    got = _link(srcdir, braze_lddir, name, args)
+    ref = link_in(srcdir, None, name, args)
+    got = link_in(srcdir, braze_lddir, name, args)
     for dyn in (False, True):
         g, r = global_syms(got, dyn), global_syms(ref, dyn)
-        assert g == r, f"{'.dynsym' if dyn else '.symtab'} differs from bfd's:" + _diff(g, r)
+        assert g == r, f"{'.dynsym' if dyn else '.symtab'} differs from bfd's:" + set_diff(g, r)
     if "-shared" not in args:
         runs = [subprocess.run([str(p)], cwd=srcdir, capture_output=True, text=True, timeout=60,
                                env=run_env(srcdir, {})) for p in (ref, got)]
@@ -105,9 +77,9 @@ def test_weakdef_pair_symtab_matches_bfd(srcdir, braze_lddir, name, args):
 
 def test_pairs_are_exercised(srcdir):
     """bfd lists the pair in .symtab, WEAK after a weak reference (the comparison is not vacuous)."""
-    rows = global_syms(_link(srcdir, None, "so-environ", CASES[0][1]), False)
+    rows = global_syms(link_in(srcdir, None, "so-environ", CASES[0][1]), False)
     assert ("__environ@GLIBC_2.2.5", "OBJECT", "GLOBAL", "DEFAULT", False) in rows
-    rows = global_syms(_link(srcdir, None, "pie-weak-ref", CASES[6][1]), True)
+    rows = global_syms(link_in(srcdir, None, "pie-weak-ref", CASES[6][1]), True)
     assert ("__environ@GLIBC_2.2.5", "OBJECT", "WEAK", "DEFAULT", False) in rows
-    rows = global_syms(_link(srcdir, None, "own-lib", CASES[8][1]), False)
+    rows = global_syms(link_in(srcdir, None, "own-lib", CASES[8][1]), False)
     assert any(r[0] == "real_data" for r in rows)
