@@ -357,16 +357,17 @@ def _rehome(ctx, chunks, dropped) -> None:
         elif not d.flags & wx and prev.flags & wx == SHF_EXECINSTR and ctx.config.separate_code:
             # read-only data after code: bfd's script aligns `.` to a page there first
             d.addr = align_up(prev.addr + prev.size, ctx.config.max_page_size)
-        d.shndx = _nearby(prev, nxt, _bfd_flags(d), d.addr).shndx
+        d.shndx = nearby(prev, nxt, bfd_flags(d), d.addr).shndx
 
 
-def _nearby(prev, nxt, f_d: int, addr: int):
-    """bfd's choice between the kept sections around a removed one (prev not None): the following
-    one unless it differs from the preceding in allocation/TLS/file contents, writability or code in
-    a way the removed one (flags f_d) does not, or starts past addr."""
-    if nxt is None:
-        return prev
-    f_prev, f_next = _bfd_flags(prev), _bfd_flags(nxt)
+def nearby(prev, nxt, f_d: int, addr: int):
+    """bfd's choice between the kept sections around a removed one (_bfd_nearby_section): the
+    following one unless it differs from the preceding in allocation/TLS/file contents, writability
+    or code in a way the removed one (bfd_flags f_d; 0 for one made of no input) does not, or starts
+    past addr.  None only when both are."""
+    if nxt is None or prev is None:
+        return prev if nxt is None else nxt
+    f_prev, f_next = bfd_flags(prev), bfd_flags(nxt)
     if (f_prev ^ f_next) & (_F_ALLOC | _F_TLS | _F_LOAD):
         if (f_next ^ f_d) & (_F_ALLOC | _F_TLS) or (f_prev & _F_LOAD and not f_next & _F_LOAD):
             return prev
@@ -397,12 +398,13 @@ def _dropped_bounds(ctx, dropped) -> None:
 _F_ALLOC, _F_TLS, _F_LOAD, _F_RO, _F_CODE = 1, 2, 4, 8, 16
 
 
-def _bfd_flags(c) -> int:
+def bfd_flags(c) -> int:
     """The section flags bfd's nearby-section choice compares (SEC_ALLOC, SEC_THREAD_LOCAL,
-    SEC_LOAD, SEC_READONLY, SEC_CODE)."""
+    SEC_LOAD, SEC_READONLY, SEC_CODE) as bfd derives them from an ELF header: SEC_LOAD only with
+    SHF_ALLOC, SEC_READONLY on any section without SHF_WRITE."""
     f = c.flags
-    return ((_F_ALLOC if f & SHF_ALLOC else 0) | (_F_TLS if f & SHF_TLS else 0)
-            | (_F_LOAD if c.type != SHT_NOBITS else 0) | (0 if f & SHF_WRITE else _F_RO)
+    return ((_F_ALLOC | (_F_LOAD if c.type != SHT_NOBITS else 0) if f & SHF_ALLOC else 0)
+            | (_F_TLS if f & SHF_TLS else 0) | (0 if f & SHF_WRITE else _F_RO)
             | (_F_CODE if f & SHF_EXECINSTR else 0))
 
 
@@ -969,7 +971,7 @@ def define_symbols(ctx) -> None:
             if at < 0:
                 anchor = by.get(".init_array") or by.get(".data") or (rw[0] if rw else None)
                 at = anchor.addr if anchor is not None else 0
-            home = after if before is None else _nearby(before, after, 0, at)
+            home = nearby(before, after, 0, at)
             set_linker_symbol(ctx, f"__{arr}_start", at, home)
             set_linker_symbol(ctx, f"__{arr}_end", at, home)
     rp = syn.rela_plt

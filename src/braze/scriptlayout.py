@@ -20,6 +20,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_S
                   PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO,
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
+from .layout import bfd_flags, nearby
 from .sections import OutputSection, MergedSection
 from .symbols import NONE, COMMON, WEAK, STRONG, ScriptDefs
 
@@ -3644,8 +3645,8 @@ def _file_offsets(ctx, chunks, segs, nph):
 
 def _removed_home(st, c, value):
     """bfd's _bfd_fix_excluded_sec_syms: a symbol of a removed output section moves to the kept
-    section before or after it, whichever would share its segment (as measured with bfd 2.40: a
-    removed section made of no input has no flags, so it leans to a following section alike)."""
+    section before or after it that layout.nearby picks (as measured with bfd 2.40: a removed
+    section made of no input has no flags, so it leans to a following section alike)."""
     prev = nxt = None
     seen = False
     for s, k in st.order:
@@ -3658,26 +3659,7 @@ def _removed_home(st, c, value):
             prev = k
         elif nxt is None:
             nxt = k
-    sflags = c.flags if c.members else 0
-
-    def bits(x, f):
-        return {"alloc": f & SHF_ALLOC, "tls": f & SHF_TLS,
-                "load": f & SHF_ALLOC and (x is None or x.type != SHT_NOBITS) and f != 0,
-                "ro": f & SHF_ALLOC and not f & SHF_WRITE, "code": f & SHF_EXECINSTR}
-
-    if prev is None:
-        return nxt
-    if nxt is None:
-        return prev
-    p, n, me = bits(prev, prev.flags), bits(nxt, nxt.flags), bits(c, sflags)
-    if any(bool(p[k]) != bool(n[k]) for k in ("alloc", "tls", "load")):
-        if any(bool(n[k]) != bool(me[k]) for k in ("alloc", "tls", "load")) or (p["load"] and not n["load"]):
-            return prev
-        return nxt
-    for k in ("ro", "code"):
-        if bool(p[k]) != bool(n[k]):
-            return prev if bool(n[k]) != bool(me[k]) else nxt
-    return prev if value < nxt.addr else nxt
+    return nearby(prev, nxt, bfd_flags(c) if c.members else 0, value)
 
 
 def _home(st, name, val, sec):
