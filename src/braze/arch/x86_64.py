@@ -1635,6 +1635,9 @@ class X86_64(Target):
     name = "x86-64"
     e_machine = EM_X86_64
     exe_dynamic_tls_ie = True
+    # bfd: a non-PIE's GOT slot (one no relaxation removed) of a symbol it exports gets GLOB_DAT,
+    # as aarch64's (elf_x86_64_finish_dynamic_symbol: RELATIVE only for PIC output)
+    glob_dat_exported_got = True
     emulations = EMULATIONS
     # bfd's --target-help lines of elf_x86_64, less the keywords braze refuses (noreloc-overflow,
     # report-relative-reloc)
