@@ -331,14 +331,14 @@ def _flag_M(c, s): c.map_file = c.map_file or "-"
 
 
 @_flag("sort-common", "sort_common")
-def _flag_sort_common(c, s): c.sort_common = True
+def _flag_sort_common(c, s): c.sort_common = "descending"
 
 
-@_arg("sort-common")  # braze sorts as bfd's default does: by alignment, descending
+@_arg("sort-common")
 def _arg_sort_common(c, s, v):
-    if v != "descending":
-        raise LinkError(f"option --sort-common={v} is not supported (only descending, the default)")
-    c.sort_common = True
+    if v not in ("descending", "ascending"):
+        raise LinkError(f"invalid common section sorting option: {v}")
+    c.sort_common = v
 
 
 @_arg("sort-section")

@@ -153,7 +153,7 @@ class Config:
     map_file: str | None = None
     stats: bool = False           # --stats: bfd's "total time in link" line
     map_discarded: bool = True    # --[no-]print-map-discarded: the map's "Discarded input sections"
-    sort_common: bool = False
+    sort_common: str = ""            # --sort-common: "descending" (the bare option) or "ascending"
     sort_section: str | None = None    # --sort-section: "name" or "align"
     nostdlib: bool = False
     no_undefined: bool = False

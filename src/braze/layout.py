@@ -530,6 +530,31 @@ _RELRO_NAMES = {".tdata", ".tbss", ".preinit_array", ".init_array", ".fini_array
                 ".data.rel.ro", ".dynamic", ".got", ".jcr"}
 
 
+def _relro_patterns_match(ctx) -> bool:
+    """bfd's lang_find_relro_sections: -z relro takes effect (the RW segment starts at a page, so
+    PT_GNU_RELRO, empty or not, ends on one) also when a live non-empty input section matches a pattern
+    of the default script's statements between DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END, wherever
+    it went: `.eh_frame : ONLY_IF_RW { *(.eh_frame) }` matches the read-only .eh_frame of the text
+    segment (a static -nostdlib program with unwind tables; scriptlayout.relro_patterns does the same
+    for scripts). Only asked when no RELRO section is in the RW segment. (aarch64's fixed
+    DATA_SEGMENT_RELRO_END offset of 24 makes bfd end an empty RELRO 24 bytes into .data, with a
+    PT_GNU_RELRO: not modelled, that target keeps the -z norelro formula.)"""
+    if not ctx.target.relro_offset_from_gotplt:
+        return False
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and sec.alive and sec.size and _relro_script_name(sec.name):
+                return True
+    return False
+
+
+def _relro_script_name(n: str) -> bool:
+    """`*(.eh_frame) *(.eh_frame.*)`, `*(.sframe) *(.sframe.*)`, `*(.gnu_extab)`,
+    `*(.gcc_except_table .gcc_except_table.*)`, `*(.exception_ranges*)`."""
+    return n in (".eh_frame", ".sframe", ".gnu_extab", ".gcc_except_table") or \
+        n.startswith((".eh_frame.", ".sframe.", ".gcc_except_table.", ".exception_ranges"))
+
+
 def _is_relro(ctx, c) -> bool:
     if c.name in _RELRO_NAMES or c.name.startswith(".data.rel.ro"):
         return True
@@ -622,8 +647,11 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 r_end = align_up(addr, page)
             if c0 in fixed:
                 start = _segment_start(fixed, c0, addr, new_splits, page)
-            elif cfg.relro and any(_is_relro(ctx, c) for c in seg.chunks):
-                # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below)
+            elif cfg.relro and (any(_is_relro(ctx, c) for c in seg.chunks) or
+                                not any(s.flags & PF_W for s in loads[:li]) and _relro_patterns_match(ctx)):
+                # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below, unless bfd's
+                # script patterns count an input section as RELRO: _relro_patterns_match; the
+                # DATA_SEGMENT_ALIGN segment is the first RW one, not the large model's .ldata)
                 # (from the next page: bfd's DATA_SEGMENT_ALIGN adds the offset in the page, but its
                 # base comes from an earlier sizing pass; measured, this start gives bfd's addresses
                 # on the bench jobs, the offset a page too many for sqlite)

@@ -75,6 +75,10 @@ def _commons(ctx) -> list:
     if len(syms) < 2:
         return syms
     walk = _walk_positions(ctx, {s.name for s in syms})
+    order = ctx.config.sort_common
+    if order:       # (one walk per alignment class: passes.common_sort_pass)
+        from .passes import common_sort_pass
+        return sorted(syms, key=lambda s: (common_sort_pass(s, order), walk.get(s.name, 0)))
     return sorted(syms, key=lambda s: walk.get(s.name, 0))
 
 
@@ -129,15 +133,20 @@ def _table_sizes(count: int) -> list:
     return out
 
 
-def common_allocation_order(ctx, commons: list) -> list:
+def common_allocation_order(ctx, commons: list, sort_common: str = "") -> list:
     """The order bfd's default script places COMMON symbols in: each input's own COMMON section
     (`*(COMMON)`, inputs in load order) holds the commons that input owns, allocated in bfd's hash
-    table walk (the order of -Map's "Allocating common symbols")."""
+    table walk (the order of -Map's "Allocating common symbols"); with --sort-common, in one walk per
+    alignment class (passes.common_sort_pass), still inside each input's section."""
     if len(commons) < 2:
         return commons
     walk = _walk_positions(ctx, {s.name for s in commons})
     pos = {id(o): i for i, o in enumerate(ctx.objs)}
     last = len(pos)
+    if sort_common:
+        from .passes import common_sort_pass
+        return sorted(commons, key=lambda s: (pos.get(id(s.file), last), common_sort_pass(s, sort_common),
+                                              walk.get(s.name, 0)))
     return sorted(commons, key=lambda s: (pos.get(id(s.file), last), walk.get(s.name, 0)))
 
 

@@ -622,11 +622,9 @@ def bin_sections(ctx) -> None:
     # COMMON symbols go to the end of .bss; thread-local ones (`.tls_common`, STT_TLS) to the end of
     # .tbss, as bfd's script has `*(.tcommon)` there: each thread needs its own copy
     commons = common_symbols(ctx.symtab)
-    if cfg.sort_common:
-        commons.sort(key=_minus_common_align)
-    elif len(commons) > 1:
+    if len(commons) > 1:
         from .mapfile import common_allocation_order
-        commons = common_allocation_order(ctx, commons)
+        commons = common_allocation_order(ctx, commons, cfg.sort_common)
     # bfd's COMMON section of each input (one per kind: .bss, .tbss, large) starts aligned to the
     # largest alignment of the commons it holds
     group_align: dict[tuple[int, int], int] = {}
@@ -1153,8 +1151,12 @@ def _refuse_protected(ctx, s, what: str) -> None:
             return
 
 
-def _minus_common_align(s) -> int:
-    return -s.common_align
+def common_sort_pass(s, order: str) -> int:
+    """Which of bfd's lang_common hash-table walks allocates common s under --sort-common=ORDER (lower
+    first): descending walks take alignments >= 16, 8, 4, 2, then the rest; ascending ones <= 1, 2, 4,
+    8, 16, then the rest (so 32 and 16 share a walk: hash order, not alignment, orders them)."""
+    power = max(1, s.common_align).bit_length() - 1
+    return 4 - min(power, 4) if order == "descending" else min(power, 5)
 
 
 def _copy_align(s) -> int:

@@ -711,7 +711,8 @@ def bin_sections(ctx) -> None:
         from .oformat import hash_order
         commons = hash_order(ctx, commons)
     if cfg.sort_common:
-        commons.sort(key=lambda s: -s.common_align)
+        from .passes import common_sort_pass
+        commons.sort(key=lambda s: common_sort_pass(s, cfg.sort_common))
     if commons and cfg.sort_section is not None:
         # (bfd sorts each file's COMMON section, made of its commons, among the other inputs)
         raise LinkError(f"{commons[0].file.name}: COMMON symbol {commons[0].name} with --sort-section is not "

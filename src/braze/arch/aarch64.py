@@ -1513,6 +1513,7 @@ class AArch64(Target):
     dyn_got_header_kept = True
     pic_got_abs_relative = True
     static_gotplt_with_got = True
+    relro_offset_from_gotplt = False
 
     def static_empty_sections(self, ctx) -> list:
         """bfd's aarch64 check_relocs makes the IFUNC sections (.iplt, .igot.plt) at the first of

@@ -84,6 +84,9 @@ class Target:
     # the loader then adds the load address; x86-64 bfd writes the value alone)
     pic_got_abs_relative = False
     static_gotplt_with_got = False    # a static link's .got comes with .got.plt's reserved words (aarch64 bfd)
+    # the script's DATA_SEGMENT_RELRO_END offset is `SIZEOF (.got.plt) >= 24 ? 24 : 0` (x86-64); False:
+    # a fixed 24 (aarch64), which puts an empty RELRO's end inside the RW segment (not modelled)
+    relro_offset_from_gotplt = True
     static_got_entsize = 8            # .got's sh_entsize in a link without dynamic sections (bfd's)
     got_symbol_at_got = False         # _GLOBAL_OFFSET_TABLE_ is .got's start (aarch64), not .got.plt's
     # linker-made locals whose .symtab entry this target's bfd makes SHN_ABS in PIC output (the value
