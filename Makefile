@@ -10,7 +10,7 @@ APT_PKGS := gcc g++ binutils elfutils make musl-tools libsqlite3-dev liblua5.4-d
             zlib1g-dev libpython3.11-dev libexpat1-dev hyperfine mold lld gdb golang-go clang-14 llvm-14 \
             llvm-14-linker-tools linux-headers-amd64 chromium qemu-system-x86 gnu-efi \
             gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user \
-            autoconf automake libtool
+            autoconf automake libtool gfortran
 
 .PHONY: all deps venv compiled demo test test-pure bench bench-check clean
 
