@@ -139,7 +139,16 @@ class EhFrameSection(Chunk):
             while root.dup_of is not None:
                 root = root.dup_of
             if kept.get(id(root.sec), {}).get(root.off) is root:
-                return root.out_off + delta
+                if root.sec is sec:
+                    return root.out_off + delta
+                # bfd's offset_adjust measures the move between the two sections with the output
+                # offsets they had when it edited .eh_frame: before any record went (each input at
+                # its full size). So the symbol lands that far off from the CIE it names (crtbeginT's
+                # __EH_FRAME_BEGIN__ in an aarch64 -static link: 0x10 before .eh_frame, as crt1.o's
+                # duplicate CIE went)
+                pre = self._pre_offs()
+                return (sec.out_off - pre[id(sec)] + root.out_off - root.sec.out_off
+                        + pre[id(root.sec)] + delta)
             r = None
         if r is not None:
             return r.out_off + delta
@@ -154,6 +163,16 @@ class EhFrameSection(Chunk):
                 last = n
         end = sec.out_off if last is None else last.out_off + last.size + last.pad
         return end + delta
+
+    def _pre_offs(self) -> dict[int, int]:
+        """id(input section) -> its offset in the output .eh_frame were no record dropped or merged."""
+        pre: dict[int, int] = {}
+        off = 0
+        for sec in self.inputs:
+            off += -off & (sec.align - 1) if sec.align > 1 else 0
+            pre[id(sec)] = off
+            off += sec.size
+        return pre
 
     def add_plt_unwind(self, ctx) -> None:
         """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,
