@@ -70,3 +70,25 @@ def test_merged_cie_symbol_as_bfd(tmp_path, braze_lddir, gc):
         rows[linker] = named_symbol_rows(out, ("EHB", "$d", "a_live", "b_f"), H.PREFIX)
     assert any(r[0] == "EHB" for r in rows["bfd"])
     assert rows["test"] == rows["bfd"]
+
+
+MAIN_X86 = '#include <stdio.h>\nint a_live(int); const char *ehb(void);\n' \
+           'int main(void) { printf("%d %d\\n", a_live(1), ehb() != 0); return 0; }\n'
+
+
+@pytest.mark.parametrize("mode", ["-pie", "-no-pie"])
+def test_merged_into_linker_made_cie_x86(tmp_path, braze_lddir, mode):
+    """x86-64: the CIE merges into bfd's linker-made one (the PLT unwind info's sections, a CIE and
+    an FDE each, after the first object's .eh_frame), which the pre-edit offsets must count."""
+    b = BuildDir(tmp_path, braze_lddir)
+    for name, text in (("a", A), ("b", B), ("m", MAIN_X86)):
+        (tmp_path / f"{name}.c").write_text(text)
+        b.run(["gcc", "-O1", "-c", f"{name}.c", "-o", f"{name}.o"])
+    rows, runs = {}, {}
+    for linker in ("bfd", "test"):
+        out = tmp_path / f"x-{linker}"
+        b.run(["gcc", *b.ld(linker), mode, "m.o", "a.o", "b.o", "-o", out])
+        rows[linker] = named_symbol_rows(out, ("EHB", "a_live", "main"))
+        runs[linker] = b.run([out]).stdout
+    assert runs["test"] == runs["bfd"] == "2 1\n"
+    assert rows["test"] == rows["bfd"]
