@@ -84,6 +84,7 @@ class EhFrameSection(Chunk):
         self.rec_offs: dict = {}        # id(input section) -> its records' input offsets
         self.merged: list[Record] = []  # CIEs merged into an earlier identical one
         self._kept_by_sec: dict | None = None
+        self._made_pre: tuple = (None, [])    # (first object, sizes of bfd's linker-made sections)
 
     def build(self, ctx, inputs) -> None:
         self.inputs = inputs
@@ -139,7 +140,19 @@ class EhFrameSection(Chunk):
             while root.dup_of is not None:
                 root = root.dup_of
             if kept.get(id(root.sec), {}).get(root.off) is root:
-                return root.out_off + delta
+                if root.sec is sec:
+                    return root.out_off + delta
+                # bfd's offset_adjust measures the move between the two sections with the output
+                # offsets they had when it edited .eh_frame: before any record went (each input at
+                # its full size). So the symbol lands that far off from the CIE it names (crtbeginT's
+                # __EH_FRAME_BEGIN__ in an aarch64 -static link: 0x10 before .eh_frame, as crt1.o's
+                # duplicate CIE went)
+                pre = self._pre_offs()
+                if type(root.sec) is _LinkerMade:
+                    rsec_pre, root_new = pre[id(_LinkerMade)], 0     # (its CIE heads its section)
+                else:
+                    rsec_pre, root_new = pre[id(root.sec)], root.out_off - root.sec.out_off
+                return sec.out_off - pre[id(sec)] + rsec_pre + root_new + delta
             r = None
         if r is not None:
             return r.out_off + delta
@@ -154,6 +167,30 @@ class EhFrameSection(Chunk):
                 last = n
         end = sec.out_off if last is None else last.out_off + last.size + last.pad
         return end + delta
+
+    def _pre_offs(self) -> dict[int, int]:
+        """id(input section) -> its offset in the output .eh_frame were no record dropped or merged
+        (bfd's offsets when it edits .eh_frame); id(_LinkerMade): that of bfd's first linker-made
+        .eh_frame section (x86-64's PLT unwind info: a CIE and an FDE each, after the first object's
+        own .eh_frame sections), whose CIE is the linker-made one."""
+        first, made = self._made_pre
+        entries: list[tuple[int, int, int]] = []        # (key, size, alignment)
+        done = not made
+        for sec in self.inputs:
+            if not done and getattr(sec, "file", None) is not first:
+                entries.extend((id(_LinkerMade) if k == 0 else -1, size, 8) for k, size in enumerate(made))
+                done = True
+            entries.append((id(sec), sec.size, sec.align))
+        if not done:
+            entries.extend((id(_LinkerMade) if k == 0 else -1, size, 8) for k, size in enumerate(made))
+        pre: dict[int, int] = {}
+        off = 0
+        for key, size, align in entries:
+            if align > 1:
+                off += -off & (align - 1)
+            pre[key] = off
+            off += size
+        return pre
 
     def add_plt_unwind(self, ctx) -> None:
         """Unwind info for the linker-made PLTs (ld's --ld-generated-unwind-info), so that backtraces,
@@ -193,6 +230,7 @@ class EhFrameSection(Chunk):
             r.target = target
             new.append(r)
         self.records[at:at] = new
+        self._made_pre = (first, [len(T.plt_cie) + r.size for r in new if not r.is_cie])
         self.fde_count += len(fdes)
         self._place()
 

@@ -985,7 +985,9 @@ def define_symbols(ctx) -> None:
         set_linker_symbol(ctx, "__bss_start__", bss_start, bss_chunk)
         bend = bss.addr + bss.size if has_bss else edata
         for n in ("_bss_end__", "__bss_end__"):
-            set_linker_symbol(ctx, n, bend)
+            # (relative to .bss, the section before the assignment, as bfd: an orphan NOBITS section
+            # after .bss, glibc's __libc_freeres_ptrs, starts at the same address)
+            set_linker_symbol(ctx, n, bend, bss if has_bss else None)
         set_linker_symbol(ctx, "__end__", end)
     for arr in ("init_array", "fini_array", "preinit_array"):
         c = by.get("." + arr)
@@ -1004,8 +1006,9 @@ def define_symbols(ctx) -> None:
             set_linker_symbol(ctx, f"__{arr}_end", at, home)
     rp = syn.rela_plt
     if rp in chunks:
-        set_linker_symbol(ctx, "__rela_iplt_start", rp.addr + 24 * rp.iplt_start)
-        set_linker_symbol(ctx, "__rela_iplt_end", rp.addr + rp.size)
+        # (in .rela.plt, where the script defines them: aarch64's .init follows at its end)
+        set_linker_symbol(ctx, "__rela_iplt_start", rp.addr + 24 * rp.iplt_start, rp)
+        set_linker_symbol(ctx, "__rela_iplt_end", rp.addr + rp.size, rp)
     else:
         set_linker_symbol(ctx, "__rela_iplt_start", 0)
         set_linker_symbol(ctx, "__rela_iplt_end", 0)

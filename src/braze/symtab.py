@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import _struct as struct
 
-from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE,
-                  STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS, SHN_UNDEF, SHN_LORESERVE,
-                  SHN_XINDEX, STT_GNU_IFUNC, STB_GNU_UNIQUE, SHF_TLS, SHF_ALLOC)
+from .elf import (SHT_SYMTAB, SHT_SYMTAB_SHNDX, SHT_NOBITS, SHF_MERGE, SYM, STB_LOCAL, STB_GLOBAL, STB_WEAK,
+                  STT_SECTION, STT_FILE, STT_TLS, STT_FUNC, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, SHN_ABS,
+                  SHN_UNDEF, SHN_LORESERVE, SHN_XINDEX, STT_GNU_IFUNC, STB_GNU_UNIQUE, SHF_TLS, SHF_ALLOC)
 from .address import sym_addr, plt_addr, pde_ifunc_plt, undef_value
 from .inputs.object import InputSection
 from .sections import Chunk, merged_offset
@@ -518,25 +518,36 @@ def _objects_in_output_order(chunks: list[Any]) -> list[Any]:
     """The objects in the order bfd writes their locals: it walks the output sections in order, and
     each one's input sections in order, and writes an object's locals when it first meets one of its
     sections (empty ones count); an object none of whose sections is in the output has none written,
-    not even its FILE symbol."""
+    not even its FILE symbol. Sections in an output section without contents (.bss, .tbss) do not
+    count: bfd's ldwrite makes no link orders there, so an object --gc-sections left with only
+    those has no locals written."""
     seen: dict[Any, None] = {}
     members: list[Any] | None
     last: Any = None
     for c in chunks:
+        if c.type == SHT_NOBITS:
+            continue
         members = getattr(c, "members", None)
         if members is None:
             inputs = getattr(c, "inputs", None)         # .eh_frame
             if not inputs:
                 continue
-            # bfd drops an input whose records all went (SEC_EXCLUDE); crtend's lone zero
-            # terminator stays (and is where __FRAME_END__ points)
+            # bfd (bfd_elf_discard_info) walks back from the last input and excludes (SEC_EXCLUDE)
+            # the empty ones up to the last with records, passing over crtend's lone zero
+            # terminator (which stays: __FRAME_END__ points there); an input left empty before
+            # that stays, and its object's locals are written (a -static --gc-sections link's
+            # archive members whose functions all went)
             kept: set[int] = set()
             for r in c.records:
                 sec = r.sec
                 if sec is not last:         # (an input's records are consecutive)
                     last = sec
                     kept.add(id(sec))
-            members = [m for m in inputs if id(m) in kept or (m.size and not any(m.data))]
+            upto = len(inputs)
+            while upto > 0 and id(inputs[upto - 1]) not in kept:
+                upto -= 1
+            members = list(inputs[:upto])
+            members.extend(m for m in inputs[upto:] if m.size and not any(m.data))
         for m in members:
             f = getattr(m, "file", None)
             if f is None:

@@ -667,6 +667,14 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             bit = _SEEN_BIT[cls]
             if seen[idx] & bit:
                 continue
+            if cls == _C_BRANCH and s.visibility:
+                # bfd marks the symbol of every CALL26/JUMP26 needs_plt, and a PIE then writes a
+                # hidden definition so marked LOCAL in .symtab (symtab._exe_forced_local reads
+                # pc_seen value 2: "a PLT-type call was scanned", as x86-64's R_X86_64_PLT32)
+                pcs = obj.pc_seen
+                if pcs is None:
+                    pcs = obj.pc_seen = [0] * nsyms
+                pcs[idx] = 2
             # (an IFUNC's: each one, for _scan_ifunc; a PIC page address from writable data is accepted
             # where the same from code may not be)
             if s.type != STT_GNU_IFUNC and not (cls == _C_PAGE and pic and writable):
