@@ -85,9 +85,11 @@ class EhFrameSection(Chunk):
         self.merged: list[Record] = []  # CIEs merged into an earlier identical one
         self._kept_by_sec: dict | None = None
         self._made_pre: tuple = (None, [])    # (first object, sizes of bfd's linker-made sections)
+        self._pre: dict[int, int] | None = None     # _pre_offs' answer, made once
 
     def build(self, ctx, inputs) -> None:
         self.inputs = inputs
+        self._pre = None
         cie_map: dict = {}
         datas = [bytes(sec.data) for sec in inputs]
         parsed = [_parse(sec, data) for sec, data in zip(inputs, datas)]
@@ -172,7 +174,10 @@ class EhFrameSection(Chunk):
         """id(input section) -> its offset in the output .eh_frame were no record dropped or merged
         (bfd's offsets when it edits .eh_frame); id(_LinkerMade): that of bfd's first linker-made
         .eh_frame section (x86-64's PLT unwind info: a CIE and an FDE each, after the first object's
-        own .eh_frame sections), whose CIE is the linker-made one."""
+        own .eh_frame sections), whose CIE is the linker-made one.  Made once: every aarch64 object's
+        `$d` sits on its CIE, merged into the first one."""
+        if self._pre is not None:
+            return self._pre
         first, made = self._made_pre
         entries: list[tuple[int, int, int]] = []        # (key, size, alignment)
         done = not made
@@ -190,6 +195,7 @@ class EhFrameSection(Chunk):
                 off += -off & (align - 1)
             pre[key] = off
             off += size
+        self._pre = pre
         return pre
 
     def add_plt_unwind(self, ctx) -> None:
@@ -231,6 +237,7 @@ class EhFrameSection(Chunk):
             new.append(r)
         self.records[at:at] = new
         self._made_pre = (first, [len(T.plt_cie) + r.size for r in new if not r.is_cie])
+        self._pre = None
         self.fde_count += len(fdes)
         self._place()
 
