@@ -52,7 +52,8 @@ Options (GNU ld spelling; each works as in GNU ld 2.40; any other GNU ld option 
   --unresolved-symbols=...  --warn-unresolved-symbols  -T SCRIPT (SECTIONS: static executables)  -O LEVEL
   --version-script FILE  --default-symver  --no-undefined-version  --undefined-version
   --sysroot=DIR (-L=DIR, -L$SYSROOT/DIR)  --section-start=SEC=ADDR  -Ttext|-Tdata|-Tbss ADDR  -Ttext-segment ADDR
-  -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM  --sort-common  --sort-section=name|alignment
+  -Bsymbolic  -Bsymbolic-functions  -Bno-symbolic  -init SYM  -fini SYM
+  --sort-common[=ascending|descending]  --sort-section=name|alignment
   --allow-multiple-definition
   --export-dynamic-symbol GLOB  --export-dynamic-symbol-list FILE  --exclude-libs LIB,...|ALL
   --[no-]ld-generated-unwind-info  --[no-]relax  --[no-]warn-execstack
