@@ -78,8 +78,8 @@ def report_symbol_warning(ctx, first, warner, name: str, text: str) -> None:
     naming `first`."""
     seen = set()
     for obj in [first, *ctx.objs]:
-        if obj is None or obj.is_shared or id(obj) in seen:
-            continue
+        if obj is None or obj.is_shared or id(obj) in seen or getattr(obj, "is_ir", False):
+            continue            # (an LTO IR file has no relocations)
         seen.add(id(obj))
         refs = references(obj, name)
         for sec, off in refs:
