@@ -2,7 +2,7 @@
 NAMES ';', or `global:` NAMES ';' optionally followed by `local:` NAMES ';', or `local:` NAMES ';', each
 list non-empty and every name followed by exactly one ';'. braze took any sequence, so a script bfd
 refuses (`global:` with no names before `local:`, found by the fuzzer; `local:` before `global:`, a
-second `global:`, `;;`, a missing ';') linked with braze.
+second `global:`, `;;`, a missing ';', an empty or comment-only file) linked with braze.
 Compared: whether each script links (bfd's exit status against braze's; an error is `braze: error:`
 with no traceback and no output left), and for the accepted ones the versioned dynamic symbols."""
 from __future__ import annotations
@@ -27,6 +27,10 @@ SCRIPTS = {
     "lone-semicolon": "V1 { ; };\n",
     "empty-extern": 'V1 { global: extern "C" { }; };\n',
     "extern-no-semicolon": 'V1 { global: extern "C" { f; } local: *; };\n',
+    # no node at all: bfd's grammar wants one (`v.map:0: syntax error in VERSION script`)
+    "empty-file": "",
+    "comment-only": "/* nothing */\n",
+    "blank": "  \n\n",
     # accepted by bfd
     "plain": "V1 { global: f; local: *; };\nV2 { global: g; } V1;\n",
     "names-only": "V1 { f; g; };\n",

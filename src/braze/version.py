@@ -46,6 +46,10 @@ def parse_version_script(text: str, path: str, what: str = "version script"):
     """Returns a list of nodes: (name or None, [(pattern, is_cxx, scope, literal)], parents).  WHAT
     names the kind of file in a syntax error (bfd: "dynamic list" for --dynamic-list's)."""
     toks = _tokens(text, path, what)
+    if not toks and what == "version script":
+        # (bfd's grammar wants at least one node: an empty or comment-only file, or `VERSION { }`
+        # in a linker script, is its syntax error)
+        raise LinkError(f"{path}: syntax error in {what}: no version node")
     nodes = []
     i = 0
     n = len(toks)
