@@ -540,8 +540,9 @@ class Reader:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise LinkError(f"{path}: file format not recognized") from None
-        if "\0" in text or not text.strip():
+        if "\0" in text:
             raise LinkError(f"{path}: file format not recognized")
+        # (an empty or blank file is an empty linker script to bfd: linked past, as bfd does)
         search = self.search_dirs if nlib is None else self.search_dirs[:nlib]
         from .inputs.script import parse_script     # (GNU ld scripts: libc.so, not a static link)
         res = parse_script(text, path, search, self.cfg.relocatable)

@@ -374,6 +374,8 @@ def _write_headers(ctx, buf) -> None:
 
 
 def _commit(path: str, buf, mode: int = 0o777, pending: _PendingDigest | None = None) -> None:
+    if not path:
+        raise LinkError("cannot open output file : No such file or directory")     # (-o '', bfd's words)
     try:
         st = os.stat(path)
     except OSError:
@@ -405,7 +407,10 @@ def _commit(path: str, buf, mode: int = 0o777, pending: _PendingDigest | None = 
                 os.unlink(path)
             except OSError:
                 pass
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as e:        # (`-o dir/` naming no directory, a name the rename cannot take)
+            raise LinkError(f"cannot create output file {path}: {e.strerror}") from None
     except BaseException:
         try:
             os.unlink(tmp)
