@@ -109,12 +109,12 @@ def resolve_symbols(ctx) -> None:
     if ctx.lscript is None and ctx.pending_lscript is None and not cfg.relocatable:
         _own_script_syms(ctx, EXPORTED_LINKER_SYMS + tuple(extra))
     _define_defsyms(ctx)
-    if (cfg.undef_objects == "ignore" or cfg.warn_unresolved) and ctx.dynamic and not cfg.shared \
-            and not ctx.static_pie:
+    if (cfg.undef_objects == "ignore" or cfg.warn_unresolved) and not cfg.shared:
         # bfd: an executable's ignored undefined symbols bind locally, to 0 (no .dynsym entry, no PLT,
         # no dynamic relocation), as undefined weak symbols do under -z nodynamic-undefined-weak; and
         # so do those --warn-unresolved-symbols only warns about (braze imported them: the loader
-        # then refused to start a program whose data referred to one)
+        # then refused to start a program whose data referred to one). Static ones too: none is in
+        # .symtab (symtab.py)
         ctx.weak_zero.update(id(s) for s in symtab.values()
                              if s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined)
     elif cfg.ignore_unresolved and not cfg.shared and not cfg.pie:
