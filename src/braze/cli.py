@@ -822,6 +822,29 @@ def _arg_init_entry(c, s, v):
 def _arg_sysroot(c, s, v): c.sysroot = v
 
 
+def scan_vma(text: str) -> int | None:
+    """A number as bfd reads `-e NUMBER` (bfd_scan_vma: C's strtoull with base 0 over the whole
+    text): leading blanks, a sign, 0x hex / 0 octal / decimal, '-' negating modulo 2**64, too large
+    saturating to 2**64 - 1; None when the text is not all one number (then a symbol name)."""
+    t = text.lstrip(" \t\n\r\f\v")
+    neg = t[:1] == "-"
+    if t[:1] in ("-", "+"):
+        t = t[1:]
+    if t[:2] in ("0x", "0X") and len(t) > 2:
+        digits, base, ok = t[2:], 16, "0123456789abcdefABCDEF"
+    elif t[:1] == "0":
+        digits, base, ok = t, 8, "01234567"
+    else:
+        digits, base, ok = t, 10, "0123456789"
+    if not digits or any(c not in ok for c in digits):
+        return None
+    mask = (1 << 64) - 1
+    v = int(digits, base)
+    if v > mask:
+        return mask
+    return -v & mask if neg else v
+
+
 # ---- search and layout (sysroot, -T/--version-script search, section addresses) ----
 def _hex_address(opt: str, v: str) -> int:
     """bfd reads these addresses as hexadecimal, with or without 0x."""

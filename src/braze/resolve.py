@@ -1126,11 +1126,8 @@ def read_inputs(ctx) -> None:
 
 
 def _is_number(text: str) -> bool:
-    try:
-        int(text, 0)
-        return True
-    except ValueError:
-        return text.isdigit()
+    from .cli import scan_vma
+    return scan_vma(text) is not None
 
 
 def _bind_default_version_refs(ctx) -> None:

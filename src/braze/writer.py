@@ -314,10 +314,10 @@ def _entry(ctx) -> int:
     if s is not None and (s.rank >= 2 or s.linker_defined):
         return sym_addr(ctx, s)
     if cfg.entry:
-        try:
-            return int(cfg.entry, 0)
-        except ValueError:
-            pass
+        from .cli import scan_vma
+        v = scan_vma(cfg.entry)
+        if v is not None:
+            return v
     if cfg.shared:
         if cfg.entry:
             diag.warn(f"cannot find entry symbol {name}; not setting start address")

@@ -1032,8 +1032,10 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
             if has_plt(s):
                 S = plt_addr(ctx, s)
         v = S + A - P
-        if v >= 1 << 63:            # bfd's 64-bit arithmetic: a symbol at the top (a script's `neg = -N`) is near
-            v -= 1 << 64
+        if not -(1 << 63) <= v < 1 << 63:
+            # bfd's 64-bit arithmetic: a symbol at the top (a script's `neg = -N`) is near code at the
+            # bottom, and 0 (an undefined weak, an absolute symbol) near code at the top
+            v = ((v + (1 << 63)) & 0xffffffffffffffff) - (1 << 63)
         if -0x80000000 <= v <= 0x7fffffff:
             _pack_i32(buf, loc, v)
         else:
