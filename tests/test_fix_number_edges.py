@@ -4,6 +4,8 @@
   2**64 - 1, a number too large saturates to 2**64 - 1; `0b1` or `1_0` are symbol names (a warning,
   then .text's start). braze used Python's int(text, 0): `010` became a symbol name, `0b1` and `1_0`
   numbers, and `-1` or a too-large number an internal error when writing the header.
+- A section placed past the end of the address space: bfd refuses ("VMA wraps around address space");
+  braze failed with an internal error.
 - A PC-relative reference from code at the top of the address space to a symbol at 0 (here an
   ignored undefined one): bfd's 64-bit arithmetic wraps S + A - P to a small displacement; braze
   wrapped only the other way and refused the link ("out of range").
@@ -52,3 +54,22 @@ def test_pc32_from_the_top_to_zero(work, direct_ld, addr):
     got = _link(work, direct_ld, "t-test", [f"-Ttext={addr}"])
     assert ref[0] == 0
     assert got == ref
+
+
+@pytest.mark.parametrize("args", [["-Ttext=0xfffffffffffffff0"], ["--section-start=.rodata=0xfffffffffffffffe"],
+                                  ["-Ttext=99999999999999999999999"]], ids=["text", "rodata", "too-large"])
+def test_section_past_the_top_refused(work, direct_ld, args):
+    """bfd: `section .text VMA wraps around address space`; braze failed with an internal error."""
+    base = ["-e", "main", "--unresolved-symbols=ignore-all", "h.o", *args]
+    ref = work.run(["ld.bfd", *base, "-o", "w-bfd"], check=False)
+    got = work.run([*direct_ld, *base, "-o", "w-test"], check=False)
+    assert ref.returncode == 1 and "VMA wraps around address space" in ref.stderr, ref.stderr
+    assert got.returncode == 1 and "VMA wraps around address space" in got.stderr, got.stderr
+    assert "internal error" not in got.stderr and not (work.root / "w-test").exists()
+
+
+def test_text_segment_past_the_top_refused_cleanly(work, direct_ld):
+    """-Ttext-segment near 2**64: bfd wraps `.` to 0 and links; braze refuses, with a clear error."""
+    got = work.run([*direct_ld, "-e", "main", "--unresolved-symbols=ignore-all", "h.o",
+                    "-Ttext-segment=0xfffffffffffff000", "-o", "s-test"], check=False)
+    assert got.returncode == 1 and got.stderr.startswith("braze: error: section "), got.stderr

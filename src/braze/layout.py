@@ -226,6 +226,7 @@ def assign_addresses(ctx) -> None:
     """Segments, addresses and file offsets (repeated while .relr.dyn's size changes); then the
     linker-defined symbols' values."""
     if ctx.lscript is not None:         # (done by scriptlayout.layout in order_sections)
+        _check_wrap(ctx)
         return
     syn = ctx.syn
     chunks, dropped = ctx.chunks, ctx.dropped
@@ -256,6 +257,15 @@ def assign_addresses(ctx) -> None:
     _dropped_bounds(ctx, dropped)
     if ctx.fixed_starts:
         _fixed_first(ctx, chunks, dropped)
+    _check_wrap(ctx)
+
+
+def _check_wrap(ctx) -> None:
+    """bfd's lang_check_section_addresses: no allocated section may run past the end of the address
+    space (-Ttext/--section-start/-Ttext-segment near 2**64)."""
+    for c in ctx.chunks:
+        if c.flags & SHF_ALLOC and c.addr + c.size > 1 << 64:
+            raise LinkError(f"section {c.name} VMA wraps around address space")
 
 
 # the allocated output sections of bfd's default script (`ld --verbose`): given an address while the
