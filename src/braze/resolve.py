@@ -454,6 +454,9 @@ class Reader:
                 for off in ar.members():
                     self.load_member(ar, off)
             else:
+                if not ar.has_index and ar.first_member < len(view):
+                    # bfd refuses a non-empty archive without a symbol index, needed or not
+                    raise LinkError(f"{path}: error adding symbols: archive has no index; run ranlib to add one")
                 self._archive_use(ar)
                 if self.group is not None:
                     self.group.append(ar)

@@ -59,10 +59,12 @@ class Archive:
         off = 8
         v = self.view
         n = len(v)
+        self.has_index = False
         # The special members come first: symbol index, then the long-name table.
         while off < n:
             name, data, size = self._header(off)
             if name == "/" or name == "/SYM64/":
+                self.has_index = True
                 self._parse_index(data, size, 8 if name == "/SYM64/" else 4)
             elif name == "//":
                 self.longnames = bytes(v[data:data + size])
