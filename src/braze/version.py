@@ -192,6 +192,20 @@ def _find_version(nodes, name, cxx_name, used):
     return (loc_v, False) if loc_v is not None else None
 
 
+def _check_duplicates(earlier: list, pats: list) -> None:
+    """bfd's lang_register_vers_node: a pattern that a new node makes global and an earlier node
+    made local (or the reverse) is an error, `duplicate expression`, when both are the same
+    literal name or the same wildcard text in the same language. Within one node, and between the
+    global lists (or the local lists) of two nodes, a repeated pattern is allowed."""
+    for scope, other in (("global", "local"), ("local", "global")):
+        for p in sorted((p for p in pats if p[2] == scope), key=lambda p: not p[3]):
+            for t in earlier:
+                exact, globs = t.lists[other]
+                if ((p[0], p[1]) in exact if p[3]
+                        else any(g[0] == p[0] and g[1] == p[1] for g in globs)):
+                    raise LinkError(f"duplicate expression `{p[0]}' in version information")
+
+
 def _load_nodes(ctx) -> list:
     cfg = ctx.config
     texts = list(ctx.version_texts)
@@ -220,6 +234,7 @@ def _load_nodes(ctx) -> list:
         for par in parents:
             if par not in by_name:
                 raise LinkError(f"unable to find version dependency `{par}'")
+        _check_duplicates(nodes, pats)
         node = Node(name, pats, parents, 1 if name is None else nxt)
         if name is not None:
             nxt += 1
