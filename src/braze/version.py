@@ -42,9 +42,11 @@ def _pattern(tok: str, cxx: bool, scope: str) -> tuple:
     return tok, cxx, scope, not any(c in tok for c in "*?[")
 
 
-def parse_version_script(text: str, path: str, what: str = "version script"):
+def parse_version_script(text: str, path: str, what: str = "version script",
+                         problems: list | None = None):
     """Returns a list of nodes: (name or None, [(pattern, is_cxx, scope, literal)], parents).  WHAT
-    names the kind of file in a syntax error (bfd: "dynamic list" for --dynamic-list's)."""
+    names the kind of file in a syntax error (bfd: "dynamic list" for --dynamic-list's). PROBLEMS
+    collects bfd's non-fatal errors (an unknown `extern` language): the caller reports them."""
     toks = _tokens(text, path, what)
     if not toks and what == "version script":
         # (bfd's grammar wants at least one node: an empty or comment-only file, or `VERSION { }`
@@ -103,13 +105,18 @@ def parse_version_script(text: str, path: str, what: str = "version script"):
                 if i + 1 >= n:
                     raise LinkError(f"{path}: syntax error in {what}: 'extern' at end of file")
                 lang = toks[i + 1].strip('"')
+                # bfd compares the language case-insensitively (`extern "c++"` is C++); any
+                # other than C, C++ and Java is an error, and its names are taken as C's
+                if lang.lower() not in ("c", "c++", "java") and problems is not None:
+                    problems.append(f"unknown language `{lang}' in version information")
+                is_cxx = lang.lower() == "c++"
                 i += 2
                 need("{")
                 if strict and i < n and toks[i] in ("}", ";"):
                     bad(toks[i])
                 while i < n and toks[i] != "}":
                     if toks[i] != ";":
-                        pats.append(_pattern(toks[i], lang == "C++", scope))
+                        pats.append(_pattern(toks[i], is_cxx, scope))
                     i += 1
                 need("}")
                 if not strict and i < n and toks[i] == ";":
@@ -196,6 +203,32 @@ def _find_version(nodes, name, cxx_name, used):
     return (loc_v, False) if loc_v is not None else None
 
 
+def _report_once(ctx, problems: list) -> None:
+    """bfd's `%X` errors from reading a script: the link goes on and fails before writing. The LTO
+    plugin's resolutions read the scripts before the export pass does: each is reported once."""
+    if not problems:
+        return
+    seen = ctx.__dict__.setdefault("_script_problems", set())
+    for m in problems:
+        if m not in seen:
+            seen.add(m)
+            diag.error(m)
+
+
+def _check_duplicates(earlier: list, pats: list) -> None:
+    """bfd's lang_register_vers_node: a pattern that a new node makes global and an earlier node
+    made local (or the reverse) is an error, `duplicate expression`, when both are the same
+    literal name or the same wildcard text in the same language. Within one node, and between the
+    global lists (or the local lists) of two nodes, a repeated pattern is allowed."""
+    for scope, other in (("global", "local"), ("local", "global")):
+        for p in sorted((p for p in pats if p[2] == scope), key=lambda p: not p[3]):
+            for t in earlier:
+                exact, globs = t.lists[other]
+                if ((p[0], p[1]) in exact if p[3]
+                        else any(g[0] == p[0] and g[1] == p[1] for g in globs)):
+                    raise LinkError(f"duplicate expression `{p[0]}' in version information")
+
+
 def _load_nodes(ctx) -> list:
     cfg = ctx.config
     texts = list(ctx.version_texts)
@@ -207,12 +240,15 @@ def _load_nodes(ctx) -> list:
             raise option_file_error(LinkError(f"cannot open version script {p}: {e.strerror}")) from None
     raw = []
     for path, text in texts:
+        problems: list = []
         try:
-            raw.extend(parse_version_script(text, path))
+            raw.extend(parse_version_script(text, path, problems=problems))
         except LinkError as e:
             if path in cfg.version_scripts:
                 option_file_error(e)
             raise
+        finally:
+            _report_once(ctx, problems)
     if any(n[0] is None for n in raw) and len(raw) > 1:
         raise LinkError("anonymous version tag cannot be combined with other version tags")
     nodes = []
@@ -224,6 +260,7 @@ def _load_nodes(ctx) -> list:
         for par in parents:
             if par not in by_name:
                 raise LinkError(f"unable to find version dependency `{par}'")
+        _check_duplicates(nodes, pats)
         node = Node(name, pats, parents, 1 if name is None else nxt)
         if name is not None:
             nxt += 1
@@ -365,12 +402,15 @@ def dynamic_list_patterns(ctx) -> list:
                 text = f.read()
         except OSError as e:
             raise option_file_error(LinkError(f"cannot open dynamic list {p}: {e.strerror}")) from None
+        problems: list = []
         try:
             for _n, ps, _p in parse_version_script(text if text.strip().endswith(";") else text + ";", p,
-                                                   "dynamic list"):
+                                                   "dynamic list", problems):
                 pats.extend(ps)
         except LinkError as e:
             raise option_file_error(e)
+        finally:
+            _report_once(ctx, problems)
     for b in cfg.dynamic_list_builtin:
         pats.extend(_pattern(p, True, "global") for p in _BUILTIN_LISTS[b])
     return pats
