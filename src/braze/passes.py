@@ -942,8 +942,12 @@ def _allocate(ctx) -> None:
                     a.needs |= NEEDS_DYNSYM
             pre = False
         if nd & NEEDS_GOT and s.got_idx < 0 and not (
-                T.ifunc_got_via_gotplt and s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre and not pic
-                and not (nd & NEEDS_CPLT or id(s) in ifunc_data)):
+                T.ifunc_got_via_gotplt and s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre
+                and nd & NEEDS_PLT and (not pic and not (nd & NEEDS_CPLT or id(s) in ifunc_data)
+                                        or T.ifunc_got_via_gotplt_pic and pic
+                                        and (not cfg.shared or not s.export))):
+            # (bfd: an IFUNC with a PLT entry is loaded from its .got.plt word, which holds the resolved
+            # address, unless its address must compare equal in a non-PIE or it is a library's export)
             s.got_idx = got.add(GOT_ADDR, s)
             slot = 8 * s.got_idx
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and (

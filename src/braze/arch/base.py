@@ -108,6 +108,10 @@ class Target:
     # a non-PIE's GOT loads of its own IFUNC read the IFUNC's .got.plt word unless its address must
     # compare equal (aarch64 bfd: then a .got slot holding the PLT entry's address)
     ifunc_got_via_gotplt = False
+    # ... and so do a PIE's, and a library's of an IFUNC it does not export, whatever the address
+    # comparisons (bfd's _bfd_elf_allocate_ifunc_dyn_relocs: "Use .got.plt in PIE", "in a PIC object
+    # if it is forced local or not dynamic"; checked for x86-64 only)
+    ifunc_got_via_gotplt_pic = False
     # a non-PIE's exported IFUNC that has a PLT entry is a FUNC at that entry in .dynsym and .symtab
     # (x86-64 bfd: a library's relocation against an IFUNC of the not yet relocated executable is
     # fatal in glibc's loader — "unsatisfiable circular dependency")

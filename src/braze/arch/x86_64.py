@@ -694,6 +694,14 @@ def _scan_ifunc(st: _ScanState, obj, sec: InputSection, t: int, s: Symbol, adden
     return True
 
 
+def _got_load_slot(ctx, s: Symbol) -> int:
+    """The word a GOTPCREL load of `s` reads: its .got slot, or for an IFUNC that bfd reaches through
+    its PLT entry's .got.plt word (Target.ifunc_got_via_gotplt: no .got slot of its own) that word."""
+    if s.got_idx < 0 and s.iplt_idx >= 0:
+        return ctx.syn.gotplt.iplt_slot(s.iplt_idx)
+    return ctx.syn.got.slot_addr(s.got_idx)
+
+
 def _err_ifunc(obj, t: int, s: Symbol) -> None:
     diag.error(f"{obj.name}: relocation {rname(t)} against STT_GNU_IFUNC symbol `{diag.demangle(s.name)}' "
                f"isn't supported")
@@ -1057,7 +1065,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
                 diag.error(f"{obj.name}:({sec.name}+0x{off:x}): failed to convert GOTPCREL relocation "
                            f"against `{diag.demangle(s.name)}'; relink with --no-relax")
         else:
-            v = got.slot_addr(s.got_idx) + A - P
+            v = _got_load_slot(ctx, s) + A - P
             _check32s(obj, sec, off, t, s, v)
             _pack_i32(buf, loc, v)
     elif t == R_32 or t == R_32S:
@@ -1137,7 +1145,7 @@ def _apply_general(ctx, obj, sec, rels, i, buf, base_off, base_addr) -> bool:
     elif t == R_GOT32:
         _pack_i32(buf, loc, got.slot_addr(s.got_idx) - GOT + A)
     elif t == R_GOTPCREL64:
-        _pack_q(buf, loc, got.slot_addr(s.got_idx) + A - P)
+        _pack_q(buf, loc, _got_load_slot(ctx, s) + A - P)
     elif t == R_PLTOFF64:
         if has_plt(s):
             S = plt_addr(ctx, s)
@@ -1640,6 +1648,8 @@ class X86_64(Target):
     # bfd: a non-PIE's GOT slot (one no relaxation removed) of a symbol it exports gets GLOB_DAT,
     # as aarch64's (elf_x86_64_finish_dynamic_symbol: RELATIVE only for PIC output)
     glob_dat_exported_got = True
+    ifunc_got_via_gotplt = True
+    ifunc_got_via_gotplt_pic = True
     emulations = EMULATIONS
     # bfd's --target-help lines of elf_x86_64, less the keywords braze refuses (noreloc-overflow,
     # report-relative-reloc)
