@@ -24,14 +24,27 @@ def symbol_rows(path, cwd, names, prefix: str = "", dyn: bool = False) -> list[t
                   if len(f) == 8 and f[0].endswith(":") and f[7] in names)
 
 
-def named_symbol_rows(path, names, prefix: str = "") -> list[tuple]:
-    """(name, value, type, bind, section *name*) of the named .symtab symbols, sorted: comparable
-    between two links whose section indices differ."""
+def section_names(path, prefix: str = "") -> dict[str, str]:
+    """{section index as readelf prints it: its name}, to compare links whose indices differ."""
     secs = {}
     for ln in tool(["readelf", "-SW", path], None, prefix).splitlines():
         f = ln.replace("[ ", "[").split()
         if f and f[0].startswith("[") and f[0][1:-1].isdigit():
             secs[f[0][1:-1]] = f[1]
+    return secs
+
+
+def defined_dynsym_names(path) -> list[str]:
+    """The names (with @version) .dynsym defines, sorted."""
+    out = tool(["readelf", "-W", "--dyn-syms", str(path)], None)
+    return sorted(r.split()[7] for r in out.splitlines() if len(r.split()) >= 8 and r.split()[6] != "UND"
+                  and r.split()[3] != "SECTION" and r.split()[0].rstrip(":").isdigit())
+
+
+def named_symbol_rows(path, names, prefix: str = "") -> list[tuple]:
+    """(name, value, type, bind, section *name*) of the named .symtab symbols, sorted: comparable
+    between two links whose section indices differ."""
+    secs = section_names(path, prefix)
     out = tool(["readelf", "-sW", path], None, prefix).partition("Symbol table '.symtab'")[2]
     return sorted((f[7], f[1], f[3], f[4], secs.get(f[6], f[6])) for f in (ln.split() for ln in out.splitlines())
                   if len(f) == 8 and f[7] in names)

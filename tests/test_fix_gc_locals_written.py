@@ -17,7 +17,7 @@ import shutil
 import pytest
 
 from harness import BuildDir
-from elfrows import tool
+from elfrows import section_names, tool
 
 Y = "int yfunc(int a) { return a * 3 + 1; }\n"
 Z = "int zfunc(int a) { return a + 2; }\n"
@@ -32,11 +32,7 @@ ARCHES = {"x86_64": ("", "gcc"), "aarch64": ("aarch64-linux-gnu-", "aarch64-linu
 
 
 def _locals(path, prefix: str) -> list[tuple]:
-    secs = {}
-    for ln in tool(["readelf", "-SW", path], None, prefix).splitlines():
-        f = ln.replace("[ ", "[").split()
-        if f and f[0].startswith("[") and f[0][1:-1].isdigit():
-            secs[f[0][1:-1]] = f[1]
+    secs = section_names(path, prefix)
     out = tool(["readelf", "-sW", path], None, prefix).partition("Symbol table '.symtab'")[2]
     return [(f[7], f[3], secs.get(f[6], f[6]), f[1]) for f in (ln.split() for ln in out.splitlines())
             if len(f) == 8 and f[4] == "LOCAL" and f[0] != "0:"]

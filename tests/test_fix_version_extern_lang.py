@@ -7,11 +7,11 @@ Compared: whether each link succeeds, the error's text, and the versioned dynami
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 
-from harness import BuildDir, tool_env
+from elfrows import defined_dynsym_names
+from harness import BuildDir
 
 LIB = """namespace ns { int foo(int x) { return x; } int bar(int x) { return x + 1; } int baz(int x) { return x + 2; } }
 extern "C" int cfun(void) { return 1; }
@@ -33,11 +33,6 @@ DYNLISTS = {
 }
 
 
-def _dynsyms(path) -> list[str]:
-    out = subprocess.run(["readelf", "-W", "--dyn-syms", str(path)], capture_output=True, text=True,
-                         env=tool_env(), check=True).stdout
-    return sorted(r.split()[7] for r in out.splitlines() if len(r.split()) >= 8 and r.split()[6] != "UND"
-                  and r.split()[3] != "SECTION" and r.split()[0].rstrip(":").isdigit())
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +52,7 @@ def _compare(work, name, flags):
             assert "braze: error:" in p.stderr and "Traceback" not in p.stderr, p.stderr
             assert not out.exists()
         msgs = re.findall(r"unknown language `[^']*' in version information", p.stderr)
-        res[linker] = (p.returncode != 0, msgs[:1], _dynsyms(out) if p.returncode == 0 else None)
+        res[linker] = (p.returncode != 0, msgs[:1], defined_dynsym_names(out) if p.returncode == 0 else None)
     assert res["test"] == res["bfd"]
 
 

@@ -7,11 +7,10 @@ Compared: whether each script links (bfd's exit status against braze's; an error
 with no traceback and no output left), and for the accepted ones the versioned dynamic symbols."""
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from harness import BuildDir, tool_env
+from elfrows import defined_dynsym_names
+from harness import BuildDir
 
 LIB = "int f(void) { return 1; }\nint g(void) { return 2; }\nint h(void) { return 3; }\n"
 
@@ -42,11 +41,6 @@ SCRIPTS = {
 }
 
 
-def _versioned(path) -> list[str]:
-    out = subprocess.run(["readelf", "-W", "--dyn-syms", str(path)], capture_output=True, text=True,
-                         env=tool_env(), check=True).stdout
-    return sorted(r.split()[7] for r in out.splitlines() if len(r.split()) >= 8 and r.split()[6] != "UND"
-                  and r.split()[3] != "SECTION" and r.split()[0].rstrip(":").isdigit())
 
 
 @pytest.fixture(scope="module")
@@ -68,5 +62,5 @@ def test_version_script_shape_vs_bfd(work, name):
         if linker == "test" and p.returncode:
             assert "braze: error:" in p.stderr and "Traceback" not in p.stderr, p.stderr
             assert not out.exists()
-        res[linker] = (p.returncode != 0, _versioned(out) if p.returncode == 0 else None)
+        res[linker] = (p.returncode != 0, defined_dynsym_names(out) if p.returncode == 0 else None)
     assert res["test"] == res["bfd"]
