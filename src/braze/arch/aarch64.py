@@ -1481,7 +1481,8 @@ class AArch64(Target):
     host_machines = ("aarch64", "arm64")
 
     def code_fill(self, n: int) -> bytes:
-        # (measured: bfd 2.40 pads gaps between aarch64 code sections with zeros, not NOPs)
+        # (measured: bfd 2.40's aarch64 fill hook pads with zeros: the gaps in an orphan code section;
+        # .init/.text/.fini get the default script's NOP fill, script_fill)
         return bytes(n)
 
     lib_dirs = tuple(LIB_DIRS)

@@ -173,6 +173,16 @@ class Target:
         base: zeros, as bfd's default."""
         return bytes(n)
 
+    def script_fill(self, name: str) -> bytes:
+        """The fill pattern bfd's default script gives output section `name` (bfd_script_fill, after
+        the `}` of .init, .text and .fini), or b"": it pads the room between that section's inputs,
+        where the arch fill hook (code_fill) pads other code sections' (aarch64: NOPs in .text, zeros
+        in an orphan code section)."""
+        fill = self.bfd_script_fill.strip().lstrip("=").strip()
+        if not fill or name not in (".init", ".text", ".fini"):
+            return b""
+        return bytes.fromhex(fill[2:])
+
     def rname(self, t: int) -> str:
         """A relocation type's name for diagnostics."""
         raise NotImplementedError
