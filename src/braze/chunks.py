@@ -62,14 +62,21 @@ class OutputSection(Chunk):
             return
         from .sections import write_members
         write_members(self.members, buf, self.offset)
-        if self.flags & SHF_EXECINSTR and ctx.target.code_fill(1) != b"\0":
-            # bfd pads the room the input sections' alignment leaves between them in code with its
-            # target's NOPs (x86-64's long ones); a script's FILL, where given, is written over it
-            from .sections import code_gaps
-            fill = ctx.target.code_fill
-            base = self.offset
-            for start, end in code_gaps(self.members):
-                buf[base + start:base + end] = fill(end - start)
+        if not self.flags & SHF_EXECINSTR:
+            return
+        # bfd pads the room the input sections' alignment leaves between them in code with its
+        # default script's fill where the statement has one (aarch64's .init/.text/.fini: NOPs),
+        # else with its target's fill hook (x86-64's long NOPs; aarch64's zeros); with a -T script
+        # scriptlayout writes the script's fills over this
+        pattern = ctx.target.script_fill(self.name) if ctx.lscript is None else b""
+        if not pattern and ctx.target.code_fill(1) == b"\0":
+            return
+        from .sections import code_gaps
+        base = self.offset
+        for start, end in code_gaps(self.members):
+            n = end - start
+            buf[base + start:base + end] = (pattern * (n // len(pattern) + 1))[:n] if pattern \
+                else ctx.target.code_fill(n)
 
 
 class Blob:

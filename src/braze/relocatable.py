@@ -789,9 +789,7 @@ class _Relocatable:
         gidx = self.global_idx
         # bfd's -r script fills the gaps of .init/.text/.fini with the target's code fill (aarch64:
         # NOPs, `} =0x1f2003d5`); a -T script's statements have no fill here
-        fill_text = target.bfd_script_fill.strip().lstrip("=")
-        code_fill = bytes.fromhex(fill_text[2:]) if fill_text and getattr(self.ctx, "r_script", None) is None \
-            else b""
+        no_script = getattr(self.ctx, "r_script", None) is None
         for o in self.ordered:
             if o.type == SHT_GROUP:
                 continue
@@ -800,7 +798,7 @@ class _Relocatable:
             data = None
             if o.type != SHT_NOBITS:
                 data = bytearray(o.size)
-                fill = code_fill if o.name in (".init", ".text", ".fini") else b""
+                fill = target.script_fill(o.name) if no_script else b""
                 end = 0
                 for p in o.members:
                     d = p.eh_data if p.kind == "eh" else p.sec.data

@@ -94,6 +94,12 @@ FUNC_TYPES = (0, 2, 10)            # what bfd's "in function" considers: NOTYPE 
 
 def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
     """The function symbol containing sec+off and the STT_FILE name in force before it."""
+    # As bfd's _bfd_elf_find_function with its maybe_function_sym hook: a hidden local NOTYPE symbol
+    # of size 0 (annobin's) is no function, nor a target's local mapping symbol (aarch64's $x/$d,
+    # at the start of every code section: bfd names the function there); of symbols at one
+    # address the larger wins (size 0 counting as 1), else the first.
+    target = getattr(obj, "target", None)
+    special = target.special_local_name if target is not None else None
     best = None
     src = None
     for i, e in enumerate(obj.esyms):
@@ -106,9 +112,12 @@ def locate(obj, sec, off, types=FUNC_TYPES) -> tuple[str | None, str | None]:
         if obj.sym_shndx(i) != sec.shndx:
             continue
         v, sz = e[4], e[5]
-        if v <= off and (off < v + sz or sz == 0) and obj.sym_names[i]:
-            if best is None or v > best[0]:
-                best = (v, obj.sym_names[i], src)
+        name = obj.sym_names[i]
+        if e[1] >> 4 == 0 and (t == 0 and sz == 0 and e[2] & 3 == 2 or special is not None and special(name)):
+            continue
+        if v <= off and (off < v + sz or sz == 0) and name:
+            if best is None or v > best[0] or v == best[0] and max(sz, 1) > best[3]:
+                best = (v, name, src, max(sz, 1))
     if best is None:
         return None, None
     return best[1], best[2]

@@ -1488,8 +1488,13 @@ class AArch64(Target):
     interpreter = INTERP
     host_machines = ("aarch64", "arm64")
 
+    def special_local_name(self, name: str) -> bool:
+        # bfd_is_aarch64_special_symbol_name(ANY): $x $d (mapping), $m $f $p (tags), or NAME.anything
+        return len(name) >= 2 and name[0] == "$" and name[1] in "xdmfp" and (len(name) == 2 or name[2] == ".")
+
     def code_fill(self, n: int) -> bytes:
-        # (measured: bfd 2.40 pads gaps between aarch64 code sections with zeros, not NOPs)
+        # (measured: bfd 2.40's aarch64 fill hook pads with zeros: the gaps in an orphan code section;
+        # .init/.text/.fini get the default script's NOP fill, script_fill)
         return bytes(n)
 
     lib_dirs = tuple(LIB_DIRS)

@@ -180,6 +180,21 @@ class Target:
         base: zeros, as bfd's default."""
         return bytes(n)
 
+    def special_local_name(self, name: str) -> bool:
+        """A local symbol name bfd's maybe_function_sym hook never takes for a function's (the
+        target's mapping symbols); the base: none."""
+        return False
+
+    def script_fill(self, name: str) -> bytes:
+        """The fill pattern bfd's default script gives output section `name` (bfd_script_fill, after
+        the `}` of .init, .text and .fini), or b"": it pads the room between that section's inputs,
+        where the arch fill hook (code_fill) pads other code sections' (aarch64: NOPs in .text, zeros
+        in an orphan code section)."""
+        fill = self.bfd_script_fill.strip().lstrip("=").strip()
+        if not fill or name not in (".init", ".text", ".fini"):
+            return b""
+        return bytes.fromhex(fill[2:])
+
     def rname(self, t: int) -> str:
         """A relocation type's name for diagnostics."""
         raise NotImplementedError
