@@ -485,14 +485,15 @@ class Reader:
             s = symtab.get(name)
             if s is not None and s.rank != NONE and dynamic:
                 continue
-            if s is None or s.ref_file is None or getattr(s.ref_file if s.rank == NONE else s.file, "is_ir", False):
+            at = None if s is None else s.ref_file if s.rank == NONE else s.file
+            if s is None or s.ref_file is None or getattr(at, "is_ir", False):
                 # (an LTO IR file has no relocations to point at: bfd warns at the LTRANS object's
                 # reference, when the plugin adds it, or not at all if the optimised code lost it)
                 self.warn_pending.setdefault(name, text)
                 continue
             self.warned.add(name)
             self.warn_pending.pop(name, None)
-            report_symbol_warning(self.ctx, s.ref_file if s.rank == NONE else s.file, file, name, text)
+            report_symbol_warning(self.ctx, at, file, name, text)
 
     def _pending_warnings(self, obj) -> None:
         """obj references a symbol whose warning was read before any reference: bfd warns now (not
