@@ -324,14 +324,20 @@ def _own_bounds(ctx, syms) -> None:
         x = s.name[8:] if s.name.startswith("__start_") else s.name[7:]
         if x not in names or not is_c_identifier(x):
             continue
-        s.rank = NONE
-        s.file = s.section = s.verneed = s.dyn_version = None
-        s.value = s.size = s.type = 0
-        s.version = 1
-        s.def_dynamic = False
-        s.ref_dynamic = True        # (bfd's was_dynamic: it stays in .dynsym)
-        s.linker_defined = True
+        _redefine_dynamic(s)
         s.visibility = ctx.config.start_stop_visibility
+
+
+def _redefine_dynamic(s) -> None:
+    """A library's definition that the link's own assignment replaces: linker-defined now, and in
+    .dynsym still (bfd's was_dynamic)."""
+    s.rank = NONE
+    s.file = s.section = s.verneed = s.dyn_version = None
+    s.value = s.size = s.type = 0
+    s.version = 1
+    s.def_dynamic = False
+    s.ref_dynamic = True
+    s.linker_defined = True
 
 
 def _own_script_syms(ctx, names) -> None:
@@ -346,14 +352,8 @@ def _own_script_syms(ctx, names) -> None:
             s = ctx.sym(name)       # (a library's definition nothing referenced: bound now)
         if s is None or s.rank != SHARED:
             continue
-        s.rank = NONE
-        s.file = s.section = s.verneed = s.dyn_version = None
-        s.value = s.size = s.type = 0
-        s.version = 1
-        s.def_dynamic = False
-        s.ref_dynamic = True        # (bfd's was_dynamic: it stays in .dynsym)
+        _redefine_dynamic(s)
         s.ref_regular = True        # (and in .symtab)
-        s.linker_defined = True
 
 
 def _place_defsyms(ctx) -> None:
