@@ -119,8 +119,8 @@ def is_preemptible(ctx, s: Symbol) -> bool:
         return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
     if not ctx.config.shared:
         return False
-    if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined:
-        return False
+    if s.visibility != STV_DEFAULT or s.hidden_local or s.linker_defined and not s.export:
+        return False        # (a library's PROVIDEd _end is exported, preemptible: passes.resolve_symbols)
     if s.type == STT_GNU_IFUNC and ctx.target.ifunc_ignores_symbolic:
         return bool(s.export)
     if s.bind == 10:

@@ -524,6 +524,8 @@ def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], gc: bool,
             pass
         elif s.linker_defined and s.name in exported and s.ref_dynamic and not s.hidden_local:
             pass        # (a library's definition that bfd's default script redefined: passes._own_script_syms)
+        elif shared and s.linker_defined and s.export and not s.hidden_local:
+            pass        # (the -shared script's PROVIDEd symbols the library refers to)
         else:
             continue
         seen.add(s)

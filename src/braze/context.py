@@ -34,6 +34,8 @@ class Context:
         self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
+        self.ehdr_addr = 0            # where the ELF header is mapped (layout)
+        self.dseg_dot = 0             # `.` after the script's DATA_SEGMENT_ALIGN (layout; 0: none)
         self.dynamic = False          # output has dynamic sections
         self.is_static = False
         self.static_pie = False

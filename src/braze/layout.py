@@ -607,15 +607,40 @@ def _place(fixed, c, a, prev_end, first_in_seg, new_splits, page):
     return f
 
 
-def _segment_start(fixed, c, prev_end, new_splits, page):
+def _segment_start(fixed, c, prev_end, new_splits, page, overlap_ok=False):
     """A fixed section that begins a PT_LOAD of other permissions. bfd puts a section sharing a page
     with the previous one into that one's segment whatever its flags (a merged R+X segment); braze
-    refuses that rather than write two segments that map the same page."""
+    refuses that rather than write two segments that map the same page (overlap_ok: but for the
+    headers' own PT_LOAD, which bfd maps on the page of a -Ttext .text: _headers_place)."""
     f = _place(fixed, c, prev_end, prev_end, True, new_splits, page)
-    if ((prev_end - 1) & -page) == (f & -page):
+    if ((prev_end - 1) & -page) == (f & -page) and not overlap_ok:
         raise LinkError(f"address {f:#x} given for {c.name} shares a page with the sections before it "
                         "(which have other permissions): not supported by braze")
     return f
+
+
+def _headers_place(ctx, loads, fixed, base: int, hdr_size: int, page: int) -> tuple:
+    """Where the ELF and program headers' own PT_LOAD goes (vaddr, paddr or None): at the image base,
+    unless -Ttext (--section-start) put the first section, code kept apart by -z separate-code, away
+    from it: bfd then maps the headers in the page below that section's start (bfd's
+    _bfd_elf_map_sections_to_segments; on the section's own page the PT_LOAD's p_paddr is a page
+    lower, its p_vaddr not, as bfd writes it)."""
+    if not (fixed and ctx.config.separate_code and len(loads) > 1 and not loads[0].chunks
+            and loads[1].chunks and loads[1].chunks[0] in fixed
+            and loads[1].chunks[0].flags & SHF_EXECINSTR):
+        return base, None
+    c = loads[1].chunks[0]
+    f = fixed[c]
+    if f + c.size > 1 << 64:
+        return base, None       # (past the top: _check_wrap's error)
+    v = (f - hdr_size) & -page
+    p = v
+    if ((v + hdr_size - 1) & -page) == (f & -page):
+        p = v - page
+    if f < hdr_size or p < 0 or f < p:
+        raise LinkError(f"address {f:#x} given for {c.name} leaves no room for the ELF "
+                        "headers below it: not supported by braze")
+    return v, (p if p != v else None)
 
 
 def _assign_loads(ctx, chunks, segs, fixed) -> set:
@@ -630,15 +655,19 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
     ctx.nph = nph
     new_splits: set = set()
     ctx.relro_end = None
+    ctx.dseg_dot = 0
     loads = [s for s in segs if s.type == PT_LOAD]
-    addr = base + hdr_size
+    hdr_vaddr, hdr_paddr = _headers_place(ctx, loads, fixed, base, hdr_size, page)
+    ctx.ehdr_addr = hdr_vaddr
+    addr = hdr_vaddr + hdr_size
     file_end = hdr_size
     first = True
     for li, seg in enumerate(loads):
         rw = bool(seg.flags & PF_W)
         c0 = seg.chunks[0] if seg.chunks else None
         if first:
-            seg.vaddr = base
+            seg.vaddr = hdr_vaddr
+            seg.paddr = hdr_paddr
             seg.offset = 0
         elif not rw and c0 is not None and c0.name == ".lrodata" and c0 not in fixed:
             # bfd's `.lrodata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))`, after .lbss
@@ -646,7 +675,8 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
         elif not rw:
-            addr = _segment_start(fixed, c0, addr, new_splits, page) if c0 in fixed else align_up(addr, page)
+            addr = _segment_start(fixed, c0, addr, new_splits, page, li == 1 and hdr_paddr is not None) \
+                if c0 in fixed else align_up(addr, page)
             seg.vaddr = addr
             seg.offset = addr - base if not fixed else file_end + ((addr - file_end) % page)
         else:
@@ -666,6 +696,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 # base comes from an earlier sizing pass; measured, this start gives bfd's addresses
                 # on the bench jobs, the offset a page too many for sqlite)
                 start = _relro_base(ctx, seg, align_up(r_end, page), page)
+                ctx.dseg_dot = ctx.dseg_dot or start
             else:
                 start = _data_segment_align(ctx, seg, r_end, page, c0.align)  # type: ignore[union-attr]
             seg.vaddr = start
@@ -693,10 +724,19 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 a += c.size
             seg.filesz = seg.memsz = a - seg.vaddr
             addr = a
-        file_end = max(file_end, seg.offset + seg.filesz)
-        if not seg.filesz and fixed:
-            seg.offset = 0      # bfd: a PT_LOAD with no file bytes (a -Tbss .bss alone) has offset 0
+        if seg.filesz:
+            file_end = max(file_end, seg.offset + seg.filesz)
+        else:
+            # bfd: a PT_LOAD with no file bytes (a .bss alone) has the offset of its address in a
+            # page, whatever its sections' sh_offset says, and takes no room in the file
+            seg.offset = seg.vaddr & (page - 1)
         first = False
+    if loads and not any(s.flags & PF_W for s in loads):
+        # no data segment: the script's DATA_SEGMENT_ALIGN still moves `.` (to _edata and _end)
+        r_end = addr
+        if cfg.separate_code and loads[-1].flags & PF_X:
+            r_end = align_up(addr, page)
+        _data_segment_align(ctx, None, r_end, page, 1)
     ctx.file_end = file_end
     return new_splits
 
@@ -732,7 +772,7 @@ def _assign_rest(ctx, chunks) -> None:
         if seg.type == PT_LOAD:
             continue
         if seg.type == PT_PHDR:
-            seg.vaddr = base + 64
+            seg.vaddr = ctx.ehdr_addr + 64
             seg.offset = 64
             seg.filesz = seg.memsz = 56 * nph
             continue
@@ -770,19 +810,29 @@ def _assign_rest(ctx, chunks) -> None:
 
 
 def _data_segment_align(ctx, seg, r_end: int, page: int, align: int) -> int:
-    """bfd's DATA_SEGMENT_ALIGN without RELRO: ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1)), unless the
-    segment then crosses a MAXPAGESIZE boundary with its head and tail parts together no bigger than a
-    page (ldexp's exp_seg_adjust test): then the page-saving form, ALIGN(MAXPAGESIZE) +
-    ((. + COMMONPAGESIZE - 1) & (MAXPAGESIZE - COMMONPAGESIZE))."""
+    """bfd's DATA_SEGMENT_ALIGN without RELRO: ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1)), unless
+    the segment's head and tail parts of a common page are together no bigger than one and its end
+    lies on another common page (ldlang's lang_size_segment): then the page-saving form,
+    ALIGN(MAXPAGESIZE) + ((. + COMMONPAGESIZE - 1) & (MAXPAGESIZE - COMMONPAGESIZE)). `seg` None: no
+    data segment at all, where `.` still goes (the value of _edata and _end)."""
+    common = ctx.config.common_page_size
     base = align_up(r_end, page) + (r_end & (page - 1))
     start = align_up(base, align)     # the segment starts where its first section does
-    _layout_rw(ctx, seg, start, dry=False)
-    end = align_up(start + seg.memsz, 8)        # (DATA_SEGMENT_END after the script's ALIGN(64 / 8))
-    first = -base & (page - 1)
-    last = end & (page - 1)
-    if first and last and (base & -page) != (end & -page) and first + last <= page:
-        common = ctx.config.common_page_size
-        start = align_up(align_up(r_end, page) + ((r_end + common - 1) & (page - common)), align)
+    memsz = 0
+    if seg is not None:
+        _layout_rw(ctx, seg, start, dry=False)
+        memsz = seg.memsz
+    end = align_up(start + memsz, 8)        # (DATA_SEGMENT_END after the script's ALIGN(64 / 8))
+    if ctx.target.large_common_section and end & (page - 1):
+        # the script's .lrodata and .ldata, empty, still move `.` to the same place a page up
+        # when bfd sizes them (the value DATA_SEGMENT_END sees), so the end is on another page
+        end += page
+    first = -base & (common - 1)
+    last = end & (common - 1)
+    if first and last and (base & -common) != (end & -common) and first + last <= common:
+        base = align_up(r_end, page) + ((r_end + common - 1) & (page - common))
+        start = align_up(base, align)
+    ctx.dseg_dot = ctx.dseg_dot or base      # (the first data segment's: not the large model's .ldata)
     return start
 
 
@@ -951,12 +1001,14 @@ def define_symbols(ctx) -> None:
     set_linker_symbol(ctx, "_GLOBAL_OFFSET_TABLE_", gotbase, gotsec)
     if syn.dynamic is not None:
         set_linker_symbol(ctx, "_DYNAMIC", syn.dynamic.addr, syn.dynamic)
-    set_linker_symbol(ctx, "__ehdr_start", ctx.base)
+    set_linker_symbol(ctx, "__ehdr_start", ctx.ehdr_addr)
     set_linker_symbol(ctx, "__executable_start", ctx.base)
     rx = [c for c in alloc if c.flags & SHF_EXECINSTR and not c.flags & SHF_WRITE]
     etext = (rx[-1].addr + rx[-1].size) if rx else ctx.base
     for n in ("_etext", "etext", "__etext"):
-        set_linker_symbol(ctx, n, etext)
+        # (relative to the code they end, as bfd's `PROVIDE (etext = .)` after .fini, also where
+        # .rodata starts at that address)
+        set_linker_symbol(ctx, n, etext, rx[-1] if rx else None)
     rw = [c for c in alloc if c.flags & SHF_WRITE]
     # (bfd's script sets _edata after .data1: not past .ldata, which follows .bss and .lbss)
     bss_rank = rank_of_name(".bss")
@@ -965,7 +1017,7 @@ def define_symbols(ctx) -> None:
     # bfd attributes _edata to the data section it ends, and __bss_start to .bss (it is set just
     # before .bss's statement), even where .bss's alignment puts .bss past it
     last_data = max(progbits_rw, key=_chunk_end, default=None)
-    floor = _data_dot(ctx, by)
+    floor = max(_data_dot(ctx, by), ctx.dseg_dot)
     if edata < floor:
         # no data after the TLS or RELRO part: `.` stays past it, and bfd's section_for_dot
         # skips TLS sections for the section these symbols are relative to

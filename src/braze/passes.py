@@ -16,7 +16,8 @@ from .chunks import Blob, Synthetic  # noqa: F401  (scriptlayout takes Blob from
 from .inputs.objparse import InputSection
 from .sections import (OutputSection, MergedSection, is_c_identifier, common_symbols, bin_inputs,
                        mergeable_entsize)
-from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, ScriptDefs,  # noqa: F401
+from .symbols import (LINKER_SYMS, EXPORTED_LINKER_SYMS, LOCAL_LINKER_SYMS, SCRIPT_EXPORTABLE, SHARED_LINKER_SYMS,
+                      ScriptDefs,  # noqa: F401
                       NONE, SHARED, COMMON, STRONG, NEEDS_GOT, NEEDS_PLT, NEEDS_GOTTP, NEEDS_TLSGD,
                       NEEDS_TLSDESC, NEEDS_COPY, NEEDS_CPLT, NEEDS_DYNSYM)
 
@@ -72,6 +73,8 @@ def resolve_symbols(ctx) -> None:
     if not cfg.shared and ctx.lscript is None:
         for name in EXPORTED_LINKER_SYMS + extra:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
+    elif cfg.shared and ctx.lscript is None and ctx.pending_lscript is None:
+        linker_syms = SHARED_LINKER_SYMS
     for _name, expr, _where, _kind in _assignments(ctx):
         m = _assign_re().match(expr)        # a linker-defined operand of --defsym/script is referenced
         if m and m.group(1) in LINKER_SYMS:
@@ -104,6 +107,10 @@ def resolve_symbols(ctx) -> None:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
                 s.visibility = cfg.start_stop_visibility
+            elif cfg.shared and s.visibility in (STV_DEFAULT, STV_PROTECTED) and linker_syms is SHARED_LINKER_SYMS:
+                # the -shared script's PROVIDEs define ordinary globals: a library exports them,
+                # and its own references may be preempted (libgc's _end is the program's)
+                s.export = True
     if dso_bounds:
         _own_bounds(ctx, dso_bounds)
     if ctx.lscript is None and ctx.pending_lscript is None and not cfg.relocatable:
@@ -1181,7 +1188,7 @@ def finalize_dynamic(ctx) -> None:
     ds = syn.dynsym
     from .bindsyms import dynsym_choice
     chosen = dynsym_choice(ctx.needs_syms, ctx.symtab, bool(cfg.gc_sections), bool(cfg.shared),
-                           bool(ctx.static_pie), bool(cfg.export_dynamic), set(EXPORTED_LINKER_SYMS) | set(extra))
+                           bool(ctx.static_pie), bool(cfg.export_dynamic), set(SCRIPT_EXPORTABLE) | set(extra))
     chosen.extend(_weakdef_imports(ctx, chosen))
     chosen.extend(ctx.version_syms)
     ds.syms = chosen

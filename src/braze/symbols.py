@@ -126,6 +126,16 @@ LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__executabl
                "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",
                "__tdata_start", "_TLS_MODULE_BASE_", "__dso_handle_unused"}
 EXPORTED_LINKER_SYMS = ("_edata", "_end", "__bss_start")   # in .dynsym of -E executables, as bfd does
+# the default script's symbols of default visibility (PROVIDE, or set outright): exported as the
+# objects' definitions are (an executable's with -E, a dynamic list or a library's reference; a
+# shared library's always), through the version script, and preemptible in a shared library
+SCRIPT_EXPORTABLE = EXPORTED_LINKER_SYMS + ("__executable_start", "etext", "_etext", "__etext", "edata", "end")
+# what bfd's -shared default script defines (all PROVIDE: only when referenced), and its ELF backend:
+# no __executable_start, no array bounds, no __tdata_start (a library's reference to one of those
+# stays undefined, an import)
+SHARED_LINKER_SYMS = frozenset(("_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__GNU_EH_FRAME_HDR",
+                                "_TLS_MODULE_BASE_", "_etext", "etext", "__etext", "_edata", "edata", "_end",
+                                "end", "__bss_start"))
 LOCAL_LINKER_SYMS = {"_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", "__ehdr_start", "__init_array_start",
                      "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
                      "__preinit_array_end", "__rela_iplt_start", "__rela_iplt_end", "__GNU_EH_FRAME_HDR",

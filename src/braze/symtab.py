@@ -170,7 +170,7 @@ class SymTab(Chunk):
                 shndx = SHN_ABS
                 if s.linker_defined:
                     c = _section_of_addr(ctx, s.value)
-                    if c is None and s.name == "__ehdr_start":
+                    if c is None and s.name in _HEADER_SYMS:
                         c = _first_alloc(ctx)   # bfd: the headers' segment's first section, not ABS
                     if c is not None:
                         shndx = self._sec(o, c.shndx)
@@ -221,6 +221,11 @@ def _section_of_addr(ctx, v):
             if c.addr <= v < c.addr + c.size:
                 return c
     return best
+
+
+# linker-defined symbols at the ELF header, which no section holds (__executable_start: where the
+# default script's first statement sets it, before any section)
+_HEADER_SYMS = ("__ehdr_start", "__executable_start")
 
 
 def _first_alloc(ctx):

@@ -9,7 +9,7 @@ import os
 from . import diag
 from .diag import LinkError, _demangle_batch, option_file_error
 from .elf import STB_GLOBAL, STT_COMMON, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
-from .symbols import COMMON, STRONG, Symbol, EXPORTED_LINKER_SYMS
+from .symbols import COMMON, STRONG, Symbol, SCRIPT_EXPORTABLE
 
 # `::` belongs to C++ names (vns::g*); a single ':' ends global/local
 _TOK_RE = r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|(?:[^\s{}();:"]|::)+|[{}();:]'
@@ -324,13 +324,16 @@ def assign_versions(ctx) -> None:
             s.export = False
             continue
         _apply_found(s, found, default, hide)
-    if nodes and not cfg.shared:
-        # bfd: the symbols its default script defines that an executable exports (-E: _edata,
-        # _end, __bss_start) go through the version script as the objects' do: `local: *` keeps
-        # them out of .dynsym (LOCAL in .symtab), a global pattern gives them its version
-        for n in EXPORTED_LINKER_SYMS:
+    if nodes:
+        # bfd: the symbols its default script defines that an output exports (an executable's -E:
+        # _edata, _end, __bss_start, and those PROVIDEd it refers to; a library's PROVIDEd ones) go
+        # through the version script as the objects' do: `local: *` keeps them out of .dynsym
+        # (LOCAL in .symtab), a global pattern gives them its version
+        for n in SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms:
             s = ctx.symtab.get(n)
-            if s is None or not s.linker_defined:     # (defined at layout: no rank yet)
+            if s is None or not s.linker_defined or s.visibility in (1, 2):   # (defined at layout: no rank yet; 1, 2: internal, hidden)
+                continue
+            if cfg.shared and not s.export:
                 continue
             _apply_found(s, _find_version(nodes, n, n, used), default, hide)
     if cfg.no_undefined_version:
@@ -454,7 +457,7 @@ def apply_dynamic_list(ctx) -> None:
     if not cfg.shared:
         # an executable also exports the linker-defined symbols listed that bfd would export under
         # --export-dynamic (__start_X/__stop_X, _edata, _end, __bss_start): bindsyms.dynsym_choice
-        extra = set(EXPORTED_LINKER_SYMS) | set(ctx.target.extra_linker_syms)
+        extra = set(SCRIPT_EXPORTABLE) | set(ctx.target.extra_linker_syms)
         for s in ctx.symtab.values():
             if s.linker_defined and (s.name in extra or s.name.startswith(("__start_", "__stop_"))) and \
                     s.visibility not in (STV_HIDDEN, STV_INTERNAL) and node.match("global", s.name, s.name):

@@ -165,8 +165,10 @@ def _out_shndx(ctx, s) -> int | None:
     sec = s.section
     if sec is None:
         if s.linker_defined and not s.is_abs:
-            from ..symtab import _section_of_addr
+            from ..symtab import _section_of_addr, _first_alloc, _HEADER_SYMS
             c = _section_of_addr(ctx, s.value)
+            if c is None and s.name in _HEADER_SYMS:
+                c = _first_alloc(ctx)
             return c.shndx if c is not None else None
         return None
     out = getattr(sec, "out", None)
