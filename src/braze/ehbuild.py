@@ -194,7 +194,9 @@ def place(records: list[Record], inputs: list[Any], eh: Any, terminator: bool = 
         nxt = first.get(sec, nxt)
         sec.out = eh
         sec.out_off = nxt
-    return off + 4 if records and terminator else off
+    # an input's terminator is written even when no record is kept (a -shared link whose only .eh_frame is
+    # crtendS.o's __FRAME_END__): bfd's output .eh_frame is then those 4 bytes
+    return off + 4 if terminator else off
 
 
 def _put32(out: bytearray, o: int, v: int) -> None:

@@ -820,7 +820,9 @@ def create_synthetic(ctx) -> None:
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
-        if cfg.eh_frame_hdr:
+        # bfd strips .eh_frame_hdr (and PT_GNU_EH_FRAME) when no input .eh_frame holds a CIE or FDE
+        # (_bfd_elf_eh_frame_present): e.g. a -shared link of objects without unwind tables
+        if cfg.eh_frame_hdr and syn.eh_frame.records:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
     # copy relocations live at the start of .bss
     if ctx.lscript is not None:
