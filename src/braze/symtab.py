@@ -153,6 +153,8 @@ class SymTab(Chunk):
         typ = s.type if local_type is None else local_type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
+            if bind == STB_GNU_UNIQUE and s.rank == SHARED:
+                bind = STB_GLOBAL   # bfd: UNIQUE only if a regular object defines it (not a copy reloc)
         other = s.visibility if bind != STB_LOCAL else 0
         size = s.size
         if s.rank >= COMMON or s.copyrel or s.linker_defined:
