@@ -109,10 +109,14 @@ def _fde_alive(obj: Any, first_global: int, esyms: list[tuple[int, ...]], sectio
 
 
 def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
-          cie_map: dict[Any, Record], merged: list[Record] | None = None) -> tuple[list[Record], int]:
+          cie_map: dict[Any, Record], merged: list[Record] | None = None,
+          lazy: bool = False) -> tuple[list[Record], int]:
     """The kept records in output order and the number of FDEs: FDEs of discarded or empty code
     dropped, each CIE identical (bytes and relocation targets) to an earlier one merged into it
-    (those go to `merged`: a symbol in one moves to the CIE it merged into)."""
+    (those go to `merged`: a symbol in one moves to the CIE it merged into).
+    `lazy` (the target drops unused CIEs): as bfd's find_merged_cie, a CIE is kept or merged only
+    when its first kept FDE is met, so a CIE no kept FDE uses is dropped and never becomes the one
+    later identical CIEs merge into; records stay in their input order."""
     out: list[Record] = []
     nfde = 0
     for si in range(len(inputs)):
@@ -125,6 +129,8 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
         sections: list[Any] = obj.sections
         syms: list[Any] = obj.syms
         cies: dict[int, Record] = {}
+        pending: set[int] = set()       # (lazy) this section's CIEs no kept FDE has used yet
+        sec_out: list[Record] = out if not lazy else []
         for i in range(len(cie_of)):
             c = cie_of[i]
             off = offs[i]
@@ -132,26 +138,18 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
                 r = Record(sec, off, sizes[i], True, per[i])
                 r.fde_enc = encs[i]
                 cies[i] = r
-                tk: list[Any] = []
-                for rel in r.relocs:
-                    tk.append((rel[0] - off, rel[1] & 0xffffffff, _target_key(obj, first_global, rel[1] >> 32),
-                               rel[2]))
-                key = (data[off:off + r.size], tuple(tk))
-                first = cie_map.get(key)
-                if first is not None:
-                    r.dup_of = first
-                    if merged is not None:
-                        merged.append(r)
+                if lazy:
+                    pending.add(i)
                     continue
-                cie_map[key] = r
-                r.insns, r.aug_z = _ep.cie_insns(data, off)
-                r.size = _ep.trim(data, off, r.size, r.insns)
-                out.append(r)
+                _add_cie(r, data, obj, first_global, cie_map, merged, sec_out)
             else:
                 rels = per[i]
                 if not _fde_alive(obj, first_global, esyms, sections, syms, rels, off):
                     continue
                 cie = cies[c]
+                if c in pending:
+                    pending.discard(c)
+                    _add_cie(cie, data, obj, first_global, cie_map, merged, sec_out)
                 if cie.insns == 0:
                     cie.insns, cie.aug_z = _ep.cie_insns(data, cie.off)
                 # -1: no code covered (gcc leaves these for an emptied cold part): bfd drops it, and
@@ -161,9 +159,37 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
                     continue
                 r = Record(sec, off, size, False, rels)
                 r.cie = cie
-                out.append(r)
+                sec_out.append(r)
                 nfde += 1
+        if lazy:
+            sec_out.sort(key=_rec_off)
+            out.extend(sec_out)
     return out, nfde
+
+
+def _rec_off(r: Record) -> int:
+    return r.off
+
+
+def _add_cie(r: Record, data: bytes, obj: Any, first_global: int, cie_map: dict[Any, Record],
+             merged: list[Record] | None, out: list[Record]) -> None:
+    """Keep CIE `r` (appended to `out`) or merge it into the first identical one kept."""
+    off = r.off
+    tk: list[Any] = []
+    for rel in r.relocs:
+        tk.append((rel[0] - off, rel[1] & 0xffffffff, _target_key(obj, first_global, rel[1] >> 32),
+                   rel[2]))
+    key = (data[off:off + r.size], tuple(tk))
+    first = cie_map.get(key)
+    if first is not None:
+        r.dup_of = first
+        if merged is not None:
+            merged.append(r)
+        return
+    cie_map[key] = r
+    r.insns, r.aug_z = _ep.cie_insns(data, off)
+    r.size = _ep.trim(data, off, r.size, r.insns)
+    out.append(r)
 
 
 def place(records: list[Record], inputs: list[Any], eh: Any, terminator: bool = True) -> int:

@@ -99,12 +99,9 @@ class EhFrameSection(Chunk):
         self.rec_offs = {id(sec): p[0] for sec, p in zip(inputs, parsed)}
         self.merged = []
         self._kept_by_sec = None
-        out, nfde = _eb.build(inputs, datas, parsed, cie_map, self.merged)
-        if ctx.target.drop_unused_cies:
-            # bfd drops a CIE none of whose FDEs is kept (seen on aarch64, where an input's CIE for a
-            # dropped empty FDE does not merge with another); x86-64 outputs keep braze's behaviour
-            used = {id(_cie_of(r)) for r in out if not r.is_cie}
-            out = [r for r in out if not r.is_cie or id(r) in used]
+        # bfd keeps a CIE only for a kept FDE (elf-eh-frame.c: find_merged_cie, run per kept FDE,
+        # revives or merges it): lazy registration drops the others and merges into live ones only
+        out, nfde = _eb.build(inputs, datas, parsed, cie_map, self.merged, ctx.target.drop_unused_cies)
         self.records = out
         self.fde_count = nfde
         self.cie_map = cie_map

@@ -153,6 +153,8 @@ class SymTab(Chunk):
         typ = s.type if local_type is None else local_type
         if bind is None:
             bind = s.bind if s.bind != STB_LOCAL else STB_GLOBAL
+            if bind == STB_GNU_UNIQUE and s.rank == SHARED:
+                bind = STB_GLOBAL   # bfd: UNIQUE only if a regular object defines it (not a copy reloc)
         other = s.visibility if bind != STB_LOCAL else 0
         size = s.size
         if s.rank >= COMMON or s.copyrel or s.linker_defined:
@@ -375,8 +377,11 @@ def build_symtab(ctx, chunks) -> list:
                 continue        # no kept relocation uses it (see passes._check_undefined); -u names stay
             if s.rank == NONE and not s.linker_defined and s.visibility != 0:
                 continue        # and a library's hidden/protected/internal ones (resolved to 0 too)
-            if s.rank == NONE and not shared and name == "__tls_get_addr" and not s.linker_defined:
-                continue        # an executable's TLS calls, all relaxed, left it undefined: bfd omits it
+            if s.rank == NONE and not shared and name == "__tls_get_addr" and not s.linker_defined \
+                    and not (gc_sections and s.used_in_reloc):
+                # an executable's TLS calls, all relaxed, left it undefined: bfd omits it, except
+                # under --gc-sections, where a kept section's (relaxed) call keeps it UND GLOBAL
+                continue
             if s.linker_defined and name in LOCAL_LINKER_SYMS:
                 if name == "_GLOBAL_OFFSET_TABLE_" and getattr(ctx, "got_omitted", False):
                     continue    # no GOT section (only a bare symbol-table reference): bfd omits it

@@ -139,7 +139,7 @@ class Target:
     # is in .dynsym keeps its GOT slot, with a dynamic TPOFF relocation naming the symbol (x86-64
     # bfd relaxes it to local-exec only when the symbol has no dynamic index; aarch64 bfd always)
     exe_dynamic_tls_ie = False
-    drop_unused_cies = False          # .eh_frame CIEs left without FDEs are dropped (seen with aarch64 bfd)
+    drop_unused_cies = False          # .eh_frame CIEs no kept FDE uses are dropped (bfd: x86-64, aarch64)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
     missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable

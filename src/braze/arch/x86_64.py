@@ -1645,6 +1645,10 @@ class X86_64(Target):
     name = "x86-64"
     e_machine = EM_X86_64
     exe_dynamic_tls_ie = True
+    # bfd keeps a CIE only for a kept FDE (elf-eh-frame.c: every entry starts removed and
+    # find_merged_cie revives the CIE of each FDE kept): a C++ function's personality CIE whose
+    # FDEs --gc-sections dropped goes too
+    drop_unused_cies = True
     # bfd: a non-PIE's GOT slot (one no relaxation removed) of a symbol it exports gets GLOB_DAT,
     # as aarch64's (elf_x86_64_finish_dynamic_symbol: RELATIVE only for PIC output)
     glob_dat_exported_got = True

@@ -78,8 +78,9 @@ class DynSym(Chunk):
             other = s.visibility if s.visibility == STV_PROTECTED or (s.visibility and s.linker_defined) else 0
             other |= s.sto_flags
             bind = s.bind if s.bind in (STB_GLOBAL, STB_WEAK) else STB_GLOBAL
-            if s.bind == 10:
-                bind = 10
+            if s.bind == 10 and s.rank != 1:
+                bind = 10   # GNU_UNIQUE only for a regular object's definition (bfd): a library's
+                            # unique object copied into the executable (copy reloc) is GLOBAL
             typ = s.type
             if _is_def(s):
                 shndx, value = _out_shndx(ctx, s), sym_addr(ctx, s)
