@@ -103,7 +103,11 @@ def resolve_symbols(ctx) -> None:
             if name in LOCAL_LINKER_SYMS:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
-                s.visibility = cfg.start_stop_visibility
+                # the more constraining of -z start-stop-visibility and the references' (bfd merges
+                # them: a `hidden` extern declaration, as LLVM's profile runtime's __start___llvm_prf_*,
+                # gives a HIDDEN symbol, not a PROTECTED one)
+                v: int = cfg.start_stop_visibility
+                s.visibility = min(v, s.visibility) if v and s.visibility else (v or s.visibility)
     if dso_bounds:
         _own_bounds(ctx, dso_bounds)
     if ctx.lscript is None and ctx.pending_lscript is None and not cfg.relocatable:
