@@ -210,6 +210,13 @@ def _err_pic(ctx, obj, sec, off, t, s):
     und = "undefined " if s.rank == NONE and not s.linker_defined else ""
     vis = _VIS_WORD[s.visibility] if und else ""
     hint = "" if vis else f"; recompile with {flag}"
+    if s.type == STT_SECTION and not s.name and s.section is not None:
+        # a local section symbol (a non-PIC object's `.rodata+off`, rustc's `.rodata..Lanon.*`): bfd
+        # names the section, without the word "symbol" (braze wrote "symbol `'")
+        name = str(getattr(s.section, "name", ""))
+        diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against `{name}' can not be "
+                   f"used when making {what}{hint}")
+        return
     diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against {und}{vis}symbol "
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
