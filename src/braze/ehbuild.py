@@ -192,10 +192,22 @@ def _add_cie(r: Record, data: bytes, obj: Any, first_global: int, cie_map: dict[
     out.append(r)
 
 
+def _record_align(r: Record) -> int:
+    """bfd (_bfd_elf_discard_section_eh_frame) starts each kept record at its alignment within its
+    input section: 4, but an FDE at the width of its CIE's address encoding (8 for sdata8/absptr, as
+    LLVM's and gcc's large code model write) so its address fields sit naturally aligned; the record
+    before it grows by DW_CFA_nop padding."""
+    if r.is_cie or r.cie is None:
+        return 4
+    w = _ep.enc_size(r.cie.fde_enc)
+    return w if w > 4 else 4
+
+
 def place(records: list[Record], inputs: list[Any], eh: Any, terminator: bool = True) -> int:
     """Output offsets (see EhFrameSection._place); the section's size (with a zero terminator when
     `terminator`)."""
     off = 0
+    base = 0                    # where the current input section's records begin
     prev: Record | None = None
     for r in records:
         if prev is not None:
@@ -203,8 +215,10 @@ def place(records: list[Record], inputs: list[Any], eh: Any, terminator: bool = 
                 align: int = r.sec.align
                 prev.pad = -off & (align - 1)
                 off += prev.pad
+                base = off
             else:
-                prev.pad = 0
+                prev.pad = -(off - base) & (_record_align(r) - 1)
+                off += prev.pad
         r.out_off = off
         off += r.size
         prev = r

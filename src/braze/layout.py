@@ -433,6 +433,7 @@ def _segments(ctx, chunks, splits=frozenset()):
     cur = None
     prev_kind = None
     seen_exec = False
+    large_model = ctx.target.name == "x86-64"      # (.ldata is a section of x86-64's script only)
     for c in alloc:
         if c.flags & SHF_WRITE:
             kind = "rw"
@@ -443,7 +444,9 @@ def _segments(ctx, chunks, splits=frozenset()):
             kind = "r1" if seen_exec else "r0"
         if not cfg.separate_code and kind in ("r0", "rx", "r1"):
             kind = "rx0"
-        if kind != prev_kind or c in splits:
+        if kind != prev_kind or c in splits or (c.name == ".ldata" and kind == "rw" and large_model):
+            # (.ldata: bfd's script gives it `ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))` after
+            # .bss/.lbss, a page or two above them: a PT_LOAD of its own, see _assign_loads)
             # (-z noseparate-code: as bfd's, the segment is executable when a section in it is code,
             # not e.g. one of large read-only data after the data segment)
             flags = {"r0": PF_R, "rx": PF_R | PF_X, "r1": PF_R, "rw": PF_R | PF_W, "rx0": PF_R}[kind]
@@ -671,6 +674,17 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.offset = 0
         elif not rw and c0 is not None and c0.name == ".lrodata" and c0 not in fixed:
             # bfd's `.lrodata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))`, after .lbss
+            addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
+            seg.vaddr = addr
+            seg.offset = file_end + ((addr - file_end) % page)
+        elif rw and c0 is not None and c0.name == ".ldata" and c0 not in fixed and ctx.target.name == "x86-64" and \
+                any(s.flags & PF_W for s in loads[:li]):
+            # bfd's `.ldata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))` after .lrodata's same
+            # expression, which moves `.` even when there is no .lrodata (from .bss/.lbss, after
+            # `. = ALIGN(8)`): gcc -mcmodel=medium's large initialized arrays land two pages up
+            if loads[li - 1].chunks and loads[li - 1].chunks[0].name != ".lrodata":
+                d = align_up(addr, 8)
+                addr = align_up(d, page) + (d & (page - 1))
             addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)

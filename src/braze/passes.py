@@ -106,7 +106,11 @@ def resolve_symbols(ctx) -> None:
             if name in LOCAL_LINKER_SYMS:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
-                s.visibility = cfg.start_stop_visibility
+                # the more constraining of -z start-stop-visibility and the references' (bfd merges
+                # them: a `hidden` extern declaration, as LLVM's profile runtime's __start___llvm_prf_*,
+                # gives a HIDDEN symbol, not a PROTECTED one)
+                v: int = cfg.start_stop_visibility
+                s.visibility = min(v, s.visibility) if v and s.visibility else (v or s.visibility)
             elif cfg.shared and s.visibility in (STV_DEFAULT, STV_PROTECTED) and linker_syms is SHARED_LINKER_SYMS:
                 # the -shared script's PROVIDEs define ordinary globals: a library exports them,
                 # and its own references may be preempted (libgc's _end is the program's)

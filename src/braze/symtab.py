@@ -597,14 +597,16 @@ _LINKER_LOCAL_TYPES = {"_DYNAMIC": STT_OBJECT, "_GLOBAL_OFFSET_TABLE_": STT_OBJE
 
 
 def _unreferenced_linker_locals(ctx, chunks, add) -> list:
-    """The locals bfd defines whether or not anything refers to them: _DYNAMIC and __GNU_EH_FRAME_HDR
-    in a dynamic link, _GLOBAL_OFFSET_TABLE_ whenever there is a GOT, and on some targets
+    """The locals bfd defines whether or not anything refers to them: _DYNAMIC in a dynamic link,
+    __GNU_EH_FRAME_HDR with a .eh_frame_hdr, _GLOBAL_OFFSET_TABLE_ whenever there is a GOT, and on some targets
     _TLS_MODULE_BASE_ whenever there is TLS."""
     syn = ctx.syn
     want = []
     if ctx.dynamic and syn.dynamic is not None and syn.dynamic in chunks:
         want.append(("_DYNAMIC", STT_OBJECT, syn.dynamic))
-    if ctx.dynamic and syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
+    if syn.eh_frame_hdr is not None and syn.eh_frame_hdr in chunks:
+        # (a static link's too, when it asks for --eh-frame-hdr as rustc's -static links do: bfd's
+        # _bfd_elf_maybe_strip_eh_frame_hdr defines it for every .eh_frame_hdr it keeps)
         want.append(("__GNU_EH_FRAME_HDR", 0, syn.eh_frame_hdr))
     got = syn.gotplt if syn.gotplt in chunks else syn.got if syn.got in chunks else None
     if ctx.target.got_symbol_at_got and syn.got in chunks:

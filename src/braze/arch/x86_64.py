@@ -156,6 +156,11 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int
             (op == 0x8b or op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05):
         # bfd: an object's absolute symbol whose value the imm32 cannot hold keeps its GOT load
         return _imm32_fits(data[off - 3] if t == R_REX_GOTPCRELX else 0, s.value)
+    if not s.linker_defined and _in_large_section(s):
+        # bfd (elf_x86_64_convert_load_reloc): "Don't convert GOTPCREL relocation against large
+        # section" -- code or data in an SHF_X86_64_LARGE section (LLVM's .ltext.*/.ldata of
+        # rustc -C code-model=large) may lie beyond the rel32 reach, so the load keeps its GOT slot
+        return False
     if op == 0x8b:
         return True
     if t == R_GOTPCREL:
@@ -164,6 +169,15 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int
         return True
     # test/binop have no PC-relative immediate form, so like bfd only non-PIC output converts them
     return not pic and op in _GOTX_BINOPS and data[off - 1] & 0xc7 == 0x05
+
+
+def _in_large_section(s: Symbol) -> bool:
+    """Whether `s` is defined in an input section flagged SHF_X86_64_LARGE."""
+    sec: Any = s.section
+    if sec is None:
+        return False
+    flags: Any = getattr(sec, "flags", 0)
+    return isinstance(flags, int) and bool(flags & SHF_X86_64_LARGE)
 
 
 def _abs_got_becomes_pc32(data: Any, off: int, t: int) -> bool:
@@ -196,6 +210,13 @@ def _err_pic(ctx, obj, sec, off, t, s):
     und = "undefined " if s.rank == NONE and not s.linker_defined else ""
     vis = _VIS_WORD[s.visibility] if und else ""
     hint = "" if vis else f"; recompile with {flag}"
+    if s.type == STT_SECTION and not s.name and s.section is not None:
+        # a local section symbol (a non-PIC object's `.rodata+off`, rustc's `.rodata..Lanon.*`): bfd
+        # names the section, without the word "symbol" (braze wrote "symbol `'")
+        name = str(getattr(s.section, "name", ""))
+        diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against `{name}' can not be "
+                   f"used when making {what}{hint}")
+        return
     diag.error(f"{obj.name}:({sec.name}+0x{off:x}): relocation {rname(t)} against {und}{vis}symbol "
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
