@@ -176,6 +176,9 @@ def prepare(ctx) -> None:
     if not cfg.shared:
         _note(ctx, f"{name} is defined but this is not a -shared link: no init entry added")
         return
+    if _go_shared_runtime(ctx):
+        _note(ctx, f"a Go -buildmode=shared library (.note.go.abihash): no init entry for {name}")
+        return
     _check_callable(ctx, name, glob, locs)
     if glob is not None:
         # bind the slot to this library's own definition (a RELATIVE relocation): through the
@@ -202,6 +205,18 @@ def prepare(ctx) -> None:
     ctx.objs.append(obj)
     ctx.lib_init_added = True
     _note(ctx, f"added {name} as the first .init_array entry")
+
+
+def _go_shared_runtime(ctx) -> bool:
+    """Is this Go's -buildmode=shared link (libstd.so and friends for -linkshared programs)? Its
+    go.o carries .note.go.abihash; the Go runtime in it is started by the executable, and Go puts
+    no _rt0_*_lib in .init_array: run at load time, it starts a second runtime in the process
+    (crashes with `morestack on g0`, `bad stack bounds`, `malloc deadlock`)."""
+    for obj in ctx.objs:
+        for sec in getattr(obj, "sections", ()):
+            if sec is not None and sec.name == ".note.go.abihash":
+                return True
+    return False
 
 
 def _check_callable(ctx, name, glob, locs) -> None:

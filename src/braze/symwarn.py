@@ -34,6 +34,7 @@ def where(obj, sec, off) -> str:
     enclosing function, `FILE:(SECTION+0xOFF)`."""
     global _last_func
     fn, src = locate(obj, sec, off)
+    fn = _dwarf_function(obj, sec, off, fn)
     if fn is None:
         _last_func = None
         return f"{obj.name}:({sec.name}+0x{off:x})"
@@ -42,6 +43,19 @@ def where(obj, sec, off) -> str:
         return loc
     _last_func = (obj, fname, fn)
     return f"{obj.name}: in function `{diag.demangle(fn)}':\n{loc}"
+
+
+def _dwarf_function(obj, sec, off, fn):
+    """bfd asks the DWARF first: the innermost function (an inlined one too) with a linkage name
+    (a plain DW_AT_name in C) is the one named; without one, the symbol table's `fn`, else the
+    DWARF name."""
+    if getattr(obj, "is_shared", False):
+        return fn
+    from .dwarffunc import lookup
+    hit = lookup(obj, sec, off)
+    if hit is not None and (hit[1] or fn is None):
+        return hit[0]
+    return fn
 
 
 def where_no_function(obj, sec, off) -> str:

@@ -266,6 +266,10 @@ def _compress_debug(ctx, buf) -> bytearray:
     if not tail:
         return buf
     start = min(c.offset for c in tail)
+    # bfd places the sections it was asked to compress (every .debug_*, smaller or not) after the
+    # others (.comment, .symtab, .strtab, ...), once compressed, and .shstrtab last (its names may
+    # change): file offsets only, the section headers keep their order
+    tail.sort(key=lambda c: 2 if c is ctx.shstrtab else 1 if c.name.startswith(".debug_") else 0)
     out = bytearray(buf[:start])
     for c in tail:
         data = b"" if c.type == SHT_NOBITS else bytes(buf[c.offset:c.offset + c.size])
