@@ -9,6 +9,7 @@ from ..elf import (SHT_DYNSYM, SHT_GNU_HASH, SHT_HASH, SHT_GNU_VERSYM, SHT_GNU_V
                    sysv_hash, STV_PROTECTED)
 from ..diag import LinkError
 from ..sections import Chunk
+from ..symbols import SHARED
 
 
 class DynSym(Chunk):
@@ -78,7 +79,7 @@ class DynSym(Chunk):
             other = s.visibility if s.visibility == STV_PROTECTED or (s.visibility and s.linker_defined) else 0
             other |= s.sto_flags
             bind = s.bind if s.bind in (STB_GLOBAL, STB_WEAK) else STB_GLOBAL
-            if s.bind == 10 and s.rank != 1:
+            if s.bind == 10 and s.rank != SHARED:
                 bind = 10   # GNU_UNIQUE only for a regular object's definition (bfd): a library's
                             # unique object copied into the executable (copy reloc) is GLOBAL
             typ = s.type
