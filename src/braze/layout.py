@@ -494,7 +494,7 @@ def _segments(ctx, chunks, splits=frozenset()):
     stack = _stack_flags(ctx)
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
-    if cfg.relro and any(c for c in alloc if _is_relro(ctx, c)):
+    if cfg.relro and (any(c for c in alloc if _is_relro(ctx, c)) or getattr(ctx, "empty_relro", None)):
         segs.append(Segment(PT_GNU_RELRO, PF_R, 1))
     return segs
 
@@ -551,9 +551,14 @@ def _relro_patterns_match(ctx) -> bool:
     segment (a static -nostdlib program with unwind tables; scriptlayout.relro_patterns does the same
     for scripts). Only asked when no RELRO section is in the RW segment. (aarch64's fixed
     DATA_SEGMENT_RELRO_END offset of 24 makes bfd end an empty RELRO 24 bytes into .data, with a
-    PT_GNU_RELRO: not modelled, that target keeps the -z norelro formula.)"""
+    PT_GNU_RELRO: _empty_relro.)"""
     if not ctx.target.relro_offset_from_gotplt:
         return False
+    return _relro_patterns_hit(ctx)
+
+
+def _relro_patterns_hit(ctx) -> bool:
+    """Whether a live non-empty input section matches one of those script patterns."""
     for obj in ctx.objs:
         for sec in obj.sections:
             if sec is not None and sec.alive and sec.size and _relro_script_name(sec.name):
@@ -585,11 +590,16 @@ def _assign(ctx, chunks) -> None:
         raise LinkError(f"-Ttext-segment address {cfg.text_segment:#x} is not a multiple of the "
                         "maximum page size: not supported by braze")
     splits: set = set()
+    ctx.empty_relro = None
+    rounds = 0
     while True:
         # a page gap before a fixed section makes a new PT_LOAD (bfd's segment map), which makes the
-        # headers longer, which moves what follows them: lay out again until the splits settle
+        # headers longer, which moves what follows them: lay out again until the splits settle (and
+        # until aarch64's section-less PT_GNU_RELRO, counted in the headers, is decided: _empty_relro)
+        had = ctx.empty_relro is not None
         new = _assign_loads(ctx, chunks, _segments(ctx, chunks, splits), fixed)
-        if new <= splits:
+        rounds += 1
+        if new <= splits and ((ctx.empty_relro is not None) == had or rounds > 3):
             break
         splits |= new
     if cfg.warn_rwx_segments and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X
@@ -711,6 +721,9 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 # on the bench jobs, the offset a page too many for sqlite)
                 start = _relro_base(ctx, seg, align_up(r_end, page), page)
                 ctx.dseg_dot = ctx.dseg_dot or start
+            elif cfg.relro and not ctx.target.relro_offset_from_gotplt and \
+                    not any(s.flags & PF_W for s in loads[:li]) and _relro_patterns_hit(ctx):
+                start = _empty_relro(ctx, seg, r_end, page)
             else:
                 start = _data_segment_align(ctx, seg, r_end, page, c0.align)  # type: ignore[union-attr]
             seg.vaddr = start
@@ -795,6 +808,16 @@ def _assign_rest(ctx, chunks) -> None:
             continue
         if seg.type == PT_GNU_RELRO:
             rel = [c for c in chunks if c.flags & SHF_ALLOC and _is_relro(ctx, c)]
+            er = getattr(ctx, "empty_relro", None)
+            if not rel and er is not None:
+                # (_empty_relro: from the first non-empty section inside the range to its end)
+                st = next(c for c in chunks if c.flags & SHF_ALLOC and c.size and er[0] <= c.addr < er[1])
+                seg.vaddr = st.addr
+                seg.offset = st.offset
+                seg.memsz = er[1] - st.addr
+                lp = next((p for p in segs if p.type == PT_LOAD and p.vaddr <= st.addr < p.vaddr + p.memsz), None)
+                seg.filesz = min(seg.memsz, lp.vaddr + lp.filesz - st.addr) if lp is not None else seg.memsz
+                continue
             st = rel[0]
             end = max(c.addr + (c.size if c.type != SHT_NOBITS or not c.flags & SHF_TLS else 0) for c in rel)
             if syn.gotplt in chunks and not cfg.now and syn.gotplt.size >= 24 and \
@@ -848,6 +871,25 @@ def _data_segment_align(ctx, seg, r_end: int, page: int, align: int) -> int:
         start = align_up(base, align)
     ctx.dseg_dot = ctx.dseg_dot or base      # (the first data segment's: not the large model's .ldata)
     return start
+
+
+def _empty_relro(ctx, seg, r_end: int, page: int) -> int:
+    """aarch64's RW segment start when -z relro holds (_relro_patterns_hit) but no section is RELRO:
+    its script's DATA_SEGMENT_RELRO_END(24, .) still ends RELRO 24 bytes after DATA_SEGMENT_ALIGN's
+    first-pass base (ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))), on a MAXPAGESIZE boundary (bfd
+    2.40's relropagesize), so the segment starts 24 bytes below that boundary. bfd's segment map then
+    has a PT_GNU_RELRO over those 24 bytes when the segment's first section starts inside them and
+    the segment has file contents (it also covers the head of .data: bfd's layout, kept).
+    Sets ctx.empty_relro to the RELRO range, or None when no PT_GNU_RELRO results."""
+    base = align_up(r_end, page) + (r_end & (page - 1))
+    end = align_up(base + 24, page)
+    start = end - 24
+    c0 = seg.chunks[0]
+    first = align_up(start, c0.align)
+    contents = any(c.size and c.type != SHT_NOBITS for c in seg.chunks)
+    ctx.empty_relro = (start, end) if first < end and contents else None
+    ctx.dseg_dot = ctx.dseg_dot or start     # (`.` after DATA_SEGMENT_RELRO_END: _edata and __bss_start)
+    return first
 
 
 def _relro_base(ctx, seg, start, page) -> int:

@@ -746,6 +746,8 @@ class PluginHost:
                 r.add_path(p, as_needed, False, static)
         finally:
             r.ir_output_ok = False
+        for o in ctx.objs[n0:]:
+            o.lto_output = True
         if loads is not None and 0 <= r.map_lto_at < n_loads:
             # (-Map: bfd lists the plugin's objects after the first file it claimed)
             moved = loads[n_loads:]

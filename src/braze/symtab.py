@@ -301,6 +301,8 @@ def build_symtab(ctx, chunks) -> list:
                 if keep is not None and name not in keep:
                     continue                # --retain-symbols-file (a FILE symbol too: see below)
                 if typ == STT_FILE:         # kept even when none of the file's other locals are
+                    if obj.lto_output:
+                        continue            # (bfd: the compiler's temporary name, dropped for reproducibility)
                     locs.append((0, strtab.add(name)))
                     first = False
                     continue
@@ -326,7 +328,8 @@ def build_symtab(ctx, chunks) -> list:
                             (id(obj), i) not in needed:
                         continue
                 if first:
-                    fname = _file_sym(obj)
+                    # (an LTO output's locals get a FILE symbol with no name in bfd)
+                    fname = "" if obj.lto_output else _file_sym(obj)
                     locs.append((0, strtab.add(fname)))
                     first = False
                 if unique is not None:

@@ -56,6 +56,7 @@ class ObjectFile:
     scan_seen = None                  # per symbol index: reference kinds a target's scan has handled
     has_lto_ir = False                # .gnu.lto_* sections (GCC LTO IR: fat or slim)
     lto_slim = False                  # IR only (gcc -flto without -ffat-lto-objects): no code
+    lto_output = False                # added by the LTO plugin (bfd's lto_output: its FILE symbols are not kept)
     cacheable = True                  # to_record() describes it fully (no decompressed section)
 
     def __init__(self, name: str, view, archive=None, order: int = 0, target=None, record=None):
