@@ -1729,7 +1729,9 @@ class X86_64(Target):
                         (".lbss", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
                         (".ldata", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
                         (".lrodata", 1, 0, SHF_ALLOC | SHF_X86_64_LARGE))
-    interpreter = "/lib64/ld-linux-x86-64.so.2"
+    # bfd's default PT_INTERP (ELF_DYNAMIC_INTERPRETER, as the psABI names it); gcc always passes
+    # glibc's -dynamic-linker /lib64/ld-linux-x86-64.so.2, a bare `ld` without one gets this
+    interpreter = "/lib/ld64.so.1"
     host_machines = ("x86_64",)
     static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
     static_empty_got_align = 8
