@@ -18,6 +18,7 @@ import _struct as struct
 
 from .elf import SHN_UNDEF
 from .ehframe import _uleb
+from .dwarfline import _sleb
 
 # bfd's mangle_style() == 0: DW_AT_name is the linkage name
 _PLAIN_LANGS = frozenset((0x1, 0x2, 0x5, 0x6, 0x7, 0x9, 0xa, 0xc, 0x12, 0x1d, 0x8001, 0x8765,
@@ -96,18 +97,8 @@ def _abbrevs(ab, p):
             if at == 0 and form == 0:
                 break
             ic = 0
-            if form == 0x21:
-                r = shift = 0
-                while True:
-                    x = ab[p]
-                    p += 1
-                    r |= (x & 0x7f) << shift
-                    shift += 7
-                    if x < 0x80:
-                        if x & 0x40:
-                            r -= 1 << shift
-                        break
-                ic = r
+            if form == 0x21:        # DW_FORM_implicit_const: the value is in the abbreviation
+                ic, p = _sleb(ab, p)
             attrs.append((at, form, ic))
         out[code] = (tag, children, attrs)
 
