@@ -136,6 +136,12 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int
     cfg = ctx.config
     if not cfg.relax or not _at_insn(off, t, addend):
         return False
+    if s.linker_defined and s.name == "_DYNAMIC":
+        # bfd (elf_x86_64_convert_load_reloc) never converts a GOT load of the linker's _DYNAMIC
+        # ("ld.so may use its link-time address"): the slot stays, with a RELATIVE relocation in PIC
+        # output (libgc's dyn_load.c reads `&_DYNAMIC` so). A static link's undefined weak _DYNAMIC
+        # (not linker-defined) still converts to 0.
+        return False
     pic: bool = bool(cfg.pic)
     if s.rank == SHARED or s.type == STT_GNU_IFUNC or (may_be_preemptible(s, bool(cfg.shared))
                                                        and is_preemptible(ctx, s)):
