@@ -646,6 +646,24 @@ def _headers_place(ctx, loads, fixed, base: int, hdr_size: int, page: int) -> tu
     return v, (p if p != v else None)
 
 
+def _start_at(c, addr: int, end_align: int = 1) -> int:
+    """An output section whose script statement gives its address (bfd's large-model `.lrodata` and
+    `.ldata`): bfd starts it exactly there, unaligned, and aligns its input sections inside it (the
+    padding is part of the section); sh_addralign drops to the alignment that address has (elf.c
+    elf_fake_sections). Members re-placed from `addr` (idempotent: _assign_loads may run again);
+    `end_align`: .ldata's statement ends with `. = ALIGN(. != 0 ? 64 / 8 : 1)`, inside the section."""
+    nat = getattr(c, "natural_align", 0) or c.align
+    c.natural_align = nat
+    off = addr
+    for m in c.members:
+        off = align_up(off, m.align)
+        m.out_off = off - addr
+        off += m.size
+    c.size = align_up(off, end_align) - addr if c.members else 0
+    c.align = nat if not addr & (nat - 1) else addr & -addr
+    return addr
+
+
 def _assign_loads(ctx, chunks, segs, fixed) -> set:
     cfg = ctx.config
     page = cfg.max_page_size
@@ -674,7 +692,9 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.offset = 0
         elif not rw and c0 is not None and c0.name == ".lrodata" and c0 not in fixed:
             # bfd's `.lrodata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))`, after .lbss
-            addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
+            # (after the script's `. = ALIGN(64 / 8)` that follows .lbss)
+            addr = align_up(addr, 8)
+            addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)))
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
         elif rw and c0 is not None and c0.name == ".ldata" and c0 not in fixed and ctx.target.name == "x86-64" and \
@@ -685,7 +705,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             if loads[li - 1].chunks and loads[li - 1].chunks[0].name != ".lrodata":
                 d = align_up(addr, 8)
                 addr = align_up(d, page) + (d & (page - 1))
-            addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
+            addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)), 8)
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
         elif not rw:
