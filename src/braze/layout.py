@@ -758,7 +758,10 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 a += c.size
             seg.filesz = seg.memsz = a - seg.vaddr
             addr = a
-        if seg.filesz:
+        if seg.filesz or any(c.type != SHT_NOBITS for c in seg.chunks):
+            # (bfd: a segment with a PROGBITS section has file contents, even when it is empty, as
+            # x86-64's empty PLT .eh_frame alone: elf.c no_contents; the segment has the
+            # section's file offset, and the file goes on from there)
             file_end = max(file_end, seg.offset + seg.filesz)
         else:
             # bfd: a PT_LOAD with no file bytes (a .bss alone) has the offset of its address in a

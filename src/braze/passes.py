@@ -828,6 +828,14 @@ def create_synthetic(ctx) -> None:
         # (_bfd_elf_eh_frame_present): e.g. a -shared link of objects without unwind tables
         if cfg.eh_frame_hdr and syn.eh_frame.records:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
+    elif dyn and cfg.plt_unwind and not raw:
+        # x86-64 bfd makes its PLT unwind section (.eh_frame) with the dynamic sections and leaves it
+        # empty when no input has .eh_frame; the empty output section stays (it is linker-made, see
+        # ldlang.c strip_excluded_output_sections), so it is placed, and with -z separate-code it
+        # opens a read-only PT_LOAD of its own. --no-ld-generated-unwind-info (and aarch64): none.
+        syn.eh_frame = EhFrameSection()
+        syn.eh_frame.build(ctx, [])
+        syn.eh_frame.keep_empty = True
     # copy relocations live at the start of .bss
     if ctx.lscript is not None:
         syn.dynbss = ctx.lscript.dynbss         # (placed by the script: scriptlayout._copy_areas)
