@@ -1064,6 +1064,18 @@ def define_symbols(ctx) -> None:
             or _before_non_tls(alloc, last_data)
     for n in ("_edata", "edata"):
         set_linker_symbol(ctx, n, edata, last_data)
+    if ctx.target.provided_syms:
+        # aarch64's `.data : { PROVIDE (__data_start = .); ...}`: .data's start; without .data, `.`
+        # where its statement is (after .got.plt, as _edata's is after .data1)
+        data = by.get(".data")
+        if data is not None and data in alloc:
+            set_linker_symbol(ctx, "__data_start", data.addr, data)
+        else:
+            data_rank = rank_of_name(".data")
+            pre = [c for c in progbits_rw if c.rank < data_rank]
+            ends = [c.addr + c.size for c in pre]
+            v = max(max(ends, default=etext), floor)
+            set_linker_symbol(ctx, "__data_start", v, pre[ends.index(v)] if v in ends else last_data)
     bss = by.get(".bss")
     # bfd's script sets __bss_start = . before .bss: where the data ended, before .bss's alignment
     has_bss = bss is not None and bss.size > 0
