@@ -5,8 +5,11 @@ sections (-shared, -pie, -static-pie, an executable linked against a library), a
 offset a page up. braze wrote no .eh_frame (3 PT_LOADs). --no-ld-generated-unwind-info, a static
 link and aarch64 (no PLT unwind info) have none. Found comparing CPython builds (cpy helper).
 
-Compared with ld.bfd: the allocated sections (name, type, address, offset, size) and the program
-headers."""
+Also: bfd keeps an empty .eh_frame whenever an input has one that ends up with no record (its
+script KEEPs them), on both machines, static links too; braze dropped it.
+
+Compared with ld.bfd: the allocated sections (name, type, address, offset, size, alignment) and the
+program headers."""
 from __future__ import annotations
 
 import shutil
@@ -40,6 +43,17 @@ CASES = {
     # as an orphan (bfd)
     "script-default": ("", ["-shared", "nf.o", "-Wl,-T,shared.ld"]),
     "script-orphan": ("", ["-shared", "nf.o", "-Wl,-T,tiny.ld"]),
+    "script-discard": ("", ["-shared", "nf.o", "-Wl,-T,disc.ld"]),
+    # an input .eh_frame with no record left (empty, or its FDEs' code collected): bfd's script
+    # KEEPs it, so the output section stays, empty, with the inputs' alignment (any link, any arch)
+    "empty-input-shared": ("", ["-shared", "emp.o"]),
+    "empty-input-static": ("", ["-static", "emp.o", "-Wl,-ef"]),
+    "empty-input-discard": ("", ["-shared", "emp.o", "-Wl,-T,disc.ld"]),
+    "gc-static": ("", ["-static", "s0.o", "gcu.o", "-Wl,--gc-sections"]),
+    "gc-shared": ("", ["-shared", "s0.o", "gcu.o", "-Wl,--gc-sections"]),
+    "a64-empty-input-static": (A64, ["-static", "emp.o", "-Wl,-ef"]),
+    "a64-empty-input-shared": (A64, ["-shared", "emp.o"]),
+    "a64-gc-static": (A64, ["-static", "s0.o", "gcu.o", "-Wl,--gc-sections"]),
     "a64-shared": (A64, ["-shared", "nf.o"]),
     "a64-pie": (A64, ["-pie", "st.o"]),
 }
@@ -50,7 +64,7 @@ def _rows(path: Path, pre: str) -> dict:
     for ln in tool([pre + "readelf", "-SW", str(path)], None).splitlines():
         f = ln.replace("[ ", "[").split()
         if f and f[0].startswith("[") and f[0][1:-1].isdigit() and len(f) >= 8 and "A" in f[7]:
-            secs.append(tuple(f[1:6]))
+            secs.append(tuple(f[1:6]) + (f[-1],))
     ph = tool([pre + "readelf", "-lW", str(path)], None).partition("Program Headers:")[2].partition("Section to")[0]
     phdrs = [tuple(ln.split()) for ln in ph.splitlines()[1:] if ln.strip() and not ln.strip().startswith("[")]
     return {"sections": secs, "phdrs": phdrs}
@@ -66,6 +80,14 @@ def root(tmp_path_factory) -> Path:
             continue
         sub = d / (pre or "x86")
         sub.mkdir()
+        (sub / "emp.s").write_text('.text\n.globl f\nf: ret\n.section .eh_frame,"a",@progbits\n')
+        (sub / "s0.s").write_text(".text\n.globl _start\n_start: ret\n.section .note.GNU-stack,\"\",@progbits\n")
+        (sub / "gcu.c").write_text("int unused(int x) { return x + 1; }\n")
+        for name in ("emp", "s0"):
+            subprocess.run([pre + "gcc", "-c", f"{name}.s"], cwd=sub, env=tool_env(), check=True)
+        subprocess.run([pre + "gcc", "-O1", "-ffunction-sections", "-c", "gcu.c"], cwd=sub, env=tool_env(), check=True)
+        (sub / "disc.ld").write_text("SECTIONS { .text : { *(.text) } .dynamic : { *(.dynamic) } "
+                                     "/DISCARD/ : { *(.eh_frame) } }\n")
         for name in ("nf", "plt", "st"):
             subprocess.run([pre + "gcc", "-O1", "-fPIC", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                             "-c", f"../{name}.c", "-o", f"{name}.o"], cwd=sub, env=tool_env(), check=True)

@@ -826,11 +826,17 @@ def create_synthetic(ctx) -> None:
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
+        # bfd's script KEEPs the input .eh_frame sections: the output section stays, empty, when no
+        # record is left (an empty input section, or every FDE's function removed by --gc-sections)
+        syn.eh_frame.keep_empty = True
+        if not syn.eh_frame.size:   # (then the inputs' alignment, and x86-64's PLT one's: 8)
+            syn.eh_frame.align = max([sec.align for sec in ctx.eh_inputs] +
+                                     [8 if dyn and cfg.plt_unwind and not raw else 1])
         # bfd strips .eh_frame_hdr (and PT_GNU_EH_FRAME) when no input .eh_frame holds a CIE or FDE
         # (_bfd_elf_eh_frame_present): e.g. a -shared link of objects without unwind tables
         if cfg.eh_frame_hdr and syn.eh_frame.records:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
-    elif dyn and cfg.plt_unwind and not raw:
+    elif dyn and cfg.plt_unwind and not raw:       # (no input .eh_frame)
         # x86-64 bfd makes its PLT unwind section (.eh_frame) with the dynamic sections and leaves it
         # empty when no input has .eh_frame; the empty output section stays (it is linker-made, see
         # ldlang.c strip_excluded_output_sections), so it is placed, and with -z separate-code it

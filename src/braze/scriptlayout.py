@@ -1621,6 +1621,9 @@ def attach_synthetic(ctx, chunks) -> None:
                         target, idx = m.stmt, m.index
                         break
         if target is not None:
+            if target.name == "/DISCARD/" and c is syn.eh_frame and not c.size:
+                c.keep_empty = False        # (nothing to discard: x86-64's empty PLT .eh_frame)
+                continue
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
                                 "supported by braze")
