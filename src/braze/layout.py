@@ -656,6 +656,24 @@ def _headers_place(ctx, loads, fixed, base: int, hdr_size: int, page: int) -> tu
     return v, (p if p != v else None)
 
 
+def _start_at(c, addr: int, end_align: int = 1) -> int:
+    """An output section whose script statement gives its address (bfd's large-model `.lrodata` and
+    `.ldata`): bfd starts it exactly there, unaligned, and aligns its input sections inside it (the
+    padding is part of the section); sh_addralign drops to the alignment that address has (elf.c
+    elf_fake_sections). Members re-placed from `addr` (idempotent: _assign_loads may run again);
+    `end_align`: .ldata's statement ends with `. = ALIGN(. != 0 ? 64 / 8 : 1)`, inside the section."""
+    nat = getattr(c, "natural_align", 0) or c.align
+    c.natural_align = nat
+    off = addr
+    for m in c.members:
+        off = align_up(off, m.align)
+        m.out_off = off - addr
+        off += m.size
+    c.size = align_up(off, end_align) - addr if c.members else 0
+    c.align = nat if not addr & (nat - 1) else addr & -addr
+    return addr
+
+
 def _assign_loads(ctx, chunks, segs, fixed) -> set:
     cfg = ctx.config
     page = cfg.max_page_size
@@ -684,7 +702,9 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.offset = 0
         elif not rw and c0 is not None and c0.name == ".lrodata" and c0 not in fixed:
             # bfd's `.lrodata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))`, after .lbss
-            addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
+            # (after the script's `. = ALIGN(64 / 8)` that follows .lbss)
+            addr = align_up(addr, 8)
+            addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)))
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
         elif rw and c0 is not None and c0.name == ".ldata" and c0 not in fixed and ctx.target.name == "x86-64" and \
@@ -695,7 +715,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             if loads[li - 1].chunks and loads[li - 1].chunks[0].name != ".lrodata":
                 d = align_up(addr, 8)
                 addr = align_up(d, page) + (d & (page - 1))
-            addr = align_up(align_up(addr, page) + (addr & (page - 1)), c0.align)
+            addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)), 8)
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
         elif not rw:
@@ -751,7 +771,10 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 a += c.size
             seg.filesz = seg.memsz = a - seg.vaddr
             addr = a
-        if seg.filesz:
+        if seg.filesz or any(c.type != SHT_NOBITS for c in seg.chunks):
+            # (bfd: a segment with a PROGBITS section has file contents, even when it is empty, as
+            # x86-64's empty PLT .eh_frame alone: elf.c no_contents; the segment has the
+            # section's file offset, and the file goes on from there)
             file_end = max(file_end, seg.offset + seg.filesz)
         else:
             # bfd: a PT_LOAD with no file bytes (a .bss alone) has the offset of its address in a
@@ -1083,6 +1106,18 @@ def define_symbols(ctx) -> None:
             or _before_non_tls(alloc, last_data)
     for n in ("_edata", "edata"):
         set_linker_symbol(ctx, n, edata, last_data)
+    if ctx.target.provided_syms:
+        # aarch64's `.data : { PROVIDE (__data_start = .); ...}`: .data's start; without .data, `.`
+        # where its statement is (after .got.plt, as _edata's is after .data1)
+        data = by.get(".data")
+        if data is not None and data in alloc:
+            set_linker_symbol(ctx, "__data_start", data.addr, data)
+        else:
+            data_rank = rank_of_name(".data")
+            pre = [c for c in progbits_rw if c.rank < data_rank]
+            ends = [c.addr + c.size for c in pre]
+            v = max(max(ends, default=etext), floor)
+            set_linker_symbol(ctx, "__data_start", v, pre[ends.index(v)] if v in ends else last_data)
     bss = by.get(".bss")
     # bfd's script sets __bss_start = . before .bss: where the data ended, before .bss's alignment
     has_bss = bss is not None and bss.size > 0

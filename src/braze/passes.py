@@ -51,6 +51,7 @@ def resolve_symbols(ctx) -> None:
     symtab = ctx.symtab
     linker_syms: Any = LINKER_SYMS
     extra = ctx.target.extra_linker_syms      # the target's default script defines more
+    provided = ctx.target.provided_syms       # ... and PROVIDEs more (when referenced)
     if any(not _assign_re().match(e) for _n, e in cfg.defsyms) and not cfg.relocatable:
         from .insertscript import defsyms_to_script
         defsyms_to_script(ctx)
@@ -69,7 +70,7 @@ def resolve_symbols(ctx) -> None:
         scriptlayout.setup(ctx, ctx.pending_lscript)
         scriptlayout.define_script_symbols(ctx)
         linker_syms = scriptlayout.SCRIPT_LINKER_SYMS if cfg.output_kind == "elf" else ()
-        extra = ()
+        extra = provided = ()
     if not cfg.shared and ctx.lscript is None:
         for name in EXPORTED_LINKER_SYMS + extra:     # bfd's default script defines these unconditionally
             ctx.sym(name).ref_regular = True
@@ -96,7 +97,7 @@ def resolve_symbols(ctx) -> None:
         bound = False
         if name.startswith("__start_") or name.startswith("__stop_"):
             bound = name[8 if name.startswith("__start_") else 7:] in present
-        if name in linker_syms or name in extra or bound:
+        if name in linker_syms or name in extra or name in provided or bound:
             if name == "_DYNAMIC" and not ctx.dynamic:
                 continue
             if name in ("__rela_iplt_start", "__rela_iplt_end") and cfg.pic:
@@ -111,7 +112,8 @@ def resolve_symbols(ctx) -> None:
                 # gives a HIDDEN symbol, not a PROTECTED one)
                 v: int = cfg.start_stop_visibility
                 s.visibility = min(v, s.visibility) if v and s.visibility else (v or s.visibility)
-            elif cfg.shared and s.visibility in (STV_DEFAULT, STV_PROTECTED) and linker_syms is SHARED_LINKER_SYMS:
+            elif cfg.shared and s.visibility in (STV_DEFAULT, STV_PROTECTED) and \
+                    (linker_syms is SHARED_LINKER_SYMS or name in provided):
                 # the -shared script's PROVIDEs define ordinary globals: a library exports them,
                 # and its own references may be preempted (libgc's _end is the program's)
                 s.export = True
@@ -824,10 +826,24 @@ def create_synthetic(ctx) -> None:
     if ctx.eh_inputs:
         syn.eh_frame = EhFrameSection()
         syn.eh_frame.build(ctx, ctx.eh_inputs)
+        # bfd's script KEEPs the input .eh_frame sections: the output section stays, empty, when no
+        # record is left (an empty input section, or every FDE's function removed by --gc-sections)
+        syn.eh_frame.keep_empty = True
+        if not syn.eh_frame.size:   # (then the inputs' alignment, and x86-64's PLT one's: 8)
+            syn.eh_frame.align = max([sec.align for sec in ctx.eh_inputs] +
+                                     [8 if dyn and cfg.plt_unwind and not raw else 1])
         # bfd strips .eh_frame_hdr (and PT_GNU_EH_FRAME) when no input .eh_frame holds a CIE or FDE
         # (_bfd_elf_eh_frame_present): e.g. a -shared link of objects without unwind tables
         if cfg.eh_frame_hdr and syn.eh_frame.records:
             syn.eh_frame_hdr = EhFrameHdr(syn.eh_frame)
+    elif dyn and cfg.plt_unwind and not raw:       # (no input .eh_frame)
+        # x86-64 bfd makes its PLT unwind section (.eh_frame) with the dynamic sections and leaves it
+        # empty when no input has .eh_frame; the empty output section stays (it is linker-made, see
+        # ldlang.c strip_excluded_output_sections), so it is placed, and with -z separate-code it
+        # opens a read-only PT_LOAD of its own. --no-ld-generated-unwind-info (and aarch64): none.
+        syn.eh_frame = EhFrameSection()
+        syn.eh_frame.build(ctx, [])
+        syn.eh_frame.keep_empty = True
     # copy relocations live at the start of .bss
     if ctx.lscript is not None:
         syn.dynbss = ctx.lscript.dynbss         # (placed by the script: scriptlayout._copy_areas)
@@ -1190,7 +1206,7 @@ def finalize_dynamic(ctx) -> None:
     syn = ctx.syn
     if not ctx.dynamic:
         return
-    extra = ctx.target.extra_linker_syms
+    extra = ctx.target.extra_linker_syms + ctx.target.provided_syms
     ds = syn.dynsym
     from .bindsyms import dynsym_choice
     chosen = dynsym_choice(ctx.needs_syms, ctx.symtab, bool(cfg.gc_sections), bool(cfg.shared),

@@ -1621,6 +1621,9 @@ def attach_synthetic(ctx, chunks) -> None:
                         target, idx = m.stmt, m.index
                         break
         if target is not None:
+            if target.name == "/DISCARD/" and c is syn.eh_frame and not c.size:
+                c.keep_empty = False        # (nothing to discard: x86-64's empty PLT .eh_frame)
+                continue
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
                                 "supported by braze")
@@ -2231,7 +2234,9 @@ def layout(ctx) -> None:
         if not c.size and not c.is_synthetic and not _keeps_section(s):
             c.dropped = True
             continue
-        if c.is_synthetic and not c.size and not c.keep_empty and c is not ctx.syn.gotplt:
+        if c.is_synthetic and not c.size and c is not ctx.syn.gotplt and \
+                (not c.keep_empty or c is ctx.syn.eh_frame and getattr(s, "orphan", False)):
+            # (x86-64's empty PLT .eh_frame stays only where a statement names it: bfd drops it orphaned)
             continue
         kept.append((s, c))
     if getattr(st, "ghosts", None):
@@ -3562,7 +3567,9 @@ def _file_offsets(ctx, chunks, segs, nph):
                     mend = max(mend, c.addr + c.size)
             seg.filesz = fend - seg.vaddr
             seg.memsz = mend - seg.vaddr
-        if seg.filesz:
+        if seg.filesz or any(c.type != SHT_NOBITS for c in seg.chunks):
+            # (an empty PROGBITS section alone, x86-64's empty PLT .eh_frame: the segment has the
+            # section's file offset, and the file goes on from there, as bfd's)
             off = seg.offset + seg.filesz
         else:               # (bfd: a segment with no file bytes takes no file space)
             off = off_before

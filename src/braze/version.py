@@ -329,7 +329,7 @@ def assign_versions(ctx) -> None:
         # _edata, _end, __bss_start, and those PROVIDEd it refers to; a library's PROVIDEd ones) go
         # through the version script as the objects' do: `local: *` keeps them out of .dynsym
         # (LOCAL in .symtab), a global pattern gives them its version
-        for n in SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms:
+        for n in SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms + ctx.target.provided_syms:
             s = ctx.symtab.get(n)
             if s is None or not s.linker_defined or s.visibility in (1, 2):   # (defined at layout: no rank yet; 1, 2: internal, hidden)
                 continue
@@ -457,7 +457,7 @@ def apply_dynamic_list(ctx) -> None:
     if not cfg.shared:
         # an executable also exports the linker-defined symbols listed that bfd would export under
         # --export-dynamic (__start_X/__stop_X, _edata, _end, __bss_start): bindsyms.dynsym_choice
-        extra = set(SCRIPT_EXPORTABLE) | set(ctx.target.extra_linker_syms)
+        extra = set(SCRIPT_EXPORTABLE) | set(ctx.target.extra_linker_syms) | set(ctx.target.provided_syms)
         for s in ctx.symtab.values():
             if s.linker_defined and (s.name in extra or s.name.startswith(("__start_", "__stop_"))) and \
                     s.visibility not in (STV_HIDDEN, STV_INTERNAL) and node.match("global", s.name, s.name):

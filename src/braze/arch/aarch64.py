@@ -1565,6 +1565,7 @@ class AArch64(Target):
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False
     extra_linker_syms = EXTRA_LINKER_SYMS
+    provided_syms = ("__data_start",)   # `.data : { PROVIDE (__data_start = .); ... }`
     sto_flags_mask = STO_AARCH64_VARIANT_PCS
     plt_sh_entsize = 0                # (bfd leaves aarch64's .plt sh_entsize 0, whatever the PLT's form)
 

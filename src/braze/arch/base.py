@@ -144,6 +144,9 @@ class Target:
     separate_code = True              # -z separate-code is the default
     missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable
     extra_linker_syms: tuple = ()     # symbols the target's default script also defines unconditionally
+    # symbols the target's default scripts (executable and -shared) PROVIDE: defined only when
+    # referenced, default visibility (a library exports them, preemptible, as the -shared script's _end)
+    provided_syms: tuple = ()
     # ---- bfd's built-in linker script as --verbose prints it (defaultscript.py): what differs by machine
     bfd_script_tag = ""               # selects the template lines tagged with it (this machine's emulparams)
     bfd_script_head = ""              # its OUTPUT_FORMAT and OUTPUT_ARCH lines
