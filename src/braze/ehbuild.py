@@ -147,16 +147,16 @@ def build(inputs: list[Any], datas: list[bytes], parsed: list[Parts],
                 if not _fde_alive(obj, first_global, esyms, sections, syms, rels, off):
                     continue
                 cie = cies[c]
-                if c in pending:
-                    pending.discard(c)
-                    _add_cie(cie, data, obj, first_global, cie_map, merged, sec_out)
                 if cie.insns == 0:
                     cie.insns, cie.aug_z = _ep.cie_insns(data, cie.off)
                 # -1: no code covered (gcc leaves these for an emptied cold part): bfd drops it, and
                 # in .eh_frame_hdr it could hide the real FDE that starts at the same address
                 size = _ep.fde_size(data, off, sizes[i], _ep.enc_size(cie.fde_enc), cie.aug_z)
                 if size < 0:
-                    continue
+                    continue        # (not a use of its CIE either)
+                if c in pending:
+                    pending.discard(c)
+                    _add_cie(cie, data, obj, first_global, cie_map, merged, sec_out)
                 r = Record(sec, off, size, False, rels)
                 r.cie = cie
                 sec_out.append(r)

@@ -269,7 +269,10 @@ def _compress_debug(ctx, buf) -> bytearray:
     # bfd places the sections it was asked to compress (every .debug_*, smaller or not) after the
     # others (.comment, .symtab, .strtab, ...), once compressed, and .shstrtab last (its names may
     # change): file offsets only, the section headers keep their order
-    tail.sort(key=lambda c: 2 if c is ctx.shstrtab else 1 if c.name.startswith(".debug_") else 0)
+    shstrtab = ctx.shstrtab
+    tail = [c for c in tail if c is not shstrtab and not c.name.startswith(".debug_")] + \
+        [c for c in tail if c is not shstrtab and c.name.startswith(".debug_")] + \
+        [c for c in tail if c is shstrtab]
     out = bytearray(buf[:start])
     for c in tail:
         data = b"" if c.type == SHT_NOBITS else bytes(buf[c.offset:c.offset + c.size])
