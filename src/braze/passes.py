@@ -991,7 +991,7 @@ def _allocate(ctx) -> None:
                 got.static_words[s.got_idx] = (WORD_ADDR, s)
                 if ctx.dead_tls_got and s.name == "__tls_get_addr" and s.rank == NONE:
                     # bfd (x86-64 PIE): the GOT slot of the relaxed TLS calls' undefined
-                    # __tls_get_addr has a .rela.dyn entry it never writes (R_X86_64_NONE)
+                    # __tls_get_addr has a .rela.dyn entry it never writes (R_*_NONE)
                     rela_dyn.relocs.append(NoneReloc())
         if nd & NEEDS_PLT:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
@@ -1081,7 +1081,7 @@ def _allocate(ctx) -> None:
     if ctx.dead_tls_plt:
         # bfd (x86-64 PIE): the relaxed TLS sequences' call to an __tls_get_addr nothing defines still
         # made a PLT entry, a .got.plt slot and a .rela.plt entry that it never writes (zeros, and
-        # R_X86_64_NONE): kept here as an unnamed lazy entry (None) after the others
+        # R_*_NONE): kept here as an unnamed lazy entry (None) after the others
         plt.syms.append(None)
     plt.nifunc = len(plt.isyms)
     for s in plt_undef:
