@@ -520,8 +520,8 @@ def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], gc: bool,
                  and s.visibility != STV_INTERNAL):
             pass        # (s.export: named by an executable's --dynamic-list, version.apply_dynamic_list)
         elif s.linker_defined and s.name in exported and (export_dynamic or s.export) and not shared \
-                and not s.hidden_local:
-            pass
+                and not s.hidden_local and s.visibility != STV_HIDDEN and s.visibility != STV_INTERNAL:
+            pass        # (not one an object refers to as hidden: bfd keeps that local)
         elif s.linker_defined and s.name in exported and s.ref_dynamic and not s.hidden_local:
             pass        # (a library's definition that bfd's default script redefined: passes._own_script_syms)
         elif shared and s.linker_defined and s.export and not s.hidden_local:

@@ -39,6 +39,9 @@ class Context:
         self.dynamic = False          # output has dynamic sections
         self.is_static = False
         self.static_pie = False
+        # x86-64 PIE: a relaxed TLS call to an __tls_get_addr no input defines (bfd's unused PLT entry)
+        self.dead_tls_plt = False
+        self.dead_tls_got = False     # (the same call through its GOT slot, -fno-plt)
         self.weak_refs: dict = {}     # executables: id(undefined weak) -> [symbol, bfd's zero_undefweak]
         self.weak_data_relocs: list = []   # their absolute 64-bit data pointers, decided after the scan
         self.ifunc_data_relocs: list = []  # executables' data pointers to their own IFUNCs (sec, off, sym, addend)

@@ -907,7 +907,7 @@ def _allocate(ctx) -> None:
     from .address import is_preemptible, has_plt, ifunc_got_binds_here
     from .synthetic.got import (GOT_ADDR, GOT_TPOFF, GOT_TLSGD, GOT_TLSLD, WORD_ADDR, WORD_DTPOFF, WORD_DYNAMIC,
                                 WORD_ONE, WORD_PLT, WORD_TPOFF)
-    from .synthetic.rela import DynReloc
+    from .synthetic.rela import DynReloc, NoneReloc
     T = ctx.target
     R_COPY, R_GLOB_DAT, R_JUMP_SLOT, R_RELATIVE, R_IRELATIVE = (T.R_COPY, T.R_GLOB_DAT, T.R_JUMP_SLOT,
                                                                 T.R_RELATIVE, T.R_IRELATIVE)
@@ -1005,6 +1005,10 @@ def _allocate(ctx) -> None:
                 got.static_words[s.got_idx] = (WORD_ADDR, s)
             else:
                 got.static_words[s.got_idx] = (WORD_ADDR, s)
+                if ctx.dead_tls_got and s.name == "__tls_get_addr" and s.rank == NONE:
+                    # bfd (x86-64 PIE): the GOT slot of the relaxed TLS calls' undefined
+                    # __tls_get_addr has a .rela.dyn entry it never writes (R_*_NONE)
+                    rela_dyn.relocs.append(NoneReloc())
         if nd & NEEDS_PLT:
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON and not pre:
                 if s.iplt_idx < 0:
@@ -1090,6 +1094,11 @@ def _allocate(ctx) -> None:
             if eh is not None:
                 ctx.eh_dyn = (marks[eh[0]], marks[eh[1]])
             rela_dyn.relocs = keep
+    if ctx.dead_tls_plt:
+        # bfd (x86-64 PIE): the relaxed TLS sequences' call to an __tls_get_addr nothing defines still
+        # made a PLT entry, a .got.plt slot and a .rela.plt entry that it never writes (zeros, and
+        # R_*_NONE): kept here as an unnamed lazy entry (None) after the others
+        plt.syms.append(None)
     plt.nifunc = len(plt.isyms)
     for s in plt_undef:
         s.iplt_idx = len(plt.isyms)
@@ -1105,7 +1114,8 @@ def _allocate(ctx) -> None:
     else:
         rela_plt.relocs.extend(data_irel)
     for i, s in enumerate(plt.syms):
-        rela_plt.relocs.append(DynReloc(R_JUMP_SLOT, gotplt, 8 * (gotplt.header + i), s))
+        rela_plt.relocs.append(DynReloc(R_JUMP_SLOT, gotplt, 8 * (gotplt.header + i), s) if s is not None
+                               else NoneReloc())
     for i, s in enumerate(plt.isyms[:plt.nifunc]):
         rela_plt.relocs.append(DynReloc(R_IRELATIVE, gotplt, 8 * (gotplt.header + gotplt.nplt + i), None, s, 0))
     rela_plt.relocs.extend(iplt_rel)

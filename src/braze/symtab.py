@@ -497,8 +497,11 @@ def _exe_forced_local(ctx: Any) -> set[int]:
     and then kept local because they are hidden. Other hidden definitions stay GLOBAL HIDDEN."""
     cfg = ctx.config
     symtab: dict[str, Symbol] = ctx.symtab
+    # (a linker-defined symbol an object refers to as hidden, __start_X or _end, counts too: bfd's
+    # -E pass tries every symbol an object defines or refers to)
     cand = {id(s): s for s in symtab.values()
-            if s.visibility in (STV_HIDDEN, STV_INTERNAL) and s.rank >= COMMON and not s.linker_defined}
+            if s.visibility in (STV_HIDDEN, STV_INTERNAL) and
+            (s.rank >= COMMON and not s.linker_defined or s.linker_defined and s.ref_regular)}
     if not cand:
         return set()
     out: set[int] = set()

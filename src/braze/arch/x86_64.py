@@ -462,11 +462,10 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
                 _need(ctx, s, NEEDS_PLT)
             elif exe and s.rank == NONE and s.name == "__tls_get_addr":
-                # the relaxed TLS sequences' calls to it, defined nowhere: bfd imports nothing
-                if pic and not st.static_pie and ctx.dynamic:
-                    # (a dynamic PIE: bfd still reserves an unnamed PLT entry, R_X86_64_NONE in .rela.plt)
-                    raise LinkError(f"{obj.name}: a call to `__tls_get_addr' that no library defines, in a "
-                                    "dynamic PIE, is not supported (bfd's unused PLT entry)")
+                # the relaxed TLS sequences' calls to it, defined nowhere: bfd imports nothing, but a
+                # PIE (static or dynamic) still reserves its PLT entry (see passes.allocate_got_plt)
+                if pic and not s.linker_defined:
+                    ctx.dead_tls_plt = True
                 continue
             elif may_be_preemptible(s, shared) and is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
@@ -586,6 +585,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _err_pie_abs(obj, sec, R_PC32, s)
             if gotpcrelx_relaxable(ctx, data, off, t, s, _addend(raw, rels, i)):
                 continue
+            if exe and pic and s.rank == NONE and s.name == "__tls_get_addr" and not s.linker_defined:
+                ctx.dead_tls_got = True     # (-fno-plt's relaxed TLS call: see passes.allocate_got_plt)
             _need(ctx, s, NEEDS_GOT | (NEEDS_DYNSYM if may_be_preemptible(s, shared)
                                        and is_preemptible(ctx, s) else 0))
             continue
@@ -670,6 +671,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
         if t == R_PLTOFF64:
             if is_preemptible(ctx, s):
                 _need(ctx, s, NEEDS_PLT | NEEDS_DYNSYM)
+            elif exe and pic and s.rank == NONE and s.name == "__tls_get_addr" and not s.linker_defined:
+                ctx.dead_tls_plt = True     # (the large model's relaxed call: as R_X86_64_PLT32's)
             continue
         if t == R_GOTOFF64:
             if pic and s.bind != STB_LOCAL and (s.rank == NONE or s.rank == SHARED) and not s.linker_defined \

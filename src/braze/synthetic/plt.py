@@ -50,6 +50,8 @@ class Plt(Chunk):
 
     def slot_init(self, i: int) -> int:
         """The initial value of PLT entry i's GOT slot: where the lazy path starts."""
+        if self.syms[i] is None:
+            return 0
         if self.target.lazy_slot_is_plt0:
             return self.addr
         return self.entry_addr(i) + (0 if self.ibt else self.target.lazy_plt_resume)
@@ -101,6 +103,8 @@ class Plt(Chunk):
         o, a = self.offset, self.addr
         n = len(self.syms)
         for i in range(n):
+            if self.syms[i] is None:
+                continue        # (bfd's unused entry: zeros, see passes.allocate_got_plt)
             ea = self.entry_addr(i)
             t.write_ibt_plt_entry(buf, o + (ea - a), ea, i, a)
         header = self.header_size() > 0
@@ -117,6 +121,8 @@ class Plt(Chunk):
         o = self.offset
         a = self.addr
         for i in range(len(self.syms)):
+            if self.syms[i] is None:
+                continue        # (bfd's unused entry: zeros, see passes.allocate_got_plt)
             ea = self.entry_addr(i)
             t.write_plt_entry(buf, o + (ea - a), ea, gotplt.plt_slot(i), i, a)
         n = len(self.syms)
@@ -155,6 +161,8 @@ class PltSec(Chunk):
         gotplt = ctx.syn.gotplt
         n = len(self.plt.syms)
         for i in range(n + len(self.plt.isyms)):
+            if i < n and self.plt.syms[i] is None:
+                continue
             slot = gotplt.plt_slot(i) if i < n else gotplt.iplt_slot(i - n)
             write(buf, self.offset + e * i, self.addr + e * i, slot)
 

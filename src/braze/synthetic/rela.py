@@ -44,6 +44,24 @@ class DynReloc:
         return self.offset(), (symidx << 32) | t, a
 
 
+class NoneReloc:
+    """An all-zero entry (R_*_NONE at offset 0): one bfd reserved and never wrote (Plt: the unused
+    PLT entry of a relaxed __tls_get_addr call)."""
+    __slots__ = ()
+    type = 0
+    place = None
+    poff = 0
+    sym = None
+    target = None
+    addend = 0
+
+    def offset(self) -> int:
+        return 0
+
+    def values(self, ctx) -> tuple[int, int, int]:
+        return 0, 0, 0
+
+
 class RelativeReloc(tuple):
     """(place, poff, target, addend) of a RELATIVE relocation: PIE and shared outputs have one per
     pointer, so this is a tuple subclass (no Python-level __init__) with DynReloc's interface, except
