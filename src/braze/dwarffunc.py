@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import _struct as struct
 
-from .elf import SHN_UNDEF
 from .ehframe import _uleb
-from .dwarfline import _sleb
+from .dwarfline import _relocated, _sleb
 
 # bfd's mangle_style() == 0: DW_AT_name is the linkage name
 _PLAIN_LANGS = frozenset((0x1, 0x2, 0x5, 0x6, 0x7, 0x9, 0xa, 0xc, 0x12, 0x1d, 0x8001, 0x8765,
@@ -57,24 +56,6 @@ def _sections(obj):
         if s is not None and s.name.startswith(".debug_"):
             out[s.name] = s
     return out
-
-
-def _relocated(obj, sec):
-    """(data with the 32-bit section-offset relocations applied, {offset: (shndx, address)} of the
-    64-bit address relocations)."""
-    R_64, R_32 = obj.target.R_ABS64, obj.target.R_ABS32
-    data = bytearray(sec.data)
-    addr_at: dict[int, tuple[int, int]] = {}
-    for r_off, info, addend in sec.relocs:
-        idx, typ = info >> 32, info & 0xffffffff
-        e = obj.esyms[idx]
-        if typ == R_64:
-            shndx = obj.sym_shndx(idx)
-            if shndx != SHN_UNDEF:
-                addr_at[r_off] = (shndx, e[4] + addend)
-        elif typ == R_32:
-            struct.pack_into("<I", data, r_off, (e[4] + addend) & 0xffffffff)
-    return data, addr_at
 
 
 def _cstr(b, o):

@@ -56,6 +56,24 @@ def _sleb(b, p):
             return r, p
 
 
+def _relocated(obj, sec):
+    """(data with the 32-bit section-offset relocations applied, {offset: (shndx, address)} of the
+    64-bit address relocations; an undefined symbol's are left out)."""
+    R_64, R_32 = obj.target.R_ABS64, obj.target.R_ABS32
+    data = bytearray(sec.data)
+    addr_at: dict[int, tuple[int, int]] = {}
+    for r_off, info, addend in sec.relocs:
+        idx, typ = info >> 32, info & 0xffffffff
+        e = obj.esyms[idx]
+        if typ == R_64:
+            shndx = obj.sym_shndx(idx)
+            if shndx != SHN_UNDEF:
+                addr_at[r_off] = (shndx, e[4] + addend)
+        elif typ == R_32:
+            struct.pack_into("<I", data, r_off, (e[4] + addend) & 0xffffffff)
+    return data, addr_at
+
+
 def _read(obj):
     line_sec = line_str = None
     for s in obj.sections:
@@ -66,20 +84,8 @@ def _read(obj):
                 line_str = s
     if line_sec is None:
         return None
-    R_64, R_32 = obj.target.R_ABS64, obj.target.R_ABS32
-    data = bytearray(line_sec.data)
     # the object's relocations of .debug_line: addresses (section + offset) and string offsets
-    addr_at: dict[int, tuple[int, int]] = {}
-    for r_off, info, addend in line_sec.relocs:
-        idx, typ = info >> 32, info & 0xffffffff
-        e = obj.esyms[idx]
-        shndx = obj.sym_shndx(idx)
-        if typ == R_64:                  # DW_LNE_set_address
-            if shndx == SHN_UNDEF:
-                continue
-            addr_at[r_off] = (shndx, e[4] + addend)
-        elif typ == R_32:                # DW_FORM_line_strp
-            struct.pack_into("<I", data, r_off, (e[4] + addend) & 0xffffffff)
+    data, addr_at = _relocated(obj, line_sec)
     strs = bytes(line_str.data) if line_str is not None else b""
     out: dict[int, list] = {}
     p = 0
