@@ -35,6 +35,7 @@ class Context:
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
         self.ehdr_addr = 0            # where the ELF header is mapped (layout)
+        self.empty_relro = None       # aarch64's RELRO range with no RELRO section (layout._empty_relro)
         self.dseg_dot = 0             # `.` after the script's DATA_SEGMENT_ALIGN (layout; 0: none)
         self.dynamic = False          # output has dynamic sections
         self.is_static = False

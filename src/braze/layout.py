@@ -494,7 +494,7 @@ def _segments(ctx, chunks, splits=frozenset()):
     stack = _stack_flags(ctx)
     if stack is not None:
         segs.append(Segment(PT_GNU_STACK, stack, 16))
-    if cfg.relro and (any(c for c in alloc if _is_relro(ctx, c)) or getattr(ctx, "empty_relro", None)):
+    if cfg.relro and (any(c for c in alloc if _is_relro(ctx, c)) or ctx.empty_relro):
         segs.append(Segment(PT_GNU_RELRO, PF_R, 1))
     return segs
 
@@ -831,7 +831,7 @@ def _assign_rest(ctx, chunks) -> None:
             continue
         if seg.type == PT_GNU_RELRO:
             rel = [c for c in chunks if c.flags & SHF_ALLOC and _is_relro(ctx, c)]
-            er = getattr(ctx, "empty_relro", None)
+            er = ctx.empty_relro
             if not rel and er is not None:
                 # (_empty_relro: from the first non-empty section inside the range to its end)
                 st = next(c for c in chunks if c.flags & SHF_ALLOC and c.size and er[0] <= c.addr < er[1])
