@@ -133,36 +133,8 @@ def _read(obj):
             high_rel = False
             ranges = None
             for at, form, ic in attrs:
-                v: object = None
-                if form == 0x16:                                   # indirect
-                    form, q = _uleb(info, q)
-                if form in (0x0f, 0x15, 0x23, 0x22):               # udata ref_udata rnglistx loclistx
-                    v, q = _uleb(info, q)
-                elif form == 0x0d:                                 # sdata
-                    while info[q] & 0x80:
-                        q += 1
-                    q += 1
-                elif form == 0x08:                                 # string
-                    e = info.index(0, q)
-                    v = bytes(info[q:e]).decode("utf-8", "replace")
-                    q = e + 1
-                elif form in (0x09, 0x18):                         # block exprloc
-                    ln, q = _uleb(info, q)
-                    q += ln
-                elif form in (0x0a, 0x03, 0x04):                   # block1/2/4
-                    sz = {0x0a: 1, 0x03: 2, 0x04: 4}[form]
-                    ln = int.from_bytes(info[q:q + sz], "little")
-                    q += sz + ln
-                elif form == 0x01:                                 # addr
-                    v = info_addr.get(q)
-                    q += 8
-                elif form == 0x21:
-                    v = ic
-                elif form in _FIXED:
-                    sz = _FIXED[form]
-                    v = int.from_bytes(info[q:q + sz], "little") if sz else True
-                    q += sz
-                else:
+                v, q, form = _value(info, q, form, ic, info_addr)
+                if form < 0:
                     return None                                    # strx/addrx (split DWARF) ...
                 if form in (0x0e, 0x1f) and isinstance(v, int):    # strp line_strp
                     v = _cstr(strs if form == 0x0e else lstrs, v)
@@ -206,6 +178,84 @@ def _read(obj):
             continue
         for shndx, lo, hi in rs:
             out.setdefault(shndx, []).append((shndx, lo, hi, name, linkage))
+    return out
+
+
+def _value(info, q, form, ic, info_addr):
+    """(value or None, position after it, the form read) of one attribute; form -1: one braze
+    does not read."""
+    v: object = None
+    if form == 0x16:                                   # indirect
+        form, q = _uleb(info, q)
+    if form in (0x0f, 0x15, 0x23, 0x22):               # udata ref_udata rnglistx loclistx
+        v, q = _uleb(info, q)
+    elif form == 0x0d:                                 # sdata
+        while info[q] & 0x80:
+            q += 1
+        q += 1
+    elif form == 0x08:                                 # string
+        e = info.index(0, q)
+        v = bytes(info[q:e]).decode("utf-8", "replace")
+        q = e + 1
+    elif form in (0x09, 0x18):                         # block exprloc
+        ln, q = _uleb(info, q)
+        q += ln
+    elif form in (0x0a, 0x03, 0x04):                   # block1/2/4
+        sz = {0x0a: 1, 0x03: 2, 0x04: 4}[form]
+        ln = int.from_bytes(info[q:q + sz], "little")
+        q += sz + ln
+    elif form == 0x01:                                 # addr
+        v = info_addr.get(q)
+        q += 8
+    elif form == 0x21:
+        v = ic
+    elif form in _FIXED:
+        sz = _FIXED[form]
+        v = int.from_bytes(info[q:q + sz], "little") if sz else True
+        q += sz
+    else:
+        return None, q, -1
+    return v, q, form
+
+
+def comp_dirs(obj):
+    """{.debug_line offset (DW_AT_stmt_list): DW_AT_comp_dir} of the object's units, for dwarfline's
+    DWARF 2-4 line tables, whose directory 0 is that directory (bfd's table->comp_dir)."""
+    secs = _sections(obj)
+    info_sec = secs.get(".debug_info")
+    abbrev_sec = secs.get(".debug_abbrev")
+    out: dict[int, str] = {}
+    if info_sec is None or abbrev_sec is None:
+        return out
+    info, info_addr = _relocated(obj, info_sec)
+    ab = bytes(abbrev_sec.data)
+    strs = bytes(secs[".debug_str"].data) if ".debug_str" in secs else b""
+    lstrs = bytes(secs[".debug_line_str"].data) if ".debug_line_str" in secs else b""
+    p = 0
+    while p + 11 <= len(info):
+        unit_len = struct.unpack_from("<I", info, p)[0]
+        if unit_len >= 0xfffffff0:
+            break
+        end = p + 4 + unit_len
+        version = struct.unpack_from("<H", info, p + 4)[0]
+        if version == 5:
+            abbrev_off, q = struct.unpack_from("<I", info, p + 8)[0], p + 12
+        else:
+            abbrev_off, q = struct.unpack_from("<I", info, p + 6)[0], p + 11
+        code, q = _uleb(info, q)
+        entry = _abbrevs(ab, abbrev_off).get(code)
+        stmt = cdir = None
+        for at, form, ic in entry[2] if entry is not None else ():
+            v, q, form = _value(info, q, form, ic, info_addr)
+            if form < 0:
+                break
+            if at == 0x10 and isinstance(v, int):                      # stmt_list
+                stmt = v
+            elif at == 0x1b:                                           # comp_dir
+                cdir = _cstr(strs if form == 0x0e else lstrs, v) if isinstance(v, int) else v
+        if stmt is not None and isinstance(cdir, str):
+            out.setdefault(stmt, cdir)
+        p = end
     return out
 
 

@@ -3,10 +3,11 @@
 bfd's located messages (`.gnu.warning` texts, --warn-unresolved-symbols) show `FILE:LINE` instead
 of `SRC:(SECTION+0xOFF)` when the object has line information (gcc -g); this reads the table the
 way bfd uses it: the row in force at the address (of several rows at one address the last one),
-the file name joined to its directory, a relative directory to the compilation directory
-(directory 0).  Only what those messages need: DWARF 5 line tables (gcc 11+'s default) of objects;
-anything else (older versions, unexpected forms, a corrupt table) gives None and the caller uses
-the form without line information.
+the file name joined to its directory, a relative directory to the compilation directory.  DWARF 5
+tables (gcc 11+'s default) carry that directory as directory 0; in DWARF 2-4 ones (-gdwarf-4, rustc's
+default) file and directory numbers start at 1 and the compilation directory is the unit's
+DW_AT_comp_dir in .debug_info (bfd's concat_filename).  Anything else (unexpected forms, a corrupt
+table) gives None and the caller uses the form without line information.
 """
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def _read(obj):
     data, addr_at = _relocated(obj, line_sec)
     strs = bytes(line_str.data) if line_str is not None else b""
     out: dict[int, list] = {}
+    comp_dirs = None        # {.debug_line offset: DW_AT_comp_dir}, read for the first DWARF 2-4 table
     p = 0
     while p + 4 <= len(data):
         unit_len = struct.unpack_from("<I", data, p)[0]
@@ -96,31 +98,53 @@ def _read(obj):
         start = p + 4
         end = start + unit_len
         version = struct.unpack_from("<H", data, start)[0]
-        if version != 5:
+        if not 2 <= version <= 5:
             return None
         q = start + 2
-        addr_size, _seg = data[q], data[q + 1]
-        if addr_size != 8:
-            return None
-        q += 2
+        if version == 5:
+            addr_size, _seg = data[q], data[q + 1]
+            if addr_size != 8:
+                return None
+            q += 2
         hdr_len = struct.unpack_from("<I", data, q)[0]
         q += 4
         prog = q + hdr_len
-        min_inst, _maxops, default_stmt = data[q], data[q + 1], data[q + 2]
-        line_base = struct.unpack_from("<b", data, q + 3)[0]
-        line_range, opcode_base = data[q + 4], data[q + 5]
-        q += 6
+        min_inst, default_stmt = data[q], data[q + 2 if version >= 4 else q + 1]
+        q += 2 if version >= 4 else 1          # (maximum_operations_per_instruction: DWARF 4+)
+        line_base = struct.unpack_from("<b", data, q + 1)[0]
+        line_range, opcode_base = data[q + 2], data[q + 3]
+        q += 4
         std_lens = list(data[q:q + opcode_base - 1])
         q += opcode_base - 1
-        dirs, q = _entries(data, q, strs)
-        files, q = _entries(data, q, strs)
-        dirnames = [d.get(1, "") for d in dirs]
+        if version == 5:
+            dirs, q = _entries(data, q, strs)
+            files, q = _entries(data, q, strs)
+            dirnames = [d.get(1, "") for d in dirs]
+            comp_dir = dirnames[0] if dirnames else ""
+            table = [(f.get(1, ""), f.get(2, 0)) for f in files]
+        else:
+            # numbered from 1, directory 0 (no directory) is the unit's DW_AT_comp_dir
+            dirnames = [""]
+            while data[q]:
+                e = data.index(0, q)
+                dirnames.append(bytes(data[q:e]).decode("utf-8"))
+                q = e + 1
+            q += 1
+            table = [("", 0)]
+            while data[q]:
+                e = data.index(0, q)
+                nm = bytes(data[q:e]).decode("utf-8")
+                d, q = _uleb(data, e + 1)
+                _mtime, q = _uleb(data, q)
+                _size, q = _uleb(data, q)
+                table.append((nm, d))
+            if comp_dirs is None:
+                from .dwarffunc import comp_dirs as read_comp_dirs
+                comp_dirs = read_comp_dirs(obj)
+            comp_dir = comp_dirs.get(p, "")
         names = []
-        comp_dir = dirnames[0] if dirnames else ""
-        for f in files:
-            nm = f.get(1, "")
+        for nm, d in table:
             if not nm.startswith("/"):
-                d = f.get(2, 0)
                 sub = dirnames[d] if d and d < len(dirnames) else None
                 if sub and sub.startswith("/"):
                     nm = f"{sub}/{nm}"
@@ -129,8 +153,12 @@ def _read(obj):
                 elif sub:
                     nm = f"{sub}/{nm}"
             names.append(nm)
+        if version < 5:
+            names[0] = "<unknown>"              # (file 0 before DWARF 5: bfd's concat_filename)
+        # a sequence starts in file 0 in DWARF 5, file 1 before (bfd's decode_line_info; DWARF 5
+        # says 1: gcc leaves out the set_file of a header's function that comes first)
         _run(data, prog, end, min_inst, default_stmt, line_base, line_range, opcode_base, std_lens,
-             names, addr_at, out)
+             names, addr_at, out, 0 if version == 5 else 1)
         p = end
     return out
 
@@ -175,10 +203,10 @@ def _entries(data, q, strs):
 
 
 def _run(data, p, end, min_inst, default_stmt, line_base, line_range, opcode_base, std_lens, names,
-         addr_at, out):
+         addr_at, out, first_file):
     """The line-number program: rows grouped by sequence, per target section."""
     def reset():
-        return None, 0, 1, 1
+        return None, 0, first_file, 1
 
     sec, addr, file, line = reset()
     rows: list = []
