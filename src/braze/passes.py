@@ -338,7 +338,11 @@ def _own_bounds(ctx, syms) -> None:
         if x not in names or not is_c_identifier(x):
             continue
         _redefine_dynamic(s)
-        s.visibility = ctx.config.start_stop_visibility
+        # the more constraining of -z start-stop-visibility and the references' (as for the others
+        # in define_linker_syms): gdc's hidden __start_minfo reference in a program linked against a
+        # D library that exports its own gives bfd a local symbol, not an exported PROTECTED one
+        v: int = ctx.config.start_stop_visibility
+        s.visibility = min(v, s.visibility) if v and s.visibility else (v or s.visibility)
 
 
 def _redefine_dynamic(s) -> None:
