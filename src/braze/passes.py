@@ -338,7 +338,11 @@ def _own_bounds(ctx, syms) -> None:
         if x not in names or not is_c_identifier(x):
             continue
         _redefine_dynamic(s)
-        s.visibility = ctx.config.start_stop_visibility
+        # the more constraining of -z start-stop-visibility and the references' (as for the others
+        # in define_linker_syms): gdc's hidden __start_minfo reference in a program linked against a
+        # D library that exports its own gives bfd a local symbol, not an exported PROTECTED one
+        v: int = ctx.config.start_stop_visibility
+        s.visibility = min(v, s.visibility) if v and s.visibility else (v or s.visibility)
 
 
 def _redefine_dynamic(s) -> None:
@@ -407,7 +411,7 @@ def _check_undefined(ctx) -> None:
              and (gc_shared or (s.ref_strong and (not cfg.shared or report or s.visibility != STV_DEFAULT)))]
     if not cands:
         return
-    refs = _undefined_uses(ctx, cands)
+    refs = _undefined_uses(ctx, cands, tls_call_relaxed)
     for s in cands:
         s.used_in_reloc = id(s) in refs
     if ignore:
@@ -422,7 +426,7 @@ def _check_undefined(ctx) -> None:
         return
     undef = [s for s in cands if s.used_in_reloc and s.ref_strong
              and (report or s.visibility != STV_DEFAULT)
-             and not (tls_call_relaxed and s.name == "__tls_get_addr")]
+             and not (tls_call_relaxed and s.name == "__tls_get_addr" and not refs[id(s)])]
     if cfg.ignore_unresolved and undef:
         undef = _ignored_undefined(ctx, undef)
     if not undef:
@@ -464,10 +468,15 @@ def _ignored_undefined(ctx, undef: list) -> list:
     return [s for s in undef if s.name not in ign]
 
 
-def _undefined_uses(ctx, cands) -> dict:
+def _undefined_uses(ctx, cands, tls_call_relaxed: bool = False) -> dict:
     """{id(symbol): up to 4 places} for the symbols in `cands` that a relocation of a kept section
-    (debug sections too, as bfd relocates them) refers to. Only objects naming a candidate are read."""
+    (debug sections too, as bfd relocates them) refers to. Only objects naming a candidate are read.
+    With `tls_call_relaxed` (an executable), the __tls_get_addr calls of the TLS sequences its
+    relaxation rewrites (the relocation after one of the target's tls_call_marks; bfd consumes it
+    with the sequence's, unresolved) count as uses but are no place: an empty list then means only
+    such calls, which need no definition (a plain call does: D's druntime has one)."""
     want = {id(s) for s in cands}
+    marks = ctx.target.tls_call_marks if tls_call_relaxed else frozenset()
     refs: dict[int, list[str]] = {}
     for obj in ctx.objs:
         syms = obj.syms
@@ -477,11 +486,15 @@ def _undefined_uses(ctx, cands) -> dict:
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.rel_size:
                 continue
+            prev = -1
             for off, info, _a in sec.relocs:
                 idx = info >> 32
+                t_prev, prev = prev, info & 0xffffffff
                 if idx not in idxs:
                     continue
                 lst = refs.setdefault(id(syms[idx]), [])
+                if t_prev in marks and syms[idx].name == "__tls_get_addr":
+                    continue
                 if len(lst) < 4:
                     fn = _enclosing_function(obj, sec, off) if sec.flags & SHF_ALLOC else None
                     where = f"{obj.name}:({diag.demangle(fn)})" if fn else f"{obj.name}:({sec.name}+0x{off:x})"

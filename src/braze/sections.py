@@ -404,15 +404,25 @@ def output_name(name: str, flags: int, obj) -> str:
     return name
 
 
+def _named_or_under(name: str, group: str) -> bool:
+    """`*(GROUP GROUP.*)`: the section GROUP itself or one under it (.text.exit, .text.exit.x), not a
+    longer name sharing its prefix (-ffunction-sections' .text.exitScheduler is a plain .text.*)."""
+    return name.startswith(group) and (len(name) == len(group) or name[len(group)] == ".")
+
+
 def text_subgroup(name: str) -> int:
-    """bfd's .text ordering: unlikely, exit, startup, hot, sorted, then the rest."""
-    if name.startswith(".text.unlikely") or (name.startswith(".text.") and name.endswith("_unlikely")):
+    """bfd's .text ordering: unlikely, exit, startup, hot, sorted, then the rest (its default script:
+    `*(.text.unlikely .text.*_unlikely .text.unlikely.*) *(.text.exit .text.exit.*)
+    *(.text.startup .text.startup.*) *(.text.hot .text.hot.*) *(SORT(.text.sorted.*))`)."""
+    if not name.startswith(".text."):
+        return 5
+    if _named_or_under(name, ".text.unlikely") or name.endswith("_unlikely"):
         return 0
-    if name.startswith(".text.exit"):
+    if _named_or_under(name, ".text.exit"):
         return 1
-    if name.startswith(".text.startup"):
+    if _named_or_under(name, ".text.startup"):
         return 2
-    if name.startswith(".text.hot"):
+    if _named_or_under(name, ".text.hot"):
         return 3
     if name.startswith(".text.sorted."):
         return 4

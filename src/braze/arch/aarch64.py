@@ -1427,6 +1427,7 @@ class AArch64(Target):
     """aarch64 Linux (AArch64 ELF psABI, glibc), as GNU ld's aarch64linux emulation."""
     name = "aarch64"
     e_machine = EM_AARCH64
+    tls_call_marks = frozenset((R_TLSGD_ADD_LO12_NC, R_TLSLD_ADD_LO12_NC))
     emulations = ("aarch64linux",)
     # bfd's --target-help lines of aarch64linux, less the options braze does not know
     # (--no-enum-size-warning, --no-wchar-size-warning, --fix-cortex-a53-835769)

@@ -98,6 +98,9 @@ class Target:
     # this target's bfd defines _TLS_MODULE_BASE_ (a local at the TLS segment's start) in every link
     # with TLS, referenced or not (aarch64); x86-64's only when something refers to it
     tls_module_base_local = False
+    # the relocation types whose next relocation is the __tls_get_addr call an executable's TLS
+    # relaxation rewrites with them (bfd consumes that relocation without resolving its symbol)
+    tls_call_marks: frozenset = frozenset()
     glob_dat_exported_got = False     # a non-PIE's GOT slot of an exported symbol gets GLOB_DAT (aarch64, x86-64)
     # bfd sorts .rela.dyn's IRELATIVE and relocations against IFUNC symbols after the others (x86-64's
     # reloc_class_ifunc; aarch64 bfd has no such class)

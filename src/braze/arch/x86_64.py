@@ -1675,6 +1675,7 @@ class X86_64(Target):
     name = "x86-64"
     e_machine = EM_X86_64
     exe_dynamic_tls_ie = True
+    tls_call_marks = frozenset((R_TLSGD, R_TLSLD))
     # bfd keeps a CIE only for a kept FDE (elf-eh-frame.c: every entry starts removed and
     # find_merged_cie revives the CIE of each FDE kept): a C++ function's personality CIE whose
     # FDEs --gc-sections dropped goes too
