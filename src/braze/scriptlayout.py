@@ -471,6 +471,51 @@ class DataMember:
         self.out_off = 0
 
 
+class SynMember:
+    """A linker-made .got/.got.plt laid out as an input section of an output section that holds other
+    input too (bfd: its dynobj's sections are input sections like any; gnu-efi's script puts them in
+    `.data` among .rodata* and .data*). The chunk keeps its addr/offset (set from this member's place:
+    GOT slot addresses and the dynamic relocations read them) but gets no section header."""
+    type = SHT_PROGBITS
+    file = None
+    merge = None
+    alive = True
+
+    def __init__(self, ctx, chunk):
+        self.ctx = ctx
+        self.chunk = chunk
+        self.name = chunk.name
+        self.out = None
+        self.out_off = 0
+
+    @property
+    def size(self) -> int:
+        self.chunk.update_size(self.ctx)
+        return self.chunk.size
+
+    @property
+    def align(self) -> int:
+        return self.chunk.align
+
+    @property
+    def data(self) -> bytes:
+        """The chunk's words, written as its own section would write them (at offset 0 of a buffer
+        of its size)."""
+        c = self.chunk
+        buf = bytearray(c.size)
+        # (-z now: a .got.plt also writes the .got merged after its words, at that one's offset)
+        parts = [x for x in (c, getattr(c, "merged_got", None)) if x is not None]
+        base = c.offset
+        for x in parts:
+            x.offset -= base
+        try:
+            c.write(self.ctx, buf)
+        finally:
+            for x in parts:
+                x.offset += base
+        return bytes(buf)
+
+
 def _order_key(sort, sec, m):
     if sort == "name":
         return (0, sec.name)
@@ -1628,7 +1673,26 @@ def attach_synthetic(ctx, chunks) -> None:
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
                                 "supported by braze")
             old = st.chunk_of.get(id(target))
-            if old is not None and (old.members or getattr(old, "script_made", False) and
+            if old is not None and not old.is_synthetic and old.members and (c is syn.got or c is syn.gotplt):
+                _embed_synthetic(ctx, st, target, idx, old, c)
+                mine.add(id(c))
+                continue
+            if old is not None and (old is syn.got or old is syn.gotplt) and (c is syn.got or c is syn.gotplt) \
+                    and getattr(old, "synthetic_in_script", False):
+                # (.got and .got.plt in one statement, `.got : { *(.got) *(.got.plt) }` without -z now:
+                # one output section holding both as members)
+                out = OutputSection(target.name, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE)
+                chunks.append(out)      # (sized with the others; this loop meets it as placed)
+                mine.add(id(out))
+                st.chunk_of[id(target)] = out
+                st.body_members[id(target)] = ([None] * len(target.body), [])
+                old.synthetic_in_script = False
+                old.name = ".got" if old is syn.got else ".got.plt"
+                _embed_synthetic(ctx, st, target, old.syn_index, out, old)
+                _embed_synthetic(ctx, st, target, idx, out, c)
+                mine.add(id(c))
+                continue
+            if old is not None and (getattr(old, "members", None) or getattr(old, "script_made", False) and
                                     any(isinstance(b, DataCmd) for b in target.body)):
                 raise LinkError(f"{target.where}: output section {target.name} mixes the linker-made "
                                 f"{c.name} with other input: not supported by braze")
@@ -1660,6 +1724,24 @@ def attach_synthetic(ctx, chunks) -> None:
                 continue
             _place_synthetic_orphan(st, c, mine)
     _place_empty_got(ctx, st, chunks, mine, static_got)
+
+
+def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
+    """The linker-made .got/.got.plt as a member of an output section with other input, where the
+    statement's description names it (bfd lays its dynobj's sections out like input sections: first
+    among that description's inputs, the dynobj being the first input file)."""
+    m = SynMember(ctx, c)
+    m.out = out
+    c.embedded_in = out
+    # (bfd's x86 finish_dynamic_sections gives the output section of .got/.got.plt the GOT entry size)
+    out.entsize = c.entsize
+    lists, extra = st.body_members[id(target)]
+    lst = lists[idx]
+    if lst is None:
+        lst = lists[idx] = []
+    # (one description naming both: bfd made .got before .got.plt)
+    lst.insert(1 if c is ctx.syn.gotplt and lst and type(lst[0]) is SynMember else 0, m)
+    out.members = [x for bm in lists if bm for x in bm] + list(extra)
 
 
 def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
@@ -2252,7 +2334,8 @@ def layout(ctx) -> None:
         kept.sort(key=lambda sc: pos[id(sc[0])])
     st.kept = {id(s): c for s, c in kept}
     # (symtab: bfd omits _GLOBAL_OFFSET_TABLE_, defined in a GOT section it then strips; as layout.py)
-    ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept)
+    ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept) and \
+        ctx.syn.got.embedded_in is None and ctx.syn.gotplt.embedded_in is None
     from .layout import dynsym_section_syms
     dynsym_section_syms(ctx, [c for _, c in kept])
     for c in (ctx.syn.dynsym, ctx.syn.gnu_hash, ctx.syn.hash, ctx.syn.versym):
@@ -3048,6 +3131,8 @@ def _body(env, st, s, c, body, extra):
                     _gap(env, c, env.dot, a, fill)
                     env.dot = a
                     m.out_off = env.dot - addr
+                    if type(m) is SynMember:
+                        m.chunk.addr = env.dot      # (GOT slot addresses: the relocations read them)
                     env.dot += m.size
         elif isinstance(b, FillCmd):
             fill = _fill_bytes(env, b.fill)
@@ -3638,6 +3723,14 @@ def _file_offsets(ctx, chunks, segs, nph):
         c.offset = off
         if c.type != SHT_NOBITS:
             off += c.size
+    for c in (ctx.syn.got, ctx.syn.gotplt):
+        out = c.embedded_in if c is not None else None
+        if out is not None:
+            # (a linker-made section laid out as a member: SynMember)
+            m = next(m for m in out.members if type(m) is SynMember and m.chunk is c)
+            c.addr = out.addr + m.out_off
+            c.offset = out.offset + m.out_off
+            c.shndx = out.shndx
     gp = ctx.syn.gotplt
     if gp.merged_got is not None and gp.flags & SHF_ALLOC:
         # (one .got holding .got.plt's words then .got's: see layout.collect_chunks)
