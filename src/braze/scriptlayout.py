@@ -17,7 +17,8 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, PT_PHDR,
-                  PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO,
+                  PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO, SHT_DYNSYM, SHT_STRTAB, SHT_DYNAMIC,
+                  SHT_HASH, SHT_GNU_HASH,
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .layout import bfd_flags, nearby
@@ -875,6 +876,7 @@ def bin_sections(ctx) -> None:
                 os_.typed_noalloc = True
 
     st.dynobj_places = None
+    st.future_dyn = _future_dynamic(ctx, st)
     for name, os_ in orphans.items():
         if st.dynobj_places is None and getattr(os_, "first_obj", 0) > 0:
             # bfd's linker-made dynamic sections belong to its dynobj, the first input object: as
@@ -1511,6 +1513,71 @@ _FIND_BY_FLAGS = {
 }
 
 
+def _insert_os_after(st, stmts, i) -> int:
+    """bfd's insert_os_after: where an orphan goes after a script statement (stmts[i-1]): past the
+    symbol assignments that follow it; an assignment to `.` among them stays after the orphan when
+    the next output section is allocated or has no input, else (a non-allocated one with input,
+    gnu-efi's `.ignored.reloc` or a `.comment 0`) the orphan goes past it too, right before that
+    section; at the end of the script, past all of them."""
+    assign = None
+    while i < len(stmts):
+        s = stmts[i]
+        if isinstance(s, Assign):
+            if assign is None and s.name == ".":
+                assign = i
+        elif isinstance(s, OutSecStmt):
+            if assign is not None:
+                c = st.chunk_of.get(id(s))
+                if c is not None and getattr(c, "members", None):
+                    if c.flags & SHF_ALLOC:
+                        return assign
+                elif not _gets_dropped_input(st, s):
+                    return assign
+            return i
+        elif not isinstance(s, AssertCmd):
+            return assign if assign is not None else i
+        i += 1
+    return i
+
+
+def _gets_dropped_input(st, stmt) -> bool:
+    """The statement is the first to match .note.GNU-stack, which every gcc object has: braze drops it
+    on reading, bfd maps it there (a non-allocated output section with input)."""
+    m = next((m for m in st.matchers if m.file is None and any(p[1](".note.GNU-stack") for p in m.pats)), None)
+    return m is not None and m.stmt is stmt
+
+
+def _kept_desc(s, c) -> bool:
+    """The input description that named the linker-made section c in statement s is a KEEP()."""
+    i = getattr(c, "syn_index", None)
+    b = s.body[i] if i is not None and i < len(s.body) else None
+    return bool(getattr(b, "keep", False))
+
+
+def _future_dynamic(ctx, st) -> dict:
+    """The statements that will hold a dynamic link's linker-made .dynsym, .dynstr, .dynamic, .hash and
+    .gnu.hash (attached after the input orphans are placed): bfd's dynobj has them when it places
+    orphans, so its lang_output_section_find_by_flags sees those output sections (gnu-efi's script
+    ends with .dynsym and .dynstr: a .bss.* orphan goes after them). id(statement) -> a stand-in
+    chunk with the section's flags."""
+    if not ctx.dynamic or ctx.config.relocatable:
+        return {}
+    from .chunks import Chunk
+    want = [(".dynsym", SHT_DYNSYM, SHF_ALLOC), (".dynstr", SHT_STRTAB, SHF_ALLOC),
+            (".dynamic", SHT_DYNAMIC, SHF_ALLOC | SHF_WRITE)]
+    hs = ctx.config.hash_style
+    if hs in ("sysv", "both"):
+        want.append((".hash", SHT_HASH, SHF_ALLOC))
+    if hs in ("gnu", "both"):
+        want.append((".gnu.hash", SHT_GNU_HASH, SHF_ALLOC))
+    out = {}
+    for name, t, f in want:
+        m = next((m for m in st.matchers if m.file is None and any(p[1](name) for p in m.pats)), None)
+        if m is not None and m.stmt.name != "/DISCARD/" and st.chunk_of.get(id(m.stmt)) is None:
+            out.setdefault(id(m.stmt), Chunk(name, t, f))
+    return out
+
+
 def _note(c) -> bool:
     """A note as bfd's segment map and orphan code see it: by the ELF type inputs gave the section
     (a `(TYPE = SHT_NOTE)` section is typed only when written: no PT_NOTE, no orphan anchor)."""
@@ -1598,9 +1665,10 @@ def _place_orphan(st, stmt, chunk) -> None:
             if cls in ("tdata", "tbss"):
                 after = _find_tls(st, stmts, cls)
                 want = None
+            future = st.__dict__.get("future_dyn") or {}
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
-                    c = st.chunk_of.get(id(s))
+                    c = st.chunk_of.get(id(s)) or future.get(id(s))
                     if c is not None and (getattr(c, "members", None) or c.is_synthetic or s.orphan) and want(c):
                         after = s
     if after is None:
@@ -1614,11 +1682,7 @@ def _place_orphan(st, stmt, chunk) -> None:
     else:
         i = stmts.index(after) + 1
         if not after.orphan:
-            # bfd's lang_insert_orphan: past the symbol assignments that follow the statement, up to
-            # an assignment to `.` or the next output section
-            while i < len(stmts) and (isinstance(stmts[i], AssertCmd) or
-                                      isinstance(stmts[i], Assign) and stmts[i].name != "."):
-                i += 1
+            i = _insert_os_after(st, stmts, i)
         stmts.insert(i, stmt)
     stmt.region = after.region if after is not None else None
     stmt.lma_region = after.lma_region if after is not None else None
@@ -2317,8 +2381,9 @@ def layout(ctx) -> None:
             c.dropped = True
             continue
         if c.is_synthetic and not c.size and c is not ctx.syn.gotplt and \
-                (not c.keep_empty or c is ctx.syn.eh_frame and getattr(s, "orphan", False)):
-            # (x86-64's empty PLT .eh_frame stays only where a statement names it: bfd drops it orphaned)
+                (not c.keep_empty or c is ctx.syn.eh_frame and (getattr(s, "orphan", False) or not _kept_desc(s, c))):
+            # (x86-64's empty PLT .eh_frame stays only where a statement names it with KEEP, as bfd's
+            # default script does: bfd drops it orphaned, or named without KEEP (gnu-efi's script))
             continue
         kept.append((s, c))
     if getattr(st, "ghosts", None):
