@@ -181,3 +181,39 @@ def test_script_got_member(root, direct_ld, case):
     for name in (".text", ".data", ".got"):
         if f" {name} " in _readelf(bfd, "-S"):
             assert _bytes(test, name) == _bytes(bfd, name), name
+
+
+# .rela.plt (a PLT call in a -shared link without -Bsymbolic) and .rela.dyn both matched by
+# `*(.rela*)`: bfd folds them into one section; braze cannot, and must say so rather than let one
+# linker-made section replace the other (with the .got/.got.plt change above, the one-statement path
+# no longer failed on its own and wrote the link without .rela.dyn's relocations)
+MIX_LDS = """\
+SECTIONS {
+  . = SIZEOF_HEADERS;
+  .hash : { *(.hash) }
+  .gnu.hash : { *(.gnu.hash) }
+  .dynsym : { *(.dynsym) }
+  .dynstr : { *(.dynstr) }
+  .rela.dyn : { *(.rela*) }
+  . = ALIGN(4096);
+  .text : { *(.text*) }
+  . = ALIGN(4096);
+  .dynamic : { *(.dynamic) }
+  .data : { *(.data.rel.ro*) *(.got) *(.got.plt) *(.data*) *(.bss*) }
+}
+"""
+
+
+def test_two_linker_made_sections_refused(root, direct_ld):
+    (root / "mix.lds").write_text(MIX_LDS)
+    args = ["-shared", "-nostdlib", "-T", str(root / "mix.lds"), str(root / "app.o"), str(root / "lib.o")]
+    b = subprocess.run(["ld.bfd", *args, "-o", str(root / "mix-bfd.so")], capture_output=True, text=True,
+                       env=tool_env())
+    assert b.returncode == 0, b.stderr
+    assert "JUMP_SLOT" in _readelf(root / "mix-bfd.so", "-r") and "GLOB_DAT" in _readelf(root / "mix-bfd.so", "-r")
+    out = root / "mix-test.so"
+    p = subprocess.run([*direct_ld, *args, "-o", str(out)], capture_output=True, text=True, env=tool_env())
+    assert "Traceback" not in p.stderr and "internal error" not in p.stderr, p.stderr
+    assert p.returncode != 0 and not out.exists()
+    assert re.search(r"braze: error: .*mix\.lds:\d+:\d+: output section \.rela\.dyn holds both the linker-made "
+                     r"\.rela\.\S+ and \.rela\.\S+: not supported by braze", p.stderr), p.stderr

@@ -1756,7 +1756,12 @@ def attach_synthetic(ctx, chunks) -> None:
                 _embed_synthetic(ctx, st, target, idx, out, c)
                 mine.add(id(c))
                 continue
-            if old is not None and (getattr(old, "members", None) or getattr(old, "script_made", False) and
+            if old is not None and old.is_synthetic:
+                # (two linker-made sections in one statement, bfd's .rela.dyn taking an orphan
+                # .rela.plt by `*(.rela*)`: one would replace the other, so refused)
+                raise LinkError(f"{target.where}: output section {target.name} holds both the linker-made "
+                                f"{old.name} and {c.name}: not supported by braze")
+            if old is not None and (old.members or getattr(old, "script_made", False) and
                                     any(isinstance(b, DataCmd) for b in target.body)):
                 raise LinkError(f"{target.where}: output section {target.name} mixes the linker-made "
                                 f"{c.name} with other input: not supported by braze")
