@@ -2404,8 +2404,9 @@ def layout(ctx) -> None:
         kept.sort(key=lambda sc: pos[id(sc[0])])
     st.kept = {id(s): c for s, c in kept}
     # (symtab: bfd omits _GLOBAL_OFFSET_TABLE_, defined in a GOT section it then strips; as layout.py)
+    # (an embedded one counts when it has words: bfd strips an empty one)
     ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept) and \
-        ctx.syn.got.embedded_in is None and ctx.syn.gotplt.embedded_in is None
+        not any(g.embedded_in is not None and g.size for g in (ctx.syn.got, ctx.syn.gotplt))
     from .layout import dynsym_section_syms
     dynsym_section_syms(ctx, [c for _, c in kept])
     for c in (ctx.syn.dynsym, ctx.syn.gnu_hash, ctx.syn.hash, ctx.syn.versym):
@@ -3197,6 +3198,12 @@ def _body(env, st, s, c, body, extra):
             ms = body[i] if i < len(body) else None
             if ms:
                 for m in ms:
+                    if type(m) is SynMember and not m.size:
+                        # (bfd's empty .got input is excluded: no room, no padding; its alignment
+                        # stays the output section's)
+                        m.out_off = env.dot - addr
+                        m.chunk.addr = env.dot
+                        continue
                     a = align_up(env.dot, subalign or m.align)
                     _gap(env, c, env.dot, a, fill)
                     env.dot = a
