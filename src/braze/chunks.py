@@ -18,6 +18,8 @@ class Chunk:
                             # linker-created input section, as bfd's LARGE_COMMON)
     shdr_flags = 0          # sh_flags bits only the section header carries (bfd's special-section
                             # flags of a section a script's data or assignments made: .tbss's TLS)
+    embedded_in = None      # (script layout) the OutputSection whose members hold this linker-made
+                            # section's words (gnu-efi's `.data : { ... *(.got.plt) *(.got) *(.data*) }`)
 
     def __init__(self, name: str, type_: int = SHT_PROGBITS, flags: int = SHF_ALLOC, align: int = 1,
                  entsize: int = 0):

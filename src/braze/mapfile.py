@@ -308,8 +308,12 @@ def _preamble(ctx) -> str:
         b = s.section
         if s.file is not None and isinstance(b, Blob) and b.name == "COMMON":
             dead_commons.setdefault(id(s.file), []).append(b)
+    comdat = getattr(ctx, "comdat", None) or {}
     for o in objs:
         secs = o.sections
+        # the members of the COMDAT groups another file won: bfd lists them whatever the script says
+        lost = {m for sig, members in getattr(o, "comdat_groups", ()) if comdat.get(sig) is not o
+                for m in members}
         for i, (name, t, size, _off) in enumerate(hdrs[id(o)]):
             if i == 0 or t in _SKIP_TYPES:
                 continue
@@ -327,7 +331,7 @@ def _preamble(ctx) -> str:
                 sec = secs[ii] if ii < len(secs) else None
                 if sec is not None and sec.alive:
                     continue
-                if sec is None and not _script_discards(st, o, name):
+                if sec is None and ii not in lost and not _script_discards(st, o, name):
                     continue
             disc.append(_sec_line(name, 0, size, o.name))
         blobs = dead_commons.get(id(o))

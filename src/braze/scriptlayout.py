@@ -17,7 +17,8 @@ from .diag import LinkError
 from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_STRINGS, SHF_GROUP,
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, PT_PHDR,
-                  PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO,
+                  PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO, SHT_DYNSYM, SHT_STRTAB, SHT_DYNAMIC,
+                  SHT_HASH, SHT_GNU_HASH,
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .layout import bfd_flags, nearby
@@ -471,6 +472,51 @@ class DataMember:
         self.out_off = 0
 
 
+class SynMember:
+    """A linker-made .got/.got.plt laid out as an input section of an output section that holds other
+    input too (bfd: its dynobj's sections are input sections like any; gnu-efi's script puts them in
+    `.data` among .rodata* and .data*). The chunk keeps its addr/offset (set from this member's place:
+    GOT slot addresses and the dynamic relocations read them) but gets no section header."""
+    type = SHT_PROGBITS
+    file = None
+    merge = None
+    alive = True
+
+    def __init__(self, ctx, chunk):
+        self.ctx = ctx
+        self.chunk = chunk
+        self.name = chunk.name
+        self.out = None
+        self.out_off = 0
+
+    @property
+    def size(self) -> int:
+        self.chunk.update_size(self.ctx)
+        return self.chunk.size
+
+    @property
+    def align(self) -> int:
+        return self.chunk.align
+
+    @property
+    def data(self) -> bytes:
+        """The chunk's words, written as its own section would write them (at offset 0 of a buffer
+        of its size)."""
+        c = self.chunk
+        buf = bytearray(c.size)
+        # (-z now: a .got.plt also writes the .got merged after its words, at that one's offset)
+        parts = [x for x in (c, getattr(c, "merged_got", None)) if x is not None]
+        base = c.offset
+        for x in parts:
+            x.offset -= base
+        try:
+            c.write(self.ctx, buf)
+        finally:
+            for x in parts:
+                x.offset += base
+        return bytes(buf)
+
+
 def _order_key(sort, sec, m):
     if sort == "name":
         return (0, sec.name)
@@ -830,6 +876,7 @@ def bin_sections(ctx) -> None:
                 os_.typed_noalloc = True
 
     st.dynobj_places = None
+    st.future_dyn = _future_dynamic(ctx, st)
     for name, os_ in orphans.items():
         if st.dynobj_places is None and getattr(os_, "first_obj", 0) > 0:
             # bfd's linker-made dynamic sections belong to its dynobj, the first input object: as
@@ -1466,6 +1513,71 @@ _FIND_BY_FLAGS = {
 }
 
 
+def _insert_os_after(st, stmts, i) -> int:
+    """bfd's insert_os_after: where an orphan goes after a script statement (stmts[i-1]): past the
+    symbol assignments that follow it; an assignment to `.` among them stays after the orphan when
+    the next output section is allocated or has no input, else (a non-allocated one with input,
+    gnu-efi's `.ignored.reloc` or a `.comment 0`) the orphan goes past it too, right before that
+    section; at the end of the script, past all of them."""
+    assign = None
+    while i < len(stmts):
+        s = stmts[i]
+        if isinstance(s, Assign):
+            if assign is None and s.name == ".":
+                assign = i
+        elif isinstance(s, OutSecStmt):
+            if assign is not None:
+                c = st.chunk_of.get(id(s))
+                if c is not None and getattr(c, "members", None):
+                    if c.flags & SHF_ALLOC:
+                        return assign
+                elif not _gets_dropped_input(st, s):
+                    return assign
+            return i
+        elif not isinstance(s, AssertCmd):
+            return assign if assign is not None else i
+        i += 1
+    return i
+
+
+def _gets_dropped_input(st, stmt) -> bool:
+    """The statement is the first to match .note.GNU-stack, which every gcc object has: braze drops it
+    on reading, bfd maps it there (a non-allocated output section with input)."""
+    m = next((m for m in st.matchers if m.file is None and any(p[1](".note.GNU-stack") for p in m.pats)), None)
+    return m is not None and m.stmt is stmt
+
+
+def _kept_desc(s, c) -> bool:
+    """The input description that named the linker-made section c in statement s is a KEEP()."""
+    i = getattr(c, "syn_index", None)
+    b = s.body[i] if i is not None and i < len(s.body) else None
+    return bool(getattr(b, "keep", False))
+
+
+def _future_dynamic(ctx, st) -> dict:
+    """The statements that will hold a dynamic link's linker-made .dynsym, .dynstr, .dynamic, .hash and
+    .gnu.hash (attached after the input orphans are placed): bfd's dynobj has them when it places
+    orphans, so its lang_output_section_find_by_flags sees those output sections (gnu-efi's script
+    ends with .dynsym and .dynstr: a .bss.* orphan goes after them). id(statement) -> a stand-in
+    chunk with the section's flags."""
+    if not ctx.dynamic or ctx.config.relocatable:
+        return {}
+    from .chunks import Chunk
+    want = [(".dynsym", SHT_DYNSYM, SHF_ALLOC), (".dynstr", SHT_STRTAB, SHF_ALLOC),
+            (".dynamic", SHT_DYNAMIC, SHF_ALLOC | SHF_WRITE)]
+    hs = ctx.config.hash_style
+    if hs in ("sysv", "both"):
+        want.append((".hash", SHT_HASH, SHF_ALLOC))
+    if hs in ("gnu", "both"):
+        want.append((".gnu.hash", SHT_GNU_HASH, SHF_ALLOC))
+    out = {}
+    for name, t, f in want:
+        m = next((m for m in st.matchers if m.file is None and any(p[1](name) for p in m.pats)), None)
+        if m is not None and m.stmt.name != "/DISCARD/" and st.chunk_of.get(id(m.stmt)) is None:
+            out.setdefault(id(m.stmt), Chunk(name, t, f))
+    return out
+
+
 def _note(c) -> bool:
     """A note as bfd's segment map and orphan code see it: by the ELF type inputs gave the section
     (a `(TYPE = SHT_NOTE)` section is typed only when written: no PT_NOTE, no orphan anchor)."""
@@ -1553,9 +1665,10 @@ def _place_orphan(st, stmt, chunk) -> None:
             if cls in ("tdata", "tbss"):
                 after = _find_tls(st, stmts, cls)
                 want = None
+            future = st.__dict__.get("future_dyn") or {}
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
-                    c = st.chunk_of.get(id(s))
+                    c = st.chunk_of.get(id(s)) or future.get(id(s))
                     if c is not None and (getattr(c, "members", None) or c.is_synthetic or s.orphan) and want(c):
                         after = s
     if after is None:
@@ -1569,11 +1682,7 @@ def _place_orphan(st, stmt, chunk) -> None:
     else:
         i = stmts.index(after) + 1
         if not after.orphan:
-            # bfd's lang_insert_orphan: past the symbol assignments that follow the statement, up to
-            # an assignment to `.` or the next output section
-            while i < len(stmts) and (isinstance(stmts[i], AssertCmd) or
-                                      isinstance(stmts[i], Assign) and stmts[i].name != "."):
-                i += 1
+            i = _insert_os_after(st, stmts, i)
         stmts.insert(i, stmt)
     stmt.region = after.region if after is not None else None
     stmt.lma_region = after.lma_region if after is not None else None
@@ -1628,6 +1737,30 @@ def attach_synthetic(ctx, chunks) -> None:
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
                                 "supported by braze")
             old = st.chunk_of.get(id(target))
+            if old is not None and not old.is_synthetic and old.members and (c is syn.got or c is syn.gotplt):
+                _embed_synthetic(ctx, st, target, idx, old, c)
+                mine.add(id(c))
+                continue
+            if old is not None and (old is syn.got or old is syn.gotplt) and (c is syn.got or c is syn.gotplt) \
+                    and getattr(old, "synthetic_in_script", False):
+                # (.got and .got.plt in one statement, `.got : { *(.got) *(.got.plt) }` without -z now:
+                # one output section holding both as members)
+                out = OutputSection(target.name, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE)
+                chunks.append(out)      # (sized with the others; this loop meets it as placed)
+                mine.add(id(out))
+                st.chunk_of[id(target)] = out
+                st.body_members[id(target)] = ([None] * len(target.body), [])
+                old.synthetic_in_script = False
+                old.name = ".got" if old is syn.got else ".got.plt"
+                _embed_synthetic(ctx, st, target, old.syn_index, out, old)
+                _embed_synthetic(ctx, st, target, idx, out, c)
+                mine.add(id(c))
+                continue
+            if old is not None and old.is_synthetic:
+                # (two linker-made sections in one statement, bfd's .rela.dyn taking an orphan
+                # .rela.plt by `*(.rela*)`: one would replace the other, so refused)
+                raise LinkError(f"{target.where}: output section {target.name} holds both the linker-made "
+                                f"{old.name} and {c.name}: not supported by braze")
             if old is not None and (old.members or getattr(old, "script_made", False) and
                                     any(isinstance(b, DataCmd) for b in target.body)):
                 raise LinkError(f"{target.where}: output section {target.name} mixes the linker-made "
@@ -1660,6 +1793,24 @@ def attach_synthetic(ctx, chunks) -> None:
                 continue
             _place_synthetic_orphan(st, c, mine)
     _place_empty_got(ctx, st, chunks, mine, static_got)
+
+
+def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
+    """The linker-made .got/.got.plt as a member of an output section with other input, where the
+    statement's description names it (bfd lays its dynobj's sections out like input sections: first
+    among that description's inputs, the dynobj being the first input file)."""
+    m = SynMember(ctx, c)
+    m.out = out
+    c.embedded_in = out
+    # (bfd's x86 finish_dynamic_sections gives the output section of .got/.got.plt the GOT entry size)
+    out.entsize = c.entsize
+    lists, extra = st.body_members[id(target)]
+    lst = lists[idx]
+    if lst is None:
+        lst = lists[idx] = []
+    # (one description naming both: bfd made .got before .got.plt)
+    lst.insert(1 if c is ctx.syn.gotplt and lst and type(lst[0]) is SynMember else 0, m)
+    out.members = [x for bm in lists if bm for x in bm] + list(extra)
 
 
 def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
@@ -2235,8 +2386,9 @@ def layout(ctx) -> None:
             c.dropped = True
             continue
         if c.is_synthetic and not c.size and c is not ctx.syn.gotplt and \
-                (not c.keep_empty or c is ctx.syn.eh_frame and getattr(s, "orphan", False)):
-            # (x86-64's empty PLT .eh_frame stays only where a statement names it: bfd drops it orphaned)
+                (not c.keep_empty or c is ctx.syn.eh_frame and (getattr(s, "orphan", False) or not _kept_desc(s, c))):
+            # (x86-64's empty PLT .eh_frame stays only where a statement names it with KEEP, as bfd's
+            # default script does: bfd drops it orphaned, or named without KEEP (gnu-efi's script))
             continue
         kept.append((s, c))
     if getattr(st, "ghosts", None):
@@ -2252,7 +2404,9 @@ def layout(ctx) -> None:
         kept.sort(key=lambda sc: pos[id(sc[0])])
     st.kept = {id(s): c for s, c in kept}
     # (symtab: bfd omits _GLOBAL_OFFSET_TABLE_, defined in a GOT section it then strips; as layout.py)
-    ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept)
+    # (an embedded one counts when it has words: bfd strips an empty one)
+    ctx.got_omitted = all(c is not ctx.syn.got and c is not ctx.syn.gotplt for _, c in kept) and \
+        not any(g.embedded_in is not None and g.size for g in (ctx.syn.got, ctx.syn.gotplt))
     from .layout import dynsym_section_syms
     dynsym_section_syms(ctx, [c for _, c in kept])
     for c in (ctx.syn.dynsym, ctx.syn.gnu_hash, ctx.syn.hash, ctx.syn.versym):
@@ -3044,10 +3198,18 @@ def _body(env, st, s, c, body, extra):
             ms = body[i] if i < len(body) else None
             if ms:
                 for m in ms:
+                    if type(m) is SynMember and not m.size:
+                        # (bfd's empty .got input is excluded: no room, no padding; its alignment
+                        # stays the output section's)
+                        m.out_off = env.dot - addr
+                        m.chunk.addr = env.dot
+                        continue
                     a = align_up(env.dot, subalign or m.align)
                     _gap(env, c, env.dot, a, fill)
                     env.dot = a
                     m.out_off = env.dot - addr
+                    if type(m) is SynMember:
+                        m.chunk.addr = env.dot      # (GOT slot addresses: the relocations read them)
                     env.dot += m.size
         elif isinstance(b, FillCmd):
             fill = _fill_bytes(env, b.fill)
@@ -3638,6 +3800,14 @@ def _file_offsets(ctx, chunks, segs, nph):
         c.offset = off
         if c.type != SHT_NOBITS:
             off += c.size
+    for c in (ctx.syn.got, ctx.syn.gotplt):
+        out = c.embedded_in if c is not None else None
+        if out is not None:
+            # (a linker-made section laid out as a member: SynMember)
+            m = next(m for m in out.members if type(m) is SynMember and m.chunk is c)
+            c.addr = out.addr + m.out_off
+            c.offset = out.offset + m.out_off
+            c.shndx = out.shndx
     gp = ctx.syn.gotplt
     if gp.merged_got is not None and gp.flags & SHF_ALLOC:
         # (one .got holding .got.plt's words then .got's: see layout.collect_chunks)

@@ -617,6 +617,12 @@ def _unreferenced_linker_locals(ctx, chunks, add) -> list:
     got = syn.gotplt if syn.gotplt in chunks else syn.got if syn.got in chunks else None
     if ctx.target.got_symbol_at_got and syn.got in chunks:
         got = syn.got
+    if got is None and any(g.embedded_in is not None and g.size for g in (syn.gotplt, syn.got)):
+        # (laid out among an output section's inputs by a script: _GLOBAL_OFFSET_TABLE_ is in that one)
+        # (its value is the .got.plt words' address; scriptlayout gave the chunk that section's index)
+        got = syn.gotplt if syn.gotplt.embedded_in is not None else syn.got
+        if ctx.target.got_symbol_at_got and syn.got.embedded_in is not None:
+            got = syn.got
     if got is not None:
         want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
     if ctx.target.tls_module_base_local:
