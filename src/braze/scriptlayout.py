@@ -45,6 +45,9 @@ class ScriptState:
         self.defs = None
         self.relro_patterns = None       # bfd's lang_find_relro_sections by patterns (relro_patterns)
         self.section_starts = ()         # (-N/-n) the sections --section-start/-Ttext... place
+        # --build-id whose note a statement takes with other input (the kernel's `.notes : { *(.note.*) }`):
+        # (first object, the note as an input section of it); None: the note is an output section
+        self.build_id_input = None
 
 
 def _glob(pat):
@@ -304,6 +307,7 @@ def match_inputs(ctx) -> None:
                     if m.desc.keep:
                         st.keep.add(id(sec))
                     break
+    _build_id_as_input(ctx, st, matchers)
     # bfd's lang_gc_sections marks what every KEEP pattern matches, before constraints are decided and
     # whichever statement places the section: a KEEP in a later statement or an ONLY_IF_* one dropped
     # (only --gc-sections reads st.keep)
@@ -318,6 +322,39 @@ def match_inputs(ctx) -> None:
                 if sec is not None and sec.alive and id(sec) not in st.keep and \
                         any(m.match(sec.name, fnames, sec.flags) is not False for m in kc):
                     st.keep.add(id(sec))
+
+
+def _build_id_as_input(ctx, st, matchers) -> None:
+    """--build-id: bfd makes its note an input section of the first input object (ldelf_setup_build_id),
+    which the script's patterns place like any other. Where the statement that takes it takes other
+    input too (Linux's vmlinux.lds `.notes : { *(.note.*) }`, its vDSO's `.note : { *(.note.*) }`),
+    braze makes that input section as well (zeros for the digest, written at the end: writer); where
+    it is alone or an orphan it stays the output section synthetic/notes.BuildId."""
+    cfg = ctx.config
+    if not cfg.build_id or cfg.output_kind != "elf" or not ctx.objs:
+        return
+    first = ctx.objs[0]
+    fnames = _file_names(first)
+    m = next((m for m in matchers if m.file_ok(first.name, fnames)
+              and m.match(".note.gnu.build-id", fnames, SHF_ALLOC) is not False), None)
+    if m is None or m.stmt.name == "/DISCARD/":
+        return
+    stmt = m.stmt
+    if not any(isinstance(b, DataCmd) for b in stmt.body) and \
+            not any(a[0].stmt is stmt for a in st.assign_of.values()):
+        return
+    from .inputs.objparse import InputSection
+    from .synthetic.notes import BuildId
+    note = BuildId(cfg.build_id)
+    data = bytearray(note.size)
+    note.offset = 0
+    note.write(ctx, data)           # the note's header; the digest's bytes zero until the end
+    sec = InputSection(first, len(first.sections), ".note.gnu.build-id",
+                       (0, SHT_NOTE, SHF_ALLOC, 0, 0, note.size, 0, 0, 4, 0))
+    sec.data_override = bytes(data)
+    st.assign_of[id(sec)] = (m, m.match(".note.gnu.build-id", fnames, SHF_ALLOC))
+    st.keep.add(id(sec))            # (bfd's linker-made sections are never collected)
+    st.build_id_input = (first, sec)
 
 
 def _check_constraints(ctx, st) -> None:
@@ -619,8 +656,10 @@ def bin_sections(ctx) -> None:
     # --orphan-handling=warn|error|discard: the orphans, as bfd meets them (files, then sections)
     report: list | None = [] if cfg.orphan_handling != "place" else None
     discard = cfg.orphan_handling == "discard"
+    bid_in = st.build_id_input
     for obj_idx, obj in enumerate(ctx.objs):
-        for sec in obj.sections:
+        # (the build-id note made an input section: the first object's last, as bfd's)
+        for sec in obj.sections if bid_in is None or obj is not bid_in[0] else obj.sections + [bid_in[1]]:
             if sec is None or not sec.alive:
                 continue
             seq += 1
