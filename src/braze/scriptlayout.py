@@ -3407,7 +3407,7 @@ def _user_segments(ctx, st, kept, nph):
     segs = []
     phmap = {}
     for ph in st.script.phdrs:
-        if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e551, 0x6474e553, 0):
+        if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e550, 0x6474e551, 0x6474e553, 0):
             raise LinkError(f"{ph.where}: linker script construct program header type {ph.type:#x} in PHDRS "
                             "is not supported by braze")
         if ph.type == 1 and ph.phdrs and not ph.filehdr:
