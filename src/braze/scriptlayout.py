@@ -116,8 +116,6 @@ def setup(ctx, script) -> None:
                 raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss for {name}, an output "
                                 "section the script does not name, is not supported by braze")
             s.addr = Expr("num", addr)
-    if cfg.emit_relocs:     # (the engine does not make the .rela<section> sections: an internal error before)
-        raise LinkError(f"{script.path}: --emit-relocs together with a SECTIONS script is not supported by braze")
     st = ctx.lscript = ScriptState(script)
     st.section_starts = tuple(cfg.section_starts)
     _undeclared_regions(script)
@@ -2383,6 +2381,12 @@ def layout(ctx) -> None:
         _check_tls_adjacent(st, st.hdr_list)
     from .symtab import build_symtab as _bs
     chunks_final = list(st.hdr_list)
+    if cfg.emit_relocs:
+        # --emit-relocs: .rela<section> after each section with input relocations (as layout.py);
+        # the globals the relocations name stay in .symtab
+        from .emitrelocs import add_chunks, referenced
+        _keep, ctx.emit_globals = referenced(ctx, chunks_final)
+        chunks_final = add_chunks(ctx, chunks_final)
     _unclaim_start_stop(ctx, chunks_final)
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
@@ -2390,6 +2394,8 @@ def layout(ctx) -> None:
     for c in chunks_final:
         if getattr(c, "link_symtab", False):
             c.link = next((t for t in tabs if t.name == ".symtab"), None)
+    for r in getattr(ctx, "emit_relas", ()) if cfg.emit_relocs else ():
+        r.link = next((t for t in tabs if t.name == ".symtab"), None)
     chunks_final = chunks_final + tabs
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
