@@ -932,8 +932,8 @@ def check_orphan_handling(ctx) -> None:
             any(not _assign_re().match(e) for _n, e in cfg.defsyms):
         # (a --defsym expression beyond SYMBOL±NUMBER lays the link out by bfd's default script)
         why = "without a SECTIONS script given with -T (bfd's default script)"
-    elif cfg.shared or cfg.pie or ctx.dsos:
-        why = "in a dynamic link (PIE, -shared, -static-pie, or shared libraries)"
+    elif cfg.shared or ctx.dsos:
+        why = "in a dynamic link (-shared, or shared libraries)"
     elif not cfg.z_combreloc:
         why = "with -z nocombreloc"
     if why is not None:
@@ -1000,6 +1000,40 @@ _MADE_FLAGS = {".note.gnu.build-id": SHF_ALLOC, ".got": SHF_ALLOC | SHF_WRITE, "
                ".igot.plt": SHF_ALLOC | SHF_WRITE, ".iplt": SHF_ALLOC | SHF_EXECINSTR}
 
 
+def _check_pie_dynobj_placed(ctx, st, first) -> None:
+    """--orphan-handling with -pie: which sections bfd makes in its dynobj (the first input object)
+    depends on more than braze models (x86-64 -pie --no-dynamic-linker: the version sections,
+    .dynsym, .dynstr, .dynamic, both hash tables, .plt, .rela.plt, .rela.got, .got, .got.plt, .dynbss,
+    .rela.bss, .rela.data.rel.ro, .rela.ifunc, .plt.got, .sframe, and .rela<section> for input sections
+    with dynamic relocations; no .iplt/.igot.plt/.rela.iplt, made for position-dependent links only). Reproduced where the script's patterns place (or discard) every
+    section of a superset of that list, so bfd has no linker-made orphan whichever it made (Linux's
+    boot code: `*(.rela.*)`, `*(.plt.*)`, a /DISCARD/ of the dynamic tables); else refused."""
+    cfg = ctx.config
+    names = [".gnu.version_d", ".gnu.version", ".gnu.version_r", ".dynsym", ".dynstr", ".dynamic", ".hash",
+             ".gnu.hash", ".plt", ".rela.plt", ".rela.got", ".got", ".got.plt", ".dynbss", ".rela.bss",
+             ".rela.data.rel.ro", ".rela.ifunc", ".plt.got", ".plt.sec", ".rela.dyn"]
+    if not cfg.no_dynamic_linker:
+        names.append(".interp")
+    if cfg.plt_unwind:
+        names += [".eh_frame", ".sframe"]
+    if cfg.build_id:
+        names.append(".note.gnu.build-id")
+    seen = set(names)
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and sec.flags & SHF_ALLOC and ".rela" + sec.name not in seen:
+                seen.add(".rela" + sec.name)
+                names.append(".rela" + sec.name)
+    fnames = _file_names(first)
+    for name in names:
+        flags = _MADE_FLAGS.get(name, SHF_ALLOC)
+        if not any(m.file_ok(first.name, fnames) and m.match(name, fnames, flags) is not False
+                   for m in st.matchers):
+            raise LinkError(f"{st.script.path}: --orphan-handling={cfg.orphan_handling} with -pie where the "
+                            f"script does not place the section {name} the linker may make is not supported "
+                            "by braze")
+
+
 def report_orphans(ctx, st, found, by_name) -> None:
     """--orphan-handling=warn|error|discard: bfd's message for each orphan, in its order (files in
     link order, each file's sections in order, the dynobj's linker-made ones after the first
@@ -1047,7 +1081,9 @@ def report_orphans(ctx, st, found, by_name) -> None:
         if i == 0:
             n0 = len(rows)
     made = []
-    if objs:
+    if objs and ctx.config.pie:
+        _check_pie_dynobj_placed(ctx, st, objs[0])
+    elif objs:
         first = objs[0]
         fnames = _file_names(first)
         for name in _linker_made_orphans(ctx, st):
@@ -1661,6 +1697,11 @@ def attach_synthetic(ctx, chunks) -> None:
             if target.name == "/DISCARD/" and c is syn.eh_frame and not c.size:
                 c.keep_empty = False        # (nothing to discard: x86-64's empty PLT .eh_frame)
                 continue
+            if target.name == "/DISCARD/" and _discardable_dynamic(ctx, c):
+                # (bfd drops it: an output with no dynamic table, no PT_DYNAMIC; Linux's boot code is
+                # a -pie that discards .dynamic, .dynsym, .dynstr, .hash, .gnu.hash, .gnu.version*)
+                mine.add(id(c))
+                continue
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
                                 "supported by braze")
@@ -1697,6 +1738,17 @@ def attach_synthetic(ctx, chunks) -> None:
                 continue
             _place_synthetic_orphan(st, c, mine)
     _place_empty_got(ctx, st, chunks, mine, static_got)
+
+
+def _discardable_dynamic(ctx, c) -> bool:
+    """A dynamic table (.dynamic, .dynsym, .dynstr, the hash tables, the version sections) a script's
+    /DISCARD/ may take, as bfd drops it, while there is no dynamic relocation and no import (which
+    would need the tables at run time: not reproduced, refused)."""
+    syn = ctx.syn
+    if not any(c is x for x in (syn.dynamic, syn.dynsym, syn.dynstr, syn.hash, syn.gnu_hash, syn.versym,
+                                syn.verdef, syn.verneed)):
+        return False
+    return not syn.rela_dyn.relocs and not syn.rela_plt.relocs and not ctx.needed_dsos
 
 
 def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
