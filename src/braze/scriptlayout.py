@@ -2317,10 +2317,15 @@ def layout(ctx) -> None:
     st.by_out_name = {}
     for s, c in order:
         st.by_out_name.setdefault(s.name, c)
-    # empty output sections go (bfd: no input sections and no data/assignments)
+    # empty output sections go (bfd: no input sections and no data/assignments), but with --emit-relocs
+    # bfd keeps one whose section symbol an emitted relocation names (as layout.py)
+    emit_keep: set = set()
+    if cfg.emit_relocs:
+        from .emitrelocs import referenced
+        emit_keep, ctx.emit_globals = referenced(ctx, [c for _, c in order])
     kept = []
     for s, c in order:
-        if not c.size and not c.is_synthetic and not _keeps_section(s):
+        if not c.size and not c.is_synthetic and not _keeps_section(s) and id(c) not in emit_keep:
             c.dropped = True
             continue
         if c.is_synthetic and not c.size and c is not ctx.syn.gotplt and \
@@ -2436,8 +2441,7 @@ def layout(ctx) -> None:
     if cfg.emit_relocs:
         # --emit-relocs: .rela<section> after each section with input relocations (as layout.py);
         # the globals the relocations name stay in .symtab
-        from .emitrelocs import add_chunks, referenced
-        _keep, ctx.emit_globals = referenced(ctx, chunks_final)
+        from .emitrelocs import add_chunks
         chunks_final = add_chunks(ctx, chunks_final)
     _unclaim_start_stop(ctx, chunks_final)
     for i, c in enumerate(chunks_final, 1):
