@@ -2414,9 +2414,13 @@ def layout(ctx) -> None:
                 and c.flags == SHF_ALLOC | SHF_WRITE and not getattr(c, "members", None) \
                 and not getattr(c, "shdr_flags", 0):
             # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
-            # it; otherwise its flags stay empty: PROGBITS, "W", in no segment
-            c.type = SHT_PROGBITS
+            # it; otherwise its flags stay empty: PROGBITS, "W", in no segment; its header then has
+            # the type and flags of bfd's special-section entry for the name, if any (Linux's empty
+            # .data..percpu: "WA" as a .data.* name)
+            special_t, special_f = _special_section(ctx, c.name)
+            c.type = special_t or SHT_PROGBITS
             c.flags = SHF_WRITE
+            c.shdr_flags = special_f & ~SHF_WRITE
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
