@@ -3736,7 +3736,11 @@ def _file_offsets(ctx, chunks, segs, nph):
                 off += (c.addr - off) % page
                 c.offset = off
                 off += c.size
-    for c in chunks:
+    nonalloc = chunks
+    if cfg.emit_relocs:             # (the .rela sections last but .shstrtab, as bfd)
+        from .emitrelocs import file_order
+        nonalloc = file_order(ctx, chunks)
+    for c in nonalloc:
         if c.flags & SHF_ALLOC:
             continue
         off = align_up(off, c.align)
