@@ -6,7 +6,8 @@ symbol versioning", so libffi.so was built without its version script: no LIBFFI
 internal names (ffi_tramp_*, open_temp_exec_file) exported. Each reader below is run on bfd's output
 and on braze's (the `ld` gcc -B finds), and must decide the same. The readers are the shell text the
 configure scripts run (libffi 3.4.4's configure, libtool.m4's anonymous-versioning check, glibc's
-configure's AC_CHECK_PROG_VER pattern)."""
+configure's AC_CHECK_PROG_VER pattern, Linux 6.1's scripts/ld-version.sh: "GNU ld 2.40 (braze-0.1.0)"
+read as no version there, "Linker is too old", and the kernel would not configure)."""
 from __future__ import annotations
 
 import os
@@ -33,14 +34,28 @@ esac
 GLIBC_READER = r""""$LD" --version 2>&1 | sed -n 's/^.*GNU ld.* \([0-9][0-9]*\.[0-9.]*\).*$/\1/p'
 """
 
+# Linux 6.1 scripts/ld-version.sh (Kconfig's ld-info): "GNU ld" first, the version is the LAST word
+LINUX_READER = r"""IFS='
+'
+set -- $(LC_ALL=C "$LD" --version)
+IFS=' '
+set -- $1
+if [ "$1" = GNU -a "$2" = ld ]; then shift $(($# - 1)); version=$1; else echo unknown-linker; exit 0; fi
+version=${version%%[!0-9.]*}
+IFS=.
+set -- $version
+echo "BFD $((10000 * ${1:-0} + 100 * ${2:-0} + ${3:-0}))"
+"""
+
 
 def _braze_ld(braze_lddir: str) -> str:
     return os.path.join(braze_lddir, "ld")
 
 
-@pytest.mark.parametrize("reader", ["gcc-runtime", "libtool", "glibc"])
+@pytest.mark.parametrize("reader", ["gcc-runtime", "libtool", "glibc", "linux"])
 def test_version_reads_as_bfd(braze_lddir, reader):
-    script = {"gcc-runtime": GCC_RUNTIME_READER, "libtool": LIBTOOL_READER, "glibc": GLIBC_READER}[reader]
+    script = {"gcc-runtime": GCC_RUNTIME_READER, "libtool": LIBTOOL_READER, "glibc": GLIBC_READER,
+              "linux": LINUX_READER}[reader]
     out = {}
     for name, ld in (("bfd", "ld.bfd"), ("braze", _braze_ld(braze_lddir))):
         p = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=120,

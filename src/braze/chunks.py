@@ -119,6 +119,7 @@ class Synthetic:
 
     def __init__(self):
         self.interp = self.build_id = self.property = self.package = None
+        self.build_id_in = None     # (BuildId, its input section) when a script statement took the note
         self.dynsym = self.dynstr = self.gnu_hash = self.hash = None
         self.versym = self.verneed = self.verdef = None
         self.rela_dyn = self.rela_plt = self.relr_dyn = None

@@ -1628,14 +1628,17 @@ def _short_cluster(a: str, argv: list[str], i: int):
 
 
 def version_line() -> str:
-    """The first line of -v/--version. Shaped for the build tools that read it as they read bfd's
-    "GNU ld (GNU Binutils for Debian) 2.40": "GNU" makes libtool, gnulib and meson take braze for GNU
-    ld; "GNU ld 2.40" first, as GCC's runtime libraries' configure (libffi, libstdc++, libatomic ...)
-    cut the version out of `GNU ld [(PKG) ]X.Y` on the first line and disable symbol versioning below
-    2.14 (braze-0.1.0 first read as 0.1: libffi.so lost its version nodes); no " 0." or " 1." (what
-    libtool reads as a GNU ld older than 2.11, which it gives no version scripts)."""
+    """The first line of -v/--version, shaped as bfd's "GNU ld (GNU Binutils for Debian) 2.40" with
+    braze's name in the "(PKG)" place, for the build tools that read it:
+    - "GNU" makes libtool, gnulib and meson take braze for GNU ld;
+    - GCC's runtime libraries' configure (libffi, libstdc++, libatomic ...) cut the version out of
+      `GNU ld [(PKG) ]X.Y` and disable symbol versioning below 2.14 (braze-0.1.0 first read as 0.1:
+      libffi.so lost its version nodes);
+    - libtool reads " 0." or " 1." as a GNU ld older than 2.11, which it gives no version scripts;
+    - Linux's scripts/ld-version.sh takes the LAST word of the line (`GNU ld 2.40 (braze-0.1.0)` read
+      as no version: "Linker is too old", and the kernel would not configure)."""
     from . import __version__
-    return f"GNU ld 2.40 (braze-{__version__})\n"
+    return f"GNU ld (braze-{__version__}) 2.40\n"
 
 
 def _version_text(emulations: bool = True) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 
-from .elf import SHT_RELA, SHT_NOBITS, SHF_INFO_LINK, STT_SECTION, SHN_UNDEF, SHN_LORESERVE, RELA
+from .elf import SHT_RELA, SHT_NOBITS, SHF_ALLOC, SHF_INFO_LINK, STT_SECTION, SHN_UNDEF, SHN_LORESERVE, RELA
 from .sections import Chunk, OutputSection
 
 
@@ -220,6 +220,19 @@ def write(ctx, buf) -> None:
 
 def _first(e):
     return e[0]
+
+
+def file_order(ctx, chunks) -> list:
+    """The non-allocated chunks in the order of their file offsets: bfd places the relocation
+    sections after every other section but .shstrtab (assign_file_positions_for_relocs), whatever
+    their place in the section header table."""
+    rest = [c for c in chunks if not c.flags & SHF_ALLOC]
+    relas = [c for c in rest if isinstance(c, EmitRela)]
+    if not relas:
+        return rest
+    shstr = getattr(ctx, "shstrtab", None)
+    others = [c for c in rest if not isinstance(c, EmitRela) and c is not shstr]
+    return others + relas + ([shstr] if shstr is not None and any(c is shstr for c in rest) else [])
 
 
 def section_symbols(chunks) -> list:

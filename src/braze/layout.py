@@ -798,9 +798,13 @@ def _assign_rest(ctx, chunks) -> None:
     nph = ctx.nph
     base = ctx.base
     file_end = ctx.file_end
-    # non-alloc sections
+    # non-alloc sections (--emit-relocs: the .rela sections last but .shstrtab, as bfd)
     off = file_end
-    for c in chunks:
+    nonalloc = chunks
+    if cfg.emit_relocs:
+        from .emitrelocs import file_order
+        nonalloc = file_order(ctx, chunks)
+    for c in nonalloc:
         if c.flags & SHF_ALLOC:
             continue
         off = align_up(off, c.align)

@@ -789,7 +789,11 @@ def create_synthetic(ctx) -> None:
     if dyn and not cfg.shared and not cfg.no_dynamic_linker:
         syn.interp = Interp(cfg.dynamic_linker or ctx.target.interpreter)
     raw = cfg.output_kind != "elf"          # (--oformat binary: bfd's generic link makes none of these)
-    if cfg.build_id and not raw:
+    bid_in = ctx.lscript.build_id_input if ctx.lscript is not None else None
+    if bid_in is not None:
+        # (a script statement takes the note with other input: an input section, scriptlayout)
+        syn.build_id_in = (BuildId(cfg.build_id), bid_in[1])
+    elif cfg.build_id and not raw:
         syn.build_id = BuildId(cfg.build_id)
     props = ctx.target.merge_properties(ctx)
     if raw:                                 # (each input's note is a section of its own there)

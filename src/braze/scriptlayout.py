@@ -46,6 +46,9 @@ class ScriptState:
         self.defs = None
         self.relro_patterns = None       # bfd's lang_find_relro_sections by patterns (relro_patterns)
         self.section_starts = ()         # (-N/-n) the sections --section-start/-Ttext... place
+        # --build-id whose note a statement takes with other input (the kernel's `.notes : { *(.note.*) }`):
+        # (first object, the note as an input section of it); None: the note is an output section
+        self.build_id_input = None
 
 
 def _glob(pat):
@@ -114,8 +117,6 @@ def setup(ctx, script) -> None:
                 raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss for {name}, an output "
                                 "section the script does not name, is not supported by braze")
             s.addr = Expr("num", addr)
-    if cfg.emit_relocs:     # (the engine does not make the .rela<section> sections: an internal error before)
-        raise LinkError(f"{script.path}: --emit-relocs together with a SECTIONS script is not supported by braze")
     st = ctx.lscript = ScriptState(script)
     st.section_starts = tuple(cfg.section_starts)
     _undeclared_regions(script)
@@ -305,6 +306,7 @@ def match_inputs(ctx) -> None:
                     if m.desc.keep:
                         st.keep.add(id(sec))
                     break
+    _build_id_as_input(ctx, st, matchers)
     # bfd's lang_gc_sections marks what every KEEP pattern matches, before constraints are decided and
     # whichever statement places the section: a KEEP in a later statement or an ONLY_IF_* one dropped
     # (only --gc-sections reads st.keep)
@@ -319,6 +321,39 @@ def match_inputs(ctx) -> None:
                 if sec is not None and sec.alive and id(sec) not in st.keep and \
                         any(m.match(sec.name, fnames, sec.flags) is not False for m in kc):
                     st.keep.add(id(sec))
+
+
+def _build_id_as_input(ctx, st, matchers) -> None:
+    """--build-id: bfd makes its note an input section of the first input object (ldelf_setup_build_id),
+    which the script's patterns place like any other. Where the statement that takes it takes other
+    input too (Linux's vmlinux.lds `.notes : { *(.note.*) }`, its vDSO's `.note : { *(.note.*) }`),
+    braze makes that input section as well (zeros for the digest, written at the end: writer); where
+    it is alone or an orphan it stays the output section synthetic/notes.BuildId."""
+    cfg = ctx.config
+    if not cfg.build_id or cfg.output_kind != "elf" or not ctx.objs:
+        return
+    first = ctx.objs[0]
+    fnames = _file_names(first)
+    m = next((m for m in matchers if m.file_ok(first.name, fnames)
+              and m.match(".note.gnu.build-id", fnames, SHF_ALLOC) is not False), None)
+    if m is None or m.stmt.name == "/DISCARD/":
+        return
+    stmt = m.stmt
+    if not any(isinstance(b, DataCmd) for b in stmt.body) and \
+            not any(a[0].stmt is stmt for a in st.assign_of.values()):
+        return
+    from .inputs.objparse import InputSection
+    from .synthetic.notes import BuildId
+    note = BuildId(cfg.build_id)
+    data = bytearray(note.size)
+    note.offset = 0
+    note.write(ctx, data)           # the note's header; the digest's bytes zero until the end
+    sec = InputSection(first, len(first.sections), ".note.gnu.build-id",
+                       (0, SHT_NOTE, SHF_ALLOC, 0, 0, note.size, 0, 0, 4, 0))
+    sec.data_override = bytes(data)
+    st.assign_of[id(sec)] = (m, m.match(".note.gnu.build-id", fnames, SHF_ALLOC))
+    st.keep.add(id(sec))            # (bfd's linker-made sections are never collected)
+    st.build_id_input = (first, sec)
 
 
 def _check_constraints(ctx, st) -> None:
@@ -665,8 +700,10 @@ def bin_sections(ctx) -> None:
     # --orphan-handling=warn|error|discard: the orphans, as bfd meets them (files, then sections)
     report: list | None = [] if cfg.orphan_handling != "place" else None
     discard = cfg.orphan_handling == "discard"
+    bid_in = st.build_id_input
     for obj_idx, obj in enumerate(ctx.objs):
-        for sec in obj.sections:
+        # (the build-id note made an input section: the first object's last, as bfd's)
+        for sec in obj.sections if bid_in is None or obj is not bid_in[0] else obj.sections + [bid_in[1]]:
             if sec is None or not sec.alive:
                 continue
             seq += 1
@@ -942,8 +979,8 @@ def check_orphan_handling(ctx) -> None:
             any(not _assign_re().match(e) for _n, e in cfg.defsyms):
         # (a --defsym expression beyond SYMBOL±NUMBER lays the link out by bfd's default script)
         why = "without a SECTIONS script given with -T (bfd's default script)"
-    elif cfg.shared or cfg.pie or ctx.dsos:
-        why = "in a dynamic link (PIE, -shared, -static-pie, or shared libraries)"
+    elif cfg.shared or ctx.dsos:
+        why = "in a dynamic link (-shared, or shared libraries)"
     elif not cfg.z_combreloc:
         why = "with -z nocombreloc"
     if why is not None:
@@ -1010,6 +1047,40 @@ _MADE_FLAGS = {".note.gnu.build-id": SHF_ALLOC, ".got": SHF_ALLOC | SHF_WRITE, "
                ".igot.plt": SHF_ALLOC | SHF_WRITE, ".iplt": SHF_ALLOC | SHF_EXECINSTR}
 
 
+def _check_pie_dynobj_placed(ctx, st, first) -> None:
+    """--orphan-handling with -pie: which sections bfd makes in its dynobj (the first input object)
+    depends on more than braze models (x86-64 -pie --no-dynamic-linker: the version sections,
+    .dynsym, .dynstr, .dynamic, both hash tables, .plt, .rela.plt, .rela.got, .got, .got.plt, .dynbss,
+    .rela.bss, .rela.data.rel.ro, .rela.ifunc, .plt.got, .sframe, and .rela<section> for input sections
+    with dynamic relocations; no .iplt/.igot.plt/.rela.iplt, made for position-dependent links only). Reproduced where the script's patterns place (or discard) every
+    section of a superset of that list, so bfd has no linker-made orphan whichever it made (Linux's
+    boot code: `*(.rela.*)`, `*(.plt.*)`, a /DISCARD/ of the dynamic tables); else refused."""
+    cfg = ctx.config
+    names = [".gnu.version_d", ".gnu.version", ".gnu.version_r", ".dynsym", ".dynstr", ".dynamic", ".hash",
+             ".gnu.hash", ".plt", ".rela.plt", ".rela.got", ".got", ".got.plt", ".dynbss", ".rela.bss",
+             ".rela.data.rel.ro", ".rela.ifunc", ".plt.got", ".plt.sec", ".rela.dyn"]
+    if not cfg.no_dynamic_linker:
+        names.append(".interp")
+    if cfg.plt_unwind:
+        names += [".eh_frame", ".sframe"]
+    if cfg.build_id:
+        names.append(".note.gnu.build-id")
+    seen = set(names)
+    for obj in ctx.objs:
+        for sec in obj.sections:
+            if sec is not None and sec.flags & SHF_ALLOC and ".rela" + sec.name not in seen:
+                seen.add(".rela" + sec.name)
+                names.append(".rela" + sec.name)
+    fnames = _file_names(first)
+    for name in names:
+        flags = _MADE_FLAGS.get(name, SHF_ALLOC)
+        if not any(m.file_ok(first.name, fnames) and m.match(name, fnames, flags) is not False
+                   for m in st.matchers):
+            raise LinkError(f"{st.script.path}: --orphan-handling={cfg.orphan_handling} with -pie where the "
+                            f"script does not place the section {name} the linker may make is not supported "
+                            "by braze")
+
+
 def report_orphans(ctx, st, found, by_name) -> None:
     """--orphan-handling=warn|error|discard: bfd's message for each orphan, in its order (files in
     link order, each file's sections in order, the dynobj's linker-made ones after the first
@@ -1057,7 +1128,9 @@ def report_orphans(ctx, st, found, by_name) -> None:
         if i == 0:
             n0 = len(rows)
     made = []
-    if objs:
+    if objs and ctx.config.pie:
+        _check_pie_dynobj_placed(ctx, st, objs[0])
+    elif objs:
         first = objs[0]
         fnames = _file_names(first)
         for name in _linker_made_orphans(ctx, st):
@@ -1733,6 +1806,11 @@ def attach_synthetic(ctx, chunks) -> None:
             if target.name == "/DISCARD/" and c is syn.eh_frame and not c.size:
                 c.keep_empty = False        # (nothing to discard: x86-64's empty PLT .eh_frame)
                 continue
+            if target.name == "/DISCARD/" and _discardable_dynamic(ctx, c):
+                # (bfd drops it: an output with no dynamic table, no PT_DYNAMIC; Linux's boot code is
+                # a -pie that discards .dynamic, .dynsym, .dynstr, .hash, .gnu.hash, .gnu.version*)
+                mine.add(id(c))
+                continue
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
                                 "supported by braze")
@@ -1811,6 +1889,17 @@ def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
     # (one description naming both: bfd made .got before .got.plt)
     lst.insert(1 if c is ctx.syn.gotplt and lst and type(lst[0]) is SynMember else 0, m)
     out.members = [x for bm in lists if bm for x in bm] + list(extra)
+
+
+def _discardable_dynamic(ctx, c) -> bool:
+    """A dynamic table (.dynamic, .dynsym, .dynstr, the hash tables, the version sections) a script's
+    /DISCARD/ may take, as bfd drops it, while there is no dynamic relocation and no import (which
+    would need the tables at run time: not reproduced, refused)."""
+    syn = ctx.syn
+    if not any(c is x for x in (syn.dynamic, syn.dynsym, syn.dynstr, syn.hash, syn.gnu_hash, syn.versym,
+                                syn.verdef, syn.verneed)):
+        return False
+    return not syn.rela_dyn.relocs and not syn.rela_plt.relocs and not ctx.needed_dsos
 
 
 def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
@@ -2379,10 +2468,15 @@ def layout(ctx) -> None:
     st.by_out_name = {}
     for s, c in order:
         st.by_out_name.setdefault(s.name, c)
-    # empty output sections go (bfd: no input sections and no data/assignments)
+    # empty output sections go (bfd: no input sections and no data/assignments), but with --emit-relocs
+    # bfd keeps one whose section symbol an emitted relocation names (as layout.py)
+    emit_keep: set = set()
+    if cfg.emit_relocs:
+        from .emitrelocs import referenced
+        emit_keep, ctx.emit_globals = referenced(ctx, [c for _, c in order])
     kept = []
     for s, c in order:
-        if not c.size and not c.is_synthetic and not _keeps_section(s):
+        if not c.size and not c.is_synthetic and not _keeps_section(s) and id(c) not in emit_keep:
             c.dropped = True
             continue
         if c.is_synthetic and not c.size and c is not ctx.syn.gotplt and \
@@ -2474,9 +2568,13 @@ def layout(ctx) -> None:
                 and c.flags == SHF_ALLOC | SHF_WRITE and not getattr(c, "members", None) \
                 and not getattr(c, "shdr_flags", 0):
             # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
-            # it; otherwise its flags stay empty: PROGBITS, "W", in no segment
-            c.type = SHT_PROGBITS
+            # it; otherwise its flags stay empty: PROGBITS, "W", in no segment; its header then has
+            # the type and flags of bfd's special-section entry for the name, if any (Linux's empty
+            # .data..percpu: "WA" as a .data.* name)
+            special_t, special_f = _special_section(ctx, c.name)
+            c.type = special_t or SHT_PROGBITS
             c.flags = SHF_WRITE
+            c.shdr_flags = special_f & ~SHF_WRITE
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
@@ -2498,6 +2596,11 @@ def layout(ctx) -> None:
         _check_tls_adjacent(st, st.hdr_list)
     from .symtab import build_symtab as _bs
     chunks_final = list(st.hdr_list)
+    if cfg.emit_relocs:
+        # --emit-relocs: .rela<section> after each section with input relocations (as layout.py);
+        # the globals the relocations name stay in .symtab
+        from .emitrelocs import add_chunks
+        chunks_final = add_chunks(ctx, chunks_final)
     _unclaim_start_stop(ctx, chunks_final)
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
@@ -2505,6 +2608,8 @@ def layout(ctx) -> None:
     for c in chunks_final:
         if getattr(c, "link_symtab", False):
             c.link = next((t for t in tabs if t.name == ".symtab"), None)
+    for r in getattr(ctx, "emit_relas", ()) if cfg.emit_relocs else ():
+        r.link = next((t for t in tabs if t.name == ".symtab"), None)
     chunks_final = chunks_final + tabs
     for i, c in enumerate(chunks_final, 1):
         c.shndx = i
@@ -3530,7 +3635,7 @@ def _user_segments(ctx, st, kept, nph):
     segs = []
     phmap = {}
     for ph in st.script.phdrs:
-        if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e551, 0x6474e553, 0):
+        if ph.type not in (1, 2, 3, 4, 6, 7, 0x6474e550, 0x6474e551, 0x6474e553, 0):
             raise LinkError(f"{ph.where}: linker script construct program header type {ph.type:#x} in PHDRS "
                             "is not supported by braze")
         if ph.type == 1 and ph.phdrs and not ph.filehdr:
@@ -3793,7 +3898,11 @@ def _file_offsets(ctx, chunks, segs, nph):
                 off += (c.addr - off) % page
                 c.offset = off
                 off += c.size
-    for c in chunks:
+    nonalloc = chunks
+    if cfg.emit_relocs:             # (the .rela sections last but .shstrtab, as bfd)
+        from .emitrelocs import file_order
+        nonalloc = file_order(ctx, chunks)
+    for c in nonalloc:
         if c.flags & SHF_ALLOC:
             continue
         off = align_up(off, c.align)

@@ -140,7 +140,12 @@ def write_build_id(ctx) -> None:
     """--build-id: a digest of the finished image (after compression); a big output's is started
     here on other threads, and commit() waits for it (_PendingDigest)."""
     bid = ctx.syn.build_id
-    if bid is None or bid not in ctx.chunks:
+    if ctx.syn.build_id_in is not None:
+        bid, sec = ctx.syn.build_id_in      # (an input section of an output section: its place there)
+        if not sec.alive or sec.out is None:
+            return
+        bid.offset = sec.out.offset + sec.out_off
+    elif bid is None or bid not in ctx.chunks:
         return
     buf = ctx.buf
     if len(buf) < THREADED_DIGEST_MIN:

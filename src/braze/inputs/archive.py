@@ -93,8 +93,13 @@ class Archive:
         self.offsets = offs
 
     def member_name(self, raw: str) -> str:
-        if raw.startswith("/") and raw[1:].isdigit():
-            o = int(raw[1:])
+        # "/OFFSET" names the long-name table's entry. bfd reads the number as strtol does, up to the
+        # first non-digit: GNU ar leaves a 16-character short name's last '/' behind when it gives
+        # the member a long name instead (`ar mPiT`, as Linux makes its thin vmlinux.a:
+        # "/4039          /" for kernel/sysctl.o/)
+        digits = len(raw) - 1 - len(raw[1:].lstrip("0123456789"))
+        if raw.startswith("/") and digits:
+            o = int(raw[1:1 + digits])
             if o >= len(self.longnames):
                 raise self.error(f"long name offset {o} out of range")
             e = self.longnames.find(b"\n", o)

@@ -81,6 +81,11 @@ class Dynamic(Chunk):
         if syn.textrel_needed(ctx):     # (bfd's _bfd_elf_add_dynamic_tags: after the RELA tags)
             add((E.DT_TEXTREL, 0))
         ent += ctx.target.dynamic_tags(ctx)
+        # bfd's bfd_elf_size_dynamic_sections: the version definitions' tags (made with .gnu.version_d)
+        # come before DT_FLAGS/DT_FLAGS_1, the references' and DT_VERSYM after them
+        if syn.verdef is not None:
+            add((E.DT_VERDEF, ("addr", syn.verdef)))
+            add((E.DT_VERDEFNUM, ("info", syn.verdef)))
         flags = 0
         flags1 = 0
         if cfg.now:
@@ -114,9 +119,6 @@ class Dynamic(Chunk):
             add((E.DT_BIND_NOW, 0))
         if flags1:
             add((E.DT_FLAGS_1, flags1))
-        if syn.verdef is not None:
-            add((E.DT_VERDEF, ("addr", syn.verdef)))
-            add((E.DT_VERDEFNUM, ("info", syn.verdef)))
         if syn.verneed is not None and syn.verneed.files:
             add((E.DT_VERNEED, ("addr", syn.verneed)))
             add((E.DT_VERNEEDNUM, len(syn.verneed.files)))
