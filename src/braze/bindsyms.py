@@ -147,13 +147,19 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
             if cur == COMMON and rank == WEAK:
                 continue
             if cur == SHARED:
-                s.def_dynamic = True
-                if not s.obj_hidden:
-                    s.dyn_tried = True
+                lib = (s.type, s.size, s.verneed, s.bind)
+                if lib[2] is not None and types_conflict(info & 0xf, lib[0]):
+                    r.library_def_ignored(s)    # (bfd undoes the versioned library's dynamic state)
+                else:
+                    s.def_dynamic = True
+                    if not s.obj_hidden:
+                        s.dyn_tried = True
             if cur == COMMON:
                 _common_overridden(cfg, s, obj, sec, value, size)
             define(s, obj, sec, value, size, info, bind, shndx, rank)
             s.dyn_version = ver
+            if cur == SHARED and rank != COMMON:
+                _after_library_def(s, obj, lib)
             if rank == COMMON:
                 s.common_align = value
                 s.large_common = large
@@ -240,12 +246,14 @@ def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bo
         loaded_any = True
 
 
-def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> None:
+def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> list[Symbol]:
     """resolve.Reader.add_shared's walk over a library's definitions (libc.so.6: ~3000 on every
     dynamic link): a name the link has a symbol for binds now, the others wait in `lazy` (the
-    reader's dso_defs) as (library, row), the first library's definition of a name winning."""
+    reader's dso_defs) as (library, row), the first library's definition of a name winning.
+    Returns the regular definitions whose type conflicts with the library's (merge_library_def)."""
     names: list[str] = so.def_names
     hidden: bytes = so.def_hidden
+    ignored: list[Symbol] = []
     i = -1
     for name in names:
         i += 1
@@ -260,11 +268,57 @@ def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> Non
         if rank < SHARED:
             define_shared(s, so, so.row(i))
         elif rank > SHARED:
+            if not merge_library_def(s, so.row(i)):
+                ignored.append(s)
+                continue
             s.def_dynamic = True
             if not s.obj_hidden:
                 s.dyn_tried = True
             elif so.is_alive:
                 s.dso_def_after = True
+    return ignored
+
+
+def types_conflict(a: int, b: int) -> bool:
+    """bfd (_bfd_elf_merge_symbol): two definitions whose types differ, neither untyped, not both
+    functions (STT_FUNC/STT_GNU_IFUNC), e.g. a program's `int index;` and libc's index()."""
+    return a != b and a != 0 and b != 0 and not ((a == 2 or a == 10) and (b == 2 or b == 10))
+
+
+def merge_library_def(s: Symbol, d: Any) -> bool:
+    """A library's definition `d` (a SharedFile row) met the regular definition `s` read before it;
+    False if bfd ignores it: when the types conflict: `s` then is not exported for it (a program's data object
+    named like a libc function must not preempt the function for the other libraries). Otherwise a
+    library that is not versioned fills what the object left unsaid: an untyped definition takes its
+    type (IFUNC as FUNC), one of size 0 its size (musl's crti.o `_init`: FUNC 1 from libc.so's), as
+    in bfd, when `s` has default visibility and is not common."""
+    t: int = d[3]
+    if types_conflict(s.type, t):
+        return False
+    if d[6] is None and s.visibility == 0 and s.rank != COMMON:
+        if s.type == 0 and t != STT_TLS:
+            s.type = 2 if t == 10 else t
+        if s.size == 0:
+            s.size = d[2]
+    return True
+
+
+def _after_library_def(s: Symbol, obj: Any, lib: tuple) -> None:
+    """An object's definition replaced a library's (lib: its type, size, version, binding). bfd keeps
+    an unversioned library's type for an untyped definition and its size for one of size 0 (not when
+    the symbol has a non-default visibility: bfd then drops what the library said), and warns about
+    a conflicting type unless the library's definition was weak."""
+    ltype: int = lib[0]
+    if lib[2] is not None or s.visibility != 0:
+        return
+    if s.type == 0:
+        if ltype != STT_TLS:
+            s.type = 2 if ltype == 10 else ltype
+    elif types_conflict(s.type, ltype) and lib[3] != STB_WEAK:
+        diag.warn(f"type of symbol `{s.name}' changed from {2 if ltype == 10 else ltype} to {s.type} "
+                  f"in {obj.name}", from_bfd=True)
+    if s.size == 0:
+        s.size = lib[1]
 
 
 def first_needed(so: Any, symtab: dict[str, Symbol], cmdline_refs: Any = None, objs: Any = None) -> Any:

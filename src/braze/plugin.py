@@ -781,7 +781,7 @@ class PluginHost:
         n1 = len(ctx.objs)
         r.rescan_after_lto()
         if len(ctx.objs) > n1:
-            self._place_rescanned(ctx.objs[:n1], ctx.objs[n1:], dsos, {id(o) for o in new})
+            self._place_rescanned(ctx.objs[:n1], ctx.objs[n1:], dsos)
         # a library this makes needed takes its command-line place among the needed ones (bfd's
         # DT_NEEDED order: g++'s --as-needed -lgcc_s, needed by the compiled code's _Unwind_Resume,
         # comes before -lc)
@@ -790,26 +790,38 @@ class PluginHost:
             before.insert(i, so)
         ctx.dsos[:] = before
 
-    def _place_rescanned(self, old: list, new: list, dsos: list, mine: set) -> None:
+    def _place_rescanned(self, old: list, new: list, dsos: list) -> None:
         """bfd's find_rescan_insertion: the rescan's members go right after the last member loaded
-        before from their archive (in load order), not after every input (crtend.o, crtn.o); from
-        an archive that had none loaded, before the first object or library that follows it on
-        the command line (so after the members loaded from the archives in between; the plugin's
-        objects do not count: bfd's search skips them too)."""
+        before from their archive (in load order), not after every input (crtend.o, crtn.o). From
+        an archive that had none loaded: after the last file before it on the command line (an
+        object, a library, the plugin's objects, which sit right after the file it claimed) that has
+        a successor in bfd's file chain -- so never after the chain's last file: in a -nostdlib link
+        ending `last.o -lgcc` they go before last.o (musl's libc.so: libgcc's .rodata.cst16 before
+        dynlink.lo's sections) -- then past the archive members that follow it (loaded from the
+        archives in between)."""
         ctx = self.ctx
         last: dict[int, float] = {}
         for o in old:
             if o.archive is not None:
                 last[id(o.archive)] = max(last.get(id(o.archive), 0.0), float(o.order))
         seq = [(float(o.order), 0, o) for o in old] + [(float(so.order), 0, so) for so in dsos]
-        plain = sorted(t[0] for t in seq if getattr(t[2], "archive", None) is None and id(t[2]) not in mine)
+        chain = sorted(seq, key=_first_two)     # bfd's file chain before the rescan
+        nchain = len(chain)
         for i, o in enumerate(new):
             ar = o.archive
             at = last.get(id(ar)) if ar is not None else None
             if at is None and ar is not None:
-                nxt = next((p for p in plain if p > ar.pos), None)
-                if nxt is not None:
-                    at = nxt - 0.5
+                before = -1
+                for k in range(nchain - 1):      # (the chain's last file has no successor)
+                    if chain[k][0] > ar.pos:
+                        break
+                    if getattr(chain[k][2], "archive", None) is None:
+                        before = k
+                j = before + 1 if before >= 0 else 1
+                while j < nchain and getattr(chain[j][2], "archive", None) is not None:
+                    j += 1
+                if j < nchain:
+                    at = chain[j][0] - 0.5
             seq.append((at if at is not None else float(o.order), i + 1, o))
         seq.sort(key=_first_two)
         for i, t in enumerate(seq):

@@ -16,7 +16,7 @@ from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
 from .symbols import NONE, SHARED, COMMON
-from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, define_shared as _define_shared
+from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, types_conflict, define_shared as _define_shared
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:       # (imported where a library is read: a static link does not)
@@ -92,6 +92,7 @@ class Reader:
         ctx.cmdline_refs = self.cmdline_refs        # (symtab.py: an unresolved one stays in .symtab)
         self.dso_defs: dict[str, tuple] = {}
         self.versioned_refs: list = []
+        self.lib_conflicts: set[str] = set()    # names whose library definition bfd ignored (library_def_ignored)
         # the --as-needed libraries left out: bfd's as-needed restore of its symbol table keeps the
         # non_ir_ref_dynamic of the names they define or reference, so the LTO plugin hears that an IR
         # definition of one is visible from outside (plugin.py: _visible_outside builds the set)
@@ -848,7 +849,8 @@ class Reader:
         self.ctx.dsos.append(so)
         symtab = self.ctx.symtab
         lazy = self.dso_defs
-        bind_shared(so, symtab, lazy)
+        for s in bind_shared(so, symtab, lazy):
+            self.library_def_ignored(s)
         for s in self.versioned_refs:
             if s.rank < SHARED:
                 d = so.versioned().get(s.name)
@@ -863,10 +865,19 @@ class Reader:
         for name, _v in so.strong_undefs:
             self.dso_strong_undefs.setdefault(name, so.name)
         self.dso_needed.update(so.needed)
+        ignored = self.lib_conflicts
         for name in so.undefs:
             s = symtab.get(name)
-            if s is not None:
+            if s is not None and not (ignored and name in ignored and _versioned_ref(so, name)):
                 s.ref_dynamic = True
+
+    def library_def_ignored(self, s) -> None:
+        """bfd ignored a library's definition of s: its type conflicts with the regular definition's
+        (bindsyms.types_conflict). A library's versioned reference (foo@V) then binds to the
+        library's foo@@V, not to s, so only unversioned references make s dynamic."""
+        self.lib_conflicts.add(s.name)
+        s.ref_dynamic = any(so.is_alive and s.name in so.undefs and not _versioned_ref(so, s.name)
+                            for so in self.ctx.dsos)
 
     def scan_indirect_dsos(self) -> None:
         """bfd also reads the libraries that the linked shared libraries need (DT_NEEDED) but the
@@ -949,19 +960,20 @@ class Reader:
                     self._add_copied(ind)
                 else:
                     check_dso_missing(self.ctx, ind)
-                    bind_shared(ind, symtab, self.dso_defs)     # (weak references)
+                    for s in bind_shared(ind, symtab, self.dso_defs):     # (weak references)
+                        self.library_def_ignored(s)
                 self.ctx.indirect_dsos.append(ind)
                 hidden = ind.def_hidden
                 for i, dname in enumerate(ind.def_names):
                     if not hidden[i]:
                         s = symtab.get(dname)
-                        if s is not None and s.rank > SHARED:
+                        if s is not None and s.rank > SHARED and not types_conflict(s.type, ind.row(i)[3]):
                             s.def_dynamic = True
                             if not s.obj_hidden:
                                 s.dyn_tried = True
                 for n in ind.undefs:
                     s = symtab.get(n)
-                    if s is not None:
+                    if s is not None and not (n in self.lib_conflicts and _versioned_ref(ind, n)):
                         s.ref_dynamic = True
                 queue.append(ind)
 
@@ -1127,6 +1139,11 @@ def read_inputs(ctx) -> None:
     ctx.reader = r
     if ctx.has_symver:
         _bind_default_version_refs(ctx)
+
+
+def _versioned_ref(so, name: str) -> bool:
+    """Does library `so` reference `name` with a version (foo@V)? (Known for its non-weak references.)"""
+    return any(n == name and v > 1 for n, v in so.strong_undefs)
 
 
 def _is_number(text: str) -> bool:
