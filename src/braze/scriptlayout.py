@@ -2869,6 +2869,8 @@ def _walk(env, st, kept):
                 _eval_assert(env, s)
             continue
         c = keptmap.get(id(s))
+        if c is None and isinstance(s, OutSecStmt) and s.name != "/DISCARD/":
+            c = _sized_removed(st, s)
         if isinstance(s, OutSecStmt):
             # bfd's current_section: an allocated output section; not a non-allocated one, nor one
             # removed as empty (bfd marks it ignored unless its body assigns to `.`): `.` stays as
@@ -3009,6 +3011,22 @@ def _walk(env, st, kept):
             rcur = env.dot                  # (.tbss takes no room there: bfd's dotdelta 0)
         sdot = env.dot
         last_alloc = c
+
+
+def _sized_removed(st, s):
+    """The chunk of an allocated output section removed for having only empty inputs whose body
+    assigns a symbol, else None. bfd (strip_excluded_output_sections) marks such a section not
+    ignored (its update_dot): lang_size_sections still gives it an address, aligned by its inputs and
+    its ALIGN(), its symbols take that address and `.` moves there, though it gets no header (an empty
+    `.data : ALIGN(0x1000) { _data = .; *(.data) }` puts _data and what follows on the next page)."""
+    c = st.chunk_of.get(id(s))
+    if c is None or not c.flags & SHF_ALLOC or getattr(c, "script_made", False) \
+            or getattr(c, "is_synthetic", False) or not getattr(c, "members", ()):
+        return None
+    if not any(isinstance(b, Assign) and b.name != "." and (not b.kind.startswith("PROVIDE") or _wanted(st, b))
+               for b in s.body):
+        return None             # (an unreferenced PROVIDE is no assignment there: bfd's etree_provide)
+    return c
 
 
 def _lma_regions(st) -> dict:
