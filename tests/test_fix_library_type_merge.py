@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import RUN_TIMEOUT, _no_core, run_env, sh, tool_env
+from harness import RUN_TIMEOUT, BuildDir, _no_core, run_env
 
 LIB_S = """\
 .data
@@ -101,21 +101,11 @@ LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
 NA = "-Wl,--no-as-needed"      # (gcc here passes --as-needed: a library nothing needs is dropped)
 
 
-class Build:
-    def __init__(self, root: Path, lddir: str):
-        self.root = root
-        self.lddir = lddir
-
-    def run(self, cmd, cwd=None) -> str:
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p.stdout + p.stderr
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory, braze_lddir) -> Build:
-    b = Build(tmp_path_factory.mktemp("libtype"), braze_lddir)
+def build(tmp_path_factory, braze_lddir) -> BuildDir:
+    b = BuildDir(tmp_path_factory.mktemp("libtype"), braze_lddir)
     for name, text in {"lib.s": LIB_S, "obj.s": OBJ_S, "objv.s": OBJV_S, "use.c": USE_C,
                        "main.c": MAIN_C}.items():
         (b.root / name).write_text(text)
@@ -141,13 +131,14 @@ def _rows(path: Path) -> list[tuple]:
     return sorted(rows)
 
 
-def _link(build: Build, linker: str, case: str, cc: str, args: list[str]) -> tuple[Path, str]:
+def _link(build: BuildDir, linker: str, case: str, cc: str, args: list[str]) -> tuple[Path, str]:
     d = build.root / linker / case
     d.mkdir(parents=True, exist_ok=True)
     ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{build.lddir}/"]
     out = d / ("lib.so" if "-shared" in args else "prog")
     ins = [str(build.root / a) if a.endswith((".o", ".so")) and "/" not in a else a for a in args]
-    log = build.run([cc, *ld, *ins, f"-L{build.root}", f"-Wl,-rpath,{build.root}", "-o", out], cwd=d)
+    p = build.run([cc, *ld, *ins, f"-L{build.root}", f"-Wl,-rpath,{build.root}", "-o", out], cwd=d)
+    log = p.stdout + p.stderr
     warnings = sorted(re.sub(r"^\S*(ld|ld\.bfd|braze): ", "", ln).replace(str(build.root) + "/", "")
                       for ln in log.splitlines() if "warning: type of symbol" in ln)
     return out, "\n".join(warnings)

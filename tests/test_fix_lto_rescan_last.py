@@ -11,13 +11,12 @@ ending `last.o -lgcc` the members go before last.o.  Each case is linked by both
 the read-only data's .symtab rows must be equal."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from elfrows import named_symbol_rows
-from harness import sh, tool_env
+from harness import BuildDir
 
 A_C = """\
 _Complex float mulf(_Complex float x, _Complex float y) { return x * y; }
@@ -39,21 +38,11 @@ CASES = {
 }
 
 
-class Build:
-    def __init__(self, root: Path, lddir: str):
-        self.root = root
-        self.lddir = lddir
-
-    def run(self, cmd, cwd=None) -> str:
-        p = subprocess.run([str(c) for c in cmd], cwd=cwd or self.root, env=tool_env(), capture_output=True,
-                           text=True, errors="replace", timeout=300)
-        assert p.returncode == 0, f"command failed (exit {p.returncode})\n$ {sh(cmd)}\n{p.stdout}{p.stderr}"
-        return p.stdout + p.stderr
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory, braze_lddir) -> Build:
-    b = Build(tmp_path_factory.mktemp("ltorescan"), braze_lddir)
+def build(tmp_path_factory, braze_lddir) -> BuildDir:
+    b = BuildDir(tmp_path_factory.mktemp("ltorescan"), braze_lddir)
     for name, text in {"a.c": A_C, "b.c": B_C, "c.c": C_C}.items():
         (b.root / name).write_text(text)
     b.run(["gcc", "-O2", "-flto", "-fPIC", "-c", "a.c"])
@@ -62,7 +51,7 @@ def build(tmp_path_factory, braze_lddir) -> Build:
     return b
 
 
-def _link(build: Build, linker: str, case: str) -> Path:
+def _link(build: BuildDir, linker: str, case: str) -> Path:
     d = build.root / linker
     d.mkdir(exist_ok=True)
     ld = ["-fuse-ld=bfd"] if linker == "bfd" else [f"-B{build.lddir}/"]
