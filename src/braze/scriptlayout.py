@@ -961,10 +961,12 @@ def bin_sections(ctx) -> None:
 
 
 def check_orphan_handling(ctx) -> None:
-    """--orphan-handling=warn|error|discard is reproduced where bfd's list of orphans is known: a
-    static, non-PIE x86-64 link laid out by a SECTIONS script given with -T (bfd's list there
-    holds the linker-made sections its relocation check puts in its dynobj, see report_orphans;
-    elsewhere that set depends on bfd internals braze does not model: refused)."""
+    """--orphan-handling=warn|error|discard is reproduced where bfd's list of orphans is known, in
+    links laid out by a SECTIONS script given with -T: static non-PIE x86-64 ones (bfd's list there
+    holds the linker-made sections its relocation check puts in its dynobj, see report_orphans),
+    and -pie or -shared ones without shared libraries (any target) whose script places a superset
+    of bfd's dynobj sections (_check_pie_dynobj_placed); elsewhere that set depends on bfd
+    internals braze does not model: refused."""
     from .passes import _assign_re
     cfg = ctx.config
     mode = cfg.orphan_handling
@@ -973,14 +975,18 @@ def check_orphan_handling(ctx) -> None:
     why = None
     if cfg.relocatable:
         why = "with -r"
-    elif ctx.target.orphan_static_dynobj is None:
-        why = f"for {ctx.target.name}"
     elif ctx.pending_lscript is None or ctx.insert_scripts or \
             any(not _assign_re().match(e) for _n, e in cfg.defsyms):
         # (a --defsym expression beyond SYMBOL±NUMBER lays the link out by bfd's default script)
         why = "without a SECTIONS script given with -T (bfd's default script)"
-    elif cfg.shared or ctx.dsos:
-        why = "in a dynamic link (-shared, or shared libraries)"
+    elif ctx.dsos:
+        why = "with shared libraries"
+    elif cfg.shared or cfg.pie:
+        # (a superset of bfd's dynobj sections must be placed by the script: _check_pie_dynobj_placed;
+        # Linux's vDSO and arm64 vmlinux, -shared -T)
+        pass
+    elif ctx.target.orphan_static_dynobj is None:
+        why = f"for {ctx.target.name} static links"
     elif not cfg.z_combreloc:
         why = "with -z nocombreloc"
     if why is not None:
@@ -1048,7 +1054,7 @@ _MADE_FLAGS = {".note.gnu.build-id": SHF_ALLOC, ".got": SHF_ALLOC | SHF_WRITE, "
 
 
 def _check_pie_dynobj_placed(ctx, st, first) -> None:
-    """--orphan-handling with -pie: which sections bfd makes in its dynobj (the first input object)
+    """--orphan-handling with -pie or -shared (no .interp then): which sections bfd makes in its dynobj (the first input object)
     depends on more than braze models (x86-64 -pie --no-dynamic-linker: the version sections,
     .dynsym, .dynstr, .dynamic, both hash tables, .plt, .rela.plt, .rela.got, .got, .got.plt, .dynbss,
     .rela.bss, .rela.data.rel.ro, .rela.ifunc, .plt.got, .sframe, and .rela<section> for input sections
@@ -1059,7 +1065,7 @@ def _check_pie_dynobj_placed(ctx, st, first) -> None:
     names = [".gnu.version_d", ".gnu.version", ".gnu.version_r", ".dynsym", ".dynstr", ".dynamic", ".hash",
              ".gnu.hash", ".plt", ".rela.plt", ".rela.got", ".got", ".got.plt", ".dynbss", ".rela.bss",
              ".rela.data.rel.ro", ".rela.ifunc", ".plt.got", ".plt.sec", ".rela.dyn"]
-    if not cfg.no_dynamic_linker:
+    if not cfg.no_dynamic_linker and not cfg.shared:
         names.append(".interp")
     if cfg.plt_unwind:
         names += [".eh_frame", ".sframe"]
@@ -1076,7 +1082,8 @@ def _check_pie_dynobj_placed(ctx, st, first) -> None:
         flags = _MADE_FLAGS.get(name, SHF_ALLOC)
         if not any(m.file_ok(first.name, fnames) and m.match(name, fnames, flags) is not False
                    for m in st.matchers):
-            raise LinkError(f"{st.script.path}: --orphan-handling={cfg.orphan_handling} with -pie where the "
+            raise LinkError(f"{st.script.path}: --orphan-handling={cfg.orphan_handling} with "
+                            f"{'-shared' if cfg.shared else '-pie'} where the "
                             f"script does not place the section {name} the linker may make is not supported "
                             "by braze")
 
@@ -1128,7 +1135,7 @@ def report_orphans(ctx, st, found, by_name) -> None:
         if i == 0:
             n0 = len(rows)
     made = []
-    if objs and ctx.config.pie:
+    if objs and (ctx.config.pie or ctx.config.shared):
         _check_pie_dynobj_placed(ctx, st, objs[0])
     elif objs:
         first = objs[0]
