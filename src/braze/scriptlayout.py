@@ -2440,6 +2440,13 @@ def check_unpaged(ctx) -> None:
     """-N/-n (bfd's unpaged layouts) in what braze lays out as bfd does: static executables."""
     cfg = ctx.config
     opt = "-N/--omagic" if cfg.text_rw else "-n/--nmagic"
+    ls = ctx.pending_lscript
+    if not cfg.text_rw and not cfg.relocatable and ls is not None and ls.phdrs is not None and \
+            not ctx.insert_scripts:
+        # -n with a -T script's PHDRS (Linux's arm64 vDSO: -shared -n): the segments are the
+        # script's, bfd's unpaged layout only changes each PT_LOAD's alignment (its largest
+        # section's, not the page: _user_segments) and the file offsets congruent to it
+        return
     if not ctx.target.unpaged_links:
         raise LinkError(f"{opt} is not supported by braze for {ctx.target.name} yet")
     if cfg.shared or cfg.pie:
@@ -3700,7 +3707,8 @@ def _user_segments(ctx, st, kept, nph):
                     s.flags |= PF_X
         elif ph.type == 6 or ph.filehdr or ph.phdrs:      # (bfd: the headers are readable)
             s.flags = PF_R
-        if ph.type != 1 and s.chunks:
+        if (ph.type != 1 or not cfg.paged) and s.chunks:
+            # (unpaged, -n: a PT_LOAD's p_align too, bfd's maxpagesize 1 without D_PAGED)
             s.align = max(c.align for c in s.chunks)
         if ph.at is not None:
             s.paddr = _abs(_eval(env, ph.at))
@@ -3797,7 +3805,7 @@ def _file_offsets(ctx, chunks, segs, nph):
             # PHDRS ... FILEHDR (bfd's assign_file_positions_for_load_sections): the headers at
             # offset 0, the first section at the first offset past them congruent to its address;
             # the segment starts that far below the section, in addresses and (unless AT) LMAs
-            room = _hdr_room(c0, hdr_size, page)
+            room = _hdr_room(c0, hdr_size, page if cfg.paged else max(seg.align, 1))
             if c0.addr < room or (seg.paddr is None and c0.lma < room):
                 raise LinkError(f"{cfg.output}: not enough room for program headers, try linking with -N")
             seg.offset = 0
