@@ -1878,6 +1878,28 @@ def attach_synthetic(ctx, chunks) -> None:
                 continue
             _place_synthetic_orphan(st, c, mine)
     _place_empty_got(ctx, st, chunks, mine, static_got)
+    if ctx.dynamic and ctx.objs:
+        _empty_dynobj_flags(ctx, st, chunks)
+
+
+def _empty_dynobj_flags(ctx, st, chunks) -> None:
+    """bfd's dynobj sections that stay empty (Target.dynamic_empty_dynobj) give their flags to the
+    output section the script's first matching description puts them in, when that output section
+    is made anyway (no alignment: bfd sizes without them)."""
+    syn = ctx.syn
+    first = ctx.objs[0]
+    fnames = _file_names(first)
+    for name, flags in ctx.target.dynamic_empty_dynobj:
+        if any(c.name == name and c.is_synthetic and c.size for c in chunks) or \
+                name == ".plt" and syn.plt is not None and syn.plt.size:
+            continue
+        m = next((m for m in st.matchers if m.file_ok(first.name, fnames)
+                  and m.match(name, fnames, flags) is not False), None)
+        if m is None or m.stmt.name == "/DISCARD/":
+            continue
+        out = st.chunk_of.get(id(m.stmt))
+        if out is not None and not out.is_synthetic:
+            out.flags |= flags
 
 
 def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
@@ -1887,6 +1909,7 @@ def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
     m = SynMember(ctx, c)
     m.out = out
     c.embedded_in = out
+    out.flags |= c.flags & (SHF_ALLOC | SHF_WRITE)      # (bfd: an input section's flags, `.rodata : { *(.got) }` is WA)
     # (bfd's x86 finish_dynamic_sections gives the output section of .got/.got.plt the GOT entry size)
     out.entsize = c.entsize
     lists, extra = st.body_members[id(target)]

@@ -169,6 +169,12 @@ class Target:
     orphan_pointer_relocs: frozenset = frozenset()
     orphan_abs64 = -1
     orphan_got_loads: frozenset = frozenset()
+    # the linker-made sections bfd's dynobj always has in a dynamic link, that braze makes only when
+    # something goes in them: [(name, sh_flags)]. Left empty they are stripped, but a script that
+    # places them among other input has ORed their flags into that output section (bfd's
+    # lang_add_section runs before the sizing strips them): Linux's arm64 vDSO `.rodata : { ...
+    # *(.plt) }` is WAX. (scriptlayout._empty_dynobj_flags; only where checked against bfd)
+    dynamic_empty_dynobj: tuple = ()
 
     def static_empty_sections(self, ctx) -> list:
         """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC
