@@ -224,6 +224,23 @@ def _check_kind(ctx, kinds: dict, e, in_sec: bool) -> int:
         subs = [x for x in (e.b, e.c) if x is not None and not isinstance(x, str)]
     elif op == "un":
         subs = [e.b]
+    elif op == "bin" and e.a in _ARITH:
+        # bfd's fold_binary (see _binop): with one operand a bare number the other's section; else
+        # operands of two sections are both made absolute, and arithmetic on one section's values is
+        # a bare number (absolute at top level, where a number is an absolute address: _top_abs).
+        # Linux's arm64 `_kernel_size_le_lo32 = ((_end - _text) & 0xffffffff)` is absolute there.
+        ka = _check_kind(ctx, kinds, e.b, in_sec)
+        kb = _check_kind(ctx, kinds, e.c, in_sec)
+        if ka == _K_UNDEF or kb == _K_UNDEF:
+            return _K_UNDEF
+        num_abs = not in_sec and not ctx.lscript.script.sane_expr
+        if ka == _K_NUM and not num_abs:
+            return kb
+        if kb == _K_NUM and not num_abs:
+            return ka
+        if ka != _K_REL and kb != _K_REL:
+            return max(ka, kb)      # (one section, bfd's absolute one: `.` read stays read)
+        return _K_NUM if in_sec else _K_ABS
     else:
         subs = [x for x in (e.a, e.b, e.c) if x is not None and not isinstance(x, str)]
     ks = [_check_kind(ctx, kinds, x, in_sec) for x in subs]
