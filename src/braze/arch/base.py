@@ -175,6 +175,9 @@ class Target:
     # lang_add_section runs before the sizing strips them): Linux's arm64 vDSO `.rodata : { ...
     # *(.plt) }` is WAX. (scriptlayout._empty_dynobj_flags; only where checked against bfd)
     dynamic_empty_dynobj: tuple = ()
+    # bfd's default textrel_check (configure's --enable-textrel-check): a warning on DT_TEXTREL in
+    # a PIE or shared object (x86-64 Linux), else none unless --warn-textrel (aarch64)
+    textrel_warn = True
 
     def static_empty_sections(self, ctx) -> list:
         """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC
