@@ -28,6 +28,24 @@ SECTIONS
 	/DISCARD/	: { *(.eh_frame .note.GNU-stack .note.gnu.property .comment) }
 }
 """
+# the .got inside .text (Linux's arm64 vmlinux: `.text : { ... *(.got) }`) leaves it AX; a .got.plt
+# alone with the .plt's description in .rodata: WAX
+SCRIPT2 = """
+SECTIONS
+{
+	. = SIZEOF_HEADERS;
+	.hash		: { *(.hash) }
+	.dynsym		: { *(.dynsym) }
+	.dynstr		: { *(.dynstr) }
+	.text		: { *(.text*) *(.got) }
+	.dynamic	: { *(.dynamic) }
+	.rela.dyn	: ALIGN(8) { *(.rela .rela*) }
+	.rodata		: { *(.rodata*) *(.got.plt) *(.plt) *(.plt.*) *(.iplt) *(.igot .igot.plt) }
+	.data		: { *(.data*) }
+	/DISCARD/	: { *(.eh_frame .note.GNU-stack .note.gnu.property .comment) }
+}
+"""
+G = "extern int w __attribute__((weak));\nint *gw(void) { return &w; }\n"
 C = 'static const char msg[] = "hi";\nint get(int i) { return msg[i]; }\n'
 
 
@@ -37,12 +55,13 @@ def _sections(path) -> list[str]:
             and ".strtab" not in ln and ".shstrtab" not in ln and ".symtab" not in ln]
 
 
+@pytest.mark.parametrize("script", ["rodata", "got-in-text"])
 @pytest.mark.parametrize("kind", ["shared", "pie", "exe"])
-def test_a64_empty_plt_flags(tmp_path, direct_ld, kind):
+def test_a64_empty_plt_flags(tmp_path, direct_ld, kind, script):
     if not shutil.which(PREFIX + "gcc") or not shutil.which(PREFIX + "ld.bfd"):
         pytest.skip("no aarch64 toolchain")
-    (tmp_path / "v.c").write_text(C)
-    (tmp_path / "v.lds").write_text(SCRIPT)
+    (tmp_path / "v.c").write_text(C if script == "rodata" else G)
+    (tmp_path / "v.lds").write_text(SCRIPT if script == "rodata" else SCRIPT2)
     subprocess.run([PREFIX + "gcc", "-O2", "-fPIC", "-c", "v.c"], cwd=tmp_path, check=True)
     args = ["-m", "aarch64linux", {"shared": "-shared", "pie": "-pie", "exe": "-no-pie"}[kind],
             "--hash-style=sysv", "-e", "get", "-T", "v.lds", "v.o"]

@@ -1915,7 +1915,7 @@ def _empty_dynobj_flags(ctx, st, chunks) -> None:
         if m is None or m.stmt.name == "/DISCARD/":
             continue
         out = st.chunk_of.get(id(m.stmt))
-        if out is not None and not out.is_synthetic:
+        if out is not None:
             out.flags |= flags
 
 
@@ -1926,7 +1926,10 @@ def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
     m = SynMember(ctx, c)
     m.out = out
     c.embedded_in = out
-    out.flags |= c.flags & (SHF_ALLOC | SHF_WRITE)      # (bfd: an input section's flags, `.rodata : { *(.got) }` is WA)
+    if c is ctx.syn.gotplt:
+        # (bfd: an input section's flags, `.rodata : { *(.got.plt) }` is WA; not the .got's, Linux's
+        # arm64 `.text : { ... *(.got) }` stays AX)
+        out.flags |= SHF_ALLOC | SHF_WRITE
     # (bfd's x86 finish_dynamic_sections gives the output section of .got/.got.plt the GOT entry size)
     out.entsize = c.entsize
     lists, extra = st.body_members[id(target)]
@@ -1940,13 +1943,18 @@ def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
 
 def _discardable_dynamic(ctx, c) -> bool:
     """A dynamic table (.dynamic, .dynsym, .dynstr, the hash tables, the version sections) a script's
-    /DISCARD/ may take, as bfd drops it, while there is no dynamic relocation and no import (which
-    would need the tables at run time: not reproduced, refused)."""
+    /DISCARD/ may take, as bfd drops it, while no dynamic relocation names a symbol and there is no
+    import (which would need the tables at run time: not reproduced, refused)."""
     syn = ctx.syn
     if not any(c is x for x in (syn.dynamic, syn.dynsym, syn.dynstr, syn.hash, syn.gnu_hash, syn.versym,
                                 syn.verdef, syn.verneed)):
         return False
-    return not syn.rela_dyn.relocs and not syn.rela_plt.relocs and not ctx.needed_dsos
+    if syn.rela_plt.relocs or ctx.needed_dsos:
+        return False
+    # (Linux's arm64 vmlinux, -shared -Bsymbolic, discards them all and applies the RELATIVE ones
+    # of its .rela.dyn itself; bfd still writes the others, with their index in the discarded
+    # .dynsym: .tmp_vmlinux.kallsyms1's GLOB_DAT of the undefined weak kallsyms_* symbols)
+    return True
 
 
 def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
