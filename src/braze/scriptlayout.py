@@ -1834,6 +1834,9 @@ def attach_synthetic(ctx, chunks) -> None:
                 # (bfd drops it: an output with no dynamic table, no PT_DYNAMIC; Linux's boot code is
                 # a -pie that discards .dynamic, .dynsym, .dynstr, .hash, .gnu.hash, .gnu.version*)
                 mine.add(id(c))
+                if c is syn.dynsym:
+                    # (bfd: the dynamic relocations' sh_link is then .symtab: arm64 vmlinux's .rela.dyn)
+                    syn.rela_dyn.link_symtab = True
                 continue
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
