@@ -530,6 +530,18 @@ def _arg_ignore_unresolved_symbol(c, s, v): c.ignore_unresolved.add(v)
 def _flag_warn_rwx_segments(c, s): c.warn_rwx_segments = True
 
 
+@_flag("warn-textrel")             # bfd: textrel_check = warning (also ends an earlier -z text)
+def _flag_warn_textrel(c, s):
+    c.z_text = False
+    c.textrel_warn = True
+
+
+@_flag("warn-shared-textrel")      # GNU ld's old name for --warn-textrel
+def _flag_warn_shared_textrel(c, s):
+    c.z_text = False
+    c.textrel_warn = True
+
+
 @_flag("no-warn-rwx-segments")
 def _flag_no_warn_rwx_segments(c, s): c.warn_rwx_segments = False
 
@@ -1079,8 +1091,6 @@ _NOOPS: dict[str, str] = {
     "strip-discarded": "the default: symbols in discarded (COMDAT duplicate) sections are not output",
     "no-accept-unknown-input-arch": "the default: braze refuses inputs of unknown architecture",
     "no-warn-mismatch": "braze's machine mismatches (an input of another machine) are errors either way",
-    "warn-textrel": "the default: braze warns on DT_TEXTREL in a PIE or shared object, as bfd does",
-    "warn-shared-textrel": "GNU ld's old name for --warn-textrel (the default)",
     "no-keep-memory": "memory use only: bfd re-reads symbol tables; the output is the same",
     "reduce-memory-overheads": "memory use only; the output is the same",
     "warn-multiple-gp": "bfd uses it only for GP-based targets (Alpha, MIPS); nothing on x86-64",
@@ -1389,6 +1399,8 @@ def _z_option(c: Config, kw: str) -> None:
     if kw in _Z_FLAGS:
         attr, val = _Z_FLAGS[kw]
         setattr(c, attr, val)
+        if attr == "z_text":        # (bfd's one textrel_check: -z notext/textoff also silence the warning)
+            c.textrel_warn = None if val else False
     elif kw.startswith("max-page-size="):
         c.max_page_size = _page_size(kw, "maximum") or c.max_page_size    # bfd: 0 keeps the default
     elif kw.startswith("common-page-size="):

@@ -96,6 +96,9 @@ class Config:
     # library. -z defs/--no-undefined, -z undefs and --unresolved-symbols set it, the last one winning (bfd)
     undef_objects: str | None = None
     z_text: bool = False
+    # bfd's textrel_check (last of -z text|notext|textoff, --warn-textrel): None is the target's
+    # default (Target.textrel_warn: x86-64 Linux warns, aarch64 does not); False after -z notext
+    textrel_warn: bool | None = None
     z_nodelete: bool = False
     z_nodlopen: bool = False
     z_origin: bool = False

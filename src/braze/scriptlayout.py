@@ -224,6 +224,23 @@ def _check_kind(ctx, kinds: dict, e, in_sec: bool) -> int:
         subs = [x for x in (e.b, e.c) if x is not None and not isinstance(x, str)]
     elif op == "un":
         subs = [e.b]
+    elif op == "bin" and e.a in _ARITH:
+        # bfd's fold_binary (see _binop): with one operand a bare number the other's section; else
+        # operands of two sections are both made absolute, and arithmetic on one section's values is
+        # a bare number (absolute at top level, where a number is an absolute address: _top_abs).
+        # Linux's arm64 `_kernel_size_le_lo32 = ((_end - _text) & 0xffffffff)` is absolute there.
+        ka = _check_kind(ctx, kinds, e.b, in_sec)
+        kb = _check_kind(ctx, kinds, e.c, in_sec)
+        if ka == _K_UNDEF or kb == _K_UNDEF:
+            return _K_UNDEF
+        num_abs = not in_sec and not ctx.lscript.script.sane_expr
+        if ka == _K_NUM and not num_abs:
+            return kb
+        if kb == _K_NUM and not num_abs:
+            return ka
+        if ka != _K_REL and kb != _K_REL:
+            return max(ka, kb)      # (one section, bfd's absolute one: `.` read stays read)
+        return _K_NUM if in_sec else _K_ABS
     else:
         subs = [x for x in (e.a, e.b, e.c) if x is not None and not isinstance(x, str)]
     ks = [_check_kind(ctx, kinds, x, in_sec) for x in subs]
@@ -961,10 +978,12 @@ def bin_sections(ctx) -> None:
 
 
 def check_orphan_handling(ctx) -> None:
-    """--orphan-handling=warn|error|discard is reproduced where bfd's list of orphans is known: a
-    static, non-PIE x86-64 link laid out by a SECTIONS script given with -T (bfd's list there
-    holds the linker-made sections its relocation check puts in its dynobj, see report_orphans;
-    elsewhere that set depends on bfd internals braze does not model: refused)."""
+    """--orphan-handling=warn|error|discard is reproduced where bfd's list of orphans is known, in
+    links laid out by a SECTIONS script given with -T: static non-PIE x86-64 ones (bfd's list there
+    holds the linker-made sections its relocation check puts in its dynobj, see report_orphans),
+    and -pie or -shared ones without shared libraries (any target) whose script places a superset
+    of bfd's dynobj sections (_check_pie_dynobj_placed); elsewhere that set depends on bfd
+    internals braze does not model: refused."""
     from .passes import _assign_re
     cfg = ctx.config
     mode = cfg.orphan_handling
@@ -973,14 +992,18 @@ def check_orphan_handling(ctx) -> None:
     why = None
     if cfg.relocatable:
         why = "with -r"
-    elif ctx.target.orphan_static_dynobj is None:
-        why = f"for {ctx.target.name}"
     elif ctx.pending_lscript is None or ctx.insert_scripts or \
             any(not _assign_re().match(e) for _n, e in cfg.defsyms):
         # (a --defsym expression beyond SYMBOL±NUMBER lays the link out by bfd's default script)
         why = "without a SECTIONS script given with -T (bfd's default script)"
-    elif cfg.shared or ctx.dsos:
-        why = "in a dynamic link (-shared, or shared libraries)"
+    elif ctx.dsos:
+        why = "with shared libraries"
+    elif cfg.shared or cfg.pie:
+        # (a superset of bfd's dynobj sections must be placed by the script: _check_pie_dynobj_placed;
+        # Linux's vDSO and arm64 vmlinux, -shared -T)
+        pass
+    elif ctx.target.orphan_static_dynobj is None:
+        why = f"for {ctx.target.name} static links"
     elif not cfg.z_combreloc:
         why = "with -z nocombreloc"
     if why is not None:
@@ -1048,7 +1071,7 @@ _MADE_FLAGS = {".note.gnu.build-id": SHF_ALLOC, ".got": SHF_ALLOC | SHF_WRITE, "
 
 
 def _check_pie_dynobj_placed(ctx, st, first) -> None:
-    """--orphan-handling with -pie: which sections bfd makes in its dynobj (the first input object)
+    """--orphan-handling with -pie or -shared (no .interp then): which sections bfd makes in its dynobj (the first input object)
     depends on more than braze models (x86-64 -pie --no-dynamic-linker: the version sections,
     .dynsym, .dynstr, .dynamic, both hash tables, .plt, .rela.plt, .rela.got, .got, .got.plt, .dynbss,
     .rela.bss, .rela.data.rel.ro, .rela.ifunc, .plt.got, .sframe, and .rela<section> for input sections
@@ -1059,7 +1082,7 @@ def _check_pie_dynobj_placed(ctx, st, first) -> None:
     names = [".gnu.version_d", ".gnu.version", ".gnu.version_r", ".dynsym", ".dynstr", ".dynamic", ".hash",
              ".gnu.hash", ".plt", ".rela.plt", ".rela.got", ".got", ".got.plt", ".dynbss", ".rela.bss",
              ".rela.data.rel.ro", ".rela.ifunc", ".plt.got", ".plt.sec", ".rela.dyn"]
-    if not cfg.no_dynamic_linker:
+    if not cfg.no_dynamic_linker and not cfg.shared:
         names.append(".interp")
     if cfg.plt_unwind:
         names += [".eh_frame", ".sframe"]
@@ -1076,7 +1099,8 @@ def _check_pie_dynobj_placed(ctx, st, first) -> None:
         flags = _MADE_FLAGS.get(name, SHF_ALLOC)
         if not any(m.file_ok(first.name, fnames) and m.match(name, fnames, flags) is not False
                    for m in st.matchers):
-            raise LinkError(f"{st.script.path}: --orphan-handling={cfg.orphan_handling} with -pie where the "
+            raise LinkError(f"{st.script.path}: --orphan-handling={cfg.orphan_handling} with "
+                            f"{'-shared' if cfg.shared else '-pie'} where the "
                             f"script does not place the section {name} the linker may make is not supported "
                             "by braze")
 
@@ -1128,7 +1152,7 @@ def report_orphans(ctx, st, found, by_name) -> None:
         if i == 0:
             n0 = len(rows)
     made = []
-    if objs and ctx.config.pie:
+    if objs and (ctx.config.pie or ctx.config.shared):
         _check_pie_dynobj_placed(ctx, st, objs[0])
     elif objs:
         first = objs[0]
@@ -1810,6 +1834,9 @@ def attach_synthetic(ctx, chunks) -> None:
                 # (bfd drops it: an output with no dynamic table, no PT_DYNAMIC; Linux's boot code is
                 # a -pie that discards .dynamic, .dynsym, .dynstr, .hash, .gnu.hash, .gnu.version*)
                 mine.add(id(c))
+                if c is syn.dynsym:
+                    # (bfd: the dynamic relocations' sh_link is then .symtab: arm64 vmlinux's .rela.dyn)
+                    syn.rela_dyn.link_symtab = True
                 continue
             if target.name == "/DISCARD/":
                 raise LinkError(f"{target.where}: discarding the linker-made section {c.name} is not "
@@ -1871,6 +1898,28 @@ def attach_synthetic(ctx, chunks) -> None:
                 continue
             _place_synthetic_orphan(st, c, mine)
     _place_empty_got(ctx, st, chunks, mine, static_got)
+    if ctx.dynamic and ctx.objs:
+        _empty_dynobj_flags(ctx, st, chunks)
+
+
+def _empty_dynobj_flags(ctx, st, chunks) -> None:
+    """bfd's dynobj sections that stay empty (Target.dynamic_empty_dynobj) give their flags to the
+    output section the script's first matching description puts them in, when that output section
+    is made anyway (no alignment: bfd sizes without them)."""
+    syn = ctx.syn
+    first = ctx.objs[0]
+    fnames = _file_names(first)
+    for name, flags in ctx.target.dynamic_empty_dynobj:
+        if any(c.name == name and c.is_synthetic and c.size for c in chunks) or \
+                name == ".plt" and syn.plt is not None and syn.plt.size:
+            continue
+        m = next((m for m in st.matchers if m.file_ok(first.name, fnames)
+                  and m.match(name, fnames, flags) is not False), None)
+        if m is None or m.stmt.name == "/DISCARD/":
+            continue
+        out = st.chunk_of.get(id(m.stmt))
+        if out is not None:
+            out.flags |= flags
 
 
 def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
@@ -1880,6 +1929,10 @@ def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
     m = SynMember(ctx, c)
     m.out = out
     c.embedded_in = out
+    if c is ctx.syn.gotplt:
+        # (bfd: an input section's flags, `.rodata : { *(.got.plt) }` is WA; not the .got's, Linux's
+        # arm64 `.text : { ... *(.got) }` stays AX)
+        out.flags |= SHF_ALLOC | SHF_WRITE
     # (bfd's x86 finish_dynamic_sections gives the output section of .got/.got.plt the GOT entry size)
     out.entsize = c.entsize
     lists, extra = st.body_members[id(target)]
@@ -1893,13 +1946,18 @@ def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
 
 def _discardable_dynamic(ctx, c) -> bool:
     """A dynamic table (.dynamic, .dynsym, .dynstr, the hash tables, the version sections) a script's
-    /DISCARD/ may take, as bfd drops it, while there is no dynamic relocation and no import (which
-    would need the tables at run time: not reproduced, refused)."""
+    /DISCARD/ may take, as bfd drops it, while no dynamic relocation names a symbol and there is no
+    import (which would need the tables at run time: not reproduced, refused)."""
     syn = ctx.syn
     if not any(c is x for x in (syn.dynamic, syn.dynsym, syn.dynstr, syn.hash, syn.gnu_hash, syn.versym,
                                 syn.verdef, syn.verneed)):
         return False
-    return not syn.rela_dyn.relocs and not syn.rela_plt.relocs and not ctx.needed_dsos
+    if syn.rela_plt.relocs or ctx.needed_dsos:
+        return False
+    # (Linux's arm64 vmlinux, -shared -Bsymbolic, discards them all and applies the RELATIVE ones
+    # of its .rela.dyn itself; bfd still writes the others, with their index in the discarded
+    # .dynsym: .tmp_vmlinux.kallsyms1's GLOB_DAT of the undefined weak kallsyms_* symbols)
+    return True
 
 
 def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
@@ -2433,6 +2491,13 @@ def check_unpaged(ctx) -> None:
     """-N/-n (bfd's unpaged layouts) in what braze lays out as bfd does: static executables."""
     cfg = ctx.config
     opt = "-N/--omagic" if cfg.text_rw else "-n/--nmagic"
+    ls = ctx.pending_lscript
+    if not cfg.text_rw and not cfg.relocatable and ls is not None and ls.phdrs is not None and \
+            not ctx.insert_scripts:
+        # -n with a -T script's PHDRS (Linux's arm64 vDSO: -shared -n): the segments are the
+        # script's, bfd's unpaged layout only changes each PT_LOAD's alignment (its largest
+        # section's, not the page: _user_segments) and the file offsets congruent to it
+        return
     if not ctx.target.unpaged_links:
         raise LinkError(f"{opt} is not supported by braze for {ctx.target.name} yet")
     if cfg.shared or cfg.pie:
@@ -3711,7 +3776,8 @@ def _user_segments(ctx, st, kept, nph):
                     s.flags |= PF_X
         elif ph.type == 6 or ph.filehdr or ph.phdrs:      # (bfd: the headers are readable)
             s.flags = PF_R
-        if ph.type != 1 and s.chunks:
+        if (ph.type != 1 or not cfg.paged) and s.chunks:
+            # (unpaged, -n: a PT_LOAD's p_align too, bfd's maxpagesize 1 without D_PAGED)
             s.align = max(c.align for c in s.chunks)
         if ph.at is not None:
             s.paddr = _abs(_eval(env, ph.at))
@@ -3808,7 +3874,7 @@ def _file_offsets(ctx, chunks, segs, nph):
             # PHDRS ... FILEHDR (bfd's assign_file_positions_for_load_sections): the headers at
             # offset 0, the first section at the first offset past them congruent to its address;
             # the segment starts that far below the section, in addresses and (unless AT) LMAs
-            room = _hdr_room(c0, hdr_size, page)
+            room = _hdr_room(c0, hdr_size, page if cfg.paged else max(seg.align, 1))
             if c0.addr < room or (seg.paddr is None and c0.lma < room):
                 raise LinkError(f"{cfg.output}: not enough room for program headers, try linking with -N")
             seg.offset = 0

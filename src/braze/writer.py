@@ -374,7 +374,8 @@ def _write_headers(ctx, buf) -> None:
         if c.name == ".rela.plt" and ctx.dynamic:
             info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
             link = ctx.syn.dynsym.shndx if ctx.syn.dynsym is not None else 0
-        elif (c.name == ".rela.dyn" or c is ctx.syn.rela_dyn) and ctx.syn.dynsym is not None:
+        elif (c.name == ".rela.dyn" or c is ctx.syn.rela_dyn) and ctx.syn.dynsym is not None and \
+                not getattr(c, "link_symtab", False):    # (.dynsym discarded by a script: .symtab's)
             link = ctx.syn.dynsym.shndx
         elif c.name == ".rela.plt":
             # static: bfd links the IRELATIVE table to .symtab (there is no .dynsym)

@@ -1529,6 +1529,9 @@ class AArch64(Target):
     static_gotplt_with_got = True
     relro_offset_from_gotplt = False
 
+    dynamic_empty_dynobj = ((".plt", SHF_ALLOC | SHF_EXECINSTR),)
+    textrel_warn = False            # (Debian's aarch64 binutils: no DT_TEXTREL warning by default)
+
     def static_empty_sections(self, ctx) -> list:
         """bfd's aarch64 check_relocs makes the IFUNC sections (.iplt, .igot.plt) at the first of
         these relocations against a global symbol, IFUNC or not: in a static link they stay empty."""

@@ -169,6 +169,15 @@ class Target:
     orphan_pointer_relocs: frozenset = frozenset()
     orphan_abs64 = -1
     orphan_got_loads: frozenset = frozenset()
+    # the linker-made sections bfd's dynobj always has in a dynamic link, that braze makes only when
+    # something goes in them: [(name, sh_flags)]. Left empty they are stripped, but a script that
+    # places them among other input has ORed their flags into that output section (bfd's
+    # lang_add_section runs before the sizing strips them): Linux's arm64 vDSO `.rodata : { ...
+    # *(.plt) }` is WAX. (scriptlayout._empty_dynobj_flags; only where checked against bfd)
+    dynamic_empty_dynobj: tuple = ()
+    # bfd's default textrel_check (configure's --enable-textrel-check): a warning on DT_TEXTREL in
+    # a PIE or shared object (x86-64 Linux), else none unless --warn-textrel (aarch64)
+    textrel_warn = True
 
     def static_empty_sections(self, ctx) -> list:
         """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC

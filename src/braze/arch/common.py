@@ -34,7 +34,7 @@ def _textrel(ctx, sec, obj, s):
             if ctx.config.z_text:
                 diag.error(f"{obj.name}:({sec.name}): relocation against `{name}' in read-only section; "
                            f"-z text forbids text relocations")
-            else:
+            elif ctx.config.textrel_warn or ctx.config.textrel_warn is None and ctx.target.textrel_warn:
                 diag.warn(f"{obj.name}: warning: relocation against `{name}' in read-only section `{sec.name}'",
                           located=True)      # (bfd's form: the file first)
                 diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else
