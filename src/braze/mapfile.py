@@ -308,7 +308,7 @@ def _preamble(ctx) -> str:
         b = s.section
         if s.file is not None and isinstance(b, Blob) and b.name == "COMMON":
             dead_commons.setdefault(id(s.file), []).append(b)
-    comdat = getattr(ctx, "comdat", None) or {}
+    comdat = ctx.comdat
     for o in objs:
         secs = o.sections
         # the members of the COMDAT groups another file won: bfd lists them whatever the script says

@@ -49,6 +49,22 @@ class ScriptState:
         # --build-id whose note a statement takes with other input (the kernel's `.notes : { *(.note.*) }`):
         # (first object, the note as an input section of it); None: the note is an output section
         self.build_id_input = None
+        # orphan placement: kind -> the statement the last orphan of that kind went after; a copy of
+        # it when the first file's orphans end (bfd's dynobj sections go there); the linker-made
+        # sections' future chunks by id(stmt), for the placement by flags before they exist
+        self.orphan_after = {}
+        self.dynobj_places = None
+        self.future_dyn = {}
+        # id(stmt) -> (per body description: its members or None, the extra members) as placed
+        self.body_members = {}
+        # the statement (and its description's index) the first input .eh_frame goes to, or the
+        # orphan statement made for it
+        self.eh_stmt = None
+        self.eh_index = None
+        self.eh_orphan = None
+        self.lma_regions = None          # (statement count, result) of the cached AT>/MEMORY walk
+        self.no_region_told = set()      # sections already reported as fitting no MEMORY region
+        self.datamembers = {}            # id(DataCmd) -> the DataMember that holds its bytes
 
 
 def _glob(pat):
@@ -743,7 +759,7 @@ def bin_sections(ctx) -> None:
                 sec.is_eh_frame = True
                 eh_inputs.append(sec)
                 eh_sorts.append(a[1] if a else None)
-                if a and st.__dict__.get("eh_stmt") is None:
+                if a and st.eh_stmt is None:
                     st.eh_stmt, st.eh_index = a[0].stmt, a[0].index
                 elif a is None and ".eh_frame" not in orphans and ".eh_frame" not in by_name:
                     # bfd: an orphan of the first file that has one, among the other orphans in
@@ -877,7 +893,7 @@ def bin_sections(ctx) -> None:
                 body_members.append(None)
         extra = per_desc.get((id(stmt), 1 << 30), [])
         extra.sort(key=lambda x: x[0])
-        st.__dict__.setdefault("body_members", {})[id(stmt)] = (body_members, [m for _, m in extra])
+        st.body_members[id(stmt)] = (body_members, [m for _, m in extra])
         has_data = any(isinstance(b, DataCmd) for b in stmt.body)
         if os_ is None and not _needs_section(stmt) and by_name.get(stmt.name) is stmt and stmt.name in made:
             # bfd made it (FILL, or ADDR() naming it) but nothing fills it: removed, with no flags;
@@ -935,19 +951,19 @@ def bin_sections(ctx) -> None:
         if st.dynobj_places is None and getattr(os_, "first_obj", 0) > 0:
             # bfd's linker-made dynamic sections belong to its dynobj, the first input object: as
             # orphans they come after that file's orphans, before the next files'
-            st.dynobj_places = dict(st.__dict__.get("orphan_after", {}))
+            st.dynobj_places = dict(st.orphan_after)
         lst = orphan_members.get(name, [])
         lst.sort(key=lambda x: x[0])
         os_.members = [m for _, m in lst]
         for m in os_.members:
             m.out = os_
         eh = getattr(os_, "eh_placeholder", False)
-        if eh and st.__dict__.get("eh_stmt") is not None:
+        if eh and st.eh_stmt is not None:
             continue            # (a later .eh_frame went to a statement: the merged one goes there)
         stmt = OutSecStmt(name, "")
         stmt.orphan = True
         st.chunk_of[id(stmt)] = os_
-        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], os_.members)
+        st.body_members[id(stmt)] = ([], os_.members)
         if eh:
             st.eh_orphan = stmt
         _place_orphan(st, stmt, os_)
@@ -1714,7 +1730,7 @@ def _place_orphan(st, stmt, chunk) -> None:
     (.text, .rodata, .tdata, .data, .bss), else after the last output section of the same kind,
     else at the end; later orphans of a kind follow the earlier ones. Non-allocated ones go last."""
     cls = _class(chunk)
-    places = st.__dict__.setdefault("orphan_after", {})
+    places = st.orphan_after
     stmts = st.stmts
     if cls == "nonalloc":
         stmts.append(stmt)
@@ -1743,7 +1759,7 @@ def _place_orphan(st, stmt, chunk) -> None:
                 # bfd's lang_output_section_find_by_flags, again without the type: after the last
                 # read-only data section (.eh_frame's statement among them). Not the build-id note,
                 # which bfd makes without SEC_HAS_CONTENTS: no flags match, it goes first.
-                eh = st.__dict__.get("eh_stmt")
+                eh = st.eh_stmt
                 for s in stmts:
                     if isinstance(s, OutSecStmt):
                         c = st.chunk_of.get(id(s))
@@ -1762,7 +1778,7 @@ def _place_orphan(st, stmt, chunk) -> None:
             if cls in ("tdata", "tbss"):
                 after = _find_tls(st, stmts, cls)
                 want = None
-            future = st.__dict__.get("future_dyn") or {}
+            future = st.future_dyn
             for s in stmts:
                 if isinstance(s, OutSecStmt) and want is not None:
                     c = st.chunk_of.get(id(s)) or future.get(id(s))
@@ -1802,13 +1818,13 @@ def attach_synthetic(ctx, chunks) -> None:
         target = None
         idx = None
         syn = ctx.syn
-        if c is syn.eh_frame and st.__dict__.get("eh_orphan") is not None:
+        if c is syn.eh_frame and st.eh_orphan is not None:
             stmt = st.eh_orphan     # (the orphan place of the first input .eh_frame)
             st.chunk_of[id(stmt)] = c
-            st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+            st.body_members[id(stmt)] = ([], [])
             mine.add(id(c))
             continue
-        if c is syn.eh_frame and st.__dict__.get("eh_stmt") is not None:
+        if c is syn.eh_frame and st.eh_stmt is not None:
             target, idx = st.eh_stmt, st.eh_index
         else:
             # the input section names the linker-made section stands for (bfd's .iplt, .igot…)
@@ -1879,7 +1895,7 @@ def attach_synthetic(ctx, chunks) -> None:
             c.syn_index = idx
             st.chunk_of[id(target)] = c
             mine.add(id(c))
-            bm = st.__dict__.setdefault("body_members", {})
+            bm = st.body_members
             bm[id(target)] = ([None] * len(target.body), [])
             c.synthetic_in_script = True
         else:
@@ -1981,7 +1997,7 @@ def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
     stmt.orphan = True
     stmt.phantom_align = align
     st.chunk_of[id(stmt)] = syn.got
-    st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+    st.body_members[id(stmt)] = ([], [])
     _as_dynobj_orphans(st, lambda: _place_orphan(st, stmt, syn.got))
     mine.add(id(syn.got))
 
@@ -2002,7 +2018,7 @@ def _place_static_dynobj(ctx, st, chunks, mine, static_got) -> None:
         stmt.orphan = True
         stmt.phantom_align = align
         st.chunk_of[id(stmt)] = c
-        st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+        st.body_members[id(stmt)] = ([], [])
         _place_orphan(st, stmt, c)
     for c in static_got:
         _place_synthetic_orphan(st, c, mine)
@@ -2022,7 +2038,7 @@ def _place_synthetic_orphan(st, c, mine) -> None:
     stmt = OutSecStmt(c.name, "")
     stmt.orphan = True
     st.chunk_of[id(stmt)] = c
-    st.__dict__.setdefault("body_members", {})[id(stmt)] = ([], [])
+    st.body_members[id(stmt)] = ([], [])
     _place_orphan(st, stmt, c)
     mine.add(id(c))
 
@@ -2052,7 +2068,7 @@ def _place_dynamic_orphans(ctx, st, chunks, mine) -> None:
 def _as_dynobj_orphans(st, place) -> None:
     """Runs `place` (which places orphans) as bfd places its dynobj's sections: where the first input
     file's orphans end, ahead of the later files' orphans of the same kind."""
-    places = st.__dict__.setdefault("orphan_after", {})
+    places = st.orphan_after
     final = dict(places)
     snap = st.dynobj_places
     if snap is not None:
@@ -2807,7 +2823,7 @@ def _header_order(st, kept):
             # command, FILL or assignment in it creates it, a data command after the names it reads)
             mention(s.addr, s.lma, s.align)
             c = st.chunk_of.get(id(s))
-            lists = st.__dict__.get("body_members", {}).get(id(s), ([], []))[0]
+            lists = st.body_members.get(id(s), ([], []))[0]
             syn = getattr(c, "syn_index", None) if getattr(c, "synthetic_in_script", False) else None
             for i, b in enumerate(s.body):
                 if isinstance(b, InputDesc):
@@ -3098,7 +3114,7 @@ def _lma_regions(st) -> dict:
     """bfd's lang_propagate_lma_regions: a statement with no address, AT() or AT>region, in the
     same region as the statement before it (removed or not; `AT>R` alone makes R the region too)
     takes that one's LMA region. id(statement) -> (name, where) or None."""
-    got = st.__dict__.get("lma_regions")
+    got = st.lma_regions
     if got is None or got[0] != len(st.stmts):
         out = {}
         prev = None
@@ -3219,7 +3235,7 @@ def _no_region(env, st, c):
     msg = f"no memory region specified for loadable section `{c.name}'"
     if env.ctx.config.check_sections:
         raise LinkError(msg)
-    told = st.__dict__.setdefault("no_region_told", set())
+    told = st.no_region_told
     if c.name not in told:
         told.add(c.name)
         diag.warn(msg)
@@ -3408,7 +3424,7 @@ def _body(env, st, s, c, body, extra):
         elif isinstance(b, Assign):
             _assign(env, st, b, c)
         elif isinstance(b, DataCmd):
-            dm = st.__dict__.setdefault("datamembers", {}).get(id(b))
+            dm = st.datamembers.get(id(b))
             if dm is None:
                 dm = st.datamembers[id(b)] = DataMember(b.size)
                 dm.out = c
