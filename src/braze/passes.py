@@ -691,6 +691,11 @@ def bin_sections(ctx) -> None:
             lb.members.append(b)
             b.out = lb
         lb.keep_empty = True
+    text = outs.get(".text")
+    if text is not None:
+        # bfd's lang_process: the output .text is read-only (without -N, which takes a script) even
+        # when an input section placed there is writable (the arm64 kernel's "awx" .idmap.text)
+        text.flags &= ~SHF_WRITE
     ctx.out_sections = outs
     ctx.merged = merged
     ctx.eh_inputs = eh_inputs

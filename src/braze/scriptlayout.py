@@ -2530,12 +2530,16 @@ def layout(ctx) -> None:
     cfg = ctx.config
     chunks = collect_chunks(ctx)
     attach_synthetic(ctx, chunks)
-    if cfg.text_rw and not cfg.relocatable:
-        # -N: bfd makes the output section named .text writable (only that one, whatever it holds)
+    if not cfg.relocatable:
+        # bfd's lang_process: the (first) output section named .text is writable with -N and never
+        # without it, whatever its inputs' flags (an "awx" input section)
         c = next((c for s, c in ((s, st.chunk_of.get(id(s))) for s in st.stmts if isinstance(s, OutSecStmt))
                   if c is not None and s.name == ".text"), None)
         if c is not None:
-            c.flags |= SHF_WRITE
+            if cfg.text_rw:
+                c.flags |= SHF_WRITE
+            else:
+                c.flags &= ~SHF_WRITE
     for c in chunks:
         c.update_size(ctx)
         if c.is_synthetic:
