@@ -1036,8 +1036,11 @@ def _allocate(ctx) -> None:
                 if s.iplt_idx < 0:
                     s.iplt_idx = len(plt.isyms)
                     plt.isyms.append(s)
-            elif s.got_idx >= 0 and pre and T.pltgot_stubs and not (s.type == STT_GNU_IFUNC and s.rank >= COMMON):
-                # (bfd: a library's own preemptible IFUNC gets a lazy PLT entry, never a .plt.got stub)
+            elif s.got_idx >= 0 and pre and T.pltgot_stubs and not (s.type == STT_GNU_IFUNC and s.rank >= COMMON) \
+                    and not (nd & NEEDS_CPLT and not cfg.shared and s.rank == SHARED):
+                # (bfd: a library's own preemptible IFUNC gets a lazy PLT entry, never a .plt.got stub;
+                # nor does a canonical PLT entry: its GOT slot's GLOB_DAT binds to the executable's
+                # own address for the symbol, that entry, which would then jump to itself)
                 if s.pltgot_idx < 0:
                     s.pltgot_idx = len(pltgot.syms)
                     pltgot.syms.append(s)
