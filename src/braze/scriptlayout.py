@@ -3443,7 +3443,8 @@ def _body(env, st, s, c, body, extra):
             if env.final:
                 _eval_assert(env, b)
     for m in extra:
-        a = align_up(env.dot, m.align)
+        # (orphans bfd adds to a statement of their name: lang_add_section gives them its SUBALIGN too)
+        a = align_up(env.dot, subalign or m.align)
         _gap(env, c, env.dot, a, fill)
         env.dot = a
         m.out_off = env.dot - addr
