@@ -120,8 +120,8 @@ def _got_referenced(ctx) -> bool:
 
 def _chunk_order(c) -> tuple:
     """Output order: by rank, NOBITS after PROGBITS of a rank, non-allocated sections as bfd's script
-    lists them (orphans last)."""
-    return (c.rank, 0 if c.type != SHT_NOBITS else 1,
+    lists them (orphans last, a NOBITS one among the others)."""
+    return (c.rank, 0 if c.type != SHT_NOBITS or not c.flags & SHF_ALLOC else 1,
             0 if c.flags & SHF_ALLOC else _nonalloc_key(c.name))
 
 def order_sections(ctx) -> None:
@@ -806,6 +806,11 @@ def _assign_rest(ctx, chunks) -> None:
         nonalloc = file_order(ctx, chunks)
     for c in nonalloc:
         if c.flags & SHF_ALLOC:
+            continue
+        if c.type == SHT_NOBITS:
+            # (bfd never gives a non-allocated NOBITS section a file position: offset 0)
+            c.addr = 0
+            c.offset = 0
             continue
         off = align_up(off, c.align)
         c.addr = 0

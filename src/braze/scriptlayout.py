@@ -910,6 +910,9 @@ def bin_sections(ctx) -> None:
                 raise LinkError(f"{stmt.where}: output section {stmt.name} made only of data commands is not "
                                 "supported by braze (bfd types it by its name)")
             if has_data:
+                if special_t == SHT_NOBITS:
+                    diag.warn(f"section `{stmt.name}' type changed to PROGBITS")
+                    special_t = SHT_PROGBITS
                 os_ = OutputSection(stmt.name, special_t or SHT_PROGBITS,
                                     SHF_ALLOC if made.get(stmt.name) else SHF_ALLOC | SHF_WRITE)
             else:
@@ -1481,21 +1484,21 @@ def _idle_align(a) -> bool:
 _ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
 
 # bfd's table of special ELF section names (elf.c special_sections, after the target's own): an
-# output section no input section made takes its header flags, and data gives it a NOTE or array
-# type. (name, how it matches: 0 exactly, 1 as NAME or NAME.suffix, 2 as a prefix; type; flags),
+# output section no input section made takes its header flags and type: NOTE, an array type, or
+# NOBITS (when data fills it, bfd warns and makes it PROGBITS). (name, how it matches: 0 exactly, 1 as NAME or NAME.suffix, 2 as a prefix; type; flags),
 # the first match wins. Types braze does not give such a section (HASH, RELA...) are left out.
 _AW, _AX = SHF_ALLOC | SHF_WRITE, SHF_ALLOC | SHF_EXECINSTR
 _SPECIAL_SECTIONS = (
-    (".bss", 1, 0, _AW), (".data", 1, 0, _AW), (".data1", 0, 0, _AW), (".dynamic", 0, 0, SHF_ALLOC),
+    (".bss", 1, SHT_NOBITS, _AW), (".data", 1, 0, _AW), (".data1", 0, 0, _AW), (".dynamic", 0, 0, SHF_ALLOC),
     (".dynstr", 0, 0, SHF_ALLOC), (".dynsym", 0, 0, SHF_ALLOC), (".fini", 0, 0, _AX),
-    (".fini_array", 1, 15, _AW), (".gnu.linkonce.b", 1, 0, _AW), (".gnu.linkonce.n", 1, 0, _AW),
+    (".fini_array", 1, 15, _AW), (".gnu.linkonce.b", 1, SHT_NOBITS, _AW), (".gnu.linkonce.n", 1, SHT_NOBITS, _AW),
     (".gnu.linkonce.p", 1, 0, _AW), (".got", 0, 0, _AW), (".gnu.liblist", 0, 0, SHF_ALLOC),
     (".gnu.conflict", 0, 0, SHF_ALLOC), (".gnu.hash", 0, 0, SHF_ALLOC), (".hash", 0, 0, SHF_ALLOC),
-    (".init", 0, 0, _AX), (".init_array", 1, 14, _AW), (".noinit", 1, 0, _AW),
-    (".note.GNU-stack", 0, 0, 0), (".note", 2, SHT_NOTE, 0), (".persistent.bss", 0, 0, _AW),
+    (".init", 0, 0, _AX), (".init_array", 1, 14, _AW), (".noinit", 1, SHT_NOBITS, _AW),
+    (".note.GNU-stack", 0, 0, 0), (".note", 2, SHT_NOTE, 0), (".persistent.bss", 0, SHT_NOBITS, _AW),
     (".persistent", 1, 0, _AW), (".preinit_array", 1, 16, _AW), (".plt", 0, 0, _AX), (".rodata", 1, 0, SHF_ALLOC),
     (".rodata1", 0, 0, SHF_ALLOC), (".relr.dyn", 0, 0, SHF_ALLOC), (".text", 1, 0, _AX),
-    (".tbss", 1, 0, _AW | SHF_TLS), (".tdata", 1, 0, _AW | SHF_TLS))
+    (".tbss", 1, SHT_NOBITS, _AW | SHF_TLS), (".tdata", 1, 0, _AW | SHF_TLS))
 
 
 def _special_section(ctx, name: str) -> tuple:
@@ -2650,16 +2653,15 @@ def layout(ctx) -> None:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
     for s, c in kept:     # (before the final walk: section_for_dot skips unallocated ones)
         if getattr(c, "script_made", False) and not c.size and c.type == SHT_NOBITS and s.type is None \
-                and c.flags == SHF_ALLOC | SHF_WRITE and not getattr(c, "members", None) \
-                and not getattr(c, "shdr_flags", 0):
+                and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None):
             # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
-            # it; otherwise its flags stay empty: PROGBITS, "W", in no segment; its header then has
-            # the type and flags of bfd's special-section entry for the name, if any (Linux's empty
-            # .data..percpu: "WA" as a .data.* name)
+            # it; otherwise its flags stay empty: PROGBITS, "W" (but a read-only .text), in no
+            # segment; its header then has the type and flags of bfd's special-section entry for
+            # the name, if any (Linux's empty .data..percpu: "WA" as a .data.* name; .tdata "WAT")
             special_t, special_f = _special_section(ctx, c.name)
             c.type = special_t or SHT_PROGBITS
-            c.flags = SHF_WRITE
-            c.shdr_flags = special_f & ~SHF_WRITE
+            c.flags &= SHF_WRITE
+            c.shdr_flags = special_f & ~c.flags
     _dseg_walk(lambda: _new_env(ctx, st, nph), st, kept)
     env = _new_env(ctx, st, nph, final=True)     # (DATA_SEGMENT_* keep the phase settled above)
     _walk(env, st, kept)
@@ -4009,6 +4011,10 @@ def _file_offsets(ctx, chunks, segs, nph):
         nonalloc = file_order(ctx, chunks)
     for c in nonalloc:
         if c.flags & SHF_ALLOC:
+            continue
+        if c.type == SHT_NOBITS:
+            # (bfd never gives a non-allocated NOBITS section a file position: offset 0)
+            c.offset = 0
             continue
         off = align_up(off, c.align)
         c.offset = off

@@ -15,7 +15,7 @@ if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never
 from .. import diag
 from ..diag import LinkError
 from .base import Target
-from ..elf import StructError
+from ..elf import SHT_NOBITS, StructError
 from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS,
                    GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
@@ -1733,10 +1733,10 @@ class X86_64(Target):
     large_common_shndx = SHN_X86_64_LCOMMON
     large_common_section = ".lbss"
     large_common_flags = SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE
-    special_sections = ((".gnu.linkonce.lb", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
+    special_sections = ((".gnu.linkonce.lb", 1, SHT_NOBITS, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
                         (".gnu.linkonce.lr", 1, 0, SHF_ALLOC | SHF_X86_64_LARGE),
                         (".gnu.linkonce.lt", 1, 0, SHF_ALLOC | SHF_EXECINSTR | SHF_X86_64_LARGE),
-                        (".lbss", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
+                        (".lbss", 1, SHT_NOBITS, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
                         (".ldata", 1, 0, SHF_ALLOC | SHF_WRITE | SHF_X86_64_LARGE),
                         (".lrodata", 1, 0, SHF_ALLOC | SHF_X86_64_LARGE))
     # bfd's default PT_INTERP (ELF_DYNAMIC_INTERPRETER, as the psABI names it); gcc always passes
