@@ -2653,7 +2653,8 @@ def layout(ctx) -> None:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
     for s, c in kept:     # (before the final walk: section_for_dot skips unallocated ones)
         if getattr(c, "script_made", False) and not c.size and c.type == SHT_NOBITS and s.type is None \
-                and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None):
+                and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None) \
+                and not getattr(c, "dot_advanced", False):
             # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
             # it; otherwise its flags stay empty: PROGBITS, "W" (but a read-only .text), in no
             # segment; its header then has the type and flags of bfd's special-section entry for
@@ -3427,6 +3428,10 @@ def _body(env, st, s, c, body, extra):
             before = env.dot
             _assign(env, st, b, c)
             _gap(env, c, before, env.dot, fill)
+            if env.dot != before:
+                # (bfd's lang_size_sections_1: `.` advanced in any sizing pass allocates the section
+                # for good, though the final addresses may leave it empty)
+                c.dot_advanced = True
         elif isinstance(b, Assign):
             _assign(env, st, b, c)
         elif isinstance(b, DataCmd):
