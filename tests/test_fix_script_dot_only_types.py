@@ -12,7 +12,10 @@
   type changed to PROGBITS".
 
 Compared with bfd: the section's header (whole line but the index), nm lines, program headers, and
-the linker's warnings."""
+the linker's warnings.
+
+- A section where `.` advanced in an earlier sizing pass stays allocated though it ends empty (bfd sets
+  SEC_ALLOC for good): braze decided by the last pass only."""
 from __future__ import annotations
 
 import pytest
@@ -91,4 +94,39 @@ def test_nonalloc_nobits_offset_vs_bfd(work, mode):
         work.run([ld, *opts, "nb.o", "-o", out, "--no-warn-rwx-segments"])
         res[linker] = _headers(work, out, {".nb", ".after"})
     assert len(res["bfd"]) == 2
+    assert res["test"] == res["bfd"]
+
+
+# `.` advances in .foo while DATA_SEGMENT_ALIGN still leaves it off a page (bfd's first sizing
+# passes); the RELRO end then moves it onto one, where ALIGN(32) no longer moves `.`: bfd keeps the
+# section allocated (SEC_ALLOC stays set), an empty NOBITS "WA" with its own empty PT_LOAD
+RELRO_ASM = ('\t.text\n\t.globl _start\n_start:\tret\n\t.section .data.rel.ro,"aw"\n\t.quad 1\n'
+             '\t.data\n\t.quad 1\n')
+RELRO_SCRIPT = """SECTIONS {
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) }
+  . = DATA_SEGMENT_ALIGN (CONSTANT (MAXPAGESIZE), CONSTANT (COMMONPAGESIZE));
+  %s : { . = ALIGN(32); }
+  .data.rel.ro : { *(.data.rel.ro) }
+  . = DATA_SEGMENT_RELRO_END (0, .);
+  .data : { *(.data) }
+  . = DATA_SEGMENT_END (.);
+}
+"""
+
+
+@pytest.mark.parametrize("name", [".foo", ".tbss", ".tdata"])
+def test_dot_advanced_in_an_earlier_pass_vs_bfd(work, name):
+    (work.root / "relro.s").write_text(RELRO_ASM)
+    work.run(["as", "relro.s", "-o", "relro.o"])
+    script = f"relro{name}.lds"
+    (work.root / script).write_text(RELRO_SCRIPT % name)
+    res = {}
+    for linker in ("bfd", "test"):
+        ld = "ld.bfd" if linker == "bfd" else f"{work.lddir}/ld"
+        out = f"{script}-{linker}"
+        work.run([ld, "-z", "relro", "-T", script, "relro.o", "-o", out])
+        segs = [ln.split() for ln in work.run(["readelf", "-W", "-l", out]).stdout.splitlines()
+                if ln.strip().startswith(("LOAD", "GNU_RELRO", "TLS"))]
+        res[linker] = (_headers(work, out), segs)
     assert res["test"] == res["bfd"]
