@@ -10,12 +10,11 @@
   after it are not moved by its alignment. braze gave it the next file offset.
 - Data commands in an output section whose special entry is NOBITS: bfd warns "section `.bss.x'
   type changed to PROGBITS".
+- A section where `.` advanced in an earlier sizing pass stays allocated though it ends empty (bfd sets
+  SEC_ALLOC for good): braze decided by the last pass only.
 
 Compared with bfd: the section's header (whole line but the index), nm lines, program headers, and
-the linker's warnings.
-
-- A section where `.` advanced in an earlier sizing pass stays allocated though it ends empty (bfd sets
-  SEC_ALLOC for good): braze decided by the last pass only."""
+the linker's warnings."""
 from __future__ import annotations
 
 import pytest
