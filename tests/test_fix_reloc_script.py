@@ -301,3 +301,28 @@ def test_code_gaps_and_layout(tmp_path, braze_lddir):
         _link(need_tool("ld.bfd"), [*extra, "a.o", "b.o"], tmp_path, "bfd.o")
         _link(str(Path(braze_lddir) / "ld"), [*extra, "a.o", "b.o"], tmp_path, "mine.o")
         _same(tmp_path / "mine.o", tmp_path / "bfd.o")
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHES))
+@pytest.mark.parametrize("case,cflags", [("cxx_init_priority", ["-O2"]), ("cxx_eh_comdat", ["-Os", "-g3"])])
+def test_plain_r_cxx(arch, case, cflags, tmp_path, braze_lddir):
+    """bfd drops a CIE whose FDEs all belonged to dropped COMDAT duplicates (cxx_init_priority's
+    personality CIEs); -g3 puts each macro unit in a COMDAT group's .debug_macro, which bfd places
+    after every other section.  The programs made from both outputs run alike."""
+    pre, bfd, _ = _need(arch)
+    src = Path(__file__).parent / "c" / case
+    objs = []
+    for f in sorted(src.glob("*.cc")):
+        _run([pre + "g++", "-c", *cflags, str(f), "-o", f"{f.stem}.o"], tmp_path)
+        objs.append(tmp_path / f"{f.stem}.o")
+    ref = _link(bfd, objs, tmp_path, "bfd.o")
+    mine = _link(str(Path(braze_lddir) / "ld"), objs, tmp_path, "mine.o")
+    _same(mine, ref)
+    runs = []
+    for o in (ref, mine):
+        exe = tmp_path / (o.stem + ".exe")
+        _run([pre + "g++", "-fuse-ld=bfd", str(o), "-o", str(exe)], tmp_path)
+        cmd = [str(exe)] if arch == "x86_64" else [H.QEMU, "-L", H.SYSROOT, str(exe)]
+        p = subprocess.run(cmd, cwd=tmp_path, capture_output=True, timeout=60)
+        runs.append((p.returncode, p.stdout))
+    assert runs[0] == runs[1]

@@ -11,7 +11,8 @@ ld.bfd's `-r` script (`ld -r --verbose`) lays it out:
   dropped, and relocations that refer to them become NONE relocations with the field cleared (removed
   in debug sections), as bfd's RELOC_AGAINST_DISCARDED_SECTION does.
 * .eh_frame is concatenated with its relocations; FDEs of dropped code are removed and their
-  relocations become NONE relocations at the previous one's offset (bfd's rule); CIEs stay.
+  relocations become NONE relocations at the previous one's offset (bfd's rule); so is a CIE that
+  no kept FDE uses.
 * relocations are rewritten: offsets into the output section, local symbols to their new index,
   section symbols to the output section's (addend += the input's offset), globals to theirs.
 * .symtab: the section symbols, then per object its FILE symbol and locals, then the globals
@@ -746,6 +747,13 @@ class _Relocatable:
             else:
                 r.dead = False
             keep.append(r)
+        # a CIE no kept FDE uses goes too (bfd's _bfd_elf_discard_section_eh_frame starts every
+        # record removed and keeps a CIE for each FDE it keeps: the CIE of a dropped COMDAT
+        # duplicate's FDEs)
+        used = {id(r.cie) for r in keep if not r.is_cie and not r.dead and r.cie is not None}
+        for r in keep:
+            if r.is_cie and id(r) not in used:
+                r.dead = True
         end = recs[-1].off + recs[-1].size if recs else 0
         tail = data[end:]                  # a zero terminator or padding after the last record
         # as in a final link, bfd trims each record's trailing DW_CFA_nop padding and pads the
