@@ -326,3 +326,25 @@ def test_plain_r_cxx(arch, case, cflags, tmp_path, braze_lddir):
         p = subprocess.run(cmd, cwd=tmp_path, capture_output=True, timeout=60)
         runs.append((p.returncode, p.stdout))
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("z", [["-z", "execstack"], ["-z", "noexecstack"], []], ids=["exec", "noexec", "none"])
+@pytest.mark.parametrize("order", [("none", "plain"), ("plain", "none"), ("plain", "xnote"), ("none", "xnote")])
+def test_r_execstack(z, order, tmp_path, braze_lddir):
+    """-r -z [no]execstack: bfd only makes a note (executable for execstack) in the first input when
+    it has none; the inputs' notes are merged as they are (an executable one stays executable)."""
+    srcs = {"none": ".text\n.globl f0\nf0: ret\n",
+            "plain": '.section .note.GNU-stack,"",@progbits\n.text\n.globl f1\nf1: ret\n',
+            "xnote": '.section .note.GNU-stack,"x",@progbits\n.text\n.globl f2\nf2: ret\n'}
+    for n in order:
+        (tmp_path / f"{n}.s").write_text(srcs[n])
+        _run(["as", f"{n}.s", "-o", f"{n}.o"], tmp_path)
+    objs = [f"{n}.o" for n in order]
+    res = {}
+    bfd = need_tool("ld.bfd")
+    for tag, ld, prog in (("bfd", bfd, bfd), ("mine", str(Path(braze_lddir) / "ld"), "braze")):
+        p = subprocess.run([ld, "-r", *z, *objs, "-o", f"{tag}.o"], cwd=tmp_path, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        res[tag] = p.stderr.replace(prog, "LD")
+    _same(tmp_path / "mine.o", tmp_path / "bfd.o")
+    assert res["mine"] == res["bfd"]

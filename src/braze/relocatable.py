@@ -648,6 +648,12 @@ class _Relocatable:
         if o is None and cfg.execstack is None:
             return
         f = _stack_flags(self.ctx)
+        if cfg.execstack is not None:
+            # bfd (ldelf_after_open): with -r, -z [no]execstack only makes a note in the first input
+            # when it has none (executable for -z execstack); the inputs' notes are merged as they are
+            objs = [x for x in self.ctx.objs if not getattr(x, "synthetic", False)]
+            made_x = bool(cfg.execstack) and bool(objs) and not objs[0].has_gnu_stack
+            f = PF_X if made_x or any(x.has_gnu_stack and x.exec_stack for x in objs) else 0
         if f is None:
             return
         if o is None:
