@@ -652,7 +652,8 @@ class _Relocatable:
             # bfd (ldelf_after_open): with -r, -z [no]execstack only makes a note in the first input
             # when it has none (executable for -z execstack); the inputs' notes are merged as they are
             objs = [x for x in self.ctx.objs if not getattr(x, "synthetic", False)]
-            made_x = bool(cfg.execstack) and bool(objs) and not objs[0].has_gnu_stack
+            made_x = bool(cfg.execstack) and (self.ctx.target.stub_file_first or
+                                               bool(objs) and not objs[0].has_gnu_stack)
             f = PF_X if made_x or any(x.has_gnu_stack and x.exec_stack for x in objs) else 0
         if f is None:
             return
@@ -758,7 +759,7 @@ class _Relocatable:
         # duplicate's FDEs)
         used = {id(r.cie) for r in keep if not r.is_cie and not r.dead and r.cie is not None}
         for r in keep:
-            if r.is_cie and id(r) not in used:
+            if r.is_cie and id(r) not in used and self.ctx.target.drop_unused_cies:
                 r.dead = True
         end = recs[-1].off + recs[-1].size if recs else 0
         tail = data[end:]                  # a zero terminator or padding after the last record
