@@ -11,7 +11,8 @@ ld.bfd's `-r` script (`ld -r --verbose`) lays it out:
   dropped, and relocations that refer to them become NONE relocations with the field cleared (removed
   in debug sections), as bfd's RELOC_AGAINST_DISCARDED_SECTION does.
 * .eh_frame is concatenated with its relocations; FDEs of dropped code are removed and their
-  relocations become NONE relocations at the previous one's offset (bfd's rule); CIEs stay.
+  relocations become NONE relocations at the previous one's offset (bfd's rule); so is a CIE that
+  no kept FDE uses.
 * relocations are rewritten: offsets into the output section, local symbols to their new index,
   section symbols to the output section's (addend += the input's offset), globals to theirs.
 * .symtab: the section symbols, then per object its FILE symbol and locals, then the globals
@@ -33,6 +34,7 @@ from .inputs.elfhdr import read_headers
 from .inputs.object import InputSection
 from .symbols import NONE, SHARED, COMMON
 from .synthetic.strtab import StrTab
+from .relorphans import CODE, _DEBUG_PREFIXES
 
 # ld.bfd's -r script (the emulation's ldscripts/*.xr), the output sections that can hold input sections,
 # in its order.  (The .rela.* statements are left out: relocations are rewritten, not copied.)
@@ -54,6 +56,8 @@ _SCRIPT_POS = {n: i for i, n in enumerate(_SCRIPT)}
 _ANCHOR = {k: _SCRIPT_POS[n] for k, n in (("text", ".text"), ("rodata", ".rodata"), ("tdata", ".tdata"),
                                           ("data", ".data"), ("bss", ".bss"), ("nonalloc", ".comment"),
                                           ("note", ".interp"))}
+# a debugging orphan (a COMDAT group's .debug_macro from -g3) has no kind: bfd puts it last
+_ANCHOR["debug"] = len(_SCRIPT)
 
 
 def _orphan_kind(flags: int, typ: int) -> str:
@@ -112,6 +116,31 @@ class _Out:
         self.group_members: list = []   # an SHT_GROUP output: its member _Outs
         self.link_to = None       # SHF_LINK_ORDER: the InputSection sh_link names
         self.merge_ok = True
+        self.has_input = False    # an input section is in it (not only data commands)
+        # bfd's view of it while orphans are placed under a -T script (relorphans.py)
+        self.bflags = -1          # its SEC_* flags (-1: nothing in it yet)
+        self.etype = 0            # the ELF type bfd gives it (special-section table, else first input)
+        self.os_flags = 0         # the first input's SHF_MASKOS/SHF_MASKPROC flags
+        self.addr = 0             # sh_addr (a -T script's sizing)
+        self.stmt_align = 1       # a script statement's ALIGN(N)
+
+
+class _DataSec:
+    """The bytes of a data command (BYTE, SHORT, LONG, QUAD) in a -r script's output section, in the
+    place of an input section."""
+    __slots__ = ("name", "data", "size", "align", "rel_size", "relocs", "flags", "type", "entsize", "link")
+
+    def __init__(self, name: str, data: bytes):
+        self.name = name
+        self.data = data
+        self.size = len(data)
+        self.align = 1
+        self.rel_size = 0
+        self.relocs: list = []
+        self.flags = SHF_ALLOC
+        self.type = SHT_PROGBITS
+        self.entsize = 0
+        self.link = 0
 
 
 class _Part:
@@ -214,11 +243,10 @@ class _Relocatable:
         if o is None:
             self.seq += 1
             kind = orphan_kind or _orphan_kind(flags, typ)
-            if getattr(self.ctx, "r_script", None) is not None:
-                sk = (1, 0, 1, "K", self.seq)          # placed by _place_orphans
-            else:
-                pos = _SCRIPT_POS.get(name) if orphan_kind is None else None
-                sk = (1, pos, 0, 0, self.seq) if pos is not None else (1, _ANCHOR[kind], 1, 0, self.seq)
+            if kind == "nonalloc" and (name.startswith(_DEBUG_PREFIXES) or name == ".gdb_index"):
+                kind = "debug"
+            pos = _SCRIPT_POS.get(name) if orphan_kind is None else None
+            sk = (1, pos, 0, 0, self.seq) if pos is not None else (1, _ANCHOR[kind], 1, 0, self.seq)
             o = self.outs[key] = _Out(name, typ, flags & ~SHF_GROUP, sk)
             o.orphan_kind = kind
         return o
@@ -325,9 +353,11 @@ class _Relocatable:
                     sec = InputSection(obj, ii, name, sh)      # a section the final-link reader skips
                 cands.append((obj, ii, sec, member_of.get(ii), parts))
         script = getattr(ctx, "r_script", None)
+        prop = None
         if script is not None:
             self._match_script(script, cands)
-        prop = None
+            prop, prop_part = self._script_orphans(script, cands)
+            cands = []
         for obj, ii, sec, gi, parts in cands:
             if ii in parts or (id(obj), ii) in self.discarded:
                 continue                # placed by the script (or discarded by it)
@@ -357,7 +387,7 @@ class _Relocatable:
                             "is not supported (bfd makes the note a section of its own)")
         if prop is not None:
             from .synthetic.notes import PropertyNote
-            props = ctx.target.merge_properties(ctx)
+            props = self.props if script is not None else ctx.target.merge_properties(ctx)
             if props:
                 prop.data = PropertyNote(props).data
                 prop.size = len(prop.data)
@@ -368,26 +398,48 @@ class _Relocatable:
             else:
                 del self.outs[".note.gnu.property"]
                 del self.parts[id(prop_part.obj)][prop_part.idx]
-        if script is not None:
-            self._place_orphans(script)
-        if ctx.config.build_id:
+        if ctx.config.build_id and script is None:
             self.seq += 1
             o = self.outs[".note.gnu.build-id"] = _Out(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, None)
-            o.key = (1, _SCRIPT_POS[".note.gnu.build-id"], 0, 0, self.seq) if script is None else \
-                (1, -1, 1, -1, self.seq)
-            from .synthetic.notes import BuildId
-            o.build_id = BuildId(ctx.config.build_id)
-            o.align = 4
-            o.size = o.build_id.size
-            o.entsize = 0
+            o.key = (1, _SCRIPT_POS[".note.gnu.build-id"], 0, 0, self.seq)
+            self._build_id(o)
+
+    def _build_id(self, o) -> None:
+        from .synthetic.notes import BuildId
+        o.build_id = BuildId(self.ctx.config.build_id)
+        o.align = 4
+        o.size = o.build_id.size
+        o.entsize = 0
 
     def _match_script(self, script, cands) -> None:
         """Input sections to the script's output sections: statement by statement, pattern by
-        pattern, in input order (SORT: by name); /DISCARD/ drops them.  Group members stay groups."""
+        pattern, in input order (SORT: by name); /DISCARD/ drops them.  Group members stay groups.
+        A data command's bytes take their place among the inputs; a section made only of data
+        gets the type and flags bfd's special-section table gives its name (arm64's `.plt 0 :
+        { BYTE(0) }`: AX), allocated and read-only, as bfd's data statement makes it."""
         from fnmatch import fnmatchcase
+        from .relorphans import add_data, special_type
+        from .scriptlayout import _special_section
         for st in script:
             for globs, sort in st.patterns:
-                hits = [c for c in cands if c[3] is None and c[1] not in c[4]
+                o = self.outs.get(("script", st.pos))
+                if globs is None:           # a data command
+                    size, value = sort
+                    if o is None:
+                        t, f = _special_section(self.ctx, st.name)
+                        o = self._script_out(st, t or SHT_PROGBITS, SHF_ALLOC | f)
+                        o.etype = special_type(st.name, self.ctx.target)
+                        o.entsize = 8 if t in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY) else 0
+                    add_data(o)
+                    o.flags |= SHF_ALLOC        # (bfd: data makes a section allocated, loaded)
+                    if o.type == SHT_NOBITS:
+                        o.type = SHT_PROGBITS
+                    p = _Part(None, -1, _DataSec(o.name, value.to_bytes(size, "little")), "data")
+                    p.out = o
+                    o.members.append(p)
+                    continue
+                # (a group's members are matched by /DISCARD/ only: bfd's unique_section_p)
+                hits = [c for c in cands if (c[3] is None or st.name == "/DISCARD/") and c[1] not in c[4]
                         and any(fnmatchcase(c[2].name, g) for g in globs)]
                 if sort:
                     hits.sort(key=lambda c: c[2].name)
@@ -398,35 +450,170 @@ class _Relocatable:
                         continue
                     o = self.outs.get(("script", st.pos))
                     if o is None:
-                        self.seq += 1
-                        o = self.outs[("script", st.pos)] = _Out(st.name, sec.type, sec.flags, None)
-                        o.key = (1, st.pos, 0, 0, self.seq)
-                        o.align = st.align
+                        o = self._script_out(st, sec.type, sec.flags)
+                        o.etype = special_type(st.name, self.ctx.target)
                     self._add(o, obj, ii, sec, parts)
         for c in cands:                 # /DISCARD/ed: not in the output at all
             if c[1] in c[4] and c[4][c[1]] is None:
                 del c[4][c[1]]
+        # a group all of whose members were discarded goes too (bfd's _bfd_elf_fixup_group_sections)
+        for g in list(self.groups):
+            obj, gi, _sig, members, _flag, o = g
+            if members and all((id(obj), m) in self.discarded for m in members):
+                self.groups.remove(g)
+                del self.parts[id(obj)][gi]
+                for k, v in list(self.outs.items()):
+                    if v is o:
+                        del self.outs[k]
 
-    def _place_orphans(self, script) -> None:
-        """bfd's orphan placement under a user script: after the last script section of the same kind,
-        else after the last one of an earlier kind (notes, code, read-only data, TLS, data, bss,
-        non-alloc), else first."""
-        rank = {"note": 0, "text": 1, "rodata": 2, "tdata": 3, "data": 4, "bss": 5, "nonalloc": 6}
-        placed = sorted((o for k, o in self.outs.items() if isinstance(k, tuple) and k[0] == "script"),
-                        key=lambda o: o.key)
-        kinds = [(o.key[1], rank[_orphan_kind(o.flags, o.type)]) for o in placed]
-        for o in self.outs.values():
-            if not (isinstance(o.key, tuple) and len(o.key) == 5 and o.key[3] == "K"):
+    def _script_out(self, st, typ, flags):
+        self.seq += 1
+        o = self.outs[("script", st.pos)] = _Out(st.name, typ, flags, None)
+        o.key = (1, st.pos, 0, 0, self.seq)
+        o.align = o.stmt_align = st.align
+        return o
+
+    def _script_orphans(self, script, cands) -> tuple:
+        """The sections no statement of a -T script took, placed as bfd places them
+        (relorphans.py), in input order; the build-id note bfd makes is one of the first input's
+        sections.  Every output section then takes its place in bfd's section list.  Returns the
+        .note.gnu.property output and the input section kept for it (or Nones)."""
+        from . import relorphans as ro
+        ctx = self.ctx
+        target = ctx.target
+        stmts = [ro.Stmt(st.name, self.outs.get(("script", st.pos)), st.addr, st.align) for st in script]
+        placer = ro.Placer(stmts, [st.out for st in stmts if st.out is not None])
+        self.props = None
+        if any(c[2].name == ".note.gnu.property" and c[2].type == SHT_NOTE and c[3] is None for c in cands):
+            self.props = target.merge_properties(ctx)
+        prop = prop_part = None
+        host = ctx.objs[0] if ctx.config.build_id and ctx.objs else None
+        mask = ro._MASK_OS_PROC
+
+        def new_out(name, sec, grouped, key):
+            o = _Out(name, sec.type, sec.flags & ~SHF_GROUP, None)
+            o.etype = ro.special_type(name, target)
+            self.outs[key if key not in self.outs else ("orphan", id(o))] = o
+            return o
+
+        # the SHT_GROUP sections kept are orphans too, each its own (bfd numbers them first, but they
+        # hold their places in the section list that later orphans are put after)
+        groups: dict = {}
+        for g in self.groups:
+            groups.setdefault(id(g[0]), []).append((g[1], g[5]))
+        for v in groups.values():
+            v.sort(key=lambda g: -g[0])
+        for k, (obj, ii, sec, gi, parts) in enumerate(cands):
+            pend = groups.get(id(obj))
+            while pend and pend[-1][0] < ii:
+                self._place_group(placer, pend.pop()[1])
+            if ii in parts or (id(obj), ii) in self.discarded:
+                pass
+            elif sec.name == ".note.gnu.property" and sec.type == SHT_NOTE and gi is None:
+                if prop is None and self.props:
+                    # (bfd keeps the first input's note, the others are excluded; none when the
+                    # merged properties are empty)
+                    prop_part = _Part(obj, ii, sec)
+                    parts[ii] = prop_part
+                    prop = placer.place(sec.name, ro.bfd_flags(sec.flags, sec.type, sec.name), sec.type,
+                                        sec.align, False, lambda o: False,
+                                        lambda n, s=sec: new_out(n, s, False, n), lambda o: None)
+                    prop.bflags = ro.bfd_flags(sec.flags, sec.type, sec.name)
+                    prop.align = max(prop.align, sec.align)
+                    prop_part.out = prop
+            else:
+                grouped = gi is not None
+
+                def compatible(o, sec=sec):
+                    return sec.info == 0 and o.group is None and not (o.os_flags ^ sec.flags) & mask and \
+                        o.etype == sec.type
+
+                def add(o, obj=obj, ii=ii, sec=sec, parts=parts):
+                    self._add(o, obj, ii, sec, parts)
+
+                o = placer.place(sec.name, ro.bfd_flags(sec.flags, sec.type, sec.name), sec.type, sec.align,
+                                 grouped, compatible,
+                                 lambda n, s=sec, g=grouped: new_out(n, s, g, ("member", id(s)) if g else n), add)
+                if grouped:
+                    o.flags |= SHF_GROUP
+                    o.group = parts[gi].out
+                    o.group.group_members.append(o)
+            if k + 1 == len(cands) or cands[k + 1][0] is not obj:
+                while pend:
+                    self._place_group(placer, pend.pop()[1])
+                if host is not None and obj is host:
+                    self._place_build_id(placer)
+                    host = None
+        if host is not None:
+            self._place_build_id(placer)
+        for i, o in enumerate(placer.secs):
+            if o.type != SHT_GROUP:
+                o.key = (1, i, 0, 0, 0)
+        self.addr_walk = [(st.out, st.addr) for st in placer.stmts[1:] if st.out is not None]
+        return prop, prop_part
+
+    def _script_addresses(self) -> None:
+        """bfd sizes a -r link's sections too (lang_size_sections): a statement without an address
+        starts where the default memory region's last allocated section ended, aligned to its
+        alignment; one with an address starts there (aligned by its ALIGN(N) only); orphans at 0.
+        Only sh_addr shows it: symbol values and relocation offsets stay section-relative."""
+        current = 0
+        for o, addr in self.addr_walk:
+            if o not in self.ordered:
                 continue
-            r = rank[o.orphan_kind]
-            same = [p for p, k in kinds if k == r]
-            lower = [p for p, k in kinds if k < r]
-            anchor = same[-1] if same else lower[-1] if lower else -1
-            o.key = (1, anchor, 1, r, o.key[4])
+            if addr is None:
+                a = align_up(current, o.align)
+            else:
+                a = align_up(addr, o.stmt_align) if o.stmt_align > 1 else addr
+            o.addr = a
+            if o.flags & SHF_ALLOC:
+                current = a + o.size
+
+    @staticmethod
+    def _place_group(placer, o) -> None:
+        from . import relorphans as ro
+
+        def add(o):
+            o.bflags = ro.HAS_CONTENTS | ro.READONLY
+            o.etype = SHT_GROUP
+        placer.place(".group", ro.HAS_CONTENTS | ro.READONLY, SHT_GROUP, 4, True, None, lambda n: o, add)
+
+    def _place_build_id(self, placer) -> None:
+        """--build-id with a -T script: bfd makes the note an input section of the first input
+        (allocated, loaded, read-only, no contents yet), placed as an orphan after its sections."""
+        from . import relorphans as ro
+        name = ".note.gnu.build-id"
+
+        def make(n):
+            o = self.outs[name] = _Out(name, SHT_NOTE, SHF_ALLOC, None)
+            o.etype = SHT_NOTE
+            self._build_id(o)
+            return o
+
+        def add(o):
+            o.bflags = ro.ALLOC | ro.LOAD | ro.READONLY | ro.DATA
+        placer.place(name, ro.ALLOC | ro.LOAD | ro.READONLY | ro.DATA, SHT_NOTE, 4, True, None, make, add)
 
     def _add(self, o, obj, ii, sec, parts) -> None:
+        from .relorphans import add_input, bfd_flags, _MASK_OS_PROC
         flags = sec.flags
-        if o.members:
+        add_input(o, bfd_flags(flags, sec.type, sec.name))
+        if not o.has_input:
+            # bfd (_bfd_elf_init_private_section_data): a PROGBITS/NOTE/NOBITS type from the
+            # special-section table gives way to the first input's, copied when data commands did not
+            # make the section first (their flags differ from the input's)
+            o.os_flags = flags & _MASK_OS_PROC
+            if o.etype in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+                o.type = o.etype        # (set below from the input otherwise; an array name keeps it)
+            if o.etype in (SHT_PROGBITS, SHT_NOTE, SHT_NOBITS):
+                o.etype = 0
+            if o.etype == 0 and not o.members:
+                o.etype = sec.type
+        if o.members and not o.has_input:
+            # data commands made it: the first input gives the flags (allocated all the same)
+            o.flags = (o.flags & SHF_GROUP) | SHF_ALLOC | flags & ~SHF_GROUP
+            o.entsize = sec.entsize
+        elif o.members:
             if (o.flags ^ flags) & (SHF_MERGE | SHF_STRINGS) or o.entsize != sec.entsize:
                 o.merge_ok = False
             o.flags |= flags & ~(SHF_GROUP | SHF_MERGE | SHF_STRINGS)
@@ -436,7 +623,8 @@ class _Relocatable:
                 o.entsize = 0
         else:
             o.flags = (o.flags & SHF_GROUP) | flags & ~SHF_GROUP
-            o.type = sec.type
+            if o.etype not in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY):
+                o.type = sec.type
             o.entsize = sec.entsize
         if flags & SHF_LINK_ORDER and o.link_to is None and sec.link:
             o.link_to = (obj, sec.link if sec.link < SHN_LORESERVE else sec.link + 0x100)
@@ -446,6 +634,7 @@ class _Relocatable:
         p = _Part(obj, ii, sec, "eh" if eh else "")
         p.out = o
         o.members.append(p)
+        o.has_input = True
         parts[ii] = p
 
     def _gnu_stack(self) -> None:
@@ -454,11 +643,18 @@ class _Relocatable:
         input without the note, or with an executable one; the same warnings)."""
         from .layout import _stack_flags
         from .elf import PF_X
-        o = self.outs.get(".note.GNU-stack")
+        o = next((o for o in self.outs.values() if o.name == ".note.GNU-stack" and o.group is None), None)
         cfg = self.ctx.config
         if o is None and cfg.execstack is None:
             return
         f = _stack_flags(self.ctx)
+        if cfg.execstack is not None:
+            # bfd (ldelf_after_open): with -r, -z [no]execstack only makes a note in the first input
+            # when it has none (executable for -z execstack); the inputs' notes are merged as they are
+            objs = [x for x in self.ctx.objs if not getattr(x, "synthetic", False)]
+            made_x = bool(cfg.execstack) and (self.ctx.target.stub_file_first or
+                                               bool(objs) and not objs[0].has_gnu_stack)
+            f = PF_X if made_x or any(x.has_gnu_stack and x.exec_stack for x in objs) else 0
         if f is None:
             return
         if o is None:
@@ -473,6 +669,12 @@ class _Relocatable:
         commons = self._commons()
         outs = sorted(self.outs.values(), key=lambda o: o.key)
         self.ordered = outs
+        from .relorphans import HAS_CONTENTS, ALLOC
+        for o in outs:
+            if o.etype == SHT_NOBITS and o.bflags >= 0 and o.bflags & HAS_CONTENTS and o.bflags & ALLOC:
+                # bfd's elf_fake_sections: a section typed NOBITS (its first input's type) that data
+                # or a PROGBITS input gave contents
+                diag.warn(f"section `{o.name}' type changed to PROGBITS")
         # bfd (_bfd_elf_tls_setup) gives the first TLS output section the largest alignment of the
         # TLS sections that follow it, in -r too
         for i, o in enumerate(outs):
@@ -502,6 +704,8 @@ class _Relocatable:
             o.size = off
         if commons:
             self._place_commons(commons)
+        if getattr(self, "addr_walk", None):
+            self._script_addresses()
 
     def _commons(self) -> list:
         """-r with -d/-dc/-dp: the common symbols to allocate, with the .bss output made ready
@@ -550,6 +754,13 @@ class _Relocatable:
             else:
                 r.dead = False
             keep.append(r)
+        # a CIE no kept FDE uses goes too (bfd's _bfd_elf_discard_section_eh_frame starts every
+        # record removed and keeps a CIE for each FDE it keeps: the CIE of a dropped COMDAT
+        # duplicate's FDEs)
+        used = {id(r.cie) for r in keep if not r.is_cie and not r.dead and r.cie is not None}
+        for r in keep:
+            if r.is_cie and id(r) not in used and self.ctx.target.drop_unused_cies:
+                r.dead = True
         end = recs[-1].off + recs[-1].size if recs else 0
         tail = data[end:]                  # a zero terminator or padding after the last record
         # as in a final link, bfd trims each record's trailing DW_CFA_nop padding and pads the
@@ -799,12 +1010,16 @@ class _Relocatable:
             if o.type != SHT_NOBITS:
                 data = bytearray(o.size)
                 fill = target.script_fill(o.name) if no_script else b""
+                # bfd pads the gaps of a code section with the target's fill hook (x86-64: NOPs), as
+                # in a final link; its bfd flags say code, not the header (a data-made `.plt` is AX)
+                code = bool(o.bflags & CODE) if o.bflags >= 0 else bool(o.flags & SHF_EXECINSTR)
                 end = 0
                 for p in o.members:
                     d = p.eh_data if p.kind == "eh" else p.sec.data
-                    if fill and p.off > end:
+                    if p.off > end and (fill or code):
                         gap = p.off - end
-                        data[end:p.off] = (fill * (gap // len(fill) + 1))[:gap]
+                        data[end:p.off] = (fill * (gap // len(fill) + 1))[:gap] if fill else \
+                            target.code_fill(gap)
                     data[p.off:p.off + len(d)] = d
                     end = p.off + len(d)
             o.data = data
@@ -965,10 +1180,12 @@ class _Relocatable:
         symtab_idx = self.nsec
         strtab_idx = symtab_idx + (2 if need_x else 1)
         shstr_idx = strtab_idx + 1
-        # file layout: header, section contents in index order, the tables, the section headers
-        off = EHDR.size
+        # file layout as bfd's (assign_file_positions_except_relocs, then bfd_elf_final_link and
+        # _bfd_elf_assign_file_positions_for_non_load): the header, the sections' contents in index
+        # order, .symtab (.symtab_shndx) and .strtab, then the relocation sections and the debug
+        # sections --compress-debug-sections delays (in index order), .shstrtab, the section headers
         headers = [(0, SHT_NULL, 0, 0, 0, nsec_total if need_x else 0, shstr_idx if need_x else 0, 0, 0, 0)]
-        chunks = []
+        placed = []         # (header index, data, alignment, NOBITS, whether bfd places it late)
         for o in all_secs:
             if o.type == SHT_RELA:
                 tgt = next(x for x in outs if x.rela is o)
@@ -985,14 +1202,25 @@ class _Relocatable:
                     lobj, lidx = o.link_to
                     lp = self.parts[id(lobj)].get(lidx)
                     link = lp.out.index if lp is not None else 0
-            off = align_up(off, o.align)
-            size = o.size
-            if getattr(o, "build_id", None) is not None:
-                o.build_id.offset = off
-            headers.append((o.name, o.type, o.flags, 0, off, size, link, info, o.align, o.entsize))
-            if o.type != SHT_NOBITS and data:
-                chunks.append((off, data))
-                off += len(data)
+            placed.append((len(headers), data, o.align, o.type == SHT_NOBITS,
+                           o.type == SHT_RELA or getattr(o, "delayed", False), o))
+            headers.append((o.name, o.type, o.flags, o.addr, 0, o.size, link, info, o.align, o.entsize))
+        chunks = []
+        off = EHDR.size
+
+        def put(late: bool, off: int) -> int:
+            for hi, data, align, nobits, is_late, o in placed:
+                if is_late != late:
+                    continue
+                off = align_up(off, align)
+                headers[hi] = headers[hi][:4] + (off,) + headers[hi][5:]
+                if getattr(o, "build_id", None) is not None:
+                    o.build_id.offset = off
+                if not nobits and data:
+                    chunks.append((off, data))
+                    off += len(data)
+            return off
+        off = put(False, off)
         symdata = bytearray(24 * len(syms))
         for i, e in enumerate(syms):
             SYM.pack_into(symdata, 24 * i, *e)
@@ -1010,6 +1238,7 @@ class _Relocatable:
         headers.append((".strtab", SHT_STRTAB, 0, 0, off, len(sd), 0, 0, 1, 0))
         chunks.append((off, sd))
         off += len(sd)
+        off = put(True, off)
         hd = bytes(shstr.buf)
         headers.append((".shstrtab", SHT_STRTAB, 0, 0, off, len(hd), 0, 0, 1, 0))
         chunks.append((off, hd))
@@ -1038,7 +1267,10 @@ class _Relocatable:
         relocations stay plain RELA sections, renamed with them for zlib-gnu's .zdebug_*)."""
         from .writer import compressed_debug
         for o in self.ordered:
-            if not o.name.startswith(".debug_") or o.flags & SHF_ALLOC or not o.data:
+            if not o.name.startswith(".debug_") or o.flags & SHF_ALLOC:
+                continue
+            o.delayed = True        # (bfd places it after .strtab, compressed or not)
+            if not o.data:
                 continue
             c = compressed_debug(style, o.name, bytes(o.data), o.align)
             if c is None:

@@ -1,9 +1,10 @@
 """The SECTIONS command of a linker script given with `-r` (as kbuild's scripts/module.lds for Linux
 modules), read by the one script parser (inputs/ldscript.py) and reduced to what a relocatable link
 lays out: output sections in order, each a list of input-section patterns (`*(NAME GLOB ...)`,
-`SORT(...)`/`SORT_BY_NAME(...)`, `KEEP(...)`), an optional numeric address (ignored: -r addresses
-are 0) and `ALIGN(N)`; `/DISCARD/` drops what it matches. Anything else is refused with an error
-naming file:line:col, never ignored."""
+`SORT(...)`/`SORT_BY_NAME(...)`, `KEEP(...)`) and data commands of constant value (`BYTE(0)`, as
+the arm64 module.lds reserves its `.plt` sections with), an optional numeric address (sh_addr: bfd
+sets the addresses with -r too) and `ALIGN(N)`; `/DISCARD/` drops what it matches. Anything else is refused with an
+error naming file:line:col, never ignored."""
 from __future__ import annotations
 
 from .diag import LinkError
@@ -13,8 +14,9 @@ class OutStatement:
     def __init__(self, name: str):
         self.name = name
         self.align = 1
-        self.patterns: list = []      # (globs, sort)
+        self.patterns: list = []      # in body order: (globs, sort), or (None, (size, value)) for data
         self.pos = 0
+        self.addr = None              # its address, when the statement gives one
 
 
 def _refuse(where, what):
@@ -30,7 +32,8 @@ def _num(e, where, what):
 
 def parse_relocatable(text: str, path: str, search=()):
     """A -r script with SECTIONS: a script.ScriptResult whose `sections` are OutStatements."""
-    from .inputs.ldscript import parse_full, OutSecStmt, InputDesc
+    from .inputs.ldscript import parse_full, OutSecStmt, InputDesc, DataCmd
+    from .scriptlayout import _const, _SPECIAL_REFUSED
     from .inputs.script import ScriptResult
     full = parse_full(text, path, search)
     res = ScriptResult()
@@ -57,10 +60,20 @@ def parse_relocatable(text: str, path: str, search=()):
                              "a type or OVERLAY")
         st = OutStatement(stmt.name)
         if stmt.addr is not None:
-            _num(stmt.addr, w, f"output section {stmt.name}: an address expression")
+            st.addr = _num(stmt.addr, w, f"output section {stmt.name}: an address expression")
         if stmt.align is not None:
             st.align = _num(stmt.align, w, f"output section {stmt.name}: an ALIGN expression")
         for b in stmt.body:
+            if isinstance(b, DataCmd) and stmt.name != "/DISCARD/":
+                if stmt.name in _SPECIAL_REFUSED or stmt.name.startswith((".rel", ".stab")):
+                    raise _refuse(b.where, f"output section {stmt.name}: a data command in a section bfd "
+                                           "types by its name")
+                v = _const(b.expr)
+                if v is None:
+                    # (bfd writes a relocation for a symbol's value in a -r output: not modelled)
+                    raise _refuse(b.where, f"output section {stmt.name}: a data command of non-constant value")
+                st.patterns.append((None, (b.size, v & ((1 << (8 * b.size)) - 1))))
+                continue
             if not isinstance(b, InputDesc):
                 raise _refuse(getattr(b, "where", w), f"output section {stmt.name}: a command other than "
                                                       "input section descriptions")

@@ -1566,6 +1566,7 @@ class AArch64(Target):
     keep_section_symbols = True
     protected_cplt_error = False    # (bfd refuses an ADRP-taken address, not a data pointer: _address_taken)
     drop_unused_cies = True
+    stub_file_first = True
     missing_note_execstack = False    # bfd: aarch64's default stack is not executable, and it does not warn
     plt_unwind = False
     extra_linker_syms = EXTRA_LINKER_SYMS

@@ -146,6 +146,9 @@ class Target:
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
     missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable
+    # bfd's first input is its own stub file (aarch64's "linker stubs"): -r -z [no]execstack always makes
+    # that note there (ldelf_after_open), whatever the objects have
+    stub_file_first = False
     extra_linker_syms: tuple = ()     # symbols the target's default script also defines unconditionally
     # symbols the target's default scripts (executable and -shared) PROVIDE: defined only when
     # referenced, default visibility (a library exports them, preemptible, as the -shared script's _end)
