@@ -15,7 +15,7 @@ from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
-from .symbols import NONE, SHARED, COMMON
+from .symbols import NONE, SHARED, COMMON, WEAK
 from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, types_conflict, define_shared as _define_shared
 
 TYPE_CHECKING = False
@@ -1139,6 +1139,8 @@ def read_inputs(ctx) -> None:
     ctx.reader = r
     if ctx.has_symver:
         _bind_default_version_refs(ctx)
+        if not cfg.relocatable:
+            _bind_hidden_version_aliases(ctx)
 
 
 def _versioned_ref(so, name: str) -> bool:
@@ -1168,6 +1170,35 @@ def _bind_default_version_refs(ctx) -> None:
         d.ref_regular = d.ref_regular or s.ref_regular
         d.ref_strong = d.ref_strong or s.ref_strong
         del symtab[s.name]
+    for obj in ctx.objs:
+        obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
+
+
+def _bind_hidden_version_aliases(ctx) -> None:
+    """bfd's `.symver foo, foo@V` rule (elf_link_add_object_symbols, after each object's symbols):
+    where an object defines the hidden version foo@V and plain foo at the same place (same section
+    and value, both weak or both not), plain foo becomes an indirect symbol for foo@V. References
+    to foo are then references to foo@V, and foo itself is neither exported (no foo@@NODE from a
+    version script naming foo) nor written to .symtab. A plain foo that is itself a default version
+    (`foo@@V2`) is bfd's indirect symbol already and stays as it is. Not in a -r link."""
+    symtab = ctx.symtab
+    alias = {}
+    for key, s in symtab.items():
+        ver = s.dyn_version
+        if ver is None or not ver[1] or s.rank < WEAK or s.file is None or s.file.is_shared:
+            continue
+        d = symtab.get(key.partition("@")[0])
+        if d is not None and d is not s and d.dyn_version is None and d.file is s.file and \
+                d.rank == s.rank and d.section is s.section and d.value == s.value:
+            alias[d] = s
+    if not alias:
+        return
+    for d, s in alias.items():
+        s.ref_regular = s.ref_regular or d.ref_regular
+        s.ref_strong = s.ref_strong or d.ref_strong
+        s.ref_dynamic = s.ref_dynamic or d.ref_dynamic
+        del symtab[d.name]
+        ctx.symver_aliases.append(d.name)
     for obj in ctx.objs:
         obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
 

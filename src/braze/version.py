@@ -286,7 +286,8 @@ def assign_versions(ctx) -> None:
     # (bfd applies a version script's `local:` only to an output with dynamic sections: a static
     # executable's .symtab keeps its globals)
     hide = bool(ctx.dynamic)
-    cxx = _demangler([p for n in nodes for p in n.pats], [s.name.partition("@")[0] for s in ours])
+    cxx = _demangler([p for n in nodes for p in n.pats],
+                     [s.name.partition("@")[0] for s in ours] + ctx.symver_aliases)
     used = set()
     symver_nodes = set()      # nodes a `.symver` name assigned a symbol to
     for s in ours:
@@ -300,6 +301,14 @@ def assign_versions(ctx) -> None:
                 s.version = 1 | (VERSYM_HIDDEN if hidden else 0)
                 continue
             t = named.get(vname)
+            if hidden and hide and not cfg.shared and not s.export and not s.ref_dynamic:
+                # bfd (_bfd_elf_fix_symbol_flags): a dynamic executable's hidden version that
+                # nothing exports (-E, a dynamic list, a library's reference) is forced local;
+                # its node still counts as one a .symver uses (no VER_FLG_WEAK)
+                s.hidden_local = True
+                if t is not None:
+                    symver_nodes.add(t.name)
+                continue
             if t is None:
                 if cfg.shared:
                     diag.error(f"{cfg.output}: version node not found for symbol {_symver(s)}")
@@ -324,6 +333,10 @@ def assign_versions(ctx) -> None:
             s.export = False
             continue
         _apply_found(s, found, default, hide)
+    for name in ctx.symver_aliases if nodes else ():
+        # bfd still gives the aliased plain name (resolve._bind_hidden_version_aliases) its version
+        # node, so the pattern naming it counts as used for --no-undefined-version
+        _find_version(nodes, name, cxx(name), used)
     if nodes:
         # bfd: the symbols its default script defines that an output exports (an executable's -E:
         # _edata, _end, __bss_start, and those PROVIDEd it refers to; a library's PROVIDEd ones) go
