@@ -133,3 +133,20 @@ def test_alias_is_exercised(srcdir):
     apart = link_in(srcdir, None, "chk-apart.so", ["-shared", "apart.o", "-Wl,--version-script=open.map"])
     assert not any(r[0] == "foo@@V2" for r in dynsyms(alias))
     assert any(r[0] == "foo@@V2" for r in dynsyms(apart))
+
+
+BY_NAME = [("require-defined", ["-Wl,--require-defined=foo"]), ("entry", ["-Wl,-e,foo"]),
+           ("defsym", ["-Wl,--defsym=bar=foo"])]
+
+
+@pytest.mark.parametrize("name,extra", BY_NAME, ids=[b[0] for b in BY_NAME])
+def test_aliased_name_on_the_command_line_matches_bfd(srcdir, braze_lddir, name, extra):
+    """-e, --require-defined and --defsym still find the plain name (bfd: through its indirect
+    symbol, to foo@V1); the alias once made braze refuse them or set the entry to 0."""
+    args = ["-shared", "alias.o", "-Wl,--version-script=open.map", *extra]
+    ref = link_in(srcdir, None, f"byname-{name}.so", args)
+    got = link_in(srcdir, braze_lddir, f"byname-{name}.so", args)
+    assert dynsyms(got) == dynsyms(ref)
+    entry = [subprocess.run(["readelf", "-h", str(p)], capture_output=True, text=True, check=True).stdout
+             .split("Entry point address:")[1].split()[0] for p in (ref, got)]
+    assert entry[1] == entry[0]

@@ -24,6 +24,9 @@ class Context:
         self.version_texts: list[tuple[str, str]] = []
         self.has_symver = False       # some object names a symbol with @VERSION (.symver)
         self.symver_aliases: list[str] = []   # plain names that became aliases of foo@V (resolve)
+        # plain name -> the foo@V symbol it stands for: what -e, --require-defined and --defsym find
+        # by that name, as bfd's indirect symbol
+        self.symver_alias_of: dict = {}
         self.large_common_seen = False   # an object has a global large common symbol (Target.large_common_shndx)
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
         self.verdef_weak: set = set()     # names of the verdefs flagged VER_FLG_WEAK

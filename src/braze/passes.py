@@ -138,7 +138,7 @@ def resolve_symbols(ctx) -> None:
             if s is not None and s.rank == NONE and s.ref_strong and s.ref_regular and not s.linker_defined:
                 ctx.weak_zero.add(id(s))
     for name in cfg.require_defined:      # --require-defined: -u, and an error unless something defines it
-        s = symtab.get(name)
+        s = symtab.get(name) or ctx.symver_alias_of.get(name)
         if s is None or not (s.rank >= SHARED or s.linker_defined):     # (a library's definition counts)
             diag.error(f"required symbol `{diag.demangle(name)}' not defined")
 
@@ -285,7 +285,7 @@ def _define_defsyms(ctx) -> None:
         if not numeric:
             if wraps:
                 base = wrapped_ref(wraps, base)
-            ref = ctx.symtab.get(base)
+            ref = ctx.symtab.get(base) or ctx.symver_alias_of.get(base)
             if ref is None or (ref.rank == NONE and not ref.linker_defined) or ref.rank == SHARED:
                 in_dso = ref is not None and ref.rank == SHARED or base in getattr(ctx.reader, "dso_defs", ())
                 why = "unresolvable" if in_dso else "undefined"

@@ -1199,6 +1199,7 @@ def _bind_hidden_version_aliases(ctx) -> None:
         s.ref_dynamic = s.ref_dynamic or d.ref_dynamic
         del symtab[d.name]
         ctx.symver_aliases.append(d.name)
+        ctx.symver_alias_of[d.name] = s
     for obj in ctx.objs:
         obj.syms = [alias.get(x, x) if x is not None else None for x in obj.syms]
 

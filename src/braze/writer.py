@@ -322,7 +322,7 @@ def _entry(ctx) -> int:
         text = ctx.out_by_name.get(".text")
         # (only an executable: a shared library's entry stays 0, as bfd's lang_end)
         return text.addr if text is not None and not cfg.shared else 0
-    s = ctx.symtab.get(name)
+    s = ctx.symtab.get(name) or ctx.symver_alias_of.get(name)
     if s is not None and (s.rank >= 2 or s.linker_defined):
         return sym_addr(ctx, s)
     if cfg.entry:
