@@ -99,6 +99,7 @@ class Reader:
         self.dropped_libs: list[SharedFile] = []
         ctx.dso_undefs = set()
         self.dso_strong_undefs: dict[str, str] = {}  # non-weak references of the linked libraries (-> which)
+        self.dso_plain_refs: set[str] = set()        # those without a version: archive members may define them
         self.dso_needed: set[str] = set()           # and their DT_NEEDED names
         ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
         ctx.early_provides = set()  # PROVIDEs that acted where they appeared (early_assign)
@@ -862,8 +863,11 @@ class Reader:
                 self.undefs_seq += 1
                 break
         dso_undefs.update(so.undefs)
-        for name, _v in so.strong_undefs:
+        plain = self.dso_plain_refs
+        for name, vidx in so.strong_undefs:
             self.dso_strong_undefs.setdefault(name, so.name)
+            if vidx <= 1:
+                plain.add(name)
         self.dso_needed.update(so.needed)
         ignored = self.lib_conflicts
         for name in so.undefs:
