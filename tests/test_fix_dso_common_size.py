@@ -8,6 +8,11 @@ sizes and alignments (the library's .bss alignment), whichever file comes first
 1 byte, unaligned) while the library, bound to the program's copy, stores 8 bytes there: it
 overwrote the program's neighbouring variables.
 
+A library's non-weak definition in initialised data instead replaces the common symbol (a common
+symbol is only tentative; the program imports the library's, here by a copy relocation), in either
+order; a weak one only when the library comes first (test_library_data_beats_common, found by ld-elf "Run pr19579"). braze
+kept the program's zero-filled common.
+
 Compared: the programs' output (the neighbours survive the library's store) and the symbol's size
 and alignment in .symtab."""
 from __future__ import annotations
@@ -69,4 +74,42 @@ def test_common_takes_library_size(tmp_path, braze_lddir, lib_first):
         got.append((r.returncode, r.stdout, size, addr % 8, bsize))
     assert got[0][:2] == (0, "1122334455667788 9 9 9 9 9 9 9 1 4 7\n")
     assert got[0][2:] == (8, 0, 16)                     # (bfd's)
+    assert got[1] == got[0]
+
+
+LIB_DATA = """
+int bar[2] = { -1, -1 };
+__attribute__((weak)) int wk[2] = { -1, -1 };
+int *bar_p(void) { return bar; }
+int *wk_p(void) { return wk; }
+"""
+
+MAIN_DATA = r"""
+#include <stdio.h>
+int bar[2];        /* tentative definitions */
+int wk[2];
+extern int *bar_p(void), *wk_p(void);
+int main(void) {
+    printf("%d %d %d %d\n", bar[0], bar == bar_p(), wk[0], wk == wk_p());
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("lib_first", [False, True], ids=["common-first", "library-first"])
+def test_library_data_beats_common(tmp_path, braze_lddir, lib_first):
+    b = BuildDir(tmp_path, braze_lddir)
+    (tmp_path / "lib.c").write_text(LIB_DATA)
+    (tmp_path / "main.c").write_text(MAIN_DATA)
+    b.run(["gcc", "-fPIC", "-fcommon", "-shared", "-o", "libdata.so", "lib.c"])
+    b.run(["gcc", "-fcommon", "-fPIE", "-c", "main.c"])
+    inputs = ["-L.", "-ldata", "main.o"] if lib_first else ["main.o", "-L.", "-ldata"]
+    got = []
+    for linker in ("bfd", "test"):
+        exe = tmp_path / f"d-{linker}"
+        b.run(["gcc", *b.ld(linker), "-pie", "-Wl,--no-as-needed", "-o", exe, *inputs, f"-Wl,-rpath,{tmp_path}"])
+        r = b.run([exe], check=False)
+        got.append((r.returncode, r.stdout))
+    # (bfd's: the library's bar; the program's wk, unless the library was read first)
+    assert got[0] == (0, "-1 1 -1 1\n" if lib_first else "-1 1 0 1\n")
     assert got[1] == got[0]

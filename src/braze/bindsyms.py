@@ -148,6 +148,9 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
         if rank > cur or (cur == SHARED and rank >= COMMON):
             if cur == COMMON and rank == WEAK:
                 continue
+            if cur == SHARED and rank == COMMON and library_beats_common(s.file, (None, s.value, s.size, s.type,
+                                                                                 s.bind), True):
+                continue
             if cur == SHARED:
                 lib = (s.type, s.size, s.verneed, s.bind)
                 lib_file: Any = s.file
@@ -283,6 +286,9 @@ def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> lis
         if rank < SHARED:
             define_shared(s, so, so.row(i))
         elif rank > SHARED:
+            if rank == COMMON and library_beats_common(so, so.row(i), False):
+                define_shared(s, so, so.row(i))
+                continue
             if not merge_library_def(s, so.row(i)):
                 ignored.append(s)
                 continue
@@ -318,6 +324,19 @@ def merge_library_def(s: Symbol, d: Any) -> bool:
         if s.size == 0:
             s.size = d[2]
     return True
+
+
+def library_beats_common(so: Any, d: Any, lib_first: bool) -> bool:
+    """Does a library's definition `d` (a row: value, size, type, binding) take the place of a regular
+    object's common symbol? bfd: yes for a data definition that is not itself a common symbol the
+    library allocated (in initialised data, or of size 0): a common symbol is only a tentative
+    definition (the generic linker's "common overridden by definition"), and the program then
+    imports the library's (a copy relocation). Not a function's, and not a weak one read after the
+    common (read before it, bfd keeps even a weak one)."""
+    t: int = d[3]
+    if t == STT_FUNC or t == STT_GNU_IFUNC or (d[4] == STB_WEAK and not lib_first):
+        return False
+    return not (d[2] > 0 and so.nobits_align(d[1]))
 
 
 def common_meets_library(s: Symbol, so: Any, d: Any, lib_first: bool) -> None:
