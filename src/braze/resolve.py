@@ -15,7 +15,7 @@ from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
-from .symbols import NONE, SHARED, COMMON
+from .symbols import NONE, SHARED, COMMON, STRONG
 from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, types_conflict, define_shared as _define_shared
 
 TYPE_CHECKING = False
@@ -1161,6 +1161,14 @@ def _bind_default_version_refs(ctx) -> None:
     symtab = ctx.symtab
     alias = {}
     for key, s in symtab.items():
+        if s.rank == STRONG and "@" in key and s.dyn_version is not None and s.dyn_version[1]:
+            # a hidden foo@V and a default foo@@V defined (bfd: "multiple definition of `foo@V'"; braze
+            # wrote both, two definitions of one version in .dynsym)
+            d = symtab.get(key.partition("@")[0])
+            if d is not None and d.rank == STRONG and d.dyn_version == (s.dyn_version[0], False) and \
+                    d.file is not None and not d.file.is_shared and s.file is not None:
+                diag.error(f"duplicate symbol: {key}\n>>> defined at {d.file.name}\n>>> defined at {s.file.name}")
+            continue
         if s.rank == NONE and "@" in key:
             base, _, ver = key.partition("@")
             d = symtab.get(base)
