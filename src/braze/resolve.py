@@ -1155,10 +1155,23 @@ def _is_number(text: str) -> bool:
     return scan_vma(text) is not None
 
 
+def _hide_symver_twin(ctx, d) -> None:
+    """An executable's plain `foo` that `.symver foo,foo@V` also names (same object, same place):
+    bfd makes foo an alias of foo@V and hides it (elf_link_add_object_symbols), and a hidden version
+    is local to an executable, so the program's own references bind here while a library's foo
+    stays the library's; a library that references foo is an error. braze exported foo, so a
+    library's own calls to its foo came to the program's."""
+    if d.name in ctx.dso_undefs:
+        diag.error(f"local symbol `{d.name}' in {d.file.name} is referenced by DSO")
+        return
+    d.visibility = 2                 # STV_HIDDEN: neither exported nor preemptible
+
+
 def _bind_default_version_refs(ctx) -> None:
     """A reference to `foo@V` where an object defines `foo@@V` is a reference to that definition
     (its key is plain `foo`): point the referencing objects at it."""
     symtab = ctx.symtab
+    cfg = ctx.config
     alias = {}
     for key, s in symtab.items():
         if s.rank == STRONG and "@" in key and s.dyn_version is not None and s.dyn_version[1]:
@@ -1168,6 +1181,9 @@ def _bind_default_version_refs(ctx) -> None:
             if d is not None and d.rank == STRONG and d.dyn_version == (s.dyn_version[0], False) and \
                     d.file is not None and not d.file.is_shared and s.file is not None:
                 diag.error(f"duplicate symbol: {key}\n>>> defined at {d.file.name}\n>>> defined at {s.file.name}")
+            elif d is not None and d.file is s.file and d.section is s.section and d.value == s.value and \
+                    d.rank == STRONG and d.dyn_version is None and not cfg.shared and not cfg.export_dynamic:
+                _hide_symver_twin(ctx, d)
             continue
         if s.rank == NONE and "@" in key:
             base, _, ver = key.partition("@")
