@@ -682,9 +682,12 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 _err_gotoff_undefined(obj, s)
             continue
         if t == R_SIZE32 or t == R_SIZE64:
-            if sflags & SHF_ALLOC and ctx.dynamic and is_preemptible(ctx, s):
+            if sflags & SHF_ALLOC and shared and is_preemptible(ctx, s):
                 # bfd: the size of a symbol the loader binds is the size of the definition it binds
-                # (a program's larger copy of a library's array): a dynamic relocation of this type
+                # (a program's larger copy of a library's array): a dynamic relocation of this type.
+                # (An executable's reference keeps the link-time size: bfd's dynamic one there is only
+                # for a library symbol that gets no copy relocation, decided after this scan; braze
+                # does not make it.)
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(t, sec, off, s, None, _addend(raw, rels, i)))
                 if not writable:
