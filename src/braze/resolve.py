@@ -816,6 +816,8 @@ class Reader:
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
         comdat = ctx.comdat
         secs = obj.sections
+        if not self.cfg.relocatable:
+            self._linkonce(obj, secs, comdat)
         for sig, members in obj.comdat_groups:
             owner = comdat.get(sig)
             if owner is None:
@@ -834,6 +836,23 @@ class Reader:
         obj.syms = syms
         if self.warn_pending:
             self._pending_warnings(obj)
+
+    def _linkonce(self, obj, secs, comdat) -> None:
+        """.gnu.linkonce.* sections (the duplicate elimination before COMDAT groups): bfd keeps the
+        first section of each name and discards the later ones, their symbols becoming references
+        to the kept copy (_bfd_elf_section_already_linked). braze kept them all and reported
+        duplicate symbols."""
+        for i, sec in enumerate(secs):
+            if sec is None or sec.name[:14] != ".gnu.linkonce." or sec.group is not None:
+                continue
+            key = "\0linkonce " + sec.name
+            if key in comdat:
+                if self.cfg.print_gc_sections:
+                    obj.discarded_secs = d = getattr(obj, "discarded_secs", None) or {}
+                    d[i] = sec
+                secs[i] = None
+            else:
+                comdat[key] = obj
 
     def _excluded(self, ar) -> bool:
         """--exclude-libs: the archive's base name is listed (with or without `.a`), or ALL is."""
