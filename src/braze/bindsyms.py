@@ -24,7 +24,9 @@ SHN_XINDEX: Final = 0xffff
 STB_LOCAL: Final = 0
 STB_WEAK: Final = 2
 STB_GNU_UNIQUE: Final = 10
+STT_FUNC: Final = 2
 STT_TLS: Final = 6
+STT_GNU_IFUNC: Final = 10
 STV_INTERNAL: Final = 1
 STV_HIDDEN: Final = 2
 MAX_ALIGN: Final = 1 << 32        # (inputs/object.py: larger is corruption)
@@ -146,8 +148,13 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
         if rank > cur or (cur == SHARED and rank >= COMMON):
             if cur == COMMON and rank == WEAK:
                 continue
+            if cur == SHARED and rank == COMMON and library_beats_common(s.file, (None, s.value, s.size, s.type,
+                                                                                 s.bind), True):
+                continue
             if cur == SHARED:
                 lib = (s.type, s.size, s.verneed, s.bind)
+                lib_file: Any = s.file
+                lib_value: int = s.value
                 if lib[2] is not None and types_conflict(info & 0xf, lib[0]):
                     r.library_def_ignored(s)    # (bfd undoes the versioned library's dynamic state)
                 else:
@@ -163,6 +170,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
             if rank == COMMON:
                 s.common_align = value
                 s.large_common = large
+                if cur == SHARED:
+                    common_meets_library(s, lib_file, (None, lib_value, lib[1], lib[0], lib[3]), True)
         elif rank == cur:
             if rank == STRONG:
                 if bind == STB_GNU_UNIQUE or s.bind == STB_GNU_UNIQUE or cfg.z_muldefs:
@@ -222,6 +231,10 @@ def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bo
     loaded: dict[object, Any] = ar.loaded
     n = len(names)
     loaded_any = False
+    # a linked library's non-weak unversioned reference that nothing defines yet loads a member too:
+    # bfd enters a library's undefined symbols in its hash table (a versioned one as name@V)
+    dso_refs: set[str] = r.dso_plain_refs
+    lazy: dict[str, Any] = r.dso_defs
     while True:
         progress = False
         for i in range(n):
@@ -230,7 +243,11 @@ def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bo
                 continue
             s = symtab.get(name)
             if s is None:
-                continue
+                if not dso_refs or name not in dso_refs or name in lazy or name in sdef:
+                    continue
+                s = Symbol(name)
+                symtab[name] = s
+                s.ref_dynamic = True
             off = offsets[i]
             if off in loaded:
                 names[i] = None
@@ -238,7 +255,8 @@ def scan_index(r: Any, ar: Any, symtab: dict[str, Symbol], sdef: set[str]) -> bo
             if s.linker_defined or name in sdef:
                 continue
             rank = s.rank
-            if (rank == NONE and s.ref_strong) or (rank == COMMON and r._member_defines(ar, off, name)):
+            if (rank == NONE and (s.ref_strong or (s.ref_dynamic and name in dso_refs))) or \
+                    (rank == COMMON and r._member_defines(ar, off, name)):
                 r.load_member(ar, off, s)
                 progress = True
         if not progress:
@@ -268,9 +286,14 @@ def bind_shared(so: Any, symtab: dict[str, Symbol], lazy: dict[str, Any]) -> lis
         if rank < SHARED:
             define_shared(s, so, so.row(i))
         elif rank > SHARED:
+            if rank == COMMON and library_beats_common(so, so.row(i), False):
+                define_shared(s, so, so.row(i))
+                continue
             if not merge_library_def(s, so.row(i)):
                 ignored.append(s)
                 continue
+            if rank == COMMON:
+                common_meets_library(s, so, so.row(i), False)
             s.def_dynamic = True
             if not s.obj_hidden:
                 s.dyn_tried = True
@@ -301,6 +324,37 @@ def merge_library_def(s: Symbol, d: Any) -> bool:
         if s.size == 0:
             s.size = d[2]
     return True
+
+
+def library_beats_common(so: Any, d: Any, lib_first: bool) -> bool:
+    """Does a library's definition `d` (a row: value, size, type, binding) take the place of a regular
+    object's common symbol? bfd: yes for a data definition that is not itself a common symbol the
+    library allocated (in initialised data, or of size 0): a common symbol is only a tentative
+    definition (the generic linker's "common overridden by definition"), and the program then
+    imports the library's (a copy relocation). Not a function's, and not a weak one read after the
+    common (read before it, bfd keeps even a weak one)."""
+    t: int = d[3]
+    if t == STT_FUNC or t == STT_GNU_IFUNC or (d[4] == STB_WEAK and not lib_first):
+        return False
+    return not (d[2] > 0 and so.nobits_align(d[1]))
+
+
+def common_meets_library(s: Symbol, so: Any, d: Any, lib_first: bool) -> None:
+    """A common symbol `s` of a regular object and a library's definition `d` (a row: value, size,
+    type, binding) that looks like a common symbol the library allocated: in an allocated NOBITS
+    section, of non-zero size, not a function (and, read after the common, not weak). bfd keeps the
+    symbol common with the larger of the two sizes and alignments (the library's section's), so the
+    program's copy is as large as the library expects (_bfd_elf_merge_symbol)."""
+    t: int = d[3]
+    if d[2] <= 0 or t == STT_FUNC or t == STT_GNU_IFUNC or (not lib_first and d[4] == STB_WEAK):
+        return
+    align: int = so.nobits_align(d[1])
+    if not align:
+        return
+    if d[2] > s.size:
+        s.size = d[2]
+    if align > s.common_align:
+        s.common_align = align
 
 
 def _after_library_def(s: Symbol, obj: Any, lib: tuple) -> None:

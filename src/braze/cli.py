@@ -481,7 +481,9 @@ def _arg_export_dynamic_symbol(c, s, v): c.export_dynamic_symbols.append(("patte
 
 
 @_arg("export-dynamic-symbol-list")
-def _arg_export_dynamic_symbol_list(c, s, v): c.export_dynamic_symbols.append(("file", v))
+def _arg_export_dynamic_symbol_list(c, s, v):
+    c.export_dynamic_symbols.append(("file", v))
+    s.command_files.append((c.export_dynamic_symbols, len(c.export_dynamic_symbols) - 1, len(c.library_paths)))
 
 
 @_arg("exclude-libs")
@@ -904,6 +906,8 @@ def _search_command_files(c: Config, s: _State) -> None:
         item = lst[i]
         if isinstance(item, str):
             lst[i] = find_command_file(item, dirs[:nl])
+        elif isinstance(item, tuple):       # (--export-dynamic-symbol-list: ("file", name))
+            lst[i] = (item[0], find_command_file(item[1], dirs[:nl]))
         else:
             item.value = find_command_file(item.value, dirs[:nl])
 

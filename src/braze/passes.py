@@ -83,6 +83,8 @@ def resolve_symbols(ctx) -> None:
     # linker-defined symbols that are referenced
     from .bindsyms import undefined_and_bounds
     undefined, dso_bounds = undefined_and_bounds(symtab)
+    if ctx.dsos and not cfg.relocatable:
+        _library_only_bounds(ctx, undefined, dso_bounds)
     # bfd (lang_init_start_stop) defines __start_X/__stop_X only when an input section X exists;
     # without one the reference stays undefined (an error in an executable, an import in a shared
     # library).  The sections are searched for the names wanted only, until all are found.
@@ -326,6 +328,41 @@ def _define_defsyms(ctx) -> None:
             s.section, s.value, s.is_abs = ref.section, ref.value + delta, False
         else:
             ctx.defsym_exprs.append((s, ref, delta))    # COMMON or linker-defined: placed later
+
+
+def _library_only_bounds(ctx, undefined: list, dso_bounds: list) -> None:
+    """__start_X/__stop_X that only the linked libraries name, while this link has sections X: bfd
+    (bfd_elf_define_start_stop, for every such X) defines them here too, whether a library merely
+    references one (braze left it to the loader, which found none: "symbol lookup error") or a
+    library defines one (braze bound the other libraries' references to that library's X). Adds
+    them to `undefined` (defined as linker symbols next) and `dso_bounds` (_own_bounds)."""
+    r = getattr(ctx, "reader", None)
+    lazy: dict = getattr(r, "dso_defs", None) or {}
+    symtab = ctx.symtab
+    names: list[str] = []
+    for name in ctx.dso_undefs:
+        if name[:2] == "__" and name not in symtab and name.startswith(("__start_", "__stop_")):
+            names.append(name)
+    for name in lazy:
+        if name[:2] == "__" and name not in symtab and name.startswith(("__start_", "__stop_")):
+            names.append(name)
+    if not names:
+        return
+    wanted: set[str] = set()
+    for name in names:
+        x = name[8:] if name.startswith("__start_") else name[7:]
+        if is_c_identifier(x):
+            wanted.add(x)
+    present = _section_names_present(ctx, wanted) if wanted else wanted
+    for name in names:
+        if (name[8:] if name.startswith("__start_") else name[7:]) not in present or name in symtab:
+            continue
+        s = ctx.sym(name)               # (a library's definition binds now: its rank is SHARED)
+        if s.rank == SHARED:
+            dso_bounds.append(s)
+        else:
+            s.ref_dynamic = True
+            undefined.append((name, s))
 
 
 def _own_bounds(ctx, syms) -> None:

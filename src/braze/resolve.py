@@ -15,7 +15,7 @@ from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
 from .search import canon_sysroot, expand_dir, is_sysrooted, sysroot_prefixed
-from .symbols import NONE, SHARED, COMMON, WEAK
+from .symbols import NONE, SHARED, COMMON, WEAK, STRONG
 from .bindsyms import bind_globals, bind_shared, first_needed, scan_index, types_conflict, define_shared as _define_shared
 
 TYPE_CHECKING = False
@@ -99,6 +99,7 @@ class Reader:
         self.dropped_libs: list[SharedFile] = []
         ctx.dso_undefs = set()
         self.dso_strong_undefs: dict[str, str] = {}  # non-weak references of the linked libraries (-> which)
+        self.dso_plain_refs: set[str] = set()        # those without a version: archive members may define them
         self.dso_needed: set[str] = set()           # and their DT_NEEDED names
         ctx.script_assigns = []     # (symbol, expression, script path, PROVIDE/HIDDEN kind)
         ctx.early_provides = set()  # PROVIDEs that acted where they appeared (early_assign)
@@ -815,6 +816,8 @@ class Reader:
         obj.is_crtbegin_end = base.startswith(("crtbegin", "crtend"))
         comdat = ctx.comdat
         secs = obj.sections
+        if not self.cfg.relocatable:
+            self._linkonce(obj, secs, comdat)
         for sig, members in obj.comdat_groups:
             owner = comdat.get(sig)
             if owner is None:
@@ -833,6 +836,23 @@ class Reader:
         obj.syms = syms
         if self.warn_pending:
             self._pending_warnings(obj)
+
+    def _linkonce(self, obj, secs, comdat) -> None:
+        """.gnu.linkonce.* sections (the duplicate elimination before COMDAT groups): bfd keeps the
+        first section of each name and discards the later ones, their symbols becoming references
+        to the kept copy (_bfd_elf_section_already_linked). braze kept them all and reported
+        duplicate symbols."""
+        for i, sec in enumerate(secs):
+            if sec is None or sec.name[:14] != ".gnu.linkonce." or sec.group is not None:
+                continue
+            key = "\0linkonce " + sec.name
+            if key in comdat:
+                if self.cfg.print_gc_sections:
+                    obj.discarded_secs = d = getattr(obj, "discarded_secs", None) or {}
+                    d[i] = sec
+                secs[i] = None
+            else:
+                comdat[key] = obj
 
     def _excluded(self, ar) -> bool:
         """--exclude-libs: the archive's base name is listed (with or without `.a`), or ALL is."""
@@ -862,8 +882,11 @@ class Reader:
                 self.undefs_seq += 1
                 break
         dso_undefs.update(so.undefs)
-        for name, _v in so.strong_undefs:
+        plain = self.dso_plain_refs
+        for name, vidx in so.strong_undefs:
             self.dso_strong_undefs.setdefault(name, so.name)
+            if vidx <= 1:
+                plain.add(name)
         self.dso_needed.update(so.needed)
         ignored = self.lib_conflicts
         for name in so.undefs:
@@ -1153,12 +1176,36 @@ def _is_number(text: str) -> bool:
     return scan_vma(text) is not None
 
 
+def _hide_symver_twin(ctx, d) -> None:
+    """An executable's plain `foo` that `.symver foo,foo@V` also names (same object, same place):
+    bfd makes foo an alias of foo@V and hides it (elf_link_add_object_symbols), and a hidden version
+    is local to an executable, so the program's own references bind here while a library's foo
+    stays the library's; a library that references foo is an error. braze exported foo, so a
+    library's own calls to its foo came to the program's."""
+    if d.name in ctx.dso_undefs:
+        diag.error(f"local symbol `{d.name}' in {d.file.name} is referenced by DSO")
+        return
+    d.visibility = 2                 # STV_HIDDEN: neither exported nor preemptible
+
+
 def _bind_default_version_refs(ctx) -> None:
     """A reference to `foo@V` where an object defines `foo@@V` is a reference to that definition
     (its key is plain `foo`): point the referencing objects at it."""
     symtab = ctx.symtab
+    cfg = ctx.config
     alias = {}
     for key, s in symtab.items():
+        if s.rank == STRONG and "@" in key and s.dyn_version is not None and s.dyn_version[1]:
+            # a hidden foo@V and a default foo@@V defined (bfd: "multiple definition of `foo@V'"; braze
+            # wrote both, two definitions of one version in .dynsym)
+            d = symtab.get(key.partition("@")[0])
+            if d is not None and d.rank == STRONG and d.dyn_version == (s.dyn_version[0], False) and \
+                    d.file is not None and not d.file.is_shared and s.file is not None:
+                diag.error(f"duplicate symbol: {key}\n>>> defined at {d.file.name}\n>>> defined at {s.file.name}")
+            elif d is not None and d.file is s.file and d.section is s.section and d.value == s.value and \
+                    d.rank == STRONG and d.dyn_version is None and not cfg.shared and not cfg.export_dynamic:
+                _hide_symver_twin(ctx, d)
+            continue
         if s.rank == NONE and "@" in key:
             base, _, ver = key.partition("@")
             d = symtab.get(base)

@@ -681,7 +681,19 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 # this link; an undefined (also weak) symbol or a library's is refused
                 _err_gotoff_undefined(obj, s)
             continue
-        if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_SIZE32, R_SIZE64, R_TLSDESC_CALL, R_NONE):
+        if t == R_SIZE32 or t == R_SIZE64:
+            if sflags & SHF_ALLOC and shared and is_preemptible(ctx, s):
+                # bfd: the size of a symbol the loader binds is the size of the definition it binds
+                # (a program's larger copy of a library's array): a dynamic relocation of this type.
+                # (An executable's reference keeps the link-time size: bfd's dynamic one there is only
+                # for a library symbol that gets no copy relocation, decided after this scan; braze
+                # does not make it.)
+                _need(ctx, s, NEEDS_DYNSYM)
+                rela_dyn.relocs.append(_DynReloc(t, sec, off, s, None, _addend(raw, rels, i)))
+                if not writable:
+                    _textrel(ctx, sec, obj, s)
+            continue
+        if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_TLSDESC_CALL, R_NONE):
             continue
         raise LinkError(f"{obj.name}:({sec.name}+0x{off:x}): unsupported relocation type {t}")
 
@@ -1762,7 +1774,7 @@ class X86_64(Target):
     R_COPY = R_COPY
     R_GLOB_DAT = R_GLOB_DAT
     ifunc_reloc_class = True
-    symbolic_dyn_widths = {R_64: 8, R_PC64: 8, R_PC32: 4, R_PC16: 2, R_PC8: 1}
+    symbolic_dyn_widths = {R_64: 8, R_PC64: 8, R_PC32: 4, R_PC16: 2, R_PC8: 1, R_SIZE32: 4, R_SIZE64: 8}
     R_JUMP_SLOT = R_JUMP_SLOT
     R_RELATIVE = R_RELATIVE
     R_IRELATIVE = R_IRELATIVE

@@ -190,6 +190,16 @@ class SharedFile:
             c = self._cols = tuple(memoryview(b).cast(t) for b, t in zip(self.def_cols, DEF_COLUMNS))
         return c
 
+    def nobits_align(self, addr: int) -> int:
+        """The alignment of the allocated SHT_NOBITS section holding `addr` (a definition there looks
+        like a common symbol the library allocated: bfd's NEWDYNCOMMON/OLDDYNCOMMON), else 0. Read
+        from the section headers only for the rare symbol that is common in an object too."""
+        _ehdr, shdrs, _ = read_headers(self.view, self.error, ET_DYN, self.target)
+        for sh in shdrs:
+            if sh[1] == 8 and sh[2] & 2 and sh[3] <= addr < sh[3] + sh[5]:     # SHT_NOBITS, SHF_ALLOC
+                return max(1, sh[8])
+        return 0
+
     def row(self, i: int) -> tuple:
         """Definition `i` as (name, value, size, type, bind, shndx, version, hidden, visibility, other
         st_other bits): a library definition's shape wherever symbols bind to one (the same tuple on
