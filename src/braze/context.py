@@ -27,6 +27,8 @@ class Context:
         # plain name -> the foo@V symbol it stands for: what -e, --require-defined and --defsym find
         # by that name, as bfd's indirect symbol
         self.symver_alias_of: dict = {}
+        # sections that start a PT_LOAD because their alignment skips a page (layout._aligned_start)
+        self.align_splits: set = set()
         self.large_common_seen = False   # an object has a global large common symbol (Target.large_common_shndx)
         self.verdefs: list = []       # [(name, parent names)]: .gnu.version_d, index 1 = base
         self.verdef_weak: set = set()     # names of the verdefs flagged VER_FLG_WEAK

@@ -461,6 +461,12 @@ def _segments(ctx, chunks, splits=frozenset()):
     if loads and loads[0].flags != PF_R and cfg.separate_code:
         # headers need a read-only segment of their own
         loads.insert(0, Segment(PT_LOAD, PF_R, cfg.load_align))
+    for seg in loads:
+        # bfd's assign_file_positions_for_load_sections: a section aligned beyond the page size
+        # makes that alignment the PT_LOAD's p_align (the loader then maps it so aligned)
+        big = max([c.align for c in seg.chunks] + [0])
+        if big > seg.align and big >= cfg.max_page_size:
+            seg.align = big
     segs.extend(loads)
     if syn.dynamic is not None:
         s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
@@ -620,6 +626,18 @@ def _place(fixed, c, a, prev_end, first_in_seg, new_splits, page):
     return f
 
 
+def _aligned_start(ctx, c, prev_end: int, first_in_seg: bool, new_splits) -> int:
+    """A section's address after `prev_end`. bfd's map_sections_to_segments starts a new PT_LOAD
+    at a section that would leave a whole page of the segment unused (one aligned beyond the page
+    size): noted in `new_splits` and ctx.align_splits (_assign_loads starts that segment there)."""
+    a = align_up(prev_end, c.align)
+    page = ctx.config.max_page_size
+    if not first_in_seg and new_splits is not None and align_up(prev_end, page) < align_up(a, page):
+        new_splits.add(c)
+        ctx.align_splits.add(c)
+    return a
+
+
 def _segment_start(fixed, c, prev_end, new_splits, page, overlap_ok=False):
     """A fixed section that begins a PT_LOAD of other permissions. bfd puts a section sharing a page
     with the previous one into that one's segment whatever its flags (a merged R+X segment); braze
@@ -718,11 +736,19 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)), 8)
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
-        elif not rw:
-            addr = _segment_start(fixed, c0, addr, new_splits, page, li == 1 and hdr_paddr is not None) \
-                if c0 in fixed else align_up(addr, page)
+        elif c0 is not None and c0 in ctx.align_splits and c0 not in fixed:
+            # (a PT_LOAD that a section aligned beyond the page size starts: _aligned_start)
+            addr = align_up(addr, c0.align)
             seg.vaddr = addr
-            seg.offset = addr - base if not fixed else file_end + ((addr - file_end) % page)
+            seg.offset = file_end + ((addr - file_end) % seg.align)
+        elif not rw:
+            # (a first section aligned beyond the page size starts the segment: bfd's p_vaddr is its
+            # first section's address)
+            addr = _segment_start(fixed, c0, addr, new_splits, page, li == 1 and hdr_paddr is not None) \
+                if c0 in fixed else align_up(addr, max(page, c0.align if c0 is not None else 1))
+            seg.vaddr = addr
+            seg.offset = addr - base if not fixed and seg.align <= page else \
+                file_end + ((addr - file_end) % max(page, seg.align))
         else:
             r_end = addr
             if cfg.separate_code and li and loads[li - 1].flags & PF_X and not loads[li - 1].flags & PF_W:
@@ -765,7 +791,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                     # previous one starts a PT_LOAD of its own, as bfd's, _place)
                     a = _place(fixed, c, a, a, i == 0, new_splits, page)
                 else:
-                    a = align_up(a, c.align)
+                    a = _aligned_start(ctx, c, a, i == 0, new_splits)
                 c.addr = a
                 c.offset = seg.offset + (a - seg.vaddr)
                 a += c.size
@@ -977,7 +1003,7 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
         if fixed and c in fixed:
             a = _place(fixed, c, a, a, c is seg.chunks[0], new_splits, cfg.max_page_size)
         else:
-            a = align_up(a, c.align)
+            a = _aligned_start(ctx, c, a, c is seg.chunks[0], new_splits)
         if places is not None:
             places.append((c, a))
         if not dry:
