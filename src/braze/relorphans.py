@@ -73,6 +73,11 @@ def add_data(out) -> None:
         out.bflags |= HAS_CONTENTS | ALLOC | LOAD
 
 
+def _exact(lf: int, differ: int) -> bool:
+    """lang_output_section_find_by_flags' exact match: no flag that matters differs."""
+    return not differ & _EXACT
+
+
 class Stmt:
     """An output section statement of bfd's list (the script's, then the orphans' inserted)."""
     __slots__ = ("name", "out", "flags", "addr", "align")
@@ -215,15 +220,7 @@ class Placer:
 
     def _find_by_flags(self, sf: int, typ: int, match: bool):
         """lang_output_section_find_by_flags: (statement, whether it matched exactly)."""
-        found = None
-        for st in self.stmts[1:]:
-            lf = st.flags
-            if st.out is not None:
-                lf = st.out.bflags if st.out.bflags >= 0 else 0
-                if match and st.out.etype != typ:
-                    continue
-            if not (lf ^ sf) & _EXACT:
-                found = st
+        found = self._last(sf, typ, match, _exact)
         if found is not None:
             return found, True
         if sf & CODE and sf & ALLOC:
