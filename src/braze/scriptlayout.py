@@ -1485,7 +1485,8 @@ _ARRAY_TYPES = {".init_array": 14, ".fini_array": 15, ".preinit_array": 16}
 
 # bfd's table of special ELF section names (elf.c special_sections, after the target's own): an
 # output section no input section made takes its header flags and type: NOTE, an array type, or
-# NOBITS (when data fills it, bfd warns and makes it PROGBITS). (name, how it matches: 0 exactly, 1 as NAME or NAME.suffix, 2 as a prefix; type; flags),
+# NOBITS (when data fills it, bfd warns and makes it PROGBITS). (name, how it matches: 0 exactly,
+# 1 as NAME or NAME.suffix, 2 as a prefix; type; flags),
 # the first match wins. Types braze does not give such a section (HASH, RELA...) are left out.
 _AW, _AX = SHF_ALLOC | SHF_WRITE, SHF_ALLOC | SHF_EXECINSTR
 _SPECIAL_SECTIONS = (
