@@ -120,7 +120,10 @@ def test_gdb_reads_zstd_as_bfds(build):
         exe = _link(build, ln, how)
         p = subprocess.run(["gdb", "-nx", "-batch", *[a for c in cmds for a in ("-ex", c)], exe],
                            capture_output=True, text=True, env=tool_env(), timeout=120, cwd=exe.parent)
-        out[(ln, how)] = re.sub(r"\[Inferior 1 \(process \d+\)[^\]]*\]|process \d+", "", p.stdout)
+        text = re.sub(r"\[Inferior 1 \(process \d+\)[^\]]*\]|process \d+", "", p.stdout)
+        # (stack addresses move with the length of the program's path, which differs per linker
+        # and per checkout: not the linker's doing)
+        out[(ln, how)] = re.sub(r"0x7ff[0-9a-f]{9}\b", "0x7ff(stack)", text)
     ref = out[("bfd", "zstd")]
     assert "struct record *next;" in ref and 'first' in ref, f"harness: gdb did not read bfd's output:\n{ref}"
     assert out[("test", "zstd")] == ref
