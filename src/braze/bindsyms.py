@@ -74,7 +74,7 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                 name = name[7:]
         ver: Any = None
         if "@" in name:
-            name, ver = split_symver(name, shndx != SHN_UNDEF)
+            name, ver = split_symver(name, shndx != SHN_UNDEF, cfg.relocatable)
             r.ctx.has_symver = True
         s = symtab.get(name)
         if s is None:
@@ -179,9 +179,10 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
                 if (obj.just_syms or getattr(s.file, "just_syms", False)) and \
                         not cfg.disable_multiple_abs_defs:
                     continue        # bfd: no multiple definition with a --just-symbols one
-                if s.file is obj and (s.section is sec and s.value == value or
-                                      (ver is None and s.dyn_version is None)):
-                    continue
+                if s.file is obj and (ver is None) == (s.dyn_version is None) and \
+                        (ver is None or s.section is sec and s.value == value):
+                    continue        # (one name twice in an object; plain foo beside its own foo@@V
+                    #                  is bfd's "multiple definition of foo" even at one place)
                 diag.error(f"duplicate symbol: {diag.demangle(name)}\n>>> defined at {s.file.name}\n"
                            f">>> defined at {obj.name}")
             elif rank == COMMON:
@@ -447,16 +448,21 @@ def vis_merge(a: int, b: int) -> int:
     return min(a, b)
 
 
-def split_symver(name: str, defined: bool) -> tuple[str, Any]:
+def split_symver(name: str, defined: bool, relocatable: bool = False) -> tuple[str, Any]:
     """A .symver name from an object: a default-version definition `foo@@V` (or `foo@@@V`) is the
     definition of plain `foo`; a hidden one `foo@V` stays a symbol of its own, and so does any versioned
-    reference (it binds only to that version). Returns (symbol table key, (version, hidden) or None)."""
+    reference (it binds only to that version). In a -r link bfd makes no default-version alias:
+    `foo@@V` stays a name of its own, which references to `foo@V` reach and plain `foo` does not (it
+    is keyed `foo@V` and written back as `foo@@V`). Returns (symbol table key, (version, hidden) or
+    None)."""
     base, _, ver = name.partition("@")
     default = ver.startswith("@")
     ver = ver.lstrip("@")
     if not defined:
         return base + "@" + ver, None
     if default:
+        if relocatable:
+            return base + "@" + ver, (ver, False)
         return base, (ver, False)
     return name, (ver, True)
 

@@ -930,7 +930,8 @@ class _Relocatable:
                         shndx = SHN_ABS         # --defsym x=sym+N: bfd lists it as absolute
                 ent = (add(name), (bind << 4) | s.type, s.visibility, shndx, value, s.size)
             if s.dyn_version is not None and not s.dyn_version[1]:
-                ent = (add(f"{name}@@{s.dyn_version[0]}"),) + ent[1:]     # as the object named it
+                base = name.partition("@")[0]                   # (keyed foo@V: see split_symver)
+                ent = (add(f"{base}@@{s.dyn_version[0]}"),) + ent[1:]     # as the object named it
             self.global_idx[id(s)] = len(syms)
             syms.append(ent)
         self.syms = syms
