@@ -116,6 +116,9 @@ def is_preemptible(ctx, s: Symbol) -> bool:
     if r == NONE and not s.linker_defined:
         if not ctx.dynamic or ctx.static_pie or s.visibility != STV_DEFAULT:
             return False    # bfd: an undefined (weak) symbol with non-default visibility is 0 in this module
+        cfg = ctx.config
+        if cfg.no_dynamic_linker and not cfg.shared and not s.ref_strong:
+            return False    # an executable without interpreter (bfd: no PLT/GOT/.dynsym for it): weak is 0
         return not (ctx.weak_zero and id(s) in ctx.weak_zero)   # an executable's weak undefined bfd sets to 0
     if not ctx.config.shared:
         return False

@@ -1356,8 +1356,6 @@ _Z_FLAGS = {
     "muldefs": ("z_muldefs", True),
     "nocopyreloc": ("z_nocopyreloc", True),
     "unique-symbol": ("z_unique_symbol", True), "nounique-symbol": ("z_unique_symbol", False),
-    "dynamic-undefined-weak": ("dynamic_undefined_weak", True),
-    "nodynamic-undefined-weak": ("dynamic_undefined_weak", False),
     "common": ("z_common", True), "nocommon": ("z_common", False),
     "start-stop-gc": ("start_stop_gc", True), "nostart-stop-gc": ("start_stop_gc", False),
     "combreloc": ("z_combreloc", True), "nocombreloc": ("z_combreloc", False),

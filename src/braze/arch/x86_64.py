@@ -779,7 +779,7 @@ def finish_weak_undefined(ctx) -> None:
     .dynsym entry even so. A data pointer gets R_X86_64_64 in a PIE when the symbol stays dynamic; a
     non-PIE gets the R_X86_64_NONE bfd leaves in the slot it reserved for it."""
     cfg = ctx.config
-    dyn_weak = cfg.dynamic_undefined_weak
+    dyn_weak = False if cfg.no_dynamic_linker else cfg.dynamic_undefined_weak   # (no loader to bind them)
     zero = ctx.weak_zero
     for s, state in ctx.weak_refs.values():
         if s.rank != NONE or s.ref_strong:
@@ -1806,6 +1806,9 @@ class X86_64(Target):
             if given:
                 raise LinkError(f"option {opt} is not supported for x86-64 (an aarch64 option)")
         self.warn_foreign_z(cfg)
+        if cfg.dynamic_undefined_weak and cfg.no_dynamic_linker and not cfg.shared and not cfg.relocatable:
+            diag.warn("-z dynamic-undefined-weak ignored")     # (no loader to bind them: they are 0)
+            cfg.dynamic_undefined_weak = None
 
     @staticmethod
     def z_option(cfg, kw: str) -> bool:
@@ -1838,6 +1841,8 @@ class X86_64(Target):
             cfg.indirect_extern_access = int(kw == "indirect-extern-access")
         elif kw == "noextern-protected-data":
             pass        # (measured: bfd 2.40's x86-64 output is the same with it; protected data binds locally)
+        elif kw == "dynamic-undefined-weak" or kw == "nodynamic-undefined-weak":
+            cfg.dynamic_undefined_weak = kw == "dynamic-undefined-weak"   # (aarch64 bfd only warns)
         elif kw.startswith("x86-64-"):
             if kw not in ISA_LEVELS:
                 raise LinkError(f"invalid x86-64 ISA level: {kw}")
