@@ -1381,6 +1381,11 @@ def _check_nocrossrefs(ctx, lists) -> None:
     diag.check_errors()
 
 
+# bfd's elf_action_discarded: these may refer to discarded code without complaint (an FDE of a
+# discarded function is dropped; an LSDA's entry for it is dead)
+_DISCARD_EXEMPT = (".eh_frame", ".gcc_except_table")
+
+
 def _check_discarded_refs(ctx, st) -> None:
     """bfd's error for a kept allocated section that refers to a symbol /DISCARD/ (or
     --orphan-handling=discard) removed (a COMDAT or --gc-sections removal is not this; only the
@@ -1403,7 +1408,8 @@ def _check_discarded_refs(ctx, st) -> None:
         syms = obj.syms
         fg = obj.first_global
         for sec in secs:
-            if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size:
+            if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size or \
+                    sec.name in _DISCARD_EXEMPT:
                 continue
             for _off, info, _a in sec.relocs:
                 idx = info >> 32
