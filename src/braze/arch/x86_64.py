@@ -351,6 +351,9 @@ class _ScanState:
         # a global IFUNC's address taken (PC32, PC64, 32, 32S) outside a shared object: bfd's pointer
         # equality, which clears an input-given indirect-access property bit (finish_properties)
         self.ifunc_addr_taken: bool = False
+        # an executable's SIZE32/SIZE64 relocations against a library's symbol (type, section, offset,
+        # symbol, addend): dynamic unless the symbol is copied or gets a canonical PLT entry
+        self.exe_size_relocs: list[tuple[int, InputSection, int, Symbol, int]] = []
 
 
 def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
@@ -685,13 +688,15 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if sflags & SHF_ALLOC and shared and is_preemptible(ctx, s):
                 # bfd: the size of a symbol the loader binds is the size of the definition it binds
                 # (a program's larger copy of a library's array): a dynamic relocation of this type.
-                # (An executable's reference keeps the link-time size: bfd's dynamic one there is only
-                # for a library symbol that gets no copy relocation, decided after this scan; braze
-                # does not make it.)
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(t, sec, off, s, None, _addend(raw, rels, i)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
+            elif sflags & SHF_ALLOC and s.rank == SHARED and not shared:
+                # an executable's: dynamic too, unless the symbol gets a copy relocation or a canonical
+                # PLT entry (then its size is this link's): decided by finish_scan, after allocation
+                _need(ctx, s, NEEDS_DYNSYM)
+                st.exe_size_relocs.append((t, sec, off, s, _addend(raw, rels, i)))
             continue
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_TLSDESC_CALL, R_NONE):
             continue
@@ -750,9 +755,18 @@ def _err_ifunc(obj, t: int, s: Symbol) -> None:
 
 
 def finish_scan(ctx) -> None:
-    """bfd's error for a reference to an IFUNC from an executable's writable data that no other
-    reference gives a PLT entry (_scan_ifunc)."""
+    """An executable's SIZE relocations against library symbols that stay dynamic (bfd: those with no
+    copy relocation or canonical PLT entry, known only after allocation); bfd's error for a reference
+    to an IFUNC from an executable's writable data that no other reference gives a PLT entry
+    (_scan_ifunc)."""
     st: _ScanState | None = getattr(ctx, "x86_scan", None)
+    if st is not None and st.exe_size_relocs:
+        relocs = ctx.syn.rela_dyn.relocs
+        for t, sec, off, s, addend in st.exe_size_relocs:
+            if not (s.copyrel or s.canonical_plt):
+                relocs.append(_DynReloc(t, sec, off, s, None, addend))
+                _textrel(ctx, sec, sec.file, s)
+        diag.check_errors()
     if st is not None and st.ifunc_wants_plt:
         for obj, t, s in st.ifunc_wants_plt:
             if id(s) not in st.ifunc_plt:
