@@ -20,11 +20,12 @@ from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_
                    GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
                    GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
-                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
+                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, STV_PROTECTED, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
                    SHN_ABS)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..address import local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt
+from ..address import (local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt,
+                       _symbolic_bind)
 from .common import _need, _VIS_WORD, _copy_or_cplt, _textrel, _discarded_value
 from ..symbols import Symbol, ScriptDefs
 from ..relvalues import (u32 as _u32, u64 as _u64, s64 as _s64, rela_bytes, RawRelas,
@@ -321,6 +322,14 @@ def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
     return k + ABS_BIT if s.is_abs else k
 
 
+def _protected_symbolic(ctx, s: Symbol) -> bool:
+    """bfd's R_X86_64_64 against a library's exported protected definition: a symbolic dynamic
+    relocation (R_X86_64_64 naming it), not RELATIVE, unless -Bsymbolic (or -Bsymbolic-functions, a
+    dynamic list) binds it here as it would a default-visibility one."""
+    return bool(s.export) and not s.hidden_local and not s.linker_defined and s.bind != STB_LOCAL and \
+        not _symbolic_bind(ctx, s)
+
+
 def _addend(raw: bytes, rels: list[tuple[int, int, int]] | None, i: int) -> int:
     return _s64(raw, i * 24 + 16) if rels is None else rels[i][2]
 
@@ -566,7 +575,11 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, _addend(raw, rels, i)))
                 _textrel(ctx, sec, obj, s)
             elif act == BASEREL:
-                rela_dyn.relocs.append(_RelativeReloc((sec, off, s, _addend(raw, rels, i))))
+                if shared and s.visibility == STV_PROTECTED and _protected_symbolic(ctx, s):
+                    _need(ctx, s, NEEDS_DYNSYM)
+                    rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, _addend(raw, rels, i)))
+                else:
+                    rela_dyn.relocs.append(_RelativeReloc((sec, off, s, _addend(raw, rels, i))))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
             elif act == ASSIGNED_REL:
