@@ -179,7 +179,10 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int
 
 
 def _in_large_section(s: Symbol) -> bool:
-    """Whether `s` is defined in an input section flagged SHF_X86_64_LARGE."""
+    """Whether `s` is defined in an input section flagged SHF_X86_64_LARGE, or is a large common
+    (SHN_X86_64_LCOMMON: bfd's LARGE_COMMON section in .lbss is flagged so too)."""
+    if s.large_common and s.rank == COMMON:
+        return True
     sec: Any = s.section
     if sec is None:
         return False
