@@ -231,6 +231,15 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+def _err_pde_abs32(obj, t, s):
+    """bfd's error (and its final line) for an R_X86_64_32/32S/16/8 in a position-dependent
+    executable's writable data against a library's symbol: no copy relocation, and a dynamic one
+    would not fit the word."""
+    diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(_versioned_name(s))}' can not be "
+               f"used when making a PDE object; recompile with -fPIE")
+    diag.error("failed to set dynamic section sizes: bad value")
+
+
 def _versioned_name(s) -> str:
     """A library's symbol as bfd names it in messages: with the version of its definition there."""
     if s.rank == SHARED:
@@ -246,7 +255,7 @@ def _err_nocopyreloc(ctx, obj, sec, off, t, s):
     32-bit text relocation that overflows at run time (a library's data is above 4 GiB), so braze
     refuses that link."""
     if t == R_PC32 and not ctx.config.pic:
-        diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(s.name)}' can not be "
+        diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(_versioned_name(s))}' can not be "
                    f"used when making a PDE object; recompile with -fPIE")
         return
     why = "-z nocopyreloc" if ctx.config.z_nocopyreloc else "-z indirect-extern-access (no copy relocation)"
@@ -363,6 +372,9 @@ class _ScanState:
         # a global IFUNC's address taken (PC32, PC64, 32, 32S) outside a shared object: bfd's pointer
         # equality, which clears an input-given indirect-access property bit (finish_properties)
         self.ifunc_addr_taken: bool = False
+        # bfd's error for a position-dependent executable's 32-bit word in writable data against a
+        # library's symbol is reported once (it stops at the first)
+        self.pde_abs32_refused: bool = False
         # an executable's SIZE32/SIZE64 relocations against a library's symbol (type, section, offset,
         # symbol, addend): dynamic unless the symbol is copied or gets a canonical PLT entry
         self.exe_size_relocs: list[tuple[int, InputSection, int, Symbol, int]] = []
@@ -624,7 +636,12 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
             act = abs32_row[(IMPORT if s.rank == SHARED else ASSIGNED if type(s.file) is ScriptDefs else LOCAL)
                             + (ABS_BIT if s.is_abs else 0)]
-            if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
+            if act == COPY_OR_CPLT and writable:
+                # bfd: writable data gets a dynamic relocation, not a copy, and a 32-bit one is refused
+                if not st.pde_abs32_refused:
+                    st.pde_abs32_refused = True
+                    _err_pde_abs32(obj, t, s)
+            elif act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
                 _err_nocopyreloc(ctx, obj, sec, off, t, s)
             elif act == COPY_OR_CPLT:
                 _copy_or_cplt(ctx, s)
