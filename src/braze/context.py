@@ -73,6 +73,8 @@ class Context:
         self.tls_align = 1
         self.tp = 0
         self.textrel = False
+        self.textrel_note = False     # "creating DT_TEXTREL" to print (arch.common.textrel_notes)
+        self.ifunc_dynrel = False     # an IFUNC defined here has a data pointer's dynamic relocation
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False

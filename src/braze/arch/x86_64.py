@@ -560,6 +560,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 if pic or dynamic:
                     if pic:
                         rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, _addend(raw, rels, i)))
+                        ctx.ifunc_dynrel = True
                         _textrel(ctx, sec, obj, s)
                     elif writable and not sec.flags & SHF_EXECINSTR:
                         ctx.ifunc_data_relocs.append((sec, off, s, _addend(raw, rels, i)))
@@ -588,6 +589,8 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             elif act == DYN:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, _addend(raw, rels, i)))
+                if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                    ctx.ifunc_dynrel = True     # (a library's preemptible IFUNC: textrel_notes)
                 _textrel(ctx, sec, obj, s)
             elif act == BASEREL:
                 if shared and s.visibility == STV_PROTECTED and _protected_symbolic(ctx, s):
