@@ -17,6 +17,7 @@ class Context:
         self.target = target_for_emulation(config.emulation) if config.emulation else default_target()
         self.objs: list = []          # ObjectFiles in load order (archive members when loaded)
         self.dsos: list = []          # SharedFiles that stay in the link
+        self.dso_audits: list[str] = []   # the DT_AUDIT of each library given to the link (DT_DEPAUDIT)
         self.symtab: dict[str, Symbol] = {}
         self.comdat: dict[str, object] = {}
         self.mmaps: list = []
@@ -72,6 +73,8 @@ class Context:
         self.tls_align = 1
         self.tp = 0
         self.textrel = False
+        self.textrel_note = False     # "creating DT_TEXTREL" to print (arch.common.textrel_notes)
+        self.ifunc_dynrel = False     # an IFUNC defined here has a data pointer's dynamic relocation
         self.static_tls = False
         self.merged = {}
         self.lib_init_added = False

@@ -102,6 +102,7 @@ VER_FLG_BASE = 1
 NT_GNU_ABI_TAG, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0 = 1, 3, 5
 NT_FDO_PACKAGING_METADATA = 0xcafe1a7e
 GNU_PROPERTY_STACK_SIZE = 1
+GNU_PROPERTY_NO_COPY_ON_PROTECTED = 2     # no data: kept when any object has it (generic)
 # the generic ranges every machine merges (AND: all inputs must have the bit; OR: any input), and the
 # one property of the OR range in use: GNU_PROPERTY_1_NEEDED (bit 0: indirect external access)
 GNU_PROPERTY_UINT32_AND_LO, GNU_PROPERTY_UINT32_AND_HI = 0xb0000000, 0xb0007fff

@@ -959,6 +959,8 @@ def allocate_got_plt(ctx) -> None:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
         eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *ctx.eh_dyn)
     ctx.target.finish_scan(ctx)
+    from .arch.common import textrel_notes
+    textrel_notes(ctx)
 
 
 def _allocate(ctx) -> None:
@@ -1173,6 +1175,8 @@ def _allocate(ctx) -> None:
                  if not has_plt(s) and sec.out is not None]
     if dyn:
         rela_dyn.relocs.extend(data_irel)
+        if data_irel:
+            ctx.ifunc_dynrel = True
     else:
         rela_plt.relocs.extend(data_irel)
     for i, s in enumerate(plt.syms):

@@ -1,7 +1,8 @@
 """The generic GNU property ranges of .note.gnu.property, merged as bfd 2.40 merges them on every
 machine: GNU_PROPERTY_UINT32_AND (0xb0000000-0xb0007fff: kept when every object has it, ANDed) and
 GNU_PROPERTY_UINT32_OR (0xb0008000-0xb000ffff: ORed), whose one property in use is
-GNU_PROPERTY_1_NEEDED (bit 0: the object needs indirect external access, gcc -mno-direct-extern-access).
+GNU_PROPERTY_1_NEEDED (bit 0: the object needs indirect external access, gcc -mno-direct-extern-access);
+and GNU_PROPERTY_NO_COPY_ON_PROTECTED (no data), kept when any object has it.
 
 As bfd: the first object's properties take in each other object's in load order (objects without a
 note included); a property that merges to 0 is removed (an OR one with value 0 is kept only when no
@@ -11,7 +12,7 @@ stays, with 0)."""
 from __future__ import annotations
 
 from .elf import (GNU_PROPERTY_UINT32_AND_HI, GNU_PROPERTY_UINT32_OR_LO, GNU_PROPERTY_UINT32_OR_HI,
-                  GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS)
+                  GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS, GNU_PROPERTY_NO_COPY_ON_PROTECTED)
 
 
 def is_generic(t: int) -> bool:
@@ -25,6 +26,8 @@ def is_generic_or(t: int) -> bool:
 def merge_step(t: int, a: int | None, b: int | None) -> int | None:
     """The merged value of generic property T from A (merged so far) and B (the next object's; None:
     absent); None: the property is removed (or stays absent)."""
+    if t == GNU_PROPERTY_NO_COPY_ON_PROTECTED:
+        return None if a is None and b is None else 0      # (no data: kept when any object has it)
     if is_generic_or(t):
         if a is None:
             return b if b else None

@@ -412,6 +412,8 @@ class Reader:
                 if not so.has_soname:
                     so.soname = needed_name or path
                 self.dso_paths[real] = so
+                if so.audit:        # (bfd: every library given to the link, --as-needed or not)
+                    self.ctx.dso_audits.append(so.audit)
                 old = self.sonames.get(so.soname)
                 if old is not None:
                     if old.is_alive or as_needed:

@@ -2731,10 +2731,26 @@ def layout(ctx) -> None:
     _file_offsets(ctx, chunks_final, segs, nph)
     eh = ctx.symtab.get("__ehdr_start")
     if not ctx.hdr_loaded and eh is not None and eh.linker_defined:
-        # bfd defines __ehdr_start only when a PT_LOAD maps the ELF header (-N/-n never do)
+        # bfd defines __ehdr_start only when a PT_LOAD maps the ELF header (-N/-n never do); only
+        # weak references: it stays undefined, 0 (and out of .symtab)
         from .passes import _undefined_uses
-        refs = _undefined_uses(ctx, [eh]).get(id(eh))
-        if refs:
+        refs = _undefined_uses(ctx, [eh]).get(id(eh)) if eh.ref_strong else None
+        if not eh.ref_strong:
+            eh.linker_defined = False
+            eh.visibility = 0
+            eh.section = None
+            eh.value = 0
+            tab = next((t for t in tabs if t.name == ".symtab"), None)
+            if tab is not None:
+                # out of the table built above (a linker local): the file offsets after it move
+                n = len(tab.locals) + len(tab.globals)
+                tab.locals = [e for e in tab.locals if not any(x is eh for x in e)]
+                tab.globals = [e for e in tab.globals if e[1] is not eh]
+                if len(tab.locals) + len(tab.globals) != n:
+                    for t in tabs:
+                        t.update_size(ctx)
+                    _file_offsets(ctx, chunks_final, segs, nph)
+        elif refs:
             raise LinkError("\n".join(["undefined symbol: __ehdr_start"] +
                                        [f">>> referenced by {w}" for w in refs[:3]] +
                                        ([">>> referenced by more places"] if len(refs) > 3 else [])))

@@ -37,8 +37,21 @@ def _textrel(ctx, sec, obj, s):
             elif ctx.config.textrel_warn or ctx.config.textrel_warn is None and ctx.target.textrel_warn:
                 diag.warn(f"{obj.name}: warning: relocation against `{name}' in read-only section `{sec.name}'",
                           located=True)      # (bfd's form: the file first)
-                diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else
-                                                         "PIE" if ctx.config.pic else "PDE"))
+                ctx.textrel_note = True     # ("creating DT_TEXTREL": textrel_notes, after the scan)
+
+
+def textrel_notes(ctx) -> None:
+    """After the scan and allocation, as bfd: its warning for a text-relocated output in which an IFUNC
+    defined here has dynamic relocations of its own (a data pointer's; not its GOT/PLT ones), even
+    under -z notext, then "creating DT_TEXTREL"."""
+    if not ctx.textrel or ctx.config.z_text:
+        return
+    if ctx.ifunc_dynrel:
+        diag.warn("GNU indirect functions with DT_TEXTREL may result in a segfault at runtime; recompile with "
+                  + ("-fPIC" if ctx.config.shared else "-fPIE"))
+    if ctx.textrel_note:
+        diag.warn("creating DT_TEXTREL in a " + ("shared object" if ctx.config.shared else
+                                                 "PIE" if ctx.config.pic else "PDE"))
 
 
 def _discarded_value(sec) -> int:

@@ -20,11 +20,12 @@ from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_
                    GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
                    GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
-                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
+                   STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, STV_PROTECTED, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
                    SHN_ABS)
 from ..inputs.object import InputSection
 from ..sections import merged_offset
-from ..address import local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt
+from ..address import (local_sym, sym_addr, plt_addr, is_preemptible, may_be_preemptible, has_plt,
+                       _symbolic_bind)
 from .common import _need, _VIS_WORD, _copy_or_cplt, _textrel, _discarded_value
 from ..symbols import Symbol, ScriptDefs
 from ..relvalues import (u32 as _u32, u64 as _u64, s64 as _s64, rela_bytes, RawRelas,
@@ -178,7 +179,10 @@ def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int
 
 
 def _in_large_section(s: Symbol) -> bool:
-    """Whether `s` is defined in an input section flagged SHF_X86_64_LARGE."""
+    """Whether `s` is defined in an input section flagged SHF_X86_64_LARGE, or is a large common
+    (SHN_X86_64_LCOMMON: bfd's LARGE_COMMON section in .lbss is flagged so too)."""
+    if s.large_common and s.rank == COMMON:
+        return True
     sec: Any = s.section
     if sec is None:
         return False
@@ -227,6 +231,15 @@ def _err_pic(ctx, obj, sec, off, t, s):
                f"`{diag.demangle(s.name)}' can not be used when making {what}{hint}")
 
 
+def _err_pde_abs32(obj, t, s):
+    """bfd's error (and its final line) for an R_X86_64_32/32S/16/8 in a position-dependent
+    executable's writable data against a library's symbol: no copy relocation, and a dynamic one
+    would not fit the word."""
+    diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(_versioned_name(s))}' can not be "
+               f"used when making a PDE object; recompile with -fPIE")
+    diag.error("failed to set dynamic section sizes: bad value")
+
+
 def _versioned_name(s) -> str:
     """A library's symbol as bfd names it in messages: with the version of its definition there."""
     if s.rank == SHARED:
@@ -242,7 +255,7 @@ def _err_nocopyreloc(ctx, obj, sec, off, t, s):
     32-bit text relocation that overflows at run time (a library's data is above 4 GiB), so braze
     refuses that link."""
     if t == R_PC32 and not ctx.config.pic:
-        diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(s.name)}' can not be "
+        diag.error(f"{obj.name}: relocation {rname(t)} against symbol `{diag.demangle(_versioned_name(s))}' can not be "
                    f"used when making a PDE object; recompile with -fPIE")
         return
     why = "-z nocopyreloc" if ctx.config.z_nocopyreloc else "-z indirect-extern-access (no copy relocation)"
@@ -321,6 +334,14 @@ def _sym_kind(ctx, s: Symbol, shared: bool) -> int:
     return k + ABS_BIT if s.is_abs else k
 
 
+def _protected_symbolic(ctx, s: Symbol) -> bool:
+    """bfd's R_X86_64_64 against a library's exported protected definition: a symbolic dynamic
+    relocation (R_X86_64_64 naming it), not RELATIVE, unless -Bsymbolic (or -Bsymbolic-functions, a
+    dynamic list) binds it here as it would a default-visibility one."""
+    return bool(s.export) and not s.hidden_local and not s.linker_defined and s.bind != STB_LOCAL and \
+        not _symbolic_bind(ctx, s)
+
+
 def _addend(raw: bytes, rels: list[tuple[int, int, int]] | None, i: int) -> int:
     return _s64(raw, i * 24 + 16) if rels is None else rels[i][2]
 
@@ -351,6 +372,12 @@ class _ScanState:
         # a global IFUNC's address taken (PC32, PC64, 32, 32S) outside a shared object: bfd's pointer
         # equality, which clears an input-given indirect-access property bit (finish_properties)
         self.ifunc_addr_taken: bool = False
+        # bfd's error for a position-dependent executable's 32-bit word in writable data against a
+        # library's symbol is reported once (it stops at the first)
+        self.pde_abs32_refused: bool = False
+        # an executable's SIZE32/SIZE64 relocations against a library's symbol (type, section, offset,
+        # symbol, addend): dynamic unless the symbol is copied or gets a canonical PLT entry
+        self.exe_size_relocs: list[tuple[int, InputSection, int, Symbol, int]] = []
 
 
 def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None = None) -> None:
@@ -533,6 +560,7 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
                 if pic or dynamic:
                     if pic:
                         rela_dyn.relocs.append(_DynReloc(R_IRELATIVE, sec, off, None, s, _addend(raw, rels, i)))
+                        ctx.ifunc_dynrel = True
                         _textrel(ctx, sec, obj, s)
                     elif writable and not sec.flags & SHF_EXECINSTR:
                         ctx.ifunc_data_relocs.append((sec, off, s, _addend(raw, rels, i)))
@@ -561,9 +589,15 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             elif act == DYN:
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, _addend(raw, rels, i)))
+                if s.type == STT_GNU_IFUNC and s.rank >= COMMON:
+                    ctx.ifunc_dynrel = True     # (a library's preemptible IFUNC: textrel_notes)
                 _textrel(ctx, sec, obj, s)
             elif act == BASEREL:
-                rela_dyn.relocs.append(_RelativeReloc((sec, off, s, _addend(raw, rels, i))))
+                if shared and s.visibility == STV_PROTECTED and _protected_symbolic(ctx, s):
+                    _need(ctx, s, NEEDS_DYNSYM)
+                    rela_dyn.relocs.append(_DynReloc(R_64, sec, off, s, None, _addend(raw, rels, i)))
+                else:
+                    rela_dyn.relocs.append(_RelativeReloc((sec, off, s, _addend(raw, rels, i))))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
             elif act == ASSIGNED_REL:
@@ -605,7 +639,12 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             # (the row does not tell PREEMPT, UNDEF and LOCAL apart: no is_preemptible call needed)
             act = abs32_row[(IMPORT if s.rank == SHARED else ASSIGNED if type(s.file) is ScriptDefs else LOCAL)
                             + (ABS_BIT if s.is_abs else 0)]
-            if act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
+            if act == COPY_OR_CPLT and writable:
+                # bfd: writable data gets a dynamic relocation, not a copy, and a 32-bit one is refused
+                if not st.pde_abs32_refused:
+                    st.pde_abs32_refused = True
+                    _err_pde_abs32(obj, t, s)
+            elif act == COPY_OR_CPLT and nocopy and s.type not in (STT_FUNC, STT_GNU_IFUNC):
                 _err_nocopyreloc(ctx, obj, sec, off, t, s)
             elif act == COPY_OR_CPLT:
                 _copy_or_cplt(ctx, s)
@@ -685,13 +724,15 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if sflags & SHF_ALLOC and shared and is_preemptible(ctx, s):
                 # bfd: the size of a symbol the loader binds is the size of the definition it binds
                 # (a program's larger copy of a library's array): a dynamic relocation of this type.
-                # (An executable's reference keeps the link-time size: bfd's dynamic one there is only
-                # for a library symbol that gets no copy relocation, decided after this scan; braze
-                # does not make it.)
                 _need(ctx, s, NEEDS_DYNSYM)
                 rela_dyn.relocs.append(_DynReloc(t, sec, off, s, None, _addend(raw, rels, i)))
                 if not writable:
                     _textrel(ctx, sec, obj, s)
+            elif sflags & SHF_ALLOC and s.rank == SHARED and not shared:
+                # an executable's: dynamic too, unless the symbol gets a copy relocation or a canonical
+                # PLT entry (then its size is this link's): decided by finish_scan, after allocation
+                _need(ctx, s, NEEDS_DYNSYM)
+                st.exe_size_relocs.append((t, sec, off, s, _addend(raw, rels, i)))
             continue
         if t in (R_GOTPC32, R_GOTPC64, R_GOTOFF64, R_TLSDESC_CALL, R_NONE):
             continue
@@ -750,9 +791,18 @@ def _err_ifunc(obj, t: int, s: Symbol) -> None:
 
 
 def finish_scan(ctx) -> None:
-    """bfd's error for a reference to an IFUNC from an executable's writable data that no other
-    reference gives a PLT entry (_scan_ifunc)."""
+    """An executable's SIZE relocations against library symbols that stay dynamic (bfd: those with no
+    copy relocation or canonical PLT entry, known only after allocation); bfd's error for a reference
+    to an IFUNC from an executable's writable data that no other reference gives a PLT entry
+    (_scan_ifunc)."""
     st: _ScanState | None = getattr(ctx, "x86_scan", None)
+    if st is not None and st.exe_size_relocs:
+        relocs = ctx.syn.rela_dyn.relocs
+        for t, sec, off, s, addend in st.exe_size_relocs:
+            if not (s.copyrel or s.canonical_plt):
+                relocs.append(_DynReloc(t, sec, off, s, None, addend))
+                _textrel(ctx, sec, sec.file, s)
+        diag.check_errors()
     if st is not None and st.ifunc_wants_plt:
         for obj, t, s in st.ifunc_wants_plt:
             if id(s) not in st.ifunc_plt:

@@ -9,12 +9,14 @@ from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SH
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
                    gnu_properties, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
                    GNU_PROPERTY_X86_UINT32_OR_AND_HI,
-                   GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_UINT32_AND_LO, GNU_PROPERTY_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD)
+                   GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_UINT32_AND_LO, GNU_PROPERTY_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD,
+                   GNU_PROPERTY_NO_COPY_ON_PROTECTED)
 
 _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
 MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
+EM_X86_64 = 62
 
 # InputSection is a native class of the compiled objparse module, which makes most of them
 from .objparse import InputSection, RELOC_KEEP_BUDGET, reset_reloc_budget, sections_from_record  # noqa: F401
@@ -125,11 +127,20 @@ class ObjectFile:
 
     def _parse_property(self, data: bytes) -> None:
         feature = None
+        x86 = (self.view[18] | self.view[19] << 8) == EM_X86_64
         for ptype, _size, val in gnu_properties(data):
             if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
                 feature = val
+            elif ptype == 0xc0000000 and x86:
+                # GNU_PROPERTY_X86_COMPAT_ISA_1_USED: bfd merges it as the *_USED (OR_AND) range
+                self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
+            elif ptype == 0xc0000001 and x86:
+                # GNU_PROPERTY_X86_COMPAT_ISA_1_NEEDED: as the *_NEEDED (OR) range
+                self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
             elif ptype == 0xc0000000:       # GNU_PROPERTY_AARCH64_FEATURE_1_AND (same range as x86's)
                 self.aarch64_feature_and = val
+            elif ptype == GNU_PROPERTY_NO_COPY_ON_PROTECTED:
+                self.gnu_props[ptype] = 0
             elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
                 self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
             elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:

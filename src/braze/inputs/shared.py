@@ -7,8 +7,8 @@ import _struct as struct
 from ..diag import LinkError
 from .elfhdr import read_headers
 from ..elf import (PHDR, SYM, DYN, ET_DYN, SHT_DYNSYM, SHT_DYNAMIC, SHT_GNU_VERSYM, SHT_GNU_VERDEF,
-                   SHT_GNU_VERNEED, SHN_UNDEF, DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, STB_LOCAL, STB_WEAK,
-                   VERSYM_HIDDEN)
+                   SHT_GNU_VERNEED, SHN_UNDEF, DT_SONAME, DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_AUDIT, STB_LOCAL,
+                   STB_WEAK, VERSYM_HIDDEN)
 
 
 # the columns of a library's definitions: st_value, st_size, st_info, st_other (the visibility and the
@@ -47,6 +47,7 @@ class SharedFile:
         self.has_soname = False
         self.needed: list[str] = []
         self.runpath: list[str] = []       # DT_RUNPATH (or DT_RPATH) entries, unexpanded
+        self.audit = ""                    # DT_AUDIT (bfd adds it to the output's DT_DEPAUDIT)
         # the definitions, one row each in .dynsym order: their names, and their other fields as columns
         # (DEF_COLUMNS): a library's record loads as a few strings instead of thousands of tuples (libc.so.6
         # on every dynamic link), and a row becomes a tuple (row()) only when a symbol binds to it
@@ -132,6 +133,8 @@ class SharedFile:
                     self.needed.append(cstr(val))
                 elif tag == DT_RUNPATH or (tag == DT_RPATH and not self.runpath):
                     self.runpath = [d for d in cstr(val).split(":") if d]
+                elif tag == DT_AUDIT:
+                    self.audit = cstr(val)
         if verdef is not None:
             self._parse_verdef(verdef, cstr)
         if verneed is not None:
@@ -175,11 +178,11 @@ class SharedFile:
     def to_record(self) -> tuple:
         """What parse() derived from the library, as plain data for the input cache (inputs/cache.py)."""
         return (self.soname, self.has_soname, self.needed, self.runpath, "\0".join(self.def_names), self.def_cols,
-                self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges)
+                self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges, self.audit)
 
     def _from_record(self, rec: tuple) -> None:
         (self.soname, self.has_soname, self.needed, self.runpath, names, self.def_cols,
-         self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges) = rec
+         self.undefs, self.strong_undefs, self.verneed_names, self.versions, self.readonly_ranges, self.audit) = rec
         self.def_names = names.split("\0") if self.def_cols[0] else []
         self.def_hidden = _hidden_flags(self.def_cols[5])
 

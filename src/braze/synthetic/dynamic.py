@@ -10,6 +10,19 @@ from .rela import RelativeReloc, is_relative
 from .relapack import count_relative
 
 
+def _depaudit(ctx) -> str | None:
+    """DT_DEPAUDIT as bfd writes it: -P/--depaudit's value, then each audit library named by the
+    DT_AUDIT of a library given to the link (not one read for another's DT_NEEDED; an --as-needed one
+    too, needed or not), each name once."""
+    from ..cli import _append_separated
+    dep = ctx.config.depaudit
+    for audit in ctx.dso_audits:
+        for name in audit.split(":"):
+            if name:
+                dep = _append_separated(dep, name)
+    return dep
+
+
 class Dynamic(Chunk):
     def __init__(self):
         super().__init__(".dynamic", E.SHT_DYNAMIC, E.SHF_ALLOC | E.SHF_WRITE, 8, 16)
@@ -38,8 +51,9 @@ class Dynamic(Chunk):
             add((E.DT_AUXILIARY, ("str", syn.dynstr.add_name(name))))
         if cfg.audit is not None:
             add((E.DT_AUDIT, ("str", syn.dynstr.add_name(cfg.audit))))
-        if cfg.depaudit is not None:
-            add((E.DT_DEPAUDIT, ("str", syn.dynstr.add_name(cfg.depaudit))))
+        depaudit = _depaudit(ctx)
+        if depaudit is not None:
+            add((E.DT_DEPAUDIT, ("str", syn.dynstr.add_name(depaudit))))
         init = ctx.symtab.get(cfg.init)
         fini = ctx.symtab.get(cfg.fini)
         if init is not None and init.is_defined and not init.is_shared:

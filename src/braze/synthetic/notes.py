@@ -4,7 +4,7 @@ from __future__ import annotations
 import _struct as struct
 
 from ..elf import (SHT_PROGBITS, SHT_NOTE, SHF_ALLOC, NT_GNU_BUILD_ID, NT_GNU_PROPERTY_TYPE_0, NT_FDO_PACKAGING_METADATA,
-                   GNU_PROPERTY_STACK_SIZE)
+                   GNU_PROPERTY_STACK_SIZE, GNU_PROPERTY_NO_COPY_ON_PROTECTED)
 from ..sections import Chunk
 
 
@@ -144,6 +144,7 @@ class PropertyNote(Chunk):
         self.props = props
         # (the stack size is an address-sized number; the other properties are 4-byte bit masks)
         desc = b"".join(struct.pack("<IIQ", t, 8, v) if t == GNU_PROPERTY_STACK_SIZE else
+                        struct.pack("<II", t, 0) if t == GNU_PROPERTY_NO_COPY_ON_PROTECTED else
                         struct.pack("<IIII", t, 4, v, 0) for t, v in props)
         self.data = struct.pack("<III4s", 4, len(desc), NT_GNU_PROPERTY_TYPE_0, b"GNU\0") + desc
         self.size = len(self.data)
