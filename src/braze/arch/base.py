@@ -146,6 +146,7 @@ class Target:
     # -static before every input (no --dynamic-linker/--no-dynamic-linker, not -shared): each
     # library read is an error, -Bdynamic or not (x86 bfd; elsewhere only -Bstatic's inputs are)
     static_first_refuses_dsos = False
+    tlsdesc_now_plt0 = True           # TLSDESC with -z now and no PLT entry still makes PLT0 (aarch64 bfd)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
     missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable
