@@ -410,7 +410,9 @@ def test_refused_shared_pie_libraries(build):
     libc = next((p for p in ("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6")
                  if Path(p).exists()), None)
     if libc is not None:
-        _refused(build, "dso", ["-N", "free.o", libc], "-N/--omagic with a shared library")
+        # -N stops libraries as -Bstatic does (bfd's own error), -Bdynamic lets them in again
+        _refused(build, "dso", ["-N", "free.o", libc], f"attempted static link of dynamic object `{libc}'")
+        _refused(build, "dso", ["-N", "free.o", "-Bdynamic", libc], "-N/--omagic with a shared library")
 
 
 def test_refused_phdrs_and_text_segment(build):

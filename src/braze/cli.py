@@ -175,6 +175,8 @@ def _flag_no_pie(c, s):
 def _flag_static(c, s):
     s.static = True
     c.static = True
+    if not any(x.kind in ("file", "lib") for x in c.inputs):
+        c.static_first = True
 
 
 # -N/-n/--no-omagic set bfd's two switches, the last one given winning: text_read_only (-N clears

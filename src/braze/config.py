@@ -80,6 +80,7 @@ class Config:
     shared: bool = False
     pie: bool = False
     static: bool = False          # -static given: no dynamic sections unless -pie/-shared
+    static_first: bool = False    # -static/-Bstatic/-dn/-non_shared before any input file (bfd's x86 check)
     dynamic_linker: str | None = None
     no_dynamic_linker: bool = False
     build_id: str | None = None   # 'default' (bare --build-id) | 'sha1' | 'md5' | 'uuid' | '0x...' | None

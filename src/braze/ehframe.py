@@ -207,8 +207,10 @@ class EhFrameSection(Chunk):
             fdes.append((plt, T.ibt_plt_fde if plt.ibt else T.lazy_plt_fde))   # all of .plt, IFUNC stubs too
         if pltgot.syms:
             fdes.append((pltgot, T.pltgot_fde))
-        if plt.sec_active():
-            fdes.append((ctx.syn.pltsec, T.pltgot_fde))     # .plt.sec: jumps only, as .plt.got
+        if plt.sec_active() and (plt.syms or plt.isyms):
+            # .plt.sec: jumps only, as .plt.got; none when it is empty (only PLT0 and the TLSDESC
+            # trampoline in .plt: bfd writes no FDE for a zero-size .plt.sec)
+            fdes.append((ctx.syn.pltsec, T.pltgot_fde))
         if not fdes or not self.records:
             return
         first = ctx.objs[0] if ctx.objs else None

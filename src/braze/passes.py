@@ -1193,7 +1193,9 @@ def _allocate(ctx) -> None:
                                         None if tls_sym else s, 0))
     # bfd reserves PLT0 for the first symbol given any PLT, a .plt.got one too (elfxx-x86's
     # allocate_dynrelocs), so a dynamic output with only .plt.got entries still has a PLT0-only .plt
-    plt.tlsdesc_plt0 = bool(gotplt.tlsdesc) or bool(ctx.dynamic and plt.has_header and ctx.syn.pltgot.syms)
+    # TLSDESC alone: PLT0 for the lazy trampoline; with -z now x86-64 bfd makes none, aarch64's still does
+    plt.tlsdesc_plt0 = bool(gotplt.tlsdesc and (not cfg.now or T.tlsdesc_now_plt0)) or \
+        bool(ctx.dynamic and plt.has_header and ctx.syn.pltgot.syms)
     if gotplt.tlsdesc and not cfg.now:
         # bfd's lazy TLSDESC: a .got word for ld.so's resolver, reserved after every other .got entry
         got.tlsdesc_got_idx = got.add(GOT_ADDR, None)

@@ -126,6 +126,7 @@ class Reader:
         self.offer_all = bool(cfg.relocatable)
         self.first_obj = None       # bfd's dynobj, for -y (trace.Tracer.linker_definitions)
         self.dynobj_done = False
+        self.dsos_named: list[str] = []     # the libraries read, as named (Target.static_first_refuses_dsos)
         self.input_cache = None     # parsed archive members kept across links (inputs/cache.py)
         self.last_stat = None       # os.fstat of the file open() mapped last
         if cfg.input_cache:
@@ -376,6 +377,8 @@ class Reader:
             return
         real = real_path(path)
         if real in self.dso_paths:
+            if static:
+                _static_dso(path)
             so = self.dso_paths[real]
             if so.is_alive or as_needed:
                 if not as_needed:
@@ -406,6 +409,9 @@ class Reader:
                         obj = ir
                 self.add_object(obj)
             elif etype == ET_DYN:
+                if static:
+                    _static_dso(path)
+                self.dsos_named.append(path)
                 self._first_elf(view)
                 so = self.shared_file(path, view, as_needed, self.next_order())
                 so.copy_needed = self.copy_dt_needed
@@ -1125,6 +1131,12 @@ class Reader:
                 return
 
 
+def _static_dso(path: str) -> None:
+    """A library named where -Bstatic/-static is in force (bfd: fatal as it is opened; without the
+    check braze wrote a dynamic program with bfd's default interpreter, which cannot start)."""
+    raise LinkError(f"attempted static link of dynamic object `{path}'")
+
+
 def read_inputs(ctx) -> None:
     from .inputs.object import reset_reloc_budget
     reset_reloc_budget()
@@ -1158,6 +1170,12 @@ def read_inputs(ctx) -> None:
     if r.tracer is not None and r.first_obj is not None and not cfg.pic and not r.dynobj_done:
         r.tracer.linker_definitions(r.first_obj, False)
     ctx.target.setup(cfg)       # the target is final: its option defaults and checks
+    if cfg.static_first and ctx.target.static_first_refuses_dsos and not (
+            cfg.shared or cfg.dynamic_linker is not None or cfg.no_dynamic_linker or cfg.relocatable):
+        # x86 bfd: -static before every input file is a static link, even where -Bdynamic lets
+        # libraries be read: each one is an error (after all are read; the link goes on to report more)
+        for path in r.dsos_named:
+            diag.error(f"attempted static link of dynamic object `{path}'")
     r.scan_indirect_dsos()
     if r.input_cache is not None:
         r.input_cache.save()

@@ -260,7 +260,8 @@ def build_symtab(ctx, chunks) -> list:
         if discard == "all":            # -x: no object-file locals at all, FILE symbols included
             objs = []
         else:
-            objs = _objects_in_output_order(chunks)
+            note = _property_note_home(ctx, chunks)
+            objs = _objects_in_output_order(ctx, chunks, note)
             labels_everywhere = discard == "locals"
             labels_in_merge = discard == "sec_merge"
         keep = cfg.retain_symbols
@@ -289,6 +290,9 @@ def build_symtab(ctx, chunks) -> list:
             names = obj.sym_names
             esyms = obj.esyms
             secs = obj.sections
+            if note is not None and obj is note.file:
+                secs = list(secs)           # (its $d and other locals there point into the merged note)
+                secs[note.shndx] = note
             nsecs = len(secs)
             # per section, judged once for all its locals: 0 not yet, 1 gone, 2 kept, 3 kept and SHF_MERGE
             judged = bytearray(nsecs)
@@ -530,18 +534,61 @@ def _exe_forced_local(ctx: Any) -> set[int]:
     return out
 
 
-def _objects_in_output_order(chunks: list[Any]) -> list[Any]:
+def _property_note_home(ctx, chunks: list[Any]) -> InputSection | None:
+    """bfd merges the inputs' .note.gnu.property into the first object that has one and keeps that
+    object's section as the output's: its local symbols (aarch64's $d) stay, in the merged note, and
+    the object's locals come where the note is in the output (first, before .text's). An input
+    section standing for it, placed in the merged note (syn.property), or None."""
+    prop = ctx.syn.property
+    if prop is None or prop not in chunks:
+        return None
+    from .properties import has_note
+    obj = next((o for o in ctx.objs if not getattr(o, "synthetic", False) and getattr(o, "esyms", None)
+                is not None and getattr(o, "view", None) is not None and has_note(o)), None)
+    if obj is None:
+        return None
+    from .inputs.elfhdr import read_headers
+    from .elf import ET_REL
+    v = obj.view
+    _e, shdrs, shstrndx = read_headers(v, obj.error, ET_REL)
+    tab = shdrs[shstrndx]
+    want = b".note.gnu.property\0"
+    for i in range(1, min(len(shdrs), 0xff00)):
+        sh = shdrs[i]
+        if bytes(v[tab[4] + sh[0]:tab[4] + sh[0] + len(want)]) == want and i < len(obj.sections):
+            sec = InputSection(obj, i, ".note.gnu.property", sh)
+            sec.out = prop
+            return sec
+    return None
+
+
+def _objects_in_output_order(ctx, chunks: list[Any], note: InputSection | None = None) -> list[Any]:
     """The objects in the order bfd writes their locals: it walks the output sections in order, and
     each one's input sections in order, and writes an object's locals when it first meets one of its
     sections (empty ones count); an object none of whose sections is in the output has none written,
     not even its FILE symbol. Sections in an output section without contents (.bss, .tbss) do not
     count: bfd's ldwrite makes no link orders there, so an object --gc-sections left with only
-    those has no locals written."""
+    those has no locals written. `note`: the object whose note became the merged .note.gnu.property."""
     seen: dict[Any, None] = {}
     members: list[Any] | None
     last: Any = None
+    dynobj: Any = None
+    if note is not None:
+        interp = ctx.syn.interp
+        if interp is not None and interp in chunks and chunks.index(interp) < chunks.index(note.out) and \
+                ctx.objs and not (ctx.dsos and ctx.dsos[0].order < ctx.objs[0].order):
+            dynobj = ctx.objs[0]
     for c in chunks:
         if c.type == SHT_NOBITS:
+            continue
+        if note is not None and c is note.out:
+            f = note.file
+            if dynobj is not None and dynobj not in seen:
+                # .interp before it: bfd made that in its dynobj, the first input file (when an
+                # object: its locals come first, then the note's)
+                seen[dynobj] = None
+            if f not in seen:
+                seen[f] = None
             continue
         members = getattr(c, "members", None)
         if members is None:

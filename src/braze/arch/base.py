@@ -143,6 +143,10 @@ class Target:
     # bfd relaxes it to local-exec only when the symbol has no dynamic index; aarch64 bfd always)
     exe_dynamic_tls_ie = False
     drop_unused_cies = False          # .eh_frame CIEs no kept FDE uses are dropped (bfd: x86-64, aarch64)
+    # -static before every input (no --dynamic-linker/--no-dynamic-linker, not -shared): each
+    # library read is an error, -Bdynamic or not (x86 bfd; elsewhere only -Bstatic's inputs are)
+    static_first_refuses_dsos = False
+    tlsdesc_now_plt0 = True           # TLSDESC with -z now and no PLT entry still makes PLT0 (aarch64 bfd)
     plt_unwind = True                 # bfd writes .eh_frame FDEs for the PLT (--ld-generated-unwind-info)
     separate_code = True              # -z separate-code is the default
     missing_note_execstack = True     # an input without .note.GNU-stack (others have one) makes the stack executable

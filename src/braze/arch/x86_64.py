@@ -1736,6 +1736,8 @@ class X86_64(Target):
     orphan_got_loads = frozenset((41, 42))      # GOTPCRELX, REX_GOTPCRELX
     name = "x86-64"
     e_machine = EM_X86_64
+    static_first_refuses_dsos = True
+    tlsdesc_now_plt0 = False          # (bfd: PLT0 for TLSDESC only with lazy binding)
     exe_dynamic_tls_ie = True
     tls_call_marks = frozenset((R_TLSGD, R_TLSLD))
     # bfd keeps a CIE only for a kept FDE (elf-eh-frame.c: every entry starts removed and
