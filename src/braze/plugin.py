@@ -32,7 +32,6 @@ LDPS_OK, LDPS_NO_SYMS, LDPS_BAD_HANDLE, LDPS_ERR = 0, 1, 2, 3
  LDPT_GNU_LD_VERSION, LDPT_GET_VIEW) = range(19)
 LDPT_GET_SYMBOLS_V2 = 25
 LDPT_GET_SYMBOLS_V3 = 28
-LDPT_GET_WRAP_SYMBOLS = 32
 LDPT_ADD_SYMBOLS_V2 = 33
 LDPT_GET_API_VERSION = 34
 LDPO_REL, LDPO_EXEC, LDPO_DYN, LDPO_PIE = 0, 1, 2, 3
@@ -297,7 +296,6 @@ class PluginHost:
         self.F_get_input_file = ct.CFUNCTYPE(st, ct.c_void_p, ct.POINTER(InputFile))
         self.F_release = ct.CFUNCTYPE(st, ct.c_void_p)
         self.F_get_view = ct.CFUNCTYPE(st, ct.c_void_p, ct.POINTER(ct.c_void_p))
-        self.F_wrap = ct.CFUNCTYPE(st, ct.POINTER(ct.c_uint64), ct.POINTER(ct.POINTER(ct.c_char_p)))
         self.F_api = ct.CFUNCTYPE(st, ct.c_char_p, ct.c_char_p, ct.c_int, ct.c_int,
                                   ct.POINTER(ct.c_char_p), ct.POINTER(ct.c_char_p))
 
@@ -329,6 +327,8 @@ class PluginHost:
                    (LDPT_LINKER_OUTPUT, out),
                    (LDPT_OUTPUT_NAME, self._str(cfg.output))]
         entries += [(LDPT_OPTION, self._str(o)) for o in opts]
+        # (no LDPT_GET_WRAP_SYMBOLS: bfd 2.40 does not offer it, and LLVMgold's ThinLTO renames
+        # --wrap'd calls in the IR when it is there, so a program would run differently)
         entries += [
             (LDPT_REGISTER_CLAIM_FILE_HOOK, self._cb(self.F_register, self._reg_claim)),
             (LDPT_REGISTER_ALL_SYMBOLS_READ_HOOK, self._cb(self.F_register, self._reg_asr)),
@@ -344,7 +344,6 @@ class PluginHost:
             (LDPT_ADD_INPUT_FILE, self._cb(self.F_str, self._add_input_file)),
             (LDPT_ADD_INPUT_LIBRARY, self._cb(self.F_str, self._add_input_library)),
             (LDPT_SET_EXTRA_LIBRARY_PATH, self._cb(self.F_str, self._set_extra_library_path)),
-            (LDPT_GET_WRAP_SYMBOLS, self._cb(self.F_wrap, self._get_wrap_symbols)),
             (LDPT_GET_API_VERSION, self._cb(self.F_api, self._get_api_version)),
             (LDPT_NULL, 0)]
         tv = (self.TV * len(entries))(*[self.TV(t, v) for t, v in entries])
@@ -464,15 +463,6 @@ class PluginHost:
 
     def _set_extra_library_path(self, path):
         self.extra_paths.append(os.fsdecode(path))
-        return LDPS_OK
-
-    def _get_wrap_symbols(self, countp, listp):
-        ct = self.ct
-        names = list(self.cfg.wraps)
-        arr = (ct.c_char_p * max(len(names), 1))(*[n.encode() for n in names])
-        self._keep.append(arr)
-        countp[0] = len(names)
-        listp[0] = ct.cast(arr, ct.POINTER(ct.c_char_p))
         return LDPS_OK
 
     def _get_api_version(self, _ident, _ver, minimal, maximal, linker_ident, linker_ver):
