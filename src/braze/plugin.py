@@ -763,6 +763,9 @@ class PluginHost:
                      + [(float(so.order), so) for so in dsos], key=_first)
         for ar in r.archives.values():      # (their places among the renumbered inputs)
             ar.pos = float(sum(1 for t in seq if t[0] <= ar.pos))
+            fl = ar.first_last
+            if fl is not None:      # (a claimed member keeps its place in bfd's chain: after what precedes it)
+                ar.first_last_pos = float(sum(1 for t in seq if t[0] <= fl.order))
         for i, (_, o) in enumerate(seq):
             o.order = i + 1
         r.order = len(seq)
@@ -782,24 +785,22 @@ class PluginHost:
 
     def _place_rescanned(self, old: list, new: list, dsos: list) -> None:
         """bfd's find_rescan_insertion: the rescan's members go right after the last member loaded
-        before from their archive (in load order), not after every input (crtend.o, crtn.o). From
-        an archive that had none loaded: after the last file before it on the command line (an
-        object, a library, the plugin's objects, which sit right after the file it claimed) that has
-        a successor in bfd's file chain -- so never after the chain's last file: in a -nostdlib link
+        from their archive when it was first opened (bfd's archive statement remembers that one; a
+        group's rescans and a later -l of the same file do not move it), not after every input
+        (crtend.o, crtn.o): in a -static link, libgcc's members that only the group's rescans loaded
+        for libc.a do not count. From an archive that had none loaded so: after the last file before
+        it on the command line (an object, a library, the plugin's objects, which sit right after the
+        file it claimed) that has a successor in bfd's file chain -- so never after the chain's last file: in a -nostdlib link
         ending `last.o -lgcc` they go before last.o (musl's libc.so: libgcc's .rodata.cst16 before
         dynlink.lo's sections) -- then past the archive members that follow it (loaded from the
         archives in between)."""
         ctx = self.ctx
-        last: dict[int, float] = {}
-        for o in old:
-            if o.archive is not None:
-                last[id(o.archive)] = max(last.get(id(o.archive), 0.0), float(o.order))
         seq = [(float(o.order), 0, o) for o in old] + [(float(so.order), 0, so) for so in dsos]
         chain = sorted(seq, key=_first_two)     # bfd's file chain before the rescan
         nchain = len(chain)
         for i, o in enumerate(new):
             ar = o.archive
-            at = last.get(id(ar)) if ar is not None else None
+            at = ar.first_last_pos if ar is not None else None
             if at is None and ar is not None:
                 before = -1
                 for k in range(nchain - 1):      # (the chain's last file has no successor)
