@@ -761,8 +761,9 @@ class PluginHost:
         seq = sorted([(float(o.order), o) for o in ctx.objs[:n0]]
                      + [(after + 0.5, o) for o in new]
                      + [(float(so.order), so) for so in dsos], key=_first)
-        for ar in r.archives.values():      # (their places among the renumbered inputs)
-            ar.pos = float(sum(1 for t in seq if t[0] <= ar.pos))
+        for ar in r.archives.values():      # (their places among the renumbered inputs; an archive
+            # opened right after the first claimed file comes after the plugin's objects put there)
+            ar.pos = float(sum(1 for t in seq if t[0] <= ar.pos + 0.5))
             fl = ar.first_last
             if fl is not None:      # (a claimed member keeps its place in bfd's chain: after what precedes it)
                 ar.first_last_pos = float(sum(1 for t in seq if t[0] <= fl.order))
