@@ -649,7 +649,18 @@ def rank_of(c) -> int:
     return _RANKS["RO"]
 
 
+def _drop_input_build_ids(ctx) -> None:
+    """A final link discards the inputs' .note.gnu.build-id sections (bfd's ldelf: an `ld -r
+    --build-id` object's stale note), with or without --build-id: the output's only note is its own."""
+    for o in ctx.objs:
+        for i in getattr(o, "build_id_notes", ()):
+            sec = o.sections[i]
+            if sec is not None:
+                sec.alive = False
+
+
 def bin_sections(ctx) -> None:
+    _drop_input_build_ids(ctx)
     if ctx.lscript is not None:
         from .scriptlayout import bin_sections as script_bin
         script_bin(ctx)

@@ -32,7 +32,6 @@ LDPS_OK, LDPS_NO_SYMS, LDPS_BAD_HANDLE, LDPS_ERR = 0, 1, 2, 3
  LDPT_GNU_LD_VERSION, LDPT_GET_VIEW) = range(19)
 LDPT_GET_SYMBOLS_V2 = 25
 LDPT_GET_SYMBOLS_V3 = 28
-LDPT_GET_WRAP_SYMBOLS = 32
 LDPT_ADD_SYMBOLS_V2 = 33
 LDPT_GET_API_VERSION = 34
 LDPO_REL, LDPO_EXEC, LDPO_DYN, LDPO_PIE = 0, 1, 2, 3
@@ -297,7 +296,6 @@ class PluginHost:
         self.F_get_input_file = ct.CFUNCTYPE(st, ct.c_void_p, ct.POINTER(InputFile))
         self.F_release = ct.CFUNCTYPE(st, ct.c_void_p)
         self.F_get_view = ct.CFUNCTYPE(st, ct.c_void_p, ct.POINTER(ct.c_void_p))
-        self.F_wrap = ct.CFUNCTYPE(st, ct.POINTER(ct.c_uint64), ct.POINTER(ct.POINTER(ct.c_char_p)))
         self.F_api = ct.CFUNCTYPE(st, ct.c_char_p, ct.c_char_p, ct.c_int, ct.c_int,
                                   ct.POINTER(ct.c_char_p), ct.POINTER(ct.c_char_p))
 
@@ -329,6 +327,8 @@ class PluginHost:
                    (LDPT_LINKER_OUTPUT, out),
                    (LDPT_OUTPUT_NAME, self._str(cfg.output))]
         entries += [(LDPT_OPTION, self._str(o)) for o in opts]
+        # (no LDPT_GET_WRAP_SYMBOLS: bfd 2.40 does not offer it, and LLVMgold's ThinLTO renames
+        # --wrap'd calls in the IR when it is there, so a program would run differently)
         entries += [
             (LDPT_REGISTER_CLAIM_FILE_HOOK, self._cb(self.F_register, self._reg_claim)),
             (LDPT_REGISTER_ALL_SYMBOLS_READ_HOOK, self._cb(self.F_register, self._reg_asr)),
@@ -344,7 +344,6 @@ class PluginHost:
             (LDPT_ADD_INPUT_FILE, self._cb(self.F_str, self._add_input_file)),
             (LDPT_ADD_INPUT_LIBRARY, self._cb(self.F_str, self._add_input_library)),
             (LDPT_SET_EXTRA_LIBRARY_PATH, self._cb(self.F_str, self._set_extra_library_path)),
-            (LDPT_GET_WRAP_SYMBOLS, self._cb(self.F_wrap, self._get_wrap_symbols)),
             (LDPT_GET_API_VERSION, self._cb(self.F_api, self._get_api_version)),
             (LDPT_NULL, 0)]
         tv = (self.TV * len(entries))(*[self.TV(t, v) for t, v in entries])
@@ -464,15 +463,6 @@ class PluginHost:
 
     def _set_extra_library_path(self, path):
         self.extra_paths.append(os.fsdecode(path))
-        return LDPS_OK
-
-    def _get_wrap_symbols(self, countp, listp):
-        ct = self.ct
-        names = list(self.cfg.wraps)
-        arr = (ct.c_char_p * max(len(names), 1))(*[n.encode() for n in names])
-        self._keep.append(arr)
-        countp[0] = len(names)
-        listp[0] = ct.cast(arr, ct.POINTER(ct.c_char_p))
         return LDPS_OK
 
     def _get_api_version(self, _ident, _ver, minimal, maximal, linker_ident, linker_ver):
@@ -771,8 +761,12 @@ class PluginHost:
         seq = sorted([(float(o.order), o) for o in ctx.objs[:n0]]
                      + [(after + 0.5, o) for o in new]
                      + [(float(so.order), so) for so in dsos], key=_first)
-        for ar in r.archives.values():      # (their places among the renumbered inputs)
-            ar.pos = float(sum(1 for t in seq if t[0] <= ar.pos))
+        for ar in r.archives.values():      # (their places among the renumbered inputs; an archive
+            # opened right after the first claimed file comes after the plugin's objects put there)
+            ar.pos = float(sum(1 for t in seq if t[0] <= ar.pos + 0.5))
+            fl = ar.first_last
+            if fl is not None:      # (a claimed member keeps its place in bfd's chain: after what precedes it)
+                ar.first_last_pos = float(sum(1 for t in seq if t[0] <= fl.order))
         for i, (_, o) in enumerate(seq):
             o.order = i + 1
         r.order = len(seq)
@@ -792,24 +786,22 @@ class PluginHost:
 
     def _place_rescanned(self, old: list, new: list, dsos: list) -> None:
         """bfd's find_rescan_insertion: the rescan's members go right after the last member loaded
-        before from their archive (in load order), not after every input (crtend.o, crtn.o). From
-        an archive that had none loaded: after the last file before it on the command line (an
-        object, a library, the plugin's objects, which sit right after the file it claimed) that has
-        a successor in bfd's file chain -- so never after the chain's last file: in a -nostdlib link
+        from their archive when it was first opened (bfd's archive statement remembers that one; a
+        group's rescans and a later -l of the same file do not move it), not after every input
+        (crtend.o, crtn.o): in a -static link, libgcc's members that only the group's rescans loaded
+        for libc.a do not count. From an archive that had none loaded so: after the last file before
+        it on the command line (an object, a library, the plugin's objects, which sit right after the
+        file it claimed) that has a successor in bfd's file chain -- so never after the chain's last file: in a -nostdlib link
         ending `last.o -lgcc` they go before last.o (musl's libc.so: libgcc's .rodata.cst16 before
         dynlink.lo's sections) -- then past the archive members that follow it (loaded from the
         archives in between)."""
         ctx = self.ctx
-        last: dict[int, float] = {}
-        for o in old:
-            if o.archive is not None:
-                last[id(o.archive)] = max(last.get(id(o.archive), 0.0), float(o.order))
         seq = [(float(o.order), 0, o) for o in old] + [(float(so.order), 0, so) for so in dsos]
         chain = sorted(seq, key=_first_two)     # bfd's file chain before the rescan
         nchain = len(chain)
         for i, o in enumerate(new):
             ar = o.archive
-            at = last.get(id(ar)) if ar is not None else None
+            at = ar.first_last_pos if ar is not None else None
             if at is None and ar is not None:
                 before = -1
                 for k in range(nchain - 1):      # (the chain's last file has no successor)

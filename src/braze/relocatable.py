@@ -856,6 +856,8 @@ class _Relocatable:
                     continue                # (written below if a relocation needs it)
                 sh = e[3]
                 if typ == STT_FILE:
+                    if obj.lto_output:
+                        continue            # (bfd: the LTO plugin's temporary name is dropped, as in a final link)
                     li[i] = len(syms)
                     syms.append((add(names[i]), e[1], e[2], SHN_ABS, e[4], e[5]))
                     first = False
@@ -871,7 +873,8 @@ class _Relocatable:
                     shndx, value = _real(p.out.index), e[4] + self._part_off(p, e[4], e[1] <= 1)
                 if first:
                     from .symtab import _file_sym
-                    syms.append((add(_file_sym(obj)), STT_FILE, 0, SHN_ABS, 0, 0))
+                    # (an LTO plugin's object: bfd's FILE symbol before its locals has no name)
+                    syms.append((add("" if obj.lto_output else _file_sym(obj)), STT_FILE, 0, SHN_ABS, 0, 0))
                     first = False
                 li[i] = len(syms)
                 syms.append((add(names[i] if unique is None else unique_name(unique, names[i])), e[1], e[2],

@@ -120,6 +120,7 @@ class Reader:
         if cfg.plugins:
             self.plugins = ctx.plugins = _PluginsOnDemand(ctx, self)
         self.ir_output_ok = False   # -r: the LTO plugin's objects hold IR again (plugin.replace_ir)
+        self.opening = None         # the archive being opened for the first time (Archive.first_last)
         # -r: every object goes to the plugin's claim hook, as bfd offers them (GCC's plugin counts
         # the ones it does not claim: with any, a partial link is -flinker-output=nolto-rel); other
         # links offer only the objects that may hold IR (no other plugin claims anything else)
@@ -460,6 +461,7 @@ class Reader:
             self.archives[path] = ar
             if self.input_cache is not None and not ar.thin:
                 ar.cache = self.input_cache.archive(path, st)
+            self.opening = ar
             if whole:
                 for off in ar.members():
                     self.load_member(ar, off)
@@ -471,6 +473,7 @@ class Reader:
                 if self.group is not None:
                     self.group.append(ar)
                 self.scan_archive(ar)
+            self.opening = None
         else:
             if tr is not None:
                 tr.script(path, from_lib)
@@ -736,6 +739,8 @@ class Reader:
                     raise lto_error(name, "LLVM bitcode")
                 obj.order = self.next_order()
                 ar.loaded[off] = obj
+                if self.opening is ar:
+                    ar.first_last = obj
                 if self.tracer is not None:
                     self.tracer.member(ar, name)
                 self.add_object(obj)
@@ -766,6 +771,8 @@ class Reader:
                 ir.order = obj.order
                 obj = ir
         ar.loaded[off] = obj
+        if self.opening is ar:
+            ar.first_last = obj
         self.ctx.extracted.append((obj, why))       # explain.py: --why-extract, -Map, archive stats
         if why is not None:
             ar.use_row[1] += 1

@@ -28,6 +28,10 @@ class Archive:
         self._members: list[int] | None = None
         self.cache = None             # inputs.cache.ArchiveCache of its parsed members, if any
         self.pos = 0.0                # its place in the input order: after the inputs numbered up to it
+        # the last member loaded when it was first opened (not by a group's rescan, nor a later use):
+        # where the post-LTO rescan's members go (plugin._place_rescanned, bfd's find_rescan_insertion)
+        self.first_last = None
+        self.first_last_pos = None    # (its place among the inputs renumbered after LTO)
         self._parse_headers()
 
     def error(self, msg: str, off: int | None = None) -> LinkError:

@@ -227,6 +227,8 @@ def parse(obj: Any) -> None:
                 continue
             if name.startswith(".gnu.lto_") or name.startswith(".gnu_debuglink") or name == ".gnu.lto":
                 continue
+            if name == ".note.gnu.build-id":
+                obj.build_id_notes += (_imap(big, i),)
         elif name.startswith(".llvm_addrsig"):
             continue
         ii = _imap(big, i)
