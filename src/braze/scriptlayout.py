@@ -2263,7 +2263,7 @@ def _call(env, e):
             return (getattr(c, "lma", c.addr), None)
         if fn == "SIZEOF":
             return (c.size, "num")
-        return (c.align, "num")
+        return (c.alignof or c.align, "num")
     if fn == "DEFINED":
         s = env.ctx.symtab.get(e.b)
         if s is not None and s.rank >= COMMON and s.file is not st.defs:
@@ -3044,6 +3044,7 @@ def _walk(env, st, kept):
         c.addr = addr
         if env.final and s.addr is not None and addr & (c.align - 1):
             # bfd (since 2.35): an address the section's alignment does not fit lowers sh_addralign
+            c.alignof = c.align
             c.align = addr & -addr
         env.dot = addr
         env.sec = c
