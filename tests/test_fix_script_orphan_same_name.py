@@ -118,3 +118,59 @@ def test_orphan_joins_statement_of_its_name_as_bfd(tmp_path, braze_lddir, arch):
     assert names.count(".fzf") == 2 and names.count(".fzc") == 1        # (bfd's, as measured)
     assert views[1][0] == views[0][0]
     assert views[1][1] == views[0][1]
+
+
+ADDR_MAIN = r"""
+	.text
+	.globl _start
+_start:	{jump} _start
+	.section .rodata,"a",@progbits
+	.byte 0x11
+	.data
+	.byte 0x12
+"""
+
+ADDR_SCRIPT = """SECTIONS {
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { main.o(.text) }
+  .rodata : { *(.rodata) }
+  fzf_before = ADDR(.fzf);
+  . = ALIGN(0x1000);
+  .data : { *(.data) }
+  .fzf : AT(0x700000) { LONG(2) BYTE(3) }  /* data only: the orphan .fzf goes after .rodata */
+  .bss : { *(.bss) }
+  /DISCARD/ : { orph.o(.fza .fzb .fzc .fzd .fze .fzh .fzj) }
+  fzf_addr = ADDR(.fzf);
+  fzf_size = SIZEOF(.fzf);
+  fzf_lma = LOADADDR(.fzf);
+  fzf_align = ALIGNOF(.fzf);
+}
+"""
+
+ADDR_NAMES = ("fzf_before", "fzf_addr", "fzf_size", "fzf_lma", "fzf_align")
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHES))
+def test_addr_of_name_shared_with_orphan(tmp_path, braze_lddir, arch):
+    """ADDR/SIZEOF/LOADADDR/ALIGNOF of a name both a statement and an orphan section (placed
+    earlier) have: bfd finds the statement (aarch64 seed 95104: `. - ADDR(.fz4)` ran differently)."""
+    cc, readelf, jump = ARCHES[arch]
+    if not shutil.which(cc):
+        pytest.fail(f"{cc} is missing (make deps installs it)")
+    b = BuildDir(tmp_path, braze_lddir)
+    (tmp_path / "main.s").write_text(ADDR_MAIN.replace("{jump}", jump))
+    (tmp_path / "orph.s").write_text(ORPH)
+    (tmp_path / "s.ld").write_text(ADDR_SCRIPT)
+    for n in ("main", "orph"):
+        b.run([cc, "-c", f"{n}.s", "-o", f"{n}.o"])
+    rows = []
+    for linker in ("bfd", "test"):
+        exe = tmp_path / f"p-{linker}"
+        b.run([cc, *b.ld(linker), "-nostdlib", "-static", "main.o", "orph.o", "-Wl,-T,s.ld", "-o", exe])
+        out = subprocess.run([readelf, "-W", "-s", str(exe)], capture_output=True, text=True, env=tool_env(),
+                             check=True).stdout
+        rows.append(sorted((f[7], f[1]) for f in (line.split() for line in out.splitlines())
+                           if len(f) >= 8 and f[7] in ADDR_NAMES))
+    got = dict(rows[0])
+    assert len(got) == len(ADDR_NAMES) and int(got["fzf_size"], 16) == 5     # (the statement's)
+    assert rows[1] == rows[0]

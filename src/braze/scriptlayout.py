@@ -2644,6 +2644,10 @@ def layout(ctx) -> None:
                 order.append((s, c))
     st.by_out_name = {}
     for s, c in order:
+        if not s.orphan:
+            st.by_out_name.setdefault(s.name, c)
+    for s, c in order:
+        # (bfd finds a name's first output section statement: the script's come before the orphans')
         st.by_out_name.setdefault(s.name, c)
     # empty output sections go (bfd: no input sections and no data/assignments), but with --emit-relocs
     # bfd keeps one whose section symbol an emitted relocation names (as layout.py)
