@@ -16,6 +16,8 @@ class Chunk:
     is_synthetic = True
     keep_empty = False      # kept when empty (a synthetic section; an output section holding a
                             # linker-created input section, as bfd's LARGE_COMMON)
+    alignof = 0             # (script layout) ALIGNOF()'s value once sh_addralign was lowered to fit
+                            # an unaligned address (bfd's alignment_power stays)
     shdr_flags = 0          # sh_flags bits only the section header carries (bfd's special-section
                             # flags of a section a script's data or assignments made: .tbss's TLS)
     embedded_in = None      # (script layout) the OutputSection whose members hold this linker-made

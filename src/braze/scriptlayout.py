@@ -22,7 +22,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_S
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .layout import bfd_flags, nearby
-from .sections import OutputSection, MergedSection
+from .sections import OutputSection, MergedSection, mergeable_entsize
 from .symbols import NONE, COMMON, WEAK, STRONG, ScriptDefs
 
 # linker-made symbols that stay with a SECTIONS script (the rest are defined by bfd's default script)
@@ -709,7 +709,7 @@ def _init_priority(name):
 def bin_sections(ctx) -> None:
     """Input sections into output sections by the script; SHF_MERGE ones merged per output section;
     COMMON symbols where `*(COMMON)` is (else .bss's statement or an orphan .bss)."""
-    from .passes import Blob, _mergeable_entsize
+    from .passes import Blob
     from .elf import STT_TLS
     st = ctx.lscript
     cfg = ctx.config
@@ -734,6 +734,7 @@ def bin_sections(ctx) -> None:
     report: list | None = [] if cfg.orphan_handling != "place" else None
     discard = cfg.orphan_handling == "discard"
     bid_in = st.build_id_input
+    named_orphans = []      # (seq, file no., section): orphans with a statement of their name
     for obj_idx, obj in enumerate(ctx.objs):
         # (the build-id note made an input section: the first object's last, as bfd's)
         for sec in obj.sections if bid_in is None or obj is not bid_in[0] else obj.sections + [bid_in[1]]:
@@ -767,6 +768,7 @@ def bin_sections(ctx) -> None:
                     os_ = orphans[".eh_frame"] = _new_out(".eh_frame", sec, unwind)
                     os_.is_orphan = True
                     os_.first_obj = obj_idx
+                    os_.first_seq = seq
                     os_.eh_placeholder = True
                     _add_flags(os_, sec)
                 continue
@@ -783,39 +785,30 @@ def bin_sections(ctx) -> None:
                     key = (0,) + _file_sort_key(obj) + key
                 if sort and sort != "none":
                     sort_kind[id(sec)] = sort
-            else:
-                stmt = by_name.get(sec.name)
-                if stmt is not None:      # bfd: an orphan goes into an existing output section of its name
-                    os_ = outs.get(id(stmt))
-                    if os_ is None:
-                        os_ = outs[id(stmt)] = _new_out(stmt.name, sec, unwind)
-                        st.chunk_of[id(stmt)] = os_
-                    lst = per_desc.setdefault((id(stmt), 1 << 30), [])
-                else:
-                    os_ = orphans.get(sec.name)
-                    if os_ is None:
-                        os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
-                        os_.is_orphan = True
-                        os_.first_obj = obj_idx
-                    lst = orphan_members.setdefault(sec.name, [])
-                key = (1, seq)
-            _add_flags(os_, sec)
-            flags = sec.flags
-            if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and not raw and \
-                    sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
-                    _mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
-                mkey = (id(os_), id(lst), flags & ~SHF_GROUP, sec.entsize, sec.align)
-                ms = merged.get(mkey)
-                if ms is None:
-                    ms = merged[mkey] = MergedSection(os_.name, flags & ~SHF_GROUP, sec.entsize, sec.align,
-                                                      bool(flags & SHF_STRINGS))
-                    ms.out = os_
-                    ms.lst = lst
-                ms.add(sec)
-                ms.keys[-1] = key
-                sec.out = None
+            elif sec.name in by_name:
+                # (bfd places the orphans once every script input is in: whether one joins the
+                # statement of its name depends on what the statement got)
+                named_orphans.append((seq, obj_idx, sec))
                 continue
-            lst.append((key, sec))
+            else:
+                os_, lst = _orphan_section(orphans, orphan_members, sec, obj_idx, seq, unwind)
+                key = (1, seq)
+            _add_input(os_, lst, key, sec, merged, raw)
+    if named_orphans:
+        homes: dict = {}
+        for seq, obj_idx, sec in named_orphans:
+            stmt = _named_orphan_home(st, sec, per_desc, outs, merged, homes)
+            if stmt is not None:
+                os_ = outs.get(id(stmt))
+                if os_ is None:
+                    os_ = outs[id(stmt)] = _new_out(stmt.name, sec, unwind)
+                    st.chunk_of[id(stmt)] = os_
+                lst = per_desc.setdefault((id(stmt), 1 << 30), [])
+            else:
+                os_, lst = _orphan_section(orphans, orphan_members, sec, obj_idx, seq, unwind)
+            _add_input(os_, lst, (1, seq), sec, merged, raw)
+        # (orphan sections are placed in the order of their first input sections)
+        orphans = dict(sorted(orphans.items(), key=lambda kv: getattr(kv[1], "first_seq", 0)))
     _copy_areas(ctx, st, outs, per_desc, orphans, orphan_members, by_name, file_seq)
     if report is not None:
         report_orphans(ctx, st, report, by_name)
@@ -994,6 +987,101 @@ def bin_sections(ctx) -> None:
         _check_discarded_refs(ctx, st)
     if st.script.nocrossrefs:
         _check_nocrossrefs(ctx, st.script.nocrossrefs)
+
+
+def _add_input(os_, lst, key, sec, merged, raw) -> None:
+    """An input section into an output section's member list `lst` (at `key`); a mergeable one into
+    the list's MergedSection."""
+    _add_flags(os_, sec)
+    flags = sec.flags
+    if flags & SHF_MERGE and sec.entsize and not sec.size % sec.entsize and not raw and \
+            sec.type == SHT_PROGBITS and not sec.rel_size and sec.align <= 4096 and \
+            mergeable_entsize(sec.entsize, sec.align or 1, flags & SHF_STRINGS):
+        mkey = (id(os_), id(lst), flags & ~SHF_GROUP, sec.entsize, sec.align)
+        ms = merged.get(mkey)
+        if ms is None:
+            ms = merged[mkey] = MergedSection(os_.name, flags & ~SHF_GROUP, sec.entsize, sec.align,
+                                              bool(flags & SHF_STRINGS))
+            ms.out = os_
+            ms.lst = lst
+        ms.add(sec)
+        ms.keys[-1] = key
+        sec.out = None
+        return
+    lst.append((key, sec))
+
+
+def _orphan_section(orphans, orphan_members, sec, obj_idx, seq, unwind):
+    """The orphan output section of `sec`'s name (made at its first input) and its member list."""
+    os_ = orphans.get(sec.name)
+    if os_ is None:
+        os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
+        os_.is_orphan = True
+        os_.first_obj = obj_idx
+        os_.first_seq = seq
+    return os_, orphan_members.setdefault(sec.name, [])
+
+
+def _named_orphan_home(st, sec, per_desc, outs, merged, homes):
+    """The statement an orphan joins when the script has statements of its name, or None for an
+    orphan output section of its own. bfd's ELF orphan placement (ldelf_place_orphan) takes the
+    first such statement whose output section exists and either has no flags yet (only assignments
+    or ADDR() made it) or agrees with the orphan on ALLOC and LOAD and on the ELF type (an output
+    section's type is its first input's; one made only of data has none); failing that, the last
+    statement with no output section yet. `homes` caches, per statement, [its type or None] once
+    it has one."""
+    alloc = sec.flags & SHF_ALLOC
+    load = alloc and sec.type != SHT_NOBITS
+    unused = None
+    made = st.__dict__.get("first_made")
+    if made is None:
+        made = st.first_made = _first_made(st)
+    for stmt in st.stmts:
+        if not isinstance(stmt, OutSecStmt) or stmt.name != sec.name or stmt.orphan:
+            continue
+        os_ = outs.get(id(stmt))
+        data = any(isinstance(b, DataCmd) for b in stmt.body)
+        if os_ is None and stmt.name not in made:
+            unused = stmt
+            continue
+        if os_ is None and not data:
+            homes[id(stmt)] = [sec.type]      # (no flags: joined; the orphan is its first input)
+            return stmt
+        h = homes.get(id(stmt))
+        if h is None:
+            h = homes[id(stmt)] = [_bfd_out_type(stmt, per_desc, merged)]
+        s_alloc = data or os_ is not None and os_.flags & SHF_ALLOC
+        # (an input other than NOBITS made braze's output section PROGBITS: _add_flags)
+        s_load = stmt.type != "NOLOAD" and (data or os_ is not None and os_.flags & SHF_ALLOC and
+                                            os_.type != SHT_NOBITS)
+        if bool(s_alloc) == bool(alloc) and bool(s_load) == bool(load) and h[0] == sec.type:
+            return stmt
+    if unused is not None:
+        homes[id(unused)] = [sec.type]
+    return unused
+
+
+def _bfd_out_type(stmt, per_desc, merged):
+    """The ELF type bfd's output section of `stmt` has before the orphans: its first input's (in
+    script order), unless the flags it had by then differ from that input's (a data command
+    before a NOBITS input, a NOLOAD or NOALLOC statement): then none (None)."""
+    if stmt.type in ("NOLOAD", "NOALLOC"):
+        return None
+    data = False
+    for i, b in enumerate(stmt.body):
+        if isinstance(b, DataCmd):
+            data = True
+        if not isinstance(b, InputDesc):
+            continue
+        lst = per_desc.get((id(stmt), i))
+        firsts = [min(lst, key=lambda x: x[0])] if lst else []
+        firsts += [(min(ms.keys), None) for ms in merged.values() if ms.lst is lst and ms.keys]
+        if not firsts:
+            continue
+        first = min(firsts, key=lambda x: x[0])[1]
+        t = first.type if first is not None else SHT_PROGBITS
+        return None if data and t == SHT_NOBITS else t
+    return None
 
 
 def check_orphan_handling(ctx) -> None:
@@ -2269,7 +2357,7 @@ def _call(env, e):
             return (getattr(c, "lma", c.addr), None)
         if fn == "SIZEOF":
             return (c.size, "num")
-        return (c.align, "num")
+        return (c.alignof or c.align, "num")
     if fn == "DEFINED":
         s = env.ctx.symtab.get(e.b)
         if s is not None and s.rank >= COMMON and s.file is not st.defs:
@@ -2562,6 +2650,10 @@ def layout(ctx) -> None:
                 order.append((s, c))
     st.by_out_name = {}
     for s, c in order:
+        if not s.orphan:
+            st.by_out_name.setdefault(s.name, c)
+    for s, c in order:
+        # (bfd finds a name's first output section statement: the script's come before the orphans')
         st.by_out_name.setdefault(s.name, c)
     # empty output sections go (bfd: no input sections and no data/assignments), but with --emit-relocs
     # bfd keeps one whose section symbol an emitted relocation names (as layout.py)
@@ -3066,6 +3158,7 @@ def _walk(env, st, kept):
         c.addr = addr
         if env.final and s.addr is not None and addr & (c.align - 1):
             # bfd (since 2.35): an address the section's alignment does not fit lowers sh_addralign
+            c.alignof = c.align
             c.align = addr & -addr
         env.dot = addr
         env.sec = c

@@ -372,18 +372,27 @@ def _write_headers(ctx, buf) -> None:
         link = c.link.shndx if c.link is not None else 0
         info = c.info.shndx if hasattr(c.info, "shndx") else int(c.info or 0)
         if c.name == ".rela.plt" and ctx.dynamic:
-            info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
+            info = _gotplt_shndx(ctx, chunks)
             link = ctx.syn.dynsym.shndx if ctx.syn.dynsym is not None else 0
         elif (c.name == ".rela.dyn" or c is ctx.syn.rela_dyn) and ctx.syn.dynsym is not None and \
                 not getattr(c, "link_symtab", False):    # (.dynsym discarded by a script: .symtab's)
             link = ctx.syn.dynsym.shndx
         elif c.name == ".rela.plt":
             # static: bfd links the IRELATIVE table to .symtab (there is no .dynsym)
-            info = ctx.syn.gotplt.shndx if ctx.syn.gotplt in chunks else 0
+            info = _gotplt_shndx(ctx, chunks)
             link = next((x.shndx for x in chunks if x.name == ".symtab"), 0)
         SHDR.pack_into(buf, o, shstr[c.name], c.type, c.flags | c.shdr_flags, c.addr, c.offset, c.size, link,
                        info, c.align, c.entsize)
         o += 64
+
+
+def _gotplt_shndx(ctx, chunks) -> int:
+    """.rela.plt's sh_info: the output section of .got.plt (a script may put it among another output
+    section's inputs, `.got : { *(.got) *(.got.plt) }`: that section, as bfd)."""
+    g = ctx.syn.gotplt
+    if g in chunks:
+        return g.shndx
+    return g.embedded_in.shndx if g.embedded_in is not None else 0
 
 
 def _commit(path: str, buf, mode: int = 0o777, pending: _PendingDigest | None = None) -> None:

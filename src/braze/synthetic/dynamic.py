@@ -79,8 +79,10 @@ class Dynamic(Chunk):
             add((E.DT_GNU_FLAGS_1, E.DF_GNU_1_UNIQUE))
         if not cfg.shared:
             add((E.DT_DEBUG, 0))
-        if any(c is syn.gotplt for c in ctx.chunks) and syn.plt.size:
-            add((E.DT_PLTGOT, ("addr", syn.gotplt)))     # (bfd: only with a .plt, as prelink wanted)
+        if (syn.gotplt.embedded_in is not None or any(c is syn.gotplt for c in ctx.chunks)) and syn.plt.size:
+            # (bfd: only with a .plt, as prelink wanted; its address also where a script made it an
+            # input of another output section: `.got : { *(.got) *(.got.plt) }`)
+            add((E.DT_PLTGOT, ("addr", syn.gotplt)))
         if syn.rela_plt.relocs:
             add((E.DT_PLTRELSZ, ("size", syn.rela_plt)))
             add((E.DT_PLTREL, E.DT_RELA))
