@@ -121,6 +121,7 @@ class Reader:
             self.plugins = ctx.plugins = _PluginsOnDemand(ctx, self)
         self.ir_output_ok = False   # -r: the LTO plugin's objects hold IR again (plugin.replace_ir)
         self.opening = None         # the archive being opened for the first time (Archive.first_last)
+        self.lto_done = False       # the plugin has compiled the IR: no IR member loads any more
         # with a plugin: each archive use and --as-needed library in command-line order, as
         # (its place in the input order, the archive or library, its group's list or None), for the
         # post-LTO rescan (rescan_after_lto)
@@ -740,6 +741,9 @@ class Reader:
             if bytes(view[:4]) in BITCODE_MAGICS:
                 obj = self._claim_member(ar, off, name, view)
                 if obj is None:
+                    if self.lto_done:       # (bfd: an IR member is not loaded after LTO)
+                        ar.loaded[off] = None
+                        return
                     raise lto_error(name, "LLVM bitcode")
                 obj.order = self.next_order()
                 ar.loaded[off] = obj
@@ -774,6 +778,11 @@ class Reader:
             if ir is not None:
                 ir.order = obj.order
                 obj = ir
+            elif self.lto_done and obj.has_lto_ir:
+                # bfd loads no member holding IR (slim or fat) once the plugin has compiled the IR:
+                # the compiled code's new references (a libgcc helper) go on to the later archives
+                ar.loaded[off] = None
+                return
         ar.loaded[off] = obj
         if self.opening is ar:
             ar.first_last = obj
@@ -812,6 +821,7 @@ class Reader:
         group again while anything was loaded (from its start once the walk is in it).  So an
         archive before the IR does not serve the compiled code, nor does one named before the
         archive whose member needs it, outside a group (bfd: an undefined reference)."""
+        self.lto_done = True
         log = self.rescan_log or []
         done: set = set()
         for pos, item, group in log:
