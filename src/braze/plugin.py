@@ -685,10 +685,12 @@ class PluginHost:
         # chain) loaded before it, so before the archive members loaded since
         first = min((o for o in objs if id(o) in irs), key=_order_key)
         after = first.order
+        rescan_from = float(after)      # (the rescan's start: that file, or the first input)
         if first.archive is not None:
             plain = [x.order for x in list(objs) + list(r.sonames.values())
                      if getattr(x, "archive", None) is None and x.order < first.order]
             after = max(plain) if plain else first.order - 1
+            rescan_from = float(after) if plain else float("-inf")
         for key in [k for k, o in ctx.comdat.items() if id(o) in irs]:
             del ctx.comdat[key]
         # the IR definitions leave the symbol table; the plugin's objects define again what survived
@@ -773,7 +775,7 @@ class PluginHost:
         ctx.objs = sorted(ctx.objs, key=_order_key)
         # the compiled code may need what no IR symbol named (libgcc helpers, memcpy...): rescan
         n1 = len(ctx.objs)
-        r.rescan_after_lto()
+        r.rescan_after_lto(rescan_from)
         if len(ctx.objs) > n1:
             self._place_rescanned(ctx.objs[:n1], ctx.objs[n1:], dsos)
         # a library this makes needed takes its command-line place among the needed ones (bfd's

@@ -399,10 +399,17 @@ class _Relocatable:
                 del self.outs[".note.gnu.property"]
                 del self.parts[id(prop_part.obj)][prop_part.idx]
         if ctx.config.build_id and script is None:
-            self.seq += 1
-            o = self.outs[".note.gnu.build-id"] = _Out(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, None)
-            o.key = (1, _SCRIPT_POS[".note.gnu.build-id"], 0, 0, self.seq)
-            self._build_id(o)
+            o = self.outs.get(".note.gnu.build-id")
+            if o is not None and o.members:
+                # bfd keeps the inputs' notes and puts its own among them (the layout's build_id_at)
+                from .synthetic.notes import BuildId
+                o.build_id = BuildId(ctx.config.build_id)
+                o.align = max(o.align, 4)
+            else:
+                self.seq += 1
+                o = self.outs[".note.gnu.build-id"] = _Out(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, None)
+                o.key = (1, _SCRIPT_POS[".note.gnu.build-id"], 0, 0, self.seq)
+                self._build_id(o)
 
     def _build_id(self, o) -> None:
         from .synthetic.notes import BuildId
@@ -687,20 +694,31 @@ class _Relocatable:
         for o in outs:
             if not o.merge_ok:
                 o.flags &= ~(SHF_MERGE | SHF_STRINGS)
-            if o.type == SHT_GROUP or getattr(o, "build_id", None) is not None or getattr(o, "prop_note", False):
+            bid = getattr(o, "build_id", None)
+            if o.type == SHT_GROUP or bid is not None and not o.members or getattr(o, "prop_note", False):
                 continue
             # bfd (elf_fake_sections) keeps an entry size only for SHF_MERGE sections and gives the
             # array sections 8; anything else gets 0, whatever the inputs said
             if o.entsize is None or o.entsize < 0 or not o.flags & SHF_MERGE:
                 o.entsize = 8 if o.type in (SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY) else 0
             off = 0
+            # --build-id's note with the inputs' ones: bfd makes it a section of the first input
+            # object, so it follows that object's note and comes before the others'
+            first = self.ctx.objs[0] if bid is not None else None
             for k, p in enumerate(o.members):
                 if p.kind == "eh":
                     self._split_eh(p, k + 1 == len(o.members))
+                if first is not None and p.obj is not first:
+                    o.build_id_at = off = align_up(off, 4)
+                    off += bid.size
+                    first = None
                 a = p.sec.align
                 off = align_up(off, a)
                 p.off = off
                 off += p.size if p.kind == "eh" else p.sec.size
+            if first is not None:
+                o.build_id_at = off = align_up(off, 4)
+                off += bid.size
             o.size = off
         if commons:
             self._place_commons(commons)
@@ -1219,7 +1237,7 @@ class _Relocatable:
                 off = align_up(off, align)
                 headers[hi] = headers[hi][:4] + (off,) + headers[hi][5:]
                 if getattr(o, "build_id", None) is not None:
-                    o.build_id.offset = off
+                    o.build_id.offset = off + getattr(o, "build_id_at", 0)
                 if not nobits and data:
                     chunks.append((off, data))
                     off += len(data)

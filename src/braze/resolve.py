@@ -121,6 +121,11 @@ class Reader:
             self.plugins = ctx.plugins = _PluginsOnDemand(ctx, self)
         self.ir_output_ok = False   # -r: the LTO plugin's objects hold IR again (plugin.replace_ir)
         self.opening = None         # the archive being opened for the first time (Archive.first_last)
+        self.lto_done = False       # the plugin has compiled the IR: no IR member loads any more
+        # with a plugin: each archive use and --as-needed library in command-line order, as
+        # (its place in the input order, the archive or library, its group's list or None), for the
+        # post-LTO rescan (rescan_after_lto)
+        self.rescan_log: list | None = [] if cfg.plugins else None
         # -r: every object goes to the plugin's claim hook, as bfd offers them (GCC's plugin counts
         # the ones it does not claim: with any, a partial link is -flinker-output=nolto-rel); other
         # links offer only the objects that may hold IR (no other plugin claims anything else)
@@ -374,6 +379,8 @@ class Reader:
             self._archive_use(ar)
             if self.group is not None:
                 self.group.append(ar)
+            if self.rescan_log is not None:
+                self.rescan_log.append((float(self.order), ar, self.group))
             self.scan_archive(ar)
             return
         real = real_path(path)
@@ -387,6 +394,8 @@ class Reader:
                 elif not so.is_alive:
                     if tr is not None:
                         tr.dso_mentions(so)
+                    if self.rescan_log is not None:
+                        self.rescan_log.append((float(self.order), so, self.group))
                     self.try_as_needed(so)
                 return
             # bfd forgets an --as-needed library it found unneeded: named again without --as-needed,
@@ -441,6 +450,8 @@ class Reader:
                     self.group.append(so)
                 if as_needed:
                     so.is_alive = False
+                    if self.rescan_log is not None:
+                        self.rescan_log.append((float(so.order), so, self.group))
                     self.try_as_needed(so)
                 else:
                     self.add_shared(so)
@@ -472,6 +483,8 @@ class Reader:
                 self._archive_use(ar)
                 if self.group is not None:
                     self.group.append(ar)
+                if self.rescan_log is not None:
+                    self.rescan_log.append((ar.pos, ar, self.group))
                 self.scan_archive(ar)
             self.opening = None
         else:
@@ -736,6 +749,9 @@ class Reader:
             if bytes(view[:4]) in BITCODE_MAGICS:
                 obj = self._claim_member(ar, off, name, view)
                 if obj is None:
+                    if self.lto_done:       # (bfd: an IR member is not loaded after LTO)
+                        ar.loaded[off] = None
+                        return
                     raise lto_error(name, "LLVM bitcode")
                 obj.order = self.next_order()
                 ar.loaded[off] = obj
@@ -770,6 +786,11 @@ class Reader:
             if ir is not None:
                 ir.order = obj.order
                 obj = ir
+            elif self.lto_done and obj.has_lto_ir:
+                # bfd loads no member holding IR (slim or fat) once the plugin has compiled the IR:
+                # the compiled code's new references (a libgcc helper) go on to the later archives
+                ar.loaded[off] = None
+                return
         ar.loaded[off] = obj
         if self.opening is ar:
             ar.first_last = obj
@@ -799,18 +820,41 @@ class Reader:
         if self.map_loads is not None and self.map_lto_at < 0:
             self.map_lto_at = len(self.map_loads)
 
-    def rescan_after_lto(self) -> None:
+    def rescan_after_lto(self, start: float) -> None:
         """bfd rescans the archives and the unused --as-needed libraries once the plugin's objects
-        are in: the compiled code may call what no IR symbol named (libgcc helpers, memcpy)."""
-        progress = True
-        while progress:
-            progress = False
-            for ar in list(self.archives.values()):
-                if self.scan_archive(ar):
-                    progress = True
-            for so in list(self.sonames.values()):
-                if not so.is_alive and self.try_as_needed(so):
-                    progress = True
+        are in: the compiled code may call what no IR symbol named (libgcc helpers, memcpy).  As
+        bfd's one walk over its input statements: from its plugin insertion point on (`start`, in
+        the input order: the first claimed object, or the last object or library before the first
+        claimed member), each archive use and --as-needed library once, in command-line order, a
+        group again while anything was loaded (from its start once the walk is in it).  So an
+        archive before the IR does not serve the compiled code, nor does one named before the
+        archive whose member needs it, outside a group (bfd: an undefined reference)."""
+        self.lto_done = True
+        log = self.rescan_log or []
+        done: set = set()
+        for pos, item, group in log:
+            if pos < start:
+                continue
+            if group is None:
+                self._rescan_one(item)
+                continue
+            if id(group) in done:
+                continue
+            done.add(id(group))
+            for p, m, g in log:         # the group's rest, then all of it while that loads
+                if g is group and p >= start:
+                    self._rescan_one(m)
+            progress = True
+            while progress:
+                progress = False
+                for m in group:
+                    if self._rescan_one(m):
+                        progress = True
+
+    def _rescan_one(self, item) -> bool:
+        if isinstance(item, Archive):
+            return self.scan_archive(item)
+        return not item.is_alive and self.try_as_needed(item)
 
     # ---------- symbols ----------
     def add_object(self, obj: ObjectFile) -> None:
