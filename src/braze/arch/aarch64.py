@@ -387,7 +387,9 @@ def merge_properties(ctx, objs) -> list:
     bfd's library: -w does not silence it, --fatal-warnings fails the link)."""
     feat = merged_feature_of(objs)
     if _force_bti(ctx.config):
-        for o in objs:
+        from ..properties import note_home
+        home = note_home(objs)      # (bfd merges the others into it: its own warning comes first)
+        for o in ([home] + [o for o in objs if o is not home]) if home is not None else objs:
             if not (o.aarch64_feature_and or 0) & FEATURE_1_BTI:
                 diag.warn(f"{o.name}: warning: BTI turned on by -z force-bti when all inputs do not have "
                           "BTI in NOTE section.", located=True, from_bfd=True)
