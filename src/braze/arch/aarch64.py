@@ -812,11 +812,13 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if t == R_TLSDESC_ADR_PAGE21:
                 _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             else:
-                if not s.needs & NEEDS_TLSGD and s.bind == STB_LOCAL:
+                pre = is_preemptible(ctx, s)
+                if not s.needs & NEEDS_TLSGD and not pre and not (s.export and s.rank >= COMMON):
                     # bfd reserves a DTPREL relocation for the pair and, the offset being known, leaves
-                    # it as R_AARCH64_NONE
+                    # it as R_AARCH64_NONE: a symbol the library does not export (local, hidden, a
+                    # version script's local); an exported one's pair names it (passes, tls_sym)
                     rela_dyn.relocs.append(NoneReloc())
-                _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+                _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if pre else 0))
             continue
         if t in _TLSDESC_REST or t in _DTPREL:
             continue
