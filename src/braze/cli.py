@@ -1142,14 +1142,17 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
 # ---- relocatable output and input formats (relocatable.py) ----
 @_flag("r", "i", "relocatable")
 def _flag_r(c, s):
-    """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
+    """As bfd, -r also stops libraries from there on, as -Bstatic does (-l finds only .a; a library
+    named is `attempted static link`), until a -Bdynamic."""
     c.relocatable = True
+    s.static = True
 
 
 @_flag("Ur")
 def _flag_Ur(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = c.ur = True
+    s.static = True
 
 
 @_flag("q", "emit-relocs")
