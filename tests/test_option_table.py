@@ -142,7 +142,8 @@ Z_TAGS = {**{k: k for k in getattr(cli, "_Z_DF_1", {})}, **{k: k for k in X86_IS
               "noindirect-extern-access": "noindirect-extern-access",
               "noextern-protected-data": "noextern-protected-data",
               "dynamic-undefined-weak": "dynamic-undefined-weak",
-              "nodynamic-undefined-weak": "nodynamic-undefined-weak"}
+              "nodynamic-undefined-weak": "nodynamic-undefined-weak",
+              "noreloc-overflow": "noreloc-overflow", "report-relative-reloc": "report-relative-reloc"}
              if hasattr(cli, "_z_tags_option") else {})}
 
 

@@ -1142,14 +1142,17 @@ _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undef
 # ---- relocatable output and input formats (relocatable.py) ----
 @_flag("r", "i", "relocatable")
 def _flag_r(c, s):
-    """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
+    """As bfd, -r also stops libraries from there on, as -Bstatic does (-l finds only .a; a library
+    named is `attempted static link`), until a -Bdynamic."""
     c.relocatable = True
+    s.static = True
 
 
 @_flag("Ur")
 def _flag_Ur(c, s):
     """-Ur is -r for ELF (its script differs only by SORT(CONSTRUCTORS), which ELF ignores)."""
     c.relocatable = c.ur = True
+    s.static = True
 
 
 @_flag("q", "emit-relocs")
@@ -1366,8 +1369,9 @@ _Z_FLAGS = {
 _Z_NOOPS: dict[str, str] = {
 }
 # -z keywords (and `keyword=` families) bfd 2.40 knows that braze refuses.
+# (noreloc-overflow and report-relative-reloc are one machine's keywords: its Target.configure
+# refuses them, the other machine's bfd warns that it ignores them)
 _Z_UNSUPPORTED: dict[str, str] = {
-    **dict.fromkeys(("noreloc-overflow", "report-relative-reloc"), "not implemented"),
 }
 
 
@@ -1425,6 +1429,10 @@ def _z_option(c: Config, kw: str) -> None:
         raise LinkError(f"option -z {kw} is not supported")
     elif _z_machine_option(c, kw):
         pass
+    elif c.z_machine:
+        # after a machine's keyword, which the other machine's bfd warns about in its place among
+        # these: warned about with them, in command-line order (Target.warn_foreign_z)
+        c.z_machine.append(("", kw))
     else:
         # bfd warns while it reads the options: --fatal-warnings / -w count only if given before
         diag.set_warnings(c.fatal_warnings, c.no_warnings)

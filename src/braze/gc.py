@@ -72,6 +72,9 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         for sig, members in obj.comdat_groups:
             groups[(id(obj), sig)] = [secs[m] for m in members if m < len(secs) and secs[m] is not None]
     marker = _Marker(work, why, groups if groups else None)
+    # a link without dynamic sections (static, not -static-pie) exports nothing: bfd's -E,
+    # --export-dynamic-symbol and --dynamic-list keep no section there
+    exports: bool = bool(ctx.dynamic)
 
     symtab: dict[str, Symbol] = ctx.symtab
     s: Symbol
@@ -149,7 +152,7 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
             marker.bounds[s] = lst
             # bfd defines the symbol in the first section X: when it is exported (a shared library,
             # --export-dynamic, or a library refers to it) that section is a root
-            if lst and (s.ref_dynamic or cfg.shared or cfg.export_dynamic or s.export) \
+            if lst and (s.ref_dynamic or cfg.shared or exports and (cfg.export_dynamic or s.export)) \
                     and s.visibility != STV_HIDDEN \
                     and s.visibility != STV_INTERNAL:
                 if why is not None:
@@ -183,13 +186,13 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     # __udivti3 before -lgcc_s); not when the library came first or the name was still visible
     dso_after: bool = not cfg.shared and roots is None
     for s in symtab.values():
-        if s.section is not None and (s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
+        if s.section is not None and (exports and s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
                                       in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local
                                       or dso_after and s.dso_def_after):
             if why is None:
                 marker.mark(s.section)
                 continue
-            sym_root.setdefault(id(s), "exported" if s.export else "referenced by a shared library"
+            sym_root.setdefault(id(s), "exported" if exports and s.export else "referenced by a shared library"
                                 if s.ref_dynamic else "kept" if s.keep else "defined by a shared library too"
                                 if s.dso_def_after and dso_after else "--gc-keep-exported")
             marker.mark(s.section, ("sym", s))

@@ -66,3 +66,12 @@ def has_note(o) -> bool:
     return bool(o.x86_feature_and is not None or o.aarch64_feature_and is not None
                 or getattr(o, "x86_or_props", None) or getattr(o, "x86_orand_props", None)
                 or getattr(o, "gnu_props", None))
+
+
+def note_home(objs):
+    """The object bfd keeps the output's .note.gnu.property in (the others' are merged into it): the
+    first with a note, else (a note made for an option, -z force-bti, -z ibt) the last object."""
+    for o in objs:
+        if has_note(o):
+            return o
+    return objs[-1] if objs else None

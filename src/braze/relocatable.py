@@ -164,7 +164,8 @@ def link_relocatable(ctx) -> None:
         raise LinkError("option --force-group-allocation is not supported with -r")
     read_inputs(ctx);                   ctx.mark("read inputs")
     if ctx.dsos:
-        raise LinkError(f"attempted static link of dynamic object `{ctx.dsos[0].name}'")
+        # (one read where -Bdynamic followed -r: bfd's ELF back end refuses it so)
+        raise LinkError(f"{ctx.dsos[0].name}: error adding symbols: invalid operation")
     if cfg.defsyms:
         from .passes import _define_defsyms
         _define_defsyms(ctx)

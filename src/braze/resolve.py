@@ -196,7 +196,7 @@ class Reader:
             self.missing(f"-l{name}", f"unable to find library -l{name}")
             return None
         for d in self.lib_dirs:
-            if not static:
+            if not static and not self.cfg.relocatable:     # (bfd: -r's -l finds archives only)
                 p = os.path.join(d, f"lib{name}.so")
                 if os.path.isfile(p) and self._compatible(p, name, 1):
                     return p

@@ -290,7 +290,7 @@ def build_symtab(ctx, chunks) -> list:
             names = obj.sym_names
             esyms = obj.esyms
             secs = obj.sections
-            if note is not None and obj is note.file:
+            if note is not None and obj is note.file and note.shndx:
                 secs = list(secs)           # (its $d and other locals there point into the merged note)
                 secs[note.shndx] = note
             nsecs = len(secs)
@@ -542,11 +542,14 @@ def _property_note_home(ctx, chunks: list[Any]) -> InputSection | None:
     prop = ctx.syn.property
     if prop is None or prop not in chunks:
         return None
-    from .properties import has_note
-    obj = next((o for o in ctx.objs if not getattr(o, "synthetic", False) and getattr(o, "esyms", None)
-                is not None and getattr(o, "view", None) is not None and has_note(o)), None)
-    if obj is None:
+    from .properties import note_home, has_note
+    obj = note_home([o for o in ctx.objs if not getattr(o, "synthetic", False)])
+    if obj is None or getattr(obj, "esyms", None) is None or getattr(obj, "view", None) is None:
         return None
+    if not has_note(obj):           # (the note made for -z force-bti/ibt in the last object: no symbols)
+        home = InputSection(obj, 0, ".note.gnu.property", (0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        home.out = prop
+        return home
     from .inputs.elfhdr import read_headers
     from .elf import ET_REL
     v = obj.view

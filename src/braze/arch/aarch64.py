@@ -387,7 +387,9 @@ def merge_properties(ctx, objs) -> list:
     bfd's library: -w does not silence it, --fatal-warnings fails the link)."""
     feat = merged_feature_of(objs)
     if _force_bti(ctx.config):
-        for o in objs:
+        from ..properties import note_home
+        home = note_home(objs)      # (bfd merges the others into it: its own warning comes first)
+        for o in ([home] + [o for o in objs if o is not home]) if home is not None else objs:
             if not (o.aarch64_feature_and or 0) & FEATURE_1_BTI:
                 diag.warn(f"{o.name}: warning: BTI turned on by -z force-bti when all inputs do not have "
                           "BTI in NOTE section.", located=True, from_bfd=True)
@@ -810,11 +812,13 @@ def scan_section(ctx, sec: InputSection, rels: list[tuple[int, int, int]] | None
             if t == R_TLSDESC_ADR_PAGE21:
                 _need(ctx, s, NEEDS_TLSDESC | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
             else:
-                if not s.needs & NEEDS_TLSGD and s.bind == STB_LOCAL:
+                pre = is_preemptible(ctx, s)
+                if not s.needs & NEEDS_TLSGD and not pre and not (s.export and s.rank >= COMMON):
                     # bfd reserves a DTPREL relocation for the pair and, the offset being known, leaves
-                    # it as R_AARCH64_NONE
+                    # it as R_AARCH64_NONE: a symbol the library does not export (local, hidden, a
+                    # version script's local); an exported one's pair names it (passes, tls_sym)
                     rela_dyn.relocs.append(NoneReloc())
-                _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if is_preemptible(ctx, s) else 0))
+                _need(ctx, s, NEEDS_TLSGD | (NEEDS_DYNSYM if pre else 0))
             continue
         if t in _TLSDESC_REST or t in _DTPREL:
             continue

@@ -1857,6 +1857,9 @@ class X86_64(Target):
                            (cfg.stub_group_size is not None, "--stub-group-size")):
             if given:
                 raise LinkError(f"option {opt} is not supported for x86-64 (an aarch64 option)")
+        for name, kw in cfg.z_machine:
+            if name == self.name and kw in ("noreloc-overflow", "report-relative-reloc"):
+                raise LinkError(f"option -z {kw} is not supported")
         self.warn_foreign_z(cfg)
         if cfg.dynamic_undefined_weak and cfg.no_dynamic_linker and not cfg.shared and not cfg.relocatable:
             diag.warn("-z dynamic-undefined-weak ignored")     # (no loader to bind them: they are 0)
@@ -1891,10 +1894,12 @@ class X86_64(Target):
             cfg.pack_relative_relocs = kw == "pack-relative-relocs"     # (aarch64 bfd 2.40 has no DT_RELR)
         elif kw == "indirect-extern-access" or kw == "noindirect-extern-access":
             cfg.indirect_extern_access = int(kw == "indirect-extern-access")
+        elif kw == "dynamic-undefined-weak" or kw == "nodynamic-undefined-weak":
+            cfg.dynamic_undefined_weak = kw == "dynamic-undefined-weak"
+        elif kw == "noreloc-overflow" or kw == "report-relative-reloc":
+            pass        # (refused by configure: not implemented; aarch64 bfd ignores them, warning)
         elif kw == "noextern-protected-data":
             pass        # (measured: bfd 2.40's x86-64 output is the same with it; protected data binds locally)
-        elif kw == "dynamic-undefined-weak" or kw == "nodynamic-undefined-weak":
-            cfg.dynamic_undefined_weak = kw == "dynamic-undefined-weak"   # (aarch64 bfd only warns)
         elif kw.startswith("x86-64-"):
             if kw not in ISA_LEVELS:
                 raise LinkError(f"invalid x86-64 ISA level: {kw}")
