@@ -311,6 +311,13 @@ class _Relocatable:
                     dropped.add(imap(i))            # -S stripped every member (a DWARF type unit)
                     continue
                 kept_groups[imap(i)] = (sh, members, flag)
+            if dropped:
+                # a SHF_LINK_ORDER section linked to a dropped COMDAT copy goes too (as the final
+                # link's reader: resolve._drop_linked_to)
+                for i in range(1, n):
+                    sh = shdrs[i]
+                    if sh[2] & SHF_LINK_ORDER and imap(sh[6]) in dropped:
+                        dropped.add(imap(i))
             parts = {}
             self.parts[id(obj)] = parts
             member_of = {}
