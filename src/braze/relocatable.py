@@ -27,7 +27,7 @@ from .diag import LinkError
 from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB,
                   SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
                   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
-                  SHF_GROUP, SHF_TLS, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
+                  SHF_GROUP, SHF_TLS, SHF_GNU_RETAIN, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
                   SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_OBJECT, STT_COMMON,
                   align_up)
 from .inputs.elfhdr import read_headers
@@ -1257,8 +1257,10 @@ class _Relocatable:
         for i, h in enumerate(headers):
             name = shstr.map[h[0]] if i else 0
             SHDR.pack_into(buf, shoff + 64 * i, name, *h[1:])
-        # bfd marks the output ELFOSABI_GNU when it has STB_GNU_UNIQUE or STT_GNU_IFUNC symbols
-        gnu = any(e[1] >> 4 == 10 or e[1] & 0xf == 10 for e in syms)
+        # bfd marks the output ELFOSABI_GNU when it has STB_GNU_UNIQUE or STT_GNU_IFUNC symbols, or a
+        # SHF_GNU_RETAIN section
+        gnu = any(e[1] >> 4 == 10 or e[1] & 0xf == 10 for e in syms) or \
+            any(h[2] & SHF_GNU_RETAIN for h in headers)
         ident = b"\x7fELF\x02\x01\x01" + bytes([3 if gnu else 0]) + bytes(8)
         EHDR.pack_into(buf, 0, ident, ET_REL, self.ctx.target.e_machine, 1, 0, 0, shoff, 0, EHDR.size, 0, 0, SHDR.size,
                        0 if need_x else len(headers), SHN_XINDEX if need_x else shstr_idx)
