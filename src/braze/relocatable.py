@@ -392,6 +392,21 @@ class _Relocatable:
         if prop is None and ctx.config.indirect_extern_access == 1:
             raise LinkError("-z indirect-extern-access with -r where no input has a .note.gnu.property section "
                             "is not supported (bfd makes the note a section of its own)")
+        if prop is None and script is None:
+            # no input has a property note: the merge still reports (-z cet-report, -z lam-*-report),
+            # and properties the -z options force (-z ibt, -z shstk, -z x86-64-vN) make bfd's own note,
+            # the output's first section after the groups
+            props = ctx.target.merge_properties(ctx)
+            if props:
+                from .synthetic.notes import PropertyNote
+                o = self.outs[".note.gnu.property"] = _Out(".note.gnu.property", SHT_NOTE, SHF_ALLOC,
+                                                           (0, 1 << 62, 0, 0, 0))
+                o.data = PropertyNote(props).data
+                o.size = len(o.data)
+                o.align = 8
+                o.entsize = 0
+                o.build_id = None
+                o.prop_note = True
         if prop is not None:
             from .synthetic.notes import PropertyNote
             props = self.props if script is not None else ctx.target.merge_properties(ctx)
