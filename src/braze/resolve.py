@@ -66,7 +66,7 @@ def _drop_linked_to(secs: list, dropped: set[int]) -> None:
     of its .text)."""
     big = len(secs) > 0xff00            # (sh_link past 0xff00: sections.linked_section)
     for i, sec in enumerate(secs):
-        if sec is not None and sec.flags & SHF_LINK_ORDER:
+        if sec is not None and getattr(sec, "flags", 0) & SHF_LINK_ORDER:     # (an LTO IR object's: no flags)
             link = sec.link + 0x100 if big and sec.link >= 0xff00 else sec.link
             if link in dropped:
                 secs[i] = None
