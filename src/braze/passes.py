@@ -210,6 +210,27 @@ def apply_versions(ctx) -> None:
     if ctx.version_texts or cfg.version_scripts or cfg.default_symver or ctx.has_symver:
         from .version import assign_versions
         assign_versions(ctx)
+        if not cfg.shared and ctx.dsos:
+            _check_local_referenced(ctx)
+
+
+def _check_local_referenced(ctx) -> None:
+    """bfd refuses an executable whose definition a version script made local (`local:`) when a
+    library needs it (non-weakly): the library could not bind to it at run time.  bfd stops at the
+    first such symbol."""
+    symtab = ctx.symtab
+    libs = [so for so in ctx.dsos if so.is_alive and not getattr(so, "dt_needed", False)] + \
+        list(getattr(ctx, "indirect_dsos", ()))
+    for so in libs:
+        for name, vidx in so.strong_undefs:
+            if vidx > 1 and vidx in so.verneed_names:
+                continue
+            s = symtab.get(name)
+            if s is not None and s.hidden_local and s.rank >= COMMON and s.file is not None \
+                    and not s.file.is_shared:
+                diag.error(f"{ctx.config.output}: local symbol `{diag.demangle(name)}' in {s.file.name} "
+                           f"is referenced by DSO")
+                raise LinkError("final link failed: bad value")
 
 
 _ASSIGN_EXPR: Any = None       # (typed: compiled, a global first None is None-typed)

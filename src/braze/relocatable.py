@@ -27,7 +27,7 @@ from .diag import LinkError
 from .elf import (SHDR, SYM, RELA, EHDR, ET_REL, SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB,
                   SHT_RELA, SHT_REL, SHT_NOBITS, SHT_GROUP, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY, SHT_SYMTAB_SHNDX, SHT_NOTE, SHT_LLVM_ADDRSIG,
                   SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_MERGE, SHF_STRINGS, SHF_INFO_LINK, SHF_LINK_ORDER,
-                  SHF_GROUP, SHF_TLS, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
+                  SHF_GROUP, SHF_TLS, SHF_GNU_RETAIN, GRP_COMDAT, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_XINDEX,
                   SHN_LORESERVE, STB_LOCAL, STB_GLOBAL, STB_WEAK, STT_SECTION, STT_FILE, STT_OBJECT, STT_COMMON,
                   align_up)
 from .inputs.elfhdr import read_headers
@@ -312,6 +312,13 @@ class _Relocatable:
                     dropped.add(imap(i))            # -S stripped every member (a DWARF type unit)
                     continue
                 kept_groups[imap(i)] = (sh, members, flag)
+            if dropped:
+                # a SHF_LINK_ORDER section linked to a dropped COMDAT copy goes too (as the final
+                # link's reader: resolve._drop_linked_to)
+                for i in range(1, n):
+                    sh = shdrs[i]
+                    if sh[2] & SHF_LINK_ORDER and imap(sh[6]) in dropped:
+                        dropped.add(imap(i))
             parts = {}
             self.parts[id(obj)] = parts
             member_of = {}
@@ -386,6 +393,21 @@ class _Relocatable:
         if prop is None and ctx.config.indirect_extern_access == 1:
             raise LinkError("-z indirect-extern-access with -r where no input has a .note.gnu.property section "
                             "is not supported (bfd makes the note a section of its own)")
+        if prop is None and script is None:
+            # no input has a property note: the merge still reports (-z cet-report, -z lam-*-report),
+            # and properties the -z options force (-z ibt, -z shstk, -z x86-64-vN) make bfd's own note,
+            # the output's first section after the groups
+            props = ctx.target.merge_properties(ctx)
+            if props:
+                from .synthetic.notes import PropertyNote
+                o = self.outs[".note.gnu.property"] = _Out(".note.gnu.property", SHT_NOTE, SHF_ALLOC,
+                                                           (0, 1 << 62, 0, 0, 0))
+                o.data = PropertyNote(props).data
+                o.size = len(o.data)
+                o.align = 8
+                o.entsize = 0
+                o.build_id = None
+                o.prop_note = True
         if prop is not None:
             from .synthetic.notes import PropertyNote
             props = self.props if script is not None else ctx.target.merge_properties(ctx)
@@ -1273,8 +1295,10 @@ class _Relocatable:
         for i, h in enumerate(headers):
             name = shstr.map[h[0]] if i else 0
             SHDR.pack_into(buf, shoff + 64 * i, name, *h[1:])
-        # bfd marks the output ELFOSABI_GNU when it has STB_GNU_UNIQUE or STT_GNU_IFUNC symbols
-        gnu = any(e[1] >> 4 == 10 or e[1] & 0xf == 10 for e in syms)
+        # bfd marks the output ELFOSABI_GNU when it has STB_GNU_UNIQUE or STT_GNU_IFUNC symbols, or a
+        # SHF_GNU_RETAIN section
+        gnu = any(e[1] >> 4 == 10 or e[1] & 0xf == 10 for e in syms) or \
+            any(h[2] & SHF_GNU_RETAIN for h in headers)
         ident = b"\x7fELF\x02\x01\x01" + bytes([3 if gnu else 0]) + bytes(8)
         EHDR.pack_into(buf, 0, ident, ET_REL, self.ctx.target.e_machine, 1, 0, 0, shoff, 0, EHDR.size, 0, 0, SHDR.size,
                        0 if need_x else len(headers), SHN_XINDEX if need_x else shstr_idx)

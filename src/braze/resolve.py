@@ -10,7 +10,7 @@ from . import _os as os
 from . import diag
 from .diag import LinkError
 from .elf import (SHN_UNDEF, SHN_COMMON, STB_LOCAL, ET_REL, ET_DYN, EHDR, SHDR, DYN, SHT_DYNAMIC,
-                  DT_NULL, DT_NEEDED)
+                  DT_NULL, DT_NEEDED, SHF_LINK_ORDER)
 from .inputs.archive import Archive, AR_MAGIC, THIN_MAGIC
 from .inputs.object import ObjectFile, BITCODE_MAGICS, lto_error
 from .symbols import LINKER_SYMS
@@ -58,6 +58,18 @@ class _PluginsOnDemand:
 
     def cleanup(self) -> None:
         pass
+
+
+def _drop_linked_to(secs: list, dropped: set[int]) -> None:
+    """bfd discards a SHF_LINK_ORDER section outside the group whose linked-to section is a discarded
+    COMDAT copy (gcc's __patchable_function_entries of an inline function, linked to the other copy
+    of its .text)."""
+    big = len(secs) > 0xff00            # (sh_link past 0xff00: sections.linked_section)
+    for i, sec in enumerate(secs):
+        if sec is not None and getattr(sec, "flags", 0) & SHF_LINK_ORDER:     # (an LTO IR object's: no flags)
+            link = sec.link + 0x100 if big and sec.link >= 0xff00 else sec.link
+            if link in dropped:
+                secs[i] = None
 
 
 class Reader:
@@ -877,6 +889,7 @@ class Reader:
         secs = obj.sections
         if not self.cfg.relocatable:
             self._linkonce(obj, secs, comdat)
+        dropped: list[int] | None = None
         for sig, members in obj.comdat_groups:
             owner = comdat.get(sig)
             if owner is None:
@@ -890,6 +903,11 @@ class Reader:
                     d.update((m, secs[m]) for m in members)
                 for m in members:
                     secs[m] = None
+                if dropped is None:
+                    dropped = []
+                dropped.extend(members)
+        if dropped:
+            _drop_linked_to(secs, set(dropped))
         no_export = obj.archive is not None and self._excluded(obj.archive)
         syms = bind_globals(self, obj, ctx.symtab, no_export)
         obj.syms = syms

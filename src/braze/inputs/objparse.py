@@ -205,7 +205,9 @@ def parse(obj: Any) -> None:
         else:
             name = _secname(shstrtab, sh[0])
         flags = sh[2]
-        if flags & SHF_EXCLUDE and not flags & SHF_ALLOC:
+        if flags & SHF_EXCLUDE:
+            # bfd drops SHF_EXCLUDE sections from a final link, allocated ones too (-r keeps them:
+            # relocatable.py reads the headers again)
             if name.startswith(".gnu.lto_"):
                 obj.has_lto_ir = True
             continue
