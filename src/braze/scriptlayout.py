@@ -2892,6 +2892,7 @@ def _header_order(st, kept):
             by_name.setdefault(s.name, []).append(s)
     created = []
     seen = set()
+    late = []
 
     def create(s):
         if id(s) not in seen:
@@ -2936,9 +2937,15 @@ def _header_order(st, kept):
                     create(s)
                     if not isinstance(b, FillCmd):
                         mention(b.expr)
-            create(s)
+            if id(s) not in seen:
+                late.append(s)
         else:
             mention(getattr(s, "expr", None))
+    mapped = set(seen)
+    for s in late:
+        # (nothing made it while bfd mapped the inputs: an orphan of its name that joined it made it
+        # then, last in the list)
+        create(s)
     # orphans: after the statement (or orphan) they follow in st.stmts
     follow = {}
     lead = []
@@ -2948,9 +2955,10 @@ def _header_order(st, kept):
             continue
         if s.orphan:
             (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
-        elif not starts or id(s) in st.kept:
-            # (with address statements the order differs from the statements': an orphan follows
-            # the last section before it that exists, as bfd's lang_insert_orphan, else leads)
+        elif id(s) in st.kept if starts else id(s) in mapped:
+            # (an orphan follows the last section before it that exists, as bfd's lang_insert_orphan,
+            # else leads: not one only an orphan of its name makes; with address statements the
+            # order differs from the statements')
             prev = s
     seq = list(lead)
     for s in created:
