@@ -3986,6 +3986,12 @@ def _file_offsets(ctx, chunks, segs, nph):
     for seg in loads:
         off_before = off
         hdr = getattr(seg, "hdr", False)
+        if cfg.paged and not user:
+            # bfd's assign_file_positions_for_load_sections: a section aligned beyond the page size
+            # makes its alignment the PT_LOAD's p_align
+            big = max([c.align for c in seg.chunks] + [0])
+            if big > seg.align and big >= page:
+                seg.align = big
         if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
             seg.offset = 0
             seg.filesz = seg.memsz = hdr_size
@@ -4026,7 +4032,9 @@ def _file_offsets(ctx, chunks, segs, nph):
             seg.vaddr = c0.addr
             seg.paddr = c0.lma
         else:
-            off += (c0.addr - off) % page     # congruent with the address modulo the page size
+            # congruent with the address modulo the page size, or modulo the PT_LOAD's p_align where
+            # a section aligned beyond the page size made that larger (as layout._segments)
+            off += (c0.addr - off) % max(page, seg.align)
             seg.offset = off
             seg.vaddr = c0.addr
             if not user or seg.paddr is None:
