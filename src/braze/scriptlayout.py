@@ -3708,9 +3708,10 @@ def _segments(ctx, kept, nph):
     secs = sorted(alloc, key=lambda c: (c.lma, c.addr))
     phdr_size = 64 + 56 * nph
     segs = []
-    interp = ctx.syn.interp
-    if interp is not None and interp in alloc and interp.size:
-        # bfd: an output .interp brings PT_PHDR and PT_INTERP, first in the table
+    # bfd: an output section named .interp with contents (the linker-made one, or a static link's
+    # own) brings PT_PHDR and PT_INTERP, first in the table
+    interp = next((c for c in alloc if c.name == ".interp" and c.type != SHT_NOBITS), None)
+    if interp is not None and interp.size:
         segs.append(Segment(PT_PHDR, PF_R, 8))
         s = Segment(PT_INTERP, PF_R, 1)
         s.chunks = [interp]
@@ -4097,7 +4098,10 @@ def _file_offsets(ctx, chunks, segs, nph):
                 raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
             if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
                 seg.offset, seg.vaddr = 64, base + 64
-                seg.paddr = seg.vaddr if seg.paddr is None else seg.paddr
+                if seg.paddr is None:
+                    # (bfd: where the PT_LOAD holding the headers loads them, an AT() moving it)
+                    hl = next((p for p in loads if p.vaddr == base and p.offset == 0 and p.paddr is not None), None)
+                    seg.paddr = hl.paddr + 64 if hl is not None else seg.vaddr
                 seg.filesz = seg.memsz = 56 * nph
             else:
                 seg.offset = seg.vaddr = seg.filesz = seg.memsz = 0
