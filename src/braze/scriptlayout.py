@@ -3857,6 +3857,10 @@ def _user_segments(ctx, st, kept, nph):
             # it is not the lowest: not laid out by braze)
             raise LinkError(f"{ph.where}: linker script construct PT_LOAD with PHDRS but not FILEHDR "
                             "is not supported by braze")
+        if ph.type == 6 and ph.phdrs and cfg.output_kind == "elf" and \
+                not any(q.type == 1 and q.phdrs for q in st.script.phdrs):
+            # (bfd: a PT_PHDR holding the table that no PT_LOAD maps is an error)
+            raise LinkError(f"{cfg.output}: PHDR segment not covered by LOAD segment")
         s = Segment(ph.type, 0, page if ph.type == 1 else 8)
         phmap[id(s)] = ph
         s.hdr = ph.filehdr
