@@ -2914,6 +2914,7 @@ def _header_order(st, kept):
             by_name.setdefault(s.name, []).append(s)
     created = []
     seen = set()
+    late = []
 
     def create(s):
         if id(s) not in seen:
@@ -2958,9 +2959,15 @@ def _header_order(st, kept):
                     create(s)
                     if not isinstance(b, FillCmd):
                         mention(b.expr)
-            create(s)
+            if id(s) not in seen:
+                late.append(s)
         else:
             mention(getattr(s, "expr", None))
+    mapped = set(seen)
+    for s in late:
+        # (nothing made it while bfd mapped the inputs: an orphan of its name that joined it made it
+        # then, last in the list)
+        create(s)
     # orphans: after the statement (or orphan) they follow in st.stmts
     follow = {}
     lead = []
@@ -2970,9 +2977,10 @@ def _header_order(st, kept):
             continue
         if s.orphan:
             (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
-        elif not starts or id(s) in st.kept:
-            # (with address statements the order differs from the statements': an orphan follows
-            # the last section before it that exists, as bfd's lang_insert_orphan, else leads)
+        elif id(s) in st.kept if starts else id(s) in mapped:
+            # (an orphan follows the last section before it that exists, as bfd's lang_insert_orphan,
+            # else leads: not one only an orphan of its name makes; with address statements the
+            # order differs from the statements')
             prev = s
     seq = list(lead)
     for s in created:
@@ -3722,9 +3730,10 @@ def _segments(ctx, kept, nph):
     secs = sorted(alloc, key=lambda c: (c.lma, c.addr))
     phdr_size = 64 + 56 * nph
     segs = []
-    interp = ctx.syn.interp
-    if interp is not None and interp in alloc and interp.size:
-        # bfd: an output .interp brings PT_PHDR and PT_INTERP, first in the table
+    # bfd: an output section named .interp with contents (the linker-made one, or a static link's
+    # own) brings PT_PHDR and PT_INTERP, first in the table
+    interp = next((c for c in alloc if c.name == ".interp" and c.type != SHT_NOBITS), None)
+    if interp is not None and interp.size:
         segs.append(Segment(PT_PHDR, PF_R, 8))
         s = Segment(PT_INTERP, PF_R, 1)
         s.chunks = [interp]
@@ -3870,6 +3879,10 @@ def _user_segments(ctx, st, kept, nph):
             # it is not the lowest: not laid out by braze)
             raise LinkError(f"{ph.where}: linker script construct PT_LOAD with PHDRS but not FILEHDR "
                             "is not supported by braze")
+        if ph.type == 6 and ph.phdrs and cfg.output_kind == "elf" and \
+                not any(q.type == 1 and q.phdrs for q in st.script.phdrs):
+            # (bfd: a PT_PHDR holding the table that no PT_LOAD maps is an error)
+            raise LinkError(f"{cfg.output}: PHDR segment not covered by LOAD segment")
         s = Segment(ph.type, 0, page if ph.type == 1 else 8)
         phmap[id(s)] = ph
         s.hdr = ph.filehdr
@@ -4000,6 +4013,12 @@ def _file_offsets(ctx, chunks, segs, nph):
     for seg in loads:
         off_before = off
         hdr = getattr(seg, "hdr", False)
+        if cfg.paged and not user:
+            # bfd's assign_file_positions_for_load_sections: a section aligned beyond the page size
+            # makes its alignment the PT_LOAD's p_align
+            big = max([c.align for c in seg.chunks] + [0])
+            if big > seg.align and big >= page:
+                seg.align = big
         if hdr and not seg.chunks:          # the headers' own segment (-z separate-code)
             seg.offset = 0
             seg.filesz = seg.memsz = hdr_size
@@ -4040,7 +4059,9 @@ def _file_offsets(ctx, chunks, segs, nph):
             seg.vaddr = c0.addr
             seg.paddr = c0.lma
         else:
-            off += (c0.addr - off) % page     # congruent with the address modulo the page size
+            # congruent with the address modulo the page size, or modulo the PT_LOAD's p_align where
+            # a section aligned beyond the page size made that larger (as layout._segments)
+            off += (c0.addr - off) % max(page, seg.align)
             seg.offset = off
             seg.vaddr = c0.addr
             if not user or seg.paddr is None:
@@ -4103,7 +4124,10 @@ def _file_offsets(ctx, chunks, segs, nph):
                 raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
             if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
                 seg.offset, seg.vaddr = 64, base + 64
-                seg.paddr = seg.vaddr if seg.paddr is None else seg.paddr
+                if seg.paddr is None:
+                    # (bfd: where the PT_LOAD holding the headers loads them, an AT() moving it)
+                    hl = next((p for p in loads if p.vaddr == base and p.offset == 0 and p.paddr is not None), None)
+                    seg.paddr = hl.paddr + 64 if hl is not None else seg.vaddr
                 seg.filesz = seg.memsz = 56 * nph
             else:
                 seg.offset = seg.vaddr = seg.filesz = seg.memsz = 0
