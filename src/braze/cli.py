@@ -1136,7 +1136,9 @@ _OPT_ARG = frozenset({"flto", "map-whole-files", "no-map-whole-files", "unique",
 # bfd's EXACTLY_TWO_DASHES options: only `--name` reaches them; `-output` is -o "utput", as in bfd.
 _TWO_DASHES_ONLY = frozenset({"output", "omagic", "no-omagic", "oformat", "undefined-version",
                               "export-dynamic-symbol", "export-dynamic-symbol-list",
-                              "ld-generated-unwind-info"})    # (so `-ld` is -l d, as in bfd)
+                              "ld-generated-unwind-info",     # (so `-ld` is -l d, as in bfd)
+                              "library", "library-path",      # (`-li`, `-library` are -l i, -l ibrary)
+                              "lib-main"})        # (braze's own: `-lib` stays -l ib, as in bfd)
 
 
 # ---- relocatable output and input formats (relocatable.py) ----

@@ -73,7 +73,10 @@ class Context:
         self.tls_align = 1
         self.tp = 0
         self.textrel = False
-        self.textrel_note = False     # "creating DT_TEXTREL" to print (arch.common.textrel_notes)
+        # the first text relocation against a local symbol (object, section) and against a global
+        # (object, section, symbol): arch.common.textrel_notes' warning
+        self.textrel_local: object = None
+        self.textrel_global: object = None
         self.ifunc_dynrel = False     # an IFUNC defined here has a data pointer's dynamic relocation
         self.static_tls = False
         self.merged = {}

@@ -1535,6 +1535,7 @@ class AArch64(Target):
 
     dynamic_empty_dynobj = ((".plt", SHF_ALLOC | SHF_EXECINSTR),)
     textrel_warn = False            # (Debian's aarch64 binutils: no DT_TEXTREL warning by default)
+    textrel_warns_locals = False    # (aarch64 bfd: only a global symbol's text relocation is named)
 
     def static_empty_sections(self, ctx) -> list:
         """bfd's aarch64 check_relocs makes the IFUNC sections (.iplt, .igot.plt) at the first of

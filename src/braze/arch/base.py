@@ -185,6 +185,7 @@ class Target:
     # bfd's default textrel_check (configure's --enable-textrel-check): a warning on DT_TEXTREL in
     # a PIE or shared object (x86-64 Linux), else none unless --warn-textrel (aarch64)
     textrel_warn = True
+    textrel_warns_locals = True     # bfd's text-relocation warning names one against a local symbol
 
     def static_empty_sections(self, ctx) -> list:
         """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC
