@@ -3909,7 +3909,7 @@ def _user_segments(ctx, st, kept, nph):
                     s.flags |= PF_W
                 if c.flags & SHF_EXECINSTR:
                     s.flags |= PF_X
-        elif ph.type == 6 or ph.filehdr or ph.phdrs:      # (bfd: the headers are readable)
+        elif ph.filehdr or ph.phdrs:      # (bfd: the headers are readable; a bare PT_PHDR has no flags)
             s.flags = PF_R
         if (ph.type != 1 or not cfg.paged) and s.chunks:
             # (unpaged, -n: a PT_LOAD's p_align too, bfd's maxpagesize 1 without D_PAGED)
@@ -4100,13 +4100,18 @@ def _file_offsets(ctx, chunks, segs, nph):
             if seg.type == PT_PHDR and base is None and not user:
                 # (e.g. a section placed at 0 ahead of the headers: bfd's error, no output)
                 raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
-            if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
-                seg.offset, seg.vaddr = 64, base + 64
+            # (PHDRS: a PT_PHDR holds what its FILEHDR/PHDRS say, nothing without PHDRS; the
+            # segments are in the PHDRS order)
+            ph = ctx.lscript.script.phdrs[segs.index(seg)] if user and seg.type == 6 else None
+            if seg.type == 6 and base is not None and (ph is None or ph.phdrs or ph.filehdr):
+                # PT_PHDR: the program header table (and the ELF header before it with FILEHDR)
+                start = 0 if ph is not None and ph.filehdr else 64
+                seg.offset, seg.vaddr = start, base + start
                 if seg.paddr is None:
                     # (bfd: where the PT_LOAD holding the headers loads them, an AT() moving it)
                     hl = next((p for p in loads if p.vaddr == base and p.offset == 0 and p.paddr is not None), None)
-                    seg.paddr = hl.paddr + 64 if hl is not None else seg.vaddr
-                seg.filesz = seg.memsz = 56 * nph
+                    seg.paddr = hl.paddr + start if hl is not None else seg.vaddr
+                seg.filesz = seg.memsz = (56 * nph if ph is None or ph.phdrs else 0) + 64 - start
             else:
                 seg.offset = seg.vaddr = seg.filesz = seg.memsz = 0
                 seg.paddr = 0 if seg.paddr is None else seg.paddr
