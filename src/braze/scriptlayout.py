@@ -956,7 +956,7 @@ def bin_sections(ctx) -> None:
         eh = getattr(os_, "eh_placeholder", False)
         if eh and st.eh_stmt is not None:
             continue            # (a later .eh_frame went to a statement: the merged one goes there)
-        stmt = OutSecStmt(name, "")
+        stmt = OutSecStmt(os_.name, "")
         stmt.orphan = True
         st.chunk_of[id(stmt)] = os_
         st.body_members[id(stmt)] = ([], os_.members)
@@ -1012,14 +1012,26 @@ def _add_input(os_, lst, key, sec, merged, raw) -> None:
 
 
 def _orphan_section(orphans, orphan_members, sec, obj_idx, seq, unwind):
-    """The orphan output section of `sec`'s name (made at its first input) and its member list."""
-    os_ = orphans.get(sec.name)
-    if os_ is None:
-        os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
-        os_.is_orphan = True
-        os_.first_obj = obj_idx
-        os_.first_seq = seq
-    return os_, orphan_members.setdefault(sec.name, [])
+    """The orphan output section of `sec`'s name and its member list: bfd's orphan placement puts an
+    orphan into an earlier orphan section of its name only when they agree on ALLOC and LOAD and
+    on the ELF type (that section's first input's), else makes another one (keyed `name\0n` here)."""
+    key = sec.name
+    n = 0
+    while True:
+        os_ = orphans.get(key)
+        if os_ is None:
+            os_ = orphans[key] = _new_out(sec.name, sec, unwind)
+            os_.is_orphan = True
+            os_.first_obj = obj_idx
+            os_.first_seq = seq
+            os_.first_type = sec.type
+            break
+        t = getattr(os_, "first_type", None)
+        if t is None or t == sec.type and not (os_.flags ^ sec.flags) & SHF_ALLOC:
+            break       # (same type: LOAD, which NOBITS lacks, agrees too)
+        n += 1
+        key = f"{sec.name}\0{n}"
+    return os_, orphan_members.setdefault(key, [])
 
 
 def _named_orphan_home(st, sec, per_desc, outs, merged, homes):
