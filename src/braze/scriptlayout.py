@@ -956,7 +956,7 @@ def bin_sections(ctx) -> None:
         eh = getattr(os_, "eh_placeholder", False)
         if eh and st.eh_stmt is not None:
             continue            # (a later .eh_frame went to a statement: the merged one goes there)
-        stmt = OutSecStmt(name, "")
+        stmt = OutSecStmt(os_.name, "")
         stmt.orphan = True
         st.chunk_of[id(stmt)] = os_
         st.body_members[id(stmt)] = ([], os_.members)
@@ -1012,14 +1012,26 @@ def _add_input(os_, lst, key, sec, merged, raw) -> None:
 
 
 def _orphan_section(orphans, orphan_members, sec, obj_idx, seq, unwind):
-    """The orphan output section of `sec`'s name (made at its first input) and its member list."""
-    os_ = orphans.get(sec.name)
-    if os_ is None:
-        os_ = orphans[sec.name] = _new_out(sec.name, sec, unwind)
-        os_.is_orphan = True
-        os_.first_obj = obj_idx
-        os_.first_seq = seq
-    return os_, orphan_members.setdefault(sec.name, [])
+    """The orphan output section of `sec`'s name and its member list: bfd's orphan placement puts an
+    orphan into an earlier orphan section of its name only when they agree on ALLOC and LOAD and
+    on the ELF type (that section's first input's), else makes another one (keyed `name\0n` here)."""
+    key = sec.name
+    n = 0
+    while True:
+        os_ = orphans.get(key)
+        if os_ is None:
+            os_ = orphans[key] = _new_out(sec.name, sec, unwind)
+            os_.is_orphan = True
+            os_.first_obj = obj_idx
+            os_.first_seq = seq
+            os_.first_type = sec.type
+            break
+        t = getattr(os_, "first_type", None)
+        if t is None or t == sec.type and not (os_.flags ^ sec.flags) & SHF_ALLOC:
+            break       # (same type: LOAD, which NOBITS lacks, agrees too)
+        n += 1
+        key = f"{sec.name}\0{n}"
+    return os_, orphan_members.setdefault(key, [])
 
 
 def _named_orphan_home(st, sec, per_desc, outs, merged, homes):
@@ -3931,7 +3943,7 @@ def _user_segments(ctx, st, kept, nph):
                     s.flags |= PF_W
                 if c.flags & SHF_EXECINSTR:
                     s.flags |= PF_X
-        elif ph.type == 6 or ph.filehdr or ph.phdrs:      # (bfd: the headers are readable)
+        elif ph.filehdr or ph.phdrs:      # (bfd: the headers are readable; a bare PT_PHDR has no flags)
             s.flags = PF_R
         if (ph.type != 1 or not cfg.paged) and s.chunks:
             # (unpaged, -n: a PT_LOAD's p_align too, bfd's maxpagesize 1 without D_PAGED)
@@ -4122,13 +4134,18 @@ def _file_offsets(ctx, chunks, segs, nph):
             if seg.type == PT_PHDR and base is None and not user:
                 # (e.g. a section placed at 0 ahead of the headers: bfd's error, no output)
                 raise LinkError(f"{ctx.config.output}: PHDR segment not covered by LOAD segment")
-            if seg.type == 6 and base is not None:      # PT_PHDR: the program header table
-                seg.offset, seg.vaddr = 64, base + 64
+            # (PHDRS: a PT_PHDR holds what its FILEHDR/PHDRS say, nothing without PHDRS; the
+            # segments are in the PHDRS order)
+            ph = ctx.lscript.script.phdrs[segs.index(seg)] if user and seg.type == 6 else None
+            if seg.type == 6 and base is not None and (ph is None or ph.phdrs or ph.filehdr):
+                # PT_PHDR: the program header table (and the ELF header before it with FILEHDR)
+                start = 0 if ph is not None and ph.filehdr else 64
+                seg.offset, seg.vaddr = start, base + start
                 if seg.paddr is None:
                     # (bfd: where the PT_LOAD holding the headers loads them, an AT() moving it)
                     hl = next((p for p in loads if p.vaddr == base and p.offset == 0 and p.paddr is not None), None)
-                    seg.paddr = hl.paddr + 64 if hl is not None else seg.vaddr
-                seg.filesz = seg.memsz = 56 * nph
+                    seg.paddr = hl.paddr + start if hl is not None else seg.vaddr
+                seg.filesz = seg.memsz = (56 * nph if ph is None or ph.phdrs else 0) + 64 - start
             else:
                 seg.offset = seg.vaddr = seg.filesz = seg.memsz = 0
                 seg.paddr = 0 if seg.paddr is None else seg.paddr
