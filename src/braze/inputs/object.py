@@ -16,7 +16,7 @@ _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
 MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
-EM_X86_64 = 62
+EM_AARCH64 = 183                  # (0xc0000000/1 mean one thing on it, another elsewhere)
 
 # InputSection is a native class of the compiled objparse module, which makes most of them
 from .objparse import InputSection, RELOC_KEEP_BUDGET, reset_reloc_budget, sections_from_record  # noqa: F401
@@ -128,7 +128,7 @@ class ObjectFile:
 
     def _parse_property(self, data: bytes) -> None:
         feature = None
-        x86 = (self.view[18] | self.view[19] << 8) == EM_X86_64
+        x86 = (self.view[18] | self.view[19] << 8) != EM_AARCH64
         for ptype, _size, val in gnu_properties(data):
             if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
                 feature = val
