@@ -34,7 +34,7 @@ OPTIONAL = {"R_NONE", "unwind_section_type",
             "sections_scripts", "unpaged_links",
             # --orphan-handling's bfd dynobj model (x86-64 only: aarch64 refuses warn/error/discard)
             "orphan_static_dynobj", "map_property_notes", "orphan_pointer_relocs", "orphan_abs64", "orphan_got_loads", "lazy_slot_is_plt0", "dyn_ifunc_plt0", "plt_mapping_symbol", "exe_dynamic_tls_ie", "tls_module_base_local", "lazy_plt_resume", "setup", "pltgot_stubs", "got_header", "dyn_got_header_kept", "pic_got_abs_relative", "static_gotplt_with_got", "got_symbol_at_got", "glob_dat_exported_got", "ifunc_got_via_gotplt", "ifunc_got_via_gotplt_pic", "protected_copy_error", "special_local_name", "script_fill",
-            "pde_ifunc_export_plt", "ifunc_ignores_symbolic", "cplt_value_needs_strong_ref", "dynsym_section_syms", "keep_section_symbols",
+            "pde_ifunc_export_plt", "static_first_refuses_dsos", "ifunc_ignores_symbolic", "cplt_value_needs_strong_ref", "dynsym_section_syms", "keep_section_symbols",
             "drop_unused_cies", "stub_file_first", "plt_unwind", "separate_code", "extra_linker_syms", "provided_syms", "dynamic_empty_dynobj", "warn_foreign_z",
             "configure", "finish_scan", "finish_properties", "static_empty_sections", "pic_abs_linker_locals", "ifunc_reloc_class", "post_write", "merge_properties", "use_ibt_plt", "write_ibt_plt_entry",
             "write_ibt_jmp_entry", "write_pltgot_entry", "plt_cie", "lazy_plt_fde", "ibt_plt_fde", "pltgot_fde",

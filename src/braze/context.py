@@ -74,7 +74,7 @@ class Context:
         self.tp = 0
         self.textrel = False
         # the first text relocation against a local symbol (object, section) and against a global
-        # (object, section, symbol): arch.common.textrel_notes' warning
+        # (object, section, symbol): passes.textrel_notes' warning
         self.textrel_local: object = None
         self.textrel_global: object = None
         self.ifunc_dynrel = False     # an IFUNC defined here has a data pointer's dynamic relocation

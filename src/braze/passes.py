@@ -991,7 +991,6 @@ def allocate_got_plt(ctx) -> None:
             eh.add_plt_unwind(ctx)      # (moves the records: before the next line reads their places)
         eh.move_dynamic_relocs(ctx.syn.rela_dyn.relocs, *ctx.eh_dyn)
     ctx.target.finish_scan(ctx)
-    from .arch.common import textrel_notes
     textrel_notes(ctx)
 
 
@@ -1390,3 +1389,36 @@ def _nbuckets(n: int) -> int:
 
 
 _mergeable_entsize = mergeable_entsize       # (scriptlayout imports it from here)
+
+
+def textrel_notes(ctx) -> None:
+    """After the scan and allocation, as bfd's size_dynamic_sections: when text relocations warn (or
+    -z text refuses them), a warning for the first against a local symbol ("relocation in read-only
+    section", on targets whose bfd reports those; then none for a global), else for the first against
+    a global; then its
+    warning for an output in which an IFUNC defined here has dynamic relocations of its own (a data
+    pointer's; not its GOT/PLT ones), even under -z notext; then -z text's error, or "creating
+    DT_TEXTREL"."""
+    if not ctx.textrel:
+        return
+    cfg = ctx.config
+    warn = cfg.textrel_warn or cfg.textrel_warn is None and ctx.target.textrel_warn
+    if cfg.z_text or warn:
+        loc, glob = ctx.textrel_local, ctx.textrel_global
+        if loc is not None:         # (then bfd looks no further: no global's warning)
+            if ctx.target.textrel_warns_locals:
+                diag.warn(f"{loc[0].name}: warning: relocation in read-only section `{loc[1].name}'",
+                          located=True)
+        elif glob is not None:
+            obj, sec, s = glob
+            diag.warn(f"{obj.name}: warning: relocation against `{diag.demangle(s.name)}' in read-only section "
+                      f"`{sec.name}'", located=True)        # (bfd's form: the file first)
+    if ctx.ifunc_dynrel:
+        diag.warn("GNU indirect functions with DT_TEXTREL may result in a segfault at runtime; recompile with "
+                  + ("-fPIC" if cfg.shared else "-fPIE"))
+    if cfg.z_text:
+        diag.error("read-only segment has dynamic relocations")
+        diag.check_errors()
+    if warn:
+        diag.warn("creating DT_TEXTREL in a " + ("shared object" if cfg.shared else
+                                                 "PIE" if cfg.pic else "PDE"))
