@@ -1867,16 +1867,24 @@ def _place_orphan(st, stmt, chunk) -> None:
                 return
             if not (chunk.name == ".note.gnu.build-id" and getattr(chunk, "is_synthetic", False)):
                 # bfd's lang_output_section_find_by_flags, again without the type: after the last
-                # read-only data section (.eh_frame's statement among them). Not the build-id note,
-                # which bfd makes without SEC_HAS_CONTENTS: no flags match, it goes first.
+                # read-only data section (.eh_frame's statement among them; one of data commands
+                # alone, read-only when data comes first, counts too), else after the last
+                # read-only one, code included. Not the build-id note, which bfd makes without
+                # SEC_HAS_CONTENTS: no flags match, it goes first.
                 eh = st.eh_stmt
+                code = None
                 for s in stmts:
                     if isinstance(s, OutSecStmt):
                         c = st.chunk_of.get(id(s))
                         if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
-                                                        s.orphan) and _loaded(c) and \
-                                not c.flags & (SHF_WRITE | SHF_EXECINSTR | SHF_TLS):
-                            after = s
+                                                        s.orphan or getattr(c, "script_made", False)) and \
+                                _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS):
+                            if s is eh or not c.flags & SHF_EXECINSTR:
+                                after = s
+                            else:
+                                code = s
+                if after is None:
+                    after = code
     if after is None:
         hold = _HOLD[cls]
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
