@@ -80,6 +80,17 @@ def _orphan_kind(flags: int, typ: int) -> str:
 _REAL = 1 << 40      # marks a real section number from 0xff00 up (vs SHN_ABS, SHN_COMMON...)
 
 
+def _fill_property_note(o, props) -> None:
+    """The output's .note.gnu.property: the merged properties as one note (bfd's own section)."""
+    from .synthetic.notes import PropertyNote
+    o.data = PropertyNote(props).data
+    o.size = len(o.data)
+    o.align = 8
+    o.entsize = 0
+    o.build_id = None
+    o.prop_note = True
+
+
 def _real(index: int) -> int:
     return index if index < SHN_LORESERVE else index | _REAL
 
@@ -399,25 +410,13 @@ class _Relocatable:
             # the output's first section after the groups
             props = ctx.target.merge_properties(ctx)
             if props:
-                from .synthetic.notes import PropertyNote
                 o = self.outs[".note.gnu.property"] = _Out(".note.gnu.property", SHT_NOTE, SHF_ALLOC,
                                                            (0, 1 << 62, 0, 0, 0))
-                o.data = PropertyNote(props).data
-                o.size = len(o.data)
-                o.align = 8
-                o.entsize = 0
-                o.build_id = None
-                o.prop_note = True
+                _fill_property_note(o, props)
         if prop is not None:
-            from .synthetic.notes import PropertyNote
             props = self.props if script is not None else ctx.target.merge_properties(ctx)
             if props:
-                prop.data = PropertyNote(props).data
-                prop.size = len(prop.data)
-                prop.align = 8
-                prop.entsize = 0
-                prop.build_id = None
-                prop.prop_note = True
+                _fill_property_note(prop, props)
             else:
                 del self.outs[".note.gnu.property"]
                 del self.parts[id(prop_part.obj)][prop_part.idx]
