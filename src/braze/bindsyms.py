@@ -54,6 +54,7 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
     large = False
     new_undefs = 0
     is_ir = bool(getattr(obj, "is_ir", False))
+    excluded: tuple = getattr(obj, "excluded_alloc", ())
     i = fg
     while i < n:
         e = esyms[i]
@@ -67,6 +68,8 @@ def bind_globals(r: Any, obj: Any, symtab: dict[str, Symbol], no_export: bool) -
         value: int = e[4]
         size: int = e[5]
         name = names[i]
+        if excluded and _in_excluded(excluded, shndx):
+            shndx = SHN_UNDEF       # (bfd: a definition in a dropped SHF_EXCLUDE section is undefined)
         if wraps:
             if shndx == SHN_UNDEF and name in wraps:
                 name = "__wrap_" + name
@@ -446,6 +449,13 @@ def vis_merge(a: int, b: int) -> int:
     if b == 0:
         return a
     return min(a, b)
+
+
+def _in_excluded(excluded: tuple, shndx: int) -> bool:
+    for k, _name in excluded:
+        if k == shndx:
+            return True
+    return False
 
 
 def split_symver(name: str, defined: bool, relocatable: bool = False) -> tuple[str, Any]:

@@ -622,8 +622,38 @@ def gc_sections(ctx) -> None:
     if ctx.config.gc_sections and ctx.config.output_kind == "elf":   # (bfd's generic link ignores it)
         from .gc import gc_sections as run
         run(ctx)
+    if any(getattr(o, "excluded_alloc", ()) for o in ctx.objs):
+        _check_excluded_refs(ctx)
     _check_undefined(ctx)
     diag.check_errors()
+
+
+def _check_excluded_refs(ctx) -> None:
+    """bfd's error for a kept allocated section that refers, through a local or section symbol, to
+    an allocated SHF_EXCLUDE section the final link dropped (its globals there are undefined: see
+    bindsyms.add_object). .eh_frame and .gcc_except_table may (bfd's elf_action_discarded)."""
+    from .elf import STT_SECTION
+    for obj in ctx.objs:
+        excluded = getattr(obj, "excluded_alloc", ())
+        if not excluded:
+            continue
+        gone = dict(excluded)
+        fg = obj.first_global
+        esyms = obj.esyms
+        for sec in obj.sections:
+            if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size or \
+                    sec.name in (".eh_frame", ".gcc_except_table"):
+                continue
+            for _off, info, _a in sec.relocs:
+                idx = info >> 32
+                if idx >= fg or idx >= len(esyms):
+                    continue
+                sh = obj.sym_shndx(idx)
+                if sh not in gone:
+                    continue
+                name = gone[sh] if esyms[idx][1] & 0xf == STT_SECTION else obj.sym_names[idx]
+                diag.error(f"`{name}' referenced in section `{sec.name}' of {obj.name}: defined in "
+                           f"discarded section `{gone[sh]}' of {obj.name}")
 
 
 # ------------------------------------------------------------------ binning

@@ -47,6 +47,7 @@ class ObjectFile:
     has_gnu_stack = False
     exec_stack = False
     build_id_notes: tuple = ()        # indices of its .note.gnu.build-id sections (a final link drops them)
+    excluded_alloc: tuple = ()        # (index, name) of its allocated SHF_EXCLUDE sections (dropped)
     x86_feature_and: int | None = None   # None: no property note
     aarch64_feature_and: int | None = None   # GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC)
     x86_isa_needed = 0
@@ -98,7 +99,8 @@ class ObjectFile:
         secs = tuple((i, s.name, s.type, s.flags, s.offset, s.size, s.link, s.info, s.align, s.entsize,
                       s.rel_off, s.rel_size) for i, s in enumerate(self.sections) if s is not None)
         return (len(self.sections), secs, self.symtab_shndx,
-                (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim, self.build_id_notes),
+                (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim, self.build_id_notes,
+                 self.excluded_alloc),
                 self.x86_feature_and, self.x86_or_props, self.x86_orand_props, self.warnings,
                 self.section_warning, self._esyms_record(), self.first_global, self.sym_names,
                 tuple((sig, tuple(m)) for sig, m in self.comdat_groups), tuple(self.group_headers),
@@ -121,7 +123,8 @@ class ObjectFile:
             self.symtab_at = esyms
             esyms = list(SYM.iter_unpack(self.view[off:off + cnt * 24]))
         self.esyms = esyms
-        self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim, self.build_id_notes = flags
+        (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim, self.build_id_notes,
+         self.excluded_alloc) = flags
         self.sections = sections_from_record(self, nsec, secs)
         self.comdat_groups = [(sig, list(m)) for sig, m in groups]
         self.group_headers = list(headers)

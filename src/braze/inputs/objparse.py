@@ -207,9 +207,11 @@ def parse(obj: Any) -> None:
         flags = sh[2]
         if flags & SHF_EXCLUDE:
             # bfd drops SHF_EXCLUDE sections from a final link, allocated ones too (-r keeps them:
-            # relocatable.py reads the headers again)
+            # relocatable.py reads the headers again); references to an allocated one are errors
             if name.startswith(".gnu.lto_"):
                 obj.has_lto_ir = True
+            elif flags & SHF_ALLOC:
+                obj.excluded_alloc += ((_imap(big, i), name),)
             continue
         if name.startswith(".note.") or name.startswith(".gnu"):
             if name == ".note.GNU-stack":
