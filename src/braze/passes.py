@@ -628,10 +628,15 @@ def gc_sections(ctx) -> None:
     diag.check_errors()
 
 
+# bfd's elf_action_discarded: these may refer to discarded code without complaint (an FDE of a
+# discarded function is dropped; an LSDA's entry for it is dead)
+DISCARD_EXEMPT = (".eh_frame", ".gcc_except_table")
+
+
 def _check_excluded_refs(ctx) -> None:
     """bfd's error for a kept allocated section that refers, through a local or section symbol, to
     an allocated SHF_EXCLUDE section the final link dropped (its globals there are undefined: see
-    bindsyms.add_object). .eh_frame and .gcc_except_table may (bfd's elf_action_discarded)."""
+    bindsyms.bind_globals); DISCARD_EXEMPT's sections may."""
     from .elf import STT_SECTION
     for obj in ctx.objs:
         excluded = getattr(obj, "excluded_alloc", ())
@@ -642,7 +647,7 @@ def _check_excluded_refs(ctx) -> None:
         esyms = obj.esyms
         for sec in obj.sections:
             if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size or \
-                    sec.name in (".eh_frame", ".gcc_except_table"):
+                    sec.name in DISCARD_EXEMPT:
                 continue
             for _off, info, _a in sec.relocs:
                 idx = info >> 32
@@ -1425,10 +1430,9 @@ def textrel_notes(ctx) -> None:
     """After the scan and allocation, as bfd's size_dynamic_sections: when text relocations warn (or
     -z text refuses them), a warning for the first against a local symbol ("relocation in read-only
     section", on targets whose bfd reports those; then none for a global), else for the first against
-    a global; then its
-    warning for an output in which an IFUNC defined here has dynamic relocations of its own (a data
-    pointer's; not its GOT/PLT ones), even under -z notext; then -z text's error, or "creating
-    DT_TEXTREL"."""
+    a global; then bfd's warning for an output in which an IFUNC defined here has dynamic relocations
+    of its own (a data pointer's; not its GOT/PLT ones), even under -z notext; then -z text's error,
+    or "creating DT_TEXTREL"."""
     if not ctx.textrel:
         return
     cfg = ctx.config

@@ -1481,11 +1481,6 @@ def _check_nocrossrefs(ctx, lists) -> None:
     diag.check_errors()
 
 
-# bfd's elf_action_discarded: these may refer to discarded code without complaint (an FDE of a
-# discarded function is dropped; an LSDA's entry for it is dead)
-_DISCARD_EXEMPT = (".eh_frame", ".gcc_except_table")
-
-
 def _check_discarded_refs(ctx, st) -> None:
     """bfd's error for a kept allocated section that refers to a symbol /DISCARD/ (or
     --orphan-handling=discard) removed (a COMDAT or --gc-sections removal is not this; only the
@@ -1494,6 +1489,7 @@ def _check_discarded_refs(ctx, st) -> None:
     relocations in order; the link goes on, as bfd's, and fails before writing). Only links whose
     script discards something pay for the walk."""
     from .elf import STT_SECTION
+    from .passes import DISCARD_EXEMPT
     gone = st.discarded
     order = {}
     for stmt in st.stmts:
@@ -1509,7 +1505,7 @@ def _check_discarded_refs(ctx, st) -> None:
         fg = obj.first_global
         for sec in secs:
             if sec is None or not sec.alive or not sec.flags & SHF_ALLOC or not sec.rel_size or \
-                    sec.name in _DISCARD_EXEMPT:
+                    sec.name in DISCARD_EXEMPT:
                 continue
             for _off, info, _a in sec.relocs:
                 idx = info >> 32
