@@ -92,7 +92,6 @@ def build_object(sections, local_syms, global_syms, e_machine: int) -> bytes:
 
 def _synthetic(name: str, image: bytes, order: int) -> ObjectFile:
     obj = ObjectFile(name, memoryview(image), order=order)
-    obj.x86_feature_and = 0xffffffff    # neutral in the IBT/SHSTK AND-merge (code starts with endbr64)
     obj.synthetic = True
     return obj
 

@@ -63,9 +63,7 @@ def merged_generic(objs, iea: int) -> dict[int, int]:
 
 def has_note(o) -> bool:
     """The object has a .note.gnu.property section (some property bfd reads)."""
-    return bool(o.x86_feature_and is not None or o.aarch64_feature_and is not None
-                or getattr(o, "x86_or_props", None) or getattr(o, "x86_orand_props", None)
-                or getattr(o, "gnu_props", None))
+    return bool(getattr(o, "proc_props", None) or getattr(o, "gnu_props", None))
 
 
 def note_home(objs):

@@ -390,7 +390,7 @@ def merge_properties(ctx, objs) -> list:
         from ..properties import note_home
         home = note_home(objs)      # (bfd merges the others into it: its own warning comes first)
         for o in ([home] + [o for o in objs if o is not home]) if home is not None else objs:
-            if not (o.aarch64_feature_and or 0) & FEATURE_1_BTI:
+            if not o.proc_props.get(FEATURE_1_AND, 0) & FEATURE_1_BTI:
                 diag.warn(f"{o.name}: warning: BTI turned on by -z force-bti when all inputs do not have "
                           "BTI in NOTE section.", located=True, from_bfd=True)
         feat |= FEATURE_1_BTI
@@ -408,8 +408,8 @@ def _force_bti(cfg) -> bool:
 def merged_feature_of(objs) -> int:
     feat = None
     for o in objs:
-        v = o.aarch64_feature_and
-        feat = (v or 0) if feat is None else feat & (v or 0)
+        v = o.proc_props.get(FEATURE_1_AND, 0)
+        feat = v if feat is None else feat & v
     return feat or 0
 
 

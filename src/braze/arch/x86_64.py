@@ -19,7 +19,9 @@ from ..elf import SHT_NOBITS, StructError
 from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS,
                    GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
-                   GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, align_up, STB_LOCAL,
+                   GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, GNU_PROPERTY_X86_UINT32_OR_LO,
+                   GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_X86_UINT32_OR_AND_LO, GNU_PROPERTY_X86_UINT32_OR_AND_HI,
+                   align_up, STB_LOCAL,
                    STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, STV_PROTECTED, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
                    SHN_ABS)
 from ..inputs.object import InputSection
@@ -1533,10 +1535,11 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
     out = []
     feat = None
     for o in objs:
-        if o.x86_feature_and is None:
+        mine = o.proc_props.get(GNU_PROPERTY_X86_FEATURE_1_AND)
+        if mine is None:
             feat = 0
             break
-        feat = o.x86_feature_and if feat is None else feat & o.x86_feature_and
+        feat = mine if feat is None else feat & mine
     if cfg.cet_report != "none" or cfg.lam_u48_report != "none" or cfg.lam_u57_report != "none":
         _feature_report(cfg, objs, forced)
     feat = (feat or 0) | forced
@@ -1545,13 +1548,13 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
         out.append((GNU_PROPERTY_X86_FEATURE_1_AND, feat))
     ors: dict[int, int] = {}
     for o in objs:
-        for k, v in o.x86_or_props.items():
+        for k, v in _or_props(o).items():
             ors[k] = ors.get(k, 0) | v
     if cfg.isa_level_needed:
         ors[GNU_PROPERTY_X86_ISA_1_NEEDED] = ors.get(GNU_PROPERTY_X86_ISA_1_NEEDED, 0) | cfg.isa_level_needed
     out.extend((k, v) for k, v in ors.items() if v)     # (bfd drops an x86 OR property that is 0)
-    if cfg.indirect_extern_access == 1 and len(objs) == 1 and (objs[0].x86_feature_and == 0 or
-                                                               0 in objs[0].x86_or_props.values()):
+    if cfg.indirect_extern_access == 1 and len(objs) == 1 and (
+            objs[0].proc_props.get(GNU_PROPERTY_X86_FEATURE_1_AND) == 0 or 0 in _or_props(objs[0]).values()):
         raise LinkError(f"-z indirect-extern-access: {objs[0].name}, the link's one object, has an x86 property "
                         "of value 0 (bfd then writes no property note; not supported)")
     generic = merged_generic(objs, cfg.indirect_extern_access)
@@ -1563,15 +1566,31 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
         ctx.nocopyreloc = False
         ctx.iea_from_inputs = True
     if objs:
-        orand = dict(objs[0].x86_orand_props)
+        orand = _orand_props(objs[0])
         for o in objs[1:]:
             if not orand:
                 break
-            mine = o.x86_orand_props
+            mine = _orand_props(o)
             orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
         out.extend(orand.items())
     out.sort()
     return out
+
+
+GNU_PROPERTY_X86_COMPAT_ISA_1_USED, GNU_PROPERTY_X86_COMPAT_ISA_1_NEEDED = 0xc0000000, 0xc0000001
+
+
+def _or_props(o) -> dict[int, int]:
+    """The object's properties bfd ORs: the *_NEEDED range and COMPAT_ISA_1_NEEDED (0xc0000001)."""
+    return {k: v for k, v in o.proc_props.items()
+            if GNU_PROPERTY_X86_UINT32_OR_LO <= k <= GNU_PROPERTY_X86_UINT32_OR_HI or k == GNU_PROPERTY_X86_COMPAT_ISA_1_NEEDED}
+
+
+def _orand_props(o) -> dict[int, int]:
+    """The object's properties bfd keeps only when every object has them, ORed: the *_USED range and
+    COMPAT_ISA_1_USED (0xc0000000, which is aarch64's FEATURE_1_AND there)."""
+    return {k: v for k, v in o.proc_props.items()
+            if GNU_PROPERTY_X86_UINT32_OR_AND_LO <= k <= GNU_PROPERTY_X86_UINT32_OR_AND_HI or k == GNU_PROPERTY_X86_COMPAT_ISA_1_USED}
 
 
 def forced_features(cfg) -> int:
@@ -1610,7 +1629,7 @@ def _feature_report(cfg, objs, forced) -> None:
     """-z cet-report= and -z lam-*-report=: for each object in turn, bfd's lines for the FEATURE_1_AND
     bits it lacks (unless forced by -z): IBT and SHSTK in one line, then LAM_U48, then LAM_U57."""
     for o in objs:
-        have = (o.x86_feature_and or 0) | forced
+        have = o.proc_props.get(GNU_PROPERTY_X86_FEATURE_1_AND, 0) | forced
         if cfg.cet_report != "none":
             miss = [n for n, bit in (("IBT", GNU_PROPERTY_X86_FEATURE_1_IBT),
                                      ("SHSTK", GNU_PROPERTY_X86_FEATURE_1_SHSTK)) if not have & bit]

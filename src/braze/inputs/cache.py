@@ -29,7 +29,7 @@ import _struct as struct
 from ..elf import StructError
 from binascii import crc32
 
-VERSION = 8                 # bump when the record layout (ObjectFile.to_record) or what parsing puts in it changes
+VERSION = 9                 # bump when the record layout (ObjectFile.to_record) or what parsing puts in it changes
 MIN_ARCHIVE_SIZE = 64 << 10  # smaller archives parse faster than their cache file loads
 
 def _code_stamp(kind: str) -> int:

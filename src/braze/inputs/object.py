@@ -7,16 +7,13 @@ from ..diag import LinkError
 from ..elf import (SHDR, SYM, RELA, ET_REL, SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP,
                    SHT_NOBITS, SHT_SYMTAB_SHNDX, SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_COMPRESSED,
                    SHN_UNDEF, SHN_XINDEX, SHN_LORESERVE, STT_SECTION, GRP_COMDAT, SHT_LLVM_ADDRSIG,
-                   gnu_properties, GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_UINT32_OR_LO, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
-                   GNU_PROPERTY_X86_UINT32_OR_AND_HI,
-                   GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_UINT32_AND_LO, GNU_PROPERTY_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD,
-                   GNU_PROPERTY_NO_COPY_ON_PROTECTED)
+                   gnu_properties, GNU_PROPERTY_LOPROC, GNU_PROPERTY_HIPROC, GNU_PROPERTY_UINT32_AND_LO,
+                   GNU_PROPERTY_UINT32_OR_HI, CHDR, ELFCOMPRESS_ZLIB, ELFCOMPRESS_ZSTD, GNU_PROPERTY_NO_COPY_ON_PROTECTED)
 
 _SHDR_ITER = SHDR.iter_unpack
 MAX_ALIGN = 1 << 32        # sh_addralign beyond this is corruption, not a request
 MAX_SIZE = 1 << 47          # the x86-64 user address space: no .bss (or common symbol) is larger
 _unpack_from = struct.unpack_from
-EM_AARCH64 = 183                  # (0xc0000000/1 mean one thing on it, another elsewhere)
 
 # InputSection is a native class of the compiled objparse module, which makes most of them
 from .objparse import InputSection, RELOC_KEEP_BUDGET, reset_reloc_budget, sections_from_record  # noqa: F401
@@ -48,9 +45,6 @@ class ObjectFile:
     exec_stack = False
     build_id_notes: tuple = ()        # indices of its .note.gnu.build-id sections (a final link drops them)
     excluded_alloc: tuple = ()        # (index, name) of its allocated SHF_EXCLUDE sections (dropped)
-    x86_feature_and: int | None = None   # None: no property note
-    aarch64_feature_and: int | None = None   # GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI, PAC)
-    x86_isa_needed = 0
     section_warning: str | None = None
     symtab_shndx: list[int] | None = None
     is_alive = True
@@ -80,8 +74,9 @@ class ObjectFile:
             self.sym_names: list[str] = []
             self.comdat_groups: list[tuple[str, list[int]]] = []
             self.group_headers: list[tuple[int, int]] = []     # (index, size) of each comdat_groups' SHT_GROUP
-            self.x86_or_props: dict[int, int] = {}
-            self.x86_orand_props: dict[int, int] = {}   # *_USED: kept only when every object has them
+            # .note.gnu.property: the processor-specific range as read (the Target's merge_properties
+            # gives the numbers their meaning, which differs by machine), the generic ranges (properties.py)
+            self.proc_props: dict[int, int] = {}
             self.gnu_props: dict[int, int] = {}   # the generic ranges (GNU_PROPERTY_1_NEEDED…: properties.py)
             self.warnings: dict[str, str] = {}          # .gnu.warning.SYM -> text
             self.parse()
@@ -101,7 +96,7 @@ class ObjectFile:
         return (len(self.sections), secs, self.symtab_shndx,
                 (self.has_lto_ir, self.has_gnu_stack, self.exec_stack, self.lto_slim, self.build_id_notes,
                  self.excluded_alloc),
-                self.x86_feature_and, self.x86_or_props, self.x86_orand_props, self.warnings,
+                self.proc_props, self.warnings,
                 self.section_warning, self._esyms_record(), self.first_global, self.sym_names,
                 tuple((sig, tuple(m)) for sig, m in self.comdat_groups), tuple(self.group_headers),
                 self.gnu_props)
@@ -115,8 +110,7 @@ class ObjectFile:
         return self.esyms
 
     def _from_record(self, rec: tuple) -> None:
-        (nsec, secs, self.symtab_shndx, flags, self.x86_feature_and, self.x86_or_props,
-         self.x86_orand_props, self.warnings, self.section_warning, esyms, self.first_global,
+        (nsec, secs, self.symtab_shndx, flags, self.proc_props, self.warnings, self.section_warning, esyms, self.first_global,
          self.sym_names, groups, headers, self.gnu_props) = rec
         if type(esyms) is tuple:
             off, cnt = esyms
@@ -130,29 +124,14 @@ class ObjectFile:
         self.group_headers = list(headers)
 
     def _parse_property(self, data: bytes) -> None:
-        feature = None
-        x86 = (self.view[18] | self.view[19] << 8) != EM_AARCH64
-        for ptype, _size, val in gnu_properties(data):
-            if ptype == GNU_PROPERTY_X86_FEATURE_1_AND:
-                feature = val
-            elif ptype == 0xc0000000 and x86:
-                # GNU_PROPERTY_X86_COMPAT_ISA_1_USED: bfd merges it as the *_USED (OR_AND) range
-                self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
-            elif ptype == 0xc0000001 and x86:
-                # GNU_PROPERTY_X86_COMPAT_ISA_1_NEEDED: as the *_NEEDED (OR) range
-                self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
-            elif ptype == 0xc0000000:       # GNU_PROPERTY_AARCH64_FEATURE_1_AND (same range as x86's)
-                self.aarch64_feature_and = val
+        """A type given twice is ORed, as bfd's x86 and aarch64 readers do."""
+        for ptype, size, val in gnu_properties(data):
+            if GNU_PROPERTY_LOPROC <= ptype <= GNU_PROPERTY_HIPROC:
+                self.proc_props[ptype] = self.proc_props.get(ptype, 0) | val
             elif ptype == GNU_PROPERTY_NO_COPY_ON_PROTECTED:
                 self.gnu_props[ptype] = 0
-            elif GNU_PROPERTY_X86_UINT32_OR_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_HI:
-                self.x86_or_props[ptype] = self.x86_or_props.get(ptype, 0) | val
-            elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= ptype <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
-                self.x86_orand_props[ptype] = self.x86_orand_props.get(ptype, 0) | val
-            elif GNU_PROPERTY_UINT32_AND_LO <= ptype <= GNU_PROPERTY_UINT32_OR_HI and _size == 4:
+            elif GNU_PROPERTY_UINT32_AND_LO <= ptype <= GNU_PROPERTY_UINT32_OR_HI and size == 4:
                 self.gnu_props[ptype] = self.gnu_props.get(ptype, 0) | val
-        if feature is not None:
-            self.x86_feature_and = feature
 
     def _decompress(self, s: InputSection) -> None:
         v = self.view
