@@ -19,9 +19,10 @@ PROPS = {
     "b": [(0xc0000000, 0x10), (0xc0000001, 0x20), (0xc0008000, 0x40), (0xc0010000, 0x80)],
     "c": [(2, None)],
     "d": [(0xc0008002, 0x1)],
+    "e": [(0xc0000002, 0x1), (0xc0000002, 0x2), (0xc0008002, 0x1), (0xc0008002, 0x4)],   # types given twice: ORed
     "s": None,              # no property note
 }
-LINKS = [["a"], ["a", "b"], ["b", "a"], ["s", "a", "b"], ["a", "s"], ["c"], ["s", "c"], ["d", "c"], ["b", "d"]]
+LINKS = [["a"], ["a", "b"], ["b", "a"], ["s", "a", "b"], ["a", "s"], ["c"], ["s", "c"], ["d", "c"], ["b", "d"], ["e"], ["e", "d"]]
 
 
 def _asm(name: str, props) -> str:
@@ -63,3 +64,15 @@ def test_no_copy_on_protected_aarch64(tmp_path, direct_ld):
     subprocess.run([*direct_ld, "-m", "aarch64linux", "c.o", "-e", "0", "-o", "t.out"], cwd=tmp_path, check=True)
     assert _note(tmp_path / "t.out") == _note(tmp_path / "b.out")
     assert any("no copy on protected" in ln for ln in _note(tmp_path / "b.out"))
+
+
+def test_feature_given_twice_aarch64(tmp_path, direct_ld):
+    """aarch64 FEATURE_1_AND (0xc0000000) twice in one note: bfd ORs the two (BTI, PAC)."""
+    if not shutil.which("aarch64-linux-gnu-as") or not shutil.which("aarch64-linux-gnu-ld.bfd"):
+        pytest.skip("no aarch64 toolchain")
+    (tmp_path / "f.s").write_text(_asm("f", [(0xc0000000, 0x1), (0xc0000000, 0x2)]))
+    subprocess.run(["aarch64-linux-gnu-as", "f.s", "-o", "f.o"], cwd=tmp_path, check=True)
+    subprocess.run(["aarch64-linux-gnu-ld.bfd", "f.o", "-e", "0", "-o", "b.out"], cwd=tmp_path, check=True)
+    subprocess.run([*direct_ld, "-m", "aarch64linux", "f.o", "-e", "0", "-o", "t.out"], cwd=tmp_path, check=True)
+    assert _note(tmp_path / "t.out") == _note(tmp_path / "b.out")
+    assert any("BTI, PAC" in ln for ln in _note(tmp_path / "b.out"))
