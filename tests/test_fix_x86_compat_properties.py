@@ -20,9 +20,14 @@ PROPS = {
     "c": [(2, None)],
     "d": [(0xc0008002, 0x1)],
     "e": [(0xc0000002, 0x1), (0xc0000002, 0x2), (0xc0008002, 0x1), (0xc0008002, 0x4)],   # types given twice: ORed
+    "p": [(0xc0000003, 0x5)],       # the *_AND range beyond FEATURE_1_AND: ANDed, kept when every object
+    "q": [(0xc0000003, 0x2), (0xc0000004, 0x7)],     # has it, never 0
+    "t": [(0xc0000002, 0x3), (0xc0000003, 0x7), (0xc0000004, 0x1)],
+    "z": [(0xc0000003, 0x0)],
     "s": None,              # no property note
 }
-LINKS = [["a"], ["a", "b"], ["b", "a"], ["s", "a", "b"], ["a", "s"], ["c"], ["s", "c"], ["d", "c"], ["b", "d"], ["e"], ["e", "d"]]
+LINKS = [["a"], ["a", "b"], ["b", "a"], ["s", "a", "b"], ["a", "s"], ["c"], ["s", "c"], ["d", "c"], ["b", "d"], ["e"], ["e", "d"],
+         ["p"], ["p", "q"], ["p", "s"], ["s", "p"], ["p", "t"], ["t", "p"], ["q", "t"], ["z"], ["z", "p"]]
 
 
 def _asm(name: str, props) -> str:

@@ -21,6 +21,7 @@ from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
                    GNU_PROPERTY_X86_FEATURE_1_LAM_U57, GNU_PROPERTY_X86_ISA_1_NEEDED, GNU_PROPERTY_X86_UINT32_OR_LO,
                    GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_X86_UINT32_OR_AND_LO, GNU_PROPERTY_X86_UINT32_OR_AND_HI,
+                   GNU_PROPERTY_X86_UINT32_AND_LO, GNU_PROPERTY_X86_UINT32_AND_HI,
                    align_up, STB_LOCAL,
                    STT_SECTION, STT_FUNC, STT_GNU_IFUNC, STV_DEFAULT, STV_PROTECTED, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR,
                    SHN_ABS)
@@ -1573,6 +1574,13 @@ def merge_properties(ctx) -> list[tuple[int, int]]:
             mine = _orand_props(o)
             orand = {k: v | mine[k] for k, v in orand.items() if k in mine}
         out.extend(orand.items())
+        ands = _and_props(objs[0])
+        for o in objs[1:]:
+            if not ands:
+                break
+            mine = _and_props(o)
+            ands = {k: v & mine[k] for k, v in ands.items() if k in mine}
+        out.extend((k, v) for k, v in ands.items() if v)
     out.sort()
     return out
 
@@ -1584,6 +1592,13 @@ def _or_props(o) -> dict[int, int]:
     """The object's properties bfd ORs: the *_NEEDED range and COMPAT_ISA_1_NEEDED (0xc0000001)."""
     return {k: v for k, v in o.proc_props.items()
             if GNU_PROPERTY_X86_UINT32_OR_LO <= k <= GNU_PROPERTY_X86_UINT32_OR_HI or k == GNU_PROPERTY_X86_COMPAT_ISA_1_NEEDED}
+
+
+def _and_props(o) -> dict[int, int]:
+    """The object's properties of the *_AND range other than FEATURE_1_AND (no meaning yet): bfd keeps
+    one only when every object has it, ANDed, and never with value 0."""
+    return {k: v for k, v in o.proc_props.items()
+            if GNU_PROPERTY_X86_UINT32_AND_LO < k <= GNU_PROPERTY_X86_UINT32_AND_HI}
 
 
 def _orand_props(o) -> dict[int, int]:
