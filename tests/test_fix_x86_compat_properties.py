@@ -81,3 +81,24 @@ def test_feature_given_twice_aarch64(tmp_path, direct_ld):
     subprocess.run([*direct_ld, "-m", "aarch64linux", "f.o", "-e", "0", "-o", "t.out"], cwd=tmp_path, check=True)
     assert _note(tmp_path / "t.out") == _note(tmp_path / "b.out")
     assert any("BTI, PAC" in ln for ln in _note(tmp_path / "b.out"))
+
+
+MAP_LINKS = [["a", "b"], ["b", "a"], ["a", "s"], ["s", "a", "b"], ["p", "q"], ["q", "t", "p"]]
+
+
+@pytest.mark.parametrize("objs", MAP_LINKS, ids=["-".join(x) for x in MAP_LINKS])
+def test_map_merging_lines(tmp_path, direct_ld, objs):
+    """-Map's "Merging program properties" lines for the COMPAT ISA properties (braze had none)."""
+    for name in set(objs):
+        (tmp_path / f"{name}.s").write_text(_asm(name, PROPS[name]) + '  .section .note.GNU-stack,"",@progbits\n')
+        subprocess.run(["gcc", "-c", f"{name}.s", "-o", f"{name}.o"], cwd=tmp_path, check=True)
+    files = [f"{n}.o" for n in objs]
+    subprocess.run(["ld.bfd", "-e", "0", *files, "-o", "b.out", "-Map", "b.map"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    subprocess.run([*direct_ld, "-e", "0", *files, "-o", "t.out", "-Map", "t.map"], cwd=tmp_path, check=True,
+                   capture_output=True)
+
+    def merging(p):
+        text = p.read_text()
+        return text[text.find("Merging program properties"):text.find("Discarded input sections")]
+    assert merging(tmp_path / "t.map") == merging(tmp_path / "b.map")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..elf import (GNU_PROPERTY_X86_UINT32_AND_LO, GNU_PROPERTY_X86_UINT32_AND_HI, GNU_PROPERTY_X86_UINT32_OR_LO,
                    GNU_PROPERTY_X86_UINT32_OR_HI, GNU_PROPERTY_X86_UINT32_OR_AND_LO,
                    GNU_PROPERTY_X86_UINT32_OR_AND_HI, GNU_PROPERTY_X86_FEATURE_1_AND)
-from .x86_64 import forced_features
+from .x86_64 import forced_features, GNU_PROPERTY_X86_COMPAT_ISA_1_USED as COMPAT_ISA_1_USED, \
+    GNU_PROPERTY_X86_COMPAT_ISA_1_NEEDED as COMPAT_ISA_1_NEEDED
 
 
 def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
@@ -72,9 +73,9 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
                                  f"{o.name} (0x{b:x})")
                     merged[t] = new
                     continue
-            elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+            elif GNU_PROPERTY_X86_UINT32_OR_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI or t == COMPAT_ISA_1_USED:
                 new = None if b is None else a | b
-            elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
+            elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI or t == COMPAT_ISA_1_NEEDED:
                 new = a if b is None else a | b
             else:
                 continue
@@ -94,11 +95,11 @@ def map_property_notes(ctx, notes: list) -> tuple[list[str] | None, set[int]]:
                 merged[t] = b
             elif is_generic(t):
                 lines.append(f"Removed property 0x{t:x} to merge {fname} (not found) and {o.name} (0x{b:x})")
-            elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI:
+            elif GNU_PROPERTY_X86_UINT32_OR_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_HI or t == COMPAT_ISA_1_NEEDED:
                 merged[t] = b
                 lines.append(f"Updated property 0x{t:x} (0x{b:x}) to merge {fname} (not found) and "
                              f"{o.name} (0x{b:x})")
-            elif GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI:
+            elif GNU_PROPERTY_X86_UINT32_AND_LO <= t <= GNU_PROPERTY_X86_UINT32_OR_AND_HI or t == COMPAT_ISA_1_USED:
                 lines.append(f"Removed property 0x{t:x} to merge {fname} (not found) and {o.name} (0x{b:x})")
     if not merged:
         dropped.add(id(first))
