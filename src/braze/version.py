@@ -462,10 +462,16 @@ def apply_dynamic_list(ctx) -> None:
     data = cfg.dynamic_list_data
     cxx = _demangler(pats, [s.name for s in ours])
     listed = ctx.dynamic_listed
+    data_only = ctx.data_only_exports
     for s in ours:
-        if (data and s.type in (STT_OBJECT, STT_COMMON)) or node.match("global", s.name, cxx(s.name)):
+        named = node.match("global", s.name, cxx(s.name))
+        if named or (data and s.type in (STT_OBJECT, STT_COMMON)):
             listed.add(id(s))
             if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
+                if not named and not s.export and not cfg.shared:
+                    # bfd's gc roots an executable's dynamic-list names, not --dynamic-list-data's data
+                    # (bfd_elf_gc_mark_dynamic_ref_symbol asks d->match); exported if it survives
+                    data_only.add(id(s))
                 s.export = True
     if not cfg.shared:
         # an executable also exports the linker-defined symbols listed that bfd would export under
