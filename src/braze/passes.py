@@ -342,6 +342,10 @@ def _define_defsyms(ctx) -> None:
         if kind.endswith("HIDDEN"):
             s.visibility = STV_HIDDEN
             ctx.script_hidden.add(id(s))
+        if ref is not None and ref.visibility:
+            # bfd (bfd_copy_link_hash_symbol_type -> elf_merge_st_other): the one symbol the expression
+            # reads lends its visibility, --exclude-libs' hiding included: `alias = hidden_fn` is local
+            s.visibility = min(s.visibility or 4, ref.visibility)
         if ref is None:
             s.value = base_value + delta
         elif ref.rank >= COMMON and ref.section is not None:
