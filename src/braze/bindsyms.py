@@ -640,7 +640,7 @@ def dynsym_choice(needs_syms: list[Symbol], symtab: dict[str, Symbol], gc: bool,
               and (s.used_in_reloc or not gc)):      # (ref_file None: only a -u name)
             pass
         elif s.linker_defined and (s.name.startswith("__start_") or s.name.startswith("__stop_")) and \
-                (shared or (s.ref_dynamic or export_dynamic or s.export) and s.visibility != STV_HIDDEN
+                not s.hidden_local and (shared or (s.ref_dynamic or export_dynamic or s.export) and s.visibility != STV_HIDDEN
                  and s.visibility != STV_INTERNAL):
             pass        # (s.export: named by an executable's --dynamic-list, version.apply_dynamic_list;
                         # an executable's hidden one stays local also when a library exports the name)

@@ -39,6 +39,8 @@ class Context:
         self.weakdef_symtab: dict[int, int] = {}
         self.version_syms: list = []  # the absolute symbols bfd exports for each version name
         self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
+        # id()s an executable exports only by --dynamic-list-data: not --gc-sections roots (gc.py)
+        self.data_only_exports: set = set()
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
         self.ehdr_addr = 0            # where the ELF header is mapped (layout)

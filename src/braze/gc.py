@@ -185,8 +185,9 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
     # linked shared library read after it defined the name too (Rust's compiler_builtins' hidden
     # __udivti3 before -lgcc_s); not when the library came first or the name was still visible
     dso_after: bool = not cfg.shared and roots is None
+    data_only: set = ctx.data_only_exports if exports and not cfg.export_dynamic else set()
     for s in symtab.values():
-        if s.section is not None and (exports and s.export or s.ref_dynamic or s.keep or keep_exported and s.visibility
+        if s.section is not None and (exports and s.export and id(s) not in data_only or s.ref_dynamic or s.keep or keep_exported and s.visibility
                                       in (STV_DEFAULT, STV_PROTECTED) and not s.hidden_local
                                       or dso_after and s.dso_def_after):
             if why is None:
@@ -205,6 +206,10 @@ def gc_sections(ctx: Any, roots: Any = None) -> None:
         for isec in obj.sections:
             if isec is not None and not isec.gc_mark:
                 isec.alive = False
+    for s in symtab.values() if data_only else ():
+        # (bfd's elf_gc_sweep_symbol hides a definition whose section went)
+        if id(s) in data_only and s.section is not None and not s.section.alive:
+            s.export = False
     if cfg.print_gc_sections:
         _print_removed(ctx)
     if cfg.start_stop_gc:

@@ -342,6 +342,10 @@ def _define_defsyms(ctx) -> None:
         if kind.endswith("HIDDEN"):
             s.visibility = STV_HIDDEN
             ctx.script_hidden.add(id(s))
+        if ref is not None and ref.visibility:
+            # bfd (bfd_copy_link_hash_symbol_type -> elf_merge_st_other): the one symbol the expression
+            # reads lends its visibility, --exclude-libs' hiding included: `alias = hidden_fn` is local
+            s.visibility = min(s.visibility or 4, ref.visibility)
         if ref is None:
             s.value = base_value + delta
         elif ref.rank >= COMMON and ref.section is not None:
@@ -883,6 +887,11 @@ class _UniqueRule:
 
 
 
+def _any_property_note(ctx) -> bool:
+    from .properties import has_note
+    return any(has_note(o) for o in ctx.objs if not getattr(o, "synthetic", False))
+
+
 def create_synthetic(ctx) -> None:
     from .synthetic.strtab import StrTab
     from .synthetic.notes import Interp, BuildId, PropertyNote, PackageNote
@@ -907,9 +916,10 @@ def create_synthetic(ctx) -> None:
     props = ctx.target.merge_properties(ctx)
     if raw:                                 # (each input's note is a section of its own there)
         props = None
-    if props and cfg.stack_size:
-        # bfd records -z stack-size in the output's property note too, when it has one
-        props = [(GNU_PROPERTY_STACK_SIZE, cfg.stack_size)] + props
+    if cfg.stack_size and not raw and (props or _any_property_note(ctx)):
+        # bfd records -z stack-size in the output's property note too, when it has one -- also when
+        # an input's note merged to nothing (aarch64 BTI objects with crt files without BTI)
+        props = [(GNU_PROPERTY_STACK_SIZE, cfg.stack_size)] + (props or [])
     if props:
         syn.property = PropertyNote(props)
     if cfg.package_metadata is not None and not raw:

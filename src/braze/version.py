@@ -337,18 +337,31 @@ def assign_versions(ctx) -> None:
         # bfd still gives the aliased plain name (resolve._bind_hidden_version_aliases) its version
         # node, so the pattern naming it counts as used for --no-undefined-version
         _find_version(nodes, name, cxx(name), used)
-    if nodes:
+    if nodes or default is not None:
         # bfd: the symbols its default script defines that an output exports (an executable's -E:
-        # _edata, _end, __bss_start, and those PROVIDEd it refers to; a library's PROVIDEd ones) go
-        # through the version script as the objects' do: `local: *` keeps them out of .dynsym
-        # (LOCAL in .symtab), a global pattern gives them its version
-        for n in SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms + ctx.target.provided_syms:
+        # _edata, _end, __bss_start, and those PROVIDEd it refers to; a library's PROVIDEd ones) and
+        # the __start_X/__stop_X it defines go through the version script as the objects' do:
+        # `local: *` keeps them out of .dynsym (LOCAL in .symtab), a global pattern gives them its
+        # version, --default-symver its own
+        names = list(SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms + ctx.target.provided_syms) if nodes else []
+        bounds = [n for n, s in ctx.symtab.items() if n[:2] == "__" and s.linker_defined
+                  and n.startswith(("__start_", "__stop_"))]
+        for n in names + bounds:
             s = ctx.symtab.get(n)
             if s is None or not s.linker_defined or s.visibility in (1, 2):   # (defined at layout: no rank yet; 1, 2: internal, hidden)
                 continue
+            if n[:3] == "__s" and n in bounds:
+                # (as bindsyms.dynsym_choice exports them: a library's always)
+                if not (cfg.shared or s.ref_dynamic or cfg.export_dynamic or s.export):
+                    continue
+                export = s.export
+                s.export = True         # (_apply_found gives an unexported one the base version)
+                _apply_found(s, _find_version(nodes, n, n, used) if nodes else None, default, hide)
+                s.export = export and not s.hidden_local
+                continue
             if cfg.shared and not s.export:
                 continue
-            _apply_found(s, _find_version(nodes, n, n, used), default, hide)
+            _apply_found(s, _find_version(nodes, n, n, used) if nodes else None, default, hide)
     if cfg.no_undefined_version:
         for t in nodes:
             for p in reversed(t.lists["global"][0].values()):
@@ -462,10 +475,16 @@ def apply_dynamic_list(ctx) -> None:
     data = cfg.dynamic_list_data
     cxx = _demangler(pats, [s.name for s in ours])
     listed = ctx.dynamic_listed
+    data_only = ctx.data_only_exports
     for s in ours:
-        if (data and s.type in (STT_OBJECT, STT_COMMON)) or node.match("global", s.name, cxx(s.name)):
+        named = node.match("global", s.name, cxx(s.name))
+        if named or (data and s.type in (STT_OBJECT, STT_COMMON)):
             listed.add(id(s))
             if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
+                if not named and not s.export and not cfg.shared:
+                    # bfd's gc roots an executable's dynamic-list names, not --dynamic-list-data's data
+                    # (bfd_elf_gc_mark_dynamic_ref_symbol asks d->match); exported if it survives
+                    data_only.add(id(s))
                 s.export = True
     if not cfg.shared:
         # an executable also exports the linker-defined symbols listed that bfd would export under

@@ -80,6 +80,10 @@ class Ctx:
         self.cm_mixed = arch == 'aarch64' and r.random() < 0.4   # per-TU -mcmodel=tiny/small/large
         self.small_data = self.cm_mixed       # keep images small enough for tiny (+-1MB ADR)
         self.far = []                         # (section, addr) placements
+        # set 3 (no draws here: sets 1 and 2 keep their sequences)
+        self.rpart3 = False                   # f_rpart3: -r pre-links
+        self.deps3 = None                     # f_deps3: how the program reaches libs2
+        self.extra3 = {}                      # extra files (name: text)
 
     # ---- helpers
     def can_ref(self, frm, to):
@@ -1053,6 +1057,276 @@ LINKOPTS2 = [('-Wl,--build-id', 'all'), ('-Wl,--build-id=md5', 'all'), ('-Wl,--b
              ('-static-libgcc', 'exe'), ('-static-libstdc++', 'exe')]
 
 
+# ---------------------------------------------------------------- feature set 3 (--feats-set 3)
+# Drawn only when generate(feats_set=3): set 1's and set 2's seeds keep their programs.
+
+def f_rpart3(c, p):
+    """Translation units pre-linked with -r (the program's and the library's) and then linked:
+    priority constructors and .init_array.NNNNN entries, a custom section holding addresses whose
+    __start_/__stop_ span the -r output and other inputs, same-named static functions, and
+    -ffunction-sections/-fdata-sections inputs inside the -r output."""
+    if c.lto:
+        return False
+    r = c.r
+    c.rpart3 = True
+    locs = ['main', 'a', 'b'] + (LIB if c.so else [])
+    for loc in locs:
+        if r.random() < 0.5:
+            c.cflags_extra[loc] = c.cflags_extra.get(loc, []) + ['-ffunction-sections', '-fdata-sections']
+    sec = f'{p}rsec' if r.random() < 0.7 else f'{p}rsec_{"x" * 3}'
+    for i, loc in enumerate(locs):
+        pr, pr2 = r.choice([101, 150, 500, 65000]), r.choice([102, 150, 499, 65001])
+        v = r.randint(1, 99)
+        c.add(loc, f'__attribute__((constructor({pr}))) static void {p}rc(void) {{ fputs("{p} rctor {pr} {loc}\\n", stdout); }}\n'
+                   f'static void {p}ri(void) {{ fputs("{p} rinit {pr2} {loc}\\n", stdout); }}\n'
+                   f'__attribute__((section(".init_array.{pr2:05d}"), used)) static void (*{p}rip)(void) = {p}ri;\n'
+                   f'static int {p}rst(int v) {{ return v + {v}; }}\n'
+                   f'int {p}rf_{loc}(int v) {{ return {p}rst(v) * 2; }}\n'
+                   f'__attribute__((section("{sec}"), used)) static const long {p}re[2] = {{ {v}, (long)&{p}rf_{loc} }};')
+        c.decl(f'int {p}rf_{loc}(int);')
+    c.add('main', f'extern const long __start_{sec}[], __stop_{sec}[];')
+    c.check(f'printf("{p} rsec n=%d", (int)(__stop_{sec} - __start_{sec}) / 2);\n'
+            f'for (const long *q = __start_{sec}; q < __stop_{sec}; q += 2) printf(" %ld:%d", q[0], ((int(*)(int))q[1])(3));\n'
+            f'printf(" eq %d %d\\n", {p}rf_a(1), (long)&{p}rf_b == __start_{sec}[3] || (long)&{p}rf_b == __start_{sec}[5]);')
+    if c.so:
+        c.add('l1', f'extern const long __start_{sec}[], __stop_{sec}[];\n'
+                    f'long {p}rscan(void) {{ long s = 0; for (const long *q = __start_{sec}; q < __stop_{sec}; q += 2) s = s * 100 + q[0] + ((int(*)(int))q[1])(1); return s; }}')
+        c.decl(f'long {p}rscan(void);')
+        c.check(f'printf("{p} rscan %ld %d\\n", {p}rscan(), {p}rf_l2(4));')
+
+
+def f_ifunc3(c, p):
+    """An IFUNC whose resolver reads relocated data (a pointer, a const table of function pointers:
+    RELATIVE relocations that must be applied before IRELATIVE), its address stored in data and
+    called through pointers from other modules, a constructor calling it; -z now often."""
+    r = c.r
+    a64 = c.arch == 'aarch64'
+    # (aarch64 bfd 2.40 asserts (elfnn-aarch64.c:9555) on a library's IFUNC taken by GOT and ABS64
+    # under -Bsymbolic(-functions) or a dynamic list: defined in the program there)
+    x = c.pick(EXE + AR + ([] if a64 else LIB + LIB2))
+    sel = r.randint(0, 1)
+    c.decl(f'typedef int (*{p}fit)(int); int {p}fi(int); extern {p}fit {p}fitab[3]; int {p}ficall(int);')
+    c.add(x, f'static int {p}i0(int v) {{ return v + 100; }}\nstatic int {p}i1(int v) {{ return v * 3; }}\n'
+             f'static int {p}cfgv = {sel};\nstatic int *volatile {p}cfg = &{p}cfgv;\n'
+             f'static {p}fit const {p}impl[2] = {{ {p}i0, {p}i1 }};\n'
+             f'static void *{p}res(void) {{ return (void *){p}impl[*{p}cfg]; }}\n'
+             f'int {p}fi(int) __attribute__((ifunc("{p}res")));\n'
+             f'{p}fit {p}fitab[3] = {{ {p}fi, 0, {p}fi }};\n'
+             f'int {p}ficall(int v) {{ {p}fit f = {p}fitab[2]; return f(v) + {p}fi(v + 1) + (f == {p}fi); }}\n'
+             f'__attribute__((constructor)) static void {p}fic(void) {{ printf("{p} fctor %d\\n", {p}fi(7)); }}')
+    cand = EXE + AR + LIB + LIB2
+    if x in EXE + AR and c.so:
+        cand = EXE + AR   # glibc refuses a library's reference to an exe IFUNC
+    lines = [f'printf("{p} fi %d %d %d %d\\n", {p}fi(1), {p}fitab[0](2), {p}ficall(3), {p}fitab[0] == {p}fi);']
+    users = sorted({c.pick(cand, refs_to=[x]) for _ in range(2)} - {x})
+    for u in users:
+        c.add(u, f'{p}fit {p}fiu_{u} = {p}fi;\nstatic {p}fit {p}fis_{u}[2] = {{ 0, {p}fi }};\n'
+                 f'int {p}fiw_{u}(int v) {{ return {p}fis_{u}[1](v) * 10 + ({p}fis_{u}[1] == {p}fiu_{u}) + ({p}fitab[2] == {p}fi); }}')
+        c.decl(f'extern {p}fit {p}fiu_{u}; int {p}fiw_{u}(int);')
+        lines.append(f'printf("{p} fu %d %d %d\\n", {p}fiu_{u}(4), {p}fiw_{u}(5), {p}fiu_{u} == {p}fitab[0]);')
+    if a64:
+        # bfd refuses tiny-model ADR (R_AARCH64_ADR_PREL_LO21) to an IFUNC
+        for loc in sorted({x, 'main', *users}):
+            ex = c.cflags_extra.setdefault(loc, [])
+            ex[:] = [f for f in ex if f != '-mcmodel=tiny']
+            if not any('mcmodel' in f for f in ex):
+                ex.append('-mcmodel=small')
+    if r.random() < 0.5:
+        c.exe_ld.append('-Wl,-z,now')
+    if r.random() < 0.4:
+        c.lib_ld.append('-Wl,-z,now')
+    c.check('\n'.join(lines))
+
+
+def f_deps3(c, p):
+    """Indirect library dependencies: libs1 links libs2 (DT_NEEDED), the program reaches libs2 only
+    through it: --copy-dt-needed-entries with -rpath-link, or with libs1's $ORIGIN runpath/rpath, or
+    --as-needed dropping libs2 when only libs1 uses it."""
+    if not c.so:
+        return False
+    r = c.r
+    c.deps3 = r.choice(['copy', 'origin', 'asneeded'])
+    if c.lto:
+        c.deps3 = 'asneeded'    # braze refuses --copy-dt-needed-entries with LTO inputs
+    ll = c.pick(LIB)
+    v = r.randint(1, 50)
+    c.add('k1', f'int {p}kd[2] = {{ {v}, 2 }};\nint {p}kf(int x) {{ return x + {p}kd[0]; }}\n'
+                f'__attribute__((constructor)) static void {p}kc(void) {{ fputs("{p} kctor\\n", stdout); }}')
+    c.add(ll, f'int {p}lk(int x) {{ return {p}kf(x) * 2 + {p}kd[1]; }}\n'
+              f'__attribute__((constructor)) static void {p}lc(void) {{ fputs("{p} lctor\\n", stdout); }}')
+    c.decl(f'int {p}lk(int); int {p}kf(int); extern int {p}kd[2];')
+    if c.deps3 == 'asneeded':
+        c.check(f'printf("{p} dep %d\\n", {p}lk(1));')
+    else:
+        c.check(f'{p}kd[1] = 5; printf("{p} dep %d %d %d\\n", {p}lk(1), {p}kf(2), {p}kd[0]);')
+
+
+def f_vscript3(c, p):
+    """A library version script with wildcards (`pub_*`, `pub?`), a local wildcard, and for C++
+    extern "C++" patterns matched against demangled names: which names are exported, and in which
+    version, is what the program sees."""
+    if not c.so:
+        return False
+    ll = c.pick(LIB)
+    c.add(ll, f'int {p}hid_x(void) {{ return 100; }} int {p}hid_d = 8;\n'
+              f'int {p}pub_a(void) {{ return 11; }}\nint {p}pub_b(void) {{ return {p}hid_x() + 12; }}\nint {p}pubd = 7;\n'
+              f'int {p}vcall(void) {{ return {p}pub_a() + {p}hid_d; }}')
+    c.decl(f'int {p}pub_a(void); int {p}pub_b(void); extern int {p}pubd; int {p}vcall(void);')
+    c.ver['VERS_1'] += [f'{p}pub_*']
+    c.ver['VERS_2'] += [f'{p}pub?', f'{p}vcall']
+    c.ver['local'] += [f'{p}hid_*']
+    c.need_dl = True
+    c.check(f'printf("{p} vs %d %d %d %d\\n", {p}pub_a(), {p}pub_b(), {p}pubd, {p}vcall());\n'
+            f'printf("{p} vsd %d %d %d %d %d\\n", dlsym(RTLD_DEFAULT, "{p}hid_x") != 0, dlsym(RTLD_DEFAULT, "{p}hid_d") != 0,\n'
+            f'  dlvsym(RTLD_DEFAULT, "{p}pub_b", "VERS_1") != 0, dlvsym(RTLD_DEFAULT, "{p}pubd", "VERS_2") != 0, dlvsym(RTLD_DEFAULT, "{p}pubd", "VERS_1") != 0);')
+    if c.lang == 'cxx':
+        ns = f'{p}NS'
+        c.add(ll, f'namespace {ns} {{ int hidf(int x) {{ return x * 5; }} int pubf(int x) {{ return x + 1; }} int pubf(long x) {{ return (int)x + 2; }}\n'
+                  f'int usehid(int x) {{ return hidf(x) + 1; }} }}', cxx=True)
+        c.decl(f'namespace {ns} {{ int pubf(int); int pubf(long); int usehid(int); }}', cxx=True)
+        c.ver['VERS_2'] += [f'extern "C++" {{ "{ns}::pubf(int)"; {ns}::use*; }}']
+        c.ver['VERS_1'] += [f'extern "C++" {{ {ns}::pubf*; }}']
+        c.ver['local'] += [f'extern "C++" {{ {ns}::hid*; }}']
+        m = f'{len(ns)}{ns}'
+        c.check(f'printf("{p} vsx %d %d %d %d %d %d\\n", {ns}::pubf(1), {ns}::pubf(1L), {ns}::usehid(2), dlsym(RTLD_DEFAULT, "_ZN{m}4hidfEi") != 0,\n'
+                f'  dlvsym(RTLD_DEFAULT, "_ZN{m}4pubfEi", "VERS_2") != 0, dlvsym(RTLD_DEFAULT, "_ZN{m}4pubfEl", "VERS_1") != 0);')
+
+
+def f_export3(c, p):
+    """The program's exports by glob: --export-dynamic-symbol=GLOB, --export-dynamic-symbol-list, a
+    --dynamic-list with globs; a library defining and calling the same names (interposed by the
+    program's exported definitions, or not)."""
+    if not c.so:
+        return False
+    r = c.r
+    how = r.choice(['sym', 'list', 'dyn'])
+    c.add('a', f'int {p}exa1(void) {{ return 1; }}\nint {p}exa2(void) {{ return 2; }}\nint {p}exb(void) {{ return 3; }}\n'
+               f'int {p}exd1 = 4; int {p}exd2 = 5;')
+    c.decl(f'int {p}exa1(void); int {p}exb(void); extern int {p}exd1;')
+    pats = [f'{p}exa*', f'{p}exd?'] if r.random() < 0.5 else [f'{p}ex[ab]1', f'{p}exd[!1]']
+    if how == 'sym':
+        c.exe_ld += [f'-Wl,--export-dynamic-symbol={q}' for q in pats]
+    elif how == 'list':
+        c.extra3[f'exp{p}.lst'] = '{ ' + ' '.join(q + ';' for q in pats) + ' };\n'
+        c.exe_ld.append(f'-Wl,--export-dynamic-symbol-list=exp{p}.lst')
+    else:
+        c.exe_dynlist = getattr(c, 'exe_dynlist', []) + pats
+    ll = c.pick(LIB)
+    c.add(ll, f'int {p}exa1(void) {{ return 100; }}\nint {p}exd1 = 40;\nint {p}lexa(void) {{ return {p}exa1() * 1000 + {p}exd1; }}')
+    c.decl(f'int {p}lexa(void);')
+    c.need_dl = True
+    c.check(f'{{ const char *n[] = {{ "{p}exa1", "{p}exa2", "{p}exb", "{p}exd1", "{p}exd2" }}; printf("{p} ex"); '
+            f'for (int i = 0; i < 5; i++) printf(" %d", dlsym(RTLD_DEFAULT, n[i]) != 0);\n'
+            f'  printf(" %d %d %d\\n", {p}lexa(), {p}exa1(), {p}exd1); }}')
+
+
+def f_weakhid3(c, p):
+    """Weak hidden undefined references (data, array with an addend, function) taken into data and
+    code: 0 (plus the addend) in every output kind, no dynamic relocation; or the same module's
+    hidden definition when one exists."""
+    r = c.r
+    x = c.pick(EXE + AR + LIB + LIB2)
+    defd = r.random() < 0.5
+    if x in EXE:
+        dl = r.choice([e for e in EXE if e != x])
+    elif x in AR:
+        dl = r.choice(EXE)
+    elif x in LIB:
+        dl = r.choice([l for l in LIB if l != x])
+    else:
+        defd = False
+    H = ' __attribute__((weak, visibility("hidden")))'
+    c.add(x, f'extern int {p}wh{H}; extern int {p}wha[4]{H}; int {p}whf(void){H};\n'
+             f'static int *{p}whp = &{p}wh; static int *{p}whq = &{p}wha[2]; static int (*{p}whfp)(void) = {p}whf;\n'
+             f'long {p}whprobe(void) {{ return (long)({p}whp != 0) + ((char*){p}whq - (char*)&{p}wha == 8) * 10 + ({p}whfp != 0) * 100\n'
+             f'  + (&{p}wh != 0) * 1000 + ({p}whf != 0) * 10000 + (long)((unsigned long){p}whq & 0xfff) * 100000\n'
+             f'  + ({p}whf ? {p}whf() : 0) * 1000000000L + ({p}whp ? *{p}whp : 0) * 10000000000000L; }}')
+    c.decl(f'long {p}whprobe(void);')
+    if defd:
+        c.add(dl, f'__attribute__((visibility("hidden"))) int {p}wh = 6;\n__attribute__((visibility("hidden"))) int {p}wha[4];\n'
+                  f'__attribute__((visibility("hidden"))) int {p}whf(void) {{ return 9; }}')
+        c.check(f'printf("{p} whd %d\\n", {p}whprobe() % 100000 == 11111);')
+        if x in AR:   # a weak reference does not pull the member: something else must
+            c.add(x, f'int {p}whpull = 1;')
+            c.decl(f'extern int {p}whpull;')
+            c.check(f'{{ volatile int v_ = {p}whpull; (void)v_; }}')
+    else:
+        if x in AR:
+            c.add(x, f'int {p}whpull = 1;')
+            c.decl(f'extern int {p}whpull;')
+            c.check(f'{{ volatile int v_ = {p}whpull; (void)v_; }}')
+        c.check(f'printf("{p} whu %ld\\n", {p}whprobe());')
+
+
+def f_gcsec3(c, p):
+    """--gc-sections over -ffunction-sections/-fdata-sections inputs: a custom section kept whole by
+    its __start_/__stop_ reference, unreferenced sections dropped, .init_array.NNNNN and
+    .preinit_array-free priority constructors kept, a pulled archive member's sections."""
+    r = c.r
+    c.gc = True
+    c.fsec = True
+    locs = r.sample(EXE + AR, r.randint(2, 3))
+    for i, l in enumerate(locs):
+        v, pr = r.randint(1, 99), r.choice([101, 120, 300, 65000])
+        c.add(l, f'__attribute__((section("{p}gs"), used)) static const int {p}g[2] = {{ {v}, {i} }};\n'
+                 f'int {p}gdata{i}[4] = {{ {v}, 2, 3, 4 }}; int {p}gun{i}(void) {{ return {p}gdata{i}[1]; }}\n'
+                 f'__attribute__((noinline)) int {p}gk{i}(int x) {{ return x + {v}; }}\n'
+                 f'static void {p}gi(void) {{ printf("{p} ginit {pr} %d\\n", {p}gk{i}(0)); }}\n'
+                 f'__attribute__((section(".init_array.{pr:05d}"), used)) static void (*{p}gip)(void) = {p}gi;\n'
+                 f'__attribute__((constructor({pr + 1}))) static void {p}gc(void) {{ fputs("{p} gctor {l}\\n", stdout); }}'
+                 + (f'\nint {p}gpull{i} = 1;' if l in AR else ''))
+        if l in AR:
+            c.decl(f'extern int {p}gpull{i};')
+            c.check(f'{{ volatile int v_ = {p}gpull{i}; (void)v_; }}')
+    c.add('main', f'extern const int __start_{p}gs[], __stop_{p}gs[];')
+    c.check(f'{{ int n = (int)(__stop_{p}gs - __start_{p}gs), s = 0; for (int i = 0; i < n; i += 2) s += __start_{p}gs[i] * 7 + __start_{p}gs[i + 1];\n'
+            f'  printf("{p} gs %d %d\\n", n, s); }}')
+
+
+def x_vague3(c, p):
+    """C++ vague linkage across modules: a class with only inline virtuals (vtable and typeinfo
+    COMDAT in every user), inline function and inline variable addresses, a variable template;
+    compared between the program and another module, and an exception of that class thrown there."""
+    r = c.r
+    c.decl(f'''struct {p}V {{ virtual int f() {{ return 1; }} virtual ~{p}V() {{}} }};
+struct {p}W : {p}V {{ int f() override {{ return 2; }} }};
+inline int {p}inl(int x) {{ return x + 7; }}
+inline int {p}ivar = 9;
+template<class T> T {p}tv = T(3);''', cxx=True)
+    locs = sorted({c.pick(EXE + AR + LIB + LIB2) for _ in range(2)})
+    lines = []
+    for l in locs:
+        c.add(l, f'''{p}V *{p}mk_{l}(int k) {{ if (k) return new {p}W; return new {p}V; }}
+int {p}isw_{l}({p}V *v) {{ return dynamic_cast<{p}W *>(v) != 0; }}
+void *{p}inla_{l}() {{ return (void *)&{p}inl; }}
+int *{p}iva_{l}() {{ {p}ivar++; return &{p}ivar; }}
+int *{p}tva_{l}() {{ return &{p}tv<int>; }}
+const std::type_info &{p}ti_{l}() {{ return typeid({p}W); }}
+void {p}thr_{l}(int k) {{ if (k) throw {p}W(); }}''', cxx=True)
+        c.decl(f'{p}V *{p}mk_{l}(int); int {p}isw_{l}({p}V *); void *{p}inla_{l}(); int *{p}iva_{l}(); int *{p}tva_{l}();'
+               f'const std::type_info &{p}ti_{l}(); void {p}thr_{l}(int);', cxx=True)
+        lines.append(f'{{ {p}V *v = {p}mk_{l}(1), *w = {p}mk_{l}(0); {p}W here;\n'
+                     f'  printf("{p} vg_{l} %d %d %d %d %d ", v->f(), w->f(), dynamic_cast<{p}W *>(v) != 0, {p}isw_{l}(&here), {p}isw_{l}(w));\n'
+                     f'  printf("%d %d %d %d %d", {p}inla_{l}() == (void *)&{p}inl, {p}iva_{l}() == &{p}ivar, {p}ivar, {p}tva_{l}() == &{p}tv<int>, {p}ti_{l}() == typeid({p}W));\n'
+                     f'  try {{ {p}thr_{l}(1); }} catch (const {p}V &e) {{ printf(" c%d", const_cast<{p}V &>(e).f()); }}\n'
+                     f'  printf("\\n"); delete v; delete w; }}')
+    c.check('\n'.join(lines))
+
+
+FEATS_C3 = [f_rpart3, f_ifunc3, f_deps3, f_vscript3, f_export3, f_weakhid3, f_gcsec3]
+FEATS_X3 = [x_vague3]
+# link options of set 3, drawn per case: (option, where) where 'all' = every link, 'exe' = the
+# program, 'lib' = the two libraries.  (Not -z nocombreloc: braze refuses it with the default script.)
+LINKOPTS3 = [('-Wl,--sort-section=name', 'all'), ('-Wl,--sort-section=alignment', 'all'), ('-Wl,-Map=link.map', 'exe'),
+             ('-Wl,-z,norelro', 'all'), ('-Wl,--hash-style=sysv', 'all'), ('-Wl,-z,pack-relative-relocs', 'all'),
+             ('-Wl,--exclude-libs=ALL', 'exe'), ('-Wl,--exclude-libs=libar.a', 'all'), ('-Wl,--default-symver', 'lib'),
+             ('-Wl,--dynamic-list-data', 'exe'), ('-Wl,--dynamic-list-cpp-typeinfo', 'lib'),
+             ('-Wl,-z,now', 'all'), ('-Wl,--gc-sections', 'all'), ('-Wl,-Bsymbolic-functions', 'lib'), ('-Wl,-z,nodelete', 'lib'),
+             ('-Wl,--hash-size=31', 'all'), ('-Wl,-z,stack-size=0x200000', 'exe'), ('-Wl,--warn-common', 'all'),
+             ('-Wl,-z,noexecstack', 'all'), ('-Wl,--export-dynamic', 'exe'), ('-Wl,-z,unique', 'lib'),
+             ('-Wl,--enable-new-dtags,-rpath,$ORIGIN/x', 'exe'), ('-Wl,--disable-new-dtags,-rpath,/nonexistent', 'exe')]
+
+
 FEATS_ARCH = {'x86_64': [], 'aarch64': [f_far, f_erratum, f_tlsie, f_ifunc_data]}
 FEATS_C = [f_model, f_initfini, f_asneeded, f_ptrtab, f_fnptr, f_weak, f_vis, f_common, f_tls, f_ctor, f_ifunc, f_interpose, f_copyrel,
            f_strmerge, f_version, f_wrap, f_defsym, f_archive, f_startstop, f_bss, f_alias, f_export, f_dlopen]
@@ -1061,13 +1335,16 @@ FEATS_X = [x_exc, x_tmpl, x_guard, x_tlocal, x_virt, x_initorder]
 
 def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None, feats_set=1):
     """Write the program for `seed` into outdir; return its spec (also written as spec.json).
-    feats_set 2 adds FEATS_C2/FEATS_X2 (weighted up) and LINKOPTS2 to set 1's draws."""
+    feats_set 2 adds FEATS_C2/FEATS_X2 (weighted up) and LINKOPTS2 to set 1's draws; feats_set 3
+    adds FEATS_C3/FEATS_X3 and LINKOPTS3 to those of sets 1 and 2 (their seeds stay as they were)."""
     feats_set = int(feats_set)
     c = Ctx(seed, arch, lang, mode, feats_set)
     r = c.r
     pool = FEATS_ARCH[arch] + FEATS_C + (FEATS_X * 2 if c.lang == 'cxx' else [])
     if feats_set >= 2:
         pool += FEATS_C2 * 3 + (FEATS_X2 * 6 if c.lang == 'cxx' else [])
+    if feats_set >= 3:
+        pool += FEATS_C3 * 4 + (FEATS_X3 * 8 if c.lang == 'cxx' else [])
     if feats:
         chosen = [globals()[f] for f in feats]
     else:
@@ -1078,6 +1355,8 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None, feat
         res = f(c, f'f{i}_')
         if res is not False:
             c.feats.append(f.__name__)
+    if c.fset >= 3 and c.lto and {'f_version', 'f_protdata', 'f_symver2'} & set(c.feats):
+        c.lto = False   # bfd fails these with LTO (.symver of an LTO-internalized name; a protected symbol's copy)
     os.makedirs(outdir, exist_ok=True)
     ext = '.cc' if c.lang == 'cxx' else '.c'
     hdr = ['#pragma once', '#include <stdio.h>', '#include <stdlib.h>', '#include <string.h>', '#include <wchar.h>',
@@ -1170,7 +1449,30 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None, feat
     if c.fset >= 2:
         for o, where in r.sample(LINKOPTS2, r.randint(0, 2)):
             (common_ld if where == 'all' else c.exe_ld).append(o)
-    files_extra = {}
+    if c.fset >= 3:
+        if c.gc and {'f_gcsec3', 'f_rpart3', 'f_startstop'} & set(c.feats) and '-Wl,-z,start-stop-gc' in common_ld:
+            common_ld.remove('-Wl,-z,start-stop-gc')   # bfd: undefined __start_X (every X collected)
+        if '-Wl,-s' in common_ld and '-Wl,--emit-relocs' in common_ld:
+            common_ld.remove('-Wl,-s')   # (braze refuses the pair)
+        for o, where in r.sample(LINKOPTS3, r.randint(0, 3)):
+            if o == '-Wl,-z,pack-relative-relocs' and c.mode == 'static':
+                continue
+            if o in ('-Wl,--export-dynamic', '-Wl,--dynamic-list-data') and c.mode == 'staticpie':
+                continue   # bfd's output crashes: libc's TLS symbols exported, symbolic TPOFF64 relocations
+            if o.startswith('-Wl,--sort-section') and (c.fcommon or c.far):
+                # (and braze refuses --section-start with the SECTIONS script --sort-section makes)
+                continue   # braze refuses COMMON symbols (a -r output's) with --sort-section
+            if o == '-Wl,--default-symver' and c.rpart3:
+                # bfd gives the program's own __start_X, redefining the library's X@@libs1.so, that
+                # version and a verdef for it (a quirk braze does not copy)
+                continue
+            if o in common_ld + c.exe_ld:
+                continue
+            if where == 'lib':
+                c.lib_ld.append(o); c.lib2_ld.append(o)
+            else:
+                (common_ld if where == 'all' else c.exe_ld).append(o)
+    files_extra = dict(c.extra3)
     exe_libs = []
     if c.so:
         lf = ['-shared'] + common_ld + c.lib_ld
@@ -1231,6 +1533,26 @@ def generate(seed, outdir, arch='x86_64', lang=None, mode=None, feats=None, feat
         if '-ls2' in exe_libs:
             exe_libs.insert(exe_libs.index('-ls2'), '-Wl,--as-needed')
             exe_libs.append('-Wl,--no-as-needed')
+    if c.deps3 and lib_m and lib2_m:
+        s1 = [s for s in shlibs if s[0] == 'libs1.so'][0]
+        s1[2] += ['-L.', '-ls2']
+        if c.deps3 == 'origin':
+            s1[2] += [r.choice(['-Wl,--enable-new-dtags', '-Wl,--disable-new-dtags']), '-Wl,-rpath,$ORIGIN']
+        else:
+            exe_ld.append('-Wl,-rpath-link,.')
+        if c.deps3 == 'asneeded':
+            exe_libs = ['-Wl,--as-needed', '-ls1', '-ls2', '-Wl,--no-as-needed']
+        else:   # libs2 not named: reached through libs1's DT_NEEDED
+            exe_libs = ['-Wl,--copy-dt-needed-entries', '-ls1', '-Wl,--no-copy-dt-needed-entries']
+    if c.rpart3:
+        if not partial and len(exe) >= 2:
+            grp = exe[:2] if r.random() < 0.5 else exe[1:]
+            partial.append(['px.o', grp])
+            exe = ['px.o' if e == grp[0] else e for e in exe if e not in grp[1:]]
+        s1 = [s for s in shlibs if s[0] == 'libs1.so']
+        if s1:
+            partial.append(['pl.o', s1[0][1]])
+            s1[0][1] = ['pl.o']
     spec = {'seed': seed, 'arch': c.arch, 'lang': c.lang, 'mode': c.mode, 'cc': cc, 'feats': c.feats, 'partial': partial, 'lto': c.lto,
             'compile': compile_, 'archives': archives, 'shlibs': shlibs,
             'exe': ['-o', 'prog'] + exe + ['-L.'] + arl + exe_libs + exe_ld + tail}
@@ -1257,7 +1579,7 @@ def parse_overrides(args):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--arch', choices=sorted(FEATS_ARCH), default='x86_64')
-    ap.add_argument('--feats-set', type=int, default=1, help='2: also the newer features (FEATS_C2 ...)')
+    ap.add_argument('--feats-set', type=int, default=1, help='2: also the newer features (FEATS_C2 ...); 3: FEATS_C3 ... as well')
     ap.add_argument('seed', type=int)
     ap.add_argument('outdir')
     ap.add_argument('overrides', nargs='*', help='feats=f_a,f_b mode=pie|nopie|static|staticpie lang=c|cxx')

@@ -15,8 +15,12 @@ eu-elflint's complaints that only braze's output draws, and (aarch64) the GNU pr
 
 `--feats-set 2` adds gen.py's FEATS_C2/FEATS_X2 (symbol versions with symver attributes and a
 dlopen'd user, TLS dialects mixed per TU, -u/--require-defined and --defsym expressions, DT_FLAGS_1
-options, protected data, -z nocopyreloc, retain) and LINKOPTS2 to the draws; set 1 (the default)
-keeps every older seed's program as it was.
+options, protected data, -z nocopyreloc, retain) and LINKOPTS2 to the draws; `--feats-set 3` adds
+FEATS_C3/FEATS_X3 on top (-r pre-linked program and library TUs with priority constructors and
+__start_/__stop_ sections, IFUNC resolvers reading relocated data, libs1 -> libs2 dependencies reached
+through --copy-dt-needed-entries/$ORIGIN/--as-needed, wildcard and extern "C++" version scripts, exports
+by glob, weak hidden undefined references, --gc-sections over function sections, C++ vague linkage
+across modules) and LINKOPTS3.  Set 1 (the default) and set 2 keep every older seed's program as it was.
 
 `--kind scripts` takes its cases from scriptgen.py (linker scripts; see its docstring) and also
 compares the outputs' section headers (name, type, flags, address, size) and program headers.
@@ -447,7 +451,7 @@ def main():
                     help="programs: gen.py's; scripts: scriptgen.py's linker scripts (also compares section/program headers)")
     ap.add_argument('--override', nargs='*', default=[], metavar='K=V',
                     help="gen.py's feats=, mode=, lang=; scriptgen.py's family=, mode=")
-    ap.add_argument('--feats-set', type=int, default=1, help="2: gen.py's newer features too (see above)")
+    ap.add_argument('--feats-set', type=int, default=1, help="2, 3: gen.py's newer features too (see above)")
     ap.add_argument('--summary', action='store_true', help='only summarize DIR/results.jsonl')
     a = ap.parse_args()
     out = os.path.abspath(a.out)
