@@ -355,6 +355,13 @@ class Gen:
         return sc.render()
 
     def free(self):
+        def in_region(txt, region, phdr=''):
+            """new_section's statement placed in a MEMORY region and/or a segment: `>REGION :phdr` go
+            before its `=fill`, where bfd's grammar wants them (after the fill it reads `0x90 >ROM` as one
+            nonconstant expression, and `:phdr` is a syntax error)."""
+            head, brace, fill = txt.rstrip('\n').rpartition('}')
+            return f'{head}{brace}{" " + region if region else ""}{phdr}{fill}'
+
         r = self.r
         a64 = self.arch == 'aarch64'
         base = r.choice([0x400000, 0x10000000, 0x800000])
@@ -388,14 +395,13 @@ class Gen:
         ro_extra = extra[:len(extra) // 2]
         rw_extra = extra[len(extra) // 2:]
         for name, txt in ro_extra:
-            t = txt.rstrip('\n')
-            if rom: t += ' ' + rom
-            body.append(t + (ph('text') if phdrs else ''))
+            body.append(in_region(txt, rom, ph('text') if phdrs else ''))
         body.append(f'  .rodata : {{ *(.rodata .rodata.*) }}{" " + rom if rom else ""}')
         if r.random() < 0.5:
             body.append('  ' + self.assign(secs, False))
         dat_addr = ''
         at = ''
+        at_region = ''
         if not mem:
             body.append(r.choice(['  . = ALIGN(0x1000);', '  . = ALIGN(CONSTANT(MAXPAGESIZE)) + (. & (CONSTANT(MAXPAGESIZE) - 1));',
                                   f'  . = {base + 0x100000:#x};', '  . = ALIGN(0x1000) + 0x40;']))
@@ -404,17 +410,15 @@ class Gen:
                 self.feats.append('at')
         else:
             if r.random() < 0.5:
-                at = ' AT>ROM'
+                at_region = ' AT>ROM'    # after the region: bfd's grammar has `} >VMA AT>LMA :phdr =fill`
                 self.feats.append('at>')
         body.append(f'  .data{dat_addr} :{at} {{ fz_data_start = .; *(.data .data.*) fz_data_end = .; }}'
-                    f'{" " + ram if ram else ""}{ph("data") if phdrs else ""}')
+                    f'{" " + ram if ram else ""}{at_region}{ph("data") if phdrs else ""}')
         self.checks.append('extern const unsigned char fz_data_start[], fz_data_end[];')
         self.checks.append('P("data size", (unsigned long)(fz_data_end - fz_data_start));')
         self.syms += ['fz_data_start']
         for name, txt in rw_extra:
-            t = txt.rstrip('\n')
-            if ram: t += ' ' + ram
-            body.append(t)
+            body.append(in_region(txt, ram))
         if r.random() < 0.5:
             body.append('  ' + self.assign(secs, False))
         nl = r.random() < 0.25
