@@ -18,7 +18,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_S
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, PT_PHDR,
                   PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO, SHT_DYNSYM, SHT_STRTAB, SHT_DYNAMIC,
-                  SHT_HASH, SHT_GNU_HASH,
+                  SHT_HASH, SHT_GNU_HASH, SHT_RELA, SHT_REL,
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .layout import bfd_flags, nearby
@@ -1704,6 +1704,8 @@ def _class(c):
         return "tbss" if f & SHF_TLS else "bss"
     if c.type == SHT_NOTE:
         return "note"
+    if c.type in (SHT_RELA, SHT_REL) and not f & SHF_WRITE:
+        return "rel"
     if f & SHF_TLS:
         return "tdata"
     if f & SHF_WRITE:
@@ -1730,6 +1732,25 @@ _FIND_BY_FLAGS = {
     "tbss": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
     "note": lambda c: c.flags & SHF_ALLOC and _note(c),
 }
+
+
+def _last_readonly(st, stmts):
+    """bfd's lang_output_section_find_by_flags for read-only data: the last read-only data section
+    (.eh_frame's statement among them; one of data commands alone, read-only when data comes first,
+    counts too), else the last read-only one, code included."""
+    eh = st.eh_stmt
+    after = code = None
+    for s in stmts:
+        if isinstance(s, OutSecStmt):
+            c = st.chunk_of.get(id(s))
+            if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
+                                            s.orphan or getattr(c, "script_made", False)) and \
+                    _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS):
+                if s is eh or not c.flags & SHF_EXECINSTR:
+                    after = s
+                else:
+                    code = s
+    return after if after is not None else code
 
 
 def _insert_os_after(st, stmts, i) -> int:
@@ -1862,27 +1883,17 @@ def _place_orphan(st, stmt, chunk) -> None:
                 places[cls] = stmt
                 return
             if not (chunk.name == ".note.gnu.build-id" and getattr(chunk, "is_synthetic", False)):
-                # bfd's lang_output_section_find_by_flags, again without the type: after the last
-                # read-only data section (.eh_frame's statement among them; one of data commands
-                # alone, read-only when data comes first, counts too), else after the last
-                # read-only one, code included. Not the build-id note, which bfd makes without
-                # SEC_HAS_CONTENTS: no flags match, it goes first.
-                eh = st.eh_stmt
-                code = None
-                for s in stmts:
-                    if isinstance(s, OutSecStmt):
-                        c = st.chunk_of.get(id(s))
-                        if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
-                                                        s.orphan or getattr(c, "script_made", False)) and \
-                                _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS):
-                            if s is eh or not c.flags & SHF_EXECINSTR:
-                                after = s
-                            else:
-                                code = s
-                if after is None:
-                    after = code
+                # bfd's lang_output_section_find_by_flags, again without the type. Not the build-id
+                # note, which bfd makes without SEC_HAS_CONTENTS: no flags match, it goes first.
+                after = _last_readonly(st, stmts)
+    if after is None and cls == "rel":
+        # bfd puts an allocated relocation orphan in .rela.dyn (_orphan_out), which no statement
+        # names here: after the last output section of its type, else by flags as a note's
+        after = next((s for s in reversed(stmts) if isinstance(s, OutSecStmt) and
+                      (c := st.chunk_of.get(id(s))) is not None and c.type == chunk.type and _loaded(c)
+                      and not c.flags & SHF_WRITE), None) or _last_readonly(st, stmts)
     if after is None:
-        hold = _HOLD[cls]
+        hold = _HOLD.get(cls)
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
         if after is None:
             # bfd's lang_output_section_find_by_flags: the last output section with input whose flags
@@ -2119,13 +2130,17 @@ def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
 def _place_static_dynobj(ctx, st, chunks, mine, static_got) -> None:
     """A static link's sections of bfd's dynobj: the target's empty IFUNC sections (made at the
     first relocation that wants them), then the .got and .got.plt orphans."""
-    for name, flags, align in ctx.target.static_empty_sections(ctx):
+    for name, flags, align, *typ in ctx.target.static_empty_sections(ctx):
         # (the target's other empty sections: an orphan of their kind, unless a script statement or
-        # a real section of that name is there)
-        if any(c.name == name for c in chunks) or any(isinstance(s, OutSecStmt) and s.name == name for s in st.stmts) \
-                or any(m.file is None and any(p[1](name) for p in m.pats) for m in st.matchers):
+        # a real section of that name is there; the relocation one's is .rela.dyn, and its inputs
+        # are the dynobj's .rela.iplt and .rela.got)
+        sh_type = typ[0] if typ else SHT_PROGBITS
+        inputs = (".rela.iplt", ".rela.got") if sh_type == SHT_RELA else (name,)
+        if any(c.name == name or c.type == sh_type == SHT_RELA and c.flags & SHF_ALLOC for c in chunks) \
+                or any(isinstance(s, OutSecStmt) and s.name == name for s in st.stmts) \
+                or any(m.file is None and any(p[1](n) for p in m.pats for n in inputs) for m in st.matchers):
             continue
-        c = OutputSection(name, SHT_PROGBITS, flags)
+        c = OutputSection(name, sh_type, flags)
         c.align = align
         c.members = []
         stmt = OutSecStmt(name, "")
