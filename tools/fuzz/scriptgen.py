@@ -385,8 +385,10 @@ class Gen:
         ph = lambda p: f' :{p}' if phdrs else ''
         body.append(f'  .text : {{ *(.text.fzstart) *(.text .text.*) }}{" " + rom if rom else ""}{ph("text") if phdrs else ""}')
         if phdrs:
-            # PHDRS: the header segment needs its own page; text follows
-            body[-1] = body[-1]
+            # PHDRS: the build-id note in the text segment (an orphan note goes ahead of .text, where
+            # bfd gives it the data segment's header, which then maps over the text page: both
+            # linkers' programs crashed)
+            body.insert(len(body) - 1, '  .note.gnu.build-id : { *(.note.gnu.build-id) } :text')
         extra = []
         for _ in range(r.randint(1, 4)):
             name, txt = self.new_section(secs, free=True)
