@@ -2782,9 +2782,7 @@ def layout(ctx) -> None:
     if snap != prev:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
     for s, c in kept:     # (before the final walk: section_for_dot skips unallocated ones)
-        if getattr(c, "script_made", False) and not c.size and c.type == SHT_NOBITS and s.type is None \
-                and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None) \
-                and not getattr(c, "dot_advanced", False):
+        if _dot_only(s, c) and not c.size and not getattr(c, "dot_advanced", False):
             # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
             # it; otherwise its flags stay empty: PROGBITS, "W" (but a read-only .text), in no
             # segment; its header then has the type and flags of bfd's special-section entry for
@@ -3153,10 +3151,13 @@ def _walk(env, st, kept):
             continue
         body, extra = st.body_members.get(id(s), ([], []))
         if not c.flags & SHF_ALLOC and not getattr(c, "typed_noalloc", False):
-            # bfd: at its address (an orphan's is 0), else where the default region is; `.` goes
-            # past it, the region stays
+            # bfd: at its address (an orphan's is 0), else where its `>region` or the default region
+            # is, aligned (the statement's ALIGN() too, by init_os); `.` goes past it, the region stays
+            if s.align is not None and not s.orphan:
+                c.align = max(c.align, _abs(_eval(env, s.align)))
+            region = regions.get(s.region[0]) if s.region is not None and not s.orphan else None
             c.addr = 0 if s.orphan else _sizing_addr(env, s, sdot, True) if s.addr is not None else \
-                align_up(rcur, c.align)
+                align_up(region.cur if region is not None else rcur, c.align)
             c.lma = 0
             env.dot = c.addr
             env.sec = c
@@ -3178,7 +3179,9 @@ def _walk(env, st, kept):
             if region is None:
                 raise LinkError(f"{s.region[1]}: memory region `{s.region[0]}' is not declared in MEMORY "
                                 "(bfd would make an unbounded one): not supported by braze")
-        elif regions and s.addr is None:
+        elif regions and s.addr is None and not (_dot_only(s, c) and not getattr(c, "dot_advanced", False)):
+            # (bfd's lang_memory_default; a `.`-only section that has not advanced `.` yet has no
+            # flags for a region's attributes: where the default region is)
             region = _default_region(regions, c)
             if region is None and not (c.flags & SHF_TLS and c.type == SHT_NOBITS):
                 _no_region(env, st, c)
@@ -3389,6 +3392,13 @@ def _sizing_addr(env, s, sdot, strict=False):
         return sdot
     finally:
         env.dot = save
+
+
+def _dot_only(s, c) -> bool:
+    """A section kept for its `.` assignments alone (no input, no data): bfd sizes it without flags
+    (unallocated, in the default region) until an assignment advances `.` in it."""
+    return getattr(c, "script_made", False) and c.type == SHT_NOBITS and s.type is None \
+        and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None)
 
 
 def _no_region(env, st, c):
