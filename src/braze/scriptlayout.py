@@ -2997,14 +2997,28 @@ def _header_order(st, kept):
         # (nothing made it while bfd mapped the inputs: an orphan of its name that joined it made it
         # then, last in the list)
         create(s)
-    # orphans: after the statement (or orphan) they follow in st.stmts
+    # orphans: after the statement (or orphan) they follow in st.stmts; orphan notes are placed
+    # afterwards, in their order there
+    keptmap = st.kept
+
+    def is_note(s):
+        c = keptmap.get(id(s))
+        return c is not None and c.flags & SHF_ALLOC and _note(c)
+
     follow = {}
     lead = []
+    onotes = []
+    late_made = set()       # (the linker's build-id orphan: placed after the input files' orphans)
     prev = None
     for s in st.stmts:
         if not isinstance(s, OutSecStmt):
             continue
         if s.orphan:
+            c = keptmap.get(id(s))
+            if is_note(s) and c.name == ".note.gnu.build-id" and c.is_synthetic:
+                late_made.add(id(s))
+            elif is_note(s):
+                onotes.append(s)
             (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
         elif id(s) in st.kept if starts else id(s) in mapped:
             # (an orphan follows the last section before it that exists, as bfd's lang_insert_orphan,
@@ -3015,7 +3029,20 @@ def _header_order(st, kept):
     for s in created:
         seq.append(s)
         seq.extend(follow.get(id(s), ()))
-    keptmap = st.kept
+    waiting = {id(s) for s in onotes}
+    for s in onotes:
+        # bfd's lang_insert_orphan groups a note with the section list's notes (the statements'
+        # and the orphan ones placed so far): after the last one aligned as much, else before the
+        # first. That is where the statements have it, unless a section an ADDR()/LOADADDR() made
+        # early sits among them; with no note in the list, it stays where it was.
+        waiting.discard(id(s))
+        others = [t for t in seq if t is not s and id(t) not in waiting and is_note(t) and id(t) not in late_made]
+        if not others:
+            continue
+        seq.remove(s)
+        up = [t for t in others if _note_align(keptmap[id(t)]) >= _note_align(keptmap[id(s)])]
+        i = seq.index(up[-1] if up else others[0])
+        seq.insert(i + 1 if up else i, s)
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
 
 
