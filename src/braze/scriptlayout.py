@@ -18,7 +18,7 @@ from .elf import (SHF_ALLOC, SHF_WRITE, SHF_EXECINSTR, SHF_TLS, SHF_MERGE, SHF_S
                   SHF_INFO_LINK, SHF_LINK_ORDER, SHF_GNU_RETAIN, SHT_NOBITS, SHT_PROGBITS, SHT_NOTE,
                   PT_LOAD, PT_NOTE, PT_TLS, PT_GNU_STACK, PT_GNU_PROPERTY, PF_R, PF_W, PF_X, PT_PHDR,
                   PT_INTERP, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_GNU_RELRO, SHT_DYNSYM, SHT_STRTAB, SHT_DYNAMIC,
-                  SHT_HASH, SHT_GNU_HASH,
+                  SHT_HASH, SHT_GNU_HASH, SHT_RELA, SHT_REL,
                   STT_NOTYPE, STT_OBJECT, STT_COMMON, STT_GNU_IFUNC, STB_GLOBAL, STV_HIDDEN, align_up)
 from .inputs.ldscript import Assign, AssertCmd, InputDesc, DataCmd, OutSecStmt, Expr, FillCmd
 from .layout import bfd_flags, nearby
@@ -1704,6 +1704,8 @@ def _class(c):
         return "tbss" if f & SHF_TLS else "bss"
     if c.type == SHT_NOTE:
         return "note"
+    if c.type in (SHT_RELA, SHT_REL) and not f & SHF_WRITE:
+        return "rel"
     if f & SHF_TLS:
         return "tdata"
     if f & SHF_WRITE:
@@ -1730,6 +1732,25 @@ _FIND_BY_FLAGS = {
     "tbss": lambda c: c.flags & SHF_ALLOC and c.flags & SHF_TLS,
     "note": lambda c: c.flags & SHF_ALLOC and _note(c),
 }
+
+
+def _last_readonly(st, stmts):
+    """bfd's lang_output_section_find_by_flags for read-only data: the last read-only data section
+    (.eh_frame's statement among them; one of data commands alone, read-only when data comes first,
+    counts too), else the last read-only one, code included."""
+    eh = st.eh_stmt
+    after = code = None
+    for s in stmts:
+        if isinstance(s, OutSecStmt):
+            c = st.chunk_of.get(id(s))
+            if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
+                                            s.orphan or getattr(c, "script_made", False)) and \
+                    _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS):
+                if s is eh or not c.flags & SHF_EXECINSTR:
+                    after = s
+                else:
+                    code = s
+    return after if after is not None else code
 
 
 def _insert_os_after(st, stmts, i) -> int:
@@ -1862,27 +1883,17 @@ def _place_orphan(st, stmt, chunk) -> None:
                 places[cls] = stmt
                 return
             if not (chunk.name == ".note.gnu.build-id" and getattr(chunk, "is_synthetic", False)):
-                # bfd's lang_output_section_find_by_flags, again without the type: after the last
-                # read-only data section (.eh_frame's statement among them; one of data commands
-                # alone, read-only when data comes first, counts too), else after the last
-                # read-only one, code included. Not the build-id note, which bfd makes without
-                # SEC_HAS_CONTENTS: no flags match, it goes first.
-                eh = st.eh_stmt
-                code = None
-                for s in stmts:
-                    if isinstance(s, OutSecStmt):
-                        c = st.chunk_of.get(id(s))
-                        if s is eh or c is not None and (getattr(c, "members", None) or c.is_synthetic or
-                                                        s.orphan or getattr(c, "script_made", False)) and \
-                                _loaded(c) and not c.flags & (SHF_WRITE | SHF_TLS):
-                            if s is eh or not c.flags & SHF_EXECINSTR:
-                                after = s
-                            else:
-                                code = s
-                if after is None:
-                    after = code
+                # bfd's lang_output_section_find_by_flags, again without the type. Not the build-id
+                # note, which bfd makes without SEC_HAS_CONTENTS: no flags match, it goes first.
+                after = _last_readonly(st, stmts)
+    if after is None and cls == "rel":
+        # bfd puts an allocated relocation orphan in .rela.dyn (_orphan_out), which no statement
+        # names here: after the last output section of its type, else by flags as a note's
+        after = next((s for s in reversed(stmts) if isinstance(s, OutSecStmt) and
+                      (c := st.chunk_of.get(id(s))) is not None and c.type == chunk.type and _loaded(c)
+                      and not c.flags & SHF_WRITE), None) or _last_readonly(st, stmts)
     if after is None:
-        hold = _HOLD[cls]
+        hold = _HOLD.get(cls)
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
         if after is None:
             # bfd's lang_output_section_find_by_flags: the last output section with input whose flags
@@ -2119,13 +2130,17 @@ def _place_empty_got(ctx, st, chunks, mine, static_got=()) -> None:
 def _place_static_dynobj(ctx, st, chunks, mine, static_got) -> None:
     """A static link's sections of bfd's dynobj: the target's empty IFUNC sections (made at the
     first relocation that wants them), then the .got and .got.plt orphans."""
-    for name, flags, align in ctx.target.static_empty_sections(ctx):
+    for name, flags, align, *typ in ctx.target.static_empty_sections(ctx):
         # (the target's other empty sections: an orphan of their kind, unless a script statement or
-        # a real section of that name is there)
-        if any(c.name == name for c in chunks) or any(isinstance(s, OutSecStmt) and s.name == name for s in st.stmts) \
-                or any(m.file is None and any(p[1](name) for p in m.pats) for m in st.matchers):
+        # a real section of that name is there; the relocation one's is .rela.dyn, and its inputs
+        # are the dynobj's .rela.iplt and .rela.got)
+        sh_type = typ[0] if typ else SHT_PROGBITS
+        inputs = (".rela.iplt", ".rela.got") if sh_type == SHT_RELA else (name,)
+        if any(c.name == name or c.type == sh_type == SHT_RELA and c.flags & SHF_ALLOC for c in chunks) \
+                or any(isinstance(s, OutSecStmt) and s.name == name for s in st.stmts) \
+                or any(m.file is None and any(p[1](n) for p in m.pats for n in inputs) for m in st.matchers):
             continue
-        c = OutputSection(name, SHT_PROGBITS, flags)
+        c = OutputSection(name, sh_type, flags)
         c.align = align
         c.members = []
         stmt = OutSecStmt(name, "")
@@ -2767,9 +2782,7 @@ def layout(ctx) -> None:
     if snap != prev:
         raise LinkError(f"{st.script.path}: the layout does not converge (addresses keep changing)")
     for s, c in kept:     # (before the final walk: section_for_dot skips unallocated ones)
-        if getattr(c, "script_made", False) and not c.size and c.type == SHT_NOBITS and s.type is None \
-                and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None) \
-                and not getattr(c, "dot_advanced", False):
+        if _dot_only(s, c) and not c.size and not getattr(c, "dot_advanced", False):
             # bfd allocates a section kept for its `.` assignments only when one advanced `.` in
             # it; otherwise its flags stay empty: PROGBITS, "W" (but a read-only .text), in no
             # segment; its header then has the type and flags of bfd's special-section entry for
@@ -2984,14 +2997,28 @@ def _header_order(st, kept):
         # (nothing made it while bfd mapped the inputs: an orphan of its name that joined it made it
         # then, last in the list)
         create(s)
-    # orphans: after the statement (or orphan) they follow in st.stmts
+    # orphans: after the statement (or orphan) they follow in st.stmts; orphan notes are placed
+    # afterwards, in their order there
+    keptmap = st.kept
+
+    def is_note(s):
+        c = keptmap.get(id(s))
+        return c is not None and c.flags & SHF_ALLOC and _note(c)
+
     follow = {}
     lead = []
+    onotes = []
+    late_made = set()       # (the linker's build-id orphan: placed after the input files' orphans)
     prev = None
     for s in st.stmts:
         if not isinstance(s, OutSecStmt):
             continue
         if s.orphan:
+            c = keptmap.get(id(s))
+            if is_note(s) and c.name == ".note.gnu.build-id" and c.is_synthetic:
+                late_made.add(id(s))
+            elif is_note(s):
+                onotes.append(s)
             (follow.setdefault(id(prev), []) if prev is not None else lead).append(s)
         elif id(s) in st.kept if starts else id(s) in mapped:
             # (an orphan follows the last section before it that exists, as bfd's lang_insert_orphan,
@@ -3002,7 +3029,20 @@ def _header_order(st, kept):
     for s in created:
         seq.append(s)
         seq.extend(follow.get(id(s), ()))
-    keptmap = st.kept
+    waiting = {id(s) for s in onotes}
+    for s in onotes:
+        # bfd's lang_insert_orphan groups a note with the section list's notes (the statements'
+        # and the orphan ones placed so far): after the last one aligned as much, else before the
+        # first. That is where the statements have it, unless a section an ADDR()/LOADADDR() made
+        # early sits among them; with no note in the list, it stays where it was.
+        waiting.discard(id(s))
+        others = [t for t in seq if t is not s and id(t) not in waiting and is_note(t) and id(t) not in late_made]
+        if not others:
+            continue
+        seq.remove(s)
+        up = [t for t in others if _note_align(keptmap[id(t)]) >= _note_align(keptmap[id(s)])]
+        i = seq.index(up[-1] if up else others[0])
+        seq.insert(i + 1 if up else i, s)
     return [keptmap[id(s)] for s in seq if id(s) in keptmap]
 
 
@@ -3138,10 +3178,13 @@ def _walk(env, st, kept):
             continue
         body, extra = st.body_members.get(id(s), ([], []))
         if not c.flags & SHF_ALLOC and not getattr(c, "typed_noalloc", False):
-            # bfd: at its address (an orphan's is 0), else where the default region is; `.` goes
-            # past it, the region stays
+            # bfd: at its address (an orphan's is 0), else where its `>region` or the default region
+            # is, aligned (the statement's ALIGN() too, by init_os); `.` goes past it, the region stays
+            if s.align is not None and not s.orphan:
+                c.align = max(c.align, _abs(_eval(env, s.align)))
+            region = regions.get(s.region[0]) if s.region is not None and not s.orphan else None
             c.addr = 0 if s.orphan else _sizing_addr(env, s, sdot, True) if s.addr is not None else \
-                align_up(rcur, c.align)
+                align_up(region.cur if region is not None else rcur, c.align)
             c.lma = 0
             env.dot = c.addr
             env.sec = c
@@ -3163,7 +3206,9 @@ def _walk(env, st, kept):
             if region is None:
                 raise LinkError(f"{s.region[1]}: memory region `{s.region[0]}' is not declared in MEMORY "
                                 "(bfd would make an unbounded one): not supported by braze")
-        elif regions and s.addr is None:
+        elif regions and s.addr is None and not (_dot_only(s, c) and not getattr(c, "dot_advanced", False)):
+            # (bfd's lang_memory_default; a `.`-only section that has not advanced `.` yet has no
+            # flags for a region's attributes: where the default region is)
             region = _default_region(regions, c)
             if region is None and not (c.flags & SHF_TLS and c.type == SHT_NOBITS):
                 _no_region(env, st, c)
@@ -3374,6 +3419,13 @@ def _sizing_addr(env, s, sdot, strict=False):
         return sdot
     finally:
         env.dot = save
+
+
+def _dot_only(s, c) -> bool:
+    """A section kept for its `.` assignments alone (no input, no data): bfd sizes it without flags
+    (unallocated, in the default region) until an assignment advances `.` in it."""
+    return getattr(c, "script_made", False) and c.type == SHT_NOBITS and s.type is None \
+        and c.flags & ~SHF_WRITE == SHF_ALLOC and not getattr(c, "members", None)
 
 
 def _no_region(env, st, c):

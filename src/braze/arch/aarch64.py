@@ -16,7 +16,7 @@ if TYPE_CHECKING:     # (no `typing` at run time)
 from .. import diag
 from ..diag import LinkError
 from ..elf import SHN_ABS, STB_LOCAL, STT_SECTION, STT_FUNC, STT_GNU_IFUNC, SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR
-from ..elf import StructError
+from ..elf import SHT_RELA, StructError
 from ..elf import GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS
 from ..inputs.object import InputSection
 from ..sections import merged_offset
@@ -1538,8 +1538,9 @@ class AArch64(Target):
     textrel_warns_locals = False    # (aarch64 bfd: only a global symbol's text relocation is named)
 
     def static_empty_sections(self, ctx) -> list:
-        """bfd's aarch64 check_relocs makes the IFUNC sections (.iplt, .igot.plt) at the first of
-        these relocations against a global symbol, IFUNC or not: in a static link they stay empty."""
+        """bfd's aarch64 check_relocs makes the IFUNC sections (.iplt, .igot.plt, .rela.iplt) at the
+        first of these relocations against a global symbol, IFUNC or not: in a static link they stay
+        empty."""
         for obj in ctx.objs:
             esyms = obj.esyms
             for sec in obj.sections:
@@ -1554,7 +1555,8 @@ class AArch64(Target):
                     idx = info >> 32
                     if (info & 0xffffffff) in _IFUNC_SECTIONS_RELOCS and idx < len(esyms) and \
                             esyms[idx][1] >> 4 != STB_LOCAL:
-                        return [(".iplt", SHF_ALLOC | SHF_EXECINSTR, 16), (".igot.plt", SHF_ALLOC | SHF_WRITE, 8)]
+                        return [(".iplt", SHF_ALLOC | SHF_EXECINSTR, 16), (".igot.plt", SHF_ALLOC | SHF_WRITE, 8),
+                                (".rela.dyn", SHF_ALLOC, 8, SHT_RELA)]
         return []
     got_symbol_at_got = True
     pic_abs_linker_locals = frozenset({"_DYNAMIC", "_GLOBAL_OFFSET_TABLE_"})   # (bfd 2.40, measured: not -no-pie)

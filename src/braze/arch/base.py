@@ -189,8 +189,9 @@ class Target:
 
     def static_empty_sections(self, ctx) -> list:
         """Other linker-made sections bfd makes, and leaves empty, in such a static link (its IFUNC
-        sections): [(name, sh_flags, alignment)], placed as orphans that only carry the LMA
-        relation on (see scriptlayout._place_empty_got); the base: none."""
+        sections): [(name, sh_flags, alignment[, sh_type])], placed as orphans that only carry the LMA
+        relation on (see scriptlayout._place_empty_got); an SHT_RELA one stands for the dynobj's
+        .rela.iplt/.rela.got, which bfd's orphan code puts in a `.rela.dyn`; the base: none."""
         return []
     # ---- .eh_frame for the linker-made PLT sections: the CIE and the FDE bodies (addresses patched in)
     plt_cie = b""

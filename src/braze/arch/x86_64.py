@@ -15,7 +15,7 @@ if TYPE_CHECKING:     # `typing` costs ~10 ms of start-up; annotations are never
 from .. import diag
 from ..diag import LinkError
 from .base import Target
-from ..elf import SHT_NOBITS, StructError
+from ..elf import SHT_NOBITS, SHT_RELA, StructError
 from ..elf import (GNU_PROPERTY_1_NEEDED, GNU_PROPERTY_1_NEEDED_INDIRECT_EXTERN_ACCESS,
                    GNU_PROPERTY_X86_FEATURE_1_AND, GNU_PROPERTY_X86_FEATURE_1_IBT,
                    GNU_PROPERTY_X86_FEATURE_1_SHSTK, GNU_PROPERTY_X86_FEATURE_1_LAM_U48,
@@ -1843,6 +1843,11 @@ class X86_64(Target):
     host_machines = ("x86_64",)
     static_got_entsize = 0            # (bfd's static x86-64 .got is not the dynamic one it sizes by entry)
     static_empty_got_align = 8
+
+    def static_empty_sections(self, ctx) -> list:
+        """bfd's x86 setup_gnu_properties makes the dynobj's .rela.got and .rela.iplt in every such
+        static link (after its .got, .got.plt, .igot.plt: static_empty_got_align)."""
+        return [(".rela.dyn", SHF_ALLOC, 8, SHT_RELA)]
 
     def code_fill(self, n: int) -> bytes:
         return _NOPS[10] * (n // 10) + _NOPS[n % 10]
