@@ -1924,6 +1924,9 @@ def attach_synthetic(ctx, chunks) -> None:
     description names them (which must hold nothing else), else are orphans."""
     st = ctx.lscript
     mine = set(id(c) for c in st.chunk_of.values())
+    if ctx.syn.plt is not None and ctx.syn.plt.align > ctx.target.plt_input_align:
+        # (the layout without a script gives .plt the default script's ALIGN(); here the statement does)
+        ctx.syn.plt.align = ctx.target.plt_input_align
     if ctx.dynamic:
         _place_dynamic_orphans(ctx, st, chunks, mine)
     static_got = []
