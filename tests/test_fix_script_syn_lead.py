@@ -225,3 +225,30 @@ def test_table_after_padding_refused(tmp_path, braze_lddir, sec, tmpl):
     assert "Traceback" not in err and not (d / "p-braze").exists()
     rb = _exec("x86", d / "p-bfd")
     assert rb[0] != 0 or "caught" not in rb[1], rb
+
+
+FREE = r"""int x = 3;
+void _start(void) { __asm__ volatile("mov $60, %%eax; mov %0, %%edi; syscall" :: "r"(x) : "rax", "rdi"); for (;;); }
+"""
+FREE_BODIES = [". += 16; KEEP(*(.eh_frame))", "BYTE(1) . += 3; KEEP(*(.eh_frame))", "BYTE(1) KEEP(*(.eh_frame))"]
+
+
+@pytest.mark.parametrize("unwind", [False, True], ids=["no-unwind-tables", "unwind-tables"])
+@pytest.mark.parametrize("body", FREE_BODIES, ids=range(len(FREE_BODIES)))
+def test_freestanding_eh_frame(tmp_path, braze_lddir, body, unwind):
+    """A freestanding static program: with -fno-asynchronous-unwind-tables the linker-made .eh_frame
+    is empty (bfd: an output section of `.` alone is NOBITS WA, with data PROGBITS A)."""
+    (tmp_path / "f.c").write_text(FREE)
+    (tmp_path / "s.ld").write_text("SECTIONS {\n . = 0x400000 + SIZEOF_HEADERS;\n .text : { *(.text*) }\n"
+                                   f" .eh_frame : {{ {body} }}\n .data : {{ *(.data*) }}\n}}\n")
+    _run(["gcc", "-O1", "-c", "f.c", *([] if unwind else ["-fno-asynchronous-unwind-tables"])], tmp_path)
+    views = []
+    for label, how in (("bfd", ["-fuse-ld=bfd"]), ("braze", [f"-B{braze_lddir}/"])):
+        out = tmp_path / f"p-{label}"
+        _run(["gcc", *how, "-nostdlib", "-static", "f.o", "-Wl,-T,s.ld", "-o", out], tmp_path)
+        hdrs = [ln for ln in _run(["readelf", "-W", "-S", "-l", out], tmp_path).stdout.splitlines()
+                if re.match(r"\s*\[", ln) and not re.search(r"\.(strtab|shstrtab|symtab) ", ln)
+                or re.match(r"\s+[A-Z_]+\s+0x", ln)]
+        views.append((hdrs, _exec("x86", out)[0]))
+    assert views[1] == views[0]
+    assert views[0][1] == 3
