@@ -252,3 +252,20 @@ def test_freestanding_eh_frame(tmp_path, braze_lddir, body, unwind):
         views.append((hdrs, _exec("x86", out)[0]))
     assert views[1] == views[0]
     assert views[0][1] == 3
+
+
+def test_emit_relocs_eh_frame_refused(tmp_path, braze_lddir):
+    """--emit-relocs: bfd writes .rela.eh_frame for the records after the data; braze's emitted
+    relocations know an .eh_frame that is its own output section only, so it refuses (without the
+    check it dropped .rela.eh_frame)."""
+    d = _case_dir(tmp_path, "x86", "pie", ".eh_frame", BYTE)
+    _run(["gcc", "-O1", "-fPIC", "-c", "lib.c"], d)
+    _run(["gcc", "-fuse-ld=bfd", "-shared", "lib.o", "-o", "liblf.so"], d)
+    _run(["g++", "-O1", "-fPIE", "-c", "main.cc"], d)
+    cmd = ["g++", "-pie", "main.o", "-L.", "-llf", "-Wl,--emit-relocs", "-Wl,-T,s.ld"]
+    _run([*cmd, "-fuse-ld=bfd", "-o", "p-bfd"], d)
+    assert ".rela.eh_frame" in _run(["readelf", "-SW", "p-bfd"], d).stdout
+    p = _run([*cmd, f"-B{braze_lddir}/", "-o", "p-braze"], d, check=False)
+    assert p.returncode != 0 and "Traceback" not in p.stderr and not (d / "p-braze").exists()
+    assert "braze: error: s.ld:" in p.stderr and "--emit-relocs with data or an assignment to `.' in the output " \
+        "section of the linker-made .eh_frame is not supported by braze" in p.stderr

@@ -1988,6 +1988,10 @@ def attach_synthetic(ctx, chunks) -> None:
                 # section holding the contents as an input section, at the `.` of their description.
                 # Not .eh_frame with other input: bfd's .eh_frame parser gives up there, "no
                 # .eh_frame_hdr table will be created", and its output does not unwind; refused below)
+                if c is syn.eh_frame and ctx.config.emit_relocs:
+                    # (emitrelocs writes .rela.eh_frame for an .eh_frame that is its own output section)
+                    raise LinkError(f"{target.where}: --emit-relocs with data or an assignment to `.' in the "
+                                    "output section of the linker-made .eh_frame is not supported by braze")
                 out = old
                 if out is None:
                     out = OutputSection(target.name, c.type, c.flags)
