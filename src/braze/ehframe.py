@@ -284,7 +284,10 @@ class EhFrameSection(Chunk):
         buf[base:base + len(data)] = data
         for r in linker_made:           # linker-made FDEs: the address range they cover
             o = base + r.out_off
-            _i32.pack_into(buf, o + 8, r.target.addr - (self.addr + r.out_off + 8))
+            # (bfd's PLT FDEs start at the PLT's output section, also where a script put data or
+            # padding ahead of the PLT in it: scriptlayout's embedded PLT)
+            t = r.target.embedded_in or r.target
+            _i32.pack_into(buf, o + 8, t.addr - (self.addr + r.out_off + 8))
             _u32.pack_into(buf, o + 12, r.target.size)
         for sec, rels in groups:
             apply_relocs(ctx, sec.file, sec, rels, buf, self.offset, self.addr)
@@ -353,7 +356,10 @@ class EhFrameHdr(Chunk):
     def post_write(self, ctx, buf) -> None:
         """The sorted search table, read back from the relocated output .eh_frame."""
         eh = self.eh
-        eh_ptr = (eh.addr - (self.addr + 4)) if eh.size else 0
+        # (bfd's eh_frame_ptr is the output .eh_frame's start, also where a script put data ahead
+        # of the records: scriptlayout's embedded .eh_frame)
+        start = eh.embedded_in.addr if eh.embedded_in is not None else eh.addr
+        eh_ptr = (start - (self.addr + 4)) if eh.size else 0
         offs, encs = eh.fde_list()
         src = bytes(buf[eh.offset:eh.offset + eh.size]) if eh.size else b""
         data = _ep.eh_frame_hdr(src, eh.addr, self.addr, eh_ptr, offs, encs)

@@ -1095,11 +1095,11 @@ def got_symbol_place(ctx, chunks) -> tuple:
     syn = ctx.syn
     gotbase = syn.gotplt.addr if syn.gotplt in chunks else (syn.got.addr if syn.got in chunks else 0)
     gotsec = syn.gotplt if syn.gotplt in chunks else syn.got
-    if syn.gotplt.embedded_in is not None or syn.got.embedded_in is not None:
-        # (a script put them among an output section's inputs: the symbol is in that section)
-        c = syn.gotplt if syn.gotplt.embedded_in is not None else syn.got
-        if ctx.target.got_symbol_at_got and syn.got.embedded_in is not None:
-            c = syn.got
+    c = syn.gotplt if syn.gotplt in chunks or syn.gotplt.embedded_in is not None else syn.got
+    if ctx.target.got_symbol_at_got and (syn.got in chunks or syn.got.embedded_in is not None):
+        c = syn.got
+    if c.embedded_in is not None:
+        # (a script put it among an output section's inputs: the symbol is in that section)
         return c.addr, c.embedded_in
     if ctx.target.got_symbol_at_got:
         if syn.got in chunks:

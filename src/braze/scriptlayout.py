@@ -541,10 +541,11 @@ class DataMember:
 
 
 class SynMember:
-    """A linker-made .got/.got.plt laid out as an input section of an output section that holds other
-    input too (bfd: its dynobj's sections are input sections like any; gnu-efi's script puts them in
-    `.data` among .rodata* and .data*). The chunk keeps its addr/offset (set from this member's place:
-    GOT slot addresses and the dynamic relocations read them) but gets no section header."""
+    """A linker-made .got/.got.plt (.plt, .eh_frame) laid out as an input section of an output section
+    that holds other input or data too (bfd: its dynobj's sections are input sections like any;
+    gnu-efi's script puts them in `.data` among .rodata* and .data*). The chunk keeps its addr/offset
+    (set from this member's place: GOT slot addresses and the dynamic relocations read them) but gets
+    no section header."""
     type = SHT_PROGBITS
     file = None
     merge = None
@@ -1934,6 +1935,9 @@ def attach_synthetic(ctx, chunks) -> None:
     description names them (which must hold nothing else), else are orphans."""
     st = ctx.lscript
     mine = set(id(c) for c in st.chunk_of.values())
+    if ctx.syn.plt is not None and ctx.syn.plt.align > ctx.target.plt_input_align:
+        # (the layout without a script gives .plt the default script's ALIGN(); here the statement does)
+        ctx.syn.plt.align = ctx.target.plt_input_align
     if ctx.dynamic:
         _place_dynamic_orphans(ctx, st, chunks, mine)
     static_got = []
@@ -1985,6 +1989,36 @@ def attach_synthetic(ctx, chunks) -> None:
             old = st.chunk_of.get(id(target))
             if old is not None and not old.is_synthetic and old.members and (c is syn.got or c is syn.gotplt):
                 _embed_synthetic(ctx, st, target, idx, old, c)
+                mine.add(id(c))
+                continue
+            mixed = old is not None and not old.is_synthetic and bool(old.members)
+            if (old is None or not old.is_synthetic) and _embeddable(syn, c) \
+                    and not (mixed and c is syn.eh_frame) \
+                    and (mixed or getattr(old, "script_made", False) or _room_ahead(target, idx)):
+                # (data, `.` moved or other input ahead of the contents, or data after them: an output
+                # section holding the contents as an input section, at the `.` of their description.
+                # Not .eh_frame with other input: bfd's .eh_frame parser gives up there, "no
+                # .eh_frame_hdr table will be created", and its output does not unwind; refused below)
+                if c is syn.eh_frame and ctx.config.emit_relocs:
+                    # (emitrelocs writes .rela.eh_frame for an .eh_frame that is its own output section)
+                    raise LinkError(f"{target.where}: --emit-relocs with data or an assignment to `.' in the "
+                                    "output section of the linker-made .eh_frame is not supported by braze")
+                out = old
+                if out is None:
+                    out = OutputSection(target.name, c.type, c.flags)
+                    chunks.append(out)
+                    mine.add(id(out))
+                    st.chunk_of[id(target)] = out
+                    bm = st.body_members.get(id(target))
+                    if bm is None or len(bm[0]) != len(target.body):
+                        st.body_members[id(target)] = ([None] * len(target.body), [])
+                elif getattr(out, "script_made", False):
+                    # (made for the data alone: the linker-made input gives it its type and flags)
+                    out.script_made = False
+                    out.type, out.flags, out.shdr_flags, out.entsize = c.type, c.flags, 0, 0
+                else:
+                    out.flags |= c.flags
+                _embed_synthetic(ctx, st, target, idx, out, c)
                 mine.add(id(c))
                 continue
             if old is not None and (old is syn.got or old is syn.gotplt) and (c is syn.got or c is syn.gotplt) \
@@ -2063,10 +2097,34 @@ def _empty_dynobj_flags(ctx, st, chunks) -> None:
             out.flags |= flags
 
 
+def _embeddable(syn, c) -> bool:
+    """The linker-made sections that can sit at an offset of their output section, after data or
+    padding, as bfd places them: their users take the contents' address (GOT slots, DT_PLTGOT,
+    _GLOBAL_OFFSET_TABLE_, the PLT's code and unwind FDE, the FDEs' .eh_frame_hdr entries).  Not the
+    tables bfd points at by their output section's start (.dynamic's PT_DYNAMIC, DT_RELA/DT_JMPREL
+    and their sizes, .eh_frame_hdr's PT_GNU_EH_FRAME, DT_SYMTAB...): there bfd's output reads the
+    data as the table, refused in _body."""
+    return any(c is x for x in (syn.got, syn.gotplt, syn.plt, syn.pltgot, syn.pltsec, syn.eh_frame)
+               if x is not None)
+
+
+def _room_ahead(target, idx) -> bool:
+    """Data anywhere in the statement, or an assignment to `.` ahead of description idx: what may put
+    bytes ahead of (or after) the linker-made contents there."""
+    for i, b in enumerate(target.body):
+        if isinstance(b, DataCmd):
+            return True
+        if i < idx and isinstance(b, Assign) and b.name == ".":
+            return True
+    return False
+
+
 def _embed_synthetic(ctx, st, target, idx, out, c) -> None:
-    """The linker-made .got/.got.plt as a member of an output section with other input, where the
-    statement's description names it (bfd lays its dynobj's sections out like input sections: first
-    among that description's inputs, the dynobj being the first input file)."""
+    """The linker-made .got/.got.plt (or, after data or padding, .plt/.eh_frame: _embeddable) as a
+    member of an output section, where the statement's description names it (bfd lays its dynobj's
+    sections out like input sections: first among that description's inputs, the dynobj being the
+    first input file)."""
+    c.update_size(ctx)              # (its entry size and alignment may follow its contents: a static .plt)
     m = SynMember(ctx, c)
     m.out = out
     c.embedded_in = out
@@ -3592,9 +3650,12 @@ def _body(env, st, s, c, body, extra):
             if is_syn:
                 if not placed and getattr(c, "syn_index", i) in (i, None):
                     if env.dot != addr:
-                        # (bfd places the contents there, braze writes them at the section's start)
+                        # (the tables attach_synthetic does not embed, see _embeddable: bfd places the
+                        # contents there but locates the table by its output section's start)
                         raise LinkError(f"{st.script.path}: {s.name}: data or an assignment to `.' ahead of "
-                                        f"the linker-made {c.name} contents is not supported by braze")
+                                        f"the linker-made {c.name} contents is not supported by braze (bfd's "
+                                        "output locates the table by the output section's start, ahead "
+                                        "of it)")
                     env.dot += c.syn_size
                     placed = True
                 continue
@@ -4238,7 +4299,8 @@ def _file_offsets(ctx, chunks, segs, nph):
         c.offset = off
         if c.type != SHT_NOBITS:
             off += c.size
-    for c in (ctx.syn.got, ctx.syn.gotplt):
+    syn = ctx.syn
+    for c in (syn.got, syn.gotplt, syn.plt, syn.pltgot, syn.pltsec, syn.eh_frame):
         out = c.embedded_in if c is not None else None
         if out is not None:
             # (a linker-made section laid out as a member: SynMember)

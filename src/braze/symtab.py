@@ -415,7 +415,8 @@ def build_symtab(ctx, chunks) -> list:
             locs.append((0, add("")))   # bfd: the locals that follow belong to no input file
         locs.extend(hidden)
         plt = ctx.syn.plt
-        if ctx.target.plt_mapping_symbol and plt is not None and plt in chunks and plt.header_size():
+        if ctx.target.plt_mapping_symbol and plt is not None and (plt in chunks or plt.embedded_in is not None) \
+                and plt.header_size():
             locs.append((3, add(ctx.target.plt_mapping_symbol), 0, plt))
             st.tail = 1         # (add_linker_locals puts the veneers' symbols before it)
         if keep is not None:
@@ -664,15 +665,13 @@ def _unreferenced_linker_locals(ctx, chunks, add) -> list:
         # (a static link's too, when it asks for --eh-frame-hdr as rustc's -static links do: bfd's
         # _bfd_elf_maybe_strip_eh_frame_hdr defines it for every .eh_frame_hdr it keeps)
         want.append(("__GNU_EH_FRAME_HDR", 0, syn.eh_frame_hdr))
-    got = syn.gotplt if syn.gotplt in chunks else syn.got if syn.got in chunks else None
-    if ctx.target.got_symbol_at_got and syn.got in chunks:
+    # (one laid out among an output section's inputs by a script counts when it has words: its
+    # value is their address; scriptlayout gave the chunk that section's index)
+    def placed(g):
+        return g in chunks or g.embedded_in is not None and g.size
+    got = syn.gotplt if placed(syn.gotplt) else syn.got if placed(syn.got) else None
+    if ctx.target.got_symbol_at_got and placed(syn.got):
         got = syn.got
-    if got is None and any(g.embedded_in is not None and g.size for g in (syn.gotplt, syn.got)):
-        # (laid out among an output section's inputs by a script: _GLOBAL_OFFSET_TABLE_ is in that one)
-        # (its value is the .got.plt words' address; scriptlayout gave the chunk that section's index)
-        got = syn.gotplt if syn.gotplt.embedded_in is not None else syn.got
-        if ctx.target.got_symbol_at_got and syn.got.embedded_in is not None:
-            got = syn.got
     if got is not None:
         want.append(("_GLOBAL_OFFSET_TABLE_", STT_OBJECT, got))
     if ctx.target.tls_module_base_local:

@@ -1580,6 +1580,7 @@ class AArch64(Target):
     provided_syms = ("__data_start",)   # `.data : { PROVIDE (__data_start = .); ... }`
     sto_flags_mask = STO_AARCH64_VARIANT_PCS
     plt_sh_entsize = 0                # (bfd leaves aarch64's .plt sh_entsize 0, whatever the PLT's form)
+    plt_input_align = 4               # (its default script's `.plt : ALIGN(16)` gives the 16)
 
     rname = staticmethod(rname)
     reloc_field_width = staticmethod(reloc_field_width)

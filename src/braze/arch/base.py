@@ -67,6 +67,9 @@ class Target:
     plt_entry_size = 16
     pltgot_entry_size = 8
     plt_sh_entsize = -1               # .plt's sh_entsize in a dynamic link (-1: plt_entry_size)
+    # bfd's .plt input section alignment (elf_backend_plt_alignment): a SECTIONS script's .plt gets
+    # more only from its statement's ALIGN() (bfd's default scripts have the output's alignment)
+    plt_input_align = 16
     ibt_pltgot_entry_size = 16
     static_iplt_entry_size = 16       # a static executable's .plt entries (IFUNC stubs only): bfd's size
     sections_scripts = True           # the SECTIONS engine lays out this target's links (checked vs bfd)
