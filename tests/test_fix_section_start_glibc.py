@@ -130,3 +130,26 @@ def test_section_start_with_orphans(tmp_path, braze_lddir, arch, mode, opts, zse
     assert vt[1] == vb[1], f"program headers differ\nbfd:  {vb[1]}\ntest: {vt[1]}"
     assert vt[2] == vb[2], f"symbols differ\nbfd:  {vb[2]}\ntest: {vt[2]}"
 
+
+
+def _map_sections(path) -> list:
+    """The non-empty output sections of a -Map memory map, in map order (bfd lists empty ones too)."""
+    text = path.read_text()
+    text = text[text.index("Linker script and memory map"):]
+    return [n for n, size in re.findall(r"^([._a-zA-Z]\S*)\s*\n?\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)", text, re.M)
+            if int(size, 16)]
+
+
+def test_map_lists_statement_order(tmp_path, braze_lddir):
+    """-Map lists the output sections in statement order, as bfd's (.text after .plt), not in the
+    section header order the address statement changed (.text first)."""
+    b = BuildDir(tmp_path, braze_lddir)
+    for name, src in (("main", MAIN), ("orph", ORPH)):
+        (tmp_path / f"{name}.c").write_text(src)
+        b.run(["gcc", "-O2", "-c", f"{name}.c", "-o", f"{name}.o"])
+    maps = {}
+    for linker in ("bfd", "test"):
+        b.run(["gcc", *b.ld(linker), "-static", "main.o", "orph.o", T, f"-Wl,-Map={linker}.map", "-o", linker])
+        maps[linker] = _map_sections(tmp_path / f"{linker}.map")
+    assert maps["bfd"].index(".plt") < maps["bfd"].index(".text"), maps["bfd"]
+    assert maps["test"] == maps["bfd"]

@@ -2781,6 +2781,10 @@ def layout(ctx) -> None:
         dyn.build(ctx)
         dyn.syn_size = dyn.size
     st.hdr_list = _header_order(st, kept)
+    if st.section_starts:
+        # (-Map lists the sections in statement order, as bfd, not in the header order the address
+        # statements changed)
+        ctx.layout_order = [c for _, c in kept]
     for c in [c for _, c in kept]:
         c.lma = 0
     user = st.script.phdrs if cfg.output_kind == "elf" else None    # (bfd: no program headers in a raw image)
@@ -2889,7 +2893,6 @@ def layout(ctx) -> None:
     ctx.nph = nph
     if cfg.warn_rwx_segments and cfg.output_kind == "elf" and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X for s in segs):
         diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
-    ctx.fixed_starts = {}
     ctx.relro_end = None
     _file_offsets(ctx, chunks_final, segs, nph)
     eh = ctx.symtab.get("__ehdr_start")
