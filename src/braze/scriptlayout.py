@@ -48,6 +48,7 @@ class ScriptState:
         self.section_starts = ()         # the sections --section-start/-Ttext/-Tdata/-Tbss place
         self.build_id = False            # --build-id: the default script's note statement gets the note
         self.interp = False              # the link will have an .interp (attached after the orphans)
+        self.addr_stmts = set()          # id() of the statements made for names outside the script
         # bfd's first_orphan_note (lang_insert_orphan): an orphan note met another loaded note
         self.orphan_note_seen = False
         # --build-id whose note a statement takes with other input (the kernel's `.notes : { *(.note.*) }`):
@@ -135,6 +136,7 @@ def setup(ctx, script) -> None:
         # output section's address expression is replaced by the option's address; `.` goes on from there
         from .scriptmerge import flat as _flat
         stmts = [s for s in _flat(script) if isinstance(s, OutSecStmt)]
+        appended: list = []
         for name, addr in cfg.section_starts.items():
             s = next((s for s in stmts if s.name == name), None)
             if s is None and getattr(script, "_default", False) and script.sections:
@@ -143,12 +145,14 @@ def setup(ctx, script) -> None:
                 # orphan of that name joins it: _named_orphan_home)
                 s = OutSecStmt(name, "--section-start")
                 script.sections.append(s)
+                appended.append(s)
             if s is None:
                 raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss for {name}, an output "
                                 "section the script does not name, is not supported by braze")
             s.addr = Expr("num", addr)
     st = ctx.lscript = ScriptState(script)
     st.section_starts = tuple(cfg.section_starts)
+    st.addr_stmts = {id(s) for s in appended} if cfg.section_starts else set()
     st.build_id = bool(cfg.build_id)
     st.interp = ctx.dynamic and not cfg.shared and not cfg.no_dynamic_linker
     _undeclared_regions(script)
@@ -3059,8 +3063,10 @@ def _header_order(st, kept):
             prev = s
     seq = []
     before = {}
-    first_note = next((s for s in created if id(s) in keptmap and _loaded_note(st, s)), None) \
-        if starts and lead else None
+    # (not one an address option made for a name outside the script: bfd places the orphan notes
+    # before that one has its input, so it is no note yet)
+    first_note = next((s for s in created if id(s) in keptmap and _loaded_note(st, s)
+                       and id(s) not in st.addr_stmts), None) if starts and lead else None
     for s in lead:
         if first_note is not None and _loaded_note(st, s):
             # (bfd's lang_insert_orphan puts an orphan note ahead of the first note of its section
@@ -3852,6 +3858,11 @@ def _segments(ctx, kept, nph):
     last = None
     last_size = 0
     writable = executable = False
+    # (bfd's ldlang_override_segment_assignment: sections of different memory regions never share a
+    # PT_LOAD; the output section an address option made for a name outside the script has none,
+    # the script's the default one)
+    st = ctx.lscript
+    apart = {id(st.chunk_of[i]) for i in st.addr_stmts if i in st.chunk_of} if st is not None else set()
     for c in secs:
         new = False
         if last is None:
@@ -3871,6 +3882,8 @@ def _segments(ctx, kept, nph):
         elif cfg.separate_code and executable != bool(c.flags & SHF_EXECINSTR):
             new = True
         elif not writable and c.flags & SHF_WRITE:
+            new = True
+        if not new and apart and (id(c) in apart) != (id(last) in apart):
             new = True
         if new:
             cur = Segment(PT_LOAD, PF_R, cfg.load_align)
@@ -3898,7 +3911,10 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
         s.chunks = [dyn]
         segs.append(s)
-    notes = [c for c in kept if c.flags & SHF_ALLOC and _note(c)]
+    # (bfd makes the PT_NOTEs walking its section list: with address options that is not the
+    # statements' order, the placed sections come first)
+    order = st.hdr_list if st is not None and st.section_starts else kept
+    notes = [c for c in order if c.flags & SHF_ALLOC and _note(c)]
     i = 0
     while i < len(notes):
         s = Segment(PT_NOTE, PF_R, notes[i].align)
