@@ -1956,23 +1956,33 @@ def _after_placed_notes(st, cls):
     placed: bfd made that output section first, so in its section list the anchor is followed by the
     next placed one or else by the first section the script made; when that is a loaded note and an
     orphan note has met another note before, lang_insert_orphan keeps the notes together and puts
-    the orphan after the last loaded note instead (in the headers' segment). None otherwise."""
+    the orphan after the last loaded note of the list instead (in the headers' segment). None
+    otherwise."""
     hold = _HOLD[cls]
     starts = st.section_starts
-    if not st.orphan_note_seen or hold not in starts or hold != starts[-1]:
+    if not st.orphan_note_seen or hold not in starts:
         return None
     stmts = st.stmts
     placed = set(starts)
+    k = starts.index(hold)
     nxt = None
-    for s in stmts:
-        if isinstance(s, OutSecStmt) and s.name not in placed and \
-                (s.orphan or _loaded_note(st, s) or getattr(st.chunk_of.get(id(s)), "members", None)
-                 or st.interp and s.name == ".interp"):
-            nxt = s
-            break
+    if k + 1 < len(starts):
+        nxt = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == starts[k + 1]), None)
+    else:
+        for s in stmts:
+            if isinstance(s, OutSecStmt) and s.name not in placed and \
+                    (s.orphan or _loaded_note(st, s) or getattr(st.chunk_of.get(id(s)), "members", None)
+                     or st.interp and s.name == ".interp"):
+                nxt = s
+                break
     if nxt is None or not _loaded_note(st, nxt):
         return None
-    return next((s for s in reversed(stmts) if _loaded_note(st, s)), None)
+    # (the list: the placed sections, then the others in statement order)
+    rest = [s for s in stmts if _loaded_note(st, s) and s.name not in placed]
+    if rest:
+        return rest[-1]
+    return next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == starts[-1]), None) \
+        if k + 1 < len(starts) else nxt
 
 
 # -------------------------------------------------------------------- synthetic sections
