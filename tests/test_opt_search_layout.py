@@ -255,11 +255,7 @@ def _layout_view(path: Path) -> str:
     return "\n".join(keep)
 
 
-# sections a freestanding program does not have (bfd still moves `.` to their address; braze refuses)
-NOT_FREESTANDING = {"section-start-fini", "section-start-eh_frame", "section-start-init"}
-
-
-@pytest.mark.parametrize("layout", sorted(set(LAYOUTS) - NOT_FREESTANDING))
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_layout_freestanding(build, layout):
     """No libc: the whole layout (addresses, offsets, segments) must be bfd's."""
     obj = build.obj(str(C / "search_fs.c"), "-fno-pic", "-fno-stack-protector", "-fno-asynchronous-unwind-tables",
@@ -361,15 +357,39 @@ def test_layout_shared(build, layout):
 
 
 REFUSED = {
+    "rodata-segment": ["-Wl,-Trodata-segment=0x900000"],
+    "unaligned-text-segment": ["-Wl,-Ttext-segment=0x600010"],
+}
+
+# placements braze refused until it laid address-option links out with bfd's default script
+# (scriptlayout.py): now compared with bfd
+PLACED = {
     "backwards": ["-Wl,-Ttext=0x300000"],
     "relro-section": ["-Wl,--section-start=.init_array=0x900000"],
     "same-page-other-permissions": ["-Wl,--section-start=.rodata=0x401200"],
     "absent-script-section": ["-Wl,--section-start=.gnu_extab=0x480000"],
     "orphan-section-next-to-data": ["ORPHAN", "-Wl,-Tdata=0x800000"],
     "headers-segment": ["-Wl,--section-start=.interp=0x410000"],
-    "rodata-segment": ["-Wl,-Trodata-segment=0x900000"],
-    "unaligned-text-segment": ["-Wl,-Ttext-segment=0x600010"],
 }
+
+
+@pytest.mark.parametrize("name", sorted(PLACED))
+def test_layout_placed_as_bfd(build, name):
+    """Each placement as bfd lays it out: the readelf view and the program's run."""
+    flags = PLACED[name]
+    if flags[0] == "ORPHAN":
+        obj = build.obj(str(C / "search_orphan.c"), "-fno-pic", name="search_orphan.o")
+        flags = flags[1:]
+    else:
+        obj = build.obj(str(C / "search_main.c"), "-fno-pic", "-DNO_WHO", name="search_main_nopie.o")
+    outs = {}
+    for linker in LINKERS:
+        out = build.root / "placed" / name / linker / "prog"
+        p = _link(build, linker, out, ["-no-pie", obj, *flags])
+        assert p.returncode == 0, p.stderr
+        outs[linker] = out
+    assert _layout_view(outs["test"]) == _layout_view(outs["bfd"])
+    assert run([outs["test"]]) == run([outs["bfd"]])
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

@@ -62,6 +62,15 @@ def unpaged_to_script(ctx) -> None:
     ctx.pending_lscript = base
 
 
+def section_starts_to_script(ctx) -> None:
+    """--section-start/-Ttext/-Tdata/-Tbss without a SECTIONS script: laid out by the SECTIONS engine
+    from bfd's default script, with bfd's address statements ahead of it (scriptlayout.setup)."""
+    from .scriptmerge import make_flat
+    base = base_script(ctx)
+    make_flat(base)
+    ctx.pending_lscript = base
+
+
 def sort_section_to_script(ctx) -> None:
     """--sort-section=name|alignment: bfd's update_wild_statements on the main script (bfd's default
     one, laid out by the SECTIONS engine, unless -T gave one): every section pattern but `.init` and

@@ -143,8 +143,6 @@ def order_sections(ctx) -> None:
     for c in chunks:
         c.rank = rank_of(c)
     chunks.sort(key=_chunk_order)
-    if ctx.config.section_starts:
-        chunks = _placed_orphans_last(ctx.config, chunks)
     for c in link_order(chunks):
         c.update_size(ctx)
     # like bfd, no output section for nothing: empty ones made only of empty input sections go away
@@ -255,8 +253,6 @@ def assign_addresses(ctx) -> None:
             raise LinkError(".relr.dyn: layout does not converge")
     _rehome(ctx, chunks, dropped)
     _dropped_bounds(ctx, dropped)
-    if ctx.fixed_starts:
-        _fixed_first(ctx, chunks, dropped)
     _check_wrap(ctx)
 
 
@@ -266,81 +262,6 @@ def _check_wrap(ctx) -> None:
     for c in ctx.chunks:
         if c.flags & SHF_ALLOC and c.addr + c.size > 1 << 64:
             raise LinkError(f"section {c.name} VMA wraps around address space")
-
-
-# the allocated output sections of bfd's default script (`ld --verbose`): given an address while the
-# link has nothing for them, bfd still moves `.` there (a name outside its script changes nothing)
-_SCRIPT_SECTIONS = frozenset((
-    ".interp .note.gnu.build-id .hash .gnu.hash .dynsym .dynstr .gnu.version .gnu.version_d "
-    ".gnu.version_r .rela.dyn .rela.plt .relr.dyn .init .plt .plt.got .plt.sec .text .fini .rodata "
-    ".rodata1 .eh_frame_hdr .eh_frame .sframe .gcc_except_table .gnu_extab .exception_ranges .tdata "
-    ".tbss .preinit_array .init_array .fini_array .ctors .dtors .jcr .data.rel.ro .dynamic .got .got.plt "
-    ".data .data1 .bss .lbss .lrodata .ldata").split())
-
-
-def _fixed_starts(ctx, chunks) -> dict:
-    """Output sections given an address (--section-start, -Ttext/-Tdata/-Tbss): {chunk: address}.
-    A name the link has no section for changes nothing (as in bfd). RELRO and TLS sections and
-    non-allocated ones are refused: placing them would need bfd's whole RELRO/TLS arithmetic."""
-    cfg = ctx.config
-    out = {}
-    by = {c.name: c for c in chunks}
-    for name, addr in cfg.section_starts.items():
-        c = by.get(name)
-        if c is None:
-            if name in _SCRIPT_SECTIONS or name in _NONALLOC_ORDER:
-                raise LinkError(f"--section-start for {name}, which this link does not produce, is not "
-                                "supported by braze (bfd would still move the location counter there)")
-            continue
-        if not c.flags & SHF_ALLOC or c.flags & SHF_TLS or (cfg.relro and _is_relro(ctx, c)) or \
-                c is ctx.syn.gotplt:
-            raise LinkError(f"--section-start for {name} is not supported by braze "
-                            "(only non-RELRO, non-TLS allocated sections can be placed)")
-        out[c] = addr
-    anchors = [c.name for c in out if c.name in _ORPHAN_ANCHORS]
-    orphans = [c.name for c in chunks if c.flags & SHF_ALLOC and c.type != SHT_NOTE and c.name not in _SCRIPT_SECTIONS]
-    if anchors and orphans:
-        raise LinkError(f"placing {anchors[0]} (--section-start/-T{anchors[0][1:]}) in a link with sections "
-                        f"outside bfd's default script ({orphans[0]}) is not supported by braze (bfd places "
-                        "those next to the placed section's statement, ahead of its whole script)")
-    return out
-
-
-def _placed_orphans_last(cfg, chunks: list) -> list:
-    """An allocated section outside bfd's default script given an address (--section-start): bfd
-    makes its output section when it meets the address statement, before placing orphans, so it
-    follows every section of the script rather than sitting where orphan placement would put it (and
-    its address does not move the sections after that place). In address order (bfd's segment map
-    sorts sections by address; the section headers keep the options' order: _fixed_first)."""
-    by = {c.name: c for c in chunks if c.flags & SHF_ALLOC}
-    # (sorted by (address, option order) pairs: a lambda in a compiled module is a class of its own)
-    keyed = sorted((cfg.section_starts[n], i, n) for i, n in enumerate(cfg.section_starts)
-                   if n in by and n not in _SCRIPT_SECTIONS)
-    if not keyed:
-        return chunks
-    late = [by[n] for _, _, n in keyed]
-    rest = [c for c in chunks if c not in late]
-    at = next((i for i, c in enumerate(rest) if not c.flags & SHF_ALLOC), len(rest))
-    return rest[:at] + late + rest[at:]
-
-
-# the sections bfd's orphan placement puts other sections after (ld/ldelf.c's table of places)
-_ORPHAN_ANCHORS = frozenset(".text .rodata .tdata .tbss .data .bss .rela.dyn .data.rel.ro .interp".split())
-
-
-def _fixed_first(ctx, chunks, dropped) -> None:
-    """bfd creates the output sections named by --section-start/-T* before its script's, so they come
-    first in the section header table (in the order of first mention); addresses are unchanged."""
-    ctx.layout_order = list(chunks)
-    fixed = list(ctx.fixed_starts)
-    order = fixed + [c for c in chunks if c not in ctx.fixed_starts]
-    remap = {c.shndx: i for i, c in enumerate(order, 1)}
-    for i, c in enumerate(order, 1):
-        c.shndx = i
-    for d in dropped:
-        if d.shndx:
-            d.shndx = remap.get(d.shndx, d.shndx)
-    chunks[:] = order
 
 
 def _rehome(ctx, chunks, dropped) -> None:
@@ -420,7 +341,7 @@ def bfd_flags(c) -> int:
 
 def _segments(ctx, chunks, splits=frozenset()):
     """Build the program header list (contents only; addresses assigned later). `splits`: sections
-    that start a PT_LOAD of their own because a fixed address leaves a page gap before them."""
+    that start a PT_LOAD of their own because their alignment leaves a page gap before them."""
     cfg = ctx.config
     syn = ctx.syn
     alloc = [c for c in chunks if c.flags & SHF_ALLOC]
@@ -591,7 +512,6 @@ def _is_relro(ctx, c) -> bool:
 
 def _assign(ctx, chunks) -> None:
     cfg = ctx.config
-    fixed = ctx.fixed_starts = _fixed_starts(ctx, chunks) if cfg.section_starts else {}
     if cfg.text_segment is not None and cfg.text_segment % cfg.max_page_size:
         raise LinkError(f"-Ttext-segment address {cfg.text_segment:#x} is not a multiple of the "
                         "maximum page size: not supported by braze")
@@ -599,11 +519,12 @@ def _assign(ctx, chunks) -> None:
     ctx.empty_relro = None
     rounds = 0
     while True:
-        # a page gap before a fixed section makes a new PT_LOAD (bfd's segment map), which makes the
-        # headers longer, which moves what follows them: lay out again until the splits settle (and
-        # until aarch64's section-less PT_GNU_RELRO, counted in the headers, is decided: _empty_relro)
+        # a section aligned beyond the page size that leaves a page gap makes a new PT_LOAD (bfd's
+        # segment map), which makes the headers longer, which moves what follows them: lay out again
+        # until the splits settle (and until aarch64's section-less PT_GNU_RELRO, counted in the
+        # headers, is decided: _empty_relro)
         had = ctx.empty_relro is not None
-        new = _assign_loads(ctx, chunks, _segments(ctx, chunks, splits), fixed)
+        new = _assign_loads(ctx, chunks, _segments(ctx, chunks, splits))
         rounds += 1
         if new <= splits and ((ctx.empty_relro is not None) == had or rounds > 3):
             break
@@ -613,17 +534,6 @@ def _assign(ctx, chunks) -> None:
         # bfd's own warning (its BFD library prints it: -w does not silence it)
         diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
     _assign_rest(ctx, chunks)
-
-
-def _place(fixed, c, a, prev_end, first_in_seg, new_splits, page):
-    """Address of a section given one (else `a`); notes a split when it leaves a page gap."""
-    f = fixed[c]
-    if f < prev_end:
-        raise LinkError(f"address {f:#x} given for {c.name} lies below the sections placed before it "
-                        f"(which end at {prev_end:#x}): not supported by braze")
-    if not first_in_seg and align_up(prev_end, page) < (f & -page):
-        new_splits.add(c)
-    return f
 
 
 def _aligned_start(ctx, c, prev_end: int, first_in_seg: bool, new_splits) -> int:
@@ -636,42 +546,6 @@ def _aligned_start(ctx, c, prev_end: int, first_in_seg: bool, new_splits) -> int
         new_splits.add(c)
         ctx.align_splits.add(c)
     return a
-
-
-def _segment_start(fixed, c, prev_end, new_splits, page, overlap_ok=False):
-    """A fixed section that begins a PT_LOAD of other permissions. bfd puts a section sharing a page
-    with the previous one into that one's segment whatever its flags (a merged R+X segment); braze
-    refuses that rather than write two segments that map the same page (overlap_ok: but for the
-    headers' own PT_LOAD, which bfd maps on the page of a -Ttext .text: _headers_place)."""
-    f = _place(fixed, c, prev_end, prev_end, True, new_splits, page)
-    if ((prev_end - 1) & -page) == (f & -page) and not overlap_ok:
-        raise LinkError(f"address {f:#x} given for {c.name} shares a page with the sections before it "
-                        "(which have other permissions): not supported by braze")
-    return f
-
-
-def _headers_place(ctx, loads, fixed, base: int, hdr_size: int, page: int) -> tuple:
-    """Where the ELF and program headers' own PT_LOAD goes (vaddr, paddr or None): at the image base,
-    unless -Ttext (--section-start) put the first section, code kept apart by -z separate-code, away
-    from it: bfd then maps the headers in the page below that section's start (bfd's
-    _bfd_elf_map_sections_to_segments; on the section's own page the PT_LOAD's p_paddr is a page
-    lower, its p_vaddr not, as bfd writes it)."""
-    if not (fixed and ctx.config.separate_code and len(loads) > 1 and not loads[0].chunks
-            and loads[1].chunks and loads[1].chunks[0] in fixed
-            and loads[1].chunks[0].flags & SHF_EXECINSTR):
-        return base, None
-    c = loads[1].chunks[0]
-    f = fixed[c]
-    if f + c.size > 1 << 64:
-        return base, None       # (past the top: _check_wrap's error)
-    v = (f - hdr_size) & -page
-    p = v
-    if ((v + hdr_size - 1) & -page) == (f & -page):
-        p = v - page
-    if f < hdr_size or p < 0 or f < p:
-        raise LinkError(f"address {f:#x} given for {c.name} leaves no room for the ELF "
-                        "headers below it: not supported by braze")
-    return v, (p if p != v else None)
 
 
 def _start_at(c, addr: int, end_align: int = 1) -> int:
@@ -692,7 +566,7 @@ def _start_at(c, addr: int, end_align: int = 1) -> int:
     return addr
 
 
-def _assign_loads(ctx, chunks, segs, fixed) -> set:
+def _assign_loads(ctx, chunks, segs) -> set:
     cfg = ctx.config
     page = cfg.max_page_size
     nph = len(segs)
@@ -706,7 +580,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
     ctx.relro_end = None
     ctx.dseg_dot = 0
     loads = [s for s in segs if s.type == PT_LOAD]
-    hdr_vaddr, hdr_paddr = _headers_place(ctx, loads, fixed, base, hdr_size, page)
+    hdr_vaddr = base
     ctx.ehdr_addr = hdr_vaddr
     addr = hdr_vaddr + hdr_size
     file_end = hdr_size
@@ -716,16 +590,15 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
         c0 = seg.chunks[0] if seg.chunks else None
         if first:
             seg.vaddr = hdr_vaddr
-            seg.paddr = hdr_paddr
             seg.offset = 0
-        elif not rw and c0 is not None and c0.name == ".lrodata" and c0 not in fixed:
+        elif not rw and c0 is not None and c0.name == ".lrodata":
             # bfd's `.lrodata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))`, after .lbss
             # (after the script's `. = ALIGN(64 / 8)` that follows .lbss)
             addr = align_up(addr, 8)
             addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)))
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
-        elif rw and c0 is not None and c0.name == ".ldata" and c0 not in fixed and ctx.target.name == "x86-64" and \
+        elif rw and c0 is not None and c0.name == ".ldata" and ctx.target.name == "x86-64" and \
                 any(s.flags & PF_W for s in loads[:li]):
             # bfd's `.ldata ALIGN(MAXPAGESIZE) + (. & (MAXPAGESIZE - 1))` after .lrodata's same
             # expression, which moves `.` even when there is no .lrodata (from .bss/.lbss, after
@@ -736,7 +609,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             addr = _start_at(c0, align_up(addr, page) + (addr & (page - 1)), 8)
             seg.vaddr = addr
             seg.offset = file_end + ((addr - file_end) % page)
-        elif c0 is not None and c0 in ctx.align_splits and c0 not in fixed:
+        elif c0 is not None and c0 in ctx.align_splits:
             # (a PT_LOAD that a section aligned beyond the page size starts: _aligned_start)
             addr = align_up(addr, c0.align)
             seg.vaddr = addr
@@ -744,10 +617,9 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
         elif not rw:
             # (a first section aligned beyond the page size starts the segment: bfd's p_vaddr is its
             # first section's address)
-            addr = _segment_start(fixed, c0, addr, new_splits, page, li == 1 and hdr_paddr is not None) \
-                if c0 in fixed else align_up(addr, max(page, c0.align if c0 is not None else 1))
+            addr = align_up(addr, max(page, c0.align if c0 is not None else 1))
             seg.vaddr = addr
-            seg.offset = addr - base if not fixed and seg.align <= page else \
+            seg.offset = addr - base if seg.align <= page else \
                 file_end + ((addr - file_end) % max(page, seg.align))
         else:
             r_end = addr
@@ -755,9 +627,7 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
                 # bfd's script aligns `.` to a page after the code for the read-only data, which
                 # DATA_SEGMENT_ALIGN then starts from even when there is none
                 r_end = align_up(addr, page)
-            if c0 in fixed:
-                start = _segment_start(fixed, c0, addr, new_splits, page)
-            elif cfg.relro and (any(_is_relro(ctx, c) for c in seg.chunks) or
+            if cfg.relro and (any(_is_relro(ctx, c) for c in seg.chunks) or
                                 not any(s.flags & PF_W for s in loads[:li]) and _relro_patterns_match(ctx)):
                 # (with nothing RELRO, DATA_SEGMENT_ALIGN is the -z norelro formula below, unless bfd's
                 # script patterns count an input section as RELRO: _relro_patterns_match; the
@@ -776,22 +646,12 @@ def _assign_loads(ctx, chunks, segs, fixed) -> set:
             seg.offset = file_end + ((start - file_end) % page)
             addr = start
         if rw:
-            _layout_rw(ctx, seg, seg.vaddr, dry=False, fixed=fixed, new_splits=new_splits)
+            _layout_rw(ctx, seg, seg.vaddr, dry=False, new_splits=new_splits)
             addr = seg.vaddr + seg.memsz
         else:
             a = seg.vaddr + (hdr_size if first else 0)
             for i, c in enumerate(seg.chunks):
-                if c in fixed:
-                    if first and (fixed[c] < a or i == 0 and fixed[c] != a):
-                        # bfd then moves the ELF headers' segment to the section (below it, or up to
-                        # it when it is the segment's first)
-                        raise LinkError(f"--section-start for {c.name} (in the segment of the ELF headers) "
-                                        "is not supported by braze")
-                    # (a later section of the headers' segment placed a page or more above the
-                    # previous one starts a PT_LOAD of its own, as bfd's, _place)
-                    a = _place(fixed, c, a, a, i == 0, new_splits, page)
-                else:
-                    a = _aligned_start(ctx, c, a, i == 0, new_splits)
+                a = _aligned_start(ctx, c, a, i == 0, new_splits)
                 c.addr = a
                 c.offset = seg.offset + (a - seg.vaddr)
                 a += c.size
@@ -981,7 +841,7 @@ def _relro_base(ctx, seg, start, page) -> int:
     return desired
 
 
-def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
+def _layout_rw(ctx, seg, start, dry, new_splits=None, places=None):
     """Lay out the RW segment from `start`; returns the RELRO end address."""
     syn = ctx.syn
     cfg = ctx.config
@@ -1000,10 +860,7 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
             in_relro = False
             off = 24 if c is syn.gotplt and not cfg.now and c.size >= 24 else 0
             a = align_up(a + off, page) - off
-        if fixed and c in fixed:
-            a = _place(fixed, c, a, a, c is seg.chunks[0], new_splits, cfg.max_page_size)
-        else:
-            a = _aligned_start(ctx, c, a, c is seg.chunks[0], new_splits)
+        a = _aligned_start(ctx, c, a, c is seg.chunks[0], new_splits)
         if places is not None:
             places.append((c, a))
         if not dry:
@@ -1031,7 +888,7 @@ def _layout_rw(ctx, seg, start, dry, fixed=None, new_splits=None, places=None):
     if not dry:
         seg.memsz = mend - start
         seg.filesz = fend - start
-        if relro_end is not None:     # (a PT_LOAD split off by a fixed address has no RELRO part)
+        if relro_end is not None:
             ctx.relro_end = relro_end
     return relro_end
 

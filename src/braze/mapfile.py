@@ -364,7 +364,7 @@ def write_map(ctx) -> None:
         if s.rank >= 2 and isinstance(s.section, (InputSection, Blob)):
             syms_by_sec.setdefault(id(s.section), []).append(s)
     from .explain import write_cref, _shown
-    for c in getattr(ctx, "layout_order", None) or ctx.chunks:   # script order, as bfd (not header order)
+    for c in getattr(ctx, "layout_order", None) or ctx.chunks:   # statement order, as bfd (not header order)
         name = c.name
         if not name or name in (".symtab", ".strtab", ".shstrtab"):
             continue                # (the ELF headers and the tables bfd writes after the map)

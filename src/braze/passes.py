@@ -64,6 +64,9 @@ def resolve_symbols(ctx) -> None:
     if cfg.sort_section is not None:
         from .insertscript import sort_section_to_script
         sort_section_to_script(ctx)
+    if cfg.section_starts and cfg.paged and not cfg.relocatable and ctx.pending_lscript is None:
+        from .insertscript import section_starts_to_script
+        section_starts_to_script(ctx)
     if ctx.pending_lscript is not None:
         # a SECTIONS script replaces bfd's default one, and with it the symbols that script defines
         from . import scriptlayout

@@ -45,7 +45,12 @@ class ScriptState:
         self.provided = set()            # PROVIDEd names that are defined
         self.defs = None
         self.relro_patterns = None       # bfd's lang_find_relro_sections by patterns (relro_patterns)
-        self.section_starts = ()         # (-N/-n) the sections --section-start/-Ttext... place
+        self.section_starts = ()         # the sections --section-start/-Ttext/-Tdata/-Tbss place
+        self.build_id = False            # --build-id: the default script's note statement gets the note
+        self.interp = False              # the link will have an .interp (attached after the orphans)
+        self.addr_stmts = set()          # id() of the statements made for names outside the script
+        # bfd's first_orphan_note (lang_insert_orphan): an orphan note met another loaded note
+        self.orphan_note_seen = False
         # --build-id whose note a statement takes with other input (the kernel's `.notes : { *(.note.*) }`):
         # (first object, the note as an input section of it); None: the note is an output section
         self.build_id_input = None
@@ -118,8 +123,12 @@ def setup(ctx, script) -> None:
         raise LinkError(f"{script.path}: SECTIONS scripts (with -T, INSERT, or given as input files) are not "
                         f"supported by braze for {ctx.target.name} yet")
     # (a raw image laid out by bfd's default script: the address options apply to it as below)
-    raw_default = cfg.output_kind != "elf" and getattr(script, "_default", False)
-    if (cfg.text_segment is not None or cfg.section_starts and cfg.paged) and not raw_default:
+    # (bfd's default script with address options: passes.py routes a paged link with --section-start
+    # here; -Ttext-segment then only sets its SEGMENT_START("text-segment"))
+    default = getattr(script, "_default", False)
+    raw_default = cfg.output_kind != "elf" and default
+    if (cfg.text_segment is not None and not (raw_default or default and cfg.section_starts) or
+            cfg.section_starts and cfg.paged and not default):
         raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss/-Ttext-segment together with a "
                         "SECTIONS script are not supported by braze")
     if cfg.section_starts:
@@ -127,14 +136,25 @@ def setup(ctx, script) -> None:
         # output section's address expression is replaced by the option's address; `.` goes on from there
         from .scriptmerge import flat as _flat
         stmts = [s for s in _flat(script) if isinstance(s, OutSecStmt)]
+        appended: list = []
         for name, addr in cfg.section_starts.items():
             s = next((s for s in stmts if s.name == name), None)
+            if s is None and getattr(script, "_default", False) and script.sections:
+                # a name outside bfd's default script: bfd makes its output section statement when it
+                # meets the address statement, after the whole script is read, so it comes last (an
+                # orphan of that name joins it: _named_orphan_home)
+                s = OutSecStmt(name, "--section-start")
+                script.sections.append(s)
+                appended.append(s)
             if s is None:
                 raise LinkError(f"{script.path}: --section-start/-Ttext/-Tdata/-Tbss for {name}, an output "
                                 "section the script does not name, is not supported by braze")
             s.addr = Expr("num", addr)
     st = ctx.lscript = ScriptState(script)
     st.section_starts = tuple(cfg.section_starts)
+    st.addr_stmts = {id(s) for s in appended} if cfg.section_starts else set()
+    st.build_id = bool(cfg.build_id)
+    st.interp = ctx.dynamic and not cfg.shared and not cfg.no_dynamic_linker
     _undeclared_regions(script)
     from .scriptmerge import flat
     st.stmts = flat(script)         # (top-level commands among the SECTIONS statements, in file order)
@@ -1871,6 +1891,8 @@ def _place_orphan(st, stmt, chunk) -> None:
                 ((c := st.chunk_of.get(id(s))) is not None and c.flags & SHF_ALLOC and _note(c)
                  and _note_align(c) == _note_align(chunk) or (c is None or not getattr(c, "members", None))
                  and s.name == ".note.gnu.build-id" and _note_align(chunk) == 4)]
+        if any(_loaded_note(st, s) for s in stmts):
+            st.orphan_note_seen = True
         after = same[-1] if same else \
             next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == ".interp" and not s.orphan), None)
         if after is None:
@@ -1893,6 +1915,8 @@ def _place_orphan(st, stmt, chunk) -> None:
         after = next((s for s in reversed(stmts) if isinstance(s, OutSecStmt) and
                       (c := st.chunk_of.get(id(s))) is not None and c.type == chunk.type and _loaded(c)
                       and not c.flags & SHF_WRITE), None) or _last_readonly(st, stmts)
+    if after is None and st.section_starts and cls != "note":
+        after = _after_placed_notes(st, cls)
     if after is None:
         hold = _HOLD.get(cls)
         after = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == hold and not s.orphan), None)
@@ -1926,6 +1950,51 @@ def _place_orphan(st, stmt, chunk) -> None:
     stmt.region = after.region if after is not None else None
     stmt.lma_region = after.lma_region if after is not None else None
     places[cls] = stmt
+
+
+def _loaded_note(st, s) -> bool:
+    """The statement's output section is a loaded note (the default script's build-id statement
+    with --build-id: its note is attached later)."""
+    if not isinstance(s, OutSecStmt):
+        return False
+    c = st.chunk_of.get(id(s))
+    if c is not None and c.flags & SHF_ALLOC and c.type != SHT_NOBITS and _note(c):
+        return True
+    return st.build_id and s.name == ".note.gnu.build-id" and not s.orphan
+
+
+def _after_placed_notes(st, cls):
+    """The first orphan of a kind whose anchor (.text, .rodata, .data, .bss...) an address option
+    placed: bfd made that output section first, so in its section list the anchor is followed by the
+    next placed one or else by the first section the script made; when that is a loaded note and an
+    orphan note has met another note before, lang_insert_orphan keeps the notes together and puts
+    the orphan after the last loaded note of the list instead (in the headers' segment). None
+    otherwise."""
+    hold = _HOLD[cls]
+    starts = st.section_starts
+    if not st.orphan_note_seen or hold not in starts:
+        return None
+    stmts = st.stmts
+    placed = set(starts)
+    k = starts.index(hold)
+    nxt = None
+    if k + 1 < len(starts):
+        nxt = next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == starts[k + 1]), None)
+    else:
+        for s in stmts:
+            if isinstance(s, OutSecStmt) and s.name not in placed and \
+                    (s.orphan or _loaded_note(st, s) or getattr(st.chunk_of.get(id(s)), "members", None)
+                     or st.interp and s.name == ".interp"):
+                nxt = s
+                break
+    if nxt is None or not _loaded_note(st, nxt):
+        return None
+    # (the list: the placed sections, then the others in statement order)
+    rest = [s for s in stmts if _loaded_note(st, s) and s.name not in placed]
+    if rest:
+        return rest[-1]
+    return next((s for s in stmts if isinstance(s, OutSecStmt) and s.name == starts[-1]), None) \
+        if k + 1 < len(starts) else nxt
 
 
 # -------------------------------------------------------------------- synthetic sections
@@ -2799,6 +2868,10 @@ def layout(ctx) -> None:
         dyn.build(ctx)
         dyn.syn_size = dyn.size
     st.hdr_list = _header_order(st, kept)
+    if st.section_starts:
+        # (-Map lists the sections in statement order, as bfd, not in the header order the address
+        # statements changed)
+        ctx.layout_order = [c for _, c in kept]
     for c in [c for _, c in kept]:
         c.lma = 0
     user = st.script.phdrs if cfg.output_kind == "elf" else None    # (bfd: no program headers in a raw image)
@@ -2905,7 +2978,6 @@ def layout(ctx) -> None:
     ctx.nph = nph
     if cfg.warn_rwx_segments and cfg.output_kind == "elf" and any(s.type == PT_LOAD and s.flags & (PF_W | PF_X) == PF_W | PF_X for s in segs):
         diag.warn(f"{cfg.output} has a LOAD segment with RWX permissions", from_bfd=True)
-    ctx.fixed_starts = {}
     ctx.relro_end = None
     _file_offsets(ctx, chunks_final, segs, nph)
     eh = ctx.symtab.get("__ehdr_start")
@@ -3050,6 +3122,7 @@ def _header_order(st, kept):
                 late.append(s)
         else:
             mention(getattr(s, "expr", None))
+    keptmap = st.kept
     mapped = set(seen)
     for s in late:
         # (nothing made it while bfd mapped the inputs: an orphan of its name that joined it made it
@@ -3083,8 +3156,21 @@ def _header_order(st, kept):
             # else leads: not one only an orphan of its name makes; with address statements the
             # order differs from the statements')
             prev = s
-    seq = list(lead)
+    seq = []
+    before = {}
+    # (not one an address option made for a name outside the script: bfd places the orphan notes
+    # before that one has its input, so it is no note yet)
+    first_note = next((s for s in created if id(s) in keptmap and _loaded_note(st, s)
+                       and id(s) not in st.addr_stmts), None) if starts and lead else None
+    for s in lead:
+        if first_note is not None and _loaded_note(st, s):
+            # (bfd's lang_insert_orphan puts an orphan note ahead of the first note of its section
+            # list, which begins with the sections the address options made)
+            before.setdefault(id(first_note), []).append(s)
+        else:
+            seq.append(s)
     for s in created:
+        seq.extend(before.get(id(s), ()))
         seq.append(s)
         seq.extend(follow.get(id(s), ()))
     waiting = {id(s) for s in onotes}
@@ -3896,6 +3982,11 @@ def _segments(ctx, kept, nph):
     last = None
     last_size = 0
     writable = executable = False
+    # (bfd's ldlang_override_segment_assignment: sections of different memory regions never share a
+    # PT_LOAD; the output section an address option made for a name outside the script has none,
+    # the script's the default one)
+    st = ctx.lscript
+    apart = {id(st.chunk_of[i]) for i in st.addr_stmts if i in st.chunk_of} if st is not None else set()
     for c in secs:
         new = False
         if last is None:
@@ -3915,6 +4006,8 @@ def _segments(ctx, kept, nph):
         elif cfg.separate_code and executable != bool(c.flags & SHF_EXECINSTR):
             new = True
         elif not writable and c.flags & SHF_WRITE:
+            new = True
+        if not new and apart and (id(c) in apart) != (id(last) in apart):
             new = True
         if new:
             cur = Segment(PT_LOAD, PF_R, cfg.load_align)
@@ -3942,7 +4035,10 @@ def _segments(ctx, kept, nph):
         s = Segment(PT_DYNAMIC, PF_R | PF_W, 8)
         s.chunks = [dyn]
         segs.append(s)
-    notes = [c for c in kept if c.flags & SHF_ALLOC and _note(c)]
+    # (bfd makes the PT_NOTEs walking its section list: with address options that is not the
+    # statements' order, the placed sections come first)
+    order = st.hdr_list if st is not None and st.section_starts else kept
+    notes = [c for c in order if c.flags & SHF_ALLOC and _note(c)]
     i = 0
     while i < len(notes):
         s = Segment(PT_NOTE, PF_R, notes[i].align)
@@ -4198,14 +4294,18 @@ def _file_offsets(ctx, chunks, segs, nph):
         if user:
             _user_load_sections(cfg, seg, c0.addr - seg.vaddr)
         else:
-            fend = seg.vaddr
+            # (the headers are the file bytes of their segment ahead of its sections: -Tbss below
+            # the image puts them ahead of a NOBITS .bss)
+            fend = seg.vaddr + (hdr_size if hdr else 0)
             mend = seg.vaddr
-            for c in seg.chunks:
+            for i, c in enumerate(seg.chunks):
                 if c.type != SHT_NOBITS:
                     c.offset = seg.offset + (c.addr - seg.vaddr)
                     fend = c.addr + c.size
-                else:               # where the segment's file bytes end so far (as bfd)
-                    c.offset = seg.offset + (fend - seg.vaddr)
+                else:
+                    # where the segment's file bytes end so far (as bfd), at its address when it is
+                    # the segment's first section (bfd's assign_file_positions_for_load_sections)
+                    c.offset = seg.offset + ((c.addr if i == 0 else fend) - seg.vaddr)
                 # (bfd's ELF_TBSS_SPECIAL reads the header's flags: a made .tdata left empty is
                 # NOBITS TLS there, no room in the PT_LOAD either)
                 if not (c.type == SHT_NOBITS and (c.flags | getattr(c, "shdr_flags", 0)) & SHF_TLS):
