@@ -3180,7 +3180,9 @@ def _header_order(st, kept):
         # first. That is where the statements have it, unless a section an ADDR()/LOADADDR() made
         # early sits among them; with no note in the list, it stays where it was.
         waiting.discard(id(s))
-        others = [t for t in seq if t is not s and id(t) not in waiting and is_note(t) and id(t) not in late_made]
+        # (a note an address option made has no input yet when bfd places the orphans: not a note then)
+        others = [t for t in seq if t is not s and id(t) not in waiting and is_note(t) and id(t) not in late_made
+                  and id(t) not in st.addr_stmts]
         if not others:
             continue
         seq.remove(s)
