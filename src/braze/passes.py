@@ -1237,7 +1237,14 @@ def _allocate(ctx) -> None:
             if eh is not None:
                 ctx.eh_dyn = (marks[eh[0]], marks[eh[1]])
             rela_dyn.relocs = keep
-    if ctx.dead_tls_plt:
+    tga = ctx.symtab.get("__tls_get_addr") if ctx.dead_tls_plt and ctx.static_pie else None
+    if tga is not None and tga.got_idx >= 0 and T.pltgot_stubs and tga.pltgot_idx < 0:
+        # bfd (-static-pie): when -fno-plt's relaxed calls gave it a GOT slot too, that dead call's
+        # entry is a .plt.got stub instead (after the others), one bfd never writes (zeros)
+        tga.pltgot_idx = len(pltgot.syms)
+        pltgot.syms.append(tga)
+        pltgot.dead.add(id(tga))
+    elif ctx.dead_tls_plt:
         # bfd (x86-64 PIE): the relaxed TLS sequences' call to an __tls_get_addr nothing defines still
         # made a PLT entry, a .got.plt slot and a .rela.plt entry that it never writes (zeros, and
         # R_*_NONE): kept here as an unnamed lazy entry (None) after the others

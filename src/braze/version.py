@@ -9,7 +9,7 @@ import os
 from . import diag
 from .diag import LinkError, _demangle_batch, option_file_error
 from .elf import STB_GLOBAL, STT_COMMON, STT_OBJECT, STV_HIDDEN, STV_INTERNAL, VERSYM_HIDDEN
-from .symbols import COMMON, STRONG, Symbol, SCRIPT_EXPORTABLE
+from .symbols import COMMON, STRONG, Symbol, SCRIPT_EXPORTABLE, ScriptDefs
 
 # `::` belongs to C++ names (vns::g*); a single ':' ends global/local
 _TOK_RE = r'\s+|#[^\n]*|/\*.*?\*/|"[^"]*"|(?:[^\s{}();:"]|::)+|[{}();:]'
@@ -478,7 +478,8 @@ def apply_dynamic_list(ctx) -> None:
     data_only = ctx.data_only_exports
     for s in ours:
         named = node.match("global", s.name, cxx(s.name))
-        if named or (data and s.type in (STT_OBJECT, STT_COMMON)):
+        # (bfd applies the data rule as it reads an object's symbols: not to --defsym/script ones)
+        if named or (data and s.type in (STT_OBJECT, STT_COMMON) and not isinstance(s.file, ScriptDefs)):
             listed.add(id(s))
             if s.visibility not in (STV_HIDDEN, STV_INTERNAL):
                 if not named and not s.export and not cfg.shared:

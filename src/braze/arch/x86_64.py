@@ -138,7 +138,11 @@ def _at_insn(off: int, t: int, addend: int) -> bool:
 
 def gotpcrelx_relaxable(ctx, data: Any, off: int, t: int, s: Symbol, addend: int) -> bool:
     cfg = ctx.config
-    if not cfg.relax or not _at_insn(off, t, addend):
+    if not _at_insn(off, t, addend):
+        return False
+    if not cfg.relax and (cfg.pic or s.rank != NONE or s.linker_defined or data[off - 2] == 0xff):
+        # bfd 2.40 (elf_x86_64_convert_load_reloc) turns an undefined weak's GOT load into the value 0
+        # in non-PIC output even with --no-relax, except a call/jmp through the GOT
         return False
     if s.linker_defined and s.name == "_DYNAMIC":
         # bfd (elf_x86_64_convert_load_reloc) never converts a GOT load of the linker's _DYNAMIC

@@ -180,6 +180,8 @@ class PltGot(Chunk):
         # (its mark that the slot, 0 without a relocation, was written), never taken: the callers
         # test the slot first
         self.static_undef: set[int] = set()
+        # (-static-pie) stubs bfd sizes but never writes (zeros): the relaxed TLS calls' __tls_get_addr
+        self.dead: set[int] = set()
 
     def set_ibt(self) -> None:
         """IBT PLT: `endbr64; jmp *slot` entries."""
@@ -197,5 +199,7 @@ class PltGot(Chunk):
         write = self.target.write_ibt_jmp_entry if self.ibt else self.target.write_pltgot_entry
         e = self.entsize
         for i, s in enumerate(self.syms):
+            if self.dead and id(s) in self.dead:
+                continue
             write(buf, self.offset + e * i, self.entry_addr(i),
                   got.slot_addr(s.got_idx) + (id(s) in self.static_undef))
