@@ -41,6 +41,7 @@ class Context:
         self.dynamic_listed: set = set()   # id()s of symbols a dynamic list names (bfd's h->dynamic)
         # id()s an executable exports only by --dynamic-list-data: not --gc-sections roots (gc.py)
         self.data_only_exports: set = set()
+        self.bound_syms: list = []    # the __start_X/__stop_X the link defines (passes.define_linker_syms)
         self.chunks: list = []        # output sections (incl. synthetic), in output order
         self.segments: list = []
         self.ehdr_addr = 0            # where the ELF header is mapped (layout)

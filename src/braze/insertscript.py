@@ -37,14 +37,10 @@ def defsyms_to_script(ctx) -> None:
     ...): the link is laid out by the SECTIONS engine from the main script, the --defsym assignments
     ahead of its statements, where bfd has them.  (bfd's `a=_end` reads an earlier layout pass's
     _end, 0x2000 higher in the cases seen; braze's reads the final one.)"""
-    from .scriptmerge import make_flat
-    base = base_script(ctx)
-    make_flat(base)
     stmts = []
     for name, expr in ctx.config.defsyms:
         stmts += defsym_assigns(name, expr)
-    base.sections[0:0] = stmts
-    ctx.pending_lscript = base
+    _default_as_pending(ctx).sections[0:0] = stmts
     ctx.defsyms_in_script = True
 
 
@@ -53,22 +49,24 @@ def unpaged_to_script(ctx) -> None:
     SECTIONS engine from bfd's -N or -n default script (defaultscript.py picks it), as it is for
     --defsym expressions."""
     from .scriptlayout import check_unpaged
-    from .scriptmerge import make_flat
     check_unpaged(ctx)
-    if ctx.pending_lscript is not None:
-        return
-    base = base_script(ctx)
-    make_flat(base)
-    ctx.pending_lscript = base
+    if ctx.pending_lscript is None:
+        _default_as_pending(ctx)
 
 
 def section_starts_to_script(ctx) -> None:
     """--section-start/-Ttext/-Tdata/-Tbss without a SECTIONS script: laid out by the SECTIONS engine
     from bfd's default script, with bfd's address statements ahead of it (scriptlayout.setup)."""
+    _default_as_pending(ctx)
+
+
+def _default_as_pending(ctx):
+    """bfd's default script (flattened) as the link's SECTIONS script, for the engine to lay out."""
     from .scriptmerge import make_flat
     base = base_script(ctx)
     make_flat(base)
     ctx.pending_lscript = base
+    return base
 
 
 def sort_section_to_script(ctx) -> None:
@@ -76,12 +74,9 @@ def sort_section_to_script(ctx) -> None:
     one, laid out by the SECTIONS engine, unless -T gave one): every section pattern but `.init` and
     `.fini` (plain names too, but not a file name alone) gets SORT_BY_NAME or SORT_BY_ALIGNMENT; one
     sorted the other way already gets both, its own sort first; any other sort stays as it is."""
-    from .scriptmerge import make_flat
     cfg = ctx.config
     if ctx.pending_lscript is None:
-        base = base_script(ctx)
-        make_flat(base)
-        ctx.pending_lscript = base
+        _default_as_pending(ctx)
     _sort_descs(ctx.pending_lscript.sections, cfg.sort_section)
 
 

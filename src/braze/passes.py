@@ -112,6 +112,7 @@ def resolve_symbols(ctx) -> None:
             if name in LOCAL_LINKER_SYMS:
                 s.visibility = STV_HIDDEN
             elif name.startswith(("__start_", "__stop_")):
+                ctx.bound_syms.append(s)
                 # the more constraining of -z start-stop-visibility and the references' (bfd merges
                 # them: a `hidden` extern declaration, as LLVM's profile runtime's __start___llvm_prf_*,
                 # gives a HIDDEN symbol, not a PROTECTED one)
@@ -403,6 +404,7 @@ def _own_bounds(ctx, syms) -> None:
         if x not in names or not is_c_identifier(x):
             continue
         _redefine_dynamic(s)
+        ctx.bound_syms.append(s)
         # the more constraining of -z start-stop-visibility and the references' (as for the others
         # in define_linker_syms): gdc's hidden __start_minfo reference in a program linked against a
         # D library that exports its own gives bfd a local symbol, not an exported PROTECTED one

@@ -3130,7 +3130,6 @@ def _header_order(st, kept):
         create(s)
     # orphans: after the statement (or orphan) they follow in st.stmts; orphan notes are placed
     # afterwards, in their order there
-    keptmap = st.kept
 
     def is_note(s):
         c = keptmap.get(id(s))

@@ -343,25 +343,23 @@ def assign_versions(ctx) -> None:
         # the __start_X/__stop_X it defines go through the version script as the objects' do:
         # `local: *` keeps them out of .dynsym (LOCAL in .symtab), a global pattern gives them its
         # version, --default-symver its own
-        names = list(SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms + ctx.target.provided_syms) if nodes else []
-        bounds = [n for n, s in ctx.symtab.items() if n[:2] == "__" and s.linker_defined
-                  and n.startswith(("__start_", "__stop_"))]
-        for n in names + bounds:
+        names = SCRIPT_EXPORTABLE + ctx.target.extra_linker_syms + ctx.target.provided_syms if nodes else ()
+        for n in names:
             s = ctx.symtab.get(n)
             if s is None or not s.linker_defined or s.visibility in (1, 2):   # (defined at layout: no rank yet; 1, 2: internal, hidden)
                 continue
-            if n[:3] == "__s" and n in bounds:
-                # (as bindsyms.dynsym_choice exports them: a library's always)
-                if not (cfg.shared or s.ref_dynamic or cfg.export_dynamic or s.export):
-                    continue
-                export = s.export
-                s.export = True         # (_apply_found gives an unexported one the base version)
-                _apply_found(s, _find_version(nodes, n, n, used) if nodes else None, default, hide)
-                s.export = export and not s.hidden_local
-                continue
             if cfg.shared and not s.export:
                 continue
-            _apply_found(s, _find_version(nodes, n, n, used) if nodes else None, default, hide)
+            _apply_found(s, _find_version(nodes, n, n, used), default, hide)
+        for s in ctx.bound_syms:
+            # (as bindsyms.dynsym_choice exports them: a library's always)
+            if not s.linker_defined or s.visibility in (1, 2) or \
+                    not (cfg.shared or s.ref_dynamic or cfg.export_dynamic or s.export):
+                continue
+            export = s.export
+            s.export = True         # (_apply_found gives an unexported one the base version)
+            _apply_found(s, _find_version(nodes, s.name, s.name, used) if nodes else None, default, hide)
+            s.export = export and not s.hidden_local
     if cfg.no_undefined_version:
         for t in nodes:
             for p in reversed(t.lists["global"][0].values()):
